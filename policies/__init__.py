@@ -1,0 +1,1 @@
+"""Built-in policy templates (YAML files next to this module)."""

@@ -1,0 +1,142 @@
+"""`ownership-gate check`: judge a range (or the index) against the policy."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ownership_gate import ci, signoff
+from ownership_gate.engine import Engine, required_level
+from ownership_gate.errors import EXIT_OK, EXIT_SIGNOFF_MISSING, FatalError
+from ownership_gate.git import Git, find_root
+from ownership_gate.model import Verdict
+from ownership_gate.output import render, write_output
+from ownership_gate.policy import (
+    BUILTIN_PREFIX,
+    DEFAULT_TEMPLATE,
+    POLICY_FILES,
+    Policy,
+    find_policy_file,
+    load_builtin,
+    load_file,
+    parse,
+)
+
+
+@dataclass(frozen=True)
+class Range:
+    base: str | None  # the commit shown as "base" (None on an unborn branch)
+    head: str | None  # None when the head is the index
+    diff_from: str  # what the diff starts from: the merge base, or a tree
+
+
+def resolve_range(
+    git: Git, base: str | None, head: str | None, staged: bool, run: ci.CiRun | None
+) -> Range:
+    if staged:
+        current = git.head()
+        return Range(current, None, current or git.empty_tree())
+    if base is None and run is not None:
+        base, head = run.base, head or run.head
+        if not base or not head:
+            raise FatalError(f"the {run.provider} event names no base/head commit; pass --base and --head")
+    if base is None:
+        default = git.remote_default_branch()
+        if default is None:
+            raise FatalError(
+                "no --base given and no remote default branch found (origin/HEAD, origin/main, ...);"
+                " pass --base REV, or run `git remote set-head origin --auto`"
+            )
+        base = default
+    base_sha = git.resolve(base)
+    head_sha = git.resolve(head or "HEAD")
+    return Range(base_sha, head_sha, git.merge_base(base_sha, head_sha) or base_sha)
+
+
+def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
+    """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    if from_rev is not None:
+        names = [_repo_relative(root, explicit)] if explicit else list(POLICY_FILES)
+        for name in names:
+            data = git.blob_at(from_rev, name)
+            if data is not None:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise FatalError(f"policy {name}@{from_rev} is not UTF-8 text") from None
+                return parse(text, f"{name}@{from_rev}", name)
+        if explicit:
+            raise FatalError(f"policy file {explicit!r} does not exist at the base revision {from_rev}")
+        return load_builtin(DEFAULT_TEMPLATE)
+    if explicit:
+        if explicit.startswith(BUILTIN_PREFIX):
+            return load_builtin(explicit.removeprefix(BUILTIN_PREFIX))
+        path = Path(explicit)
+        file = path if path.is_absolute() else Path.cwd() / path
+        return load_file(file, explicit, _repo_relative(root, explicit))
+    found = find_policy_file(root)
+    if found is not None:
+        return load_file(root / found, found, found)
+    return load_builtin(DEFAULT_TEMPLATE)
+
+
+def _repo_relative(root: Path, explicit: str) -> str:
+    path = Path(explicit)
+    absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    try:
+        return absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def policy_paths(policy: Policy) -> frozenset[str]:
+    return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
+
+
+def check(
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    staged: bool = False,
+    policy: str | None = None,
+    policy_from_base: bool = False,
+    format: str = "text",
+    output: str | None = None,
+    advisory: bool = False,
+) -> int:
+    git = Git(find_root())
+    try:
+        run = None if staged else ci.detect()
+        span = resolve_range(git, base, head, staged, run)
+        from_base = (policy_from_base or run is not None) and not staged
+        chosen = select_policy(git, git.root, policy, span.base if from_base else None)
+        engine = Engine(chosen, policy_paths(chosen))
+        changes = git.diff(span.diff_from, span.head)
+        verdicts = engine.judge_all(changes, git.blob)
+        level = required_level(chosen, verdicts)
+        result = signoff.evaluate(
+            git=git, engine=engine, verdicts=verdicts, required_level=level,
+            base=span.diff_from if span.head else None, head=span.head,
+            policy_rev=span.base if from_base else None, ci=run,
+        )
+        source = chosen.source
+        if from_base and not source.startswith(BUILTIN_PREFIX):
+            source = f"{chosen.path}@{span.base}"
+        verdict = Verdict(
+            base=span.base,
+            head=span.head,
+            policy_source=source,
+            levels=chosen.level_names,
+            default_level=chosen.default_level,
+            required_level=level,
+            changes=tuple(verdicts),
+            signoff=result,
+            advisory=advisory,
+        )
+        write_output(render(format, verdict, chosen, color=output is None and sys.stdout.isatty()), output)
+    finally:
+        git.close()
+    if verdict.passed or advisory:
+        return EXIT_OK
+    return EXIT_SIGNOFF_MISSING

@@ -1,0 +1,74 @@
+"""Where a CI run says the pull request's base and head are."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ownership_gate.errors import FatalError
+
+PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "merge_group")
+
+
+@dataclass(frozen=True)
+class CiRun:
+    provider: str  # "github" | "gitlab"
+    base: str
+    head: str
+    event: str = ""
+    pr_number: int | None = None
+    repository: str | None = None  # "owner/name"
+    labels: tuple[str, ...] = ()
+    payload: Mapping[str, object] = field(default_factory=dict)
+
+
+def detect(env: Mapping[str, str] | None = None) -> CiRun | None:
+    env = os.environ if env is None else env
+    if env.get("GITHUB_ACTIONS") == "true" and env.get("GITHUB_EVENT_NAME") in PR_EVENTS:
+        return _github(env)
+    if env.get("GITLAB_CI") == "true" and env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
+        return CiRun(
+            provider="gitlab",
+            base=env["CI_MERGE_REQUEST_DIFF_BASE_SHA"],
+            head=env.get("CI_COMMIT_SHA", "HEAD"),
+            event="merge_request",
+            pr_number=int(env["CI_MERGE_REQUEST_IID"]) if env.get("CI_MERGE_REQUEST_IID", "").isdigit() else None,
+            repository=env.get("CI_PROJECT_PATH"),
+            labels=tuple(x for x in env.get("CI_MERGE_REQUEST_LABELS", "").split(",") if x),
+        )
+    return None
+
+
+def _github(env: Mapping[str, str]) -> CiRun:
+    event = env["GITHUB_EVENT_NAME"]
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        raise FatalError(f"GITHUB_EVENT_PATH is not set in a {event} run; pass --base and --head")
+    try:
+        payload = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FatalError(f"cannot read the GitHub event at {path}: {exc}") from None
+    if not isinstance(payload, dict):
+        raise FatalError(f"the GitHub event at {path} is not a JSON object")
+    repository = (payload.get("repository") or {}).get("full_name") or env.get("GITHUB_REPOSITORY")
+    if event == "merge_group":
+        group = payload.get("merge_group") or {}
+        return CiRun("github", str(group.get("base_sha", "")), str(group.get("head_sha", "")),
+                     event, None, repository, (), payload)
+    pr = payload.get("pull_request")
+    if not isinstance(pr, dict):
+        raise FatalError(f"the {event} event at {path} has no pull_request object")
+    labels = tuple(str(label.get("name")) for label in pr.get("labels") or [] if isinstance(label, dict))
+    return CiRun(
+        provider="github",
+        base=str((pr.get("base") or {}).get("sha", "")),
+        head=str((pr.get("head") or {}).get("sha", "")),
+        event=event,
+        pr_number=pr.get("number") if isinstance(pr.get("number"), int) else None,
+        repository=repository,
+        labels=labels,
+        payload=payload,
+    )

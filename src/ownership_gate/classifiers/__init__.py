@@ -1,0 +1,22 @@
+"""The classifier registry.
+
+Each classifier is one module satisfying `Classifier`; adding one is one
+module plus one line below. The policy validator takes its allowed
+`when.type`, `when.kind` and `classify.*` settings from this table.
+"""
+
+from __future__ import annotations
+
+from ownership_gate.classifiers import cost, dependency, infra, path, policy, schema
+from ownership_gate.classifiers.base import Classifier, Context
+
+REGISTRY: dict[str, Classifier] = {
+    "dependency": dependency,
+    "infra": infra,
+    "schema": schema,
+    "cost": cost,
+    "policy": policy,
+    "path": path,
+}
+
+__all__ = ["REGISTRY", "Classifier", "Context"]

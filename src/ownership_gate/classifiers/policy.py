@@ -1,0 +1,31 @@
+"""`policy/changed`: an edit to the policy file itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ownership_gate.classifiers.base import Context
+from ownership_gate.model import Change, Finding
+
+TYPE = "policy"
+KINDS = ("changed",)
+SETTINGS: Mapping[str, str] = {}
+
+
+def claims(change: Change, settings: Mapping[str, Any]) -> bool:
+    return True  # cheap: the check is a set lookup in classify
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    touched = [p for p in change.paths if p in context.policy_paths]
+    if not touched:
+        return []
+    return [
+        Finding(
+            type=TYPE,
+            kind="changed",
+            subject=touched[0],
+            detail=f"the ownership policy itself is {change.status}",
+        )
+    ]

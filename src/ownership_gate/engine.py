@@ -1,0 +1,123 @@
+"""Judge a change set against a policy: strictest match wins (SPEC §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from fnmatch import fnmatchcase
+
+from ownership_gate.classifiers import REGISTRY, Context
+from ownership_gate.model import Change, ChangeVerdict, Finding
+from ownership_gate.policy import Policy, Rule, When, rule_index
+
+POLICY_RULE_ID = "policy-file"
+POLICY_RULE_REASON = (
+    "The policy decides what needs sign-off, so changing it needs the highest sign-off."
+)
+
+
+def _finding_matches(when: When, finding: Finding) -> bool:
+    if finding.type not in when.types:
+        return False
+    if when.kinds is not None and finding.kind not in when.kinds:
+        return False
+    if when.subjects is not None and not any(fnmatchcase(finding.subject, s) for s in when.subjects):
+        return False
+    return True
+
+
+class Engine:
+    """A compiled policy, ready to judge any number of changes."""
+
+    def __init__(self, policy: Policy, policy_paths: frozenset[str] = frozenset()) -> None:
+        self.policy = policy
+        self.policy_paths = policy_paths
+        self._paths, self._exclude = rule_index(policy)
+        self._pathless = [n for n, r in enumerate(policy.rules) if r.paths is None]
+        self._needed_types = {t for r in policy.rules if r.when for t in r.when.types}
+        self._classifiers = [
+            c for t, c in REGISTRY.items() if t in self._needed_types or t == "policy"
+        ]
+
+    def rules_for_paths(self, paths: Sequence[str]) -> dict[int, str | None]:
+        """Rules whose path conditions hold, each with the pattern that matched.
+
+        A rule without `paths` matches every path (pattern None); a path
+        matching a rule's `exclude` removes the rule whichever path it is.
+        """
+        hits: dict[int, str | None] = {}
+        excluded: set[int] = set()
+        for path in paths:
+            for number, pattern in self._paths.matches(path).items():
+                hits.setdefault(number, pattern)
+            excluded.update(self._exclude.matches(path))
+        for number in self._pathless:
+            hits.setdefault(number, None)
+        for number in excluded:
+            hits.pop(number, None)
+        return hits
+
+    def classify(self, change: Change, context: Context) -> list[Finding]:
+        findings: list[Finding] = []
+        for classifier in self._classifiers:
+            settings = context.settings(classifier.TYPE)
+            if classifier.claims(change, settings):
+                findings.extend(classifier.classify(change, context))
+        return findings
+
+    def judge(self, change: Change, context: Context) -> ChangeVerdict:
+        policy = self.policy
+        candidates = self.rules_for_paths(change.paths)
+        findings = self.classify(change, context) if (candidates or self.policy_paths) else []
+        judged: list[Finding] = []
+        levels: list[str] = []
+
+        for finding in findings:
+            best: Rule | None = None
+            if finding.type == "policy":
+                judged.append(replace(finding, rule=POLICY_RULE_ID, level=policy.top_level, reason=POLICY_RULE_REASON))
+                levels.append(policy.top_level)
+                continue
+            for number in candidates:
+                rule = policy.rules[number]
+                if rule.when is not None and _finding_matches(rule.when, finding):
+                    if best is None or policy.rank(rule.level) > policy.rank(best.level):
+                        best = rule
+            if best is None:
+                judged.append(finding)
+            else:
+                judged.append(replace(finding, rule=best.id, level=best.level, reason=best.reason))
+                levels.append(best.level)
+
+        for number in sorted(candidates):
+            rule = policy.rules[number]
+            if rule.when is None:
+                judged.append(
+                    Finding(
+                        type="path",
+                        kind=None,
+                        subject=candidates[number] or "*",
+                        detail=f"path matches {candidates[number]!r}",
+                        rule=rule.id,
+                        level=rule.level,
+                        reason=rule.reason,
+                    )
+                )
+                levels.append(rule.level)
+
+        level = max(levels, key=policy.rank) if levels else policy.default_level
+        return ChangeVerdict(change=change, level=level, findings=tuple(judged))
+
+    def judge_all(
+        self,
+        changes: Sequence[Change],
+        read_blob: Callable[[str], bytes | None],
+    ) -> list[ChangeVerdict]:
+        context = Context(changes, read_blob, self.policy.classify, self.policy_paths)
+        return [self.judge(change, context) for change in changes]
+
+
+def required_level(policy: Policy, verdicts: Sequence[ChangeVerdict]) -> str:
+    if not verdicts:
+        return policy.levels[0].name
+    return max((v.level for v in verdicts), key=policy.rank)

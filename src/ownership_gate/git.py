@@ -1,0 +1,229 @@
+"""The one thin layer between ownership-gate and git.
+
+Every call passes explicit revisions, `-z` where paths come back, and
+`--no-ext-diff`/`--no-textconv` so user configuration cannot change what we
+parse. Blob contents come from one long-lived `git cat-file --batch`.
+GitPython is deliberately not imported here: importing it costs ~120 ms,
+most of the pre-commit hook's budget, and the handful of plumbing calls the
+gate needs are simpler than its object model. GitPython serves the history
+walks (`report`, sign-off trailers) where start-up time does not matter.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ownership_gate.errors import GitError
+from ownership_gate.model import Change
+
+_STATUS = {
+    "A": "added",
+    "M": "modified",
+    "D": "deleted",
+    "R": "renamed",
+    "C": "copied",
+    "T": "type-changed",
+    "U": "modified",  # unmerged entries in the index: judge them as edits
+    "X": "modified",
+}
+_NULL_OID_CHARS = frozenset("0")
+
+_GIT_ENV = {
+    # Never let a pager, prompt or the user's locale shape what we parse.
+    "GIT_PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+    "LC_ALL": "C",
+}
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_GIT_ENV)
+    return env
+
+
+class Git:
+    """Runs git in one repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._reader: BlobReader | None = None
+
+    # -- plumbing -------------------------------------------------------
+    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+        proc = subprocess.run(
+            ("git", *args),
+            cwd=self.root,
+            input=stdin,
+            capture_output=True,
+            env=_env(),
+        )
+        if check and proc.returncode != 0:
+            message = proc.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git {args[0]} failed: {message or f'exit {proc.returncode}'}")
+        return proc.stdout
+
+    def try_run(self, *args: str) -> bytes | None:
+        proc = subprocess.run(
+            ("git", *args), cwd=self.root, capture_output=True, env=_env()
+        )
+        return proc.stdout if proc.returncode == 0 else None
+
+    # -- revisions ------------------------------------------------------
+    def resolve(self, rev: str) -> str:
+        """The commit `rev` names, or a GitError that says how to get it."""
+        out = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        if out:
+            return out.decode().strip()
+        hint = ""
+        if self.is_shallow():
+            hint = (
+                " This is a shallow clone, so older commits are missing: fetch the full history"
+                " (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
+            )
+        raise GitError(f"unknown revision {rev!r}: git cannot resolve it to a commit.{hint}")
+
+    def is_shallow(self) -> bool:
+        out = self.try_run("rev-parse", "--is-shallow-repository")
+        return out is not None and out.strip() == b"true"
+
+    def head(self) -> str | None:
+        """HEAD's commit, or None on an unborn branch."""
+        out = self.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        return out.decode().strip() if out else None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self.try_run("merge-base", a, b)
+        return out.decode().split()[0] if out and out.strip() else None
+
+    def empty_tree(self) -> str:
+        return self.run("hash-object", "-t", "tree", "--stdin", stdin=b"").decode().strip()
+
+    def remote_default_branch(self) -> str | None:
+        """The remote's default branch (`origin/HEAD`), or a well-known fallback."""
+        remotes = self.run("remote").decode().split()
+        ordered = (["origin"] if "origin" in remotes else []) + [r for r in remotes if r != "origin"]
+        for remote in ordered:
+            out = self.try_run("symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD")
+            if out:
+                return out.decode().strip().removeprefix("refs/remotes/")
+            for name in ("main", "master", "trunk", "develop"):
+                ref = f"refs/remotes/{remote}/{name}"
+                if self.try_run("rev-parse", "--verify", "--quiet", ref) is not None:
+                    return f"{remote}/{name}"
+        return None
+
+    # -- diffs ----------------------------------------------------------
+    def diff(self, base: str, head: str | None) -> list[Change]:
+        """Changes from `base` (commit or tree) to `head`, or to the index when head is None."""
+        args = [
+            "diff", "--raw", "-z", "-M", "-C", "--no-abbrev", "--no-ext-diff",
+            "--no-textconv", "--ignore-submodules=none",
+        ]
+        if head is None:
+            args += ["--cached", base]
+        else:
+            args += [base, head]
+        return list(parse_raw_diff(self.run(*args, "--")))
+
+    # -- contents -------------------------------------------------------
+    def blob(self, oid: str) -> bytes | None:
+        if self._reader is None:
+            self._reader = BlobReader(self.root)
+        return self._reader.read(oid)
+
+    def blob_at(self, rev: str, path: str) -> bytes | None:
+        """The content of `path` at `rev`, or None when it is not a file there."""
+        out = self.run("ls-tree", "-z", "--full-tree", rev, "--", path)
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            mode, kind, oid = meta.decode().split()
+            if kind == "blob" and os.fsdecode(name) == path:
+                return self.blob(oid)
+        return None
+
+    def ls_files(self, rev: str | None = None) -> list[str]:
+        if rev is None:
+            out = self.run("ls-files", "-z")
+        else:
+            out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+        return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+def parse_raw_diff(out: bytes) -> Iterator[Change]:
+    """Parse `git diff --raw -z --no-abbrev` output into Change records."""
+    fields = out.split(b"\0")
+    i = 0
+    while i < len(fields) and fields[i]:
+        meta = fields[i].decode("ascii")
+        old_mode, new_mode, old_oid, new_oid, status = meta[1:].split(" ")
+        letter = status[0]
+        if letter in ("R", "C"):
+            old_path, path = os.fsdecode(fields[i + 1]), os.fsdecode(fields[i + 2])
+            i += 3
+        else:
+            path, old_path = os.fsdecode(fields[i + 1]), None
+            i += 2
+        yield Change(
+            status=_STATUS.get(letter, "modified"),
+            path=path,
+            old_path=old_path,
+            old_oid=None if set(old_oid) <= _NULL_OID_CHARS else old_oid,
+            new_oid=None if set(new_oid) <= _NULL_OID_CHARS else new_oid,
+            old_mode=old_mode,
+            new_mode=new_mode,
+        )
+
+
+class BlobReader:
+    """One `git cat-file --batch` process kept open for every blob we read."""
+
+    def __init__(self, root: Path) -> None:
+        self._proc = subprocess.Popen(
+            ("git", "cat-file", "--batch"),
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_env(),
+        )
+
+    def read(self, oid: str) -> bytes | None:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(oid.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3:
+            return None  # "<oid> missing" (a submodule commit, a pruned object)
+        size = int(header[2])
+        data = self._proc.stdout.read(size + 1)[:-1]
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        self._proc.wait()
+
+
+def find_root(start: Path | None = None) -> Path:
+    cwd = start or Path.cwd()
+    proc = subprocess.run(
+        ("git", "rev-parse", "--show-toplevel"), cwd=cwd, capture_output=True, env=_env()
+    )
+    if proc.returncode != 0:
+        raise GitError(f"not a git repository: {cwd} (run ownership-gate inside a git checkout)")
+    return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
+
+
+def quote_for_humans(paths: Sequence[str]) -> str:
+    return ", ".join(repr(p) if any(c in p for c in " \t\n") else p for p in paths)

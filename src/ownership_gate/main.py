@@ -1,0 +1,132 @@
+"""The command line: one parser, one function per subcommand, one error boundary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from ownership_gate import __version__
+from ownership_gate.errors import EXIT_BUG, EXIT_USAGE, FatalError
+
+FORMATS = ("text", "json", "markdown", "github", "sarif")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 2 through our own error path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise FatalError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _policy_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", metavar="PATH",
+        help="policy file (default: .ownership-gate.yaml, else the built-in 'startup' policy;"
+        " 'builtin:NAME' picks a built-in template)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ownership-gate", description="Decide which changes need a CTO's sign-off.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    check = sub.add_parser("check", help="judge the changes between two revisions (or the index)")
+    check.add_argument("--base", metavar="REV", help="base revision (default: CI event, else the remote default branch)")
+    check.add_argument("--head", metavar="REV", help="head revision (default: HEAD, or the CI event's head)")
+    check.add_argument("--staged", action="store_true", help="judge the index against HEAD (pre-commit)")
+    _policy_arg(check)
+    check.add_argument("--policy-from-base", action="store_true", help="read the policy as it is at the base revision")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--advisory", action="store_true", help="report, but always exit 0")
+
+    explain = sub.add_parser("explain", help="show which rules own a path and why")
+    explain.add_argument("paths", nargs="+", metavar="PATH")
+    _policy_arg(explain)
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
+    validate = sub.add_parser("validate", help="check the policy file and run its tests")
+    _policy_arg(validate)
+    validate.add_argument("files", nargs="*", help=argparse.SUPPRESS)  # pre-commit passes filenames
+
+    codeowners = sub.add_parser("codeowners", help="generate CODEOWNERS from the policy")
+    codeowners.add_argument("--flavor", choices=("github", "gitlab"), default="github")
+    codeowners.add_argument("--output", metavar="PATH", help="where to write (default: .github/CODEOWNERS)")
+    codeowners.add_argument("--check", action="store_true", help="exit 1 with a diff when the file is out of date")
+    _policy_arg(codeowners)
+    codeowners.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+
+    init = sub.add_parser("init", help="write a starter policy to .ownership-gate.yaml")
+    init.add_argument("--template", metavar="NAME", default="startup")
+    init.add_argument("--list", action="store_true", help="list the built-in templates")
+
+    report = sub.add_parser("report", help="the weekly decisions report")
+    report.add_argument("--since", metavar="DATE", default="1 week ago")
+    report.add_argument("--until", metavar="DATE")
+    report.add_argument("--branch", metavar="REV")
+    _policy_arg(report)
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    report.add_argument("--output", metavar="FILE")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        from ownership_gate.check import check
+
+        if args.staged and (args.base or args.head):
+            raise FatalError("--staged compares the index with HEAD; it cannot take --base or --head")
+        return check(
+            base=args.base, head=args.head, staged=args.staged, policy=args.policy,
+            policy_from_base=args.policy_from_base, format=args.format, output=args.output,
+            advisory=args.advisory,
+        )
+    if args.command == "init":
+        from ownership_gate.init import init
+
+        return init(template=args.template, list_templates=args.list)
+    if args.command == "validate":
+        from ownership_gate.validate import validate
+
+        return validate(policy=args.policy)
+    if args.command == "explain":
+        from ownership_gate.explain import explain
+
+        return explain(paths=args.paths, policy=args.policy, format=args.format)
+    if args.command == "codeowners":
+        from ownership_gate.codeowners import codeowners
+
+        return codeowners(flavor=args.flavor, output=args.output, check=args.check, policy=args.policy)
+    if args.command == "report":
+        from ownership_gate.report import report
+
+        return report(
+            since=args.since, until=args.until, branch=args.branch, policy=args.policy,
+            format=args.format, output=args.output,
+        )
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except FatalError as exc:
+        print(f"ownership-gate: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("ownership-gate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_USAGE
+    except Exception:
+        print(
+            "ownership-gate: internal error (a bug in ownership-gate, not in your change).\n"
+            "Please report it with the traceback below:\n" + traceback.format_exc(),
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -1,0 +1,140 @@
+"""Immutable records shared by every part of the gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("added", "modified", "deleted", "renamed", "copied", "type-changed")
+
+MODE_SYMLINK = "120000"
+MODE_SUBMODULE = "160000"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed file between two trees, as `git diff --raw -z` reports it."""
+
+    status: str
+    path: str
+    old_path: str | None = None  # the source of a rename or copy
+    old_oid: str | None = None  # None when the file did not exist before
+    new_oid: str | None = None  # None when the file no longer exists
+    old_mode: str = "000000"
+    new_mode: str = "000000"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every path the change touches: the new one, and the old one of a move."""
+        if self.old_path is not None and self.old_path != self.path:
+            return (self.path, self.old_path)
+        return (self.path,)
+
+    @property
+    def source_path(self) -> str:
+        """Where the old content lives (the old path of a rename or copy)."""
+        return self.old_path if self.old_path is not None else self.path
+
+    @property
+    def is_submodule(self) -> bool:
+        return MODE_SUBMODULE in (self.old_mode, self.new_mode)
+
+    @property
+    def is_symlink(self) -> bool:
+        return MODE_SYMLINK in (self.old_mode, self.new_mode)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a classifier saw in one change; `rule`, `level`, `reason` are set by the engine."""
+
+    type: str
+    kind: str | None
+    subject: str
+    detail: str = ""
+    ecosystem: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    line: int | None = None
+    rule: str | None = None
+    level: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "kind": self.kind,
+            "subject": self.subject,
+            "ecosystem": self.ecosystem,
+            "from": self.from_,
+            "to": self.to,
+            "line": self.line,
+            "detail": self.detail,
+            "rule": self.rule,
+            "level": self.level,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class ChangeVerdict:
+    change: Change
+    level: str
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sign-off seen for a level (SPEC §6)."""
+
+    level: str
+    source: str  # trailer | github-review | label
+    by: str
+    commit: str | None
+    verified: bool
+    stale: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "source": self.source,
+            "by": self.by,
+            "commit": self.commit,
+            "verified": self.verified,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True)
+class SignoffResult:
+    satisfied: bool
+    evidence: tuple[Evidence, ...] = ()
+    notes: tuple[str, ...] = ()  # why a sign-off did not count, for humans
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The whole judgement of one range, ready for a reporter."""
+
+    base: str | None
+    head: str | None
+    policy_source: str
+    levels: tuple[str, ...]  # lowest first
+    default_level: str
+    required_level: str
+    changes: tuple[ChangeVerdict, ...]
+    signoff: SignoffResult = field(default_factory=lambda: SignoffResult(satisfied=False))
+    advisory: bool = False
+
+    @property
+    def needs_signoff(self) -> bool:
+        return self.levels.index(self.required_level) > 0
+
+    @property
+    def passed(self) -> bool:
+        return not self.needs_signoff or self.signoff.satisfied
+
+    def by_level(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.levels, 0)
+        for verdict in self.changes:
+            counts[verdict.level] += 1
+        return counts

@@ -1,0 +1,38 @@
+"""Reporters: each turns a Verdict into text; none prints or decides."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ownership_gate.errors import FatalError
+from ownership_gate.model import Verdict
+from ownership_gate.output import json_, text
+from ownership_gate.policy import Policy
+
+Reporter = Callable[[Verdict, Policy, bool], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.render,
+    "json": json_.render,
+}
+
+
+def render(format: str, verdict: Verdict, policy: Policy, color: bool = False) -> str:
+    try:
+        reporter = REPORTERS[format]
+    except KeyError:
+        raise FatalError(f"unknown format {format!r}; choose one of: {', '.join(REPORTERS)}") from None
+    return reporter(verdict, policy, color)
+
+
+def write_output(content: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(content, "utf-8")
+    except OSError as exc:
+        raise FatalError(f"cannot write {output}: {exc}") from None

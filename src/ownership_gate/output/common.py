@@ -1,0 +1,49 @@
+"""Wording shared by the human-facing reporters."""
+
+from __future__ import annotations
+
+from ownership_gate.model import ChangeVerdict, Finding, Verdict
+from ownership_gate.policy import Level, Policy
+
+
+def finding_title(finding: Finding) -> str:
+    kind = f"/{finding.kind}" if finding.kind else ""
+    where = f" (line {finding.line})" if finding.line else ""
+    return f"{finding.type}{kind} {finding.subject}{where}"
+
+
+def deciding_findings(verdict: ChangeVerdict) -> list[Finding]:
+    """The findings that set the change's level (what a reviewer must look at)."""
+    return [f for f in verdict.findings if f.level == verdict.level]
+
+
+def how_to_sign_off(level: Level) -> list[str]:
+    """Concrete ways to give this level's sign-off, from its `signoff` section."""
+    signoff = level.signoff
+    if signoff is None or not signoff.sources:
+        owners = ", ".join(level.owners) or "the level's owners"
+        return [f"ask {owners}; the policy lists no sign-off for {level.name!r}, so add one under levels[].signoff"]
+    ways = []
+    if "trailer" in signoff.sources:
+        who = ", ".join(signoff.signers)
+        signed = " in a signed commit" if signoff.require_signed_commit else ""
+        ways.append(f"a commit{signed} with the trailer `{signoff.trailer}: Name <email>` by one of: {who}")
+    if "github-review" in signoff.sources:
+        ways.append(f"an approving pull-request review by {', '.join(signoff.github_reviewers)}")
+    if "label" in signoff.sources:
+        ways.append(f"the pull-request label {' or '.join(repr(x) for x in signoff.labels)}")
+    return ways
+
+
+def verdict_line(verdict: Verdict, policy: Policy) -> str:
+    level = verdict.required_level
+    if not verdict.needs_signoff:
+        return f"Routine change: {level} level, no sign-off needed."
+    if verdict.signoff.satisfied:
+        by = ", ".join(sorted({e.by for e in verdict.signoff.evidence if not e.stale})) or "a signer"
+        return f"Needs {level} sign-off: given by {by}."
+    owners = ", ".join(policy.level(level).owners)
+    who = f" ({owners})" if owners else ""
+    if verdict.advisory and verdict.head is None:
+        return f"Heads-up: this change will need {level} sign-off{who} in its pull request."
+    return f"Needs {level} sign-off{who}: missing."

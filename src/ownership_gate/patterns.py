@@ -1,0 +1,127 @@
+"""Gitignore-style path patterns, as CODEOWNERS reads them, compiled once.
+
+pathspec translates each pattern to a regex (its gitignore "spec" flavour,
+which follows git's own edge cases). `PatternIndex` files every pattern
+under a literal it requires (a root directory, a path segment, or a file
+extension) so a path is only tested against patterns that could match it:
+matching cost grows with the handful of candidates, not with the number of
+rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
+
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+K = TypeVar("K", bound=Hashable)
+
+_GLOB_CHARS = frozenset("*?[\\")
+
+
+class PatternError(ValueError):
+    """A pattern pathspec (or CODEOWNERS) cannot use."""
+
+
+def compile_pattern(text: str) -> re.Pattern[str]:
+    if not text or not text.strip():
+        raise PatternError("empty pattern")
+    if text.startswith("!"):
+        raise PatternError("negated patterns ('!') are not supported: CODEOWNERS has none; use `exclude`")
+    if text.startswith("#"):
+        raise PatternError("a pattern cannot start with '#' (it would be a comment); escape it as '\\#'")
+    try:
+        regex, include = GitIgnoreSpecPattern.pattern_to_regex(text)
+    except Exception as exc:  # pathspec raises several types for bad globs
+        raise PatternError(f"not a valid pattern: {exc}") from None
+    if regex is None or include is None:
+        raise PatternError("not a valid pattern (an unclosed '[' range?)")
+    return re.compile(regex)
+
+
+def _literal(segment: str) -> bool:
+    return bool(segment) and not (_GLOB_CHARS & set(segment))
+
+
+def _extension(segment: str) -> str | None:
+    dot = segment.rfind(".")
+    return segment[dot:] if dot >= 0 else None
+
+
+def index_key(text: str) -> tuple[str, str] | None:
+    """The literal every path matching `text` must contain, if there is one."""
+    body = text
+    anchored = body.startswith("/")
+    body = body.lstrip("/").rstrip("/")
+    if "/" in body:
+        if body.startswith("**/"):
+            body = body[3:]
+            anchored = False
+        else:
+            anchored = True
+    segments = body.split("/")
+    first = segments[0]
+    if _literal(first):
+        return ("root" if anchored else "segment", first)
+    if not anchored and len(segments) == 1 and first.startswith("*") and _literal(first[1:]):
+        ext = _extension(first[1:])
+        if ext is not None:
+            return ("ext", ext)
+    return None
+
+
+class PatternIndex(Generic[K]):
+    """Which keys (rules, levels, ...) have a pattern matching a path."""
+
+    def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
+        self._patterns: list[tuple[K, str, re.Pattern[str]]] = []
+        self._buckets: dict[tuple[str, str], list[int]] = {}
+        self._generic: list[int] = []
+        for key, text in entries:
+            number = len(self._patterns)
+            self._patterns.append((key, text, compile_pattern(text)))
+            bucket = index_key(text)
+            if bucket is None:
+                self._generic.append(number)
+            else:
+                self._buckets.setdefault(bucket, []).append(number)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def _candidates(self, path: str) -> list[int]:
+        segments = path.split("/")
+        buckets = self._buckets
+        found: list[int] = list(self._generic)
+        hit = buckets.get(("root", segments[0]))
+        if hit:
+            found.extend(hit)
+        for segment in segments:
+            hit = buckets.get(("segment", segment))
+            if hit:
+                found.extend(hit)
+            ext = _extension(segment)
+            if ext is not None:
+                hit = buckets.get(("ext", ext))
+                if hit:
+                    found.extend(hit)
+        found.sort()
+        return found
+
+    def matches(self, path: str) -> dict[K, str]:
+        """Every key with a matching pattern, mapped to its first such pattern."""
+        result: dict[K, str] = {}
+        last = -1
+        for number in self._candidates(path):
+            if number == last:
+                continue
+            last = number
+            key, text, regex = self._patterns[number]
+            if key not in result and regex.match(path):
+                result[key] = text
+        return result
+
+    def any_match(self, path: str) -> bool:
+        return any(self._patterns[n][2].match(path) for n in self._candidates(path))
