@@ -47,6 +47,9 @@ class Context:
         self._settings = settings
         self.policy_paths = policy_paths
         self._cache: dict[str, bytes | None] = {}
+        # Per-classifier scratch space, shared across the change set (parsed
+        # manifests, findings of a sibling file), so each file is read once.
+        self.memo: dict[str, Any] = {}
         self._paths: frozenset[str] | None = None
 
     def settings(self, type_: str) -> Mapping[str, Any]:

@@ -1,21 +1,230 @@
-"""`dependency` findings (placeholder until the classifier lands)."""
+"""`dependency` findings: what a manifest requires, before and after (SPEC §3).
+
+The ecosystem modules parse; this module compares. Requirements are keyed
+by normalised name, so moving an entry between sections or tools, or
+reformatting the file, yields nothing.
+"""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from typing import Any
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.base import Context, decode
+from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.ecosystems.base import (
+    Ecosystem,
+    ManifestError,
+    Release,
+    Requirement,
+)
 from ownership_gate.model import Change, Finding
+from ownership_gate.patterns import PatternIndex
 
 TYPE = "dependency"
-KINDS: tuple[str, ...] = ("added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed", )
-SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", }
+KINDS: tuple[str, ...] = (
+    "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
+)
+SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool"}
+
+MAX_MANIFEST_BYTES = 5 * 1024 * 1024
+
+_EXTRA_CACHE: dict[tuple[str, ...], PatternIndex[str]] = {}
+
+
+def _extra_manifests(settings: Mapping[str, Any]) -> PatternIndex[str] | None:
+    patterns = tuple(settings.get("manifests") or ())
+    if not patterns:
+        return None
+    if patterns not in _EXTRA_CACHE:
+        _EXTRA_CACHE[patterns] = PatternIndex((p, p) for p in patterns)
+    return _EXTRA_CACHE[patterns]
+
+
+def _infer_ecosystem(path: str) -> Ecosystem | None:
+    """The ecosystem of an extra manifest, from its name (`tools/*.requirements` is pypi)."""
+    base = posixpath.basename(path).lower()
+    hints = (
+        ("requirements", "pypi"), (".txt", "pypi"), (".in", "pypi"), ("pyproject", "pypi"),
+        ("package", "npm"), ("gemfile", "gem"), (".gemspec", "gem"), ("go.mod", "golang"),
+        ("cargo", "cargo"), ("composer", "composer"), ("pom", "maven"), (".csproj", "nuget"),
+        (".tf", "terraform"), ("dockerfile", "docker"), ("chart", "helm"),
+    )
+    for hint, name in hints:
+        if hint in base and name in ECOSYSTEMS:
+            return ECOSYSTEMS[name]
+    return None
+
+
+def ecosystem_for(path: str, settings: Mapping[str, Any]) -> tuple[Ecosystem, bool] | None:
+    """(ecosystem, is_lockfile) for a path, or None when it is no manifest."""
+    for ecosystem in ECOSYSTEMS.values():
+        if ecosystem.is_lockfile(path):
+            return ecosystem, True
+        if ecosystem.is_manifest(path):
+            return ecosystem, False
+    extra = _extra_manifests(settings)
+    if extra is not None and extra.any_match(path):
+        inferred = _infer_ecosystem(path)
+        if inferred is not None:
+            return inferred, False
+    return None
 
 
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    return False
+    if change.is_submodule:
+        return False
+    return any(ecosystem_for(p, settings) is not None for p in change.paths)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    return []
+    settings = context.settings(TYPE)
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    if found is None:
+        return []
+    ecosystem, lockfile = found
+    if lockfile:
+        return _lockfile(change, context, ecosystem)
+    return manifest_findings(change, context, ecosystem)
+
+
+def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    directory = posixpath.dirname(change.path)
+    for other in context.changes:
+        if other is change or posixpath.dirname(other.path) != directory:
+            continue
+        if ecosystem.is_manifest(other.path):
+            explained = [f for f in manifest_findings(other, context, ecosystem) if f.kind != "lockfile"]
+            if explained:
+                return []
+    return [
+        Finding(
+            type=TYPE, kind="lockfile", subject=change.path, ecosystem=ecosystem.NAME,
+            detail=f"lockfile {change.status} with no manifest entry changed",
+        )
+    ]
+
+
+def _parse_side(
+    data: bytes | None, path: str, ecosystem: Ecosystem
+) -> list[Requirement]:
+    if data is None:
+        return []
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise ManifestError(f"manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB")
+    if b"\0" in data[:8192]:
+        raise ManifestError("manifest is binary, not text")
+    try:
+        text = decode(data) or ""
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return ecosystem.parse(text, path)
+    except ManifestError:
+        raise
+    except RecursionError:
+        raise ManifestError("manifest is nested too deeply to read") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise ManifestError(f"cannot read manifest: {exc}") from None
+
+
+def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    """Findings for one manifest change, computed once per change set."""
+    memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
+    if change not in memo:
+        memo[change] = _compare_manifest(change, context, ecosystem)
+    return memo[change]
+
+
+def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    try:
+        new = _parse_side(context.new(change), change.path, ecosystem)
+    except ManifestError as exc:
+        return [
+            Finding(
+                type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME,
+                line=exc.line, detail=f"manifest no longer parses: {exc}",
+            )
+        ]
+    try:
+        old = _parse_side(context.old(change), change.source_path, ecosystem)
+    except ManifestError:
+        old = []  # the old side was already broken: judge the new one on its own
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    return compare(old, new, ecosystem, zero_major)
+
+
+def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
+    grouped: dict[str, list[Requirement]] = {}
+    for requirement in requirements:
+        grouped.setdefault(requirement.name, []).append(requirement)
+    return grouped
+
+
+def compare(
+    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
+) -> list[Finding]:
+    before, after = _group(old), _group(new)
+    findings: list[Finding] = []
+    for name in sorted(before.keys() | after.keys()):
+        was, now = before.get(name, []), after.get(name, [])
+        indirect = all(r.indirect for r in was + now)
+        if not was:
+            top = now[0]
+            kind = "lockfile" if indirect else "added"
+            findings.append(_finding(kind, name, ecosystem, None, top.constraint or None, top.line,
+                                     f"new {'indirect ' if indirect else ''}dependency {name}"))
+            continue
+        if not now:
+            kind = "lockfile" if indirect else "removed"
+            findings.append(_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
+                                     f"dependency {name} removed"))
+            continue
+        old_set = sorted({r.constraint for r in was})
+        new_set = sorted({r.constraint for r in now})
+        if old_set == new_set:
+            continue
+        old_c = _highest(old_set, ecosystem)
+        new_c = _highest(new_set, ecosystem)
+        kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major) if old_c != new_c else "changed"
+        if indirect:
+            kind = "lockfile"
+        line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        findings.append(_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
+                                 f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
+    return findings
+
+
+def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
+    def key(c: str) -> tuple[int, Release]:
+        low = ecosystem.lowest(c)
+        return (0, ()) if low is None else (1, low)
+
+    return max(constraints, key=key)
+
+
+def step(old: Release | None, new: Release | None, zero_major: bool = False) -> str:
+    """The kind of a version step between the lowest versions two constraints admit."""
+    if old is None or new is None:
+        return "changed"
+    width = max(len(old), len(new), 3)
+    a = old + (0,) * (width - len(old))
+    b = new + (0,) * (width - len(new))
+    if b <= a:
+        return "changed"  # a pin, a loosening, or a rollback
+    if a[0] != b[0]:
+        return "major"
+    if a[1] != b[1]:
+        return "major" if zero_major and a[0] == 0 else "minor"
+    return "patch"
+
+
+def _finding(
+    kind: str, name: str, ecosystem: Ecosystem, from_: str | None, to: str | None,
+    line: int | None, detail: str,
+) -> Finding:
+    return Finding(
+        type=TYPE, kind=kind, subject=name, ecosystem=ecosystem.NAME,
+        from_=from_, to=to, line=line, detail=detail,
+    )

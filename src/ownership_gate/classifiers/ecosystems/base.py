@@ -1,0 +1,51 @@
+"""What every dependency ecosystem module provides.
+
+An ecosystem module (one per package manager) has these names:
+
+    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    def is_manifest(path: str) -> bool         # path-only, cheap
+    def is_lockfile(path: str) -> bool         # path-only, cheap
+    def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
+    def lowest(constraint: str) -> Release | None          # lowest version admitted
+
+and is listed in `ecosystems/__init__.py`'s REGISTRY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+# A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
+# Pre-release and build parts are dropped: steps are judged on the release.
+Release = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One dependency as the manifest requires it."""
+
+    name: str  # normalised the ecosystem's way (PEP 503 for pypi, ...)
+    constraint: str  # as written, whitespace-normalised; "" when none
+    line: int | None = None  # 1-based line in the new (or old) file
+    indirect: bool = False  # transitive (Go's `// indirect`): changes are `lockfile`
+
+
+class ManifestError(ValueError):
+    """The manifest does not parse; `line` points at the problem when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class Ecosystem(Protocol):
+    NAME: str
+
+    def is_manifest(self, path: str) -> bool: ...
+
+    def is_lockfile(self, path: str) -> bool: ...
+
+    def parse(self, text: str, path: str) -> list[Requirement]: ...
+
+    def lowest(self, constraint: str) -> Release | None: ...
