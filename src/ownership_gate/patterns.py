@@ -32,13 +32,34 @@ def compile_pattern(text: str) -> re.Pattern[str]:
         raise PatternError("negated patterns ('!') are not supported: CODEOWNERS has none; use `exclude`")
     if text.startswith("#"):
         raise PatternError("a pattern cannot start with '#' (it would be a comment); escape it as '\\#'")
+    wild = _only_wildcards(text)
+    if wild is not None:
+        return wild
+    source = text
+    if source.endswith("**/") and not source.endswith("\\**/"):
+        # git reads `a/**/` as "a directory somewhere below a"; pathspec reads
+        # it as `a/`. Spelling the directory out gives git's answer.
+        source += "*/"
     try:
-        regex, include = GitIgnoreSpecPattern.pattern_to_regex(text)
+        regex, include = GitIgnoreSpecPattern.pattern_to_regex(source)
     except Exception as exc:  # pathspec raises several types for bad globs
         raise PatternError(f"not a valid pattern: {exc}") from None
     if regex is None or include is None:
         raise PatternError("not a valid pattern (an unclosed '[' range?)")
     return re.compile(regex)
+
+
+def _only_wildcards(text: str) -> re.Pattern[str] | None:
+    """Patterns made only of `*` and `**` (`*/`, `**/`, `*/*`): pathspec
+    mistranslates some of them, and they only say "at least N levels deep"."""
+    is_dir = text.endswith("/")
+    segments = text.strip("/").split("/")
+    if not all(s in ("*", "**") for s in segments):
+        return None
+    stars = segments.count("*")
+    # A trailing `**` after a `*` needs something inside; git agrees (see tests).
+    depth = max(stars + (1 if stars and segments[-1] == "**" else 0), 1) + (1 if is_dir else 0)
+    return re.compile("^" + "[^/]+/" * (depth - 1) + "[^/]+")
 
 
 def _literal(segment: str) -> bool:
