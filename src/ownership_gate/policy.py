@@ -139,8 +139,9 @@ def find_policy_file(root: Path) -> str | None:
 # -- parsing --------------------------------------------------------------
 
 def _closest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    by_lower = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.5)
+    return f" (did you mean {by_lower[match[0]]!r}?)" if match else ""
 
 
 def _one_of(choices: Iterable[str]) -> str:
@@ -241,6 +242,8 @@ def _describe(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
     tag = str(node.tag).rsplit(":", 1)[-1]
+    if node.value == "" and node.style in ("'", '"'):
+        return "an empty string"
     if tag == "null" or node.value in ("", "~", "null"):
         return "nothing (null)"
     return f"{tag} {node.value!r}"
