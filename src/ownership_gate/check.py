@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,10 @@ def _repo_relative(root: Path, explicit: str) -> str:
         return path.as_posix()
 
 
+def _use_color(output: str | None) -> bool:
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def policy_paths(policy: Policy) -> frozenset[str]:
     return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
@@ -134,7 +139,7 @@ def check(
             signoff=result,
             advisory=advisory,
         )
-        write_output(render(format, verdict, chosen, color=output is None and sys.stdout.isatty()), output)
+        write_output(render(format, verdict, chosen, color=_use_color(output)), output)
     finally:
         git.close()
     if verdict.passed or advisory:
