@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from ownership_gate.classifiers.ecosystems import pypi
 from ownership_gate.classifiers.ecosystems.base import Ecosystem
 
-REGISTRY: dict[str, Ecosystem] = {}
+REGISTRY: dict[str, Ecosystem] = {
+    "pypi": pypi,
+}
 
 __all__ = ["REGISTRY", "Ecosystem"]

@@ -28,7 +28,8 @@ _VERSION = r"[vV]?(?:\d+|[xX*])(?:\.(?:\d+|[xX*]))*(?:[-+.]?[0-9A-Za-z][0-9A-Za-
 _OPERATOR = r"===|==|!=|<=|>=|~>|~=|\^|~|<|>|="
 _COMPARATOR = re.compile(rf"\s*({_OPERATOR})?\s*({_VERSION})\s*(?:,\s*)?")
 _HYPHEN = re.compile(rf"^\s*({_VERSION})\s+-\s+({_VERSION})\s*$")
-_NUMERIC = re.compile(r"[vV]?(\d+(?:\.(?:\d+|[xX*]))*)")
+# Components are capped so a hostile "1" * 10_000 never reaches int().
+_NUMERIC = re.compile(r"[vV]?(\d{1,18}(?:\.(?:\d{1,18}|[xX*]))*)")
 
 # Longer strings are no version range anyone writes; not reading them keeps
 # the regular expressions below linear on hostile input.

@@ -1,0 +1,93 @@
+"""Reading manifest formats with their real parsers, and finding lines in them.
+
+tomllib and json give values without positions, so a requirement's line is
+found afterwards by searching the text for how the format writes it. Parse
+errors become `ManifestError`s that carry the parser's own line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ownership_gate.classifiers.ecosystems.base import ManifestError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _TOML_POSITION.search(message)
+        line = int(position.group(1)) if position else None
+        raise ManifestError(f"invalid TOML: {message}", line) from None
+    return document
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(
+            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno
+        ) from None
+
+
+def table(document: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The table at `document[k1][k2]...`, {} when absent; ManifestError when not a table."""
+    value: Any = document
+    for depth, key in enumerate(keys):
+        if not isinstance(value, Mapping):
+            raise ManifestError(f"`{'.'.join(keys[:depth])}` should be a table")
+        value = value.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ManifestError(f"`{'.'.join(keys)}` should be a table, not {type(value).__name__}")
+    return dict(value)
+
+
+def strings(value: Any, where: str) -> list[str]:
+    """A list of strings, {} when absent; ManifestError naming `where` otherwise."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ManifestError(f"`{where}` should be a list of strings")
+    return list(value)
+
+
+class Lines:
+    """Line numbers of text offsets, for formats whose parser gives none."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0, *(m.end() for m in re.finditer(r"\n", text))]
+
+    def at(self, offset: int) -> int:
+        """The 1-based line of a character offset."""
+        return bisect.bisect_right(self._starts, offset)
+
+    def find(self, patterns: Iterable[re.Pattern[str]]) -> int | None:
+        """The line of the first match of the first pattern that matches anywhere."""
+        for pattern in patterns:
+            match = pattern.search(self.text)
+            if match is not None:
+                return self.at(match.start())
+        return None
+
+
+def name_pattern(name: str, separators: str = "") -> str:
+    """A regex for a package name as written, case-insensitive; `separators` are interchangeable."""
+    if not separators:
+        return re.escape(name)
+    klass = "[" + re.escape(separators) + "]+"
+    return klass.join(re.escape(part) for part in re.split(klass, name))

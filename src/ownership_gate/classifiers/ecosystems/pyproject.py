@@ -1,0 +1,280 @@
+"""pypi's TOML manifests: pyproject.toml (PEP 621, PEP 735, Poetry, uv, PDM) and Pipfile.
+
+Poetry writes constraints its own way (`^1.2` is `>=1.2,<2.0`, `~1.2` is
+`>=1.2,<1.3`, a bare `1.2.3` is `==1.2.3`); `canonical` translates them to
+PEP 440 so that the same requirement spelt by Poetry and by `[project]`
+compares equal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name, canonicalize_version
+from packaging.version import InvalidVersion, Version
+
+from ownership_gate.classifiers.ecosystems import semver
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.formats import (
+    Lines,
+    load_toml,
+    name_pattern,
+    strings,
+    table,
+)
+
+# Pipfile tables that are no package category.
+_PIPFILE_META = frozenset({"source", "requires", "scripts", "pipenv", "pipfile"})
+_EXTRAS = re.compile(r"^\[([^\]]*)\]")
+
+
+def parse_pyproject(text: str) -> list[Requirement]:
+    document = load_toml(text)
+    project = table(document, "project")
+    poetry = table(document, "tool", "poetry")
+    names = (project.get("name"), poetry.get("name"))
+    own = {canonicalize_name(n) for n in names if isinstance(n, str)}
+    internal = own | _uv_internal(document)
+    lines = Lines(text)
+    found: list[Requirement] = []
+
+    pep508: list[tuple[str, str]] = [(r, "project.dependencies") for r in
+                                     strings(project.get("dependencies"), "project.dependencies")]
+    for group, items in table(document, "project", "optional-dependencies").items():
+        pep508 += [(r, f"project.optional-dependencies.{group}") for r in strings(items, group)]
+    for group, items in table(document, "dependency-groups").items():
+        if not isinstance(items, list):
+            raise ManifestError(f"`dependency-groups.{group}` should be a list")
+        # `{include-group = "x"}` reuses another group: nothing new is required.
+        pep508 += [(r, f"dependency-groups.{group}") for r in items if isinstance(r, str)]
+    build = table(document, "build-system")
+    pep508 += [(r, "build-system.requires") for r in strings(build.get("requires"), "requires")]
+    uv = table(document, "tool", "uv")
+    pep508 += [(r, "tool.uv.dev-dependencies") for r in
+               strings(uv.get("dev-dependencies"), "tool.uv.dev-dependencies")]
+    for group, items in table(document, "tool", "pdm", "dev-dependencies").items():
+        pep508 += [(r, f"tool.pdm.dev-dependencies.{group}") for r in strings(items, group)]
+    for raw, where in pep508:
+        requirement = _pep508(raw, where, lines)
+        if requirement is not None and requirement.name not in internal:
+            found.append(requirement)
+    pins = ("constraint-dependencies", "override-dependencies")
+    for key in pins:
+        for raw in strings(uv.get(key), f"tool.uv.{key}"):
+            requirement = _pep508(raw, f"tool.uv.{key}", lines)
+            if requirement is not None:
+                found.append(Requirement(requirement.name, requirement.constraint,
+                                         requirement.line, indirect=True))
+
+    tables = [table(poetry, "dependencies"), table(poetry, "dev-dependencies")]
+    tables += [table(poetry, "group", g, "dependencies") for g in table(poetry, "group")]
+    for deps in tables:
+        for key, value in deps.items():
+            if key.lower() == "python" or canonicalize_name(key) in internal:
+                continue  # the interpreter, or the project itself
+            found.extend(_table_entries(key, value, lines))
+    return _with_sources(found, table(uv, "sources"))
+
+
+def parse_pipfile(text: str) -> list[Requirement]:
+    document = load_toml(text)
+    lines = Lines(text)
+    found: list[Requirement] = []
+    for category, deps in document.items():
+        if category in _PIPFILE_META:
+            continue
+        if not isinstance(deps, Mapping):
+            raise ManifestError(f"`{category}` should be a table of packages")
+        for key, value in deps.items():
+            found.extend(_table_entries(key, value, lines))
+    return found
+
+
+def _pep508(raw: str, where: str, lines: Lines) -> Requirement | None:
+    try:
+        parsed = Pep508(raw)
+    except InvalidRequirement as exc:
+        line = lines.find([re.compile(re.escape(raw))])
+        raise ManifestError(f"invalid requirement {raw!r} in `{where}`: {exc}", line) from None
+    line = lines.find([
+        re.compile(r"[\"']" + re.escape(raw) + r"[\"']"),
+        re.compile(r"(?i)[\"']\s*" + name_pattern(parsed.name, "-_.") + r"\s*[\[<>=!~;@ \"']"),
+    ])
+    return Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line)
+
+
+def _table_entries(key: str, value: Any, lines: Lines) -> Iterator[Requirement]:
+    """Poetry and Pipfile entries: a constraint string, a table, or (Poetry) a list of tables."""
+    name = canonicalize_name(key)
+    key_re = r"(?im)^\s*[\"']?" + name_pattern(key, "-_.") + r"[\"']?\s*="
+    header_re = r"(?im)^\s*\[[^\]\n]*\.[\"']?" + name_pattern(key, "-_.") + r"[\"']?\]"
+    for choice in value if isinstance(value, list) else [value]:
+        constraint = _table_constraint(key, choice)
+        if constraint is None:
+            continue
+        written = re.escape(constraint.split("]")[-1]) if constraint else "[*\"']"
+        line = lines.find([re.compile(key_re + r"\s*[\"'{].*" + written), re.compile(key_re),
+                           re.compile(header_re)])
+        yield Requirement(name, constraint, line)
+
+
+def _table_constraint(key: str, value: Any) -> str | None:
+    """The constraint of one entry; None for the project's own code (a path)."""
+    if isinstance(value, str):
+        return "" if value.strip() in ("*", "") else " ".join(value.split())
+    if not isinstance(value, Mapping):
+        raise ManifestError(f"dependency {key!r} should be a string or a table")
+    if "path" in value or value.get("workspace") is True:
+        return None
+    extras = value.get("extras")
+    prefix = ""
+    if isinstance(extras, list) and extras:
+        prefix = f"[{','.join(sorted(str(e) for e in extras))}]"
+    if "git" in value:
+        ref = next((str(value[k]) for k in ("rev", "tag", "branch", "ref") if k in value), "")
+        return f"{prefix}@ git+{public_url(str(value['git']))}" + (f"@{ref}" if ref else "")
+    for source in ("url", "file"):
+        if source in value:
+            return f"{prefix}@ {public_url(str(value[source]))}"
+    version = value.get("version", "*")
+    if not isinstance(version, str):
+        raise ManifestError(f"the version of {key!r} should be a string")
+    version = "" if version.strip() in ("*", "") else " ".join(version.split())
+    return prefix + version
+
+
+def _uv_internal(document: Mapping[str, Any]) -> set[str]:
+    """Names uv resolves from this repository (workspace members, paths): the project's own code."""
+    sources = table(document, "tool", "uv", "sources")
+    return {
+        canonicalize_name(name) for name, source in sources.items()
+        if isinstance(source, Mapping) and (source.get("workspace") is True or "path" in source)
+    }
+
+
+def _with_sources(found: list[Requirement], sources: Mapping[str, Any]) -> list[Requirement]:
+    """uv's `[tool.uv.sources]` git and URL sources replace the version as the constraint."""
+    remote: dict[str, str] = {}
+    for name, source in sources.items():
+        if not isinstance(source, Mapping):
+            continue
+        constraint = _table_constraint(name, source)
+        if constraint and constraint.startswith("@"):
+            remote[canonicalize_name(name)] = constraint
+    return [
+        Requirement(r.name, remote[r.name], r.line, r.indirect) if r.name in remote else r
+        for r in found
+    ]
+
+
+def pep508_constraint(parsed: Pep508) -> str:
+    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
+    if parsed.url:
+        return f"{extras}@ {public_url(parsed.url)}"
+    return extras + ",".join(sorted(map(str, parsed.specifier), key=_floor_first))
+
+
+def _floor_first(specifier: str) -> tuple[bool, str]:
+    """`>=4.2,<5` reads better than packaging's alphabetical `<5,>=4.2`."""
+    return specifier.startswith(("<", "!")), specifier
+
+
+def public_url(url: str) -> str:
+    """The URL without user and password: tokens in git URLs must not reach a report."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.I)
+
+
+def _split_extras(constraint: str) -> tuple[str, str]:
+    match = _EXTRAS.match(constraint)
+    if match is None:
+        return "", constraint.strip()
+    extras = ",".join(sorted(e.strip() for e in match.group(1).split(",") if e.strip()))
+    return extras, constraint[match.end():].strip()
+
+
+def _specifiers(constraint: str) -> SpecifierSet | None:
+    try:
+        return SpecifierSet(constraint)
+    except InvalidSpecifier:
+        pass
+    poetry = _from_poetry(constraint)
+    if poetry is None:
+        return None
+    try:
+        return SpecifierSet(poetry)
+    except InvalidSpecifier:
+        return None
+
+
+def _bump(parts: list[int], index: int) -> str:
+    return ".".join(str(p) for p in [*parts[:index], parts[index] + 1])
+
+
+def _from_poetry(constraint: str) -> str | None:
+    """Poetry's `^`, `~`, bare and space-separated constraints as a PEP 440 specifier set."""
+    result: list[str] = []
+    for operator, version in re.findall(r"(\^|~=|~|==|!=|<=|>=|<|>|=)?\s*([^\s,]+)", constraint):
+        release = [int(p) for p in re.findall(r"\d+", version.split("-")[0])[:4]]
+        if version == "*":
+            continue
+        if operator in ("^", "~") and not release:
+            return None
+        if operator == "^":
+            index = next((i for i, p in enumerate(release) if p), len(release) - 1)
+            result += [f">={version}", f"<{_bump(release, index)}"]
+        elif operator == "~":
+            result += [f">={version}", f"<{_bump(release, 0 if len(release) == 1 else 1)}"]
+        elif operator in ("", "="):
+            result.append(f"=={version}")
+        else:
+            result.append(f"{operator}{version}")
+    return ",".join(result)
+
+
+def canonical(constraint: str) -> str:
+    """One spelling per requirement: Poetry's `^4.2` and PEP 440's `>=4.2.0,<5` agree."""
+    if len(constraint) > semver.MAX_CONSTRAINT:
+        return " ".join(constraint.split())
+    extras, rest = _split_extras(constraint)
+    prefix = f"[{extras}]" if extras else ""
+    if rest.startswith("@") or "||" in rest:
+        return prefix + " ".join(rest.split())
+    specifiers = _specifiers(rest)
+    if specifiers is None:
+        return prefix + " ".join(rest.split())
+    spelled = sorted(f"{s.operator}{_canonical_version(s.operator, s.version)}" for s in specifiers)
+    return prefix + ",".join(spelled)
+
+
+def _canonical_version(operator: str, version: str) -> str:
+    try:
+        # `~=1.4.0` and `~=1.4` admit different releases: keep their zeros.
+        return canonicalize_version(version, strip_trailing_zero=operator != "~=")
+    except InvalidVersion:
+        return version
+
+
+def lowest(constraint: str) -> Release | None:
+    _, rest = _split_extras(constraint)
+    if rest.startswith("@") or len(rest) > semver.MAX_CONSTRAINT:
+        return None
+    if "||" in rest:
+        return semver.lowest(rest, "poetry")
+    specifiers = _specifiers(rest)
+    if specifiers is None:
+        return None
+    floors: list[Release] = []
+    for spec in specifiers:
+        if spec.operator in ("<", "<=", "!="):
+            continue
+        try:
+            release = Version(spec.version.removesuffix(".*")).release
+        except InvalidVersion:
+            return None
+        floors.append((*release[:-1], release[-1] + 1) if spec.operator == ">" else release)
+    return max(floors) if floors else None
