@@ -2,13 +2,18 @@
 
 The ecosystem modules parse; this module compares. Requirements are keyed
 by normalised name, so moving an entry between sections or tools, or
-reformatting the file, yields nothing.
+reformatting the file, yields nothing. Two spellings of one constraint
+compare equal through the ecosystem's optional `canonical(constraint)`
+(Poetry's `^4.2` is PEP 621's `>=4.2,<5`). An entry that leaves one
+manifest and arrives in a sibling manifest of the same project (a
+requirements file folded into pyproject.toml) is a move, not a removal
+plus a new vendor.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode
@@ -89,14 +94,19 @@ def classify(change: Change, context: Context) -> list[Finding]:
     return manifest_findings(change, context, ecosystem)
 
 
+def _below(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory + "/")
+
+
 def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    # A workspace keeps one lockfile at its root for manifests below it.
     directory = posixpath.dirname(change.path)
     for other in context.changes:
-        if other is change or posixpath.dirname(other.path) != directory:
+        if other is change or not _below(other.path, directory):
             continue
         if ecosystem.is_manifest(other.path):
-            explained = [f for f in manifest_findings(other, context, ecosystem) if f.kind != "lockfile"]
-            if explained:
+            found = manifest_findings(other, context, ecosystem)
+            if any(f.kind != "lockfile" for f in found):
                 return []
     return [
         Finding(
@@ -133,8 +143,59 @@ def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) ->
     """Findings for one manifest change, computed once per change set."""
     memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
     if change not in memo:
+        memo[change] = _without_moves(change, context, ecosystem)
+    return memo[change]
+
+
+def _raw_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE + ":raw", {})
+    if change not in memo:
         memo[change] = _compare_manifest(change, context, ecosystem)
     return memo[change]
+
+
+def _project(path: str) -> str:
+    """The directory a manifest describes: `requirements/dev.txt` belongs to its parent."""
+    directory = posixpath.dirname(path)
+    if posixpath.basename(directory).lower() == "requirements":
+        return posixpath.dirname(directory)
+    return directory
+
+
+def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    """This change's findings; entries moved from or to a sibling manifest compare as moves."""
+    findings = _raw_findings(change, context, ecosystem)
+    if not any(f.kind in ("added", "removed") for f in findings):
+        return findings
+    arrived: set[str] = set()
+    left: dict[str, tuple[Finding, str]] = {}
+    for other in context.changes:
+        if other is change or _project(other.path) != _project(change.path):
+            continue
+        if not ecosystem.is_manifest(other.path) or ecosystem.is_lockfile(other.path):
+            continue
+        for finding in _raw_findings(other, context, ecosystem):
+            if finding.kind == "added":
+                arrived.add(finding.subject)
+            elif finding.kind == "removed":
+                left.setdefault(finding.subject, (finding, other.path))
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    result: list[Finding] = []
+    for finding in findings:
+        if finding.kind == "removed" and finding.subject in arrived:
+            continue  # reported where it arrived
+        if finding.kind == "added" and finding.subject in left:
+            gone, source = left[finding.subject]
+            before, after = gone.from_ or "", finding.to or ""
+            if _spelling(before, ecosystem) == _spelling(after, ecosystem):
+                continue
+            kind = step(ecosystem.lowest(before), ecosystem.lowest(after), zero_major)
+            name = finding.subject
+            detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
+            finding = _finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
+                               finding.line, detail)
+        result.append(finding)
+    return result
 
 
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
@@ -181,19 +242,29 @@ def compare(
             findings.append(_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
                                      f"dependency {name} removed"))
             continue
+        if {_spelling(r.constraint, ecosystem) for r in was} == {
+            _spelling(r.constraint, ecosystem) for r in now
+        }:
+            continue
         old_set = sorted({r.constraint for r in was})
         new_set = sorted({r.constraint for r in now})
-        if old_set == new_set:
-            continue
         old_c = _highest(old_set, ecosystem)
         new_c = _highest(new_set, ecosystem)
-        kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major) if old_c != new_c else "changed"
+        kind = "changed"
+        if old_c != new_c:
+            kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
         if indirect:
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
         findings.append(_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
                                  f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
     return findings
+
+
+def _spelling(constraint: str, ecosystem: Ecosystem) -> str:
+    """The ecosystem's one spelling of a constraint, when it has more than one."""
+    canonical: Callable[[str], str] | None = getattr(ecosystem, "canonical", None)
+    return canonical(constraint) if canonical is not None else constraint
 
 
 def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
@@ -217,6 +288,8 @@ def step(old: Release | None, new: Release | None, zero_major: bool = False) -> 
         return "major"
     if a[1] != b[1]:
         return "major" if zero_major and a[0] == 0 else "minor"
+    if zero_major and a[0] == 0 and a[1] == 0:
+        return "major"  # under 0.0, as caret ranges read it, every release is breaking
     return "patch"
 
 
