@@ -30,7 +30,7 @@ def _policy(rules: str, extra: str = "") -> Any:
 
 def _judge(policy: Any, change: Change) -> Any:
     engine = Engine(policy)
-    return engine.judge(change, Context([change], lambda oid: None, policy.classify))
+    return engine.judge(change, engine.context([change], lambda oid: None))
 
 
 RULES = [

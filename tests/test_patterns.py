@@ -71,13 +71,14 @@ def test_pattern_errors(pattern: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("pattern", "key"),
     [
-        ("/docs/", ("root", "docs")),
-        ("docs/api/", ("root", "docs")),
+        ("/docs/", ("prefix", "docs")),
+        ("docs/api/", ("prefix", "docs/api")),
+        ("services/api/**/x", ("prefix", "services/api")),
         ("terraform/", ("segment", "terraform")),
         ("**/migrations/*.sql", ("segment", "migrations")),
         ("*.tf", ("ext", ".tf")),
         ("*", None),
-        ("src/*/auth*", ("root", "src")),
+        ("src/*/auth*", ("prefix", "src")),
         ("*/auth/", None),
     ],
 )

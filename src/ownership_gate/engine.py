@@ -108,12 +108,19 @@ class Engine:
         level = max(levels, key=policy.rank) if levels else policy.default_level
         return ChangeVerdict(change=change, level=level, findings=tuple(judged))
 
+    def context(
+        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+    ) -> Context:
+        """The classifiers' view of a change set under this policy."""
+        settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
+        return Context(changes, read_blob, settings, self.policy_paths)
+
     def judge_all(
         self,
         changes: Sequence[Change],
         read_blob: Callable[[str], bytes | None],
     ) -> list[ChangeVerdict]:
-        context = Context(changes, read_blob, self.policy.classify, self.policy_paths)
+        context = self.context(changes, read_blob)
         return [self.judge(change, context) for change in changes]
 
 

@@ -30,6 +30,7 @@ _STATUS = {
     "X": "modified",
 }
 _NULL_OID_CHARS = frozenset("0")
+COPY_DETECTION_LIMIT = 2000
 
 _GIT_ENV = {
     # Never let a pager, prompt or the user's locale shape what we parse.
@@ -118,16 +119,22 @@ class Git:
 
     # -- diffs ----------------------------------------------------------
     def diff(self, base: str, head: str | None) -> list[Change]:
-        """Changes from `base` (commit or tree) to `head`, or to the index when head is None."""
+        """Changes from `base` (commit or tree) to `head`, or to the index when head is None.
+
+        Copy detection (`-C`) compares every added file with every modified
+        one, which costs seconds on monorepo-sized changes; it runs only when
+        the change has added files and at most COPY_DETECTION_LIMIT entries.
+        Above that a copy shows as an added file, judged on its own path.
+        """
         args = [
-            "diff", "--raw", "-z", "-M", "-C", "--no-abbrev", "--no-ext-diff",
+            "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff",
             "--no-textconv", "--ignore-submodules=none",
         ]
-        if head is None:
-            args += ["--cached", base]
-        else:
-            args += [base, head]
-        return list(parse_raw_diff(self.run(*args, "--")))
+        span = ["--cached", base] if head is None else [base, head]
+        changes = list(parse_raw_diff(self.run(*args, *span, "--")))
+        if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
+            changes = list(parse_raw_diff(self.run(*args, "-C", *span, "--")))
+        return changes
 
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:

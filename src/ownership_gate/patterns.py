@@ -72,7 +72,12 @@ def _extension(segment: str) -> str | None:
 
 
 def index_key(text: str) -> tuple[str, str] | None:
-    """The literal every path matching `text` must contain, if there is one."""
+    """The literal every path matching `text` must contain, if there is one.
+
+    ("prefix", "a/b"): an anchored pattern's literal leading directories;
+    ("segment", "x"): some path segment equals x; ("ext", ".tf"): some
+    segment ends with that extension.
+    """
     body = text
     anchored = body.startswith("/")
     body = body.lstrip("/").rstrip("/")
@@ -83,10 +88,17 @@ def index_key(text: str) -> tuple[str, str] | None:
         else:
             anchored = True
     segments = body.split("/")
+    if anchored:
+        literal = []
+        for segment in segments:
+            if not _literal(segment):
+                break
+            literal.append(segment)
+        return ("prefix", "/".join(literal)) if literal else None
     first = segments[0]
     if _literal(first):
-        return ("root" if anchored else "segment", first)
-    if not anchored and len(segments) == 1 and first.startswith("*") and _literal(first[1:]):
+        return ("segment", first)
+    if len(segments) == 1 and first.startswith("*") and _literal(first[1:]):
         ext = _extension(first[1:])
         if ext is not None:
             return ("ext", ext)
@@ -113,19 +125,13 @@ class PatternIndex(Generic[K]):
         return len(self._patterns)
 
     def _candidates(self, path: str) -> list[int]:
-        segments = path.split("/")
         buckets = self._buckets
         found: list[int] = list(self._generic)
-        hit = buckets.get(("root", segments[0]))
-        if hit:
-            found.extend(hit)
-        for segment in segments:
-            hit = buckets.get(("segment", segment))
-            if hit:
-                found.extend(hit)
-            ext = _extension(segment)
-            if ext is not None:
-                hit = buckets.get(("ext", ext))
+        prefix = ""
+        for segment in path.split("/"):
+            prefix = f"{prefix}/{segment}" if prefix else segment
+            for key in (("prefix", prefix), ("segment", segment), ("ext", _extension(segment))):
+                hit = buckets.get(key)  # type: ignore[arg-type]
                 if hit:
                     found.extend(hit)
         found.sort()
@@ -134,6 +140,8 @@ class PatternIndex(Generic[K]):
     def matches(self, path: str) -> dict[K, str]:
         """Every key with a matching pattern, mapped to its first such pattern."""
         result: dict[K, str] = {}
+        if not self._patterns:
+            return result
         last = -1
         for number in self._candidates(path):
             if number == last:

@@ -14,7 +14,9 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    return True  # cheap: the check is a set lookup in classify
+    # The engine passes the policy's own paths as this type's settings.
+    paths = settings.get("paths", ())
+    return any(p in paths for p in change.paths)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

@@ -1,0 +1,257 @@
+"""Benchmark ownership-gate at monorepo scale, side by side with git and a peer.
+
+    python benchmarks/bench.py                 # the standard table (100k files, 20k changed, 300 rules)
+    python benchmarks/bench.py --scaling       # also time growth with changed files and with rules
+    python benchmarks/bench.py --runs 7        # more runs per median
+
+It builds synthetic repositories with `git fast-import` under
+benchmarks/.work/ (reused between runs; delete it to rebuild) and measures
+whole processes: `ownership-gate check` on the range, `git diff
+--name-status -z -M` on the same range (the floor), owner lookup for the
+same changed paths with the `codeowners` package against an equivalent
+CODEOWNERS (a peer, matching only), `check --staged` with one staged file
+(the pre-commit hook), and the peak memory of `check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+GATE = [sys.executable, "-m", "ownership_gate"]
+
+SERVICES = 100
+MODULES = 20
+
+
+@dataclass(frozen=True)
+class Shape:
+    files: int  # tracked files at base
+    changed: int  # files the head commit modifies
+    rules: int  # path rules in the policy
+
+    @property
+    def name(self) -> str:
+        return f"f{self.files}-c{self.changed}-r{self.rules}"
+
+
+def _paths(files: int) -> list[str]:
+    per_module = max(files // (SERVICES * MODULES), 1)
+    paths = []
+    for s in range(SERVICES):
+        for m in range(MODULES):
+            for f in range(per_module):
+                paths.append(f"services/svc{s:03}/src/module{m:02}/file{f:03}.py")
+    return paths[:files]
+
+
+def _manifests(version: str) -> dict[str, str]:
+    files = {}
+    for s in range(0, SERVICES, 10):
+        files[f"services/svc{s:03}/package.json"] = (
+            '{"name": "svc%d", "version": "%s", "dependencies": {"express": "^4.18.%s", "lodash": "^4.17.21"}}\n'
+            % (s, version, "2" if version == "1.0.0" else "3")
+        )
+        files[f"services/svc{s:03}/requirements.txt"] = "django==4.2.%s\nrequests>=2.31\n" % (
+            "1" if version == "1.0.0" else "7"
+        )
+        files[f"services/svc{s:03}/package-lock.json"] = '{"lockfileVersion": 3, "v": "%s"}\n' % version
+    return files
+
+
+def _policy(rules: int) -> str:
+    lines = [
+        "version: 1",
+        "levels:",
+        '  - {name: engineer, owners: ["@org/eng"]}',
+        '  - {name: lead, owners: ["@org/leads"]}',
+        '  - {name: cto, owners: ["@cto"]}',
+        "rules:",
+        "  - {id: vendor, level: cto, when: {type: dependency, kind: [added, removed, major]}}",
+        "  - {id: schema, level: cto, when: {type: schema, kind: [destructive, risky, unknown]}}",
+        "  - {id: spend, level: cto, when: {type: cost, kind: [increase]}}",
+        "  - {id: cloud, level: cto, when: {type: infra, kind: [terraform, kubernetes]}}",
+    ]
+    for i in range(rules):
+        s, m = i % SERVICES, (i // SERVICES) % MODULES
+        kind = i % 6
+        if kind == 0:
+            pattern = f"services/svc{s:03}/src/module{m:02}/"
+        elif kind == 1:
+            pattern = f"/services/svc{s:03}/src/module{m:02}/file00{i % 10}.py"
+        elif kind == 2:
+            pattern = f"services/svc{s:03}/**/module{m:02}/*.py"
+        elif kind == 3:
+            pattern = f"module{m:02}/file{i % 50:03}.py"
+        elif kind == 4:
+            pattern = f"*.ext{i}"
+        else:
+            pattern = f"services/svc{s:03}/src/*/file{i % 7:03}.py"
+        level = ("engineer", "lead", "cto")[i % 3]
+        lines.append(f"  - {{id: r{i}, level: {level}, paths: ['{pattern}']}}")
+    return "\n".join(lines) + "\n"
+
+
+def _codeowners(policy_text: str) -> str:
+    owners = {"engineer": "@org/eng", "lead": "@org/leads", "cto": "@cto"}
+    out = []
+    for line in policy_text.splitlines():
+        if "paths: ['" in line:
+            pattern = line.split("paths: ['")[1].split("'")[0]
+            level = line.split("level: ")[1].split(",")[0]
+            out.append(f"{pattern} {owners[level]}")
+    return "\n".join(out) + "\n"
+
+
+def _blob(content: str) -> bytes:
+    data = content.encode()
+    return b"data %d\n%s\n" % (len(data), data)
+
+
+def build(shape: Shape) -> Path:
+    root = WORK / shape.name
+    if (root / ".git" / "bench-ready").exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    paths = _paths(shape.files)
+    changed = set(paths[:: max(len(paths) // max(shape.changed, 1), 1)][: shape.changed])
+    policy = _policy(shape.rules)
+    stream = bytearray()
+
+    def commit(ref: str, message: str, files: dict[str, str], parent: bool) -> None:
+        stream.extend(b"commit refs/heads/%s\n" % ref.encode())
+        if not parent:
+            stream.extend(b"mark :1\n")
+        stream.extend(b"committer Bench <bench@example.com> 1700000000 +0000\n")
+        stream.extend(_blob(message))
+        if parent:
+            stream.extend(b"from :1\n")
+        for path, content in files.items():
+            stream.extend(b"M 100644 inline %s\n" % path.encode())
+            stream.extend(_blob(content))
+
+    base_files = {p: f"# {p}\nVALUE = 1\n" for p in paths}
+    base_files.update(_manifests("1.0.0"))
+    base_files[".ownership-gate.yaml"] = policy
+    base_files["db/migrations/0001_init.sql"] = "CREATE TABLE users (id bigint primary key);\n"
+    commit("main", "base", base_files, parent=False)
+    head_files = {p: f"# {p}\nVALUE = 2\n" for p in changed}
+    head_files.update(_manifests("1.0.1"))
+    head_files["db/migrations/0002_add.sql"] = "ALTER TABLE users ADD COLUMN nickname text;\n"
+    head_files["db/migrations/0003_drop.sql"] = "ALTER TABLE users DROP COLUMN legacy;\n"
+    commit("feature", "head", head_files, parent=True)
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+    (root / "CODEOWNERS.bench").write_text(_codeowners(policy), "utf-8")
+    (root / ".git" / "bench-ready").write_text("1")
+    return root
+
+
+def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, int, int]:
+    """Run a whole process; return (seconds, peak RSS in KiB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if stdin:
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        assert proc.stderr is not None
+        raise SystemExit(f"{' '.join(command)} failed ({code}): {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss, code
+
+
+def median(command: list[str], cwd: Path, runs: int) -> tuple[float, int]:
+    results = [timed(command, cwd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+PEER = """
+import sys, time
+from codeowners import CodeOwners
+owners = CodeOwners(open(sys.argv[1], encoding="utf-8").read())
+paths = [p for p in sys.stdin.buffer.read().decode().split("\\0") if p]
+for p in paths:
+    owners.of(p)
+"""
+
+
+def measure(shape: Shape, runs: int) -> dict[str, float]:
+    root = build(shape)
+    check = [*GATE, "check", "--base", "main", "--head", "feature", "--format", "json"]
+    gate, rss = median(check, root, runs)
+    diff = [
+        "git", "diff", "--name-status", "-z", "-M", "main...feature",
+    ]
+    floor, _ = median(diff, root, runs)
+    names = subprocess.run(["git", "diff", "--name-only", "-z", "main...feature"], cwd=root,
+                           capture_output=True, check=True).stdout
+    peer_times = [timed([sys.executable, "-c", PEER, str(root / "CODEOWNERS.bench")], root, names)[0]
+                  for _ in range(runs)]
+    peer = statistics.median(peer_times)
+    return {"check": gate, "diff": floor, "peer": peer, "rss_mb": rss / 1024}
+
+
+def measure_staged(shape: Shape, runs: int) -> float:
+    root = build(shape)
+    with tempfile.TemporaryDirectory() as tmp:
+        worktree = Path(tmp) / "wt"
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(worktree), "main"], cwd=root, check=True)
+        try:
+            target = worktree / "services/svc001/src/module01/file000.py"
+            target.write_text(target.read_text() + "# edit\n")
+            subprocess.run(["git", "add", str(target)], cwd=worktree, check=True)
+            staged, _ = median([*GATE, "check", "--staged", "--advisory"], worktree, runs)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=root, check=True)
+    return staged
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scaling", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    standard = Shape(100_000, 20_000, 300)
+    result = measure(standard, args.runs)
+    staged = measure_staged(standard, args.runs)
+    print(f"repository: {standard.files:,} files, {standard.changed:,} changed + manifests, "
+          f"lockfiles, migrations; {standard.rules} path rules; medians of {args.runs} runs\n")
+    print("| measurement | time | ratio |")
+    print("|---|---:|---:|")
+    print(f"| `git diff --name-status -z -M` (floor) | {result['diff']:.2f} s | 1.0x |")
+    print(f"| `ownership-gate check` | {result['check']:.2f} s | {result['check'] / result['diff']:.1f}x |")
+    print(f"| `codeowners` package, matching only (peer) | {result['peer']:.2f} s | "
+          f"{result['peer'] / result['diff']:.1f}x |")
+    print(f"| `ownership-gate check --staged`, 1 file | {staged * 1000:.0f} ms | |")
+    print(f"| peak memory of `check` | {result['rss_mb']:.0f} MB | |")
+    if args.scaling:
+        print("\n| changed files | rules | check | git diff | ratio |")
+        print("|---:|---:|---:|---:|---:|")
+        for shape in (Shape(100_000, 1_000, 300), Shape(100_000, 10_000, 300), Shape(100_000, 100_000, 300),
+                      Shape(100_000, 20_000, 30), Shape(100_000, 20_000, 3_000)):
+            r = measure(shape, max(args.runs // 2, 1))
+            print(f"| {shape.changed:,} | {shape.rules:,} | {r['check']:.2f} s | {r['diff']:.2f} s | "
+                  f"{r['check'] / r['diff']:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
