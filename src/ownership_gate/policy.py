@@ -154,7 +154,9 @@ class _Reader:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[str] = []
-        self._yaml = YAML(typ="safe", pure=True)
+        # The C parser (ruamel.yaml.clib) composes ten times faster than the
+        # pure-Python one and keeps marks; ruamel falls back when it is absent.
+        self._yaml = YAML(typ="safe")
 
     def error(self, node: Node | None, keypath: str, message: str) -> None:
         where = self.filename
