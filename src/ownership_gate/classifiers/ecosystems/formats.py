@@ -91,3 +91,8 @@ def name_pattern(name: str, separators: str = "") -> str:
         return re.escape(name)
     klass = "[" + re.escape(separators) + "]+"
     return klass.join(re.escape(part) for part in re.split(klass, name))
+
+
+def public_url(url: str) -> str:
+    """The URL without user and password: tokens in git URLs must not reach a report."""
+    return re.sub(r"([a-z][a-z0-9+.-]*://)[^/@\s]*@", r"\1", url, flags=re.I)

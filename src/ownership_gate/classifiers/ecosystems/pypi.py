@@ -24,8 +24,8 @@ from packaging.utils import canonicalize_name
 
 from ownership_gate.classifiers.ecosystems import pyproject
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, name_pattern
-from ownership_gate.classifiers.ecosystems.pyproject import pep508_constraint, public_url
+from ownership_gate.classifiers.ecosystems.formats import Lines, name_pattern, public_url
+from ownership_gate.classifiers.ecosystems.pyproject import pep508_constraint
 
 NAME = "pypi"
 

@@ -24,6 +24,7 @@ from ownership_gate.classifiers.ecosystems.formats import (
     Lines,
     load_toml,
     name_pattern,
+    public_url,
     strings,
     table,
 )
@@ -182,11 +183,6 @@ def pep508_constraint(parsed: Pep508) -> str:
 def _floor_first(specifier: str) -> tuple[bool, str]:
     """`>=4.2,<5` reads better than packaging's alphabetical `<5,>=4.2`."""
     return specifier.startswith(("<", "!")), specifier
-
-
-def public_url(url: str) -> str:
-    """The URL without user and password: tokens in git URLs must not reach a report."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.I)
 
 
 def _split_extras(constraint: str) -> tuple[str, str]:

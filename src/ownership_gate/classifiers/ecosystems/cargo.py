@@ -1,0 +1,120 @@
+"""cargo: Cargo.toml.
+
+Read: `[dependencies]`, `[dev-dependencies]`, `[build-dependencies]` (and
+their old underscore spellings), the same under `[target.'cfg(...)']`,
+and `[workspace.dependencies]`. A renamed dependency (`package = "x"`)
+depends on `x`. `path` dependencies are the workspace's own crates, and a
+member's `foo = { workspace = true }` inherits a choice made (and judged)
+in the root's `[workspace.dependencies]`: neither is a requirement of the
+member. `[patch.*]` entries swap the source of a crate anywhere in the
+graph; they are read as transitive pins, so a new patch is a `lockfile`
+finding unless the crate is also a direct dependency.
+
+A bare version is a caret requirement (`1.2` admits 1.2.0 up to 2.0.0).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ownership_gate.classifiers.ecosystems import semver
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.formats import Lines, load_toml, public_url, table
+
+NAME = "cargo"
+
+_KINDS = (
+    "dependencies", "dev-dependencies", "dev_dependencies",
+    "build-dependencies", "build_dependencies",
+)
+
+
+def is_manifest(path: str) -> bool:
+    return posixpath.basename(path) == "Cargo.toml"
+
+
+def is_lockfile(path: str) -> bool:
+    return posixpath.basename(path) == "Cargo.lock"
+
+
+def parse(text: str, path: str) -> list[Requirement]:
+    document = load_toml(text)
+    lines = Lines(text)
+    found: list[Requirement] = []
+    sections: list[tuple[str, dict[str, Any]]] = [(k, table(document, k)) for k in _KINDS]
+    for target, spec in table(document, "target").items():
+        if not isinstance(spec, Mapping):
+            raise ManifestError(f"`target.{target}` should be a table")
+        sections += [(f"target.{target}.{k}", table(spec, k)) for k in _KINDS]
+    sections.append(("workspace.dependencies", table(document, "workspace", "dependencies")))
+    for where, deps in sections:
+        found.extend(_entries(where, deps, lines, indirect=False))
+    for registry, deps in table(document, "patch").items():
+        if not isinstance(deps, Mapping):
+            raise ManifestError(f"`patch.{registry}` should be a table")
+        found.extend(_entries(f"patch.{registry}", dict(deps), lines, indirect=True))
+    return found
+
+
+def _entries(
+    where: str, deps: dict[str, Any], lines: Lines, *, indirect: bool
+) -> Iterator[Requirement]:
+    for key, value in deps.items():
+        if isinstance(value, str):
+            yield Requirement(key, " ".join(value.split()), _line(lines, key), indirect)
+            continue
+        if not isinstance(value, Mapping):
+            raise ManifestError(f"`{where}.{key}` should be a version string or a table",
+                                _line(lines, key))
+        if value.get("workspace") is True or "path" in value:
+            continue
+        name = value.get("package", key)
+        if not isinstance(name, str):
+            raise ManifestError(f"`{where}.{key}.package` should be a string", _line(lines, key))
+        yield Requirement(name, _constraint(value), _line(lines, key), indirect)
+
+
+def _constraint(value: Mapping[str, Any]) -> str:
+    version = value.get("version")
+    version = " ".join(version.split()) if isinstance(version, str) else ""
+    if "git" in value:
+        ref = next((f"#{value[k]}" for k in ("rev", "tag", "branch") if k in value), "")
+        git = public_url(str(value["git"]))
+        return f"@ git+{git}{ref}" + (f" {version}" if version else "")
+    return version
+
+
+def _line(lines: Lines, key: str) -> int | None:
+    quoted = r"[\"']?" + re.escape(key) + r"[\"']?"
+    return lines.find([
+        re.compile(r"(?m)^\s*" + quoted + r"\s*[=.]"),
+        re.compile(r"(?m)^\s*\[[^\]\n]*dependencies\." + quoted + r"\s*\]"),
+    ])
+
+
+def _comparators(constraint: str) -> list[str]:
+    """Comma-separated comparators; a bare version is Cargo's default caret."""
+    result = []
+    for part in constraint.split(","):
+        part = re.sub(r"^(=|>=|<=|>|<|~|\^)\s+", r"\1", part.strip())
+        if part and part[0].isdigit():
+            part = "^" + part
+        if part:
+            result.append(part)
+    return result
+
+
+def lowest(constraint: str) -> Release | None:
+    if constraint.startswith("@"):
+        return None
+    return semver.lowest(", ".join(_comparators(constraint)), "cargo")
+
+
+def canonical(constraint: str) -> str:
+    """`1.2` is `^1.2`; comparator order and spacing do not matter."""
+    if constraint.startswith("@"):
+        return " ".join(constraint.split())
+    return ", ".join(sorted(_comparators(constraint)))
