@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.ecosystems import cargo, composer, gem, npm, pypi
+from ownership_gate.classifiers.ecosystems import (
+    actions,
+    cargo,
+    composer,
+    docker,
+    gem,
+    golang,
+    helm,
+    maven,
+    npm,
+    nuget,
+    pypi,
+    terraform,
+)
 from ownership_gate.classifiers.ecosystems.base import Ecosystem
 
 REGISTRY: dict[str, Ecosystem] = {
@@ -11,6 +24,13 @@ REGISTRY: dict[str, Ecosystem] = {
     "gem": gem,
     "cargo": cargo,
     "composer": composer,
+    "golang": golang,
+    "maven": maven,
+    "nuget": nuget,
+    "terraform": terraform,
+    "github-actions": actions,
+    "helm": helm,
+    "docker": docker,  # last: it reads any YAML file no other ecosystem claims
 }
 
 __all__ = ["REGISTRY", "Ecosystem"]
