@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownership_gate import ci, signoff
+from ownership_gate import ci, github_actions, signoff
 from ownership_gate.engine import Engine, required_level
 from ownership_gate.errors import EXIT_OK, EXIT_SIGNOFF_MISSING, FatalError
 from ownership_gate.git import Git, find_root
@@ -140,6 +140,8 @@ def check(
             advisory=advisory,
         )
         write_output(render(format, verdict, chosen, color=_use_color(output)), output)
+        if format == "github":
+            github_actions.publish(verdict, render("markdown", verdict, chosen))
     finally:
         git.close()
     if verdict.passed or advisory:

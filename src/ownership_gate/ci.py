@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,9 @@ from pathlib import Path
 from ownership_gate.errors import FatalError
 
 PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "merge_group")
+# The merge queue's temporary branch names the pull request it tests:
+# refs/heads/gh-readonly-queue/<base branch>/pr-<number>-<base sha>
+_QUEUE_REF = re.compile(r"/gh-readonly-queue/.+/pr-(\d+)-[0-9a-f]{40,64}$")
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,7 @@ def _github(env: Mapping[str, str]) -> CiRun:
         raise FatalError(f"the GitHub event at {path} is not a JSON object")
     repository = (payload.get("repository") or {}).get("full_name") or env.get("GITHUB_REPOSITORY")
     if event == "merge_group":
-        group = payload.get("merge_group") or {}
-        return CiRun("github", str(group.get("base_sha", "")), str(group.get("head_sha", "")),
-                     event, None, repository, (), payload)
+        return _merge_group(payload, event, repository)
     pr = payload.get("pull_request")
     if not isinstance(pr, dict):
         raise FatalError(f"the {event} event at {path} has no pull_request object")
@@ -70,5 +72,26 @@ def _github(env: Mapping[str, str]) -> CiRun:
         pr_number=pr.get("number") if isinstance(pr.get("number"), int) else None,
         repository=repository,
         labels=labels,
+        payload=payload,
+    )
+
+
+def _merge_group(payload: Mapping[str, object], event: str, repository: str | None) -> CiRun:
+    group = payload.get("merge_group")
+    group = group if isinstance(group, dict) else {}
+    base = str(group.get("base_sha") or "")
+    base_ref = str(group.get("base_ref") or "")
+    if not base and base_ref.startswith("refs/heads/"):
+        # Older merge_group payloads name only the branch; the remote-tracking
+        # ref of a full-history checkout is the same commit.
+        base = "origin/" + base_ref.removeprefix("refs/heads/")
+    match = _QUEUE_REF.search(str(group.get("head_ref") or ""))
+    return CiRun(
+        provider="github",
+        base=base,
+        head=str(group.get("head_sha") or ""),
+        event=event,
+        pr_number=int(match.group(1)) if match else None,
+        repository=repository,
         payload=payload,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ownership_gate.errors import FatalError
 from ownership_gate.model import Verdict
-from ownership_gate.output import json_, text
+from ownership_gate.output import github, json_, markdown, sarif, text
 from ownership_gate.policy import Policy
 
 Reporter = Callable[[Verdict, Policy, bool], str]
@@ -16,6 +16,9 @@ Reporter = Callable[[Verdict, Policy, bool], str]
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_.render,
+    "markdown": markdown.render,
+    "github": github.render,
+    "sarif": sarif.render,
 }
 
 

@@ -1,0 +1,204 @@
+"""The few GitHub REST calls the sign-off needs, with the standard library.
+
+The base URL comes from `$GITHUB_API_URL`, so GitHub Enterprise Server
+works. Every failure is a FatalError (exit 2) that says what to grant or to
+retry: an API problem must never read as "no approval" or, worse, pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any
+
+from ownership_gate import __version__
+from ownership_gate.errors import FatalError
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+TIMEOUT = 30.0
+MAX_PAGES = 100  # 10,000 reviews: far beyond any real pull request
+_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Message
+    body: Any
+
+
+class GitHub:
+    def __init__(self, api_url: str, token: str, retry_delay: float = 1.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._token = token
+        self._origin = urllib.parse.urlsplit(self.api_url)[:2]
+        self._retry_delay = retry_delay
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], purpose: str) -> GitHub:
+        token = env.get("GITHUB_TOKEN", "").strip()
+        if not token:
+            raise FatalError(
+                f"GITHUB_TOKEN is not set, so {purpose} cannot be checked; pass the workflow token"
+                " (`env: GITHUB_TOKEN: ${{ github.token }}`, or the action's `token` input) with"
+                " `permissions: pull-requests: read`"
+            )
+        return cls(env.get("GITHUB_API_URL") or DEFAULT_API_URL, token)
+
+    # -- endpoints ------------------------------------------------------
+    def reviews(self, repository: str, number: int) -> list[dict[str, Any]]:
+        """Every review of a pull request, oldest first, across all pages."""
+        repo = _quote(repository, safe="/")
+        url = f"{self.api_url}/repos/{repo}/pulls/{number}/reviews?per_page=100"
+        reviews: list[dict[str, Any]] = []
+        for page in self._pages(url, f"the reviews of pull request #{number} in {repository}"):
+            if not isinstance(page, list):
+                raise FatalError(f"GitHub answered the reviews of #{number} with no list")
+            reviews.extend(r for r in page if isinstance(r, dict))
+        return reviews
+
+    def team_exists(self, org: str, team: str) -> bool:
+        response = self._get(
+            f"{self.api_url}/orgs/{_quote(org)}/teams/{_quote(team)}", f"the team @{org}/{team}",
+            not_found_ok=True,
+        )
+        return response.status == 200
+
+    def team_member(self, org: str, team: str, login: str) -> bool:
+        """An *active* member (a pending invitation does not count)."""
+        response = self._get(
+            f"{self.api_url}/orgs/{_quote(org)}/teams/{_quote(team)}/memberships/{_quote(login)}",
+            f"whether @{login} is in @{org}/{team}",
+            not_found_ok=True,
+        )
+        if response.status == 404:
+            return False
+        return isinstance(response.body, dict) and response.body.get("state") == "active"
+
+    # -- transport ------------------------------------------------------
+    def _pages(self, url: str, what: str) -> Iterator[Any]:
+        for _ in range(MAX_PAGES):
+            response = self._get(url, what)
+            yield response.body
+            next_url = _next_link(response.headers.get("Link", ""))
+            if next_url is None:
+                return
+            if urllib.parse.urlsplit(next_url)[:2] != self._origin:
+                # Never send the token to a host other than the API's own.
+                raise FatalError(
+                    f"GitHub's pagination for {what} points away from {self.api_url}: {next_url}"
+                )
+            url = next_url
+        raise FatalError(f"{what}: more than {MAX_PAGES} pages; refusing to continue")
+
+    def _get(self, url: str, what: str, not_found_ok: bool = False) -> Response:
+        for attempt in (1, 2):
+            try:
+                return self._request(url, what, not_found_ok)
+            except _Transient as exc:
+                if attempt == 2:
+                    raise FatalError(f"{exc}; re-run the job") from None
+                time.sleep(self._retry_delay)
+        raise AssertionError("unreachable")
+
+    def _request(self, url: str, what: str, not_found_ok: bool) -> Response:
+        request = urllib.request.Request(url, headers={
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {self._token}",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": f"ownership-gate/{__version__}",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as reply:
+                return Response(reply.status, reply.headers, _json(reply.read(), what))
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            if exc.code == 404 and not_found_ok:
+                return Response(404, exc.headers, None)
+            raise _http_error(exc.code, exc.headers, body, what, self.api_url) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise _Transient(
+                f"cannot reach the GitHub API at {self.api_url} to read {what}: {reason}"
+            ) from None
+
+
+class _Transient(Exception):
+    """A failure worth one more try (network, 5xx)."""
+
+
+def _http_error(status: int, headers: Message, body: bytes, what: str, api: str) -> Exception:
+    message = _message(body)
+    said = f" (GitHub said: {message})" if message else ""
+    limited = headers.get("x-ratelimit-remaining") == "0" or headers.get("retry-after")
+    if status in (403, 429) and limited:
+        return FatalError(
+            f"GitHub API rate limit reached while reading {what}{said}; {_when(headers)}"
+        )
+    if status == 401:
+        return FatalError(
+            f"GitHub rejected the token (401) while reading {what}{said}: GITHUB_TOKEN is"
+            " missing, expired or wrong; pass a valid token (the action's `token` input"
+            " defaults to github.token)"
+        )
+    if status == 403:
+        return FatalError(
+            f"the token may not read {what} (403){said}: grant `pull-requests: read` in the"
+            " workflow's `permissions`; checking @org/team reviewers needs a token that can"
+            " read the organisation's teams (a fine-grained token or GitHub App with"
+            " `members: read`, or a classic token with `read:org`)"
+        )
+    if status == 404:
+        return FatalError(
+            f"GitHub found nothing at {what} (404){said}: check the repository and pull"
+            " request, and that the token can see them (`pull-requests: read`; `read:org`"
+            " for @org/team reviewers)"
+        )
+    if status >= 500:
+        return _Transient(f"the GitHub API at {api} failed with {status} reading {what}{said}")
+    return FatalError(f"the GitHub API answered {status} while reading {what}{said}")
+
+
+def _when(headers: Message) -> str:
+    retry = headers.get("retry-after")
+    if retry and retry.isdigit():
+        return f"retry in {retry} seconds"
+    reset = headers.get("x-ratelimit-reset")
+    if reset and reset.isdigit():
+        return "retry after " + time.strftime("%H:%M:%S UTC", time.gmtime(int(reset)))
+    return "retry later"
+
+
+def _message(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("message", "")) if isinstance(data, dict) else ""
+
+
+def _json(body: bytes, what: str) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        raise FatalError(f"GitHub answered {what} with something that is not JSON") from None
+
+
+def _next_link(header: str) -> str | None:
+    for part in header.split(","):
+        match = _NEXT.search(part)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _quote(text: str, safe: str = "") -> str:
+    return urllib.parse.quote(text, safe=safe)

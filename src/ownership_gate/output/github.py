@@ -1,0 +1,46 @@
+"""`--format github`: the text report for the log, then workflow-command annotations.
+
+One annotation per finding above the default level, on the file (and line)
+it is about: `error` when the sign-off is missing, `warning` in advisory
+mode, `notice` once it is given. The text report is fenced with
+`::stop-commands::` so that no file name in it can act as a command.
+"""
+
+from __future__ import annotations
+
+from ownership_gate.github_actions import command, stop_commands
+from ownership_gate.model import Verdict
+from ownership_gate.output import text
+from ownership_gate.output.common import finding_title, how_to_sign_off, verdict_line
+from ownership_gate.policy import Policy
+
+
+def severity(verdict: Verdict) -> str:
+    if verdict.passed:
+        return "notice"
+    return "warning" if verdict.advisory else "error"
+
+
+def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
+    kind = severity(verdict)
+    default = policy.rank(verdict.default_level)
+    out = [stop_commands(text.render(verdict, policy, color=False))]
+    for change_verdict in verdict.changes:
+        for finding in change_verdict.findings:
+            if finding.level is None or policy.rank(finding.level) <= default:
+                continue
+            message = f"{finding_title(finding)}: {finding.detail}" if finding.detail else finding_title(finding)
+            if finding.reason:
+                message += f"\n{finding.reason}"
+            out.append(command(
+                kind, message,
+                file=change_verdict.change.path,
+                line=finding.line,
+                title=f"Needs {finding.level} sign-off (rule {finding.rule})",
+            ) + "\n")
+    summary = verdict_line(verdict, policy)
+    if verdict.needs_signoff and not verdict.signoff.satisfied:
+        ways = how_to_sign_off(policy.level(verdict.required_level))
+        summary += "\nTo sign off, one of:\n" + "\n".join(f"- {way}" for way in ways)
+    out.append(command(kind if verdict.needs_signoff else "notice", summary, title="ownership-gate") + "\n")
+    return "".join(out)

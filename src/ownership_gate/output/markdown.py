@@ -1,0 +1,198 @@
+"""`--format markdown`: the pull-request summary (also the GitHub step summary).
+
+File names and finding details come from the pull request, so every piece
+of them is escaped: a file called `x|y` or `<img src=...>` shows as its name
+and cannot change the table or the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.model import ChangeVerdict, Finding, Verdict
+from ownership_gate.output.common import (
+    deciding_findings,
+    finding_title,
+    how_to_sign_off,
+    verdict_line,
+)
+from ownership_gate.policy import Level, Policy
+
+ROUTINE_ROWS = 300  # routine files listed before "and N more"
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def text(value: str) -> str:
+    """Plain text that Markdown and HTML will show literally, on one line."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _PUNCTUATION.sub(r"\\\1", value)
+    return " ".join(value.splitlines())
+
+
+def code(value: str, in_table: bool = True) -> str:
+    """A code span that survives backticks and, in tables, pipes."""
+    value = value.replace("\r", "␍").replace("\n", "␊")
+    if in_table:
+        value = value.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _headline(verdict: Verdict) -> str:
+    if not verdict.needs_signoff:
+        return "✅ routine change"
+    if verdict.signoff.satisfied:
+        return f"✅ {verdict.required_level} sign-off given"
+    if verdict.advisory:
+        return f"⚠️ {verdict.required_level} sign-off missing (advisory)"
+    return f"❌ {verdict.required_level} sign-off missing"
+
+
+def _rules_cell(change_verdict: ChangeVerdict) -> str:
+    rules = sorted({f.rule for f in deciding_findings(change_verdict) if f.rule})
+    return ", ".join(code(r) for r in rules)
+
+
+def _ways(level: Level) -> list[str]:
+    """Each way to give the level's sign-off, as Markdown list items."""
+    signoff = level.signoff
+    if signoff is None or not signoff.sources:
+        return [f"- {text(way)}" for way in how_to_sign_off(level)]
+    ways = []
+    if "trailer" in signoff.sources:
+        who = ", ".join(code(s, False) for s in signoff.signers)
+        signed = ""
+        if signoff.require_signed_commit:
+            where = code(signoff.allowed_signers or "", False)
+            signed = f", **signed** with a key listed for the signer in {where} on the base branch"
+        ways.append(
+            f"- **Commit trailer**: a commit on the branch whose message ends with"
+            f" {code(f'{signoff.trailer}: Name <email>', False)}, by one of {who}{signed}"
+        )
+    if "github-review" in signoff.sources:
+        who = ", ".join(code(r, False) for r in signoff.github_reviewers)
+        ways.append(f"- **Approving review** of the pull request by {who} (a team means any member)")
+    if "label" in signoff.sources:
+        ways.append(f"- **Label** {' or '.join(code(x, False) for x in signoff.labels)} on the pull request")
+    return ways + _trailer_example(level)
+
+
+def _trailer_example(level: Level) -> list[str]:
+    signoff = level.signoff
+    if signoff is None or "trailer" not in signoff.sources:
+        return []
+    signed = " -S" if signoff.require_signed_commit else ""
+    email = next((s for s in signoff.signers if "@" in s), "you@example.com")
+    lines = [
+        "",
+        "A signer adds the trailer from a checkout of the branch, then pushes:",
+        "",
+        "```sh",
+        f'git commit --allow-empty{signed} -m "{level.name} sign-off" \\',
+        f'  --trailer "{signoff.trailer}: Your Name <{email}>"',
+        "```",
+    ]
+    if signoff.require_signed_commit:
+        lines += [
+            "",
+            "(SSH signing: `git config gpg.format ssh` and"
+            " `git config user.signingkey ~/.ssh/id_ed25519.pub`.)",
+        ]
+    return lines
+
+
+def _findings(verdict: Verdict, policy: Policy) -> list[str]:
+    lines = ["", "### Findings", ""]
+    for change_verdict in verdict.changes:
+        if policy.rank(change_verdict.level) == 0:
+            continue
+        for finding in deciding_findings(change_verdict):
+            lines.append(_finding_line(change_verdict, finding))
+    return lines
+
+
+def _finding_line(change_verdict: ChangeVerdict, finding: Finding) -> str:
+    detail = f": {text(finding.detail)}" if finding.detail else ""
+    reason = f" {text(finding.reason)}" if finding.reason else ""
+    return (
+        f"- {code(change_verdict.change.path, False)} · {text(finding_title(finding))}{detail}"
+        f" — rule {code(finding.rule or '', False)} (**{text(finding.level or '')}**).{reason}"
+    )
+
+
+def _rules(verdict: Verdict, policy: Policy) -> list[str]:
+    files: dict[str, set[str]] = {}
+    for change_verdict in verdict.changes:
+        for finding in change_verdict.findings:
+            if finding.rule:
+                files.setdefault(finding.rule, set()).add(change_verdict.change.path)
+    if not files:
+        return []
+    reasons = {rule.id: (rule.level, rule.reason) for rule in policy.rules}
+    lines = ["", "### Rules and levels", "", "| Rule | Level | Files | Why |", "|---|---|---|---|"]
+    reasons.setdefault(POLICY_RULE_ID, (policy.top_level, POLICY_RULE_REASON))
+    for rule_id in sorted(files, key=lambda r: (-policy.rank(reasons[r][0]), r)):
+        level, reason = reasons[rule_id]
+        count = len(files[rule_id])
+        lines.append(f"| {code(rule_id)} | {text(level)} | {count} | {text(reason)} |")
+    return lines
+
+
+def _evidence(verdict: Verdict) -> list[str]:
+    result = verdict.signoff
+    lines: list[str] = []
+    if result.evidence:
+        lines += ["", "### Sign-off evidence", ""]
+        lines += ["| Level | Source | By | Commit | Verified | Stale |", "|---|---|---|---|---|---|"]
+        for e in result.evidence:
+            commit = code(e.commit[:12]) if e.commit else "none"
+            lines.append(
+                f"| {text(e.level)} | {e.source} | {code(e.by)} | {commit} |"
+                f" {'yes' if e.verified else 'no'} | {'**stale**' if e.stale else 'no'} |"
+            )
+    if result.notes and verdict.needs_signoff:
+        lines += ["", "Notes:", ""] + [f"- {text(note)}" for note in result.notes]
+    return lines
+
+
+def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
+    lowest = verdict.levels[0]
+    counts = ", ".join(f"{n} {level}" for level, n in reversed(verdict.by_level().items()) if n)
+    where = f"{(verdict.base or 'empty')[:12]}..{(verdict.head or 'index')[:12]}"
+    lines = [
+        f"## ownership-gate: {_headline(verdict)}",
+        "",
+        f"**{text(verdict_line(verdict, policy))}**",
+        "",
+        f"{code(where, False)} · policy {code(verdict.policy_source, False)} ·"
+        f" {len(verdict.changes)} changed file(s){': ' + counts if counts else ''}",
+    ]
+    flagged = [v for v in verdict.changes if v.level != lowest]
+    flagged.sort(key=lambda v: (-policy.rank(v.level), v.change.path))
+    if flagged:
+        lines += ["", "### Files that need sign-off", ""]
+        lines += ["| File | Change | Level | Rules |", "|---|---|---|---|"]
+        for v in flagged:
+            moved = f" (from {code(v.change.old_path)})" if v.change.old_path else ""
+            strong = f"**{text(v.level)}**"
+            lines.append(f"| {code(v.change.path)}{moved} | {v.change.status} | {strong} | {_rules_cell(v)} |")
+        lines += _findings(verdict, policy)
+    lines += _rules(verdict, policy)
+    if verdict.needs_signoff and not verdict.signoff.satisfied:
+        level = policy.level(verdict.required_level)
+        lines += ["", "### How to sign off", ""]
+        lines += [f"Give the **{text(level.name)}** sign-off in one of these ways:", ""]
+        lines += _ways(level)
+    lines += _evidence(verdict)
+    routine = [v for v in verdict.changes if v.level == lowest]
+    if routine:
+        lines += ["", f"<details><summary>Routine: {len(routine)} file(s) at {text(lowest)} level,"
+                      " no sign-off needed</summary>", "", "| File | Change |", "|---|---|"]
+        lines += [f"| {code(v.change.path)} | {v.change.status} |" for v in routine[:ROUTINE_ROWS]]
+        if len(routine) > ROUTINE_ROWS:
+            lines.append(f"| … and {len(routine) - ROUTINE_ROWS} more | |")
+        lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
