@@ -97,3 +97,9 @@ def findings(document: dict[str, Any], type_: str | None = None) -> list[dict[st
     return [
         f for c in document["changes"] for f in c["findings"] if type_ is None or f["type"] == type_
     ]
+
+
+@pytest.fixture(autouse=True)
+def _policy_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the policy cache out of the user's home during tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

@@ -137,6 +137,7 @@ def test_pre_commit_try_repo_runs_the_hook(repo: Repo, tmp_path: Path) -> None:
     repo.commit({"README.md": "x\n"})
     repo.stage({"terraform/main.tf": "x\n"})
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_NO_INPUT": "1"}
+    env.pop("PYTHONPATH", None)  # the hook must run the package pre-commit installed
     proc = subprocess.run(
         [pre_commit, "try-repo", str(source), "ownership-gate", "--verbose"],
         cwd=repo.root, capture_output=True, text=True, env=env, check=False,

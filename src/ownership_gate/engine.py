@@ -21,9 +21,7 @@ def _finding_matches(when: When, finding: Finding) -> bool:
         return False
     if when.kinds is not None and finding.kind not in when.kinds:
         return False
-    if when.subjects is not None and not any(fnmatchcase(finding.subject, s) for s in when.subjects):
-        return False
-    return True
+    return when.subjects is None or any(fnmatchcase(finding.subject, s) for s in when.subjects)
 
 
 class Engine:
@@ -80,9 +78,9 @@ class Engine:
                 continue
             for number in candidates:
                 rule = policy.rules[number]
-                if rule.when is not None and _finding_matches(rule.when, finding):
-                    if best is None or policy.rank(rule.level) > policy.rank(best.level):
-                        best = rule
+                matched = rule.when is not None and _finding_matches(rule.when, finding)
+                if matched and (best is None or policy.rank(rule.level) > policy.rank(best.level)):
+                    best = rule
             if best is None:
                 judged.append(finding)
             else:

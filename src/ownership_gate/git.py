@@ -149,7 +149,7 @@ class Git:
             if not entry:
                 continue
             meta, _, name = entry.partition(b"\t")
-            mode, kind, oid = meta.decode().split()
+            _mode, kind, oid = meta.decode().split()
             if kind == "blob" and os.fsdecode(name) == path:
                 return self.blob(oid)
         return None

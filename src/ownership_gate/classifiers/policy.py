@@ -9,7 +9,7 @@ from ownership_gate.classifiers.base import Context
 from ownership_gate.model import Change, Finding
 
 TYPE = "policy"
-KINDS = ("changed",)
+KINDS: tuple[str, ...] = ("changed",)
 SETTINGS: Mapping[str, str] = {}
 
 

@@ -1,0 +1,121 @@
+"""A cache of validated policies, so the pre-commit hook skips YAML parsing.
+
+Validating a policy means composing YAML and walking every node; on a
+300-rule policy that is most of the hook's time. A valid policy is stored
+as JSON (never pickle: the cache must not be able to run code) under the
+user's cache directory, keyed by a hash of the policy text, where it came
+from, the ownership-gate version and the classifier registry, so any change
+to one of those is a miss. Broken policies are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ownership_gate import __version__
+from ownership_gate.policy import Level, Policy, PolicyTest, Rule, Signoff, When
+
+FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("OWNERSHIP_GATE_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ownership-gate" / "policies"
+
+
+def _registry_signature() -> str:
+    from ownership_gate.classifiers import REGISTRY
+
+    return repr(sorted((t, c.KINDS, sorted(c.SETTINGS.items())) for t, c in REGISTRY.items()))
+
+
+def key(text: str, display: str, repo_path: str | None) -> str:
+    material = "\0".join((str(FORMAT), __version__, _registry_signature(), display, repo_path or "", text))
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (frozenset, set)):
+        return sorted(value)
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _tuple(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _signoff(raw: dict[str, Any]) -> Signoff:
+    return Signoff(
+        trailer=raw["trailer"], signers=tuple(raw["signers"]),
+        require_signed_commit=bool(raw["require_signed_commit"]), allowed_signers=raw["allowed_signers"],
+        github_reviewers=tuple(raw["github_reviewers"]), labels=tuple(raw["labels"]), line=int(raw["line"]),
+    )
+
+
+def dump(policy: Policy) -> str:
+    return json.dumps(_encode(asdict(policy)))
+
+
+def load(data: str) -> Policy:
+    raw = json.loads(data)
+    levels = tuple(
+        Level(
+            name=lv["name"], rank=lv["rank"], description=lv["description"], owners=tuple(lv["owners"]),
+            signoff=None if lv["signoff"] is None else _signoff(lv["signoff"]),
+            line=lv["line"],
+        )
+        for lv in raw["levels"]
+    )
+    rules = tuple(
+        Rule(
+            id=r["id"], level=r["level"], reason=r["reason"], paths=_tuple(r["paths"]),
+            exclude=tuple(r["exclude"]), line=r["line"],
+            when=None if r["when"] is None else When(
+                types=frozenset(r["when"]["types"]),
+                kinds=None if r["when"]["kinds"] is None else frozenset(r["when"]["kinds"]),
+                subjects=_tuple(r["when"]["subjects"]),
+            ),
+        )
+        for r in raw["rules"]
+    )
+    classify = {t: {k: (tuple(v) if isinstance(v, list) else v) for k, v in s.items()}
+                for t, s in raw["classify"].items()}
+    tests = tuple(PolicyTest(**t) for t in raw["tests"])
+    return Policy(
+        source=raw["source"], levels=levels, default_level=raw["default_level"], rules=rules,
+        classify=classify, tests=tests, path=raw["path"],
+    )
+
+
+def get(digest: str) -> Policy | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        return load((directory / f"{digest}.json").read_text("utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent, or not ours: parse the YAML instead
+
+
+def put(digest: str, policy: Policy) -> None:
+    directory = cache_dir()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = directory / f".{digest}.{os.getpid()}.tmp"
+        temporary.write_text(dump(policy), "utf-8")
+        os.replace(temporary, directory / f"{digest}.json")
+    except OSError:
+        pass  # a read-only home is no reason to fail a check
