@@ -112,6 +112,7 @@ class PatternIndex(Generic[K]):
         self._patterns: list[tuple[K, str, re.Pattern[str]]] = []
         self._buckets: dict[tuple[str, str], list[int]] = {}
         self._generic: list[int] = []
+        self._by_directory: dict[str, list[int]] = {}
         for key, text in entries:
             number = len(self._patterns)
             self._patterns.append((key, text, compile_pattern(text)))
@@ -124,16 +125,29 @@ class PatternIndex(Generic[K]):
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def _candidates(self, path: str) -> list[int]:
+    def _bucket_hits(self, prefix: str, segment: str, out: list[int]) -> None:
         buckets = self._buckets
-        found: list[int] = list(self._generic)
-        prefix = ""
-        for segment in path.split("/"):
-            prefix = f"{prefix}/{segment}" if prefix else segment
-            for key in (("prefix", prefix), ("segment", segment), ("ext", _extension(segment))):
-                hit = buckets.get(key)  # type: ignore[arg-type]
-                if hit:
-                    found.extend(hit)
+        for key in (("prefix", prefix), ("segment", segment), ("ext", _extension(segment))):
+            hit = buckets.get(key)  # type: ignore[arg-type]
+            if hit:
+                out.extend(hit)
+
+    def _directory_candidates(self, directory: str) -> list[int]:
+        """Candidates contributed by a directory's components, cached: files share directories."""
+        cached = self._by_directory.get(directory)
+        if cached is None:
+            cached = list(self._generic)
+            prefix = ""
+            for segment in directory.split("/") if directory else ():
+                prefix = f"{prefix}/{segment}" if prefix else segment
+                self._bucket_hits(prefix, segment, cached)
+            self._by_directory[directory] = cached
+        return cached
+
+    def _candidates(self, path: str) -> list[int]:
+        directory, _, name = path.rpartition("/")
+        found = list(self._directory_candidates(directory))
+        self._bucket_hits(path, name, found)
         found.sort()
         return found
 
