@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -91,16 +92,20 @@ class Policy:
     tests: tuple[PolicyTest, ...] = ()
     path: str | None = None  # repository-relative path of the file, if in the repo
 
-    @property
+    @cached_property
     def level_names(self) -> tuple[str, ...]:
         return tuple(level.name for level in self.levels)
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {level.name: n for n, level in enumerate(self.levels)}
 
     @property
     def top_level(self) -> str:
         return self.levels[-1].name
 
     def rank(self, level: str) -> int:
-        return self.level_names.index(level)
+        return self._ranks[level]
 
     def level(self, name: str) -> Level:
         return self.levels[self.rank(name)]
