@@ -170,8 +170,8 @@ class _Lines:
         return self.text.count("\n", 0, match.start()) + 1, match.start()
 
     def block(self, kind: str, label: str) -> int | None:
-        return self._line(rf'^\s*{kind}\s+"{re.escape(label)}"')[0]
+        return self._line(rf'^[ \t]*{kind}[ \t]+"{re.escape(label)}"')[0]
 
     def attribute(self, name: str, inside: str) -> int | None:
         _, start = self._line(rf"\b{inside}\s*\{{")
-        return self._line(rf'^\s*"?{re.escape(name)}"?\s*=', start)[0]
+        return self._line(rf'^[ \t]*"?{re.escape(name)}"?[ \t]*=', start)[0]

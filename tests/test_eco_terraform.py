@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.ecosystems import terraform
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
+from tests.conftest import Repo
+from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
+
+VERSIONS = fixture("terraform/before.versions.tf")
+MAIN = fixture("terraform/before.main.tf")
+
+
+def test_parse_reads_required_providers_in_both_forms() -> None:
+    found = {r.name: r for r in terraform.parse(VERSIONS, "versions.tf")}
+    assert found["hashicorp/aws"] == Requirement("hashicorp/aws", "~> 4.67", 5)
+    assert found["hashicorp/google"].constraint == ">= 4.80, < 6.0"  # default registry dropped
+    assert found["hashicorp/random"] == Requirement("hashicorp/random", "~> 3.5", 13)  # shorthand
+    assert found["datadog/datadog"].constraint == "3.30.0"  # sources are case-insensitive
+    assert "terraform" not in found  # required_version is the CLI, not a dependency
+
+
+def test_parse_reads_registry_git_and_skips_local_modules() -> None:
+    found = {r.name: r for r in terraform.parse(MAIN, "main.tf")}
+    assert found == {
+        "terraform-aws-modules/vpc/aws":
+            Requirement("terraform-aws-modules/vpc/aws", "~> 4.0", 5),
+        "terraform-aws-modules/eks/aws":
+            Requirement("terraform-aws-modules/eks/aws", "19.15.3", 13),
+        "github.com/cloudposse/terraform-null-label":
+            Requirement("github.com/cloudposse/terraform-null-label", "0.25.0", 20),
+        "github.com/example/terraform-dns":
+            Requirement("github.com/example/terraform-dns", "v1.2.0", 28),
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "subject"),
+    [
+        ("git::https://example.com/vpc.git?ref=v1.2.0", "example.com/vpc"),
+        ("git::ssh://git@example.com/vpc.git?ref=v1.2.0", "example.com/vpc"),
+        ("git@github.com:Org/Net.git//modules/vpc?ref=v1.2.0", "github.com/org/net//modules/vpc"),
+        ("github.com/org/net//modules/vpc?ref=v1.2.0", "github.com/org/net//modules/vpc"),
+        ("app.terraform.io/acme/vpc/aws", "app.terraform.io/acme/vpc/aws"),
+        ("registry.terraform.io/terraform-aws-modules/vpc/aws", "terraform-aws-modules/vpc/aws"),
+        ("hashicorp/consul/aws//modules/consul-cluster",
+         "hashicorp/consul/aws//modules/consul-cluster"),
+    ],
+)
+def test_module_sources_normalise_to_what_they_fetch(source: str, subject: str) -> None:
+    text = f'module "m" {{\n  source = "{source}"\n}}\n'
+    (found,) = terraform.parse(text, "main.tf")
+    assert found.name == subject
+
+
+@pytest.mark.parametrize(
+    ("constraint", "low"),
+    [("~> 4.0", (4, 0)), (">= 4.80, < 6.0", (4, 80)), ("= 1.2.3", (1, 2, 3)), ("< 5.0", None),
+     ("v1.2.0", (1, 2, 0)), ("main", None), ("0a1b2c3d4e5f", None), ("!= 1.2.4, >= 1.2", (1, 2))],
+)
+def test_lowest_reads_terraform_constraints(constraint: str, low: tuple[int, ...] | None) -> None:
+    assert terraform.lowest(constraint) == low
+
+
+def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {"infra/versions.tf": VERSIONS, "infra/main.tf": MAIN}
+    after = {"infra/versions.tf": fixture("terraform/after.versions.tf"),
+             "infra/main.tf": fixture("terraform/after.main.tf")}
+    found = dependency_findings(repo, capsys, before, after)
+    assert summary(found) == {
+        ("major", "hashicorp/aws", "~> 4.67", "~> 5.0"),
+        ("minor", "hashicorp/random", "~> 3.5", "~> 3.6"),
+        ("patch", "datadog/datadog", "3.30.0", "3.30.1"),
+        ("added", "cloudflare/cloudflare", None, "~> 4.0"),
+        ("changed", "hashicorp/kubernetes", ">= 2.20", "2.20.0"),  # a pin
+        ("major", "terraform-aws-modules/vpc/aws", "~> 4.0", "~> 5.1"),  # renamed block, same module
+        ("minor", "terraform-aws-modules/eks/aws", "19.15.3", "19.16.0"),
+        ("added", "terraform-aws-modules/rds/aws", None, "6.3.0"),
+        ("changed", "github.com/example/terraform-dns", "v1.2.0", "main"),  # tag to branch
+    }
+    assert {f["ecosystem"] for f in found} == {"terraform"}
+    assert by_subject(found)["cloudflare/cloudflare"]["line"] == 21
+
+
+def test_moving_required_providers_between_files_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    block = 'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n' \
+            '      version = "~> 5.0"\n    }\n  }\n}\n'
+    before = {"infra/main.tf": block + MAIN, "infra/versions.tf": "# later\n"}
+    after = {"infra/main.tf": MAIN, "infra/versions.tf": block}
+    assert dependency_findings(repo, capsys, before, after) == []
+
+
+def test_lockfile_alone_is_one_finding(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {"infra/versions.tf": VERSIONS,
+              "infra/.terraform.lock.hcl": fixture("terraform/before.terraform.lock.hcl")}
+    after = {"infra/.terraform.lock.hcl": fixture("terraform/after.terraform.lock.hcl")}
+    found = dependency_findings(repo, capsys, before, after)
+    assert summary(found) == {("lockfile", "infra/.terraform.lock.hcl", None, None)}
+
+
+def test_files_without_providers_or_modules_require_nothing() -> None:
+    text = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
+    assert terraform.parse(text, "s3.tf") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('module "vpc" {\n  source = \n}\n', 2),
+        ('terraform {\n  required_providers {\n    aws = {\n', 4),
+        ('module "x" {\n  source = "a/b/c"\n  version = "1.0" = 2\n}\n', 3),
+    ],
+)
+def test_malformed_hcl_names_the_line(text: str, line: int) -> None:
+    with pytest.raises(ManifestError) as error:
+        terraform.parse(text, "main.tf")
+    assert error.value.line == line
+    assert "invalid HCL" in str(error.value)
+
+
+def test_broken_and_deeply_nested_files_are_unparsed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = 'module "x" {\n  source = "a/b/c"\n  v = ' + "[" * 5000 + "]" * 5000 + "\n}\n"
+    after = {"infra/main.tf": MAIN.replace('version = "~> 4.0"', 'version = "~> 4.0'),
+             "infra/deep.tf": deep}
+    found = dependency_findings(repo, capsys, {"infra/main.tf": MAIN}, after)
+    kinds = {f["subject"]: f["kind"] for f in found}
+    assert kinds == {"infra/main.tf": "unparsed", "infra/deep.tf": "unparsed"}
