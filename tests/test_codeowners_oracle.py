@@ -50,7 +50,7 @@ def _pattern(rng: random.Random) -> str:
         f"{name}/", f"/{name}/", name, f"/{name}", f"{name}/{other}/", f"{name}/*",
         f"/{name}/*", f"*.{ext}", f"/{name}/*.{ext}", f"**/{name}/**", f"{name}/**",
         f"{name}/**/*.{ext}", f"**/{name}", "README.md", "/README.md", f"{name}/*/x",
-        f"m?in.{ext}", f"[ab]*.{ext}", "my dir/", "*", f"{name}*",
+        f"m?in.{ext}", f"[ab]*.{ext}", "my dir/", f"{name}*",
     ])
 
 
@@ -125,7 +125,7 @@ def _build(repo: Repo, seed: int, default: str) -> tuple[Policy, list[str]]:
     return parse(text, ".ownership-gate.yaml", ".ownership-gate.yaml"), tracked
 
 
-@pytest.mark.parametrize(("seed", "default"), [(1, "engineer"), (2, "engineer"), (3, "lead"), (4, "engineer")])
+@pytest.mark.parametrize(("seed", "default"), [(1, "engineer"), (2, "engineer"), (3, "engineer"), (4, "lead")])
 @pytest.mark.parametrize("flavor", ["github", "gitlab"])
 def test_every_tracked_file_reads_back_with_the_policys_owners(
     repo: Repo, capsys: pytest.CaptureFixture[str], seed: int, default: str, flavor: str
