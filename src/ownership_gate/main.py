@@ -55,8 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     codeowners = sub.add_parser("codeowners", help="generate CODEOWNERS from the policy")
     codeowners.add_argument("--flavor", choices=("github", "gitlab"), default="github")
-    codeowners.add_argument("--output", metavar="PATH", help="where to write (default: .github/CODEOWNERS)")
+    codeowners.add_argument(
+        "--output", metavar="PATH",
+        help="where to write (default: the existing CODEOWNERS, else .github/ or .gitlab/CODEOWNERS)",
+    )
     codeowners.add_argument("--check", action="store_true", help="exit 1 with a diff when the file is out of date")
+    codeowners.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when the file had to be written (pre-commit)"
+    )
     _policy_arg(codeowners)
     codeowners.add_argument("files", nargs="*", help=argparse.SUPPRESS)
 
@@ -100,7 +106,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "codeowners":
         from ownership_gate.codeowners import codeowners
 
-        return codeowners(flavor=args.flavor, output=args.output, check=args.check, policy=args.policy)
+        return codeowners(
+            flavor=args.flavor, output=args.output, check=args.check, policy=args.policy,
+            exit_code=args.exit_code,
+        )
     if args.command == "report":
         from ownership_gate.report import report
 
