@@ -37,6 +37,8 @@ _KUBE_KEYS = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _TEMPLATED = ("{{", "{%")
+# Free-form values (a ConfigMap's data, annotations) may hold an `image` key that names nothing.
+_NOT_SPECS = frozenset({"metadata", "data", "stringData", "binaryData"})
 
 
 def _is_dockerfile(base: str) -> bool:
@@ -105,7 +107,7 @@ def _kubernetes(text: str) -> list[Requirement]:
     for document in documents:
         if not (isinstance(document, dict) and "apiVersion" in document and "kind" in document):
             continue
-        for mapping in yamldocs.mappings(document):
+        for mapping in yamldocs.mappings(document, _NOT_SPECS):
             image = mapping.get("image")
             if isinstance(image, str) and not any(m in image for m in _TEMPLATED):
                 found.append((image, yamldocs.key_line(mapping, "image")))

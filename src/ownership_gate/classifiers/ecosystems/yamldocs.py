@@ -40,8 +40,8 @@ def key_line(mapping: Any, key: str) -> int | None:
         return None
 
 
-def mappings(node: Any) -> Iterator[dict[Any, Any]]:
-    """Every mapping inside a document, each once, depth-first."""
+def mappings(node: Any, skip: frozenset[str] = frozenset()) -> Iterator[dict[Any, Any]]:
+    """Every mapping inside a document, each once, depth-first; `skip` names keys not entered."""
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -51,7 +51,7 @@ def mappings(node: Any) -> Iterator[dict[Any, Any]]:
         if isinstance(current, dict):
             seen.add(id(current))
             yield current
-            stack.extend(reversed(list(current.values())))
+            stack.extend(reversed([v for k, v in current.items() if k not in skip]))
         elif isinstance(current, list):
             seen.add(id(current))
             stack.extend(reversed(current))

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.ecosystems import REGISTRY, docker
+from ownership_gate.classifiers.ecosystems.base import ManifestError
+from ownership_gate.classifiers.ecosystems.images import parse_image
+from tests.conftest import Repo
+from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
+
+DOCKERFILE = fixture("docker/before.Dockerfile")
+COMPOSE = fixture("docker/before.compose.yaml")
+K8S = fixture("docker/before.k8s.yaml")
+
+
+@pytest.mark.parametrize(
+    ("path", "manifest"),
+    [("Dockerfile", True), ("api/Dockerfile.prod", True), ("build/api.Dockerfile", True),
+     ("Containerfile", True), ("dockerfile", True), ("Dockerfile.dockerignore", False),
+     ("docs/Dockerfile.md", False), ("compose.yaml", True), ("docker-compose.override.yml", True),
+     ("k8s/deployment.yaml", True), ("Dockerfile.py", True)],
+)
+def test_which_files_are_read(path: str, manifest: bool) -> None:
+    assert docker.is_manifest(path) is manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "owner"),
+    [(".github/workflows/ci.yml", "github-actions"), ("action.yml", "github-actions"),
+     ("charts/shop/Chart.yaml", "helm"), ("k8s/deploy.yaml", "docker"),
+     ("docker-compose.yml", "docker"), ("web/pnpm-lock.yaml", "npm")],
+)
+def test_yaml_that_another_ecosystem_reads_is_not_read_as_docker(path: str, owner: str) -> None:
+    claimed = [e.NAME for e in REGISTRY.values() if e.is_manifest(path) or e.is_lockfile(path)]
+    assert claimed[0] == owner
+
+
+@pytest.mark.parametrize(
+    ("reference", "repository", "constraint"),
+    [
+        ("node", "node", "latest"),
+        ("library/node:18", "node", "18"),
+        ("docker.io/library/node:18-alpine", "node", "18-alpine"),
+        ("index.docker.io/bitnami/redis:7.2", "bitnami/redis", "7.2"),
+        ("ghcr.io/astral-sh/uv:0.4.0", "ghcr.io/astral-sh/uv", "0.4.0"),
+        ("localhost:5000/app:1.0", "localhost:5000/app", "1.0"),
+        ("registry.example.com:5000/team/app", "registry.example.com:5000/team/app", "latest"),
+        ("node@sha256:" + "a" * 64, "node", "@sha256:" + "a" * 64),
+        ("node:18@sha256:" + "a" * 64, "node", "18@sha256:" + "a" * 64),
+    ],
+)
+def test_image_references_normalise_like_docker(
+    reference: str, repository: str, constraint: str
+) -> None:
+    image = parse_image(reference)
+    assert image is not None
+    assert (image.repository, image.constraint) == (repository, constraint)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "low"),
+    [("18-alpine", (18,)), ("15.4", (15, 4)), ("3.12-slim-bookworm", (3, 12)),
+     ("v1.28.0", (1, 28, 0)), ("latest", None), ("bookworm", None), ("@sha256:" + "a" * 64, None),
+     ("${TAG}", None)],
+)
+def test_versions_come_from_tags(constraint: str, low: tuple[int, ...] | None) -> None:
+    assert docker.lowest(constraint) == low
+
+
+def test_dockerfile_from_with_args_stages_heredocs_and_copy_from() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(DOCKERFILE, "Dockerfile")]
+    assert found == [
+        ("node", "18-alpine", 5),  # --platform dropped, ${NODE_VERSION} from the global ARG
+        ("golang", "1.21.5", 19),
+        ("gcr.io/distroless/nodejs18-debian12", "latest", 22),
+        ("busybox", "1.36", 25),  # COPY --from an image; --from=build is a stage
+        ("ghcr.io/astral-sh/uv", "0.4.0", 26),
+        ("alpine", "3.18", 27),  # RUN --mount=...,from=
+    ]
+
+
+def test_dockerfile_variants() -> None:
+    text = (
+        "# escape=`\n"
+        "ARG BASE\n"
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 `\n"
+        "  AS base\n"
+        "FROM ${BASE:-python:3.12-slim} as app\n"
+        "FROM $BASE\n"
+        "FROM base\n"
+        "from scratch\n"
+        "COPY --from=0 /a /b\n"
+    )
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(text, "Dockerfile")]
+    assert found == [
+        ("mcr.microsoft.com/windows/servercore", "ltsc2022", 3),
+        ("python", "3.12-slim", 5),
+        ("$BASE", "latest", 6),  # an ARG without a default stays visible as written
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("FROM\n", 1), ("FROM node:18 AS\n", 1), ('FROM "node:18\n', 1), ("RUN x\nFROM a b c d\n", 2)],
+)
+def test_malformed_from_names_the_line(text: str, line: int) -> None:
+    with pytest.raises(ManifestError) as error:
+        docker.parse(text, "Dockerfile")
+    assert error.value.line == line
+
+
+def test_templated_dockerfiles_are_read_leniently() -> None:
+    found = docker.parse("FROM {{ base_image }}\n", "Dockerfile.j2")
+    assert [r.name for r in found] == ["{{"]
+
+
+def test_compose_services_skip_images_they_build() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(COMPOSE, "compose.yaml")]
+    assert found == [
+        ("postgres", "15.4", 4),
+        ("redis", "7.0-alpine", 8),  # ${REDIS_TAG:-7.0} takes its default
+        ("mailhog/mailhog", "latest", 14),
+    ]
+
+
+def test_kubernetes_manifests_all_documents_not_configmap_data() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(K8S, "k8s/app.yaml")]
+    assert found == [
+        ("ghcr.io/example/shop-migrate", "1.4.0", 15),
+        ("us-docker.pkg.dev/google-samples/microservices-demo/frontend", "v0.8.0", 18),
+        ("envoyproxy/envoy", "v1.28.0", 22),
+        ("busybox", "1.36", 37),
+    ]
+
+
+def test_other_yaml_is_not_a_manifest() -> None:
+    assert docker.parse("image: node:18\nsteps: []\n", "config.yaml") == []  # no apiVersion/kind
+    assert docker.parse("apiVersion: v1\nkind: Service\nspec: {}\n", "svc.yaml") == []
+    broken_values = "image: [\nnot: yaml\n"
+    assert docker.parse(broken_values, "values.yaml") == []
+
+
+def test_helm_templates_are_not_yaml_until_rendered() -> None:
+    template = (
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n"
+        "      containers:\n{{- range .Values.containers }}\n"
+        '        - image: "{{ .image }}"\n{{- end }}\n        - image: nginx:1.25\n'
+    )
+    assert docker.parse(template, "charts/shop/templates/deploy.yaml") == []
+
+
+def test_a_broken_kubernetes_manifest_is_unparsed() -> None:
+    with pytest.raises(ManifestError) as error:
+        docker.parse(K8S.replace("kind: CronJob", "kind: [CronJob"), "k8s/app.yaml")
+    assert error.value.line is not None
+
+
+def test_alias_bombs_cost_their_size_not_their_expansion() -> None:
+    lines = ["apiVersion: v1", "kind: List", "a0: &a0", "  image: nginx:1.25"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 40)]
+    found = docker.parse("\n".join(lines) + "\n", "bomb.yaml")
+    assert [(r.name, r.constraint) for r in found] == [("nginx", "1.25")]
+
+
+def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {"Dockerfile": DOCKERFILE, "compose.yaml": COMPOSE, "deploy/k8s/app.yaml": K8S}
+    after = {"Dockerfile": fixture("docker/after.Dockerfile"),
+             "compose.yaml": fixture("docker/after.compose.yaml"),
+             "deploy/k8s/app.yaml": fixture("docker/after.k8s.yaml")}
+    found = dependency_findings(repo, capsys, before, after)
+    digest = "sha256:6d9ac9237a84afe1516540f40a0fafdc86859b2141954b4d643af7066d598b74"
+    envoy = "sha256:" + "0123456789abcdef" * 4
+    assert summary(found) == {
+        ("major", "node", "18-alpine", "20-alpine"),
+        ("patch", "golang", "1.21.5", "1.21.6"),
+        ("changed", "busybox", "1.36", f"1.36@{digest}"),  # tag to digest
+        ("minor", "ghcr.io/astral-sh/uv", "0.4.0", "0.5.1"),
+        ("minor", "alpine", "3.18", "3.19"),
+        ("added", "datadog/serverless-init", None, "1"),
+        ("major", "postgres", "15.4", "16.1"),
+        ("minor", "redis", "7.0-alpine", "7.2-alpine"),
+        ("removed", "mailhog/mailhog", "latest", None),
+        ("added", "axllent/mailpit", None, "v1.13"),
+        ("minor", "us-docker.pkg.dev/google-samples/microservices-demo/frontend", "v0.8.0",
+         "v0.9.0"),
+        ("changed", "envoyproxy/envoy", "v1.28.0", f"v1.28.0@{envoy}"),
+        ("patch", "busybox", "1.36", "1.36.1"),
+        ("removed", "ghcr.io/example/shop-migrate", "1.4.0", None),
+    }
+    assert {f["ecosystem"] for f in found} == {"docker"}
+    assert by_subject(found)["axllent/mailpit"]["level"] == "cto"
+    node = next(f for f in found if f["subject"] == "node")
+    assert node["line"] == 5
+
+
+def test_a_broken_compose_file_is_unparsed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = dependency_findings(repo, capsys, {"compose.yaml": COMPOSE},
+                                {"compose.yaml": COMPOSE + "  bad: [\n"})
+    assert [(f["kind"], f["subject"]) for f in found] == [("unparsed", "compose.yaml")]
+    assert found[0]["line"] is not None
+
+
+def test_reordering_services_changes_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head, services = COMPOSE.split("services:\n", 1)
+    db, rest = services.split("  cache:\n", 1)
+    reordered = head + "services:\n  cache:\n" + rest.replace("x-worker", db + "x-worker")
+    assert reordered != COMPOSE
+    assert dependency_findings(repo, capsys, {"compose.yaml": COMPOSE},
+                               {"compose.yaml": reordered}) == []
