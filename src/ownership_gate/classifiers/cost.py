@@ -1,21 +1,183 @@
-"""`cost` findings (placeholder until the classifier lands)."""
+"""`cost` findings: values that drive spend went up, down, or changed (SPEC §3).
+
+Cost keys are judged only in files recognised as infrastructure (by
+`infra_detect`) or listed in `classify.cost.files`; a YAML fixture with a
+`memory:` key is never read. Each recognised file is read at both
+revisions by the reader for its kind, and the whole change set is compared
+at once so that a resource moved between files reports nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terraform
+from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
+from ownership_gate.classifiers.cost_compare import judge
+from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
+from ownership_gate.classifiers.cost_yaml import load_json
+from ownership_gate.classifiers.infra_detect import Recognition, recognise
+from ownership_gate.classifiers.infra_names import is_values_file, kind_by_path, may_sniff
 from ownership_gate.model import Change, Finding
+from ownership_gate.patterns import PatternIndex
 
 TYPE = "cost"
-KINDS: tuple[str, ...] = ("increase", "decrease", "change", )
-SETTINGS: Mapping[str, str] = {"keys": "strings", "files": "patterns", }
+KINDS: tuple[str, ...] = ("increase", "decrease", "change")
+SETTINGS: Mapping[str, str] = {"keys": "strings", "files": "patterns"}
+
+MAX_BYTES = 4 * 1024 * 1024
+LARGE_BYTES = 256 * 1024
+_COSTED_KINDS = frozenset({
+    "terraform", "kubernetes", "helm", "kustomize", "compose", "ci", "cloudformation",
+    "pulumi", "serverless",
+})
+_WORDS = (
+    "replicas", "replicaCount", "Replicas", "ReplicaCount", "resources", "storage", "LoadBalancer",
+    "instance-type", "resourcesPreset", "persistence", "memorySize", "provisionedConcurrency",
+    "ephemeralStorageSize", "cpus", "mem_limit", "mem_reservation", "scale", "cpu_count", "runs-on",
+    "resource_class", "saas-", "size", "resource", "module", "variable", "locals",
+    *TF_ATTRIBUTES, *CFN_PROPERTIES,
+)
+_TOKENS = re.compile("|".join(re.escape(w) for w in sorted(set(_WORDS), key=len, reverse=True)))
+
+Reader = Callable[[str], Extracted]
+_FILES_CACHE: dict[tuple[str, ...], PatternIndex[str]] = {}
+
+
+def _extra_files(settings: Mapping[str, Any]) -> PatternIndex[str] | None:
+    patterns = tuple(settings.get("files") or ())
+    if not patterns:
+        return None
+    if patterns not in _FILES_CACHE:
+        _FILES_CACHE[patterns] = PatternIndex((p, p) for p in patterns)
+    return _FILES_CACHE[patterns]
+
+
+def _extra_keys(settings: Mapping[str, Any]) -> cost_k8s.ExtraKeys:
+    return tuple(tuple(str(k).split(".")) for k in settings.get("keys") or () if str(k))
 
 
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
+    if change.is_submodule:
+        return False
+    files = _extra_files(settings)
+    for path in change.paths:
+        if kind_by_path(path) in _COSTED_KINDS or may_sniff(path):
+            return True
+        if files is not None and files.any_match(path):
+            return True
     return False
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    return []
+    memo: dict[Change, list[Finding]] | None = context.memo.get(TYPE)
+    if memo is None:
+        memo = context.memo[TYPE] = _analyse(context)
+    return memo.get(change, [])
+
+
+def _terraform(path: str, extra: cost_k8s.ExtraKeys) -> Reader | None:
+    base = posixpath.basename(path)
+    if base.endswith((".tfvars", ".tfvars.json")):
+        return partial(cost_terraform.read_tfvars, extra=extra, json_syntax=base.endswith(".json"))
+    if base.endswith((".tf", ".tf.json")):
+        return partial(cost_terraform.read_terraform, extra=extra, json_syntax=base.endswith(".json"))
+    return None
+
+
+def _manifests_json(text: str, extra: cost_k8s.ExtraKeys) -> Extracted:
+    return Extracted(tuple(cost_k8s.manifest_objects([load_json(text)], extra)))
+
+
+def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]) -> Reader | None:
+    """How to read `path` for cost, given what it was recognised as."""
+    extra = _extra_keys(settings)
+    files = _extra_files(settings)
+    listed = files is not None and files.any_match(path)
+    kind = found.kind if found is not None else None
+    base = posixpath.basename(path)
+    is_json = base.endswith(".json")
+    reader: Reader | None = None
+    if kind == "terraform":
+        reader = _terraform(path, extra)
+    elif kind == "kubernetes":
+        reader = partial(_manifests_json if is_json else cost_k8s.read_manifests, extra=extra)
+    elif kind == "helm" and (is_values_file(path) or (found is not None and found.detail == "Helm values")):
+        reader = partial(cost_k8s.read_values, extra=extra)
+    elif kind == "kustomize":
+        is_kustomization = base.startswith(("kustomization.", "Kustomization"))
+        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch, extra=extra)
+    elif kind == "compose":
+        reader = partial(cost_stacks.read_compose, extra=extra)
+    elif kind == "serverless" and not base.endswith(".ts"):
+        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json)
+    elif kind == "cloudformation":
+        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json)
+    elif kind == "pulumi":
+        reader = partial(cost_stacks.read_pulumi, extra=extra)
+    elif kind == "ci":
+        reader = partial(cost_ci.read_ci, path)
+    if reader is None and listed:
+        reader = partial(cost_k8s.read_values, extra=extra)
+    return reader
+
+
+def _cost_lines(text: str) -> list[str]:
+    return sorted(line.strip() for line in text.splitlines() if _TOKENS.search(line))
+
+
+def _read(reader: Reader, data: bytes | None, extra_words: re.Pattern[str] | None) -> Extracted:
+    if data is None:
+        return EMPTY
+    if len(data) > MAX_BYTES:
+        return Extracted(error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    if is_binary(data):
+        return Extracted(error="binary content")
+    try:
+        text = decode(data) or ""
+    except UnicodeDecodeError as exc:
+        return Extracted(error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    try:
+        return reader(text)
+    except ReadError as exc:
+        mentions = _TOKENS.search(text) or (extra_words is not None and extra_words.search(text))
+        # A broken file that names no cost key cannot hide a cost change.
+        return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
+    except RecursionError:
+        return Extracted(error="nested too deeply to read")
+
+
+def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
+    """Large files whose cost-bearing lines are identical are not parsed at all."""
+    if old is None or new is None or max(len(old), len(new)) < LARGE_BYTES:
+        return False
+    if is_binary(old) or is_binary(new):
+        return False
+    a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
+    return _cost_lines(a) == _cost_lines(b)
+
+
+def _analyse(context: Context) -> dict[Change, list[Finding]]:
+    settings = context.settings(TYPE)
+    keys = [w for k in settings.get("keys") or () for w in str(k).split(".") if w]
+    extra_words = re.compile("|".join(map(re.escape, keys))) if keys else None
+    files: list[tuple[Change, Extracted, Extracted]] = []
+    for change in _claimed(context.changes, settings):
+        reader = reader_for(change.path if change.new_oid else change.source_path,
+                            recognise(change, context), settings)
+        if reader is None:
+            continue
+        old, new = context.old(change), context.new(change)
+        if _unchanged_costs(old, new):
+            continue
+        files.append((change, _read(reader, old, extra_words), _read(reader, new, extra_words)))
+    return judge(files)
+
+
+def _claimed(changes: Sequence[Change], settings: Mapping[str, Any]) -> list[Change]:
+    return [c for c in changes if claims(c, settings)]

@@ -1,4 +1,9 @@
-"""`infra` findings (placeholder until the classifier lands)."""
+"""`infra` findings: one per changed file that is infrastructure (SPEC §3).
+
+The kind says what the file is (`terraform`, `kubernetes`, `helm`, ...),
+the subject is the file. Recognition lives in `infra_detect` so other
+classifiers (cost, dependency) see files the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.infra_detect import recognise
+from ownership_gate.classifiers.infra_names import claims_path
 from ownership_gate.model import Change, Finding
 
 TYPE = "infra"
-KINDS: tuple[str, ...] = ("terraform", "kubernetes", "helm", "kustomize", "docker", "compose", "ci", "cloudformation", "pulumi", "serverless", "ansible", )
+KINDS: tuple[str, ...] = (
+    "terraform", "kubernetes", "helm", "kustomize", "docker", "compose", "ci",
+    "cloudformation", "pulumi", "serverless", "ansible",
+)
 SETTINGS: Mapping[str, str] = {}
 
 
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    return False
+    if change.is_submodule:
+        return False
+    return any(claims_path(p) for p in change.paths)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    return []
+    found = recognise(change, context)
+    if found is None:
+        return []
+    return [
+        Finding(
+            type=TYPE,
+            kind=found.kind,
+            subject=change.path,
+            detail=f"{found.detail} {change.status}",
+        )
+    ]

@@ -1,0 +1,139 @@
+"""Recognising infrastructure files by their path alone (cheap, no contents).
+
+`kind_by_path` answers for files whose name says what they are
+(`main.tf`, `Dockerfile`, `.github/workflows/ci.yml`, `Chart.yaml`).
+`may_sniff` says whether a file's contents could still make it one
+(a Kubernetes manifest or a CloudFormation template can have any YAML or
+JSON name); `infra_detect` reads those.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
+
+# JSON files that are never infrastructure, so their (often large) contents
+# are not read at all.
+_NOT_INFRA_JSON = re.compile(
+    r"^(package(-lock)?|composer|tsconfig(\..*)?|jsconfig|bower|lerna|nx|angular|deno|"
+    r"\.?eslintrc|\.?babelrc|\.?prettierrc|renovate|manifest|app|firebase|vercel|"
+    r"launch|settings|extensions|cspell|turbo|project|appsettings(\..*)?)\.json$"
+    r"|\.(lock|map|min)\.json$|\.ipynb$",
+    re.I,
+)
+
+_CHART_DIR_NAMES = frozenset({"charts", "chart", "helm", "helm-charts", "helmcharts"})
+_VALUES = re.compile(r"^values(?:[-._][\w.-]+)?\.ya?ml$")
+_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[-._][\w.-]+)?\.ya?ml$")
+_PULUMI = re.compile(r"^Pulumi(?:\.[\w-]+)?\.ya?ml$")
+_SERVERLESS = re.compile(r"^serverless(?:[-.][\w-]+)?\.(?:ya?ml|json|ts)$")
+_DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:[-.][\w.-]+)?$|\.(?:dockerfile|Dockerfile)$")
+_JENKINS = re.compile(r"^Jenkinsfile(?:[-.][\w.-]+)?$|\.(?:jenkinsfile|Jenkinsfile)$")
+_TERRAFORM = re.compile(r"\.(?:tf|tfvars|tf\.json|tfvars\.json|tftest\.hcl)$")
+_YAML = re.compile(r"\.ya?ml$")
+_TEMPLATE_EXTENSIONS = (".yaml", ".yml", ".tpl", ".txt", ".json")
+_ANSIBLE_ROLE_DIRS = frozenset({"tasks", "handlers", "defaults", "vars", "meta"})
+
+_CI_NAMES = frozenset({
+    ".gitlab-ci.yml", ".gitlab-ci.yaml", "bitbucket-pipelines.yml", ".travis.yml",
+    ".drone.yml", ".woodpecker.yml", "appveyor.yml", ".appveyor.yml", ".cirrus.yml",
+    "buildspec.yml", "buildspec.yaml", "cloudbuild.yaml", "cloudbuild.yml", "cloudbuild.json",
+    "codemagic.yaml", ".gitpod.yml",
+})
+_CI_DIRS = (".circleci/", ".buildkite/", ".azure-pipelines/", ".gitlab/ci/", ".woodpecker/")
+
+
+def chart_root(path: str) -> str | None:
+    """The chart directory a path sits in, judged from directory names only."""
+    parts = path.split("/")
+    for i in range(len(parts) - 2, -1, -1):
+        name = parts[i].lower()
+        if name in _CHART_DIR_NAMES or name.endswith(("-chart", "-helm", "_chart")):
+            # `charts/web/values.yaml`: the chart is the directory below `charts`.
+            return "/".join(parts[: i + 2]) if name == "charts" and i + 2 < len(parts) else "/".join(parts[: i + 1])
+    return None
+
+
+def is_values_file(path: str) -> bool:
+    return bool(_VALUES.match(posixpath.basename(path)))
+
+
+def is_chart_template(path: str) -> bool:
+    """`<chart>/templates/...`: the path says so when a chart directory name is above it."""
+    parts = path.split("/")
+    if "templates" not in parts[:-1] or not parts[-1].endswith(_TEMPLATE_EXTENSIONS):
+        return False
+    return chart_root(path) is not None
+
+
+def _is_ci(path: str, base: str) -> bool:
+    if path.startswith(".github/workflows/") and _YAML.search(base) and path.count("/") == 2:
+        return True
+    if path.startswith(".github/actions/") and base in ("action.yml", "action.yaml"):
+        return True
+    if base in _CI_NAMES or base.endswith(".gitlab-ci.yml") or _JENKINS.search(base):
+        return True
+    if base.startswith("azure-pipelines") and _YAML.search(base):
+        return True
+    return path.startswith(_CI_DIRS) and bool(_YAML.search(base))
+
+
+def _is_ansible(path: str, base: str) -> bool:
+    if base == "ansible.cfg" or (base.startswith("playbook") and _YAML.search(base)):
+        return True
+    parts = path.split("/")
+    if "roles" in parts[:-3] and _YAML.search(base):
+        role_dir = parts[parts.index("roles") + 2] if parts.index("roles") + 2 < len(parts) else ""
+        if role_dir in _ANSIBLE_ROLE_DIRS:
+            return True
+    dirs = parts[:-1]
+    if ("group_vars" in dirs or "host_vars" in dirs or "playbooks" in dirs) and (
+        _YAML.search(base) or "." not in base
+    ):
+        return True
+    if base in ("inventory", "inventory.ini", "inventory.yml", "inventory.yaml"):
+        return True
+    in_inventory = "inventory" in dirs or "inventories" in dirs
+    return in_inventory and ("." not in base or base.endswith((".ini", ".yml", ".yaml")))
+
+
+def kind_by_path(path: str) -> str | None:
+    """The infra kind a path names on its own, or None."""
+    base = posixpath.basename(path)
+    if _TERRAFORM.search(base) or base in (".terraform.lock.hcl", "terragrunt.hcl"):
+        return "terraform"
+    if _DOCKERFILE.search(base) or base in ("docker-bake.hcl", "docker-bake.json"):
+        return "docker"
+    if _COMPOSE.match(base):
+        return "compose"
+    if _is_ci(path, base):
+        return "ci"
+    if base in ("Chart.yaml", "Chart.yml", "Chart.lock", ".helmignore", "values.schema.json"):
+        return "helm"
+    if base == "_helpers.tpl" or (is_chart_template(path) and not base.startswith(".")):
+        return "helm"
+    if is_values_file(path) and chart_root(path) is not None:
+        return "helm"
+    if base in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        return "kustomize"
+    if _PULUMI.match(base):
+        return "pulumi"
+    if _SERVERLESS.match(base):
+        return "serverless"
+    if _is_ansible(path, base):
+        return "ansible"
+    return None
+
+
+def may_sniff(path: str) -> bool:
+    """Could this file's contents make it infrastructure (YAML, JSON, templates)?"""
+    base = posixpath.basename(path)
+    if not base.endswith(SNIFF_EXTENSIONS):
+        return False
+    return not (base.endswith(".json") and _NOT_INFRA_JSON.search(base))
+
+
+def claims_path(path: str) -> bool:
+    return kind_by_path(path) is not None or may_sniff(path)
