@@ -1,0 +1,190 @@
+"""A local stand-in for the GitHub REST API, on 127.0.0.1.
+
+It answers the handful of endpoints the gate calls the way GitHub documents
+them: the shape of review and membership objects, `Link` pagination with
+`per_page`/`page`, the rate-limit headers, and the JSON error bodies of
+401, 403 and 404. Tests point `GITHUB_API_URL` at it; it is the only stand-in
+in the test suite (git is always real).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+DOCS = "https://docs.github.com/rest"
+REPOSITORY_ID = 1296269
+
+
+def user(login: str, user_id: int = 1) -> dict[str, Any]:
+    return {
+        "login": login,
+        "id": user_id,
+        "node_id": "MDQ6VXNlcjE=",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{user_id}?v=4",
+        "gravatar_id": "",
+        "url": f"https://api.github.com/users/{login}",
+        "html_url": f"https://github.com/{login}",
+        "type": "User",
+        "site_admin": False,
+    }
+
+
+@dataclass
+class Failure:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1_000_000  # how many requests fail before the endpoint recovers
+
+
+class GitHubStub:
+    """State the tests arrange, served by a threading HTTP server."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix  # "/api/v3" imitates GitHub Enterprise Server
+        self.reviews: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> {login: state}
+        self.failures: dict[str, Failure] = {}  # path fragment -> canned failure
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.link_host: str | None = None  # serve `Link` URLs on another host (a hostile server)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}{self.prefix}"
+
+    def __enter__(self) -> GitHubStub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- arranging --------------------------------------------------------
+    def review(
+        self, repo: str, number: int, login: str, state: str, commit_id: str, *, at: str | None = None
+    ) -> dict[str, Any]:
+        """Add a submitted review; `at` defaults to one minute after the previous one."""
+        reviews = self.reviews.setdefault((repo, number), [])
+        review_id = 80 + len(reviews)
+        minute = len(reviews)
+        html = f"https://github.com/{repo}/pull/{number}#pullrequestreview-{review_id}"
+        entry = {
+            "id": review_id,
+            "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
+            "user": user(login, 100 + len(login)),
+            "body": "",
+            "state": state,
+            "html_url": html,
+            "pull_request_url": f"https://api.github.com/repos/{repo}/pulls/{number}",
+            "author_association": "MEMBER",
+            "_links": {
+                "html": {"href": html},
+                "pull_request": {"href": f"https://api.github.com/repos/{repo}/pulls/{number}"},
+            },
+            "submitted_at": at or f"2024-05-01T10:{minute // 60:02d}:{minute % 60:02d}Z",
+            "commit_id": commit_id,
+        }
+        reviews.append(entry)
+        return entry
+
+    def member(self, org: str, team: str, login: str, state: str = "active") -> None:
+        self.teams.setdefault((org, team), {})[login.lower()] = state
+
+    def team(self, org: str, team: str) -> None:
+        self.teams.setdefault((org, team), {})
+
+    def fail(self, fragment: str, status: int, message: str, times: int = 1_000_000,
+             **headers: str) -> None:
+        body = {"message": message, "documentation_url": DOCS, "status": str(status)}
+        self.failures[fragment] = Failure(status, body, {k.replace("_", "-"): v for k, v in headers.items()},
+                                          times)
+
+    def rate_limited(self, fragment: str) -> None:
+        self.fail(
+            fragment, 403, "API rate limit exceeded for installation ID 1.",
+            x_ratelimit_limit="5000", x_ratelimit_remaining="0", x_ratelimit_used="5000",
+            x_ratelimit_reset="1714557600", x_ratelimit_resource="core",
+        )
+
+
+def _handler(stub: GitHubStub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            stub.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+            url = urllib.parse.urlsplit(self.path)
+            path = url.path.removeprefix(stub.prefix)
+            query = urllib.parse.parse_qs(url.query)
+            for fragment, failure in stub.failures.items():
+                if fragment in path and failure.times > 0:
+                    failure.times -= 1
+                    return self._send(failure.status, failure.body, failure.headers)
+            auth = self.headers.get("Authorization", "")
+            if not auth.startswith(("Bearer ", "token ")):
+                return self._send(401, {"message": "Requires authentication", "documentation_url": DOCS,
+                                        "status": "401"})
+            parts = path.strip("/").split("/")
+            if len(parts) == 6 and parts[0] == "repos" and parts[3] == "pulls" and parts[5] == "reviews":
+                return self._reviews(f"{parts[1]}/{parts[2]}", int(parts[4]), query)
+            if len(parts) == 5 and parts[0] == "repositories" and parts[2] == "pulls":
+                number = int(parts[3])
+                repo = next((r for r, n in stub.reviews if n == number), "")
+                return self._reviews(repo, number, query)
+            is_team = len(parts) == 4 and parts[0] == "orgs" and parts[2] == "teams"
+            if is_team and (parts[1], parts[3]) in stub.teams:
+                return self._send(200, {"id": 1, "slug": parts[3], "name": parts[3],
+                                        "privacy": "closed", "permission": "pull"})
+            if len(parts) == 6 and parts[0] == "orgs" and parts[4] == "memberships":
+                state = stub.teams.get((parts[1], parts[3]), {}).get(parts[5].lower())
+                if state is not None:
+                    return self._send(200, {"url": f"{stub.url}/teams/1/memberships/{parts[5]}",
+                                            "role": "member", "state": state})
+            return self._send(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
+
+        def _reviews(self, repo: str, number: int, query: dict[str, list[str]]) -> None:
+            reviews = stub.reviews.get((repo, number))
+            if reviews is None:
+                return self._send(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
+            per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+            page = int(query.get("page", ["1"])[0])
+            last = max(1, -(-len(reviews) // per_page))
+            chunk = reviews[(page - 1) * per_page : page * per_page]
+            base = f"http://{stub.link_host}" if stub.link_host else stub.origin
+            link = f"{base}{stub.prefix}/repositories/{REPOSITORY_ID}/pulls/{number}/reviews?per_page={per_page}"
+            links = []
+            if page < last:
+                links += [f'<{link}&page={page + 1}>; rel="next"', f'<{link}&page={last}>; rel="last"']
+            if page > 1:
+                links += [f'<{link}&page=1>; rel="first"', f'<{link}&page={page - 1}>; rel="prev"']
+            self._send(200, chunk, {"Link": ", ".join(links)} if links else {})
+
+        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-GitHub-Api-Version-Selected", "2022-11-28")
+            defaults = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999",
+                        "x-ratelimit-reset": "1714557600", "x-ratelimit-used": "1",
+                        "x-ratelimit-resource": "core"}
+            for key, value in {**defaults, **(headers or {})}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
