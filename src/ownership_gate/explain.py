@@ -1,0 +1,169 @@
+"""`ownership-gate explain PATH...`: which rules own a path, and why.
+
+For each path: every rule whose path condition it meets (and the exclude
+that cancels one), the level the path alone gets and the rule that decides
+it, and for every kind of finding the level a change of that kind would
+need. Levels come from the same code `check` and `codeowners` use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ownership_gate.check import policy_paths, select_policy
+from ownership_gate.classifiers import REGISTRY
+from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
+from ownership_gate.errors import EXIT_OK, FatalError
+from ownership_gate.git import Git, find_root
+from ownership_gate.owners import PathMatch, PathOwnership
+from ownership_gate.policy import Policy
+
+SCHEMA = "ownership-gate/explain/v1"
+# Types a `when` can name that come from reading contents (path findings come from `paths`).
+_CONTENT_TYPES = [t for t in REGISTRY if t not in ("path", "policy")]
+
+
+def repo_path(root: Path, argument: str) -> str:
+    """`argument` (relative to the working directory) as a repository path."""
+    if not argument or "\0" in argument:
+        raise FatalError(f"not a path: {argument!r}")
+    absolute = Path(os.path.normpath(Path.cwd().resolve() / argument))
+    try:
+        relative = absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise FatalError(f"{argument} is outside the repository ({root})") from None
+    if relative in ("", "."):
+        raise FatalError(f"{argument} is the repository root; name a file")
+    if absolute.is_dir() and not absolute.is_symlink():
+        raise FatalError(f"{argument} is a directory; rules match files, so name one (e.g. {relative}/x)")
+    return relative
+
+
+def _match_json(match: PathMatch) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "rule": match.rule,
+        "level": match.level,
+        "pattern": match.pattern,
+        "excluded_by": match.excluded_by,
+        "applies": match.applies,
+        "reason": match.reason,
+    }
+    if match.when is not None:
+        found["when"] = {
+            "type": sorted(match.when.types),
+            "kind": sorted(match.when.kinds) if match.when.kinds is not None else None,
+            "subject": list(match.when.subjects) if match.when.subjects is not None else None,
+        }
+    return found
+
+
+def _by_kind(policy: Policy, path_level: str, matches: Sequence[PathMatch]) -> list[dict[str, Any]]:
+    """For each finding type and kind: the level such a change at this path needs."""
+    rows = []
+    for type_ in _CONTENT_TYPES:
+        for kind in REGISTRY[type_].KINDS:
+            level, rules, conditional = path_level, [], []
+            for match in matches:
+                when = match.when
+                if when is None or not match.applies or type_ not in when.types:
+                    continue
+                if when.kinds is not None and kind not in when.kinds:
+                    continue
+                if when.subjects is not None:
+                    conditional.append({"rule": match.rule, "level": match.level, "subject": list(when.subjects)})
+                    continue
+                rules.append(match.rule)
+                level = policy.stricter(match.level, level)
+            rows.append({"type": type_, "kind": kind, "level": level, "rules": rules, "conditional": conditional})
+    return rows
+
+
+def explain_path(ownership: PathOwnership, tracked: frozenset[str], path: str) -> dict[str, Any]:
+    policy = ownership.policy
+    level, deciding = ownership.level(path)
+    matches = ownership.matches(path)
+    if deciding == POLICY_RULE_ID:
+        why = POLICY_RULE_REASON
+    elif deciding is not None:
+        rule = next(r for r in policy.rules if r.id == deciding)
+        why = rule.reason or f"rule {deciding!r} gives it level {level!r}"
+    else:
+        why = f"no path rule matches it, so it has the default level {policy.default_level!r}"
+    return {
+        "path": path,
+        "tracked": path in tracked,
+        "level": level,
+        "owners": list(policy.level(level).owners),
+        "deciding_rule": deciding,
+        "reason": why,
+        "path_rules": [_match_json(m) for m in matches if m.when is None],
+        "change_rules": [_match_json(m) for m in matches if m.when is not None],
+        "by_kind": _by_kind(policy, level, matches),
+    }
+
+
+def _rule_line(match: dict[str, Any]) -> str:
+    where = f"matches {match['pattern']!r}" if match["pattern"] is not None else "has no paths (any file)"
+    if match["excluded_by"] is not None:
+        where += f", but excluded by {match['excluded_by']!r}"
+    return f"    {match['rule']} ({match['level']}): {where}"
+
+
+def _kind_lines(rows: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    groups: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    for row in rows:
+        key = (row["type"], row["level"], tuple(row["rules"]))
+        groups.setdefault(key, []).append(row["kind"])
+    for (type_, level, rules), kinds in groups.items():
+        source = ", ".join(rules) if rules else "no rule; the path's level"
+        lines.append(f"    {type_} {', '.join(kinds)}: {level} ({source})")
+    for row in rows:
+        for cond in row["conditional"]:
+            subjects = ", ".join(cond["subject"])
+            lines.append(
+                f"    {row['type']} {row['kind']} of {subjects}: {cond['level']} ({cond['rule']})"
+            )
+    return lines
+
+
+def render_text(policy: Policy, explained: list[dict[str, Any]]) -> str:
+    lines = [f"policy: {policy.source}"]
+    for item in explained:
+        owners = " ".join(item["owners"]) or "no owners"
+        tracked = "" if item["tracked"] else "  (not a tracked file)"
+        lines += ["", f"{item['path']}: {item['level']} ({owners}){tracked}"]
+        decided = item["deciding_rule"] or f"default level ({policy.default_level})"
+        lines.append(f"  decided by: {decided}")
+        lines.append(f"  why: {item['reason']}")
+        lines.append("  path rules:")
+        lines += [_rule_line(m) for m in item["path_rules"]] or ["    (none)"]
+        lines.append("  rules on what changed here:")
+        lines += [_rule_line(m) for m in item["change_rules"]] or ["    (none)"]
+        lines.append("  a change of each kind here needs:")
+        lines += _kind_lines(item["by_kind"])
+    return "\n".join(lines) + "\n"
+
+
+def explain(*, paths: Sequence[str], policy: str | None = None, format: str = "text") -> int:
+    git = Git(find_root())
+    try:
+        chosen = select_policy(git, git.root, policy, None)
+        wanted = [repo_path(git.root, p) for p in paths]
+        tracked = frozenset(git.ls_files())
+    finally:
+        git.close()
+    ownership = PathOwnership(Engine(chosen, policy_paths(chosen)))
+    explained = [explain_path(ownership, tracked, path) for path in wanted]
+    if format == "json":
+        document = {"schema": SCHEMA, "policy": {"source": chosen.source}, "paths": explained}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(chosen, explained))
+    sys.stdout.flush()
+    return EXIT_OK
