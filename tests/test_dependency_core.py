@@ -171,6 +171,22 @@ def test_moving_requirements_into_pyproject_is_no_new_vendor(
     assert code == 0
 
 
+def test_lifting_a_member_dependency_to_the_workspace_root_is_a_move(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # fastapi/full-stack-fastapi-template 54de756: "Move prek to top level dependencies".
+    member = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["fastapi>=0.114"]\n\n' \
+             '[dependency-groups]\ndev = [{extra}"pytest>=7.4.3,<8.0.0"]\n'
+    root = '[project]\nname = "ws"\nversion = "0.1.0"\ndependencies = [{extra}]\n'
+    base = repo.commit({"backend/pyproject.toml": member.format(extra='"prek>=0.2.24,<1.0.0", '),
+                        "pyproject.toml": root.format(extra="")})
+    repo.commit({"backend/pyproject.toml": member.format(extra=""),
+                 "pyproject.toml": root.format(extra='"prek>=0.2.24,<1.0.0"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert rows(doc) == []
+    assert code == 0
+
+
 def test_lockfile_alone_is_a_lockfile_finding_and_passes(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,9 +5,9 @@ by normalised name, so moving an entry between sections or tools, or
 reformatting the file, yields nothing. Two spellings of one constraint
 compare equal through the ecosystem's optional `canonical(constraint)`
 (Poetry's `^4.2` is PEP 621's `>=4.2,<5`). An entry that leaves one
-manifest and arrives in a sibling manifest of the same project (a
-requirements file folded into pyproject.toml) is a move, not a removal
-plus a new vendor.
+manifest and arrives in another of the same ecosystem in the same change
+set (a requirements file folded into pyproject.toml, a workspace member's
+dependency lifted to the root) is a move, not a removal plus a new vendor.
 """
 
 from __future__ import annotations
@@ -154,23 +154,16 @@ def _raw_findings(change: Change, context: Context, ecosystem: Ecosystem) -> lis
     return memo[change]
 
 
-def _project(path: str) -> str:
-    """The directory a manifest describes: `requirements/dev.txt` belongs to its parent."""
-    directory = posixpath.dirname(path)
-    if posixpath.basename(directory).lower() == "requirements":
-        return posixpath.dirname(directory)
-    return directory
-
-
 def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
-    """This change's findings; entries moved from or to a sibling manifest compare as moves."""
+    """This change's findings; an entry that another manifest of the change set gave up or
+    took over is a move (a workspace member's dependency lifted to the root), not a vendor."""
     findings = _raw_findings(change, context, ecosystem)
     if not any(f.kind in ("added", "removed") for f in findings):
         return findings
     arrived: set[str] = set()
     left: dict[str, tuple[Finding, str]] = {}
     for other in context.changes:
-        if other is change or _project(other.path) != _project(change.path):
+        if other is change:
             continue
         if not ecosystem.is_manifest(other.path) or ecosystem.is_lockfile(other.path):
             continue
