@@ -1,19 +1,60 @@
-"""`ownership-gate validate`: is the policy sound?"""
+"""`ownership-gate validate`: is the policy sound, and do its own tests pass?
+
+Errors (SPEC §2) come from the parser, every one with file:line:column.
+Warnings are advice and never fail the command; a failing policy test
+does, with the test's line so an editor can jump to it.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from ownership_gate.check import select_policy
-from ownership_gate.errors import EXIT_OK
+from ownership_gate import policy_lint, policy_tests
+from ownership_gate.check import policy_paths, select_policy
+from ownership_gate.engine import Engine
+from ownership_gate.errors import EXIT_OK, PolicyError
 from ownership_gate.git import Git, find_root
+from ownership_gate.policy import BUILTIN_PREFIX
+
+EXIT_INVALID = 1
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def validate(*, policy: str | None = None) -> int:
     git = Git(find_root())
-    chosen = select_policy(git, git.root, policy, None)
-    print(
-        f"{chosen.source}: OK ({len(chosen.levels)} levels, {len(chosen.rules)} rules)",
-        file=sys.stderr,
+    try:
+        try:
+            chosen = select_policy(git, git.root, policy, None)
+        except PolicyError as exc:
+            for problem in exc.problems:
+                print(f"{problem}", file=sys.stderr)
+            print(f"ownership-gate: the policy has {_plural(len(exc.problems), 'error')}", file=sys.stderr)
+            return EXIT_INVALID
+        builtin = chosen.source.startswith(BUILTIN_PREFIX)
+        tracked = None if builtin else git.ls_files()
+    finally:
+        git.close()
+
+    engine = Engine(chosen, policy_paths(chosen))
+    warnings = policy_lint.lint(chosen, engine, tracked, None if builtin else git.root)
+    for warning in warnings:
+        print(warning.format(chosen.source), file=sys.stderr)
+    results = policy_tests.run(chosen)
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        print(policy_tests.failure_message(chosen, result), file=sys.stderr)
+
+    summary = (
+        f"{_plural(len(chosen.levels), 'level')}, {_plural(len(chosen.rules), 'rule')},"
+        f" {len(results) - len(failed)}/{len(results)} tests passed, {_plural(len(warnings), 'warning')}"
     )
+    if builtin:
+        summary += "; the built-in policy is not checked against this repository's files"
+    if failed:
+        print(f"{chosen.source}: FAILED ({summary})", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{chosen.source}: OK ({summary})", file=sys.stderr)
     return EXIT_OK
