@@ -53,7 +53,7 @@ class GitHubStub:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.link_host: str | None = None  # serve `Link` URLs on another host (a hostile server)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def origin(self) -> str:
