@@ -65,6 +65,30 @@ def test_dependency_tables_and_git_sources() -> None:
     ]
 
 
+def test_lines_point_at_the_entry_in_its_own_section() -> None:
+    # BurntSushi/ripgrep 020687a and 53279db: dotted tables after a blank line were reported one
+    # line early, and a crate in two sections took the first section's line.
+    text = "\n".join([
+        "[features]",                                                           # 1
+        'regex = ["dep:regex"]',                                                # 2
+        "",                                                                     # 3
+        "[dependencies]",                                                       # 4
+        'regex = "1.9"',                                                        # 5
+        "",                                                                     # 6
+        "[dependencies.regex-automata]",                                        # 7
+        'version = "0.4.18"',                                                   # 8
+        "",                                                                     # 9
+        "[target.'cfg(all(target_env = \"musl\"))'.dependencies.tikv-jemallocator]",  # 10
+        'version = "0.6.0"',                                                    # 11
+        "",                                                                     # 12
+        "[dev-dependencies]",                                                   # 13
+        'regex = "1.10"',                                                       # 14
+    ])
+    parsed = [(r.name, r.constraint, r.line) for r in cargo.parse(text, "Cargo.toml")]
+    assert parsed == [("regex", "1.9", 5), ("regex-automata", "0.4.18", 7), ("regex", "1.10", 14),
+                      ("tikv-jemallocator", "0.6.0", 10)]
+
+
 def test_patching_a_transitive_crate_is_lockfile_and_patching_a_direct_one_is_changed() -> None:
     base = '[dependencies]\nserde = "1"\n'
     patched = base + '\n[patch.crates-io]\nserde = { git = "https://github.com/serde-rs/serde" }\n' \

@@ -64,17 +64,18 @@ def _entries(
 ) -> Iterator[Requirement]:
     for key, value in deps.items():
         if isinstance(value, str):
-            yield Requirement(key, " ".join(value.split()), _line(lines, key), indirect)
+            yield Requirement(key, " ".join(value.split()), _line(lines, key, where), indirect)
             continue
         if not isinstance(value, Mapping):
             raise ManifestError(f"`{where}.{key}` should be a version string or a table",
-                                _line(lines, key))
+                                _line(lines, key, where))
         if value.get("workspace") is True or "path" in value:
             continue
         name = value.get("package", key)
         if not isinstance(name, str):
-            raise ManifestError(f"`{where}.{key}.package` should be a string", _line(lines, key))
-        yield Requirement(name, _constraint(value), _line(lines, key), indirect)
+            raise ManifestError(f"`{where}.{key}.package` should be a string",
+                                _line(lines, key, where))
+        yield Requirement(name, _constraint(value), _line(lines, key, where), indirect)
 
 
 def _constraint(value: Mapping[str, Any]) -> str:
@@ -87,12 +88,27 @@ def _constraint(value: Mapping[str, Any]) -> str:
     return version
 
 
-def _line(lines: Lines, key: str) -> int | None:
+def _line(lines: Lines, key: str, where: str = "") -> int | None:
+    """The entry's line: a dotted `[<where>.<key>]` table, else the key below `[<where>]`."""
     quoted = r"[\"']?" + re.escape(key) + r"[\"']?"
-    return lines.find([
-        re.compile(r"(?m)^\s*" + quoted + r"\s*[=.]"),
-        re.compile(r"(?m)^\s*\[[^\]\n]*dependencies\." + quoted + r"\s*\]"),
-    ])
+    section = r"\.".join(r"[\"']?" + re.escape(part) + r"[\"']?" for part in _parts(where))
+    header = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"[ \t]*\]") if where else None
+    match = header.search(lines.text) if header is not None else None
+    dotted = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"\." + quoted + r"[ \t]*\]") \
+        if where else re.compile(r"(?m)^[ \t]*\[[^\]\n]*dependencies\." + quoted + r"[ \t]*\]")
+    key_re = re.compile(r"(?m)^[ \t]*" + quoted + r"[ \t]*[=.]")
+    found = lines.find([dotted])
+    if found is None and match is not None:
+        found = lines.find([key_re], match.end())
+    return found if found is not None else lines.find([key_re, dotted])
+
+
+def _parts(where: str) -> list[str]:
+    """`target.cfg(unix).dependencies` -> its three keys (the middle one may hold dots)."""
+    if where.startswith("target.") and where.count(".") >= 2:
+        head, _, kind = where.rpartition(".")
+        return ["target", head[len("target."):], kind]
+    return where.split(".")
 
 
 def _comparators(constraint: str) -> list[str]:

@@ -76,10 +76,10 @@ class Lines:
         """The 1-based line of a character offset."""
         return bisect.bisect_right(self._starts, offset)
 
-    def find(self, patterns: Iterable[re.Pattern[str]]) -> int | None:
-        """The line of the first match of the first pattern that matches anywhere."""
+    def find(self, patterns: Iterable[re.Pattern[str]], start: int = 0) -> int | None:
+        """The line of the first match, from offset `start`, of the first pattern that matches."""
         for pattern in patterns:
-            match = pattern.search(self.text)
+            match = pattern.search(self.text, start)
             if match is not None:
                 return self.at(match.start())
         return None

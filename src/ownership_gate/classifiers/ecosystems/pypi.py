@@ -217,7 +217,7 @@ def _setup_cfg(text: str) -> list[Requirement]:
                 raise ManifestError(f"invalid requirement {item!r}: {exc}", at) from None
             name = canonicalize_name(parsed.name)
             at = lines.find([re.compile(re.escape(item)),
-                             re.compile(r"(?im)^\s*" + name_pattern(parsed.name, "-_."))])
+                             re.compile(r"(?im)^[ \t]*" + name_pattern(parsed.name, "-_."))])
             result.append(Requirement(name, pep508_constraint(parsed), at))
     return result
 

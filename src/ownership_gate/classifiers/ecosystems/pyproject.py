@@ -112,8 +112,8 @@ def _pep508(raw: str, where: str, lines: Lines) -> Requirement | None:
 def _table_entries(key: str, value: Any, lines: Lines) -> Iterator[Requirement]:
     """Poetry and Pipfile entries: a constraint string, a table, or (Poetry) a list of tables."""
     name = canonicalize_name(key)
-    key_re = r"(?im)^\s*[\"']?" + name_pattern(key, "-_.") + r"[\"']?\s*="
-    header_re = r"(?im)^\s*\[[^\]\n]*\.[\"']?" + name_pattern(key, "-_.") + r"[\"']?\]"
+    key_re = r"(?im)^[ \t]*[\"']?" + name_pattern(key, "-_.") + r"[\"']?\s*="
+    header_re = r"(?im)^[ \t]*\[[^\]\n]*\.[\"']?" + name_pattern(key, "-_.") + r"[\"']?\]"
     for choice in value if isinstance(value, list) else [value]:
         constraint = _table_constraint(key, choice)
         if constraint is None:
