@@ -172,7 +172,9 @@ def _analyse(context: Context) -> dict[Change, list[Finding]]:
                             recognise(change, context), settings)
         if reader is None:
             continue
-        old, new = context.old(change), context.new(change)
+        # A copy leaves its source in place: everything in it is new.
+        old = None if change.status == "copied" else context.old(change)
+        new = context.new(change)
         if _unchanged_costs(old, new):
             continue
         files.append((change, _read(reader, old, extra_words), _read(reader, new, extra_words)))

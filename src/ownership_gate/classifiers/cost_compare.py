@@ -91,7 +91,9 @@ def leaf_step(old: Leaf | None, new: Leaf | None) -> str | None:
     if leaf.expression or leaf.role in ("size", "choice"):
         return "change"
     if leaf.role == "limit":
-        return "change"  # no ceiling and some ceiling do not compare
+        return "change"  # no limit and some limit do not compare
+    if leaf.role == "ceiling":
+        return None
     if leaf.role == "runner":
         runner = parse_runner(_labels(leaf.value))
         if runner is None or not runner.larger:

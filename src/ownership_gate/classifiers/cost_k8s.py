@@ -12,10 +12,8 @@ from __future__ import annotations
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf, ReadError
 from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_yaml
 
-_COUNTS: dict[str, object] = {
-    "replicas": 1, "replicaCount": 1, "minReplicas": 1, "maxReplicas": None,
-    "minReplicaCount": 0, "maxReplicaCount": 100,
-}
+_COUNTS: dict[str, object] = {"replicas": 1, "replicaCount": 1, "minReplicas": 1, "minReplicaCount": 0}
+_CEILINGS = frozenset({"maxReplicas", "maxReplicaCount"})
 _SERVICE_TYPES = frozenset({"LoadBalancer", "ClusterIP", "NodePort", "ExternalName"})
 _INSTANCE_LABELS = frozenset({"node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"})
 # Top-level keys of an object that hold no desired state worth pricing.
@@ -45,6 +43,8 @@ def k8s_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys = ()) -> Rule | No
     if not _scalarish(node):
         return None
     last = keys[-1]
+    if last in _CEILINGS:
+        return Rule("ceiling")
     if last in _COUNTS:
         return Rule("count", default=_COUNTS[last])
     if len(keys) >= 3 and keys[-3] == "resources" and keys[-2] in ("requests", "limits"):

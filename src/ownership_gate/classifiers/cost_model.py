@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 # How a value compares:
 #   amount  - a quantity (`2`, `500m`, `64Mi`); more is an increase, unset is none
 #   count   - a replica or node count; unset means `default` (often 1)
-#   limit   - a ceiling (`resources.limits`): adding or removing one is `change`
+#   limit   - a resource limit: adding or removing one is `change` (Kubernetes
+#             takes an unset request from the limit)
+#   ceiling - an upper bound (`maxReplicas`): compared, but adding one is no spend
 #   size    - a machine size or tier (`t3.large`, `Standard_D4s_v3`, `medium`)
 #   flag    - a switch whose `true` costs more (`multi_az`)
 #   lb      - a Service type: becoming `LoadBalancer` is an increase
 #   runner  - a CI runner (`runs-on`), ordered by price per minute
 #   choice  - any other cost-bearing setting: every change is `change`
-ROLES = ("amount", "count", "limit", "size", "flag", "lb", "runner", "choice")
+ROLES = ("amount", "count", "limit", "ceiling", "size", "flag", "lb", "runner", "choice")
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,9 @@ RuleFor = Callable[[tuple[str, ...], Y], "Rule | None"]
 
 
 def item_label(item: Y, index: int) -> str:
-    name = item.scalar("name")
+    """`[app]` for a list item with a name (`metadata.name` too), else its position."""
+    metadata = item.get("metadata")
+    name = item.scalar("name") or (metadata.scalar("name") if metadata is not None else None)
     return f"[{name}]" if isinstance(name, (str, int)) and not isinstance(name, bool) else f"[{index}]"
 
 

@@ -1,0 +1,204 @@
+"""`cost` findings in Kubernetes manifests, end to end through `check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Repo, findings, levels_by_path, run_json
+
+K8S = Path(__file__).parent / "fixtures" / "cost" / "k8s"
+
+
+def _doc(name: str) -> str:
+    return (K8S / name).read_text()
+
+
+def _cost(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((f["kind"], f["subject"]) for f in findings(doc, "cost"))
+
+
+def _change(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str | None,
+            ) -> dict[str, object]:
+    base = repo.commit({path: before})
+    repo.commit({path: after})
+    _, doc = run_json(capsys, "--base", base)
+    return doc
+
+
+def test_more_replicas_is_an_increase(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml")
+    doc = _change(repo, capsys, "k8s/web.yaml", text, text.replace("replicas: 3", "replicas: 5"))
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"], finding["from"], finding["to"], finding["line"]) == (
+        "increase", "Deployment/nginx-deployment.spec.replicas", "3", "5", 9,
+    )
+    assert finding["rule"] == "spend"
+    assert levels_by_path(doc) == {"k8s/web.yaml": "cto"}
+
+
+def test_fewer_replicas_is_a_decrease_that_no_rule_escalates(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml")
+    doc = _change(repo, capsys, "k8s/web.yaml", text, text.replace("replicas: 3", "replicas: 1"))
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["rule"]) == ("decrease", None)
+
+
+def test_requests_and_limits_compare_with_units(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("frontend-pod.yaml")
+    app, sidecar = text.split("  - name: log-aggregator")
+    app = app.replace('memory: "128Mi"', "memory: 1Gi").replace('cpu: "250m"', "cpu: 0.25")
+    sidecar = sidecar.replace('cpu: "500m"', "cpu: 200m")
+    doc = _change(repo, capsys, "k8s/pod.yaml", text, app + "  - name: log-aggregator" + sidecar)
+    assert _cost(doc) == [
+        ("decrease", "Pod/frontend.spec.containers[log-aggregator].resources.limits.cpu"),
+        ("increase", "Pod/frontend.spec.containers[app].resources.limits.memory"),
+    ]  # 250m -> 0.25 is the same amount and reports nothing
+
+
+def test_gpu_limit(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("gpu-pod.yaml")
+    doc = _change(repo, capsys, "gpu.yaml", text, text.replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 4"))
+    assert _cost(doc) == [
+        ("increase", "Pod/example-vector-add.spec.containers[example-vector-add].resources.limits.nvidia.com/gpu"),
+    ]
+
+
+def test_hpa_bounds(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("php-apache-hpa.yaml")
+    after = text.replace("minReplicas: 1", "minReplicas: 2").replace("maxReplicas: 10", "maxReplicas: 8")
+    doc = _change(repo, capsys, "hpa.yaml", text, after)
+    assert _cost(doc) == [
+        ("decrease", "HorizontalPodAutoscaler/php-apache.spec.maxReplicas"),
+        ("increase", "HorizontalPodAutoscaler/php-apache.spec.minReplicas"),
+    ]
+
+
+def test_storage_requests(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    pvc = _doc("myclaim-pvc.yaml")
+    doc = _change(repo, capsys, "pvc.yaml", pvc, pvc.replace("storage: 8Gi", "storage: 100Gi"))
+    assert _cost(doc) == [("increase", "PersistentVolumeClaim/myclaim.spec.resources.requests.storage")]
+
+
+def test_statefulset_volume_claim_template(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("web-statefulset.yaml")
+    doc = _change(repo, capsys, "web.yaml", text, text.replace("storage: 1Gi", "storage: 512Mi"))
+    assert _cost(doc) == [
+        ("decrease", "StatefulSet/web.spec.volumeClaimTemplates[www].spec.resources.requests.storage"),
+    ]
+
+
+def test_a_service_becoming_a_load_balancer(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("my-service.yaml")
+    after = text + "  type: LoadBalancer\n"
+    doc = _change(repo, capsys, "svc.yaml", text, after)
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"], finding["from"], finding["to"]) == (
+        "increase", "Service/my-service.spec.type", None, "LoadBalancer",
+    )
+
+
+def test_a_new_workload_is_one_increase(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"README.md": "hi\n"})
+    repo.commit({"k8s/pod.yaml": _doc("frontend-pod.yaml"), "k8s/svc.yaml": _doc("my-service.yaml")})
+    _, doc = run_json(capsys, "--base", base)
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"]) == ("increase", "Pod/frontend")
+    assert finding["detail"].startswith("new Pod/frontend (spec.containers[app].resources.requests.memory 64Mi, ")
+
+
+def test_a_deleted_workload_is_a_decrease(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, "k8s/web.yaml", _doc("nginx-deployment.yaml"), None)
+    assert _cost(doc) == [("decrease", "Deployment/nginx-deployment")]
+
+
+def test_adding_a_label_or_bumping_an_image_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml")
+    after = text.replace("    app: nginx\nspec:", "    app: nginx\n    team: web\nspec:").replace("1.14.2", "1.27.0")
+    doc = _change(repo, capsys, "k8s/web.yaml", text, after)
+    assert findings(doc, "cost") == []
+    assert [f["kind"] for f in findings(doc, "infra")] == ["kubernetes"]
+
+
+def test_reformatting_and_reordering_cost_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _doc("web-statefulset.yaml").split("---\n")
+    reformatted = (
+        second.replace("replicas: 3", "replicas: 0x3").replace("storage: 1Gi", 'storage: "1024Mi"')
+        + "---\n" + first
+    )
+    doc = _change(repo, capsys, "web.yaml", first + "---\n" + second, reformatted)
+    assert findings(doc, "cost") == []
+
+
+def test_moving_a_manifest_between_files_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _doc("web-statefulset.yaml").split("---\n")
+    base = repo.commit({"k8s/all.yaml": first + "---\n" + second})
+    repo.commit({"k8s/all.yaml": first, "k8s/statefulset.yaml": second})
+    _, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "cost") == []
+
+
+def test_moved_and_scaled_is_compared_not_created(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _doc("web-statefulset.yaml").split("---\n")
+    base = repo.commit({"k8s/all.yaml": first + "---\n" + second})
+    repo.commit({"k8s/all.yaml": first, "k8s/statefulset.yaml": second.replace("replicas: 3", "replicas: 6")})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [("increase", "StatefulSet/web.spec.replicas")]
+
+
+def test_a_malformed_manifest_is_a_change_with_a_reason(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml")
+    doc = _change(repo, capsys, "k8s/web.yaml", text, text.replace("replicas: 3", "replicas: [3"))
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"]) == ("change", "k8s/web.yaml")
+    assert "cannot be read (YAML does not parse" in finding["detail"]
+    assert finding["line"] is not None
+
+
+def test_custom_resources_with_replicas(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    crd = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: main\nspec:\n  replicas: 2\n"
+    doc = _change(repo, capsys, "monitoring/prometheus.yaml", crd, crd.replace("replicas: 2", "replicas: 3"))
+    assert _cost(doc) == [("increase", "Prometheus/main.spec.replicas")]
+
+
+def test_config_map_data_is_not_priced(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  replicas: '2'\n  memory: 1Gi\n"
+    doc = _change(repo, capsys, "k8s/cm.yaml", cm, cm.replace("'2'", "'20'").replace("1Gi", "8Gi"))
+    assert findings(doc, "cost") == []
+
+
+def test_node_selector_instance_type(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml").replace(
+        "      containers:", "      nodeSelector:\n        node.kubernetes.io/instance-type: m5.large\n      containers:"
+    )
+    doc = _change(repo, capsys, "k8s/web.yaml", text, text.replace("m5.large", "m5.4xlarge"))
+    assert _cost(doc) == [
+        ("increase", "Deployment/nginx-deployment.spec.template.spec.nodeSelector.node.kubernetes.io/instance-type"),
+    ]
+
+
+def test_fixture_yaml_with_cost_keys_is_never_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    cassette = (Path(__file__).parent / "fixtures" / "infra" / "cassette.yaml").read_text()
+    doc = _change(repo, capsys, "tests/cassettes/scale.yaml", "interactions: []\n", cassette)
+    assert findings(doc) == []
+
+
+def test_extra_cost_files_and_keys(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = (
+        "version: 1\nlevels:\n  - name: engineer\n  - name: cto\ndefault_level: engineer\n"
+        "rules:\n  - id: spend\n    level: cto\n    when: {type: cost, kind: [increase, change]}\n"
+        "classify:\n  cost:\n    files: ['config/workers.yml']\n    keys: ['worker.concurrency', 'shards']\n"
+    )
+    base = repo.commit({
+        ".ownership-gate.yaml": policy,
+        "config/workers.yml": "worker:\n  concurrency: 4\nmemory: 512\n",
+        "k8s/es.yaml": "apiVersion: es.example/v1\nkind: Cluster\nmetadata: {name: logs}\nspec:\n  shards: 3\n",
+    })
+    repo.commit({
+        "config/workers.yml": "worker:\n  concurrency: 16\nmemory: 512\n",
+        "k8s/es.yaml": "apiVersion: es.example/v1\nkind: Cluster\nmetadata: {name: logs}\nspec:\n  shards: 5\n",
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [("increase", "Cluster/logs.spec.shards"), ("increase", "worker.concurrency")]
+    assert code == 1
