@@ -18,7 +18,7 @@ from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import finding_title, how_to_sign_off
 from ownership_gate.policy import Policy
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
 def _level(verdict: Verdict) -> str:
