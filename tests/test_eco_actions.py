@@ -142,3 +142,24 @@ def test_duplicate_keys_are_unparsed_as_github_refuses_them() -> None:
     with pytest.raises(ManifestError) as error:
         actions.parse("jobs:\n  a:\n    runs-on: x\n  a:\n    runs-on: y\n", "ci.yml")
     assert error.value.line is not None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        (f"{SHA} # v4", "692973e3d937129bcbf40652eb9f2f61becf3332 # v4", "lockfile"),
+        (f"{SHA} # v4.1.1", "692973e3d937129bcbf40652eb9f2f61becf3332 # v4.1.7", "patch"),
+        (SHA, "692973e3d937129bcbf40652eb9f2f61becf3332", "changed"),  # nothing says which version
+        ("v4", f"{SHA} # v4", "changed"),  # pinning a tag
+    ],
+)
+def test_a_new_commit_for_the_same_version_comment_is_a_lock_refresh(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str
+) -> None:
+    workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+    found = dependency_findings(
+        repo, capsys,
+        {".github/workflows/ci.yml": f"{workflow}      - uses: actions/checkout@{before}\n"},
+        {".github/workflows/ci.yml": f"{workflow}      - uses: actions/checkout@{after}\n"},
+    )
+    assert [(f["kind"], f["subject"]) for f in found] == [(kind, "actions/checkout")]

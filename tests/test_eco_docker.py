@@ -211,3 +211,23 @@ def test_reordering_services_changes_nothing(
     assert reordered != COMPOSE
     assert dependency_findings(repo, capsys, {"compose.yaml": COMPOSE},
                                {"compose.yaml": reordered}) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("node:20-alpine@sha256:" + "a" * 64, "node:20-alpine@sha256:" + "b" * 64, "lockfile"),
+        ("busybox:latest@sha256:" + "a" * 64, "busybox@sha256:" + "b" * 64, "changed"),
+        ("busybox:latest@sha256:" + "a" * 64, "busybox:latest@sha256:" + "b" * 64, "lockfile"),
+        ("node:20-alpine", "node:20-alpine@sha256:" + "b" * 64, "changed"),  # tag to digest
+        ("node:20-alpine@sha256:" + "a" * 64, "node:22-alpine@sha256:" + "b" * 64, "major"),
+        ("node@sha256:" + "a" * 64, "node@sha256:" + "b" * 64, "changed"),  # no tag to go by
+    ],
+)
+def test_a_new_digest_under_the_same_tag_is_a_lock_refresh(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str
+) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": f"FROM {before}\n"},
+                                {"Dockerfile": f"FROM {after}\n"})
+    assert [(f["kind"], f["subject"]) for f in found] == [(kind, found[0]["subject"])]
+    assert found[0]["subject"] in ("node", "busybox")

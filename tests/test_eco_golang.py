@@ -23,8 +23,8 @@ def test_parse_reads_require_blocks_single_lines_replace_and_the_go_version() ->
     )
     assert found["golang.org/x/net"].indirect and found["golang.org/x/sys"].indirect
     assert not found["go.uber.org/zap"].indirect
-    # go 1.21 with toolchain go1.21.5 builds with 1.21.5
-    assert found["golang"] == Requirement("golang", "1.21.5", 5)
+    # the go line is the requirement, the toolchain line the preferred toolchain
+    assert found["golang"] == Requirement("golang", "1.21, toolchain 1.21.5", 3)
     assert "v1.0.1" not in {r.constraint for r in found.values()}  # retract is no requirement
 
 
@@ -94,7 +94,7 @@ def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -
         ("added", "github.com/stripe/stripe-go", None, "v76.8.0"),
         ("removed", "go.uber.org/zap", "v1.24.0", None),
         ("patch", "github.com/google/uuid", "v1.3.0", "v1.3.1"),
-        ("minor", "golang", "1.21.5", "1.22.1"),
+        ("minor", "golang", "1.21, toolchain 1.21.5", "1.22, toolchain 1.22.1"),
         ("changed", "github.com/sirupsen/logrus", "v1.9.3",
          "v1.9.0 => github.com/example/logrus-fork v1.9.3-patched"),
         ("changed", "github.com/stretchr/testify", "v1.8.4", "v1.8.4 => ../testify"),
@@ -105,7 +105,7 @@ def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -
     }
     assert {f["ecosystem"] for f in found} == {"golang"}
     lines = {f["subject"]: f["line"] for f in found}
-    assert lines["github.com/gin-gonic/gin"] == 9 and lines["golang"] == 5
+    assert lines["github.com/gin-gonic/gin"] == 9 and lines["golang"] == 3
     assert by_subject(found)["github.com/stripe/stripe-go"]["level"] == "cto"
     assert by_subject(found)["golang.org/x/text"]["level"] is None  # transitive: routine
 
@@ -154,3 +154,22 @@ def test_invalid_utf8_is_unparsed_not_a_traceback(
                                 {"go.mod": BEFORE.encode() + b"\n// \xff\xfe\n"})
     assert [(f["kind"], f["subject"]) for f in found] == [("unparsed", "go.mod")]
     assert "UTF-8" in found[0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("go 1.21\ntoolchain go1.23.0\n", "go 1.23\n", "minor"),  # the go line decides
+        ("go 1.22.0\ntoolchain go1.22.1\n", "go 1.22.0\ntoolchain go1.22.5\n", "patch"),
+        ("go 1.22.0\n", "go 1.22.0\ntoolchain go1.22.5\n", "patch"),
+        ("go 1.22\n", "go 1.22.0\n", None),  # `go mod tidy` spelling
+        ("go 1.22.0\ntoolchain go1.22.0\n", "go 1.22.0\n", None),
+        ("go 1.22.0\n", "go 1.21\n", "changed"),
+    ],
+)
+def test_go_and_toolchain_lines(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str | None
+) -> None:
+    head = "module m\n\n"
+    found = dependency_findings(repo, capsys, {"go.mod": head + before}, {"go.mod": head + after})
+    assert [(f["kind"], f["subject"]) for f in found] == ([(kind, "golang")] if kind else [])

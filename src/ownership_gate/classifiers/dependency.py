@@ -246,7 +246,7 @@ def compare(
         kind = "changed"
         if old_c != new_c:
             kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
-        if indirect:
+        if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
         findings.append(_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
@@ -258,6 +258,19 @@ def _spelling(constraint: str, ecosystem: Ecosystem) -> str:
     """The ecosystem's one spelling of a constraint, when it has more than one."""
     canonical: Callable[[str], str] | None = getattr(ecosystem, "canonical", None)
     return canonical(constraint) if canonical is not None else constraint
+
+
+def _only_pin_moved(was: list[Requirement], now: list[Requirement], ecosystem: Ecosystem) -> bool:
+    """Only a digest or commit moved under the same tag (`node:20@sha256:...`): a lock refresh.
+
+    An ecosystem that pins this way offers `unpinned(constraint)`, the
+    constraint with the pin's value dropped but its presence kept, so
+    pinning a tag still differs.
+    """
+    unpinned: Callable[[str], str] | None = getattr(ecosystem, "unpinned", None)
+    if unpinned is None:
+        return False
+    return {unpinned(r.constraint) for r in was} == {unpinned(r.constraint) for r in now}
 
 
 def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:

@@ -53,6 +53,13 @@ def lowest(constraint: str) -> Release | None:
     return tag_lowest(ref)
 
 
+def unpinned(constraint: str) -> str:
+    """`<sha> # v4` -> `# v4`: a new commit for the same version comment is a lock refresh
+    (dependency.py); a commit without a comment says nothing, so it stays as written."""
+    _, sep, comment = constraint.partition(" # ")
+    return f"# {comment}" if sep else constraint
+
+
 def parse(text: str, path: str) -> list[Requirement]:
     lines = text.splitlines()
     found: list[Requirement] = []

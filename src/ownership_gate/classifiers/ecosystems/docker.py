@@ -62,6 +62,15 @@ def lowest(constraint: str) -> Release | None:
     return tag_lowest(constraint)
 
 
+def unpinned(constraint: str) -> str:
+    """`20-alpine@sha256:...` -> `20-alpine@sha256`: a new digest under the same tag is a
+    lock refresh (dependency.py), while pinning a tag to a digest still differs."""
+    tag, at, digest = constraint.partition("@")
+    if not at or not tag:
+        return constraint  # no digest, or a digest alone: no tag says what it stands for
+    return f"{tag}@{digest.partition(':')[0]}"
+
+
 def parse(text: str, path: str) -> list[Requirement]:
     base = posixpath.basename(path)
     if _is_dockerfile(base):

@@ -10,8 +10,11 @@ What a go.mod requires:
 - a `replace` folds into what it replaces: a version override becomes the
   effective version; a fork or a local directory becomes
   `v1.2.3 => github.com/fork/x v1.2.4`, which compares to nothing (`changed`).
-- the Go version: subject `golang`, the higher of the `go` and
-  `toolchain` lines, since that is the toolchain a build uses.
+- the Go version: subject `golang`, written `1.22.0, toolchain 1.22.5`.
+  The `go` line is the requirement (the oldest Go that may build the
+  module) and decides the step; a `toolchain` line is the preferred
+  toolchain, so moving it alone is a patch step. `1.22` and `1.22.0`,
+  and a toolchain equal to the go line, are spelled alike.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ NAME = "golang"
 _MODULE_VERSION = re.compile(r"v\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]*)?")
 _GO_VERSION = re.compile(r"(?:go)?(\d+(?:\.\d+){0,2})((?:rc|beta|alpha)\d*)?")
 _PSEUDO = re.compile(r"v(\d{1,9})\.(\d{1,9})\.(\d{1,9})-(?:[0-9A-Za-z.-]*\.)?(\d{14})-[0-9a-f]{12}")
+_TOOLCHAIN = "toolchain "
 _MAJOR_SUFFIX = re.compile(r"^(.+)/v(?:[2-9]|[1-9]\d+)$")
 _GOPKG = re.compile(r"^(gopkg\.in/.+)\.v\d+$")
 
@@ -49,7 +53,38 @@ def module_name(path: str) -> str:
     return path
 
 
+def _padded(version: str) -> Release | None:
+    found = release(version)
+    return None if found is None else found + (0,) * (3 - len(found))
+
+
+def _go_lines(constraint: str) -> tuple[str, str | None]:
+    """`1.22.0, toolchain 1.22.5` -> ("1.22.0", "1.22.5")."""
+    go, _, toolchain = constraint.partition(_TOOLCHAIN)
+    return go.strip().rstrip(","), toolchain.strip() or None
+
+
+def canonical(constraint: str) -> str:
+    """One spelling of a Go version: `1.22` is `1.22.0`; a toolchain equal to it is dropped."""
+    if constraint.startswith("v") or "=>" in constraint:
+        return constraint  # a module version
+    go, toolchain = _go_lines(constraint)
+    go_release, toolchain_release = _padded(go), _padded(toolchain or "")
+    plain = go_release is not None and re.fullmatch(r"\d+(?:\.\d+)*", go) is not None
+    spelled = ".".join(map(str, go_release)) if plain and go_release else go
+    if toolchain is None or toolchain_release == go_release:
+        return spelled
+    return f"{spelled}, {_TOOLCHAIN}{toolchain}"
+
+
 def lowest(constraint: str) -> Release | None:
+    if not constraint.startswith("v") and "=>" not in constraint:
+        # The go line decides; the toolchain follows as lower-order components.
+        go, toolchain = _go_lines(constraint)
+        go_release, toolchain_release = _padded(go), _padded(toolchain or "")
+        if go_release is None:
+            return toolchain_release
+        return go_release + (toolchain_release or ())
     if "=>" in constraint:
         return None  # replaced by another module or a directory: not a version step
     pseudo = _PSEUDO.match(constraint)
@@ -90,12 +125,7 @@ def _tokens(text: str, number: int) -> tuple[list[str], str]:
             i = close + 1
         else:
             start = i
-            while (
-                i < end
-                and not text[i].isspace()
-                and text[i] not in '()"`'
-                and not text.startswith("//", i)
-            ):
+            while i < end and not text[i].isspace() and text[i] not in '()"`' and not text.startswith("//", i):
                 i += 1
             tokens.append(text[start:i])
     return tokens, ""
@@ -160,15 +190,13 @@ def _is_directory(target: str) -> bool:
 def parse(text: str, path: str) -> list[Requirement]:
     requires: list[tuple[str, str, int, bool]] = []
     replaces: dict[tuple[str, str | None], tuple[str, str | None, int]] = {}
-    go: list[tuple[str, int]] = []
+    go: dict[str, tuple[str, int]] = {}
     for line in _lines(text):
         if line.verb == "require":
             if len(line.args) != 2:
                 raise ManifestError("require needs a module path and a version", line.number)
             indirect = re.match(r"indirect\b", line.comment) is not None
-            requires.append(
-                (line.args[0], _check_version(line.args[1], line.number), line.number, indirect)
-            )
+            requires.append((line.args[0], _check_version(line.args[1], line.number), line.number, indirect))
         elif line.verb == "replace":
             _replace(line, replaces)
         elif line.verb in ("go", "toolchain"):
@@ -179,22 +207,18 @@ def parse(text: str, path: str) -> list[Requirement]:
             match = _GO_VERSION.fullmatch(line.args[0])
             if match is None:
                 raise ManifestError(f"invalid Go version {line.args[0]!r}", line.number)
-            go.append((match.group(1) + (match.group(2) or ""), line.number))
+            go[line.verb] = (match.group(1) + (match.group(2) or ""), line.number)
     return _requirements(requires, replaces, go)
 
 
-def _replace(
-    line: _Line, replaces: dict[tuple[str, str | None], tuple[str, str | None, int]]
-) -> None:
+def _replace(line: _Line, replaces: dict[tuple[str, str | None], tuple[str, str | None, int]]) -> None:
     args = line.args
     if "=>" not in args:
         raise ManifestError("replace needs '=>'", line.number)
     arrow = args.index("=>")
     old, new = args[:arrow], args[arrow + 1 :]
     if len(old) not in (1, 2) or len(new) not in (1, 2):
-        raise ManifestError(
-            "replace must read: module [version] => module version | directory", line.number
-        )
+        raise ManifestError("replace must read: module [version] => module version | directory", line.number)
     if len(new) == 1 and not _is_directory(new[0]):
         raise ManifestError(f"replacement module {new[0]!r} needs a version", line.number)
     old_version = _check_version(old[1], line.number) if len(old) == 2 else None
@@ -205,14 +229,12 @@ def _replace(
 def _requirements(
     requires: list[tuple[str, str, int, bool]],
     replaces: dict[tuple[str, str | None], tuple[str, str | None, int]],
-    go: list[tuple[str, int]],
+    go: dict[str, tuple[str, int]],
 ) -> list[Requirement]:
     found: list[Requirement] = []
     used: set[tuple[str, str | None]] = set()
     for module, version, number, indirect in requires:
-        key: tuple[str, str | None] = (
-            (module, version) if (module, version) in replaces else (module, None)
-        )
+        key: tuple[str, str | None] = (module, version) if (module, version) in replaces else (module, None)
         if key not in replaces:
             found.append(Requirement(module_name(module), version, number, indirect))
             continue
@@ -232,6 +254,9 @@ def _requirements(
         written = f"=> {target}" + (f" {target_version}" if target_version else "")
         found.append(Requirement(module_name(key[0]), written, replace_line, indirect=not fork))
     if go:
-        version, number = max(go, key=lambda g: release(g[0]) or ())
-        found.append(Requirement("golang", version, number))
+        parts = [go["go"][0]] if "go" in go else []
+        if "toolchain" in go:
+            parts.append(f"{_TOOLCHAIN}{go['toolchain'][0]}")
+        number = (go.get("go") or go["toolchain"])[1]
+        found.append(Requirement("golang", ", ".join(parts), number))
     return found
