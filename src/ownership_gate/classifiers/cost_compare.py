@@ -81,10 +81,15 @@ def leaf_step(old: Leaf | None, new: Leaf | None) -> str | None:
     leaf = new if new is not None else old
     assert leaf is not None
     if old is not None and new is not None:
-        if old.expression or new.expression:
+        if leaf.role != "runner" and (old.expression or new.expression):
             return None if _SPACE.sub("", old.text) == _SPACE.sub("", new.text) else "change"
         return _order(old.value, new.value, leaf.role, leaf.unit)
     appeared = new is not None
+    if leaf.role == "runner":
+        runner = parse_runner(_labels(leaf.value))
+        if runner is None or not runner.larger:
+            return None
+        return "increase" if appeared else "decrease"
     if leaf.default is not None and not leaf.expression:
         before, after = (leaf.default, leaf.value) if appeared else (leaf.value, leaf.default)
         return _order(before, after, leaf.role, leaf.unit)
@@ -94,11 +99,6 @@ def leaf_step(old: Leaf | None, new: Leaf | None) -> str | None:
         return "change"  # no limit and some limit do not compare
     if leaf.role == "ceiling":
         return None
-    if leaf.role == "runner":
-        runner = parse_runner(_labels(leaf.value))
-        if runner is None or not runner.larger:
-            return None
-        return "increase" if appeared else "decrease"
     if leaf.role == "lb":
         if leaf.value != LOAD_BALANCER:
             return None

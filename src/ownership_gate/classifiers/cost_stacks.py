@@ -83,9 +83,9 @@ def cfn_objects(resources: Y | None, parameters: Y | None, extra: ExtraKeys) -> 
         default = parameter.get("Default")
         if rule is None or default is None:
             continue
-        leaf = _leaf("Default", rule, default)
+        leaf = _leaf("", rule, default)
         objects.append(CostObject(key=("cfn-parameter", name), label=f"Parameters.{name}",
-                                  leaves={"Default": leaf}, line=parameter.line))
+                                  leaves={"": leaf}, line=parameter.line, whole=False))
     return objects
 
 

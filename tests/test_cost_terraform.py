@@ -1,0 +1,163 @@
+"""`cost` findings in Terraform, end to end, from Terraform Registry examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ownership_gate.classifiers.cost_terraform import read_terraform, read_tfvars
+from tests.conftest import Repo, findings, run_json
+
+TF = Path(__file__).parent / "fixtures" / "cost" / "terraform"
+MAIN = (TF / "main.tf").read_text()
+
+
+def _cost(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((f["kind"], f["subject"]) for f in findings(doc, "cost"))
+
+
+def _change(repo: Repo, capsys: pytest.CaptureFixture[str], files_before: dict[str, str | None],
+            files_after: dict[str, str | None]) -> dict[str, object]:
+    base = repo.commit(files_before)
+    repo.commit(files_after)
+    _, doc = run_json(capsys, "--base", base)
+    return doc
+
+
+def test_registry_examples_parse_into_priced_resources() -> None:
+    extracted = read_terraform(MAIN, ())
+    by_label = {o.label: o for o in extracted.objects}
+    assert by_label["aws_instance.web"].priced and not by_label["aws_s3_bucket.example"].priced
+    assert set(by_label["aws_eks_node_group.example"].leaves) == {
+        "scaling_config.desired_size", "scaling_config.max_size", "scaling_config.min_size",
+    }
+    assert by_label["aws_instance.web"].leaves["instance_type"].line == 9
+    assert set(by_label["google_container_node_pool.primary_preemptible_nodes"].leaves) == {
+        "node_count", "node_config.machine_type",
+    }
+    assert set(by_label["azurerm_linux_virtual_machine.example"].leaves) == {"size", "os_disk.storage_account_type"}
+
+
+def test_sizes_counts_and_storage(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    after = (
+        MAIN.replace('"t3.micro"', '"t3.large"')
+        .replace("desired_size = 1", "desired_size = 3")
+        .replace("allocated_storage    = 10", "allocated_storage    = 5")
+        .replace('"db.t3.micro"', '"db.r5.large"')
+        .replace('"e2-medium"', '"e2-standard-4"')
+        .replace('"Standard_F2"', '"Standard_F4"')
+        .replace("node_count = 1", "node_count = 1 # the same")
+    )
+    doc = _change(repo, capsys, {"main.tf": MAIN}, {"main.tf": after})
+    assert _cost(doc) == [
+        ("change", "aws_db_instance.default.instance_class"),
+        ("change", "google_container_node_pool.primary_preemptible_nodes.node_config.machine_type"),
+        ("decrease", "aws_db_instance.default.allocated_storage"),
+        ("increase", "aws_eks_node_group.example.scaling_config.desired_size"),
+        ("increase", "aws_instance.web.instance_type"),
+        ("increase", "azurerm_linux_virtual_machine.example.size"),
+    ]
+    finding = next(f for f in findings(doc, "cost") if f["subject"] == "aws_instance.web.instance_type")
+    assert (finding["from"], finding["to"], finding["line"], finding["rule"]) == ("t3.micro", "t3.large", 9, "spend")
+
+
+def test_new_and_removed_priced_resources(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    nat = 'resource "aws_nat_gateway" "example" {\n  allocation_id = aws_eip.example.id\n  subnet_id = aws_subnet.example.id\n}\n'
+    before = MAIN
+    after = MAIN.replace(MAIN[MAIN.index('resource "aws_db_instance"'):MAIN.index('resource "google_container')], "") + nat
+    after += 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": after})
+    assert _cost(doc) == [("decrease", "aws_db_instance.default"), ("increase", "aws_nat_gateway.example")]
+
+
+def test_count_and_for_each_on_priced_resources(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'resource "aws_instance" "web" {\n  count = 2\n  instance_type = "t3.micro"\n}\n' \
+             'resource "aws_eip" "ip" {\n  for_each = toset(["a", "b"])\n}\n' \
+             'resource "aws_s3_bucket" "b" {\n  count = 1\n}\n'
+    after = before.replace("count = 2", "count = 4").replace('["a", "b"]', '["a", "b", "c"]').replace("count = 1", "count = 9")
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": after})
+    assert _cost(doc) == [("change", "aws_eip.ip.for_each"), ("increase", "aws_instance.web.count")]
+
+
+def test_a_resource_added_with_count_zero_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, {"main.tf": "# empty\n"},
+                  {"main.tf": 'resource "aws_instance" "web" {\n  count = 0\n  instance_type = "t3.micro"\n}\n'})
+    assert findings(doc, "cost") == []
+
+
+def test_expressions_compare_as_text(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'resource "aws_instance" "web" {\n  instance_type = var.size\n  count = var.enabled ? 2 : 0\n}\n'
+    same = before.replace("var.enabled ? 2 : 0", "var.enabled ?   2 : 0") + "# a comment\n"
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": same})
+    assert findings(doc, "cost") == []
+    repo.commit({"main.tf": before.replace("var.size", "var.big_size")})
+    _, doc = run_json(capsys, "--base", "HEAD~1")
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"], finding["from"], finding["to"]) == (
+        "change", "aws_instance.web.instance_type", "var.size", "var.big_size",
+    )
+    assert "computed value changed" in finding["detail"]
+
+
+def test_module_inputs(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    module = (TF / "eks-module.tf").read_text()
+    after = module.replace('["m5.xlarge"]', '["m5.2xlarge"]').replace("min_size     = 2", "min_size     = 1")
+    after = after.replace('version = "~> 20.0"', 'version = "~> 21.0"')
+    doc = _change(repo, capsys, {"eks.tf": module}, {"eks.tf": after})
+    assert _cost(doc) == [
+        ("decrease", "module.eks.eks_managed_node_groups.example.min_size"),
+        ("increase", "module.eks.eks_managed_node_groups.example.instance_types"),
+    ]
+
+
+def test_variable_defaults_and_tfvars(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    variables, tfvars = (TF / "variables.tf").read_text(), (TF / "prod.tfvars").read_text()
+    doc = _change(
+        repo, capsys, {"variables.tf": variables, "prod.tfvars": tfvars},
+        {"variables.tf": variables.replace('"t3.medium"', '"t3.small"').replace("eu-west-1", "us-east-1"),
+         "prod.tfvars": tfvars.replace('"m5.large"', '"m5.xlarge"').replace("= 2", "= 6")},
+    )
+    assert _cost(doc) == [
+        ("decrease", "var.instance_type"),
+        ("increase", "instance_type"),
+        ("increase", "web_desired_count"),
+    ]
+    assert read_tfvars(tfvars, ()).objects[0].leaves["instance_type"].line == 2
+
+
+def test_moving_and_renaming_resources_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    web = 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n'
+    db = 'resource "aws_db_instance" "db" {\n  instance_class = "db.t3.micro"\n}\n'
+    doc = _change(
+        repo, capsys, {"main.tf": web + db},
+        {"main.tf": web.replace('"web"', '"frontend"'), "database.tf": db},
+    )
+    assert findings(doc, "cost") == []
+
+
+def test_reformatting_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    reformatted = MAIN.replace("  instance_type = \"t3.micro\"\n", "  instance_type   =   \"t3.micro\"   # sized for now\n")
+    doc = _change(repo, capsys, {"main.tf": MAIN}, {"main.tf": reformatted.replace("max_size     = 2", "max_size = 2")})
+    assert findings(doc, "cost") == []
+
+
+def test_terraform_json_syntax(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = '{"resource": {"aws_instance": {"web": {"instance_type": "t3.micro", "ami": "${var.ami}"}}}}'
+    doc = _change(repo, capsys, {"main.tf.json": before}, {"main.tf.json": before.replace("t3.micro", "t3.small")})
+    assert _cost(doc) == [("increase", "aws_instance.web.instance_type")]
+
+
+def test_malformed_hcl_is_a_change_not_a_traceback(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, {"main.tf": MAIN}, {"main.tf": MAIN.replace('"t3.micro"', '"t3.micro')})
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"]) == ("change", "main.tf")
+    assert "HCL does not parse" in finding["detail"]
+    assert [f["kind"] for f in findings(doc, "infra")] == ["terraform"]
+
+
+def test_lock_file_is_terraform_but_not_cost(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.0.0"\n}\n'
+    doc = _change(repo, capsys, {".terraform.lock.hcl": lock}, {".terraform.lock.hcl": lock.replace("5.0.0", "5.1.0")})
+    assert [f["kind"] for f in findings(doc, "infra")] == ["terraform"]
+    assert findings(doc, "cost") == []
