@@ -231,3 +231,16 @@ def test_a_new_digest_under_the_same_tag_is_a_lock_refresh(
                                 {"Dockerfile": f"FROM {after}\n"})
     assert [(f["kind"], f["subject"]) for f in found] == [(kind, found[0]["subject"])]
     assert found[0]["subject"] in ("node", "busybox")
+
+
+def test_a_builder_stage_bump_is_judged_even_when_the_runtime_stage_stays(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # from microservices-demo: the JDK builder moved 21 -> 24, the JRE runtime stayed on 25
+    text = "FROM eclipse-temurin:{}-jdk-noble AS builder\nRUN make\nFROM eclipse-temurin:25.0.1_8-jre\n"
+    found = dependency_findings(repo, capsys, {"Dockerfile": text.format("21.0.9_10")},
+                                {"Dockerfile": text.format("24.0.2_12")})
+    assert summary(found) == {
+        ("major", "eclipse-temurin", "21.0.9_10-jdk-noble", "24.0.2_12-jdk-noble"),
+    }
+    assert found[0]["line"] == 1

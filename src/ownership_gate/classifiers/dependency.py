@@ -243,6 +243,11 @@ def compare(
         new_set = sorted({r.constraint for r in now})
         old_c = _highest(old_set, ecosystem)
         new_c = _highest(new_set, ecosystem)
+        if old_c == new_c:
+            # One of several entries moved (a builder stage's image, not the
+            # runtime's): judge the entry that moved, not the one that stayed.
+            old_c = _highest([c for c in old_set if c not in new_set] or old_set, ecosystem)
+            new_c = _highest([c for c in new_set if c not in old_set] or new_set, ecosystem)
         kind = "changed"
         if old_c != new_c:
             kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
