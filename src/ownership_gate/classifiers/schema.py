@@ -141,7 +141,7 @@ def is_migration_path(path: str, settings: Mapping[str, Any]) -> bool:
     return not is_dump(path) and (
         _declared(path, settings)
         or any(f.owns(path) for f in FRAMEWORKS)
-        or schema_sqlfiles.is_rollback(path) and not in_test_dir(path)
+        or (schema_sqlfiles.is_rollback(path) and not in_test_dir(path))
     )
 
 
@@ -167,6 +167,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
         except Unreadable:
             old_unreadable = True
     existed = old is not None or old_unreadable
+    state = new if new is not None else old
+    if state is not None and state.desired_state:
+        return judge(state.ops, change.path)
     if new is None:
         if not existed:
             return []

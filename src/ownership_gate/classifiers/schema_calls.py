@@ -10,7 +10,7 @@ anything else is kept opaque. Unbalanced blocks raise `Unreadable`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias
 
 from ownership_gate.classifiers.schema_lex import Token, tokenize
 from ownership_gate.classifiers.schema_ops import Unreadable
@@ -42,7 +42,7 @@ class Block:
     line: int
 
 
-Node = Union[Token, Group, Block]
+Node = Token | Group | Block
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Call:
     line: int = 0
 
 
-Value = Union[Lit, Opaque, Call, list["Value"], dict[str, "Value"]]
+Value: TypeAlias = Lit | Opaque | Call | list["Value"] | dict[str, "Value"]
 
 
 def _is(node: Node | None, kind: str, text: str | None = None) -> bool:

@@ -95,7 +95,7 @@ class _Reader:
         model = (string(arg(node, 0, "name"), self.constants) or "?").lower()
         options = arg(node, 2, "options")
         if isinstance(options, ast.Dict):
-            for key, value in zip(options.keys, options.values):
+            for key, value in zip(options.keys, options.values, strict=False):
                 if string(key) == "db_table" and string(value, self.constants):
                     self.tables[model] = string(value, self.constants) or ""
         table = self.table(arg(node, 0, "name"))
@@ -122,7 +122,8 @@ class _Reader:
             return [Op("unknown", table, column, line=line, detail=f"adds field {column} that cannot be read")]
         kind = last(dotted(field.func))
         if kind == "ManyToManyField":
-            return [Op("create_table", f"{table}_{column}", line=line, detail=f"create join table for {table}.{column}")]
+            return [Op("create_table", f"{table}_{column}", line=line,
+                       detail=f"create join table for {table}.{column}")]
         null = boolean(arg(field, 99, "null")) is True
         has_default = arg(field, 99, "default") is not None or arg(field, 99, "db_default") is not None
         rewrites = kind in ("AutoField", "BigAutoField", "SmallAutoField") or (
@@ -250,10 +251,10 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         return None
     operations: ast.expr | None = None
     for node in cls.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
-            operations = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "operations":
-            operations = node.value
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        if any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
+            operations = getattr(node, "value", None)
     if operations is None:
         return Migration(())
     app_dir = posixpath.dirname(posixpath.dirname(path))

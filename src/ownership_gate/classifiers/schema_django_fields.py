@@ -115,7 +115,8 @@ def compare(old: ast.Call, new: ast.Call, table: str, column: str, line: int) ->
             continue
         ops.append(_attribute_op(key, before, after, table, column, line))
     if not ops:
-        return [Op("additive", table, column, line=line, detail=f"alter field {where}: only Django-side options changed")]
+        return [Op("additive", table, column, line=line,
+                   detail=f"alter field {where}: only Django-side options changed")]
     return ops
 
 

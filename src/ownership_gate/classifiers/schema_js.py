@@ -1,21 +1,133 @@
-"""stub"""
+"""JavaScript/TypeScript migrations: Sequelize, Knex, TypeORM and MikroORM.
+
+Only `up` is read (`down` is the rollback path). Calls are followed from
+the objects `up` receives (`queryInterface`, `knex`, `queryRunner`,
+`this`): a known method becomes ops, a wrapper (`transaction`,
+`Promise.all`, a `for` loop) is looked into, and a method on those
+objects that is not known is `unknown`, so a migration written with an
+unfamiliar API is never silently passed.
+"""
 
 from __future__ import annotations
 
+import posixpath
+
 from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema_ops import Migration
+from ownership_gate.classifiers.schema_js_ops import TableCalls, method_ops
+from ownership_gate.classifiers.schema_jslex import JsGroup, JsNode, JsToken, parse
+from ownership_gate.classifiers.schema_jsread import JsChain, JsFunc, JsStr, chain_at, find_up
+from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
 
 NAME = "js"
-EXTENSIONS: tuple[str, ...] = (".none",)
+EXTENSIONS: tuple[str, ...] = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts")
+
+_DIRECTORIES = frozenset({"migrations", "migration"})
+_DECLARATIONS = frozenset({"const", "let", "var"})
 
 
 def owns(path: str) -> bool:
-    return False
+    directory, base = posixpath.split(path)
+    return (
+        base.endswith(EXTENSIONS) and not base.endswith((".d.ts", ".test.ts", ".spec.ts", ".test.js", ".spec.js"))
+        and base not in ("index.js", "index.ts")
+        and any(part in _DIRECTORIES for part in directory.split("/")) and not in_test_dir(path)
+    )
 
 
 def sniffs(path: str) -> bool:
     return False
 
 
+class _Walker:
+    def __init__(self, roots: set[str]) -> None:
+        self.roots = roots | {"this"}
+        self.tables: dict[str, str | None] = {}
+        self.variables: dict[str, JsStr] = {}
+        self.depth = 0
+
+    def body(self, items: list[JsNode]) -> list[Op]:
+        self.depth += 1
+        if self.depth > 100:
+            raise Unreadable("callbacks nested too deeply")
+        ops: list[Op] = []
+        index = 0
+        while index < len(items):
+            node = items[index]
+            if isinstance(node, JsGroup):
+                ops.extend(self.body(node.items))
+                index += 1
+                continue
+            if isinstance(node, JsToken) and node.kind == "name" and node.text in _DECLARATIONS:
+                index = self.declaration(items, index + 1)
+                continue
+            if isinstance(node, JsToken) and node.kind == "name" and not _after_dot(items, index):
+                found = chain_at(items, index)
+                if found is not None and (found[0].segments or found[0].root_args is not None):
+                    ops.extend(self.chain(found[0]))
+                    index = found[1]
+                    continue
+            index += 1
+        self.depth -= 1
+        return ops
+
+    def declaration(self, items: list[JsNode], index: int) -> int:
+        name = items[index] if index < len(items) else None
+        if isinstance(name, JsToken) and index + 2 < len(items):
+            equals, value = items[index + 1], items[index + 2]
+            if not (isinstance(equals, JsToken) and equals.text == "=" and isinstance(value, JsToken)):
+                return index
+            if value.kind == "string":
+                self.variables[name.text] = JsStr(value.text, value.line, value.dynamic)
+                return index + 3
+            if value.text in self.roots:
+                self.roots.add(name.text)  # `const qi = queryInterface`
+        return index
+
+    def chain(self, chain: JsChain) -> list[Op]:
+        if chain.root in self.tables:
+            return TableCalls(self.tables[chain.root], chain).ops()
+        if chain.root in self.roots:
+            found = method_ops(chain, self.variables)
+            if found is not None:
+                return found + self.callbacks(chain)
+            return self.arguments(chain)
+        return self.arguments(chain)
+
+    def callbacks(self, chain: JsChain) -> list[Op]:
+        """`alterTable('t', (t) => ...)`: the callback's calls change table `t`."""
+        for segment in chain.calls():
+            if segment.name not in ("alterTable", "table") or not segment.args:
+                continue
+            table = segment.args[0]
+            callback = segment.args[1] if len(segment.args) > 1 else None
+            if isinstance(callback, JsFunc) and callback.params:
+                self.tables[callback.params[0]] = table.value if isinstance(table, JsStr) else None
+                try:
+                    return self.body(callback.body)
+                finally:
+                    self.tables.pop(callback.params[0], None)
+        return []
+
+    def arguments(self, chain: JsChain) -> list[Op]:
+        ops: list[Op] = []
+        for segment in chain.segments:
+            for group in segment.groups:
+                ops.extend(self.body(group.items))
+        return ops
+
+
+def _after_dot(items: list[JsNode], index: int) -> bool:
+    before = items[index - 1] if index else None
+    return isinstance(before, JsToken) and before.text in (".", "?.")
+
+
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
-    return None
+    tree = parse(text)
+    up = find_up(tree)
+    if up is None:
+        if declared:
+            raise Unreadable("no up() function")
+        return None
+    walker = _Walker(set(up.params))
+    return Migration(tuple(walker.body(up.body)))
+

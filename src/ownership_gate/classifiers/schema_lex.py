@@ -72,9 +72,7 @@ class Lexer:
             elif char == "#":
                 end = text.find("\n", self.pos)
                 self.pos = len(text) if end < 0 else end
-            elif self.language == "ruby" and self.ruby_special():
-                continue
-            elif self.language == "elixir" and self.elixir_special():
+            elif self.special():
                 continue
             elif char in "\"'`":
                 self.string(char)
@@ -89,6 +87,10 @@ class Lexer:
         if self.heredocs:
             raise self.error(f"unterminated heredoc {self.heredocs[0][0]}")
         return self.tokens
+
+    def special(self) -> bool:
+        """Language-specific literals (heredocs, `%w[]`, sigils); True when one was read."""
+        return self.ruby_special() if self.language == "ruby" else self.elixir_special()
 
     # -- pieces ---------------------------------------------------------
     def skip_block_comment(self) -> None:
@@ -166,7 +168,8 @@ class Lexer:
                 raise Unreadable(f"unterminated string starting on line {line}", line)
             char = text[self.pos]
             if char == "\\" and self.pos + 1 < len(text):
-                out.append(text[self.pos + 1] if text[self.pos + 1] in (quote, closing, "\\") else char + text[self.pos + 1])
+                escaped = text[self.pos + 1]
+                out.append(escaped if escaped in (quote, closing, "\\") else char + escaped)
                 self.line += text[self.pos + 1] == "\n"
                 self.pos += 2
                 continue
@@ -219,11 +222,16 @@ class Lexer:
 
     def ruby_special(self) -> bool:
         text, pos = self.text, self.pos
-        if text.startswith("<<", pos) and (len(text) > pos + 2) and (text[pos + 2] in "~-\"'" or text[pos + 2].isupper()):
+        after = text[pos + 2 : pos + 3]
+        if text.startswith("<<", pos) and after and (after in "~-\"'" or after.isupper()):
             return self.heredoc_start()
         if text[pos] == "%" and pos + 1 < len(text):
             prev = self.tokens[-1] if self.tokens else None
-            value_position = prev is None or prev.kind in ("nl", "label") or (prev.kind == "op" and prev.text not in (")", "]", "}")) or (prev.kind == "name" and text[pos - 1] == " " and text[pos + 1] != " ")
+            value_position = (
+                prev is None or prev.kind in ("nl", "label")
+                or (prev.kind == "op" and prev.text not in (")", "]", "}"))
+                or (prev.kind == "name" and text[pos - 1] == " " and text[pos + 1] != " ")
+            )
             kind = text[pos + 1]
             if value_position and kind in "qQwWiI" and pos + 2 < len(text) and not text[pos + 2].isalnum():
                 self.pos += 2

@@ -72,6 +72,8 @@ class Migration:
     ops: tuple[Op, ...]
     # Re-run whenever its content changes (Flyway `R__`): editing it is the change.
     repeatable: bool = False
+    # A desired state compared old vs new (schema.prisma): the ops hold for any status.
+    desired_state: bool = False
 
     def same_effect(self, other: Migration) -> bool:
         """Whether two versions do the same thing, whatever moved between lines."""

@@ -9,7 +9,6 @@ from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op, Unreadable
 from ownership_gate.classifiers.schema_sql import sql_ops
 
 
-
 def parse(text: str, path: str) -> ast.Module:
     try:
         with warnings.catch_warnings():

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import posixpath
 
-from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers import schema_rails_ops as R
+from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_callread import Call, Lit, statement_calls, value
 from ownership_gate.classifiers.schema_calls import Block, Stmt, parse
 from ownership_gate.classifiers.schema_lex import Token
@@ -200,7 +200,8 @@ def _create_table(call: Call, table: str | None, online: bool) -> list[Op]:
     ops = []
     force = call.kwargs.get("force")
     if force is not None and R.flag(force) is not False:
-        ops.append(Op("drop_table", table, line=call.line, detail=f"create_table {table}, force: drops it if it exists"))
+        ops.append(Op("drop_table", table, line=call.line,
+                      detail=f"create_table {table}, force: drops it if it exists"))
     ops.append(Op("create_table", table, line=call.line, detail=f"create table {table}"))
     return ops
 
@@ -214,6 +215,10 @@ def _join_table(call: Call, table: str | None, online: bool) -> list[Op]:
 
 def _second(call: Call) -> str | None:
     return R.text(call.args[1]) if len(call.args) > 1 else None
+
+
+def _third(call: Call) -> str | None:
+    return R.text(call.args[2]) if len(call.args) > 2 else None
 
 
 def _drop(call: Call, table: str | None, online: bool) -> list[Op]:
@@ -246,8 +251,8 @@ _TOP = {
                                              detail=f"remove reference {t}.{_second(c)}_id")],
     "remove_timestamps": lambda c, t, o: [Op("drop_column", t, n, line=c.line, detail=f"remove column {t}.{n}")
                                           for n in ("created_at", "updated_at")],
-    "rename_column": lambda c, t, o: [Op("rename_column", t, _second(c), to=R.text(c.args[2]) if len(c.args) > 2 else None,
-                                         line=c.line, detail=f"rename column {t}.{_second(c)}")],
+    "rename_column": lambda c, t, o: [Op("rename_column", t, _second(c), to=_third(c), line=c.line,
+                                         detail=f"rename column {t}.{_second(c)} to {_third(c)}")],
     "change_column": lambda c, t, o: [Op("alter_type", t, _second(c), line=c.line,
                                          detail=f"change column {t}.{_second(c)}")],
     "change_column_null": lambda c, t, o: [R._null(t, _second(c), c.args[2] if len(c.args) > 2 else None,
@@ -258,7 +263,8 @@ _TOP = {
                                            line=c.line, detail=f"add foreign key on {t}")],
     "add_check_constraint": lambda c, t, o: [Op("add_check", t, validated=R.flag(c.kwargs.get("validate")) is not False,
                                                 line=c.line, detail=f"add check constraint on {t}")],
-    "add_exclusion_constraint": lambda c, t, o: [Op("add_check", t, line=c.line, detail=f"add exclusion constraint on {t}")],
+    "add_exclusion_constraint": lambda c, t, o: [Op("add_check", t, line=c.line,
+                                                    detail=f"add exclusion constraint on {t}")],
     "add_unique_constraint": lambda c, t, o: [
         Op("additive", t, line=c.line, detail=f"add unique constraint on {t} using an existing index")
         if "using_index" in c.kwargs else

@@ -119,9 +119,11 @@ def table_method(table: str | None, call: Call, online: bool) -> list[Op] | None
     if method == "remove":
         return [Op("drop_column", table, c, line=line, detail=f"remove column {table}.{c}") for c in names_of(args)]
     if method in ("remove_references", "remove_belongs_to"):
-        return [Op("drop_column", table, f"{c}_id", line=line, detail=f"remove reference {table}.{c}_id") for c in names_of(args)]
+        return [Op("drop_column", table, f"{c}_id", line=line, detail=f"remove reference {table}.{c}_id")
+                for c in names_of(args)]
     if method == "remove_timestamps":
-        return [Op("drop_column", table, c, line=line, detail=f"remove column {table}.{c}") for c in ("created_at", "updated_at")]
+        return [Op("drop_column", table, c, line=line, detail=f"remove column {table}.{c}")
+                for c in ("created_at", "updated_at")]
     if method == "rename":
         old, new = text(args[0]) if args else None, text(args[1]) if len(args) > 1 else None
         return [Op("rename_column", table, old, to=new, line=line, detail=f"rename column {table}.{old} to {new}")]

@@ -247,7 +247,8 @@ def command_ops(node: exp.Command) -> list[Op] | None:
         if words[3] == "ADD" and "VALUE" in words[4:6]:
             return [Op("additive", target, detail=f"add a value to enum {target}")]
         if words[3] == "RENAME":
-            return [Op("destructive", target, detail=f"rename {'an enum value of ' if 'VALUE' in words else ''}type {target}")]
+            what = "an enum value of type" if "VALUE" in words else "type"
+            return [Op("destructive", target, detail=f"rename {what} {target}")]
         if words[3] == "OWNER":
             return []
         return None

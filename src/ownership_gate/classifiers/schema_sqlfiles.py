@@ -77,7 +77,7 @@ def forward_text(text: str) -> tuple[str, bool]:
         if not any(line.startswith(up) or line.startswith(down) for line in lowered):
             continue
         keep, out = False, []
-        for line, low in zip(lines, lowered):
+        for line, low in zip(lines, lowered, strict=True):
             if low.startswith(up):
                 keep = True
                 out.append("")
