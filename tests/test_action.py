@@ -133,3 +133,27 @@ def test_the_policy_input_is_read_from_the_base_revision_and_cannot_inject_shell
     assert proc.returncode == 2
     assert "does not exist at the base revision" in proc.stderr
     assert not marker.exists()
+
+
+def _readme_blocks(language: str) -> list[str]:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("<!-- section:pr-gate -->", 1)[1].split("<!-- /section:pr-gate -->", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
+
+
+def test_the_readme_workflow_is_least_privilege_and_re_runs_on_reviews() -> None:
+    workflow = YAML(typ="safe", pure=True).load(_readme_blocks("yaml")[1])
+    assert {"pull_request", "pull_request_review"} <= set(workflow["on"])
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "read"}
+    steps = workflow["jobs"]["ownership-gate"]["steps"]
+    assert steps[0]["uses"].startswith("actions/checkout@")
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert steps[1]["uses"].startswith("your-org/ownership-gate@")
+
+
+def test_the_readme_gitlab_job_runs_on_merge_requests_with_full_history() -> None:
+    job = next(block for block in _readme_blocks("yaml") if "gitlab-ci" in block)
+    gitlab = YAML(typ="safe", pure=True).load(job)["ownership-gate"]
+    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert any("ownership-gate check" in line for line in gitlab["script"])

@@ -136,3 +136,10 @@ def test_trailers_are_attributed_to_their_own_commit(repo: Repo) -> None:
     third = repo.commit({"d": "1\n"}, trailer_message("three", f"C <{CTO}>"))
     found = trailers.read(Git(repo.root), base, third, "CTO-Approved-by")
     assert [(t.commit, t.email) for t in found] == [(third, CTO), (first, "a@x.example")]
+
+
+def test_the_readme_trailer_command_signs_off(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = _pull_request(repo)
+    repo.git("commit", "--allow-empty", "-m", "CTO sign-off", "--trailer", f"CTO-Approved-by: Cee Tee <{CTO}>")
+    code, _ = run_json(capsys, "--base", base, "--policy-from-base")
+    assert code == 0
