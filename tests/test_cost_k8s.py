@@ -202,3 +202,30 @@ def test_extra_cost_files_and_keys(repo: Repo, capsys: pytest.CaptureFixture[str
     code, doc = run_json(capsys, "--base", base)
     assert _cost(doc) == [("increase", "Cluster/logs.spec.shards"), ("increase", "worker.concurrency")]
     assert code == 1
+
+
+def _release_manifest(names: list[str]) -> str:
+    deployment, service = _doc("nginx-deployment.yaml"), _doc("my-service.yaml")
+    documents = []
+    for name in names:
+        documents.append(deployment.replace("nginx-deployment", name))
+        documents.append(service.replace("my-service", name))
+    return "---\n".join(documents)
+
+
+def test_a_reordered_release_manifest_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on GoogleCloudPlatform/microservices-demo: a release bundle of a
+    # dozen services, regenerated in another order, once read as new and
+    # removed Deployments (document nodes were confused across documents).
+    names = [f"service{n}" for n in range(12)]
+    doc = _change(repo, capsys, "release/kubernetes-manifests.yaml",
+                  _release_manifest(names), _release_manifest(names[6:] + names[:6]))
+    assert findings(doc, "cost") == []
+
+
+def test_every_document_of_a_large_bundle_is_read() -> None:
+    from ownership_gate.classifiers.cost_k8s import read_manifests
+
+    names = [f"service{n}" for n in range(30)]
+    labels = sorted(o.label for o in read_manifests(_release_manifest(names), ()).objects)
+    assert labels == sorted([f"Deployment/{n}" for n in names] + [f"Service/{n}" for n in names])

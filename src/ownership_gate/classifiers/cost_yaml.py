@@ -74,18 +74,24 @@ def _scalar(node: ScalarNode) -> Scalar:
 class _Builder:
     def __init__(self) -> None:
         self.count = 0
-        self.seen: dict[int, Y] = {}
+        # Aliases share nodes; remembering each node (kept alive here, so its
+        # id cannot be reused) converts a shared subtree once.
+        self.seen: dict[int, tuple[Node, Y]] = {}
+
+    def document(self, node: Node) -> Y:
+        self.seen = {}  # aliases never cross documents
+        return self.build(node)
 
     def build(self, node: Node) -> Y:
         if id(node) in self.seen:
-            return self.seen[id(node)]
+            return self.seen[id(node)][1]
         self.count += 1
         if self.count > MAX_NODES:
             raise ReadError(f"more than {MAX_NODES} YAML nodes (an alias bomb?)")
         tag = node.tag if isinstance(node.tag, str) and not node.tag.startswith(_CORE) else None
         line = node.start_mark.line + 1 if node.start_mark is not None else None
         result = Y(None, line, tag)
-        self.seen[id(node)] = result
+        self.seen[id(node)] = (node, result)
         if isinstance(node, MappingNode):
             mapping: dict[str, Y] = {}
             for key_node, value_node in node.value:
@@ -111,7 +117,7 @@ def load_yaml(text: str) -> list[Y]:
     yaml = YAML(typ="safe", pure=True)
     builder = _Builder()
     try:
-        return [builder.build(node) for node in yaml.compose_all(text) if node is not None]
+        return [builder.document(node) for node in yaml.compose_all(text) if node is not None]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
