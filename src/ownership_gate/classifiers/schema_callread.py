@@ -128,7 +128,7 @@ def chain(items: list[Node]) -> Call | None:
     index = 0
     while index < len(items):
         node = items[index]
-        if not (isinstance(node, Token) and node.kind == "name"):
+        if not (isinstance(node, Token) and node.kind == "name") or node.text in _CONSTS:
             return None
         call = Call(node.text, list(names), line=node.line)
         index += 1
@@ -136,6 +136,9 @@ def chain(items: list[Node]) -> Call | None:
         if isinstance(nxt, Group) and nxt.open == "(":
             _arguments(nxt.items, call)
             index += 1
+            nxt = items[index] if index < len(items) else None
+        while isinstance(nxt, Group) and nxt.open == "[" and not nxt.spaced:
+            index += 1  # `match[1]`: an index into a value, not an argument
             nxt = items[index] if index < len(items) else None
         calls.append(call)
         names.append(node.text)

@@ -31,6 +31,7 @@ class Group:
     open: str
     items: list[Node]
     line: int
+    spaced: bool = False
 
 
 @dataclass
@@ -210,7 +211,7 @@ class Parser:
                 raise Unreadable(f"unexpected '{token.text}' inside '{opener.text}'", token.line)
             items.append(self.node(items))
         self.depth -= 1
-        return Group(opener.text, items, opener.line)
+        return Group(opener.text, items, opener.line, opener.spaced)
 
 
 def _line(node: Node) -> int:

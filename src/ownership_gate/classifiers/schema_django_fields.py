@@ -26,6 +26,8 @@ _DB_KEYS = ("null", "max_length", "max_digits", "decimal_places", "unique", "db_
             "primary_key", "db_column", "db_constraint", "db_collation", "to", "db_default")
 _DEFAULTS: dict[str, object] = {"null": False, "unique": False, "primary_key": False, "db_constraint": True}
 _FIELDS = dict[str, ast.Call]  # field name -> its definition
+_MAX_LENGTHS = {"URLField": 200, "SlugField": 50, "EmailField": 254, "FileField": 100, "ImageField": 100,
+                "FilePathField": 100}
 _ABSTRACT = " abstract"  # a key no class name can be: fields of abstract parents, "class.field"
 
 
@@ -37,6 +39,7 @@ def _classes(data: bytes | None) -> dict[str, _FIELDS]:
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return {}
     found: dict[str, _FIELDS] = {}
+    constants = _int_constants(tree)
     for node in ast.walk(tree) if tree is not None else ():
         if not isinstance(node, ast.ClassDef):
             continue
@@ -46,10 +49,22 @@ def _classes(data: bytes | None) -> dict[str, _FIELDS]:
                 item.target if isinstance(item, ast.AnnAssign) else None)
             value = item.value if isinstance(item, (ast.Assign, ast.AnnAssign)) else None
             if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                for keyword in value.keywords:  # `max_length=URL_MAX_LENGTH` defined above
+                    if isinstance(keyword.value, ast.Name) and keyword.value.id in constants:
+                        keyword.value = ast.Constant(constants[keyword.value.id])
                 fields[target.id] = value
         found[node.name.lower()] = fields
         if _abstract(node):
             found.setdefault(_ABSTRACT, {}).update({f"{node.name.lower()}.{k}": v for k, v in fields.items()})
+    return found
+
+
+def _int_constants(tree: ast.Module | None) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for node in tree.body if tree is not None else ():
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant) and type(node.value.value) is int):
+            found[node.targets[0].id] = node.value.value
     return found
 
 
@@ -93,9 +108,13 @@ def _value(call: ast.Call, key: str) -> ast.expr | None:
     return None
 
 
-def _literal(node: ast.expr | None, key: str) -> Any:
+def _literal(node: ast.expr | None, key: str, kind: str) -> Any:
     if node is None:
-        return _DEFAULTS.get(key)
+        return _MAX_LENGTHS.get(kind) if key == "max_length" else _DEFAULTS.get(key)
+    if key == "to":
+        # `ProductVariant`, `"product.ProductVariant"` and `"product.productvariant"` are one model.
+        name = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else dotted(node)
+        return name.rsplit(".", 1)[-1].lower() if name else ast.dump(node)
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, RecursionError):
@@ -110,7 +129,7 @@ def compare(old: ast.Call, new: ast.Call, table: str, column: str, line: int) ->
         return [Op("alter_type", table, column, line=line, detail=f"change {where} from {old_kind} to {new_kind}")]
     ops: list[Op] = []
     for key in _DB_KEYS:
-        before, after = _literal(_value(old, key), key), _literal(_value(new, key), key)
+        before, after = _literal(_value(old, key), key, old_kind), _literal(_value(new, key), key, new_kind)
         if before == after:
             continue
         ops.append(_attribute_op(key, before, after, table, column, line))
@@ -145,12 +164,21 @@ def _attribute_op(key: str, before: Any, after: Any, table: str, column: str, li
     return Op("risky", table, column, line=line, detail=f"change {key} of {where}")
 
 
+def _is_literal(node: ast.expr | None) -> bool:
+    if node is None:
+        return True
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
+
+
 def _unchanged_source(field: ast.expr, table: str, column: str, line: int) -> list[Op]:
     where = f"{table}.{column}"
     if not isinstance(field, ast.Call):
         return [Op("unknown", table, column, line=line, detail=f"alter field {where}: definition cannot be read")]
-    dynamic = [k for k in _DB_KEYS if k != "to" and _value(field, k) is not None
-               and isinstance(_literal(_value(field, k), k), str) and not isinstance(_value(field, k), ast.Constant)]
+    dynamic = [k for k in _DB_KEYS if k != "to" and not _is_literal(_value(field, k))]
     if dynamic:
         return [Op("unknown", table, column, line=line, detail=(
             f"alter field {where}: {', '.join(dynamic)} refer to values outside the model, so the"
@@ -160,23 +188,62 @@ def _unchanged_source(field: ast.expr, table: str, column: str, line: int) -> li
         " (choices, defaults) changed"))]
 
 
+def _added_fields(context: Context) -> dict[tuple[str, str], ast.Call]:
+    """(model, field) -> definition, for fields that migrations added in this change create."""
+    memo: dict[tuple[str, str], ast.Call] | None = context.memo.get(_MEMO + ".added")
+    if memo is None:
+        memo = {}
+        for change in context.changes:
+            if change.status not in ("added", "copied") or "/migrations/" not in f"/{change.path}":
+                continue
+            try:
+                text = decode(context.new(change))
+                tree = ast.parse(text) if text and change.path.endswith(".py") else None
+            except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+                continue
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Call) and last(dotted(node.func)) == "AddField":
+                    keys = {k.arg: k.value for k in node.keywords}
+                    values = [*node.args, None, None, None]
+                    model, name, definition = (keys.get("model_name", values[0]), keys.get("name", values[1]),
+                                               keys.get("field", values[2]))
+                    if (isinstance(model, ast.Constant) and isinstance(name, ast.Constant)
+                            and isinstance(definition, ast.Call)):
+                        memo[(str(model.value).lower(), str(name.value))] = definition
+        context.memo[_MEMO + ".added"] = memo
+    return memo
+
+
 def alter_field(model: str, column: str, field: ast.expr | None, table: str,
                 line: int, context: Context) -> list[Op]:
     """Ops for `AlterField(model_name=model, name=column, field=field)`."""
     touched = False
+    parents: dict[str, tuple[ast.Call | None, ast.Call]] = {}
     for old_classes, new_classes in _sources(context):
         new_def = new_classes.get(model, {}).get(column)
         old_def = old_classes.get(model, {}).get(column)
         if new_def is not None and old_def is not None:
             return compare(old_def, new_def, table, column, line)
+        if old_def is not None and isinstance(field, ast.Call):
+            # Removed from the model while the migration keeps the column (a
+            # state-only removal): the migration's definition is the new one.
+            return compare(old_def, field, table, column, line)
         if new_def is not None or old_def is not None:
             touched = True
         # The field may come from an edited abstract parent or mixin.
         before = old_classes.get(_ABSTRACT, {})
         for key, after in new_classes.get(_ABSTRACT, {}).items():
             if key.endswith("." + column) and (key not in before or ast.dump(before[key]) != ast.dump(after)):
-                touched = True
-    if field is None or touched:
+                parents[ast.dump(after) + (ast.dump(before[key]) if key in before else "")] = (before.get(key), after)
+    added = _added_fields(context).get((model, column))
+    if added is not None and isinstance(field, ast.Call):
+        # Added by another migration of the same change: compare with that definition.
+        return compare(added, field, table, column, line)
+    if len(parents) == 1 and not touched:
+        old_parent, new_parent = next(iter(parents.values()))
+        if old_parent is not None:
+            return compare(old_parent, new_parent, table, column, line)
+    if field is None or touched or parents:
         return [Op("unknown", table, column, line=line, detail=(
             f"alter field {table}.{column}: its previous definition cannot be found in the change"))]
     return _unchanged_source(field, table, column, line)

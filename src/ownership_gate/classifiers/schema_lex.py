@@ -26,6 +26,7 @@ class Token:
     line: int
     dynamic: bool = False  # a string with interpolation
     body_line: int = 0  # a string's first content line (a heredoc's is the next line)
+    spaced: bool = False  # preceded by whitespace: `match [1]` is a call, `match[1]` an index
 
 
 def _is_name_start(char: str) -> bool:
@@ -50,7 +51,8 @@ class Lexer:
 
     def add(self, kind: str, text: str, line: int | None = None, dynamic: bool = False,
             body_line: int = 0) -> None:
-        self.tokens.append(Token(kind, text, line or self.line, dynamic, body_line or line or self.line))
+        spaced = self.pos > 0 and self.text[self.pos - 1] in " \t"
+        self.tokens.append(Token(kind, text, line or self.line, dynamic, body_line or line or self.line, spaced))
 
     def run(self) -> list[Token]:
         text = self.text
@@ -210,8 +212,12 @@ class Lexer:
         """`%q(..)`, `%Q[..]`, `%(..)`, `%w[..]`, `%i[..]` (and Elixir sigils `~s(..)`)."""
         opener = self.text[self.pos]
         closing = _PAIRS.get(opener, opener)
-        interpolate = kind in ("Q", "", "W", "I", "s", "w")
+        interpolate = kind in ("Q", "", "W", "I", "s", "w", "r")
         self.string(opener, closing, interpolate)
+        if kind == "r":
+            self.tokens[-1] = Token("op", "regex", self.tokens[-1].line)
+            while self.pos < len(self.text) and self.text[self.pos].isalpha():
+                self.pos += 1
         if kind in ("w", "W", "i", "I"):
             words = self.tokens.pop()
             self.add("op", "[", words.line)
@@ -225,6 +231,12 @@ class Lexer:
         after = text[pos + 2 : pos + 3]
         if text.startswith("<<", pos) and after and (after in "~-\"'" or after.isupper()):
             return self.heredoc_start()
+        if text[pos] == "/" and self.regex_position():
+            self.string("/", "/", True)
+            self.tokens[-1] = Token("op", "regex", self.tokens[-1].line)
+            while self.pos < len(text) and text[self.pos].isalpha():
+                self.pos += 1  # flags
+            return True
         if text[pos] == "%" and pos + 1 < len(text):
             prev = self.tokens[-1] if self.tokens else None
             value_position = (
@@ -233,7 +245,7 @@ class Lexer:
                 or (prev.kind == "name" and text[pos - 1] == " " and text[pos + 1] != " ")
             )
             kind = text[pos + 1]
-            if value_position and kind in "qQwWiI" and pos + 2 < len(text) and not text[pos + 2].isalnum():
+            if value_position and kind in "qQwWiIrs" and pos + 2 < len(text) and not text[pos + 2].isalnum():
                 self.pos += 2
                 self.percent(kind)
                 return True
@@ -241,6 +253,20 @@ class Lexer:
                 self.pos += 1
                 self.percent("")
                 return True
+        return False
+
+    def regex_position(self) -> bool:
+        """Whether a `/` starts a regular expression (a value is expected) rather than a division."""
+        prev = self.tokens[-1] if self.tokens else None
+        text, pos = self.text, self.pos
+        if prev is None or prev.kind in ("nl", "label"):
+            return True
+        if prev.kind == "op":
+            return prev.text not in (")", "]", "}", "regex")
+        if prev.kind == "name":
+            if prev.text in ("if", "unless", "when", "and", "or", "not", "return", "elsif", "while", "until"):
+                return True
+            return text[pos - 1] == " " and text[pos + 1 : pos + 2] not in (" ", "=")
         return False
 
     def elixir_special(self) -> bool:

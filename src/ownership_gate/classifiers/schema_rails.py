@@ -38,6 +38,12 @@ _HARMLESS = frozenset({
     "quote_column_name", "sanitize_sql", "sanitize_sql_array", "next", "break", "yield",
     "connection", "schema_migration", "migration_context", "up", "down",
 })
+# Gems that manage views, functions and triggers (scenic, fx): objects that hold no rows.
+_OBJECTS = frozenset({
+    "create_view", "update_view", "replace_view", "drop_view", "create_function", "update_function",
+    "drop_function", "create_trigger", "update_trigger", "drop_trigger", "create_virtual_table",
+    "drop_virtual_table", "create_aggregate", "drop_aggregate",
+})
 _MAX_DEPTH = 8
 
 
@@ -158,6 +164,10 @@ class _Walker:
             return self.inline(name, line)
         if name == "revert":
             return [Op("unknown", line=line, detail="revert runs other migration code backwards")]
+        if name in _OBJECTS:
+            return [Op("additive", None, line=line, detail=f"{name} {table or ''}".strip())]
+        if not args and not call.kwargs and call.block is None:
+            return []  # a local variable or an attribute read, not a call
         return [Op("unknown", table, line=line, detail=f"calls {name}, which is not a Rails migration method")]
 
     def reversible(self, call: Call) -> list[Op]:

@@ -19,7 +19,13 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType  # type: ignore[attr-defined]
 
 from ownership_gate.classifiers.schema_ops import Op, name
-from ownership_gate.classifiers.schema_sql_ddl import alter_ops, command_ops, create_ops, drop_ops
+from ownership_gate.classifiers.schema_sql_ddl import (
+    alter_ops,
+    command_ops,
+    create_ops,
+    drop_ops,
+    unparsed_alter_ops,
+)
 
 # sqlglot logs a warning for every statement it reads as an opaque Command;
 # those are judged here, so keep them off the user's stderr.
@@ -27,6 +33,8 @@ logging.getLogger("sqlglot").addHandler(logging.NullHandler())
 
 FILE_DIALECTS = ("postgres", "mysql")
 STATEMENT_DIALECTS = ("postgres", "mysql", "sqlite", "tsql", "oracle")
+_DML_TOKENS = frozenset({TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.REPLACE,
+                         TokenType.MERGE})
 _IGNORED = (
     exp.Select, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Comment,
     exp.Grant, exp.Pragma, exp.Use, exp.Semicolon,
@@ -125,12 +133,24 @@ def _file_dialect(sql: str) -> tuple[str, list[tuple[int, str]]] | None:
     return None if best is None else (best[1], best[2])
 
 
-def sql_ops(sql: str, line: int = 1, *, hint: str | None = None) -> list[Op]:
+def _unparsed(text: str, dialect: str) -> list[Op] | None:
+    """What the keywords of a statement no dialect parses still tell for certain."""
+    tokens = _tokens(text, dialect) or []
+    if not tokens:
+        return None
+    if tokens[0].token_type in _DML_TOKENS:
+        # DML rewrites rows whatever the rest says; it cannot change the schema.
+        verb = tokens[0].text.lower()
+        return [Op("data", None, detail=f"{verb} rows (statement not fully parsed)")]
+    return unparsed_alter_ops([t.text.upper() for t in tokens], [t.text for t in tokens])
+
+
+def sql_ops(sql: str, line: int = 1) -> list[Op]:
     """The ops of a run of SQL statements whose first line is `line` of its file."""
     if not sql.strip():
         return []
-    found = _file_dialect(sql) if hint is None else (hint, _statements(sql, _tokens(sql, hint) or []))
-    if found is None or (hint is not None and not found[1]):
+    found = _file_dialect(sql)
+    if found is None:
         return [Op("unknown", line=line, detail="SQL that no dialect can tokenise")]
     dialect, statements = found
     ops: list[Op] = []
@@ -142,6 +162,8 @@ def sql_ops(sql: str, line: int = 1, *, hint: str | None = None) -> list[Op]:
                 break
             if other != dialect:
                 read = _read(text, other)
+        if read is None:
+            read = _unparsed(text, dialect)
         if read is None:
             ops.append(Op("unknown", line=at, detail=f"cannot parse statement: {_preview(text)}"))
             continue

@@ -279,3 +279,24 @@ def is_volatile_sql(text: str) -> bool:
     except (ParseError, TokenError, ValueError):
         return False
     return isinstance(parsed, exp.Expression) and _volatile(parsed)
+
+
+def unparsed_alter_ops(words: list[str], original: list[str]) -> list[Op] | None:
+    """ALTER TABLE forms sqlglot cannot parse, read by keyword from its tokens.
+
+    Only forms whose meaning the keywords fix are accepted: attaching a
+    constraint to an index built beforehand (squawk's recommended way to add
+    a unique or primary key without a long lock) and renaming a constraint.
+    """
+    if len(words) < 4 or words[:2] != ["ALTER", "TABLE"]:
+        return None
+    rest, names = words[2:], original[2:]
+    while rest and rest[0] in ("IF", "EXISTS", "ONLY"):
+        rest, names = rest[1:], names[1:]
+    table, actions = names[0], rest[1:]
+    using = actions.index("USING") if "USING" in actions else -1
+    if actions[:1] == ["ADD"] and using > 0 and actions[using + 1 : using + 2] == ["INDEX"]:
+        return [Op("additive", table, detail=f"attach a constraint to an existing index on {table}")]
+    if actions[:2] == ["RENAME", "CONSTRAINT"]:
+        return [Op("additive", table, detail=f"rename a constraint of {table}")]
+    return None
