@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ownership_gate.engine import Engine
 from ownership_gate.owners import (
@@ -26,6 +27,8 @@ from ownership_gate.owners import (
 )
 from ownership_gate.patterns import PatternIndex
 from ownership_gate.policy import Policy
+
+V = TypeVar("V", bound=Hashable)
 
 # A path CODEOWNERS cannot name at all: one entry per line, split at whitespace.
 _UNWRITABLE = frozenset("\n\r\t")
@@ -116,14 +119,17 @@ class Planner:
     def _excluded_dir(self, directory: str) -> bool:
         return self._excluded.any_match(directory + "/")
 
-    def group(self, fix: Iterable[str], value: Mapping[str, Hashable]) -> tuple[list[str], list[str]]:
-        """Cover `fix` with directories whose every file has the same value, where safe."""
+    def group(self, fix: Iterable[str], value: Mapping[str, V]) -> tuple[list[tuple[str, V]], list[str]]:
+        """Cover `fix` with directories whose every file has the same value, where safe.
+
+        Returns the directories with that value, and the files left to name one by one.
+        """
         under: dict[str, set[Hashable]] = {}
         for path in self.files:
             parts = path.split("/")
             for i in range(1, len(parts)):
                 under.setdefault("/".join(parts[:i]), set()).add(value[path])
-        chosen: set[str] = set()
+        chosen: dict[str, V] = {}
         single: list[str] = []
         for path in sorted(fix):
             if pinned(path):
@@ -135,11 +141,11 @@ class Planner:
                 if directory in chosen:
                     break
                 if under[directory] == {value[path]} and _safe_dir(directory) and self._excluded_dir(directory):
-                    chosen.add(directory)
+                    chosen[directory] = value[path]
                     break
             else:
                 single.append(path)
-        return sorted(chosen), single
+        return sorted(chosen.items()), single
 
 
 def _read_back(entries: Sequence[str]) -> Callable[[str], int | None]:
@@ -180,7 +186,7 @@ def github_plan(engine: Engine, files: Iterable[str]) -> Plan:
         if got != value[path] or pinned(path):
             fix.append(path)
     directories, single = planner.group(fix, value)
-    fixes = [_owned(escape_path(d) + "/", value[_first_under(planner.files, d)]) for d in directories]
+    fixes = [_owned(escape_path(d) + "/", owners) for d, owners in directories]
     fixes += [_owned(escape_path(path), value[path]) for path in single]
 
     blocks = [
@@ -191,11 +197,6 @@ def github_plan(engine: Engine, files: Iterable[str]) -> Plan:
         blocks.append(Block(FIX_COMMENT, tuple(fixes)))
     plan.sections.append(Section(None, tuple(blocks)))
     return plan
-
-
-def _first_under(files: Sequence[str], directory: str) -> str:
-    prefix = directory + "/"
-    return next(f for f in files if f.startswith(prefix))
 
 
 def gitlab_plan(engine: Engine, files: Iterable[str]) -> Plan:
@@ -235,8 +236,8 @@ def gitlab_plan(engine: Engine, files: Iterable[str]) -> Plan:
                 extra.append(path)
         dirs_in, files_in = planner.group(missing, want)
         dirs_out, files_out = planner.group(extra, want)
-        fixes = [escape_path(d) + "/" for d in dirs_in] + [escape_path(p) for p in files_in]
-        fixes += ["!" + escape_path(d) + "/" for d in dirs_out] + ["!" + escape_path(p) for p in files_out]
+        fixes = [escape_path(d) + "/" for d, _ in dirs_in] + [escape_path(p) for p in files_in]
+        fixes += ["!" + escape_path(d) + "/" for d, _ in dirs_out] + ["!" + escape_path(p) for p in files_out]
         if fixes:
             blocks.append(Block(FIX_COMMENT, tuple(fixes)))
         plan.sections.append(Section(level, tuple(blocks)))
