@@ -52,7 +52,7 @@ def test_scripts_take_inputs_only_through_the_environment() -> None:
 
 def test_it_installs_the_actions_own_files_outside_the_workspace() -> None:
     assert INSTALL["env"]["ACTION_PATH"] == "${{ github.action_path }}"
-    assert INSTALL["working-directory"] == "${{ runner.temp }}"
+    assert INSTALL["run"].index('cd -- "$RUNNER_TEMP"') < INSTALL["run"].index("-m venv")
     assert 'pip install --quiet "$ACTION_PATH"' in INSTALL["run"]
     for step in (INSTALL, CHECK):
         assert step["env"]["PYTHONSAFEPATH"] == "1"
@@ -88,8 +88,9 @@ def _run_check_step(repo: Repo, tmp_path: Path, api: GitHubStub, base: str, head
     }
     context = {key: _evaluate(value, context) for key, value in context.items()}
     step_env: dict[str, Any] = {key: _evaluate(str(value), context) for key, value in CHECK["env"].items()}
-    env = {**os.environ, **run_env, **step_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_API_URL": api.url}
-    proc = subprocess.run(("bash", "-e", "-c", CHECK["run"]), cwd=_evaluate(CHECK["working-directory"], context),
+    env = {**os.environ, **run_env, **step_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_API_URL": api.url,
+           "GITHUB_WORKSPACE": str(repo.root)}
+    proc = subprocess.run(("bash", "-e", "-c", CHECK["run"]), cwd=runner_temp,
                           env=env, capture_output=True, text=True, check=False)
     outputs = Path(run_env["GITHUB_OUTPUT"])
     return proc, ActionsRun(Path(run_env["GITHUB_EVENT_PATH"]), Path(run_env["GITHUB_STEP_SUMMARY"]), outputs)
