@@ -39,22 +39,25 @@ def _rule_where(number: int, rule: Rule) -> str:
     return f"rules[{number}] ({rule.id})"
 
 
-def unmatched(policy: Policy, engine: Engine, tracked: Sequence[str]) -> Iterator[Warning]:
+def files_by_rule(policy: Policy, tracked: Sequence[str]) -> dict[int, list[str]]:
+    """The tracked files each rule's `paths` match (excludes not applied), in one pass."""
     paths_index, _ = rule_index(policy)
-    hit: set[int] = set()
-    applied: set[int] = set()
+    found: dict[int, list[str]] = {}
     for path in tracked:
-        found = paths_index.matches(path)
-        if found:
-            hit.update(found)
-            applied.update(n for n in engine.rules_for_paths([path]) if n in found)
+        for number in paths_index.matches(path):
+            found.setdefault(number, []).append(path)
+    return found
+
+
+def unmatched(policy: Policy, engine: Engine, by_rule: dict[int, list[str]]) -> Iterator[Warning]:
     for number, rule in enumerate(policy.rules):
         if rule.paths is None:
             continue
-        if number not in hit:
+        files = by_rule.get(number, [])
+        if not files:
             message = "its paths match no tracked file (a typo, or a folder that moved?)"
             yield Warning(rule.line, _rule_where(number, rule), message)
-        elif number not in applied:
+        elif not any(number in engine.rules_for_paths([path]) for path in files):
             message = "every tracked file its paths match is excluded by its `exclude`"
             yield Warning(rule.line, _rule_where(number, rule), message)
 
@@ -87,8 +90,9 @@ def probes(pattern: str) -> list[str]:
     return found
 
 
-def outranked(policy: Policy, engine: Engine, tracked: Sequence[str]) -> Iterator[Warning]:
-    paths_index, _ = rule_index(policy)
+def outranked(
+    policy: Policy, engine: Engine, tracked: Sequence[str], by_rule: dict[int, list[str]]
+) -> Iterator[Warning]:
     lowest_default = policy.default_level == policy.levels[0].name
     for number, rule in enumerate(policy.rules):
         where = _rule_where(number, rule)
@@ -104,7 +108,7 @@ def outranked(policy: Policy, engine: Engine, tracked: Sequence[str]) -> Iterato
             candidates += _ANY_PATHS
             candidates += list(tracked[:MAX_TRACKED_PROBES])
         else:
-            candidates += [p for p in tracked if number in paths_index.matches(p)][:MAX_TRACKED_PROBES]
+            candidates += by_rule.get(number, [])[:MAX_TRACKED_PROBES]
         reachable = [p for p in dict.fromkeys(candidates) if number in engine.rules_for_paths([p])]
         if not reachable:
             continue
@@ -169,8 +173,9 @@ def inexpressible(policy: Policy) -> Iterator[Warning]:
 def lint(policy: Policy, engine: Engine, tracked: Sequence[str] | None, root: Path | None) -> list[Warning]:
     """Every warning; `tracked` None skips the ones about this repository's files."""
     found = list(levels(policy, root))
+    by_rule = files_by_rule(policy, tracked or [])
     if tracked is not None:
-        found += unmatched(policy, engine, tracked)
-    found += outranked(policy, engine, tracked or [])
+        found += unmatched(policy, engine, by_rule)
+    found += outranked(policy, engine, tracked or [], by_rule)
     found += inexpressible(policy)
     return sorted(found, key=lambda w: (w.line, w.where))
