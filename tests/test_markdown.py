@@ -93,3 +93,10 @@ def test_code_spans(value: str, expected: str) -> None:
 
 def test_text_is_escaped_for_markdown_and_html() -> None:
     assert text("<b>*x*</b> & [y](z)\nnext") == "&lt;b&gt;\\*x\\*&lt;/b&gt; &amp; \\[y\\]\\(z\\) next"
+
+
+def test_every_format_the_cli_offers_has_a_reporter() -> None:
+    from ownership_gate.main import FORMATS
+    from ownership_gate.output import REPORTERS
+
+    assert set(REPORTERS) == set(FORMATS)
