@@ -240,3 +240,13 @@ def test_broken_policy_exits_2_and_writes_nothing(repo: Repo, capsys: pytest.Cap
     assert main(["codeowners"]) == 2
     assert "invalid policy" in capsys.readouterr().err
     assert not (repo.root / ".github/CODEOWNERS").exists()
+
+
+def test_a_policy_outside_the_repository_works(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    outside = tmp_path / "shared-policy.yaml"
+    outside.write_text(POLICY, "utf-8")
+    repo.commit({"platform/main.py": "x\n"})
+    assert main(["codeowners", "--policy", str(outside)]) == 0
+    text = (repo.root / ".github/CODEOWNERS").read_text("utf-8")
+    assert _owners(text, "platform/main.py") == ("@acme-cto",)
+    assert _owners(text, ".ownership-gate.yaml") == ("@acme-cto",)  # a policy file here would still be the CTO's

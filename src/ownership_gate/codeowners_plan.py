@@ -85,7 +85,10 @@ class Planner:
         self._excluded = PatternIndex(
             (n, p) for n, rule in enumerate(self.policy.rules) for p in rule.exclude
         )
-        self._policy_files = sorted(p for p in engine.policy_paths if _safe_dir(p))
+        # A --policy file outside the repository has no CODEOWNERS line to get.
+        self._policy_files = sorted(
+            p for p in engine.policy_paths if _safe_dir(p) and not p.startswith(("/", "../"))
+        )
 
     def owners(self, level: str | None) -> tuple[str, ...]:
         return self.policy.level(level).owners if level is not None else ()
