@@ -254,3 +254,21 @@ def test_the_installed_console_script_runs_in_actions_mode(repo: Repo, tmp_path:
     second = ActionsRun(run.event_path, run.summary, tmp_path / "second-output.txt")
     assert second.output_values()["satisfied"] == "true"
     assert run.summary.read_text("utf-8").count("## ownership-gate:") == 2  # appended, as the runner expects
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"pull_request": {"base": "main", "head": [], "labels": "cto-approved", "number": "7"}, "repository": "x"},
+     {"pull_request": None}, {"merge_group": {"head_sha": 5}}],
+    ids=["odd-shapes", "no-pull-request", "merge-group-without-shas"],
+)
+def test_an_event_of_an_unexpected_shape_exits_2(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    payload: dict[str, object],
+) -> None:
+    repo.commit({"a": "1\n"}, "base")
+    event = "merge_group" if "merge_group" in payload else "pull_request"
+    enter_actions(monkeypatch, tmp_path / "run", event, payload)
+    assert main(["check", "--format", "github"]) == 2
+    err = capsys.readouterr().err
+    assert "no pull_request object" in err or "names no base/head commit" in err

@@ -57,23 +57,35 @@ def _github(env: Mapping[str, str]) -> CiRun:
         raise FatalError(f"cannot read the GitHub event at {path}: {exc}") from None
     if not isinstance(payload, dict):
         raise FatalError(f"the GitHub event at {path} is not a JSON object")
-    repository = (payload.get("repository") or {}).get("full_name") or env.get("GITHUB_REPOSITORY")
+    repository = _text(payload, "repository", "full_name") or env.get("GITHUB_REPOSITORY")
     if event == "merge_group":
         return _merge_group(payload, event, repository)
     pr = payload.get("pull_request")
     if not isinstance(pr, dict):
         raise FatalError(f"the {event} event at {path} has no pull_request object")
-    labels = tuple(str(label.get("name")) for label in pr.get("labels") or [] if isinstance(label, dict))
+    raw_labels = pr.get("labels")
+    labels = tuple(
+        str(label["name"]) for label in (raw_labels if isinstance(raw_labels, list) else [])
+        if isinstance(label, dict) and isinstance(label.get("name"), str)
+    )
     return CiRun(
         provider="github",
-        base=str((pr.get("base") or {}).get("sha", "")),
-        head=str((pr.get("head") or {}).get("sha", "")),
+        base=_text(pr, "base", "sha"),
+        head=_text(pr, "head", "sha"),
         event=event,
         pr_number=pr.get("number") if isinstance(pr.get("number"), int) else None,
         repository=repository,
         labels=labels,
         payload=payload,
     )
+
+
+def _text(obj: Mapping[str, object], *keys: str) -> str:
+    """A string nested in an event payload, or "" when the payload has another shape."""
+    value: object = obj
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _merge_group(payload: Mapping[str, object], event: str, repository: str | None) -> CiRun:
