@@ -102,7 +102,7 @@ def test_a_pull_request_run_annotates_summarises_and_sets_outputs(
     assert "| `terraform/main.tf` | added | **cto** | `cloud-setup` |" in summary
     assert "### How to sign off" in summary
     assert "--trailer \"CTO-Approved-by: Your Name <cto@acme.example>\"" in summary
-    assert "| `cloud-setup` | cto | 1 | Cloud setup is a one\\-way door\\. |" in summary
+    assert "| `cloud-setup` | cto | 1 | Cloud setup is a one-way door. |" in summary
 
 
 def test_an_approval_event_re_runs_the_check_and_passes(

@@ -122,6 +122,8 @@ def test_lower_level_work_after_a_higher_sign_off_needs_its_own_sign_off(
     # looked at the API change that came after it.
     assert code == 1
     assert doc["signoff"]["evidence"][0]["stale"] is False
+    assert main(["check", "--base", base, "--policy-from-base"]) == 1
+    assert "no lead sign-off covers the lead-level changes made after the last one" in capsys.readouterr().out
     repo.commit({}, trailer_message("sign-off", "lead@acme.example", key="Lead-Approved-by"))
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert code == 0

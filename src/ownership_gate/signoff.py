@@ -103,10 +103,14 @@ class _Gate:
     def result(self) -> SignoffResult:
         satisfied = self.satisfied()
         notes = list(dict.fromkeys(self.notes))
-        if not satisfied and self.evidence:
-            for level in self.needed:
-                if not any(self._covers(e, level) for e in self.evidence):
-                    notes.append(f"no {level} sign-off covers the latest {level}-level change yet")
+        rank = self.policy.rank
+        for level in self.needed if self.evidence else ():
+            # Say so only where no stale note already explains it: work at a
+            # lower level after a higher sign-off needs its own sign-off.
+            uncovered = not any(self._covers(e, level) for e in self.evidence)
+            explained = any(e.stale and rank(e.level) >= rank(level) for e in self.evidence)
+            if uncovered and not explained:
+                notes.append(f"no {level} sign-off covers the {level}-level changes made after the last one")
         return SignoffResult(satisfied, tuple(self.evidence), tuple(notes))
 
 

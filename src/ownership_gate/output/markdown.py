@@ -20,7 +20,8 @@ from ownership_gate.output.common import (
 from ownership_gate.policy import Level, Policy
 
 ROUTINE_ROWS = 300  # routine files listed before "and N more"
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Inline text only ever needs these: emphasis, code, links, tables, strikethrough.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 
 
 def text(value: str) -> str:
