@@ -129,3 +129,37 @@ def test_broken_and_deeply_nested_files_are_unparsed(
     found = dependency_findings(repo, capsys, {"infra/main.tf": MAIN}, after)
     kinds = {f["subject"]: f["kind"] for f in found}
     assert kinds == {"infra/main.tf": "unparsed", "infra/deep.tf": "unparsed"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        (">= 3.0.0", ">= 3.0", None),  # from terraform-aws-eks: the same constraint respelled
+        (">= 5.95, < 6.0.0", "< 6.0, >= 5.95", None),
+        ("~> 3.0", "~> 3.0.0", "changed"),  # ~> keeps its precision: 3.x became 3.0.x
+        (">= 5.95", ">= 5.95, < 6.0.0", "changed"),  # an upper bound added
+    ],
+)
+def test_equal_spellings_compare_equal(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str | None
+) -> None:
+    text = 'terraform {{\n  required_providers {{\n    helm = {{\n      source = "hashicorp/helm"\n' \
+           '      version = "{}"\n    }}\n  }}\n}}\n'
+    found = dependency_findings(repo, capsys, {"versions.tf": text.format(before)},
+                                {"versions.tf": text.format(after)})
+    assert [(f["kind"], f["subject"]) for f in found] == (
+        [(kind, "hashicorp/helm")] if kind else []
+    )
+
+
+def test_references_to_modules_are_not_module_blocks() -> None:
+    # `module.eks...` appears in most files of a module; only blocks are read, and fast
+    text = 'output "name" {\n  value = module.eks.cluster_name\n}\nresource "x" "y" {\n' \
+           '  provider = aws.east\n  broken = = =\n}\n'
+    assert terraform.parse(text, "outputs.tf") == []
+
+
+def test_huge_files_are_unparsed_not_slow() -> None:
+    text = 'module "m" {\n  source = "a/b/c"\n}\n' + "# padding\n" * 120_000
+    with pytest.raises(ManifestError, match="too large"):
+        terraform.parse(text, "generated.tf")

@@ -26,7 +26,11 @@ from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
 NAME = "terraform"
 
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
-_RELEVANT = re.compile(r"\b(?:required_providers|module|provider)\b")
+# Only these blocks can require anything; `module.x.y` references elsewhere do not.
+_RELEVANT = re.compile(r'^[ \t]*(?:(?:module|provider)[ \t]+"|terraform[ \t]*\{)', re.MULTILINE)
+# python-hcl2 reads about 50 KiB a second; a bigger file is generated, not written.
+MAX_HCL_BYTES = 1024 * 1024
+_COMPARATOR = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)(\S*)\s*")
 _GETTER = re.compile(r"^([a-z0-9]+)::(.*)$")
 _SCP = re.compile(r"^([\w.-]+\.[a-z]{2,}):(?!\d)(.*)$")
 _COMMIT = re.compile(r"[0-9a-f]{7,40}")
@@ -47,14 +51,30 @@ def lowest(constraint: str) -> Release | None:
     return comparator_lowest(constraint)
 
 
+def canonical(constraint: str) -> str:
+    """One spelling per constraint: `>= 3.0` is `>=3.0.0`, `3.0, < 4` is `<4.0.0,=3.0.0`.
+
+    `~>` keeps its precision: `~> 3.0` admits 3.x, `~> 3.0.0` only 3.0.x.
+    """
+    parts = []
+    for part in constraint.split(","):
+        match = _COMPARATOR.fullmatch(part)
+        if match is None:
+            return " ".join(constraint.split())
+        operator, version, rest = match.group(1) or "=", match.group(2), match.group(3)
+        if operator != "~>":
+            padded = [*version.split("."), "0", "0"]
+            version = ".".join(padded[: max(3, version.count(".") + 1)])
+        parts.append(f"{operator}{version}{rest}")
+    return ",".join(sorted(parts))
+
+
 def _load(text: str) -> dict[str, Any]:
     try:
         from hcl2.utils import SerializationOptions
     except ImportError:  # python-hcl2 7 had no options and gave unquoted strings
         return dict(hcl2.loads(text))
-    options = SerializationOptions(
-        with_comments=False, strip_string_quotes=True, explicit_blocks=False
-    )
+    options = SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=False)
     return dict(hcl2.loads(text, serialization_options=options))
 
 
@@ -74,6 +94,8 @@ def _blocks(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 def parse(text: str, path: str) -> list[Requirement]:
     if _RELEVANT.search(text) is None:
         return []  # nothing here can require a provider or a module
+    if len(text.encode()) > MAX_HCL_BYTES:
+        raise ManifestError(f"larger than {MAX_HCL_BYTES // 1024} KiB: too large to read as HCL")
     try:
         data = _load(text)
     except RecursionError:
@@ -97,17 +119,13 @@ def parse(text: str, path: str) -> list[Requirement]:
                     source, version = "", _string(spec)
                 subject = provider_source(source or local_name)
                 sources[local_name] = subject
-                found.append(
-                    Requirement(subject, version, lines.attribute(local_name, "required_providers"))
-                )
+                found.append(Requirement(subject, version, lines.attribute(local_name, "required_providers")))
     for block in _blocks(data, "provider"):
         for local_name, body in block.items():
             name = _string(local_name) or str(local_name)
             if isinstance(body, dict) and body.get("version") is not None:
                 subject = sources.get(name) or provider_source(name)
-                found.append(
-                    Requirement(subject, _string(body["version"]), lines.block("provider", name))
-                )
+                found.append(Requirement(subject, _string(body["version"]), lines.block("provider", name)))
     for block in _blocks(data, "module"):
         for label, body in block.items():
             if not isinstance(body, dict):
@@ -115,11 +133,7 @@ def parse(text: str, path: str) -> list[Requirement]:
             requirement = _module(_string(body.get("source")), _string(body.get("version")))
             if requirement is not None:
                 subject, constraint = requirement
-                found.append(
-                    Requirement(
-                        subject, constraint, lines.block("module", _string(label) or str(label))
-                    )
-                )
+                found.append(Requirement(subject, constraint, lines.block("module", _string(label) or str(label))))
     return found
 
 
