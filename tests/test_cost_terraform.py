@@ -161,3 +161,15 @@ def test_lock_file_is_terraform_but_not_cost(repo: Repo, capsys: pytest.CaptureF
     doc = _change(repo, capsys, {".terraform.lock.hcl": lock}, {".terraform.lock.hcl": lock.replace("5.0.0", "5.1.0")})
     assert [f["kind"] for f in findings(doc, "infra")] == ["terraform"]
     assert findings(doc, "cost") == []
+
+
+def test_dynamic_blocks_are_named_by_label(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on terraform-aws-eks: adding a dynamic block before others shifted
+    # `dynamic[0]` paths and reported unrelated attributes as changed.
+    ebs = ('  dynamic "block_device_mappings" {\n    for_each = var.bdm\n    content {\n'
+           '      ebs {\n        volume_size = block_device_mappings.value.size\n      }\n    }\n  }\n')
+    cpu = '  dynamic "cpu_options" {\n    for_each = var.cpu\n    content {\n      core_count = cpu_options.value.cores\n    }\n  }\n'
+    before = 'resource "aws_launch_template" "this" {\n' + ebs + "}\n"
+    after = 'resource "aws_launch_template" "this" {\n' + cpu + ebs + "}\n"
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": after})
+    assert _cost(doc) == [("change", "aws_launch_template.this.dynamic.cpu_options.content.core_count")]

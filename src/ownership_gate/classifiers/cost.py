@@ -19,6 +19,7 @@ from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terr
 from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
+from ownership_gate.classifiers.cost_hcl import changed_blocks
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, recognise
@@ -131,17 +132,25 @@ def _cost_lines(text: str) -> list[str]:
     return sorted(line.strip() for line in text.splitlines() if _TOKENS.search(line))
 
 
-def _read(reader: Reader, data: bytes | None, extra_words: re.Pattern[str] | None) -> Extracted:
+def _text(data: bytes | None) -> str | Extracted | None:
+    """The text of one revision, or why it cannot be read."""
     if data is None:
-        return EMPTY
+        return None
     if len(data) > MAX_BYTES:
         return Extracted(error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if is_binary(data):
         return Extracted(error="binary content")
     try:
-        text = decode(data) or ""
+        return decode(data) or ""
     except UnicodeDecodeError as exc:
         return Extracted(error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[str] | None) -> Extracted:
+    if text is None:
+        return EMPTY
+    if isinstance(text, Extracted):
+        return text
     try:
         return reader(text)
     except ReadError as exc:
@@ -150,6 +159,23 @@ def _read(reader: Reader, data: bytes | None, extra_words: re.Pattern[str] | Non
         return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
     except RecursionError:
         return Extracted(error="nested too deeply to read")
+
+
+def _read_pair(
+    path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
+    settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
+) -> tuple[Extracted, Extracted]:
+    if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
+        focus = changed_blocks(old, new)
+        if focus is not None:  # parse only the blocks that changed; lines come from the whole file
+            extra = _extra_keys(settings)
+            focused_old = partial(cost_terraform.read_terraform, extra=extra, lines_text=old)
+            focused_new = partial(cost_terraform.read_terraform, extra=extra, lines_text=new)
+            pair = _read(focused_old, focus[0], extra_words), _read(focused_new, focus[1], extra_words)
+            if pair[0].error is None and pair[1].error is None:
+                return pair
+            # A cut that does not parse (or a real error): read whole files for a true line number.
+    return _read(reader, old, extra_words), _read(reader, new, extra_words)
 
 
 def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
@@ -177,7 +203,8 @@ def _analyse(context: Context) -> dict[Change, list[Finding]]:
         new = context.new(change)
         if _unchanged_costs(old, new):
             continue
-        files.append((change, _read(reader, old, extra_words), _read(reader, new, extra_words)))
+        path = change.path if change.new_oid else change.source_path
+        files.append((change, *_read_pair(path, reader, _text(old), _text(new), settings, extra_words)))
     return judge(files)
 
 

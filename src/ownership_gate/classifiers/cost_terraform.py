@@ -63,6 +63,11 @@ class _Lines:
         return next((i + 1 for i in range(start, len(self.lines)) if wanted.search(self.lines[i])), start + 1)
 
 
+def _labelled_block(item: dict[str, Any]) -> bool:
+    keys = [k for k in item if not k.startswith("__")]
+    return bool(keys) and all(k.startswith('"') and isinstance(item[k], dict) for k in keys)
+
+
 def _walk(body: Any, role_for: RoleFor, keys: tuple[str, ...], path: str) -> Iterator[tuple[str, str, Any]]:
     """(path, role, value) for every cost-bearing attribute under `body`."""
     if not isinstance(body, dict):
@@ -73,6 +78,13 @@ def _walk(body: Any, role_for: RoleFor, keys: tuple[str, ...], path: str) -> Ite
         key = _name(raw)
         child_keys, child_path = (*keys, key), f"{path}.{key}" if path else key
         is_blocks = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        if is_blocks and all(_labelled_block(v) for v in value):
+            # `dynamic "ebs" {}`: named by its label, so adding another block shifts nothing.
+            for item in value:
+                for label, inner in item.items():
+                    if not label.startswith("__"):
+                        yield from _walk(inner, role_for, (*child_keys, _name(label)), f"{child_path}.{_name(label)}")
+            continue
         if is_blocks:
             for index, item in enumerate(value):
                 item_path = child_path if len(value) == 1 else f"{child_path}[{index}]"
@@ -215,9 +227,12 @@ def _from_json(data: Any) -> Any:
     return data
 
 
-def read_terraform(text: str, extra: tuple[tuple[str, ...], ...], json_syntax: bool = False) -> Extracted:
+def read_terraform(
+    text: str, extra: tuple[tuple[str, ...], ...], json_syntax: bool = False, lines_text: str | None = None
+) -> Extracted:
+    """Objects of a configuration; `lines_text` is the whole file when `text` is only part of it."""
     doc = _parse(text, json_syntax)
-    lines = _Lines(text)
+    lines = _Lines(lines_text if lines_text is not None else text)
     return Extracted((*_resources(doc, lines, extra), *_named(doc, lines, extra)))
 
 

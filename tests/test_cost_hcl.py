@@ -1,0 +1,67 @@
+"""Cutting Terraform files into top-level blocks, so only changed blocks are parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ownership_gate.classifiers.cost_hcl import blocks, changed_blocks
+from tests.conftest import Repo, findings, run_json
+
+MAIN = (Path(__file__).parent / "fixtures" / "cost" / "terraform" / "main.tf").read_text()
+
+
+def test_registry_example_cuts_into_its_blocks() -> None:
+    cut = blocks(MAIN)
+    assert cut is not None
+    assert [b.splitlines()[0] for b in cut] == [
+        'data "aws_ami" "ubuntu" {',
+        'resource "aws_instance" "web" {',
+        'resource "aws_eks_node_group" "example" {',
+        'resource "aws_db_instance" "default" {',
+        'resource "google_container_node_pool" "primary_preemptible_nodes" {',
+        'resource "azurerm_linux_virtual_machine" "example" {',
+        'resource "aws_s3_bucket" "example" {',
+    ]
+
+
+def test_only_changed_blocks_remain() -> None:
+    focus = changed_blocks(MAIN, MAIN.replace('"t3.micro"', '"t3.small"'))
+    assert focus is not None
+    assert focus[0].startswith('resource "aws_instance" "web" {') and focus[0].count("resource ") == 1
+    assert focus[1] == focus[0].replace("t3.micro", "t3.small")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'resource "aws_instance" "web" { instance_type = "t3.micro" }\n',
+        'region = "eu-west-1"\n',
+        'resource "aws_iam_policy" "p" {\n  policy = <<EOF\n{\n  "a": 1\n}\nEOF\n}\n',
+        'resource "aws_instance" "web" {\n  ami = "x"\n',
+    ],
+    ids=["one-line-block", "top-level-attribute", "heredoc-with-brace", "unterminated"],
+)
+def test_files_that_do_not_cut_cleanly_are_parsed_whole(text: str) -> None:
+    cut = blocks(text)
+    assert cut is None or "".join(cut).count("{") != "".join(cut).count("}") or "EOF" in "".join(cut)
+
+
+def test_a_heredoc_brace_still_gives_the_right_answer(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = 'resource "aws_iam_policy" "p" {\n  policy = <<EOF\n{\n  "a": 1\n}\nEOF\n}\n'
+    web = 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n'
+    base = repo.commit({"main.tf": policy + web})
+    repo.commit({"main.tf": policy.replace('"a": 1', '"a": 2') + web.replace("t3.micro", "t3.small")})
+    _, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"], f["line"]) for f in findings(doc, "cost")] == [
+        ("increase", "aws_instance.web.instance_type", 9),
+    ]
+
+
+def test_a_syntax_error_reports_its_line_in_the_whole_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"main.tf": MAIN})
+    repo.commit({"main.tf": MAIN.replace("max_size     = 2", "max_size     = = 2")})
+    _, doc = run_json(capsys, "--base", base)
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["line"]) == ("change", 24)  # not the line inside the cut block
