@@ -7,14 +7,17 @@ into a real repository and judged by `main(["check", ...])`.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ownership_gate.classifiers.dependency import compare, ecosystem_for, step
 from ownership_gate.classifiers.ecosystems import REGISTRY, npm, pypi
-from ownership_gate.classifiers.ecosystems.base import Requirement
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
 from ownership_gate.model import Finding
 from tests.conftest import Repo, findings, levels_by_path, run_json
 
@@ -275,3 +278,53 @@ def test_a_manifest_broken_before_is_judged_on_its_own(
     _, doc = run_json(capsys, "--base", base)
     assert rows(doc) == [("package.json", "added", "stripe", None, "^14.0.0", 1)]
 
+
+
+# --- hostile text: linear time, and no error but ManifestError ---------------
+
+_HOSTILE = [
+    ("requirements.txt", "https://x/" + "a-1-" * 75_000),
+    ("requirements.txt", "-e git+https://x#" + "&" * 100_000 + "egg=x"),
+    ("requirements.txt", "x==1 " + "\\\n" * 100_000),
+    ("pyproject.toml", '[tool.poetry.dependencies]\na = "' + "^1 " * 100_000 + '"\n'),
+    ("pyproject.toml", '[project]\ndependencies = ["' + "a" * 300_000 + '>=1"]\n'),
+    ("package.json", '{"dependencies": {"a": "' + ">=" * 150_000 + '"}}'),
+    ("package.json", '{"dependencies": {"' + "k" * 300_000 + '": "1 - 2"}}'),
+    ("Gemfile", 'gem "a", ' + ", " * 100_000),
+    ("Gemfile", 'gem "a",\n' * 20_000),
+    ("Gemfile", "gem(" * 100_000),
+    ("Cargo.toml", '[dependencies]\na = "' + "1." * 150_000 + '1"\n'),
+    ("composer.json", '{"require": {"a/b": "' + "^1|" * 100_000 + '"}}'),
+]
+
+
+@pytest.mark.parametrize(("path", "text"), _HOSTILE, ids=[f"{p}-{n}" for n, (p, _) in enumerate(_HOSTILE)])
+def test_hostile_manifests_parse_in_linear_time(path: str, text: str) -> None:
+    found = ecosystem_for(path, {})
+    assert found is not None
+    ecosystem = found[0]
+    started = time.monotonic()
+    try:
+        for requirement in ecosystem.parse(text, path):
+            ecosystem.lowest(requirement.constraint)
+            getattr(ecosystem, "canonical", str)(requirement.constraint)
+    except ManifestError as exc:
+        assert str(exc)
+    assert time.monotonic() - started < 10
+
+
+@settings(max_examples=40, deadline=None)
+@given(path=st.sampled_from(["requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg",
+                             "package.json", "Gemfile", "x.gemspec", "Cargo.toml", "composer.json"]),
+       text=st.text(alphabet=st.sampled_from(list('gem"\'[]{}()=,:.-^~<>|*@#\\\n 0123abc')), max_size=200))
+def test_garbage_is_a_manifest_error_or_requirements(path: str, text: str) -> None:
+    found = ecosystem_for(path, {})
+    assert found is not None
+    ecosystem = found[0]
+    try:
+        parsed = ecosystem.parse(text, path)
+    except ManifestError:
+        return
+    for requirement in parsed:
+        ecosystem.lowest(requirement.constraint)
+        getattr(ecosystem, "canonical", str)(requirement.constraint)

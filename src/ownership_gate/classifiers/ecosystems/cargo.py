@@ -22,7 +22,7 @@ from typing import Any
 
 from ownership_gate.classifiers.ecosystems import semver
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, load_toml, public_url, table
+from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_toml, public_url, table
 
 NAME = "cargo"
 
@@ -90,8 +90,8 @@ def _constraint(value: Mapping[str, Any]) -> str:
 
 def _line(lines: Lines, key: str, where: str = "") -> int | None:
     """The entry's line: a dotted `[<where>.<key>]` table, else the key below `[<where>]`."""
-    quoted = r"[\"']?" + re.escape(key) + r"[\"']?"
-    section = r"\.".join(r"[\"']?" + re.escape(part) + r"[\"']?" for part in _parts(where))
+    quoted = r"[\"']?" + escape(key) + r"[\"']?"
+    section = r"\.".join(r"[\"']?" + escape(part) + r"[\"']?" for part in _parts(where))
     header = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"[ \t]*\]") if where else None
     match = header.search(lines.text) if header is not None else None
     dotted = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"\." + quoted + r"[ \t]*\]") \

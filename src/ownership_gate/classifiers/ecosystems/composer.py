@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from ownership_gate.classifiers.ecosystems import semver
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, load_json
+from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_json
 
 NAME = "composer"
 
@@ -66,10 +66,10 @@ def parse(text: str, path: str) -> list[Requirement]:
 
 
 def _line(lines: Lines, key: str, value: str | None) -> int | None:
-    quoted = "(?i)" + re.escape(json.dumps(key)) + r"\s*:\s*"
+    quoted = "(?i)" + escape(json.dumps(key)) + r"\s*:\s*"
     patterns = [re.compile(quoted)]
     if value is not None:
-        patterns.insert(0, re.compile(quoted + re.escape(json.dumps(value))))
+        patterns.insert(0, re.compile(quoted + escape(json.dumps(value))))
     return lines.find(patterns)
 
 

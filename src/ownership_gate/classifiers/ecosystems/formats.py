@@ -85,14 +85,26 @@ class Lines:
         return None
 
 
+# Regular expressions built from manifest text stay short: a megabyte-long
+# "version" must not cost a megabyte-long pattern (it only locates a line).
+_MAX_LITERAL = 256
+NEVER = "(?!)"
+
+
+def escape(text: str) -> str:
+    """`re.escape(text)`, or a pattern that never matches when the text is too long to look for."""
+    return re.escape(text) if len(text) <= _MAX_LITERAL else NEVER
+
+
 def name_pattern(name: str, separators: str = "") -> str:
     """A regex for a package name as written, case-insensitive; `separators` are interchangeable."""
-    if not separators:
-        return re.escape(name)
+    if not separators or len(name) > _MAX_LITERAL:
+        return escape(name)
     klass = "[" + re.escape(separators) + "]+"
     return klass.join(re.escape(part) for part in re.split(klass, name))
 
 
 def public_url(url: str) -> str:
     """The URL without user and password: tokens in git URLs must not reach a report."""
-    return re.sub(r"([a-z][a-z0-9+.-]*://)[^/@\s]*@", r"\1", url, flags=re.I)
+    # Bounded repetitions keep this linear on a hostile megabyte-long "URL".
+    return re.sub(r"([a-z][a-z0-9+.-]{0,31}://)[^/@\s]{0,1024}@", r"\1", url, flags=re.I)

@@ -71,7 +71,10 @@ def _statements(text: str) -> list[tuple[int, str, bool]]:
             continue
         if _STATEMENT.match(line):
             start, statement = number, line
-            while _continues(statement) and number < len(lines) and number - start < 50:
+            depth, last = _scan(line, 0, None)
+            while (depth > 0 or last in (",", "\\", "=>")) and number < len(lines) \
+                    and number - start < 50:
+                depth, last = _scan(lines[number], depth, last)
                 statement += "\n" + lines[number]
                 number += 1
             result.append((start, statement, any(blocks)))
@@ -82,14 +85,17 @@ def _statements(text: str) -> list[tuple[int, str, bool]]:
     return result
 
 
-def _continues(statement: str) -> bool:
-    tokens = [t for t in _tokens(statement) if t[0] != "comment"]
-    if not tokens:
-        return False
-    opened = sum(1 for kind, value in tokens if kind == "punct" and value in ("(", "["))
-    closed = sum(1 for kind, value in tokens if kind == "punct" and value in (")", "]"))
-    depth = opened - closed
-    return depth > 0 or tokens[-1][1] in (",", "\\", "=>")
+def _scan(line: str, depth: int, last: str | None) -> tuple[int, str | None]:
+    """Bracket depth and last token after one more line: does the statement go on?"""
+    for kind, value in _tokens(line):
+        if kind == "comment":
+            break
+        if kind == "punct" and value in ("(", "["):
+            depth += 1
+        elif kind == "punct" and value in (")", "]"):
+            depth -= 1
+        last = value
+    return depth, last
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from ownership_gate.classifiers.ecosystems import semver
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, load_json
+from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_json
 
 NAME = "npm"
 
@@ -83,12 +83,12 @@ def _target(key: str, spec: str) -> str | None:
 
 
 def _key_line(lines: Lines, key: str) -> int | None:
-    return lines.find([re.compile(re.escape(json.dumps(key)) + r"\s*:")])
+    return lines.find([re.compile(escape(json.dumps(key)) + r"\s*:")])
 
 
 def _line(lines: Lines, key: str, spec: str) -> int | None:
-    quoted = re.escape(json.dumps(key)) + r"\s*:\s*"
-    return lines.find([re.compile(quoted + re.escape(json.dumps(spec))), re.compile(quoted)])
+    quoted = escape(json.dumps(key)) + r"\s*:\s*"
+    return lines.find([re.compile(quoted + escape(json.dumps(spec))), re.compile(quoted)])
 
 
 def _range(constraint: str) -> str | None:

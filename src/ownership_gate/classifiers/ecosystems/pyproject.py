@@ -22,6 +22,7 @@ from ownership_gate.classifiers.ecosystems import semver
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.formats import (
     Lines,
+    escape,
     load_toml,
     name_pattern,
     public_url,
@@ -100,10 +101,10 @@ def _pep508(raw: str, where: str, lines: Lines) -> Requirement | None:
     try:
         parsed = Pep508(raw)
     except InvalidRequirement as exc:
-        line = lines.find([re.compile(re.escape(raw))])
+        line = lines.find([re.compile(escape(raw))])
         raise ManifestError(f"invalid requirement {raw!r} in `{where}`: {exc}", line) from None
     line = lines.find([
-        re.compile(r"[\"']" + re.escape(raw) + r"[\"']"),
+        re.compile(r"[\"']" + escape(raw) + r"[\"']"),
         re.compile(r"(?i)[\"']\s*" + name_pattern(parsed.name, "-_.") + r"\s*[\[<>=!~;@ \"']"),
     ])
     return Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line)
@@ -118,7 +119,7 @@ def _table_entries(key: str, value: Any, lines: Lines) -> Iterator[Requirement]:
         constraint = _table_constraint(key, choice)
         if constraint is None:
             continue
-        written = re.escape(constraint.split("]")[-1]) if constraint else "[*\"']"
+        written = escape(constraint.split("]")[-1]) if constraint else "[*\"']"
         line = lines.find([re.compile(key_re + r"\s*[\"'{].*" + written), re.compile(key_re),
                            re.compile(header_re)])
         yield Requirement(name, constraint, line)
