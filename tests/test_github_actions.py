@@ -272,3 +272,28 @@ def test_an_event_of_an_unexpected_shape_exits_2(
     assert main(["check", "--format", "github"]) == 2
     err = capsys.readouterr().err
     assert "no pull_request object" in err or "names no base/head commit" in err
+
+
+def test_a_built_in_policy_can_be_chosen_in_a_pull_request_run(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = _pull_request(repo)
+    run = enter_actions(monkeypatch, tmp_path / "run", "pull_request", pull_request_event(PR, base, head))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    code = main(["check", "--format", "json", "--policy", "builtin:startup", "--advisory"])
+    assert code == 0
+    assert '"source": "builtin:startup"' in capsys.readouterr().out
+    assert run.event_path.exists()
+
+
+def test_advisory_mode_reports_an_api_failure_as_a_note_and_still_exits_0(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = _pull_request(repo)
+    run = enter_actions(monkeypatch, tmp_path / "run", "pull_request", pull_request_event(PR, base, head))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    code, out = _run(capsys, "--advisory")
+    assert code == 0
+    assert "approvals could not be read: GITHUB_TOKEN is not set" in out
+    assert run.output_values()["satisfied"] == "false"
+    assert main(["check", "--format", "github"]) == 2  # enforcing: never a pass, never a silent 1

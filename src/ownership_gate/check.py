@@ -57,6 +57,8 @@ def resolve_range(
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
     """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    if explicit and explicit.startswith(BUILTIN_PREFIX):
+        return load_builtin(explicit.removeprefix(BUILTIN_PREFIX))  # shipped with the tool, never the PR
     if from_rev is not None:
         names = [_repo_relative(root, explicit)] if explicit else list(POLICY_FILES)
         for name in names:
@@ -71,8 +73,6 @@ def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | No
             raise FatalError(f"policy file {explicit!r} does not exist at the base revision {from_rev}")
         return load_builtin(DEFAULT_TEMPLATE)
     if explicit:
-        if explicit.startswith(BUILTIN_PREFIX):
-            return load_builtin(explicit.removeprefix(BUILTIN_PREFIX))
         path = Path(explicit)
         file = path if path.is_absolute() else Path.cwd() / path
         return load_file(file, explicit, _repo_relative(root, explicit))
@@ -123,7 +123,7 @@ def check(
         result = signoff.evaluate(
             git=git, engine=engine, verdicts=verdicts, required_level=level,
             base=span.diff_from if span.head else None, head=span.head,
-            policy_rev=span.base if from_base else None, ci=run,
+            policy_rev=span.base if from_base else None, ci=run, advisory=advisory,
         )
         source = chosen.source
         if from_base and not source.startswith(BUILTIN_PREFIX):
