@@ -1,10 +1,11 @@
 """`dependency` findings: what a manifest requires, before and after (SPEC §3).
 
-The ecosystem modules parse; this module compares. Requirements are keyed
-by normalised name, so moving an entry between sections or tools, or
-reformatting the file, yields nothing. Two spellings of one constraint
-compare equal through the ecosystem's optional `canonical(constraint)`
-(Poetry's `^4.2` is PEP 621's `>=4.2,<5`). An entry that leaves one
+The ecosystem modules parse, `dependency_compare` compares two requirement
+lists; this module picks the files, reads each side once, fails closed on
+what does not parse, and lets a change set's manifests explain each other
+and their lockfiles. Requirements are keyed by normalised name, so moving
+an entry between sections or tools, or reformatting the file, yields
+nothing. An entry that leaves one
 manifest and arrives in another of the same ecosystem in the same change
 set (a requirements file folded into pyproject.toml, a workspace member's
 dependency lifted to the root) is a move, not a removal plus a new vendor.
@@ -13,21 +14,19 @@ dependency lifted to the root) is a move, not a removal plus a new vendor.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode
+from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.ecosystems.base import (
-    Ecosystem,
-    ManifestError,
-    Release,
-    Requirement,
-)
+from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
 from ownership_gate.patterns import PatternIndex
 
-TYPE = "dependency"
+__all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
+           "manifest_findings", "step"]
+
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
 )
@@ -180,12 +179,12 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
         if finding.kind == "added" and finding.subject in left:
             gone, source = left[finding.subject]
             before, after = gone.from_ or "", finding.to or ""
-            if _spelling(before, ecosystem) == _spelling(after, ecosystem):
+            if spelling(before, ecosystem) == spelling(after, ecosystem):
                 continue
             kind = step(ecosystem.lowest(before), ecosystem.lowest(after), zero_major)
             name = finding.subject
             detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
-            finding = _finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
+            finding = new_finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
                                finding.line, detail)
         result.append(finding)
     return result
@@ -207,108 +206,3 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))
     return compare(old, new, ecosystem, zero_major)
-
-
-def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
-    grouped: dict[str, list[Requirement]] = {}
-    for requirement in requirements:
-        grouped.setdefault(requirement.name, []).append(requirement)
-    return grouped
-
-
-def compare(
-    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
-) -> list[Finding]:
-    before, after = _group(old), _group(new)
-    findings: list[Finding] = []
-    for name in sorted(before.keys() | after.keys()):
-        was, now = before.get(name, []), after.get(name, [])
-        indirect = all(r.indirect for r in was + now)
-        if not was:
-            top = now[0]
-            kind = "lockfile" if indirect else "added"
-            findings.append(_finding(kind, name, ecosystem, None, top.constraint or None, top.line,
-                                     f"new {'indirect ' if indirect else ''}dependency {name}"))
-            continue
-        if not now:
-            kind = "lockfile" if indirect else "removed"
-            findings.append(_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
-                                     f"dependency {name} removed"))
-            continue
-        if {_spelling(r.constraint, ecosystem) for r in was} == {
-            _spelling(r.constraint, ecosystem) for r in now
-        }:
-            continue
-        old_set = sorted({r.constraint for r in was})
-        new_set = sorted({r.constraint for r in now})
-        old_c = _highest(old_set, ecosystem)
-        new_c = _highest(new_set, ecosystem)
-        if old_c == new_c:
-            # One of several entries moved (a builder stage's image, not the
-            # runtime's): judge the entry that moved, not the one that stayed.
-            old_c = _highest([c for c in old_set if c not in new_set] or old_set, ecosystem)
-            new_c = _highest([c for c in new_set if c not in old_set] or new_set, ecosystem)
-        kind = "changed"
-        if old_c != new_c:
-            kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
-        if indirect or _only_pin_moved(was, now, ecosystem):
-            kind = "lockfile"
-        line = next((r.line for r in now if r.constraint == new_c), now[0].line)
-        findings.append(_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
-                                 f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
-    return findings
-
-
-def _spelling(constraint: str, ecosystem: Ecosystem) -> str:
-    """The ecosystem's one spelling of a constraint, when it has more than one."""
-    canonical: Callable[[str], str] | None = getattr(ecosystem, "canonical", None)
-    return canonical(constraint) if canonical is not None else constraint
-
-
-def _only_pin_moved(was: list[Requirement], now: list[Requirement], ecosystem: Ecosystem) -> bool:
-    """Only a digest or commit moved under the same tag (`node:20@sha256:...`): a lock refresh.
-
-    An ecosystem that pins this way offers `unpinned(constraint)`, the
-    constraint with the pin's value dropped but its presence kept, so
-    pinning a tag still differs.
-    """
-    unpinned: Callable[[str], str] | None = getattr(ecosystem, "unpinned", None)
-    if unpinned is None:
-        return False
-    return {unpinned(r.constraint) for r in was} == {unpinned(r.constraint) for r in now}
-
-
-def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
-    def key(c: str) -> tuple[int, Release]:
-        low = ecosystem.lowest(c)
-        return (0, ()) if low is None else (1, low)
-
-    return max(constraints, key=key)
-
-
-def step(old: Release | None, new: Release | None, zero_major: bool = False) -> str:
-    """The kind of a version step between the lowest versions two constraints admit."""
-    if old is None or new is None:
-        return "changed"
-    width = max(len(old), len(new), 3)
-    a = old + (0,) * (width - len(old))
-    b = new + (0,) * (width - len(new))
-    if b <= a:
-        return "changed"  # a pin, a loosening, or a rollback
-    if a[0] != b[0]:
-        return "major"
-    if a[1] != b[1]:
-        return "major" if zero_major and a[0] == 0 else "minor"
-    if zero_major and a[0] == 0 and a[1] == 0:
-        return "major"  # under 0.0, as caret ranges read it, every release is breaking
-    return "patch"
-
-
-def _finding(
-    kind: str, name: str, ecosystem: Ecosystem, from_: str | None, to: str | None,
-    line: int | None, detail: str,
-) -> Finding:
-    return Finding(
-        type=TYPE, kind=kind, subject=name, ecosystem=ecosystem.NAME,
-        from_=from_, to=to, line=line, detail=detail,
-    )
