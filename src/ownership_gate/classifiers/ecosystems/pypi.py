@@ -4,7 +4,7 @@ Names are PEP 503-normalised (`Django_REST.framework` is `django-rest-framework`
 A constraint is the PEP 440 specifier as packaging prints it, prefixed by
 `[extras]` when extras are asked for, or `@ <url>` for a direct reference;
 Poetry's own constraints (`^1.2`, `~1.2`, bare `1.2.3`) are kept as written
-and compared through their PEP 440 meaning (`pyproject.canonical`), so
+and compared through their PEP 440 meaning (`pep440.canonical`), so
 moving a dependency from Poetry's tables to `[project]` changes nothing.
 
 Code inside the repository (`-e .`, `-e ./libs/x`, path dependencies) is
@@ -22,10 +22,10 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 from packaging.utils import canonicalize_name
 
-from ownership_gate.classifiers.ecosystems import pyproject
+from ownership_gate.classifiers.ecosystems import pep440, pyproject
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, name_pattern, public_url
-from ownership_gate.classifiers.ecosystems.pyproject import pep508_constraint
+from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint
 
 NAME = "pypi"
 
@@ -70,11 +70,11 @@ def parse(text: str, path: str) -> list[Requirement]:
 
 
 def lowest(constraint: str) -> Release | None:
-    return pyproject.lowest(constraint)
+    return pep440.lowest(constraint)
 
 
 def canonical(constraint: str) -> str:
-    return pyproject.canonical(constraint)
+    return pep440.canonical(constraint)
 
 
 @dataclass

@@ -1,9 +1,7 @@
 """pypi's TOML manifests: pyproject.toml (PEP 621, PEP 735, Poetry, uv, PDM) and Pipfile.
 
-Poetry writes constraints its own way (`^1.2` is `>=1.2,<2.0`, `~1.2` is
-`>=1.2,<1.3`, a bare `1.2.3` is `==1.2.3`); `canonical` translates them to
-PEP 440 so that the same requirement spelt by Poetry and by `[project]`
-compares equal.
+Poetry and Pipfile constraints are kept as written; `pep440.canonical`
+compares them with PEP 621's.
 """
 
 from __future__ import annotations
@@ -14,12 +12,9 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name, canonicalize_version
-from packaging.version import InvalidVersion, Version
+from packaging.utils import canonicalize_name
 
-from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import (
     Lines,
     escape,
@@ -29,10 +24,10 @@ from ownership_gate.classifiers.ecosystems.formats import (
     strings,
     table,
 )
+from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint
 
 # Pipfile tables that are no package category.
 _PIPFILE_META = frozenset({"source", "requires", "scripts", "pipenv", "pipfile"})
-_EXTRAS = re.compile(r"^\[([^\]]*)\]")
 
 
 def parse_pyproject(text: str) -> list[Requirement]:
@@ -172,106 +167,3 @@ def _with_sources(found: list[Requirement], sources: Mapping[str, Any]) -> list[
         Requirement(r.name, remote[r.name], r.line, r.indirect) if r.name in remote else r
         for r in found
     ]
-
-
-def pep508_constraint(parsed: Pep508) -> str:
-    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
-    if parsed.url:
-        return f"{extras}@ {public_url(parsed.url)}"
-    return extras + ",".join(sorted(map(str, parsed.specifier), key=_floor_first))
-
-
-def _floor_first(specifier: str) -> tuple[bool, str]:
-    """`>=4.2,<5` reads better than packaging's alphabetical `<5,>=4.2`."""
-    return specifier.startswith(("<", "!")), specifier
-
-
-def _split_extras(constraint: str) -> tuple[str, str]:
-    match = _EXTRAS.match(constraint)
-    if match is None:
-        return "", constraint.strip()
-    extras = ",".join(sorted(e.strip() for e in match.group(1).split(",") if e.strip()))
-    return extras, constraint[match.end():].strip()
-
-
-def _specifiers(constraint: str) -> SpecifierSet | None:
-    try:
-        return SpecifierSet(constraint)
-    except InvalidSpecifier:
-        pass
-    poetry = _from_poetry(constraint)
-    if poetry is None:
-        return None
-    try:
-        return SpecifierSet(poetry)
-    except InvalidSpecifier:
-        return None
-
-
-def _bump(parts: list[int], index: int) -> str:
-    return ".".join(str(p) for p in [*parts[:index], parts[index] + 1])
-
-
-def _from_poetry(constraint: str) -> str | None:
-    """Poetry's `^`, `~`, bare and space-separated constraints as a PEP 440 specifier set."""
-    result: list[str] = []
-    for operator, version in re.findall(r"(\^|~=|~|==|!=|<=|>=|<|>|=)?\s*([^\s,]+)", constraint):
-        release = [int(p) for p in re.findall(r"\d+", version.split("-")[0])[:4]]
-        if version == "*":
-            continue
-        if operator in ("^", "~") and not release:
-            return None
-        if operator == "^":
-            index = next((i for i, p in enumerate(release) if p), len(release) - 1)
-            result += [f">={version}", f"<{_bump(release, index)}"]
-        elif operator == "~":
-            result += [f">={version}", f"<{_bump(release, 0 if len(release) == 1 else 1)}"]
-        elif operator in ("", "="):
-            result.append(f"=={version}")
-        else:
-            result.append(f"{operator}{version}")
-    return ",".join(result)
-
-
-def canonical(constraint: str) -> str:
-    """One spelling per requirement: Poetry's `^4.2` and PEP 440's `>=4.2.0,<5` agree."""
-    if len(constraint) > semver.MAX_CONSTRAINT:
-        return " ".join(constraint.split())
-    extras, rest = _split_extras(constraint)
-    prefix = f"[{extras}]" if extras else ""
-    if rest.startswith("@") or "||" in rest:
-        return prefix + " ".join(rest.split())
-    specifiers = _specifiers(rest)
-    if specifiers is None:
-        return prefix + " ".join(rest.split())
-    spelled = sorted(f"{s.operator}{_canonical_version(s.operator, s.version)}" for s in specifiers)
-    return prefix + ",".join(spelled)
-
-
-def _canonical_version(operator: str, version: str) -> str:
-    try:
-        # `~=1.4.0` and `~=1.4` admit different releases: keep their zeros.
-        return canonicalize_version(version, strip_trailing_zero=operator != "~=")
-    except InvalidVersion:
-        return version
-
-
-def lowest(constraint: str) -> Release | None:
-    _, rest = _split_extras(constraint)
-    if rest.startswith("@") or len(rest) > semver.MAX_CONSTRAINT:
-        return None
-    if "||" in rest:
-        return semver.lowest(rest, "poetry")
-    specifiers = _specifiers(rest)
-    if specifiers is None:
-        return None
-    floors: list[Release] = []
-    for spec in specifiers:
-        if spec.operator in ("<", "<=", "!="):
-            continue
-        try:
-            release = Version(spec.version.removesuffix(".*")).release
-        except InvalidVersion:
-            return None
-        floors.append((*release[:-1], release[-1] + 1) if spec.operator == ">" else release)
-    return max(floors) if floors else None
