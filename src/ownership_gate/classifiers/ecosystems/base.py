@@ -8,7 +8,11 @@ An ecosystem module (one per package manager) has these names:
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
     def lowest(constraint: str) -> Release | None          # lowest version admitted
 
-and is listed in `ecosystems/__init__.py`'s REGISTRY.
+and is listed in `ecosystems/__init__.py`'s REGISTRY. Two optional names
+are used when present (see `dependency_compare`):
+
+    def canonical(constraint: str) -> str     # one spelling of equal constraints
+    def unpinned(constraint: str) -> str      # the constraint without its pin's value
 """
 
 from __future__ import annotations
