@@ -13,7 +13,7 @@ from ownership_gate.classifiers.dependency import compare
 from ownership_gate.classifiers.ecosystems import npm, semver
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 from tests.conftest import Repo, run_json
-from tests.test_dependency_core import diff, kinds, rows, run_scenario
+from tests.test_dependency_core import diff, kinds, rows, run_scenario, tree
 
 
 def test_package_json_every_kind(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,6 +54,21 @@ def test_dependabot_style_bump_passes(repo: Repo, capsys: pytest.CaptureFixture[
     code, doc = run_json(capsys, "--base", base)
     assert rows(doc) == [("package.json", "minor", "express", "^4.18.2", "^4.19.2", 5)]
     assert code == 0 and doc["required_level"] == "engineer"
+
+
+def test_reformatted_and_reordered_package_json_passes_end_to_end(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(tree("npm", "app", "before")["package.json"] or "")
+    base = repo.commit({"package.json": json.dumps(document, indent=2) + "\n"})
+    reordered = {k: dict(sorted(v.items(), reverse=True)) if isinstance(v, dict) else v
+                 for k, v in reversed(list(document.items()))}
+    reordered["version"] = "2.0.0"
+    reordered["devDependencies"], reordered["dependencies"]["jest"] = (
+        {k: v for k, v in reordered["devDependencies"].items() if k != "jest"}, "^29.7.0")
+    repo.commit({"package.json": json.dumps(reordered, indent="\t")})
+    code, doc = run_json(capsys, "--base", base)
+    assert rows(doc) == [] and code == 0
 
 
 @pytest.mark.parametrize("lockfile", ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock",

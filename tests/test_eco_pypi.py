@@ -32,6 +32,20 @@ def test_requirements_txt_every_kind(repo: Repo, capsys: pytest.CaptureFixture[s
                       "numpy": None, "requests": None, "urllib3": None}
 
 
+def test_shuffled_and_respelled_requirements_pass_end_to_end(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tree("pypi", "requirements", "before")["requirements.txt"]
+    assert isinstance(text, str)
+    base = repo.commit({"requirements.txt": text})
+    logical = text.replace("\\\n", "").splitlines()
+    respelled = [line.replace("Django", "django").replace(">=2.28.0,<3", "<3, >= 2.28.0")
+                 for line in reversed(logical)]
+    repo.commit({"requirements.txt": "\n\n".join(respelled) + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert rows(doc) == [] and code == 0
+
+
 def test_requirements_parse_tolerates_options_hashes_markers_and_includes() -> None:
     text = (FIXTURES / "pypi/requirements/before/requirements.txt").read_text()
     parsed = {r.name: (r.constraint, r.line, r.indirect) for r in pypi.parse(text, "requirements.txt")}
