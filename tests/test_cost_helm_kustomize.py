@@ -122,3 +122,40 @@ def test_an_overlay_copied_from_another_is_new_spend(repo: Repo, capsys: pytest.
     _, doc = run_json(capsys, "--base", base)
     assert [c["status"] for c in doc["changes"]] in (["added"], ["copied"])
     assert _cost(doc) == [("increase", "Deployment/nginx-deployment")]
+
+
+def test_deleted_chart_values_are_decreases(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on bitnami/charts: deprecating a chart deleted its values, and
+    # presets read as `change` (not comparable) instead of going away.
+    values = "agent:\n  resourcesPreset: nano\n  replicaCount: 2\nserver:\n  resourcesPreset: small\n"
+    base = repo.commit({"charts/kiam/values.yaml": values, "charts/kiam/Chart.yaml": "name: kiam\n"})
+    repo.commit({"charts/kiam/values.yaml": None, "charts/kiam/Chart.yaml": None})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [
+        ("decrease", "agent.replicaCount"), ("decrease", "agent.resourcesPreset"), ("decrease", "server.resourcesPreset"),
+    ]
+
+
+def test_an_unreadable_file_that_is_deleted_reports_no_cost(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on bitnami/charts: a chart template with %%PLACEHOLDERS%% was deleted.
+    template = "replicaCount: 1\nimage:\n  repository: %%IMAGE_NAME%%\nresources: {}\nnodeSelector: {}\n"
+    base = repo.commit({"template/CHART_NAME/values.yaml": template})
+    repo.commit({"template/CHART_NAME/values.yaml": None})
+    _, doc = run_json(capsys, "--base", base)
+    assert [f["kind"] for f in findings(doc, "infra")] == ["helm"]
+    assert findings(doc, "cost") == []
+
+
+def test_empty_values_mean_unset(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    values = 'dashboard:\n  autoscaling:\n    hpa:\n      minReplicas: ""\n      maxReplicas: ""\n  persistence:\n    size: ~\n'
+    base = repo.commit({"charts/apisix/values.yaml": values})
+    repo.commit({"charts/apisix/values.yaml": "dashboard:\n  autoscaling: {}\n"})
+    _, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "cost") == []
+
+
+def test_a_preset_appearing_is_an_increase_from_none(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"charts/dremio/values.yaml": "init:\n  enabled: true\n"})
+    repo.commit({"charts/dremio/values.yaml": "init:\n  enabled: true\n  resourcesPreset: nano\n"})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [("increase", "init.resourcesPreset")]

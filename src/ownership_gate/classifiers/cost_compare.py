@@ -74,8 +74,16 @@ def _is_zero(leaf: Leaf) -> bool:
     return amount is not None and amount == 0
 
 
+def _unset(leaf: Leaf | None) -> Leaf | None:
+    """`minReplicas: ""` or `size: null` in Helm values means the key is not set."""
+    if leaf is None or leaf.expression or leaf.value not in (None, ""):
+        return leaf
+    return None
+
+
 def leaf_step(old: Leaf | None, new: Leaf | None) -> str | None:
     """increase / decrease / change / None for one key path across two revisions."""
+    old, new = _unset(old), _unset(new)
     if old is None and new is None:
         return None
     leaf = new if new is not None else old
@@ -169,11 +177,12 @@ def _whole_object(obj: CostObject, added: bool) -> list[Finding]:
 
 
 def _reverse(obj: CostObject) -> list[Finding]:
+    """A flat file deleted or emptied: every setting in it is gone, so nothing can cost more."""
     findings = []
     for path in sorted(obj.leaves):
         kind = leaf_step(obj.leaves[path], None)
         if kind is not None:
-            findings.append(_leaf_finding(obj, path, obj.leaves[path], None, kind))
+            findings.append(_leaf_finding(obj, path, obj.leaves[path], None, "decrease"))
     return findings
 
 
@@ -195,6 +204,8 @@ def judge(files: Sequence[tuple[Change, Extracted, Extracted]]) -> dict[Change, 
     added: list[_Loose] = []
     removed: list[_Loose] = []
     for change, old, new in files:
+        if old.error is not None and change.new_oid is None:
+            continue  # an unreadable file deleted: whatever it held is gone
         if new.error is not None or old.error is not None:
             side = "new" if new.error is not None else "old"
             results[change].append(_error(change, side, new if side == "new" else old))

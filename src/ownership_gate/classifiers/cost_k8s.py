@@ -53,7 +53,9 @@ def k8s_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys = ()) -> Rule | No
         return Rule("amount")
     if last == "type" and node.value in _SERVICE_TYPES:
         return Rule("lb")
-    if last in _INSTANCE_LABELS or last == "resourcesPreset":
+    if last == "resourcesPreset":
+        return Rule("size", default="none")  # Bitnami charts: `none` sets no resources
+    if last in _INSTANCE_LABELS:
         return Rule("size")
     return extra_rule(keys, extra)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORDS = {"nano": 1.0, "micro": 2.0, "small": 3.0, "medium": 4.0, "large": 5.0, "xlarge": 6.0}
+_WORDS = {"none": 0.0, "nano": 1.0, "micro": 2.0, "small": 3.0, "medium": 4.0, "large": 5.0, "xlarge": 6.0}
 _NXLARGE = re.compile(r"^(\d+)xlarge$")
 _METAL = re.compile(r"^metal(?:(\d+)xl)?$")
 _TIERS = {"free": 0, "shared": 1, "basic": 2, "standard": 3, "premium": 4}
