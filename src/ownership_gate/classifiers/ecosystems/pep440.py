@@ -23,6 +23,11 @@ from ownership_gate.classifiers.ecosystems.formats import public_url
 _EXTRAS = re.compile(r"^\[([^\]]*)\]")
 
 
+def reason(exc: Exception) -> str:
+    """packaging's message without the caret drawing below it: one line for a report."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def pep508_constraint(parsed: Pep508) -> str:
     extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
     if parsed.url:

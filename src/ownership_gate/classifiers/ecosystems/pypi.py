@@ -25,7 +25,7 @@ from packaging.utils import canonicalize_name
 from ownership_gate.classifiers.ecosystems import pep440, pyproject
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, name_pattern, public_url
-from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint
+from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint, reason
 
 NAME = "pypi"
 
@@ -170,7 +170,7 @@ def _requirement_line(content: str, line: int) -> _Entry | None:
     try:
         parsed = Pep508(spec)
     except InvalidRequirement as exc:
-        raise ManifestError(f"invalid requirement {spec!r}: {exc}", line) from None
+        raise ManifestError(f"invalid requirement {spec!r}: {reason(exc)}", line) from None
     return _Entry(Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line),
                   hashed, "")
 
@@ -202,7 +202,7 @@ def _setup_cfg(text: str) -> list[Requirement]:
         config.read_string(text)
     except configparser.Error as exc:
         line = getattr(exc, "lineno", None)
-        raise ManifestError(f"invalid setup.cfg: {exc.message}", line) from None
+        raise ManifestError(f"invalid setup.cfg: {reason(exc)}", line) from None
     values: list[str] = []
     if config.has_section("options"):
         for key in ("install_requires", "setup_requires", "tests_require"):
@@ -217,7 +217,7 @@ def _setup_cfg(text: str) -> list[Requirement]:
                 parsed = Pep508(item)
             except InvalidRequirement as exc:
                 at = lines.find([re.compile(escape(item))])
-                raise ManifestError(f"invalid requirement {item!r}: {exc}", at) from None
+                raise ManifestError(f"invalid requirement {item!r}: {reason(exc)}", at) from None
             name = canonicalize_name(parsed.name)
             at = lines.find([re.compile(escape(item)),
                              re.compile(r"(?im)^[ \t]*" + name_pattern(parsed.name, "-_."))])

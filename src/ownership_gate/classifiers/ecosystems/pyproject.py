@@ -24,7 +24,7 @@ from ownership_gate.classifiers.ecosystems.formats import (
     strings,
     table,
 )
-from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint
+from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint, reason
 
 # Pipfile tables that are no package category.
 _PIPFILE_META = frozenset({"source", "requires", "scripts", "pipenv", "pipfile"})
@@ -97,7 +97,7 @@ def _pep508(raw: str, where: str, lines: Lines) -> Requirement | None:
         parsed = Pep508(raw)
     except InvalidRequirement as exc:
         line = lines.find([re.compile(escape(raw))])
-        raise ManifestError(f"invalid requirement {raw!r} in `{where}`: {exc}", line) from None
+        raise ManifestError(f"invalid requirement {raw!r} in `{where}`: {reason(exc)}", line) from None
     line = lines.find([
         re.compile(r"[\"']" + escape(raw) + r"[\"']"),
         re.compile(r"(?i)[\"']\s*" + name_pattern(parsed.name, "-_.") + r"\s*[\[<>=!~;@ \"']"),
