@@ -35,11 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     check = sub.add_parser("check", help="judge the changes between two revisions (or the index)")
-    check.add_argument("--base", metavar="REV", help="base revision (default: CI event, else the remote default branch)")
+    check.add_argument(
+        "--base", metavar="REV", help="base revision (default: CI event, else the remote default branch)"
+    )
     check.add_argument("--head", metavar="REV", help="head revision (default: HEAD, or the CI event's head)")
     check.add_argument("--staged", action="store_true", help="judge the index against HEAD (pre-commit)")
     _policy_arg(check)
-    check.add_argument("--policy-from-base", action="store_true", help="read the policy as it is at the base revision")
+    check.add_argument(
+        "--policy-from-base", action="store_true", help="read the policy as it is at the base revision"
+    )
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--advisory", action="store_true", help="report, but always exit 0")
