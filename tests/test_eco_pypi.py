@@ -116,6 +116,12 @@ def test_poetry_constraints_read_as_poetry_documents_them() -> None:
     assert pypi.canonical("~1") == pypi.canonical(">=1,<2")
     assert pypi.canonical("2.1.0") == pypi.canonical("==2.1.0")
     assert pypi.canonical("~=1.4.0") != pypi.canonical("~=1.4")
+    # saleor/saleor 4fa88ef "Replace poetry with uv": `^1.28` became `~=1.28`, the same range.
+    assert pypi.canonical("^1.28") == pypi.canonical("~=1.28") == pypi.canonical(">=1.28,<2.0")
+    assert pypi.canonical("~=1.4.2") == pypi.canonical(">=1.4.2,<1.5")
+    assert pypi.canonical("==1.4.*") == pypi.canonical(">=1.4,<1.5") == pypi.canonical("1.4.*")
+    assert pypi.canonical("[bcrypt]^5.2") == pypi.canonical("[bcrypt]~=5.2")
+    assert pypi.canonical("^0.53b1") != pypi.canonical("~=0.53b1")
     assert pypi.lowest("^1.7.4") == (1, 7, 4)
     assert pypi.lowest(">=1.2,<2") == (1, 2)
     assert pypi.lowest("[socks]>1.2") == (1, 3)

@@ -70,7 +70,8 @@ def _from_poetry(constraint: str) -> str | None:
     """Poetry's `^`, `~`, bare and space-separated constraints as a PEP 440 specifier set."""
     result: list[str] = []
     for operator, version in re.findall(r"(\^|~=|~|==|!=|<=|>=|<|>|=)?\s*([^\s,]+)", constraint):
-        release = [int(p) for p in re.findall(r"\d+", version.split("-")[0])[:4]]
+        numbers = re.match(r"v?(\d{1,18}(?:\.\d{1,18})*)", version)  # `0.53b1` is 0.53
+        release = [int(p) for p in numbers.group(1).split(".")] if numbers else []
         if version == "*":
             continue
         if operator in ("^", "~") and not release:
@@ -88,7 +89,11 @@ def _from_poetry(constraint: str) -> str | None:
 
 
 def canonical(constraint: str) -> str:
-    """One spelling per requirement: Poetry's `^4.2` and PEP 440's `>=4.2.0,<5` agree."""
+    """One spelling per requirement: Poetry's `^4.2`, `~=4.2` and `>=4.2.0,<5` agree.
+
+    Compatible-release (`~=`) and prefix (`==4.2.*`) clauses are spelt as
+    the bounds PEP 440 defines them by.
+    """
     if len(constraint) > semver.MAX_CONSTRAINT:
         return " ".join(constraint.split())
     extras, rest = _split_extras(constraint)
@@ -98,16 +103,24 @@ def canonical(constraint: str) -> str:
     specifiers = _specifiers(rest)
     if specifiers is None:
         return prefix + " ".join(rest.split())
-    spelled = sorted(f"{s.operator}{_canonical_version(s.operator, s.version)}" for s in specifiers)
+    spelled = sorted({c for s in specifiers for c in _bounds(s.operator, s.version)})
     return prefix + ",".join(spelled)
 
 
-def _canonical_version(operator: str, version: str) -> str:
+def _bounds(operator: str, version: str) -> list[str]:
     try:
-        # `~=1.4.0` and `~=1.4` admit different releases: keep their zeros.
-        return canonicalize_version(version, strip_trailing_zero=operator != "~=")
+        release = Version(version.removesuffix(".*")).release
     except InvalidVersion:
-        return version
+        return [f"{operator}{version}"]
+    upper: tuple[int, ...] | None = None
+    if operator == "~=" and len(release) > 1:
+        upper = (*release[:-2], release[-2] + 1)
+    elif operator == "==" and version.endswith(".*"):
+        upper = (*release[:-1], release[-1] + 1)
+    if upper is None:
+        return [f"{operator}{canonicalize_version(version)}"]
+    low = canonicalize_version(version.removesuffix(".*"))
+    return [f">={low}", "<" + canonicalize_version(".".join(map(str, upper)))]
 
 
 def lowest(constraint: str) -> Release | None:
