@@ -78,6 +78,39 @@ def test_tokenizer_handles_continuations_parens_modifiers_and_comments() -> None
     ]
 
 
+def test_discourse_style_conditionals_and_computed_options() -> None:
+    # Shapes from discourse/discourse's Gemfile.
+    text = "\n".join([
+        'ruby "~> 3.4"',
+        'gem "bootsnap", require: false, platform: :mri',
+        'gem "sidekiq", ">= 7.3.10" # ensuring it won\'t get downgraded',
+        "group :development do",
+        '  gem "bullet", require: !!ENV["BULLET"]',
+        '  gem "better_errors", platform: :mri, require: !!ENV["BETTER_ERRORS"]',
+        "end",
+        'if ENV["ALLOW_DEV_POPULATE"] == "1"',
+        '  gem "faker"',
+        "else",
+        "  group :development, :test do",
+        '    gem "faker", require: false',
+        "  end",
+        "end",
+        'gem "rack-mini-profiler", require: ["enable_rails_patches"]',
+        "group :migrations, optional: true do",
+        '  gem "migrations-core", path: "migrations/core"',
+        "end",
+        'gem "sqlite3", "~> 1.3", ">= 1.3.13"',
+        'gem "ruby-bbcode-to-md", git: "https://github.com/nlalonde/ruby-bbcode-to-md"',
+    ])
+    parsed = [(r.name, r.constraint, r.line) for r in gem.parse(text, "Gemfile")]
+    assert parsed == [
+        ("bootsnap", "", 2), ("sidekiq", ">= 7.3.10", 3), ("bullet", "", 5), ("better_errors", "", 6),
+        ("faker", "", 9), ("faker", "", 12), ("rack-mini-profiler", "", 15),
+        ("sqlite3", "~> 1.3, >= 1.3.13", 19),
+        ("ruby-bbcode-to-md", "@ git: https://github.com/nlalonde/ruby-bbcode-to-md", 20),
+    ]
+
+
 def test_path_blocks_nest_with_other_blocks() -> None:
     text = "\n".join([
         'path "components" do',
