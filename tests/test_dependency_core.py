@@ -234,6 +234,15 @@ def test_extra_manifests_from_the_policy(repo: Repo, capsys: pytest.CaptureFixtu
     assert rows(doc) == [("tools/lint.requirements", "added", "bandit", None, "==1.7.5", 2)]
 
 
+def test_extra_manifests_read_in_their_own_format() -> None:
+    toml = '[project]\nname = "lint"\ndependencies = ["ruff==0.1.0"]\n'
+    assert [(r.name, r.constraint) for r in pypi.parse(toml, "tools/pyproject-lint.toml")] == [
+        ("ruff", "==0.1.0")]
+    assert [r.name for r in pypi.parse('[packages]\nblack = "*"\n', "ci.Pipfile")] == ["black"]
+    assert [r.name for r in npm.parse('{"devDependencies": {"eslint": "^8"}}', "package.tools.json")] \
+        == ["eslint"]
+
+
 # --- hostile and broken manifests --------------------------------------------
 
 @pytest.mark.parametrize(

@@ -59,12 +59,14 @@ def is_lockfile(path: str) -> bool:
 
 
 def parse(text: str, path: str) -> list[Requirement]:
+    # By suffix, so extra manifests (`classify.dependency.manifests`) such as
+    # `tools/pyproject-lint.toml` or `ci.Pipfile` read in their own format.
     base = posixpath.basename(path).lower()
-    if base == "pyproject.toml":
-        return pyproject.parse_pyproject(text)
-    if base == "pipfile":
+    if "pipfile" in base and not base.endswith((".txt", ".in")):
         return pyproject.parse_pipfile(text)
-    if base == "setup.cfg":
+    if base.endswith(".toml"):
+        return pyproject.parse_pyproject(text)
+    if base.endswith(".cfg"):
         return _setup_cfg(text)
     return _requirements_file(text)
 
