@@ -92,17 +92,17 @@ class _Walker:
             return ops
         if isinstance(node, ast.Assign):
             self.reader.remember(node.targets, value)
-        return self.expression(value)
+        return self.expression(value, discarded=isinstance(node, ast.Expr))
 
-    def expression(self, node: ast.expr) -> list[Op]:
+    def expression(self, node: ast.expr, discarded: bool = False) -> list[Op]:
         if isinstance(node, ast.Await):
             node = node.value
         ops: list[Op] = []
         for call in _chain(node):
-            ops.extend(self.call(call))
+            ops.extend(self.call(call, discarded))
         return ops
 
-    def call(self, call: ast.Call) -> list[Op]:
+    def call(self, call: ast.Call, discarded: bool = False) -> list[Op]:
         name = dotted(call.func)
         root = name.split(".")[0].split("(")[0]
         found = self.reader.read(call, name, root)
@@ -110,7 +110,8 @@ class _Walker:
             return found
         if name in self.functions:
             return self.inline(self.functions[name], call)
-        if root in self.imports and root not in _BUILTINS:
+        if discarded and root in self.imports and root not in _BUILTINS:
+            # Called for its effect, from code this file does not hold.
             return [Op("unknown", line=call.lineno,
                        detail=f"calls {name}() from {self.imports[root]}, which cannot be read here")]
         return []

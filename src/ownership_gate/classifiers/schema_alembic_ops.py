@@ -40,6 +40,8 @@ class OpReader:
 
     def remember(self, targets: list[ast.expr], value: ast.expr) -> None:
         names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if len(names) == 1 and (sql_text(value, self.constants) is not None or _builders(value)):
+            self.constants[names[0]] = value  # `query = sa.text("UPDATE ...")`, then execute(query)
         func = dotted(value.func) if isinstance(value, ast.Call) else ""
         if last(func) in ("get_bind", "connect", "connection") or func.endswith("get_bind().connect"):
             self.binds.update(names)
@@ -66,7 +68,7 @@ class OpReader:
             return self.op_call(call, method, self.batches[root] or "?")
         if method in ("execute", "exec_driver_sql") and (root in self.binds or "get_bind()" in name):
             return self.execute(call)
-        if root in self.sessions:
+        if root in self.sessions or "session" in name.split(".")[:-1]:
             if method in _SESSION_DATA:
                 return [Op("data", line=call.lineno, detail=f"writes rows through an ORM session ({method})")]
             return []
@@ -78,9 +80,12 @@ class OpReader:
 
     def execute(self, call: ast.Call) -> list[Op]:
         statement = arg(call, 0, "sqltext") or arg(call, 0, "statement")
-        if isinstance(statement, ast.Call) and last(dotted(statement.func)) in _DATA_BUILDERS:
+        if isinstance(statement, ast.Name) and statement.id in self.constants:
+            statement = self.constants[statement.id]
+        builders = _builders(statement)
+        if builders & _DATA_BUILDERS:
             return [Op("data", line=call.lineno, detail="writes rows with a SQLAlchemy statement")]
-        if isinstance(statement, ast.Call) and last(dotted(statement.func)) in ("select", "exists"):
+        if builders & {"select", "exists", "select_from"}:
             return []
         return sql_node_ops(statement, self.constants, call.lineno)
 
@@ -144,6 +149,19 @@ class OpReader:
         if method == "drop_sequence":
             return [Op("destructive", line=line, detail=f"drop sequence {self._str(arg(call, 0, 'sequence_name'))}")]
         return [Op("unknown", batch, line=line, detail=f"unrecognised operation op.{method}()")]
+
+
+def _builders(node: ast.expr | None) -> set[str]:
+    """Method names along a SQLAlchemy statement chain: `t.update().where(...).values(...)`."""
+    names: set[str] = set()
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            names.add(last(dotted(node.func)) if dotted(node.func) else "")
+            node = node.func
+        else:
+            names.add(node.attr)
+            node = node.value
+    return names - {""}
 
 
 def _binds(node: ast.expr, binds: set[str]) -> bool:

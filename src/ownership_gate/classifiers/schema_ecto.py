@@ -10,6 +10,7 @@ import posixpath
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_callread import Call, Lit, Value, statement_calls
 from ownership_gate.classifiers.schema_calls import Block, Stmt, parse
+from ownership_gate.classifiers.schema_lex import Token
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
 from ownership_gate.classifiers.schema_sql import sql_ops
 
@@ -21,6 +22,12 @@ _HARMLESS = frozenset({"flush", "from", "use", "import", "alias", "require", "de
 _DATA = frozenset({"update_all", "insert_all", "delete_all", "insert", "insert!", "update", "update!",
                    "delete", "delete!", "insert_or_update", "stream"})
 _SQL = frozenset({"query", "query!", "execute"})
+_MAX_DEPTH = 8
+# Modules whose functions compute values; calling them changes no table.
+_VALUE_MODULES = frozenset({"IO", "Logger", "Enum", "Application", "Code", "String", "Map", "Keyword",
+                            "List", "Integer", "DateTime", "NaiveDateTime", "Date", "System", "Ecto",
+                            "Kernel", "Process", "File", "Path", "Jason", "Base"})
+Body = Block | Call
 
 
 def owns(path: str) -> bool:
@@ -112,7 +119,7 @@ def _index(call: Call, inner: Call, table: str | None) -> Op:
               detail=f"create {how} on {table}({', '.join(columns)})" + (" concurrently" if concurrent else ""))
 
 
-def _call(call: Call) -> list[Op]:
+def _call(call: Call, functions: dict[str, Body], depth: int = 0, assigned: bool = False) -> list[Op]:
     name, line = call.name, call.line
     kind, inner, table = _target(call)
     if name in ("create", "create_if_not_exists"):
@@ -143,37 +150,52 @@ def _call(call: Call) -> list[Op]:
         if isinstance(first, Lit) and isinstance(first.value, str):
             return sql_ops(first.value, first.body_line or first.line)
         return [Op("unknown", line=line, detail="execute runs code or SQL built at run time")]
-    if call.receiver and name in _SQL:
-        return _call(Call("execute", [], call.args, line=line))
-    if call.receiver and name in _DATA:
-        return [Op("data", line=line, detail=f"{'.'.join(call.receiver)}.{name}: writes rows")]
-    if name in _HARMLESS or (call.receiver and call.receiver[0] in ("IO", "Logger")):
+    if call.receiver:
+        if name in _SQL:
+            return _call(Call("execute", [], call.args, line=line), functions, depth)
+        if name in _DATA:
+            return [Op("data", line=line, detail=f"{'.'.join(call.receiver)}.{name}: writes rows")]
+        if not assigned and call.receiver[0][:1].isupper() and call.receiver[0] not in _VALUE_MODULES:
+            # `Oban.Migrations.up()`: another library's migration, which this file does not hold.
+            return [Op("unknown", table, line=line, detail=(
+                f"calls {'.'.join(call.receiver)}.{name}, which cannot be read here"))]
+        return []  # Application.get_env, Enum.map...: values, not database commands
+    if name in functions and depth < _MAX_DEPTH:
+        return _body(functions[name], functions, depth + 1)
+    if name in _HARMLESS or (not call.args and not call.kwargs and call.block is None):
         return []
     return [Op("unknown", table, line=line, detail=f"calls {name}, which is not an Ecto migration command")]
 
 
-def _forward(statements: list[Stmt]) -> Block | None:
-    found: dict[str, Block] = {}
+def _body(body: Body, functions: dict[str, Body], depth: int = 0) -> list[Op]:
+    if isinstance(body, Call):
+        return _call(body, functions, depth)  # `def up, do: Oban.Migrations.up()`
+    ops: list[Op] = []
+    for statement in body.body:
+        assigned = any(isinstance(n, Token) and n.kind == "op" and n.text == "=" for n in statement.items)
+        for call in statement_calls(statement):
+            ops.extend(_call(call, functions, depth, assigned))
+    return ops
+
+
+def _functions(statements: list[Stmt], found: dict[str, Body]) -> dict[str, Body]:
+    """Every `def`/`defp` (with a `do` block or `do:`), by name, in the file's modules."""
     for statement in statements:
         for call in statement_calls(statement):
-            if call.name == "def" and call.args and isinstance(call.args[0], Call) and call.block:
-                found.setdefault(call.args[0].name, call.block)
+            if call.name in ("def", "defp") and call.args and isinstance(call.args[0], Call):
+                body = call.block or call.args[0].kwargs.get("do") or call.kwargs.get("do")
+                if isinstance(body, (Block, Call)):
+                    found.setdefault(call.args[0].name, body)
             elif call.name == "defmodule" and call.block:
-                inner = _forward(call.block.body)
-                if inner is not None:
-                    return inner
-    return found.get("change") or found.get("up")
+                _functions(call.block.body, found)
+    return found
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
-    statements = parse(text, "elixir")
-    forward = _forward(statements)
+    functions = _functions(parse(text, "elixir"), {})
+    forward = functions.get("change") or functions.get("up")
     if forward is None:
         if declared or "Ecto.Migration" in text:
             raise Unreadable("no change/0 or up/0 in the migration module")
         return None
-    ops: list[Op] = []
-    for statement in forward.body:
-        for call in statement_calls(statement):
-            ops.extend(_call(call))
-    return Migration(tuple(ops))
+    return Migration(tuple(_body(forward, functions)))

@@ -60,6 +60,11 @@ class _Walker:
             if isinstance(node, JsToken) and node.kind == "name" and node.text in _DECLARATIONS:
                 index = self.declaration(items, index + 1)
                 continue
+            if isinstance(node, JsToken) and node.kind == "name" and not _after_dot(items, index) and (
+                    index + 2 < len(items) and isinstance(items[index + 1], JsToken)
+                    and items[index + 1].text == "="):  # type: ignore[union-attr]
+                index = max(self.declaration(items, index), index + 1)  # `tableName = "documents"`
+                continue
             if isinstance(node, JsToken) and node.kind == "name" and not _after_dot(items, index):
                 found = chain_at(items, index)
                 if found is not None and (found[0].segments or found[0].root_args is not None):
@@ -129,5 +134,20 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
             raise Unreadable("no up() function")
         return None
     walker = _Walker(set(up.params))
+    walker.variables.update(_constants(tree))
     return Migration(tuple(walker.body(up.body)))
+
+
+def _constants(items: list[JsNode]) -> dict[str, JsStr]:
+    """`const name = "text"` anywhere in the file: table names and SQL kept in constants."""
+    found: dict[str, JsStr] = {}
+    for index, node in enumerate(items):
+        if isinstance(node, JsGroup):
+            found.update(_constants(node.items))
+        elif isinstance(node, JsToken) and node.text in _DECLARATIONS and index + 3 < len(items):
+            name, equals, value = items[index + 1 : index + 4]
+            if (isinstance(name, JsToken) and isinstance(equals, JsToken) and equals.text == "="
+                    and isinstance(value, JsToken) and value.kind == "string" and not value.dynamic):
+                found[name.text] = JsStr(value.text, value.line)
+    return found
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ownership_gate.classifiers.schema_jsread import JsChain, JsNew, JsOpaque, JsStr, JsValue, Segment
-from ownership_gate.classifiers.schema_ops import Op
+from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op
 from ownership_gate.classifiers.schema_sql import sql_ops
 
+_INTERPOLATION = re.compile(r"\$\{(\w+)\}")
 _SQL = frozenset({"query", "raw", "addSql", "execute", "executeQuery"})
 _DATA = frozenset({"bulkInsert", "bulkUpdate", "bulkDelete", "insert", "upsert", "update", "delete",
                    "del", "increment", "decrement", "save", "remove", "softDelete", "restore", "merge"})
@@ -35,9 +38,24 @@ _KNEX_TYPES = frozenset({
 def text(value: JsValue | None, variables: dict[str, JsStr] | None = None) -> str | None:
     if isinstance(value, JsStr) and not value.dynamic:
         return value.value
+    if isinstance(value, JsStr) and variables is not None:
+        filled = fill(value, variables)
+        return None if PLACEHOLDER in filled else filled
     if isinstance(value, JsOpaque) and variables and value.text in variables:
         return variables[value.text].value
     return None
+
+
+def fill(value: JsStr, variables: dict[str, JsStr]) -> str:
+    """A template's text with `${name}` replaced by the file's string constants."""
+    if not value.dynamic:
+        return value.value
+
+    def constant(match: re.Match[str]) -> str:
+        known = variables.get(match[1])
+        return known.value if known is not None and not known.dynamic else PLACEHOLDER
+
+    return _INTERPOLATION.sub(constant, value.value)
 
 
 def strings(value: JsValue | None) -> tuple[str, ...]:
@@ -57,7 +75,7 @@ def _sql(segment: Segment, line: int, variables: dict[str, JsStr]) -> list[Op]:
     if isinstance(first, JsOpaque) and first.text in variables:
         first = variables[first.text]
     if isinstance(first, JsStr):
-        return sql_ops(first.value, first.line)
+        return sql_ops(fill(first, variables), first.line)
     return [Op("unknown", line=line, detail=f"{segment.name}() runs SQL built at run time")]
 
 

@@ -166,8 +166,11 @@ class _Lexer:
                 self.pos += 1
                 break
             if text.startswith("${", self.pos):
+                start = self.pos
                 self.skip_expression()
-                out.append(PLACEHOLDER)
+                inner = text[start + 2 : self.pos - 1].strip()
+                # A plain name is kept so a constant of the file can fill it in later.
+                out.append("${" + inner + "}" if inner.isidentifier() else PLACEHOLDER)
                 dynamic = True
                 continue
             self.line += char == "\n"

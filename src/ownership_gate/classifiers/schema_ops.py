@@ -196,7 +196,7 @@ def judge(ops: Iterable[Op], fallback: str) -> list[Finding]:
     for op in ops:
         kind, why = _kind(op, seen)
         seen.record(op)
-        detail = (op.detail or op.action.replace("_", " ")) + why
+        detail = ((op.detail or op.action.replace("_", " ")) + why).replace(PLACEHOLDER, "<dynamic>")
         what = subject(op, fallback)
         key = (kind, what, detail)
         if key in emitted:

@@ -288,6 +288,8 @@ def unparsed_alter_ops(words: list[str], original: list[str]) -> list[Op] | None
     constraint to an index built beforehand (squawk's recommended way to add
     a unique or primary key without a long lock) and renaming a constraint.
     """
+    if len(words) >= 4 and words[:2] in (["ALTER", "DATABASE"], ["ALTER", "ROLE"]) and "SET" in words:
+        return []  # a session default (timezone, search_path) for new connections
     if len(words) < 4 or words[:2] != ["ALTER", "TABLE"]:
         return None
     rest, names = words[2:], original[2:]
