@@ -17,8 +17,8 @@ K8S = fixture("docker/before.k8s.yaml")
     ("path", "manifest"),
     [("Dockerfile", True), ("api/Dockerfile.prod", True), ("build/api.Dockerfile", True),
      ("Containerfile", True), ("dockerfile", True), ("Dockerfile.dockerignore", False),
-     ("docs/Dockerfile.md", False), ("compose.yaml", True), ("docker-compose.override.yml", True),
-     ("k8s/deployment.yaml", True), ("Dockerfile.py", True)],
+     ("docs/Dockerfile.md", False), ("scripts/dockerfile.py", False), ("compose.yaml", True), ("docker-compose.override.yml", True),
+     ("k8s/deployment.yaml", True), ("docker/debian-base.dockerfile", True)],
 )
 def test_which_files_are_read(path: str, manifest: bool) -> None:
     assert docker.is_manifest(path) is manifest
@@ -131,6 +131,14 @@ def test_kubernetes_manifests_all_documents_not_configmap_data() -> None:
         ("envoyproxy/envoy", "v1.28.0", 22),
         ("busybox", "1.36", 37),
     ]
+
+
+def test_annotations_named_image_are_not_images() -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    image: docs-only\n"
+        "spec:\n  containers:\n    - name: a\n      image: nginx:1.25\n"
+    )
+    assert [(r.name, r.line) for r in docker.parse(text, "pod.yaml")] == [("nginx", 9)]
 
 
 def test_other_yaml_is_not_a_manifest() -> None:

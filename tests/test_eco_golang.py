@@ -28,6 +28,14 @@ def test_parse_reads_require_blocks_single_lines_replace_and_the_go_version() ->
     assert "v1.0.1" not in {r.constraint for r in found.values()}  # retract is no requirement
 
 
+def test_directives_that_require_nothing() -> None:
+    text = (
+        "module m\n\ngo 1.24\n\ngodebug default=go1.21\n\ntool golang.org/x/tools/cmd/stringer\n"
+        "exclude github.com/a/b v1.0.0\nretract [v1.0.0, v1.0.5]\n"
+    )
+    assert golang.parse(text, "go.mod") == [Requirement("golang", "1.24", 3)]
+
+
 def test_replace_to_a_fork_or_a_directory_compares_to_nothing() -> None:
     found = {r.name: r for r in golang.parse(AFTER, "go.mod")}
     fork = found["github.com/sirupsen/logrus"]

@@ -163,3 +163,9 @@ def test_huge_files_are_unparsed_not_slow() -> None:
     text = 'module "m" {\n  source = "a/b/c"\n}\n' + "# padding\n" * 120_000
     with pytest.raises(ManifestError, match="too large"):
         terraform.parse(text, "generated.tf")
+
+
+def test_a_legacy_provider_block_version_is_read() -> None:
+    text = 'provider "aws" {\n  region  = "eu-west-1"\n  version = "~> 2.70"\n}\n' \
+           'provider "google" {\n  project = "x"\n}\n'
+    assert terraform.parse(text, "main.tf") == [Requirement("hashicorp/aws", "~> 2.70", 1)]

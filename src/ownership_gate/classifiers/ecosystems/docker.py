@@ -22,7 +22,7 @@ NAME = "docker"
 _DOCKERFILE = re.compile(
     r"(?:docker|container)file(?:[.-][^/]*)?|[^/]+[.-](?:docker|container)file", re.IGNORECASE
 )
-_NOT_DOCKERFILE = (".dockerignore", ".md", ".txt")
+_NOT_DOCKERFILE = (".dockerignore", ".md", ".txt", ".py", ".sh", ".json", ".yml", ".yaml", ".toml")
 _COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml", re.IGNORECASE)
 # YAML another ecosystem reads, or that is never a Kubernetes manifest.
 _OTHER_YAML = re.compile(
