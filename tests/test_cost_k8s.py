@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,11 @@ import pytest
 from tests.conftest import Repo, findings, levels_by_path, run_json
 
 K8S = Path(__file__).parent / "fixtures" / "cost" / "k8s"
+# Only the cost classifier runs under this policy (the engine skips classifiers no rule asks for).
+COST_ONLY_POLICY = (
+    "version: 1\nlevels:\n  - name: engineer\n  - name: cto\ndefault_level: engineer\n"
+    "rules:\n  - id: spend\n    level: cto\n    when: {type: cost, kind: [increase, change]}\n"
+)
 
 
 def _doc(name: str) -> str:
@@ -185,9 +191,7 @@ def test_fixture_yaml_with_cost_keys_is_never_judged(repo: Repo, capsys: pytest.
 
 
 def test_extra_cost_files_and_keys(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    policy = (
-        "version: 1\nlevels:\n  - name: engineer\n  - name: cto\ndefault_level: engineer\n"
-        "rules:\n  - id: spend\n    level: cto\n    when: {type: cost, kind: [increase, change]}\n"
+    policy = COST_ONLY_POLICY + (
         "classify:\n  cost:\n    files: ['config/workers.yml']\n    keys: ['worker.concurrency', 'shards']\n"
     )
     base = repo.commit({
@@ -229,3 +233,23 @@ def test_every_document_of_a_large_bundle_is_read() -> None:
     names = [f"service{n}" for n in range(30)]
     labels = sorted(o.label for o in read_manifests(_release_manifest(names), ()).objects)
     assert labels == sorted([f"Deployment/{n}" for n in names] + [f"Service/{n}" for n in names])
+
+
+def test_large_crd_bundles_are_not_parsed_but_lines_stay_true(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on bitnami/charts: CRD bundles of hundreds of kilobytes took seconds
+    # to parse although a CustomResourceDefinition is never priced.
+    from ownership_gate.classifiers.cost_k8s import _blank_unpriced
+
+    crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x\nspec:\n"
+    crd += "".join(f"  field{n}:\n    type: string\n" for n in range(20000))
+    deployment = _doc("nginx-deployment.yaml")
+    text = crd + "--- # the workload\n" + deployment
+    blanked = _blank_unpriced(text)
+    assert blanked.count("\n") == text.count("\n") and "field1" not in blanked and "nginx:1.14.2" in blanked
+    base = repo.commit({".ownership-gate.yaml": COST_ONLY_POLICY, "k8s/bundle.yaml": text})
+    repo.commit({"k8s/bundle.yaml": text.replace("replicas: 3", "replicas: 4")})
+    started = time.perf_counter()
+    _, doc = run_json(capsys, "--base", base)
+    assert time.perf_counter() - started < 5
+    [finding] = findings(doc, "cost")
+    assert (finding["subject"], finding["line"]) == ("Deployment/nginx-deployment.spec.replicas", 40015)

@@ -9,6 +9,8 @@ that happens to have a `memory` key is never read.
 
 from __future__ import annotations
 
+import re
+
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf, ReadError
 from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_yaml
 
@@ -19,6 +21,9 @@ _INSTANCE_LABELS = frozenset({"node.kubernetes.io/instance-type", "beta.kubernet
 # Top-level keys of an object that hold no desired state worth pricing.
 _SKIPPED = frozenset({"metadata", "status", "data", "stringData", "binaryData"})
 _NOT_PRICED_KINDS = frozenset({"CustomResourceDefinition", "ConfigMap", "Secret"})
+_UNPRICED_KIND = re.compile(r"(?m)^kind:[ \t]*['\"]?(?:CustomResourceDefinition|ConfigMap|Secret)\b")
+_TOP_KIND = re.compile(r"(?m)^kind:[ \t]*['\"]?([A-Za-z]+)")
+_DOC_SPLIT = re.compile(r"(?m)^(---(?:[ \t].*)?\n)")
 
 ExtraKeys = tuple[tuple[str, ...], ...]
 
@@ -103,8 +108,23 @@ def manifest_objects(documents: list[Y], extra: ExtraKeys) -> list[CostObject]:
     return objects
 
 
+def _blank_unpriced(text: str) -> str:
+    """Blank out documents of kinds never priced (CRDs are often hundreds of kilobytes).
+
+    Lines are kept, emptied, so every line number the parser reports stays true.
+    """
+    if not _UNPRICED_KIND.search(text):
+        return text
+    parts = _DOC_SPLIT.split(text)  # documents at even indexes, their separators between
+    for index in range(0, len(parts), 2):
+        kinds = _TOP_KIND.findall(parts[index])
+        if kinds and all(kind in _NOT_PRICED_KINDS for kind in kinds):
+            parts[index] = "\n" * parts[index].count("\n")
+    return "".join(parts)
+
+
 def read_manifests(text: str, extra: ExtraKeys) -> Extracted:
-    return Extracted(tuple(manifest_objects(load_yaml(text), extra)))
+    return Extracted(tuple(manifest_objects(load_yaml(_blank_unpriced(text)), extra)))
 
 
 def read_values(text: str, extra: ExtraKeys) -> Extracted:
