@@ -121,7 +121,7 @@ def test_mysql_file_builds_indexes_online() -> None:
 
 
 def test_flyway_versioned_scripts(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, found, doc = judge(repo, capsys, {
+    code, found, _doc = judge(repo, capsys, {
         "src/main/resources/db/migration/V1__Create_person_table.sql": fixture("sql/flyway_V1__Create_person_table.sql"),
         "src/main/resources/db/migration/V2__Add_people.sql": fixture("sql/flyway_V2__Add_people.sql"),
     })
@@ -130,7 +130,7 @@ def test_flyway_versioned_scripts(repo: Repo, capsys: pytest.CaptureFixture[str]
 
 
 def test_flyway_undo_script_is_the_rollback_path(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, found, doc = judge(repo, capsys, {
+    code, found, _doc = judge(repo, capsys, {
         "db/migration/U2__Remove_people.sql": fixture("sql/flyway_U2__Remove_people.sql"),
     })
     assert found == []
@@ -150,7 +150,7 @@ def test_flyway_repeatable_script_edit_is_judged_on_its_new_content(
 
 
 def test_golang_migrate_up_is_read_down_is_not(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, found, doc = judge(repo, capsys, {
+    _code, found, doc = judge(repo, capsys, {
         "migrations/000002_add_mood_to_users.up.sql": fixture("sql/golang_000002_add_mood_to_users.up.sql"),
         "migrations/000002_add_mood_to_users.down.sql": fixture("sql/golang_000002_add_mood_to_users.down.sql"),
     })
@@ -184,7 +184,7 @@ def test_prisma_migration_sql(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_liquibase_formatted_sql_found_by_its_header(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, found, _ = judge(repo, capsys, {"db/changelog/changes/001-init.sql": fixture("sql/liquibase_changelog.sql")})
+    _code, found, _ = judge(repo, capsys, {"db/changelog/changes/001-init.sql": fixture("sql/liquibase_changelog.sql")})
     # the `--rollback drop table test1;` lines are the rollback path, not a drop
     assert pairs(found) == [("additive", "test1"), ("data", "test1")]
 

@@ -96,6 +96,8 @@ class _Walker:
         self.depth = 0
         self.tables: dict[str, str | None] = {}  # block parameter -> table (change_table)
         self.variables: dict[str, Lit] = {}  # local `sql = <<~SQL` strings
+        self.directions: set[str] = set()  # `reversible do |dir|` parameters
+        self.records: dict[str, str] = {}  # block parameter -> the table its records come from
 
     def body(self, statements: list[Stmt]) -> list[Op]:
         ops: list[Op] = []
@@ -115,8 +117,13 @@ class _Walker:
             assigned = value(items[2:])
             if isinstance(assigned, Lit):
                 self.variables[items[0].text] = assigned
-        for call in statement_calls(statement):
+        calls = statement_calls(statement)
+        for call in calls:
             ops.extend(self.call(call))
+        if not calls:  # `5.times do ... end`: no call we can name, but its block runs
+            for node in items:
+                if isinstance(node, Block) and node.keyword in ("do", "{"):
+                    ops.extend(self.body(node.body))
         return ops
 
     def walk(self, block: Block | None) -> list[Op]:
@@ -124,6 +131,8 @@ class _Walker:
 
     def call(self, call: Call) -> list[Op]:
         receiver = call.receiver
+        if len(receiver) == 1 and receiver[0] in self.directions:
+            return self.walk(call.block) if call.name == "up" else []  # `dir.down` is the rollback
         if receiver and receiver[-1] in self.tables:
             found = R.table_method(self.tables[receiver[-1]], call, self.online)
             if found is None:
@@ -134,9 +143,14 @@ class _Walker:
             return R.sql_call(self._resolve(call))
         if not receiver or receiver[-1] == "connection":
             return self.top(call)
+        models = [r for r in receiver if r[:1].isupper()]
+        table = R.table_of(models[-1]) if models else self.records.get(receiver[0])
         if call.name in R.DATA_METHODS:
-            return [Op("data", receiver[0] if receiver[0][:1].isupper() else None, line=call.line,
-                       detail=f"{'.'.join(receiver)}.{call.name}: rewrites rows")]
+            return [Op("data", table, line=call.line,
+                       detail=f"{'.'.join(receiver)}.{call.name}: writes rows")]
+        if call.block is not None and table is not None:
+            # `Product.find_each do |product|`: the block's records are rows of `products`.
+            self.records.update(dict.fromkeys(call.block.params, table))
         return self.walk(call.block)
 
     def _resolve(self, call: Call) -> Call:
@@ -175,15 +189,11 @@ class _Walker:
         if block is None:
             return []
         direction = block.params[0] if block.params else "dir"
-        ops: list[Op] = []
-        for statement in block.body:
-            for inner in statement_calls(statement):
-                if inner.receiver == [direction]:
-                    if inner.name == "up":
-                        ops.extend(self.walk(inner.block))
-                    continue
-                ops.extend(self.call(inner))
-        return ops
+        self.directions.add(direction)
+        try:
+            return self.body(block.body)
+        finally:
+            self.directions.discard(direction)
 
     def change_table(self, call: Call, table: str | None) -> list[Op]:
         block = call.block

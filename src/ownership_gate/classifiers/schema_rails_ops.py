@@ -53,6 +53,16 @@ def flag(value: Value | None) -> bool | None:
     return None
 
 
+def table_of(model: str) -> str:
+    """Rails' default table of a model class: `LineItem` -> `line_items`."""
+    snake = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(model))
+    if snake.endswith("y") and snake[-2:-1] not in tuple("aeiou"):
+        return snake[:-1] + "ies"
+    if snake.endswith(("s", "x", "z", "ch", "sh")):
+        return snake + "es"
+    return snake + "s"
+
+
 def sql_call(call: Call) -> list[Op]:
     first = call.args[0] if call.args else call.kwargs.get("sql")
     if isinstance(first, Lit) and isinstance(first.value, str):
@@ -79,15 +89,15 @@ def index(table: str | None, columns: tuple[str, ...], call: Call, online: bool,
     concurrent = text(options.get("algorithm")) == "concurrently"
     how = "unique index" if unique else "index"
     return Op("add_index", table, columns=columns, unique=unique, concurrent=concurrent or online,
-              line=call.line, detail=f"{what} {how} on {table}({', '.join(columns)})"
-              + (" concurrently" if concurrent else ""))
+              line=call.line, detail=f"add {how} on {table}({', '.join(columns)})"
+              + (" concurrently" if concurrent else "") + (f" ({what})" if what != "add_index" else ""))
 
 
 def reference(table: str | None, ref: str | None, call: Call, online: bool, what: str) -> list[Op]:
     """`add_reference`/`t.references`: a `<ref>_id` column, and by default an index on it."""
     polymorphic = flag(call.kwargs.get("polymorphic")) is True
     columns = [f"{ref}_id"] + ([f"{ref}_type"] if polymorphic else [])
-    ops = [column(table, c, call, what) for c in columns]
+    ops = [column(table, c, call) for c in columns]
     wanted = call.kwargs.get("index")
     if flag(wanted) is not False:
         options = Call(call.name, [], kwargs=wanted if isinstance(wanted, dict) else {}, line=call.line)
