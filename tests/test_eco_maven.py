@@ -151,3 +151,21 @@ def test_broken_and_deeply_nested_poms_are_unparsed(
     assert kinds["lol/pom.xml"] == ("unparsed", 2)
     # a deep but well-formed document is fine: it just requires nothing
     assert "lib/pom.xml" not in kinds
+
+
+def test_moving_a_version_into_the_parents_dependency_management_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dependency = "<dependency><groupId>com.stripe</groupId><artifactId>stripe-java</artifactId>{}" \
+                 "</dependency>"
+    child = "<project><artifactId>api</artifactId><dependencies>{}</dependencies></project>\n"
+    parent = "<project><groupId>com.example</groupId><artifactId>parent</artifactId>" \
+             "<dependencyManagement><dependencies>{}</dependencies></dependencyManagement>" \
+             "</project>\n"
+    before = {"api/pom.xml": child.format(dependency.format("<version>24.0.0</version>")),
+              "pom.xml": parent.format("")}
+    after = {"api/pom.xml": child.format(dependency.format("")),
+             "pom.xml": parent.format(dependency.format("<version>24.0.0</version>"))}
+    found = dependency_findings(repo, capsys, before, after)
+    # the child now takes the managed version (`changed`); the parent adds no vendor
+    assert [(f["kind"], f["subject"]) for f in found] == [("changed", "com.stripe:stripe-java")]

@@ -138,3 +138,25 @@ def test_update_items_in_directory_build_targets() -> None:
     assert nuget.parse(text, "Directory.Build.targets") == [
         Requirement("stylecop.analyzers", "1.2.0-beta.556", 3)
     ]
+
+
+def test_adopting_central_package_management_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # from CleanArchitecture's "Add central package management": versions move from the
+    # project files to Directory.Packages.props, the references stay
+    project = '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n' \
+              '    <PackageReference Include="Ardalis.GuardClauses"{} />\n' \
+              '    <PackageReference Include="MediatR"{} />\n  </ItemGroup>\n</Project>\n'
+    central = '<Project>\n  <ItemGroup>\n' \
+              '    <PackageVersion Include="Ardalis.GuardClauses" Version="4.0.1" />\n' \
+              '    <PackageVersion Include="MediatR" Version="12.1.1" />\n' \
+              '  </ItemGroup>\n</Project>\n'
+    before = {"src/Domain/Domain.csproj":
+              project.format(' Version="4.0.1"', ' Version="12.0.1"')}
+    after = {"src/Domain/Domain.csproj": project.format("", ""),
+             "Directory.Packages.props": central}
+    found = dependency_findings(repo, capsys, before, after)
+    assert {(f["kind"], f["subject"], f["from"], f["to"]) for f in found
+            if f["kind"] != "changed"} == {("minor", "mediatr", "12.0.1", "12.1.1")}
+    assert all(f["level"] != "cto" for f in found)

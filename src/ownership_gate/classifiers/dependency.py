@@ -169,7 +169,10 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
         for finding in _raw_findings(other, context, ecosystem):
             if finding.kind == "added":
                 arrived.add(finding.subject)
-            elif finding.kind == "removed":
+            elif finding.kind == "removed" or (finding.kind == "changed" and finding.to is None):
+                # A version that left a project file for a central list (NuGet's
+                # Directory.Packages.props, a parent POM's dependencyManagement)
+                # moved with it: the entry that stayed behind has no version now.
                 left.setdefault(finding.subject, (finding, other.path))
     zero_major = bool(context.settings(TYPE).get("zero_major"))
     result: list[Finding] = []
