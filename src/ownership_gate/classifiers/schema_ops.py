@@ -163,8 +163,8 @@ def _kind(op: Op, seen: _Seen) -> tuple[str, str]:
             return "risky", " (NOT NULL without a default fails on an existing table with rows)"
         return "additive", ""
     if action == "set_not_null":
-        if seen.new_columns(op):
-            return "additive", ""
+        if seen.new_table(op):
+            return "additive", ""  # a column added to an existing table has rows to scan
         return "risky", " (scans the table under an exclusive lock and fails on NULL rows)"
     if action == "add_index":
         if seen.new_table(op):

@@ -1,0 +1,252 @@
+"""Django and Alembic migrations, read with `ast`: examples from the Django and Alembic docs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Repo
+from tests.test_schema_helpers import fixture, judge, pairs
+
+APP = "library/migrations"
+
+
+def django(operations: str, imports: str = "") -> str:
+    return (f"from django.db import migrations, models\n{imports}\n\n"
+            f"class Migration(migrations.Migration):\n    dependencies = []\n"
+            f"    operations = [\n{operations}\n    ]\n")
+
+
+# -- Django -----------------------------------------------------------------------------------
+
+
+def test_initial_migration_is_additive(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {f"{APP}/0001_initial.py": fixture("django/0001_initial.py")})
+    assert pairs(found) == [("additive", "library_author"), ("additive", "library_book"),
+                            ("additive", "library_book")]
+    assert code == 0
+
+
+def test_run_python_is_data(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {f"{APP}/0002_combine_names.py": fixture("django/0002_combine_names.py")})
+    assert pairs(found) == [("data", f"{APP}/0002_combine_names.py")]
+    assert found[0]["line"] == 20
+    assert code == 0
+
+
+def test_unique_field_added_in_steps(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The docs' recipe: nullable field, fill it, then AlterField to unique (an index build)."""
+    code, found, _ = judge(repo, capsys, {f"{APP}/0003_add_uuid_field.py": fixture("django/0003_add_uuid_field.py")})
+    assert pairs(found) == [
+        ("additive", "library_author.uuid"),
+        ("data", f"{APP}/0003_add_uuid_field.py"),
+        ("risky", "library_author.uuid"),  # NOT NULL again (null dropped) ...
+        ("risky", "library_author"),  # ... and a unique index on existing rows
+    ]
+
+
+def test_run_sql_concurrent_index_and_field_changes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {f"{APP}/0004_musicians.py": fixture("django/0004_musicians.py")})
+    assert pairs(found) == [
+        ("data", "musician"),
+        ("additive", "library_author"),
+        ("destructive", "library_book.subtitle"),
+        ("destructive", "library_book.isbn"),
+        ("risky", "library_book.pages"),
+    ]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("operation", "expected"), [
+    ('migrations.DeleteModel(name="Old")', [("destructive", "library_old")]),
+    ('migrations.RenameModel(old_name="Old", new_name="New")', [("destructive", "library_old")]),
+    ('migrations.AlterModelTable(name="book", table="books")', [("destructive", "library_book")]),
+    ('migrations.AddField(model_name="book", name="note", field=models.TextField(default=""))',
+     [("additive", "library_book.note")]),
+    ('migrations.AddField(model_name="book", name="tags", field=models.ManyToManyField(to="library.tag"))',
+     [("additive", "library_book_tags")]),
+    ('migrations.AddField(model_name="book", name="editor", field=models.ForeignKey(null=True, '
+     'on_delete=models.SET_NULL, to="library.author"))',
+     [("additive", "library_book.editor"), ("risky", "library_book")]),
+    ('migrations.AddConstraint(model_name="book", constraint=models.UniqueConstraint('
+     'fields=["title"], name="uniq_title"))', [("risky", "library_book")]),
+    ('migrations.AddConstraint(model_name="book", constraint=models.CheckConstraint('
+     'condition=models.Q(pages__gte=0), name="pages_positive"))', [("risky", "library_book")]),
+    ('migrations.RemoveIndex(model_name="book", name="x")', []),
+    ('migrations.AlterModelOptions(name="book", options={"ordering": ["title"]})', []),
+    ('migrations.AlterUniqueTogether(name="book", unique_together=set())', [("additive", "library_book")]),
+    ('migrations.AlterUniqueTogether(name="book", unique_together={("title", "author")})',
+     [("risky", "library_book")]),
+    ('migrations.RunPython(migrations.RunPython.noop, reverse)', []),
+    ('migrations.RunSQL("ALTER TABLE library_book DROP COLUMN legacy", migrations.RunSQL.noop)',
+     [("destructive", "library_book.legacy")]),
+    ('migrations.RunSQL(build_sql())', [("unknown", f"{APP}/0005_change.py")]),
+    ('migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField(model_name="book", '
+     'name="x")], database_operations=[])', []),
+    ('migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL("DROP TABLE library_x")])',
+     [("destructive", "library_x")]),
+    ("HStoreExtension()", [("additive", f"{APP}/0005_change.py")]),
+    ("CustomOperation()", [("unknown", f"{APP}/0005_change.py")]),
+])
+def test_operations(repo: Repo, capsys: pytest.CaptureFixture[str], operation: str,
+                    expected: list[tuple[str, str]]) -> None:
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": django(f"        {operation},")})
+    assert pairs(found) == expected
+
+
+MODEL = """from django.db import models
+
+
+class Book(models.Model):
+    title = {title}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('models.CharField(max_length=20, choices=[("a", "A")])',
+     'models.CharField(max_length=20, choices=[("a", "A"), ("b", "B")])', "additive"),
+    ("models.CharField(max_length=20, null=True)", "models.CharField(max_length=20)", "risky"),
+    ("models.CharField(max_length=20)", "models.CharField(max_length=20, null=True)", "additive"),
+    ("models.CharField(max_length=20)", "models.CharField(max_length=200)", "additive"),
+    ("models.CharField(max_length=200)", "models.CharField(max_length=20)", "destructive"),
+    ("models.CharField(max_length=20)", "models.TextField()", "destructive"),
+    ("models.CharField(max_length=20)", "models.CharField(max_length=20, db_index=True)", "risky"),
+    ("models.ForeignKey(Author, on_delete=models.CASCADE)",
+     'models.ForeignKey("library.Author", on_delete=models.SET_NULL, related_name="books")', "additive"),
+])
+def test_alter_field_compares_the_model_source(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str
+) -> None:
+    operation = f'        migrations.AlterField(model_name="book", name="title", field={new}),'
+    _, found, _ = judge(
+        repo, capsys,
+        {"library/models.py": MODEL.format(title=new), f"{APP}/0005_change.py": django(operation)},
+        {"library/models.py": MODEL.format(title=old)},
+    )
+    assert [f["kind"] for f in found] == [expected]
+    assert found[0]["subject"] in ("library_book.title", "library_book")
+
+
+def test_alter_field_with_unchanged_model_source(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a referenced value (an imported choices list) can have changed: harmless."""
+    literal = '        migrations.AlterField(model_name="book", name="kind", field=models.CharField(max_length=9, choices=KINDS)),'
+    dynamic = '        migrations.AlterField(model_name="book", name="kind", field=models.CharField(max_length=LIMIT)),'
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_a.py": django(literal), f"{APP}/0006_b.py": django(dynamic)})
+    assert pairs(found) == [("additive", "library_book.kind"), ("unknown", "library_book.kind")]
+
+
+def test_alter_field_of_a_field_from_an_edited_abstract_parent(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = "from django.db import models\n\n\nclass WithMetadata(models.Model):\n    metadata = {field}\n\n    class Meta:\n        abstract = True\n"
+    operation = '        migrations.AlterField(model_name="book", name="metadata", field=models.JSONField(default=dict)),'
+    _, found, _ = judge(
+        repo, capsys,
+        {"core/models.py": parent.format(field="models.JSONField(default=dict)"), f"{APP}/0005_m.py": django(operation)},
+        {"core/models.py": parent.format(field="models.JSONField(default=dict, null=True)")},
+    )
+    assert pairs(found) == [("risky", "library_book.metadata")]
+
+
+def test_alter_field_of_a_field_added_earlier_in_the_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = '        migrations.AddField(model_name="book", name="pages", field=models.IntegerField(null=True)),'
+    alter = '        migrations.AlterField(model_name="book", name="pages", field=models.IntegerField()),'
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_add.py": django(add), f"{APP}/0006_alter.py": django(alter)})
+    assert pairs(found) == [("additive", "library_book.pages"), ("risky", "library_book.pages")]
+
+
+def test_python_files_that_are_not_migrations(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {
+        f"{APP}/__init__.py": "",
+        f"{APP}/utils.py": "def helper():\n    return 1\n",
+        "library/tests/migrations/0001_x.py": django('        migrations.DeleteModel(name="Old"),'),
+    })
+    assert found == []
+    assert code == 0
+
+
+@pytest.mark.parametrize("content", [
+    "class Migration(migrations.Migration:\n    pass\n",
+    b"# -*- coding: latin-1 -*-\nx = '\xe9'\n",
+])
+def test_malformed_python_is_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], content: str | bytes) -> None:
+    code, found, _ = judge(repo, capsys, {f"{APP}/0005_broken.py": content})
+    assert pairs(found) == [("unknown", f"{APP}/0005_broken.py")]
+    assert code == 1
+
+
+# -- Alembic ----------------------------------------------------------------------------------
+
+VERSIONS = "alembic/versions"
+
+
+def test_alembic_tutorial_revisions(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {
+        f"{VERSIONS}/1975ea83b712_create_account_table.py": fixture("alembic/1975ea83b712_create_account_table.py"),
+        f"{VERSIONS}/ae1027a6acf_add_a_column.py": fixture("alembic/ae1027a6acf_add_a_column.py"),
+    })
+    assert sorted(pairs(found)) == [("additive", "account"), ("additive", "account.last_transaction_date")]
+    assert code == 0
+
+
+def test_alembic_batch_data_and_alter(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    _, found, _ = judge(repo, capsys, {
+        "migrations/versions/27c6a30d7c24_batch_and_data.py": fixture("alembic/27c6a30d7c24_batch_and_data.py"),
+    })
+    assert pairs(found) == [
+        ("additive", "some_table.foo"),
+        ("destructive", "some_table.bar"),
+        ("data", "migrations/versions/27c6a30d7c24_batch_and_data.py"),
+        ("additive", "account"),
+        ("risky", "account.name"),
+        ("destructive", "account.description"),
+    ]
+
+
+def alembic(body: str, extra: str = "") -> str:
+    return (f"from alembic import op\nimport sqlalchemy as sa\n{extra}\nrevision = 'b'\ndown_revision = 'a'\n\n\n"
+            f"def upgrade():\n{body}\n\n\ndef downgrade():\n    op.drop_table('everything')\n")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    op.add_column('user', sa.Column('age', sa.Integer(), nullable=False))", [("risky", "user.age")]),
+    ("    op.add_column('user', sa.Column('age', sa.Integer(), nullable=False, server_default='0'))",
+     [("additive", "user.age")]),
+    ("    op.create_index('ix_email', 'user', ['email'], unique=True)", [("risky", "user")]),
+    ("    op.create_foreign_key('fk', 'post', 'user', ['user_id'], ['id'])", [("risky", "post")]),
+    ("    op.create_unique_constraint('uq', 'user', ['email'])", [("risky", "user")]),
+    ("    op.alter_column('user', 'name', new_column_name='full_name')", [("destructive", "user.name")]),
+    ("    op.rename_table('user', 'account')", [("destructive", "user")]),
+    ("    op.drop_index('ix_email', table_name='user')\n    op.drop_constraint('fk', 'post')", []),
+    ("    op.execute(\"ALTER TYPE status ADD VALUE 'archived'\")", [("additive", "status")]),
+    ("    conn = op.get_bind()\n    conn.execute(sa.text('DELETE FROM sessions'))", [("data", "sessions")]),
+    ("    op.bulk_insert(accounts, [{'id': 1}])", [("data", "alembic/versions/b_rev.py")]),
+    ("    op.execute(f'DROP TABLE {name}')", [("destructive", "alembic/versions/b_rev.py")]),
+    ("    op.execute(statement)", [("unknown", "alembic/versions/b_rev.py")]),
+    ("    _drop()\n\n\ndef _drop():\n    op.drop_table('legacy')", [("destructive", "legacy")]),
+    ("    cleanup_everything(op)", [("unknown", "alembic/versions/b_rev.py")]),
+    ("    op.some_new_operation('x')", [("unknown", "alembic/versions/b_rev.py")]),
+])
+def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                            expected: list[tuple[str, str]]) -> None:
+    content = alembic(body, "from myapp.maintenance import cleanup_everything")
+    _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": content})
+    assert pairs(found) == expected
+
+
+def test_alembic_downgrade_only_edit_gives_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = f"{VERSIONS}/b_rev.py"
+    old = alembic("    op.add_column('user', sa.Column('nick', sa.String()))")
+    new = old.replace("op.drop_table('everything')", "op.drop_column('user', 'nick')")
+    code, found, _ = judge(repo, capsys, {path: new}, {path: old})
+    assert found == []
+    assert code == 0
+
+
+def test_alembic_env_and_helpers_are_not_migrations(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {
+        "alembic/env.py": "from alembic import context\n\ndef run_migrations_online():\n    pass\n",
+        f"{VERSIONS}/__init__.py": "",
+    })
+    assert found == []
