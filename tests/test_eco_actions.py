@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ownership_gate.classifiers.dependency import compare
 from ownership_gate.classifiers.ecosystems import actions
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 from tests.conftest import Repo
@@ -163,3 +166,28 @@ def test_a_new_commit_for_the_same_version_comment_is_a_lock_refresh(
         {".github/workflows/ci.yml": f"{workflow}      - uses: actions/checkout@{after}\n"},
     )
     assert [(f["kind"], f["subject"]) for f in found] == [(kind, "actions/checkout")]
+
+
+_STEPS = [
+    "uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 # v4.1.1",
+    "uses: actions/setup-node@v4",
+    "run: npm test",
+    "uses: github/codeql-action/init@v3",
+    "uses: docker://alpine:3.19",
+    "name: Cache\n        uses: actions/cache@v4",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(order=st.permutations(range(len(_STEPS))), split=st.integers(0, len(_STEPS)))
+def test_reordering_steps_or_splitting_jobs_compares_equal(order: list[int], split: int) -> None:
+    def workflow(steps: list[list[int]]) -> str:
+        text = "on: push\njobs:\n"
+        for number, job in enumerate(steps):
+            text += f"  job{number}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+            text += "".join(f"      - {_STEPS[i]}\n" for i in job)
+        return text
+
+    reference = actions.parse(workflow([list(range(len(_STEPS)))]), "ci.yml")
+    shuffled = actions.parse(workflow([list(order[:split]), list(order[split:])]), "ci.yml")
+    assert compare(reference, shuffled, actions) == []

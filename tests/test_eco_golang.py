@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ownership_gate.classifiers.dependency import compare
 from ownership_gate.classifiers.ecosystems import golang
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
 from tests.conftest import Repo
@@ -181,3 +184,43 @@ def test_go_and_toolchain_lines(
     head = "module m\n\n"
     found = dependency_findings(repo, capsys, {"go.mod": head + before}, {"go.mod": head + after})
     assert [(f["kind"], f["subject"]) for f in found] == ([(kind, "golang")] if kind else [])
+
+
+_REQUIRES = [
+    ("github.com/gin-gonic/gin", "v1.9.1", False),
+    ("github.com/jackc/pgx/v5", "v5.5.0", False),
+    ("golang.org/x/net", "v0.17.0", True),
+    ("golang.org/x/sys", "v0.0.0-20231010000000-abcdefabcdef", True),
+    ("gopkg.in/yaml.v3", "v3.0.1", False),
+    ("github.com/google/uuid", "v1.3.0", False),
+]
+
+
+def _go_mod(order: list[int], blocks: list[bool], quoted: list[bool]) -> str:
+    lines = ["module example.com/m", "", "go 1.22.0", ""]
+    for index, in_block, quote in zip(order, blocks, quoted, strict=True):
+        path, version, indirect = _REQUIRES[index]
+        written = f'"{path}"' if quote else path
+        comment = " // indirect" if indirect else ""
+        if in_block:
+            lines += ["require (", f"\t{written} {version}{comment}", ")"]
+        else:
+            lines.append(f"require {written} {version}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    order=st.permutations(range(len(_REQUIRES))),
+    blocks=st.lists(st.booleans(), min_size=len(_REQUIRES), max_size=len(_REQUIRES)),
+    quoted=st.lists(st.booleans(), min_size=len(_REQUIRES), max_size=len(_REQUIRES)),
+)
+def test_any_order_or_layout_of_the_same_requirements_compares_equal(
+    order: list[int], blocks: list[bool], quoted: list[bool]
+) -> None:
+    reference = golang.parse(_go_mod(list(range(len(_REQUIRES))), [True] * 6, [False] * 6), "go.mod")
+    shuffled = golang.parse(_go_mod(order, blocks, quoted), "go.mod")
+    assert compare(reference, shuffled, golang) == []
+    assert {(r.name, r.constraint, r.indirect) for r in shuffled} == {
+        (r.name, r.constraint, r.indirect) for r in reference
+    }
