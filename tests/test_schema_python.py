@@ -35,7 +35,7 @@ def test_run_python_is_data(repo: Repo, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_unique_field_added_in_steps(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     """The docs' recipe: nullable field, fill it, then AlterField to unique (an index build)."""
-    code, found, _ = judge(repo, capsys, {f"{APP}/0003_add_uuid_field.py": fixture("django/0003_add_uuid_field.py")})
+    _code, found, _ = judge(repo, capsys, {f"{APP}/0003_add_uuid_field.py": fixture("django/0003_add_uuid_field.py")})
     assert pairs(found) == [
         ("additive", "library_author.uuid"),
         ("data", f"{APP}/0003_add_uuid_field.py"),
@@ -245,7 +245,7 @@ def test_alembic_downgrade_only_edit_gives_nothing(repo: Repo, capsys: pytest.Ca
 
 
 def test_alembic_env_and_helpers_are_not_migrations(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    code, found, _ = judge(repo, capsys, {
+    _code, found, _ = judge(repo, capsys, {
         "alembic/env.py": "from alembic import context\n\ndef run_migrations_online():\n    pass\n",
         f"{VERSIONS}/__init__.py": "",
     })

@@ -168,37 +168,42 @@ def _schema(method: str, segment: Segment, table: str | None, line: int) -> list
 
 
 def method_ops(chain: JsChain, variables: dict[str, JsStr]) -> list[Op] | None:
-    """Ops for a chain rooted at the migration's object; None for a wrapper to look into."""
+    """Ops for a chain rooted at the migration's object; None for a wrapper to look into.
+
+    A chain may hold several steps (`knex.schema.createTable(..).createTable(..)`);
+    it ends at a builder whose later calls configure it (Kysely), at a data
+    write (later calls are its `where`/`returning`), or at an unknown call.
+    """
     line = chain.line
     calls = chain.calls()
     root_table = text(chain.root_args[0]) if chain.root_args else None  # knex('users')
+    ops: list[Op] = []
     for segment in calls:
         method = segment.name
-        if method in _SQL:
-            return _sql(segment, line, variables)
         table = text(_arg(segment, 0), variables)
-        if method in ("alterTable", "table") and len(segment.args or []) > 1:
-            return []  # the callback is read by the walker
-        if method == "alterTable":
-            return _kysely_alter(table, chain, line)
-        found = _schema(method, segment, table, line)
-        if found is not None:
-            return found
-        if method in _DESTRUCTIVE:
-            return [Op("destructive", table, line=line, detail=f"{method} {table or ''}".strip())]
-        if method in _DATA:
+        if method in _SQL:
+            ops.extend(_sql(segment, line, variables))
+        elif method in ("alterTable", "table") and len(segment.args or []) > 1:
+            continue  # the callback is read by the walker
+        elif method == "alterTable":
+            return ops + _kysely_alter(table, chain, line)
+        elif method == "createTable" and len(segment.args or []) == 1:
+            return [*ops, Op("create_table", table, line=line, detail=f"create table {table}")]
+        elif (found := _schema(method, segment, table, line)) is not None:
+            ops.extend(found)
+        elif method in _DESTRUCTIVE:
+            ops.append(Op("destructive", table, line=line, detail=f"{method} {table or ''}".strip()))
+        elif method in _DATA:
             target = root_table or table
-            return [Op("data", target, line=line, detail=f"{method} rows of {target or 'a table'}")]
-        if method in _WRAPPERS:
-            return None
-        if method in _NEUTRAL:
-            continue
-        if method == "schema":
-            continue
-        return [Op("unknown", table or root_table, line=line, detail=f"unrecognised migration call {method}()")]
+            return [*ops, Op("data", target, line=line, detail=f"{method} rows of {target or 'a table'}")]
+        elif method in _WRAPPERS:
+            return ops or None
+        elif method not in _NEUTRAL and method != "schema":
+            return [*ops, Op("unknown", table or root_table, line=line,
+                             detail=f"unrecognised migration call {method}()")]
     if root_table is not None and not calls:
         return [Op("unknown", root_table, line=line, detail=f"unrecognised use of table {root_table}")]
-    return []
+    return ops
 
 
 def _kysely_alter(table: str | None, chain: JsChain, line: int) -> list[Op]:
