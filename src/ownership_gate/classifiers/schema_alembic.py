@@ -154,4 +154,6 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     ops: list[Op] = []
     for function in upgrades:
         ops.extend(walker.body(function.body))
-    return Migration(tuple(ops))
+    forward = [n for n in tree.body if not (
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("downgrade"))]
+    return Migration(tuple(ops), fingerprint="".join(ast.dump(n) for n in forward))

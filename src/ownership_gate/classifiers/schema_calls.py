@@ -9,6 +9,7 @@ anything else is kept opaque. Unbalanced blocks raise `Unreadable`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -234,6 +235,41 @@ def _brace_block(current: list[Node]) -> bool:
     if isinstance(last, Group):
         return last.open == "("
     return isinstance(last, Token) and (last.kind == "name" or (last.kind == "op" and last.text == "->"))
+
+
+def fingerprint_of(nodes: Sequence[Node | Stmt], skip: Block | None = None) -> str:
+    """The code of `nodes` as one string, without layout, comments or call parentheses
+    (`add_column(:a, :b)` is `add_column :a, :b`); `skip` is left out."""
+    parts: list[str] = []
+
+    def walk(node: Node | Stmt) -> None:
+        if node is skip:
+            return
+        if isinstance(node, Token):
+            parts.append(f"{node.kind}:{node.text}")
+        elif isinstance(node, Group):
+            bracket = node.open != "("
+            if bracket:
+                parts.append(node.open)
+            for item in node.items:
+                walk(item)
+            if bracket:
+                parts.append("/" + node.open)
+        elif isinstance(node, Block):
+            parts.append(node.keyword + "|" + ",".join(node.params))
+            for item in node.head:
+                walk(item)
+            for statement in node.body:
+                walk(statement)
+            parts.append("end")
+        else:
+            for item in node.items:
+                walk(item)
+            parts.append(";")
+
+    for node in nodes:
+        walk(node)
+    return "\x1f".join(parts)
 
 
 def parse(text: str, language: str) -> list[Stmt]:

@@ -9,7 +9,7 @@ import posixpath
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_callread import Call, Lit, Value, statement_calls
-from ownership_gate.classifiers.schema_calls import Block, Stmt, parse
+from ownership_gate.classifiers.schema_calls import Block, Stmt, fingerprint_of, parse
 from ownership_gate.classifiers.schema_lex import Token
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
 from ownership_gate.classifiers.schema_sql import sql_ops
@@ -192,10 +192,13 @@ def _functions(statements: list[Stmt], found: dict[str, Body]) -> dict[str, Body
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
-    functions = _functions(parse(text, "elixir"), {})
+    statements = parse(text, "elixir")
+    functions = _functions(statements, {})
     forward = functions.get("change") or functions.get("up")
     if forward is None:
         if declared or "Ecto.Migration" in text:
             raise Unreadable("no change/0 or up/0 in the migration module")
         return None
-    return Migration(tuple(_body(forward, functions)))
+    rollback = functions.get("down") if "change" not in functions else None
+    fingerprint = fingerprint_of(statements, skip=rollback if isinstance(rollback, Block) else None)
+    return Migration(tuple(_body(forward, functions)), fingerprint=fingerprint)

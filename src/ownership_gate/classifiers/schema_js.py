@@ -135,7 +135,18 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         return None
     walker = _Walker(set(up.params))
     walker.variables.update(_constants(tree))
-    return Migration(tuple(walker.body(up.body)))
+    ops = tuple(walker.body(up.body))
+    return Migration(ops, fingerprint=_fingerprint(up.body) + "|" + repr(sorted(walker.variables.items())))
+
+
+def _fingerprint(items: list[JsNode]) -> str:
+    parts: list[str] = []
+    for node in items:
+        if isinstance(node, JsGroup):
+            parts.append(node.open + _fingerprint(node.items) + "/" + node.open)
+        else:
+            parts.append(f"{node.kind}:{node.text}")
+    return "\x1f".join(parts)
 
 
 def _constants(items: list[JsNode]) -> dict[str, JsStr]:

@@ -74,9 +74,14 @@ class Migration:
     repeatable: bool = False
     # A desired state compared old vs new (schema.prisma): the ops hold for any status.
     desired_state: bool = False
+    # The forward code without comments, layout or the rollback side: two versions
+    # with equal fingerprints run the same statements.
+    fingerprint: str | None = None
 
     def same_effect(self, other: Migration) -> bool:
         """Whether two versions do the same thing, whatever moved between lines."""
+        if self.fingerprint is not None and other.fingerprint is not None:
+            return self.fingerprint == other.fingerprint
         return [replace(o, line=None) for o in self.ops] == [replace(o, line=None) for o in other.ops]
 
 

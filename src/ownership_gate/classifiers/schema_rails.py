@@ -16,7 +16,7 @@ import posixpath
 from ownership_gate.classifiers import schema_rails_ops as R
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_callread import Call, Lit, statement_calls, value
-from ownership_gate.classifiers.schema_calls import Block, Stmt, parse
+from ownership_gate.classifiers.schema_calls import Block, Stmt, fingerprint_of, parse
 from ownership_gate.classifiers.schema_lex import Token
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
 
@@ -312,7 +312,9 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
                 if isinstance(node, Block) and node.keyword == "def":
                     methods.setdefault(_def_name(node), node)
     forward = methods.get("change") or methods.get("up")
+    rollback = methods.get("down") if "change" not in methods else None
+    fingerprint = fingerprint_of([c for c in classes], skip=rollback)
     if forward is None:
-        return Migration(())
+        return Migration((), fingerprint=fingerprint)
     walker = _Walker(methods, _online_indexes(context))
-    return Migration(tuple(walker.body(forward.body)))
+    return Migration(tuple(walker.body(forward.body)), fingerprint=fingerprint)

@@ -145,6 +145,15 @@ def _unparsed(text: str, dialect: str) -> list[Op] | None:
     return unparsed_alter_ops([t.text.upper() for t in tokens], [t.text for t in tokens])
 
 
+def sql_fingerprint(sql: str) -> str:
+    """The statements' tokens, without comments or layout."""
+    for dialect in FILE_DIALECTS:
+        tokens = _tokens(sql, dialect)
+        if tokens is not None:
+            return "\x1f".join(f"{t.token_type.name}:{t.text}" for t in tokens)
+    return " ".join(sql.split())
+
+
 def sql_ops(sql: str, line: int = 1) -> list[Op]:
     """The ops of a run of SQL statements whose first line is `line` of its file."""
     if not sql.strip():

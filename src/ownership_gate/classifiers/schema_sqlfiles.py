@@ -15,7 +15,7 @@ import re
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_ops import Migration, in_test_dir
-from ownership_gate.classifiers.schema_sql import sql_ops
+from ownership_gate.classifiers.schema_sql import sql_fingerprint, sql_ops
 
 NAME = "sql"
 EXTENSIONS: tuple[str, ...] = (".sql",)
@@ -105,4 +105,5 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     forward, marked = forward_text(text)
     if not (declared or owns(path) or marked or _atlas_directory(path, context)):
         return None  # a query, a report, a seed file: not a migration
-    return Migration(tuple(sql_ops(forward)), repeatable=_repeatable(path, text))
+    return Migration(tuple(sql_ops(forward)), repeatable=_repeatable(path, text),
+                     fingerprint=sql_fingerprint(forward))

@@ -1,0 +1,152 @@
+"""The schema classifier through `check`: levels, dumps, edited and deleted migrations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.main import main
+from tests.conftest import Repo, findings, levels_by_path, run_json
+from tests.test_schema_helpers import judge, pairs
+
+ADD = "class AddNick < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :nick, :string\n  end\nend\n"
+DROP = "class DropNick < ActiveRecord::Migration[7.1]\n  def change\n    remove_column :users, :nick\n  end\nend\n"
+SCHEMA_RB = "ActiveRecord::Schema[7.1].define(version: {v}) do\n  create_table \"users\" do |t|\n    t.string \"nick\"\n  end\nend\n"
+
+
+def test_additive_migration_passes_destructive_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"README.md": "app\n"})
+    repo.commit({"db/migrate/20240101000000_add_nick.rb": ADD})
+    code, doc = run_json(capsys, "--base", base)
+    assert code == 0
+    assert levels_by_path(doc) == {"db/migrate/20240101000000_add_nick.rb": "engineer"}
+    assert findings(doc, "schema")[0]["rule"] is None
+
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit({"db/migrate/20240102000000_drop_nick.rb": DROP})
+    code, doc = run_json(capsys, "--base", base)
+    assert code == 1
+    [finding] = findings(doc, "schema")
+    assert (finding["kind"], finding["subject"], finding["rule"], finding["level"]) == (
+        "destructive", "users.nick", "schema-change", "cto")
+    assert finding["line"] == 3
+
+
+def test_signoff_trailer_satisfies_a_destructive_migration(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"README.md": "app\n"})
+    repo.commit({"db/migrate/20240102000000_drop_nick.rb": DROP},
+                message="Drop nick\n\nCTO-Approved-by: CTO <cto@example.com>")
+    code, doc = run_json(capsys, "--base", base)
+    assert doc["required_level"] == "cto"
+    assert code == 0
+
+
+def test_schema_dump_explained_by_a_migration_gives_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, found, doc = judge(repo, capsys, {
+        "db/migrate/20240101000000_add_nick.rb": ADD,
+        "db/schema.rb": SCHEMA_RB.format(v="2024_01_01_000000"),
+    }, {"db/schema.rb": SCHEMA_RB.format(v="2023_01_01_000000")})
+    assert pairs(found) == [("additive", "users.nick")]
+    assert levels_by_path(doc)["db/schema.rb"] == "engineer"
+    assert code == 0
+
+
+def test_schema_dump_without_a_migration_is_unknown(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(
+        repo, capsys,
+        {"db/structure.sql": "CREATE TABLE users (id bigint, nick text);\n"},
+        {"db/structure.sql": "CREATE TABLE users (id bigint);\n"},
+    )
+    assert pairs(found) == [("unknown", "db/structure.sql")]
+    assert "without any migration" in found[0]["detail"]
+    assert code == 1
+
+
+def test_graphql_schema_rb_is_not_a_dump(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found, _ = judge(repo, capsys, {"app/graphql/schema.rb": "class Schema < GraphQL::Schema\nend\n"})
+    assert found == []
+    assert code == 0
+
+
+def test_editing_a_migration_that_existed_at_the_base(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "db/migrate/20240101000000_add_nick.rb"
+    code, found, _ = judge(repo, capsys, {path: ADD.replace(":string", ":text")}, {path: ADD})
+    assert pairs(found) == [("unknown", path), ("additive", "users.nick")]
+    assert "existed at the base" in found[0]["detail"]
+    assert code == 1
+
+
+def test_reformatting_a_migration_changes_nothing_it_does(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "db/migrate/20240101000000_add_nick.rb"
+    edited = "# frozen_string_literal: true\n\n" + ADD.replace("add_column :users, :nick, :string",
+                                                              "add_column(:users, :nick, :string)")
+    code, found, _ = judge(repo, capsys, {path: edited}, {path: ADD})
+    assert found == []
+    assert code == 0
+
+
+def test_deleting_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "db/migrate/20240101000000_add_nick.rb"
+    code, found, doc = judge(repo, capsys, {path: None}, {path: ADD})
+    assert pairs(found) == [("unknown", path)]
+    assert "deleted" in found[0]["detail"]
+    assert doc["changes"][0]["status"] == "deleted"
+    assert code == 1
+
+
+def test_renaming_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = "db/migrate/20240101000000_add_nick.rb", "db/migrate/20240301000000_add_nick.rb"
+    _code, found, doc = judge(repo, capsys, {old: None, new: ADD}, {old: ADD})
+    assert doc["changes"][0]["status"] == "renamed"
+    assert pairs(found) == [("unknown", new), ("additive", "users.nick")]
+    assert "renamed from" in found[0]["detail"]
+
+
+def test_a_mixed_change_set(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, doc = judge(repo, capsys, {
+        "db/migrate/20240101000000_add_nick.rb": ADD,
+        "migrations/0002_drop.up.sql": "DROP TABLE audit_log;\n",
+        "migrations/0002_drop.down.sql": "CREATE TABLE audit_log (id int);\n",
+        "app/models/user.rb": "class User < ApplicationRecord\nend\n",
+    })
+    assert levels_by_path(doc) == {
+        "app/models/user.rb": "engineer",
+        "db/migrate/20240101000000_add_nick.rb": "engineer",
+        "migrations/0002_drop.down.sql": "engineer",
+        "migrations/0002_drop.up.sql": "cto",
+    }
+    assert code == 1
+
+
+def test_staged_migration_in_the_pre_commit_hook(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"README.md": "app\n"})
+    repo.stage({"db/migrate/20240102000000_drop_nick.rb": DROP})
+    code = main(["check", "--staged", "--advisory", "--format", "text"])
+    out = capsys.readouterr()
+    assert code == 0
+    assert "users.nick" in out.out + out.err
+
+
+def test_huge_migration_fails_closed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    big = "INSERT INTO t VALUES (1);\n" * 200_000  # over 4 MiB
+    _code, found, _ = judge(repo, capsys, {"migrations/001_seed.sql": big})
+    assert pairs(found) == [("unknown", "migrations/001_seed.sql")]
+    assert "larger than" in found[0]["detail"]
+
+
+def test_deeply_nested_migration_fails_closed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    nested = "[" * 5000 + "]" * 5000
+    code, found, _ = judge(repo, capsys, {
+        "db/migrate/20240101000000_deep.rb": f"class Deep < ActiveRecord::Migration[7.1]\n  def change\n    x = {nested}\n  end\nend\n",
+        "app/migrations/0002_deep.py": f"from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = {nested}\n",
+    })
+    assert sorted(pairs(found)) == [("unknown", "app/migrations/0002_deep.py"),
+                                    ("unknown", "db/migrate/20240101000000_deep.rb")]
+    assert code == 1
