@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ownership_gate.main import main
@@ -150,3 +152,13 @@ def test_deeply_nested_migration_fails_closed(repo: Repo, capsys: pytest.Capture
     assert sorted(pairs(found)) == [("unknown", "app/migrations/0002_deep.py"),
                                     ("unknown", "db/migrate/20240101000000_deep.rb")]
     assert code == 1
+
+
+def test_the_readme_example(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("<!-- section:schema -->")[1].split("<!-- /section:schema -->")[0]
+    ruby = section.split("```ruby\n")[1].split("```")[0]
+    expected = section.split("```text\n")[1].split("```")[0].splitlines()
+    _, found, _ = judge(repo, capsys, {"db/migrate/20240101000000_add_part_number_to_products.rb": ruby})
+    shown = [f"{f['kind']:<8} {f['subject']:<22} line {f['line']}  {f['detail']}" for f in found]
+    assert [" ".join(s.split()) for s in shown] == [" ".join(e.split()) for e in expected]
