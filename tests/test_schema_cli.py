@@ -162,3 +162,21 @@ def test_the_readme_example(repo: Repo, capsys: pytest.CaptureFixture[str]) -> N
     _, found, _ = judge(repo, capsys, {"db/migrate/20240101000000_add_part_number_to_products.rb": ruby})
     shown = [f"{f['kind']:<8} {f['subject']:<22} line {f['line']}  {f['detail']}" for f in found]
     assert [" ".join(s.split()) for s in shown] == [" ".join(e.split()) for e in expected]
+
+
+@pytest.mark.parametrize(("path", "old", "new"), [
+    ("migrations/1-add.js",
+     "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n    await queryInterface.addColumn('users', 'nick', { type: 'TEXT', allowNull: true, })\n  },\n};\n",
+     "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n    await queryInterface.addColumn(\"users\", \"nick\", {\n      type: \"TEXT\",\n      allowNull: true\n    });\n  },\n};\n"),
+    ("shop/migrations/0002_add.py",
+     "from django.db import migrations, models\nfrom typing import List\n\nclass Migration(migrations.Migration):\n    operations: List = [\n        migrations.RunSQL('UPDATE shop_item SET n = 0'),\n    ]\n",
+     "from typing import List\n\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    \"\"\"Fill n.\"\"\"\n\n    operations: list = [\n        migrations.RunSQL(\"UPDATE shop_item SET n = 0\", reverse_sql=migrations.RunSQL.noop),\n    ]\n"),
+    ("migrations/001_init.sql", "-- init\nCREATE TABLE a (id int);\n", "/* init */\ncreate   table a (\n  id int\n);\n"),
+])
+def test_formatting_an_existing_migration_is_no_edit(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str
+) -> None:
+    """Formatters, import sorting, annotations and the rollback side change nothing that runs."""
+    code, found, _ = judge(repo, capsys, {path: new}, {path: old})
+    assert found == []
+    assert code == 0

@@ -14,7 +14,7 @@ import posixpath
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_alembic_ops import OpReader
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
-from ownership_gate.classifiers.schema_pyast import dotted, module_constants, parse
+from ownership_gate.classifiers.schema_pyast import dotted, fingerprint, module_constants, parse
 
 NAME = "alembic"
 EXTENSIONS: tuple[str, ...] = (".py",)
@@ -156,4 +156,4 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         ops.extend(walker.body(function.body))
     forward = [n for n in tree.body if not (
         isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("downgrade"))]
-    return Migration(tuple(ops), fingerprint="".join(ast.dump(n) for n in forward))
+    return Migration(tuple(ops), fingerprint=fingerprint(forward))

@@ -246,12 +246,16 @@ def fingerprint_of(nodes: Sequence[Node | Stmt], skip: Block | None = None) -> s
         if node is skip:
             return
         if isinstance(node, Token):
-            parts.append(f"{node.kind}:{node.text}")
+            if node.text != ";":
+                parts.append(f"{node.kind}:{node.text}")
         elif isinstance(node, Group):
             bracket = node.open != "("
             if bracket:
                 parts.append(node.open)
-            for item in node.items:
+            items = node.items
+            if items and isinstance(items[-1], Token) and items[-1].text == ",":
+                items = items[:-1]  # a trailing comma
+            for item in items:
                 walk(item)
             if bracket:
                 parts.append("/" + node.open)

@@ -20,6 +20,7 @@ from ownership_gate.classifiers.schema_pyast import (
     arg,
     boolean,
     dotted,
+    fingerprint,
     last,
     module_constants,
     parse,
@@ -255,9 +256,9 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
             [node.target] if isinstance(node, ast.AnnAssign) else [])
         if any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
             operations = getattr(node, "value", None)
-    fingerprint = ast.dump(tree)  # the whole file runs forward: RunPython code, SQL, operations
+    forward_code = fingerprint(tree.body)  # the whole file runs forward: RunPython code, SQL, operations
     if operations is None:
-        return Migration((), fingerprint=fingerprint)
+        return Migration((), fingerprint=forward_code)
     app_dir = posixpath.dirname(posixpath.dirname(path))
     reader = _Reader(posixpath.basename(app_dir) or "app", module_constants(tree), context)
-    return Migration(tuple(reader.operations(operations)), fingerprint=fingerprint)
+    return Migration(tuple(reader.operations(operations)), fingerprint=forward_code)

@@ -140,10 +140,13 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
 
 
 def _fingerprint(items: list[JsNode]) -> str:
+    """The tokens of `items` without layout, comments, quote style, semicolons or trailing commas."""
     parts: list[str] = []
-    for node in items:
+    for index, node in enumerate(items):
         if isinstance(node, JsGroup):
-            parts.append(node.open + _fingerprint(node.items) + "/" + node.open)
+            parts.extend((node.open, _fingerprint(node.items), "/" + node.open))
+        elif node.text == ";" or (node.text == "," and index == len(items) - 1):
+            continue
         else:
             parts.append(f"{node.kind}:{node.text}")
     return "\x1f".join(parts)

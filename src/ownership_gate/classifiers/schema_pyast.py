@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import warnings
 
 from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op, Unreadable
@@ -18,6 +19,53 @@ def parse(text: str, path: str) -> ast.Module:
         raise Unreadable(f"Python syntax error: {exc.msg}", exc.lineno) from None
     except (ValueError, MemoryError) as exc:
         raise Unreadable(f"cannot parse Python: {exc}") from None
+
+
+_ROLLBACK_KEYWORDS = frozenset({"reverse_sql", "reverse_code", "hints", "elidable"})
+
+
+class _Code(ast.NodeTransformer):
+    """Drops what changes no behaviour: imports, docstrings and type annotations."""
+
+    def visit_Import(self, node: ast.Import) -> None:
+        return None
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        return None
+
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return None
+        return node
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = None
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.returns = None
+        self.generic_visit(node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        # Django's rollback arguments: `RunSQL(sql, reverse_sql)`, `RunPython(code, reverse_code)`.
+        if last(dotted(node.func)) in ("RunSQL", "RunPython"):
+            node.args = node.args[:1]
+            node.keywords = [k for k in node.keywords if k.arg not in _ROLLBACK_KEYWORDS]
+        self.generic_visit(node)
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.Assign | None:
+        if node.value is None:
+            return None
+        self.generic_visit(node)
+        return ast.Assign(targets=[node.target], value=node.value)
+
+
+def fingerprint(nodes: list[ast.stmt]) -> str:
+    """The code of `nodes` without layout, comments, imports, docstrings or annotations."""
+    module = _Code().visit(ast.Module(body=copy.deepcopy(nodes), type_ignores=[]))
+    return ast.dump(module)
 
 
 def dotted(node: ast.expr) -> str:

@@ -35,6 +35,9 @@ FILE_DIALECTS = ("postgres", "mysql")
 STATEMENT_DIALECTS = ("postgres", "mysql", "sqlite", "tsql", "oracle")
 _DML_TOKENS = frozenset({TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.REPLACE,
                          TokenType.MERGE})
+_TEXT_TOKENS = frozenset({TokenType.VAR, TokenType.STRING, TokenType.NUMBER, TokenType.IDENTIFIER,
+                          TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING, TokenType.BIT_STRING,
+                          TokenType.HEX_STRING, TokenType.BYTE_STRING, TokenType.RAW_STRING})
 _IGNORED = (
     exp.Select, exp.Set, exp.Transaction, exp.Commit, exp.Rollback, exp.Comment,
     exp.Grant, exp.Pragma, exp.Use, exp.Semicolon,
@@ -150,7 +153,9 @@ def sql_fingerprint(sql: str) -> str:
     for dialect in FILE_DIALECTS:
         tokens = _tokens(sql, dialect)
         if tokens is not None:
-            return "\x1f".join(f"{t.token_type.name}:{t.text}" for t in tokens)
+            # Keywords by type (`create` is `CREATE`), names and literals by text.
+            return "\x1f".join(
+                f"{t.token_type.name}:{t.text if t.token_type in _TEXT_TOKENS else ''}" for t in tokens)
     return " ".join(sql.split())
 
 
