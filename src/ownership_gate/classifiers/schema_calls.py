@@ -255,8 +255,7 @@ def fingerprint_of(nodes: Sequence[Node | Stmt], skip: Block | None = None) -> s
             items = node.items
             if items and isinstance(items[-1], Token) and items[-1].text == ",":
                 items = items[:-1]  # a trailing comma
-            for item in items:
-                walk(item)
+            walk_items(items)
             if bracket:
                 parts.append("/" + node.open)
         elif isinstance(node, Block):
@@ -267,9 +266,20 @@ def fingerprint_of(nodes: Sequence[Node | Stmt], skip: Block | None = None) -> s
                 walk(statement)
             parts.append("end")
         else:
-            for item in node.items:
-                walk(item)
+            walk_items(node.items)
             parts.append(";")
+
+    def walk_items(items: list[Node]) -> None:
+        index = 0
+        while index < len(items):
+            node, following = items[index], items[index + 1] if index + 1 < len(items) else None
+            if (isinstance(node, Token) and node.kind in ("symbol", "string") and isinstance(following, Token)
+                    and following.text == "=>"):
+                parts.append(f"label:{node.text}")  # `:null => false` is `null: false`
+                index += 2
+                continue
+            walk(node)
+            index += 1
 
     for node in nodes:
         walk(node)

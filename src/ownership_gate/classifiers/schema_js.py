@@ -143,7 +143,11 @@ def _fingerprint(items: list[JsNode]) -> str:
     """The tokens of `items` without layout, comments, quote style, semicolons or trailing commas."""
     parts: list[str] = []
     for index, node in enumerate(items):
-        if isinstance(node, JsGroup):
+        following = items[index + 1] if index + 1 < len(items) else None
+        if (isinstance(node, JsGroup) and node.open == "(" and len(node.items) == 1
+                and isinstance(following, JsToken) and following.text == "=>"):
+            parts.append(_fingerprint(node.items))  # `(t) => ...` is `t => ...`
+        elif isinstance(node, JsGroup):
             parts.extend((node.open, _fingerprint(node.items), "/" + node.open))
         elif node.text == ";" or (node.text == "," and index == len(items) - 1):
             continue

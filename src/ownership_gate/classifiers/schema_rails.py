@@ -313,7 +313,8 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
                     methods.setdefault(_def_name(node), node)
     forward = methods.get("change") or methods.get("up")
     rollback = methods.get("down") if "change" not in methods else None
-    fingerprint = fingerprint_of([c for c in classes], skip=rollback)
+    # Rails knows a migration by its version, not its class: the methods are what runs.
+    fingerprint = fingerprint_of([m for m in methods.values() if m is not rollback])
     if forward is None:
         return Migration((), fingerprint=fingerprint)
     walker = _Walker(methods, _online_indexes(context))
