@@ -41,11 +41,15 @@ def test_directives_that_require_nothing() -> None:
 
 def test_replace_to_a_fork_or_a_directory_compares_to_nothing() -> None:
     found = {r.name: r for r in golang.parse(AFTER, "go.mod")}
-    fork = found["github.com/sirupsen/logrus"]
-    assert fork.constraint == "v1.9.0 => github.com/example/logrus-fork v1.9.3-patched"
-    assert fork.line == 25
-    assert found["github.com/stretchr/testify"].constraint == "v1.8.4 => ../testify"
-    assert golang.lowest(fork.constraint) is None
+    redirect = found["github.com/sirupsen/logrus"]
+    assert redirect == Requirement("github.com/sirupsen/logrus", "=> github.com/example/logrus-fork", 25)
+    assert golang.lowest(redirect.constraint) is None
+    # the fork is a source of its own, at the replacement's version
+    assert found["github.com/example/logrus-fork"] == Requirement(
+        "github.com/example/logrus-fork", "v1.9.3-patched", 25
+    )
+    assert found["github.com/stretchr/testify"].constraint == "=> ../testify"
+    assert "../testify" not in found
 
 
 def test_a_replace_of_a_module_not_required_is_transitive_unless_it_is_a_fork() -> None:
@@ -58,6 +62,7 @@ def test_a_replace_of_a_module_not_required_is_transitive_unless_it_is_a_fork() 
     assert found["golang.org/x/crypto"].indirect
     assert found["k8s.io/api"].indirect
     assert not found["github.com/a/b"].indirect
+    assert found["github.com/fork/b"] == Requirement("github.com/fork/b", "v1.0.0", 5)
 
 
 @pytest.mark.parametrize(
@@ -106,9 +111,9 @@ def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -
         ("removed", "go.uber.org/zap", "v1.24.0", None),
         ("patch", "github.com/google/uuid", "v1.3.0", "v1.3.1"),
         ("minor", "golang", "1.21, toolchain 1.21.5", "1.22, toolchain 1.22.1"),
-        ("changed", "github.com/sirupsen/logrus", "v1.9.3",
-         "v1.9.0 => github.com/example/logrus-fork v1.9.3-patched"),
-        ("changed", "github.com/stretchr/testify", "v1.8.4", "v1.8.4 => ../testify"),
+        ("changed", "github.com/sirupsen/logrus", "v1.9.3", "=> github.com/example/logrus-fork"),
+        ("added", "github.com/example/logrus-fork", None, "v1.9.3-patched"),
+        ("changed", "github.com/stretchr/testify", "v1.8.4", "=> ../testify"),
         ("lockfile", "golang.org/x/net", "v0.17.0", "v0.21.0"),
         ("lockfile", "golang.org/x/sys", "v0.0.0-20231010000000-abcdefabcdef",
          "v0.0.0-20240110000000-123456abcdef"),
@@ -224,3 +229,19 @@ def test_any_order_or_layout_of_the_same_requirements_compares_equal(
     assert {(r.name, r.constraint, r.indirect) for r in shuffled} == {
         (r.name, r.constraint, r.indirect) for r in reference
     }
+
+
+def test_a_forks_version_steps_like_any_module(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # from infracost: the fork of heimdalr/dag moved to a newer commit
+    text = (
+        "module m\n\nrequire github.com/heimdalr/dag v1.3.1\n\n"
+        "replace github.com/heimdalr/dag => github.com/aliscott/dag {}\n"
+    )
+    found = dependency_findings(
+        repo, capsys,
+        {"go.mod": text.format("v1.3.2-0.20231107171416-9b8b8f8a1b5c")},
+        {"go.mod": text.format("v1.3.2-0.20231110120000-0123456789ab")},
+    )
+    assert [(f["kind"], f["subject"]) for f in found] == [("patch", "github.com/aliscott/dag")]

@@ -8,8 +8,9 @@ What a go.mod requires:
   dependency removed and another added. `gopkg.in/yaml.v3` likewise.
 - a `// indirect` requirement is transitive: its changes are `lockfile`.
 - a `replace` folds into what it replaces: a version override becomes the
-  effective version; a fork or a local directory becomes
-  `v1.2.3 => github.com/fork/x v1.2.4`, which compares to nothing (`changed`).
+  effective version; a fork or a local directory becomes a redirect
+  (`=> github.com/fork/x`, `=> ../x`) that compares to nothing (`changed`),
+  and the fork is a dependency of its own at the replacement's version.
 - the Go version: subject `golang`, written `1.22.0, toolchain 1.22.5`.
   The `go` line is the requirement (the oldest Go that may build the
   module) and decides the step; a `toolchain` line is the preferred
@@ -226,6 +227,27 @@ def _replace(line: _Line, replaces: dict[tuple[str, str | None], tuple[str, str 
     replaces[(old[0], old_version)] = (new[0], new_version, line.number)
 
 
+def _replaced(
+    module: str, replacement: tuple[str, str | None, int], indirect: bool, required: bool
+) -> list[Requirement]:
+    """What a replaced module requires: the version override, or the redirect plus the fork.
+
+    A redirect (`=> github.com/acme/fork`, `=> ../local`) compares to nothing,
+    so starting or ending one is `changed`; the fork is a source of its own,
+    so it is `added` when it arrives and steps like any module afterwards.
+    A replace of a module the build does not list is inert or transitive,
+    unless it brings in a fork.
+    """
+    target, target_version, line = replacement
+    if target == module and target_version is not None:
+        return [Requirement(module_name(module), target_version, line, indirect)]
+    fork = not _is_directory(target)
+    found = [Requirement(module_name(module), f"=> {target}", line, indirect=not (required or fork))]
+    if fork and target_version is not None:
+        found.append(Requirement(module_name(target), target_version, line, indirect and required))
+    return found
+
+
 def _requirements(
     requires: list[tuple[str, str, int, bool]],
     replaces: dict[tuple[str, str | None], tuple[str, str | None, int]],
@@ -234,25 +256,17 @@ def _requirements(
     found: list[Requirement] = []
     used: set[tuple[str, str | None]] = set()
     for module, version, number, indirect in requires:
-        key: tuple[str, str | None] = (module, version) if (module, version) in replaces else (module, None)
+        key: tuple[str, str | None] = (module, None)
+        if (module, version) in replaces:
+            key = (module, version)
         if key not in replaces:
             found.append(Requirement(module_name(module), version, number, indirect))
             continue
         used.add(key)
-        target, target_version, replace_line = replaces[key]
-        if target == module and target_version is not None:
-            found.append(Requirement(module_name(module), target_version, replace_line, indirect))
-        else:
-            elsewhere = f"{version} => {target}" + (f" {target_version}" if target_version else "")
-            found.append(Requirement(module_name(module), elsewhere, replace_line, False))
-    for key, (target, target_version, replace_line) in replaces.items():
-        if key in used:
-            continue
-        # Replacing a module the build does not list is inert or transitive,
-        # unless it brings in another module (a fork): that is worth seeing.
-        fork = target != key[0] and not _is_directory(target)
-        written = f"=> {target}" + (f" {target_version}" if target_version else "")
-        found.append(Requirement(module_name(key[0]), written, replace_line, indirect=not fork))
+        found.extend(_replaced(module, replaces[key], indirect, required=True))
+    for key, replacement in replaces.items():
+        if key not in used:
+            found.extend(_replaced(key[0], replacement, True, required=False))
     if go:
         parts = [go["go"][0]] if "go" in go else []
         if "toolchain" in go:
