@@ -65,7 +65,8 @@ STATEMENTS = [
     ("UPDATE users SET score = 0 WHERE score IS NULL", "data", "users"),
     ("DELETE FROM users WHERE deleted", "data", "users"),
     ("INSERT INTO plans (name) VALUES ('free')", "data", "plans"),
-    ("INSERT LOW_PRIORITY IGNORE INTO stats (d) SELECT now()", "data", "m.sql"),
+    ("INSERT LOW_PRIORITY IGNORE INTO stats (d) SELECT now()", "data", "stats"),
+    ("REPLACE INTO `keystores` SELECT 'a', 1", "data", "keystores"),
     # unknown: fail closed
     ("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users'; END $$", "unknown", "m.sql"),
     ("FROBNICATE THE DATABASE", "unknown", "m.sql"),

@@ -11,14 +11,14 @@ are tried statement by statement.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType  # type: ignore[attr-defined]
 
-from ownership_gate.classifiers.schema_ops import Op, name
+from ownership_gate.classifiers.schema_ops import Op
 from ownership_gate.classifiers.schema_sql_ddl import (
     alter_ops,
     command_ops,
@@ -33,8 +33,15 @@ logging.getLogger("sqlglot").addHandler(logging.NullHandler())
 
 FILE_DIALECTS = ("postgres", "mysql")
 STATEMENT_DIALECTS = ("postgres", "mysql", "sqlite", "tsql", "oracle")
-_DML_TOKENS = frozenset({TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.REPLACE,
-                         TokenType.MERGE})
+MAX_UNREADABLE = 50
+# DML keyword -> the keyword its target table follows.
+_DML_TOKENS = {
+    TokenType.INSERT: TokenType.INTO,
+    TokenType.REPLACE: TokenType.INTO,
+    TokenType.MERGE: TokenType.INTO,
+    TokenType.UPDATE: TokenType.UPDATE,
+    TokenType.DELETE: TokenType.FROM,
+}
 _TEXT_TOKENS = frozenset({TokenType.VAR, TokenType.STRING, TokenType.NUMBER, TokenType.IDENTIFIER,
                           TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING, TokenType.BIT_STRING,
                           TokenType.HEX_STRING, TokenType.BYTE_STRING, TokenType.RAW_STRING})
@@ -51,22 +58,29 @@ def _tokens(sql: str, dialect: str) -> list[Token] | None:
         return None
 
 
-def _chunks(tokens: list[Token]) -> list[list[Token]]:
+@dataclass(frozen=True)
+class _Statement:
+    line: int  # of its first token, counted from the start of the SQL
+    text: str
+    tokens: list[Token]
+
+
+def _statements(sql: str, tokens: list[Token]) -> list[_Statement]:
+    """The statements between `;` tokens, with their first lines."""
     chunks: list[list[Token]] = [[]]
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
             chunks.append([])
         else:
             chunks[-1].append(token)
-    return [c for c in chunks if c]
-
-
-def _parse(sql: str, dialect: str) -> list[exp.Expression] | None:
-    try:
-        parsed = Dialect.get_or_raise(dialect).parse(sql, error_level=ErrorLevel.RAISE)
-    except (ParseError, TokenError, ValueError, IndexError, RecursionError):
-        return None
-    return [e for e in parsed if isinstance(e, exp.Expression)]
+    out: list[_Statement] = []
+    line, counted = 1, 0
+    for chunk in (c for c in chunks if c):
+        start, end = chunk[0].start, chunk[-1].end
+        line += sql.count("\n", counted, start)
+        counted = start
+        out.append(_Statement(line, sql[start : end + 1], chunk))
+    return out
 
 
 def statement_ops(node: exp.Expression, dialect: str) -> list[Op] | None:
@@ -94,12 +108,40 @@ def statement_ops(node: exp.Expression, dialect: str) -> list[Op] | None:
     return None
 
 
-def _read(text: str, dialect: str) -> list[Op] | None:
-    parsed = _parse(text, dialect)
-    if parsed is None:
+def _dml(tokens: list[Token]) -> list[Op] | None:
+    """DML, read from its leading keyword: it rewrites rows and cannot change the schema.
+
+    Seed files hold thousands of INSERTs; parsing each only to name its table
+    would cost seconds, and the first keyword already fixes the kind.
+    """
+    first = tokens[0].token_type
+    if first not in _DML_TOKENS:
+        return None
+    marker = _DML_TOKENS[first]
+    table = None
+    for index, token in enumerate(tokens):
+        if token.token_type == marker:
+            names = [t for t in tokens[index + 1 : index + 8] if t.token_type in (TokenType.VAR, TokenType.IDENTIFIER)]
+            table = names[0].text if names else None
+            break
+    verb = tokens[0].text.lower()
+    return [Op("data", table, detail=f"{verb} rows of {table or 'a table'}")]
+
+
+def _read(sql: str, statement: _Statement, dialect: str) -> list[Op] | None:
+    """One statement's ops; None when `dialect` cannot parse or place it."""
+    fast = _dml(statement.tokens)
+    if fast is not None:
+        return fast
+    try:
+        parser = Dialect.get_or_raise(dialect).parser(error_level=ErrorLevel.RAISE)
+        parsed = parser.parse(statement.tokens, sql)
+    except (ParseError, TokenError, ValueError, IndexError, RecursionError):
         return None
     ops: list[Op] = []
     for node in parsed:
+        if not isinstance(node, exp.Expression):
+            continue
         found = statement_ops(node, dialect)
         if found is None:
             return None
@@ -107,45 +149,32 @@ def _read(text: str, dialect: str) -> list[Op] | None:
     return ops
 
 
-def _preview(text: str) -> str:
-    words = " ".join(text.split())
-    return words if len(words) <= 60 else words[:57] + "..."
+def _read_as(text: str, dialect: str) -> list[Op] | None:
+    """One statement's ops in another dialect, tokenised afresh in it."""
+    tokens = _tokens(text, dialect)
+    statements = _statements(text, tokens) if tokens else []
+    return _read(text, statements[0], dialect) if len(statements) == 1 else None
 
 
-def _statements(sql: str, tokens: list[Token]) -> list[tuple[int, str]]:
-    """(first line, text) of every statement, from the tokens' offsets."""
-    out = []
-    for chunk in _chunks(tokens):
-        start, end = chunk[0].start, chunk[-1].end
-        out.append((sql.count("\n", 0, start) + 1, sql[start : end + 1]))
-    return out
-
-
-def _file_dialect(sql: str) -> tuple[str, list[tuple[int, str]]] | None:
-    best: tuple[int, str, list[tuple[int, str]]] | None = None
+def _file_dialect(sql: str) -> tuple[str, list[_Statement], list[list[Op] | None]] | None:
+    best: tuple[int, str, list[_Statement], list[list[Op] | None]] | None = None
     for dialect in FILE_DIALECTS:
         tokens = _tokens(sql, dialect)
         if tokens is None:
             continue
         statements = _statements(sql, tokens)
-        failures = sum(1 for _, text in statements if _read(text, dialect) is None)
+        reads = [_read(sql, s, dialect) for s in statements]
+        failures = sum(1 for r in reads if r is None)
         if best is None or failures < best[0]:
-            best = (failures, dialect, statements)
+            best = (failures, dialect, statements, reads)
         if failures == 0:
             break
-    return None if best is None else (best[1], best[2])
+    return None if best is None else (best[1], best[2], best[3])
 
 
-def _unparsed(text: str, dialect: str) -> list[Op] | None:
-    """What the keywords of a statement no dialect parses still tell for certain."""
-    tokens = _tokens(text, dialect) or []
-    if not tokens:
-        return None
-    if tokens[0].token_type in _DML_TOKENS:
-        # DML rewrites rows whatever the rest says; it cannot change the schema.
-        verb = tokens[0].text.lower()
-        return [Op("data", None, detail=f"{verb} rows (statement not fully parsed)")]
-    return unparsed_alter_ops([t.text.upper() for t in tokens], [t.text for t in tokens])
+def _preview(text: str) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= 60 else words[:57] + "..."
 
 
 def sql_fingerprint(sql: str) -> str:
@@ -166,23 +195,28 @@ def sql_ops(sql: str, line: int = 1) -> list[Op]:
     found = _file_dialect(sql)
     if found is None:
         return [Op("unknown", line=line, detail="SQL that no dialect can tokenise")]
-    dialect, statements = found
+    dialect, statements, reads = found
     ops: list[Op] = []
-    for first, text in statements:
-        at = line + first - 1
-        read = _read(text, dialect)
+    unreadable = 0
+    for statement, read in zip(statements, reads, strict=True):
+        at = line + statement.line - 1
+        if unreadable >= MAX_UNREADABLE:
+            # Not SQL at all, most likely; trying every dialect on the rest only costs time.
+            ops.append(Op("unknown", line=at, detail="the rest of the file is not SQL any dialect parses"))
+            break
         for other in STATEMENT_DIALECTS:
             if read is not None:
                 break
             if other != dialect:
-                read = _read(text, other)
+                read = _read_as(statement.text, other)
         if read is None:
-            read = _unparsed(text, dialect)
+            # What the keywords of a statement no dialect parses still tell for certain.
+            words = [t.text for t in statement.tokens]
+            read = unparsed_alter_ops([w.upper() for w in words], words)
         if read is None:
-            ops.append(Op("unknown", line=at, detail=f"cannot parse statement: {_preview(text)}"))
+            unreadable += 1
+            ops.append(Op("unknown", line=at, detail=f"cannot parse statement: {_preview(statement.text)}"))
             continue
         ops.extend(replace(op, line=at) for op in read)
     return ops
 
-
-__all__ = ["name", "sql_ops", "statement_ops"]
