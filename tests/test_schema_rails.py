@@ -189,6 +189,14 @@ def test_malformed_ruby_is_unknown(repo: Repo, capsys: pytest.CaptureFixture[str
     assert code == 1
 
 
+def test_a_migration_of_another_ruby_library_is_unknown(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    sequel = "Sequel.migration do\n  change do\n    drop_table(:artists)\n  end\nend\n"
+    code, found, details = rails(repo, capsys, "20240102000000_sequel.rb", sequel)
+    assert found == [("unknown", "db/migrate/20240102000000_sequel.rb")]
+    assert "no ActiveRecord migration class" in str(details[0]["detail"])
+    assert code == 1
+
+
 def test_ruby_outside_migrations_is_not_schema(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, found, _ = judge(repo, capsys, {
         "app/models/product.rb": "class Product < ApplicationRecord\n  def drop_table\n  end\nend\n",

@@ -302,9 +302,9 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     statements = parse(text, "ruby")
     classes = _find_classes(statements)
     if not classes:
-        if declared:
-            raise Unreadable("no migration class")
-        return None
+        # Everything in db/migrate runs as a migration: one without an
+        # ActiveRecord class (a Sequel or ROM migration) cannot be judged here.
+        raise Unreadable("no ActiveRecord migration class in the file")
     methods: dict[str, Block] = {}
     for cls in classes:
         for statement in cls.body:
