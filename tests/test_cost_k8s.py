@@ -253,3 +253,12 @@ def test_large_crd_bundles_are_not_parsed_but_lines_stay_true(repo: Repo, capsys
     assert time.perf_counter() - started < 5
     [finding] = findings(doc, "cost")
     assert (finding["subject"], finding["line"]) == ("Deployment/nginx-deployment.spec.replicas", 40015)
+
+
+def test_a_list_where_a_scalar_is_expected_does_not_crash(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on terraform-google-kubernetes-engine: a manifest whose schema had
+    # `type: [string, "null"]` crashed the LoadBalancer check.
+    crd = ("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  fields:\n"
+           "  - name: a\n    type: [string, 'null']\n  replicas: 1\n")
+    doc = _change(repo, capsys, "k8s/widget.yaml", crd, crd.replace("replicas: 1", "replicas: 2"))
+    assert _cost(doc) == [("increase", "Widget/w.spec.replicas")]

@@ -159,6 +159,9 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
         return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
     except RecursionError:
         return Extracted(error="nested too deeply to read")
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # A shape no reader expected: fail closed with the reason, never a traceback.
+        return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
 
 
 def _read_pair(

@@ -56,7 +56,7 @@ def k8s_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys = ()) -> Rule | No
         return Rule("amount" if keys[-2] == "requests" else "limit")
     if keys[-2:] == ("capacity", "storage") or keys[-2:] == ("persistence", "size"):
         return Rule("amount")
-    if last == "type" and node.value in _SERVICE_TYPES:
+    if last == "type" and isinstance(node.value, str) and node.value in _SERVICE_TYPES:
         return Rule("lb")
     if last == "resourcesPreset":
         return Rule("size", default="none")  # Bitnami charts: `none` sets no resources
