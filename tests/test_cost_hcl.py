@@ -65,3 +65,42 @@ def test_a_syntax_error_reports_its_line_in_the_whole_file(repo: Repo, capsys: p
     _, doc = run_json(capsys, "--base", base)
     [finding] = findings(doc, "cost")
     assert (finding["kind"], finding["line"]) == ("change", 24)  # not the line inside the cut block
+
+
+TOKENS = __import__("re").compile("instance_type|instance_types|node_count|count|for_each|dynamic|default")
+CLUSTER = (
+    'resource "google_container_cluster" "primary" {\n'
+    '  name = "primary"\n'
+    '  node_count = 1\n'
+    '  description = "main cluster"\n'
+    '  oauth_scopes = [\n'
+    '    "cloud-platform",\n'
+    '  ]\n'
+    '  node_config {\n'
+    '    machine_type = "e2-medium"\n'
+    '  }\n'
+    '}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "parsed"),
+    [
+        (('"main cluster"', '"primary cluster"'), False),  # a description: no cost key on the line
+        (('node_count = 1', 'node_count = 3'), True),
+        (('    "cloud-platform",\n', '    "cloud-platform",\n    "compute",\n'), True),  # inside a multi-line value
+        (('  node_config {\n', '  node_pool_config {\n'), True),  # a block renamed: paths move
+    ],
+    ids=["description", "cost-key", "multi-line-value", "block-renamed"],
+)
+def test_resource_edits_that_touch_no_cost_key_are_not_parsed(edit: tuple[str, str], parsed: bool) -> None:
+    focus = changed_blocks(CLUSTER, CLUSTER.replace(*edit), TOKENS)
+    assert focus is not None
+    assert bool(focus[0] and focus[1]) is parsed
+
+
+def test_variables_and_data_sources() -> None:
+    variable = 'variable "size" {\n  default = "t3.micro"\n}\n'
+    data = 'data "aws_ami" "ubuntu" {\n  most_recent = true\n}\n'
+    focus = changed_blocks(variable + data, variable.replace("micro", "small") + data.replace("true", "false"), TOKENS)
+    assert focus == (variable, variable.replace("micro", "small"))

@@ -164,12 +164,21 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
         return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
 
 
+_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic")
+
+
+def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:
+    """Words whose presence on an edited line makes a Terraform block worth parsing."""
+    words = [*_TF_WORDS, *(w for k in settings.get("keys") or () for w in str(k).split(".") if w)]
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
 def _read_pair(
     path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
     settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
 ) -> tuple[Extracted, Extracted]:
     if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
-        focus = changed_blocks(old, new)
+        focus = changed_blocks(old, new, _tf_tokens(settings))
         if focus is not None:  # parse only the blocks that changed; lines come from the whole file
             extra = _extra_keys(settings)
             focused_old = partial(cost_terraform.read_terraform, extra=extra, lines_text=old)

@@ -12,6 +12,7 @@ whole file is parsed instead.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 _HEADER = re.compile(r"^[A-Za-z_][\w-]*(?:\s+(?:\"[^\"]*\"|[\w-]+))*\s*\{\s*(?:#.*|//.*)?$")
@@ -45,13 +46,60 @@ def blocks(text: str) -> list[str] | None:
     return None if current is not None else found
 
 
-def changed_blocks(old: str, new: str) -> tuple[str, str] | None:
-    """The blocks that differ, as two smaller documents; None to parse the files whole."""
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_OPENERS = re.compile(r"[(\[]")
+_CLOSERS = re.compile(r"[)\]]")
+
+
+def _relevant_lines(block: str, tokens: re.Pattern[str]) -> set[int]:
+    """Lines whose change could change a cost: a cost key, a brace, or a multi-line value."""
+    relevant = set()
+    depth = 0
+    for number, line in enumerate(block.splitlines()):
+        bare = _STRING.sub('""', line)
+        if depth > 0 or "{" in bare or "}" in bare or tokens.search(line):
+            relevant.add(number)
+        depth = max(0, depth + len(_OPENERS.findall(bare)) - len(_CLOSERS.findall(bare)))
+    return relevant
+
+
+def _touches_cost(old: str, new: str, tokens: re.Pattern[str]) -> bool:
+    """Whether an edit inside one resource block reaches anything cost-bearing."""
+    a, b = old.splitlines(), new.splitlines()
+    hot_a, hot_b = _relevant_lines(old, tokens), _relevant_lines(new, tokens)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if any(i in hot_a for i in range(i1, i2)) or any(j in hot_b for j in range(j1, j2)):
+            return True
+    return False
+
+
+def _header(block: str) -> str:
+    return block.split("\n", 1)[0]
+
+
+def changed_blocks(old: str, new: str, tokens: re.Pattern[str] | None = None) -> tuple[str, str] | None:
+    """The blocks that differ, as two smaller documents; None to parse the files whole.
+
+    With `tokens`, a `resource` block edited only in lines that name no cost
+    key (a label, a description, an IAM scope) is dropped as well; data
+    sources never cost anything.
+    """
     before, after = blocks(old), blocks(new)
     if before is None or after is None:
         return None
     same = set(before) & set(after)
-    return (
-        "".join(b for b in before if b not in same),
-        "".join(b for b in after if b not in same),
-    )
+    before = [b for b in before if b not in same and not _header(b).startswith("data ")]
+    after = [b for b in after if b not in same and not _header(b).startswith("data ")]
+    if tokens is not None:
+        old_by_header = {_header(b): b for b in before if _header(b).startswith("resource ")}
+        new_by_header = {_header(b): b for b in after if _header(b).startswith("resource ")}
+        quiet = {
+            h for h in old_by_header.keys() & new_by_header.keys()
+            if not _touches_cost(old_by_header[h], new_by_header[h], tokens)
+        }
+        before = [b for b in before if _header(b) not in quiet]
+        after = [b for b in after if _header(b) not in quiet]
+    return "".join(before), "".join(after)
