@@ -159,3 +159,11 @@ def test_a_preset_appearing_is_an_increase_from_none(repo: Repo, capsys: pytest.
     repo.commit({"charts/dremio/values.yaml": "init:\n  enabled: true\n  resourcesPreset: nano\n"})
     _, doc = run_json(capsys, "--base", base)
     assert _cost(doc) == [("increase", "init.resourcesPreset")]
+
+
+def test_an_image_tag_bump_in_values_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit(_chart(VALUES.replace('tag: ""', 'tag: "1.25.0"')))
+    repo.commit({"charts/mychart/values.yaml": VALUES.replace('tag: ""', 'tag: "1.27.1"')})
+    _, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "cost") == []
+    assert [f["kind"] for f in findings(doc, "infra")] == ["helm"]

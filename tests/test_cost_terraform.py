@@ -173,3 +173,28 @@ def test_dynamic_blocks_are_named_by_label(repo: Repo, capsys: pytest.CaptureFix
     after = 'resource "aws_launch_template" "this" {\n' + cpu + ebs + "}\n"
     doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": after})
     assert _cost(doc) == [("change", "aws_launch_template.this.dynamic.cpu_options.content.core_count")]
+
+
+def test_kubernetes_provider_resources(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    service = ('resource "kubernetes_service" "web" {\n  metadata {\n    name = "web"\n  }\n'
+               '  spec {\n    type = "ClusterIP"\n  }\n}\n')
+    claim = ('resource "kubernetes_persistent_volume_claim" "data" {\n  spec {\n    resources {\n'
+             '      requests = {\n        storage = "5Gi"\n      }\n    }\n  }\n}\n')
+    doc = _change(repo, capsys, {"k8s.tf": service + claim},
+                  {"k8s.tf": service.replace("ClusterIP", "LoadBalancer") + claim.replace("5Gi", "50Gi")})
+    assert _cost(doc) == [
+        ("increase", "kubernetes_persistent_volume_claim.data.spec.resources.requests.storage"),
+        ("increase", "kubernetes_service.web.spec.type"),
+    ]
+
+
+def test_extra_keys_apply_to_terraform(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = (
+        "version: 1\nlevels:\n  - name: engineer\n  - name: cto\ndefault_level: engineer\n"
+        "rules:\n  - id: spend\n    level: cto\n    when: {type: cost, kind: [increase, change]}\n"
+        "classify:\n  cost:\n    keys: [max_pods_per_node]\n"
+    )
+    pool = 'resource "google_container_node_pool" "pool" {\n  max_pods_per_node = 32\n}\n'
+    doc = _change(repo, capsys, {".ownership-gate.yaml": policy, "gke.tf": pool},
+                  {"gke.tf": pool.replace("32", "64")})
+    assert _cost(doc) == [("increase", "google_container_node_pool.pool.max_pods_per_node")]

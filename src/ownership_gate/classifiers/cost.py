@@ -164,7 +164,7 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
         return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
 
 
-_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic")
+_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic", "LoadBalancer")
 
 
 def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:

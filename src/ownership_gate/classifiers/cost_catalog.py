@@ -33,7 +33,7 @@ TF_ATTRIBUTES: dict[str, str] = {
         "disk_mbps_read_write", "throughput", "provisioned_throughput_in_mibps",
         "throughput_capacity", "memory_size", "memory_size_gb", "memory_size_mb",
         "available_memory_mb", "available_memory", "memory", "cpu", "vcpu", "vcores",
-        "cpu_count", "core_count", "max_throughput", "dtu", "ephemeral_storage_size",
+        "cpu_count", "core_count", "max_throughput", "dtu", "ephemeral_storage_size", "storage",
     ), "amount"),
     **dict.fromkeys((
         "instance_type", "instance_types", "instance_class", "node_type", "machine_type",

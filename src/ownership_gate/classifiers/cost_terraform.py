@@ -94,6 +94,8 @@ def _walk(body: Any, role_for: RoleFor, keys: tuple[str, ...], path: str) -> Ite
             yield from _walk(value, role_for, child_keys, child_path)
             continue
         role = role_for(child_keys)
+        if role is None and key == "type" and value == '"LoadBalancer"':
+            role = "lb"  # kubernetes_service through the Kubernetes provider
         if role is not None and (role in ("size", "choice") or not isinstance(value, list)):
             yield child_path, role, value
 
