@@ -198,3 +198,19 @@ def test_extra_keys_apply_to_terraform(repo: Repo, capsys: pytest.CaptureFixture
     doc = _change(repo, capsys, {".ownership-gate.yaml": policy, "gke.tf": pool},
                   {"gke.tf": pool.replace("32", "64")})
     assert _cost(doc) == [("increase", "google_container_node_pool.pool.max_pods_per_node")]
+
+
+def test_module_list_entries_are_named(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on terraform-google-kubernetes-engine: node pools are a list of
+    # objects; inserting one shifted every index and reported the others.
+    def gke(pools: list[tuple[str, str]]) -> str:
+        body = ",\n".join(f'    {{\n      name = "{n}"\n      machine_type = "{m}"\n    }}' for n, m in pools)
+        return f'module "gke" {{\n  source = "terraform-google-modules/kubernetes-engine/google"\n  node_pools = [\n{body}\n  ]\n}}\n'
+
+    before = gke([("pool-01", "e2-medium"), ("pool-02", "n2-standard-2")])
+    after = gke([("gpu-pool", "g2-standard-4"), ("pool-01", "e2-medium"), ("pool-02", "n2-standard-4")])
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": after})
+    assert _cost(doc) == [
+        ("change", "module.gke.node_pools[gpu-pool].machine_type"),
+        ("increase", "module.gke.node_pools[pool-02].machine_type"),
+    ]

@@ -68,6 +68,12 @@ def _labelled_block(item: dict[str, Any]) -> bool:
     return bool(keys) and all(k.startswith('"') and isinstance(item[k], dict) for k in keys)
 
 
+def _item_label(item: dict[str, Any], index: int) -> str:
+    """A list entry by its `name` (`node_pools[pool-01]`), so inserting one shifts nothing."""
+    name, _, expression = _scalar(item.get("name"))
+    return str(name) if isinstance(name, str) and name and not expression else str(index)
+
+
 def _walk(body: Any, role_for: RoleFor, keys: tuple[str, ...], path: str) -> Iterator[tuple[str, str, Any]]:
     """(path, role, value) for every cost-bearing attribute under `body`."""
     if not isinstance(body, dict):
@@ -87,7 +93,7 @@ def _walk(body: Any, role_for: RoleFor, keys: tuple[str, ...], path: str) -> Ite
             continue
         if is_blocks:
             for index, item in enumerate(value):
-                item_path = child_path if len(value) == 1 else f"{child_path}[{index}]"
+                item_path = child_path if len(value) == 1 else f"{child_path}[{_item_label(item, index)}]"
                 yield from _walk(item, role_for, child_keys, item_path)
             continue
         if isinstance(value, dict):
