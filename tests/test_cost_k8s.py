@@ -262,3 +262,29 @@ def test_a_list_where_a_scalar_is_expected_does_not_crash(repo: Repo, capsys: py
            "  - name: a\n    type: [string, 'null']\n  replicas: 1\n")
     doc = _change(repo, capsys, "k8s/widget.yaml", crd, crd.replace("replicas: 1", "replicas: 2"))
     assert _cost(doc) == [("increase", "Widget/w.spec.replicas")]
+
+
+def test_moving_a_manifest_to_another_folder_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Joined with other objects, so git sees a deletion and an addition, not a rename.
+    settings = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n" + "".join(
+        f"  key{n}: value{n}\n" for n in range(80)
+    )
+    base = repo.commit({"k8s/web.yaml": _doc("web-statefulset.yaml")})
+    repo.commit({"k8s/web.yaml": None, "deploy/base/web.yaml": settings + "---\n" + _doc("web-statefulset.yaml")})
+    _, doc = run_json(capsys, "--base", base)
+    assert sorted(c["status"] for c in doc["changes"]) == ["added", "deleted"]
+    assert findings(doc, "cost") == []
+
+
+def test_same_name_in_two_environments_is_not_a_move(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _doc("nginx-deployment.yaml")
+    # Enough other content that git sees no rename, only a deletion and an addition.
+    settings = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod\ndata:\n" + "".join(
+        f"  key{n}: value{n}\n" for n in range(60)
+    )
+    base = repo.commit({"overlays/staging/web.yaml": text})
+    repo.commit({"overlays/staging/web.yaml": None,
+                 "overlays/prod/web.yaml": settings + "---\n" + text.replace("replicas: 3", "replicas: 9")})
+    _, doc = run_json(capsys, "--base", base)
+    assert sorted(c["status"] for c in doc["changes"]) == ["added", "deleted"]
+    assert _cost(doc) == [("decrease", "Deployment/nginx-deployment"), ("increase", "Deployment/nginx-deployment")]

@@ -225,21 +225,34 @@ def judge(files: Sequence[tuple[Change, Extracted, Extracted]]) -> dict[Change, 
     return results
 
 
-def _pair_moves(added: list[_Loose], removed: list[_Loose], results: dict[Change, list[Finding]]) -> None:
-    """Objects that left one file and arrived in another are compared, not created."""
-    def directory(loose: _Loose) -> str:
-        return posixpath.dirname(loose.change.path)
+def _signature(obj: CostObject) -> dict[str, tuple[str, object]]:
+    """What an object costs, wherever it is written (line numbers aside)."""
+    return {path: (leaf.role, leaf.value if not leaf.expression else leaf.text) for path, leaf in obj.leaves.items()}
 
+
+def _pair_moves(added: list[_Loose], removed: list[_Loose], results: dict[Change, list[Finding]]) -> None:
+    """Objects that left one file and arrived in another are compared, not created.
+
+    The same identity in the same directory pairs first (a manifest split in
+    two); elsewhere only an identical object does (a move between folders),
+    so two environments' `Deployment/web` are never confused.
+    """
+    by_key: dict[tuple[str, ...], list[_Loose]] = {}
+    for departure in removed:
+        if departure.obj.movable:
+            by_key.setdefault(departure.obj.key, []).append(departure)
     for near in (True, False):
         for arrival in list(added):
-            if not arrival.obj.movable:
-                continue
+            candidates = by_key.get(arrival.obj.key, []) if arrival.obj.movable else []
+            here = posixpath.dirname(arrival.change.path)
+            wanted = _signature(arrival.obj)
             match = next(
-                (d for d in removed if d.obj.movable and d.obj.key == arrival.obj.key
-                 and (directory(d) == directory(arrival) if near else d.obj.leaves == arrival.obj.leaves)),
+                (d for d in candidates
+                 if (posixpath.dirname(d.change.path) == here if near else _signature(d.obj) == wanted)),
                 None,
             )
             if match is not None:
+                candidates.remove(match)
                 removed.remove(match)
                 added.remove(arrival)
                 results[arrival.change].extend(compare_objects(match.obj, arrival.obj))
