@@ -14,8 +14,6 @@ import re
 from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
 K = TypeVar("K", bound=Hashable)
 
 _GLOB_CHARS = frozenset("*?[\\")
@@ -25,7 +23,23 @@ class PatternError(ValueError):
     """A pattern pathspec (or CODEOWNERS) cannot use."""
 
 
+# Translations of patterns already seen, filled from the policy cache so a
+# warm run never imports pathspec.
+TRANSLATED: dict[str, str] = {}
+
+
+def translate(text: str) -> str:
+    """The regex source of a pattern (raising PatternError when it is unusable)."""
+    if text not in TRANSLATED:
+        TRANSLATED[text] = _translate(text)
+    return TRANSLATED[text]
+
+
 def compile_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(translate(text))
+
+
+def _translate(text: str) -> str:
     if not text or not text.strip():
         raise PatternError("empty pattern")
     if text.startswith("!"):
@@ -40,16 +54,18 @@ def compile_pattern(text: str) -> re.Pattern[str]:
         # git reads `a/**/` as "a directory somewhere below a"; pathspec reads
         # it as `a/`. Spelling the directory out gives git's answer.
         source += "*/"
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern  # imported on first use
+
     try:
         regex, include = GitIgnoreSpecPattern.pattern_to_regex(source)
     except Exception as exc:  # pathspec raises several types for bad globs
         raise PatternError(f"not a valid pattern: {exc}") from None
     if regex is None or include is None:
         raise PatternError("not a valid pattern (an unclosed '[' range?)")
-    return re.compile(regex)
+    return str(regex)
 
 
-def _only_wildcards(text: str) -> re.Pattern[str] | None:
+def _only_wildcards(text: str) -> str | None:
     """Patterns made only of `*` and `**` (`*/`, `**/`, `*/*`): pathspec
     mistranslates some of them, and they only say "at least N levels deep"."""
     is_dir = text.endswith("/")
@@ -59,7 +75,7 @@ def _only_wildcards(text: str) -> re.Pattern[str] | None:
     stars = segments.count("*")
     # A trailing `**` after a `*` needs something inside; git agrees (see tests).
     depth = max(stars + (1 if stars and segments[-1] == "**" else 0), 1) + (1 if is_dir else 0)
-    return re.compile("^" + "[^/]+/" * (depth - 1) + "[^/]+")
+    return "^" + "[^/]+/" * (depth - 1) + "[^/]+"
 
 
 def _literal(segment: str) -> bool:

@@ -10,6 +10,7 @@ to one of those is a miss. Broken policies are never cached.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,10 +18,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ownership_gate import __version__
+from ownership_gate import __version__, patterns
 from ownership_gate.policy import Level, Policy, PolicyTest, Rule, Signoff, When
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -63,12 +64,25 @@ def _signoff(raw: dict[str, Any]) -> Signoff:
     )
 
 
+def _patterns(policy: Policy) -> set[str]:
+    found = {p for rule in policy.rules for p in (*(rule.paths or ()), *rule.exclude)}
+    found.update(p for settings in policy.classify.values() for v in settings.values()
+                 if isinstance(v, tuple) for p in v)
+    return found
+
+
 def dump(policy: Policy) -> str:
-    return json.dumps(_encode(asdict(policy)))
+    translations = {}
+    for pattern in _patterns(policy):
+        with contextlib.suppress(patterns.PatternError):  # cost keys are no patterns
+            translations[pattern] = patterns.translate(pattern)
+    return json.dumps({"policy": _encode(asdict(policy)), "patterns": translations})
 
 
 def load(data: str) -> Policy:
-    raw = json.loads(data)
+    document = json.loads(data)
+    patterns.TRANSLATED.update(document["patterns"])
+    raw = document["policy"]
     levels = tuple(
         Level(
             name=lv["name"], rank=lv["rank"], description=lv["description"], owners=tuple(lv["owners"]),

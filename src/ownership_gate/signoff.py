@@ -16,12 +16,11 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from ownership_gate import reviews, trailers
+from ownership_gate import trailers
 from ownership_gate.ci import CiRun
 from ownership_gate.engine import Engine
 from ownership_gate.errors import FatalError
 from ownership_gate.git import Git
-from ownership_gate.github_api import GitHub
 from ownership_gate.model import ChangeVerdict, Evidence, SignoffResult
 from ownership_gate.policy import Level, Policy
 from ownership_gate.signatures import Verifier
@@ -214,6 +213,10 @@ def _reviews(
     if ci is None or ci.provider != "github" or ci.pr_number is None or not ci.repository:
         notes.append("pull-request approvals are read only in a GitHub Actions pull-request run")
         return []
+    # urllib and the API client cost ~45 ms to import: only a PR run needs them.
+    from ownership_gate import reviews
+    from ownership_gate.github_api import GitHub
+
     api = GitHub.from_env(os.environ, "pull-request approvals")
     matcher = reviews.Matcher(levels, api)
     found: list[Found] = []

@@ -15,7 +15,7 @@ from ownership_gate.classifiers.schema_pyast import (
     string,
     strings,
 )
-from ownership_gate.classifiers.schema_sql_ddl import is_volatile_sql
+from ownership_gate.classifiers.schema_sqlapi import is_volatile_sql
 
 # op.* calls that change nothing in the database, or only comments and names of indexes.
 _NEUTRAL = frozenset({

@@ -12,7 +12,7 @@ from ownership_gate.classifiers.schema_callread import Call, Lit, Value, stateme
 from ownership_gate.classifiers.schema_calls import Block, Stmt, fingerprint_of, parse
 from ownership_gate.classifiers.schema_lex import Token
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable, in_test_dir
-from ownership_gate.classifiers.schema_sql import sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_ops
 
 NAME = "ecto"
 EXTENSIONS: tuple[str, ...] = (".exs", ".ex")

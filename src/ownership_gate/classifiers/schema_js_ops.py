@@ -6,7 +6,7 @@ import re
 
 from ownership_gate.classifiers.schema_jsread import JsChain, JsNew, JsOpaque, JsStr, JsValue, Segment
 from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op
-from ownership_gate.classifiers.schema_sql import sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_ops
 
 _INTERPOLATION = re.compile(r"\$\{(\w+)\}")
 _SQL = frozenset({"query", "raw", "addSql", "execute", "executeQuery"})

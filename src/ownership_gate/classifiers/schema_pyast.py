@@ -7,7 +7,7 @@ import copy
 import warnings
 
 from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op, Unreadable
-from ownership_gate.classifiers.schema_sql import sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_ops
 
 
 def parse(text: str, path: str) -> ast.Module:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ownership_gate.classifiers.schema_callread import Call, Lit, Value
 from ownership_gate.classifiers.schema_ops import Op
-from ownership_gate.classifiers.schema_sql import sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_ops
 
 # Column types of `t.<type>` and `add_column`; any of them adds a column.
 COLUMN_TYPES = frozenset({

@@ -15,7 +15,7 @@ import re
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_ops import Migration, in_test_dir
-from ownership_gate.classifiers.schema_sql import sql_fingerprint, sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_fingerprint, sql_ops
 
 NAME = "sql"
 EXTENSIONS: tuple[str, ...] = (".sql",)

@@ -17,9 +17,6 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-import hcl2
-from lark.exceptions import LarkError, UnexpectedInput
-
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
 
@@ -70,6 +67,8 @@ def canonical(constraint: str) -> str:
 
 
 def _load(text: str) -> dict[str, Any]:
+    import hcl2  # ~40 ms: only when a Terraform file really needs reading
+
     try:
         from hcl2.utils import SerializationOptions
     except ImportError:  # python-hcl2 7 had no options and gave unquoted strings
@@ -96,6 +95,8 @@ def parse(text: str, path: str) -> list[Requirement]:
         return []  # nothing here can require a provider or a module
     if len(text.encode()) > MAX_HCL_BYTES:
         raise ManifestError(f"larger than {MAX_HCL_BYTES // 1024} KiB: too large to read as HCL")
+    from lark.exceptions import LarkError, UnexpectedInput
+
     try:
         data = _load(text)
     except RecursionError:

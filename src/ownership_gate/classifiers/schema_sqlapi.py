@@ -1,0 +1,27 @@
+"""The SQL reader's entry points, importing sqlglot only when SQL is read.
+
+sqlglot takes ~60 ms to import; the pre-commit hook pays it only when a
+staged file really holds SQL to analyse.
+"""
+
+from __future__ import annotations
+
+from ownership_gate.classifiers.schema_ops import Op
+
+
+def sql_ops(sql: str, line: int = 1) -> list[Op]:
+    from ownership_gate.classifiers import schema_sql
+
+    return schema_sql.sql_ops(sql, line)
+
+
+def sql_fingerprint(sql: str) -> str:
+    from ownership_gate.classifiers import schema_sql
+
+    return schema_sql.sql_fingerprint(sql)
+
+
+def is_volatile_sql(text: str) -> bool:
+    from ownership_gate.classifiers import schema_sql_ddl
+
+    return schema_sql_ddl.is_volatile_sql(text)
