@@ -10,9 +10,10 @@ rules.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Hashable, Iterable
-from typing import Generic, TypeVar
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -119,6 +120,17 @@ def index_key(text: str) -> tuple[str, str] | None:
         if ext is not None:
             return ("ext", ext)
     return None
+
+
+def setting_matches(settings: Mapping[str, Any], key: str, path: str) -> bool:
+    """Whether `path` matches a pattern list from the policy's `classify` settings."""
+    patterns = tuple(settings.get(key) or ())
+    return bool(patterns) and _settings_index(patterns).any_match(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_index(patterns: tuple[str, ...]) -> PatternIndex[str]:
+    return PatternIndex((p, p) for p in patterns)
 
 
 class PatternIndex(Generic[K]):

@@ -22,7 +22,7 @@ from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_fin
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import PatternIndex
+from ownership_gate.patterns import setting_matches
 
 __all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
            "manifest_findings", "step"]
@@ -33,17 +33,6 @@ KINDS: tuple[str, ...] = (
 SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool"}
 
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-
-_EXTRA_CACHE: dict[tuple[str, ...], PatternIndex[str]] = {}
-
-
-def _extra_manifests(settings: Mapping[str, Any]) -> PatternIndex[str] | None:
-    patterns = tuple(settings.get("manifests") or ())
-    if not patterns:
-        return None
-    if patterns not in _EXTRA_CACHE:
-        _EXTRA_CACHE[patterns] = PatternIndex((p, p) for p in patterns)
-    return _EXTRA_CACHE[patterns]
 
 
 def _infer_ecosystem(path: str) -> Ecosystem | None:
@@ -68,8 +57,7 @@ def ecosystem_for(path: str, settings: Mapping[str, Any]) -> tuple[Ecosystem, bo
             return ecosystem, True
         if ecosystem.is_manifest(path):
             return ecosystem, False
-    extra = _extra_manifests(settings)
-    if extra is not None and extra.any_match(path):
+    if setting_matches(settings, "manifests", path):
         inferred = _infer_ecosystem(path)
         if inferred is not None:
             return inferred, False

@@ -27,7 +27,7 @@ import ownership_gate.classifiers.schema_sqlfiles as schema_sqlfiles
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema_ops import Migration, Unreadable, in_test_dir, judge
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import PatternIndex
+from ownership_gate.patterns import setting_matches
 
 TYPE = "schema"
 KINDS: tuple[str, ...] = ("destructive", "risky", "additive", "data", "unknown")
@@ -68,16 +68,10 @@ FRAMEWORKS: tuple[Framework, ...] = (
 )
 
 _DUMPS = ("schema.rb", "structure.sql")
-_EXTRA_CACHE: dict[tuple[str, ...], PatternIndex[str]] = {}
 
 
 def _declared(path: str, settings: Mapping[str, Any]) -> bool:
-    patterns = tuple(settings.get("migrations") or ())
-    if not patterns:
-        return False
-    if patterns not in _EXTRA_CACHE:
-        _EXTRA_CACHE[patterns] = PatternIndex((p, p) for p in patterns)
-    return _EXTRA_CACHE[patterns].any_match(path)
+    return setting_matches(settings, "migrations", path)
 
 
 def is_dump(path: str) -> bool:
