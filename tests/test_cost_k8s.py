@@ -288,3 +288,29 @@ def test_same_name_in_two_environments_is_not_a_move(repo: Repo, capsys: pytest.
     _, doc = run_json(capsys, "--base", base)
     assert sorted(c["status"] for c in doc["changes"]) == ["added", "deleted"]
     assert _cost(doc) == [("decrease", "Deployment/nginx-deployment"), ("increase", "Deployment/nginx-deployment")]
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("k8s/deep.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: deep}\nspec:\n  replicas: 1\n  x: " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("k8s/bomb.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\na: &a [x, x, x, x, x, x, x, x, x]\n"
+         + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+                   for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "spec:\n  replicas: 2\n  z: *i\n"),
+        ("main.tf", 'resource "aws_instance" "x" {\n  instance_type = ' + "[" * 3000 + "]" * 3000 + "\n}\n"),
+        ("main.tf", b"resource \"aws_instance\" \"x\" {\n  instance_type = \"t3.\xff\"\n}\n"),
+    ],
+    ids=["deep-yaml", "alias-bomb", "deep-hcl", "invalid-utf8-hcl"],
+)
+def test_hostile_files_give_a_change_never_a_traceback(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, content: str | bytes
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": COST_ONLY_POLICY})
+    repo.commit({path: content})
+    started = time.perf_counter()
+    code, doc = run_json(capsys, "--base", base)
+    assert time.perf_counter() - started < 20
+    assert code == 1
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"]) == ("change", path)
+    assert "cannot be read" in finding["detail"]
