@@ -104,3 +104,50 @@ def test_variables_and_data_sources() -> None:
     data = 'data "aws_ami" "ubuntu" {\n  most_recent = true\n}\n'
     focus = changed_blocks(variable + data, variable.replace("micro", "small") + data.replace("true", "false"), TOKENS)
     assert focus == (variable, variable.replace("micro", "small"))
+
+
+def _big_cluster(machine: str, policy: str = "a") -> str:
+    labels = "".join(f'    label{n} = "v{n}"\n' for n in range(40))
+    return (
+        'resource "google_container_cluster" "primary" {\n'
+        '  name = "primary"\n'
+        f'  resource_labels = {{\n{labels}  }}\n'
+        '  node_pool {\n'
+        '    name = "default"\n'
+        '    node_count = 3\n'
+        '    node_config {\n'
+        f'      machine_type = "{machine}"\n'
+        '    }\n'
+        '  }\n'
+        '  description = <<-EOT\n'
+        f'  policy {policy}\n'
+        '  EOT\n'
+        '}\n'
+    )
+
+
+def test_a_big_block_keeps_only_the_members_that_changed() -> None:
+    from ownership_gate.classifiers.cost import _tf_tokens
+
+    focus = changed_blocks(_big_cluster("e2-medium"), _big_cluster("e2-standard-4"), _tf_tokens({}))
+    assert focus is not None
+    assert "label1 " not in focus[0] and "machine_type" in focus[0] and focus[1].count("\n") < 12
+
+
+def test_big_block_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"gke.tf": _big_cluster("n2-standard-4")})
+    repo.commit({"gke.tf": _big_cluster("n2-standard-8", policy="b")})
+    _, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"], f["line"]) for f in findings(doc, "cost")] == [
+        ("increase", "google_container_cluster.primary.node_pool.node_config.machine_type", 49),
+    ]
+
+
+def test_a_longer_name_containing_a_cost_word_is_quiet() -> None:
+    from ownership_gate.classifiers.cost import _tf_tokens
+
+    # Found on terraform-google-kubernetes-engine: `storage_pools` is no `storage`.
+    before = 'resource "google_container_node_pool" "pools" {\n  node_count = 1\n}\n'
+    after = before.replace("  node_count = 1\n", '  node_count = 1\n  storage_pools = ["p"]\n')
+    assert changed_blocks(before, after, _tf_tokens({})) == ("", "")
+    assert changed_blocks(before, before.replace("= 1", "= 2"), _tf_tokens({})) == (before, before.replace("= 1", "= 2"))

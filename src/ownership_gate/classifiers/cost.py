@@ -170,7 +170,8 @@ _TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic", "LoadBalancer")
 def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:
     """Words whose presence on an edited line makes a Terraform block worth parsing."""
     words = [*_TF_WORDS, *(w for k in settings.get("keys") or () for w in str(k).split(".") if w)]
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
 
 
 def _read_pair(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 
 _HEADER = re.compile(r"^[A-Za-z_][\w-]*(?:\s+(?:\"[^\"]*\"|[\w-]+))*\s*\{\s*(?:#.*|//.*)?$")
 _CLOSE = re.compile(r"^\}\s*(?:#.*|//.*)?$")
@@ -80,6 +81,46 @@ def _header(block: str) -> str:
     return block.split("\n", 1)[0]
 
 
+_MEMBER_START = re.compile(r"^  [^\s})\]]")
+_SHRINK_LINES = 40
+
+
+def _members(block: str) -> tuple[str, list[str], str]:
+    """A block's header, its members (attributes and nested blocks at two spaces), its closing line."""
+    lines = block.rstrip("\n").split("\n")
+    members: list[list[str]] = []
+    for line in lines[1:-1]:
+        if not members or _MEMBER_START.match(line):
+            members.append([line])
+        else:
+            members[-1].append(line)
+    return lines[0], ["\n".join(m) + "\n" for m in members], lines[-1] + "\n"
+
+
+def _shrink(old: str, new: str) -> tuple[str, str]:
+    """The same block at two revisions, keeping only the members that differ.
+
+    Paths inside a member do not depend on its siblings, so dropping
+    identical members changes no comparison. A cut that is not valid HCL
+    (a heredoc at two spaces) fails to parse and the file is read whole.
+    """
+    if max(old.count("\n"), new.count("\n")) < _SHRINK_LINES:
+        return old, new
+    (head_a, body_a, end_a), (head_b, body_b, end_b) = _members(old), _members(new)
+    common = Counter(body_a) & Counter(body_b)
+    kept: list[str] = []
+    for header, body, end in ((head_a, body_a, end_a), (head_b, body_b, end_b)):
+        left = Counter(common)
+        parts = []
+        for member in body:
+            if left[member] > 0:
+                left[member] -= 1
+            else:
+                parts.append(member)
+        kept.append(header + "\n" + "".join(parts) + end)
+    return kept[0], kept[1]
+
+
 def changed_blocks(old: str, new: str, tokens: re.Pattern[str] | None = None) -> tuple[str, str] | None:
     """The blocks that differ, as two smaller documents; None to parse the files whole.
 
@@ -102,4 +143,9 @@ def changed_blocks(old: str, new: str, tokens: re.Pattern[str] | None = None) ->
         }
         before = [b for b in before if _header(b) not in quiet]
         after = [b for b in after if _header(b) not in quiet]
-    return "".join(before), "".join(after)
+    old_blocks = {_header(b): b for b in before}
+    new_blocks = {_header(b): b for b in after}
+    for header in old_blocks.keys() & new_blocks.keys():
+        if header.startswith(("resource ", "module ")):
+            old_blocks[header], new_blocks[header] = _shrink(old_blocks[header], new_blocks[header])
+    return "".join(old_blocks.get(_header(b), b) for b in before), "".join(new_blocks.get(_header(b), b) for b in after)
