@@ -15,13 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import hcl2
-from lark.exceptions import LarkError, UnexpectedInput
-
 from ownership_gate.classifiers.cost_catalog import TF_ATTRIBUTES, TF_NAME_SUFFIXES, TF_PRICED
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf, ReadError
 
-_OPTIONS = hcl2.SerializationOptions(with_comments=False)
 _SKIPPED_ARGUMENTS = frozenset({"source", "version", "providers", "depends_on", "lifecycle", "provider"})
 RoleFor = Callable[[tuple[str, ...]], "str | None"]
 
@@ -214,8 +210,12 @@ def _parse(text: str, json_syntax: bool) -> dict[str, Any]:
         except ValueError as exc:
             raise ReadError(f"JSON does not parse: {exc}", getattr(exc, "lineno", None)) from None
         return _from_json(data) if isinstance(data, dict) else {}
+    # Imported here: lark's grammar costs ~40 ms, paid only when Terraform changed.
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
     try:
-        return hcl2.loads(text, serialization_options=_OPTIONS)
+        return dict(hcl2.loads(text, serialization_options=hcl2.SerializationOptions(with_comments=False)))
     except UnexpectedInput as exc:
         raise ReadError(f"HCL does not parse: {str(exc).splitlines()[0]}", getattr(exc, "line", None)) from None
     except RecursionError:
