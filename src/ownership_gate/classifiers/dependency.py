@@ -14,7 +14,7 @@ dependency lifted to the root) is a move, not a removal plus a new vendor.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode
@@ -50,9 +50,53 @@ def _infer_ecosystem(path: str) -> Ecosystem | None:
     return None
 
 
+class _FileNames:
+    """The ecosystems that may claim a path, judged from its file name alone.
+
+    A large change set is mostly source files that no ecosystem claims; one
+    lookup in the names, endings and beginnings every ecosystem declares
+    (ecosystems/base.py) turns them away without asking each module.
+    """
+
+    def __init__(self, ecosystems: Iterable[Ecosystem]) -> None:
+        # (ecosystem, names, endings, beginnings); None names: asked about every path
+        self._tests: list[tuple[Ecosystem, frozenset[str] | None, tuple[str, ...], tuple[str, ...]]] = []
+        for ecosystem in ecosystems:
+            names, suffixes, prefixes = (getattr(ecosystem, k, None) for k in ("NAMES", "SUFFIXES", "PREFIXES"))
+            if names is None and suffixes is None and prefixes is None:
+                self._tests.append((ecosystem, None, (), ()))
+            else:
+                self._tests.append((ecosystem, frozenset(names or ()), tuple(suffixes or ()), tuple(prefixes or ())))
+        self._all = tuple(t[0] for t in self._tests)
+        self._undeclared = tuple(t[0] for t in self._tests if t[1] is None)
+        self._names = frozenset().union(*(t[1] for t in self._tests if t[1] is not None))
+        self._suffixes = tuple(s for t in self._tests for s in t[2])
+        self._prefixes = tuple(p for t in self._tests for p in t[3])
+
+    def candidates(self, path: str) -> tuple[Ecosystem, ...]:
+        """The ecosystems to ask about `path`, in registry order."""
+        base = path[path.rfind("/") + 1 :]
+        if not base.isascii():
+            # Outside ASCII, str.lower() and the modules' case-insensitive
+            # expressions can disagree (U+0130 is `i` to `re`): ask them all.
+            return self._all
+        lower = base.lower()
+        if not (
+            lower in self._names or lower.endswith(self._suffixes) or lower.startswith(self._prefixes)
+        ):
+            return self._undeclared
+        return tuple(
+            ecosystem for ecosystem, names, suffixes, prefixes in self._tests
+            if names is None or lower in names or lower.endswith(suffixes) or lower.startswith(prefixes)
+        )
+
+
+_FILE_NAMES = _FileNames(ECOSYSTEMS.values())
+
+
 def ecosystem_for(path: str, settings: Mapping[str, Any]) -> tuple[Ecosystem, bool] | None:
     """(ecosystem, is_lockfile) for a path, or None when it is no manifest."""
-    for ecosystem in ECOSYSTEMS.values():
+    for ecosystem in _FILE_NAMES.candidates(path):
         if ecosystem.is_lockfile(path):
             return ecosystem, True
         if ecosystem.is_manifest(path):

@@ -37,7 +37,11 @@ MAX_MIGRATION_BYTES = 4 * 1024 * 1024
 
 
 class Framework(Protocol):
-    """One migration framework; a module with these names satisfies it."""
+    """One migration framework; a module with these names satisfies it.
+
+    `owns` and `sniffs` claim only paths that end, in any case, with one of
+    `EXTENSIONS`: the classifier asks a framework about no other path.
+    """
 
     NAME: str
     EXTENSIONS: tuple[str, ...]
@@ -70,12 +74,39 @@ FRAMEWORKS: tuple[Framework, ...] = (
 _DUMPS = ("schema.rb", "structure.sql")
 
 
+def _last_suffixes(framework: Framework) -> set[str] | None:
+    """`.sql` for `.up.sql`; None when an extension has no dot to key on."""
+    if any("." not in e for e in framework.EXTENSIONS):
+        return None
+    return {e[e.rfind(".") :].lower() for e in framework.EXTENSIONS}
+
+
+def _by_extension(frameworks: tuple[Framework, ...]) -> tuple[dict[str, tuple[Framework, ...]], tuple[Framework, ...]]:
+    """Frameworks by the last suffix of their extensions, and those asked about every path."""
+    suffixes = [(f, _last_suffixes(f)) for f in frameworks]
+    keys = set().union(*(own for _, own in suffixes if own is not None))
+    table = {key: tuple(f for f, own in suffixes if own is None or key in own) for key in keys}
+    return table, tuple(f for f, own in suffixes if own is None)
+
+
+# Most changed files are no migration; their extension alone turns them away.
+_BY_EXTENSION, _ANY_EXTENSION = _by_extension(FRAMEWORKS)
+
+
+def _frameworks_for(path: str) -> tuple[Framework, ...]:
+    """The frameworks that may claim `path` by its extension, in FRAMEWORKS order."""
+    dot = path.rfind(".")
+    return _BY_EXTENSION.get(path[dot:].lower(), _ANY_EXTENSION) if dot >= 0 else _ANY_EXTENSION
+
+
 def _declared(path: str, settings: Mapping[str, Any]) -> bool:
     return setting_matches(settings, "migrations", path)
 
 
 def is_dump(path: str) -> bool:
     """Rails' and Ecto's schema dumps, regenerated from the database after migrating."""
+    if not path.endswith(_DUMPS):
+        return False
     directory, base = posixpath.split(path)
     if not any(base == d or base.endswith("_" + d) for d in _DUMPS):
         return False
@@ -88,7 +119,7 @@ def _readers(path: str, settings: Mapping[str, Any]) -> list[tuple[Framework, bo
     if _declared(path, settings):
         lower = path.lower()
         return [(f, True) for f in FRAMEWORKS if lower.endswith(f.EXTENSIONS)]
-    return [(f, False) for f in FRAMEWORKS if f.owns(path) or f.sniffs(path)]
+    return [(f, False) for f in _frameworks_for(path) if f.owns(path) or f.sniffs(path)]
 
 
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
@@ -134,7 +165,7 @@ def is_migration_path(path: str, settings: Mapping[str, Any]) -> bool:
     """A migration by location alone, not test code: what can explain a dump."""
     return not is_dump(path) and (
         _declared(path, settings)
-        or any(f.owns(path) for f in FRAMEWORKS)
+        or any(f.owns(path) for f in _frameworks_for(path))
         or (schema_sqlfiles.is_rollback(path) and not in_test_dir(path))
     )
 

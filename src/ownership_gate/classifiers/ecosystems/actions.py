@@ -23,6 +23,7 @@ from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
 from ownership_gate.classifiers.ecosystems.versions import release
 
 NAME = "github-actions"
+SUFFIXES = (".yml", ".yaml")  # lower-case (see base.py)
 
 _WORKFLOW = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")

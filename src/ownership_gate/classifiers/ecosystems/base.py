@@ -8,8 +8,19 @@ An ecosystem module (one per package manager) has these names:
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
     def lowest(constraint: str) -> Release | None          # lowest version admitted
 
-and is listed in `ecosystems/__init__.py`'s REGISTRY. Two optional names
-are used when present (see `dependency_compare`):
+and is listed in `ecosystems/__init__.py`'s REGISTRY. Three optional names
+let the dependency classifier skip the module for ordinary source files
+(most of a large change set) without calling it:
+
+    NAMES: frozenset[str]      # lower-case file names it may claim
+    SUFFIXES: tuple[str, ...]  # lower-case endings of file names it may claim
+    PREFIXES: tuple[str, ...]  # lower-case beginnings of file names it may claim
+
+A module that declares any of them promises that `is_manifest` and
+`is_lockfile` are false for every path whose lower-cased ASCII file name
+matches none of them; one that declares none is asked about every path.
+
+Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value

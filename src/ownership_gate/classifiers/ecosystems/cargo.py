@@ -25,6 +25,7 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_toml, public_url, table
 
 NAME = "cargo"
+NAMES = frozenset({"cargo.toml", "cargo.lock"})  # lower-case (see base.py)
 
 _KINDS = (
     "dependencies", "dev-dependencies", "dev_dependencies",

@@ -20,6 +20,7 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_json
 
 NAME = "composer"
+NAMES = frozenset({"composer.json", "composer.lock"})  # lower-case (see base.py)
 
 SECTIONS = ("require", "require-dev")
 _PLATFORM = re.compile(

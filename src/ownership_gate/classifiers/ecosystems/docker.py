@@ -18,6 +18,9 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
 
 NAME = "docker"
+# Lower-case file name beginnings and endings a manifest can have (see base.py).
+PREFIXES = ("dockerfile", "containerfile")
+SUFFIXES = ("dockerfile", "containerfile", ".yaml", ".yml")
 
 _DOCKERFILE = re.compile(
     r"(?:docker|container)file(?:[.-][^/]*)?|[^/]+[.-](?:docker|container)file", re.IGNORECASE

@@ -40,6 +40,9 @@ _BLOCK_OPEN = re.compile(r"\bdo\s*(?:\|[^|]*\|)?\s*(?:#.*)?$")
 _PATH_BLOCK = re.compile(r"^\s*path\b")
 # Ruby's other `end`-closed constructs, so an `end` pops the right block.
 _KEYWORD_OPEN = re.compile(r"^\s*(?:if|unless|case|while|until|begin|def|class|module)\b")
+# Lower-case file names and endings a manifest or lockfile can have (see base.py).
+NAMES = frozenset({"gemfile", "gems.rb", "gemfile.lock", "gems.locked"})
+SUFFIXES = (".gemspec", ".gemfile", ".gemfile.lock")
 _SOURCE_KEYS = ("git", "github", "gitlab", "bitbucket")
 _REF_KEYS = ("tag", "branch", "ref")
 

@@ -28,6 +28,7 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.versions import release
 
 NAME = "golang"
+NAMES = frozenset({"go.mod", "go.sum", "go.work.sum"})  # lower-case (see base.py)
 
 _MODULE_VERSION = re.compile(r"v\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]*)?")
 _GO_VERSION = re.compile(r"(?:go)?(\d+(?:\.\d+){0,2})((?:rc|beta|alpha)\d*)?")

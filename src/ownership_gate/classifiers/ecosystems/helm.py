@@ -16,6 +16,7 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
 
 NAME = "helm"
+NAMES = frozenset({"chart.yaml", "chart.lock"})  # lower-case (see base.py)
 
 _FROM = " from "
 

@@ -22,6 +22,7 @@ from ownership_gate.classifiers.ecosystems.versions import interval_lowest
 from ownership_gate.classifiers.ecosystems.xmldoc import child, children, local, text_of
 
 NAME = "maven"
+NAMES = frozenset({"pom.xml"})  # lower-case (see base.py)
 
 _PROPERTY = re.compile(r"\$\{([^}]+)\}")
 _OWN_VERSION = "${project.version}"

@@ -28,6 +28,7 @@ _LOCKFILES = frozenset({
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
     "bun.lockb", "bun.lock",
 })
+NAMES = frozenset({"package.json"}) | _LOCKFILES  # lower-case (see base.py)
 _LOCAL = ("workspace:", "file:", "link:", "portal:")
 _TARBALL = re.compile(r"\.(?:tgz|tar\.gz|tar)$", re.I)
 

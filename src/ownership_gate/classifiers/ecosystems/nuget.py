@@ -29,6 +29,9 @@ _NAMED = (
     "directory.build.targets",
     "packages.config",
 )
+# Lower-case file names and endings a manifest or lockfile can have (see base.py).
+NAMES = frozenset({*_NAMED, "packages.lock.json"})
+SUFFIXES = _PROJECTS
 _ITEMS = ("PackageReference", "PackageVersion", "GlobalPackageReference")
 _PROPERTY = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 

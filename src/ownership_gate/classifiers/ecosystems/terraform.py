@@ -21,6 +21,9 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, R
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
 
 NAME = "terraform"
+# Lower-case file names and endings a manifest or lockfile can have (see base.py).
+NAMES = frozenset({".terraform.lock.hcl"})
+SUFFIXES = (".tf",)
 
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
 # Only these blocks can require anything; `module.x.y` references elsewhere do not.
