@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems import xmldoc
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import interval_lowest
 from ownership_gate.classifiers.ecosystems.xmldoc import child, children, local, text_of
+
+if TYPE_CHECKING:  # xml.etree loads with the first manifest read (xmldoc.parse)
+    import xml.etree.ElementTree as ET
 
 NAME = "maven"
 NAMES = frozenset({"pom.xml"})  # lower-case (see base.py)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems import xmldoc
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import interval_lowest
 from ownership_gate.classifiers.ecosystems.xmldoc import child, local, text_of
+
+if TYPE_CHECKING:  # xml.etree loads with the first manifest read (xmldoc.parse)
+    import xml.etree.ElementTree as ET
 
 NAME = "nuget"
 

@@ -9,10 +9,13 @@ The pull parser is fed one line at a time, which tells each element's line.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError
+
+if TYPE_CHECKING:  # imported by `parse`: naming a manifest needs no XML parser
+    import xml.etree.ElementTree as ET
 
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -46,6 +49,8 @@ def text_of(element: ET.Element | None) -> str:
 
 def parse(text: str) -> Document:
     """The parsed document; ManifestError (with a line) on bad or unsafe XML."""
+    import xml.etree.ElementTree as ET
+
     dtd = _DTD.search(text)
     if dtd is not None:
         line = text.count("\n", 0, dtd.start()) + 1
@@ -67,11 +72,8 @@ def parse(text: str) -> Document:
         parser.close()
     except ET.ParseError as exc:
         line, column = exc.position
-        raise ManifestError(f"invalid XML: {_reason(exc)} (column {column + 1})", line) from None
+        reason = str(exc).split(":", 1)[0]
+        raise ManifestError(f"invalid XML: {reason} (column {column + 1})", line) from None
     if root is None:
         raise ManifestError("no XML element found", number or None)
     return Document(root, lines)
-
-
-def _reason(exc: ET.ParseError) -> str:
-    return str(exc).split(":", 1)[0]

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 
 
 def load_all(text: str) -> list[Any]:
     """Every document of a YAML stream; ManifestError with the line on bad YAML."""
+    # ruamel.yaml loads here, with the first YAML manifest read, not when a path is named.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         return list(YAML(typ="rt").load_all(text))
     except MarkedYAMLError as exc:
