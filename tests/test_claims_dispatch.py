@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.classifiers import dependency, schema, schema_sqlfiles
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.schema_ops import in_test_dir
+from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.patterns import setting_matches
 
 _NAMES_TEXT = """
@@ -81,7 +81,7 @@ def test_schema_shortcut_matches_asking_every_framework(settings: dict[str, list
         if schema._declared(path, settings):
             continue  # declared paths never took the shortcut
         expected = [f.NAME for f in schema.FRAMEWORKS if f.owns(path) or f.sniffs(path)]
-        assert [f.NAME for f, _ in schema._readers(path, settings)] == expected, path
+        assert [f.NAME for f, _ in schema.readers(path, settings)] == expected, path
         owned = any(f.owns(path) for f in schema.FRAMEWORKS)
         assert schema.is_migration_path(path, settings) == (not schema.is_dump(path) and (
             owned or (schema_sqlfiles.is_rollback(path) and not in_test_dir(path))

@@ -3,7 +3,9 @@
 Each migration framework is one `schema_*` module in `FRAMEWORKS`; it
 finds its files by path (and, for SQL, by content) and translates the
 forward direction into `Op`s, which `schema_ops.judge` weighs with one
-set of rules. This module adds what no single file can tell:
+set of rules. This module picks the files by path alone (each framework's
+reader loads only when a file is read); `schema_judge` reads a change and
+adds what no single file can tell:
 
 - an edited, renamed or deleted migration that existed at the base may
   already have run in production, so the edit itself is reported;
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ownership_gate.classifiers.schema_alembic as schema_alembic
 import ownership_gate.classifiers.schema_django as schema_django
@@ -24,10 +26,13 @@ import ownership_gate.classifiers.schema_js as schema_js
 import ownership_gate.classifiers.schema_prisma as schema_prisma
 import ownership_gate.classifiers.schema_rails as schema_rails
 import ownership_gate.classifiers.schema_sqlfiles as schema_sqlfiles
-from ownership_gate.classifiers.base import Context, decode
-from ownership_gate.classifiers.schema_ops import Migration, Unreadable, in_test_dir, judge
+from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.model import Change, Finding
 from ownership_gate.patterns import setting_matches
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.base import Context
+    from ownership_gate.classifiers.schema_ops import Migration
 
 TYPE = "schema"
 KINDS: tuple[str, ...] = ("destructive", "risky", "additive", "data", "unknown")
@@ -114,7 +119,7 @@ def is_dump(path: str) -> bool:
     return parent == "db" or posixpath.basename(posixpath.dirname(directory)) == "priv"
 
 
-def _readers(path: str, settings: Mapping[str, Any]) -> list[tuple[Framework, bool]]:
+def readers(path: str, settings: Mapping[str, Any]) -> list[tuple[Framework, bool]]:
     """(framework, declared) pairs that may read `path`, most specific first."""
     if _declared(path, settings):
         lower = path.lower()
@@ -125,40 +130,7 @@ def _readers(path: str, settings: Mapping[str, Any]) -> list[tuple[Framework, bo
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
     if change.is_submodule or change.is_symlink:
         return False
-    return any(is_dump(p) or _readers(p, settings) for p in change.paths)
-
-
-def _unknown(subject: str, detail: str, line: int | None = None) -> Finding:
-    return Finding(type=TYPE, kind="unknown", subject=subject, line=line, detail=detail)
-
-
-def _text(data: bytes) -> str:
-    if len(data) > MAX_MIGRATION_BYTES:
-        raise Unreadable(f"larger than {MAX_MIGRATION_BYTES // (1024 * 1024)} MiB")
-    if b"\0" in data[:8192]:
-        raise Unreadable("binary content")
-    try:
-        return decode(data) or ""
-    except UnicodeDecodeError as exc:
-        raise Unreadable(f"not UTF-8 text (byte {exc.start})") from None
-
-
-def _read(data: bytes | None, path: str, context: Context) -> Migration | None:
-    """The migration in `data`, None when it is none; raises Unreadable."""
-    if data is None:
-        return None
-    readers = _readers(path, context.settings(TYPE))
-    if not readers:
-        return None
-    text = _text(data)
-    for framework, declared in readers:
-        try:
-            found = framework.read(text, path, context, declared)
-        except RecursionError:
-            raise Unreadable("nested too deeply to read") from None
-        if found is not None:
-            return found
-    return None
+    return any(is_dump(p) or readers(p, settings) for p in change.paths)
 
 
 def is_migration_path(path: str, settings: Mapping[str, Any]) -> bool:
@@ -170,49 +142,9 @@ def is_migration_path(path: str, settings: Mapping[str, Any]) -> bool:
     )
 
 
-def _dump(change: Change, context: Context) -> list[Finding]:
-    settings = context.settings(TYPE)
-    if any(is_migration_path(p, settings) for c in context.changes for p in c.paths):
-        return []
-    return [_unknown(change.path, f"schema dump {change.status} without any migration in the change")]
-
-
 def classify(change: Change, context: Context) -> list[Finding]:
-    if is_dump(change.path) or is_dump(change.source_path):
-        return _dump(change, context)
-    try:
-        new = _read(context.new(change), change.path, context)
-    except Unreadable as exc:
-        return [_unknown(change.path, f"migration could not be analysed: {exc.reason}", exc.line)]
-    old: Migration | None = None
-    old_unreadable = False
-    if change.status not in ("added", "copied"):
-        try:
-            old = _read(context.old(change), change.source_path, context)
-        except Unreadable:
-            old_unreadable = True
-    existed = old is not None or old_unreadable
-    state = new if new is not None else old
-    if state is not None and state.desired_state:
-        return judge(state.ops, change.path)
-    if new is None:
-        if not existed:
-            return []
-        return [_unknown(change.source_path, (
-            f"migration {'deleted' if change.status == 'deleted' else 'moved away'}: databases that"
-            " ran it keep its effect, new ones will not get it"
-        ))]
-    findings = judge(new.ops, change.path)
-    if not existed or new.repeatable:
-        return findings
-    if change.path != change.source_path:
-        return [_unknown(change.path, (
-            f"migration renamed from {change.source_path}: databases that ran it under the old"
-            " name may run it again"
-        )), *findings]
-    if old is not None and old.same_effect(new):
-        return []  # formatting, comments or the rollback side: nothing new runs
-    return [_unknown(change.path, (
-        "migration existed at the base and was edited: databases that already ran it will"
-        " not run the new version"
-    )), *findings]
+    # Reading and judging (and each framework's parser) load with the first
+    # migration of a change set, not with the hook's first ordinary file.
+    from ownership_gate.classifiers import schema_judge
+
+    return schema_judge.classify(change, context)

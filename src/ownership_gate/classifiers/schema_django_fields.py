@@ -17,7 +17,8 @@ import ast
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode
-from ownership_gate.classifiers.schema_ops import Op, in_test_dir
+from ownership_gate.classifiers.schema_ops import Op
+from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.classifiers.schema_pyast import dotted, last
 
 _MEMO = "schema.django.models"

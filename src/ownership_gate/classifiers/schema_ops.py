@@ -85,15 +85,6 @@ class Migration:
         return [replace(o, line=None) for o in self.ops] == [replace(o, line=None) for o in other.ops]
 
 
-# Directories whose files exercise code, never run against production.
-TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__", "fixtures", "testdata", "__fixtures__",
-                       "test-fixtures", "test_fixtures", "testing", "examples", "example"})
-
-
-def in_test_dir(path: str) -> bool:
-    return any(part in TEST_DIRS for part in path.split("/")[:-1])
-
-
 def name(text: str | None) -> str | None:
     """A table or column name as a subject: unquoted, without a schema prefix."""
     if text is None:

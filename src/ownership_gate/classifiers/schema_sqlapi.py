@@ -6,7 +6,10 @@ staged file really holds SQL to analyse.
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.schema_ops import Op
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.schema_ops import Op
 
 
 def sql_ops(sql: str, line: int = 1) -> list[Op]:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema_ops import Migration, in_test_dir
+from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.classifiers.schema_sqlapi import sql_fingerprint, sql_ops
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.base import Context
+    from ownership_gate.classifiers.schema_ops import Migration
 
 NAME = "sql"
 EXTENSIONS: tuple[str, ...] = (".sql",)
@@ -102,6 +106,8 @@ def _atlas_directory(path: str, context: Context) -> bool:
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
+    from ownership_gate.classifiers.schema_ops import Migration  # with the first file read
+
     forward, marked = forward_text(text)
     if not (declared or owns(path) or marked or _atlas_directory(path, context)):
         return None  # a query, a report, a seed file: not a migration
