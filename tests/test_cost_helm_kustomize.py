@@ -60,7 +60,7 @@ def test_templates_are_helm_and_never_crash(repo: Repo, capsys: pytest.CaptureFi
     base = repo.commit(_chart())
     repo.commit({"charts/mychart/templates/deployment.yaml": template.replace("replicas: {{", "replicas: {{ add 1")})
     code, doc = run_json(capsys, "--base", base)
-    assert code == 1
+    assert code == 0  # the built-in policy leaves chart edits to the engineer unless they cost more
     assert [(f["type"], f["kind"]) for f in findings(doc)] == [("infra", "helm")]
 
 
