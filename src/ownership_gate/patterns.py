@@ -137,13 +137,18 @@ class PatternIndex(Generic[K]):
     """Which keys (rules, levels, ...) have a pattern matching a path."""
 
     def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
-        self._patterns: list[tuple[K, str, re.Pattern[str]]] = []
+        # (key, pattern, regex source); each regex is compiled the first time a
+        # path is a candidate for it: the pre-commit hook judges a file or two
+        # and so compiles a few of a policy's hundreds of patterns, not all.
+        self._patterns: list[tuple[K, str, str]] = []
+        self._compiled: list[re.Pattern[str] | None] = []
         self._buckets: dict[tuple[str, str], list[int]] = {}
         self._generic: list[int] = []
         self._by_directory: dict[str, list[int]] = {}
         for key, text in entries:
             number = len(self._patterns)
-            self._patterns.append((key, text, compile_pattern(text)))
+            self._patterns.append((key, text, translate(text)))
+            self._compiled.append(None)
             bucket = index_key(text)
             if bucket is None:
                 self._generic.append(number)
@@ -152,6 +157,12 @@ class PatternIndex(Generic[K]):
 
     def __len__(self) -> int:
         return len(self._patterns)
+
+    def _regex(self, number: int) -> re.Pattern[str]:
+        regex = self._compiled[number]
+        if regex is None:
+            regex = self._compiled[number] = re.compile(self._patterns[number][2])
+        return regex
 
     def _bucket_hits(self, prefix: str, segment: str, out: list[int]) -> None:
         buckets = self._buckets
@@ -189,10 +200,10 @@ class PatternIndex(Generic[K]):
             if number == last:
                 continue
             last = number
-            key, text, regex = self._patterns[number]
-            if key not in result and regex.match(path):
+            key, text, _ = self._patterns[number]
+            if key not in result and (self._compiled[number] or self._regex(number)).match(path):
                 result[key] = text
         return result
 
     def any_match(self, path: str) -> bool:
-        return any(self._patterns[n][2].match(path) for n in self._candidates(path))
+        return any((self._compiled[n] or self._regex(n)).match(path) for n in self._candidates(path))
