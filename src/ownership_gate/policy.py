@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +116,8 @@ class Policy:
 # -- locating -------------------------------------------------------------
 
 def builtin_names() -> list[str]:
+    from importlib import resources  # only when a built-in policy is asked for
+
     files = resources.files("ownership_gate.policies")
     return sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
 
@@ -124,6 +125,8 @@ def builtin_names() -> list[str]:
 def builtin_text(name: str) -> str:
     if name not in builtin_names():
         raise FatalError(f"no built-in policy {name!r}; choose one of: {', '.join(builtin_names())}")
+    from importlib import resources
+
     return (resources.files("ownership_gate.policies") / f"{name}.yaml").read_text("utf-8")
 
 

@@ -16,15 +16,15 @@ from typing import Any
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def load_toml(text: str) -> dict[str, Any]:
+    # Imported here, with the first TOML manifest read, not when a path is named.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 reads TOML with the tomli backport
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
