@@ -129,16 +129,24 @@ def _below(path: str, directory: str) -> bool:
     return not directory or path.startswith(directory + "/")
 
 
+def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
+    """The change set's manifests of one ecosystem, found once: every lockfile and every
+    manifest that gained or lost an entry looks at them, not at all 20,000 changes."""
+    memo: dict[str, list[Change]] = context.memo.setdefault(TYPE + ":manifests", {})
+    if ecosystem.NAME not in memo:
+        memo[ecosystem.NAME] = [c for c in context.changes if ecosystem.is_manifest(c.path)]
+    return memo[ecosystem.NAME]
+
+
 def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     # A workspace keeps one lockfile at its root for manifests below it.
     directory = posixpath.dirname(change.path)
-    for other in context.changes:
+    for other in _manifests(context, ecosystem):
         if other is change or not _below(other.path, directory):
             continue
-        if ecosystem.is_manifest(other.path):
-            found = manifest_findings(other, context, ecosystem)
-            if any(f.kind != "lockfile" for f in found):
-                return []
+        found = manifest_findings(other, context, ecosystem)
+        if any(f.kind != "lockfile" for f in found):
+            return []
     return [
         Finding(
             type=TYPE, kind="lockfile", subject=change.path, ecosystem=ecosystem.NAME,
@@ -193,10 +201,8 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
         return findings
     arrived: set[str] = set()
     left: dict[str, tuple[Finding, str]] = {}
-    for other in context.changes:
-        if other is change:
-            continue
-        if not ecosystem.is_manifest(other.path) or ecosystem.is_lockfile(other.path):
+    for other in _manifests(context, ecosystem):
+        if other is change or ecosystem.is_lockfile(other.path):
             continue
         for finding in _raw_findings(other, context, ecosystem):
             if finding.kind == "added":
