@@ -1,0 +1,83 @@
+"""The pre-commit hook pays only for what the staged files need.
+
+Each test runs `check --staged` in a fresh interpreter and lists the modules
+it imported: parsers and readers load with the first file that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from tests.conftest import Repo
+
+POLICY = """\
+version: 1
+levels:
+  - {name: engineer, owners: ["@org/eng"]}
+  - {name: cto, owners: ["@cto"]}
+rules:
+  - {id: vendor, level: cto, when: {type: dependency, kind: [added, removed, major]}}
+  - {id: schema, level: cto, when: {type: schema, kind: [destructive, risky, unknown]}}
+  - {id: spend, level: cto, when: {type: cost, kind: [increase]}}
+  - {id: cloud, level: cto, when: {type: infra, kind: [terraform, kubernetes]}}
+  - {id: auth, level: cto, paths: ["src/auth/"]}
+"""
+
+# Loaded by parsing a manifest or a migration, never by naming a path.
+LAZY = (
+    "packaging", "sqlglot", "hcl2", "lark", "xml.etree.ElementTree", "tomllib", "secrets",
+    "ownership_gate.classifiers.ecosystems.pypi_files",
+    "ownership_gate.classifiers.ecosystems.pyproject",
+    "ownership_gate.classifiers.ecosystems.pep440",
+    "ownership_gate.classifiers.schema_judge",
+    "ownership_gate.classifiers.schema_ops",
+    "ownership_gate.classifiers.schema_rails_read",
+    "ownership_gate.classifiers.schema_alembic_read",
+    "ownership_gate.classifiers.schema_django_read",
+    "ownership_gate.classifiers.schema_js_read",
+    "ownership_gate.classifiers.schema_ecto_read",
+    "ownership_gate.classifiers.schema_prisma_read",
+)
+
+_RUN = """
+import json, sys
+from ownership_gate.main import main
+code = main(["check", "--staged", "--format", "json", "--output", "out.json"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def _staged_run(repo: Repo, files: dict[str, str | bytes]) -> tuple[set[str], dict[str, Any]]:
+    repo.stage(files)
+    done = subprocess.run([sys.executable, "-c", _RUN], cwd=repo.root, capture_output=True,
+                          text=True, check=True)
+    result = json.loads(done.stdout.splitlines()[-1])
+    report: dict[str, Any] = json.loads((repo.root / "out.json").read_text("utf-8"))
+    return set(result["modules"]), report
+
+
+def test_an_ordinary_staged_file_imports_no_parser(repo: Repo) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY, "src/app/views.py": "x = 1\n"})
+    modules, report = _staged_run(repo, {"src/app/views.py": "x = 2\n"})
+    assert [c["level"] for c in report["changes"]] == ["engineer"]
+    assert [m for m in LAZY if m in modules] == []
+
+
+def test_a_staged_manifest_and_migration_load_their_readers(repo: Repo) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY, "requirements.txt": "django==4.2.1\n"})
+    modules, report = _staged_run(repo, {
+        "requirements.txt": "django==5.0.1\n",
+        "app/migrations/0002_drop.py": (
+            "from django.db import migrations\n\n"
+            "class Migration(migrations.Migration):\n"
+            "    operations = [migrations.RemoveField('post', 'title')]\n"
+        ),
+    })
+    levels = {c["path"]: c["level"] for c in report["changes"]}
+    assert levels == {"requirements.txt": "cto", "app/migrations/0002_drop.py": "cto"}
+    for needed in ("packaging", "ownership_gate.classifiers.ecosystems.pypi_files",
+                   "ownership_gate.classifiers.schema_django_read", "ownership_gate.classifiers.schema_judge"):
+        assert needed in modules
