@@ -32,6 +32,10 @@ LAZY = (
     "ownership_gate.classifiers.ecosystems.pypi_files",
     "ownership_gate.classifiers.ecosystems.pyproject",
     "ownership_gate.classifiers.ecosystems.pep440",
+    *(f"ownership_gate.classifiers.ecosystems.{name}_read" for name in (
+        "actions", "cargo", "composer", "docker", "gem", "golang", "helm", "maven", "npm", "nuget",
+        "terraform",
+    )),
     "ownership_gate.classifiers.schema_judge",
     "ownership_gate.classifiers.schema_ops",
     "ownership_gate.classifiers.schema_rails_read",

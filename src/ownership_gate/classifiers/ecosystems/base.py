@@ -8,9 +8,12 @@ An ecosystem module (one per package manager) has these names:
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
     def lowest(constraint: str) -> Release | None          # lowest version admitted
 
-and is listed in `ecosystems/__init__.py`'s REGISTRY. Three optional names
-let the dependency classifier skip the module for ordinary source files
-(most of a large change set) without calling it:
+and is listed in `ecosystems/__init__.py`'s REGISTRY. Every module is
+asked about every changed path, so it keeps only its path rules and
+imports its parser (`<name>_read.py`) inside `parse`, `lowest` and the
+like, when a manifest is first read. Three optional names let the
+dependency classifier skip the module for ordinary source files (most of
+a large change set) without calling it:
 
     NAMES: frozenset[str]      # lower-case file names it may claim
     SUFFIXES: tuple[str, ...]  # lower-case endings of file names it may claim

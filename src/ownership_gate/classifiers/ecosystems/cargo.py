@@ -16,21 +16,13 @@ A bare version is a caret requirement (`1.2` admits 1.2.0 up to 2.0.0).
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_toml, public_url, table
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
 
 NAME = "cargo"
 NAMES = frozenset({"cargo.toml", "cargo.lock"})  # lower-case (see base.py)
-
-_KINDS = (
-    "dependencies", "dev-dependencies", "dev_dependencies",
-    "build-dependencies", "build_dependencies",
-)
 
 
 def is_manifest(path: str) -> bool:
@@ -42,96 +34,19 @@ def is_lockfile(path: str) -> bool:
 
 
 def parse(text: str, path: str) -> list[Requirement]:
-    document = load_toml(text)
-    lines = Lines(text)
-    found: list[Requirement] = []
-    sections: list[tuple[str, dict[str, Any]]] = [(k, table(document, k)) for k in _KINDS]
-    for target, spec in table(document, "target").items():
-        if not isinstance(spec, Mapping):
-            raise ManifestError(f"`target.{target}` should be a table")
-        sections += [(f"target.{target}.{k}", table(spec, k)) for k in _KINDS]
-    sections.append(("workspace.dependencies", table(document, "workspace", "dependencies")))
-    for where, deps in sections:
-        found.extend(_entries(where, deps, lines, indirect=False))
-    for registry, deps in table(document, "patch").items():
-        if not isinstance(deps, Mapping):
-            raise ManifestError(f"`patch.{registry}` should be a table")
-        found.extend(_entries(f"patch.{registry}", dict(deps), lines, indirect=True))
-    return found
+    # The reader loads with the first manifest read, not when a path is named.
+    from ownership_gate.classifiers.ecosystems import cargo_read
 
-
-def _entries(
-    where: str, deps: dict[str, Any], lines: Lines, *, indirect: bool
-) -> Iterator[Requirement]:
-    for key, value in deps.items():
-        if isinstance(value, str):
-            yield Requirement(key, " ".join(value.split()), _line(lines, key, where), indirect)
-            continue
-        if not isinstance(value, Mapping):
-            raise ManifestError(f"`{where}.{key}` should be a version string or a table",
-                                _line(lines, key, where))
-        if value.get("workspace") is True or "path" in value:
-            continue
-        name = value.get("package", key)
-        if not isinstance(name, str):
-            raise ManifestError(f"`{where}.{key}.package` should be a string",
-                                _line(lines, key, where))
-        yield Requirement(name, _constraint(value), _line(lines, key, where), indirect)
-
-
-def _constraint(value: Mapping[str, Any]) -> str:
-    version = value.get("version")
-    version = " ".join(version.split()) if isinstance(version, str) else ""
-    if "git" in value:
-        ref = next((f"#{value[k]}" for k in ("rev", "tag", "branch") if k in value), "")
-        git = public_url(str(value["git"]))
-        return f"@ git+{git}{ref}" + (f" {version}" if version else "")
-    return version
-
-
-def _line(lines: Lines, key: str, where: str = "") -> int | None:
-    """The entry's line: a dotted `[<where>.<key>]` table, else the key below `[<where>]`."""
-    quoted = r"[\"']?" + escape(key) + r"[\"']?"
-    section = r"\.".join(r"[\"']?" + escape(part) + r"[\"']?" for part in _parts(where))
-    header = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"[ \t]*\]") if where else None
-    match = header.search(lines.text) if header is not None else None
-    dotted = re.compile(r"(?m)^[ \t]*\[[ \t]*" + section + r"\." + quoted + r"[ \t]*\]") \
-        if where else re.compile(r"(?m)^[ \t]*\[[^\]\n]*dependencies\." + quoted + r"[ \t]*\]")
-    key_re = re.compile(r"(?m)^[ \t]*" + quoted + r"[ \t]*[=.]")
-    found = lines.find([dotted])
-    if found is None and match is not None:
-        found = lines.find([key_re], match.end())
-    return found if found is not None else lines.find([key_re, dotted])
-
-
-def _parts(where: str) -> list[str]:
-    """`target.cfg(unix).dependencies` -> its three keys (the middle one may hold dots)."""
-    if where.startswith("target.") and where.count(".") >= 2:
-        head, _, kind = where.rpartition(".")
-        return ["target", head[len("target."):], kind]
-    return where.split(".")
-
-
-def _comparators(constraint: str) -> list[str]:
-    """Comma-separated comparators; a bare version is Cargo's default caret."""
-    result = []
-    for part in constraint.split(","):
-        part = re.sub(r"^(=|>=|<=|>|<|~|\^)\s+", r"\1", part.strip())
-        if part and part[0].isdigit():
-            part = "^" + part
-        if part:
-            result.append(part)
-    return result
+    return cargo_read.parse(text, path)
 
 
 def lowest(constraint: str) -> Release | None:
-    if constraint.startswith("@"):
-        return None
-    return semver.lowest(", ".join(_comparators(constraint)), "cargo")
+    from ownership_gate.classifiers.ecosystems import cargo_read
+
+    return cargo_read.lowest(constraint)
 
 
 def canonical(constraint: str) -> str:
-    """`1.2` is `^1.2`; comparator order and spacing do not matter."""
-    if constraint.startswith("@"):
-        return " ".join(constraint.split())
-    return ", ".join(sorted(_comparators(constraint)))
+    from ownership_gate.classifiers.ecosystems import cargo_read
+
+    return cargo_read.canonical(constraint)

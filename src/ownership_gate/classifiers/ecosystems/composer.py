@@ -10,22 +10,14 @@ Package names are lowercase, as Composer treats them. Copies under
 
 from __future__ import annotations
 
-import json
 import posixpath
-import re
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_json
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
 
 NAME = "composer"
 NAMES = frozenset({"composer.json", "composer.lock"})  # lower-case (see base.py)
-
-SECTIONS = ("require", "require-dev")
-_PLATFORM = re.compile(
-    r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-.+|lib-.+|composer(?:-plugin-api|-runtime-api)?)$"
-)
 
 
 def _installed(path: str) -> bool:
@@ -41,42 +33,19 @@ def is_lockfile(path: str) -> bool:
 
 
 def parse(text: str, path: str) -> list[Requirement]:
-    document = load_json(text)
-    if not isinstance(document, Mapping):
-        raise ManifestError("composer.json should hold an object")
-    own = str(document.get("name", "")).lower()
-    lines = Lines(text)
-    found: list[Requirement] = []
-    for section in SECTIONS:
-        deps = document.get(section, {})
-        if isinstance(deps, list) and not deps:
-            continue  # PHP's json_encode writes an empty object as []
-        if not isinstance(deps, Mapping):
-            raise ManifestError(f"`{section}` should be an object of package names to versions",
-                                _line(lines, section, None))
-        for key, constraint in deps.items():
-            if not isinstance(constraint, str):
-                raise ManifestError(f"the constraint of {key!r} in `{section}` should be a string",
-                                    _line(lines, key, None))
-            name = key.lower()
-            if _PLATFORM.match(name) or name == own:
-                continue
-            found.append(Requirement(name, " ".join(constraint.split()),
-                                     _line(lines, key, constraint)))
-    return found
+    # The reader loads with the first manifest read, not when a path is named.
+    from ownership_gate.classifiers.ecosystems import composer_read
 
-
-def _line(lines: Lines, key: str, value: str | None) -> int | None:
-    quoted = "(?i)" + escape(json.dumps(key)) + r"\s*:\s*"
-    patterns = [re.compile(quoted)]
-    if value is not None:
-        patterns.insert(0, re.compile(quoted + escape(json.dumps(value))))
-    return lines.find(patterns)
+    return composer_read.parse(text, path)
 
 
 def lowest(constraint: str) -> Release | None:
-    return semver.lowest(constraint, "composer")
+    from ownership_gate.classifiers.ecosystems import composer_read
+
+    return composer_read.lowest(constraint)
 
 
 def canonical(constraint: str) -> str:
-    return semver.canonical(constraint)
+    from ownership_gate.classifiers.ecosystems import composer_read
+
+    return composer_read.canonical(constraint)

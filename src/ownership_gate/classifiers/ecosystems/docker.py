@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.ecosystems import dockerfile, yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
 
 NAME = "docker"
 # Lower-case file name beginnings and endings a manifest can have (see base.py).
@@ -26,101 +25,44 @@ _DOCKERFILE = re.compile(
     r"(?:docker|container)file(?:[.-][^/]*)?|[^/]+[.-](?:docker|container)file", re.IGNORECASE
 )
 _NOT_DOCKERFILE = (".dockerignore", ".md", ".txt", ".py", ".sh", ".json", ".yml", ".yaml", ".toml")
-_COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml", re.IGNORECASE)
+COMPOSE = re.compile(r"(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml", re.IGNORECASE)
 # YAML another ecosystem reads, or that is never a Kubernetes manifest.
 _OTHER_YAML = re.compile(
     r"(?:^|/)(?:\.github/workflows/[^/]+|action\.ya?ml|Chart\.(?:yaml|lock)|[^/]*lock[^/]*\.ya?ml)$"
 )
-_IMAGE_LINE = re.compile(
-    r"^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#|>{\[]", re.MULTILINE
-)
-_KUBE_KEYS = re.compile(
-    r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:.*?^[ \t]*kind[ \t]*:|"
-    r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:.*?^[ \t]*apiVersion[ \t]*:",
-    re.MULTILINE | re.DOTALL,
-)
-_TEMPLATED = ("{{", "{%")
-# Free-form values (a ConfigMap's data, annotations) may hold an `image` key that names nothing.
-_NOT_SPECS = frozenset({"metadata", "data", "stringData", "binaryData"})
 
 
-def _is_dockerfile(base: str) -> bool:
+def is_dockerfile(base: str) -> bool:
     return _DOCKERFILE.fullmatch(base) is not None and not base.lower().endswith(_NOT_DOCKERFILE)
 
 
 def is_manifest(path: str) -> bool:
     base = posixpath.basename(path)
-    if _is_dockerfile(base):
+    if is_dockerfile(base):
         return True
     if not base.lower().endswith((".yaml", ".yml")):
         return False
-    return _COMPOSE.fullmatch(base) is not None or _OTHER_YAML.search(path) is None
+    return COMPOSE.fullmatch(base) is not None or _OTHER_YAML.search(path) is None
 
 
 def is_lockfile(path: str) -> bool:
     return False
 
 
+def parse(text: str, path: str) -> list[Requirement]:
+    # The reader loads with the first manifest read, not when a path is named.
+    from ownership_gate.classifiers.ecosystems import docker_read
+
+    return docker_read.parse(text, path)
+
+
 def lowest(constraint: str) -> Release | None:
-    return tag_lowest(constraint)
+    from ownership_gate.classifiers.ecosystems import docker_read
+
+    return docker_read.lowest(constraint)
 
 
 def unpinned(constraint: str) -> str:
-    """`20-alpine@sha256:...` -> `20-alpine@sha256`: a new digest under the same tag is a
-    lock refresh (dependency.py), while pinning a tag to a digest still differs."""
-    tag, at, digest = constraint.partition("@")
-    if not at or not tag:
-        return constraint  # no digest, or a digest alone: no tag says what it stands for
-    return f"{tag}@{digest.partition(':')[0]}"
+    from ownership_gate.classifiers.ecosystems import docker_read
 
-
-def parse(text: str, path: str) -> list[Requirement]:
-    base = posixpath.basename(path)
-    if _is_dockerfile(base):
-        return _requirements((use.reference, use.line) for use in dockerfile.image_uses(text))
-    if _COMPOSE.fullmatch(base):
-        return _requirements(_compose_images(yamldocs.load_all(text)))
-    return _kubernetes(text)
-
-
-def _requirements(found: Any) -> list[Requirement]:
-    requirements: list[Requirement] = []
-    for reference, line in found:
-        image = parse_image(reference)
-        if image is not None:
-            requirements.append(Requirement(image.repository, image.constraint, line))
-    return requirements
-
-
-def _compose_images(documents: list[Any]) -> list[tuple[str, int | None]]:
-    found: list[tuple[str, int | None]] = []
-    for document in documents:
-        for service in yamldocs.get_map(document, "services").values():
-            if not isinstance(service, dict) or "build" in service:
-                continue  # a service that builds its image names its output, not a dependency
-            image = service.get("image")
-            if isinstance(image, str):
-                found.append(
-                    (dockerfile.substitute(image, {}), yamldocs.key_line(service, "image"))
-                )
-    return found
-
-
-def _kubernetes(text: str) -> list[Requirement]:
-    if _IMAGE_LINE.search(text) is None or _KUBE_KEYS.search(text) is None:
-        return []  # no image, or not Kubernetes: nothing this file requires
-    try:
-        documents = yamldocs.load_all(text)
-    except ManifestError:
-        if any(marker in text for marker in _TEMPLATED):
-            return []  # a template (Helm, Jinja) is not YAML until rendered
-        raise
-    found: list[tuple[str, int | None]] = []
-    for document in documents:
-        if not (isinstance(document, dict) and "apiVersion" in document and "kind" in document):
-            continue
-        for mapping in yamldocs.mappings(document, _NOT_SPECS):
-            image = mapping.get("image")
-            if isinstance(image, str) and not any(m in image for m in _TEMPLATED):
-                found.append((image, yamldocs.key_line(mapping, "image")))
-    return _requirements(found)
+    return docker_read.unpinned(constraint)

@@ -10,15 +10,13 @@ the same repository, not a vendor, and is skipped.
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.ecosystems import yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
 
 NAME = "helm"
 NAMES = frozenset({"chart.yaml", "chart.lock"})  # lower-case (see base.py)
-
-_FROM = " from "
 
 
 def is_manifest(path: str) -> bool:
@@ -29,48 +27,14 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) == "Chart.lock"
 
 
-def lowest(constraint: str) -> Release | None:
-    return comparator_lowest(constraint.partition(_FROM)[0])
-
-
-def _repository(value: object) -> str:
-    text = str(value or "").strip()
-    return text.rstrip("/") if "://" in text else text
-
-
 def parse(text: str, path: str) -> list[Requirement]:
-    documents = yamldocs.load_all(text)
-    if len(documents) != 1 or not isinstance(documents[0], dict):
-        raise ManifestError("Chart.yaml must be one YAML mapping", 1)
-    chart = documents[0]
-    dependencies = chart.get("dependencies")
-    if dependencies is None:
-        return []
-    if not isinstance(dependencies, list):
-        raise ManifestError(
-            "dependencies: must be a list", yamldocs.key_line(chart, "dependencies")
-        )
-    found: list[Requirement] = []
-    for index, entry in enumerate(dependencies):
-        line = _item_line(dependencies, index)
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ManifestError(f"dependencies[{index}] needs a name", line)
-        repository = _repository(entry.get("repository"))
-        if repository.startswith("file://"):
-            continue
-        version = str(entry.get("version") or "").strip()
-        constraint = version + (_FROM + repository if repository else "")
-        found.append(
-            Requirement(
-                entry["name"].strip(), constraint, yamldocs.key_line(entry, "version") or line
-            )
-        )
-    return found
+    # The reader loads with the first manifest read, not when a path is named.
+    from ownership_gate.classifiers.ecosystems import helm_read
+
+    return helm_read.parse(text, path)
 
 
-def _item_line(sequence: list[object], index: int) -> int | None:
-    lc = getattr(sequence, "lc", None)
-    try:
-        return int(lc.item(index)[0]) + 1 if lc is not None else None
-    except (KeyError, TypeError, IndexError):
-        return None
+def lowest(constraint: str) -> Release | None:
+    from ownership_gate.classifiers.ecosystems import helm_read
+
+    return helm_read.lowest(constraint)

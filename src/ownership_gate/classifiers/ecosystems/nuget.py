@@ -12,16 +12,10 @@ case-insensitive, so the subject is the lower-cased id.
 from __future__ import annotations
 
 import posixpath
-import re
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.ecosystems import xmldoc
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.ecosystems.versions import interval_lowest
-from ownership_gate.classifiers.ecosystems.xmldoc import child, local, text_of
-
-if TYPE_CHECKING:  # xml.etree loads with the first manifest read (xmldoc.parse)
-    import xml.etree.ElementTree as ET
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
 
 NAME = "nuget"
 
@@ -35,8 +29,6 @@ _NAMED = (
 # Lower-case file names and endings a manifest or lockfile can have (see base.py).
 NAMES = frozenset({*_NAMED, "packages.lock.json"})
 SUFFIXES = _PROJECTS
-_ITEMS = ("PackageReference", "PackageVersion", "GlobalPackageReference")
-_PROPERTY = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 
 
 def is_manifest(path: str) -> bool:
@@ -48,74 +40,14 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path).lower() == "packages.lock.json"
 
 
-def lowest(constraint: str) -> Release | None:
-    return interval_lowest(constraint)
-
-
 def parse(text: str, path: str) -> list[Requirement]:
-    document = xmldoc.parse(text)
-    root = document.root
-    kind = local(root.tag)
-    if kind == "packages":
-        return _packages_config(document)
-    if kind != "Project":
-        raise ManifestError(
-            f"not an MSBuild project: the root element is <{kind}>", document.line(root)
-        )
-    properties = _properties(root)
-    found: list[Requirement] = []
-    for element in root.iter():
-        if local(element.tag) not in _ITEMS:
-            continue
-        ids = element.get("Include") or element.get("Update") or ""
-        if not ids.strip():
-            if element.get("Remove") is not None:
-                continue  # removes an item another file added: nothing required here
-            raise ManifestError(f"<{local(element.tag)}> without Include", document.line(element))
-        version = _version(element)
-        resolved = _resolve(version, properties)
-        for package in (p.strip() for p in _resolve(ids, properties).split(";")):
-            if package:
-                found.append(Requirement(package.lower(), resolved, document.line(element)))
-    versioned = {r.name for r in found if r.constraint}
-    return [r for r in found if r.constraint or r.name not in versioned]
+    # The reader loads with the first manifest read, not when a path is named.
+    from ownership_gate.classifiers.ecosystems import nuget_read
+
+    return nuget_read.parse(text, path)
 
 
-def _version(element: ET.Element) -> str:
-    for name in ("VersionOverride", "Version"):
-        value = element.get(name)
-        if value is None:
-            value = text_of(child(element, name)) or None
-        if value is not None:
-            return "".join(value.split())
-    return ""
+def lowest(constraint: str) -> Release | None:
+    from ownership_gate.classifiers.ecosystems import nuget_read
 
-
-def _properties(root: ET.Element) -> dict[str, str]:
-    properties: dict[str, str] = {}
-    for group in root.iter():
-        if local(group.tag) == "PropertyGroup":
-            for prop in group:
-                properties[local(prop.tag)] = text_of(prop)
-    return properties
-
-
-def _resolve(text: str, properties: dict[str, str]) -> str:
-    for _ in range(10):  # properties may refer to properties; a cycle stops here
-        if not any(name in properties for name in _PROPERTY.findall(text)):
-            break
-        text = _PROPERTY.sub(lambda m: properties.get(m.group(1), m.group(0)), text)
-    return text
-
-
-def _packages_config(document: xmldoc.Document) -> list[Requirement]:
-    found: list[Requirement] = []
-    for element in document.root:
-        if local(element.tag) != "package":
-            continue
-        package = (element.get("id") or "").strip()
-        if not package:
-            raise ManifestError("<package> without id", document.line(element))
-        version = "".join((element.get("version") or "").split())
-        found.append(Requirement(package.lower(), version, document.line(element)))
-    return found
+    return nuget_read.lowest(constraint)

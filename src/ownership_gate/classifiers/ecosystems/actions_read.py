@@ -1,0 +1,106 @@
+"""Reading workflow and action files (which files are manifests: actions.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ownership_gate.classifiers.ecosystems import yamldocs
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
+from ownership_gate.classifiers.ecosystems.versions import release
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# "# v4.1.2", "# tag=v4.1.2", "# pin @v4.1.2", "# ratchet:actions/checkout@v4"
+_COMMENT_VERSION = re.compile(
+    r"#\s*(?:tag\s*[=:]\s*|pin\s*@?\s*|ratchet:\S*@|version\s*[=:]?\s*)?(v?\d[\w.+-]*)"
+)
+_DOCKER = "docker://"
+
+
+def lowest(constraint: str) -> Release | None:
+    ref, _, comment = constraint.partition(" # ")
+    if comment:
+        return release(comment)
+    if _SHA.fullmatch(ref):
+        return None  # a commit without a version comment says nothing about its version
+    return tag_lowest(ref)
+
+
+def unpinned(constraint: str) -> str:
+    """`<sha> # v4` -> `# v4`: a new commit for the same version comment is a lock refresh
+    (dependency.py); a commit without a comment says nothing, so it stays as written."""
+    _, sep, comment = constraint.partition(" # ")
+    return f"# {comment}" if sep else constraint
+
+
+def parse(text: str, path: str) -> list[Requirement]:
+    lines = text.splitlines()
+    found: list[Requirement] = []
+    for document in yamldocs.load_all(text):
+        if not isinstance(document, dict):
+            continue
+        for job in yamldocs.get_map(document, "jobs").values():
+            if isinstance(job, dict):
+                found.extend(_job(job, lines))
+        runs = yamldocs.get_map(document, "runs")
+        for step in yamldocs.get_list(runs, "steps"):
+            found.extend(_uses(step, lines))
+        image = runs.get("image")
+        if isinstance(image, str) and image.startswith(_DOCKER):
+            found.extend(_image(image[len(_DOCKER) :], yamldocs.key_line(runs, "image")))
+    return found
+
+
+def _job(job: dict[Any, Any], lines: list[str]) -> list[Requirement]:
+    found = _uses(job, lines)  # a reusable workflow: owner/repo/.github/workflows/x.yml@ref
+    for step in yamldocs.get_list(job, "steps"):
+        found.extend(_uses(step, lines))
+    container = job.get("container")
+    if isinstance(container, str):
+        found.extend(_image(container, yamldocs.key_line(job, "container")))
+    elif isinstance(container, dict) and isinstance(container.get("image"), str):
+        found.extend(_image(container["image"], yamldocs.key_line(container, "image")))
+    for service in yamldocs.get_map(job, "services").values():
+        if isinstance(service, dict) and isinstance(service.get("image"), str):
+            found.extend(_image(service["image"], yamldocs.key_line(service, "image")))
+    return found
+
+
+def _image(reference: str, line: int | None) -> list[Requirement]:
+    if "${{" in reference:
+        return []  # chosen at run time (a matrix, an input): nothing fixed to compare
+    image = parse_image(reference)
+    if image is None:
+        return []
+    return [Requirement(_DOCKER + image.repository, image.constraint, line)]
+
+
+def _uses(holder: Any, lines: list[str]) -> list[Requirement]:
+    if not isinstance(holder, dict) or "uses" not in holder:
+        return []
+    value = holder["uses"]
+    line = yamldocs.key_line(holder, "uses")
+    if not isinstance(value, str) or not value.strip():
+        raise ManifestError("uses: must name an action", line)
+    value = value.strip()
+    if value.startswith(("./", "../")):
+        return []  # the repository's own action or workflow
+    if value.startswith(_DOCKER):
+        return _image(value[len(_DOCKER) :], line)
+    target, at, ref = value.partition("@")
+    parts = target.split("/")
+    if not at or not ref or len(parts) < 2 or not all(parts[:2]):
+        raise ManifestError(f"uses: {value!r} must read owner/repo[/path]@ref", line)
+    constraint = ref
+    if _SHA.fullmatch(ref) and line is not None and line <= len(lines):
+        version = _comment_version(lines[line - 1], ref)
+        if version is not None:
+            constraint = f"{ref} # {version}"
+    return [Requirement(f"{parts[0]}/{parts[1]}".lower(), constraint, line)]
+
+
+def _comment_version(raw: str, sha: str) -> str | None:
+    after = raw[raw.find(sha) + len(sha) :] if sha in raw else raw
+    match = _COMMENT_VERSION.search(after)
+    return None if match is None else match.group(1)
