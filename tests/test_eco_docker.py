@@ -252,3 +252,20 @@ def test_a_builder_stage_bump_is_judged_even_when_the_runtime_stage_stays(
         ("major", "eclipse-temurin", "21.0.9_10-jdk-noble", "24.0.2_12-jdk-noble"),
     }
     assert found[0]["line"] == 1
+
+
+def test_bulk_documents_are_skipped_and_lines_stay_true() -> None:
+    from ownership_gate.classifiers.ecosystems import docker_read
+
+    crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x\nspec:\n"
+    crd += "".join(f"  f{i}:\n    properties:\n      image:\n        type: string\n" for i in range(2000))
+    config = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  image: evil:1\n"
+    deployment = (
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: a\n          image: nginx:1.25\n"
+    )
+    text = crd + config + deployment
+    line = text.splitlines().index("          image: nginx:1.25") + 1
+    assert [(r.name, r.constraint, r.line) for r in docker_read.parse(text, "k8s/all.yaml")] == [
+        ("nginx", "1.25", line)
+    ]

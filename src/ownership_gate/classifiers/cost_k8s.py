@@ -9,10 +9,9 @@ that happens to have a `memory` key is never read.
 
 from __future__ import annotations
 
-import re
-
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf, ReadError
 from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_yaml
+from ownership_gate.classifiers.k8s_text import BULK_KINDS, blank_bulk_documents
 
 _COUNTS: dict[str, object] = {"replicas": 1, "replicaCount": 1, "minReplicas": 1, "minReplicaCount": 0}
 _CEILINGS = frozenset({"maxReplicas", "maxReplicaCount"})
@@ -20,10 +19,7 @@ _SERVICE_TYPES = frozenset({"LoadBalancer", "ClusterIP", "NodePort", "ExternalNa
 _INSTANCE_LABELS = frozenset({"node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"})
 # Top-level keys of an object that hold no desired state worth pricing.
 _SKIPPED = frozenset({"metadata", "status", "data", "stringData", "binaryData"})
-_NOT_PRICED_KINDS = frozenset({"CustomResourceDefinition", "ConfigMap", "Secret"})
-_UNPRICED_KIND = re.compile(r"(?m)^kind:[ \t]*['\"]?(?:CustomResourceDefinition|ConfigMap|Secret)\b")
-_TOP_KIND = re.compile(r"(?m)^kind:[ \t]*['\"]?([A-Za-z]+)")
-_DOC_SPLIT = re.compile(r"(?m)^(---(?:[ \t].*)?\n)")
+_NOT_PRICED_KINDS = BULK_KINDS
 
 ExtraKeys = tuple[tuple[str, ...], ...]
 
@@ -109,18 +105,8 @@ def manifest_objects(documents: list[Y], extra: ExtraKeys) -> list[CostObject]:
 
 
 def _blank_unpriced(text: str) -> str:
-    """Blank out documents of kinds never priced (CRDs are often hundreds of kilobytes).
-
-    Lines are kept, emptied, so every line number the parser reports stays true.
-    """
-    if not _UNPRICED_KIND.search(text):
-        return text
-    parts = _DOC_SPLIT.split(text)  # documents at even indexes, their separators between
-    for index in range(0, len(parts), 2):
-        kinds = _TOP_KIND.findall(parts[index])
-        if kinds and all(kind in _NOT_PRICED_KINDS for kind in kinds):
-            parts[index] = "\n" * parts[index].count("\n")
-    return "".join(parts)
+    """Blank out documents of kinds never priced (CRDs are often hundreds of kilobytes)."""
+    return blank_bulk_documents(text)
 
 
 def read_manifests(text: str, extra: ExtraKeys) -> Extracted:
