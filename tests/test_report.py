@@ -212,3 +212,15 @@ def test_long_ranges_show_progress_on_stderr(
         "ownership-gate: report: judged 5/5 commits",
     ]
     assert "5 commit(s) landed, 0 needed more than engineer sign-off" in out.read_text("utf-8")
+
+
+def test_a_bare_date_is_the_whole_day_at_any_time_of_day(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # git alone reads "2024-05-02" as that day at the current time of day; pin "now" late.
+    monkeypatch.setenv("GIT_TEST_DATE_NOW", "1764543600")  # 2025-11-30T23:00:00Z
+    for day, subject in ((1, "one"), (2, "two"), (3, "three")):
+        _at(monkeypatch, f"2024-05-0{day}T09:00:00Z")
+        repo.commit({"terraform/x.tf": subject}, subject)
+    document = _json(capsys, "--since", "2024-05-02", "--until", "2024-05-02", "--branch", "main")
+    assert [d["subject"] for d in document["decisions"]] == ["two"]

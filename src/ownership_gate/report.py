@@ -10,6 +10,7 @@ labels are not in git and are not seen here.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -73,6 +74,18 @@ def _epoch(git: Git, option: str, value: str) -> int:
         return int(out.split("=", 1)[1])
     except (IndexError, ValueError):
         raise FatalError(f"git does not understand the date {value!r}") from None
+
+
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def whole_days(since: str, until: str | None) -> tuple[str, str | None]:
+    """Bare dates as whole days: git alone reads `2024-05-02` as that day at the current time."""
+    if _BARE_DATE.fullmatch(since.strip()):
+        since = f"{since.strip()} 00:00:00"
+    if until is not None and _BARE_DATE.fullmatch(until.strip()):
+        until = f"{until.strip()} 23:59:59"
+    return since, until
 
 
 def _day(epoch: int) -> str:
@@ -175,6 +188,7 @@ def _branch(git: Git, branch: str | None) -> str:
 def build(git: Git, *, since: str, until: str | None, branch: str | None, policy: str | None) -> Report:
     name = _branch(git, branch)
     head = git.resolve(name)
+    since, until = whole_days(since, until)
     start = _epoch(git, "since", since)
     end = _epoch(git, "until", until) if until else int(datetime.now(timezone.utc).timestamp())
     commits = first_parent_commits(git, head, since, until)
