@@ -25,7 +25,7 @@ from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, recognise
 from ownership_gate.classifiers.infra_names import is_values_file, kind_by_path, may_sniff
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import PatternIndex
+from ownership_gate.patterns import setting_matches
 
 TYPE = "cost"
 KINDS: tuple[str, ...] = ("increase", "decrease", "change")
@@ -47,18 +47,6 @@ _WORDS = (
 _TOKENS = re.compile("|".join(re.escape(w) for w in sorted(set(_WORDS), key=len, reverse=True)))
 
 Reader = Callable[[str], Extracted]
-_FILES_CACHE: dict[tuple[str, ...], PatternIndex[str]] = {}
-
-
-def _extra_files(settings: Mapping[str, Any]) -> PatternIndex[str] | None:
-    patterns = tuple(settings.get("files") or ())
-    if not patterns:
-        return None
-    if patterns not in _FILES_CACHE:
-        _FILES_CACHE[patterns] = PatternIndex((p, p) for p in patterns)
-    return _FILES_CACHE[patterns]
-
-
 def _extra_keys(settings: Mapping[str, Any]) -> cost_k8s.ExtraKeys:
     return tuple(tuple(str(k).split(".")) for k in settings.get("keys") or () if str(k))
 
@@ -66,13 +54,10 @@ def _extra_keys(settings: Mapping[str, Any]) -> cost_k8s.ExtraKeys:
 def claims(change: Change, settings: Mapping[str, Any]) -> bool:
     if change.is_submodule:
         return False
-    files = _extra_files(settings)
-    for path in change.paths:
-        if kind_by_path(path) in _COSTED_KINDS or may_sniff(path):
-            return True
-        if files is not None and files.any_match(path):
-            return True
-    return False
+    return any(
+        kind_by_path(path) in _COSTED_KINDS or may_sniff(path) or setting_matches(settings, "files", path)
+        for path in change.paths
+    )
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -98,8 +83,7 @@ def _manifests_json(text: str, extra: cost_k8s.ExtraKeys) -> Extracted:
 def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]) -> Reader | None:
     """How to read `path` for cost, given what it was recognised as."""
     extra = _extra_keys(settings)
-    files = _extra_files(settings)
-    listed = files is not None and files.any_match(path)
+    listed = setting_matches(settings, "files", path)
     kind = found.kind if found is not None else None
     base = posixpath.basename(path)
     is_json = base.endswith(".json")

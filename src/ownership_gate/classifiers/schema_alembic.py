@@ -7,10 +7,9 @@ cannot be seen and make the revision `unknown`.
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.schema_paths import in_test_dir
+from ownership_gate.classifiers.schema_paths import python_module_in
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import Context
@@ -21,13 +20,7 @@ EXTENSIONS: tuple[str, ...] = (".py",)
 
 
 def owns(path: str) -> bool:
-    if "versions/" not in path:
-        return False  # quick answer for the many other `.py` files of a change
-    directory, base = posixpath.split(path)
-    return (
-        base.endswith(".py") and base != "__init__.py"
-        and posixpath.basename(directory) == "versions" and not in_test_dir(path)
-    )
+    return python_module_in(path, "versions")
 
 
 def sniffs(path: str) -> bool:

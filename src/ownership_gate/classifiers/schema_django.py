@@ -10,10 +10,9 @@ migration sets it.
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.schema_paths import in_test_dir
+from ownership_gate.classifiers.schema_paths import python_module_in
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import Context
@@ -24,13 +23,7 @@ EXTENSIONS: tuple[str, ...] = (".py",)
 
 
 def owns(path: str) -> bool:
-    if "migrations/" not in path:
-        return False  # quick answer for the many other `.py` files of a change
-    directory, base = posixpath.split(path)
-    return (
-        base.endswith(".py") and base != "__init__.py"
-        and posixpath.basename(directory) == "migrations" and not in_test_dir(path)
-    )
+    return python_module_in(path, "migrations")
 
 
 def sniffs(path: str) -> bool:
