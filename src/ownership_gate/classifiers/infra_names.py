@@ -9,6 +9,7 @@ JSON name); `infra_detect` reads those.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -99,6 +100,8 @@ def _is_ansible(path: str, base: str) -> bool:
     return in_inventory and ("." not in base or base.endswith((".ini", ".yml", ".yaml")))
 
 
+# infra and cost both ask for every path of a change, one right after the other.
+@functools.lru_cache(maxsize=4096)
 def kind_by_path(path: str) -> str | None:
     """The infra kind a path names on its own, or None."""
     base = posixpath.basename(path)
