@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 STATUSES = ("added", "modified", "deleted", "renamed", "copied", "type-changed")
 
@@ -10,9 +11,13 @@ MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One changed file between two trees, as `git diff --raw -z` reports it."""
+class Change(NamedTuple):
+    """One changed file between two trees, as `git diff --raw -z` reports it.
+
+    A NamedTuple rather than a frozen dataclass: a monorepo-sized change
+    builds tens of thousands of these, and a tuple is built three times
+    faster than a frozen dataclass sets its fields one by one.
+    """
 
     status: str
     path: str
