@@ -6,23 +6,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ownership_gate import ci, github_actions, signoff
-from ownership_gate.engine import Engine, required_level
+from ownership_gate import ci
 from ownership_gate.errors import EXIT_OK, EXIT_SIGNOFF_MISSING, FatalError
 from ownership_gate.git import Git, find_root
-from ownership_gate.model import Verdict
-from ownership_gate.output import render, write_output
-from ownership_gate.policy import (
-    BUILTIN_PREFIX,
-    DEFAULT_TEMPLATE,
-    POLICY_FILES,
-    Policy,
-    find_policy_file,
-    load_builtin,
-    load_file,
-    parse,
-)
+
+# Only the modules needed to start `git diff` are imported up front; the rest
+# load inside the functions, while git computes the diff (see `check`).
+if TYPE_CHECKING:
+    from ownership_gate.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -57,6 +50,16 @@ def resolve_range(
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
     """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    from ownership_gate.policy import (
+        BUILTIN_PREFIX,
+        DEFAULT_TEMPLATE,
+        POLICY_FILES,
+        find_policy_file,
+        load_builtin,
+        load_file,
+        parse,
+    )
+
     if explicit and explicit.startswith(BUILTIN_PREFIX):
         return load_builtin(explicit.removeprefix(BUILTIN_PREFIX))  # shipped with the tool, never the PR
     if from_rev is not None:
@@ -96,6 +99,8 @@ def _use_color(output: str | None) -> bool:
 
 
 def policy_paths(policy: Policy) -> frozenset[str]:
+    from ownership_gate.policy import POLICY_FILES
+
     return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
 
@@ -114,10 +119,19 @@ def check(
     try:
         run = None if staged else ci.detect()
         span = resolve_range(git, base, head, staged, run)
+        pending = git.start_diff(span.diff_from, span.head)
+        # Imported only now, while git computes the diff: on a large change
+        # these imports and the policy take as long as git does.
+        from ownership_gate import github_actions, signoff
+        from ownership_gate.engine import Engine, required_level
+        from ownership_gate.model import Verdict
+        from ownership_gate.output import render, write_output
+        from ownership_gate.policy import BUILTIN_PREFIX
+
         from_base = (policy_from_base or run is not None) and not staged
         chosen = select_policy(git, git.root, policy, span.base if from_base else None)
         engine = Engine(chosen, policy_paths(chosen))
-        changes = git.diff(span.diff_from, span.head)
+        changes = pending.result()
         verdicts = engine.judge_all(changes, git.blob)
         level = required_level(chosen, verdicts)
         result = signoff.evaluate(

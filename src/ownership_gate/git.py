@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ownership_gate.errors import GitError
-from ownership_gate.model import Change
+
+if TYPE_CHECKING:
+    from ownership_gate.model import Change
 
 _STATUS = {
     "A": "added",
@@ -51,6 +55,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._reader: BlobReader | None = None
+        self._pending: list[PendingDiff] = []
 
     # -- plumbing -------------------------------------------------------
     def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
@@ -118,22 +123,18 @@ class Git:
 
     # -- diffs ----------------------------------------------------------
     def diff(self, base: str, head: str | None) -> list[Change]:
-        """Changes from `base` (commit or tree) to `head`, or to the index when head is None.
+        """Changes from `base` (commit or tree) to `head`, or to the index when head is None."""
+        return self.start_diff(base, head).result()
 
-        Copy detection (`-C`) compares every added file with every modified
-        one, which costs seconds on monorepo-sized changes; it runs only when
-        the change has added files and at most COPY_DETECTION_LIMIT entries.
-        Above that a copy shows as an added file, judged on its own path.
+    def start_diff(self, base: str, head: str | None) -> PendingDiff:
+        """Start `diff` in the background; `.result()` collects it.
+
+        Git needs tens of milliseconds on a large change; the caller uses
+        them to import and build everything else.
         """
-        args = [
-            "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff",
-            "--no-textconv", "--ignore-submodules=none",
-        ]
-        span = ["--cached", base] if head is None else [base, head]
-        changes = list(parse_raw_diff(self.run(*args, *span, "--")))
-        if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
-            changes = list(parse_raw_diff(self.run(*args, "-C", *span, "--")))
-        return changes
+        pending = PendingDiff(self, base, head)
+        self._pending.append(pending)
+        return pending
 
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:
@@ -161,13 +162,85 @@ class Git:
         return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
     def close(self) -> None:
+        for pending in self._pending:
+            pending.cancel()
+        self._pending.clear()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
 
 
+_DIFF_ARGS = (
+    "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff",
+    "--no-textconv", "--ignore-submodules=none",
+)
+
+
+class PendingDiff:
+    """One `git diff --raw` running while Python does other work.
+
+    A thread drains git's output as it comes: a monorepo-sized diff is
+    megabytes, and git would stop at a full pipe until someone read it.
+
+    Copy detection (`-C`) compares every added file with every modified
+    one, which costs seconds on monorepo-sized changes; it runs, as a second
+    pass in `result()`, only when the change has added files and at most
+    COPY_DETECTION_LIMIT entries. Above that a copy shows as an added file,
+    judged on its own path.
+    """
+
+    def __init__(self, git: Git, base: str, head: str | None) -> None:
+        self._git = git
+        self._span = ("--cached", base) if head is None else (base, head)
+        self._proc = subprocess.Popen(
+            ("git", *_DIFF_ARGS, *self._span, "--"),
+            cwd=git.root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+        )
+        self._output: tuple[bytes, bytes] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="git-diff", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        try:
+            self._output = self._proc.communicate()
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def _collect(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._output is not None
+        stdout, stderr = self._output
+        if self._proc.returncode != 0:
+            message = stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git diff failed: {message or f'exit {self._proc.returncode}'}")
+        return stdout
+
+    def result(self) -> list[Change]:
+        changes = list(parse_raw_diff(self._collect()))
+        if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
+            changes = list(parse_raw_diff(self._git.run(*_DIFF_ARGS, "-C", *self._span, "--")))
+        return changes
+
+    def cancel(self) -> None:
+        """Stop git if nobody collected its output (the check failed first)."""
+        if self._proc.returncode is None:
+            self._proc.kill()
+        self._thread.join()
+
+
 def parse_raw_diff(out: bytes) -> Iterator[Change]:
     """Parse `git diff --raw -z --no-abbrev` output into Change records."""
+    # Imported here, not at the top: `check` starts git before loading the
+    # model and everything else, and this module is on that path.
+    from ownership_gate.model import Change
+
     # One decode for the whole output (a NUL byte is never inside an encoded
     # character): a 20,000-file change parses in half the time.
     fields = os.fsdecode(out).split("\0")

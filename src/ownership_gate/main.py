@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 
 from ownership_gate import __version__
@@ -137,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_USAGE
     except Exception:
+        import traceback  # only a bug needs it; every run would pay its import otherwise
+
         print(
             "ownership-gate: internal error (a bug in ownership-gate, not in your change).\n"
             "Please report it with the traceback below:\n" + traceback.format_exc(),
