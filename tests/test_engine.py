@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ownership_gate.classifiers import REGISTRY, Context
+from ownership_gate.classifiers.base import ChangedPaths
 from ownership_gate.engine import Engine
 from ownership_gate.model import Change, Finding
 from ownership_gate.policy import parse
@@ -90,8 +91,8 @@ def test_path_findings_carry_rule_level_reason_and_pattern() -> None:
 
 
 def _toy_module(kinds: tuple[str, ...] = ("big", "small")) -> SimpleNamespace:
-    def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-        return change.path.endswith(".toy")
+    def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+        return {p for p in paths.all if p.endswith(".toy")}
 
     def classify(change: Change, context: Context) -> list[Finding]:
         data = context.new(change) or b""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
-from typing import Any
 
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
 
 POLICY_RULE_ID = "policy-file"
-_CLAIMERS = "engine:claimers"  # Context.memo key: (classifier, settings) pairs
+_CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
 POLICY_RULE_REASON = (
     "The policy decides what needs sign-off, so changing it needs the highest sign-off."
 )
@@ -58,15 +57,18 @@ class Engine:
         return hits
 
     def classify(self, change: Change, context: Context) -> list[Finding]:
-        # Each classifier's settings are looked up once per change set, not per change.
-        claimers: list[tuple[Classifier, Mapping[str, Any]]] | None = context.memo.get(_CLAIMERS)
+        # Each classifier claims its paths once for the whole change set; most
+        # changes are claimed by none and cost one dictionary lookup here.
+        claimers: dict[int, list[Classifier]] | None = context.memo.get(_CLAIMERS)
         if claimers is None:
-            claimers = [(c, context.settings(c.TYPE)) for c in self._classifiers]
+            claimers = {}
+            for classifier in self._classifiers:
+                for claimed in context.claimed(classifier.TYPE):
+                    claimers.setdefault(id(claimed), []).append(classifier)
             context.memo[_CLAIMERS] = claimers
         findings: list[Finding] = []
-        for classifier, settings in claimers:
-            if classifier.claims(change, settings):
-                findings.extend(classifier.classify(change, context))
+        for classifier in claimers.get(id(change), ()):
+            findings.extend(classifier.classify(change, context))
         return findings
 
     def judge(self, change: Change, context: Context) -> ChangeVerdict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
 
 from ownership_gate.model import Change, Finding
@@ -19,13 +20,47 @@ class Classifier(Protocol):
     KINDS: tuple[str, ...]
     SETTINGS: SettingKinds
 
-    def claims(self, change: Change, settings: Mapping[str, Any]) -> bool:
-        """Cheap, path-only: does this classifier want to read this change?"""
+    def claims(self, paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
+        """Cheap, path-only: the paths of the change set this classifier wants to read.
+
+        Asked once per change set, so a classifier can decide most paths by
+        their file name, once per distinct name (`paths.by_name`).
+        """
         ...
 
     def classify(self, change: Change, context: Context) -> list[Finding]:
         """Findings for one change; read contents only through `context`."""
         ...
+
+
+class ChangedPaths:
+    """Every path (old and new) a change set touches, grouped by file name.
+
+    A monorepo change touches tens of thousands of files with a few hundred
+    distinct names (`index.ts`, `__init__.py`); classifiers ask about a name
+    once, and look at the full paths only for names that may concern them.
+    """
+
+    def __init__(self, changes: Sequence[Change]) -> None:
+        by_name: dict[str, list[str]] = {}
+        # path -> positions of the changes touching it, to map claims back to changes
+        self.positions: dict[str, list[int]] = {}
+        for position, change in enumerate(changes):
+            path, old = change.path, change.old_path
+            for touched in (path,) if old is None or old == path else (path, old):
+                at = self.positions.get(touched)
+                if at is None:
+                    self.positions[touched] = [position]
+                    name = touched[touched.rfind("/") + 1 :]
+                    group = by_name.get(name)
+                    if group is None:
+                        by_name[name] = [touched]
+                    else:
+                        group.append(touched)
+                else:
+                    at.append(position)
+        self.by_name = by_name
+        self.all = frozenset(self.positions)
 
 
 class Context:
@@ -50,17 +85,35 @@ class Context:
         # Per-classifier scratch space, shared across the change set (parsed
         # manifests, findings of a sibling file), so each file is read once.
         self.memo: dict[str, Any] = {}
-        self._paths: frozenset[str] | None = None
+        self._paths: ChangedPaths | None = None
+        self._claimed: dict[str, list[Change]] = {}
 
     def settings(self, type_: str) -> Mapping[str, Any]:
         return self._settings.get(type_, {})
 
     @property
+    def paths(self) -> ChangedPaths:
+        if self._paths is None:
+            self._paths = ChangedPaths(self.changes)
+        return self._paths
+
+    @property
     def changed_paths(self) -> frozenset[str]:
         """Every path (old and new) that the change set touches."""
-        if self._paths is None:
-            self._paths = frozenset(p for c in self.changes for p in c.paths)
-        return self._paths
+        return self.paths.all
+
+    def claimed(self, type_: str) -> list[Change]:
+        """The changes a classifier claims (any of their paths), in change-set order; asked once."""
+        found = self._claimed.get(type_)
+        if found is None:
+            # The registry imports this module, so it is looked up when first needed.
+            from ownership_gate.classifiers import REGISTRY
+
+            paths = self.paths
+            wanted = REGISTRY[type_].claims(paths, self.settings(type_))
+            positions = sorted({i for p in wanted for i in paths.positions.get(p, ())})
+            found = self._claimed[type_] = [self.changes[i] for i in positions]
+        return found
 
     def _blob(self, oid: str | None, mode: str) -> bytes | None:
         if oid is None or mode in ("160000", "120000"):

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
 from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terraform
-from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.base import ChangedPaths, Context, decode, is_binary
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
 from ownership_gate.classifiers.cost_hcl import changed_blocks
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, recognise
-from ownership_gate.classifiers.infra_names import is_values_file, kind_by_path, may_sniff
+from ownership_gate.classifiers.infra_names import claimed_by_kind, is_values_file
 from ownership_gate.model import Change, Finding
 from ownership_gate.patterns import setting_matches
 
@@ -51,13 +51,11 @@ def _extra_keys(settings: Mapping[str, Any]) -> cost_k8s.ExtraKeys:
     return tuple(tuple(str(k).split(".")) for k in settings.get("keys") or () if str(k))
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    if change.is_submodule:
-        return False
-    return any(
-        kind_by_path(path) in _COSTED_KINDS or may_sniff(path) or setting_matches(settings, "files", path)
-        for path in change.paths
-    )
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    found = claimed_by_kind(paths.by_name, _COSTED_KINDS)
+    if settings.get("files"):
+        found.update(p for p in paths.all if setting_matches(settings, "files", p))
+    return found
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -190,7 +188,9 @@ def _analyse(context: Context) -> dict[Change, list[Finding]]:
     keys = [w for k in settings.get("keys") or () for w in str(k).split(".") if w]
     extra_words = re.compile("|".join(map(re.escape, keys))) if keys else None
     files: list[tuple[Change, Extracted, Extracted]] = []
-    for change in _claimed(context.changes, settings):
+    for change in context.claimed(TYPE):
+        if change.is_submodule:
+            continue  # a submodule pointer has no contents to read
         reader = reader_for(change.path if change.new_oid else change.source_path,
                             recognise(change, context), settings)
         if reader is None:
@@ -204,6 +204,3 @@ def _analyse(context: Context) -> dict[Change, list[Finding]]:
         files.append((change, *_read_pair(path, reader, _text(old), _text(new), settings, extra_words)))
     return judge(files)
 
-
-def _claimed(changes: Sequence[Change], settings: Mapping[str, Any]) -> list[Change]:
-    return [c for c in changes if claims(c, settings)]

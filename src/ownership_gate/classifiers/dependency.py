@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ownership_gate.classifiers.base import Context, decode
+from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
@@ -108,13 +108,19 @@ def ecosystem_for(path: str, settings: Mapping[str, Any]) -> tuple[Ecosystem, bo
     return None
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    if change.is_submodule:
-        return False
-    return any(ecosystem_for(p, settings) is not None for p in change.paths)
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for name, group in paths.by_name.items():
+        if _FILE_NAMES.candidates(name):  # only the file name decides the candidates
+            found.update(p for p in group if ecosystem_for(p, settings) is not None)
+    if settings.get("manifests"):
+        found.update(p for p in paths.all if ecosystem_for(p, settings) is not None)
+    return found
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
+    if change.is_submodule:
+        return []  # a submodule pointer is no manifest, whatever its name
     settings = context.settings(TYPE)
     found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
     if found is None:
@@ -134,7 +140,9 @@ def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
     manifest that gained or lost an entry looks at them, not at all 20,000 changes."""
     memo: dict[str, list[Change]] = context.memo.setdefault(TYPE + ":manifests", {})
     if ecosystem.NAME not in memo:
-        memo[ecosystem.NAME] = [c for c in context.changes if ecosystem.is_manifest(c.path)]
+        memo[ecosystem.NAME] = [
+            c for c in context.claimed(TYPE) if ecosystem.is_manifest(c.path) and not c.is_submodule
+        ]
     return memo[ecosystem.NAME]
 
 

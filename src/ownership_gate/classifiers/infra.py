@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.infra_detect import recognise
-from ownership_gate.classifiers.infra_names import claims_path
+from ownership_gate.classifiers.infra_names import claimed_by_kind
 from ownership_gate.model import Change, Finding
 
 TYPE = "infra"
@@ -23,10 +23,8 @@ KINDS: tuple[str, ...] = (
 SETTINGS: Mapping[str, str] = {}
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    if change.is_submodule:
-        return False
-    return any(claims_path(p) for p in change.paths)
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    return claimed_by_kind(paths.by_name)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

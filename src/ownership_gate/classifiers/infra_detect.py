@@ -193,9 +193,9 @@ def kind_of(
 def chart_dirs(context: Context) -> frozenset[str]:
     memo: dict[str, frozenset[str]] = context.memo.setdefault("infra_detect.charts", {})
     if "dirs" not in memo:
+        by_name = context.paths.by_name
         memo["dirs"] = frozenset(
-            posixpath.dirname(p) for p in context.changed_paths
-            if posixpath.basename(p) in ("Chart.yaml", "Chart.yml")
+            posixpath.dirname(p) for name in ("Chart.yaml", "Chart.yml") for p in by_name.get(name, ())
         )
     return memo["dirs"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Container, Mapping
 
 SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
 
@@ -100,11 +101,30 @@ def _is_ansible(path: str, base: str) -> bool:
     return in_inventory and ("." not in base or base.endswith((".ini", ".yml", ".yaml")))
 
 
+# Every name `kind_by_path` can answer for has no dot, one of these endings or
+# one of these beginnings; tests/test_infra_names_reject.py holds the two together.
+_KIND_ENDINGS = (
+    ".tf", ".tfvars", ".json", ".hcl", ".yaml", ".yml", ".tpl", ".txt", ".ini", ".cfg", ".lock",
+    ".helmignore", ".dockerfile", ".Dockerfile", ".jenkinsfile", ".Jenkinsfile",
+)
+_KIND_BEGINNINGS = ("Dockerfile", "Containerfile", "Jenkinsfile", "serverless")
+
+
+def may_name_a_kind(name: str) -> bool:
+    """False when no path ending in file `name` has an infra kind: most source files."""
+    return "." not in name or name.endswith(_KIND_ENDINGS) or name.startswith(_KIND_BEGINNINGS)
+
+
 # infra and cost both ask for every path of a change, one right after the other.
 @functools.lru_cache(maxsize=4096)
 def kind_by_path(path: str) -> str | None:
     """The infra kind a path names on its own, or None."""
     base = posixpath.basename(path)
+    return named_kind(path, base) if may_name_a_kind(base) else None
+
+
+def named_kind(path: str, base: str) -> str | None:
+    """`kind_by_path` without the fast reject by name (the tests hold the two together)."""
     if _TERRAFORM.search(base) or base in (".terraform.lock.hcl", "terragrunt.hcl"):
         return "terraform"
     if _DOCKERFILE.search(base) or base in ("docker-bake.hcl", "docker-bake.json"):
@@ -140,3 +160,16 @@ def may_sniff(path: str) -> bool:
 
 def claims_path(path: str) -> bool:
     return kind_by_path(path) is not None or may_sniff(path)
+
+
+def claimed_by_kind(by_name: Mapping[str, list[str]], kinds: Container[str] | None = None) -> set[str]:
+    """Paths whose contents may be infrastructure (`may_sniff`) or whose path names a kind
+    (of `kinds`, when given); asked once per file name, then per path only for the names
+    that can name a kind."""
+    found: set[str] = set()
+    for name, group in by_name.items():
+        if may_sniff(name):
+            found.update(group)
+        elif may_name_a_kind(name):
+            found.update(p for p in group if (kind := kind_by_path(p)) is not None and (kinds is None or kind in kinds))
+    return found

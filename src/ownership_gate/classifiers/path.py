@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.model import Change, Finding
 
 TYPE = "path"
@@ -17,8 +17,8 @@ KINDS: tuple[str, ...] = ()
 SETTINGS: Mapping[str, str] = {}
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    return False
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    return set()
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

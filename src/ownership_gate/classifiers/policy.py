@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.model import Change, Finding
 
 TYPE = "policy"
@@ -13,12 +14,9 @@ KINDS: tuple[str, ...] = ("changed",)
 SETTINGS: Mapping[str, str] = {}
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     # The engine passes the policy's own paths as this type's settings.
-    paths = settings.get("paths", ())
-    if isinstance(paths, (set, frozenset)):
-        return not paths.isdisjoint(change.paths)  # one C call per change of a large set
-    return any(p in paths for p in change.paths)
+    return paths.all.intersection(settings.get("paths", ()))
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

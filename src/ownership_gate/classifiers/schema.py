@@ -31,7 +31,7 @@ from ownership_gate.model import Change, Finding
 from ownership_gate.patterns import setting_matches
 
 if TYPE_CHECKING:
-    from ownership_gate.classifiers.base import Context
+    from ownership_gate.classifiers.base import ChangedPaths, Context
     from ownership_gate.classifiers.schema_ops import Migration
 
 TYPE = "schema"
@@ -127,10 +127,17 @@ def readers(path: str, settings: Mapping[str, Any]) -> list[tuple[Framework, boo
     return [(f, False) for f in _frameworks_for(path) if f.owns(path) or f.sniffs(path)]
 
 
-def claims(change: Change, settings: Mapping[str, Any]) -> bool:
-    if change.is_submodule or change.is_symlink:
-        return False
-    return any(is_dump(p) or readers(p, settings) for p in change.paths)
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for name, group in paths.by_name.items():
+        if name.endswith(_DUMPS):
+            found.update(p for p in group if is_dump(p))
+        frameworks = _frameworks_for(name)  # by the file name's extension
+        if frameworks:
+            found.update(p for p in group if any(f.owns(p) or f.sniffs(p) for f in frameworks))
+    if settings.get("migrations"):
+        found.update(p for p in paths.all if _declared(p, settings))
+    return found
 
 
 def is_migration_path(path: str, settings: Mapping[str, Any]) -> bool:
@@ -147,4 +154,6 @@ def classify(change: Change, context: Context) -> list[Finding]:
     # migration of a change set, not with the hook's first ordinary file.
     from ownership_gate.classifiers import schema_judge
 
+    if change.is_submodule or change.is_symlink:
+        return []  # no migration text to read
     return schema_judge.classify(change, context)
