@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from ownership_gate.errors import GitError
 from ownership_gate.git import Git
 from ownership_gate.main import main
+from ownership_gate.model import Change
 from tests.conftest import Repo
 
 HEAVY = ("ownership_gate.engine", "ownership_gate.signoff", "ownership_gate.output", "ownership_gate.policy")
@@ -29,6 +31,7 @@ def hook(event, args):
         events.append(args[0])
 sys.addaudithook(hook)
 from ownership_gate.main import main
+from ownership_gate.model import Change
 code = main(["check", "--base", "HEAD~1", "--format", "json", "--output", "out.json"])
 print(json.dumps({"code": code, "events": events}))
 """
@@ -118,3 +121,51 @@ def test_copy_detection_still_runs_on_small_changes(repo: Repo) -> None:
     assert [(c.status, c.path, c.old_path) for c in changes] == [
         ("modified", "lib/a.py", None), ("copied", "lib/b.py", "lib/a.py"),
     ]
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_raw_diff_parses_every_status_and_missing_sides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, object_format: str
+) -> None:
+    root = tmp_path / object_format
+    subprocess.run(["git", "init", "-q", "-b", "main", f"--object-format={object_format}", str(root)], check=True)
+    monkeypatch.chdir(root)
+    repo = Repo(root)
+    body = "".join(f"line {i}\n" for i in range(50))
+    base = repo.commit({"keep.py": body, "gone.txt": "bye\n", "old name.md": body + "md\n", "mode.sh": "echo\n"})
+    (root / "ünï").mkdir()
+    repo.git("mv", "old name.md", "ünï/new name.md")
+    (root / "mode.sh").chmod(0o755)
+    head = repo.commit({"keep.py": body + "more\n", "copy.py": body, "gone.txt": None})
+    git = Git(root)
+    try:
+        changes = {c.path: c for c in git.diff(base, head)}
+    finally:
+        git.close()
+
+    def oid(rev: str, path: str) -> str:
+        return repo.git("rev-parse", f"{rev}:{path}")
+
+    assert len(oid(head, "keep.py")) == (40 if object_format == "sha1" else 64)
+    assert changes == {
+        "copy.py": Change("copied", "copy.py", "keep.py", oid(base, "keep.py"), oid(head, "copy.py"),
+                          "100644", "100644"),
+        "gone.txt": Change("deleted", "gone.txt", None, oid(base, "gone.txt"), None, "100644", "000000"),
+        "keep.py": Change("modified", "keep.py", None, oid(base, "keep.py"), oid(head, "keep.py"),
+                          "100644", "100644"),
+        "mode.sh": Change("modified", "mode.sh", None, oid(base, "mode.sh"), oid(head, "mode.sh"),
+                          "100644", "100755"),
+        "ünï/new name.md": Change("renamed", "ünï/new name.md", "old name.md", oid(base, "old name.md"),
+                                  oid(head, "ünï/new name.md"), "100644", "100644"),
+    }
+
+
+def test_staged_diff_of_a_new_file_has_no_old_side(repo: Repo) -> None:
+    repo.commit({"a.py": "x = 1\n"})
+    repo.stage({"b.py": "y = 2\n"})
+    git = Git(repo.root)
+    try:
+        (change,) = git.diff(repo.git("rev-parse", "HEAD"), None)
+    finally:
+        git.close()
+    assert change == Change("added", "b.py", None, None, repo.git("rev-parse", ":b.py"), "000000", "100644")
