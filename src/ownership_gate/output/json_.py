@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ownership_gate.model import Verdict
+from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.policy import Policy
 
 SCHEMA = "ownership-gate/check/v1"
 
 
 def document(verdict: Verdict) -> dict[str, object]:
+    return {
+        **_head(verdict),
+        "changes": [_change(v) for v in verdict.changes],
+        "summary": _summary(verdict),
+    }
+
+
+def _head(verdict: Verdict) -> dict[str, object]:
+    """The document's keys before "changes", in order."""
     return {
         "schema": SCHEMA,
         "base": verdict.base,
@@ -22,18 +32,22 @@ def document(verdict: Verdict) -> dict[str, object]:
             "satisfied": verdict.signoff.satisfied,
             "evidence": [e.to_json() for e in verdict.signoff.evidence],
         },
-        "changes": [
-            {
-                "path": v.change.path,
-                "old_path": v.change.old_path,
-                "status": v.change.status,
-                "level": v.level,
-                "findings": [f.to_json() for f in v.findings],
-            }
-            for v in verdict.changes
-        ],
-        "summary": {"files": len(verdict.changes), "by_level": verdict.by_level()},
     }
+
+
+def _change(v: ChangeVerdict) -> dict[str, object]:
+    change = v.change
+    return {
+        "path": change.path,
+        "old_path": change.old_path,
+        "status": change.status,
+        "level": v.level,
+        "findings": [f.to_json() for f in v.findings] if v.findings else [],
+    }
+
+
+def _summary(verdict: Verdict) -> dict[str, object]:
+    return {"files": len(verdict.changes), "by_level": verdict.by_level()}
 
 
 # Indenting switches json to its pure-Python encoder: ten times slower on a
@@ -42,5 +56,32 @@ PRETTY_LIMIT = 1000
 
 
 def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
-    indent = 2 if len(verdict.changes) <= PRETTY_LIMIT else None
-    return json.dumps(document(verdict), indent=indent, ensure_ascii=False) + "\n"
+    if len(verdict.changes) <= PRETTY_LIMIT:
+        return json.dumps(document(verdict), indent=2, ensure_ascii=False) + "\n"
+    return _compact(verdict) + "\n"
+
+
+def _compact(verdict: Verdict) -> str:
+    """`json.dumps(document(verdict), ensure_ascii=False)`, byte for byte, in half the time.
+
+    On a 20,000-file change most entries have no findings; writing those
+    from a template skips building and then encoding 20,000 dicts (json's
+    encoder re-quotes every key of every dict). Strings are quoted by the
+    very function json.dumps uses; entries with findings go through
+    json.dumps itself.
+    """
+    dumps, quote = json.dumps, encode_basestring
+
+    def entry(v: ChangeVerdict) -> str:
+        if v.findings:
+            return dumps(_change(v), ensure_ascii=False)
+        change = v.change
+        old = "null" if change.old_path is None else quote(change.old_path)
+        return (
+            f'{{"path": {quote(change.path)}, "old_path": {old}, "status": {quote(change.status)},'
+            f' "level": {quote(v.level)}, "findings": []}}'
+        )
+
+    head = dumps(_head(verdict), ensure_ascii=False)
+    summary = dumps(_summary(verdict), ensure_ascii=False)
+    return f'{head[:-1]}, "changes": [{", ".join(map(entry, verdict.changes))}], "summary": {summary}}}'
