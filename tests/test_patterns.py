@@ -144,3 +144,28 @@ def test_patterns_agree_with_git_check_ignore(tmp_path: Path) -> None:
         if ours != theirs:
             disagreements.append((pattern, sorted(ours ^ theirs)[:3]))
     assert not disagreements
+
+
+def test_the_index_agrees_with_trying_every_pattern() -> None:
+    """The index's shortcuts (buckets, directory-only verdicts shared by a folder's
+    files) give exactly what matching each pattern in turn gives."""
+    rng = random.Random(7)
+    for _ in range(200):
+        entries = []
+        for _ in range(rng.randint(1, 12)):
+            pattern = _random_pattern(rng)
+            try:
+                compile_pattern(pattern)
+            except PatternError:
+                continue
+            entries.append((rng.randint(0, 5), pattern))
+        index = PatternIndex(entries)
+        paths = [_random_path(rng) for _ in range(40)]
+        paths += [p.rsplit("/", 1)[0] + "/" for p in paths if "/" in p]  # directories, as codeowners asks
+        for path in paths:
+            expected: dict[int, str] = {}
+            for key, pattern in entries:
+                if key not in expected and compile_pattern(pattern).match(path):
+                    expected[key] = pattern
+            assert index.matches(path) == expected, (entries, path)
+            assert index.any_match(path) is bool(expected)

@@ -32,7 +32,9 @@ class Engine:
         self.policy = policy
         self.policy_paths = policy_paths
         self._paths, self._exclude = rule_index(policy)
-        self._pathless = [n for n, r in enumerate(policy.rules) if r.paths is None]
+        self._pathless: dict[int, str | None] = {n: None for n, r in enumerate(policy.rules) if r.paths is None}
+        self._path_rules = frozenset(n for n, r in enumerate(policy.rules) if r.when is None)
+        self._path_findings: dict[tuple[int, str | None], Finding] = {}
         self._needed_types = {t for r in policy.rules if r.when for t in r.when.types}
         self._classifiers = [
             c for t, c in REGISTRY.items() if t in self._needed_types or t == "policy"
@@ -44,17 +46,35 @@ class Engine:
         A rule without `paths` matches every path (pattern None); a path
         matching a rule's `exclude` removes the rule whichever path it is.
         """
-        hits: dict[int, str | None] = {}
-        excluded: set[int] = set()
-        for path in paths:
-            for number, pattern in self._paths.matches(path).items():
-                hits.setdefault(number, pattern)
-            excluded.update(self._exclude.matches(path))
-        for number in self._pathless:
-            hits.setdefault(number, None)
-        for number in excluded:
-            hits.pop(number, None)
+        if len(paths) == 1:
+            hits: dict[int, str | None] = {**self._paths.matches(paths[0])}
+        else:
+            hits = {}
+            for path in paths:
+                for number, pattern in self._paths.matches(path).items():
+                    hits.setdefault(number, pattern)
+        hits.update(self._pathless)  # never matched by a pattern: they have none
+        if len(self._exclude):
+            for path in paths:
+                for number in self._exclude.matches(path):
+                    hits.pop(number, None)
         return hits
+
+    def _path_finding(self, number: int, pattern: str | None) -> Finding:
+        """The finding of a rule without `when`: the same for every path it matches, made once."""
+        finding = self._path_findings.get((number, pattern))
+        if finding is None:
+            rule = self.policy.rules[number]
+            finding = self._path_findings[(number, pattern)] = Finding(
+                type="path",
+                kind=None,
+                subject=pattern or "*",
+                detail=f"path matches {pattern!r}",
+                rule=rule.id,
+                level=rule.level,
+                reason=rule.reason,
+            )
+        return finding
 
     def classify(self, change: Change, context: Context) -> list[Finding]:
         # Each classifier claims its paths once for the whole change set; most
@@ -96,20 +116,10 @@ class Engine:
                 levels.append(best.level)
 
         for number in sorted(candidates):
-            rule = policy.rules[number]
-            if rule.when is None:
-                judged.append(
-                    Finding(
-                        type="path",
-                        kind=None,
-                        subject=candidates[number] or "*",
-                        detail=f"path matches {candidates[number]!r}",
-                        rule=rule.id,
-                        level=rule.level,
-                        reason=rule.reason,
-                    )
-                )
-                levels.append(rule.level)
+            if number in self._path_rules:
+                finding = self._path_finding(number, candidates[number])
+                judged.append(finding)
+                levels.append(policy.rules[number].level)
 
         level = max(levels, key=policy.rank) if levels else policy.default_level
         return ChangeVerdict(change=change, level=level, findings=tuple(judged))

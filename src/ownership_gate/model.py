@@ -80,8 +80,9 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
-class ChangeVerdict:
+class ChangeVerdict(NamedTuple):
+    """One change's level and findings (a NamedTuple, like Change: one per changed file)."""
+
     change: Change
     level: str
     findings: tuple[Finding, ...] = ()

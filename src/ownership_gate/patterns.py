@@ -134,7 +134,14 @@ def _settings_index(patterns: tuple[str, ...]) -> PatternIndex[str]:
 
 
 class PatternIndex(Generic[K]):
-    """Which keys (rules, levels, ...) have a pattern matching a path."""
+    """Which keys (rules, levels, ...) have a pattern matching a path.
+
+    Files share directories, so most of the work is done once per directory:
+    the candidate patterns its components bring, and the verdict of every
+    pattern that can only match a whole directory (`infra/`, `src/**`). A
+    path then costs a dictionary lookup, plus a regex for each remaining
+    candidate that depends on the file name.
+    """
 
     def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
         # (key, pattern, regex source); each regex is compiled the first time a
@@ -142,18 +149,23 @@ class PatternIndex(Generic[K]):
         # and so compiles a few of a policy's hundreds of patterns, not all.
         self._patterns: list[tuple[K, str, str]] = []
         self._compiled: list[re.Pattern[str] | None] = []
-        self._buckets: dict[tuple[str, str], list[int]] = {}
+        self._whole_directory: list[bool] = []
+        self._buckets: dict[str, dict[str, list[int]]] = {"prefix": {}, "segment": {}, "ext": {}}
         self._generic: list[int] = []
-        self._by_directory: dict[str, list[int]] = {}
+        # directory -> (its directory-only patterns that match, sorted; the other candidates)
+        self._directories: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._names: dict[str, tuple[int, ...]] = {}  # file name -> candidates it brings
         for key, text in entries:
             number = len(self._patterns)
             self._patterns.append((key, text, translate(text)))
             self._compiled.append(None)
+            self._whole_directory.append(_whole_directory(text))
             bucket = index_key(text)
             if bucket is None:
                 self._generic.append(number)
             else:
-                self._buckets.setdefault(bucket, []).append(number)
+                self._buckets[bucket[0]].setdefault(bucket[1], []).append(number)
+        self._prefix, self._segment, self._ext = (self._buckets[k] for k in ("prefix", "segment", "ext"))
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -164,46 +176,72 @@ class PatternIndex(Generic[K]):
             regex = self._compiled[number] = re.compile(self._patterns[number][2])
         return regex
 
-    def _bucket_hits(self, prefix: str, segment: str, out: list[int]) -> None:
-        buckets = self._buckets
-        for key in (("prefix", prefix), ("segment", segment), ("ext", _extension(segment))):
-            hit = buckets.get(key)  # type: ignore[arg-type]
-            if hit:
-                out.extend(hit)
+    def _segment_hits(self, segment: str, out: set[int]) -> None:
+        out.update(self._segment.get(segment, ()))
+        ext = _extension(segment)
+        if ext is not None:
+            out.update(self._ext.get(ext, ()))
 
-    def _directory_candidates(self, directory: str) -> list[int]:
-        """Candidates contributed by a directory's components, cached: files share directories."""
-        cached = self._by_directory.get(directory)
-        if cached is None:
-            cached = list(self._generic)
-            prefix = ""
-            for segment in directory.split("/") if directory else ():
-                prefix = f"{prefix}/{segment}" if prefix else segment
-                self._bucket_hits(prefix, segment, cached)
-            self._by_directory[directory] = cached
-        return cached
+    def _directory(self, directory: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        found: set[int] = set(self._generic)
+        prefix = ""
+        for segment in directory.split("/") if directory else ():
+            prefix = f"{prefix}/{segment}" if prefix else segment
+            found.update(self._prefix.get(prefix, ()))
+            self._segment_hits(segment, found)
+        # A directory-only pattern says the same of every file in the directory.
+        sample = f"{directory}/-" if directory else "-"
+        whole = tuple(sorted(n for n in found if self._whole_directory[n] and self._regex(n).match(sample)))
+        rest = tuple(sorted(n for n in found if not self._whole_directory[n]))
+        entry = self._directories[directory] = (whole, rest)
+        return entry
 
-    def _candidates(self, path: str) -> list[int]:
+    def _name(self, name: str) -> tuple[int, ...]:
+        found: set[int] = set()
+        self._segment_hits(name, found)
+        entry = self._names[name] = tuple(sorted(found))
+        return entry
+
+    def _hits(self, path: str) -> list[int]:
+        """The numbers of the patterns matching `path`, in order."""
         directory, _, name = path.rpartition("/")
-        found = list(self._directory_candidates(directory))
-        self._bucket_hits(path, name, found)
-        found.sort()
-        return found
+        if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
+            found: set[int] = set(self._generic)
+            prefix = ""
+            for segment in directory.split("/"):
+                prefix = f"{prefix}/{segment}" if prefix else segment
+                found.update(self._prefix.get(prefix, ()))
+                self._segment_hits(segment, found)
+            return [n for n in sorted(found) if self._regex(n).match(path)]
+        whole, rest = self._directories.get(directory) or self._directory(directory)
+        named = self._names.get(name)
+        if named is None:
+            named = self._name(name)
+        exact = self._prefix.get(path)
+        if named or exact:
+            rest = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
+        if not rest:
+            return list(whole)
+        compiled = self._compiled
+        hits = [n for n in rest if (compiled[n] or self._regex(n)).match(path)]
+        return sorted((*whole, *hits)) if whole and hits else hits or list(whole)
 
     def matches(self, path: str) -> dict[K, str]:
         """Every key with a matching pattern, mapped to its first such pattern."""
         result: dict[K, str] = {}
-        if not self._patterns:
-            return result
-        last = -1
-        for number in self._candidates(path):
-            if number == last:
-                continue
-            last = number
-            key, text, _ = self._patterns[number]
-            if key not in result and (self._compiled[number] or self._regex(number)).match(path):
-                result[key] = text
+        if self._patterns:
+            patterns = self._patterns
+            for number in self._hits(path):
+                key, text, _ = patterns[number]
+                if key not in result:
+                    result[key] = text
         return result
 
     def any_match(self, path: str) -> bool:
-        return any((self._compiled[n] or self._regex(n)).match(path) for n in self._candidates(path))
+        return bool(self._patterns) and bool(self._hits(path))
+
+
+def _whole_directory(text: str) -> bool:
+    """A pattern that can only match whole directories (`infra/`, `src/**`): whether
+    a file matches depends on its directory alone."""
+    return (text.endswith("/") or text.endswith("/**")) and not text.endswith(("\\/", "\\**"))
