@@ -39,12 +39,21 @@ class Staleness:
         self._head = head
         self._policy = engine.policy
         self._lowest = self._policy.levels[0].name
-        self._pr_level: dict[str, str] = {}
-        for verdict in verdicts:
-            for path in verdict.change.paths:
-                known = self._pr_level.get(path, self._lowest)
-                self._pr_level[path] = self._policy.stricter(known, verdict.level)
+        self._verdicts = verdicts
+        self._levels: dict[str, str] | None = None
         self._cache: dict[str, After] = {}
+
+    @property
+    def _pr_level(self) -> dict[str, str]:
+        """Each path's level in the whole pull request; built only once a sign-off names a
+        commit (most checks have none, and a monorepo change has tens of thousands of paths)."""
+        if self._levels is None:
+            self._levels = {}
+            for verdict in self._verdicts:
+                for path in verdict.change.paths:
+                    known = self._levels.get(path, self._lowest)
+                    self._levels[path] = self._policy.stricter(known, verdict.level)
+        return self._levels
 
     def after(self, commit: str | None) -> After:
         """The work between `commit` and the head (None: a sign-off not tied to a commit)."""
@@ -63,10 +72,10 @@ class Staleness:
             return After(self._policy.top_level, missing=True)
         changes = self._git.diff(commit, self._head)
         judged = self._engine.judge_all(changes, self._git.blob)
-        rank, lowest = self._policy.rank, self._lowest
+        rank, lowest, pr_level = self._policy.rank, self._lowest, self._pr_level
         level, paths = lowest, []
         for verdict in judged:
-            carried = max((self._pr_level.get(p, lowest) for p in verdict.change.paths), key=rank)
+            carried = max((pr_level.get(p, lowest) for p in verdict.change.paths), key=rank)
             effective = verdict.level if rank(verdict.level) <= rank(carried) else carried
             if rank(effective) > rank(level):
                 level, paths = effective, [verdict.change.path]
