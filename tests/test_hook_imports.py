@@ -44,6 +44,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_js_read",
     "ownership_gate.classifiers.schema_ecto_read",
     "ownership_gate.classifiers.schema_prisma_read",
+    "ownership_gate.classifiers.cost_yaml_compose",
 )
 
 _RUN = """
