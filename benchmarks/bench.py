@@ -11,6 +11,15 @@ whole processes: `ownership-gate check` on the range, `git diff
 same changed paths with the `codeowners` package against an equivalent
 CODEOWNERS (a peer, matching only), `check --staged` with one staged file
 (the pre-commit hook), and the peak memory of `check`.
+
+The tool is timed as users run it: installed by pip (a wheel, not an
+editable install, whose import finder alone costs ~18 ms per start) into
+benchmarks/.work/venv and started through its `ownership-gate` console
+script. The venv is created once (with the tool's dependencies and the
+`codeowners` peer, which runs on the same Python); every run reinstalls
+the tool, without touching dependencies, from a copy of the working tree
+(tracked and untracked, not ignored files), so it measures the current
+source. Delete benchmarks/.work/venv after changing dependencies.
 """
 
 from __future__ import annotations
@@ -28,8 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 WORK = HERE / ".work"
-GATE = [sys.executable, "-m", "ownership_gate"]
+VENV = WORK / "venv"
+PYTHON = str(VENV / "bin" / "python")
+GATE = [str(VENV / "bin" / "ownership-gate")]
 
 SERVICES = 100
 MODULES = 20
@@ -158,6 +170,34 @@ def build(shape: Shape) -> Path:
     return root
 
 
+def _pip(*args: str) -> None:
+    proc = subprocess.run([PYTHON, "-m", "pip", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"pip {' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+
+
+def install() -> None:
+    """Install the working tree's ownership-gate into the benchmark venv, as a user's pip would."""
+    # Built from a copy: pip builds a source directory in place, and stale
+    # modules left in its build/ folder would end up in the wheel.
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in filter(None, listed.decode().split("\0")):
+            source, target = ROOT / name, Path(tmp) / name
+            if source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        ready = VENV / "bench-ready"
+        if ready.exists():
+            _pip("install", "--no-deps", "--force-reinstall", tmp)
+        else:
+            shutil.rmtree(VENV, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            _pip("install", tmp, "codeowners")
+            ready.write_text("1")
+
+
 # Users run ownership-gate with Python's bytecode cache (pip and pre-commit
 # compile on install); a shell that sets PYTHONDONTWRITEBYTECODE would time
 # recompiling every module on every run instead.
@@ -208,7 +248,7 @@ def measure(shape: Shape, runs: int) -> dict[str, float]:
     floor, _ = median(diff, root, runs)
     names = subprocess.run(["git", "diff", "--name-only", "-z", "main...feature"], cwd=root,
                            capture_output=True, check=True).stdout
-    peer_times = [timed([sys.executable, "-c", PEER, str(root / "CODEOWNERS.bench")], root, names)[0]
+    peer_times = [timed([PYTHON, "-c", PEER, str(root / "CODEOWNERS.bench")], root, names)[0]
                   for _ in range(runs)]
     peer = statistics.median(peer_times)
     return {"check": gate, "diff": floor, "peer": peer, "rss_mb": rss / 1024}
@@ -235,6 +275,7 @@ def main() -> int:
     parser.add_argument("--scaling", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
+    install()
     standard = Shape(100_000, 20_000, 300)
     result = measure(standard, args.runs)
     staged = measure_staged(standard, args.runs)
