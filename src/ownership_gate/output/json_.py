@@ -70,11 +70,12 @@ def _compact(verdict: Verdict) -> str:
     very function json.dumps uses; entries with findings go through
     json.dumps itself.
     """
-    dumps, quote = json.dumps, encode_basestring
+    # The encoder json.dumps(..., ensure_ascii=False) builds, made once.
+    dumps, quote = json.JSONEncoder(ensure_ascii=False).encode, encode_basestring
 
     def entry(v: ChangeVerdict) -> str:
         if v.findings:
-            return dumps(_change(v), ensure_ascii=False)
+            return dumps(_change(v))
         change = v.change
         old = "null" if change.old_path is None else quote(change.old_path)
         return (
@@ -82,6 +83,6 @@ def _compact(verdict: Verdict) -> str:
             f' "level": {quote(v.level)}, "findings": []}}'
         )
 
-    head = dumps(_head(verdict), ensure_ascii=False)
-    summary = dumps(_summary(verdict), ensure_ascii=False)
+    head = dumps(_head(verdict))
+    summary = dumps(_summary(verdict))
     return f'{head[:-1]}, "changes": [{", ".join(map(entry, verdict.changes))}], "summary": {summary}}}'
