@@ -35,6 +35,9 @@ class Engine:
         self._pathless: dict[int, str | None] = {n: None for n, r in enumerate(policy.rules) if r.paths is None}
         self._path_rules = frozenset(n for n, r in enumerate(policy.rules) if r.when is None)
         self._path_findings: dict[tuple[int, str | None], Finding] = {}
+        self._excludes = len(self._exclude) > 0
+        # (pattern numbers matched, exclude numbers matched) -> (level, findings)
+        self._plain: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[str, tuple[Finding, ...]]] = {}
         self._needed_types = {t for r in policy.rules if r.when for t in r.when.types}
         self._classifiers = [
             c for t, c in REGISTRY.items() if t in self._needed_types or t == "policy"
@@ -54,7 +57,7 @@ class Engine:
                 for number, pattern in self._paths.matches(path).items():
                     hits.setdefault(number, pattern)
         hits.update(self._pathless)  # never matched by a pattern: they have none
-        if len(self._exclude):
+        if self._excludes:
             for path in paths:
                 for number in self._exclude.matches(path):
                     hits.pop(number, None)
@@ -92,9 +95,22 @@ class Engine:
         return findings
 
     def judge(self, change: Change, context: Context) -> ChangeVerdict:
+        findings = self.classify(change, context)
+        if not findings and change.old_path is None:
+            # Most files of a large change: only path rules judge them, and the
+            # verdict depends on nothing but which patterns match, so files
+            # matching the same patterns share one worked-out verdict.
+            path = change.path
+            key = (self._paths.numbers(path), self._exclude.numbers(path) if self._excludes else ())
+            known = self._plain.get(key)
+            if known is None:
+                known = self._plain[key] = self._weigh(self.rules_for_paths((path,)), [])
+            return ChangeVerdict(change, *known)
+        return ChangeVerdict(change, *self._weigh(self.rules_for_paths(change.paths), findings))
+
+    def _weigh(self, candidates: dict[int, str | None], findings: list[Finding]) -> tuple[str, tuple[Finding, ...]]:
+        """The level and the judged findings, given the rules whose paths hold (strictest wins)."""
         policy = self.policy
-        candidates = self.rules_for_paths(change.paths)
-        findings = self.classify(change, context) if (candidates or self.policy_paths) else []
         judged: list[Finding] = []
         levels: list[str] = []
 
@@ -117,12 +133,11 @@ class Engine:
 
         for number in sorted(candidates):
             if number in self._path_rules:
-                finding = self._path_finding(number, candidates[number])
-                judged.append(finding)
+                judged.append(self._path_finding(number, candidates[number]))
                 levels.append(policy.rules[number].level)
 
         level = max(levels, key=policy.rank) if levels else policy.default_level
-        return ChangeVerdict(change=change, level=level, findings=tuple(judged))
+        return level, tuple(judged)
 
     def context(
         self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]

@@ -202,8 +202,8 @@ class PatternIndex(Generic[K]):
         entry = self._names[name] = tuple(sorted(found))
         return entry
 
-    def _hits(self, path: str) -> list[int]:
-        """The numbers of the patterns matching `path`, in order."""
+    def numbers(self, path: str) -> tuple[int, ...]:
+        """The numbers of the patterns matching `path`, in order (the policy's order)."""
         directory, _, name = path.rpartition("/")
         if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
             found: set[int] = set(self._generic)
@@ -212,7 +212,7 @@ class PatternIndex(Generic[K]):
                 prefix = f"{prefix}/{segment}" if prefix else segment
                 found.update(self._prefix.get(prefix, ()))
                 self._segment_hits(segment, found)
-            return [n for n in sorted(found) if self._regex(n).match(path)]
+            return tuple(n for n in sorted(found) if self._regex(n).match(path))
         whole, rest = self._directories.get(directory) or self._directory(directory)
         named = self._names.get(name)
         if named is None:
@@ -221,24 +221,27 @@ class PatternIndex(Generic[K]):
         if named or exact:
             rest = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
         if not rest:
-            return list(whole)
+            return whole
         compiled = self._compiled
-        hits = [n for n in rest if (compiled[n] or self._regex(n)).match(path)]
-        return sorted((*whole, *hits)) if whole and hits else hits or list(whole)
+        hits = tuple(n for n in rest if (compiled[n] or self._regex(n)).match(path))
+        return tuple(sorted(whole + hits)) if whole and hits else hits or whole
+
+    def keyed(self, numbers: tuple[int, ...]) -> dict[K, str]:
+        """Pattern numbers (from `numbers`) as each key's first matching pattern."""
+        result: dict[K, str] = {}
+        patterns = self._patterns
+        for number in numbers:
+            key, text, _ = patterns[number]
+            if key not in result:
+                result[key] = text
+        return result
 
     def matches(self, path: str) -> dict[K, str]:
         """Every key with a matching pattern, mapped to its first such pattern."""
-        result: dict[K, str] = {}
-        if self._patterns:
-            patterns = self._patterns
-            for number in self._hits(path):
-                key, text, _ = patterns[number]
-                if key not in result:
-                    result[key] = text
-        return result
+        return self.keyed(self.numbers(path)) if self._patterns else {}
 
     def any_match(self, path: str) -> bool:
-        return bool(self._patterns) and bool(self._hits(path))
+        return bool(self._patterns) and bool(self.numbers(path))
 
 
 def _whole_directory(text: str) -> bool:

@@ -50,6 +50,7 @@ class Framework(Protocol):
 
     NAME: str
     EXTENSIONS: tuple[str, ...]
+    FOLDER: str  # text in every path `owns` or `sniffs` claims ("" when there is none)
 
     def owns(self, path: str) -> bool:
         """Path-only: a forward migration of this framework by location and name."""
@@ -133,8 +134,11 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
         if name.endswith(_DUMPS):
             found.update(p for p in group if is_dump(p))
         frameworks = _frameworks_for(name)  # by the file name's extension
-        if frameworks:
-            found.update(p for p in group if any(f.owns(p) or f.sniffs(p) for f in frameworks))
+        joined = "\0".join(group) if frameworks else ""
+        for framework in frameworks:
+            folder = framework.FOLDER
+            if folder in joined:  # one scan turns away a name's many files outside any migration folder
+                found.update(p for p in group if folder in p and (framework.owns(p) or framework.sniffs(p)))
     if settings.get("migrations"):
         found.update(p for p in paths.all if _declared(p, settings))
     return found

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 NAME = "alembic"
 EXTENSIONS: tuple[str, ...] = (".py",)
+FOLDER = "versions/"
 
 
 def owns(path: str) -> bool:

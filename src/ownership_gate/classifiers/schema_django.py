@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 NAME = "django"
 EXTENSIONS: tuple[str, ...] = (".py",)
+FOLDER = "migrations/"
 
 
 def owns(path: str) -> bool:

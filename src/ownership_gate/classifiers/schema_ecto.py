@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 NAME = "ecto"
 EXTENSIONS: tuple[str, ...] = (".exs", ".ex")
+FOLDER = "migrations/"
 
 
 def owns(path: str) -> bool:
-    if "migrations/" not in path:
+    if FOLDER not in path:
         return False  # quick answer for the many other `.ex` files of a change
     directory = posixpath.dirname(path)
     return (

@@ -21,11 +21,12 @@ if TYPE_CHECKING:
 
 NAME = "js"
 EXTENSIONS: tuple[str, ...] = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts")
+FOLDER = "migration"
 _DIRECTORIES = frozenset({"migrations", "migration"})
 
 
 def owns(path: str) -> bool:
-    if "migration" not in path:
+    if FOLDER not in path:
         return False  # quick answer for the many other `.js`/`.ts` files of a change
     directory, base = posixpath.split(path)
     return (

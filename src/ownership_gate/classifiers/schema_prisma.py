@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 NAME = "prisma"
 EXTENSIONS: tuple[str, ...] = (".prisma",)
+FOLDER = ""
 
 
 def owns(path: str) -> bool:

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 NAME = "rails"
 EXTENSIONS: tuple[str, ...] = (".rb",)
+FOLDER = "migrate/"
 
 
 def owns(path: str) -> bool:
-    if "migrate/" not in path:
+    if FOLDER not in path:
         return False  # quick answer for the many other `.rb` files of a change
     directory = posixpath.basename(posixpath.dirname(path))
     return path.endswith(".rb") and (directory == "migrate" or directory.endswith("_migrate")) and (

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 NAME = "sql"
 EXTENSIONS: tuple[str, ...] = (".sql",)
+FOLDER = ""
 
 # Flyway: V1__x.sql, V1.2_3__x.sql, B5__baseline.sql; R__x.sql repeatable; U1__x.sql undo.
 _FLYWAY = re.compile(r"^(?P<prefix>[VBRU])(?P<version>[0-9][0-9._]*)?__.+\.sql$", re.IGNORECASE)
