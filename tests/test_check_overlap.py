@@ -14,9 +14,11 @@ from ownership_gate.errors import GitError
 from ownership_gate.git import Git
 from ownership_gate.main import main
 from ownership_gate.model import Change
-from tests.conftest import Repo
+from tests.conftest import Repo, run_json
 
 HEAVY = ("ownership_gate.engine", "ownership_gate.signoff", "ownership_gate.output", "ownership_gate.policy")
+# With an explicit --base the CI event is read after git starts, too.
+AFTER_DIFF = (*HEAVY, "ownership_gate.ci", "dataclasses")
 
 # An audit hook sees every process the interpreter starts and every module it
 # loads, in order, without replacing anything.
@@ -31,7 +33,6 @@ def hook(event, args):
         events.append(args[0])
 sys.addaudithook(hook)
 from ownership_gate.main import main
-from ownership_gate.model import Change
 code = main(["check", "--base", "HEAD~1", "--format", "json", "--output", "out.json"])
 print(json.dumps({"code": code, "events": events}))
 """
@@ -46,14 +47,29 @@ def _many_files(repo: Repo, count: int) -> tuple[str, str]:
 def test_git_diff_starts_before_the_engine_policy_and_reporters_load(repo: Repo) -> None:
     repo.commit({"a.py": "x = 1\n", "terraform/main.tf": "# one\n"})
     repo.commit({"a.py": "x = 2\n", "terraform/main.tf": "# two\n"})  # no added file: no copy pass
-    done = subprocess.run([sys.executable, "-c", _ORDER % (HEAVY,)], cwd=repo.root, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", _ORDER % (AFTER_DIFF,)], cwd=repo.root, capture_output=True,
                           text=True, check=True)
     result = json.loads(done.stdout.splitlines()[-1])
     assert result["code"] == 1  # terraform/ needs the CTO under the built-in policy
     assert result["events"][0] == "git diff"
-    assert sorted(result["events"][1:]) == sorted(HEAVY)
+    assert sorted(result["events"][1:]) == sorted(AFTER_DIFF)
     report = json.loads((repo.root / "out.json").read_text("utf-8"))
     assert {c["path"] for c in report["changes"]} == {"a.py", "terraform/main.tf"}
+
+
+def test_a_ci_run_with_an_explicit_base_still_reads_the_policy_from_the_base(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = "version: 1\nlevels:\n  - {name: engineer, owners: ['@eng']}\n  - {name: cto, owners: ['@cto']}\n" \
+             "rules:\n  - {id: tf, level: cto, paths: ['terraform/']}\n"
+    base = repo.commit({".ownership-gate.yaml": policy, "README.md": "hi\n"})
+    head = repo.commit({"terraform/main.tf": "# new\n", ".ownership-gate.yaml": policy.replace("terraform/", "x/")})
+    for key, value in {"GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "CI_COMMIT_SHA": head}.items():
+        monkeypatch.setenv(key, value)
+    code, doc = run_json(capsys, "--base", base, "--head", head)
+    assert doc["policy"] == {"source": f".ownership-gate.yaml@{base}"}  # not the head's weakened copy
+    assert {c["path"]: c["level"] for c in doc["changes"]}["terraform/main.tf"] == "cto"
+    assert code == 1
 
 
 def test_importing_check_loads_nothing_heavy(repo: Repo) -> None:
@@ -61,7 +77,7 @@ def test_importing_check_loads_nothing_heavy(repo: Repo) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
     assert "ownership_gate.check" in loaded
-    assert [m for m in (*HEAVY, "ownership_gate.classifiers", "ownership_gate.model") if m in loaded] == []
+    assert [m for m in (*AFTER_DIFF, "ownership_gate.classifiers", "ownership_gate.model") if m in loaded] == []
 
 
 def test_git_finishes_a_diff_bigger_than_a_pipe_while_nobody_collects_it(repo: Repo) -> None:

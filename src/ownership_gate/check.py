@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from ownership_gate import ci
 from ownership_gate.errors import EXIT_OK, EXIT_SIGNOFF_MISSING, FatalError
 from ownership_gate.git import Git, find_root
 
 # Only the modules needed to start `git diff` are imported up front; the rest
 # load inside the functions, while git computes the diff (see `check`).
 if TYPE_CHECKING:
+    from ownership_gate.ci import CiRun
     from ownership_gate.policy import Policy
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(NamedTuple):
     base: str | None  # the commit shown as "base" (None on an unborn branch)
     head: str | None  # None when the head is the index
     diff_from: str  # what the diff starts from: the merge base, or a tree
 
 
 def resolve_range(
-    git: Git, base: str | None, head: str | None, staged: bool, run: ci.CiRun | None
+    git: Git, base: str | None, head: str | None, staged: bool, run: CiRun | None
 ) -> Range:
     if staged:
         current = git.head()
@@ -98,6 +96,12 @@ def _use_color(output: str | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _ci_run() -> CiRun | None:
+    from ownership_gate import ci
+
+    return ci.detect()
+
+
 def policy_paths(policy: Policy) -> frozenset[str]:
     from ownership_gate.policy import POLICY_FILES
 
@@ -117,7 +121,8 @@ def check(
 ) -> int:
     git = Git(find_root())
     try:
-        run = None if staged else ci.detect()
+        # The range needs the CI event only when --base is not given.
+        run = _ci_run() if base is None and not staged else None
         span = resolve_range(git, base, head, staged, run)
         pending = git.start_diff(span.diff_from, span.head)
         # Imported only now, while git computes the diff: on a large change
@@ -128,6 +133,8 @@ def check(
         from ownership_gate.output import render, write_output
         from ownership_gate.policy import BUILTIN_PREFIX
 
+        if base is not None and not staged:
+            run = _ci_run()  # still a CI run: the policy comes from the base, sign-offs from the event
         from_base = (policy_from_base or run is not None) and not staged
         chosen = select_policy(git, git.root, policy, span.base if from_base else None)
         engine = Engine(chosen, policy_paths(chosen))
