@@ -20,11 +20,13 @@ script. The venv is created once (with the tool's dependencies and the
 the tool, without touching dependencies, from a copy of the working tree
 (tracked and untracked, not ignored files), so it measures the current
 source. Delete benchmarks/.work/venv after changing dependencies.
+Concurrent runs wait for each other (a lock file in benchmarks/.work/).
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -275,6 +277,10 @@ def main() -> int:
     parser.add_argument("--scaling", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
+    # One benchmark at a time, until this process exits: runs share the venv
+    # (a reinstall in the middle of another run breaks it) and would skew
+    # each other's timings.
+    fcntl.flock(os.open(WORK / "bench.lock", os.O_CREAT | os.O_RDWR, 0o644), fcntl.LOCK_EX)
     install()
     standard = Shape(100_000, 20_000, 300)
     result = measure(standard, args.runs)
