@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
+from functools import partial
 
+from ownership_gate.aside import Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
 
 POLICY_RULE_ID = "policy-file"
 _CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
+# Changes in a set before classifying runs in a child process: below this,
+# forking and pickling the findings cost more than the overlap saves.
+FORK_AT = 2000
 POLICY_RULE_REASON = (
     "The policy decides what needs sign-off, so changing it needs the highest sign-off."
 )
@@ -95,7 +100,9 @@ class Engine:
         return findings
 
     def judge(self, change: Change, context: Context) -> ChangeVerdict:
-        findings = self.classify(change, context)
+        return self._verdict(change, self.classify(change, context))
+
+    def _verdict(self, change: Change, findings: list[Finding]) -> ChangeVerdict:
         if not findings and change.old_path is None:
             # Most files of a large change: only path rules judge them, and the
             # verdict depends on nothing but which patterns match, so files
@@ -152,7 +159,25 @@ class Engine:
         read_blob: Callable[[str], bytes | None],
     ) -> list[ChangeVerdict]:
         context = self.context(changes, read_blob)
-        return [self.judge(change, context) for change in changes]
+        # Reading the claimed files (and loading their parsers) and matching
+        # every path are independent: on a large change set the first runs in
+        # a child process while this one matches paths (see aside.py).
+        found = Aside(partial(self._findings, context), fork=len(changes) >= FORK_AT)
+        verdicts = [self._verdict(change, []) for change in changes]
+        for position, findings in found.result().items():
+            verdicts[position] = self._verdict(changes[position], findings)
+        return verdicts
+
+    def _findings(self, context: Context) -> dict[int, list[Finding]]:
+        """Each claimed change's findings, by its position in the change set."""
+        claimed = {id(c) for classifier in self._classifiers for c in context.claimed(classifier.TYPE)}
+        found: dict[int, list[Finding]] = {}
+        for position, change in enumerate(context.changes):
+            if id(change) in claimed:
+                findings = self.classify(change, context)
+                if findings:
+                    found[position] = findings
+        return found
 
 
 def required_level(policy: Policy, verdicts: Sequence[ChangeVerdict]) -> str:

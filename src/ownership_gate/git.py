@@ -138,7 +138,8 @@ class Git:
 
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:
-        if self._reader is None:
+        if self._reader is None or self._reader.pid != os.getpid():
+            # A forked child (engine.judge_all) starts its own: the parent's pipes stay the parent's.
             self._reader = BlobReader(self.root)
         return self._reader.read(oid)
 
@@ -276,6 +277,7 @@ class BlobReader:
     """One `git cat-file --batch` process kept open for every blob we read."""
 
     def __init__(self, root: Path) -> None:
+        self.pid = os.getpid()  # the process whose pipes these are
         self._proc = subprocess.Popen(
             ("git", "cat-file", "--batch"),
             cwd=root,
