@@ -104,7 +104,8 @@ def test_changed_paths_group_by_name_and_map_back_to_every_change() -> None:
     assert changed.by_name == {
         "package.json": ["a/package.json", "b/package.json"], "x.txt": ["a/x.txt"], "ünï.py": ["with space/ünï.py"],
     }
-    assert changed.positions["a/x.txt"] == [1, 2]
+    assert changed.changes_touching({"a/x.txt"}) == changes[1:3]
+    assert changed.changes_touching(set()) == []
     assert changed.all == {"a/package.json", "b/package.json", "a/x.txt", "with space/ünï.py"}
 
 

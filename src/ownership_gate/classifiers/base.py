@@ -42,25 +42,26 @@ class ChangedPaths:
     """
 
     def __init__(self, changes: Sequence[Change]) -> None:
+        self._changes = changes
+        # Every path once, in change-set order: the new paths, then the old paths of moves.
+        unique = dict.fromkeys([c.path for c in changes])
+        unique.update(dict.fromkeys([c.old_path for c in changes if c.old_path is not None]))
+        self.all = frozenset(unique)
         by_name: dict[str, list[str]] = {}
-        # path -> positions of the changes touching it, to map claims back to changes
-        self.positions: dict[str, list[int]] = {}
-        for position, change in enumerate(changes):
-            path, old = change.path, change.old_path
-            for touched in (path,) if old is None or old == path else (path, old):
-                at = self.positions.get(touched)
-                if at is None:
-                    self.positions[touched] = [position]
-                    name = touched[touched.rfind("/") + 1 :]
-                    group = by_name.get(name)
-                    if group is None:
-                        by_name[name] = [touched]
-                    else:
-                        group.append(touched)
-                else:
-                    at.append(position)
+        for path in unique:
+            name = path[path.rfind("/") + 1 :]
+            group = by_name.get(name)
+            if group is None:
+                by_name[name] = [path]
+            else:
+                group.append(path)
         self.by_name = by_name
-        self.all = frozenset(self.positions)
+
+    def changes_touching(self, paths: AbstractSet[str]) -> list[Change]:
+        """The changes with a new or old path among `paths`, in change-set order."""
+        if not paths:
+            return []
+        return [c for c in self._changes if c.path in paths or (c.old_path is not None and c.old_path in paths)]
 
 
 class Context:
@@ -110,9 +111,7 @@ class Context:
             from ownership_gate.classifiers import REGISTRY
 
             paths = self.paths
-            wanted = REGISTRY[type_].claims(paths, self.settings(type_))
-            positions = sorted({i for p in wanted for i in paths.positions.get(p, ())})
-            found = self._claimed[type_] = [self.changes[i] for i in positions]
+            found = self._claimed[type_] = paths.changes_touching(REGISTRY[type_].claims(paths, self.settings(type_)))
         return found
 
     def _blob(self, oid: str | None, mode: str) -> bytes | None:
