@@ -41,8 +41,8 @@ class Engine:
         self._path_rules = frozenset(n for n, r in enumerate(policy.rules) if r.when is None)
         self._path_findings: dict[tuple[int, str | None], Finding] = {}
         self._excludes = len(self._exclude) > 0
-        # (pattern numbers matched, exclude numbers matched) -> (level, findings)
-        self._plain: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[str, tuple[Finding, ...]]] = {}
+        # pattern numbers matched (and exclude numbers, if any) -> (level, findings)
+        self._plain: dict[object, tuple[str, tuple[Finding, ...]]] = {}
         self._needed_types = {t for r in policy.rules if r.when for t in r.when.types}
         self._classifiers = [
             c for t, c in REGISTRY.items() if t in self._needed_types or t == "policy"
@@ -104,16 +104,19 @@ class Engine:
 
     def _verdict(self, change: Change, findings: list[Finding]) -> ChangeVerdict:
         if not findings and change.old_path is None:
-            # Most files of a large change: only path rules judge them, and the
-            # verdict depends on nothing but which patterns match, so files
-            # matching the same patterns share one worked-out verdict.
-            path = change.path
-            key = (self._paths.numbers(path), self._exclude.numbers(path) if self._excludes else ())
-            known = self._plain.get(key)
-            if known is None:
-                known = self._plain[key] = self._weigh(self.rules_for_paths((path,)), [])
-            return ChangeVerdict(change, *known)
+            return ChangeVerdict(change, *self._plain_verdict(change.path))
         return ChangeVerdict(change, *self._weigh(self.rules_for_paths(change.paths), findings))
+
+    def _plain_verdict(self, path: str) -> tuple[str, tuple[Finding, ...]]:
+        """The verdict of a file nothing was found in. Most files of a large change: only
+        path rules judge them, and that depends on nothing but which patterns match,
+        so files matching the same patterns share one worked-out verdict."""
+        numbers = self._paths.numbers(path)
+        key = (numbers, self._exclude.numbers(path)) if self._excludes else numbers
+        known = self._plain.get(key)
+        if known is None:
+            known = self._plain[key] = self._weigh(self.rules_for_paths((path,)), [])
+        return known
 
     def _weigh(self, candidates: dict[int, str | None], findings: list[Finding]) -> tuple[str, tuple[Finding, ...]]:
         """The level and the judged findings, given the rules whose paths hold (strictest wins)."""
@@ -163,7 +166,10 @@ class Engine:
         # every path are independent: on a large change set the first runs in
         # a child process while this one matches paths (see aside.py).
         found = Aside(partial(self._findings, context), fork=len(changes) >= FORK_AT)
-        verdicts = [self._verdict(change, []) for change in changes]
+        plain = self._plain_verdict
+        verdicts = [
+            ChangeVerdict(c, *plain(c.path)) if c.old_path is None else self._verdict(c, []) for c in changes
+        ]
         for position, findings in found.result().items():
             verdicts[position] = self._verdict(changes[position], findings)
         return verdicts
