@@ -127,6 +127,20 @@ def test_console_script_and_python_dash_m(repo: Repo) -> None:
         assert json.loads(proc.stdout)["required_level"] == "cto"
 
 
+def test_the_command_leaves_nothing_unwritten_on_a_large_change(repo: Repo, tmp_path: Path) -> None:
+    # The command leaves with os._exit (no teardown): every byte must be out before it does.
+    base = repo.commit({"README.md": "x\n"})
+    repo.commit({f"src/m{i:04}/file.py": f"x = {i}\n" for i in range(2500)})
+    command = [_console_script(), "check", "--base", base, "--format", "json"]
+    piped = subprocess.run(command, capture_output=True, check=False)
+    assert piped.returncode == 0, piped.stderr
+    assert len(json.loads(piped.stdout)["changes"]) == 2500
+    out = tmp_path / "report.json"
+    written = subprocess.run([*command, "--output", str(out)], capture_output=True, check=False)
+    assert written.returncode == 0 and written.stdout == b""
+    assert json.loads(out.read_text("utf-8")) == json.loads(piped.stdout)
+
+
 def test_pre_commit_try_repo_runs_the_hook(repo: Repo, tmp_path: Path) -> None:
     pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable))
     assert pre_commit, "pre-commit is a test dependency"

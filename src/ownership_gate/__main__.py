@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from ownership_gate.main import main
+from ownership_gate.main import run
 
-raise SystemExit(main())
+run()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -144,3 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def run() -> None:
+    """The `ownership-gate` command: `main`, tuned for a short-lived process.
+
+    A monorepo-sized check allocates hundreds of thousands of small objects
+    and keeps nearly all of them until it exits: scanning them for cycles
+    again and again, then freeing them one by one at exit, is work a process
+    about to end need not do (~40 ms on a 20,000-file change). Every report
+    is written and flushed (or its file closed) before `main` returns.
+    """
+    gc.set_threshold(200_000, 30, 30)
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or stdout is closed
+        code = code or EXIT_USAGE
+    os._exit(code)
