@@ -222,13 +222,18 @@ class PatternIndex(Generic[K]):
         if ext is not None:
             out.update(self._ext.get(ext, ()))
 
-    def _directory(self, directory: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def _component_candidates(self, directory: str) -> set[int]:
+        """Patterns a path below `directory` may match, by the directory's components."""
         found: set[int] = set(self._generic)
         prefix = ""
         for segment in directory.split("/") if directory else ():
             prefix = f"{prefix}/{segment}" if prefix else segment
             found.update(self._prefix.get(prefix, ()))
             self._segment_hits(segment, found)
+        return found
+
+    def _directory(self, directory: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        found = self._component_candidates(directory)
         # A directory-only pattern says the same of every file in the directory.
         sample = f"{directory}/-" if directory else "-"
         whole = tuple(sorted(n for n in found if self._whole_directory[n] and self._regex(n).match(sample)))
@@ -246,12 +251,7 @@ class PatternIndex(Generic[K]):
         """The numbers of the patterns matching `path`, in order (the policy's order)."""
         directory, _, name = path.rpartition("/")
         if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
-            found: set[int] = set(self._generic)
-            prefix = ""
-            for segment in directory.split("/"):
-                prefix = f"{prefix}/{segment}" if prefix else segment
-                found.update(self._prefix.get(prefix, ()))
-                self._segment_hits(segment, found)
+            found = self._component_candidates(directory)
             return tuple(n for n in sorted(found) if self._regex(n).match(path))
         whole, rest = self._directories.get(directory) or self._directory(directory)
         named = self._names.get(name)
