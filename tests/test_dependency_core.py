@@ -337,3 +337,24 @@ def test_garbage_is_a_manifest_error_or_requirements(path: str, text: str) -> No
     for requirement in parsed:
         ecosystem.lowest(requirement.constraint)
         getattr(ecosystem, "canonical", str)(requirement.constraint)
+
+
+def test_every_deferred_reader_names_a_module_with_the_functions_bound_from_it() -> None:
+    """A front module binds `parse = READER.parse`; a wrong module or a missing
+    function would only fail at the first manifest read, so check them all here."""
+    import importlib
+
+    from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+    from ownership_gate.classifiers.ecosystems.base import DeferredReader
+
+    checked = 0
+    for ecosystem in ECOSYSTEMS.values():
+        reader = getattr(ecosystem, "READER", None)
+        if not isinstance(reader, DeferredReader):
+            continue
+        module = importlib.import_module(reader.module)
+        for name in ("parse", "lowest", "canonical", "unpinned"):
+            if getattr(ecosystem, name, None) is not None:
+                assert callable(getattr(module, name, None)), f"{module.__name__} has no {name}()"
+                checked += 1
+    assert checked >= 25

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "github-actions"
 SUFFIXES = (".yml", ".yaml")  # lower-case (see base.py)
@@ -37,20 +35,7 @@ def is_lockfile(path: str) -> bool:
     return False
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import actions_read
-
-    return actions_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import actions_read
-
-    return actions_read.lowest(constraint)
-
-
-def unpinned(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import actions_read
-
-    return actions_read.unpinned(constraint)
+READER = DeferredReader("actions_read")
+parse = READER.parse
+lowest = READER.lowest
+unpinned = READER.unpinned

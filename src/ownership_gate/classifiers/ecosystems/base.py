@@ -9,9 +9,9 @@ An ecosystem module (one per package manager) has these names:
     def lowest(constraint: str) -> Release | None          # lowest version admitted
 
 and is listed in `ecosystems/__init__.py`'s REGISTRY. Every module is
-asked about every changed path, so it keeps only its path rules and
-imports its parser (`<name>_read.py`) inside `parse`, `lowest` and the
-like, when a manifest is first read. Three optional names let the
+asked about every changed path, so it keeps only its path rules and binds
+`parse`, `lowest` and the like from a `DeferredReader`, which imports its
+parser (`<name>_read.py`) when a manifest is first read. Three optional names let the
 dependency classifier skip the module for ordinary source files (most of
 a large change set) without calling it:
 
@@ -31,8 +31,10 @@ Two more optional names are used when present (see `dependency_compare`):
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from types import ModuleType
+from typing import Any, Protocol
 
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
@@ -67,3 +69,35 @@ class Ecosystem(Protocol):
     def parse(self, text: str, path: str) -> list[Requirement]: ...
 
     def lowest(self, constraint: str) -> Release | None: ...
+
+
+class DeferredReader:
+    """An ecosystem's reader module (`<name>_read.py`: its parser and version
+    rules), imported on first use. A front module binds the methods its reader
+    has (`parse = READER.parse`): naming a manifest's path loads nothing, and
+    reading one loads only that ecosystem's reader."""
+
+    def __init__(self, module: str) -> None:
+        self.module = f"{__package__}.{module}"
+        self._module: ModuleType | None = None
+
+    def _reader(self) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self.module)
+        return self._module
+
+    def parse(self, text: str, path: str) -> list[Requirement]:
+        parsed: list[Requirement] = self._reader().parse(text, path)
+        return parsed
+
+    def lowest(self, constraint: str) -> Release | None:
+        release: Release | None = self._reader().lowest(constraint)
+        return release
+
+    def canonical(self, constraint: str) -> str:
+        spelled: str = self._reader().canonical(constraint)
+        return spelled
+
+    def unpinned(self, constraint: str) -> str:
+        spelled: str = self._reader().unpinned(constraint)
+        return spelled

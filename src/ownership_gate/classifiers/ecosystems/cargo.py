@@ -16,10 +16,8 @@ A bare version is a caret requirement (`1.2` admits 1.2.0 up to 2.0.0).
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "cargo"
 NAMES = frozenset({"cargo.toml", "cargo.lock"})  # lower-case (see base.py)
@@ -33,20 +31,7 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) == "Cargo.lock"
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import cargo_read
-
-    return cargo_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import cargo_read
-
-    return cargo_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import cargo_read
-
-    return cargo_read.canonical(constraint)
+READER = DeferredReader("cargo_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical

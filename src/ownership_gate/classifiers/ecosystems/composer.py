@@ -11,10 +11,8 @@ Package names are lowercase, as Composer treats them. Copies under
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "composer"
 NAMES = frozenset({"composer.json", "composer.lock"})  # lower-case (see base.py)
@@ -32,20 +30,7 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) == "composer.lock" and not _installed(path)
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import composer_read
-
-    return composer_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import composer_read
-
-    return composer_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import composer_read
-
-    return composer_read.canonical(constraint)
+READER = DeferredReader("composer_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical

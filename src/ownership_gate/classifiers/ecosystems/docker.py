@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "docker"
 # Lower-case file name beginnings and endings a manifest can have (see base.py).
@@ -49,20 +47,7 @@ def is_lockfile(path: str) -> bool:
     return False
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import docker_read
-
-    return docker_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import docker_read
-
-    return docker_read.lowest(constraint)
-
-
-def unpinned(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import docker_read
-
-    return docker_read.unpinned(constraint)
+READER = DeferredReader("docker_read")
+parse = READER.parse
+lowest = READER.lowest
+unpinned = READER.unpinned

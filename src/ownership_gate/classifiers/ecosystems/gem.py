@@ -13,10 +13,8 @@ and ref, which has no version to step.
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "gem"
 
@@ -35,20 +33,7 @@ def is_lockfile(path: str) -> bool:
     return base in ("Gemfile.lock", "gems.locked") or base.endswith(".gemfile.lock")
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import gem_read
-
-    return gem_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import gem_read
-
-    return gem_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import gem_read
-
-    return gem_read.canonical(constraint)
+READER = DeferredReader("gem_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical

@@ -21,10 +21,8 @@ What a go.mod requires:
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "golang"
 NAMES = frozenset({"go.mod", "go.sum", "go.work.sum"})  # lower-case (see base.py)
@@ -38,20 +36,7 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) in ("go.sum", "go.work.sum")
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import golang_read
-
-    return golang_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import golang_read
-
-    return golang_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import golang_read
-
-    return golang_read.canonical(constraint)
+READER = DeferredReader("golang_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical

@@ -10,10 +10,8 @@ the same repository, not a vendor, and is skipped.
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "helm"
 NAMES = frozenset({"chart.yaml", "chart.lock"})  # lower-case (see base.py)
@@ -27,14 +25,6 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) == "Chart.lock"
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import helm_read
-
-    return helm_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import helm_read
-
-    return helm_read.lowest(constraint)
+READER = DeferredReader("helm_read")
+parse = READER.parse
+lowest = READER.lowest

@@ -13,10 +13,8 @@ parent POM of the same group found in the repository (no empty
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "maven"
 NAMES = frozenset({"pom.xml"})  # lower-case (see base.py)
@@ -30,14 +28,6 @@ def is_lockfile(path: str) -> bool:
     return False
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import maven_read
-
-    return maven_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import maven_read
-
-    return maven_read.lowest(constraint)
+READER = DeferredReader("maven_read")
+parse = READER.parse
+lowest = READER.lowest

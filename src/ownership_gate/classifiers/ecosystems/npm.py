@@ -13,10 +13,8 @@ Git, URL and tag specs have no lowest version: any change to them is
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "npm"
 
@@ -41,20 +39,7 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) in _LOCKFILES and not _installed(path)
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import npm_read
-
-    return npm_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import npm_read
-
-    return npm_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import npm_read
-
-    return npm_read.canonical(constraint)
+READER = DeferredReader("npm_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical

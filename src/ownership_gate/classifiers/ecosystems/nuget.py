@@ -12,10 +12,8 @@ case-insensitive, so the subject is the lower-cased id.
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "nuget"
 
@@ -40,14 +38,6 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path).lower() == "packages.lock.json"
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import nuget_read
-
-    return nuget_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import nuget_read
-
-    return nuget_read.lowest(constraint)
+READER = DeferredReader("nuget_read")
+parse = READER.parse
+lowest = READER.lowest

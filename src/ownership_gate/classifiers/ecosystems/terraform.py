@@ -13,10 +13,8 @@ scheme reaches it, and its constraint the `?ref=`. Local modules
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.ecosystems.base import Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DeferredReader
 
 NAME = "terraform"
 # Lower-case file names and endings a manifest or lockfile can have (see base.py).
@@ -32,20 +30,7 @@ def is_lockfile(path: str) -> bool:
     return posixpath.basename(path) == ".terraform.lock.hcl"
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    # The reader loads with the first manifest read, not when a path is named.
-    from ownership_gate.classifiers.ecosystems import terraform_read
-
-    return terraform_read.parse(text, path)
-
-
-def lowest(constraint: str) -> Release | None:
-    from ownership_gate.classifiers.ecosystems import terraform_read
-
-    return terraform_read.lowest(constraint)
-
-
-def canonical(constraint: str) -> str:
-    from ownership_gate.classifiers.ecosystems import terraform_read
-
-    return terraform_read.canonical(constraint)
+READER = DeferredReader("terraform_read")
+parse = READER.parse
+lowest = READER.lowest
+canonical = READER.canonical
