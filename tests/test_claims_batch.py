@@ -22,7 +22,7 @@ from ownership_gate.classifiers.infra_names import (
     named_kind,
 )
 from ownership_gate.model import Change
-from ownership_gate.patterns import setting_matches
+from ownership_gate.pattern_index import setting_matches
 
 FOLDERS = [
     "", ".github", "workflows", "actions", ".circleci", ".buildkite", ".gitlab", "ci", "charts", "chart", "helm",

@@ -10,7 +10,7 @@ import pytest
 from ownership_gate.classifiers import dependency, schema, schema_sqlfiles
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.schema_paths import in_test_dir
-from ownership_gate.patterns import setting_matches
+from ownership_gate.pattern_index import setting_matches
 
 _NAMES_TEXT = """
 Dockerfile dockerfile DOCKERFILE Containerfile Dockerfile.dev dev.Dockerfile web.dockerfile

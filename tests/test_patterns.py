@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.patterns import PatternError, PatternIndex, compile_pattern, index_key
+from ownership_gate.pattern_index import PatternIndex
+from ownership_gate.patterns import PatternError, compile_pattern, index_key
 
 TABLE = [
     # pattern, path, matches

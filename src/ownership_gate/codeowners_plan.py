@@ -25,7 +25,7 @@ from ownership_gate.owners import (
     path_only_rules,
     unportable_reason,
 )
-from ownership_gate.patterns import PatternIndex
+from ownership_gate.pattern_index import PatternIndex
 from ownership_gate.policy import Policy
 
 V = TypeVar("V", bound=Hashable)

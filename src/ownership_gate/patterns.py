@@ -1,21 +1,13 @@
 """Gitignore-style path patterns, as CODEOWNERS reads them, compiled once.
 
 pathspec translates each pattern to a regex (its gitignore "spec" flavour,
-which follows git's own edge cases). `PatternIndex` files every pattern
-under a literal it requires (a root directory, a path segment, or a file
-extension) so a path is only tested against patterns that could match it:
-matching cost grows with the handful of candidates, not with the number of
-rules.
+which follows git's own edge cases); `index_key` names the literal every
+match must contain, which `pattern_index.PatternIndex` files patterns under.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Generic, Protocol, TypeVar
-
-K = TypeVar("K", bound=Hashable)
 
 _GLOB_CHARS = frozenset("*?[\\")
 
@@ -79,11 +71,11 @@ def _only_wildcards(text: str) -> str | None:
     return "^" + "[^/]+/" * (depth - 1) + "[^/]+"
 
 
-def _literal(segment: str) -> bool:
+def is_literal(segment: str) -> bool:
     return bool(segment) and not (_GLOB_CHARS & set(segment))
 
 
-def _extension(segment: str) -> str | None:
+def extension(segment: str) -> str | None:
     dot = segment.rfind(".")
     return segment[dot:] if dot >= 0 else None
 
@@ -108,183 +100,15 @@ def index_key(text: str) -> tuple[str, str] | None:
     if anchored:
         literal = []
         for segment in segments:
-            if not _literal(segment):
+            if not is_literal(segment):
                 break
             literal.append(segment)
         return ("prefix", "/".join(literal)) if literal else None
     first = segments[0]
-    if _literal(first):
+    if is_literal(first):
         return ("segment", first)
-    if len(segments) == 1 and first.startswith("*") and _literal(first[1:]):
-        ext = _extension(first[1:])
+    if len(segments) == 1 and first.startswith("*") and is_literal(first[1:]):
+        ext = extension(first[1:])
         if ext is not None:
             return ("ext", ext)
     return None
-
-
-def setting_matches(settings: Mapping[str, Any], key: str, path: str) -> bool:
-    """Whether `path` matches a pattern list from the policy's `classify` settings."""
-    patterns = tuple(settings.get(key) or ())
-    return bool(patterns) and _settings_index(patterns).any_match(path)
-
-
-@functools.lru_cache(maxsize=64)
-def _settings_index(patterns: tuple[str, ...]) -> PatternIndex[str]:
-    return PatternIndex((p, p) for p in patterns)
-
-
-class Matcher(Protocol):
-    def match(self, path: str, /) -> object: ...
-
-
-class _Literal:
-    """A pattern without wildcards (`infra/`, `/db/schema.sql`, `Dockerfile`), matched
-    with string comparisons: a policy's hundreds of such paths would otherwise each
-    compile a regex (60 us apiece) before the first file is judged."""
-
-    __slots__ = ("_exact", "_inner", "_prefix", "_suffix")
-
-    def __init__(self, body: str, anchored: bool, directory_only: bool) -> None:
-        self._exact = None if directory_only else body  # the file (or directory) itself
-        self._prefix = body + "/"  # anything below it
-        # Unanchored: the name may be any segment of the path.
-        self._inner = None if anchored else "/" + body + "/"
-        self._suffix = None if anchored or directory_only else "/" + body
-
-    def match(self, path: str, /) -> bool:
-        return (
-            path == self._exact
-            or path.startswith(self._prefix)
-            or (self._inner is not None and self._inner in path)
-            or (self._suffix is not None and path.endswith(self._suffix))
-        )
-
-
-def literal_matcher(text: str) -> _Literal | None:
-    """The string matcher for a pattern without wildcards or escapes, or None."""
-    body = text.removesuffix("/")
-    directory_only = body != text
-    anchored = body.startswith("/")
-    body = body.removeprefix("/")
-    segments = body.split("/")
-    if text != text.strip() or any(not _literal(s) or s in (".", "..") for s in segments):
-        return None
-    return _Literal(body, anchored or len(segments) > 1, directory_only)
-
-
-class PatternIndex(Generic[K]):
-    """Which keys (rules, levels, ...) have a pattern matching a path.
-
-    Files share directories, so most of the work is done once per directory:
-    the candidate patterns its components bring, and the verdict of every
-    pattern that can only match a whole directory (`infra/`, `src/**`). A
-    path then costs a dictionary lookup, plus a regex for each remaining
-    candidate that depends on the file name.
-    """
-
-    def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
-        # (key, pattern, regex source); each regex is compiled the first time a
-        # path is a candidate for it: the pre-commit hook judges a file or two
-        # and so compiles a few of a policy's hundreds of patterns, not all.
-        self._patterns: list[tuple[K, str, str]] = []
-        self._compiled: list[Matcher | None] = []
-        self._whole_directory: list[bool] = []
-        self._buckets: dict[str, dict[str, list[int]]] = {"prefix": {}, "segment": {}, "ext": {}}
-        self._generic: list[int] = []
-        # directory -> (its directory-only patterns that match, sorted; the other candidates)
-        self._directories: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._names: dict[str, tuple[int, ...]] = {}  # file name -> candidates it brings
-        for key, text in entries:
-            number = len(self._patterns)
-            self._patterns.append((key, text, translate(text)))
-            self._compiled.append(None)
-            self._whole_directory.append(_whole_directory(text))
-            bucket = index_key(text)
-            if bucket is None:
-                self._generic.append(number)
-            else:
-                self._buckets[bucket[0]].setdefault(bucket[1], []).append(number)
-        self._prefix, self._segment, self._ext = (self._buckets[k] for k in ("prefix", "segment", "ext"))
-
-    def __len__(self) -> int:
-        return len(self._patterns)
-
-    def _regex(self, number: int) -> Matcher:
-        regex = self._compiled[number]
-        if regex is None:
-            _, text, source = self._patterns[number]
-            regex = self._compiled[number] = literal_matcher(text) or re.compile(source)
-        return regex
-
-    def _segment_hits(self, segment: str, out: set[int]) -> None:
-        out.update(self._segment.get(segment, ()))
-        ext = _extension(segment)
-        if ext is not None:
-            out.update(self._ext.get(ext, ()))
-
-    def _component_candidates(self, directory: str) -> set[int]:
-        """Patterns a path below `directory` may match, by the directory's components."""
-        found: set[int] = set(self._generic)
-        prefix = ""
-        for segment in directory.split("/") if directory else ():
-            prefix = f"{prefix}/{segment}" if prefix else segment
-            found.update(self._prefix.get(prefix, ()))
-            self._segment_hits(segment, found)
-        return found
-
-    def _directory(self, directory: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        found = self._component_candidates(directory)
-        # A directory-only pattern says the same of every file in the directory.
-        sample = f"{directory}/-" if directory else "-"
-        whole = tuple(sorted(n for n in found if self._whole_directory[n] and self._regex(n).match(sample)))
-        rest = tuple(sorted(n for n in found if not self._whole_directory[n]))
-        entry = self._directories[directory] = (whole, rest)
-        return entry
-
-    def _name(self, name: str) -> tuple[int, ...]:
-        found: set[int] = set()
-        self._segment_hits(name, found)
-        entry = self._names[name] = tuple(sorted(found))
-        return entry
-
-    def numbers(self, path: str) -> tuple[int, ...]:
-        """The numbers of the patterns matching `path`, in order (the policy's order)."""
-        directory, _, name = path.rpartition("/")
-        if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
-            found = self._component_candidates(directory)
-            return tuple(n for n in sorted(found) if self._regex(n).match(path))
-        whole, rest = self._directories.get(directory) or self._directory(directory)
-        named = self._names.get(name)
-        if named is None:
-            named = self._name(name)
-        exact = self._prefix.get(path)
-        if named or exact:
-            rest = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
-        if not rest:
-            return whole
-        compiled = self._compiled
-        hits = tuple(n for n in rest if (compiled[n] or self._regex(n)).match(path))
-        return tuple(sorted(whole + hits)) if whole and hits else hits or whole
-
-    def keyed(self, numbers: tuple[int, ...]) -> dict[K, str]:
-        """Pattern numbers (from `numbers`) as each key's first matching pattern."""
-        result: dict[K, str] = {}
-        patterns = self._patterns
-        for number in numbers:
-            key, text, _ = patterns[number]
-            if key not in result:
-                result[key] = text
-        return result
-
-    def matches(self, path: str) -> dict[K, str]:
-        """Every key with a matching pattern, mapped to its first such pattern."""
-        return self.keyed(self.numbers(path)) if self._patterns else {}
-
-    def any_match(self, path: str) -> bool:
-        return bool(self._patterns) and bool(self.numbers(path))
-
-
-def _whole_directory(text: str) -> bool:
-    """A pattern that can only match whole directories (`infra/`, `src/**`): whether
-    a file matches depends on its directory alone."""
-    return (text.endswith("/") or text.endswith("/**")) and not text.endswith(("\\/", "\\**"))

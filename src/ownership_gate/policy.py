@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership_gate.errors import FatalError
-from ownership_gate.patterns import PatternIndex
+from ownership_gate.pattern_index import PatternIndex
 
 POLICY_FILES = (".ownership-gate.yaml", ".ownership-gate.yml")
 BUILTIN_PREFIX = "builtin:"

@@ -25,7 +25,7 @@ from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, recognise
 from ownership_gate.classifiers.infra_names import claimed_by_kind, is_values_file
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import setting_matches
+from ownership_gate.pattern_index import setting_matches
 
 TYPE = "cost"
 KINDS: tuple[str, ...] = ("increase", "decrease", "change")

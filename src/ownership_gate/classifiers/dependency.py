@@ -22,7 +22,7 @@ from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_fin
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import setting_matches
+from ownership_gate.pattern_index import setting_matches
 
 __all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
            "manifest_findings", "step"]

@@ -28,7 +28,7 @@ import ownership_gate.classifiers.schema_rails as schema_rails
 import ownership_gate.classifiers.schema_sqlfiles as schema_sqlfiles
 from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.model import Change, Finding
-from ownership_gate.patterns import setting_matches
+from ownership_gate.pattern_index import setting_matches
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import ChangedPaths, Context
