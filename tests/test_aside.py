@@ -91,3 +91,23 @@ def test_an_answer_that_cannot_travel_is_computed_here() -> None:
         return lambda: os.getpid() == parent  # a lambda does not pickle
 
     assert Aside(unpicklable, fork=True).result()()  # type: ignore[operator]
+
+
+def test_a_change_set_nobody_claims_forks_no_child(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forks: list[bool] = []
+
+    class Recording(Aside[object]):
+        def __init__(self, function: object, fork: bool) -> None:
+            forks.append(fork)
+            super().__init__(function, fork)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "FORK_AT", 0)
+    monkeypatch.setattr(engine, "Aside", Recording)
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": "x = 1\n"})
+    repo.commit({"src/api/a.py": "x = 2\n", "docs/guide.md": "words\n"})
+    _check(capsys, base)
+    repo.commit({"requirements.txt": "django==4.2.1\n"})
+    _check(capsys, base)
+    assert forks == [False, True]

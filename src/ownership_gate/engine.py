@@ -165,7 +165,10 @@ class Engine:
         # Reading the claimed files (and loading their parsers) and matching
         # every path are independent: on a large change set the first runs in
         # a child process while this one matches paths (see aside.py).
-        found = Aside(partial(self._findings, context), fork=len(changes) >= FORK_AT)
+        # Claims go by file name and take milliseconds: asked here, the child
+        # inherits them, and a change set nobody claims forks no child at all.
+        fork = len(changes) >= FORK_AT and any(context.claimed(c.TYPE) for c in self._classifiers)
+        found = Aside(partial(self._findings, context), fork=fork)
         plain = self._plain_verdict
         verdicts = [
             ChangeVerdict(c, *plain(c.path)) if c.old_path is None else self._verdict(c, []) for c in changes
