@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.classifiers.cost_hcl import blocks, changed_blocks
+from ownership_gate.classifiers.cost_hcl import changed_blocks
+from ownership_gate.classifiers.hcl_blocks import blocks
 from tests.conftest import Repo, findings, run_json
 
 MAIN = (Path(__file__).parent / "fixtures" / "cost" / "terraform" / "main.tf").read_text()

@@ -159,10 +159,27 @@ def test_references_to_modules_are_not_module_blocks() -> None:
     assert terraform.parse(text, "outputs.tf") == []
 
 
+def test_only_the_blocks_that_can_require_anything_are_parsed() -> None:
+    # A module's many resources cost the HCL parser seconds and require nothing.
+    resources = "".join(
+        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "b{i}"\n  tags = {{ n = "{i}" }}\n}}\n\n' for i in range(3000)
+    )
+    # A resource the HCL parser cannot read: parsed whole, the file would be unreadable.
+    broken = 'resource "aws_instance" "odd" {\n  ami = \n}\n\n'
+    text = broken + resources + 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
+    assert len(text) > 200_000
+    assert terraform.parse(text, "main.tf") == [
+        Requirement("terraform-aws-modules/vpc/aws", "5.1.0", text[: text.index("module")].count("\n") + 1)
+    ]
+
+
 def test_huge_files_are_unparsed_not_slow() -> None:
-    text = 'module "m" {\n  source = "a/b/c"\n}\n' + "# padding\n" * 120_000
+    # Padding that cuts into blocks is skipped; a file that does not cut is read whole.
+    cut = 'module "m" {\n  source = "a/b/c"\n}\n' + "# padding\n" * 120_000
+    assert [r.name for r in terraform.parse(cut, "generated.tf")] == ["a/b/c"]
+    whole = 'module "m" { source = "a/b/c" }\n' + "# padding\n" * 120_000
     with pytest.raises(ManifestError, match="too large"):
-        terraform.parse(text, "generated.tf")
+        terraform.parse(whole, "generated.tf")
 
 
 def test_a_legacy_provider_block_version_is_read() -> None:

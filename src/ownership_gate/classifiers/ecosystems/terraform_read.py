@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
+from ownership_gate.classifiers.hcl_blocks import blocks
 
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
 # Only these blocks can require anything; `module.x.y` references elsewhere do not.
@@ -69,15 +70,24 @@ def _blocks(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [b for b in items if isinstance(b, dict)]
 
 
+def _requiring_blocks(text: str) -> str:
+    """The `terraform`, `provider` and `module` blocks: a module's many resources
+    cost python-hcl2 seconds and require nothing. The whole file when it does
+    not cut into blocks cleanly."""
+    cut = blocks(text)
+    return text if cut is None else "".join(b for b in cut if _RELEVANT.match(b))
+
+
 def parse(text: str, path: str) -> list[Requirement]:
     if _RELEVANT.search(text) is None:
         return []  # nothing here can require a provider or a module
-    if len(text.encode()) > MAX_HCL_BYTES:
+    relevant = _requiring_blocks(text)
+    if len(relevant.encode()) > MAX_HCL_BYTES:
         raise ManifestError(f"larger than {MAX_HCL_BYTES // 1024} KiB: too large to read as HCL")
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        data = _load(text)
+        data = _load(relevant)
     except RecursionError:
         raise ManifestError("HCL is nested too deeply to read") from None
     except UnexpectedInput as exc:
