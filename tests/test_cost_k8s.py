@@ -314,3 +314,23 @@ def test_hostile_files_give_a_change_never_a_traceback(
     [finding] = findings(doc, "cost")
     assert (finding["kind"], finding["subject"]) == ("change", path)
     assert "cannot be read" in finding["detail"]
+
+
+def _large(replicas: int, note: str, broken: bool = False) -> str:
+    # Over 256 KiB: a Deployment with thousands of annotations; `broken` adds YAML no parser reads.
+    notes = "".join(f'    example.com/note-{i}: "{note} {i}"\n' for i in range(9000))
+    tail = "  bad: [unclosed\n" if broken else ""
+    return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\n  annotations:\n{notes}{tail}"
+            f"spec:\n  replicas: {replicas}\n")
+
+
+def test_a_large_file_whose_cost_lines_are_unchanged_is_not_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert len(_large(1, "x")) > 256 * 1024
+    # Unreadable YAML, but only annotation lines changed: nothing costed can have moved.
+    doc = _change(repo, capsys, "k8s/big.yaml", _large(2, "before", broken=True), _large(2, "after", broken=True))
+    assert findings(doc, "cost") == []
+    # A changed cost line in a large file is read and judged as in a small one.
+    doc = _change(repo, capsys, "k8s/big.yaml", _large(2, "before"), _large(4, "after"))
+    assert _cost(doc) == [("increase", "Deployment/big.spec.replicas")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -110,10 +111,6 @@ def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]
     return reader
 
 
-def _cost_lines(text: str) -> list[str]:
-    return sorted(line.strip() for line in text.splitlines() if _TOKENS.search(line))
-
-
 def _text(data: bytes | None) -> str | Extracted | None:
     """The text of one revision, or why it cannot be read."""
     if data is None:
@@ -179,8 +176,11 @@ def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
         return False
     if is_binary(old) or is_binary(new):
         return False
-    a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
-    return _cost_lines(a) == _cost_lines(b)
+    a = Counter(line.strip() for line in old.decode("utf-8", "replace").splitlines())
+    b = Counter(line.strip() for line in new.decode("utf-8", "replace").splitlines())
+    # The cost-bearing lines are the same exactly when no line that differs bears a
+    # cost: only those few are searched, not a megabyte for hundreds of words.
+    return not any(_TOKENS.search(line) for line in (a - b) + (b - a))
 
 
 def _analyse(context: Context) -> dict[Change, list[Finding]]:
