@@ -32,7 +32,7 @@ def parse(text: str, path: str) -> list[Requirement]:
         )
     found: list[Requirement] = []
     for index, entry in enumerate(dependencies):
-        line = _item_line(dependencies, index)
+        line = yamldocs.item_line(dependencies, index)
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise ManifestError(f"dependencies[{index}] needs a name", line)
         repository = _repository(entry.get("repository"))
@@ -46,11 +46,3 @@ def parse(text: str, path: str) -> list[Requirement]:
             )
         )
     return found
-
-
-def _item_line(sequence: list[object], index: int) -> int | None:
-    lc = getattr(sequence, "lc", None)
-    try:
-        return int(lc.item(index)[0]) + 1 if lc is not None else None
-    except (KeyError, TypeError, IndexError):
-        return None
