@@ -111,3 +111,11 @@ def test_a_change_set_nobody_claims_forks_no_child(
     repo.commit({"requirements.txt": "django==4.2.1\n"})
     _check(capsys, base)
     assert forks == [False, True]
+
+
+def test_a_fork_the_system_refuses_runs_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert Aside(os.getpid, fork=True).result() == os.getpid()

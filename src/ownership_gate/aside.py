@@ -41,10 +41,18 @@ class Aside(Generic[T]):
             self._start()
 
     def _start(self) -> None:
-        read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return  # out of file descriptors: the work runs here instead
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: the work runs here instead
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: compute, write, and leave without running any of the parent's exit code
             os.close(read)
             status = 0
