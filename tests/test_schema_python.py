@@ -250,3 +250,27 @@ def test_alembic_env_and_helpers_are_not_migrations(repo: Repo, capsys: pytest.C
         f"{VERSIONS}/__init__.py": "",
     })
     assert found == []
+
+
+def test_classes_are_found_as_a_full_walk_finds_them() -> None:
+    """The model reader walks statements only; on every Python file of this
+    repository, and on classes hidden in functions, handlers and match cases,
+    it finds the same classes in the same order as `ast.walk`."""
+    import ast
+    from pathlib import Path
+
+    from ownership_gate.classifiers.schema_django_fields import _class_defs
+
+    tricky = (
+        "class A:\n    class Meta: pass\n"
+        "def f():\n    class B(A): pass\n    return [lambda: 1]\n"
+        "try:\n    pass\nexcept Exception:\n    class C: pass\nelse:\n    class D: pass\n"
+        "match x:\n    case 1:\n        class E: pass\n"
+        "if y:\n    with z:\n        class F: pass\n"
+    )
+    sources = [tricky, *(p.read_text("utf-8") for p in Path(__file__).parents[1].glob("src/**/*.py"))]
+    for source in sources:
+        tree = ast.parse(source)
+        walked = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        assert [n.name for n in _class_defs(tree)] == walked
+    assert [n.name for n in _class_defs(ast.parse(tricky))] == ["A", "Meta", "B", "D", "C", "E", "F"]  # breadth first

@@ -14,12 +14,15 @@ is harmless when every attribute the database sees is a literal, and
 from __future__ import annotations
 
 import ast
+from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema_ops import Op
 from ownership_gate.classifiers.schema_paths import in_test_dir
 from ownership_gate.classifiers.schema_pyast import dotted, last
+from ownership_gate.model import Change
 
 _MEMO = "schema.django.models"
 # Field attributes the database sees; every other one is Django-side only.
@@ -41,9 +44,7 @@ def _classes(data: bytes | None) -> dict[str, _FIELDS]:
         return {}
     found: dict[str, _FIELDS] = {}
     constants = _int_constants(tree)
-    for node in ast.walk(tree) if tree is not None else ():
-        if not isinstance(node, ast.ClassDef):
-            continue
+    for node in _class_defs(tree) if tree is not None else ():
         fields: _FIELDS = {}
         for item in node.body:
             target = item.targets[0] if isinstance(item, ast.Assign) and len(item.targets) == 1 else (
@@ -58,6 +59,21 @@ def _classes(data: bytes | None) -> dict[str, _FIELDS]:
         if _abstract(node):
             found.setdefault(_ABSTRACT, {}).update({f"{node.name.lower()}.{k}": v for k, v in fields.items()})
     return found
+
+
+# Nodes whose children may be statements; a class is only ever a statement.
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _class_defs(tree: ast.Module) -> Iterator[ast.ClassDef]:
+    """Every class in the module, in `ast.walk`'s order, without walking into expressions
+    (nine nodes in ten): a wide change's model files took seconds to walk whole."""
+    queue: deque[ast.AST] = deque([tree])
+    while queue:
+        node = queue.popleft()
+        if isinstance(node, ast.ClassDef):
+            yield node
+        queue.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _BLOCKS))
 
 
 def _int_constants(tree: ast.Module | None) -> dict[str, int]:
@@ -83,21 +99,37 @@ def _abstract(node: ast.ClassDef) -> bool:
     return False
 
 
-def _sources(context: Context) -> list[tuple[dict[str, _FIELDS], dict[str, _FIELDS]]]:
-    """(old, new) class maps of every edited Python file that is not a migration or a test."""
-    memo: list[tuple[dict[str, _FIELDS], dict[str, _FIELDS]]] | None = context.memo.get(_MEMO)
+def _model_files(context: Context) -> list[Change]:
+    """Every edited Python file that may define models: not a migration or a test, with a class."""
+    memo: list[Change] | None = context.memo.get(_MEMO)
     if memo is None:
-        memo = []
+        memo = context.memo[_MEMO] = []
         for change in context.changes:
             path = change.path
             if not path.endswith(".py") or "/migrations/" in f"/{path}" or in_test_dir(path):
                 continue
             new = context.new(change)
-            if new is None or b"class " not in new:
-                continue
-            memo.append((_classes(context.old(change)), _classes(new)))
-        context.memo[_MEMO] = memo
+            if new is not None and b"class " in new:
+                memo.append(change)
     return memo
+
+
+def _sources(context: Context, column: str) -> Iterator[tuple[dict[str, _FIELDS], dict[str, _FIELDS]]]:
+    """(old, new) class maps of the edited model files that can define `column`, each parsed once.
+
+    A field's name is written in the file that defines it, so a file whose text
+    never names the column is not parsed for it: a wide change edits hundreds
+    of Python files, and parsing them all cost seconds per check.
+    """
+    parsed: dict[Change, tuple[dict[str, _FIELDS], dict[str, _FIELDS]]] = context.memo.setdefault(_MEMO + ".parsed", {})
+    needle = column.encode() if column.isascii() else None  # other identifiers are normalised by the parser
+    for change in _model_files(context):
+        old, new = context.old(change), context.new(change)
+        if needle is not None and needle not in (new or b"") and needle not in (old or b""):
+            continue
+        if change not in parsed:
+            parsed[change] = (_classes(old), _classes(new))
+        yield parsed[change]
 
 
 def _value(call: ast.Call, key: str) -> ast.expr | None:
@@ -220,7 +252,7 @@ def alter_field(model: str, column: str, field: ast.expr | None, table: str,
     """Ops for `AlterField(model_name=model, name=column, field=field)`."""
     touched = False
     parents: dict[str, tuple[ast.Call | None, ast.Call]] = {}
-    for old_classes, new_classes in _sources(context):
+    for old_classes, new_classes in _sources(context, column):
         new_def = new_classes.get(model, {}).get(column)
         old_def = old_classes.get(model, {}).get(column)
         if new_def is not None and old_def is not None:
