@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
+from ownership_gate.classifiers.schema_django_fields import _class_defs
 from tests.conftest import Repo
 from tests.test_schema_helpers import fixture, judge, pairs
 
@@ -256,11 +260,6 @@ def test_classes_are_found_as_a_full_walk_finds_them() -> None:
     """The model reader walks statements only; on every Python file of this
     repository, and on classes hidden in functions, handlers and match cases,
     it finds the same classes in the same order as `ast.walk`."""
-    import ast
-    from pathlib import Path
-
-    from ownership_gate.classifiers.schema_django_fields import _class_defs
-
     tricky = (
         "class A:\n    class Meta: pass\n"
         "def f():\n    class B(A): pass\n    return [lambda: 1]\n"
