@@ -84,18 +84,20 @@ class Engine:
             )
         return finding
 
-    def classify(self, change: Change, context: Context) -> list[Finding]:
-        # Each classifier claims its paths once for the whole change set; most
-        # changes are claimed by none and cost one dictionary lookup here.
+    def _claimers(self, context: Context) -> dict[int, list[Classifier]]:
+        """id(change) -> the classifiers claiming it; each classifier claims its paths
+        once for the whole change set, and most changes are claimed by none."""
         claimers: dict[int, list[Classifier]] | None = context.memo.get(_CLAIMERS)
         if claimers is None:
-            claimers = {}
+            claimers = context.memo[_CLAIMERS] = {}
             for classifier in self._classifiers:
                 for claimed in context.claimed(classifier.TYPE):
                     claimers.setdefault(id(claimed), []).append(classifier)
-            context.memo[_CLAIMERS] = claimers
+        return claimers
+
+    def classify(self, change: Change, context: Context) -> list[Finding]:
         findings: list[Finding] = []
-        for classifier in claimers.get(id(change), ()):
+        for classifier in self._claimers(context).get(id(change), ()):
             findings.extend(classifier.classify(change, context))
         return findings
 
@@ -167,7 +169,7 @@ class Engine:
         # a child process while this one matches paths (see aside.py).
         # Claims go by file name and take milliseconds: asked here, the child
         # inherits them, and a change set nobody claims forks no child at all.
-        fork = len(changes) >= FORK_AT and any(context.claimed(c.TYPE) for c in self._classifiers)
+        fork = len(changes) >= FORK_AT and bool(self._claimers(context))
         found = Aside(partial(self._findings, context), fork=fork)
         plain = self._plain_verdict
         verdicts = [
@@ -179,10 +181,10 @@ class Engine:
 
     def _findings(self, context: Context) -> dict[int, list[Finding]]:
         """Each claimed change's findings, by its position in the change set."""
-        claimed = {id(c) for classifier in self._classifiers for c in context.claimed(classifier.TYPE)}
+        claimers = self._claimers(context)
         found: dict[int, list[Finding]] = {}
         for position, change in enumerate(context.changes):
-            if id(change) in claimed:
+            if id(change) in claimers:
                 findings = self.classify(change, context)
                 if findings:
                     found[position] = findings
