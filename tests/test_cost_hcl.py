@@ -128,7 +128,7 @@ def _big_cluster(machine: str, policy: str = "a") -> str:
 
 
 def test_a_big_block_keeps_only_the_members_that_changed() -> None:
-    from ownership_gate.classifiers.cost import _tf_tokens
+    from ownership_gate.classifiers.cost_read import _tf_tokens
 
     focus = changed_blocks(_big_cluster("e2-medium"), _big_cluster("e2-standard-4"), _tf_tokens({}))
     assert focus is not None
@@ -145,7 +145,7 @@ def test_big_block_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_longer_name_containing_a_cost_word_is_quiet() -> None:
-    from ownership_gate.classifiers.cost import _tf_tokens
+    from ownership_gate.classifiers.cost_read import _tf_tokens
 
     # Found on terraform-google-kubernetes-engine: `storage_pools` is no `storage`.
     before = 'resource "google_container_node_pool" "pools" {\n  node_count = 1\n}\n'

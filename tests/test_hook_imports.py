@@ -45,6 +45,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_ecto_read",
     "ownership_gate.classifiers.schema_prisma_read",
     "ownership_gate.classifiers.cost_yaml_compose",
+    "ownership_gate.classifiers.cost_read",
 )
 
 _RUN = """

@@ -1,0 +1,184 @@
+"""Reading the files the cost classifier claims, at both revisions, and judging them together.
+
+The second half of `cost` (see cost.py), loaded with the first cost file a
+change set holds: naming a path imports none of the readers.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terraform
+from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.cost import TYPE
+from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
+from ownership_gate.classifiers.cost_compare import judge
+from ownership_gate.classifiers.cost_hcl import changed_blocks
+from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
+from ownership_gate.classifiers.cost_yaml import load_json
+from ownership_gate.classifiers.infra_detect import Recognition, recognise
+from ownership_gate.classifiers.infra_names import is_values_file
+from ownership_gate.model import Change, Finding
+from ownership_gate.pattern_index import setting_matches
+
+MAX_BYTES = 4 * 1024 * 1024
+LARGE_BYTES = 256 * 1024
+_WORDS = (
+    "replicas", "replicaCount", "Replicas", "ReplicaCount", "resources", "storage", "LoadBalancer",
+    "instance-type", "resourcesPreset", "persistence", "memorySize", "provisionedConcurrency",
+    "ephemeralStorageSize", "cpus", "mem_limit", "mem_reservation", "scale", "cpu_count", "runs-on",
+    "resource_class", "saas-", "size", "resource", "module", "variable", "locals",
+    *TF_ATTRIBUTES, *CFN_PROPERTIES,
+)
+_TOKENS = re.compile("|".join(re.escape(w) for w in sorted(set(_WORDS), key=len, reverse=True)))
+
+Reader = Callable[[str], Extracted]
+
+
+def _extra_keys(settings: Mapping[str, Any]) -> cost_k8s.ExtraKeys:
+    return tuple(tuple(str(k).split(".")) for k in settings.get("keys") or () if str(k))
+
+
+def _terraform(path: str, extra: cost_k8s.ExtraKeys) -> Reader | None:
+    base = posixpath.basename(path)
+    if base.endswith((".tfvars", ".tfvars.json")):
+        return partial(cost_terraform.read_tfvars, extra=extra, json_syntax=base.endswith(".json"))
+    if base.endswith((".tf", ".tf.json")):
+        return partial(cost_terraform.read_terraform, extra=extra, json_syntax=base.endswith(".json"))
+    return None
+
+
+def _manifests_json(text: str, extra: cost_k8s.ExtraKeys) -> Extracted:
+    return Extracted(tuple(cost_k8s.manifest_objects([load_json(text)], extra)))
+
+
+def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]) -> Reader | None:
+    """How to read `path` for cost, given what it was recognised as."""
+    extra = _extra_keys(settings)
+    listed = setting_matches(settings, "files", path)
+    kind = found.kind if found is not None else None
+    base = posixpath.basename(path)
+    is_json = base.endswith(".json")
+    reader: Reader | None = None
+    if kind == "terraform":
+        reader = _terraform(path, extra)
+    elif kind == "kubernetes":
+        reader = partial(_manifests_json if is_json else cost_k8s.read_manifests, extra=extra)
+    elif kind == "helm" and (is_values_file(path) or (found is not None and found.detail == "Helm values")):
+        reader = partial(cost_k8s.read_values, extra=extra)
+    elif kind == "kustomize":
+        is_kustomization = base.startswith(("kustomization.", "Kustomization"))
+        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch, extra=extra)
+    elif kind == "compose":
+        reader = partial(cost_stacks.read_compose, extra=extra)
+    elif kind == "serverless" and not base.endswith(".ts"):
+        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json)
+    elif kind == "cloudformation":
+        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json)
+    elif kind == "pulumi":
+        reader = partial(cost_stacks.read_pulumi, extra=extra)
+    elif kind == "ci":
+        reader = partial(cost_ci.read_ci, path)
+    if reader is None and listed:
+        reader = partial(cost_k8s.read_values, extra=extra)
+    return reader
+
+
+def _text(data: bytes | None) -> str | Extracted | None:
+    """The text of one revision, or why it cannot be read."""
+    if data is None:
+        return None
+    if len(data) > MAX_BYTES:
+        return Extracted(error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    if is_binary(data):
+        return Extracted(error="binary content")
+    try:
+        return decode(data) or ""
+    except UnicodeDecodeError as exc:
+        return Extracted(error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[str] | None) -> Extracted:
+    if text is None:
+        return EMPTY
+    if isinstance(text, Extracted):
+        return text
+    try:
+        return reader(text)
+    except ReadError as exc:
+        mentions = _TOKENS.search(text) or (extra_words is not None and extra_words.search(text))
+        # A broken file that names no cost key cannot hide a cost change.
+        return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
+    except RecursionError:
+        return Extracted(error="nested too deeply to read")
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # A shape no reader expected: fail closed with the reason, never a traceback.
+        return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
+
+
+_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic", "LoadBalancer")
+
+
+def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:
+    """Words whose presence on an edited line makes a Terraform block worth parsing."""
+    words = [*_TF_WORDS, *(w for k in settings.get("keys") or () for w in str(k).split(".") if w)]
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
+
+
+def _read_pair(
+    path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
+    settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
+) -> tuple[Extracted, Extracted]:
+    if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
+        focus = changed_blocks(old, new, _tf_tokens(settings))
+        if focus is not None:  # parse only the blocks that changed; lines come from the whole file
+            extra = _extra_keys(settings)
+            focused_old = partial(cost_terraform.read_terraform, extra=extra, lines_text=old)
+            focused_new = partial(cost_terraform.read_terraform, extra=extra, lines_text=new)
+            pair = _read(focused_old, focus[0], extra_words), _read(focused_new, focus[1], extra_words)
+            if pair[0].error is None and pair[1].error is None:
+                return pair
+            # A cut that does not parse (or a real error): read whole files for a true line number.
+    return _read(reader, old, extra_words), _read(reader, new, extra_words)
+
+
+def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
+    """Large files whose cost-bearing lines are identical are not parsed at all."""
+    if old is None or new is None or max(len(old), len(new)) < LARGE_BYTES:
+        return False
+    if is_binary(old) or is_binary(new):
+        return False
+    a = Counter(line.strip() for line in old.decode("utf-8", "replace").splitlines())
+    b = Counter(line.strip() for line in new.decode("utf-8", "replace").splitlines())
+    # The cost-bearing lines are the same exactly when no line that differs bears a
+    # cost: only those few are searched, not a megabyte for hundreds of words.
+    return not any(_TOKENS.search(line) for line in (a - b) + (b - a))
+
+
+def analyse(context: Context) -> dict[Change, list[Finding]]:
+    settings = context.settings(TYPE)
+    keys = [w for k in settings.get("keys") or () for w in str(k).split(".") if w]
+    extra_words = re.compile("|".join(map(re.escape, keys))) if keys else None
+    files: list[tuple[Change, Extracted, Extracted]] = []
+    for change in context.claimed(TYPE):
+        if change.is_submodule:
+            continue  # a submodule pointer has no contents to read
+        reader = reader_for(change.path if change.new_oid else change.source_path,
+                            recognise(change, context), settings)
+        if reader is None:
+            continue
+        # A copy leaves its source in place: everything in it is new.
+        old = None if change.status == "copied" else context.old(change)
+        new = context.new(change)
+        if _unchanged_costs(old, new):
+            continue
+        path = change.path if change.new_oid else change.source_path
+        files.append((change, *_read_pair(path, reader, _text(old), _text(new), settings, extra_words)))
+    return judge(files)
+
