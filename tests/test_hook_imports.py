@@ -46,6 +46,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_prisma_read",
     "ownership_gate.classifiers.cost_yaml_compose",
     "ownership_gate.classifiers.cost_read",
+    "ownership_gate.classifiers.infra_detect",
 )
 
 _RUN = """

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
-from ownership_gate.classifiers.infra_detect import recognise
 from ownership_gate.classifiers.infra_names import claimed_by_kind
 from ownership_gate.model import Change, Finding
 
@@ -28,6 +27,9 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
+    # Recognition by content loads with the first infrastructure file, not with every check.
+    from ownership_gate.classifiers.infra_detect import recognise
+
     found = recognise(change, context)
     if found is None:
         return []
