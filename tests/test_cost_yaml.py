@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ruamel.yaml import YAML
 
 from ownership_gate.classifiers.cost_model import ReadError
 from ownership_gate.classifiers.cost_yaml import Y, load_yaml
-from ownership_gate.classifiers.cost_yaml_compose import _compose
+from ownership_gate.classifiers.cost_yaml_compose import _Builder
 
 DOCUMENT = """\
 apiVersion: apps/v1
@@ -32,6 +33,11 @@ Resources:
 """
 
 
+def _built(text: str, pure: bool) -> list[Y]:
+    builder = _Builder()
+    return [builder.document(node) for node in YAML(typ="safe", pure=pure).compose_all(text) if node is not None]
+
+
 def _plain(node: Y) -> object:
     if isinstance(node.value, dict):
         return {k: _plain(v) for k, v in node.value.items()}, node.line, node.tag
@@ -41,7 +47,7 @@ def _plain(node: Y) -> object:
 
 
 def test_libyaml_and_ruamel_build_the_same_tree() -> None:
-    fast, own = _compose(DOCUMENT, pure=False), _compose(DOCUMENT, pure=True)
+    fast, own = _built(DOCUMENT, pure=False), _built(DOCUMENT, pure=True)
     assert [_plain(d) for d in fast] == [_plain(d) for d in own]
     deployment, stack = load_yaml(DOCUMENT)
     spec = deployment.value["spec"]

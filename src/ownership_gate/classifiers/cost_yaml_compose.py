@@ -6,14 +6,13 @@ change set reads, not with every check.
 
 from __future__ import annotations
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ownership_gate.classifiers.cost_model import ReadError
 from ownership_gate.classifiers.cost_yaml import MAX_NODES, Scalar, Y
-
-_CORE = "tag:yaml.org,2002:"
+from ownership_gate.classifiers.yaml_nodes import CORE_TAG as _CORE
+from ownership_gate.classifiers.yaml_nodes import compose_all
 
 
 def _int(text: str) -> int | str:
@@ -84,27 +83,11 @@ class _Builder:
         return result
 
 
-def _compose(text: str, pure: bool) -> list[Y]:
-    builder = _Builder()
-    return [builder.document(node) for node in YAML(typ="safe", pure=pure).compose_all(text) if node is not None]
-
-
 def load_yaml(text: str) -> list[Y]:
-    """Every document of a YAML stream (JSON included).
-
-    Composed by libyaml through ruamel.yaml.clib when it is installed: six
-    times faster than ruamel's own parser (a chart repository's values files
-    took 12 s). Both resolve tags alike; libyaml knows YAML 1.1 syntax only,
-    so ruamel's own parser has the last word on a document libyaml rejects.
-    (They differ in one more way: libyaml puts an empty value on its key's
-    line, ruamel on the next token's.)
-    """
+    """Every document of a YAML stream (JSON included), composed by `yaml_nodes`."""
     try:
-        return _compose(text, pure=False)
-    except (YAMLError, RecursionError):
-        pass
-    try:
-        return _compose(text, pure=True)
+        builder = _Builder()
+        return [builder.document(node) for node in compose_all(text)]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

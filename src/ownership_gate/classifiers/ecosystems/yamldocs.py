@@ -1,7 +1,7 @@
 """YAML documents with line numbers, for the ecosystems whose manifests are YAML.
 
-Documents are composed by libyaml (ruamel.yaml.clib; ruamel's own parser
-reads the YAML 1.2 documents libyaml rejects) and built here into plain
+Documents are composed by `yaml_nodes` (libyaml, with ruamel's own parser
+for the YAML 1.2 documents libyaml rejects) and built here into plain
 dicts, lists and scalars that remember their keys' and items' lines. Like
 ruamel's round-trip loader, which this replaces at ten times the speed, it
 builds no Python object from a tag (a `!Ref x` is a `Tagged`, not a
@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError
+from ownership_gate.classifiers.yaml_nodes import CORE_TAG as _CORE
+from ownership_gate.classifiers.yaml_nodes import compose_all
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
-_CORE = "tag:yaml.org,2002:"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
@@ -128,24 +129,13 @@ class _Builder:
         return value
 
 
-def _compose(text: str, pure: bool) -> list[Any]:
-    from ruamel.yaml import YAML
-
-    builder = _Builder()
-    return [builder.build(node) for node in YAML(typ="safe", pure=pure).compose_all(text) if node is not None]
-
-
 def load_all(text: str) -> list[Any]:
     """Every document of a YAML stream; ManifestError with the line on bad YAML."""
-    # ruamel.yaml loads here, with the first YAML manifest read, not when a path is named.
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _compose(text, pure=False)
-    except YAMLError:
-        pass  # libyaml reads YAML 1.1 syntax only: ruamel's own parser has the last word
-    try:
-        return _compose(text, pure=True)
+        builder = _Builder()
+        return [builder.build(node) for node in compose_all(text)]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
