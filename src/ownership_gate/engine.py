@@ -171,10 +171,7 @@ class Engine:
         # inherits them, and a change set nobody claims forks no child at all.
         fork = len(changes) >= FORK_AT and bool(self._claimers(context))
         found = Aside(partial(self._findings, context), fork=fork)
-        plain = self._plain_verdict
-        verdicts = [
-            ChangeVerdict(c, *plain(c.path)) if c.old_path is None else self._verdict(c, []) for c in changes
-        ]
+        verdicts = [self._verdict(change, []) for change in changes]  # as if nothing were found
         for position, findings in found.result().items():
             verdicts[position] = self._verdict(changes[position], findings)
         return verdicts
