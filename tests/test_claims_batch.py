@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from ownership_gate.classifiers import cost, dependency, infra, schema
 from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.infra_names import (
-    claims_path,
     kind_by_path,
     may_name_a_kind,
     may_sniff,
@@ -80,7 +79,7 @@ SETTINGS = [{}, {"files": ["deploy/**"], "manifests": ["**/deps.txt"], "migratio
 def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: dict[str, list[str]]) -> None:
     changed = _changed(all_paths)
     every = changed.all
-    assert infra.claims(changed, options) == {p for p in every if claims_path(p)}
+    assert infra.claims(changed, options) == {p for p in every if kind_by_path(p) is not None or may_sniff(p)}
     assert cost.claims(changed, options) == {
         p for p in every
         if kind_by_path(p) in cost._COSTED_KINDS or may_sniff(p) or setting_matches(options, "files", p)

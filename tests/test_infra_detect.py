@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from ownership_gate.classifiers import infra
+from ownership_gate.classifiers.base import ChangedPaths
 from ownership_gate.classifiers.infra_detect import kind_of, kubernetes_kinds
-from ownership_gate.classifiers.infra_names import claims_path, kind_by_path, may_sniff
+from ownership_gate.classifiers.infra_names import kind_by_path, may_sniff
+from ownership_gate.model import Change
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEPLOYMENT = (FIXTURES / "cost" / "k8s" / "nginx-deployment.yaml").read_bytes()
@@ -88,7 +91,8 @@ def test_kind_by_path(path: str, kind: str | None) -> None:
 )
 def test_may_sniff_is_path_only(path: str, sniffed: bool) -> None:
     assert may_sniff(path) is sniffed
-    assert claims_path(path) is (sniffed or kind_by_path(path) is not None)
+    claimed = sniffed or kind_by_path(path) is not None
+    assert infra.claims(ChangedPaths([Change("modified", path)]), {}) == ({path} if claimed else set())
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ class PatternIndex(Generic[K]):
         self._patterns: list[tuple[K, str, str]] = []
         self._compiled: list[Matcher | None] = []
         self._whole_directory: list[bool] = []
-        self._buckets: dict[str, dict[str, list[int]]] = {"prefix": {}, "segment": {}, "ext": {}}
+        buckets: dict[str, dict[str, list[int]]] = {"prefix": {}, "segment": {}, "ext": {}}
         self._generic: list[int] = []
         # directory -> (its directory-only patterns that match, sorted; the other candidates)
         self._directories: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
@@ -99,8 +99,8 @@ class PatternIndex(Generic[K]):
             if bucket is None:
                 self._generic.append(number)
             else:
-                self._buckets[bucket[0]].setdefault(bucket[1], []).append(number)
-        self._prefix, self._segment, self._ext = (self._buckets[k] for k in ("prefix", "segment", "ext"))
+                buckets[bucket[0]].setdefault(bucket[1], []).append(number)
+        self._prefix, self._segment, self._ext = (buckets[k] for k in ("prefix", "segment", "ext"))
 
     def __len__(self) -> int:
         return len(self._patterns)

@@ -158,10 +158,6 @@ def may_sniff(path: str) -> bool:
     return not (base.endswith(".json") and _NOT_INFRA_JSON.search(base))
 
 
-def claims_path(path: str) -> bool:
-    return kind_by_path(path) is not None or may_sniff(path)
-
-
 def claimed_by_kind(by_name: Mapping[str, list[str]], kinds: Container[str] | None = None) -> set[str]:
     """Paths whose contents may be infrastructure (`may_sniff`) or whose path names a kind
     (of `kinds`, when given); asked once per file name, then per path only for the names
