@@ -205,3 +205,37 @@ def test_blob_reader_reads_each_requested_blob(repo: Repo) -> None:
         assert git.blob("0" * 40) is None
     finally:
         git.close()
+
+
+def _name_status(repo: Repo, base: str) -> list[tuple[str, str, str | None]]:
+    """git's own `--name-status` listing: (letter, path, old path of a move)."""
+    out = subprocess.run(
+        ("git", "diff", "--name-status", "-z", "-M", base, "HEAD"), cwd=repo.root, capture_output=True, check=True
+    ).stdout
+    fields = iter(os.fsdecode(out).split("\0")[:-1])
+    listed = []
+    for status in fields:
+        first = next(fields)
+        listed.append((status[0], next(fields), first) if status[0] in "RC" else (status[0], first, None))
+    return listed
+
+
+# A name shaped like a raw diff entry's meta field: misread if fields ever slipped.
+META_NAME = ":100644 100644 " + "0" * 40 + " " + "1" * 40 + " M"
+
+
+@pytest.mark.parametrize("move", [False, True], ids=["no-moves", "with-a-rename"])
+def test_the_diff_parse_agrees_with_git_name_status(repo: Repo, move: bool) -> None:
+    body = "".join(f"line {i}\n" for i in range(40))
+    names = [*ODD_NAMES, META_NAME, "a/1.py", "z/9.py"]
+    base = repo.commit({**dict.fromkeys(names, "one\n"), "old/moved.txt": body, "gone.txt": "x\n"})
+    edits: dict[str, str | bytes | None] = {**dict.fromkeys(names, "two\n"), "gone.txt": None, "new.txt": "fresh\n"}
+    if move:
+        (repo.root / "new").mkdir()
+        repo.git("mv", "old/moved.txt", "new/moved.txt")
+    repo.commit(edits)
+    changes = Git(repo.root).diff(base, repo.git("rev-parse", "HEAD"))
+    letters = {"added": "A", "modified": "M", "deleted": "D", "renamed": "R"}
+    assert [(letters[c.status], c.path, c.old_path) for c in changes] == _name_status(repo, base)
+    assert ("R" in {letters[c.status] for c in changes}) is move
+    assert all(c.new_oid is None if c.status == "deleted" else len(c.new_oid or "") == 40 for c in changes)
