@@ -120,6 +120,26 @@ class Engine:
             known = self._plain[key] = self._weigh(self.rules_for_paths((path,)), [])
         return known
 
+    def _unclassified(self, changes: Sequence[Change]) -> list[ChangeVerdict]:
+        """`_verdict(change, [])` of every change, the way a large change set is cheapest:
+        the patterns of all paths matched in one pass, and one verdict per set of them."""
+        paths = [change.path for change in changes]
+        keys: Sequence[object] = self._paths.numbers_many(paths)
+        if self._excludes:
+            keys = list(zip(keys, self._exclude.numbers_many(paths), strict=True))
+        plain = self._plain
+        verdicts: list[ChangeVerdict] = []
+        append = verdicts.append
+        for change, key in zip(changes, keys, strict=True):
+            if change.old_path is not None:  # a move: both its paths count
+                append(self._verdict(change, []))
+                continue
+            known = plain.get(key)
+            if known is None:
+                known = plain[key] = self._weigh(self.rules_for_paths((change.path,)), [])
+            append(ChangeVerdict(change, *known))
+        return verdicts
+
     def _weigh(self, candidates: dict[int, str | None], findings: list[Finding]) -> tuple[str, tuple[Finding, ...]]:
         """The level and the judged findings, given the rules whose paths hold (strictest wins)."""
         policy = self.policy
@@ -171,7 +191,7 @@ class Engine:
         # inherits them, and a change set nobody claims forks no child at all.
         fork = len(changes) >= FORK_AT and bool(self._claimers(context))
         found = Aside(partial(self._findings, context), fork=fork)
-        verdicts = [self._verdict(change, []) for change in changes]  # as if nothing were found
+        verdicts = self._unclassified(changes)  # as if nothing were found
         for position, findings in found.result().items():
             verdicts[position] = self._verdict(changes[position], findings)
         return verdicts

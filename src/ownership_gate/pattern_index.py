@@ -145,22 +145,39 @@ class PatternIndex(Generic[K]):
 
     def numbers(self, path: str) -> tuple[int, ...]:
         """The numbers of the patterns matching `path`, in order (the policy's order)."""
-        directory, _, name = path.rpartition("/")
-        if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
-            found = self._component_candidates(directory)
-            return tuple(n for n in sorted(found) if self._regex(n).match(path))
-        whole, rest = self._directories.get(directory) or self._directory(directory)
-        named = self._names.get(name)
-        if named is None:
-            named = self._name(name)
-        exact = self._prefix.get(path)
-        if named or exact:
-            rest = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
-        if not rest:
-            return whole
-        compiled = self._compiled
-        hits = tuple(n for n in rest if (compiled[n] or self._regex(n)).match(path))
-        return tuple(sorted(whole + hits)) if whole and hits else hits or whole
+        return self.numbers_many((path,))[0]
+
+    def numbers_many(self, paths: Iterable[str]) -> list[tuple[int, ...]]:
+        """`numbers` of each path, in order. A change set lists a directory's files
+        one after the other, so a run of them looks the directory up once."""
+        result: list[tuple[int, ...]] = []
+        append = result.append
+        directories, names, prefix, compiled = self._directories, self._names, self._prefix, self._compiled
+        current: str | None = None
+        whole: tuple[int, ...] = ()
+        rest: tuple[int, ...] = ()
+        for path in paths:
+            directory, _, name = path.rpartition("/")
+            if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
+                found = self._component_candidates(directory)
+                append(tuple(n for n in sorted(found) if self._regex(n).match(path)))
+                continue
+            if directory != current:
+                whole, rest = directories.get(directory) or self._directory(directory)
+                current = directory
+            named = names.get(name)
+            if named is None:
+                named = self._name(name)
+            exact = prefix.get(path)
+            candidates = rest
+            if named or exact:
+                candidates = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
+            if not candidates:
+                append(whole)
+                continue
+            hits = tuple([n for n in candidates if (compiled[n] or self._regex(n)).match(path)])
+            append(tuple(sorted(whole + hits)) if whole and hits else hits or whole)
+        return result
 
     def keyed(self, numbers: tuple[int, ...]) -> dict[K, str]:
         """Pattern numbers (from `numbers`) as each key's first matching pattern."""
