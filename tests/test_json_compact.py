@@ -19,6 +19,8 @@ ODD = ["plain.py", 'quote".py', "back\\slash.py", "tab\there.py", "new\nline.py"
 def _verdict(count: int) -> Verdict:
     levels = ("engineer", "lead", 'c"t\\o')
     changes = []
+    # The engine hands one findings tuple to every file matching the same rules.
+    shared = (Finding("path", None, "svc/", detail="path matches 'svc/'", rule="r1", level="lead", reason="ops"),)
     for i in range(count):
         status = STATUSES[i % len(STATUSES)]
         old_path = ODD[(i + 3) % len(ODD)] if status in ("renamed", "copied") else None
@@ -29,6 +31,8 @@ def _verdict(count: int) -> Verdict:
                         from_="1.0", to="2.0", line=i, rule="vendor", level=levels[2], reason="new\nvendor"),
                 Finding("path", None, ODD[i % len(ODD)]),
             )
+        elif i % 5 == 1:
+            findings = shared
         change = Change(status, f"{i}/{ODD[i % len(ODD)]}", old_path, None, None)
         changes.append(ChangeVerdict(change, levels[i % 3], findings))
     evidence = (Evidence('c"t\\o', "trailer", "Ada Lövelace <ada@example.com>", "a" * 40, True, False),

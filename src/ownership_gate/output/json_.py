@@ -64,24 +64,31 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
 def _compact(verdict: Verdict) -> str:
     """`json.dumps(document(verdict), ensure_ascii=False)`, byte for byte, in half the time.
 
-    On a 20,000-file change most entries have no findings; writing those
-    from a template skips building and then encoding 20,000 dicts (json's
-    encoder re-quotes every key of every dict). Strings are quoted by the
-    very function json.dumps uses; entries with findings go through
-    json.dumps itself.
+    On a 20,000-file change most entries differ only in their path: each
+    distinct rest of an entry is encoded once, by the encoder json.dumps
+    uses, and every path is quoted by the very function json.dumps quotes
+    strings with. That skips building and encoding 20,000 dicts (json's
+    encoder re-quotes every key of every dict).
     """
     # The encoder json.dumps(..., ensure_ascii=False) builds, made once.
     dumps, quote = json.JSONEncoder(ensure_ascii=False).encode, encode_basestring
+    # What follows the path in an entry without an old path: entries share their
+    # status, level and findings (the engine hands out one findings tuple to every
+    # file matching the same rules), so a few hundred of these cover 20,000 files.
+    # Keyed by the tuple's identity: every tuple is alive, in `verdict`, meanwhile.
+    tails: dict[tuple[str, str, int], str] = {}
+    opening = '{"path": '
 
     def entry(v: ChangeVerdict) -> str:
-        if v.findings:
-            return dumps(_change(v))
         change = v.change
-        old = "null" if change.old_path is None else quote(change.old_path)
-        return (
-            f'{{"path": {quote(change.path)}, "old_path": {old}, "status": {quote(change.status)},'
-            f' "level": {quote(v.level)}, "findings": []}}'
-        )
+        if change.old_path is not None:
+            return dumps(_change(v))
+        path = quote(change.path)
+        key = (change.status, v.level, id(v.findings))
+        tail = tails.get(key)
+        if tail is None:
+            tail = tails[key] = dumps(_change(v))[len(opening) + len(path):]
+        return opening + path + tail
 
     head = dumps(_head(verdict))
     summary = dumps(_summary(verdict))
