@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ownership_gate import git as git_module
 from ownership_gate.errors import GitError
 from ownership_gate.git import Git
 from ownership_gate.main import main
@@ -80,11 +81,22 @@ def test_importing_check_loads_nothing_heavy(repo: Repo) -> None:
     assert [m for m in (*AFTER_DIFF, "ownership_gate.classifiers", "ownership_gate.model") if m in loaded] == []
 
 
-def test_git_finishes_a_diff_bigger_than_a_pipe_while_nobody_collects_it(repo: Repo) -> None:
+@pytest.fixture(params=["memory-file", "pipe"])
+def output_to(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where git's diff goes: an in-memory file (Linux), or a pipe drained by a thread (elsewhere)."""
+    if request.param == "pipe":
+        monkeypatch.setattr(git_module, "_memory_files", lambda: None)
+    elif git_module._memory_files() is None:
+        pytest.skip("no in-memory files on this system")
+    return str(request.param)
+
+
+def test_git_finishes_a_diff_bigger_than_a_pipe_while_nobody_collects_it(repo: Repo, output_to: str) -> None:
     base, head = _many_files(repo, 3000)  # ~350 KB of raw diff; a pipe holds 64 KB
     git = Git(repo.root)
     try:
         pending = git.start_diff(base, head)
+        assert pending.shared is (output_to == "memory-file")
         deadline = time.monotonic() + 30
         while pending._proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -96,7 +108,7 @@ def test_git_finishes_a_diff_bigger_than_a_pipe_while_nobody_collects_it(repo: R
     assert {c.status for c in changes} == {"modified"}
 
 
-def test_closing_git_stops_a_diff_nobody_collected(repo: Repo) -> None:
+def test_closing_git_stops_a_diff_nobody_collected(repo: Repo, output_to: str) -> None:
     base, head = _many_files(repo, 3000)
     git = Git(repo.root)
     pending = git.start_diff(base, head)
@@ -105,7 +117,7 @@ def test_closing_git_stops_a_diff_nobody_collected(repo: Repo) -> None:
     git.close()
 
 
-def test_a_failing_diff_raises_git_error_with_gits_message(repo: Repo) -> None:
+def test_a_failing_diff_raises_git_error_with_gits_message(repo: Repo, output_to: str) -> None:
     head = repo.commit({"a.py": "x = 1\n"})
     git = Git(repo.root)
     try:
@@ -125,7 +137,7 @@ def test_a_policy_error_still_wins_over_the_running_diff(
     assert "Traceback" not in err
 
 
-def test_copy_detection_still_runs_on_small_changes(repo: Repo) -> None:
+def test_copy_detection_still_runs_on_small_changes(repo: Repo, output_to: str) -> None:
     body = "".join(f"line {i}\n" for i in range(50))
     base = repo.commit({"lib/a.py": body})
     head = repo.commit({"lib/a.py": body + "more\n", "lib/b.py": body})

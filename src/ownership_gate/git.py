@@ -181,8 +181,10 @@ _DIFF_ARGS = (
 class PendingDiff:
     """One `git diff --raw` running while Python does other work.
 
-    A thread drains git's output as it comes: a monorepo-sized diff is
-    megabytes, and git would stop at a full pipe until someone read it.
+    Git writes into an in-memory file where the system has them (Linux): a
+    monorepo-sized diff is megabytes, and git must not stop at a full pipe
+    while we import. The file also lets a forked child read the same output
+    (`written`). Elsewhere a thread drains a pipe as git writes.
 
     Copy detection (`-C`) compares every added file with every modified
     one, which costs seconds on monorepo-sized changes; it runs, as a second
@@ -194,18 +196,30 @@ class PendingDiff:
     def __init__(self, git: Git, base: str, head: str | None) -> None:
         self._git = git
         self._span = ("--cached", base) if head is None else (base, head)
+        self._files = files = _memory_files()
+        self._output: tuple[bytes, bytes] | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
         self._proc = subprocess.Popen(
             ("git", *_DIFF_ARGS, *self._span, "--"),
             cwd=git.root,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE if files is None else files[0],
+            stderr=subprocess.PIPE if files is None else files[1],
             env=_env(),
         )
-        self._output: tuple[bytes, bytes] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="git-diff", daemon=True)
-        self._thread.start()
+        if files is None:
+            self._thread = threading.Thread(target=self._drain, name="git-diff", daemon=True)
+            self._thread.start()
+        self.copies_detected = False  # whether `result()` ran the second pass
+
+    @property
+    def shared(self) -> bool:
+        """The output sits in a file a forked child can read (`written`)."""
+        return self._files is not None
+
+    def running(self) -> bool:
+        return self._proc.poll() is None
 
     def _drain(self) -> None:
         try:
@@ -214,27 +228,75 @@ class PendingDiff:
             self._error = exc
 
     def _collect(self) -> bytes:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._output is not None
-        stdout, stderr = self._output
+        if self._files is not None:
+            self._proc.wait()
+            stdout, stderr = _read_file(self._files[0]), _read_file(self._files[1])
+        else:
+            assert self._thread is not None
+            self._thread.join()
+            if self._error is not None:
+                raise self._error
+            assert self._output is not None
+            stdout, stderr = self._output
         if self._proc.returncode != 0:
             message = stderr.decode("utf-8", "replace").strip()
             raise GitError(f"git diff failed: {message or f'exit {self._proc.returncode}'}")
         return stdout
 
+    def written(self) -> bytes:
+        """What git has written so far (in-memory files only); whole once git has exited."""
+        assert self._files is not None
+        return _read_file(self._files[0])
+
     def result(self) -> list[Change]:
         changes = parse_raw_diff(self._collect())
         if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
             changes = parse_raw_diff(self._git.run(*_DIFF_ARGS, "-C", *self._span, "--"))
+            self.copies_detected = True
+        self._close_files()
         return changes
 
     def cancel(self) -> None:
         """Stop git if nobody collected its output (the check failed first)."""
         if self._proc.returncode is None:
             self._proc.kill()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
+        else:
+            self._proc.wait()
+        self._close_files()
+
+    def _close_files(self) -> None:
+        if self._files is not None:
+            for fd in self._files:
+                os.close(fd)
+            self._files = None
+
+
+def _memory_files() -> tuple[int, int] | None:
+    """Two anonymous in-memory files (git's stdout and stderr), where the system has them."""
+    create = getattr(os, "memfd_create", None)
+    if create is None:
+        return None
+    try:
+        out = create("ownership-gate-diff", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return out, create("ownership-gate-diff-errors", os.MFD_CLOEXEC)
+    except OSError:
+        os.close(out)
+        return None
+
+
+def _read_file(fd: int) -> bytes:
+    """A whole file by descriptor, from the start, without moving a shared offset."""
+    chunks = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def parse_raw_diff(out: bytes) -> list[Change]:
