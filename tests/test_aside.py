@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ownership_gate import engine
 from ownership_gate.aside import Aside, can_fork
+from ownership_gate.git import PendingDiff
 from ownership_gate.main import main
 from tests.conftest import Repo
 
@@ -43,6 +48,26 @@ def _change_set(repo: Repo) -> str:
         "terraform/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n',
         **{f"src/api/m{i}.py": f"x = {i + 1}\n" for i in range(30)},
         "src/api/m3.py": None,
+    })
+    return base
+
+
+def _edits_only(repo: Repo) -> str:
+    """A change set with findings of every type and no added file (so no second pass for copies)."""
+    base = repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        "package.json": json.dumps({"dependencies": {"express": "^4.18.2"}}),
+        "deploy/web.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n",
+        "db/migrations/0001_init.sql": "CREATE TABLE users (id bigint, legacy text);\n",
+        "terraform/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n',
+        "src/api/m.py": "x = 1\n",
+    })
+    repo.commit({
+        "package.json": json.dumps({"dependencies": {"express": "^5.0.0", "stripe": "^14.0.0"}}),
+        "deploy/web.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 6\n",
+        "db/migrations/0001_init.sql": "CREATE TABLE users (id bigint);\n",
+        "terraform/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "m5.large"\n}\n',
+        "src/api/m.py": "x = 2\n",
     })
     return base
 
@@ -93,24 +118,140 @@ def test_an_answer_that_cannot_travel_is_computed_here() -> None:
     assert Aside(unpicklable, fork=True).result()()  # type: ignore[operator]
 
 
-def test_a_change_set_nobody_claims_forks_no_child(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    forks: list[bool] = []
+class Recording(Aside[object]):
+    """An Aside that notes what happens to it in `EVENTS`."""
 
-    class Recording(Aside[object]):
-        def __init__(self, function: object, fork: bool) -> None:
-            forks.append(fork)
-            super().__init__(function, fork)  # type: ignore[arg-type]
+    def __init__(self, function: object, fork: bool, **options: Any) -> None:
+        EVENTS.append("held" if options.get("held") else "fork" if fork else "here")
+        super().__init__(function, fork, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "FORK_AT", 0)
+    def release(self) -> None:
+        if self.held:
+            EVENTS.append("released")
+        super().release()
+
+    def cancel(self) -> None:
+        if self.busy():
+            EVENTS.append("cancelled busy")
+        super().cancel()
+
+
+EVENTS: list[str] = []
+
+
+@pytest.fixture
+def recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    EVENTS.clear()
     monkeypatch.setattr(engine, "Aside", Recording)
+    return EVENTS
+
+
+def _git_still_running(monkeypatch: pytest.MonkeyPatch, running: bool) -> None:
+    """Whether `check` finds git still at work once the engine is built (a large change)."""
+    monkeypatch.setattr(PendingDiff, "running", lambda self: running)
+
+
+def test_a_change_set_nobody_claims_forks_no_child(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+) -> None:
+    _git_still_running(monkeypatch, False)
+    monkeypatch.setattr(engine, "FORK_AT", 0)
     base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": "x = 1\n"})
     repo.commit({"src/api/a.py": "x = 2\n", "docs/guide.md": "words\n"})
     _check(capsys, base)
+    assert recording == ["here"]
+    recording.clear()
     repo.commit({"requirements.txt": "django==4.2.1\n"})
     _check(capsys, base)
-    assert forks == [False, True]
+    assert recording == ["fork"]
+
+
+@needs_fork
+def test_a_child_started_while_git_works_classifies_exactly_as_this_process_does(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+) -> None:
+    base = _edits_only(repo)
+    _git_still_running(monkeypatch, False)
+    here = _check(capsys, base)
+    assert recording == ["here"]
+    recording.clear()
+    _git_still_running(monkeypatch, True)
+    monkeypatch.setattr(engine, "FORK_AT", 0)
+    early = _check(capsys, base)
+    assert recording == ["held", "released"]
+    assert early == here
+    kinds = {(f["type"], f["kind"]) for c in json.loads(early[1])["changes"] for f in c["findings"]}
+    assert {("dependency", "added"), ("dependency", "major"), ("cost", "increase"), ("infra", "terraform")} <= kinds
+    assert "schema" in {t for t, _ in kinds}
+
+
+@needs_fork
+def test_a_child_still_loading_parsers_is_not_waited_for_when_nothing_is_claimed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+) -> None:
+    _git_still_running(monkeypatch, True)
+    monkeypatch.setattr(engine, "FORK_AT", 0)
+    monkeypatch.setattr(engine, "import_module", lambda name: time.sleep(60))  # parsers that never finish loading
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": "x = 1\n", "docs/guide.md": "words\n"})
+    repo.commit({"src/api/a.py": "x = 2\n", "docs/guide.md": "more words\n"})
+    code, out = _check(capsys, base)
+    assert recording == ["held", "released", "cancelled busy"]
+    assert code == 1 and {c["level"] for c in json.loads(out)["changes"]} == {"lead", "engineer"}
+
+
+@needs_fork
+def test_a_copy_found_on_the_second_pass_is_classified_here(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+) -> None:
+    body = "".join(f"line {i}\n" for i in range(50))
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": body})
+    repo.commit({"src/api/a.py": body + "more\n", "requirements.txt": "django==4.2.1\n", "lib/b.py": body})
+    _git_still_running(monkeypatch, True)
+    monkeypatch.setattr(engine, "FORK_AT", 0)
+    _, out = _check(capsys, base)
+    assert recording[0] == "held" and "released" not in recording  # it would read the first pass
+    statuses = {c["path"]: (c["status"], c["old_path"]) for c in json.loads(out)["changes"]}
+    assert statuses["lib/b.py"] == ("copied", "src/api/a.py")
+    assert {f["subject"] for c in json.loads(out)["changes"] for f in c["findings"]} >= {"django"}
+
+
+@needs_fork
+def test_a_held_child_prepares_then_computes_only_when_released(tmp_path: Path) -> None:
+    marks = tmp_path / "marks"
+
+    def mark(label: str) -> None:
+        with marks.open("a") as file:
+            file.write(f"{label} {os.getpid()}\n")
+
+    held = Aside(os.getpid, fork=True, held=True, prepare=[partial(mark, "prepared")])
+    assert held.held and held.busy()
+    deadline = time.monotonic() + 30
+    while not marks.exists() and time.monotonic() < deadline:  # released at once, it would skip preparing
+        time.sleep(0.01)
+    assert held.busy()  # prepared, and waiting to be released
+    child = held.result()  # releases it
+    assert child != os.getpid()
+    assert marks.read_text() == f"prepared {child}\n"
+    assert not held.held and not held.busy()
+
+
+@needs_fork
+def test_a_released_child_stops_preparing(tmp_path: Path) -> None:
+    marks = tmp_path / "marks"
+    steps = [partial(time.sleep, 0.3), partial(marks.write_text, "second step ran")]
+    held = Aside(os.getpid, fork=True, held=True, prepare=steps)
+    held.release()
+    assert held.result() != os.getpid()
+    assert not marks.exists()
+
+
+@needs_fork
+def test_a_cancelled_child_leaves_the_work_here() -> None:
+    held = Aside(os.getpid, fork=True, held=True, prepare=[partial(time.sleep, 60)])
+    held.cancel()
+    assert not held.busy()
+    assert held.result() == os.getpid()
+    assert held.result(here=lambda: -1) == -1
 
 
 def test_a_fork_the_system_refuses_runs_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -14,6 +15,8 @@ from ownership_gate.git import Git, find_root
 # load inside the functions, while git computes the diff (see `check`).
 if TYPE_CHECKING:
     from ownership_gate.ci import CiRun
+    from ownership_gate.git import PendingDiff
+    from ownership_gate.model import Change
     from ownership_gate.policy import Policy
 
 
@@ -108,6 +111,13 @@ def policy_paths(policy: Policy) -> frozenset[str]:
     return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
 
+def _written_changes(pending: PendingDiff) -> list[Change]:
+    """In the child of `Engine.classify_later`: the diff git wrote, parsed again there."""
+    from ownership_gate.git import parse_raw_diff
+
+    return parse_raw_diff(pending.written())
+
+
 def check(
     *,
     base: str | None = None,
@@ -127,10 +137,7 @@ def check(
         pending = git.start_diff(span.diff_from, span.head)
         # Imported only now, while git computes the diff: on a large change
         # these imports and the policy take as long as git does.
-        from ownership_gate import github_actions, signoff
         from ownership_gate.engine import Engine, required_level
-        from ownership_gate.model import Verdict
-        from ownership_gate.output import render, write_output
         from ownership_gate.policy import BUILTIN_PREFIX
 
         if base is not None and not staged:
@@ -138,8 +145,25 @@ def check(
         from_base = (policy_from_base or run is not None) and not staged
         chosen = select_policy(git, git.root, policy, span.base if from_base else None)
         engine = Engine(chosen, policy_paths(chosen))
-        changes = pending.result()
-        verdicts = engine.judge_all(changes, git.blob)
+        # Git still at work: a large change. A child loads the classifiers'
+        # parsers meanwhile, and classifies once the diff is in.
+        held = None
+        if not staged and pending.shared and pending.running():
+            held = engine.classify_later(partial(_written_changes, pending), git.blob)
+        try:
+            changes = pending.result()
+            if held is not None and pending.copies_detected:
+                held.cancel()  # the child would read the first pass's output
+            judging = engine.start_judging(changes, git.blob, held)
+            # Loaded while a child may still be classifying.
+            from ownership_gate import github_actions, signoff
+            from ownership_gate.model import Verdict
+            from ownership_gate.output import render, write_output
+
+            verdicts = judging.verdicts()
+        finally:
+            if held is not None:
+                held.cancel()
         level = required_level(chosen, verdicts)
         result = signoff.evaluate(
             git=git, engine=engine, verdicts=verdicts, required_level=level,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import partial
+from importlib import import_module
 
 from ownership_gate.aside import Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
@@ -178,23 +179,55 @@ class Engine:
         settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
         return Context(changes, read_blob, settings, self.policy_paths)
 
+    def classify_later(
+        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
+    ) -> Aside[dict[int, list[Finding]]]:
+        """A child that loads the classifiers' slow parsers now, while git is still
+        diffing a large change, and classifies `changes()` once `judge_all` releases it.
+
+        The parsers a change set needs are known only from its paths, which come
+        last; loaded in the child meanwhile, they are off the critical path.
+        """
+        preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
+        return Aside(partial(self._findings_of, changes, read_blob), fork=True, held=True, prepare=preload)
+
+    def _findings_of(
+        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
+    ) -> dict[int, list[Finding]]:
+        return self._findings(self.context(changes(), read_blob))
+
     def judge_all(
+        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+    ) -> list[ChangeVerdict]:
+        """Every change's verdict."""
+        return self.start_judging(changes, read_blob).verdicts()
+
+    def start_judging(
         self,
         changes: Sequence[Change],
         read_blob: Callable[[str], bytes | None],
-    ) -> list[ChangeVerdict]:
+        held: Aside[dict[int, list[Finding]]] | None = None,
+    ) -> Judging:
+        """Judge `changes` by path now; the classifiers' findings join in `verdicts()`.
+
+        Reading the claimed files (and loading their parsers) and matching
+        every path are independent: on a large change set the first runs in
+        a child process while this one matches paths (see aside.py), and the
+        caller may do more of its own work before asking for the verdicts.
+        `held` is a child from `classify_later` for exactly this change set.
+        """
         context = self.context(changes, read_blob)
-        # Reading the claimed files (and loading their parsers) and matching
-        # every path are independent: on a large change set the first runs in
-        # a child process while this one matches paths (see aside.py).
-        # Claims go by file name and take milliseconds: asked here, the child
-        # inherits them, and a change set nobody claims forks no child at all.
-        fork = len(changes) >= FORK_AT and bool(self._claimers(context))
-        found = Aside(partial(self._findings, context), fork=fork)
-        verdicts = self._unclassified(changes)  # as if nothing were found
-        for position, findings in found.result().items():
-            verdicts[position] = self._verdict(changes[position], findings)
-        return verdicts
+        if held is not None and held.held and len(changes) >= FORK_AT:
+            held.release()  # it reads the same diff and claims on its own
+            found = held
+        else:
+            if held is not None:
+                held.cancel()
+            # Claims go by file name and take milliseconds: asked here, the child
+            # inherits them, and a change set nobody claims forks no child at all.
+            fork = len(changes) >= FORK_AT and bool(self._claimers(context))
+            found = Aside(partial(self._findings, context), fork=fork)
+        return Judging(self, context, found, self._unclassified(changes))
 
     def _findings(self, context: Context) -> dict[int, list[Finding]]:
         """Each claimed change's findings, by its position in the change set."""
@@ -206,6 +239,31 @@ class Engine:
                 if findings:
                     found[position] = findings
         return found
+
+
+class Judging:
+    """A change set judged by path, waiting for the classifiers' findings."""
+
+    def __init__(
+        self, engine: Engine, context: Context, found: Aside[dict[int, list[Finding]]],
+        unclassified: list[ChangeVerdict],
+    ) -> None:
+        self._engine = engine
+        self._context = context
+        self._found = found
+        self._verdicts = unclassified
+
+    def verdicts(self) -> list[ChangeVerdict]:
+        engine, context, found = self._engine, self._context, self._found
+        # A child released from `classify_later` may still be loading parsers the
+        # change set turns out not to need: when nothing is claimed, it is not waited for.
+        if found.busy() and not engine._claimers(context):
+            found.cancel()
+        verdicts = self._verdicts
+        changes = context.changes
+        for position, findings in found.result(here=partial(engine._findings, context)).items():
+            verdicts[position] = engine._verdict(changes[position], findings)
+        return verdicts
 
 
 def required_level(policy: Policy, verdicts: Sequence[ChangeVerdict]) -> str:

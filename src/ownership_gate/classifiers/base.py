@@ -19,6 +19,9 @@ class Classifier(Protocol):
     TYPE: str
     KINDS: tuple[str, ...]
     SETTINGS: SettingKinds
+    # Modules slow to import that reading a large change set usually needs:
+    # a child process loads them while git is still computing the diff.
+    PRELOAD: tuple[str, ...]
 
     def claims(self, paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
         """Cheap, path-only: the paths of the change set this classifier wants to read.

@@ -12,6 +12,7 @@ from ownership_gate.model import Change, Finding
 TYPE = "policy"
 KINDS: tuple[str, ...] = ("changed",)
 SETTINGS: Mapping[str, str] = {}
+PRELOAD: tuple[str, ...] = ()
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
