@@ -155,11 +155,12 @@ def check(
             if held is not None and pending.copies_detected:
                 held.cancel()  # the child would read the first pass's output
             judging = engine.start_judging(changes, git.blob, held)
-            # Loaded while a child may still be classifying.
+            # Loaded, and the report begun, while a child may still be classifying.
             from ownership_gate import github_actions, signoff
             from ownership_gate.model import Verdict
-            from ownership_gate.output import render, write_output
+            from ownership_gate.output import prepare, render, write_output
 
+            draft = prepare(format, judging.unclassified)
             verdicts = judging.verdicts()
         finally:
             if held is not None:
@@ -184,7 +185,7 @@ def check(
             signoff=result,
             advisory=advisory,
         )
-        write_output(render(format, verdict, chosen, color=_use_color(output)), output)
+        write_output(render(format, verdict, chosen, color=_use_color(output), draft=draft), output)
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
     finally:

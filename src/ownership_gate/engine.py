@@ -253,6 +253,11 @@ class Judging:
         self._found = found
         self._verdicts = unclassified
 
+    @property
+    def unclassified(self) -> list[ChangeVerdict]:
+        """The verdicts as they stand before any finding arrives (by path alone)."""
+        return self._verdicts
+
     def verdicts(self) -> list[ChangeVerdict]:
         engine, context, found = self._engine, self._context, self._found
         # A child released from `classify_later` may still be loading parsers the

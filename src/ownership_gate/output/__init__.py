@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ownership_gate.errors import FatalError
-from ownership_gate.model import Verdict
+from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output import github, json_, markdown, sarif, text
 from ownership_gate.policy import Policy
 
@@ -22,12 +22,21 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 
-def render(format: str, verdict: Verdict, policy: Policy, color: bool = False) -> str:
+def render(format: str, verdict: Verdict, policy: Policy, color: bool = False, draft: object = None) -> str:
+    """`verdict` in `format`; `draft` is what `prepare` returned for it, if anything."""
+    if format == "json" and isinstance(draft, json_.Draft):
+        return json_.render(verdict, policy, color, draft)
     try:
         reporter = REPORTERS[format]
     except KeyError:
         raise FatalError(f"unknown format {format!r}; choose one of: {', '.join(REPORTERS)}") from None
     return reporter(verdict, policy, color)
+
+
+def prepare(format: str, verdicts: Sequence[ChangeVerdict]) -> object:
+    """What a reporter can write of the verdicts before the classifiers' findings
+    arrive (a large JSON document's entries), for `render`; None for the others."""
+    return json_.Draft(verdicts) if format == "json" else None
 
 
 def write_output(content: str, output: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
 from ownership_gate.model import ChangeVerdict, Verdict
@@ -55,14 +56,14 @@ def _summary(verdict: Verdict) -> dict[str, object]:
 PRETTY_LIMIT = 1000
 
 
-def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
+def render(verdict: Verdict, policy: Policy, color: bool = False, draft: Draft | None = None) -> str:
     if len(verdict.changes) <= PRETTY_LIMIT:
         return json.dumps(document(verdict), indent=2, ensure_ascii=False) + "\n"
-    return _compact(verdict) + "\n"
+    return _compact(verdict, draft) + "\n"
 
 
-def _compact(verdict: Verdict) -> str:
-    """`json.dumps(document(verdict), ensure_ascii=False)`, byte for byte, in half the time.
+class _Entries:
+    """`json.dumps(_change(v), ensure_ascii=False)` for one entry after another, fast.
 
     On a 20,000-file change most entries differ only in their path: each
     distinct rest of an entry is encoded once, by the encoder json.dumps
@@ -70,26 +71,55 @@ def _compact(verdict: Verdict) -> str:
     strings with. That skips building and encoding 20,000 dicts (json's
     encoder re-quotes every key of every dict).
     """
-    # The encoder json.dumps(..., ensure_ascii=False) builds, made once.
-    dumps, quote = json.JSONEncoder(ensure_ascii=False).encode, encode_basestring
-    # What follows the path in an entry without an old path: entries share their
-    # status, level and findings (the engine hands out one findings tuple to every
-    # file matching the same rules), so a few hundred of these cover 20,000 files.
-    # Keyed by the tuple's identity: every tuple is alive, in `verdict`, meanwhile.
-    tails: dict[tuple[str, str, int], str] = {}
-    opening = '{"path": '
 
-    def entry(v: ChangeVerdict) -> str:
+    _OPENING = '{"path": '
+
+    def __init__(self) -> None:
+        # The encoder json.dumps(..., ensure_ascii=False) builds, made once.
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+        # What follows the path in an entry without an old path: entries share their
+        # status, level and findings (the engine hands out one findings tuple to every
+        # file matching the same rules), so a few hundred of these cover 20,000 files.
+        # Keyed by the tuple's identity: the verdicts hold every tuple meanwhile.
+        self._tails: dict[tuple[str, str, int], str] = {}
+
+    def __call__(self, v: ChangeVerdict) -> str:
         change = v.change
         if change.old_path is not None:
-            return dumps(_change(v))
-        path = quote(change.path)
+            return self.dumps(_change(v))
+        path = encode_basestring(change.path)
         key = (change.status, v.level, id(v.findings))
-        tail = tails.get(key)
+        tail = self._tails.get(key)
         if tail is None:
-            tail = tails[key] = dumps(_change(v))[len(opening) + len(path):]
-        return opening + path + tail
+            tail = self._tails[key] = self.dumps(_change(v))[len(self._OPENING) + len(path):]
+        return self._OPENING + path + tail
 
-    head = dumps(_head(verdict))
-    summary = dumps(_summary(verdict))
-    return f'{head[:-1]}, "changes": [{", ".join(map(entry, verdict.changes))}], "summary": {summary}}}'
+
+class Draft:
+    """The entries of a large document, written while the classifiers still work.
+
+    Made from the verdicts as they stand before any finding arrives; at
+    `render` a verdict that is still the same object keeps its entry, and
+    the few the classifiers replaced are written again.
+    """
+
+    def __init__(self, verdicts: Sequence[ChangeVerdict]) -> None:
+        self.entries = _Entries()
+        self.verdicts = list(verdicts)  # the objects, as they are now
+        self.written = list(map(self.entries, self.verdicts)) if len(self.verdicts) > PRETTY_LIMIT else []
+
+    def changes(self, verdicts: Sequence[ChangeVerdict]) -> list[str]:
+        if len(verdicts) != len(self.written):
+            return list(map(self.entries, verdicts))
+        entry = self.entries
+        return [text if now is then else entry(now)
+                for now, then, text in zip(verdicts, self.verdicts, self.written, strict=True)]
+
+
+def _compact(verdict: Verdict, draft: Draft | None) -> str:
+    """`json.dumps(document(verdict), ensure_ascii=False)`, byte for byte, in half the time."""
+    draft = draft or Draft(())
+    head = draft.entries.dumps(_head(verdict))
+    summary = draft.entries.dumps(_summary(verdict))
+    entries = ", ".join(draft.changes(verdict.changes))
+    return f'{head[:-1]}, "changes": [{entries}], "summary": {summary}}}'
