@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ownership_gate import engine
+from ownership_gate import git as git_module
 from ownership_gate.aside import Aside, can_fork
 from ownership_gate.git import PendingDiff
 from ownership_gate.main import main
@@ -122,17 +123,17 @@ class Recording(Aside[object]):
     """An Aside that notes what happens to it in `EVENTS`."""
 
     def __init__(self, function: object, fork: bool, **options: Any) -> None:
-        EVENTS.append("held" if options.get("held") else "fork" if fork else "here")
+        EVENTS.append("held" if options.get("work") else "fork" if fork else "here")
         super().__init__(function, fork, **options)  # type: ignore[arg-type]
 
-    def release(self) -> None:
-        if self.held:
+    def release(self, message: bytes = b"") -> None:
+        if self.waiting:
             EVENTS.append("released")
-        super().release()
+        super().release(message)
 
     def cancel(self) -> None:
-        if self.busy():
-            EVENTS.append("cancelled busy")
+        if self.waiting:
+            EVENTS.append("cancelled")
         super().cancel()
 
 
@@ -167,9 +168,13 @@ def test_a_change_set_nobody_claims_forks_no_child(
 
 
 @needs_fork
+@pytest.mark.parametrize("claims_sent", [True, False], ids=["claims-sent", "too-many-claims-to-send"])
 def test_a_child_started_while_git_works_classifies_exactly_as_this_process_does(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str],
+    claims_sent: bool,
 ) -> None:
+    if not claims_sent:
+        monkeypatch.setattr(engine, "QUICK_MESSAGE", 0)  # the child claims again itself
     base = _edits_only(repo)
     _git_still_running(monkeypatch, False)
     here = _check(capsys, base)
@@ -186,7 +191,35 @@ def test_a_child_started_while_git_works_classifies_exactly_as_this_process_does
 
 
 @needs_fork
-def test_a_child_still_loading_parsers_is_not_waited_for_when_nothing_is_claimed(
+def test_a_child_reads_the_whole_change_set_when_a_classifier_asks_for_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
+) -> None:
+    """A Django AlterField is judged by the model source, which the reader finds among all changed files."""
+    model = "from django.db import models\n\n\nclass Book(models.Model):\n    title = {title}\n"
+    alter = ("from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n"
+             "    operations = [\n        migrations.AlterField(model_name='book', name='title',"
+             " field=models.CharField(max_length=20)),\n    ]\n")
+    base = repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        "library/models.py": model.format(title="models.CharField(max_length=20, null=True)"),
+    })
+    repo.commit({"library/models.py": model.format(title="models.CharField(max_length=20)"),
+                 "library/migrations/0005_title.py": alter})
+    monkeypatch.setattr(git_module, "COPY_DETECTION_LIMIT", 0)  # no second pass, so the child is used
+    _git_still_running(monkeypatch, False)
+    here = _check(capsys, base)
+    _git_still_running(monkeypatch, True)
+    monkeypatch.setattr(engine, "FORK_AT", 0)
+    recording.clear()
+    early = _check(capsys, base)
+    assert recording == ["held", "released"]
+    assert early == here
+    found = [(f["kind"], f["subject"]) for c in json.loads(early[1])["changes"] for f in c["findings"]]
+    assert found == [("risky", "library_book.title")]  # NULL to NOT NULL, read from the model
+
+
+@needs_fork
+def test_a_child_loading_parsers_is_stopped_when_nothing_is_claimed(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
 ) -> None:
     _git_still_running(monkeypatch, True)
@@ -195,7 +228,7 @@ def test_a_child_still_loading_parsers_is_not_waited_for_when_nothing_is_claimed
     base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": "x = 1\n", "docs/guide.md": "words\n"})
     repo.commit({"src/api/a.py": "x = 2\n", "docs/guide.md": "more words\n"})
     code, out = _check(capsys, base)
-    assert recording == ["held", "released", "cancelled busy"]
+    assert recording == ["held", "cancelled", "here"]
     assert code == 1 and {c["level"] for c in json.loads(out)["changes"]} == {"lead", "engineer"}
 
 
@@ -216,42 +249,47 @@ def test_a_copy_found_on_the_second_pass_is_classified_here(
 
 
 @needs_fork
-def test_a_held_child_prepares_then_computes_only_when_released(tmp_path: Path) -> None:
+def test_a_held_child_prepares_then_works_on_the_message_it_is_released_with(tmp_path: Path) -> None:
     marks = tmp_path / "marks"
 
     def mark(label: str) -> None:
         with marks.open("a") as file:
             file.write(f"{label} {os.getpid()}\n")
 
-    held = Aside(os.getpid, fork=True, held=True, prepare=[partial(mark, "prepared")])
-    assert held.held and held.busy()
+    def work(message: bytes) -> tuple[int, bytes]:
+        return os.getpid(), message
+
+    held = Aside.held(work, prepare=[partial(mark, "prepared")])
+    assert held.waiting
     deadline = time.monotonic() + 30
     while not marks.exists() and time.monotonic() < deadline:  # released at once, it would skip preparing
         time.sleep(0.01)
-    assert held.busy()  # prepared, and waiting to be released
-    child = held.result()  # releases it
-    assert child != os.getpid()
+    message = b"claims " * 20_000  # more than a pipe holds
+    held.release(message)
+    assert not held.waiting
+    child, received = held.result(here=lambda: (0, b""))
+    assert child not in (0, os.getpid()) and received == message
     assert marks.read_text() == f"prepared {child}\n"
-    assert not held.held and not held.busy()
 
 
 @needs_fork
 def test_a_released_child_stops_preparing(tmp_path: Path) -> None:
     marks = tmp_path / "marks"
     steps = [partial(time.sleep, 0.3), partial(marks.write_text, "second step ran")]
-    held = Aside(os.getpid, fork=True, held=True, prepare=steps)
+    held = Aside.held(lambda message: os.getpid(), prepare=steps)
     held.release()
-    assert held.result() != os.getpid()
+    assert held.result(here=lambda: -1) not in (-1, os.getpid())
     assert not marks.exists()
 
 
 @needs_fork
-def test_a_cancelled_child_leaves_the_work_here() -> None:
-    held = Aside(os.getpid, fork=True, held=True, prepare=[partial(time.sleep, 60)])
-    held.cancel()
-    assert not held.busy()
-    assert held.result() == os.getpid()
+def test_a_held_child_never_released_is_cancelled_and_the_work_runs_here() -> None:
+    held = Aside.held(lambda message: os.getpid(), prepare=[partial(time.sleep, 60)])
     assert held.result(here=lambda: -1) == -1
+    assert not held.waiting
+    other = Aside.held(lambda message: os.getpid(), prepare=[partial(time.sleep, 60)])
+    other.cancel()
+    assert other.result(here=os.getpid) == os.getpid()
 
 
 def test_a_fork_the_system_refuses_runs_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 _CHILD_FAILED = b"!"
 _GO = b"g"
+QUICK_MESSAGE = 48 * 1024  # within the pipe buffer Linux gives by default (64 KiB)
 
 
 def can_fork() -> bool:
@@ -42,17 +43,18 @@ def can_fork() -> bool:
 class Aside(Generic[T]):
     """`function()`, computed in a child when `fork` is true, else on `result()`.
 
-    With `held`, the child first runs each of `prepare` (best effort: an
-    error there resurfaces, if it matters, in `function`), stopping early
-    once released, and computes `function()` only after `release()`.
+    `Aside.held(work, prepare)` starts a child that first runs each of
+    `prepare` (best effort: an error there resurfaces, if it matters, in
+    `work`), stopping early once released, and computes `work(message)`
+    only after `release(message)`.
     """
 
     def __init__(
         self,
-        function: Callable[[], T],
+        function: Callable[[], T] | None,
         fork: bool,
         *,
-        held: bool = False,
+        work: Callable[[bytes], T] | None = None,
         prepare: Sequence[Callable[[], object]] = (),
     ) -> None:
         self._function = function
@@ -60,14 +62,20 @@ class Aside(Generic[T]):
         self._read: int | None = None
         self._go: int | None = None  # the write end of a held child's go pipe
         if fork and can_fork():
-            self._start(held, prepare)
+            self._start(work, prepare)
+
+    @classmethod
+    def held(cls, work: Callable[[bytes], T], prepare: Sequence[Callable[[], object]] = ()) -> Aside[T]:
+        """A child that prepares now and computes `work(message)` when released;
+        `result(here)` computes `here()` instead if there is no such child."""
+        return cls(None, True, work=work, prepare=prepare)
 
     @property
-    def held(self) -> bool:
-        """A child is waiting for `release()`."""
+    def waiting(self) -> bool:
+        """A held child is waiting for `release()`."""
         return self._go is not None
 
-    def _start(self, held: bool, prepare: Sequence[Callable[[], object]]) -> None:
+    def _start(self, work: Callable[[bytes], T] | None, prepare: Sequence[Callable[[], object]]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         try:
@@ -75,7 +83,7 @@ class Aside(Generic[T]):
         except OSError:
             return  # out of file descriptors: the work runs here instead
         go_read = go_write = None
-        if held:
+        if work is not None:
             try:
                 go_read, go_write = os.pipe()
             except OSError:
@@ -93,12 +101,16 @@ class Aside(Generic[T]):
             os.close(read)
             status = 0
             try:
+                message = b""
                 if go_read is not None and go_write is not None:
                     os.close(go_write)
-                    if not _wait_for_go(go_read, prepare):
+                    released = _wait_for_go(go_read, prepare)
+                    if released is None:
                         os._exit(0)  # cancelled: the parent does the work
+                    message = released
                 try:
-                    data = pickle.dumps(self._function(), protocol=pickle.HIGHEST_PROTOCOL)
+                    value = work(message) if work is not None else self._function()  # type: ignore[misc]
+                    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:
                     data, status = _CHILD_FAILED, 1  # the parent runs it again and reports the error itself
                 with os.fdopen(write, "wb") as pipe:
@@ -110,17 +122,14 @@ class Aside(Generic[T]):
             os.close(go_read)
         self._pid, self._read, self._go = pid, read, go_write
 
-    def busy(self) -> bool:
-        """A child is still working: its answer has not begun to arrive."""
-        if self._pid is None or self._read is None:
-            return False
-        return not select.select([self._read], [], [], 0)[0]
+    def release(self, message: bytes = b"") -> None:
+        """Let a held child compute `work(message)` now.
 
-    def release(self) -> None:
-        """Let a held child compute `function()` now."""
+        A message of up to QUICK_MESSAGE bytes fits the pipe, so this returns at
+        once; a longer one waits until the child, done preparing, reads it."""
         if self._go is not None:
             with suppress(OSError):  # the child is gone: `result()` finds out and computes here
-                os.write(self._go, _GO)
+                _write_all(self._go, _GO + message)
             os.close(self._go)
             self._go = None
 
@@ -139,8 +148,11 @@ class Aside(Generic[T]):
             self._read = None
 
     def result(self, here: Callable[[], T] | None = None) -> T:
-        """The child's answer; else `here()` (by default the function itself), computed here."""
-        self.release()
+        """The child's answer; else `here()` (by default the function itself), computed here.
+
+        A held child never released is cancelled: it would wait forever."""
+        if self._go is not None:
+            self.cancel()
         if self._pid is not None and self._read is not None:
             with os.fdopen(self._read, "rb") as pipe:
                 data = pipe.read()
@@ -152,17 +164,29 @@ class Aside(Generic[T]):
                     return value
                 except Exception:  # a damaged answer: compute it here instead
                     pass
-        return (here or self._function)()
+        function = here or self._function
+        assert function is not None, "a held Aside needs `here` to compute its work here"
+        return function()
 
 
-def _wait_for_go(go: int, prepare: Sequence[Callable[[], object]]) -> bool:
-    """In a held child: prepare until released, then wait; whether to go on."""
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _wait_for_go(go: int, prepare: Sequence[Callable[[], object]]) -> bytes | None:
+    """In a held child: prepare until released, then wait; the message, or None when cancelled."""
     for step in prepare:
         if select.select([go], [], [], 0)[0]:
             break  # released (or cancelled): the work itself loads what it needs
         with suppress(Exception):
             step()
+    chunks = []
     try:
-        return os.read(go, 1) == _GO
+        while chunk := os.read(go, 1 << 16):
+            chunks.append(chunk)
     except OSError:
-        return False
+        return None
+    data = b"".join(chunks)
+    return data[len(_GO):] if data.startswith(_GO) else None

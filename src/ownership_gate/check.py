@@ -150,17 +150,17 @@ def check(
         held = None
         if not staged and pending.shared and pending.running():
             held = engine.classify_later(partial(_written_changes, pending), git.blob)
+            engine.prepare_paths()
+        from ownership_gate import github_actions, signoff
+        from ownership_gate.model import Verdict
+        from ownership_gate.output import prepare, render, write_output
+
         try:
             changes = pending.result()
             if held is not None and pending.copies_detected:
                 held.cancel()  # the child would read the first pass's output
             judging = engine.start_judging(changes, git.blob, held)
-            # Loaded, and the report begun, while a child may still be classifying.
-            from ownership_gate import github_actions, signoff
-            from ownership_gate.model import Verdict
-            from ownership_gate.output import prepare, render, write_output
-
-            draft = prepare(format, judging.unclassified)
+            draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:
             if held is not None:

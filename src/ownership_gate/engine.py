@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import pickle
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import partial
 from importlib import import_module
 
-from ownership_gate.aside import Aside
+from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
@@ -183,18 +184,39 @@ class Engine:
         self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
     ) -> Aside[dict[int, list[Finding]]]:
         """A child that loads the classifiers' slow parsers now, while git is still
-        diffing a large change, and classifies `changes()` once `judge_all` releases it.
+        diffing a large change, and classifies `changes()` once `start_judging`
+        releases it with the claims.
 
         The parsers a change set needs are known only from its paths, which come
         last; loaded in the child meanwhile, they are off the critical path.
         """
         preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
-        return Aside(partial(self._findings_of, changes, read_blob), fork=True, held=True, prepare=preload)
+        return Aside.held(partial(self._claimed_findings, changes, read_blob), prepare=preload)
 
-    def _findings_of(
-        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
+    def prepare_paths(self) -> None:
+        """Compile every path pattern now, while waiting for a large diff."""
+        self._paths.compile_all()
+        self._exclude.compile_all()
+
+    def _claimed_findings(
+        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None], claims: bytes
     ) -> dict[int, list[Finding]]:
-        return self._findings(self.context(changes(), read_blob))
+        """In the child of `classify_later`: the findings, given the claims the parent made.
+
+        The claimed changes come with the claims, so the child parses the
+        whole diff only if a classifier looks at the whole change set."""
+        if not claims:  # too many to send: the child claims again itself
+            return self._findings(self.context(changes(), read_blob))
+        claimed: dict[str, list[tuple[int, Change]]] = pickle.loads(claims)
+        context = self.context(_OnDemand(changes), read_blob)
+        context.take_claims({t: [change for _, change in pairs] for t, pairs in claimed.items()})
+        at = {position: change for pairs in claimed.values() for position, change in pairs}
+        found: dict[int, list[Finding]] = {}
+        for position in sorted(at):
+            findings = self.classify(at[position], context)
+            if findings:
+                found[position] = findings
+        return found
 
     def judge_all(
         self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
@@ -217,17 +239,29 @@ class Engine:
         `held` is a child from `classify_later` for exactly this change set.
         """
         context = self.context(changes, read_blob)
-        if held is not None and held.held and len(changes) >= FORK_AT:
-            held.release()  # it reads the same diff and claims on its own
+        # Claims go by file name and take milliseconds: asked here, a child forked
+        # now inherits them, a held child is sent them, and a change set nobody
+        # claims needs no child at all.
+        fork = len(changes) >= FORK_AT and bool(self._claimers(context))
+        found: Aside[dict[int, list[Finding]]]
+        if held is not None and held.waiting and fork:
+            claims = self._claims_message(context)
+            # Too many claims to send without waiting for the child: it claims again itself.
+            held.release(claims if len(claims) <= QUICK_MESSAGE else b"")
             found = held
         else:
             if held is not None:
                 held.cancel()
-            # Claims go by file name and take milliseconds: asked here, the child
-            # inherits them, and a change set nobody claims forks no child at all.
-            fork = len(changes) >= FORK_AT and bool(self._claimers(context))
             found = Aside(partial(self._findings, context), fork=fork)
         return Judging(self, context, found, self._unclassified(changes))
+
+    def _claims_message(self, context: Context) -> bytes:
+        """Each classifier's claimed changes with their positions in the change set, pickled."""
+        claimers = self._claimers(context)
+        positions = {id(change): n for n, change in enumerate(context.changes) if id(change) in claimers}
+        claimed = {c.TYPE: [(positions[id(change)], change) for change in context.claimed(c.TYPE)]
+                   for c in self._classifiers}
+        return pickle.dumps(claimed, protocol=pickle.HIGHEST_PROTOCOL)
 
     def _findings(self, context: Context) -> dict[int, list[Finding]]:
         """Each claimed change's findings, by its position in the change set."""
@@ -239,6 +273,28 @@ class Engine:
                 if findings:
                     found[position] = findings
         return found
+
+
+class _OnDemand(Sequence[Change]):
+    """A change set parsed the first time it is looked at."""
+
+    def __init__(self, parse: Callable[[], Sequence[Change]]) -> None:
+        self._parse = parse
+        self._changes: Sequence[Change] | None = None
+
+    def _all(self) -> Sequence[Change]:
+        if self._changes is None:
+            self._changes = self._parse()
+        return self._changes
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index: int) -> Change:  # type: ignore[override]
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self._all())
 
 
 class Judging:
@@ -260,10 +316,6 @@ class Judging:
 
     def verdicts(self) -> list[ChangeVerdict]:
         engine, context, found = self._engine, self._context, self._found
-        # A child released from `classify_later` may still be loading parsers the
-        # change set turns out not to need: when nothing is claimed, it is not waited for.
-        if found.busy() and not engine._claimers(context):
-            found.cancel()
         verdicts = self._verdicts
         changes = context.changes
         for position, findings in found.result(here=partial(engine._findings, context)).items():
@@ -274,4 +326,4 @@ class Judging:
 def required_level(policy: Policy, verdicts: Sequence[ChangeVerdict]) -> str:
     if not verdicts:
         return policy.levels[0].name
-    return max((v.level for v in verdicts), key=policy.rank)
+    return max({v.level for v in verdicts}, key=policy.rank)

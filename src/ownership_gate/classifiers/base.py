@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from functools import cached_property
 from typing import Any, Protocol
 
 from ownership_gate.model import Change, Finding
@@ -49,16 +50,21 @@ class ChangedPaths:
         # Every path once, in change-set order: the new paths, then the old paths of moves.
         unique = dict.fromkeys([c.path for c in changes])
         unique.update(dict.fromkeys([c.old_path for c in changes if c.old_path is not None]))
+        self._unique = unique
         self.all = frozenset(unique)
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Each file name, with its paths in change-set order."""
         by_name: dict[str, list[str]] = {}
-        for path in unique:
+        for path in self._unique:
             name = path[path.rfind("/") + 1 :]
             group = by_name.get(name)
             if group is None:
                 by_name[name] = [path]
             else:
                 group.append(path)
-        self.by_name = by_name
+        return by_name
 
     def changes_touching(self, paths: AbstractSet[str]) -> list[Change]:
         """The changes with a new or old path among `paths`, in change-set order."""
@@ -105,6 +111,10 @@ class Context:
     def changed_paths(self) -> frozenset[str]:
         """Every path (old and new) that the change set touches."""
         return self.paths.all
+
+    def take_claims(self, claimed: Mapping[str, list[Change]]) -> None:
+        """Claims already made elsewhere (by the parent of a forked child), by type."""
+        self._claimed.update(claimed)
 
     def claimed(self, type_: str) -> list[Change]:
         """The changes a classifier claims (any of their paths), in change-set order; asked once."""
