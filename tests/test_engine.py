@@ -166,3 +166,24 @@ def test_every_classifier_preloads_modules_that_exist() -> None:
     assert "ownership_gate.classifiers.schema_sql" in preloaded  # sqlglot: the slowest import
     for name in preloaded:
         assert importlib.util.find_spec(name) is not None, name
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_large_change_set_is_judged_as_each_file_alone(seed: int) -> None:
+    """The one-pass matching of a whole change set gives each file the verdict it gets alone."""
+    policy = _policy("".join(RULES) + (
+        "  - {id: api, level: lead, paths: ['src/api/', '/README.md'], exclude: ['src/api/gen/**']}\n"
+        "  - {id: any-lock, level: lead, paths: ['**/package-lock.json']}\n"
+    ))
+    pick = random.Random(seed)
+    directories = ["", "docs", "infra", "infra/net", "src/api", "src/api/gen", "src/web", "lib/docs"]
+    names = ["README.md", "main.tf", "notes.md", "package-lock.json", "a.py", "gen.py"]
+    changes = []
+    for _ in range(600):
+        path = "/".join(filter(None, [pick.choice(directories), pick.choice(names)]))
+        old = "/".join(filter(None, [pick.choice(directories), pick.choice(names)])) if pick.random() < 0.1 else None
+        changes.append(Change("renamed" if old else "modified", path, old))
+    engine = Engine(policy)
+    alone = [_judge(policy, change) for change in changes]
+    assert engine._unclassified(changes) == alone
+    assert {v.level for v in alone} == {"engineer", "lead", "cto"}

@@ -8,6 +8,8 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import partial
 from importlib import import_module
+from itertools import repeat
+from operator import add
 
 from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
@@ -124,22 +126,23 @@ class Engine:
 
     def _unclassified(self, changes: Sequence[Change]) -> list[ChangeVerdict]:
         """`_verdict(change, [])` of every change, the way a large change set is cheapest:
-        the patterns of all paths matched in one pass, and one verdict per set of them."""
+        the patterns of all paths matched in one pass, one verdict worked out per set of
+        them, and the 20,000 verdict records put together by built-ins."""
         paths = [change.path for change in changes]
         keys: Sequence[object] = self._paths.numbers_many(paths)
         if self._excludes:
             keys = list(zip(keys, self._exclude.numbers_many(paths), strict=True))
         plain = self._plain
-        verdicts: list[ChangeVerdict] = []
-        append = verdicts.append
-        for change, key in zip(changes, keys, strict=True):
+        # Files matching the same patterns share a verdict: any one of them stands for the rest.
+        for key, path in dict(zip(keys, paths, strict=True)).items():
+            if key not in plain:
+                plain[key] = self._weigh(self.rules_for_paths((path,)), [])
+        # (change,) + (level, findings) for each change, as ChangeVerdicts.
+        records = map(add, zip(changes), map(plain.__getitem__, keys))
+        verdicts: list[ChangeVerdict] = list(map(tuple.__new__, repeat(ChangeVerdict), records))
+        for position, change in enumerate(changes):
             if change.old_path is not None:  # a move: both its paths count
-                append(self._verdict(change, []))
-                continue
-            known = plain.get(key)
-            if known is None:
-                known = plain[key] = self._weigh(self.rules_for_paths((change.path,)), [])
-            append(ChangeVerdict(change, *known))
+                verdicts[position] = self._verdict(change, [])
         return verdicts
 
     def _weigh(self, candidates: dict[int, str | None], findings: list[Finding]) -> tuple[str, tuple[Finding, ...]]:

@@ -161,6 +161,7 @@ class PatternIndex(Generic[K]):
         current: str | None = None
         whole: tuple[int, ...] = ()
         rest: tuple[int, ...] = ()
+        one: Matcher | None = None  # the matcher when the directory leaves one candidate
         for path in paths:
             directory, _, name = path.rpartition("/")
             if not name:  # a directory (`docs/`): no shortcut, every candidate is tried
@@ -169,14 +170,24 @@ class PatternIndex(Generic[K]):
                 continue
             if directory != current:
                 whole, rest = directories.get(directory) or self._directory(directory)
+                one = self._regex(rest[0]) if len(rest) == 1 else None
                 current = directory
             named = names.get(name)
             if named is None:
                 named = self._name(name)
             exact = prefix.get(path)
-            candidates = rest
             if named or exact:
                 candidates = tuple(sorted({*rest, *named, *(exact or ())}.difference(whole)))
+            elif one is not None:  # the common case in a large change: one pattern to try
+                if not one.match(path):
+                    append(whole)
+                elif whole:
+                    append(tuple(sorted((*whole, rest[0]))))
+                else:
+                    append(rest)
+                continue
+            else:
+                candidates = rest
             if not candidates:
                 append(whole)
                 continue
