@@ -260,10 +260,8 @@ class Engine:
 
     def _claims_message(self, context: Context) -> bytes:
         """Each classifier's claimed changes with their positions in the change set, pickled."""
-        claimers = self._claimers(context)
-        positions = {id(change): n for n, change in enumerate(context.changes) if id(change) in claimers}
-        claimed = {c.TYPE: [(positions[id(change)], change) for change in context.claimed(c.TYPE)]
-                   for c in self._classifiers}
+        changes = context.changes
+        claimed = {c.TYPE: [(n, changes[n]) for n in context.claimed_positions(c.TYPE)] for c in self._classifiers}
         return pickle.dumps(claimed, protocol=pickle.HIGHEST_PROTOCOL)
 
     def _findings(self, context: Context) -> dict[int, list[Finding]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any, Protocol
 
 from ownership_gate.model import Change, Finding
@@ -47,9 +49,20 @@ class ChangedPaths:
 
     def __init__(self, changes: Sequence[Change]) -> None:
         self._changes = changes
+        new_paths = [c.path for c in changes]
+        old_paths = [c.old_path for c in changes]
+        moves = list(compress(range(len(old_paths)), map(is_not, old_paths, repeat(None))))
+        # Where each path is the new path, and the old path of moves: what
+        # `positions_touching` looks up instead of scanning the change set.
+        self._at: dict[str, int] | None = dict(zip(new_paths, range(len(new_paths)), strict=True))
+        if len(self._at) != len(new_paths):
+            self._at = None  # a path listed twice as a new path (never by git): scan instead
+        self._moved_from: dict[str, list[int]] = {}
+        for position in moves:
+            self._moved_from.setdefault(old_paths[position], []).append(position)  # type: ignore[arg-type]
         # Every path once, in change-set order: the new paths, then the old paths of moves.
-        unique = dict.fromkeys([c.path for c in changes])
-        unique.update(dict.fromkeys([c.old_path for c in changes if c.old_path is not None]))
+        unique = dict.fromkeys(new_paths)
+        unique.update(dict.fromkeys(self._moved_from))
         self._unique = unique
         self.all = frozenset(unique)
 
@@ -66,11 +79,22 @@ class ChangedPaths:
                 group.append(path)
         return by_name
 
-    def changes_touching(self, paths: AbstractSet[str]) -> list[Change]:
-        """The changes with a new or old path among `paths`, in change-set order."""
+    def positions_touching(self, paths: AbstractSet[str]) -> list[int]:
+        """The positions of the changes with a new or old path among `paths`, in order."""
         if not paths:
             return []
-        return [c for c in self._changes if c.path in paths or (c.old_path is not None and c.old_path in paths)]
+        if self._at is None:
+            return [n for n, c in enumerate(self._changes)
+                    if c.path in paths or (c.old_path is not None and c.old_path in paths)]
+        at, moved_from = self._at, self._moved_from
+        found = {at[p] for p in paths if p in at}
+        for path in paths & moved_from.keys():
+            found.update(moved_from[path])
+        return sorted(found)
+
+    def changes_touching(self, paths: AbstractSet[str]) -> list[Change]:
+        """The changes with a new or old path among `paths`, in change-set order."""
+        return [self._changes[n] for n in self.positions_touching(paths)]
 
 
 class Context:
@@ -97,6 +121,7 @@ class Context:
         self.memo: dict[str, Any] = {}
         self._paths: ChangedPaths | None = None
         self._claimed: dict[str, list[Change]] = {}
+        self._claimed_at: dict[str, list[int]] = {}
 
     def settings(self, type_: str) -> Mapping[str, Any]:
         return self._settings.get(type_, {})
@@ -120,11 +145,20 @@ class Context:
         """The changes a classifier claims (any of their paths), in change-set order; asked once."""
         found = self._claimed.get(type_)
         if found is None:
+            changes = self.changes
+            found = self._claimed[type_] = [changes[n] for n in self.claimed_positions(type_)]
+        return found
+
+    def claimed_positions(self, type_: str) -> list[int]:
+        """Where in the change set the changes a classifier claims are."""
+        found = self._claimed_at.get(type_)
+        if found is None:
             # The registry imports this module, so it is looked up when first needed.
             from ownership_gate.classifiers import REGISTRY
 
             paths = self.paths
-            found = self._claimed[type_] = paths.changes_touching(REGISTRY[type_].claims(paths, self.settings(type_)))
+            claimed = REGISTRY[type_].claims(paths, self.settings(type_))
+            found = self._claimed_at[type_] = paths.positions_touching(claimed)
         return found
 
     def _blob(self, oid: str | None, mode: str) -> bytes | None:
