@@ -239,3 +239,27 @@ def test_the_diff_parse_agrees_with_git_name_status(repo: Repo, move: bool) -> N
     assert [(letters[c.status], c.path, c.old_path) for c in changes] == _name_status(repo, base)
     assert ("R" in {letters[c.status] for c in changes}) is move
     assert all(c.new_oid is None if c.status == "deleted" else len(c.new_oid or "") == 40 for c in changes)
+
+
+def test_a_criss_cross_history_is_diffed_from_the_merge_base_git_names(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two merge bases: git's `base...head` and `git merge-base` pick the same one."""
+    repo.commit({"start.txt": "0\n"})
+    repo.git("checkout", "-q", "-b", "left")
+    left = repo.commit({"left.txt": "l\n"})
+    repo.git("checkout", "-q", "-b", "right", "main")
+    right = repo.commit({"right.txt": "r\n"})
+    repo.git("merge", "-q", "--no-edit", left)
+    repo.git("checkout", "-q", "left")
+    repo.git("merge", "-q", "--no-edit", right)
+    head = repo.commit({"left.txt": "l2\n", "terraform/main.tf": "x\n"})
+    repo.git("checkout", "-q", "right")
+    base = repo.commit({"right.txt": "r2\n"})
+    assert len(repo.git("merge-base", "--all", base, head).split()) == 2
+    code, doc = run_json(capsys, "--base", base, "--head", head)
+    merge_base = repo.git("merge-base", base, head)
+    listed = repo.git("diff", "--name-only", merge_base, head).splitlines()
+    assert sorted(c["path"] for c in doc["changes"]) == sorted(listed)
+    assert doc["base"] == base and doc["head"] == head
+    assert code == 1

@@ -32,6 +32,33 @@ def resolve_range(
     if staged:
         current = git.head()
         return Range(current, None, current or git.empty_tree())
+    base_sha, head_sha = git.resolve_pair(*_revisions(git, base, head, run))
+    return Range(base_sha, head_sha, git.merge_base(base_sha, head_sha) or base_sha)
+
+
+def start_diff(
+    git: Git, base: str | None, head: str | None, staged: bool, run: CiRun | None
+) -> tuple[Range, PendingDiff]:
+    """The range, and its diff started as early as can be.
+
+    Git finds a range's merge base itself (`base...head`), so its diff starts
+    right after the one call that resolves both commits, and the merge base
+    the report names is asked for while git works.
+    """
+    if staged:
+        span = resolve_range(git, base, head, staged, run)
+        return span, git.start_diff(span.diff_from, None)
+    base_sha, head_sha = git.resolve_pair(*_revisions(git, base, head, run))
+    pending = git.start_diff(base_sha, head_sha, from_merge_base=True)
+    merge_base = git.merge_base(base_sha, head_sha)
+    if merge_base is None:  # unrelated histories: no merge base to start from, so the two commits are compared
+        pending.cancel()
+        pending = git.start_diff(base_sha, head_sha)
+    return Range(base_sha, head_sha, merge_base or base_sha), pending
+
+
+def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
+    """The base and head revisions a range check compares (SPEC §5 defaults)."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -44,9 +71,7 @@ def resolve_range(
                 " pass --base REV, or run `git remote set-head origin --auto`"
             )
         base = default
-    base_sha = git.resolve(base)
-    head_sha = git.resolve(head or "HEAD")
-    return Range(base_sha, head_sha, git.merge_base(base_sha, head_sha) or base_sha)
+    return base, head or "HEAD"
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
@@ -133,8 +158,7 @@ def check(
     try:
         # The range needs the CI event only when --base is not given.
         run = _ci_run() if base is None and not staged else None
-        span = resolve_range(git, base, head, staged, run)
-        pending = git.start_diff(span.diff_from, span.head)
+        span, pending = start_diff(git, base, head, staged, run)
         # Imported only now, while git computes the diff: on a large change
         # these imports and the policy take as long as git does.
         from ownership_gate.engine import Engine, required_level

@@ -92,6 +92,15 @@ class Git:
             )
         raise GitError(f"unknown revision {rev!r}: git cannot resolve it to a commit.{hint}")
 
+    def resolve_pair(self, a: str, b: str) -> tuple[str, str]:
+        """`resolve` of both, in one call when both resolve (and neither looks like an option)."""
+        if not a.startswith("-") and not b.startswith("-"):
+            out = self.try_run("rev-parse", f"{a}^{{commit}}", f"{b}^{{commit}}", "--")
+            found = out.decode().split() if out else []
+            if len(found) == 3 and found[2] == "--":
+                return found[0], found[1]
+        return self.resolve(a), self.resolve(b)
+
     def is_shallow(self) -> bool:
         out = self.try_run("rev-parse", "--is-shallow-repository")
         return out is not None and out.strip() == b"true"
@@ -127,13 +136,15 @@ class Git:
         """Changes from `base` (commit or tree) to `head`, or to the index when head is None."""
         return self.start_diff(base, head).result()
 
-    def start_diff(self, base: str, head: str | None) -> PendingDiff:
+    def start_diff(self, base: str, head: str | None, from_merge_base: bool = False) -> PendingDiff:
         """Start `diff` in the background; `.result()` collects it.
 
         Git needs tens of milliseconds on a large change; the caller uses
-        them to import and build everything else.
+        them to import and build everything else. With `from_merge_base` the
+        diff starts from the merge base of `base` and `head`, which git finds
+        (`base...head`); it fails when the two have none.
         """
-        pending = PendingDiff(self, base, head)
+        pending = PendingDiff(self, base, head, from_merge_base)
         self._pending.append(pending)
         return pending
 
@@ -193,9 +204,12 @@ class PendingDiff:
     judged on its own path.
     """
 
-    def __init__(self, git: Git, base: str, head: str | None) -> None:
+    def __init__(self, git: Git, base: str, head: str | None, from_merge_base: bool = False) -> None:
         self._git = git
-        self._span = ("--cached", base) if head is None else (base, head)
+        if head is None:
+            self._span: tuple[str, ...] = ("--cached", base)
+        else:
+            self._span = (f"{base}...{head}",) if from_merge_base else (base, head)
         self._files = files = _memory_files()
         self._output: tuple[bytes, bytes] | None = None
         self._error: BaseException | None = None
