@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
 from ownership_gate.model import ChangeVerdict, Verdict
@@ -84,15 +84,25 @@ class _Entries:
         self._tails: dict[tuple[str, str, int], str] = {}
 
     def __call__(self, v: ChangeVerdict) -> str:
-        change = v.change
-        if change.old_path is not None:
-            return self.dumps(_change(v))
-        path = encode_basestring(change.path)
-        key = (change.status, v.level, id(v.findings))
-        tail = self._tails.get(key)
-        if tail is None:
-            tail = self._tails[key] = self.dumps(_change(v))[len(self._OPENING) + len(path):]
-        return self._OPENING + path + tail
+        return self.many((v,))[0]
+
+    def many(self, verdicts: Iterable[ChangeVerdict]) -> list[str]:
+        """The entries of `verdicts`, in one loop: 20,000 calls would cost a third more."""
+        dumps, tails, opening = self.dumps, self._tails, self._OPENING
+        written: list[str] = []
+        append = written.append
+        for v in verdicts:
+            change, level, findings = v
+            if change.old_path is not None:
+                append(dumps(_change(v)))
+                continue
+            path = encode_basestring(change.path)
+            key = (change.status, level, id(findings))
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = dumps(_change(v))[len(opening) + len(path):]
+            append(opening + path + tail)
+        return written
 
 
 class Draft:
@@ -106,11 +116,11 @@ class Draft:
     def __init__(self, verdicts: Sequence[ChangeVerdict]) -> None:
         self.entries = _Entries()
         self.verdicts = list(verdicts)  # the objects, as they are now
-        self.written = list(map(self.entries, self.verdicts)) if len(self.verdicts) > PRETTY_LIMIT else []
+        self.written = self.entries.many(self.verdicts) if len(self.verdicts) > PRETTY_LIMIT else []
 
     def changes(self, verdicts: Sequence[ChangeVerdict]) -> list[str]:
         if len(verdicts) != len(self.written):
-            return list(map(self.entries, verdicts))
+            return self.entries.many(verdicts)
         entry = self.entries
         return [text if now is then else entry(now)
                 for now, then, text in zip(verdicts, self.verdicts, self.written, strict=True)]
