@@ -136,6 +136,13 @@ def policy_paths(policy: Policy) -> frozenset[str]:
     return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
 
+# The last check's change set, verdicts and report, kept until the next check
+# starts. Freeing a monorepo-sized check's objects one by one when it returns
+# takes milliseconds the console script need not spend: it leaves with
+# os._exit (see main.run) right after the report is out.
+_LAST_CHECK: list[object] = []
+
+
 def _written_changes(pending: PendingDiff) -> list[Change]:
     """In the child of `Engine.classify_later`: the diff git wrote, parsed again there."""
     from ownership_gate.git import parse_raw_diff
@@ -154,6 +161,7 @@ def check(
     output: str | None = None,
     advisory: bool = False,
 ) -> int:
+    _LAST_CHECK.clear()
     git = Git(find_root())
     try:
         # The range needs the CI event only when --base is not given.
@@ -210,6 +218,7 @@ def check(
             advisory=advisory,
         )
         write_output(render(format, verdict, chosen, color=_use_color(output), draft=draft), output)
+        _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
     finally:

@@ -90,6 +90,7 @@ class PatternIndex(Generic[K]):
         # directory -> (its directory-only patterns that match, sorted; the other candidates)
         self._directories: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._names: dict[str, tuple[int, ...]] = {}  # file name -> candidates it brings
+        self._components: dict[str, frozenset[int]] = {}  # directory -> _component_candidates
         for key, text in entries:
             number = len(self._patterns)
             self._patterns.append((key, text, translate(text)))
@@ -123,15 +124,21 @@ class PatternIndex(Generic[K]):
         if ext is not None:
             out.update(self._ext.get(ext, ()))
 
-    def _component_candidates(self, directory: str) -> set[int]:
-        """Patterns a path below `directory` may match, by the directory's components."""
-        found: set[int] = set(self._generic)
-        prefix = ""
-        for segment in directory.split("/") if directory else ():
-            prefix = f"{prefix}/{segment}" if prefix else segment
-            found.update(self._prefix.get(prefix, ()))
-            self._segment_hits(segment, found)
-        return found
+    def _component_candidates(self, directory: str) -> frozenset[int]:
+        """Patterns a path below `directory` may match, by the directory's components:
+        its parent's, and what its own name and full path bring (worked out once each)."""
+        known = self._components.get(directory)
+        if known is None:
+            if directory:
+                parent, _, segment = directory.rpartition("/")
+                found = set(self._component_candidates(parent))
+                found.update(self._prefix.get(directory, ()))
+                self._segment_hits(segment, found)
+                known = frozenset(found)
+            else:
+                known = frozenset(self._generic)
+            self._components[directory] = known
+        return known
 
     def _directory(self, directory: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         found = self._component_candidates(directory)
