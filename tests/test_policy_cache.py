@@ -31,11 +31,23 @@ def test_second_load_comes_from_the_cache(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = builtin_text("startup")
-    digest = policy_cache.key(text, "p.yaml", None)
+    name = policy_cache.entry_name(policy_cache.key(text, "p.yaml", None))
     directory = tmp_path / "ownership-gate" / "policies"
     directory.mkdir(parents=True)
-    (directory / f"{digest}.json").write_text('{"levels": "nonsense"}', "utf-8")
+    (directory / name).write_text('{"levels": "nonsense"}', "utf-8")
     assert load_text(text, "p.yaml", None) == parse(text, "p.yaml")
+
+
+def test_an_entry_for_another_policy_under_the_same_name_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are found by a checksum: one that collides holds another key, and is not used."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    strict, loose = builtin_text("security"), builtin_text("startup")
+    load_text(loose, "p.yaml", None)
+    (entry,) = (tmp_path / "ownership-gate" / "policies").glob("*.json")
+    entry.rename(entry.with_name(policy_cache.entry_name(policy_cache.key(strict, "p.yaml", None))))
+    assert load_text(strict, "p.yaml", None) == parse(strict, "p.yaml") != parse(loose, "p.yaml")
 
 
 def test_invalid_policies_are_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

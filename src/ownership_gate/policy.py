@@ -162,12 +162,12 @@ def load_text(text: str, display: str, repo_path: str | None) -> Policy:
     """Parse a policy, or take it from the cache of policies already validated."""
     from ownership_gate import policy_cache
 
-    digest = policy_cache.key(text, display, repo_path)
-    cached = policy_cache.get(digest)
+    key = policy_cache.key(text, display, repo_path)
+    cached = policy_cache.get(key)
     if cached is not None:
         return cached
     policy = parse(text, display, repo_path)
-    policy_cache.put(digest, policy)
+    policy_cache.put(key, policy)
     return policy
 
 

@@ -3,17 +3,20 @@
 Validating a policy means composing YAML and walking every node; on a
 300-rule policy that is most of the hook's time. A valid policy is stored
 as JSON (never pickle: the cache must not be able to run code) under the
-user's cache directory, keyed by a hash of the policy text, where it came
-from, the ownership-gate version and the classifier registry, so any change
-to one of those is a miss. Broken policies are never cached.
+user's cache directory. Its key is the policy text, where it came from,
+the ownership-gate version and the classifier registry, so any change to
+one of those is a miss. An entry is found by a checksum of its key and
+holds the key whole, which must match: two keys sharing a checksum are
+two misses, never the wrong policy (and the hook does not load OpenSSL
+for a cryptographic hash). Broken policies are never cached.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from typing import Any
 from ownership_gate import __version__, patterns
 from ownership_gate.policy import Level, Policy, PolicyTest, Rule, Signoff, When
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path | None:
@@ -38,8 +41,13 @@ def _registry_signature() -> str:
 
 
 def key(text: str, display: str, repo_path: str | None) -> str:
-    material = "\0".join((str(FORMAT), __version__, _registry_signature(), display, repo_path or "", text))
-    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+    """Everything a validated policy depends on."""
+    return "\0".join((str(FORMAT), __version__, _registry_signature(), display, repo_path or "", text))
+
+
+def entry_name(key: str) -> str:
+    """The file an entry for `key` lives in."""
+    return f"{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}-{len(key)}.json"
 
 
 def _encode(value: Any) -> Any:
@@ -71,16 +79,19 @@ def _patterns(policy: Policy) -> set[str]:
     return found
 
 
-def dump(policy: Policy) -> str:
+def dump(policy: Policy, key: str = "") -> str:
     translations = {}
     for pattern in _patterns(policy):
         with contextlib.suppress(patterns.PatternError):  # cost keys are no patterns
             translations[pattern] = patterns.translate(pattern)
-    return json.dumps({"policy": _encode(asdict(policy)), "patterns": translations})
+    return json.dumps({"key": key, "policy": _encode(asdict(policy)), "patterns": translations})
 
 
-def load(data: str) -> Policy:
+def load(data: str, key: str = "") -> Policy:
+    """The policy of a cache entry; a KeyError when the entry is for another key."""
     document = json.loads(data)
+    if document["key"] != key:
+        raise KeyError("a cache entry for another policy")
     patterns.TRANSLATED.update(document["patterns"])
     raw = document["policy"]
     levels = tuple(
@@ -112,24 +123,25 @@ def load(data: str) -> Policy:
     )
 
 
-def get(digest: str) -> Policy | None:
+def get(key: str) -> Policy | None:
     directory = cache_dir()
     if directory is None:
         return None
     try:
-        return load((directory / f"{digest}.json").read_text("utf-8"))
+        return load((directory / entry_name(key)).read_text("utf-8"), key)
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent, or not ours: parse the YAML instead
+        return None  # absent, another policy's, or not ours: parse the YAML instead
 
 
-def put(digest: str, policy: Policy) -> None:
+def put(key: str, policy: Policy) -> None:
     directory = cache_dir()
     if directory is None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / f".{digest}.{os.getpid()}.tmp"
-        temporary.write_text(dump(policy), "utf-8")
-        os.replace(temporary, directory / f"{digest}.json")
+        name = entry_name(key)
+        temporary = directory / f".{name}.{os.getpid()}.tmp"
+        temporary.write_text(dump(policy, key), "utf-8")
+        os.replace(temporary, directory / name)
     except OSError:
         pass  # a read-only home is no reason to fail a check
