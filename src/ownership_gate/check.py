@@ -182,7 +182,6 @@ def check(
         held = None
         if not staged and pending.shared and pending.running():
             held = engine.classify_later(partial(_written_changes, pending), git.blob)
-            engine.prepare_paths()
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output

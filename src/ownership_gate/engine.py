@@ -196,11 +196,6 @@ class Engine:
         preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
         return Aside.held(partial(self._claimed_findings, changes, read_blob), prepare=preload)
 
-    def prepare_paths(self) -> None:
-        """Compile every path pattern now, while waiting for a large diff."""
-        self._paths.compile_all()
-        self._exclude.compile_all()
-
     def _claimed_findings(
         self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None], claims: bytes
     ) -> dict[int, list[Finding]]:

@@ -106,11 +106,6 @@ class PatternIndex(Generic[K]):
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def compile_all(self) -> None:
-        """Compile every pattern now (a large change will try most of them), not on first use."""
-        for number in range(len(self._patterns)):
-            self._regex(number)
-
     def _regex(self, number: int) -> Matcher:
         regex = self._compiled[number]
         if regex is None:
