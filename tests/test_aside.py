@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from ownership_gate import engine
-from ownership_gate import git as git_module
 from ownership_gate.aside import Aside, can_fork
 from ownership_gate.git import PendingDiff
 from ownership_gate.main import main
@@ -205,7 +204,6 @@ def test_a_child_reads_the_whole_change_set_when_a_classifier_asks_for_it(
     })
     repo.commit({"library/models.py": model.format(title="models.CharField(max_length=20)"),
                  "library/migrations/0005_title.py": alter})
-    monkeypatch.setattr(git_module, "COPY_DETECTION_LIMIT", 0)  # no second pass, so the child is used
     _git_still_running(monkeypatch, False)
     here = _check(capsys, base)
     _git_still_running(monkeypatch, True)
@@ -233,19 +231,22 @@ def test_a_child_loading_parsers_is_stopped_when_nothing_is_claimed(
 
 
 @needs_fork
-def test_a_copy_found_on_the_second_pass_is_classified_here(
+def test_a_held_child_sees_the_copies_of_the_second_pass_too(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, recording: list[str]
 ) -> None:
     body = "".join(f"line {i}\n" for i in range(50))
     base = repo.commit({".ownership-gate.yaml": POLICY, "src/api/a.py": body})
     repo.commit({"src/api/a.py": body + "more\n", "requirements.txt": "django==4.2.1\n", "lib/b.py": body})
+    _git_still_running(monkeypatch, False)
+    here = _check(capsys, base)
     _git_still_running(monkeypatch, True)
-    monkeypatch.setattr(engine, "FORK_AT", 0)
-    _, out = _check(capsys, base)
-    assert recording[0] == "held" and "released" not in recording  # it would read the first pass
-    statuses = {c["path"]: (c["status"], c["old_path"]) for c in json.loads(out)["changes"]}
+    recording.clear()
+    early = _check(capsys, base)
+    assert recording == ["held", "released"]  # a small change set: the child is warm, so it is used
+    assert early == here
+    statuses = {c["path"]: (c["status"], c["old_path"]) for c in json.loads(early[1])["changes"]}
     assert statuses["lib/b.py"] == ("copied", "src/api/a.py")
-    assert {f["subject"] for c in json.loads(out)["changes"] for f in c["findings"]} >= {"django"}
+    assert {f["subject"] for c in json.loads(early[1])["changes"] for f in c["findings"]} >= {"django"}
 
 
 @needs_fork

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -16,7 +15,6 @@ from ownership_gate.git import Git, find_root
 if TYPE_CHECKING:
     from ownership_gate.ci import CiRun
     from ownership_gate.git import PendingDiff
-    from ownership_gate.model import Change
     from ownership_gate.policy import Policy
 
 
@@ -143,13 +141,6 @@ def policy_paths(policy: Policy) -> frozenset[str]:
 _LAST_CHECK: list[object] = []
 
 
-def _written_changes(pending: PendingDiff) -> list[Change]:
-    """In the child of `Engine.classify_later`: the diff git wrote, parsed again there."""
-    from ownership_gate.git import parse_raw_diff
-
-    return parse_raw_diff(pending.written())
-
-
 def check(
     *,
     base: str | None = None,
@@ -181,15 +172,13 @@ def check(
         # parsers meanwhile, and classifies once the diff is in.
         held = None
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(partial(_written_changes, pending), git.blob)
+            held = engine.classify_later(pending.written_changes, git.blob)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            if held is not None and pending.copies_detected:
-                held.cancel()  # the child would read the first pass's output
             judging = engine.start_judging(changes, git.blob, held)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()

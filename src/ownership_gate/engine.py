@@ -240,9 +240,11 @@ class Engine:
         # Claims go by file name and take milliseconds: asked here, a child forked
         # now inherits them, a held child is sent them, and a change set nobody
         # claims needs no child at all.
-        fork = len(changes) >= FORK_AT and bool(self._claimers(context))
+        claimed = bool(self._claimers(context))
+        fork = len(changes) >= FORK_AT and claimed
         found: Aside[dict[int, list[Finding]]]
-        if held is not None and held.waiting and fork:
+        # A held child has its parsers loaded already: whatever the size of the change set, it is used.
+        if held is not None and held.waiting and claimed:
             claims = self._claims_message(context)
             # Too many claims to send without waiting for the child: it claims again itself.
             held.release(claims if len(claims) <= QUICK_MESSAGE else b"")

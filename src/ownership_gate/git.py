@@ -263,11 +263,18 @@ class PendingDiff:
         return _read_file(self._files[0])
 
     def result(self) -> list[Change]:
-        changes = parse_raw_diff(self._collect())
+        changes = self._with_copies(parse_raw_diff(self._collect()))
+        self._close_files()
+        return changes
+
+    def written_changes(self) -> list[Change]:
+        """In a process forked while git ran, once git has exited: what `result()` gives."""
+        return self._with_copies(parse_raw_diff(self.written()))
+
+    def _with_copies(self, changes: list[Change]) -> list[Change]:
         if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
             changes = parse_raw_diff(self._git.run(*_DIFF_ARGS, "-C", *self._span, "--"))
             self.copies_detected = True
-        self._close_files()
         return changes
 
     def cancel(self) -> None:
