@@ -13,7 +13,7 @@ import pytest
 
 from ownership_gate import engine
 from ownership_gate.aside import Aside, can_fork
-from ownership_gate.git import PendingDiff
+from ownership_gate.git_diff import PendingDiff
 from ownership_gate.main import main
 from tests.conftest import Repo
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate import git as git_module
+from ownership_gate import git_diff
 from ownership_gate.errors import GitError
 from ownership_gate.git import Git
 from ownership_gate.main import main
@@ -85,8 +85,8 @@ def test_importing_check_loads_nothing_heavy(repo: Repo) -> None:
 def output_to(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Where git's diff goes: an in-memory file (Linux), or a pipe drained by a thread (elsewhere)."""
     if request.param == "pipe":
-        monkeypatch.setattr(git_module, "_memory_files", lambda: None)
-    elif git_module._memory_files() is None:
+        monkeypatch.setattr(git_diff, "_memory_files", lambda: None)
+    elif git_diff._memory_files() is None:
         pytest.skip("no in-memory files on this system")
     return str(request.param)
 

@@ -14,7 +14,7 @@ from ownership_gate.git import Git, find_root
 # load inside the functions, while git computes the diff (see `check`).
 if TYPE_CHECKING:
     from ownership_gate.ci import CiRun
-    from ownership_gate.git import PendingDiff
+    from ownership_gate.git_diff import PendingDiff
     from ownership_gate.policy import Policy
 
 
