@@ -6,16 +6,17 @@ classifiers claim (which loads their parsers: sqlglot alone takes ~75 ms to
 import). On a machine with a second core the second half runs in a child
 process and hands back its result, pickled, through a pipe.
 
-A child can also be started before its work is known (`held`): it loads
-what the work will probably need (`prepare`) while this process waits for
-git, then waits itself until `release()` says go, or `cancel()` says the
-work will run here after all.
+A child can also be started before its work is known (`Aside.held`): it
+loads what the work will probably need (`prepare`) while this process waits
+for git, then waits itself until `release(message)` says go, or `cancel()`
+says the work will run here after all.
 
-The child is forked only where that is safe and cheap (Linux), and only for
-work big enough to pay for it; anywhere else, and whenever the child fails
-in any way, the function simply runs here, in this process, when its result
-is asked for. So the answer never depends on whether a child ran: only when
-it arrives does.
+A child is forked only where that is safe and cheap (Linux, two cores or
+more), and only when its work is worth a process (the caller decides: a
+large change set, or a slow diff); anywhere else, and whenever the child
+fails in any way, the work simply runs here, in this process, when its
+result is asked for. So the answer never depends on whether a child ran:
+only when it arrives does.
 """
 
 from __future__ import annotations
