@@ -205,16 +205,9 @@ class Engine:
         whole diff only if a classifier looks at the whole change set."""
         if not claims:  # too many to send: the child claims again itself
             return self._findings(self.context(changes(), read_blob))
-        claimed: dict[str, list[tuple[int, Change]]] = pickle.loads(claims)
         context = self.context(_OnDemand(changes), read_blob)
-        context.take_claims({t: [change for _, change in pairs] for t, pairs in claimed.items()})
-        at = {position: change for pairs in claimed.values() for position, change in pairs}
-        found: dict[int, list[Finding]] = {}
-        for position in sorted(at):
-            findings = self.classify(at[position], context)
-            if findings:
-                found[position] = findings
-        return found
+        context.take_claims(pickle.loads(claims))
+        return self._findings(context)
 
     def judge_all(
         self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
@@ -257,19 +250,21 @@ class Engine:
 
     def _claims_message(self, context: Context) -> bytes:
         """Each classifier's claimed changes with their positions in the change set, pickled."""
-        changes = context.changes
-        claimed = {c.TYPE: [(n, changes[n]) for n in context.claimed_positions(c.TYPE)] for c in self._classifiers}
+        claimed = {c.TYPE: self._claimed_at(context, c.TYPE) for c in self._classifiers}
         return pickle.dumps(claimed, protocol=pickle.HIGHEST_PROTOCOL)
 
+    @staticmethod
+    def _claimed_at(context: Context, type_: str) -> list[tuple[int, Change]]:
+        return list(zip(context.claimed_positions(type_), context.claimed(type_), strict=True))
+
     def _findings(self, context: Context) -> dict[int, list[Finding]]:
-        """Each claimed change's findings, by its position in the change set."""
-        claimers = self._claimers(context)
+        """Each claimed change's findings, by its position in the change set, in order."""
+        at = {position: change for c in self._classifiers for position, change in self._claimed_at(context, c.TYPE)}
         found: dict[int, list[Finding]] = {}
-        for position, change in enumerate(context.changes):
-            if id(change) in claimers:
-                findings = self.classify(change, context)
-                if findings:
-                    found[position] = findings
+        for position in sorted(at):
+            findings = self.classify(at[position], context)
+            if findings:
+                found[position] = findings
         return found
 
 

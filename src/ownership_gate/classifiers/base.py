@@ -92,10 +92,6 @@ class ChangedPaths:
             found.update(moved_from[path])
         return sorted(found)
 
-    def changes_touching(self, paths: AbstractSet[str]) -> list[Change]:
-        """The changes with a new or old path among `paths`, in change-set order."""
-        return [self._changes[n] for n in self.positions_touching(paths)]
-
 
 class Context:
     """Lazy, cached access to old and new contents, plus the whole change set.
@@ -137,9 +133,12 @@ class Context:
         """Every path (old and new) that the change set touches."""
         return self.paths.all
 
-    def take_claims(self, claimed: Mapping[str, list[Change]]) -> None:
-        """Claims already made elsewhere (by the parent of a forked child), by type."""
-        self._claimed.update(claimed)
+    def take_claims(self, claimed: Mapping[str, list[tuple[int, Change]]]) -> None:
+        """Claims made elsewhere (by the parent of a forked child): each type's claimed
+        changes with their positions, as `claimed_positions` and `claimed` give them."""
+        for type_, pairs in claimed.items():
+            self._claimed_at[type_] = [position for position, _ in pairs]
+            self._claimed[type_] = [change for _, change in pairs]
 
     def claimed(self, type_: str) -> list[Change]:
         """The changes a classifier claims (any of their paths), in change-set order; asked once."""
