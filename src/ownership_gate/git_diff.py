@@ -43,7 +43,7 @@ class PendingDiff:
     Git writes into an in-memory file where the system has them (Linux): a
     monorepo-sized diff is megabytes, and git must not stop at a full pipe
     while we import. The file also lets a forked child read the same output
-    (`written`). Elsewhere a thread drains a pipe as git writes.
+    (`written_changes`). Elsewhere a thread drains a pipe as git writes.
 
     Copy detection (`-C`) compares every added file with every modified
     one, which costs seconds on monorepo-sized changes; it runs, as a second
@@ -70,11 +70,10 @@ class PendingDiff:
         if files is None:
             self._thread = threading.Thread(target=self._drain, name="git-diff", daemon=True)
             self._thread.start()
-        self.copies_detected = False  # whether `result()` ran the second pass
 
     @property
     def shared(self) -> bool:
-        """The output sits in a file a forked child can read (`written`)."""
+        """The output sits in a file a forked child can read (`written_changes`)."""
         return self._files is not None
 
     def running(self) -> bool:
@@ -102,11 +101,6 @@ class PendingDiff:
             raise GitError(f"git diff failed: {message or f'exit {self._proc.returncode}'}")
         return stdout
 
-    def written(self) -> bytes:
-        """What git has written so far (in-memory files only); whole once git has exited."""
-        assert self._files is not None
-        return _read_file(self._files[0])
-
     def result(self) -> list[Change]:
         changes = self._with_copies(parse_raw_diff(self._collect()))
         self._close_files()
@@ -114,12 +108,12 @@ class PendingDiff:
 
     def written_changes(self) -> list[Change]:
         """In a process forked while git ran, once git has exited: what `result()` gives."""
-        return self._with_copies(parse_raw_diff(self.written()))
+        assert self._files is not None, "only an in-memory file is shared with a child"
+        return self._with_copies(parse_raw_diff(_read_file(self._files[0])))
 
     def _with_copies(self, changes: list[Change]) -> list[Change]:
         if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):
             changes = parse_raw_diff(self._git.run(*_DIFF_ARGS, "-C", *self._span, "--"))
-            self.copies_detected = True
         return changes
 
     def cancel(self) -> None:
