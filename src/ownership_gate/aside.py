@@ -129,10 +129,10 @@ class Aside(Generic[T]):
         A message of up to QUICK_MESSAGE bytes fits the pipe, so this returns at
         once; a longer one waits until the child, done preparing, reads it."""
         if self._go is not None:
-            with suppress(OSError):  # the child is gone: `result()` finds out and computes here
-                _write_all(self._go, _GO + message)
-            os.close(self._go)
-            self._go = None
+            go, self._go = self._go, None
+            # If the child is gone, `result()` finds out and computes here.
+            with suppress(OSError), os.fdopen(go, "wb") as pipe:
+                pipe.write(_GO + message)
 
     def cancel(self) -> None:
         """Stop the child, whatever it is doing; `result()` then computes here."""
@@ -170,12 +170,6 @@ class Aside(Generic[T]):
         return function()
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def _wait_for_go(go: int, prepare: Sequence[Callable[[], object]]) -> bytes | None:
     """In a held child: prepare until released, then wait; the message, or None when cancelled."""
     for step in prepare:
@@ -183,11 +177,9 @@ def _wait_for_go(go: int, prepare: Sequence[Callable[[], object]]) -> bytes | No
             break  # released (or cancelled): the work itself loads what it needs
         with suppress(Exception):
             step()
-    chunks = []
     try:
-        while chunk := os.read(go, 1 << 16):
-            chunks.append(chunk)
+        with os.fdopen(go, "rb") as pipe:
+            data = pipe.read()
     except OSError:
         return None
-    data = b"".join(chunks)
     return data[len(_GO):] if data.startswith(_GO) else None
