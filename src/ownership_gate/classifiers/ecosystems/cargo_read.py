@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_toml, public_url, table
 
 _KINDS = (
@@ -99,14 +99,5 @@ def _comparators(constraint: str) -> list[str]:
     return result
 
 
-def lowest(constraint: str) -> Release | None:
-    if constraint.startswith("@"):
-        return None
-    return semver.lowest(", ".join(_comparators(constraint)), "cargo")
-
-
-def canonical(constraint: str) -> str:
-    """`1.2` is `^1.2`; comparator order and spacing do not matter."""
-    if constraint.startswith("@"):
-        return " ".join(constraint.split())
-    return ", ".join(sorted(_comparators(constraint)))
+# `1.2` is `^1.2`; comparator order and spacing do not matter.
+lowest, canonical = semver.comparator_lists(_comparators, "cargo")

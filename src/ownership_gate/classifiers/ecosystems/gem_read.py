@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import public_url
 
 _STATEMENT = re.compile(
@@ -146,6 +146,7 @@ def parse(text: str, path: str) -> list[Requirement]:
 
 
 def _comparators(constraint: str) -> list[str]:
+    """Comma-separated comparators; a bare version is an exact `=` one."""
     result = []
     for part in constraint.split(","):
         match = re.match(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*(\S.*?)\s*$", part)
@@ -154,14 +155,5 @@ def _comparators(constraint: str) -> list[str]:
     return result
 
 
-def lowest(constraint: str) -> Release | None:
-    if constraint.startswith("@"):
-        return None
-    return semver.lowest(", ".join(_comparators(constraint)), "gem")
-
-
-def canonical(constraint: str) -> str:
-    """`"= 1.0"` is `"1.0"`; the order of a gem's comparators does not matter."""
-    if constraint.startswith("@"):
-        return " ".join(constraint.split())
-    return ", ".join(sorted(_comparators(constraint)))
+# `"= 1.0"` is `"1.0"`; the order of a gem's comparators does not matter.
+lowest, canonical = semver.comparator_lists(_comparators, "gem")

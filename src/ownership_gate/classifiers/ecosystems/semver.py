@@ -15,6 +15,7 @@ comparison calls any change to it `changed` rather than guess a step.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
 
@@ -159,3 +160,23 @@ def canonical(constraint: str) -> str:
         return " ".join(constraint.split())
     alternatives = [a.strip() for a in re.split(r"\s*\|\|?\s*", constraint.strip())]
     return " || ".join(sorted(_canonical_set(a) for a in alternatives))
+
+
+def comparator_lists(
+    comparators: Callable[[str], list[str]], dialect: Dialect
+) -> tuple[Callable[[str], Release | None], Callable[[str], str]]:
+    """`lowest` and `canonical` for an ecosystem that writes a constraint as a comma
+    list of comparators (Cargo, RubyGems), spelled out by `comparators`. Their order
+    does not matter; a constraint starting with `@` names a source, not a version."""
+
+    def listed_lowest(constraint: str) -> Release | None:
+        if constraint.startswith("@"):
+            return None
+        return lowest(", ".join(comparators(constraint)), dialect)
+
+    def listed_canonical(constraint: str) -> str:
+        if constraint.startswith("@"):
+            return " ".join(constraint.split())
+        return ", ".join(sorted(comparators(constraint)))
+
+    return listed_lowest, listed_canonical
