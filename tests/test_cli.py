@@ -104,7 +104,7 @@ def test_internal_errors_exit_3_and_ask_for_a_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(check_module, "resolve_range", broken)
+    monkeypatch.setattr(check_module, "start_diff", broken)
     repo.commit({"a": "1"})
     assert main(["check", "--staged"]) == 3
     err = capsys.readouterr().err

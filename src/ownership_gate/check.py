@@ -24,16 +24,6 @@ class Range(NamedTuple):
     diff_from: str  # what the diff starts from: the merge base, or a tree
 
 
-def resolve_range(
-    git: Git, base: str | None, head: str | None, staged: bool, run: CiRun | None
-) -> Range:
-    if staged:
-        current = git.head()
-        return Range(current, None, current or git.empty_tree())
-    base_sha, head_sha = git.resolve_pair(*_revisions(git, base, head, run))
-    return Range(base_sha, head_sha, git.merge_base(base_sha, head_sha) or base_sha)
-
-
 def start_diff(
     git: Git, base: str | None, head: str | None, staged: bool, run: CiRun | None
 ) -> tuple[Range, PendingDiff]:
@@ -44,7 +34,8 @@ def start_diff(
     the report names is asked for while git works.
     """
     if staged:
-        span = resolve_range(git, base, head, staged, run)
+        current = git.head()
+        span = Range(current, None, current or git.empty_tree())
         return span, git.start_diff(span.diff_from, None)
     base_sha, head_sha = git.resolve_pair(*_revisions(git, base, head, run))
     pending = git.start_diff(base_sha, head_sha, from_merge_base=True)

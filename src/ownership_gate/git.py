@@ -145,7 +145,7 @@ class Git:
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:
         if self._reader is None or self._reader.pid != os.getpid():
-            # A forked child (engine.judge_all) starts its own: the parent's pipes stay the parent's.
+            # A forked child (see aside.py) starts its own: the parent's pipes stay the parent's.
             self._reader = BlobReader(self.root)
         return self._reader.read(oid)
 
