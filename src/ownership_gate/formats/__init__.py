@@ -1,0 +1,1 @@
+"""File formats read with their real parsers, shared by every classifier that reads them."""
