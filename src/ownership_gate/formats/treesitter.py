@@ -1,0 +1,49 @@
+"""tree-sitter parsers, one per language, each made the first time it is asked for.
+
+tree-sitter is error-tolerant: a half-edited file still gives a tree, with
+ERROR and MISSING nodes where the text does not fit the grammar. Readers
+that must fail closed ask `has_errors` and treat such a file as unreadable.
+Grammar modules are imported here and only here, on first use, so the hook
+pays for a language only when a staged file needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Literal
+
+import tree_sitter
+
+LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir"]
+
+
+# Language -> (grammar module, the function in it that returns the grammar).
+_GRAMMARS: dict[str, tuple[str, str]] = {
+    "hcl": ("tree_sitter_hcl", "language"),
+    "ruby": ("tree_sitter_ruby", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "elixir": ("tree_sitter_elixir", "language"),
+}
+
+
+@cache
+def parser(name: LanguageName) -> tree_sitter.Parser:
+    module, function = _GRAMMARS[name]
+    grammar = getattr(importlib.import_module(module), function)()
+    return tree_sitter.Parser(tree_sitter.Language(grammar))
+
+
+def parse(name: LanguageName, source: bytes) -> tree_sitter.Tree:
+    return parser(name).parse(source)
+
+
+def has_errors(node: tree_sitter.Node) -> bool:
+    """The text under `node` did not fully fit the grammar (ERROR or MISSING nodes)."""
+    return node.has_error
+
+
+def text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
