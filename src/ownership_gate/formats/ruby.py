@@ -70,10 +70,6 @@ class Expr:
 
     node: Node
 
-    @property
-    def line(self) -> int:
-        return line(self.node)
-
 
 Value: TypeAlias = Lit | Expr | list["Value"] | dict[str, "Value"]
 
@@ -82,7 +78,6 @@ Value: TypeAlias = Lit | Expr | list["Value"] | dict[str, "Value"]
 class Block:
     params: tuple[str, ...]
     body: tuple[Node, ...]
-    line: int
 
 
 @dataclass(frozen=True)
@@ -124,12 +119,10 @@ def snippet(node: Node) -> str:
 
 
 def statements(node: Node | None) -> tuple[Node, ...]:
-    """The statements of a body (a program, `class`, `def`, block or `begin`), comments left out."""
-    if node is None:
-        return ()
-    body = node.child_by_field_name("body") if node.type not in ("body_statement", "block_body") else None
-    holder = body if body is not None else node
-    return tuple(c for c in holder.named_children if c.type not in _SKIPPED)
+    """The statements of a body (a program, `class`, `def`, block), comments left out."""
+    if node is not None and node.type not in ("program", "body_statement", "block_body"):
+        node = node.child_by_field_name("body")
+    return () if node is None else tuple(children(node))
 
 
 def children(node: Node) -> list[Node]:
@@ -180,7 +173,7 @@ def _chain(node: Node) -> tuple[str, ...]:
 def _block(node: Node) -> Block:
     parameters = node.child_by_field_name("parameters")
     params = tuple(text(c) for c in parameters.named_children if c.type == "identifier") if parameters else ()
-    return Block(params, statements(node), line(node))
+    return Block(params, statements(node))
 
 
 def _arguments(node: Node | None) -> tuple[list[Value], dict[str, Value]]:
@@ -203,6 +196,15 @@ def _arguments(node: Node | None) -> tuple[list[Value], dict[str, Value]]:
         kwargs.update(last)  # a trailing `{ null: false }`
         args.pop()
     return args, kwargs
+
+
+def is_literal(found: Value) -> bool:
+    """Whether a value is written out in full: no part of it is computed when the Ruby runs."""
+    if isinstance(found, list):
+        return all(is_literal(v) for v in found)
+    if isinstance(found, dict):
+        return all(is_literal(v) for v in found.values())
+    return isinstance(found, Lit) and not found.dynamic
 
 
 def _key(pair: Node) -> str | None:

@@ -68,7 +68,7 @@ def _gemfile(nodes: tuple[Node, ...], inherited: Mapping[str, Value]) -> Iterato
             if found is not None:
                 yield found
         elif call.name in _BLOCKS and call.block is not None and _arguments_are(
-            call, _inert if call.name == "install_if" else _literal
+            call, _inert if call.name == "install_if" else ruby.is_literal
         ):
             yield from _gemfile(call.block.body, {**inherited, **_block_options(call)})
         elif not _setting(call):
@@ -79,7 +79,7 @@ def _setting(call: Call) -> bool:
     """A statement that declares no gem: `source`, `ruby`, `gemspec`, `plugin`, `git_source`."""
     if call.name == "git_source" and call.block is not None:
         names = frozenset(call.block.params)
-        return _arguments_are(call, _literal) and all(_inert(s, names) for s in call.block.body)
+        return _arguments_are(call, ruby.is_literal) and all(_inert(s, names) for s in call.block.body)
     return call.name in _SETTINGS and call.block is None and _arguments_are(call, _inert)
 
 
@@ -99,7 +99,7 @@ def _block_options(call: Call) -> dict[str, Value]:
 def _gem(call: Call, inherited: Mapping[str, Value]) -> Requirement | None:
     name = _name(call)
     for key, option in call.kwargs.items():
-        if not (_literal(option) if key in _IDENTITY else _inert(option)):
+        if not (ruby.is_literal(option) if key in _IDENTITY else _inert(option)):
             raise Unaccounted(f"the {key}: option of gem {name} is computed in Ruby", call.line)
     options = {**inherited, **call.kwargs}
     if "path" in options:
@@ -131,14 +131,6 @@ def _versions(call: Call, name: str) -> list[str]:
 
 def _text(value: Value) -> str:
     return str(value.value) if isinstance(value, Lit) else ""
-
-
-def _literal(value: Value) -> bool:
-    if isinstance(value, list):
-        return all(_literal(v) for v in value)
-    if isinstance(value, dict):
-        return all(_literal(v) for v in value.values())
-    return isinstance(value, Lit) and not value.dynamic
 
 
 def _arguments_are(call: Call, check: Callable[[Value], bool]) -> bool:
