@@ -28,7 +28,7 @@ require_relative "lib/acme_client/version"
 
 Gem::Specification.new do |spec|
   spec.name = "acme_client"
-  spec.version = AcmeClient::VERSION
+  spec.version = File.read(File.expand_path("VERSION", __dir__)).strip
   spec.summary = "Client for the Acme API"
   spec.files = Dir.chdir(__dir__) do
     `git ls-files -z`.split("\\x0").reject { |f| f.start_with?("spec/") }
@@ -61,6 +61,7 @@ HOSTILE_GEMFILES = {
     "instance_eval block": 'instance_eval { gem "datadog" }',
     "load": 'load "Gemfile.extra"',
     "require_relative": 'require_relative "gems/extra"',
+    "require": 'require "./gems/extra"',
     "binding.eval": 'binding.eval("gem %q(datadog)")',
     "interpolated name": 'gem "aws-sdk-#{ENV["SERVICE"]}"',
     "interpolated version": 'gem "datadog", "~> #{ENV["DD"]}"',
