@@ -39,6 +39,8 @@ LAZY = (
     "ownership_gate.classifiers.schema_judge",
     "ownership_gate.classifiers.schema_ops",
     "ownership_gate.classifiers.schema_rails_read",
+    "ownership_gate.classifiers.schema_rails_walk",
+    "tree_sitter", "tree_sitter_ruby", "ownership_gate.formats.ruby",
     "ownership_gate.classifiers.schema_alembic_read",
     "ownership_gate.classifiers.schema_django_read",
     "ownership_gate.classifiers.schema_js_read",
