@@ -26,8 +26,9 @@ def how_to_sign_off(level: Level) -> list[str]:
     ways = []
     if "trailer" in signoff.sources:
         who = ", ".join(signoff.signers)
+        signed = signed_how(signoff)
         ways.append(
-            f"a commit{signed_how(signoff)}, authored and committed by one of {who},"
+            f"a commit{signed}{',' if signed else ''} authored and committed by one of {who},"
             f" with the trailer `{signoff.trailer}: Name <email>`"
         )
     if "github-review" in signoff.sources:
