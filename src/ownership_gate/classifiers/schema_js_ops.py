@@ -249,8 +249,8 @@ class TableCalls:
             return [Op("add_column", table, c, nullable=not default, default=default, line=line,
                        detail=f"add column {table}.{c}") for c in ("created_at", "updated_at")]
         if method in ("dropColumn", "dropColumns"):
-            return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}")
-                    for a in first.args or [] for c in strings(a)]
+            named: list[str | None] = [c for a in first.args or () for c in strings(a) or (None,)]
+            return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}") for c in named]
         if method == "dropTimestamps":
             return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}")
                     for c in ("created_at", "updated_at")]

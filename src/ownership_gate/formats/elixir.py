@@ -192,16 +192,13 @@ def call(node: Node) -> Call | None:
     for child in node.named_children:
         if child.type == "arguments":
             for argument in child.named_children:
-                if argument.type == "keywords":
-                    kwargs.update(keywords(argument))
-                elif argument.type != "comment":
-                    args.append(value(argument))
+                found = value(argument) if argument.type != "comment" else None
+                if isinstance(found, dict) and argument.type in ("keywords", "list"):
+                    kwargs.update(found)  # `null: false`, or in brackets `[null: false]`
+                elif found is not None:
+                    args.append(found)
         elif child.type == "do_block":
             block = child
-    last = args[-1] if args else None
-    if isinstance(last, dict) and not kwargs:
-        kwargs = last  # a keyword list written in brackets: `add :x, :string, [null: false]`
-        args.pop()
     return Call(name, receiver, tuple(args), kwargs, block, line(node), node)
 
 
@@ -280,7 +277,7 @@ def fingerprint(nodes: list[Node]) -> str:
         if kind == "comment" or (not current.is_named and kind in _PUNCTUATION):
             continue
         if kind in ("string", "charlist", "sigil", "quoted_atom", "atom"):
-            parts.append(f"{kind}:{_literal(value(current))}")
+            parts.append("literal:" + _literal(value(current)))
         elif current.child_count == 0:
             parts.append(f"{kind}:{treesitter.text(current)}")
         else:
