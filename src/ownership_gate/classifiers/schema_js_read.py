@@ -5,9 +5,9 @@ receives (its first parameter: `queryInterface`, `knex`, `queryRunner`,
 `db`; `this` for MikroORM) is a migration call (schema_js_ops), and one on
 a Knex table builder changes that builder's table. Whatever hides what runs
 is `unknown`: a method chosen at run time (`queryInterface[name]()`), the
-migration object handed to code the file does not show (`helper(knex)`,
-`fn.apply(knex, ...)`), `eval`, and schema calls in a loop, whose tables and
-columns are known only at run time.
+migration object handed to other code (`helper(knex)`, `fn.apply(knex, ...)`),
+`eval`, and schema calls in a loop, whose tables and columns are known only
+at run time.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema_js_ops import WRAPPERS, TableCalls, method_ops, text
+from ownership_gate.classifiers.schema_js_ops import WRAPPERS, TableCalls, method_ops
+from ownership_gate.classifiers.schema_js_ops import text as literal
 from ownership_gate.classifiers.schema_ops import ACTIONS, Migration, Op, Unreadable
 from ownership_gate.formats import javascript
 from ownership_gate.formats.javascript import Chain, Func, Segment, Str
@@ -101,10 +102,10 @@ class _Walker:
         args = segment.args or ()
         if segment.name in ("alterTable", "table") and len(args) > 1:
             if not isinstance(args[1], Func):
-                return [Op("unknown", text(args[0], self.variables), line=self.line(segment),
-                           detail=f"{segment.name}() runs a function this file does not show")]
+                return [Op("unknown", literal(args[0], self.variables), line=self.line(segment),
+                           detail=f"{segment.name}() runs a function passed by name, which is not read")]
             builder = args[1].params[0] if args[1].params else ()
-            self.tables.update(dict.fromkeys(builder, text(args[0], self.variables)))
+            self.tables.update(dict.fromkeys(builder, literal(args[0], self.variables)))
             try:
                 return self.walk(args[1].body)
             finally:
@@ -114,7 +115,7 @@ class _Walker:
             return []
         if any(javascript.unwrap(a).type == "identifier" for a in segment.node.named_children):
             return [Op("unknown", line=self.line(segment),
-                       detail=f"{segment.name}() runs a function this file does not show")]
+                       detail=f"{segment.name}() runs a function passed by name, which is not read")]
         if segment.name == "transaction":
             self.roots.update(n for a in args if isinstance(a, Func) and a.params for n in a.params[0])
         return self.walk(segment.node)
@@ -135,14 +136,11 @@ class _Walker:
         `unknown` when handed to code that may call it."""
         if name not in self.roots and name not in self.tables:
             return []
-        parent = node.parent
-        while parent is not None and parent.type in ("parenthesized_expression", "await_expression",
-                                                     "as_expression", "non_null_expression"):
-            parent = parent.parent
+        parent = javascript.holder(node)
         if parent is not None and parent.type in _READ_IN_PLACE:
             return []
         return [Op("unknown", line=javascript.line(node),
-                   detail=f"hands {name} to code this file does not show")]
+                   detail=f"hands {name} to other code, which is not read")]
 
     def alias(self, target: Node | None, value: Node | None) -> bool:
         """`const qi = queryInterface`, `const { sequelize } = queryInterface`,

@@ -89,7 +89,10 @@ def operator(node: Node) -> str:
 def _unescape(sequence: str) -> str:
     body = sequence[1:]
     if body[:1] in ("x", "u") and len(body) > 1:
-        return chr(int(body[1:].strip("{}"), 16))
+        try:
+            return chr(int(body[1:].strip("{}"), 16))
+        except ValueError:  # not a code point: kept as written
+            return sequence
     return _ESCAPES.get(body, body)
 
 

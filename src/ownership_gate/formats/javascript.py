@@ -23,9 +23,9 @@ _LANGUAGES: dict[str, treesitter.LanguageName] = {
 }
 _CONSTANTS: dict[str, bool | None] = {"true": True, "false": False, "null": None, "undefined": None}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function",
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "generator_function",
                         "function_declaration", "generator_function_declaration", "method_definition"})
-# Wrappers that change what the checker sees, never what runs: `x as T`, `x!`, `(x)`, `await x`.
+# Wrappers that leave a value what it is: `x as T`, `x!`, `(x)`, `await x`.
 _TRANSPARENT = frozenset({"as_expression", "satisfies_expression", "non_null_expression", "type_assertion",
                           "parenthesized_expression", "await_expression"})
 # Where a name is bound to a value: (the name's field, the value's field).
@@ -50,7 +50,6 @@ class Opaque:
 class Func:
     params: tuple[tuple[str, ...], ...]  # the names each parameter binds
     body: Node
-    line: int
 
 
 @dataclass(frozen=True)
@@ -120,10 +119,21 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+def holder(node: Node) -> Node | None:
+    """The node `node` is part of, past the wrappers that leave it what it is."""
+    parent = node.parent
+    while parent is not None and parent.type in _TRANSPARENT:
+        parent = parent.parent
+    return parent
+
+
 def _unescape(sequence: str) -> str:
     body = sequence[1:]
     if body[:1] in ("x", "u") and len(body) > 1:
-        return chr(int(body[1:].strip("{}"), 16))
+        try:
+            return chr(int(body[1:].strip("{}"), 16))
+        except ValueError:  # not a code point: kept as written
+            return sequence
     if body[:1] in ("\n", "\r", "\u2028", "\u2029"):
         return ""  # a line continuation
     return _ESCAPES.get(body, body)
@@ -201,7 +211,7 @@ def function(node: Node) -> Func:
         groups = tuple(bound_names(p) for p in parameters.named_children if p.type != "comment")
     else:
         groups = (bound_names(parameters),)
-    return Func(groups, body, line(node))
+    return Func(groups, body)
 
 
 def bound_names(node: Node) -> tuple[str, ...]:
