@@ -151,6 +151,7 @@ def ecto(body: str, helpers: str = "") -> str:
     ("    alter table(@table) do\n      remove :legacy\n    end", "computed at run time"),
     ("    System.cmd(\"psql\", [\"-c\", \"DROP TABLE users\"])", "calls System.cmd"),
     ("    Oban.Migrations.up(version: 12)", "calls Oban.Migrations.up"),
+    ("    Enum.each([:users], &MyApp.MigrationHelpers.drop/1)", "calls MyApp.MigrationHelpers.drop"),
 ])
 def test_hidden_ecto_calls_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                                        detail: str) -> None:

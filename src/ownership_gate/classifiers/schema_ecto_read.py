@@ -73,10 +73,7 @@ def _column(table: str | None, name: str | None, call: Call) -> Op:
 def _alter(table: str | None, block: Node | None) -> list[Op]:
     ops: list[Op] = []
     for statement in elixir.statements(block) if block is not None else []:
-        if statement.type == "identifier":  # `timestamps` without parentheses
-            call: Call | None = Call(source(statement), (), (), {}, None, elixir.line(statement), statement)
-        else:
-            call = elixir.call(statement)
+        call = _bare(statement) if statement.type == "identifier" else elixir.call(statement)
         if call is None:
             if any(elixir.outer_calls(statement)):
                 ops.append(Op("unknown", table, line=elixir.line(statement), detail="unrecognised alter step"))
@@ -172,7 +169,7 @@ class _Reader:
 
     def statement(self, node: Node) -> list[Op]:
         if node.type == "identifier":  # a call without parentheses or arguments: `flush`
-            return self.call(Call(source(node), (), (), {}, None, elixir.line(node), node))
+            return self.call(_bare(node))
         return [op for found in elixir.outer_calls(node) for op in self.call(elixir.call(found))]
 
     def call(self, call: Call | None) -> list[Op]:
@@ -231,10 +228,19 @@ class _Reader:
                 if op.action in ACTIONS else op for op in ops]
 
     def captured(self, node: Node) -> list[Op]:
+        """`&drop_old/1`, `&Helpers.drop/1`: the function is called as if written in place."""
         operand = node.child_by_field_name("operand")
-        target = operand.child_by_field_name("left") if operand is not None else None
-        name = source(target) if target is not None and target.type == "identifier" else ""
-        return self.local(name, elixir.line(node)) if name in self.functions else []
+        if operand is None or operand.type != "binary_operator" or elixir.operator(operand) != "/":
+            return []
+        target = operand.child_by_field_name("left")
+        if target is None:
+            return []
+        return self.call(_bare(target) if target.type == "identifier" else elixir.call(target))
+
+
+def _bare(node: Node) -> Call:
+    """A name written alone, as the call it is in a statement: `timestamps`, `flush`."""
+    return Call(source(node), (), (), {}, None, elixir.line(node), node)
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
