@@ -16,6 +16,7 @@ from typing import TypeAlias
 from tree_sitter import Node
 
 from ownership_gate.formats import treesitter
+from ownership_gate.formats.treesitter import line as line  # re-exported: readers ask a format for lines
 
 HOLE = "#{}"  # stands for an interpolation in a string's text
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "s": " ", "e": "\x1b", "a": "\a", "b": "\b", "f": "\f",
@@ -57,21 +58,8 @@ def parse(source: str) -> Node:
     """The syntax tree of an Elixir file; ValueError with the line of the first syntax error."""
     root = treesitter.parse("elixir", source.encode("utf-8")).root_node
     if treesitter.has_errors(root):
-        raise ValueError(f"syntax error on line {_error_line(root)}")
+        raise ValueError(f"syntax error on line {treesitter.error_line(root)}")
     return root
-
-
-def _error_line(node: Node) -> int:
-    for child in node.children:
-        if child.is_error or child.is_missing:
-            return child.start_point.row + 1
-        if child.has_error:
-            return _error_line(child)
-    return node.start_point.row + 1
-
-
-def line(node: Node) -> int:
-    return node.start_point.row + 1
 
 
 def statements(node: Node) -> list[Node]:

@@ -17,6 +17,7 @@ from typing import TypeAlias
 from tree_sitter import Node
 
 from ownership_gate.formats import treesitter
+from ownership_gate.formats.treesitter import line as line  # re-exported: readers ask a format for lines
 
 _LANGUAGES: dict[str, treesitter.LanguageName] = {
     ".ts": "typescript", ".cts": "typescript", ".mts": "typescript", ".tsx": "tsx",
@@ -87,21 +88,8 @@ def parse(source: str, path: str) -> Node:
     language = _LANGUAGES.get(posixpath.splitext(path)[1], "javascript")
     root = treesitter.parse(language, source.encode("utf-8")).root_node
     if treesitter.has_errors(root):
-        raise ValueError(f"syntax error on line {_error_line(root)}")
+        raise ValueError(f"syntax error on line {treesitter.error_line(root)}")
     return root
-
-
-def _error_line(node: Node) -> int:
-    for child in node.children:
-        if child.is_error or child.is_missing:
-            return child.start_point.row + 1
-        if child.has_error:
-            return _error_line(child)
-    return node.start_point.row + 1
-
-
-def line(node: Node) -> int:
-    return node.start_point.row + 1
 
 
 def walk(node: Node) -> Iterator[Node]:

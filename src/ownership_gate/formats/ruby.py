@@ -16,6 +16,7 @@ from typing import TypeAlias
 from tree_sitter import Node
 
 from ownership_gate.formats import treesitter
+from ownership_gate.formats.treesitter import line as line  # re-exported: readers ask a format for lines
 
 # Methods that call another method by a name chosen at run time, run Ruby
 # held in a string, or define and reach methods at run time: what code that
@@ -94,18 +95,8 @@ def program(text: str) -> Node:
     """The file's root node; Unaccounted if it is not valid Ruby."""
     root = treesitter.parse("ruby", text.encode("utf-8")).root_node
     if treesitter.has_errors(root):
-        node = root
-        while node.type != "ERROR" and not node.is_missing:
-            inner = next((c for c in node.children if c.has_error or c.is_missing), None)
-            if inner is None:
-                break
-            node = inner
-        raise Unaccounted("not valid Ruby", line(node))
+        raise Unaccounted("not valid Ruby", treesitter.error_line(root))
     return root
-
-
-def line(node: Node) -> int:
-    return node.start_point.row + 1
 
 
 def text(node: Node) -> str:
