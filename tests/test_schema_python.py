@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.classifiers.schema_django_fields import _class_defs
 from tests.conftest import Repo
-from tests.test_schema_helpers import fixture, judge, pairs
+from tests.test_schema_helpers import fixture, judge, kinds, pairs
 
 APP = "library/migrations"
 
@@ -229,13 +229,74 @@ def alembic(body: str, extra: str = "") -> str:
     ("    op.execute(f'DROP TABLE {name}')", [("destructive", "alembic/versions/b_rev.py")]),
     ("    op.execute(statement)", [("unknown", "alembic/versions/b_rev.py")]),
     ("    _drop()\n\n\ndef _drop():\n    op.drop_table('legacy')", [("destructive", "legacy")]),
-    ("    cleanup_everything(op)", [("unknown", "alembic/versions/b_rev.py")]),
+    ("    cleanup_everything(op)", [("unknown", "alembic/versions/b_rev.py")] * 2),  # op passed, foreign code
     ("    op.some_new_operation('x')", [("unknown", "alembic/versions/b_rev.py")]),
 ])
 def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                             expected: list[tuple[str, str]]) -> None:
     content = alembic(body, "from myapp.maintenance import cleanup_everything")
     _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": content})
+    assert pairs(found) == expected
+
+
+# Ways to reach an operation other than `op.<operation>(...)`: each hides a dropped table.
+@pytest.mark.parametrize(("body", "detail"), [
+    ("    getattr(op, 'drop_' + 'table')('accounts')", "uses getattr"),
+    ("    o = op\n    o.drop_table('accounts')", "uses op other than in a direct call"),
+    ("    drop = op.drop_table\n    drop('accounts')", "uses op other than in a direct call: op.drop_table"),
+    ("    _drop(op)\n\n\ndef _drop(o):\n    o.drop_table('accounts')", "uses op other than in a direct call: _drop(op)"),
+    ("    globals()['op'].drop_table('accounts')", "uses globals"),
+    ("    exec(\"op.drop_table('accounts')\")", "uses exec"),
+    ("    eval(\"op.drop_table('accounts')\")", "uses eval"),
+    ("    import importlib\n    importlib.import_module('alembic.op').drop_table('accounts')", "uses import importlib"),
+    ("    sys.modules['alembic.op'].drop_table('accounts')", "uses sys.modules"),
+    ("    steps = [_drop]\n    steps[0]()\n\n\ndef _drop():\n    op.drop_table('accounts')",
+     "uses _drop() other than in a direct call: [_drop]"),
+    ("    Cleanup().run()\n\n\nclass Cleanup:\n    def run(self):\n        op.drop_table('accounts')",
+     "class Cleanup uses op"),
+    ("    with op.batch_alter_table('accounts') as batch_op:\n        _drop(batch_op)",
+     "uses the batch op other than in a direct call"),
+    ("    batch = op.batch_alter_table('accounts')\n    with batch as b:\n        b.drop_column('email')",
+     "op.batch_alter_table() other than in a `with` statement"),
+    ("    conn = op.get_bind()\n    conn.connection.cursor().execute('DROP TABLE accounts')",
+     "uses the connection in a way that cannot be followed: conn.connection.cursor"),
+    ("    meta.drop_all(bind=op.get_bind())", "passes the connection to meta.drop_all()"),
+    ("    pass\n\n\nupgrade = _real_upgrade  # noqa", "upgrade is bound to code that is not a function"),
+])
+def test_alembic_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                                 detail: str) -> None:
+    _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": alembic(body, "import sys")})
+    assert "unknown" in kinds(found)
+    assert any(detail in f["detail"] for f in found if f["kind"] == "unknown"), found
+
+
+# Operations reached where the reader can follow them: read, not `unknown`.
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    [op.drop_table(t) for t in ('a', 'b')]", [("destructive", "alembic/versions/b_rev.py")]),
+    ("    if op.drop_table('accounts'):\n        pass", [("destructive", "accounts")]),
+    ("    match 1:\n        case _:\n            op.drop_table('accounts')", [("destructive", "accounts")]),
+    ("    def inner():\n        op.drop_table('accounts')\n    inner()", [("destructive", "accounts")]),
+    ("    run = lambda: op.drop_table('accounts')\n    run()", [("destructive", "accounts")]),
+    ("    print(op.drop_table('accounts'))", [("destructive", "accounts")]),
+    ("    alembic.op.drop_table('accounts')", [("destructive", "accounts")]),
+    ("    drop_table('accounts')", [("destructive", "accounts")]),
+    ("    context.execute('DROP TABLE accounts')", [("destructive", "accounts")]),
+    ("    op.get_bind().scalar(sa.text('DROP TABLE accounts'))", [("destructive", "accounts")]),
+    ("    conn = op.get_bind()\n    _purge(conn)\n\n\ndef _purge(c):\n    c.execute(sa.text('DROP TABLE accounts'))",
+     [("destructive", "accounts")]),
+    ("    sa.Enum('a', name='mood').drop(bind=op.get_bind())", [("destructive", "alembic/versions/b_rev.py")]),
+    ("    bind = op.get_bind()\n    if bind.dialect.name == 'postgresql':\n        op.drop_table('accounts')",
+     [("destructive", "accounts")]),
+    ("    if 'accounts' in sa.inspect(op.get_bind()).get_table_names():\n        op.drop_table('accounts')",
+     [("destructive", "accounts")]),
+    ("    with op.get_context().autocommit_block():\n        op.execute('DROP TABLE accounts')",
+     [("destructive", "accounts")]),
+    ("    rows = op.get_bind().execute(sa.text('SELECT id FROM accounts')).fetchall()", []),
+])
+def test_alembic_operations_reached_in_any_statement(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                                     expected: list[tuple[str, str]]) -> None:
+    extra = "import alembic\nfrom alembic import context\nfrom alembic.op import drop_table"
+    _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": alembic(body, extra)})
     assert pairs(found) == expected
 
 
