@@ -97,6 +97,67 @@ def test_operations(repo: Repo, capsys: pytest.CaptureFixture[str], operation: s
     assert pairs(found) == expected
 
 
+DELETE = '        migrations.DeleteModel(name="Account"),'
+FORWARDS = "def forwards(apps, schema_editor):\n{body}\n\n\n"
+
+
+# Ways to change what a Django migration runs out of sight of its `operations` list.
+@pytest.mark.parametrize(("content", "detail"), [
+    (django("").replace("    ]\n", "    ]\n    operations += [migrations.DeleteModel(name='Account')]\n"),
+     "class Migration runs code in its body"),
+    (django("") + "\nMigration.operations.append(migrations.DeleteModel(name='Account'))\n",
+     "changes class Migration outside its definition"),
+    (django("").replace("    operations = [\n\n    ]", "    operations = OPS")
+     + "\nOPS.append(migrations.DeleteModel(name='Account'))\n",
+     "changes the operations list OPS after it is written"),
+    (django("", "from library.base import CleanupMigration").replace("(migrations.Migration)", "(CleanupMigration)"),
+     "class Migration inherits from CleanupMigration"),
+    (django("").replace("    dependencies = []", "    def apply(self, project_state, schema_editor, collect_sql=False):"
+                                                  "\n        schema_editor.execute('DROP TABLE library_account')"),
+     "class Migration overrides apply()"),
+    ("from django.db import migrations\n\nMigration = type('Migration', (migrations.Migration,), "
+     "{'operations': [migrations.DeleteModel(name='Account')]})\n", "`Migration` is bound to something other"),
+    ("from library.migrations.m0004_cleanup import Migration\n", "`Migration` is bound to something other"),
+    ('exec("class Migration: pass")\n' + django(""), "uses exec"),
+    (django("        migrations.RunPython(forwards),").replace(
+        "\n\nclass", "\n" + FORWARDS.format(body="    schema_editor.delete_model(apps.get_model('library', 'Account'))")
+        + "class"), "RunPython code uses the schema editor: schema_editor.delete_model"),
+    (django("        migrations.RunPython(lambda apps, editor: getattr(editor, 'delete_model')(None)),"),
+     "RunPython code uses the schema editor: getattr(editor, 'delete_model')"),
+    (django("        migrations.RunPython(cleanup.forwards),", "from library import cleanup"),
+     "RunPython runs cleanup.forwards, which is not a function of this file"),
+])
+def test_django_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], content: str,
+                                                detail: str) -> None:
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert "unknown" in kinds(found)
+    assert any(detail in f["detail"] for f in found if f["kind"] == "unknown"), found
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    with connection.cursor() as cursor:\n        cursor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    schema_editor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    _drop(schema_editor)\n\n\ndef _drop(editor):\n    editor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    db = schema_editor.connection.alias\n    apps.get_model('library', 'Book').objects.using(db).update(n=1)",
+     [("data", f"{APP}/0005_change.py")]),
+])
+def test_django_run_python_code_is_read(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                        expected: list[tuple[str, str]]) -> None:
+    content = django("        migrations.RunPython(forwards),", "from django.db import connection").replace(
+        "\n\nclass", "\n" + FORWARDS.format(body=body) + "class")
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert pairs(found) == expected
+
+
+def test_the_last_class_migration_is_the_one_django_runs(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    content = django("") + "\n\n" + django(DELETE).split("\n\n", 1)[1]
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert pairs(found) == [("destructive", "library_account")]
+
+
 MODEL = """from django.db import models
 
 
