@@ -111,6 +111,19 @@ def test_renaming_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixt
     assert "renamed from" in found[0]["detail"]
 
 
+@pytest.mark.parametrize("old", ["docs/drop_audit.sql", "test/fixtures/migrations/0002_drop.up.sql"])
+def test_a_file_renamed_onto_a_migration_path_is_a_new_migration(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str
+) -> None:
+    """Its old path held no migration: it runs for the first time, as an added one would."""
+    new = "migrations/0002_drop.up.sql"
+    code, found, doc = judge(repo, capsys, {old: None, new: "DROP TABLE audit_log;\n"},
+                             {old: "DROP TABLE audit_log;\n"})
+    assert doc["changes"][0]["status"] == "renamed"
+    assert pairs(found) == [("destructive", "audit_log")]
+    assert code == 1
+
+
 def test_a_mixed_change_set(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, doc = judge(repo, capsys, {
         "db/migrate/20240101000000_add_nick.rb": ADD,
