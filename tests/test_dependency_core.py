@@ -210,6 +210,17 @@ def test_a_file_renamed_onto_a_manifest_name_is_all_new(
     assert code == 1
 
 
+def test_a_file_copied_onto_a_manifest_name_is_all_new(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    content = '{"name": "deps", "version": "1.0.0", "description": "pinned for the docs",\n' \
+              ' "dependencies": {"left-pad": "^1.3.0", "is-odd": "^3.0.1"}}\n'
+    base = repo.commit({"docs/deps.json": content})
+    repo.commit({"docs/deps.json": content.replace("1.0.0", "1.0.1"), "package.json": content})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("package.json", "copied") in [(c["path"], c["status"]) for c in doc["changes"]]
+    assert [r[1:3] for r in rows(doc)] == [("added", "is-odd"), ("added", "left-pad")]
+    assert code == 1
+
+
 def test_renames_between_manifests_of_one_kind_compare_their_contents(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
