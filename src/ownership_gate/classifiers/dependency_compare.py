@@ -1,4 +1,4 @@
-"""Comparing two requirement lists of one manifest: the kinds of SPEC §3.
+"""Comparing two requirement lists of one manifest: added, removed, a version step, changed.
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
@@ -44,8 +44,8 @@ def compare(
             findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
                                      f"dependency {name} removed"))
             continue
-        if {spelling(r.constraint, ecosystem) for r in was} == {
-            spelling(r.constraint, ecosystem) for r in now
+        if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
+            (spelling(r.constraint, ecosystem), r.features) for r in now
         }:
             continue
         old_set = sorted({r.constraint for r in was})
@@ -63,9 +63,17 @@ def compare(
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        if {r.features for r in was} != {r.features for r in now}:  # shown only when they changed
+            old_c, new_c = _featured(old_c, was), _featured(new_c, now)
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
                                  f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
     return findings
+
+
+def _featured(constraint: str, entries: list[Requirement]) -> str:
+    """`1.0 (features: derive)`: the constraint with what its entry is built with."""
+    features = next((r.features for r in entries if r.constraint == constraint), entries[0].features)
+    return f"{constraint} ({features or 'default features'})".lstrip()
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:

@@ -2,7 +2,7 @@
 
 An ecosystem module (one per package manager) has these names:
 
-    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    NAME: str                                  # "npm", "pypi", ...: the finding's `ecosystem`
     def is_manifest(path: str) -> bool         # path-only, cheap
     def is_lockfile(path: str) -> bool         # path-only, cheap
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
@@ -49,6 +49,9 @@ class Requirement:
     constraint: str  # as written, whitespace-normalised; "" when none
     line: int | None = None  # 1-based line in the new (or old) file
     indirect: bool = False  # transitive (Go's `// indirect`): changes are `lockfile`
+    # What the package is built with besides its version (Cargo's features): a change
+    # of it alone is `changed`, and it is shown next to the constraint when it changed.
+    features: str = ""
 
 
 class ManifestError(ValueError):
