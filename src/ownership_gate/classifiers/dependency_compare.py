@@ -4,8 +4,11 @@ Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
 version) the entry that moved is judged. An ecosystem may offer two
 optional hooks: `canonical(constraint)`, one spelling for equal
-constraints, and `unpinned(constraint)`, the constraint without the value
-of a digest or commit pin (a moved pin alone is a lock refresh).
+constraints, `unpinned(constraint)`, the constraint without the value
+of a digest or commit pin (a moved pin alone is a lock refresh), and
+`unresolved(requirement)`, the variables set outside the file that an
+entry still names: a change to such an entry cannot be judged, so it is
+`unparsed` (fail closed).
 """
 
 from __future__ import annotations
@@ -27,6 +30,28 @@ def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
 
 def compare(
     old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
+) -> list[Finding]:
+    findings = _compare(old, new, ecosystem, zero_major)
+    unresolved: Callable[[Requirement], list[str]] | None = getattr(ecosystem, "unresolved", None)
+    if unresolved is None:
+        return findings
+    variables: dict[str, list[str]] = {}
+    for requirement in old + new:
+        variables.setdefault(requirement.name, []).extend(unresolved(requirement))
+    return [_unresolved(f, ecosystem, variables[f.subject]) if variables.get(f.subject) else f
+            for f in findings]
+
+
+def _unresolved(finding: Finding, ecosystem: Ecosystem, variables: list[str]) -> Finding:
+    names = list(dict.fromkeys(variables))
+    shown = f"{finding.subject}:{finding.to or finding.from_ or ''}".rstrip(":")
+    which = ", ".join(f"${{{v}}}" for v in names) + (" is" if len(names) == 1 else " are")
+    return new_finding("unparsed", finding.subject, ecosystem, finding.from_, finding.to, finding.line,
+                       f"{shown} cannot be resolved: {which} set outside this file")
+
+
+def _compare(
+    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool
 ) -> list[Finding]:
     before, after = _group(old), _group(new)
     findings: list[Finding] = []

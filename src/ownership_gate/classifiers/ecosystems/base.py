@@ -27,6 +27,7 @@ Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+    def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
 """
 
 from __future__ import annotations
@@ -104,3 +105,7 @@ class DeferredReader:
     def unpinned(self, constraint: str) -> str:
         spelled: str = self._reader().unpinned(constraint)
         return spelled
+
+    def unresolved(self, requirement: Requirement) -> list[str]:
+        names: list[str] = self._reader().unresolved(requirement)
+        return names
