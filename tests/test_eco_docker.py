@@ -6,8 +6,8 @@ from ownership_gate.classifiers.ecosystems import REGISTRY, docker
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 from ownership_gate.classifiers.ecosystems.images import parse_image
 from tests.conftest import Repo, run_json
-from tests.test_dependency_core import diff
 from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
+from tests.test_dependency_core import diff
 
 DOCKERFILE = fixture("docker/before.Dockerfile")
 COMPOSE = fixture("docker/before.compose.yaml")
