@@ -323,6 +323,11 @@ def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body
      "uses the connection in a way that cannot be followed: conn.connection.cursor"),
     ("    meta.drop_all(bind=op.get_bind())", "passes the connection to meta.drop_all()"),
     ("    pass\n\n\nupgrade = _real_upgrade  # noqa", "upgrade is bound to code that is not a function"),
+    ("    op.run_async(purge_accounts)", "unrecognised operation op.run_async()"),
+    ("    op.invoke(DropAccounts())", "unrecognised operation op.invoke()"),
+    ("    (lambda o: o.drop_table('accounts'))(op)", "uses op other than in a direct call"),
+    ("    op.__getattribute__('drop_table')('accounts')", "uses __getattribute__"),
+    ("    functools.partial(op.drop_table, 'accounts')()", "uses op other than in a direct call: functools.partial"),
 ])
 def test_alembic_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                                                  detail: str) -> None:
