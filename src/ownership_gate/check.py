@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -110,7 +109,10 @@ def _repo_relative(root: Path, explicit: str) -> str:
 
 
 def _use_color(output: str | None) -> bool:
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour for stdout as `terminal.use_color` decides; a report file never gets it."""
+    from ownership_gate.terminal import use_color
+
+    return (output is None or output == "-") and use_color(sys.stdout)
 
 
 def _ci_run() -> CiRun | None:
