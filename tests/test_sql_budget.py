@@ -80,6 +80,7 @@ SPLIT_CASES = [
     "UPDATE notes SET body = 'a;\nDROP TABLE users;\n--';\nDROP TABLE b;\n",
     "/* a comment;\nDROP TABLE users;\n*/\nALTER TABLE c ADD COLUMN d text;\n",
     "-- a line comment;\nDROP TABLE e;\nINSERT INTO f VALUES (1);\n",
+    "CREATE TABLE g (id int);  \r\nUPDATE h SET x = 'y;\r\n';\r\nDROP TABLE i;\r\n",
 ]
 
 
@@ -143,3 +144,13 @@ def test_no_progress_into_a_pipe_or_a_log(repo: Repo, capsys: pytest.CaptureFixt
     repo.commit({f"db/migrations/V{n}__t.sql": f"CREATE TABLE t{n} (id int);\n" for n in range(2, 5)})
     assert main(["check", "--base", base, "--format", "json"]) == 0
     assert "classified" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_each_statement_ending_a_line_can_end_a_piece(newline: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema_sql, "PIECE", 1)
+    sql = newline.join(["CREATE TABLE a (id int);", "DROP TABLE b; ", "UPDATE c SET x = 'y;", "';", ""])
+    statements = schema_sql._split(sql, "postgres", schema_sql._Budget(1))
+    assert statements is not None
+    assert [s.line for s in statements] == [1, 2, 3]
+    assert len({id(s.source) for s in statements}) == 3  # one piece each; the `;` in the string ends none

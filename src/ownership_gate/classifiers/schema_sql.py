@@ -21,6 +21,7 @@ keywords, never parsed.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,7 @@ MAX_UNREADABLE = 50
 MAX_BYTES = 1024 * 1024
 BUDGET_SECONDS = 1.0
 PIECE = 32 * 1024  # characters tokenised at once, at least
+_LINE_END_SEMICOLON = re.compile(r";[ \t]*\r?\n")
 # DML keyword -> the keyword its target table follows.
 _DML_TOKENS = {
     TokenType.INSERT: TokenType.INTO,
@@ -136,7 +138,7 @@ def _ends_on_semicolon(piece: str, tokens: list[Token]) -> bool:
 def _split(sql: str, dialect: str, budget: _Budget) -> list[_Statement] | None:
     """Every statement of `sql`, tokenised a piece at a time; None when `dialect` cannot tokenise it.
 
-    A piece ends at a `;` before a line break; it is taken only when the
+    A piece ends at a `;` that ends a line; it is taken only when the
     tokenizer read that `;` as the end of a statement (not inside a string,
     comment or function body), else it grows to the next such `;`.
     """
@@ -146,8 +148,8 @@ def _split(sql: str, dialect: str, budget: _Budget) -> list[_Statement] | None:
         budget.check(line)
         end = start
         while True:
-            cut = sql.find(";\n", max(end + end - start, start + PIECE))  # a piece that grows, doubles
-            end = len(sql) if cut < 0 else cut + 1
+            cut = _LINE_END_SEMICOLON.search(sql, max(end + end - start, start + PIECE))  # growing, it doubles
+            end = len(sql) if cut is None else cut.start() + 1
             piece = sql[start:end]
             tokens = _tokens(piece, dialect)
             if end == len(sql) or (tokens is not None and _ends_on_semicolon(piece, tokens)):
