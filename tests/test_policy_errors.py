@@ -124,5 +124,5 @@ def test_unreadable_policy_path_is_a_usage_error(repo: Repo, capsys: pytest.Capt
 
 def test_validate_reports_errors_with_location(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     repo.write(".ownership-gate.yaml", textwrap.dedent(HEAD) + "default_level: boss\n")
-    assert main(["validate"]) == 1  # validate exits 1 when the policy has errors
+    assert main(["validate"]) == 2  # an invalid policy exits 2, as it does for every command
     assert ".ownership-gate.yaml:8:16: default_level: undefined level 'boss'" in capsys.readouterr().err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -47,7 +46,7 @@ def start_diff(
 
 
 def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
-    """The base and head revisions a range check compares (SPEC §5 defaults)."""
+    """The base and head revisions a range check compares: the CI event's, else the remote default branch and HEAD."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -64,7 +63,8 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    """The policy: `--policy` (a file or `builtin:NAME`), else the repository's policy file, else the
+    built-in default; with `from_rev`, the file as it is in that commit."""
     from ownership_gate.policy import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
@@ -110,7 +110,10 @@ def _repo_relative(root: Path, explicit: str) -> str:
 
 
 def _use_color(output: str | None) -> bool:
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour for stdout as `terminal.use_color` decides; a report file never gets it."""
+    from ownership_gate.terminal import use_color
+
+    return (output is None or output == "-") and use_color(sys.stdout)
 
 
 def _ci_run() -> CiRun | None:

@@ -1,4 +1,4 @@
-"""`ownership-gate codeowners`: CODEOWNERS generated from the policy (SPEC §7).
+"""`ownership-gate codeowners`: CODEOWNERS generated from the policy.
 
 The policy is the single source of truth; the generated file only mirrors
 its path rules so GitHub or GitLab request the right reviewers. The output
@@ -120,14 +120,17 @@ def codeowners(
     policy: str | None = None,
     exit_code: bool = False,
 ) -> int:
+    to_stdout = output == "-"
+    if to_stdout and (check or exit_code):
+        raise FatalError("--output - prints the file to stdout; --check and --exit-code compare a file on disk")
     git = Git(find_root())
     try:
         chosen = select_policy(git, git.root, policy, None)
         text, plan = generate(git, chosen, flavor)
     finally:
         git.close()
-    target = Path(output) if output else default_location(git.root, flavor)
-    name = _display(git.root, target)
+    target = Path(output) if output and not to_stdout else default_location(git.root, flavor)
+    name = "CODEOWNERS" if to_stdout else _display(git.root, target)
     if plan.unwritable:
         print(
             f"ownership-gate: warning: CODEOWNERS cannot name {len(plan.unwritable)} tracked"
@@ -142,6 +145,10 @@ def codeowners(
             " need fewer file-by-file lines.",
             file=sys.stderr,
         )
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
     current = _read(target)
     if current == text:
         print(f"ownership-gate: {name} is up to date", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Judge a change set against a policy: strictest match wins (SPEC §2)."""
+"""Judge a change set against a policy: the strictest matching rule wins."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
+from ownership_gate.terminal import Progress
 
 POLICY_RULE_ID = "policy-file"
 _CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
@@ -261,10 +262,12 @@ class Engine:
         """Each claimed change's findings, by its position in the change set, in order."""
         at = {position: change for c in self._classifiers for position, change in self._claimed_at(context, c.TYPE)}
         found: dict[int, list[Finding]] = {}
-        for position in sorted(at):
+        progress = Progress(len(at), "files classified")
+        for done, position in enumerate(sorted(at), start=1):
             findings = self.classify(at[position], context)
             if findings:
                 found[position] = findings
+            progress.update(done)
         return found
 
 

@@ -4,10 +4,9 @@ Every call passes explicit revisions, `-z` where paths come back, and
 `--no-ext-diff`/`--no-textconv` so user configuration cannot change what we
 parse. Blob contents come from one long-lived `git cat-file --batch`; diffs
 run in the background (`git_diff.py`). Every git command line the gate runs
-is built here or in `git_diff.py`.
-GitPython is deliberately not imported here: importing it costs ~120 ms,
-most of the pre-commit hook's budget, and the handful of plumbing calls the
-gate needs are simpler than its object model.
+is built here or in `git_diff.py`. Plumbing commands with fixed formats are
+all the tool needs; see the README (Development) for why no git library is
+used.
 """
 
 from __future__ import annotations
@@ -108,6 +107,11 @@ class Git:
         """Whether this clone holds the commit `sha` (a full object name)."""
         return self.try_run("rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}") is not None
 
+    def current_branch(self) -> str | None:
+        """The branch HEAD is on (`main`), or None when HEAD is detached."""
+        out = self.try_run("symbolic-ref", "--quiet", "--short", "HEAD")
+        return out.decode().strip() or None if out else None
+
     def merge_base(self, a: str, b: str) -> str | None:
         out = self.try_run("merge-base", a, b)
         return out.decode().split()[0] if out and out.strip() else None
@@ -200,6 +204,16 @@ class Git:
                 return self.blob(oid)
         return None
 
+    def blob_ids(self, rev: str, paths: Sequence[str]) -> dict[str, str]:
+        """The object id of each of `paths` that exists at `rev` (path -> id)."""
+        out = self.run("ls-tree", "-z", "--full-tree", rev, "--", *paths)
+        found = {}
+        for entry in out.split(b"\0"):
+            meta, tab, name = entry.partition(b"\t")
+            if tab:
+                found[os.fsdecode(name)] = meta.decode().split()[2]
+        return found
+
     def ls_files(self, rev: str | None = None) -> list[str]:
         if rev is None:
             out = self.run("ls-files", "-z")
@@ -261,8 +275,21 @@ def find_root(start: Path | None = None) -> Path:
         ("git", "rev-parse", "--show-toplevel"), cwd=cwd, capture_output=True, env=_env()
     )
     if proc.returncode != 0:
-        raise GitError(f"not a git repository: {cwd} (run ownership-gate inside a git checkout)")
+        raise GitError(_not_a_checkout(cwd, proc.stderr.decode("utf-8", "replace")))
     return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
+
+
+def _not_a_checkout(cwd: Path, message: str) -> str:
+    """Why git found no work tree: GIT_DIR, when set, decides where git looks, not the directory."""
+    git_dir = os.environ.get("GIT_DIR")
+    if not git_dir:
+        return f"not a git repository: {cwd} (run ownership-gate inside a git checkout)"
+    if "work tree" in message:
+        return f"GIT_DIR={git_dir} is a repository without a work tree (a bare one?); run ownership-gate in a checkout"
+    return (
+        f"GIT_DIR={git_dir} is not a git repository (it is set in the environment and overrides"
+        " the current directory; unset it or point it at a repository's .git)"
+    )
 
 
 def quote_for_humans(paths: Sequence[str]) -> str:

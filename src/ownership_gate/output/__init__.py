@@ -40,7 +40,8 @@ def prepare(format: str, verdicts: Sequence[ChangeVerdict]) -> object:
 
 
 def write_output(content: str, output: str | None) -> None:
-    if output is None:
+    """`content` into the file `output`; to stdout when there is none, or it is `-`."""
+    if output is None or output == "-":
         sys.stdout.write(content)
         sys.stdout.flush()
         return
