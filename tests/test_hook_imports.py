@@ -44,7 +44,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_js_read",
     "ownership_gate.classifiers.schema_ecto_read",
     "ownership_gate.classifiers.schema_prisma_read",
-    "ownership_gate.classifiers.cost_yaml_compose",
+    "ownership_gate.classifiers.cost_leaves",
     "ownership_gate.classifiers.cost_read",
     "ownership_gate.classifiers.infra_detect",
 )

@@ -1,4 +1,4 @@
-"""`dependency` findings: what a manifest requires, before and after (SPEC §3).
+"""`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
 lists; this module picks the files, reads each side once, fails closed on
@@ -166,7 +166,7 @@ def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Fi
 
 
 def _parse_side(
-    data: bytes | None, path: str, ecosystem: Ecosystem
+    data: bytes | None, path: str, ecosystem: Ecosystem, context: Context
 ) -> list[Requirement]:
     if data is None:
         return []
@@ -178,7 +178,11 @@ def _parse_side(
         text = decode(data) or ""
     except UnicodeDecodeError as exc:
         raise ManifestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    parse_yaml = getattr(ecosystem, "parse_yaml", None)  # YAML shared with other classifiers
     try:
+        if parse_yaml is not None:
+            requirements: list[Requirement] = parse_yaml(text, path, context.load_yaml)
+            return requirements
         return ecosystem.parse(text, path)
     except ManifestError:
         raise
@@ -243,7 +247,7 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
 
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     try:
-        new = _parse_side(context.new(change), change.path, ecosystem)
+        new = _parse_side(context.new(change), change.path, ecosystem, context)
     except ManifestError as exc:
         return [
             Finding(
@@ -252,7 +256,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
             )
         ]
     try:
-        old = _parse_side(context.old(change), change.source_path, ecosystem)
+        old = _parse_side(context.old(change), change.source_path, ecosystem, context)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))

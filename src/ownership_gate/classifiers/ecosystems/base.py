@@ -2,7 +2,7 @@
 
 An ecosystem module (one per package manager) has these names:
 
-    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    NAME: str                                  # "npm", "pypi", ...: the finding's ecosystem
     def is_manifest(path: str) -> bool         # path-only, cheap
     def is_lockfile(path: str) -> bool         # path-only, cheap
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
@@ -27,6 +27,14 @@ Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+
+and one by the dependency classifier, for manifests that are YAML:
+
+    def parse_yaml(text: str, path: str, load: Loader) -> list[Requirement]
+
+which reads YAML with `load`, the change set's shared `Context.load_yaml`,
+so a file another classifier reads too (a Kubernetes manifest's cost) is
+parsed once.
 """
 
 from __future__ import annotations
@@ -34,7 +42,10 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Loader
 
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
@@ -88,6 +99,10 @@ class DeferredReader:
 
     def parse(self, text: str, path: str) -> list[Requirement]:
         parsed: list[Requirement] = self._reader().parse(text, path)
+        return parsed
+
+    def parse_yaml(self, text: str, path: str, load: Loader) -> list[Requirement]:
+        parsed: list[Requirement] = self._reader().parse(text, path, load)
         return parsed
 
     def lowest(self, constraint: str) -> Release | None:
