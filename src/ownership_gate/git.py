@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ownership_gate.errors import GitError
 from ownership_gate.git_diff import PendingDiff
+from ownership_gate.quoting import quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.model import Change
@@ -214,9 +214,6 @@ def find_root(start: Path | None = None) -> Path:
         ("git", "rev-parse", "--show-toplevel"), cwd=cwd, capture_output=True, env=_env()
     )
     if proc.returncode != 0:
-        raise GitError(f"not a git repository: {cwd} (run ownership-gate inside a git checkout)")
+        raise GitError(f"not a git repository: {quote_path(str(cwd))} (run ownership-gate inside a git checkout)")
     return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
 
-
-def quote_for_humans(paths: Sequence[str]) -> str:
-    return ", ".join(repr(p) if any(c in p for c in " \t\n") else p for p in paths)

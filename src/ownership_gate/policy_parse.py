@@ -21,6 +21,7 @@ from ownership_gate.errors import PolicyError
 from ownership_gate.formats.yaml import TooDeep, YamlError, compose
 from ownership_gate.patterns import PatternError, compile_pattern
 from ownership_gate.policy import RULE_ID, Level, Policy, PolicyTest, Rule, Signoff, When, when_types
+from ownership_gate.quoting import quote_path
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:
@@ -175,19 +176,20 @@ def _located(filename: str, line: int | None, column: int | None) -> str:
 
 def parse(text: str, filename: str, path: str | None = None) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every mistake."""
-    reader = _Reader(filename)
+    shown = quote_path(filename)
+    reader = _Reader(shown)
     try:
         roots = compose(text)
     except TooDeep as exc:
-        raise PolicyError([f"{_located(filename, exc.line, exc.column)}: not read: the YAML is {exc}"]) from None
+        raise PolicyError([f"{_located(shown, exc.line, exc.column)}: not read: the YAML is {exc}"]) from None
     except YamlError as exc:
-        raise PolicyError([f"{_located(filename, exc.line, exc.column)}: not valid YAML: {exc}"]) from None
+        raise PolicyError([f"{_located(shown, exc.line, exc.column)}: not valid YAML: {exc}"]) from None
     if not roots:
-        raise PolicyError([f"{filename}: the policy is empty; start from `ownership-gate init`"])
+        raise PolicyError([f"{shown}: the policy is empty; start from `ownership-gate init`"])
     if len(roots) > 1:
         mark = roots[1].start_mark
         raise PolicyError([
-            f"{_located(filename, mark.line + 1, mark.column + 1)}: not valid YAML: "
+            f"{_located(shown, mark.line + 1, mark.column + 1)}: not valid YAML: "
             "a policy is one document, but another one starts here"
         ])
     policy = _build(reader, roots[0], filename, path)
