@@ -206,6 +206,10 @@ _DEPTH_CASES = {
     "commented": "# " + "[" * 500 + "\n" + "a: " + "[" * DEEP + "]" * DEEP + "\n",
     "strings-between": "a: " + '[ "]", ' * DEEP + "1" + "]" * DEEP + "\n",
     "yaml-1.2-only": "a: " + "[" * DEEP + "x:y" + "]" * DEEP + "\n",
+    # libyaml ends lines at CR, NEL and the Unicode separators too, not only at LF.
+    **{f"after-{name}": "- a" + sep + "- " * DEEP + "x\n"
+       for name, sep in (("cr", "\r"), ("nel", "\x85"), ("ls", "\u2028"), ("ps", "\u2029"))},
+    "comment-ended-by-cr": "# x\ra: " + "[" * DEEP + "]" * DEEP + "\n",
     "at-the-limit": "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n",
     "block-at-the-limit": "".join(" " * i + "k:\n" for i in range(MAX_DEPTH)) + " " * MAX_DEPTH + "1\n",
     "one-too-deep": "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",

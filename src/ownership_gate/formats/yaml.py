@@ -106,11 +106,13 @@ Loader = Callable[[str], Documents]
 
 # -- the depth bound ------------------------------------------------------
 
+# Every character that ends a line for libyaml or ruamel, not only LF.
+_BREAKS = "\n\r\x85\u2028\u2029"
 # Block collections nest by indentation and compact `- `, `? `, `: ` indicators:
 # a line opening a collection at depth d starts with at least d/2 such characters.
-_DEEP_LINE = re.compile(rf"(?m)^[ \t?:-]{{{MAX_DEPTH // 4}}}")
+_DEEP_LINE = re.compile(rf"(?:^|[{_BREAKS}])[ \t?:-]{{{MAX_DEPTH // 4}}}")
 # A comment line holds no flow collection (in a block scalar it is text, not flow either).
-_COMMENT_LINE = re.compile(r"(?m)^[ \t]*#.*")
+_COMMENT_LINE = re.compile(rf"(?:^|[{_BREAKS}])[ \t]*#[^{_BREAKS}]*")
 
 
 def _flow_openings(text: str) -> int:
