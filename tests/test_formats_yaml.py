@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from ownership_gate.classifiers.cost_leaves import read_yaml
 from ownership_gate.classifiers.cost_model import ReadError
@@ -210,6 +215,7 @@ _DEPTH_CASES = {
     **{f"after-{name}": "- a" + sep + "- " * DEEP + "x\n"
        for name, sep in (("cr", "\r"), ("nel", "\x85"), ("ls", "\u2028"), ("ps", "\u2029"))},
     "comment-ended-by-cr": "# x\ra: " + "[" * DEEP + "]" * DEEP + "\n",
+    "comment-of-empty-pairs": "# " + "[]" * DEEP + "\na: " + "[" * DEEP + "]" * DEEP + "\n",
     "at-the-limit": "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n",
     "block-at-the-limit": "".join(" " * i + "k:\n" for i in range(MAX_DEPTH)) + " " * MAX_DEPTH + "1\n",
     "one-too-deep": "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",
@@ -251,6 +257,37 @@ def test_nesting_deeper_than_the_limit_is_refused_before_anything_recurses() -> 
 def test_only_texts_that_might_be_deep_are_counted_and_all_are_read(text: str, counted: bool) -> None:
     assert yaml._may_be_too_deep(text) is counted
     assert load(text).roots
+
+
+_PIECES = ["[", "]", "{", "}", "- ", "? ", ": ", "#", "# [", "# []", "\n", "\n  ", "\n    ", "\r", "\x85", "\u2028",
+           "a", ", ", '"', "'", "|", "&a ", "!t ", "*a", "\t", "---", "k:", "- k: ", "[]", "{}"]
+
+
+def _depth(text: str) -> int | None:
+    depth = deepest = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None
+    return deepest
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_the_quick_bound_never_underestimates_the_depth(pieces: list[str]) -> None:
+    # What `_may_be_too_deep` relies on: flow openings outside comments, plus twice the
+    # longest run of indentation and indicators a line starts with, bound the depth.
+    text = "".join(pieces)
+    depth = _depth(text)
+    assume(depth is not None)
+    run = max(len(m.group(1)) for m in re.finditer(r"(?:^|[\n\r\x85\u2028\u2029])([ \t?:-]*)", text))
+    flow = yaml._openings(text) - sum(map(yaml._openings, yaml._COMMENT_LINE.findall(text)))
+    assert depth is not None and depth <= flow + 1 + 2 * run + 2
 
 
 def test_json_deeper_than_the_limit_is_refused() -> None:

@@ -115,12 +115,15 @@ _DEEP_LINE = re.compile(rf"(?:^|[{_BREAKS}])[ \t?:-]{{{MAX_DEPTH // 4}}}")
 _COMMENT_LINE = re.compile(rf"(?:^|[{_BREAKS}])[ \t]*#[^{_BREAKS}]*")
 
 
+def _openings(text: str) -> int:
+    return text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+
+
 def _flow_openings(text: str) -> int:
     """At most how many non-empty flow collections (`[a]`, `{a: b}`) the text opens."""
-    found = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+    found = _openings(text)
     if found > MAX_DEPTH // 2:
-        for comment in _COMMENT_LINE.findall(text):
-            found -= comment.count("[") + comment.count("{")
+        found -= sum(map(_openings, _COMMENT_LINE.findall(text)))
     return found
 
 
