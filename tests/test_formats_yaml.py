@@ -211,6 +211,7 @@ _DEPTH_CASES = {
     "commented": "# " + "[" * 500 + "\n" + "a: " + "[" * DEEP + "]" * DEEP + "\n",
     "strings-between": "a: " + '[ "]", ' * DEEP + "1" + "]" * DEEP + "\n",
     "yaml-1.2-only": "a: " + "[" * DEEP + "x:y" + "]" * DEEP + "\n",
+    "libyaml-stops-first": "a: [x:y]\nb: " + "[" * DEEP + "]" * DEEP + "\n",  # ruamel's own parser counts
     # libyaml ends lines at CR, NEL and the Unicode separators too, not only at LF.
     **{f"after-{name}": "- a" + sep + "- " * DEEP + "x\n"
        for name, sep in (("cr", "\r"), ("nel", "\x85"), ("ls", "\u2028"), ("ps", "\u2029"))},
