@@ -232,7 +232,7 @@ def test_warns_about_unnameable_paths_and_the_github_size_limit(
     err = capsys.readouterr().err
     assert "cannot name 1 tracked path(s) with a tab or newline" in err
     assert "GitHub ignores CODEOWNERS files over 3 MB" in err
-    assert "'odd\\tname.txt'" in (repo.root / ".github/CODEOWNERS").read_text("utf-8")
+    assert '#   "odd\\tname.txt"' in (repo.root / ".github/CODEOWNERS").read_text("utf-8")
 
 
 def test_broken_policy_exits_2_and_writes_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -48,7 +48,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_prisma_read",
     "ownership_gate.formats.javascript", "ownership_gate.formats.elixir",
     "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir",
-    "ownership_gate.classifiers.cost_yaml_compose",
+    "ownership_gate.classifiers.cost_leaves",
     "ownership_gate.classifiers.cost_read",
     "ownership_gate.classifiers.infra_detect",
 )

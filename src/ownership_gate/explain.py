@@ -25,6 +25,7 @@ from ownership_gate.explain_directory import explain_directory, files_under, ren
 from ownership_gate.git import Git, find_root
 from ownership_gate.owners import PathMatch, PathOwnership
 from ownership_gate.policy import Policy
+from ownership_gate.quoting import quote_path
 
 SCHEMA = "ownership-gate/explain/v1"
 # Types a `when` can name that come from reading contents (path findings come from `paths`).
@@ -141,14 +142,14 @@ def _kind_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def render_text(policy: Policy, explained: list[dict[str, Any]]) -> str:
-    lines = [f"policy: {policy.source}"]
+    lines = [f"policy: {quote_path(policy.source)}"]
     for item in explained:
         if item.get("directory"):
             lines += ["", *render_directory(policy.default_level, item)]
             continue
         owners = " ".join(item["owners"]) or "no owners"
         tracked = "" if item["tracked"] else "  (not a tracked file)"
-        lines += ["", f"{item['path']}: {item['level']} ({owners}){tracked}"]
+        lines += ["", f"{quote_path(item['path'])}: {item['level']} ({owners}){tracked}"]
         decided = item["deciding_rule"] or f"default level ({policy.default_level})"
         lines.append(f"  decided by: {decided}")
         lines.append(f"  why: {item['reason']}")

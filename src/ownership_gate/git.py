@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ownership_gate.errors import GitError
 from ownership_gate.git_diff import PendingDiff
+from ownership_gate.quoting import quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.model import Change
@@ -283,7 +284,7 @@ def _not_a_checkout(cwd: Path, message: str) -> str:
     """Why git found no work tree: GIT_DIR, when set, decides where git looks, not the directory."""
     git_dir = os.environ.get("GIT_DIR")
     if not git_dir:
-        return f"not a git repository: {cwd} (run ownership-gate inside a git checkout)"
+        return f"not a git repository: {quote_path(str(cwd))} (run ownership-gate inside a git checkout)"
     if "work tree" in message:
         return f"GIT_DIR={git_dir} is a repository without a work tree (a bare one?); run ownership-gate in a checkout"
     return (
@@ -291,6 +292,3 @@ def _not_a_checkout(cwd: Path, message: str) -> str:
         " the current directory; unset it or point it at a repository's .git)"
     )
 
-
-def quote_for_humans(paths: Sequence[str]) -> str:
-    return ", ".join(repr(p) if any(c in p for c in " \t\n") else p for p in paths)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ownership_gate.errors import FatalError
 from ownership_gate.pattern_index import PatternIndex
+from ownership_gate.quoting import quote_path
 
 POLICY_FILES = (".ownership-gate.yaml", ".ownership-gate.yml")
 BUILTIN_PREFIX = "builtin:"
@@ -180,9 +181,9 @@ def load_file(file: Path, display: str, repo_path: str | None) -> Policy:
     try:
         text = file.read_text("utf-8")
     except FileNotFoundError:
-        raise FatalError(f"policy file not found: {display}") from None
+        raise FatalError(f"policy file not found: {quote_path(display)}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise FatalError(f"cannot read policy file {display}: {exc}") from None
+        raise FatalError(f"cannot read policy file {quote_path(display)}: {exc}") from None
     return load_text(text, display, repo_path)
 
 

@@ -16,6 +16,7 @@ from ownership_gate.classifiers import REGISTRY, Context
 from ownership_gate.engine import Engine
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, PolicyTest
+from ownership_gate.quoting import quote_path
 
 _INJECTED = "policy-tests:injected"
 
@@ -87,6 +88,6 @@ def failure_message(policy: Policy, result: TestResult) -> str:
     fired = [f"{f.rule} ({f.level})" for f in result.verdict.findings if f.rule is not None]
     because = f"rules that fired: {', '.join(fired)}" if fired else "no rule matched, so the default level applies"
     return (
-        f"{policy.source}:{result.test.line}: tests[{result.number}]: {describe(result)}:"
+        f"{quote_path(policy.source)}:{result.test.line}: tests[{result.number}]: {describe(result)}:"
         f" expected {result.test.expect}, got {result.verdict.level} ({because})"
     )

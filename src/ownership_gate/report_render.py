@@ -1,10 +1,16 @@
-"""The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting."""
+"""The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting.
+
+Paths are quoted as git quotes them (`quoting.py`), and every piece of text a
+commit brought is kept on its line with Markdown and HTML shown literally.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from ownership_gate.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.report import Decision, Report
@@ -61,7 +67,8 @@ def json_document(report: Report) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or " "
+    text = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|").strip() or " "
 
 
 def _why(decision: Decision) -> str:
@@ -72,10 +79,10 @@ def _why(decision: Decision) -> str:
         if finding.level != decision.level:
             continue
         if finding.type == "path":
-            parts.append(f"{finding.rule}: {path}")
+            parts.append(f"{finding.rule}: {quote_path(path)}")
             continue
         kind = f"/{finding.kind}" if finding.kind else ""
-        where = f" in {path}" if finding.subject != path else ""
+        where = f" in {quote_path(path)}" if finding.subject != path else ""
         parts.append(f"{finding.rule}: {finding.type}{kind} {finding.subject}{where}")
     unique = list(dict.fromkeys(parts))
     return "; ".join(unique[:3]) + (f" (+{len(unique) - 3} more)" if len(unique) > 3 else "")
@@ -131,7 +138,7 @@ def markdown(report: Report) -> str:
     else:
         out.append("No rule asked for sign-off.")
     risks = [
-        f"- {finding.type}/{finding.kind} {finding.subject} in {path} (`{d.commit.sha[:10]}`)"
+        f"- {finding.type}/{finding.kind} {_cell(finding.subject)} in {_cell(quote_path(path))} (`{d.commit.sha[:10]}`)"
         for d in report.decisions for path, finding in d.findings
         if (finding.type, finding.kind) in _RISKS
     ]

@@ -16,6 +16,7 @@ from ownership_gate.engine import Engine
 from ownership_gate.errors import EXIT_OK, EXIT_USAGE, PolicyError
 from ownership_gate.git import Git, find_root
 from ownership_gate.policy import BUILTIN_PREFIX
+from ownership_gate.quoting import quote_path
 
 EXIT_TESTS_FAILED = 1
 
@@ -41,8 +42,9 @@ def validate(*, policy: str | None = None) -> int:
 
     engine = Engine(chosen, policy_paths(chosen))
     warnings = policy_lint.lint(chosen, engine, tracked, None if builtin else git.root)
+    source = quote_path(chosen.source)
     for warning in warnings:
-        print(warning.format(chosen.source), file=sys.stderr)
+        print(warning.format(source), file=sys.stderr)
     results = policy_tests.run(chosen)
     failed = [r for r in results if not r.passed]
     for result in failed:
@@ -55,7 +57,7 @@ def validate(*, policy: str | None = None) -> int:
     if builtin:
         summary += "; the built-in policy is not checked against this repository's files"
     if failed:
-        print(f"{chosen.source}: FAILED ({summary})", file=sys.stderr)
+        print(f"{source}: FAILED ({summary})", file=sys.stderr)
         return EXIT_TESTS_FAILED
-    print(f"{chosen.source}: OK ({summary})", file=sys.stderr)
+    print(f"{source}: OK ({summary})", file=sys.stderr)
     return EXIT_OK

@@ -7,9 +7,12 @@ from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ownership_gate.model import Change, Finding
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Cache, Documents
 
 # A setting's kind tells the policy validator how to check it:
 # "patterns" (list of path patterns), "strings" (list of strings), "bool".
@@ -118,6 +121,7 @@ class Context:
         self._paths: ChangedPaths | None = None
         self._claimed: dict[str, list[Change]] = {}
         self._claimed_at: dict[str, list[int]] = {}
+        self._yaml: Cache | None = None
 
     def settings(self, type_: str) -> Mapping[str, Any]:
         return self._settings.get(type_, {})
@@ -190,6 +194,15 @@ class Context:
         """Content after the change, when its path is still that kind of file (else None, as
         for a deleted file: `package.json` moved onto `deps.json` is a manifest gone)."""
         return self.new(change) if same_kind(change.path) else None
+
+    def load_yaml(self, text: str) -> Documents:
+        """A file's YAML documents (`formats.yaml.load`), parsed once however many classifiers
+        read it: the cost and dependency readers of a Kubernetes manifest share one parse."""
+        if self._yaml is None:
+            from ownership_gate.formats.yaml import Cache
+
+            self._yaml = Cache()
+        return self._yaml.load(text)
 
 
 def is_binary(data: bytes | None) -> bool:

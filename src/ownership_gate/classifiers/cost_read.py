@@ -19,10 +19,11 @@ from ownership_gate.classifiers.cost import TYPE, claimed
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
 from ownership_gate.classifiers.cost_hcl import changed_blocks
+from ownership_gate.classifiers.cost_leaves import read_json
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
-from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, chart_dirs, kind_of, recognise
 from ownership_gate.classifiers.infra_names import is_values_file
+from ownership_gate.formats.yaml import Loader, load
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
@@ -54,11 +55,13 @@ def _terraform(path: str, extra: cost_k8s.ExtraKeys) -> Reader | None:
 
 
 def _manifests_json(text: str, extra: cost_k8s.ExtraKeys) -> Extracted:
-    return Extracted(tuple(cost_k8s.manifest_objects([load_json(text)], extra)))
+    return Extracted(tuple(cost_k8s.manifest_objects([read_json(text)], extra)))
 
 
-def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]) -> Reader | None:
-    """How to read `path` for cost, given what it was recognised as."""
+def reader_for(
+    path: str, found: Recognition | None, settings: Mapping[str, Any], load: Loader = load
+) -> Reader | None:
+    """How to read `path` for cost, given what it was recognised as; YAML is read with `load`."""
     extra = _extra_keys(settings)
     listed = setting_matches(settings, "files", path)
     kind = found.kind if found is not None else None
@@ -68,24 +71,26 @@ def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]
     if kind == "terraform":
         reader = _terraform(path, extra)
     elif kind == "kubernetes":
-        reader = partial(_manifests_json if is_json else cost_k8s.read_manifests, extra=extra)
+        reader = partial(_manifests_json, extra=extra) if is_json else partial(
+            cost_k8s.read_manifests, extra=extra, load=load)
     elif kind == "helm" and (is_values_file(path) or (found is not None and found.detail == "Helm values")):
-        reader = partial(cost_k8s.read_values, extra=extra)
+        reader = partial(cost_k8s.read_values, extra=extra, load=load)
     elif kind == "kustomize":
         is_kustomization = base.startswith(("kustomization.", "Kustomization"))
-        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch, extra=extra)
+        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch,
+                         extra=extra, load=load)
     elif kind == "compose":
-        reader = partial(cost_stacks.read_compose, extra=extra)
+        reader = partial(cost_stacks.read_compose, extra=extra, load=load)
     elif kind == "serverless" and not base.endswith(".ts"):
-        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json)
+        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json, load=load)
     elif kind == "cloudformation":
-        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json)
+        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json, load=load)
     elif kind == "pulumi":
-        reader = partial(cost_stacks.read_pulumi, extra=extra)
+        reader = partial(cost_stacks.read_pulumi, extra=extra, load=load)
     elif kind == "ci":
-        reader = partial(cost_ci.read_ci, path)
+        reader = partial(cost_ci.read_ci, path, load=load)
     if reader is None and listed:
-        reader = partial(cost_k8s.read_values, extra=extra)
+        reader = partial(cost_k8s.read_values, extra=extra, load=load)
     return reader
 
 
@@ -183,7 +188,7 @@ def analyse(context: Context) -> dict[Change, list[Finding]]:
         if change.is_submodule:
             continue  # a submodule pointer has no contents to read
         reader = reader_for(change.path if change.new_oid else change.source_path,
-                            recognise(change, context), settings)
+                            recognise(change, context), settings, context.load_yaml)
         if reader is None:
             continue
         # A copy leaves its source in place: everything in it is new.

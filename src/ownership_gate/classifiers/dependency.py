@@ -168,7 +168,7 @@ def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Fi
 
 
 def _parse_side(
-    data: bytes | None, path: str, ecosystem: Ecosystem
+    data: bytes | None, path: str, ecosystem: Ecosystem, context: Context
 ) -> list[Requirement]:
     if data is None:
         return []
@@ -180,7 +180,11 @@ def _parse_side(
         text = decode(data) or ""
     except UnicodeDecodeError as exc:
         raise ManifestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    parse_yaml = getattr(ecosystem, "parse_yaml", None)  # YAML shared with other classifiers
     try:
+        if parse_yaml is not None:
+            requirements: list[Requirement] = parse_yaml(text, path, context.load_yaml)
+            return requirements
         return ecosystem.parse(text, path)
     except ManifestError:
         raise
@@ -251,7 +255,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         return found is not None and found[0] is ecosystem and not found[1]
 
     try:
-        new = _parse_side(context.new_as(change, same_kind), change.path, ecosystem)
+        new = _parse_side(context.new_as(change, same_kind), change.path, ecosystem, context)
     except ManifestError as exc:
         return [
             Finding(
@@ -260,7 +264,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
             )
         ]
     try:
-        old = _parse_side(context.old_as(change, same_kind), change.source_path, ecosystem)
+        old = _parse_side(context.old_as(change, same_kind), change.source_path, ecosystem, context)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))

@@ -10,6 +10,7 @@ from ownership_gate.errors import FatalError
 from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output import github, json_, markdown, sarif, text
 from ownership_gate.policy import Policy
+from ownership_gate.quoting import quote_path
 
 Reporter = Callable[[Verdict, Policy, bool], str]
 
@@ -48,4 +49,4 @@ def write_output(content: str, output: str | None) -> None:
     try:
         Path(output).write_text(content, "utf-8")
     except OSError as exc:
-        raise FatalError(f"cannot write {output}: {exc}") from None
+        raise FatalError(f"cannot write {quote_path(output)}: {exc}") from None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy, Signoff
+from ownership_gate.quoting import one_line
 
 
 def finding_title(finding: Finding) -> str:
     kind = f"/{finding.kind}" if finding.kind else ""
     where = f" (line {finding.line})" if finding.line else ""
-    return f"{finding.type}{kind} {finding.subject}{where}"
+    return f"{finding.type}{kind} {one_line(finding.subject)}{where}"
 
 
 def deciding_findings(verdict: ChangeVerdict) -> list[Finding]:

@@ -2,7 +2,8 @@
 
 File names and finding details come from the pull request, so every piece
 of them is escaped: a file called `x|y` or `<img src=...>` shows as its name
-and cannot change the table or the page.
+and cannot change the table or the page. Paths are quoted as git quotes
+them (`quoting.py`), inside code spans.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ownership_gate.output.common import (
     verdict_line,
 )
 from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy
+from ownership_gate.quoting import one_line, quote_path
 
 ROUTINE_ROWS = 300  # routine files listed before "and N more"
 # Inline text only ever needs these: emphasis, code, links, tables, strikethrough.
@@ -126,10 +128,10 @@ def _findings(verdict: Verdict, policy: Policy) -> list[str]:
 
 
 def _finding_line(change_verdict: ChangeVerdict, finding: Finding) -> str:
-    detail = f": {text(finding.detail)}" if finding.detail else ""
-    reason = f" {text(finding.reason)}" if finding.reason else ""
+    detail = f": {text(one_line(finding.detail))}" if finding.detail else ""
+    reason = f" {text(one_line(finding.reason))}" if finding.reason else ""
     return (
-        f"- {code(change_verdict.change.path, False)} · {text(finding_title(finding))}{detail}"
+        f"- {code(quote_path(change_verdict.change.path), False)} · {text(finding_title(finding))}{detail}"
         f" — rule {code(finding.rule or '', False)} (**{text(finding.level or '')}**).{reason}"
     )
 
@@ -168,7 +170,7 @@ def _evidence(verdict: Verdict) -> list[str]:
                 f" {_VERIFIED[e.verified_by]} | {'**stale**' if e.stale else 'no'} |"
             )
     if result.notes and verdict.needs_signoff:
-        lines += ["", "Notes:", ""] + [f"- {text(note)}" for note in result.notes]
+        lines += ["", "Notes:", ""] + [f"- {text(one_line(note))}" for note in result.notes]
     return lines
 
 
@@ -181,7 +183,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         "",
         f"**{text(verdict_line(verdict, policy))}**",
         "",
-        f"{code(where, False)} · policy {code(verdict.policy_source, False)} ·"
+        f"{code(where, False)} · policy {code(quote_path(verdict.policy_source), False)} ·"
         f" {len(verdict.changes)} changed file(s){': ' + counts if counts else ''}",
     ]
     flagged = [v for v in verdict.changes if v.level != lowest]
@@ -190,9 +192,10 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         lines += ["", "### Files that need sign-off", ""]
         lines += ["| File | Change | Level | Rules |", "|---|---|---|---|"]
         for v in flagged:
-            moved = f" (from {code(v.change.old_path)})" if v.change.old_path else ""
+            moved = f" (from {code(quote_path(v.change.old_path))})" if v.change.old_path else ""
             strong = f"**{text(v.level)}**"
-            lines.append(f"| {code(v.change.path)}{moved} | {v.change.status} | {strong} | {_rules_cell(v)} |")
+            path = code(quote_path(v.change.path))
+            lines.append(f"| {path}{moved} | {v.change.status} | {strong} | {_rules_cell(v)} |")
         lines += _findings(verdict, policy)
     lines += _rules(verdict, policy)
     if verdict.needs_signoff and not verdict.signoff.satisfied:
@@ -205,7 +208,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
     if routine:
         lines += ["", f"<details><summary>Routine: {len(routine)} file(s) at {text(lowest)} level,"
                       " no sign-off needed</summary>", "", "| File | Change |", "|---|---|"]
-        lines += [f"| {code(v.change.path)} | {v.change.status} |" for v in routine[:ROUTINE_ROWS]]
+        lines += [f"| {code(quote_path(v.change.path))} | {v.change.status} |" for v in routine[:ROUTINE_ROWS]]
         if len(routine) > ROUTINE_ROWS:
             lines.append(f"| … and {len(routine) - ROUTINE_ROWS} more | |")
         lines += ["", "</details>"]

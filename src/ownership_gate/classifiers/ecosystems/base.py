@@ -23,11 +23,19 @@ A module that declares any of them promises that `is_manifest` and
 `is_lockfile` are false for every path whose lower-cased ASCII file name
 matches none of them; one that declares none is asked about every path.
 
-Two more optional names are used when present (see `dependency_compare`):
+Three more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
+
+and one by the dependency classifier, for manifests that are YAML:
+
+    def parse_yaml(text: str, path: str, load: Loader) -> list[Requirement]
+
+which reads YAML with `load`, the change set's shared `Context.load_yaml`,
+so a file another classifier reads too (a Kubernetes manifest's cost) is
+parsed once.
 """
 
 from __future__ import annotations
@@ -35,7 +43,10 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Loader
 
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
@@ -92,6 +103,10 @@ class DeferredReader:
 
     def parse(self, text: str, path: str) -> list[Requirement]:
         parsed: list[Requirement] = self._reader().parse(text, path)
+        return parsed
+
+    def parse_yaml(self, text: str, path: str, load: Loader) -> list[Requirement]:
+        parsed: list[Requirement] = self._reader().parse(text, path, load)
         return parsed
 
     def lowest(self, constraint: str) -> Release | None:
