@@ -15,10 +15,10 @@ from pathlib import Path
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.codeowners_plan import Plan, github_plan, gitlab_plan
 from ownership_gate.engine import Engine
-from ownership_gate.errors import EXIT_OK, FatalError
+from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError, PolicyError
 from ownership_gate.git import Git, find_root, quote_for_humans
 from ownership_gate.owners import describe_rule_scope
-from ownership_gate.policy import Policy
+from ownership_gate.policy import POLICY_FILES, Policy, find_policy_file
 
 EXIT_STALE = 1
 GITHUB_SIZE_LIMIT = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file entirely
@@ -122,7 +122,29 @@ def codeowners(
 ) -> int:
     git = Git(find_root())
     try:
-        chosen = select_policy(git, git.root, policy, None)
+        if policy is None and find_policy_file(git.root) is None:
+            # The built-in policy's owners (@cto, @engineering) are placeholders: written
+            # into CODEOWNERS they would request reviews from teams that do not exist.
+            print(
+                f"ownership-gate: no policy file ({' or '.join(POLICY_FILES)}), so no CODEOWNERS to generate;"
+                " nothing written. Start one with `ownership-gate init`, or pass --policy builtin:NAME"
+                " to write the built-in policy's placeholder owners.",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+        try:
+            chosen = select_policy(git, git.root, policy, None)
+        except PolicyError as exc:
+            if not exit_code:
+                raise
+            # The pre-commit hook: the check hook lists the errors; one line here is enough.
+            count = len(exc.problems)
+            print(
+                f"ownership-gate: error: CODEOWNERS not generated: the policy has {count}"
+                f" error{'' if count == 1 else 's'}; `ownership-gate validate` lists them",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         text, plan = generate(git, chosen, flavor)
     finally:
         git.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ownership_gate.model import Verdict
+from ownership_gate.output.brief import staged_routine_line
 from ownership_gate.output.common import deciding_findings, finding_title, how_to_sign_off, verdict_line
 from ownership_gate.policy import Policy
 
@@ -23,6 +24,8 @@ def _display(path: str) -> str:
 
 
 def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
+    if verdict.head is None and not verdict.needs_signoff:
+        return staged_routine_line(verdict) + "\n"
     lines: list[str] = []
     where = f"{(verdict.base or 'empty')[:12]}..{(verdict.head or 'index')[:12]}"
     lines.append(f"ownership-gate: {len(verdict.changes)} changed file(s) in {where}, policy {verdict.policy_source}")
