@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +81,111 @@ def test_a_broken_policy_is_listed_once_across_the_hooks(repo: Repo, capsys: pyt
     output = captured.out + captured.err
     assert output.count("unknown key 'rulez'") == 1, output
     assert "`ownership-gate validate` lists them" in output
+
+
+POLICY = """\
+version: 1
+levels:
+  - {name: engineer, owners: ["@acme/eng"]}
+  - name: cto
+    owners: ["@acme-cto"]
+    signoff: {trailer: CTO-Approved-by, signers: [cto@acme.example]}
+rules:
+  - {id: cloud, level: cto, paths: ["terraform/"], reason: Cloud setup is a one-way door.}
+"""
+
+
+def _pushed(monkeypatch: pytest.MonkeyPatch, base: str, head: str) -> None:
+    """What pre-commit puts in a pre-push hook's environment."""
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
+
+
+def test_pre_push_judges_the_pushed_commits_with_the_policy_the_remote_has(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "README.md": "x\n"}, "base")
+    # The push also tries to drop the rule that judges it: the remote's policy still applies.
+    repo.commit({".ownership-gate.yaml": POLICY.replace('["terraform/"]', '["nothing/"]')}, "weaken")
+    head = repo.commit({"terraform/main.tf": "x\n"}, "cloud")
+    _pushed(monkeypatch, base, head)
+    assert main(_entry("ownership-gate-pre-push")) == 0  # advisory: never blocks the push
+    out = capsys.readouterr().out
+    assert f"policy .ownership-gate.yaml@{base}" in out
+    assert "terraform/main.tf [added]" in out
+    assert "rule cloud: Cloud setup is a one-way door." in out
+    assert "!   Needs cto sign-off (@acme-cto): missing." in out
+
+
+def test_pre_push_sees_a_sign_off_in_the_pushed_commits(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY}, "base")
+    repo.commit({"terraform/main.tf": "x\n"}, "cloud")
+    head = repo.commit({}, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
+    _pushed(monkeypatch, base, head)
+    assert main(["check", "--pre-push", "--format", "json"]) == 0
+    assert '"satisfied": true' in capsys.readouterr().out
+
+
+def test_pre_push_without_a_range_says_there_is_nothing_to_judge(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit({"terraform/main.tf": "x\n"})
+    monkeypatch.delenv("PRE_COMMIT_FROM_REF", raising=False)
+    monkeypatch.delenv("PRE_COMMIT_TO_REF", raising=False)
+    assert main(_entry("ownership-gate-pre-push")) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "nothing to judge: pre-commit names no pushed range" in captured.err
+
+
+def test_pre_push_takes_no_other_range(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"README.md": "x\n"})
+    assert main(["check", "--pre-push", "--base", "HEAD"]) == 2
+    assert "--pre-push takes the pushed range from pre-commit" in capsys.readouterr().err
+
+
+def _hook_source(tmp_path: Path) -> tuple[Path, str]:
+    """A repository holding this checkout's files as they are now (pre-commit installs hooks from a commit)."""
+    source = tmp_path / "hook-source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    subprocess.run(["git", "-C", str(source), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(source), "commit", "-q", "-m", "snapshot"], check=True)
+    rev = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    return source, rev.stdout.strip()
+
+
+def test_a_real_git_push_runs_the_pre_push_hook(repo: Repo, tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable))
+    assert pre_commit, "pre-commit is a test dependency"
+    source, rev = _hook_source(tmp_path)
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    config = f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: ownership-gate-pre-push\n"
+    repo.commit({".ownership-gate.yaml": POLICY, ".pre-commit-config.yaml": config}, "base")
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_NO_INPUT": "1"}
+    env.pop("PYTHONPATH", None)  # the hook must run the package pre-commit installed
+    subprocess.run([pre_commit, "install", "-t", "pre-push"], cwd=repo.root, env=env, check=True, capture_output=True)
+    repo.git("checkout", "-q", "-b", "cloud")
+    repo.commit({"terraform/main.tf": "x\n", "app/a.py": "x = 1\n"}, "cloud")
+    push = subprocess.run(
+        ["git", "push", "origin", "cloud"], cwd=repo.root, env=env, capture_output=True, text=True, check=False,
+    )
+    output = push.stdout + push.stderr
+    assert push.returncode == 0, output  # advisory: the push goes through
+    assert "ownership-gate (do the pushed commits need sign-off?)" in output
+    assert "terraform/main.tf [added]" in output
+    assert "Needs cto sign-off (@acme-cto): missing." in output
+    assert "engineer: 1 file(s)" in output  # the range is the branch's own commit, not main's history
+    assert repo.git("ls-remote", str(remote), "refs/heads/cloud")

@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--head", metavar="REV", help="head revision (default: HEAD, or the CI event's head)")
     check.add_argument("--staged", action="store_true", help="judge the index against HEAD (pre-commit)")
+    check.add_argument(
+        "--pre-push", action="store_true",
+        help="judge the pushed commits (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF), as their pull request will",
+    )
     _policy_arg(check)
     check.add_argument(
         "--policy-from-base", action="store_true", help="read the policy as it is at the base revision"
@@ -91,6 +95,12 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.staged and (args.base or args.head):
             raise FatalError("--staged compares the index with HEAD; it cannot take --base or --head")
+        if args.pre_push:
+            from ownership_gate.pre_push import check_pushed
+
+            if args.staged or args.base or args.head:
+                raise FatalError("--pre-push takes the pushed range from pre-commit; not --staged, --base or --head")
+            return check_pushed(policy=args.policy, format=args.format, output=args.output, advisory=args.advisory)
         return check(
             base=args.base, head=args.head, staged=args.staged, policy=args.policy,
             policy_from_base=args.policy_from_base, format=args.format, output=args.output,
