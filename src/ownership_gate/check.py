@@ -196,7 +196,12 @@ def check(
             signoff=result,
             advisory=advisory,
         )
-        write_output(render(format, verdict, chosen, color=_use_color(output), draft=draft), output)
+        report = render(format, verdict, chosen, color=_use_color(output), draft=draft)
+        if format == "text":
+            from ownership_gate.output.wrap import fold, report_width
+
+            report = fold(report, report_width(output))
+        write_output(report, output)
         _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
