@@ -1,6 +1,6 @@
-"""Links into the README, the public contract, for reports that can carry one.
+"""Links into this project's repository: README sections and the shipped JSON Schemas.
 
-The README is linked at the tag of the installed version, so a link never
+Both are linked at the tag of the installed version, so a link never
 describes behaviour this version does not have.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 from ownership_gate import __version__
 from ownership_gate.policy import Rule
 
-README_URL = f"https://github.com/your-org/ownership-gate/blob/v{__version__}/README.md"
+REPOSITORY_URL = "https://github.com/your-org/ownership-gate"
+README_URL = f"{REPOSITORY_URL}/blob/v{__version__}/README.md"
 
 # The README section that explains each finding type (GitHub's heading anchors).
 TYPE_SECTIONS = {
@@ -34,3 +35,8 @@ def rule_help_url(rule: Rule | None) -> str:
         if type_ in TYPE_SECTIONS:
             return section_url(TYPE_SECTIONS[type_])
     return section_url(POLICY_SECTION)
+
+
+def schema_id(file_name: str) -> str:
+    """The `$id` of a schema shipped in `ownership_gate/schema/`: where it lives in the repository."""
+    return f"{REPOSITORY_URL}/blob/v{__version__}/src/ownership_gate/schema/{file_name}"
