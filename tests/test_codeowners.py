@@ -95,7 +95,8 @@ def test_every_file_reads_back_with_its_levels_owners(repo: Repo, capsys: pytest
         ("/docs/ @acme-cto", "anchored pattern kept anchored"),
         ("docs/ @acme/leads", "unanchored pattern kept unanchored"),
         ("/gen/ @acme/leads", "`gen/*` means everything below gen/ to git; CODEOWNERS needs `/gen/`"),
-        ("/platform/tests/ @acme/eng", "an excluded directory becomes one directory line"),
+        ("/platform/tests/test_main.py @acme/eng",
+         "an excluded directory another rule could reach is pinned file by file: a new platform/tests/docs/a.md is lead's"),
         ("/keys/a1.txt @acme-cto", "a character range is expanded file by file"),
         ("/my\\ docs/read\\ me.md @acme/eng", "spaces are escaped"),
         ("/docs/with\\ space.md @acme-cto", "paths with spaces are pinned even when patterns agree"),
@@ -155,7 +156,8 @@ def test_check_shows_a_unified_diff_and_exits_1_when_stale(repo: Repo, capsys: p
     captured = capsys.readouterr()
     assert captured.out.startswith("--- a/.github/CODEOWNERS\n+++ b/.github/CODEOWNERS\n")
     added = [line for line in captured.out.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    assert added == ["+payments/ @acme/leads"]
+    # A file added since is named: the directory it is in gets no line of its own (see below).
+    assert added == ["+payments/ @acme/leads", "+/platform/tests/unit/new_test.py @acme/eng"]
     assert "is out of date; run `ownership-gate codeowners`" in captured.err
 
 
@@ -223,16 +225,70 @@ def test_a_level_without_owners_leaves_its_files_unowned(repo: Repo, capsys: pyt
     assert _owners(text, "platform/main.py") == ("@acme-cto",)
 
 
-def test_warns_about_unnameable_paths_and_the_github_size_limit(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_warns_about_unnameable_paths(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"README.md": "x\n", "odd\tname.txt": "x\n"})
-    monkeypatch.setattr(codeowners_module, "GITHUB_SIZE_LIMIT", 100)
     assert main(["codeowners", "--policy", "builtin:startup"]) == 0
     err = capsys.readouterr().err
     assert "cannot name 1 tracked path(s) with a tab or newline" in err
-    assert "GitHub ignores CODEOWNERS files over 3 MB" in err
     assert "'odd\\tname.txt'" in (repo.root / ".github/CODEOWNERS").read_text("utf-8")
+
+
+@pytest.mark.parametrize("argv", [[], ["--check"], ["--exit-code"]])
+def test_over_githubs_size_limit_is_an_error_and_nothing_is_written(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    _setup(repo)
+    monkeypatch.setattr(codeowners_module, "GITHUB_SIZE_LIMIT", 100)
+    assert main(["codeowners", *argv]) == 1
+    captured = capsys.readouterr()
+    assert "error: .github/CODEOWNERS would be 0.0 MB; GitHub ignores CODEOWNERS files over 3 MB" in captured.err
+    assert captured.out == ""
+    assert not (repo.root / ".github/CODEOWNERS").exists()
+    # GitLab has no such limit.
+    assert main(["codeowners", "--flavor", "gitlab"]) == 0
+
+
+def test_patterns_codeowners_cannot_express_are_a_warning(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    _setup(repo)
+    assert main(["codeowners"]) == 0
+    assert "warning: 1 policy pattern(s) CODEOWNERS cannot express are written file by file" in capsys.readouterr().err
+
+
+DIRECTORY_POLICY = """\
+version: 1
+levels:
+  - {name: engineer, owners: ["@acme/eng"]}
+  - {name: cto, owners: ["@acme-cto"]}
+rules:
+  - {id: auth, level: cto, paths: ["/app/auth/"], exclude: ["**/tests/**"]}
+"""
+
+
+def test_an_excluded_directory_is_one_line_when_new_files_there_stay_right(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({".ownership-gate.yaml": DIRECTORY_POLICY, "app/auth/login.py": "x\n",
+                 "app/auth/tests/test_login.py": "x\n", "app/auth/tests/test_logout.py": "x\n"})
+    assert main(["codeowners"]) == 0
+    text = (repo.root / ".github/CODEOWNERS").read_text("utf-8")
+    assert "/app/auth/tests/ @acme/eng" in text.splitlines()
+    # Whatever is added there later is engineering's, as the policy says.
+    assert _owners(text, "app/auth/tests/new/main.tf") == ("@acme/eng",)
+    assert _owners(text, "app/auth/session.py") == ("@acme-cto",)
+
+
+def test_an_excluded_directory_a_stricter_rule_reaches_is_pinned_file_by_file(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `*.tf` reaches into app/auth/tests/: a directory line would give a new main.tf there to engineering.
+    policy = DIRECTORY_POLICY + '  - {id: cloud, level: cto, paths: ["*.tf"]}\n'
+    repo.commit({".ownership-gate.yaml": policy, "app/auth/login.py": "x\n",
+                 "app/auth/tests/test_login.py": "x\n", "app/auth/tests/test_logout.py": "x\n"})
+    assert main(["codeowners"]) == 0
+    lines = (repo.root / ".github/CODEOWNERS").read_text("utf-8").splitlines()
+    assert "/app/auth/tests/ @acme/eng" not in lines
+    assert {"/app/auth/tests/test_login.py @acme/eng", "/app/auth/tests/test_logout.py @acme/eng"} <= set(lines)
+    assert _owners("\n".join(lines), "app/auth/tests/main.tf") == ("@acme-cto",)
 
 
 def test_broken_policy_exits_2_and_writes_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -156,14 +156,23 @@ def codeowners(
             f" path(s) with a tab or newline: {quote_for_humans(plan.unwritable)}",
             file=sys.stderr,
         )
-    size = len(text.encode("utf-8"))
-    if flavor == "github" and size > GITHUB_SIZE_LIMIT:
+    if plan.unexpressed:
         print(
-            f"ownership-gate: warning: {name} is {size / 1024 / 1024:.1f} MB; GitHub ignores"
-            " CODEOWNERS files over 3 MB. Fewer excludes (or excludes on whole directories)"
-            " need fewer file-by-file lines.",
+            f"ownership-gate: warning: {len(plan.unexpressed)} policy pattern(s) CODEOWNERS cannot express are"
+            " written file by file; a file added later that they match gets its owners when `ownership-gate"
+            " codeowners` runs again (the pre-commit hook runs it on every commit)",
             file=sys.stderr,
         )
+    size = len(text.encode("utf-8"))
+    if flavor == "github" and size > GITHUB_SIZE_LIMIT:
+        # GitHub ignores such a file entirely: every path would lose its owners.
+        print(
+            f"ownership-gate: error: {name} would be {size / 1024 / 1024:.1f} MB; GitHub ignores"
+            " CODEOWNERS files over 3 MB, so it is not written. Fewer excludes (or excludes on"
+            " whole directories) need fewer file-by-file lines.",
+            file=sys.stderr,
+        )
+        return EXIT_STALE
     current = _read(target)
     if current == text:
         print(f"ownership-gate: {name} is up to date", file=sys.stderr)
