@@ -32,7 +32,8 @@ EXPRESSION = re.compile(r"\$\{\{\s*([a-z._-]+)\s*\}\}")
 
 def test_it_is_a_composite_action_with_the_documented_interface() -> None:
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"policy", "advisory", "token", "working-directory", "python"}
+    assert set(ACTION["inputs"]) == {"policy", "advisory", "comment", "token", "working-directory", "python"}
+    assert ACTION["inputs"]["comment"]["default"] == "false"
     assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["advisory"]["default"] == "false"
     assert {name: out["value"] for name, out in ACTION["outputs"].items()} == {
@@ -158,3 +159,23 @@ def test_the_readme_gitlab_job_runs_on_merge_requests_with_full_history() -> Non
     assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
     assert any("ownership-gate check" in line for line in gitlab["script"])
+
+
+def test_the_comment_input_keeps_one_comment_and_never_fails_the_step(
+    repo: Repo, tmp_path: Path, pull_request: tuple[str, str]
+) -> None:
+    with GitHubStub() as api:
+        api.reviews[(REPO, 7)] = []
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request, comment="true")
+        assert proc.returncode == 1, proc.stderr
+        (comment,) = api.comments[(REPO, 7)]
+        assert comment["body"].startswith("<!-- ownership-gate: sign-off comment -->")
+        api.comments.clear()
+        api.read_only = True  # as from a fork: the step's verdict is unchanged
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request, comment="true")
+        assert proc.returncode == 1, proc.stderr
+        assert "::notice title=ownership-gate comment::no comment written" in proc.stdout
+    with GitHubStub() as api:
+        api.reviews[(REPO, 7)] = []
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request)
+        assert not api.comments  # off by default

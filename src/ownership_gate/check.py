@@ -142,6 +142,7 @@ def check(
     format: str = "text",
     output: str | None = None,
     advisory: bool = False,
+    comment: bool = False,
 ) -> int:
     _LAST_CHECK.clear()
     git = Git(find_root())
@@ -205,6 +206,10 @@ def check(
         _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
+        if comment:
+            from ownership_gate.pr_comment import post
+
+            post(verdict, chosen, run)
     finally:
         git.close()
     if verdict.passed or advisory:

@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--advisory", action="store_true", help="report, but always exit 0")
+    check.add_argument(
+        "--comment", action="store_true",
+        help="keep one comment on the pull request (merge request) while it needs sign-off, updated in place",
+    )
 
     explain = sub.add_parser("explain", help="show which rules own a path and why")
     explain.add_argument("paths", nargs="+", metavar="PATH")
@@ -104,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         return check(
             base=args.base, head=args.head, staged=args.staged, policy=args.policy,
             policy_from_base=args.policy_from_base, format=args.format, output=args.output,
-            advisory=args.advisory,
+            advisory=args.advisory, comment=args.comment,
         )
     if args.command == "init":
         from ownership_gate.init import init
