@@ -48,13 +48,13 @@ def test_scripts_take_inputs_only_through_the_environment() -> None:
     # `${{ }}` inside `run:` is pasted into the script before bash sees it: an
     # input such as a policy path could then inject shell code.
     for step in ACTION["runs"]["steps"]:
-        assert "${{" not in step["run"], step["name"]
+        assert "${{" not in step.get("run", ""), step["name"]
 
 
 def test_it_installs_the_actions_own_files_outside_the_workspace() -> None:
     assert INSTALL["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert INSTALL["run"].index('cd -- "$RUNNER_TEMP"') < INSTALL["run"].index("-m venv")
-    assert 'pip install --quiet "$ACTION_PATH"' in INSTALL["run"]
+    assert 'pip install --quiet -c "$ACTION_PATH/constraints.txt" "$ACTION_PATH"' in INSTALL["run"]
     for step in (INSTALL, CHECK):
         assert step["env"]["PYTHONSAFEPATH"] == "1"
         assert not re.search(r"pip install[^\n]*\s\.(\s|$)", step["run"])
