@@ -153,14 +153,6 @@ def test_the_readme_workflow_is_least_privilege_and_re_runs_on_reviews() -> None
     assert steps[1]["uses"].startswith("your-org/ownership-gate@")
 
 
-def test_the_readme_gitlab_job_runs_on_merge_requests_with_full_history() -> None:
-    job = next(block for block in _readme_blocks("yaml") if "gitlab-ci" in block)
-    gitlab = YAML(typ="safe", pure=True).load(job)["ownership-gate"]
-    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
-    assert gitlab["variables"]["GIT_DEPTH"] == "0"
-    assert any("ownership-gate check" in line for line in gitlab["script"])
-
-
 def test_the_comment_input_keeps_one_comment_and_never_fails_the_step(
     repo: Repo, tmp_path: Path, pull_request: tuple[str, str]
 ) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ownership_gate import __version__
 from ownership_gate.errors import EXIT_BUG, EXIT_USAGE, FatalError
 
-FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "gitlab-codequality")
 
 
 class _Parser(argparse.ArgumentParser):
