@@ -127,6 +127,7 @@ def build() -> Schema:
                     "allowed_signers": text,
                     "github_reviewers": {"$ref": "#/$defs/strings"},
                     "labels": {"$ref": "#/$defs/strings"},
+                    "gitlab_approvers": {"$ref": "#/$defs/strings"},
                 },
                 "dependentRequired": {"trailer": ["signers"]},
                 "if": {"properties": {"require_signed_commit": {"const": True}}, "required": ["require_signed_commit"]},

@@ -207,6 +207,11 @@ def _trailer_evidence(
 def _reviews(
     policy: Policy, ci: CiRun | None, notes: list[str]
 ) -> list[Found]:
+    if ci is not None and ci.provider == "gitlab":
+        from ownership_gate import gitlab_approvals
+
+        approvals = gitlab_approvals.read(policy, ci, os.environ, notes)
+        return [Found(a.level, "gitlab-approval", a.by, a.commit, True) for a in approvals]
     levels = [lv for lv in _signoff_levels(policy) if lv.signoff and lv.signoff.github_reviewers]
     if not levels:
         return []
