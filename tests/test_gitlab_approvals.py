@@ -178,7 +178,7 @@ def test_other_sources_first_the_api_only_when_needed(mr: MergeRequest, capsys: 
 
 @pytest.mark.parametrize(("status", "headers", "expected"), [
     (401, {}, "GitLab rejected the token (401)"),
-    (403, {}, "the token may not read the approvals of merge request !12 (403)"),
+    (403, {}, "the token may not access the approvals of merge request !12 (403)"),
     (404, {}, "GitLab found nothing at the approvals of merge request !12 (404)"),
     (429, {"Retry_After": "30"}, "GitLab API rate limit reached for the approvals of merge request !12"),
     (500, {}, "failed with 500"),
@@ -205,7 +205,7 @@ def test_the_job_token_is_tried_and_its_refusal_explained(
     monkeypatch.delenv("OWNERSHIP_GATE_GITLAB_TOKEN")
     monkeypatch.setenv("CI_JOB_TOKEN", "glcbt-64_job")
     err = mr.fails(capsys)
-    assert "the job token (CI_JOB_TOKEN) may not read the approvals of merge request !12 (403)" in err
+    assert "the job token (CI_JOB_TOKEN) may not access the approvals of merge request !12 (403)" in err
     assert "set the CI/CD variable OWNERSHIP_GATE_GITLAB_TOKEN" in err
     assert mr.gitlab.requests[0][2]["job-token"] == "glcbt-64_job"
     monkeypatch.delenv("CI_JOB_TOKEN")
@@ -216,7 +216,7 @@ def test_advisory_turns_an_api_failure_into_a_note(mr: MergeRequest, capsys: pyt
     mr.gitlab.fail("/approvals", 403, "403 Forbidden")
     mr.enter()
     assert main(["check", "--advisory"]) == 0
-    assert "approvals could not be read: the token may not read" in capsys.readouterr().out
+    assert "approvals could not be read: the token may not access" in capsys.readouterr().out
 
 
 def test_the_policy_key_is_validated_like_github_reviewers(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -196,6 +196,7 @@ def check(
             changes=tuple(verdicts),
             signoff=result,
             advisory=advisory,
+            platform=run.provider if run is not None else None,
         )
         report = render(format, verdict, chosen, color=_use_color(output), draft=draft)
         if format == "text":

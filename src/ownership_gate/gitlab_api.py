@@ -153,14 +153,14 @@ class GitLab:
                               + (f"retry in {retry} seconds" if retry and retry.isdigit() else "retry later"))
         if status in (401, 403, 404) and self.job_token:
             return FatalError(
-                f"the job token (CI_JOB_TOKEN) may not read {what} ({status}){said}: GitLab lets a job token"
+                f"the job token (CI_JOB_TOKEN) may not access {what} ({status}){said}: GitLab lets a job token"
                 f" reach only a few endpoints; {GRANT}"
             )
         if status == 401:
             return FatalError(f"GitLab rejected the token (401) for {what}{said}: it is missing, expired or"
                               f" revoked; {GRANT}")
         if status == 403:
-            return FatalError(f"the token may not read {what} (403){said}: {GRANT}")
+            return FatalError(f"the token may not access {what} (403){said}: {GRANT}")
         if status == 404:
             return FatalError(f"GitLab found nothing at {what} (404){said}: check CI_PROJECT_ID and the merge"
                               f" request, and that the token can see them; {GRANT}")

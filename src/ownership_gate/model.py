@@ -130,6 +130,7 @@ class Verdict:
     changes: tuple[ChangeVerdict, ...]
     signoff: SignoffResult = field(default_factory=lambda: SignoffResult(satisfied=False))
     advisory: bool = False
+    platform: str | None = None  # "github" or "gitlab" in a CI run: how to sign off there
 
     @property
     def needs_signoff(self) -> bool:

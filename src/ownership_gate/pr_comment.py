@@ -32,9 +32,12 @@ def post(verdict: Verdict, policy: Policy, run: CiRun | None, env: Mapping[str, 
         return
     body = comment.render(verdict, policy, run.provider) if verdict.needs_signoff else None
     try:
-        if run.provider != "github":
-            raise FatalError("comments are written on GitHub pull requests only")
-        outcome = _github(run, body, env)
+        if run.provider == "github":
+            outcome = _github(run, body, env)
+        else:
+            from ownership_gate.gitlab_notes import sync_note
+
+            outcome = sync_note(run, comment.MARKER, body, env)
     except FatalError as exc:
         _say(run, f"no comment written: {exc}")
         return

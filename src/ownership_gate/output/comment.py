@@ -68,6 +68,9 @@ def ways(level: Level, platform: str) -> list[str]:
     if platform == "github" and "github-review" in signoff.sources:
         who = ", ".join(code(r, False) for r in signoff.github_reviewers)
         found.append(f"an approving review of this {request} by {who}")
+    if platform == "gitlab" and "gitlab-approval" in signoff.sources:
+        who = ", ".join(code(r, False) for r in signoff.gitlab_approvers)
+        found.append(f"an approval of this {request} by {who}")
     if "label" in signoff.sources:
         found.append(f"the label {' or '.join(code(x, False) for x in signoff.labels)} on this {request}")
     return found
@@ -107,6 +110,7 @@ def render(verdict: Verdict, policy: Policy, platform: str = "github") -> str:
         if len(notes) > MAX_NOTES:
             lines.append(f"- … and {len(notes) - MAX_NOTES} more")
     routine = len(verdict.changes) - len(flagged)
+    full = "the job summary" if platform == "github" else "the job log"
     lines += ["", f"<sub>{len(flagged)} of {len(verdict.changes)} changed files need sign-off, {routine} routine;"
-                  " the job summary has the full report.</sub>"]
+                  f" {full} has the full report.</sub>"]
     return "\n".join(lines) + "\n"

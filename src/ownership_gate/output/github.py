@@ -40,7 +40,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
             ) + "\n")
     summary = verdict_line(verdict, policy)
     if verdict.needs_signoff and not verdict.signoff.satisfied:
-        ways = how_to_sign_off(policy.level(verdict.required_level))
+        ways = how_to_sign_off(policy.level(verdict.required_level), verdict.platform)
         summary += "\nTo sign off, one of:\n" + "\n".join(f"- {way}" for way in ways)
     out.append(command(kind if verdict.needs_signoff else "notice", summary, title="ownership-gate") + "\n")
     return "".join(out)

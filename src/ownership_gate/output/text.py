@@ -56,6 +56,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         lines.append(_paint(f"FAIL {line}", _RED, color))
     if verdict.needs_signoff and not verdict.signoff.satisfied:
         lines.append("    To sign off, one of:")
-        lines.extend(f"      - {way}" for way in how_to_sign_off(policy.level(verdict.required_level)))
+        ways = how_to_sign_off(policy.level(verdict.required_level), verdict.platform)
+        lines.extend(f"      - {way}" for way in ways)
         lines.extend(f"    note: {note}" for note in verdict.signoff.notes)
     return "\n".join(lines) + "\n"
