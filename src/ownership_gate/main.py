@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", metavar="DATE")
     report.add_argument("--branch", metavar="REV")
     _policy_arg(report)
-    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     report.add_argument("--output", metavar="FILE")
     return parser
 
