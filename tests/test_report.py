@@ -251,3 +251,31 @@ def test_a_bare_date_is_the_whole_day_at_any_time_of_day(
         repo.commit({"terraform/x.tf": subject}, subject)
     document = _json(capsys, "--since", "2024-05-02", "--until", "2024-05-02", "--branch", "main")
     assert [d["subject"] for d in document["decisions"]] == ["two"]
+
+
+def test_markdown_escapes_html_and_emphasis_in_every_cell(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2024-01-08T09:00:00Z")
+    repo.commit({".ownership-gate.yaml": POLICY.replace("@acme-cto", "@acme_cto*"), "app/main.py": "x\n"}, "Start")
+    _at(monkeypatch, "2024-01-16T09:00:00Z")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "*Mal* _lory_ [x](y)")
+    repo.commit(
+        {"terraform/<b>x*y*</b>.tf": "a\n", "package.json": '{"dependencies": {"<i>pay_sdk</i>": "1.0.0"}}\n'},
+        "<img src=x onerror=alert(1)> *urgent* | __now__",
+    )
+    assert main(["report", "--since", "2024-01-14", "--until", "2024-01-20", "--branch", "main"]) == 0
+    out = capsys.readouterr().out
+    subject = "&lt;img src=x onerror=alert(1)&gt; \\*urgent\\* \\| \\_\\_now\\_\\_"
+    author = "\\*Mal\\* \\_lory\\_ \\[x\\](y)"
+    (row,) = [line for line in out.splitlines() if line.startswith("| 2024-01-16 ")]
+    assert f"| {subject} | {author} | cto |" in row
+    assert "cloud: terraform/&lt;b&gt;x\\*y\\*&lt;/b&gt;.tf" in row
+    assert row.endswith("| **missing** (@acme\\_cto\\*) |")
+    # Seven columns: every other pipe in the row is escaped.
+    assert row.replace("\\|", "").count("|") == 8
+    assert f"{subject} (cto, {author}): needed @acme\\_cto\\*" in out
+    assert "dependency/added &lt;i&gt;pay\\_sdk&lt;/i&gt; in `package.json`" in out
+    # Nothing from the history reaches the page as HTML.
+    for raw in ("<img", "<b>", "<i>", "*urgent*", "_lory_"):
+        assert raw not in out, raw

@@ -145,6 +145,7 @@ def check(
     format: str = "text",
     output: str | None = None,
     advisory: bool = False,
+    comment: bool = False,
 ) -> int:
     _LAST_CHECK.clear()
     git = Git(find_root())
@@ -198,11 +199,21 @@ def check(
             changes=tuple(verdicts),
             signoff=result,
             advisory=advisory,
+            platform=run.provider if run is not None else None,
         )
-        write_output(render(format, verdict, chosen, color=_use_color(output), draft=draft), output)
+        report = render(format, verdict, chosen, color=_use_color(output), draft=draft)
+        if format == "text":
+            from ownership_gate.output.wrap import fold, report_width
+
+            report = fold(report, report_width(output))
+        write_output(report, output)
         _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
+        if comment:
+            from ownership_gate.pr_comment import post
+
+            post(verdict, chosen, run)
     finally:
         git.close()
     if verdict.passed or advisory:

@@ -15,10 +15,10 @@ from pathlib import Path
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.codeowners_plan import Plan, github_plan, gitlab_plan
 from ownership_gate.engine import Engine
-from ownership_gate.errors import EXIT_OK, FatalError
+from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError, PolicyError
 from ownership_gate.git import Git, find_root
 from ownership_gate.owners import describe_rule_scope
-from ownership_gate.policy import Policy
+from ownership_gate.policy import POLICY_FILES, Policy, find_policy_file
 from ownership_gate.quoting import one_line, quote_path
 
 EXIT_STALE = 1
@@ -126,7 +126,29 @@ def codeowners(
         raise FatalError("--output - prints the file to stdout; --check and --exit-code compare a file on disk")
     git = Git(find_root())
     try:
-        chosen = select_policy(git, git.root, policy, None)
+        if policy is None and find_policy_file(git.root) is None:
+            # The built-in policy's owners (@cto, @engineering) are placeholders: written
+            # into CODEOWNERS they would request reviews from teams that do not exist.
+            print(
+                f"ownership-gate: no policy file ({' or '.join(POLICY_FILES)}), so no CODEOWNERS to generate;"
+                " nothing written. Start one with `ownership-gate init`, or pass --policy builtin:NAME"
+                " to write the built-in policy's placeholder owners.",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+        try:
+            chosen = select_policy(git, git.root, policy, None)
+        except PolicyError as exc:
+            if not exit_code:
+                raise
+            # The pre-commit hook: the check hook lists the errors; one line here is enough.
+            count = len(exc.problems)
+            print(
+                f"ownership-gate: error: CODEOWNERS not generated: the policy has {count}"
+                f" error{'' if count == 1 else 's'}; `ownership-gate validate` lists them",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         text, plan = generate(git, chosen, flavor)
     finally:
         git.close()
@@ -139,14 +161,23 @@ def codeowners(
             f" path(s) with a tab or newline: {', '.join(map(quote_path, plan.unwritable))}",
             file=sys.stderr,
         )
-    size = len(text.encode("utf-8"))
-    if flavor == "github" and size > GITHUB_SIZE_LIMIT:
+    if plan.unexpressed:
         print(
-            f"ownership-gate: warning: {shown} is {size / 1024 / 1024:.1f} MB; GitHub ignores"
-            " CODEOWNERS files over 3 MB. Fewer excludes (or excludes on whole directories)"
-            " need fewer file-by-file lines.",
+            f"ownership-gate: warning: {len(plan.unexpressed)} policy pattern(s) CODEOWNERS cannot express are"
+            " written file by file; a file added later that they match gets its owners when `ownership-gate"
+            " codeowners` runs again (the pre-commit hook runs it on every commit)",
             file=sys.stderr,
         )
+    size = len(text.encode("utf-8"))
+    if flavor == "github" and size > GITHUB_SIZE_LIMIT:
+        # GitHub ignores such a file entirely: every path would lose its owners.
+        print(
+            f"ownership-gate: error: {shown} would be {size / 1024 / 1024:.1f} MB; GitHub ignores"
+            " CODEOWNERS files over 3 MB, so it is not written. Fewer excludes (or excludes on"
+            " whole directories) need fewer file-by-file lines.",
+            file=sys.stderr,
+        )
+        return EXIT_STALE
     if to_stdout:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ownership_gate import __version__
 from ownership_gate.errors import EXIT_BUG, EXIT_USAGE, FatalError
 
-FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "gitlab-codequality")
 EXIT_CODES = """\
 exit codes:
   0  nothing needs sign-off, every needed sign-off is present, or --advisory
@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--head", metavar="REV", help="head revision (default: HEAD, or the CI event's head)")
     check.add_argument("--staged", action="store_true", help="judge the index against HEAD (pre-commit)")
+    check.add_argument(
+        "--pre-push", action="store_true",
+        help="judge the pushed commits (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF), as their pull request will",
+    )
     _policy_arg(check)
     check.add_argument(
         "--policy-from-base", action="store_true", help="read the policy as it is at the base revision"
@@ -64,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout ('-': stdout)")
     check.add_argument("--advisory", action="store_true", help="report, but always exit 0")
+    check.add_argument(
+        "--comment", action="store_true",
+        help="keep one comment on the pull request (merge request) while it needs sign-off, updated in place",
+    )
 
     explain = sub.add_parser("explain", help="show which rules own a path and why")
     explain.add_argument(
@@ -119,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _policy_arg(report)
     report.add_argument(
-        "--format", choices=("markdown", "json"), default="markdown",
-        help="markdown for the meeting (default), json for tools",
+        "--format", choices=("markdown", "json", "html"), default="markdown",
+        help="markdown for the meeting (default), json for tools, html for a page to share",
     )
     report.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout ('-': stdout)")
     return parser
@@ -132,10 +140,16 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.staged and (args.base or args.head):
             raise FatalError("--staged compares the index with HEAD; it cannot take --base or --head")
+        if args.pre_push:
+            from ownership_gate.pre_push import check_pushed
+
+            if args.staged or args.base or args.head:
+                raise FatalError("--pre-push takes the pushed range from pre-commit; not --staged, --base or --head")
+            return check_pushed(policy=args.policy, format=args.format, output=args.output, advisory=args.advisory)
         return check(
             base=args.base, head=args.head, staged=args.staged, policy=args.policy,
             policy_from_base=args.policy_from_base, format=args.format, output=args.output,
-            advisory=args.advisory,
+            advisory=args.advisory, comment=args.comment,
         )
     if args.command == "init":
         from ownership_gate.init import init

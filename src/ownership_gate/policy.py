@@ -37,6 +37,7 @@ class Signoff:
     github_reviewers: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     line: int = 0
+    gitlab_approvers: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -45,6 +46,8 @@ class Signoff:
             found.append("trailer")
         if self.github_reviewers:
             found.append("github-review")
+        if self.gitlab_approvers:
+            found.append("gitlab-approval")
         if self.labels:
             found.append("label")
         return tuple(found)

@@ -69,6 +69,7 @@ def _signoff(raw: dict[str, Any]) -> Signoff:
         trailer=raw["trailer"], signers=tuple(raw["signers"]),
         signature=raw["signature"], allowed_signers=raw["allowed_signers"],
         github_reviewers=tuple(raw["github_reviewers"]), labels=tuple(raw["labels"]), line=int(raw["line"]),
+        gitlab_approvers=tuple(raw["gitlab_approvers"]),
     )
 
 

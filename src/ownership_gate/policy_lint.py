@@ -141,7 +141,7 @@ def levels(policy: Policy, root: Path | None) -> Iterator[Warning]:
         if not any(lv.signoff is not None and lv.signoff.sources for lv in policy.levels[rank:]):
             message = (
                 "no one can sign off this level, so every change that needs it fails `check`;"
-                " add a `signoff` with a trailer and signers, github_reviewers or labels"
+                " add a `signoff` with a trailer and signers, github_reviewers, gitlab_approvers or labels"
             )
             yield Warning(level.line, where, message)
         signoff = level.signoff

@@ -217,6 +217,7 @@ _TOP = ("version", "levels", "default_level", "rules", "classify", "tests")
 _LEVEL = ("name", "description", "owners", "signoff")
 _SIGNOFF = (
     "trailer", "signers", "require_signed_commit", "allowed_signers", "github_reviewers", "labels",
+    "gitlab_approvers",
 )
 _RULE = ("id", "level", "when", "paths", "exclude", "reason")
 _WHEN = ("type", "kind", "subject")
@@ -341,6 +342,7 @@ def _signoff(reader: _Reader, node: Node, keypath: str) -> Signoff | None:
         github_reviewers=reviewers,
         labels=strings("labels"),
         line=node.start_mark.line + 1,
+        gitlab_approvers=strings("gitlab_approvers"),
     )
 
 

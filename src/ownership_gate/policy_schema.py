@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.links import schema_id
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "policy.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -59,6 +60,7 @@ def build() -> Schema:
     text: Schema = {"type": "string", "minLength": 1}
     return {
         "$schema": DRAFT,
+        "$id": schema_id(SCHEMA_FILE.name),
         "title": "ownership-gate policy",
         "description": "Which changes need which level's sign-off. Edit it, then run `ownership-gate validate`.",
         "type": "object",
@@ -132,6 +134,7 @@ def build() -> Schema:
                     "allowed_signers": text,
                     "github_reviewers": {"$ref": "#/$defs/strings"},
                     "labels": {"$ref": "#/$defs/strings"},
+                    "gitlab_approvers": {"$ref": "#/$defs/strings"},
                 },
                 "dependentRequired": {"trailer": ["signers"]},
                 "allOf": [

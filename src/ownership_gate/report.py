@@ -212,6 +212,9 @@ def report(
         built = build(git, since=since, until=until, branch=branch, policy=policy)
     finally:
         git.close()
-    render = report_render.json_document if format == "json" else report_render.markdown
+    from ownership_gate import report_html
+
+    renderers = {"json": report_render.json_document, "markdown": report_render.markdown, "html": report_html.document}
+    render = renderers[format]
     write_output(render(built), output)
     return EXIT_OK

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ownership_gate.errors import FatalError
 from ownership_gate.model import ChangeVerdict, Verdict
-from ownership_gate.output import github, json_, markdown, sarif, text
+from ownership_gate.output import github, gitlab_codequality, json_, markdown, sarif, text
 from ownership_gate.policy import Policy
 from ownership_gate.quoting import quote_path
 
@@ -20,6 +20,7 @@ REPORTERS: dict[str, Reporter] = {
     "markdown": markdown.render,
     "github": github.render,
     "sarif": sarif.render,
+    "gitlab-codequality": gitlab_codequality.render,
 }
 
 

@@ -45,7 +45,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
             ) + "\n")
     summary = verdict_line(verdict, policy)
     if verdict.needs_signoff and not verdict.signoff.satisfied:
-        ways = how_to_sign_off(policy.level(verdict.required_level))
+        ways = how_to_sign_off(policy.level(verdict.required_level), verdict.platform)
         summary += "\nTo sign off, one of:\n" + "\n".join(f"- {way}" for way in ways)
     elif verdict.needs_signoff and verdict.signoff.notes:
         # What the sign-off rests on, where nobody checked who gave it.

@@ -59,11 +59,11 @@ def _rules_cell(change_verdict: ChangeVerdict) -> str:
     return ", ".join(code(r) for r in rules)
 
 
-def _ways(level: Level) -> list[str]:
-    """Each way to give the level's sign-off, as Markdown list items."""
+def _ways(level: Level, platform: str | None = None) -> list[str]:
+    """Each way to give the level's sign-off (that works on `platform`), as Markdown list items."""
     signoff = level.signoff
     if signoff is None or not signoff.sources:
-        return [f"- {text(way)}" for way in how_to_sign_off(level)]
+        return [f"- {text(way)}" for way in how_to_sign_off(level, platform)]
     ways = []
     if "trailer" in signoff.sources:
         who = ", ".join(code(s, False) for s in signoff.signers)
@@ -78,11 +78,15 @@ def _ways(level: Level) -> list[str]:
             f"- **Commit trailer**: a commit on the branch whose message ends with"
             f" {code(f'{signoff.trailer}: Name <email>', False)}, authored and committed by one of {who}{signed}"
         )
-    if "github-review" in signoff.sources:
+    if "github-review" in signoff.sources and platform != "gitlab":
         who = ", ".join(code(r, False) for r in signoff.github_reviewers)
         ways.append(f"- **Approving review** of the pull request by {who} (a team means any member)")
+    if "gitlab-approval" in signoff.sources and platform != "github":
+        who = ", ".join(code(r, False) for r in signoff.gitlab_approvers)
+        ways.append(f"- **Approval** of the merge request by {who} (a group means any member)")
     if "label" in signoff.sources:
-        ways.append(f"- **Label** {' or '.join(code(x, False) for x in signoff.labels)} on the pull request")
+        request = "merge request" if platform == "gitlab" else "pull request"
+        ways.append(f"- **Label** {' or '.join(code(x, False) for x in signoff.labels)} on the {request}")
     return ways + _trailer_example(level)
 
 
@@ -202,7 +206,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         level = policy.level(verdict.required_level)
         lines += ["", "### How to sign off", ""]
         lines += [f"Give the **{text(level.name)}** sign-off in one of these ways:", ""]
-        lines += _ways(level)
+        lines += _ways(level, verdict.platform)
     lines += _evidence(verdict)
     routine = [v for v in verdict.changes if v.level == lowest]
     if routine:

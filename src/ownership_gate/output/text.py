@@ -7,6 +7,7 @@ line (`quoting.py`), so nothing in a change can print a line of its own.
 from __future__ import annotations
 
 from ownership_gate.model import Verdict
+from ownership_gate.output.brief import staged_routine_line
 from ownership_gate.output.common import deciding_findings, finding_title, how_to_sign_off, verdict_line
 from ownership_gate.policy import Policy
 from ownership_gate.quoting import one_line, quote_path
@@ -24,6 +25,8 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
+    if verdict.head is None and not verdict.needs_signoff:
+        return staged_routine_line(verdict) + "\n"
     lines: list[str] = []
     where = f"{(verdict.base or 'empty')[:12]}..{(verdict.head or 'index')[:12]}"
     lines.append(
@@ -57,7 +60,8 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         lines.append(_paint(f"FAIL {line}", _RED, color))
     if verdict.needs_signoff and not verdict.signoff.satisfied:
         lines.append("    To sign off, one of:")
-        lines.extend(f"      - {way}" for way in how_to_sign_off(policy.level(verdict.required_level)))
+        ways = how_to_sign_off(policy.level(verdict.required_level), verdict.platform)
+        lines.extend(f"      - {way}" for way in ways)
     if verdict.needs_signoff:
         lines.extend(f"    note: {one_line(note)}" for note in verdict.signoff.notes)
     return "\n".join(lines) + "\n"
