@@ -10,7 +10,7 @@ import pytest
 from ownership_gate.main import main
 from tests.conftest import Repo, run_json
 from tests.gitlab_stub import PROJECT, GitLabStub, gl_user
-from tests.signoff_support import TF
+from tests.signoff_support import TF, commit_as
 
 IID = 12
 TOKEN = "glpat-2Hn4rT6yV8bN0mQ3sW5x"
@@ -88,7 +88,7 @@ def test_an_approval_from_a_listed_user_signs_off(mr: MergeRequest, capsys: pyte
     assert code == 0
     assert document["signoff"]["evidence"] == [{
         "level": "cto", "source": "gitlab-approval", "by": "cto-user", "commit": mr.head,
-        "verified": True, "stale": False,
+        "verified": True, "verified_by": "gitlab", "stale": False,
     }]
     sent = [headers for _, _, headers in mr.gitlab.requests]
     assert all(h["private-token"] == TOKEN for h in sent)
@@ -163,7 +163,9 @@ def test_notes_are_read_across_pages(mr: MergeRequest, capsys: pytest.CaptureFix
 
 
 def test_other_sources_first_the_api_only_when_needed(mr: MergeRequest, capsys: pytest.CaptureFixture[str]) -> None:
-    mr.push({}, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
+    # The trailer on a commit its signer wrote (a trailer counts only on its signer's own commit).
+    mr.head = commit_as(mr.repo, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>", "cto@acme.example")
+    mr.gitlab.push(IID, mr.head, mr.at())
     mr.repo.git("checkout", "-q", "main")
     policy = POLICY.replace('      gitlab_approvers:', '      trailer: CTO-Approved-by\n      signers: ["cto@acme.example"]\n'
                             '      gitlab_approvers:')
@@ -216,7 +218,7 @@ def test_advisory_turns_an_api_failure_into_a_note(mr: MergeRequest, capsys: pyt
     mr.gitlab.fail("/approvals", 403, "403 Forbidden")
     mr.enter()
     assert main(["check", "--advisory"]) == 0
-    assert "approvals could not be read: the token may not access" in capsys.readouterr().out
+    assert "approvals could not be read from GitLab: the token may not access" in capsys.readouterr().out
 
 
 def test_the_policy_key_is_validated_like_github_reviewers(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -229,10 +231,10 @@ def test_the_policy_key_is_validated_like_github_reviewers(repo: Repo, capsys: p
 
     Draft202012Validator(build()).validate(YAML(typ="safe", pure=True).load(POLICY))
     repo.commit({".ownership-gate.yaml": POLICY.replace("gitlab_approvers: [", "gitlab_approver: [")})
-    assert main(["validate"]) == 1
+    assert main(["validate"]) == 2  # an invalid policy
     assert "unknown key 'gitlab_approver' (did you mean 'gitlab_approvers'?)" in capsys.readouterr().err
     repo.commit({".ownership-gate.yaml": POLICY.replace('["cto-user", "@acme/leadership"]', "[1, 2]")})
-    assert main(["validate"]) == 1
+    assert main(["validate"]) == 2  # an invalid policy
     assert "gitlab_approvers" in capsys.readouterr().err
     assert json.dumps(build()).count("gitlab_approvers") == 1
 
