@@ -1,4 +1,4 @@
-"""Judge a change set against a policy: strictest match wins (SPEC §2)."""
+"""Judge a change set against a policy: the strictest matching rule wins."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def _finding_matches(when: When, finding: Finding) -> bool:
     if finding.type not in when.types:
         return False
     if when.kinds is not None and finding.kind not in when.kinds:
+        return False
+    if when.scopes is not None and finding.scope not in when.scopes:
+        return False
+    if when.ecosystems is not None and finding.ecosystem not in when.ecosystems:
         return False
     return when.subjects is None or any(fnmatchcase(finding.subject, s) for s in when.subjects)
 

@@ -64,6 +64,9 @@ class When:
     types: frozenset[str]
     kinds: frozenset[str] | None = None
     subjects: tuple[str, ...] | None = None
+    # Dependency findings only: where the package is needed, and its ecosystem.
+    scopes: frozenset[str] | None = None
+    ecosystems: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

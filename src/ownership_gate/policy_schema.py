@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.ecosystems.base import SCOPES
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "policy.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -51,6 +53,15 @@ def _setting(kind: str) -> Schema:
     if kind == "patterns":
         return {"$ref": "#/$defs/patterns"}
     return {"$ref": "#/$defs/strings"}
+
+
+def _dependency_only(keys: Sequence[str]) -> Schema:
+    """A `when` that names any of `keys` (about packages) has type 'dependency' alone."""
+    dependency: Schema = {"const": "dependency"}
+    return {
+        "if": {"anyOf": [{"required": [key]} for key in keys]},
+        "then": {"properties": {"type": {"anyOf": [dependency, {"type": "array", "items": dependency}]}}},
+    }
 
 
 def build() -> Schema:
@@ -169,8 +180,10 @@ def build() -> Schema:
                     "type": _one_or_many({"enum": when_types}),
                     "kind": _one_or_many({"enum": _kinds(when_types)}),
                     "subject": {"$ref": "#/$defs/strings"},
+                    "scope": _one_or_many({"enum": list(SCOPES)}),
+                    "ecosystem": _one_or_many({"enum": list(ECOSYSTEMS)}),
                 },
-                "allOf": _kind_by_type(when_types, "type"),
+                "allOf": [*_kind_by_type(when_types, "type"), _dependency_only(["scope", "ecosystem"])],
             },
             "test": {
                 "type": "object",
@@ -189,6 +202,7 @@ def build() -> Schema:
                             "kind": {"enum": _kinds(finding_types)},
                             "subject": text,
                             "ecosystem": text,
+                            "scope": {"enum": list(SCOPES)},
                         },
                         "allOf": _kind_by_type(finding_types, "type"),
                     },

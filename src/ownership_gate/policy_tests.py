@@ -47,6 +47,7 @@ def _finding(spec: Mapping[str, str]) -> Finding:
         kind=spec.get("kind"),
         subject=spec.get("subject", ""),
         ecosystem=spec.get("ecosystem"),
+        scope=spec.get("scope"),
         detail="injected by a policy test",
     )
 
@@ -79,7 +80,8 @@ def describe(result: TestResult) -> str:
         spec = test.finding
         kind = f"/{spec['kind']}" if spec.get("kind") else ""
         subject = f" {spec['subject']}" if spec.get("subject") else ""
-        what += f" with finding {spec['type']}{kind}{subject}"
+        scope = f" ({spec['scope']})" if spec.get("scope") else ""
+        what += f" with finding {spec['type']}{kind}{subject}{scope}"
     return what
 
 

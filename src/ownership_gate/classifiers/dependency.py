@@ -1,4 +1,4 @@
-"""`dependency` findings: what a manifest requires, before and after (SPEC §3).
+"""`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
 lists; this module picks the files, reads each side once, fails closed on
@@ -20,7 +20,7 @@ from typing import Any
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
@@ -236,7 +236,7 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
             name = finding.subject
             detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
             finding = new_finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
-                               finding.line, detail)
+                                  finding.line, detail, finding.scope or RUNTIME)
         result.append(finding)
     return result
 

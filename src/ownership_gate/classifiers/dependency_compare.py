@@ -1,8 +1,9 @@
-"""Comparing two requirement lists of one manifest: the kinds of SPEC §3.
+"""Comparing two requirement lists of one manifest: added, removed, major, minor, patch, changed.
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
-version) the entry that moved is judged. An ecosystem may offer two
+version) the entry that moved is judged, and the finding takes the scope
+of the entries that moved (the widest of them). An ecosystem may offer two
 optional hooks: `canonical(constraint)`, one spelling for equal
 constraints, and `unpinned(constraint)`, the constraint without the value
 of a digest or commit pin (a moved pin alone is a lock refresh).
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ownership_gate.classifiers.ecosystems.base import Ecosystem, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import Ecosystem, Release, Requirement, widest
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -37,12 +38,12 @@ def compare(
             top = now[0]
             kind = "lockfile" if indirect else "added"
             findings.append(new_finding(kind, name, ecosystem, None, top.constraint or None, top.line,
-                                     f"new {'indirect ' if indirect else ''}dependency {name}"))
+                                        f"new {'indirect ' if indirect else ''}dependency {name}", _scope(now)))
             continue
         if not now:
             kind = "lockfile" if indirect else "removed"
             findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
-                                     f"dependency {name} removed"))
+                                        f"dependency {name} removed", _scope(was)))
             continue
         if {spelling(r.constraint, ecosystem) for r in was} == {
             spelling(r.constraint, ecosystem) for r in now
@@ -63,9 +64,14 @@ def compare(
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        moved = [r for r in now if r.constraint not in old_set] or now
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
-                                 f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
+                                    f"{name} {old_c or '(any)'} -> {new_c or '(any)'}", _scope(moved)))
     return findings
+
+
+def _scope(entries: list[Requirement]) -> str:
+    return widest(r.scope for r in entries)
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:
@@ -115,9 +121,9 @@ def step(old: Release | None, new: Release | None, zero_major: bool = False) -> 
 
 def new_finding(
     kind: str, name: str, ecosystem: Ecosystem, from_: str | None, to: str | None,
-    line: int | None, detail: str,
+    line: int | None, detail: str, scope: str,
 ) -> Finding:
     return Finding(
         type=TYPE, kind=kind, subject=name, ecosystem=ecosystem.NAME,
-        from_=from_, to=to, line=line, detail=detail,
+        from_=from_, to=to, line=line, detail=detail, scope=scope,
     )

@@ -2,7 +2,7 @@
 
 An ecosystem module (one per package manager) has these names:
 
-    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    NAME: str                                  # "npm", "pypi", ...: the finding's `ecosystem`
     def is_manifest(path: str) -> bool         # path-only, cheap
     def is_lockfile(path: str) -> bool         # path-only, cheap
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
@@ -32,6 +32,7 @@ Two more optional names are used when present (see `dependency_compare`):
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
@@ -39,6 +40,17 @@ from typing import Any, Protocol
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
 Release = tuple[int, ...]
+
+# Where a dependency is needed, as its manifest says, from what production
+# runs on to what only the developers' machines and CI install. A package
+# declared in several places takes the first of its scopes in this order.
+RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST = "runtime", "optional", "peer", "build", "dev", "test"
+SCOPES: tuple[str, ...] = (RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST)
+
+
+def widest(scopes: Iterable[str]) -> str:
+    """The scope nearest production among `scopes` (runtime when there are none)."""
+    return min(scopes, key=SCOPES.index, default=RUNTIME)
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Requirement:
     constraint: str  # as written, whitespace-normalised; "" when none
     line: int | None = None  # 1-based line in the new (or old) file
     indirect: bool = False  # transitive (Go's `// indirect`): changes are `lockfile`
+    scope: str = RUNTIME  # one of SCOPES
 
 
 class ManifestError(ValueError):
