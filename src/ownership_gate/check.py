@@ -47,7 +47,7 @@ def start_diff(
 
 
 def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
-    """The base and head revisions a range check compares (SPEC §5 defaults)."""
+    """The base and head revisions a range check compares: the CI event's, else the remote's default branch and HEAD."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -64,7 +64,9 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    """The policy: `--policy`, else the file at the root, else the built-in startup one.
+
+    With `from_rev`, the file is read as that commit has it."""
     from ownership_gate.policy import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
@@ -151,6 +153,7 @@ def check(
         span, pending = start_diff(git, base, head, staged, run)
         # Imported only now, while git computes the diff: on a large change
         # these imports and the policy take as long as git does.
+        from ownership_gate.classifiers.base import Trees
         from ownership_gate.engine import Engine, required_level
         from ownership_gate.policy import BUILTIN_PREFIX
 
@@ -162,15 +165,16 @@ def check(
         # Git still at work: a large change. A child loads the classifiers'
         # parsers meanwhile, and classifies once the diff is in.
         held = None
+        trees = Trees(span.diff_from, span.head)
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blob)
+            held = engine.classify_later(pending.written_changes, git.blob, trees)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            judging = engine.start_judging(changes, git.blob, held)
+            judging = engine.start_judging(changes, git.blob, held, trees)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:

@@ -17,10 +17,12 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ownership_gate.classifiers.base import ChangedPaths, Context, decode
+from ownership_gate.classifiers import dependency_read as read
+from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
+from ownership_gate.classifiers.dependency_locked import locked_majors
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, ManifestError
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
@@ -33,9 +35,6 @@ KINDS: tuple[str, ...] = (
 SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool"}
 # Slow to import (packaging), and read by most large change sets; see Classifier.PRELOAD.
 PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.ecosystems.pypi_files",)
-
-MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-
 
 def _infer_ecosystem(path: str) -> Ecosystem | None:
     """The ecosystem of an extra manifest, from its name (`tools/*.requirements` is pypi)."""
@@ -151,41 +150,25 @@ def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
 def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     # A workspace keeps one lockfile at its root for manifests below it.
     directory = posixpath.dirname(change.path)
+    reported: dict[str, set[str]] = {}
+    explained = False
     for other in _manifests(context, ecosystem):
         if other is change or not _below(other.path, directory):
             continue
         found = manifest_findings(other, context, ecosystem)
-        if any(f.kind != "lockfile" for f in found):
-            return []
+        reported[other.path] = {f.subject for f in found}
+        explained = explained or any(f.kind != "lockfile" for f in found)
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    majors = locked_majors(change, context, ecosystem, reported, zero_major)
+    if explained:
+        return majors
     return [
+        *majors,
         Finding(
             type=TYPE, kind="lockfile", subject=change.path, ecosystem=ecosystem.NAME,
             detail=f"lockfile {change.status} with no manifest entry changed",
-        )
+        ),
     ]
-
-
-def _parse_side(
-    data: bytes | None, path: str, ecosystem: Ecosystem
-) -> list[Requirement]:
-    if data is None:
-        return []
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise ManifestError(f"manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB")
-    if b"\0" in data[:8192]:
-        raise ManifestError("manifest is binary, not text")
-    try:
-        text = decode(data) or ""
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        return ecosystem.parse(text, path)
-    except ManifestError:
-        raise
-    except RecursionError:
-        raise ManifestError("manifest is nested too deeply to read") from None
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise ManifestError(f"cannot read manifest: {exc}") from None
 
 
 def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
@@ -243,7 +226,7 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
 
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     try:
-        new = _parse_side(context.new(change), change.path, ecosystem)
+        new = read.requirements(context.new(change), change.path, ecosystem)
     except ManifestError as exc:
         return [
             Finding(
@@ -252,7 +235,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
             )
         ]
     try:
-        old = _parse_side(context.old(change), change.source_path, ecosystem)
+        old = read.requirements(context.old(change), change.source_path, ecosystem)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))

@@ -27,6 +27,11 @@ Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+
+and two for an ecosystem whose lockfiles are read (see `dependency_locked`):
+
+    LOCKFILES: Mapping[str, str]              # lockfile name -> the manifest it locks, same folder
+    def locked(text: str, path: str) -> Lock  # what a lockfile holds (lockfiles.py); raises ManifestError
 """
 
 from __future__ import annotations
@@ -114,3 +119,7 @@ class DeferredReader:
     def unpinned(self, constraint: str) -> str:
         spelled: str = self._reader().unpinned(constraint)
         return spelled
+
+    def locked(self, text: str, path: str) -> Any:
+        """The reader's `locked(text, path)`: a `lockfiles.Lock`."""
+        return self._reader().locked(text, path)

@@ -45,3 +45,5 @@ READER = DeferredReader("npm_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = dict.fromkeys(("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"), "package.json")
+locked = DeferredReader("npm_lock").locked

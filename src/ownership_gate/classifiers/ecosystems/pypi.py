@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems.base import DEV, RUNTIME, TEST, Release, Requirement
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.ecosystems.lockfiles import Lock
 
 NAME = "pypi"
 
@@ -81,6 +85,16 @@ def parse(text: str, path: str) -> list[Requirement]:
     if base.endswith(".cfg"):
         return pypi_files.setup_cfg(text)
     return pypi_files.requirements_file(text, file_scope(path))
+
+
+LOCKFILES = {"poetry.lock": "pyproject.toml", "uv.lock": "pyproject.toml", "pdm.lock": "pyproject.toml",
+             "pylock.toml": "pyproject.toml", "Pipfile.lock": "Pipfile"}
+
+
+def locked(text: str, path: str) -> Lock:
+    from ownership_gate.classifiers.ecosystems import pypi_lock
+
+    return pypi_lock.locked(text, path)
 
 
 def lowest(constraint: str) -> Release | None:
