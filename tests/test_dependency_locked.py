@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ownership_gate.classifiers.dependency_locked import ALREADY_HELD
 from ownership_gate.classifiers.ecosystems import REGISTRY
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 from ownership_gate.classifiers.ecosystems.lockfiles import Lock, admits_any
@@ -100,8 +101,7 @@ def test_yarn_berry() -> None:
     found = lock("npm", "yarn-berry.lock", "yarn.lock")
     assert found.version("foo", "*") == "13.3.1"
     assert found.version("@babel/code-frame", "^7.22.13") == "7.23.5"
-    assert "acme-web" not in found.held  # the project itself
-    assert found.held == {"@babel/code-frame", "foo"}
+    assert found.held == {"@babel/code-frame", "foo", "acme-web"}  # workspace packages are installed too
 
 
 @pytest.mark.parametrize("fixture", ["pnpm-lock-v9.yaml", "pnpm-lock-v6.yaml", "pnpm-lock-v5.yaml"])
@@ -110,6 +110,7 @@ def test_pnpm(fixture: str) -> None:
     assert found.version("foo", "*") == "13.3.1"
     assert found.version("react-dom", "^18.2.0") == "18.2.0"  # the peer suffix dropped
     assert {"foo", "@types/node", "react-dom"} <= found.held
+    assert ("@acme/ui" in found.held) is (fixture == "pnpm-lock-v9.yaml")  # a workspace member's sibling link
 
 
 @pytest.mark.parametrize(("fixture", "path"), [("poetry.lock", "poetry.lock"), ("uv.lock", "uv.lock")])
@@ -276,3 +277,53 @@ def test_zero_major_counts_under_open_constraints_too(repo: Repo, capsys: pytest
     repo.commit({"Cargo.lock": lockfile.replace('"1.0.193"', '"0.10.0"')})
     _, document = run_json(capsys, "--base", base)
     assert ("major", "serde") in [(f["kind"], f["subject"]) for f in findings(document, "dependency")]
+
+
+# --- a package the lockfile already held ---------------------------------------------------------
+
+def test_requiring_a_package_the_lockfile_held_is_no_new_package(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lockfile = (LOCKS / "package-lock.json").read_text("utf-8")
+    manifest = {"name": "acme-web", "dependencies": {"foo": "*", "react": "^18.2.0"}}
+    base = repo.commit({"package.json": json.dumps(manifest), "package-lock.json": lockfile})
+    # A direct pin of a transitive patch: minimist came with foo; left-pad is new.
+    manifest["dependencies"] |= {"minimist": "^1.2.8", "left-pad": "^1.3.0"}
+    repo.commit({"package.json": json.dumps(manifest)})
+    _, document = run_json(capsys, "--base", base)
+    found = {f["subject"]: f for f in findings(document, "dependency")}
+    assert (found["minimist"]["kind"], found["minimist"]["detail"]) == ("changed", ALREADY_HELD)
+    assert found["left-pad"]["kind"] == "added"
+
+
+def test_a_workspace_member_is_held_by_the_root_lockfile(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    lockfile = (LOCKS / "package-lock.json").read_text("utf-8")
+    base = repo.commit({"package.json": '{"workspaces": ["packages/*"]}', "package-lock.json": lockfile,
+                        "packages/ui/package.json": '{"name": "@acme/ui", "dependencies": {}}'})
+    repo.commit({"packages/ui/package.json": '{"name": "@acme/ui", "dependencies": {"loose-envify": "^1.4.0"}}'})
+    _, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(document, "dependency")] == [("changed", "loose-envify")]
+
+
+def test_the_gemfile_lock_holds_a_gem_before_the_gemfile_asks(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"Gemfile": GEMFILE, "Gemfile.lock": _gemfile_lock("13.3.1")})
+    repo.commit({"Gemfile": GEMFILE + 'gem "faraday", "~> 2.7"\ngem "rack"\n'})
+    _, document = run_json(capsys, "--base", base)
+    # faraday is only named as plaid's dependency in this lockfile, never resolved: it is new.
+    assert sorted((f["kind"], f["subject"]) for f in findings(document, "dependency")) == [
+        ("added", "faraday"), ("added", "rack")]
+    base = repo.commit({"Gemfile": GEMFILE, "Gemfile.lock": (LOCKS / "Gemfile.lock").read_text("utf-8")})
+    repo.commit({"Gemfile": GEMFILE + 'gem "faraday", "~> 2.7"\n'})
+    _, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(document, "dependency")] == [("changed", "faraday")]
+
+
+def test_a_sibling_workspace_package_the_lockfile_links_is_no_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lockfile = (LOCKS / "package-lock.json").read_text("utf-8")
+    base = repo.commit({"package.json": '{"workspaces": ["packages/*"]}', "package-lock.json": lockfile,
+                        "packages/api/package.json": '{"name": "@acme/api"}'})
+    repo.commit({"packages/api/package.json": '{"name": "@acme/api", "dependencies": {"@acme/ui": "^0.1.0"}}'})
+    _, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(document, "dependency")] == [("changed", "@acme/ui")]

@@ -20,7 +20,7 @@ from typing import Any
 from ownership_gate.classifiers import dependency_read as read
 from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
-from ownership_gate.classifiers.dependency_locked import locked_majors
+from ownership_gate.classifiers.dependency_locked import already_held, locked_majors
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, ManifestError
 from ownership_gate.model import Change, Finding
@@ -175,7 +175,7 @@ def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) ->
     """Findings for one manifest change, computed once per change set."""
     memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
     if change not in memo:
-        memo[change] = _without_moves(change, context, ecosystem)
+        memo[change] = already_held(change, context, ecosystem, _without_moves(change, context, ecosystem))
     return memo[change]
 
 

@@ -1,25 +1,33 @@
-"""What lockfiles say that manifests do not: majors under an open constraint.
+"""What lockfiles say that manifests do not.
 
-A direct dependency whose manifest admits any version (`gem "stripe"`,
-`"foo": "*"`, `>= 1.2`) is upgraded by the lockfile alone, so when a
-changed lockfile moves it across a major version (13.3.1 -> 14.0.0) that
-is a `major` finding on the lockfile. The manifest
+Majors under an open constraint: a direct dependency whose manifest admits
+any version (`gem "stripe"`, `"foo": "*"`, `>= 1.2`) is upgraded by the
+lockfile alone, so when a changed lockfile moves it across a major version
+(13.3.1 -> 14.0.0) that is a `major` finding on the lockfile. The manifest
 read is the one the lockfile locks, in its own folder (`LOCKFILES` of the
 ecosystem), changed or not.
+
+Already installed: a package a manifest starts to require that the old
+lockfile already held (as a dependency of another package) was installed
+before the change, so it is `changed`, not `added`. The lockfile asked is
+the nearest one of the ecosystem in the manifest's folder or above it (a
+workspace's root lockfile).
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from ownership_gate.classifiers import dependency_read as read
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.dependency_compare import TYPE, step
 from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, widest
-from ownership_gate.classifiers.ecosystems.lockfiles import admits_any
+from ownership_gate.classifiers.ecosystems.lockfiles import Lock, admits_any
 from ownership_gate.classifiers.ecosystems.versions import release
 from ownership_gate.model import Change, Finding
+
+ALREADY_HELD = "already installed as a dependency of another package; now required directly"
 
 
 def locks(ecosystem: Ecosystem) -> dict[str, str]:
@@ -73,3 +81,52 @@ def locked_majors(
                 scope=widest(scopes[name]), detail=f"locked {before} -> {after}; the manifest allows any version",
             ))
     return found
+
+
+def already_held(change: Change, context: Context, ecosystem: Ecosystem, findings: list[Finding]) -> list[Finding]:
+    """`findings` with each `added` package the old lockfile already held turned `changed`."""
+    if not any(f.kind == "added" for f in findings):
+        return findings
+    held = _held_before(change, context, ecosystem)
+    return [
+        Finding(type=f.type, kind="changed", subject=f.subject, ecosystem=f.ecosystem, from_=None, to=f.to,
+                line=f.line, scope=f.scope, vendor=f.vendor, detail=ALREADY_HELD)
+        if f.kind == "added" and f.subject in held else f
+        for f in findings
+    ]
+
+
+def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
+    memo: dict[tuple[str, str], Lock | None] = context.memo.setdefault(TYPE + ":held", {})
+    for path in _nearest_lockfiles(change.source_path, ecosystem):
+        key = (ecosystem.NAME, path)
+        if key not in memo:
+            memo[key] = _old_lock(context, path, ecosystem)
+        found = memo[key]
+        if found is not None:
+            return found.held
+    return frozenset()
+
+
+def _old_lock(context: Context, path: str, ecosystem: Ecosystem) -> Lock | None:
+    """The lockfile at `path` before the change set; None when there was none (or it is not known)."""
+    data = context.old_file(path)
+    if data is None:
+        return None
+    try:
+        return read.lock(data, path, ecosystem)
+    except ManifestError:
+        return Lock(frozenset())  # unreadable: it vouches for nothing
+
+
+def _nearest_lockfiles(manifest: str, ecosystem: Ecosystem) -> Iterator[str]:
+    """The lockfiles that may lock `manifest`, nearest folder first."""
+    name = posixpath.basename(manifest)
+    candidates = [lockfile for lockfile, locked in locks(ecosystem).items() if locked == name]
+    directory = posixpath.dirname(manifest)
+    while True:
+        for lockfile in candidates:
+            yield posixpath.join(directory, lockfile)
+        if not directory:
+            return
+        directory = posixpath.dirname(directory)

@@ -73,20 +73,28 @@ def _pnpm(document: Any) -> Lock:
         raise ManifestError("pnpm-lock.yaml should hold a mapping")
     old_keys = str(document.get("lockfileVersion", "")).startswith("5")  # `/name/1.2.3`, not `/name@1.2.3`
     importers = document.get("importers")
-    root = importers.get(".", {}) if isinstance(importers, Mapping) else document
+    projects = dict(importers) if isinstance(importers, Mapping) else {".": document}
     versions: dict[str, str] = {}
-    for section in _SECTIONS:
-        deps = root.get(section, {}) if isinstance(root, Mapping) else {}
-        for name, entry in (deps.items() if isinstance(deps, Mapping) else ()):
-            version = entry.get("version") if isinstance(entry, Mapping) else entry
-            if isinstance(version, str) and version[:1].isdigit():
+    held: set[str] = set()
+    for folder, project in projects.items():
+        for name, version in _importer(project):
+            held.add(name)  # a workspace package too (`link:../ui`)
+            if folder == "." and version[:1].isdigit():
                 versions[name] = _PEER_SUFFIX.sub("", version)
-    held = set(versions)
     for table in ("packages", "snapshots"):
         entries = document.get(table, {})
         for key in entries if isinstance(entries, Mapping) else ():
             held.add(_pnpm_name(str(key), old_keys))
     return Lock(frozenset(held), versions)
+
+
+def _importer(project: Any) -> Iterator[tuple[str, str]]:
+    """(name, version) of each dependency an importer (a project of the workspace) lists."""
+    for section in _SECTIONS:
+        deps = project.get(section, {}) if isinstance(project, Mapping) else {}
+        for name, entry in (deps.items() if isinstance(deps, Mapping) else ()):
+            version = entry.get("version") if isinstance(entry, Mapping) else entry
+            yield str(name), str(version or "")
 
 
 def _pnpm_name(key: str, old_keys: bool) -> str:

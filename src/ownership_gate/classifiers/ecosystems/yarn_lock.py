@@ -70,6 +70,7 @@ def _berry(text: str) -> Lock:
     if not isinstance(document, Mapping):
         raise ManifestError("yarn.lock should hold a mapping")
     resolved: dict[str, str] = {}
+    workspaces: set[str] = set()
     for key, entry in document.items():
         if key == "__metadata":
             continue
@@ -77,10 +78,12 @@ def _berry(text: str) -> Lock:
             raise ManifestError(f"the entry for {key[:80]!r} has no version")
         for descriptor in (_unquote(part) for part in key.split(",")):
             name, asked = _split(descriptor)
-            if asked.startswith(("workspace:", "patch:")):
-                continue  # the project's own package, or a patched copy of an entry read elsewhere
-            resolved[f"{name}@{asked.removeprefix('npm:')}"] = entry["version"]
-    return _lock(resolved.items())
+            if asked.startswith("workspace:"):
+                workspaces.add(name)  # a package of this repository, installed as a link
+            elif not asked.startswith("patch:"):  # a patched copy of an entry read on its own
+                resolved[f"{name}@{asked.removeprefix('npm:')}"] = entry["version"]
+    found = _lock(resolved.items())
+    return Lock(found.held | workspaces, found.versions)
 
 
 def _split(descriptor: str) -> tuple[str, str]:
