@@ -146,9 +146,13 @@ def test_unmatched_findings_are_reported_with_null_rule(
          {"kind": "major", "scope": "runtime", "ecosystem": "gem"}, True),
         ("{type: dependency, kind: major, scope: runtime, ecosystem: gem}",
          {"kind": "minor", "scope": "runtime", "ecosystem": "gem"}, False),
+        ("{type: dependency, vendor: true}", {"vendor": "payments"}, True),
+        ("{type: dependency, vendor: true}", {"vendor": None}, False),
+        ("{type: dependency, vendor: false}", {"vendor": None}, True),
+        ("{type: dependency, vendor: false}", {"vendor": "policy"}, False),
     ],
 )
-def test_when_matches_scope_and_ecosystem(when: str, finding: dict[str, Any], matches: bool) -> None:
+def test_when_matches_scope_ecosystem_and_vendor(when: str, finding: dict[str, Any], matches: bool) -> None:
     policy = _policy(f"  - {{id: r, level: cto, when: {when}}}\n")
     engine = Engine(policy)
     fields = {"kind": "added", "ecosystem": "npm", **finding}

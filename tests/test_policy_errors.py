@@ -100,6 +100,19 @@ CASES = [
         HEAD + "tests:\n  - {path: a, expect: cto, finding: {type: dependency, scope: prod}}\n",
         "tests[0].finding.scope: 'prod' is not a dependency scope",
     ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: dependency, vendor: payments}}\n",
+        "rules[0].when.vendor: expected true or false, got str 'payments'",
+    ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: schema, vendor: true}}\n",
+        "rules[0].when.vendor: `vendor` is about packages: it applies to type 'dependency' alone, not 'schema'",
+    ),
+    (
+        HEAD + "tests:\n  - {path: a, expect: cto, finding: {type: dependency, vendor: payment}}\n",
+        "tests[0].finding.vendor: 'payment' is not a vendor category (did you mean 'payments'?)",
+    ),
+    (HEAD + "classify:\n  dependency: {vendors: {a: b}}\n", "classify.dependency.vendors: expected a list of strings"),
 ]
 
 

@@ -100,6 +100,9 @@ CASES = [
     ("unknown-ecosystem", "  - {id: a, level: cto, when: {type: dependency, ecosystem: rubygems}}\n", False),
     ("scope-of-infra", "  - {id: a, level: cto, when: {type: infra, scope: runtime}}\n", False),
     ("ecosystem-of-two-types", "  - {id: a, level: cto, when: {type: [dependency, cost], ecosystem: npm}}\n", False),
+    ("ok-vendor", "  - {id: a, level: cto, when: {type: dependency, kind: added, vendor: true}}\n", True),
+    ("vendor-category", "  - {id: a, level: cto, when: {type: dependency, vendor: payments}}\n", False),
+    ("vendor-of-infra", "  - {id: a, level: cto, when: {type: infra, vendor: false}}\n", False),
 ]
 
 

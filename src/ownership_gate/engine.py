@@ -36,6 +36,8 @@ def _finding_matches(when: When, finding: Finding) -> bool:
         return False
     if when.ecosystems is not None and finding.ecosystem not in when.ecosystems:
         return False
+    if when.vendor is not None and (finding.vendor is not None) is not when.vendor:
+        return False
     return when.subjects is None or any(fnmatchcase(finding.subject, s) for s in when.subjects)
 
 

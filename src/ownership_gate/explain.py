@@ -68,6 +68,7 @@ def _conditions(when: When, every: bool = False) -> dict[str, Any]:
         "subject": list(when.subjects) if when.subjects is not None else None,
         "scope": sorted(when.scopes) if when.scopes is not None else None,
         "ecosystem": sorted(when.ecosystems) if when.ecosystems is not None else None,
+        "vendor": when.vendor,
     }
     return found if every else {k: v for k, v in found.items() if v is not None}
 
@@ -149,6 +150,8 @@ def _condition_words(cond: dict[str, Any]) -> str:
         words.append(f"in {', '.join(cond['scope'])} scope")
     if "ecosystem" in cond:
         words.append(f"in {', '.join(cond['ecosystem'])}")
+    if "vendor" in cond:
+        words.append("of a vendor" if cond["vendor"] else "of no vendor")
     return " ".join(words)
 
 

@@ -116,6 +116,7 @@ def load(data: str, key: str = "") -> Policy:
                 subjects=_tuple(r["when"]["subjects"]),
                 scopes=_frozen(r["when"]["scopes"]),
                 ecosystems=_frozen(r["when"]["ecosystems"]),
+                vendor=r["when"]["vendor"],
             ),
         )
         for r in raw["rules"]

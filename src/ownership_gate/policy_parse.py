@@ -19,6 +19,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import SCOPES
+from ownership_gate.classifiers.ecosystems.vendors import CATEGORIES
 from ownership_gate.errors import PolicyError
 from ownership_gate.patterns import PatternError, compile_pattern
 from ownership_gate.policy import (
@@ -177,10 +178,10 @@ _SIGNOFF = (
     "trailer", "signers", "require_signed_commit", "allowed_signers", "github_reviewers", "labels",
 )
 _RULE = ("id", "level", "when", "paths", "exclude", "reason")
-_WHEN = ("type", "kind", "subject", "scope", "ecosystem")
-_DEPENDENCY_ONLY = ("scope", "ecosystem")  # `when` keys about packages
+_WHEN = ("type", "kind", "subject", "scope", "ecosystem", "vendor")
+_DEPENDENCY_ONLY = ("scope", "ecosystem", "vendor")  # `when` keys about packages
 _TEST = ("path", "old_path", "finding", "expect")
-_TEST_FINDING = ("type", "kind", "subject", "ecosystem", "scope")
+_TEST_FINDING = ("type", "kind", "subject", "ecosystem", "scope", "vendor")
 
 
 def _build(reader: _Reader, root: Node, filename: str, path: str | None) -> Policy | None:
@@ -395,7 +396,9 @@ def _when(reader: _Reader, node: Node, keypath: str) -> When | None:
     scopes = _choices(reader, fields.get("scope"), f"{keypath}.scope", "dependency scope", SCOPES)
     ecosystems = _choices(reader, fields.get("ecosystem"), f"{keypath}.ecosystem", "dependency ecosystem",
                           tuple(ECOSYSTEMS))
-    return When(frozenset(types), frozenset(kinds) if kinds is not None else None, subjects, scopes, ecosystems)
+    vendor = reader.boolean(fields["vendor"], f"{keypath}.vendor") if "vendor" in fields else None
+    kinds_ = frozenset(kinds) if kinds is not None else None
+    return When(frozenset(types), kinds_, subjects, scopes, ecosystems, vendor)
 
 
 def _choices(
@@ -478,12 +481,13 @@ def _test_finding(reader: _Reader, node: Node, keypath: str) -> dict[str, str] |
         text = reader.string(value_node, f"{keypath}.{key}")
         if text is not None:
             finding[key] = text
-    if "scope" in finding and finding["scope"] not in SCOPES:
-        reader.error(
-            fields["scope"], f"{keypath}.scope",
-            f"{finding['scope']!r} is not a dependency scope{_closest(finding['scope'], SCOPES)};"
-            f" expected one of {_one_of(SCOPES)}",
-        )
+    for key, what, allowed in (("scope", "dependency scope", SCOPES), ("vendor", "vendor category", CATEGORIES)):
+        if key in finding and finding[key] not in allowed:
+            value = finding[key]
+            reader.error(
+                fields[key], f"{keypath}.{key}",
+                f"{value!r} is not a {what}{_closest(value, allowed)}; expected one of {_one_of(allowed)}",
+            )
     type_ = finding.get("type")
     if type_ is not None and type_ not in REGISTRY:
         reader.error(fields["type"], f"{keypath}.type", f"unknown finding type {type_!r}{_closest(type_, REGISTRY)}")

@@ -19,6 +19,7 @@ from typing import Any
 from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.ecosystems.base import SCOPES
+from ownership_gate.classifiers.ecosystems.vendors import CATEGORIES
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "policy.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -182,8 +183,12 @@ def build() -> Schema:
                     "subject": {"$ref": "#/$defs/strings"},
                     "scope": _one_or_many({"enum": list(SCOPES)}),
                     "ecosystem": _one_or_many({"enum": list(ECOSYSTEMS)}),
+                    "vendor": {
+                        "description": "true: the package is a client of a hosted or paid service; false: it is not.",
+                        "type": "boolean",
+                    },
                 },
-                "allOf": [*_kind_by_type(when_types, "type"), _dependency_only(["scope", "ecosystem"])],
+                "allOf": [*_kind_by_type(when_types, "type"), _dependency_only(["scope", "ecosystem", "vendor"])],
             },
             "test": {
                 "type": "object",
@@ -203,6 +208,7 @@ def build() -> Schema:
                             "subject": text,
                             "ecosystem": text,
                             "scope": {"enum": list(SCOPES)},
+                            "vendor": {"enum": list(CATEGORIES)},
                         },
                         "allOf": _kind_by_type(finding_types, "type"),
                     },

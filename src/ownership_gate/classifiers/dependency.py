@@ -1,11 +1,12 @@
 """`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
-lists; this module picks the files, reads each side once, fails closed on
-what does not parse, and lets a change set's manifests explain each other
-and their lockfiles. Requirements are keyed by normalised name, so moving
-an entry between sections or tools, or reformatting the file, yields
-nothing. An entry that leaves one
+lists, `dependency_locked` reads what lockfiles add; this module picks the
+files, reads each side once, fails closed on what does not parse, lets a
+change set's manifests explain each other and their lockfiles, and names
+the vendor (`ecosystems/vendors.py`) of each package found. Requirements
+are keyed by normalised name, so moving an entry between sections or
+tools, or reformatting the file, yields nothing. An entry that leaves one
 manifest and arrives in another of the same ecosystem in the same change
 set (a requirements file folded into pyproject.toml, a workspace member's
 dependency lifted to the root) is a move, not a removal plus a new vendor.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ownership_gate.classifiers import dependency_read as read
@@ -32,7 +34,7 @@ __all__ = ["KINDS", "PRELOAD", "SETTINGS", "TYPE", "claims", "classify", "compar
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
 )
-SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool"}
+SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "vendors": "strings"}
 # Slow to import (packaging), and read by most large change sets; see Classifier.PRELOAD.
 PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.ecosystems.pypi_files",)
 
@@ -127,9 +129,21 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if found is None:
         return []
     ecosystem, lockfile = found
-    if lockfile:
-        return _lockfile(change, context, ecosystem)
-    return manifest_findings(change, context, ecosystem)
+    findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
+    return _with_vendors(findings, settings.get("vendors", ()))
+
+
+def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Finding]:
+    """Each package finding with the category of hosted service its package is a client of, if any."""
+    from ownership_gate.classifiers.ecosystems.vendors import category  # its table, only when a manifest changed
+
+    result = []
+    for finding in findings:
+        vendor = None
+        if finding.kind != "unparsed" and finding.ecosystem is not None:
+            vendor = category(finding.ecosystem, finding.subject, listed)
+        result.append(replace(finding, vendor=vendor) if vendor else finding)
+    return result
 
 
 def _below(path: str, directory: str) -> bool:
