@@ -29,7 +29,8 @@ def test_requirements_txt_every_kind(repo: Repo, capsys: pytest.CaptureFixture[s
     [change] = doc["changes"]
     assert change["level"] == "cto" and code == 1
     levels = {f["subject"]: f["level"] for f in change["findings"]}
-    assert levels == {"celery": "cto", "django": "cto", "stripe": "cto",
+    # stripe is a vendor, django a major of what production runs; dropping celery is the engineer's.
+    assert levels == {"celery": None, "django": "cto", "stripe": "cto",
                       "numpy": None, "requests": None, "urllib3": None}
 
 

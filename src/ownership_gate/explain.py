@@ -17,6 +17,7 @@ from typing import Any
 
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems.base import SCOPES
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
 from ownership_gate.errors import EXIT_OK, FatalError
 from ownership_gate.git import Git, find_root
@@ -66,7 +67,7 @@ def _conditions(when: When, every: bool = False) -> dict[str, Any]:
     """What a `when` asks of a finding besides its type and kind (only what it asks, unless `every`)."""
     found = {
         "subject": list(when.subjects) if when.subjects is not None else None,
-        "scope": sorted(when.scopes) if when.scopes is not None else None,
+        "scope": sorted(when.scopes, key=SCOPES.index) if when.scopes is not None else None,
         "ecosystem": sorted(when.ecosystems) if when.ecosystems is not None else None,
         "vendor": when.vendor,
     }
@@ -142,16 +143,16 @@ def _kind_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _condition_words(cond: dict[str, Any]) -> str:
-    """`of stripe*`, `in runtime scope`, `in npm`, as a rule's conditions read."""
+    """`of a vendor`, `of stripe*`, `in runtime scope`, `in npm`, as a rule's conditions read."""
     words = []
+    if "vendor" in cond:
+        words.append("of a vendor" if cond["vendor"] else "of no vendor")
     if "subject" in cond:
         words.append(f"of {', '.join(cond['subject'])}")
     if "scope" in cond:
         words.append(f"in {', '.join(cond['scope'])} scope")
     if "ecosystem" in cond:
         words.append(f"in {', '.join(cond['ecosystem'])}")
-    if "vendor" in cond:
-        words.append("of a vendor" if cond["vendor"] else "of no vendor")
     return " ".join(words)
 
 
