@@ -113,6 +113,13 @@ def test_pnpm(fixture: str) -> None:
     assert ("@acme/ui" in found.held) is (fixture == "pnpm-lock-v9.yaml")  # a workspace member's sibling link
 
 
+def test_pnpm_yaml_that_libyaml_refuses_is_read() -> None:
+    # `{tarball: https://...}`: a plain scalar with `:` in a flow mapping, YAML 1.2 only.
+    assert "sql-formatter" in lock("npm", "pnpm-lock-v9.yaml", "pnpm-lock.yaml").held
+    with pytest.raises(ManifestError, match="invalid YAML"):
+        REGISTRY["npm"].locked("importers: {.: [\n", "pnpm-lock.yaml")  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(("fixture", "path"), [("poetry.lock", "poetry.lock"), ("uv.lock", "uv.lock")])
 def test_poetry_and_uv(fixture: str, path: str) -> None:
     found = lock("pypi", fixture, path)
