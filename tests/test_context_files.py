@@ -34,7 +34,7 @@ def test_files_of_both_sides_changed_or_not(repo: Repo) -> None:
 
 
 def test_the_index_is_the_new_side_of_a_staged_change(repo: Repo) -> None:
-    base = repo.commit({"same.txt": "same\n", "edited.txt": "v1\n"})
+    base = repo.commit({"same.txt": "same\n", "edited.txt": "v1\n", "1:x.txt": "a colon\n"})
     repo.stage({"edited.txt": "v2\n"})
     repo.write("same.txt", "unstaged edit\n")
     git = Git(repo.root)
@@ -42,5 +42,6 @@ def test_the_index_is_the_new_side_of_a_staged_change(repo: Repo) -> None:
         context = Context(git.diff(base, None), git.blob, {}, trees=Trees(base, None))
         assert context.new_file("edited.txt") == b"v2\n"
         assert context.new_file("same.txt") == b"same\n"  # the index, not the working tree
+        assert context.new_file("1:x.txt") == b"a colon\n"  # not stage 1 of a file named x.txt
     finally:
         git.close()

@@ -210,8 +210,9 @@ class Context:
         if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line
             return None
         tree = self.trees.new if new else self.trees.old
-        # `<commit>:<path>`, or `:<path>` for the index: cat-file resolves either.
-        name = f"{tree or ''}:{path}"
+        # `<commit>:<path>`, or `:0:<path>` for the index (stage 0 named, so a path such
+        # as `1:x` is never read as a stage): cat-file resolves either.
+        name = f"{tree}:{path}" if tree is not None else f":0:{path}"
         if name not in self._cache:
             self._cache[name] = self._read_blob(name)
         return self._cache[name]

@@ -38,6 +38,7 @@ SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "v
 # Slow to import (packaging), and read by most large change sets; see Classifier.PRELOAD.
 PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.ecosystems.pypi_files",)
 
+
 def _infer_ecosystem(path: str) -> Ecosystem | None:
     """The ecosystem of an extra manifest, from its name (`tools/*.requirements` is pypi)."""
     base = posixpath.basename(path).lower()
@@ -135,7 +136,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
 def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Finding]:
     """Each package finding with the category of hosted service its package is a client of, if any."""
-    from ownership_gate.classifiers.ecosystems.vendors import category  # its table, only when a manifest changed
+    from ownership_gate.classifiers.ecosystems.vendors import category  # a large table: only once a manifest changed
 
     result = []
     for finding in findings:

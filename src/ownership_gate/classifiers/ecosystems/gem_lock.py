@@ -19,8 +19,8 @@ from ownership_gate.classifiers.ecosystems.lockfiles import Lock, one_version_ea
 
 _SOURCES = frozenset({"GEM", "GIT", "PATH", "PLUGIN SOURCE"})
 _OTHERS = frozenset({"PLATFORMS", "DEPENDENCIES", "RUBY VERSION", "BUNDLED WITH", "CHECKSUMS"})
-_SPEC = re.compile(r"    ([A-Za-z0-9][A-Za-z0-9._-]*) \(([^()\s]+)\)")
-_SPEC_DEPENDENCY = re.compile(r"      [A-Za-z0-9][A-Za-z0-9._-]*(?: \([^()]*\))?!?")
+_GEM = re.compile(r"    ([A-Za-z0-9][A-Za-z0-9._-]*) \(([^()\s]+)\)")
+_GEM_DEPENDENCY = re.compile(r"      [A-Za-z0-9][A-Za-z0-9._-]*(?: \([^()]*\))?!?")
 _OPTION = re.compile(r"  [a-z_]+: ?.*")
 
 
@@ -41,12 +41,12 @@ def locked(text: str, path: str) -> Lock:
                 continue
             if not in_specs and _OPTION.fullmatch(line):
                 continue  # remote:, revision:, branch:, glob: ...
-            spec = _SPEC.fullmatch(line) if in_specs else None
+            spec = _GEM.fullmatch(line) if in_specs else None
             if spec is not None:
                 # `nokogiri (1.16.0-x86_64-linux)`: the platform follows the version.
                 pairs.append((spec.group(1), spec.group(2).split("-", 1)[0]))
                 continue
-            if in_specs and _SPEC_DEPENDENCY.fullmatch(line):
+            if in_specs and _GEM_DEPENDENCY.fullmatch(line):
                 continue
             raise ManifestError(f"unexpected line in the {section} section: {line.strip()[:80]!r}", number)
         if section is None:
