@@ -155,6 +155,7 @@ def check(
         span, pending = start_diff(git, base, head, staged, run)
         # Imported only now, while git computes the diff: on a large change
         # these imports and the policy take as long as git does.
+        from ownership_gate.classifiers.base import Trees
         from ownership_gate.engine import Engine, required_level
         from ownership_gate.policy import BUILTIN_PREFIX
 
@@ -166,15 +167,16 @@ def check(
         # Git still at work: a large change. A child loads the classifiers'
         # parsers meanwhile, and classifies once the diff is in.
         held = None
+        trees = Trees(span.diff_from, span.head)
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blob)
+            held = engine.classify_later(pending.written_changes, git.blob, trees)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            judging = engine.start_judging(changes, git.blob, held)
+            judging = engine.start_judging(changes, git.blob, held, trees)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:

@@ -13,6 +13,7 @@ from operator import add
 
 from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
+from ownership_gate.classifiers.base import Trees
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
 from ownership_gate.terminal import Progress
@@ -31,6 +32,12 @@ def _finding_matches(when: When, finding: Finding) -> bool:
     if finding.type not in when.types:
         return False
     if when.kinds is not None and finding.kind not in when.kinds:
+        return False
+    if when.scopes is not None and finding.scope not in when.scopes:
+        return False
+    if when.ecosystems is not None and finding.ecosystem not in when.ecosystems:
+        return False
+    if when.vendor is not None and (finding.vendor is not None) is not when.vendor:
         return False
     return when.subjects is None or any(fnmatchcase(finding.subject, s) for s in when.subjects)
 
@@ -178,14 +185,16 @@ class Engine:
         return level, tuple(judged)
 
     def context(
-        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None], trees: Trees | None = None
     ) -> Context:
-        """The classifiers' view of a change set under this policy."""
+        """The classifiers' view of a change set under this policy (`trees`: its two sides,
+        for reading files it did not change)."""
         settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
-        return Context(changes, read_blob, settings, self.policy_paths)
+        return Context(changes, read_blob, settings, self.policy_paths, trees)
 
     def classify_later(
-        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
+        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None],
+        trees: Trees | None = None,
     ) -> Aside[dict[int, list[Finding]]]:
         """A child that loads the classifiers' slow parsers now, while git is still
         diffing a large change, and classifies `changes()` once `start_judging`
@@ -195,32 +204,34 @@ class Engine:
         last; loaded in the child meanwhile, they are off the critical path.
         """
         preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
-        return Aside.held(partial(self._claimed_findings, changes, read_blob), prepare=preload)
+        return Aside.held(partial(self._claimed_findings, changes, read_blob, trees), prepare=preload)
 
     def _claimed_findings(
-        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None], claims: bytes
+        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None],
+        trees: Trees | None, claims: bytes,
     ) -> dict[int, list[Finding]]:
         """In the child of `classify_later`: the findings, given the claims the parent made.
 
         The claimed changes come with the claims, so the child parses the
         whole diff only if a classifier looks at the whole change set."""
         if not claims:  # too many to send: the child claims again itself
-            return self._findings(self.context(changes(), read_blob))
-        context = self.context(_OnDemand(changes), read_blob)
+            return self._findings(self.context(changes(), read_blob, trees))
+        context = self.context(_OnDemand(changes), read_blob, trees)
         context.take_claims(pickle.loads(claims))
         return self._findings(context)
 
     def judge_all(
-        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None], trees: Trees | None = None
     ) -> list[ChangeVerdict]:
         """Every change's verdict."""
-        return self.start_judging(changes, read_blob).verdicts()
+        return self.start_judging(changes, read_blob, trees=trees).verdicts()
 
     def start_judging(
         self,
         changes: Sequence[Change],
         read_blob: Callable[[str], bytes | None],
         held: Aside[dict[int, list[Finding]]] | None = None,
+        trees: Trees | None = None,
     ) -> Judging:
         """Judge `changes` by path now; the classifiers' findings join in `verdicts()`.
 
@@ -230,7 +241,7 @@ class Engine:
         caller may do more of its own work before asking for the verdicts.
         `held` is a child from `classify_later` for exactly this change set.
         """
-        context = self.context(changes, read_blob)
+        context = self.context(changes, read_blob, trees)
         # Claims go by file name and take milliseconds: asked here, a child forked
         # now inherits them, a held child is sent them, and a change set nobody
         # claims needs no child at all.

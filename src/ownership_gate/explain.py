@@ -19,12 +19,13 @@ from typing import Any
 
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems.base import SCOPES
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
 from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError
 from ownership_gate.explain_directory import explain_directory, files_under, render_directory
 from ownership_gate.git import Git, find_root
 from ownership_gate.owners import PathMatch, PathOwnership
-from ownership_gate.policy import Policy
+from ownership_gate.policy import Policy, When
 from ownership_gate.quoting import quote_path
 
 SCHEMA = "ownership-gate/explain/v1"
@@ -66,9 +67,20 @@ def _match_json(match: PathMatch) -> dict[str, Any]:
         found["when"] = {
             "type": sorted(match.when.types),
             "kind": sorted(match.when.kinds) if match.when.kinds is not None else None,
-            "subject": list(match.when.subjects) if match.when.subjects is not None else None,
+            **_conditions(match.when, every=True),
         }
     return found
+
+
+def _conditions(when: When, every: bool = False) -> dict[str, Any]:
+    """What a `when` asks of a finding besides its type and kind (only what it asks, unless `every`)."""
+    found = {
+        "subject": list(when.subjects) if when.subjects is not None else None,
+        "scope": sorted(when.scopes, key=SCOPES.index) if when.scopes is not None else None,
+        "ecosystem": sorted(when.ecosystems) if when.ecosystems is not None else None,
+        "vendor": when.vendor,
+    }
+    return found if every else {k: v for k, v in found.items() if v is not None}
 
 
 def _by_kind(policy: Policy, path_level: str, matches: Sequence[PathMatch]) -> list[dict[str, Any]]:
@@ -83,8 +95,9 @@ def _by_kind(policy: Policy, path_level: str, matches: Sequence[PathMatch]) -> l
                     continue
                 if when.kinds is not None and kind not in when.kinds:
                     continue
-                if when.subjects is not None:
-                    conditional.append({"rule": match.rule, "level": match.level, "subject": list(when.subjects)})
+                conditions = _conditions(when)
+                if conditions:
+                    conditional.append({"rule": match.rule, "level": match.level, **conditions})
                     continue
                 rules.append(match.rule)
                 level = policy.stricter(match.level, level)
@@ -134,11 +147,22 @@ def _kind_lines(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(f"    {type_} {', '.join(kinds)}: {level} ({source})")
     for row in rows:
         for cond in row["conditional"]:
-            subjects = ", ".join(cond["subject"])
-            lines.append(
-                f"    {row['type']} {row['kind']} of {subjects}: {cond['level']} ({cond['rule']})"
-            )
+            lines.append(f"    {row['type']} {row['kind']} {_condition_words(cond)}: {cond['level']} ({cond['rule']})")
     return lines
+
+
+def _condition_words(cond: dict[str, Any]) -> str:
+    """`of a vendor`, `of stripe*`, `in runtime scope`, `in npm`, as a rule's conditions read."""
+    words = []
+    if "vendor" in cond:
+        words.append("of a vendor" if cond["vendor"] else "of no vendor")
+    if "subject" in cond:
+        words.append(f"of {', '.join(cond['subject'])}")
+    if "scope" in cond:
+        words.append(f"in {', '.join(cond['scope'])} scope")
+    if "ecosystem" in cond:
+        words.append(f"in {', '.join(cond['ecosystem'])}")
+    return " ".join(words)
 
 
 def render_text(policy: Policy, explained: list[dict[str, Any]]) -> str:

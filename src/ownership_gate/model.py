@@ -60,6 +60,8 @@ class Finding:
     from_: str | None = None
     to: str | None = None
     line: int | None = None
+    scope: str | None = None  # a dependency's: runtime, optional, peer, build, dev or test
+    vendor: str | None = None  # a dependency's: the category of hosted service it is a client of
     rule: str | None = None
     level: str | None = None
     reason: str | None = None
@@ -70,6 +72,8 @@ class Finding:
             "kind": self.kind,
             "subject": self.subject,
             "ecosystem": self.ecosystem,
+            "scope": self.scope,
+            "vendor": self.vendor,
             "from": self.from_,
             "to": self.to,
             "line": self.line,

@@ -68,6 +68,11 @@ class When:
     types: frozenset[str]
     kinds: frozenset[str] | None = None
     subjects: tuple[str, ...] | None = None
+    # Dependency findings only: where the package is needed, its ecosystem, and
+    # whether it is a client of a hosted or paid service (None: either).
+    scopes: frozenset[str] | None = None
+    ecosystems: frozenset[str] | None = None
+    vendor: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.ecosystems.base import SCOPES
+from ownership_gate.classifiers.ecosystems.vendors import CATEGORIES
 from ownership_gate.errors import PolicyError
 from ownership_gate.formats.yaml import TooDeep, YamlError, compose
 from ownership_gate.patterns import PatternError, compile_pattern
@@ -220,9 +223,10 @@ _SIGNOFF = (
     "gitlab_approvers",
 )
 _RULE = ("id", "level", "when", "paths", "exclude", "reason")
-_WHEN = ("type", "kind", "subject")
+_WHEN = ("type", "kind", "subject", "scope", "ecosystem", "vendor")
+_DEPENDENCY_ONLY = ("scope", "ecosystem", "vendor")  # `when` keys about packages
 _TEST = ("path", "old_path", "finding", "expect")
-_TEST_FINDING = ("type", "kind", "subject", "ecosystem")
+_TEST_FINDING = ("type", "kind", "subject", "ecosystem", "scope", "vendor")
 
 
 def _build(reader: _Reader, root: Node, filename: str, path: str | None) -> Policy | None:
@@ -429,7 +433,35 @@ def _when(reader: _Reader, node: Node, keypath: str) -> When | None:
     subjects = None
     if "subject" in fields:
         subjects = tuple(t for t, _ in reader.strings(fields["subject"], f"{keypath}.subject"))
-    return When(frozenset(types), frozenset(kinds) if kinds is not None else None, subjects)
+    for key in _DEPENDENCY_ONLY:
+        if key in fields and types and types != {"dependency"}:
+            reader.error(
+                fields[key], f"{keypath}.{key}",
+                f"`{key}` is about packages: it applies to type 'dependency' alone, not {_one_of(sorted(types))}",
+            )
+    scopes = _choices(reader, fields.get("scope"), f"{keypath}.scope", "dependency scope", SCOPES)
+    ecosystems = _choices(reader, fields.get("ecosystem"), f"{keypath}.ecosystem", "dependency ecosystem",
+                          tuple(ECOSYSTEMS))
+    vendor = reader.boolean(fields["vendor"], f"{keypath}.vendor") if "vendor" in fields else None
+    kinds_ = frozenset(kinds) if kinds is not None else None
+    return When(frozenset(types), kinds_, subjects, scopes, ecosystems, vendor)
+
+
+def _choices(
+    reader: _Reader, node: Node | None, keypath: str, what: str, allowed: tuple[str, ...]
+) -> frozenset[str] | None:
+    """One or more of `allowed`, each checked; None when the key is absent."""
+    if node is None:
+        return None
+    chosen: set[str] = set()
+    for text, item in reader.strings(node, keypath):
+        if text not in allowed:
+            reader.error(
+                item, keypath,
+                f"{text!r} is not a {what}{_closest(text, allowed)}; expected one of {_one_of(allowed)}",
+            )
+        chosen.add(text)
+    return frozenset(chosen)
 
 
 def _classify(reader: _Reader, node: Node | None) -> dict[str, dict[str, Any]]:
@@ -495,6 +527,13 @@ def _test_finding(reader: _Reader, node: Node, keypath: str) -> dict[str, str] |
         text = reader.string(value_node, f"{keypath}.{key}")
         if text is not None:
             finding[key] = text
+    for key, what, allowed in (("scope", "dependency scope", SCOPES), ("vendor", "vendor category", CATEGORIES)):
+        if key in finding and finding[key] not in allowed:
+            value = finding[key]
+            reader.error(
+                fields[key], f"{keypath}.{key}",
+                f"{value!r} is not a {what}{_closest(value, allowed)}; expected one of {_one_of(allowed)}",
+            )
     type_ = finding.get("type")
     if type_ is not None and type_ not in REGISTRY:
         reader.error(fields["type"], f"{keypath}.type", f"unknown finding type {type_!r}{_closest(type_, REGISTRY)}")

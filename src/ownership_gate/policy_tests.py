@@ -48,6 +48,8 @@ def _finding(spec: Mapping[str, str]) -> Finding:
         kind=spec.get("kind"),
         subject=spec.get("subject", ""),
         ecosystem=spec.get("ecosystem"),
+        scope=spec.get("scope"),
+        vendor=spec.get("vendor"),
         detail="injected by a policy test",
     )
 
@@ -80,7 +82,8 @@ def describe(result: TestResult) -> str:
         spec = test.finding
         kind = f"/{spec['kind']}" if spec.get("kind") else ""
         subject = f" {spec['subject']}" if spec.get("subject") else ""
-        what += f" with finding {spec['type']}{kind}{subject}"
+        about = ", ".join(f"{spec[k]}{' vendor' if k == 'vendor' else ''}" for k in ("scope", "vendor") if spec.get(k))
+        what += f" with finding {spec['type']}{kind}{subject}" + (f" ({about})" if about else "")
     return what
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 
 from ownership_gate import report_render, signoff
 from ownership_gate.check import policy_paths, select_policy
+from ownership_gate.classifiers.base import Trees
 from ownership_gate.engine import Engine, required_level
 from ownership_gate.errors import EXIT_OK, PolicyError
 from ownership_gate.git import Git, find_root
@@ -117,8 +118,8 @@ def _judge(git: Git, policies: _Policies, commit: Commit) -> Decision:
         owners = policies.last_good.level(top).owners
         return Decision(commit, top, True, "invalid", ("invalid-policy",), (), SignoffResult(False), owners, note)
     engine = judged
-    changes = git.diff(parent or git.empty_tree(), commit.sha)
-    verdicts = engine.judge_all(changes, git.blob)
+    before = parent or git.empty_tree()
+    verdicts = engine.judge_all(git.diff(before, commit.sha), git.blob, Trees(before, commit.sha))
     level = required_level(engine.policy, verdicts)
     fired = tuple((v.change.path, f) for v in verdicts for f in v.findings if f.rule is not None)
     rules = tuple(dict.fromkeys(f.rule for _, f in fired if f.rule is not None))

@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ownership_gate.model import Change, Finding
 
@@ -96,11 +96,19 @@ class ChangedPaths:
         return sorted(found)
 
 
+class Trees(NamedTuple):
+    """The two sides of a change set as git names them, to read files it did not change."""
+
+    old: str  # a commit or a tree
+    new: str | None  # a commit, or None for the index
+
+
 class Context:
     """Lazy, cached access to old and new contents, plus the whole change set.
 
     A classifier never touches git: it asks for the bytes it needs and the
-    engine reads each blob at most once.
+    engine reads each blob at most once. With `trees`, a file the change set
+    did not touch (the Gemfile next to a changed Gemfile.lock) can be read too.
     """
 
     def __init__(
@@ -109,11 +117,13 @@ class Context:
         read_blob: Callable[[str], bytes | None],
         settings: Mapping[str, Mapping[str, Any]],
         policy_paths: frozenset[str] = frozenset(),
+        trees: Trees | None = None,
     ) -> None:
         self.changes = changes
         self._read_blob = read_blob
         self._settings = settings
         self.policy_paths = policy_paths
+        self.trees = trees
         self._cache: dict[str, bytes | None] = {}
         # Per-classifier scratch space, shared across the change set (parsed
         # manifests, findings of a sibling file), so each file is read once.
@@ -203,6 +213,38 @@ class Context:
 
             self._yaml = Cache()
         return self._yaml.load(text)
+
+    def old_file(self, path: str) -> bytes | None:
+        """`path` before the change set, whether it changed or not; None when it was no
+        file, or when it did not change and the context has no trees to read it from."""
+        touching = [self.changes[n] for n in self.paths.positions_touching({path})]
+        for change in touching:
+            if change.source_path == path:
+                return self.old(change)
+        if touching:  # added, or the new path of a rename or copy: nothing was there
+            return None
+        return self._unchanged(path, new=False)
+
+    def new_file(self, path: str) -> bytes | None:
+        """`path` after the change set, whether it changed or not (see `old_file`)."""
+        touching = [self.changes[n] for n in self.paths.positions_touching({path})]
+        for change in touching:
+            if change.path == path:
+                return self.new(change)
+        if any(change.status == "renamed" for change in touching):
+            return None  # moved away
+        return self._unchanged(path, new=True)
+
+    def _unchanged(self, path: str, *, new: bool) -> bytes | None:
+        if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line
+            return None
+        tree = self.trees.new if new else self.trees.old
+        # `<commit>:<path>`, or `:0:<path>` for the index (stage 0 named, so a path such
+        # as `1:x` is never read as a stage): cat-file resolves either.
+        name = f"{tree}:{path}" if tree is not None else f":0:{path}"
+        if name not in self._cache:
+            self._cache[name] = self._read_blob(name)
+        return self._cache[name]
 
 
 def is_binary(data: bytes | None) -> bool:

@@ -1,10 +1,13 @@
-"""Reading workflow and action files (which files are manifests: actions.py)."""
+"""Reading workflow and action files (which files are manifests: actions.py).
+
+Everything a workflow uses runs in CI, not in production: its scope is build.
+"""
 
 from __future__ import annotations
 
 import re
 
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.formats import load_yaml
 from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
 from ownership_gate.classifiers.ecosystems.versions import release
@@ -80,7 +83,7 @@ def _image(reference: str, line: int | None) -> list[Requirement]:
     image = parse_image(reference)
     if image is None:
         return []
-    return [Requirement(_DOCKER + image.repository, image.constraint, line)]
+    return [Requirement(_DOCKER + image.repository, image.constraint, line, scope=BUILD)]
 
 
 def _uses(holder: Node, lines: list[str]) -> list[Requirement]:
@@ -105,7 +108,7 @@ def _uses(holder: Node, lines: list[str]) -> list[Requirement]:
         version = _comment_version(lines[line - 1], ref)
         if version is not None:
             constraint = f"{ref} # {version}"
-    return [Requirement(f"{parts[0]}/{parts[1]}".lower(), constraint, line)]
+    return [Requirement(f"{parts[0]}/{parts[1]}".lower(), constraint, line, scope=BUILD)]
 
 
 def _comment_version(raw: str, sha: str) -> str | None:

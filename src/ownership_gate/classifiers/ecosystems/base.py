@@ -36,11 +36,17 @@ and one by the dependency classifier, for manifests that are YAML:
 which reads YAML with `load`, the change set's shared `Context.load_yaml`,
 so a file another classifier reads too (a Kubernetes manifest's cost) is
 parsed once.
+
+And two for an ecosystem whose lockfiles are read (see `dependency_locked`):
+
+    LOCKFILES: Mapping[str, str]              # lockfile name -> the manifest it locks, same folder
+    def locked(text: str, path: str) -> Lock  # what a lockfile holds (lockfiles.py); raises ManifestError
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -51,6 +57,17 @@ if TYPE_CHECKING:
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
 Release = tuple[int, ...]
+
+# Where a dependency is needed, as its manifest says, from what production
+# runs on to what only the developers' machines and CI install. A package
+# declared in several places takes the first of its scopes in this order.
+RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST = "runtime", "optional", "peer", "build", "dev", "test"
+SCOPES: tuple[str, ...] = (RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST)
+
+
+def widest(scopes: Iterable[str]) -> str:
+    """The scope nearest production among `scopes` (runtime when there are none)."""
+    return min(scopes, key=SCOPES.index, default=RUNTIME)
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,7 @@ class Requirement:
     # What the package is built with besides its version (Cargo's features): a change
     # of it alone is `changed`, and it is shown next to the constraint when it changed.
     features: str = ""
+    scope: str = RUNTIME  # one of SCOPES
 
 
 class ManifestError(ValueError):
@@ -124,3 +142,7 @@ class DeferredReader:
     def unresolved(self, requirement: Requirement) -> list[str]:
         names: list[str] = self._reader().unresolved(requirement)
         return names
+
+    def locked(self, text: str, path: str) -> Any:
+        """The reader's `locked(text, path)`: a `lockfiles.Lock`."""
+        return self._reader().locked(text, path)

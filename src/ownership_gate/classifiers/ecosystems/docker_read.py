@@ -1,13 +1,17 @@
-"""Reading Dockerfiles, Compose and Kubernetes files (which files are manifests: docker.py)."""
+"""Reading Dockerfiles, Compose and Kubernetes files (which files are manifests: docker.py).
+
+Images are runtime, except those a Dockerfile needs only to build (build).
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ownership_gate.classifiers.ecosystems import dockerfile
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.docker import COMPOSE, is_dockerfile
 from ownership_gate.classifiers.ecosystems.formats import load_yaml
 from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
@@ -49,7 +53,11 @@ def unresolved(requirement: Requirement) -> list[str]:
 def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):
-        return _requirements((use.reference, use.line) for use in dockerfile.image_uses(text))
+        return [
+            replace(requirement, scope=BUILD) if use.build else requirement
+            for use in dockerfile.image_uses(text)
+            for requirement in _requirements([(use.reference, use.line)])
+        ]
     if COMPOSE.fullmatch(base):
         return _requirements(_compose_images(load_yaml(text, load)))
     return _kubernetes(text, load)
