@@ -18,7 +18,7 @@ from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import TYPE
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
-from ownership_gate.classifiers.cost_hcl import changed_blocks
+from ownership_gate.classifiers.cost_hcl import Side, changed_blocks
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, recognise
@@ -121,31 +121,21 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
         return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
 
 
-_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic", "LoadBalancer")
-
-
-def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:
-    """Words whose presence on an edited line makes a Terraform block worth parsing."""
-    words = [*_TF_WORDS, *(w for k in settings.get("keys") or () for w in str(k).split(".") if w)]
-    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
-
-
 def _read_pair(
     path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
     settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
 ) -> tuple[Extracted, Extracted]:
     if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
-        focus = changed_blocks(old, new, _tf_tokens(settings))
-        if focus is not None:  # parse only the blocks that changed; lines come from the whole file
-            extra = _extra_keys(settings)
-            focused_old = partial(cost_terraform.read_terraform, extra=extra, lines_text=old)
-            focused_new = partial(cost_terraform.read_terraform, extra=extra, lines_text=new)
-            pair = _read(focused_old, focus[0], extra_words), _read(focused_new, focus[1], extra_words)
-            if pair[0].error is None and pair[1].error is None:
-                return pair
-            # A cut that does not parse (or a real error): read whole files for a true line number.
+        # Only the blocks that differ are read; each keeps its line in the whole file.
+        before, after = changed_blocks(old, new)
+        extra = _extra_keys(settings)
+        return (_read(partial(_side, before, extra), old, extra_words),
+                _read(partial(_side, after, extra), new, extra_words))
     return _read(reader, old, extra_words), _read(reader, new, extra_words)
+
+
+def _side(side: Side, extra: cost_k8s.ExtraKeys, text: str) -> Extracted:
+    return cost_terraform.read_side(side, extra)
 
 
 def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:

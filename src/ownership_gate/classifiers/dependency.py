@@ -1,4 +1,4 @@
-"""`dependency` findings: what a manifest requires, before and after (SPEC §3).
+"""`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
 lists; this module picks the files, reads each side once, fails closed on
@@ -241,7 +241,22 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
     return result
 
 
+def _unchanged(change: Change, context: Context, ecosystem: Ecosystem) -> bool:
+    """Whether the ecosystem can tell, without reading either revision, that they require the same."""
+    same = getattr(ecosystem, "unchanged", None)
+    sides = context.old(change), context.new(change)
+    if same is None or any(d is None or len(d) > MAX_MANIFEST_BYTES or b"\0" in d[:8192] for d in sides):
+        return False
+    try:
+        old, new = decode(sides[0]), decode(sides[1])
+    except UnicodeDecodeError:
+        return False
+    return old is not None and new is not None and bool(same(old, new))
+
+
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    if _unchanged(change, context, ecosystem):
+        return []
     try:
         new = _parse_side(context.new(change), change.path, ecosystem)
     except ManifestError as exc:

@@ -2,7 +2,7 @@
 
 An ecosystem module (one per package manager) has these names:
 
-    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    NAME: str                                  # "npm", "pypi", ...: the finding's `ecosystem`
     def is_manifest(path: str) -> bool         # path-only, cheap
     def is_lockfile(path: str) -> bool         # path-only, cheap
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
@@ -27,6 +27,12 @@ Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+
+and one by the dependency classifier, to skip reading a manifest whose
+revisions differ only where nothing is required (a Terraform file's
+resources):
+
+    def unchanged(old: str, new: str) -> bool
 """
 
 from __future__ import annotations
@@ -101,3 +107,7 @@ class DeferredReader:
     def unpinned(self, constraint: str) -> str:
         spelled: str = self._reader().unpinned(constraint)
         return spelled
+
+    def unchanged(self, old: str, new: str) -> bool:
+        same: bool = self._reader().unchanged(old, new)
+        return same
