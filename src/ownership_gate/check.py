@@ -163,14 +163,14 @@ def check(
         # parsers meanwhile, and classifies once the diff is in.
         held = None
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blob)
+            held = engine.classify_later(pending.written_changes, git.blobs)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            judging = engine.start_judging(changes, git.blob, held)
+            judging = engine.start_judging(changes, git.blobs, held)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:

@@ -1,4 +1,4 @@
-"""`cost` findings: values that drive spend went up, down, or changed (SPEC §3).
+"""`cost` findings: values that drive spend went up, down, or changed.
 
 Cost keys are judged only in files recognised as infrastructure (by
 `infra_detect`) or listed in `classify.cost.files`; a YAML fixture with a
@@ -33,6 +33,12 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     if settings.get("files"):
         found.update(p for p in paths.all if setting_matches(settings, "files", p))
     return found
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    from ownership_gate.classifiers.cost_read import reads as read_by_a_reader
+
+    return read_by_a_reader(change, settings)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

@@ -21,8 +21,8 @@ from ownership_gate.classifiers.cost_compare import judge
 from ownership_gate.classifiers.cost_hcl import Side, changed_blocks
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.cost_yaml import load_json
-from ownership_gate.classifiers.infra_detect import Recognition, recognise
-from ownership_gate.classifiers.infra_names import is_values_file
+from ownership_gate.classifiers.infra_detect import Recognition, kind_of, recognise
+from ownership_gate.classifiers.infra_names import is_values_file, may_sniff
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
@@ -87,6 +87,20 @@ def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]
     if reader is None and listed:
         reader = partial(cost_k8s.read_values, extra=extra)
     return reader
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """Whether `analyse` reads a claimed change: not when no reader serves its kind
+    (`.terraform.lock.hcl`, a chart's templates), which its path alone tells."""
+    if change.is_submodule:
+        return False
+    for path in change.paths:
+        found = kind_of(path, None)
+        if found is None and may_sniff(path):
+            return True  # what it is shows only in its contents
+        if reader_for(path, found, settings) is not None:
+            return True
+    return False
 
 
 def _text(data: bytes | None) -> str | Extracted | None:

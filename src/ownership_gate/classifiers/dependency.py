@@ -25,7 +25,7 @@ from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
 __all__ = ["KINDS", "PRELOAD", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
-           "manifest_findings", "step"]
+           "manifest_findings", "reads", "step"]
 
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
@@ -118,6 +118,12 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     if settings.get("manifests"):
         found.update(p for p in paths.all if ecosystem_for(p, settings) is not None)
     return found
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """A lockfile is judged by the manifests next to it, never read itself."""
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    return found is not None and not found[1] and not change.is_submodule
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
