@@ -133,3 +133,14 @@ def test_a_second_revision_parsed_incrementally_reads_the_same() -> None:
     assert [b.source for b in again.blocks] == [b.source for b in fresh.blocks]
     assert [b.body for b in again.blocks] == [b.body for b in fresh.blocks]
     assert hcl.parse(old) is first  # each revision is parsed once, for every reader
+
+
+def test_a_block_read_after_its_tree_is_gone_reads_the_same() -> None:
+    text = (FIXTURES / "cost" / "terraform" / "main.tf").read_bytes() + b'resource "x" "broken" {\n  a = \n}\n'
+    kept = hcl.Document(text, hcl.treesitter.parse("hcl", text))
+    dropped = hcl.Document(text, hcl.treesitter.parse("hcl", text))
+    dropped.tree = None  # as for a document parsed long ago: its blocks parse their own text
+    assert [b.body for b in dropped.blocks[:-1]] == [b.body for b in kept.blocks[:-1]]
+    broken_kept, broken_dropped = kept.blocks[-1].error(), dropped.blocks[-1].error()
+    assert broken_kept is not None and broken_dropped is not None
+    assert (str(broken_dropped), broken_dropped.line) == (str(broken_kept), broken_kept.line)

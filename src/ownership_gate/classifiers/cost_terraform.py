@@ -32,6 +32,7 @@ class Definition(NamedTuple):
     labels: tuple[str, ...]
     content: Container
     line: int | None
+    source: bytes = b""  # the block's text, in HCL syntax
 
 
 def _scalar(value: Any) -> tuple[object, str, bool]:
@@ -159,10 +160,7 @@ def _with_extra(role_for: RoleFor, extra: tuple[tuple[str, ...], ...]) -> RoleFo
 
 
 def _plain(value: Any) -> Any:
-    """A definition as plain data, formatting and comments aside: what a renamed copy shares."""
-    if isinstance(value, hcl.Body):
-        return [[i.name, _plain(i.value)] if isinstance(i, hcl.Attribute) else [i.type, list(i.labels), _plain(i.body)]
-                for i in value.items]
+    """A value as plain data, for JSON."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -172,9 +170,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _digest(content: Container) -> str:
-    text = json.dumps(_plain(content), sort_keys=True, default=str)
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+def _digest(definition: Definition) -> str:
+    """What a renamed copy shares: the body, whitespace aside (the text after the header, in HCL)."""
+    if definition.source:
+        text = b" ".join(definition.source.partition(b"{")[2].split())
+    else:
+        text = json.dumps(_plain(definition.content), sort_keys=True, default=str).encode()
+    return hashlib.sha1(text, usedforsecurity=False).hexdigest()
 
 
 def _resources(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], ...]) -> Iterator[CostObject]:
@@ -194,7 +196,7 @@ def _resources(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], 
                 found[meta] = _leaf(meta, "count", value, line)
         yield CostObject(
             key=("tf", "resource", kind, name), label=f"{kind}.{name}", leaves=found, priced=priced,
-            line=definition.line, body=_digest(body),
+            line=definition.line, body=_digest(definition),
         )
 
 
@@ -243,7 +245,7 @@ def _document(text: str) -> hcl.Document:
 
 def _hcl_definitions(blocks: Iterable[hcl.Block]) -> list[Definition]:
     try:
-        return [Definition(b.type, b.labels, b.body, b.line) for b in blocks if b.type != "data"]
+        return [Definition(b.type, b.labels, b.body, b.line, b.source) for b in blocks if b.type != "data"]
     except hcl.HclError as exc:
         raise ReadError(f"HCL does not parse: {exc}", exc.line) from None
 
