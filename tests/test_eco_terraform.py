@@ -201,3 +201,10 @@ def test_revisions_whose_requiring_blocks_are_the_same_text_are_not_read() -> No
     assert not terraform.unchanged(MAIN, MAIN.replace('"~> 4.0"', '"~> 5.0"'))
     broken = MAIN.replace('version = "~> 4.0"', 'version = "~> 4.0')
     assert not terraform.unchanged(broken, broken + resources)  # broken: reading it says why
+
+
+def test_stray_text_that_hides_no_block_is_no_reason_to_doubt_the_modules() -> None:
+    module = 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
+    assert terraform.parse(module + "}\n", "main.tf") == [Requirement("terraform-aws-modules/vpc/aws", "5.1.0", 1)]
+    with pytest.raises(ManifestError, match="invalid HCL"):
+        terraform.parse(module + 'terraform {\n  required_providers {\n', "main.tf")

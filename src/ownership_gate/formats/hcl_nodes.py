@@ -11,7 +11,6 @@ own), with its lines moved to where the block sits.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, Union
 
@@ -25,11 +24,22 @@ if TYPE_CHECKING:
 MAX_DEPTH = 64  # nesting of values and blocks; configurations stay within ten
 
 
-@dataclass(frozen=True, slots=True)
 class Expression:
     """A value Terraform computes, as written (`var.size`, `"web-${var.env}"`)."""
 
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expression) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
 
 
 class Object(dict[str, "Value"]):

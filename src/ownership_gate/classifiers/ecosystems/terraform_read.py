@@ -62,7 +62,8 @@ def _requiring_blocks(document: hcl.Document) -> list[hcl.Block]:
     into an unclosed block); a broken resource cannot.
     """
     for loose in document.loose_errors:
-        raise _invalid(loose.error)
+        if _could_require(loose.source):
+            raise _invalid(loose.error)
     found = []
     for block in document.blocks:
         if block.type in _REQUIRING:
@@ -70,9 +71,13 @@ def _requiring_blocks(document: hcl.Document) -> list[hcl.Block]:
             if error is not None:
                 raise _invalid(error)
             found.append(block)
-        elif block.errors and _RELEVANT.search(block.source.decode("utf-8", "replace")):
+        elif block.errors and _could_require(block.source):
             raise _invalid(block.error() or hcl.HclError("does not parse", block.line))
     return found
+
+
+def _could_require(source: bytes) -> bool:
+    return _RELEVANT.search(source.decode("utf-8", "replace")) is not None
 
 
 def _invalid(error: hcl.HclError) -> ManifestError:
