@@ -144,13 +144,16 @@ def _read_pair(
     path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
     settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
 ) -> tuple[Extracted, Extracted]:
+    read_old, read_new = reader, reader
     if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
         # Only the blocks that differ are read; each keeps its line in the whole file.
         before, after = changed_blocks(old, new)
         extra = _extra_keys(settings)
-        return (_read(partial(_side, before, extra), old, extra_words),
-                _read(partial(_side, after, extra), new, extra_words))
-    return _read(reader, old, extra_words), _read(reader, new, extra_words)
+        read_old, read_new = partial(_side, before, extra), partial(_side, after, extra)
+    found = _read(read_new, new, extra_words)
+    if found.error is not None:
+        return EMPTY, found  # judged by the error alone: the old side is never compared
+    return _read(read_old, old, extra_words), found
 
 
 def _side(side: Side, extra: cost_k8s.ExtraKeys, text: str) -> Extracted:

@@ -161,9 +161,7 @@ def error_in(node: tree_sitter.Node, top: int = 0) -> HclError | None:
         found = inner
     # A quoted string cannot span lines: one that does was left open, and the
     # parser's error is only where it gave up, further down.
-    for string in _strings(node):
-        if string.start_byte > found.start_byte:
-            break
+    for string in _strings(node, found.start_byte):
         if string.end_point[0] > string.start_point[0]:
             return HclError("a string left open (a quoted string ends on its line)", string.start_point[0] + 1 + top)
     error = _describe(found)
@@ -171,11 +169,14 @@ def error_in(node: tree_sitter.Node, top: int = 0) -> HclError | None:
     return error
 
 
-def _strings(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+def _strings(node: tree_sitter.Node, before: int) -> list[tree_sitter.Node]:
+    """The quoted strings under `node` that start before byte `before`, in order."""
     language = treesitter.parser("hcl").language
     assert language is not None
-    captures = tree_sitter.QueryCursor(_query(language)).captures(node)
-    return sorted(captures.get("s", []), key=lambda n: n.start_byte)
+    cursor = tree_sitter.QueryCursor(_query(language))
+    cursor.set_byte_range(node.start_byte, max(node.start_byte, before))
+    found = [n for n in cursor.captures(node).get("s", []) if n.start_byte <= before]
+    return sorted(found, key=lambda n: n.start_byte)
 
 
 @cache
