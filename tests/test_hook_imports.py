@@ -28,7 +28,8 @@ rules:
 
 # Loaded by parsing a manifest or a migration, never by naming a path.
 LAZY = (
-    "packaging", "sqlglot", "hcl2", "lark", "xml.etree.ElementTree", "tomllib", "secrets",
+    "packaging", "sqlglot", "tree_sitter", "tree_sitter_hcl", "xml.etree.ElementTree", "tomllib", "secrets",
+    "ownership_gate.formats.hcl",
     "ownership_gate.classifiers.ecosystems.pypi_files",
     "ownership_gate.classifiers.ecosystems.pyproject",
     "ownership_gate.classifiers.ecosystems.pep440",

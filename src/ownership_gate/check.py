@@ -169,14 +169,14 @@ def check(
         held = None
         trees = Trees(span.diff_from, span.head)
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blob, trees)
+            held = engine.classify_later(pending.written_changes, git.blobs, trees)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            judging = engine.start_judging(changes, git.blob, held, trees)
+            judging = engine.start_judging(changes, git.blobs, held, trees)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,10 +190,14 @@ class Git:
 
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:
+        return self.blobs((oid,))[0]
+
+    def blobs(self, oids: Sequence[str]) -> list[bytes | None]:
+        """The contents of every blob in `oids`, in order (None for what is no blob)."""
         if self._reader is None or self._reader.pid != os.getpid():
             # A forked child (see aside.py) starts its own: the parent's pipes stay the parent's.
             self._reader = BlobReader(self.root)
-        return self._reader.read(oid)
+        return self._reader.read(oids)
 
     def blob_at(self, rev: str, path: str) -> bytes | None:
         """The content of `path` at `rev`, or None when it is not a file there."""
@@ -232,7 +238,11 @@ class Git:
 
 
 class BlobReader:
-    """One `git cat-file --batch` process kept open for every blob we read."""
+    """One `git cat-file --batch` process kept open for every blob we read.
+
+    A change set's blobs are asked for in one write and read back in order:
+    git streams them without waiting for a request per blob.
+    """
 
     def __init__(self, root: Path) -> None:
         self.pid = os.getpid()  # the process whose pipes these are
@@ -243,12 +253,32 @@ class BlobReader:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=_env(),
+            bufsize=1 << 16,
         )
 
-    def read(self, oid: str) -> bytes | None:
+    def read(self, oids: Sequence[str]) -> list[bytes | None]:
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(oid.encode() + b"\n")
-        self._proc.stdin.flush()
+        request = "".join(f"{oid}\n" for oid in oids).encode()
+        if len(request) <= _PIPE_WRITE:
+            self._send(request)
+            return [self._answer() for _ in oids]
+        # A long request is written while the answers are read: git stops
+        # reading requests when nobody reads its answers, and would wait forever.
+        writer = threading.Thread(target=self._send, args=(request,), name="git-cat-file", daemon=True)
+        writer.start()
+        try:
+            return [self._answer() for _ in oids]
+        finally:
+            writer.join()
+
+    def _send(self, request: bytes) -> None:
+        assert self._proc.stdin is not None
+        with suppress(OSError):  # git gone: its answers end, and the blobs read as None
+            self._proc.stdin.write(request)
+            self._proc.stdin.flush()
+
+    def _answer(self) -> bytes | None:
+        assert self._proc.stdout is not None
         header = self._proc.stdout.readline().split()
         if len(header) != 3:
             return None  # "<oid> missing" (a submodule commit, a pruned object)
@@ -258,7 +288,8 @@ class BlobReader:
 
     def close(self) -> None:
         assert self._proc.stdin is not None
-        self._proc.stdin.close()
+        with suppress(OSError):
+            self._proc.stdin.close()
         self._proc.wait()
 
 
@@ -268,6 +299,11 @@ def _subcommand(args: Sequence[str]) -> str:
     while i + 1 < len(args) and args[i] == "-c":
         i += 2
     return args[i] if i < len(args) else "?"
+
+
+# Requests up to this size go out before any answer is read: they fit the
+# pipe (64 KiB on Linux) even when git has not read the previous ones yet.
+_PIPE_WRITE = 4096
 
 
 def find_root(start: Path | None = None) -> Path:

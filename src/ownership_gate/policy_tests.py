@@ -8,7 +8,7 @@ file's own rule are the engine's, so a passing test means `check` agrees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ownership_gate.check import policy_paths
@@ -54,8 +54,8 @@ def _finding(spec: Mapping[str, str]) -> Finding:
     )
 
 
-def _no_blob(oid: str) -> bytes | None:
-    return None
+def _no_blobs(oids: Sequence[str]) -> list[bytes | None]:
+    return [None] * len(oids)
 
 
 def run(policy: Policy) -> list[TestResult]:
@@ -66,7 +66,7 @@ def run(policy: Policy) -> list[TestResult]:
             change = Change(status="renamed", path=test.path, old_path=test.old_path)
         else:
             change = Change(status="modified", path=test.path)
-        context = Context([change], _no_blob, policy.classify, engine.policy_paths)
+        context = Context([change], _no_blobs, policy.classify, engine.policy_paths)
         if test.finding is not None:
             context.memo[_INJECTED] = [_finding(test.finding)]
         results.append(TestResult(number, test, engine.judge(change, context)))

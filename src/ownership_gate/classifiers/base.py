@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import compress, repeat
@@ -20,7 +20,14 @@ SettingKinds = Mapping[str, str]
 
 
 class Classifier(Protocol):
-    """One kind of finding. A module with these names satisfies it."""
+    """One kind of finding. A module with these names satisfies it.
+
+    A module may also define `reads(change, settings) -> bool`: whether
+    `classify` reads the contents of a change it claims (a lockfile judged by
+    its manifests, a file known by its name alone). The engine reads both
+    revisions of every claimed change it reads, in one request, before any
+    classifier asks; without `reads`, that is every claimed change.
+    """
 
     TYPE: str
     KINDS: tuple[str, ...]
@@ -103,24 +110,30 @@ class Trees(NamedTuple):
     new: str | None  # a commit, or None for the index
 
 
+# Reads blobs by id, all in one request, in order (None for what is no blob).
+ReadBlobs = Callable[[Sequence[str]], "list[bytes | None]"]
+
+
 class Context:
     """Lazy, cached access to old and new contents, plus the whole change set.
 
     A classifier never touches git: it asks for the bytes it needs and the
-    engine reads each blob at most once. With `trees`, a file the change set
-    did not touch (the Gemfile next to a changed Gemfile.lock) can be read too.
+    engine reads each blob at most once, usually all of them in one request
+    (`prefetch`) before the classifiers ask. With `trees`, a file the change
+    set did not touch (the Gemfile next to a changed Gemfile.lock) can be read
+    too.
     """
 
     def __init__(
         self,
         changes: Sequence[Change],
-        read_blob: Callable[[str], bytes | None],
+        read_blobs: ReadBlobs,
         settings: Mapping[str, Mapping[str, Any]],
         policy_paths: frozenset[str] = frozenset(),
         trees: Trees | None = None,
     ) -> None:
         self.changes = changes
-        self._read_blob = read_blob
+        self._read_blobs = read_blobs
         self._settings = settings
         self.policy_paths = policy_paths
         self.trees = trees
@@ -174,11 +187,21 @@ class Context:
             found = self._claimed_at[type_] = paths.positions_touching(claimed)
         return found
 
+    def prefetch(self, changes: Iterable[Change]) -> None:
+        """Read both revisions of `changes` now, in one request, for the classifiers to ask for."""
+        wanted = dict.fromkeys(
+            oid for change in changes
+            for oid, mode in ((change.old_oid, change.old_mode), (change.new_oid, change.new_mode))
+            if oid is not None and mode not in _NOT_FILES and oid not in self._cache
+        )
+        if wanted:
+            self._cache.update(zip(wanted, self._read_blobs(list(wanted)), strict=True))
+
     def _blob(self, oid: str | None, mode: str) -> bytes | None:
-        if oid is None or mode in ("160000", "120000"):
+        if oid is None or mode in _NOT_FILES:
             return None  # absent, a submodule commit, or a symlink target
         if oid not in self._cache:
-            self._cache[oid] = self._read_blob(oid)
+            self._cache[oid] = self._read_blobs((oid,))[0]
         return self._cache[oid]
 
     def old(self, change: Change) -> bytes | None:
@@ -243,8 +266,11 @@ class Context:
         # as `1:x` is never read as a stage): cat-file resolves either.
         name = f"{tree}:{path}" if tree is not None else f":0:{path}"
         if name not in self._cache:
-            self._cache[name] = self._read_blob(name)
+            self._cache[name] = self._read_blobs((name,))[0]
         return self._cache[name]
+
+
+_NOT_FILES = ("160000", "120000")  # a submodule commit, a symlink
 
 
 def is_binary(data: bytes | None) -> bool:

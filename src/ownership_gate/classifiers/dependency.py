@@ -17,12 +17,12 @@ the same ecosystem has no earlier version: every entry in it is new.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from ownership_gate.classifiers import dependency_read as read
-from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.dependency_locked import already_held, locked_majors
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
@@ -31,7 +31,7 @@ from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
 __all__ = ["KINDS", "PRELOAD", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
-           "manifest_findings", "step"]
+           "manifest_findings", "reads", "step"]
 
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
@@ -122,6 +122,12 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     if settings.get("manifests"):
         found.update(p for p in paths.all if ecosystem_for(p, settings) is not None)
     return found
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """A lockfile is judged by the manifests next to it, never read itself."""
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    return found is not None and not found[1] and not change.is_submodule
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -241,6 +247,21 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
     return result
 
 
+def _unchanged(
+    change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
+) -> bool:
+    """Whether the ecosystem can tell, without reading either revision, that they require the same."""
+    same = getattr(ecosystem, "unchanged", None)
+    sides = context.old_as(change, same_kind), context.new_as(change, same_kind)
+    if same is None or any(d is None or len(d) > read.MAX_MANIFEST_BYTES or b"\0" in d[:8192] for d in sides):
+        return False
+    try:
+        old, new = decode(sides[0]), decode(sides[1])
+    except UnicodeDecodeError:
+        return False
+    return old is not None and new is not None and bool(same(old, new))
+
+
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     settings = context.settings(TYPE)
 
@@ -248,6 +269,8 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         found = ecosystem_for(path, settings)
         return found is not None and found[0] is ecosystem and not found[1]
 
+    if _unchanged(change, context, ecosystem, same_kind):
+        return []
     try:
         new = read.requirements(context.new_as(change, same_kind), change.path, ecosystem, context.load_yaml)
     except ManifestError as exc:

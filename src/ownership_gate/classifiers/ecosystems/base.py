@@ -41,6 +41,12 @@ And two for an ecosystem whose lockfiles are read (see `dependency_locked`):
 
     LOCKFILES: Mapping[str, str]              # lockfile name -> the manifest it locks, same folder
     def locked(text: str, path: str) -> Lock  # what a lockfile holds (lockfiles.py); raises ManifestError
+
+And one by the dependency classifier, to skip reading a manifest whose
+revisions differ only where nothing is required (a Terraform file's
+resources):
+
+    def unchanged(old: str, new: str) -> bool
 """
 
 from __future__ import annotations
@@ -146,3 +152,7 @@ class DeferredReader:
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""
         return self._reader().locked(text, path)
+
+    def unchanged(self, old: str, new: str) -> bool:
+        same: bool = self._reader().unchanged(old, new)
+        return same
