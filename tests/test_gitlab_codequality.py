@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.main import main
 from tests.conftest import Repo
-from tests.signoff_support import CTO, trailer_message
+from tests.signoff_support import CTO, commit_as, trailer_message
 
 POLICY = f"""\
 version: 1
@@ -73,7 +73,7 @@ def test_fingerprints_survive_a_moved_line(repo: Repo, capsys: pytest.CaptureFix
 def test_severity_follows_the_verdict(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = _change(repo)
     assert {i["severity"] for i in _issues(capsys, "--base", base, "--advisory")[1]} == {"minor"}
-    repo.commit({}, trailer_message("sign-off", CTO))
+    commit_as(repo, trailer_message("sign-off", CTO))  # the signer's own commit
     code, issues = _issues(capsys, "--base", base)
     assert code == 0 and {i["severity"] for i in issues} == {"info"}
 

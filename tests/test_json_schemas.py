@@ -19,6 +19,7 @@ from ownership_gate.main import main
 from ownership_gate.output import json_
 from ownership_gate.policy_schema import build
 from tests.conftest import Repo
+from tests.signoff_support import commit_as
 
 DOCUMENTS = {
     json_.SCHEMA: "check.schema.json",
@@ -48,6 +49,37 @@ def _schema(file_name: str) -> dict[str, Any]:
 def _validate(document: dict[str, Any]) -> None:
     schema = _schema(DOCUMENTS[document["schema"]])
     Draft202012Validator(schema, format_checker=FormatChecker()).validate(document)
+    # Keys may be added within v1, so the schemas accept unknown keys: the check
+    # that they describe every key the command prints is this one.
+    assert _undescribed(document, schema, schema, "") == []
+
+
+def _undescribed(value: object, schema: dict[str, Any], root: dict[str, Any], where: str) -> list[str]:
+    """The keys in `value` that `schema` (with its $refs and allOf) has no words for."""
+    properties: dict[str, Any] = {}
+    others: dict[str, Any] | None = None
+    items: dict[str, Any] | None = None
+    pending = [schema]
+    while pending:
+        part = pending.pop()
+        if "$ref" in part:
+            pending.append(root["$defs"][part["$ref"].removeprefix("#/$defs/")])
+        pending.extend(part.get("allOf", []))
+        properties |= part.get("properties", {})
+        others = part["additionalProperties"] if isinstance(part.get("additionalProperties"), dict) else others
+        items = part.get("items", items)
+    missing: list[str] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            described = properties.get(key, others)
+            if described is None:
+                missing.append(f"{where}/{key}")
+            else:
+                missing += _undescribed(inner, described, root, f"{where}/{key}")
+    elif isinstance(value, list) and items is not None:
+        for index, inner in enumerate(value):
+            missing += _undescribed(inner, items, root, f"{where}/{index}")
+    return missing
 
 
 @pytest.mark.parametrize("file_name", ["policy.schema.json", *DOCUMENTS.values()])
@@ -76,7 +108,7 @@ def _pull_request(repo: Repo) -> str:
         "migrations/0002_drop.sql": "ALTER TABLE users DROP COLUMN email;\n",
     }, "pull request")
     repo.git("mv", "docs/a.md", "docs/b.md")
-    repo.commit({}, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
+    commit_as(repo, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")  # the signer's own commit
     return base
 
 
@@ -110,7 +142,7 @@ def test_a_wrong_document_is_rejected() -> None:
     # Proof the schema has teeth: an unknown change status is not check/v1.
     document = {
         "schema": json_.SCHEMA, "base": None, "head": None, "policy": {"source": "builtin:startup"},
-        "required_level": "engineer", "needs_signoff": False, "signoff": {"satisfied": True, "evidence": []},
+        "required_level": "engineer", "needs_signoff": False, "signoff": {"satisfied": True, "evidence": [], "notes": []},
         "changes": [{"path": "a", "old_path": None, "status": "moved", "level": "engineer", "findings": []}],
         "summary": {"files": 1, "by_level": {"engineer": 1}},
     }
@@ -132,7 +164,7 @@ def test_report_json_validates(repo: Repo, capsys: pytest.CaptureFixture[str]) -
     _pull_request(repo)
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"terraform/b.tf": "x\n"}, "more cloud")
-    repo.commit({}, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
+    commit_as(repo, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
     assert main(["report", "--format", "json", "--branch", "main", "--since", "1 year ago"]) == 0

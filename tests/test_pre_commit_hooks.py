@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from ownership_gate.main import main
 from tests.conftest import Repo
+from tests.signoff_support import commit_as
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
@@ -122,7 +123,8 @@ def test_pre_push_sees_a_sign_off_in_the_pushed_commits(
 ) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY}, "base")
     repo.commit({"terraform/main.tf": "x\n"}, "cloud")
-    head = repo.commit({}, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
+    # The sign-off is the CTO's own commit: a trailer counts only where its signer wrote it.
+    head = commit_as(repo, "sign-off\n\nCTO-Approved-by: Cee Tee <cto@acme.example>")
     _pushed(monkeypatch, base, head)
     assert main(["check", "--pre-push", "--format", "json"]) == 0
     assert '"satisfied": true' in capsys.readouterr().out

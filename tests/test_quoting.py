@@ -115,7 +115,11 @@ def test_report_quotes_the_path(repo: Repo, capsys: pytest.CaptureFixture[str], 
     out = capsys.readouterr().out
     _no_forgery(out)
     assert "<b>" not in out
-    assert "cloud: " + QUOTED.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|") in out
+    # The Why cell is escaped text, as the Markdown reporter escapes it: HTML shown literally, and
+    # backslashes, brackets and the pipe escaped so no link, emphasis or new cell starts.
+    escaped = QUOTED.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
+    assert f"| cloud: {escaped} |" in out
 
 
 def test_codeowners_and_validate_quote_paths(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,3 +156,12 @@ def test_the_hook_quotes_a_staged_name_as_git_does(repo: Repo, capsys: pytest.Ca
     out = capsys.readouterr().out
     _no_forgery(out)
     assert f"  {git_says} [added]" in out
+
+
+def test_the_html_report_quotes_the_path(repo: Repo, capsys: pytest.CaptureFixture[str], forged: str) -> None:
+    assert main(["report", "--since", "2000-01-01", "--format", "html"]) == 0
+    out = capsys.readouterr().out
+    _no_forgery(out)
+    assert "<b>" not in out
+    escaped = QUOTED.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    assert f"<td>cloud: {escaped}</td>" in out

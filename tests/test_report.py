@@ -279,3 +279,19 @@ def test_markdown_escapes_html_and_emphasis_in_every_cell(
     # Nothing from the history reaches the page as HTML.
     for raw in ("<img", "<b>", "<i>", "*urgent*", "_lory_"):
         assert raw not in out, raw
+
+
+def test_a_new_risk_named_with_control_characters_stays_on_its_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY, "package.json": '{"dependencies": {}}\n'}, "Start")
+    hostile = "pay\u001b[2J\nOK  Routine change\r"
+    repo.commit({"package.json": json.dumps({"dependencies": {hostile: "1.0.0"}}) + "\n"}, "Vendor")
+    assert main(["report", "--since", "2000-01-01", "--branch", "main"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert "OK  Routine change" not in [line.strip() for line in out.splitlines()]
+    # The agenda shows the name escaped exactly as the decisions table does.
+    shown = "pay\\\\033\\[2J\\\\nOK  Routine change\\\\r"
+    assert f"vendors: dependency/added {shown} in package.json |" in out
+    assert f"   - dependency/added {shown} in `package.json` (`" in out

@@ -1,9 +1,11 @@
 """The weekly report as one self-contained HTML page, with inline SVG charts and no scripts.
 
 Everything from the history (subjects, authors, paths, rules, owners,
-the branch) is escaped; a Content-Security-Policy that allows no script,
-no fetch and no outside image keeps it that way even if an escape were
-missed. The page opens from a file, an artifact or an e-mail attachment.
+the branch) is escaped, and paths are quoted as git quotes them
+(`quoting.py`), so a file name keeps to its line in the page's source too.
+A Content-Security-Policy that allows no script, no fetch and no outside
+image keeps it that way even if an escape were missed. The page opens
+from a file, an artifact or an e-mail attachment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 from typing import TYPE_CHECKING
+
+from ownership_gate.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.report import Decision, Report
@@ -118,9 +122,10 @@ def _row(decision: Decision) -> str:
         final = _e(", ".join(sorted({e.by for e in decision.signoff.evidence if not e.stale})) or "signed off")
     else:
         final = f'<span class="missing">missing</span> ({_e(" ".join(decision.owners) or "no owner listed")})'
-    why = "; ".join(dict.fromkeys(f"{f.rule}: {path}" for path, f in decision.findings if f.level == decision.level))
-    cells = (_e(commit.date[:10]), f"<code>{_e(commit.sha[:10])}</code>", _e(commit.subject), _e(commit.author),
-             _e(decision.level), _e(decision.note or why), final)
+    why = "; ".join(dict.fromkeys(f"{f.rule}: {quote_path(path)}" for path, f in decision.findings
+                                  if f.level == decision.level))
+    cells = (_e(commit.date[:10]), f"<code>{_e(commit.sha[:10])}</code>", _e(one_line(commit.subject)),
+             _e(one_line(commit.author)), _e(decision.level), _e(one_line(decision.note or why)), final)
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 

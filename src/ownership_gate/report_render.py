@@ -142,7 +142,7 @@ def markdown(report: Report) -> str:
     else:
         out.append("No rule asked for sign-off.")
     risks = [
-        f"- {text(f'{finding.type}/{finding.kind} {finding.subject}')} in {code(quote_path(path), False)}"
+        f"- {text(one_line(f'{finding.type}/{finding.kind} {finding.subject}'))} in {code(quote_path(path), False)}"
         f" (`{d.commit.sha[:10]}`)"
         for d in report.decisions for path, finding in d.findings
         if (finding.type, finding.kind) in _RISKS
