@@ -27,7 +27,7 @@ NOT_APPLICATION = re.compile(
 ACCESS_NAME = re.compile(
     r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
-    r"|permissions?|rbac|acl|polic(?:y|ies)|guards?|jwt|sessions?|credentials?|api_?keys?|access_?tokens?"
+    r"|permissions?|rbac|acl|polic(?:y|ies)|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?)(?=$|[/_.-])"
     r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|Session|Credential|Passkey)[A-Za-z]*\.\w+$"
 )
