@@ -1,9 +1,9 @@
 """A local stand-in for the GitHub REST API, on 127.0.0.1.
 
 It answers the handful of endpoints the gate calls the way GitHub documents
-them: the shape of review and membership objects, `Link` pagination with
-`per_page`/`page`, the rate-limit headers, and the JSON error bodies of
-401, 403 and 404. Tests point `GITHUB_API_URL` at it; it is the only stand-in
+them: the shape of review, commit and membership objects, `Link` pagination
+with `per_page`/`page`, the rate-limit headers, and the JSON error bodies of
+401, 403, 404 and 422. Tests point `GITHUB_API_URL` at it; it is the only stand-in
 in the test suite (git is always real).
 """
 
@@ -49,6 +49,7 @@ class GitHubStub:
         self.prefix = prefix  # "/api/v3" imitates GitHub Enterprise Server
         self.reviews: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> {login: state}
+        self.commits: dict[tuple[str, str], dict[str, Any]] = {}  # (repo, sha) -> commit object
         self.failures: dict[str, Failure] = {}  # path fragment -> canned failure
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.link_host: str | None = None  # serve `Link` URLs on another host (a hostile server)
@@ -100,6 +101,46 @@ class GitHubStub:
         reviews.append(entry)
         return entry
 
+    def commit(
+        self, repo: str, sha: str, email: str, login: str | None, *, verified: bool = True,
+        reason: str | None = None, committer: str | None = "", message: str = "sign-off",
+    ) -> dict[str, Any]:
+        """What GitHub says about a pushed commit: `login` is the account GitHub ties its
+        author email to (None: none), `committer` the committer's ("" means the same as
+        the author's), and `verified`/`reason` its check of the commit's signature."""
+        committer_login = login if committer == "" else committer
+        ident = {"name": email.split("@")[0], "email": email, "date": "2024-05-01T10:00:00Z"}
+        signature = "-----BEGIN SSH SIGNATURE-----\n...\n-----END SSH SIGNATURE-----\n" if verified else None
+        entry = {
+            "url": f"https://api.github.com/repos/{repo}/commits/{sha}",
+            "sha": sha,
+            "node_id": "C_kwDOAE3WVdoAKDZkY2IwOWIzYjU3NWQ3MjY1ZTg2YWVhMDRiZjY4NmZmYjUyNjJmYzE",
+            "html_url": f"https://github.com/{repo}/commit/{sha}",
+            "comments_url": f"https://api.github.com/repos/{repo}/commits/{sha}/comments",
+            "commit": {
+                "url": f"https://api.github.com/repos/{repo}/git/commits/{sha}",
+                "author": ident,
+                "committer": ident,
+                "message": message,
+                "tree": {"url": f"https://api.github.com/repos/{repo}/git/trees/{'0' * 40}", "sha": "0" * 40},
+                "comment_count": 0,
+                "verification": {
+                    "verified": verified,
+                    "reason": reason or ("valid" if verified else "unsigned"),
+                    "signature": signature,
+                    "payload": None,
+                    "verified_at": "2024-05-01T10:00:01Z" if verified else None,
+                },
+            },
+            "author": user(login, 200 + len(login)) if login else None,
+            "committer": user(committer_login, 200 + len(committer_login)) if committer_login else None,
+            "parents": [],
+            "stats": {"total": 0, "additions": 0, "deletions": 0},
+            "files": [],
+        }
+        self.commits[(repo, sha)] = entry
+        return entry
+
     def member(self, org: str, team: str, login: str, state: str = "active") -> None:
         self.teams.setdefault((org, team), {})[login.lower()] = state
 
@@ -141,6 +182,12 @@ def _handler(stub: GitHubStub) -> type[BaseHTTPRequestHandler]:
             parts = path.strip("/").split("/")
             if len(parts) == 6 and parts[0] == "repos" and parts[3] == "pulls" and parts[5] == "reviews":
                 return self._reviews(f"{parts[1]}/{parts[2]}", int(parts[4]), query)
+            if len(parts) == 5 and parts[0] == "repos" and parts[3] == "commits":
+                commit = stub.commits.get((f"{parts[1]}/{parts[2]}", parts[4]))
+                if commit is None:  # GitHub's answer for a sha it does not have
+                    return self._send(422, {"message": f"No commit found for SHA: {parts[4]}",
+                                            "documentation_url": DOCS, "status": "422"})
+                return self._send(200, commit)
             if len(parts) == 5 and parts[0] == "repositories" and parts[2] == "pulls":
                 number = int(parts[3])
                 repo = next((r for r, n in stub.reviews if n == number), "")

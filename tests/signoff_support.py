@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,24 @@ rules:
 TF = 'resource "null_resource" "queue" {}\n'
 
 
+def commit_as(
+    repo: Repo, message: str, email: str = CTO, *, files: dict[str, str] | None = None,
+    committer: str | None = None, args: tuple[str, ...] = (),
+) -> str:
+    """Commit `files` (or nothing) as `email`, author and committer (or as `committer`); the sha.
+
+    Exactly what anyone can do: a commit's emails are whatever its writer sets.
+    """
+    for path, content in (files or {}).items():
+        repo.write(path, content)
+    env = {**os.environ, "GIT_AUTHOR_NAME": email.split("@")[0], "GIT_AUTHOR_EMAIL": email,
+           "GIT_COMMITTER_NAME": (committer or email).split("@")[0], "GIT_COMMITTER_EMAIL": committer or email}
+    for command in (("add", "-A"), (*args, "commit", "-q", "--allow-empty", "-m", message)):
+        proc = subprocess.run(("git", *command), cwd=repo.root, env=env, capture_output=True, check=False)
+        assert proc.returncode == 0, proc.stderr.decode()
+    return repo.git("rev-parse", "HEAD")
+
+
 def trailer_message(subject: str, value: str, key: str = "CTO-Approved-by") -> str:
     return f"{subject}\n\nReviewed the cloud setup.\n\n{key}: {value}\n"
 
@@ -96,16 +115,9 @@ def ssh_key(directory: Path, name: str) -> Key:
     return Key(path, (directory / f"{name}.pub").read_text().strip())
 
 
-def signed_commit(repo: Repo, files: dict[str, str], message: str, key: Key | None) -> str:
-    """Commit `files`; signed with `key` (an SSH key), or unsigned when key is None."""
-    for path, content in files.items():
-        repo.write(path, content)
-    repo.git("add", "-A")
+def signed_commit(repo: Repo, files: dict[str, str], message: str, key: Key | None, email: str = CTO) -> str:
+    """Commit `files` as `email`; signed with `key` (an SSH key), or unsigned when key is None."""
     if key is None:
-        repo.git("commit", "-q", "--allow-empty", "-m", message)
-    else:
-        repo.git(
-            "-c", "gpg.format=ssh", "-c", f"user.signingkey={key.private}",
-            "commit", "-q", "-S", "--allow-empty", "-m", message,
-        )
-    return repo.git("rev-parse", "HEAD")
+        return commit_as(repo, message, email, files=files)
+    config = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={key.private}", "-c", "commit.gpgSign=true")
+    return commit_as(repo, message, email, files=files, args=config)

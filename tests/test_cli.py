@@ -66,7 +66,8 @@ def test_json_document_has_the_contract_fields(repo: Repo, capsys: pytest.Captur
     assert set(doc) == {"schema", "base", "head", "policy", "required_level", "needs_signoff",
                         "signoff", "changes", "summary"}
     assert (doc["base"], doc["head"]) == (base, head)
-    assert doc["signoff"] == {"satisfied": False, "evidence": []}
+    assert doc["signoff"] == {"satisfied": False, "evidence": [], "notes": [
+        "pull-request approvals are read only in a GitHub Actions pull-request run"]}
     (finding,) = doc["changes"][0]["findings"]
     assert set(finding) == {"type", "kind", "subject", "ecosystem", "from", "to", "line", "detail",
                             "rule", "level", "reason"}

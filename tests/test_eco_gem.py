@@ -1,4 +1,4 @@
-"""gem: Gemfile and gemspec through a tolerant Ruby tokenizer; Gemfile.lock."""
+"""gem: Gemfile and gemspec read with tree-sitter-ruby; Gemfile.lock."""
 
 from __future__ import annotations
 
@@ -52,20 +52,18 @@ def test_generated_gemspec_forms() -> None:
     assert parsed == [("rails", ">= 6.1, < 8", 2), ("rspec", "~> 3.12", 3), ("thor", "", 4)]
 
 
-def test_tokenizer_handles_continuations_parens_modifiers_and_comments() -> None:
+def test_continuations_parens_hash_rockets_and_comments() -> None:
     text = "\n".join([
         'gem("paren", "~> 2.0")',
         "gem 'multi',",
         "    '~> 3.0',",
         "    require: false",
         'gem "rocket", :git => "https://tok:secret@example.com/r.git", :branch => "main"',
-        'gem "cond", "1.0" if ENV["CI"]',
         'gem "commented" # , "~> 9"',
         '=begin',
         'gem "in-doc"',
         '=end',
         'gemspec',
-        'eval_gemfile "Gemfile.local"',
         'gem "local", path: "vendor/local"',
     ])
     parsed = [(r.name, r.constraint, r.line) for r in gem.parse(text, "Gemfile")]
@@ -73,13 +71,12 @@ def test_tokenizer_handles_continuations_parens_modifiers_and_comments() -> None
         ("paren", "~> 2.0", 1),
         ("multi", "~> 3.0", 2),
         ("rocket", "@ git: https://example.com/r.git#main", 5),
-        ("cond", "1.0", 6),
-        ("commented", "", 7),
+        ("commented", "", 6),
     ]
 
 
-def test_discourse_style_conditionals_and_computed_options() -> None:
-    # Shapes from discourse/discourse's Gemfile.
+def test_discourse_style_computed_options() -> None:
+    # Shapes from discourse/discourse's Gemfile (its `if ENV[...]` block is in the hostile list below).
     text = "\n".join([
         'ruby "~> 3.4"',
         'gem "bootsnap", require: false, platform: :mri',
@@ -88,12 +85,8 @@ def test_discourse_style_conditionals_and_computed_options() -> None:
         '  gem "bullet", require: !!ENV["BULLET"]',
         '  gem "better_errors", platform: :mri, require: !!ENV["BETTER_ERRORS"]',
         "end",
-        'if ENV["ALLOW_DEV_POPULATE"] == "1"',
-        '  gem "faker"',
-        "else",
-        "  group :development, :test do",
-        '    gem "faker", require: false',
-        "  end",
+        "group :development, :test do",
+        '  gem "faker", require: false',
         "end",
         'gem "rack-mini-profiler", require: ["enable_rails_patches"]',
         "group :migrations, optional: true do",
@@ -105,16 +98,16 @@ def test_discourse_style_conditionals_and_computed_options() -> None:
     parsed = [(r.name, r.constraint, r.line) for r in gem.parse(text, "Gemfile")]
     assert parsed == [
         ("bootsnap", "", 2), ("sidekiq", ">= 7.3.10", 3), ("bullet", "", 5), ("better_errors", "", 6),
-        ("faker", "", 9), ("faker", "", 12), ("rack-mini-profiler", "", 15),
-        ("sqlite3", "~> 1.3, >= 1.3.13", 19),
-        ("ruby-bbcode-to-md", "@ git: https://github.com/nlalonde/ruby-bbcode-to-md", 20),
+        ("faker", "", 9), ("rack-mini-profiler", "", 11),
+        ("sqlite3", "~> 1.3, >= 1.3.13", 15),
+        ("ruby-bbcode-to-md", "@ git: https://github.com/nlalonde/ruby-bbcode-to-md", 16),
     ]
 
 
 def test_path_blocks_nest_with_other_blocks() -> None:
     text = "\n".join([
         'path "components" do',
-        "  if true",
+        "  group :test do",
         '    gem "inner"',
         "  end",
         '  gem "still-inner"',

@@ -119,7 +119,7 @@ def test_an_approval_event_re_runs_the_check_and_passes(
     assert run.output_values() == {"required-level": "cto", "needs-signoff": "true", "satisfied": "true"}
     summary = run.summary.read_text("utf-8")
     assert "## ownership-gate: ✅ cto sign-off given" in summary
-    assert f"| cto | github-review | `acme-cto` | `{head[:12]}` | yes | no |" in summary
+    assert f"| cto | github-review | `acme-cto` | `{head[:12]}` | yes (GitHub) | no |" in summary
 
 
 def test_pull_request_target_runs_judge_the_same_range(
@@ -294,6 +294,6 @@ def test_advisory_mode_reports_an_api_failure_as_a_note_and_still_exits_0(
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     code, out = _run(capsys, "--advisory")
     assert code == 0
-    assert "approvals could not be read: GITHUB_TOKEN is not set" in out
+    assert "could not be read from GitHub: GITHUB_TOKEN is not set" in out
     assert run.output_values()["satisfied"] == "false"
     assert main(["check", "--format", "github"]) == 2  # enforcing: never a pass, never a silent 1

@@ -13,7 +13,7 @@ from ownership_gate.main import main
 from tests.conftest import Repo, run_json
 from tests.github_events import REPO, enter_actions, pull_request_event
 from tests.github_stub import GitHubStub
-from tests.signoff_support import CTO, POLICY, TF, trailer_message
+from tests.signoff_support import CTO, POLICY, TF, commit_as, trailer_message
 
 TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
 PR = 42
@@ -65,7 +65,8 @@ def test_an_approval_by_a_listed_reviewer_signs_off(
     code, doc = pr.check(capsys)
     assert code == 0
     assert doc["signoff"]["evidence"] == [{"level": "cto", "source": "github-review", "by": "ACME-cto",
-                                           "commit": pr.head, "verified": True, "stale": False}]
+                                           "commit": pr.head, "verified": True, "verified_by": "github",
+                                           "stale": False}]
     path, headers = api.requests[0]
     assert path == f"/repos/{REPO}/pulls/{PR}/reviews?per_page=100"
     assert headers["authorization"] == f"Bearer {TOKEN}"
@@ -189,7 +190,7 @@ def test_github_is_not_asked_when_a_trailer_already_signs_off(
     pr: PullRequest, api: GitHubStub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.fail("/pulls/", 500, "Server Error")
-    pr.push({}, trailer_message("sign-off", CTO))
+    pr.head = commit_as(pr.repo, trailer_message("sign-off", CTO), CTO)
     code, _ = pr.check(capsys)
     assert code == 0
     assert api.requests == []
@@ -291,7 +292,8 @@ def test_a_listed_label_signs_off(pr: PullRequest, api: GitHubStub, capsys: pyte
     code, doc = pr.check(capsys, labels=("infra", "cto-approved"))
     assert code == 0
     assert doc["signoff"]["evidence"] == [{"level": "cto", "source": "label", "by": "cto-approved",
-                                           "commit": None, "verified": False, "stale": False}]
+                                           "commit": None, "verified": False, "verified_by": None,
+                                           "stale": False}]
     assert api.requests == []
 
 

@@ -7,7 +7,7 @@ import pytest
 from ownership_gate import ci
 from ownership_gate.main import main
 from tests.conftest import Repo, run_json
-from tests.signoff_support import CTO, POLICY, TF, trailer_message
+from tests.signoff_support import CTO, POLICY, TF, commit_as, trailer_message
 
 
 def _merge_request(repo: Repo, monkeypatch: pytest.MonkeyPatch, labels: str = "") -> tuple[str, str]:
@@ -49,7 +49,7 @@ def test_a_trailer_signs_off_a_merge_request(
 ) -> None:
     _merge_request(repo, monkeypatch)
     repo.git("checkout", "-q", "feature")
-    head = repo.commit({}, trailer_message("sign-off", CTO))
+    head = commit_as(repo, trailer_message("sign-off", CTO), CTO)
     monkeypatch.setenv("CI_COMMIT_SHA", head)
     code, doc = run_json(capsys)
     assert code == 0
@@ -63,7 +63,8 @@ def test_merge_request_labels_count_when_the_policy_lists_them(
     code, doc = run_json(capsys)
     assert code == 0
     assert doc["signoff"]["evidence"][0] == {"level": "cto", "source": "label", "by": "cto-approved",
-                                             "commit": None, "verified": False, "stale": False}
+                                             "commit": None, "verified": False, "verified_by": None,
+                                             "stale": False}
 
 
 def test_github_reviews_are_not_read_on_gitlab(

@@ -39,11 +39,15 @@ LAZY = (
     "ownership_gate.classifiers.schema_judge",
     "ownership_gate.classifiers.schema_ops",
     "ownership_gate.classifiers.schema_rails_read",
+    "ownership_gate.classifiers.schema_rails_walk",
+    "tree_sitter", "tree_sitter_ruby", "ownership_gate.formats.ruby",
     "ownership_gate.classifiers.schema_alembic_read",
     "ownership_gate.classifiers.schema_django_read",
     "ownership_gate.classifiers.schema_js_read",
     "ownership_gate.classifiers.schema_ecto_read",
     "ownership_gate.classifiers.schema_prisma_read",
+    "ownership_gate.formats.javascript", "ownership_gate.formats.elixir",
+    "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir",
     "ownership_gate.classifiers.cost_yaml_compose",
     "ownership_gate.classifiers.cost_read",
     "ownership_gate.classifiers.infra_detect",
@@ -88,3 +92,14 @@ def test_a_staged_manifest_and_migration_load_their_readers(repo: Repo) -> None:
     for needed in ("packaging", "ownership_gate.classifiers.ecosystems.pypi_files",
                    "ownership_gate.classifiers.schema_django_read", "ownership_gate.classifiers.schema_judge"):
         assert needed in modules
+
+
+def test_a_staged_js_migration_loads_only_its_grammar(repo: Repo) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY})
+    modules, report = _staged_run(repo, {
+        "migrations/20240101_drop.js": "exports.up = (knex) => knex.schema.dropTable('users');\n",
+    })
+    assert [c["level"] for c in report["changes"]] == ["cto"]
+    assert "tree_sitter_javascript" in modules
+    assert [m for m in ("tree_sitter_typescript", "tree_sitter_elixir", "ownership_gate.formats.elixir")
+            if m in modules] == []

@@ -35,8 +35,8 @@ def _verdict(count: int) -> Verdict:
             findings = shared
         change = Change(status, f"{i}/{ODD[i % len(ODD)]}", old_path, None, None)
         changes.append(ChangeVerdict(change, levels[i % 3], findings))
-    evidence = (Evidence('c"t\\o', "trailer", "Ada Lövelace <ada@example.com>", "a" * 40, True, False),
-                Evidence("lead", "label", "bot\n", None, False, True))
+    evidence = (Evidence('c"t\\o', "trailer", "Ada Lövelace <ada@example.com>", "a" * 40, "git", False),
+                Evidence("lead", "label", "bot\n", None, None, True))
     return Verdict(base="b" * 40, head=None, policy_source=".ownership-gate.yaml", levels=levels,
                    default_level="engineer", required_level=levels[2], changes=tuple(changes),
                    signoff=SignoffResult(False, evidence), advisory=True)

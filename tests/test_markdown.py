@@ -9,7 +9,7 @@ import pytest
 from ownership_gate.main import main
 from ownership_gate.output.markdown import code, text
 from tests.conftest import Repo
-from tests.signoff_support import CTO, POLICY, SIGNED_POLICY, TF, trailer_message
+from tests.signoff_support import CTO, POLICY, SIGNED_POLICY, TF, commit_as, trailer_message
 
 
 def _markdown(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -63,7 +63,7 @@ def test_a_signed_trailer_policy_explains_signing(repo: Repo, capsys: pytest.Cap
 def test_evidence_and_staleness_are_listed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY}, "Policy")
     repo.commit({"terraform/main.tf": TF}, "Queue")
-    old = repo.commit({}, trailer_message("sign-off", CTO))
+    old = commit_as(repo, trailer_message("sign-off", CTO), CTO)
     repo.commit({"terraform/db.tf": TF}, "More")
     _, out = _markdown(capsys, "--base", base)
     assert f"| cto | trailer | `{CTO}` | `{old[:12]}` | no | **stale** |" in out

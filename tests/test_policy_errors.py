@@ -34,7 +34,7 @@ CASES = [
     (HEAD.replace("name: cto", "name: ''"), "p.yaml:5:11: levels[1].name: expected a non-empty string, got an empty string"),
     (
         HEAD.replace("signers: [cto@example.com]", "signers: [cto@example.com], require_signed_commit: maybe"),
-        "levels[1].signoff.require_signed_commit: expected true or false, got str 'maybe'",
+        "levels[1].signoff.require_signed_commit: expected true, false or 'github', got str 'maybe'",
     ),
     (HEAD.replace('owners: ["@eng"]', "owners: {a: b}"), "p.yaml:4:13: levels[0].owners: expected a list of strings, got a mapping"),
     (HEAD + "rules:\n  - {id: a, level: cto, paths: []}\n", "p.yaml:9:32: rules[0].paths: expected at least one pattern"),
@@ -124,5 +124,5 @@ def test_unreadable_policy_path_is_a_usage_error(repo: Repo, capsys: pytest.Capt
 
 def test_validate_reports_errors_with_location(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     repo.write(".ownership-gate.yaml", textwrap.dedent(HEAD) + "default_level: boss\n")
-    assert main(["validate"]) == 1  # SPEC §5: validate exits 1 when the policy has errors
+    assert main(["validate"]) == 1  # validate exits 1 when the policy has errors
     assert ".ownership-gate.yaml:8:16: default_level: undefined level 'boss'" in capsys.readouterr().err

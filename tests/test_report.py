@@ -40,6 +40,12 @@ def _at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
     monkeypatch.setenv("GIT_COMMITTER_DATE", when)
 
 
+def _as(monkeypatch: pytest.MonkeyPatch, name: str, email: str) -> None:
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", name)
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", email)
+
+
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main(["report", "--format", "json", *argv]) == 0
     document: dict[str, Any] = json.loads(capsys.readouterr().out)
@@ -56,11 +62,15 @@ def _history(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     _at(monkeypatch, "2024-01-16T09:00:00Z")
     shas["unsigned"] = repo.commit({"terraform/main.tf": "a\n"}, "Bigger | database")
     _at(monkeypatch, "2024-01-17T09:00:00Z")
+    _as(monkeypatch, "The CTO", "cto@acme.example")  # a trailer counts on its signer's own commit
     shas["signed"] = repo.commit({"terraform/main.tf": "b\n"}, "Smaller database" + SIGNED)
     repo.git("checkout", "-q", "-b", "feature")
     _at(monkeypatch, "2024-01-18T09:00:00Z")
+    _as(monkeypatch, "Eng Ineer", "eng@example.com")
     repo.commit({"secrets/key.txt": "k\n"}, "Rotate key")
+    _as(monkeypatch, "The CTO", "cto@acme.example")
     repo.commit({"app/main.py": "x = 3\n"}, "Tidy" + SIGNED)
+    _as(monkeypatch, "Eng Ineer", "eng@example.com")
     repo.git("checkout", "-q", "main")
     _at(monkeypatch, "2024-01-18T10:00:00Z")
     repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from feature", "feature")
@@ -105,7 +115,7 @@ def test_markdown_for_the_meeting(
         f"| 2024-01-16 | `{shas['unsigned'][:10]}` | Bigger \\| database | Eng Ineer | cto |"
         " cloud: terraform/main.tf | **missing** (@acme-cto) |"
     ) in out
-    assert f"| `{shas['signed'][:10]}` | Smaller database | Eng Ineer | cto | cloud: terraform/main.tf | cto@acme.example |" in out
+    assert f"| `{shas['signed'][:10]}` | Smaller database | The CTO | cto | cloud: terraform/main.tf | cto@acme.example |" in out
     missing = out.split("## Merged without sign-off", 1)[1].split("##", 1)[0]
     assert shas["unsigned"][:10] in missing and shas["signed"][:10] not in missing
     assert "| cloud | cto | 2 |" in out

@@ -11,7 +11,7 @@ import pytest
 
 from ownership_gate.main import main
 from tests.conftest import Repo
-from tests.signoff_support import CTO, trailer_message
+from tests.signoff_support import CTO, commit_as, trailer_message
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
@@ -94,7 +94,7 @@ def test_one_rule_per_policy_rule_and_one_result_per_finding_that_needs_sign_off
 
 def test_results_become_notes_once_signed_off(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = _pull_request(repo)
-    repo.commit({}, trailer_message("sign-off", CTO))
+    commit_as(repo, trailer_message("sign-off", CTO), CTO)
     code, sarif = _sarif(capsys, "--base", base, "--policy-from-base")
     assert code == 0
     assert {r["level"] for r in sarif["runs"][0]["results"]} == {"note"}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ownership_gate.main import main
+from ownership_gate.policy import builtin_text
 from tests.conftest import Repo, findings, levels_by_path, run_json
 from tests.test_schema_helpers import judge, pairs
 
@@ -36,9 +37,15 @@ def test_additive_migration_passes_destructive_needs_the_cto(
 
 
 def test_signoff_trailer_satisfies_a_destructive_migration(
-    repo: Repo, capsys: pytest.CaptureFixture[str]
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = repo.commit({"README.md": "app\n"})
+    # The built-in policy counts only a verified sign-off (a review, or a trailer
+    # commit GitHub verified), which a local check cannot read; this repository's
+    # policy opts into plain trailers, on the CTO's own commit.
+    plain = builtin_text("startup").replace("      require_signed_commit: github\n", "")
+    base = repo.commit({"README.md": "app\n", ".ownership-gate.yaml": plain})
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "cto@example.com")
     repo.commit({"db/migrate/20240102000000_drop_nick.rb": DROP},
                 message="Drop nick\n\nCTO-Approved-by: CTO <cto@example.com>")
     code, doc = run_json(capsys, "--base", base)

@@ -6,14 +6,16 @@ import pytest
 
 from ownership_gate.main import main
 from tests.conftest import Repo, run_json
-from tests.signoff_support import CTO, POLICY, TF, THREE_LEVELS, trailer_message
+from tests.signoff_support import CTO, POLICY, TF, THREE_LEVELS, commit_as, trailer_message
+
+LEAD = "lead@acme.example"
 
 
 def _signed_off_pull_request(repo: Repo, policy: str = POLICY) -> tuple[str, str]:
     base = repo.commit({".ownership-gate.yaml": policy, "README.md": "hi\n"}, "Policy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"terraform/main.tf": TF}, "Add the queue")
-    signoff = repo.commit({}, trailer_message("CTO sign-off", f"Cee <{CTO}>"))
+    signoff = commit_as(repo, trailer_message("CTO sign-off", f"Cee <{CTO}>"), CTO)
     return base, signoff
 
 
@@ -23,7 +25,8 @@ def test_routine_work_after_the_sign_off_keeps_it(repo: Repo, capsys: pytest.Cap
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert code == 0
     assert doc["signoff"]["evidence"][0] == {
-        "level": "cto", "source": "trailer", "by": CTO, "commit": signoff, "verified": False, "stale": False,
+        "level": "cto", "source": "trailer", "by": CTO, "commit": signoff, "verified": False,
+        "verified_by": None, "stale": False,
     }
 
 
@@ -54,7 +57,7 @@ def test_changing_a_signed_off_file_again_makes_it_stale(
 def test_a_fresh_sign_off_after_the_new_work_counts(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base, _ = _signed_off_pull_request(repo)
     repo.commit({"terraform/db.tf": 'resource "null_resource" "db" {}\n'}, "And a database")
-    fresh = repo.commit({}, trailer_message("CTO sign-off again", CTO))
+    fresh = commit_as(repo, trailer_message("CTO sign-off again", CTO), CTO)
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert code == 0
     assert [(e["commit"] == fresh, e["stale"]) for e in doc["signoff"]["evidence"]] == [
@@ -93,7 +96,7 @@ def test_a_higher_level_covers_a_lower_one(repo: Repo, capsys: pytest.CaptureFix
     base = repo.commit({".ownership-gate.yaml": THREE_LEVELS}, "Policy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"api/v2.py": "ROUTES = []\n"}, "New API surface")
-    repo.commit({}, trailer_message("sign-off", CTO))
+    commit_as(repo, trailer_message("sign-off", CTO), CTO)
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert (code, doc["required_level"]) == (0, "lead")
     assert doc["signoff"]["evidence"][0]["level"] == "cto"
@@ -103,7 +106,7 @@ def test_a_lower_level_does_not_cover_a_higher_one(repo: Repo, capsys: pytest.Ca
     base = repo.commit({".ownership-gate.yaml": THREE_LEVELS}, "Policy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"terraform/main.tf": TF}, "Queue")
-    repo.commit({}, trailer_message("sign-off", "lead@acme.example", key="Lead-Approved-by"))
+    commit_as(repo, trailer_message("sign-off", LEAD, key="Lead-Approved-by"), LEAD)
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert (code, doc["required_level"]) == (1, "cto")
     assert doc["signoff"]["evidence"][0]["level"] == "lead"
@@ -115,7 +118,7 @@ def test_lower_level_work_after_a_higher_sign_off_needs_its_own_sign_off(
     base = repo.commit({".ownership-gate.yaml": THREE_LEVELS}, "Policy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"terraform/main.tf": TF}, "Queue")
-    repo.commit({}, trailer_message("sign-off", CTO))
+    commit_as(repo, trailer_message("sign-off", CTO), CTO)
     repo.commit({"api/v2.py": "ROUTES = []\n"}, "New API surface")
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     # The CTO's sign-off still stands for the cloud change, but nobody has
@@ -124,6 +127,6 @@ def test_lower_level_work_after_a_higher_sign_off_needs_its_own_sign_off(
     assert doc["signoff"]["evidence"][0]["stale"] is False
     assert main(["check", "--base", base, "--policy-from-base"]) == 1
     assert "no lead sign-off covers the lead-level changes made after the last one" in capsys.readouterr().out
-    repo.commit({}, trailer_message("sign-off", "lead@acme.example", key="Lead-Approved-by"))
+    commit_as(repo, trailer_message("sign-off", LEAD, key="Lead-Approved-by"), LEAD)
     code, doc = run_json(capsys, "--base", base, "--policy-from-base")
     assert code == 0

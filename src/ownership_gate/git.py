@@ -3,11 +3,11 @@
 Every call passes explicit revisions, `-z` where paths come back, and
 `--no-ext-diff`/`--no-textconv` so user configuration cannot change what we
 parse. Blob contents come from one long-lived `git cat-file --batch`; diffs
-run in the background (`git_diff.py`).
+run in the background (`git_diff.py`). Every git command line the gate runs
+is built here or in `git_diff.py`.
 GitPython is deliberately not imported here: importing it costs ~120 ms,
 most of the pre-commit hook's budget, and the handful of plumbing calls the
-gate needs are simpler than its object model. GitPython serves the history
-walks (`report`, sign-off trailers) where start-up time does not matter.
+gate needs are simpler than its object model.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Git:
         )
         if check and proc.returncode != 0:
             message = proc.stderr.decode("utf-8", "replace").strip()
-            raise GitError(f"git {args[0]} failed: {message or f'exit {proc.returncode}'}")
+            raise GitError(f"git {_subcommand(args)} failed: {message or f'exit {proc.returncode}'}")
         return proc.stdout
 
     def popen(self, *args: str, stdout: int, stderr: int) -> subprocess.Popen[bytes]:
@@ -104,6 +104,10 @@ class Git:
         out = self.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
         return out.decode().strip() if out else None
 
+    def has_commit(self, sha: str) -> bool:
+        """Whether this clone holds the commit `sha` (a full object name)."""
+        return self.try_run("rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}") is not None
+
     def merge_base(self, a: str, b: str) -> str | None:
         out = self.try_run("merge-base", a, b)
         return out.decode().split()[0] if out and out.strip() else None
@@ -124,6 +128,41 @@ class Git:
                 if self.try_run("rev-parse", "--verify", "--quiet", ref) is not None:
                     return f"{remote}/{name}"
         return None
+
+    # -- history --------------------------------------------------------
+    def rev_list(self, base: str, head: str) -> list[str]:
+        """The commits in `base..head`, newest first."""
+        return self.run("rev-list", head, f"^{base}", "--").decode().split()
+
+    def log(self, base: str, head: str, fmt: str) -> list[str]:
+        """One record per commit in `base..head`, newest first, formatted by `fmt`.
+
+        Records are split on the NUL `-z` ends them with, so a caller must
+        check each one starts as `fmt` does: a commit message can hold a NUL.
+        Identities are the commit's own: no .mailmap (which the branch
+        under review could edit) rewrites them, and no signature is shown.
+        """
+        out = self.run(
+            "-c", "log.showSignature=false", "log", "--no-use-mailmap", "-z", f"--format={fmt}",
+            head, f"^{base}", "--",
+        )
+        return [record for record in out.decode("utf-8", "replace").split("\0") if record]
+
+    # -- signatures -----------------------------------------------------
+    def signature(self, commit: str, allowed_signers: Path) -> tuple[str, str, str]:
+        """git's `%G?`, `%GS` and `%GK` for `commit`, SSH keys trusted as `allowed_signers` says."""
+        out = self.run(
+            "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
+            "log", "-1", "--no-use-mailmap", "--format=%G?%x00%GS%x00%GK", commit, "--",
+        )
+        status, principal, key = [*out.decode("utf-8", "replace").rstrip("\n").split("\0"), "", ""][:3]
+        return status, principal, key
+
+    def verify_commit(self, commit: str, allowed_signers: Path) -> bool:
+        """`git verify-commit`'s answer, SSH keys trusted as `allowed_signers` says."""
+        return self.try_run(
+            "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "verify-commit", commit
+        ) is not None
 
     # -- diffs ----------------------------------------------------------
     def diff(self, base: str, head: str | None) -> list[Change]:
@@ -206,6 +245,14 @@ class BlobReader:
         assert self._proc.stdin is not None
         self._proc.stdin.close()
         self._proc.wait()
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    """The git command `args` run, past any leading `-c name=value`."""
+    i = 0
+    while i + 1 < len(args) and args[i] == "-c":
+        i += 2
+    return args[i] if i < len(args) else "?"
 
 
 def find_root(start: Path | None = None) -> Path:

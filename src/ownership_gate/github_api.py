@@ -25,6 +25,8 @@ DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 TIMEOUT = 30.0
 MAX_PAGES = 100  # 10,000 reviews: far beyond any real pull request
+REVIEWS_GRANT = "pull-requests: read"
+COMMITS_GRANT = "contents: read"
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
@@ -43,13 +45,13 @@ class GitHub:
         self._retry_delay = retry_delay
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], purpose: str) -> GitHub:
+    def from_env(cls, env: Mapping[str, str], purpose: str, grant: str = REVIEWS_GRANT) -> GitHub:
         token = env.get("GITHUB_TOKEN", "").strip()
         if not token:
             raise FatalError(
                 f"GITHUB_TOKEN is not set, so {purpose} cannot be checked; pass the workflow token"
                 " (`env: GITHUB_TOKEN: ${{ github.token }}`, or the action's `token` input) with"
-                " `permissions: pull-requests: read`"
+                f" `permissions: {grant}`"
             )
         return cls(env.get("GITHUB_API_URL") or DEFAULT_API_URL, token)
 
@@ -64,6 +66,17 @@ class GitHub:
                 raise FatalError(f"GitHub answered the reviews of #{number} with no list")
             reviews.extend(r for r in page if isinstance(r, dict))
         return reviews
+
+    def commit(self, repository: str, sha: str) -> dict[str, Any]:
+        """One commit as GitHub knows it: its signature verification and the accounts it is tied to."""
+        repo = _quote(repository, safe="/")
+        response = self._get(
+            f"{self.api_url}/repos/{repo}/commits/{_quote(sha)}", f"the commit {sha[:12]} in {repository}",
+            grant=COMMITS_GRANT,
+        )
+        if not isinstance(response.body, dict):
+            raise FatalError(f"GitHub answered the commit {sha[:12]} with no object")
+        return response.body
 
     def team_exists(self, org: str, team: str) -> bool:
         response = self._get(
@@ -99,17 +112,17 @@ class GitHub:
             url = next_url
         raise FatalError(f"{what}: more than {MAX_PAGES} pages; refusing to continue")
 
-    def _get(self, url: str, what: str, not_found_ok: bool = False) -> Response:
+    def _get(self, url: str, what: str, not_found_ok: bool = False, grant: str = REVIEWS_GRANT) -> Response:
         for attempt in (1, 2):
             try:
-                return self._request(url, what, not_found_ok)
+                return self._request(url, what, not_found_ok, grant)
             except _Transient as exc:
                 if attempt == 2:
                     raise FatalError(f"{exc}; re-run the job") from None
                 time.sleep(self._retry_delay)
         raise AssertionError("unreachable")
 
-    def _request(self, url: str, what: str, not_found_ok: bool) -> Response:
+    def _request(self, url: str, what: str, not_found_ok: bool, grant: str) -> Response:
         request = urllib.request.Request(url, headers={
             "Accept": "application/vnd.github+json",
             "Authorization": f"Bearer {self._token}",
@@ -123,7 +136,7 @@ class GitHub:
             body = exc.read()
             if exc.code == 404 and not_found_ok:
                 return Response(404, exc.headers, None)
-            raise _http_error(exc.code, exc.headers, body, what, self.api_url) from None
+            raise _http_error(exc.code, exc.headers, body, what, self.api_url, grant) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             raise _Transient(
@@ -135,7 +148,7 @@ class _Transient(Exception):
     """A failure worth one more try (network, 5xx)."""
 
 
-def _http_error(status: int, headers: Message, body: bytes, what: str, api: str) -> Exception:
+def _http_error(status: int, headers: Message, body: bytes, what: str, api: str, grant: str) -> Exception:
     message = _message(body)
     said = f" (GitHub said: {message})" if message else ""
     limited = headers.get("x-ratelimit-remaining") == "0" or headers.get("retry-after")
@@ -151,16 +164,15 @@ def _http_error(status: int, headers: Message, body: bytes, what: str, api: str)
         )
     if status == 403:
         return FatalError(
-            f"the token may not read {what} (403){said}: grant `pull-requests: read` in the"
+            f"the token may not read {what} (403){said}: grant `{grant}` in the"
             " workflow's `permissions`; checking @org/team reviewers needs a token that can"
             " read the organisation's teams (a fine-grained token or GitHub App with"
             " `members: read`, or a classic token with `read:org`)"
         )
     if status == 404:
         return FatalError(
-            f"GitHub found nothing at {what} (404){said}: check the repository and pull"
-            " request, and that the token can see them (`pull-requests: read`; `read:org`"
-            " for @org/team reviewers)"
+            f"GitHub found nothing at {what} (404){said}: check that it exists on GitHub,"
+            f" and that the token can see it (`{grant}`; `read:org` for @org/team reviewers)"
         )
     if status >= 500:
         return _Transient(f"the GitHub API at {api} failed with {status} reading {what}{said}")

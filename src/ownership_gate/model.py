@@ -88,16 +88,25 @@ class ChangeVerdict(NamedTuple):
     findings: tuple[Finding, ...] = ()
 
 
+# Who checked the identity behind a sign-off (Evidence.verified_by).
+VERIFIED_BY_GIT = "git"  # git verify-commit: SSH keys from the base's allowed_signers, GPG from the runner's keyring
+VERIFIED_BY_GITHUB = "github"  # GitHub: the reviewer it authenticated, or its check of the commit's signature
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """One sign-off seen for a level (SPEC §6)."""
+    """One sign-off seen for a level, with who, if anyone, checked who gave it."""
 
     level: str
     source: str  # trailer | github-review | label
     by: str
     commit: str | None
-    verified: bool
-    stale: bool
+    verified_by: str | None  # a VERIFIED_BY_* value; None: a claim nobody checked
+    stale: bool = False  # set once the work after `commit` is judged
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_by is not None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -106,6 +115,7 @@ class Evidence:
             "by": self.by,
             "commit": self.commit,
             "verified": self.verified,
+            "verified_by": self.verified_by,
             "stale": self.stale,
         }
 

@@ -1,4 +1,4 @@
-"""Load and validate the policy file (SPEC §2).
+"""Load and validate the policy file.
 
 This module holds the policy's records and finds, loads and caches it;
 `policy_parse` validates the YAML (and is only imported on a cache miss).
@@ -20,13 +20,18 @@ POLICY_FILES = (".ownership-gate.yaml", ".ownership-gate.yml")
 BUILTIN_PREFIX = "builtin:"
 DEFAULT_TEMPLATE = "startup"
 RULE_ID = re.compile(r"^[a-z0-9-]+$")
+# How a trailer's commit must be signed for the trailer to count
+# (`require_signed_commit`): git verifies it against `allowed_signers` as the
+# base revision has it (`true`), or GitHub verifies it (`github`).
+SIGNED_ALLOWED_SIGNERS = "allowed_signers"
+SIGNED_GITHUB = "github"
 
 
 @dataclass(frozen=True)
 class Signoff:
     trailer: str | None = None
-    signers: tuple[str, ...] = ()
-    require_signed_commit: bool = False
+    signers: tuple[str, ...] = ()  # email addresses
+    signature: str | None = None  # None (a trailer need not be signed), or a SIGNED_* value
     allowed_signers: str | None = None
     github_reviewers: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()

@@ -24,7 +24,7 @@ from typing import Any
 from ownership_gate import __version__, patterns
 from ownership_gate.policy import Level, Policy, PolicyTest, Rule, Signoff, When
 
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir() -> Path | None:
@@ -67,7 +67,7 @@ def _tuple(value: Any) -> tuple[str, ...] | None:
 def _signoff(raw: dict[str, Any]) -> Signoff:
     return Signoff(
         trailer=raw["trailer"], signers=tuple(raw["signers"]),
-        require_signed_commit=bool(raw["require_signed_commit"]), allowed_signers=raw["allowed_signers"],
+        signature=raw["signature"], allowed_signers=raw["allowed_signers"],
         github_reviewers=tuple(raw["github_reviewers"]), labels=tuple(raw["labels"]), line=int(raw["line"]),
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ownership_gate.engine import Engine
 from ownership_gate.owners import path_only_rules, unportable_reason
 from ownership_gate.patterns import PatternError, compile_pattern
-from ownership_gate.policy import Policy, Rule, When, rule_index
+from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, Policy, Rule, When, rule_index
 
 # Probe names unlikely to be a literal in anyone's pattern.
 _STARS = (("q7z", "q7z/k3w"), ("k3w.j", ""))
@@ -146,7 +146,7 @@ def levels(policy: Policy, root: Path | None) -> Iterator[Warning]:
             yield Warning(level.line, where, message)
         signoff = level.signoff
         if (
-            root is not None and signoff is not None and signoff.require_signed_commit
+            root is not None and signoff is not None and signoff.signature == SIGNED_ALLOWED_SIGNERS
             and signoff.allowed_signers and not (root / signoff.allowed_signers).is_file()
         ):
             message = (

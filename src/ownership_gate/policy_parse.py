@@ -1,4 +1,4 @@
-"""Validate policy YAML into a Policy (SPEC §2).
+"""Validate policy YAML into a Policy.
 
 The YAML is composed into nodes (ruamel.yaml, safe mode) so every value
 keeps its line and column; validation walks those nodes and collects every
@@ -19,7 +19,22 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ownership_gate.classifiers import REGISTRY
 from ownership_gate.errors import PolicyError
 from ownership_gate.patterns import PatternError, compile_pattern
-from ownership_gate.policy import RULE_ID, Level, Policy, PolicyTest, Rule, Signoff, When, when_types
+from ownership_gate.policy import (
+    RULE_ID,
+    SIGNED_ALLOWED_SIGNERS,
+    SIGNED_GITHUB,
+    Level,
+    Policy,
+    PolicyTest,
+    Rule,
+    Signoff,
+    When,
+    when_types,
+)
+
+# A signer is an email address: a trailer counts by its email alone, on a
+# commit whose author and committer have that email.
+EMAIL = re.compile(r"^[^\s@<>]+@[^\s@<>]+$")
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:
@@ -249,29 +264,54 @@ def _signoff(reader: _Reader, node: Node, keypath: str) -> Signoff | None:
     trailer = reader.string(fields["trailer"], f"{keypath}.trailer") if "trailer" in fields else None
     if trailer is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", trailer):
         reader.error(fields["trailer"], f"{keypath}.trailer", f"not a git trailer key: {trailer!r}")
-    signed = False
-    if "require_signed_commit" in fields:
-        signed = bool(reader.boolean(fields["require_signed_commit"], f"{keypath}.require_signed_commit"))
+    signature = _signature(reader, fields.get("require_signed_commit"), f"{keypath}.require_signed_commit")
     allowed = None
     if "allowed_signers" in fields:
         allowed = reader.string(fields["allowed_signers"], f"{keypath}.allowed_signers")
-    if signed and allowed is None:
+    if signature == SIGNED_ALLOWED_SIGNERS and allowed is None:
         reader.error(
             node, f"{keypath}.allowed_signers",
             "require_signed_commit needs an allowed_signers file to verify against",
         )
+    reviewers = strings("github_reviewers")
+    if signature == SIGNED_GITHUB and not reviewers:
+        reader.error(
+            node, f"{keypath}.github_reviewers",
+            "require_signed_commit: github needs github_reviewers, the GitHub users (or @org/teams)"
+            " whose verified commits count",
+        )
     signers = strings("signers")
     if trailer and not signers:
         reader.error(node, f"{keypath}.signers", "a trailer sign-off needs a list of signers")
+    for i, signer in enumerate(signers):
+        if not EMAIL.match(signer):
+            reader.error(
+                fields["signers"], f"{keypath}.signers[{i}]",
+                f"expected an email address, got {signer!r}: a trailer counts by its email alone",
+            )
     return Signoff(
         trailer=trailer,
         signers=signers,
-        require_signed_commit=signed,
+        signature=signature,
         allowed_signers=allowed,
-        github_reviewers=strings("github_reviewers"),
+        github_reviewers=reviewers,
         labels=strings("labels"),
         line=node.start_mark.line + 1,
     )
+
+
+def _signature(reader: _Reader, node: Node | None, keypath: str) -> str | None:
+    """`require_signed_commit`: false (or absent), true (allowed_signers) or `github`."""
+    if node is None:
+        return None
+    value = reader.value(node) if isinstance(node, ScalarNode) else None
+    if value is True:
+        return SIGNED_ALLOWED_SIGNERS
+    if value == SIGNED_GITHUB:
+        return SIGNED_GITHUB
+    if value is not False:
+        reader.error(node, keypath, f"expected true, false or 'github', got {_describe(node)}")
+    return None
 
 
 def _rules(reader: _Reader, node: Node | None, levels: list[str]) -> list[Rule]:

@@ -120,15 +120,32 @@ def build() -> Schema:
                 "additionalProperties": False,
                 "properties": {
                     "trailer": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]*$"},
-                    "signers": {"$ref": "#/$defs/strings"},
-                    "require_signed_commit": {"type": "boolean"},
+                    "signers": _one_or_many({
+                        "description": "An email address: a trailer counts by its email alone.",
+                        "type": "string", "pattern": "^[^\\s@<>]+@[^\\s@<>]+$",
+                    }),
+                    "require_signed_commit": {
+                        "description": "true: signed by a key in allowed_signers (read at the base);"
+                                       " github: GitHub verified the signature of a github_reviewers user.",
+                        "anyOf": [{"type": "boolean"}, {"const": "github"}],
+                    },
                     "allowed_signers": text,
                     "github_reviewers": {"$ref": "#/$defs/strings"},
                     "labels": {"$ref": "#/$defs/strings"},
                 },
                 "dependentRequired": {"trailer": ["signers"]},
-                "if": {"properties": {"require_signed_commit": {"const": True}}, "required": ["require_signed_commit"]},
-                "then": {"required": ["allowed_signers"]},
+                "allOf": [
+                    {
+                        "if": {"properties": {"require_signed_commit": {"const": True}},
+                               "required": ["require_signed_commit"]},
+                        "then": {"required": ["allowed_signers"]},
+                    },
+                    {
+                        "if": {"properties": {"require_signed_commit": {"const": "github"}},
+                               "required": ["require_signed_commit"]},
+                        "then": {"required": ["github_reviewers"]},
+                    },
+                ],
             },
             "rule": {
                 "type": "object",

@@ -79,15 +79,15 @@ class Matcher:
         self._memberships: dict[tuple[str, str, str], bool] = {}
 
     def level_for(self, login: str) -> Level | None:
-        for level in self._levels:
-            assert level.signoff is not None
-            reviewers = [Reviewer.parse(e) for e in level.signoff.github_reviewers]
-            if any(r.login == login.lower() for r in reviewers):
-                return level
-            for reviewer in reviewers:
-                if reviewer.team and self._member(reviewer, login):
-                    return level
-        return None
+        return next((level for level in self._levels if self.lists(level, login)), None)
+
+    def lists(self, level: Level, login: str) -> bool:
+        """`login` is one of the level's github_reviewers, or an active member of one of its teams."""
+        assert level.signoff is not None
+        reviewers = [Reviewer.parse(e) for e in level.signoff.github_reviewers]
+        if any(r.login == login.lower() for r in reviewers):
+            return True
+        return any(reviewer.team and self._member(reviewer, login) for reviewer in reviewers)
 
     def _member(self, reviewer: Reviewer, login: str) -> bool:
         assert reviewer.org is not None and reviewer.team is not None

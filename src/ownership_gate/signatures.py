@@ -35,12 +35,12 @@ class Signature:
     def good(self) -> bool:
         return self.status == "G"
 
-    def principals(self) -> list[str]:
-        """The identities this signature vouches for, as emails where there are any."""
-        emails = _EMAIL_IN_UID.findall(self.principal)
-        if emails:
-            return emails
-        return [p.strip() for p in self.principal.split(",") if p.strip()]
+    def vouches_for(self, email: str) -> bool:
+        """The signature's principal (SSH) or one of its key's user ids (GPG) is `email`."""
+        emails = _EMAIL_IN_UID.findall(self.principal) or [
+            p.strip() for p in self.principal.split(",") if p.strip()
+        ]
+        return email.lower() in (e.lower() for e in emails)
 
     def describe(self) -> str:
         if self.status == "N":
@@ -83,22 +83,16 @@ class Verifier:
         if self._dir is not None:
             self._dir.cleanup()
 
-    def _config(self) -> tuple[str, ...]:
-        assert self._file is not None, "use Verifier as a context manager"
-        return ("-c", f"gpg.ssh.allowedSignersFile={self._file}")
-
     def verify(self, commit: str) -> Signature:
         if commit not in self._cache:
             self._cache[commit] = self._verify(commit)
         return self._cache[commit]
 
     def _verify(self, commit: str) -> Signature:
-        fmt = "%G?%x00%GS%x00%GK"
-        out = self._git.run(*self._config(), "log", "-1", f"--format={fmt}", commit, "--")
-        fields = out.decode("utf-8", "replace").rstrip("\n").split("\0")
-        status, principal, key = [*fields, "", ""][:3]
+        assert self._file is not None, "use Verifier as a context manager"
+        status, principal, key = self._git.signature(commit, self._file)
         # %G? alone is not the verdict: `verify-commit` is git's own answer,
         # and its exit status must agree.
-        if self._git.try_run(*self._config(), "verify-commit", commit) is None and status == "G":
+        if status == "G" and not self._git.verify_commit(commit, self._file):
             status = "E"
         return Signature(commit, status or "N", principal, key)

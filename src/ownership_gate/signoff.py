@@ -1,41 +1,37 @@
-"""Sign-off evidence (SPEC §6): trailers, pull-request reviews and labels.
+"""Sign-off evidence: labels, commit trailers and pull-request reviews.
 
 A sign-off at level X given at commit S covers the changes up to S at
 levels up to X. The range is satisfied when, for every level L that needs
 sign-off up to the required one, some sign-off of level >= L was given
 after the last change that needs L; a sign-off followed by work that needs
-its level again is `stale`. Cheap sources are read first (labels, then
-trailers); GitHub is asked only when they are not enough, so an API outage
-cannot fail a range that is already signed off.
+its level again is `stale`. Cheap sources are read first (labels, then the
+trailers git can check); GitHub is asked only when they are not enough
+(approving reviews, and its check of signed trailer commits), so an API
+outage cannot fail a range that is already signed off.
+
+Evidence differs in what it proves (see `Evidence.verified_by`): where a
+level's sign-off rests only on evidence nobody checked, an unsigned trailer
+or a label, the result says so in a note.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ownership_gate import trailers
+from ownership_gate import trailer_evidence
 from ownership_gate.ci import CiRun
 from ownership_gate.engine import Engine
 from ownership_gate.errors import FatalError
 from ownership_gate.git import Git
 from ownership_gate.model import ChangeVerdict, Evidence, SignoffResult
 from ownership_gate.policy import Level, Policy
-from ownership_gate.signatures import Verifier
 from ownership_gate.staleness import Staleness
 
-
-@dataclass(frozen=True)
-class Found:
-    """A sign-off from a listed signer, before staleness is known."""
-
-    level: str
-    source: str  # trailer | github-review | label
-    by: str
-    commit: str | None
-    verified: bool
+if TYPE_CHECKING:
+    from ownership_gate.trailer_evidence import GitHubCheck
 
 
 def evaluate(
@@ -57,16 +53,19 @@ def evaluate(
         return SignoffResult(satisfied=False)  # the index carries no sign-off yet
     gate = _Gate(policy, required_level, Staleness(git, engine, verdicts, head))
     gate.add(_labels(policy, ci))
-    if not gate.satisfied():
-        gate.add(_trailers(git, policy, base, head, policy_rev or base, gate.notes))
+    if gate.satisfied():
+        return gate.result()
+    levels = _signoff_levels(policy)
+    found, checks = trailer_evidence.read(git, levels, base, head, policy_rev or base, gate.notes)
+    gate.add(found)
     if not gate.satisfied():
         try:
-            gate.add(_reviews(policy, ci, gate.notes))
+            _from_github(gate, levels, ci, checks)
         except FatalError as exc:
             if not advisory:
                 raise
-            # Advice must not fail; the approvals stay unread, never assumed.
-            gate.notes.append(f"approvals could not be read: {exc}")
+            # Advice must not fail; what GitHub holds stays unread, never assumed.
+            gate.notes.append(f"approvals and verified commits could not be read from GitHub: {exc}")
     return gate.result()
 
 
@@ -79,14 +78,14 @@ class _Gate:
         self.evidence: list[Evidence] = []
         self.notes: list[str] = []
 
-    def add(self, found: Sequence[Found]) -> None:
+    def add(self, found: Sequence[Evidence]) -> None:
         rank = self.policy.rank
         for item in found:
-            level, source, by, commit = item.level, item.source, item.by, item.commit
+            source, by, commit = item.source, item.by, item.commit
             after = self.staleness.after(commit)
-            used_for = min(rank(level), rank(self.required))
+            used_for = min(rank(item.level), rank(self.required))
             stale = rank(after.level) > 0 and rank(after.level) >= used_for
-            self.evidence.append(Evidence(level, source, by, commit, item.verified, stale))
+            self.evidence.append(dataclasses.replace(item, stale=stale))
             if after.missing:
                 self.notes.append(
                     f"the {source} sign-off by {by} is at commit {commit}, which is not in this"
@@ -112,20 +111,36 @@ class _Gate:
         notes = list(dict.fromkeys(self.notes))
         rank = self.policy.rank
         for level in self.needed if self.evidence else ():
+            covering = [e for e in self.evidence if self._covers(e, level)]
+            if covering and not any(e.verified for e in covering):
+                notes.append(_unchecked(level, covering[0]))
             # Say so only where no stale note already explains it: work at a
             # lower level after a higher sign-off needs its own sign-off.
-            uncovered = not any(self._covers(e, level) for e in self.evidence)
             explained = any(e.stale and rank(e.level) >= rank(level) for e in self.evidence)
-            if uncovered and not explained:
+            if not covering and not explained:
                 notes.append(f"no {level} sign-off covers the {level}-level changes made after the last one")
         return SignoffResult(satisfied, tuple(self.evidence), tuple(notes))
+
+
+def _unchecked(level: str, evidence: Evidence) -> str:
+    """Why a sign-off nobody checked is not enforcement."""
+    if evidence.source == "label":
+        return (
+            f"the {level} sign-off rests on the label {evidence.by!r}: anyone who can label pull"
+            " requests (triage access) can add it; require a review or a signed commit for enforcement"
+        )
+    return (
+        f"the {level} sign-off rests on an unsigned commit trailer ({evidence.by} at"
+        f" {str(evidence.commit)[:12]}): anyone can write a commit with that author email;"
+        " require a signed commit or a review for enforcement"
+    )
 
 
 def _signoff_levels(policy: Policy) -> list[Level]:
     return [lv for lv in policy.levels[1:] if lv.signoff is not None]
 
 
-def _labels(policy: Policy, ci: CiRun | None) -> list[Found]:
+def _labels(policy: Policy, ci: CiRun | None) -> list[Evidence]:
     if ci is None:
         return []
     present = {label.lower(): label for label in ci.labels}
@@ -134,98 +149,36 @@ def _labels(policy: Policy, ci: CiRun | None) -> list[Found]:
         assert level.signoff is not None
         for label in level.signoff.labels:
             if label.lower() in present:
-                found.append(Found(level.name, "label", present[label.lower()], None, False))
+                found.append(Evidence(level.name, "label", present[label.lower()], None, None))
     return found
 
 
-def _trailers(
-    git: Git, policy: Policy, base: str, head: str, signers_rev: str, notes: list[str]
-) -> list[Found]:
-    by_key: dict[str, list[Level]] = {}
-    for level in _signoff_levels(policy):
-        assert level.signoff is not None
-        if level.signoff.trailer and level.signoff.signers:
-            by_key.setdefault(level.signoff.trailer.lower(), []).append(level)
-    found: list[Found] = []
-    with ExitStack() as stack:
-        verifiers: dict[str, Verifier] = {}
+def _from_github(gate: _Gate, levels: Sequence[Level], ci: CiRun | None, checks: Sequence[GitHubCheck]) -> None:
+    """Add GitHub's check of signed trailer commits, then approving reviews, to the gate."""
+    reviewed = [lv for lv in levels if lv.signoff and lv.signoff.github_reviewers]
+    repository = ci.repository if ci is not None and ci.provider == "github" else None
+    number = ci.pr_number if ci is not None and repository else None
+    if not repository:
+        gate.notes.extend(
+            f"{trailer_evidence.describe(check.trailer)} does not count for {check.level.name}:"
+            " GitHub's check of its signature is read only in a GitHub Actions run"
+            for check in checks
+        )
+        checks = ()
+    if reviewed and number is None:
+        gate.notes.append("pull-request approvals are read only in a GitHub Actions pull-request run")
+    approvals = bool(reviewed) and number is not None
+    if not repository or not (checks or approvals):
+        return
+    # urllib and the API client cost ~45 ms to import: only a CI run needs them.
+    from ownership_gate import github_evidence, reviews
+    from ownership_gate.github_api import COMMITS_GRANT, REVIEWS_GRANT, GitHub
 
-        def verifier(path: str) -> Verifier:
-            if path not in verifiers:
-                content = git.blob_at(signers_rev, path.removeprefix("./"))
-                if content is None:
-                    notes.append(
-                        f"allowed_signers {path} does not exist at the base revision"
-                        f" {signers_rev[:12]}, so no SSH signature can be trusted"
-                    )
-                verifiers[path] = stack.enter_context(Verifier(git, content))
-            return verifiers[path]
-
-        for levels in by_key.values():
-            levels.sort(key=lambda lv: lv.rank, reverse=True)
-            key = levels[0].signoff.trailer if levels[0].signoff else None
-            assert key is not None
-            for trailer in trailers.read(git, base, head, key):
-                hit = _trailer_evidence(trailer, levels, verifier, notes)
-                if hit is not None:
-                    found.append(hit)
-    return found
-
-
-def _trailer_evidence(
-    trailer: trailers.Trailer,
-    levels: Sequence[Level],
-    verifier: Callable[[str], Verifier],
-    notes: list[str],
-) -> Found | None:
-    where = f"trailer `{trailer.key}: {trailer.value}` on {trailer.commit[:12]}"
-    listed = [lv for lv in levels if lv.signoff and trailer.names_one_of(lv.signoff.signers)]
-    if not listed:
-        notes.append(f"{where} does not count: {trailer.who} is not one of the signers")
-        return None
-    for level in listed:
-        assert level.signoff is not None
-        if not level.signoff.require_signed_commit:
-            return Found(level.name, "trailer", trailer.who, trailer.commit, False)
-        assert level.signoff.allowed_signers is not None
-        signature = verifier(level.signoff.allowed_signers).verify(trailer.commit)
-        if not signature.good:
-            notes.append(f"{where} does not count for {level.name}: {signature.describe()}")
-            continue
-        allowed = {s.lower() for s in level.signoff.signers}
-        principal = next((p for p in signature.principals() if p.lower() in allowed), None)
-        if principal is None:
-            notes.append(
-                f"{where} does not count for {level.name}: signed by {signature.principal},"
-                " who is not one of the signers"
-            )
-            continue
-        return Found(level.name, "trailer", principal, trailer.commit, True)
-    return None
-
-
-def _reviews(
-    policy: Policy, ci: CiRun | None, notes: list[str]
-) -> list[Found]:
-    levels = [lv for lv in _signoff_levels(policy) if lv.signoff and lv.signoff.github_reviewers]
-    if not levels:
-        return []
-    if ci is None or ci.provider != "github" or ci.pr_number is None or not ci.repository:
-        notes.append("pull-request approvals are read only in a GitHub Actions pull-request run")
-        return []
-    # urllib and the API client cost ~45 ms to import: only a PR run needs them.
-    from ownership_gate import reviews
-    from ownership_gate.github_api import GitHub
-
-    api = GitHub.from_env(os.environ, "pull-request approvals")
-    matcher = reviews.Matcher(levels, api)
-    found: list[Found] = []
-    for approval in reviews.latest_approvals(api.reviews(ci.repository, ci.pr_number)):
-        level = matcher.level_for(approval.login)
-        if level is None:
-            notes.append(
-                f"the approval by @{approval.login} does not count: not one of the github_reviewers"
-            )
-        else:
-            found.append(Found(level.name, "github-review", approval.login, approval.commit, True))
-    return found
+    wanted = {"the signatures of trailer commits": COMMITS_GRANT} if checks else {}
+    if approvals:
+        wanted["pull-request approvals"] = REVIEWS_GRANT
+    api = GitHub.from_env(os.environ, " and ".join(wanted), ", ".join(wanted.values()))
+    matcher = reviews.Matcher(reviewed, api)
+    gate.add(github_evidence.verified_trailers(api, matcher, repository, checks, gate.notes))
+    if approvals and number is not None and not gate.satisfied():
+        gate.add(github_evidence.approvals(api, matcher, repository, number, gate.notes))

@@ -64,9 +64,7 @@ class Staleness:
         return self._cache[commit]
 
     def _judge(self, commit: str) -> After:
-        if not _SHA.match(commit) or self._git.try_run(
-            "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"
-        ) is None:
+        if not _SHA.match(commit) or not self._git.has_commit(commit):
             # Fail closed: a sign-off whose commit we cannot see (force-pushed
             # away, or a shallow clone) cannot be shown to cover the head.
             return After(self._policy.top_level, missing=True)

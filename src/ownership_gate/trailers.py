@@ -1,4 +1,4 @@
-"""Commit trailers in a range, parsed by git itself.
+"""Commit trailers in a range, parsed by git itself, with who wrote each commit.
 
 git decides what a trailer is (the last paragraph, the 25% rule, folded
 continuation lines, case-insensitive keys, `trailer.separators`); a parser
@@ -17,6 +17,7 @@ from ownership_gate.git import Git
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _IDENTITY = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
+_BARE_EMAIL = re.compile(r"^[^<>\s@]+@[^<>\s@]+$")
 
 
 @dataclass(frozen=True)
@@ -24,55 +25,43 @@ class Trailer:
     commit: str
     key: str  # the key as the policy spells it (git matched it case-insensitively)
     value: str
-
-    @property
-    def name(self) -> str:
-        match = _IDENTITY.match(self.value)
-        return match.group("name").strip() if match else self.value.strip()
+    author_email: str  # the commit's own, as git stores them (no .mailmap)
+    committer_email: str
 
     @property
     def email(self) -> str | None:
+        """The signer the value names: the email of `Name <email>`, or a bare email.
+
+        A value with an email is that email alone, whatever its name part
+        says; a value with none names nobody the gate can check.
+        """
         match = _IDENTITY.match(self.value)
         if match:
             return match.group("email")
         bare = self.value.strip()
-        return bare if "@" in bare and " " not in bare else None
+        return bare if _BARE_EMAIL.match(bare) else None
 
-    @property
-    def who(self) -> str:
-        return self.email or self.name
-
-    def names_one_of(self, signers: tuple[str, ...]) -> bool:
-        """The value's email, or else its name, is one of `signers` (case-insensitive)."""
-        allowed = {s.strip().lower() for s in signers}
-        return any(x and x.lower() in allowed for x in (self.email, self.name))
-
-
-def commits(git: Git, base: str, head: str) -> list[str]:
-    out = git.run("rev-list", head, f"^{base}", "--")
-    return out.decode().split()
+    def written_by(self, email: str) -> bool:
+        """The commit's author and committer are both `email` (case-insensitive)."""
+        wanted = email.lower()
+        return self.author_email.lower() == wanted and self.committer_email.lower() == wanted
 
 
 def read(git: Git, base: str, head: str, key: str) -> list[Trailer]:
     """Every `key:` trailer on the commits in `base..head`, newest commit first."""
-    fmt = f"%H%n%(trailers:key={key},valueonly,unfold)"
-    out = git.run(
-        "-c", "log.showSignature=false", "log", "-z", f"--format={fmt}", head, f"^{base}", "--"
-    )
-    expected = commits(git, base, head)
+    records = git.log(base, head, f"%H%n%ae%n%ce%n%(trailers:key={key},valueonly,unfold)")
+    expected = git.rev_list(base, head)
     found: list[Trailer] = []
     seen: list[str] = []
-    for record in out.decode("utf-8", "replace").split("\0"):
-        if not record:
-            continue
-        sha, _, values = record.partition("\n")
+    for record in records:
+        sha, author, committer, values = [*record.split("\n", 3), "", "", ""][:4]
         if not _SHA.match(sha):
             raise FatalError(f"unexpected `git log` output reading {key} trailers: {sha[:60]!r}")
         seen.append(sha)
         for value in values.split("\n"):
             value = value.strip()
             if value:
-                found.append(Trailer(sha, key, value))
+                found.append(Trailer(sha, key, value, author, committer))
     # Every record must belong to exactly one commit of the range: a message
     # that smuggled a record separator must not attribute a trailer to
     # another (perhaps signed) commit.

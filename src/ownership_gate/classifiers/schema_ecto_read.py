@@ -1,25 +1,39 @@
-"""How a Ecto migration's forward code becomes ops (which files are one: schema_ecto)."""
+"""How an Ecto migration's forward code becomes ops (which files are one: schema_ecto).
+
+`change` (or `up`) is read from its tree-sitter tree, statement by
+statement, and a `def`/`defp` of the file is read where it is called.
+Whatever this reader cannot account for is `unknown`: a call that is neither
+an Ecto migration command nor a function of the file (`apply/3`, an
+imported macro, `quote`/`unquote`, another library's migration such as
+`Oban.Migrations.up()`), code evaluated at run time (`Code.eval_string`),
+control flow (`if`, `case`, `for`), and migration commands inside a function
+handed to other code (`Enum.each(tables, fn t -> drop table(t) end)`), which
+runs them any number of times.
+"""
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema_callread import Call, Lit, Value, statement_calls
-from ownership_gate.classifiers.schema_calls import Block, Stmt, fingerprint_of, parse
-from ownership_gate.classifiers.schema_lex import Token
-from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable
-from ownership_gate.classifiers.schema_sqlapi import sql_ops
+from tree_sitter import Node
 
-_HARMLESS = frozenset({"flush", "from", "use", "import", "alias", "require", "def", "defp", "@", "puts", "info",
-                       "debug", "warn", "warning", "error", "inspect"})
+from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.schema_ops import ACTIONS, PLACEHOLDER, Migration, Op, Unreadable, table_named
+from ownership_gate.classifiers.schema_sqlapi import sql_ops
+from ownership_gate.formats import elixir
+from ownership_gate.formats.elixir import Call, Lit, Value
+from ownership_gate.formats.treesitter import text as source
+
+_HARMLESS = frozenset({"flush", "from", "use", "import", "alias", "require", "puts", "info", "debug", "warn",
+                       "warning", "error", "inspect", "repo", "prefix", "direction"})
 _DATA = frozenset({"update_all", "insert_all", "delete_all", "insert", "insert!", "update", "update!",
                    "delete", "delete!", "insert_or_update", "stream"})
 _SQL = frozenset({"query", "query!", "execute"})
 _MAX_DEPTH = 8
 # Modules whose functions compute values; calling them changes no table.
-_VALUE_MODULES = frozenset({"IO", "Logger", "Enum", "Application", "Code", "String", "Map", "Keyword",
-                            "List", "Integer", "DateTime", "NaiveDateTime", "Date", "System", "Ecto",
-                            "Kernel", "Process", "File", "Path", "Jason", "Base"})
-Body = Block | Call
+_VALUE_MODULES = frozenset({"IO", "Logger", "Enum", "Application", "String", "Map", "Keyword", "List",
+                            "Integer", "DateTime", "NaiveDateTime", "Date", "System", "Ecto", "Process",
+                            "File", "Path", "Jason", "Base"})
+_RUNS_COMMANDS = frozenset({("System", "cmd"), ("System", "shell")})
+_MIGRATION = ("Ecto", "Migration")
 
 
 def _text(value: Value | None) -> str | None:
@@ -47,8 +61,7 @@ def _target(call: Call) -> tuple[str, Call | None, str | None]:
     return inner.name, inner, _text(inner.args[0]) if inner.args else None
 
 
-def _column(table: str | None, call: Call) -> Op:
-    name = _text(call.args[0]) if call.args else None
+def _column(table: str | None, name: str | None, call: Call) -> Op:
     null = _flag(call.kwargs.get("null"))
     default = "default" in call.kwargs
     nullable = null is not False and _flag(call.kwargs.get("primary_key")) is not True
@@ -57,37 +70,47 @@ def _column(table: str | None, call: Call) -> Op:
               detail=f"add column {table}.{name} ({how})")
 
 
-def _alter(table: str | None, block: Block | None) -> list[Op]:
+def _alter(table: str | None, block: Node | None) -> list[Op]:
     ops: list[Op] = []
-    for statement in block.body if block else []:
-        for call in statement_calls(statement):
-            name = _text(call.args[0]) if call.args else None
-            where, line = f"{table}.{name}", call.line
-            if call.name in ("add", "add_if_not_exists"):
-                ops.append(_column(table, call))
-            elif call.name in ("remove", "remove_if_exists"):
-                ops.append(Op("drop_column", table, name, line=line, detail=f"remove column {where}"))
-            elif call.name == "modify":
-                ops.extend(_modify(table, name, call))
-            elif call.name == "timestamps":
-                shaped = Call("add", [], [], {"null": Lit(False, "const", line), **call.kwargs}, line=line)
-                for column in ("inserted_at", "updated_at"):
-                    ops.append(_column(table, Call("add", [], [Lit(column, "symbol", line)], shaped.kwargs, line=line)))
-            else:
-                ops.append(Op("unknown", table, line=line, detail=f"unrecognised alter step {call.name}"))
+    for statement in elixir.statements(block) if block is not None else []:
+        call = _bare(statement) if statement.type == "identifier" else elixir.call(statement)
+        if call is None:
+            if any(elixir.outer_calls(statement)):
+                ops.append(Op("unknown", table, line=elixir.line(statement), detail="unrecognised alter step"))
+            continue
+        name = _text(call.args[0]) if call.args else None
+        where, line = f"{table}.{name}", call.line
+        if call.name in ("add", "add_if_not_exists") and not call.receiver:
+            ops.append(_column(table, name, call))
+        elif call.name in ("remove", "remove_if_exists") and not call.receiver:
+            ops.append(Op("drop_column", table, name, line=line, detail=f"remove column {where}"))
+        elif call.name == "modify" and not call.receiver:
+            ops.append(_modify(table, name, call))
+        elif call.name == "timestamps" and not call.receiver:
+            shaped = Call("add", (), (), {"null": Lit(False, "const", line), **call.kwargs}, None, line, call.node)
+            ops.extend(_column(table, column, shaped) for column in ("inserted_at", "updated_at"))
+        else:
+            ops.append(Op("unknown", table, line=line, detail=f"unrecognised alter step {call.name}"))
     return ops
 
 
-def _modify(table: str | None, name: str | None, call: Call) -> list[Op]:
+def _same(old: Value | None, new: Value | None) -> bool:
+    if isinstance(old, Lit) and isinstance(new, Lit):
+        return (old.value, old.kind) == (new.value, new.kind)
+    if isinstance(old, Call) and isinstance(new, Call):
+        return elixir.fingerprint([old.node]) == elixir.fingerprint([new.node])
+    return False
+
+
+def _modify(table: str | None, name: str | None, call: Call) -> Op:
     where, line = f"{table}.{name}", call.line
-    new_type = call.args[1] if len(call.args) > 1 else None
     old = call.kwargs.get("from")
-    old_type = old[0] if isinstance(old, list) and old else old
-    if old is None or repr(old_type) != repr(new_type):
-        return [Op("alter_type", table, name, line=line, detail=f"modify {where} (the column is redefined)")]
+    old_type = old[0] if isinstance(old, list) and old else old  # `from: {:string, null: true}`
+    if old is None or not _same(old_type, call.args[1] if len(call.args) > 1 else None):
+        return Op("alter_type", table, name, line=line, detail=f"modify {where} (the column is redefined)")
     if _flag(call.kwargs.get("null")) is False:
-        return [Op("set_not_null", table, name, line=line, detail=f"modify {where} to NOT NULL")]
-    return [Op("additive", table, name, line=line, detail=f"modify {where} (same type)")]
+        return Op("set_not_null", table, name, line=line, detail=f"modify {where} to NOT NULL")
+    return Op("additive", table, name, line=line, detail=f"modify {where} (same type)")
 
 
 def _index(call: Call, inner: Call, table: str | None) -> Op:
@@ -99,7 +122,8 @@ def _index(call: Call, inner: Call, table: str | None) -> Op:
               detail=f"create {how} on {table}({', '.join(columns)})" + (" concurrently" if concurrent else ""))
 
 
-def _call(call: Call, functions: dict[str, Body], depth: int = 0, assigned: bool = False) -> list[Op]:
+def _command(call: Call) -> list[Op] | None:
+    """Ops of an Ecto migration command; None for any other call."""
     name, line = call.name, call.line
     kind, inner, table = _target(call)
     if name in ("create", "create_if_not_exists"):
@@ -125,62 +149,113 @@ def _call(call: Call, functions: dict[str, Body], depth: int = 0, assigned: bool
                        detail=f"rename column {table}.{old} to {_text(to)}")]
         new = _text(to.args[0]) if isinstance(to, Call) and to.args else None
         return [Op("rename_table", table, to=new, line=line, detail=f"rename table {table} to {new}")]
-    if name == "execute":
-        first = call.args[0] if call.args else None
-        if isinstance(first, Lit) and isinstance(first.value, str):
-            return sql_ops(first.value, first.body_line or first.line)
-        return [Op("unknown", line=line, detail="execute runs code or SQL built at run time")]
-    if call.receiver:
-        if name in _SQL:
-            return _call(Call("execute", [], call.args, line=line), functions, depth)
-        if name in _DATA:
-            return [Op("data", line=line, detail=f"{'.'.join(call.receiver)}.{name}: writes rows")]
-        if not assigned and call.receiver[0][:1].isupper() and call.receiver[0] not in _VALUE_MODULES:
+    return None
+
+
+def _execute(first: Value | None, line: int) -> list[Op]:
+    """`execute "SQL"` (of `execute(up, down)` only the first): its statements."""
+    if isinstance(first, Lit) and first.kind == "string" and isinstance(first.value, str):
+        return sql_ops(first.value.replace(elixir.HOLE, PLACEHOLDER), first.line)
+    return [Op("unknown", line=line, detail="execute runs code or SQL built at run time")]
+
+
+class _Reader:
+    def __init__(self, functions: dict[str, list[Node]]) -> None:
+        self.functions = functions
+        self.depth = 0
+
+    def body(self, node: Node) -> list[Op]:
+        return [op for statement in elixir.statements(node) for op in self.statement(statement)]
+
+    def statement(self, node: Node) -> list[Op]:
+        if node.type == "identifier":  # a call without parentheses or arguments: `flush`
+            return self.call(_bare(node))
+        return [op for found in elixir.outer_calls(node) for op in self.call(elixir.call(found))]
+
+    def call(self, call: Call | None) -> list[Op]:
+        if call is None:
+            return []
+        name, line = call.name, call.line
+        if (not call.receiver or call.receiver == _MIGRATION) and name == "execute":
+            return _execute(call.args[0] if call.args else None, line)
+        if not call.receiver or call.receiver == _MIGRATION:
+            found = _command(call)
+            if found is not None:
+                return [table_named(op) for op in found]
+        if call.receiver:
+            return self.remote(call)
+        if name in self.functions:
+            return self.local(name, line)
+        if name in _HARMLESS:
+            return self.handed(call)
+        return [Op("unknown", line=line, detail=f"calls {name}, which is not an Ecto migration command")]
+
+    def remote(self, call: Call) -> list[Op]:
+        module, line, qualified = call.receiver[0], call.line, ".".join((*call.receiver, call.name))
+        if call.name in _SQL:
+            return _execute(call.args[0] if call.args else None, line)
+        if call.name in _DATA:
+            return [Op("data", line=line, detail=f"{qualified}: writes rows")]
+        if ((module[:1].isupper() or module[:1] == ":") and module not in _VALUE_MODULES) or (
+                (module, call.name) in _RUNS_COMMANDS):
             # `Oban.Migrations.up()`: another library's migration, which this file does not hold.
-            return [Op("unknown", table, line=line, detail=(
-                f"calls {'.'.join(call.receiver)}.{name}, which cannot be read here"))]
-        return []  # Application.get_env, Enum.map...: values, not database commands
-    if name in functions and depth < _MAX_DEPTH:
-        return _body(functions[name], functions, depth + 1)
-    if name in _HARMLESS or (not call.args and not call.kwargs and call.block is None):
-        return []
-    return [Op("unknown", table, line=line, detail=f"calls {name}, which is not an Ecto migration command")]
+            return [Op("unknown", line=line, detail=f"calls {qualified}, which cannot be read here")]
+        return self.handed(call)  # Application.get_env, Enum.map...: values, not database commands
+
+    def local(self, name: str, line: int) -> list[Op]:
+        if self.depth >= _MAX_DEPTH:
+            return [Op("unknown", line=line, detail=f"calls {name} nested too deeply to read")]
+        self.depth += 1
+        try:
+            return [op for body in self.functions[name] for op in self.body(body)]
+        finally:
+            self.depth -= 1
+
+    def handed(self, call: Call) -> list[Op]:
+        """Functions handed to a call (`fn t -> drop table(t) end`, `&drop_old/1`) run when it
+        decides, any number of times: their migration commands cannot be judged one by one."""
+        ops: list[Op] = []
+        for child in call.node.named_children:
+            for argument in child.named_children if child.type == "arguments" else ():
+                if argument.type == "anonymous_function":
+                    ops.extend(op for clause in argument.named_children
+                               for body in clause.named_children if body.type == "body"
+                               for statement in body.named_children for op in self.statement(statement))
+                elif argument.type == "unary_operator" and elixir.operator(argument) == "&":
+                    ops.extend(self.captured(argument))
+        return [Op("unknown", op.table, line=op.line, detail=f"{op.detail} inside a function handed to "
+                   f"{'.'.join((*call.receiver, call.name))}: how often it runs is known only at run time")
+                if op.action in ACTIONS else op for op in ops]
+
+    def captured(self, node: Node) -> list[Op]:
+        """`&drop_old/1`, `&Helpers.drop/1`: the function is called as if written in place."""
+        operand = node.child_by_field_name("operand")
+        if operand is None or operand.type != "binary_operator" or elixir.operator(operand) != "/":
+            return []
+        target = operand.child_by_field_name("left")
+        if target is None:
+            return []
+        return self.call(_bare(target) if target.type == "identifier" else elixir.call(target))
 
 
-def _body(body: Body, functions: dict[str, Body], depth: int = 0) -> list[Op]:
-    if isinstance(body, Call):
-        return _call(body, functions, depth)  # `def up, do: Oban.Migrations.up()`
-    ops: list[Op] = []
-    for statement in body.body:
-        assigned = any(isinstance(n, Token) and n.kind == "op" and n.text == "=" for n in statement.items)
-        for call in statement_calls(statement):
-            ops.extend(_call(call, functions, depth, assigned))
-    return ops
-
-
-def _functions(statements: list[Stmt], found: dict[str, Body]) -> dict[str, Body]:
-    """Every `def`/`defp` (with a `do` block or `do:`), by name, in the file's modules."""
-    for statement in statements:
-        for call in statement_calls(statement):
-            if call.name in ("def", "defp") and call.args and isinstance(call.args[0], Call):
-                body = call.block or call.args[0].kwargs.get("do") or call.kwargs.get("do")
-                if isinstance(body, (Block, Call)):
-                    found.setdefault(call.args[0].name, body)
-            elif call.name == "defmodule" and call.block:
-                _functions(call.block.body, found)
-    return found
+def _bare(node: Node) -> Call:
+    """A name written alone, as the call it is in a statement: `timestamps`, `flush`."""
+    return Call(source(node), (), (), {}, None, elixir.line(node), node)
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
-    statements = parse(text, "elixir")
-    functions = _functions(statements, {})
+    try:
+        tree = elixir.parse(text)
+    except ValueError as exc:
+        raise Unreadable(str(exc)) from None
+    functions = elixir.functions(tree)
     forward = functions.get("change") or functions.get("up")
     if forward is None:
         if declared or "Ecto.Migration" in text:
             raise Unreadable("no change/0 or up/0 in the migration module")
         return None
-    rollback = functions.get("down") if "change" not in functions else None
-    # Ecto knows a migration by its version, not its module: the functions are what runs.
-    bodies = [b for b in functions.values() if isinstance(b, Block) and b is not rollback]
-    fingerprint = fingerprint_of(bodies)
-    return Migration(tuple(_body(forward, functions)), fingerprint=fingerprint)
+    reader = _Reader(functions)
+    ops = tuple(op for body in forward for op in reader.body(body))
+    # Ecto knows a migration by its version, not its module: its functions and attributes are what runs.
+    ran = [n for n in elixir.module_items(tree) if (elixir.definition(n) or ("",))[0] != "down"]
+    return Migration(ops, fingerprint=elixir.fingerprint(ran))

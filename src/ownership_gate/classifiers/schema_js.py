@@ -1,11 +1,11 @@
 """JavaScript/TypeScript migrations: Sequelize, Knex, TypeORM and MikroORM.
 
-Only `up` is read (`down` is the rollback path). Calls are followed from
-the objects `up` receives (`queryInterface`, `knex`, `queryRunner`,
-`this`): a known method becomes ops, a wrapper (`transaction`,
-`Promise.all`, a `for` loop) is looked into, and a method on those
-objects that is not known is `unknown`, so a migration written with an
-unfamiliar API is never silently passed.
+Only `up` is read (`down` is the rollback path), with tree-sitter
+(schema_js_read). Calls are followed from the object `up` receives
+(`queryInterface`, `knex`, `queryRunner`, `this`): a known method becomes
+ops, a callback (`transaction`, `then`, `Promise.all`) is looked into, and
+a method on that object that is not known is `unknown`, so a migration
+written with an unfamiliar API is never silently passed.
 """
 
 from __future__ import annotations

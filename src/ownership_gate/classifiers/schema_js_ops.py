@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
-from ownership_gate.classifiers.schema_jsread import JsChain, JsNew, JsOpaque, JsStr, JsValue, Segment
-from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op
+from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op, table_named
 from ownership_gate.classifiers.schema_sqlapi import sql_ops
+from ownership_gate.formats.javascript import Chain, New, Opaque, Segment, Str, Value
 
-_INTERPOLATION = re.compile(r"\$\{(\w+)\}")
+_INTERPOLATION = re.compile(r"\$\{(\w*)\}")
 _SQL = frozenset({"query", "raw", "addSql", "execute", "executeQuery"})
 _DATA = frozenset({"bulkInsert", "bulkUpdate", "bulkDelete", "insert", "upsert", "update", "delete",
                    "del", "increment", "decrement", "save", "remove", "softDelete", "restore", "merge"})
-_WRAPPERS = frozenset({"transaction", "then", "catch", "finally", "all", "map", "forEach", "reduce"})
+# Calls whose callbacks run once, with the same migration object: read as if written in place.
+WRAPPERS = frozenset({"transaction", "then", "catch", "finally"})
 _NEUTRAL = frozenset({
     "removeIndex", "dropIndex", "removeConstraint", "dropForeignKey", "dropForeignKeys",
     "dropUniqueConstraint", "dropUniqueConstraints", "dropPrimaryKey", "dropCheckConstraint",
@@ -23,7 +24,7 @@ _NEUTRAL = frozenset({
     "createView", "createFunction", "createTrigger", "createSchema", "createSchemaIfNotExists",
     "createExtension", "createExtensionIfNotExists", "createDatabase", "createEnum", "log",
     "changeColumnComment", "setComment", "withSchema", "getRepository", "createQueryBuilder",
-    "commit", "rollback", "createMaterializedView", "dropMaterializedView", "refreshMaterializedView",
+    "commit", "rollback", "getDialect", "createMaterializedView", "dropMaterializedView", "refreshMaterializedView",
 })
 _DESTRUCTIVE = frozenset({"dropAllTables", "dropSchema", "dropSchemaIfExists", "dropDatabase",
                           "dropAllEnums", "dropEnum", "dropExtension"})
@@ -35,19 +36,20 @@ _KNEX_TYPES = frozenset({
 })
 
 
-def text(value: JsValue | None, variables: dict[str, JsStr] | None = None) -> str | None:
-    if isinstance(value, JsStr) and not value.dynamic:
+def text(value: Value | None, variables: dict[str, Str] | None = None) -> str | None:
+    if isinstance(value, Str) and not value.dynamic:
         return value.value
-    if isinstance(value, JsStr) and variables is not None:
+    if isinstance(value, Str) and variables is not None:
         filled = fill(value, variables)
         return None if PLACEHOLDER in filled else filled
-    if isinstance(value, JsOpaque) and variables and value.text in variables:
+    if isinstance(value, Opaque) and variables and value.text in variables:
         return variables[value.text].value
     return None
 
 
-def fill(value: JsStr, variables: dict[str, JsStr]) -> str:
-    """A template's text with `${name}` replaced by the file's string constants."""
+def fill(value: Str, variables: dict[str, Str]) -> str:
+    """A template's text with `${name}` replaced by the file's string constants, other values
+    by a placeholder."""
     if not value.dynamic:
         return value.value
 
@@ -58,37 +60,37 @@ def fill(value: JsStr, variables: dict[str, JsStr]) -> str:
     return _INTERPOLATION.sub(constant, value.value)
 
 
-def strings(value: JsValue | None) -> tuple[str, ...]:
+def strings(value: Value | None) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(t for t in (text(v) for v in value) if t)
     single = text(value)
     return (single,) if single else ()
 
 
-def _arg(segment: Segment, index: int) -> JsValue | None:
-    args = segment.args or []
+def _arg(segment: Segment, index: int) -> Value | None:
+    args = segment.args or ()
     return args[index] if index < len(args) else None
 
 
-def _sql(segment: Segment, line: int, variables: dict[str, JsStr]) -> list[Op]:
+def _sql(segment: Segment, line: int, variables: dict[str, Str]) -> list[Op]:
     first = _arg(segment, 0)
-    if isinstance(first, JsOpaque) and first.text in variables:
+    if isinstance(first, Opaque) and first.text in variables:
         first = variables[first.text]
-    if isinstance(first, JsStr):
+    if isinstance(first, Str):
         return sql_ops(fill(first, variables), first.line)
     return [Op("unknown", line=line, detail=f"{segment.name}() runs SQL built at run time")]
 
 
-def _options(value: JsValue | None) -> dict[str, JsValue]:
-    if isinstance(value, JsNew) and value.args and isinstance(value.args[0], dict):
+def _options(value: Value | None) -> dict[str, Value]:
+    if isinstance(value, New) and value.args and isinstance(value.args[0], dict):
         return value.args[0]
     return value if isinstance(value, dict) else {}
 
 
-def _column(table: str | None, name: str | None, attrs: JsValue | None, line: int) -> list[Op]:
+def _column(table: str | None, name: str | None, attrs: Value | None, line: int) -> list[Op]:
     """Sequelize `{type, allowNull, defaultValue}` or TypeORM `new TableColumn({...})`."""
     options = _options(attrs)
-    if isinstance(attrs, JsNew):
+    if isinstance(attrs, New):
         name = name or text(options.get("name"))
         nullable = options.get("isNullable") is True  # TypeORM columns are NOT NULL by default
         default = "default" in options or options.get("isGenerated") is True
@@ -167,38 +169,37 @@ def _schema(method: str, segment: Segment, table: str | None, line: int) -> list
     return None
 
 
-def method_ops(chain: JsChain, variables: dict[str, JsStr]) -> list[Op] | None:
-    """Ops for a chain rooted at the migration's object; None for a wrapper to look into.
+def method_ops(chain: Chain, variables: dict[str, Str]) -> list[Op]:
+    """Ops for a chain rooted at the migration's object.
 
     A chain may hold several steps (`knex.schema.createTable(..).createTable(..)`);
     it ends at a builder whose later calls configure it (Kysely), at a data
     write (later calls are its `where`/`returning`), or at an unknown call.
+    Callbacks (`alterTable`'s, a wrapper's) are the caller's to read.
     """
     line = chain.line
     calls = chain.calls()
     root_table = text(chain.root_args[0]) if chain.root_args else None  # knex('users')
     ops: list[Op] = []
-    for segment in calls:
+    for index, segment in enumerate(calls):
         method = segment.name
         table = text(_arg(segment, 0), variables)
         if method in _SQL:
             ops.extend(_sql(segment, line, variables))
-        elif method in ("alterTable", "table") and len(segment.args or []) > 1:
-            continue  # the callback is read by the walker
+        elif (method in ("alterTable", "table") and len(segment.args or []) > 1) or method in WRAPPERS:
+            continue
         elif method == "alterTable":
-            return ops + _kysely_alter(table, chain, line)
+            return ops + [table_named(op) for op in _kysely_alter(table, calls[index + 1 :], line)]
         elif method == "createTable" and len(segment.args or []) == 1:
-            return [*ops, Op("create_table", table, line=line, detail=f"create table {table}")]
-        elif (found := _schema(method, segment, table, line)) is not None:
-            ops.extend(found)
+            return [*ops, table_named(Op("create_table", table, line=line, detail=f"create table {table}"))]
+        elif (found := _schema(method or "", segment, table, line)) is not None:
+            ops.extend(table_named(op) for op in found)
         elif method in _DESTRUCTIVE:
             ops.append(Op("destructive", table, line=line, detail=f"{method} {table or ''}".strip()))
         elif method in _DATA:
             target = root_table or table
             return [*ops, Op("data", target, line=line, detail=f"{method} rows of {target or 'a table'}")]
-        elif method in _WRAPPERS:
-            return ops or None
-        elif method not in _NEUTRAL and method != "schema":
+        elif method not in _NEUTRAL:
             return [*ops, Op("unknown", table or root_table, line=line,
                              detail=f"unrecognised migration call {method}()")]
     if root_table is not None and not calls:
@@ -206,9 +207,9 @@ def method_ops(chain: JsChain, variables: dict[str, JsStr]) -> list[Op] | None:
     return ops
 
 
-def _kysely_alter(table: str | None, chain: JsChain, line: int) -> list[Op]:
+def _kysely_alter(table: str | None, steps: list[Segment], line: int) -> list[Op]:
     ops: list[Op] = []
-    for segment in chain.calls()[1:]:
+    for segment in steps:
         name = text(_arg(segment, 0))
         if segment.name == "addColumn":
             ops.append(Op("add_column", table, name, nullable=True, line=line, detail=f"add column {table}.{name}"))
@@ -226,13 +227,16 @@ def _kysely_alter(table: str | None, chain: JsChain, line: int) -> list[Op]:
 class TableCalls:
     """A Knex table builder call inside `alterTable('t', (t) => ...)`."""
 
-    def __init__(self, table: str | None, chain: JsChain) -> None:
+    def __init__(self, table: str | None, chain: Chain) -> None:
         self.table = table
         self.chain = chain
         self.calls = chain.calls()
         self.names = {s.name for s in self.calls}
 
     def ops(self) -> list[Op]:
+        return [table_named(op) for op in self._ops()]
+
+    def _ops(self) -> list[Op]:
         if not self.calls:
             return []
         first = self.calls[0]
@@ -245,8 +249,8 @@ class TableCalls:
             return [Op("add_column", table, c, nullable=not default, default=default, line=line,
                        detail=f"add column {table}.{c}") for c in ("created_at", "updated_at")]
         if method in ("dropColumn", "dropColumns"):
-            return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}")
-                    for a in first.args or [] for c in strings(a)]
+            named: list[str | None] = [c for a in first.args or () for c in strings(a) or (None,)]
+            return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}") for c in named]
         if method == "dropTimestamps":
             return [Op("drop_column", table, c, line=line, detail=f"drop column {table}.{c}")
                     for c in ("created_at", "updated_at")]

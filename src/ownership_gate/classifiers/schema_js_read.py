@@ -1,144 +1,184 @@
-"""How a JS/TS migration's forward code becomes ops (which files are one: schema_js)."""
+"""How a JS/TS migration's forward code becomes ops (which files are one: schema_js).
+
+`up` is read from its tree-sitter tree. A call chain on the object `up`
+receives (its first parameter: `queryInterface`, `knex`, `queryRunner`,
+`db`; `this` for MikroORM) is a migration call (schema_js_ops), and one on
+a Knex table builder changes that builder's table. Whatever hides what runs
+is `unknown`: a method chosen at run time (`queryInterface[name]()`), the
+migration object handed to other code (`helper(knex)`, `fn.apply(knex, ...)`),
+`eval`, and schema calls in a loop, whose tables and columns are known only
+at run time.
+"""
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema_js_ops import TableCalls, method_ops
-from ownership_gate.classifiers.schema_jslex import JsGroup, JsNode, JsToken, parse
-from ownership_gate.classifiers.schema_jsread import JsChain, JsFunc, JsStr, chain_at, find_up
-from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable
+from tree_sitter import Node
 
-_DECLARATIONS = frozenset({"const", "let", "var"})
+from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.schema_js_ops import WRAPPERS, TableCalls, method_ops
+from ownership_gate.classifiers.schema_js_ops import text as literal
+from ownership_gate.classifiers.schema_ops import ACTIONS, Migration, Op, Unreadable
+from ownership_gate.formats import javascript
+from ownership_gate.formats.javascript import Chain, Func, Segment, Str
+from ownership_gate.formats.treesitter import text as source
+
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+# Array methods whose callback runs once per item.
+_ITERATORS = frozenset({"map", "forEach", "flatMap", "reduce", "reduceRight", "filter", "some", "every",
+                        "find", "findIndex"})
+_EVAL = frozenset({"eval", "Function"})
+# Where a migration object may appear without being handed to other code: `if (knex)`, `x === knex`.
+_READ_IN_PLACE = frozenset({"binary_expression", "unary_expression", "expression_statement", "if_statement"})
+# Nodes that hold no code that runs: types, a nested function's own parameter list.
+_SKIPPED = frozenset({"comment", "type_annotation", "type_arguments", "formal_parameters"})
 
 
 class _Walker:
-    def __init__(self, roots: set[str]) -> None:
-        self.roots = roots | {"this"}
-        self.tables: dict[str, str | None] = {}
-        self.variables: dict[str, JsStr] = {}
-        self.depth = 0
+    def __init__(self, roots: tuple[str, ...], variables: dict[str, Str]) -> None:
+        self.roots = {*roots, "this", "arguments"}
+        self.tables: dict[str, str | None] = {}  # Knex table builders, by parameter name
+        self.variables = variables
+        self.loops = 0
 
-    def body(self, items: list[JsNode]) -> list[Op]:
-        self.depth += 1
-        if self.depth > 100:
-            raise Unreadable("callbacks nested too deeply")
-        ops: list[Op] = []
-        index = 0
-        while index < len(items):
-            node = items[index]
-            if isinstance(node, JsGroup):
-                ops.extend(self.body(node.items))
-                index += 1
-                continue
-            if isinstance(node, JsToken) and node.kind == "name" and node.text in _DECLARATIONS:
-                index = self.declaration(items, index + 1)
-                continue
-            if isinstance(node, JsToken) and node.kind == "name" and not _after_dot(items, index) and (
-                    index + 2 < len(items) and isinstance(items[index + 1], JsToken)
-                    and items[index + 1].text == "="):  # type: ignore[union-attr]
-                index = max(self.declaration(items, index), index + 1)  # `tableName = "documents"`
-                continue
-            if isinstance(node, JsToken) and node.kind == "name" and not _after_dot(items, index):
-                found = chain_at(items, index)
-                if found is not None and (found[0].segments or found[0].root_args is not None):
-                    ops.extend(self.chain(found[0]))
-                    index = found[1]
-                    continue
-            index += 1
-        self.depth -= 1
+    def walk(self, node: Node) -> list[Op]:
+        kind = node.type
+        if kind in ("call_expression", "member_expression", "subscript_expression"):
+            return self.expression(node)
+        if kind in ("identifier", "this", "shorthand_property_identifier"):
+            return self.escape(node, source(node))
+        if kind == "variable_declarator" and self.alias(node.child_by_field_name("name"),
+                                                        node.child_by_field_name("value")):
+            return []
+        if kind == "assignment_expression" and self.alias(node.child_by_field_name("left"),
+                                                          node.child_by_field_name("right")):
+            return []
+        if kind == "new_expression" and source(node.child_by_field_name("constructor") or node) in _EVAL:
+            return [Op("unknown", line=javascript.line(node), detail="runs code built at run time (new Function)")]
+        if kind in _SKIPPED:
+            return []
+        looped = kind in _LOOPS
+        self.loops += looped
+        ops = self.children(node, skip={"variable_declarator": "name", "arrow_function": "parameter"}.get(kind))
+        self.loops -= looped
         return ops
 
-    def declaration(self, items: list[JsNode], index: int) -> int:
-        name = items[index] if index < len(items) else None
-        if isinstance(name, JsToken) and index + 2 < len(items):
-            equals, value = items[index + 1], items[index + 2]
-            if not (isinstance(equals, JsToken) and equals.text == "=" and isinstance(value, JsToken)):
-                return index
-            if value.kind == "string":
-                self.variables[name.text] = JsStr(value.text, value.line, value.dynamic)
-                return index + 3
-            if value.text in self.roots:
-                self.roots.add(name.text)  # `const qi = queryInterface`
-        return index
+    def children(self, node: Node, skip: str | None = None) -> list[Op]:
+        left_out = node.child_by_field_name(skip) if skip else None
+        return [op for child in node.named_children if child != left_out for op in self.walk(child)]
 
-    def chain(self, chain: JsChain) -> list[Op]:
-        if chain.root in self.tables:
-            return TableCalls(self.tables[chain.root], chain).ops()
-        if chain.root in self.roots:
-            found = method_ops(chain, self.variables)
-            if found is not None:
-                return found + self.callbacks(chain)
-            return self.arguments(chain)
-        return self.arguments(chain)
+    def expression(self, node: Node) -> list[Op]:
+        chain = javascript.chain(node)
+        if chain is not None and chain.root in self.tables:
+            return self.builder(chain, node)
+        if chain is not None and chain.root in self.roots:
+            return self.migration(chain, node)
+        if chain is not None and ((chain.root in _EVAL and chain.root_args is not None)
+                                  or any(s.name == "eval" for s in chain.segments)):
+            return [Op("unknown", line=chain.line, detail="runs code built at run time (eval)")]
+        if node.type != "call_expression":
+            return self.children(node)
+        callee = javascript.unwrap(node.child_by_field_name("function") or node)
+        method = callee.child_by_field_name("property") if callee.type == "member_expression" else None
+        looped = method is not None and source(method) in _ITERATORS
+        ops = self.walk(callee)
+        self.loops += looped
+        ops += self.children(node, skip="function")
+        self.loops -= looped
+        return ops
 
-    def callbacks(self, chain: JsChain) -> list[Op]:
-        """`alterTable('t', (t) => ...)`: the callback's calls change table `t`."""
+    def migration(self, chain: Chain, node: Node) -> list[Op]:
+        if any(s.name is None for s in chain.segments):
+            return [Op("unknown", line=chain.line, detail=f"calls a method of {chain.root} chosen at run time")]
+        if not chain.calls() and chain.root_args is None:
+            return self.escape(node, chain.root)
+        ops = self.looped(method_ops(chain, self.variables))
         for segment in chain.calls():
-            if segment.name not in ("alterTable", "table") or not segment.args:
-                continue
-            table = segment.args[0]
-            callback = segment.args[1] if len(segment.args) > 1 else None
-            if isinstance(callback, JsFunc) and callback.params:
-                self.tables[callback.params[0]] = table.value if isinstance(table, JsStr) else None
-                try:
-                    return self.body(callback.body)
-                finally:
-                    self.tables.pop(callback.params[0], None)
-        return []
-
-    def arguments(self, chain: JsChain) -> list[Op]:
-        ops: list[Op] = []
-        for segment in chain.segments:
-            for group in segment.groups:
-                ops.extend(self.body(group.items))
+            ops.extend(self.callbacks(segment))
         return ops
 
+    def callbacks(self, segment: Segment) -> list[Op]:
+        """`alterTable('t', (t) => ...)`: the callback's calls change table `t`;
+        `transaction((trx) => ...)`: `trx` is the migration object too."""
+        args = segment.args or ()
+        if segment.name in ("alterTable", "table") and len(args) > 1:
+            if not isinstance(args[1], Func):
+                return [Op("unknown", literal(args[0], self.variables), line=self.line(segment),
+                           detail=f"{segment.name}() runs a function passed by name, which is not read")]
+            builder = args[1].params[0] if args[1].params else ()
+            self.tables.update(dict.fromkeys(builder, literal(args[0], self.variables)))
+            try:
+                return self.walk(args[1].body)
+            finally:
+                for name in builder:
+                    self.tables.pop(name, None)
+        if segment.name not in WRAPPERS or segment.node is None:
+            return []
+        if any(javascript.unwrap(a).type == "identifier" for a in segment.node.named_children):
+            return [Op("unknown", line=self.line(segment),
+                       detail=f"{segment.name}() runs a function passed by name, which is not read")]
+        if segment.name == "transaction":
+            self.roots.update(n for a in args if isinstance(a, Func) and a.params for n in a.params[0])
+        return self.walk(segment.node)
 
-def _after_dot(items: list[JsNode], index: int) -> bool:
-    before = items[index - 1] if index else None
-    return isinstance(before, JsToken) and before.text in (".", "?.")
+    @staticmethod
+    def line(segment: Segment) -> int | None:
+        return javascript.line(segment.node) if segment.node is not None else None
+
+    def builder(self, chain: Chain, node: Node) -> list[Op]:
+        if any(s.name is None for s in chain.segments):
+            return [Op("unknown", line=chain.line, detail=f"calls a method of {chain.root} chosen at run time")]
+        if not chain.calls():
+            return self.escape(node, chain.root)
+        return self.looped(TableCalls(self.tables[chain.root], chain).ops())
+
+    def escape(self, node: Node, name: str) -> list[Op]:
+        """The migration object or a table builder used as a value: fine when only looked at,
+        `unknown` when handed to code that may call it."""
+        if name not in self.roots and name not in self.tables:
+            return []
+        parent = javascript.holder(node)
+        if parent is not None and parent.type in _READ_IN_PLACE:
+            return []
+        return [Op("unknown", line=javascript.line(node),
+                   detail=f"hands {name} to other code, which is not read")]
+
+    def alias(self, target: Node | None, value: Node | None) -> bool:
+        """`const qi = queryInterface`, `const { sequelize } = queryInterface`,
+        `const trx = await knex.transaction()`: the new names are the migration object too."""
+        if target is None or value is None:
+            return False
+        chain = javascript.chain(value)
+        calls = chain.calls() if chain is not None else []
+        if chain is None or chain.root not in self.roots or any(s.name is None for s in chain.segments):
+            return False
+        if chain.root_args is not None or (calls and ([s.name for s in calls] != ["transaction"] or calls[0].args)):
+            return False
+        names = javascript.bound_names(target)
+        self.roots.update(names)
+        return bool(names)
+
+    def looped(self, ops: list[Op]) -> list[Op]:
+        if not self.loops:
+            return ops
+        return [Op("unknown", op.table, line=op.line,
+                   detail=f"{op.detail} in a loop: what it changes is known only at run time")
+                if op.action in ACTIONS else op for op in ops]
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
-    tree = parse(text)
-    up = find_up(tree)
+    try:
+        tree = javascript.parse(text, path)
+    except ValueError as exc:
+        raise Unreadable(str(exc)) from None
+    up = javascript.named_function(tree, "up")
     if up is None:
+        if javascript.mentions(tree, "up"):
+            raise Unreadable("up comes from code this file does not show")
         if declared:
             raise Unreadable("no up() function")
         return None
-    walker = _Walker(set(up.params))
-    walker.variables.update(_constants(tree))
-    ops = tuple(walker.body(up.body))
-    return Migration(ops, fingerprint=_fingerprint(up.body) + "|" + repr(sorted(walker.variables.items())))
-
-
-def _fingerprint(items: list[JsNode]) -> str:
-    """The tokens of `items` without layout, comments, quote style, semicolons or trailing commas."""
-    parts: list[str] = []
-    for index, node in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
-        if (isinstance(node, JsGroup) and node.open == "(" and len(node.items) == 1
-                and isinstance(following, JsToken) and following.text == "=>"):
-            parts.append(_fingerprint(node.items))  # `(t) => ...` is `t => ...`
-        elif isinstance(node, JsGroup):
-            parts.extend((node.open, _fingerprint(node.items), "/" + node.open))
-        elif node.text == ";" or (node.text == "," and index == len(items) - 1):
-            continue
-        else:
-            parts.append(f"{node.kind}:{node.text}")
-    return "\x1f".join(parts)
-
-
-def _constants(items: list[JsNode]) -> dict[str, JsStr]:
-    """`const name = "text"` anywhere in the file: table names and SQL kept in constants."""
-    found: dict[str, JsStr] = {}
-    for index, node in enumerate(items):
-        if isinstance(node, JsGroup):
-            found.update(_constants(node.items))
-        elif isinstance(node, JsToken) and node.text in _DECLARATIONS and index + 3 < len(items):
-            name, equals, value = items[index + 1 : index + 4]
-            if (isinstance(name, JsToken) and isinstance(equals, JsToken) and equals.text == "="
-                    and isinstance(value, JsToken) and value.kind == "string" and not value.dynamic):
-                found[name.text] = JsStr(value.text, value.line)
-    return found
-
+    variables = javascript.constants(tree, up.body)
+    walker = _Walker(up.params[0] if up.params else (), variables)
+    ops = tuple(walker.walk(up.body))
+    constants = sorted((name, found.value) for name, found in variables.items())
+    return Migration(ops, fingerprint=javascript.fingerprint(up.body) + "|" + repr(constants))

@@ -95,6 +95,15 @@ def name(text: str | None) -> str | None:
     return cleaned.rsplit(".", 1)[-1] if "." in cleaned else cleaned
 
 
+def table_named(op: Op) -> Op:
+    """`op`, or `unknown` if the table it changes is named only at run time (a variable, a
+    function's result): whether that table is new, and so the verdict, cannot be known."""
+    if op.action not in ACTIONS or name(op.table) is not None:
+        return op
+    what = op.action.replace("_", " ")
+    return Op("unknown", line=op.line, detail=f"{what} on a table whose name is computed at run time")
+
+
 def _key(text: str | None) -> str:
     return (name(text) or "").lower()
 

@@ -1,9 +1,11 @@
 """Rails migrations (`db/migrate/*.rb`, `db/*_migrate/*.rb`): `change`, or `up` without it.
 
-`down` is never read, nor the `dir.down` side of `reversible`. Methods
-defined in the migration class are followed where they are called; a call
-to anything else that is not a migration method (a helper from a gem or
-the app) cannot be judged and is `unknown`. The database is not named in
+The file is read with tree-sitter-ruby. `down` is never read, nor the
+`dir.down` side of `reversible`. Methods defined in the migration class
+are followed where they are called; a call to anything else that is not a
+migration method (a helper from a gem or the app), dynamic dispatch and
+code that defines code at run time cannot be judged and are `unknown`
+(schema_rails_read, schema_rails_walk). The database is not named in
 a migration: index builds follow PostgreSQL's rule (blocking unless
 `algorithm: :concurrently`) unless a `db/schema.rb` or `db/structure.sql`
 in the same change shows MySQL, which builds indexes online.

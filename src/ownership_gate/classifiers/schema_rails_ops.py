@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.schema_callread import Call, Lit, Value
-from ownership_gate.classifiers.schema_ops import Op
+from collections.abc import Callable, Sequence
+
+from ownership_gate.classifiers.schema_ops import PLACEHOLDER, Op
 from ownership_gate.classifiers.schema_sqlapi import sql_ops
+from ownership_gate.formats.ruby import HOLE, Call, Lit, Value
 
 # Column types of `t.<type>` and `add_column`; any of them adds a column.
 COLUMN_TYPES = frozenset({
@@ -66,7 +68,7 @@ def table_of(model: str) -> str:
 def sql_call(call: Call) -> list[Op]:
     first = call.args[0] if call.args else call.kwargs.get("sql")
     if isinstance(first, Lit) and isinstance(first.value, str):
-        return sql_ops(first.value, first.body_line or first.line)
+        return sql_ops(first.value.replace(HOLE, PLACEHOLDER), first.body_line or first.line)
     return [Op("unknown", line=call.line, detail=f"{call.name} runs SQL built at run time")]
 
 
@@ -100,7 +102,7 @@ def reference(table: str | None, ref: str | None, call: Call, online: bool, what
     ops = [column(table, c, call) for c in columns]
     wanted = call.kwargs.get("index")
     if flag(wanted) is not False:
-        options = Call(call.name, [], kwargs=wanted if isinstance(wanted, dict) else {}, line=call.line)
+        options = Call(call.name, kwargs=wanted if isinstance(wanted, dict) else {}, line=call.line)
         ops.append(index(table, tuple(columns), options, online, what))
     return ops
 
@@ -108,7 +110,7 @@ def reference(table: str | None, ref: str | None, call: Call, online: bool, what
 def timestamps(table: str | None, call: Call, what: str) -> list[Op]:
     options = dict(call.kwargs)
     options.setdefault("null", Lit(False, "const", call.line))  # Rails 5+: NOT NULL unless told
-    shaped = Call(call.name, [], kwargs=options, line=call.line)
+    shaped = Call(call.name, kwargs=options, line=call.line)
     return [column(table, c, shaped, what) for c in ("created_at", "updated_at")]
 
 
@@ -155,7 +157,7 @@ def table_method(table: str | None, call: Call, online: bool) -> list[Op] | None
     return None
 
 
-def names_of(args: list[Value]) -> list[str]:
+def names_of(args: Sequence[Value]) -> list[str]:
     return [n for a in args for n in names(a)]
 
 
@@ -166,3 +168,85 @@ def _null(table: str | None, name: str | None, value: Value | None, line: int, b
         return Op("set_not_null", table, name, line=line, detail=detail)
     return Op("additive", table, name, line=line, detail=f"allow NULL in {where}")
 
+
+def _create_table(call: Call, table: str | None, online: bool) -> list[Op]:
+    ops = []
+    force = call.kwargs.get("force")
+    if force is not None and flag(force) is not False:
+        ops.append(Op("drop_table", table, line=call.line,
+                      detail=f"create_table {table}, force: drops it if it exists"))
+    ops.append(Op("create_table", table, line=call.line, detail=f"create table {table}"))
+    return ops
+
+
+def _join_table(call: Call, table: str | None, online: bool) -> list[Op]:
+    tables = sorted(t for t in (text(a) for a in call.args[:2]) if t)
+    name = text(call.kwargs.get("table_name")) or "_".join(tables)
+    action = "create_table" if call.name == "create_join_table" else "drop_table"
+    return [Op(action, name, line=call.line, detail=f"{call.name} {name}")]
+
+
+def _second(call: Call) -> str | None:
+    return text(call.args[1]) if len(call.args) > 1 else None
+
+
+def _third(call: Call) -> str | None:
+    return text(call.args[2]) if len(call.args) > 2 else None
+
+
+def _drop(call: Call, table: str | None, online: bool) -> list[Op]:
+    if call.name == "drop_table":
+        return [Op("drop_table", t, line=call.line, detail=f"drop table {t}") for t in names_of(call.args)]
+    columns = names_of(call.args[1:]) if call.name == "remove_columns" else [_second(call)]
+    return [Op("drop_column", table, c, line=call.line, detail=f"remove column {table}.{c}") for c in columns]
+
+
+def _destructive(call: Call, table: str | None, online: bool) -> list[Op]:
+    return [Op("destructive", table, line=call.line, detail=f"{call.name} {table or ''}".strip())]
+
+
+# Migration methods called on the migration (or its connection) -> their ops.
+TOP: dict[str, Callable[[Call, str | None, bool], list[Op]]] = {
+    "create_table": _create_table,
+    "create_join_table": _join_table,
+    "drop_join_table": _join_table,
+    "drop_table": _drop,
+    "remove_column": _drop,
+    "remove_columns": _drop,
+    "rename_table": lambda c, t, o: [Op("rename_table", t, to=_second(c), line=c.line,
+                                        detail=f"rename table {t} to {_second(c)}")],
+    "add_column": lambda c, t, o: [column(t, _second(c), c)],
+    "add_reference": lambda c, t, o: reference(t, _second(c), c, o, "add_reference"),
+    "add_belongs_to": lambda c, t, o: reference(t, _second(c), c, o, "add_reference"),
+    "add_timestamps": lambda c, t, o: timestamps(t, c, "add timestamp"),
+    "remove_reference": lambda c, t, o: [Op("drop_column", t, f"{_second(c)}_id", line=c.line,
+                                            detail=f"remove reference {t}.{_second(c)}_id")],
+    "remove_belongs_to": lambda c, t, o: [Op("drop_column", t, f"{_second(c)}_id", line=c.line,
+                                             detail=f"remove reference {t}.{_second(c)}_id")],
+    "remove_timestamps": lambda c, t, o: [Op("drop_column", t, n, line=c.line, detail=f"remove column {t}.{n}")
+                                          for n in ("created_at", "updated_at")],
+    "rename_column": lambda c, t, o: [Op("rename_column", t, _second(c), to=_third(c), line=c.line,
+                                         detail=f"rename column {t}.{_second(c)} to {_third(c)}")],
+    "change_column": lambda c, t, o: [Op("alter_type", t, _second(c), line=c.line,
+                                         detail=f"change column {t}.{_second(c)}")],
+    "change_column_null": lambda c, t, o: [_null(t, _second(c), c.args[2] if len(c.args) > 2 else None,
+                                                   c.line, len(c.args) > 3)],
+    "add_index": lambda c, t, o: [index(t, names(c.args[1] if len(c.args) > 1 else None), c, o)],
+    "add_foreign_key": lambda c, t, o: [Op("add_foreign_key", t, columns=names(c.kwargs.get("column")),
+                                           validated=flag(c.kwargs.get("validate")) is not False,
+                                           line=c.line, detail=f"add foreign key on {t}")],
+    "add_check_constraint": lambda c, t, o: [Op("add_check", t, validated=flag(c.kwargs.get("validate")) is not False,
+                                                line=c.line, detail=f"add check constraint on {t}")],
+    "add_exclusion_constraint": lambda c, t, o: [Op("add_check", t, line=c.line,
+                                                    detail=f"add exclusion constraint on {t}")],
+    "add_unique_constraint": lambda c, t, o: [
+        Op("additive", t, line=c.line, detail=f"add unique constraint on {t} using an existing index")
+        if "using_index" in c.kwargs else
+        Op("add_unique", t, columns=names(c.args[1] if len(c.args) > 1 else None), line=c.line,
+           detail=f"add unique constraint on {t}")],
+    "drop_enum": _destructive,
+    "rename_enum": _destructive,
+    "rename_enum_value": _destructive,
+    "disable_extension": _destructive,
+    "drop_schema": _destructive,
+}

@@ -45,5 +45,21 @@ def has_errors(node: tree_sitter.Node) -> bool:
     return node.has_error
 
 
+def line(node: tree_sitter.Node) -> int:
+    """The 1-based line `node` starts on."""
+    return node.start_point.row + 1
+
+
+def error_line(node: tree_sitter.Node) -> int:
+    """The line of the first ERROR or MISSING node under `node` (where the text stops fitting)."""
+    found = node
+    while not (found.is_error or found.is_missing):
+        inner = next((c for c in found.children if c.is_error or c.is_missing or c.has_error), None)
+        if inner is None:
+            break
+        found = inner
+    return line(found)
+
+
 def text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
-from ownership_gate.policy import Level, Policy
+from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy, Signoff
 
 
 def finding_title(finding: Finding) -> str:
@@ -26,13 +26,26 @@ def how_to_sign_off(level: Level) -> list[str]:
     ways = []
     if "trailer" in signoff.sources:
         who = ", ".join(signoff.signers)
-        signed = " in a signed commit" if signoff.require_signed_commit else ""
-        ways.append(f"a commit{signed} with the trailer `{signoff.trailer}: Name <email>` by one of: {who}")
+        signed = signed_how(signoff)
+        ways.append(
+            f"a commit{signed}{',' if signed else ''} authored and committed by one of {who},"
+            f" with the trailer `{signoff.trailer}: Name <email>`"
+        )
     if "github-review" in signoff.sources:
         ways.append(f"an approving pull-request review by {', '.join(signoff.github_reviewers)}")
     if "label" in signoff.sources:
         ways.append(f"the pull-request label {' or '.join(repr(x) for x in signoff.labels)}")
     return ways
+
+
+def signed_how(signoff: Signoff) -> str:
+    """How the trailer's commit must be signed, as a phrase after "a commit"."""
+    if signoff.signature == SIGNED_ALLOWED_SIGNERS:
+        return f" signed with the signer's key in {signoff.allowed_signers} (as the base branch has it)"
+    if signoff.signature == SIGNED_GITHUB:
+        who = ", ".join(signoff.github_reviewers)
+        return f" that GitHub shows as Verified for {who}"
+    return ""
 
 
 def verdict_line(verdict: Verdict, policy: Policy) -> str:

@@ -42,5 +42,8 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
     if verdict.needs_signoff and not verdict.signoff.satisfied:
         ways = how_to_sign_off(policy.level(verdict.required_level))
         summary += "\nTo sign off, one of:\n" + "\n".join(f"- {way}" for way in ways)
+    elif verdict.needs_signoff and verdict.signoff.notes:
+        # What the sign-off rests on, where nobody checked who gave it.
+        summary += "\n" + "\n".join(f"note: {note}" for note in verdict.signoff.notes)
     out.append(command(kind if verdict.needs_signoff else "notice", summary, title="ownership-gate") + "\n")
     return "".join(out)

@@ -1,4 +1,4 @@
-"""`--format json`: the `ownership-gate/check/v1` document of SPEC §4."""
+"""`--format json`: the `ownership-gate/check/v1` document the README describes."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def _head(verdict: Verdict) -> dict[str, object]:
         "signoff": {
             "satisfied": verdict.signoff.satisfied,
             "evidence": [e.to_json() for e in verdict.signoff.evidence],
+            "notes": list(verdict.signoff.notes),
         },
     }
 

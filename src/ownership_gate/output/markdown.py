@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
-from ownership_gate.model import ChangeVerdict, Finding, Verdict
+from ownership_gate.model import VERIFIED_BY_GIT, VERIFIED_BY_GITHUB, ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import (
     deciding_findings,
     finding_title,
     how_to_sign_off,
     verdict_line,
 )
-from ownership_gate.policy import Level, Policy
+from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy
 
 ROUTINE_ROWS = 300  # routine files listed before "and N more"
 # Inline text only ever needs these: emphasis, code, links, tables, strikethrough.
@@ -66,12 +66,15 @@ def _ways(level: Level) -> list[str]:
     if "trailer" in signoff.sources:
         who = ", ".join(code(s, False) for s in signoff.signers)
         signed = ""
-        if signoff.require_signed_commit:
+        if signoff.signature == SIGNED_ALLOWED_SIGNERS:
             where = code(signoff.allowed_signers or "", False)
             signed = f", **signed** with a key listed for the signer in {where} on the base branch"
+        elif signoff.signature == SIGNED_GITHUB:
+            accounts = ", ".join(code(r, False) for r in signoff.github_reviewers)
+            signed = f", **signed** with a key GitHub verifies for {accounts}"
         ways.append(
             f"- **Commit trailer**: a commit on the branch whose message ends with"
-            f" {code(f'{signoff.trailer}: Name <email>', False)}, by one of {who}{signed}"
+            f" {code(f'{signoff.trailer}: Name <email>', False)}, authored and committed by one of {who}{signed}"
         )
     if "github-review" in signoff.sources:
         who = ", ".join(code(r, False) for r in signoff.github_reviewers)
@@ -85,22 +88,29 @@ def _trailer_example(level: Level) -> list[str]:
     signoff = level.signoff
     if signoff is None or "trailer" not in signoff.sources:
         return []
-    signed = " -S" if signoff.require_signed_commit else ""
-    email = next((s for s in signoff.signers if "@" in s), "you@example.com")
+    signed = " -S" if signoff.signature else ""
+    email = signoff.signers[0] if signoff.signers else "you@example.com"
     lines = [
         "",
-        "A signer adds the trailer from a checkout of the branch, then pushes:",
+        "A signer adds the trailer from a checkout of the branch, as themselves (the commit's"
+        " author and committer must be the email in the trailer), then pushes:",
         "",
         "```sh",
         f'git commit --allow-empty{signed} -m "{level.name} sign-off" \\',
         f'  --trailer "{signoff.trailer}: Your Name <{email}>"',
         "```",
     ]
-    if signoff.require_signed_commit:
+    if signoff.signature == SIGNED_ALLOWED_SIGNERS:
         lines += [
             "",
             "(SSH signing: `git config gpg.format ssh` and"
             " `git config user.signingkey ~/.ssh/id_ed25519.pub`.)",
+        ]
+    elif signoff.signature == SIGNED_GITHUB:
+        lines += [
+            "",
+            "(Sign with a key added to your GitHub account as a signing key, e.g. SSH:"
+            " `git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519.pub`.)",
         ]
     return lines
 
@@ -142,6 +152,9 @@ def _rules(verdict: Verdict, policy: Policy) -> list[str]:
     return lines
 
 
+_VERIFIED = {None: "no", VERIFIED_BY_GIT: "yes (git, signature)", VERIFIED_BY_GITHUB: "yes (GitHub)"}
+
+
 def _evidence(verdict: Verdict) -> list[str]:
     result = verdict.signoff
     lines: list[str] = []
@@ -152,7 +165,7 @@ def _evidence(verdict: Verdict) -> list[str]:
             commit = code(e.commit[:12]) if e.commit else "none"
             lines.append(
                 f"| {text(e.level)} | {e.source} | {code(e.by)} | {commit} |"
-                f" {'yes' if e.verified else 'no'} | {'**stale**' if e.stale else 'no'} |"
+                f" {_VERIFIED[e.verified_by]} | {'**stale**' if e.stale else 'no'} |"
             )
     if result.notes and verdict.needs_signoff:
         lines += ["", "Notes:", ""] + [f"- {text(note)}" for note in result.notes]

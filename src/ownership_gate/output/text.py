@@ -54,5 +54,6 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
     if verdict.needs_signoff and not verdict.signoff.satisfied:
         lines.append("    To sign off, one of:")
         lines.extend(f"      - {way}" for way in how_to_sign_off(policy.level(verdict.required_level)))
+    if verdict.needs_signoff:
         lines.extend(f"    note: {note}" for note in verdict.signoff.notes)
     return "\n".join(lines) + "\n"

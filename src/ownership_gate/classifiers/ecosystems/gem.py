@@ -1,13 +1,14 @@
 """gem: Gemfile (and gems.rb, Appraisal's *.gemfile) and *.gemspec.
 
-Ruby has no data format to load, so a tolerant tokenizer reads the
-statements Bundler and RubyGems document: `gem "name", "~> 1.2", ">= 1.2.3",
-require: false`, `spec.add_dependency`, `add_runtime_dependency`,
-`add_development_dependency` (with `%q<name>.freeze` and array forms).
-Everything else (groups, platforms, `source`, `ruby`, conditionals) is
-skipped. Gems from a `path:` or a `path "..." do` block are this
-repository's own code; `git:`/`github:` gems depend on that repository
-and ref, which has no version to step.
+Ruby has no data format to load, so gem_read.py reads the Ruby with
+tree-sitter and accounts for every statement that could declare a gem:
+`gem "name", "~> 1.2", require: false` in group, platforms, path, git and
+source blocks, and `spec.add_dependency` (and the runtime and development
+forms). Anything that could declare gems out of sight (a loop, a
+condition, `eval_gemfile`, `send`) makes the manifest unparsed. Gems from
+a `path:` or a `path "..." do` block are this repository's own code;
+`git:`/`github:` gems depend on that repository and ref, which has no
+version to step.
 """
 
 from __future__ import annotations
