@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ownership_gate.classifiers import cost, dependency, infra, schema
 from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra_names import (
     kind_by_path,
     may_name_a_kind,
@@ -82,7 +83,8 @@ def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: di
     assert infra.claims(changed, options) == {p for p in every if kind_by_path(p) is not None or may_sniff(p)}
     assert cost.claims(changed, options) == {
         p for p in every
-        if kind_by_path(p) in cost._COSTED_KINDS or may_sniff(p) or setting_matches(options, "files", p)
+        if ((kind_by_path(p) in cost._COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
+        or setting_matches(options, "files", p)
     }
     assert dependency.claims(changed, options) == {
         p for p in every if dependency.ecosystem_for(p, options) is not None

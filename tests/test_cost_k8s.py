@@ -334,3 +334,47 @@ def test_a_large_file_whose_cost_lines_are_unchanged_is_not_read(
     # A changed cost line in a large file is read and judged as in a small one.
     doc = _change(repo, capsys, "k8s/big.yaml", _large(2, "before"), _large(4, "after"))
     assert _cost(doc) == [("increase", "Deployment/big.spec.replicas")]
+
+
+@pytest.mark.parametrize("old", ["notes/web.txt", "examples/web.yaml", "k8s/web.yaml.disabled"])
+def test_a_file_renamed_into_a_priced_place_is_all_new(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str
+) -> None:
+    """Its old path was never priced: the workload it holds is new spend, not an unchanged file."""
+    base = repo.commit({old: _doc("nginx-deployment.yaml")})
+    repo.commit({old: None, "k8s/web.yaml": _doc("nginx-deployment.yaml")})  # git sees a rename
+    _, doc = run_json(capsys, "--base", base)
+    assert [c["status"] for c in doc["changes"]] == ["renamed"]
+    assert _cost(doc) == [("increase", "Deployment/nginx-deployment")]
+
+
+def test_a_manifest_renamed_between_priced_places_is_unchanged(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"k8s/web.yaml": _doc("nginx-deployment.yaml")})
+    repo.commit({"k8s/web.yaml": None, "deploy/web.yaml": _doc("nginx-deployment.yaml")})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == []
+
+
+@pytest.mark.parametrize("path", ["pkg/cmd/testdata/deployment.yaml", "examples/web/k8s.yaml",
+                                  "test/fixtures/web.yaml", "docs/example/web.yaml"])
+def test_test_fixture_and_example_folders_are_not_priced(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    """A CLI's golden output under testdata/ is a perfect manifest that is never deployed."""
+    text = _doc("nginx-deployment.yaml")
+    base = repo.commit({".ownership-gate.yaml": COST_ONLY_POLICY, path: text})
+    repo.commit({path: text.replace("replicas: 3", "replicas: 30")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "cost") == []
+    assert code == 0
+
+
+def test_cost_files_can_name_a_file_in_an_example_folder(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = COST_ONLY_POLICY + "classify:\n  cost:\n    files: ['examples/prod/**']\n"
+    text = _doc("nginx-deployment.yaml")
+    base = repo.commit({".ownership-gate.yaml": policy, "examples/prod/web.yaml": text})
+    repo.commit({"examples/prod/web.yaml": text.replace("replicas: 3", "replicas: 30")})
+    _, doc = run_json(capsys, "--base", base)
+    assert [f["subject"] for f in findings(doc, "cost")] == ["Deployment/nginx-deployment.spec.replicas"]

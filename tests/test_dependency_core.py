@@ -190,6 +190,51 @@ def test_lifting_a_member_dependency_to_the_workspace_root_is_a_move(
     assert code == 0
 
 
+@pytest.mark.parametrize(("old", "new", "content", "added"), [
+    ("deps.json", "package.json", '{"dependencies": {"left-pad": "^1.3.0"}}\n', ("left-pad", "^1.3.0")),
+    ("notes.txt", "requirements.txt", "requests==2.31.0\n", ("requests", "==2.31.0")),
+    ("Gemfile.example", "Gemfile", 'source "https://rubygems.org"\ngem "rails", "7.1.0"\n', ("rails", "7.1.0")),
+    ("docs/Cargo.toml.txt", "Cargo.toml", '[package]\nname = "x"\nversion = "0.1.0"\n\n'
+     '[dependencies]\nserde = "1.0"\n', ("serde", "1.0")),
+])
+def test_a_file_renamed_onto_a_manifest_name_is_all_new(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, content: str, added: tuple[str, str]
+) -> None:
+    """Its old content was never a manifest: every entry is a new vendor."""
+    base = repo.commit({old: content})
+    repo.git("mv", old, new)
+    repo.commit()
+    code, doc = run_json(capsys, "--base", base)
+    assert [c["status"] for c in doc["changes"]] == ["renamed"]
+    assert [r[1:5] for r in rows(doc)] == [("added", added[0], None, added[1])]
+    assert code == 1
+
+
+def test_a_file_copied_onto_a_manifest_name_is_all_new(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    content = '{"name": "deps", "version": "1.0.0", "description": "pinned for the docs",\n' \
+              ' "dependencies": {"left-pad": "^1.3.0", "is-odd": "^3.0.1"}}\n'
+    base = repo.commit({"docs/deps.json": content})
+    repo.commit({"docs/deps.json": content.replace("1.0.0", "1.0.1"), "package.json": content})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("package.json", "copied") in [(c["path"], c["status"]) for c in doc["changes"]]
+    assert [r[1:3] for r in rows(doc)] == [("added", "is-odd"), ("added", "left-pad")]
+    assert code == 1
+
+
+def test_renames_between_manifests_of_one_kind_compare_their_contents(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"requirements-dev.txt": "requests==2.31.0\npytest==8.0.0\n",
+                        "package.json": '{"dependencies": {"left-pad": "^1.3.0"}}\n'})
+    repo.git("mv", "requirements-dev.txt", "requirements.txt")
+    repo.git("mv", "package.json", "package.json.bak")
+    repo.commit()
+    code, doc = run_json(capsys, "--base", base)
+    # the requirements file is the same manifest under a new name; package.json is gone
+    assert [r[:3] for r in rows(doc)] == [("package.json.bak", "removed", "left-pad")]
+    assert code == 1  # a dropped vendor needs the CTO under the startup policy
+
+
 def test_lockfile_alone_is_a_lockfile_finding_and_passes(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,7 +26,7 @@ def test_workspace_every_kind(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
         ("Cargo.toml", "patch", "tracing", "0.1.37", "0.1.40", 12),
         (SERVER, "minor", "axum", "0.6.20", "0.7.2", 11),
         (SERVER, "major", "hyper", "0.14", "1", 12),
-        (SERVER, "minor", "nix", "0.26", "0.27", 24),
+        (SERVER, "minor", "nix", "0.26 (default features)", "0.27 (features: signal)", 24),
         (SERVER, "minor", "prost-build", "0.11", "0.12", 21),
         (SERVER, "changed", "rand", "0.8", "=0.8.0", 13),
         (SERVER, "patch", "reqwest", "0.11.20", "0.11.22", 14),
@@ -43,6 +43,34 @@ def test_cargo_lock_alone_is_lockfile(repo: Repo, capsys: pytest.CaptureFixture[
     code, doc = run_json(capsys, "--base", base)
     assert rows(doc) == [("Cargo.lock", "lockfile", "Cargo.lock", None, None, None)]
     assert code == 0
+
+
+def test_a_change_of_features_is_changed_and_explains_the_lockfile(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = '[package]\nname = "a"\nversion = "0.1.0"\n\n[dependencies]\nserde = {{ version = "1.0", {features} }}\n'
+    base = repo.commit({"Cargo.toml": manifest.format(features='features = ["derive"]'), "Cargo.lock": "version = 3\n"})
+    repo.commit({"Cargo.toml": manifest.format(features='features = ["derive", "rc"]'),
+                 "Cargo.lock": "version = 3\n\n[[package]]\nname = \"serde\"\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert rows(doc) == [("Cargo.toml", "changed", "serde", "1.0 (features: derive)", "1.0 (features: derive, rc)", 6)]
+    assert code == 0
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ('{ version = "1", features = ["a", "b"] }', '{ version = "1", features = ["b", "a"] }', []),
+    ('"1"', '{ version = "1", features = [] }', []),
+    ('"1"', '{ version = "1", default-features = false }',
+     [("changed", "serde", "1 (default features)", "1 (no default features)")]),
+    ('{ version = "1", features = ["a"] }', '{ version = "1.1", features = ["a"] }', [("minor", "serde", "1", "1.1")]),
+    ('{ version = "1", features = ["a"] }', '{ version = "2", features = ["a", "b"] }',
+     [("major", "serde", "1 (features: a)", "2 (features: a, b)")]),
+])
+def test_features_are_compared_and_shown_when_they_change(
+    before: str, after: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    found = diff("cargo", "Cargo.toml", f"[dependencies]\nserde = {before}\n", f"[dependencies]\nserde = {after}\n")
+    assert [(f.kind, f.subject, f.from_, f.to) for f in found] == expected
 
 
 def test_dependency_tables_and_git_sources() -> None:
@@ -117,6 +145,7 @@ def test_a_bare_version_is_a_caret_requirement() -> None:
         ('[dependencies]\nserde = { version = "1", package = 3 }\n', 2),
         ("[target]\nunix = 1\n", None),
         ('[dependencies]\nserde = "1"\nserde = "2"\n', 3),
+        ('[dependencies]\nserde = { version = "1", features = "derive" }\n', 2),
     ],
 )
 def test_malformed_cargo_toml(text: str, line: int | None) -> None:

@@ -5,8 +5,9 @@ import pytest
 from ownership_gate.classifiers.ecosystems import REGISTRY, docker
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 from ownership_gate.classifiers.ecosystems.images import parse_image
-from tests.conftest import Repo
+from tests.conftest import Repo, run_json
 from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
+from tests.test_dependency_core import diff
 
 DOCKERFILE = fixture("docker/before.Dockerfile")
 COMPOSE = fixture("docker/before.compose.yaml")
@@ -95,7 +96,7 @@ def test_dockerfile_variants() -> None:
     assert found == [
         ("mcr.microsoft.com/windows/servercore", "ltsc2022", 3),
         ("python", "3.12-slim", 5),
-        ("$BASE", "latest", 6),  # an ARG without a default stays visible as written
+        ("$BASE", "", 6),  # an ARG without a default stays visible as written, tag unknown
     ]
 
 
@@ -269,3 +270,49 @@ def test_bulk_documents_are_skipped_and_lines_stay_true() -> None:
     assert [(r.name, r.constraint, r.line) for r in docker_read.parse(text, "k8s/all.yaml")] == [
         ("nginx", "1.25", line)
     ]
+
+
+_SERVICE = "services:\n  db:\n    image: {}\n"
+_POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n    - name: db\n      image: {}\n"
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("${POSTGRES_IMAGE}"),
+     [("unparsed", "${POSTGRES_IMAGE}", "${POSTGRES_IMAGE} cannot be resolved: ${POSTGRES_IMAGE} is set outside"),
+      ("removed", "postgres", "dependency postgres removed")]),
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("postgres:${PG_TAG}"),
+     [("unparsed", "postgres", "postgres:${PG_TAG} cannot be resolved: ${PG_TAG} is set outside")]),
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("${POSTGRES_IMAGE:-postgres:16}"),
+     [("major", "postgres", "postgres 15 -> 16")]),
+    ("compose.yaml", _SERVICE.format("${POSTGRES_IMAGE}"), _SERVICE.format("${POSTGRES_IMAGE}") + "  # db\n", []),
+    ("Dockerfile", "FROM node:20\n", "ARG BASE\nFROM ${BASE}\n",
+     [("unparsed", "${BASE}", "${BASE} cannot be resolved: ${BASE} is set outside"),
+      ("removed", "node", "dependency node removed")]),
+    ("Dockerfile", "FROM node:20\n", "ARG BASE=node:22\nFROM ${BASE}\n", [("major", "node", "node 20 -> 22")]),
+    ("Dockerfile", "FROM node:20\n", "ARG TOOLS\nFROM node:20\nCOPY --from=${TOOLS} /bin/tool /bin/\n",
+     [("unparsed", "${TOOLS}", "${TOOLS} cannot be resolved: ${TOOLS} is set outside")]),
+    ("Dockerfile", "FROM node:20\n", "ARG TOOLS=busybox:1.36\nFROM node:20\nCOPY --from=${TOOLS} /bin/sh /bin/\n",
+     [("added", "busybox", "new dependency busybox")]),
+    ("k8s/db.yaml", _POD.format("postgres:15"), _POD.format("${POSTGRES_IMAGE}"),
+     [("unparsed", "${POSTGRES_IMAGE}", "${POSTGRES_IMAGE} cannot be resolved: ${POSTGRES_IMAGE} is set outside"),
+      ("removed", "postgres", "dependency postgres removed")]),
+    ("k8s/db.yaml", _POD.format("postgres:15"), _POD.format("${POSTGRES_IMAGE:=postgres:16}"),
+     [("major", "postgres", "postgres 15 -> 16")]),
+])
+def test_images_taken_from_variables(path: str, before: str, after: str, expected: list[tuple[str, str, str]]) -> None:
+    """A variable with a default reads as its default; one set outside the file cannot be
+    named, and a change to it fails closed as `unparsed`."""
+    found = diff("docker", path, before, after)
+    assert [(f.kind, f.subject) for f in found] == [(k, s) for k, s, _ in expected]
+    assert all(f.detail.startswith(d) for f, (_, _, d) in zip(found, expected, strict=True)), found
+
+
+def test_a_compose_image_from_an_unset_variable_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"compose.yaml": _SERVICE.format("postgres:15")})
+    repo.commit({"compose.yaml": _SERVICE.format("${POSTGRES_IMAGE}")})
+    code, doc = run_json(capsys, "--base", base)
+    unparsed = [f for c in doc["changes"] for f in c["findings"] if f["kind"] == "unparsed"]
+    assert [(f["subject"], f["line"]) for f in unparsed] == [("${POSTGRES_IMAGE}", 3)]
+    assert code == 1

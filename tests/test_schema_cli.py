@@ -118,6 +118,67 @@ def test_renaming_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixt
     assert "renamed from" in found[0]["detail"]
 
 
+@pytest.mark.parametrize("old", ["docs/drop_audit.sql", "test/fixtures/migrations/0002_drop.up.sql"])
+def test_a_file_renamed_onto_a_migration_path_is_a_new_migration(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str
+) -> None:
+    """Its old path held no migration: it runs for the first time, as an added one would."""
+    new = "migrations/0002_drop.up.sql"
+    code, found, doc = judge(repo, capsys, {old: None, new: "DROP TABLE audit_log;\n"},
+                             {old: "DROP TABLE audit_log;\n"})
+    assert doc["changes"][0]["status"] == "renamed"
+    assert pairs(found) == [("destructive", "audit_log")]
+    assert code == 1
+
+
+ECTO = ("defmodule Repo.Migrations.{name} do\n  use Ecto.Migration\n\n  def change do\n"
+        "    alter table(:users) do\n      add :nick, :string\n    end\n  end\nend\n")
+
+
+@pytest.mark.parametrize(("old", "new", "before", "after"), [
+    ("db/migrate/20200101000000_add_nick.rb", "db/migrate/20200101000000_add_users_nick.rb",
+     ADD, ADD.replace("AddNick", "AddUsersNick")),
+    ("priv/repo/migrations/20200101000000_add_x.exs", "priv/repo/migrations/20200101000000_add_users_x.exs",
+     ECTO.format(name="AddX"), ECTO.format(name="AddUsersX")),
+])
+def test_a_migration_renamed_with_its_version_kept_cannot_run_again(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, before: str, after: str
+) -> None:
+    """Rails and Ecto record only the version: the renamed file is the migration that already ran."""
+    code, found, doc = judge(repo, capsys, {old: None, new: after}, {old: before})
+    assert doc["changes"][0]["status"] == "renamed"
+    assert found == []
+    assert code == 0
+
+
+def test_a_migration_renamed_with_its_version_kept_and_edited_is_an_edit(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = "db/migrate/20200101000000_add_profile.rb", "db/migrate/20200101000000_add_user_profile.rb"
+    columns = "".join(f"    add_column :users, :{c}, :string\n" for c in ("nick", "bio", "city", "site", "phone"))
+    before = f"class AddProfile < ActiveRecord::Migration[7.1]\n  def change\n{columns}  end\nend\n"
+    after = before.replace("AddProfile", "AddUserProfile").replace(":phone, :string\n",
+                                                                    ":phone, :string\n    remove_column :users, :name\n")
+    _code, found, doc = judge(repo, capsys, {old: None, new: after}, {old: before})
+    assert doc["changes"][0]["status"] == "renamed"
+    assert pairs(found)[0] == ("unknown", new)
+    assert pairs(found)[-1] == ("destructive", "users.name")
+    assert "existed at the base and was edited" in found[0]["detail"]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("db/migrate/20200101000000_add_nick.rb", "db/migrate/20200102000000_add_nick.rb"),  # a new version
+    ("db/migrate/20200101000000_add_nick.rb", "db/animals_migrate/20200101000000_add_nick.rb"),  # another db
+    ("priv/repo/migrations/20200101000000_add_x.exs", "priv/other_repo/migrations/20200101000000_add_x.exs"),
+])
+def test_a_migration_moved_to_another_version_or_database_may_run_again(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    content = ADD if old.endswith(".rb") else ECTO.format(name="AddX")
+    _code, found, _ = judge(repo, capsys, {old: None, new: content}, {old: content})
+    assert found[0]["kind"] == "unknown" and "may run it again" in found[0]["detail"]
+
+
 def test_a_mixed_change_set(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, doc = judge(repo, capsys, {
         "db/migrate/20240101000000_add_nick.rb": ADD,

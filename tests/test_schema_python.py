@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.classifiers.schema_django_fields import _class_defs
 from tests.conftest import Repo
-from tests.test_schema_helpers import fixture, judge, pairs
+from tests.test_schema_helpers import fixture, judge, kinds, pairs
 
 APP = "library/migrations"
 
@@ -95,6 +95,67 @@ def test_operations(repo: Repo, capsys: pytest.CaptureFixture[str], operation: s
                     expected: list[tuple[str, str]]) -> None:
     _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": django(f"        {operation},")})
     assert pairs(found) == expected
+
+
+DELETE = '        migrations.DeleteModel(name="Account"),'
+FORWARDS = "def forwards(apps, schema_editor):\n{body}\n\n\n"
+
+
+# Ways to change what a Django migration runs out of sight of its `operations` list.
+@pytest.mark.parametrize(("content", "detail"), [
+    (django("").replace("    ]\n", "    ]\n    operations += [migrations.DeleteModel(name='Account')]\n"),
+     "class Migration runs code in its body"),
+    (django("") + "\nMigration.operations.append(migrations.DeleteModel(name='Account'))\n",
+     "changes class Migration outside its definition"),
+    (django("").replace("    operations = [\n\n    ]", "    operations = OPS")
+     + "\nOPS.append(migrations.DeleteModel(name='Account'))\n",
+     "changes the operations list OPS after it is written"),
+    (django("", "from library.base import CleanupMigration").replace("(migrations.Migration)", "(CleanupMigration)"),
+     "class Migration inherits from CleanupMigration"),
+    (django("").replace("    dependencies = []", "    def apply(self, project_state, schema_editor, collect_sql=False):"
+                                                  "\n        schema_editor.execute('DROP TABLE library_account')"),
+     "class Migration overrides apply()"),
+    ("from django.db import migrations\n\nMigration = type('Migration', (migrations.Migration,), "
+     "{'operations': [migrations.DeleteModel(name='Account')]})\n", "`Migration` is bound to something other"),
+    ("from library.migrations.m0004_cleanup import Migration\n", "`Migration` is bound to something other"),
+    ('exec("class Migration: pass")\n' + django(""), "uses exec"),
+    (django("        migrations.RunPython(forwards),").replace(
+        "\n\nclass", "\n" + FORWARDS.format(body="    schema_editor.delete_model(apps.get_model('library', 'Account'))")
+        + "class"), "RunPython code uses the schema editor: schema_editor.delete_model"),
+    (django("        migrations.RunPython(lambda apps, editor: getattr(editor, 'delete_model')(None)),"),
+     "RunPython code uses the schema editor: getattr(editor, 'delete_model')"),
+    (django("        migrations.RunPython(cleanup.forwards),", "from library import cleanup"),
+     "RunPython runs cleanup.forwards, which is not a function of this file"),
+])
+def test_django_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], content: str,
+                                                detail: str) -> None:
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert "unknown" in kinds(found)
+    assert any(detail in f["detail"] for f in found if f["kind"] == "unknown"), found
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    with connection.cursor() as cursor:\n        cursor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    schema_editor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    _drop(schema_editor)\n\n\ndef _drop(editor):\n    editor.execute('DROP TABLE library_account')",
+     [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
+    ("    db = schema_editor.connection.alias\n    apps.get_model('library', 'Book').objects.using(db).update(n=1)",
+     [("data", f"{APP}/0005_change.py")]),
+])
+def test_django_run_python_code_is_read(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                        expected: list[tuple[str, str]]) -> None:
+    content = django("        migrations.RunPython(forwards),", "from django.db import connection").replace(
+        "\n\nclass", "\n" + FORWARDS.format(body=body) + "class")
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert pairs(found) == expected
+
+
+def test_the_last_class_migration_is_the_one_django_runs(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    content = django("") + "\n\n" + django(DELETE).split("\n\n", 1)[1]
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert pairs(found) == [("destructive", "library_account")]
 
 
 MODEL = """from django.db import models
@@ -229,13 +290,79 @@ def alembic(body: str, extra: str = "") -> str:
     ("    op.execute(f'DROP TABLE {name}')", [("destructive", "alembic/versions/b_rev.py")]),
     ("    op.execute(statement)", [("unknown", "alembic/versions/b_rev.py")]),
     ("    _drop()\n\n\ndef _drop():\n    op.drop_table('legacy')", [("destructive", "legacy")]),
-    ("    cleanup_everything(op)", [("unknown", "alembic/versions/b_rev.py")]),
+    ("    cleanup_everything(op)", [("unknown", "alembic/versions/b_rev.py")] * 2),  # op passed, foreign code
     ("    op.some_new_operation('x')", [("unknown", "alembic/versions/b_rev.py")]),
 ])
 def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                             expected: list[tuple[str, str]]) -> None:
     content = alembic(body, "from myapp.maintenance import cleanup_everything")
     _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": content})
+    assert pairs(found) == expected
+
+
+# Ways to reach an operation other than `op.<operation>(...)`: each hides a dropped table.
+@pytest.mark.parametrize(("body", "detail"), [
+    ("    getattr(op, 'drop_' + 'table')('accounts')", "uses getattr"),
+    ("    o = op\n    o.drop_table('accounts')", "uses op other than in a direct call"),
+    ("    drop = op.drop_table\n    drop('accounts')", "uses op other than in a direct call: op.drop_table"),
+    ("    _drop(op)\n\n\ndef _drop(o):\n    o.drop_table('accounts')", "uses op other than in a direct call: _drop(op)"),
+    ("    globals()['op'].drop_table('accounts')", "uses globals"),
+    ("    exec(\"op.drop_table('accounts')\")", "uses exec"),
+    ("    eval(\"op.drop_table('accounts')\")", "uses eval"),
+    ("    import importlib\n    importlib.import_module('alembic.op').drop_table('accounts')", "uses import importlib"),
+    ("    sys.modules['alembic.op'].drop_table('accounts')", "uses sys.modules"),
+    ("    steps = [_drop]\n    steps[0]()\n\n\ndef _drop():\n    op.drop_table('accounts')",
+     "uses _drop() other than in a direct call: [_drop]"),
+    ("    Cleanup().run()\n\n\nclass Cleanup:\n    def run(self):\n        op.drop_table('accounts')",
+     "class Cleanup uses op"),
+    ("    with op.batch_alter_table('accounts') as batch_op:\n        _drop(batch_op)",
+     "uses the batch op other than in a direct call"),
+    ("    batch = op.batch_alter_table('accounts')\n    with batch as b:\n        b.drop_column('email')",
+     "op.batch_alter_table() other than in a `with` statement"),
+    ("    conn = op.get_bind()\n    conn.connection.cursor().execute('DROP TABLE accounts')",
+     "uses the connection in a way that cannot be followed: conn.connection.cursor"),
+    ("    meta.drop_all(bind=op.get_bind())", "passes the connection to meta.drop_all()"),
+    ("    pass\n\n\nupgrade = _real_upgrade  # noqa", "upgrade is bound to code that is not a function"),
+    ("    op.run_async(purge_accounts)", "unrecognised operation op.run_async()"),
+    ("    op.invoke(DropAccounts())", "unrecognised operation op.invoke()"),
+    ("    (lambda o: o.drop_table('accounts'))(op)", "uses op other than in a direct call"),
+    ("    op.__getattribute__('drop_table')('accounts')", "uses __getattribute__"),
+    ("    functools.partial(op.drop_table, 'accounts')()", "uses op other than in a direct call: functools.partial"),
+])
+def test_alembic_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                                 detail: str) -> None:
+    _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": alembic(body, "import sys")})
+    assert "unknown" in kinds(found)
+    assert any(detail in f["detail"] for f in found if f["kind"] == "unknown"), found
+
+
+# Operations reached where the reader can follow them: read, not `unknown`.
+@pytest.mark.parametrize(("body", "expected"), [
+    ("    [op.drop_table(t) for t in ('a', 'b')]", [("destructive", "alembic/versions/b_rev.py")]),
+    ("    if op.drop_table('accounts'):\n        pass", [("destructive", "accounts")]),
+    ("    match 1:\n        case _:\n            op.drop_table('accounts')", [("destructive", "accounts")]),
+    ("    def inner():\n        op.drop_table('accounts')\n    inner()", [("destructive", "accounts")]),
+    ("    run = lambda: op.drop_table('accounts')\n    run()", [("destructive", "accounts")]),
+    ("    print(op.drop_table('accounts'))", [("destructive", "accounts")]),
+    ("    alembic.op.drop_table('accounts')", [("destructive", "accounts")]),
+    ("    drop_table('accounts')", [("destructive", "accounts")]),
+    ("    context.execute('DROP TABLE accounts')", [("destructive", "accounts")]),
+    ("    op.get_bind().scalar(sa.text('DROP TABLE accounts'))", [("destructive", "accounts")]),
+    ("    conn = op.get_bind()\n    _purge(conn)\n\n\ndef _purge(c):\n    c.execute(sa.text('DROP TABLE accounts'))",
+     [("destructive", "accounts")]),
+    ("    sa.Enum('a', name='mood').drop(bind=op.get_bind())", [("destructive", "alembic/versions/b_rev.py")]),
+    ("    bind = op.get_bind()\n    if bind.dialect.name == 'postgresql':\n        op.drop_table('accounts')",
+     [("destructive", "accounts")]),
+    ("    if 'accounts' in sa.inspect(op.get_bind()).get_table_names():\n        op.drop_table('accounts')",
+     [("destructive", "accounts")]),
+    ("    with op.get_context().autocommit_block():\n        op.execute('DROP TABLE accounts')",
+     [("destructive", "accounts")]),
+    ("    rows = op.get_bind().execute(sa.text('SELECT id FROM accounts')).fetchall()", []),
+])
+def test_alembic_operations_reached_in_any_statement(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
+                                                     expected: list[tuple[str, str]]) -> None:
+    extra = "import alembic\nfrom alembic import context\nfrom alembic.op import drop_table"
+    _, found, _ = judge(repo, capsys, {f"{VERSIONS}/b_rev.py": alembic(body, extra)})
     assert pairs(found) == expected
 
 

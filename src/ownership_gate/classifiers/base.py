@@ -175,6 +175,22 @@ class Context:
         """Content after the change (None when the file no longer exists)."""
         return self._blob(change.new_oid, change.new_mode)
 
+    def old_as(self, change: Change, same_kind: Callable[[str], bool]) -> bytes | None:
+        """Content before the change, when it was an earlier version of the same kind of file.
+
+        A file renamed or copied from a path that was not that kind of file
+        (`deps.json` moved onto `package.json`) had no earlier version: None,
+        as for an added file, so everything in it counts as new.
+        """
+        if change.old_path is not None and change.old_path != change.path and not same_kind(change.old_path):
+            return None
+        return self.old(change)
+
+    def new_as(self, change: Change, same_kind: Callable[[str], bool]) -> bytes | None:
+        """Content after the change, when its path is still that kind of file (else None, as
+        for a deleted file: `package.json` moved onto `deps.json` is a manifest gone)."""
+        return self.new(change) if same_kind(change.path) else None
+
 
 def is_binary(data: bytes | None) -> bool:
     return data is not None and b"\0" in data[:8192]

@@ -15,13 +15,13 @@ from typing import Any
 
 from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terraform
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cost import TYPE
+from ownership_gate.classifiers.cost import TYPE, claimed
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
 from ownership_gate.classifiers.cost_hcl import changed_blocks
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.cost_yaml import load_json
-from ownership_gate.classifiers.infra_detect import Recognition, recognise
+from ownership_gate.classifiers.infra_detect import Recognition, chart_dirs, kind_of, recognise
 from ownership_gate.classifiers.infra_names import is_values_file
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
@@ -161,6 +161,19 @@ def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
     return not any(_TOKENS.search(line) for line in (a - b) + (b - a))
 
 
+def _earlier(change: Change, context: Context, settings: Mapping[str, Any]) -> bytes | None:
+    """The old content, when the old path was read for cost as the same kind of file: a file
+    renamed into place from anywhere else (`notes.txt`, an example folder) is all new."""
+    now = recognise(change, context)
+
+    def same_kind(path: str) -> bool:
+        before = kind_of(path, context.old(change), chart_dirs(context))
+        return (before is not None and now is not None and before.kind == now.kind
+                and reader_for(path, before, settings) is not None and claimed(path, settings))
+
+    return context.old_as(change, same_kind)
+
+
 def analyse(context: Context) -> dict[Change, list[Finding]]:
     settings = context.settings(TYPE)
     keys = [w for k in settings.get("keys") or () for w in str(k).split(".") if w]
@@ -174,7 +187,7 @@ def analyse(context: Context) -> dict[Change, list[Finding]]:
         if reader is None:
             continue
         # A copy leaves its source in place: everything in it is new.
-        old = None if change.status == "copied" else context.old(change)
+        old = None if change.status == "copied" else _earlier(change, context, settings)
         new = context.new(change)
         if _unchanged_costs(old, new):
             continue

@@ -1,4 +1,4 @@
-"""`dependency` findings: what a manifest requires, before and after (SPEC §3).
+"""`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
 lists; this module picks the files, reads each side once, fails closed on
@@ -9,6 +9,8 @@ nothing. An entry that leaves one
 manifest and arrives in another of the same ecosystem in the same change
 set (a requirements file folded into pyproject.toml, a workspace member's
 dependency lifted to the root) is a move, not a removal plus a new vendor.
+A file renamed onto a manifest's name from a path that was no manifest of
+the same ecosystem has no earlier version: every entry in it is new.
 """
 
 from __future__ import annotations
@@ -242,8 +244,14 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
 
 
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    settings = context.settings(TYPE)
+
+    def same_kind(path: str) -> bool:
+        found = ecosystem_for(path, settings)
+        return found is not None and found[0] is ecosystem and not found[1]
+
     try:
-        new = _parse_side(context.new(change), change.path, ecosystem)
+        new = _parse_side(context.new_as(change, same_kind), change.path, ecosystem)
     except ManifestError as exc:
         return [
             Finding(
@@ -252,7 +260,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
             )
         ]
     try:
-        old = _parse_side(context.old(change), change.source_path, ecosystem)
+        old = _parse_side(context.old_as(change, same_kind), change.source_path, ecosystem)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))

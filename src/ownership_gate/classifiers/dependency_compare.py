@@ -1,11 +1,14 @@
-"""Comparing two requirement lists of one manifest: the kinds of SPEC §3.
+"""Comparing two requirement lists of one manifest: added, removed, a version step, changed.
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
 version) the entry that moved is judged. An ecosystem may offer two
 optional hooks: `canonical(constraint)`, one spelling for equal
-constraints, and `unpinned(constraint)`, the constraint without the value
-of a digest or commit pin (a moved pin alone is a lock refresh).
+constraints, `unpinned(constraint)`, the constraint without the value
+of a digest or commit pin (a moved pin alone is a lock refresh), and
+`unresolved(requirement)`, the variables set outside the file that an
+entry still names: a change to such an entry cannot be judged, so it is
+`unparsed` (fail closed).
 """
 
 from __future__ import annotations
@@ -28,6 +31,28 @@ def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
 def compare(
     old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
 ) -> list[Finding]:
+    findings = _compare(old, new, ecosystem, zero_major)
+    unresolved: Callable[[Requirement], list[str]] | None = getattr(ecosystem, "unresolved", None)
+    if unresolved is None:
+        return findings
+    variables: dict[str, list[str]] = {}
+    for requirement in old + new:
+        variables.setdefault(requirement.name, []).extend(unresolved(requirement))
+    return [_unresolved(f, ecosystem, variables[f.subject]) if variables.get(f.subject) else f
+            for f in findings]
+
+
+def _unresolved(finding: Finding, ecosystem: Ecosystem, variables: list[str]) -> Finding:
+    names = list(dict.fromkeys(variables))
+    shown = f"{finding.subject}:{finding.to or finding.from_ or ''}".rstrip(":")
+    which = ", ".join(f"${{{v}}}" for v in names) + (" is" if len(names) == 1 else " are")
+    return new_finding("unparsed", finding.subject, ecosystem, finding.from_, finding.to, finding.line,
+                       f"{shown} cannot be resolved: {which} set outside this file")
+
+
+def _compare(
+    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool
+) -> list[Finding]:
     before, after = _group(old), _group(new)
     findings: list[Finding] = []
     for name in sorted(before.keys() | after.keys()):
@@ -44,8 +69,8 @@ def compare(
             findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
                                      f"dependency {name} removed"))
             continue
-        if {spelling(r.constraint, ecosystem) for r in was} == {
-            spelling(r.constraint, ecosystem) for r in now
+        if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
+            (spelling(r.constraint, ecosystem), r.features) for r in now
         }:
             continue
         old_set = sorted({r.constraint for r in was})
@@ -63,9 +88,17 @@ def compare(
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        if {r.features for r in was} != {r.features for r in now}:  # shown only when they changed
+            old_c, new_c = _featured(old_c, was), _featured(new_c, now)
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
                                  f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
     return findings
+
+
+def _featured(constraint: str, entries: list[Requirement]) -> str:
+    """`1.0 (features: derive)`: the constraint with what its entry is built with."""
+    features = next((r.features for r in entries if r.constraint == constraint), entries[0].features)
+    return f"{constraint} ({features or 'default features'})".lstrip()
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from ownership_gate.classifiers.schema_alembic_names import EXECUTE, SCALAR, Names, builders
 from ownership_gate.classifiers.schema_ops import Op
 from ownership_gate.classifiers.schema_pyast import (
     arg,
@@ -18,61 +19,35 @@ from ownership_gate.classifiers.schema_pyast import (
 from ownership_gate.classifiers.schema_sqlapi import is_volatile_sql
 
 # op.* calls that change nothing in the database, or only comments and names of indexes.
+# (`invoke`, `run_async` and custom operations run code the file does not spell out: unknown.)
 _NEUTRAL = frozenset({
-    "get_bind", "get_context", "f", "inline_literal", "implementation_for", "batch_alter_table",
-    "invoke", "run_async", "create_table_comment", "drop_table_comment", "drop_index",
-    "drop_constraint", "create_sequence", "register_operation", "get_autogenerate_config",
+    "get_bind", "get_context", "f", "inline_literal", "batch_alter_table", "create_table_comment",
+    "drop_table_comment", "drop_index", "drop_constraint", "create_sequence", "get_autogenerate_config",
 })
 _DATA_BUILDERS = frozenset({"update", "insert", "delete", "values", "where", "returning"})
 _SESSION_DATA = frozenset({"add", "add_all", "delete", "merge", "execute", "bulk_save_objects",
                            "bulk_insert_mappings", "bulk_update_mappings", "query"})
 
 
-class OpReader:
-    """Reads one call; remembers which local names are batch ops, connections and sessions."""
-
-    def __init__(self, constants: dict[str, ast.expr]) -> None:
-        self.constants = constants
-        self.op_names = {"op"}
-        self.batches: dict[str, str | None] = {}
-        self.binds = {"connection", "conn", "bind"}
-        self.sessions: set[str] = set()
-
-    def remember(self, targets: list[ast.expr], value: ast.expr) -> None:
-        names = [t.id for t in targets if isinstance(t, ast.Name)]
-        if len(names) == 1 and (sql_text(value, self.constants) is not None or _builders(value)):
-            self.constants[names[0]] = value  # `query = sa.text("UPDATE ...")`, then execute(query)
-        func = dotted(value.func) if isinstance(value, ast.Call) else ""
-        if last(func) in ("get_bind", "connect", "connection") or func.endswith("get_bind().connect"):
-            self.binds.update(names)
-        elif last(func) in ("Session", "sessionmaker()", "session") or func.endswith("sessionmaker()"):
-            self.sessions.update(names)
-
-    def enter_with(self, item: ast.withitem) -> None:
-        call = item.context_expr
-        if not isinstance(call, ast.Call) or not isinstance(item.optional_vars, ast.Name):
-            return
-        func = dotted(call.func)
-        if last(func) == "batch_alter_table":
-            self.batches[item.optional_vars.id] = string(arg(call, 0, "table_name"), self.constants)
-        elif last(func) in ("Session", "begin") or "Session" in func:
-            self.sessions.add(item.optional_vars.id)
-        elif last(func) in ("connect", "get_bind"):
-            self.binds.add(item.optional_vars.id)
+class OpReader(Names):
+    """Reads one call of a revision's forward code."""
 
     def read(self, call: ast.Call, name: str, root: str) -> list[Op] | None:
+        operation = self.op_method(call)
+        if operation is not None:
+            return self.op_call(call, operation, None)
         method = last(name)
-        if root in self.op_names and name.count(".") == 1:
-            return self.op_call(call, method, None)
         if root in self.batches and name.count(".") == 1:
             return self.op_call(call, method, self.batches[root] or "?")
-        if method in ("execute", "exec_driver_sql") and (root in self.binds or "get_bind()" in name):
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if (method in EXECUTE and (root in self.binds or "get_bind()" in name or self.is_bind(receiver))) or (
+                method in SCALAR and self.is_bind(receiver)):
             return self.execute(call)
         if root in self.sessions or "session" in name.split(".")[:-1]:
             if method in _SESSION_DATA:
                 return [Op("data", line=call.lineno, detail=f"writes rows through an ORM session ({method})")]
             return []
-        if method in ("create", "drop") and call.args and _binds(call.args[0], self.binds):
+        if method in ("create", "drop") and self.is_bind(arg(call, 0, "bind")):
             if method == "create":
                 return [Op("additive", line=call.lineno, detail="create a type (enum)")]
             return [Op("destructive", line=call.lineno, detail="drop a type (enum) and its values")]
@@ -82,10 +57,10 @@ class OpReader:
         statement = arg(call, 0, "sqltext") or arg(call, 0, "statement")
         if isinstance(statement, ast.Name) and statement.id in self.constants:
             statement = self.constants[statement.id]
-        builders = _builders(statement)
-        if builders & _DATA_BUILDERS:
+        methods = builders(statement)
+        if methods & _DATA_BUILDERS:
             return [Op("data", line=call.lineno, detail="writes rows with a SQLAlchemy statement")]
-        if builders & {"select", "exists", "select_from"}:
+        if methods & {"select", "exists", "select_from"}:
             return []
         return sql_node_ops(statement, self.constants, call.lineno)
 
@@ -149,25 +124,6 @@ class OpReader:
         if method == "drop_sequence":
             return [Op("destructive", line=line, detail=f"drop sequence {self._str(arg(call, 0, 'sequence_name'))}")]
         return [Op("unknown", batch, line=line, detail=f"unrecognised operation op.{method}()")]
-
-
-def _builders(node: ast.expr | None) -> set[str]:
-    """Method names along a SQLAlchemy statement chain: `t.update().where(...).values(...)`."""
-    names: set[str] = set()
-    while isinstance(node, (ast.Call, ast.Attribute)):
-        if isinstance(node, ast.Call):
-            names.add(last(dotted(node.func)) if dotted(node.func) else "")
-            node = node.func
-        else:
-            names.add(node.attr)
-            node = node.value
-    return names - {""}
-
-
-def _binds(node: ast.expr, binds: set[str]) -> bool:
-    return (isinstance(node, ast.Name) and node.id in binds) or (
-        isinstance(node, ast.Call) and last(dotted(node.func)) == "get_bind"
-    )
 
 
 def column_op(table: str | None, node: ast.expr | None, line: int, constants: dict[str, ast.expr]) -> Op:

@@ -7,8 +7,9 @@ import builtins
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema_alembic_ops import OpReader
+from ownership_gate.classifiers.schema_alembic_uses import calls, class_uses, indirect_uses
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable
-from ownership_gate.classifiers.schema_pyast import dotted, fingerprint, module_constants, parse
+from ownership_gate.classifiers.schema_pyast import dotted, dynamic, fingerprint, module_constants, parse
 
 # Imports whose functions cannot change the database on their own.
 _HARMLESS_MODULES = frozenset({
@@ -41,7 +42,7 @@ class _Walker:
             n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.imports = _imports(tree)
-        self.reader = OpReader(self.constants)
+        self.reader = OpReader(self.constants, tree)
         self.depth = 0
 
     def body(self, statements: list[ast.stmt]) -> list[Op]:
@@ -51,34 +52,55 @@ class _Walker:
         return ops
 
     def statement(self, node: ast.stmt) -> list[Op]:
-        ops: list[Op] = []
-        if isinstance(node, ast.With):
+        """The ops of one statement and of the blocks it holds, whatever its kind."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.functions[node.name] = node  # a nested helper, called later by name
+            return self.expressions([*node.decorator_list, *node.args.defaults,
+                                     *(d for d in node.args.kw_defaults if d is not None)])
+        if isinstance(node, ast.ClassDef):
+            return class_uses(node, self.reader)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return []
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            ops: list[Op] = []
             for item in node.items:
-                ops.extend(self.expression(item.context_expr))
+                ops.extend(self.expression(item.context_expr, "with"))
+                if item.optional_vars is not None:
+                    ops.extend(self.expression(item.optional_vars))
                 self.reader.enter_with(item)
             return ops + self.body(node.body)
-        if isinstance(node, (ast.If, ast.For, ast.While, ast.Try)):
-            if isinstance(node, ast.For):
-                ops.extend(self.expression(node.iter))
-            for block in ("body", "orelse", "finalbody"):
-                ops.extend(self.body(getattr(node, block, [])))
-            for handler in getattr(node, "handlers", []):
-                ops.extend(self.body(handler.body))
-            return ops
-        value = getattr(node, "value", None) if isinstance(
-            node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)) else None
-        if value is None:
-            return ops
+        ops = []
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, ast.expr):
+                ops.extend(self.expression(value, _role(node, field)))
+            elif isinstance(value, list):
+                ops.extend(self.block(value))
         if isinstance(node, ast.Assign):
-            self.reader.remember(node.targets, value)
-        return self.expression(value, discarded=isinstance(node, ast.Expr))
+            self.reader.remember(node.targets, node.value)
+        return ops
 
-    def expression(self, node: ast.expr, discarded: bool = False) -> list[Op]:
-        if isinstance(node, ast.Await):
-            node = node.value
+    def block(self, items: list[ast.AST]) -> list[Op]:
         ops: list[Op] = []
-        for call in _chain(node):
-            ops.extend(self.call(call, discarded))
+        for item in items:
+            if isinstance(item, ast.stmt):
+                ops.extend(self.statement(item))
+            elif isinstance(item, ast.expr):
+                ops.extend(self.expression(item))
+            elif isinstance(item, ast.ExceptHandler):
+                ops.extend(self.expressions([item.type] if item.type is not None else []) + self.body(item.body))
+            elif isinstance(item, ast.match_case):
+                ops.extend(self.expressions([item.guard] if item.guard is not None else []) + self.body(item.body))
+        return ops
+
+    def expressions(self, nodes: list[ast.expr]) -> list[Op]:
+        return [op for node in nodes for op in self.expression(node)]
+
+    def expression(self, node: ast.expr, role: str = "value") -> list[Op]:
+        """Every call in `node`, lambdas and comprehensions included, in evaluation order."""
+        ops = indirect_uses(node, self.reader, self.functions, role)
+        effect = {id(call) for call in _chain(node)} if role == "discarded" else set()
+        for call in calls(node):
+            ops.extend(self.call(call, discarded=id(call) in effect))
         return ops
 
     def call(self, call: ast.Call, discarded: bool = False) -> list[Op]:
@@ -98,11 +120,35 @@ class _Walker:
     def inline(self, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> list[Op]:
         if self.depth >= _MAX_DEPTH:
             return [Op("unknown", line=call.lineno, detail=f"helper {function.name}() calls itself too deeply")]
+        self._bind_parameters(function, call)
         self.depth += 1
         try:
             return self.body(function.body)
         finally:
             self.depth -= 1
+
+    def _bind_parameters(self, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> None:
+        """A connection handed to a helper is a connection under its parameter's name."""
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        given = list(zip(parameters, call.args, strict=False))
+        given += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        self.reader.binds.update(name for name, value in given if self.reader.is_bind(value))
+
+    def module(self, tree: ast.Module) -> list[Op]:
+        """What runs when the revision is imported: everything but the bodies of its functions."""
+        return self.body(tree.body)
+
+
+def _role(statement: ast.stmt, field: str) -> str:
+    """How a statement uses its expression `field`: for its effect, stored in names, or otherwise."""
+    if isinstance(statement, ast.Expr):
+        return "discarded"
+    if field == "value" and isinstance(statement, ast.Assign) and all(
+            isinstance(t, ast.Name) for t in statement.targets):
+        return "assigned"
+    if field == "value" and isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return "assigned"
+    return "value"
 
 
 def _chain(node: ast.expr) -> list[ast.Call]:
@@ -118,6 +164,27 @@ def _chain(node: ast.expr) -> list[ast.Call]:
             return list(reversed(calls))
 
 
+def _dynamic_imports(tree: ast.Module) -> list[Op]:
+    """`import importlib` and the like, anywhere in the file."""
+    return [Op("unknown", line=node.lineno, detail=f"uses {found}, which reaches code by a name computed at run time")
+            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            and (found := dynamic(node)) is not None]
+
+
+def _rebinds_upgrade(tree: ast.Module) -> bool:
+    """`upgrade = ...` or `from x import upgrade`: the forward code is not a function of this file."""
+    for node in tree.body:
+        names: list[str] = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [alias.asname or alias.name for alias in node.names]
+        if any(name == "upgrade" or name.startswith("upgrade_") for name in names):
+            return True
+    return False
+
+
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
     tree = parse(text, path)
     upgrades = [
@@ -125,12 +192,14 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         and (n.name == "upgrade" or n.name.startswith("upgrade_"))
     ]
+    if _rebinds_upgrade(tree):
+        raise Unreadable("upgrade is bound to code that is not a function of this file")
     if not upgrades:
         if declared:
             raise Unreadable("no upgrade() function")
         return None
     walker = _Walker(tree)
-    ops: list[Op] = []
+    ops = _dynamic_imports(tree) + walker.module(tree)
     for function in upgrades:
         ops.extend(walker.body(function.body))
     forward = [n for n in tree.body if not (

@@ -6,6 +6,8 @@ import ast
 import posixpath
 
 from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.schema_django_class import migration_class, module_problems
+from ownership_gate.classifiers.schema_django_code import run_python
 from ownership_gate.classifiers.schema_django_fields import alter_field
 from ownership_gate.classifiers.schema_ops import Migration, Op, Unreadable
 from ownership_gate.classifiers.schema_pyast import (
@@ -33,9 +35,12 @@ _EXTENSIONS = frozenset({
 
 
 class _Reader:
-    def __init__(self, app: str, constants: dict[str, ast.expr], context: Context) -> None:
+    def __init__(self, app: str, tree: ast.Module, cls: ast.ClassDef, context: Context) -> None:
         self.app = app
-        self.constants = constants
+        self.constants = module_constants(tree)
+        # RunPython code: a function of the module, or of the class body (evaluated there first).
+        self.functions = {n.name: n for body in (tree.body, cls.body) for n in body
+                          if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self.context = context
         self.tables: dict[str, str] = {}  # model -> db_table set in this migration
 
@@ -194,7 +199,8 @@ class _Reader:
         name = dotted(code) if code is not None else ""
         if last(name) == "noop":
             return []
-        return [Op("data", line=line, detail=f"RunPython {last(name) or 'code'}: rewrites rows")]
+        return [Op("data", line=line, detail=f"RunPython {last(name) or 'code'}: rewrites rows"),
+                *run_python(code, self.functions, self.constants, line)]
 
     def op_RunSQL(self, node: ast.Call, line: int) -> list[Op]:
         sql = arg(node, 0, "sql")
@@ -213,16 +219,9 @@ class _Reader:
         return [] if database is None else self.operations(database)
 
 
-def _migration_class(tree: ast.Module) -> ast.ClassDef | None:
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "Migration":
-            return node
-    return None
-
-
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
     tree = parse(text, path)
-    cls = _migration_class(tree)
+    cls = migration_class(tree)
     if cls is None:
         if declared:
             raise Unreadable("no `class Migration` in a file declared as a migration")
@@ -234,8 +233,9 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         if any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
             operations = getattr(node, "value", None)
     forward_code = fingerprint(tree.body)  # the whole file runs forward: RunPython code, SQL, operations
+    problems = module_problems(tree, cls, operations)
     if operations is None:
-        return Migration((), fingerprint=forward_code)
+        return Migration(tuple(problems), fingerprint=forward_code)
     app_dir = posixpath.dirname(posixpath.dirname(path))
-    reader = _Reader(posixpath.basename(app_dir) or "app", module_constants(tree), context)
-    return Migration(tuple(reader.operations(operations)), fingerprint=forward_code)
+    reader = _Reader(posixpath.basename(app_dir) or "app", tree, cls, context)
+    return Migration((*problems, *reader.operations(operations)), fingerprint=forward_code)

@@ -33,6 +33,14 @@ def sniffs(path: str) -> bool:
     return False
 
 
+def recorded_as(path: str) -> tuple[str, int] | None:
+    """What Ecto's `schema_migrations` records once a migration ran: its version (the leading number of the file
+    name, as a number), per migrations folder. A file renamed with the same key never runs again."""
+    directory, base = posixpath.split(path)
+    digits, underscore, _ = base.partition("_")
+    return (directory, int(digits)) if underscore and digits.isascii() and digits.isdigit() else None
+
+
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
     # The reader and its parser load with the first migration read, not when a path is named.
     from ownership_gate.classifiers import schema_ecto_read

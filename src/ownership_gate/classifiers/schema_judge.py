@@ -6,6 +6,7 @@ change set holds a migration, so naming a path imports no framework's reader.
 
 from __future__ import annotations
 
+from ownership_gate.classifiers import schema_ecto, schema_rails
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema import MAX_MIGRATION_BYTES, TYPE, is_dump, is_migration_path, readers
 from ownership_gate.classifiers.schema_ops import Migration, Unreadable, judge
@@ -45,6 +46,16 @@ def _read(data: bytes | None, path: str, context: Context) -> Migration | None:
     return None
 
 
+def _same_record(old: str, new: str) -> bool:
+    """Whether a framework that records migrations by version alone (Rails, Ecto) sees a renamed
+    file as the migration it already ran: then the rename is at most an edit."""
+    for framework in (schema_rails, schema_ecto):
+        if framework.owns(old) and framework.owns(new):
+            key = framework.recorded_as(old)
+            return key is not None and key == framework.recorded_as(new)
+    return False
+
+
 def _dump(change: Change, context: Context) -> list[Finding]:
     settings = context.settings(TYPE)
     if any(is_migration_path(p, settings) for c in context.changes for p in c.paths):
@@ -80,7 +91,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     findings = judge(new.ops, change.path)
     if not existed or new.repeatable:
         return findings
-    if change.path != change.source_path:
+    if change.path != change.source_path and not _same_record(change.source_path, change.path):
         return [_unknown(change.path, (
             f"migration renamed from {change.source_path}: databases that ran it under the old"
             " name may run it again"

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
-# Directories whose files exercise code, never run against production.
-TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__", "fixtures", "testdata", "__fixtures__",
-                       "test-fixtures", "test_fixtures", "testing", "examples", "example"})
+from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
-
-def in_test_dir(path: str) -> bool:
-    return any(part in TEST_DIRS for part in path.split("/")[:-1])
+__all__ = ["in_test_dir", "python_module_in"]
 
 
 def python_module_in(path: str, directory: str) -> bool:

@@ -83,6 +83,37 @@ def dotted(node: ast.expr) -> str:
     return ""
 
 
+# Names and attributes that reach code or objects by a name computed at run time, and the
+# modules that do: `getattr(op, "drop_" + "table")` hides an operation from any reader.
+REFLECTION = frozenset({"getattr", "setattr", "delattr", "vars", "locals", "methodcaller", "attrgetter"})
+DYNAMIC_NAMES = REFLECTION | frozenset({
+    "globals", "exec", "eval", "compile", "__import__", "__builtins__", "importlib", "import_module",
+})
+DYNAMIC_ATTRIBUTES = frozenset({
+    "__dict__", "__getattribute__", "__getattr__", "__setattr__", "__globals__", "__builtins__",
+    "__class__", "__subclasses__", "__code__", "__func__", "__self__", "__enter__", "__call__",
+    "__wrapped__",
+})
+DYNAMIC_MODULES = frozenset({"importlib", "imp", "runpy", "builtins", "code", "operator"})
+
+
+def dynamic(node: ast.AST, reflection: bool = True) -> str | None:
+    """What in `node` reaches code by a computed name (`exec`, `globals`, `sys.modules`), if anything.
+
+    `reflection=False` lets `getattr`/`setattr` pass: data migrations read fields by name.
+    """
+    if isinstance(node, ast.Name) and node.id in DYNAMIC_NAMES and (reflection or node.id not in REFLECTION):
+        return node.id
+    if isinstance(node, ast.Attribute) and node.attr in DYNAMIC_ATTRIBUTES:
+        return node.attr
+    if isinstance(node, ast.Attribute) and dotted(node) == "sys.modules":
+        return "sys.modules"
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        return next((f"import {m}" for m in modules if m.split(".")[0] in DYNAMIC_MODULES), None)
+    return None
+
+
 def last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 

@@ -2,7 +2,7 @@
 
 An ecosystem module (one per package manager) has these names:
 
-    NAME: str                                  # "npm", "pypi", ... (SPEC §3)
+    NAME: str                                  # "npm", "pypi", ...: the finding's `ecosystem`
     def is_manifest(path: str) -> bool         # path-only, cheap
     def is_lockfile(path: str) -> bool         # path-only, cheap
     def parse(text: str, path: str) -> list[Requirement]   # raises ManifestError
@@ -27,6 +27,7 @@ Two more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+    def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class Requirement:
     constraint: str  # as written, whitespace-normalised; "" when none
     line: int | None = None  # 1-based line in the new (or old) file
     indirect: bool = False  # transitive (Go's `// indirect`): changes are `lockfile`
+    # What the package is built with besides its version (Cargo's features): a change
+    # of it alone is `changed`, and it is shown next to the constraint when it changed.
+    features: str = ""
 
 
 class ManifestError(ValueError):
@@ -101,3 +105,7 @@ class DeferredReader:
     def unpinned(self, constraint: str) -> str:
         spelled: str = self._reader().unpinned(constraint)
         return spelled
+
+    def unresolved(self, requirement: Requirement) -> list[str]:
+        names: list[str] = self._reader().unresolved(requirement)
+        return names

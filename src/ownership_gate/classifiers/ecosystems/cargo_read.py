@@ -51,7 +51,20 @@ def _entries(
         if not isinstance(name, str):
             raise ManifestError(f"`{where}.{key}.package` should be a string",
                                 _line(lines, key, where))
-        yield Requirement(name, _constraint(value), _line(lines, key, where), indirect)
+        line = _line(lines, key, where)
+        yield Requirement(name, _constraint(value), line, indirect, _features(value, f"{where}.{key}", line))
+
+
+def _features(value: Mapping[str, Any], where: str, line: int | None) -> str:
+    """`no default features; features: derive, rc`: what the crate is built with."""
+    features = value.get("features", [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ManifestError(f"`{where}.features` should be a list of strings", line)
+    defaults = value.get("default-features", value.get("default_features", True))
+    parts = [] if defaults is not False else ["no default features"]
+    if features:
+        parts.append("features: " + ", ".join(sorted({" ".join(f.split()) for f in features})))
+    return "; ".join(parts)
 
 
 def _constraint(value: Mapping[str, Any]) -> str:

@@ -5,6 +5,9 @@ constraint its tag (and digest). Images a compose service builds itself
 (`build:` next to `image:`) name an output, not a dependency. Any other
 YAML file is read as Kubernetes when a document has `apiVersion` and
 `kind`; templated YAML (Helm's `{{ }}`) is not a manifest and is skipped.
+An image taken from a variable (`${POSTGRES_IMAGE}`, an `ARG` without a
+default) takes its default when it has one; otherwise it cannot be named,
+and a change to it is `unparsed`.
 """
 
 from __future__ import annotations
@@ -51,3 +54,4 @@ READER = DeferredReader("docker_read")
 parse = READER.parse
 lowest = READER.lowest
 unpinned = READER.unpinned
+unresolved = READER.unresolved

@@ -38,6 +38,12 @@ def unpinned(constraint: str) -> str:
     return f"{tag}@{digest.partition(':')[0]}"
 
 
+def unresolved(requirement: Requirement) -> list[str]:
+    """The variables an image still refers to (`${POSTGRES_IMAGE}`): set outside the file, by
+    the environment, a `.env` file or a build argument, so the image cannot be named here."""
+    return dockerfile.variables(f"{requirement.name}:{requirement.constraint}")
+
+
 def parse(text: str, path: str) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):
@@ -87,5 +93,6 @@ def _kubernetes(text: str) -> list[Requirement]:
         for mapping in yamldocs.mappings(document, _NOT_SPECS):
             image = mapping.get("image")
             if isinstance(image, str) and not any(m in image for m in _TEMPLATED):
-                found.append((image, yamldocs.key_line(mapping, "image")))
+                # `${IMAGE:=nginx:1.25}` for envsubst or Flux substitution: its default
+                found.append((dockerfile.substitute(image, {}), yamldocs.key_line(mapping, "image")))
     return _requirements(found)

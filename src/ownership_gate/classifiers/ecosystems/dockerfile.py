@@ -18,7 +18,7 @@ from ownership_gate.classifiers.ecosystems.base import ManifestError
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$")
 _HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _VARIABLE = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+=?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
 
 
@@ -93,12 +93,17 @@ def _skip_heredocs(rest: str, lines: list[str], index: int) -> int:
 
 
 def substitute(text: str, args: dict[str, str]) -> str:
+    """`text` with the variables `args` sets replaced, and defaults (`${NAME:-word}`, also
+    `${NAME:=word}` as envsubst writes it) taken for those it does not; others are kept."""
+
     def value(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(4)
         operator, word = match.group(2), match.group(3) or ""
         known = args.get(name)
-        if operator in (":-", "-"):
-            if known is None or (operator == ":-" and known == ""):
+        if operator in ("?", ":?"):
+            return match.group(0) if known is None or (operator == ":?" and known == "") else known
+        if operator in (":-", "-", ":=", "="):
+            if known is None or (operator.startswith(":") and known == ""):
                 return word
             return known
         if operator in (":+", "+"):
@@ -106,6 +111,11 @@ def substitute(text: str, args: dict[str, str]) -> str:
         return match.group(0) if known is None else known
 
     return _VARIABLE.sub(value, text)
+
+
+def variables(text: str) -> list[str]:
+    """The names of the variables `text` still refers to (`$NAME`, `${NAME}`), in order."""
+    return list(dict.fromkeys(m.group(1) or m.group(4) for m in _VARIABLE.finditer(text)))
 
 
 def _split(rest: str, line: int) -> list[str]:
@@ -123,7 +133,8 @@ def _arg_defaults(rest: str, line: int, args: dict[str, str]) -> None:
 
 
 def image_uses(text: str) -> list[ImageUse]:
-    """Every external image the Dockerfile needs, in order."""
+    """Every external image the Dockerfile needs, in order; one named by an `ARG` without a
+    default keeps the variable (`${BASE}`)."""
     args: dict[str, str] = {}
     stages: set[str] = set()
     seen_from = False
@@ -147,11 +158,11 @@ def image_uses(text: str) -> list[ImageUse]:
             if len(words) == 3 and not malformed:
                 stages.add(words[2].lower())
         elif ins.keyword in ("COPY", "ADD", "RUN"):
-            uses.extend(_from_flags(ins, stages))
+            uses.extend(_from_flags(ins, stages, args))
     return uses
 
 
-def _from_flags(ins: _Instruction, stages: set[str]) -> list[ImageUse]:
+def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
     found: list[ImageUse] = []
     for word in ins.rest.split():
         if not word.startswith("--"):
@@ -165,7 +176,7 @@ def _from_flags(ins: _Instruction, stages: set[str]) -> list[ImageUse]:
                 if key == "from":
                     source = value
         if source:
-            source = source.strip("\"'")
-            if source.lower() not in stages and not source.isdigit() and "$" not in source:
+            source = substitute(source.strip("\"'"), args)
+            if source.lower() not in stages and not source.isdigit():
                 found.append(ImageUse(source, ins.line))
     return found

@@ -37,7 +37,8 @@ def parse_image(reference: str) -> Image | None:
     """An image reference, or None for an empty one.
 
     Text that is not a valid reference (an unresolved `${VAR}`, a template)
-    is kept as the repository so the change stays visible.
+    is kept as the repository so the change stays visible; a variable there
+    may hold a tag, so none is assumed.
     """
     text = reference.strip()
     if not text:
@@ -53,7 +54,7 @@ def parse_image(reference: str) -> Image | None:
     colon = name.rfind(":")
     if colon > slash:
         name, tag = name[:colon], name[colon + 1 :]
-    if not tag and digest is None:
+    if not tag and digest is None and "$" not in name:
         tag = "latest"
     return Image(repository=familiar(name), tag=tag, digest=digest)
 
