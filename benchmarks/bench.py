@@ -1,26 +1,37 @@
-"""Benchmark ownership-gate at monorepo scale, side by side with git and a peer.
+"""Benchmark ownership-gate on realistic contents, side by side with git.
 
-    python benchmarks/bench.py                 # the standard table (100k files, 20k changed, 300 rules)
-    python benchmarks/bench.py --scaling       # also time growth with changed files and with rules
+    python benchmarks/bench.py                 # cases (a)-(e) and the hook, on a 100,000-file repository
+    python benchmarks/bench.py --case a,d      # only some cases
     python benchmarks/bench.py --runs 7        # more runs per median
+    python benchmarks/bench.py --scaling       # also time growth with changed files and rules (synthetic)
+    python benchmarks/bench.py --repo PATH --range A..B   # time `check` on a range of any local repository
 
-It builds synthetic repositories with `git fast-import` under
-benchmarks/.work/ (reused between runs; delete it to rebuild) and measures
-whole processes: `ownership-gate check` on the range, `git diff
---name-status -z -M` on the same range (the floor), owner lookup for the
-same changed paths with the `codeowners` package against an equivalent
-CODEOWNERS (a peer, matching only), `check --staged` with one staged file
-(the pre-commit hook), and the peak memory of `check`.
+The repository (realistic.py, contents from contents.py) is built once with
+`git fast-import` under benchmarks/.work/ (delete it to rebuild). Cases:
+
+    a  a typical pull request: 30 files, 3 manifests, 2 new migrations, 2 Kubernetes files
+    b  1,000 changed files, every one classifiable
+    c  20,000 changed files, 1,500 of them classifiable (plus the `codeowners` package as a peer)
+    d  the pre-commit hook (`check --staged --advisory`), one staged file of each kind
+    e  a Terraform refactor: 600 files of 300 modules
+
+The floor of a range is what git itself must do: `git diff --raw -M` of the
+range plus one `git cat-file --batch` of exactly the blobs the classifiers
+read (found by running the gate once with its blob reads noted). Each run
+times `check`, then the floor's two commands, as whole processes, taking
+turns; a ratio is the median of the runs' own ratios, so a machine that
+slows down mid-benchmark moves both alike. Throughput is the size of those
+blobs over the median time of `check`.
 
 The tool is timed as users run it: installed by pip (a wheel, not an
 editable install, whose import finder alone costs ~18 ms per start) into
 benchmarks/.work/venv and started through its `ownership-gate` console
 script. The venv is created once (with the tool's dependencies and the
-`codeowners` peer, which runs on the same Python); every run reinstalls
-the tool, without touching dependencies, from a copy of the working tree
-(tracked and untracked, not ignored files), so it measures the current
-source. Delete benchmarks/.work/venv after changing dependencies.
-Concurrent runs wait for each other (a lock file in benchmarks/.work/).
+`codeowners` peer); every run reinstalls the tool, without touching
+dependencies, from a copy of the working tree (tracked and untracked, not
+ignored files), so it measures the current source. Delete
+benchmarks/.work/venv after changing dependencies. Concurrent runs wait for
+each other (a lock file in benchmarks/.work/).
 """
 
 from __future__ import annotations
@@ -35,8 +46,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
+
+import realistic
+import synthetic
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -44,132 +58,7 @@ WORK = HERE / ".work"
 VENV = WORK / "venv"
 PYTHON = str(VENV / "bin" / "python")
 GATE = [str(VENV / "bin" / "ownership-gate")]
-
-SERVICES = 100
-MODULES = 20
-
-
-@dataclass(frozen=True)
-class Shape:
-    files: int  # tracked files at base
-    changed: int  # files the head commit modifies
-    rules: int  # path rules in the policy
-
-    @property
-    def name(self) -> str:
-        return f"f{self.files}-c{self.changed}-r{self.rules}"
-
-
-def _paths(files: int) -> list[str]:
-    per_module = max(files // (SERVICES * MODULES), 1)
-    paths = []
-    for s in range(SERVICES):
-        for m in range(MODULES):
-            for f in range(per_module):
-                paths.append(f"services/svc{s:03}/src/module{m:02}/file{f:03}.py")
-    return paths[:files]
-
-
-def _manifests(version: str) -> dict[str, str]:
-    bumped = version != "1.0.0"
-    files = {}
-    for s in range(0, SERVICES, 10):
-        package = {"name": f"svc{s}", "version": version,
-                   "dependencies": {"express": f"^4.18.{3 if bumped else 2}", "lodash": "^4.17.21"}}
-        files[f"services/svc{s:03}/package.json"] = json.dumps(package) + "\n"
-        files[f"services/svc{s:03}/requirements.txt"] = f"django==4.2.{7 if bumped else 1}\nrequests>=2.31\n"
-        files[f"services/svc{s:03}/package-lock.json"] = json.dumps({"lockfileVersion": 3, "v": version}) + "\n"
-    return files
-
-
-def _policy(rules: int) -> str:
-    lines = [
-        "version: 1",
-        "levels:",
-        '  - {name: engineer, owners: ["@org/eng"]}',
-        '  - {name: lead, owners: ["@org/leads"]}',
-        '  - {name: cto, owners: ["@cto"]}',
-        "rules:",
-        "  - {id: vendor, level: cto, when: {type: dependency, kind: [added, removed, major]}}",
-        "  - {id: schema, level: cto, when: {type: schema, kind: [destructive, risky, unknown]}}",
-        "  - {id: spend, level: cto, when: {type: cost, kind: [increase]}}",
-        "  - {id: cloud, level: cto, when: {type: infra, kind: [terraform, kubernetes]}}",
-    ]
-    for i in range(rules):
-        s, m = i % SERVICES, (i // SERVICES) % MODULES
-        kind = i % 6
-        if kind == 0:
-            pattern = f"services/svc{s:03}/src/module{m:02}/"
-        elif kind == 1:
-            pattern = f"/services/svc{s:03}/src/module{m:02}/file00{i % 10}.py"
-        elif kind == 2:
-            pattern = f"services/svc{s:03}/**/module{m:02}/*.py"
-        elif kind == 3:
-            pattern = f"module{m:02}/file{i % 50:03}.py"
-        elif kind == 4:
-            pattern = f"*.ext{i}"
-        else:
-            pattern = f"services/svc{s:03}/src/*/file{i % 7:03}.py"
-        level = ("engineer", "lead", "cto")[i % 3]
-        lines.append(f"  - {{id: r{i}, level: {level}, paths: ['{pattern}']}}")
-    return "\n".join(lines) + "\n"
-
-
-def _codeowners(policy_text: str) -> str:
-    owners = {"engineer": "@org/eng", "lead": "@org/leads", "cto": "@cto"}
-    out = []
-    for line in policy_text.splitlines():
-        if "paths: ['" in line:
-            pattern = line.split("paths: ['")[1].split("'")[0]
-            level = line.split("level: ")[1].split(",")[0]
-            out.append(f"{pattern} {owners[level]}")
-    return "\n".join(out) + "\n"
-
-
-def _blob(content: str) -> bytes:
-    data = content.encode()
-    return b"data %d\n%s\n" % (len(data), data)
-
-
-def build(shape: Shape) -> Path:
-    root = WORK / shape.name
-    if (root / ".git" / "bench-ready").exists():
-        return root
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    paths = _paths(shape.files)
-    changed = set(paths[:: max(len(paths) // max(shape.changed, 1), 1)][: shape.changed])
-    policy = _policy(shape.rules)
-    stream = bytearray()
-
-    def commit(ref: str, message: str, files: dict[str, str], parent: bool) -> None:
-        stream.extend(b"commit refs/heads/%s\n" % ref.encode())
-        if not parent:
-            stream.extend(b"mark :1\n")
-        stream.extend(b"committer Bench <bench@example.com> 1700000000 +0000\n")
-        stream.extend(_blob(message))
-        if parent:
-            stream.extend(b"from :1\n")
-        for path, content in files.items():
-            stream.extend(b"M 100644 inline %s\n" % path.encode())
-            stream.extend(_blob(content))
-
-    base_files = {p: f"# {p}\nVALUE = 1\n" for p in paths}
-    base_files.update(_manifests("1.0.0"))
-    base_files[".ownership-gate.yaml"] = policy
-    base_files["db/migrations/0001_init.sql"] = "CREATE TABLE users (id bigint primary key);\n"
-    commit("main", "base", base_files, parent=False)
-    head_files = {p: f"# {p}\nVALUE = 2\n" for p in changed}
-    head_files.update(_manifests("1.0.1"))
-    head_files["db/migrations/0002_add.sql"] = "ALTER TABLE users ADD COLUMN nickname text;\n"
-    head_files["db/migrations/0003_drop.sql"] = "ALTER TABLE users DROP COLUMN legacy;\n"
-    commit("feature", "head", head_files, parent=True)
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
-    subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
-    (root / "CODEOWNERS.bench").write_text(_codeowners(policy), "utf-8")
-    (root / ".git" / "bench-ready").write_text("1")
-    return root
+RANGES = {"a": "pr", "b": "wide", "c": "range", "e": "terraform"}
 
 
 def _pip(*args: str) -> None:
@@ -208,15 +97,15 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, int, int]:
     """Run a whole process; return (seconds, peak RSS in KiB, exit code)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-    if stdin:
-        assert proc.stdin is not None
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+    with tempfile.TemporaryFile() as feed:
+        if stdin:
+            feed.write(stdin)
+            feed.seek(0)
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdin=feed if stdin else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         assert proc.stderr is not None
@@ -224,14 +113,90 @@ def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[fl
     return elapsed, usage.ru_maxrss, code
 
 
-def median(command: list[str], cwd: Path, runs: int) -> tuple[float, int]:
-    timed(command, cwd)  # warm-up: bytecode and the policy cache, as on a developer's machine
-    results = [timed(command, cwd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+# Runs the gate with every blob request noted: the ids a classifier read.
+# Before blob reads were batched, Git had only `blob` (one id at a time).
+RECORD = """
+import sys
+from ownership_gate import git
+log = open(sys.argv[1], "a")
+batched = getattr(git.Git, "blobs", None)
+if batched is not None:
+    def blobs(self, oids):
+        log.write("# request\\n" + "".join(o + "\\n" for o in oids)); log.flush()
+        return batched(self, oids)
+    git.Git.blobs = blobs
+else:
+    single = git.Git.blob
+    def blob(self, oid):
+        log.write("# request\\n" + oid + "\\n"); log.flush()
+        return single(self, oid)
+    git.Git.blob = blob
+from ownership_gate.main import main
+sys.exit(main(sys.argv[2:]))
+"""
 
+
+class Span:
+    """A range to judge, with what its floor needs: the blob ids the classifiers read."""
+
+    def __init__(self, root: Path, base: str, head: str) -> None:
+        self.root, self.base, self.head = root, base, head
+        self.check = [*GATE, "check", "--base", base, "--head", head, "--format", "json"]
+        self.diff = ["git", "diff", "--raw", "-z", "-M", "--no-abbrev", f"{base}...{head}"]
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "blobs"
+            done = subprocess.run([PYTHON, "-c", RECORD, str(log), *self.check[1:]], cwd=root,
+                                  capture_output=True, env=ENV)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"check failed: {done.stderr.decode()[-2000:]}")
+            lines = log.read_text().splitlines() if log.exists() else []
+        ids = list(dict.fromkeys(line for line in lines if not line.startswith("#")))
+        self.requests = sum(line.startswith("#") for line in lines)  # round trips to git for blobs
+        self.request = "".join(f"{i}\n" for i in ids).encode()
+        self.blobs = len(ids)
+        sizes = subprocess.run(["git", "cat-file", "--batch-check"], cwd=root, input=self.request,
+                               capture_output=True, check=True).stdout.split(b"\n")
+        self.bytes = sum(int(line.split()[2]) for line in sizes if line.count(b" ") == 2)
+        report = json.loads(done.stdout)
+        self.changed = len(report["changes"])
+        self.findings = Counter(f["type"] for c in report["changes"] for f in c["findings"])
+
+
+def measure(span: Span, runs: int, peer: list[str] | None = None, names: bytes = b"") -> dict[str, float]:
+    timed(span.check, span.root)  # warm-up: bytecode and the policy cache, as on a developer's machine
+    times: dict[str, list[float]] = {"check": [], "diff": [], "cat": [], "peer": []}
+    rss = 0
+    for _ in range(runs):
+        elapsed, peak, _ = timed(span.check, span.root)
+        times["check"].append(elapsed)
+        rss = max(rss, peak)
+        times["diff"].append(timed(span.diff, span.root)[0])
+        times["cat"].append(timed(["git", "cat-file", "--batch"], span.root, span.request)[0])
+        if peer is not None:
+            times["peer"].append(timed(peer, span.root, names)[0])
+    result = {name: statistics.median(values) for name, values in times.items() if values}
+    floors = [d + c for d, c in zip(times["diff"], times["cat"], strict=True)]
+    result["floor"] = statistics.median(floors)
+    result["ratio"] = statistics.median(c / f for c, f in zip(times["check"], floors, strict=True))
+    if peer is not None:
+        result["peer_ratio"] = statistics.median(p / f for p, f in zip(times["peer"], floors, strict=True))
+    result["rss_mb"] = rss / 1024
+    result["mb_s"] = span.bytes / 1e6 / result["check"]
+    return result
+
+
+def _row(label: str, span: Span, r: dict[str, float]) -> str:
+    found = ", ".join(f"{n} {t}" for t, n in sorted(span.findings.items()))
+    return (f"| {label} | {span.changed:,} | {span.blobs:,} in {span.requests:,} ({span.bytes / 1e6:.2f} MB) | "
+            f"{r['floor']:.2f} s | "
+            f"{r['check']:.2f} s | {r['ratio']:.1f}x | {r['mb_s']:.1f} | {r['rss_mb']:.0f} MB | {found} |")
+
+
+_HEADER = ("| case | changed | blobs read in requests | floor | check | ratio | MB/s | peak memory | findings |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---:|---|")
 
 PEER = """
-import sys, time
+import sys
 from codeowners import CodeOwners
 owners = CodeOwners(open(sys.argv[1], encoding="utf-8").read())
 paths = [p for p in sys.stdin.buffer.read().decode().split("\\0") if p]
@@ -240,79 +205,99 @@ for p in paths:
 """
 
 
-def measure(shape: Shape, runs: int) -> dict[str, float]:
-    """The three commands take turns, run after run: a machine that slows down or
-    speeds up mid-benchmark (a busy neighbour, a warming CPU) moves all three alike,
-    so the ratios hold even when the absolute times drift."""
-    root = build(shape)
-    check = [*GATE, "check", "--base", "main", "--head", "feature", "--format", "json"]
-    diff = ["git", "diff", "--name-status", "-z", "-M", "main...feature"]
-    names = subprocess.run(["git", "diff", "--name-only", "-z", "main...feature"], cwd=root,
-                           capture_output=True, check=True).stdout
-    peer = [PYTHON, "-c", PEER, str(root / "CODEOWNERS.bench")]
-    timed(check, root)  # warm-up: bytecode and the policy cache, as on a developer's machine
-    times: dict[str, list[float]] = {"check": [], "diff": [], "peer": []}
-    rss = 0
-    for _ in range(runs):
-        elapsed, peak, _ = timed(check, root)
-        times["check"].append(elapsed)
-        rss = max(rss, peak)
-        times["diff"].append(timed(diff, root)[0])
-        times["peer"].append(timed(peer, root, names)[0])
-    result = {name: statistics.median(values) for name, values in times.items()}
-    # The ratio of each run's pair, then the median: steadier than a ratio of medians.
-    result["ratio"] = statistics.median(c / d for c, d in zip(times["check"], times["diff"], strict=True))
-    result["rss_mb"] = rss / 1024
-    return result
+def ranges(root: Path, cases: list[str], runs: int) -> None:
+    print(_HEADER)
+    labels = {"a": "(a) pull request", "b": "(b) 1,000 classifiable", "c": "(c) 20,000-file range",
+              "e": "(e) Terraform refactor"}
+    for case in cases:
+        span = Span(root, "main", RANGES[case])
+        peer: list[str] | None = None
+        names = b""
+        if case == "c":
+            (root / "CODEOWNERS.bench").write_text(synthetic.codeowners(realistic.policy(300)), "utf-8")
+            peer = [PYTHON, "-c", PEER, str(root / "CODEOWNERS.bench")]
+            names = subprocess.run(["git", "diff", "--name-only", "-z", "main...range"], cwd=root,
+                                   capture_output=True, check=True).stdout
+        r = measure(span, runs, peer, names)
+        print(_row(labels[case], span, r), flush=True)
+        if peer is not None:
+            print(f"|   `codeowners` package on (c), matching only (a peer) | | | | {r['peer']:.2f} s | "
+                  f"{r['peer_ratio']:.1f}x | | | |", flush=True)
 
 
-def measure_staged(shape: Shape, runs: int) -> float:
-    root = build(shape)
+def hook(root: Path, runs: int) -> None:
+    """`check --staged --advisory` with one staged file of each kind, in a worktree of `main`."""
+    print("\n| staged file | `check --staged --advisory` |\n|---|---:|")
+    command = [*GATE, "check", "--staged", "--advisory"]
+    found: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        worktree = Path(tmp) / "wt"
-        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(worktree), "main"], cwd=root, check=True)
+        tree = Path(tmp) / "wt"
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(tree), "main"], cwd=root, check=True)
         try:
-            target = worktree / "services/svc001/src/module01/file000.py"
-            target.write_text(target.read_text() + "# edit\n")
-            subprocess.run(["git", "add", str(target)], cwd=worktree, check=True)
-            staged, _ = median([*GATE, "check", "--staged", "--advisory"], worktree, runs)
+            for kind in realistic.hook_kinds():
+                path, text = realistic.staged_edit(kind)
+                (tree / path).parent.mkdir(parents=True, exist_ok=True)
+                (tree / path).write_text(text, "utf-8")
+                subprocess.run(["git", "add", "--", path], cwd=tree, check=True)
+                timed(command, tree)  # warm-up
+                elapsed = statistics.median(timed(command, tree)[0] for _ in range(runs))
+                found.append(elapsed)
+                print(f"| {kind} (`{path}`) | {elapsed * 1000:.0f} ms |", flush=True)
+                subprocess.run(["git", "reset", "-q", "--hard"], cwd=tree, check=True)
+                subprocess.run(["git", "clean", "-q", "-fd"], cwd=tree, check=True)
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=root, check=True)
-    return staged
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=root, check=True)
+    print(f"| median over kinds / slowest | {statistics.median(found) * 1000:.0f} ms / {max(found) * 1000:.0f} ms |")
+
+
+def scaling(runs: int) -> None:
+    print("\n| changed files | rules | check | git diff | ratio |\n|---:|---:|---:|---:|---:|")
+    for shape in (synthetic.Shape(100_000, 1_000, 300), synthetic.Shape(100_000, 10_000, 300),
+                  synthetic.Shape(100_000, 100_000, 300), synthetic.Shape(100_000, 20_000, 30),
+                  synthetic.Shape(100_000, 20_000, 3_000)):
+        root = synthetic.build(WORK, shape)
+        check = [*GATE, "check", "--base", "main", "--head", "feature", "--format", "json"]
+        diff = ["git", "diff", "--name-status", "-z", "-M", "main...feature"]
+        timed(check, root)
+        pairs = [(timed(check, root)[0], timed(diff, root)[0]) for _ in range(runs)]
+        check_s, diff_s = (statistics.median(p[i] for p in pairs) for i in (0, 1))
+        ratio = statistics.median(c / d for c, d in pairs)
+        print(f"| {shape.changed:,} | {shape.rules:,} | {check_s:.2f} s | {diff_s:.2f} s | {ratio:.1f}x |",
+              flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--case", default="a,b,c,d,e", help="which cases, comma-separated (default: all)")
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--repo", type=Path, help="time a range of this local repository instead")
+    parser.add_argument("--range", dest="span", metavar="A..B", help="the range to time with --repo")
     args = parser.parse_args()
+    if (args.repo is None) != (args.span is None):
+        parser.error("--repo and --range go together")
     WORK.mkdir(exist_ok=True)
     # One benchmark at a time, until this process exits: runs share the venv
     # (a reinstall in the middle of another run breaks it) and would skew
     # each other's timings.
     fcntl.flock(os.open(WORK / "bench.lock", os.O_CREAT | os.O_RDWR, 0o644), fcntl.LOCK_EX)
     install()
-    standard = Shape(100_000, 20_000, 300)
-    result = measure(standard, args.runs)
-    staged = measure_staged(standard, args.runs)
-    print(f"repository: {standard.files:,} files, {standard.changed:,} changed + manifests, "
-          f"lockfiles, migrations; {standard.rules} path rules; medians of {args.runs} runs\n")
-    print("| measurement | time | ratio |")
-    print("|---|---:|---:|")
-    print(f"| `git diff --name-status -z -M` (floor) | {result['diff']:.2f} s | 1.0x |")
-    print(f"| `ownership-gate check` | {result['check']:.2f} s | {result['ratio']:.1f}x |")
-    print(f"| `codeowners` package, matching only (peer) | {result['peer']:.2f} s | "
-          f"{result['peer'] / result['diff']:.1f}x |")
-    print(f"| `ownership-gate check --staged`, 1 file | {staged * 1000:.0f} ms | |")
-    print(f"| peak memory of `check` | {result['rss_mb']:.0f} MB | |")
+    print(f"medians of {args.runs} runs\n")
+    if args.repo is not None:
+        base, _, head = args.span.partition("..")
+        span = Span(args.repo.resolve(), base, head.lstrip("."))
+        print(_HEADER)
+        print(_row(f"`{args.span}` in {args.repo.name}", span, measure(span, args.runs)))
+        return 0
+    cases = [c.strip() for c in args.case.split(",") if c.strip()]
+    root = realistic.build(WORK)
+    ranged = [c for c in cases if c in RANGES]
+    if ranged:
+        ranges(root, ranged, args.runs)
+    if "d" in cases:
+        hook(root, args.runs)
     if args.scaling:
-        print("\n| changed files | rules | check | git diff | ratio |")
-        print("|---:|---:|---:|---:|---:|")
-        for shape in (Shape(100_000, 1_000, 300), Shape(100_000, 10_000, 300), Shape(100_000, 100_000, 300),
-                      Shape(100_000, 20_000, 30), Shape(100_000, 20_000, 3_000)):
-            r = measure(shape, max(args.runs // 2, 1))
-            print(f"| {shape.changed:,} | {shape.rules:,} | {r['check']:.2f} s | {r['diff']:.2f} s | "
-                  f"{r['ratio']:.1f}x |")
+        scaling(max(args.runs // 2, 1))
     return 0
 
 

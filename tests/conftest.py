@@ -71,7 +71,8 @@ def _git_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     for key in ("GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITLAB_CI",
-                "CI_MERGE_REQUEST_DIFF_BASE_SHA", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"):
+                "CI_MERGE_REQUEST_DIFF_BASE_SHA", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT",
+                "COLUMNS"):
         monkeypatch.delenv(key, raising=False)
 
 

@@ -48,6 +48,9 @@ class GitHubStub:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix  # "/api/v3" imitates GitHub Enterprise Server
         self.reviews: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        self.comments: dict[tuple[str, int], list[dict[str, Any]]] = {}  # issue comments, oldest first
+        self.read_only = False  # a fork's token: every write is refused
+        self.token_login = "github-actions[bot]"  # who the token writes as
         self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> {login: state}
         self.commits: dict[tuple[str, str], dict[str, Any]] = {}  # (repo, sha) -> commit object
         self.failures: dict[str, Failure] = {}  # path fragment -> canned failure
@@ -139,6 +142,24 @@ class GitHubStub:
             "files": [],
         }
         self.commits[(repo, sha)] = entry
+
+    def comment(self, repo: str, number: int, body: str, login: str = "github-actions[bot]") -> dict[str, Any]:
+        """Add an issue comment, as GitHub stores one."""
+        comments = self.comments.setdefault((repo, number), [])
+        comment_id = 1_000_000 + sum(len(c) for c in self.comments.values())
+        entry = {
+            "id": comment_id,
+            "node_id": "MDEyOklzc3VlQ29tbWVudDE=",
+            "url": f"https://api.github.com/repos/{repo}/issues/comments/{comment_id}",
+            "html_url": f"https://github.com/{repo}/pull/{number}#issuecomment-{comment_id}",
+            "body": body,
+            "user": {**user(login, 41898282), "type": "Bot" if login.endswith("[bot]") else "User"},
+            "created_at": "2024-05-01T10:00:00Z",
+            "updated_at": "2024-05-01T10:00:00Z",
+            "issue_url": f"https://api.github.com/repos/{repo}/issues/{number}",
+            "author_association": "NONE",
+        }
+        comments.append(entry)
         return entry
 
     def member(self, org: str, team: str, login: str, state: str = "active") -> None:
@@ -166,20 +187,31 @@ def _handler(stub: GitHubStub) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:
-            stub.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+        def _start(self) -> tuple[list[str], dict[str, list[str]]] | None:
+            """Record the request, answer canned failures and missing auth; else its path parts and query."""
+            stub.requests.append((f"{self.command} {self.path}" if self.command != "GET" else self.path,
+                                  {k.lower(): v for k, v in self.headers.items()}))
             url = urllib.parse.urlsplit(self.path)
             path = url.path.removeprefix(stub.prefix)
-            query = urllib.parse.parse_qs(url.query)
             for fragment, failure in stub.failures.items():
                 if fragment in path and failure.times > 0:
                     failure.times -= 1
-                    return self._send(failure.status, failure.body, failure.headers)
+                    self._send(failure.status, failure.body, failure.headers)
+                    return None
             auth = self.headers.get("Authorization", "")
             if not auth.startswith(("Bearer ", "token ")):
-                return self._send(401, {"message": "Requires authentication", "documentation_url": DOCS,
-                                        "status": "401"})
-            parts = path.strip("/").split("/")
+                self._send(401, {"message": "Requires authentication", "documentation_url": DOCS, "status": "401"})
+                return None
+            return path.strip("/").split("/"), urllib.parse.parse_qs(url.query)
+
+        def do_GET(self) -> None:
+            started = self._start()
+            if started is None:
+                return
+            parts, query = started
+            if len(parts) == 6 and parts[0] == "repos" and parts[3] == "issues" and parts[5] == "comments":
+                comments = stub.comments.get((f"{parts[1]}/{parts[2]}", int(parts[4])), [])
+                return self._page(comments, f"/repos/{parts[1]}/{parts[2]}/issues/{parts[4]}/comments", query)
             if len(parts) == 6 and parts[0] == "repos" and parts[3] == "pulls" and parts[5] == "reviews":
                 return self._reviews(f"{parts[1]}/{parts[2]}", int(parts[4]), query)
             if len(parts) == 5 and parts[0] == "repos" and parts[3] == "commits":
@@ -202,6 +234,67 @@ def _handler(stub: GitHubStub) -> type[BaseHTTPRequestHandler]:
                     return self._send(200, {"url": f"{stub.url}/teams/1/memberships/{parts[5]}",
                                             "role": "member", "state": state})
             return self._send(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
+
+        def _write(self) -> tuple[list[str], dict[str, Any]] | None:
+            started = self._start()
+            if started is None:
+                return None
+            length = int(self.headers.get("Content-Length") or 0)
+            payload = json.loads(self.rfile.read(length)) if length else {}
+            if stub.read_only:
+                self._send(403, {"message": "Resource not accessible by integration", "documentation_url": DOCS,
+                                 "status": "403"})
+                return None
+            return started[0], payload
+
+        def _find(self, parts: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+            if len(parts) == 6 and parts[0] == "repos" and parts[3:5] == ["issues", "comments"]:
+                for (repo, _), comments in stub.comments.items():
+                    for entry in comments:
+                        if repo == f"{parts[1]}/{parts[2]}" and str(entry["id"]) == parts[5]:
+                            return comments, entry
+            self._send(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
+            return None
+
+        def do_POST(self) -> None:
+            written = self._write()
+            if written is None:
+                return
+            parts, payload = written
+            if len(parts) == 6 and parts[0] == "repos" and parts[3] == "issues" and parts[5] == "comments":
+                if not isinstance(payload.get("body"), str):
+                    return self._send(422, {"message": "Invalid request.", "documentation_url": DOCS, "status": "422"})
+                entry = stub.comment(f"{parts[1]}/{parts[2]}", int(parts[4]), payload["body"], stub.token_login)
+                return self._send(201, entry)
+            self._send(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
+
+        def do_PATCH(self) -> None:
+            written = self._write()
+            found = self._find(written[0]) if written is not None else None
+            if written is None or found is None:
+                return
+            _, entry = found
+            entry["body"] = written[1]["body"]
+            entry["updated_at"] = "2024-05-01T11:00:00Z"
+            self._send(200, entry)
+
+        def do_DELETE(self) -> None:
+            written = self._write()
+            found = self._find(written[0]) if written is not None else None
+            if found is None:
+                return
+            comments, entry = found
+            comments.remove(entry)
+            self.send_response(204)
+            self.end_headers()
+
+        def _page(self, items: list[dict[str, Any]], path: str, query: dict[str, list[str]]) -> None:
+            per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+            page = int(query.get("page", ["1"])[0])
+            last = max(1, -(-len(items) // per_page))
+            link = f"{stub.origin}{stub.prefix}{path}?per_page={per_page}"
+            links = [f'<{link}&page={page + 1}>; rel="next"', f'<{link}&page={last}>; rel="last"'] if page < last else []
+            self._send(200, items[(page - 1) * per_page : page * per_page], {"Link": ", ".join(links)} if links else {})
 
         def _reviews(self, repo: str, number: int, query: dict[str, list[str]]) -> None:
             reviews = stub.reviews.get((repo, number))

@@ -32,7 +32,8 @@ EXPRESSION = re.compile(r"\$\{\{\s*([a-z._-]+)\s*\}\}")
 
 def test_it_is_a_composite_action_with_the_documented_interface() -> None:
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"policy", "advisory", "token", "working-directory", "python"}
+    assert set(ACTION["inputs"]) == {"policy", "advisory", "comment", "token", "working-directory", "python"}
+    assert ACTION["inputs"]["comment"]["default"] == "false"
     assert ACTION["inputs"]["token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["advisory"]["default"] == "false"
     assert {name: out["value"] for name, out in ACTION["outputs"].items()} == {
@@ -47,13 +48,13 @@ def test_scripts_take_inputs_only_through_the_environment() -> None:
     # `${{ }}` inside `run:` is pasted into the script before bash sees it: an
     # input such as a policy path could then inject shell code.
     for step in ACTION["runs"]["steps"]:
-        assert "${{" not in step["run"], step["name"]
+        assert "${{" not in step.get("run", ""), step["name"]
 
 
 def test_it_installs_the_actions_own_files_outside_the_workspace() -> None:
     assert INSTALL["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert INSTALL["run"].index('cd -- "$RUNNER_TEMP"') < INSTALL["run"].index("-m venv")
-    assert 'pip install --quiet "$ACTION_PATH"' in INSTALL["run"]
+    assert 'pip install --quiet -c "$ACTION_PATH/constraints.txt" "$ACTION_PATH"' in INSTALL["run"]
     for step in (INSTALL, CHECK):
         assert step["env"]["PYTHONSAFEPATH"] == "1"
         assert not re.search(r"pip install[^\n]*\s\.(\s|$)", step["run"])
@@ -152,9 +153,21 @@ def test_the_readme_workflow_is_least_privilege_and_re_runs_on_reviews() -> None
     assert steps[1]["uses"].startswith("your-org/ownership-gate@")
 
 
-def test_the_readme_gitlab_job_runs_on_merge_requests_with_full_history() -> None:
-    job = next(block for block in _readme_blocks("yaml") if "gitlab-ci" in block)
-    gitlab = YAML(typ="safe", pure=True).load(job)["ownership-gate"]
-    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
-    assert gitlab["variables"]["GIT_DEPTH"] == "0"
-    assert any("ownership-gate check" in line for line in gitlab["script"])
+def test_the_comment_input_keeps_one_comment_and_never_fails_the_step(
+    repo: Repo, tmp_path: Path, pull_request: tuple[str, str]
+) -> None:
+    with GitHubStub() as api:
+        api.reviews[(REPO, 7)] = []
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request, comment="true")
+        assert proc.returncode == 1, proc.stderr
+        (comment,) = api.comments[(REPO, 7)]
+        assert comment["body"].startswith("<!-- ownership-gate: sign-off comment -->")
+        api.comments.clear()
+        api.read_only = True  # as from a fork: the step's verdict is unchanged
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request, comment="true")
+        assert proc.returncode == 1, proc.stderr
+        assert "::notice title=ownership-gate comment::no comment written" in proc.stdout
+    with GitHubStub() as api:
+        api.reviews[(REPO, 7)] = []
+        proc, _ = _run_check_step(repo, tmp_path, api, *pull_request)
+        assert not api.comments  # off by default

@@ -124,6 +124,6 @@ def test_positions_touching_finds_every_move_from_a_path_and_survives_a_path_lis
 
 def test_a_change_is_claimed_by_its_old_path_too() -> None:
     moved = Change("renamed", "docs/notes.txt", old_path="deploy/ansible.cfg")
-    context = Context([Change("modified", "src/app.py"), moved], lambda oid: None, {})
+    context = Context([Change("modified", "src/app.py"), moved], lambda oids: [None] * len(oids), {})
     assert context.claimed("infra") == [moved]
     assert context.claimed("dependency") == []

@@ -70,8 +70,9 @@ def test_json_document_has_the_contract_fields(repo: Repo, capsys: pytest.Captur
     assert doc["signoff"] == {"satisfied": False, "evidence": [], "notes": [
         "pull-request approvals are read only in a GitHub Actions pull-request run"]}
     finding = next(f for f in doc["changes"][0]["findings"] if f["type"] == "cloud")
-    assert set(finding) == {"type", "kind", "subject", "ecosystem", "from", "to", "line", "detail",
-                            "rule", "level", "reason"}
+    assert set(finding) == {"type", "kind", "subject", "ecosystem", "scope", "vendor", "from", "to", "line",
+                            "detail", "rule", "level", "reason"}
+    assert (finding["scope"], finding["vendor"]) == (None, None)  # a cloud finding is about no package
 
 
 def test_usage_errors_exit_2(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

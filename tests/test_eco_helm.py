@@ -72,7 +72,8 @@ def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -
         ("added", "rabbitmq", None, f"12.5.1 from {BITNAMI}"),
     }
     assert {f["ecosystem"] for f in found} == {"helm"}
-    assert by_subject(found)["rabbitmq"]["level"] == "cto"
+    assert by_subject(found)["rabbitmq"]["level"] is None  # a chart is no vendor
+    assert by_subject(found)["postgresql"]["level"] == "cto"  # a major of what production runs
     assert by_subject(found)["common"]["line"] == 16
 
 

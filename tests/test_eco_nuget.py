@@ -136,7 +136,7 @@ def test_update_items_in_directory_build_targets() -> None:
     text = '<Project>\n  <ItemGroup>\n    <PackageReference Update="StyleCop.Analyzers" ' \
            'Version="1.2.0-beta.556" PrivateAssets="all" />\n  </ItemGroup>\n</Project>\n'
     assert nuget.parse(text, "Directory.Build.targets") == [
-        Requirement("stylecop.analyzers", "1.2.0-beta.556", 3)
+        Requirement("stylecop.analyzers", "1.2.0-beta.556", 3, scope="dev")
     ]
 
 

@@ -159,30 +159,52 @@ def test_references_to_modules_are_not_module_blocks() -> None:
     assert terraform.parse(text, "outputs.tf") == []
 
 
-def test_only_the_blocks_that_can_require_anything_are_parsed() -> None:
-    # A module's many resources cost the HCL parser seconds and require nothing.
+def test_a_broken_resource_is_no_reason_to_doubt_the_modules() -> None:
+    # Only `terraform`, `provider` and `module` blocks can require anything.
     resources = "".join(
         f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "b{i}"\n  tags = {{ n = "{i}" }}\n}}\n\n' for i in range(3000)
     )
-    # A resource the HCL parser cannot read: parsed whole, the file would be unreadable.
+    module = 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
     broken = 'resource "aws_instance" "odd" {\n  ami = \n}\n\n'
-    text = broken + resources + 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
+    text = module + resources + broken
     assert len(text) > 200_000
-    assert terraform.parse(text, "main.tf") == [
-        Requirement("terraform-aws-modules/vpc/aws", "5.1.0", text[: text.index("module")].count("\n") + 1)
-    ]
+    assert terraform.parse(text, "main.tf") == [Requirement("terraform-aws-modules/vpc/aws", "5.1.0", 1)]
 
 
-def test_huge_files_are_unparsed_not_slow() -> None:
-    # Padding that cuts into blocks is skipped; a file that does not cut is read whole.
-    cut = 'module "m" {\n  source = "a/b/c"\n}\n' + "# padding\n" * 120_000
-    assert [r.name for r in terraform.parse(cut, "generated.tf")] == ["a/b/c"]
-    whole = 'module "m" { source = "a/b/c" }\n' + "# padding\n" * 120_000
-    with pytest.raises(ManifestError, match="too large"):
-        terraform.parse(whole, "generated.tf")
+def test_a_syntax_error_that_could_hide_a_module_fails_closed() -> None:
+    # tree-sitter folds what follows an unclosed value into the broken block,
+    # so the module below cannot be told apart from the resource's insides.
+    broken = 'resource "aws_instance" "odd" {\n  ami = \n}\n\n'
+    module = 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
+    with pytest.raises(ManifestError, match="invalid HCL") as error:
+        terraform.parse(broken + module, "main.tf")
+    assert error.value.line is not None
+
+
+def test_large_files_are_read_whole() -> None:
+    # Parsing is fast enough that generated files need no size limit of their
+    # own (the dependency classifier still refuses manifests over 5 MiB).
+    text = 'module "m" { source = "a/b/c" }\n' + "# padding\n" * 120_000
+    assert [r.name for r in terraform.parse(text, "generated.tf")] == ["a/b/c"]
 
 
 def test_a_legacy_provider_block_version_is_read() -> None:
     text = 'provider "aws" {\n  region  = "eu-west-1"\n  version = "~> 2.70"\n}\n' \
            'provider "google" {\n  project = "x"\n}\n'
     assert terraform.parse(text, "main.tf") == [Requirement("hashicorp/aws", "~> 2.70", 1)]
+
+
+def test_revisions_whose_requiring_blocks_are_the_same_text_are_not_read() -> None:
+    resources = 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n'
+    assert terraform.unchanged(MAIN + resources, resources + MAIN)
+    assert terraform.unchanged(resources, resources.replace("micro", "small"))  # nothing requires anything
+    assert not terraform.unchanged(MAIN, MAIN.replace('"~> 4.0"', '"~> 5.0"'))
+    broken = MAIN.replace('version = "~> 4.0"', 'version = "~> 4.0')
+    assert not terraform.unchanged(broken, broken + resources)  # broken: reading it says why
+
+
+def test_stray_text_that_hides_no_block_is_no_reason_to_doubt_the_modules() -> None:
+    module = 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.1.0"\n}\n'
+    assert terraform.parse(module + "}\n", "main.tf") == [Requirement("terraform-aws-modules/vpc/aws", "5.1.0", 1)]
+    with pytest.raises(ManifestError, match="invalid HCL"):
+        terraform.parse(module + 'terraform {\n  required_providers {\n', "main.tf")

@@ -133,6 +133,33 @@ def test_unmatched_findings_are_reported_with_null_rule(
     assert code == 0
 
 
+@pytest.mark.parametrize(
+    ("when", "finding", "matches"),
+    [
+        ("{type: dependency, scope: runtime}", {"scope": "runtime"}, True),
+        ("{type: dependency, scope: runtime}", {"scope": "dev"}, False),
+        ("{type: dependency, scope: [dev, test]}", {"scope": "test"}, True),
+        ("{type: dependency, scope: runtime}", {"scope": None}, False),  # unparsed: no scope
+        ("{type: dependency, ecosystem: npm}", {"ecosystem": "npm"}, True),
+        ("{type: dependency, ecosystem: [gem, pypi]}", {"ecosystem": "npm"}, False),
+        ("{type: dependency, kind: major, scope: runtime, ecosystem: gem}",
+         {"kind": "major", "scope": "runtime", "ecosystem": "gem"}, True),
+        ("{type: dependency, kind: major, scope: runtime, ecosystem: gem}",
+         {"kind": "minor", "scope": "runtime", "ecosystem": "gem"}, False),
+        ("{type: dependency, vendor: true}", {"vendor": "payments"}, True),
+        ("{type: dependency, vendor: true}", {"vendor": None}, False),
+        ("{type: dependency, vendor: false}", {"vendor": None}, True),
+        ("{type: dependency, vendor: false}", {"vendor": "policy"}, False),
+    ],
+)
+def test_when_matches_scope_ecosystem_and_vendor(when: str, finding: dict[str, Any], matches: bool) -> None:
+    policy = _policy(f"  - {{id: r, level: cto, when: {when}}}\n")
+    engine = Engine(policy)
+    fields = {"kind": "added", "ecosystem": "npm", **finding}
+    judged = engine._verdict(Change("modified", "package.json"), [Finding("dependency", subject="x", **fields)])
+    assert (judged.level == "cto") is matches
+
+
 def test_the_validator_takes_kinds_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(REGISTRY, "toy", _toy_module(kinds=("huge",)))
     parse(LEVELS + "rules:\n  - {id: t, level: cto, when: {type: toy, kind: huge}}\n", "p.yaml")

@@ -117,7 +117,7 @@ def test_paths_are_relative_to_the_working_directory(
     assert (item["path"], item["level"], item["tracked"]) == ("app/auth/login.py", "cto", True)
 
 
-@pytest.mark.parametrize(("argument", "message"), [("app", "is a directory"), ("../elsewhere.py", "outside the repository")])
+@pytest.mark.parametrize(("argument", "message"), [("../elsewhere.py", "outside the repository"), ("", "not a path")])
 def test_bad_paths_exit_2(repo: Repo, capsys: pytest.CaptureFixture[str], argument: str, message: str) -> None:
     repo.commit({"app/x.py": "x\n"})
     assert main(["explain", argument]) == 2
@@ -131,3 +131,22 @@ def test_explain_agrees_with_check(repo: Repo, capsys: pytest.CaptureFixture[str
     _, document = run_json(capsys, "--base", base)
     explained = {item["path"]: item["level"] for item in _explain(capsys, *paths)["paths"]}
     assert explained == levels_by_path(document)
+
+
+def test_scope_vendor_and_ecosystem_conditions_are_shown(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({})
+    assert main(["explain", "--format", "json", "--policy", "builtin:startup", "package.json"]) == 0
+    [item] = json.loads(capsys.readouterr().out)["paths"]
+    by_kind = {(row["type"], row["kind"]): row for row in item["by_kind"]}
+    assert by_kind["dependency", "added"]["level"] == "engineer"  # unless it is a vendor
+    assert by_kind["dependency", "added"]["conditional"] == [
+        {"rule": "new-vendor", "level": "cto", "scope": ["runtime", "optional", "peer", "build"], "vendor": True}]
+    assert by_kind["dependency", "major"]["conditional"] == [
+        {"rule": "runtime-major", "level": "cto", "scope": ["runtime"]}]
+    [vendor_rule] = [r for r in item["change_rules"] if r["rule"] == "new-vendor"]
+    assert vendor_rule["when"] == {"type": ["dependency"], "kind": ["added", "removed"], "subject": None,
+                                   "scope": ["runtime", "optional", "peer", "build"], "ecosystem": None, "vendor": True}
+    assert main(["explain", "--policy", "builtin:startup", "package.json"]) == 0
+    out = capsys.readouterr().out
+    assert "dependency major in runtime scope: cto (runtime-major)" in out
+    assert "dependency added of a vendor in runtime, optional, peer, build scope: cto (new-vendor)" in out

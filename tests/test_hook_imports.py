@@ -28,7 +28,8 @@ rules:
 
 # Loaded by parsing a manifest or a migration, never by naming a path.
 LAZY = (
-    "packaging", "sqlglot", "hcl2", "lark", "xml.etree.ElementTree", "tomllib", "secrets",
+    "packaging", "sqlglot", "tree_sitter", "tree_sitter_hcl", "xml.etree.ElementTree", "tomllib", "secrets",
+    "ownership_gate.formats.hcl",
     "ownership_gate.classifiers.ecosystems.pypi_files",
     "ownership_gate.classifiers.ecosystems.pyproject",
     "ownership_gate.classifiers.ecosystems.pep440",
@@ -48,7 +49,7 @@ LAZY = (
     "ownership_gate.classifiers.schema_prisma_read",
     "ownership_gate.formats.javascript", "ownership_gate.formats.elixir",
     "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir",
-    "ownership_gate.classifiers.cost_yaml_compose",
+    "ownership_gate.classifiers.cost_leaves",
     "ownership_gate.classifiers.cost_read",
     "ownership_gate.classifiers.infra_detect",
 )

@@ -66,7 +66,8 @@ def test_document_keys_and_order_are_the_contract() -> None:
                          "changes", "summary"]
     assert list(doc["changes"][0]) == ["path", "old_path", "status", "level", "findings"]
     assert list(doc["changes"][0]["findings"][0]) == [
-        "type", "kind", "subject", "ecosystem", "from", "to", "line", "detail", "rule", "level", "reason"]
+        "type", "kind", "subject", "ecosystem", "scope", "vendor", "from", "to", "line", "detail", "rule", "level",
+        "reason"]
 
 
 def test_check_on_a_large_change_writes_what_json_dumps_would(

@@ -83,6 +83,36 @@ CASES = [
         "tests[0].finding.kind: 'big' is not a kind of 'dependency'",
     ),
     (HEAD + "tests:\n  - {path: a, expect: cto, finding: {type: vibes}}\n", "tests[0].finding.type: unknown finding type 'vibes'"),
+    (
+        HEAD + "rules:\n  - id: a\n    level: cto\n    when: {type: dependency, scope: [runtime, devv]}\n",
+        "p.yaml:11:47: rules[0].when.scope: 'devv' is not a dependency scope (did you mean 'dev'?);"
+        " expected one of 'runtime', 'optional', 'peer', 'build', 'dev', 'test'",
+    ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: dependency, ecosystem: rubygems}}\n",
+        "rules[0].when.ecosystem: 'rubygems' is not a dependency ecosystem (did you mean 'gem'?); expected one of 'pypi'",
+    ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: [dependency, infra], scope: runtime}}\n",
+        "rules[0].when.scope: `scope` is about packages: it applies to type 'dependency' alone, not 'dependency', 'infra'",
+    ),
+    (
+        HEAD + "tests:\n  - {path: a, expect: cto, finding: {type: dependency, scope: prod}}\n",
+        "tests[0].finding.scope: 'prod' is not a dependency scope",
+    ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: dependency, vendor: payments}}\n",
+        "rules[0].when.vendor: expected true or false, got str 'payments'",
+    ),
+    (
+        HEAD + "rules:\n  - {id: a, level: cto, when: {type: schema, vendor: true}}\n",
+        "rules[0].when.vendor: `vendor` is about packages: it applies to type 'dependency' alone, not 'schema'",
+    ),
+    (
+        HEAD + "tests:\n  - {path: a, expect: cto, finding: {type: dependency, vendor: payment}}\n",
+        "tests[0].finding.vendor: 'payment' is not a vendor category (did you mean 'payments'?)",
+    ),
+    (HEAD + "classify:\n  dependency: {vendors: {a: b}}\n", "classify.dependency.vendors: expected a list of strings"),
 ]
 
 
@@ -124,5 +154,5 @@ def test_unreadable_policy_path_is_a_usage_error(repo: Repo, capsys: pytest.Capt
 
 def test_validate_reports_errors_with_location(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     repo.write(".ownership-gate.yaml", textwrap.dedent(HEAD) + "default_level: boss\n")
-    assert main(["validate"]) == 1  # validate exits 1 when the policy has errors
+    assert main(["validate"]) == 2  # an invalid policy exits 2, as it does for every command
     assert ".ownership-gate.yaml:8:16: default_level: undefined level 'boss'" in capsys.readouterr().err

@@ -47,7 +47,7 @@ def test_types_and_kinds_match_the_registry() -> None:
     assert set(defs["when"]["properties"]["kind"]["anyOf"][0]["enum"]) == every_kind
     per_type = {
         rule["if"]["properties"]["type"]["const"]: rule["then"]["properties"]["kind"]
-        for rule in defs["when"]["allOf"]
+        for rule in defs["when"]["allOf"] if "properties" in rule["if"]
     }
     assert set(per_type) == set(when_types)
     for type_, allowed in per_type.items():
@@ -92,6 +92,17 @@ CASES = [
     ("negated-pattern", "  - {id: a, level: cto, paths: [\"!x/\"]}\n", False),
     ("empty-paths", "  - {id: a, level: cto, paths: []}\n", False),
     ("boolean-reason", "  - {id: a, level: cto, paths: [\"x/\"], reason: true}\n", False),
+    ("ok-scope", "  - {id: a, level: cto, when: {type: dependency, kind: major, scope: runtime}}\n", True),
+    ("ok-scopes-ecosystems",
+     "  - {id: a, level: cto, when: {type: dependency, scope: [dev, test], ecosystem: [npm, gem]}}\n", True),
+    ("ok-scope-type-list", "  - {id: a, level: cto, when: {type: [dependency], scope: build}}\n", True),
+    ("unknown-scope", "  - {id: a, level: cto, when: {type: dependency, scope: production}}\n", False),
+    ("unknown-ecosystem", "  - {id: a, level: cto, when: {type: dependency, ecosystem: rubygems}}\n", False),
+    ("scope-of-infra", "  - {id: a, level: cto, when: {type: infra, scope: runtime}}\n", False),
+    ("ecosystem-of-two-types", "  - {id: a, level: cto, when: {type: [dependency, cost], ecosystem: npm}}\n", False),
+    ("ok-vendor", "  - {id: a, level: cto, when: {type: dependency, kind: added, vendor: true}}\n", True),
+    ("vendor-category", "  - {id: a, level: cto, when: {type: dependency, vendor: payments}}\n", False),
+    ("vendor-of-infra", "  - {id: a, level: cto, when: {type: infra, vendor: false}}\n", False),
 ]
 
 

@@ -159,30 +159,47 @@ def test_an_invalid_policy_counts_at_the_top_level(
     assert "is invalid" in decision["signoff"]["notes"][-1]
 
 
-def test_default_branch_is_the_remotes_and_falls_back_to_head(
+def test_default_branch_is_the_remotes_and_falls_back_to_the_current_branch(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _at(monkeypatch, "2024-04-01T09:00:00Z")
     repo.commit({".ownership-gate.yaml": POLICY}, "Start")
     pushed = repo.commit({"terraform/a.tf": "1\n"}, "Pushed")
-    assert _json(capsys, "--since", "2024-03-30")["branch"] == "HEAD"
+    assert _json(capsys, "--since", "2024-03-30")["branch"] == "main"
     remote = tmp_path / "origin.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(remote)], check=True)
     repo.git("remote", "add", "origin", str(remote))
     repo.git("fetch", "-q", "origin")
     repo.git("remote", "set-head", "origin", "main")
     local = repo.commit({"terraform/b.tf": "1\n"}, "Not pushed yet")
-    document = _json(capsys, "--since", "2024-03-30")
+    assert main(["report", "--format", "json", "--since", "2024-03-30"]) == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
     assert document["branch"] == "origin/main"
     assert [d["commit"] for d in document["decisions"]][-1] == pushed
     assert local not in json.dumps(document)
+    # The commits left out are named, with the way to include them.
+    assert f"reading origin/main at {pushed[:12]} (the remote default branch" in captured.err
+    assert "1 commit(s) on main are not on origin/main and are left out; pass --branch main" in captured.err
+    assert main(["report", "--format", "json", "--since", "2024-03-30", "--branch", "main"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["decisions"][-1]["commit"] == local
+    assert f"reading main at {local[:12]} (--branch)" in captured.err and "left out" not in captured.err
 
 
-def test_no_remote_warns_on_stderr(repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_remote_it_reads_the_current_branch_and_says_so(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2024-04-01T09:00:00Z")
     repo.commit({"a": "1\n"})
-    assert main(["report", "--format", "json"]) == 0
-    err = capsys.readouterr().err
-    assert "warning: no remote default branch" in err and "reporting on HEAD" in err
+    repo.git("checkout", "-q", "-b", "topic")
+    head = repo.commit({"terraform/a.tf": "1\n"}, "On topic")
+    assert main(["report", "--since", "2024-03-30"]) == 0
+    captured = capsys.readouterr()
+    assert f"Branch `topic` at `{head[:12]}`: 2 commit(s) landed" in captured.out
+    assert f"reading topic at {head[:12]} (no remote default branch, so the current branch" in captured.err
+    repo.git("checkout", "-q", "--detach")
+    assert _json(capsys, "--since", "2024-03-30")["branch"] == "HEAD"
 
 
 @pytest.mark.parametrize(
@@ -234,3 +251,31 @@ def test_a_bare_date_is_the_whole_day_at_any_time_of_day(
         repo.commit({"terraform/x.tf": subject}, subject)
     document = _json(capsys, "--since", "2024-05-02", "--until", "2024-05-02", "--branch", "main")
     assert [d["subject"] for d in document["decisions"]] == ["two"]
+
+
+def test_markdown_escapes_html_and_emphasis_in_every_cell(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2024-01-08T09:00:00Z")
+    repo.commit({".ownership-gate.yaml": POLICY.replace("@acme-cto", "@acme_cto*"), "app/main.py": "x\n"}, "Start")
+    _at(monkeypatch, "2024-01-16T09:00:00Z")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "*Mal* _lory_ [x](y)")
+    repo.commit(
+        {"terraform/<b>x*y*</b>.tf": "a\n", "package.json": '{"dependencies": {"<i>pay_sdk</i>": "1.0.0"}}\n'},
+        "<img src=x onerror=alert(1)> *urgent* | __now__",
+    )
+    assert main(["report", "--since", "2024-01-14", "--until", "2024-01-20", "--branch", "main"]) == 0
+    out = capsys.readouterr().out
+    subject = "&lt;img src=x onerror=alert(1)&gt; \\*urgent\\* \\| \\_\\_now\\_\\_"
+    author = "\\*Mal\\* \\_lory\\_ \\[x\\](y)"
+    (row,) = [line for line in out.splitlines() if line.startswith("| 2024-01-16 ")]
+    assert f"| {subject} | {author} | cto |" in row
+    assert "cloud: terraform/&lt;b&gt;x\\*y\\*&lt;/b&gt;.tf" in row
+    assert row.endswith("| **missing** (@acme\\_cto\\*) |")
+    # Seven columns: every other pipe in the row is escaped.
+    assert row.replace("\\|", "").count("|") == 8
+    assert f"{subject} (cto, {author}): needed @acme\\_cto\\*" in out
+    assert "dependency/added &lt;i&gt;pay\\_sdk&lt;/i&gt; in `package.json`" in out
+    # Nothing from the history reaches the page as HTML.
+    for raw in ("<img", "<b>", "<i>", "*urgent*", "_lory_"):
+        assert raw not in out, raw

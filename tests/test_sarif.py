@@ -86,8 +86,11 @@ def test_one_rule_per_policy_rule_and_one_result_per_finding_that_needs_sign_off
     assert vendor["level"] == "error"
     assert vendor["ruleIndex"] == 0
     assert vendor["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
-    assert vendor["message"]["text"].startswith("dependency/added stripe (line 2)")
-    assert "region" not in results[("cloud-setup", "terraform/main%20stack.tf")]["locations"][0]["physicalLocation"]
+    assert vendor["message"]["text"] == "New dependency stripe (dependency/added, line 2). Needs cto sign-off under rule new-vendor."
+    # A finding without a line still has a region: code scanning drops results without one.
+    cloud = results[("cloud-setup", "terraform/main%20stack.tf")]
+    assert cloud["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+    assert cloud["message"]["text"] == "Path matches 'terraform/' (path). Needs cto sign-off under rule cloud-setup."
     assert run["properties"]["requiredLevel"] == "cto"
     assert run["properties"]["satisfied"] is False
 
@@ -114,3 +117,36 @@ def test_a_routine_change_has_no_results(repo: Repo, capsys: pytest.CaptureFixtu
     code, sarif = _sarif(capsys, "--base", base)
     assert code == 0
     assert sarif["runs"][0]["results"] == []
+
+
+def _readme_anchors() -> set[str]:
+    """GitHub's heading anchors: lower-cased, punctuation dropped, spaces to hyphens."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    anchors = set()
+    for line in readme.splitlines():
+        if line.startswith("#") and " " in line:
+            title = line.lstrip("#").strip().lower()
+            anchors.add("".join(c for c in title if c.isalnum() or c in " -_").replace(" ", "-"))
+    return anchors
+
+
+def test_every_result_has_a_region_a_sentence_and_a_rule_with_a_readme_link(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _pull_request(repo)
+    repo.commit({".ownership-gate.yaml": POLICY + "# edited\n"}, "policy edit")
+    _, sarif = _sarif(capsys, "--base", base)
+    run = sarif["runs"][0]
+    assert {r["ruleId"] for r in run["results"]} == {"new-vendor", "cloud-setup", "policy-file"}
+    for result in run["results"]:
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+        text = result["message"]["text"]
+        assert text[0].isupper() and text.endswith("."), text
+    anchors = _readme_anchors()
+    links = {rule["id"]: rule["helpUri"] for rule in run["tool"]["driver"]["rules"]}
+    for link in links.values():
+        page, anchor = link.split("#")
+        assert page.endswith("/README.md") and anchor in anchors, link
+    assert links["new-vendor"].endswith("#dependencies-a-new-vendor-is-not-a-routine-bump")
+    assert links["cloud-setup"].endswith("#the-policy-file")
+    assert links["policy-file"].endswith("#the-policy-file")

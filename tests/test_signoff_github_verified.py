@@ -178,7 +178,7 @@ levels:
     signoff: {{trailer: CTO-Approved-by, signers: ["{CTO}"], {signoff}}}
 """
     repo.commit({".ownership-gate.yaml": policy})
-    assert main(["validate"]) == 1
+    assert main(["validate"]) == 2  # an invalid policy
     assert error in capsys.readouterr().err
 
 

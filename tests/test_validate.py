@@ -112,10 +112,10 @@ def test_a_failing_test_names_the_rules_that_fired(repo: Repo, capsys: pytest.Ca
     assert "expected engineer, got cto (rules that fired: cloud (cto))" in err
 
 
-def test_errors_exit_1_and_come_from_the_parser(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_exit_2_and_come_from_the_parser(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     policy = CLEAN.replace('paths: ["modules/"]', 'pathz: ["modules/"]')
     code, err = _run(repo, capsys, policy)
-    assert code == 1
+    assert code == 2  # an invalid policy, as for every command; 1 is kept for failing policy tests
     line = _line_of(policy, "pathz")
     assert f".ownership-gate.yaml:{line}:5: rules[1].pathz: unknown key 'pathz' (did you mean 'paths'?)" in err
     assert "the policy has" in err and "error" in err

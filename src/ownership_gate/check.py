@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -47,7 +46,7 @@ def start_diff(
 
 
 def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
-    """The base and head revisions a range check compares (SPEC §5 defaults)."""
+    """The base and head revisions a range check compares: the CI event's, else the remote default branch and HEAD."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -64,7 +63,8 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    """The policy: `--policy` (a file or `builtin:NAME`), else the repository's policy file, else the
+    built-in default; with `from_rev`, the file as it is in that commit."""
     from ownership_gate.policy import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
@@ -110,7 +110,10 @@ def _repo_relative(root: Path, explicit: str) -> str:
 
 
 def _use_color(output: str | None) -> bool:
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour for stdout as `terminal.use_color` decides; a report file never gets it."""
+    from ownership_gate.terminal import use_color
+
+    return (output is None or output == "-") and use_color(sys.stdout)
 
 
 def _ci_run() -> CiRun | None:
@@ -142,6 +145,7 @@ def check(
     format: str = "text",
     output: str | None = None,
     advisory: bool = False,
+    comment: bool = False,
 ) -> int:
     _LAST_CHECK.clear()
     git = Git(find_root())
@@ -151,6 +155,7 @@ def check(
         span, pending = start_diff(git, base, head, staged, run)
         # Imported only now, while git computes the diff: on a large change
         # these imports and the policy take as long as git does.
+        from ownership_gate.classifiers.base import Trees
         from ownership_gate.engine import Engine, required_level
         from ownership_gate.policy import BUILTIN_PREFIX
 
@@ -162,15 +167,16 @@ def check(
         # Git still at work: a large change. A child loads the classifiers'
         # parsers meanwhile, and classifies once the diff is in.
         held = None
+        trees = Trees(span.diff_from, span.head)
         if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blob)
+            held = engine.classify_later(pending.written_changes, git.blobs, trees)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
         try:
             changes = pending.result()
-            judging = engine.start_judging(changes, git.blob, held)
+            judging = engine.start_judging(changes, git.blobs, held, trees)
             draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
             verdicts = judging.verdicts()
         finally:
@@ -195,11 +201,21 @@ def check(
             changes=tuple(verdicts),
             signoff=result,
             advisory=advisory,
+            platform=run.provider if run is not None else None,
         )
-        write_output(render(format, verdict, chosen, color=_use_color(output), draft=draft), output)
+        report = render(format, verdict, chosen, color=_use_color(output), draft=draft)
+        if format == "text":
+            from ownership_gate.output.wrap import fold, report_width
+
+            report = fold(report, report_width(output))
+        write_output(report, output)
         _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
+        if comment:
+            from ownership_gate.pr_comment import post
+
+            post(verdict, chosen, run)
     finally:
         git.close()
     if verdict.passed or advisory:

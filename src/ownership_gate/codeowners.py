@@ -1,4 +1,4 @@
-"""`ownership-gate codeowners`: CODEOWNERS generated from the policy (SPEC §7).
+"""`ownership-gate codeowners`: CODEOWNERS generated from the policy.
 
 The policy is the single source of truth; the generated file only mirrors
 its path rules so GitHub or GitLab request the right reviewers. The output
@@ -15,10 +15,11 @@ from pathlib import Path
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.codeowners_plan import Plan, github_plan, gitlab_plan
 from ownership_gate.engine import Engine
-from ownership_gate.errors import EXIT_OK, FatalError
-from ownership_gate.git import Git, find_root, quote_for_humans
+from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError, PolicyError
+from ownership_gate.git import Git, find_root
 from ownership_gate.owners import describe_rule_scope
-from ownership_gate.policy import Policy
+from ownership_gate.policy import POLICY_FILES, Policy, find_policy_file
+from ownership_gate.quoting import one_line, quote_path
 
 EXIT_STALE = 1
 GITHUB_SIZE_LIMIT = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file entirely
@@ -68,7 +69,7 @@ def _header(policy: Policy, plan: Plan, flavor: str) -> list[str]:
         lines += [f"#   {rule} {pattern!r}: {why}" for rule, pattern, why in plan.unexpressed]
     if plan.unwritable:
         lines += ["#", "# Tracked paths CODEOWNERS cannot name (tab or newline), left out:"]
-        lines += [f"#   {path!r}" for path in plan.unwritable]
+        lines += [f"#   {quote_path(path)}" for path in plan.unwritable]
     return lines
 
 
@@ -82,7 +83,7 @@ def render(policy: Policy, plan: Plan, flavor: str) -> str:
             optional = "^" if section.level == lowest else ""
             lines += ["", f"{optional}[{name}] {owners}".rstrip()]
         for block in section.blocks:
-            lines += ["", f"# {block.comment}"]
+            lines += ["", f"# {one_line(block.comment)}"]
             if not block.lines:
                 lines.append("#   (no pattern CODEOWNERS can express; its files are listed below)")
             lines += block.lines
@@ -109,7 +110,7 @@ def _read(target: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise FatalError(f"cannot read {target}: {exc}") from None
+        raise FatalError(f"cannot read {quote_path(str(target))}: {exc}") from None
 
 
 def codeowners(
@@ -120,31 +121,70 @@ def codeowners(
     policy: str | None = None,
     exit_code: bool = False,
 ) -> int:
+    to_stdout = output == "-"
+    if to_stdout and (check or exit_code):
+        raise FatalError("--output - prints the file to stdout; --check and --exit-code compare a file on disk")
     git = Git(find_root())
     try:
-        chosen = select_policy(git, git.root, policy, None)
+        if policy is None and find_policy_file(git.root) is None:
+            # The built-in policy's owners (@cto, @engineering) are placeholders: written
+            # into CODEOWNERS they would request reviews from teams that do not exist.
+            print(
+                f"ownership-gate: no policy file ({' or '.join(POLICY_FILES)}), so no CODEOWNERS to generate;"
+                " nothing written. Start one with `ownership-gate init`, or pass --policy builtin:NAME"
+                " to write the built-in policy's placeholder owners.",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+        try:
+            chosen = select_policy(git, git.root, policy, None)
+        except PolicyError as exc:
+            if not exit_code:
+                raise
+            # The pre-commit hook: the check hook lists the errors; one line here is enough.
+            count = len(exc.problems)
+            print(
+                f"ownership-gate: error: CODEOWNERS not generated: the policy has {count}"
+                f" error{'' if count == 1 else 's'}; `ownership-gate validate` lists them",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         text, plan = generate(git, chosen, flavor)
     finally:
         git.close()
-    target = Path(output) if output else default_location(git.root, flavor)
-    name = _display(git.root, target)
+    target = Path(output) if output and not to_stdout else default_location(git.root, flavor)
+    name = "CODEOWNERS" if to_stdout else _display(git.root, target)
+    shown = quote_path(name)
     if plan.unwritable:
         print(
             f"ownership-gate: warning: CODEOWNERS cannot name {len(plan.unwritable)} tracked"
-            f" path(s) with a tab or newline: {quote_for_humans(plan.unwritable)}",
+            f" path(s) with a tab or newline: {', '.join(map(quote_path, plan.unwritable))}",
+            file=sys.stderr,
+        )
+    if plan.unexpressed:
+        print(
+            f"ownership-gate: warning: {len(plan.unexpressed)} policy pattern(s) CODEOWNERS cannot express are"
+            " written file by file; a file added later that they match gets its owners when `ownership-gate"
+            " codeowners` runs again (the pre-commit hook runs it on every commit)",
             file=sys.stderr,
         )
     size = len(text.encode("utf-8"))
     if flavor == "github" and size > GITHUB_SIZE_LIMIT:
+        # GitHub ignores such a file entirely: every path would lose its owners.
         print(
-            f"ownership-gate: warning: {name} is {size / 1024 / 1024:.1f} MB; GitHub ignores"
-            " CODEOWNERS files over 3 MB. Fewer excludes (or excludes on whole directories)"
-            " need fewer file-by-file lines.",
+            f"ownership-gate: error: {shown} would be {size / 1024 / 1024:.1f} MB; GitHub ignores"
+            " CODEOWNERS files over 3 MB, so it is not written. Fewer excludes (or excludes on"
+            " whole directories) need fewer file-by-file lines.",
             file=sys.stderr,
         )
+        return EXIT_STALE
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
     current = _read(target)
     if current == text:
-        print(f"ownership-gate: {name} is up to date", file=sys.stderr)
+        print(f"ownership-gate: {shown} is up to date", file=sys.stderr)
         return EXIT_OK
     if check:
         diff = difflib.unified_diff(
@@ -157,7 +197,7 @@ def codeowners(
         sys.stdout.flush()
         state = "is out of date" if current is not None else "does not exist"
         print(
-            f"ownership-gate: {name} {state}; run `ownership-gate codeowners"
+            f"ownership-gate: {shown} {state}; run `ownership-gate codeowners"
             f"{' --flavor gitlab' if flavor == 'gitlab' else ''}` and commit the result",
             file=sys.stderr,
         )
@@ -166,6 +206,6 @@ def codeowners(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text.encode("utf-8"))
     except OSError as exc:
-        raise FatalError(f"cannot write {name}: {exc}") from None
-    print(f"ownership-gate: wrote {name} from {chosen.source}", file=sys.stderr)
+        raise FatalError(f"cannot write {shown}: {exc}") from None
+    print(f"ownership-gate: wrote {shown} from {quote_path(chosen.source)}", file=sys.stderr)
     return EXIT_STALE if exit_code else EXIT_OK

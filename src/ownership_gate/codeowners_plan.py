@@ -6,8 +6,10 @@ patterns in rank order gets "strictest wins" for free. What the patterns
 alone get wrong (excluded files, patterns CODEOWNERS cannot carry) is found
 by reading the emitted lines back over every tracked file, and fixed with
 explicit lines placed last: a whole directory when the policy excludes it
-and every file in it agrees (so new files there are right too), else the
-single file. Paths with whitespace are always pinned file by file, because
+and every file in it, and every file that could be added there later, is at
+the default level (no rule at another level can reach into it), else the
+single file. A directory line never gives a new file other owners than the
+policy would. Paths with whitespace are always pinned file by file, because
 readers disagree on how an escaped space meets a wildcard.
 """
 
@@ -26,6 +28,7 @@ from ownership_gate.owners import (
     unportable_reason,
 )
 from ownership_gate.pattern_index import PatternIndex
+from ownership_gate.patterns import is_literal
 from ownership_gate.policy import Policy
 
 V = TypeVar("V", bound=Hashable)
@@ -72,6 +75,22 @@ def pinned(path: str) -> bool:
 
 def _safe_dir(directory: str) -> bool:
     return not pinned(directory) and not (set(directory) & set("*?[]\\!#"))
+
+
+def may_reach(pattern: str, directory: str) -> bool:
+    """Whether `pattern` could match some file below `directory`; True whenever unsure.
+
+    A pattern with no slash before its end matches at any depth; an anchored
+    one only below its leading literal segments, up to its first wildcard.
+    """
+    if "/" not in pattern.rstrip("/"):
+        return True
+    for segment, below in zip(pattern.strip("/").split("/"), directory.split("/"), strict=False):
+        if not is_literal(segment):
+            return True
+        if segment != below:
+            return False
+    return True
 
 
 class Planner:
@@ -122,16 +141,38 @@ class Planner:
     def _excluded_dir(self, directory: str) -> bool:
         return self._excluded.any_match(directory + "/")
 
+    def _settled(self, directory: str, levels: set[str]) -> bool:
+        """Whether a file added below `directory` later gets the level its files have now.
+
+        Only when they are all at the default level (what a new file no rule
+        matches gets) and no path rule at another level could reach a new file
+        there, unless it excludes the whole directory: then every file added
+        there, whatever its name, is at the default level too.
+        """
+        default = self.policy.default_level
+        if levels != {default}:
+            return False
+        excluding = self._excluded.matches(directory + "/")
+        reaching = [
+            rule.paths or () for n, rule in enumerate(self.policy.rules)
+            if rule.when is None and rule.level != default and n not in excluding
+        ]
+        if default != self.policy.top_level:
+            reaching.append(tuple("/" + p for p in self._policy_files))
+        return not any(may_reach(p, directory) for patterns in reaching for p in patterns)
+
     def group(self, fix: Iterable[str], value: Mapping[str, V]) -> tuple[list[tuple[str, V]], list[str]]:
         """Cover `fix` with directories whose every file has the same value, where safe.
 
         Returns the directories with that value, and the files left to name one by one.
         """
         under: dict[str, set[Hashable]] = {}
+        levels: dict[str, set[str]] = {}
         for path in self.files:
             parts = path.split("/")
             for i in range(1, len(parts)):
                 under.setdefault("/".join(parts[:i]), set()).add(value[path])
+                levels.setdefault("/".join(parts[:i]), set()).add(self.desired[path])
         chosen: dict[str, V] = {}
         single: list[str] = []
         for path in sorted(fix):
@@ -143,7 +184,8 @@ class Planner:
                 directory = "/".join(parts[:i])
                 if directory in chosen:
                     break
-                if under[directory] == {value[path]} and _safe_dir(directory) and self._excluded_dir(directory):
+                if (under[directory] == {value[path]} and _safe_dir(directory) and self._excluded_dir(directory)
+                        and self._settled(directory, levels[directory])):
                     chosen[directory] = value[path]
                     break
             else:

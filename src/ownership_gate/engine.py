@@ -1,20 +1,23 @@
-"""Judge a change set against a policy: strictest match wins (SPEC §2)."""
+"""Judge a change set against a policy: the strictest matching rule wins."""
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import partial
 from importlib import import_module
 from itertools import repeat
 from operator import add
+from typing import Any
 
 from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
+from ownership_gate.classifiers.base import ReadBlobs, Trees
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, Rule, When, rule_index
+from ownership_gate.terminal import Progress
 
 POLICY_RULE_ID = "policy-file"
 _CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
@@ -30,6 +33,12 @@ def _finding_matches(when: When, finding: Finding) -> bool:
     if finding.type not in when.types:
         return False
     if when.kinds is not None and finding.kind not in when.kinds:
+        return False
+    if when.scopes is not None and finding.scope not in when.scopes:
+        return False
+    if when.ecosystems is not None and finding.ecosystem not in when.ecosystems:
+        return False
+    if when.vendor is not None and (finding.vendor is not None) is not when.vendor:
         return False
     return when.subjects is None or any(fnmatchcase(finding.subject, s) for s in when.subjects)
 
@@ -177,14 +186,16 @@ class Engine:
         return level, tuple(judged)
 
     def context(
-        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+        self, changes: Sequence[Change], read_blobs: ReadBlobs, trees: Trees | None = None
     ) -> Context:
-        """The classifiers' view of a change set under this policy."""
+        """The classifiers' view of a change set under this policy (`trees`: its two sides,
+        for reading files it did not change)."""
         settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
-        return Context(changes, read_blob, settings, self.policy_paths)
+        return Context(changes, read_blobs, settings, self.policy_paths, trees)
 
     def classify_later(
-        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None]
+        self, changes: Callable[[], Sequence[Change]], read_blobs: ReadBlobs,
+        trees: Trees | None = None,
     ) -> Aside[dict[int, list[Finding]]]:
         """A child that loads the classifiers' slow parsers now, while git is still
         diffing a large change, and classifies `changes()` once `start_judging`
@@ -194,32 +205,34 @@ class Engine:
         last; loaded in the child meanwhile, they are off the critical path.
         """
         preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
-        return Aside.held(partial(self._claimed_findings, changes, read_blob), prepare=preload)
+        return Aside.held(partial(self._claimed_findings, changes, read_blobs, trees), prepare=preload)
 
     def _claimed_findings(
-        self, changes: Callable[[], Sequence[Change]], read_blob: Callable[[str], bytes | None], claims: bytes
+        self, changes: Callable[[], Sequence[Change]], read_blobs: ReadBlobs,
+        trees: Trees | None, claims: bytes,
     ) -> dict[int, list[Finding]]:
         """In the child of `classify_later`: the findings, given the claims the parent made.
 
         The claimed changes come with the claims, so the child parses the
         whole diff only if a classifier looks at the whole change set."""
         if not claims:  # too many to send: the child claims again itself
-            return self._findings(self.context(changes(), read_blob))
-        context = self.context(_OnDemand(changes), read_blob)
+            return self._findings(self.context(changes(), read_blobs, trees))
+        context = self.context(_OnDemand(changes), read_blobs, trees)
         context.take_claims(pickle.loads(claims))
         return self._findings(context)
 
     def judge_all(
-        self, changes: Sequence[Change], read_blob: Callable[[str], bytes | None]
+        self, changes: Sequence[Change], read_blobs: ReadBlobs, trees: Trees | None = None
     ) -> list[ChangeVerdict]:
         """Every change's verdict."""
-        return self.start_judging(changes, read_blob).verdicts()
+        return self.start_judging(changes, read_blobs, trees=trees).verdicts()
 
     def start_judging(
         self,
         changes: Sequence[Change],
-        read_blob: Callable[[str], bytes | None],
+        read_blobs: ReadBlobs,
         held: Aside[dict[int, list[Finding]]] | None = None,
+        trees: Trees | None = None,
     ) -> Judging:
         """Judge `changes` by path now; the classifiers' findings join in `verdicts()`.
 
@@ -229,7 +242,7 @@ class Engine:
         caller may do more of its own work before asking for the verdicts.
         `held` is a child from `classify_later` for exactly this change set.
         """
-        context = self.context(changes, read_blob)
+        context = self.context(changes, read_blobs, trees)
         # Claims go by file name and take milliseconds: asked here, a child forked
         # now inherits them, a held child is sent them, and a change set nobody
         # claims needs no child at all.
@@ -260,12 +273,27 @@ class Engine:
     def _findings(self, context: Context) -> dict[int, list[Finding]]:
         """Each claimed change's findings, by its position in the change set, in order."""
         at = {position: change for c in self._classifiers for position, change in self._claimed_at(context, c.TYPE)}
+        context.prefetch(self._read(context))
         found: dict[int, list[Finding]] = {}
-        for position in sorted(at):
+        progress = Progress(len(at), "files classified")
+        for done, position in enumerate(sorted(at), start=1):
             findings = self.classify(at[position], context)
             if findings:
                 found[position] = findings
+            progress.update(done)
         return found
+
+
+    def _read(self, context: Context) -> Iterator[Change]:
+        """The claimed changes whose contents a classifier reads (see Classifier)."""
+        for classifier in self._classifiers:
+            reads: Callable[[Change, Mapping[str, Any]], bool] | None = getattr(classifier, "reads", None)
+            claimed = context.claimed(classifier.TYPE)
+            if reads is None:
+                yield from claimed
+            else:
+                settings = context.settings(classifier.TYPE)
+                yield from (change for change in claimed if reads(change, settings))
 
 
 class _OnDemand(Sequence[Change]):

@@ -1,4 +1,9 @@
-"""The one user-facing exception type and the exit codes of SPEC §5."""
+"""The one user-facing exception type, and the exit codes every command shares.
+
+0: nothing is missing; 1: the command's check failed (a sign-off is missing,
+a policy test fails, CODEOWNERS is out of date); 2: the command could not do
+its work (usage, an unreadable or invalid policy, git); 3: a bug.
+"""
 
 from __future__ import annotations
 

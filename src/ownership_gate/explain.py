@@ -3,7 +3,9 @@
 For each path: every rule whose path condition it meets (and the exclude
 that cancels one), the level the path alone gets and the rule that decides
 it, and for every kind of finding the level a change of that kind would
-need. Levels come from the same code `check` and `codeowners` use.
+need; for a directory, the levels of its tracked files. Levels come from
+the same code `check` and `codeowners` use. A path that cannot be
+explained (outside the repository) is reported and skipped.
 """
 
 from __future__ import annotations
@@ -17,19 +19,26 @@ from typing import Any
 
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems.base import SCOPES
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
-from ownership_gate.errors import EXIT_OK, FatalError
+from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError
+from ownership_gate.explain_directory import explain_directory, files_under, render_directory
 from ownership_gate.git import Git, find_root
 from ownership_gate.owners import PathMatch, PathOwnership
-from ownership_gate.policy import Policy
+from ownership_gate.policy import Policy, When
+from ownership_gate.quoting import quote_path
 
 SCHEMA = "ownership-gate/explain/v1"
 # Types a `when` can name that come from reading contents (path findings come from `paths`).
 _CONTENT_TYPES = [t for t in REGISTRY if t not in ("path", "policy")]
 
 
-def repo_path(root: Path, argument: str) -> str:
-    """`argument` (relative to the working directory) as a repository path."""
+def repo_path(root: Path, argument: str, tracked: frozenset[str]) -> tuple[str, bool]:
+    """`argument` (relative to the working directory) as a repository path, and whether it is a directory.
+
+    A directory is one on disk, one written with a trailing `/`, or a path
+    tracked files lie under; the repository root is "".
+    """
     if not argument or "\0" in argument:
         raise FatalError(f"not a path: {argument!r}")
     absolute = Path(os.path.normpath(Path.cwd().resolve() / argument))
@@ -37,11 +46,12 @@ def repo_path(root: Path, argument: str) -> str:
         relative = absolute.relative_to(root.resolve()).as_posix()
     except ValueError:
         raise FatalError(f"{argument} is outside the repository ({root})") from None
-    if relative in ("", "."):
-        raise FatalError(f"{argument} is the repository root; name a file")
-    if absolute.is_dir() and not absolute.is_symlink():
-        raise FatalError(f"{argument} is a directory; rules match files, so name one (e.g. {relative}/x)")
-    return relative
+    if relative == ".":
+        return "", True
+    on_disk = absolute.is_dir() and not absolute.is_symlink()
+    if on_disk or argument.endswith("/") or (relative not in tracked and bool(files_under(relative, tracked))):
+        return relative, True
+    return relative, False
 
 
 def _match_json(match: PathMatch) -> dict[str, Any]:
@@ -57,9 +67,20 @@ def _match_json(match: PathMatch) -> dict[str, Any]:
         found["when"] = {
             "type": sorted(match.when.types),
             "kind": sorted(match.when.kinds) if match.when.kinds is not None else None,
-            "subject": list(match.when.subjects) if match.when.subjects is not None else None,
+            **_conditions(match.when, every=True),
         }
     return found
+
+
+def _conditions(when: When, every: bool = False) -> dict[str, Any]:
+    """What a `when` asks of a finding besides its type and kind (only what it asks, unless `every`)."""
+    found = {
+        "subject": list(when.subjects) if when.subjects is not None else None,
+        "scope": sorted(when.scopes, key=SCOPES.index) if when.scopes is not None else None,
+        "ecosystem": sorted(when.ecosystems) if when.ecosystems is not None else None,
+        "vendor": when.vendor,
+    }
+    return found if every else {k: v for k, v in found.items() if v is not None}
 
 
 def _by_kind(policy: Policy, path_level: str, matches: Sequence[PathMatch]) -> list[dict[str, Any]]:
@@ -74,8 +95,9 @@ def _by_kind(policy: Policy, path_level: str, matches: Sequence[PathMatch]) -> l
                     continue
                 if when.kinds is not None and kind not in when.kinds:
                     continue
-                if when.subjects is not None:
-                    conditional.append({"rule": match.rule, "level": match.level, "subject": list(when.subjects)})
+                conditions = _conditions(when)
+                if conditions:
+                    conditional.append({"rule": match.rule, "level": match.level, **conditions})
                     continue
                 rules.append(match.rule)
                 level = policy.stricter(match.level, level)
@@ -125,19 +147,33 @@ def _kind_lines(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(f"    {type_} {', '.join(kinds)}: {level} ({source})")
     for row in rows:
         for cond in row["conditional"]:
-            subjects = ", ".join(cond["subject"])
-            lines.append(
-                f"    {row['type']} {row['kind']} of {subjects}: {cond['level']} ({cond['rule']})"
-            )
+            lines.append(f"    {row['type']} {row['kind']} {_condition_words(cond)}: {cond['level']} ({cond['rule']})")
     return lines
 
 
+def _condition_words(cond: dict[str, Any]) -> str:
+    """`of a vendor`, `of stripe*`, `in runtime scope`, `in npm`, as a rule's conditions read."""
+    words = []
+    if "vendor" in cond:
+        words.append("of a vendor" if cond["vendor"] else "of no vendor")
+    if "subject" in cond:
+        words.append(f"of {', '.join(cond['subject'])}")
+    if "scope" in cond:
+        words.append(f"in {', '.join(cond['scope'])} scope")
+    if "ecosystem" in cond:
+        words.append(f"in {', '.join(cond['ecosystem'])}")
+    return " ".join(words)
+
+
 def render_text(policy: Policy, explained: list[dict[str, Any]]) -> str:
-    lines = [f"policy: {policy.source}"]
+    lines = [f"policy: {quote_path(policy.source)}"]
     for item in explained:
+        if item.get("directory"):
+            lines += ["", *render_directory(policy.default_level, item)]
+            continue
         owners = " ".join(item["owners"]) or "no owners"
         tracked = "" if item["tracked"] else "  (not a tracked file)"
-        lines += ["", f"{item['path']}: {item['level']} ({owners}){tracked}"]
+        lines += ["", f"{quote_path(item['path'])}: {item['level']} ({owners}){tracked}"]
         decided = item["deciding_rule"] or f"default level ({policy.default_level})"
         lines.append(f"  decided by: {decided}")
         lines.append(f"  why: {item['reason']}")
@@ -154,16 +190,27 @@ def explain(*, paths: Sequence[str], policy: str | None = None, format: str = "t
     git = Git(find_root())
     try:
         chosen = select_policy(git, git.root, policy, None)
-        wanted = [repo_path(git.root, p) for p in paths]
         tracked = frozenset(git.ls_files())
     finally:
         git.close()
     ownership = PathOwnership(Engine(chosen, policy_paths(chosen)))
-    explained = [explain_path(ownership, tracked, path) for path in wanted]
+    explained = []
+    failed = 0
+    for argument in paths:
+        try:
+            path, directory = repo_path(git.root, argument, tracked)
+        except FatalError as exc:  # one bad path; the others are still explained
+            print(f"ownership-gate: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if directory:
+            explained.append(explain_directory(ownership, path, files_under(path, tracked)))
+        else:
+            explained.append(explain_path(ownership, tracked, path))
     if format == "json":
         document = {"schema": SCHEMA, "policy": {"source": chosen.source}, "paths": explained}
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_text(chosen, explained))
     sys.stdout.flush()
-    return EXIT_OK
+    return EXIT_USAGE if failed else EXIT_OK

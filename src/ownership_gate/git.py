@@ -4,22 +4,24 @@ Every call passes explicit revisions, `-z` where paths come back, and
 `--no-ext-diff`/`--no-textconv` so user configuration cannot change what we
 parse. Blob contents come from one long-lived `git cat-file --batch`; diffs
 run in the background (`git_diff.py`). Every git command line the gate runs
-is built here or in `git_diff.py`.
-GitPython is deliberately not imported here: importing it costs ~120 ms,
-most of the pre-commit hook's budget, and the handful of plumbing calls the
-gate needs are simpler than its object model.
+is built here or in `git_diff.py`. Plumbing commands with fixed formats are
+all the tool needs; see the README (Development) for why no git library is
+used.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ownership_gate.errors import GitError
 from ownership_gate.git_diff import PendingDiff
+from ownership_gate.quoting import quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.model import Change
@@ -108,6 +110,11 @@ class Git:
         """Whether this clone holds the commit `sha` (a full object name)."""
         return self.try_run("rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}") is not None
 
+    def current_branch(self) -> str | None:
+        """The branch HEAD is on (`main`), or None when HEAD is detached."""
+        out = self.try_run("symbolic-ref", "--quiet", "--short", "HEAD")
+        return out.decode().strip() or None if out else None
+
     def merge_base(self, a: str, b: str) -> str | None:
         out = self.try_run("merge-base", a, b)
         return out.decode().split()[0] if out and out.strip() else None
@@ -183,10 +190,14 @@ class Git:
 
     # -- contents -------------------------------------------------------
     def blob(self, oid: str) -> bytes | None:
+        return self.blobs((oid,))[0]
+
+    def blobs(self, oids: Sequence[str]) -> list[bytes | None]:
+        """The contents of every blob in `oids`, in order (None for what is no blob)."""
         if self._reader is None or self._reader.pid != os.getpid():
             # A forked child (see aside.py) starts its own: the parent's pipes stay the parent's.
             self._reader = BlobReader(self.root)
-        return self._reader.read(oid)
+        return self._reader.read(oids)
 
     def blob_at(self, rev: str, path: str) -> bytes | None:
         """The content of `path` at `rev`, or None when it is not a file there."""
@@ -199,6 +210,16 @@ class Git:
             if kind == "blob" and os.fsdecode(name) == path:
                 return self.blob(oid)
         return None
+
+    def blob_ids(self, rev: str, paths: Sequence[str]) -> dict[str, str]:
+        """The object id of each of `paths` that exists at `rev` (path -> id)."""
+        out = self.run("ls-tree", "-z", "--full-tree", rev, "--", *paths)
+        found = {}
+        for entry in out.split(b"\0"):
+            meta, tab, name = entry.partition(b"\t")
+            if tab:
+                found[os.fsdecode(name)] = meta.decode().split()[2]
+        return found
 
     def ls_files(self, rev: str | None = None) -> list[str]:
         if rev is None:
@@ -217,7 +238,11 @@ class Git:
 
 
 class BlobReader:
-    """One `git cat-file --batch` process kept open for every blob we read."""
+    """One `git cat-file --batch` process kept open for every blob we read.
+
+    A change set's blobs are asked for in one write and read back in order:
+    git streams them without waiting for a request per blob.
+    """
 
     def __init__(self, root: Path) -> None:
         self.pid = os.getpid()  # the process whose pipes these are
@@ -228,12 +253,32 @@ class BlobReader:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=_env(),
+            bufsize=1 << 16,
         )
 
-    def read(self, oid: str) -> bytes | None:
+    def read(self, oids: Sequence[str]) -> list[bytes | None]:
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(oid.encode() + b"\n")
-        self._proc.stdin.flush()
+        request = "".join(f"{oid}\n" for oid in oids).encode()
+        if len(request) <= _PIPE_WRITE:
+            self._send(request)
+            return [self._answer() for _ in oids]
+        # A long request is written while the answers are read: git stops
+        # reading requests when nobody reads its answers, and would wait forever.
+        writer = threading.Thread(target=self._send, args=(request,), name="git-cat-file", daemon=True)
+        writer.start()
+        try:
+            return [self._answer() for _ in oids]
+        finally:
+            writer.join()
+
+    def _send(self, request: bytes) -> None:
+        assert self._proc.stdin is not None
+        with suppress(OSError):  # git gone: its answers end, and the blobs read as None
+            self._proc.stdin.write(request)
+            self._proc.stdin.flush()
+
+    def _answer(self) -> bytes | None:
+        assert self._proc.stdout is not None
         header = self._proc.stdout.readline().split()
         if len(header) != 3:
             return None  # "<oid> missing" (a submodule commit, a pruned object)
@@ -243,7 +288,8 @@ class BlobReader:
 
     def close(self) -> None:
         assert self._proc.stdin is not None
-        self._proc.stdin.close()
+        with suppress(OSError):
+            self._proc.stdin.close()
         self._proc.wait()
 
 
@@ -255,15 +301,30 @@ def _subcommand(args: Sequence[str]) -> str:
     return args[i] if i < len(args) else "?"
 
 
+# Requests up to this size go out before any answer is read: they fit the
+# pipe (64 KiB on Linux) even when git has not read the previous ones yet.
+_PIPE_WRITE = 4096
+
+
 def find_root(start: Path | None = None) -> Path:
     cwd = start or Path.cwd()
     proc = subprocess.run(
         ("git", "rev-parse", "--show-toplevel"), cwd=cwd, capture_output=True, env=_env()
     )
     if proc.returncode != 0:
-        raise GitError(f"not a git repository: {cwd} (run ownership-gate inside a git checkout)")
+        raise GitError(_not_a_checkout(cwd, proc.stderr.decode("utf-8", "replace")))
     return Path(os.fsdecode(proc.stdout.rstrip(b"\n")))
 
 
-def quote_for_humans(paths: Sequence[str]) -> str:
-    return ", ".join(repr(p) if any(c in p for c in " \t\n") else p for p in paths)
+def _not_a_checkout(cwd: Path, message: str) -> str:
+    """Why git found no work tree: GIT_DIR, when set, decides where git looks, not the directory."""
+    git_dir = os.environ.get("GIT_DIR")
+    if not git_dir:
+        return f"not a git repository: {quote_path(str(cwd))} (run ownership-gate inside a git checkout)"
+    if "work tree" in message:
+        return f"GIT_DIR={git_dir} is a repository without a work tree (a bare one?); run ownership-gate in a checkout"
+    return (
+        f"GIT_DIR={git_dir} is not a git repository (it is set in the environment and overrides"
+        " the current directory; unset it or point it at a repository's .git)"
+    )
+

@@ -8,6 +8,12 @@ from ownership_gate.errors import EXIT_OK, FatalError
 from ownership_gate.git import find_root
 from ownership_gate.output.common import how_to_sign_off
 from ownership_gate.policy import POLICY_FILES, SIGNED_GITHUB, Policy, builtin_names, builtin_text, parse
+from ownership_gate.policy_schema import build, dumps
+
+SCHEMA_COPY = ".ownership-gate.schema.json"
+# The YAML language server (VS Code, Neovim, Helix, JetBrains) reads this first line and
+# checks the policy against the copy of the schema written next to it.
+MODELINE = f"# yaml-language-server: $schema=./{SCHEMA_COPY}\n"
 
 
 def _summary(name: str) -> str:
@@ -54,8 +60,12 @@ def init(*, template: str = "startup", list_templates: bool = False) -> int:
         if (root / name).exists():
             raise FatalError(f"{name} already exists; not overwriting it (edit it, or delete it first)")
     policy = parse(text, f"builtin:{template}")  # a template that does not validate is a bug
-    target = root / POLICY_FILES[0]
-    target.write_text(text, "utf-8")
-    print(f"wrote {POLICY_FILES[0]} from the {template!r} template; edit the owners, then commit it", file=sys.stderr)
+    (root / SCHEMA_COPY).write_text(dumps(build()), "utf-8")
+    (root / POLICY_FILES[0]).write_text(MODELINE + text, "utf-8")
+    print(
+        f"wrote {POLICY_FILES[0]} from the {template!r} template (and {SCHEMA_COPY}, for editors);"
+        " edit the owners, then commit them",
+        file=sys.stderr,
+    )
     print("\n".join(explain_signoff(policy)), file=sys.stderr)
     return EXIT_OK

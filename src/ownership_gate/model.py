@@ -60,6 +60,8 @@ class Finding:
     from_: str | None = None
     to: str | None = None
     line: int | None = None
+    scope: str | None = None  # a dependency's: runtime, optional, peer, build, dev or test
+    vendor: str | None = None  # a dependency's: the category of hosted service it is a client of
     rule: str | None = None
     level: str | None = None
     reason: str | None = None
@@ -70,6 +72,8 @@ class Finding:
             "kind": self.kind,
             "subject": self.subject,
             "ecosystem": self.ecosystem,
+            "scope": self.scope,
+            "vendor": self.vendor,
             "from": self.from_,
             "to": self.to,
             "line": self.line,
@@ -91,6 +95,7 @@ class ChangeVerdict(NamedTuple):
 # Who checked the identity behind a sign-off (Evidence.verified_by).
 VERIFIED_BY_GIT = "git"  # git verify-commit: SSH keys from the base's allowed_signers, GPG from the runner's keyring
 VERIFIED_BY_GITHUB = "github"  # GitHub: the reviewer it authenticated, or its check of the commit's signature
+VERIFIED_BY_GITLAB = "gitlab"  # GitLab: the merge-request approver it authenticated
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ class Evidence:
     """One sign-off seen for a level, with who, if anyone, checked who gave it."""
 
     level: str
-    source: str  # trailer | github-review | label
+    source: str  # trailer | github-review | gitlab-approval | label
     by: str
     commit: str | None
     verified_by: str | None  # a VERIFIED_BY_* value; None: a claim nobody checked
@@ -140,6 +145,7 @@ class Verdict:
     changes: tuple[ChangeVerdict, ...]
     signoff: SignoffResult = field(default_factory=lambda: SignoffResult(satisfied=False))
     advisory: bool = False
+    platform: str | None = None  # "github" or "gitlab" in a CI run: how to sign off there
 
     @property
     def needs_signoff(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ownership_gate.classifiers.ecosystems.base import SCOPES
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
 from ownership_gate.policy import Policy, Rule, When, rule_index
 
@@ -128,8 +129,16 @@ def escape_path(path: str) -> str:
 def describe_when(when: When) -> str:
     types = "/".join(sorted(when.types))
     kinds = ", ".join(sorted(when.kinds)) if when.kinds is not None else "any kind"
-    subjects = f" of {', '.join(when.subjects)}" if when.subjects else ""
-    return f"{types} {kinds}{subjects}"
+    words = [f"{types} {kinds}"]
+    if when.vendor is not None:
+        words.append("of a vendor" if when.vendor else "of no vendor")
+    if when.subjects:
+        words.append(f"of {', '.join(when.subjects)}")
+    if when.scopes is not None:
+        words.append(f"in {', '.join(sorted(when.scopes, key=SCOPES.index))} scope")
+    if when.ecosystems is not None:
+        words.append(f"in {', '.join(sorted(when.ecosystems))}")
+    return " ".join(words)
 
 
 def describe_rule_scope(rule: Rule) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ownership_gate.errors import FatalError
 from ownership_gate.pattern_index import PatternIndex
+from ownership_gate.quoting import quote_path
 
 POLICY_FILES = (".ownership-gate.yaml", ".ownership-gate.yml")
 BUILTIN_PREFIX = "builtin:"
@@ -36,6 +37,7 @@ class Signoff:
     github_reviewers: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     line: int = 0
+    gitlab_approvers: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -44,6 +46,8 @@ class Signoff:
             found.append("trailer")
         if self.github_reviewers:
             found.append("github-review")
+        if self.gitlab_approvers:
+            found.append("gitlab-approval")
         if self.labels:
             found.append("label")
         return tuple(found)
@@ -64,6 +68,11 @@ class When:
     types: frozenset[str]
     kinds: frozenset[str] | None = None
     subjects: tuple[str, ...] | None = None
+    # Dependency findings only: where the package is needed, its ecosystem, and
+    # whether it is a client of a hosted or paid service (None: either).
+    scopes: frozenset[str] | None = None
+    ecosystems: frozenset[str] | None = None
+    vendor: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -180,9 +189,9 @@ def load_file(file: Path, display: str, repo_path: str | None) -> Policy:
     try:
         text = file.read_text("utf-8")
     except FileNotFoundError:
-        raise FatalError(f"policy file not found: {display}") from None
+        raise FatalError(f"policy file not found: {quote_path(display)}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise FatalError(f"cannot read policy file {display}: {exc}") from None
+        raise FatalError(f"cannot read policy file {quote_path(display)}: {exc}") from None
     return load_text(text, display, repo_path)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from ownership_gate import __version__, patterns
 from ownership_gate.policy import Level, Policy, PolicyTest, Rule, Signoff, When
 
-FORMAT = 4
+FORMAT = 5
 
 
 def cache_dir() -> Path | None:
@@ -64,11 +64,16 @@ def _tuple(value: Any) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
 
 
+def _frozen(value: Any) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
 def _signoff(raw: dict[str, Any]) -> Signoff:
     return Signoff(
         trailer=raw["trailer"], signers=tuple(raw["signers"]),
         signature=raw["signature"], allowed_signers=raw["allowed_signers"],
         github_reviewers=tuple(raw["github_reviewers"]), labels=tuple(raw["labels"]), line=int(raw["line"]),
+        gitlab_approvers=tuple(raw["gitlab_approvers"]),
     )
 
 
@@ -108,8 +113,11 @@ def load(data: str, key: str = "") -> Policy:
             exclude=tuple(r["exclude"]), line=r["line"],
             when=None if r["when"] is None else When(
                 types=frozenset(r["when"]["types"]),
-                kinds=None if r["when"]["kinds"] is None else frozenset(r["when"]["kinds"]),
+                kinds=_frozen(r["when"]["kinds"]),
                 subjects=_tuple(r["when"]["subjects"]),
+                scopes=_frozen(r["when"]["scopes"]),
+                ecosystems=_frozen(r["when"]["ecosystems"]),
+                vendor=r["when"]["vendor"],
             ),
         )
         for r in raw["rules"]

@@ -68,7 +68,10 @@ def _covers(high: When | None, low: When | None) -> bool:
         return True
     if low is None or not low.types <= high.types:
         return False
-    if high.kinds is not None and (low.kinds is None or not low.kinds <= high.kinds):
+    for wide, narrow in ((high.kinds, low.kinds), (high.scopes, low.scopes), (high.ecosystems, low.ecosystems)):
+        if wide is not None and (narrow is None or not narrow <= wide):
+            return False
+    if high.vendor is not None and high.vendor != low.vendor:
         return False
     return high.subjects is None or (low.subjects is not None and set(low.subjects) <= set(high.subjects))
 
@@ -141,7 +144,7 @@ def levels(policy: Policy, root: Path | None) -> Iterator[Warning]:
         if not any(lv.signoff is not None and lv.signoff.sources for lv in policy.levels[rank:]):
             message = (
                 "no one can sign off this level, so every change that needs it fails `check`;"
-                " add a `signoff` with a trailer and signers, github_reviewers or labels"
+                " add a `signoff` with a trailer and signers, github_reviewers, gitlab_approvers or labels"
             )
             yield Warning(level.line, where, message)
         signoff = level.signoff

@@ -1,8 +1,8 @@
 """Validate policy YAML into a Policy.
 
-The YAML is composed into nodes (ruamel.yaml, safe mode) so every value
-keeps its line and column; validation walks those nodes and collects every
-problem before failing, each as `file:line:col: key.path: message`.
+The YAML is composed into nodes (`formats.yaml`: ruamel.yaml, safe mode)
+so every value keeps its line and column; validation walks those nodes and
+collects every problem before failing, each as `file:line:col: key.path: message`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.ecosystems.base import SCOPES
+from ownership_gate.classifiers.ecosystems.vendors import CATEGORIES
 from ownership_gate.errors import PolicyError
+from ownership_gate.formats.yaml import TooDeep, YamlError, compose
 from ownership_gate.patterns import PatternError, compile_pattern
 from ownership_gate.policy import (
     RULE_ID,
@@ -31,6 +35,7 @@ from ownership_gate.policy import (
     When,
     when_types,
 )
+from ownership_gate.quoting import quote_path
 
 # A signer is an email address: a trailer counts by its email alone, on a
 # commit whose author and committer have that email.
@@ -47,15 +52,35 @@ def _one_of(choices: Iterable[str]) -> str:
     return ", ".join(repr(c) for c in choices)
 
 
+class _Tagged:
+    """A scalar with a tag the policy format does not use (`!foo x`): never a valid value."""
+
+    def __init__(self, tag: str, value: str) -> None:
+        self.tag, self.value = tag, value
+
+    def __repr__(self) -> str:
+        return f"{self.tag} {self.value!r}"
+
+
+class _Constructor(SafeConstructor):
+    """Safe construction of scalars; an unknown tag gives a `_Tagged` instead of failing."""
+
+    def construct_tagged(self, node: Node) -> _Tagged:
+        return _Tagged(str(node.tag), str(node.value))
+
+
+_Constructor.add_constructor(None, _Constructor.construct_tagged)
+
+
 class _Reader:
     """Walks composed YAML nodes, collecting located problems."""
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[str] = []
-        # The C parser (ruamel.yaml.clib) composes ten times faster than the
-        # pure-Python one and keeps marks; ruamel falls back when it is absent.
-        self._yaml = YAML(typ="safe")
+        yaml = YAML(typ="safe")
+        yaml.Constructor = _Constructor
+        self._constructor = yaml.constructor
 
     def error(self, node: Node | None, keypath: str, message: str) -> None:
         where = self.filename
@@ -64,7 +89,10 @@ class _Reader:
         self.problems.append(f"{where}: {keypath or '(top level)'}: {message}")
 
     def value(self, node: Node) -> Any:
-        return self._yaml.constructor.construct_object(node, deep=True)
+        """A scalar's value; a collection is described instead (`a list`), never built."""
+        if not isinstance(node, ScalarNode):
+            return _Described(_describe(node))
+        return self._constructor.construct_object(node)
 
     def mapping(
         self, node: Node, keypath: str, allowed: Iterable[str], required: Iterable[str] = ()
@@ -150,20 +178,39 @@ def _describe(node: Node) -> str:
     return f"{tag} {node.value!r}"
 
 
+class _Described:
+    """What a collection is (`a mapping`), standing in for its value in messages."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+def _located(filename: str, line: int | None, column: int | None) -> str:
+    return f"{filename}:{line}:{column}" if line is not None and column is not None else filename
+
+
 def parse(text: str, filename: str, path: str | None = None) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every mistake."""
-    reader = _Reader(filename)
+    shown = quote_path(filename)
+    reader = _Reader(shown)
     try:
-        root = reader._yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        raise PolicyError([f"{where}: not valid YAML: {exc.problem or exc.context}"]) from None
-    except YAMLError as exc:
-        raise PolicyError([f"{filename}: not valid YAML: {exc}"]) from None
-    if root is None:
-        raise PolicyError([f"{filename}: the policy is empty; start from `ownership-gate init`"])
-    policy = _build(reader, root, filename, path)
+        roots = compose(text)
+    except TooDeep as exc:
+        raise PolicyError([f"{_located(shown, exc.line, exc.column)}: not read: the YAML is {exc}"]) from None
+    except YamlError as exc:
+        raise PolicyError([f"{_located(shown, exc.line, exc.column)}: not valid YAML: {exc}"]) from None
+    if not roots:
+        raise PolicyError([f"{shown}: the policy is empty; start from `ownership-gate init`"])
+    if len(roots) > 1:
+        mark = roots[1].start_mark
+        raise PolicyError([
+            f"{_located(shown, mark.line + 1, mark.column + 1)}: not valid YAML: "
+            "a policy is one document, but another one starts here"
+        ])
+    policy = _build(reader, roots[0], filename, path)
     if reader.problems or policy is None:
         raise PolicyError(reader.problems)
     return policy
@@ -173,11 +220,13 @@ _TOP = ("version", "levels", "default_level", "rules", "classify", "tests")
 _LEVEL = ("name", "description", "owners", "signoff")
 _SIGNOFF = (
     "trailer", "signers", "require_signed_commit", "allowed_signers", "github_reviewers", "labels",
+    "gitlab_approvers",
 )
 _RULE = ("id", "level", "when", "paths", "exclude", "reason")
-_WHEN = ("type", "kind", "subject")
+_WHEN = ("type", "kind", "subject", "scope", "ecosystem", "vendor")
+_DEPENDENCY_ONLY = ("scope", "ecosystem", "vendor")  # `when` keys about packages
 _TEST = ("path", "old_path", "finding", "expect")
-_TEST_FINDING = ("type", "kind", "subject", "ecosystem")
+_TEST_FINDING = ("type", "kind", "subject", "ecosystem", "scope", "vendor")
 
 
 def _build(reader: _Reader, root: Node, filename: str, path: str | None) -> Policy | None:
@@ -297,6 +346,7 @@ def _signoff(reader: _Reader, node: Node, keypath: str) -> Signoff | None:
         github_reviewers=reviewers,
         labels=strings("labels"),
         line=node.start_mark.line + 1,
+        gitlab_approvers=strings("gitlab_approvers"),
     )
 
 
@@ -383,7 +433,35 @@ def _when(reader: _Reader, node: Node, keypath: str) -> When | None:
     subjects = None
     if "subject" in fields:
         subjects = tuple(t for t, _ in reader.strings(fields["subject"], f"{keypath}.subject"))
-    return When(frozenset(types), frozenset(kinds) if kinds is not None else None, subjects)
+    for key in _DEPENDENCY_ONLY:
+        if key in fields and types and types != {"dependency"}:
+            reader.error(
+                fields[key], f"{keypath}.{key}",
+                f"`{key}` is about packages: it applies to type 'dependency' alone, not {_one_of(sorted(types))}",
+            )
+    scopes = _choices(reader, fields.get("scope"), f"{keypath}.scope", "dependency scope", SCOPES)
+    ecosystems = _choices(reader, fields.get("ecosystem"), f"{keypath}.ecosystem", "dependency ecosystem",
+                          tuple(ECOSYSTEMS))
+    vendor = reader.boolean(fields["vendor"], f"{keypath}.vendor") if "vendor" in fields else None
+    kinds_ = frozenset(kinds) if kinds is not None else None
+    return When(frozenset(types), kinds_, subjects, scopes, ecosystems, vendor)
+
+
+def _choices(
+    reader: _Reader, node: Node | None, keypath: str, what: str, allowed: tuple[str, ...]
+) -> frozenset[str] | None:
+    """One or more of `allowed`, each checked; None when the key is absent."""
+    if node is None:
+        return None
+    chosen: set[str] = set()
+    for text, item in reader.strings(node, keypath):
+        if text not in allowed:
+            reader.error(
+                item, keypath,
+                f"{text!r} is not a {what}{_closest(text, allowed)}; expected one of {_one_of(allowed)}",
+            )
+        chosen.add(text)
+    return frozenset(chosen)
 
 
 def _classify(reader: _Reader, node: Node | None) -> dict[str, dict[str, Any]]:
@@ -449,6 +527,13 @@ def _test_finding(reader: _Reader, node: Node, keypath: str) -> dict[str, str] |
         text = reader.string(value_node, f"{keypath}.{key}")
         if text is not None:
             finding[key] = text
+    for key, what, allowed in (("scope", "dependency scope", SCOPES), ("vendor", "vendor category", CATEGORIES)):
+        if key in finding and finding[key] not in allowed:
+            value = finding[key]
+            reader.error(
+                fields[key], f"{keypath}.{key}",
+                f"{value!r} is not a {what}{_closest(value, allowed)}; expected one of {_one_of(allowed)}",
+            )
     type_ = finding.get("type")
     if type_ is not None and type_ not in REGISTRY:
         reader.error(fields["type"], f"{keypath}.type", f"unknown finding type {type_!r}{_closest(type_, REGISTRY)}")

@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.ecosystems.base import SCOPES
+from ownership_gate.classifiers.ecosystems.vendors import CATEGORIES
+from ownership_gate.links import schema_id
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "policy.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,12 +57,22 @@ def _setting(kind: str) -> Schema:
     return {"$ref": "#/$defs/strings"}
 
 
+def _dependency_only(keys: Sequence[str]) -> Schema:
+    """A `when` that names any of `keys` (about packages) has type 'dependency' alone."""
+    dependency: Schema = {"const": "dependency"}
+    return {
+        "if": {"anyOf": [{"required": [key]} for key in keys]},
+        "then": {"properties": {"type": {"anyOf": [dependency, {"type": "array", "items": dependency}]}}},
+    }
+
+
 def build() -> Schema:
     when_types = [t for t in REGISTRY if t != "path"]
     finding_types = list(REGISTRY)
     text: Schema = {"type": "string", "minLength": 1}
     return {
         "$schema": DRAFT,
+        "$id": schema_id(SCHEMA_FILE.name),
         "title": "ownership-gate policy",
         "description": "Which changes need which level's sign-off. Edit it, then run `ownership-gate validate`.",
         "type": "object",
@@ -132,6 +146,7 @@ def build() -> Schema:
                     "allowed_signers": text,
                     "github_reviewers": {"$ref": "#/$defs/strings"},
                     "labels": {"$ref": "#/$defs/strings"},
+                    "gitlab_approvers": {"$ref": "#/$defs/strings"},
                 },
                 "dependentRequired": {"trailer": ["signers"]},
                 "allOf": [
@@ -169,8 +184,14 @@ def build() -> Schema:
                     "type": _one_or_many({"enum": when_types}),
                     "kind": _one_or_many({"enum": _kinds(when_types)}),
                     "subject": {"$ref": "#/$defs/strings"},
+                    "scope": _one_or_many({"enum": list(SCOPES)}),
+                    "ecosystem": _one_or_many({"enum": list(ECOSYSTEMS)}),
+                    "vendor": {
+                        "description": "true: the package is a client of a hosted or paid service; false: it is not.",
+                        "type": "boolean",
+                    },
                 },
-                "allOf": _kind_by_type(when_types, "type"),
+                "allOf": [*_kind_by_type(when_types, "type"), _dependency_only(["scope", "ecosystem", "vendor"])],
             },
             "test": {
                 "type": "object",
@@ -189,6 +210,8 @@ def build() -> Schema:
                             "kind": {"enum": _kinds(finding_types)},
                             "subject": text,
                             "ecosystem": text,
+                            "scope": {"enum": list(SCOPES)},
+                            "vendor": {"enum": list(CATEGORIES)},
                         },
                         "allOf": _kind_by_type(finding_types, "type"),
                     },

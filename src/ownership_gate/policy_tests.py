@@ -8,7 +8,7 @@ file's own rule are the engine's, so a passing test means `check` agrees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ownership_gate.check import policy_paths
@@ -16,6 +16,7 @@ from ownership_gate.classifiers import REGISTRY, Context
 from ownership_gate.engine import Engine
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.policy import Policy, PolicyTest
+from ownership_gate.quoting import quote_path
 
 _INJECTED = "policy-tests:injected"
 
@@ -47,12 +48,14 @@ def _finding(spec: Mapping[str, str]) -> Finding:
         kind=spec.get("kind"),
         subject=spec.get("subject", ""),
         ecosystem=spec.get("ecosystem"),
+        scope=spec.get("scope"),
+        vendor=spec.get("vendor"),
         detail="injected by a policy test",
     )
 
 
-def _no_blob(oid: str) -> bytes | None:
-    return None
+def _no_blobs(oids: Sequence[str]) -> list[bytes | None]:
+    return [None] * len(oids)
 
 
 def run(policy: Policy) -> list[TestResult]:
@@ -63,7 +66,7 @@ def run(policy: Policy) -> list[TestResult]:
             change = Change(status="renamed", path=test.path, old_path=test.old_path)
         else:
             change = Change(status="modified", path=test.path)
-        context = Context([change], _no_blob, policy.classify, engine.policy_paths)
+        context = Context([change], _no_blobs, policy.classify, engine.policy_paths)
         if test.finding is not None:
             context.memo[_INJECTED] = [_finding(test.finding)]
         results.append(TestResult(number, test, engine.judge(change, context)))
@@ -79,7 +82,8 @@ def describe(result: TestResult) -> str:
         spec = test.finding
         kind = f"/{spec['kind']}" if spec.get("kind") else ""
         subject = f" {spec['subject']}" if spec.get("subject") else ""
-        what += f" with finding {spec['type']}{kind}{subject}"
+        about = ", ".join(f"{spec[k]}{' vendor' if k == 'vendor' else ''}" for k in ("scope", "vendor") if spec.get(k))
+        what += f" with finding {spec['type']}{kind}{subject}" + (f" ({about})" if about else "")
     return what
 
 
@@ -87,6 +91,6 @@ def failure_message(policy: Policy, result: TestResult) -> str:
     fired = [f"{f.rule} ({f.level})" for f in result.verdict.findings if f.rule is not None]
     because = f"rules that fired: {', '.join(fired)}" if fired else "no rule matched, so the default level applies"
     return (
-        f"{policy.source}:{result.test.line}: tests[{result.number}]: {describe(result)}:"
+        f"{quote_path(policy.source)}:{result.test.line}: tests[{result.number}]: {describe(result)}:"
         f" expected {result.test.expect}, got {result.verdict.level} ({because})"
     )

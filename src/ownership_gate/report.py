@@ -18,25 +18,16 @@ from datetime import datetime, timezone
 
 from ownership_gate import report_render, signoff
 from ownership_gate.check import policy_paths, select_policy
+from ownership_gate.classifiers.base import Trees
 from ownership_gate.engine import Engine, required_level
-from ownership_gate.errors import EXIT_OK, FatalError, PolicyError
+from ownership_gate.errors import EXIT_OK, PolicyError
 from ownership_gate.git import Git, find_root
+from ownership_gate.git_log import Commit, count_missing, epoch, first_parent_commits
 from ownership_gate.model import Finding, SignoffResult
 from ownership_gate.output import write_output
 from ownership_gate.policy import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, Policy, load_builtin
 
 PROGRESS_EVERY = 50
-_FIELDS = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s"
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    email: str
-    date: str
-    subject: str
 
 
 @dataclass(frozen=True)
@@ -67,15 +58,6 @@ class Report:
     rule_levels: dict[str, str]
 
 
-def _epoch(git: Git, option: str, value: str) -> int:
-    """The time git understands `--since`/`--until` VALUE to mean ("1 week ago", ISO dates)."""
-    out = git.run("rev-parse", f"--{option}={value}").decode().strip()
-    try:
-        return int(out.split("=", 1)[1])
-    except (IndexError, ValueError):
-        raise FatalError(f"git does not understand the date {value!r}") from None
-
-
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -90,21 +72,6 @@ def whole_days(since: str, until: str | None) -> tuple[str, str | None]:
 
 def _day(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d")
-
-
-def first_parent_commits(git: Git, head: str, since: str, until: str | None) -> list[Commit]:
-    args = ["log", "-z", "--first-parent", f"--format={_FIELDS}", f"--since={since}"]
-    if until:
-        args.append(f"--until={until}")
-    out = git.run(*args, head, "--").decode("utf-8", "replace")
-    commits = []
-    for record in out.split("\0"):
-        if not record.strip():
-            continue
-        sha, parents, author, email, date, subject = record.strip("\n").split("\x1f", 5)
-        commits.append(Commit(sha, tuple(parents.split()), author, email, date, subject))
-    commits.reverse()  # oldest first: a broken policy falls back to the last good one
-    return commits
 
 
 class _Policies:
@@ -126,8 +93,7 @@ class _Policies:
     def at(self, rev: str) -> Engine | PolicyError:
         if self.fixed is not None:
             return self.fixed
-        out = self.git.run("ls-tree", "--full-tree", rev, "--", *POLICY_FILES).decode()
-        found = {line.split("\t", 1)[1]: line.split()[2] for line in out.splitlines() if "\t" in line}
+        found = self.git.blob_ids(rev, POLICY_FILES)
         name = next((n for n in POLICY_FILES if n in found), None)
         key = (name, found[name]) if name else ("", "")
         if key not in self._cache:
@@ -152,8 +118,8 @@ def _judge(git: Git, policies: _Policies, commit: Commit) -> Decision:
         owners = policies.last_good.level(top).owners
         return Decision(commit, top, True, "invalid", ("invalid-policy",), (), SignoffResult(False), owners, note)
     engine = judged
-    changes = git.diff(parent or git.empty_tree(), commit.sha)
-    verdicts = engine.judge_all(changes, git.blob)
+    before = parent or git.empty_tree()
+    verdicts = engine.judge_all(git.diff(before, commit.sha), git.blobs, Trees(before, commit.sha))
     level = required_level(engine.policy, verdicts)
     fired = tuple((v.change.path, f) for v in verdicts for f in v.findings if f.rule is not None)
     rules = tuple(dict.fromkeys(f.rule for _, f in fired if f.rule is not None))
@@ -171,27 +137,40 @@ def _judge(git: Git, policies: _Policies, commit: Commit) -> Decision:
     return Decision(commit, level, needs, source, rules, fired, result, owners)
 
 
-def _branch(git: Git, branch: str | None) -> str:
+def _branch(git: Git, branch: str | None) -> tuple[str, str]:
+    """The branch to read and why: --branch, the remote default branch, else the current branch."""
     if branch:
-        return branch
+        return branch, "--branch"
     default = git.remote_default_branch()
-    if default is None:
+    if default is not None:
+        return default, "the remote default branch; --branch picks another"
+    return git.current_branch() or "HEAD", "no remote default branch, so the current branch; --branch picks another"
+
+
+def _say_what_is_read(git: Git, name: str, head: str, why: str, explicit: bool) -> None:
+    """Which branch the report reads, on stderr, and the local commits it leaves out."""
+    print(f"ownership-gate: report: reading {name} at {head[:12]} ({why})", file=sys.stderr)
+    current = git.head()
+    if explicit or current is None:
+        return
+    missing = count_missing(git, current, head)
+    if missing:
+        here = git.current_branch() or "HEAD"
         print(
-            "ownership-gate: warning: no remote default branch (origin/HEAD, origin/main, ...);"
-            " reporting on HEAD. Pass --branch REV to choose.",
+            f"ownership-gate: report: {missing} commit(s) on {here} are not on {name} and are left out;"
+            f" pass --branch {here} to include them",
             file=sys.stderr,
         )
-        return "HEAD"
-    return default
 
 
 def build(git: Git, *, since: str, until: str | None, branch: str | None, policy: str | None) -> Report:
-    name = _branch(git, branch)
+    name, why = _branch(git, branch)
     head = git.resolve(name)
+    _say_what_is_read(git, name, head, why, branch is not None)
     since, until = whole_days(since, until)
-    start = _epoch(git, "since", since)
-    end = _epoch(git, "until", until) if until else int(datetime.now(timezone.utc).timestamp())
-    commits = first_parent_commits(git, head, since, until)
+    start = epoch(git, "since", since)
+    end = epoch(git, "until", until) if until else int(datetime.now(timezone.utc).timestamp())
+    commits = first_parent_commits(git, head, since, until)  # oldest first: a broken policy falls back to the last good
     policies = _Policies(git, policy)
     decisions: list[Decision] = []
     by_level: Counter[str] = Counter()
@@ -234,6 +213,9 @@ def report(
         built = build(git, since=since, until=until, branch=branch, policy=policy)
     finally:
         git.close()
-    render = report_render.json_document if format == "json" else report_render.markdown
+    from ownership_gate import report_html
+
+    renderers = {"json": report_render.json_document, "markdown": report_render.markdown, "html": report_html.document}
+    render = renderers[format]
     write_output(render(built), output)
     return EXIT_OK

@@ -1,10 +1,20 @@
-"""The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting."""
+"""The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting.
+
+Paths are quoted as git quotes them (`quoting.py`), and every piece of text a
+commit brought is kept on its line with Markdown and HTML shown literally.
+Subjects, author names and owners come from the history too, so every
+piece of them is escaped as the pull-request summary escapes them: a commit
+titled `<img src=x>` or `*urgent*` shows as typed and cannot change the page.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from ownership_gate.output.markdown import code, text
+from ownership_gate.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
     from ownership_gate.report import Decision, Report
@@ -60,8 +70,9 @@ def json_document(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or " "
+def _cell(value: str) -> str:
+    """Escaped text for a table cell, on one line, never empty (an empty cell would end the row early)."""
+    return text(one_line(value)).strip() or " "
 
 
 def _why(decision: Decision) -> str:
@@ -72,10 +83,10 @@ def _why(decision: Decision) -> str:
         if finding.level != decision.level:
             continue
         if finding.type == "path":
-            parts.append(f"{finding.rule}: {path}")
+            parts.append(f"{finding.rule}: {quote_path(path)}")
             continue
         kind = f"/{finding.kind}" if finding.kind else ""
-        where = f" in {path}" if finding.subject != path else ""
+        where = f" in {quote_path(path)}" if finding.subject != path else ""
         parts.append(f"{finding.rule}: {finding.type}{kind} {finding.subject}{where}")
     unique = list(dict.fromkeys(parts))
     return "; ".join(unique[:3]) + (f" (+{len(unique) - 3} more)" if len(unique) > 3 else "")
@@ -83,9 +94,9 @@ def _why(decision: Decision) -> str:
 
 def _final_say(decision: Decision) -> str:
     if decision.signoff.satisfied:
-        return f"{', '.join(_signers(decision)) or 'signed off'}"
+        return text(", ".join(_signers(decision)) or "signed off")
     owners = " ".join(decision.owners) or "no owner listed"
-    return f"**missing** ({owners})"
+    return f"**missing** ({text(owners)})"
 
 
 def _lines(items: Iterable[str], empty: str) -> list[str]:
@@ -99,8 +110,8 @@ def markdown(report: Report) -> str:
     out = [
         f"# Ownership check-in: {start} to {end}",
         "",
-        f"Branch `{report.branch}` at `{report.head[:12]}`: {report.commits} commit(s) landed,"
-        f" {needed} needed more than {report.lowest} sign-off.",
+        f"Branch {code(report.branch, False)} at `{report.head[:12]}`: {report.commits} commit(s) landed,"
+        f" {needed} needed more than {text(report.lowest)} sign-off.",
         "",
         "## Decisions",
         "",
@@ -109,16 +120,16 @@ def markdown(report: Report) -> str:
         out += ["| Date | Commit | Change | Author | Level | Why | Final say |", "|---|---|---|---|---|---|---|"]
         for d in report.decisions:
             out.append(
-                f"| {d.commit.date[:10]} | `{d.commit.sha[:10]}` | {_cell(d.commit.subject)} |"
-                f" {_cell(d.commit.author)} | {d.level} | {_cell(_why(d))} | {_cell(_final_say(d))} |"
+                f"| {text(d.commit.date[:10])} | `{d.commit.sha[:10]}` | {_cell(d.commit.subject)} |"
+                f" {_cell(d.commit.author)} | {text(d.level)} | {_cell(_why(d))} | {_final_say(d) or ' '} |"
             )
     else:
-        out.append(f"No change needed more than {report.lowest} sign-off.")
+        out.append(f"No change needed more than {text(report.lowest)} sign-off.")
     missing = [d for d in report.decisions if not d.signoff.satisfied]
     out += ["", "## Merged without sign-off", ""]
     out += _lines(
-        (f"- `{d.commit.sha[:10]}` {_cell(d.commit.subject)} ({d.level}, {_cell(d.commit.author)}):"
-         f" needed {' '.join(d.owners) or d.level}" for d in missing),
+        (f"- `{d.commit.sha[:10]}` {_cell(d.commit.subject)} ({text(d.level)}, {_cell(d.commit.author)}):"
+         f" needed {text(' '.join(d.owners) or d.level)}" for d in missing),
         "None: every change that needed a sign-off had one.",
     )
     out += ["", "## Repeat friction: rules that fired most", ""]
@@ -126,12 +137,13 @@ def markdown(report: Report) -> str:
                 if report.rule_levels.get(rule, report.lowest) != report.lowest][:TOP_RULES]
     if friction:
         out += ["| Rule | Level | Commits |", "|---|---|---|"]
-        out += [f"| {rule} | {report.rule_levels[rule]} | {count} |" for rule, count in friction]
+        out += [f"| {text(rule)} | {text(report.rule_levels[rule])} | {count} |" for rule, count in friction]
         out += ["", "A rule that fires every week on routine work is a candidate for a narrower pattern or kind."]
     else:
         out.append("No rule asked for sign-off.")
     risks = [
-        f"- {finding.type}/{finding.kind} {finding.subject} in {path} (`{d.commit.sha[:10]}`)"
+        f"- {text(f'{finding.type}/{finding.kind} {finding.subject}')} in {code(quote_path(path), False)}"
+        f" (`{d.commit.sha[:10]}`)"
         for d in report.decisions for path, finding in d.findings
         if (finding.type, finding.kind) in _RISKS
     ]

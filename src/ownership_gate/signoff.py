@@ -26,7 +26,7 @@ from ownership_gate.ci import CiRun
 from ownership_gate.engine import Engine
 from ownership_gate.errors import FatalError
 from ownership_gate.git import Git
-from ownership_gate.model import ChangeVerdict, Evidence, SignoffResult
+from ownership_gate.model import VERIFIED_BY_GITLAB, ChangeVerdict, Evidence, SignoffResult
 from ownership_gate.policy import Level, Policy
 from ownership_gate.staleness import Staleness
 
@@ -58,6 +58,13 @@ def evaluate(
     levels = _signoff_levels(policy)
     found, checks = trailer_evidence.read(git, levels, base, head, policy_rev or base, gate.notes)
     gate.add(found)
+    if not gate.satisfied() and ci is not None and ci.provider == "gitlab":
+        try:
+            _from_gitlab(gate, policy, ci)
+        except FatalError as exc:
+            if not advisory:
+                raise
+            gate.notes.append(f"approvals could not be read from GitLab: {exc}")
     if not gate.satisfied():
         try:
             _from_github(gate, levels, ci, checks)
@@ -151,6 +158,14 @@ def _labels(policy: Policy, ci: CiRun | None) -> list[Evidence]:
             if label.lower() in present:
                 found.append(Evidence(level.name, "label", present[label.lower()], None, None))
     return found
+
+
+def _from_gitlab(gate: _Gate, policy: Policy, ci: CiRun) -> None:
+    """Add the merge request's approvals, read from the GitLab API, to the gate."""
+    from ownership_gate import gitlab_approvals
+
+    approvals = gitlab_approvals.read(policy, ci, os.environ, gate.notes)
+    gate.add([Evidence(a.level, "gitlab-approval", a.by, a.commit, VERIFIED_BY_GITLAB) for a in approvals])
 
 
 def _from_github(gate: _Gate, levels: Sequence[Level], ci: CiRun | None, checks: Sequence[GitHubCheck]) -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ownership_gate.classifiers.base import Trees
 from ownership_gate.engine import Engine
 from ownership_gate.git import Git
 from ownership_gate.model import ChangeVerdict
@@ -69,7 +70,7 @@ class Staleness:
             # away, or a shallow clone) cannot be shown to cover the head.
             return After(self._policy.top_level, missing=True)
         changes = self._git.diff(commit, self._head)
-        judged = self._engine.judge_all(changes, self._git.blob)
+        judged = self._engine.judge_all(changes, self._git.blobs, Trees(commit, self._head))
         rank, lowest, pr_level = self._policy.rank, self._lowest, self._pr_level
         level, paths = lowest, []
         for verdict in judged:

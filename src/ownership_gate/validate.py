@@ -1,8 +1,9 @@
 """`ownership-gate validate`: is the policy sound, and do its own tests pass?
 
-Errors (SPEC §2) come from the parser, every one with file:line:column.
-Warnings are advice and never fail the command; a failing policy test
-does, with the test's line so an editor can jump to it.
+Errors in the policy format come from the parser, every one with
+file:line:column, and exit 2 like every other command given a broken
+policy. Warnings are advice and never fail the command; a failing policy
+test exits 1, with the test's line so an editor can jump to it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import sys
 from ownership_gate import policy_lint, policy_tests
 from ownership_gate.check import policy_paths, select_policy
 from ownership_gate.engine import Engine
-from ownership_gate.errors import EXIT_OK, PolicyError
+from ownership_gate.errors import EXIT_OK, EXIT_USAGE, PolicyError
 from ownership_gate.git import Git, find_root
 from ownership_gate.policy import BUILTIN_PREFIX
+from ownership_gate.quoting import quote_path
 
-EXIT_INVALID = 1
+EXIT_TESTS_FAILED = 1
 
 
 def _plural(count: int, noun: str) -> str:
@@ -32,7 +34,7 @@ def validate(*, policy: str | None = None) -> int:
             for problem in exc.problems:
                 print(f"{problem}", file=sys.stderr)
             print(f"ownership-gate: the policy has {_plural(len(exc.problems), 'error')}", file=sys.stderr)
-            return EXIT_INVALID
+            return EXIT_USAGE
         builtin = chosen.source.startswith(BUILTIN_PREFIX)
         tracked = None if builtin else git.ls_files()
     finally:
@@ -40,8 +42,9 @@ def validate(*, policy: str | None = None) -> int:
 
     engine = Engine(chosen, policy_paths(chosen))
     warnings = policy_lint.lint(chosen, engine, tracked, None if builtin else git.root)
+    source = quote_path(chosen.source)
     for warning in warnings:
-        print(warning.format(chosen.source), file=sys.stderr)
+        print(warning.format(source), file=sys.stderr)
     results = policy_tests.run(chosen)
     failed = [r for r in results if not r.passed]
     for result in failed:
@@ -54,7 +57,7 @@ def validate(*, policy: str | None = None) -> int:
     if builtin:
         summary += "; the built-in policy is not checked against this repository's files"
     if failed:
-        print(f"{chosen.source}: FAILED ({summary})", file=sys.stderr)
-        return EXIT_INVALID
-    print(f"{chosen.source}: OK ({summary})", file=sys.stderr)
+        print(f"{source}: FAILED ({summary})", file=sys.stderr)
+        return EXIT_TESTS_FAILED
+    print(f"{source}: OK ({summary})", file=sys.stderr)
     return EXIT_OK

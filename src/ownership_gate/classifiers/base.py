@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ownership_gate.model import Change, Finding
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Cache, Documents
 
 # A setting's kind tells the policy validator how to check it:
 # "patterns" (list of path patterns), "strings" (list of strings), "bool".
@@ -17,7 +20,14 @@ SettingKinds = Mapping[str, str]
 
 
 class Classifier(Protocol):
-    """One kind of finding. A module with these names satisfies it."""
+    """One kind of finding. A module with these names satisfies it.
+
+    A module may also define `reads(change, settings) -> bool`: whether
+    `classify` reads the contents of a change it claims (a lockfile judged by
+    its manifests, a file known by its name alone). The engine reads both
+    revisions of every claimed change it reads, in one request, before any
+    classifier asks; without `reads`, that is every claimed change.
+    """
 
     TYPE: str
     KINDS: tuple[str, ...]
@@ -93,24 +103,40 @@ class ChangedPaths:
         return sorted(found)
 
 
+class Trees(NamedTuple):
+    """The two sides of a change set as git names them, to read files it did not change."""
+
+    old: str  # a commit or a tree
+    new: str | None  # a commit, or None for the index
+
+
+# Reads blobs by id, all in one request, in order (None for what is no blob).
+ReadBlobs = Callable[[Sequence[str]], "list[bytes | None]"]
+
+
 class Context:
     """Lazy, cached access to old and new contents, plus the whole change set.
 
     A classifier never touches git: it asks for the bytes it needs and the
-    engine reads each blob at most once.
+    engine reads each blob at most once, usually all of them in one request
+    (`prefetch`) before the classifiers ask. With `trees`, a file the change
+    set did not touch (the Gemfile next to a changed Gemfile.lock) can be read
+    too.
     """
 
     def __init__(
         self,
         changes: Sequence[Change],
-        read_blob: Callable[[str], bytes | None],
+        read_blobs: ReadBlobs,
         settings: Mapping[str, Mapping[str, Any]],
         policy_paths: frozenset[str] = frozenset(),
+        trees: Trees | None = None,
     ) -> None:
         self.changes = changes
-        self._read_blob = read_blob
+        self._read_blobs = read_blobs
         self._settings = settings
         self.policy_paths = policy_paths
+        self.trees = trees
         self._cache: dict[str, bytes | None] = {}
         # Per-classifier scratch space, shared across the change set (parsed
         # manifests, findings of a sibling file), so each file is read once.
@@ -118,6 +144,7 @@ class Context:
         self._paths: ChangedPaths | None = None
         self._claimed: dict[str, list[Change]] = {}
         self._claimed_at: dict[str, list[int]] = {}
+        self._yaml: Cache | None = None
 
     def settings(self, type_: str) -> Mapping[str, Any]:
         return self._settings.get(type_, {})
@@ -160,11 +187,21 @@ class Context:
             found = self._claimed_at[type_] = paths.positions_touching(claimed)
         return found
 
+    def prefetch(self, changes: Iterable[Change]) -> None:
+        """Read both revisions of `changes` now, in one request, for the classifiers to ask for."""
+        wanted = dict.fromkeys(
+            oid for change in changes
+            for oid, mode in ((change.old_oid, change.old_mode), (change.new_oid, change.new_mode))
+            if oid is not None and mode not in _NOT_FILES and oid not in self._cache
+        )
+        if wanted:
+            self._cache.update(zip(wanted, self._read_blobs(list(wanted)), strict=True))
+
     def _blob(self, oid: str | None, mode: str) -> bytes | None:
-        if oid is None or mode in ("160000", "120000"):
+        if oid is None or mode in _NOT_FILES:
             return None  # absent, a submodule commit, or a symlink target
         if oid not in self._cache:
-            self._cache[oid] = self._read_blob(oid)
+            self._cache[oid] = self._read_blobs((oid,))[0]
         return self._cache[oid]
 
     def old(self, change: Change) -> bytes | None:
@@ -190,6 +227,50 @@ class Context:
         """Content after the change, when its path is still that kind of file (else None, as
         for a deleted file: `package.json` moved onto `deps.json` is a manifest gone)."""
         return self.new(change) if same_kind(change.path) else None
+
+    def load_yaml(self, text: str) -> Documents:
+        """A file's YAML documents (`formats.yaml.load`), parsed once however many classifiers
+        read it: the cost and dependency readers of a Kubernetes manifest share one parse."""
+        if self._yaml is None:
+            from ownership_gate.formats.yaml import Cache
+
+            self._yaml = Cache()
+        return self._yaml.load(text)
+
+    def old_file(self, path: str) -> bytes | None:
+        """`path` before the change set, whether it changed or not; None when it was no
+        file, or when it did not change and the context has no trees to read it from."""
+        touching = [self.changes[n] for n in self.paths.positions_touching({path})]
+        for change in touching:
+            if change.source_path == path:
+                return self.old(change)
+        if touching:  # added, or the new path of a rename or copy: nothing was there
+            return None
+        return self._unchanged(path, new=False)
+
+    def new_file(self, path: str) -> bytes | None:
+        """`path` after the change set, whether it changed or not (see `old_file`)."""
+        touching = [self.changes[n] for n in self.paths.positions_touching({path})]
+        for change in touching:
+            if change.path == path:
+                return self.new(change)
+        if any(change.status == "renamed" for change in touching):
+            return None  # moved away
+        return self._unchanged(path, new=True)
+
+    def _unchanged(self, path: str, *, new: bool) -> bytes | None:
+        if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line
+            return None
+        tree = self.trees.new if new else self.trees.old
+        # `<commit>:<path>`, or `:0:<path>` for the index (stage 0 named, so a path such
+        # as `1:x` is never read as a stage): cat-file resolves either.
+        name = f"{tree}:{path}" if tree is not None else f":0:{path}"
+        if name not in self._cache:
+            self._cache[name] = self._read_blobs((name,))[0]
+        return self._cache[name]
+
+
+_NOT_FILES = ("160000", "120000")  # a submodule commit, a symlink
 
 
 def is_binary(data: bytes | None) -> bool:

@@ -44,6 +44,12 @@ def claimed(path: str, settings: Mapping[str, Any]) -> bool:
     return path in claims(ChangedPaths([Change("added", path)]), settings)
 
 
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    from ownership_gate.classifiers.cost_read import reads as read_by_a_reader
+
+    return read_by_a_reader(change, settings)
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     memo: dict[Change, list[Finding]] | None = context.memo.get(TYPE)
     if memo is None:

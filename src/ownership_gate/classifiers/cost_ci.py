@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import posixpath
 
+from ownership_gate.classifiers.cost_leaves import Rule, leaves, make_leaf, read_yaml
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf
-from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_yaml, make_leaf
+from ownership_gate.formats.yaml import Loader, Node, load
 
 _GITLAB_KEYWORDS = frozenset({
     "stages", "variables", "include", "workflow", "image", "services", "before_script",
@@ -24,7 +25,7 @@ def _job_object(kind: str, name: str, label: str, found: dict[str, Leaf], line: 
     return CostObject(key=("ci", kind, name), label=label, leaves=found, line=line, movable=False)
 
 
-def _github(root: Y) -> list[CostObject]:
+def _github(root: Node) -> list[CostObject]:
     jobs = root.get("jobs")
     objects = []
     for name, job in jobs.value.items() if jobs is not None and isinstance(jobs.value, dict) else ():
@@ -32,18 +33,18 @@ def _github(root: Y) -> list[CostObject]:
         if runs_on is None:
             continue
         if isinstance(runs_on.value, dict):  # {group: ..., labels: ...}
-            runs_on = runs_on.get("labels") or Y(None, runs_on.line)
+            runs_on = runs_on.get("labels") or Node(None, runs_on.line)
         leaf = make_leaf("runs-on", Rule("runner"), runs_on)
         objects.append(_job_object("github", name, f"jobs.{name}", {"runs-on": leaf}, job.line))
     return objects
 
 
-def _sized(path: str, node: Y, default: str) -> Leaf:
+def _sized(path: str, node: Node, default: str) -> Leaf:
     """A size whose unset value is `default`: a new job at the default size costs nothing new."""
     return make_leaf(path, Rule("size", default=default), node)
 
 
-def _circleci(root: Y) -> list[CostObject]:
+def _circleci(root: Node) -> list[CostObject]:
     objects = []
     for section in ("jobs", "executors"):
         block = root.get(section)
@@ -57,7 +58,7 @@ def _circleci(root: Y) -> list[CostObject]:
     return objects
 
 
-def _gitlab(root: Y) -> list[CostObject]:
+def _gitlab(root: Node) -> list[CostObject]:
     objects = []
     for name, job in root.value.items() if isinstance(root.value, dict) else ():
         if name in _GITLAB_KEYWORDS or not isinstance(job.value, dict):
@@ -72,17 +73,17 @@ def _gitlab(root: Y) -> list[CostObject]:
     return objects
 
 
-def _bitbucket(root: Y) -> list[CostObject]:
-    def rule(keys: tuple[str, ...], node: Y) -> Rule | None:
+def _bitbucket(root: Node) -> list[CostObject]:
+    def rule(keys: tuple[str, ...], node: Node) -> Rule | None:
         return Rule("size", default="1x") if keys[-1] == "size" and isinstance(node.value, str) else None
 
     found = {leaf.path: leaf for leaf in leaves(root, rule)}
     return [CostObject(key=("ci", "bitbucket"), label="", leaves=found, movable=False)]
 
 
-def read_ci(path: str, text: str) -> Extracted:
-    documents = load_yaml(text)
-    root = documents[0] if documents else Y({}, None)
+def read_ci(path: str, text: str, load: Loader = load) -> Extracted:
+    documents = read_yaml(text, load)
+    root = documents[0] if documents else Node({}, None)
     base = posixpath.basename(path)
     if path.startswith(".github/workflows/"):
         return Extracted(tuple(_github(root)))

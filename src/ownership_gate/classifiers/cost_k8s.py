@@ -9,9 +9,10 @@ that happens to have a `memory` key is never read.
 
 from __future__ import annotations
 
+from ownership_gate.classifiers.cost_leaves import Rule, leaves, read_yaml
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf, ReadError
-from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_yaml
 from ownership_gate.classifiers.k8s_text import BULK_KINDS, blank_bulk_documents
+from ownership_gate.formats.yaml import Loader, Node, load
 
 _COUNTS: dict[str, object] = {"replicas": 1, "replicaCount": 1, "minReplicas": 1, "minReplicaCount": 0}
 _CEILINGS = frozenset({"maxReplicas", "maxReplicaCount"})
@@ -24,7 +25,7 @@ _NOT_PRICED_KINDS = BULK_KINDS
 ExtraKeys = tuple[tuple[str, ...], ...]
 
 
-def _scalarish(node: Y) -> bool:
+def _scalarish(node: Node) -> bool:
     if node.tag:
         return True
     if isinstance(node.value, list):
@@ -40,7 +41,7 @@ def extra_rule(keys: tuple[str, ...], extra: ExtraKeys) -> Rule | None:
     return None
 
 
-def k8s_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys = ()) -> Rule | None:
+def k8s_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys = ()) -> Rule | None:
     if not _scalarish(node):
         return None
     last = keys[-1]
@@ -61,31 +62,31 @@ def k8s_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys = ()) -> Rule | No
     return extra_rule(keys, extra)
 
 
-def object_leaves(document: Y, extra: ExtraKeys, keys: tuple[str, ...] = (), path: str = "") -> dict[str, Leaf]:
+def object_leaves(document: Node, extra: ExtraKeys, keys: tuple[str, ...] = (), path: str = "") -> dict[str, Leaf]:
     found: dict[str, Leaf] = {}
     body = document.value if isinstance(document.value, dict) else {}
     for key, child in body.items():
         if key in _SKIPPED and not keys:
             continue
-        wrapper = Y({key: child}, document.line)
+        wrapper = Node({key: child}, document.line)
         for leaf in leaves(wrapper, lambda k, n: k8s_rule(k, n, extra), keys, path):
             found[leaf.path] = leaf
     return found
 
 
-def _identity(document: Y, index: int) -> tuple[str, str, str] | None:
+def _identity(document: Node, index: int) -> tuple[str, str, str] | None:
     kind = document.scalar("kind")
     if not isinstance(kind, str) or not isinstance(document.scalar("apiVersion"), str):
         return None
-    metadata = document.get("metadata") or Y({}, None)
+    metadata = document.get("metadata") or Node({}, None)
     name = metadata.scalar("name") or metadata.scalar("generateName") or f"#{index}"
     namespace = metadata.scalar("namespace") or ""
     return kind, str(namespace), str(name)
 
 
-def manifest_objects(documents: list[Y], extra: ExtraKeys) -> list[CostObject]:
+def manifest_objects(documents: list[Node], extra: ExtraKeys) -> list[CostObject]:
     objects: list[CostObject] = []
-    flat: list[Y] = []
+    flat: list[Node] = []
     for document in documents:
         items = document.get("items")
         if document.scalar("kind") == "List" and items is not None and isinstance(items.value, list):
@@ -109,13 +110,13 @@ def _blank_unpriced(text: str) -> str:
     return blank_bulk_documents(text)
 
 
-def read_manifests(text: str, extra: ExtraKeys) -> Extracted:
-    return Extracted(tuple(manifest_objects(load_yaml(_blank_unpriced(text)), extra)))
+def read_manifests(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    return Extracted(tuple(manifest_objects(read_yaml(_blank_unpriced(text), load), extra)))
 
 
-def read_values(text: str, extra: ExtraKeys) -> Extracted:
+def read_values(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
     """Helm values (and files listed in `classify.cost.files`): one flat object."""
-    documents = load_yaml(text)
+    documents = read_yaml(text, load)
     found: dict[str, Leaf] = {}
     for document in documents[:1]:
         for leaf in leaves(document, lambda k, n: k8s_rule(k, n, extra)):
@@ -127,7 +128,7 @@ def _pointer_keys(pointer: str) -> tuple[str, ...]:
     return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer.strip("/").split("/") if p)
 
 
-def json_patch_leaves(operations: Y, prefix: str, extra: ExtraKeys) -> dict[str, Leaf]:
+def json_patch_leaves(operations: Node, prefix: str, extra: ExtraKeys) -> dict[str, Leaf]:
     """RFC 6902 operations (`op: replace, path: /spec/replicas, value: 3`)."""
     found: dict[str, Leaf] = {}
     for operation in operations.value if isinstance(operations.value, list) else []:
@@ -137,25 +138,25 @@ def json_patch_leaves(operations: Y, prefix: str, extra: ExtraKeys) -> dict[str,
         keys = _pointer_keys(pointer)
         if not keys:
             continue
-        wrapper = Y({keys[-1]: value}, operation.line)
+        wrapper = Node({keys[-1]: value}, operation.line)
         base = prefix + ".".join(keys[:-1])
         for leaf in leaves(wrapper, lambda k, n: k8s_rule(k, n, extra), keys[:-1], base):
             found[leaf.path] = leaf
     return found
 
 
-def read_json_patch(text: str, extra: ExtraKeys) -> Extracted:
-    documents = load_yaml(text)
+def read_json_patch(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    documents = read_yaml(text, load)
     found = json_patch_leaves(documents[0], "", extra) if documents else {}
     return Extracted((CostObject(key=("json-patch",), label="", leaves=found, movable=False),))
 
 
-def _inline_patch(item: Y, extra: ExtraKeys) -> dict[str, Leaf]:
+def _inline_patch(item: Node, extra: ExtraKeys, load: Loader) -> dict[str, Leaf]:
     patch = item.scalar("patch")
     if not isinstance(patch, str):
         return {}
     try:
-        documents = load_yaml(patch)
+        documents = read_yaml(patch, load)
     except ReadError as exc:
         raise ReadError(f"inline patch: {exc}", item.line) from None
     target = item.get("target")
@@ -173,19 +174,19 @@ def _inline_patch(item: Y, extra: ExtraKeys) -> dict[str, Leaf]:
     return found
 
 
-def read_kustomization(text: str, extra: ExtraKeys) -> Extracted:
-    documents = load_yaml(text)
-    root = documents[0] if documents else Y({}, None)
+def read_kustomization(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    documents = read_yaml(text, load)
+    root = documents[0] if documents else Node({}, None)
     found: dict[str, Leaf] = {}
     replicas = root.get("replicas")
     if replicas is not None:
-        for leaf in leaves(Y({"replicas": replicas}, root.line),
+        for leaf in leaves(Node({"replicas": replicas}, root.line),
                            lambda k, n: Rule("count") if k[-2:] == ("replicas", "count") else None):
             found[leaf.path] = leaf
     for section in ("patches", "patchesJson6902", "patchesStrategicMerge"):
         items = root.get(section)
         for item in items.value if items is not None and isinstance(items.value, list) else []:
             if isinstance(item.value, str) and section == "patchesStrategicMerge" and "\n" in item.value:
-                item = Y({"patch": item}, item.line)
-            found.update(_inline_patch(item, extra))
+                item = Node({"patch": item}, item.line)
+            found.update(_inline_patch(item, extra, load))
     return Extracted((CostObject(key=("kustomization",), label="", leaves=found, movable=False),))

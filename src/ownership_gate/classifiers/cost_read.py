@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from ownership_gate.classifiers import cost_ci, cost_k8s, cost_stacks, cost_terraform
@@ -18,11 +18,12 @@ from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import TYPE, claimed
 from ownership_gate.classifiers.cost_catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_compare import judge
-from ownership_gate.classifiers.cost_hcl import changed_blocks
+from ownership_gate.classifiers.cost_hcl import Side, changed_blocks
+from ownership_gate.classifiers.cost_leaves import read_json
 from ownership_gate.classifiers.cost_model import EMPTY, Extracted, ReadError
-from ownership_gate.classifiers.cost_yaml import load_json
 from ownership_gate.classifiers.infra_detect import Recognition, chart_dirs, kind_of, recognise
-from ownership_gate.classifiers.infra_names import is_values_file
+from ownership_gate.classifiers.infra_names import is_values_file, may_sniff
+from ownership_gate.formats.yaml import Loader, load
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
@@ -35,7 +36,12 @@ _WORDS = (
     "resource_class", "saas-", "size", "resource", "module", "variable", "locals",
     *TF_ATTRIBUTES, *CFN_PROPERTIES,
 )
-_TOKENS = re.compile("|".join(re.escape(w) for w in sorted(set(_WORDS), key=len, reverse=True)))
+
+
+@cache
+def _tokens() -> re.Pattern[str]:
+    """Any cost word: compiled (~3 ms) only for a file that does not read, or a large one."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(_WORDS), key=len, reverse=True)))
 
 Reader = Callable[[str], Extracted]
 
@@ -54,11 +60,13 @@ def _terraform(path: str, extra: cost_k8s.ExtraKeys) -> Reader | None:
 
 
 def _manifests_json(text: str, extra: cost_k8s.ExtraKeys) -> Extracted:
-    return Extracted(tuple(cost_k8s.manifest_objects([load_json(text)], extra)))
+    return Extracted(tuple(cost_k8s.manifest_objects([read_json(text)], extra)))
 
 
-def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]) -> Reader | None:
-    """How to read `path` for cost, given what it was recognised as."""
+def reader_for(
+    path: str, found: Recognition | None, settings: Mapping[str, Any], load: Loader = load
+) -> Reader | None:
+    """How to read `path` for cost, given what it was recognised as; YAML is read with `load`."""
     extra = _extra_keys(settings)
     listed = setting_matches(settings, "files", path)
     kind = found.kind if found is not None else None
@@ -68,25 +76,41 @@ def reader_for(path: str, found: Recognition | None, settings: Mapping[str, Any]
     if kind == "terraform":
         reader = _terraform(path, extra)
     elif kind == "kubernetes":
-        reader = partial(_manifests_json if is_json else cost_k8s.read_manifests, extra=extra)
+        reader = partial(_manifests_json, extra=extra) if is_json else partial(
+            cost_k8s.read_manifests, extra=extra, load=load)
     elif kind == "helm" and (is_values_file(path) or (found is not None and found.detail == "Helm values")):
-        reader = partial(cost_k8s.read_values, extra=extra)
+        reader = partial(cost_k8s.read_values, extra=extra, load=load)
     elif kind == "kustomize":
         is_kustomization = base.startswith(("kustomization.", "Kustomization"))
-        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch, extra=extra)
+        reader = partial(cost_k8s.read_kustomization if is_kustomization else cost_k8s.read_json_patch,
+                         extra=extra, load=load)
     elif kind == "compose":
-        reader = partial(cost_stacks.read_compose, extra=extra)
+        reader = partial(cost_stacks.read_compose, extra=extra, load=load)
     elif kind == "serverless" and not base.endswith(".ts"):
-        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json)
+        reader = partial(cost_stacks.read_serverless, extra=extra, json_syntax=is_json, load=load)
     elif kind == "cloudformation":
-        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json)
+        reader = partial(cost_stacks.read_cloudformation, extra=extra, json_syntax=is_json, load=load)
     elif kind == "pulumi":
-        reader = partial(cost_stacks.read_pulumi, extra=extra)
+        reader = partial(cost_stacks.read_pulumi, extra=extra, load=load)
     elif kind == "ci":
-        reader = partial(cost_ci.read_ci, path)
+        reader = partial(cost_ci.read_ci, path, load=load)
     if reader is None and listed:
-        reader = partial(cost_k8s.read_values, extra=extra)
+        reader = partial(cost_k8s.read_values, extra=extra, load=load)
     return reader
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """Whether `analyse` reads a claimed change: not when no reader serves its kind
+    (`.terraform.lock.hcl`, a chart's templates), which its path alone tells."""
+    if change.is_submodule:
+        return False
+    for path in change.paths:
+        found = kind_of(path, None)
+        if found is None and may_sniff(path):
+            return True  # what it is shows only in its contents
+        if reader_for(path, found, settings) is not None:
+            return True
+    return False
 
 
 def _text(data: bytes | None) -> str | Extracted | None:
@@ -111,7 +135,7 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
     try:
         return reader(text)
     except ReadError as exc:
-        mentions = _TOKENS.search(text) or (extra_words is not None and extra_words.search(text))
+        mentions = _tokens().search(text) or (extra_words is not None and extra_words.search(text))
         # A broken file that names no cost key cannot hide a cost change.
         return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
     except RecursionError:
@@ -121,31 +145,24 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
         return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
 
 
-_TF_WORDS = (*TF_ATTRIBUTES, "count", "for_each", "dynamic", "LoadBalancer")
-
-
-def _tf_tokens(settings: Mapping[str, Any]) -> re.Pattern[str]:
-    """Words whose presence on an edited line makes a Terraform block worth parsing."""
-    words = [*_TF_WORDS, *(w for k in settings.get("keys") or () for w in str(k).split(".") if w)]
-    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
-
-
 def _read_pair(
     path: str, reader: Reader, old: str | Extracted | None, new: str | Extracted | None,
     settings: Mapping[str, Any], extra_words: re.Pattern[str] | None,
 ) -> tuple[Extracted, Extracted]:
+    read_old, read_new = reader, reader
     if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
-        focus = changed_blocks(old, new, _tf_tokens(settings))
-        if focus is not None:  # parse only the blocks that changed; lines come from the whole file
-            extra = _extra_keys(settings)
-            focused_old = partial(cost_terraform.read_terraform, extra=extra, lines_text=old)
-            focused_new = partial(cost_terraform.read_terraform, extra=extra, lines_text=new)
-            pair = _read(focused_old, focus[0], extra_words), _read(focused_new, focus[1], extra_words)
-            if pair[0].error is None and pair[1].error is None:
-                return pair
-            # A cut that does not parse (or a real error): read whole files for a true line number.
-    return _read(reader, old, extra_words), _read(reader, new, extra_words)
+        # Only the blocks that differ are read; each keeps its line in the whole file.
+        before, after = changed_blocks(old, new)
+        extra = _extra_keys(settings)
+        read_old, read_new = partial(_side, before, extra), partial(_side, after, extra)
+    found = _read(read_new, new, extra_words)
+    if found.error is not None:
+        return EMPTY, found  # judged by the error alone: the old side is never compared
+    return _read(read_old, old, extra_words), found
+
+
+def _side(side: Side, extra: cost_k8s.ExtraKeys, text: str) -> Extracted:
+    return cost_terraform.read_side(side, extra)
 
 
 def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
@@ -158,7 +175,7 @@ def _unchanged_costs(old: bytes | None, new: bytes | None) -> bool:
     b = Counter(line.strip() for line in new.decode("utf-8", "replace").splitlines())
     # The cost-bearing lines are the same exactly when no line that differs bears a
     # cost: only those few are searched, not a megabyte for hundreds of words.
-    return not any(_TOKENS.search(line) for line in (a - b) + (b - a))
+    return not any(_tokens().search(line) for line in (a - b) + (b - a))
 
 
 def _earlier(change: Change, context: Context, settings: Mapping[str, Any]) -> bytes | None:
@@ -183,7 +200,7 @@ def analyse(context: Context) -> dict[Change, list[Finding]]:
         if change.is_submodule:
             continue  # a submodule pointer has no contents to read
         reader = reader_for(change.path if change.new_oid else change.source_path,
-                            recognise(change, context), settings)
+                            recognise(change, context), settings, context.load_yaml)
         if reader is None:
             continue
         # A copy leaves its source in place: everything in it is new.

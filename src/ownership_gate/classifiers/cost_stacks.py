@@ -7,8 +7,9 @@ import re
 
 from ownership_gate.classifiers.cost_catalog import CFN_PRICED, CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost_k8s import ExtraKeys, extra_rule
+from ownership_gate.classifiers.cost_leaves import Rule, leaves, read_json, read_yaml
 from ownership_gate.classifiers.cost_model import CostObject, Extracted, Leaf
-from ownership_gate.classifiers.cost_yaml import Rule, Y, leaves, load_json, load_yaml, render
+from ownership_gate.formats.yaml import Loader, Node, load, render
 
 # --- Compose (compose-spec `deploy` and the legacy service keys) ---------------
 
@@ -21,7 +22,7 @@ _COMPOSE_SERVICE: dict[str, Rule] = {
 }
 
 
-def _compose_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | None:
+def _compose_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
     if isinstance(node.value, dict) and not node.tag:
         return None
     if len(keys) == 1 and keys[0] in _COMPOSE_SERVICE:
@@ -36,9 +37,9 @@ def _compose_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | No
     return extra_rule(keys, extra)
 
 
-def read_compose(text: str, extra: ExtraKeys) -> Extracted:
-    documents = load_yaml(text)
-    root = documents[0] if documents else Y({}, None)
+def read_compose(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    documents = read_yaml(text, load)
+    root = documents[0] if documents else Node({}, None)
     services = root.get("services")
     objects = []
     for name, service in (services.value.items() if services and isinstance(services.value, dict) else ()):
@@ -52,7 +53,7 @@ def read_compose(text: str, extra: ExtraKeys) -> Extracted:
 
 # --- CloudFormation -------------------------------------------------------------
 
-def _cfn_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | None:
+def _cfn_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
     if isinstance(node.value, dict) and not node.tag:
         return None
     role = CFN_PROPERTIES.get(keys[-1])
@@ -61,15 +62,15 @@ def _cfn_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | None:
     return extra_rule(keys, extra)
 
 
-def _digest(node: Y) -> str:
+def _digest(node: Node) -> str:
     return hashlib.sha1(render(node).encode(), usedforsecurity=False).hexdigest()
 
 
-def cfn_objects(resources: Y | None, parameters: Y | None, extra: ExtraKeys) -> list[CostObject]:
+def cfn_objects(resources: Node | None, parameters: Node | None, extra: ExtraKeys) -> list[CostObject]:
     objects = []
     for logical_id, resource in _items(resources):
         kind = resource.scalar("Type")
-        properties = resource.get("Properties") or Y({}, resource.line)
+        properties = resource.get("Properties") or Node({}, resource.line)
         found = {
             leaf.path: leaf
             for leaf in leaves(properties, lambda k, n: _cfn_rule(k, n, extra), (), "Properties")
@@ -79,7 +80,7 @@ def cfn_objects(resources: Y | None, parameters: Y | None, extra: ExtraKeys) -> 
             priced=kind in CFN_PRICED, line=resource.line, body=_digest(resource),
         ))
     for name, parameter in _items(parameters):
-        rule = _cfn_rule((name,), Y(None, None), extra) or _named_rule(name, CFN_PROPERTIES)
+        rule = _cfn_rule((name,), Node(None, None), extra) or _named_rule(name, CFN_PROPERTIES)
         default = parameter.get("Default")
         if rule is None or default is None:
             continue
@@ -89,14 +90,14 @@ def cfn_objects(resources: Y | None, parameters: Y | None, extra: ExtraKeys) -> 
     return objects
 
 
-def _items(node: Y | None) -> list[tuple[str, Y]]:
+def _items(node: Node | None) -> list[tuple[str, Node]]:
     if node is None or not isinstance(node.value, dict):
         return []
     return [(k, v) for k, v in node.value.items() if isinstance(v.value, dict)]
 
 
-def _leaf(path: str, rule: Rule, node: Y) -> Leaf:
-    wrapper = Y({path: node}, node.line)
+def _leaf(path: str, rule: Rule, node: Node) -> Leaf:
+    wrapper = Node({path: node}, node.line)
     return next(iter(leaves(wrapper, lambda k, n: rule)))
 
 
@@ -108,8 +109,8 @@ def _named_rule(name: str, table: dict[str, str]) -> Rule | None:
     return None
 
 
-def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False) -> Extracted:
-    root = load_json(text) if json_syntax else (load_yaml(text) or [Y({}, None)])[0]
+def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
+    root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
     return Extracted(tuple(cfn_objects(root.get("Resources"), root.get("Parameters"), extra)))
 
 
@@ -122,14 +123,14 @@ _SLS: dict[str, Rule] = {
 }
 
 
-def _sls_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | None:
+def _sls_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
     if len(keys) == 1 and keys[0] in _SLS and not isinstance(node.value, (dict, list)):
         return _SLS[keys[0]]
     return None if isinstance(node.value, dict) else extra_rule(keys, extra)
 
 
-def read_serverless(text: str, extra: ExtraKeys, json_syntax: bool = False) -> Extracted:
-    root = load_json(text) if json_syntax else (load_yaml(text) or [Y({}, None)])[0]
+def read_serverless(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
+    root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
     objects: list[CostObject] = []
     provider = root.get("provider")
     if provider is not None:
@@ -154,7 +155,7 @@ def _snake(key: str) -> str:
     return _CAMEL.sub(r"_\1", key.rsplit(":", 1)[-1]).lower()
 
 
-def _pulumi_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | None:
+def _pulumi_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
     if isinstance(node.value, dict) and not node.tag:
         return None
     name = _snake(keys[-1])
@@ -164,8 +165,8 @@ def _pulumi_rule(keys: tuple[str, ...], node: Y, extra: ExtraKeys) -> Rule | Non
     return extra_rule(keys, extra)
 
 
-def read_pulumi(text: str, extra: ExtraKeys) -> Extracted:
-    root = (load_yaml(text) or [Y({}, None)])[0]
+def read_pulumi(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    root = (read_yaml(text, load) or [Node({}, None)])[0]
     config = root.get("config")
     found: dict[str, Leaf] = {}
     if config is not None:

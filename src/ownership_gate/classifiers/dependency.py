@@ -1,11 +1,12 @@
 """`dependency` findings: what a manifest requires, before and after.
 
 The ecosystem modules parse, `dependency_compare` compares two requirement
-lists; this module picks the files, reads each side once, fails closed on
-what does not parse, and lets a change set's manifests explain each other
-and their lockfiles. Requirements are keyed by normalised name, so moving
-an entry between sections or tools, or reformatting the file, yields
-nothing. An entry that leaves one
+lists, `dependency_locked` reads what lockfiles add; this module picks the
+files, reads each side once, fails closed on what does not parse, lets a
+change set's manifests explain each other and their lockfiles, and names
+the vendor (`ecosystems/vendors.py`) of each package found. Requirements
+are keyed by normalised name, so moving an entry between sections or
+tools, or reformatting the file, yields nothing. An entry that leaves one
 manifest and arrives in another of the same ecosystem in the same change
 set (a requirements file folded into pyproject.toml, a workspace member's
 dependency lifted to the root) is a move, not a removal plus a new vendor.
@@ -16,27 +17,28 @@ the same ecosystem has no earlier version: every entry in it is new.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
+from ownership_gate.classifiers import dependency_read as read
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency_compare import TYPE, compare, new_finding, spelling, step
+from ownership_gate.classifiers.dependency_locked import already_held, locked_majors
 from ownership_gate.classifiers.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.ecosystems.base import Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, ManifestError
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
 __all__ = ["KINDS", "PRELOAD", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
-           "manifest_findings", "step"]
+           "manifest_findings", "reads", "step"]
 
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
 )
-SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool"}
+SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "vendors": "strings"}
 # Slow to import (packaging), and read by most large change sets; see Classifier.PRELOAD.
 PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.ecosystems.pypi_files",)
-
-MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
 
 def _infer_ecosystem(path: str) -> Ecosystem | None:
@@ -122,6 +124,12 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     return found
 
 
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """A lockfile is judged by the manifests next to it, never read itself."""
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    return found is not None and not found[1] and not change.is_submodule
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     if change.is_submodule:
         return []  # a submodule pointer is no manifest, whatever its name
@@ -130,9 +138,21 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if found is None:
         return []
     ecosystem, lockfile = found
-    if lockfile:
-        return _lockfile(change, context, ecosystem)
-    return manifest_findings(change, context, ecosystem)
+    findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
+    return _with_vendors(findings, settings.get("vendors", ()))
+
+
+def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Finding]:
+    """Each package finding with the category of hosted service its package is a client of, if any."""
+    from ownership_gate.classifiers.ecosystems.vendors import category  # a large table: only once a manifest changed
+
+    result = []
+    for finding in findings:
+        vendor = None
+        if finding.kind != "unparsed" and finding.ecosystem is not None:
+            vendor = category(finding.ecosystem, finding.subject, listed)
+        result.append(replace(finding, vendor=vendor) if vendor else finding)
+    return result
 
 
 def _below(path: str, directory: str) -> bool:
@@ -153,48 +173,32 @@ def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
 def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     # A workspace keeps one lockfile at its root for manifests below it.
     directory = posixpath.dirname(change.path)
+    reported: dict[str, set[str]] = {}
+    explained = False
     for other in _manifests(context, ecosystem):
         if other is change or not _below(other.path, directory):
             continue
         found = manifest_findings(other, context, ecosystem)
-        if any(f.kind != "lockfile" for f in found):
-            return []
+        reported[other.path] = {f.subject for f in found}
+        explained = explained or any(f.kind != "lockfile" for f in found)
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    majors = locked_majors(change, context, ecosystem, reported, zero_major)
+    if explained:
+        return majors
     return [
+        *majors,
         Finding(
             type=TYPE, kind="lockfile", subject=change.path, ecosystem=ecosystem.NAME,
             detail=f"lockfile {change.status} with no manifest entry changed",
-        )
+        ),
     ]
-
-
-def _parse_side(
-    data: bytes | None, path: str, ecosystem: Ecosystem
-) -> list[Requirement]:
-    if data is None:
-        return []
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise ManifestError(f"manifest is larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB")
-    if b"\0" in data[:8192]:
-        raise ManifestError("manifest is binary, not text")
-    try:
-        text = decode(data) or ""
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        return ecosystem.parse(text, path)
-    except ManifestError:
-        raise
-    except RecursionError:
-        raise ManifestError("manifest is nested too deeply to read") from None
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise ManifestError(f"cannot read manifest: {exc}") from None
 
 
 def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
     """Findings for one manifest change, computed once per change set."""
     memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
     if change not in memo:
-        memo[change] = _without_moves(change, context, ecosystem)
+        memo[change] = already_held(change, context, ecosystem, _without_moves(change, context, ecosystem))
     return memo[change]
 
 
@@ -238,9 +242,24 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
             name = finding.subject
             detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
             finding = new_finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
-                               finding.line, detail)
+                                  finding.line, detail, finding.scope or RUNTIME)
         result.append(finding)
     return result
+
+
+def _unchanged(
+    change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
+) -> bool:
+    """Whether the ecosystem can tell, without reading either revision, that they require the same."""
+    same = getattr(ecosystem, "unchanged", None)
+    sides = context.old_as(change, same_kind), context.new_as(change, same_kind)
+    if same is None or any(d is None or len(d) > read.MAX_MANIFEST_BYTES or b"\0" in d[:8192] for d in sides):
+        return False
+    try:
+        old, new = decode(sides[0]), decode(sides[1])
+    except UnicodeDecodeError:
+        return False
+    return old is not None and new is not None and bool(same(old, new))
 
 
 def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
@@ -250,8 +269,10 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         found = ecosystem_for(path, settings)
         return found is not None and found[0] is ecosystem and not found[1]
 
+    if _unchanged(change, context, ecosystem, same_kind):
+        return []
     try:
-        new = _parse_side(context.new_as(change, same_kind), change.path, ecosystem)
+        new = read.requirements(context.new_as(change, same_kind), change.path, ecosystem, context.load_yaml)
     except ManifestError as exc:
         return [
             Finding(
@@ -260,7 +281,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
             )
         ]
     try:
-        old = _parse_side(context.old_as(change, same_kind), change.source_path, ecosystem)
+        old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
     zero_major = bool(context.settings(TYPE).get("zero_major"))

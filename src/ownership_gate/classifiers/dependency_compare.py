@@ -1,8 +1,9 @@
-"""Comparing two requirement lists of one manifest: added, removed, a version step, changed.
+"""Comparing two requirement lists of one manifest: added, removed, major, minor, patch, changed.
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
-version) the entry that moved is judged. An ecosystem may offer two
+version) the entry that moved is judged, and the finding takes the scope
+of the entries that moved (the widest of them). An ecosystem may offer two
 optional hooks: `canonical(constraint)`, one spelling for equal
 constraints, `unpinned(constraint)`, the constraint without the value
 of a digest or commit pin (a moved pin alone is a lock refresh), and
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ownership_gate.classifiers.ecosystems.base import Ecosystem, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, Release, Requirement, widest
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -47,7 +48,7 @@ def _unresolved(finding: Finding, ecosystem: Ecosystem, variables: list[str]) ->
     shown = f"{finding.subject}:{finding.to or finding.from_ or ''}".rstrip(":")
     which = ", ".join(f"${{{v}}}" for v in names) + (" is" if len(names) == 1 else " are")
     return new_finding("unparsed", finding.subject, ecosystem, finding.from_, finding.to, finding.line,
-                       f"{shown} cannot be resolved: {which} set outside this file")
+                       f"{shown} cannot be resolved: {which} set outside this file", finding.scope or RUNTIME)
 
 
 def _compare(
@@ -62,12 +63,12 @@ def _compare(
             top = now[0]
             kind = "lockfile" if indirect else "added"
             findings.append(new_finding(kind, name, ecosystem, None, top.constraint or None, top.line,
-                                     f"new {'indirect ' if indirect else ''}dependency {name}"))
+                                        f"new {'indirect ' if indirect else ''}dependency {name}", _scope(now)))
             continue
         if not now:
             kind = "lockfile" if indirect else "removed"
             findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
-                                     f"dependency {name} removed"))
+                                        f"dependency {name} removed", _scope(was)))
             continue
         if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
             (spelling(r.constraint, ecosystem), r.features) for r in now
@@ -88,10 +89,11 @@ def _compare(
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        moved = [r for r in now if r.constraint not in old_set] or now
         if {r.features for r in was} != {r.features for r in now}:  # shown only when they changed
             old_c, new_c = _featured(old_c, was), _featured(new_c, now)
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
-                                 f"{name} {old_c or '(any)'} -> {new_c or '(any)'}"))
+                                    f"{name} {old_c or '(any)'} -> {new_c or '(any)'}", _scope(moved)))
     return findings
 
 
@@ -99,6 +101,10 @@ def _featured(constraint: str, entries: list[Requirement]) -> str:
     """`1.0 (features: derive)`: the constraint with what its entry is built with."""
     features = next((r.features for r in entries if r.constraint == constraint), entries[0].features)
     return f"{constraint} ({features or 'default features'})".lstrip()
+
+
+def _scope(entries: list[Requirement]) -> str:
+    return widest(r.scope for r in entries)
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:
@@ -148,9 +154,9 @@ def step(old: Release | None, new: Release | None, zero_major: bool = False) -> 
 
 def new_finding(
     kind: str, name: str, ecosystem: Ecosystem, from_: str | None, to: str | None,
-    line: int | None, detail: str,
+    line: int | None, detail: str, scope: str,
 ) -> Finding:
     return Finding(
         type=TYPE, kind=kind, subject=name, ecosystem=ecosystem.NAME,
-        from_=from_, to=to, line=line, detail=detail,
+        from_=from_, to=to, line=line, detail=detail, scope=scope,
     )

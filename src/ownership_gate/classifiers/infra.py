@@ -1,4 +1,4 @@
-"""`infra` findings: one per changed file that is infrastructure (SPEC §3).
+"""`infra` findings: one per changed file that is infrastructure.
 
 The kind says what the file is (`terraform`, `kubernetes`, `helm`, ...),
 the subject is the file. Recognition lives in `infra_detect` so other
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
-from ownership_gate.classifiers.infra_names import claimed_by_kind
+from ownership_gate.classifiers.infra_names import claimed_by_kind, kind_by_path, may_sniff
 from ownership_gate.model import Change, Finding
 
 TYPE = "infra"
@@ -25,6 +25,11 @@ PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.infra_detect",)  # see C
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     return claimed_by_kind(paths.by_name)
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """A file its path names (`main.tf`, `Dockerfile`) is recognised without reading it."""
+    return any(kind_by_path(p) is None and may_sniff(p) for p in change.paths)
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.infra_names import (
@@ -214,7 +216,15 @@ def _recognise(change: Change, context: Context) -> Recognition | None:
     charts = chart_dirs(context)
     found = None
     if change.new_oid is not None:
-        found = kind_of(change.path, context.new(change), charts)
+        found = _kind(change.path, partial(context.new, change), charts)
     if found is None and change.old_oid is not None:
-        found = kind_of(change.source_path, context.old(change), charts)
+        found = _kind(change.source_path, partial(context.old, change), charts)
+    return found
+
+
+def _kind(path: str, read: Callable[[], bytes | None], charts: frozenset[str]) -> Recognition | None:
+    """`kind_of`, reading the contents only when the path does not tell."""
+    found = kind_of(path, None, charts)
+    if found is None and may_sniff(path):
+        found = kind_of(path, read(), charts)
     return found

@@ -20,6 +20,10 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]
     return paths.all.intersection(settings.get("paths", ()))
 
 
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    return False  # the path alone says it is the policy
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     touched = [p for p in change.paths if p in context.policy_paths]
     if not touched:

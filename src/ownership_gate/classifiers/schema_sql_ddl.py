@@ -27,7 +27,7 @@ _CREATES = ("EXTENSION", "FUNCTION", "PROCEDURE", "TRIGGER", "POLICY", "AGGREGAT
             "STATISTICS", "EVENT TRIGGER", "DEFINER", "CONSTRAINT TRIGGER")
 # Commands that change no table's shape or rows.
 _NEUTRAL = ("GRANT", "REVOKE", "COMMENT", "SET", "RESET", "ANALYZE", "ANALYSE", "VACUUM",
-            "REFRESH", "NOTIFY", "LOCK", "BEGIN", "COMMIT", "START", "END", "CHECKPOINT",
+            "REFRESH", "NOTIFY", "LOCK", "UNLOCK", "BEGIN", "COMMIT", "START", "END", "CHECKPOINT",
             "DISCARD", "SELECT", "SHOW", "CALL", "PERFORM", "REINDEX", "CLUSTER", "SECURITY LABEL")
 # ALTER TABLE actions sqlglot keeps opaque that neither lose data nor lock long.
 _ALTER_TABLE_SAFE = ("ENABLE", "DISABLE", "FORCE", "NO FORCE", "OWNER", "REPLICA IDENTITY",

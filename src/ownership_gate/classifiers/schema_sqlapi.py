@@ -18,10 +18,10 @@ def sql_ops(sql: str, line: int = 1) -> list[Op]:
     return schema_sql.sql_ops(sql, line)
 
 
-def sql_fingerprint(sql: str) -> str:
+def sql_migration(sql: str) -> tuple[list[Op], str]:
     from ownership_gate.classifiers import schema_sql
 
-    return schema_sql.sql_fingerprint(sql)
+    return schema_sql.sql_migration(sql)
 
 
 def is_volatile_sql(text: str) -> bool:

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.schema_paths import in_test_dir
-from ownership_gate.classifiers.schema_sqlapi import sql_fingerprint, sql_ops
+from ownership_gate.classifiers.schema_sqlapi import sql_migration
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import Context
@@ -112,5 +112,5 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     forward, marked = forward_text(text)
     if not (declared or owns(path) or marked or _atlas_directory(path, context)):
         return None  # a query, a report, a seed file: not a migration
-    return Migration(tuple(sql_ops(forward)), repeatable=_repeatable(path, text),
-                     fingerprint=sql_fingerprint(forward))
+    ops, fingerprint = sql_migration(forward)
+    return Migration(tuple(ops), repeatable=_repeatable(path, text), fingerprint=fingerprint)

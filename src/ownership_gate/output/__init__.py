@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ownership_gate.errors import FatalError
 from ownership_gate.model import ChangeVerdict, Verdict
-from ownership_gate.output import github, json_, markdown, sarif, text
+from ownership_gate.output import github, gitlab_codequality, json_, markdown, sarif, text
 from ownership_gate.policy import Policy
+from ownership_gate.quoting import quote_path
 
 Reporter = Callable[[Verdict, Policy, bool], str]
 
@@ -19,6 +20,7 @@ REPORTERS: dict[str, Reporter] = {
     "markdown": markdown.render,
     "github": github.render,
     "sarif": sarif.render,
+    "gitlab-codequality": gitlab_codequality.render,
 }
 
 
@@ -40,11 +42,12 @@ def prepare(format: str, verdicts: Sequence[ChangeVerdict]) -> object:
 
 
 def write_output(content: str, output: str | None) -> None:
-    if output is None:
+    """`content` into the file `output`; to stdout when there is none, or it is `-`."""
+    if output is None or output == "-":
         sys.stdout.write(content)
         sys.stdout.flush()
         return
     try:
         Path(output).write_text(content, "utf-8")
     except OSError as exc:
-        raise FatalError(f"cannot write {output}: {exc}") from None
+        raise FatalError(f"cannot write {quote_path(output)}: {exc}") from None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy, Signoff
+from ownership_gate.quoting import one_line
 
 
 def finding_title(finding: Finding) -> str:
     kind = f"/{finding.kind}" if finding.kind else ""
     where = f" (line {finding.line})" if finding.line else ""
-    return f"{finding.type}{kind} {finding.subject}{where}"
+    return f"{finding.type}{kind} {one_line(finding.subject)}{where}"
 
 
 def deciding_findings(verdict: ChangeVerdict) -> list[Finding]:
@@ -17,8 +18,9 @@ def deciding_findings(verdict: ChangeVerdict) -> list[Finding]:
     return [f for f in verdict.findings if f.level == verdict.level]
 
 
-def how_to_sign_off(level: Level) -> list[str]:
-    """Concrete ways to give this level's sign-off, from its `signoff` section."""
+def how_to_sign_off(level: Level, platform: str | None = None) -> list[str]:
+    """Concrete ways to give this level's sign-off, from its `signoff` section; on a
+    platform ("github", "gitlab"), only the ways that work there, in its words."""
     signoff = level.signoff
     if signoff is None or not signoff.sources:
         owners = ", ".join(level.owners) or "the level's owners"
@@ -31,10 +33,13 @@ def how_to_sign_off(level: Level) -> list[str]:
             f"a commit{signed}{',' if signed else ''} authored and committed by one of {who},"
             f" with the trailer `{signoff.trailer}: Name <email>`"
         )
-    if "github-review" in signoff.sources:
+    if "github-review" in signoff.sources and platform != "gitlab":
         ways.append(f"an approving pull-request review by {', '.join(signoff.github_reviewers)}")
+    if "gitlab-approval" in signoff.sources and platform != "github":
+        ways.append(f"an approval of the merge request by {', '.join(signoff.gitlab_approvers)}")
     if "label" in signoff.sources:
-        ways.append(f"the pull-request label {' or '.join(repr(x) for x in signoff.labels)}")
+        request = "merge-request" if platform == "gitlab" else "pull-request"
+        ways.append(f"the {request} label {' or '.join(repr(x) for x in signoff.labels)}")
     return ways
 
 

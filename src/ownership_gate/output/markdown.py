@@ -2,7 +2,8 @@
 
 File names and finding details come from the pull request, so every piece
 of them is escaped: a file called `x|y` or `<img src=...>` shows as its name
-and cannot change the table or the page.
+and cannot change the table or the page. Paths are quoted as git quotes
+them (`quoting.py`), inside code spans.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ownership_gate.output.common import (
     verdict_line,
 )
 from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy
+from ownership_gate.quoting import one_line, quote_path
 
 ROUTINE_ROWS = 300  # routine files listed before "and N more"
 # Inline text only ever needs these: emphasis, code, links, tables, strikethrough.
@@ -57,11 +59,11 @@ def _rules_cell(change_verdict: ChangeVerdict) -> str:
     return ", ".join(code(r) for r in rules)
 
 
-def _ways(level: Level) -> list[str]:
-    """Each way to give the level's sign-off, as Markdown list items."""
+def _ways(level: Level, platform: str | None = None) -> list[str]:
+    """Each way to give the level's sign-off (that works on `platform`), as Markdown list items."""
     signoff = level.signoff
     if signoff is None or not signoff.sources:
-        return [f"- {text(way)}" for way in how_to_sign_off(level)]
+        return [f"- {text(way)}" for way in how_to_sign_off(level, platform)]
     ways = []
     if "trailer" in signoff.sources:
         who = ", ".join(code(s, False) for s in signoff.signers)
@@ -76,11 +78,15 @@ def _ways(level: Level) -> list[str]:
             f"- **Commit trailer**: a commit on the branch whose message ends with"
             f" {code(f'{signoff.trailer}: Name <email>', False)}, authored and committed by one of {who}{signed}"
         )
-    if "github-review" in signoff.sources:
+    if "github-review" in signoff.sources and platform != "gitlab":
         who = ", ".join(code(r, False) for r in signoff.github_reviewers)
         ways.append(f"- **Approving review** of the pull request by {who} (a team means any member)")
+    if "gitlab-approval" in signoff.sources and platform != "github":
+        who = ", ".join(code(r, False) for r in signoff.gitlab_approvers)
+        ways.append(f"- **Approval** of the merge request by {who} (a group means any member)")
     if "label" in signoff.sources:
-        ways.append(f"- **Label** {' or '.join(code(x, False) for x in signoff.labels)} on the pull request")
+        request = "merge request" if platform == "gitlab" else "pull request"
+        ways.append(f"- **Label** {' or '.join(code(x, False) for x in signoff.labels)} on the {request}")
     return ways + _trailer_example(level)
 
 
@@ -126,10 +132,10 @@ def _findings(verdict: Verdict, policy: Policy) -> list[str]:
 
 
 def _finding_line(change_verdict: ChangeVerdict, finding: Finding) -> str:
-    detail = f": {text(finding.detail)}" if finding.detail else ""
-    reason = f" {text(finding.reason)}" if finding.reason else ""
+    detail = f": {text(one_line(finding.detail))}" if finding.detail else ""
+    reason = f" {text(one_line(finding.reason))}" if finding.reason else ""
     return (
-        f"- {code(change_verdict.change.path, False)} · {text(finding_title(finding))}{detail}"
+        f"- {code(quote_path(change_verdict.change.path), False)} · {text(finding_title(finding))}{detail}"
         f" — rule {code(finding.rule or '', False)} (**{text(finding.level or '')}**).{reason}"
     )
 
@@ -168,7 +174,7 @@ def _evidence(verdict: Verdict) -> list[str]:
                 f" {_VERIFIED[e.verified_by]} | {'**stale**' if e.stale else 'no'} |"
             )
     if result.notes and verdict.needs_signoff:
-        lines += ["", "Notes:", ""] + [f"- {text(note)}" for note in result.notes]
+        lines += ["", "Notes:", ""] + [f"- {text(one_line(note))}" for note in result.notes]
     return lines
 
 
@@ -181,7 +187,7 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         "",
         f"**{text(verdict_line(verdict, policy))}**",
         "",
-        f"{code(where, False)} · policy {code(verdict.policy_source, False)} ·"
+        f"{code(where, False)} · policy {code(quote_path(verdict.policy_source), False)} ·"
         f" {len(verdict.changes)} changed file(s){': ' + counts if counts else ''}",
     ]
     flagged = [v for v in verdict.changes if v.level != lowest]
@@ -190,22 +196,23 @@ def render(verdict: Verdict, policy: Policy, color: bool = False) -> str:
         lines += ["", "### Files that need sign-off", ""]
         lines += ["| File | Change | Level | Rules |", "|---|---|---|---|"]
         for v in flagged:
-            moved = f" (from {code(v.change.old_path)})" if v.change.old_path else ""
+            moved = f" (from {code(quote_path(v.change.old_path))})" if v.change.old_path else ""
             strong = f"**{text(v.level)}**"
-            lines.append(f"| {code(v.change.path)}{moved} | {v.change.status} | {strong} | {_rules_cell(v)} |")
+            path = code(quote_path(v.change.path))
+            lines.append(f"| {path}{moved} | {v.change.status} | {strong} | {_rules_cell(v)} |")
         lines += _findings(verdict, policy)
     lines += _rules(verdict, policy)
     if verdict.needs_signoff and not verdict.signoff.satisfied:
         level = policy.level(verdict.required_level)
         lines += ["", "### How to sign off", ""]
         lines += [f"Give the **{text(level.name)}** sign-off in one of these ways:", ""]
-        lines += _ways(level)
+        lines += _ways(level, verdict.platform)
     lines += _evidence(verdict)
     routine = [v for v in verdict.changes if v.level == lowest]
     if routine:
         lines += ["", f"<details><summary>Routine: {len(routine)} file(s) at {text(lowest)} level,"
                       " no sign-off needed</summary>", "", "| File | Change |", "|---|---|"]
-        lines += [f"| {code(v.change.path)} | {v.change.status} |" for v in routine[:ROUTINE_ROWS]]
+        lines += [f"| {code(quote_path(v.change.path))} | {v.change.status} |" for v in routine[:ROUTINE_ROWS]]
         if len(routine) > ROUTINE_ROWS:
             lines.append(f"| … and {len(routine) - ROUTINE_ROWS} more | |")
         lines += ["", "</details>"]

@@ -1,9 +1,11 @@
 """`--format sarif`: SARIF 2.1.0 for code-scanning dashboards.
 
-One SARIF rule per policy rule (plus the built-in `policy-file` rule), one
-result per finding above the default level. A result is an `error` while
-its sign-off is missing, a `warning` in advisory mode and a `note` once
-the sign-off is given.
+One SARIF rule per policy rule (plus the built-in `policy-file` rule), each
+linking to the README section that explains it; one result per finding
+above the default level, always with a region (line 1 when the finding has
+no line: code scanning drops results without one) and a message of whole
+sentences. A result is an `error` while its sign-off is missing, a
+`warning` in advisory mode and a `note` once the sign-off is given.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import urllib.parse
 
 from ownership_gate import __version__
 from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.links import rule_help_url
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import finding_title, how_to_sign_off
-from ownership_gate.policy import Policy
+from ownership_gate.policy import Policy, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -28,11 +31,11 @@ def _level(verdict: Verdict) -> str:
 
 
 def _rules(policy: Policy) -> list[dict[str, object]]:
-    entries = [(r.id, r.level, r.reason) for r in policy.rules]
-    entries.append((POLICY_RULE_ID, policy.top_level, POLICY_RULE_REASON))
+    entries: list[tuple[str, str, str, Rule | None]] = [(r.id, r.level, r.reason, r) for r in policy.rules]
+    entries.append((POLICY_RULE_ID, policy.top_level, POLICY_RULE_REASON, None))
     default = policy.rank(policy.default_level)
     rules: list[dict[str, object]] = []
-    for rule_id, level, reason in entries:
+    for rule_id, level, reason, rule in entries:
         ways = how_to_sign_off(policy.level(level)) if policy.rank(level) > 0 else []
         help_text = reason or f"Changes matching this rule are at the {level} level."
         if ways:
@@ -43,6 +46,7 @@ def _rules(policy: Policy) -> list[dict[str, object]]:
             "shortDescription": {"text": f"Needs {level} sign-off ({rule_id})"},
             "fullDescription": {"text": reason or f"Changes matching {rule_id} are at the {level} level."},
             "help": {"text": help_text},
+            "helpUri": rule_help_url(rule),
             "defaultConfiguration": {"level": "error" if policy.rank(level) > default else "none"},
             "properties": {"ownershipLevel": level, "tags": ["ownership", level]},
         })
@@ -53,13 +57,14 @@ def _result(
     change_verdict: ChangeVerdict, finding: Finding, index: dict[str, int], level: str
 ) -> dict[str, object]:
     path = change_verdict.change.path
-    message = f"{finding_title(finding)}: {finding.detail}" if finding.detail else finding_title(finding)
-    message += f" Needs {finding.level} sign-off (rule {finding.rule})."
+    tag = f"{finding.type}/{finding.kind}" if finding.kind else finding.type
+    where = f", line {finding.line}" if finding.line else ""
+    what = f"{finding.detail} ({tag}{where})" if finding.detail else finding_title(finding)
+    message = f"{_sentence(what)} Needs {finding.level} sign-off under rule {finding.rule}."
     location: dict[str, object] = {
-        "artifactLocation": {"uri": urllib.parse.quote(path), "uriBaseId": "%SRCROOT%"}
+        "artifactLocation": {"uri": urllib.parse.quote(path), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": finding.line or 1},
     }
-    if finding.line:
-        location["region"] = {"startLine": finding.line}
     identity = "\0".join((str(finding.rule), path, finding.type, finding.kind or "", finding.subject))
     return {
         "ruleId": finding.rule,
@@ -76,6 +81,12 @@ def _result(
             "changeStatus": change_verdict.change.status,
         },
     }
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def document(verdict: Verdict, policy: Policy) -> dict[str, object]:

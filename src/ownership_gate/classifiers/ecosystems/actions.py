@@ -37,5 +37,6 @@ def is_lockfile(path: str) -> bool:
 
 READER = DeferredReader("actions_read")
 parse = READER.parse
+parse_yaml = READER.parse_yaml
 lowest = READER.lowest
 unpinned = READER.unpinned

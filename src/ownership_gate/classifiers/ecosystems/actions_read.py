@@ -1,14 +1,17 @@
-"""Reading workflow and action files (which files are manifests: actions.py)."""
+"""Reading workflow and action files (which files are manifests: actions.py).
+
+Everything a workflow uses runs in CI, not in production: its scope is build.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from ownership_gate.classifiers.ecosystems import yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import BUILD, ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.formats import load_yaml
 from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
 from ownership_gate.classifiers.ecosystems.versions import release
+from ownership_gate.formats.yaml import Loader, Node, load
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # "# v4.1.2", "# tag=v4.1.2", "# pin @v4.1.2", "# ratchet:actions/checkout@v4"
@@ -34,37 +37,44 @@ def unpinned(constraint: str) -> str:
     return f"# {comment}" if sep else constraint
 
 
-def parse(text: str, path: str) -> list[Requirement]:
+def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     lines = text.splitlines()
     found: list[Requirement] = []
-    for document in yamldocs.load_all(text):
-        if not isinstance(document, dict):
+    for document in load_yaml(text, load):
+        if not isinstance(document.value, dict):
             continue
-        for job in yamldocs.get_map(document, "jobs").values():
-            if isinstance(job, dict):
+        for job in document.mapping("jobs").values():
+            if isinstance(job.value, dict):
                 found.extend(_job(job, lines))
-        runs = yamldocs.get_map(document, "runs")
-        for step in yamldocs.get_list(runs, "steps"):
+        runs = document.get("runs") or Node({}, None)
+        for step in runs.sequence("steps"):
             found.extend(_uses(step, lines))
-        image = runs.get("image")
-        if isinstance(image, str) and image.startswith(_DOCKER):
-            found.extend(_image(image[len(_DOCKER) :], yamldocs.key_line(runs, "image")))
+        image = runs.get("image") or Node(None, None)
+        reference = image.string()
+        if reference is not None and reference.startswith(_DOCKER):
+            found.extend(_image(reference[len(_DOCKER) :], image.line))
     return found
 
 
-def _job(job: dict[Any, Any], lines: list[str]) -> list[Requirement]:
+def _job(job: Node, lines: list[str]) -> list[Requirement]:
     found = _uses(job, lines)  # a reusable workflow: owner/repo/.github/workflows/x.yml@ref
-    for step in yamldocs.get_list(job, "steps"):
+    for step in job.sequence("steps"):
         found.extend(_uses(step, lines))
-    container = job.get("container")
-    if isinstance(container, str):
-        found.extend(_image(container, yamldocs.key_line(job, "container")))
-    elif isinstance(container, dict) and isinstance(container.get("image"), str):
-        found.extend(_image(container["image"], yamldocs.key_line(container, "image")))
-    for service in yamldocs.get_map(job, "services").values():
-        if isinstance(service, dict) and isinstance(service.get("image"), str):
-            found.extend(_image(service["image"], yamldocs.key_line(service, "image")))
+    container = job.get("container") or Node(None, None)
+    if container.string() is not None:
+        found.extend(_image(container.string() or "", container.line))
+    else:
+        found.extend(_image_at(container))
+    for service in job.mapping("services").values():
+        found.extend(_image_at(service))
     return found
+
+
+def _image_at(holder: Node) -> list[Requirement]:
+    """The image a job container or service names (`image: node:20`)."""
+    image = holder.get("image")
+    reference = image.string() if image is not None else None
+    return _image(reference, image.line) if image is not None and reference is not None else []
 
 
 def _image(reference: str, line: int | None) -> list[Requirement]:
@@ -73,16 +83,17 @@ def _image(reference: str, line: int | None) -> list[Requirement]:
     image = parse_image(reference)
     if image is None:
         return []
-    return [Requirement(_DOCKER + image.repository, image.constraint, line)]
+    return [Requirement(_DOCKER + image.repository, image.constraint, line, scope=BUILD)]
 
 
-def _uses(holder: Any, lines: list[str]) -> list[Requirement]:
-    if not isinstance(holder, dict) or "uses" not in holder:
+def _uses(holder: Node, lines: list[str]) -> list[Requirement]:
+    uses = holder.get("uses")
+    if uses is None:
         return []
-    value = holder["uses"]
-    line = yamldocs.key_line(holder, "uses")
-    if not isinstance(value, str) or not value.strip():
-        raise ManifestError("uses: must name an action", line)
+    value = holder.text("uses")
+    if value is None or not value.strip():
+        raise ManifestError("uses: must name an action", uses.line)
+    line = uses.line
     value = value.strip()
     if value.startswith(("./", "../")):
         return []  # the repository's own action or workflow
@@ -97,7 +108,7 @@ def _uses(holder: Any, lines: list[str]) -> list[Requirement]:
         version = _comment_version(lines[line - 1], ref)
         if version is not None:
             constraint = f"{ref} # {version}"
-    return [Requirement(f"{parts[0]}/{parts[1]}".lower(), constraint, line)]
+    return [Requirement(f"{parts[0]}/{parts[1]}".lower(), constraint, line, scope=BUILD)]
 
 
 def _comment_version(raw: str, sha: str) -> str | None:

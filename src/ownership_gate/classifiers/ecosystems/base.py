@@ -23,23 +23,57 @@ A module that declares any of them promises that `is_manifest` and
 `is_lockfile` are false for every path whose lower-cased ASCII file name
 matches none of them; one that declares none is asked about every path.
 
-Two more optional names are used when present (see `dependency_compare`):
+Three more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
+
+and one by the dependency classifier, for manifests that are YAML:
+
+    def parse_yaml(text: str, path: str, load: Loader) -> list[Requirement]
+
+which reads YAML with `load`, the change set's shared `Context.load_yaml`,
+so a file another classifier reads too (a Kubernetes manifest's cost) is
+parsed once.
+
+And two for an ecosystem whose lockfiles are read (see `dependency_locked`):
+
+    LOCKFILES: Mapping[str, str]              # lockfile name -> the manifest it locks, same folder
+    def locked(text: str, path: str) -> Lock  # what a lockfile holds (lockfiles.py); raises ManifestError
+
+And one by the dependency classifier, to skip reading a manifest whose
+revisions differ only where nothing is required (a Terraform file's
+resources):
+
+    def unchanged(old: str, new: str) -> bool
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Loader
 
 # A release as comparable numeric components: "1.7.4" -> (1, 7, 4).
 # Pre-release and build parts are dropped: steps are judged on the release.
 Release = tuple[int, ...]
+
+# Where a dependency is needed, as its manifest says, from what production
+# runs on to what only the developers' machines and CI install. A package
+# declared in several places takes the first of its scopes in this order.
+RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST = "runtime", "optional", "peer", "build", "dev", "test"
+SCOPES: tuple[str, ...] = (RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST)
+
+
+def widest(scopes: Iterable[str]) -> str:
+    """The scope nearest production among `scopes` (runtime when there are none)."""
+    return min(scopes, key=SCOPES.index, default=RUNTIME)
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,7 @@ class Requirement:
     # What the package is built with besides its version (Cargo's features): a change
     # of it alone is `changed`, and it is shown next to the constraint when it changed.
     features: str = ""
+    scope: str = RUNTIME  # one of SCOPES
 
 
 class ManifestError(ValueError):
@@ -94,6 +129,10 @@ class DeferredReader:
         parsed: list[Requirement] = self._reader().parse(text, path)
         return parsed
 
+    def parse_yaml(self, text: str, path: str, load: Loader) -> list[Requirement]:
+        parsed: list[Requirement] = self._reader().parse(text, path, load)
+        return parsed
+
     def lowest(self, constraint: str) -> Release | None:
         release: Release | None = self._reader().lowest(constraint)
         return release
@@ -109,3 +148,11 @@ class DeferredReader:
     def unresolved(self, requirement: Requirement) -> list[str]:
         names: list[str] = self._reader().unresolved(requirement)
         return names
+
+    def locked(self, text: str, path: str) -> Any:
+        """The reader's `locked(text, path)`: a `lockfiles.Lock`."""
+        return self._reader().locked(text, path)
+
+    def unchanged(self, old: str, new: str) -> bool:
+        same: bool = self._reader().unchanged(old, new)
+        return same

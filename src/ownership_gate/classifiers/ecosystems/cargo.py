@@ -35,3 +35,5 @@ READER = DeferredReader("cargo_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = {"Cargo.lock": "Cargo.toml"}
+locked = DeferredReader("cargo_lock").locked

@@ -7,40 +7,41 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import BUILD, DEV, RUNTIME, ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_toml, public_url, table
 
-_KINDS = (
-    "dependencies", "dev-dependencies", "dev_dependencies",
-    "build-dependencies", "build_dependencies",
-)
+# Each dependency table, with the scope of what it holds.
+_KINDS = {
+    "dependencies": RUNTIME, "dev-dependencies": DEV, "dev_dependencies": DEV,
+    "build-dependencies": BUILD, "build_dependencies": BUILD,
+}
 
 
 def parse(text: str, path: str) -> list[Requirement]:
     document = load_toml(text)
     lines = Lines(text)
     found: list[Requirement] = []
-    sections: list[tuple[str, dict[str, Any]]] = [(k, table(document, k)) for k in _KINDS]
+    sections: list[tuple[str, dict[str, Any], str]] = [(k, table(document, k), s) for k, s in _KINDS.items()]
     for target, spec in table(document, "target").items():
         if not isinstance(spec, Mapping):
             raise ManifestError(f"`target.{target}` should be a table")
-        sections += [(f"target.{target}.{k}", table(spec, k)) for k in _KINDS]
-    sections.append(("workspace.dependencies", table(document, "workspace", "dependencies")))
-    for where, deps in sections:
-        found.extend(_entries(where, deps, lines, indirect=False))
+        sections += [(f"target.{target}.{k}", table(spec, k), s) for k, s in _KINDS.items()]
+    sections.append(("workspace.dependencies", table(document, "workspace", "dependencies"), RUNTIME))
+    for where, deps, scope in sections:
+        found.extend(_entries(where, deps, lines, indirect=False, scope=scope))
     for registry, deps in table(document, "patch").items():
         if not isinstance(deps, Mapping):
             raise ManifestError(f"`patch.{registry}` should be a table")
-        found.extend(_entries(f"patch.{registry}", dict(deps), lines, indirect=True))
+        found.extend(_entries(f"patch.{registry}", dict(deps), lines, indirect=True, scope=RUNTIME))
     return found
 
 
 def _entries(
-    where: str, deps: dict[str, Any], lines: Lines, *, indirect: bool
+    where: str, deps: dict[str, Any], lines: Lines, *, indirect: bool, scope: str
 ) -> Iterator[Requirement]:
     for key, value in deps.items():
         if isinstance(value, str):
-            yield Requirement(key, " ".join(value.split()), _line(lines, key, where), indirect)
+            yield Requirement(key, " ".join(value.split()), _line(lines, key, where), indirect, scope=scope)
             continue
         if not isinstance(value, Mapping):
             raise ManifestError(f"`{where}.{key}` should be a version string or a table",
@@ -52,7 +53,8 @@ def _entries(
             raise ManifestError(f"`{where}.{key}.package` should be a string",
                                 _line(lines, key, where))
         line = _line(lines, key, where)
-        yield Requirement(name, _constraint(value), line, indirect, _features(value, f"{where}.{key}", line))
+        features = _features(value, f"{where}.{key}", line)
+        yield Requirement(name, _constraint(value), line, indirect, features, scope)
 
 
 def _features(value: Mapping[str, Any], where: str, line: int | None) -> str:

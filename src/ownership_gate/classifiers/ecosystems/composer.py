@@ -34,3 +34,5 @@ READER = DeferredReader("composer_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = {"composer.lock": "composer.json"}
+locked = DeferredReader("composer_lock").locked

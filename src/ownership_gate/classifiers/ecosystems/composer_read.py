@@ -7,10 +7,10 @@ import re
 from collections.abc import Mapping
 
 from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DEV, RUNTIME, ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.formats import Lines, escape, load_json
 
-SECTIONS = ("require", "require-dev")
+SECTIONS = {"require": RUNTIME, "require-dev": DEV}  # with the scope of what each holds
 _PLATFORM = re.compile(
     r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-.+|lib-.+|composer(?:-plugin-api|-runtime-api)?)$"
 )
@@ -23,7 +23,7 @@ def parse(text: str, path: str) -> list[Requirement]:
     own = str(document.get("name", "")).lower()
     lines = Lines(text)
     found: list[Requirement] = []
-    for section in SECTIONS:
+    for section, scope in SECTIONS.items():
         deps = document.get(section, {})
         if isinstance(deps, list) and not deps:
             continue  # PHP's json_encode writes an empty object as []
@@ -38,7 +38,7 @@ def parse(text: str, path: str) -> list[Requirement]:
             if _PLATFORM.match(name) or name == own:
                 continue
             found.append(Requirement(name, " ".join(constraint.split()),
-                                     _line(lines, key, constraint)))
+                                     _line(lines, key, constraint), scope=scope))
     return found
 
 

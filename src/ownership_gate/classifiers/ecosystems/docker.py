@@ -52,6 +52,7 @@ def is_lockfile(path: str) -> bool:
 
 READER = DeferredReader("docker_read")
 parse = READER.parse
+parse_yaml = READER.parse_yaml
 lowest = READER.lowest
 unpinned = READER.unpinned
 unresolved = READER.unresolved

@@ -1,16 +1,22 @@
-"""Reading Dockerfiles, Compose and Kubernetes files (which files are manifests: docker.py)."""
+"""Reading Dockerfiles, Compose and Kubernetes files (which files are manifests: docker.py).
+
+Images are runtime, except those a Dockerfile needs only to build (build).
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import replace
 
-from ownership_gate.classifiers.ecosystems import dockerfile, yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems import dockerfile
+from ownership_gate.classifiers.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.docker import COMPOSE, is_dockerfile
+from ownership_gate.classifiers.ecosystems.formats import load_yaml
 from ownership_gate.classifiers.ecosystems.images import parse_image, tag_lowest
 from ownership_gate.classifiers.k8s_text import blank_bulk_documents
+from ownership_gate.formats.yaml import Loader, Node, load, mappings
 
 _IMAGE_LINE = re.compile(
     r"^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#|>{\[]", re.MULTILINE
@@ -44,16 +50,20 @@ def unresolved(requirement: Requirement) -> list[str]:
     return dockerfile.variables(f"{requirement.name}:{requirement.constraint}")
 
 
-def parse(text: str, path: str) -> list[Requirement]:
+def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):
-        return _requirements((use.reference, use.line) for use in dockerfile.image_uses(text))
+        return [
+            replace(requirement, scope=BUILD) if use.build else requirement
+            for use in dockerfile.image_uses(text)
+            for requirement in _requirements([(use.reference, use.line)])
+        ]
     if COMPOSE.fullmatch(base):
-        return _requirements(_compose_images(yamldocs.load_all(text)))
-    return _kubernetes(text)
+        return _requirements(_compose_images(load_yaml(text, load)))
+    return _kubernetes(text, load)
 
 
-def _requirements(found: Any) -> list[Requirement]:
+def _requirements(found: Iterable[tuple[str, int | None]]) -> list[Requirement]:
     requirements: list[Requirement] = []
     for reference, line in found:
         image = parse_image(reference)
@@ -62,37 +72,37 @@ def _requirements(found: Any) -> list[Requirement]:
     return requirements
 
 
-def _compose_images(documents: list[Any]) -> list[tuple[str, int | None]]:
+def _compose_images(documents: list[Node]) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for document in documents:
-        for service in yamldocs.get_map(document, "services").values():
-            if not isinstance(service, dict) or "build" in service:
+        for service in document.mapping("services").values():
+            if not isinstance(service.value, dict) or "build" in service.value:
                 continue  # a service that builds its image names its output, not a dependency
             image = service.get("image")
-            if isinstance(image, str):
-                found.append(
-                    (dockerfile.substitute(image, {}), yamldocs.key_line(service, "image"))
-                )
+            if image is not None and image.string() is not None:
+                found.append((dockerfile.substitute(image.string() or "", {}), image.line))
     return found
 
 
-def _kubernetes(text: str) -> list[Requirement]:
+def _kubernetes(text: str, load: Loader) -> list[Requirement]:
     if _IMAGE_LINE.search(text) is None or _KUBE_KEYS.search(text) is None:
         return []  # no image, or not Kubernetes: nothing this file requires
     try:
         # CRDs, ConfigMaps and Secrets run no image; parsing a CRD bundle took ~35 s.
-        documents = yamldocs.load_all(blank_bulk_documents(text))
+        # The cost classifier reads the same text, so `load` parses it once for both.
+        documents = load_yaml(blank_bulk_documents(text), load)
     except ManifestError:
         if any(marker in text for marker in _TEMPLATED):
             return []  # a template (Helm, Jinja) is not YAML until rendered
         raise
     found: list[tuple[str, int | None]] = []
     for document in documents:
-        if not (isinstance(document, dict) and "apiVersion" in document and "kind" in document):
+        if not (isinstance(document.value, dict) and "apiVersion" in document.value and "kind" in document.value):
             continue
-        for mapping in yamldocs.mappings(document, _NOT_SPECS):
+        for mapping in mappings(document, _NOT_SPECS):
             image = mapping.get("image")
-            if isinstance(image, str) and not any(m in image for m in _TEMPLATED):
+            reference = image.string() if image is not None else None
+            if image is not None and reference is not None and not any(m in reference for m in _TEMPLATED):
                 # `${IMAGE:=nginx:1.25}` for envsubst or Flux substitution: its default
-                found.append((dockerfile.substitute(image, {}), yamldocs.key_line(mapping, "image")))
+                found.append((dockerfile.substitute(reference, {}), image.line))
     return _requirements(found)

@@ -4,14 +4,17 @@ Read the way BuildKit reads the file: parser directives (`# escape=`),
 line continuations, comment lines inside them, and heredocs (whose bodies
 are not instructions). Global `ARG` defaults (before the first `FROM`)
 are substituted into `FROM`; a stage alias named by a later `FROM` or
-`--from` is a stage, not an image; `scratch` is no image at all.
+`--from` is a stage, not an image; `scratch` is no image at all. Images
+used only to build (the bases of every stage but the last, and
+`RUN --mount=from=`) are marked as such: the image that ships is the last
+stage's.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError
 
@@ -26,6 +29,7 @@ _VARIABLE = re.compile(
 class ImageUse:
     reference: str  # after ARG substitution
     line: int
+    build: bool = False  # needed only to build the image: not part of the last stage
 
 
 @dataclass(frozen=True)
@@ -137,13 +141,13 @@ def image_uses(text: str) -> list[ImageUse]:
     default keeps the variable (`${BASE}`)."""
     args: dict[str, str] = {}
     stages: set[str] = set()
-    seen_from = False
-    uses: list[ImageUse] = []
+    stage = -1  # the number of the stage being read
+    uses: list[tuple[ImageUse, int]] = []
     for ins in _instructions(text):
-        if ins.keyword == "ARG" and not seen_from:
+        if ins.keyword == "ARG" and stage < 0:
             _arg_defaults(ins.rest, ins.line, args)
         elif ins.keyword == "FROM":
-            seen_from = True
+            stage += 1
             words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
             if not words:
                 raise ManifestError("FROM names no image", ins.line)
@@ -154,12 +158,12 @@ def image_uses(text: str) -> list[ImageUse]:
                 )
             reference = substitute(words[0], args)
             if reference.lower() not in stages and reference.lower() != "scratch":
-                uses.append(ImageUse(reference, ins.line))
+                uses.append((ImageUse(reference, ins.line), stage))
             if len(words) == 3 and not malformed:
                 stages.add(words[2].lower())
         elif ins.keyword in ("COPY", "ADD", "RUN"):
-            uses.extend(_from_flags(ins, stages, args))
-    return uses
+            uses.extend((use, stage) for use in _from_flags(ins, stages, args))
+    return [replace(use, build=use.build or used_in < stage) for use, used_in in uses]
 
 
 def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
@@ -178,5 +182,5 @@ def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> li
         if source:
             source = substitute(source.strip("\"'"), args)
             if source.lower() not in stages and not source.isdigit():
-                found.append(ImageUse(source, ins.line))
+                found.append(ImageUse(source, ins.line, build=word.startswith("--mount=")))
     return found

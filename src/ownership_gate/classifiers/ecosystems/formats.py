@@ -1,8 +1,9 @@
 """Reading manifest formats with their real parsers, and finding lines in them.
 
 tomllib and json give values without positions, so a requirement's line is
-found afterwards by searching the text for how the format writes it. Parse
-errors become `ManifestError`s that carry the parser's own line.
+found afterwards by searching the text for how the format writes it; YAML
+trees (`formats.yaml`) know their lines. Parse errors become
+`ManifestError`s that carry the parser's own line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError
+from ownership_gate.formats.yaml import Loader, Node, TooDeep, YamlError
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -42,6 +44,22 @@ def load_json(text: str) -> Any:
         raise ManifestError(
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno
         ) from None
+
+
+def load_yaml(text: str, load: Loader) -> list[Node]:
+    """Every document of a YAML stream, read by `load`; ManifestError when the YAML does
+    not read or a mapping gives a key twice (which of the two a tool takes is its own)."""
+    try:
+        documents = load(text)
+    except TooDeep as exc:
+        raise ManifestError(f"YAML is {exc}", exc.line) from None
+    except YamlError as exc:
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise ManifestError(f"invalid YAML: {message}", exc.line) from None
+    if documents.duplicate is not None:
+        key, line = documents.duplicate
+        raise ManifestError(f"invalid YAML: found duplicate key {key!r}", line)
+    return documents.roots
 
 
 def table(document: Mapping[str, Any], *keys: str) -> dict[str, Any]:

@@ -38,3 +38,5 @@ READER = DeferredReader("gem_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}
+locked = DeferredReader("gem_lock").locked

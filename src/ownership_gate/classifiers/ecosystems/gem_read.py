@@ -9,17 +9,22 @@ cannot see, so the manifest is `unparsed`. In a gemspec only what could add
 a dependency matters: `add_dependency` and friends written as plain
 statements of the `Gem::Specification.new` block; such a call anywhere
 else, or any dynamic dispatch, makes it `unparsed`.
+
+A gem's scope comes from its groups, as `bundle install --without` reads
+them: a gem only in `development` and `test` groups is `dev` (`test` when
+its only group is `test`); in `default`, `production` or any other group it
+is `runtime`. A gemspec's development dependencies are `dev`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from tree_sitter import Node
 
 from ownership_gate.classifiers.ecosystems import semver
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import DEV, RUNTIME, TEST, ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import public_url
 from ownership_gate.formats import ruby
 from ownership_gate.formats.ruby import Call, Expr, Lit, Unaccounted, Value
@@ -33,6 +38,8 @@ _REF_KEYS = ("tag", "branch", "ref")
 _IDENTITY = frozenset({*_SOURCE_KEYS, *_REF_KEYS, "path", "source", "glob", "submodules"})
 _SETTINGS = frozenset({"source", "ruby", "gemspec", "plugin"})
 _BLOCKS = frozenset({"group", "platforms", "platform", "path", "git", "github", "source", "install_if"})
+_DEV_GROUPS = frozenset({"development", "dev"})
+_TEST_GROUPS = frozenset({"test"})
 # Read-only methods an option value or condition may call (`ENV.fetch("X")`, `RUBY_PLATFORM.include?`).
 _READ_ONLY = frozenset({
     "include?", "start_with?", "end_with?", "match?", "fetch", "key?", "empty?", "nil?", "to_s", "to_sym",
@@ -53,24 +60,27 @@ def parse(text: str, path: str) -> list[Requirement]:
         root = ruby.program(text)
         if path.endswith(".gemspec"):
             return _gemspec(root)
-        return list(_gemfile(ruby.statements(root), {}))
+        return list(_gemfile(ruby.statements(root), {}, frozenset()))
     except Unaccounted as exc:
         raise ManifestError(exc.reason, exc.line) from None
 
 
-def _gemfile(nodes: tuple[Node, ...], inherited: Mapping[str, Value]) -> Iterator[Requirement]:
+def _gemfile(
+    nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str]
+) -> Iterator[Requirement]:
     for node in nodes:
         call = ruby.call(node)
         if call is None or call.receiver:
             raise _refused(node)
         if call.name == "gem" and call.block is None:
-            found = _gem(call, inherited)
+            found = _gem(call, inherited, groups)
             if found is not None:
                 yield found
         elif call.name in _BLOCKS and call.block is not None and _arguments_are(
             call, _inert if call.name == "install_if" else ruby.is_literal
         ):
-            yield from _gemfile(call.block.body, {**inherited, **_block_options(call)})
+            inner = groups | _group_names(call.args) if call.name == "group" else groups
+            yield from _gemfile(call.block.body, {**inherited, **_block_options(call)}, inner)
         elif not _setting(call):
             raise _refused(node)
 
@@ -96,7 +106,26 @@ def _block_options(call: Call) -> dict[str, Value]:
     return {}
 
 
-def _gem(call: Call, inherited: Mapping[str, Value]) -> Requirement | None:
+def _group_names(values: Sequence[Value]) -> frozenset[str]:
+    """The groups named by literal symbols or strings; a computed one is named "?" (not dev or test)."""
+    names: set[str] = set()
+    for value in values:
+        if isinstance(value, list):
+            names |= _group_names(value)
+        else:
+            names.add(str(value.value) if isinstance(value, Lit) and not value.dynamic else "?")
+    return frozenset(names)
+
+
+def _scope(groups: frozenset[str]) -> str:
+    if groups and groups <= _TEST_GROUPS:
+        return TEST
+    if groups and groups <= _DEV_GROUPS | _TEST_GROUPS:
+        return DEV
+    return RUNTIME
+
+
+def _gem(call: Call, inherited: Mapping[str, Value], groups: frozenset[str]) -> Requirement | None:
     name = _name(call)
     for key, option in call.kwargs.items():
         if not (ruby.is_literal(option) if key in _IDENTITY else _inert(option)):
@@ -109,7 +138,8 @@ def _gem(call: Call, inherited: Mapping[str, Value]) -> Requirement | None:
     if source is not None:
         ref = next((_text(options[k]) for k in _REF_KEYS if k in options), "")
         constraint = f"@ {public_url(source)}" + (f"#{ref}" if ref else "") + (f" {constraint}" if constraint else "")
-    return Requirement(name, constraint, call.line)
+    named = [call.kwargs[k] for k in ("group", "groups") if k in call.kwargs]
+    return Requirement(name, constraint, call.line, scope=_scope(groups | _group_names(named)))
 
 
 def _name(call: Call) -> str:
@@ -188,7 +218,8 @@ def _gemspec(root: Node) -> list[Requirement]:
                     raise Unaccounted(f"`{ruby.snippet(node)}` is not a plain dependency", inner.line)
                 name = _name(inner)
                 found.append(Requirement(name, ", ".join(" ".join(v.split()) for v in _versions(inner, name)),
-                                         inner.line))
+                                         inner.line,
+                                         scope=DEV if inner.name == "add_development_dependency" else RUNTIME))
                 read.add(node.id)
     for node in ruby.descendants(root, frozenset(read)):
         if node.type == "identifier" and ruby.text(node) in _GEMSPEC_HIDDEN:

@@ -27,4 +27,5 @@ def is_lockfile(path: str) -> bool:
 
 READER = DeferredReader("helm_read")
 parse = READER.parse
+parse_yaml = READER.parse_yaml
 lowest = READER.lowest

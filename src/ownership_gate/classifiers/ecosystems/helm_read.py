@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.ecosystems import yamldocs
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.formats import load_yaml
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
+from ownership_gate.formats.yaml import Loader, Node, load, render
 
 _FROM = " from "
 
@@ -13,36 +14,38 @@ def lowest(constraint: str) -> Release | None:
     return comparator_lowest(constraint.partition(_FROM)[0])
 
 
-def _repository(value: object) -> str:
-    text = str(value or "").strip()
+def _text(entry: Node, key: str) -> str:
+    """A value as text, "" when absent, null or empty."""
+    child = entry.get(key)
+    if child is None or not child.value:
+        return ""
+    return (render(child) if isinstance(child.value, (dict, list)) else str(child.value)).strip()
+
+
+def _repository(entry: Node) -> str:
+    text = _text(entry, "repository")
     return text.rstrip("/") if "://" in text else text
 
 
-def parse(text: str, path: str) -> list[Requirement]:
-    documents = yamldocs.load_all(text)
-    if len(documents) != 1 or not isinstance(documents[0], dict):
+def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
+    documents = load_yaml(text, load)
+    if len(documents) != 1 or not isinstance(documents[0].value, dict):
         raise ManifestError("Chart.yaml must be one YAML mapping", 1)
     chart = documents[0]
     dependencies = chart.get("dependencies")
-    if dependencies is None:
+    if dependencies is None or dependencies.value is None:
         return []
-    if not isinstance(dependencies, list):
-        raise ManifestError(
-            "dependencies: must be a list", yamldocs.key_line(chart, "dependencies")
-        )
+    if not isinstance(dependencies.value, list):
+        raise ManifestError("dependencies: must be a list", dependencies.line)
     found: list[Requirement] = []
-    for index, entry in enumerate(dependencies):
-        line = yamldocs.item_line(dependencies, index)
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ManifestError(f"dependencies[{index}] needs a name", line)
-        repository = _repository(entry.get("repository"))
+    for index, entry in enumerate(dependencies.value):
+        name = entry.text("name")
+        if not isinstance(entry.value, dict) or name is None:
+            raise ManifestError(f"dependencies[{index}] needs a name", entry.line)
+        repository = _repository(entry)
         if repository.startswith("file://"):
             continue
-        version = str(entry.get("version") or "").strip()
-        constraint = version + (_FROM + repository if repository else "")
-        found.append(
-            Requirement(
-                entry["name"].strip(), constraint, yamldocs.key_line(entry, "version") or line
-            )
-        )
+        constraint = _text(entry, "version") + (_FROM + repository if repository else "")
+        version = entry.get("version")
+        found.append(Requirement(name.strip(), constraint, version.line if version is not None else entry.line))
     return found

@@ -1,12 +1,27 @@
-"""Reading pom.xml (which files are manifests: maven.py)."""
+"""Reading pom.xml (which files are manifests: maven.py).
+
+Scopes: a dependency's `<scope>test</scope>` is test; compile, provided,
+runtime, system and import are runtime (they reach the artifact or the
+server it runs on); build plugins, extensions and the plugins' own
+dependencies are build.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems import xmldoc
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import (
+    BUILD,
+    RUNTIME,
+    TEST,
+    ManifestError,
+    Release,
+    Requirement,
+    widest,
+)
 from ownership_gate.classifiers.ecosystems.versions import interval_lowest
 from ownership_gate.classifiers.ecosystems.xmldoc import child, children, local, text_of
 
@@ -77,20 +92,21 @@ def parse(text: str, path: str) -> list[Requirement]:
             f"not a Maven POM: the root element is <{local(root.tag)}>", document.line(root)
         )
     pom = _Pom(document)
-    found: list[Requirement] = []
+    found: list[tuple[Requirement, str | None]] = []  # with the <scope> it declares, if any
     parent = child(root, "parent")
     if parent is not None and not _own_parent(parent, root, pom):
         found.append(_entry(parent, "parent", pom))
-    stack = [root]
+    stack = [(root, False)]  # (element, inside a build plugin)
     while stack:
-        element = stack.pop()
+        element, building = stack.pop()
         name = local(element.tag)
         for holder in (c for c in element if local(c.tag) in _HOLDS.get(name, ())):
-            stack.append(holder)
+            stack.append((holder, building))
             entry = _ENTRIES.get(local(holder.tag))
             for item in children(holder, entry) if entry else []:
-                found.append(_entry(item, entry or "", pom))
-                stack.append(item)
+                built = building or entry != "dependency"
+                found.append(_entry(item, entry or "", pom, BUILD if built else None))
+                stack.append((item, built))
     return _drop_unversioned_duplicates(found)
 
 
@@ -102,7 +118,9 @@ def _own_parent(parent: ET.Element, root: ET.Element, pom: _Pom) -> bool:
     return not own_group or own_group == text_of(child(parent, "groupId"))
 
 
-def _entry(element: ET.Element, kind: str, pom: _Pom) -> Requirement:
+def _entry(
+    element: ET.Element, kind: str, pom: _Pom, scope: str | None = None
+) -> tuple[Requirement, str | None]:
     line = pom.doc.line(element)
     group = pom.resolve(text_of(child(element, "groupId")))[0]
     artifact = pom.resolve(text_of(child(element, "artifactId")))[0]
@@ -115,14 +133,30 @@ def _entry(element: ET.Element, kind: str, pom: _Pom) -> Requirement:
     version, property_line = pom.resolve(text_of(version_element))
     if pom.version and version == pom.version and group == pom.group:
         version = _OWN_VERSION  # a sibling module released with the project
-    return Requirement(
+    declared = pom.resolve(text_of(child(element, "scope")))[0].strip() or None
+    requirement = Requirement(
         f"{group}:{artifact}",
         " ".join(version.split()),
         property_line or pom.doc.line(version_element) or line,
+        scope=scope or _scope(declared),
     )
+    return requirement, declared
 
 
-def _drop_unversioned_duplicates(found: list[Requirement]) -> list[Requirement]:
-    """A versionless entry managed elsewhere in the same file adds nothing to compare."""
-    versioned = {r.name for r in found if r.constraint}
-    return [r for r in found if r.constraint or r.name not in versioned]
+def _scope(declared: str | None) -> str:
+    return TEST if declared == "test" else RUNTIME
+
+
+def _drop_unversioned_duplicates(found: list[tuple[Requirement, str | None]]) -> list[Requirement]:
+    """A versionless entry managed elsewhere in the same file adds nothing to compare but its
+    scope: the managed entry is needed where its uses are (a use without `<scope>` takes the
+    managed one's), so `junit` managed at 5.10 and used in test scope is a test dependency."""
+    managed = {r.name: declared for r, declared in found if r.constraint}
+    uses: dict[str, list[str]] = {}
+    for r, declared in found:
+        if not r.constraint and r.name in managed and r.scope != BUILD:
+            uses.setdefault(r.name, []).append(_scope(declared or managed[r.name]))
+    return [
+        replace(r, scope=widest(uses[r.name])) if r.name in uses and r.scope != BUILD else r
+        for r, _ in found if r.constraint or r.name not in managed
+    ]

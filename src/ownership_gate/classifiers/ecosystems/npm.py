@@ -1,7 +1,7 @@
 """npm: every package.json, workspace members included.
 
-`dependencies`, `devDependencies`, `optionalDependencies` and
-`peerDependencies` are read; `overrides` and `resolutions` pin transitive
+`dependencies` (runtime), `devDependencies` (dev), `optionalDependencies`
+(optional) and `peerDependencies` (peer) are read; `overrides` and `resolutions` pin transitive
 versions (lockfile territory) and `engines` names the runtime, so neither
 is a dependency. Specs that point into this repository (`workspace:*`,
 `file:../lib`, `link:`, `portal:`) are the project's own code. An alias
@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import posixpath
 
-from ownership_gate.classifiers.ecosystems.base import DeferredReader
+from ownership_gate.classifiers.ecosystems.base import DEV, OPTIONAL, PEER, RUNTIME, DeferredReader
 
 NAME = "npm"
 
-SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+# Each section a dependency can be declared in, with its scope.
+SECTIONS = {"dependencies": RUNTIME, "devDependencies": DEV, "optionalDependencies": OPTIONAL,
+            "peerDependencies": PEER}
 _LOCKFILES = frozenset({
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
     "bun.lockb", "bun.lock",
@@ -43,3 +45,5 @@ READER = DeferredReader("npm_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = dict.fromkeys(("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"), "package.json")
+locked = DeferredReader("npm_lock").locked

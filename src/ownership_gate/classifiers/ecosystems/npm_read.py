@@ -22,7 +22,7 @@ def parse(text: str, path: str) -> list[Requirement]:
     own = document.get("name")
     lines = Lines(text)
     found: list[Requirement] = []
-    for section in SECTIONS:
+    for section, scope in SECTIONS.items():
         deps = document.get(section, {})
         if deps is None:
             continue
@@ -36,7 +36,8 @@ def parse(text: str, path: str) -> list[Requirement]:
             name = _target(key, spec.strip())
             if name is None or name == own:
                 continue
-            found.append(Requirement(name, " ".join(spec.split()), _line(lines, key, spec)))
+            found.append(Requirement(name, " ".join(spec.split()), _line(lines, key, spec),
+                                     scope=scope))
     return found
 
 

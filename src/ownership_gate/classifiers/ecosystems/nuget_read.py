@@ -1,4 +1,9 @@
-"""Reading NuGet project files (which files are manifests: nuget.py)."""
+"""Reading NuGet project files (which files are manifests: nuget.py).
+
+A reference with `PrivateAssets="all"` (analyzers, source generators, build
+tools: nothing of it flows to the package's users) or marked as a
+`DevelopmentDependency` is dev; every other reference is runtime.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.ecosystems import xmldoc
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.ecosystems.base import DEV, RUNTIME, ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import interval_lowest
 from ownership_gate.classifiers.ecosystems.xmldoc import child, local, text_of
 
@@ -43,9 +48,10 @@ def parse(text: str, path: str) -> list[Requirement]:
             raise ManifestError(f"<{local(element.tag)}> without Include", document.line(element))
         version = _version(element)
         resolved = _resolve(version, properties)
+        scope = _scope(element, properties)
         for package in (p.strip() for p in _resolve(ids, properties).split(";")):
             if package:
-                found.append(Requirement(package.lower(), resolved, document.line(element)))
+                found.append(Requirement(package.lower(), resolved, document.line(element), scope=scope))
     versioned = {r.name for r in found if r.constraint}
     return [r for r in found if r.constraint or r.name not in versioned]
 
@@ -58,6 +64,18 @@ def _version(element: ET.Element) -> str:
         if value is not None:
             return "".join(value.split())
     return ""
+
+
+def _metadata(element: ET.Element, name: str) -> str:
+    """An item's metadata, written as an attribute or as a child element."""
+    value = element.get(name)
+    return value if value is not None else text_of(child(element, name))
+
+
+def _scope(element: ET.Element, properties: dict[str, str]) -> str:
+    private = _resolve(_metadata(element, "PrivateAssets"), properties).strip().lower()
+    development = _resolve(_metadata(element, "DevelopmentDependency"), properties).strip().lower()
+    return DEV if private == "all" or development == "true" else RUNTIME
 
 
 def _properties(root: ET.Element) -> dict[str, str]:
@@ -86,5 +104,7 @@ def _packages_config(document: xmldoc.Document) -> list[Requirement]:
         if not package:
             raise ManifestError("<package> without id", document.line(element))
         version = "".join((element.get("version") or "").split())
-        found.append(Requirement(package.lower(), version, document.line(element)))
+        development = (element.get("developmentDependency") or "").strip().lower() == "true"
+        found.append(Requirement(package.lower(), version, document.line(element),
+                                 scope=DEV if development else RUNTIME))
     return found

@@ -1,20 +1,25 @@
 """pypi's TOML manifests: pyproject.toml (PEP 621, PEP 735, Poetry, uv, PDM) and Pipfile.
 
 Poetry and Pipfile constraints are kept as written; `pep440.canonical`
-compares them with PEP 621's.
+compares them with PEP 621's. Scopes: `[project] dependencies`, Poetry's
+main dependencies and Pipfile's `packages` are runtime; extras are
+optional; `[build-system] requires` is build; dependency groups, Poetry
+groups, `dev-packages` and the tools' dev dependencies are dev, or test when
+named so (`pypi.named_scope`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 from packaging.utils import canonicalize_name
 
-from ownership_gate.classifiers.ecosystems.base import ManifestError, Requirement
+from ownership_gate.classifiers.ecosystems.base import BUILD, DEV, OPTIONAL, RUNTIME, ManifestError, Requirement
 from ownership_gate.classifiers.ecosystems.formats import (
     Lines,
     escape,
@@ -25,6 +30,7 @@ from ownership_gate.classifiers.ecosystems.formats import (
     table,
 )
 from ownership_gate.classifiers.ecosystems.pep440 import pep508_constraint, reason
+from ownership_gate.classifiers.ecosystems.pypi import named_scope
 
 # Pipfile tables that are no package category.
 _PIPFILE_META = frozenset({"source", "requires", "scripts", "pipenv", "pipfile"})
@@ -40,41 +46,43 @@ def parse_pyproject(text: str) -> list[Requirement]:
     lines = Lines(text)
     found: list[Requirement] = []
 
-    pep508: list[tuple[str, str]] = [(r, "project.dependencies") for r in
-                                     strings(project.get("dependencies"), "project.dependencies")]
+    # (requirement, where it is, its scope)
+    pep508: list[tuple[str, str, str]] = [(r, "project.dependencies", RUNTIME) for r in
+                                          strings(project.get("dependencies"), "project.dependencies")]
     for group, items in table(document, "project", "optional-dependencies").items():
-        pep508 += [(r, f"project.optional-dependencies.{group}") for r in strings(items, group)]
+        pep508 += [(r, f"project.optional-dependencies.{group}", named_scope(group, OPTIONAL))
+                   for r in strings(items, group)]
     for group, items in table(document, "dependency-groups").items():
         if not isinstance(items, list):
             raise ManifestError(f"`dependency-groups.{group}` should be a list")
         # `{include-group = "x"}` reuses another group: nothing new is required.
-        pep508 += [(r, f"dependency-groups.{group}") for r in items if isinstance(r, str)]
+        pep508 += [(r, f"dependency-groups.{group}", named_scope(group, DEV)) for r in items if isinstance(r, str)]
     build = table(document, "build-system")
-    pep508 += [(r, "build-system.requires") for r in strings(build.get("requires"), "requires")]
+    pep508 += [(r, "build-system.requires", BUILD) for r in strings(build.get("requires"), "requires")]
     uv = table(document, "tool", "uv")
-    pep508 += [(r, "tool.uv.dev-dependencies") for r in
+    pep508 += [(r, "tool.uv.dev-dependencies", DEV) for r in
                strings(uv.get("dev-dependencies"), "tool.uv.dev-dependencies")]
     for group, items in table(document, "tool", "pdm", "dev-dependencies").items():
-        pep508 += [(r, f"tool.pdm.dev-dependencies.{group}") for r in strings(items, group)]
-    for raw, where in pep508:
+        pep508 += [(r, f"tool.pdm.dev-dependencies.{group}", named_scope(group, DEV)) for r in strings(items, group)]
+    for raw, where, scope in pep508:
         requirement = _pep508(raw, where, lines)
         if requirement is not None and requirement.name not in internal:
-            found.append(requirement)
+            found.append(replace(requirement, scope=scope))
     pins = ("constraint-dependencies", "override-dependencies")
     for key in pins:
         for raw in strings(uv.get(key), f"tool.uv.{key}"):
             requirement = _pep508(raw, f"tool.uv.{key}", lines)
             if requirement is not None:
-                found.append(Requirement(requirement.name, requirement.constraint,
-                                         requirement.line, indirect=True))
+                found.append(replace(requirement, indirect=True))
 
-    tables = [table(poetry, "dependencies"), table(poetry, "dev-dependencies")]
-    tables += [table(poetry, "group", g, "dependencies") for g in table(poetry, "group")]
-    for deps in tables:
+    tables = [(table(poetry, "dependencies"), RUNTIME), (table(poetry, "dev-dependencies"), DEV)]
+    tables += [(table(poetry, "group", g, "dependencies"), RUNTIME if g == "main" else named_scope(g, DEV))
+               for g in table(poetry, "group")]
+    for deps, scope in tables:
         for key, value in deps.items():
             if key.lower() == "python" or canonicalize_name(key) in internal:
                 continue  # the interpreter, or the project itself
-            found.extend(_table_entries(key, value, lines))
+            found.extend(_table_entries(key, value, lines, scope))
     return _with_sources(found, table(uv, "sources"))
 
 
@@ -87,8 +95,9 @@ def parse_pipfile(text: str) -> list[Requirement]:
             continue
         if not isinstance(deps, Mapping):
             raise ManifestError(f"`{category}` should be a table of packages")
+        scope = DEV if category == "dev-packages" else named_scope(category, RUNTIME)
         for key, value in deps.items():
-            found.extend(_table_entries(key, value, lines))
+            found.extend(_table_entries(key, value, lines, scope))
     return found
 
 
@@ -105,7 +114,7 @@ def _pep508(raw: str, where: str, lines: Lines) -> Requirement | None:
     return Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line)
 
 
-def _table_entries(key: str, value: Any, lines: Lines) -> Iterator[Requirement]:
+def _table_entries(key: str, value: Any, lines: Lines, scope: str) -> Iterator[Requirement]:
     """Poetry and Pipfile entries: a constraint string, a table, or (Poetry) a list of tables."""
     name = canonicalize_name(key)
     key_re = r"(?im)^[ \t]*[\"']?" + name_pattern(key, "-_.") + r"[\"']?\s*="
@@ -117,7 +126,7 @@ def _table_entries(key: str, value: Any, lines: Lines) -> Iterator[Requirement]:
         written = escape(constraint.split("]")[-1]) if constraint else "[*\"']"
         line = lines.find([re.compile(key_re + r"\s*[\"'{].*" + written), re.compile(key_re),
                            re.compile(header_re)])
-        yield Requirement(name, constraint, line)
+        yield Requirement(name, constraint, line, scope=scope)
 
 
 def _table_constraint(key: str, value: Any) -> str | None:
@@ -163,7 +172,4 @@ def _with_sources(found: list[Requirement], sources: Mapping[str, Any]) -> list[
         constraint = _table_constraint(name, source)
         if constraint and constraint.startswith("@"):
             remote[canonicalize_name(name)] = constraint
-    return [
-        Requirement(r.name, remote[r.name], r.line, r.indirect) if r.name in remote else r
-        for r in found
-    ]
+    return [replace(r, constraint=remote[r.name]) if r.name in remote else r for r in found]

@@ -1,6 +1,6 @@
 """Terraform / OpenTofu: `*.tf` (`.terraform.lock.hcl` is the lockfile).
 
-Read with python-hcl2: `required_providers` entries (subject: the source,
+Read with tree-sitter-hcl: `required_providers` entries (subject: the source,
 lower-cased, default registry dropped, shorthand `google` meaning
 `hashicorp/google`), legacy `provider` blocks with a `version`, and
 `module` blocks. A registry module's subject is its address
@@ -34,3 +34,4 @@ READER = DeferredReader("terraform_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+unchanged = READER.unchanged

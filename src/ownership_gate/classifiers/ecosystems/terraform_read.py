@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import parse_qs
 
 from ownership_gate.classifiers.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.ecosystems.versions import comparator_lowest
-from ownership_gate.classifiers.hcl_blocks import blocks
+from ownership_gate.formats import hcl
 
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
 # Only these blocks can require anything; `module.x.y` references elsewhere do not.
+_REQUIRING = frozenset({"terraform", "provider", "module"})
 _RELEVANT = re.compile(r'^[ \t]*(?:(?:module|provider)[ \t]+"|terraform[ \t]*\{)', re.MULTILINE)
-# python-hcl2 reads about 50 KiB a second; a bigger file is generated, not written.
-MAX_HCL_BYTES = 1024 * 1024
 _COMPARATOR = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)(\S*)\s*")
 _GETTER = re.compile(r"^([a-z0-9]+)::(.*)$")
 _SCP = re.compile(r"^([\w.-]+\.[a-z]{2,}):(?!\d)(.*)$")
@@ -46,84 +44,98 @@ def canonical(constraint: str) -> str:
     return ",".join(sorted(parts))
 
 
-def _load(text: str) -> dict[str, Any]:
-    import hcl2  # ~40 ms: only when a Terraform file really needs reading
-
-    try:
-        from hcl2.utils import SerializationOptions
-    except ImportError:  # python-hcl2 7 had no options and gave unquoted strings
-        return dict(hcl2.loads(text))
-    options = SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=False)
-    return dict(hcl2.loads(text, serialization_options=options))
-
-
-def _string(value: Any) -> str:
-    text = value if isinstance(value, str) else ""
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        text = text[1:-1]
+def _string(value: hcl.Value) -> str:
+    """A constraint or source as text; a computed one as `${...}`, whitespace collapsed."""
+    if isinstance(value, hcl.Expression):
+        text = value.text
+        text = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else f"${{{text}}}"
+    else:
+        text = value if isinstance(value, str) else ""
     return " ".join(text.split())
 
 
-def _blocks(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    value = data.get(kind)
-    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
-    return [b for b in items if isinstance(b, dict)]
+def _requiring_blocks(document: hcl.Document) -> list[hcl.Block]:
+    """The `terraform`, `provider` and `module` blocks: nothing else can require anything.
+
+    A part of the file that does not parse fails the whole file when it is
+    one of them or could hide one (tree-sitter may fold the rest of a file
+    into an unclosed block); a broken resource cannot.
+    """
+    for loose in document.loose_errors:
+        if _could_require(loose.source):
+            raise _invalid(loose.error)
+    found = []
+    for block in document.blocks:
+        if block.type in _REQUIRING:
+            error = block.error()
+            if error is not None:
+                raise _invalid(error)
+            found.append(block)
+        elif block.errors and _could_require(block.source):
+            raise _invalid(block.error() or hcl.HclError("does not parse", block.line))
+    return found
 
 
-def _requiring_blocks(text: str) -> str:
-    """The `terraform`, `provider` and `module` blocks: a module's many resources
-    cost python-hcl2 seconds and require nothing. The whole file when it does
-    not cut into blocks cleanly."""
-    cut = blocks(text)
-    return text if cut is None else "".join(b for b in cut if _RELEVANT.match(b))
+def _could_require(source: bytes) -> bool:
+    return _RELEVANT.search(source.decode("utf-8", "replace")) is not None
+
+
+def _invalid(error: hcl.HclError) -> ManifestError:
+    return ManifestError(f"invalid HCL: {error}", error.line)
+
+
+def unchanged(old: str, new: str) -> bool:
+    """Whether two revisions certainly require the same: their requiring blocks are
+    the same text (the rest of the file cannot require anything)."""
+    if _RELEVANT.search(old) is None and _RELEVANT.search(new) is None:
+        return True
+    before = hcl.parse(old.encode())
+    after = hcl.parse(new.encode(), previous=before.source)
+    try:
+        return sorted(b.source for b in _requiring_blocks(before)) == sorted(
+            b.source for b in _requiring_blocks(after))
+    except ManifestError:
+        return False  # reading the file says why
 
 
 def parse(text: str, path: str) -> list[Requirement]:
     if _RELEVANT.search(text) is None:
         return []  # nothing here can require a provider or a module
-    relevant = _requiring_blocks(text)
-    if len(relevant.encode()) > MAX_HCL_BYTES:
-        raise ManifestError(f"larger than {MAX_HCL_BYTES // 1024} KiB: too large to read as HCL")
-    from lark.exceptions import LarkError, UnexpectedInput
-
+    blocks = _requiring_blocks(hcl.parse(text.encode()))
     try:
-        data = _load(relevant)
-    except RecursionError:
-        raise ManifestError("HCL is nested too deeply to read") from None
-    except UnexpectedInput as exc:
-        message = str(exc).strip().splitlines()[0]
-        raise ManifestError(f"invalid HCL: {message}", getattr(exc, "line", None)) from None
-    except (LarkError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        detail = str(exc).strip().splitlines()
-        raise ManifestError(f"invalid HCL: {detail[0] if detail else type(exc).__name__}") from None
-    lines = _Lines(text)
+        return _requirements(blocks)
+    except hcl.HclError as exc:
+        raise _invalid(exc) from None
+
+
+def _requirements(blocks: list[hcl.Block]) -> list[Requirement]:
     sources: dict[str, str] = {}
     found: list[Requirement] = []
-    for block in _blocks(data, "terraform"):
-        for providers in _blocks(block, "required_providers"):
-            for local_name, spec in providers.items():
-                local_name = _string(local_name) or str(local_name)
-                if isinstance(spec, dict):
+    for block in blocks:
+        for providers in block.body.blocks if block.type == "terraform" else ():
+            if providers.type != "required_providers":
+                continue
+            for local_name, spec, line in providers.body.attributes.values():
+                if isinstance(spec, hcl.Object):
                     source, version = _string(spec.get("source")), _string(spec.get("version"))
                 else:
                     source, version = "", _string(spec)
                 subject = provider_source(source or local_name)
                 sources[local_name] = subject
-                found.append(Requirement(subject, version, lines.attribute(local_name, "required_providers")))
-    for block in _blocks(data, "provider"):
-        for local_name, body in block.items():
-            name = _string(local_name) or str(local_name)
-            if isinstance(body, dict) and body.get("version") is not None:
-                subject = sources.get(name) or provider_source(name)
-                found.append(Requirement(subject, _string(body["version"]), lines.block("provider", name)))
-    for block in _blocks(data, "module"):
-        for label, body in block.items():
-            if not isinstance(body, dict):
-                continue
-            requirement = _module(_string(body.get("source")), _string(body.get("version")))
+                found.append(Requirement(subject, version, line))
+    for block in blocks:
+        if block.type == "provider" and block.labels and "version" in block.body.attributes:
+            name = block.labels[0]
+            subject = sources.get(name) or provider_source(name)
+            found.append(Requirement(subject, _string(block.body.attributes["version"].value), block.line))
+    for block in blocks:
+        if block.type == "module" and block.labels:
+            attributes = block.body.attributes
+            where, pinned = attributes.get("source"), attributes.get("version")
+            requirement = _module(_string(where.value if where else None),
+                                  _string(pinned.value if pinned else None))
             if requirement is not None:
-                subject, constraint = requirement
-                found.append(Requirement(subject, constraint, lines.block("module", _string(label) or str(label))))
+                found.append(Requirement(*requirement, block.line))
     return found
 
 
@@ -159,23 +171,3 @@ def _module(source: str, version: str) -> tuple[str, str] | None:
     repository, sep, subdir = text.partition("//")
     subject = repository.removesuffix(".git").rstrip("/").lower() + (f"//{subdir}" if sep else "")
     return subject, ref or version
-
-
-class _Lines:
-    """Line numbers found in the text (the parser's output carries none)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def _line(self, pattern: str, start: int = 0) -> tuple[int | None, int]:
-        match = re.compile(pattern, re.MULTILINE).search(self.text, start)
-        if match is None:
-            return None, start
-        return self.text.count("\n", 0, match.start()) + 1, match.start()
-
-    def block(self, kind: str, label: str) -> int | None:
-        return self._line(rf'^[ \t]*{kind}[ \t]+"{re.escape(label)}"')[0]
-
-    def attribute(self, name: str, inside: str) -> int | None:
-        _, start = self._line(rf"\b{inside}\s*\{{")
-        return self._line(rf'^[ \t]*"?{re.escape(name)}"?[ \t]*=', start)[0]
