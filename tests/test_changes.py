@@ -12,7 +12,6 @@ from ownership_gate.git import Git
 from ownership_gate.main import main
 from tests.conftest import Repo, levels_by_path, run_json
 
-
 # Folder rules, so these tests judge paths alone (the built-in policies judge content).
 FOLDERS = """\
 version: 1

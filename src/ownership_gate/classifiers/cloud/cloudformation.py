@@ -10,8 +10,7 @@ from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cloud import finding, maybe_cloudformation
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
-from ownership_gate.classifiers.ecosystems import yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError
+from ownership_gate.formats.yaml import YamlError, load, plain
 from ownership_gate.model import Change, Finding
 
 
@@ -63,8 +62,9 @@ def _resources(data: bytes | None) -> dict[str, Any] | None:
     except UnicodeDecodeError as exc:
         raise Unreadable("not UTF-8") from exc
     try:
-        document = json.loads(text) if text.lstrip().startswith("{") else next(iter(yamldocs.load_all(text)), None)
-    except (ValueError, ManifestError, RecursionError) as exc:
+        roots = [] if text.lstrip().startswith("{") else load(text).roots
+        document = json.loads(text) if text.lstrip().startswith("{") else (plain(roots[0]) if roots else None)
+    except (YamlError, ValueError, RecursionError) as exc:
         if "AWSTemplateFormatVersion" not in text and "AWS::" not in text:
             return None  # not a template (a Helm template in a templates/ folder): not ours to judge
         raise Unreadable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
@@ -77,18 +77,7 @@ def _resources(data: bytes | None) -> dict[str, Any] | None:
                for r in resources.values())
     ):
         return None
-    return {str(k): _plain(v) for k, v in resources.items()}
-
-
-def _plain(value: Any) -> Any:
-    """Comparable plain data (YAML tags such as `!Ref x` become their text)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, yamldocs.Tagged):
-        return f"{value.tag} {value.value}"
-    return value
+    return {str(k): v for k, v in resources.items()}
 
 
 def _type(resource: Any) -> str:

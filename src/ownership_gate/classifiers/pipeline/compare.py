@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ownership_gate.classifiers.ecosystems import yamldocs
-from ownership_gate.classifiers.ecosystems.base import ManifestError
 from ownership_gate.classifiers.pipeline import finding
 from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
@@ -18,6 +16,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     widened,
     write_grants,
 )
+from ownership_gate.formats.yaml import YamlError, load, plain
 from ownership_gate.model import Finding
 
 
@@ -30,8 +29,8 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     if text is None:
         return None
     try:
-        documents = [d for d in yamldocs.load_all(text) if d is not None]
-    except (ManifestError, ValueError, RecursionError) as exc:
+        documents = [plain(root) for root in load(text).roots]
+    except YamlError as exc:
         raise Unreadable(str(exc)) from exc
     document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
     return github(document, text) if platform == "github" else gitlab(document, text)

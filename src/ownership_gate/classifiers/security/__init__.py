@@ -46,7 +46,7 @@ SETTINGS: Mapping[str, str] = {}
 PRELOAD: tuple[str, ...] = ()
 
 
-def reads(path: str) -> bool:
+def reads_path(path: str) -> bool:
     """Whether the classifier reads this path at all (cheap, by name)."""
     if NOT_APPLICATION.search(path):
         return False
@@ -54,7 +54,7 @@ def reads(path: str) -> bool:
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if reads(p)}
+    return {p for p in paths.all if reads_path(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:

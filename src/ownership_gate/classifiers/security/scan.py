@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.security import TYPE, finding, reads
+from ownership_gate.classifiers.security import TYPE, finding, reads_path
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
     ACCESS_NAME,
@@ -70,7 +70,7 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
     memo = context.memo.setdefault(f"{TYPE}.diff", {})
     key = (change.source_path, change.old_oid, change.path, change.new_oid)
     if key not in memo:
-        old_text = _text(context.old(change)) if reads(change.source_path) else ""
+        old_text = _text(context.old(change)) if reads_path(change.source_path) else ""
         new_text = _text(context.new(change))
         if old_text is None and new_text is None:
             memo[key] = None
