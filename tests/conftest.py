@@ -13,6 +13,9 @@ import pytest
 
 from ownership_gate.main import main
 
+# A change the built-in policies send to the CTO by what it does: a new managed database.
+TERRAFORM_DB = 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n'
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Eng Ineer",
     "GIT_AUTHOR_EMAIL": "eng@example.com",

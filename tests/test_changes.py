@@ -12,11 +12,19 @@ from ownership_gate.git import Git
 from ownership_gate.main import main
 from tests.conftest import Repo, levels_by_path, run_json
 
+# Folder rules, so these tests judge paths alone (the built-in policies judge content).
+FOLDERS = """\
+version: 1
+levels: [{name: engineer}, {name: cto}]
+rules:
+  - {id: cloud-folders, level: cto, paths: ["terraform/", "infra/"]}
+"""
+
 
 def test_rename_out_of_a_cto_folder_is_judged_on_the_old_path(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = repo.commit({"terraform/variables.tf.bak": "# notes\n" * 20})
+    base = repo.commit({".ownership-gate.yaml": FOLDERS, "terraform/variables.tf.bak": "# notes\n" * 20})
     (repo.root / "notes").mkdir()
     repo.git("mv", "terraform/variables.tf.bak", "notes/variables.bak")
     repo.commit()
@@ -64,7 +72,7 @@ def test_submodule_pointer_change(repo: Repo, tmp_path: Path, capsys: pytest.Cap
 
 
 def test_binary_files_do_not_break_anything(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    base = repo.commit({"a.txt": "a\n"})
+    base = repo.commit({".ownership-gate.yaml": FOLDERS, "a.txt": "a\n"})
     repo.commit({"assets/logo.png": bytes(range(256)) * 40, "infra/blob.bin": b"\x00\x01"})
     code, doc = run_json(capsys, "--base", base)
     assert levels_by_path(doc) == {"assets/logo.png": "engineer", "infra/blob.bin": "cto"}
@@ -91,7 +99,7 @@ def test_odd_file_names_survive_the_round_trip(repo: Repo, capsys: pytest.Captur
 
 
 def test_odd_file_names_in_a_cto_folder_are_caught(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    base = repo.commit({"README": "x\n"})
+    base = repo.commit({".ownership-gate.yaml": FOLDERS, "README": "x\n"})
     repo.commit({"terraform/new\nline.tf": "x\n", "infra/ça va.txt": "x\n"})
     code, doc = run_json(capsys, "--base", base)
     assert set(levels_by_path(doc).values()) == {"cto"}

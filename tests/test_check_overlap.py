@@ -15,7 +15,7 @@ from ownership_gate.errors import GitError
 from ownership_gate.git import Git
 from ownership_gate.main import main
 from ownership_gate.model import Change
-from tests.conftest import Repo, run_json
+from tests.conftest import TERRAFORM_DB, Repo, run_json
 
 HEAVY = ("ownership_gate.engine", "ownership_gate.signoff", "ownership_gate.output", "ownership_gate.policy")
 # With an explicit --base the CI event is read after git starts, too.
@@ -47,11 +47,11 @@ def _many_files(repo: Repo, count: int) -> tuple[str, str]:
 
 def test_git_diff_starts_before_the_engine_policy_and_reporters_load(repo: Repo) -> None:
     repo.commit({"a.py": "x = 1\n", "terraform/main.tf": "# one\n"})
-    repo.commit({"a.py": "x = 2\n", "terraform/main.tf": "# two\n"})  # no added file: no copy pass
+    repo.commit({"a.py": "x = 2\n", "terraform/main.tf": TERRAFORM_DB})  # no added file: no copy pass
     done = subprocess.run([sys.executable, "-c", _ORDER % (AFTER_DIFF,)], cwd=repo.root, capture_output=True,
                           text=True, check=True)
     result = json.loads(done.stdout.splitlines()[-1])
-    assert result["code"] == 1  # terraform/ needs the CTO under the built-in policy
+    assert result["code"] == 1  # a new database needs the CTO under the built-in policy
     assert result["events"][0] == "git diff"
     assert sorted(result["events"][1:]) == sorted(AFTER_DIFF)
     report = json.loads((repo.root / "out.json").read_text("utf-8"))

@@ -12,19 +12,20 @@ from pathlib import Path
 import pytest
 
 from ownership_gate.main import main
-from tests.conftest import Repo
+from tests.conftest import TERRAFORM_DB, Repo
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_text_output_groups_by_level_and_says_what_to_do(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"README.md": "x\n"})
-    repo.commit({"terraform/main.tf": "x\n", "app/a.py": "x\n", "app/b.py": "x\n"})
+    repo.commit({"terraform/main.tf": TERRAFORM_DB, "app/a.py": "x\n", "app/b.py": "x\n"})
     assert main(["check", "--base", base]) == 1
     out = capsys.readouterr().out
     assert out.index("cto: 1 file(s)") < out.index("engineer: 2 file(s)")
     assert "terraform/main.tf [added]" in out
-    assert "rule cloud-folders: Committing to a cloud setup is a one-way door." in out
+    assert "cloud added: aws_db_instance.main" in out or "aws_db_instance.main" in out
+    assert "rule cloud-resources: Cloud resources and who can reach them are a one-way door" in out
     assert "FAIL Needs cto sign-off (@cto): missing." in out
     assert "CTO-Approved-by: Name <email>" in out
     assert "\033[" not in out  # no colour when not on a terminal
@@ -39,7 +40,7 @@ def test_routine_change_passes_with_one_line(repo: Repo, capsys: pytest.CaptureF
 
 def test_advisory_reports_but_exits_0(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"README.md": "x\n"})
-    repo.stage({"terraform/main.tf": "x\n"})
+    repo.stage({"terraform/main.tf": TERRAFORM_DB})
     assert main(["check", "--staged", "--advisory"]) == 0
     out = capsys.readouterr().out
     assert "Heads-up: this change will need cto sign-off (@cto) in its pull request." in out
@@ -60,7 +61,7 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(
 
 def test_json_document_has_the_contract_fields(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"README.md": "x\n"})
-    head = repo.commit({"infra/x": "1\n"})
+    head = repo.commit({"terraform/main.tf": TERRAFORM_DB})
     assert main(["check", "--base", base, "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"schema", "base", "head", "policy", "required_level", "needs_signoff",
@@ -68,10 +69,10 @@ def test_json_document_has_the_contract_fields(repo: Repo, capsys: pytest.Captur
     assert (doc["base"], doc["head"]) == (base, head)
     assert doc["signoff"] == {"satisfied": False, "evidence": [], "notes": [
         "pull-request approvals are read only in a GitHub Actions pull-request run"]}
-    (finding,) = doc["changes"][0]["findings"]
+    finding = next(f for f in doc["changes"][0]["findings"] if f["type"] == "cloud")
     assert set(finding) == {"type", "kind", "subject", "ecosystem", "scope", "vendor", "from", "to", "line",
                             "detail", "rule", "level", "reason"}
-    assert (finding["scope"], finding["vendor"]) == (None, None)  # a path finding is about no package
+    assert (finding["scope"], finding["vendor"]) == (None, None)  # a cloud finding is about no package
 
 
 def test_usage_errors_exit_2(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +122,7 @@ def _console_script() -> str:
 
 def test_console_script_and_python_dash_m(repo: Repo) -> None:
     base = repo.commit({"README.md": "x\n"})
-    repo.commit({"terraform/main.tf": "x\n"})
+    repo.commit({"terraform/main.tf": TERRAFORM_DB})
     for command in ([_console_script()], [sys.executable, "-m", "ownership_gate"]):
         proc = subprocess.run([*command, "check", "--base", base, "--format", "json"],
                               capture_output=True, text=True, check=False)
@@ -151,7 +152,7 @@ def test_pre_commit_try_repo_runs_the_hook(repo: Repo, tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "-q", "--no-local", str(ROOT), str(source)], check=True)
     subprocess.run(["git", "-C", str(source), "checkout", "-q", "--detach"], check=True)
     repo.commit({"README.md": "x\n"})
-    repo.stage({"terraform/main.tf": "x\n"})
+    repo.stage({"terraform/main.tf": TERRAFORM_DB})
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_NO_INPUT": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the package pre-commit installed
     proc = subprocess.run(

@@ -10,7 +10,7 @@ from ownership_gate.main import main
 from ownership_gate.model import STATUSES, Change, ChangeVerdict, Evidence, Finding, SignoffResult, Verdict
 from ownership_gate.output import json_
 from ownership_gate.policy import load_builtin
-from tests.conftest import Repo
+from tests.conftest import TERRAFORM_DB, Repo
 
 ODD = ["plain.py", 'quote".py', "back\\slash.py", "tab\there.py", "new\nline.py", "ünïcödé/ファイル.md",
        "ctrl\x01\x1f.txt", "emoji 🚀.txt", "</script>.html", "\u2028sep.txt"]
@@ -77,7 +77,7 @@ def test_check_on_a_large_change_writes_what_json_dumps_would(
     base = repo.commit({"terraform/main.tf": "# one\n", "old.txt": "moved\n" * 20,
                         **{name: "x = 1\n" for name in names}})
     repo.git("mv", "old.txt", "new ünï.txt")
-    repo.commit({"terraform/main.tf": "# two\n", **{name: "x = 2\n" for name in names}})
+    repo.commit({"terraform/main.tf": TERRAFORM_DB, **{name: "x = 2\n" for name in names}})
     assert main(["check", "--base", base, "--format", "json"]) == 1
     out = capsys.readouterr().out
     doc = json.loads(out)

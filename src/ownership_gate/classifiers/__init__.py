@@ -7,7 +7,7 @@ module plus one line below. The policy validator takes its allowed
 
 from __future__ import annotations
 
-from ownership_gate.classifiers import cost, dependency, infra, path, policy, schema
+from ownership_gate.classifiers import cloud, cost, dependency, infra, path, pipeline, policy, schema, security
 from ownership_gate.classifiers.base import Classifier, Context
 
 REGISTRY: dict[str, Classifier] = {
@@ -15,6 +15,9 @@ REGISTRY: dict[str, Classifier] = {
     "infra": infra,
     "schema": schema,
     "cost": cost,
+    "cloud": cloud,
+    "pipeline": pipeline,
+    "security": security,
     "policy": policy,
     "path": path,
 }

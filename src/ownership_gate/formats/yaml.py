@@ -294,6 +294,17 @@ def load(text: str) -> Documents:
     return Documents(roots, builder.duplicate)
 
 
+def plain(node: Node) -> object:
+    """The tree as plain dicts, lists and scalars, for readers that compare whole values;
+    a value with a tag of its own (`!Ref Image`) becomes its tag and text (`!Ref Image`)."""
+    value = node.value
+    if isinstance(value, dict):
+        return {key: plain(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [plain(child) for child in value]
+    return f"{node.tag} {value}" if node.tag is not None else value
+
+
 def load_json(text: str) -> Node:
     """A JSON document (a subset of YAML, read faster by the json module) as a tree without lines."""
     try:

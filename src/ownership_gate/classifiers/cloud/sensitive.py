@@ -1,0 +1,21 @@
+"""Which resource types and settings decide who and what can reach a cloud resource."""
+
+from __future__ import annotations
+
+import re
+
+# Settings (attribute or nested block names, any provider, any case) that open or close access.
+SETTING = re.compile(
+    r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|destination_ranges|firewall"
+    r"|polic(?:y|ies)|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
+    r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
+    r"|acl|encrypt|kms|key_arn|ssl|tls|https_only|min_tls|certificate|password|secret|auth|metadata"
+)
+# Resource types whose every setting is about access: any change to one is a finding.
+TYPE = re.compile(
+    r"(?i)(?:iam_(?:\w*_)?polic|policy_document|_iam_binding|_iam_member|security_group(?:_rule)?$"
+    r"|security_group_(?:ingress|egress)_rule|firewall|network_acl|network_security_(?:group|rule)"
+    r"|kms_key_policy|bucket_policy|bucket_public_access_block|bucket_acl|role_assignment|role_definition"
+    r"|key_vault_access_policy|::iam::|::ec2::securitygroup|::kms::key|::s3::bucketpolicy|::sns::topicpolicy"
+    r"|::sqs::queuepolicy|::lambda::permission)"
+)

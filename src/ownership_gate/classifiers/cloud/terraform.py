@@ -1,0 +1,242 @@
+"""Terraform modules compared block by block, old against new, one directory at a time."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ownership_gate.classifiers.base import Context, is_binary
+from ownership_gate.classifiers.cloud import TYPE, finding, is_terraform
+from ownership_gate.classifiers.cloud.sensitive import SETTING
+from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
+from ownership_gate.formats import hcl
+from ownership_gate.model import Change, Finding
+
+_SPACE = re.compile(r"\s+")
+# Block types that name something Terraform manages or reads, and how their address is written.
+_ADDRESSED = {"resource": 2, "data": 2, "module": 1}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A block and the file it was read from."""
+
+    block: hcl.Block
+    path: str
+    address: str
+
+
+@dataclass
+class Module:
+    """One directory's addressed blocks before and after the change set."""
+
+    old: dict[str, Placed] = field(default_factory=dict)
+    new: dict[str, Placed] = field(default_factory=dict)
+    moved: set[tuple[str, str]] = field(default_factory=set)
+    variables_old: dict[str, Placed] = field(default_factory=dict)
+    variables_new: dict[str, Placed] = field(default_factory=dict)
+    locals_old: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (path, canonical value)
+    locals_new: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)  # path -> why
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    by_path: dict[str, list[Finding]] = context.memo.setdefault(f"{TYPE}.terraform", {})
+    directories = {posixpath.dirname(p) for p in change.paths if is_terraform(p)}
+    for directory in directories - context.memo.setdefault(f"{TYPE}.terraform.done", set()):
+        context.memo[f"{TYPE}.terraform.done"].add(directory)
+        for path, found in _judge(_read(directory, context)).items():
+            by_path.setdefault(path, []).extend(found)
+    return [f for p in dict.fromkeys(change.paths) for f in by_path.pop(p, [])]
+
+
+def _read(directory: str, context: Context) -> Module:
+    module = Module()
+    for change in context.claimed(TYPE):
+        if is_terraform(change.source_path) and posixpath.dirname(change.source_path) == directory:
+            _add(module, change.source_path, context.old(change), old=True)
+        if is_terraform(change.path) and posixpath.dirname(change.path) == directory:
+            _add(module, change.path, context.new(change), old=False)
+    return module
+
+
+def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
+    if data is None or is_binary(data):
+        return
+    into = module.old if old else module.new
+    variables = module.variables_old if old else module.variables_new
+    local_values = module.locals_old if old else module.locals_new
+    document = hcl.parse(data)
+    for block in document.blocks:
+        if block.errors:
+            if not old:
+                error = block.error()
+                module.unreadable[path] = f"line {error.line if error else block.line}: {error or 'does not parse'}"
+            continue
+        labels = _ADDRESSED.get(block.type)
+        if labels is not None and len(block.labels) == labels:
+            address = ".".join(block.labels) if block.type == "resource" else f"{block.type}.{'.'.join(block.labels)}"
+            into[address] = Placed(block, path, address)
+        elif block.type == "variable" and block.labels:
+            variables[block.labels[0]] = Placed(block, path, f"var.{block.labels[0]}")
+        elif block.type == "locals":
+            for attribute in block.body.attributes.values():
+                local_values[attribute.name] = (path, _canonical(attribute.value))
+        elif block.type == "moved" and not old:
+            attributes = block.body.attributes
+            source, target = attributes.get("from"), attributes.get("to")
+            if source is not None and target is not None:
+                module.moved.add((_text(source.value), _text(target.value)))
+    if not old and document.loose_errors and path not in module.unreadable:
+        loose = document.loose_errors[0]
+        module.unreadable[path] = f"line {loose.line}: {loose.error}"
+
+
+def _judge(module: Module) -> dict[str, list[Finding]]:
+    found: dict[str, list[Finding]] = {}
+
+    def add(path: str, item: Finding) -> None:
+        found.setdefault(path, []).append(item)
+
+    for path, why in module.unreadable.items():
+        why_text = f"the Terraform file does not parse ({why}), so what it changes cannot be judged"
+        add(path, finding("unparsed", path, why_text))
+    if module.unreadable:
+        return found  # what the module adds or removes is unknown until it parses: the unparsed finding says so
+    unset = frozenset(
+        ("expr", f"var.{name}") for name, placed in module.variables_new.items()
+        if _default(placed.block) in ("None", "False", "[]", "{}", "''")
+    )
+    added = {a: p for a, p in module.new.items() if a not in module.old}
+    removed = {a: p for a, p in module.old.items() if a not in module.new}
+    for source, target in sorted(_pairs(removed, added, module.moved)):
+        removed.pop(source)
+        came = added.pop(target)
+        if (source, target) in module.moved:
+            continue
+        add(came.path, finding(
+            "replaced", target,
+            f"{source} becomes {target}: Terraform destroys and recreates it (a `moved` block would keep it)",
+            came.block.line,
+        ))
+    for address, placed in sorted(added.items()):
+        kind = "data" if address.startswith("data.") else "added"
+        add(placed.path, finding(kind, address, f"{_what(address)} added", placed.block.line))
+    for address, placed in sorted(removed.items()):
+        kind = "data" if address.startswith("data.") else "removed"
+        add(placed.path, finding(kind, address, f"{_what(address)} removed"))
+    for address in sorted(module.old.keys() & module.new.keys()):
+        before, after = module.old[address], module.new[address]
+        if before.block.source == after.block.source:
+            continue
+        item = _changed(address, before.block, after.block, unset)
+        if item is not None:
+            add(after.path, item)
+    for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
+        if not SETTING.search(name):
+            continue
+        before, after = module.variables_old[name], module.variables_new[name]
+        old_default, new_default = (_default(p.block) for p in (before, after))
+        # A default dropped makes the variable required: every caller then sets it, nothing opens by itself.
+        if old_default != new_default and new_default != "(none)":
+            add(after.path, finding("security", f"var.{name}",
+                                    f"default of var.{name}: {old_default} -> {new_default}", after.block.line))
+    for name in sorted(module.locals_old.keys() & module.locals_new.keys()):
+        (_, before_value), (path, after_value) = module.locals_old[name], module.locals_new[name]
+        if SETTING.search(name) and before_value != after_value:
+            add(path, finding("security", f"local.{name}", f"local.{name} changed"))
+    return found
+
+
+def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Removed and added addresses that are one resource under a new address or type."""
+    pairs = {(s, t) for s, t in moved if s in removed and t in added}
+    taken_s = {s for s, _ in pairs}
+    taken_t = {t for _, t in pairs}
+    for source, gone in removed.items():
+        if source in taken_s or source.startswith("data."):
+            continue
+        for target, came in added.items():
+            if target in taken_t or target.startswith("data."):
+                continue
+            same_body = _canonical(gone.block.body) == _canonical(came.block.body)
+            same_name = gone.block.labels[-1:] == came.block.labels[-1:] and gone.block.type == came.block.type
+            if same_body or same_name:
+                pairs.add((source, target))
+                taken_s.add(source)
+                taken_t.add(target)
+                break
+    return pairs
+
+
+def _changed(address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any]) -> Finding | None:
+    kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
+    old_items, new_items = _settings(before.body), _settings(after.body)
+    for name in list(new_items):
+        # A new setting bound to a variable that defaults to nothing changes nothing until a caller sets it.
+        if name not in old_items and new_items[name] in unset:
+            del new_items[name]
+    if SENSITIVE_TYPE.search(kind_of) and _canonical(before.body) != _canonical(after.body):
+        return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
+                       after.line)
+    names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)})
+    if names:
+        shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        return finding("security", address, f"security settings changed: {shown}", after.line)
+    if address.startswith("data.") and _canonical(before.body) != _canonical(after.body):
+        return finding("data", address, "data source changed", after.line)
+    return None
+
+
+def _settings(body: hcl.Body, prefix: str = "") -> dict[str, Any]:
+    """The security-sensitive attributes and nested blocks of a body, by dotted name, canonical."""
+    found: dict[str, Any] = {}
+    for item in body.items:
+        if isinstance(item, hcl.Attribute):
+            name = f"{prefix}{item.name}"
+            if SETTING.search(item.name):
+                found[name] = _canonical(item.value)
+        else:
+            label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
+            name = f"{prefix}{label}"
+            if SETTING.search(label):
+                found.setdefault(name, []).append(_canonical(item.body))
+            else:
+                found.update(_settings(item.body, f"{name}."))
+    return found
+
+
+def _canonical(value: Any) -> Any:
+    """A comparable form of a value or body: whitespace in expressions does not count."""
+    if isinstance(value, hcl.Body):
+        return tuple(
+            ("=", item.name, _canonical(item.value)) if isinstance(item, hcl.Attribute)
+            else ("{", item.type, item.labels, _canonical(item.body))
+            for item in value.items
+        )
+    if isinstance(value, hcl.Expression):
+        return ("expr", _SPACE.sub(" ", value.text.strip()))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def _default(block: hcl.Block) -> str:
+    attribute = block.body.attributes.get("default")
+    return "(none)" if attribute is None else _text(attribute.value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, hcl.Expression):
+        return _SPACE.sub(" ", value.text.strip())
+    return repr(value) if not isinstance(value, str) else value
+
+
+def _what(address: str) -> str:
+    if address.startswith("data."):
+        return "data source"
+    return "module" if address.startswith("module.") else "resource"

@@ -1,0 +1,130 @@
+"""Comparing a pipeline file before and after a change (what the kinds mean: the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ownership_gate.classifiers.pipeline import finding
+from ownership_gate.classifiers.pipeline.workflow import (
+    DEFAULT,
+    PRIVILEGED_TRIGGERS,
+    Pipeline,
+    github,
+    gitlab,
+    names,
+    widened,
+    write_grants,
+)
+from ownership_gate.formats.yaml import YamlError, load, plain
+from ownership_gate.model import Finding
+
+
+class Unreadable(Exception):
+    pass
+
+
+def read(platform: str, text: str | None) -> Pipeline | None:
+    """The pipeline in `text` (None for no file); raises Unreadable when it is not YAML."""
+    if text is None:
+        return None
+    try:
+        documents = [plain(root) for root in load(text).roots]
+    except YamlError as exc:
+        raise Unreadable(str(exc)) from exc
+    document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
+    return github(document, text) if platform == "github" else gitlab(document, text)
+
+
+def findings(platform: str, path: str, old_text: str | None, new_text: str | None) -> list[Finding]:
+    try:
+        new = read(platform, new_text)
+    except Unreadable as exc:
+        return [finding("unparsed", path, f"the pipeline does not parse ({exc}), so what it runs cannot be judged")]
+    try:
+        old = read(platform, old_text)
+    except Unreadable:
+        old = None  # it did not parse before: judge the new file as if it were added
+    if new is None:
+        if old is not None and old.ships:
+            shipping = [j.name for j in old.jobs.values() if j.ships]
+            return [finding("deploy", path, f"removed a pipeline that ships ({names(shipping)})")]
+        return []
+    base = old or Pipeline(platform)
+    found: list[Finding] = []
+    found += _triggers(path, base, new, old is None)
+    found += _permissions(path, base, new, old is None)
+    found += _secrets(path, base, new)
+    found += _deploys(path, base, new)
+    found += _outside(path, base, new)
+    return found
+
+
+def _triggers(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Finding]:
+    risky = (new.triggers & PRIVILEGED_TRIGGERS) - old.triggers
+    if not risky:
+        return []
+    verb = "runs on" if added else "now also runs on"
+    return [finding(
+        "trigger", f"{path}: on {t}",
+        f"the workflow {verb} `{t}`, with the repository's secrets, for input from outside the repository",
+    ) for t in sorted(risky)]
+
+
+def _permissions(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Finding]:
+    by_grant: dict[tuple[str, str], list[str]] = {}
+    for job in new.jobs.values():
+        before = old.jobs.get(job.name)
+        if before is not None:
+            grants = widened(before.permissions, job.permissions)
+        elif added:
+            grants = write_grants(job.permissions)
+        else:
+            grants = widened(_workflow_default(old), job.permissions)
+        if job.oidc and not (before is not None and before.oidc) and new.platform == "gitlab":
+            grants.append(("id_tokens", "id_tokens: cloud credentials by OIDC"))
+        for grant in grants:
+            by_grant.setdefault(grant, []).append(job.name)
+    return [
+        finding("permissions", f"{path}: {scope}", f"{text} (job {names(jobs)})")
+        for (scope, text), jobs in sorted(by_grant.items())
+    ]
+
+
+def _workflow_default(old: Pipeline) -> Mapping[str, int] | str:
+    """The permissions a new job would have inherited in the old workflow: any old job's, if they agree."""
+    seen = {repr(job.permissions): job.permissions for job in old.jobs.values()}
+    return next(iter(seen.values())) if len(seen) == 1 else DEFAULT
+
+
+def _secrets(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
+    fresh = new.secrets - old.secrets
+    return [finding("secret", f"{path}: {name}", f"the pipeline now reads the secret {name}") for name in sorted(fresh)]
+
+
+def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
+    found: list[Finding] = []
+    for name in sorted(new.jobs.keys() | old.jobs.keys()):
+        before, after = old.jobs.get(name), new.jobs.get(name)
+        if not ((before and before.ships) or (after and after.ships)):
+            continue
+        if before is None:
+            what = "added a job that ships"
+        elif after is None:
+            what = "removed a job that ships"
+        elif before.shape != after.shape:
+            what = "changed a job that ships"
+            if before.environment != after.environment:
+                what += f" (environment {before.environment or 'none'} -> {after.environment or 'none'})"
+        else:
+            continue
+        found.append(finding("deploy", f"{path}: job {name}", what))
+    if old.jobs and (old.ships or new.ships) and old.trigger_shape != new.trigger_shape:
+        found.append(finding("deploy", f"{path}: on", "changed when a workflow that ships runs"))
+    return found
+
+
+def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
+    fresh = new.outside - old.outside
+    what = "third-party action" if new.platform == "github" else "outside include"
+    return [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}") for name in sorted(fresh)]

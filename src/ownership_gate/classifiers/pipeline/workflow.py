@@ -1,0 +1,253 @@
+"""What a CI pipeline file does, read into the few facts that decide who owns a change to it.
+
+A pipeline is reduced to its jobs, and each job to what it can reach: the
+triggers that start it, the token permissions it holds, the secrets it
+reads, whether it ships (publishes, releases, deploys), and the outside
+actions or templates it runs. Toolchain versions, matrices and test steps
+are left out on purpose: changing them is daily work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Triggers that run with the repository's secrets on input an outsider controls.
+PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
+
+# GitHub token scopes, and the order of their levels.
+SCOPES = (
+    "actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token", "issues",
+    "models", "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses",
+)
+LEVELS = {"none": 0, "read": 1, "write": 2}
+# No `permissions` block: the job gets the repository's default, which may be write-all.
+DEFAULT = "default"
+
+_SECRET = re.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+# Words in a job's id, name or stage that say it ships something.
+_SHIPPING_NAME = re.compile(
+    r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)(?:$|[^a-z])"
+)
+# Commands that publish packages or images, or change a running environment.
+_SHIPPING_COMMAND = re.compile(
+    r"(?i)\b(?:npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bpoetry\s+publish\b|\buv\s+publish\b"
+    r"|\bcargo\s+publish\b|\bgem\s+push\b|\bmvn\b[^\n]*\bdeploy\b|\bgradle\w*\b[^\n]*\bpublish"
+    r"|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b[^\n]*--push\b|\bcrane\s+push\b"
+    r"|\bkubectl\s+(?:apply|rollout|set\s+image|delete)\b|\bhelm\s+(?:upgrade|install|push)\b"
+    r"|\bterraform\s+apply\b|\btofu\s+apply\b|\bpulumi\s+up\b|\bcdk\s+deploy\b|\bsls\s+deploy\b|\bserverless\s+deploy\b"
+    r"|\bgcloud\b[^\n]*\bdeploy\b|\baws\s+(?:ecs\s+update-service|s3\s+sync|lambda\s+update-function-code|cloudformation\s+deploy)\b"
+    r"|\baz\s+\w+[^\n]*\bdeploy\b|\bfly(?:ctl)?\s+deploy\b|\bvercel\b[^\n]*--prod\b|\bnetlify\s+deploy\b"
+    r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
+)
+# Actions whose only purpose is to publish or deploy.
+_SHIPPING_ACTION = re.compile(
+    r"(?i)^(?:pypa/gh-action-pypi-publish|softprops/action-gh-release|actions/create-release|ncipollo/release-action"
+    r"|google-github-actions/deploy-\w+|google-github-actions/get-gke-credentials|aws-actions/amazon-ecs-deploy-\w+"
+    r"|azure/webapps-deploy|azure/k8s-deploy|azure/functions-action|peaceiris/actions-gh-pages"
+    r"|actions/deploy-pages|cloudflare/wrangler-action|amondnet/vercel-action|superfly/flyctl-actions)\b"
+)
+_FIRST_PARTY_OWNERS = frozenset({"actions", "github"})
+# Keys of a job that only pick tool versions: changing them is routine even in a job that ships.
+_VERSION_KEY = re.compile(r"(?i)(?:^|[-_])version$")
+
+GITLAB_RESERVED = frozenset({
+    "stages", "variables", "include", "default", "workflow", "image", "services", "before_script",
+    "after_script", "cache", "pages",
+})
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    permissions: Mapping[str, int] | str  # scope -> level, or DEFAULT
+    ships: bool
+    environment: str | None
+    shape: str  # the job with version pins left out, to tell a real change from a bump
+    oidc: bool = False
+
+
+@dataclass
+class Pipeline:
+    """One pipeline file, as far as ownership cares."""
+
+    platform: str  # github | gitlab
+    triggers: frozenset[str] = frozenset()
+    trigger_shape: str = ""
+    jobs: dict[str, Job] = field(default_factory=dict)
+    secrets: frozenset[str] = frozenset()
+    outside: frozenset[str] = frozenset()  # third-party actions, remote templates
+
+    @property
+    def ships(self) -> bool:
+        return any(job.ships for job in self.jobs.values())
+
+
+def secrets_in(text: str) -> frozenset[str]:
+    """Every `secrets.NAME` (or `secrets['NAME']`) a workflow reads, GITHUB_TOKEN aside."""
+    names = {a or b for a, b in _SECRET.findall(text)}
+    names.discard("GITHUB_TOKEN")
+    if re.search(r"(?m)^\s*secrets\s*:\s*inherit\b", text):
+        names.add("(all secrets, via secrets: inherit)")
+    return frozenset(names)
+
+
+def github(document: Mapping[Any, Any], text: str) -> Pipeline:
+    on = document.get("on", document.get(True))
+    triggers = _triggers(on)
+    top = _permissions(document) if "permissions" in document else DEFAULT
+    jobs: dict[str, Job] = {}
+    outside: set[str] = set()
+    raw_jobs = document.get("jobs")
+    for job_id, job in (raw_jobs.items() if isinstance(raw_jobs, Mapping) else ()):
+        if not isinstance(job, Mapping):
+            continue
+        permissions = _permissions(job) if "permissions" in job else top
+        steps = [s for s in job.get("steps") or () if isinstance(s, Mapping)]
+        uses = [str(s["uses"]) for s in steps if isinstance(s.get("uses"), str)]
+        if isinstance(job.get("uses"), str):
+            uses.append(str(job["uses"]))
+        outside.update(u.partition("@")[0].lower() for u in uses if _third_party(u))
+        runs = "\n".join(str(s.get("run", "")) for s in steps)
+        environment = _environment(job.get("environment"))
+        name = f"{job_id} {job.get('name', '')}"
+        pushes = any(
+            isinstance(s.get("with"), Mapping) and str(s["with"].get("push", "")).lower() == "true"
+            and "docker/build-push-action" in str(s.get("uses", "")) for s in steps
+        )
+        ships = bool(
+            environment or _SHIPPING_NAME.search(name) or _SHIPPING_COMMAND.search(runs) or pushes
+            or any(_SHIPPING_ACTION.match(u) for u in uses)
+        )
+        oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
+        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc)
+    return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside))
+
+
+def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
+    jobs: dict[str, Job] = {}
+    outside = {_include_name(item) for item in _as_list(document.get("include"))} - {None}
+    secrets: set[str] = set()
+    for job_id, job in document.items():
+        if not isinstance(job_id, str) or job_id in GITLAB_RESERVED or not isinstance(job, Mapping):
+            continue
+        if not any(key in job for key in ("script", "trigger", "extends", "stage", "environment")):
+            continue
+        script = "\n".join(
+            str(line) for key in ("before_script", "script", "after_script") for line in _as_list(job.get(key))
+        )
+        environment = _environment(job.get("environment"))
+        stage = str(job.get("stage", ""))
+        ships = bool(
+            environment or _SHIPPING_NAME.search(job_id) or _SHIPPING_NAME.search(stage)
+            or _SHIPPING_COMMAND.search(script)
+        )
+        if isinstance(job.get("secrets"), Mapping):
+            secrets.update(f"{job_id}: {name}" for name in job["secrets"])
+        oidc = bool(job.get("id_tokens"))
+        jobs[job_id] = Job(job_id, DEFAULT, ships, environment, _shape(job), oidc)
+    return Pipeline("gitlab", frozenset(), "", jobs, frozenset(secrets), frozenset(n for n in outside if n))
+
+
+def _triggers(on: Any) -> frozenset[str]:
+    if isinstance(on, str):
+        return frozenset({on})
+    if isinstance(on, list):
+        return frozenset(str(t) for t in on)
+    if isinstance(on, Mapping):
+        return frozenset(str(t) for t in on)
+    return frozenset()
+
+
+def _permissions(holder: Mapping[Any, Any]) -> Mapping[str, int]:
+    value = holder.get("permissions")
+    if isinstance(value, str):
+        level = {"read-all": LEVELS["read"], "write-all": LEVELS["write"]}.get(value.strip().lower(), LEVELS["none"])
+        return dict.fromkeys(SCOPES, level)
+    granted = dict.fromkeys(SCOPES, LEVELS["none"])
+    if isinstance(value, Mapping):
+        for scope, level in value.items():
+            granted[str(scope)] = LEVELS.get(str(level).strip().lower(), LEVELS["write"])
+    return granted
+
+
+def _environment(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("name")
+    return None if value in (None, "") else str(value)
+
+
+def _third_party(uses: str) -> bool:
+    if uses.startswith(("./", "../")):
+        return False
+    if uses.startswith("docker://"):
+        return True
+    owner = uses.partition("/")[0].lower()
+    return owner not in _FIRST_PARTY_OWNERS
+
+
+def _include_name(item: Any) -> str | None:
+    """A GitLab include from outside this repository (remote, another project, a template, a component)."""
+    if isinstance(item, str):
+        return None if item.startswith("/") or not item.startswith(("http://", "https://")) else item
+    if isinstance(item, Mapping):
+        for key in ("remote", "template", "component"):
+            if key in item:
+                return f"{key}: {item[key]}"
+        if "project" in item:
+            return f"project: {item['project']}"
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _shape(value: Any) -> str:
+    """A canonical text of `value` with version pins and version keys left out."""
+    return repr(_strip_versions(value))
+
+
+def _strip_versions(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted(
+            (str(k), _strip_versions(v)) for k, v in value.items() if not _VERSION_KEY.search(str(k))
+        ))
+    if isinstance(value, list):
+        return tuple(_strip_versions(v) for v in value)
+    if isinstance(value, str):
+        return value.partition("@")[0] if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value) else value
+    return value
+
+
+def widened(old: Mapping[str, int] | str, new: Mapping[str, int] | str) -> list[tuple[str, str]]:
+    """The scopes `new` grants beyond `old`: (scope, "scope: old -> new")."""
+    if new == DEFAULT:
+        if old == DEFAULT:
+            return []
+        return [("permissions", "permissions block removed: the repository's default applies")]
+    if old == DEFAULT:
+        # The default token may write to every scope but id-token, which it never holds:
+        # only an id-token grant goes beyond what the job had.
+        old = dict.fromkeys(SCOPES, LEVELS["write"]) | {"id-token": LEVELS["none"]}
+    assert isinstance(old, Mapping) and isinstance(new, Mapping)
+    label = {v: k for k, v in LEVELS.items()}
+    return [
+        (scope, f"{scope}: {label[old.get(scope, 0)]} -> {label[level]}")
+        for scope, level in sorted(new.items()) if level > old.get(scope, 0)
+    ]
+
+
+def write_grants(permissions: Mapping[str, int] | str) -> list[tuple[str, str]]:
+    if not isinstance(permissions, Mapping):
+        return []
+    return [(scope, f"{scope}: write") for scope, level in sorted(permissions.items()) if level == LEVELS["write"]]
+
+
+def names(items: Iterable[str]) -> str:
+    ordered = sorted(items)
+    return ", ".join(ordered[:5]) + (f" and {len(ordered) - 5} more" if len(ordered) > 5 else "")

@@ -1,0 +1,107 @@
+"""What security-sensitive code and settings look like, as patterns over paths and lines.
+
+Each table is small and plain so a reader can check it against what their
+frameworks write. A line matters only when the change adds or removes it:
+the classifier compares a file's lines before and after, never the whole
+file, so a file that merely *contains* `authorize(` is not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Source files the classifier reads (configuration files are added below).
+SOURCE_SUFFIXES = (
+    ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
+    ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim",
+)
+
+# Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
+NOT_APPLICATION = re.compile(
+    r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
+    r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|dist|build|coverage|storybook|stories)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py)$"
+)
+
+# Path segments (folder or file stem words) that name authentication or authorisation.
+ACCESS_NAME = re.compile(
+    r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|openid\w*|oidc|saml|sso"
+    r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
+    r"|permissions?|rbac|acl|polic(?:y|ies)|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
+    r"|roles?)(?=$|[/_.-])"
+    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|Session|Credential|Passkey)[A-Za-z]*\.\w+$"
+)
+
+# User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
+UI_PATH = re.compile(
+    r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|html|hbs|mustache)$"
+    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/(?!.*(?:^|/)api/)"
+)
+# Identifiers that hold a secret; a view that starts showing one is a finding.
+SECRET_VALUE = re.compile(
+    r"\b\w*(?:otp_secret|client_secret|secret_key|api_key|apikey|private_key|access_token|refresh_token"
+    r"|password_digest|encrypted_password|recovery_codes?|backup_codes?)\b|\b(?:clientSecret|apiKey|privateKey|accessToken|otpSecret)\b"
+)
+
+# Lines that check or grant access, in the frameworks' own words.
+ACCESS_LINE = re.compile(
+    r"\bauthori[sz]e[!?]?\s*[(:\s]|\bauthenticate(?:_\w+)?[!?]?\b|\b(?:can|cannot)\??\s*\(\s*\w+\s*,"
+    r"|\bcan\?\s*[:(]|\bhas_perms?\s*\(|\bhas_?permission\w*\s*\(|\bcheck_permissions?\b|\bpermission_(?:required|classes)\b"
+    r"|\blogin_required\b|\b(?:skip_)?before_action\s+:(?:authenticate\w*|require_\w*login\w*|verify_authenticity_token)"
+    r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
+    r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
+    r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
+    r"|\bisAdmin\b|\bis_admin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
+)
+
+# Settings that decide transport, session, cookie, CORS, CSP, CSRF, host and credential safety.
+SETTING_WORDS = (
+    r"ssl|tls|https|hsts|secure|session|cookie|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
+    r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
+    r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
+    r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"
+)
+SETTING_KEY = re.compile(rf"(?i)(?:^|[._])(?:{SETTING_WORDS})(?:$|[._])")
+# `KEY = value`, `config.key = value`, `key: value`, `"Header-Name": "value"`, `setHeader("X", "v")`.
+ASSIGNMENT = re.compile(
+    r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*|["'][\w.-]+["'])\s*(?:=|:)(?!=)\s*(?P<value>.+?)[,;]?\s*$"""
+)
+# A configuration DSL's `setting value` (Ruby initializers, nginx, Caddy): a name, a space, a value.
+DSL_SETTING = re.compile(r"^\s*(?P<key>[a-z_][\w.]*)\s+(?P<value>[^\s=({].*?)\s*$")
+# Header names and directives that are security settings wherever they appear.
+SETTING_LINE = re.compile(
+    r"(?i)content-security-policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
+    r"|strict-transport-security|x-frame-options|x-content-type-options|referrer-policy|permissions-policy"
+    r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
+    r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
+    r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"
+)
+# Files whose assignments are configuration, not ordinary code.
+CONFIG_PATH = re.compile(
+    r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
+    r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
+)
+
+# Credentials committed in the clear.
+CREDENTIAL = re.compile(
+    r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY-----"
+    r"|\bAKIA[0-9A-Z]{16}\b|\bASIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b"
+    r"|\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bsk_live_[A-Za-z0-9]{20,}\b|\brk_live_[A-Za-z0-9]{20,}\b"
+    r"|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bnpm_[A-Za-z0-9]{36}\b|\bSG\.[\w-]{22}\.[\w-]{43}\b"
+    r'|"type"\s*:\s*"service_account"'
+)
+CREDENTIAL_FILE = re.compile(
+    r"(?i)(?:^|/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519)(?:\.pub)?$|\.(?:pem|key|p12|pfx|jks|keystore|ppk)$"
+    r"|(?:^|/)\.env(?:\.(?:local|production|prod|staging))?$|(?:^|/)\.npmrc$|(?:^|/)\.pypirc$|(?:^|/)credentials(?:\.json)?$"
+)
+PUBLIC_KEY_FILE = re.compile(r"(?i)\.pub$")
+
+# Outbound hosts in string literals of application code.
+URL = re.compile(r"""["'`](?:https?|wss?)://(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?[^"'`\s]*["'`]""")
+# Hosts that name documents, not services the application calls.
+QUIET_HOST = re.compile(
+    r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|local|w3\.org|schema\.org|json-schema\.org"
+    r"|xmlns\.com|purl\.org|ietf\.org|mozilla\.org|wikipedia\.org|github\.com|githubusercontent\.com"
+    r"|stackoverflow\.com|semver\.org|spdx\.org|opensource\.org|creativecommons\.org)$|^(?:docs|developer|developers|help|support|www)\."
+)
+COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|--|%|;)")

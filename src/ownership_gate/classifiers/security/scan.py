@@ -1,0 +1,276 @@
+"""Reading a change's added and removed lines for security settings, access checks, credentials and hosts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.security import TYPE, finding, reads_path
+from ownership_gate.classifiers.security.catalog import (
+    ACCESS_LINE,
+    ACCESS_NAME,
+    ASSIGNMENT,
+    COMMENT,
+    CONFIG_PATH,
+    CREDENTIAL,
+    CREDENTIAL_FILE,
+    DSL_SETTING,
+    PUBLIC_KEY_FILE,
+    QUIET_HOST,
+    SECRET_VALUE,
+    SETTING_KEY,
+    SETTING_LINE,
+    SOURCE_SUFFIXES,
+    UI_PATH,
+    URL,
+)
+from ownership_gate.model import Change, Finding
+
+_IMPORT = re.compile(
+    r"^\s*(?:import\b|from\s+\S+\s+import\b|require(?:_relative)?\b|using\s+[\w.]+;|#include\b|@import\b"
+    r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
+)
+_SPACE = re.compile(r"\s+")
+# A longer line than this is data (minified code, a blob), not something a person wrote to read.
+_LONGEST = 2000
+# Files up to this many lines (both sides) get an ordered diff.
+_ORDERED_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class LineDiff:
+    """The lines a change adds and removes (a multiset difference: moves within the file cancel)."""
+
+    added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)
+    removed: tuple[str, ...]
+    old_text: str
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    path = change.path
+    key_file = CREDENTIAL_FILE.search(path) and not PUBLIC_KEY_FILE.search(path)
+    if key_file and change.new_oid is not None and (change.status in ("added", "copied") or change.source_path != path):
+        return [finding("credential", path, "a file that holds keys or credentials is committed")]
+    diff = line_diff(change, context)
+    if diff is None:
+        return []
+    found: list[Finding] = []
+    found += _credentials(path, diff)
+    found += _settings(path, diff)
+    found += _access(change, context, diff)
+    found += _hosts(path, diff)
+    return found
+
+
+def line_diff(change: Change, context: Context) -> LineDiff | None:
+    memo = context.memo.setdefault(f"{TYPE}.diff", {})
+    key = (change.source_path, change.old_oid, change.path, change.new_oid)
+    if key not in memo:
+        old_text = _text(context.old(change)) if reads_path(change.source_path) else ""
+        new_text = _text(context.new(change))
+        if old_text is None and new_text is None:
+            memo[key] = None
+        else:
+            memo[key] = _diff((old_text or "").splitlines(), (new_text or "").splitlines(), old_text or "")
+    result: LineDiff | None = memo[key]
+    return result
+
+
+def _diff(old_lines: list[str], new_lines: list[str], old_text: str) -> LineDiff:
+    """Lines added and removed, in order; a line moved within the file counts as both.
+
+    Past `_ORDERED_LIMIT` lines the ordered diff costs too much, and the
+    multiset difference (moves cancel) stands in for it.
+    """
+    if len(old_lines) + len(new_lines) <= _ORDERED_LIMIT:
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        added: list[tuple[int, str]] = []
+        removed: list[str] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "delete"):
+                removed.extend(old_lines[i1:i2])
+            if tag in ("replace", "insert"):
+                added.extend((n + 1, new_lines[n]) for n in range(j1, j2))
+    else:
+        fresh = Counter(new_lines)
+        fresh.subtract(old_lines)
+        gone = Counter(old_lines)
+        gone.subtract(new_lines)
+        added = []
+        for number, line in enumerate(new_lines, 1):
+            if fresh[line] > 0:
+                fresh[line] -= 1
+                added.append((number, line))
+        removed = [line for line, count in gone.items() for _ in range(max(count, 0))]
+    return LineDiff(
+        tuple((n, line) for n, line in added if len(line) <= _LONGEST),
+        tuple(line for line in removed if len(line) <= _LONGEST),
+        old_text,
+    )
+
+
+def _text(data: bytes | None) -> str | None:
+    if data is None or is_binary(data):
+        return None
+    try:
+        return decode(data)
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _credentials(path: str, diff: LineDiff) -> list[Finding]:
+    for number, line in diff.added:
+        match = CREDENTIAL.search(line)
+        if match:
+            shown = match.group(0)[:12] + "..."
+            return [finding("credential", path, f"a credential is committed in the clear ({shown})", number)]
+    return []
+
+
+def _settings(path: str, diff: LineDiff) -> list[Finding]:
+    found: list[Finding] = []
+    is_config = bool(CONFIG_PATH.search(path))
+    before: dict[str, str] = {}
+    if is_config:
+        for line in diff.removed:
+            key, value = _assignment(line)
+            if key is not None:
+                before[key] = value
+    seen: set[str] = set()
+    for number, line in diff.added:
+        if COMMENT.match(line):
+            continue
+        key, value = _assignment(line) if is_config else (None, "")
+        if key is not None:
+            old = before.pop(key, None)
+            shown = old if old is not None else "(not set)"
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
+            seen.add(key)
+        elif SETTING_LINE.search(line):
+            text = _SPACE.sub(" ", line.strip())[:120]
+            found.append(finding("setting", path, f"security setting added or changed: {text}", number))
+    for key, value in before.items():
+        if key not in seen:
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
+    for line in diff.removed:
+        if not is_config and SETTING_LINE.search(line) and not COMMENT.match(line):
+            text = _SPACE.sub(" ", line.strip())[:120]
+            found.append(finding("setting", path, f"security setting removed: {text}"))
+            break
+    return found
+
+
+def _assignment(line: str) -> tuple[str | None, str]:
+    if COMMENT.match(line):
+        return None, ""
+    match = ASSIGNMENT.match(line) or DSL_SETTING.match(line)
+    if not match:
+        return None, ""
+    key = match.group("key").strip("\"'")
+    if not SETTING_KEY.search(key.lower()):
+        return None, ""
+    return key, match.group("value").strip()[:80]
+
+
+def _checks(line: str) -> bool:
+    """The line checks or grants access (an import of a check is not one)."""
+    return bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not _IMPORT.search(line)
+
+
+def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
+    path = change.path
+    if UI_PATH.search(path):
+        for number, line in diff.added:
+            match = SECRET_VALUE.search(line)
+            if match and not COMMENT.match(line):
+                return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
+        return []
+    moved = _moved_access_lines(context)
+    for number, line in diff.added:
+        text = _normal(line)
+        if _checks(line) and not moved.get(("removed", text), set()) - {path}:  # not moved in from another file
+            return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
+    for line in diff.removed:
+        text = _normal(line)
+        if _checks(line) and not moved.get(("added", text), set()) - {path}:
+            return [finding("access", path, f"an access check is removed: {text[:120]}")]
+    added = [line for _, line in diff.added]
+    changed = _substantive(added) or _substantive(diff.removed)
+    if ACCESS_NAME.search(path) and changed and not _renamed(added, diff.removed):
+        return [finding("access", path, "code named for authentication or authorisation changed")]
+    return []
+
+
+def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
+    """Where each access-check line was added and removed across the change set.
+
+    A line added in one file and removed in another moved between files
+    (code reorganised): it is no change of access. A line moved within one
+    file is, since the order of checks decides what runs.
+    """
+    memo = context.memo
+    key = f"{TYPE}.access"
+    if key not in memo:
+        where: dict[tuple[str, str], set[str]] = {}
+        for change in context.claimed(TYPE):
+            diff = line_diff(change, context)
+            if diff is None:
+                continue
+            for _, line in diff.added:
+                if _checks(line):
+                    where.setdefault(("added", _normal(line)), set()).add(change.path)
+            for line in diff.removed:
+                if _checks(line):
+                    where.setdefault(("removed", _normal(line)), set()).add(change.path)
+        memo[key] = where
+    result: dict[tuple[str, str], set[str]] = memo[key]
+    return result
+
+
+def _normal(line: str) -> str:
+    return _SPACE.sub(" ", line.strip())
+
+
+def _substantive(lines: Iterable[str]) -> bool:
+    for line in lines:
+        text = str(line).strip()
+        if text and not COMMENT.match(text) and not _IMPORT.search(text) and text not in ("}", "end", ")", "});", "];"):
+            return True
+    return False
+
+
+# In user-facing code, what makes the browser call a host (not a link the user may follow).
+_LOADS = re.compile(
+    r"\b(?:src|srcset|action|fetch|import|WebSocket|EventSource|sendBeacon|XMLHttpRequest|ajax|axios)\b"
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _renamed(added: list[str], removed: tuple[str, ...] | list[str]) -> bool:
+    """Every changed line is an old line with one or two names swapped for others (a rename, no new logic)."""
+    if not added or len(added) != len(removed):
+        return False
+    new_words = Counter(w for line in added for w in _WORD.findall(line))
+    old_words = Counter(w for line in removed for w in _WORD.findall(line))
+    return len(set(new_words - old_words)) <= 2 and len(set(old_words - new_words)) <= 2
+
+
+def _hosts(path: str, diff: LineDiff) -> list[Finding]:
+    if not path.endswith(SOURCE_SUFFIXES):
+        return []  # configuration names hosts on purpose; the setting rules read it
+    ui = bool(UI_PATH.search(path))
+    found: dict[str, int] = {}
+    for number, line in diff.added:
+        if COMMENT.match(line) or (ui and not _LOADS.search(line)):
+            continue  # a link in a page is not a call; a script, image, frame or fetch is
+        for match in URL.finditer(line):
+            host = match.group("host").lower().rstrip(".")
+            if QUIET_HOST.search(host) or host in found or host in diff.old_text.lower():
+                continue
+            found[host] = number
+    return [finding("host", f"{path}: {host}", f"the code now calls {host}, which it did not before", number)
+            for host, number in found.items()]

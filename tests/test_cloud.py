@@ -1,0 +1,205 @@
+"""`cloud` findings: Terraform and CloudFormation judged by the resources they create and open, in real repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Repo, findings, run_json
+
+POLICY = """\
+version: 1
+levels:
+  - name: engineer
+  - name: cto
+default_level: engineer
+rules:
+  - id: cloud
+    level: cto
+    when: {type: cloud, kind: [added, removed, replaced, security, unparsed]}
+    reason: Cloud resources and who can reach them are one-way doors.
+"""
+
+MAIN = """\
+resource "aws_db_instance" "main" {
+  identifier        = "app"
+  engine            = "postgres"
+  instance_class    = "db.t3.medium"
+  allocated_storage = 20
+  publicly_accessible = false
+  tags = { team = "core" }
+}
+
+resource "aws_security_group" "db" {
+  name = "db"
+  ingress {
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
+}
+
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.1.0"
+  cidr    = "10.0.0.0/16"
+}
+"""
+
+VERSIONS = """\
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.40" }
+  }
+}
+"""
+
+VARIABLES = """\
+variable "enable_public_access" {
+  type    = bool
+  default = false
+}
+"""
+
+
+def found(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((f["kind"], f["subject"]) for f in findings(doc, "cloud"))
+
+
+@pytest.fixture
+def infra(repo: Repo) -> str:
+    return repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        "infra/main.tf": MAIN,
+        "infra/versions.tf": VERSIONS,
+        "infra/variables.tf": VARIABLES,
+    })
+
+
+def test_provider_bump_tags_and_sizes_are_not_cloud_findings(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({
+        "infra/versions.tf": VERSIONS.replace("~> 5.40", "~> 5.60"),
+        "infra/main.tf": MAIN.replace('team = "core"', 'team = "platform"').replace("20\n", "40\n"),
+    })
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_new_database_and_removed_module(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main = MAIN.split('module "vpc"')[0] + """\
+resource "aws_db_instance" "replica" {
+  identifier     = "app-replica"
+  instance_class = "db.t3.medium"
+}
+"""
+    repo.commit({"infra/main.tf": main})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == [("added", "aws_db_instance.replica"), ("removed", "module.vpc")]
+    assert code == 1
+
+
+def test_block_moved_to_another_file_is_no_change(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    head, _, rest = MAIN.partition('resource "aws_security_group" "db"')
+    repo.commit({"infra/main.tf": head, "infra/network.tf": 'resource "aws_security_group" "db"' + rest})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    renamed = MAIN.replace('"aws_db_instance" "main"', '"aws_db_instance" "primary"')
+    base = repo.commit({"infra/main.tf": MAIN})
+    repo.commit({"infra/main.tf": renamed})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("replaced", "aws_db_instance.primary")]
+    assert code == 1
+
+    moved = renamed + "\nmoved {\n  from = aws_db_instance.main\n  to   = aws_db_instance.primary\n}\n"
+    repo.commit({"infra/main.tf": moved})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+
+
+def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    opened = MAIN.replace('["10.0.0.0/16"]', '["0.0.0.0/0"]').replace(
+        "publicly_accessible = false", "publicly_accessible = true"
+    )
+    repo.commit({"infra/main.tf": opened})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == [("security", "aws_db_instance.main"), ("security", "aws_security_group.db")]
+    detail = next(f["detail"] for f in findings(doc, "cloud") if f["subject"] == "aws_db_instance.main")
+    assert detail == "security settings changed: publicly_accessible"
+    assert code == 1
+
+
+def test_new_setting_bound_to_an_unset_variable_changes_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new module input, passed straight to the resource, off by default: the usual way a setting is offered.
+    wired = MAIN.replace(
+        "publicly_accessible = false", "publicly_accessible = false\n  iam_database_authentication_enabled = var.iam_auth"
+    )
+    variables = VARIABLES + 'variable "iam_auth" {\n  type    = bool\n  default = null\n}\n'
+    repo.commit({"infra/main.tf": wired, "infra/variables.tf": variables})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == []
+    # The same setting given a value does change access.
+    repo.commit({"infra/main.tf": wired.replace("var.iam_auth", "true")})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == [("security", "aws_db_instance.main")]
+    assert code == 1
+
+
+def test_half_edited_file_fails_closed(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"infra/main.tf": MAIN.replace('engine            = "postgres"', 'engine = "postgres')})
+    code, doc = run_json(capsys, "--base", infra)
+    assert [k for k, _ in found(doc)] == ["unparsed"]
+    assert code == 1
+
+
+CFN = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "${AWS::StackName}-data"
+      Tags:
+        - Key: team
+          Value: core
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+"""
+
+
+def test_cloudformation_resources(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "stacks/app.yaml": CFN})
+    changed = CFN.replace("Value: core", "Value: platform").replace(
+        "lambda.amazonaws.com", "ec2.amazonaws.com"
+    ) + "  Queue:\n    Type: AWS::SQS::Queue\n"
+    repo.commit({"stacks/app.yaml": changed})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("added", "Queue"), ("security", "AppRole")]
+    assert code == 1
+
+
+def test_helm_template_in_a_templates_folder_is_not_cloudformation(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "chart/templates/config.yaml": template})
+    repo.commit({"chart/templates/config.yaml": template + "data:\n  {{- toYaml .Values.config | nindent 2 }}\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0

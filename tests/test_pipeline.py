@@ -1,0 +1,206 @@
+"""`pipeline` findings: what a workflow change does, judged in real repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.pipeline.compare import findings as compare
+from tests.conftest import Repo, findings, run_json
+
+POLICY = """\
+version: 1
+levels:
+  - name: engineer
+  - name: cto
+default_level: engineer
+rules:
+  - id: pipelines
+    level: cto
+    when: {type: pipeline}
+    reason: How production is shipped and which secrets CI holds.
+"""
+
+CI = """\
+name: CI
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python: ["3.11", "3.12"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python }}
+      - run: pytest
+"""
+
+RELEASE = """\
+name: Release
+on:
+  push:
+    tags: ["v*"]
+permissions:
+  contents: read
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def kinds(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((f["kind"], f["subject"]) for f in findings(doc, "pipeline"))
+
+
+@pytest.fixture
+def gated(repo: Repo) -> str:
+    return repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        ".github/workflows/ci.yml": CI,
+        ".github/workflows/release.yml": RELEASE,
+    })
+
+
+def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ci = CI.replace('["3.11", "3.12"]', '["3.12", "3.13"]').replace("run: pytest", "run: pytest -x --durations=10")
+    release = RELEASE.replace('python-version: "3.12"', 'python-version: "3.13"').replace("checkout@v4", "checkout@v5")
+    repo.commit({".github/workflows/ci.yml": ci, ".github/workflows/release.yml": release})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds(doc) == []
+    assert code == 0
+
+
+def test_pull_request_target_is_a_trigger_finding(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({".github/workflows/ci.yml": CI.replace("  pull_request:\n", "  pull_request_target:\n")})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds(doc) == [("trigger", ".github/workflows/ci.yml: on pull_request_target")]
+    assert code == 1
+
+
+def test_permissions_widened_and_a_new_secret(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ci = CI.replace("  contents: read\n", "  contents: write\n").replace(
+        "      - run: pytest\n", "      - run: pytest\n        env:\n          TOKEN: ${{ secrets.CODECOV_TOKEN }}\n"
+    )
+    repo.commit({".github/workflows/ci.yml": ci})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds(doc) == [
+        ("permissions", ".github/workflows/ci.yml: contents"),
+        ("secret", ".github/workflows/ci.yml: CODECOV_TOKEN"),
+    ]
+    detail = next(f["detail"] for f in findings(doc, "pipeline") if f["kind"] == "permissions")
+    assert detail == "contents: read -> write (job test)"
+    assert code == 1
+
+
+def test_oidc_grant_where_the_default_token_applied(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    no_block = CI.replace("permissions:\n  contents: read\n", "")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": no_block})
+    # An explicit block narrows the default token, except id-token, which the default never holds.
+    repo.commit({".github/workflows/ci.yml": CI.replace("  contents: read\n", "  contents: read\n  id-token: write\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds(doc) == [("permissions", ".github/workflows/ci.yml: id-token")]
+    assert code == 1
+
+
+def test_changing_the_shipping_job_or_its_triggers(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    release = RELEASE.replace('tags: ["v*"]', 'tags: ["v*"]\n  workflow_dispatch:').replace(
+        "environment: pypi", "environment: production"
+    )
+    repo.commit({".github/workflows/release.yml": release})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds(doc) == [
+        ("deploy", ".github/workflows/release.yml: job publish"),
+        ("deploy", ".github/workflows/release.yml: on"),
+    ]
+    detail = next(f["detail"] for f in findings(doc, "pipeline") if f["subject"].endswith("job publish"))
+    assert "environment pypi -> production" in detail
+    assert code == 1
+
+
+def test_new_workflow_that_ships_with_a_third_party_action(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY})
+    deploy = """\
+on: {push: {branches: [main]}}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: superfly/flyctl-actions/setup-flyctl@master
+      - run: flyctl deploy --remote-only
+        env:
+          FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}
+"""
+    repo.commit({".github/workflows/deploy.yml": deploy})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds(doc) == [
+        ("action", ".github/workflows/deploy.yml: superfly/flyctl-actions/setup-flyctl"),
+        ("deploy", ".github/workflows/deploy.yml: job deploy"),
+        ("secret", ".github/workflows/deploy.yml: FLY_API_TOKEN"),
+    ]
+    assert code == 1
+
+
+def test_a_workflow_that_no_longer_parses_fails_closed(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({".github/workflows/ci.yml": "on: [push\njobs: {"})
+    code, doc = run_json(capsys, "--base", gated)
+    assert [k for k, _ in kinds(doc)] == ["unparsed"]
+    assert code == 1
+
+
+def test_gitlab_deploy_job_id_tokens_and_outside_includes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = """\
+stages: [test, deploy]
+test:
+  stage: test
+  image: python:3.12
+  script: [pytest]
+"""
+    after = before.replace("python:3.12", "python:3.13") + """\
+include:
+  - remote: https://example.org/templates/deploy.yml
+deploy-prod:
+  stage: deploy
+  environment: production
+  id_tokens:
+    AWS_TOKEN:
+      aud: sts.amazonaws.com
+  script: [./deploy.sh]
+"""
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".gitlab-ci.yml": before})
+    repo.commit({".gitlab-ci.yml": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds(doc) == [
+        ("action", ".gitlab-ci.yml: remote: https://example.org/templates/deploy.yml"),
+        ("deploy", ".gitlab-ci.yml: job deploy-prod"),
+        ("permissions", ".gitlab-ci.yml: id_tokens"),
+    ]
+    assert code == 1
+
+
+def test_renamed_onto_a_workflow_path_is_judged_as_new() -> None:
+    # A file moved into .github/workflows/ starts running: it is compared with no workflow at all.
+    found = compare("github", ".github/workflows/x.yml", None, RELEASE)
+    assert ("permissions", ".github/workflows/x.yml: id-token") in [(f.kind, f.subject) for f in found]
+
+
+def test_removing_a_shipping_workflow() -> None:
+    found = compare("github", ".github/workflows/release.yml", RELEASE, None)
+    assert [(f.kind, f.detail) for f in found] == [("deploy", "removed a pipeline that ships (publish)")]

@@ -1,0 +1,191 @@
+"""`security` findings: settings and access checks recognised by content, in real repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Repo, findings, run_json
+
+POLICY = """\
+version: 1
+levels:
+  - name: engineer
+  - name: cto
+default_level: engineer
+rules:
+  - id: security
+    level: cto
+    when: {type: security}
+    reason: Security settings and access checks protect customer data.
+"""
+
+DOORKEEPER = """\
+Doorkeeper.configure do
+  orm :active_record
+  force_ssl_in_redirect_uri true
+  access_token_expires_in 2.hours
+end
+"""
+
+DJANGO_SETTINGS = """\
+import os
+
+DEBUG = False
+ALLOWED_HOSTS = ["app.example.com"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+TIME_ZONE = "UTC"
+"""
+
+CONTROLLER = """\
+class InvoicesController < ApplicationController
+  before_action :authenticate_user!
+
+  def index
+    @invoices = current_user.invoices
+  end
+end
+"""
+
+ROUTE = """\
+import express from "express";
+
+export const router = express.Router();
+
+router.get("/embed/:id", async (req, res) => {
+  const doc = await loadDocument(req.params.id);
+  res.render("embed", { doc });
+});
+"""
+
+
+def found(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((f["kind"], f["subject"]) for f in findings(doc, "security"))
+
+
+@pytest.fixture
+def app(repo: Repo) -> str:
+    return repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        "config/initializers/doorkeeper.rb": DOORKEEPER,
+        "app/settings.py": DJANGO_SETTINGS,
+        "app/controllers/invoices_controller.rb": CONTROLLER,
+        "src/routes/embed.ts": ROUTE,
+        "app/models/security.rb": "class Security < ApplicationRecord\n  has_many :prices\nend\n",
+    })
+
+
+def test_rails_initializer_setting_names_old_and_new_value(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"config/initializers/doorkeeper.rb": DOORKEEPER.replace("force_ssl_in_redirect_uri true",
+                                                                          "force_ssl_in_redirect_uri false")})
+    code, doc = run_json(capsys, "--base", app)
+    [setting] = findings(doc, "security")
+    assert (setting["kind"], setting["subject"]) == ("setting", "config/initializers/doorkeeper.rb: force_ssl_in_redirect_uri")
+    assert setting["detail"] == "force_ssl_in_redirect_uri: true -> false"
+    assert code == 1
+
+
+def test_django_settings_keys_with_values(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = DJANGO_SETTINGS.replace("SESSION_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE = False").replace(
+        'TIME_ZONE = "UTC"', 'TIME_ZONE = "Europe/Paris"'
+    )
+    repo.commit({"app/settings.py": settings})
+    code, doc = run_json(capsys, "--base", app)
+    [setting] = findings(doc, "security")
+    assert setting["subject"] == "app/settings.py: SESSION_COOKIE_SECURE"
+    assert (setting["from"], setting["to"]) == ("True", "False")
+    assert setting["detail"] == "SESSION_COOKIE_SECURE: True -> False"
+    assert code == 1
+
+
+def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    route = ROUTE.replace(
+        '  res.render("embed", { doc });',
+        '  res.set("Content-Security-Policy", "frame-ancestors *");\n  res.render("embed", { doc });',
+    )
+    repo.commit({"src/routes/embed.ts": route})
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == [("setting", "src/routes/embed.ts")]
+    assert "frame-ancestors *" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+
+
+def test_access_check_removed_but_moved_checks_cancel(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"app/controllers/invoices_controller.rb": CONTROLLER.replace("  before_action :authenticate_user!\n", "")})
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == [("access", "app/controllers/invoices_controller.rb")]
+    assert code == 1
+
+    # The same check moved to the base controller, as a refactor does: no change of access.
+    moved = repo.commit({
+        "app/controllers/invoices_controller.rb": CONTROLLER,
+    })
+    repo.commit({
+        "app/controllers/invoices_controller.rb": CONTROLLER.replace("  before_action :authenticate_user!\n", ""),
+        "app/controllers/billing_controller.rb": "class BillingController < ApplicationController\n"
+                                                 "  before_action :authenticate_user!\nend\n",
+    })
+    code, doc = run_json(capsys, "--base", moved)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_file_named_for_authentication(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    extension = """\
+export class AuthenticationExtension {
+  async reauthenticate(user: User, action: string): Promise<boolean> {
+    return user.lastSignInAt > Date.now() - 5 * 60 * 1000 || action === "view";
+  }
+}
+"""
+    repo.commit({"server/AuthenticationExtension.ts": extension})
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == [("access", "server/AuthenticationExtension.ts")]
+    assert code == 1
+
+
+def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({
+        # A domain model that happens to be called Security (stocks, not safety).
+        "app/models/security.rb": "class Security < ApplicationRecord\n  has_many :prices\n  has_many :trades\nend\n",
+        # A page that shows an admin badge: the server decides access, not the page.
+        "app/components/UserCard.tsx": "export const UserCard = ({ user }) => (\n"
+                                       "  <div>{user.isAdmin ? <Badge>Admin</Badge> : null}</div>\n);\n",
+        # Tests of authentication are not authentication.
+        "spec/requests/auth_spec.rb": "describe 'login' do\n  it { authorize(user, :show) }\nend\n",
+        # A link in a comment is not a call.
+        "src/util.ts": "// see https://developer.mozilla.org/docs/Web/API\nexport const one = 1;\n",
+    })
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    helper = "export function issue(user) {\n  return user.getJwtToken(expires, service);\n}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/utils/authentication.ts": helper})
+    repo.commit({"server/utils/authentication.ts": helper.replace("getJwtToken", "getSessionToken")})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
+    repo.commit({
+        "deploy/id_ed25519": key,
+        "app/billing.py": 'STRIPE = "sk_live_' + "a1B2c3D4e5F6g7H8i9J0k1L2" + '"\n',
+    })
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == [("credential", "app/billing.py"), ("credential", "deploy/id_ed25519")]
+    assert code == 1
+
+
+def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    client = 'export const api = "https://api.payments.example.net/v1";\n'
+    base = repo.commit({"src/client.ts": client})
+    repo.commit({"src/client.ts": client + 'export const telemetry = "https://collect.tracker.io/e";\n'
+                                          'export const again = "https://api.payments.example.net/v2";\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("host", "src/client.ts: collect.tracker.io")]
+    assert code == 1
