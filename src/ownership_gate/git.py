@@ -279,9 +279,12 @@ class BlobReader:
 
     def _answer(self) -> bytes | None:
         assert self._proc.stdout is not None
-        header = self._proc.stdout.readline().split()
-        if len(header) != 3:
-            return None  # "<oid> missing" (a submodule commit, a pruned object)
+        line = self._proc.stdout.readline()
+        header = line.split()
+        if len(header) != 3 or line.rstrip(b"\n").endswith(b" missing"):
+            # "<name> missing" (a submodule commit, a pruned object, `<rev>:<path>` with no file
+            # there: the name may hold spaces, so its last word decides)
+            return None
         size = int(header[2])
         data = self._proc.stdout.read(size + 1)[:-1]
         return data if header[1] == b"blob" else None
