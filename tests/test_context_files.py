@@ -24,7 +24,7 @@ def test_files_of_both_sides_changed_or_not(repo: Repo) -> None:
         assert (context.old_file("dir with space/moved.txt"), context.new_file("dir with space/moved.txt")) == (
             None, b"moving\n")
         assert context.new_file("nowhere.txt") is None
-        assert context.new_file("no such dir/no file.txt") is None  # git answers "<name> missing"
+        assert context.new_file("no file.txt") is None  # git answers "<rev>:no file.txt missing"
         assert context.new_file("same.txt") == b"same\n"  # and the reader is still in step
         assert context.new_file("dir with space") is None  # a tree, not a file
         assert context.new_file("same.txt\nHEAD:edited.txt") is None  # one name a line: never two
