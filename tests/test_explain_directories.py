@@ -81,7 +81,7 @@ def test_a_bad_path_is_reported_and_the_others_explained(repo: Repo, capsys: pyt
 
 def test_the_readme_example_is_what_it_prints(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    example = readme.split("$ ownership-gate explain app/auth\n", 1)[1].split("```", 1)[0]
-    repo.commit({"app/auth/login.py": "x\n", "app/auth/logout.py": "x\n", "app/auth/tests/test_login.py": "x\n"})
-    assert main(["explain", "app/auth"]) == 0
+    example = readme.split("$ ownership-gate explain deploy\n", 1)[1].split("```", 1)[0]
+    repo.commit({"deploy/release.sh": "x\n", "deploy/rollback.sh": "x\n", "deploy/tests/test_release.sh": "x\n"})
+    assert main(["explain", "deploy"]) == 0
     assert capsys.readouterr().out == example

@@ -190,7 +190,7 @@ def test_a_manifest_read_for_cost_and_images_is_parsed_once(
     monkeypatch.setattr(yaml, "load", counted)
     git = Git(repo.root)
     try:
-        (verdict,) = Engine(policy).judge_all(git.diff(base, head), git.blob)
+        (verdict,) = Engine(policy).judge_all(git.diff(base, head), git.blobs)
     finally:
         git.close()
     assert sorted((f.type, f.kind) for f in verdict.findings) == [("cost", "increase"), ("dependency", "minor")]

@@ -197,3 +197,11 @@ def test_the_readme_recipe_validates_a_real_document(repo: Repo, tmp_path: Path)
     out.write_text(out.read_text("utf-8").replace('"status": "added"', '"status": "moved"'), "utf-8")
     broken = subprocess.run([sys.executable, "-", str(out)], input=recipe, capture_output=True, text=True, check=False)
     assert broken.returncode != 0 and "ValidationError" in broken.stderr
+
+
+def test_the_finding_types_are_the_registry() -> None:
+    from ownership_gate.classifiers import REGISTRY
+
+    for name in ("check", "report"):
+        schema = _schema(f"{name}.schema.json")
+        assert schema["$defs"]["finding"]["properties"]["type"]["enum"] == list(REGISTRY), name

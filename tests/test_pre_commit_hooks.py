@@ -15,7 +15,7 @@ from pre_commit.clientlib import load_manifest
 from ruamel.yaml import YAML
 
 from ownership_gate.main import main
-from tests.conftest import Repo
+from tests.conftest import TERRAFORM_DB, Repo
 from tests.signoff_support import commit_as
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,11 +63,11 @@ def test_a_routine_commit_gets_one_line(repo: Repo, capsys: pytest.CaptureFixtur
 
 def test_a_commit_that_needs_sign_off_gets_the_full_notice(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"README.md": "x\n"})
-    repo.stage({"terraform/main.tf": "x\n", "app/a.py": "x = 1\n"})
+    repo.stage({"terraform/main.tf": TERRAFORM_DB, "app/a.py": "x = 1\n"})
     assert main(_entry("ownership-gate")) == 0  # advisory: never blocks
     out = capsys.readouterr().out
     assert "terraform/main.tf [added]" in out
-    assert "rule cloud-folders: Committing to a cloud setup is a one-way door." in out
+    assert "rule cloud-resources: Cloud resources and who can reach them are a one-way door" in out
     assert "Heads-up: this change will need cto sign-off (@cto) in its pull request." in out
     assert "To sign off, one of:" in out
 
