@@ -47,7 +47,8 @@ def start_diff(
 
 
 def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
-    """The base and head revisions a range check compares (SPEC §5 defaults)."""
+    """The base and head revisions a range check compares: the CI event's, else the
+    remote's default branch and HEAD."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -64,7 +65,8 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """SPEC §2 lookup; with `from_rev`, read the file as it is in that commit."""
+    """The policy: a built-in by name, the given file, the repository's own policy file,
+    else the default template; with `from_rev`, the file as it is in that commit."""
     from ownership_gate.policy import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
