@@ -4,6 +4,7 @@
     python benchmarks/bench.py --case a,d      # only some cases
     python benchmarks/bench.py --runs 7        # more runs per median
     python benchmarks/bench.py --scaling       # also time growth with changed files and rules (synthetic)
+    python benchmarks/bench.py --case "" --scaling   # only that
     python benchmarks/bench.py --repo PATH --range A..B   # time `check` on a range of any local repository
 
 The repository (realistic.py, contents from contents.py) is built once with
@@ -253,8 +254,8 @@ def hook(root: Path, runs: int) -> None:
 def scaling(runs: int) -> None:
     print("\n| changed files | rules | check | git diff | ratio |\n|---:|---:|---:|---:|---:|")
     for shape in (synthetic.Shape(100_000, 1_000, 300), synthetic.Shape(100_000, 10_000, 300),
-                  synthetic.Shape(100_000, 100_000, 300), synthetic.Shape(100_000, 20_000, 30),
-                  synthetic.Shape(100_000, 20_000, 3_000)):
+                  synthetic.Shape(100_000, 20_000, 300), synthetic.Shape(100_000, 100_000, 300),
+                  synthetic.Shape(100_000, 20_000, 30), synthetic.Shape(100_000, 20_000, 3_000)):
         root = synthetic.build(WORK, shape)
         check = [*GATE, "check", "--base", "main", "--head", "feature", "--format", "json"]
         diff = ["git", "diff", "--name-status", "-z", "-M", "main...feature"]
@@ -290,8 +291,8 @@ def main() -> int:
         print(_row(f"`{args.span}` in {args.repo.name}", span, measure(span, args.runs)))
         return 0
     cases = [c.strip() for c in args.case.split(",") if c.strip()]
-    root = realistic.build(WORK)
     ranged = [c for c in cases if c in RANGES]
+    root = realistic.build(WORK) if ranged or "d" in cases else WORK
     if ranged:
         ranges(root, ranged, args.runs)
     if "d" in cases:

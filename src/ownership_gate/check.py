@@ -46,7 +46,8 @@ def start_diff(
 
 
 def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) -> tuple[str, str]:
-    """The base and head revisions a range check compares: the CI event's, else the remote default branch and HEAD."""
+    """The base and head revisions a range check compares: the CI event's, else the
+    remote's default branch and HEAD."""
     if base is None and run is not None:
         base, head = run.base, head or run.head
         if not base or not head:
@@ -63,8 +64,8 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 
 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """The policy: `--policy` (a file or `builtin:NAME`), else the repository's policy file, else the
-    built-in default; with `from_rev`, the file as it is in that commit."""
+    """The policy: a built-in by name, the given file, the repository's own policy file,
+    else the default template; with `from_rev`, the file as it is in that commit."""
     from ownership_gate.policy import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
