@@ -189,3 +189,59 @@ def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pyt
     code, doc = run_json(capsys, "--base", base)
     assert found(doc) == [("host", "src/client.ts: collect.tracker.io")]
     assert code == 1
+
+
+AUTH_MIDDLEWARE = """\
+export function requireAdmin(req, res, next) {
+  if (req.user && (req.user.isAdmin || req.user.role === "owner")) {
+    return next();
+  }
+  res.status(403).send("forbidden");
+}
+"""
+
+# What Prettier makes of it: rewrapped, trailing comma, a lone arrow parameter wrapped.
+AUTH_MIDDLEWARE_FORMATTED = """\
+export function requireAdmin(req, res, next) {
+  if (
+    req.user &&
+    (req.user.isAdmin || req.user.role === "owner")
+  ) {
+    return next();
+  }
+  res.status(403).send(
+    "forbidden",
+  );
+}
+export const wrap = (handler) => handler;
+"""
+
+
+def test_reformatting_a_file_named_for_authorisation_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({
+        ".ownership-gate.yaml": POLICY,
+        "server/middleware/authorization.js": AUTH_MIDDLEWARE + "export const wrap = handler => handler;\n",
+    })
+    repo.commit({"server/middleware/authorization.js": AUTH_MIDDLEWARE_FORMATTED})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0
+
+
+@pytest.mark.parametrize("edit", [
+    # Grouping parentheses decide the logic: `a && (b || c)` is not `a && b || c`.
+    ('(req.user.isAdmin || req.user.role === "owner")', 'req.user.isAdmin || req.user.role === "owner"'),
+    # A line break after `return` ends the statement in JavaScript.
+    ("return next();", "return\n    next();"),
+    # Spaces inside a string are data.
+    ('"owner"', '"own er"'),
+])
+def test_reformatting_that_changes_the_code_is_still_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: tuple[str, str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/middleware/authorization.js": AUTH_MIDDLEWARE})
+    repo.commit({"server/middleware/authorization.js": AUTH_MIDDLEWARE_FORMATTED.replace(*edit)
+                 .replace("export const wrap = (handler) => handler;\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("access", "server/middleware/authorization.js")]
+    assert code == 1

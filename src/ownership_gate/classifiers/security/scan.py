@@ -35,6 +35,7 @@ _IMPORT = re.compile(
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
 _SPACE = re.compile(r"\s+")
+_NO_SPACE = re.compile(r"(?<!\w)\s+|\s+(?!\w)")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 _LONGEST = 2000
 # Files up to this many lines (both sides) get an ordered diff.
@@ -48,6 +49,7 @@ class LineDiff:
     added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)
     removed: tuple[str, ...]
     old_text: str
+    reformatted: bool = False  # the same code laid out differently (see `_reformatted`)
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
@@ -56,6 +58,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if key_file and change.new_oid is not None and (change.status in ("added", "copied") or change.source_path != path):
         return [finding("credential", path, "a file that holds keys or credentials is committed")]
     diff = line_diff(change, context)
+    if diff is not None and diff.reformatted:
+        return []
     if diff is None:
         return []
     found: list[Finding] = []
@@ -75,7 +79,10 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
         if old_text is None and new_text is None:
             memo[key] = None
         else:
-            memo[key] = _diff((old_text or "").splitlines(), (new_text or "").splitlines(), old_text or "")
+            diff = _diff((old_text or "").splitlines(), (new_text or "").splitlines(), old_text or "")
+            if old_text and new_text and _reformatted(change.path, old_text, new_text):
+                diff = LineDiff(diff.added, diff.removed, diff.old_text, reformatted=True)
+            memo[key] = diff
     result: LineDiff | None = memo[key]
     return result
 
@@ -111,6 +118,39 @@ def _diff(old_lines: list[str], new_lines: list[str], old_text: str) -> LineDiff
         tuple(line for line in removed if len(line) <= _LONGEST),
         old_text,
     )
+
+
+# Languages where layout carries no meaning: a formatter may rewrap, re-indent
+# and add trailing commas without changing what the code does.
+_FREE_FORM = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".java", ".kt", ".go", ".rs",
+              ".cs", ".php", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp")
+# A line break after these keywords ends the statement in JavaScript and Go: it is kept.
+_ENDS_STATEMENT = re.compile(r"\b(return|throw|yield|break|continue)[ \t]*(?://[^\n]*)?\n")
+_STRING = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)""")
+_WORD_BREAK = re.compile(r"(?<=\w)\s+(?=\w)")  # kept as one space: `let a` is not `leta`
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])")
+_BARE_PARAMETER = re.compile(r"\((\w+)\)=>")
+
+
+def _reformatted(path: str, old_text: str, new_text: str) -> bool:
+    """Old and new are the same code laid out differently (what a formatter such as Prettier changes).
+
+    Compared with whitespace removed (except a line break that ends a
+    statement), trailing commas dropped and a lone arrow-function parameter
+    unwrapped; grouping parentheses, semicolons and every word still count,
+    so any change to what the code does stays a change.
+    """
+    if not path.endswith(_FREE_FORM) or old_text == new_text:
+        return False
+    return _layout_free(old_text) == _layout_free(new_text)
+
+
+def _layout_free(text: str) -> str:
+    """The code without its layout; string literals are kept exactly, spaces and all."""
+    text = _ENDS_STATEMENT.sub(lambda match: match.group(1) + "\x00", text)
+    parts = _STRING.split(text)  # the pattern's one group keeps each literal as an odd-numbered part
+    code = "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
+    return _BARE_PARAMETER.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
 
 
 def _text(data: bytes | None) -> str | None:
