@@ -283,3 +283,14 @@ def decode(data: bytes | None) -> str | None:
         return None
     text = data.decode("utf-8")
     return text.removeprefix("\ufeff")
+
+
+def text_of(data: bytes | None, *, lossy: bool = False) -> str | None:
+    """The text of a file to read line by line: None when absent or binary; bytes
+    that are not UTF-8 make it None too, or are replaced when `lossy`."""
+    if data is None or is_binary(data):
+        return None
+    try:
+        return decode(data)
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace").removeprefix("\ufeff") if lossy else None

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from ownership_gate.classifiers.base import ChangedPaths, Context, decode, is_binary
+from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.model import Change, Finding
 
 TYPE = "pipeline"
@@ -63,18 +63,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
     kind = platform(change.path) or (platform(change.old_path) if change.old_path else None)
     if kind is None:
         return []
-    old_text = _text(context.old(change)) if platform(change.source_path) == kind else None
-    new_text = _text(context.new(change)) if platform(change.path) == kind else None
+    old_text = text_of(context.old(change)) if platform(change.source_path) == kind else None
+    new_text = text_of(context.new(change)) if platform(change.path) == kind else None
     return compare.findings(kind, change.path, old_text, new_text)
-
-
-def _text(data: bytes | None) -> str | None:
-    if data is None or is_binary(data):
-        return None
-    try:
-        return decode(data)
-    except UnicodeDecodeError:
-        return None
 
 
 def finding(kind: str, subject: str, detail: str) -> Finding:

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security import TYPE, finding, reads_path
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
@@ -74,8 +74,8 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
     memo = context.memo.setdefault(f"{TYPE}.diff", {})
     key = (change.source_path, change.old_oid, change.path, change.new_oid)
     if key not in memo:
-        old_text = _text(context.old(change)) if reads_path(change.source_path) else ""
-        new_text = _text(context.new(change))
+        old_text = text_of(context.old(change), lossy=True) if reads_path(change.source_path) else ""
+        new_text = text_of(context.new(change), lossy=True)
         if old_text is None and new_text is None:
             memo[key] = None
         else:
@@ -151,15 +151,6 @@ def _layout_free(text: str) -> str:
     parts = _STRING.split(text)  # the pattern's one group keeps each literal as an odd-numbered part
     code = "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
     return _BARE_PARAMETER.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
-
-
-def _text(data: bytes | None) -> str | None:
-    if data is None or is_binary(data):
-        return None
-    try:
-        return decode(data)
-    except UnicodeDecodeError:
-        return data.decode("utf-8", "replace")
 
 
 def _credentials(path: str, diff: LineDiff) -> list[Finding]:
