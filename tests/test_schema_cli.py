@@ -254,3 +254,30 @@ def test_formatting_an_existing_migration_is_no_edit(
     code, found, _ = judge(repo, capsys, {path: new}, {path: old})
     assert found == []
     assert code == 0
+
+
+COMBINE = (Path(__file__).parent / "fixtures/schema/django/0002_combine_names.py").read_text()
+
+
+def test_editing_the_code_of_a_data_migration_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "library/migrations/0002_combine_names.py"
+    edited = COMBINE.replace("for person in Person.objects.all():", "for person in Person.objects.iterator():")
+    code, found, doc = judge(repo, capsys, {path: edited}, {path: COMBINE})
+    assert pairs(found) == [("data", path)]
+    assert "its code was edited" in found[0]["detail"]
+    assert levels_by_path(doc) == {path: "engineer"}
+    assert code == 0
+
+
+def test_a_data_migration_edited_to_change_the_schema_is_still_asked_about(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "library/migrations/0002_combine_names.py"
+    edited = COMBINE.replace(
+        "        person.save()\n",
+        "        person.save()\n    schema_editor.execute('ALTER TABLE library_person DROP COLUMN first_name')\n",
+    )
+    code, found, _ = judge(repo, capsys, {path: edited}, {path: COMBINE})
+    assert pairs(found)[0] == ("unknown", path)
+    assert "existed at the base and was edited" in found[0]["detail"]
+    assert code == 1

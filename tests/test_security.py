@@ -245,3 +245,22 @@ def test_reformatting_that_changes_the_code_is_still_read(
     code, doc = run_json(capsys, "--base", base)
     assert found(doc) == [("access", "server/middleware/authorization.js")]
     assert code == 1
+
+
+def test_a_migration_named_for_sessions_is_schema_not_access(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migration = (
+        "class CreateUserSessions < ActiveRecord::Migration[7.1]\n"
+        "  def change\n    create_table :user_sessions do |t|\n      t.string :token_digest\n"
+        "    end\n  end\nend\n"
+    )
+    repo.commit({
+        "db/migrate/20240101000000_create_user_sessions.rb": migration,
+        # A credential is a credential wherever it is written.
+        "priv/repo/migrations/20240101000000_seed_tokens.exs": 'execute "INSERT INTO keys VALUES (\'sk_live_'
+        + "a1B2c3D4e5F6g7H8i9J0k1L2" + '\')"\n',
+    })
+    code, doc = run_json(capsys, "--base", app)
+    assert found(doc) == [("credential", "priv/repo/migrations/20240101000000_seed_tokens.exs")]
+    assert code == 1

@@ -6,6 +6,8 @@ change set holds a migration, so naming a path imports no framework's reader.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ownership_gate.classifiers import schema_ecto, schema_rails
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema import MAX_MIGRATION_BYTES, TYPE, is_dump, is_migration_path, readers
@@ -98,7 +100,20 @@ def classify(change: Change, context: Context) -> list[Finding]:
         )), *findings]
     if old is not None and old.same_effect(new):
         return []  # formatting, comments or the rollback side: nothing new runs
+    if old is not None and _same_schema(old, new):
+        return [Finding(type=TYPE, kind="data", subject=change.path, detail=(
+            "data migration existed at the base and its code was edited: it changes no schema, and"
+            " databases that ran it keep the rows the old code wrote"
+        ))]
     return [_unknown(change.path, (
         "migration existed at the base and was edited: databases that already ran it will"
         " not run the new version"
     )), *findings]
+
+
+def _same_schema(old: Migration, new: Migration) -> bool:
+    """Both versions only rewrite rows, the same tables in the same order: what differs is the
+    code that computes the rows, which changes no schema. (An `Op` does not hold every detail of a
+    schema operation, a column's type for one, so an edit among those stays `unknown`.)"""
+    ops = [replace(o, line=None) for o in old.ops]
+    return bool(ops) and all(o.action == "data" for o in ops) and ops == [replace(o, line=None) for o in new.ops]

@@ -16,6 +16,10 @@ SOURCE_SUFFIXES = (
     ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim",
 )
 
+# Migration folders: what a migration does to data is the schema classifier's to judge,
+# so one named for sessions or tokens is not access code (its settings and credentials still count).
+MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$")
+
 # Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
 NOT_APPLICATION = re.compile(
     r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"

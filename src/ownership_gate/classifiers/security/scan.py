@@ -19,6 +19,7 @@ from ownership_gate.classifiers.security.catalog import (
     CREDENTIAL,
     CREDENTIAL_FILE,
     DSL_SETTING,
+    MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     QUIET_HOST,
     SECRET_VALUE,
@@ -214,6 +215,8 @@ def _checks(line: str) -> bool:
 
 def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     path = change.path
+    if MIGRATION_PATH.search(path):
+        return []
     if UI_PATH.search(path):
         for number, line in diff.added:
             match = SECRET_VALUE.search(line)
