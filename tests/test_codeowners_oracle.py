@@ -1,4 +1,4 @@
-"""The correctness property of `codeowners` (SPEC §7), checked file by file.
+"""The correctness property of `codeowners` (as the README states it), checked file by file.
 
 A random tree (random depths, spaces, unicode, names that recur at several
 depths) and a random policy (anchored and unanchored patterns, patterns that

@@ -1,4 +1,4 @@
-"""`schema` findings: what a migration does to the database, forward only (SPEC §3).
+"""`schema` findings: what a migration does to the database, forward only (see the README, *Schema*).
 
 Each migration framework is one `schema_*` module in `FRAMEWORKS`; it
 finds its files by path (and, for SQL, by content) and translates the

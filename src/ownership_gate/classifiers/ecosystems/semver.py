@@ -1,8 +1,8 @@
 """Version ranges as npm, Cargo, Composer, Poetry and RubyGems write them.
 
 A step between two constraints is judged on the lowest release each admits
-(SPEC §3), so this module only needs the lower bound of a range, never its
-upper one: `^1.7.4`, `~1.7.4`, `~> 1.7.4`, `>=1.7.4 <2`, `1.7.4 - 2.0.0`
+(see the README, *Dependencies*), so this module only needs the lower
+bound of a range, never its upper one: `^1.7.4`, `~1.7.4`, `~> 1.7.4`, `>=1.7.4 <2`, `1.7.4 - 2.0.0`
 and Cargo's bare `1.7.4` all admit 1.7.4 first. Upper bounds still matter
 for deciding whether two spellings are the same constraint; `canonical`
 only normalises spelling, which is all the ecosystems' own tools do.
