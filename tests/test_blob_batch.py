@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate import engine
-from ownership_gate.aside import can_fork
 from ownership_gate.git import Git
-from ownership_gate.git_diff import PendingDiff
 from ownership_gate.main import main
 from tests.conftest import Repo
 
@@ -87,15 +84,9 @@ def _requests(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-@pytest.mark.parametrize("where", ["here", "forked", "held"])
 def test_a_change_set_reads_what_its_classifiers_need_in_one_request(
-    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, requests: Path, where: str
+    repo: Repo, capsys: pytest.CaptureFixture[str], requests: Path
 ) -> None:
-    if where != "here":
-        if not can_fork():
-            pytest.skip("forks only on Linux with two cores or more")
-        monkeypatch.setattr(engine, "FORK_AT", 0)
-    monkeypatch.setattr(PendingDiff, "running", lambda self: where == "held")
     base = repo.commit(BEFORE)
     repo.commit(AFTER)
     assert main(["check", "--format", "json", "--base", base]) == 1
@@ -103,7 +94,7 @@ def test_a_change_set_reads_what_its_classifiers_need_in_one_request(
     kinds = {(f["type"], f["kind"]) for c in document["changes"] for f in c["findings"]}
     assert {("dependency", "major"), ("cost", "increase"), ("schema", "destructive"), ("infra", "terraform")} <= kinds
     [request] = _requests(requests)
-    assert (request["pid"] == os.getpid()) is (where == "here")
+    assert request["pid"] == os.getpid()
     # Lockfiles are judged by their manifests and never read; unclaimed files neither.
     assert request["oids"] == sorted(request["oids"], key=request["oids"].index)  # each once
     wanted = _blob_ids(repo, base, READ) | _blob_ids(repo, "HEAD", (*READ, "db/migrations/0002_drop.sql"))

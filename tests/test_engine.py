@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from collections.abc import Mapping
 from types import SimpleNamespace
@@ -99,7 +98,7 @@ def _toy_module(kinds: tuple[str, ...] = ("big", "small")) -> SimpleNamespace:
         data = context.new(change) or b""
         return [Finding("toy", word, word) for word in data.decode().split()]
 
-    return SimpleNamespace(TYPE="toy", KINDS=kinds, SETTINGS={}, PRELOAD=(), claims=claims, classify=classify)
+    return SimpleNamespace(TYPE="toy", KINDS=kinds, SETTINGS={}, claims=claims, classify=classify)
 
 
 def test_a_new_classifier_is_one_registry_line(
@@ -186,13 +185,6 @@ def test_adding_a_policy_file_needs_the_top_level(repo: Repo, capsys: pytest.Cap
     code, doc = run_json(capsys, "--base", base)
     assert levels_by_path(doc) == {".ownership-gate.yml": "cto"}
     assert code == 1
-
-
-def test_every_classifier_preloads_modules_that_exist() -> None:
-    preloaded = [name for classifier in REGISTRY.values() for name in classifier.PRELOAD]
-    assert "ownership_gate.classifiers.schema_sql" in preloaded  # sqlglot: the slowest import
-    for name in preloaded:
-        assert importlib.util.find_spec(name) is not None, name
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -165,24 +165,15 @@ def check(
         from_base = (policy_from_base or run is not None) and not staged
         chosen = select_policy(git, git.root, policy, span.base if from_base else None)
         engine = Engine(chosen, policy_paths(chosen))
-        # Git still at work: a large change. A child loads the classifiers'
-        # parsers meanwhile, and classifies once the diff is in.
-        held = None
         trees = Trees(span.diff_from, span.head)
-        if not staged and pending.shared and pending.running():
-            held = engine.classify_later(pending.written_changes, git.blobs, trees)
         from ownership_gate import github_actions, signoff
         from ownership_gate.model import Verdict
         from ownership_gate.output import prepare, render, write_output
 
-        try:
-            changes = pending.result()
-            judging = engine.start_judging(changes, git.blobs, held, trees)
-            draft = prepare(format, judging.unclassified)  # the report begun while a child may still classify
-            verdicts = judging.verdicts()
-        finally:
-            if held is not None:
-                held.cancel()
+        changes = pending.result()
+        judging = engine.start_judging(changes, git.blobs, trees)
+        draft = prepare(format, judging.unclassified)  # the report begun before the classifiers read
+        verdicts = judging.verdicts()
         level = required_level(chosen, verdicts)
         result = signoff.evaluate(
             git=git, engine=engine, verdicts=verdicts, required_level=level,

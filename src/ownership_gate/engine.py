@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from fnmatch import fnmatchcase
-from functools import partial
-from importlib import import_module
 from itertools import repeat
 from operator import add
 from typing import Any
 
-from ownership_gate.aside import QUICK_MESSAGE, Aside
 from ownership_gate.classifiers import REGISTRY, Classifier, Context
 from ownership_gate.classifiers.base import ReadBlobs, Trees
 from ownership_gate.model import Change, ChangeVerdict, Finding
@@ -21,9 +17,6 @@ from ownership_gate.terminal import Progress
 
 POLICY_RULE_ID = "policy-file"
 _CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
-# Changes in a set before classifying runs in a child process: below this,
-# forking and pickling the findings cost more than the overlap saves.
-FORK_AT = 2000
 POLICY_RULE_REASON = (
     "The policy decides what needs sign-off, so changing it needs the highest sign-off."
 )
@@ -193,34 +186,6 @@ class Engine:
         settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
         return Context(changes, read_blobs, settings, self.policy_paths, trees)
 
-    def classify_later(
-        self, changes: Callable[[], Sequence[Change]], read_blobs: ReadBlobs,
-        trees: Trees | None = None,
-    ) -> Aside[dict[int, list[Finding]]]:
-        """A child that loads the classifiers' slow parsers now, while git is still
-        diffing a large change, and classifies `changes()` once `start_judging`
-        releases it with the claims.
-
-        The parsers a change set needs are known only from its paths, which come
-        last; loaded in the child meanwhile, they are off the critical path.
-        """
-        preload = [partial(import_module, name) for c in self._classifiers for name in c.PRELOAD]
-        return Aside.held(partial(self._claimed_findings, changes, read_blobs, trees), prepare=preload)
-
-    def _claimed_findings(
-        self, changes: Callable[[], Sequence[Change]], read_blobs: ReadBlobs,
-        trees: Trees | None, claims: bytes,
-    ) -> dict[int, list[Finding]]:
-        """In the child of `classify_later`: the findings, given the claims the parent made.
-
-        The claimed changes come with the claims, so the child parses the
-        whole diff only if a classifier looks at the whole change set."""
-        if not claims:  # too many to send: the child claims again itself
-            return self._findings(self.context(changes(), read_blobs, trees))
-        context = self.context(_OnDemand(changes), read_blobs, trees)
-        context.take_claims(pickle.loads(claims))
-        return self._findings(context)
-
     def judge_all(
         self, changes: Sequence[Change], read_blobs: ReadBlobs, trees: Trees | None = None
     ) -> list[ChangeVerdict]:
@@ -228,43 +193,11 @@ class Engine:
         return self.start_judging(changes, read_blobs, trees=trees).verdicts()
 
     def start_judging(
-        self,
-        changes: Sequence[Change],
-        read_blobs: ReadBlobs,
-        held: Aside[dict[int, list[Finding]]] | None = None,
-        trees: Trees | None = None,
+        self, changes: Sequence[Change], read_blobs: ReadBlobs, trees: Trees | None = None
     ) -> Judging:
-        """Judge `changes` by path now; the classifiers' findings join in `verdicts()`.
-
-        Reading the claimed files (and loading their parsers) and matching
-        every path are independent: on a large change set the first runs in
-        a child process while this one matches paths (see aside.py), and the
-        caller may do more of its own work before asking for the verdicts.
-        `held` is a child from `classify_later` for exactly this change set.
-        """
-        context = self.context(changes, read_blobs, trees)
-        # Claims go by file name and take milliseconds: asked here, a child forked
-        # now inherits them, a held child is sent them, and a change set nobody
-        # claims needs no child at all.
-        claimed = bool(self._claimers(context))
-        fork = len(changes) >= FORK_AT and claimed
-        found: Aside[dict[int, list[Finding]]]
-        # A held child has its parsers loaded already: whatever the size of the change set, it is used.
-        if held is not None and held.waiting and claimed:
-            claims = self._claims_message(context)
-            # Too many claims to send without waiting for the child: it claims again itself.
-            held.release(claims if len(claims) <= QUICK_MESSAGE else b"")
-            found = held
-        else:
-            if held is not None:
-                held.cancel()
-            found = Aside(partial(self._findings, context), fork=fork)
-        return Judging(self, context, found, self._unclassified(changes))
-
-    def _claims_message(self, context: Context) -> bytes:
-        """Each classifier's claimed changes with their positions in the change set, pickled."""
-        claimed = {c.TYPE: self._claimed_at(context, c.TYPE) for c in self._classifiers}
-        return pickle.dumps(claimed, protocol=pickle.HIGHEST_PROTOCOL)
+        """Judge `changes` by path now; the classifiers' findings join in `verdicts()`,
+        so the caller may begin its report in between."""
+        return Judging(self, self.context(changes, read_blobs, trees), self._unclassified(changes))
 
     @staticmethod
     def _claimed_at(context: Context, type_: str) -> list[tuple[int, Change]]:
@@ -296,38 +229,14 @@ class Engine:
                 yield from (change for change in claimed if reads(change, settings))
 
 
-class _OnDemand(Sequence[Change]):
-    """A change set parsed the first time it is looked at."""
-
-    def __init__(self, parse: Callable[[], Sequence[Change]]) -> None:
-        self._parse = parse
-        self._changes: Sequence[Change] | None = None
-
-    def _all(self) -> Sequence[Change]:
-        if self._changes is None:
-            self._changes = self._parse()
-        return self._changes
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __getitem__(self, index: int) -> Change:  # type: ignore[override]
-        return self._all()[index]
-
-    def __iter__(self) -> Iterator[Change]:
-        return iter(self._all())
-
-
 class Judging:
     """A change set judged by path, waiting for the classifiers' findings."""
 
     def __init__(
-        self, engine: Engine, context: Context, found: Aside[dict[int, list[Finding]]],
-        unclassified: list[ChangeVerdict],
+        self, engine: Engine, context: Context, unclassified: list[ChangeVerdict]
     ) -> None:
         self._engine = engine
         self._context = context
-        self._found = found
         self._verdicts = unclassified
 
     @property
@@ -336,10 +245,10 @@ class Judging:
         return self._verdicts
 
     def verdicts(self) -> list[ChangeVerdict]:
-        engine, context, found = self._engine, self._context, self._found
+        engine, context = self._engine, self._context
         verdicts = self._verdicts
         changes = context.changes
-        for position, findings in found.result(here=partial(engine._findings, context)).items():
+        for position, findings in engine._findings(context).items():
             verdicts[position] = engine._verdict(changes[position], findings)
         return verdicts
 

@@ -194,8 +194,7 @@ class Git:
 
     def blobs(self, oids: Sequence[str]) -> list[bytes | None]:
         """The contents of every blob in `oids`, in order (None for what is no blob)."""
-        if self._reader is None or self._reader.pid != os.getpid():
-            # A forked child (see aside.py) starts its own: the parent's pipes stay the parent's.
+        if self._reader is None:
             self._reader = BlobReader(self.root)
         return self._reader.read(oids)
 
@@ -245,7 +244,6 @@ class BlobReader:
     """
 
     def __init__(self, root: Path) -> None:
-        self.pid = os.getpid()  # the process whose pipes these are
         self._proc = subprocess.Popen(
             ("git", "cat-file", "--batch"),
             cwd=root,

@@ -42,8 +42,7 @@ class PendingDiff:
 
     Git writes into an in-memory file where the system has them (Linux): a
     monorepo-sized diff is megabytes, and git must not stop at a full pipe
-    while we import. The file also lets a forked child read the same output
-    (`written_changes`). Elsewhere a thread drains a pipe as git writes.
+    while we import. Elsewhere a thread drains a pipe as git writes.
 
     Copy detection (`-C`) compares every added file with every modified
     one, which costs seconds on monorepo-sized changes; it runs, as a second
@@ -71,14 +70,6 @@ class PendingDiff:
             self._thread = threading.Thread(target=self._drain, name="git-diff", daemon=True)
             self._thread.start()
 
-    @property
-    def shared(self) -> bool:
-        """The output sits in a file a forked child can read (`written_changes`)."""
-        return self._files is not None
-
-    def running(self) -> bool:
-        return self._proc.poll() is None
-
     def _drain(self) -> None:
         try:
             self._output = self._proc.communicate()
@@ -105,11 +96,6 @@ class PendingDiff:
         changes = self._with_copies(parse_raw_diff(self._collect()))
         self._close_files()
         return changes
-
-    def written_changes(self) -> list[Change]:
-        """In a process forked while git ran, once git has exited: what `result()` gives."""
-        assert self._files is not None, "only an in-memory file is shared with a child"
-        return self._with_copies(parse_raw_diff(_read_file(self._files[0])))
 
     def _with_copies(self, changes: list[Change]) -> list[Change]:
         if len(changes) <= COPY_DETECTION_LIMIT and any(c.status == "added" for c in changes):

@@ -32,9 +32,6 @@ class Classifier(Protocol):
     TYPE: str
     KINDS: tuple[str, ...]
     SETTINGS: SettingKinds
-    # Modules slow to import that reading a large change set usually needs:
-    # a child process loads them while git is still computing the diff.
-    PRELOAD: tuple[str, ...]
 
     def claims(self, paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
         """Cheap, path-only: the paths of the change set this classifier wants to read.
@@ -159,13 +156,6 @@ class Context:
     def changed_paths(self) -> frozenset[str]:
         """Every path (old and new) that the change set touches."""
         return self.paths.all
-
-    def take_claims(self, claimed: Mapping[str, list[tuple[int, Change]]]) -> None:
-        """Claims made elsewhere (by the parent of a forked child): each type's claimed
-        changes with their positions, as `claimed_positions` and `claimed` give them."""
-        for type_, pairs in claimed.items():
-            self._claimed_at[type_] = [position for position, _ in pairs]
-            self._claimed[type_] = [change for _, change in pairs]
 
     def claimed(self, type_: str) -> list[Change]:
         """The changes a classifier claims (any of their paths), in change-set order; asked once."""

@@ -22,7 +22,6 @@ from ownership_gate.pattern_index import setting_matches
 TYPE = "cost"
 KINDS: tuple[str, ...] = ("increase", "decrease", "change")
 SETTINGS: Mapping[str, str] = {"keys": "strings", "files": "patterns"}
-PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.cost_read",)  # see Classifier.PRELOAD
 
 _COSTED_KINDS = frozenset({
     "terraform", "kubernetes", "helm", "kustomize", "compose", "ci", "cloudformation",

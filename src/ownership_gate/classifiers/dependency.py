@@ -30,15 +30,13 @@ from ownership_gate.classifiers.ecosystems.base import RUNTIME, Ecosystem, Manif
 from ownership_gate.model import Change, Finding
 from ownership_gate.pattern_index import setting_matches
 
-__all__ = ["KINDS", "PRELOAD", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
+__all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
            "manifest_findings", "reads", "step"]
 
 KINDS: tuple[str, ...] = (
     "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
 )
 SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "vendors": "strings"}
-# Slow to import (packaging), and read by most large change sets; see Classifier.PRELOAD.
-PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.ecosystems.pypi_files",)
 
 
 def _infer_ecosystem(path: str) -> Ecosystem | None:

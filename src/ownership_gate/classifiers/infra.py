@@ -20,7 +20,6 @@ KINDS: tuple[str, ...] = (
     "cloudformation", "pulumi", "serverless", "ansible",
 )
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.infra_detect",)  # see Classifier.PRELOAD
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:

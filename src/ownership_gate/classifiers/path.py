@@ -15,7 +15,6 @@ from ownership_gate.model import Change, Finding
 TYPE = "path"
 KINDS: tuple[str, ...] = ()
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ()
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:

@@ -12,7 +12,6 @@ from ownership_gate.model import Change, Finding
 TYPE = "policy"
 KINDS: tuple[str, ...] = ("changed",)
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ()
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 TYPE = "schema"
 KINDS: tuple[str, ...] = ("destructive", "risky", "additive", "data", "unknown")
 SETTINGS: Mapping[str, str] = {"migrations": "patterns"}
-# sqlglot takes ~80 ms to import; see Classifier.PRELOAD.
-PRELOAD: tuple[str, ...] = ("ownership_gate.classifiers.schema_sql",)
 
 MAX_MIGRATION_BYTES = 4 * 1024 * 1024
 

@@ -34,7 +34,6 @@ from ownership_gate.model import Change, Finding
 TYPE = "cloud"
 KINDS: tuple[str, ...] = ("added", "removed", "replaced", "data", "security", "unparsed")
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ()
 
 _CLOUDFORMATION_NAMES = ("template.yaml", "template.yml", "template.json")
 

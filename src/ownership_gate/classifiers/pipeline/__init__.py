@@ -36,7 +36,6 @@ from ownership_gate.model import Change, Finding
 TYPE = "pipeline"
 KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unparsed")
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ()
 
 
 def platform(path: str) -> str | None:

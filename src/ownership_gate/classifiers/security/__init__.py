@@ -43,7 +43,6 @@ from ownership_gate.model import Change, Finding
 TYPE = "security"
 KINDS: tuple[str, ...] = ("setting", "access", "credential", "host")
 SETTINGS: Mapping[str, str] = {}
-PRELOAD: tuple[str, ...] = ()
 
 
 def reads_path(path: str) -> bool:
