@@ -74,16 +74,6 @@ def operator(node: Node) -> str:
     return treesitter.text(found) if found is not None else ""
 
 
-def _unescape(sequence: str) -> str:
-    body = sequence[1:]
-    if body[:1] in ("x", "u") and len(body) > 1:
-        try:
-            return chr(int(body[1:].strip("{}"), 16))
-        except ValueError:  # not a code point: kept as written
-            return sequence
-    return _ESCAPES.get(body, body)
-
-
 def _text(node: Node) -> tuple[str, int, bool]:
     """The text of a string, charlist, sigil or quoted atom; its first line; whether it interpolates."""
     parts: list[str] = []
@@ -92,7 +82,7 @@ def _text(node: Node) -> tuple[str, int, bool]:
         if child.type == "quoted_content":
             parts.append(treesitter.text(child))
         elif child.type == "escape_sequence":
-            parts.append(_unescape(treesitter.text(child)))
+            parts.append(treesitter.unescape(treesitter.text(child), _ESCAPES))
         elif child.type == "interpolation":
             parts.append(HOLE)
             dynamic = True

@@ -23,6 +23,7 @@ _LANGUAGES: dict[str, treesitter.LanguageName] = {
     ".ts": "typescript", ".cts": "typescript", ".mts": "typescript", ".tsx": "tsx",
 }
 _CONSTANTS: dict[str, bool | None] = {"true": True, "false": False, "null": None, "undefined": None}
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")  # after a backslash: a line continuation
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "generator_function",
                         "function_declaration", "generator_function_declaration", "method_definition"})
@@ -115,18 +116,6 @@ def holder(node: Node) -> Node | None:
     return parent
 
 
-def _unescape(sequence: str) -> str:
-    body = sequence[1:]
-    if body[:1] in ("x", "u") and len(body) > 1:
-        try:
-            return chr(int(body[1:].strip("{}"), 16))
-        except ValueError:  # not a code point: kept as written
-            return sequence
-    if body[:1] in ("\n", "\r", "\u2028", "\u2029"):
-        return ""  # a line continuation
-    return _ESCAPES.get(body, body)
-
-
 def string(node: Node) -> Str | None:
     """A string or template literal's value; None for anything else."""
     node = unwrap(node)
@@ -136,7 +125,7 @@ def string(node: Node) -> Str | None:
     dynamic = False
     for child in node.named_children:
         if child.type == "escape_sequence":
-            parts.append(_unescape(treesitter.text(child)))
+            parts.append(treesitter.unescape(treesitter.text(child), _ESCAPES, _LINE_BREAKS))
         elif child.type == "template_substitution":
             inner = child.named_children
             name = treesitter.text(inner[0]) if len(inner) == 1 and inner[0].type == "identifier" else ""

@@ -10,6 +10,7 @@ pays for a language only when a staged file needs it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from functools import cache
 from typing import Literal
 
@@ -63,3 +64,18 @@ def error_line(node: tree_sitter.Node) -> int:
 
 def text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
+
+
+def unescape(sequence: str, escapes: Mapping[str, str], continuations: tuple[str, ...] = ()) -> str:
+    """One backslash escape of a string literal as the character it stands for: `\\x41`,
+    `\\u0041` and `\\u{41}` by code point, a line continuation (one of `continuations`
+    after the backslash) as nothing, else the language's `escapes`, else the character itself."""
+    body = sequence[1:]
+    if body[:1] in ("x", "u") and len(body) > 1:
+        try:
+            return chr(int(body[1:].strip("{}"), 16))
+        except ValueError:  # not a code point: kept as written
+            return sequence
+    if body[:1] in continuations:
+        return ""
+    return escapes.get(body, body)
