@@ -8,40 +8,29 @@ retry: an API problem must never read as "no approval" or, worse, pass.
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
 from ownership_gate import __version__
 from ownership_gate.errors import FatalError
+from ownership_gate.rest import Response, Transient, pages, retried
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 TIMEOUT = 30.0
-MAX_PAGES = 100  # 10,000 reviews: far beyond any real pull request
 REVIEWS_GRANT = "pull-requests: read"
 COMMITS_GRANT = "contents: read"
-_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: Message
-    body: Any
 
 
 class GitHub:
     def __init__(self, api_url: str, token: str, retry_delay: float = 1.0) -> None:
         self.api_url = api_url.rstrip("/")
         self._token = token
-        self._origin = urllib.parse.urlsplit(self.api_url)[:2]
         self._retry_delay = retry_delay
 
     @classmethod
@@ -98,29 +87,10 @@ class GitHub:
 
     # -- transport ------------------------------------------------------
     def _pages(self, url: str, what: str) -> Iterator[Any]:
-        for _ in range(MAX_PAGES):
-            response = self._get(url, what)
-            yield response.body
-            next_url = _next_link(response.headers.get("Link", ""))
-            if next_url is None:
-                return
-            if urllib.parse.urlsplit(next_url)[:2] != self._origin:
-                # Never send the token to a host other than the API's own.
-                raise FatalError(
-                    f"GitHub's pagination for {what} points away from {self.api_url}: {next_url}"
-                )
-            url = next_url
-        raise FatalError(f"{what}: more than {MAX_PAGES} pages; refusing to continue")
+        return pages(lambda page: self._get(page, what), url, what, "GitHub", self.api_url)
 
     def _get(self, url: str, what: str, not_found_ok: bool = False, grant: str = REVIEWS_GRANT) -> Response:
-        for attempt in (1, 2):
-            try:
-                return self._request(url, what, not_found_ok, grant)
-            except _Transient as exc:
-                if attempt == 2:
-                    raise FatalError(f"{exc}; re-run the job") from None
-                time.sleep(self._retry_delay)
-        raise AssertionError("unreachable")
+        return retried(lambda: self._request(url, what, not_found_ok, grant), self._retry_delay)
 
     def _request(self, url: str, what: str, not_found_ok: bool, grant: str) -> Response:
         request = urllib.request.Request(url, headers={
@@ -139,13 +109,9 @@ class GitHub:
             raise _http_error(exc.code, exc.headers, body, what, self.api_url, grant) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise _Transient(
+            raise Transient(
                 f"cannot reach the GitHub API at {self.api_url} to read {what}: {reason}"
             ) from None
-
-
-class _Transient(Exception):
-    """A failure worth one more try (network, 5xx)."""
 
 
 def _http_error(status: int, headers: Message, body: bytes, what: str, api: str, grant: str) -> Exception:
@@ -175,7 +141,7 @@ def _http_error(status: int, headers: Message, body: bytes, what: str, api: str,
             f" and that the token can see it (`{grant}`; `read:org` for @org/team reviewers)"
         )
     if status >= 500:
-        return _Transient(f"the GitHub API at {api} failed with {status} reading {what}{said}")
+        return Transient(f"the GitHub API at {api} failed with {status} reading {what}{said}")
     return FatalError(f"the GitHub API answered {status} while reading {what}{said}")
 
 
@@ -202,14 +168,6 @@ def _json(body: bytes, what: str) -> Any:
         return json.loads(body) if body else None
     except ValueError:
         raise FatalError(f"GitHub answered {what} with something that is not JSON") from None
-
-
-def _next_link(header: str) -> str | None:
-    for part in header.split(","):
-        match = _NEXT.search(part)
-        if match:
-            return match.group(1)
-    return None
 
 
 def _quote(text: str, safe: str = "") -> str:

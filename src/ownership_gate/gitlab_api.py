@@ -13,38 +13,23 @@ an API problem never reads as "no approval".
 from __future__ import annotations
 
 import json
-import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
 from ownership_gate import __version__
 from ownership_gate.errors import FatalError
+from ownership_gate.rest import Response, Transient, pages, retried
 
 TOKEN_VARIABLE = "OWNERSHIP_GATE_GITLAB_TOKEN"
 TIMEOUT = 30.0
-MAX_PAGES = 100
-_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 GRANT = (
     f"set the CI/CD variable {TOKEN_VARIABLE} to a project access token with the read_api scope"
     " (api to write the merge-request note), masked and protected as you see fit"
 )
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: Message
-    body: Any
-
-
-class _Transient(Exception):
-    """A failure worth one more try (network, 5xx)."""
 
 
 class GitLab:
@@ -52,7 +37,6 @@ class GitLab:
         self.api_url = api_url.rstrip("/")
         self._header = ("JOB-TOKEN" if job_token else "PRIVATE-TOKEN", token)
         self.job_token = job_token
-        self._origin = urllib.parse.urlsplit(self.api_url)[:2]
         self._retry_delay = retry_delay
 
     @classmethod
@@ -101,26 +85,10 @@ class GitLab:
 
     # -- transport ------------------------------------------------------
     def _pages(self, url: str, what: str) -> Iterator[Any]:
-        for _ in range(MAX_PAGES):
-            response = self.get(url, what)
-            yield response.body
-            next_url = _next_link(response.headers.get("Link", ""))
-            if next_url is None:
-                return
-            if urllib.parse.urlsplit(next_url)[:2] != self._origin:
-                raise FatalError(f"GitLab's pagination for {what} points away from {self.api_url}: {next_url}")
-            url = next_url
-        raise FatalError(f"{what}: more than {MAX_PAGES} pages; refusing to continue")
+        return pages(lambda page: self.get(page, what), url, what, "GitLab", self.api_url)
 
     def get(self, url: str, what: str, not_found_ok: bool = False) -> Response:
-        for attempt in (1, 2):
-            try:
-                return self.send("GET", url, None, what, not_found_ok)
-            except _Transient as exc:
-                if attempt == 2:
-                    raise FatalError(f"{exc}; re-run the job") from None
-                time.sleep(self._retry_delay)
-        raise AssertionError("unreachable")
+        return retried(lambda: self.send("GET", url, None, what, not_found_ok), self._retry_delay)
 
     def send(self, method: str, url: str, payload: dict[str, str] | None, what: str,
              not_found_ok: bool = False) -> Response:
@@ -140,7 +108,7 @@ class GitLab:
             raise self._error(exc.code, exc.headers, exc.read(), what) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise _Transient(f"cannot reach the GitLab API at {self.api_url} for {what}: {reason}") from None
+            raise Transient(f"cannot reach the GitLab API at {self.api_url} for {what}: {reason}") from None
         except ValueError:
             raise FatalError(f"GitLab answered {what} with something that is not JSON") from None
 
@@ -165,7 +133,7 @@ class GitLab:
             return FatalError(f"GitLab found nothing at {what} (404){said}: check CI_PROJECT_ID and the merge"
                               f" request, and that the token can see them; {GRANT}")
         if status >= 500:
-            return _Transient(f"the GitLab API at {self.api_url} failed with {status} for {what}{said}")
+            return Transient(f"the GitLab API at {self.api_url} failed with {status} for {what}{said}")
         return FatalError(f"the GitLab API answered {status} for {what}{said}")
 
 
@@ -177,14 +145,6 @@ def _message(body: bytes) -> str:
     if isinstance(data, dict):
         return str(data.get("message") or data.get("error") or "")
     return ""
-
-
-def _next_link(header: str) -> str | None:
-    for part in header.split(","):
-        match = _NEXT.search(part)
-        if match:
-            return match.group(1)
-    return None
 
 
 def _quote(text: str) -> str:

@@ -12,7 +12,8 @@ from typing import Any
 
 from ownership_gate.ci import CiRun
 from ownership_gate.errors import FatalError
-from ownership_gate.gitlab_api import GitLab, _Transient
+from ownership_gate.gitlab_api import GitLab
+from ownership_gate.rest import Transient
 
 
 def sync_note(run: CiRun, marker: str, body: str | None, env: Mapping[str, str]) -> str:
@@ -45,7 +46,7 @@ def sync_note(run: CiRun, marker: str, body: str | None, env: Mapping[str, str])
 def _write(api: GitLab, method: str, url: str, payload: dict[str, str] | None, what: str) -> None:
     try:
         api.send(method, url, payload, what)
-    except _Transient as exc:  # a write is not retried: it may have happened
+    except Transient as exc:  # a write is not retried: it may have happened
         raise FatalError(str(exc)) from None
 
 
