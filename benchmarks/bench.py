@@ -132,7 +132,7 @@ else:
         log.write("# request\\n" + oid + "\\n"); log.flush()
         return single(self, oid)
     git.Git.blob = blob
-from ownership_gate.main import main
+from ownership_gate.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ownership_gate.main import main
+from ownership_gate.cli import main
 
 # A change the built-in policies send to the CTO by what it does: a new managed database.
 TERRAFORM_DB = 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n'

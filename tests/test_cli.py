@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.main import main
+from ownership_gate.cli import main
 from tests.conftest import TERRAFORM_DB, Repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,7 @@ def test_every_builtin_template_passes_its_own_tests_shape(repo: Repo, capsys: p
 def test_internal_errors_exit_3_and_ask_for_a_report(
     repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import ownership_gate.check as check_module
+    import ownership_gate.commands.check as check_module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.main import build_parser, main
+from ownership_gate.cli import build_parser, main
 from tests.conftest import Repo
 
 POLICY = """\

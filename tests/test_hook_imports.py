@@ -30,33 +30,33 @@ rules:
 LAZY = (
     "packaging", "sqlglot", "tree_sitter", "tree_sitter_hcl", "xml.etree.ElementTree", "tomllib", "secrets",
     "ownership_gate.formats.hcl",
-    "ownership_gate.classifiers.ecosystems.pypi_files",
-    "ownership_gate.classifiers.ecosystems.pyproject",
-    "ownership_gate.classifiers.ecosystems.pep440",
-    *(f"ownership_gate.classifiers.ecosystems.{name}_read" for name in (
+    "ownership_gate.classifiers.dependency.ecosystems.pypi_files",
+    "ownership_gate.classifiers.dependency.ecosystems.pyproject",
+    "ownership_gate.classifiers.dependency.versions.pep440",
+    *(f"ownership_gate.classifiers.dependency.ecosystems.{name}_read" for name in (
         "actions", "cargo", "composer", "docker", "gem", "golang", "helm", "maven", "npm", "nuget",
         "terraform",
     )),
-    "ownership_gate.classifiers.schema_judge",
-    "ownership_gate.classifiers.schema_ops",
-    "ownership_gate.classifiers.schema_rails_read",
-    "ownership_gate.classifiers.schema_rails_walk",
+    "ownership_gate.classifiers.schema.judge",
+    "ownership_gate.classifiers.schema.ops",
+    "ownership_gate.classifiers.schema.frameworks.rails_read",
+    "ownership_gate.classifiers.schema.frameworks.rails_walk",
     "tree_sitter", "tree_sitter_ruby", "ownership_gate.formats.ruby",
-    "ownership_gate.classifiers.schema_alembic_read",
-    "ownership_gate.classifiers.schema_django_read",
-    "ownership_gate.classifiers.schema_js_read",
-    "ownership_gate.classifiers.schema_ecto_read",
-    "ownership_gate.classifiers.schema_prisma_read",
+    "ownership_gate.classifiers.schema.frameworks.alembic_read",
+    "ownership_gate.classifiers.schema.frameworks.django_read",
+    "ownership_gate.classifiers.schema.frameworks.js_read",
+    "ownership_gate.classifiers.schema.frameworks.ecto_read",
+    "ownership_gate.classifiers.schema.frameworks.prisma_read",
     "ownership_gate.formats.javascript", "ownership_gate.formats.elixir",
     "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir",
-    "ownership_gate.classifiers.cost_leaves",
-    "ownership_gate.classifiers.cost_read",
-    "ownership_gate.classifiers.infra_detect",
+    "ownership_gate.classifiers.cost.leaves",
+    "ownership_gate.classifiers.cost.read",
+    "ownership_gate.classifiers.infra.detect",
 )
 
 _RUN = """
 import json, sys
-from ownership_gate.main import main
+from ownership_gate.cli import main
 code = main(["check", "--staged", "--format", "json", "--output", "out.json"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
@@ -90,8 +90,8 @@ def test_a_staged_manifest_and_migration_load_their_readers(repo: Repo) -> None:
     })
     levels = {c["path"]: c["level"] for c in report["changes"]}
     assert levels == {"requirements.txt": "cto", "app/migrations/0002_drop.py": "cto"}
-    for needed in ("packaging", "ownership_gate.classifiers.ecosystems.pypi_files",
-                   "ownership_gate.classifiers.schema_django_read", "ownership_gate.classifiers.schema_judge"):
+    for needed in ("packaging", "ownership_gate.classifiers.dependency.ecosystems.pypi_files",
+                   "ownership_gate.classifiers.schema.frameworks.django_read", "ownership_gate.classifiers.schema.judge"):
         assert needed in modules
 
 

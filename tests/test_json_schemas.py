@@ -13,11 +13,12 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from ruamel.yaml import YAML
 
-from ownership_gate import explain, report_render
-from ownership_gate.links import schema_id
-from ownership_gate.main import main
+from ownership_gate.cli import main
+from ownership_gate.commands import explain
 from ownership_gate.output import json_
-from ownership_gate.policy_schema import build
+from ownership_gate.output import report as report_render
+from ownership_gate.output.links import schema_id
+from ownership_gate.policy.schema import build
 from tests.conftest import Repo
 from tests.signoff_support import commit_as
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.main import main
+from ownership_gate.cli import main
 from tests.conftest import Repo
 from tests.github_events import REPO, enter_actions, pull_request_event
 from tests.github_stub import GitHubStub

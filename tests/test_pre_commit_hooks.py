@@ -14,7 +14,7 @@ import pytest
 from pre_commit.clientlib import load_manifest
 from ruamel.yaml import YAML
 
-from ownership_gate.main import main
+from ownership_gate.cli import main
 from tests.conftest import TERRAFORM_DB, Repo
 from tests.signoff_support import commit_as
 

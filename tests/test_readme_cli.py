@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.main import build_parser
+from ownership_gate.cli import build_parser
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 

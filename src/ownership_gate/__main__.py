@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from ownership_gate.main import run
+from ownership_gate.cli import run
 
 run()

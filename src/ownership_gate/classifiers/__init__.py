@@ -7,8 +7,12 @@ module plus one line below. The policy validator takes its allowed
 
 from __future__ import annotations
 
-from ownership_gate.classifiers import cloud, cost, dependency, infra, path, pipeline, policy, schema, security
+from ownership_gate.classifiers import cloud, path, pipeline, policy, security
 from ownership_gate.classifiers.base import Classifier, Context
+from ownership_gate.classifiers.cost import classifier as cost
+from ownership_gate.classifiers.dependency import classifier as dependency
+from ownership_gate.classifiers.infra import classifier as infra
+from ownership_gate.classifiers.schema import classifier as schema
 
 REGISTRY: dict[str, Classifier] = {
     "dependency": dependency,

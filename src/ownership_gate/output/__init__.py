@@ -9,8 +9,8 @@ from pathlib import Path
 from ownership_gate.errors import FatalError
 from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output import github, gitlab_codequality, json_, markdown, sarif, text
-from ownership_gate.policy import Policy
-from ownership_gate.quoting import quote_path
+from ownership_gate.output.quoting import quote_path
+from ownership_gate.policy.model import Policy
 
 Reporter = Callable[[Verdict, Policy, bool], str]
 

@@ -9,11 +9,11 @@ which the comment is found again and updated in place.
 
 from __future__ import annotations
 
-from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output.common import deciding_findings, finding_title, signed_how, verdict_line
 from ownership_gate.output.markdown import code, text
-from ownership_gate.policy import Level, Policy
+from ownership_gate.policy.model import Level, Policy
 
 MARKER = "<!-- ownership-gate: sign-off comment -->"
 MAX_FILES = 30  # rows before "and N more": the job summary has them all

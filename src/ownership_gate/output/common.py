@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
-from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy, Signoff
-from ownership_gate.quoting import one_line
+from ownership_gate.output.quoting import one_line
+from ownership_gate.policy.model import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy, Signoff
 
 
 def finding_title(finding: Finding) -> str:

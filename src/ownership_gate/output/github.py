@@ -11,12 +11,12 @@ path, for GitHub to find the file, and messages show it as git quotes it.
 
 from __future__ import annotations
 
-from ownership_gate.github_actions import command, stop_commands
+from ownership_gate.ci.github_actions import command, stop_commands
 from ownership_gate.model import Verdict
 from ownership_gate.output import text
 from ownership_gate.output.common import finding_title, how_to_sign_off, verdict_line
-from ownership_gate.policy import Policy
-from ownership_gate.quoting import one_line
+from ownership_gate.output.quoting import one_line
+from ownership_gate.policy.model import Policy
 
 
 def severity(verdict: Verdict) -> str:

@@ -17,7 +17,7 @@ import json
 
 from ownership_gate.model import Verdict
 from ownership_gate.output.common import finding_title
-from ownership_gate.policy import Policy
+from ownership_gate.policy.model import Policy
 
 
 def _severity(verdict: Verdict) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
 from ownership_gate.model import ChangeVerdict, Verdict
-from ownership_gate.policy import Policy
+from ownership_gate.policy.model import Policy
 
 SCHEMA = "ownership-gate/check/v1"
 

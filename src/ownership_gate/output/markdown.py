@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import VERIFIED_BY_GIT, VERIFIED_BY_GITHUB, ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import (
     deciding_findings,
@@ -18,8 +18,8 @@ from ownership_gate.output.common import (
     how_to_sign_off,
     verdict_line,
 )
-from ownership_gate.policy import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy
-from ownership_gate.quoting import one_line, quote_path
+from ownership_gate.output.quoting import one_line, quote_path
+from ownership_gate.policy.model import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level, Policy
 
 ROUTINE_ROWS = 300  # routine files listed before "and N more"
 # Inline text only ever needs these: emphasis, code, links, tables, strikethrough.

@@ -15,11 +15,11 @@ import json
 import urllib.parse
 
 from ownership_gate import __version__
-from ownership_gate.engine import POLICY_RULE_ID, POLICY_RULE_REASON
-from ownership_gate.links import rule_help_url
+from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import finding_title, how_to_sign_off
-from ownership_gate.policy import Policy, Rule
+from ownership_gate.output.links import rule_help_url
+from ownership_gate.policy.model import Policy, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 

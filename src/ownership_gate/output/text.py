@@ -9,8 +9,8 @@ from __future__ import annotations
 from ownership_gate.model import Verdict
 from ownership_gate.output.brief import staged_routine_line
 from ownership_gate.output.common import deciding_findings, finding_title, how_to_sign_off, verdict_line
-from ownership_gate.policy import Policy
-from ownership_gate.quoting import one_line, quote_path
+from ownership_gate.output.quoting import one_line, quote_path
+from ownership_gate.policy.model import Policy
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"

@@ -1,0 +1,1 @@
+"""`cost` findings: the classifier, one reader per kind of file, and the comparison of values."""

@@ -1,0 +1,174 @@
+"""Cost-bearing values in Compose, Serverless, CloudFormation and Pulumi files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ownership_gate.classifiers.cost.catalog import CFN_PRICED, CFN_PROPERTIES, TF_ATTRIBUTES
+from ownership_gate.classifiers.cost.k8s import ExtraKeys, extra_rule
+from ownership_gate.classifiers.cost.leaves import Rule, leaves, read_json, read_yaml
+from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf
+from ownership_gate.formats.yaml import Loader, Node, load, render
+
+# --- Compose (compose-spec `deploy` and the legacy service keys) ---------------
+
+_COMPOSE_SERVICE: dict[str, Rule] = {
+    "scale": Rule("count", default=1),
+    "mem_limit": Rule("limit", "bytes"),
+    "mem_reservation": Rule("amount", "bytes"),
+    "cpus": Rule("limit"),
+    "cpu_count": Rule("limit"),
+}
+
+
+def _compose_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
+    if isinstance(node.value, dict) and not node.tag:
+        return None
+    if len(keys) == 1 and keys[0] in _COMPOSE_SERVICE:
+        return _COMPOSE_SERVICE[keys[0]]
+    if keys == ("deploy", "replicas"):
+        return Rule("count", default=1)
+    if keys[:2] == ("deploy", "resources") and len(keys) == 4 and keys[3] in ("cpus", "memory"):
+        unit = "bytes" if keys[3] == "memory" else "k8s"
+        return Rule("limit" if keys[2] == "limits" else "amount", unit)
+    if keys[:4] == ("deploy", "resources", "reservations", "devices") and keys[-1] == "count":
+        return Rule("amount")  # GPUs and other devices reserved for the service
+    return extra_rule(keys, extra)
+
+
+def read_compose(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    documents = read_yaml(text, load)
+    root = documents[0] if documents else Node({}, None)
+    services = root.get("services")
+    objects = []
+    for name, service in (services.value.items() if services and isinstance(services.value, dict) else ()):
+        found = {leaf.path: leaf for leaf in leaves(service, lambda k, n: _compose_rule(k, n, extra))}
+        objects.append(CostObject(
+            key=("compose", name), label=f"services.{name}", leaves=found, line=service.line,
+            movable=False,
+        ))
+    return Extracted(tuple(objects))
+
+
+# --- CloudFormation -------------------------------------------------------------
+
+def _cfn_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
+    if isinstance(node.value, dict) and not node.tag:
+        return None
+    role = CFN_PROPERTIES.get(keys[-1])
+    if role is not None:
+        return Rule(role)
+    return extra_rule(keys, extra)
+
+
+def _digest(node: Node) -> str:
+    return hashlib.sha1(render(node).encode(), usedforsecurity=False).hexdigest()
+
+
+def cfn_objects(resources: Node | None, parameters: Node | None, extra: ExtraKeys) -> list[CostObject]:
+    objects = []
+    for logical_id, resource in _items(resources):
+        kind = resource.scalar("Type")
+        properties = resource.get("Properties") or Node({}, resource.line)
+        found = {
+            leaf.path: leaf
+            for leaf in leaves(properties, lambda k, n: _cfn_rule(k, n, extra), (), "Properties")
+        }
+        objects.append(CostObject(
+            key=("cfn", str(kind), logical_id), label=f"Resources.{logical_id}", leaves=found,
+            priced=kind in CFN_PRICED, line=resource.line, body=_digest(resource),
+        ))
+    for name, parameter in _items(parameters):
+        rule = _cfn_rule((name,), Node(None, None), extra) or _named_rule(name, CFN_PROPERTIES)
+        default = parameter.get("Default")
+        if rule is None or default is None:
+            continue
+        leaf = _leaf("", rule, default)
+        objects.append(CostObject(key=("cfn-parameter", name), label=f"Parameters.{name}",
+                                  leaves={"": leaf}, line=parameter.line, whole=False))
+    return objects
+
+
+def _items(node: Node | None) -> list[tuple[str, Node]]:
+    if node is None or not isinstance(node.value, dict):
+        return []
+    return [(k, v) for k, v in node.value.items() if isinstance(v.value, dict)]
+
+
+def _leaf(path: str, rule: Rule, node: Node) -> Leaf:
+    wrapper = Node({path: node}, node.line)
+    return next(iter(leaves(wrapper, lambda k, n: rule)))
+
+
+def _named_rule(name: str, table: dict[str, str]) -> Rule | None:
+    """A parameter or variable named after a cost key (`WebInstanceType`, `NodeCount`)."""
+    for key, role in table.items():
+        if role != "choice" and len(key) > 4 and name.endswith(key):
+            return Rule(role)
+    return None
+
+
+def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
+    root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
+    return Extracted(tuple(cfn_objects(root.get("Resources"), root.get("Parameters"), extra)))
+
+
+# --- Serverless Framework ---------------------------------------------------------
+
+_SLS: dict[str, Rule] = {
+    "memorySize": Rule("amount"),
+    "provisionedConcurrency": Rule("count", default=0),
+    "ephemeralStorageSize": Rule("amount", default=512),
+}
+
+
+def _sls_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
+    if len(keys) == 1 and keys[0] in _SLS and not isinstance(node.value, (dict, list)):
+        return _SLS[keys[0]]
+    return None if isinstance(node.value, dict) else extra_rule(keys, extra)
+
+
+def read_serverless(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
+    root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
+    objects: list[CostObject] = []
+    provider = root.get("provider")
+    if provider is not None:
+        found = {leaf.path: leaf for leaf in leaves(provider, lambda k, n: _sls_rule(k, n, extra))}
+        objects.append(CostObject(key=("sls", "provider"), label="provider", leaves=found, movable=False))
+    for name, function in _items(root.get("functions")):
+        found = {leaf.path: leaf for leaf in leaves(function, lambda k, n: _sls_rule(k, n, extra))}
+        objects.append(CostObject(key=("sls", "function", name), label=f"functions.{name}",
+                                  leaves=found, line=function.line, movable=False))
+    resources = root.get("resources")
+    if resources is not None:
+        objects.extend(cfn_objects(resources.get("Resources"), None, extra))
+    return Extracted(tuple(objects))
+
+
+# --- Pulumi stack configuration ------------------------------------------------------
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def _snake(key: str) -> str:
+    return _CAMEL.sub(r"_\1", key.rsplit(":", 1)[-1]).lower()
+
+
+def _pulumi_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
+    if isinstance(node.value, dict) and not node.tag:
+        return None
+    name = _snake(keys[-1])
+    role = TF_ATTRIBUTES.get(name)
+    if role is not None and name not in ("size", "tier", "capacity", "memory", "cpu", "sku"):
+        return Rule(role)
+    return extra_rule(keys, extra)
+
+
+def read_pulumi(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    root = (read_yaml(text, load) or [Node({}, None)])[0]
+    config = root.get("config")
+    found: dict[str, Leaf] = {}
+    if config is not None:
+        found = {leaf.path: leaf for leaf in leaves(config, lambda k, n: _pulumi_rule(k, n, extra), (), "config")}
+    return Extracted((CostObject(key=("pulumi",), label="", leaves=found, movable=False),))

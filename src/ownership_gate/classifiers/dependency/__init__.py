@@ -1,0 +1,1 @@
+"""`dependency` findings: the classifier, its comparisons, version arithmetic, one module per ecosystem."""

@@ -1,0 +1,286 @@
+"""`dependency` findings: what a manifest requires, before and after.
+
+The ecosystem modules parse, `dependency_compare` compares two requirement
+lists, `dependency_locked` reads what lockfiles add; this module picks the
+files, reads each side once, fails closed on what does not parse, lets a
+change set's manifests explain each other and their lockfiles, and names
+the vendor (`ecosystems/vendors.py`) of each package found. Requirements
+are keyed by normalised name, so moving an entry between sections or
+tools, or reformatting the file, yields nothing. An entry that leaves one
+manifest and arrives in another of the same ecosystem in the same change
+set (a requirements file folded into pyproject.toml, a workspace member's
+dependency lifted to the root) is a move, not a removal plus a new vendor.
+A file renamed onto a manifest's name from a path that was no manifest of
+the same ecosystem has no earlier version: every entry in it is new.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ownership_gate.classifiers.base import ChangedPaths, Context, decode
+from ownership_gate.classifiers.dependency import read
+from ownership_gate.classifiers.dependency.compare import TYPE, compare, new_finding, spelling, step
+from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError
+from ownership_gate.classifiers.dependency.locked import already_held, locked_majors
+from ownership_gate.model import Change, Finding
+from ownership_gate.paths.pattern_index import setting_matches
+
+__all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
+           "manifest_findings", "reads", "step"]
+
+KINDS: tuple[str, ...] = (
+    "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
+)
+SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "vendors": "strings"}
+
+
+def _infer_ecosystem(path: str) -> Ecosystem | None:
+    """The ecosystem of an extra manifest, from its name (`tools/*.requirements` is pypi)."""
+    base = posixpath.basename(path).lower()
+    hints = (
+        ("requirements", "pypi"), (".txt", "pypi"), (".in", "pypi"), ("pyproject", "pypi"),
+        ("package", "npm"), ("gemfile", "gem"), (".gemspec", "gem"), ("go.mod", "golang"),
+        ("cargo", "cargo"), ("composer", "composer"), ("pom", "maven"), (".csproj", "nuget"),
+        (".tf", "terraform"), ("dockerfile", "docker"), ("chart", "helm"),
+    )
+    for hint, name in hints:
+        if hint in base and name in ECOSYSTEMS:
+            return ECOSYSTEMS[name]
+    return None
+
+
+class _FileNames:
+    """The ecosystems that may claim a path, judged from its file name alone.
+
+    A large change set is mostly source files that no ecosystem claims; one
+    lookup in the names, endings and beginnings every ecosystem declares
+    (ecosystems/base.py) turns them away without asking each module.
+    """
+
+    def __init__(self, ecosystems: Iterable[Ecosystem]) -> None:
+        # (ecosystem, names, endings, beginnings); None names: asked about every path
+        self._tests: list[tuple[Ecosystem, frozenset[str] | None, tuple[str, ...], tuple[str, ...]]] = []
+        for ecosystem in ecosystems:
+            names, suffixes, prefixes = (getattr(ecosystem, k, None) for k in ("NAMES", "SUFFIXES", "PREFIXES"))
+            if names is None and suffixes is None and prefixes is None:
+                self._tests.append((ecosystem, None, (), ()))
+            else:
+                self._tests.append((ecosystem, frozenset(names or ()), tuple(suffixes or ()), tuple(prefixes or ())))
+        self._all = tuple(t[0] for t in self._tests)
+        self._undeclared = tuple(t[0] for t in self._tests if t[1] is None)
+        self._names = frozenset().union(*(t[1] for t in self._tests if t[1] is not None))
+        self._suffixes = tuple(s for t in self._tests for s in t[2])
+        self._prefixes = tuple(p for t in self._tests for p in t[3])
+
+    def candidates(self, path: str) -> tuple[Ecosystem, ...]:
+        """The ecosystems to ask about `path`, in registry order."""
+        base = path[path.rfind("/") + 1 :]
+        if not base.isascii():
+            # Outside ASCII, str.lower() and the modules' case-insensitive
+            # expressions can disagree (U+0130 is `i` to `re`): ask them all.
+            return self._all
+        lower = base.lower()
+        if not (
+            lower in self._names or lower.endswith(self._suffixes) or lower.startswith(self._prefixes)
+        ):
+            return self._undeclared
+        return tuple(
+            ecosystem for ecosystem, names, suffixes, prefixes in self._tests
+            if names is None or lower in names or lower.endswith(suffixes) or lower.startswith(prefixes)
+        )
+
+
+_FILE_NAMES = _FileNames(ECOSYSTEMS.values())
+
+
+def ecosystem_for(path: str, settings: Mapping[str, Any]) -> tuple[Ecosystem, bool] | None:
+    """(ecosystem, is_lockfile) for a path, or None when it is no manifest."""
+    for ecosystem in _FILE_NAMES.candidates(path):
+        if ecosystem.is_lockfile(path):
+            return ecosystem, True
+        if ecosystem.is_manifest(path):
+            return ecosystem, False
+    if setting_matches(settings, "manifests", path):
+        inferred = _infer_ecosystem(path)
+        if inferred is not None:
+            return inferred, False
+    return None
+
+
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for name, group in paths.by_name.items():
+        if _FILE_NAMES.candidates(name):  # only the file name decides the candidates
+            found.update(p for p in group if ecosystem_for(p, settings) is not None)
+    if settings.get("manifests"):
+        found.update(p for p in paths.all if ecosystem_for(p, settings) is not None)
+    return found
+
+
+def reads(change: Change, settings: Mapping[str, Any]) -> bool:
+    """A lockfile is judged by the manifests next to it, never read itself."""
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    return found is not None and not found[1] and not change.is_submodule
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    if change.is_submodule:
+        return []  # a submodule pointer is no manifest, whatever its name
+    settings = context.settings(TYPE)
+    found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
+    if found is None:
+        return []
+    ecosystem, lockfile = found
+    findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
+    return _with_vendors(findings, settings.get("vendors", ()))
+
+
+def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Finding]:
+    """Each package finding with the category of hosted service its package is a client of, if any."""
+    from ownership_gate.classifiers.dependency.vendors import category  # a large table: only once a manifest changed
+
+    result = []
+    for finding in findings:
+        vendor = None
+        if finding.kind != "unparsed" and finding.ecosystem is not None:
+            vendor = category(finding.ecosystem, finding.subject, listed)
+        result.append(replace(finding, vendor=vendor) if vendor else finding)
+    return result
+
+
+def _below(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory + "/")
+
+
+def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
+    """The change set's manifests of one ecosystem, found once: every lockfile and every
+    manifest that gained or lost an entry looks at them, not at all 20,000 changes."""
+    memo: dict[str, list[Change]] = context.memo.setdefault(TYPE + ":manifests", {})
+    if ecosystem.NAME not in memo:
+        memo[ecosystem.NAME] = [
+            c for c in context.claimed(TYPE) if ecosystem.is_manifest(c.path) and not c.is_submodule
+        ]
+    return memo[ecosystem.NAME]
+
+
+def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    # A workspace keeps one lockfile at its root for manifests below it.
+    directory = posixpath.dirname(change.path)
+    reported: dict[str, set[str]] = {}
+    explained = False
+    for other in _manifests(context, ecosystem):
+        if other is change or not _below(other.path, directory):
+            continue
+        found = manifest_findings(other, context, ecosystem)
+        reported[other.path] = {f.subject for f in found}
+        explained = explained or any(f.kind != "lockfile" for f in found)
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    majors = locked_majors(change, context, ecosystem, reported, zero_major)
+    if explained:
+        return majors
+    return [
+        *majors,
+        Finding(
+            type=TYPE, kind="lockfile", subject=change.path, ecosystem=ecosystem.NAME,
+            detail=f"lockfile {change.status} with no manifest entry changed",
+        ),
+    ]
+
+
+def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    """Findings for one manifest change, computed once per change set."""
+    memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
+    if change not in memo:
+        memo[change] = already_held(change, context, ecosystem, _without_moves(change, context, ecosystem))
+    return memo[change]
+
+
+def _raw_findings(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE + ":raw", {})
+    if change not in memo:
+        memo[change] = _compare_manifest(change, context, ecosystem)
+    return memo[change]
+
+
+def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    """This change's findings; an entry that another manifest of the change set gave up or
+    took over is a move (a workspace member's dependency lifted to the root), not a vendor."""
+    findings = _raw_findings(change, context, ecosystem)
+    if not any(f.kind in ("added", "removed") for f in findings):
+        return findings
+    arrived: set[str] = set()
+    left: dict[str, tuple[Finding, str]] = {}
+    for other in _manifests(context, ecosystem):
+        if other is change or ecosystem.is_lockfile(other.path):
+            continue
+        for finding in _raw_findings(other, context, ecosystem):
+            if finding.kind == "added":
+                arrived.add(finding.subject)
+            elif finding.kind == "removed" or (finding.kind == "changed" and finding.to is None):
+                # A version that left a project file for a central list (NuGet's
+                # Directory.Packages.props, a parent POM's dependencyManagement)
+                # moved with it: the entry that stayed behind has no version now.
+                left.setdefault(finding.subject, (finding, other.path))
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    result: list[Finding] = []
+    for finding in findings:
+        if finding.kind == "removed" and finding.subject in arrived:
+            continue  # reported where it arrived
+        if finding.kind == "added" and finding.subject in left:
+            gone, source = left[finding.subject]
+            before, after = gone.from_ or "", finding.to or ""
+            if spelling(before, ecosystem) == spelling(after, ecosystem):
+                continue
+            kind = step(ecosystem.lowest(before), ecosystem.lowest(after), zero_major)
+            name = finding.subject
+            detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
+            finding = new_finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
+                                  finding.line, detail, finding.scope or RUNTIME)
+        result.append(finding)
+    return result
+
+
+def _unchanged(
+    change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
+) -> bool:
+    """Whether the ecosystem can tell, without reading either revision, that they require the same."""
+    same = getattr(ecosystem, "unchanged", None)
+    sides = context.old_as(change, same_kind), context.new_as(change, same_kind)
+    if same is None or any(d is None or len(d) > read.MAX_MANIFEST_BYTES or b"\0" in d[:8192] for d in sides):
+        return False
+    try:
+        old, new = decode(sides[0]), decode(sides[1])
+    except UnicodeDecodeError:
+        return False
+    return old is not None and new is not None and bool(same(old, new))
+
+
+def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    settings = context.settings(TYPE)
+
+    def same_kind(path: str) -> bool:
+        found = ecosystem_for(path, settings)
+        return found is not None and found[0] is ecosystem and not found[1]
+
+    if _unchanged(change, context, ecosystem, same_kind):
+        return []
+    try:
+        new = read.requirements(context.new_as(change, same_kind), change.path, ecosystem, context.load_yaml)
+    except ManifestError as exc:
+        return [
+            Finding(
+                type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME,
+                line=exc.line, detail=f"manifest no longer parses: {exc}",
+            )
+        ]
+    try:
+        old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
+    except ManifestError:
+        old = []  # the old side was already broken: judge the new one on its own
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    return compare(old, new, ecosystem, zero_major)

@@ -1,0 +1,162 @@
+"""Comparing two requirement lists of one manifest: added, removed, major, minor, patch, changed.
+
+Requirements are keyed by normalised name; where a name has several
+entries (a builder and a runtime image, one constraint per Python
+version) the entry that moved is judged, and the finding takes the scope
+of the entries that moved (the widest of them). An ecosystem may offer two
+optional hooks: `canonical(constraint)`, one spelling for equal
+constraints, `unpinned(constraint)`, the constraint without the value
+of a digest or commit pin (a moved pin alone is a lock refresh), and
+`unresolved(requirement)`, the variables set outside the file that an
+entry still names: a change to such an entry cannot be judged, so it is
+`unparsed` (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, Release, Requirement, widest
+from ownership_gate.model import Finding
+
+TYPE = "dependency"
+
+
+def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
+    grouped: dict[str, list[Requirement]] = {}
+    for requirement in requirements:
+        grouped.setdefault(requirement.name, []).append(requirement)
+    return grouped
+
+
+def compare(
+    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
+) -> list[Finding]:
+    findings = _compare(old, new, ecosystem, zero_major)
+    unresolved: Callable[[Requirement], list[str]] | None = getattr(ecosystem, "unresolved", None)
+    if unresolved is None:
+        return findings
+    variables: dict[str, list[str]] = {}
+    for requirement in old + new:
+        variables.setdefault(requirement.name, []).extend(unresolved(requirement))
+    return [_unresolved(f, ecosystem, variables[f.subject]) if variables.get(f.subject) else f
+            for f in findings]
+
+
+def _unresolved(finding: Finding, ecosystem: Ecosystem, variables: list[str]) -> Finding:
+    names = list(dict.fromkeys(variables))
+    shown = f"{finding.subject}:{finding.to or finding.from_ or ''}".rstrip(":")
+    which = ", ".join(f"${{{v}}}" for v in names) + (" is" if len(names) == 1 else " are")
+    return new_finding("unparsed", finding.subject, ecosystem, finding.from_, finding.to, finding.line,
+                       f"{shown} cannot be resolved: {which} set outside this file", finding.scope or RUNTIME)
+
+
+def _compare(
+    old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool
+) -> list[Finding]:
+    before, after = _group(old), _group(new)
+    findings: list[Finding] = []
+    for name in sorted(before.keys() | after.keys()):
+        was, now = before.get(name, []), after.get(name, [])
+        indirect = all(r.indirect for r in was + now)
+        if not was:
+            top = now[0]
+            kind = "lockfile" if indirect else "added"
+            findings.append(new_finding(kind, name, ecosystem, None, top.constraint or None, top.line,
+                                        f"new {'indirect ' if indirect else ''}dependency {name}", _scope(now)))
+            continue
+        if not now:
+            kind = "lockfile" if indirect else "removed"
+            findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
+                                        f"dependency {name} removed", _scope(was)))
+            continue
+        if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
+            (spelling(r.constraint, ecosystem), r.features) for r in now
+        }:
+            continue
+        old_set = sorted({r.constraint for r in was})
+        new_set = sorted({r.constraint for r in now})
+        old_c = _highest(old_set, ecosystem)
+        new_c = _highest(new_set, ecosystem)
+        if old_c == new_c:
+            # One of several entries moved (a builder stage's image, not the
+            # runtime's): judge the entry that moved, not the one that stayed.
+            old_c = _highest([c for c in old_set if c not in new_set] or old_set, ecosystem)
+            new_c = _highest([c for c in new_set if c not in old_set] or new_set, ecosystem)
+        kind = "changed"
+        if old_c != new_c:
+            kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
+        if indirect or _only_pin_moved(was, now, ecosystem):
+            kind = "lockfile"
+        line = next((r.line for r in now if r.constraint == new_c), now[0].line)
+        moved = [r for r in now if r.constraint not in old_set] or now
+        if {r.features for r in was} != {r.features for r in now}:  # shown only when they changed
+            old_c, new_c = _featured(old_c, was), _featured(new_c, now)
+        findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
+                                    f"{name} {old_c or '(any)'} -> {new_c or '(any)'}", _scope(moved)))
+    return findings
+
+
+def _featured(constraint: str, entries: list[Requirement]) -> str:
+    """`1.0 (features: derive)`: the constraint with what its entry is built with."""
+    features = next((r.features for r in entries if r.constraint == constraint), entries[0].features)
+    return f"{constraint} ({features or 'default features'})".lstrip()
+
+
+def _scope(entries: list[Requirement]) -> str:
+    return widest(r.scope for r in entries)
+
+
+def spelling(constraint: str, ecosystem: Ecosystem) -> str:
+    """The ecosystem's one spelling of a constraint, when it has more than one."""
+    canonical: Callable[[str], str] | None = getattr(ecosystem, "canonical", None)
+    return canonical(constraint) if canonical is not None else constraint
+
+
+def _only_pin_moved(was: list[Requirement], now: list[Requirement], ecosystem: Ecosystem) -> bool:
+    """Only a digest or commit moved under the same tag (`node:20@sha256:...`): a lock refresh.
+
+    An ecosystem that pins this way offers `unpinned(constraint)`, the
+    constraint with the pin's value dropped but its presence kept, so
+    pinning a tag still differs.
+    """
+    unpinned: Callable[[str], str] | None = getattr(ecosystem, "unpinned", None)
+    if unpinned is None:
+        return False
+    return {unpinned(r.constraint) for r in was} == {unpinned(r.constraint) for r in now}
+
+
+def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
+    def key(c: str) -> tuple[int, Release]:
+        low = ecosystem.lowest(c)
+        return (0, ()) if low is None else (1, low)
+
+    return max(constraints, key=key)
+
+
+def step(old: Release | None, new: Release | None, zero_major: bool = False) -> str:
+    """The kind of a version step between the lowest versions two constraints admit."""
+    if old is None or new is None:
+        return "changed"
+    width = max(len(old), len(new), 3)
+    a = old + (0,) * (width - len(old))
+    b = new + (0,) * (width - len(new))
+    if b <= a:
+        return "changed"  # a pin, a loosening, or a rollback
+    if a[0] != b[0]:
+        return "major"
+    if a[1] != b[1]:
+        return "major" if zero_major and a[0] == 0 else "minor"
+    if zero_major and a[0] == 0 and a[1] == 0:
+        return "major"  # under 0.0, as caret ranges read it, every release is breaking
+    return "patch"
+
+
+def new_finding(
+    kind: str, name: str, ecosystem: Ecosystem, from_: str | None, to: str | None,
+    line: int | None, detail: str, scope: str,
+) -> Finding:
+    return Finding(
+        type=TYPE, kind=kind, subject=name, ecosystem=ecosystem.NAME,
+        from_=from_, to=to, line=line, detail=detail, scope=scope,
+    )

@@ -1,0 +1,36 @@
+"""The dependency ecosystems: one module each, one line each below."""
+
+from __future__ import annotations
+
+from ownership_gate.classifiers.dependency.ecosystems import (
+    actions,
+    cargo,
+    composer,
+    docker,
+    gem,
+    golang,
+    helm,
+    maven,
+    npm,
+    nuget,
+    pypi,
+    terraform,
+)
+from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem
+
+REGISTRY: dict[str, Ecosystem] = {
+    "pypi": pypi,
+    "npm": npm,
+    "gem": gem,
+    "cargo": cargo,
+    "composer": composer,
+    "golang": golang,
+    "maven": maven,
+    "nuget": nuget,
+    "terraform": terraform,
+    "github-actions": actions,
+    "helm": helm,
+    "docker": docker,  # last: it reads any YAML file no other ecosystem claims
+}
+
+__all__ = ["REGISTRY", "Ecosystem"]

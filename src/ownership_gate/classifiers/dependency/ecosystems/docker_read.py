@@ -1,0 +1,108 @@
+"""Reading Dockerfiles, Compose and Kubernetes files (which files are manifests: docker.py).
+
+Images are runtime, except those a Dockerfile needs only to build (build).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from ownership_gate.classifiers.dependency.ecosystems import dockerfile
+from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.docker import COMPOSE, is_dockerfile
+from ownership_gate.classifiers.dependency.ecosystems.images import parse_image, tag_lowest
+from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
+from ownership_gate.formats.kubernetes import blank_bulk_documents
+from ownership_gate.formats.yaml import Loader, Node, load, mappings
+
+_IMAGE_LINE = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#|>{\[]", re.MULTILINE
+)
+_KUBE_KEYS = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:.*?^[ \t]*kind[ \t]*:|"
+    r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:.*?^[ \t]*apiVersion[ \t]*:",
+    re.MULTILINE | re.DOTALL,
+)
+_TEMPLATED = ("{{", "{%")
+# Free-form values (a ConfigMap's data, annotations) may hold an `image` key that names nothing.
+_NOT_SPECS = frozenset({"metadata", "data", "stringData", "binaryData"})
+
+
+def lowest(constraint: str) -> Release | None:
+    return tag_lowest(constraint)
+
+
+def unpinned(constraint: str) -> str:
+    """`20-alpine@sha256:...` -> `20-alpine@sha256`: a new digest under the same tag is a
+    lock refresh (dependency.py), while pinning a tag to a digest still differs."""
+    tag, at, digest = constraint.partition("@")
+    if not at or not tag:
+        return constraint  # no digest, or a digest alone: no tag says what it stands for
+    return f"{tag}@{digest.partition(':')[0]}"
+
+
+def unresolved(requirement: Requirement) -> list[str]:
+    """The variables an image still refers to (`${POSTGRES_IMAGE}`): set outside the file, by
+    the environment, a `.env` file or a build argument, so the image cannot be named here."""
+    return dockerfile.variables(f"{requirement.name}:{requirement.constraint}")
+
+
+def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
+    base = posixpath.basename(path)
+    if is_dockerfile(base):
+        return [
+            replace(requirement, scope=BUILD) if use.build else requirement
+            for use in dockerfile.image_uses(text)
+            for requirement in _requirements([(use.reference, use.line)])
+        ]
+    if COMPOSE.fullmatch(base):
+        return _requirements(_compose_images(load_yaml(text, load)))
+    return _kubernetes(text, load)
+
+
+def _requirements(found: Iterable[tuple[str, int | None]]) -> list[Requirement]:
+    requirements: list[Requirement] = []
+    for reference, line in found:
+        image = parse_image(reference)
+        if image is not None:
+            requirements.append(Requirement(image.repository, image.constraint, line))
+    return requirements
+
+
+def _compose_images(documents: list[Node]) -> list[tuple[str, int | None]]:
+    found: list[tuple[str, int | None]] = []
+    for document in documents:
+        for service in document.mapping("services").values():
+            if not isinstance(service.value, dict) or "build" in service.value:
+                continue  # a service that builds its image names its output, not a dependency
+            image = service.get("image")
+            if image is not None and image.string() is not None:
+                found.append((dockerfile.substitute(image.string() or "", {}), image.line))
+    return found
+
+
+def _kubernetes(text: str, load: Loader) -> list[Requirement]:
+    if _IMAGE_LINE.search(text) is None or _KUBE_KEYS.search(text) is None:
+        return []  # no image, or not Kubernetes: nothing this file requires
+    try:
+        # CRDs, ConfigMaps and Secrets run no image; parsing a CRD bundle took ~35 s.
+        # The cost classifier reads the same text, so `load` parses it once for both.
+        documents = load_yaml(blank_bulk_documents(text), load)
+    except ManifestError:
+        if any(marker in text for marker in _TEMPLATED):
+            return []  # a template (Helm, Jinja) is not YAML until rendered
+        raise
+    found: list[tuple[str, int | None]] = []
+    for document in documents:
+        if not (isinstance(document.value, dict) and "apiVersion" in document.value and "kind" in document.value):
+            continue
+        for mapping in mappings(document, _NOT_SPECS):
+            image = mapping.get("image")
+            reference = image.string() if image is not None else None
+            if image is not None and reference is not None and not any(m in reference for m in _TEMPLATED):
+                # `${IMAGE:=nginx:1.25}` for envsubst or Flux substitution: its default
+                found.append((dockerfile.substitute(reference, {}), image.line))
+    return _requirements(found)

@@ -1,0 +1,186 @@
+"""The images a Dockerfile builds from: `FROM`, `COPY --from=`, `RUN --mount=from=`.
+
+Read the way BuildKit reads the file: parser directives (`# escape=`),
+line continuations, comment lines inside them, and heredocs (whose bodies
+are not instructions). Global `ARG` defaults (before the first `FROM`)
+are substituted into `FROM`; a stage alias named by a later `FROM` or
+`--from` is a stage, not an image; `scratch` is no image at all. Images
+used only to build (the bases of every stage but the last, and
+`RUN --mount=from=`) are marked as such: the image that ships is the last
+stage's.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, replace
+
+from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
+
+_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$")
+_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_VARIABLE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+=?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+@dataclass(frozen=True)
+class ImageUse:
+    reference: str  # after ARG substitution
+    line: int
+    build: bool = False  # needed only to build the image: not part of the last stage
+
+
+@dataclass(frozen=True)
+class _Instruction:
+    keyword: str  # upper-case
+    rest: str
+    line: int
+
+
+def _escape_char(lines: list[str]) -> str:
+    for raw in lines:
+        match = _DIRECTIVE.match(raw.strip())
+        if match is None:
+            break
+        if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
+            return match.group(2)
+    return "\\"
+
+
+def _instructions(text: str) -> list[_Instruction]:
+    lines = text.splitlines()
+    escape = _escape_char(lines)
+    found: list[_Instruction] = []
+    parts: list[str] = []
+    start = 0
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        index += 1
+        stripped = raw.strip()
+        if stripped.startswith("#") or (parts and not stripped):
+            continue  # comments and blank lines never end a continued instruction
+        if not parts:
+            start = index
+        body = raw.rstrip()
+        if body.endswith(escape):
+            parts.append(body[:-1])
+            continue
+        parts.append(body)
+        logical = " ".join(p.strip() for p in parts).strip()
+        parts = []
+        if not logical:
+            continue
+        keyword, _, rest = logical.partition(" ")
+        found.append(_Instruction(keyword.upper(), rest.strip(), start))
+        if keyword.upper() in ("RUN", "COPY", "ADD"):
+            index = _skip_heredocs(rest, lines, index)
+    if parts:
+        logical = " ".join(p.strip() for p in parts).strip()
+        keyword, _, rest = logical.partition(" ")
+        found.append(_Instruction(keyword.upper(), rest.strip(), start))
+    return found
+
+
+def _skip_heredocs(rest: str, lines: list[str], index: int) -> int:
+    """Index of the first line after the heredoc bodies that start on this instruction."""
+    for match in _HEREDOC.finditer(rest):
+        strip_tabs, word = match.group(1) == "-", match.group(3)
+        while index < len(lines):
+            body = lines[index].lstrip("\t") if strip_tabs else lines[index]
+            index += 1
+            if body.rstrip("\r") == word:
+                break
+    return index
+
+
+def substitute(text: str, args: dict[str, str]) -> str:
+    """`text` with the variables `args` sets replaced, and defaults (`${NAME:-word}`, also
+    `${NAME:=word}` as envsubst writes it) taken for those it does not; others are kept."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        operator, word = match.group(2), match.group(3) or ""
+        known = args.get(name)
+        if operator in ("?", ":?"):
+            return match.group(0) if known is None or (operator == ":?" and known == "") else known
+        if operator in (":-", "-", ":=", "="):
+            if known is None or (operator.startswith(":") and known == ""):
+                return word
+            return known
+        if operator in (":+", "+"):
+            return word if known else ""
+        return match.group(0) if known is None else known
+
+    return _VARIABLE.sub(value, text)
+
+
+def variables(text: str) -> list[str]:
+    """The names of the variables `text` still refers to (`$NAME`, `${NAME}`), in order."""
+    return list(dict.fromkeys(m.group(1) or m.group(4) for m in _VARIABLE.finditer(text)))
+
+
+def _split(rest: str, line: int) -> list[str]:
+    try:
+        return shlex.split(rest, posix=True)
+    except ValueError as exc:
+        raise ManifestError(f"cannot split instruction: {exc}", line) from None
+
+
+def _arg_defaults(rest: str, line: int, args: dict[str, str]) -> None:
+    for word in _split(rest, line):
+        name, eq, default = word.partition("=")
+        if eq:  # an ARG without a default stays unresolved: `${NAME}` is kept as written
+            args[name] = substitute(default, args)
+
+
+def image_uses(text: str) -> list[ImageUse]:
+    """Every external image the Dockerfile needs, in order; one named by an `ARG` without a
+    default keeps the variable (`${BASE}`)."""
+    args: dict[str, str] = {}
+    stages: set[str] = set()
+    stage = -1  # the number of the stage being read
+    uses: list[tuple[ImageUse, int]] = []
+    for ins in _instructions(text):
+        if ins.keyword == "ARG" and stage < 0:
+            _arg_defaults(ins.rest, ins.line, args)
+        elif ins.keyword == "FROM":
+            stage += 1
+            words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
+            if not words:
+                raise ManifestError("FROM names no image", ins.line)
+            malformed = len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as")
+            if malformed and not any(m in ins.rest for m in ("{{", "{%", "%%")):
+                raise ManifestError(
+                    f"FROM must read 'FROM image [AS name]', got {ins.rest!r}", ins.line
+                )
+            reference = substitute(words[0], args)
+            if reference.lower() not in stages and reference.lower() != "scratch":
+                uses.append((ImageUse(reference, ins.line), stage))
+            if len(words) == 3 and not malformed:
+                stages.add(words[2].lower())
+        elif ins.keyword in ("COPY", "ADD", "RUN"):
+            uses.extend((use, stage) for use in _from_flags(ins, stages, args))
+    return [replace(use, build=use.build or used_in < stage) for use, used_in in uses]
+
+
+def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
+    found: list[ImageUse] = []
+    for word in ins.rest.split():
+        if not word.startswith("--"):
+            break  # flags come first; the rest is the command or the sources
+        source = None
+        if word.startswith("--from="):
+            source = word[len("--from=") :]
+        elif word.startswith("--mount="):
+            for option in word[len("--mount=") :].split(","):
+                key, _, value = option.partition("=")
+                if key == "from":
+                    source = value
+        if source:
+            source = substitute(source.strip("\"'"), args)
+            if source.lower() not in stages and not source.isdigit():
+                found.append(ImageUse(source, ins.line, build=word.startswith("--mount=")))
+    return found

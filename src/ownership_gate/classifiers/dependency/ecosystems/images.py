@@ -1,0 +1,78 @@
+"""Container image references, read the way Docker reads them.
+
+Shared by Dockerfiles, compose files, Kubernetes manifests and workflow
+`docker://` steps. The repository is Docker's *familiar* name: Docker Hub's
+host and its `library/` namespace are dropped (`docker.io/library/node` is
+`node`, `docker.io/bitnami/redis` is `bitnami/redis`), any other registry
+stays (`ghcr.io/org/app`). The version is read from the tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ownership_gate.classifiers.dependency.ecosystems.base import Release
+from ownership_gate.classifiers.dependency.versions.ranges import release
+
+_HUB_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+_DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}")
+
+
+@dataclass(frozen=True)
+class Image:
+    repository: str  # familiar name, the finding's subject
+    tag: str  # "latest" when none is written
+    digest: str | None  # "sha256:..." when pinned
+
+    @property
+    def constraint(self) -> str:
+        """Tag and digest as one comparable string: `18-alpine@sha256:...`."""
+        if self.digest is None:
+            return self.tag
+        return f"{self.tag}@{self.digest}" if self.tag else f"@{self.digest}"
+
+
+def parse_image(reference: str) -> Image | None:
+    """An image reference, or None for an empty one.
+
+    Text that is not a valid reference (an unresolved `${VAR}`, a template)
+    is kept as the repository so the change stays visible; a variable there
+    may hold a tag, so none is assumed.
+    """
+    text = reference.strip()
+    if not text:
+        return None
+    name, digest = text, None
+    if "@" in text:
+        name, _, candidate = text.partition("@")
+        digest = candidate if _DIGEST.fullmatch(candidate) else None
+        if digest is None:
+            name = text  # not a digest: keep the text whole and compare it as written
+    tag = ""
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1 :]
+    if not tag and digest is None and "$" not in name:
+        tag = "latest"
+    return Image(repository=familiar(name), tag=tag, digest=digest)
+
+
+def familiar(name: str) -> str:
+    """Docker's familiar repository name (see the module docstring)."""
+    first, sep, rest = name.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        host = first.lower()
+        if host not in _HUB_HOSTS:
+            return f"{host}/{rest}"
+        name = rest
+    return name.removeprefix("library/") if name.count("/") == 1 else name
+
+
+def tag_lowest(constraint: str) -> Release | None:
+    """The release a tag names: `18-alpine` -> (18,), `15.4` -> (15, 4); `latest` -> None."""
+    tag = constraint.partition("@")[0]
+    if "$" in tag or "{" in tag:
+        return None
+    return release(tag)

@@ -1,0 +1,162 @@
+"""Reading pom.xml (which files are manifests: maven.py).
+
+Scopes: a dependency's `<scope>test</scope>` is test; compile, provided,
+runtime, system and import are runtime (they reach the artifact or the
+server it runs on); build plugins, extensions and the plugins' own
+dependencies are build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ownership_gate.classifiers.dependency.ecosystems.base import (
+    BUILD,
+    RUNTIME,
+    TEST,
+    ManifestError,
+    Release,
+    Requirement,
+    widest,
+)
+from ownership_gate.classifiers.dependency.versions.ranges import interval_lowest
+from ownership_gate.formats import xmldoc
+from ownership_gate.formats.xmldoc import child, children, local, text_of
+
+if TYPE_CHECKING:  # xml.etree loads with the first manifest read (xmldoc.parse)
+    import xml.etree.ElementTree as ET
+
+_PROPERTY = re.compile(r"\$\{([^}]+)\}")
+_OWN_VERSION = "${project.version}"
+# Which elements hold entries, from the project root down; configuration
+# blocks are never entered (plugins put arbitrary XML there).
+_HOLDS = {
+    "project": ("dependencies", "dependencyManagement", "build", "profiles", "reporting"),
+    "profiles": ("profile",),
+    "profile": ("dependencies", "dependencyManagement", "build", "reporting"),
+    "dependencyManagement": ("dependencies",),
+    "build": ("plugins", "pluginManagement", "extensions"),
+    "pluginManagement": ("plugins",),
+    "reporting": ("plugins",),
+    "plugin": ("dependencies",),
+}
+_ENTRIES = {"dependencies": "dependency", "plugins": "plugin", "extensions": "extension"}
+
+
+def lowest(constraint: str) -> Release | None:
+    return interval_lowest(constraint)
+
+
+class _Pom:
+    def __init__(self, document: xmldoc.Document) -> None:
+        self.doc = document
+        root = document.root
+        self.properties: dict[str, tuple[str, int | None]] = {}
+        for group in children(root, "properties"):
+            for prop in group:
+                self.properties[local(prop.tag)] = (text_of(prop), document.line(prop))
+        parent = child(root, "parent")
+        self.group = text_of(child(root, "groupId")) or text_of(
+            child(parent, "groupId") if parent is not None else None
+        )
+        self.version = text_of(child(root, "version")) or text_of(
+            child(parent, "version") if parent is not None else None
+        )
+        for key in ("project.groupId", "pom.groupId", "project.parent.groupId"):
+            self.properties.setdefault(key, (self.group, None))
+
+    def resolve(self, text: str) -> tuple[str, int | None]:
+        """The text with known properties substituted, and the line of the property it names."""
+        line: int | None = None
+        for _ in range(10):  # properties may refer to properties; a cycle stops here
+            known = [name for name in _PROPERTY.findall(text) if name in self.properties]
+            if not known:
+                break
+            if line is None:
+                line = self.properties[known[0]][1]
+            text = _PROPERTY.sub(self._value, text)
+        return text, line
+
+    def _value(self, match: re.Match[str]) -> str:
+        found = self.properties.get(match.group(1))
+        return match.group(0) if found is None else found[0]
+
+
+def parse(text: str, path: str) -> list[Requirement]:
+    document = xmldoc.parse(text)
+    root = document.root
+    if local(root.tag) != "project":
+        raise ManifestError(
+            f"not a Maven POM: the root element is <{local(root.tag)}>", document.line(root)
+        )
+    pom = _Pom(document)
+    found: list[tuple[Requirement, str | None]] = []  # with the <scope> it declares, if any
+    parent = child(root, "parent")
+    if parent is not None and not _own_parent(parent, root, pom):
+        found.append(_entry(parent, "parent", pom))
+    stack = [(root, False)]  # (element, inside a build plugin)
+    while stack:
+        element, building = stack.pop()
+        name = local(element.tag)
+        for holder in (c for c in element if local(c.tag) in _HOLDS.get(name, ())):
+            stack.append((holder, building))
+            entry = _ENTRIES.get(local(holder.tag))
+            for item in children(holder, entry) if entry else []:
+                built = building or entry != "dependency"
+                found.append(_entry(item, entry or "", pom, BUILD if built else None))
+                stack.append((item, built))
+    return _drop_unversioned_duplicates(found)
+
+
+def _own_parent(parent: ET.Element, root: ET.Element, pom: _Pom) -> bool:
+    relative = child(parent, "relativePath")
+    if relative is not None and not text_of(relative):
+        return False  # `<relativePath/>`: looked up from a repository, a real dependency
+    own_group = text_of(child(root, "groupId"))
+    return not own_group or own_group == text_of(child(parent, "groupId"))
+
+
+def _entry(
+    element: ET.Element, kind: str, pom: _Pom, scope: str | None = None
+) -> tuple[Requirement, str | None]:
+    line = pom.doc.line(element)
+    group = pom.resolve(text_of(child(element, "groupId")))[0]
+    artifact = pom.resolve(text_of(child(element, "artifactId")))[0]
+    if not group and kind == "plugin":
+        group = "org.apache.maven.plugins"
+    if not artifact or not group:
+        missing = "artifactId" if not artifact else "groupId"
+        raise ManifestError(f"<{kind}> without <{missing}>", line)
+    version_element = child(element, "version")
+    version, property_line = pom.resolve(text_of(version_element))
+    if pom.version and version == pom.version and group == pom.group:
+        version = _OWN_VERSION  # a sibling module released with the project
+    declared = pom.resolve(text_of(child(element, "scope")))[0].strip() or None
+    requirement = Requirement(
+        f"{group}:{artifact}",
+        " ".join(version.split()),
+        property_line or pom.doc.line(version_element) or line,
+        scope=scope or _scope(declared),
+    )
+    return requirement, declared
+
+
+def _scope(declared: str | None) -> str:
+    return TEST if declared == "test" else RUNTIME
+
+
+def _drop_unversioned_duplicates(found: list[tuple[Requirement, str | None]]) -> list[Requirement]:
+    """A versionless entry managed elsewhere in the same file adds nothing to compare but its
+    scope: the managed entry is needed where its uses are (a use without `<scope>` takes the
+    managed one's), so `junit` managed at 5.10 and used in test scope is a test dependency."""
+    managed = {r.name: declared for r, declared in found if r.constraint}
+    uses: dict[str, list[str]] = {}
+    for r, declared in found:
+        if not r.constraint and r.name in managed and r.scope != BUILD:
+            uses.setdefault(r.name, []).append(_scope(declared or managed[r.name]))
+    return [
+        replace(r, scope=widest(uses[r.name])) if r.name in uses and r.scope != BUILD else r
+        for r, _ in found if r.constraint or r.name not in managed
+    ]

@@ -1,0 +1,111 @@
+"""pypi: requirements files, pyproject.toml, Pipfile and setup.cfg.
+
+Names are PEP 503-normalised (`Django_REST.framework` is `django-rest-framework`).
+A constraint is the PEP 440 specifier as packaging prints it, prefixed by
+`[extras]` when extras are asked for, or `@ <url>` for a direct reference;
+Poetry's own constraints (`^1.2`, `~1.2`, bare `1.2.3`) are kept as written
+and compared through their PEP 440 meaning (`pep440.canonical`), so
+moving a dependency from Poetry's tables to `[project]` changes nothing.
+
+Code inside the repository (`-e .`, `-e ./libs/x`, path dependencies) is
+the project's own, not a vendor: it is no requirement.
+
+Scopes follow the tools' own sections, and a group's or file's name where
+the tools leave the meaning to it (`named_scope`): `requirements-dev.txt`,
+`requirements/test.txt`, Poetry's `test` group, a `docs` dependency group.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, TEST, Release, Requirement
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock
+
+NAME = "pypi"
+
+_LOCKFILES = frozenset({"poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "pylock.toml"})
+_TOOL_FILES = frozenset({"pyproject.toml", "pipfile", "setup.cfg"})
+# Lower-case file names and endings a manifest or lockfile can have (see base.py).
+NAMES = _TOOL_FILES | _LOCKFILES
+SUFFIXES = (".txt", ".in")
+PREFIXES = ("pylock.",)
+# Words in a group's or requirements file's name that say who installs it.
+_TEST_WORDS = frozenset({"test", "tests", "testing"})
+_DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "lint", "typing", "docs", "doc", "ci"})
+
+
+def is_manifest(path: str) -> bool:
+    base = posixpath.basename(path).lower()
+    if base in _TOOL_FILES:
+        return True
+    if not base.endswith((".txt", ".in")):
+        return False
+    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    return "requirements" in base or parent == "requirements"
+
+
+def is_lockfile(path: str) -> bool:
+    base = posixpath.basename(path).lower()
+    return base in _LOCKFILES or (base.startswith("pylock.") and base.endswith(".toml"))
+
+
+def named_scope(name: str, default: str) -> str:
+    """`dev` for a name with a development word (`dev`, `lint`, `docs`, ...), `test` for one
+    with a test word and none of those (`test`, `tests`, `testing`), else `default`."""
+    words = set(re.split(r"[-_.\s]+", name.lower()))
+    if words & _DEV_WORDS:
+        return DEV
+    return TEST if words & _TEST_WORDS else default
+
+
+def file_scope(path: str) -> str:
+    """A requirements file's scope, from its name (`dev-requirements.txt`) or, in a
+    `requirements/` folder, from its own (`requirements/test.txt`)."""
+    base = posixpath.basename(path).lower()
+    stem = re.sub(r"\.(?:txt|in)$", "", base)
+    return named_scope(stem, RUNTIME)
+
+
+def parse(text: str, path: str) -> list[Requirement]:
+    # By suffix, so extra manifests (`classify.dependency.manifests`) such as
+    # `tools/pyproject-lint.toml` or `ci.Pipfile` read in their own format.
+    # The readers import packaging: only when a manifest is read (see pypi_files).
+    from ownership_gate.classifiers.dependency.ecosystems import pypi_files, pyproject
+
+    base = posixpath.basename(path).lower()
+    if "pipfile" in base and not base.endswith((".txt", ".in")):
+        return pyproject.parse_pipfile(text)
+    if base.endswith(".toml"):
+        return pyproject.parse_pyproject(text)
+    if base.endswith(".cfg"):
+        return pypi_files.setup_cfg(text)
+    return pypi_files.requirements_file(text, file_scope(path))
+
+
+LOCKFILES = {"poetry.lock": "pyproject.toml", "uv.lock": "pyproject.toml", "pdm.lock": "pyproject.toml",
+             "pylock.toml": "pyproject.toml", "Pipfile.lock": "Pipfile"}
+
+
+def locked(text: str, path: str) -> Lock:
+    from ownership_gate.classifiers.dependency.ecosystems import pypi_lock
+
+    return pypi_lock.locked(text, path)
+
+
+def lowest(constraint: str) -> Release | None:
+    from ownership_gate.classifiers.dependency.versions import pep440
+
+    return pep440.lowest(constraint)
+
+
+def canonical(constraint: str) -> str:
+    from ownership_gate.classifiers.dependency.versions import pep440
+
+    return pep440.canonical(constraint)
+
+

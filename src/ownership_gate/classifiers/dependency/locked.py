@@ -1,0 +1,132 @@
+"""What lockfiles say that manifests do not.
+
+Majors under an open constraint: a direct dependency whose manifest admits
+any version (`gem "stripe"`, `"foo": "*"`, `>= 1.2`) is upgraded by the
+lockfile alone, so when a changed lockfile moves it across a major version
+(13.3.1 -> 14.0.0) that is a `major` finding on the lockfile. The manifest
+read is the one the lockfile locks, in its own folder (`LOCKFILES` of the
+ecosystem), changed or not.
+
+Already installed: a package a manifest starts to require that the old
+lockfile already held (as a dependency of another package) was installed
+before the change, so it is `changed`, not `added`. The lockfile asked is
+the nearest one of the ecosystem in the manifest's folder or above it (a
+workspace's root lockfile).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Collection, Iterator, Mapping
+
+from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.dependency import read
+from ownership_gate.classifiers.dependency.compare import TYPE, step
+from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, widest
+from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock, admits_any
+from ownership_gate.classifiers.dependency.versions.ranges import release
+from ownership_gate.model import Change, Finding
+
+ALREADY_HELD = "already installed as a dependency of another package; now required directly"
+
+
+def locks(ecosystem: Ecosystem) -> dict[str, str]:
+    """The ecosystem's lockfile names, each with the manifest it locks ({} when none is read)."""
+    return dict(getattr(ecosystem, "LOCKFILES", {}))
+
+
+def locked_majors(
+    change: Change, context: Context, ecosystem: Ecosystem, reported: Mapping[str, Collection[str]],
+    zero_major: bool,
+) -> list[Finding]:
+    """The major steps a changed lockfile makes to open direct dependencies of its manifest,
+    except those a finding of the manifest reports (`reported`: changed manifests' subjects)."""
+    manifest = locks(ecosystem).get(posixpath.basename(change.path))
+    if manifest is None or change.new_oid is None:
+        return []
+    manifest_path = posixpath.join(posixpath.dirname(change.path), manifest)
+    try:
+        required = read.requirements(context.new_file(manifest_path), manifest_path, ecosystem)
+    except ManifestError:
+        return []  # the manifest's own finding says it no longer parses
+    scopes: dict[str, list[str]] = {}
+    constraints: dict[str, str] = {}
+    bounded: set[str] = set()
+    for requirement in required:
+        if requirement.indirect or not admits_any(requirement.constraint):
+            bounded.add(requirement.name)
+        scopes.setdefault(requirement.name, []).append(requirement.scope)
+        constraints.setdefault(requirement.name, requirement.constraint)
+    open_names = sorted(scopes.keys() - bounded - set(reported.get(manifest_path, ())))
+    if not open_names:
+        return []
+    try:
+        new = read.lock(context.new(change), change.path, ecosystem)
+    except ManifestError as exc:
+        detail = f"lockfile no longer parses, so the versions {manifest} leaves to it are unknown: {exc}"
+        return [Finding(type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME, line=exc.line,
+                        detail=detail)]
+    try:
+        old = read.lock(context.old(change), change.source_path, ecosystem)
+    except ManifestError:
+        return []  # the old side was broken: no step can be measured
+    found = []
+    for name in open_names:
+        before, after = old.version(name, constraints[name]), new.version(name, constraints[name])
+        if before is None or after is None:
+            continue
+        if step(release(before), release(after), zero_major) == "major":
+            found.append(Finding(
+                type=TYPE, kind="major", subject=name, ecosystem=ecosystem.NAME, from_=before, to=after,
+                scope=widest(scopes[name]), detail=f"locked {before} -> {after}; the manifest allows any version",
+            ))
+    return found
+
+
+def already_held(change: Change, context: Context, ecosystem: Ecosystem, findings: list[Finding]) -> list[Finding]:
+    """`findings` with each `added` package the old lockfile already held turned `changed`."""
+    if not any(f.kind == "added" for f in findings):
+        return findings
+    held = _held_before(change, context, ecosystem)
+    return [
+        Finding(type=f.type, kind="changed", subject=f.subject, ecosystem=f.ecosystem, from_=None, to=f.to,
+                line=f.line, scope=f.scope, vendor=f.vendor, detail=ALREADY_HELD)
+        if f.kind == "added" and f.subject in held else f
+        for f in findings
+    ]
+
+
+def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
+    memo: dict[tuple[str, str], Lock | None] = context.memo.setdefault(TYPE + ":held", {})
+    for path in _nearest_lockfiles(change.source_path, ecosystem):
+        key = (ecosystem.NAME, path)
+        if key not in memo:
+            memo[key] = _old_lock(context, path, ecosystem)
+        found = memo[key]
+        if found is not None:
+            return found.held
+    return frozenset()
+
+
+def _old_lock(context: Context, path: str, ecosystem: Ecosystem) -> Lock | None:
+    """The lockfile at `path` before the change set; None when there was none (or it is not known)."""
+    data = context.old_file(path)
+    if data is None:
+        return None
+    try:
+        return read.lock(data, path, ecosystem)
+    except ManifestError:
+        return Lock(frozenset())  # unreadable: it vouches for nothing
+
+
+def _nearest_lockfiles(manifest: str, ecosystem: Ecosystem) -> Iterator[str]:
+    """The lockfiles that may lock `manifest`, nearest folder first."""
+    name = posixpath.basename(manifest)
+    candidates = [lockfile for lockfile, locked in locks(ecosystem).items() if locked == name]
+    directory = posixpath.dirname(manifest)
+    while True:
+        for lockfile in candidates:
+            yield posixpath.join(directory, lockfile)
+        if not directory:
+            return
+        directory = posixpath.dirname(directory)

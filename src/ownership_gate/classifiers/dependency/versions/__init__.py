@@ -1,0 +1,1 @@
+"""Version and range arithmetic, per versioning scheme."""

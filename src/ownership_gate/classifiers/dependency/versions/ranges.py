@@ -1,0 +1,113 @@
+"""Version and range arithmetic shared by the golang, maven, nuget, terraform, docker,
+github-actions and helm ecosystems.
+
+Two range grammars cover them: comparator lists (`~> 4.0`, `>= 1.2, < 2`,
+`^1.2 || ~2.0`, `1.2.x`; Terraform and Helm) and bracket intervals
+(`[1.0,2.0)`, `(,3]`, `1.0`; Maven and NuGet). Both answer one question:
+the lowest release a constraint admits, or None when it has no lower bound
+or is not a version at all (a branch, a digest, an unresolved property).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.dependency.ecosystems.base import Release
+
+# Components are capped in length so a hostile "1" * 10_000 never reaches int().
+_RELEASE = re.compile(r"[vV]?(\d{1,18}(?:\.\d{1,18})*)")
+_WILDCARD = re.compile(r"[vV]?((?:\d{1,18}\.)*)(?:[xX*])(?:\.[xX*])*$")
+
+
+def release(text: str) -> Release | None:
+    """The leading numeric release of a version: `v1.7.4-rc.1` -> (1, 7, 4)."""
+    match = _RELEASE.match(text.strip())
+    if match is None:
+        return None
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
+def _wildcard(text: str) -> Release | None:
+    """`1.2.x` / `1.*` -> (1, 2) / (1,); a bare `*` admits everything: None."""
+    match = _WILDCARD.match(text)
+    if match is None:
+        return None
+    parts = [p for p in match.group(1).split(".") if p]
+    return tuple(int(p) for p in parts) or None
+
+
+_OPERATOR = re.compile(r"(~>|>=|<=|!=|\^|~|=|>|<)?\s*(\S+)")
+_HYPHEN = re.compile(r"^\s*(\S+)\s+-\s+\S+\s*$")
+
+
+def _bound(operator: str, version: str) -> Release | None:
+    """The lower bound one comparator sets, or None when it sets none."""
+    if operator in ("<", "<=", "!="):
+        return None
+    wild = _wildcard(version)
+    if wild is not None:
+        return wild
+    return release(version)
+
+
+def comparator_lowest(constraint: str) -> Release | None:
+    """Lowest release admitted by a comparator list (Terraform, Helm, Masterminds semver).
+
+    Comparators separated by commas or spaces must all hold (the lowest is the
+    highest lower bound); `||` alternatives admit the lowest of their lowests.
+    """
+    alternatives = [a.strip() for a in constraint.split("||")]
+    lows: list[Release] = []
+    for alternative in alternatives:
+        low = _conjunction_lowest(alternative)
+        if low is None:
+            return None  # one alternative reaches down without bound
+        lows.append(low)
+    return min(lows) if lows else None
+
+
+def _conjunction_lowest(text: str) -> Release | None:
+    hyphen = _HYPHEN.match(text)
+    if hyphen is not None:
+        return release(hyphen.group(1))
+    bounds: list[Release] = []
+    # "= 1.2" and ">= 1.2" separate operator and version by a space: glue them.
+    tokens = re.sub(r"(~>|>=|<=|!=|\^|~|=|>|<)\s+", r"\1", text.replace(",", " ")).split()
+    for token in tokens:
+        match = _OPERATOR.fullmatch(token)
+        if match is None:
+            return None
+        bound = _bound(match.group(1) or "=", match.group(2))
+        if bound is not None:
+            bounds.append(bound)
+        elif match.group(1) not in ("<", "<=", "!="):
+            return None  # "latest", "*", a branch name: no version to compare
+    return max(bounds) if bounds else None
+
+
+_INTERVAL = re.compile(r"([\[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])")
+
+
+def interval_lowest(constraint: str) -> Release | None:
+    """Lowest release admitted by Maven / NuGet version ranges.
+
+    `1.0` (a soft requirement, or NuGet's minimum) and `[1.0]` are 1.0;
+    `[1.0,2.0)` and `(1.0,)` start at 1.0; `(,1.0]` has no lower bound;
+    `[1.0,2.0),[3.0,)` admits the lowest of its sets; NuGet's floating
+    `1.2.*` starts at 1.2.
+    """
+    text = constraint.strip()
+    if not text or "$" in text:
+        return None  # empty, or an unresolved property
+    if text[0] not in "[(":
+        return _wildcard(text) if "*" in text else release(text)
+    lows: list[Release] = []
+    for match in _INTERVAL.finditer(text):
+        low_text = match.group(2)
+        if not low_text:
+            return None
+        low = release(low_text)
+        if low is None:
+            return None
+        lows.append(low)
+    return min(lows) if lows else None

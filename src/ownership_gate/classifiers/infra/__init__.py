@@ -1,0 +1,1 @@
+"""`infra` findings: recognising infrastructure files by name, then by content."""

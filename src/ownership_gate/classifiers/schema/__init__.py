@@ -1,0 +1,1 @@
+"""`schema` findings: the classifier, its vocabulary of ops, and one module per migration framework."""

@@ -1,0 +1,1 @@
+"""Migration frameworks: one module each (which files), with its readers (`<framework>_*`)."""

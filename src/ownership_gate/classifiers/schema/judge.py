@@ -1,0 +1,119 @@
+"""Reading one change's migration on both sides, and what editing an existing one means.
+
+The `schema` classifier's second half (see schema.py): loaded only when a
+change set holds a migration, so naming a path imports no framework's reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ownership_gate.classifiers.base import Context, decode
+from ownership_gate.classifiers.schema.classifier import MAX_MIGRATION_BYTES, TYPE, is_dump, is_migration_path, readers
+from ownership_gate.classifiers.schema.frameworks import ecto, rails
+from ownership_gate.classifiers.schema.ops import Migration, Unreadable, judge
+from ownership_gate.model import Change, Finding
+
+
+def _unknown(subject: str, detail: str, line: int | None = None) -> Finding:
+    return Finding(type=TYPE, kind="unknown", subject=subject, line=line, detail=detail)
+
+
+def _text(data: bytes) -> str:
+    if len(data) > MAX_MIGRATION_BYTES:
+        raise Unreadable(f"larger than {MAX_MIGRATION_BYTES // (1024 * 1024)} MiB")
+    if b"\0" in data[:8192]:
+        raise Unreadable("binary content")
+    try:
+        return decode(data) or ""
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def _read(data: bytes | None, path: str, context: Context) -> Migration | None:
+    """The migration in `data`, None when it is none; raises Unreadable."""
+    if data is None:
+        return None
+    candidates = readers(path, context.settings(TYPE))
+    if not candidates:
+        return None
+    text = _text(data)
+    for framework, declared in candidates:
+        try:
+            found = framework.read(text, path, context, declared)
+        except RecursionError:
+            raise Unreadable("nested too deeply to read") from None
+        if found is not None:
+            return found
+    return None
+
+
+def _same_record(old: str, new: str) -> bool:
+    """Whether a framework that records migrations by version alone (Rails, Ecto) sees a renamed
+    file as the migration it already ran: then the rename is at most an edit."""
+    for framework in (rails, ecto):
+        if framework.owns(old) and framework.owns(new):
+            key = framework.recorded_as(old)
+            return key is not None and key == framework.recorded_as(new)
+    return False
+
+
+def _dump(change: Change, context: Context) -> list[Finding]:
+    settings = context.settings(TYPE)
+    if any(is_migration_path(p, settings) for c in context.changes for p in c.paths):
+        return []
+    return [_unknown(change.path, f"schema dump {change.status} without any migration in the change")]
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    if is_dump(change.path) or is_dump(change.source_path):
+        return _dump(change, context)
+    try:
+        new = _read(context.new(change), change.path, context)
+    except Unreadable as exc:
+        return [_unknown(change.path, f"migration could not be analysed: {exc.reason}", exc.line)]
+    old: Migration | None = None
+    old_unreadable = False
+    if change.status not in ("added", "copied"):
+        try:
+            old = _read(context.old(change), change.source_path, context)
+        except Unreadable:
+            old_unreadable = True
+    existed = old is not None or old_unreadable
+    state = new if new is not None else old
+    if state is not None and state.desired_state:
+        return judge(state.ops, change.path)
+    if new is None:
+        if not existed:
+            return []
+        return [_unknown(change.source_path, (
+            f"migration {'deleted' if change.status == 'deleted' else 'moved away'}: databases that"
+            " ran it keep its effect, new ones will not get it"
+        ))]
+    findings = judge(new.ops, change.path)
+    if not existed or new.repeatable:
+        return findings
+    if change.path != change.source_path and not _same_record(change.source_path, change.path):
+        return [_unknown(change.path, (
+            f"migration renamed from {change.source_path}: databases that ran it under the old"
+            " name may run it again"
+        )), *findings]
+    if old is not None and old.same_effect(new):
+        return []  # formatting, comments or the rollback side: nothing new runs
+    if old is not None and _same_schema(old, new):
+        return [Finding(type=TYPE, kind="data", subject=change.path, detail=(
+            "data migration existed at the base and its code was edited: it changes no schema, and"
+            " databases that ran it keep the rows the old code wrote"
+        ))]
+    return [_unknown(change.path, (
+        "migration existed at the base and was edited: databases that already ran it will"
+        " not run the new version"
+    )), *findings]
+
+
+def _same_schema(old: Migration, new: Migration) -> bool:
+    """Both versions only rewrite rows, the same tables in the same order: what differs is the
+    code that computes the rows, which changes no schema. (An `Op` does not hold every detail of a
+    schema operation, a column's type for one, so an edit among those stays `unknown`.)"""
+    ops = [replace(o, line=None) for o in old.ops]
+    return bool(ops) and all(o.action == "data" for o in ops) and ops == [replace(o, line=None) for o in new.ops]

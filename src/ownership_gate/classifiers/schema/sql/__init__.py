@@ -1,0 +1,1 @@
+"""SQL text to ops, with sqlglot: raw SQL migrations and SQL embedded in other frameworks."""

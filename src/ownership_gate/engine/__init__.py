@@ -1,0 +1,1 @@
+"""Judging a change set against a policy: rules and findings to the strictest level."""

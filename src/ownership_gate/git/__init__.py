@@ -1,0 +1,1 @@
+"""The one place git runs: the repository, its diffs and history, trailers and signatures."""

@@ -1,0 +1,1 @@
+"""The policy: its records, finding and loading it, validating, caching, linting, its own tests."""

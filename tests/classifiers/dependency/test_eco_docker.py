@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.dependency.ecosystems import REGISTRY, docker
+from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
+from ownership_gate.classifiers.dependency.ecosystems.images import parse_image
+from tests.classifiers.dependency.test_dependency_core import diff
+from tests.conftest import Repo, run_json
+from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
+
+DOCKERFILE = fixture("docker/before.Dockerfile")
+COMPOSE = fixture("docker/before.compose.yaml")
+K8S = fixture("docker/before.k8s.yaml")
+
+
+@pytest.mark.parametrize(
+    ("path", "manifest"),
+    [("Dockerfile", True), ("api/Dockerfile.prod", True), ("build/api.Dockerfile", True),
+     ("Containerfile", True), ("dockerfile", True), ("Dockerfile.dockerignore", False),
+     ("docs/Dockerfile.md", False), ("scripts/dockerfile.py", False), ("compose.yaml", True), ("docker-compose.override.yml", True),
+     ("k8s/deployment.yaml", True), ("docker/debian-base.dockerfile", True)],
+)
+def test_which_files_are_read(path: str, manifest: bool) -> None:
+    assert docker.is_manifest(path) is manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "owner"),
+    [(".github/workflows/ci.yml", "github-actions"), ("action.yml", "github-actions"),
+     ("charts/shop/Chart.yaml", "helm"), ("k8s/deploy.yaml", "docker"),
+     ("docker-compose.yml", "docker"), ("web/pnpm-lock.yaml", "npm")],
+)
+def test_yaml_that_another_ecosystem_reads_is_not_read_as_docker(path: str, owner: str) -> None:
+    claimed = [e.NAME for e in REGISTRY.values() if e.is_manifest(path) or e.is_lockfile(path)]
+    assert claimed[0] == owner
+
+
+@pytest.mark.parametrize(
+    ("reference", "repository", "constraint"),
+    [
+        ("node", "node", "latest"),
+        ("library/node:18", "node", "18"),
+        ("docker.io/library/node:18-alpine", "node", "18-alpine"),
+        ("index.docker.io/bitnami/redis:7.2", "bitnami/redis", "7.2"),
+        ("ghcr.io/astral-sh/uv:0.4.0", "ghcr.io/astral-sh/uv", "0.4.0"),
+        ("localhost:5000/app:1.0", "localhost:5000/app", "1.0"),
+        ("registry.example.com:5000/team/app", "registry.example.com:5000/team/app", "latest"),
+        ("node@sha256:" + "a" * 64, "node", "@sha256:" + "a" * 64),
+        ("node:18@sha256:" + "a" * 64, "node", "18@sha256:" + "a" * 64),
+    ],
+)
+def test_image_references_normalise_like_docker(
+    reference: str, repository: str, constraint: str
+) -> None:
+    image = parse_image(reference)
+    assert image is not None
+    assert (image.repository, image.constraint) == (repository, constraint)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "low"),
+    [("18-alpine", (18,)), ("15.4", (15, 4)), ("3.12-slim-bookworm", (3, 12)),
+     ("v1.28.0", (1, 28, 0)), ("latest", None), ("bookworm", None), ("@sha256:" + "a" * 64, None),
+     ("${TAG}", None)],
+)
+def test_versions_come_from_tags(constraint: str, low: tuple[int, ...] | None) -> None:
+    assert docker.lowest(constraint) == low
+
+
+def test_dockerfile_from_with_args_stages_heredocs_and_copy_from() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(DOCKERFILE, "Dockerfile")]
+    assert found == [
+        ("node", "18-alpine", 5),  # --platform dropped, ${NODE_VERSION} from the global ARG
+        ("golang", "1.21.5", 19),
+        ("gcr.io/distroless/nodejs18-debian12", "latest", 22),
+        ("busybox", "1.36", 25),  # COPY --from an image; --from=build is a stage
+        ("ghcr.io/astral-sh/uv", "0.4.0", 26),
+        ("alpine", "3.18", 27),  # RUN --mount=...,from=
+    ]
+
+
+def test_dockerfile_variants() -> None:
+    text = (
+        "# escape=`\n"
+        "ARG BASE\n"
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 `\n"
+        "  AS base\n"
+        "FROM ${BASE:-python:3.12-slim} as app\n"
+        "FROM $BASE\n"
+        "FROM base\n"
+        "from scratch\n"
+        "COPY --from=0 /a /b\n"
+    )
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(text, "Dockerfile")]
+    assert found == [
+        ("mcr.microsoft.com/windows/servercore", "ltsc2022", 3),
+        ("python", "3.12-slim", 5),
+        ("$BASE", "", 6),  # an ARG without a default stays visible as written, tag unknown
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("FROM\n", 1), ("FROM node:18 AS\n", 1), ('FROM "node:18\n', 1), ("RUN x\nFROM a b c d\n", 2)],
+)
+def test_malformed_from_names_the_line(text: str, line: int) -> None:
+    with pytest.raises(ManifestError) as error:
+        docker.parse(text, "Dockerfile")
+    assert error.value.line == line
+
+
+def test_templated_dockerfiles_are_read_leniently() -> None:
+    found = docker.parse("FROM {{ base_image }}\n", "Dockerfile.j2")
+    assert [r.name for r in found] == ["{{"]
+
+
+def test_compose_services_skip_images_they_build() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(COMPOSE, "compose.yaml")]
+    assert found == [
+        ("postgres", "15.4", 4),
+        ("redis", "7.0-alpine", 8),  # ${REDIS_TAG:-7.0} takes its default
+        ("mailhog/mailhog", "latest", 14),
+    ]
+
+
+def test_kubernetes_manifests_all_documents_not_configmap_data() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(K8S, "k8s/app.yaml")]
+    assert found == [
+        ("ghcr.io/example/shop-migrate", "1.4.0", 15),
+        ("us-docker.pkg.dev/google-samples/microservices-demo/frontend", "v0.8.0", 18),
+        ("envoyproxy/envoy", "v1.28.0", 22),
+        ("busybox", "1.36", 37),
+    ]
+
+
+def test_annotations_named_image_are_not_images() -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    image: docs-only\n"
+        "spec:\n  containers:\n    - name: a\n      image: nginx:1.25\n"
+    )
+    assert [(r.name, r.line) for r in docker.parse(text, "pod.yaml")] == [("nginx", 9)]
+
+
+def test_other_yaml_is_not_a_manifest() -> None:
+    assert docker.parse("image: node:18\nsteps: []\n", "config.yaml") == []  # no apiVersion/kind
+    assert docker.parse("apiVersion: v1\nkind: Service\nspec: {}\n", "svc.yaml") == []
+    broken_values = "image: [\nnot: yaml\n"
+    assert docker.parse(broken_values, "values.yaml") == []
+
+
+def test_helm_templates_are_not_yaml_until_rendered() -> None:
+    template = (
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n"
+        "      containers:\n{{- range .Values.containers }}\n"
+        '        - image: "{{ .image }}"\n{{- end }}\n        - image: nginx:1.25\n'
+    )
+    assert docker.parse(template, "charts/shop/templates/deploy.yaml") == []
+
+
+def test_a_broken_kubernetes_manifest_is_unparsed() -> None:
+    with pytest.raises(ManifestError) as error:
+        docker.parse(K8S.replace("kind: CronJob", "kind: [CronJob"), "k8s/app.yaml")
+    assert error.value.line is not None
+
+
+def test_alias_bombs_cost_their_size_not_their_expansion() -> None:
+    lines = ["apiVersion: v1", "kind: List", "a0: &a0", "  image: nginx:1.25"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 40)]
+    found = docker.parse("\n".join(lines) + "\n", "bomb.yaml")
+    assert [(r.name, r.constraint) for r in found] == [("nginx", "1.25")]
+
+
+def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {"Dockerfile": DOCKERFILE, "compose.yaml": COMPOSE, "deploy/k8s/app.yaml": K8S}
+    after = {"Dockerfile": fixture("docker/after.Dockerfile"),
+             "compose.yaml": fixture("docker/after.compose.yaml"),
+             "deploy/k8s/app.yaml": fixture("docker/after.k8s.yaml")}
+    found = dependency_findings(repo, capsys, before, after)
+    digest = "sha256:6d9ac9237a84afe1516540f40a0fafdc86859b2141954b4d643af7066d598b74"
+    envoy = "sha256:" + "0123456789abcdef" * 4
+    assert summary(found) == {
+        ("major", "node", "18-alpine", "20-alpine"),
+        ("patch", "golang", "1.21.5", "1.21.6"),
+        ("changed", "busybox", "1.36", f"1.36@{digest}"),  # tag to digest
+        ("minor", "ghcr.io/astral-sh/uv", "0.4.0", "0.5.1"),
+        ("minor", "alpine", "3.18", "3.19"),
+        ("added", "datadog/serverless-init", None, "1"),
+        ("major", "postgres", "15.4", "16.1"),
+        ("minor", "redis", "7.0-alpine", "7.2-alpine"),
+        ("removed", "mailhog/mailhog", "latest", None),
+        ("added", "axllent/mailpit", None, "v1.13"),
+        ("minor", "us-docker.pkg.dev/google-samples/microservices-demo/frontend", "v0.8.0",
+         "v0.9.0"),
+        ("changed", "envoyproxy/envoy", "v1.28.0", f"v1.28.0@{envoy}"),
+        ("patch", "busybox", "1.36", "1.36.1"),
+        ("removed", "ghcr.io/example/shop-migrate", "1.4.0", None),
+    }
+    assert {f["ecosystem"] for f in found} == {"docker"}
+    # A new image is no vendor (images are not catalogued); a major of one production runs is the CTO's.
+    assert by_subject(found)["axllent/mailpit"]["level"] is None
+    assert (by_subject(found)["postgres"]["scope"], by_subject(found)["postgres"]["level"]) == ("runtime", "cto")
+    node = next(f for f in found if f["subject"] == "node")
+    assert node["line"] == 5
+
+
+def test_a_broken_compose_file_is_unparsed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = dependency_findings(repo, capsys, {"compose.yaml": COMPOSE},
+                                {"compose.yaml": COMPOSE + "  bad: [\n"})
+    assert [(f["kind"], f["subject"]) for f in found] == [("unparsed", "compose.yaml")]
+    assert found[0]["line"] is not None
+
+
+def test_reordering_services_changes_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head, services = COMPOSE.split("services:\n", 1)
+    db, rest = services.split("  cache:\n", 1)
+    reordered = head + "services:\n  cache:\n" + rest.replace("x-worker", db + "x-worker")
+    assert reordered != COMPOSE
+    assert dependency_findings(repo, capsys, {"compose.yaml": COMPOSE},
+                               {"compose.yaml": reordered}) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("node:20-alpine@sha256:" + "a" * 64, "node:20-alpine@sha256:" + "b" * 64, "lockfile"),
+        ("busybox:latest@sha256:" + "a" * 64, "busybox@sha256:" + "b" * 64, "changed"),
+        ("busybox:latest@sha256:" + "a" * 64, "busybox:latest@sha256:" + "b" * 64, "lockfile"),
+        ("node:20-alpine", "node:20-alpine@sha256:" + "b" * 64, "changed"),  # tag to digest
+        ("node:20-alpine@sha256:" + "a" * 64, "node:22-alpine@sha256:" + "b" * 64, "major"),
+        ("node@sha256:" + "a" * 64, "node@sha256:" + "b" * 64, "changed"),  # no tag to go by
+    ],
+)
+def test_a_new_digest_under_the_same_tag_is_a_lock_refresh(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str
+) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": f"FROM {before}\n"},
+                                {"Dockerfile": f"FROM {after}\n"})
+    assert [(f["kind"], f["subject"]) for f in found] == [(kind, found[0]["subject"])]
+    assert found[0]["subject"] in ("node", "busybox")
+
+
+def test_a_builder_stage_bump_is_judged_even_when_the_runtime_stage_stays(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # from microservices-demo: the JDK builder moved 21 -> 24, the JRE runtime stayed on 25
+    text = "FROM eclipse-temurin:{}-jdk-noble AS builder\nRUN make\nFROM eclipse-temurin:25.0.1_8-jre\n"
+    found = dependency_findings(repo, capsys, {"Dockerfile": text.format("21.0.9_10")},
+                                {"Dockerfile": text.format("24.0.2_12")})
+    assert summary(found) == {
+        ("major", "eclipse-temurin", "21.0.9_10-jdk-noble", "24.0.2_12-jdk-noble"),
+    }
+    assert found[0]["line"] == 1
+
+
+def test_bulk_documents_are_skipped_and_lines_stay_true() -> None:
+    from ownership_gate.classifiers.dependency.ecosystems import docker_read
+
+    crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x\nspec:\n"
+    crd += "".join(f"  f{i}:\n    properties:\n      image:\n        type: string\n" for i in range(2000))
+    config = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  image: evil:1\n"
+    deployment = (
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: a\n          image: nginx:1.25\n"
+    )
+    text = crd + config + deployment
+    line = text.splitlines().index("          image: nginx:1.25") + 1
+    assert [(r.name, r.constraint, r.line) for r in docker_read.parse(text, "k8s/all.yaml")] == [
+        ("nginx", "1.25", line)
+    ]
+
+
+_SERVICE = "services:\n  db:\n    image: {}\n"
+_POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n    - name: db\n      image: {}\n"
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("${POSTGRES_IMAGE}"),
+     [("unparsed", "${POSTGRES_IMAGE}", "${POSTGRES_IMAGE} cannot be resolved: ${POSTGRES_IMAGE} is set outside"),
+      ("removed", "postgres", "dependency postgres removed")]),
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("postgres:${PG_TAG}"),
+     [("unparsed", "postgres", "postgres:${PG_TAG} cannot be resolved: ${PG_TAG} is set outside")]),
+    ("compose.yaml", _SERVICE.format("postgres:15"), _SERVICE.format("${POSTGRES_IMAGE:-postgres:16}"),
+     [("major", "postgres", "postgres 15 -> 16")]),
+    ("compose.yaml", _SERVICE.format("${POSTGRES_IMAGE}"), _SERVICE.format("${POSTGRES_IMAGE}") + "  # db\n", []),
+    ("Dockerfile", "FROM node:20\n", "ARG BASE\nFROM ${BASE}\n",
+     [("unparsed", "${BASE}", "${BASE} cannot be resolved: ${BASE} is set outside"),
+      ("removed", "node", "dependency node removed")]),
+    ("Dockerfile", "FROM node:20\n", "ARG BASE=node:22\nFROM ${BASE}\n", [("major", "node", "node 20 -> 22")]),
+    ("Dockerfile", "FROM node:20\n", "ARG TOOLS\nFROM node:20\nCOPY --from=${TOOLS} /bin/tool /bin/\n",
+     [("unparsed", "${TOOLS}", "${TOOLS} cannot be resolved: ${TOOLS} is set outside")]),
+    ("Dockerfile", "FROM node:20\n", "ARG TOOLS=busybox:1.36\nFROM node:20\nCOPY --from=${TOOLS} /bin/sh /bin/\n",
+     [("added", "busybox", "new dependency busybox")]),
+    ("k8s/db.yaml", _POD.format("postgres:15"), _POD.format("${POSTGRES_IMAGE}"),
+     [("unparsed", "${POSTGRES_IMAGE}", "${POSTGRES_IMAGE} cannot be resolved: ${POSTGRES_IMAGE} is set outside"),
+      ("removed", "postgres", "dependency postgres removed")]),
+    ("k8s/db.yaml", _POD.format("postgres:15"), _POD.format("${POSTGRES_IMAGE:=postgres:16}"),
+     [("major", "postgres", "postgres 15 -> 16")]),
+])
+def test_images_taken_from_variables(path: str, before: str, after: str, expected: list[tuple[str, str, str]]) -> None:
+    """A variable with a default reads as its default; one set outside the file cannot be
+    named, and a change to it fails closed as `unparsed`."""
+    found = diff("docker", path, before, after)
+    assert [(f.kind, f.subject) for f in found] == [(k, s) for k, s, _ in expected]
+    assert all(f.detail.startswith(d) for f, (_, _, d) in zip(found, expected, strict=True)), found
+
+
+def test_a_compose_image_from_an_unset_variable_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"compose.yaml": _SERVICE.format("postgres:15")})
+    repo.commit({"compose.yaml": _SERVICE.format("${POSTGRES_IMAGE}")})
+    code, doc = run_json(capsys, "--base", base)
+    unparsed = [f for c in doc["changes"] for f in c["findings"] if f["kind"] == "unparsed"]
+    assert [(f["subject"], f["line"]) for f in unparsed] == [("${POSTGRES_IMAGE}", 3)]
+    assert code == 1
