@@ -160,3 +160,43 @@ class Verdict:
         for verdict in self.changes:
             counts[verdict.level] += 1
         return counts
+
+
+# -- the weekly report's records -------------------------------------------
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    commit: Commit
+    level: str
+    needs_signoff: bool  # above the lowest level of the policy that judged it
+    policy: str
+    rules: tuple[str, ...]
+    findings: tuple[tuple[str, Finding], ...]  # (path, finding) for findings a rule matched
+    signoff: SignoffResult
+    owners: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass
+class Report:
+    branch: str
+    head: str
+    since: str
+    until: str | None
+    period: tuple[str, str]
+    commits: int
+    lowest: str
+    decisions: list[Decision]
+    by_level: dict[str, int]
+    by_rule: dict[str, int]
+    rule_levels: dict[str, str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.base import Context, Trees
 from ownership_gate.git.repo import Git
 from tests.conftest import Repo
@@ -15,7 +16,7 @@ def test_files_of_both_sides_changed_or_not(repo: Repo) -> None:
     head = repo.commit(message="move")
     git = Git(repo.root)
     try:
-        context = Context(git.diff(base, head), git.blobs, {}, trees=Trees(base, head))
+        context = Context(git.diff(base, head), git.blobs, {}, REGISTRY, trees=Trees(base, head))
         assert (context.old_file("same.txt"), context.new_file("same.txt")) == (b"same\n", b"same\n")
         assert (context.old_file("edited.txt"), context.new_file("edited.txt")) == (b"v1\n", b"v2\n")
         assert (context.old_file("gone.txt"), context.new_file("gone.txt")) == (b"bye\n", None)
@@ -28,7 +29,7 @@ def test_files_of_both_sides_changed_or_not(repo: Repo) -> None:
         assert context.new_file("same.txt") == b"same\n"  # and the reader is still in step
         assert context.new_file("dir with space") is None  # a tree, not a file
         assert context.new_file("same.txt\nHEAD:edited.txt") is None  # one name a line: never two
-        blind = Context(git.diff(base, head), git.blobs, {})
+        blind = Context(git.diff(base, head), git.blobs, {}, REGISTRY)
         assert blind.new_file("same.txt") is None  # no trees: unchanged files cannot be read
         assert blind.new_file("edited.txt") == b"v2\n"
     finally:
@@ -41,7 +42,7 @@ def test_the_index_is_the_new_side_of_a_staged_change(repo: Repo) -> None:
     repo.write("same.txt", "unstaged edit\n")
     git = Git(repo.root)
     try:
-        context = Context(git.diff(base, None), git.blobs, {}, trees=Trees(base, None))
+        context = Context(git.diff(base, None), git.blobs, {}, REGISTRY, trees=Trees(base, None))
         assert context.new_file("edited.txt") == b"v2\n"
         assert context.new_file("same.txt") == b"same\n"  # the index, not the working tree
         assert context.new_file("1:x.txt") == b"a colon\n"  # not stage 1 of a file named x.txt

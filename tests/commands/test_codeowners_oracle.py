@@ -23,7 +23,8 @@ from ownership_gate.commands.check import policy_paths
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import unportable_reason
 from ownership_gate.paths.pattern_index import PatternIndex
-from ownership_gate.policy.model import Policy, parse
+from ownership_gate.policy.load import parse
+from ownership_gate.policy.model import Policy
 from tests.conftest import Repo
 
 LEVELS = {"engineer": ["@acme/eng"], "lead": ["@acme/leads", "lead@acme.example"], "cto": ["@acme-cto"]}

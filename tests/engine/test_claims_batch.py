@@ -12,13 +12,16 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.cost import classifier as cost
+from ownership_gate.classifiers.cost import files as cost_files
 from ownership_gate.classifiers.dependency import classifier as dependency
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra import classifier as infra
 from ownership_gate.classifiers.infra.names import kind_by_path, may_name_a_kind, may_sniff, named_kind
 from ownership_gate.classifiers.schema import classifier as schema
+from ownership_gate.classifiers.schema import migrations
 from ownership_gate.model import Change
 from ownership_gate.paths.pattern_index import setting_matches
 
@@ -81,14 +84,14 @@ def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: di
     assert infra.claims(changed, options) == {p for p in every if kind_by_path(p) is not None or may_sniff(p)}
     assert cost.claims(changed, options) == {
         p for p in every
-        if ((kind_by_path(p) in cost._COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
+        if ((kind_by_path(p) in cost_files.COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
         or setting_matches(options, "files", p)
     }
     assert dependency.claims(changed, options) == {
         p for p in every if dependency.ecosystem_for(p, options) is not None
     }
     assert schema.claims(changed, options) == {
-        p for p in every if schema.is_dump(p) or schema.readers(p, options)
+        p for p in every if migrations.is_dump(p) or migrations.readers(p, options)
     }
 
 
@@ -122,6 +125,6 @@ def test_positions_touching_finds_every_move_from_a_path_and_survives_a_path_lis
 
 def test_a_change_is_claimed_by_its_old_path_too() -> None:
     moved = Change("renamed", "docs/notes.txt", old_path="deploy/ansible.cfg")
-    context = Context([Change("modified", "src/app.py"), moved], lambda oids: [None] * len(oids), {})
+    context = Context([Change("modified", "src/app.py"), moved], lambda oids: [None] * len(oids), {}, REGISTRY)
     assert context.claimed("infra") == [moved]
     assert context.claimed("dependency") == []

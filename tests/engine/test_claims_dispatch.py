@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.classifiers.dependency import classifier as dependency
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.schema import classifier as schema
+from ownership_gate.classifiers.schema import migrations
 from ownership_gate.classifiers.schema.frameworks import sql as schema_sqlfiles
 from ownership_gate.classifiers.schema.paths import in_test_dir
 from ownership_gate.paths.pattern_index import setting_matches
@@ -80,12 +80,12 @@ def test_non_ascii_names_are_asked_of_every_ecosystem() -> None:
 def test_schema_shortcut_matches_asking_every_framework(settings: dict[str, list[str]]) -> None:
     readers = 0
     for path in PATHS:
-        if schema._declared(path, settings):
+        if migrations.declared(path, settings):
             continue  # declared paths never took the shortcut
-        expected = [f.NAME for f in schema.FRAMEWORKS if f.owns(path) or f.sniffs(path)]
-        assert [f.NAME for f, _ in schema.readers(path, settings)] == expected, path
-        owned = any(f.owns(path) for f in schema.FRAMEWORKS)
-        assert schema.is_migration_path(path, settings) == (not schema.is_dump(path) and (
+        expected = [f.NAME for f in migrations.FRAMEWORKS if f.owns(path) or f.sniffs(path)]
+        assert [f.NAME for f, _ in migrations.readers(path, settings)] == expected, path
+        owned = any(f.owns(path) for f in migrations.FRAMEWORKS)
+        assert migrations.is_migration_path(path, settings) == (not migrations.is_dump(path) and (
             owned or (schema_sqlfiles.is_rollback(path) and not in_test_dir(path))
         )), path
         readers += bool(expected)
@@ -94,6 +94,6 @@ def test_schema_shortcut_matches_asking_every_framework(settings: dict[str, list
 
 def test_every_framework_claims_only_its_extensions() -> None:
     for path in PATHS:
-        for framework in schema.FRAMEWORKS:
+        for framework in migrations.FRAMEWORKS:
             if framework.owns(path) or framework.sniffs(path):
                 assert path.lower().endswith(framework.EXTENSIONS), (framework.NAME, path)

@@ -13,7 +13,7 @@ from ownership_gate.classifiers import REGISTRY, Context
 from ownership_gate.classifiers.base import ChangedPaths
 from ownership_gate.engine.judge import Engine
 from ownership_gate.model import Change, Finding
-from ownership_gate.policy.model import parse
+from ownership_gate.policy.load import parse
 from tests.conftest import Repo, findings, levels_by_path, run_json
 
 LEVELS = """\

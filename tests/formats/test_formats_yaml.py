@@ -23,7 +23,7 @@ from ownership_gate.engine.judge import Engine
 from ownership_gate.formats import yaml
 from ownership_gate.formats.yaml import MAX_DEPTH, Cache, Node, TooDeep, YamlError, load
 from ownership_gate.git.repo import Git
-from ownership_gate.policy.model import parse as parse_policy
+from ownership_gate.policy.load import parse as parse_policy
 from tests.conftest import Repo
 
 DOCUMENT = """\

@@ -9,7 +9,7 @@ import pytest
 from ownership_gate.cli import main
 from ownership_gate.model import STATUSES, Change, ChangeVerdict, Evidence, Finding, SignoffResult, Verdict
 from ownership_gate.output import json_
-from ownership_gate.policy.model import load_builtin
+from ownership_gate.policy.load import load_builtin
 from tests.conftest import TERRAFORM_DB, Repo
 
 ODD = ["plain.py", 'quote".py', "back\\slash.py", "tab\there.py", "new\nline.py", "ünïcödé/ファイル.md",

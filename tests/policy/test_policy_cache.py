@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ownership_gate.policy import cache
-from ownership_gate.policy.model import builtin_names, builtin_text, load_text, parse
+from ownership_gate.policy.load import builtin_names, builtin_text, load_text, parse
 
 
 @pytest.mark.parametrize("name", builtin_names())

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ownership_gate.policy.model import builtin_names, builtin_text, parse
+from ownership_gate.policy.load import builtin_names, builtin_text, parse
 from tests.conftest import Repo, findings, levels_by_path, run_json
 
 PACKAGE = {

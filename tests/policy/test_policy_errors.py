@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.cli import main
 from ownership_gate.errors import PolicyError
-from ownership_gate.policy.model import parse
+from ownership_gate.policy.load import parse
 from tests.conftest import Repo
 
 HEAD = """\

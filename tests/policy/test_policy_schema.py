@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 
 from ownership_gate.classifiers import REGISTRY
 from ownership_gate.errors import PolicyError
-from ownership_gate.policy.model import parse
+from ownership_gate.policy.load import parse
 from ownership_gate.policy.schema import SCHEMA_FILE, build
 
 ROOT = Path(__file__).resolve().parents[2]

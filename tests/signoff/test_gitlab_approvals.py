@@ -243,7 +243,7 @@ def test_the_readme_example_is_a_valid_policy(tmp_path: Any) -> None:
     import re
     from pathlib import Path
 
-    from ownership_gate.policy.model import parse
+    from ownership_gate.policy.load import parse
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "gitlab_approvers:" in b]

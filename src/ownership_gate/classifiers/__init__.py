@@ -7,12 +7,15 @@ module plus one line below. The policy validator takes its allowed
 
 from __future__ import annotations
 
-from ownership_gate.classifiers import cloud, path, pipeline, policy, security
+from ownership_gate.classifiers import path, policy
 from ownership_gate.classifiers.base import Classifier, Context
+from ownership_gate.classifiers.cloud import classifier as cloud
 from ownership_gate.classifiers.cost import classifier as cost
 from ownership_gate.classifiers.dependency import classifier as dependency
 from ownership_gate.classifiers.infra import classifier as infra
+from ownership_gate.classifiers.pipeline import classifier as pipeline
 from ownership_gate.classifiers.schema import classifier as schema
+from ownership_gate.classifiers.security import classifier as security
 
 REGISTRY: dict[str, Classifier] = {
     "dependency": dependency,

@@ -126,10 +126,12 @@ class Context:
         changes: Sequence[Change],
         read_blobs: ReadBlobs,
         settings: Mapping[str, Mapping[str, Any]],
+        classifiers: Mapping[str, Classifier],
         policy_paths: frozenset[str] = frozenset(),
         trees: Trees | None = None,
     ) -> None:
         self.changes = changes
+        self.classifiers = classifiers
         self._read_blobs = read_blobs
         self._settings = settings
         self.policy_paths = policy_paths
@@ -169,11 +171,8 @@ class Context:
         """Where in the change set the changes a classifier claims are."""
         found = self._claimed_at.get(type_)
         if found is None:
-            # The registry imports this module, so it is looked up when first needed.
-            from ownership_gate.classifiers import REGISTRY
-
             paths = self.paths
-            claimed = REGISTRY[type_].claims(paths, self.settings(type_))
+            claimed = self.classifiers[type_].claims(paths, self.settings(type_))
             found = self._claimed_at[type_] = paths.positions_touching(claimed)
         return found
 

@@ -66,7 +66,7 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
 def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
     """The policy: a built-in by name, the given file, the repository's own policy file,
     else the default template; with `from_rev`, the file as it is in that commit."""
-    from ownership_gate.policy.model import (
+    from ownership_gate.policy.load import (
         BUILTIN_PREFIX,
         DEFAULT_TEMPLATE,
         POLICY_FILES,
@@ -124,7 +124,7 @@ def _ci_run() -> CiRun | None:
 
 
 def policy_paths(policy: Policy) -> frozenset[str]:
-    from ownership_gate.policy.model import POLICY_FILES
+    from ownership_gate.policy.load import POLICY_FILES
 
     return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
@@ -158,7 +158,7 @@ def check(
         # these imports and the policy take as long as git does.
         from ownership_gate.classifiers.base import Trees
         from ownership_gate.engine.judge import Engine, required_level
-        from ownership_gate.policy.model import BUILTIN_PREFIX
+        from ownership_gate.policy.load import BUILTIN_PREFIX
 
         if base is not None and not staged:
             run = _ci_run()  # still a CI run: the policy comes from the base, sign-offs from the event

@@ -19,7 +19,8 @@ from ownership_gate.git.repo import Git, find_root
 from ownership_gate.output.quoting import one_line, quote_path
 from ownership_gate.paths.codeowners_plan import Plan, github_plan, gitlab_plan
 from ownership_gate.paths.owners import describe_rule_scope
-from ownership_gate.policy.model import POLICY_FILES, Policy, find_policy_file
+from ownership_gate.policy.load import POLICY_FILES, find_policy_file
+from ownership_gate.policy.model import Policy
 
 EXIT_STALE = 1
 GITHUB_SIZE_LIMIT = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file entirely

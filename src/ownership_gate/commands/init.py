@@ -7,7 +7,8 @@ import sys
 from ownership_gate.errors import EXIT_OK, FatalError
 from ownership_gate.git.repo import find_root
 from ownership_gate.output.common import how_to_sign_off
-from ownership_gate.policy.model import POLICY_FILES, SIGNED_GITHUB, Policy, builtin_names, builtin_text, parse
+from ownership_gate.policy.load import POLICY_FILES, builtin_names, builtin_text, parse
+from ownership_gate.policy.model import SIGNED_GITHUB, Policy
 from ownership_gate.policy.schema import build, dumps
 
 SCHEMA_COPY = ".ownership-gate.schema.json"

@@ -13,50 +13,22 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ownership_gate.classifiers.base import Trees
 from ownership_gate.commands.check import policy_paths, select_policy
 from ownership_gate.engine.judge import Engine, required_level
 from ownership_gate.errors import EXIT_OK, PolicyError
-from ownership_gate.git.log import Commit, count_missing, epoch, first_parent_commits
+from ownership_gate.git.log import count_missing, epoch, first_parent_commits
 from ownership_gate.git.repo import Git, find_root
-from ownership_gate.model import Finding, SignoffResult
+from ownership_gate.model import Commit, Decision, Report, SignoffResult
 from ownership_gate.output import report as report_render
 from ownership_gate.output import write_output
-from ownership_gate.policy.model import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, Policy, load_builtin
+from ownership_gate.policy.load import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, load_builtin
+from ownership_gate.policy.model import Policy
 from ownership_gate.signoff import evidence as signoff
 
 PROGRESS_EVERY = 50
-
-
-@dataclass(frozen=True)
-class Decision:
-    commit: Commit
-    level: str
-    needs_signoff: bool  # above the lowest level of the policy that judged it
-    policy: str
-    rules: tuple[str, ...]
-    findings: tuple[tuple[str, Finding], ...]  # (path, finding) for findings a rule matched
-    signoff: SignoffResult
-    owners: tuple[str, ...]
-    note: str | None = None
-
-
-@dataclass
-class Report:
-    branch: str
-    head: str
-    since: str
-    until: str | None
-    period: tuple[str, str]
-    commits: int
-    lowest: str
-    decisions: list[Decision]
-    by_level: dict[str, int]
-    by_rule: dict[str, int]
-    rule_levels: dict[str, str]
 
 
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

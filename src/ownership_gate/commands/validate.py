@@ -17,7 +17,7 @@ from ownership_gate.git.repo import Git, find_root
 from ownership_gate.output.quoting import quote_path
 from ownership_gate.policy import lint
 from ownership_gate.policy import self_tests as policy_tests
-from ownership_gate.policy.model import BUILTIN_PREFIX
+from ownership_gate.policy.load import BUILTIN_PREFIX
 
 EXIT_TESTS_FAILED = 1
 

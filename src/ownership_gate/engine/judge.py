@@ -184,7 +184,7 @@ class Engine:
         """The classifiers' view of a change set under this policy (`trees`: its two sides,
         for reading files it did not change)."""
         settings = {**self.policy.classify, "policy": {"paths": self.policy_paths}}
-        return Context(changes, read_blobs, settings, self.policy_paths, trees)
+        return Context(changes, read_blobs, settings, REGISTRY, self.policy_paths, trees)
 
     def judge_all(
         self, changes: Sequence[Change], read_blobs: ReadBlobs, trees: Trees | None = None

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple, Union
+from typing import NamedTuple, Protocol, Union
 
 import tree_sitter
 
 from ownership_gate.formats import treesitter
-
-if TYPE_CHECKING:
-    from ownership_gate.formats.hcl import Document
 
 MAX_DEPTH = 64  # nesting of values and blocks; configurations stay within ten
 
@@ -83,12 +80,18 @@ class Body(NamedTuple):
         return [item for item in self.items if isinstance(item, Block)]
 
 
+class Parsed(Protocol):
+    """What a block needs of the document it came from (hcl.Document): its tree, while kept."""
+
+    tree: tree_sitter.Tree | None
+
+
 class Block:
     """`type "label" ... { body }`, with its first line and its source text."""
 
     __slots__ = ("_body", "_document", "_start", "errors", "labels", "line", "source", "type")
 
-    def __init__(self, node: tree_sitter.Node, top: int, document: Document | None = None,
+    def __init__(self, node: tree_sitter.Node, top: int, document: Parsed | None = None,
                  body: Body | None = None) -> None:
         children = node.children
         first = children[0] if children else None

@@ -11,13 +11,20 @@ import os
 import subprocess
 import threading
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ownership_gate.errors import GitError
 
 if TYPE_CHECKING:
-    from ownership_gate.git.repo import Git
     from ownership_gate.model import Change
+
+
+class Git(Protocol):
+    """What a diff needs of the repository (repo.Git): git run to the end, or started."""
+
+    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes: ...
+
+    def popen(self, *args: str, stdout: int, stderr: int) -> subprocess.Popen[bytes]: ...
 
 _STATUS = {
     "A": "added",

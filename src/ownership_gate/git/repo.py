@@ -3,8 +3,8 @@
 Every call passes explicit revisions, `-z` where paths come back, and
 `--no-ext-diff`/`--no-textconv` so user configuration cannot change what we
 parse. Blob contents come from one long-lived `git cat-file --batch`; diffs
-run in the background (`git_diff.py`). Every git command line the gate runs
-is built here or in `git_diff.py`. Plumbing commands with fixed formats are
+run in the background (`diff.py`). Every git command line the gate runs
+is built in this package (`git/`). Plumbing commands with fixed formats are
 all the tool needs; see the README (Development) for why no git library is
 used.
 """

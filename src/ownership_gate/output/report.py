@@ -17,7 +17,7 @@ from ownership_gate.output.markdown import code, text
 from ownership_gate.output.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
-    from ownership_gate.commands.report import Decision, Report
+    from ownership_gate.model import Decision, Report
 
 SCHEMA = "ownership-gate/report/v1"
 TOP_RULES = 10

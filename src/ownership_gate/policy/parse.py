@@ -34,12 +34,16 @@ from ownership_gate.policy.model import (
     Rule,
     Signoff,
     When,
-    when_types,
 )
 
 # A signer is an email address: a trailer counts by its email alone, on a
 # commit whose author and committer have that email.
 EMAIL = re.compile(r"^[^\s@<>]+@[^\s@<>]+$")
+
+
+def when_types() -> list[str]:
+    """Finding types a rule's `when` can name (path findings come from `paths`)."""
+    return [t for t in REGISTRY if t != "path"]
 
 
 def _closest(word: str, choices: Iterable[str]) -> str:

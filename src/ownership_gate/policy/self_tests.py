@@ -66,7 +66,7 @@ def run(policy: Policy) -> list[TestResult]:
             change = Change(status="renamed", path=test.path, old_path=test.old_path)
         else:
             change = Change(status="modified", path=test.path)
-        context = Context([change], _no_blobs, policy.classify, engine.policy_paths)
+        context = Context([change], _no_blobs, policy.classify, REGISTRY, engine.policy_paths)
         if test.finding is not None:
             context.memo[_INJECTED] = [_finding(test.finding)]
         results.append(TestResult(number, test, engine.judge(change, context)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ownership_gate.cli import main
-from ownership_gate.policy.model import builtin_text
+from ownership_gate.policy.load import builtin_text
 from tests.classifiers.schema.test_schema_helpers import judge, pairs
 from tests.conftest import Repo, findings, levels_by_path, run_json
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema.frameworks import rails
 from ownership_gate.classifiers.schema.ops import judge
@@ -21,7 +22,7 @@ def migration(body: str, method: str = "change", before: str = "") -> str:
 
 
 def read(text: str) -> list[tuple[str, str, str]]:
-    found = rails.read(text, PATH, Context([], lambda _: None, {}), False)
+    found = rails.read(text, PATH, Context([], lambda _: None, {}, REGISTRY), False)
     assert found is not None
     return [(f.kind, f.subject, f.detail) for f in judge(found.ops, PATH)]
 

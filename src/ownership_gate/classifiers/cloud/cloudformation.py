@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cloud import finding, maybe_cloudformation
+from ownership_gate.classifiers.cloud.findings import finding, maybe_cloudformation
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats.yaml import YamlError, load, plain

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, is_binary
-from ownership_gate.classifiers.cloud import TYPE, finding, is_terraform
+from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl

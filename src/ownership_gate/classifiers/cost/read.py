@@ -16,8 +16,8 @@ from typing import Any
 from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import ci, k8s, stacks, terraform
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
-from ownership_gate.classifiers.cost.classifier import TYPE, claimed
-from ownership_gate.classifiers.cost.compare import judge
+from ownership_gate.classifiers.cost.compare import TYPE, judge
+from ownership_gate.classifiers.cost.files import claimed
 from ownership_gate.classifiers.cost.hcl import Side, changed_blocks
 from ownership_gate.classifiers.cost.leaves import read_json
 from ownership_gate.classifiers.cost.model import EMPTY, Extracted, ReadError

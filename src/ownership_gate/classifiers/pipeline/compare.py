@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ownership_gate.classifiers.pipeline import finding
+from ownership_gate.classifiers.pipeline.findings import finding
 from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
     PRIVILEGED_TRIGGERS,

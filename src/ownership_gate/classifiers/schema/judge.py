@@ -1,6 +1,6 @@
 """Reading one change's migration on both sides, and what editing an existing one means.
 
-The `schema` classifier's second half (see schema.py): loaded only when a
+The `schema` classifier's second half (see classifier.py): loaded only when a
 change set holds a migration, so naming a path imports no framework's reader.
 """
 
@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ownership_gate.classifiers.base import Context, decode
-from ownership_gate.classifiers.schema.classifier import MAX_MIGRATION_BYTES, TYPE, is_dump, is_migration_path, readers
 from ownership_gate.classifiers.schema.frameworks import ecto, rails
-from ownership_gate.classifiers.schema.ops import Migration, Unreadable, judge
+from ownership_gate.classifiers.schema.migrations import is_dump, is_migration_path, readers
+from ownership_gate.classifiers.schema.ops import TYPE, Migration, Unreadable, judge
 from ownership_gate.model import Change, Finding
+
+MAX_MIGRATION_BYTES = 4 * 1024 * 1024
 
 
 def _unknown(subject: str, detail: str, line: int | None = None) -> Finding:

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ownership_gate.classifiers.base import Context, text_of
-from ownership_gate.classifiers.security import TYPE, finding, reads_path
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
     ACCESS_NAME,
@@ -29,6 +28,7 @@ from ownership_gate.classifiers.security.catalog import (
     UI_PATH,
     URL,
 )
+from ownership_gate.classifiers.security.findings import TYPE, finding, reads_path
 from ownership_gate.model import Change, Finding
 
 _IMPORT = re.compile(

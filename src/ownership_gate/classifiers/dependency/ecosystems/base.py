@@ -52,6 +52,7 @@ resources):
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
@@ -68,6 +69,21 @@ Release = tuple[int, ...]
 # runs on to what only the developers' machines and CI install. A package
 # declared in several places takes the first of its scopes in this order.
 RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST = "runtime", "optional", "peer", "build", "dev", "test"
+
+# Words in a group's or requirements file's name that say who installs it.
+_SCOPE_TEST_WORDS = frozenset({"test", "tests", "testing"})
+_SCOPE_DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "lint", "typing", "docs", "doc", "ci"})
+
+
+def named_scope(name: str, default: str) -> str:
+    """`dev` for a name with a development word (`dev`, `lint`, `docs`, ...), `test` for one
+    with a test word and none of those (`test`, `tests`, `testing`), else `default`."""
+    words = set(re.split(r"[-_.\s]+", name.lower()))
+    if words & _SCOPE_DEV_WORDS:
+        return DEV
+    return TEST if words & _SCOPE_TEST_WORDS else default
+
+
 SCOPES: tuple[str, ...] = (RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST)
 
 

@@ -21,7 +21,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, TEST, Release, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Release, Requirement, named_scope
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock
@@ -34,9 +34,6 @@ _TOOL_FILES = frozenset({"pyproject.toml", "pipfile", "setup.cfg"})
 NAMES = _TOOL_FILES | _LOCKFILES
 SUFFIXES = (".txt", ".in")
 PREFIXES = ("pylock.",)
-# Words in a group's or requirements file's name that say who installs it.
-_TEST_WORDS = frozenset({"test", "tests", "testing"})
-_DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "lint", "typing", "docs", "doc", "ci"})
 
 
 def is_manifest(path: str) -> bool:
@@ -52,15 +49,6 @@ def is_manifest(path: str) -> bool:
 def is_lockfile(path: str) -> bool:
     base = posixpath.basename(path).lower()
     return base in _LOCKFILES or (base.startswith("pylock.") and base.endswith(".toml"))
-
-
-def named_scope(name: str, default: str) -> str:
-    """`dev` for a name with a development word (`dev`, `lint`, `docs`, ...), `test` for one
-    with a test word and none of those (`test`, `tests`, `testing`), else `default`."""
-    words = set(re.split(r"[-_.\s]+", name.lower()))
-    if words & _DEV_WORDS:
-        return DEV
-    return TEST if words & _TEST_WORDS else default
 
 
 def file_scope(path: str) -> str:

@@ -21,9 +21,9 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     TEST,
     ManifestError,
     Requirement,
+    named_scope,
 )
 from ownership_gate.classifiers.dependency.ecosystems.manifests import Lines, escape, name_pattern, public_url
-from ownership_gate.classifiers.dependency.ecosystems.pypi import named_scope
 from ownership_gate.classifiers.dependency.versions.pep440 import pep508_constraint, reason
 
 # Compilers that write every transitive dependency, pinned (pip-compile, uv, PDM export).

@@ -26,6 +26,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     RUNTIME,
     ManifestError,
     Requirement,
+    named_scope,
 )
 from ownership_gate.classifiers.dependency.ecosystems.manifests import (
     Lines,
@@ -36,7 +37,6 @@ from ownership_gate.classifiers.dependency.ecosystems.manifests import (
     strings,
     table,
 )
-from ownership_gate.classifiers.dependency.ecosystems.pypi import named_scope
 from ownership_gate.classifiers.dependency.versions.pep440 import pep508_constraint, reason
 
 # Pipfile tables that are no package category.

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ownership_gate.classifiers.base import Context, decode
-from ownership_gate.classifiers.schema.frameworks.prisma import owns
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
 
 _BLOCK = re.compile(r"^\s*(model|enum|view|type|datasource|generator)\s+(\w+)\s*\{\s*$")
@@ -128,7 +127,7 @@ def _block_attribute(table: Table, entry: str) -> None:
         table.primary = _columns(entry)
 
 
-def _schema(context: Context, side: str) -> Schema:
+def _schema(context: Context, side: str, owns: Callable[[str], bool]) -> Schema:
     schema = Schema()
     for change in context.changes:
         path = change.path if side == "new" else change.source_path
@@ -221,9 +220,10 @@ def _column(add: Callable[[str, Op], None], table: Table, before: Column | None,
         add(path, Op("add_unique", table.name, columns=(column.name,), line=line, detail=f"{where} becomes @unique"))
 
 
-def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
+def read(text: str, path: str, context: Context, owns: Callable[[str], bool]) -> Migration | None:
+    """The ops of `path` in the comparison of every schema file (those `owns` names) before and after."""
     if _MEMO not in context.memo:
-        context.memo[_MEMO] = _compare(_schema(context, "old"), _schema(context, "new"))
+        context.memo[_MEMO] = _compare(_schema(context, "old", owns), _schema(context, "new", owns))
     ops: dict[str, list[Op]] = context.memo[_MEMO]
     parse(text, path, Schema())  # a file that does not parse is reported, whatever the others say
     return Migration(tuple(ops.get(path, [])), desired_state=True)

@@ -1,0 +1,51 @@
+"""`cloud` findings: which cloud resources a Terraform or CloudFormation change creates, destroys or opens up.
+
+Terraform files are read per module (a directory), across every changed
+`.tf` file in it, so a block moved from `main.tf` to `network.tf` is no
+change at all. CloudFormation templates are read per template. Kinds:
+
+- `added`, `removed`: a resource or module block appears or goes (the
+  subject is its address, `aws_db_instance.main`, `module.vpc`, or the
+  template's logical id);
+- `replaced`: the same resource under a new address or type, which
+  destroys and recreates it (a Terraform `moved` block saying so keeps it);
+- `data`: a data source added, removed or changed (reads only);
+- `security`: an existing resource's security-sensitive settings changed:
+  security groups and their rules, firewalls, CIDR ranges, IAM policies and
+  roles, public access, encryption and keys, TLS, passwords (by attribute
+  name, or any change to a resource whose whole purpose is one of these);
+- `unparsed`: a changed block or template does not parse, so none of the
+  above can be ruled out.
+
+Other attribute changes (sizes, tags, timeouts) are not findings here: the
+cost classifier reads what drives spend, and provider or module version
+bumps are dependency findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
+from ownership_gate.classifiers.cloud.findings import is_terraform, maybe_cloudformation
+from ownership_gate.model import Change, Finding
+
+KINDS: tuple[str, ...] = ("added", "removed", "replaced", "data", "security", "unparsed")
+SETTINGS: Mapping[str, str] = {}
+
+
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
+    return {p for p in paths.all if is_terraform(p) or maybe_cloudformation(p)}
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    if is_terraform(change.path) or (change.old_path and is_terraform(change.old_path)):
+        from ownership_gate.classifiers.cloud import terraform
+
+        return terraform.findings(change, context)
+    from ownership_gate.classifiers.cloud import cloudformation
+
+    return cloudformation.findings(change, context)

@@ -1,0 +1,54 @@
+"""`pipeline` findings: what a CI pipeline change does, not that one was touched.
+
+GitHub Actions workflows (`.github/workflows/*.yml`) and GitLab CI files
+(`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`) are compared old
+against new, and only changes that move a one-way door are findings:
+
+- `trigger`: a workflow starts on `pull_request_target` or `workflow_run`,
+  which run with the repository's secrets on input an outsider controls;
+- `permissions`: a job's token gets more than it had (a scope from none or
+  read to write, a block removed), `id-token: write` or GitLab `id_tokens`
+  (cloud credentials by OIDC) included;
+- `secret`: the pipeline reads a secret it did not read before;
+- `deploy`: a job that ships (has an `environment`, is named or staged for
+  deploy/publish/release, or runs a publishing or deploying command or
+  action) is added, removed or changed, or the triggers of a workflow that
+  ships change;
+- `action`: a third-party action (not `actions/*` or `github/*`) or an
+  outside GitLab include (remote, another project, a template, a component)
+  runs for the first time;
+- `unparsed`: the new file is not valid YAML, so none of the above can be
+  ruled out.
+
+A version bump of an action, a toolchain version, a matrix or a test step
+is none of these: the dependency classifier reports action versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
+from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
+from ownership_gate.classifiers.pipeline.findings import platform
+from ownership_gate.model import Change, Finding
+
+KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unparsed")
+SETTINGS: Mapping[str, str] = {}
+
+
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
+    return {p for p in paths.all if platform(p) is not None}
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    from ownership_gate.classifiers.pipeline import compare
+
+    kind = platform(change.path) or (platform(change.old_path) if change.old_path else None)
+    if kind is None:
+        return []
+    old_text = text_of(context.old(change)) if platform(change.source_path) == kind else None
+    new_text = text_of(context.new(change)) if platform(change.path) == kind else None
+    return compare.findings(kind, change.path, old_text, new_text)

@@ -1,0 +1,25 @@
+"""The `pipeline` finding type, its constructor and which files it reads: shared by the classifier and its readers."""
+
+from __future__ import annotations
+
+from ownership_gate.model import Finding
+
+TYPE = "pipeline"
+
+
+def platform(path: str) -> str | None:
+    """`github` or `gitlab` for a pipeline file's path, else None."""
+    if not path.endswith((".yml", ".yaml")):
+        return None
+    if path.startswith(".github/workflows/") and path.count("/") == 2:
+        return "github"
+    name = path.rsplit("/", 1)[-1]
+    if name in (".gitlab-ci.yml", ".gitlab-ci.yaml") or name.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
+        return "gitlab"
+    if path.startswith(".gitlab/ci/"):
+        return "gitlab"
+    return None
+
+
+def finding(kind: str, subject: str, detail: str) -> Finding:
+    return Finding(type=TYPE, kind=kind, subject=subject, detail=detail)

@@ -1,0 +1,50 @@
+"""`security` findings: security settings and code, recognised by what they say, not the folder they sit in.
+
+Kinds:
+
+- `setting`: a security setting changed (transport and TLS, sessions and
+  cookies, CORS, CSP and other security headers, CSRF, allowed hosts,
+  secret keys, password and token rules, certificate checks), in a
+  configuration file (Django settings, Rails `config/`, `next.config.*`,
+  ...) or as a header or middleware anywhere in application code; the
+  finding names the setting and its old and new value;
+- `access`: authentication or authorisation code changed: a line that checks
+  or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
+  `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
+  admin checks) was added or removed, or a file named for authentication or
+  authorisation (`auth/`, `oauth`, `permissions`, `AuthenticationExtension.ts`,
+  ...) changed beyond imports, comments and blank lines. A check moved from
+  one file to another in the same change set cancels out; one moved within
+  a file does not, since the order of checks decides what runs;
+- `credential`: a private key, cloud key or API token is committed in the
+  clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
+- `host`: application code calls a host it did not call before (a new
+  `https://...` string literal; documentation hosts and `example.com` are
+  ignored).
+
+Tests, fixtures, docs, translations and vendored code are not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.security.findings import TYPE as TYPE
+from ownership_gate.classifiers.security.findings import reads_path
+from ownership_gate.model import Change, Finding
+
+KINDS: tuple[str, ...] = ("setting", "access", "credential", "host")
+SETTINGS: Mapping[str, str] = {}
+
+
+def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
+    return {p for p in paths.all if reads_path(p)}
+
+
+def classify(change: Change, context: Context) -> list[Finding]:
+    from ownership_gate.classifiers.security import scan
+
+    return scan.findings(change, context)
