@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 STATUSES = ("added", "modified", "deleted", "renamed", "copied", "type-changed")
 
+# File modes of `git diff --raw` the gate tells apart (a regular file is 100644 or 100755).
+MODE_ABSENT = "000000"  # the side of an addition or deletion where the file is not
 MODE_SYMLINK = "120000"
 MODE_SUBMODULE = "160000"
 
@@ -24,8 +26,8 @@ class Change(NamedTuple):
     old_path: str | None = None  # the source of a rename or copy
     old_oid: str | None = None  # None when the file did not exist before
     new_oid: str | None = None  # None when the file no longer exists
-    old_mode: str = "000000"
-    new_mode: str = "000000"
+    old_mode: str = MODE_ABSENT
+    new_mode: str = MODE_ABSENT
 
     @property
     def paths(self) -> tuple[str, ...]:

@@ -19,12 +19,12 @@ import pytest
 from codeowners import CodeOwners
 
 from ownership_gate.cli import main
-from ownership_gate.commands.check import policy_paths
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import unportable_reason
 from ownership_gate.paths.pattern_index import PatternIndex
 from ownership_gate.policy.load import parse
 from ownership_gate.policy.model import Policy
+from ownership_gate.policy.select import policy_paths
 from tests.conftest import Repo
 
 LEVELS = {"engineer": ["@acme/eng"], "lead": ["@acme/leads", "lead@acme.example"], "cto": ["@acme-cto"]}

@@ -95,15 +95,15 @@ def test_a_draft_written_before_the_findings_keeps_only_what_did_not_change() ->
     # Before the classifiers answer, every change stands without findings; then a
     # few verdicts are replaced by new objects, as the engine does.
     early = [ChangeVerdict(v.change, "engineer", ()) for v in final.changes]
-    draft = json_.Draft(early)
+    early = json_.EarlyEntries(early)
     replaced = {7, 1500, 2999}
     mixed = tuple(final.changes[i] if i in replaced else early[i] for i in range(len(early)))
     verdict = Verdict(base=final.base, head=final.head, policy_source=final.policy_source, levels=final.levels,
                       default_level=final.default_level, required_level=final.required_level, changes=mixed,
                       signoff=final.signoff, advisory=final.advisory)
-    text = json_.render(verdict, load_builtin("startup"), draft=draft)
+    text = json_.render(verdict, load_builtin("startup"), early=early)
     assert text == json.dumps(json_.document(verdict), ensure_ascii=False) + "\n"
     assert json.loads(text)["changes"][1500]["level"] == final.changes[1500].level
     shorter = Verdict(**{**verdict.__dict__, "changes": mixed[:2000]})
-    assert json_.render(shorter, load_builtin("startup"), draft=draft) == json.dumps(
+    assert json_.render(shorter, load_builtin("startup"), early=early) == json.dumps(
         json_.document(shorter), ensure_ascii=False) + "\n"

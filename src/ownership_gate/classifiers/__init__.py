@@ -29,4 +29,10 @@ REGISTRY: dict[str, Classifier] = {
     "path": path,
 }
 
-__all__ = ["REGISTRY", "Classifier", "Context"]
+# Finding types judged by a rule every policy has, (rule id, reason), at the
+# policy's top level whatever its own rules say; their classifiers always run.
+BUILT_IN_RULES: dict[str, tuple[str, str]] = {
+    policy.TYPE: (policy.POLICY_RULE_ID, policy.POLICY_RULE_REASON),
+}
+
+__all__ = ["BUILT_IN_RULES", "REGISTRY", "Classifier", "Context"]

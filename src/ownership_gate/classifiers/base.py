@@ -9,7 +9,7 @@ from itertools import compress, repeat
 from operator import is_not
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from ownership_gate.model import Change, Finding
+from ownership_gate.model import MODE_SUBMODULE, MODE_SYMLINK, Change, Finding
 
 if TYPE_CHECKING:
     from ownership_gate.formats.yaml import Cache, Documents
@@ -259,7 +259,7 @@ class Context:
         return self._cache[name]
 
 
-_NOT_FILES = ("160000", "120000")  # a submodule commit, a symlink
+_NOT_FILES = (MODE_SUBMODULE, MODE_SYMLINK)  # a submodule commit, a symlink
 
 
 def is_binary(data: bytes | None) -> bool:

@@ -13,6 +13,10 @@ TYPE = "policy"
 KINDS: tuple[str, ...] = ("changed",)
 SETTINGS: Mapping[str, str] = {}
 
+# The rule every policy has, whatever it says: changing the policy needs its top level.
+POLICY_RULE_ID = "policy-file"
+POLICY_RULE_REASON = "The policy decides what needs sign-off, so changing it needs the highest sign-off."
+
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     # The engine passes the policy's own paths as this type's settings.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ownership_gate.errors import EXIT_OK, EXIT_SIGNOFF_MISSING, FatalError
@@ -14,7 +13,6 @@ from ownership_gate.git.repo import Git, find_root
 if TYPE_CHECKING:
     from ownership_gate.ci.detect import CiRun
     from ownership_gate.git.diff import PendingDiff
-    from ownership_gate.policy.model import Policy
 
 
 class Range(NamedTuple):
@@ -63,53 +61,6 @@ def _revisions(git: Git, base: str | None, head: str | None, run: CiRun | None) 
     return base, head or "HEAD"
 
 
-def select_policy(git: Git, root: Path, explicit: str | None, from_rev: str | None) -> Policy:
-    """The policy: a built-in by name, the given file, the repository's own policy file,
-    else the default template; with `from_rev`, the file as it is in that commit."""
-    from ownership_gate.policy.load import (
-        BUILTIN_PREFIX,
-        DEFAULT_TEMPLATE,
-        POLICY_FILES,
-        find_policy_file,
-        load_builtin,
-        load_file,
-        parse,
-    )
-
-    if explicit and explicit.startswith(BUILTIN_PREFIX):
-        return load_builtin(explicit.removeprefix(BUILTIN_PREFIX))  # shipped with the tool, never the PR
-    if from_rev is not None:
-        names = [_repo_relative(root, explicit)] if explicit else list(POLICY_FILES)
-        for name in names:
-            data = git.blob_at(from_rev, name)
-            if data is not None:
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise FatalError(f"policy {name}@{from_rev} is not UTF-8 text") from None
-                return parse(text, f"{name}@{from_rev}", name)
-        if explicit:
-            raise FatalError(f"policy file {explicit!r} does not exist at the base revision {from_rev}")
-        return load_builtin(DEFAULT_TEMPLATE)
-    if explicit:
-        path = Path(explicit)
-        file = path if path.is_absolute() else Path.cwd() / path
-        return load_file(file, explicit, _repo_relative(root, explicit))
-    found = find_policy_file(root)
-    if found is not None:
-        return load_file(root / found, found, found)
-    return load_builtin(DEFAULT_TEMPLATE)
-
-
-def _repo_relative(root: Path, explicit: str) -> str:
-    path = Path(explicit)
-    absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
-    try:
-        return absolute.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _use_color(output: str | None) -> bool:
     """Colour for stdout as `terminal.use_color` decides; a report file never gets it."""
     from ownership_gate.output.terminal import use_color
@@ -121,12 +72,6 @@ def _ci_run() -> CiRun | None:
     from ownership_gate.ci import detect as ci
 
     return ci.detect()
-
-
-def policy_paths(policy: Policy) -> frozenset[str]:
-    from ownership_gate.policy.load import POLICY_FILES
-
-    return frozenset((*POLICY_FILES, *([policy.path] if policy.path else [])))
 
 
 # The last check's change set, verdicts and report, kept until the next check
@@ -159,6 +104,7 @@ def check(
         from ownership_gate.classifiers.base import Trees
         from ownership_gate.engine.judge import Engine, required_level
         from ownership_gate.policy.load import BUILTIN_PREFIX
+        from ownership_gate.policy.select import policy_paths, select_policy
 
         if base is not None and not staged:
             run = _ci_run()  # still a CI run: the policy comes from the base, sign-offs from the event
@@ -168,12 +114,12 @@ def check(
         trees = Trees(span.diff_from, span.head)
         from ownership_gate.ci import github_actions
         from ownership_gate.model import Verdict
-        from ownership_gate.output import prepare, render, write_output
+        from ownership_gate.output import render, write_early, write_output
         from ownership_gate.signoff import evidence as signoff
 
         changes = pending.result()
         judging = engine.start_judging(changes, git.blobs, trees)
-        draft = prepare(format, judging.unclassified)  # the report begun before the classifiers read
+        early = write_early(format, judging.unclassified)  # the report begun before the classifiers read
         verdicts = judging.verdicts()
         level = required_level(chosen, verdicts)
         result = signoff.evaluate(
@@ -196,13 +142,13 @@ def check(
             advisory=advisory,
             platform=run.provider if run is not None else None,
         )
-        report = render(format, verdict, chosen, color=_use_color(output), draft=draft)
+        report = render(format, verdict, chosen, color=_use_color(output), early=early)
         if format == "text":
             from ownership_gate.output.wrap import fold, report_width
 
             report = fold(report, report_width(output))
         write_output(report, output)
-        _LAST_CHECK.extend((changes, verdicts, verdict, judging, draft))
+        _LAST_CHECK.extend((changes, verdicts, verdict, judging, early))
         if format == "github":
             github_actions.publish(verdict, render("markdown", verdict, chosen))
         if comment:

@@ -12,7 +12,6 @@ import difflib
 import sys
 from pathlib import Path
 
-from ownership_gate.commands.check import policy_paths, select_policy
 from ownership_gate.engine.judge import Engine
 from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError, PolicyError
 from ownership_gate.git.repo import Git, find_root
@@ -21,6 +20,7 @@ from ownership_gate.paths.codeowners_plan import Plan, github_plan, gitlab_plan
 from ownership_gate.paths.owners import describe_rule_scope
 from ownership_gate.policy.load import POLICY_FILES, find_policy_file
 from ownership_gate.policy.model import Policy
+from ownership_gate.policy.select import policy_paths, select_policy
 
 EXIT_STALE = 1
 GITHUB_SIZE_LIMIT = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file entirely

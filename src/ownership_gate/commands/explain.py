@@ -19,14 +19,15 @@ from typing import Any
 
 from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.dependency.ecosystems.base import SCOPES
-from ownership_gate.commands.check import policy_paths, select_policy
+from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.commands.explain_directory import explain_directory, files_under, render_directory
-from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
+from ownership_gate.engine.judge import Engine
 from ownership_gate.errors import EXIT_OK, EXIT_USAGE, FatalError
 from ownership_gate.git.repo import Git, find_root
 from ownership_gate.output.quoting import quote_path
 from ownership_gate.paths.owners import PathMatch, PathOwnership
 from ownership_gate.policy.model import Policy, When
+from ownership_gate.policy.select import policy_paths, select_policy
 
 SCHEMA = "ownership-gate/explain/v1"
 # Types a `when` can name that come from reading contents (path findings come from `paths`).

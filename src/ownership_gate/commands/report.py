@@ -16,7 +16,6 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from ownership_gate.classifiers.base import Trees
-from ownership_gate.commands.check import policy_paths, select_policy
 from ownership_gate.engine.judge import Engine, required_level
 from ownership_gate.errors import EXIT_OK, PolicyError
 from ownership_gate.git.log import count_missing, epoch, first_parent_commits
@@ -26,6 +25,7 @@ from ownership_gate.output import report as report_render
 from ownership_gate.output import write_output
 from ownership_gate.policy.load import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, load_builtin
 from ownership_gate.policy.model import Policy
+from ownership_gate.policy.select import policy_paths, select_policy
 from ownership_gate.signoff import evidence as signoff
 
 PROGRESS_EVERY = 50

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 
-from ownership_gate.commands.check import policy_paths, select_policy
 from ownership_gate.engine.judge import Engine
 from ownership_gate.errors import EXIT_OK, EXIT_USAGE, PolicyError
 from ownership_gate.git.repo import Git, find_root
@@ -18,6 +17,7 @@ from ownership_gate.output.quoting import quote_path
 from ownership_gate.policy import lint
 from ownership_gate.policy import self_tests as policy_tests
 from ownership_gate.policy.load import BUILTIN_PREFIX
+from ownership_gate.policy.select import policy_paths, select_policy
 
 EXIT_TESTS_FAILED = 1
 

@@ -9,17 +9,13 @@ from itertools import repeat
 from operator import add
 from typing import Any
 
-from ownership_gate.classifiers import REGISTRY, Classifier, Context
+from ownership_gate.classifiers import BUILT_IN_RULES, REGISTRY, Classifier, Context
 from ownership_gate.classifiers.base import ReadBlobs, Trees
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.output.terminal import Progress
 from ownership_gate.policy.model import Policy, Rule, When, rule_index
 
-POLICY_RULE_ID = "policy-file"
 _CLAIMERS = "engine:claimers"  # Context.memo key: id(change) -> classifiers claiming it
-POLICY_RULE_REASON = (
-    "The policy decides what needs sign-off, so changing it needs the highest sign-off."
-)
 
 
 def _finding_matches(when: When, finding: Finding) -> bool:
@@ -51,7 +47,7 @@ class Engine:
         self._plain: dict[object, tuple[str, tuple[Finding, ...]]] = {}
         self._needed_types = {t for r in policy.rules if r.when for t in r.when.types}
         self._classifiers = [
-            c for t, c in REGISTRY.items() if t in self._needed_types or t == "policy"
+            c for t, c in REGISTRY.items() if t in self._needed_types or t in BUILT_IN_RULES
         ]
 
     def rules_for_paths(self, paths: Sequence[str]) -> dict[int, str | None]:
@@ -155,8 +151,10 @@ class Engine:
 
         for finding in findings:
             best: Rule | None = None
-            if finding.type == "policy":
-                judged.append(replace(finding, rule=POLICY_RULE_ID, level=policy.top_level, reason=POLICY_RULE_REASON))
+            built_in = BUILT_IN_RULES.get(finding.type)
+            if built_in is not None:
+                rule_id, reason = built_in
+                judged.append(replace(finding, rule=rule_id, level=policy.top_level, reason=reason))
                 levels.append(policy.top_level)
                 continue
             for number in candidates:

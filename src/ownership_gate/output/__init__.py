@@ -24,10 +24,10 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 
-def render(format: str, verdict: Verdict, policy: Policy, color: bool = False, draft: object = None) -> str:
-    """`verdict` in `format`; `draft` is what `prepare` returned for it, if anything."""
-    if format == "json" and isinstance(draft, json_.Draft):
-        return json_.render(verdict, policy, color, draft)
+def render(format: str, verdict: Verdict, policy: Policy, color: bool = False, early: object = None) -> str:
+    """`verdict` in `format`; `early` is what `write_early` returned for it, if anything."""
+    if format == "json" and isinstance(early, json_.EarlyEntries):
+        return json_.render(verdict, policy, color, early)
     try:
         reporter = REPORTERS[format]
     except KeyError:
@@ -35,10 +35,10 @@ def render(format: str, verdict: Verdict, policy: Policy, color: bool = False, d
     return reporter(verdict, policy, color)
 
 
-def prepare(format: str, verdicts: Sequence[ChangeVerdict]) -> object:
+def write_early(format: str, verdicts: Sequence[ChangeVerdict]) -> object:
     """What a reporter can write of the verdicts before the classifiers' findings
     arrive (a large JSON document's entries), for `render`; None for the others."""
-    return json_.Draft(verdicts) if format == "json" else None
+    return json_.EarlyEntries(verdicts) if format == "json" else None
 
 
 def write_output(content: str, output: str | None) -> None:

@@ -9,7 +9,7 @@ which the comment is found again and updated in place.
 
 from __future__ import annotations
 
-from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output.common import deciding_findings, finding_title, signed_how, verdict_line
 from ownership_gate.output.markdown import code, text

@@ -57,10 +57,10 @@ def _summary(verdict: Verdict) -> dict[str, object]:
 PRETTY_LIMIT = 1000
 
 
-def render(verdict: Verdict, policy: Policy, color: bool = False, draft: Draft | None = None) -> str:
+def render(verdict: Verdict, policy: Policy, color: bool = False, early: EarlyEntries | None = None) -> str:
     if len(verdict.changes) <= PRETTY_LIMIT:
         return json.dumps(document(verdict), indent=2, ensure_ascii=False) + "\n"
-    return _compact(verdict, draft)
+    return _compact(verdict, early)
 
 
 class _Entries:
@@ -106,7 +106,7 @@ class _Entries:
         return written
 
 
-class Draft:
+class EarlyEntries:
     """The entries of a large document, written while the classifiers still work.
 
     Made from the verdicts as they stand before any finding arrives; at
@@ -127,14 +127,14 @@ class Draft:
                 for now, then, text in zip(verdicts, self.verdicts, self.written, strict=True)]
 
 
-def _compact(verdict: Verdict, draft: Draft | None) -> str:
+def _compact(verdict: Verdict, early: EarlyEntries | None) -> str:
     """`json.dumps(document(verdict), ensure_ascii=False) + "\\n"`, byte for byte, in half the time."""
-    draft = draft or Draft(())
-    head = draft.entries.dumps(_head(verdict))
-    summary = draft.entries.dumps(_summary(verdict))
+    early = early or EarlyEntries(())
+    head = early.entries.dumps(_head(verdict))
+    summary = early.entries.dumps(_summary(verdict))
     # Megabytes of entries are copied once, by the join: the document's
     # opening and end travel with its first and last entries.
-    entries = draft.changes(verdict.changes)
+    entries = early.changes(verdict.changes)
     entries[0] = f'{head[:-1]}, "changes": [{entries[0]}'
     entries[-1] = f'{entries[-1]}], "summary": {summary}}}\n'
     return ", ".join(entries)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import VERIFIED_BY_GIT, VERIFIED_BY_GITHUB, ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import (
     deciding_findings,

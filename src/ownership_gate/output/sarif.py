@@ -15,7 +15,7 @@ import json
 import urllib.parse
 
 from ownership_gate import __version__
-from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import finding_title, how_to_sign_off
 from ownership_gate.output.links import rule_help_url

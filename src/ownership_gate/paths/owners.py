@@ -8,11 +8,11 @@ exclude removed a rule) is only for explaining it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ownership_gate.classifiers.dependency.ecosystems.base import SCOPES
-from ownership_gate.engine.judge import POLICY_RULE_ID, POLICY_RULE_REASON, Engine
+from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.engine.judge import Engine
 from ownership_gate.policy.model import Policy, Rule, When, rule_index
 
 # Characters a CODEOWNERS reader does not treat the way git's wildmatch does:
@@ -149,7 +149,3 @@ def describe_rule_scope(rule: Rule) -> str:
     if rule.exclude:
         parts.append("except " + ", ".join(rule.exclude))
     return "; ".join(parts)
-
-
-def join_owners(owners: Iterable[str]) -> str:
-    return " ".join(owners)

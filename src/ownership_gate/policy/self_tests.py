@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ownership_gate.classifiers import REGISTRY, Context
-from ownership_gate.commands.check import policy_paths
 from ownership_gate.engine.judge import Engine
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.output.quoting import quote_path
 from ownership_gate.policy.model import Policy, PolicyTest
+from ownership_gate.policy.select import policy_paths
 
 _INJECTED = "policy-tests:injected"
 
