@@ -17,7 +17,8 @@ from ownership_gate.git.repo import Git
 from ownership_gate.model import Change
 from tests.conftest import TERRAFORM_DB, Repo, run_json
 
-HEAVY = ("ownership_gate.engine.judge", "ownership_gate.signoff.evidence", "ownership_gate.output", "ownership_gate.policy.model")
+HEAVY = ("ownership_gate.engine.judge", "ownership_gate.signoff.evidence", "ownership_gate.output.reporters",
+         "ownership_gate.policy.model")
 # With an explicit --base the CI event is read after git starts, too.
 AFTER_DIFF = (*HEAVY, "ownership_gate.ci.detect", "dataclasses")
 

@@ -97,6 +97,6 @@ def test_text_is_escaped_for_markdown_and_html() -> None:
 
 def test_every_format_the_cli_offers_has_a_reporter() -> None:
     from ownership_gate.cli import FORMATS
-    from ownership_gate.output import REPORTERS
+    from ownership_gate.output.reporters import REPORTERS
 
     assert set(REPORTERS) == set(FORMATS)

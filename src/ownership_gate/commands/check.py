@@ -114,7 +114,7 @@ def check(
         trees = Trees(span.diff_from, span.head)
         from ownership_gate.ci import github_actions
         from ownership_gate.model import Verdict
-        from ownership_gate.output import render, write_early, write_output
+        from ownership_gate.output.reporters import render, write_early, write_output
         from ownership_gate.signoff import evidence as signoff
 
         changes = pending.result()

@@ -22,7 +22,7 @@ from ownership_gate.git.log import count_missing, epoch, first_parent_commits
 from ownership_gate.git.repo import Git, find_root
 from ownership_gate.model import Commit, Decision, Report, SignoffResult
 from ownership_gate.output import report as report_render
-from ownership_gate.output import write_output
+from ownership_gate.output.reporters import write_output
 from ownership_gate.policy.load import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, load_builtin
 from ownership_gate.policy.model import Policy
 from ownership_gate.policy.select import policy_paths, select_policy

@@ -1,6 +1,6 @@
 """The history `report` walks: a branch's first-parent commits in a date range.
 
-Part of the git layer (with `git.py` and `git_diff.py`): one `git log -z`
+Part of the git layer (with `repo.py` and `diff.py`): one `git log -z`
 with a fixed format reads every commit's fields, and git itself reads the
 dates, so `--since 2024-01-08` or `1 week ago` mean what they mean to git.
 """

@@ -1,6 +1,6 @@
 """The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting.
 
-Paths are quoted as git quotes them (`quoting.py`), and every piece of text a
+Paths are quoted as git quotes them (`output/quoting.py`), and every piece of text a
 commit brought is kept on its line with Markdown and HTML shown literally.
 Subjects, author names and owners come from the history too, so every
 piece of them is escaped as the pull-request summary escapes them: a commit

@@ -1,6 +1,6 @@
 """Sign-off evidence only GitHub holds: approving reviews, and its check of signed trailer commits.
 
-Both come from the REST API (`github_api.py`), which is why they are read
+Both come from the REST API (`hosting/github_api.py`), which is why they are read
 last. An approval counts for the highest level whose `github_reviewers`
 list the reviewer (`reviews.py`): GitHub authenticated whoever pressed
 "Approve".

@@ -1,6 +1,6 @@
 """Reading the files the cost classifier claims, at both revisions, and judging them together.
 
-The second half of `cost` (see cost.py), loaded with the first cost file a
+The second half of `cost` (see classifier.py), loaded with the first cost file a
 change set holds: naming a path imports none of the readers.
 """
 

@@ -4,7 +4,7 @@ The ecosystem modules parse, `dependency_compare` compares two requirement
 lists, `dependency_locked` reads what lockfiles add; this module picks the
 files, reads each side once, fails closed on what does not parse, lets a
 change set's manifests explain each other and their lockfiles, and names
-the vendor (`ecosystems/vendors.py`) of each package found. Requirements
+the vendor (`vendors.py`) of each package found. Requirements
 are keyed by normalised name, so moving an entry between sections or
 tools, or reformatting the file, yields nothing. An entry that leaves one
 manifest and arrives in another of the same ecosystem in the same change

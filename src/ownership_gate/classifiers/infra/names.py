@@ -102,7 +102,7 @@ def _is_ansible(path: str, base: str) -> bool:
 
 
 # Every name `kind_by_path` can answer for has no dot, one of these endings or
-# one of these beginnings; tests/test_infra_names_reject.py holds the two together.
+# one of these beginnings; tests/engine/test_claims_batch.py holds the two together.
 _KIND_ENDINGS = (
     ".tf", ".tfvars", ".json", ".hcl", ".yaml", ".yml", ".tpl", ".txt", ".ini", ".cfg", ".lock",
     ".helmignore", ".dockerfile", ".Dockerfile", ".jenkinsfile", ".Jenkinsfile",

@@ -1,11 +1,11 @@
 """`schema` findings: what a migration does to the database, forward only (see the README, *Schema*).
 
-Each migration framework is one `schema_*` module in `FRAMEWORKS`; it
-finds its files by path (and, for SQL, by content) and translates the
-forward direction into `Op`s, which `schema_ops.judge` weighs with one
-set of rules. This module picks the files by path alone (each framework's
-reader loads only when a file is read); `schema_judge` reads a change and
-adds what no single file can tell:
+Each migration framework is one module in `frameworks/`, registered in
+`migrations.FRAMEWORKS`; it finds its files by path (and, for SQL, by
+content) and translates the forward direction into `Op`s, which
+`ops.judge` weighs with one set of rules. This module picks the files by
+path alone (each framework's reader loads only when a file is read);
+`judge.py` reads a change and adds what no single file can tell:
 
 - an edited, renamed or deleted migration that existed at the base may
   already have run in production, so the edit itself is reported;

@@ -32,7 +32,7 @@ def lowest(constraint: str) -> Release | None:
 
 def unpinned(constraint: str) -> str:
     """`<sha> # v4` -> `# v4`: a new commit for the same version comment is a lock refresh
-    (dependency.py); a commit without a comment says nothing, so it stays as written."""
+    (dependency/classifier.py); a commit without a comment says nothing, so it stays as written."""
     _, sep, comment = constraint.partition(" # ")
     return f"# {comment}" if sep else constraint
 

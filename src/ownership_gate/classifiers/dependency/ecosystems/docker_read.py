@@ -37,7 +37,7 @@ def lowest(constraint: str) -> Release | None:
 
 def unpinned(constraint: str) -> str:
     """`20-alpine@sha256:...` -> `20-alpine@sha256`: a new digest under the same tag is a
-    lock refresh (dependency.py), while pinning a tag to a digest still differs."""
+    lock refresh (dependency/classifier.py), while pinning a tag to a digest still differs."""
     tag, at, digest = constraint.partition("@")
     if not at or not tag:
         return constraint  # no digest, or a digest alone: no tag says what it stands for
