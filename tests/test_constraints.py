@@ -123,7 +123,7 @@ def test_the_cache_key_changes_with_the_pins_and_the_sources(tmp_path: Path) -> 
     first = _key(action, tmp_path)
     assert first["constraints"] == hashlib.sha256((ROOT / "constraints.txt").read_bytes()).hexdigest()[:16]
     assert _key(action, tmp_path) == first  # stable
-    engine = action / "src" / "ownership_gate" / "engine.py"
+    engine = action / "src" / "ownership_gate" / "engine" / "judge.py"
     engine.write_text(engine.read_text("utf-8") + "\n# changed\n", "utf-8")
     second = _key(action, tmp_path)
     assert second["sources"] != first["sources"] and second["constraints"] == first["constraints"]

@@ -94,10 +94,10 @@ def test_a_draft_written_before_the_findings_keeps_only_what_did_not_change() ->
     final = _verdict(3000)
     # Before the classifiers answer, every change stands without findings; then a
     # few verdicts are replaced by new objects, as the engine does.
-    early = [ChangeVerdict(v.change, "engineer", ()) for v in final.changes]
-    early = json_.EarlyEntries(early)
+    before = [ChangeVerdict(v.change, "engineer", ()) for v in final.changes]
+    early = json_.EarlyEntries(before)
     replaced = {7, 1500, 2999}
-    mixed = tuple(final.changes[i] if i in replaced else early[i] for i in range(len(early)))
+    mixed = tuple(final.changes[i] if i in replaced else before[i] for i in range(len(before)))
     verdict = Verdict(base=final.base, head=final.head, policy_source=final.policy_source, levels=final.levels,
                       default_level=final.default_level, required_level=final.required_level, changes=mixed,
                       signoff=final.signoff, advisory=final.advisory)

@@ -155,6 +155,22 @@ def test_new_setting_bound_to_an_unset_variable_changes_nothing(
     assert code == 1
 
 
+def test_new_nested_security_block_is_a_security_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A nested block (here `encryption_config`) is compared as a whole, like an attribute.
+    nested = MAIN.replace(
+        "publicly_accessible = false",
+        'publicly_accessible = false\n  encryption_config {\n    kms_key_id = "alias/db"\n  }',
+    )
+    repo.commit({"infra/main.tf": nested})
+    code, doc = run_json(capsys, "--base", infra)
+    assert found(doc) == [("security", "aws_db_instance.main")]
+    detail = next(f["detail"] for f in findings(doc, "cloud"))
+    assert detail == "security settings changed: encryption_config"
+    assert code == 1
+
+
 def test_half_edited_file_fails_closed(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"infra/main.tf": MAIN.replace('engine            = "postgres"', 'engine = "postgres')})
     code, doc = run_json(capsys, "--base", infra)

@@ -202,7 +202,7 @@ def _settings(body: hcl.Body, prefix: str = "") -> dict[str, Any]:
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
             name = f"{prefix}{label}"
             if SETTING.search(label):
-                found.setdefault(name, []).append(_canonical(item.body))
+                found[name] = (*found.get(name, ()), _canonical(item.body))  # a tuple: comparable and hashable
             else:
                 found.update(_settings(item.body, f"{name}."))
     return found
