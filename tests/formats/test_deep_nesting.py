@@ -116,3 +116,17 @@ def test_a_deep_policy_is_a_policy_error_naming_the_file(repo: Repo, tail: str) 
         done = subprocess.run([sys.executable, "-m", "ownership_gate", command, "README.md"], cwd=repo.root,
                               capture_output=True, text=True, check=False)
         assert done.returncode == 2 and "nested more than 200 levels deep" in done.stderr, done.stderr[-2000:]
+
+
+def test_a_deep_lockfile_the_manifest_leaves_versions_to_is_unreadable(repo: Repo) -> None:
+    # The lockfile decides `x`'s version (the manifest says `*`), so a lockfile that cannot be read needs sign-off.
+    manifest = '{"name": "a", "dependencies": {"x": "*"}}\n'
+    lock = "lockfileVersion: '9.0'\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "package.json": manifest,
+                        "pnpm-lock.yaml": lock + "packages:\n  x@1.0.0: {}\n"})
+    repo.commit({"pnpm-lock.yaml": lock + "importers: " + FLOW + "\n"})
+    code, out, err = _check(repo, "--base", base, "--format", "json")
+    assert code == 1, err[-2000:]
+    found = _findings(out, "pnpm-lock.yaml")
+    [unparsed] = [f for f in found if f["kind"] == "unparsed"]
+    assert "nested more than 200 levels" in unparsed["detail"]

@@ -75,20 +75,22 @@ def entries(document: Any, key: str, where: str) -> list[Mapping[str, Any]]:
 
 
 def load_yaml(text: str) -> Any:
-    """A YAML lockfile's one document with every scalar a string (`1.10` stays `1.10`).
+    """A YAML lockfile's first document with every scalar a string (`1.10` stays `1.10`).
 
-    libyaml composes it when it can; ruamel's own parser reads the YAML 1.2
-    that libyaml rejects (pnpm writes `{tarball: https://...}`) and has the
-    last word on errors.
+    Composed by the one YAML reader (`formats.yaml.compose`: libyaml when it
+    can, ruamel's own parser for the YAML 1.2 libyaml rejects, and never
+    deeper than its nesting limit); a stream that does not read is a
+    ManifestError.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+    from ownership_gate.formats.yaml import YamlError, compose
+
     try:
-        root = YAML(typ="safe").compose(text)
-    except (YAMLError, RecursionError):
-        root = _compose_pure(text)
+        roots = compose(text)
+    except YamlError as exc:
+        raise ManifestError(f"invalid YAML: {exc.problem}", exc.line) from None
+    root = roots[0] if roots else None
     built: dict[int, Any] = {}  # each node once: an alias costs nothing more
 
     def build(node: Node) -> Any:
@@ -106,16 +108,3 @@ def load_yaml(text: str) -> Any:
         return node.value
 
     return None if root is None else build(root)
-
-
-def _compose_pure(text: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        return YAML(typ="safe", pure=True).compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ManifestError(f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None) from None
-    except (YAMLError, RecursionError) as exc:
-        raise ManifestError(f"invalid YAML: {exc}") from None
