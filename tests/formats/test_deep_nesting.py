@@ -130,3 +130,23 @@ def test_a_deep_lockfile_the_manifest_leaves_versions_to_is_unreadable(repo: Rep
     found = _findings(out, "pnpm-lock.yaml")
     [unparsed] = [f for f in found if f["kind"] == "unparsed"]
     assert "nested more than 200 levels" in unparsed["detail"]
+
+
+MIGRATIONS = {
+    "db/migrate/20240101000000_add_x.rb": (
+        "class AddX < ActiveRecord::Migration[7.1]\n  def change\n    x = " + FLOW + "\n  end\nend\n"),
+    "priv/repo/migrations/20240101000000_add_x.exs": (
+        "defmodule AddX do\n  use Ecto.Migration\n  def change do\n    x = " + FLOW + "\n  end\nend\n"),
+    "alembic/versions/abc123_add_x.py": 'from alembic import op\nrevision = "abc123"\ndef upgrade():\n    x = ' + FLOW + "\n",
+}
+
+
+@pytest.mark.parametrize("path", list(MIGRATIONS))
+def test_a_deep_migration_cannot_be_analysed_and_needs_sign_off(repo: Repo, path: str) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY + "  - {id: schema, level: cto, when: {type: schema}}\n"})
+    repo.commit({path: MIGRATIONS[path]})
+    # A reader that walked the tree by asking each node for its parent took minutes here.
+    done = subprocess.run([sys.executable, "-m", "ownership_gate", "check", "--base", base, "--format", "json"],
+                          cwd=repo.root, capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert [f["kind"] for f in _findings(done.stdout, path)] == ["unknown"]

@@ -345,13 +345,15 @@ def fingerprint(nodes: Iterable[Node]) -> str:
     """The code of `nodes` as one string, without layout, comments, quotes or call parentheses:
     `add_column(:a, :b, :null => true)` is `add_column :a, :b, null: true`."""
     parts: list[str] = []
-    stack: list[Node | str] = list(reversed(list(nodes)))
+    # Each node travels with its parent: tree-sitter finds a node's parent by walking down
+    # from the root, which costs the node's depth every time.
+    stack: list[tuple[Node, Node | None] | str] = [(n, n.parent) for n in reversed(list(nodes))]
     while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            parts.append(node)
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
             continue
-        parent = node.parent
+        node, parent = item
         if node.type == "comment" or (not node.is_named and parent is not None and (
             parent.type in _QUOTED or parent.type == "pair" or text(node) in _FINGERPRINT_SKIPPED
         )):
@@ -364,5 +366,5 @@ def fingerprint(nodes: Iterable[Node]) -> str:
         else:
             parts.append(node.type + "(")
             stack.append(")")
-            stack.extend(reversed(node.children))
+            stack.extend((child, node) for child in reversed(node.children))
     return "\x1f".join(parts)
