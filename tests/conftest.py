@@ -103,6 +103,11 @@ def findings(document: dict[str, Any], type_: str | None = None) -> list[dict[st
     ]
 
 
+def kinds_and_subjects(document: dict[str, Any], type_: str) -> list[tuple[str, str]]:
+    """(kind, subject) of every finding of one type, sorted."""
+    return sorted((f["kind"], f["subject"]) for f in findings(document, type_))
+
+
 @pytest.fixture(autouse=True)
 def _policy_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the policy cache out of the user's home during tests."""

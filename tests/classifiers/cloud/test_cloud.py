@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Repo, findings, run_json
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
 
 POLICY = """\
 version: 1
@@ -62,9 +62,6 @@ variable "enable_public_access" {
 """
 
 
-def found(doc: dict[str, object]) -> list[tuple[str, str]]:
-    return sorted((f["kind"], f["subject"]) for f in findings(doc, "cloud"))
-
 
 @pytest.fixture
 def infra(repo: Repo) -> str:
@@ -84,7 +81,7 @@ def test_provider_bump_tags_and_sizes_are_not_cloud_findings(
         "infra/main.tf": MAIN.replace('team = "core"', 'team = "platform"').replace("20\n", "40\n"),
     })
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
 
 
@@ -97,7 +94,7 @@ resource "aws_db_instance" "replica" {
 """
     repo.commit({"infra/main.tf": main})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == [("added", "aws_db_instance.replica"), ("removed", "module.vpc")]
+    assert kinds_and_subjects(doc, "cloud") == [("added", "aws_db_instance.replica"), ("removed", "module.vpc")]
     assert code == 1
 
 
@@ -105,7 +102,7 @@ def test_block_moved_to_another_file_is_no_change(repo: Repo, infra: str, capsys
     head, _, rest = MAIN.partition('resource "aws_security_group" "db"')
     repo.commit({"infra/main.tf": head, "infra/network.tf": 'resource "aws_security_group" "db"' + rest})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
 
 
@@ -116,13 +113,13 @@ def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(
     base = repo.commit({"infra/main.tf": MAIN})
     repo.commit({"infra/main.tf": renamed})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("replaced", "aws_db_instance.primary")]
+    assert kinds_and_subjects(doc, "cloud") == [("replaced", "aws_db_instance.primary")]
     assert code == 1
 
     moved = renamed + "\nmoved {\n  from = aws_db_instance.main\n  to   = aws_db_instance.primary\n}\n"
     repo.commit({"infra/main.tf": moved})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "cloud") == []
 
 
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,7 +128,7 @@ def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: p
     )
     repo.commit({"infra/main.tf": opened})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == [("security", "aws_db_instance.main"), ("security", "aws_security_group.db")]
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_db_instance.main"), ("security", "aws_security_group.db")]
     detail = next(f["detail"] for f in findings(doc, "cloud") if f["subject"] == "aws_db_instance.main")
     assert detail == "security settings changed: publicly_accessible"
     assert code == 1
@@ -147,11 +144,11 @@ def test_new_setting_bound_to_an_unset_variable_changes_nothing(
     variables = VARIABLES + 'variable "iam_auth" {\n  type    = bool\n  default = null\n}\n'
     repo.commit({"infra/main.tf": wired, "infra/variables.tf": variables})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "cloud") == []
     # The same setting given a value does change access.
     repo.commit({"infra/main.tf": wired.replace("var.iam_auth", "true")})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == [("security", "aws_db_instance.main")]
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_db_instance.main")]
     assert code == 1
 
 
@@ -165,7 +162,7 @@ def test_new_nested_security_block_is_a_security_change(
     )
     repo.commit({"infra/main.tf": nested})
     code, doc = run_json(capsys, "--base", infra)
-    assert found(doc) == [("security", "aws_db_instance.main")]
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_db_instance.main")]
     detail = next(f["detail"] for f in findings(doc, "cloud"))
     assert detail == "security settings changed: encryption_config"
     assert code == 1
@@ -174,7 +171,7 @@ def test_new_nested_security_block_is_a_security_change(
 def test_half_edited_file_fails_closed(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"infra/main.tf": MAIN.replace('engine            = "postgres"', 'engine = "postgres')})
     code, doc = run_json(capsys, "--base", infra)
-    assert [k for k, _ in found(doc)] == ["unparsed"]
+    assert [k for k, _ in kinds_and_subjects(doc, "cloud")] == ["unparsed"]
     assert code == 1
 
 
@@ -206,7 +203,7 @@ def test_cloudformation_resources(repo: Repo, capsys: pytest.CaptureFixture[str]
     ) + "  Queue:\n    Type: AWS::SQS::Queue\n"
     repo.commit({"stacks/app.yaml": changed})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("added", "Queue"), ("security", "AppRole")]
+    assert kinds_and_subjects(doc, "cloud") == [("added", "Queue"), ("security", "AppRole")]
     assert code == 1
 
 
@@ -217,5 +214,5 @@ def test_helm_template_in_a_templates_folder_is_not_cloudformation(
     base = repo.commit({".ownership-gate.yaml": POLICY, "chart/templates/config.yaml": template})
     repo.commit({"chart/templates/config.yaml": template + "data:\n  {{- toYaml .Values.config | nindent 2 }}\n"})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ownership_gate.classifiers.pipeline.compare import findings as compare
-from tests.conftest import Repo, findings, run_json
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
 
 POLICY = """\
 version: 1
@@ -65,9 +65,6 @@ jobs:
 """
 
 
-def kinds(doc: dict[str, object]) -> list[tuple[str, str]]:
-    return sorted((f["kind"], f["subject"]) for f in findings(doc, "pipeline"))
-
 
 @pytest.fixture
 def gated(repo: Repo) -> str:
@@ -83,14 +80,14 @@ def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, cap
     release = RELEASE.replace('python-version: "3.12"', 'python-version: "3.13"').replace("checkout@v4", "checkout@v5")
     repo.commit({".github/workflows/ci.yml": ci, ".github/workflows/release.yml": release})
     code, doc = run_json(capsys, "--base", gated)
-    assert kinds(doc) == []
+    assert kinds_and_subjects(doc, "pipeline") == []
     assert code == 0
 
 
 def test_pull_request_target_is_a_trigger_finding(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({".github/workflows/ci.yml": CI.replace("  pull_request:\n", "  pull_request_target:\n")})
     code, doc = run_json(capsys, "--base", gated)
-    assert kinds(doc) == [("trigger", ".github/workflows/ci.yml: on pull_request_target")]
+    assert kinds_and_subjects(doc, "pipeline") == [("trigger", ".github/workflows/ci.yml: on pull_request_target")]
     assert code == 1
 
 
@@ -100,7 +97,7 @@ def test_permissions_widened_and_a_new_secret(repo: Repo, gated: str, capsys: py
     )
     repo.commit({".github/workflows/ci.yml": ci})
     code, doc = run_json(capsys, "--base", gated)
-    assert kinds(doc) == [
+    assert kinds_and_subjects(doc, "pipeline") == [
         ("permissions", ".github/workflows/ci.yml: contents"),
         ("secret", ".github/workflows/ci.yml: CODECOV_TOKEN"),
     ]
@@ -115,7 +112,7 @@ def test_oidc_grant_where_the_default_token_applied(repo: Repo, capsys: pytest.C
     # An explicit block narrows the default token, except id-token, which the default never holds.
     repo.commit({".github/workflows/ci.yml": CI.replace("  contents: read\n", "  contents: read\n  id-token: write\n")})
     code, doc = run_json(capsys, "--base", base)
-    assert kinds(doc) == [("permissions", ".github/workflows/ci.yml: id-token")]
+    assert kinds_and_subjects(doc, "pipeline") == [("permissions", ".github/workflows/ci.yml: id-token")]
     assert code == 1
 
 
@@ -125,7 +122,7 @@ def test_changing_the_shipping_job_or_its_triggers(repo: Repo, gated: str, capsy
     )
     repo.commit({".github/workflows/release.yml": release})
     code, doc = run_json(capsys, "--base", gated)
-    assert kinds(doc) == [
+    assert kinds_and_subjects(doc, "pipeline") == [
         ("deploy", ".github/workflows/release.yml: job publish"),
         ("deploy", ".github/workflows/release.yml: on"),
     ]
@@ -150,7 +147,7 @@ jobs:
 """
     repo.commit({".github/workflows/deploy.yml": deploy})
     code, doc = run_json(capsys, "--base", base)
-    assert kinds(doc) == [
+    assert kinds_and_subjects(doc, "pipeline") == [
         ("action", ".github/workflows/deploy.yml: superfly/flyctl-actions/setup-flyctl"),
         ("deploy", ".github/workflows/deploy.yml: job deploy"),
         ("secret", ".github/workflows/deploy.yml: FLY_API_TOKEN"),
@@ -161,7 +158,7 @@ jobs:
 def test_a_workflow_that_no_longer_parses_fails_closed(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({".github/workflows/ci.yml": "on: [push\njobs: {"})
     code, doc = run_json(capsys, "--base", gated)
-    assert [k for k, _ in kinds(doc)] == ["unparsed"]
+    assert [k for k, _ in kinds_and_subjects(doc, "pipeline")] == ["unparsed"]
     assert code == 1
 
 
@@ -187,7 +184,7 @@ deploy-prod:
     base = repo.commit({".ownership-gate.yaml": POLICY, ".gitlab-ci.yml": before})
     repo.commit({".gitlab-ci.yml": after})
     code, doc = run_json(capsys, "--base", base)
-    assert kinds(doc) == [
+    assert kinds_and_subjects(doc, "pipeline") == [
         ("action", ".gitlab-ci.yml: remote: https://example.org/templates/deploy.yml"),
         ("deploy", ".gitlab-ci.yml: job deploy-prod"),
         ("permissions", ".gitlab-ci.yml: id_tokens"),

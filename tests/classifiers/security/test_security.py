@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Repo, findings, run_json
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
 
 POLICY = """\
 version: 1
@@ -59,9 +59,6 @@ router.get("/embed/:id", async (req, res) => {
 """
 
 
-def found(doc: dict[str, object]) -> list[tuple[str, str]]:
-    return sorted((f["kind"], f["subject"]) for f in findings(doc, "security"))
-
 
 @pytest.fixture
 def app(repo: Repo) -> str:
@@ -105,7 +102,7 @@ def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.Capture
     )
     repo.commit({"src/routes/embed.ts": route})
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == [("setting", "src/routes/embed.ts")]
+    assert kinds_and_subjects(doc, "security") == [("setting", "src/routes/embed.ts")]
     assert "frame-ancestors *" in findings(doc, "security")[0]["detail"]
     assert code == 1
 
@@ -113,7 +110,7 @@ def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.Capture
 def test_access_check_removed_but_moved_checks_cancel(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"app/controllers/invoices_controller.rb": CONTROLLER.replace("  before_action :authenticate_user!\n", "")})
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == [("access", "app/controllers/invoices_controller.rb")]
+    assert kinds_and_subjects(doc, "security") == [("access", "app/controllers/invoices_controller.rb")]
     assert code == 1
 
     # The same check moved to the base controller, as a refactor does: no change of access.
@@ -126,7 +123,7 @@ def test_access_check_removed_but_moved_checks_cancel(repo: Repo, app: str, caps
                                                  "  before_action :authenticate_user!\nend\n",
     })
     code, doc = run_json(capsys, "--base", moved)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -140,7 +137,7 @@ export class AuthenticationExtension {
 """
     repo.commit({"server/AuthenticationExtension.ts": extension})
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == [("access", "server/AuthenticationExtension.ts")]
+    assert kinds_and_subjects(doc, "security") == [("access", "server/AuthenticationExtension.ts")]
     assert code == 1
 
 
@@ -157,7 +154,7 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
         "src/util.ts": "// see https://developer.mozilla.org/docs/Web/API\nexport const one = 1;\n",
     })
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -166,7 +163,7 @@ def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys
     base = repo.commit({".ownership-gate.yaml": POLICY, "server/utils/authentication.ts": helper})
     repo.commit({"server/utils/authentication.ts": helper.replace("getJwtToken", "getSessionToken")})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -177,7 +174,7 @@ def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixtu
         "app/billing.py": 'STRIPE = "sk_live_' + "a1B2c3D4e5F6g7H8i9J0k1L2" + '"\n',
     })
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == [("credential", "app/billing.py"), ("credential", "deploy/id_ed25519")]
+    assert kinds_and_subjects(doc, "security") == [("credential", "app/billing.py"), ("credential", "deploy/id_ed25519")]
     assert code == 1
 
 
@@ -187,7 +184,7 @@ def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pyt
     repo.commit({"src/client.ts": client + 'export const telemetry = "https://collect.tracker.io/e";\n'
                                           'export const again = "https://api.payments.example.net/v2";\n'})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("host", "src/client.ts: collect.tracker.io")]
+    assert kinds_and_subjects(doc, "security") == [("host", "src/client.ts: collect.tracker.io")]
     assert code == 1
 
 
@@ -224,7 +221,7 @@ def test_reformatting_a_file_named_for_authorisation_is_routine(repo: Repo, caps
     })
     repo.commit({"server/middleware/authorization.js": AUTH_MIDDLEWARE_FORMATTED})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -243,7 +240,7 @@ def test_reformatting_that_changes_the_code_is_still_read(
     repo.commit({"server/middleware/authorization.js": AUTH_MIDDLEWARE_FORMATTED.replace(*edit)
                  .replace("export const wrap = (handler) => handler;\n", "")})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("access", "server/middleware/authorization.js")]
+    assert kinds_and_subjects(doc, "security") == [("access", "server/middleware/authorization.js")]
     assert code == 1
 
 
@@ -262,5 +259,5 @@ def test_a_migration_named_for_sessions_is_schema_not_access(
         + "a1B2c3D4e5F6g7H8i9J0k1L2" + '\')"\n',
     })
     code, doc = run_json(capsys, "--base", app)
-    assert found(doc) == [("credential", "priv/repo/migrations/20240101000000_seed_tokens.exs")]
+    assert kinds_and_subjects(doc, "security") == [("credential", "priv/repo/migrations/20240101000000_seed_tokens.exs")]
     assert code == 1
