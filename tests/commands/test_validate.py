@@ -21,7 +21,7 @@ levels:
     signoff: {github_reviewers: ["lead"]}
   - name: cto
     owners: ["@acme-cto"]
-    signoff: {trailer: CTO-Approved-by, signers: ["cto@acme.example"]}
+    signoff: {trailer: CTO-Approved-by, signers: ["cto@acme.example"], github_reviewers: ["acme-cto"]}
 default_level: engineer
 """
 
@@ -162,7 +162,9 @@ WARNINGS = [
         "- name: lead", "levels[1] (lead): no owners", id="level-without-owners",
     ),
     pytest.param(
-        LEVELS.replace('    signoff: {trailer: CTO-Approved-by, signers: ["cto@acme.example"]}\n', "") + "rules: []\n",
+        LEVELS.replace(
+            '    signoff: {trailer: CTO-Approved-by, signers: ["cto@acme.example"], github_reviewers: ["acme-cto"]}\n', ""
+        ) + "rules: []\n",
         "- name: cto", "levels[2] (cto): no one can sign off this level", id="no-signoff",
     ),
     pytest.param(
@@ -170,10 +172,15 @@ WARNINGS = [
         "- id: ranges", "rules[0] (ranges).paths[0]: 'modules/[ab]*/' cannot be written in CODEOWNERS", id="inexpressible",
     ),
     pytest.param(
-        LEVELS.replace("signers: [\"cto@acme.example\"]}", "signers: [\"cto@acme.example\"],"
-                       " require_signed_commit: true, allowed_signers: .github/allowed_signers}") + "rules: []\n",
+        LEVELS.replace("github_reviewers: [\"acme-cto\"]}",
+                       "require_signed_commit: true, allowed_signers: .github/allowed_signers}") + "rules: []\n",
         "signoff: {trailer", "levels[2] (cto).signoff: allowed_signers file '.github/allowed_signers' does not exist",
         id="allowed-signers-missing",
+    ),
+    pytest.param(
+        LEVELS.replace(', github_reviewers: ["acme-cto"]}', "}") + "rules: []\n",
+        "- name: cto", "levels[2] (cto): every sign-off it accepts can be given by the change's own author",
+        id="forgeable-signoff",
     ),
 ]
 
