@@ -45,6 +45,15 @@ def test_more_cto_work_after_the_sign_off_makes_it_stale(
     assert "terraform/db.tf" in out
 
 
+def test_a_stale_note_quotes_the_paths_it_names(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base, _ = _signed_off_pull_request(repo)
+    repo.commit({"terraform/db\nOK  Routine change.tf": 'resource "null_resource" "db" {}\n'}, "And a database")
+    assert main(["check", "--base", base, "--policy-from-base"]) == 1
+    out = capsys.readouterr().out
+    assert '("terraform/db\\nOK  Routine change.tf")' in out
+    assert not any(line.startswith("OK") for line in out.splitlines())
+
+
 def test_changing_a_signed_off_file_again_makes_it_stale(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,6 +26,7 @@ from ownership_gate.engine.judge import Engine
 from ownership_gate.errors import FatalError
 from ownership_gate.git.repo import Git
 from ownership_gate.model import VERIFIED_BY_GITLAB, ChangeVerdict, Evidence, SignoffResult
+from ownership_gate.output.quoting import quote_path
 from ownership_gate.policy.model import Level, Policy
 from ownership_gate.signoff import trailer_evidence
 from ownership_gate.signoff.staleness import Staleness
@@ -99,7 +100,7 @@ class _Gate:
                     " clone (force-pushed away, or a shallow clone), so it cannot cover the head"
                 )
             elif stale:
-                files = ", ".join(after.paths[:5]) + (" ..." if len(after.paths) > 5 else "")
+                files = ", ".join(map(quote_path, after.paths[:5])) + (" ..." if len(after.paths) > 5 else "")
                 self.notes.append(
                     f"the {source} sign-off by {by} at {str(commit)[:12]} is stale: later changes"
                     f" need {after.level} sign-off again ({files})"
