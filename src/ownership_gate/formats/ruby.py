@@ -279,21 +279,11 @@ def _content(parts: Iterable[Node], raw: bool) -> tuple[str, bool]:
             piece = text(part)
             out.append(piece.replace("\\\\", "\\").replace("\\'", "'") if raw else piece)
         elif part.type == "escape_sequence":
-            out.append(_escape(text(part)))
+            out.append(treesitter.unescape(text(part), _ESCAPES))
         elif part.type == "interpolation":
             out.append(HOLE)
             dynamic = True
     return "".join(out), dynamic
-
-
-def _escape(sequence: str) -> str:
-    letter = sequence[1:2]
-    if letter in ("u", "x"):
-        try:
-            return chr(int(sequence[2:].strip("{}"), 16))
-        except ValueError:
-            return sequence
-    return _ESCAPES.get(letter, sequence[1:])
 
 
 def _heredoc_body(start: Node) -> Node | None:
