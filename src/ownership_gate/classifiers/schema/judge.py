@@ -114,8 +114,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
     )), *findings]
 
 
-# Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`.
-_GUARD = re.compile(r"(?i)\bif\s+(?:not\s+)?exists\b|_if_(?:not_)?exists\b")
+# Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`,
+# in SQL text or a fingerprint's tokens (`VAR:IF\x1fNOT:\x1fEXISTS:`).
+_GUARD = re.compile(r"(?i)(?:\bvar:)?\bif[\s:\x1f]+(?:not[\s:\x1f]+)?exists\b[\s:\x1f]*|_if_(?:not_)?exists\b")
 _SPACES = re.compile(r"\s+")
 
 
