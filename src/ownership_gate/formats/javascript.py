@@ -310,8 +310,12 @@ def _related(node: Node, other: Node) -> bool:
         other.start_byte <= node.start_byte and node.end_byte <= other.end_byte)
 
 
-def fingerprint(node: Node) -> str:
-    """The code under `node` without layout, comments, quote style, semicolons or trailing commas."""
+def fingerprint(node: Node, *, ignored: frozenset[str] = frozenset(), opaque: frozenset[str] = frozenset()) -> str:
+    """The code under `node` without layout, comments, quote style, semicolons or trailing commas.
+
+    Nodes of an `ignored` kind do not count at all; of an `opaque` kind,
+    only that they are there counts, not what they hold.
+    """
     parts: list[str] = []
     stack: list[Node | str] = [node]
     while stack:
@@ -321,9 +325,11 @@ def fingerprint(node: Node) -> str:
             continue
         kind = current.type
         literal = string(current) if kind in ("string", "template_string") else None
-        if kind == "comment" or (not current.is_named and kind in _PUNCTUATION):
+        if kind == "comment" or kind in ignored or (not current.is_named and kind in _PUNCTUATION):
             continue
-        if literal is not None and not literal.dynamic:
+        if kind in opaque:
+            parts.append(kind)
+        elif literal is not None and not literal.dynamic:
             parts.append("str:" + literal.value)
         elif kind == "formal_parameters" and [c.type for c in current.named_children] == ["identifier"]:
             stack.append(current.named_children[0])  # `(t) => ...` is `t => ...`

@@ -246,11 +246,34 @@ def test_the_readme_example(repo: Repo, capsys: pytest.CaptureFixture[str]) -> N
      "from django.db import migrations, models\nfrom typing import List\n\nclass Migration(migrations.Migration):\n    operations: List = [\n        migrations.RunSQL('UPDATE shop_item SET n = 0'),\n    ]\n",
      "from typing import List\n\nfrom django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    \"\"\"Fill n.\"\"\"\n\n    operations: list = [\n        migrations.RunSQL(\"UPDATE shop_item SET n = 0\", reverse_sql=migrations.RunSQL.noop),\n    ]\n"),
     ("migrations/001_init.sql", "-- init\nCREATE TABLE a (id int);\n", "/* init */\ncreate   table a (\n  id int\n);\n"),
+    # A linter's rewrites of the code a data migration runs: `elif` after `return`.
+    ("menu/migrations/0007_urls.py",
+     "from django.db import migrations\n\ndef url(item):\n    if item.page:\n        return item.page.url\n"
+     "    elif item.collection:\n        return item.collection.url\n    return None\n\n"
+     "def fill(apps, schema_editor):\n    for item in apps.get_model('menu', 'Item').objects.all():\n"
+     "        item.url = url(item)\n        item.save()\n\n"
+     "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(fill)]\n",
+     "from django.db import migrations\n\ndef url(item):\n    if item.page:\n        return item.page.url\n"
+     "    if item.collection:\n        return item.collection.url\n    return None\n\n"
+     "def fill(apps, schema_editor):\n    for item in apps.get_model('menu', 'Item').objects.all():\n"
+     "        item.url = url(item)\n        item.save()\n\n"
+     "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(fill)]\n"),
+    # Existence guards added to a migration that already ran.
+    ("migrations/002_keys.sql", "CREATE TABLE keys (id int);\nDROP TABLE old_keys;\n",
+     "CREATE TABLE IF NOT EXISTS keys (id int);\nDROP TABLE IF EXISTS old_keys;\n"),
+    ("priv/repo/migrations/20140128201839_add_users_table.exs",
+     'defmodule App.Repo.Migrations.AddUsers do\n  use Ecto.Migration\n\n  def up() do\n'
+     '    execute("CREATE TABLE users (id serial PRIMARY KEY, email text)")\n'
+     '    execute("ALTER TABLE users DROP COLUMN email")\n  end\nend\n',
+     'defmodule App.Repo.Migrations.AddUsers do\n  use Ecto.Migration\n\n  def up() do\n'
+     '    execute("CREATE TABLE IF NOT EXISTS users (id serial PRIMARY KEY, email text)")\n'
+     '    execute("ALTER TABLE users DROP COLUMN IF EXISTS email")\n  end\nend\n'),
 ])
 def test_formatting_an_existing_migration_is_no_edit(
     repo: Repo, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str
 ) -> None:
-    """Formatters, import sorting, annotations and the rollback side change nothing that runs."""
+    """Formatters, linters, import sorting, annotations, the rollback side and existence guards
+    change nothing that runs."""
     code, found, _ = judge(repo, capsys, {path: new}, {path: old})
     assert found == []
     assert code == 0
@@ -280,4 +303,12 @@ def test_a_data_migration_edited_to_change_the_schema_is_still_asked_about(
     code, found, _ = judge(repo, capsys, {path: edited}, {path: COMBINE})
     assert pairs(found)[0] == ("unknown", path)
     assert "existed at the base and was edited" in found[0]["detail"]
+    assert code == 1
+
+
+def test_guards_added_with_another_edit_are_still_an_edit(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "migrations/002_keys.sql"
+    edited = "CREATE TABLE IF NOT EXISTS keys (id bigint);\n"
+    code, found, _ = judge(repo, capsys, {path: edited}, {path: "CREATE TABLE keys (id int);\n"})
+    assert pairs(found)[0] == ("unknown", path)
     assert code == 1

@@ -261,3 +261,159 @@ def test_a_migration_named_for_sessions_is_schema_not_access(
     code, doc = run_json(capsys, "--base", app)
     assert kinds_and_subjects(doc, "security") == [("credential", "priv/repo/migrations/20240101000000_seed_tokens.exs")]
     assert code == 1
+
+
+TOKENS_PY = """\
+import jwt
+
+
+def get_payload(token):
+    try:
+        payload = jwt.decode(token)
+    except jwt.ExpiredSignatureError:
+        raise ValidationError("Signature has expired")
+    except jwt.DecodeError as error:
+        raise ValidationError({"token": error})
+    if payload.get("type") != "access":
+        raise ValidationError("Invalid token")
+    elif payload.get("staff"):
+        return check_staff(payload)
+    return payload
+"""
+
+# What ruff's bugbear and return rules make of it: nothing that runs changed.
+TOKENS_PY_LINTED = """\
+import jwt
+
+
+def get_payload(token):
+    try:
+        payload = jwt.decode(token)
+    except jwt.ExpiredSignatureError as e:
+        raise ValidationError(
+            "Signature has expired"
+        ) from e
+    except jwt.DecodeError as e:
+        raise ValidationError({"token": e}) from e
+    if payload.get("type") != "access":
+        raise ValidationError("Invalid token")
+    if payload.get("staff"):
+        return check_staff(payload)
+    return payload
+"""
+
+
+def test_linter_rewrites_of_python_named_for_authentication_are_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/auth/tokens.py": TOKENS_PY})
+    repo.commit({"app/auth/tokens.py": TOKENS_PY_LINTED})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_a_changed_condition_in_python_named_for_authentication_is_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/auth/tokens.py": TOKENS_PY})
+    repo.commit({"app/auth/tokens.py": TOKENS_PY_LINTED.replace('!= "access"', 'not in ("access", "refresh")')})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("access", "app/auth/tokens.py")]
+    assert code == 1
+
+
+USER_BY_TOKEN = """\
+import { prisma } from '@app/prisma';
+
+export const getUserByApiToken = async ({ token }: { token: string }) => {
+  const user = await prisma.user.findFirst({ where: { apiTokens: { some: { token } } } });
+
+  if (!user) {
+    throw new Error('Invalid token');
+  }
+
+  if (user.tokenExpires && user.tokenExpires < new Date()) {
+    throw new Error('Expired token');
+  }
+
+  return user;
+};
+"""
+
+USER_BY_TOKEN_APP_ERRORS = USER_BY_TOKEN.replace(
+    "import { prisma } from '@app/prisma';\n",
+    "import { prisma } from '@app/prisma';\n\nimport { AppError, AppErrorCode } from '../errors/app-error';\n",
+).replace(
+    "throw new Error('Invalid token');",
+    "throw new AppError(AppErrorCode.UNAUTHORIZED, {\n      message: 'Invalid token',\n      statusCode: 401,\n    });",
+).replace(
+    "throw new Error('Expired token');",
+    "throw new AppError(AppErrorCode.EXPIRED_CODE, { message: 'Expired token', statusCode: 401 });",
+)
+
+
+@pytest.mark.parametrize(("path", "old", "new"), [
+    ("packages/lib/public-api/get-user-by-token.ts", USER_BY_TOKEN, USER_BY_TOKEN_APP_ERRORS),
+    ("app/auth/tokens.py", TOKENS_PY,
+     "from app.errors import AuthError\n" + TOKENS_PY.replace('ValidationError("Invalid token")', 'AuthError(401)')),
+])
+def test_only_what_is_thrown_changed_in_code_named_for_authentication(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str
+) -> None:
+    """The same conditions still deny; only the error's type or message changed."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: old})
+    repo.commit({path: new})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_a_denial_dropped_in_code_named_for_authentication_is_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "packages/lib/public-api/get-user-by-token.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: USER_BY_TOKEN})
+    expired = "  if (user.tokenExpires && user.tokenExpires < new Date()) {\n    throw new Error('Expired token');\n  }\n\n"
+    repo.commit({path: USER_BY_TOKEN_APP_ERRORS.replace(expired.replace("new Error('Expired token')",
+        "new AppError(AppErrorCode.EXPIRED_CODE, { message: 'Expired token', statusCode: 401 })"), "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("access", path)]
+    assert code == 1
+
+
+POSTFIX_MAIN = """\
+# See /usr/share/postfix/main.cf.dist
+myhostname = mail.example.net
+mynetworks = 127.0.0.0/8 [::1]/128
+relayhost =
+"""
+
+
+def test_mail_server_configuration_is_a_security_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/postfix/main.cf": POSTFIX_MAIN})
+    repo.commit({"server/postfix/main.cf": POSTFIX_MAIN + "transport_maps = hash:/etc/postfix/transport\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == [("setting", "server/postfix/main.cf")]
+    assert "transport_maps" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit({"server/postfix/main.cf": "# relays nothing\n" + POSTFIX_MAIN.replace("\nrelayhost", "\n\nrelayhost")
+                 + "transport_maps = hash:/etc/postfix/transport\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0
+
+
+def test_a_host_moved_from_another_file_is_not_new(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    script = '#!/usr/bin/env ruby\nrequire "net/http"\nNet::HTTP.get(URI("https://hooks.partner.io/ping"))\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "script/send_pings": script})
+    repo.commit({
+        "script/send_pings": None,
+        "app/jobs/send_ping_job.rb": 'class SendPingJob\n  def perform\n'
+                                     '    Net::HTTP.get(URI("https://hooks.partner.io/ping"))\n  end\nend\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert found(doc) == []
+    assert code == 0

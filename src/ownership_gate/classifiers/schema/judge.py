@@ -6,6 +6,7 @@ change set holds a migration, so naming a path imports no framework's reader.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ownership_gate.classifiers.base import Context, decode
@@ -100,8 +101,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
             f"migration renamed from {change.source_path}: databases that ran it under the old"
             " name may run it again"
         )), *findings]
-    if old is not None and old.same_effect(new):
-        return []  # formatting, comments or the rollback side: nothing new runs
+    if old is not None and (old.same_effect(new) or _only_guards_changed(old, new)):
+        return []  # formatting, comments, the rollback side or existence guards: nothing new runs
     if old is not None and _same_schema(old, new):
         return [Finding(type=TYPE, kind="data", subject=change.path, detail=(
             "data migration existed at the base and its code was edited: it changes no schema, and"
@@ -111,6 +112,24 @@ def classify(change: Change, context: Context) -> list[Finding]:
         "migration existed at the base and was edited: databases that already ran it will"
         " not run the new version"
     )), *findings]
+
+
+# Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`,
+# in SQL text or a fingerprint's tokens (`VAR:IF\x1fNOT:\x1fEXISTS:`).
+_GUARD = re.compile(r"(?i)(?:\bvar:)?\bif[\s:\x1f]+(?:not[\s:\x1f]+)?exists\b[\s:\x1f]*|_if_(?:not_)?exists\b")
+_SPACES = re.compile(r"\s+")
+
+
+def _only_guards_changed(old: Migration, new: Migration) -> bool:
+    """The edit only adds or removes existence guards: where the migration ran, the objects
+    exist and the guard changes nothing; where it has not, it creates the same schema."""
+    if old.fingerprint is None or new.fingerprint is None:
+        return False
+    return _unguarded(old.fingerprint) == _unguarded(new.fingerprint)
+
+
+def _unguarded(fingerprint: str) -> str:
+    return _SPACES.sub(" ", _GUARD.sub("", fingerprint))
 
 
 def _same_schema(old: Migration, new: Migration) -> bool:

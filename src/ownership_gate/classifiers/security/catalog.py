@@ -86,6 +86,12 @@ CONFIG_PATH = re.compile(
     r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
 )
 
+# Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
+# domain and where the domain's mail goes, so every setting in it is a security setting.
+MAIL_SERVER_CONFIG = re.compile(
+    r"(?:^|/)(?:main|master)\.cf$|(?:^|/)exim4?\.conf(?:\.template)?$|(?:^|/)sendmail\.(?:cf|mc)$"
+)
+
 # Credentials committed in the clear.
 CREDENTIAL = re.compile(
     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY-----"

@@ -7,13 +7,15 @@ Kinds:
   secret keys, password and token rules, certificate checks), in a
   configuration file (Django settings, Rails `config/`, `next.config.*`,
   ...) or as a header or middleware anywhere in application code; the
-  finding names the setting and its old and new value;
+  finding names the setting and its old and new value; any setting of a
+  mail server (Postfix `main.cf`, ...);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
   admin checks) was added or removed, or a file named for authentication or
   authorisation (`auth/`, `oauth`, `permissions`, `AuthenticationExtension.ts`,
-  ...) changed beyond imports, comments and blank lines. A check moved from
+  ...) changed beyond imports, comments, blank lines, layout, linter
+  rewrites and what its errors say. A check moved from
   one file to another in the same change set cancels out; one moved within
   a file does not, since the order of checks decides what runs;
 - `credential`: a private key, cloud key or API token is committed in the

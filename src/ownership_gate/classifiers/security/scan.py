@@ -18,6 +18,7 @@ from ownership_gate.classifiers.security.catalog import (
     CREDENTIAL,
     CREDENTIAL_FILE,
     DSL_SETTING,
+    MAIL_SERVER_CONFIG,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     QUIET_HOST,
@@ -29,6 +30,7 @@ from ownership_gate.classifiers.security.catalog import (
     URL,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding, reads_path
+from ownership_gate.formats import javascript, python
 from ownership_gate.model import Change, Finding
 
 _IMPORT = re.compile(
@@ -65,9 +67,11 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return []
     found: list[Finding] = []
     found += _credentials(path, diff)
+    if MAIL_SERVER_CONFIG.search(path):
+        return found + _mail_server(path, diff)
     found += _settings(path, diff)
     found += _access(change, context, diff)
-    found += _hosts(path, diff)
+    found += _hosts(change, context, diff)
     return found
 
 
@@ -139,9 +143,15 @@ def _reformatted(path: str, old_text: str, new_text: str) -> bool:
     Compared with whitespace removed (except a line break that ends a
     statement), trailing commas dropped and a lone arrow-function parameter
     unwrapped; grouping parentheses, semicolons and every word still count,
-    so any change to what the code does stays a change.
+    so any change to what the code does stays a change. Python is compared
+    by its syntax tree, after undoing the rewrites a linter makes without
+    changing what runs (see `formats.python`).
     """
-    if not path.endswith(_FREE_FORM) or old_text == new_text:
+    if old_text == new_text:
+        return False
+    if path.endswith(".py"):
+        return python.same_program(old_text, new_text)
+    if not path.endswith(_FREE_FORM):
         return False
     return _layout_free(old_text) == _layout_free(new_text)
 
@@ -196,6 +206,20 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
     return found
 
 
+def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
+    """Any setting of a mail server: relays, trusted networks, transports and aliases decide
+    who may send mail as the domain and where its mail goes."""
+    for number, line in diff.added:
+        if line.strip() and not COMMENT.match(line):
+            text = _SPACE.sub(" ", line.strip())[:120]
+            return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
+    for line in diff.removed:
+        if line.strip() and not COMMENT.match(line):
+            text = _SPACE.sub(" ", line.strip())[:120]
+            return [finding("setting", path, f"mail server setting removed: {text}")]
+    return []
+
+
 def _assignment(line: str) -> tuple[str | None, str]:
     if COMMENT.match(line):
         return None, ""
@@ -235,8 +259,30 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     added = [line for _, line in diff.added]
     changed = _substantive(added) or _substantive(diff.removed)
     if ACCESS_NAME.search(path) and changed and not _renamed(added, diff.removed):
+        if _only_errors_changed(path, diff.old_text, text_of(context.new(change), lossy=True) or ""):
+            return []
         return [finding("access", path, "code named for authentication or authorisation changed")]
     return []
+
+
+_SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+
+def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
+    """The same conditions still end in an error; only what is thrown (its type or message) changed."""
+    if not old_text or not new_text:
+        return False
+    if path.endswith(".py"):
+        return python.same_program(old_text, new_text, errors_count=False)
+    if not path.endswith(_SCRIPT):
+        return False
+    try:
+        old_tree, new_tree = javascript.parse(old_text, path), javascript.parse(new_text, path)
+    except ValueError:
+        return False
+    ignored, opaque = frozenset({"import_statement"}), frozenset({"throw_statement"})
+    return (javascript.fingerprint(old_tree, ignored=ignored, opaque=opaque)
+            == javascript.fingerprint(new_tree, ignored=ignored, opaque=opaque))
 
 
 def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
@@ -293,7 +339,26 @@ def _renamed(added: list[str], removed: tuple[str, ...] | list[str]) -> bool:
     return len(set(new_words - old_words)) <= 2 and len(set(old_words - new_words)) <= 2
 
 
-def _hosts(path: str, diff: LineDiff) -> list[Finding]:
+# A change set larger than this is not searched for where a host came from (it stays new).
+_MOVES_SEARCHED = 2000
+
+
+def _hosts_gone_elsewhere(change: Change, context: Context, hosts: set[str]) -> set[str]:
+    """The hosts another file of the change set stops naming: code that moved, not a new call."""
+    others = [c for c in context.changes if c is not change and c.old_oid is not None]
+    if len(others) > _MOVES_SEARCHED:
+        return set()
+    context.prefetch(others)
+    gone: set[str] = set()
+    for other in others:
+        old_text = (text_of(context.old(other), lossy=True) or "").lower()
+        new_text = (text_of(context.new(other), lossy=True) or "").lower()
+        gone.update(h for h in hosts if h in old_text and h not in new_text)
+    return gone
+
+
+def _hosts(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
+    path = change.path
     if not path.endswith(SOURCE_SUFFIXES):
         return []  # configuration names hosts on purpose; the setting rules read it
     ui = bool(UI_PATH.search(path))
@@ -306,5 +371,6 @@ def _hosts(path: str, diff: LineDiff) -> list[Finding]:
             if QUIET_HOST.search(host) or host in found or host in diff.old_text.lower():
                 continue
             found[host] = number
+    gone = _hosts_gone_elsewhere(change, context, set(found)) if found else set()
     return [finding("host", f"{path}: {host}", f"the code now calls {host}, which it did not before", number)
-            for host, number in found.items()]
+            for host, number in found.items() if host not in gone]

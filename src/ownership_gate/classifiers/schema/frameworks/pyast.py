@@ -8,6 +8,7 @@ import warnings
 
 from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, Unreadable
 from ownership_gate.classifiers.schema.sql.api import sql_ops
+from ownership_gate.formats import python
 
 
 def parse(text: str, path: str) -> ast.Module:
@@ -63,9 +64,10 @@ class _Code(ast.NodeTransformer):
 
 
 def fingerprint(nodes: list[ast.stmt]) -> str:
-    """The code of `nodes` without layout, comments, imports, docstrings or annotations."""
+    """The code of `nodes` without layout, comments, imports, docstrings, annotations or the
+    rewrites a linter makes without changing what runs (`else` after `return`, `raise ... from`)."""
     module = _Code().visit(ast.Module(body=copy.deepcopy(nodes), type_ignores=[]))
-    return ast.dump(module)
+    return python.canonical(module)
 
 
 def dotted(node: ast.expr) -> str:
