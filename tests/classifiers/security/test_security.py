@@ -309,7 +309,7 @@ def test_linter_rewrites_of_python_named_for_authentication_are_routine(
     base = repo.commit({".ownership-gate.yaml": POLICY, "app/auth/tokens.py": TOKENS_PY})
     repo.commit({"app/auth/tokens.py": TOKENS_PY_LINTED})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -319,7 +319,7 @@ def test_a_changed_condition_in_python_named_for_authentication_is_read(
     base = repo.commit({".ownership-gate.yaml": POLICY, "app/auth/tokens.py": TOKENS_PY})
     repo.commit({"app/auth/tokens.py": TOKENS_PY_LINTED.replace('!= "access"', 'not in ("access", "refresh")')})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("access", "app/auth/tokens.py")]
+    assert kinds_and_subjects(doc, "security") == [("access", "app/auth/tokens.py")]
     assert code == 1
 
 
@@ -365,7 +365,7 @@ def test_only_what_is_thrown_changed_in_code_named_for_authentication(
     base = repo.commit({".ownership-gate.yaml": POLICY, path: old})
     repo.commit({path: new})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -378,7 +378,7 @@ def test_a_denial_dropped_in_code_named_for_authentication_is_read(
     repo.commit({path: USER_BY_TOKEN_APP_ERRORS.replace(expired.replace("new Error('Expired token')",
         "new AppError(AppErrorCode.EXPIRED_CODE, { message: 'Expired token', statusCode: 401 })"), "")})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("access", path)]
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
     assert code == 1
 
 
@@ -394,7 +394,7 @@ def test_mail_server_configuration_is_a_security_setting(repo: Repo, capsys: pyt
     base = repo.commit({".ownership-gate.yaml": POLICY, "server/postfix/main.cf": POSTFIX_MAIN})
     repo.commit({"server/postfix/main.cf": POSTFIX_MAIN + "transport_maps = hash:/etc/postfix/transport\n"})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == [("setting", "server/postfix/main.cf")]
+    assert kinds_and_subjects(doc, "security") == [("setting", "server/postfix/main.cf")]
     assert "transport_maps" in findings(doc, "security")[0]["detail"]
     assert code == 1
 
@@ -402,7 +402,7 @@ def test_mail_server_configuration_is_a_security_setting(repo: Repo, capsys: pyt
     repo.commit({"server/postfix/main.cf": "# relays nothing\n" + POSTFIX_MAIN.replace("\nrelayhost", "\n\nrelayhost")
                  + "transport_maps = hash:/etc/postfix/transport\n"})
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
 
 
@@ -415,5 +415,5 @@ def test_a_host_moved_from_another_file_is_not_new(repo: Repo, capsys: pytest.Ca
                                      '    Net::HTTP.get(URI("https://hooks.partner.io/ping"))\n  end\nend\n',
     })
     code, doc = run_json(capsys, "--base", base)
-    assert found(doc) == []
+    assert kinds_and_subjects(doc, "security") == []
     assert code == 0
