@@ -328,6 +328,9 @@ def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body
     ("    (lambda o: o.drop_table('accounts'))(op)", "uses op other than in a direct call"),
     ("    op.__getattribute__('drop_table')('accounts')", "uses __getattribute__"),
     ("    functools.partial(op.drop_table, 'accounts')()", "uses op other than in a direct call: functools.partial"),
+    ("    import os\n    os.system('psql -c \"DROP TABLE accounts\"')", "runs another program with os.system()"),
+    ("    from os import popen as run\n    run('psql -f drop.sql')", "runs another program with os.popen()"),
+    ("    import os as o\n    o.execvp('psql', ['psql', '-f', 'drop.sql'])", "runs another program with os.execvp()"),
 ])
 def test_alembic_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                                                  detail: str) -> None:

@@ -1,9 +1,10 @@
-"""How a Alembic migration's forward code becomes ops (which files are one: schema_alembic)."""
+"""How a Alembic migration's forward code becomes ops (which files are one: alembic.py)."""
 
 from __future__ import annotations
 
 import ast
 import builtins
+import re
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema.frameworks.alembic_ops import OpReader
@@ -19,6 +20,8 @@ _HARMLESS_MODULES = frozenset({
     "string", "random", "hashlib", "math", "pathlib", "dataclasses",
 })
 _BUILTINS = frozenset(dir(builtins))
+# Calls of those modules that run another program: what it does to the database is not in the file.
+_RUNS_PROGRAMS = re.compile(r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawnp?)")
 _MAX_DEPTH = 8
 
 
@@ -35,6 +38,17 @@ def _imports(tree: ast.Module) -> dict[str, str]:
     return {k: v for k, v in found.items() if v.split(".")[0] not in _HARMLESS_MODULES}
 
 
+def _os_names(tree: ast.Module) -> dict[str, str]:
+    """Names bound to `os` or its functions (`import os as o`, `from os import system`) -> `os.<name>`."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update((alias.asname, "os") for alias in node.names if alias.name == "os" and alias.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            found.update((alias.asname or alias.name, f"os.{alias.name}") for alias in node.names)
+    return found
+
+
 class _Walker:
     def __init__(self, tree: ast.Module) -> None:
         self.constants = module_constants(tree)
@@ -42,6 +56,7 @@ class _Walker:
             n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.imports = _imports(tree)
+        self.os_names = _os_names(tree)
         self.reader = OpReader(self.constants, tree)
         self.depth = 0
 
@@ -111,6 +126,11 @@ class _Walker:
             return found
         if name in self.functions:
             return self.inline(self.functions[name], call)
+        head, dot, rest = name.partition(".")
+        program = self.os_names.get(name) or (f"{self.os_names[head]}{dot}{rest}" if head in self.os_names else name)
+        if _RUNS_PROGRAMS.fullmatch(program):
+            return [Op("unknown", line=call.lineno,
+                       detail=f"runs another program with {program}(), whose effect on the database cannot be read")]
         if discarded and root in self.imports and root not in _BUILTINS:
             # Called for its effect, from code this file does not hold.
             return [Op("unknown", line=call.lineno,

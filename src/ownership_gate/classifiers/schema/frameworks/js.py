@@ -1,7 +1,7 @@
 """JavaScript/TypeScript migrations: Sequelize, Knex, TypeORM and MikroORM.
 
 Only `up` is read (`down` is the rollback path), with tree-sitter
-(schema_js_read). Calls are followed from the object `up` receives
+(js_read.py). Calls are followed from the object `up` receives
 (`queryInterface`, `knex`, `queryRunner`, `this`): a known method becomes
 ops, a callback (`transaction`, `then`, `Promise.all`) is looked into, and
 a method on that object that is not known is `unknown`, so a migration

@@ -2,7 +2,7 @@
 
 `up` is read from its tree-sitter tree. A call chain on the object `up`
 receives (its first parameter: `queryInterface`, `knex`, `queryRunner`,
-`db`; `this` for MikroORM) is a migration call (schema_js_ops), and one on
+`db`; `this` for MikroORM) is a migration call (js_ops.py), and one on
 a Knex table builder changes that builder's table. Whatever hides what runs
 is `unknown`: a method chosen at run time (`queryInterface[name]()`), the
 migration object handed to other code (`helper(knex)`, `fn.apply(knex, ...)`),

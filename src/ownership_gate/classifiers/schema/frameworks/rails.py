@@ -5,7 +5,7 @@ The file is read with tree-sitter-ruby. `down` is never read, nor the
 are followed where they are called; a call to anything else that is not a
 migration method (a helper from a gem or the app), dynamic dispatch and
 code that defines code at run time cannot be judged and are `unknown`
-(schema_rails_read, schema_rails_walk). The database is not named in
+(rails_read.py, rails_walk.py). The database is not named in
 a migration: index builds follow PostgreSQL's rule (blocking unless
 `algorithm: :concurrently`) unless a `db/schema.rb` or `db/structure.sql`
 in the same change shows MySQL, which builds indexes online.

@@ -5,7 +5,7 @@ constants set to literals and model classes that only declare
 (`self.table_name = "users"`, `has_many :posts`). Anything else in the
 class or the file runs code the reader cannot account for (`define_method`,
 `class_eval`, `include`, `alias_method`) and is `unknown`; so is defining
-`method_missing`. The forward code is walked by schema_rails_walk.
+`method_missing`. The forward code is walked by rails_walk.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Walking a Rails migration's forward code: each call it makes, as ops (the file: schema_rails_read).
+"""Walking a Rails migration's forward code: each call it makes, as ops (the file: rails_read.py).
 
 Methods of the migration class are followed where they are called, and
 they win over the Rails method they shadow, as in Ruby. A call on the
