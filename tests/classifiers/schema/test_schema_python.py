@@ -331,6 +331,10 @@ def test_alembic_operations(repo: Repo, capsys: pytest.CaptureFixture[str], body
     ("    import os\n    os.system('psql -c \"DROP TABLE accounts\"')", "runs another program with os.system()"),
     ("    from os import popen as run\n    run('psql -f drop.sql')", "runs another program with os.popen()"),
     ("    import os as o\n    o.execvp('psql', ['psql', '-f', 'drop.sql'])", "runs another program with os.execvp()"),
+    ("    import subprocess as sp\n    done = sp.run(['psql', '-f', 'drop.sql'])",
+     "runs another program with subprocess.run()"),
+    ("    from subprocess import check_output\n    out = check_output(['psql'])",
+     "runs another program with subprocess.check_output()"),
 ])
 def test_alembic_indirect_operations_are_unknown(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                                                  detail: str) -> None:

@@ -21,7 +21,11 @@ _HARMLESS_MODULES = frozenset({
 })
 _BUILTINS = frozenset(dir(builtins))
 # Calls of those modules that run another program: what it does to the database is not in the file.
-_RUNS_PROGRAMS = re.compile(r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawnp?)")
+_RUNS_PROGRAMS = re.compile(
+    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawnp?)"
+    r"|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)"
+)
+_PROGRAM_MODULES = frozenset({"os", "subprocess"})
 _MAX_DEPTH = 8
 
 
@@ -38,14 +42,16 @@ def _imports(tree: ast.Module) -> dict[str, str]:
     return {k: v for k, v in found.items() if v.split(".")[0] not in _HARMLESS_MODULES}
 
 
-def _os_names(tree: ast.Module) -> dict[str, str]:
-    """Names bound to `os` or its functions (`import os as o`, `from os import system`) -> `os.<name>`."""
+def _program_names(tree: ast.Module) -> dict[str, str]:
+    """Names bound to `os` or `subprocess` or their functions (`import subprocess as sp`,
+    `from os import system`) -> the module's own name for them."""
     found: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update((alias.asname, "os") for alias in node.names if alias.name == "os" and alias.asname)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os":
-            found.update((alias.asname or alias.name, f"os.{alias.name}") for alias in node.names)
+            found.update((alias.asname, alias.name) for alias in node.names
+                         if alias.name in _PROGRAM_MODULES and alias.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module in _PROGRAM_MODULES:
+            found.update((alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names)
     return found
 
 
@@ -56,7 +62,7 @@ class _Walker:
             n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.imports = _imports(tree)
-        self.os_names = _os_names(tree)
+        self.program_names = _program_names(tree)
         self.reader = OpReader(self.constants, tree)
         self.depth = 0
 
@@ -126,8 +132,9 @@ class _Walker:
             return found
         if name in self.functions:
             return self.inline(self.functions[name], call)
-        head, dot, rest = name.partition(".")
-        program = self.os_names.get(name) or (f"{self.os_names[head]}{dot}{rest}" if head in self.os_names else name)
+        head, dot, rest = name.partition(".")  # called for its value or not, another program runs
+        aliases = self.program_names
+        program = aliases.get(name) or (f"{aliases[head]}{dot}{rest}" if head in aliases else name)
         if _RUNS_PROGRAMS.fullmatch(program):
             return [Op("unknown", line=call.lineno,
                        detail=f"runs another program with {program}(), whose effect on the database cannot be read")]
