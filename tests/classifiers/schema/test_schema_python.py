@@ -143,6 +143,10 @@ def test_django_indirect_operations_are_unknown(repo: Repo, capsys: pytest.Captu
      [("data", f"{APP}/0005_change.py"), ("destructive", "library_account")]),
     ("    db = schema_editor.connection.alias\n    apps.get_model('library', 'Book').objects.using(db).update(n=1)",
      [("data", f"{APP}/0005_change.py")]),
+    ("    import os\n    os.system(\"psql -c 'DROP TABLE library_account'\")",
+     [("data", f"{APP}/0005_change.py"), ("unknown", f"{APP}/0005_change.py")]),
+    ("    from subprocess import run\n    done = run(['psql', '-f', 'drop.sql'])",
+     [("data", f"{APP}/0005_change.py"), ("unknown", f"{APP}/0005_change.py")]),
 ])
 def test_django_run_python_code_is_read(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                                         expected: list[tuple[str, str]]) -> None:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema.frameworks.alembic_ops import OpReader
 from ownership_gate.classifiers.schema.frameworks.alembic_uses import calls, class_uses, indirect_uses
-from ownership_gate.classifiers.schema.frameworks.pyast import dotted, dynamic, fingerprint, module_constants, parse
+from ownership_gate.classifiers.schema.frameworks.pyast import (
+    dotted,
+    dynamic,
+    fingerprint,
+    module_constants,
+    parse,
+    program_names,
+    runs_program,
+)
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
 
 # Imports whose functions cannot change the database on their own.
@@ -20,12 +27,6 @@ _HARMLESS_MODULES = frozenset({
     "string", "random", "hashlib", "math", "pathlib", "dataclasses",
 })
 _BUILTINS = frozenset(dir(builtins))
-# Calls of those modules that run another program: what it does to the database is not in the file.
-_RUNS_PROGRAMS = re.compile(
-    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawnp?)"
-    r"|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)"
-)
-_PROGRAM_MODULES = frozenset({"os", "subprocess"})
 _MAX_DEPTH = 8
 
 
@@ -42,19 +43,6 @@ def _imports(tree: ast.Module) -> dict[str, str]:
     return {k: v for k, v in found.items() if v.split(".")[0] not in _HARMLESS_MODULES}
 
 
-def _program_names(tree: ast.Module) -> dict[str, str]:
-    """Names bound to `os` or `subprocess` or their functions (`import subprocess as sp`,
-    `from os import system`) -> the module's own name for them."""
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update((alias.asname, alias.name) for alias in node.names
-                         if alias.name in _PROGRAM_MODULES and alias.asname)
-        elif isinstance(node, ast.ImportFrom) and node.module in _PROGRAM_MODULES:
-            found.update((alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names)
-    return found
-
-
 class _Walker:
     def __init__(self, tree: ast.Module) -> None:
         self.constants = module_constants(tree)
@@ -62,7 +50,7 @@ class _Walker:
             n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.imports = _imports(tree)
-        self.program_names = _program_names(tree)
+        self.program_names = program_names(tree)
         self.reader = OpReader(self.constants, tree)
         self.depth = 0
 
@@ -132,12 +120,9 @@ class _Walker:
             return found
         if name in self.functions:
             return self.inline(self.functions[name], call)
-        head, dot, rest = name.partition(".")  # called for its value or not, another program runs
-        aliases = self.program_names
-        program = aliases.get(name) or (f"{aliases[head]}{dot}{rest}" if head in aliases else name)
-        if _RUNS_PROGRAMS.fullmatch(program):
-            return [Op("unknown", line=call.lineno,
-                       detail=f"runs another program with {program}(), whose effect on the database cannot be read")]
+        program = runs_program(name, self.program_names, call.lineno)
+        if program:
+            return program
         if discarded and root in self.imports and root not in _BUILTINS:
             # Called for its effect, from code this file does not hold.
             return [Op("unknown", line=call.lineno,

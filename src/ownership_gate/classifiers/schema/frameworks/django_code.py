@@ -3,15 +3,15 @@
 `RunPython` code gets the schema editor, which can drop a table as well as
 any migration operation can. Its function (and the functions of the same
 file it calls) is read: SQL it executes is judged like `RunSQL`; any other
-use of the schema editor, a schema editor it opens itself, and code from
-another module are `unknown`.
+use of the schema editor, a schema editor it opens itself, another program
+it runs and code from another module are `unknown`.
 """
 
 from __future__ import annotations
 
 import ast
 
-from ownership_gate.classifiers.schema.frameworks.pyast import arg, dotted, last, sql_node_ops
+from ownership_gate.classifiers.schema.frameworks.pyast import arg, dotted, last, runs_program, sql_node_ops
 from ownership_gate.classifiers.schema.ops import Op
 
 _FUNCTION = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
@@ -37,9 +37,10 @@ def _entries(function: _FUNCTION) -> set[str]:
 
 class _Code:
     def __init__(self, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
-                 constants: dict[str, ast.expr]) -> None:
+                 constants: dict[str, ast.expr], programs: dict[str, str]) -> None:
         self.functions = functions
         self.constants = constants
+        self.programs = programs
         self.seen: set[tuple[str, frozenset[str]]] = set()
 
     def function(self, function: _FUNCTION, editors: set[str], factory: bool = False) -> list[Op]:
@@ -86,7 +87,7 @@ class _Code:
             return [Op("unknown", line=line, detail=f"RunPython code opens a schema editor: {_shown(node)}")]
         if name in self.functions:
             return self.called(node, editors)
-        return []
+        return runs_program(name, self.programs, line)
 
     def editor_use(self, node: ast.Name, parents: dict[ast.AST, ast.AST]) -> list[Op]:
         parent = parents.get(node)
@@ -108,9 +109,10 @@ class _Code:
 
 
 def run_python(code: ast.expr | None, functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
-               constants: dict[str, ast.expr], line: int) -> list[Op]:
-    """The ops of `RunPython(code)` beyond rewriting rows."""
-    reader = _Code(functions, constants)
+               constants: dict[str, ast.expr], programs: dict[str, str], line: int) -> list[Op]:
+    """The ops of `RunPython(code)` beyond rewriting rows (`programs`: the file's names for `os` and
+    `subprocess` and their functions)."""
+    reader = _Code(functions, constants, programs)
     if isinstance(code, ast.Lambda):
         return reader.function(code, _entries(code))
     if isinstance(code, ast.Name) and code.id in functions:

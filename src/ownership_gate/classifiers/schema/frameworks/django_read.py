@@ -17,6 +17,7 @@ from ownership_gate.classifiers.schema.frameworks.pyast import (
     last,
     module_constants,
     parse,
+    program_names,
     sql_node_ops,
     string,
     strings,
@@ -38,6 +39,7 @@ class _Reader:
     def __init__(self, app: str, tree: ast.Module, cls: ast.ClassDef, context: Context) -> None:
         self.app = app
         self.constants = module_constants(tree)
+        self.programs = program_names(tree)
         # RunPython code: a function of the module, or of the class body (evaluated there first).
         self.functions = {n.name: n for body in (tree.body, cls.body) for n in body
                           if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -200,7 +202,7 @@ class _Reader:
         if last(name) == "noop":
             return []
         return [Op("data", line=line, detail=f"RunPython {last(name) or 'code'}: rewrites rows"),
-                *run_python(code, self.functions, self.constants, line)]
+                *run_python(code, self.functions, self.constants, self.programs, line)]
 
     def op_RunSQL(self, node: ast.Call, line: int) -> list[Op]:
         sql = arg(node, 0, "sql")

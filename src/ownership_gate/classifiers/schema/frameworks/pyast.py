@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import warnings
 
 from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, Unreadable
@@ -213,3 +214,34 @@ def sql_node_ops(node: ast.expr | None, constants: dict[str, ast.expr], line: in
         return [Op("unknown", line=line, detail="executes SQL built at run time")]
     start = node.lineno if isinstance(node, ast.expr) and hasattr(node, "lineno") else line
     return sql_ops(text, start)
+
+
+# Calls that run another program: what it does to the database is not in the file.
+_RUNS_PROGRAMS = re.compile(
+    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawnp?)"
+    r"|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)"
+)
+_PROGRAM_MODULES = frozenset({"os", "subprocess"})
+
+
+def program_names(tree: ast.Module) -> dict[str, str]:
+    """Names bound to `os` or `subprocess` or their functions (`import subprocess as sp`,
+    `from os import system`) -> the module's own name for them."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update((alias.asname, alias.name) for alias in node.names
+                         if alias.name in _PROGRAM_MODULES and alias.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module in _PROGRAM_MODULES:
+            found.update((alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names)
+    return found
+
+
+def runs_program(name: str, aliases: dict[str, str], line: int) -> list[Op]:
+    """`unknown` when the dotted call `name` runs another program, whether or not its value is used."""
+    head, dot, rest = name.partition(".")
+    program = aliases.get(name) or (f"{aliases[head]}{dot}{rest}" if head in aliases else name)
+    if not _RUNS_PROGRAMS.fullmatch(program):
+        return []
+    return [Op("unknown", line=line,
+               detail=f"runs another program with {program}(), whose effect on the database cannot be read")]
