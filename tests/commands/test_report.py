@@ -295,3 +295,19 @@ def test_a_new_risk_named_with_control_characters_stays_on_its_line(
     shown = "pay\\\\033\\[2J\\\\nOK  Routine change\\\\r"
     assert f"vendors: dependency/added {shown} in package.json |" in out
     assert f"   - dependency/added {shown} in `package.json` (`" in out
+
+
+def test_new_risks_leave_out_tooling_dependencies(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _at(monkeypatch, "2024-01-08T09:00:00Z")
+    repo.commit({".ownership-gate.yaml": POLICY, "package.json": '{"name": "a"}\n'}, "Start")
+    _at(monkeypatch, "2024-01-15T09:00:00Z")
+    manifest = {"name": "a", "dependencies": {"left-pad": "^1.3.0", "stripe": "^14.0.0"},
+                "devDependencies": {"prettier": "^3.0.0", "@sentry/cli": "^2.0.0"}}
+    repo.commit({"package.json": json.dumps(manifest) + "\n"}, "Add packages")
+    assert main(["report", "--since", "2024-01-14", "--until", "2024-01-20", "--branch", "main"]) == 0
+    risks = capsys.readouterr().out.split("**New risks**", 1)[1].split("3. **Blocked work**", 1)[0]
+    assert "dependency/added left-pad" in risks and "dependency/added stripe" in risks
+    assert "dependency/added @sentry/cli" in risks  # a vendor's tool, even for development
+    assert "prettier" not in risks

@@ -17,7 +17,7 @@ from ownership_gate.output.markdown import code, text
 from ownership_gate.output.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
-    from ownership_gate.model import Decision, Report
+    from ownership_gate.model import Decision, Finding, Report
 
 SCHEMA = "ownership-gate/report/v1"
 TOP_RULES = 10
@@ -26,6 +26,14 @@ _RISKS = {
     ("dependency", "added"), ("dependency", "major"), ("schema", "destructive"), ("schema", "risky"),
     ("cost", "increase"),
 }
+# Dependencies only the developers' machines and CI install are no risk production took on, unless a vendor's.
+_TOOLING_SCOPES = frozenset({"dev", "test", "build"})
+
+
+def _new_risk(finding: Finding) -> bool:
+    if (finding.type, finding.kind) not in _RISKS:
+        return False
+    return finding.type != "dependency" or finding.scope not in _TOOLING_SCOPES or finding.vendor is not None
 
 
 def _signers(decision: Decision) -> list[str]:
@@ -145,7 +153,7 @@ def markdown(report: Report) -> str:
         f"- {text(one_line(f'{finding.type}/{finding.kind} {finding.subject}'))} in {code(quote_path(path), False)}"
         f" (`{d.commit.sha[:10]}`)"
         for d in report.decisions for path, finding in d.findings
-        if (finding.type, finding.kind) in _RISKS
+        if _new_risk(finding)
     ]
     out += [
         "",
