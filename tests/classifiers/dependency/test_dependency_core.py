@@ -231,8 +231,11 @@ def test_renames_between_manifests_of_one_kind_compare_their_contents(
     repo.git("mv", "package.json", "package.json.bak")
     repo.commit()
     code, doc = run_json(capsys, "--base", base)
-    # the requirements file is the same manifest under a new name; package.json is gone
-    assert [r[:3] for r in rows(doc)] == [("package.json.bak", "removed", "stripe")]
+    # the requirements file is compared under its new name: what only development installed, production now
+    # installs; package.json is gone
+    assert [r[:3] for r in rows(doc)] == [("package.json.bak", "removed", "stripe"),
+                                          ("requirements.txt", "added", "pytest"),
+                                          ("requirements.txt", "added", "requests")]
     assert code == 1  # a dropped vendor needs the CTO under the startup policy
 
 

@@ -286,3 +286,16 @@ def test_a_dockerfile_builder_bump_is_build_and_a_runtime_bump_runtime(
     repo.commit({"Dockerfile": before.replace("node:18-slim", "node:20-slim")})
     _, document = run_json(capsys, "--base", base)
     assert [(f["kind"], f["scope"]) for f in findings(document, "dependency")] == [("major", "runtime")]
+
+
+def test_a_vendor_moved_into_production_needs_the_cto_and_one_moved_out_does_not(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"package.json": '{"dependencies": {"react": "^18.0.0"},'
+                                        ' "devDependencies": {"@sentry/node": "^7.0.0"}}\n'})
+    repo.commit({"package.json": '{"dependencies": {"@sentry/node": "^7.0.0"},'
+                                 ' "devDependencies": {"react": "^18.0.0"}}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"], f["scope"]) for f in findings(doc, "dependency")] == [
+        ("added", "@sentry/node", "runtime")]
+    assert code == 1  # a vendor production now runs with

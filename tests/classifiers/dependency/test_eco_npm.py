@@ -69,7 +69,11 @@ def test_reformatted_and_reordered_package_json_passes_end_to_end(
         {k: v for k, v in reordered["devDependencies"].items() if k != "jest"}, "^29.7.0")
     repo.commit({"package.json": json.dumps(reordered, indent="\t")})
     code, doc = run_json(capsys, "--base", base)
-    assert rows(doc) == [] and code == 0
+    # Only the move of jest into `dependencies` counts: production installs it now.
+    assert rows(doc) == [("package.json", "added", "jest", None, "^29.7.0", 21)] and code == 0
+    [moved] = [f for f in doc["changes"][0]["findings"] if f["subject"] == "jest"]
+    assert moved["scope"] == "runtime" and moved["detail"] == (
+        "jest moved from dev to runtime dependencies: production now installs it")
 
 
 @pytest.mark.parametrize("lockfile", ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock",

@@ -1,5 +1,9 @@
 """Comparing two requirement lists of one manifest: added, removed, major, minor, patch, changed.
 
+A package that only development, tests or builds installed and that moves
+into a scope production installs (`devDependencies` to `dependencies`) is
+`added`, in its new scope: production takes it on for the first time.
+
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
 version) the entry that moved is judged, and the finding takes the scope
@@ -16,10 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, Release, Requirement, widest
+from ownership_gate.classifiers.dependency.ecosystems.base import (
+    BUILD,
+    DEV,
+    RUNTIME,
+    TEST,
+    Ecosystem,
+    Release,
+    Requirement,
+    widest,
+)
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
+_TOOLING = frozenset({BUILD, DEV, TEST})
 
 
 def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
@@ -70,6 +84,12 @@ def _compare(
             findings.append(new_finding(kind, name, ecosystem, was[0].constraint or None, None, None,
                                         f"dependency {name} removed", _scope(was)))
             continue
+        if not indirect and _into_production(_scope(was), _scope(now)):
+            top = now[0]
+            findings.append(new_finding("added", name, ecosystem, None, top.constraint or None, top.line,
+                                        f"{name} moved from {_scope(was)} to {_scope(now)} dependencies:"
+                                        " production now installs it", _scope(now)))
+            continue
         if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
             (spelling(r.constraint, ecosystem), r.features) for r in now
         }:
@@ -105,6 +125,11 @@ def _featured(constraint: str, entries: list[Requirement]) -> str:
 
 def _scope(entries: list[Requirement]) -> str:
     return widest(r.scope for r in entries)
+
+
+def _into_production(was: str, now: str) -> bool:
+    """A package only development, tests or builds installed is now one production installs."""
+    return was in _TOOLING and now not in _TOOLING
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:
