@@ -14,9 +14,7 @@ from ownership_gate.classifiers.security.catalog import (
     ACCESS_NAME,
     ASSIGNMENT,
     COMMENT,
-    CONFIG_PATH,
     CREDENTIAL,
-    CREDENTIAL_FILE,
     DSL_SETTING,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
@@ -24,11 +22,11 @@ from ownership_gate.classifiers.security.catalog import (
     SECRET_VALUE,
     SETTING_KEY,
     SETTING_LINE,
-    SOURCE_SUFFIXES,
     UI_PATH,
     URL,
 )
-from ownership_gate.classifiers.security.findings import TYPE, finding, reads_path
+from ownership_gate.classifiers.security.files import CONFIG_PATH, CREDENTIAL_FILE, SOURCE_SUFFIXES, reads_path
+from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.model import Change, Finding
 
 _IMPORT = re.compile(
