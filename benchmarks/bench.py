@@ -118,7 +118,7 @@ def timed(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[fl
 # Before blob reads were batched, Git had only `blob` (one id at a time).
 RECORD = """
 import sys
-from ownership_gate import git
+from ownership_gate.git import repo as git
 log = open(sys.argv[1], "a")
 batched = getattr(git.Git, "blobs", None)
 if batched is not None:

@@ -52,6 +52,15 @@ LAZY = (
     "ownership_gate.classifiers.cost.leaves",
     "ownership_gate.classifiers.cost.read",
     "ownership_gate.classifiers.infra.detect",
+    "ownership_gate.classifiers.dependency.read",
+    "ownership_gate.classifiers.dependency.locked",
+    # A staged change carries no sign-off: trailers and staleness are never read.
+    "ownership_gate.signoff.trailer_evidence",
+    "ownership_gate.signoff.staleness",
+    "ownership_gate.git.trailers",
+    # Only the reporter of the format asked for.
+    "ownership_gate.output.text", "ownership_gate.output.markdown", "ownership_gate.output.sarif",
+    "ownership_gate.output.github", "ownership_gate.output.gitlab_codequality",
 )
 
 _RUN = """
@@ -76,6 +85,14 @@ def test_an_ordinary_staged_file_imports_no_parser(repo: Repo) -> None:
     modules, report = _staged_run(repo, {"src/app/views.py": "x = 2\n"})
     assert [c["level"] for c in report["changes"]] == ["engineer"]
     assert [m for m in LAZY if m in modules] == []
+
+
+def test_a_file_the_security_classifier_does_not_read_loads_none_of_its_patterns(repo: Repo) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY, "README.md": "# app\n"})
+    modules, report = _staged_run(repo, {"README.md": "# app, renamed\n"})
+    assert [c["level"] for c in report["changes"]] == ["engineer"]
+    assert "ownership_gate.classifiers.security.files" in modules
+    assert "ownership_gate.classifiers.security.catalog" not in modules
 
 
 def test_a_staged_manifest_and_migration_load_their_readers(repo: Repo) -> None:

@@ -107,3 +107,21 @@ def test_every_module_imports_in_a_fresh_interpreter() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout == ""
     assert len(names) > 100
+
+
+def test_every_module_is_the_attribute_its_package_names_it_by() -> None:
+    # `import ownership_gate.classifiers.cost.hcl as hcl` looks the path up attribute by attribute:
+    # a package that binds one of its subpackages' names to something else breaks it.
+    names = [n for n in MODULES if not n.endswith("__main__") and "." in n]
+    program = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"for name in {names!r}:\n"
+        "    parent, _, child = name.rpartition('.')\n"
+        "    if getattr(sys.modules[parent], child, None) is not sys.modules[name]:\n"
+        "        print(name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout == ""
+

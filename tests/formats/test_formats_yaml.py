@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.nodes import Node as RawNode
 
 from ownership_gate.classifiers.cost.leaves import read_yaml
 from ownership_gate.classifiers.cost.model import ReadError
@@ -86,6 +87,20 @@ def test_libyaml_and_ruamel_build_the_same_tree() -> None:
     assert spec.value["copy"] is spec.value["template"]  # an alias is the same node, built once
     bucket = stack.mapping("Resources")["Bucket"].mapping("Properties")["BucketName"]
     assert (bucket.tag, bucket.value, bucket.line) == ("!Ref", "Name", 20)
+
+
+@pytest.mark.parametrize("text", [
+    "a: yes\nb: on\nc: 010\nd: 1:20\ne: 0o17\nf: 0x1F\ng: -.5e3\nh: .NaN\ni: ~\nj: 2024-01-01\nk: =\nl: ''\n<<: {m: 1}\n",
+    "%YAML 1.1\n---\na: yes\nb: on\nc: 010\nd: 1:20\n",  # libyaml's documents are read as YAML 1.2
+    "- [1, true, null, 1.5, x]\n- {TRUE: False, NULL: Null}\n",
+])
+def test_libyaml_documents_resolve_as_ruamels_own_resolver_has_them(text: str) -> None:
+    def tagged(node: RawNode) -> object:
+        if isinstance(node.value, list):
+            return [tagged(v) if not isinstance(v, tuple) else (tagged(v[0]), tagged(v[1])) for v in node.value]
+        return (str(node.tag), node.value)
+
+    assert [tagged(n) for n in yaml.compose(text)] == [tagged(n) for n in YAML(typ="safe").compose_all(text)]
 
 
 def test_yaml_only_ruamel_reads_is_still_read() -> None:

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from ownership_gate.classifiers import path, policy
 from ownership_gate.classifiers.base import Classifier, Context
-from ownership_gate.classifiers.cloud import classifier as cloud
-from ownership_gate.classifiers.cost import classifier as cost
-from ownership_gate.classifiers.dependency import classifier as dependency
-from ownership_gate.classifiers.infra import classifier as infra
-from ownership_gate.classifiers.pipeline import classifier as pipeline
-from ownership_gate.classifiers.schema import classifier as schema
-from ownership_gate.classifiers.security import classifier as security
+
+# Each package's module is imported under its own name, so `classifiers.cost` stays the package.
+from ownership_gate.classifiers.cloud import classifier as cloud_classifier
+from ownership_gate.classifiers.cost import classifier as cost_classifier
+from ownership_gate.classifiers.dependency import classifier as dependency_classifier
+from ownership_gate.classifiers.infra import classifier as infra_classifier
+from ownership_gate.classifiers.pipeline import classifier as pipeline_classifier
+from ownership_gate.classifiers.schema import classifier as schema_classifier
+from ownership_gate.classifiers.security import classifier as security_classifier
 
 REGISTRY: dict[str, Classifier] = {
-    "dependency": dependency,
-    "infra": infra,
-    "schema": schema,
-    "cost": cost,
-    "cloud": cloud,
-    "pipeline": pipeline,
-    "security": security,
+    "dependency": dependency_classifier,
+    "infra": infra_classifier,
+    "schema": schema_classifier,
+    "cost": cost_classifier,
+    "cloud": cloud_classifier,
+    "pipeline": pipeline_classifier,
+    "security": security_classifier,
     "policy": policy,
     "path": path,
 }

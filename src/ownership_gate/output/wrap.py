@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import textwrap
 
@@ -19,6 +18,8 @@ _PAINTED = re.compile(r"^(\x1b\[[0-9;]*m)(.*)(\x1b\[0m)$")
 def report_width(output: str | None) -> int | None:
     """Columns to fold at: the terminal's (or COLUMNS) on a terminal, COLUMNS elsewhere, else None."""
     if output is None and sys.stdout.isatty():
+        import shutil  # ~2 ms, for a terminal only
+
         return shutil.get_terminal_size().columns  # COLUMNS, when set, wins here too
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() else None

@@ -21,17 +21,18 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ownership_gate.ci.detect import CiRun
-from ownership_gate.engine.judge import Engine
 from ownership_gate.errors import FatalError
-from ownership_gate.git.repo import Git
 from ownership_gate.model import VERIFIED_BY_GITLAB, ChangeVerdict, Evidence, SignoffResult
 from ownership_gate.output.quoting import quote_path
-from ownership_gate.policy.model import Level, Policy
-from ownership_gate.signoff import trailer_evidence
-from ownership_gate.signoff.staleness import Staleness
 
+# What a range with sign-off to find needs (trailers, signatures, staleness)
+# loads in `evaluate`: the pre-commit hook never gets that far.
 if TYPE_CHECKING:
+    from ownership_gate.ci.detect import CiRun
+    from ownership_gate.engine.judge import Engine
+    from ownership_gate.git.repo import Git
+    from ownership_gate.policy.model import Level, Policy
+    from ownership_gate.signoff.staleness import Staleness
     from ownership_gate.signoff.trailer_evidence import GitHubCheck
 
 
@@ -52,6 +53,9 @@ def evaluate(
         return SignoffResult(satisfied=True)
     if base is None or head is None:
         return SignoffResult(satisfied=False)  # the index carries no sign-off yet
+    from ownership_gate.signoff import trailer_evidence
+    from ownership_gate.signoff.staleness import Staleness
+
     gate = _Gate(policy, required_level, Staleness(git, engine, verdicts, head))
     gate.add(_labels(policy, ci))
     if gate.satisfied():
@@ -175,8 +179,10 @@ def _from_github(gate: _Gate, levels: Sequence[Level], ci: CiRun | None, checks:
     repository = ci.repository if ci is not None and ci.provider == "github" else None
     number = ci.pr_number if ci is not None and repository else None
     if not repository:
+        from ownership_gate.signoff.trailer_evidence import describe
+
         gate.notes.extend(
-            f"{trailer_evidence.describe(check.trailer)} does not count for {check.level.name}:"
+            f"{describe(check.trailer)} does not count for {check.level.name}:"
             " GitHub's check of its signature is read only in a GitHub Actions run"
             for check in checks
         )

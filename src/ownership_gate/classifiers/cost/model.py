@@ -47,7 +47,7 @@ class CostObject:
     leaves: dict[str, Leaf] = field(default_factory=dict)
     priced: bool = False  # creating one costs money even with no cost key written
     line: int | None = None
-    body: str = ""  # a digest of the whole definition, to recognise a renamed copy
+    body: str = ""  # the whole definition, whitespace aside, to recognise a renamed copy
     movable: bool = True  # may pair with an object in another file (a move)
     whole: bool = True  # creating or deleting it is itself reported (not for variables)
 

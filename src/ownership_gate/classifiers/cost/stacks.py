@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from ownership_gate.classifiers.cost.catalog import CFN_PRICED, CFN_PROPERTIES, TF_ATTRIBUTES
@@ -62,10 +61,6 @@ def _cfn_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | Non
     return extra_rule(keys, extra)
 
 
-def _digest(node: Node) -> str:
-    return hashlib.sha1(render(node).encode(), usedforsecurity=False).hexdigest()
-
-
 def cfn_objects(resources: Node | None, parameters: Node | None, extra: ExtraKeys) -> list[CostObject]:
     objects = []
     for logical_id, resource in _items(resources):
@@ -77,7 +72,7 @@ def cfn_objects(resources: Node | None, parameters: Node | None, extra: ExtraKey
         }
         objects.append(CostObject(
             key=("cfn", str(kind), logical_id), label=f"Resources.{logical_id}", leaves=found,
-            priced=kind in CFN_PRICED, line=resource.line, body=_digest(resource),
+            priced=kind in CFN_PRICED, line=resource.line, body=render(resource),
         ))
     for name, parameter in _items(parameters):
         rule = _cfn_rule((name,), Node(None, None), extra) or _named_rule(name, CFN_PROPERTIES)

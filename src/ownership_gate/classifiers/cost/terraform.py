@@ -9,7 +9,6 @@ the expression itself was edited.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, Union
@@ -170,13 +169,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _digest(definition: Definition) -> str:
-    """What a renamed copy shares: the body, whitespace aside (the text after the header, in HCL)."""
+def _body(definition: Definition) -> str:
+    """What a renamed copy shares: the body, whitespace aside (the text after the header, in HCL).
+
+    Kept whole rather than hashed: it is only compared, and hashlib's import
+    (OpenSSL) would cost the pre-commit hook more than comparing does.
+    """
     if definition.source:
-        text = b" ".join(definition.source.partition(b"{")[2].split())
-    else:
-        text = json.dumps(_plain(definition.content), sort_keys=True, default=str).encode()
-    return hashlib.sha1(text, usedforsecurity=False).hexdigest()
+        return b" ".join(definition.source.partition(b"{")[2].split()).decode("utf-8", "surrogateescape")
+    return json.dumps(_plain(definition.content), sort_keys=True, default=str)
 
 
 def _resources(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], ...]) -> Iterator[CostObject]:
@@ -196,7 +197,7 @@ def _resources(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], 
                 found[meta] = _leaf(meta, "count", value, line)
         yield CostObject(
             key=("tf", "resource", kind, name), label=f"{kind}.{name}", leaves=found, priced=priced,
-            line=definition.line, body=_digest(definition),
+            line=definition.line, body=_body(definition),
         )
 
 

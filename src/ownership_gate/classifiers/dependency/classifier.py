@@ -22,13 +22,14 @@ from dataclasses import replace
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
-from ownership_gate.classifiers.dependency import read
 from ownership_gate.classifiers.dependency.compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError
-from ownership_gate.classifiers.dependency.locked import already_held, locked_majors
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches
+
+# Claiming needs only the ecosystems' names; the readers (`read`, `locked`: YAML,
+# lockfiles, version ranges) load inside the functions, with the first manifest read.
 
 __all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosystem_for",
            "manifest_findings", "reads", "step"]
@@ -169,6 +170,8 @@ def _manifests(context: Context, ecosystem: Ecosystem) -> list[Change]:
 
 
 def _lockfile(change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    from ownership_gate.classifiers.dependency.locked import locked_majors
+
     # A workspace keeps one lockfile at its root for manifests below it.
     directory = posixpath.dirname(change.path)
     reported: dict[str, set[str]] = {}
@@ -196,6 +199,8 @@ def manifest_findings(change: Change, context: Context, ecosystem: Ecosystem) ->
     """Findings for one manifest change, computed once per change set."""
     memo: dict[Change, list[Finding]] = context.memo.setdefault(TYPE, {})
     if change not in memo:
+        from ownership_gate.classifiers.dependency.locked import already_held
+
         memo[change] = already_held(change, context, ecosystem, _without_moves(change, context, ecosystem))
     return memo[change]
 
@@ -249,6 +254,8 @@ def _unchanged(
     change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
 ) -> bool:
     """Whether the ecosystem can tell, without reading either revision, that they require the same."""
+    from ownership_gate.classifiers.dependency import read
+
     same = getattr(ecosystem, "unchanged", None)
     sides = context.old_as(change, same_kind), context.new_as(change, same_kind)
     if same is None or any(d is None or len(d) > read.MAX_MANIFEST_BYTES or b"\0" in d[:8192] for d in sides):
@@ -269,6 +276,8 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
 
     if _unchanged(change, context, ecosystem, same_kind):
         return []
+    from ownership_gate.classifiers.dependency import read
+
     try:
         new = read.requirements(context.new_as(change, same_kind), change.path, ecosystem, context.load_yaml)
     except ManifestError as exc:

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import re
 
-# Source files the classifier reads (configuration files are added below).
-SOURCE_SUFFIXES = (
-    ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
-    ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim",
-)
-
 # Migration folders: what a migration does to data is the schema classifier's to judge,
 # so one named for sessions or tokens is not access code (its settings and credentials still count).
 MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$")
-
-# Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
-NOT_APPLICATION = re.compile(
-    r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
-    r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|dist|build|coverage|storybook|stories)/"
-    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py)$"
-)
 
 # Path segments (folder or file stem words) that name authentication or authorisation.
 ACCESS_NAME = re.compile(
@@ -80,18 +67,6 @@ SETTING_LINE = re.compile(
     r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
     r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"
 )
-# Files whose assignments are configuration, not ordinary code.
-CONFIG_PATH = re.compile(
-    r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
-    r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
-)
-
-# Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
-# domain and where the domain's mail goes, so every setting in it is a security setting.
-MAIL_SERVER_CONFIG = re.compile(
-    r"(?:^|/)(?:main|master)\.cf$|(?:^|/)exim4?\.conf(?:\.template)?$|(?:^|/)sendmail\.(?:cf|mc)$"
-)
-
 # Credentials committed in the clear.
 CREDENTIAL = re.compile(
     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY-----"
@@ -99,10 +74,6 @@ CREDENTIAL = re.compile(
     r"|\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bsk_live_[A-Za-z0-9]{20,}\b|\brk_live_[A-Za-z0-9]{20,}\b"
     r"|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bnpm_[A-Za-z0-9]{36}\b|\bSG\.[\w-]{22}\.[\w-]{43}\b"
     r'|"type"\s*:\s*"service_account"'
-)
-CREDENTIAL_FILE = re.compile(
-    r"(?i)(?:^|/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519)(?:\.pub)?$|\.(?:pem|key|p12|pfx|jks|keystore|ppk)$"
-    r"|(?:^|/)\.env(?:\.(?:local|production|prod|staging))?$|(?:^|/)\.npmrc$|(?:^|/)\.pypirc$|(?:^|/)credentials(?:\.json)?$"
 )
 PUBLIC_KEY_FILE = re.compile(r"(?i)\.pub$")
 

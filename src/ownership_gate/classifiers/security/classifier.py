@@ -34,8 +34,8 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.security.files import reads_path
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
-from ownership_gate.classifiers.security.findings import reads_path
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = ("setting", "access", "credential", "host")

@@ -14,22 +14,25 @@ from ownership_gate.classifiers.security.catalog import (
     ACCESS_NAME,
     ASSIGNMENT,
     COMMENT,
-    CONFIG_PATH,
     CREDENTIAL,
-    CREDENTIAL_FILE,
     DSL_SETTING,
-    MAIL_SERVER_CONFIG,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     QUIET_HOST,
     SECRET_VALUE,
     SETTING_KEY,
     SETTING_LINE,
-    SOURCE_SUFFIXES,
     UI_PATH,
     URL,
 )
-from ownership_gate.classifiers.security.findings import TYPE, finding, reads_path
+from ownership_gate.classifiers.security.files import (
+    CONFIG_PATH,
+    CREDENTIAL_FILE,
+    MAIL_SERVER_CONFIG,
+    SOURCE_SUFFIXES,
+    reads_path,
+)
+from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.formats import javascript, python
 from ownership_gate.model import Change, Finding
 

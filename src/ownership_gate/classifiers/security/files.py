@@ -1,0 +1,47 @@
+"""Which files the security classifier reads, by path alone: what it claims, and what its scan checks again.
+
+Apart from the patterns over contents (catalog.py), which load only with a file to scan.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Source files the classifier reads (configuration files are added below).
+SOURCE_SUFFIXES = (
+    ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
+    ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim",
+)
+
+# Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
+NOT_APPLICATION = re.compile(
+    r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
+    r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|dist|build|coverage|storybook|stories)/"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py)$"
+)
+
+# Files whose assignments are configuration, not ordinary code.
+CONFIG_PATH = re.compile(
+    r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
+    r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
+)
+
+# Key files and dotfiles that hold credentials.
+CREDENTIAL_FILE = re.compile(
+    r"(?i)(?:^|/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519)(?:\.pub)?$|\.(?:pem|key|p12|pfx|jks|keystore|ppk)$"
+    r"|(?:^|/)\.env(?:\.(?:local|production|prod|staging))?$|(?:^|/)\.npmrc$|(?:^|/)\.pypirc$|(?:^|/)credentials(?:\.json)?$"
+)
+
+# Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
+# domain and where the domain's mail goes, so every setting in it is a security setting.
+MAIL_SERVER_CONFIG = re.compile(
+    r"(?:^|/)(?:main|master)\.cf$|(?:^|/)exim4?\.conf(?:\.template)?$|(?:^|/)sendmail\.(?:cf|mc)$"
+)
+
+
+def reads_path(path: str) -> bool:
+    """Whether the classifier reads this path at all (cheap, by name)."""
+    if NOT_APPLICATION.search(path):
+        return False
+    return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
+            or bool(MAIL_SERVER_CONFIG.search(path)))
