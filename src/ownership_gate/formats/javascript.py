@@ -310,11 +310,26 @@ def _related(node: Node, other: Node) -> bool:
         other.start_byte <= node.start_byte and node.end_byte <= other.end_byte)
 
 
+def _calls_within(node: Node) -> list[Node]:
+    """The outermost call expressions under `node` (a call's own arguments are part of its fingerprint)."""
+    found: list[Node] = []
+    stack = list(reversed(node.children))
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            found.append(current)
+        else:
+            stack.extend(reversed(current.children))
+    return found
+
+
 def fingerprint(node: Node, *, ignored: frozenset[str] = frozenset(), opaque: frozenset[str] = frozenset()) -> str:
     """The code under `node` without layout, comments, quote style, semicolons or trailing commas.
 
     Nodes of an `ignored` kind do not count at all; of an `opaque` kind,
-    only that they are there counts, not what they hold.
+    only that they are there and the calls they make count, not what else
+    they hold (`throw new Error("a")` is `throw new Error("b")`, but not
+    `throw new Error(grant(user))`).
     """
     parts: list[str] = []
     stack: list[Node | str] = [node]
@@ -329,6 +344,7 @@ def fingerprint(node: Node, *, ignored: frozenset[str] = frozenset(), opaque: fr
             continue
         if kind in opaque:
             parts.append(kind)
+            parts.extend(fingerprint(call, ignored=ignored) for call in _calls_within(current))
         elif literal is not None and not literal.dynamic:
             parts.append("str:" + literal.value)
         elif kind == "formal_parameters" and [c.type for c in current.named_children] == ["identifier"]:

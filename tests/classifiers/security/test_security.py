@@ -382,6 +382,23 @@ def test_a_denial_dropped_in_code_named_for_authentication_is_read(
     assert code == 1
 
 
+@pytest.mark.parametrize(("path", "old", "new"), [
+    ("packages/lib/public-api/get-user-by-token.ts", USER_BY_TOKEN,
+     USER_BY_TOKEN.replace("throw new Error('Invalid token');", "throw new Error(String(grantAccess(user)));")),
+    ("app/auth/tokens.py", TOKENS_PY, TOKENS_PY.replace('ValidationError("Invalid token")',
+                                                        'ValidationError(grant_access(payload, role="admin"))')),
+])
+def test_a_call_made_to_build_what_is_thrown_is_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str
+) -> None:
+    """Only what is thrown may change: a call made while building it runs, and is read."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: old})
+    repo.commit({path: new})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1
+
+
 POSTFIX_MAIN = """\
 # See /usr/share/postfix/main.cf.dist
 myhostname = mail.example.net
