@@ -448,3 +448,16 @@ def test_a_value_changed_in_a_file_named_for_authentication_is_no_rename(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", "app/permissions.py")]
     assert code == 1
+
+
+def test_a_setting_moved_within_a_file_with_its_value_kept_is_none(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = DJANGO_SETTINGS.splitlines(keepends=True)
+    moved = [line for line in lines if line.startswith("SESSION_COOKIE_SECURE")]
+    rest = [line for line in lines if not line.startswith("SESSION_COOKIE_SECURE")]
+    repo.commit({"app/settings.py": "".join(rest + moved),
+                 "config/initializers/doorkeeper.rb": "# Token settings\n" + DOORKEEPER})
+    code, doc = run_json(capsys, "--base", app)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0

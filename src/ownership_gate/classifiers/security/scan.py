@@ -177,6 +177,7 @@ def _credentials(path: str, diff: LineDiff) -> list[Finding]:
 
 
 def _settings(path: str, diff: LineDiff) -> list[Finding]:
+    """Security settings added, changed or removed; one moved within the file, its value kept, is none."""
     found: list[Finding] = []
     is_config = bool(CONFIG_PATH.search(path))
     before: dict[str, str] = {}
@@ -185,6 +186,8 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             key, value = _assignment(line)
             if key is not None:
                 before[key] = value
+    kept = {_SPACE.sub(" ", line.strip()) for line in diff.removed} & {
+        _SPACE.sub(" ", line.strip()) for _, line in diff.added}
     seen: set[str] = set()
     for number, line in diff.added:
         if COMMENT.match(line):
@@ -192,17 +195,20 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
         key, value = _assignment(line) if is_config else (None, "")
         if key is not None:
             old = before.pop(key, None)
+            seen.add(key)
+            if old == value:
+                continue  # moved, same value
             shown = old if old is not None else "(not set)"
             found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
-            seen.add(key)
-        elif SETTING_LINE.search(line):
+        elif SETTING_LINE.search(line) and _SPACE.sub(" ", line.strip()) not in kept:
             text = _SPACE.sub(" ", line.strip())[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
         if key not in seen:
             found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
     for line in diff.removed:
-        if not is_config and SETTING_LINE.search(line) and not COMMENT.match(line):
+        if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
+                and _SPACE.sub(" ", line.strip()) not in kept):
             text = _SPACE.sub(" ", line.strip())[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
