@@ -436,20 +436,6 @@ def test_a_host_moved_from_another_file_is_not_new(repo: Repo, capsys: pytest.Ca
     assert code == 0
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ('ALLOWED_ROLES = ["admin"]\n', 'ALLOWED_ROLES = ["admin", "guest"]\n'),  # one more name: no rename
-    ('def allowed(user):\n    return user.role == "admin"\n', 'def allowed(user):\n    return user.role == "staff"\n'),
-])
-def test_a_value_changed_in_a_file_named_for_authentication_is_no_rename(
-    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str
-) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "app/permissions.py": old})
-    repo.commit({"app/permissions.py": new})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "security") == [("access", "app/permissions.py")]
-    assert code == 1
-
-
 def test_a_setting_moved_within_a_file_with_its_value_kept_is_none(
     repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

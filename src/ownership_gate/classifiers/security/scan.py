@@ -340,20 +340,11 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _renamed(added: list[str], removed: tuple[str, ...] | list[str]) -> bool:
-    """Every changed line is an old line with one or two names swapped for others (a rename, no new logic).
-
-    Only names outside string literals may differ, and no more names than before: a role added to an
-    allow-list (`["admin"]` to `["admin", "guest"]`) or a value swapped (`"admin"` to `"staff"`) is no rename.
-    """
+    """Every changed line is an old line with one or two names swapped for others (a rename, no new logic)."""
     if not added or len(added) != len(removed):
         return False
-    if Counter(s for line in added for s in _STRING.findall(line)) != Counter(
-            s for line in removed for s in _STRING.findall(line)):
-        return False
-    new_words = Counter(w for line in added for w in _WORD.findall(_STRING.sub("", line)))
-    old_words = Counter(w for line in removed for w in _WORD.findall(_STRING.sub("", line)))
-    if sum(new_words.values()) != sum(old_words.values()):
-        return False
+    new_words = Counter(w for line in added for w in _WORD.findall(line))
+    old_words = Counter(w for line in removed for w in _WORD.findall(line))
     return len(set(new_words - old_words)) <= 2 and len(set(old_words - new_words)) <= 2
 
 
