@@ -6,7 +6,7 @@ import posixpath
 
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
-__all__ = ["in_test_dir", "python_module_in"]
+__all__ = ["in_test_dir", "leading_version", "python_module_in"]
 
 
 def python_module_in(path: str, directory: str) -> bool:
@@ -18,3 +18,12 @@ def python_module_in(path: str, directory: str) -> bool:
         base.endswith(".py") and base != "__init__.py"
         and posixpath.basename(parent) == directory and not in_test_dir(path)
     )
+
+
+def leading_version(path: str) -> tuple[str, int] | None:
+    """What Rails' and Ecto's `schema_migrations` record once a migration ran: its version (the leading
+    number of the file name, as a number), per migrations folder. A file renamed with the same key never
+    runs again."""
+    directory, base = posixpath.split(path)
+    digits, underscore, _ = base.partition("_")
+    return (directory, int(digits)) if underscore and digits.isascii() and digits.isdigit() else None

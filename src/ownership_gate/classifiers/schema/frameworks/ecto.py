@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.schema.paths import in_test_dir
+from ownership_gate.classifiers.schema.paths import in_test_dir, leading_version
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import Context
@@ -33,12 +33,8 @@ def sniffs(path: str) -> bool:
     return False
 
 
-def recorded_as(path: str) -> tuple[str, int] | None:
-    """What Ecto's `schema_migrations` records once a migration ran: its version (the leading number of the file
-    name, as a number), per migrations folder. A file renamed with the same key never runs again."""
-    directory, base = posixpath.split(path)
-    digits, underscore, _ = base.partition("_")
-    return (directory, int(digits)) if underscore and digits.isascii() and digits.isdigit() else None
+# Rails and Ecto know a migration that ran by the leading number of its file name.
+recorded_as = leading_version
 
 
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
