@@ -11,6 +11,7 @@ import pytest
 
 from ownership_gate.classifiers import REGISTRY, Context
 from ownership_gate.classifiers.base import ChangedPaths
+from ownership_gate.cli import main
 from ownership_gate.engine.judge import Engine
 from ownership_gate.model import Change, Finding
 from ownership_gate.policy.load import parse
@@ -117,6 +118,25 @@ rules:
     (big,) = [f for f in findings(doc, "toy") if f["kind"] == "big"]
     assert (big["rule"], big["level"], big["reason"]) == ("big-toys", "cto", "Big toys cost money.")
     assert code == 1
+
+
+def test_a_classifier_that_fails_on_a_file_fails_closed_for_that_file_only(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(REGISTRY, "toy", _toy_module())  # it decodes contents as UTF-8: a bug on other bytes
+    policy = LEVELS + "rules:\n  - {id: toys, level: lead, when: {type: toy}}\n"
+    base = repo.commit({".ownership-gate.yaml": policy})
+    repo.commit({"a.toy": "small\n", "b.toy": b"\xff\xfe big\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert levels_by_path(doc) == {"a.toy": "lead", "b.toy": "cto"}
+    (error,) = findings(doc, "error")
+    assert (error["kind"], error["subject"], error["rule"], error["level"]) == (
+        "classifier", "b.toy", "classifier-error", "cto")
+    assert error["detail"].startswith("the toy classifier failed on this file (UnicodeDecodeError: ")
+    assert code == 1
+    assert main(["check", "--base", base]) == 1  # the text report, not a traceback
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and "classifier-error" in out.out
 
 
 def test_unmatched_findings_are_reported_with_null_rule(

@@ -76,9 +76,9 @@ def test_one_rule_per_policy_rule_and_one_result_per_finding_that_needs_sign_off
     assert code == 1
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == ["new-vendor", "cloud-setup", "docs", "policy-file"]
+    assert [r["id"] for r in rules] == ["new-vendor", "cloud-setup", "docs", "policy-file", "classifier-error"]
     assert rules[0]["fullDescription"]["text"] == "New vendors change cost and risk."
-    assert [r["defaultConfiguration"]["level"] for r in rules] == ["error", "error", "none", "error"]
+    assert [r["defaultConfiguration"]["level"] for r in rules] == ["error", "error", "none", "error", "error"]
     results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]): r
                for r in run["results"]}
     assert sorted(results) == [("cloud-setup", "terraform/main%20stack.tf"), ("new-vendor", "requirements.txt")]

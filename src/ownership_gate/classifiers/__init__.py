@@ -7,7 +7,7 @@ module plus one line below. The policy validator takes its allowed
 
 from __future__ import annotations
 
-from ownership_gate.classifiers import path, policy
+from ownership_gate.classifiers import failure, path, policy
 from ownership_gate.classifiers.base import Classifier, Context
 
 # Each package's module is imported under its own name, so `classifiers.cost` stays the package.
@@ -29,12 +29,14 @@ REGISTRY: dict[str, Classifier] = {
     "security": security_classifier,
     "policy": policy,
     "path": path,
+    "error": failure,
 }
 
 # Finding types judged by a rule every policy has, (rule id, reason), at the
 # policy's top level whatever its own rules say; their classifiers always run.
 BUILT_IN_RULES: dict[str, tuple[str, str]] = {
     policy.TYPE: (policy.POLICY_RULE_ID, policy.POLICY_RULE_REASON),
+    failure.TYPE: (failure.RULE_ID, failure.RULE_REASON),
 }
 
 __all__ = ["BUILT_IN_RULES", "REGISTRY", "Classifier", "Context"]

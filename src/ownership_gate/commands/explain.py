@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ownership_gate.classifiers import REGISTRY
+from ownership_gate.classifiers import BUILT_IN_RULES, REGISTRY
 from ownership_gate.classifiers.dependency.ecosystems.base import SCOPES
 from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
 from ownership_gate.commands.explain_directory import explain_directory, files_under, render_directory
@@ -30,8 +30,9 @@ from ownership_gate.policy.model import Policy, When
 from ownership_gate.policy.select import policy_paths, select_policy
 
 SCHEMA = "ownership-gate/explain/v1"
-# Types a `when` can name that come from reading contents (path findings come from `paths`).
-_CONTENT_TYPES = [t for t in REGISTRY if t not in ("path", "policy")]
+# Types a `when` can name that come from reading contents (path findings come from `paths`;
+# the built-in rules' types, the policy file's and a classifier's failure, are always the top level).
+_CONTENT_TYPES = [t for t in REGISTRY if t != "path" and t not in BUILT_IN_RULES]
 
 
 def repo_path(root: Path, argument: str, tracked: frozenset[str]) -> tuple[str, bool]:

@@ -9,7 +9,7 @@ from itertools import repeat
 from operator import add
 from typing import Any
 
-from ownership_gate.classifiers import BUILT_IN_RULES, REGISTRY, Classifier, Context
+from ownership_gate.classifiers import BUILT_IN_RULES, REGISTRY, Classifier, Context, failure
 from ownership_gate.classifiers.base import ReadBlobs, Trees
 from ownership_gate.model import Change, ChangeVerdict, Finding
 from ownership_gate.output.terminal import Progress
@@ -100,7 +100,10 @@ class Engine:
     def classify(self, change: Change, context: Context) -> list[Finding]:
         findings: list[Finding] = []
         for classifier in self._claimers(context).get(id(change), ()):
-            findings.extend(classifier.classify(change, context))
+            try:
+                findings.extend(classifier.classify(change, context))
+            except Exception as error:  # a bug: this file fails closed, every other file is still judged
+                findings.append(failure.finding(classifier.TYPE, change, error))
         return findings
 
     def judge(self, change: Change, context: Context) -> ChangeVerdict:

@@ -9,7 +9,7 @@ which the comment is found again and updated in place.
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers import BUILT_IN_RULES
 from ownership_gate.model import ChangeVerdict, Verdict
 from ownership_gate.output.common import deciding_findings, finding_title, signed_how, verdict_line
 from ownership_gate.output.markdown import code, text
@@ -44,7 +44,7 @@ def _why(change_verdict: ChangeVerdict) -> str:
 
 def _rules(verdict: Verdict, policy: Policy, shown: list[ChangeVerdict]) -> str:
     reasons = {rule.id: (rule.level, rule.reason) for rule in policy.rules}
-    reasons[POLICY_RULE_ID] = (policy.top_level, POLICY_RULE_REASON)
+    reasons.update((rule_id, (policy.top_level, reason)) for rule_id, reason in BUILT_IN_RULES.values())
     ids = dict.fromkeys(f.rule for v in shown for f in deciding_findings(v) if f.rule)
     parts = []
     for rule_id in ids:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers import BUILT_IN_RULES
 from ownership_gate.model import VERIFIED_BY_GIT, VERIFIED_BY_GITHUB, ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import (
     deciding_findings,
@@ -150,7 +150,8 @@ def _rules(verdict: Verdict, policy: Policy) -> list[str]:
         return []
     reasons = {rule.id: (rule.level, rule.reason) for rule in policy.rules}
     lines = ["", "### Rules and levels", "", "| Rule | Level | Files | Why |", "|---|---|---|---|"]
-    reasons.setdefault(POLICY_RULE_ID, (policy.top_level, POLICY_RULE_REASON))
+    for rule_id, reason in BUILT_IN_RULES.values():
+        reasons.setdefault(rule_id, (policy.top_level, reason))
     for rule_id in sorted(files, key=lambda r: (-policy.rank(reasons[r][0]), r)):
         level, reason = reasons[rule_id]
         count = len(files[rule_id])

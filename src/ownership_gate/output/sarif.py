@@ -1,6 +1,6 @@
 """`--format sarif`: SARIF 2.1.0 for code-scanning dashboards.
 
-One SARIF rule per policy rule (plus the built-in `policy-file` rule), each
+One SARIF rule per policy rule (plus the built-in `policy-file` and `classifier-error` rules), each
 linking to the README section that explains it; one result per finding
 above the default level, always with a region (line 1 when the finding has
 no line: code scanning drops results without one) and a message of whole
@@ -15,7 +15,7 @@ import json
 import urllib.parse
 
 from ownership_gate import __version__
-from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
+from ownership_gate.classifiers import BUILT_IN_RULES
 from ownership_gate.model import ChangeVerdict, Finding, Verdict
 from ownership_gate.output.common import finding_title, how_to_sign_off
 from ownership_gate.output.links import rule_help_url
@@ -32,7 +32,7 @@ def _level(verdict: Verdict) -> str:
 
 def _rules(policy: Policy) -> list[dict[str, object]]:
     entries: list[tuple[str, str, str, Rule | None]] = [(r.id, r.level, r.reason, r) for r in policy.rules]
-    entries.append((POLICY_RULE_ID, policy.top_level, POLICY_RULE_REASON, None))
+    entries += [(rule_id, policy.top_level, reason, None) for rule_id, reason in BUILT_IN_RULES.values()]
     default = policy.rank(policy.default_level)
     rules: list[dict[str, object]] = []
     for rule_id, level, reason, rule in entries:
