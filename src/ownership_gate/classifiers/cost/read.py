@@ -11,14 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cost import ci, k8s, stacks, terraform
+from ownership_gate.classifiers.cost import ci, k8s, stacks
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.compare import TYPE, judge
 from ownership_gate.classifiers.cost.files import claimed
-from ownership_gate.classifiers.cost.hcl import Side, changed_blocks
 from ownership_gate.classifiers.cost.leaves import read_json
 from ownership_gate.classifiers.cost.model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.infra.detect import Recognition, chart_dirs, kind_of, recognise
@@ -26,6 +25,9 @@ from ownership_gate.classifiers.infra.names import is_values_file, may_sniff
 from ownership_gate.formats.yaml import Loader, load
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches
+
+if TYPE_CHECKING:
+    from ownership_gate.classifiers.cost.hcl import Side
 
 MAX_BYTES = 4 * 1024 * 1024
 LARGE_BYTES = 256 * 1024
@@ -51,6 +53,9 @@ def _extra_keys(settings: Mapping[str, Any]) -> k8s.ExtraKeys:
 
 
 def _terraform(path: str, extra: k8s.ExtraKeys) -> Reader | None:
+    # The HCL reader (tree-sitter) loads with the first Terraform file, not with every cost file.
+    from ownership_gate.classifiers.cost import terraform
+
     base = posixpath.basename(path)
     if base.endswith((".tfvars", ".tfvars.json")):
         return partial(terraform.read_tfvars, extra=extra, json_syntax=base.endswith(".json"))
@@ -152,6 +157,8 @@ def _read_pair(
     read_old, read_new = reader, reader
     if path.endswith(".tf") and isinstance(old, str) and isinstance(new, str):
         # Only the blocks that differ are read; each keeps its line in the whole file.
+        from ownership_gate.classifiers.cost.hcl import changed_blocks
+
         before, after = changed_blocks(old, new)
         extra = _extra_keys(settings)
         read_old, read_new = partial(_side, before, extra), partial(_side, after, extra)
@@ -162,6 +169,8 @@ def _read_pair(
 
 
 def _side(side: Side, extra: k8s.ExtraKeys, text: str) -> Extracted:
+    from ownership_gate.classifiers.cost import terraform
+
     return terraform.read_side(side, extra)
 
 
