@@ -104,6 +104,15 @@ def test_yarn_berry() -> None:
     assert found.held == {"@babel/code-frame", "foo", "acme-web"}  # workspace packages are installed too
 
 
+def test_bun_text_lockfile() -> None:
+    found = lock("npm", "bun.lock", "bun.lock")
+    assert found.version("foo", "*") == "13.3.1"
+    assert found.version("scheduler", "*") == "0.23.0"  # the top-level install, not react-dom's nested 0.22.0
+    assert {"foo", "@types/node", "react-dom", "scheduler", "undici-types"} <= found.held
+    with pytest.raises(ManifestError):
+        REGISTRY["npm"].locked('{"packages": {"foo": "foo@1.0.0"}}', "bun.lock")  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("fixture", ["pnpm-lock-v9.yaml", "pnpm-lock-v6.yaml", "pnpm-lock-v5.yaml"])
 def test_pnpm(fixture: str) -> None:
     found = lock("npm", fixture, "pnpm-lock.yaml")
@@ -252,7 +261,7 @@ def test_npm_star_with_package_lock(repo: Repo, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.parametrize(("fixture", "name"), [("yarn-v1.lock", "yarn.lock"), ("yarn-berry.lock", "yarn.lock"),
-                                                ("pnpm-lock-v9.yaml", "pnpm-lock.yaml")])
+                                                ("pnpm-lock-v9.yaml", "pnpm-lock.yaml"), ("bun.lock", "bun.lock")])
 def test_npm_star_with_yarn_and_pnpm(
     repo: Repo, capsys: pytest.CaptureFixture[str], fixture: str, name: str
 ) -> None:

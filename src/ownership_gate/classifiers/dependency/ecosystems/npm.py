@@ -45,5 +45,6 @@ READER = DeferredReader("npm_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
-LOCKFILES = dict.fromkeys(("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"), "package.json")
+LOCKFILES = dict.fromkeys((
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock"), "package.json")
 locked = DeferredReader("npm_lock").locked

@@ -1,10 +1,12 @@
 """Reading npm's lockfiles: package-lock.json and npm-shrinkwrap.json (json),
-pnpm-lock.yaml (ruamel), yarn.lock (yarn_lock.py).
+pnpm-lock.yaml (ruamel), yarn.lock (yarn_lock.py), bun.lock (JSON with
+trailing commas, which is YAML 1.2 flow style: read by the YAML reader).
 
 The version the project gets of a package is the one installed at the top
-of `node_modules` (package-lock), the root importer's (pnpm), or the one
-yarn resolved the manifest's own range to. Workspace members' entries are
-held but not read as the root project's.
+of `node_modules` (package-lock, bun), the root importer's (pnpm), or the
+one yarn resolved the manifest's own range to. Workspace members' entries
+are held but not read as the root project's. bun's binary `bun.lockb` is
+not read.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ def locked(text: str, path: str) -> Lock:
         return _pnpm(load_yaml(text))
     if name in ("package-lock.json", "npm-shrinkwrap.json"):
         return _package_lock(load_json(text))
-    raise ManifestError(f"{name} is not a lockfile this version reads")  # bun's
+    if name == "bun.lock":
+        return _bun(load_yaml(text))
+    raise ManifestError(f"{name} is not a lockfile this version reads")  # bun's binary bun.lockb
 
 
 def _package_lock(document: Any) -> Lock:
@@ -104,3 +108,23 @@ def _pnpm_name(key: str, old_keys: bool) -> str:
         return key.rsplit("/", 1)[0]
     at = key.rfind("@")
     return key[:at] if at > 0 else key
+
+
+def _bun(document: Any) -> Lock:
+    """`packages` maps an install path (`lodash`, `@scope/pkg/lodash` for one nested under it) to
+    `["name@version", registry, metadata, integrity]`; a top-level path is what the project gets."""
+    if not isinstance(document, Mapping) or not isinstance(document.get("packages", {}), Mapping):
+        raise ManifestError("bun.lock should hold an object with a `packages` object")
+    held: set[str] = set()
+    versions: dict[str, str] = {}
+    for key, entry in document.get("packages", {}).items():
+        if not isinstance(entry, list) or not entry or not isinstance(entry[0], str):
+            raise ManifestError(f"bun.lock: the entry of {key!r} should be a list starting with name@version")
+        at = entry[0].rfind("@")
+        if at <= 0:
+            continue  # not `name@version`: a workspace or a link, not a version
+        name, version = entry[0][:at], entry[0][at + 1:]
+        held.add(name)
+        if key == name and version[:1].isdigit():
+            versions[name] = version
+    return Lock(frozenset(held), versions)
