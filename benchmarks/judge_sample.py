@@ -3,9 +3,9 @@
 `labelled/sample.tsv` holds every 20th or 25th first-parent commit of five
 public repositories, each labelled `cto` or `engineer` by reading its diff
 against its first parent, against the split the README describes, *before*
-the tool was run on it; `labelled/heldout.tsv`, `labelled/fresh.tsv` and
-`labelled/fresh2.tsv` are later samples of other repositories, made the same way (pass them with
-`--sample`). This script runs `ownership-gate check` on each
+the tool was run on it; `labelled/heldout.tsv`, `labelled/fresh.tsv`,
+`labelled/fresh2.tsv` and `labelled/fresh3.tsv` are later samples of other
+repositories, made the same way (pass them with `--sample`). This script runs `ownership-gate check` on each
 commit and prints the false-alarm rate (engineer commits the tool sends to
 the CTO) and the miss rate (CTO commits the tool lets through), with every
 disagreement so a reader can judge the labels as well as the tool.

@@ -91,6 +91,17 @@ def test_step(old: tuple[int, ...] | None, new: tuple[int, ...] | None, zero_maj
     assert step(old, new, zero_major) == kind
 
 
+@pytest.mark.parametrize(("old", "new", "kind"), [
+    ("^11.0.1", "10.2.2", "major"),  # held back to an older major
+    ("^2.0.0", "~1.9.0", "major"),
+    ("^2.0.0", ">=1.0", "changed"),  # a loosening that still admits 2.x
+    ("^2.1.0", "2.0.5", "changed"),  # a rollback within the major
+])
+def test_a_downgrade_across_majors_is_major(old: str, new: str, kind: str) -> None:
+    found = compare([Requirement("next", old, 1)], [Requirement("next", new, 1)], npm)
+    assert [(f.kind, f.from_, f.to) for f in found] == [(kind, old, new)]
+
+
 def test_compare_reports_every_kind_with_new_lines() -> None:
     old = [Requirement("a", "^1.0.0", 1), Requirement("b", "^1.0.0", 2), Requirement("c", "^1.0.0", 3),
            Requirement("d", "^1.0.0", 4), Requirement("e", "^1.0.0", 5), Requirement("gone", "1", 6)]

@@ -447,3 +447,26 @@ def test_a_setting_moved_within_a_file_with_its_value_kept_is_none(
     code, doc = run_json(capsys, "--base", app)
     assert kinds_and_subjects(doc, "security") == []
     assert code == 0
+
+
+TOKEN_MODEL = """\
+import random
+
+TOKEN_CHARSET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+class Token:
+    @staticmethod
+    def generate(length=40):
+        return ''.join(random.choice(TOKEN_CHARSET) for _ in range(length))
+"""
+
+
+def test_a_randomness_or_hash_primitive_swapped_in_token_code_is_no_rename(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/users/tokens.py": TOKEN_MODEL})
+    repo.commit({"app/users/tokens.py": TOKEN_MODEL.replace("random", "secrets")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/users/tokens.py")]
+    assert code == 1

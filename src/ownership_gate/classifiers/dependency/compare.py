@@ -1,8 +1,11 @@
 """Comparing two requirement lists of one manifest: added, removed, major, minor, patch, changed.
 
-A package that only development, tests or builds installed and that moves
-into a scope production installs (`devDependencies` to `dependencies`) is
-`added`, in its new scope: production takes it on for the first time.
+A constraint that goes back to an older major version (`^11.0.1` to
+`10.2.2`) is `major` too: a downgrade across majors breaks as much as an
+upgrade does. A package that only development, tests or builds installed
+and that moves into a scope production installs (`devDependencies` to
+`dependencies`) is `added`, in its new scope: production takes it on for
+the first time.
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
@@ -30,6 +33,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     Requirement,
     widest,
 )
+from ownership_gate.classifiers.dependency.ecosystems.lockfiles import admits_any
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -106,6 +110,8 @@ def _compare(
         kind = "changed"
         if old_c != new_c:
             kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
+            if kind == "changed" and _down_a_major(ecosystem.lowest(old_c), ecosystem.lowest(new_c), new_c):
+                kind = "major"  # back to an older major: as breaking as going up to a newer one
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
@@ -115,6 +121,12 @@ def _compare(
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
                                     f"{name} {old_c or '(any)'} -> {new_c or '(any)'}", _scope(moved)))
     return findings
+
+
+def _down_a_major(old: Release | None, new: Release | None, constraint: str) -> bool:
+    """The new constraint holds the package below the major version the old one started at
+    (`^11.0.1` to `10.2.2`); a loosening that still admits the old major (`>= 10`) does not."""
+    return old is not None and new is not None and new[:1] < old[:1] and not admits_any(constraint)
 
 
 def _featured(constraint: str, entries: list[Requirement]) -> str:

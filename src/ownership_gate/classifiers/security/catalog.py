@@ -24,6 +24,16 @@ ACCESS_NAME = re.compile(
 )
 
 # User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
+# Randomness, hashing and signing primitives: swapping one for another (`random` for `secrets`,
+# `md5` for `sha256`) changes how secure a token or digest is, however small the edit.
+CRYPTO_NAMES = frozenset({
+    "random", "secrets", "SystemRandom", "urandom", "getrandbits", "randbelow",
+    "token_hex", "token_urlsafe", "token_bytes", "uuid1", "uuid4", "randomBytes", "randomUUID",
+    "getRandomValues", "SecureRandom", "hashlib", "md5", "sha1", "sha256", "sha512", "blake2b",
+    "hmac", "compare_digest", "timingSafeEqual", "secure_compare", "bcrypt", "scrypt", "argon2",
+    "pbkdf2_hmac", "pbkdf2", "HS256", "RS256", "ES256", "crypto", "Crypto", "Digest", "OpenSSL",
+})
+
 UI_PATH = re.compile(
     r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|html|hbs|mustache)$"
     r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/(?!.*(?:^|/)api/)"

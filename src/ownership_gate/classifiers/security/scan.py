@@ -15,6 +15,7 @@ from ownership_gate.classifiers.security.catalog import (
     ASSIGNMENT,
     COMMENT,
     CREDENTIAL,
+    CRYPTO_NAMES,
     DSL_SETTING,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
@@ -345,6 +346,9 @@ def _renamed(added: list[str], removed: tuple[str, ...] | list[str]) -> bool:
         return False
     new_words = Counter(w for line in added for w in _WORD.findall(line))
     old_words = Counter(w for line in removed for w in _WORD.findall(line))
+    swapped = set(new_words - old_words) | set(old_words - new_words)
+    if swapped & CRYPTO_NAMES:
+        return False  # a randomness, hash or signing primitive swapped is a security change, not a rename
     return len(set(new_words - old_words)) <= 2 and len(set(old_words - new_words)) <= 2
 
 
