@@ -18,10 +18,11 @@ from datetime import datetime, timezone
 from ownership_gate.classifiers.base import Trees
 from ownership_gate.engine.judge import Engine, required_level
 from ownership_gate.errors import EXIT_OK, PolicyError
-from ownership_gate.git.log import count_missing, epoch, first_parent_commits
+from ownership_gate.git.log import Commit, count_missing, epoch, first_parent_commits
 from ownership_gate.git.repo import Git, find_root
-from ownership_gate.model import Commit, Decision, Report, SignoffResult
+from ownership_gate.model import SignoffResult
 from ownership_gate.output import report as report_render
+from ownership_gate.output.report import Decision, Report
 from ownership_gate.output.reporters import write_output
 from ownership_gate.policy.load import BUILTIN_PREFIX, DEFAULT_TEMPLATE, POLICY_FILES, load_builtin
 from ownership_gate.policy.model import Policy

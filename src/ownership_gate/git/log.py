@@ -7,11 +7,23 @@ dates, so `--since 2024-01-08` or `1 week ago` mean what they mean to git.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ownership_gate.errors import FatalError
 from ownership_gate.git.repo import Git
-from ownership_gate.model import Commit
 
 _FIELDS = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s"
+
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: str
+    subject: str
 
 
 def epoch(git: Git, option: str, value: str) -> int:

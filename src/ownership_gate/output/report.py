@@ -1,4 +1,4 @@
-"""The weekly report as JSON (`ownership-gate/report/v1`) and as Markdown for the meeting.
+"""The weekly report: its records, and the report as JSON (`ownership-gate/report/v1`) and as Markdown.
 
 Paths are quoted as git quotes them (`output/quoting.py`), and every piece of text a
 commit brought is kept on its line with Markdown and HTML shown literally.
@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ownership_gate.classifiers.dependency.ecosystems.base import TOOLING_SCOPES
 from ownership_gate.output.markdown import code, text
 from ownership_gate.output.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
-    from ownership_gate.model import Decision, Finding, Report
+    from ownership_gate.git.log import Commit
+    from ownership_gate.model import Finding, SignoffResult
 
 SCHEMA = "ownership-gate/report/v1"
 TOP_RULES = 10
@@ -26,14 +29,42 @@ _RISKS = {
     ("dependency", "added"), ("dependency", "major"), ("schema", "destructive"), ("schema", "risky"),
     ("cost", "increase"),
 }
-# Dependencies only the developers' machines and CI install are no risk production took on, unless a vendor's.
-_TOOLING_SCOPES = frozenset({"dev", "test", "build"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    commit: Commit
+    level: str
+    needs_signoff: bool  # above the lowest level of the policy that judged it
+    policy: str
+    rules: tuple[str, ...]
+    findings: tuple[tuple[str, Finding], ...]  # (path, finding) for findings a rule matched
+    signoff: SignoffResult
+    owners: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass
+class Report:
+    branch: str
+    head: str
+    since: str
+    until: str | None
+    period: tuple[str, str]
+    commits: int
+    lowest: str
+    decisions: list[Decision]
+    by_level: dict[str, int]
+    by_rule: dict[str, int]
+    rule_levels: dict[str, str]
 
 
 def _new_risk(finding: Finding) -> bool:
+    """A dependency only the developers' machines and CI install is no risk production took on,
+    unless it is a vendor's."""
     if (finding.type, finding.kind) not in _RISKS:
         return False
-    return finding.type != "dependency" or finding.scope not in _TOOLING_SCOPES or finding.vendor is not None
+    return finding.type != "dependency" or finding.scope not in TOOLING_SCOPES or finding.vendor is not None
 
 
 def _signers(decision: Decision) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ownership_gate.output.quoting import one_line, quote_path
 
 if TYPE_CHECKING:
-    from ownership_gate.model import Decision, Report
+    from ownership_gate.output.report import Decision, Report
 
 TOP_RULES = 10
 COLORS = ("#2f6fb3", "#d9822b", "#b33a3a", "#6b4fa3", "#2e8b57")  # by level, above the lowest

@@ -24,10 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ownership_gate.classifiers.dependency.ecosystems.base import (
-    BUILD,
-    DEV,
     RUNTIME,
-    TEST,
+    TOOLING_SCOPES,
     Ecosystem,
     Release,
     Requirement,
@@ -37,7 +35,6 @@ from ownership_gate.classifiers.dependency.ecosystems.lockfiles import admits_an
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
-_TOOLING = frozenset({BUILD, DEV, TEST})
 
 
 def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
@@ -141,7 +138,7 @@ def _scope(entries: list[Requirement]) -> str:
 
 def _into_production(was: str, now: str) -> bool:
     """A package only development, tests or builds installed is now one production installs."""
-    return was in _TOOLING and now not in _TOOLING
+    return was in TOOLING_SCOPES and now not in TOOLING_SCOPES
 
 
 def spelling(constraint: str, ecosystem: Ecosystem) -> str:

@@ -85,6 +85,8 @@ def named_scope(name: str, default: str) -> str:
 
 
 SCOPES: tuple[str, ...] = (RUNTIME, OPTIONAL, PEER, BUILD, DEV, TEST)
+# What only the developers' machines and CI install: production never runs it.
+TOOLING_SCOPES = frozenset({BUILD, DEV, TEST})
 
 
 def widest(scopes: Iterable[str]) -> str:
