@@ -187,8 +187,7 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             key, value = _assignment(line)
             if key is not None:
                 before[key] = value
-    kept = {_SPACE.sub(" ", line.strip()) for line in diff.removed} & {
-        _SPACE.sub(" ", line.strip()) for _, line in diff.added}
+    kept = {_normal(line) for line in diff.removed} & {_normal(line) for _, line in diff.added}
     seen: set[str] = set()
     for number, line in diff.added:
         if COMMENT.match(line):
@@ -201,16 +200,16 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
                 continue  # moved, same value
             shown = old if old is not None else "(not set)"
             found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
-        elif SETTING_LINE.search(line) and _SPACE.sub(" ", line.strip()) not in kept:
-            text = _SPACE.sub(" ", line.strip())[:120]
+        elif SETTING_LINE.search(line) and _normal(line) not in kept:
+            text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
         if key not in seen:
             found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
     for line in diff.removed:
         if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
-                and _SPACE.sub(" ", line.strip()) not in kept):
-            text = _SPACE.sub(" ", line.strip())[:120]
+                and _normal(line) not in kept):
+            text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
     return found
@@ -221,11 +220,11 @@ def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
     who may send mail as the domain and where its mail goes."""
     for number, line in diff.added:
         if line.strip() and not COMMENT.match(line):
-            text = _SPACE.sub(" ", line.strip())[:120]
+            text = _normal(line)[:120]
             return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
     for line in diff.removed:
         if line.strip() and not COMMENT.match(line):
-            text = _SPACE.sub(" ", line.strip())[:120]
+            text = _normal(line)[:120]
             return [finding("setting", path, f"mail server setting removed: {text}")]
     return []
 
@@ -358,16 +357,27 @@ _MOVES_SEARCHED = 2000
 
 def _hosts_gone_elsewhere(change: Change, context: Context, hosts: set[str]) -> set[str]:
     """The hosts another file of the change set stops naming: code that moved, not a new call."""
-    others = [c for c in context.changes if c is not change and c.old_oid is not None]
-    if len(others) > _MOVES_SEARCHED:
+    texts = _both_sides_lowered(context)
+    if texts is None or len(texts) - (change.old_oid is not None) > _MOVES_SEARCHED:
         return set()
-    context.prefetch(others)
-    gone: set[str] = set()
-    for other in others:
-        old_text = (text_of(context.old(other), lossy=True) or "").lower()
-        new_text = (text_of(context.new(other), lossy=True) or "").lower()
-        gone.update(h for h in hosts if h in old_text and h not in new_text)
-    return gone
+    return {h for other, (old_text, new_text) in texts.items() if other is not change
+            for h in hosts if h in old_text and h not in new_text}
+
+
+def _both_sides_lowered(context: Context) -> dict[Change, tuple[str, str]] | None:
+    """Both sides of every change that had an old side, lower-cased: read and decoded once per
+    change set, however many files add a host; None for a change set too large to search."""
+    key = f"{TYPE}.hosts"
+    if key not in context.memo:
+        others = [c for c in context.changes if c.old_oid is not None]
+        if len(others) > _MOVES_SEARCHED + 1:  # more than any change asking may search
+            context.memo[key] = None
+        else:
+            context.prefetch(others)
+            context.memo[key] = {c: ((text_of(context.old(c), lossy=True) or "").lower(),
+                                     (text_of(context.new(c), lossy=True) or "").lower()) for c in others}
+    texts: dict[Change, tuple[str, str]] | None = context.memo[key]
+    return texts
 
 
 def _hosts(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
