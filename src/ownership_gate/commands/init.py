@@ -36,7 +36,7 @@ def explain_signoff(policy: Policy) -> list[str]:
             "Approving reviews and GitHub's verification of signed commits are read only in a"
             " GitHub Actions pull-request run."
         )
-    plain = [s.trailer for s in signoffs if "trailer" in s.sources and s.signature is None]
+    plain = [s.trailer for s in signoffs if s.plain_trailer]
     if plain:
         lines.append(
             f"Unsigned {', '.join(str(t) for t in plain)} trailers count, but prove little: anyone can"

@@ -16,12 +16,18 @@ _ENDS_BLOCK = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _EXCEPTION = "_exception"  # what every handler's exception name becomes
 
 
+def tree(text: str, filename: str = "<unknown>") -> ast.Module:
+    """The syntax tree of `text`, without the warnings old code draws (invalid escape
+    sequences); raises what `ast.parse` raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=filename)
+
+
 def parse(text: str) -> ast.Module | None:
     """The syntax tree of `text`; None when it is not valid Python."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences in old code
-            return ast.parse(text)
+        return tree(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
 

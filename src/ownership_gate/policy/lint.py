@@ -17,7 +17,7 @@ from pathlib import Path
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import path_only_rules, unportable_reason
 from ownership_gate.paths.patterns import PatternError, compile_pattern
-from ownership_gate.policy.model import SIGNED_ALLOWED_SIGNERS, Policy, Rule, Signoff, When, rule_index
+from ownership_gate.policy.model import SIGNED_ALLOWED_SIGNERS, Policy, Rule, When, rule_index
 
 # Probe names unlikely to be a literal in anyone's pattern.
 _STARS = (("q7z", "q7z/k3w"), ("k3w.j", ""))
@@ -142,15 +142,15 @@ def levels(policy: Policy, root: Path | None) -> Iterator[Warning]:
             yield Warning(level.line, where, "no owners: CODEOWNERS will name no reviewer for its files")
         if rank == 0:
             continue
-        if not any(lv.signoff is not None and lv.signoff.sources for lv in policy.levels[rank:]):
+        # Sign-offs that count for this level: its own and those of the levels above.
+        counted = [lv.signoff for lv in policy.levels[rank:] if lv.signoff is not None and lv.signoff.sources]
+        if not counted:
             message = (
                 "no one can sign off this level, so every change that needs it fails `check`;"
                 " add a `signoff` with a trailer and signers, github_reviewers, gitlab_approvers or labels"
             )
             yield Warning(level.line, where, message)
-        if any(lv.signoff is not None and lv.signoff.sources for lv in policy.levels[rank:]) and not any(
-            _unforgeable(lv.signoff) for lv in policy.levels[rank:]
-        ):
+        elif not any(signoff.unforgeable for signoff in counted):
             message = (
                 "every sign-off it accepts can be given by the change's own author: a plain trailer (anyone can"
                 " commit as any email) or a label (anyone with triage access); add `require_signed_commit`,"
@@ -167,15 +167,6 @@ def levels(policy: Policy, root: Path | None) -> Iterator[Warning]:
                 " so no signed commit can verify"
             )
             yield Warning(signoff.line, f"{where}.signoff", message)
-
-
-def _unforgeable(signoff: Signoff | None) -> bool:
-    """Whether a sign-off can count that the change's author cannot give alone (a signed
-    trailer, a review or an approval checked by the code host)."""
-    if signoff is None:
-        return False
-    signed_trailer = "trailer" in signoff.sources and signoff.signature is not None
-    return signed_trailer or bool(signoff.github_reviewers or signoff.gitlab_approvers)
 
 
 def inexpressible(policy: Policy) -> Iterator[Warning]:

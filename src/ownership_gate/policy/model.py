@@ -46,6 +46,18 @@ class Signoff:
             found.append("label")
         return tuple(found)
 
+    @property
+    def plain_trailer(self) -> bool:
+        """A trailer counts without a signature: anyone can commit as the signer's email."""
+        return "trailer" in self.sources and self.signature is None
+
+    @property
+    def unforgeable(self) -> bool:
+        """Some sign-off counts that the change's author cannot give alone: a signed trailer,
+        or a review or approval the code host checked."""
+        signed_trailer = "trailer" in self.sources and self.signature is not None
+        return signed_trailer or bool(self.github_reviewers or self.gitlab_approvers)
+
 
 @dataclass(frozen=True)
 class Level:

@@ -21,6 +21,7 @@ from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYST
 from ownership_gate.classifiers.dependency.ecosystems.base import SCOPES
 from ownership_gate.classifiers.dependency.vendors import CATEGORIES
 from ownership_gate.output.links import schema_id
+from ownership_gate.policy import parse
 
 SCHEMA_FILE = Path(__file__).parents[1] / "schema" / "policy.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -67,7 +68,7 @@ def _dependency_only(keys: Sequence[str]) -> Schema:
 
 
 def build() -> Schema:
-    when_types = [t for t in REGISTRY if t != "path"]
+    when_types = parse.when_types()
     finding_types = list(REGISTRY)
     text: Schema = {"type": "string", "minLength": 1}
     return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import copy
 import re
-import warnings
 
 from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, Unreadable
 from ownership_gate.classifiers.schema.sql.api import sql_ops
@@ -14,9 +13,7 @@ from ownership_gate.formats import python
 
 def parse(text: str, path: str) -> ast.Module:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences in old migrations
-            return ast.parse(text, filename=path)
+        return python.tree(text, path)
     except SyntaxError as exc:
         raise Unreadable(f"Python syntax error: {exc.msg}", exc.lineno) from None
     except (ValueError, MemoryError) as exc:
