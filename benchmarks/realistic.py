@@ -14,12 +14,12 @@ Everything is generated from fixed seeds, so a rebuild is byte for byte the same
 
 from __future__ import annotations
 
+import itertools
 import random
-import shutil
-import subprocess
 from pathlib import Path
 
 import contents
+import synthetic
 
 FILES = 100_000
 # kind -> how many of them `main` holds
@@ -96,37 +96,12 @@ def policy(rules: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blob(content: str) -> bytes:
-    data = content.encode()
-    return b"data %d\n%s\n" % (len(data), data)
-
-
 def build(work: Path) -> Path:
     root = work / "realistic"
     if (root / ".git" / "bench-ready").exists():
         return root
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    stream = bytearray()
-
-    def commit(ref: str, files: dict[str, str], parent: bool) -> None:
-        stream.extend(b"commit refs/heads/%s\n" % ref.encode())
-        if not parent:
-            stream.extend(b"mark :1\n")
-        stream.extend(b"committer Bench <bench@example.com> 1700000000 +0000\n")
-        stream.extend(_blob(ref))
-        if parent:
-            stream.extend(b"from :1\n")
-        for path, content in files.items():
-            stream.extend(b"M 100644 inline %s\n" % path.encode())
-            stream.extend(_blob(content))
-
-    commit("main", base_files(), parent=False)
-    for case in CASES:
-        commit(case, head_files(case), parent=True)
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
-    subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+    cases = ((case, case, head_files(case)) for case in CASES)  # made one at a time, as the stream is written
+    synthetic.fast_import(root, itertools.chain([("main", "main", base_files())], cases))
     (root / ".git" / "bench-ready").write_text("1")
     return root
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,42 +101,45 @@ def _blob(content: str) -> bytes:
     return b"data %d\n%s\n" % (len(data), data)
 
 
-def build(work: Path, shape: Shape) -> Path:
-    root = work / shape.name
-    if (root / ".git" / "bench-ready").exists():
-        return root
+def fast_import(root: Path, commits: Iterable[tuple[str, str, dict[str, str]]]) -> None:
+    """A new repository at `root` holding `commits` (ref, message, files), written by one
+    `git fast-import`: the first is `main`'s root commit, each later one a branch on top of it.
+    `main` is checked out."""
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    paths = _paths(shape.files)
-    changed = set(paths[:: max(len(paths) // max(shape.changed, 1), 1)][: shape.changed])
-    policy = _policy(shape.rules)
     stream = bytearray()
-
-    def commit(ref: str, message: str, files: dict[str, str], parent: bool) -> None:
+    for number, (ref, message, files) in enumerate(commits):
         stream.extend(b"commit refs/heads/%s\n" % ref.encode())
-        if not parent:
+        if number == 0:
             stream.extend(b"mark :1\n")
         stream.extend(b"committer Bench <bench@example.com> 1700000000 +0000\n")
         stream.extend(_blob(message))
-        if parent:
+        if number > 0:
             stream.extend(b"from :1\n")
         for path, content in files.items():
             stream.extend(b"M 100644 inline %s\n" % path.encode())
             stream.extend(_blob(content))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
 
+
+def build(work: Path, shape: Shape) -> Path:
+    root = work / shape.name
+    if (root / ".git" / "bench-ready").exists():
+        return root
+    paths = _paths(shape.files)
+    changed = set(paths[:: max(len(paths) // max(shape.changed, 1), 1)][: shape.changed])
+    policy = _policy(shape.rules)
     base_files = {p: f"# {p}\nVALUE = 1\n" for p in paths}
     base_files.update(_manifests("1.0.0"))
     base_files[".ownership-gate.yaml"] = policy
     base_files["db/migrations/0001_init.sql"] = "CREATE TABLE users (id bigint primary key);\n"
-    commit("main", "base", base_files, parent=False)
     head_files = {p: f"# {p}\nVALUE = 2\n" for p in changed}
     head_files.update(_manifests("1.0.1"))
     head_files["db/migrations/0002_add.sql"] = "ALTER TABLE users ADD COLUMN nickname text;\n"
     head_files["db/migrations/0003_drop.sql"] = "ALTER TABLE users DROP COLUMN legacy;\n"
-    commit("feature", "head", head_files, parent=True)
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
-    subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+    fast_import(root, [("main", "base", base_files), ("feature", "head", head_files)])
     (root / "CODEOWNERS.bench").write_text(codeowners(policy), "utf-8")
     (root / ".git" / "bench-ready").write_text("1")
     return root
