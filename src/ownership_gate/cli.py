@@ -19,7 +19,8 @@ exit codes:
      CODEOWNERS is out of date (codeowners --check)
   2  usage error, unreadable or invalid policy, not a git repository, or a
      revision git cannot resolve
-  3  an internal error (a bug in ownership-gate)
+  3  an internal error (a bug in ownership-gate) outside the classifiers; a
+     classifier that fails on a file is an error/classifier finding instead
 """
 
 
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=FORMATS, default="text",
         help="text for people (default), json for tools, markdown for a comment, github for Actions"
-        " (annotations and step summary), sarif for code scanning",
+        " (annotations and step summary), sarif for code scanning, gitlab-codequality for GitLab's"
+        " code quality report",
     )
     check.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout ('-': stdout)")
     check.add_argument("--advisory", action="store_true", help="report, but always exit 0")
