@@ -188,6 +188,40 @@ def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pyt
     assert code == 1
 
 
+EXPORT = """\
+const mermaidUrl = "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs";
+
+export function exportHtml(doc: Document): string {
+  return doc.documentElement.outerHTML;
+}
+"""
+
+
+def test_a_new_package_from_a_public_cdn_is_a_new_call_even_on_a_known_host(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"server/helpers/ExportHelper.tsx": EXPORT})
+    # A stylesheet of another package, from the CDN host the file already loads a script from.
+    repo.commit({"server/helpers/ExportHelper.tsx": EXPORT.replace(
+        "export function", 'const katexCss =\n  "https://cdn.jsdelivr.net/npm/katex@0.16.45/dist/katex.min.css";\n\nexport function'
+    )})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("host", "server/helpers/ExportHelper.tsx: cdn.jsdelivr.net/katex")]
+    assert findings(doc, "security")[0]["detail"] == "the code now loads katex from cdn.jsdelivr.net, which it did not before"
+    assert code == 1
+
+
+def test_a_new_version_of_a_cdn_package_or_a_link_in_a_page_is_no_new_call(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"server/helpers/ExportHelper.tsx": EXPORT})
+    repo.commit({"server/helpers/ExportHelper.tsx": EXPORT.replace("mermaid@11", "mermaid@11.4.1")
+                 + 'export const help = "https://status.vendorstatus.io/incidents";\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
 AUTH_MIDDLEWARE = """\
 export function requireAdmin(req, res, next) {
   if (req.user && (req.user.isAdmin || req.user.role === "owner")) {
@@ -470,3 +504,20 @@ def test_a_randomness_or_hash_primitive_swapped_in_token_code_is_no_rename(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", "app/users/tokens.py")]
     assert code == 1
+
+
+@pytest.mark.parametrize(("host", "path", "package"), [
+    ("cdn.jsdelivr.net", "/npm/katex@0.16.45/dist/katex.min.css", "katex"),
+    ("cdn.jsdelivr.net", "/npm/@mermaid-js/layout-elk/dist/x.mjs", "@mermaid-js/layout-elk"),
+    ("cdn.jsdelivr.net", "/gh/owner/repo@1.0/x.js", "owner/repo"),
+    ("cdn.jsdelivr.net", "/combine/npm/a,npm/b", None),
+    ("unpkg.com", "/htmx.org@1.9.2", "htmx.org"),
+    ("cdnjs.cloudflare.com", "/ajax/libs/jquery/3.6.0/jquery.min.js", "jquery"),
+    ("esm.sh", "/v135/react@18?bundle", "react"),
+    ("ga.jspm.io", "/npm:lodash@4.17.21/lodash.js", "lodash"),
+    ("unpkg.com", "", None),
+])
+def test_the_package_a_cdn_url_serves(host: str, path: str, package: str | None) -> None:
+    from ownership_gate.classifiers.security.scan import cdn_package
+
+    assert cdn_package(host, path) == package

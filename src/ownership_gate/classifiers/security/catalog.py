@@ -88,7 +88,15 @@ CREDENTIAL = re.compile(
 PUBLIC_KEY_FILE = re.compile(r"(?i)\.pub$")
 
 # Outbound hosts in string literals of application code.
-URL = re.compile(r"""["'`](?:https?|wss?)://(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?[^"'`\s]*["'`]""")
+URL = re.compile(
+    r"""["'`](?:https?|wss?)://(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?(?P<path>[^"'`\s]*)["'`]"""
+)
+# Public CDNs that serve any open-source package. Each package is its own third party's code, so a
+# new package is a new outbound call even where the CDN's host is already named.
+PACKAGE_CDNS = frozenset({
+    "cdn.jsdelivr.net", "fastly.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "esm.sh", "cdn.skypack.dev",
+    "ga.jspm.io",
+})
 # Hosts that name documents, not services the application calls.
 QUIET_HOST = re.compile(
     r"(?i)(?:^|\.)(?:example\.(?:com|org|net)|localhost|test|invalid|local|w3\.org|schema\.org|json-schema\.org"
