@@ -15,7 +15,7 @@ default_level: engineer
 rules:
   - id: cloud
     level: cto
-    when: {type: cloud, kind: [added, removed, replaced, security, unparsed]}
+    when: {type: cloud, kind: [added, removed, replaced, count, security, unparsed]}
     reason: Cloud resources and who can reach them are one-way doors.
 """
 
@@ -120,6 +120,93 @@ def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(
     repo.commit({"infra/main.tf": moved})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
+
+
+NETWORK = """\
+locals {
+  len_public  = length(var.public_subnets)
+  len_private = length(var.private_subnets)
+  max_subnets = max(local.len_public)
+}
+
+resource "aws_route_table" "private" {
+  count  = length(var.azs)
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_nat_gateway" "this" {
+  count     = local.max_subnets
+  subnet_id = aws_subnet.public[count.index].id
+}
+
+resource "aws_ec2_tag" "vpc" {
+  for_each    = var.tags
+  resource_id = aws_vpc.this.id
+  key         = each.key
+  value       = each.value
+}
+"""
+
+
+def test_how_many_instances_exist_is_a_cloud_change(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/network.tf": NETWORK})
+    repo.commit({"infra/network.tf": NETWORK.replace("count  = length(var.azs)", "count  = length(var.private_subnets)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_route_table.private")]
+    assert findings(doc, "cloud")[0]["detail"] == (
+        "how many Terraform manages changed: count length(var.azs) -> length(var.private_subnets)"
+    )
+    assert code == 1
+
+
+def test_a_count_reading_a_changed_local_is_a_cloud_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/network.tf": NETWORK})
+    # The NAT gateways' count reads max_subnets, which now also counts private subnets.
+    repo.commit({"infra/network.tf": NETWORK.replace("max(local.len_public)", "max(local.len_public, local.len_private)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_nat_gateway.this")]
+    assert "reads local.max_subnets, which changed" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1
+
+
+def test_a_count_of_tags_or_an_unread_local_is_routine(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/network.tf": NETWORK})
+    repo.commit({"infra/network.tf": NETWORK.replace("for_each    = var.tags", "for_each    = merge(var.tags, var.vpc_tags)")
+                 .replace("len_private = length(var.private_subnets)", "len_private = length(var.private_subnets) + 0")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+POLICY_DOCUMENT = """\
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+  }
+}
+"""
+
+
+def test_a_policy_statement_label_is_no_security_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/iam.tf": POLICY_DOCUMENT})
+    repo.commit({"infra/iam.tf": POLICY_DOCUMENT.replace("  statement {\n", '  statement {\n    sid = "AWSVPCFlowLogsAssumeRole"\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    repo.commit({"infra/iam.tf": POLICY_DOCUMENT.replace("vpc-flow-logs", "ec2")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "data.aws_iam_policy_document.assume")]
 
 
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:

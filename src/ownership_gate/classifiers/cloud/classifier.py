@@ -9,6 +9,9 @@ change at all. CloudFormation templates are read per template. Kinds:
   template's logical id);
 - `replaced`: the same resource under a new address or type, which
   destroys and recreates it (a Terraform `moved` block saying so keeps it);
+- `count`: how many instances of a resource or module Terraform manages
+  may change: its `count` or `for_each` changed, or a local value it reads
+  did (in the files of the change set);
 - `data`: a data source added, removed or changed (reads only);
 - `security`: an existing resource's security-sensitive settings changed:
   security groups and their rules, firewalls, CIDR ranges, IAM policies and
@@ -33,7 +36,7 @@ from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
 from ownership_gate.classifiers.cloud.findings import is_terraform, maybe_cloudformation
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("added", "removed", "replaced", "data", "security", "unparsed")
+KINDS: tuple[str, ...] = ("added", "removed", "replaced", "count", "data", "security", "unparsed")
 SETTINGS: Mapping[str, str] = {}
 
 

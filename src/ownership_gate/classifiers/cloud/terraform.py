@@ -127,11 +127,12 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
     for address, placed in sorted(removed.items()):
         kind = "data" if address.startswith("data.") else "removed"
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
+    changed_locals = _changed_locals(module)
     for address in sorted(module.old.keys() & module.new.keys()):
         before, after = module.old[address], module.new[address]
-        if before.block.source == after.block.source:
-            continue
-        item = _changed(address, before.block, after.block, unset)
+        item = _recounted(address, before.block, after.block, changed_locals)
+        if item is None and before.block.source != after.block.source:
+            item = _changed(address, before.block, after.block, unset)
         if item is not None:
             add(after.path, item)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
@@ -169,6 +170,43 @@ def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tupl
                 taken_t.add(target)
                 break
     return pairs
+
+
+# `count` and `for_each` decide how many instances of a resource or module Terraform manages.
+_REPEATS = ("count", "for_each")
+_LOCAL = re.compile(r"\blocal\.(\w+)")
+# Resource types that only label other resources (`aws_ec2_tag`): how many exist is a tag change.
+_LABEL_TYPE = re.compile(r"_tags?$")
+
+
+def _changed_locals(module: Module) -> set[str]:
+    """The local values whose result may differ: their own expression changed, or one they read did."""
+    old, new = module.locals_old, module.locals_new
+    changed = {name for name in old.keys() | new.keys() if old.get(name, ('', None))[1] != new.get(name, ('', None))[1]}
+    reads = {name: set(_LOCAL.findall(repr(value))) for name, (_, value) in new.items()}
+    grew = True
+    while grew:
+        more = {name for name, read in reads.items() if name not in changed and read & changed}
+        changed |= more
+        grew = bool(more)
+    return changed
+
+
+def _recounted(address: str, before: hcl.Block, after: hcl.Block, changed_locals: set[str]) -> Finding | None:
+    """A resource's or module's `count` or `for_each` changed, itself or through a local value it reads."""
+    if address.startswith("data.") or _LABEL_TYPE.search(address.split(".")[0]):
+        return None
+    for name in _REPEATS:
+        old_value, new_value = (block.body.attributes.get(name) for block in (before, after))
+        old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
+        if old_text != new_text:
+            shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
+            return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
+        read = sorted(set(_LOCAL.findall(new_text or "")) & changed_locals)
+        if read:
+            return finding("count", address, f"how many Terraform manages may change: its {name} reads "
+                           f"local.{read[0]}, which changed", after.line)
+    return None
 
 
 def _changed(address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any]) -> Finding | None:
@@ -215,6 +253,7 @@ def _canonical(value: Any) -> Any:
             ("=", item.name, _canonical(item.value)) if isinstance(item, hcl.Attribute)
             else ("{", item.type, item.labels, _canonical(item.body))
             for item in value.items
+            if not (isinstance(item, hcl.Attribute) and item.name.lower() == "sid")  # a policy statement's label
         )
     if isinstance(value, hcl.Expression):
         return ("expr", _SPACE.sub(" ", value.text.strip()))
