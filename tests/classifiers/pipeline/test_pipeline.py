@@ -201,3 +201,75 @@ def test_renamed_onto_a_workflow_path_is_judged_as_new() -> None:
 def test_removing_a_shipping_workflow() -> None:
     found = compare("github", ".github/workflows/release.yml", RELEASE, None)
     assert [(f.kind, f.detail) for f in found] == [("deploy", "removed a pipeline that ships (publish)")]
+
+
+CIRCLECI = """\
+version: 2.1
+orbs:
+  node: circleci/node@5.1.0
+defaults: &defaults
+  docker:
+    - image: cimg/node:18.17
+jobs:
+  test:
+    <<: *defaults
+    steps:
+      - checkout
+      - run: npm ci && npm test
+  deploy:
+    <<: *defaults
+    steps:
+      - checkout
+      - run:
+          name: Ship
+          command: npx vercel deploy --prod --token "$VERCEL_TOKEN"
+workflows:
+  main:
+    jobs:
+      - test
+      - deploy:
+          requires: [test]
+          context: vercel
+          filters:
+            branches:
+              only: main
+"""
+
+
+def test_circleci_image_and_orb_bumps_are_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".circleci/config.yml": CIRCLECI})
+    repo.commit({".circleci/config.yml": CIRCLECI.replace("cimg/node:18.17", "cimg/node:20.11")
+                 .replace("circleci/node@5.1.0", "circleci/node@5.2.0").replace("npm ci && npm test", "npm ci && npm run test:ci")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+
+
+def test_circleci_orb_context_and_shipping_job(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".circleci/config.yml": CIRCLECI})
+    changed = (CIRCLECI.replace("  node: circleci/node@5.1.0\n", "  node: circleci/node@5.1.0\n  slack: acme-tools/notify@1.2.0\n")
+               .replace("--prod", "--prod --force")
+               .replace("          context: vercel\n", "          context: [vercel, aws-prod]\n")
+               .replace("              only: main\n", "              only: [main, staging]\n"))
+    repo.commit({".circleci/config.yml": changed})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [
+        ("action", ".circleci/config.yml: acme-tools/notify"),
+        ("deploy", ".circleci/config.yml: job deploy"),
+        ("deploy", ".circleci/config.yml: on"),
+        ("secret", ".circleci/config.yml: context aws-prod"),
+    ]
+    assert code == 1
+
+
+def test_circleci_scripts_stay_with_the_release_path_rule(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"README.md": "app\n", ".circleci/config.yml": CIRCLECI})  # the built-in policy
+    repo.commit({".circleci/config.yml": CIRCLECI.replace("cimg/node:18.17", "cimg/node:20.11")})
+    code, doc = run_json(capsys, "--base", base)
+    assert code == 0
+    repo.commit({".circleci/release.sh": "#!/bin/sh\nnpx vercel deploy --prod\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["type"], f["rule"]) for c in doc["changes"] for f in c["findings"] if f["level"] == "cto"] == [
+        ("path", "release-files")
+    ]
+    assert code == 1

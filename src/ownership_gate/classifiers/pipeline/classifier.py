@@ -1,26 +1,27 @@
 """`pipeline` findings: what a CI pipeline change does, not that one was touched.
 
-GitHub Actions workflows (`.github/workflows/*.yml`) and GitLab CI files
-(`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`) are compared old
-against new, and only changes that move a one-way door are findings:
+GitHub Actions workflows (`.github/workflows/*.yml`), GitLab CI files
+(`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`) and CircleCI
+configs (`.circleci/*.yml`) are compared old against new, and only changes
+that move a one-way door are findings:
 
 - `trigger`: a workflow starts on `pull_request_target` or `workflow_run`,
   which run with the repository's secrets on input an outsider controls;
 - `permissions`: a job's token gets more than it had (a scope from none or
   read to write, a block removed), `id-token: write` or GitLab `id_tokens`
   (cloud credentials by OIDC) included;
-- `secret`: the pipeline reads a secret it did not read before;
+- `secret`: the pipeline reads a secret (or a CircleCI context) it did not read before;
 - `deploy`: a job that ships (has an `environment`, is named or staged for
   deploy/publish/release, or runs a publishing or deploying command or
   action) is added, removed or changed, or the triggers of a workflow that
   ships change;
-- `action`: a third-party action (not `actions/*` or `github/*`) or an
+- `action`: a third-party action (not `actions/*` or `github/*`), an
   outside GitLab include (remote, another project, a template, a component)
-  runs for the first time;
+  or a third-party CircleCI orb (not `circleci/*`) runs for the first time;
 - `unparsed`: the new file is not valid YAML, so none of the above can be
   ruled out.
 
-A version bump of an action, a toolchain version, a matrix or a test step
+A version bump of an action or orb, a toolchain version or build image tag, a matrix or a test step
 is none of these: the dependency classifier reports action versions.
 """
 

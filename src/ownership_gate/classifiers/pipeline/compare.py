@@ -10,6 +10,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
     PRIVILEGED_TRIGGERS,
     Pipeline,
+    circleci,
     github,
     gitlab,
     names,
@@ -33,7 +34,8 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     except YamlError as exc:
         raise Unreadable(str(exc)) from exc
     document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
-    return github(document, text) if platform == "github" else gitlab(document, text)
+    reader = {"github": github, "gitlab": gitlab, "circleci": circleci}[platform]
+    return reader(document, text)
 
 
 def findings(platform: str, path: str, old_text: str | None, new_text: str | None) -> list[Finding]:
@@ -126,5 +128,5 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
 
 def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     fresh = new.outside - old.outside
-    what = "third-party action" if new.platform == "github" else "outside include"
+    what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb"}[new.platform]
     return [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}") for name in sorted(fresh)]

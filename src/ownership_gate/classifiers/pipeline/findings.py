@@ -8,11 +8,13 @@ TYPE = "pipeline"
 
 
 def platform(path: str) -> str | None:
-    """`github` or `gitlab` for a pipeline file's path, else None."""
+    """`github`, `gitlab` or `circleci` for a pipeline file's path, else None."""
     if not path.endswith((".yml", ".yaml")):
         return None
     if path.startswith(".github/workflows/") and path.count("/") == 2:
         return "github"
+    if path.startswith(".circleci/") and path.count("/") == 1:
+        return "circleci"
     name = path.rsplit("/", 1)[-1]
     if name in (".gitlab-ci.yml", ".gitlab-ci.yaml") or name.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
         return "gitlab"

@@ -73,7 +73,7 @@ class Job:
 class Pipeline:
     """One pipeline file, as far as ownership cares."""
 
-    platform: str  # github | gitlab
+    platform: str  # github | gitlab | circleci
     triggers: frozenset[str] = frozenset()
     trigger_shape: str = ""
     jobs: dict[str, Job] = field(default_factory=dict)
@@ -151,6 +151,65 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
     return Pipeline("gitlab", frozenset(), "", jobs, frozenset(secrets), frozenset(n for n in outside if n))
 
 
+def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
+    """A CircleCI config: its jobs, the contexts (groups of secrets) its workflows hand them, and its orbs."""
+    orbs = document.get("orbs")
+    outside = {
+        str(ref).partition("@")[0].lower() for ref in (orbs.values() if isinstance(orbs, Mapping) else ())
+        if isinstance(ref, str) and not ref.lower().startswith(_FIRST_PARTY_ORBS)
+    }
+    jobs: dict[str, Job] = {}
+    raw_jobs = document.get("jobs")
+    for job_id, job in (raw_jobs.items() if isinstance(raw_jobs, Mapping) else ()):
+        if not isinstance(job, Mapping):
+            continue
+        steps = _as_list(job.get("steps"))
+        runs = "\n".join(_circleci_command(step) for step in steps)
+        orb_steps = [name for step in steps for name in _step_names(step) if "/" in name]
+        ships = bool(
+            _SHIPPING_NAME.search(str(job_id)) or _SHIPPING_COMMAND.search(runs)
+            or any(_SHIPPING_ORB.search(name) for name in orb_steps)
+        )
+        jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape(job))
+    contexts: set[str] = set()
+    when: dict[str, Any] = {}
+    workflows = document.get("workflows")
+    for name, workflow in (workflows.items() if isinstance(workflows, Mapping) else ()):
+        if not isinstance(workflow, Mapping):
+            continue
+        entries = []
+        for entry in _as_list(workflow.get("jobs")):
+            job_name, settings = (next(iter(entry.items())) if isinstance(entry, Mapping) and len(entry) == 1
+                                  else (entry, None))
+            settings = settings if isinstance(settings, Mapping) else {}
+            contexts.update(f"context {c}" for c in _as_list(settings.get("context")))
+            if str(job_name) not in jobs:  # a job an orb defines, used as it is
+                ships = bool(_SHIPPING_NAME.search(str(job_name)) or _SHIPPING_ORB.search(str(job_name)))
+                jobs[str(job_name)] = Job(str(job_name), DEFAULT, ships, None, _shape(settings))
+            entries.append((str(job_name), settings.get("filters"), settings.get("type")))
+        when[str(name)] = (workflow.get("triggers"), entries)
+    return Pipeline("circleci", frozenset(), _shape(when), jobs, frozenset(contexts), frozenset(outside))
+
+
+# Orbs CircleCI itself publishes; any other namespace is a third party's code.
+_FIRST_PARTY_ORBS = ("circleci/",)
+# An orb's job or command that pushes an image or a package, or deploys.
+_SHIPPING_ORB = re.compile(r"(?i)(?:^|[^a-z])(?:push|deploy|publish|release)")
+
+
+def _step_names(step: Any) -> list[str]:
+    return [str(k) for k in step] if isinstance(step, Mapping) else [str(step)]
+
+
+def _circleci_command(step: Any) -> str:
+    if not isinstance(step, Mapping):
+        return ""
+    run = step.get("run")
+    if isinstance(run, Mapping):
+        run = run.get("command")
+    return "" if run is None else str(run)
+
+
 def _triggers(on: Any) -> frozenset[str]:
     if isinstance(on, str):
         return frozenset({on})
@@ -215,13 +274,25 @@ def _shape(value: Any) -> str:
 def _strip_versions(value: Any) -> Any:
     if isinstance(value, Mapping):
         return tuple(sorted(
-            (str(k), _strip_versions(v)) for k, v in value.items() if not _VERSION_KEY.search(str(k))
+            (str(k), _untagged(v) if k == "image" else _strip_versions(v))
+            for k, v in value.items() if not _VERSION_KEY.search(str(k))
         ))
     if isinstance(value, list):
         return tuple(_strip_versions(v) for v in value)
     if isinstance(value, str):
         return value.partition("@")[0] if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value) else value
     return value
+
+
+def _untagged(image: Any) -> Any:
+    """A container image without its tag or digest (`cimg/node:20.11` -> `cimg/node`): a toolchain version."""
+    if isinstance(image, Mapping):
+        return _strip_versions({**image, "name": _untagged(image.get("name"))})
+    if not isinstance(image, str):
+        return _strip_versions(image)
+    name = image.partition("@")[0]
+    repository, _, tag = name.rpartition(":")
+    return repository if repository and "/" not in tag else name
 
 
 def widened(old: Mapping[str, int] | str, new: Mapping[str, int] | str) -> list[tuple[str, str]]:
