@@ -33,7 +33,7 @@ FOLDERS = [
 ]
 NAMES = [
     "main.tf", "vars.tfvars", "x.tf.json", "a.tftest.hcl", ".terraform.lock.hcl", "terragrunt.hcl", "Dockerfile",
-    "Dockerfile.prod", "Containerfile", "api.dockerfile", "docker-bake.hcl", "docker-bake.json", "compose.yaml",
+    "Dockerfile.prod", "Containerfile", "Procfile", "Procfile.dev", "fly.toml", "app.json", "render.yaml", "api.dockerfile", "docker-bake.hcl", "docker-bake.json", "compose.yaml",
     "docker-compose.override.yml", "ci.yml", "action.yml", ".gitlab-ci.yml", "x.gitlab-ci.yml", "Jenkinsfile",
     "Jenkinsfile.release", "build.jenkinsfile", "azure-pipelines.yml", "Chart.yaml", "Chart.lock", ".helmignore",
     "values.schema.json", "_helpers.tpl", "NOTES.txt", "deployment.yaml", "values.yaml", "values-prod.yml",

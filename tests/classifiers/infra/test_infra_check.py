@@ -37,7 +37,11 @@ PLACED = {
     "playbook.yml": ("infra/playbook.yml", "ansible"),
     "site.yml": ("infra/site.yml", "ansible"),
     "roles/common/tasks/main.yml": ("infra/role-tasks-main.yml", "ansible"),
+    "Procfile": ("infra/Procfile", "platform"),
+    "app.json": ("infra/heroku-app.json", "platform"),
+    "api/fly.toml": ("infra/fly.toml", "platform"),
     # Look-alikes: no infra finding.
+    "mobile/app.json": ("infra/expo-app.json", None),
     "catalog-info.yaml": ("infra/catalog-info.yaml", None),
     "locales/values.yaml": ("infra/translations-values.yaml", None),
     "tests/cassettes/scale.yaml": ("infra/cassette.yaml", None),
@@ -63,6 +67,8 @@ def test_every_kind_from_documented_examples(repo: Repo, capsys: pytest.CaptureF
     levels = levels_by_path(doc)
     assert levels["catalog-info.yaml"] == "engineer"
     assert levels["k8s/deployment.yaml"] == "cto"  # cloud-setup in the built-in policy
+    assert levels["Procfile"] == levels["app.json"] == levels["api/fly.toml"] == "cto"  # platform
+    assert levels["mobile/app.json"] == "engineer"
     detail = next(f for f in findings(doc, "infra") if f["subject"] == "k8s/statefulset.yaml")["detail"]
     assert detail == "Kubernetes manifest (Service, StatefulSet) added"
 

@@ -17,7 +17,7 @@ from ownership_gate.model import Change, Finding
 TYPE = "infra"
 KINDS: tuple[str, ...] = (
     "terraform", "kubernetes", "helm", "kustomize", "docker", "compose", "ci",
-    "cloudformation", "pulumi", "serverless", "ansible",
+    "cloudformation", "pulumi", "serverless", "ansible", "platform",
 )
 SETTINGS: Mapping[str, str] = {}
 

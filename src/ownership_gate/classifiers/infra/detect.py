@@ -65,7 +65,10 @@ _DESCRIPTIONS = {
     "pulumi": "Pulumi project",
     "serverless": "Serverless Framework service",
     "ansible": "Ansible configuration",
+    "platform": "platform manifest",
 }
+# Keys only Heroku's app.json has (Expo's app.json holds an `expo` object instead).
+_HEROKU_KEYS = frozenset({"buildpacks", "stack", "formation", "addons", "environments"})
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,16 @@ def _json_kubernetes_kinds(text: str) -> list[str]:
         if isinstance(item, dict) and isinstance(item.get("apiVersion"), str)
         and isinstance(item.get("kind"), str) and not _NOT_CLUSTER_API.match(item["apiVersion"])
     ]
+
+
+def _is_heroku_app(text: str) -> bool:
+    if len(text) > MAX_JSON_BYTES:
+        return False
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(document, dict) and bool(_HEROKU_KEYS & document.keys())
 
 
 def is_cloudformation(text: str) -> bool:
@@ -168,6 +181,8 @@ def kind_of(
         return None
     if "templates" in path.split("/")[:-1] and _HELM_TEMPLATE.search(text):
         return Recognition("helm", "Helm chart template")
+    if posixpath.basename(path) == "app.json":
+        return Recognition("platform", "Heroku app manifest") if _is_heroku_app(text) else None
     if path.endswith(".json"):
         kinds = _json_kubernetes_kinds(text)
     else:

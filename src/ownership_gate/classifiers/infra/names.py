@@ -20,7 +20,7 @@ SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
 # are not read at all.
 _NOT_INFRA_JSON = re.compile(
     r"^(package(-lock)?|composer|tsconfig(\..*)?|jsconfig|bower|lerna|nx|angular|deno|"
-    r"\.?eslintrc|\.?babelrc|\.?prettierrc|renovate|manifest|app|firebase|vercel|"
+    r"\.?eslintrc|\.?babelrc|\.?prettierrc|renovate|manifest|firebase|vercel|"
     r"launch|settings|extensions|cspell|turbo|project|appsettings(\..*)?)\.json$"
     r"|\.(lock|map|min)\.json$|\.ipynb$",
     re.I,
@@ -45,6 +45,9 @@ _CI_NAMES = frozenset({
     "codemagic.yaml", ".gitpod.yml",
 })
 _CI_DIRS = (".circleci/", ".buildkite/", ".azure-pipelines/", ".gitlab/ci/", ".woodpecker/")
+# The manifests of platforms that run the application (Heroku, Fly.io, Render, Railway): what production
+# runs on and how it starts. Heroku's `app.json` is recognised by its content (Expo uses the name too).
+PLATFORM_NAMES = frozenset({"Procfile", "heroku.yml", "fly.toml", "render.yaml", "railway.json", "railway.toml"})
 
 
 def chart_root(path: str) -> str | None:
@@ -104,7 +107,7 @@ def _is_ansible(path: str, base: str) -> bool:
 # Every name `kind_by_path` can answer for has no dot, one of these endings or
 # one of these beginnings; tests/engine/test_claims_batch.py holds the two together.
 _KIND_ENDINGS = (
-    ".tf", ".tfvars", ".json", ".hcl", ".yaml", ".yml", ".tpl", ".txt", ".ini", ".cfg", ".lock",
+    ".tf", ".tfvars", ".json", ".hcl", ".yaml", ".yml", ".tpl", ".txt", ".ini", ".cfg", ".lock", ".toml",
     ".helmignore", ".dockerfile", ".Dockerfile", ".jenkinsfile", ".Jenkinsfile",
 )
 _KIND_BEGINNINGS = ("Dockerfile", "Containerfile", "Jenkinsfile", "serverless")
@@ -141,6 +144,8 @@ def named_kind(path: str, base: str) -> str | None:
         return "helm"
     if base in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         return "kustomize"
+    if base in PLATFORM_NAMES:
+        return "platform"
     if _PULUMI.match(base):
         return "pulumi"
     if _SERVERLESS.match(base):
