@@ -209,6 +209,32 @@ def test_a_policy_statement_label_is_no_security_change(
     assert kinds_and_subjects(doc, "cloud") == [("security", "data.aws_iam_policy_document.assume")]
 
 
+OUTPUTS = """\
+output "db_password" {
+  description = "The database password"
+  value       = var.password
+}
+
+output "db_port" {
+  value = aws_db_instance.main.port
+}
+"""
+
+
+def test_whether_an_output_or_variable_is_sensitive_is_a_security_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/outputs.tf": OUTPUTS})
+    repo.commit({"infra/outputs.tf": OUTPUTS.replace("  value       = var.password\n",
+                                                     "  value       = var.password\n  sensitive   = true\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "output.db_password")]
+    assert findings(doc, "cloud")[0]["detail"] == (
+        "output.db_password sensitive: false -> true (whether plans and logs show it)"
+    )
+    assert code == 1
+
+
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     opened = MAIN.replace('["10.0.0.0/16"]', '["0.0.0.0/0"]').replace(
         "publicly_accessible = false", "publicly_accessible = true"

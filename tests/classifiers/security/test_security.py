@@ -521,3 +521,103 @@ def test_the_package_a_cdn_url_serves(host: str, path: str, package: str | None)
     from ownership_gate.classifiers.security.scan import cdn_package
 
     assert cdn_package(host, path) == package
+
+
+def test_a_new_check_guarding_new_code_is_routine_but_a_grant_is_not(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new action, guarded by the checks the app already uses: it narrows who can do the new thing.
+    guarded = CONTROLLER.replace("  def index\n", "  def export\n    authorize! :export, Invoice\n"
+                                 "    send_data current_user.invoices.to_csv\n  end\n\n  def index\n")
+    repo.commit({"app/controllers/invoices_controller.rb": guarded})
+    code, doc = run_json(capsys, "--base", app)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+    # Skipping a check for an action opens it, however it is written.
+    opened = guarded.replace("  before_action :authenticate_user!\n",
+                             "  before_action :authenticate_user!\n  skip_before_action :authenticate_user!, only: :export\n")
+    repo.commit({"app/controllers/invoices_controller.rb": opened})
+    code, doc = run_json(capsys, "--base", app)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/controllers/invoices_controller.rb")]
+    assert code == 1
+
+
+DJANGO_VIEWS = """\
+from django.http import Http404
+
+
+def _get_check_for_user(request, code):
+    if not request.user.is_authenticated:
+        raise Http404("not found")
+    return request.user.checks.get(code=code)
+
+
+def ping_details(request, code):
+    return render(request, "details.html", {"check": _get_check_for_user(request, code)})
+"""
+
+
+def test_a_changed_guard_makes_an_added_check_a_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "hc/front/views.py": DJANGO_VIEWS})
+    repo.commit({"hc/front/views.py": DJANGO_VIEWS.replace(
+        '    if not request.user.is_authenticated:\n        raise Http404("not found")\n',
+        "    assert request.user.is_authenticated\n",
+    ).replace("def ping_details", "@login_required\ndef ping_details")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "hc/front/views.py")]
+    assert code == 1
+
+
+API_ROUTE = """\
+import { getSessionOrUser, hasEnvironmentAccess } from "@/lib/api/apiHelper";
+
+export default async function handle(req, res) {
+  const user = await getSessionOrUser(req, res);
+  if (!user) {
+    return res.status(401).json({ message: "Not authenticated" });
+  }
+  const hasAccess = await hasEnvironmentAccess(user, req.query.environmentId);
+  if (hasAccess === false) {
+    return res.status(403).json({ message: "Not authorized" });
+  }
+  return res.json(await exportSurveys(req.query.environmentId));
+}
+"""
+
+
+def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "apps/web/pages/api/v1/environments/[environmentId]/export/index.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: API_ROUTE})
+    repo.commit({path: API_ROUTE.replace("getSessionOrUser, ", "").replace(
+        '  const user = await getSessionOrUser(req, res);\n  if (!user) {\n'
+        '    return res.status(401).json({ message: "Not authenticated" });\n  }\n', ""
+    ).replace("hasEnvironmentAccess(user, req.query.environmentId)", "hasEnvironmentAccess(req, res, req.query.environmentId)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("path", "named"), [
+    ("app/policies/invoice_policy.rb", True),
+    ("app/Policies/PostPolicy.php", True),
+    ("app/tasks/maintenance/policy_announcement_email_task.rb", False),
+])
+def test_policy_in_a_file_name(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, named: bool) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: "class Thing\n  def run\n    notify(:all)\n  end\nend\n"})
+    repo.commit({path: None})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if named else [])
+    assert code == (1 if named else 0)
+
+
+def test_a_cookie_setting_in_plural(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "config/initializers/new_framework_defaults_6_0.rb"
+    setting = "Rails.application.config.action_dispatch.use_cookies_with_metadata = true\n"
+    base = repo.commit({path: "# " + setting})
+    repo.commit({path: setting})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [
+        ("setting", f"{path}: Rails.application.config.action_dispatch.use_cookies_with_metadata")
+    ]
+    assert code == 1

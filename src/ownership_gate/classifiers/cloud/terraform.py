@@ -39,6 +39,8 @@ class Module:
     variables_new: dict[str, Placed] = field(default_factory=dict)
     locals_old: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (path, canonical value)
     locals_new: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    outputs_old: dict[str, Placed] = field(default_factory=dict)
+    outputs_new: dict[str, Placed] = field(default_factory=dict)
     unreadable: dict[str, str] = field(default_factory=dict)  # path -> why
 
 
@@ -81,6 +83,9 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
             into[address] = Placed(block, path, address)
         elif block.type == "variable" and block.labels:
             variables[block.labels[0]] = Placed(block, path, f"var.{block.labels[0]}")
+        elif block.type == "output" and block.labels:
+            outputs = module.outputs_old if old else module.outputs_new
+            outputs[block.labels[0]] = Placed(block, path, f"output.{block.labels[0]}")
         elif block.type == "locals":
             for attribute in block.body.attributes.values():
                 local_values[attribute.name] = (path, _canonical(attribute.value))
@@ -144,6 +149,15 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         if old_default != new_default and new_default != "(none)":
             add(after.path, finding("security", f"var.{name}",
                                     f"default of var.{name}: {old_default} -> {new_default}", after.block.line))
+    flagged = ((module.variables_old, module.variables_new), (module.outputs_old, module.outputs_new))
+    for before_all, after_all in flagged:
+        for name in sorted(before_all.keys() & after_all.keys()):
+            before, after = before_all[name], after_all[name]
+            was, now = (_sensitive(p.block) for p in (before, after))
+            if was != now:
+                add(after.path, finding("security", after.address,
+                                        f"{after.address} sensitive: {was} -> {now} (whether plans and logs show it)",
+                                        after.block.line))
     for name in sorted(module.locals_old.keys() & module.locals_new.keys()):
         (_, before_value), (path, after_value) = module.locals_old[name], module.locals_new[name]
         if SETTING.search(name) and before_value != after_value:
@@ -262,6 +276,12 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_canonical(v) for v in value)
     return value
+
+
+def _sensitive(block: hcl.Block) -> str:
+    """A variable's or output's `sensitive` flag as written (`false` when not set)."""
+    attribute = block.body.attributes.get("sensitive")
+    return "false" if attribute is None else _text(attribute.value).lower()
 
 
 def _default(block: hcl.Block) -> str:

@@ -18,9 +18,12 @@ MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$
 ACCESS_NAME = re.compile(
     r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
-    r"|permissions?|rbac|acl|polic(?:y|ies)|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
+    r"|permissions?|rbac|acl|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?)(?=$|[/_.-])"
     r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|Session|Credential|Passkey)[A-Za-z]*\.\w+$"
+    # An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
+    # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one.
+    r"|(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$"
 )
 
 # User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
@@ -36,7 +39,7 @@ CRYPTO_NAMES = frozenset({
 
 UI_PATH = re.compile(
     r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|html|hbs|mustache)$"
-    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/(?!.*(?:^|/)api/)"
+    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/(?!(?:.*/)?api/)"
 )
 # Identifiers that hold a secret; a view that starts showing one is a finding.
 SECRET_VALUE = re.compile(
@@ -53,11 +56,14 @@ ACCESS_LINE = re.compile(
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
     r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
     r"|\bisAdmin\b|\bis_admin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
+    r"|\bis_authenticated\b|\bis_anonymous\b|\buser_signed_in\?|\bisAuthenticated\b"
+    # A helper named for the check it makes: hasEnvironmentAccess(...), requireAuth(...), checkPermissions(...).
+    r"|\b(?:has|can|check|verify|ensure|require|assert|authorize)(?:[A-Z]\w*?)?(?:Access|Permissions?|Roles?|Auth\w*)\s*\("
 )
 
 # Settings that decide transport, session, cookie, CORS, CSP, CSRF, host and credential safety.
 SETTING_WORDS = (
-    r"ssl|tls|https|hsts|secure|session|cookie|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
+    r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
     r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
     r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
     r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"

@@ -242,6 +242,13 @@ def _assignment(line: str) -> tuple[str | None, str]:
     return key, match.group("value").strip()[:80]
 
 
+_GRANTS = re.compile(
+    r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
+    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\bis_?admin\b|\bisAdmin\b|\bis_superuser\b|\bis_staff\b"
+    r"|\bhas_?[Rr]ole\b"
+)
+
+
 def _checks(line: str) -> bool:
     """The line checks or grants access (an import of a check is not one)."""
     return bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not _IMPORT.search(line)
@@ -258,8 +265,11 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
     moved = _moved_access_lines(context)
+    removes_a_check = any(_checks(line) for line in diff.removed)
     for number, line in diff.added:
         text = _normal(line)
+        if not removes_a_check and not _GRANTS.search(line):
+            continue  # a new check guarding new code narrows who can do something
         if _checks(line) and not moved.get(("removed", text), set()) - {path}:  # not moved in from another file
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
     for line in diff.removed:
