@@ -100,8 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif not says_top and row.label == args.top:
             misses.append((row, reasons))
 
-    top = sum(r.label == args.top for r in rows)
-    routine = len(rows) - top
+    # A commit that could not be judged counts in neither rate; it is listed, and the exit code says so.
+    judged = [r for r in rows if all(r is not e for e, _ in errors)]
+    top = sum(r.label == args.top for r in judged)
+    routine = len(judged) - top
     for title, items in (("false alarms", alarms), ("misses", misses), ("errors", errors)):
         if items:
             print(f"{title}:")
