@@ -182,6 +182,19 @@ def test_a_count_of_tags_or_an_unread_local_is_routine(
     assert code == 0
 
 
+def test_a_count_that_comes_to_the_same_with_a_new_input_at_its_default(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/network.tf": NETWORK})
+    repo.commit({
+        "infra/network.tf": NETWORK.replace("count  = length(var.azs)", "count  = var.single_route_table ? 1 : length(var.azs)"),
+        "infra/variables.tf": VARIABLES + 'variable "single_route_table" {\n  type    = bool\n  default = false\n}\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
 POLICY_DOCUMENT = """\
 data "aws_iam_policy_document" "assume" {
   statement {
@@ -232,6 +245,56 @@ def test_whether_an_output_or_variable_is_sensitive_is_a_security_setting(
     assert findings(doc, "cloud")[0]["detail"] == (
         "output.db_password sensitive: false -> true (whether plans and logs show it)"
     )
+    assert code == 1
+
+
+CLUSTER = """\
+resource "aws_eks_cluster" "this" {
+  name     = "main"
+  role_arn = aws_iam_role.cluster.arn
+
+  dynamic "master_authorized_networks_config" {
+    for_each = length(var.authorized_networks) > 0 ? [true] : []
+    content {
+      cidr_blocks = var.authorized_networks
+    }
+  }
+}
+"""
+
+OPT_IN = """\
+
+variable "remote_network_config" {
+  type    = object({ cidrs = list(string) })
+  default = DEFAULT
+}
+"""
+
+
+def test_an_opt_in_block_behind_a_new_input_at_its_default_changes_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/cluster.tf": CLUSTER})
+    opted = CLUSTER.replace("  dynamic \"master", """  dynamic "remote_network_config" {
+    for_each = var.remote_network_config != null ? [var.remote_network_config] : []
+    content {
+      cidrs = remote_network_config.value.cidrs
+    }
+  }
+
+  dynamic "master""").replace(
+        "length(var.authorized_networks) > 0 ? [true] : []",
+        "var.remote_network_config != null || length(var.authorized_networks) > 0 ? [true] : []",
+    )
+    repo.commit({"infra/cluster.tf": opted, "infra/variables.tf": VARIABLES + OPT_IN.replace("DEFAULT", "null")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    # With a default that sets it, the block is there from the start: a change of who can reach the cluster.
+    repo.commit({"infra/variables.tf": VARIABLES + OPT_IN.replace("DEFAULT", '{ cidrs = ["10.0.0.0/8"] }')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_eks_cluster.this")]
     assert code == 1
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, is_binary
+from ownership_gate.classifiers.cloud import defaults
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
@@ -114,6 +116,7 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         ("expr", f"var.{name}") for name, placed in module.variables_new.items()
         if _default(placed.block) in ("None", "False", "[]", "{}", "''")
     )
+    fresh = _fresh(module)
     added = {a: p for a, p in module.new.items() if a not in module.old}
     removed = {a: p for a, p in module.old.items() if a not in module.new}
     for source, target in sorted(_pairs(removed, added, module.moved)):
@@ -135,9 +138,9 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
     changed_locals = _changed_locals(module)
     for address in sorted(module.old.keys() & module.new.keys()):
         before, after = module.old[address], module.new[address]
-        item = _recounted(address, before.block, after.block, changed_locals)
+        item = _recounted(address, before.block, after.block, changed_locals, fresh)
         if item is None and before.block.source != after.block.source:
-            item = _changed(address, before.block, after.block, unset)
+            item = _changed(address, before.block, after.block, unset, fresh)
         if item is not None:
             add(after.path, item)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
@@ -206,14 +209,25 @@ def _changed_locals(module: Module) -> set[str]:
     return changed
 
 
-def _recounted(address: str, before: hcl.Block, after: hcl.Block, changed_locals: set[str]) -> Finding | None:
+def _fresh(module: Module) -> dict[str, object]:
+    """The variables this change adds with a default of nothing (`null`, `false`, `[]`, `{}`, `""`), at it."""
+    values = {name: defaults.default_value(_default(placed.block))
+              for name, placed in module.variables_new.items() if name not in module.variables_old}
+    return {name: value for name, value in values.items() if not isinstance(value, defaults.Residual)}
+
+
+def _recounted(
+    address: str, before: hcl.Block, after: hcl.Block, changed_locals: set[str], fresh: Mapping[str, object]
+) -> Finding | None:
     """A resource's or module's `count` or `for_each` changed, itself or through a local value it reads."""
     if address.startswith("data.") or _LABEL_TYPE.search(address.split(".")[0]):
         return None
     for name in _REPEATS:
         old_value, new_value = (block.body.attributes.get(name) for block in (before, after))
         old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
-        if old_text != new_text:
+        same_at_defaults = (fresh and old_value is not None and new_value is not None
+                            and _canonical(old_value.value, fresh) == _canonical(new_value.value, fresh))
+        if old_text != new_text and not same_at_defaults:
             shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
             return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
         read = sorted(set(_LOCAL.findall(new_text or "")) & changed_locals)
@@ -223,14 +237,16 @@ def _recounted(address: str, before: hcl.Block, after: hcl.Block, changed_locals
     return None
 
 
-def _changed(address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any]) -> Finding | None:
+def _changed(
+    address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object]
+) -> Finding | None:
     kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
-    old_items, new_items = _settings(before.body), _settings(after.body)
+    old_items, new_items = _settings(before.body, fresh), _settings(after.body, fresh)
     for name in list(new_items):
         # A new setting bound to a variable that defaults to nothing changes nothing until a caller sets it.
         if name not in old_items and new_items[name] in unset:
             del new_items[name]
-    if SENSITIVE_TYPE.search(kind_of) and _canonical(before.body) != _canonical(after.body):
+    if SENSITIVE_TYPE.search(kind_of) and _canonical(before.body, fresh) != _canonical(after.body, fresh):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)})
@@ -242,40 +258,73 @@ def _changed(address: str, before: hcl.Block, after: hcl.Block, unset: frozenset
     return None
 
 
-def _settings(body: hcl.Body, prefix: str = "") -> dict[str, Any]:
+def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
     """The security-sensitive attributes and nested blocks of a body, by dotted name, canonical."""
     found: dict[str, Any] = {}
     for item in body.items:
         if isinstance(item, hcl.Attribute):
             name = f"{prefix}{item.name}"
-            if SETTING.search(item.name):
-                found[name] = _canonical(item.value)
-        else:
+            if SETTING.search(item.name) and not _unset(item, fresh):
+                found[name] = _canonical(item.value, fresh)
+        elif not _absent(item, fresh):
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
             name = f"{prefix}{label}"
             if SETTING.search(label):
-                found[name] = (*found.get(name, ()), _canonical(item.body))  # a tuple: comparable and hashable
+                found[name] = (*found.get(name, ()), _canonical(item.body, fresh))  # comparable and hashable
             else:
-                found.update(_settings(item.body, f"{name}."))
+                found.update(_settings(item.body, fresh, f"{name}."))
     return found
 
 
-def _canonical(value: Any) -> Any:
-    """A comparable form of a value or body: whitespace in expressions does not count."""
+# Expressions worth folding when new variables are at their defaults: both sides are folded alike.
+_FOLDABLE = re.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
+
+
+def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
+    """A comparable form of a value or body: whitespace in expressions does not count. With `fresh`
+    (new variables at their defaults), expressions are folded, a null argument is no argument and a
+    `dynamic` block whose `for_each` comes to nothing is no block."""
     if isinstance(value, hcl.Body):
-        return tuple(
-            ("=", item.name, _canonical(item.value)) if isinstance(item, hcl.Attribute)
-            else ("{", item.type, item.labels, _canonical(item.body))
-            for item in value.items
-            if not (isinstance(item, hcl.Attribute) and item.name.lower() == "sid")  # a policy statement's label
-        )
+        items: list[tuple[Any, ...]] = []
+        for item in value.items:
+            if isinstance(item, hcl.Attribute):
+                if item.name.lower() == "sid":
+                    continue  # a policy statement's label
+                if not _unset(item, fresh):
+                    items.append(("=", item.name, _canonical(item.value, fresh)))
+            elif not _absent(item, fresh):
+                items.append(("{", item.type, item.labels, _canonical(item.body, fresh)))
+        return tuple(items)
     if isinstance(value, hcl.Expression):
+        if fresh and _FOLDABLE.search(value.text):
+            folded = defaults.evaluate(value.text, fresh)
+            return ("expr", folded.text) if isinstance(folded, defaults.Residual) else folded
         return ("expr", _SPACE.sub(" ", value.text.strip()))
     if isinstance(value, dict):
-        return tuple(sorted((k, _canonical(v)) for k, v in value.items()))
+        return tuple(sorted((k, _canonical(v, fresh)) for k, v in value.items()))
     if isinstance(value, list):
-        return tuple(_canonical(v) for v in value)
+        return tuple(_canonical(v, fresh) for v in value)
     return value
+
+
+def _unset(argument: hcl.Attribute, fresh: Mapping[str, object] | None) -> bool:
+    """With the new variables at their defaults, an argument that is null, or is one of them, sets nothing."""
+    if not fresh or not isinstance(argument.value, hcl.Expression):
+        return False
+    text = argument.value.text.strip()
+    if text.startswith("var.") and text[4:] in fresh:
+        return True
+    return _canonical(argument.value, fresh) is None
+
+
+def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
+    """A `dynamic` block that, with the new variables at their defaults, makes nothing."""
+    if not fresh or block.type != "dynamic":
+        return False
+    repeat = block.body.attributes.get("for_each")
+    if repeat is None or not isinstance(repeat.value, hcl.Expression):
+        return False
+    return defaults.is_empty(defaults.evaluate(repeat.value.text, fresh))
 
 
 def _sensitive(block: hcl.Block) -> str:

@@ -1,0 +1,183 @@
+"""What a Terraform expression comes to while new inputs keep their defaults.
+
+A module that grows an optional feature adds a variable defaulting to
+nothing (`null`, `false`, `[]`) and a block or condition that reads it:
+
+    dynamic "remote_network_config" {
+      for_each = var.remote_network_config != null ? [var.remote_network_config] : []
+
+With the variable at its default that `for_each` is empty, so the block is
+absent and nothing changes until a caller sets it. `evaluate` folds what it
+can (the new variables, `null`, `true`/`false`, empty collections, `==`,
+`!=`, `!`, `&&`, `||`, `? :`) and leaves the rest as text, so two
+revisions of an expression can be compared after folding: `var.new != null
+|| length(var.cidrs) > 0 ? [true] : []` comes to the same text as the old
+`length(var.cidrs) > 0 ? [true] : []`. It reads the expression with the
+same tree-sitter grammar as the files; anything it does not know stays as
+written, so folding never makes two different expressions look alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import tree_sitter
+
+from ownership_gate.formats import treesitter
+
+# The value of an empty list, set, map or object.
+EMPTY = ()
+_SPACE = re.compile(r"\s+")
+
+
+class Residual(NamedTuple):
+    """What could not be folded, as canonical text."""
+
+    text: str
+
+
+Value = object  # None, bool, float, str, EMPTY, or a Residual
+
+
+def default_value(text: str) -> object:
+    """A variable's default as `evaluate` knows it (`null`, `false`, `[]`, `{}`, `""`), else a Residual."""
+    return {"null": None, "None": None, "false": False, "False": False, "[]": EMPTY, "{}": EMPTY,
+            '""': "", "''": ""}.get(text.strip(), Residual(text))
+
+
+def evaluate(text: str, variables: Mapping[str, object]) -> object:
+    """`text`, an HCL expression, folded with `variables` (name -> value) at the given values."""
+    source = f"x = {text}\n".encode()
+    tree = treesitter.parse("hcl", source)
+    body = tree.root_node.children[0] if tree.root_node.children else None
+    attribute = body.children[0] if body is not None and body.children else None
+    if tree.root_node.has_error or attribute is None or attribute.type != "attribute":
+        return Residual(_canonical(text))
+    return _Folder(source, variables).fold(attribute.children[2:])
+
+
+def render(value: object) -> str:
+    """Comparable text of a folded value."""
+    if isinstance(value, Residual):
+        return value.text
+    if value is None:
+        return "null"
+    if value is EMPTY:
+        return "[]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def is_empty(value: object) -> bool:
+    """A `for_each` or `count` of this value makes nothing."""
+    return value is None or value is EMPTY or (isinstance(value, float) and value == 0)
+
+
+class _Folder:
+    def __init__(self, source: bytes, variables: Mapping[str, object]) -> None:
+        self.source = source
+        self.variables = variables
+
+    def text(self, nodes: Sequence[tree_sitter.Node]) -> str:
+        span = self.source[nodes[0].start_byte:nodes[-1].end_byte] if nodes else b""
+        return _canonical(span.decode("utf-8", "replace"))
+
+    def fold(self, nodes: Sequence[tree_sitter.Node]) -> object:
+        if len(nodes) == 1:
+            node = nodes[0]
+            kind = node.type
+            if kind in ("expression", "operation"):
+                return self.fold(node.children)
+            if kind == "conditional":
+                return self.conditional(node)
+            if kind == "binary_operation":
+                return self.binary(node.children)
+            if kind == "unary_operation" and node.children and node.children[0].type == "!":
+                operand = self.fold(node.children[1:])
+                return (not operand) if isinstance(operand, bool) else Residual(f"!{render(operand)}")
+            if kind == "literal_value":
+                return _literal(node, self.text([node]))
+            if kind == "collection_value" and node.child_count == 1 and _is_empty(node.children[0]):
+                return EMPTY
+        elif len(nodes) == 3 and nodes[0].type == "(" and nodes[2].type == ")":
+            return self.fold(nodes[1:2])
+        elif len(nodes) == 2 and nodes[0].type == "variable_expr" and nodes[1].type == "get_attr":
+            name = self.text(nodes[1:]).lstrip(".").strip()
+            if self.text(nodes[:1]) == "var" and name in self.variables:
+                return self.variables[name]
+        return Residual(self.text(nodes))
+
+    def conditional(self, node: tree_sitter.Node) -> object:
+        parts = [c for c in node.children if c.type not in ("?", ":")]
+        if len(parts) != 3:
+            return Residual(self.text([node]))
+        condition = self.fold(parts[0:1])
+        if isinstance(condition, bool):
+            return self.fold(parts[1:2] if condition else parts[2:3])
+        chosen = [render(self.fold([p])) for p in parts[1:]]
+        return Residual(f"{render(condition)} ? {chosen[0]} : {chosen[1]}")
+
+    def binary(self, children: Sequence[tree_sitter.Node]) -> object:
+        at = _operator(children)
+        if at is None:
+            return Residual(self.text(children))
+        operator = children[at].type
+        left, right = self.fold(children[:at]), self.fold(children[at + 1:])
+        known = not isinstance(left, Residual) and not isinstance(right, Residual)
+        if operator in ("==", "!=") and known:
+            return (left == right) == (operator == "==")
+        if operator == "||":
+            if left is True or right is True:
+                return True
+            if left is False:
+                return right
+            if right is False:
+                return left
+        if operator == "&&":
+            if left is False or right is False:
+                return False
+            if left is True:
+                return right
+            if right is True:
+                return left
+        return Residual(f"{render(left)} {operator} {render(right)}")
+
+
+def _operator(children: Sequence[tree_sitter.Node]) -> int | None:
+    """Where a binary operation's operator is among its children (its operands' parentheses are siblings)."""
+    depth = 0
+    for i, child in enumerate(children):
+        if child.type == "(":
+            depth += 1
+        elif child.type == ")":
+            depth -= 1
+        elif depth == 0 and i > 0 and not child.is_named and child.child_count == 0:
+            return i
+    return None
+
+
+def _literal(node: tree_sitter.Node, text: str) -> object:
+    inner = node.children[0] if node.children else node
+    if inner.type == "null_lit":
+        return None
+    if inner.type == "bool_lit":
+        return text == "true"
+    if inner.type == "numeric_lit":
+        try:
+            return float(text)
+        except ValueError:
+            return Residual(text)
+    return Residual(text)
+
+
+def _is_empty(collection: tree_sitter.Node) -> bool:
+    return all(c.type in ("tuple_start", "tuple_end", "object_start", "object_end") for c in collection.children)
+
+
+def _canonical(text: str) -> str:
+    return _SPACE.sub(" ", text.strip())

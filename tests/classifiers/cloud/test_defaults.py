@@ -1,0 +1,36 @@
+"""Folding Terraform expressions with new inputs at their defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.cloud.defaults import EMPTY, Residual, default_value, evaluate, is_empty, render
+
+AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("var.feature != null ? [var.feature] : []", "[]"),
+    ("var.feature == null ? [] : [var.feature]", "[]"),
+    ("(var.feature == null)", "true"),
+    ("!(var.feature != null)", "true"),
+    ("var.enabled ? 1 : 0", "0"),
+    ("local.create && var.enabled ? 1 : 0", "0"),
+    ("var.enabled || local.create ? 1 : 0", "local.create ? 1 : 0"),
+    ("var.feature != null || length(var.networks) > 0 ? [true] : []", "length(var.networks) > 0 ? [true] : []"),
+    ("length(var.networks)  >  0 ? [true] : []", "length(var.networks) > 0 ? [true] : []"),
+    # What it does not know stays as written.
+    ("var.other != null ? [var.other] : []", "var.other != null ? [var.other] : []"),
+    ('var.feature == "on" ? 1 : 0', 'var.feature == "on" ? 1 : 0'.replace("var.feature", "null")),
+    ("coalesce(var.feature, 3)", "coalesce(var.feature, 3)"),
+    ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
+])
+def test_folding(text: str, folded: str) -> None:
+    assert render(evaluate(text, AT_DEFAULT)) == folded
+
+
+def test_defaults_and_emptiness() -> None:
+    assert [default_value(t) for t in ("null", "false", "[]", "{}", '""')] == [None, False, EMPTY, EMPTY, ""]
+    assert default_value('"eu-west-1"') == Residual('"eu-west-1"')
+    assert is_empty(None) and is_empty(EMPTY) and is_empty(0.0)
+    assert not is_empty(Residual("[true]")) and not is_empty(1.0)
