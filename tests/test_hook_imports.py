@@ -121,3 +121,45 @@ def test_a_staged_js_migration_loads_only_its_grammar(repo: Repo) -> None:
     assert "tree_sitter_javascript" in modules
     assert [m for m in ("tree_sitter_typescript", "tree_sitter_elixir", "ownership_gate.formats.elixir")
             if m in modules] == []
+
+
+_DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: %d}\n"
+
+
+def test_no_reader_on_the_hooks_paths_imports_dataclasses(repo: Repo) -> None:
+    """Records are NamedTuples: `dataclasses` and the `inspect` it imports cost every commit ~7 ms,
+    and creating each dataclass ~0.6 ms more (SQL's sqlglot and pypi's packaging import it themselves)."""
+    repo.commit({
+        ".ownership-gate.yaml": POLICY, "src/app/views.py": "x = 1\n", "package.json": '{"dependencies": {}}\n',
+        "k8s/web.yaml": _DEPLOYMENT % 2,
+    })
+    modules, report = _staged_run(repo, {
+        "src/app/views.py": "x = 2\n",
+        "terraform/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.large"\n}\n',
+        "k8s/web.yaml": _DEPLOYMENT % 4,
+        "package.json": '{"dependencies": {"left-pad": "^1.3.0"}}\n',
+        "Dockerfile": "FROM python:3.12-slim\n",
+        ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                    "      - run: make test\n",
+        "db/migrate/20240101000000_drop_users.rb": (
+            "class DropUsers < ActiveRecord::Migration[7.1]\n  def change\n    drop_table :users\n  end\nend\n"
+        ),
+        "migrations/20240101_drop.js": "exports.up = (knex) => knex.schema.dropTable('posts');\n",
+        "priv/repo/migrations/20240101000000_drop.exs": (
+            "defmodule App.Repo.Migrations.Drop do\n  use Ecto.Migration\n\n"
+            "  def change do\n    drop table(:comments)\n  end\nend\n"
+        ),
+    })
+    kinds = {c["path"]: {(f["type"], f["kind"]) for f in c["findings"]} for c in report["changes"]}
+    assert kinds["k8s/web.yaml"] >= {("cost", "increase")}
+    assert kinds["terraform/main.tf"] >= {("cost", "increase"), ("infra", "terraform")}
+    assert kinds["package.json"] == kinds["Dockerfile"] - {("infra", "docker")} == {("dependency", "added")}
+    assert kinds[".github/workflows/ci.yml"] == {("infra", "ci")}
+    for migration in ("db/migrate/20240101000000_drop_users.rb", "migrations/20240101_drop.js",
+                      "priv/repo/migrations/20240101000000_drop.exs"):
+        assert kinds[migration] == {("schema", "destructive")}
+    for reader in ("ownership_gate.formats.ruby", "ownership_gate.formats.javascript", "ownership_gate.formats.elixir",
+                   "ownership_gate.formats.hcl", "ownership_gate.classifiers.cost.leaves",
+                   "ownership_gate.classifiers.infra.detect", "ownership_gate.classifiers.cost.ci"):
+        assert reader in modules
+    assert "dataclasses" not in modules and "inspect" not in modules

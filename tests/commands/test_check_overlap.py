@@ -20,7 +20,7 @@ from tests.conftest import TERRAFORM_DB, Repo, run_json
 HEAVY = ("ownership_gate.engine.judge", "ownership_gate.signoff.evidence", "ownership_gate.output.reporters",
          "ownership_gate.policy.model")
 # With an explicit --base the CI event is read after git starts, too.
-AFTER_DIFF = (*HEAVY, "ownership_gate.ci.detect", "dataclasses")
+AFTER_DIFF = (*HEAVY, "ownership_gate.ci.detect")
 
 # An audit hook sees every process the interpreter starts and every module it
 # loads, in order, without replacing anything.

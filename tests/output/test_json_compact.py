@@ -104,6 +104,6 @@ def test_a_draft_written_before_the_findings_keeps_only_what_did_not_change() ->
     text = json_.render(verdict, load_builtin("startup"), early=early)
     assert text == json.dumps(json_.document(verdict), ensure_ascii=False) + "\n"
     assert json.loads(text)["changes"][1500]["level"] == final.changes[1500].level
-    shorter = Verdict(**{**verdict.__dict__, "changes": mixed[:2000]})
+    shorter = verdict._replace(changes=mixed[:2000])
     assert json_.render(shorter, load_builtin("startup"), early=early) == json.dumps(
         json_.document(shorter), ensure_ascii=False) + "\n"

@@ -6,8 +6,9 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from ownership_gate.errors import FatalError
 
@@ -17,8 +18,7 @@ PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "merg
 _QUEUE_REF = re.compile(r"/gh-readonly-queue/.+/pr-(\d+)-[0-9a-f]{40,64}$")
 
 
-@dataclass(frozen=True)
-class CiRun:
+class CiRun(NamedTuple):
     provider: str  # "github" | "gitlab"
     base: str
     head: str
@@ -26,7 +26,7 @@ class CiRun:
     pr_number: int | None = None
     repository: str | None = None  # "owner/name"
     labels: tuple[str, ...] = ()
-    payload: Mapping[str, object] = field(default_factory=dict)
+    payload: Mapping[str, object] = MappingProxyType({})
 
 
 def detect(env: Mapping[str, str] | None = None) -> CiRun | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from fnmatch import fnmatchcase
 from itertools import repeat
 from operator import add
@@ -157,7 +156,7 @@ class Engine:
             built_in = BUILT_IN_RULES.get(finding.type)
             if built_in is not None:
                 rule_id, reason = built_in
-                judged.append(replace(finding, rule=rule_id, level=policy.top_level, reason=reason))
+                judged.append(finding._replace(rule=rule_id, level=policy.top_level, reason=reason))
                 levels.append(policy.top_level)
                 continue
             for number in candidates:
@@ -168,7 +167,7 @@ class Engine:
             if best is None:
                 judged.append(finding)
             else:
-                judged.append(replace(finding, rule=best.id, level=best.level, reason=best.reason))
+                judged.append(finding._replace(rule=best.id, level=best.level, reason=best.reason))
                 levels.append(best.level)
 
         for number in sorted(candidates):

@@ -10,8 +10,7 @@ keyword list or a map is a dict), a call; anything else is `Opaque`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from tree_sitter import Node
 
@@ -27,21 +26,18 @@ _STRING_SIGILS = frozenset({"s", "S"})
 _PUNCTUATION = frozenset({",", "(", ")", "[", "]", "{", "}", "%{", "do", "end", ";"})
 
 
-@dataclass(frozen=True)
-class Lit:
+class Lit(NamedTuple):
     value: str | int | bool | None
     kind: str  # atom, string, number, const
     line: int
     dynamic: bool = False  # a string with interpolations
 
 
-@dataclass(frozen=True)
-class Opaque:
+class Opaque(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     name: str
     receiver: tuple[str, ...]  # `Oban.Migrations` of `Oban.Migrations.up()`, `repo` of `repo().query!`
     args: tuple[Value, ...]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from tree_sitter import Node
 
@@ -36,39 +35,33 @@ _BINDINGS = {"pair": ("key", "value"), "variable_declarator": ("name", "value"),
 _PUNCTUATION = frozenset({";", ",", "(", ")", "[", "]", "{", "}"})
 
 
-@dataclass(frozen=True)
-class Str:
+class Str(NamedTuple):
     value: str
     line: int
     dynamic: bool = False  # a template literal with `${...}` in it
 
 
-@dataclass(frozen=True)
-class Opaque:
+class Opaque(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Func:
+class Func(NamedTuple):
     params: tuple[tuple[str, ...], ...]  # the names each parameter binds
     body: Node
 
 
-@dataclass(frozen=True)
-class New:
+class New(NamedTuple):
     name: str
     args: tuple[Value, ...]
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     name: str | None  # None: a member chosen at run time, `x[name]`
     args: tuple[Value, ...] | None  # None: a property, not a call
     node: Node | None = None  # the arguments
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(NamedTuple):
     """`root(...).a.b(...)`: a name, maybe called itself, then members and calls on it."""
 
     root: str

@@ -10,8 +10,8 @@ condition, `send`, `eval`) is never read as if it were plain.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TypeAlias
+from types import MappingProxyType
+from typing import NamedTuple, TypeAlias
 
 from tree_sitter import Node
 
@@ -54,8 +54,7 @@ class Unaccounted(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
-class Lit:
+class Lit(NamedTuple):
     """A literal: the value Ruby would compute, without running anything."""
 
     value: str | int | float | bool | None
@@ -65,8 +64,7 @@ class Lit:
     body_line: int = 0  # the first line of a heredoc's text
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(NamedTuple):
     """A value computed when the Ruby runs: not a literal."""
 
     node: Node
@@ -75,18 +73,16 @@ class Expr:
 Value: TypeAlias = Lit | Expr | list["Value"] | dict[str, "Value"]
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     params: tuple[str, ...]
     body: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     name: str
     receiver: tuple[str, ...] = ()  # the names before it: ("User", "where") for User.where(...).update_all
     args: tuple[Value, ...] = ()
-    kwargs: Mapping[str, Value] = field(default_factory=dict)
+    kwargs: Mapping[str, Value] = MappingProxyType({})
     block: Block | None = None
     line: int = 0
 

@@ -9,8 +9,7 @@ The pull parser is fed one line at a time, which tells each element's line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
 
@@ -20,10 +19,9 @@ if TYPE_CHECKING:  # imported by `parse`: naming a manifest needs no XML parser
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-@dataclass
-class Document:
+class Document(NamedTuple):
     root: ET.Element
-    lines: dict[int, int] = field(default_factory=dict)  # id(element) -> 1-based line
+    lines: dict[int, int]  # id(element) -> 1-based line
 
     def line(self, element: ET.Element | None) -> int | None:
         return None if element is None else self.lines.get(id(element))

@@ -26,9 +26,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import YAMLError
@@ -57,13 +56,19 @@ class TooDeep(YamlError):
         super().__init__(f"nested more than {MAX_DEPTH} levels deep", line, column)
 
 
-@dataclass(eq=False, slots=True)
 class Node:
-    """A node: `value` is a dict[str, Node], a list[Node] or a scalar; `line` is 1-based."""
+    """A node: `value` is a dict[str, Node], a list[Node] or a scalar; `line` is 1-based.
 
-    value: object
-    line: int | None
-    tag: str | None = None  # a tag of its own (`!Ref`): the value is an expression
+    Mutable: an alias can refer to the collection that holds it, so a node is
+    made before its value is.
+    """
+
+    __slots__ = ("line", "tag", "value")
+
+    def __init__(self, value: object, line: int | None, tag: str | None = None) -> None:
+        self.value = value
+        self.line = line
+        self.tag = tag  # a tag of its own (`!Ref`): the value is an expression
 
     def get(self, key: str) -> Node | None:
         return self.value.get(key) if isinstance(self.value, dict) else None
@@ -94,8 +99,7 @@ class Node:
         return child.value if child is not None and isinstance(child.value, list) else []
 
 
-@dataclass(frozen=True)
-class Documents:
+class Documents(NamedTuple):
     """Every document of a stream, and the first key a mapping gives twice (the later value wins)."""
 
     roots: list[Node]

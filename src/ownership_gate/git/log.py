@@ -7,7 +7,7 @@ dates, so `--since 2024-01-08` or `1 week ago` mean what they mean to git.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.errors import FatalError
 from ownership_gate.git.repo import Git
@@ -16,8 +16,7 @@ _FIELDS = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s"
 
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     parents: tuple[str, ...]
     author: str

@@ -14,16 +14,15 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ownership_gate.git.repo import Git
 
 _EMAIL_IN_UID = re.compile(r"<([^<>\s]+)>")
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     commit: str
     # git's %G?: G good, B bad, U unknown validity, X/Y expired, R revoked,
     # E cannot check, N none.

@@ -10,7 +10,7 @@ for `%(trailers:key=...,valueonly,unfold)` and only split its output.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.errors import FatalError
 from ownership_gate.git.repo import Git
@@ -20,8 +20,7 @@ _IDENTITY = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+)>\s*$")
 _BARE_EMAIL = re.compile(r"^[^<>\s@]+@[^<>\s@]+$")
 
 
-@dataclass(frozen=True)
-class Trailer:
+class Trailer(NamedTuple):
     commit: str
     key: str  # the key as the policy spells it (git matched it case-insensitively)
     value: str

@@ -8,9 +8,8 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from email.message import Message
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership_gate.errors import FatalError
 
@@ -18,8 +17,7 @@ MAX_PAGES = 100  # 10,000 items at 100 a page: far beyond any real pull or merge
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     status: int
     headers: Message
     body: Any

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import TOOLING_SCOPES
 from ownership_gate.output.markdown import code, text
@@ -31,8 +30,7 @@ _RISKS = {
 }
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     commit: Commit
     level: str
     needs_signoff: bool  # above the lowest level of the policy that judged it
@@ -44,8 +42,7 @@ class Decision:
     note: str | None = None
 
 
-@dataclass
-class Report:
+class Report(NamedTuple):
     branch: str
     head: str
     since: str

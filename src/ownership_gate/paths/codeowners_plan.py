@@ -16,8 +16,7 @@ readers disagree on how an escaped space meets a wildcard.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import (
@@ -37,16 +36,14 @@ V = TypeVar("V", bound=Hashable)
 _UNWRITABLE = frozenset("\n\r\t")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """Lines under one comment; `level` gives every line its owners (None: as written)."""
 
     comment: str
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RuleBlock:
+class RuleBlock(NamedTuple):
     level: str
     rule: str
     has_exclude: bool
@@ -54,19 +51,22 @@ class RuleBlock:
     comment: str
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A run of blocks: for GitLab one `[level]` section, for GitHub the whole file."""
 
     level: str | None
     blocks: tuple[Block, ...]
 
 
-@dataclass
 class Plan:
-    sections: list[Section] = field(default_factory=list)
-    unexpressed: list[tuple[str, str, str]] = field(default_factory=list)  # rule, pattern, why
-    unwritable: list[str] = field(default_factory=list)
+    """A CODEOWNERS file's sections, and what the policy says that it cannot; filled in as it is planned."""
+
+    __slots__ = ("sections", "unexpressed", "unwritable")
+
+    def __init__(self, unwritable: list[str]) -> None:
+        self.sections: list[Section] = []
+        self.unexpressed: list[tuple[str, str, str]] = []  # rule, pattern, why
+        self.unwritable = unwritable
 
 
 def pinned(path: str) -> bool:

@@ -8,7 +8,7 @@ exclude removed a rule) is only for explaining it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import SCOPES
 from ownership_gate.classifiers.policy import POLICY_RULE_ID, POLICY_RULE_REASON
@@ -21,8 +21,7 @@ from ownership_gate.policy.model import Policy, Rule, When, rule_index
 _UNPORTABLE = frozenset("[]\\")
 
 
-@dataclass(frozen=True)
-class PathMatch:
+class PathMatch(NamedTuple):
     """One rule whose path condition a path meets (or meets but is excluded from)."""
 
     rule: str

@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import zlib
-from dataclasses import asdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +54,11 @@ def entry_name(key: str) -> str:
 def _encode(value: Any) -> Any:
     if isinstance(value, (frozenset, set)):
         return sorted(value)
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a record: an object of its fields
+        return _encode(value._asdict())
     if isinstance(value, (tuple, list)):
         return [_encode(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {k: _encode(v) for k, v in value.items()}
     return value
 
@@ -90,7 +92,7 @@ def dump(policy: Policy, key: str = "") -> str:
     for pattern in _patterns(policy):
         with contextlib.suppress(patterns.PatternError):  # cost keys are no patterns
             translations[pattern] = patterns.translate(pattern)
-    return json.dumps({"key": key, "policy": _encode(asdict(policy)), "patterns": translations})
+    return json.dumps({"key": key, "policy": _encode(policy), "patterns": translations})
 
 
 def load(data: str, key: str = "") -> Policy:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import path_only_rules, unportable_reason
@@ -25,8 +25,7 @@ _ANY_PATHS = ("q7z.txt", "p9x/q7z/k3w.py", ".q7z", "p9x/k3w.j")
 MAX_TRACKED_PROBES = 2000
 
 
-@dataclass(frozen=True)
-class Warning:
+class Warning(NamedTuple):
     line: int
     where: str
     message: str

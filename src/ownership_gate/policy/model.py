@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ownership_gate.paths.pattern_index import PatternIndex
 
@@ -22,8 +22,7 @@ SIGNED_ALLOWED_SIGNERS = "allowed_signers"
 SIGNED_GITHUB = "github"
 
 
-@dataclass(frozen=True)
-class Signoff:
+class Signoff(NamedTuple):
     trailer: str | None = None
     signers: tuple[str, ...] = ()  # email addresses
     signature: str | None = None  # None (a trailer need not be signed), or a SIGNED_* value
@@ -59,8 +58,7 @@ class Signoff:
         return signed_trailer or bool(self.github_reviewers or self.gitlab_approvers)
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     name: str
     rank: int
     description: str = ""
@@ -69,8 +67,7 @@ class Level:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class When:
+class When(NamedTuple):
     types: frozenset[str]
     kinds: frozenset[str] | None = None
     subjects: tuple[str, ...] | None = None
@@ -81,8 +78,7 @@ class When:
     vendor: bool | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     level: str
     reason: str = ""
@@ -92,8 +88,7 @@ class Rule:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class PolicyTest:
+class PolicyTest(NamedTuple):
     path: str
     expect: str
     finding: Mapping[str, str] | None = None
@@ -101,15 +96,18 @@ class PolicyTest:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Policy:
+class _PolicyRecord(NamedTuple):
     source: str  # a repository path, "path@sha", or "builtin:NAME"
     levels: tuple[Level, ...]
     default_level: str
     rules: tuple[Rule, ...]
-    classify: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    classify: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
     tests: tuple[PolicyTest, ...] = ()
     path: str | None = None  # repository-relative path of the file, if in the repo
+
+
+class Policy(_PolicyRecord):
+    """A policy; a subclass of its record only to hold the ranks it looks up for every finding."""
 
     @cached_property
     def level_names(self) -> tuple[str, ...]:

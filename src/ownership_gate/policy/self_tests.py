@@ -9,7 +9,7 @@ file's own rule are the engine's, so a passing test means `check` agrees.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers import REGISTRY, Context
 from ownership_gate.engine.judge import Engine
@@ -31,8 +31,7 @@ class _InjectingEngine(Engine):
         return [*injected, *REGISTRY["policy"].classify(change, context)]
 
 
-@dataclass(frozen=True)
-class TestResult:
+class TestResult(NamedTuple):
     number: int
     test: PolicyTest
     verdict: ChangeVerdict

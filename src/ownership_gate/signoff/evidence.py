@@ -16,7 +16,6 @@ or a label, the result says so in a note.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -97,7 +96,7 @@ class _Gate:
             after = self.staleness.after(commit)
             used_for = min(rank(item.level), rank(self.required))
             stale = rank(after.level) > 0 and rank(after.level) >= used_for
-            self.evidence.append(dataclasses.replace(item, stale=stale))
+            self.evidence.append(item._replace(stale=stale))
             if after.missing:
                 self.notes.append(
                     f"the {source} sign-off by {by} is at commit {commit}, which is not in this"

@@ -10,8 +10,7 @@ whose `github_reviewers` lists the reviewer, directly or through an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership_gate.errors import FatalError
 from ownership_gate.hosting.github_api import GitHub
@@ -20,14 +19,12 @@ from ownership_gate.policy.model import Level
 _DECISIVE = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 
 
-@dataclass(frozen=True)
-class Approval:
+class Approval(NamedTuple):
     login: str
     commit: str | None  # the review's commit_id: what the reviewer saw
 
 
-@dataclass(frozen=True)
-class Reviewer:
+class Reviewer(NamedTuple):
     """One `github_reviewers` entry: a user, or an `@org/team`."""
 
     login: str | None = None

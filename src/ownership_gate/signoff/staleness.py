@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Trees
 from ownership_gate.engine.judge import Engine
@@ -22,8 +22,7 @@ from ownership_gate.model import ChangeVerdict
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 
 
-@dataclass(frozen=True)
-class After:
+class After(NamedTuple):
     """The work after a sign-off: its level and the files at that level."""
 
     level: str

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.git import trailers
 from ownership_gate.git.repo import Git
@@ -25,8 +25,7 @@ from ownership_gate.model import VERIFIED_BY_GIT, Evidence
 from ownership_gate.policy.model import SIGNED_ALLOWED_SIGNERS, SIGNED_GITHUB, Level
 
 
-@dataclass(frozen=True)
-class GitHubCheck:
+class GitHubCheck(NamedTuple):
     """A trailer that counts for `level` once GitHub verifies its commit."""
 
     trailer: Trailer

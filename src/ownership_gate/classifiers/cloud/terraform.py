@@ -5,8 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults
@@ -21,8 +20,7 @@ _SPACE = re.compile(r"\s+")
 _ADDRESSED = {"resource": 2, "data": 2, "module": 1}
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """A block and the file it was read from."""
 
     block: hcl.Block
@@ -30,20 +28,25 @@ class Placed:
     address: str
 
 
-@dataclass
 class Module:
-    """One directory's addressed blocks before and after the change set."""
+    """One directory's addressed blocks before and after the change set, filled in file by file."""
 
-    old: dict[str, Placed] = field(default_factory=dict)
-    new: dict[str, Placed] = field(default_factory=dict)
-    moved: set[tuple[str, str]] = field(default_factory=set)
-    variables_old: dict[str, Placed] = field(default_factory=dict)
-    variables_new: dict[str, Placed] = field(default_factory=dict)
-    locals_old: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (path, canonical value)
-    locals_new: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    outputs_old: dict[str, Placed] = field(default_factory=dict)
-    outputs_new: dict[str, Placed] = field(default_factory=dict)
-    unreadable: dict[str, str] = field(default_factory=dict)  # path -> why
+    __slots__ = (
+        "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "unreadable",
+        "variables_new", "variables_old",
+    )
+
+    def __init__(self) -> None:
+        self.old: dict[str, Placed] = {}
+        self.new: dict[str, Placed] = {}
+        self.moved: set[tuple[str, str]] = set()
+        self.variables_old: dict[str, Placed] = {}
+        self.variables_new: dict[str, Placed] = {}
+        self.locals_old: dict[str, tuple[str, Any]] = {}  # name -> (path, canonical value)
+        self.locals_new: dict[str, tuple[str, Any]] = {}
+        self.outputs_old: dict[str, Placed] = {}
+        self.outputs_new: dict[str, Placed] = {}
+        self.unreadable: dict[str, str] = {}  # path -> why
 
 
 def findings(change: Change, context: Context) -> list[Finding]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf
 from ownership_gate.classifiers.cost.sizes import compare_sizes, parse_runner
@@ -186,8 +186,7 @@ def _reverse(obj: CostObject) -> list[Finding]:
     return findings
 
 
-@dataclass
-class _Loose:
+class _Loose(NamedTuple):
     change: Change
     obj: CostObject
 

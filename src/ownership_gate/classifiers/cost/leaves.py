@@ -9,7 +9,7 @@ budget stops alias bombs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.cost.model import Leaf, ReadError
 from ownership_gate.formats.yaml import Loader, Node, TooDeep, YamlError, load_json, render
@@ -58,8 +58,7 @@ def has_expression(node: Node) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     role: str
     unit: str = "k8s"
     default: object = None

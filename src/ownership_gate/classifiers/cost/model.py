@@ -10,7 +10,9 @@ tfvars), whose label is empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 # How a value compares:
 #   amount  - a quantity (`2`, `500m`, `64Mi`); more is an increase, unset is none
@@ -26,8 +28,7 @@ from dataclasses import dataclass, field
 ROLES = ("amount", "count", "limit", "ceiling", "size", "flag", "lb", "runner", "choice")
 
 
-@dataclass(frozen=True)
-class Leaf:
+class Leaf(NamedTuple):
     """One cost-bearing value at a key path inside an object."""
 
     path: str  # key path inside the object: `spec.replicas`, `scaling_config.desired_size`
@@ -40,11 +41,10 @@ class Leaf:
     expression: bool = False  # a value the file computes (`var.size`, `!Ref`, `{{ }}`)
 
 
-@dataclass(frozen=True)
-class CostObject:
+class CostObject(NamedTuple):
     key: tuple[str, ...]  # identity for pairing across revisions and files
     label: str  # `aws_instance.web`, `Deployment/web`, "" for a whole flat file
-    leaves: dict[str, Leaf] = field(default_factory=dict)
+    leaves: Mapping[str, Leaf] = MappingProxyType({})
     priced: bool = False  # creating one costs money even with no cost key written
     line: int | None = None
     body: str = ""  # the whole definition, whitespace aside, to recognise a renamed copy
@@ -57,8 +57,7 @@ class CostObject:
         return f"{self.label}.{path}" if path else self.label
 
 
-@dataclass(frozen=True)
-class Extracted:
+class Extracted(NamedTuple):
     """One revision of one file: its objects, or why it could not be read."""
 
     objects: tuple[CostObject, ...] = ()

@@ -9,7 +9,7 @@ compares as None: the caller reports it as `change`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORDS = {"none": 0.0, "nano": 1.0, "micro": 2.0, "small": 3.0, "medium": 4.0, "large": 5.0, "xlarge": 6.0}
 _NXLARGE = re.compile(r"^(\d+)xlarge$")
@@ -83,8 +83,7 @@ def compare_sizes(old: str, new: str) -> int | None:
 
 # --- CI runners ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Runner:
+class Runner(NamedTuple):
     """A hosted runner and its price per minute in US cents (GitHub's published rates)."""
 
     label: str

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
@@ -150,7 +149,7 @@ def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Findin
         vendor = None
         if finding.kind != "unparsed" and finding.ecosystem is not None:
             vendor = category(finding.ecosystem, finding.subject, listed)
-        result.append(replace(finding, vendor=vendor) if vendor else finding)
+        result.append(finding._replace(vendor=vendor) if vendor else finding)
     return result
 
 

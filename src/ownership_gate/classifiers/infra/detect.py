@@ -17,8 +17,8 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.infra.names import is_values_file, kind_by_path, may_sniff
@@ -71,8 +71,7 @@ _DESCRIPTIONS = {
 _HEROKU_KEYS = frozenset({"buildpacks", "stack", "formation", "addons", "environments"})
 
 
-@dataclass(frozen=True)
-class Recognition:
+class Recognition(NamedTuple):
     kind: str
     detail: str
 

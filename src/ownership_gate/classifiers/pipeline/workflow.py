@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 # Triggers that run with the repository's secrets on input an outsider controls.
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
@@ -59,8 +59,7 @@ GITLAB_RESERVED = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     name: str
     permissions: Mapping[str, int] | str  # scope -> level, or DEFAULT
     ships: bool
@@ -69,14 +68,13 @@ class Job:
     oidc: bool = False
 
 
-@dataclass
-class Pipeline:
+class Pipeline(NamedTuple):
     """One pipeline file, as far as ownership cares."""
 
     platform: str  # github | gitlab | circleci
     triggers: frozenset[str] = frozenset()
     trigger_shape: str = ""
-    jobs: dict[str, Job] = field(default_factory=dict)
+    jobs: Mapping[str, Job] = MappingProxyType({})
     secrets: frozenset[str] = frozenset()
     outside: frozenset[str] = frozenset()  # third-party actions, remote templates
 

@@ -7,7 +7,6 @@ change set holds a migration, so naming a path imports no framework's reader.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema.frameworks import ecto, rails
@@ -136,5 +135,5 @@ def _same_schema(old: Migration, new: Migration) -> bool:
     """Both versions only rewrite rows, the same tables in the same order: what differs is the
     code that computes the rows, which changes no schema. (An `Op` does not hold every detail of a
     schema operation, a column's type for one, so an edit among those stays `unknown`.)"""
-    ops = [replace(o, line=None) for o in old.ops]
-    return bool(ops) and all(o.action == "data" for o in ops) and ops == [replace(o, line=None) for o in new.ops]
+    ops = [o._replace(line=None) for o in old.ops]
+    return bool(ops) and all(o.action == "data" for o in ops) and ops == [o._replace(line=None) for o in new.ops]

@@ -19,7 +19,7 @@ which follows the rule families of squawk and Atlas' migrate lint:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ownership_gate.model import Finding
 
@@ -46,8 +46,7 @@ class Unreadable(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
     """One forward operation of a migration, in framework-neutral words."""
 
     action: str  # one of ACTIONS or DIRECT
@@ -65,8 +64,7 @@ class Op:
     to: str | None = None  # the new name of a rename
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     """What a framework read from one migration file."""
 
     ops: tuple[Op, ...]
@@ -82,7 +80,7 @@ class Migration:
         """Whether two versions do the same thing, whatever moved between lines."""
         if self.fingerprint is not None and other.fingerprint is not None:
             return self.fingerprint == other.fingerprint
-        return [replace(o, line=None) for o in self.ops] == [replace(o, line=None) for o in other.ops]
+        return [o._replace(line=None) for o in self.ops] == [o._replace(line=None) for o in other.ops]
 
 
 def name(text: str | None) -> str | None:

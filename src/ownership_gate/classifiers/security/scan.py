@@ -6,7 +6,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.catalog import (
@@ -50,8 +50,7 @@ _LONGEST = 2000
 _ORDERED_LIMIT = 20_000
 
 
-@dataclass(frozen=True)
-class LineDiff:
+class LineDiff(NamedTuple):
     """The lines a change adds and removes (a multiset difference: moves within the file cancel)."""
 
     added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)

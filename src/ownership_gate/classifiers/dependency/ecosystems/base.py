@@ -54,9 +54,8 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from ownership_gate.formats.yaml import Loader
@@ -94,8 +93,7 @@ def widest(scopes: Iterable[str]) -> str:
     return min(scopes, key=SCOPES.index, default=RUNTIME)
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One dependency as the manifest requires it."""
 
     name: str  # normalised the ecosystem's way (PEP 503 for pypi, ...)

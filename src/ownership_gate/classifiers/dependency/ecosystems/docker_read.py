@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from ownership_gate.classifiers.dependency.ecosystems import dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
@@ -54,7 +53,7 @@ def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):
         return [
-            replace(requirement, scope=BUILD) if use.build else requirement
+            requirement._replace(scope=BUILD) if use.build else requirement
             for use in dockerfile.image_uses(text)
             for requirement in _requirements([(use.reference, use.line)])
         ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
 
@@ -25,15 +25,13 @@ _VARIABLE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class ImageUse:
+class ImageUse(NamedTuple):
     reference: str  # after ARG substitution
     line: int
     build: bool = False  # needed only to build the image: not part of the last stage
 
 
-@dataclass(frozen=True)
-class _Instruction:
+class _Instruction(NamedTuple):
     keyword: str  # upper-case
     rest: str
     line: int
@@ -163,7 +161,7 @@ def image_uses(text: str) -> list[ImageUse]:
                 stages.add(words[2].lower())
         elif ins.keyword in ("COPY", "ADD", "RUN"):
             uses.extend((use, stage) for use in _from_flags(ins, stages, args))
-    return [replace(use, build=use.build or used_in < stage) for use, used_in in uses]
+    return [use._replace(build=use.build or used_in < stage) for use, used_in in uses]
 
 
 def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.versions.ranges import release
@@ -69,8 +69,7 @@ def lowest(constraint: str) -> Release | None:
     return release(constraint)
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     number: int
     verb: str
     args: tuple[str, ...]

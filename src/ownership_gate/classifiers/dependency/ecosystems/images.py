@@ -10,7 +10,7 @@ stays (`ghcr.io/org/app`). The version is read from the tag.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import Release
 from ownership_gate.classifiers.dependency.versions.ranges import release
@@ -19,8 +19,7 @@ _HUB_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 _DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}")
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     repository: str  # familiar name, the finding's subject
     tag: str  # "latest" when none is written
     digest: str | None  # "sha256:..." when pinned

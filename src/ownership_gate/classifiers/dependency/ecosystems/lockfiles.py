@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
 
@@ -22,14 +22,13 @@ _SPACED_OPERATOR = re.compile(r"(>=|<=|!=|~>|==|>|<|=|\^|~)\s+")
 _ANY = frozenset({"", "*", "x", "X", "latest", "any"})
 
 
-@dataclass(frozen=True)
-class Lock:
+class Lock(NamedTuple):
     """A lockfile's packages: names as the ecosystem normalises them."""
 
     held: frozenset[str]  # every package installed, at any depth
     # name -> the version the lockfile's own project gets; formats that key
     # entries by what was asked (yarn) also map "name@range" -> version.
-    versions: Mapping[str, str] = field(default_factory=dict)
+    versions: Mapping[str, str] = MappingProxyType({})
 
     def version(self, name: str, constraint: str) -> str | None:
         return self.versions.get(f"{name}@{constraint}") or self.versions.get(name)

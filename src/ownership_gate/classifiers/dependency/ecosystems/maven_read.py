@@ -9,7 +9,6 @@ dependencies are build.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.dependency.ecosystems.base import (
@@ -157,6 +156,6 @@ def _drop_unversioned_duplicates(found: list[tuple[Requirement, str | None]]) ->
         if not r.constraint and r.name in managed and r.scope != BUILD:
             uses.setdefault(r.name, []).append(_scope(declared or managed[r.name]))
     return [
-        replace(r, scope=widest(uses[r.name])) if r.name in uses and r.scope != BUILD else r
+        r._replace(scope=widest(uses[r.name])) if r.name in uses and r.scope != BUILD else r
         for r, _ in found if r.constraint or r.name not in managed
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import re
-from dataclasses import dataclass, replace
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
@@ -37,11 +36,15 @@ _INCLUDE = re.compile(
 )
 
 
-@dataclass
 class _Entry:
-    requirement: Requirement
-    hashed: bool
-    via: str
+    """One requirement line; `via` collects the comment lines that follow it."""
+
+    __slots__ = ("hashed", "requirement", "via")
+
+    def __init__(self, requirement: Requirement, hashed: bool, via: str) -> None:
+        self.requirement = requirement
+        self.hashed = hashed
+        self.via = via
 
 
 def _split_comment(raw: str) -> tuple[str, str]:
@@ -89,7 +92,7 @@ def requirements_file(text: str, scope: str = RUNTIME) -> list[Requirement]:
         bool(packages) and all(e.hashed for e in packages)
     )
     if not compiled:
-        return [replace(e.requirement, scope=scope) for e in entries]
+        return [e.requirement._replace(scope=scope) for e in entries]
     # Every transitive dependency is listed: only those the compiler says come
     # from a source manifest are direct, the rest are lockfile entries.
     annotated = any("via" in e.via for e in packages)
@@ -97,7 +100,7 @@ def requirements_file(text: str, scope: str = RUNTIME) -> list[Requirement]:
     for entry in entries:
         direct = annotated and ("via" in entry.via and bool(_DIRECT_SOURCE.search(entry.via)))
         indirect = not (entry.requirement.name.startswith("-") or direct)
-        result.append(replace(entry.requirement, scope=scope, indirect=entry.requirement.indirect or indirect))
+        result.append(entry.requirement._replace(scope=scope, indirect=entry.requirement.indirect or indirect))
     return result
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import Any
 
 from packaging.requirements import InvalidRequirement
@@ -74,13 +73,13 @@ def parse_pyproject(text: str) -> list[Requirement]:
     for raw, where, scope in pep508:
         requirement = _pep508(raw, where, lines)
         if requirement is not None and requirement.name not in internal:
-            found.append(replace(requirement, scope=scope))
+            found.append(requirement._replace(scope=scope))
     pins = ("constraint-dependencies", "override-dependencies")
     for key in pins:
         for raw in strings(uv.get(key), f"tool.uv.{key}"):
             requirement = _pep508(raw, f"tool.uv.{key}", lines)
             if requirement is not None:
-                found.append(replace(requirement, indirect=True))
+                found.append(requirement._replace(indirect=True))
 
     tables = [(table(poetry, "dependencies"), RUNTIME), (table(poetry, "dev-dependencies"), DEV)]
     tables += [(table(poetry, "group", g, "dependencies"), RUNTIME if g == "main" else named_scope(g, DEV))
@@ -179,4 +178,4 @@ def _with_sources(found: list[Requirement], sources: Mapping[str, Any]) -> list[
         constraint = _table_constraint(name, source)
         if constraint and constraint.startswith("@"):
             remote[canonicalize_name(name)] = constraint
-    return [replace(r, constraint=remote[r.name]) if r.name in remote else r for r in found]
+    return [r._replace(constraint=remote[r.name]) if r.name in remote else r for r in found]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
@@ -18,8 +18,7 @@ _LIST = re.compile(r"\[([^\]]*)\]")
 _MEMO = "schema.prisma"
 
 
-@dataclass
-class Column:
+class Column(NamedTuple):
     name: str
     type: str
     optional: bool
@@ -29,23 +28,31 @@ class Column:
     path: str
 
 
-@dataclass
 class Table:
-    name: str
-    model: str
-    line: int
-    path: str
-    columns: dict[str, Column] = field(default_factory=dict)
-    indexes: set[str] = field(default_factory=set)
-    uniques: set[str] = field(default_factory=set)
-    primary: str = ""
+    """A model's table, filled in as its block is read."""
+
+    __slots__ = ("columns", "indexes", "line", "model", "name", "path", "primary", "uniques")
+
+    def __init__(self, name: str, model: str, line: int, path: str) -> None:
+        self.name = name
+        self.model = model
+        self.line = line
+        self.path = path
+        self.columns: dict[str, Column] = {}
+        self.indexes: set[str] = set()
+        self.uniques: set[str] = set()
+        self.primary = ""
 
 
-@dataclass
 class Schema:
-    tables: dict[str, Table] = field(default_factory=dict)
-    enums: dict[str, tuple[set[str], int, str]] = field(default_factory=dict)
-    provider: str = ""
+    """Every schema file of one side, filled in as each is read."""
+
+    __slots__ = ("enums", "provider", "tables")
+
+    def __init__(self) -> None:
+        self.tables: dict[str, Table] = {}
+        self.enums: dict[str, tuple[set[str], int, str]] = {}
+        self.provider = ""
 
 
 def _blocks(text: str) -> list[tuple[str, str, int, list[tuple[int, str]]]]:

@@ -10,7 +10,6 @@ code at run time cannot be judged and are `unknown`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -119,7 +118,7 @@ class Walker:
             setter = ruby.call(left)
             receiver = left.child_by_field_name("receiver")
             ops.extend(self.node(receiver) if receiver is not None else [])
-            ops.extend(self.dispatch(replace(setter, name=setter.name + "=")) if setter else [])
+            ops.extend(self.dispatch(setter._replace(name=setter.name + "=")) if setter else [])
         elif left is not None:
             ops.extend(self.node(left))
         return ops
@@ -154,7 +153,7 @@ class Walker:
     def _resolve(self, call: Call) -> Call:
         first = call.args[0] if call.args else None
         if isinstance(first, Expr) and first.node.type == "identifier" and ruby.text(first.node) in self.variables:
-            return replace(call, args=(self.variables[ruby.text(first.node)], *call.args[1:]))
+            return call._replace(args=(self.variables[ruby.text(first.node)], *call.args[1:]))
         return call
 
     def top(self, call: Call) -> list[Op]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -98,8 +98,7 @@ def _tokens(sql: str, dialect: str) -> list[Token] | None:
         return None
 
 
-@dataclass(frozen=True)
-class _Statement:
+class _Statement(NamedTuple):
     line: int  # of its first token, counted from the start of the SQL
     text: str
     tokens: list[Token]
@@ -235,8 +234,7 @@ def _read_as(text: str, dialect: str) -> list[Op] | None:
     return _read(statements[0], dialect) if len(statements) == 1 else None
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     dialect: str  # the file's dialect: the one whose reading failed least
     statements: list[_Statement]
     reads: list[list[Op] | None]  # each statement's ops in that dialect, None where it failed
@@ -318,6 +316,6 @@ def sql_migration(sql: str, line: int = 1) -> tuple[list[Op], str]:
             unreadable += 1
             ops.append(Op("unknown", line=at, detail=f"cannot parse statement: {_preview(statement.text)}"))
             continue
-        ops.extend(replace(op, line=at) for op in read)
+        ops.extend(op._replace(line=at) for op in read)
     return ops, found.fingerprint
 
