@@ -9,11 +9,13 @@ import pty
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ownership_gate.cli import build_parser, main
+from ownership_gate.cli import _parse_args, build_parser, main
+from ownership_gate.errors import FatalError
 from tests.conftest import Repo
 
 POLICY = """\
@@ -91,6 +93,40 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "1 when a policy test fails, 2 when the policy is invalid" in " ".join(capsys.readouterr().out.split())
+
+
+# -- parsing one subcommand ---------------------------------------------------------
+
+
+def test_naming_a_subcommand_builds_only_its_parser() -> None:
+    assert list(_subparsers(build_parser("check"))) == ["check"]
+    assert list(_subparsers(build_parser())) == ["check", "explain", "validate", "codeowners", "init", "report"]
+
+
+def _outcome(parse: Callable[[list[str]], argparse.Namespace], argv: list[str],
+             capsys: pytest.CaptureFixture[str]) -> tuple[object, str, str]:
+    result: object
+    try:
+        result = vars(parse(argv))
+    except SystemExit as exc:  # --help, --version
+        result = ("exit", exc.code)
+    except FatalError as exc:  # a usage error
+        result = ("error", str(exc), exc.code)
+    captured = capsys.readouterr()
+    return result, captured.out, captured.err
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--staged", "--advisory"], ["check", "--base", "main", "--format", "sarif"], ["check", "--help"],
+    ["check", "-h"], ["check", "--format", "pdf"], ["check", "--bogus"], ["check", "extra"], ["check", "--version"],
+    ["check", "--sta"], ["check", "--format"], ["explain"], ["explain", "--format", "json", "a.py", "b/"],
+    ["validate", "--help"], ["validate", "a.yaml"], ["codeowners", "--flavor", "bitbucket"], ["init", "--template"],
+    ["report", "--format", "pdf"], ["report", "--help"],
+    # Not a subcommand's name first: the whole parser, as before.
+    [], ["--help"], ["--version"], ["bogus"], ["che"], ["CHECK"], ["-h", "check"], ["--", "check"], [""],
+])
+def test_a_subcommand_parses_as_the_whole_parser_parses_it(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert _outcome(_parse_args, argv, capsys) == _outcome(lambda a: build_parser().parse_args(a), argv, capsys)
 
 
 # -- colour -------------------------------------------------------------------------
