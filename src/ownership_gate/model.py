@@ -3,7 +3,7 @@
 The gate's records are NamedTuples, not dataclasses: the pre-commit hook
 starts Python on every commit, and importing `dataclasses` (~7 ms, it
 imports `inspect`) and creating each dataclass class (~0.6 ms, it execs
-generated methods) would be a tenth of its time.
+generated methods) cost every commit 8 to 18 ms.
 """
 
 from __future__ import annotations
