@@ -131,19 +131,13 @@ class _Folder:
         known = not isinstance(left, Residual) and not isinstance(right, Residual)
         if operator in ("==", "!=") and known:
             return (left == right) == (operator == "==")
-        if operator == "||":
-            if left is True or right is True:
-                return True
-            if left is False:
+        if operator in ("||", "&&"):
+            decides = operator == "||"  # the value that settles it: true for ||, false for &&
+            if left is decides or right is decides:
+                return decides
+            if left is (not decides):
                 return right
-            if right is False:
-                return left
-        if operator == "&&":
-            if left is False or right is False:
-                return False
-            if left is True:
-                return right
-            if right is True:
+            if right is (not decides):
                 return left
         return Residual(f"{render(left)} {operator} {render(right)}")
 
