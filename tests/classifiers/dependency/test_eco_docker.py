@@ -318,3 +318,52 @@ def test_a_compose_image_from_an_unset_variable_needs_the_cto(
     unparsed = [f for c in doc["changes"] for f in c["findings"] if f["kind"] == "unparsed"]
     assert [(f["subject"], f["line"]) for f in unparsed] == [("${POSTGRES_IMAGE}", 3)]
     assert code == 1
+
+
+BUILT_FROM = """\
+services:
+  clickhouse:
+    image: clickhouse-local
+    build:
+      context: ./clickhouse
+      args:
+        BASE_IMAGE: "altinity/clickhouse-server:{}"
+  web:
+    build:
+      context: .
+      args:
+        - NODE_VERSION=20
+        - RUNTIME_IMAGE=node:20.11-alpine
+        - BUILDER_IMAGE=${{BUILDER}}
+"""
+
+
+def test_a_compose_build_argument_naming_an_image_is_the_image_built_from() -> None:
+    found = [(r.name, r.constraint, r.line) for r in docker.parse(BUILT_FROM.format("25.3.6.10034"), "compose.yaml")]
+    assert found == [
+        ("altinity/clickhouse-server", "25.3.6.10034", 7),
+        ("node", "20.11-alpine", 13),  # a version argument is no image; one set from a variable is not named here
+    ]
+
+
+@pytest.mark.parametrize(("before", "after", "kind", "level"), [
+    ("25.3.6.10034", "25.8.28.10001", "minor", "cto"),  # a datastore's minor upgrade moves its data forward
+    ("25.3.6.10034", "25.3.7.10001", "patch", "engineer"),
+])
+def test_a_datastore_upgrade_with_the_built_in_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str, level: str
+) -> None:
+    base = repo.commit({"docker-compose.yml": BUILT_FROM.format(before)})
+    repo.commit({"docker-compose.yml": BUILT_FROM.format(after)})
+    code, doc = run_json(capsys, "--base", base)
+    found = [(f["kind"], f["subject"], f["level"]) for c in doc["changes"] for f in c["findings"]
+             if f["type"] == "dependency"]
+    assert found == [(kind, "altinity/clickhouse-server", level if level == "cto" else None)]
+    assert doc["required_level"] == level
+    assert code == (1 if level == "cto" else 0)
+
+
+def test_a_pinned_image_let_float_is_a_major(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": "FROM alpine:3.16\nCOPY app /app\n"},
+                                {"Dockerfile": "FROM alpine:latest\nCOPY app /app\n"})
+    assert summary(found) == {("major", "alpine", "3.16", "latest")}

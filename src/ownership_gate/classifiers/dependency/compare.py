@@ -109,6 +109,8 @@ def _compare(
             kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
             if kind == "changed" and _down_a_major(ecosystem.lowest(old_c), ecosystem.lowest(new_c), new_c):
                 kind = "major"  # back to an older major: as breaking as going up to a newer one
+            if kind == "changed" and _unpinned(old_c, new_c, ecosystem):
+                kind = "major"  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
@@ -124,6 +126,12 @@ def _down_a_major(old: Release | None, new: Release | None, constraint: str) -> 
     """The new constraint holds the package below the major version the old one started at
     (`^11.0.1` to `10.2.2`); a loosening that still admits the old major (`>= 10`) does not."""
     return old is not None and new is not None and new[:1] < old[:1] and not admits_any(constraint)
+
+
+def _unpinned(old: str, new: str, ecosystem: Ecosystem) -> bool:
+    """An image's tag named a version and now names none (`latest`, `stable`, no tag at all).
+    (Other ecosystems' versionless specs are sources, a fork or a path, judged as changed.)"""
+    return ecosystem.NAME == "docker" and ecosystem.lowest(old) is not None and ecosystem.lowest(new) is None
 
 
 def _featured(constraint: str, entries: list[Requirement]) -> str:

@@ -75,12 +75,37 @@ def _compose_images(documents: list[Node]) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for document in documents:
         for service in document.mapping("services").values():
-            if not isinstance(service.value, dict) or "build" in service.value:
-                continue  # a service that builds its image names its output, not a dependency
+            if not isinstance(service.value, dict):
+                continue
+            build = service.get("build")
+            if build is not None:
+                # A service that builds its image names its output, not a dependency; the image
+                # it builds from, when a build argument names it (`BASE_IMAGE: postgres:16`), is one.
+                found += _image_arguments(build)
+                continue
             image = service.get("image")
             if image is not None and image.string() is not None:
                 found.append((dockerfile.substitute(image.string() or "", {}), image.line))
     return found
+
+
+_IMAGE_ARGUMENT = re.compile(r"(?i)(?:^|_)image$")
+
+
+def _image_arguments(build: Node) -> list[tuple[str, int | None]]:
+    """The values of build arguments named for an image (`BASE_IMAGE`, `IMAGE`), in either of
+    Compose's spellings: a mapping, or a list of `NAME=value`."""
+    args = build.get("args") if isinstance(build.value, dict) else None
+    if args is None:
+        return []
+    if isinstance(args.value, dict):
+        pairs = [(str(name), node.string() or "", node.line) for name, node in args.value.items()]
+    elif isinstance(args.value, list):
+        pairs = [(*(node.string() or "").partition("=")[::2], node.line) for node in args.value]
+    else:
+        return []
+    return [(value, line) for name, value, line in pairs
+            if _IMAGE_ARGUMENT.search(name) and value and not dockerfile.variables(value)]
 
 
 def _kubernetes(text: str, load: Loader) -> list[Requirement]:
