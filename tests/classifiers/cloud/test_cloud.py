@@ -195,6 +195,52 @@ def test_a_count_that_comes_to_the_same_with_a_new_input_at_its_default(
     assert code == 0
 
 
+def test_a_condition_moved_into_a_local_or_a_new_input_kept_at_true_is_no_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/network.tf": NETWORK})
+    moved = NETWORK.replace("  max_subnets = max(local.len_public)\n",
+                            "  max_subnets = max(local.len_public)\n  nat_count   = local.max_subnets\n")
+    repo.commit({
+        "infra/network.tf": moved.replace("count     = local.max_subnets", "count     = var.enable_nat ? local.nat_count : 0"),
+        "infra/variables.tf": VARIABLES + 'variable "enable_nat" {\n  type    = bool\n  default = true\n}\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    # Defaulting to false, the new input turns the NAT gateways off for everyone.
+    repo.commit({"infra/variables.tf": VARIABLES + 'variable "enable_nat" {\n  type    = bool\n  default = false\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_nat_gateway.this")]
+
+
+def test_the_order_terraform_applies_things_in_is_no_security_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"infra/main.tf": MAIN.replace('resource "aws_security_group" "db" {\n  name = "db"\n',
+                                               'resource "aws_security_group" "db" {\n  name = "db"\n'
+                                               '  depends_on = [aws_db_instance.main]\n')})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_reference_that_gained_its_first_index_is_the_same_object(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acl = 'resource "aws_s3_bucket_acl" "this" {\n  bucket = aws_s3_bucket.this.id\n  owner  = data.aws_canonical_user_id.this.id\n}\n'
+    base = repo.commit({"infra/acl.tf": acl})
+    repo.commit({"infra/acl.tf": acl.replace("aws_canonical_user_id.this.id", "aws_canonical_user_id.this[0].id")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    repo.commit({"infra/acl.tf": acl.replace("aws_canonical_user_id.this.id", "aws_canonical_user_id.this[1].id")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_s3_bucket_acl.this")]
+
+
 POLICY_DOCUMENT = """\
 data "aws_iam_policy_document" "assume" {
   statement {

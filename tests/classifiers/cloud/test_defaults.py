@@ -16,12 +16,14 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ("!(var.feature != null)", "true"),
     ("var.enabled ? 1 : 0", "0"),
     ("local.create && var.enabled ? 1 : 0", "0"),
-    ("var.enabled || local.create ? 1 : 0", "local.create ? 1 : 0"),
-    ("var.feature != null || length(var.networks) > 0 ? [true] : []", "length(var.networks) > 0 ? [true] : []"),
-    ("length(var.networks)  >  0 ? [true] : []", "length(var.networks) > 0 ? [true] : []"),
-    # What it does not know stays as written.
-    ("var.other != null ? [var.other] : []", "var.other != null ? [var.other] : []"),
-    ('var.feature == "on" ? 1 : 0', 'var.feature == "on" ? 1 : 0'.replace("var.feature", "null")),
+    ("var.enabled || local.create ? 1 : 0", "(local.create ? 1 : 0)"),
+    ("var.feature != null || length(var.networks) > 0 ? [true] : []", "((length(var.networks) > 0) ? [true] : [])"),
+    ("(length(var.networks)  >  0) ? [true] : []", "((length(var.networks) > 0) ? [true] : [])"),
+    # What it does not know stays as written, grouped as parsed: these two differ.
+    ("var.other != null ? [var.other] : []", "((var.other != null) ? [var.other] : [])"),
+    ('var.feature == "on" ? 1 : 0', '((null == "on") ? 1 : 0)'),
+    ("(a || b) && c", "((a || b) && c)"),
+    ("a || (b && c)", "(a || (b && c))"),
     ("coalesce(var.feature, 3)", "coalesce(var.feature, 3)"),
     ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
 ])
@@ -30,7 +32,7 @@ def test_folding(text: str, folded: str) -> None:
 
 
 def test_defaults_and_emptiness() -> None:
-    assert [default_value(t) for t in ("null", "false", "[]", "{}", '""')] == [None, False, EMPTY, EMPTY, ""]
+    assert [default_value(t) for t in ("null", "false", "true", "[]", "{}", '""')] == [None, False, True, EMPTY, EMPTY, ""]
     assert default_value('"eu-west-1"') == Residual('"eu-west-1"')
     assert is_empty(None) and is_empty(EMPTY) and is_empty(0.0)
     assert not is_empty(Residual("[true]")) and not is_empty(1.0)

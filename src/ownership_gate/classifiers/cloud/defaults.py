@@ -42,9 +42,14 @@ Value = object  # None, bool, float, str, EMPTY, or a Residual
 
 
 def default_value(text: str) -> object:
-    """A variable's default as `evaluate` knows it (`null`, `false`, `[]`, `{}`, `""`), else a Residual."""
-    return {"null": None, "None": None, "false": False, "False": False, "[]": EMPTY, "{}": EMPTY,
-            '""': "", "''": ""}.get(text.strip(), Residual(text))
+    """A variable's default as `evaluate` knows it (`null`, `true`, `false`, `[]`, `{}`, `""`), else a Residual."""
+    return {"null": None, "None": None, "false": False, "False": False, "true": True, "True": True,
+            "[]": EMPTY, "{}": EMPTY, '""': "", "''": ""}.get(text.strip(), Residual(text))
+
+
+def is_nothing(value: object) -> bool:
+    """A default that sets nothing: an argument bound to it is as good as absent."""
+    return value is None or value is False or value is EMPTY or value == ""
 
 
 def evaluate(text: str, variables: Mapping[str, object]) -> object:
@@ -99,7 +104,7 @@ class _Folder:
                 return self.binary(node.children)
             if kind == "unary_operation" and node.children and node.children[0].type == "!":
                 operand = self.fold(node.children[1:])
-                return (not operand) if isinstance(operand, bool) else Residual(f"!{render(operand)}")
+                return (not operand) if isinstance(operand, bool) else Residual(f"(!{render(operand)})")
             if kind == "literal_value":
                 return _literal(node, self.text([node]))
             if kind == "collection_value" and node.child_count == 1 and _is_empty(node.children[0]):
@@ -120,7 +125,7 @@ class _Folder:
         if isinstance(condition, bool):
             return self.fold(parts[1:2] if condition else parts[2:3])
         chosen = [render(self.fold([p])) for p in parts[1:]]
-        return Residual(f"{render(condition)} ? {chosen[0]} : {chosen[1]}")
+        return Residual(f"({render(condition)} ? {chosen[0]} : {chosen[1]})")
 
     def binary(self, children: Sequence[tree_sitter.Node]) -> object:
         at = _operator(children)
@@ -139,7 +144,7 @@ class _Folder:
                 return right
             if right is (not decides):
                 return left
-        return Residual(f"{render(left)} {operator} {render(right)}")
+        return Residual(f"({render(left)} {operator} {render(right)})")  # grouped as parsed
 
 
 def _operator(children: Sequence[tree_sitter.Node]) -> int | None:

@@ -138,10 +138,9 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
     for address, placed in sorted(removed.items()):
         kind = "data" if address.startswith("data.") else "removed"
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
-    changed_locals = _changed_locals(module)
     for address in sorted(module.old.keys() & module.new.keys()):
         before, after = module.old[address], module.new[address]
-        item = _recounted(address, before.block, after.block, changed_locals, fresh)
+        item = _recounted(address, before.block, after.block, module, fresh)
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
         if item is not None:
@@ -199,45 +198,61 @@ _LOCAL = re.compile(r"\blocal\.(\w+)")
 _LABEL_TYPE = re.compile(r"_tags?$")
 
 
-def _changed_locals(module: Module) -> set[str]:
-    """The local values whose result may differ: their own expression changed, or one they read did."""
-    old, new = module.locals_old, module.locals_new
-    changed = {name for name in old.keys() | new.keys() if old.get(name, ('', None))[1] != new.get(name, ('', None))[1]}
-    reads = {name: set(_LOCAL.findall(repr(value))) for name, (_, value) in new.items()}
-    grew = True
-    while grew:
-        more = {name for name, read in reads.items() if name not in changed and read & changed}
-        changed |= more
-        grew = bool(more)
-    return changed
-
-
 def _fresh(module: Module) -> dict[str, object]:
-    """The variables this change adds with a default of nothing (`null`, `false`, `[]`, `{}`, `""`), at it."""
+    """The variables this change adds with a literal default (`null`, `true`, `false`, `[]`, `{}`, `""`), at it."""
     values = {name: defaults.default_value(_default(placed.block))
               for name, placed in module.variables_new.items() if name not in module.variables_old}
     return {name: value for name, value in values.items() if not isinstance(value, defaults.Residual)}
 
 
 def _recounted(
-    address: str, before: hcl.Block, after: hcl.Block, changed_locals: set[str], fresh: Mapping[str, object]
+    address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object]
 ) -> Finding | None:
-    """A resource's or module's `count` or `for_each` changed, itself or through a local value it reads."""
+    """A resource's or module's `count` or `for_each` changed, itself or through a local value it reads.
+
+    Each side's expression is compared with the local values it reads written out (from that side's
+    files), so a condition moved into a local (`local.create_acl`) is no change, and a local that gained
+    a term is one."""
     if address.startswith("data.") or _LABEL_TYPE.search(address.split(".")[0]):
         return None
     for name in _REPEATS:
         old_value, new_value = (block.body.attributes.get(name) for block in (before, after))
+        if old_value is None and new_value is None:
+            continue
         old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
-        same_at_defaults = (fresh and old_value is not None and new_value is not None
-                            and _canonical(old_value.value, fresh) == _canonical(new_value.value, fresh))
-        if old_text != new_text and not same_at_defaults:
-            shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
-            return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
-        read = sorted(set(_LOCAL.findall(new_text or "")) & changed_locals)
-        if read:
-            return finding("count", address, f"how many Terraform manages may change: its {name} reads "
-                           f"local.{read[0]}, which changed", after.line)
+        if old_text is not None and new_text is not None:
+            old_full, new_full = _inlined(old_text, module.locals_old), _inlined(new_text, module.locals_new)
+            if _canonical(hcl.Expression(old_full), fresh) == _canonical(hcl.Expression(new_full), fresh):
+                continue
+            if old_text == new_text:
+                read = sorted(set(_LOCAL.findall(new_text)))
+                return finding("count", address, f"how many Terraform manages may change: its {name} reads "
+                               f"{', '.join(f'local.{r}' for r in read)}, which changed", after.line)
+        shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
+        return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
     return None
+
+
+# Local values written out into an expression at most this deep, and up to this length.
+_INLINE_DEPTH = 8
+_INLINE_LENGTH = 20_000
+
+
+def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
+    """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`."""
+    def expand(match: re.Match[str]) -> str:
+        value = local_values.get(match.group(1))
+        if value is None:
+            return match.group(0)  # defined in a file the change does not touch: the same on both sides
+        canonical = value[1]
+        return f"({canonical[1]})" if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else repr(canonical)
+
+    for _ in range(_INLINE_DEPTH):
+        expanded = _LOCAL.sub(expand, text)
+        if expanded == text or len(expanded) > _INLINE_LENGTH:
+            break
+        text = expanded
+    return text
 
 
 def _changed(
@@ -249,7 +264,7 @@ def _changed(
         # A new setting bound to a variable that defaults to nothing changes nothing until a caller sets it.
         if name not in old_items and new_items[name] in unset:
             del new_items[name]
-    if SENSITIVE_TYPE.search(kind_of) and _canonical(before.body, fresh) != _canonical(after.body, fresh):
+    if SENSITIVE_TYPE.search(kind_of) and _settled(before.body, fresh) != _settled(after.body, fresh):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)})
@@ -259,6 +274,11 @@ def _changed(
     if address.startswith("data.") and _canonical(before.body) != _canonical(after.body):
         return finding("data", address, "data source changed", after.line)
     return None
+
+
+def _settled(body: hcl.Body, fresh: Mapping[str, object]) -> tuple[Any, ...]:
+    """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those)."""
+    return tuple(item for item in _canonical(body, fresh) if not (item[0] == "=" and item[1] in _REPEATS))
 
 
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
@@ -279,6 +299,11 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
     return found
 
 
+# `aws_s3_bucket.this[0].id` and `aws_s3_bucket.this.id` name one object (the first, once the resource
+# has a `count`): a reference that gained or lost `[0]` is no change. Variables and locals keep theirs.
+_FIRST_INSTANCE = re.compile(
+    r"\b((?:data\.)?(?!(?:var|local|each|count|self|path|terraform)\.)[A-Za-z][\w-]*\.[\w-]+)\[0\](?=\.)"
+)
 # Expressions worth folding when new variables are at their defaults: both sides are folded alike.
 _FOLDABLE = re.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
@@ -291,18 +316,19 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
         items: list[tuple[Any, ...]] = []
         for item in value.items:
             if isinstance(item, hcl.Attribute):
-                if item.name.lower() == "sid":
-                    continue  # a policy statement's label
+                if item.name.lower() in ("sid", "depends_on"):
+                    continue  # a policy statement's label; the order Terraform applies things in
                 if not _unset(item, fresh):
                     items.append(("=", item.name, _canonical(item.value, fresh)))
             elif not _absent(item, fresh):
                 items.append(("{", item.type, item.labels, _canonical(item.body, fresh)))
         return tuple(items)
     if isinstance(value, hcl.Expression):
-        if fresh and _FOLDABLE.search(value.text):
-            folded = defaults.evaluate(value.text, fresh)
+        text = _FIRST_INSTANCE.sub(r"\1", value.text)
+        if fresh and _FOLDABLE.search(text):
+            folded = defaults.evaluate(text, fresh)
             return ("expr", folded.text) if isinstance(folded, defaults.Residual) else folded
-        return ("expr", _SPACE.sub(" ", value.text.strip()))
+        return ("expr", _SPACE.sub(" ", text.strip()))
     if isinstance(value, dict):
         return tuple(sorted((k, _canonical(v, fresh)) for k, v in value.items()))
     if isinstance(value, list):
@@ -316,7 +342,7 @@ def _unset(argument: hcl.Attribute, fresh: Mapping[str, object] | None) -> bool:
         return False
     text = argument.value.text.strip()
     if text.startswith("var.") and text[4:] in fresh:
-        return True
+        return defaults.is_nothing(fresh[text[4:]])
     return _canonical(argument.value, fresh) is None
 
 
