@@ -621,3 +621,37 @@ def test_a_cookie_setting_in_plural(repo: Repo, app: str, capsys: pytest.Capture
         ("setting", f"{path}: Rails.application.config.action_dispatch.use_cookies_with_metadata")
     ]
     assert code == 1
+
+
+GO_CLIENT = """\
+package shiori
+
+func (c *Client) authenticate() (token string, err error) {
+\treturn c.login(c.username, c.password)
+}
+
+func (c *Client) CreateBookmark(url string) error {
+\tsession, err := c.authenticate()
+\tif err != nil {
+\t\treturn err
+\t}
+\treturn c.post(session, url)
+}
+"""
+
+
+def test_where_a_check_is_defined_is_not_a_check_but_its_calls_are(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "internal/integration/shiori/shiori.go"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: GO_CLIENT})
+    repo.commit({path: GO_CLIENT.replace("authenticate() (token string, err error)", "authenticate() (string, error)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+    repo.commit({path: GO_CLIENT.replace("\tsession, err := c.authenticate()\n\tif err != nil {\n\t\treturn err\n\t}\n",
+                                         "\tsession := \"\"\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1

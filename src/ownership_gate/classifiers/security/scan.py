@@ -248,9 +248,15 @@ _GRANTS = re.compile(
 )
 
 
+# Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`): its calls check, and
+# its body is read line by line; a changed signature alone is no change of access.
+_DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b")
+
+
 def _checks(line: str) -> bool:
-    """The line checks or grants access (an import of a check is not one)."""
-    return bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not _IMPORT.search(line)
+    """The line checks or grants access (an import or the definition of a check is not one)."""
+    return (bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not _IMPORT.search(line)
+            and not _DEFINITION.match(line))
 
 
 def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
