@@ -655,3 +655,13 @@ def test_where_a_check_is_defined_is_not_a_check_but_its_calls_are(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", path)]
     assert code == 1
+
+
+def test_an_iframe_sandbox_loosened_is_a_security_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "reader/sanitizer/sanitizer.go"
+    code_text = 'package sanitizer\n\nfunc iframeAttributes() []string {\n\treturn []string{`sandbox="allow-scripts allow-same-origin"`}\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: code_text})
+    repo.commit({path: code_text.replace("allow-same-origin", "allow-same-origin allow-popups")})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("setting", path) in kinds_and_subjects(doc, "security")
+    assert code == 1

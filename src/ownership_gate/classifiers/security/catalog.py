@@ -82,6 +82,8 @@ SETTING_LINE = re.compile(
     r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
     r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
     r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"
+    # What an iframe's content may do (`sandbox="allow-scripts allow-popups"`), however it is written.
+    r"|\bsandbox\s*=\s*[\"'`]|\ballow-(?:scripts|same-origin|popups|forms|top-navigation)\b"
 )
 # Credentials committed in the clear.
 CREDENTIAL = re.compile(
