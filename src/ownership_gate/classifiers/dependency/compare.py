@@ -109,7 +109,7 @@ def _compare(
             kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
             if kind == "changed" and _down_a_major(ecosystem.lowest(old_c), ecosystem.lowest(new_c), new_c):
                 kind = "major"  # back to an older major: as breaking as going up to a newer one
-            if kind == "changed" and _unpinned(old_c, new_c, ecosystem):
+            if kind == "changed" and _let_float(old_c, new_c, ecosystem):
                 kind = "major"  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
@@ -128,10 +128,12 @@ def _down_a_major(old: Release | None, new: Release | None, constraint: str) -> 
     return old is not None and new is not None and new[:1] < old[:1] and not admits_any(constraint)
 
 
-def _unpinned(old: str, new: str, ecosystem: Ecosystem) -> bool:
-    """An image's tag named a version and now names none (`latest`, `stable`, no tag at all).
-    (Other ecosystems' versionless specs are sources, a fork or a path, judged as changed.)"""
-    return ecosystem.NAME == "docker" and ecosystem.lowest(old) is not None and ecosystem.lowest(new) is None
+def _let_float(old: str, new: str, ecosystem: Ecosystem) -> bool:
+    """The old constraint named a version and the new one floats (an ecosystem that can tell offers
+    `floats(constraint)`: an image tag such as `latest`; elsewhere a versionless spec is a source,
+    a fork or a path, judged as changed)."""
+    floats: Callable[[str], bool] | None = getattr(ecosystem, "floats", None)
+    return floats is not None and ecosystem.lowest(old) is not None and floats(new)
 
 
 def _featured(constraint: str, entries: list[Requirement]) -> str:

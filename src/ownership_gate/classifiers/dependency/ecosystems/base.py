@@ -27,6 +27,7 @@ Three more optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
+    def floats(constraint: str) -> bool       # it names no version and no pin: whatever is published next
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
 
 and one by the dependency classifier, for manifests that are YAML:
@@ -164,6 +165,10 @@ class DeferredReader:
     def unresolved(self, requirement: Requirement) -> list[str]:
         names: list[str] = self._reader().unresolved(requirement)
         return names
+
+    def floats(self, constraint: str) -> bool:
+        floating: bool = self._reader().floats(constraint)
+        return floating
 
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""

@@ -55,4 +55,5 @@ parse = READER.parse
 parse_yaml = READER.parse_yaml
 lowest = READER.lowest
 unpinned = READER.unpinned
+floats = READER.floats
 unresolved = READER.unresolved

@@ -43,6 +43,13 @@ def unpinned(constraint: str) -> str:
     return f"{tag}@{digest.partition(':')[0]}"
 
 
+def floats(constraint: str) -> bool:
+    """The tag names no version (`latest`, `stable`, `alpine`) and no digest pins it: the image runs
+    whatever is pushed under that tag next."""
+    tag, at, _ = constraint.partition("@")
+    return not at and tag_lowest(tag) is None
+
+
 def unresolved(requirement: Requirement) -> list[str]:
     """The variables an image still refers to (`${POSTGRES_IMAGE}`): set outside the file, by
     the environment, a `.env` file or a build argument, so the image cannot be named here."""
