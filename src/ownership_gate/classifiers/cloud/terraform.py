@@ -117,7 +117,7 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         return found  # what the module adds or removes is unknown until it parses: the unparsed finding says so
     unset = frozenset(
         ("expr", f"var.{name}") for name, placed in module.variables_new.items()
-        if _default(placed.block) in ("None", "False", "[]", "{}", "''")
+        if defaults.is_nothing(defaults.default_value(_default(placed.block)))
     )
     fresh = _fresh(module)
     added = {a: p for a, p in module.new.items() if a not in module.old}
@@ -138,8 +138,11 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
     for address, placed in sorted(removed.items()):
         kind = "data" if address.startswith("data.") else "removed"
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
+    locals_kept = module.locals_old == module.locals_new
     for address in sorted(module.old.keys() & module.new.keys()):
         before, after = module.old[address], module.new[address]
+        if before.block.source == after.block.source and (locals_kept or b"local." not in after.block.source):
+            continue  # the same text reading the same values: its body is not even built
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
@@ -222,7 +225,9 @@ def _recounted(
         old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
         if old_text is not None and new_text is not None:
             old_full, new_full = _inlined(old_text, module.locals_old), _inlined(new_text, module.locals_new)
-            if _canonical(hcl.Expression(old_full), fresh) == _canonical(hcl.Expression(new_full), fresh):
+            if old_full == new_full or (
+                _canonical(hcl.Expression(old_full), fresh) == _canonical(hcl.Expression(new_full), fresh)
+            ):
                 continue
             if old_text == new_text:
                 read = sorted(set(_LOCAL.findall(new_text)))
@@ -287,8 +292,10 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
     for item in body.items:
         if isinstance(item, hcl.Attribute):
             name = f"{prefix}{item.name}"
-            if SETTING.search(item.name) and not _unset(item, fresh):
-                found[name] = _canonical(item.value, fresh)
+            if SETTING.search(item.name):
+                value = _canonical(item.value, fresh)
+                if not _unset(item, value, fresh):
+                    found[name] = value
         elif not _absent(item, fresh):
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
             name = f"{prefix}{label}"
@@ -318,8 +325,9 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
             if isinstance(item, hcl.Attribute):
                 if item.name.lower() in ("sid", "depends_on"):
                     continue  # a policy statement's label; the order Terraform applies things in
-                if not _unset(item, fresh):
-                    items.append(("=", item.name, _canonical(item.value, fresh)))
+                canonical = _canonical(item.value, fresh)
+                if not _unset(item, canonical, fresh):
+                    items.append(("=", item.name, canonical))
             elif not _absent(item, fresh):
                 items.append(("{", item.type, item.labels, _canonical(item.body, fresh)))
         return tuple(items)
@@ -336,14 +344,15 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
     return value
 
 
-def _unset(argument: hcl.Attribute, fresh: Mapping[str, object] | None) -> bool:
-    """With the new variables at their defaults, an argument that is null, or is one of them, sets nothing."""
+def _unset(argument: hcl.Attribute, canonical: Any, fresh: Mapping[str, object] | None) -> bool:
+    """With the new variables at their defaults, an argument (`canonical` its folded value) that is
+    null, or is one of them defaulting to nothing, sets nothing."""
     if not fresh or not isinstance(argument.value, hcl.Expression):
         return False
     text = argument.value.text.strip()
     if text.startswith("var.") and text[4:] in fresh:
         return defaults.is_nothing(fresh[text[4:]])
-    return _canonical(argument.value, fresh) is None
+    return canonical is None
 
 
 def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
