@@ -61,6 +61,13 @@ ACCESS_LINE = re.compile(
     r"|\b(?:has|can|check|verify|ensure|require|assert|authorize)(?:[A-Z]\w*?)?(?:Access|Permissions?|Roles?|Auth\w*)\s*\("
 )
 
+# Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone, a role test.
+GRANT_LINE = re.compile(
+    r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
+    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\bis_?admin\b|\bisAdmin\b|\bis_superuser\b|\bis_staff\b"
+    r"|\bhas_?[Rr]ole\b"
+)
+
 # Settings that decide transport, session, cookie, CORS, CSP, CSRF, host and credential safety.
 SETTING_WORDS = (
     r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"

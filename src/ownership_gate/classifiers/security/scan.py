@@ -17,6 +17,7 @@ from ownership_gate.classifiers.security.catalog import (
     CREDENTIAL,
     CRYPTO_NAMES,
     DSL_SETTING,
+    GRANT_LINE,
     MIGRATION_PATH,
     PACKAGE_CDNS,
     PUBLIC_KEY_FILE,
@@ -241,13 +242,6 @@ def _assignment(line: str) -> tuple[str | None, str]:
     return key, match.group("value").strip()[:80]
 
 
-_GRANTS = re.compile(
-    r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
-    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\bis_?admin\b|\bisAdmin\b|\bis_superuser\b|\bis_staff\b"
-    r"|\bhas_?[Rr]ole\b"
-)
-
-
 # Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`): its calls check, and
 # its body is read line by line; a changed signature alone is no change of access.
 _DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b")
@@ -270,16 +264,16 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
     moved = _moved_access_lines(context)
-    removes_a_check = any(_checks(line) for line in diff.removed)
+    removed_checks = [line for line in diff.removed if _checks(line)]
     for number, line in diff.added:
         text = _normal(line)
-        if not removes_a_check and not _GRANTS.search(line):
-            continue  # a new check guarding new code narrows who can do something
-        if _checks(line) and not moved.get(("removed", text), set()) - {path}:  # not moved in from another file
+        # A check only added where none goes guards new code (it narrows who can do something), unless it grants.
+        counts = bool(removed_checks) or bool(GRANT_LINE.search(line))
+        if counts and _checks(line) and not moved.get(("removed", text), set()) - {path}:  # not moved in
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
-    for line in diff.removed:
+    for line in removed_checks:
         text = _normal(line)
-        if _checks(line) and not moved.get(("added", text), set()) - {path}:
+        if not moved.get(("added", text), set()) - {path}:
             return [finding("access", path, f"an access check is removed: {text[:120]}")]
     added = [line for _, line in diff.added]
     changed = _substantive(added) or _substantive(diff.removed)
