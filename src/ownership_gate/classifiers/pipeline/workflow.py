@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from ownership_gate.classifiers.dependency.ecosystems.images import parse_image
+
 # Triggers that run with the repository's secrets on input an outsider controls.
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
 
@@ -283,14 +285,14 @@ def _strip_versions(value: Any) -> Any:
 
 
 def _untagged(image: Any) -> Any:
-    """A container image without its tag or digest (`cimg/node:20.11` -> `cimg/node`): a toolchain version."""
+    """A container image without its tag or digest (`cimg/node:20.11` -> `cimg/node`): a toolchain
+    version. Read the way the dependency classifier reads images, so both name it alike."""
     if isinstance(image, Mapping):
         return _strip_versions({**image, "name": _untagged(image.get("name"))})
     if not isinstance(image, str):
         return _strip_versions(image)
-    name = image.partition("@")[0]
-    repository, _, tag = name.rpartition(":")
-    return repository if repository and "/" not in tag else name
+    parsed = parse_image(image)
+    return parsed.repository if parsed is not None else image
 
 
 def widened(old: Mapping[str, int] | str, new: Mapping[str, int] | str) -> list[tuple[str, str]]:
