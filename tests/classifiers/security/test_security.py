@@ -665,3 +665,59 @@ def test_an_iframe_sandbox_loosened_is_a_security_setting(repo: Repo, capsys: py
     code, doc = run_json(capsys, "--base", base)
     assert ("setting", path) in kinds_and_subjects(doc, "security")
     assert code == 1
+
+
+GO_HANDLER = """\
+package ui
+
+func (h *handler) finishLogin(w http.ResponseWriter, r *http.Request) {
+\tuser := h.store.UserByID(request.UserID(r))
+\th.store.SetLastLogin(user.ID)
+\tresponse.NoContent(w, r)
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "server"), [
+    ("internal/ui/webauthn.go", True),
+    ("app/views/passkey_login.py", True),
+    ("src/components/webauthn.ts", False),
+])
+def test_a_ui_folder_holds_server_code_in_server_languages(repo: Repo, capsys: pytest.CaptureFixture[str],
+                                                           path: str, server: bool) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: GO_HANDLER})
+    repo.commit({path: GO_HANDLER.replace(
+        "\tresponse.NoContent(w, r)\n",
+        '\tredirectURL := request.QueryStringParam(r, "redirect_url", "")\n'
+        "\tresponse.JSON(w, r, map[string]string{\"redirect\": redirectURL})\n",
+    )})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if server else [])
+    assert code == (1 if server else 0)
+
+
+GO_LISTS = """\
+package main
+
+func (a *App) GetList(c echo.Context) error {
+\tuser := auth.GetUser(c)
+\tif err := user.HasListPerm(auth.PermTypeGet, id); err != nil {
+\t\treturn err
+\t}
+\treturn c.JSON(http.StatusOK, okResp{out})
+}
+"""
+
+
+@pytest.mark.parametrize("check", ["user.HasListPerm(auth.PermTypeGet, id)", "user.RequireAuth(c)",
+                                   "a.CheckPermissions(user, id)"])
+def test_exported_go_check_helpers_are_checks(repo: Repo, capsys: pytest.CaptureFixture[str], check: str) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY,
+                        "cmd/lists.go": GO_LISTS.replace("user.HasListPerm(auth.PermTypeGet, id)", check)})
+    guard = "\tif err := " + check + "; err != nil {\n\t\treturn err\n\t}\n"
+    repo.commit({"cmd/lists.go": GO_LISTS.replace("user.HasListPerm(auth.PermTypeGet, id)", check).replace(guard, "")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "cmd/lists.go")
+    assert check in access["detail"]
+    assert code == 1

@@ -37,9 +37,12 @@ CRYPTO_NAMES = frozenset({
     "pbkdf2_hmac", "pbkdf2", "HS256", "RS256", "ES256", "crypto", "Crypto", "Digest", "OpenSSL",
 })
 
+# A UI folder holds user-interface code only in the browser's languages: a Go, Python, Ruby or Java file
+# under `ui/` or `views/` (a Django view, a Go handler) is server code that decides who may do what.
 UI_PATH = re.compile(
     r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|html|hbs|mustache)$"
-    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/(?!(?:.*/)?api/)"
+    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/"
+    r"(?!(?:.*/)?api/)(?!.*\.(?:py|rb|go|java|kts?|cs|ex|exs|rs|scala|swift)$)"
 )
 # Identifiers that hold a secret; a view that starts showing one is a finding.
 SECRET_VALUE = re.compile(
@@ -57,8 +60,10 @@ ACCESS_LINE = re.compile(
     r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
     r"|\bisAdmin\b|\bis_admin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
     r"|\bis_authenticated\b|\bis_anonymous\b|\buser_signed_in\?|\bisAuthenticated\b"
-    # A helper named for the check it makes: hasEnvironmentAccess(...), requireAuth(...), checkPermissions(...).
-    r"|\b(?:has|can|check|verify|ensure|require|assert|authorize)(?:[A-Z]\w*?)?(?:Access|Permissions?|Roles?|Auth\w*)\s*\("
+    # A helper named for the check it makes: hasEnvironmentAccess(...), requireAuth(...), checkPermissions(...),
+    # and Go's exported ones: HasListPerm(...), RequireAuth(...).
+    r"|\b(?:[Hh]as|[Cc]an|[Cc]heck|[Vv]erify|[Ee]nsure|[Rr]equire|[Aa]ssert|[Aa]uthori[sz]e)(?:[A-Z]\w*?)?"
+    r"(?:Access|Perms?|Permissions?|Roles?|Auth\w*)\s*\("
 )
 
 # Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone, a role test.
