@@ -273,3 +273,100 @@ def test_circleci_scripts_stay_with_the_release_path_rule(repo: Repo, capsys: py
         ("path", "release-files")
     ]
     assert code == 1
+
+
+WOODPECKER = """\
+when:
+  - event: [push, pull_request, tag]
+steps:
+  test:
+    image: docker.io/golang:1.22
+    commands:
+      - go test ./...
+  publish-preview:
+    image: woodpeckerci/plugin-docker-buildx:3.2.1
+    settings:
+      dry_run: true
+      repo: acme/server
+      tag: test
+    when:
+      event: pull_request
+  publish:
+    image: woodpeckerci/plugin-docker-buildx:3.2.1
+    settings:
+      repo: acme/server
+      tags: [latest, 1.4.0]
+      username:
+        from_secret: docker_username
+      password:
+        from_secret: docker_password
+    when:
+      event: tag
+"""
+
+
+def test_woodpecker_version_bumps_are_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".woodpecker/docker.yaml": WOODPECKER})
+    repo.commit({".woodpecker/docker.yaml": WOODPECKER.replace("golang:1.22", "golang:1.23")
+                 .replace("plugin-docker-buildx:3.2.1", "plugin-docker-buildx:4.0.0").replace("1.4.0", "1.5.0")
+                 .replace("go test ./...", "go test -race ./...")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+
+
+def test_woodpecker_preview_step_that_now_pushes_with_secrets(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".woodpecker/docker.yaml": WOODPECKER})
+    repo.commit({".woodpecker/docker.yaml": WOODPECKER.replace(
+        "      dry_run: true\n", "      registry_token:\n        from_secret: registry_token\n"
+    ).replace("      tag: test\n", "      tag: pull_${CI_COMMIT_PULL_REQUEST}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [
+        ("deploy", ".woodpecker/docker.yaml: job publish-preview"),
+        ("secret", ".woodpecker/docker.yaml: registry_token"),
+    ]
+    assert code == 1
+
+
+DRONE = """\
+kind: pipeline
+name: default
+steps:
+  - name: build
+    image: golang:1.21
+    commands: [make build]
+---
+kind: pipeline
+name: notify
+steps:
+  - name: chat
+    image: plugins/slack
+    settings:
+      webhook:
+        from_secret: slack_webhook
+"""
+
+
+def test_drone_documents_plugins_and_the_first_format_sections(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".drone.yml": DRONE})
+    repo.commit({".drone.yml": DRONE + """\
+  - name: ship
+    image: acme-tools/drone-fly:2
+    settings:
+      app: web
+      token:
+        from_secret: fly_token
+"""})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [
+        ("action", ".drone.yml: acme-tools/drone-fly"),
+        ("deploy", ".drone.yml: job notify: ship"),
+        ("secret", ".drone.yml: fly_token"),
+    ]
+    assert code == 1
+    legacy = "build:\n  image: golang:1.5\n  commands:\n    - make test\n"
+    base = repo.commit({".drone.yml": legacy})
+    repo.commit({".drone.yml": legacy + "publish:\n  s3:\n    acl: public-read\n    bucket: downloads.example.com\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".drone.yml: job s3")]
+    assert code == 1

@@ -1,9 +1,10 @@
 """`pipeline` findings: what a CI pipeline change does, not that one was touched.
 
 GitHub Actions workflows (`.github/workflows/*.yml`), GitLab CI files
-(`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`) and CircleCI
-configs (`.circleci/*.yml`) are compared old against new, and only changes
-that move a one-way door are findings:
+(`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`), CircleCI
+configs (`.circleci/*.yml`) and Woodpecker and Drone pipelines
+(`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`) are compared old
+against new, and only changes that move a one-way door are findings:
 
 - `trigger`: a workflow starts on `pull_request_target` or `workflow_run`,
   which run with the repository's secrets on input an outsider controls;
@@ -16,8 +17,9 @@ that move a one-way door are findings:
   action) is added, removed or changed, or the triggers of a workflow that
   ships change;
 - `action`: a third-party action (not `actions/*` or `github/*`), an
-  outside GitLab include (remote, another project, a template, a component)
-  or a third-party CircleCI orb (not `circleci/*`) runs for the first time;
+  outside GitLab include (remote, another project, a template, a component),
+  a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
+  plugin runs for the first time;
 - `unparsed`: the new file is not valid YAML, so none of the above can be
   ruled out.
 

@@ -15,6 +15,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     gitlab,
     names,
     widened,
+    woodpecker,
     write_grants,
 )
 from ownership_gate.formats.yaml import YamlError, load, plain
@@ -33,6 +34,8 @@ def read(platform: str, text: str | None) -> Pipeline | None:
         documents = [plain(root) for root in load(text).roots]
     except YamlError as exc:
         raise Unreadable(str(exc)) from exc
+    if platform == "woodpecker":
+        return woodpecker([d for d in documents if isinstance(d, Mapping)], text)
     document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
     reader = {"github": github, "gitlab": gitlab, "circleci": circleci}[platform]
     return reader(document, text)
@@ -128,5 +131,6 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
 
 def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     fresh = new.outside - old.outside
-    what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb"}[new.platform]
+    what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
+            "woodpecker": "third-party plugin"}[new.platform]
     return [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}") for name in sorted(fresh)]

@@ -8,9 +8,12 @@ TYPE = "pipeline"
 
 
 def platform(path: str) -> str | None:
-    """`github`, `gitlab` or `circleci` for a pipeline file's path, else None."""
+    """`github`, `gitlab`, `circleci` or `woodpecker` (Woodpecker and Drone) for a pipeline file's path, else None."""
     if not path.endswith((".yml", ".yaml")):
         return None
+    if path in (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml") or (
+            path.startswith(".woodpecker/") and path.count("/") == 1):
+        return "woodpecker"
     if path.startswith(".github/workflows/") and path.count("/") == 2:
         return "github"
     if path.startswith(".circleci/") and path.count("/") == 1:

@@ -73,7 +73,7 @@ class Job(NamedTuple):
 class Pipeline(NamedTuple):
     """One pipeline file, as far as ownership cares."""
 
-    platform: str  # github | gitlab | circleci
+    platform: str  # github | gitlab | circleci | woodpecker
     triggers: frozenset[str] = frozenset()
     trigger_shape: str = ""
     jobs: Mapping[str, Job] = MappingProxyType({})
@@ -191,6 +191,86 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
     return Pipeline("circleci", frozenset(), _shape(when), jobs, frozenset(contexts), frozenset(outside))
 
 
+def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
+    """A Woodpecker or Drone pipeline: its steps, the secrets they read and the plugins they run.
+
+    Steps are read from `steps` (a list or a mapping), an older file's `pipeline` mapping, or the
+    first Drone format's `build`, `publish` and `deploy` sections, whose every plugin ships. A file
+    may hold several pipelines, one per YAML document.
+    """
+    jobs: dict[str, Job] = {}
+    secrets: set[str] = set()
+    outside: set[str] = set()
+    when: dict[str, Any] = {}
+    for number, document in enumerate(documents):
+        prefix = f"{document.get('name')}: " if len(documents) > 1 and document.get("name") else ""
+        prefix = prefix or (f"{number + 1}: " if len(documents) > 1 else "")
+        when[prefix] = (document.get("when"), document.get("trigger"), document.get("branches"))
+        for name, step, shipping_section in _woodpecker_steps(document):
+            image = str(step.get("image", ""))
+            settings = step.get("settings")
+            plugin = _untagged(image) if isinstance(settings, Mapping) or shipping_section else None
+            if isinstance(plugin, str) and plugin and not plugin.lower().startswith(_FIRST_PARTY_PLUGINS):
+                outside.add(plugin.lower())
+            commands = "\n".join(str(c) for key in ("commands", "script") for c in _as_list(step.get(key)))
+            ships = bool(
+                shipping_section or _SHIPPING_NAME.search(name) or _SHIPPING_COMMAND.search(commands)
+                or (isinstance(plugin, str) and _SHIPPING_PLUGIN.search(plugin) and not _dry_run(settings))
+            )
+            secrets.update(_woodpecker_secrets(step))
+            jobs[prefix + name] = Job(prefix + name, DEFAULT, ships, None, _shape(step))
+    return Pipeline("woodpecker", frozenset(), _shape(when), jobs, frozenset(secrets), frozenset(outside))
+
+
+# Plugins the CI projects themselves publish; any other image a step configures is a third party's code.
+_FIRST_PARTY_PLUGINS = ("plugins/", "woodpeckerci/", "drone/", "drone-plugins/")
+# Plugins that push an image or a package, upload a release, or deploy.
+_SHIPPING_PLUGIN = re.compile(
+    r"(?i)(?:^|[/-])(?:docker|docker-buildx|buildx|kaniko|ecr|gcr|acr|s3|s3-sync|github-release|gitea-release"
+    r"|release|npm|pypi|helm|kube|kubernetes|heroku|ssh|scp|rsync|ansible|cloudfoundry|gh-pages|surge|netlify"
+    r"|firebase|codedeploy|ecs|lambda|cloudrun|cloud-run|deploy\w*|publish\w*)$"
+)
+
+
+def _woodpecker_steps(document: Mapping[Any, Any]) -> list[tuple[str, Mapping[Any, Any], bool]]:
+    """(name, step, whether its section ships) for every step of one pipeline document."""
+    found: list[tuple[str, Mapping[Any, Any], bool]] = []
+    for section in ("steps", "pipeline", "build", "publish", "deploy"):
+        value = document.get(section)
+        shipping = section in ("publish", "deploy")
+        if section == "build" and isinstance(value, Mapping) and ("image" in value or "commands" in value):
+            value = {"build": value}  # the first Drone format's single build step
+        if isinstance(value, Mapping):
+            found += [(str(n), step, shipping) for n, step in value.items() if isinstance(step, Mapping)]
+        elif isinstance(value, list):
+            found += [(str(step.get("name", n)), step, shipping) for n, step in enumerate(value)
+                      if isinstance(step, Mapping)]
+    return found
+
+
+def _woodpecker_secrets(step: Mapping[Any, Any]) -> set[str]:
+    """A step's `secrets: [name, {source: name}]` and every `from_secret: name` in its settings or environment."""
+    names = {str(item.get("source", item.get("target", ""))) if isinstance(item, Mapping) else str(item)
+             for item in _as_list(step.get("secrets"))}
+    names |= set(_from_secret(step.get("settings"))) | set(_from_secret(step.get("environment")))
+    return names - {""}
+
+
+def _from_secret(value: Any) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        if "from_secret" in value:
+            yield str(value["from_secret"])
+        for item in value.values():
+            yield from _from_secret(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _from_secret(item)
+
+
+def _dry_run(settings: Any) -> bool:
+    return isinstance(settings, Mapping) and str(settings.get("dry_run", "")).lower() == "true"
+
+
 # Orbs CircleCI itself publishes; any other namespace is a third party's code.
 _FIRST_PARTY_ORBS = ("circleci/",)
 # An orb's job or command that pushes an image or a package, or deploys.
@@ -274,7 +354,7 @@ def _shape(value: Any) -> str:
 def _strip_versions(value: Any) -> Any:
     if isinstance(value, Mapping):
         return tuple(sorted(
-            (str(k), _untagged(v) if k == "image" else _strip_versions(v))
+            (str(k), _untagged(v) if k == "image" else _unversioned(v) if k in ("tag", "tags") else _strip_versions(v))
             for k, v in value.items() if not _VERSION_KEY.search(str(k))
         ))
     if isinstance(value, list):
@@ -282,6 +362,19 @@ def _strip_versions(value: Any) -> Any:
     if isinstance(value, str):
         return value.partition("@")[0] if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value) else value
     return value
+
+
+# A release's version number (`0.8`, `v2.1.0-rc.4`): bumping the one an image or package is published under is routine.
+_VERSION_NUMBER = re.compile(r"v?\d+(?:\.\d+)*(?:[-+][\w.]+)?")
+
+
+def _unversioned(tags: Any) -> Any:
+    """Published tags with version numbers left out: `[0.8, latest]` -> `('latest',)`."""
+    if isinstance(tags, str) and "," in tags:
+        tags = [part.strip() for part in tags.split(",")]
+    if isinstance(tags, list):
+        return tuple(_strip_versions(t) for t in tags if not _VERSION_NUMBER.fullmatch(str(t)))
+    return None if _VERSION_NUMBER.fullmatch(str(tags)) else _strip_versions(tags)
 
 
 def _untagged(image: Any) -> Any:
