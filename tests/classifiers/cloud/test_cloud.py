@@ -182,6 +182,20 @@ def test_a_count_of_tags_or_an_unread_local_is_routine(
     assert code == 0
 
 
+def test_terraform_fmt_layout_is_no_change(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    network = NETWORK.replace("count  = length(var.azs)", "count  = var.create && ! var.single ? length( var.azs ) : 0")
+    base = repo.commit({"infra/network.tf": network})
+    repo.commit({"infra/network.tf": network.replace("var.create && ! var.single ? length( var.azs ) : 0",
+                                                     "var.create && !var.single ? length(var.azs) : 0")
+                 .replace("subnet_id = aws_subnet.public[count.index].id", "subnet_id = aws_subnet.public[ count.index ].id")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    repo.commit({"infra/network.tf": network.replace("var.create && ! var.single", "var.create && var.single")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_route_table.private")]
+
+
 def test_a_count_that_comes_to_the_same_with_a_new_input_at_its_default(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

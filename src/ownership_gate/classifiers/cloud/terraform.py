@@ -12,7 +12,7 @@ from ownership_gate.classifiers.cloud import defaults
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
-from ownership_gate.formats import hcl
+from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
 _SPACE = re.compile(r"\s+")
@@ -316,7 +316,8 @@ _FOLDABLE = re.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
 
 def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
-    """A comparable form of a value or body: whitespace in expressions does not count. With `fresh`
+    """A comparable form of a value or body: layout in expressions does not count (`! var.a` is
+    `!var.a`, as `terraform fmt` writes it). With `fresh`
     (new variables at their defaults), expressions are folded, a null argument is no argument and a
     `dynamic` block whose `for_each` comes to nothing is no block."""
     if isinstance(value, hcl.Body):
@@ -335,8 +336,8 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
         text = _FIRST_INSTANCE.sub(r"\1", value.text)
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
-            return ("expr", folded.text) if isinstance(folded, defaults.Residual) else folded
-        return ("expr", _SPACE.sub(" ", text.strip()))
+            return ("expr", layout.without_layout(folded.text)) if isinstance(folded, defaults.Residual) else folded
+        return ("expr", layout.without_layout(text))
     if isinstance(value, dict):
         return tuple(sorted((k, _canonical(v, fresh)) for k, v in value.items()))
     if isinstance(value, list):

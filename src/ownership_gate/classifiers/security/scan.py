@@ -36,7 +36,7 @@ from ownership_gate.classifiers.security.files import (
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
-from ownership_gate.formats import javascript, python
+from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
 _IMPORT = re.compile(
@@ -44,7 +44,6 @@ _IMPORT = re.compile(
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
 _SPACE = re.compile(r"\s+")
-_NO_SPACE = re.compile(r"(?<!\w)\s+|\s+(?!\w)")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 _LONGEST = 2000
 # Files up to this many lines (both sides) get an ordered diff.
@@ -136,8 +135,6 @@ _FREE_FORM = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".ja
               ".cs", ".php", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp")
 # A line break after these keywords ends the statement in JavaScript and Go: it is kept.
 _ENDS_STATEMENT = re.compile(r"\b(return|throw|yield|break|continue)[ \t]*(?://[^\n]*)?\n")
-_STRING = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)""")
-_WORD_BREAK = re.compile(r"(?<=\w)\s+(?=\w)")  # kept as one space: `let a` is not `leta`
 _TRAILING_COMMA = re.compile(r",(?=[)\]}])")
 _BARE_PARAMETER = re.compile(r"\((\w+)\)=>")
 
@@ -164,8 +161,7 @@ def _reformatted(path: str, old_text: str, new_text: str) -> bool:
 def _layout_free(text: str) -> str:
     """The code without its layout; string literals are kept exactly, spaces and all."""
     text = _ENDS_STATEMENT.sub(lambda match: match.group(1) + "\x00", text)
-    parts = _STRING.split(text)  # the pattern's one group keeps each literal as an odd-numbered part
-    code = "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
+    code = layout.without_layout(text)
     return _BARE_PARAMETER.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
 
 

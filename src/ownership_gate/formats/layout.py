@@ -1,0 +1,20 @@
+"""Code without its layout: what a formatter (Prettier, `terraform fmt`, gofmt) may change is left out."""
+
+from __future__ import annotations
+
+import re
+
+# String literals, kept exactly (spaces and all): double-, single- and back-quoted.
+_STRING = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)""")
+_WORD_BREAK = re.compile(r"(?<=\w)\s+(?=\w)")  # kept as one space: `let a` is not `leta`
+_NO_SPACE = re.compile(r"(?<!\w)\s+|\s+(?!\w)")
+
+
+def without_layout(text: str) -> str:
+    """`text` with whitespace outside string literals removed, but for one space between two words.
+
+    `! var.create && var.enabled` and `!var.create&&var.enabled` come to the same text;
+    `"a b"` and `"ab"` do not, and neither do `not a` and `nota`.
+    """
+    parts = _STRING.split(text)  # the pattern's one group keeps each literal as an odd-numbered part
+    return "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
