@@ -721,3 +721,59 @@ def test_exported_go_check_helpers_are_checks(repo: Repo, capsys: pytest.Capture
     assert (access["kind"], access["subject"]) == ("access", "cmd/lists.go")
     assert check in access["detail"]
     assert code == 1
+
+
+PREFERENCES = """\
+from rest_framework.response import Response
+
+
+class PreferenceView(BaseAPIView):
+    def patch(self, request, slug, key):
+        preference = Preference.objects.filter(key=key, workspace__slug=slug, user=request.user).first()
+        preference.value = request.data["value"]
+        preference.save()
+        return Response(status=200)
+"""
+
+
+def test_a_query_that_stops_keeping_to_the_requesting_user(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/views/preferences.py": PREFERENCES})
+    repo.commit({"app/views/preferences.py": PREFERENCES.replace(", user=request.user", "")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "app/views/preferences.py")
+    assert "user=request.user is gone" in access["detail"]
+    assert code == 1
+
+
+def test_a_user_scope_reformatted_or_moved_to_another_file_is_kept(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/views/preferences.py": PREFERENCES})
+    repo.commit({"app/views/preferences.py": PREFERENCES.replace(
+        "Preference.objects.filter(key=key, workspace__slug=slug, user=request.user).first()",
+        "Preference.objects.filter(\n            key=key, workspace__slug=slug, user=self.request.user\n        ).first()",
+    )})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    repo.commit({
+        "app/views/preferences.py": PREFERENCES.replace(
+            "Preference.objects.filter(key=key, workspace__slug=slug, user=request.user).first()",
+            "find_preference(request, slug, key)"),
+        "app/queries.py": "def find_preference(request, slug, key):\n"
+                          "    return Preference.objects.filter(key=key, workspace__slug=slug, user=request.user).first()\n",
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
+def test_a_rails_lookup_that_leaves_the_current_users_records(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    controller = "class InvoicesController < ApplicationController\n  def show\n" \
+                 "    @invoice = current_user.invoices.find(params[:id])\n  end\nend\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/controllers/invoices_controller.rb": controller})
+    repo.commit({"app/controllers/invoices_controller.rb": controller.replace("current_user.invoices", "Invoice")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert "current_user.invoices is gone" in access["detail"]
+    assert code == 1

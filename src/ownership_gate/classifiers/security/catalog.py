@@ -66,6 +66,13 @@ ACCESS_LINE = re.compile(
     r"(?:Access|Perms?|Permissions?|Roles?|Auth\w*)\s*\("
 )
 
+# Queries scoped to the requesting user, which is what keeps one user out of another's records: Django's
+# `.filter(member__user=request.user)` (the lookup names a user, owner or member) and Rails'
+# `current_user.invoices.find(...)`. The scope is the match with `self.` and spaces left out.
+USER_SCOPE = re.compile(
+    r"\b\w*(?:user|owner|member)\w*\s*=\s*(?:self\.)?request\.user(?:\.id|\.pk)?\b"
+    r"|\bcurrent_user\.\w+(?=\.(?:find|find_by|where)\b)"
+)
 # Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone, a role test.
 GRANT_LINE = re.compile(
     r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"

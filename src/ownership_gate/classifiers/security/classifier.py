@@ -17,7 +17,9 @@ Kinds:
   ...) changed beyond imports, comments, blank lines, layout, linter
   rewrites and what its errors say. A check moved from
   one file to another in the same change set cancels out; one moved within
-  a file does not, since the order of checks decides what runs;
+  a file does not, since the order of checks decides what runs. A query
+  that stops keeping to the requesting user's records (`user=request.user`,
+  `current_user.invoices.find`) is one too;
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `host`: application code calls a host it did not call before (a new

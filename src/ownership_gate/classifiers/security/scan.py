@@ -27,6 +27,7 @@ from ownership_gate.classifiers.security.catalog import (
     SETTING_LINE,
     UI_PATH,
     URL,
+    USER_SCOPE,
 )
 from ownership_gate.classifiers.security.files import (
     CONFIG_PATH,
@@ -271,6 +272,9 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         text = _normal(line)
         if not moved.get(("added", text), set()) - {path}:
             return [finding("access", path, f"an access check is removed: {text[:120]}")]
+    lost = _lost_scopes(change, context, diff.old_text)
+    if lost:
+        return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added = [line for _, line in diff.added]
     changed = _substantive(added) or _substantive(diff.removed)
     if ACCESS_NAME.search(path) and changed and not _renamed(added, diff.removed):
@@ -324,6 +328,43 @@ def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
+
+
+def _lost_scopes(change: Change, context: Context, old_text: str) -> str | None:
+    """A user scope (see USER_SCOPE) this file writes fewer times than before, and the change set as a whole
+    too (a scope moved to another file, or a query reformatted, keeps it)."""
+    if not change.path.endswith((".py", ".rb")) or not old_text:
+        return None
+    old, new = _scopes(old_text), _scopes(text_of(context.new(change), lossy=True) or "")
+    lost = sorted(scope for scope in old if old[scope] > new[scope])
+    if not lost:
+        return None
+    total_old, total_new = _all_scopes(context)
+    lost = [scope for scope in lost if total_old[scope] > total_new[scope]]
+    return lost[0] if lost else None
+
+
+def _all_scopes(context: Context) -> tuple[Counter[str], Counter[str]]:
+    """How often the change set's Python and Ruby files scope a query to the requesting user, before and after."""
+    key = f"{TYPE}.scopes"
+    if key not in context.memo:
+        before: Counter[str] = Counter()
+        after: Counter[str] = Counter()
+        for change in context.claimed(TYPE):
+            if change.path.endswith((".py", ".rb")):
+                before.update(_scopes(text_of(context.old(change), lossy=True) or ""))
+                after.update(_scopes(text_of(context.new(change), lossy=True) or ""))
+        context.memo[key] = (before, after)
+    result: tuple[Counter[str], Counter[str]] = context.memo[key]
+    return result
+
+
+def _scopes(text: str) -> Counter[str]:
+    return Counter(_scope(match.group(0)) for match in USER_SCOPE.finditer(text))
+
+
+def _scope(text: str) -> str:
+    return _SPACE.sub("", text).replace("self.request", "request")
 
 
 def _normal(line: str) -> str:
