@@ -274,6 +274,15 @@ def test_findings_carry_the_scope(repo: Repo, capsys: pytest.CaptureFixture[str]
     assert (finding["kind"], finding["subject"], finding["scope"]) == ("major", "vitest", "dev")
 
 
+def test_type_definitions_are_build_scope_wherever_listed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"package.json": '{"dependencies": {"@types/node": "18.11.9", "next": "13.1.6"}}\n'})
+    repo.commit({"package.json": '{"dependencies": {"@types/node": "20.4.4", "next": "14.0.0"}}\n'})
+    code, doc = run_json(capsys, "--base", base)  # the built-in policy: a runtime major asks the CTO
+    assert [(f["subject"], f["kind"], f["scope"], f["level"]) for f in findings(doc, "dependency")] == [
+        ("@types/node", "major", "build", None), ("next", "major", "runtime", "cto")]
+    assert code == 1
+
+
 def test_a_dockerfile_builder_bump_is_build_and_a_runtime_bump_runtime(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

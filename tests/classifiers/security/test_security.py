@@ -777,3 +777,36 @@ def test_a_rails_lookup_that_leaves_the_current_users_records(repo: Repo, capsys
     [access] = findings(doc, "security")
     assert "current_user.invoices is gone" in access["detail"]
     assert code == 1
+
+
+USERS_API = """\
+export default async function users(req, res) {
+  const user = await verifyUser({ req, res });
+  const isServerAdmin = process.env.ADMINISTRATOR === user?.username;
+  if (!isServerAdmin) return res.status(401).json({ response: "Unauthorized" });
+  return res.json(await listUsers());
+}
+"""
+
+
+def test_an_admin_test_by_any_name_is_a_check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "pages/api/v1/users/index.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: USERS_API})
+    repo.commit({path: USERS_API.replace("process.env.ADMINISTRATOR === user?.username",
+                                         "user?.id === Number(process.env.NEXT_PUBLIC_ADMIN || 1)")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", path)
+    assert "isServerAdmin" in access["detail"]
+    assert code == 1
+
+
+def test_a_check_defined_as_an_arrow_function_is_no_check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "packages/lib/utils/teams.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: "export const teamUrl = (id: number) => `/t/${id}`;\n"})
+    repo.commit({path: "export const teamUrl = (id: number) => `/t/${id}`;\n\n"
+                       "export const isMemberAdmin = (role: TeamMemberRole) => {\n"
+                       "  return role === TeamMemberRole.ADMIN;\n};\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0

@@ -58,7 +58,7 @@ ACCESS_LINE = re.compile(
     r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
     r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
-    r"|\bisAdmin\b|\bis_admin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
+    r"|\b[Ii]s_?(?:[A-Za-z]+_?)?[Aa]dmin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
     r"|\bis_authenticated\b|\bis_anonymous\b|\buser_signed_in\?|\bisAuthenticated\b"
     # A helper named for the check it makes: hasEnvironmentAccess(...), requireAuth(...), checkPermissions(...),
     # and Go's exported ones: HasListPerm(...), RequireAuth(...).
@@ -76,7 +76,7 @@ USER_SCOPE = re.compile(
 # Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone, a role test.
 GRANT_LINE = re.compile(
     r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
-    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\bis_?admin\b|\bisAdmin\b|\bis_superuser\b|\bis_staff\b"
+    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\b[Ii]s_?(?:[A-Za-z]+_?)?[Aa]dmin\b|\bis_superuser\b|\bis_staff\b"
     r"|\bhas_?[Rr]ole\b"
 )
 

@@ -239,9 +239,13 @@ def _assignment(line: str) -> tuple[str | None, str]:
     return key, match.group("value").strip()[:80]
 
 
-# Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`): its calls check, and
+# Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`,
+# `const isMemberAdmin = (role) => ...`): its calls check, and
 # its body is read line by line; a changed signature alone is no change of access.
-_DEFINITION = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b")
+_DEFINITION = re.compile(
+    r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b"
+    r"|^\s*(?:export\s+)?(?:const|let|var)\s+\w+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>"
+)
 
 
 def _checks(line: str) -> bool:

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import Lines, escape, load_json
 from ownership_gate.classifiers.dependency.ecosystems.npm import SECTIONS
 from ownership_gate.classifiers.dependency.versions import semver
@@ -36,8 +36,9 @@ def parse(text: str, path: str) -> list[Requirement]:
             name = _target(key, spec.strip())
             if name is None or name == own:
                 continue
+            # Type definitions (`@types/node`) only inform the compiler and never run, wherever listed.
             found.append(Requirement(name, " ".join(spec.split()), _line(lines, key, spec),
-                                     scope=scope))
+                                     scope=BUILD if name.startswith("@types/") and scope == RUNTIME else scope))
     return found
 
 
