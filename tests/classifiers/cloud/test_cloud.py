@@ -358,6 +358,58 @@ def test_an_opt_in_block_behind_a_new_input_at_its_default_changes_nothing(
     assert code == 1
 
 
+TRUST = """\
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "extra" {
+  name   = "extra"
+  policy = var.extra_policy
+}
+"""
+
+
+def test_an_opt_in_statement_of_an_access_policy_still_counts(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/iam.tf": TRUST})
+    self_assume = TRUST.replace('data "aws_iam_policy_document" "assume_role" {\n', """\
+data "aws_iam_policy_document" "assume_role" {
+  dynamic "statement" {
+    for_each = var.allow_self_assume_role ? [1] : []
+    content {
+      effect  = "Allow"
+      actions = ["sts:AssumeRole"]
+      principals {
+        type        = "AWS"
+        identifiers = [var.role_arn]
+      }
+    }
+  }
+""")
+    opt_in = '\nvariable "allow_self_assume_role" {\n  type    = bool\n  default = false\n}\n'
+    repo.commit({"infra/iam.tf": self_assume, "infra/variables.tf": VARIABLES + opt_in})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "data.aws_iam_policy_document.assume_role")]
+    assert code == 1
+
+    # An argument bound to a new input that defaults to null is still no change, in an access resource too.
+    base = repo.commit({"infra/iam.tf": TRUST})
+    repo.commit({"infra/iam.tf": TRUST.replace('  name   = "extra"\n', '  name   = "extra"\n  path   = var.policy_path\n'),
+                 "infra/variables.tf": VARIABLES + '\nvariable "policy_path" {\n  type    = string\n  default = null\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     opened = MAIN.replace('["10.0.0.0/16"]', '["0.0.0.0/0"]').replace(
         "publicly_accessible = false", "publicly_accessible = true"

@@ -269,7 +269,9 @@ def _changed(
         # A new setting bound to a variable that defaults to nothing changes nothing until a caller sets it.
         if name not in old_items and new_items[name] in unset:
             del new_items[name]
-    if SENSITIVE_TYPE.search(kind_of) and _settled(before.body, fresh) != _settled(after.body, fresh):
+    # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
+    # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
+    if SENSITIVE_TYPE.search(kind_of) and _settled(before.body, fresh, True) != _settled(after.body, fresh, True):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)})
@@ -281,9 +283,10 @@ def _changed(
     return None
 
 
-def _settled(body: hcl.Body, fresh: Mapping[str, object]) -> tuple[Any, ...]:
-    """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those)."""
-    return tuple(item for item in _canonical(body, fresh) if not (item[0] == "=" and item[1] in _REPEATS))
+def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:
+    """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those);
+    with `opt_in`, blocks absent while new inputs keep their defaults are kept."""
+    return tuple(item for item in _canonical(body, fresh, opt_in) if not (item[0] == "=" and item[1] in _REPEATS))
 
 
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
@@ -315,11 +318,11 @@ _FIRST_INSTANCE = re.compile(
 _FOLDABLE = re.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
 
-def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
+def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bool = False) -> Any:
     """A comparable form of a value or body: layout in expressions does not count (`! var.a` is
     `!var.a`, as `terraform fmt` writes it). With `fresh`
     (new variables at their defaults), expressions are folded, a null argument is no argument and a
-    `dynamic` block whose `for_each` comes to nothing is no block."""
+    `dynamic` block whose `for_each` comes to nothing is no block (unless `opt_in`)."""
     if isinstance(value, hcl.Body):
         items: list[tuple[Any, ...]] = []
         for item in value.items:
@@ -329,8 +332,8 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None) -> Any:
                 canonical = _canonical(item.value, fresh)
                 if not _unset(item, canonical, fresh):
                     items.append(("=", item.name, canonical))
-            elif not _absent(item, fresh):
-                items.append(("{", item.type, item.labels, _canonical(item.body, fresh)))
+            elif opt_in or not _absent(item, fresh):
+                items.append(("{", item.type, item.labels, _canonical(item.body, fresh, opt_in)))
         return tuple(items)
     if isinstance(value, hcl.Expression):
         text = _FIRST_INSTANCE.sub(r"\1", value.text)
