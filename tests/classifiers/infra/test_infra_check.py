@@ -40,7 +40,11 @@ PLACED = {
     "Procfile": ("infra/Procfile", "platform"),
     "app.json": ("infra/heroku-app.json", "platform"),
     "api/fly.toml": ("infra/fly.toml", "platform"),
+    "app.yaml": ("infra/app-engine-app.yaml", "platform"),
+    ".ebextensions/01-django.config": ("infra/ebextensions.config", "platform"),
+    "boxfile.yml": ("infra/boxfile.yml", "platform"),
     # Look-alikes: no infra finding.
+    "config/app.yaml": ("infra/app-settings.yaml", None),
     "mobile/app.json": ("infra/expo-app.json", None),
     "catalog-info.yaml": ("infra/catalog-info.yaml", None),
     "locales/values.yaml": ("infra/translations-values.yaml", None),
@@ -68,6 +72,7 @@ def test_every_kind_from_documented_examples(repo: Repo, capsys: pytest.CaptureF
     assert levels["catalog-info.yaml"] == "engineer"
     assert levels["k8s/deployment.yaml"] == "cto"  # cloud-setup in the built-in policy
     assert levels["Procfile"] == levels["app.json"] == levels["api/fly.toml"] == "cto"  # platform
+    assert levels["app.yaml"] == levels[".ebextensions/01-django.config"] == levels["boxfile.yml"] == "cto"
     assert levels["mobile/app.json"] == "engineer"
     detail = next(f for f in findings(doc, "infra") if f["subject"] == "k8s/statefulset.yaml")["detail"]
     assert detail == "Kubernetes manifest (Service, StatefulSet) added"

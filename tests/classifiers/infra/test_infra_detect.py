@@ -64,7 +64,12 @@ DEPLOYMENT = (FIXTURES / "cost" / "k8s" / "nginx-deployment.yaml").read_bytes()
         ("apps/api/fly.toml", "platform"),
         ("render.yaml", "platform"),
         ("heroku.yml", "platform"),
+        (".ebextensions/01-django.config", "platform"),
+        ("boxfile.yml", "platform"),
+        ("Dockerrun.aws.json", "platform"),
         # Not by name alone:
+        ("app.yaml", None),
+        ("config/settings.config", None),
         ("app.json", None),
         ("Procfile.dev", None),
         ("pyproject.toml", None),
@@ -118,6 +123,8 @@ def test_may_sniff_is_path_only(path: str, sniffed: bool) -> None:
         ("cost/kustomize/patch-json.yaml", "overlays/prod/replicas.yaml", "kustomize"),
         ("cost/kustomize/increase_replicas.yaml", "overlays/prod/patch.yaml", "kubernetes"),
         ("infra/heroku-app.json", "app.json", "platform"),
+        ("infra/app-engine-app.yaml", "app.yaml", "platform"),
+        ("infra/app-settings.yaml", "config/app.yaml", None),
         # Look-alikes that are not infrastructure:
         ("infra/expo-app.json", "mobile/app.json", None),
         ("infra/catalog-info.yaml", "catalog-info.yaml", None),

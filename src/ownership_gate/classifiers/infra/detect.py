@@ -69,6 +69,12 @@ _DESCRIPTIONS = {
 }
 # Keys only Heroku's app.json has (Expo's app.json holds an `expo` object instead).
 _HEROKU_KEYS = frozenset({"buildpacks", "stack", "formation", "addons", "environments"})
+# Google App Engine's `app.yaml`: a top-level `runtime` and at least one key only App Engine reads.
+_APP_ENGINE_RUNTIME = re.compile(r"(?m)^runtime:[ \t]*\S")
+_APP_ENGINE_KEYS = re.compile(
+    r"(?m)^(?:entrypoint|instance_class|automatic_scaling|basic_scaling|manual_scaling|handlers"
+    r"|vpc_access_connector|inbound_services|runtime_config|app_engine_apis):"
+)
 
 
 class Recognition(NamedTuple):
@@ -182,6 +188,9 @@ def kind_of(
         return Recognition("helm", "Helm chart template")
     if posixpath.basename(path) == "app.json":
         return Recognition("platform", "Heroku app manifest") if _is_heroku_app(text) else None
+    if posixpath.basename(path) in ("app.yaml", "app.yml") and _APP_ENGINE_RUNTIME.search(text) \
+            and _APP_ENGINE_KEYS.search(text):
+        return Recognition("platform", "App Engine app manifest")
     if path.endswith(".json"):
         kinds = _json_kubernetes_kinds(text)
     else:

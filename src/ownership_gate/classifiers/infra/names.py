@@ -47,7 +47,12 @@ _CI_NAMES = frozenset({
 _CI_DIRS = (".circleci/", ".buildkite/", ".azure-pipelines/", ".gitlab/ci/", ".woodpecker/")
 # The manifests of platforms that run the application (Heroku, Fly.io, Render, Railway): what production
 # runs on and how it starts. Heroku's `app.json` is recognised by its content (Expo uses the name too).
-PLATFORM_NAMES = frozenset({"Procfile", "heroku.yml", "fly.toml", "render.yaml", "railway.json", "railway.toml"})
+PLATFORM_NAMES = frozenset({
+    "Procfile", "heroku.yml", "fly.toml", "render.yaml", "railway.json", "railway.toml",
+    "Dockerrun.aws.json", "boxfile.yml",  # Elastic Beanstalk's Docker platform; Nanobox
+})
+# Elastic Beanstalk's configuration files: packages, commands and settings of the environments it runs.
+_ELASTIC_BEANSTALK = re.compile(r"(?:^|/)\.ebextensions/[^/]+\.config$")
 
 
 def chart_root(path: str) -> str | None:
@@ -108,7 +113,7 @@ def _is_ansible(path: str, base: str) -> bool:
 # one of these beginnings; tests/engine/test_claims_batch.py holds the two together.
 _KIND_ENDINGS = (
     ".tf", ".tfvars", ".json", ".hcl", ".yaml", ".yml", ".tpl", ".txt", ".ini", ".cfg", ".lock", ".toml",
-    ".helmignore", ".dockerfile", ".Dockerfile", ".jenkinsfile", ".Jenkinsfile",
+    ".helmignore", ".dockerfile", ".Dockerfile", ".jenkinsfile", ".Jenkinsfile", ".config",
 )
 _KIND_BEGINNINGS = ("Dockerfile", "Containerfile", "Jenkinsfile", "serverless")
 
@@ -144,7 +149,7 @@ def named_kind(path: str, base: str) -> str | None:
         return "helm"
     if base in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         return "kustomize"
-    if base in PLATFORM_NAMES:
+    if base in PLATFORM_NAMES or _ELASTIC_BEANSTALK.search(path):
         return "platform"
     if _PULUMI.match(base):
         return "pulumi"

@@ -19,7 +19,7 @@ ACCESS_NAME = re.compile(
     r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
     r"|permissions?|rbac|acl|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
-    r"|roles?)(?=$|[/_.-])"
+    r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
     r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|Session|Credential|Passkey)[A-Za-z]*\.\w+$"
     # An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
     # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one.
