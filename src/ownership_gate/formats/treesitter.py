@@ -16,7 +16,7 @@ from typing import Literal
 
 import tree_sitter
 
-LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir"]
+LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go"]
 
 
 # Language -> (grammar module, the function in it that returns the grammar).
@@ -27,6 +27,7 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     "typescript": ("tree_sitter_typescript", "language_typescript"),
     "tsx": ("tree_sitter_typescript", "language_tsx"),
     "elixir": ("tree_sitter_elixir", "language"),
+    "go": ("tree_sitter_go", "language"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import ownership_gate.classifiers.schema.frameworks.alembic as schema_alembic
 import ownership_gate.classifiers.schema.frameworks.django as schema_django
 import ownership_gate.classifiers.schema.frameworks.ecto as schema_ecto
+import ownership_gate.classifiers.schema.frameworks.goose as schema_goose
 import ownership_gate.classifiers.schema.frameworks.js as schema_js
 import ownership_gate.classifiers.schema.frameworks.prisma as schema_prisma
 import ownership_gate.classifiers.schema.frameworks.rails as schema_rails
@@ -54,6 +55,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     schema_js,
     schema_ecto,
     schema_prisma,
+    schema_goose,
     schema_sqlfiles,
 )
 
