@@ -84,6 +84,21 @@ def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, cap
     assert code == 0
 
 
+def test_a_docker_step_image_bump_is_routine_and_a_new_image_is_not(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ci = CI.replace("      - run: pytest\n", "      - uses: docker://acme/ci-goreleaser:1.21.4-1\n        with:\n          args: check\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": ci})
+    repo.commit({".github/workflows/ci.yml": ci.replace(":1.21.4-1", ":1.21.5-1")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+    repo.commit({".github/workflows/ci.yml": ci.replace("acme/ci-goreleaser:1.21.4-1", "other/builder:2")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("action", ".github/workflows/ci.yml: docker://other/builder")]
+    assert code == 1
+
+
 def test_pull_request_target_is_a_trigger_finding(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({".github/workflows/ci.yml": CI.replace("  pull_request:\n", "  pull_request_target:\n")})
     code, doc = run_json(capsys, "--base", gated)

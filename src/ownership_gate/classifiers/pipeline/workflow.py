@@ -109,7 +109,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         uses = [str(s["uses"]) for s in steps if isinstance(s.get("uses"), str)]
         if isinstance(job.get("uses"), str):
             uses.append(str(job["uses"]))
-        outside.update(u.partition("@")[0].lower() for u in uses if _third_party(u))
+        outside.update(_action_name(u) for u in uses if _third_party(u))
         runs = "\n".join(str(s.get("run", "")) for s in steps)
         environment = _environment(job.get("environment"))
         name = f"{job_id} {job.get('name', '')}"
@@ -316,6 +316,15 @@ def _environment(value: Any) -> str | None:
     if isinstance(value, Mapping):
         value = value.get("name")
     return None if value in (None, "") else str(value)
+
+
+def _action_name(uses: str) -> str:
+    """An action without its version: `owner/repo` of `owner/repo@v4`, the image of `docker://image:tag`."""
+    if uses.startswith("docker://"):
+        image = uses[len("docker://"):]
+        parsed = parse_image(image)
+        return f"docker://{parsed.repository if parsed is not None else image.partition('@')[0]}".lower()
+    return uses.partition("@")[0].lower()
 
 
 def _third_party(uses: str) -> bool:
