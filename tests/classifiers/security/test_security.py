@@ -813,3 +813,62 @@ def test_a_check_defined_as_an_arrow_function_is_no_check(repo: Repo, capsys: py
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == []
     assert code == 0
+
+
+SERIALIZERS = """\
+class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_serializer_class(self):
+        if self.request.user.has_perm("orga.view_speakers", self.request.event):
+            return SpeakerOrgaSerializer
+        return SpeakerSerializer
+"""
+
+GO_HANDLER_LISTS = """\
+package main
+
+func (a *App) GetList(c echo.Context) error {
+\tuser := auth.GetUser(c)
+\tout, err := a.core.GetList(id)
+\tif err != nil {
+\t\treturn err
+\t}
+\treturn c.JSON(http.StatusOK, okResp{out})
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [
+    # A new check in front of what an existing branch returned: who gets the full serializer changed.
+    ("api/views/speaker.py", SERIALIZERS, SERIALIZERS.replace(
+        '        if self.request.user.has_perm("orga.view_speakers", self.request.event):\n'
+        "            return SpeakerOrgaSerializer\n",
+        '        if self.request.user.has_perm("orga.change_submissions", self.request.event):\n'
+        "            return SpeakerOrgaSerializer\n"
+        '        if self.request.user.has_perm("orga.view_speakers", self.request.event):\n'
+        "            return SpeakerReviewerSerializer\n")),
+    # An early exit added to an existing handler guards the rest of it.
+    ("cmd/lists.go", GO_HANDLER_LISTS, GO_HANDLER_LISTS.replace(
+        "\tuser := auth.GetUser(c)\n",
+        "\tuser := auth.GetUser(c)\n\tif err := user.HasListPerm(auth.PermTypeGet, id); err != nil {\n\t\treturn err\n\t}\n")),
+    # A decorator added to an existing view.
+    ("hc/front/views.py", DJANGO_VIEWS, DJANGO_VIEWS.replace("def ping_details", "@login_required\ndef ping_details")),
+])
+def test_a_check_put_in_front_of_existing_code_is_a_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert "an access check is added or changed" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+
+
+def test_a_check_with_an_early_exit_in_a_new_handler_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "cmd/lists.go": GO_HANDLER_LISTS})
+    repo.commit({"cmd/lists.go": GO_HANDLER_LISTS + "\nfunc (a *App) DeleteList(c echo.Context) error {\n"
+                 "\tuser := auth.GetUser(c)\n\tif err := user.HasListPerm(auth.PermTypeManage, id); err != nil {\n"
+                 "\t\treturn err\n\t}\n\treturn a.core.DeleteList(id)\n}\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0

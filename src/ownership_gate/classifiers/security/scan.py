@@ -266,11 +266,19 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         return []
     moved = _moved_access_lines(context)
     removed_checks = [line for line in diff.removed if _checks(line)]
+    new_lines: list[str] | None = None
     for number, line in diff.added:
         text = _normal(line)
-        # A check only added where none goes guards new code (it narrows who can do something), unless it grants.
+        if not _checks(line) or moved.get(("removed", text), set()) - {path}:  # no check, or one moved in
+            continue
+        # A check only added where none goes guards new code (it narrows who can do something), unless it
+        # grants, or it is put in front of code that was already there (who may run that code changed).
         counts = bool(removed_checks) or bool(GRANT_LINE.search(line))
-        if counts and _checks(line) and not moved.get(("removed", text), set()) - {path}:  # not moved in
+        if not counts:
+            if new_lines is None:
+                new_lines = (text_of(context.new(change), lossy=True) or "").splitlines()
+            counts = _guards_old_code(new_lines, number, diff)
+        if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
     for line in removed_checks:
         text = _normal(line)
@@ -332,6 +340,61 @@ def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
+
+
+# A block that only leaves (`return`, `raise`, `throw`, `abort`, `panic`, `head :forbidden`): an early exit,
+# which guards the rest of the block it sits in.
+_EXIT = re.compile(
+    r"^\s*(?:}\s*)?(?:return|raise|throw|abort|panic|head|render|redirect(?:_to)?|halt|next|break)\b"
+    r"|^\s*[})\]]*;?\s*$|^\s*end\s*$"
+)
+# The code a check guards is read at most this far.
+_GUARDED_LINES = 200
+
+
+def _guards_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:
+    """Whether the check added on line `number` (1-based) guards code the file already had: its block
+    (what it indents), for a decorator the function below it, and for an early exit (a block that only
+    returns or raises) the rest of the block it sits in. Old code is a line the change did not add, or
+    added back where it was removed (moved under the check)."""
+    if not 0 < number <= len(lines):
+        return False
+    added = {n for n, _ in diff.added}
+    removed = Counter(_normal(line) for line in diff.removed)
+    check = lines[number - 1]
+    base = _indent(check)
+    start = number  # index of the first line after the check
+    if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
+        while start < len(lines) and lines[start].lstrip().startswith("@"):
+            start += 1
+        block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
+        block = [start, *block]
+    else:
+        block = _block(lines, start, base)
+        if all(_EXIT.match(lines[i]) for i in block if lines[i].strip()):  # an early exit
+            block = _block(lines, block[-1] + 1 if block else start, base - 1)
+    for index in block[:_GUARDED_LINES]:
+        text = _normal(lines[index])
+        if not _substantive([text]) or _EXIT.match(lines[index]):
+            continue
+        if index + 1 not in added or removed[text] > 0:
+            return True
+    return False
+
+
+def _block(lines: list[str], start: int, indent: int) -> list[int]:
+    """Indexes of the lines from `start` indented deeper than `indent` (blank lines included)."""
+    found: list[int] = []
+    for index in range(start, min(len(lines), start + _GUARDED_LINES)):
+        line = lines[index]
+        if line.strip() and _indent(line) <= indent:
+            break
+        found.append(index)
+    return found
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _lost_scopes(change: Change, context: Context, old_text: str) -> str | None:
