@@ -872,3 +872,18 @@ def test_a_check_with_an_early_exit_in_a_new_handler_is_routine(repo: Repo, caps
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == []
     assert code == 0
+
+
+@pytest.mark.parametrize(("path", "line", "key"), [
+    ("config/initializers/bcrypt.rb", 'BCrypt::Engine.cost = ENV["BCRYPT_COST"] ? ENV["BCRYPT_COST"].to_i : 12\n',
+     "BCrypt::Engine.cost"),
+    ("config/initializers/devise.rb", "Devise.setup do |config|\n  config.stretches = 11\nend\n", "config.stretches"),
+])
+def test_a_password_hash_work_factor_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, line: str, key: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "README.md": "app\n"})
+    repo.commit({path: line})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: {key}")]
+    assert code == 1

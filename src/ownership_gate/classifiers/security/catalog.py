@@ -86,11 +86,14 @@ SETTING_WORDS = (
     r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
     r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
     r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"
+    # How hard a password hash is to break: `BCrypt::Engine.cost`, Devise's `config.stretches`.
+    r"|bcrypt|stretches|hash_?(?:rounds|iterations)|work_?factor"
 )
-SETTING_KEY = re.compile(rf"(?i)(?:^|[._])(?:{SETTING_WORDS})(?:$|[._])")
-# `KEY = value`, `config.key = value`, `key: value`, `"Header-Name": "value"`, `setHeader("X", "v")`.
+SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
+# `KEY = value`, `config.key = value`, `Module::Class.key = value`, `key: value`, `"Header-Name": "value"`.
 ASSIGNMENT = re.compile(
-    r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*|["'][\w.-]+["'])\s*(?:=|:)(?!=)\s*(?P<value>.+?)[,;]?\s*$"""
+    r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*(?:::[A-Za-z_][\w.]*)*|["'][\w.-]+["'])"""
+    r"""\s*(?:=|:)(?!=)\s*(?P<value>.+?)[,;]?\s*$"""
 )
 # A configuration DSL's `setting value` (Ruby initializers, nginx, Caddy): a name, a space, a value.
 DSL_SETTING = re.compile(r"^\s*(?P<key>[a-z_][\w.]*)\s+(?P<value>[^\s=({].*?)\s*$")
