@@ -137,3 +137,15 @@ def test_a_go_file_that_registers_nothing_is_no_migration(repo: Repo, capsys: py
 ])
 def test_which_go_files_may_be_migrations(path: str, sniffed: bool) -> None:
     assert goose.sniffs(path) is sniffed
+
+
+def test_a_declared_location_holds_only_migrations(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = ("version: 1\nlevels:\n  - name: engineer\n  - name: cto\ndefault_level: engineer\n"
+              'classify:\n  schema:\n    migrations: ["database/*.go"]\n'
+              "rules:\n  - id: schema\n    level: cto\n    when: {type: schema, kind: [destructive, risky, unknown]}\n"
+              "    reason: data\n")
+    code, found, _ = judge(repo, capsys, {"database/0001_drop.go": BUILT.replace("statementFor(tx)", '"drop table users"'),
+                                          "database/helpers.go": "package database\n\nfunc helper() {}\n"},
+                           {".ownership-gate.yaml": policy})
+    assert pairs(found) == [("destructive", "users"), ("unknown", "database/helpers.go")]
+    assert code == 1

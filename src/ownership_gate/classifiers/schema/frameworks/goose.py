@@ -34,4 +34,4 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     # The reader and its parser load with the first migration read, not when a path is named.
     from ownership_gate.classifiers.schema.frameworks import goose_read
 
-    return goose_read.read(text, path)
+    return goose_read.read(text, path, declared)
