@@ -48,11 +48,11 @@ def read(text: str, path: str, declared: bool = False) -> Migration | None:
     if forward.type == "identifier":
         if forward.text == b"nil":
             return Migration(())
-        declared = functions.get(forward.text.decode() if forward.text else "")
-        if declared is None:
+        defined = functions.get(forward.text.decode() if forward.text else "")
+        if defined is None:
             return Migration((Op("unknown", line=treesitter.line(forward),
                                  detail="the forward function is defined outside this file"),))
-        forward = declared
+        forward = defined
     body = forward.child_by_field_name("body")
     ops = _ops(body, functions, constants, 0) if body is not None else []
     if not ops and body is not None and not _only_returns(body):
