@@ -44,10 +44,9 @@ end
 """
 
 HOSTILE_GEMFILES = {
+    "condition that calls a method": 'if File.exist?("Gemfile.local")\n  gem "local-tools"\nend',
+    "condition that runs a command": 'if system("which vips")\n  gem "ruby-vips"\nend',
     "each over a word array": "%w[stripe aws-sdk-s3].each { |g| gem g }",
-    "if block": 'if ENV["X"] then gem "sidekiq-pro" end',
-    "if modifier": 'gem "sidekiq-pro" if ENV["X"]',
-    "unless block": 'unless ENV["CI"]\n  gem "pry"\nend',
     "eval_gemfile": 'eval_gemfile "Gemfile.extra"',
     "eval of a file": 'eval File.read("Gemfile.extra")',
     "each with do block": '["stripe", "datadog"].each do |g|\n  gem(g)\nend',
@@ -77,7 +76,6 @@ HOSTILE_GEMFILES = {
     "install_if with a gem in its condition": 'install_if -> { gem "datadog"; true } do\n  gem "x"\nend',
     "group with a non-literal name": "group ENV.fetch(\"G\").to_sym do\n  gem \"datadog\"\nend",
     "gem with a block": 'gem "datadog" do\n  gem "other"\nend',
-    "conditional inside a group": 'group :test do\n  gem "a" if ENV["A"]\nend',
     "case": 'case ENV["X"]\nwhen "1" then gem "a"\nend',
     "begin": 'begin\n  gem "a"\nrescue LoadError\nend',
     "backticks": '`bundle add datadog`',
@@ -169,3 +167,16 @@ def test_a_gemfile_reading_another_file_asks_for_the_cto(
     [finding] = findings(doc, "dependency")
     assert (finding["kind"], finding["level"]) == ("unparsed", "cto")
     assert code == 1
+
+
+@pytest.mark.parametrize(("statement", "declared"), [
+    ('if ENV["X"] then gem "sidekiq-pro" end', [("sidekiq-pro", "runtime")]),
+    ('gem "sidekiq-pro" if ENV["X"]', [("sidekiq-pro", "runtime")]),
+    ('unless ENV["CI"]\n  gem "pry"\nend', [("pry", "runtime")]),
+    ('group :test do\n  gem "a" if ENV["A"]\nend', [("a", "test")]),
+    ('if %w(mingw mswin).include?(RUBY_PLATFORM)\n  gem "tzinfo-data"\nelsif ENV["JRUBY"]\n  gem "jruby-openssl"\n'
+     'else\n  gem "bootsnap"\nend', [("tzinfo-data", "runtime"), ("jruby-openssl", "runtime"), ("bootsnap", "runtime")]),
+])
+def test_gems_under_a_condition_on_values_are_all_declared(statement: str, declared: list[tuple[str, str]]) -> None:
+    found = gem.parse(GEMFILE + statement + "\n", "Gemfile")
+    assert [(r.name, r.scope) for r in found][-len(declared):] == declared

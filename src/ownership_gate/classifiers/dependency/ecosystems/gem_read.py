@@ -3,8 +3,10 @@
 A Gemfile is read only when every statement in it is accounted for: `gem`
 with a literal name and versions, `source`, `ruby`, `gemspec`, `plugin`,
 `git_source`, and `group`, `platforms`, `path`, `git`, `github`, `source`
-and `install_if` blocks holding more of the same. Anything else (a loop, a
-condition, `eval_gemfile`, `send`, a method) could declare gems the reader
+and `install_if` blocks holding more of the same, and `if`/`unless` whose
+conditions only compute a value (`RUBY_PLATFORM`, `ENV`), every branch's gems
+counting as declared. Anything else (a loop, a condition that calls a
+method, `eval_gemfile`, `send`, a method) could declare gems the reader
 cannot see, so the manifest is `unparsed`. In a gemspec only what could add
 a dependency matters: `add_dependency` and friends written as plain
 statements of the `Gem::Specification.new` block; such a call anywhere
@@ -69,6 +71,11 @@ def _gemfile(
     nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str]
 ) -> Iterator[Requirement]:
     for node in nodes:
+        branches = _branches(node)
+        if branches is not None:  # every branch's gems may be installed: all of them are declared
+            for branch in branches:
+                yield from _gemfile(branch, inherited, groups)
+            continue
         call = ruby.call(node)
         if call is None or call.receiver:
             raise _refused(node)
@@ -85,6 +92,30 @@ def _gemfile(
             raise _refused(node)
 
 
+def _branches(node: Node) -> list[tuple[Node, ...]] | None:
+    """The statements of each branch of an `if` or `unless` (a block or a modifier) whose conditions only
+    compute a value (`if RUBY_PLATFORM.include?("mingw")`, `unless ENV["CI"]`); None for anything else."""
+    if node.type not in ("if", "unless", "elsif", "else", "if_modifier", "unless_modifier"):
+        return None
+    if node.type == "else":
+        return [tuple(ruby.children(node))]
+    condition = node.child_by_field_name("condition")
+    if condition is None or not _inert(condition):
+        return None
+    if node.type.endswith("_modifier"):  # `gem "x" if ENV["X"]`
+        body = node.child_by_field_name("body")
+        return [(body,)] if body is not None else []
+    consequence = node.child_by_field_name("consequence")
+    found = [tuple(ruby.children(consequence))] if consequence is not None else []
+    alternative = node.child_by_field_name("alternative")
+    if alternative is not None:
+        rest = _branches(alternative)
+        if rest is None:
+            return None
+        found += rest
+    return found
+
+
 def _setting(call: Call) -> bool:
     """A statement that declares no gem: `source`, `ruby`, `gemspec`, `plugin`, `git_source`."""
     if call.name == "git_source" and call.block is not None:
@@ -95,8 +126,8 @@ def _setting(call: Call) -> bool:
 
 def _refused(node: Node) -> Unaccounted:
     return Unaccounted(f"`{ruby.snippet(node)}` may declare gems the reader cannot see: only plain gem,"
-                       " source, ruby, gemspec, plugin and git_source statements and blocks of them are read",
-                       ruby.line(node))
+                       " source, ruby, gemspec, plugin and git_source statements, blocks of them, and if/unless"
+                       " on constants and ENV are read", ruby.line(node))
 
 
 def _block_options(call: Call) -> dict[str, Value]:
