@@ -76,6 +76,22 @@ def test_schema_dump_without_a_migration_is_unknown(repo: Repo, capsys: pytest.C
     assert code == 1
 
 
+def test_a_schema_dump_only_reordered_is_no_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    columns = '    t.integer "state", default: 5, null: false\n    t.boolean "reminder", default: false, null: false\n'
+    dump = "ActiveRecord::Schema[7.1].define(version: {v}) do\n  create_table \"distributions\" do |t|\n{c}  end\nend\n"
+    swapped = "".join(reversed(columns.splitlines(keepends=True)))
+    code, found, _ = judge(repo, capsys, {"db/schema.rb": dump.format(v="2024_01_02_000000", c=swapped)},
+                           {"db/schema.rb": dump.format(v="2024_01_01_000000", c=columns)})
+    assert found == []
+    assert code == 0
+    # A column that changed, not only moved, is still a dump no migration explains.
+    code, found, _ = judge(repo, capsys, {"db/schema.rb": dump.format(v="2024_01_02_000000",
+                                                                         c=swapped.replace("default: 5", "default: 6"))},
+                           {"db/schema.rb": dump.format(v="2024_01_01_000000", c=columns)})
+    assert pairs(found) == [("unknown", "db/schema.rb")]
+    assert code == 1
+
+
 def test_graphql_schema_rb_is_not_a_dump(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, found, _ = judge(repo, capsys, {"app/graphql/schema.rb": "class Schema < GraphQL::Schema\nend\n"})
     assert found == []
