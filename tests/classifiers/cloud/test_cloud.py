@@ -410,6 +410,35 @@ data "aws_iam_policy_document" "assume_role" {
     assert code == 0
 
 
+LISTENER = """\
+resource "aws_lb_listener" "this" {
+  for_each = var.listeners
+
+  load_balancer_arn = aws_lb.this.arn
+  port              = try(each.value.port, 443)
+  protocol          = try(each.value.protocol, "HTTPS")
+  ssl_policy        = try(each.value.ssl_policy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
+}
+"""
+
+
+def test_a_new_argument_a_caller_may_give_with_a_null_fallback_is_opt_in(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/listener.tf": LISTENER})
+    opt_in = ('  routing_http_request_x_amzn_tls_version_header_name = try(each.value.protocol, null) == "HTTPS" ? '
+              'try(each.value.routing_http_request_x_amzn_tls_version_header_name, null) : null\n')
+    repo.commit({"infra/listener.tf": LISTENER.replace("}\n", opt_in + "}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # With a fallback that sets something, the new argument changes the listener for every caller.
+    repo.commit({"infra/listener.tf": LISTENER.replace("}\n", opt_in.replace(": null\n", ': "X-TLS-Version"\n') + "}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_lb_listener.this")]
+    assert code == 1
+
+
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     opened = MAIN.replace('["10.0.0.0/16"]', '["0.0.0.0/0"]').replace(
         "publicly_accessible = false", "publicly_accessible = true"

@@ -25,6 +25,9 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ("(a || b) && c", "((a || b) && c)"),
     ("a || (b && c)", "(a || (b && c))"),
     ("coalesce(var.feature, 3)", "coalesce(var.feature, 3)"),
+    # Branches that come to the same make the condition moot.
+    ('local.protocol == "HTTPS" ? null : var.feature', "null"),
+    ('local.protocol == "HTTPS" ? 1 : 2', '((local.protocol == "HTTPS") ? 1 : 2)'),
     ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
 ])
 def test_folding(text: str, folded: str) -> None:

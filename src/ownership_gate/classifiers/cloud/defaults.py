@@ -9,7 +9,8 @@ nothing (`null`, `false`, `[]`) and a block or condition that reads it:
 With the variable at its default that `for_each` is empty, so the block is
 absent and nothing changes until a caller sets it. `evaluate` folds what it
 can (the new variables, `null`, `true`/`false`, empty collections, `==`,
-`!=`, `!`, `&&`, `||`, `? :`) and leaves the rest as text, so two
+`!=`, `!`, `&&`, `||`, `? :`, and a `? :` whose branches come to the same)
+and leaves the rest as text, so two
 revisions of an expression can be compared after folding: `var.new != null
 || length(var.cidrs) > 0 ? [true] : []` comes to the same text as the old
 `length(var.cidrs) > 0 ? [true] : []`. It reads the expression with the
@@ -124,7 +125,10 @@ class _Folder:
         condition = self.fold(parts[0:1])
         if isinstance(condition, bool):
             return self.fold(parts[1:2] if condition else parts[2:3])
-        chosen = [render(self.fold([p])) for p in parts[1:]]
+        branches = [self.fold([p]) for p in parts[1:]]
+        chosen = [render(b) for b in branches]
+        if chosen[0] == chosen[1]:
+            return branches[0]  # both branches come to the same: whatever the condition, so does the whole
         return Residual(f"({render(condition)} ? {chosen[0]} : {chosen[1]})")
 
     def binary(self, children: Sequence[tree_sitter.Node]) -> object:

@@ -266,8 +266,9 @@ def _changed(
     kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
     old_items, new_items = _settings(before.body, fresh), _settings(after.body, fresh)
     for name in list(new_items):
-        # A new setting bound to a variable that defaults to nothing changes nothing until a caller sets it.
-        if name not in old_items and new_items[name] in unset:
+        # A new setting bound to a variable that defaults to nothing, or read from a caller's map with a
+        # null fallback, changes nothing until a caller sets it.
+        if name not in old_items and (new_items[name] in unset or _null_unless_given(new_items[name])):
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
@@ -357,6 +358,19 @@ def _unset(argument: hcl.Attribute, canonical: Any, fresh: Mapping[str, object] 
     if text.startswith("var.") and text[4:] in fresh:
         return defaults.is_nothing(fresh[text[4:]])
     return canonical is None
+
+
+# `try(each.value.x, null)`, `try(var.settings.x, var.default_x, null)`: a value the caller may give, else null.
+_TRY_NULL = re.compile(r"\btry\((?:[^()]|\([^()]*\))*?,\s*null\s*\)")
+
+
+def _null_unless_given(canonical: Any) -> bool:
+    """An expression that comes to null wherever it reads what a caller may give through `try(..., null)`
+    (`try(each.value.protocol, null) == "HTTPS" ? try(each.value.header_name, null) : null`): a new
+    argument written so is opt-in, as one bound to a new variable that defaults to null is."""
+    if not (isinstance(canonical, tuple) and canonical[:1] == ("expr",) and _TRY_NULL.search(canonical[1])):
+        return False
+    return defaults.evaluate(_TRY_NULL.sub("null", canonical[1]), {}) is None
 
 
 def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
