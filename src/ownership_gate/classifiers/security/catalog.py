@@ -16,7 +16,7 @@ MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$
 
 # Path segments (folder or file stem words) that name authentication or authorisation.
 ACCESS_NAME = re.compile(
-    r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|openid\w*|oidc|saml|sso"
+    r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
     r"|permissions?|rbac|acl|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
