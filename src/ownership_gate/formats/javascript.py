@@ -10,13 +10,13 @@ else is `Opaque`, holding its source text.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
 from typing import NamedTuple, TypeAlias
 
 from tree_sitter import Node
 
 from ownership_gate.formats import treesitter
 from ownership_gate.formats.treesitter import line as line  # re-exported: readers ask a format for lines
+from ownership_gate.formats.treesitter import walk as walk  # re-exported: `node` and everything under it
 
 _LANGUAGES: dict[str, treesitter.LanguageName] = {
     ".ts": "typescript", ".cts": "typescript", ".mts": "typescript", ".tsx": "tsx",
@@ -84,15 +84,6 @@ def parse(source: str, path: str) -> Node:
     if treesitter.has_errors(root):
         raise ValueError(f"syntax error on line {treesitter.error_line(root)}")
     return root
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """`node` and everything under it, in source order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.named_children))
 
 
 def unwrap(node: Node) -> Node:

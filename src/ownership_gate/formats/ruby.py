@@ -118,13 +118,7 @@ def children(node: Node) -> list[Node]:
 
 def descendants(node: Node, skip: frozenset[int] = frozenset()) -> Iterator[Node]:
     """`node` and every named node under it, in order; subtrees whose id is in `skip` left out."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.id in skip:
-            continue
-        yield current
-        stack.extend(reversed(current.named_children))
+    return treesitter.walk(node, skip)
 
 
 def call(node: Node) -> Call | None:

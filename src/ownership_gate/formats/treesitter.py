@@ -10,7 +10,7 @@ pays for a language only when a staged file needs it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Literal
 
@@ -45,6 +45,17 @@ def parse(name: LanguageName, source: bytes) -> tree_sitter.Tree:
 def has_errors(node: tree_sitter.Node) -> bool:
     """The text under `node` did not fully fit the grammar (ERROR or MISSING nodes)."""
     return node.has_error
+
+
+def walk(node: tree_sitter.Node, skip: frozenset[int] = frozenset()) -> Iterator[tree_sitter.Node]:
+    """`node` and every named node under it, in source order; subtrees whose id is in `skip` left out."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.id in skip:
+            continue
+        yield current
+        stack.extend(reversed(current.named_children))
 
 
 def line(node: tree_sitter.Node) -> int:

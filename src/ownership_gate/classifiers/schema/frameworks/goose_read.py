@@ -82,14 +82,7 @@ def _called(call: Node) -> Node | None:
 
 
 def _calls(node: Node) -> list[Node]:
-    found: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "call_expression":
-            found.append(current)
-        stack.extend(reversed(current.children))
-    return found
+    return [inner for inner in treesitter.walk(node) if inner.type == "call_expression"]
 
 
 def _constants(root: Node) -> dict[str, Node]:
@@ -136,10 +129,7 @@ def _ops(body: Node, functions: dict[str, Node], constants: dict[str, Node], dep
 def _prepared(body: Node) -> set[bytes]:
     """The names given a prepared statement (`stmt, err := tx.Prepare("...")`)."""
     names: set[bytes] = set()
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.children)
+    for node in treesitter.walk(body):
         if node.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
             continue
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
