@@ -57,6 +57,7 @@ class LineDiff(NamedTuple):
     added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)
     removed: tuple[str, ...]
     old_text: str
+    new_text: str
     reformatted: bool = False  # the same code laid out differently (see `_reformatted`)
 
 
@@ -89,20 +90,21 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
         if old_text is None and new_text is None:
             memo[key] = None
         else:
-            diff = _diff((old_text or "").splitlines(), (new_text or "").splitlines(), old_text or "")
+            diff = _diff(old_text or "", new_text or "")
             if old_text and new_text and _reformatted(change.path, old_text, new_text):
-                diff = LineDiff(diff.added, diff.removed, diff.old_text, reformatted=True)
+                diff = diff._replace(reformatted=True)
             memo[key] = diff
     result: LineDiff | None = memo[key]
     return result
 
 
-def _diff(old_lines: list[str], new_lines: list[str], old_text: str) -> LineDiff:
+def _diff(old_text: str, new_text: str) -> LineDiff:
     """Lines added and removed, in order; a line moved within the file counts as both.
 
     Past `_ORDERED_LIMIT` lines the ordered diff costs too much, and the
     multiset difference (moves cancel) stands in for it.
     """
+    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     if len(old_lines) + len(new_lines) <= _ORDERED_LIMIT:
         matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
         added: list[tuple[int, str]] = []
@@ -127,6 +129,7 @@ def _diff(old_lines: list[str], new_lines: list[str], old_text: str) -> LineDiff
         tuple((n, line) for n, line in added if len(line) <= _LONGEST),
         tuple(line for line in removed if len(line) <= _LONGEST),
         old_text,
+        new_text,
     )
 
 
@@ -276,7 +279,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         counts = bool(removed_checks) or bool(GRANT_LINE.search(line))
         if not counts:
             if new_lines is None:
-                new_lines = (text_of(context.new(change), lossy=True) or "").splitlines()
+                new_lines = diff.new_text.splitlines()
             counts = _guards_old_code(new_lines, number, diff)
         if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
@@ -284,13 +287,13 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         text = _normal(line)
         if not moved.get(("added", text), set()) - {path}:
             return [finding("access", path, f"an access check is removed: {text[:120]}")]
-    lost = _lost_scopes(change, context, diff.old_text)
+    lost = _lost_scopes(change, context, diff)
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added = [line for _, line in diff.added]
     changed = _substantive(added) or _substantive(diff.removed)
     if ACCESS_NAME.search(path) and changed and not _renamed(added, diff.removed):
-        if _only_errors_changed(path, diff.old_text, text_of(context.new(change), lossy=True) or ""):
+        if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
         return [finding("access", path, "code named for authentication or authorisation changed")]
     return []
@@ -397,12 +400,12 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _lost_scopes(change: Change, context: Context, old_text: str) -> str | None:
+def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
     """A user scope (see USER_SCOPE) this file writes fewer times than before, and the change set as a whole
     too (a scope moved to another file, or a query reformatted, keeps it)."""
-    if not change.path.endswith((".py", ".rb")) or not old_text:
+    if not change.path.endswith((".py", ".rb")) or not diff.old_text:
         return None
-    old, new = _scopes(old_text), _scopes(text_of(context.new(change), lossy=True) or "")
+    old, new = _scopes(diff.old_text), _scopes(diff.new_text)
     lost = sorted(scope for scope in old if old[scope] > new[scope])
     if not lost:
         return None
