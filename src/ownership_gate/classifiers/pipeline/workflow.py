@@ -321,9 +321,7 @@ def _environment(value: Any) -> str | None:
 def _action_name(uses: str) -> str:
     """An action without its version: `owner/repo` of `owner/repo@v4`, the image of `docker://image:tag`."""
     if uses.startswith("docker://"):
-        image = uses[len("docker://"):]
-        parsed = parse_image(image)
-        return f"docker://{parsed.repository if parsed is not None else image.partition('@')[0]}".lower()
+        return f"docker://{str(_untagged(uses[len('docker://'):])).partition('@')[0]}".lower()
     return uses.partition("@")[0].lower()
 
 
