@@ -167,6 +167,41 @@ def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys
     assert code == 0
 
 
+GO_SESSION = """\
+package sql
+
+import (
+	"context"
+
+	"github.com/acme/app/x/stringsx"
+)
+
+func (p *Persister) UpsertSession(ctx context.Context, s *Session) error {
+	s.Location = stringsx.GetPointer(stringsx.Truncate(*s.Location, 512))
+	return p.save(ctx, s)
+}
+"""
+
+
+def test_a_helper_moved_to_another_package_in_session_code_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The import block gains the helper's new package and the call is renamed: a move, no new logic.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "persistence/persister_session.go": GO_SESSION})
+    moved = GO_SESSION.replace('\t"github.com/acme/app/x/stringsx"\n',
+                               '\t"github.com/acme/app/x/pointerx"\n\t"github.com/acme/app/x/stringsx"\n')
+    repo.commit({"persistence/persister_session.go": moved.replace("stringsx.GetPointer(", "pointerx.Ptr(")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    # A new line of logic beside the same move is still a change to session code.
+    repo.commit({"persistence/persister_session.go": moved.replace(
+        "\treturn p.save(ctx, s)", "\ts.ExpiresAt = s.ExpiresAt.Add(720 * time.Hour)\n\treturn p.save(ctx, s)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "persistence/persister_session.go")]
+    assert code == 1
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({

@@ -44,6 +44,8 @@ _IMPORT = re.compile(
     r"^\s*(?:import\b|from\s+\S+\s+import\b|require(?:_relative)?\b|using\s+[\w.]+;|#include\b|@import\b"
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
+# A line of a Go import block: a package path in quotes, perhaps named.
+_GO_IMPORT = re.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
 _SPACE = re.compile(r"\s+")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 _LONGEST = 2000
@@ -290,9 +292,8 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     lost = _lost_scopes(change, context, diff)
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
-    added = [line for _, line in diff.added]
-    changed = _substantive(added) or _substantive(diff.removed)
-    if ACCESS_NAME.search(path) and changed and not _renamed(added, diff.removed):
+    added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
+    if ACCESS_NAME.search(path) and (added or removed) and not _renamed(added, removed):
         if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
         return [finding("access", path, "code named for authentication or authorisation changed")]
@@ -449,6 +450,12 @@ def _substantive(lines: Iterable[str]) -> bool:
     return False
 
 
+def _code(path: str, lines: Iterable[str]) -> list[str]:
+    """The lines that do something: not blank, a comment, an import (Go's import blocks too) or a lone bracket."""
+    go = path.endswith(".go")
+    return [line for line in lines if _substantive([line]) and not (go and _GO_IMPORT.match(line))]
+
+
 # In user-facing code, what makes the browser call a host (not a link the user may follow).
 _LOADS = re.compile(
     r"\b(?:src|srcset|action|fetch|import|WebSocket|EventSource|sendBeacon|XMLHttpRequest|ajax|axios)\b"
@@ -458,7 +465,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSET = re.compile(r"(?i)\.(?:m?js|css)(?:[?#]|$)")
 
 
-def _renamed(added: list[str], removed: tuple[str, ...] | list[str]) -> bool:
+def _renamed(added: list[str], removed: list[str]) -> bool:
     """Every changed line is an old line with one or two names swapped for others (a rename, no new logic)."""
     if not added or len(added) != len(removed):
         return False
