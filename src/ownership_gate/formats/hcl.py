@@ -113,6 +113,20 @@ _KEPT_TREES = 8
 _kept = 0
 
 
+def value(text: str) -> Value:
+    """An expression's text read as a file's values are (`[a, b]` a list of two expressions), without
+    keeping it among the documents; text that is no expression stays an `Expression`."""
+    tree = treesitter.parse("hcl", f"x = {text}\n".encode())
+    body = tree.root_node.children[0] if tree.root_node.children else None
+    node = body.children[0] if body is not None and body.children else None
+    if tree.root_node.has_error or node is None or node.type != "attribute":
+        return Expression(text)
+    try:
+        return attribute(node, 0, 0)[1]
+    except HclError:
+        return Expression(text)
+
+
 def parse(source: bytes, previous: bytes | None = None) -> Document:
     """The document in `source`; `previous`, another revision of the same file
     parsed just before, lets tree-sitter reuse what the two share."""

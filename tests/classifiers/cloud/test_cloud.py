@@ -308,6 +308,49 @@ def test_whether_an_output_or_variable_is_sensitive_is_a_security_setting(
     assert code == 1
 
 
+def test_marking_a_value_that_is_no_secret_sensitive_is_routine(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/outputs.tf": OUTPUTS})
+    hidden = OUTPUTS.replace("  value = aws_db_instance.main.port\n", "  value = aws_db_instance.main.port\n  sensitive = true\n")
+    marked = repo.commit({"infra/outputs.tf": hidden})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # Clearing the flag again shows the value in plans and logs, whatever it is.
+    repo.commit({"infra/outputs.tf": OUTPUTS.replace("  value = aws_db_instance.main.port\n",
+                                                     "  value = aws_db_instance.main.port\n  sensitive = false\n")})
+    code, doc = run_json(capsys, "--base", marked)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "output.db_port")]
+    assert code == 1
+
+
+CLUSTER_SG = """\
+resource "aws_rds_cluster" "this" {
+  cluster_identifier     = "main"
+  vpc_security_group_ids = [aws_security_group.this.id]
+}
+"""
+
+
+def test_a_list_joined_with_a_new_input_that_defaults_to_empty_changes_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/main.tf": CLUSTER_SG})
+    joined = CLUSTER_SG.replace("= [aws_security_group.this.id]",
+                                "= concat([aws_security_group.this.id], var.extra_security_group_ids)")
+    extra = 'variable "extra_security_group_ids" {\n  type    = list(string)\n  default = DEFAULT\n}\n'
+    repo.commit({"infra/main.tf": joined, "infra/variables.tf": extra.replace("DEFAULT", "[]")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # With a group in the default, the cluster is reachable from it at once.
+    repo.commit({"infra/variables.tf": extra.replace("DEFAULT", '["sg-0123"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_rds_cluster.this")]
+    assert code == 1
+
+
 CLUSTER = """\
 resource "aws_eks_cluster" "this" {
   name     = "main"

@@ -29,6 +29,14 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ('local.protocol == "HTTPS" ? null : var.feature', "null"),
     ('local.protocol == "HTTPS" ? 1 : 2', '((local.protocol == "HTTPS") ? 1 : 2)'),
     ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
+    # Joins drop what comes to nothing; a join of one argument is that argument.
+    ("concat([aws_security_group.this.id], var.cidrs)", "[aws_security_group.this.id]"),
+    ("merge(local.tags, var.cidrs)", "local.tags"),
+    ("concat([a], var.cidrs, [b])", "concat([a], [b])"),
+    ("concat(var.cidrs)", "[]"),
+    ("concat(var.cidrs, var.other)", "var.other"),
+    ("concat(var.lists...)", "concat(var.lists...)"),
+    ("lookup(var.cidrs, \"a\", null)", "lookup(var.cidrs, \"a\", null)"),
 ])
 def test_folding(text: str, folded: str) -> None:
     assert render(evaluate(text, AT_DEFAULT)) == folded

@@ -84,6 +84,10 @@ def is_empty(value: object) -> bool:
     return value is None or value is EMPTY or (isinstance(value, float) and value == 0)
 
 
+# Functions that join their arguments: an empty one adds nothing, and a join of one argument is that argument.
+_JOINS = ("concat", "merge")
+
+
 class _Folder:
     def __init__(self, source: bytes, variables: Mapping[str, object]) -> None:
         self.source = source
@@ -110,6 +114,8 @@ class _Folder:
                 return _literal(node, self.text([node]))
             if kind == "collection_value" and node.child_count == 1 and _is_empty(node.children[0]):
                 return EMPTY
+            if kind == "function_call":
+                return self.call(node)
         elif len(nodes) == 3 and nodes[0].type == "(" and nodes[2].type == ")":
             return self.fold(nodes[1:2])
         elif len(nodes) == 2 and nodes[0].type == "variable_expr" and nodes[1].type == "get_attr":
@@ -130,6 +136,21 @@ class _Folder:
         if chosen[0] == chosen[1]:
             return branches[0]  # both branches come to the same: whatever the condition, so does the whole
         return Residual(f"({render(condition)} ? {chosen[0]} : {chosen[1]})")
+
+    def call(self, node: tree_sitter.Node) -> object:
+        """`concat` and `merge` without the arguments that come to nothing: `concat([a], var.extra)` is
+        `[a]` while `var.extra` is `[]`, and `merge(local.tags, var.extra_tags)` is `local.tags` while
+        `var.extra_tags` is `{}`."""
+        name = self.text(node.children[:1])
+        arguments = next((c for c in node.children if c.type == "function_arguments"), None)
+        if name not in _JOINS or arguments is None or any(c.type == "ellipsis" for c in arguments.children):
+            return Residual(self.text([node]))
+        kept = [value for value in (self.fold([c]) for c in arguments.children if c.is_named) if value is not EMPTY]
+        if not kept:
+            return EMPTY
+        if len(kept) == 1:
+            return kept[0]
+        return Residual(f"{name}({', '.join(render(value) for value in kept)})")
 
     def binary(self, children: Sequence[tree_sitter.Node]) -> object:
         at = _operator(children)

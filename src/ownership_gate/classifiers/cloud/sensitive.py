@@ -11,6 +11,11 @@ SETTING = re.compile(
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
     r"|acl|encrypt|kms|key_arn|ssl|tls|https_only|min_tls|certificate|password|secret|auth|metadata"
 )
+# Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
+SECRET_NAME = re.compile(
+    r"(?i)pass(?:word|wd|phrase)|secret|token|credential|private_key|api_?key|access_key|auth_key|connection_string"
+    r"|(?:^|_)dsn(?:$|_)|(?:^|_)key(?:$|_)"
+)
 # Resource types whose every setting is about access: any change to one is a finding.
 TYPE = re.compile(
     r"(?i)(?:iam_(?:\w*_)?polic|policy_document|_iam_binding|_iam_member|security_group(?:_rule)?$"

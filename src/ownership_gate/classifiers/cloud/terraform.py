@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform
-from ownership_gate.classifiers.cloud.sensitive import SETTING
+from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
@@ -162,7 +162,8 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         for name in sorted(before_all.keys() & after_all.keys()):
             before, after = before_all[name], after_all[name]
             was, now = (_sensitive(p.block) for p in (before, after))
-            if was != now:
+            # Clearing the flag shows a value in plans and logs; setting it hides one, which matters for a secret.
+            if was != now and (now != "true" or SECRET_NAME.search(name)):
                 add(after.path, finding("security", after.address,
                                         f"{after.address} sensitive: {was} -> {now} (whether plans and logs show it)",
                                         after.block.line))
@@ -340,7 +341,12 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
         text = _FIRST_INSTANCE.sub(r"\1", value.text)
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
-            return ("expr", layout.without_layout(folded.text)) if isinstance(folded, defaults.Residual) else folded
+            if not isinstance(folded, defaults.Residual):
+                return folded
+            code = layout.without_layout(folded.text)
+            if code != layout.without_layout(text):
+                return _canonical(hcl.value(folded.text))  # what is left is read as the file's values are
+            return ("expr", code)
         return ("expr", layout.without_layout(text))
     if isinstance(value, dict):
         return tuple(sorted((k, _canonical(v, fresh)) for k, v in value.items()))
