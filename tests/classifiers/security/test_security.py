@@ -202,6 +202,33 @@ def test_a_helper_moved_to_another_package_in_session_code_is_routine(
     assert code == 1
 
 
+KEYS_LIST = """\
+export function ApiKeysList({ apiKeys }) {
+  return apiKeys.map((apiKey) => (
+    <li key={apiKey.id}>{apiKey.name}: last used {dayjs(apiKey.lastUsedAt).fromNow()}</li>
+  ));
+}
+"""
+
+
+def test_a_page_that_starts_showing_a_secret_but_not_one_it_showed_before(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/settings/api-keys-list.tsx": KEYS_LIST})
+    # The same field formatted another way: the page names the key object as often as before.
+    reworded = repo.commit({"src/settings/api-keys-list.tsx": KEYS_LIST.replace(
+        "dayjs(apiKey.lastUsedAt).fromNow()", "toRelativeTime(apiKey.lastUsedAt)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    # Showing the key itself is new.
+    repo.commit({"src/settings/api-keys-list.tsx": KEYS_LIST.replace(
+        "{apiKey.name}:", "{apiKey.name} ({apiKey.secret_key}):")})
+    code, doc = run_json(capsys, "--base", reworded)
+    assert kinds_and_subjects(doc, "security") == [("access", "src/settings/api-keys-list.tsx")]
+    assert code == 1
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({
@@ -704,6 +731,23 @@ def test_an_iframe_sandbox_loosened_is_a_security_setting(repo: Repo, capsys: py
     repo.commit({path: code_text.replace("allow-same-origin", "allow-same-origin allow-popups")})
     code, doc = run_json(capsys, "--base", base)
     assert ("setting", path) in kinds_and_subjects(doc, "security")
+    assert code == 1
+
+
+def test_an_iframe_changed_before_its_unchanged_sandbox_is_no_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "resources/views/pages/markdown-editor.blade.php"
+    page = '<div class="preview">\n  <iframe srcdoc="" class="markdown-display" sandbox="allow-same-origin"></iframe>\n</div>\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: page})
+    blank = repo.commit({path: page.replace('srcdoc=""', 'src="about:blank"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    repo.commit({path: page.replace('srcdoc=""', 'src="about:blank"').replace('"allow-same-origin"',
+                                                                              '"allow-same-origin allow-scripts"')})
+    code, doc = run_json(capsys, "--base", blank)
+    assert set(kinds_and_subjects(doc, "security")) == {("setting", path)}
     assert code == 1
 
 

@@ -190,7 +190,7 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             key, value = _assignment(line)
             if key is not None:
                 before[key] = value
-    kept = {_normal(line) for line in diff.removed} & {_normal(line) for _, line in diff.added}
+    kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
     seen: set[str] = set()
     for number, line in diff.added:
         if COMMENT.match(line):
@@ -203,7 +203,7 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
                 continue  # moved, same value
             shown = old if old is not None else "(not set)"
             found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
-        elif SETTING_LINE.search(line) and _normal(line) not in kept:
+        elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
             text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
@@ -211,11 +211,18 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
     for line in diff.removed:
         if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
-                and _normal(line) not in kept):
+                and _setting_part(line) not in kept):
             text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
     return found
+
+
+def _setting_part(line: str) -> str:
+    """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
+    becoming `<iframe src="about:blank"`) does not change the setting."""
+    match = SETTING_LINE.search(line)
+    return _normal(line[match.start():] if match else line)
 
 
 def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
@@ -264,9 +271,16 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if MIGRATION_PATH.search(path):
         return []
     if UI_PATH.search(path):
+        # A secret it named as often before (`apiKey.lastUsedAt` formatted another way) is no new handling.
+        before = Counter(m.group(0) for line in diff.removed if not COMMENT.match(line)
+                         for m in SECRET_VALUE.finditer(line))
         for number, line in diff.added:
-            match = SECRET_VALUE.search(line)
-            if match and not COMMENT.match(line):
+            if COMMENT.match(line):
+                continue
+            for match in SECRET_VALUE.finditer(line):
+                if before[match.group(0)] > 0:
+                    before[match.group(0)] -= 1
+                    continue
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
     moved = _moved_access_lines(context)
