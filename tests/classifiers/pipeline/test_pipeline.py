@@ -385,3 +385,67 @@ def test_drone_documents_plugins_and_the_first_format_sections(repo: Repo, capsy
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".drone.yml: job s3")]
     assert code == 1
+
+
+MAKEFILE = """\
+VERSION := $(shell cat VERSION)
+IMAGE = acme/app
+
+.PHONY: test docker
+
+test:
+\tpytest -q
+
+docker: build ## Build and publish the image
+\t@echo "Publishing $(IMAGE):$(VERSION)"
+\tdocker build -t $(IMAGE):$(VERSION) \\
+\t\t--build-arg PYTHON_VERSION=3.12 .
+\tdocker push $(IMAGE):$(VERSION)
+
+define HELP
+docker: not a target
+\tdocker push not/a-recipe
+endef
+"""
+
+
+def test_makefile_targets_that_ship() -> None:
+    from ownership_gate.classifiers.pipeline.makefile import read
+
+    jobs = read(MAKEFILE).jobs
+    assert sorted(jobs) == ["docker", "test"]  # `.PHONY` is no target, a `define` block holds none
+    assert jobs["docker"].ships and not jobs["test"].ships
+    assert jobs["docker"].shape == "docker push $(IMAGE):$(VERSION)"  # only the shipping lines are compared
+    # A rule with its recipe on the same line, targets with a double colon, and assignments that look alike.
+    inline = read("release:: dist ; twine upload dist/*\nX := a:b\nY ::= c\nlint: ; ruff check .\n").jobs
+    assert sorted(inline) == ["lint", "release"] and inline["release"].ships
+
+
+def test_makefile_shipping_target_changes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "Makefile": MAKEFILE})
+    # Wording, the build step, its build arguments and other targets are daily work.
+    routine = repo.commit({"Makefile": MAKEFILE.replace("Publishing", "Pushing").replace("3.12", "3.13")
+                           .replace("pytest -q", "pytest -q -x")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+    # Publishing for more platforms, with buildx, changes what is released.
+    repo.commit({"Makefile": MAKEFILE.replace(
+        "\tdocker push $(IMAGE):$(VERSION)\n",
+        "\tdocker buildx build --platform linux/amd64,linux/arm64 -t $(IMAGE):$(VERSION) --push .\n")})
+    code, doc = run_json(capsys, "--base", routine)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", "Makefile: target docker")]
+    assert findings(doc, "pipeline")[0]["detail"] == "changed a target that ships"
+    assert code == 1
+    # A vendored project's Makefile is someone else's release, not ours.
+    repo.commit({"vendor/github.com/x/lint/Makefile": "image-push:\n\tdocker push x/lint\n"})
+    code, doc = run_json(capsys, "--base", "HEAD~1")
+    assert kinds_and_subjects(doc, "pipeline") == []
+
+
+def test_makefile_shipping_target_added_is_a_new_way_to_ship() -> None:
+    found = compare("make", "mk/release.mk", "build:\n\tgo build ./...\n",
+                    "build:\n\tgo build ./...\n\nrelease: build\n\tgoreleaser release\n\tgh release create $(TAG)\n")
+    assert [(f.kind, f.subject, f.detail) for f in found] == [
+        ("deploy", "mk/release.mk: target release", "added a target that ships")
+    ]

@@ -4,7 +4,9 @@ GitHub Actions workflows (`.github/workflows/*.yml`), GitLab CI files
 (`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`), CircleCI
 configs (`.circleci/*.yml`) and Woodpecker and Drone pipelines
 (`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`) are compared old
-against new, and only changes that move a one-way door are findings:
+against new, and only changes that move a one-way door are findings.
+Makefiles (`Makefile`, `GNUmakefile`, `*.mk`) are read for their targets
+that ship (see makefile.py): only `deploy` applies to them.
 
 - `trigger`: a workflow starts on `pull_request_target` or `workflow_run`,
   which run with the repository's secrets on input an outsider controls;

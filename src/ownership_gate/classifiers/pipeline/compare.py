@@ -30,6 +30,10 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     """The pipeline in `text` (None for no file); raises Unreadable when it is not YAML."""
     if text is None:
         return None
+    if platform == "make":
+        from ownership_gate.classifiers.pipeline import makefile
+
+        return makefile.read(text)
     try:
         documents = [plain(root) for root in load(text).roots]
     except YamlError as exc:
@@ -123,7 +127,9 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
                 what += f" (environment {before.environment or 'none'} -> {after.environment or 'none'})"
         else:
             continue
-        found.append(finding("deploy", f"{path}: job {name}", what))
+        if new.platform == "make":
+            what = what.replace("a job", "a target")
+        found.append(finding("deploy", f"{path}: {'target' if new.platform == 'make' else 'job'} {name}", what))
     if old.jobs and (old.ships or new.ships) and old.trigger_shape != new.trigger_shape:
         found.append(finding("deploy", f"{path}: on", "changed when a workflow that ships runs"))
     return found
@@ -132,5 +138,5 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
 def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     fresh = new.outside - old.outside
     what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
-            "woodpecker": "third-party plugin"}[new.platform]
+            "woodpecker": "third-party plugin"}.get(new.platform, "third party")
     return [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}") for name in sorted(fresh)]

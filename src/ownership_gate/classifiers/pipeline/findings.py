@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from ownership_gate.model import Finding
 
 TYPE = "pipeline"
 
 
+# Makefiles by the names GNU make looks for, and included makefiles (`*.mk`); not someone else's, vendored.
+_MAKEFILE = re.compile(r"(?:^|/)(?:GNUmakefile|makefile|Makefile|[^/]+\.mk)$")
+_VENDORED = re.compile(r"(?:^|/)(?:vendor|node_modules|third_party|deps)/")
+
+
 def platform(path: str) -> str | None:
-    """`github`, `gitlab`, `circleci` or `woodpecker` (Woodpecker and Drone) for a pipeline file's path, else None."""
+    """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone) or `make` for a pipeline file's path,
+    else None."""
+    if _MAKEFILE.search(path):
+        return None if _VENDORED.search(path) else "make"
     if not path.endswith((".yml", ".yaml")):
         return None
     if path in (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml") or (

@@ -34,7 +34,7 @@ _SHIPPING_NAME = re.compile(
     r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)(?:$|[^a-z])"
 )
 # Commands that publish packages or images, or change a running environment.
-_SHIPPING_COMMAND = re.compile(
+SHIPPING_COMMAND = re.compile(
     r"(?i)\b(?:npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bpoetry\s+publish\b|\buv\s+publish\b"
     r"|\bcargo\s+publish\b|\bgem\s+push\b|\bmvn\b[^\n]*\bdeploy\b|\bgradle\w*\b[^\n]*\bpublish"
     r"|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b[^\n]*--push\b|\bcrane\s+push\b"
@@ -73,7 +73,7 @@ class Job(NamedTuple):
 class Pipeline(NamedTuple):
     """One pipeline file, as far as ownership cares."""
 
-    platform: str  # github | gitlab | circleci | woodpecker
+    platform: str  # github | gitlab | circleci | woodpecker | make
     triggers: frozenset[str] = frozenset()
     trigger_shape: str = ""
     jobs: Mapping[str, Job] = MappingProxyType({})
@@ -118,7 +118,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             and "docker/build-push-action" in str(s.get("uses", "")) for s in steps
         )
         ships = bool(
-            environment or _SHIPPING_NAME.search(name) or _SHIPPING_COMMAND.search(runs) or pushes
+            environment or _SHIPPING_NAME.search(name) or SHIPPING_COMMAND.search(runs) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
@@ -142,7 +142,7 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
         stage = str(job.get("stage", ""))
         ships = bool(
             environment or _SHIPPING_NAME.search(job_id) or _SHIPPING_NAME.search(stage)
-            or _SHIPPING_COMMAND.search(script)
+            or SHIPPING_COMMAND.search(script)
         )
         if isinstance(job.get("secrets"), Mapping):
             secrets.update(f"{job_id}: {name}" for name in job["secrets"])
@@ -167,7 +167,7 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
         runs = "\n".join(_circleci_command(step) for step in steps)
         orb_steps = [name for step in steps for name in _step_names(step) if "/" in name]
         ships = bool(
-            _SHIPPING_NAME.search(str(job_id)) or _SHIPPING_COMMAND.search(runs)
+            _SHIPPING_NAME.search(str(job_id)) or SHIPPING_COMMAND.search(runs)
             or any(_SHIPPING_ORB.search(name) for name in orb_steps)
         )
         jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape(job))
@@ -214,7 +214,7 @@ def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
                 outside.add(plugin.lower())
             commands = "\n".join(str(c) for key in ("commands", "script") for c in _as_list(step.get(key)))
             ships = bool(
-                shipping_section or _SHIPPING_NAME.search(name) or _SHIPPING_COMMAND.search(commands)
+                shipping_section or _SHIPPING_NAME.search(name) or SHIPPING_COMMAND.search(commands)
                 or (isinstance(plugin, str) and _SHIPPING_PLUGIN.search(plugin) and not _dry_run(settings))
             )
             secrets.update(_woodpecker_secrets(step))

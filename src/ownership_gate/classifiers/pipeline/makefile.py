@@ -1,0 +1,94 @@
+"""A Makefile's targets, as far as shipping goes: which of them publish or deploy, and what they run.
+
+A release is often cut from a laptop with `make docker` or `make release`:
+a target whose recipe pushes an image, uploads a package or deploys
+(the commands a pipeline job ships with) is how production is shipped,
+as much as a CI job is. Other targets (build, test, lint, clean) are
+daily work and are not read further.
+
+Read line by line, as make reads them: a rule line (`docker: build`,
+`a b:: c`; not a variable assignment, `X := y`, nor a special target,
+`.PHONY`) starts a target, and the tab-indented lines after it are its
+recipe (backslash continuations joined; `target: ; command` too).
+`define` blocks are skipped, and conditionals (`ifeq`, `else`, `endif`)
+neither start nor end a recipe. A recipe's comment lines and layout are
+not part of what it runs.
+
+A target ships if a line of its recipe runs a publishing or deploying
+command (`docker push`, `docker buildx build ... --push`, `twine upload`,
+`kubectl apply`, ...), and only those lines are compared: an `echo`
+reworded, a build step or a `--build-arg` changed around them is daily
+work; the command itself changed (another image, another platform list,
+`docker push` become `buildx --push`) is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.pipeline.workflow import DEFAULT, SHIPPING_COMMAND, Job, Pipeline
+
+# `targets: prerequisites` or `targets:: prerequisites`, optionally `; recipe`: not `X := y`, `X ::= y`, `X = y`.
+_RULE = re.compile(r"^(?P<targets>[^\s:=#][^:=#]*?)\s*::?(?![=:])(?P<rest>.*)$")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?[\w.$(){}-]+\s*(?:[:?+!]|::)?=")
+_CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
+_SPACE = re.compile(r"\s+")
+# What a build is given, not what ships or where: `--build-arg GO_VERSION=$(GO_VERSION)`.
+_BUILD_ARGUMENT = re.compile(r"\s--build-arg(?:\s+|=)(?:\"[^\"]*\"|'[^']*'|(?:\$\([^)]*\)|\$\{[^}]*\}|\S)+)")
+
+
+def read(text: str) -> Pipeline:
+    """The Makefile's targets as jobs: each ships if its recipe runs a publishing or deploying command."""
+    recipes: dict[str, list[str]] = {}
+    current: list[str] = []
+    in_define = False
+    for line in _logical_lines(text):
+        if in_define:
+            in_define = not line.strip().startswith("endef")
+            continue
+        if line.startswith("\t"):
+            command = line.strip()
+            if command and not command.startswith("#"):
+                for recipe in current:
+                    recipes[recipe].append(_SPACE.sub(" ", command))
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or _CONDITIONAL.match(line):
+            continue
+        if stripped.startswith("define ") or stripped == "define":
+            in_define, current = True, []
+            continue
+        rule = None if _ASSIGNMENT.match(line) else _RULE.match(line)
+        if rule is None:
+            current = []  # an assignment, an include or a directive ends the recipe before it
+            continue
+        names = [n for n in rule.group("targets").split() if not n.startswith(".")]
+        prerequisites, _, inline = rule.group("rest").partition(";")
+        if _ASSIGNMENT.match(prerequisites):
+            current = []  # `target: VAR = value`, a target-specific variable, has no recipe
+            continue
+        current = names
+        for name in names:
+            recipes.setdefault(name, [])
+            if inline.strip():
+                recipes[name].append(_SPACE.sub(" ", inline.strip()))
+    jobs = {}
+    for name, lines in recipes.items():
+        shipping = [_BUILD_ARGUMENT.sub("", line) for line in lines if SHIPPING_COMMAND.search(line)]
+        jobs[name] = Job(name, DEFAULT, bool(shipping), None, "\n".join(shipping))
+    return Pipeline("make", jobs=jobs)
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines with backslash continuations joined, as make reads them."""
+    joined: list[str] = []
+    pending = ""
+    for line in text.splitlines():
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        joined.append(pending + line)
+        pending = ""
+    if pending:
+        joined.append(pending)
+    return joined
