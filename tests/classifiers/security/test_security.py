@@ -229,6 +229,63 @@ def test_a_page_that_starts_showing_a_secret_but_not_one_it_showed_before(
     assert code == 1
 
 
+DJANGO_MIDDLEWARE = """\
+MIDDLEWARE = [
+    'django.middleware.security.SecurityMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.middleware.csrf.CsrfViewMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+]
+"""
+
+LARAVEL_KERNEL = """\
+<?php
+
+class Kernel extends HttpKernel
+{
+    protected $middleware = [
+        \\Illuminate\\Foundation\\Http\\Middleware\\CheckForMaintenanceMode::class,
+    ];
+
+    protected $middlewareGroups = [
+        'web' => [
+            \\App\\Http\\Middleware\\EncryptCookies::class,
+            \\Illuminate\\Session\\Middleware\\StartSession::class,
+            \\App\\Http\\Middleware\\VerifyCsrfToken::class,
+        ],
+    ];
+}
+"""
+
+
+def test_a_middleware_stack_changed_is_a_security_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/settings.py": DJANGO_MIDDLEWARE,
+                        "app/Http/Kernel.php": LARAVEL_KERNEL})
+    # The same stack quoted another way, and a middleware that guards nothing added: routine.
+    requoted = DJANGO_MIDDLEWARE.replace("'", '"').replace(
+        '    "django.middleware.common.CommonMiddleware",\n',
+        '    "django.middleware.common.CommonMiddleware",\n    "whitenoise.middleware.WhiteNoiseMiddleware",\n')
+    same = repo.commit({"app/settings.py": requoted})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    # CSRF protection taken out of Django's stack.
+    repo.commit({"app/settings.py": "\n".join(line for line in requoted.splitlines() if "csrf" not in line) + "\n"})
+    code, doc = run_json(capsys, "--base", same)
+    assert kinds_and_subjects(doc, "security") == [("setting", "app/settings.py")]
+    assert "CsrfViewMiddleware" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+    # Sessions started for every request, API routes included, and before cookies are decrypted: a move.
+    moved = LARAVEL_KERNEL.replace("            \\Illuminate\\Session\\Middleware\\StartSession::class,\n", "").replace(
+        "CheckForMaintenanceMode::class,\n",
+        "CheckForMaintenanceMode::class,\n        \\Illuminate\\Session\\Middleware\\StartSession::class,\n")
+    head = repo.commit({"app/Http/Kernel.php": moved})
+    code, doc = run_json(capsys, "--base", f"{head}~1")
+    assert kinds_and_subjects(doc, "security") == [("setting", "app/Http/Kernel.php")]
+    assert code == 1
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({

@@ -107,6 +107,19 @@ SETTING_LINE = re.compile(
     # What an iframe's content may do (`sandbox="allow-scripts allow-popups"`), however it is written.
     r"|\bsandbox\s*=\s*[\"'`]|\ballow-(?:scripts|same-origin|popups|forms|top-navigation)\b"
 )
+# A framework's middleware stack naming a middleware that guards requests: Django's `MIDDLEWARE` entries
+# (`"django.middleware.csrf.CsrfViewMiddleware"`), Laravel's HTTP kernel
+# (`\Illuminate\Session\Middleware\StartSession::class`), Rails' `config.middleware.use ...`, ASP.NET Core's
+# `app.UseAuthentication()`. Which of them run, and in what order, decides what every request gets.
+_GUARD_WORD = (r"(?:session|csrf|xsrf|cookie|auth|cors|csp|security|clickjack|xframe|trust|throttle"
+               r"|rate_?limit|signature|verif|permission|https|ssl|hsts|forwarded|proxy|attack|encrypt|login)")
+MIDDLEWARE_LINE = re.compile(
+    rf"[\"'](?=[\w.]*(?:\.middleware\.|Middleware[\"']))(?i:(?=[\w.]*{_GUARD_WORD}))[\w.]+[\"']"
+    rf"|\\Middleware\\(?i:(?=\w*{_GUARD_WORD}))\w+::class"
+    rf"|\bconfig\.middleware\.\w+\b(?i:(?=.*{_GUARD_WORD})).*"
+    r"|\bapp\.Use(?:Authentication|Authorization|Cors|HttpsRedirection|Hsts|Session|CookiePolicy|Antiforgery"
+    r"|RateLimiter|ForwardedHeaders)\s*\("
+)
 # Credentials committed in the clear.
 CREDENTIAL = re.compile(
     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY-----"

@@ -18,6 +18,7 @@ from ownership_gate.classifiers.security.catalog import (
     CRYPTO_NAMES,
     DSL_SETTING,
     GRANT_LINE,
+    MIDDLEWARE_LINE,
     MIGRATION_PATH,
     PACKAGE_CDNS,
     PUBLIC_KEY_FILE,
@@ -191,6 +192,9 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             if key is not None:
                 before[key] = value
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
+    # A middleware stack is judged whole: the same middleware in the same order (however quoted or wrapped) is
+    # no change, and one moved ahead of another, or into another group, is one.
+    stack_changed = _middleware(diff.old_text) != _middleware(diff.new_text)
     seen: set[str] = set()
     for number, line in diff.added:
         if COMMENT.match(line):
@@ -203,19 +207,39 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
                 continue  # moved, same value
             shown = old if old is not None else "(not set)"
             found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
+        elif stack_changed and MIDDLEWARE_LINE.search(line) and not _IMPORT.search(line):
+            text = _normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
+            found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
         elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
             text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
         if key not in seen:
             found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
+    added_lines = {_normal(line) for _, line in diff.added}
     for line in diff.removed:
+        if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not _IMPORT.search(line):
+            if _normal(line) not in added_lines:  # moved ones are reported where they went
+                found.append(finding("setting", path, f"security middleware removed: {_normal(line)[:120]}"))
+                break
+            continue
         if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
                 and _setting_part(line) not in kept):
             text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
     return found
+
+
+def _middleware(text: str) -> list[str]:
+    """The security middleware a file names, in order, quotes, spaces and parentheses aside."""
+    return [_UNWRAPPED.sub("", match.group(0)).replace("'", '"')
+            for line in text.splitlines() if ("iddleware" in line or "app.Use" in line) and len(line) <= _LONGEST
+            if not COMMENT.match(line) and not _IMPORT.search(line)
+            for match in MIDDLEWARE_LINE.finditer(line)]
+
+
+_UNWRAPPED = re.compile(r"[\s()]")
 
 
 def _setting_part(line: str) -> str:
