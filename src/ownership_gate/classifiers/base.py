@@ -105,6 +105,8 @@ class Trees(NamedTuple):
 
     old: str  # a commit or a tree
     new: str | None  # a commit, or None for the index
+    # The names directly in a directory at a revision (`names(rev, "infra/modules/x")`), when git can say.
+    names: Callable[[str, str], frozenset[str]] | None = None
 
 
 # Reads blobs by id, all in one request, in order (None for what is no blob).
@@ -246,6 +248,17 @@ class Context:
         if any(change.status == "renamed" for change in touching):
             return None  # moved away
         return self._unchanged(path, new=True)
+
+    def old_names(self, directory: str) -> frozenset[str] | None:
+        """The names directly in `directory` before the change set ("" for the top), whether they changed
+        or not; None when the context has no trees to list."""
+        if self.trees is None or self.trees.names is None:
+            return None
+        key = f"names:{directory}"
+        if key not in self.memo:
+            self.memo[key] = self.trees.names(self.trees.old, directory)
+        names: frozenset[str] = self.memo[key]
+        return names
 
     def _unchanged(self, path: str, *, new: bool) -> bytes | None:
         if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line

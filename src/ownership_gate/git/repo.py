@@ -12,6 +12,7 @@ used.
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -219,6 +220,12 @@ class Git:
             if tab:
                 found[os.fsdecode(name)] = meta.decode().split()[2]
         return found
+
+    def names_in(self, rev: str, directory: str) -> frozenset[str]:
+        """The names of the files and folders directly in `directory` ("" for the top) at `rev`."""
+        where = ("--", f"{directory}/") if directory else ()
+        out = self.run("ls-tree", "-z", "--name-only", "--full-tree", rev, *where)
+        return frozenset(posixpath.basename(os.fsdecode(p)) for p in out.split(b"\0") if p)
 
     def ls_files(self, rev: str | None = None) -> list[str]:
         if rev is None:

@@ -576,3 +576,110 @@ def test_helm_template_in_a_templates_folder_is_not_cloudformation(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+AURORA = """\
+locals {
+  port = coalesce(var.port, (var.engine == "aurora-postgresql" ? 5432 : 3306))
+  tags = merge(var.tags, { Module = "aurora" })
+}
+
+resource "aws_security_group_rule" "ingress" {
+  type              = "ingress"
+  from_port         = local.port
+  to_port           = local.port
+  protocol          = "tcp"
+  cidr_blocks       = var.allowed_cidr_blocks
+  security_group_id = aws_security_group.this.id
+}
+
+resource "aws_security_group" "this" {
+  name   = "aurora"
+  vpc_id = var.vpc_id
+  tags   = local.tags
+}
+"""
+
+
+def test_a_security_setting_that_reads_a_changed_local_value_changed(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/main.tf": AURORA})
+    # A tag a local adds, and a local rewritten into another with the same value, change no access.
+    repo.commit({"infra/main.tf": AURORA.replace('Module = "aurora"', 'Module = "aurora", Team = "data"')
+                          .replace("(var.engine == \"aurora-postgresql\" ? 5432 : 3306)", "local.default_port")
+                          .replace("locals {\n", "locals {\n  default_port = var.engine == \"aurora-postgresql\" ? 5432 : 3306\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # The port the rule opens now differs for one engine, though the rule's text is the same.
+    repo.commit({"infra/main.tf": AURORA.replace('var.engine == "aurora-postgresql"',
+                                                 'var.engine == "aurora-postgresql" || var.engine == "postgres"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group_rule.ingress")]
+    assert findings(doc, "cloud")[0]["detail"] == "from_port reads local.port, which changed"
+    assert code == 1
+
+
+PRESET = """\
+module "sg" {
+  source = "../../"
+
+  name                = "vault"
+  ingress_cidr_blocks = var.ingress_cidr_blocks
+  ingress_rules       = ["vault-tcp"]
+}
+
+variable "ingress_cidr_blocks" {
+  type    = list(string)
+  default = []
+}
+"""
+
+STARTUP_VENDOR_RULE = """\
+version: 1
+levels:
+  - name: engineer
+  - name: cto
+default_level: engineer
+rules:
+  - id: cloud
+    level: cto
+    when: {type: cloud, kind: [added, removed, replaced, count, security, unparsed]}
+    reason: Cloud resources and who can reach them are one-way doors.
+  - id: new-vendor
+    level: cto
+    when: {type: dependency, kind: [added, removed], vendor: true}
+    reason: A new hosted service is a contract.
+"""
+
+
+def test_a_new_module_nothing_calls_yet_creates_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # A module library adds a preset: a folder of its own that calls the library's root module. Nothing
+    # applies it until a caller does, and the provider it requires is the one the module it calls required.
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "main.tf": MAIN, "versions.tf": VERSIONS})
+    preset = repo.commit({"modules/vault/main.tf": PRESET, "modules/vault/versions.tf": VERSIONS})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert kinds_and_subjects(doc, "dependency") == [("changed", "hashicorp/aws")]  # not a new vendor
+    assert code == 0
+    # A root configuration that calls it creates what it holds.
+    repo.commit({"envs/prod/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+                                      'module "vault" {\n  source = "../../modules/vault"\n}\n'})
+    code, doc = run_json(capsys, "--base", preset)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "module.vault")]
+    assert code == 1
+
+
+def test_a_new_folder_that_configures_a_provider_is_applied_itself(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "main.tf": MAIN, "versions.tf": VERSIONS})
+    # New resources in a new root folder (it configures its provider), and in a folder that already
+    # held Terraform files: both are created on the next apply there.
+    repo.commit({"envs/staging/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+                                         'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n',
+                 "queue.tf": 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "aws_s3_bucket.logs"), ("added", "aws_sqs_queue.jobs")]
+    assert code == 1

@@ -181,3 +181,58 @@ def test_reordering_and_requoting_a_gemfile_finds_nothing(
     old, new = gem.parse(before, "Gemfile"), gem.parse("\n".join(grouped), "Gemfile")
     assert compare(old, new, gem) == []
     assert kinds(compare(old, new[1:], gem)) == {new[0].name: "removed"}
+
+
+DYNAMIC_GEMFILE = """\
+source "https://rubygems.org"
+
+require File.join(File.dirname(__FILE__), "lib/gemfile_helper.rb")
+
+# Loads gems only when a condition holds, and keeps them in Gemfile.lock otherwise.
+def if_true(condition, &block)
+  condition ? yield : platform(:ruby_18, &block)
+end
+
+gem "rails", "~> 7.1.2"
+gem "aws-sdk-s3", ">= 1.228.1"
+
+if_true(ENV["SPRING"]) do
+  gem "spring", "~> 4.1"
+end
+"""
+
+STRICT_POLICY = """\
+version: 1
+levels:
+  - name: engineer
+  - name: cto
+default_level: engineer
+rules:
+  - id: dependencies
+    level: cto
+    when: {type: dependency, kind: [added, removed, major, unparsed]}
+    reason: Vendors and majors.
+"""
+
+
+def test_a_gemfile_judged_around_the_code_it_cannot_read(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": STRICT_POLICY, "Gemfile": DYNAMIC_GEMFILE,
+                        "lib/gemfile_helper.rb": "module GemfileHelper; end\n"})
+    # The Gemfile's own method and the helper it requires are the same before and after: whatever they
+    # declare did not change, and the plain gem bumped around them is read.
+    bumped = repo.commit({"Gemfile": DYNAMIC_GEMFILE.replace(">= 1.228.1", ">= 1.229.0")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in doc["changes"][0]["findings"]] == [("minor", "aws-sdk-s3")]
+    assert code == 0
+    # A gem inside the unread block changed: the reader cannot say what it declares now.
+    repo.commit({"Gemfile": DYNAMIC_GEMFILE.replace('"~> 4.1"', '"~> 5.0"')})
+    code, doc = run_json(capsys, "--base", bumped)
+    assert [f["kind"] for f in doc["changes"][0]["findings"]] == ["unparsed"]
+    assert code == 1
+    # The same bump while the helper the unread code requires changes too.
+    repo.commit({"Gemfile": DYNAMIC_GEMFILE.replace(">= 1.228.1", ">= 1.230.0"),
+                 "lib/gemfile_helper.rb": "module GemfileHelper; def self.extra = nil; end\n"})
+    code, doc = run_json(capsys, "--base", "HEAD~1")
+    gemfile = next(c for c in doc["changes"] if c["path"] == "Gemfile")
+    assert [f["kind"] for f in gemfile["findings"]] == ["unparsed"]
+    assert code == 1

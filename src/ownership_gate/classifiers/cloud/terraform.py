@@ -32,7 +32,7 @@ class Module:
     """One directory's addressed blocks before and after the change set, filled in file by file."""
 
     __slots__ = (
-        "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "unreadable",
+        "configures", "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "unreadable",
         "variables_new", "variables_old",
     )
 
@@ -47,6 +47,7 @@ class Module:
         self.outputs_old: dict[str, Placed] = {}
         self.outputs_new: dict[str, Placed] = {}
         self.unreadable: dict[str, str] = {}  # path -> why
+        self.configures = False  # a new file configures a provider or a backend: a root module, applied itself
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
@@ -54,7 +55,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     directories = {posixpath.dirname(p) for p in change.paths if is_terraform(p)}
     for directory in directories - context.memo.setdefault(f"{TYPE}.terraform.done", set()):
         context.memo[f"{TYPE}.terraform.done"].add(directory)
-        for path, found in _judge(_read(directory, context)).items():
+        module = _read(directory, context)
+        if _uncalled_new_module(directory, module, context):
+            continue
+        for path, found in _judge(module).items():
             by_path.setdefault(path, []).extend(found)
     return [f for p in dict.fromkeys(change.paths) for f in by_path.pop(p, [])]
 
@@ -91,6 +95,8 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
         elif block.type == "output" and block.labels:
             outputs = module.outputs_old if old else module.outputs_new
             outputs[block.labels[0]] = Placed(block, path, f"output.{block.labels[0]}")
+        elif block.type in ("provider", "terraform") and not old and _configures(block):
+            module.configures = True
         elif block.type == "locals":
             for attribute in block.body.attributes.values():
                 local_values[attribute.name] = (path, _canonical(attribute.value))
@@ -102,6 +108,41 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
     if not old and document.loose_errors and path not in module.unreadable:
         loose = document.loose_errors[0]
         module.unreadable[path] = f"line {loose.line}: {loose.error}"
+
+
+def _configures(block: hcl.Block) -> bool:
+    """A `provider` block that sets anything, or a `terraform` block with a `backend` or `cloud`: only a root
+    module, the one `terraform apply` runs in, configures these."""
+    if block.type == "provider":
+        return bool(block.body.items)
+    return any(isinstance(item, hcl.Block) and item.type in ("backend", "cloud") for item in block.body.items)
+
+
+def _uncalled_new_module(directory: str, module: Module, context: Context) -> bool:
+    """A module folder the change set creates under a `modules/` folder (where Terraform's standard module
+    structure keeps modules meant to be called), that configures no provider or backend and that no module
+    block of the change set calls: what it would create exists only once someone calls it, in a change of
+    its own (a new preset module in a module library)."""
+    if "modules" not in directory.split("/")[:-1]:
+        return False  # any other folder may be a root configuration, applied with its provider set by the environment
+    if module.old or module.variables_old or module.locals_old or module.configures or module.unreadable:
+        return False
+    names = context.old_names(directory)
+    if names is None or any(is_terraform(name) for name in names):
+        return False  # no listing to go by, or a module that was there already
+    for change in context.claimed(TYPE):
+        if not is_terraform(change.path) or posixpath.dirname(change.path) == directory:
+            continue
+        data = context.new(change)
+        if data is None or is_binary(data):
+            continue
+        for block in hcl.parse(data).blocks:
+            source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
+            if source is not None and isinstance(source.value, str) and source.value.startswith("."):
+                called = posixpath.normpath(posixpath.join(posixpath.dirname(change.path), source.value))
+                if called == (directory or "."):
+                    return False
+    return True
 
 
 def _judge(module: Module) -> dict[str, list[Finding]]:
@@ -146,6 +187,8 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
+        if item is None and not locals_kept:
+            item = _reads_changed_local(address, before.block, after.block, module, fresh)
         if item is not None:
             add(after.path, item)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
@@ -237,6 +280,47 @@ def _recounted(
         shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
         return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
     return None
+
+
+# What only names or labels a resource: a local value read there changing is no security change.
+_LABELS = frozenset({"tags", "tags_all", "labels", "name", "name_prefix", "description", "timeouts"})
+
+
+def _reads_changed_local(
+    address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object]
+) -> Finding | None:
+    """A security setting that reads, on both sides, a local value that changed (`from_port = local.port`
+    where `local.port` now picks 5432 for another engine): what it sets changed though its text did not.
+    In a resource whose whole purpose is access every setting counts, names and tags aside."""
+    kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
+    everything = bool(SENSITIVE_TYPE.search(kind_of))
+    old_reads = dict(_local_reads(before.body, everything))
+    for setting, names in _local_reads(after.body, everything):
+        if old_reads.get(setting) != names:
+            continue  # its text changed: `_changed` judged it
+        for name in names:
+            old_full, new_full = (_inlined(f"local.{name}", side) for side in (module.locals_old, module.locals_new))
+            if old_full != new_full and (
+                _canonical(hcl.Expression(old_full), fresh) != _canonical(hcl.Expression(new_full), fresh)
+            ):
+                return finding("security", address, f"{setting} reads local.{name}, which changed", after.line)
+    return None
+
+
+def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """(dotted setting name, the locals it reads) for the security settings of a body that read any."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for item in body.items:
+        if isinstance(item, hcl.Attribute):
+            if item.name in _LABELS or not (everything or SETTING.search(item.name)):
+                continue
+            names = tuple(sorted(set(_LOCAL.findall(_text(item.value)))))
+            if names:
+                found.append((f"{prefix}{item.name}", names))
+        else:
+            label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
+            found += _local_reads(item.body, everything or bool(SETTING.search(label)), f"{prefix}{label}.")
+    return found
 
 
 # Local values written out into an expression at most this deep, and up to this length.

@@ -23,7 +23,7 @@ from typing import Any
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency.compare import TYPE, compare, new_finding, spelling, step
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches
 
@@ -277,9 +277,13 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         return []
     from ownership_gate.classifiers.dependency import read
 
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
     try:
         new = read.requirements(context.new_as(change, same_kind), change.path, ecosystem, context.load_yaml)
     except ManifestError as exc:
+        around = _around_the_unread(change, context, ecosystem, same_kind)
+        if around is not None:
+            return compare(*around, ecosystem, zero_major)
         return [
             Finding(
                 type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME,
@@ -290,5 +294,32 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
-    zero_major = bool(context.settings(TYPE).get("zero_major"))
     return compare(old, new, ecosystem, zero_major)
+
+
+def _around_the_unread(
+    change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
+) -> tuple[list[Requirement], list[Requirement]] | None:
+    """Both sides' requirements outside what the reader cannot account for (a Gemfile's own methods,
+    a helper it requires), when that unread part is the same text on both sides and names no other file
+    the change set changes: it declares what it declared before, so the rest can be judged. None when the
+    ecosystem cannot tell, or the unread part changed."""
+    if getattr(ecosystem, "readable", None) is None:
+        return None
+    from ownership_gate.classifiers.dependency import read
+
+    old_data, new_data = context.old_as(change, same_kind), context.new_as(change, same_kind)
+    if old_data is None or new_data is None:
+        return None
+    try:
+        old, old_unread = read.readable(old_data, change.source_path, ecosystem)
+        new, new_unread = read.readable(new_data, change.path, ecosystem)
+    except ManifestError:
+        return None
+    if not new_unread or old_unread != new_unread:
+        return None
+    unread = "\n".join(new_unread)
+    others = [p for p in context.changed_paths - {change.path, change.source_path} if not ecosystem.is_lockfile(p)]
+    if any(posixpath.basename(p) in unread for p in others if posixpath.basename(p)):
+        return None  # the unread code may load a file this change set also changes
+    return old, new

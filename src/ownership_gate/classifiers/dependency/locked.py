@@ -88,12 +88,47 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
     if not any(f.kind == "added" for f in findings):
         return findings
     held = _held_before(change, context, ecosystem)
+    if ecosystem.NAME == "terraform":
+        held |= _callees_required(change, context, ecosystem)
     return [
         Finding(type=f.type, kind="changed", subject=f.subject, ecosystem=f.ecosystem, from_=None, to=f.to,
                 line=f.line, scope=f.scope, vendor=f.vendor, detail=ALREADY_HELD)
         if f.kind == "added" and f.subject in held else f
         for f in findings
     ]
+
+
+def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
+    """Terraform: what the local modules this module calls (`source = "../../"`) required before the change
+    set. A module that wraps another (a preset, a wrapper) brings no provider of its own: the one it calls
+    already used it."""
+    from ownership_gate.formats import hcl
+
+    directory = posixpath.dirname(change.path)
+    called: set[str] = set()
+    for other in context.changes:
+        if posixpath.dirname(other.path) != directory or not other.path.endswith(".tf"):
+            continue
+        data = context.new(other)
+        if data is None:
+            continue
+        for block in hcl.parse(data).blocks:
+            source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
+            if source is not None and isinstance(source.value, str) and source.value.startswith("."):
+                called.add(posixpath.normpath(posixpath.join(directory, source.value)))
+    required: set[str] = set()
+    for callee in called - {directory or "."}:
+        where = "" if callee == "." else callee
+        for name in sorted(context.old_names(where) or ()):
+            data = context.old_file(posixpath.join(where, name)) if name.endswith(".tf") else None
+            text = data.decode("utf-8", "replace") if data is not None else None
+            if text is None:
+                continue
+            try:
+                required.update(r.name for r in ecosystem.parse(text, posixpath.join(where, name)))
+            except ManifestError:
+                continue
+    return frozenset(required)
 
 
 def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:

@@ -39,6 +39,13 @@ def requirements(
     return _read(data, path, ecosystem.parse, "manifest", MAX_MANIFEST_BYTES)
 
 
+def readable(data: bytes, path: str, ecosystem: Ecosystem) -> tuple[list[Requirement], tuple[str, ...]]:
+    """What a manifest requires outside the statements its reader cannot account for, and their text
+    (an ecosystem that offers `readable`; see gem_read.py)."""
+    read: Callable[[str, str], tuple[list[Requirement], tuple[str, ...]]] = ecosystem.readable  # type: ignore[attr-defined]
+    return _read(data, path, read, "manifest", MAX_MANIFEST_BYTES)
+
+
 def lock(data: bytes | None, path: str, ecosystem: Ecosystem) -> Lock:
     """What a lockfile holds; an empty Lock when the file is absent."""
     if data is None:

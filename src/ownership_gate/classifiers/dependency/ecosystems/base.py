@@ -170,6 +170,11 @@ class DeferredReader:
         floating: bool = self._reader().floats(constraint)
         return floating
 
+    def readable(self, text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
+        """The reader's `readable(text, path)`: what it can read, and the text of each statement it cannot."""
+        found: tuple[list[Requirement], tuple[str, ...]] = self._reader().readable(text, path)
+        return found
+
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""
         return self._reader().locked(text, path)

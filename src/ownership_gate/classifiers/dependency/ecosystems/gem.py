@@ -36,6 +36,7 @@ def is_lockfile(path: str) -> bool:
 
 READER = DeferredReader("gem_read")
 parse = READER.parse
+readable = READER.readable
 lowest = READER.lowest
 canonical = READER.canonical
 LOCKFILES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}

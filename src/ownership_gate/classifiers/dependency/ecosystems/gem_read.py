@@ -67,29 +67,56 @@ def parse(text: str, path: str) -> list[Requirement]:
         raise ManifestError(exc.reason, exc.line) from None
 
 
+def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
+    """A Gemfile's gems outside the statements the reader cannot account for, and the text of those
+    statements, in order: across two revisions, an unread part that did not change declares what it
+    declared before (the caller compares them). A gemspec is read as `parse` reads it."""
+    if path.endswith(".gemspec"):
+        return parse(text, path), ()
+    unread: list[str] = []
+    try:
+        found = list(_gemfile(ruby.statements(ruby.program(text)), {}, frozenset(), unread))
+    except Unaccounted as exc:
+        raise ManifestError(exc.reason, exc.line) from None
+    return found, tuple(unread)
+
+
 def _gemfile(
-    nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str]
+    nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None = None
 ) -> Iterator[Requirement]:
+    """The gems `nodes` declare; a statement the reader cannot account for is refused, or, with `unread`,
+    set aside there (its text) with everything in it."""
     for node in nodes:
-        branches = _branches(node)
-        if branches is not None:  # every branch's gems may be installed: all of them are declared
-            for branch in branches:
-                yield from _gemfile(branch, inherited, groups)
-            continue
-        call = ruby.call(node)
-        if call is None or call.receiver:
-            raise _refused(node)
-        if call.name == "gem" and call.block is None:
-            found = _gem(call, inherited, groups)
-            if found is not None:
-                yield found
-        elif call.name in _BLOCKS and call.block is not None and _arguments_are(
-            call, _inert if call.name == "install_if" else ruby.is_literal
-        ):
-            inner = groups | _group_names(call.args) if call.name == "group" else groups
-            yield from _gemfile(call.block.body, {**inherited, **_block_options(call)}, inner)
-        elif not _setting(call):
-            raise _refused(node)
+        try:
+            yield from _statement(node, inherited, groups, unread)
+        except Unaccounted:
+            if unread is None:
+                raise
+            unread.append((node.text or b"").decode("utf-8", "replace"))
+
+
+def _statement(
+    node: Node, inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None
+) -> Iterator[Requirement]:
+    branches = _branches(node)
+    if branches is not None:  # every branch's gems may be installed: all of them are declared
+        for branch in branches:
+            yield from _gemfile(branch, inherited, groups, unread)
+        return
+    call = ruby.call(node)
+    if call is None or call.receiver:
+        raise _refused(node)
+    if call.name == "gem" and call.block is None:
+        found = _gem(call, inherited, groups)
+        if found is not None:
+            yield found
+    elif call.name in _BLOCKS and call.block is not None and _arguments_are(
+        call, _inert if call.name == "install_if" else ruby.is_literal
+    ):
+        inner = groups | _group_names(call.args) if call.name == "group" else groups
+        yield from _gemfile(call.block.body, {**inherited, **_block_options(call)}, inner, unread)
+    elif not _setting(call):
+        raise _refused(node)
 
 
 def _branches(node: Node) -> list[tuple[Node, ...]] | None:
