@@ -582,13 +582,15 @@ AURORA = """\
 locals {
   port = coalesce(var.port, (var.engine == "aurora-postgresql" ? 5432 : 3306))
   tags = merge(var.tags, { Module = "aurora" })
+  rule_defaults = { protocol = "tcp", note = "database" }
+  rule          = merge(local.rule_defaults, var.rule_overrides)
 }
 
 resource "aws_security_group_rule" "ingress" {
   type              = "ingress"
   from_port         = local.port
   to_port           = local.port
-  protocol          = "tcp"
+  protocol          = local.rule["protocol"]
   cidr_blocks       = var.allowed_cidr_blocks
   security_group_id = aws_security_group.this.id
 }
@@ -605,8 +607,10 @@ def test_a_security_setting_that_reads_a_changed_local_value_changed(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = repo.commit({"infra/main.tf": AURORA})
-    # A tag a local adds, and a local rewritten into another with the same value, change no access.
+    # A tag a local adds, another key of a map the rule reads one key of, and a local rewritten into
+    # another with the same value, change no access.
     repo.commit({"infra/main.tf": AURORA.replace('Module = "aurora"', 'Module = "aurora", Team = "data"')
+                          .replace('note = "database"', 'note = "aurora database"')
                           .replace("(var.engine == \"aurora-postgresql\" ? 5432 : 3306)", "local.default_port")
                           .replace("locals {\n", "locals {\n  default_port = var.engine == \"aurora-postgresql\" ? 5432 : 3306\n")})
     code, doc = run_json(capsys, "--base", base)

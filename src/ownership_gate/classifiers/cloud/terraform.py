@@ -241,6 +241,8 @@ def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tupl
 # `count` and `for_each` decide how many instances of a resource or module Terraform manages.
 _REPEATS = ("count", "for_each")
 _LOCAL = re.compile(r"\blocal\.(\w+)")
+# `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`).
+_LOCAL_KEY = re.compile(r"\blocal\.(\w+)(?:\[\s*\\?[\"']([\w-]+)\\?[\"']\s*\]|\.(\w+))?")
 # Resource types that only label other resources (`aws_ec2_tag`): how many exist is a tag change.
 _LABEL_TYPE = re.compile(r"_tags?$")
 
@@ -299,12 +301,43 @@ def _reads_changed_local(
         if old_reads.get(setting) != names:
             continue  # its text changed: `_changed` judged it
         for name in names:
-            old_full, new_full = (_inlined(f"local.{name}", side) for side in (module.locals_old, module.locals_new))
-            if old_full != new_full and (
-                _canonical(hcl.Expression(old_full), fresh) != _canonical(hcl.Expression(new_full), fresh)
-            ):
+            if _local_changed(name, module, fresh):
                 return finding("security", address, f"{setting} reads local.{name}, which changed", after.line)
     return None
+
+
+def _local_changed(name: str, module: Module, fresh: Mapping[str, object]) -> bool:
+    """Whether `local.NAME`, or one key of it (`NAME.key`, read as `local.NAME["key"]`), comes to something
+    else after the change set; a key of a map read where another key changed is the same."""
+    local, _, key = name.partition(".")
+    if key and local in module.locals_old and local in module.locals_new:
+        return bool(_key_of(local, key, module.locals_old) != _key_of(local, key, module.locals_new))
+    old_full, new_full = (_inlined(f"local.{local}", side) for side in (module.locals_old, module.locals_new))
+    return old_full != new_full and (
+        _canonical(hcl.Expression(old_full), fresh) != _canonical(hcl.Expression(new_full), fresh)
+    )
+
+
+def _key_of(name: str, key: str, side: Mapping[str, tuple[str, Any]], depth: int = 0) -> Any:
+    """What `local.NAME["key"]` comes to on one side, as far as the changed files say: a map's entry, or for
+    `merge(local.a, var.b)` the expression with each local map's entry (a map's other keys aside)."""
+    value = side.get(name)
+    if value is None:
+        return None  # defined in a file the change does not touch: the same on both sides
+    canonical = value[1]
+    if _is_map(canonical):
+        return dict(canonical).get(key)
+    merged = isinstance(canonical, tuple) and canonical[:1] == ("expr",) and "merge(" in canonical[1]
+    if merged and depth < _INLINE_DEPTH:
+        return canonical[1], tuple(_key_of(r, key, side, depth + 1) for r in _LOCAL.findall(canonical[1]))
+    return canonical
+
+
+def _is_map(canonical: Any) -> bool:
+    """A canonical map value: pairs of a string key and a value."""
+    return isinstance(canonical, tuple) and all(
+        isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) for pair in canonical
+    ) and canonical[:1] != ("expr",)
 
 
 def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
@@ -314,7 +347,7 @@ def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tup
         if isinstance(item, hcl.Attribute):
             if item.name in _LABELS or not (everything or SETTING.search(item.name)):
                 continue
-            names = tuple(sorted(set(_LOCAL.findall(_text(item.value)))))
+            names = tuple(sorted({f"{m[0]}.{m[1] or m[2]}".rstrip(".") for m in _LOCAL_KEY.findall(_text(item.value))}))
             if names:
                 found.append((f"{prefix}{item.name}", names))
         else:
