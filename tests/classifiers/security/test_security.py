@@ -286,6 +286,35 @@ def test_a_middleware_stack_changed_is_a_security_setting(repo: Repo, capsys: py
     assert code == 1
 
 
+GO_ROUTES = """\
+package controllers
+
+func CreateRouter() *mux.Router {
+	router := mux.NewRouter()
+	router.HandleFunc("/login", Login)
+	api := router.PathPrefix("/api").Subrouter()
+	api.HandleFunc("/", Use(API, mid.RequireAPIKey))
+	return router
+}
+"""
+
+
+def test_go_middleware_passed_by_name_is_a_check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "controllers/route.go"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: GO_ROUTES})
+    # A new route behind the login check guards new code: routine.
+    added = repo.commit({path: GO_ROUTES.replace("\treturn router", '\trouter.HandleFunc("/reports", '
+                                                 "Use(Reports, mid.RequireLogin))\n\treturn router")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    # The API moved from API keys to browser sessions: who can call it changed.
+    repo.commit({path: GO_ROUTES.replace("mid.RequireAPIKey", "mid.RequireLogin")})
+    code, doc = run_json(capsys, "--base", added)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({

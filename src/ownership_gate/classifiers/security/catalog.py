@@ -58,6 +58,8 @@ ACCESS_LINE = re.compile(
     r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
     r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
+    # Middleware named for what it requires, passed by name (`Use(API, mid.RequireLogin)`, `RequireAPIKey`).
+    r"|\bRequires?(?:[A-Z][a-z]+)*?(?:Auth\w*|Login|Admin|Role|Permissions?|API_?Key|ApiKey|Token|Session|User|SignIn)\b"
     r"|\b[Ii]s_?(?:[A-Za-z]+_?)?[Aa]dmin\b|\bis_superuser\b|\bis_staff\b|\bhasRole\s*\(|\bhas_role\??\s*[(:]"
     r"|\bis_authenticated\b|\bis_anonymous\b|\buser_signed_in\?|\bisAuthenticated\b"
     # A helper named for the check it makes: hasEnvironmentAccess(...), requireAuth(...), checkPermissions(...),
