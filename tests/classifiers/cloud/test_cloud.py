@@ -687,3 +687,20 @@ def test_a_new_folder_that_configures_a_provider_is_applied_itself(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("added", "aws_s3_bucket.logs"), ("added", "aws_sqs_queue.jobs")]
     assert code == 1
+
+
+def test_a_count_added_that_comes_to_one_keeps_the_one_there_was(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create = 'variable "create" {\n  type    = bool\n  default = DEFAULT\n}\n'
+    counted = MAIN.replace('resource "aws_security_group" "db" {\n', 'resource "aws_security_group" "db" {\n'
+                                                                   '  count = var.create ? 1 : 0\n')
+    repo.commit({"infra/main.tf": counted, "infra/create.tf": create.replace("DEFAULT", "true")})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # Defaulting to false, the group goes away for every caller who does not set it.
+    repo.commit({"infra/create.tf": create.replace("DEFAULT", "false")})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_security_group.db")]
+    assert code == 1

@@ -29,6 +29,9 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ('local.protocol == "HTTPS" ? null : var.feature', "null"),
     ('local.protocol == "HTTPS" ? 1 : 2', '((local.protocol == "HTTPS") ? 1 : 2)'),
     ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
+    # Terraform 0.11 wrote expressions as templates of one interpolation.
+    ('"${var.enabled ? 1 : 0}"', "0"),
+    ('"${var.enabled} and more"', '"${var.enabled} and more"'),
     # Joins drop what comes to nothing; a join of one argument is that argument.
     ("concat([aws_security_group.this.id], var.cidrs)", "[aws_security_group.this.id]"),
     ("merge(local.tags, var.cidrs)", "local.tags"),

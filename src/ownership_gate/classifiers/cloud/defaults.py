@@ -116,6 +116,10 @@ class _Folder:
                 return EMPTY
             if kind == "function_call":
                 return self.call(node)
+            if kind == "template_expr":
+                inner = _lone_interpolation(node)
+                if inner is not None:  # `"${var.create ? 1 : 0}"`, Terraform 0.11's way to write an expression
+                    return self.fold([inner])
         elif len(nodes) == 3 and nodes[0].type == "(" and nodes[2].type == ")":
             return self.fold(nodes[1:2])
         elif len(nodes) == 2 and nodes[0].type == "variable_expr" and nodes[1].type == "get_attr":
@@ -197,6 +201,18 @@ def _literal(node: tree_sitter.Node, text: str) -> object:
         except ValueError:
             return Residual(text)
     return Residual(text)
+
+
+def _lone_interpolation(template: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The expression of a quoted template that is one interpolation and nothing else (`"${x}"` is `x`)."""
+    quoted = template.children[0] if template.child_count == 1 else None
+    if quoted is None or quoted.type != "quoted_template" or quoted.child_count != 3:
+        return None
+    interpolation = quoted.children[1]
+    if interpolation.type != "template_interpolation" or interpolation.child_count != 3:
+        return None
+    inner = interpolation.children[1]
+    return inner if inner.type == "expression" else None
 
 
 def _is_empty(collection: tree_sitter.Node) -> bool:

@@ -269,6 +269,8 @@ def _recounted(
         if old_value is None and new_value is None:
             continue
         old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
+        if old_text is None and new_text is not None and name == "count" and _one(new_text, module, fresh):
+            continue  # `count = var.create ? 1 : 0` with the new input at its default: the one it was (now `[0]`)
         if old_text is not None and new_text is not None:
             old_full, new_full = _inlined(old_text, module.locals_old), _inlined(new_text, module.locals_new)
             if old_full == new_full or (
@@ -354,6 +356,12 @@ def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tup
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
             found += _local_reads(item.body, everything or bool(SETTING.search(label)), f"{prefix}{label}.")
     return found
+
+
+def _one(text: str, module: Module, fresh: Mapping[str, object]) -> bool:
+    """A `count` that comes to one (or `true`) with the new inputs at their defaults."""
+    folded = defaults.evaluate(_inlined(text, module.locals_new), fresh)
+    return folded is True or (isinstance(folded, float) and folded == 1)
 
 
 # Local values written out into an expression at most this deep, and up to this length.
