@@ -156,7 +156,7 @@ def test_pyproject_pep621_groups_build_and_uv(repo: Repo, capsys: pytest.Capture
         ("pyproject.toml", "removed", "mypy", ">=1.5", None, None),
         ("pyproject.toml", "added", "openai", None, ">=1.3", 15),
         ("pyproject.toml", "changed", "psycopg", "[binary]>=3.1.0", "[binary,pool]>=3.1.0", 19),
-        ("pyproject.toml", "changed", "redis", ">=4.6,<5", ">=4.6,<6", 13),
+        ("pyproject.toml", "major", "redis", ">=4.6,<5", ">=4.6,<6", 13),  # now admits 5
         ("pyproject.toml", "major", "setuptools", ">=61", ">=68", 2),  # setuptools' majors
     ]
 

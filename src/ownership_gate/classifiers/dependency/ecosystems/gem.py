@@ -37,6 +37,7 @@ def is_lockfile(path: str) -> bool:
 READER = DeferredReader("gem_read")
 parse = READER.parse
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 LOCKFILES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}
 locked = DeferredReader("gem_lock").locked
