@@ -165,7 +165,7 @@ def test_pipfile(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     _, doc = run_scenario(repo, capsys, "pypi", "pipfile")
     assert rows(doc) == [
         ("Pipfile", "patch", "black", "==23.1.0", "==23.1.1", 15),
-        ("Pipfile", "minor", "django", "==4.1.13", "==4.2.7", 8),
+        ("Pipfile", "major", "django", "==4.1.13", "==4.2.7", 8),  # a Django feature release
         ("Pipfile", "major", "pytest", ">=7.0", ">=8.0", 14),
         ("Pipfile", "added", "twilio", None, "~=8.10", 11),
     ]

@@ -7,7 +7,8 @@ and that moves into a scope production installs (`devDependencies` to
 `dependencies`) is `added`, in its new scope: production takes it on for
 the first time. A constraint that admits a later major than before
 (`~> 4.67` to `>= 4.67`) is `major` whatever its lowest version does: the
-next major arrives with the next install.
+next major arrives with the next install. So is a minor step of a package
+whose minor releases break (`feature_releases.py`).
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
@@ -36,6 +37,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     widest,
 )
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import admits_any
+from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -131,6 +133,10 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
         return "major", ""  # back to an older major: as breaking as going up to a newer one
     if kind == "changed" and _let_float(old, new, ecosystem):
         return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
+    if kind == "minor":
+        breaking = breaking_minor(ecosystem.NAME, name)
+        if breaking is not None:
+            return "major", breaking
     if kind in ("changed", "patch", "minor"):
         admitted = _admits_later_major(old, new, ecosystem)
         if admitted:
