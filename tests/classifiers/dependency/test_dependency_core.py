@@ -94,7 +94,8 @@ def test_step(old: tuple[int, ...] | None, new: tuple[int, ...] | None, zero_maj
 @pytest.mark.parametrize(("old", "new", "kind"), [
     ("^11.0.1", "10.2.2", "major"),  # held back to an older major
     ("^2.0.0", "~1.9.0", "major"),
-    ("^2.0.0", ">=1.0", "changed"),  # a loosening that still admits 2.x
+    ("^2.0.0", ">=1.0", "major"),  # a loosening that still admits 2.x, but 3 and later too
+    ("^2.1.0", ">=2.0.0 <3", "changed"),  # a loosening within the major
     ("^2.1.0", "2.0.5", "changed"),  # a rollback within the major
 ])
 def test_a_downgrade_across_majors_is_major(old: str, new: str, kind: str) -> None:

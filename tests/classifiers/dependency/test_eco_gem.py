@@ -22,8 +22,8 @@ def test_rails_gemfile_every_kind(repo: Repo, capsys: pytest.CaptureFixture[str]
         ("Gemfile", "changed", "pundit", "@ git: https://github.com/varvet/pundit.git#v2.3.0",
          "@ git: https://github.com/varvet/pundit.git#v2.3.1", 18),
         ("Gemfile", "removed", "rack-mini-profiler", None, None, None),
-        ("Gemfile", "minor", "rails", "~> 7.0.8", "~> 7.1.2", 7),
-        ("Gemfile", "changed", "redis", "~> 4.0", ">= 4.0", 14),
+        ("Gemfile", "major", "rails", "~> 7.0.8", "~> 7.1.2", 7),  # a Rails minor release
+        ("Gemfile", "major", "redis", "~> 4.0", ">= 4.0", 14),  # now admits 5
         ("Gemfile", "minor", "rspec-rails", "~> 6.0.0", "~> 6.1.0", 23),
         ("Gemfile", "patch", "sidekiq", "~> 7.1.2", "~> 7.1.6", 15),
         ("Gemfile", "added", "skylight", None, None, 19),

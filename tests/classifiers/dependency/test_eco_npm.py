@@ -24,7 +24,7 @@ def test_package_json_every_kind(repo: Repo, capsys: pytest.CaptureFixture[str])
         ("package.json", "minor", "axios", "^1.5.1", "^1.6.2", 13),
         ("package.json", "changed", "design-system", "github:acme/design-system#v3.1.0",
          "github:acme/design-system#v3.2.0", 16),
-        ("package.json", "changed", "eslint", ">=8.0.0 <9", ">=8.0.0 <10", 22),
+        ("package.json", "major", "eslint", ">=8.0.0 <9", ">=8.0.0 <10", 22),  # now admits 9
         ("package.json", "patch", "lodash", "~4.17.20", "~4.17.21", 14),
         ("package.json", "removed", "moment", "^2.29.4", None, None),
         ("package.json", "major", "next", "13.5.6", "14.0.3", 10),

@@ -156,7 +156,7 @@ def test_pyproject_pep621_groups_build_and_uv(repo: Repo, capsys: pytest.Capture
         ("pyproject.toml", "removed", "mypy", ">=1.5", None, None),
         ("pyproject.toml", "added", "openai", None, ">=1.3", 15),
         ("pyproject.toml", "changed", "psycopg", "[binary]>=3.1.0", "[binary,pool]>=3.1.0", 19),
-        ("pyproject.toml", "changed", "redis", ">=4.6,<5", ">=4.6,<6", 13),
+        ("pyproject.toml", "major", "redis", ">=4.6,<5", ">=4.6,<6", 13),  # now admits 5
         ("pyproject.toml", "major", "setuptools", ">=61", ">=68", 2),  # setuptools' majors
     ]
 
@@ -165,7 +165,7 @@ def test_pipfile(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     _, doc = run_scenario(repo, capsys, "pypi", "pipfile")
     assert rows(doc) == [
         ("Pipfile", "patch", "black", "==23.1.0", "==23.1.1", 15),
-        ("Pipfile", "minor", "django", "==4.1.13", "==4.2.7", 8),
+        ("Pipfile", "major", "django", "==4.1.13", "==4.2.7", 8),  # a Django feature release
         ("Pipfile", "major", "pytest", ">=7.0", ">=8.0", 14),
         ("Pipfile", "added", "twilio", None, "~=8.10", 11),
     ]

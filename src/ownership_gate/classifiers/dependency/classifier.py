@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
-from ownership_gate.classifiers.dependency.compare import TYPE, compare, new_finding, spelling, step
+from ownership_gate.classifiers.dependency.compare import TYPE, compare, judge_step, new_finding, spelling, step
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
@@ -240,9 +240,10 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
             before, after = gone.from_ or "", finding.to or ""
             if spelling(before, ecosystem) == spelling(after, ecosystem):
                 continue
-            kind = step(ecosystem.lowest(before), ecosystem.lowest(after), zero_major)
             name = finding.subject
-            detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}"
+            kind, why = judge_step(name, before, after, ecosystem, zero_major)
+            detail = f"{name} {before or '(any)'} -> {after or '(any)'}, moved from {source}" + (
+                f": {why}" if why else "")
             finding = new_finding(kind, finding.subject, ecosystem, gone.from_, finding.to,
                                   finding.line, detail, finding.scope or RUNTIME)
         result.append(finding)

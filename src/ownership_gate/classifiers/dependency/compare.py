@@ -5,7 +5,10 @@ A constraint that goes back to an older major version (`^11.0.1` to
 upgrade does. A package that only development, tests or builds installed
 and that moves into a scope production installs (`devDependencies` to
 `dependencies`) is `added`, in its new scope: production takes it on for
-the first time.
+the first time. A constraint that admits a later major than before
+(`~> 4.67` to `>= 4.67`) is `major` whatever its lowest version does: the
+next major arrives with the next install. So is a minor step of a package
+whose minor releases break (`feature_releases.py`).
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
@@ -13,7 +16,8 @@ version) the entry that moved is judged, and the finding takes the scope
 of the entries that moved (the widest of them). An ecosystem may offer two
 optional hooks: `canonical(constraint)`, one spelling for equal
 constraints, `unpinned(constraint)`, the constraint without the value
-of a digest or commit pin (a moved pin alone is a lock refresh), and
+of a digest or commit pin (a moved pin alone is a lock refresh),
+`ceiling(constraint)`, the highest major a constraint admits, and
 `unresolved(requirement)`, the variables set outside the file that an
 entry still names: a change to such an entry cannot be judged, so it is
 `unparsed` (fail closed).
@@ -21,6 +25,7 @@ entry still names: a change to such an entry cannot be judged, so it is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from ownership_gate.classifiers.dependency.ecosystems.base import (
@@ -32,6 +37,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     widest,
 )
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import admits_any
+from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -104,22 +110,53 @@ def _compare(
             # runtime's): judge the entry that moved, not the one that stayed.
             old_c = _highest([c for c in old_set if c not in new_set] or old_set, ecosystem)
             new_c = _highest([c for c in new_set if c not in old_set] or new_set, ecosystem)
-        kind = "changed"
+        kind, why = "changed", ""
         if old_c != new_c:
-            kind = step(ecosystem.lowest(old_c), ecosystem.lowest(new_c), zero_major)
-            if kind == "changed" and _down_a_major(ecosystem.lowest(old_c), ecosystem.lowest(new_c), new_c):
-                kind = "major"  # back to an older major: as breaking as going up to a newer one
-            if kind == "changed" and _let_float(old_c, new_c, ecosystem):
-                kind = "major"  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
+            kind, why = judge_step(name, old_c, new_c, ecosystem, zero_major)
         if indirect or _only_pin_moved(was, now, ecosystem):
             kind = "lockfile"
         line = next((r.line for r in now if r.constraint == new_c), now[0].line)
         moved = [r for r in now if r.constraint not in old_set] or now
         if {r.features for r in was} != {r.features for r in now}:  # shown only when they changed
             old_c, new_c = _featured(old_c, was), _featured(new_c, now)
-        findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line,
-                                    f"{name} {old_c or '(any)'} -> {new_c or '(any)'}", _scope(moved)))
+        detail = f"{name} {old_c or '(any)'} -> {new_c or '(any)'}" + (f": {why}" if kind == "major" and why else "")
+        findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line, detail, _scope(moved)))
     return findings
+
+
+def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: bool) -> tuple[str, str]:
+    """The kind of a changed constraint, and why it is `major` when the step between
+    the lowest versions alone would not say so ("" otherwise)."""
+    low_old, low_new = ecosystem.lowest(old), ecosystem.lowest(new)
+    kind = step(low_old, low_new, zero_major)
+    if kind == "changed" and _down_a_major(low_old, low_new, new):
+        return "major", ""  # back to an older major: as breaking as going up to a newer one
+    if kind == "changed" and _let_float(old, new, ecosystem):
+        return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
+    if kind == "minor":
+        breaking = breaking_minor(ecosystem.NAME, name)
+        if breaking is not None:
+            return "major", breaking
+    if kind in ("changed", "patch", "minor"):
+        admitted = _admits_later_major(old, new, ecosystem)
+        if admitted:
+            return "major", admitted
+    return kind, ""
+
+
+def _admits_later_major(old: str, new: str, ecosystem: Ecosystem) -> str:
+    """`now admits 5 and later` when the new constraint reaches past the old one's highest
+    major (an ecosystem that can tell offers `ceiling`); "" when it does not, or either is unknown."""
+    ceiling: Callable[[str], float | None] | None = getattr(ecosystem, "ceiling", None)
+    if ceiling is None:
+        return ""
+    before, after = ceiling(old), ceiling(new)
+    if before is None or after is None or after <= before:
+        return ""
+    first = int(before) + 1
+    if after == math.inf:
+        return f"now admits {first} and later"
+    return f"now admits {first}" if after == first else f"now admits {first} to {int(after)}"
 
 
 def _down_a_major(old: Release | None, new: Release | None, constraint: str) -> bool:

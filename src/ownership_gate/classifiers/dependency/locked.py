@@ -3,9 +3,10 @@
 Majors under an open constraint: a direct dependency whose manifest admits
 any version (`gem "stripe"`, `"foo": "*"`, `>= 1.2`) is upgraded by the
 lockfile alone, so when a changed lockfile moves it across a major version
-(13.3.1 -> 14.0.0) that is a `major` finding on the lockfile. The manifest
-read is the one the lockfile locks, in its own folder (`LOCKFILES` of the
-ecosystem), changed or not.
+(13.3.1 -> 14.0.0), or a package whose minor releases break across a minor
+one (Django 4.1 -> 4.2, `feature_releases.py`), that is a `major` finding
+on the lockfile. The manifest read is the one the lockfile locks, in its
+own folder (`LOCKFILES` of the ecosystem), changed or not.
 
 Already installed: a package a manifest starts to require that the old
 lockfile already held (as a dependency of another package) was installed
@@ -24,6 +25,7 @@ from ownership_gate.classifiers.dependency import read
 from ownership_gate.classifiers.dependency.compare import TYPE, step
 from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, widest
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock, admits_any
+from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
 from ownership_gate.classifiers.dependency.versions.ranges import release
 from ownership_gate.model import Change, Finding
 
@@ -75,10 +77,14 @@ def locked_majors(
         before, after = old.version(name, constraints[name]), new.version(name, constraints[name])
         if before is None or after is None:
             continue
-        if step(release(before), release(after), zero_major) == "major":
+        kind = step(release(before), release(after), zero_major)
+        breaking = breaking_minor(ecosystem.NAME, name) if kind == "minor" else None
+        if kind == "major" or breaking is not None:
+            detail = f"locked {before} -> {after}; the manifest allows any version" + (
+                f"; {breaking}" if breaking else "")
             found.append(Finding(
                 type=TYPE, kind="major", subject=name, ecosystem=ecosystem.NAME, from_=before, to=after,
-                scope=widest(scopes[name]), detail=f"locked {before} -> {after}; the manifest allows any version",
+                scope=widest(scopes[name]), detail=detail,
             ))
     return found
 

@@ -23,12 +23,13 @@ A module that declares any of them promises that `is_manifest` and
 `is_lockfile` are false for every path whose lower-cased ASCII file name
 matches none of them; one that declares none is asked about every path.
 
-Three more optional names are used when present (see `dependency_compare`):
+More optional names are used when present (see `dependency_compare`):
 
     def canonical(constraint: str) -> str     # one spelling of equal constraints
     def unpinned(constraint: str) -> str      # the constraint without its pin's value
     def floats(constraint: str) -> bool       # it names no version and no pin: whatever is published next
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
+    def ceiling(constraint: str) -> float | None  # highest major admitted: math.inf uncapped, None unreadable
 
 and one by the dependency classifier, for manifests that are YAML:
 
@@ -174,6 +175,10 @@ class DeferredReader:
         """The reader's `readable(text, path)`: what it can read, and the text of each statement it cannot."""
         found: tuple[list[Requirement], tuple[str, ...]] = self._reader().readable(text, path)
         return found
+
+    def ceiling(self, constraint: str) -> float | None:
+        highest: float | None = self._reader().ceiling(constraint)
+        return highest
 
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""

@@ -34,6 +34,7 @@ def is_lockfile(path: str) -> bool:
 READER = DeferredReader("cargo_read")
 parse = READER.parse
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 LOCKFILES = {"Cargo.lock": "Cargo.toml"}
 locked = DeferredReader("cargo_lock").locked

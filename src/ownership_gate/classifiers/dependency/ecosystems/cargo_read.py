@@ -115,4 +115,4 @@ def _comparators(constraint: str) -> list[str]:
 
 
 # `1.2` is `^1.2`; comparator order and spacing do not matter.
-lowest, canonical = semver.comparator_lists(_comparators, "cargo")
+lowest, canonical, ceiling = semver.comparator_lists(_comparators, "cargo")

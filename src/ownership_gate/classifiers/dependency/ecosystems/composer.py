@@ -33,6 +33,7 @@ def is_lockfile(path: str) -> bool:
 READER = DeferredReader("composer_read")
 parse = READER.parse
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 LOCKFILES = {"composer.lock": "composer.json"}
 locked = DeferredReader("composer_lock").locked

@@ -54,5 +54,9 @@ def lowest(constraint: str) -> Release | None:
     return semver.lowest(constraint, "composer")
 
 
+def ceiling(constraint: str) -> float | None:
+    return semver.ceiling(constraint, "composer")
+
+
 def canonical(constraint: str) -> str:
     return semver.canonical(constraint)

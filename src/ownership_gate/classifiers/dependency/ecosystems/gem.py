@@ -38,6 +38,7 @@ READER = DeferredReader("gem_read")
 parse = READER.parse
 readable = READER.readable
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 LOCKFILES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}
 locked = DeferredReader("gem_lock").locked

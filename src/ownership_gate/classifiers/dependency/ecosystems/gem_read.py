@@ -298,4 +298,4 @@ def _comparators(constraint: str) -> list[str]:
 
 
 # `"= 1.0"` is `"1.0"`; the order of a gem's comparators does not matter.
-lowest, canonical = semver.comparator_lists(_comparators, "gem")
+lowest, canonical, ceiling = semver.comparator_lists(_comparators, "gem")

@@ -29,3 +29,4 @@ READER = DeferredReader("helm_read")
 parse = READER.parse
 parse_yaml = READER.parse_yaml
 lowest = READER.lowest
+ceiling = READER.ceiling

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
-from ownership_gate.classifiers.dependency.versions.ranges import comparator_lowest
+from ownership_gate.classifiers.dependency.versions.ranges import comparator_ceiling, comparator_lowest
 from ownership_gate.formats.yaml import Loader, Node, load, render
 
 _FROM = " from "
@@ -12,6 +12,10 @@ _FROM = " from "
 
 def lowest(constraint: str) -> Release | None:
     return comparator_lowest(constraint.partition(_FROM)[0])
+
+
+def ceiling(constraint: str) -> float | None:
+    return comparator_ceiling(constraint.partition(_FROM)[0])
 
 
 def _text(entry: Node, key: str) -> str:

@@ -44,6 +44,7 @@ def is_lockfile(path: str) -> bool:
 READER = DeferredReader("npm_read")
 parse = READER.parse
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 LOCKFILES = dict.fromkeys((
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock"), "package.json")

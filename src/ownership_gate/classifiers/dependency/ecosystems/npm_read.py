@@ -75,6 +75,11 @@ def lowest(constraint: str) -> Release | None:
     return None if version_range is None else semver.lowest(version_range, "npm")
 
 
+def ceiling(constraint: str) -> float | None:
+    version_range = _range(constraint)
+    return None if version_range is None else semver.ceiling(version_range, "npm")
+
+
 def canonical(constraint: str) -> str:
     version_range = _range(constraint)
     if version_range is None or version_range == constraint:

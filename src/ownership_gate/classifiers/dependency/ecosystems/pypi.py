@@ -91,6 +91,12 @@ def lowest(constraint: str) -> Release | None:
     return pep440.lowest(constraint)
 
 
+def ceiling(constraint: str) -> float | None:
+    from ownership_gate.classifiers.dependency.versions import pep440
+
+    return pep440.ceiling(constraint)
+
+
 def canonical(constraint: str) -> str:
     from ownership_gate.classifiers.dependency.versions import pep440
 

@@ -33,5 +33,6 @@ def is_lockfile(path: str) -> bool:
 READER = DeferredReader("terraform_read")
 parse = READER.parse
 lowest = READER.lowest
+ceiling = READER.ceiling
 canonical = READER.canonical
 unchanged = READER.unchanged

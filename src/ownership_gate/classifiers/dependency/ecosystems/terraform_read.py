@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
-from ownership_gate.classifiers.dependency.versions.ranges import comparator_lowest
+from ownership_gate.classifiers.dependency.versions.ranges import comparator_ceiling, comparator_lowest
 from ownership_gate.formats import hcl
 
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
@@ -24,6 +24,13 @@ def lowest(constraint: str) -> Release | None:
     if _COMMIT.fullmatch(constraint) and not constraint.isdigit():
         return None  # a commit, not a version
     return comparator_lowest(constraint)
+
+
+def ceiling(constraint: str) -> float | None:
+    """The highest major admitted; `~> 4` admits 5 (only its last component is held)."""
+    if _COMMIT.fullmatch(constraint) and not constraint.isdigit():
+        return None
+    return comparator_ceiling(constraint, one_part_tilde_caps=False)
 
 
 def canonical(constraint: str) -> str:

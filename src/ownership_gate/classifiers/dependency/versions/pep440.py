@@ -9,6 +9,7 @@ spelt by Poetry and by `[project]` compares equal.
 
 from __future__ import annotations
 
+import math
 import re
 
 from packaging.requirements import Requirement as Pep508
@@ -142,3 +143,27 @@ def lowest(constraint: str) -> Release | None:
             return None
         floors.append((*release[:-1], release[-1] + 1) if spec.operator == ">" else release)
     return max(floors) if floors else None
+
+
+def ceiling(constraint: str) -> float | None:
+    """The highest major version admitted: `~=4.2`, `==4.*`, `<5` and `<=4.9` are 4, `<5.1` is 5;
+    `math.inf` without a cap (`>=4.2`, none); None for a direct reference or an unreadable one."""
+    _, rest = _split_extras(constraint)
+    if rest.startswith("@") or len(rest) > semver.MAX_CONSTRAINT:
+        return None
+    if "||" in rest:
+        return semver.ceiling(rest, "poetry")
+    specifiers = _specifiers(rest)
+    if specifiers is None:
+        return None
+    top = math.inf
+    for spec in specifiers:
+        if spec.operator in (">", ">=", "!="):
+            continue
+        try:
+            release = Version(spec.version.removesuffix(".*")).release
+        except InvalidVersion:
+            return None  # `===` with a string that is no version
+        cap = release[0] if spec.operator != "<" or any(release[1:]) else release[0] - 1
+        top = min(top, cap)
+    return top

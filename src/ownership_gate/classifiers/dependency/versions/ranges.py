@@ -6,10 +6,12 @@ Two range grammars cover them: comparator lists (`~> 4.0`, `>= 1.2, < 2`,
 (`[1.0,2.0)`, `(,3]`, `1.0`; Maven and NuGet). Both answer one question:
 the lowest release a constraint admits, or None when it has no lower bound
 or is not a version at all (a branch, a digest, an unresolved property).
+Comparator lists answer a second: the highest major version they admit.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from ownership_gate.classifiers.dependency.ecosystems.base import Release
@@ -37,7 +39,7 @@ def _wildcard(text: str) -> Release | None:
 
 
 _OPERATOR = re.compile(r"(~>|>=|<=|!=|\^|~|=|>|<)?\s*(\S+)")
-_HYPHEN = re.compile(r"^\s*(\S+)\s+-\s+\S+\s*$")
+_HYPHEN = re.compile(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
 
 
 def _bound(operator: str, version: str) -> Release | None:
@@ -71,9 +73,7 @@ def _conjunction_lowest(text: str) -> Release | None:
     if hyphen is not None:
         return release(hyphen.group(1))
     bounds: list[Release] = []
-    # "= 1.2" and ">= 1.2" separate operator and version by a space: glue them.
-    tokens = re.sub(r"(~>|>=|<=|!=|\^|~|=|>|<)\s+", r"\1", text.replace(",", " ")).split()
-    for token in tokens:
+    for token in _tokens(text):
         match = _OPERATOR.fullmatch(token)
         if match is None:
             return None
@@ -83,6 +83,62 @@ def _conjunction_lowest(text: str) -> Release | None:
         elif match.group(1) not in ("<", "<=", "!="):
             return None  # "latest", "*", a branch name: no version to compare
     return max(bounds) if bounds else None
+
+
+def _tokens(text: str) -> list[str]:
+    """The comparators of one conjunction; "= 1.2" and ">= 1.2" separate operator
+    and version by a space: glued."""
+    return re.sub(r"(~>|>=|<=|!=|\^|~|=|>|<)\s+", r"\1", text.replace(",", " ")).split()
+
+
+def comparator_ceiling(constraint: str, one_part_tilde_caps: bool = True) -> float | None:
+    """The highest major version a comparator list admits: `~> 4.67`, `< 5.0`, `^4.1`
+    and `4.x` all 4, `< 5.1` and `<= 5.0` 5; `math.inf` when it admits every later
+    one (`>= 4.67`, `*`, no comparator), None when it is no version range.
+
+    All comparators of a conjunction must hold (the lowest cap decides); `||`
+    alternatives admit the highest of their ceilings. HashiCorp's `~> 4`
+    frees its only component and admits 5 (`one_part_tilde_caps=False`);
+    Masterminds' `~> 4` and `~4` stop below 5.
+    """
+    ceilings: list[float] = []
+    for alternative in constraint.split("||"):
+        ceiling = _conjunction_ceiling(alternative.strip(), one_part_tilde_caps)
+        if ceiling is None:
+            return None
+        ceilings.append(ceiling)
+    return max(ceilings)
+
+
+def _conjunction_ceiling(text: str, one_part_tilde_caps: bool) -> float | None:
+    hyphen = _HYPHEN.match(text)
+    if hyphen is not None:
+        return _cap("<=", hyphen.group(2), one_part_tilde_caps)
+    ceiling = math.inf
+    for token in _tokens(text):
+        match = _OPERATOR.fullmatch(token)
+        cap = None if match is None else _cap(match.group(1) or "=", match.group(2), one_part_tilde_caps)
+        if cap is None:
+            return None
+        ceiling = min(ceiling, cap)
+    return ceiling
+
+
+def _cap(operator: str, version: str, one_part_tilde_caps: bool) -> float | None:
+    """The highest major one comparator admits: `math.inf` when it sets no cap, None when unreadable."""
+    if operator == "!=":
+        return math.inf  # it cuts a hole, not a cap
+    wild = _WILDCARD.match(version)
+    top = _wildcard(version) if wild is not None else release(version)
+    if top is None:  # a bare `*` admits everything; a branch or `latest` is no version
+        return math.inf if wild is not None and operator in ("=", ">=", ">") else None
+    if operator in (">", ">="):
+        return math.inf
+    if operator == "<":
+        return top[0] if any(top[1:]) else top[0] - 1
+    if operator == "~>" and len(top) == 1 and not one_part_tilde_caps:
+        return math.inf
+    return top[0]  # =, <=, ^, ~, ~>: never past the major they name
 
 
 _INTERVAL = re.compile(r"([\[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])")

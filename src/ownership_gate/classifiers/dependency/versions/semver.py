@@ -1,11 +1,12 @@
 """Version ranges as npm, Cargo, Composer, Poetry and RubyGems write them.
 
 A step between two constraints is judged on the lowest release each admits
-(see the README, *Dependencies*), so this module only needs the lower
-bound of a range, never its upper one: `^1.7.4`, `~1.7.4`, `~> 1.7.4`, `>=1.7.4 <2`, `1.7.4 - 2.0.0`
-and Cargo's bare `1.7.4` all admit 1.7.4 first. Upper bounds still matter
-for deciding whether two spellings are the same constraint; `canonical`
-only normalises spelling, which is all the ecosystems' own tools do.
+(see the README, *Dependencies*): `^1.7.4`, `~1.7.4`, `~> 1.7.4`, `>=1.7.4 <2`, `1.7.4 - 2.0.0`
+and Cargo's bare `1.7.4` all admit 1.7.4 first. Of the upper bound only its
+major matters (`ceiling`): whether a change lets the next major in; all of
+these stop at 1 but the hyphen range, which reaches 2. Upper bounds also
+matter for deciding whether two spellings are the same constraint;
+`canonical` only normalises spelling, which is all the ecosystems' own tools do.
 
 A range without a lower bound (`*`, `<2`, `""`) or one this module cannot
 read (a branch name, a git URL) has no lowest release: `None`, and the
@@ -14,6 +15,7 @@ comparison calls any change to it `changed` rather than guess a step.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -40,6 +42,10 @@ MAX_CONSTRAINT = 256
 _FROM = frozenset({"", "=", "==", "===", "^", "~", "~>", "~=", ">="})
 # Operators that bound a range from above or cut holes in it: no lower bound.
 _NO_FLOOR = frozenset({"<", "<=", "!="})
+# Operators that never admit a later major than the version they name (`^0.2` stops in 0).
+_UP_TO_MAJOR = frozenset({"", "=", "==", "===", "^", "~", "~>", "~=", "<="})
+# A comparator set that admits every version.
+_ANY = frozenset({"", "*", "x", "X", "latest"})
 
 
 def release(version: str) -> Release | None:
@@ -80,7 +86,7 @@ def _floor(operator: str, version: str) -> Release | Literal[False] | None:
 def _set_floor(text: str) -> Release | Literal[False] | None:
     """The lowest release a comparator set (all must hold) admits."""
     text = text.strip()
-    if text in ("", "*", "x", "X", "latest"):
+    if text in _ANY:
         return None
     hyphen = _HYPHEN.match(text)
     if hyphen is not None:
@@ -134,6 +140,62 @@ def lowest(constraint: str, dialect: Dialect = "npm") -> Release | None:
     return min(floors) if floors else None
 
 
+def _cap(operator: str, version: str) -> float | None:
+    """The highest major one comparator admits: `math.inf` when it sets no cap, None when unreadable."""
+    if operator in (">", ">=", "!="):
+        return math.inf
+    top = release(version)
+    if top is None:  # `*`, `x`: any version
+        return math.inf if operator in _UP_TO_MAJOR else None
+    if operator in _UP_TO_MAJOR:
+        return top[0]
+    if operator == "<":
+        return top[0] if any(top[1:]) else top[0] - 1  # `<2.0.0-0` stops in 1, `<2.1` in 2
+    return None
+
+
+def _set_ceiling(text: str) -> float | None:
+    """The highest major a comparator set (all must hold) admits."""
+    text = text.strip()
+    if text in _ANY:
+        return math.inf
+    hyphen = _HYPHEN.match(text)
+    if hyphen is not None:
+        return _cap("<=", hyphen.group(2))
+    position, ceiling = 0, math.inf
+    while position < len(text):
+        match = _COMPARATOR.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        cap = _cap(match.group(1) or "", match.group(2))
+        if cap is None:
+            return None
+        ceiling = min(ceiling, cap)
+        position = match.end()
+    return ceiling
+
+
+@lru_cache(maxsize=4096)
+def ceiling(constraint: str, dialect: Dialect = "npm") -> float | None:
+    """The highest major version `constraint` admits: `math.inf` when it admits every
+    later one (`>=1.2`, `*`, `""`), None when it is unreadable (a branch, a git URL).
+
+    Alternatives admit the highest of their ceilings.
+    """
+    if len(constraint) > MAX_CONSTRAINT:
+        return None
+    alternatives = _prepare(constraint, dialect)
+    if alternatives is None:
+        return None
+    ceilings: list[float] = []
+    for alternative in alternatives:
+        top = _set_ceiling(alternative)
+        if top is None:
+            return None
+        ceilings.append(top)
+    return max(ceilings)
+
+
 def _canonical_set(text: str) -> str:
     hyphen = _HYPHEN.match(text)
     if hyphen is not None:
@@ -164,9 +226,9 @@ def canonical(constraint: str) -> str:
 
 def comparator_lists(
     comparators: Callable[[str], list[str]], dialect: Dialect
-) -> tuple[Callable[[str], Release | None], Callable[[str], str]]:
-    """`lowest` and `canonical` for an ecosystem that writes a constraint as a comma
-    list of comparators (Cargo, RubyGems), spelled out by `comparators`. Their order
+) -> tuple[Callable[[str], Release | None], Callable[[str], str], Callable[[str], float | None]]:
+    """`lowest`, `canonical` and `ceiling` for an ecosystem that writes a constraint as a
+    comma list of comparators (Cargo, RubyGems), spelled out by `comparators`. Their order
     does not matter; a constraint starting with `@` names a source, not a version."""
 
     def listed_lowest(constraint: str) -> Release | None:
@@ -174,9 +236,14 @@ def comparator_lists(
             return None
         return lowest(", ".join(comparators(constraint)), dialect)
 
+    def listed_ceiling(constraint: str) -> float | None:
+        if constraint.startswith("@"):
+            return None
+        return ceiling(", ".join(comparators(constraint)), dialect)
+
     def listed_canonical(constraint: str) -> str:
         if constraint.startswith("@"):
             return " ".join(constraint.split())
         return ", ".join(sorted(comparators(constraint)))
 
-    return listed_lowest, listed_canonical
+    return listed_lowest, listed_canonical, listed_ceiling
