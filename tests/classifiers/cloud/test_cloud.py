@@ -640,17 +640,7 @@ variable "ingress_cidr_blocks" {
 }
 """
 
-STARTUP_VENDOR_RULE = """\
-version: 1
-levels:
-  - name: engineer
-  - name: cto
-default_level: engineer
-rules:
-  - id: cloud
-    level: cto
-    when: {type: cloud, kind: [added, removed, replaced, count, security, unparsed]}
-    reason: Cloud resources and who can reach them are one-way doors.
+STARTUP_VENDOR_RULE = POLICY + """\
   - id: new-vendor
     level: cto
     when: {type: dependency, kind: [added, removed], vendor: true}

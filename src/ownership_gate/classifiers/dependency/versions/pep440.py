@@ -124,15 +124,19 @@ def _bounds(operator: str, version: str) -> list[str]:
     return [f">={low}", "<" + canonicalize_version(".".join(map(str, upper)))]
 
 
-def lowest(constraint: str) -> Release | None:
+def _read(constraint: str) -> SpecifierSet | str | None:
+    """A constraint's specifiers; the constraint as Poetry writes alternatives (`^1.2 || ^2.0`), for the
+    semver reader; None for a direct reference (`@ https://...`), or one too long or unreadable."""
     _, rest = _split_extras(constraint)
     if rest.startswith("@") or len(rest) > semver.MAX_CONSTRAINT:
         return None
-    if "||" in rest:
-        return semver.lowest(rest, "poetry")
-    specifiers = _specifiers(rest)
-    if specifiers is None:
-        return None
+    return rest if "||" in rest else _specifiers(rest)
+
+
+def lowest(constraint: str) -> Release | None:
+    specifiers = _read(constraint)
+    if specifiers is None or isinstance(specifiers, str):
+        return None if specifiers is None else semver.lowest(specifiers, "poetry")
     floors: list[Release] = []
     for spec in specifiers:
         if spec.operator in ("<", "<=", "!="):
@@ -148,14 +152,9 @@ def lowest(constraint: str) -> Release | None:
 def ceiling(constraint: str) -> float | None:
     """The highest major version admitted: `~=4.2`, `==4.*`, `<5` and `<=4.9` are 4, `<5.1` is 5;
     `math.inf` without a cap (`>=4.2`, none); None for a direct reference or an unreadable one."""
-    _, rest = _split_extras(constraint)
-    if rest.startswith("@") or len(rest) > semver.MAX_CONSTRAINT:
-        return None
-    if "||" in rest:
-        return semver.ceiling(rest, "poetry")
-    specifiers = _specifiers(rest)
-    if specifiers is None:
-        return None
+    specifiers = _read(constraint)
+    if specifiers is None or isinstance(specifiers, str):
+        return None if specifiers is None else semver.ceiling(specifiers, "poetry")
     top = math.inf
     for spec in specifiers:
         if spec.operator in (">", ">=", "!="):
