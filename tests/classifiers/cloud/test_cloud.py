@@ -694,3 +694,18 @@ def test_a_count_added_that_comes_to_one_keeps_the_one_there_was(
     code, doc = run_json(capsys, "--base", infra)
     assert kinds_and_subjects(doc, "cloud") == [("count", "aws_security_group.db")]
     assert code == 1
+
+
+def test_a_provider_the_module_already_used_written_down_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "main.tf": MAIN})
+    # The module's `aws_` resources already used the AWS provider; pinning it changes no vendor.
+    repo.commit({"versions.tf": VERSIONS.replace("    aws = {", '    datadog = { source = "DataDog/datadog" }\n    aws = {')})
+    code, doc = run_json(capsys, "--base", base)
+    dependency = {f["subject"]: (f["kind"], f["detail"]) for f in findings(doc, "dependency")}
+    assert dependency["hashicorp/aws"] == (
+        "changed", "already used by this module's resources or the local modules it calls; now required directly")
+    # A provider none of its resources used is new.
+    assert dependency["datadog/datadog"][0] == "added"
+    assert code == 1

@@ -29,6 +29,10 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ('local.protocol == "HTTPS" ? null : var.feature', "null"),
     ('local.protocol == "HTTPS" ? 1 : 2', '((local.protocol == "HTTPS") ? 1 : 2)'),
     ("var.feature != null ? [ 1 ]", "var.feature != null ? [ 1 ]"),  # does not parse: left as written
+    # `length` of what the default leaves empty, and numbers compared.
+    ("length(var.cidrs) > 0 ? [var.cidrs] : []", "[]"),
+    ("length(var.other) > 0 ? [var.other] : []", "((length(var.other) > 0) ? [var.other] : [])"),
+    ("var.enabled ? 2 : 1 >= 2", "false"),
     # Terraform 0.11 wrote expressions as templates of one interpolation.
     ('"${var.enabled ? 1 : 0}"', "0"),
     ('"${var.enabled} and more"', '"${var.enabled} and more"'),

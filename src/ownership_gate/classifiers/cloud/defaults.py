@@ -21,7 +21,7 @@ written, so folding never makes two different expressions look alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import tree_sitter
@@ -84,6 +84,9 @@ def is_empty(value: object) -> bool:
     return value is None or value is EMPTY or (isinstance(value, float) and value == 0)
 
 
+_ORDER: dict[str, Callable[[float, float], bool]] = {
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+}
 # Functions that join their arguments: an empty one adds nothing, and a join of one argument is that argument.
 _JOINS = ("concat", "merge")
 
@@ -147,6 +150,10 @@ class _Folder:
         `var.extra_tags` is `{}`."""
         name = self.text(node.children[:1])
         arguments = next((c for c in node.children if c.type == "function_arguments"), None)
+        if name == "length" and arguments is not None:
+            given = [c for c in arguments.children if c.is_named]
+            if len(given) == 1 and self.fold(given) is EMPTY:
+                return 0.0  # `length(var.settings) > 0 ? [...] : []` with the new input at `{}`
         if name not in _JOINS or arguments is None or any(c.type == "ellipsis" for c in arguments.children):
             return Residual(self.text([node]))
         kept = [value for value in (self.fold([c]) for c in arguments.children if c.is_named) if value is not EMPTY]
@@ -165,6 +172,8 @@ class _Folder:
         known = not isinstance(left, Residual) and not isinstance(right, Residual)
         if operator in ("==", "!=") and known:
             return (left == right) == (operator == "==")
+        if operator in _ORDER and isinstance(left, float) and isinstance(right, float):
+            return _ORDER[operator](left, right)
         if operator in ("||", "&&"):
             decides = operator == "||"  # the value that settles it: true for ||, false for &&
             if left is decides or right is decides:

@@ -30,6 +30,7 @@ from ownership_gate.classifiers.dependency.versions.ranges import release
 from ownership_gate.model import Change, Finding
 
 ALREADY_HELD = "already installed as a dependency of another package; now required directly"
+ALREADY_USED = "already used by this module's resources or the local modules it calls; now required directly"
 
 
 def locks(ecosystem: Ecosystem) -> dict[str, str]:
@@ -93,24 +94,31 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
     """`findings` with each `added` package the old lockfile already held turned `changed`."""
     if not any(f.kind == "added" for f in findings):
         return findings
-    held = _held_before(change, context, ecosystem)
+    held = dict.fromkeys(_held_before(change, context, ecosystem), ALREADY_HELD)
     if ecosystem.NAME == "terraform":
-        held |= _callees_required(change, context, ecosystem)
+        held.update(dict.fromkeys(_callees_required(change, context, ecosystem), ALREADY_USED))
     return [
         Finding(type=f.type, kind="changed", subject=f.subject, ecosystem=f.ecosystem, from_=None, to=f.to,
-                line=f.line, scope=f.scope, vendor=f.vendor, detail=ALREADY_HELD)
+                line=f.line, scope=f.scope, vendor=f.vendor, detail=held[f.subject])
         if f.kind == "added" and f.subject in held else f
         for f in findings
     ]
 
 
 def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
-    """Terraform: what the local modules this module calls (`source = "../../"`) required before the change
-    set. A module that wraps another (a preset, a wrapper) brings no provider of its own: the one it calls
-    already used it."""
+    """Terraform: the providers this module already used before the change set: those its resources and
+    data sources implied (`aws_instance` is the `hashicorp/aws` provider's, required or not), and those the
+    local modules it calls (`source = "../../"`) required. A module that writes down a provider it already
+    used, or wraps another module (a preset, a wrapper), brings no new one."""
     from ownership_gate.formats import hcl
 
     directory = posixpath.dirname(change.path)
+    implied: set[str] = set()
+    for name in sorted(context.old_names(directory) or ()):
+        data = context.old_file(posixpath.join(directory, name)) if name.endswith(".tf") else None
+        for block in hcl.parse(data).blocks if data is not None else ():
+            if block.type in ("resource", "data") and block.labels and "_" in block.labels[0]:
+                implied.add(f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}")
     called: set[str] = set()
     for other in context.changes:
         if posixpath.dirname(other.path) != directory or not other.path.endswith(".tf"):
@@ -134,7 +142,7 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
                 required.update(r.name for r in ecosystem.parse(text, posixpath.join(where, name)))
             except ManifestError:
                 continue
-    return frozenset(required)
+    return frozenset(required | implied)
 
 
 def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
