@@ -168,6 +168,20 @@ def class_name(node: Node) -> str | None:
     return text(node).rsplit("\\", 1)[-1]
 
 
+def aliases(root: Node) -> dict[str, str]:
+    """The names a file imports under another name: `use Illuminate\\Support\\Facades\\Schema as S` is S -> Schema."""
+    found: dict[str, str] = {}
+    for declaration in root.named_children:
+        if declaration.type != "namespace_use_declaration":
+            continue
+        for clause in treesitter.walk(declaration):
+            alias = clause.child_by_field_name("alias") if clause.type == "namespace_use_clause" else None
+            imported = next((c for c in clause.named_children if alias is None or c.id != alias.id), None)
+            if alias is not None and imported is not None:
+                found[text(alias)] = text(imported).rsplit("\\", 1)[-1]
+    return found
+
+
 def parameters(closure: Node) -> list[str]:
     """The names of a closure's or method's parameters, without `$`."""
     found = closure.child_by_field_name("parameters")

@@ -90,7 +90,7 @@ def read(text: str) -> Migration:
             elif member.type not in _MEMBERS:
                 ops.append(_unaccounted(member, "in the migration class"))
             kept.append(member)
-    walker = Walker(methods, frozenset(classes))
+    walker = Walker(methods, frozenset(classes), php.aliases(root))
     for forward in ("__construct", "up"):
         if forward in methods:
             ops.extend(walker.method(methods[forward]))

@@ -13,7 +13,8 @@ are `unknown` too: how often they run, and on what, is known only then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from tree_sitter import Node
 
@@ -53,9 +54,10 @@ State = tuple[str, "str | None"]  # (schema | db | query | blueprint | this | cl
 class Walker:
     """The ops of the code it is given, calls of the migration's methods followed."""
 
-    def __init__(self, methods: dict[str, Node], classes: frozenset[str]) -> None:
+    def __init__(self, methods: dict[str, Node], classes: frozenset[str], aliases: dict[str, str]) -> None:
         self.methods = methods  # the migration's methods, by lower-case name (PHP ignores their case)
         self.classes = classes  # other classes the file declares
+        self.aliases = aliases  # `use ... as S`: S -> the class it names
         self.depth = 0
         self.tables: dict[str, str | None] = {}  # Blueprint variable -> its table
         self.builders: dict[str, str] = {}  # variable -> "schema" or "db" (`$schema = Schema::connection('x')`)
@@ -121,27 +123,48 @@ class Walker:
     def closure(self, node: Node, table: tuple[str | None] | None = None) -> list[Op]:
         """The body of a closure, its parameters its own (the first bound to `table`'s Blueprint, if given)."""
         parameters = php.parameters(node)
-        saved = self._save()
-        for name in parameters:
-            self._forget(name)
-        if table is not None and parameters:
-            self.tables[parameters[0]] = table[0]
-        self.depth += 1
-        try:
+        with self._scope(parameters, {parameters[0]: table[0]} if table is not None and parameters else {}, {}):
             if self.depth > _MAX_DEPTH:
-                return [Op("unknown", line=php.line(node), detail="closures call each other too deeply")]
+                return [Op("unknown", line=php.line(node), detail="closures nested too deeply to read")]
             body = node.child_by_field_name("body")
             return self.node(body) if body is not None else []
+
+    def invoke(self, function: Node, step: Step, what: str) -> list[Op]:
+        """A method or closure of the file, read where `step` calls it: a Blueprint or builder handed to
+        it is one inside too."""
+        parameters = php.parameters(function)
+        ops: list[Op] = []
+        tables: dict[str, str | None] = {}
+        builders: dict[str, str] = {}
+        for index, argument in enumerate(step.args):
+            variable = php.variable(argument) or ""
+            parameter = parameters[index] if index < len(parameters) else None
+            if parameter is not None and variable in self.tables:
+                tables[parameter] = self.tables[variable]
+            elif parameter is not None and variable in self.builders:
+                builders[parameter] = self.builders[variable]
+            else:
+                ops.extend(self.node(argument))
+        with self._scope(parameters, tables, builders):
+            if self.depth > _MAX_DEPTH:
+                return [*ops, Op("unknown", line=step.line, detail=f"{what} calls itself too deeply")]
+            body = function.child_by_field_name("body")
+            return ops + (self.node(body) if body is not None else [])
+
+    @contextmanager
+    def _scope(self, parameters: list[str], tables: dict[str, str | None], builders: dict[str, str]) -> Iterator[None]:
+        """A function's own variables: its parameters shadow the caller's, and are gone when it returns."""
+        saved = dict(self.tables), dict(self.builders), dict(self.strings), dict(self.closures)
+        for name in parameters:
+            self._forget(name)
+        self.tables.update(tables)
+        self.builders.update(builders)
+        self.depth += 1
+        try:
+            yield
         finally:
             self.depth -= 1
-            self._restore(saved)
-
-    def _save(self) -> tuple[dict[str, str | None], dict[str, str], dict[str, php.Text], dict[str, Node]]:
-        return dict(self.tables), dict(self.builders), dict(self.strings), dict(self.closures)
-
-    def _restore(self, saved: tuple[dict[str, str | None], dict[str, str], dict[str, php.Text],
-                                    dict[str, Node]]) -> None:
-        self.tables, self.builders, self.strings, self.closures = saved
+            self.tables, self.builders, self.strings, self.closures = saved
 
     def _closure(self, node: Node | None) -> Node | None:
         """The closure written at `node`, or held in the variable written there."""
@@ -167,7 +190,7 @@ class Walker:
             return [], ("class", php.text(root).lower())
         name = php.class_name(root)
         if name is not None:
-            return [], ("class", name)
+            return [], ("class", self.aliases.get(name, name))
         variable = php.variable(root)
         if variable == "this":
             return [], ("this", None)
@@ -192,6 +215,9 @@ class Walker:
             return self.own(step), ("value", None)
         if kind == "class":
             return self.static(subject or "", step)
+        if kind == "value" and _schema_like(step):
+            return [Op("unknown", line=step.line, detail=f"calls {step.name} on a value the reader does not follow:"
+                       " it may be a schema builder"), *self.arguments(step, step.name)], ("value", None)
         return self.query(subject if kind == "query" else None, step), (kind, subject)
 
     def static(self, name: str, step: Step) -> tuple[list[Op], State]:
@@ -281,6 +307,10 @@ class Walker:
 
     def blueprint(self, table: str | None, steps: list[Step]) -> list[Op]:
         first = steps[0]
+        chosen = next((s for s in steps if s.name is None), None)
+        if chosen is not None:
+            return [Op("unknown", table, line=chosen.line, detail=f"`{_snippet(chosen.node)}` calls a method chosen"
+                       " at run time")]
         if first.name == "after":  # `$table->after('email', function ($table) { ... })`: columns placed there
             closure = self._closure(first.arg(1))
             return self.closure(closure, (table,)) if closure is not None else [
@@ -299,32 +329,7 @@ class Walker:
             if name == "getConnection":
                 return []
             return [Op("unknown", line=line, detail=f"calls {name}, which is not a method of the migration")]
-        if self.depth >= _MAX_DEPTH:
-            return [Op("unknown", line=line, detail=f"method {name} calls itself too deeply")]
-        parameters = php.parameters(method)
-        ops: list[Op] = []
-        tables: dict[str, str | None] = {}
-        builders: dict[str, str] = {}
-        for index, argument in enumerate(step.args):
-            variable = php.variable(argument)
-            parameter = parameters[index] if index < len(parameters) else None
-            if parameter is not None and variable in self.tables:
-                tables[parameter] = self.tables[variable or ""]
-            elif parameter is not None and variable in self.builders:
-                builders[parameter] = self.builders[variable or ""]
-            else:
-                ops.extend(self.node(argument))
-        saved = self._save()
-        for parameter in parameters:
-            self._forget(parameter)
-        self.tables.update(tables)
-        self.builders.update(builders)
-        self.depth += 1
-        try:
-            return ops + self.method(method)
-        finally:
-            self.depth -= 1
-            self._restore(saved)
+        return self.invoke(method, step, f"method {name}")
 
     def function(self, node: Node) -> list[Op]:
         step = php.function_step(node)
@@ -332,7 +337,7 @@ class Walker:
             called = node.child_by_field_name("function")
             closure = self._closure(called)
             if closure is not None:  # `$deleteOld('pages')`: a closure of the method, called here
-                return self.arguments(step, "it") + self.closure(closure)
+                return self.invoke(closure, step, f"closure {php.text(called)}" if called is not None else "closure")
             ops = self.node(called) if called is not None else []
             return [*ops, Op("unknown", line=step.line, detail=f"`{_snippet(node)}` calls a function chosen at"
                              " run time"), *self.arguments(step, "it")]
@@ -361,6 +366,15 @@ class Walker:
             else:
                 ops.extend(self.node(argument))
         return ops
+
+
+def _schema_like(step: Step) -> bool:
+    """A call named and shaped like one that changes the schema: `$builder->drop('users')`,
+    `$builder->table('users', function ($table) { ... })`, `$connection->statement('...')`."""
+    if step.name in ("create", "table"):
+        return any(a.type in php.CLOSURES for a in step.args)
+    return step.name in ("drop", "dropIfExists", "dropColumns", "dropAllTables", "dropAllViews", "dropAllTypes",
+                         "statement", "unprepared")
 
 
 def _repeated(ops: list[Op], where: str) -> list[Op]:
