@@ -16,7 +16,7 @@ from typing import Literal
 
 import tree_sitter
 
-LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go"]
+LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php"]
 
 
 # Language -> (grammar module, the function in it that returns the grammar).
@@ -28,6 +28,8 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     "tsx": ("tree_sitter_typescript", "language_tsx"),
     "elixir": ("tree_sitter_elixir", "language"),
     "go": ("tree_sitter_go", "language"),
+    # The full grammar (`language_php_only` is PHP without the HTML around `<?php`): a file starts with the tag.
+    "php": ("tree_sitter_php", "language_php"),
 }
 
 

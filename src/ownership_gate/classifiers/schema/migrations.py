@@ -12,6 +12,7 @@ import ownership_gate.classifiers.schema.frameworks.django as schema_django
 import ownership_gate.classifiers.schema.frameworks.ecto as schema_ecto
 import ownership_gate.classifiers.schema.frameworks.goose as schema_goose
 import ownership_gate.classifiers.schema.frameworks.js as schema_js
+import ownership_gate.classifiers.schema.frameworks.laravel as schema_laravel
 import ownership_gate.classifiers.schema.frameworks.prisma as schema_prisma
 import ownership_gate.classifiers.schema.frameworks.rails as schema_rails
 import ownership_gate.classifiers.schema.frameworks.sql as schema_sqlfiles
@@ -56,6 +57,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     schema_ecto,
     schema_prisma,
     schema_goose,
+    schema_laravel,
     schema_sqlfiles,
 )
 
