@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from ownership_gate.classifiers.dependency import read
 from ownership_gate.classifiers.dependency.classifier import ecosystem_for
 from ownership_gate.classifiers.dependency.ecosystems import pypi
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
@@ -294,3 +297,21 @@ def test_a_setup_py_that_no_longer_parses_is_unparsed_with_its_line(
     (finding,) = findings(document, "dependency")
     assert (finding["kind"], finding["line"]) == ("unparsed", 14) and code == 1
     assert finding["detail"] == "manifest no longer parses: invalid Python: invalid syntax. Perhaps you forgot a comma?"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # Each list twice the last: read naively, 2**60 requirements.
+    ("from setuptools import setup\nA0 = ['x']\n" + "".join(f"A{i + 1} = A{i} + A{i}\n" for i in range(60))
+     + "setup(install_requires=A60)\n", "more than 10000 entries"),
+    # Each list holds the last twice: asking whether a name can change must not ask 2**60 times.
+    ("from setuptools import setup\nA0 = ['x']\n" + "".join(f"A{i + 1} = [A{i}, A{i}]\n" for i in range(60))
+     + "setup(install_requires=A0 + ['y'])\nprint(A60)\n", None),
+    ("from setuptools import setup\nsetup(install_requires=" + "[" * 5000 + "]" * 5000 + ")\n", "nested"),
+    ("from setuptools import setup\nsetup(install_requires=['a'] " + "+ ['a'] " * 20000 + ")\n", "nested"),
+])
+def test_hostile_setup_py_is_a_quick_manifest_error(text: str, message: str | None) -> None:
+    started = time.monotonic()
+    with pytest.raises(ManifestError) as caught:
+        read.requirements(text.encode(), "setup.py", pypi)
+    assert message is None or message in str(caught.value)
+    assert time.monotonic() - started < 5

@@ -10,6 +10,8 @@ import builtins
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
+from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
+
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
 # Calls that may bind module names where no statement shows it.
 _UNSEEN_BINDERS = frozenset({"exec", "eval", "globals", "vars", "locals", "__import__", "setattr"})
@@ -18,6 +20,7 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *_COMPREHENSIONS)
 
 Strings = list[tuple[str, int]]  # (string, line)
+_MAX_STRINGS = 10_000
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -48,6 +51,7 @@ class Names:
                 self._mentioning[name].append(index)
         self._unseen = [i for i, s in enumerate(self.statements) if _binds_unseen(s)]
         self._stores: Counter[str] = Counter(n for node in ast.walk(tree) for n in _bound_here(node))
+        self._constants: dict[str, ast.expr | None] = {}
         self._loads: dict[str, list[ast.Name]] = defaultdict(list)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -70,7 +74,11 @@ class Names:
             return items
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self.strings(node.left, seen), self.strings(node.right, seen)
-            return None if left is None or right is None else left + right
+            if left is None or right is None:
+                return None
+            if len(left) + len(right) > _MAX_STRINGS:  # `B = A + A`, `C = B + B`, ...: doubles each time
+                raise ManifestError(f"requirement lists add up to more than {_MAX_STRINGS} entries", node.lineno)
+            return left + right
         if isinstance(node, ast.Name) and node.id not in seen:
             value = self.constant(node.id)
             return None if value is None else self.strings(value, seen | {node.id})
@@ -83,9 +91,17 @@ class Names:
             return value if isinstance(value, ast.Dict) else None
         return node if isinstance(node, ast.Dict) else None
 
-    def constant(self, name: str, seen: frozenset[str] = frozenset()) -> ast.expr | None:
+    def constant(self, name: str) -> ast.expr | None:
         """The value of a module-level name bound exactly once, by `name = value`, and only ever read
         where nothing can change the value (setup()'s keywords, `+`, literals holding it)."""
+        if name not in self._constants:
+            # Asked once per name. A name met again while it is being judged (`A = [B]`, `B = [A]`)
+            # is no constant, and every later question about it is told so too.
+            self._constants[name] = None
+            self._constants[name] = self._constant(name)
+        return self._constants[name]
+
+    def _constant(self, name: str) -> ast.expr | None:
         binders = self._binders.get(name, [])
         if len(binders) != 1 or self._stores[name] != 1:
             return None
@@ -95,23 +111,22 @@ class Names:
             value = statement.value if isinstance(statement.targets[0], ast.Name) else None
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             value = statement.value
-        if value is None or not all(self._read_only(use, seen | {name}) for use in self._loads.get(name, [])):
+        if value is None or not all(self._read_only(use) for use in self._loads.get(name, [])):
             return None
         return value
 
-    def _read_only(self, node: ast.expr, seen: frozenset[str]) -> bool:
+    def _read_only(self, node: ast.expr) -> bool:
         parent = self.parents.get(node)
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
             return True  # a new list
         if isinstance(parent, (ast.List, ast.Tuple)) or (isinstance(parent, ast.Dict) and node in parent.values):
-            return self._read_only(parent, seen)
+            return self._read_only(parent)
         if isinstance(parent, ast.keyword):
             call = self.parents.get(parent)
             return isinstance(call, ast.Call) and self.is_setup(call.func)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)):
             target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
-            return (isinstance(target, ast.Name) and target.id not in seen
-                    and self.constant(target.id, seen) is not None)
+            return isinstance(target, ast.Name) and self.constant(target.id) is not None
         return False
 
     def closure(self, names: Iterable[str], skip: frozenset[int]) -> list[int]:
