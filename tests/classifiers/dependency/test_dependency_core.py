@@ -384,7 +384,7 @@ def test_hostile_manifests_parse_in_linear_time(path: str, text: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(path=st.sampled_from(["requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg",
+@given(path=st.sampled_from(["requirements.txt", "pyproject.toml", "Pipfile", "setup.cfg", "setup.py",
                              "package.json", "Gemfile", "x.gemspec", "Cargo.toml", "composer.json"]),
        text=st.text(alphabet=st.sampled_from(list('gem"\'[]{}()=,:.-^~<>|*@#\\\n 0123abc')), max_size=200))
 def test_garbage_is_a_manifest_error_or_requirements(path: str, text: str) -> None:

@@ -238,6 +238,9 @@ def test_project_name_and_interpreter_are_no_dependencies() -> None:
         ("setup.cfg", "[options]\ninstall_requires =\n    click>=>8\n", 3),
         ("setup.cfg", "install_requires = x\n", 1),
         ("Pipfile", '[packages]\nrequests = 3\n', None),
+        ("setup.py", "from setuptools import setup\nsetup(\n    install_requires=['flask>=>2'],\n)\n", 3),
+        ("setup.py", "from setuptools import setup\nsetup(install_requires=[\n", 2),
+        ("setup.py", "from setuptools import setup\nsetup(install_requires=sorted(['a']))\n", 2),
     ],
 )
 def test_malformed_pypi_manifests_name_the_problem(path: str, text: str, line: int | None) -> None:

@@ -302,9 +302,10 @@ def _around_the_unread(
     change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool]
 ) -> tuple[list[Requirement], list[Requirement]] | None:
     """Both sides' requirements outside what the reader cannot account for (a Gemfile's own methods,
-    a helper it requires), when that unread part is the same text on both sides and names no other file
-    the change set changes: it declares what it declared before, so the rest can be judged. None when the
-    ecosystem cannot tell, or the unread part changed."""
+    a helper it requires, a setup.py's `open("requirements.txt")`), when that unread part is the same
+    text on both sides and names no other file the change set changes but a manifest of the same
+    ecosystem, which is judged on its own: it declares what it declared before, so the rest can be
+    judged. None when the ecosystem cannot tell, or the unread part changed."""
     if getattr(ecosystem, "readable", None) is None:
         return None
     from ownership_gate.classifiers.dependency import read
@@ -320,7 +321,8 @@ def _around_the_unread(
     if not new_unread or old_unread != new_unread:
         return None
     unread = "\n".join(new_unread)
-    others = [p for p in context.changed_paths - {change.path, change.source_path} if not ecosystem.is_lockfile(p)]
+    others = [p for p in context.changed_paths - {change.path, change.source_path}
+              if not (ecosystem.is_lockfile(p) or ecosystem.is_manifest(p))]
     if any(posixpath.basename(p) in unread for p in others if posixpath.basename(p)):
         return None  # the unread code may load a file this change set also changes
     return old, new

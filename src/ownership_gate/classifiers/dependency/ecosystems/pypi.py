@@ -1,4 +1,4 @@
-"""pypi: requirements files, pyproject.toml, Pipfile and setup.cfg.
+"""pypi: requirements files, pyproject.toml, Pipfile, setup.cfg and setup.py.
 
 Names are PEP 503-normalised (`Django_REST.framework` is `django-rest-framework`).
 A constraint is the PEP 440 specifier as packaging prints it, prefixed by
@@ -13,6 +13,11 @@ the project's own, not a vendor: it is no requirement.
 Scopes follow the tools' own sections, and a group's or file's name where
 the tools leave the meaning to it (`named_scope`): `requirements-dev.txt`,
 `requirements/test.txt`, Poetry's `test` group, a `docs` dependency group.
+
+setup.py is code: pypi_setup.py reads its `setup()` call with ast and says
+which code it cannot see into. A setup.py in a test, fixture or example
+folder, or in a vendored copy of someone else's package, is not this
+project's manifest.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Release, Requirement, named_scope
+from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock
@@ -31,15 +37,18 @@ NAME = "pypi"
 _LOCKFILES = frozenset({"poetry.lock", "uv.lock", "pipfile.lock", "pdm.lock", "pylock.toml"})
 _TOOL_FILES = frozenset({"pyproject.toml", "pipfile", "setup.cfg"})
 # Lower-case file names and endings a manifest or lockfile can have (see base.py).
-NAMES = _TOOL_FILES | _LOCKFILES
+NAMES = _TOOL_FILES | _LOCKFILES | {"setup.py"}
 SUFFIXES = (".txt", ".in")
 PREFIXES = ("pylock.",)
+_VENDORED = frozenset({"vendor", "vendored", "third_party", "third-party", "node_modules", "site-packages"})
 
 
 def is_manifest(path: str) -> bool:
     base = posixpath.basename(path).lower()
     if base in _TOOL_FILES:
         return True
+    if base == "setup.py":
+        return not in_test_dir(path) and _VENDORED.isdisjoint(path.split("/")[:-1])
     if not base.endswith((".txt", ".in")):
         return False
     parent = posixpath.basename(posixpath.dirname(path)).lower()
@@ -66,6 +75,10 @@ def parse(text: str, path: str) -> list[Requirement]:
     from ownership_gate.classifiers.dependency.ecosystems import pypi_files, pyproject
 
     base = posixpath.basename(path).lower()
+    if base.endswith(".py"):
+        from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
+
+        return pypi_setup.parse(text)
     if "pipfile" in base and not base.endswith((".txt", ".in")):
         return pyproject.parse_pipfile(text)
     if base.endswith(".toml"):
@@ -73,6 +86,16 @@ def parse(text: str, path: str) -> list[Requirement]:
     if base.endswith(".cfg"):
         return pypi_files.setup_cfg(text)
     return pypi_files.requirements_file(text, file_scope(path))
+
+
+def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
+    """What a setup.py requires outside the code its reader cannot see into, and that code's text
+    (see pypi_setup.py); any other manifest is read whole, as `parse` reads it."""
+    if posixpath.basename(path).lower().endswith(".py"):
+        from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
+
+        return pypi_setup.readable(text)
+    return parse(text, path), ()
 
 
 LOCKFILES = {"poetry.lock": "pyproject.toml", "uv.lock": "pyproject.toml", "pdm.lock": "pyproject.toml",
