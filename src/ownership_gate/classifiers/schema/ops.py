@@ -93,6 +93,17 @@ def name(text: str | None) -> str | None:
     return cleaned.rsplit(".", 1)[-1] if "." in cleaned else cleaned
 
 
+def table_of(model: str) -> str:
+    """The table an ORM names for a model class by convention (Rails and Laravel alike):
+    `LineItem` -> `line_items`, `Category` -> `categories`."""
+    snake = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(model))
+    if snake.endswith("y") and snake[-2:-1] not in tuple("aeiou"):
+        return snake[:-1] + "ies"
+    if snake.endswith(("s", "x", "z", "ch", "sh")):
+        return snake + "es"
+    return snake + "s"
+
+
 def table_named(op: Op) -> Op:
     """`op`, or `unknown` if the table it changes is named only at run time (a variable, a
     function's result): whether that table is new, and so the verdict, cannot be known."""

@@ -73,11 +73,3 @@ FUNCTIONS = frozenset({
 })
 
 
-def table_of(model: str) -> str:
-    """Laravel's default table of a model class: `PlaylistFolder` -> `playlist_folders`."""
-    snake = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(model))
-    if snake.endswith("y") and snake[-2:-1] not in tuple("aeiou"):
-        return snake[:-1] + "ies"
-    if snake.endswith(("s", "x", "z", "ch", "sh")):
-        return snake + "es"
-    return snake + "s"

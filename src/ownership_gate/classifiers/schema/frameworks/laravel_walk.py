@@ -28,9 +28,8 @@ from ownership_gate.classifiers.schema.frameworks.laravel_calls import (
     SCHEMA_METHODS,
     SQL_METHODS,
     VALUE_CLASSES,
-    table_of,
 )
-from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Op, table_named
+from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Op, table_named, table_of
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import php
 from ownership_gate.formats.php import Step

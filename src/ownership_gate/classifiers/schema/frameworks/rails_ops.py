@@ -55,16 +55,6 @@ def flag(value: Value | None) -> bool | None:
     return None
 
 
-def table_of(model: str) -> str:
-    """Rails' default table of a model class: `LineItem` -> `line_items`."""
-    snake = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(model))
-    if snake.endswith("y") and snake[-2:-1] not in tuple("aeiou"):
-        return snake[:-1] + "ies"
-    if snake.endswith(("s", "x", "z", "ch", "sh")):
-        return snake + "es"
-    return snake + "s"
-
-
 def sql_call(call: Call) -> list[Op]:
     first = call.args[0] if call.args else call.kwargs.get("sql")
     if isinstance(first, Lit) and isinstance(first.value, str):

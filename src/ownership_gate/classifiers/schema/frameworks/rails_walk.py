@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from ownership_gate.classifiers.schema.frameworks import rails_ops as R
-from ownership_gate.classifiers.schema.ops import Op
+from ownership_gate.classifiers.schema.ops import Op, table_of
 from ownership_gate.formats import ruby
 from ownership_gate.formats.ruby import Block, Call, Expr, Lit
 
@@ -141,7 +141,7 @@ class Walker:
         if not receiver or receiver == ("self",) or receiver[-1] == "connection":
             return self.top(call)
         models = [r for r in receiver if r[:1].isupper()]
-        table = R.table_of(models[-1]) if models else self.records.get(receiver[0])
+        table = table_of(models[-1]) if models else self.records.get(receiver[0])
         if call.name in R.DATA_METHODS:
             return [Op("data", table, line=call.line,
                        detail=f"{'.'.join(receiver)}.{call.name}: writes rows")]
