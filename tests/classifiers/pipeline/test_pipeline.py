@@ -421,6 +421,19 @@ def test_makefile_targets_that_ship() -> None:
     assert sorted(inline) == ["lint", "release"] and inline["release"].ships
 
 
+def test_makefile_targets_named_for_a_release_ship() -> None:
+    # A release assembled and packaged here ships by its name; what it prints is not what it ships.
+    release = "release: clean ui\n\t@echo Packaging\n\tcp -r static $(BUILDPATH)\n\ttar czf app.tgz $(BUILDPATH)\n\n" \
+              "prod:\n\tdocker compose -f docker-compose.prod.yml up --build\n"
+    found = compare("make", "Makefile", release, release.replace("@echo Packaging", "@echo Packing"))
+    assert found == []
+    found = compare("make", "Makefile", release, release.replace("\ttar czf", "\trm -r $(BUILDPATH)/static/local\n\ttar czf"))
+    assert [(f.kind, f.subject) for f in found] == [("deploy", "Makefile: target release")]
+    # `prod` runs the production setup on this machine: not a release.
+    found = compare("make", "Makefile", release, release.replace("--build", "--build --force-recreate"))
+    assert found == []
+
+
 def test_makefile_shipping_target_changes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, "Makefile": MAKEFILE})
     # Wording, the build step, its build arguments and other targets are daily work.

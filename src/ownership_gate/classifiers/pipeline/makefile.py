@@ -19,7 +19,9 @@ command (`docker push`, `docker buildx build ... --push`, `twine upload`,
 `kubectl apply`, ...), and only those lines are compared: an `echo`
 reworded, a build step or a `--build-arg` changed around them is daily
 work; the command itself changed (another image, another platform list,
-`docker push` become `buildx --push`) is not.
+`docker push` become `buildx --push`) is not. A target named for a release
+(`release`, `publish`, `deploy`) ships whatever it runs: it assembles what
+is released, so all its recipe but what it prints is compared.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ _RULE = re.compile(r"^(?P<targets>[^\s:=#][^:=#]*?)\s*::?(?![=:])(?P<rest>.*)$")
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?[\w.$(){}-]+\s*(?:[:?+!]|::)?=")
 _CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
 _SPACE = re.compile(r"\s+")
+# A target named for cutting or shipping a release (`release`, `release-linux`, `publish`, `deploy`); not `prod`,
+# which in a Makefile usually builds or runs the production setup on the machine at hand.
+_SHIPPING_TARGET = re.compile(r"(?i)(?:^|[^a-z])(?:release|publish|deploy)(?:$|[^a-z])")
+# A recipe line that only prints (`@echo "Publishing..."`, `printf ...`).
+_SAYS = re.compile(r"^[@-]*\s*(?:echo|printf)\b")
 # What a build is given, not what ships or where: `--build-arg GO_VERSION=$(GO_VERSION)`.
 _BUILD_ARGUMENT = re.compile(r"\s--build-arg(?:\s+|=)(?:\"[^\"]*\"|'[^']*'|(?:\$\([^)]*\)|\$\{[^}]*\}|\S)+)")
 
@@ -75,7 +82,11 @@ def read(text: str) -> Pipeline:
     jobs = {}
     for name, lines in recipes.items():
         shipping = [_BUILD_ARGUMENT.sub("", line) for line in lines if SHIPPING_COMMAND.search(line)]
-        jobs[name] = Job(name, DEFAULT, bool(shipping), None, "\n".join(shipping))
+        if shipping:
+            jobs[name] = Job(name, DEFAULT, True, None, "\n".join(shipping))
+        else:  # a target named for shipping (`release`, `deploy`) assembles what ships: all it runs but what it prints
+            said = [_BUILD_ARGUMENT.sub("", line) for line in lines if not _SAYS.match(line)]
+            jobs[name] = Job(name, DEFAULT, bool(_SHIPPING_TARGET.search(name)), None, "\n".join(said))
     return Pipeline("make", jobs=jobs)
 
 
