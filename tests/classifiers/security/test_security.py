@@ -315,6 +315,35 @@ def test_go_middleware_passed_by_name_is_a_check(repo: Repo, capsys: pytest.Capt
     assert code == 1
 
 
+GO_CREDENTIALS = """\
+package identity
+
+const (
+	CredentialsTypePassword CredentialsType = "password"
+	CredentialsTypeOIDC     CredentialsType = "oidc"
+)
+
+const SessionLifespan = 3600
+"""
+
+
+def test_a_new_constant_in_code_named_for_authentication_changes_nothing_yet(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "identity/credentials.go"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: GO_CREDENTIALS})
+    # A credential type declared for later work: nothing reads it yet.
+    declared = repo.commit({path: GO_CREDENTIALS.replace('"oidc"\n', '"oidc"\n\tCredentialsTypeTOTP     CredentialsType = "totp"\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    # A constant the code already had, given another value, changes what the code does.
+    repo.commit({path: GO_CREDENTIALS.replace("SessionLifespan = 3600", "SessionLifespan = 86400")})
+    code, doc = run_json(capsys, "--base", declared)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({

@@ -336,7 +336,9 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
-    if ACCESS_NAME.search(path) and (added or removed) and not _renamed(added, removed):
+    if ACCESS_NAME.search(path) and (added or removed) and not _renamed(added, removed) and not _only_new_names(
+        added, removed, diff.old_text
+    ):
         if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
         return [finding("access", path, "code named for authentication or authorisation changed")]
@@ -506,6 +508,32 @@ _LOADS = re.compile(
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # What only a browser loads, never a reader follows: scripts and stylesheets.
 _ASSET = re.compile(r"(?i)\.(?:m?js|css)(?:[?#]|$)")
+
+
+# A constant bound to a literal: declared (`const TOTP = "totp";`, `export const ...`), typed the Go way
+# (`CredentialsTypeTOTP CredentialsType = "totp"`), or named as constants are (`TOTP = "totp"`,
+# `CredentialsTypeOIDC = "oidc"`); not a lower-case name, which may be a keyword argument or a local.
+_LITERAL = r"""(?:"[^"\\]*"|'[^'\\]*'|-?\d+(?:\.\d+)?|true|false|True|False)"""
+_LITERAL_BINDING = re.compile(
+    rf"""^\s*(?:(?:export\s+)?(?:const|let|var)\s+(?P<declared>[A-Za-z_]\w*)(?:\s*:\s*[\w.]+)?"""
+    rf"""|(?P<typed>[A-Za-z_]\w*)\s+[A-Za-z_][\w.]*|(?P<constant>[A-Z]\w*)(?:\s*:\s*[\w.]+)?)"""
+    rf"""\s*=\s*{_LITERAL}\s*;?\s*$"""
+)
+
+
+def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool:
+    """The change only binds names the file never used to literals (a new constant, `CredentialsTypeTOTP =
+    "totp"`): nothing reads them yet, so what the code does is unchanged. A literal given to a name the
+    file already had (`token_lifetime = 3600`) is a change, and so is anything removed."""
+    if removed or not added:
+        return False
+    old_words = set(_WORD.findall(old_text))
+    for line in added:
+        match = _LITERAL_BINDING.match(line)
+        name = match and (match.group("declared") or match.group("typed") or match.group("constant"))
+        if not name or name in old_words:
+            return False
+    return True
 
 
 def _renamed(added: list[str], removed: list[str]) -> bool:
