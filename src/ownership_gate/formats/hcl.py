@@ -22,6 +22,7 @@ only for the last few; a block read later parses its own text again).
 
 from __future__ import annotations
 
+import posixpath
 from collections import OrderedDict, deque
 
 import tree_sitter
@@ -111,6 +112,17 @@ _WITH_TREES: deque[Document] = deque()
 _KEPT_BYTES = 32 * 1024 * 1024
 _KEPT_TREES = 8
 _kept = 0
+
+
+def local_sources(document: Document, directory: str) -> set[str]:
+    """The folders a Terraform file in `directory` calls by a local path (`module "x" { source = "../../" }`),
+    resolved (`.` for the repository's top)."""
+    called: set[str] = set()
+    for block in document.blocks:
+        source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
+        if source is not None and isinstance(source.value, str) and source.value.startswith("."):
+            called.add(posixpath.normpath(posixpath.join(directory, source.value)))
+    return called
 
 
 def value(text: str) -> Value:

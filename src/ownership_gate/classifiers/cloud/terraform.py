@@ -130,19 +130,23 @@ def _uncalled_new_module(directory: str, module: Module, context: Context) -> bo
     names = context.old_names(directory)
     if names is None or any(is_terraform(name) for name in names):
         return False  # no listing to go by, or a module that was there already
-    for change in context.claimed(TYPE):
-        if not is_terraform(change.path) or posixpath.dirname(change.path) == directory:
-            continue
-        data = context.new(change)
-        if data is None or is_binary(data):
-            continue
-        for block in hcl.parse(data).blocks:
-            source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
-            if source is not None and isinstance(source.value, str) and source.value.startswith("."):
-                called = posixpath.normpath(posixpath.join(posixpath.dirname(change.path), source.value))
-                if called == (directory or "."):
-                    return False
-    return True
+    return not any(called == (directory or ".") and caller != directory for caller, called in _calls(context))
+
+
+def _calls(context: Context) -> set[tuple[str, str]]:
+    """(folder, the folder it calls by a local path) for every changed Terraform file after the change set;
+    read once however many new folders ask."""
+    key = f"{TYPE}.terraform.calls"
+    if key not in context.memo:
+        calls: set[tuple[str, str]] = set()
+        for change in context.claimed(TYPE):
+            data = context.new(change) if is_terraform(change.path) else None
+            if data is not None and not is_binary(data):
+                caller = posixpath.dirname(change.path)
+                calls |= {(caller, called) for called in hcl.local_sources(hcl.parse(data), caller)}
+        context.memo[key] = calls
+    found: set[tuple[str, str]] = context.memo[key]
+    return found
 
 
 def _judge(module: Module) -> dict[str, list[Finding]]:
@@ -290,14 +294,18 @@ def _recounted(
 _LABELS = frozenset({"tags", "tags_all", "labels", "name", "name_prefix", "description", "timeouts"})
 
 
+def _kind_of(address: str) -> str:
+    """The resource or data source type an address names: `aws_iam_policy` for `data.aws_iam_policy.x`."""
+    return address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
+
+
 def _reads_changed_local(
     address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object]
 ) -> Finding | None:
     """A security setting that reads, on both sides, a local value that changed (`from_port = local.port`
     where `local.port` now picks 5432 for another engine): what it sets changed though its text did not.
     In a resource whose whole purpose is access every setting counts, names and tags aside."""
-    kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
-    everything = bool(SENSITIVE_TYPE.search(kind_of))
+    everything = bool(SENSITIVE_TYPE.search(_kind_of(address)))
     old_reads = dict(_local_reads(before.body, everything))
     for setting, names in _local_reads(after.body, everything):
         if old_reads.get(setting) != names:
@@ -389,7 +397,7 @@ def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
 def _changed(
     address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object]
 ) -> Finding | None:
-    kind_of = address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
+    kind_of = _kind_of(address)
     old_items, new_items = _settings(before.body, fresh), _settings(after.body, fresh)
     for name in list(new_items):
         # A new setting bound to a variable that defaults to nothing, or read from a caller's map with a

@@ -113,36 +113,33 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
     from ownership_gate.formats import hcl
 
     directory = posixpath.dirname(change.path)
-    implied: set[str] = set()
-    for name in sorted(context.old_names(directory) or ()):
-        data = context.old_file(posixpath.join(directory, name)) if name.endswith(".tf") else None
-        for block in hcl.parse(data).blocks if data is not None else ():
-            if block.type in ("resource", "data") and block.labels and "_" in block.labels[0]:
-                implied.add(f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}")
+    implied = {
+        f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}"
+        for _, data in _old_terraform_files(context, directory) for block in hcl.parse(data).blocks
+        if block.type in ("resource", "data") and block.labels and "_" in block.labels[0]
+    }
     called: set[str] = set()
     for other in context.changes:
-        if posixpath.dirname(other.path) != directory or not other.path.endswith(".tf"):
-            continue
-        data = context.new(other)
-        if data is None:
-            continue
-        for block in hcl.parse(data).blocks:
-            source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
-            if source is not None and isinstance(source.value, str) and source.value.startswith("."):
-                called.add(posixpath.normpath(posixpath.join(directory, source.value)))
+        data = context.new(other) if posixpath.dirname(other.path) == directory and other.path.endswith(".tf") else None
+        if data is not None:
+            called |= hcl.local_sources(hcl.parse(data), directory)
     required: set[str] = set()
     for callee in called - {directory or "."}:
-        where = "" if callee == "." else callee
-        for name in sorted(context.old_names(where) or ()):
-            data = context.old_file(posixpath.join(where, name)) if name.endswith(".tf") else None
-            text = data.decode("utf-8", "replace") if data is not None else None
-            if text is None:
-                continue
+        for path, data in _old_terraform_files(context, "" if callee == "." else callee):
             try:
-                required.update(r.name for r in ecosystem.parse(text, posixpath.join(where, name)))
+                required.update(r.name for r in read.requirements(data, path, ecosystem))
             except ManifestError:
                 continue
     return frozenset(required | implied)
+
+
+def _old_terraform_files(context: Context, directory: str) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of each `.tf` file directly in `directory` before the change set."""
+    for name in sorted(context.old_names(directory) or ()):
+        path = posixpath.join(directory, name)
+        data = context.old_file(path) if name.endswith(".tf") else None
+        if data is not None:
+            yield path, data
 
 
 def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
