@@ -9,8 +9,10 @@ nothing (`null`, `false`, `[]`) and a block or condition that reads it:
 With the variable at its default that `for_each` is empty, so the block is
 absent and nothing changes until a caller sets it. `evaluate` folds what it
 can (the new variables, `null`, `true`/`false`, empty collections, `==`,
-`!=`, `!`, `&&`, `||`, `? :`, and a `? :` whose branches come to the same)
-and leaves the rest as text, so two
+`!=`, `<`, `>`, `<=`, `>=` on numbers, `!`, `&&`, `||`, `? :`, a `? :` whose
+branches come to the same, `length` of an empty collection, `concat` and
+`merge` without their empty arguments, and a string that is one
+interpolation) and leaves the rest as text, so two
 revisions of an expression can be compared after folding: `var.new != null
 || length(var.cidrs) > 0 ? [true] : []` comes to the same text as the old
 `length(var.cidrs) > 0 ? [true] : []`. It reads the expression with the
@@ -145,9 +147,9 @@ class _Folder:
         return Residual(f"({render(condition)} ? {chosen[0]} : {chosen[1]})")
 
     def call(self, node: tree_sitter.Node) -> object:
-        """`concat` and `merge` without the arguments that come to nothing: `concat([a], var.extra)` is
-        `[a]` while `var.extra` is `[]`, and `merge(local.tags, var.extra_tags)` is `local.tags` while
-        `var.extra_tags` is `{}`."""
+        """`length` of what comes to empty is 0; `concat` and `merge` without the arguments that come to
+        nothing: `concat([a], var.extra)` is `[a]` while `var.extra` is `[]`, and `merge(local.tags,
+        var.extra_tags)` is `local.tags` while `var.extra_tags` is `{}`. Any other call stays as written."""
         name = self.text(node.children[:1])
         arguments = next((c for c in node.children if c.type == "function_arguments"), None)
         if name == "length" and arguments is not None:

@@ -113,23 +113,22 @@ def _secrets(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
 
 def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     found: list[Finding] = []
+    job = "target" if new.platform == "make" else "job"  # a Makefile's jobs are its targets
     for name in sorted(new.jobs.keys() | old.jobs.keys()):
         before, after = old.jobs.get(name), new.jobs.get(name)
         if not ((before and before.ships) or (after and after.ships)):
             continue
         if before is None:
-            what = "added a job that ships"
+            what = f"added a {job} that ships"
         elif after is None:
-            what = "removed a job that ships"
+            what = f"removed a {job} that ships"
         elif before.shape != after.shape:
-            what = "changed a job that ships"
+            what = f"changed a {job} that ships"
             if before.environment != after.environment:
                 what += f" (environment {before.environment or 'none'} -> {after.environment or 'none'})"
         else:
             continue
-        if new.platform == "make":
-            what = what.replace("a job", "a target")
-        found.append(finding("deploy", f"{path}: {'target' if new.platform == 'make' else 'job'} {name}", what))
+        found.append(finding("deploy", f"{path}: {job} {name}", what))
     if old.jobs and (old.ships or new.ships) and old.trigger_shape != new.trigger_shape:
         found.append(finding("deploy", f"{path}: on", "changed when a workflow that ships runs"))
     return found
