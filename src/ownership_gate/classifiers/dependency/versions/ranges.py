@@ -132,13 +132,20 @@ def _cap(operator: str, version: str, one_part_tilde_caps: bool) -> float | None
     top = _wildcard(version) if wild is not None else release(version)
     if top is None:  # a bare `*` admits everything; a branch or `latest` is no version
         return math.inf if wild is not None and operator in ("=", ">=", ">") else None
+    if operator == "~>" and len(top) == 1 and not one_part_tilde_caps:
+        return math.inf
+    return major_cap(operator, top)  # =, <=, ^, ~, ~>: never past the major they name
+
+
+def major_cap(operator: str, version: Release) -> float:
+    """The highest major a comparator with a readable version admits: none for `>`, `>=` (`math.inf`);
+    for `<` the major below unless the version goes past its `.0` (`<2.0.0` stops in 1, `<2.1` in 2); for
+    the rest (`=`, `<=`, `^`, `~`, `~>`, ...) the major they name."""
     if operator in (">", ">="):
         return math.inf
     if operator == "<":
-        return top[0] if any(top[1:]) else top[0] - 1
-    if operator == "~>" and len(top) == 1 and not one_part_tilde_caps:
-        return math.inf
-    return top[0]  # =, <=, ^, ~, ~>: never past the major they name
+        return version[0] if any(version[1:]) else version[0] - 1
+    return version[0]
 
 
 _INTERVAL = re.compile(r"([\[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])")

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ownership_gate.classifiers.dependency.ecosystems.base import Release
+from ownership_gate.classifiers.dependency.versions.ranges import major_cap
 
 Dialect = Literal["npm", "cargo", "composer", "poetry", "gem"]
 
@@ -147,10 +148,8 @@ def _cap(operator: str, version: str) -> float | None:
     top = release(version)
     if top is None:  # `*`, `x`: any version
         return math.inf if operator in _UP_TO_MAJOR else None
-    if operator in _UP_TO_MAJOR:
-        return top[0]
-    if operator == "<":
-        return top[0] if any(top[1:]) else top[0] - 1  # `<2.0.0-0` stops in 1, `<2.1` in 2
+    if operator in _UP_TO_MAJOR or operator == "<":
+        return major_cap(operator, top)  # `<2.0.0-0` stops in 1, `<2.1` in 2
     return None
 
 
