@@ -122,6 +122,45 @@ def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(
     assert kinds_and_subjects(doc, "cloud") == []
 
 
+ALARMS = """\
+resource "aws_cloudwatch_metric_alarm" "queue_stuck_critical" {
+  alarm_name          = "queue-stuck-critical"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  namespace           = "AWS/SQS"
+  period              = 300
+  statistic           = "Maximum"
+  threshold           = 2700
+}
+
+resource "aws_cloudwatch_query_definition" "errors" {
+  name         = "errors"
+  query_string = "fields @timestamp, @message | filter @message like /ERROR/"
+}
+"""
+
+
+def test_alarms_and_saved_queries_are_monitoring_not_new_resources(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/alarms.tf": ALARMS})
+    renamed = ALARMS.replace('"queue_stuck_critical"', '"dedicated_queue_stuck_critical"').replace("2700", "3600")
+    repo.commit({"infra/alarms.tf": renamed + 'resource "aws_sqs_queue" "dead_letters" {\n  name = "dead"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("added", "aws_sqs_queue.dead_letters"),
+        ("monitoring", "aws_cloudwatch_metric_alarm.dedicated_queue_stuck_critical"),
+        ("monitoring", "aws_cloudwatch_metric_alarm.queue_stuck_critical"),
+    ]
+    assert code == 1  # the queue; the alarms alone would pass, as the next change shows
+
+    repo.commit({"infra/alarms.tf": renamed})
+    code, doc = run_json(capsys, "--base", base)
+    assert {kind for kind, _ in kinds_and_subjects(doc, "cloud")} == {"monitoring"}
+    assert code == 0
+
+
 NETWORK = """\
 locals {
   len_public  = length(var.public_subnets)
@@ -560,10 +599,11 @@ def test_cloudformation_resources(repo: Repo, capsys: pytest.CaptureFixture[str]
     base = repo.commit({".ownership-gate.yaml": POLICY, "stacks/app.yaml": CFN})
     changed = CFN.replace("Value: core", "Value: platform").replace(
         "lambda.amazonaws.com", "ec2.amazonaws.com"
-    ) + "  Queue:\n    Type: AWS::SQS::Queue\n"
+    ) + "  Queue:\n    Type: AWS::SQS::Queue\n  QueueAlarm:\n    Type: AWS::CloudWatch::Alarm\n"
     repo.commit({"stacks/app.yaml": changed})
     code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == [("added", "Queue"), ("security", "AppRole")]
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("added", "Queue"), ("monitoring", "QueueAlarm"), ("security", "AppRole")]
     assert code == 1
 
 

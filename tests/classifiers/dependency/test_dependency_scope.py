@@ -308,3 +308,22 @@ def test_a_vendor_moved_into_production_needs_the_cto_and_one_moved_out_does_not
     assert [(f["kind"], f["subject"], f["scope"]) for f in findings(doc, "dependency")] == [
         ("added", "@sentry/node", "runtime")]
     assert code == 1  # a vendor production now runs with
+
+
+@pytest.mark.parametrize(("before", "after", "level"), [
+    ("^4.16.2", "^5.1.0", "cto"),  # the migration engine's major, though only developers install its CLI
+    ("^4.16.2", "^4.17.0", "engineer"),
+])
+def test_a_migration_tool_major_in_dev_scope_with_the_built_in_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, level: str
+) -> None:
+    manifest = '{{"name": "app", "dependencies": {{"next": "13.4.12"}}, "devDependencies": {{"prisma": "{0}"}}}}\n'
+    base = repo.commit({"package.json": manifest.format(before)})
+    repo.commit({"package.json": manifest.format(after)})
+    code, doc = run_json(capsys, "--base", base)
+    found = [(f["kind"], f["subject"], f["scope"], f["rule"]) for c in doc["changes"] for f in c["findings"]
+             if f["type"] == "dependency"]
+    assert found == [("major" if level == "cto" else "minor", "prisma", "dev",
+                      "migration-tool-major" if level == "cto" else None)]
+    assert doc["required_level"] == level
+    assert code == (1 if level == "cto" else 0)

@@ -784,6 +784,12 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     ("app/models/reauthor.rb", False),
     ("app/Policies/PostPolicy.php", True),
     ("app/tasks/maintenance/policy_announcement_email_task.rb", False),
+    ("app/Http/Middleware/TwoFactorAuth.php", True),
+    ("src/MultiFactorEnrollment.ts", True),
+    ("app/services/user_session.rb", True),
+    # A payment provider's checkout session is not a login session.
+    ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
+    ("app/billing/CheckoutSession.ts", False),
 ])
 def test_policy_in_a_file_name(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, named: bool) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, path: "class Thing\n  def run\n    notify(:all)\n  end\nend\n"})
@@ -1082,4 +1088,68 @@ def test_a_password_hash_work_factor_is_a_security_setting(
     repo.commit({path: line})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: {key}")]
+    assert code == 1
+
+
+@pytest.mark.parametrize("line", [
+    '  plug(Corsica, origins: "*")',
+    '  plug CORSPlug, origin: ["https://app.example.com"]',
+    '    allow_origins=["*"],',
+    '\tAllowedOrigins: []string{"*"},',
+])
+def test_cors_plugs_and_origins_open_to_everyone(
+    repo: Repo, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    router = "defmodule AppWeb.Router do\n  pipeline :api do\n    plug(:accepts, [\"json\"])\n  end\nend\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "lib/app_web/router.ex": router})
+    repo.commit({"lib/app_web/router.ex": router.replace('  end\nend', f"{line}\n  end\nend")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", "lib/app_web/router.ex")]
+    assert code == 1
+
+
+def test_origins_naming_hosts_are_not_a_wildcard(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/server.ts": "export const port = 3000;\n"})
+    repo.commit({"src/server.ts": 'export const port = 3000;\nconst origins = ["https://app.example.com"];\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
+STATUS_CONTROLLER = """\
+<?php
+class StatusController extends Controller
+{
+\tpublic function show(Request $request, $id)
+\t{
+\t\t$status = Status::findOrFail($id);
+\t\tif($status->visibility == 'private') {
+\t\t\tif($user->followedBy($pid) == false && Auth::user()->is_admin == false) {
+\t\t\t\tabort(403);
+\t\t\t}
+\t\t} else if ($status->profile_id == $user->profile_id || $user->is_admin == true) {
+\t\t\treturn view('status.show', compact('status'));
+\t\t}
+\t\treturn view('status.embed', compact('status'));
+\t}
+}
+"""
+
+
+def test_access_checks_laid_out_anew_with_other_changes_are_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/Http/Controllers/StatusController.php": STATUS_CONTROLLER})
+    # A code-style pass (tabs to spaces, `if(` to `if (`, `else if` to `elseif`) with a feature edit beside it.
+    styled = (STATUS_CONTROLLER.replace("\t", "    ").replace("if(", "if (").replace("} else if", "} elseif")
+              .replace("'status.embed'", "config('embed.enabled') ? 'status.embed' : 'status.show'"))
+    repo.commit({"app/Http/Controllers/StatusController.php": styled})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+    # The same pass that also drops the admin exception is a change of access.
+    repo.commit({"app/Http/Controllers/StatusController.php": styled.replace(" && Auth::user()->is_admin == false", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/Http/Controllers/StatusController.php")]
     assert code == 1

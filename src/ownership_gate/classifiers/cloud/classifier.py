@@ -13,6 +13,9 @@ change at all. CloudFormation templates are read per template. Kinds:
   may change: its `count` or `for_each` changed, or a local value it reads
   did (in the files of the change set);
 - `data`: a data source added, removed or changed (reads only);
+- `monitoring`: an alarm, dashboard, saved log query or log metric added,
+  removed, replaced or recounted (`findings.MONITORING_TYPES`): it only
+  watches other resources;
 - `security`: an existing resource's security-sensitive settings changed:
   security groups and their rules, firewalls, CIDR ranges, IAM policies and
   roles, public access, encryption and keys, TLS, passwords (by attribute
@@ -36,7 +39,7 @@ from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
 from ownership_gate.classifiers.cloud.findings import is_terraform, maybe_cloudformation
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("added", "removed", "replaced", "count", "data", "security", "unparsed")
+KINDS: tuple[str, ...] = ("added", "removed", "replaced", "count", "data", "monitoring", "security", "unparsed")
 SETTINGS: Mapping[str, str] = {}
 
 

@@ -25,5 +25,27 @@ def maybe_cloudformation(path: str) -> bool:
     )
 
 
+# Resources that only watch others: alarms, dashboards, saved log queries and metrics drawn from logs. They hold
+# no data, open nothing and cost cents a month, so one created, dropped or renamed is `monitoring`, not `added`.
+# A notification channel or a synthetic check is not here: one sends data out, the other runs code and bills.
+MONITORING_TYPES = frozenset({
+    "aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_query_definition", "aws_cloudwatch_log_metric_filter",
+    "google_monitoring_alert_policy", "google_monitoring_dashboard", "google_logging_metric",
+    "azurerm_monitor_metric_alert", "azurerm_monitor_activity_log_alert", "azurerm_monitor_scheduled_query_rules_alert",
+    "azurerm_monitor_scheduled_query_rules_alert_v2", "azurerm_portal_dashboard",
+    "datadog_monitor", "datadog_dashboard", "datadog_dashboard_json",
+    "grafana_dashboard", "grafana_rule_group",
+    "newrelic_alert_condition", "newrelic_nrql_alert_condition", "newrelic_one_dashboard",
+    "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
+    "AWS::Logs::MetricFilter", "AWS::Logs::QueryDefinition",
+})
+
+
+def watched(kind: str, resource_type: str) -> str:
+    """`kind` (`added`, `removed`, `replaced`, `count`), or `monitoring` for a resource that only watches others."""
+    return "monitoring" if resource_type in MONITORING_TYPES else kind
+
+
 def finding(kind: str, subject: str, detail: str, line: int | None = None) -> Finding:
     return Finding(type=TYPE, kind=kind, subject=subject, detail=detail, line=line)

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults
-from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform
+from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
@@ -172,16 +172,17 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         came = added.pop(target)
         if (source, target) in module.moved:
             continue
+        kind = "replaced" if watched("", _kind_of(source)) != "monitoring" else watched("replaced", _kind_of(target))
         add(came.path, finding(
-            "replaced", target,
+            kind, target,
             f"{source} becomes {target}: Terraform destroys and recreates it (a `moved` block would keep it)",
             came.block.line,
         ))
     for address, placed in sorted(added.items()):
-        kind = "data" if address.startswith("data.") else "added"
+        kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} added", placed.block.line))
     for address, placed in sorted(removed.items()):
-        kind = "data" if address.startswith("data.") else "removed"
+        kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
     locals_kept = module.locals_old == module.locals_new
     for address in sorted(module.old.keys() & module.new.keys()):
@@ -189,6 +190,8 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         if before.block.source == after.block.source and (locals_kept or b"local." not in after.block.source):
             continue  # the same text reading the same values: its body is not even built
         item = _recounted(address, before.block, after.block, module, fresh)
+        if item is not None and item.kind == "count":
+            item = item._replace(kind=watched("count", _kind_of(address)))
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
         if item is None and not locals_kept:

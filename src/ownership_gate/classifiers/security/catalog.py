@@ -18,9 +18,11 @@ MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$
 ACCESS_NAME = re.compile(
     r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
-    r"|permissions?|rbac|acl|guards?|jwt|sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
+    # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
+    r"|permissions?|rbac|acl|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
-    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|Session|Credential|Passkey)[A-Za-z]*\.\w+$"
+    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
+    r"|MultiFactor)[A-Za-z]*\.\w+$"
     # An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
     # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one.
     r"|(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$"
@@ -108,6 +110,8 @@ SETTING_LINE = re.compile(
     r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"
     # What an iframe's content may do (`sandbox="allow-scripts allow-popups"`), however it is written.
     r"|\bsandbox\s*=\s*[\"'`]|\ballow-(?:scripts|same-origin|popups|forms|top-navigation)\b"
+    # Phoenix's CORS plugs, and any origin list opened to everyone (`origins: "*"`, `allow_origins=["*"]`).
+    r"|\bplug\s*\(?\s*(?:Corsica|CORSPlug)\b|\b(?:allow(?:ed)?_?)?origins?[\"']?\s*(?:=>|[:=])\s*(?:\[\]string\s*)?[\[{]?\s*[\"']\*[\"']"
 )
 # A framework's middleware stack naming a middleware that guards requests: Django's `MIDDLEWARE` entries
 # (`"django.middleware.csrf.CsrfViewMiddleware"`), Laravel's HTTP kernel

@@ -314,10 +314,13 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         return []
     moved = _moved_access_lines(context)
     removed_checks = [line for line in diff.removed if _checks(line)]
+    added_checks = [(number, line) for number, line in diff.added if _checks(line)]
+    if (removed_checks or added_checks) and _check_lines(diff.old_text) == _check_lines(diff.new_text):
+        removed_checks, added_checks = [], []  # the same checks in the same order, only laid out anew
     new_lines: list[str] | None = None
-    for number, line in diff.added:
+    for number, line in added_checks:
         text = _normal(line)
-        if not _checks(line) or moved.get(("removed", text), set()) - {path}:  # no check, or one moved in
+        if moved.get(("removed", text), set()) - {path}:  # one moved in from another file
             continue
         # A check only added where none goes guards new code (it narrows who can do something), unless it
         # grants, or it is put in front of code that was already there (who may run that code changed).
@@ -346,6 +349,12 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
 
 
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+
+def _check_lines(text: str) -> list[str]:
+    """The lines of `text` that check or grant access, in order, without their spaces (`} else if(` and
+    `} elseif (` alike): equal on both sides when a formatter or a style change only re-laid them out."""
+    return [_SPACE.sub("", line) for line in text.splitlines() if _checks(line)]
 
 
 def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
