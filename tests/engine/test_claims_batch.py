@@ -19,7 +19,13 @@ from ownership_gate.classifiers.cost import files as cost_files
 from ownership_gate.classifiers.dependency import classifier as dependency
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra import classifier as infra
-from ownership_gate.classifiers.infra.names import kind_by_path, may_name_a_kind, may_sniff, named_kind
+from ownership_gate.classifiers.infra.names import (
+    kind_by_path,
+    may_name_a_kind,
+    may_sniff,
+    may_start_an_image,
+    named_kind,
+)
 from ownership_gate.classifiers.schema import classifier as schema
 from ownership_gate.classifiers.schema import migrations
 from ownership_gate.model import Change
@@ -44,6 +50,7 @@ NAMES = [
     "composer.json", "0001_initial.py", "__init__.py", "abc123_add.py", "20240101_add.rb", "V1__init.sql",
     "001.up.sql", "up.sql", "schema.rb", "structure.sql", "schema.prisma", "20240101_add.exs", "1_add.ts",
     "index.ts", "README.md", "file000.py", "x.json", "tsconfig.json", "app.js", "Makefile", "ÉTÉ.yaml",
+    "entrypoint.sh", "init", "healthcheck.py", "start-server.js",
 ]
 name_part = st.text(alphabet="abcXYZ.-_01", min_size=0, max_size=6)
 names = st.one_of(
@@ -81,7 +88,9 @@ SETTINGS = [{}, {"files": ["deploy/**"], "manifests": ["**/deps.txt"], "migratio
 def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: dict[str, list[str]]) -> None:
     changed = _changed(all_paths)
     every = changed.all
-    assert infra.claims(changed, options) == {p for p in every if kind_by_path(p) is not None or may_sniff(p)}
+    assert infra.claims(changed, options) == {
+        p for p in every if kind_by_path(p) is not None or may_sniff(p) or may_start_an_image(posixpath.basename(p))
+    }
     assert cost.claims(changed, options) == {
         p for p in every
         if ((kind_by_path(p) in cost_files.COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))

@@ -51,6 +51,12 @@ PLATFORM_NAMES = frozenset({
     "Procfile", "heroku.yml", "fly.toml", "render.yaml", "railway.json", "railway.toml",
     "Dockerrun.aws.json", "boxfile.yml",  # Elastic Beanstalk's Docker platform; Nanobox
 })
+# Files a container may run when it starts or is health-checked: extensionless executables, shell
+# scripts, and scripts named for it. Claimed by name alone; `start_files` reads the Dockerfiles above them.
+_SHELL_ENDINGS = (".sh", ".bash", ".zsh", ".ash", ".ksh")
+_SCRIPT_ENDINGS = (".py", ".rb", ".js", ".mjs", ".cjs", ".ts", ".pl", ".php")
+_START_WORDS = ("entrypoint", "health", "start", "boot", "init", "run")
+_WORD = re.compile(r"[^a-z0-9]+")
 # Elastic Beanstalk's configuration files: packages, commands and settings of the environments it runs.
 _ELASTIC_BEANSTALK = re.compile(r"(?:^|/)\.ebextensions/[^/]+\.config$")
 
@@ -158,6 +164,17 @@ def named_kind(path: str, base: str) -> str | None:
     if _is_ansible(path, base):
         return "ansible"
     return None
+
+
+def may_start_an_image(name: str) -> bool:
+    """Could a Dockerfile run file `name` when its container starts (`init`, `entrypoint.sh`,
+    `healthcheck.py`)? `__init__.py` and the many other source files are not asked about."""
+    if "." not in name or name.endswith(_SHELL_ENDINGS):
+        return True
+    if name.startswith("__") or not name.endswith(_SCRIPT_ENDINGS):
+        return False
+    stem = name.rpartition(".")[0].lower()
+    return any(word.startswith(_START_WORDS) for word in _WORD.split(stem))
 
 
 def may_sniff(path: str) -> bool:

@@ -7,7 +7,7 @@ are substituted into `FROM`; a stage alias named by a later `FROM` or
 `--from` is a stage, not an image; `scratch` is no image at all. Images
 used only to build (the bases of every stage but the last, and
 `RUN --mount=from=`) are marked as such: the image that ships is the last
-stage's.
+stage's, and `shipping_stage` gives the instructions that make it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class ImageUse(NamedTuple):
     build: bool = False  # needed only to build the image: not part of the last stage
 
 
-class _Instruction(NamedTuple):
+class Instruction(NamedTuple):
     keyword: str  # upper-case
     rest: str
     line: int
@@ -47,10 +47,10 @@ def _escape_char(lines: list[str]) -> str:
     return "\\"
 
 
-def _instructions(text: str) -> list[_Instruction]:
+def _instructions(text: str) -> list[Instruction]:
     lines = text.splitlines()
     escape = _escape_char(lines)
-    found: list[_Instruction] = []
+    found: list[Instruction] = []
     parts: list[str] = []
     start = 0
     index = 0
@@ -72,13 +72,13 @@ def _instructions(text: str) -> list[_Instruction]:
         if not logical:
             continue
         keyword, _, rest = logical.partition(" ")
-        found.append(_Instruction(keyword.upper(), rest.strip(), start))
+        found.append(Instruction(keyword.upper(), rest.strip(), start))
         if keyword.upper() in ("RUN", "COPY", "ADD"):
             index = _skip_heredocs(rest, lines, index)
     if parts:
         logical = " ".join(p.strip() for p in parts).strip()
         keyword, _, rest = logical.partition(" ")
-        found.append(_Instruction(keyword.upper(), rest.strip(), start))
+        found.append(Instruction(keyword.upper(), rest.strip(), start))
     return found
 
 
@@ -164,7 +164,36 @@ def image_uses(text: str) -> list[ImageUse]:
     return [use._replace(build=use.build or used_in < stage) for use, used_in in uses]
 
 
-def _from_flags(ins: _Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
+def shipping_stage(text: str) -> list[Instruction]:
+    """The instructions that make the image the Dockerfile ships, in order: the global `ARG`s,
+    then those of the last stage, after those of the earlier stages it is built `FROM` (it
+    inherits their files, `WORKDIR`, `ENV` and start command)."""
+    args: dict[str, str] = {}
+    preamble: list[Instruction] = []
+    stages: list[tuple[str, str, list[Instruction]]] = []  # (base, alias, instructions)
+    for ins in _instructions(text):
+        if ins.keyword == "FROM":
+            words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
+            if not words:
+                raise ManifestError("FROM names no image", ins.line)
+            alias = words[2].lower() if len(words) == 3 and words[1].lower() == "as" else ""
+            stages.append((substitute(words[0], args).lower(), alias, [ins]))
+        elif stages:
+            stages[-1][2].append(ins)
+        else:
+            preamble.append(ins)
+            if ins.keyword == "ARG":
+                _arg_defaults(ins.rest, ins.line, args)
+    chain: list[list[Instruction]] = []
+    at = len(stages) - 1
+    while at >= 0:
+        base, _, body = stages[at]
+        chain.append(body)
+        at = next((n for n in range(at - 1, -1, -1) if stages[n][1] == base), -1)
+    return preamble + [ins for body in reversed(chain) for ins in body]
+
+
+def _from_flags(ins: Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
     found: list[ImageUse] = []
     for word in ins.rest.split():
         if not word.startswith("--"):

@@ -1,0 +1,114 @@
+"""How the production image starts: the files its Dockerfile runs at start, and its start command.
+
+A changed file is looked for in the start command of every production
+Dockerfile in its own folder and each folder above it (the build context is
+usually one of them), as the change set found them and, for those it
+changes, as it leaves them. A Dockerfile whose name or folder says
+development or tests (`Dockerfile.dev`, `.devcontainer/`, `e2e/`) builds no
+production image. Folder listings and read Dockerfiles are kept in
+`context.memo` for the whole change set.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.dependency.ecosystems.docker import is_dockerfile
+from ownership_gate.classifiers.fixture_dirs import in_test_dir
+from ownership_gate.classifiers.infra.image_start import ImageStart, read, runs, start_change
+from ownership_gate.model import Change
+
+_MEMO = "infra_start"
+_NOT_PRODUCTION = frozenset({
+    "dev", "devel", "develop", "development", "devcontainer", "local", "debug", "test", "tests", "testing", "e2e", "ci",
+})
+_WORD = re.compile(r"[^a-z0-9]+")
+_WHEN = {"HEALTHCHECK": "for its health check"}
+
+
+def is_production_dockerfile(path: str) -> bool:
+    if not is_dockerfile(posixpath.basename(path)) or in_test_dir(path):
+        return False
+    return not any(set(_WORD.split(part.lower())) & _NOT_PRODUCTION for part in path.split("/"))
+
+
+def started_by(change: Change, context: Context) -> str | None:
+    """How a production image runs the changed file when it starts, or None."""
+    sides = [(False, change.source_path)] if change.old_oid is not None else []
+    if change.new_oid is not None:
+        sides.append((True, change.path))
+    for new, path in sides:
+        for dockerfile in _dockerfiles_above(path, context, new=new):
+            start = _start(dockerfile, context, new=new)
+            if start is None:
+                continue
+            for in_context in _in_contexts(path, posixpath.dirname(dockerfile)):
+                command = runs(start, in_context)
+                if command is not None:
+                    when = _WHEN.get(command.keyword, "at start")
+                    return f"the image {dockerfile} builds runs it {when}: {command.written}"
+    return None
+
+
+def start_changed(change: Change, context: Context) -> str | None:
+    """How a changed production Dockerfile's start command changed, or None."""
+    if change.old_oid is None or change.new_oid is None or not is_production_dockerfile(change.path):
+        return None
+    old, new = text_of(context.old(change), lossy=True), text_of(context.new(change), lossy=True)
+    before, after = read(old) if old is not None else None, read(new) if new is not None else None
+    if before is None or after is None:
+        return None
+    difference = start_change(before, after)
+    return None if difference is None else f"the image it builds starts differently: {difference}"
+
+
+def _in_contexts(path: str, folder: str) -> Iterator[str]:
+    """`path` in the build contexts a Dockerfile in `folder` may have: its folder, then the top."""
+    if folder and path.startswith(folder + "/"):
+        yield path[len(folder) + 1 :]
+    yield path
+
+
+def _dockerfiles_above(path: str, context: Context, *, new: bool) -> Iterator[str]:
+    folder = posixpath.dirname(path)
+    while True:
+        yield from _dockerfiles_in(folder, context, new=new)
+        if not folder:
+            return
+        folder = posixpath.dirname(folder)
+
+
+def _dockerfiles_in(folder: str, context: Context, *, new: bool) -> list[str]:
+    memo: dict[tuple[str, bool], list[str]] = context.memo.setdefault(f"{_MEMO}.dockerfiles", {})
+    key = (folder, new)
+    if key not in memo:
+        names = {n for n in context.old_names(folder) or () if is_dockerfile(n)}
+        if new:
+            names.update(_changed_dockerfiles(context).get(folder, ()))
+        found = (posixpath.join(folder, n) for n in sorted(names))
+        memo[key] = [p for p in found if is_production_dockerfile(p)]
+    return memo[key]
+
+
+def _changed_dockerfiles(context: Context) -> dict[str, set[str]]:
+    """The names of the Dockerfiles the change set touches, by folder."""
+    by_folder: dict[str, set[str]] | None = context.memo.get(f"{_MEMO}.changed")
+    if by_folder is None:
+        by_folder = context.memo[f"{_MEMO}.changed"] = {}
+        for name, paths in context.paths.by_name.items():
+            if is_dockerfile(name):
+                for path in paths:
+                    by_folder.setdefault(posixpath.dirname(path), set()).add(name)
+    return by_folder
+
+
+def _start(dockerfile: str, context: Context, *, new: bool) -> ImageStart | None:
+    memo: dict[tuple[str, bool], ImageStart | None] = context.memo.setdefault(f"{_MEMO}.read", {})
+    key = (dockerfile, new)
+    if key not in memo:
+        text = text_of(context.new_file(dockerfile) if new else context.old_file(dockerfile), lossy=True)
+        memo[key] = None if text is None else read(text)
+    return memo[key]

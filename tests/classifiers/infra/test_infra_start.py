@@ -1,0 +1,217 @@
+"""How the production image starts: files its Dockerfile runs at start or for its health check, and
+its start command, are `infra` findings of kind `platform` (the CTO's, in the built-in policy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.dependency.ecosystems.dockerfile import shipping_stage
+from ownership_gate.classifiers.infra.image_start import read, runs, start_change
+from ownership_gate.classifiers.infra.names import may_start_an_image
+from ownership_gate.classifiers.infra.start_files import is_production_dockerfile
+from tests.conftest import Repo, findings, levels_by_path, run_json
+
+MULTI_PROCESS = """FROM ubuntu:22.04
+ADD scripts/ /scripts
+RUN chmod 755 /scripts/*
+CMD ["/scripts/init"]
+"""
+HEALTHCHECKED = """FROM docker.io/library/mariadb:11
+COPY ./docker/docker-healthcheck.sh /usr/local/bin/
+HEALTHCHECK --interval=30s --timeout=5s CMD /bin/bash /usr/local/bin/docker-healthcheck.sh
+"""
+BOOTSTRAP = """FROM alpine:3.20
+COPY bootstrap /bootstrap
+CMD ["/bootstrap"]
+"""
+ROOT_ENTRYPOINT = """FROM python:3.13-alpine
+WORKDIR /opt/recipes
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+COPY . ./
+RUN chmod +x boot.sh
+ENTRYPOINT ["/sbin/tini", "--", "/opt/recipes/boot.sh"]
+"""
+
+# Each labelled shape: (the files before, the file changed, its Dockerfile and instruction).
+SHAPES = {
+    "script-folder": (
+        {"docker/Dockerfile": MULTI_PROCESS, "docker/scripts/init": "#!/bin/sh\nexec foreman start\n"},
+        "docker/scripts/init",
+        'the image docker/Dockerfile builds runs it at start: CMD ["/scripts/init"]',
+    ),
+    "healthcheck": (
+        {"docker/Dockerfile": HEALTHCHECKED, "docker/docker-healthcheck.sh": "#!/bin/bash\nmysqladmin ping\n"},
+        "docker/docker-healthcheck.sh",
+        "the image docker/Dockerfile builds runs it for its health check: HEALTHCHECK --interval=30s "
+        "--timeout=5s CMD /bin/bash /usr/local/bin/docker-healthcheck.sh",
+    ),
+    "bootstrap": (
+        {"docker/Dockerfile.bootstrap": BOOTSTRAP, "docker/bootstrap": "#!/bin/sh\nexec /app/serve\n"},
+        "docker/bootstrap",
+        'the image docker/Dockerfile.bootstrap builds runs it at start: CMD ["/bootstrap"]',
+    ),
+    "root-entrypoint": (
+        {"Dockerfile": ROOT_ENTRYPOINT, "boot.sh": "#!/bin/sh\ngunicorn app\n", "requirements.txt": "django\n"},
+        "boot.sh",
+        'the image Dockerfile builds runs it at start: ENTRYPOINT ["/sbin/tini", "--", "/opt/recipes/boot.sh"]',
+    ),
+}
+
+
+def _platform(document: dict[str, object]) -> list[tuple[str, str]]:
+    return [(f["subject"], f["detail"]) for f in findings(document, "infra") if f["kind"] == "platform"]
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_script_the_production_image_starts_with_is_the_ctos(
+    repo: Repo, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    files, changed, detail = SHAPES[shape]
+    base = repo.commit(dict(files))
+    repo.commit({changed: files[changed] + "echo started\n"})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == [(changed, detail)]
+    assert levels_by_path(document)[changed] == "cto"
+    assert code == 1
+
+
+@pytest.mark.parametrize("status", ["added", "deleted", "renamed"])
+def test_a_start_script_added_deleted_or_renamed_counts(
+    repo: Repo, capsys: pytest.CaptureFixture[str], status: str
+) -> None:
+    script = "#!/bin/sh\nexec /app/serve\n"
+    if status == "added":  # the Dockerfile starting it comes with it
+        base = repo.commit({"README.md": "app\n"})
+        repo.commit({"docker/Dockerfile.bootstrap": BOOTSTRAP, "docker/bootstrap": script})
+    elif status == "deleted":
+        base = repo.commit({"docker/Dockerfile.bootstrap": BOOTSTRAP, "docker/bootstrap": script})
+        repo.commit({"docker/bootstrap": None})
+    else:
+        base = repo.commit({"docker/Dockerfile.bootstrap": BOOTSTRAP, "docker/bootstrap": script})
+        repo.git("mv", "docker/bootstrap", "docker/bootstrap.old")
+        repo.commit()
+    code, document = run_json(capsys, "--base", base)
+    assert [subject for subject, _ in _platform(document)] == (
+        ["docker/bootstrap.old"] if status == "renamed" else ["docker/bootstrap"]
+    )
+    assert code == 1
+
+
+def test_a_script_no_production_image_runs_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({
+        "Dockerfile": ROOT_ENTRYPOINT, "boot.sh": "#!/bin/sh\n", "scripts/lint.sh": "#!/bin/sh\nruff .\n",
+        "requirements.txt": "django\n",
+        # Only a development image runs it.
+        "Dockerfile.dev": "FROM python:3.13\nCOPY dev-start.sh /dev-start.sh\nCMD [\"/dev-start.sh\"]\n",
+        "dev-start.sh": "#!/bin/sh\n",
+    })
+    repo.commit({"scripts/lint.sh": "#!/bin/sh\nruff check .\n", "dev-start.sh": "#!/bin/sh\nset -e\n"})
+    code, document = run_json(capsys, "--base", base)
+    assert findings(document) == []
+    assert code == 0
+
+
+def test_a_file_copied_from_another_stage_is_not_the_repositorys(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The build stage writes the /entrypoint.sh the image runs; the repository's is another file.
+    dockerfile = (
+        "FROM golang:1.23 AS build\nCOPY . /src\nRUN make -C /src entrypoint > /entrypoint.sh\n"
+        "FROM alpine:3.20\nCOPY --from=build /entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\n"
+    )
+    base = repo.commit({"Dockerfile": dockerfile, "entrypoint.sh": "#!/bin/sh\n"})
+    repo.commit({"entrypoint.sh": "#!/bin/sh\nexec /server\n"})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == []
+    assert code == 0
+
+
+def test_a_dockerfile_whose_start_command_changed_is_the_ctos(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"docker/Dockerfile": MULTI_PROCESS})
+    repo.commit({"docker/Dockerfile": MULTI_PROCESS.replace('CMD ["/scripts/init"]', "CMD /scripts/init --fast")})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == [(
+        "docker/Dockerfile",
+        'the image it builds starts differently: CMD ["/scripts/init"] -> CMD /scripts/init --fast',
+    )]
+    assert ("docker", "docker/Dockerfile") in [(f["kind"], f["subject"]) for f in findings(document, "infra")]
+    assert code == 1
+
+
+def test_a_dockerfile_whose_build_steps_changed_starts_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"docker/Dockerfile": MULTI_PROCESS})
+    repo.commit({"docker/Dockerfile": MULTI_PROCESS.replace("chmod 755", "chmod 750")})
+    code, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(document, "infra")] == [("docker", "docker/Dockerfile")]
+    assert code == 0
+
+
+def test_a_start_command_in_an_earlier_stage_or_a_development_image_is_not_compared() -> None:
+    staged = "FROM node:22 AS build\nCMD [\"a\"]\nFROM node:22-slim\nCMD [\"{}\"]\n"
+    old, new = read(staged.format("serve")), read(staged.replace('["a"]', '["b"]').format("serve"))
+    assert old is not None and new is not None and start_change(old, new) is None
+    assert not is_production_dockerfile("Dockerfile.dev")
+    assert not is_production_dockerfile(".devcontainer/Dockerfile")
+    assert not is_production_dockerfile("e2e/Dockerfile")
+    assert is_production_dockerfile("docker/Dockerfile.latest")
+
+
+def test_the_shipping_stage_inherits_from_the_stages_it_is_built_from() -> None:
+    text = (
+        "ARG BASE=python:3.13\nFROM ${BASE} AS base\nWORKDIR /app\nCOPY docker/ /docker/\n"
+        "FROM node:22 AS assets\nRUN npm ci\nFROM base AS web\nENTRYPOINT [\"/docker/entrypoint.sh\"]\n"
+    )
+    assert [i.keyword for i in shipping_stage(text)] == ["ARG", "FROM", "WORKDIR", "COPY", "FROM", "ENTRYPOINT"]
+    start = read(text)
+    assert start is not None and start.workdir == "/app"
+    command = runs(start, "docker/entrypoint.sh")
+    assert command is not None and command.keyword == "ENTRYPOINT"
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "path", "runs_it"),
+    [
+        # A file copied into a folder keeps its name; one copied to a name takes it.
+        ("FROM a\nCOPY start.sh /usr/local/bin/\nCMD [\"start.sh\"]\n", "start.sh", True),
+        ("FROM a\nCOPY start.sh /usr/local/bin/go\nCMD go\n", "start.sh", True),
+        # Relative destinations and words follow WORKDIR; ENV fills in variables.
+        ("FROM a\nENV APP=/srv/app\nWORKDIR $APP\nCOPY bin/ bin/\nCMD [\"./bin/start\"]\n", "bin/start", True),
+        ("FROM a\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"-c\", \"migrate && exec ./run.sh\"]\n", "run.sh", True),
+        ("FROM a\nWORKDIR /app\nCOPY . .\nCMD ./run.sh --port 80\n", "run.sh", True),
+        # The base image's WORKDIR is unknown: the path it ends with matches.
+        ("FROM a\nCOPY ./container/ ./\nENTRYPOINT [\"/usr/local/app/entrypoint.sh\"]\n", "container/entrypoint.sh",
+         True),
+        ("FROM a\nCOPY [\"init\", \"setup\", \"/scripts/\"]\nCMD [\"/scripts/init\"]\n", "init", True),
+        ("FROM a\nCOPY --chown=1:1 *.sh /opt/\nCMD [\"/opt/boot.sh\"]\n", "boot.sh", True),
+        # What the command does not name, or no COPY put there, is not run.
+        ("FROM a\nCOPY . /app\nCMD [\"/app/run.sh\"]\n", "scripts/lint.sh", False),
+        ("FROM a\nWORKDIR /app\nCOPY . .\nCMD [\"npm\", \"run\", \"start\"]\n", "bin/start", False),
+        ("FROM a\nCOPY run.sh /run.sh\nRUN /run.sh\nCMD [\"nginx\"]\n", "run.sh", False),
+        ("FROM a\nCOPY <<EOF /start.sh\necho\nEOF\nCMD [\"/start.sh\"]\n", "start.sh", False),
+        ("FROM a\nADD https://example.org/start.sh /start.sh\nCMD [\"/start.sh\"]\n", "start.sh", False),
+        ("FROM a\nCOPY start.sh /start.sh\nHEALTHCHECK NONE\n", "start.sh", False),
+    ],
+)
+def test_what_the_start_command_runs(dockerfile: str, path: str, runs_it: bool) -> None:
+    start = read(dockerfile)
+    assert start is not None
+    assert (runs(start, path) is not None) is runs_it
+
+
+def test_a_dockerfile_that_does_not_parse_tells_nothing() -> None:
+    assert read("FROM\n") is None
+    assert read("FROM a\nCMD echo 'unclosed\n") is None
+    assert read("FROM a\nHEALTHCHECK --interval=5s\n") is None
+
+
+def test_the_claim_is_by_name_and_narrow() -> None:
+    claimed = ["init", "bootstrap", "entrypoint.sh", "docker-healthcheck.sh", "boot.bash", "healthcheck.py",
+               "start-server.js", "run_worker.rb", "docker_entrypoint.py"]
+    not_claimed = ["__init__.py", "models.py", "index.js", "prune.py", "README.md", "start.md", ".env"]
+    assert [n for n in claimed if not may_start_an_image(n)] == []
+    assert [n for n in not_claimed if may_start_an_image(n)] == []
