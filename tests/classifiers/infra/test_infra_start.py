@@ -98,6 +98,16 @@ def test_a_start_script_added_deleted_or_renamed_counts(
     assert code == 1
 
 
+def test_a_copy_of_a_start_script_is_not_one(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    script = "#!/bin/sh\n" + "".join(f"echo step {n}\n" for n in range(20))
+    base = repo.commit({"docker/Dockerfile": MULTI_PROCESS, "docker/scripts/init": script})
+    repo.commit({"docker/scripts/init": script + "exec foreman start\n", "docker/scripts/init.orig": script})
+    code, document = run_json(capsys, "--base", base)
+    assert ("docker/scripts/init.orig", "copied") in [(c["path"], c["status"]) for c in document["changes"]]
+    assert [subject for subject, _ in _platform(document)] == ["docker/scripts/init"]
+    assert code == 1
+
+
 def test_a_script_no_production_image_runs_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({
         "Dockerfile": ROOT_ENTRYPOINT, "boot.sh": "#!/bin/sh\n", "scripts/lint.sh": "#!/bin/sh\nruff .\n",

@@ -37,7 +37,8 @@ def is_production_dockerfile(path: str) -> bool:
 
 def started_by(change: Change, context: Context) -> str | None:
     """How a production image runs the changed file when it starts, or None."""
-    sides = [(False, change.source_path)] if change.old_oid is not None else []
+    # A copy leaves its source where it was: only where the copy lands counts.
+    sides = [(False, change.source_path)] if change.old_oid is not None and change.status != "copied" else []
     if change.new_oid is not None:
         sides.append((True, change.path))
     for new, path in sides:
@@ -107,8 +108,8 @@ def _changed_dockerfiles(context: Context) -> dict[str, set[str]]:
 
 def _start(dockerfile: str, context: Context, *, new: bool) -> ImageStart | None:
     memo: dict[tuple[str, bool], ImageStart | None] = context.memo.setdefault(f"{_MEMO}.read", {})
-    key = (dockerfile, new)
+    key = (dockerfile, new and dockerfile in context.changed_paths)  # one the change set left alone is read once
     if key not in memo:
-        text = text_of(context.new_file(dockerfile) if new else context.old_file(dockerfile), lossy=True)
+        text = text_of(context.new_file(dockerfile) if key[1] else context.old_file(dockerfile), lossy=True)
         memo[key] = None if text is None else read(text)
     return memo[key]
