@@ -183,6 +183,24 @@ def test_the_shipping_stage_inherits_from_the_stages_it_is_built_from() -> None:
     assert command is not None and command.keyword == "ENTRYPOINT"
 
 
+def test_a_stage_named_by_the_target_architecture_may_be_any_that_fits() -> None:
+    text = (
+        "FROM ubuntu:24.04 AS base\nFROM base AS build-arm64\nCOPY ./docker/docker-healthcheck.sh /usr/local/bin/\n"
+        "FROM base AS build-amd64\nCOPY ./docker/docker-healthcheck.sh /usr/local/bin/\n"
+        "FROM build-${TARGETARCH} AS build\nWORKDIR /app\nFROM build AS production\n"
+        "HEALTHCHECK --interval=1m \\\n  CMD /bin/bash /usr/local/bin/docker-healthcheck.sh || exit 1\n"
+        "ENTRYPOINT [\"/bin/bash\", \"/usr/local/bin/docker-entrypoint.sh\"]\n"
+    )
+    assert [i.line for i in shipping_stage(text) if i.keyword == "FROM"] == [1, 2, 4, 6, 8]
+    start = read(text)
+    assert start is not None
+    command = runs(start, "docker/docker-healthcheck.sh")
+    assert command is not None and command.keyword == "HEALTHCHECK"
+    # A stage built from an image chosen outside the file inherits no earlier stage.
+    alone = read("FROM node:22 AS build\nCOPY . /app\nFROM ${RUNTIME}\nCMD [\"/app/start.sh\"]\n")
+    assert alone is not None and runs(alone, "start.sh") is None
+
+
 @pytest.mark.parametrize(
     ("dockerfile", "path", "runs_it"),
     [

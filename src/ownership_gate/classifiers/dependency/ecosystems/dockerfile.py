@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from fnmatch import fnmatchcase
 from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
@@ -167,7 +168,9 @@ def image_uses(text: str) -> list[ImageUse]:
 def shipping_stage(text: str) -> list[Instruction]:
     """The instructions that make the image the Dockerfile ships, in order: the global `ARG`s,
     then those of the last stage, after those of the earlier stages it is built `FROM` (it
-    inherits their files, `WORKDIR`, `ENV` and start command)."""
+    inherits their files, `WORKDIR`, `ENV` and start command). A stage named by a build
+    argument set outside the file (`FROM build-${TARGETARCH}`) may be any stage whose name fits
+    (`build-amd64`, `build-arm64`): their instructions all count."""
     args: dict[str, str] = {}
     preamble: list[Instruction] = []
     stages: list[tuple[str, str, list[Instruction]]] = []  # (base, alias, instructions)
@@ -184,13 +187,18 @@ def shipping_stage(text: str) -> list[Instruction]:
             preamble.append(ins)
             if ins.keyword == "ARG":
                 _arg_defaults(ins.rest, ins.line, args)
-    chain: list[list[Instruction]] = []
-    at = len(stages) - 1
-    while at >= 0:
-        base, _, body = stages[at]
-        chain.append(body)
-        at = next((n for n in range(at - 1, -1, -1) if stages[n][1] == base), -1)
-    return preamble + [ins for body in reversed(chain) for ins in body]
+    lineages: list[list[int]] = []  # each stage's own, worked out in order
+    for at, (base, _, _) in enumerate(stages):
+        pattern = _VARIABLE.sub("*", base)
+        if pattern == base:
+            parents = [n for n in range(at) if stages[n][1] == base][-1:]
+        elif pattern.strip("*"):  # a name to fit: `build-*`, never `*`, an image chosen outside
+            parents = [n for n in range(at) if stages[n][1] and fnmatchcase(stages[n][1], pattern)]
+        else:
+            parents = []
+        lineages.append([*dict.fromkeys(n for parent in parents for n in lineages[parent]), at])
+    lineage = lineages[-1] if lineages else []
+    return preamble + [ins for at in lineage for ins in stages[at][2]]
 
 
 def _from_flags(ins: Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
