@@ -98,6 +98,14 @@ def test_a_start_script_added_deleted_or_renamed_counts(
     assert code == 1
 
 
+def test_the_hook_sees_a_staged_start_script(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit({"Dockerfile": ROOT_ENTRYPOINT, "boot.sh": "#!/bin/sh\n", "requirements.txt": "django\n"})
+    repo.stage({"boot.sh": "#!/bin/sh\nexec gunicorn app\n"})
+    code, document = run_json(capsys, "--staged")
+    assert [subject for subject, _ in _platform(document)] == ["boot.sh"]
+    assert code == 1
+
+
 def test_a_copy_of_a_start_script_is_not_one(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     script = "#!/bin/sh\n" + "".join(f"echo step {n}\n" for n in range(20))
     base = repo.commit({"docker/Dockerfile": MULTI_PROCESS, "docker/scripts/init": script})

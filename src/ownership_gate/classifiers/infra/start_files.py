@@ -37,10 +37,10 @@ def is_production_dockerfile(path: str) -> bool:
 
 def started_by(change: Change, context: Context) -> str | None:
     """How a production image runs the changed file when it starts, or None."""
-    # A copy leaves its source where it was: only where the copy lands counts.
-    sides = [(False, change.source_path)] if change.old_oid is not None and change.status != "copied" else []
-    if change.new_oid is not None:
-        sides.append((True, change.path))
+    # As the change set leaves it first; a copy leaves its source where it was, so only where it lands counts.
+    sides = [(True, change.path)] if change.new_oid is not None else []
+    if change.old_oid is not None and change.status != "copied":
+        sides.append((False, change.source_path))
     for new, path in sides:
         for dockerfile in _dockerfiles_above(path, context, new=new):
             start = _start(dockerfile, context, new=new)
