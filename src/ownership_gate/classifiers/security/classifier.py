@@ -24,7 +24,10 @@ Kinds:
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `host`: application code calls a host it did not call before (a new
   `https://...` string literal; documentation hosts and `example.com` are
-  ignored).
+  ignored). A host the repository already names before the change set, or
+  whose registrable domain (by the Public Suffix List) it names, is not new:
+  `example.co.uk` named makes `api.example.co.uk` known, while `one.vercel.app`
+  does not make `two.vercel.app` known.
 
 Tests, fixtures, docs, translations and vendored code are not read.
 """

@@ -38,6 +38,7 @@ from ownership_gate.classifiers.security.files import (
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.classifiers.security.known import known_hosts
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
@@ -669,8 +670,11 @@ def _hosts(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                     continue
             found[callee] = number
     gone = _hosts_gone_elsewhere(change, context, set(found)) if found else set()
+    # A package on a public CDN stays new wherever its host is named; a plain host the project named is not.
+    plain = [callee for callee in found if callee not in gone and "/" not in callee]
+    known = known_hosts(plain, context) if plain else set()
     return [finding("host", f"{path}: {callee}", _calls(callee), number)
-            for callee, number in found.items() if callee not in gone]
+            for callee, number in found.items() if callee not in gone and callee not in known]
 
 
 def _calls(callee: str) -> str:
