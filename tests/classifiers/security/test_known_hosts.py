@@ -10,19 +10,8 @@ from ownership_gate.classifiers import REGISTRY
 from ownership_gate.classifiers.base import Context, Trees
 from ownership_gate.classifiers.security import scan
 from ownership_gate.git.repo import Git
+from tests.classifiers.security.test_security import POLICY
 from tests.conftest import Repo, kinds_and_subjects, run_json
-
-POLICY = """\
-version: 1
-levels:
-  - name: engineer
-  - name: cto
-default_level: engineer
-rules:
-  - id: security
-    level: cto
-    when: {type: security}
-"""
 
 CLIENT = 'export async function ping(): Promise<void> {\n  await fetch("https://status.vendor.io/ok");\n}\n'
 
