@@ -57,6 +57,7 @@ LAZY = (
     "ownership_gate.classifiers.infra.detect",
     "ownership_gate.classifiers.dependency.read",
     "ownership_gate.classifiers.dependency.locked",
+    "dotenv", "ownership_gate.classifiers.security.env_example",
     # A staged change carries no sign-off: trailers and staleness are never read.
     "ownership_gate.signoff.trailer_evidence",
     "ownership_gate.signoff.staleness",

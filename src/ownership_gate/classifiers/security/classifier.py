@@ -8,7 +8,8 @@ Kinds:
   configuration file (Django settings, Rails `config/`, `next.config.*`,
   ...) or as a header or middleware anywhere in application code; the
   finding names the setting and its old and new value; any setting of a
-  mail server (Postfix `main.cf`, ...);
+  mail server (Postfix `main.cf`, ...); in `.env.example` and its siblings,
+  a secret or a security setting added or removed (env_example.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,

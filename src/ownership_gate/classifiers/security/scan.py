@@ -33,6 +33,7 @@ from ownership_gate.classifiers.security.catalog import (
 from ownership_gate.classifiers.security.files import (
     CONFIG_PATH,
     CREDENTIAL_FILE,
+    EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
     SOURCE_SUFFIXES,
     reads_path,
@@ -79,6 +80,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     found += _credentials(path, diff)
     if MAIL_SERVER_CONFIG.search(path):
         return found + _mail_server(path, diff)
+    if EXAMPLE_ENV.search(path):
+        from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
+
+        return found + env_example.findings(path, diff.old_text, diff.new_text)
     found += _settings(path, diff)
     found += _access(change, context, diff)
     found += _hosts(change, context, diff)
