@@ -29,6 +29,7 @@ rules:
 # Loaded by parsing a manifest or a migration, never by naming a path.
 LAZY = (
     "packaging", "sqlglot", "tree_sitter", "tree_sitter_hcl", "xml.etree.ElementTree", "tomllib", "secrets",
+    "publicsuffixlist",  # by a host the staged code would call for the first time
     "ownership_gate.formats.hcl",
     "ownership_gate.classifiers.dependency.ecosystems.pypi_files",
     "ownership_gate.classifiers.dependency.ecosystems.pyproject",
@@ -56,6 +57,7 @@ LAZY = (
     "ownership_gate.classifiers.infra.detect",
     "ownership_gate.classifiers.dependency.read",
     "ownership_gate.classifiers.dependency.locked",
+    "dotenv", "ownership_gate.classifiers.security.env_example",
     # A staged change carries no sign-off: trailers and staleness are never read.
     "ownership_gate.signoff.trailer_evidence",
     "ownership_gate.signoff.staleness",
@@ -95,6 +97,18 @@ def test_a_file_the_security_classifier_does_not_read_loads_none_of_its_patterns
     assert [c["level"] for c in report["changes"]] == ["engineer"]
     assert "ownership_gate.classifiers.security.files" in modules
     assert "ownership_gate.classifiers.security.catalog" not in modules
+
+
+def test_the_public_suffix_list_loads_only_for_a_host_the_file_never_named(repo: Repo) -> None:
+    client = 'export const api = "https://api.vendor-one.io/v1";\n'
+    policy = POLICY + "  - {id: hosts, level: cto, when: {type: security, kind: [host]}}\n"
+    repo.commit({".ownership-gate.yaml": policy, "server/client.ts": client})
+    modules, report = _staged_run(repo, {"server/client.ts": client + 'fetch("https://api.vendor-one.io/v2");\n'})
+    assert [c["findings"] for c in report["changes"]] == [[]]
+    assert "publicsuffixlist" not in modules
+    modules, report = _staged_run(repo, {"server/client.ts": client + 'fetch("https://collect.vendor-two.io/e");\n'})
+    assert [f["kind"] for c in report["changes"] for f in c["findings"]] == ["host"]
+    assert "publicsuffixlist" in modules
 
 
 def test_a_staged_manifest_and_migration_load_their_readers(repo: Repo) -> None:

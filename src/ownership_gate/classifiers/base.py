@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import compress, repeat
@@ -107,6 +107,9 @@ class Trees(NamedTuple):
     new: str | None  # a commit, or None for the index
     # The names directly in a directory at a revision (`names(rev, "infra/modules/x")`), when git can say.
     names: Callable[[str, str], frozenset[str]] | None = None
+    # Which of some strings a file at a revision names (`contains(rev, {"example.io"})`, ignoring case, one
+    # search for all of them); None when git cannot say.
+    contains: Callable[[str, Collection[str]], frozenset[str] | None] | None = None
 
 
 # Reads blobs by id, all in one request, in order (None for what is no blob).
@@ -259,6 +262,20 @@ class Context:
             self.memo[key] = self.trees.names(self.trees.old, directory)
         names: frozenset[str] = self.memo[key]
         return names
+
+    def old_contains(self, strings: Collection[str]) -> frozenset[str] | None:
+        """Which of `strings` (lower case) some file names before the change set, whether it changed or not;
+        None when the context has no trees to search or git cannot say. Each string is searched for once."""
+        if self.trees is None or self.trees.contains is None:
+            return None
+        known: dict[str, bool] = self.memo.setdefault("contains:old", {})
+        missing = [s for s in strings if s not in known]
+        if missing:
+            found = self.trees.contains(self.trees.old, missing)
+            if found is None:
+                return None
+            known.update((s, s in found) for s in missing)
+        return frozenset(s for s in strings if known[s])
 
     def _unchanged(self, path: str, *, new: bool) -> bytes | None:
         if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line

@@ -93,7 +93,8 @@ def _judge(git: Git, policies: _Policies, commit: Commit) -> Decision:
         return Decision(commit, top, True, "invalid", ("invalid-policy",), (), SignoffResult(False), owners, note)
     engine = judged
     before = parent or git.empty_tree()
-    verdicts = engine.judge_all(git.diff(before, commit.sha), git.blobs, Trees(before, commit.sha, git.names_in))
+    trees = Trees(before, commit.sha, git.names_in, git.contains)
+    verdicts = engine.judge_all(git.diff(before, commit.sha), git.blobs, trees)
     level = required_level(engine.policy, verdicts)
     fired = tuple((v.change.path, f) for v in verdicts for f in v.findings if f.rule is not None)
     rules = tuple(dict.fromkeys(f.rule for _, f in fired if f.rule is not None))

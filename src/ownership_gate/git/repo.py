@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -226,6 +227,28 @@ class Git:
         where = ("--", f"{directory}/") if directory else ()
         out = self.run("ls-tree", "-z", "--name-only", "--full-tree", rev, *where)
         return frozenset(posixpath.basename(os.fsdecode(p)) for p in out.split(b"\0") if p)
+
+    def contains(self, rev: str, strings: Collection[str]) -> frozenset[str] | None:
+        """Which of `strings` some text file at `rev` holds as a whole name, ignoring case: `y.vercel.app`
+        is not in `my.vercel.app`, nor `example.co` in `example.co.uk`. One `git grep` for all of them (the
+        patterns go on its stdin, so any number fit); None when git cannot say."""
+        wanted = {s.lower() for s in strings if s and "\n" not in s}
+        if not wanted:
+            return frozenset()
+        proc = subprocess.run(
+            ("git", "grep", "-I", "-F", "-i", "-w", "-h", "--no-color", "--no-line-number", "--no-column",
+             "--no-textconv", "--no-recurse-submodules", "-f", "-", rev, "--"),
+            cwd=self.root, input="\n".join(wanted).encode(), capture_output=True, env=_env(),
+        )
+        if proc.returncode not in (0, 1):  # 1: no line matched
+            return None
+        # git's -w keeps the lines where a string stands between non-word characters; a name is not
+        # part of a longer one either (no hyphen or further label around it). Lookahead, so that
+        # names overlapping in a line (`b.vercel.app`, `vercel.app`) are each found.
+        alternatives = "|".join(map(re.escape, sorted(wanted)))
+        named = re.compile(rf"(?=(?<![\w-])({alternatives})(?!\.?[\w-]))")
+        found = {match.group(1) for match in named.finditer(proc.stdout.decode("utf-8", "replace").lower())}
+        return frozenset(s for s in strings if s.lower() in found)
 
     def ls_files(self, rev: str | None = None) -> list[str]:
         if rev is None:

@@ -69,7 +69,8 @@ class Staleness:
             # away, or a shallow clone) cannot be shown to cover the head.
             return After(self._policy.top_level, missing=True)
         changes = self._git.diff(commit, self._head)
-        judged = self._engine.judge_all(changes, self._git.blobs, Trees(commit, self._head, self._git.names_in))
+        trees = Trees(commit, self._head, self._git.names_in, self._git.contains)
+        judged = self._engine.judge_all(changes, self._git.blobs, trees)
         rank, lowest, pr_level = self._policy.rank, self._lowest, self._pr_level
         level, paths = lowest, []
         for verdict in judged:

@@ -343,3 +343,63 @@ def test_a_sibling_workspace_package_the_lockfile_links_is_no_vendor(
     repo.commit({"packages/api/package.json": '{"name": "@acme/api", "dependencies": {"@acme/ui": "^0.1.0"}}'})
     _, document = run_json(capsys, "--base", base)
     assert [(f["kind"], f["subject"]) for f in findings(document, "dependency")] == [("changed", "@acme/ui")]
+
+
+# --- go.sum ----------------------------------------------------------------------------------------
+
+GO_SUM = """\
+github.com/jinzhu/gorm v1.9.11 h1:gaHGvE+UnWGlbWG4Y3FUwY1EcZ5n6S9WtqBA/uySMLE=
+github.com/jinzhu/gorm v1.9.11/go.mod h1:bu/pK8szGZ2puuErfU0RwyeNdsf3e6nCX/noXaVxkfw=
+github.com/mattn/go-sqlite3 v1.10.0/go.mod h1:FPy6KqzDD04eiIsT53CuJW3U88zkxoIYsOqkbpncsNc=
+github.com/mattn/go-sqlite3 v1.11.0 h1:LDdKkqtYlom37fkvqs8rMPFKAMe8+SgjbwZ6ex1/A/Q=
+github.com/mattn/go-sqlite3 v1.11.0/go.mod h1:FPy6KqzDD04eiIsT53CuJW3U88zkxoIYsOqkbpncsNc=
+github.com/jackc/pgx/v4 v4.18.1 h1:YP7G1KABtKpB5IHrO9vYwSrCOhs7p3uqhvhhQBptya0=
+github.com/jackc/pgx/v4 v4.18.1/go.mod h1:FydWkUyadDmdNH/mHnGob881GawxeEm7TcMCzkb+qQE=
+golang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi7IjUYbEs/qRXBQ=
+"""
+
+GO_MOD = """\
+module github.com/acme/server
+
+go 1.21
+
+require (
+\tgithub.com/jinzhu/gorm v1.9.11
+)
+"""
+
+
+def test_go_sum_holds_what_was_built() -> None:
+    found = REGISTRY["golang"].locked(GO_SUM, "go.sum")  # type: ignore[attr-defined]
+    assert found.held == {"github.com/jinzhu/gorm", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx"}
+    assert found.version("github.com/mattn/go-sqlite3", "") == "v1.11.0"  # the highest with its content listed
+    assert "golang.org/x/text" not in found.held  # only its go.mod was read
+
+
+@pytest.mark.parametrize("line", [
+    "<<<<<<< HEAD",
+    "github.com/mattn/go-sqlite3 v1.11.0",
+    "github.com/mattn/go-sqlite3 1.11.0 h1:LDdKkqtYlom37fkvqs8rMPFKAMe8+SgjbwZ6ex1/A/Q=",
+])
+def test_go_sum_is_read_strictly(line: str) -> None:
+    with pytest.raises(ManifestError, match=r"not a go\.sum line"):
+        REGISTRY["golang"].locked(GO_SUM + line + "\n", "go.sum")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("entry", "kind", "from_"), [
+    # `go get` pins a transitive module to its next major: the build now runs v2.
+    ("\tgithub.com/mattn/go-sqlite3 v2.0.3+incompatible // indirect\n", "major", "v1.11.0"),
+    ("\tgithub.com/mattn/go-sqlite3 v2.0.3+incompatible\n", "major", "v1.11.0"),
+    # The same major, now required directly: nothing new is built.
+    ("\tgithub.com/mattn/go-sqlite3 v1.14.0\n", "changed", None),
+    ("\tgithub.com/jackc/pgx/v5 v5.5.0\n", "major", "v4.18.1"),
+])
+def test_a_module_go_sum_held_at_an_earlier_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], entry: str, kind: str, from_: str | None
+) -> None:
+    base = repo.commit({"go.mod": GO_MOD, "go.sum": GO_SUM})
+    repo.commit({"go.mod": GO_MOD.replace(")\n", entry + ")\n")})
+    code, document = run_json(capsys, "--base", base)
+    [found] = findings(document, "dependency")
+    assert (found["kind"], found["from"]) == (kind, from_)
+    assert code == (1 if kind == "major" else 0)  # a runtime major asks the CTO under the built-in policy

@@ -1153,3 +1153,21 @@ def test_access_checks_laid_out_anew_with_other_changes_are_routine(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", "app/Http/Controllers/StatusController.php")]
     assert code == 1
+
+
+def test_access_checks_moved_past_other_code_in_a_file_count(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    route = (
+        "router.post('shares.create', async (ctx) => {\n"
+        "  if (published) {\n    authorize(user, 'share', document);\n  }\n"
+        "  const [share] = await Share.findOrCreate({\n    where: {\n      documentId,\n      teamId: user.teamId,\n"
+        "      revokedAt: null,\n    },\n    defaults: { published, userId: user.id },\n  });\n"
+        "  return share;\n});\n"
+    )
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/routes/shares.ts": route})
+    # The same check, now after the share is found: it guards the share as stored, not the request.
+    moved = route.replace("  if (published) {\n    authorize(user, 'share', document);\n  }\n", "").replace(
+        "  return share;", "  if (share.published) {\n    authorize(user, 'share', document);\n  }\n  return share;")
+    repo.commit({"server/routes/shares.ts": moved})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "server/routes/shares.ts")]
+    assert code == 1

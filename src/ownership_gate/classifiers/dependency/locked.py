@@ -91,18 +91,36 @@ def locked_majors(
 
 
 def already_held(change: Change, context: Context, ecosystem: Ecosystem, findings: list[Finding]) -> list[Finding]:
-    """`findings` with each `added` package the old lockfile already held turned `changed`."""
-    if not any(f.kind == "added" for f in findings):
+    """`findings` with each package a manifest starts to require that the old lockfile already held
+    turned `changed` (`added`) or left as it was (a new indirect entry, `lockfile`); either is `major`
+    when the lockfile held it only at an earlier major version than the one now required."""
+    if not any(_new_entry(f) for f in findings):
         return findings
-    held = dict.fromkeys(_held_before(change, context, ecosystem), ALREADY_HELD)
+    lock = _lock_before(change, context, ecosystem)
+    held = dict.fromkeys(lock.held, ALREADY_HELD)
     if ecosystem.NAME == "terraform":
         held.update(dict.fromkeys(_callees_required(change, context, ecosystem), ALREADY_USED))
-    return [
-        Finding(type=f.type, kind="changed", subject=f.subject, ecosystem=f.ecosystem, from_=None, to=f.to,
-                line=f.line, scope=f.scope, vendor=f.vendor, detail=held[f.subject])
-        if f.kind == "added" and f.subject in held else f
-        for f in findings
-    ]
+    zero_major = bool(context.settings(TYPE).get("zero_major"))
+    found = []
+    for f in findings:
+        if not _new_entry(f) or f.subject not in held:
+            found.append(f)
+            continue
+        before = lock.version(f.subject, f.to or "") if held[f.subject] == ALREADY_HELD else None
+        if before is not None and f.to and step(release(before), ecosystem.lowest(f.to), zero_major) == "major":
+            detail = (f"already installed at {before} as a dependency of another package; now required at "
+                      f"{f.to}: a major upgrade")
+            found.append(f._replace(kind="major", from_=before, detail=detail))
+        elif f.kind == "added":
+            found.append(f._replace(kind="changed", from_=None, detail=held[f.subject]))
+        else:
+            found.append(f)
+    return found
+
+
+def _new_entry(finding: Finding) -> bool:
+    """A package the manifest starts to require: `added`, or a new indirect (transitive) entry."""
+    return finding.kind == "added" or (finding.kind == "lockfile" and finding.from_ is None and finding.to is not None)
 
 
 def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
@@ -142,7 +160,8 @@ def _old_terraform_files(context: Context, directory: str) -> Iterator[tuple[str
             yield path, data
 
 
-def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
+def _lock_before(change: Change, context: Context, ecosystem: Ecosystem) -> Lock:
+    """The nearest lockfile of the manifest before the change set (an empty Lock when there was none)."""
     memo: dict[tuple[str, str], Lock | None] = context.memo.setdefault(TYPE + ":held", {})
     for path in _nearest_lockfiles(change.source_path, ecosystem):
         key = (ecosystem.NAME, path)
@@ -150,8 +169,8 @@ def _held_before(change: Change, context: Context, ecosystem: Ecosystem) -> froz
             memo[key] = _old_lock(context, path, ecosystem)
         found = memo[key]
         if found is not None:
-            return found.held
-    return frozenset()
+            return found
+    return Lock(frozenset())
 
 
 def _old_lock(context: Context, path: str, ecosystem: Ecosystem) -> Lock | None:

@@ -8,7 +8,8 @@ Kinds:
   configuration file (Django settings, Rails `config/`, `next.config.*`,
   ...) or as a header or middleware anywhere in application code; the
   finding names the setting and its old and new value; any setting of a
-  mail server (Postfix `main.cf`, ...);
+  mail server (Postfix `main.cf`, ...); in `.env.example` and its siblings,
+  a secret or a security setting added or removed (env_example.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
@@ -24,7 +25,10 @@ Kinds:
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `host`: application code calls a host it did not call before (a new
   `https://...` string literal; documentation hosts and `example.com` are
-  ignored).
+  ignored). A host the repository already names before the change set, or
+  whose registrable domain (by the Public Suffix List) it names, is not new:
+  `example.co.uk` named makes `api.example.co.uk` known, while `one.vercel.app`
+  does not make `two.vercel.app` known.
 
 Tests, fixtures, docs, translations and vendored code are not read.
 """

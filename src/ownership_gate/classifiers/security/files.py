@@ -32,6 +32,12 @@ CREDENTIAL_FILE = re.compile(
     r"|(?:^|/)\.env(?:\.(?:local|production|prod|staging))?$|(?:^|/)\.npmrc$|(?:^|/)\.pypirc$|(?:^|/)credentials(?:\.json)?$"
 )
 
+# Example environment files (`.env.example`, `.env.sample`, `.env.local.example`, `example.env`, ...): the
+# variables production is told to set, with placeholder values; read by env_example.py, not as credentials.
+EXAMPLE_ENV = re.compile(
+    r"(?i)(?:^|/)(?:\.env(?:\.[\w-]+)?\.(?:example|sample|template|dist)|example\.env|env\.example)$"
+)
+
 # Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
 # domain and where the domain's mail goes, so every setting in it is a security setting.
 MAIL_SERVER_CONFIG = re.compile(
@@ -44,4 +50,4 @@ def reads_path(path: str) -> bool:
     if NOT_APPLICATION.search(path):
         return False
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
-            or bool(MAIL_SERVER_CONFIG.search(path)))
+            or bool(MAIL_SERVER_CONFIG.search(path)) or bool(EXAMPLE_ENV.search(path)))

@@ -33,11 +33,13 @@ from ownership_gate.classifiers.security.catalog import (
 from ownership_gate.classifiers.security.files import (
     CONFIG_PATH,
     CREDENTIAL_FILE,
+    EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
     SOURCE_SUFFIXES,
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.classifiers.security.known import known_hosts
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
@@ -78,6 +80,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     found += _credentials(path, diff)
     if MAIL_SERVER_CONFIG.search(path):
         return found + _mail_server(path, diff)
+    if EXAMPLE_ENV.search(path):
+        from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
+
+        return found + env_example.findings(path, diff.old_text, diff.new_text)
     found += _settings(path, diff)
     found += _access(change, context, diff)
     found += _hosts(change, context, diff)
@@ -315,8 +321,8 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     moved = _moved_access_lines(context)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]
-    if (removed_checks or added_checks) and _check_lines(diff.old_text) == _check_lines(diff.new_text):
-        removed_checks, added_checks = [], []  # the same checks in the same order, only laid out anew
+    if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text):
+        removed_checks, added_checks = [], []  # the same checks where they were, only laid out anew
     new_lines: list[str] | None = None
     for number, line in added_checks:
         text = _normal(line)
@@ -351,10 +357,19 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
 
-def _check_lines(text: str) -> list[str]:
-    """The lines of `text` that check or grant access, in order, without their spaces (`} else if(` and
-    `} elseif (` alike): equal on both sides when a formatter or a style change only re-laid them out."""
-    return [_SPACE.sub("", line) for line in text.splitlines() if _checks(line)]
+def _checks_moved(old_text: str, new_text: str) -> bool:
+    """Whether a line that checks or grants access is added, removed or moved once both sides are read
+    without spaces (`} else if(` and `} elseif (` alike): not when a formatter or a style pass only
+    re-laid the file out, whatever else changed in it; a check moved past other code still is."""
+    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
+    if len(old_lines) + len(new_lines) > _ORDERED_LIMIT:
+        return True  # too long to diff in order: every check line added or removed counts
+    matcher = difflib.SequenceMatcher(None, [_SPACE.sub("", line) for line in old_lines],
+                                      [_SPACE.sub("", line) for line in new_lines], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal" and any(_checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
+            return True
+    return False
 
 
 def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
@@ -660,8 +675,11 @@ def _hosts(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                     continue
             found[callee] = number
     gone = _hosts_gone_elsewhere(change, context, set(found)) if found else set()
+    # A package on a public CDN stays new wherever its host is named; a plain host the project named is not.
+    plain = [callee for callee in found if callee not in gone and "/" not in callee]
+    known = known_hosts(plain, context) if plain else set()
     return [finding("host", f"{path}: {callee}", _calls(callee), number)
-            for callee, number in found.items() if callee not in gone]
+            for callee, number in found.items() if callee not in gone and callee not in known]
 
 
 def _calls(callee: str) -> str:

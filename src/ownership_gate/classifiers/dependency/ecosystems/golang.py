@@ -40,3 +40,5 @@ READER = DeferredReader("golang_read")
 parse = READER.parse
 lowest = READER.lowest
 canonical = READER.canonical
+LOCKFILES = {"go.sum": "go.mod"}
+locked = DeferredReader("golang_lock").locked
