@@ -99,3 +99,20 @@ def test_a_change_set_reads_what_its_classifiers_need_in_one_request(
     assert request["oids"] == sorted(request["oids"], key=request["oids"].index)  # each once
     wanted = _blob_ids(repo, base, READ) | _blob_ids(repo, "HEAD", (*READ, "db/migrations/0002_drop.sql"))
     assert set(request["oids"]) == wanted  # type: ignore[arg-type]
+
+
+def test_the_files_of_many_folders_are_listed_in_one_request(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = repo.commit({"top": "1", "a/x": "2", "a/b/y": "3", "c/z": "4", "a/b/deeper/w": "5"})
+    git = Git(repo.root)
+    calls: list[tuple[str, ...]] = []
+    run = git.run
+
+    def counted(*args: str) -> bytes:
+        calls.append(args)
+        return run(*args)
+
+    monkeypatch.setattr(git, "run", counted)
+    listed = git.files_in(base, ["", "a", "a/b", "missing"])
+    # Files only: a folder asked for with its parent is not among the parent's names.
+    assert listed == {"": {"top"}, "a": {"x"}, "a/b": {"y"}, "missing": frozenset()}
+    assert len(calls) == 1

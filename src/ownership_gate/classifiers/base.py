@@ -110,6 +110,8 @@ class Trees(NamedTuple):
     # Which of some strings a file at a revision names (`contains(rev, {"example.io"})`, ignoring case, one
     # search for all of them); None when git cannot say.
     contains: Callable[[str, Collection[str]], frozenset[str] | None] | None = None
+    # The files directly in each of several directories at a revision, listed in one request.
+    files: Callable[[str, Collection[str]], Mapping[str, frozenset[str]]] | None = None
 
 
 # Reads blobs by id, all in one request, in order (None for what is no blob).
@@ -262,6 +264,17 @@ class Context:
             self.memo[key] = self.trees.names(self.trees.old, directory)
         names: frozenset[str] = self.memo[key]
         return names
+
+    def old_files_in(self, directories: Collection[str]) -> Mapping[str, frozenset[str]] | None:
+        """The files directly in each of `directories` before the change set ("" for the top), those not
+        listed yet listed in one request; None when the context has no trees to list."""
+        if self.trees is None or self.trees.files is None:
+            return None
+        listed: dict[str, frozenset[str]] = self.memo.setdefault("files_in", {})
+        missing = [directory for directory in directories if directory not in listed]
+        if missing:
+            listed.update(self.trees.files(self.trees.old, missing))
+        return listed
 
     def old_contains(self, strings: Collection[str]) -> frozenset[str] | None:
         """Which of `strings` (lower case) some file names before the change set, whether it changed or not;

@@ -42,6 +42,10 @@ def _env() -> dict[str, str]:
     return env
 
 
+# Folders one `git ls-tree` lists (`files_in`), so a command line stays far below the system's limit.
+_LISTED_AT_ONCE = 500
+
+
 class Git:
     """Runs git in one repository."""
 
@@ -227,6 +231,23 @@ class Git:
         where = ("--", f"{directory}/") if directory else ()
         out = self.run("ls-tree", "-z", "--name-only", "--full-tree", rev, *where)
         return frozenset(posixpath.basename(os.fsdecode(p)) for p in out.split(b"\0") if p)
+
+    def files_in(self, rev: str, directories: Collection[str]) -> dict[str, frozenset[str]]:
+        """The names of the files directly in each of `directories` ("" for the top) at `rev`: one
+        `git ls-tree` for every 500 of them, where `names_in` would run one each."""
+        found: dict[str, set[str]] = {directory: set() for directory in directories}
+        wanted = sorted(found)
+        for start in range(0, len(wanted), _LISTED_AT_ONCE):
+            paths = [f"{directory}/" if directory else "." for directory in wanted[start : start + _LISTED_AT_ONCE]]
+            for entry in self.run("ls-tree", "-z", "--full-tree", rev, "--", *paths).split(b"\0"):
+                meta, _, raw = entry.partition(b"\t")
+                if meta.split(b" ")[1:2] != [b"blob"]:
+                    continue  # a folder (listed when asked for alone), a submodule, or the end
+                path = os.fsdecode(raw)
+                directory = posixpath.dirname(path)
+                if directory in found:
+                    found[directory].add(posixpath.basename(path))
+        return {directory: frozenset(names) for directory, names in found.items()}
 
     def contains(self, rev: str, strings: Collection[str]) -> frozenset[str] | None:
         """Which of `strings` some text file at `rev` holds as a whole name, ignoring case: `y.vercel.app`

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.infra.names import TYPE as TYPE
 from ownership_gate.classifiers.infra.names import claimed_by_kind, kind_by_path, may_sniff, may_start_an_image
 from ownership_gate.model import Change, Finding
 
-TYPE = "infra"
 KINDS: tuple[str, ...] = (
     "terraform", "kubernetes", "helm", "kustomize", "docker", "compose", "ci",
     "cloudformation", "pulumi", "serverless", "ansible", "platform",

@@ -14,6 +14,8 @@ import posixpath
 import re
 from collections.abc import Container, Mapping
 
+TYPE = "infra"  # the finding type of every infrastructure file
+
 SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
 
 # JSON files that are never infrastructure, so their (often large) contents

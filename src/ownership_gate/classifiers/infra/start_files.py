@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.dependency.ecosystems.docker import is_dockerfile
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra.image_start import ImageStart, read, runs, start_change
+from ownership_gate.classifiers.infra.names import TYPE, may_start_an_image
 from ownership_gate.model import Change
 
 _MEMO = "infra_start"
@@ -73,25 +74,46 @@ def _in_contexts(path: str, folder: str) -> Iterator[str]:
     yield path
 
 
-def _dockerfiles_above(path: str, context: Context, *, new: bool) -> Iterator[str]:
+def _dockerfiles_above(path: str, context: Context, *, new: bool) -> list[str]:
+    """The production Dockerfiles in the folder of `path` and each folder above it, nearest first."""
+    memo: dict[tuple[str, bool], list[str]] = context.memo.setdefault(f"{_MEMO}.above", {})
     folder = posixpath.dirname(path)
-    while True:
-        yield from _dockerfiles_in(folder, context, new=new)
-        if not folder:
-            return
-        folder = posixpath.dirname(folder)
+    key = (folder, new)
+    if key not in memo:
+        above = _dockerfiles_above(folder, context, new=new) if folder else []
+        memo[key] = _dockerfiles_in(folder, context, new=new) + above
+    return memo[key]
 
 
 def _dockerfiles_in(folder: str, context: Context, *, new: bool) -> list[str]:
     memo: dict[tuple[str, bool], list[str]] = context.memo.setdefault(f"{_MEMO}.dockerfiles", {})
     key = (folder, new)
     if key not in memo:
-        names = {n for n in context.old_names(folder) or () if is_dockerfile(n)}
+        names = {n for n in _listed(context).get(folder, ()) if is_dockerfile(n)}
         if new:
             names.update(_changed_dockerfiles(context).get(folder, ()))
         found = (posixpath.join(folder, n) for n in sorted(names))
         memo[key] = [p for p in found if is_production_dockerfile(p)]
     return memo[key]
+
+
+def _listed(context: Context) -> Mapping[str, frozenset[str]]:
+    """The files before the change set in every folder a Dockerfile may be looked for in, for every file of
+    the change set that may start an image: listed in one request, not one folder at a time."""
+    listed: Mapping[str, frozenset[str]] | None = context.memo.get(f"{_MEMO}.listed")
+    if listed is None:
+        folders: set[str] = set()
+        for change in context.claimed(TYPE):
+            for path in change.paths:
+                if may_start_an_image(posixpath.basename(path)):
+                    folder = posixpath.dirname(path)
+                    while folder not in folders:
+                        folders.add(folder)
+                        if not folder:
+                            break
+                        folder = posixpath.dirname(folder)
+        listed = context.memo[f"{_MEMO}.listed"] = context.old_files_in(sorted(folders)) or {}
+    return listed
 
 
 def _changed_dockerfiles(context: Context) -> dict[str, set[str]]:
