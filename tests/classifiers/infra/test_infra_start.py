@@ -248,6 +248,7 @@ def test_a_dockerfile_that_does_not_parse_tells_nothing() -> None:
 def test_the_claim_is_by_name_and_narrow() -> None:
     claimed = ["init", "bootstrap", "entrypoint.sh", "docker-healthcheck.sh", "boot.bash", "healthcheck.py",
                "start-server.js", "run_worker.rb", "docker_entrypoint.py"]
-    not_claimed = ["__init__.py", "models.py", "index.js", "prune.py", "README.md", "start.md", ".env"]
+    not_claimed = ["__init__.py", "models.py", "index.js", "prune.py", "README.md", "start.md", ".env",
+                   "Gemfile", "Makefile", "LICENSE", "Procfile"]
     assert [n for n in claimed if not may_start_an_image(n)] == []
     assert [n for n in not_claimed if may_start_an_image(n)] == []

@@ -170,8 +170,12 @@ def named_kind(path: str, base: str) -> str | None:
 
 def may_start_an_image(name: str) -> bool:
     """Could a Dockerfile run file `name` when its container starts (`init`, `entrypoint.sh`,
-    `healthcheck.py`)? `__init__.py` and the many other source files are not asked about."""
-    if "." not in name or name.endswith(_SHELL_ENDINGS):
+    `healthcheck.py`)? `__init__.py` and the many other source files are not asked about, and neither
+    are the capitalised files a project keeps at its top (`Gemfile`, `Makefile`, `LICENSE`): scripts
+    are named in lower case."""
+    if "." not in name:
+        return not name[:1].isupper()
+    if name.endswith(_SHELL_ENDINGS):
         return True
     if name.startswith("__") or not name.endswith(_SCRIPT_ENDINGS):
         return False
