@@ -462,3 +462,48 @@ def test_makefile_shipping_target_added_is_a_new_way_to_ship() -> None:
     assert [(f.kind, f.subject, f.detail) for f in found] == [
         ("deploy", "mk/release.mk: target release", "added a target that ships")
     ]
+
+
+BUILD_PUSH = """\
+name: Publish checker
+on:
+  push:
+    branches: [main]
+jobs:
+  build-image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: depot/build-push-action@v1
+        with:
+          file: checker.Dockerfile
+          tags: ghcr.io/acme/checker:latest
+          push: true
+"""
+
+HELMFILE = """\
+name: Production apply
+on:
+  push:
+    branches: [main]
+jobs:
+  helmfile-apply:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: helmfile --environment production sync
+"""
+
+
+@pytest.mark.parametrize(("workflow", "before", "after"), [
+    # A drop-in for docker/build-push-action pushing the image: what it builds from is what ships.
+    (BUILD_PUSH, "file: checker.Dockerfile", "file: checker/Dockerfile"),
+    # helmfile sync applies the releases to the cluster.
+    (HELMFILE, "      - run: helmfile", "      - run: echo deploying\n      - run: helmfile"),
+])
+def test_a_build_push_drop_in_and_helmfile_ship(workflow: str, before: str, after: str) -> None:
+    found = compare("github", ".github/workflows/ship.yml", workflow, workflow.replace(before, after))
+    assert [f.kind for f in found] == ["deploy"]
+    # Without pushing there is nothing to ship: the same edit is routine.
+    quiet = workflow.replace("push: true", "push: false").replace("helmfile --environment production sync", "helmfile lint")
+    assert compare("github", ".github/workflows/ship.yml", quiet, quiet.replace(before, after)) == []

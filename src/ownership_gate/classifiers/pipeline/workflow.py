@@ -43,7 +43,11 @@ SHIPPING_COMMAND = re.compile(
     r"|\bgcloud\b[^\n]*\bdeploy\b|\baws\s+(?:ecs\s+update-service|s3\s+sync|lambda\s+update-function-code|cloudformation\s+deploy)\b"
     r"|\baz\s+\w+[^\n]*\bdeploy\b|\bfly(?:ctl)?\s+deploy\b|\bvercel\b[^\n]*--prod\b|\bnetlify\s+deploy\b"
     r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
+    r"|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
 )
+# Docker's build-and-push action and its drop-in replacements (`depot/build-push-action`): with `push: true`
+# the image they build is published.
+_BUILD_PUSH = re.compile(r"(?i)^[\w.-]+/build-push-action(?:@|$)")
 # Actions whose only purpose is to publish or deploy.
 _SHIPPING_ACTION = re.compile(
     r"(?i)^(?:pypa/gh-action-pypi-publish|softprops/action-gh-release|actions/create-release|ncipollo/release-action"
@@ -115,7 +119,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         name = f"{job_id} {job.get('name', '')}"
         pushes = any(
             isinstance(s.get("with"), Mapping) and str(s["with"].get("push", "")).lower() == "true"
-            and "docker/build-push-action" in str(s.get("uses", "")) for s in steps
+            and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
         ships = bool(
             environment or _SHIPPING_NAME.search(name) or SHIPPING_COMMAND.search(runs) or pushes
