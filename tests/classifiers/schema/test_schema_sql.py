@@ -113,6 +113,15 @@ def test_a_bad_statement_is_unknown_and_the_rest_still_read() -> None:
     assert found == [("additive", "users.nick"), ("unknown", "m.sql"), ("destructive", "users")]
 
 
+def test_a_clickhouse_table_is_read_in_its_own_dialect() -> None:
+    sql = ("CREATE TABLE IF NOT EXISTS analytics.events_v1\n(\n  id String,\n"
+           "  at DateTime64(9) CODEC(Delta(8), ZSTD(1)),\n  kind LowCardinality(String) CODEC(ZSTD(1)),\n"
+           "  INDEX idx_kind kind TYPE bloom_filter(0.001) GRANULARITY 1\n)\nENGINE = MergeTree\n"
+           "PARTITION BY toDate(at)\nORDER BY (at, id)\nTTL toDateTime(at) + INTERVAL 90 DAY\n"
+           "SETTINGS ttl_only_drop_parts = 1;")
+    assert verdicts(sql) == [("additive", "events_v1")]
+
+
 def test_mysql_file_builds_indexes_online() -> None:
     sql = "ALTER TABLE `users` ADD INDEX `idx_email` (`email`);\nCREATE INDEX idx_name ON `users` (`name`);"
     assert verdicts(sql) == [("additive", "users"), ("additive", "users")]

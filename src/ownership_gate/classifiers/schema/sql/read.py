@@ -38,7 +38,7 @@ from ownership_gate.classifiers.schema.sql.ddl import alter_ops, command_ops, cr
 logging.getLogger("sqlglot").addHandler(logging.NullHandler())
 
 FILE_DIALECTS = ("postgres", "mysql")
-STATEMENT_DIALECTS = ("postgres", "mysql", "sqlite", "tsql", "oracle")
+STATEMENT_DIALECTS = ("postgres", "mysql", "sqlite", "tsql", "oracle", "clickhouse")
 MAX_UNREADABLE = 50
 MAX_BYTES = 1024 * 1024
 BUDGET_SECONDS = 1.0
