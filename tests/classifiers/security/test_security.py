@@ -152,6 +152,9 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
         "spec/requests/auth_spec.rb": "describe 'login' do\n  it { authorize(user, :show) }\nend\n",
         # A link in a comment is not a call.
         "src/util.ts": "// see https://developer.mozilla.org/docs/Web/API\nexport const one = 1;\n",
+        # Laravel's translations of its authentication and session messages.
+        "resources/lang/hr-HR/auth.php": "<?php\nreturn ['failed' => 'Neispravni podaci.', 'throttle' => 'Previše pokušaja.'];\n",
+        "lang/hr-HR/settings.php": "<?php\nreturn ['session' => ['timeout' => 'Istek sesije']];\n",
     })
     code, doc = run_json(capsys, "--base", app)
     assert kinds_and_subjects(doc, "security") == []
