@@ -311,6 +311,14 @@ def test_requiring_a_package_the_lockfile_held_is_no_new_package(
     assert (found["minimist"]["kind"], found["minimist"]["detail"]) == ("changed", ALREADY_HELD)
     assert found["left-pad"]["kind"] == "added"
 
+    # The next major of one react brought in (loose-envify 1.4.0) is installed beside it: a package of its
+    # own, as npm installs it, not an upgrade of the one react keeps.
+    manifest["dependencies"] |= {"loose-envify": "^2.0.0"}
+    repo.commit({"package.json": json.dumps(manifest)})
+    _, document = run_json(capsys, "--base", base)
+    found = {f["subject"]: f for f in findings(document, "dependency")}
+    assert (found["loose-envify"]["kind"], found["loose-envify"]["from"]) == ("added", None)
+
 
 def test_a_workspace_member_is_held_by_the_root_lockfile(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     lockfile = (LOCKS / "package-lock.json").read_text("utf-8")

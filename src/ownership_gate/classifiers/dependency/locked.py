@@ -30,6 +30,10 @@ from ownership_gate.classifiers.dependency.versions.ranges import release
 from ownership_gate.model import Change, Finding
 
 ALREADY_HELD = "already installed as a dependency of another package; now required directly"
+# Ecosystems that install two majors of a package side by side (npm's nested node_modules, Cargo's
+# semver-incompatible versions): requiring the next major directly adds it, and leaves the one another
+# package uses where it was. The others resolve one version per package, so requiring it upgrades it.
+SIDE_BY_SIDE = frozenset({"npm", "cargo"})
 ALREADY_USED = "already used by this module's resources or the local modules it calls; now required directly"
 
 
@@ -108,6 +112,9 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
             continue
         before = lock.version(f.subject, f.to or "") if held[f.subject] == ALREADY_HELD else None
         if before is not None and f.to and step(release(before), ecosystem.lowest(f.to), zero_major) == "major":
+            if ecosystem.NAME in SIDE_BY_SIDE:
+                found.append(f)  # installed beside the one another package keeps: new, as it was
+                continue
             detail = (f"already installed at {before} as a dependency of another package; now required at "
                       f"{f.to}: a major upgrade")
             found.append(f._replace(kind="major", from_=before, detail=detail))
