@@ -391,6 +391,19 @@ def test_a_new_package_from_a_public_cdn_is_a_new_call_even_on_a_known_host(
     assert code == 1
 
 
+def test_a_protocol_relative_script_in_a_phoenix_layout_is_a_new_call(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "lib/app_web/templates/layout/app.html.eex"
+    layout = "<html>\n  <head>\n    <title><%= @title %></title>\n  </head>\n  <body><%= @inner_content %></body>\n</html>\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: layout})
+    script = '    <script src="//cdnjs.cloudflare.com/ajax/libs/cookieconsent2/3.1.0/cookieconsent.min.js"></script>\n'
+    repo.commit({path: layout.replace("  </head>\n", script + "  </head>\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("host", f"{path}: cdnjs.cloudflare.com/cookieconsent2")]
+    assert code == 1
+
+
 def test_a_new_version_of_a_cdn_package_or_a_link_in_a_page_is_no_new_call(
     repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

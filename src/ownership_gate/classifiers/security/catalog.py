@@ -42,7 +42,7 @@ CRYPTO_NAMES = frozenset({
 # A UI folder holds user-interface code only in the browser's languages: a Go, Python, Ruby or Java file
 # under `ui/` or `views/` (a Django view, a Go handler) is server code that decides who may do what.
 UI_PATH = re.compile(
-    r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|html|hbs|mustache)$"
+    r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|eex|heex|leex|html|hbs|mustache)$"
     r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/"
     r"(?!(?:.*/)?api/)(?!.*\.(?:py|rb|go|java|kts?|cs|ex|exs|rs|scala|swift)$)"
 )
@@ -137,8 +137,9 @@ CREDENTIAL = re.compile(
 PUBLIC_KEY_FILE = re.compile(r"(?i)\.pub$")
 
 # Outbound hosts in string literals of application code.
+# A URL in a string literal; a protocol-relative one (`src="//cdnjs.cloudflare.com/..."`) loads over the page's own.
 URL = re.compile(
-    r"""["'`](?:https?|wss?)://(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?(?P<path>[^"'`\s]*)["'`]"""
+    r"""["'`](?:(?:https?|wss?):)?//(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?(?P<path>[^"'`\s]*)["'`]"""
 )
 # Public CDNs that serve any open-source package. Each package is its own third party's code, so a
 # new package is a new outbound call even where the CDN's host is already named.

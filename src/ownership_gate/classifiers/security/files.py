@@ -10,7 +10,7 @@ import re
 # Source files the classifier reads (configuration files are added below).
 SOURCE_SUFFIXES = (
     ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
-    ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim",
+    ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim", ".eex", ".heex", ".leex",
 )
 
 # Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
