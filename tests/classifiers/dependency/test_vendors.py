@@ -95,6 +95,9 @@ VENDORS = [
     ("cargo", "async-stripe", "payments"),
     ("cargo", "sentry", "observability"),
     ("cargo", "async-openai", "ai"),
+    ("pypi", "django-storages", "cloud"),  # writes the application's files to S3, Azure or Google Cloud
+    ("gem", "fog-aws", "cloud"),
+    ("composer", "league/flysystem-aws-s3-v3", "cloud"),
     ("terraform", "hashicorp/aws", "cloud"),
     ("terraform", "hashicorp/google", "cloud"),
     ("terraform", "datadog/datadog", "observability"),
@@ -127,6 +130,7 @@ LIBRARIES = [
     ("maven", "org.springframework.boot:spring-boot-starter-web"),
     ("nuget", "newtonsoft.json"),
     ("composer", "laravel/framework"),
+    ("composer", "league/flysystem"),  # the file-system abstraction alone stays on the machine
     ("cargo", "serde"),
     ("cargo", "colored"),
     ("terraform", "hashicorp/random"),

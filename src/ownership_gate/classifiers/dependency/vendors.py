@@ -53,9 +53,11 @@ CATEGORIES: tuple[str, ...] = (
 CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     CLOUD: {
         "npm": ("aws-sdk", "@aws-sdk/*", "@google-cloud/*", "googleapis", "@azure/*"),
+        # Storage adapters that write the application's files to a cloud's storage: clients of that cloud.
         "pypi": ("boto", "boto3", "botocore", "aioboto3", "aiobotocore", "google-cloud-*",
-                 "google-api-python-client", "azure-*"),
-        "gem": ("aws-sdk", "aws-sdk-*", "google-cloud-*", "google-apis-*", "azure-*"),
+                 "google-api-python-client", "azure-*", "django-storages"),
+        "gem": ("aws-sdk", "aws-sdk-*", "google-cloud-*", "google-apis-*", "azure-*", "fog-aws", "fog-google",
+                "fog-azure-rm"),
         "golang": ("github.com/aws/aws-sdk-go", "github.com/aws/aws-sdk-go/*", "github.com/aws/aws-sdk-go-v2",
                    "github.com/aws/aws-sdk-go-v2/*", "cloud.google.com/go", "cloud.google.com/go/*",
                    "google.golang.org/api", "github.com/azure/azure-sdk-for-go", "github.com/azure/azure-sdk-for-go/*"),
@@ -63,7 +65,8 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                   "com.microsoft.azure:*"),
         "nuget": ("awssdk.*", "amazon.lambda.*", "google.cloud.*", "google.apis.*", "azure.*", "microsoft.azure.*"),
         "composer": ("aws/aws-sdk-php", "aws/aws-sdk-php-*", "google/cloud", "google/cloud-*", "google/apiclient",
-                     "microsoft/azure-*"),
+                     "microsoft/azure-*", "league/flysystem-aws-s3-v3", "league/flysystem-google-cloud-storage",
+                     "league/flysystem-azure-blob-storage"),
         "cargo": ("aws-sdk-*", "aws-config", "google-cloud-*", "azure_*"),
         "terraform": ("hashicorp/aws", "hashicorp/awscc", "hashicorp/google", "hashicorp/google-beta",
                       "hashicorp/azurerm", "hashicorp/azuread"),
