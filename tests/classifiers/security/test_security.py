@@ -95,6 +95,15 @@ def test_django_settings_keys_with_values(repo: Repo, app: str, capsys: pytest.C
     assert code == 1
 
 
+def test_django_rest_framework_default_authentication(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    drf = ("\nREST_FRAMEWORK = {\n    'DEFAULT_AUTHENTICATION_CLASSES': 'rest_framework.authentication.SessionAuthentication',"
+           "\n    'PAGE_SIZE': 50,\n}\n")
+    repo.commit({"app/settings.py": DJANGO_SETTINGS + drf})
+    code, doc = run_json(capsys, "--base", app)
+    assert kinds_and_subjects(doc, "security") == [("setting", "app/settings.py: DEFAULT_AUTHENTICATION_CLASSES")]
+    assert code == 1
+
+
 def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     route = ROUTE.replace(
         '  res.render("embed", { doc });',
