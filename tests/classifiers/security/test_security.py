@@ -100,7 +100,59 @@ def test_django_rest_framework_default_authentication(repo: Repo, app: str, caps
            "\n    'PAGE_SIZE': 50,\n}\n")
     repo.commit({"app/settings.py": DJANGO_SETTINGS + drf})
     code, doc = run_json(capsys, "--base", app)
-    assert kinds_and_subjects(doc, "security") == [("setting", "app/settings.py: DEFAULT_AUTHENTICATION_CLASSES")]
+    assert kinds_and_subjects(doc, "security") == [
+        ("setting", "app/settings.py: REST_FRAMEWORK.DEFAULT_AUTHENTICATION_CLASSES")]
+    assert code == 1
+
+
+MULTILINE_SETTINGS = """\
+import os
+
+ALLOWED_HOSTS = [
+    "app.example.com",
+]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "PAGE_SIZE": 50,
+}
+if os.environ.get("STAGING"):
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+"""
+
+
+def test_python_settings_written_over_several_lines_are_compared_by_value(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "config/settings.py": MULTILINE_SETTINGS})
+    # Re-wrapped, and a page size changed: no security setting moved.
+    rewrapped = MULTILINE_SETTINGS.replace('[\n    "app.example.com",\n]', "['app.example.com']").replace("50", "100")
+    repo.commit({"config/settings.py": rewrapped})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+    # An entry added to a list, one dropped from another, and a setting in a branch changed: each counts.
+    changed = (MULTILINE_SETTINGS.replace('    "app.example.com",\n', '    "app.example.com",\n    "*",\n')
+               .replace('        "rest_framework.authentication.BasicAuthentication",\n', "")
+               .replace("SESSION_COOKIE_SECURE = False", "SESSION_COOKIE_SECURE = None")
+               .replace('os.environ.get("SECRET_KEY")', '"dev-secret"'))
+    repo.commit({"config/settings.py": changed})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [
+        ("setting", "config/settings.py: ALLOWED_HOSTS"),
+        ("setting", "config/settings.py: REST_FRAMEWORK.DEFAULT_AUTHENTICATION_CLASSES"),
+        ("setting", "config/settings.py: SECRET_KEY"),
+        ("setting", "config/settings.py: SESSION_COOKIE_SECURE"),
+    ]
+    hosts = findings(doc, "security")[0]
+    assert (hosts["from"], hosts["to"]) == ("['app.example.com']", "['app.example.com', '*']")
     assert code == 1
 
 

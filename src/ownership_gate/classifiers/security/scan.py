@@ -191,6 +191,10 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
     """Security settings added, changed or removed; one moved within the file, its value kept, is none."""
     found: list[Finding] = []
     is_config = bool(CONFIG_PATH.search(path))
+    if is_config and path.endswith(".py"):
+        compared = _python_settings(path, diff)
+        if compared is not None:
+            found, is_config = compared, False  # its assignments are read whole; the lines below are not
     before: dict[str, str] = {}
     if is_config:
         for line in diff.removed:
@@ -234,6 +238,27 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
             text = _normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
+    return found
+
+
+def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
+    """The security settings of a Python configuration file added, changed or removed, compared by value
+    (`python_settings`); None when either side is no Python `ast` reads."""
+    from ownership_gate.classifiers.security import python_settings
+
+    old, new = python_settings.settings(diff.old_text), python_settings.settings(diff.new_text)
+    if old is None or new is None:
+        return None
+    found = []
+    for name in sorted(old.keys() | new.keys()):
+        before, after = old.get(name), new.get(name)
+        if before == after or (before and after and before.value == after.value):
+            continue
+        if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
+            continue
+        was, now = python_settings.shown(before), python_settings.shown(after)
+        detail = f"{name}: {was if was is not None else '(not set)'} -> {now if now is not None else '(removed)'}"
+        found.append(finding("setting", f"{path}: {name}", detail, after.line if after else None, was, now))
     return found
 
 
