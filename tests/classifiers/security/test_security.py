@@ -772,7 +772,7 @@ def test_a_randomness_or_hash_primitive_swapped_in_token_code_is_no_rename(
     ("unpkg.com", "", None),
 ])
 def test_the_package_a_cdn_url_serves(host: str, path: str, package: str | None) -> None:
-    from ownership_gate.classifiers.security.scan import cdn_package
+    from ownership_gate.classifiers.security.hosts import cdn_package
 
     assert cdn_package(host, path) == package
 
