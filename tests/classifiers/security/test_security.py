@@ -1248,3 +1248,33 @@ def test_access_checks_moved_past_other_code_in_a_file_count(repo: Repo, capsys:
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", "server/routes/shares.ts")]
     assert code == 1
+
+
+VIEWS = """\
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def databases(request):
+    return render(request, "databases.html", {"databases": request.user.databases.all()})
+"""
+
+
+def test_a_view_deleted_with_its_login_check_opens_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/views.py": VIEWS})
+    repo.commit({"app/views.py": VIEWS.split("\n\n\n@login_required\ndef databases")[0] + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+    # The same decorator taken off a view that stays lets anyone in.
+    repo.commit({"app/views.py": VIEWS.replace("@login_required\ndef databases", "def databases")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/views.py")]
+    assert code == 1

@@ -358,8 +358,11 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
             counts = _guards_old_code(new_lines, number, diff)
         if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
+    gone_with_code = _removed_with_their_views(diff) if path.endswith(".py") and removed_checks else set()
     for line in removed_checks:
         text = _normal(line)
+        if text in gone_with_code:
+            continue  # the view it guarded is gone with it: nobody can reach that code any more
         if not moved.get(("added", text), set()) - {path}:
             return [finding("access", path, f"an access check is removed: {text[:120]}")]
     lost = _lost_scopes(change, context, diff)
@@ -376,6 +379,37 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
 
 
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+
+_DEF_NAME = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
+
+
+def _removed_with_their_views(diff: LineDiff) -> set[str]:
+    """The decorators that check access (`@login_required`) a Python file lost only together with the
+    functions they decorated: a view deleted with its check opens nothing. One left off a function that
+    is still there is not among them."""
+    old, new = _decorated(diff.old_text), _decorated(diff.new_text)
+    remaining = set(_DEF_NAME.findall(diff.new_text))
+    lost = old - new
+    kept = {check for check, function in lost if function in remaining}
+    return {check for check, function in lost if function not in remaining} - kept
+
+
+def _decorated(text: str) -> Counter[tuple[str, str]]:
+    """(check, function) for each access-check decorator of the file and the function it decorates."""
+    lines = text.splitlines()
+    found: Counter[tuple[str, str]] = Counter()
+    for index, line in enumerate(lines):
+        if not line.lstrip().startswith("@") or not _checks(line):
+            continue
+        for following in lines[index + 1 : index + 20]:
+            name = _DEF_NAME.match(following)
+            if name is not None:
+                found[(_normal(line), name.group(1))] += 1
+                break
+            if not following.lstrip().startswith(("@", ")", "#")) and following.strip():
+                break  # not a decorator stack (a decorator's arguments over several lines end with `)`)
+    return found
 
 
 def _checks_moved(old_text: str, new_text: str) -> bool:
