@@ -105,13 +105,12 @@ class Trees(NamedTuple):
 
     old: str  # a commit or a tree
     new: str | None  # a commit, or None for the index
-    # The names directly in a directory at a revision (`names(rev, "infra/modules/x")`), when git can say.
-    names: Callable[[str, str], frozenset[str]] | None = None
+    # The files directly in each of some directories at a revision (`files(rev, ["infra/modules/x"])`),
+    # listed in one request, when git can say.
+    files: Callable[[str, Collection[str]], Mapping[str, frozenset[str]]] | None = None
     # Which of some strings a file at a revision names (`contains(rev, {"example.io"})`, ignoring case, one
     # search for all of them); None when git cannot say.
     contains: Callable[[str, Collection[str]], frozenset[str] | None] | None = None
-    # The files directly in each of several directories at a revision, listed in one request.
-    files: Callable[[str, Collection[str]], Mapping[str, frozenset[str]]] | None = None
 
 
 # Reads blobs by id, all in one request, in order (None for what is no blob).
@@ -255,15 +254,10 @@ class Context:
         return self._unchanged(path, new=True)
 
     def old_names(self, directory: str) -> frozenset[str] | None:
-        """The names directly in `directory` before the change set ("" for the top), whether they changed
-        or not; None when the context has no trees to list."""
-        if self.trees is None or self.trees.names is None:
-            return None
-        key = f"names:{directory}"
-        if key not in self.memo:
-            self.memo[key] = self.trees.names(self.trees.old, directory)
-        names: frozenset[str] = self.memo[key]
-        return names
+        """The names of the files directly in `directory` before the change set ("" for the top), whether
+        they changed or not; None when the context has no trees to list."""
+        listed = self.old_files_in((directory,))
+        return None if listed is None else listed[directory]
 
     def old_files_in(self, directories: Collection[str]) -> Mapping[str, frozenset[str]] | None:
         """The files directly in each of `directories` before the change set ("" for the top), those not

@@ -226,15 +226,9 @@ class Git:
                 found[os.fsdecode(name)] = meta.decode().split()[2]
         return found
 
-    def names_in(self, rev: str, directory: str) -> frozenset[str]:
-        """The names of the files and folders directly in `directory` ("" for the top) at `rev`."""
-        where = ("--", f"{directory}/") if directory else ()
-        out = self.run("ls-tree", "-z", "--name-only", "--full-tree", rev, *where)
-        return frozenset(posixpath.basename(os.fsdecode(p)) for p in out.split(b"\0") if p)
-
     def files_in(self, rev: str, directories: Collection[str]) -> dict[str, frozenset[str]]:
         """The names of the files directly in each of `directories` ("" for the top) at `rev`: one
-        `git ls-tree` for every 500 of them, where `names_in` would run one each."""
+        `git ls-tree` for every 500 of them."""
         found: dict[str, set[str]] = {directory: set() for directory in directories}
         wanted = sorted(found)
         for start in range(0, len(wanted), _LISTED_AT_ONCE):

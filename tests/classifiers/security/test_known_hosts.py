@@ -102,7 +102,7 @@ def test_hosts_several_files_add_are_searched_for_once(repo: Repo) -> None:
         searches.append(frozenset(strings))
         return git.contains(rev, strings)
 
-    context = Context(git.diff(base, head), git.blobs, {}, REGISTRY, trees=Trees(base, head, git.names_in, contains))
+    context = Context(git.diff(base, head), git.blobs, {}, REGISTRY, trees=Trees(base, head, files=git.files_in, contains=contains))
     found = [f.subject for change in context.changes for f in scan.findings(change, context) if f.kind == "host"]
     assert found == ["src/b.ts: api.tracker-cloud.io"]
     assert searches == [frozenset({"example-app.io", "tracker-cloud.io"})]
@@ -114,7 +114,7 @@ def test_a_host_stays_new_when_git_cannot_search(repo: Repo) -> None:
     head = repo.commit({"src/api.ts": _calling("https://api.example-app.io/v1")})
     git = Git(repo.root)
     changes = git.diff(base, head)
-    for trees in (None, Trees(base, head, git.names_in), Trees("0" * 40, head, git.names_in, git.contains)):
+    for trees in (None, Trees(base, head, files=git.files_in), Trees("0" * 40, head, files=git.files_in, contains=git.contains)):
         context = Context(changes, git.blobs, {}, REGISTRY, trees=trees)
         found = [f.subject for change in changes for f in scan.findings(change, context) if f.kind == "host"]
         assert found == ["src/api.ts: api.example-app.io"], trees
