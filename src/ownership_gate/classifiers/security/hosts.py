@@ -131,9 +131,32 @@ def findings(change: Change, context: Context, added: Sequence[tuple[int, str]],
     gone = _hosts_gone_elsewhere(change, context, set(found)) if found else set()
     # A package on a public CDN stays new wherever its host is named; a plain host the project named is not.
     plain = [callee for callee in found if callee not in gone and "/" not in callee]
-    known = known_hosts(plain, context) if plain else set()
+    known = known_hosts(plain, context, _read_ahead(context)) if plain else set()
     return [finding("host", f"{path}: {callee}", _calls(callee), number)
             for callee, number in found.items() if callee not in gone and callee not in known]
+
+
+# A change set claiming more files than this is not read ahead for the hosts its other files add: each
+# file's hosts are searched for as it comes.
+_READ_AHEAD = 2000
+
+
+def _read_ahead(context: Context) -> set[str]:
+    """The first time a file asks which hosts the repository knows: every plain host the change set's source
+    files name after it and did not before, so that one search of the old tree answers them all."""
+    key = f"{TYPE}.hosts.read_ahead"
+    if key in context.memo:
+        return set()
+    context.memo[key] = True
+    changes = [c for c in context.claimed(TYPE) if c.path.endswith(SOURCE_SUFFIXES)]
+    if len(changes) > _READ_AHEAD:
+        return set()
+    added: set[str] = set()
+    for change in changes:
+        new = text_of(context.new(change), lossy=True)
+        if new:
+            added |= _called(new) - _called(text_of(context.old(change), lossy=True) or "")
+    return {callee for callee in added if "/" not in callee and not QUIET_HOST.search(callee)}
 
 
 def _calls(callee: str) -> str:
