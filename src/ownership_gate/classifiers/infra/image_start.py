@@ -22,12 +22,13 @@ from fnmatch import fnmatchcase
 from typing import NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
-from ownership_gate.classifiers.dependency.ecosystems.dockerfile import Instruction, shipping_stage, substitute
+from ownership_gate.classifiers.dependency.ecosystems.dockerfile import Instruction, assign, shipping_stage, substitute
 
 START_KEYWORDS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
 # Where a bare command name (`CMD ["start"]`) is looked up.
 _PATH_FOLDERS = frozenset({"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
 _FLAGS = re.compile(r"((?:--\S+\s+)*)(.*)", re.DOTALL)
+_FIRST_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 _HEALTHCHECK = re.compile(r"((?:--\S+\s+)*)(CMD|NONE)\b\s*(.*)", re.DOTALL | re.IGNORECASE)
 _GLOB = re.compile(r"[*?\[]")
 _SHELL = re.compile(r"[\s;&|()<>`]")
@@ -82,17 +83,14 @@ def _read(instructions: Iterable[Instruction]) -> ImageStart:
 
 
 def _set_variables(ins: Instruction, env: dict[str, str]) -> None:
+    name, value = _FIRST_WORD.fullmatch(ins.rest).groups()  # type: ignore[union-attr]
     try:
-        words = shlex.split(ins.rest)
-    except ValueError:
+        if ins.keyword == "ENV" and name and "=" not in name:
+            env[name] = substitute(" ".join(shlex.split(value)), env)  # the older `ENV NAME value`
+        else:
+            assign(ins.rest, ins.line, env)  # an ARG without a default is set by the build, unknown here
+    except (ManifestError, ValueError):
         return  # a value the start command may not even use
-    if ins.keyword == "ENV" and words and "=" not in words[0]:
-        env[words[0]] = substitute(" ".join(words[1:]), env)  # the older `ENV NAME value`
-        return
-    for word in words:
-        name, eq, value = word.partition("=")
-        if eq:  # an ARG without a default is set by the build, unknown here
-            env[name] = substitute(value, env)
 
 
 def _unquote(text: str) -> str:

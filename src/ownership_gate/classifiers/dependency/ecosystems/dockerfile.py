@@ -128,7 +128,9 @@ def _split(rest: str, line: int) -> list[str]:
         raise ManifestError(f"cannot split instruction: {exc}", line) from None
 
 
-def _arg_defaults(rest: str, line: int, args: dict[str, str]) -> None:
+def assign(rest: str, line: int, args: dict[str, str]) -> None:
+    """The `NAME=value` words of an `ARG` (or `ENV`) set in `args`, each value with the variables before it
+    filled in; ManifestError when the words do not split."""
     for word in _split(rest, line):
         name, eq, default = word.partition("=")
         if eq:  # an ARG without a default stays unresolved: `${NAME}` is kept as written
@@ -144,7 +146,7 @@ def image_uses(text: str) -> list[ImageUse]:
     uses: list[tuple[ImageUse, int]] = []
     for ins in _instructions(text):
         if ins.keyword == "ARG" and stage < 0:
-            _arg_defaults(ins.rest, ins.line, args)
+            assign(ins.rest, ins.line, args)
         elif ins.keyword == "FROM":
             stage += 1
             words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
@@ -186,7 +188,7 @@ def shipping_stage(text: str) -> list[Instruction]:
         else:
             preamble.append(ins)
             if ins.keyword == "ARG":
-                _arg_defaults(ins.rest, ins.line, args)
+                assign(ins.rest, ins.line, args)
     lineages: list[list[int]] = []  # each stage's own, worked out in order
     for at, (base, _, _) in enumerate(stages):
         pattern = _VARIABLE.sub("*", base)
