@@ -42,9 +42,14 @@ MONITORING_TYPES = frozenset({
 })
 
 
+def watches(resource_type: str) -> bool:
+    """Whether a resource of this type only watches others (`MONITORING_TYPES`)."""
+    return resource_type in MONITORING_TYPES
+
+
 def watched(kind: str, resource_type: str) -> str:
-    """`kind` (`added`, `removed`, `replaced`, `count`), or `monitoring` for a resource that only watches others."""
-    return "monitoring" if resource_type in MONITORING_TYPES else kind
+    """`kind` (`added`, `removed`, `count`), or `monitoring` for a resource that only watches others."""
+    return "monitoring" if watches(resource_type) else kind
 
 
 def finding(kind: str, subject: str, detail: str, line: int | None = None) -> Finding:

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults
-from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched
+from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched, watches
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
@@ -172,7 +172,7 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         came = added.pop(target)
         if (source, target) in module.moved:
             continue
-        kind = "replaced" if watched("", _kind_of(source)) != "monitoring" else watched("replaced", _kind_of(target))
+        kind = "monitoring" if watches(_kind_of(source)) and watches(_kind_of(target)) else "replaced"
         add(came.path, finding(
             kind, target,
             f"{source} becomes {target}: Terraform destroys and recreates it (a `moved` block would keep it)",

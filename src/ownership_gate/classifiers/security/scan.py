@@ -248,8 +248,8 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
     found = []
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name), new.get(name)
-        if before == after or (before and after and before.value == after.value):
-            continue
+        if (before and before.value) == (after and after.value):
+            continue  # the same value, wherever it now stands
         if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
             continue
         was, now = python_settings.shown(before), python_settings.shown(after)
