@@ -30,10 +30,6 @@ import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import canonicalize_name
-
 from ownership_gate.classifiers.dependency.ecosystems.base import (
     BUILD,
     OPTIONAL,
@@ -44,7 +40,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     named_scope,
 )
 from ownership_gate.classifiers.dependency.ecosystems.pypi_setup_names import Names, mentioned
-from ownership_gate.classifiers.dependency.versions.pep440 import pep508_constraint, reason
+from ownership_gate.classifiers.dependency.versions.pep440 import pep508_requirement
 
 _SCOPES = {"install_requires": RUNTIME, "setup_requires": BUILD, "tests_require": TEST}
 _EXTRAS = "extras_require"
@@ -192,13 +188,8 @@ def _pep508(text: str, line: int, scope: str) -> Iterator[Requirement]:
     """The requirements of one string, as setuptools reads it: a line each, `#` comments aside."""
     for raw in text.splitlines():
         item = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].strip()
-        if not item:
-            continue
-        try:
-            parsed = Pep508(item)
-        except InvalidRequirement as exc:
-            raise ManifestError(f"invalid requirement {item!r}: {reason(exc)}", line) from None
-        yield Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line, scope=scope)
+        if item:
+            yield pep508_requirement(item, line, scope)
 
 
 def _snippet(node: ast.AST) -> str:

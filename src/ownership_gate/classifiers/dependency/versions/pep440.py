@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import re
 
+from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_version
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 
-from ownership_gate.classifiers.dependency.ecosystems.base import Release
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import public_url
 from ownership_gate.classifiers.dependency.versions import semver
 
@@ -27,6 +28,16 @@ _EXTRAS = re.compile(r"^\[([^\]]*)\]")
 def reason(exc: Exception) -> str:
     """packaging's message without the caret drawing below it: one line for a report."""
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def pep508_requirement(text: str, line: int | None, scope: str = RUNTIME) -> Requirement:
+    """One PEP 508 requirement (`stripe[async]>=7,<8; python_version>"3.8"`) as the subject and constraint
+    findings compare; ManifestError, at `line`, naming it when packaging cannot read it."""
+    try:
+        parsed = Pep508(text)
+    except InvalidRequirement as exc:
+        raise ManifestError(f"invalid requirement {text!r}: {reason(exc)}", line) from None
+    return Requirement(canonicalize_name(parsed.name), pep508_constraint(parsed), line, scope=scope)
 
 
 def pep508_constraint(parsed: Pep508) -> str:
