@@ -92,6 +92,40 @@ def test_a_schema_dump_only_reordered_is_no_change(repo: Repo, capsys: pytest.Ca
     assert code == 1
 
 
+def test_a_dump_written_anew_with_the_same_migrations_is_no_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A newer Rails writes the same database another way (`id: :serial`, bigint ids, no
+    # encoding comment); the stamp says no migration ran in between, so no database changed.
+    old = ('# encoding: UTF-8\nActiveRecord::Schema.define(:version => 20180105005725) do\n'
+           '  create_table "adjustments", force: :cascade do |t|\n    t.integer "organization_id"\n  end\nend\n')
+    new = old.replace("# encoding: UTF-8\n", "").replace('force: :cascade', 'id: :serial, force: :cascade') \
+        .replace('t.integer "organization_id"', 't.bigint "organization_id"')
+    code, found, _ = judge(repo, capsys, {"db/schema.rb": new}, {"db/schema.rb": old})
+    assert found == []
+    assert code == 0
+    # The same edit with a stamp that moved: a migration ran that the change does not hold.
+    moved = new.replace("20180105005725", "20180201000000")
+    code, found, _ = judge(repo, capsys, {"db/schema.rb": moved}, {"db/schema.rb": old})
+    assert pairs(found) == [("unknown", "db/schema.rb")]
+    assert code == 1
+
+
+def test_a_structure_sql_is_stamped_by_the_versions_it_inserts(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    versions = "INSERT INTO \"schema_migrations\" (version) VALUES\n('20240101000000'),\n('20240102000000');\n"
+    old = "CREATE TABLE users (id bigint, nick text);\n\n" + versions
+    new = "CREATE TABLE users (id bigint, nick character varying);\n\n" + versions
+    code, found, _ = judge(repo, capsys, {"db/structure.sql": new}, {"db/structure.sql": old})
+    assert found == []
+    assert code == 0
+    one_more = new.replace("('20240102000000');", "('20240102000000'),\n('20240103000000');")
+    code, found, _ = judge(repo, capsys, {"db/structure.sql": one_more}, {"db/structure.sql": old})
+    assert pairs(found) == [("unknown", "db/structure.sql")]
+    assert code == 1
+
+
 def test_graphql_schema_rb_is_not_a_dump(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, found, _ = judge(repo, capsys, {"app/graphql/schema.rb": "class Schema < GraphQL::Schema\nend\n"})
     assert found == []

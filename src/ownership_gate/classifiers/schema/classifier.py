@@ -10,7 +10,8 @@ path alone (each framework's reader loads only when a file is read);
 - an edited, renamed or deleted migration that existed at the base may
   already have run in production, so the edit itself is reported;
 - a schema dump (`db/schema.rb`, `db/structure.sql`) is explained by a
-  migration in the same change, and is `unknown` without one.
+  migration in the same change; without one it is `unknown`, unless its
+  stamp says no migration ran between its two versions.
 """
 
 from __future__ import annotations

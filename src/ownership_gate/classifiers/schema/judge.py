@@ -65,19 +65,37 @@ def _dump(change: Change, context: Context) -> list[Finding]:
     settings = context.settings(TYPE)
     if any(is_migration_path(p, settings) for c in context.changes for p in c.paths):
         return []
-    if change.status == "modified" and _reordered(context.old(change), context.new(change)):
-        return []  # the same schema, dumped in another order (migrations run locally in another order)
+    if change.status == "modified":
+        old, new = text_of(context.old(change)), text_of(context.new(change))
+        if _stamp(old) is not None and _stamp(old) == _stamp(new):
+            return []  # no migration ran between the two dumps: the same database, written out anew
+        if _reordered(old, new):
+            return []  # the same schema, dumped in another order (migrations run locally in another order)
     return [_unknown(change.path, f"schema dump {change.status} without any migration in the change")]
 
 
-# The stamp of the last migration a dump saw: `ActiveRecord::Schema[7.1].define(version: 2024_05_17_000207)`,
-# `INSERT INTO "schema_migrations" (version) VALUES ...`.
+# The stamp of the migrations a dump saw: `ActiveRecord::Schema[7.1].define(version: 2024_05_17_000207)`
+# (`define(:version => 20090917035818)` before Rails 4), or the versions `structure.sql` inserts into
+# `schema_migrations`: `INSERT INTO "schema_migrations" (version) VALUES`, then `('20240517000207'),`
+# per line, or each on the INSERT's own line (older Rails, Ecto).
 _DUMP_STAMP = re.compile(r"define\(version:|schema_migrations|^\('?\d{8,}'?\)[,;]?$")
+_RB_VERSION = re.compile(r"define\((?:version:|:version\s*=>)\s*([\d_]+)\)")
+_SQL_VERSION = re.compile(r"\(\s*'?(\d{8,})'?\s*\)")
 
 
-def _reordered(old: bytes | None, new: bytes | None) -> bool:
+def _stamp(text: str | None) -> frozenset[str] | None:
+    """The migration versions a dump records as run, or None when it records none."""
+    if text is None:
+        return None
+    versions = {m[1].replace("_", "") for m in _RB_VERSION.finditer(text)}
+    for line in text.splitlines():
+        if _DUMP_STAMP.search(line.strip()):
+            versions.update(_SQL_VERSION.findall(line))
+    return frozenset(versions) or None
+
+
+def _reordered(old_text: str | None, new_text: str | None) -> bool:
     """Both sides hold the same lines, in another order: columns, indexes or tables listed differently."""
-    old_text, new_text = text_of(old), text_of(new)
     if old_text is None or new_text is None or old_text == new_text:
         return False
 
