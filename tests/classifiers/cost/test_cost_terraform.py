@@ -126,6 +126,22 @@ def test_variable_defaults_and_tfvars(repo: Repo, capsys: pytest.CaptureFixture[
     assert read_tfvars(tfvars, ()).objects[0].leaves["instance_type"].line == 2
 
 
+def test_a_local_map_named_for_what_it_holds(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # One value per workspace, looked up by `terraform.workspace` where the node group is declared.
+    locals_tf = (
+        'locals {\n'
+        '  default_ng_min_count = {\n    live    = "46"\n    manager = "4"\n  }\n'
+        '  cluster_names = {\n    live = "live-1"\n  }\n'
+        '}\n'
+    )
+    doc = _change(repo, capsys, {"locals.tf": locals_tf},
+                  {"locals.tf": locals_tf.replace('"46"', '"56"').replace('"4"', '"3"').replace("live-1", "live-2")})
+    assert _cost(doc) == [
+        ("decrease", "local.default_ng_min_count.manager"),
+        ("increase", "local.default_ng_min_count.live"),
+    ]
+
+
 def test_moving_and_renaming_resources_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     web = 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n'
     db = 'resource "aws_db_instance" "db" {\n  instance_class = "db.t3.micro"\n}\n'

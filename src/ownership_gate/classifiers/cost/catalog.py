@@ -55,7 +55,7 @@ TF_ATTRIBUTES: dict[str, str] = {
 # words (`size`, `count`, `tier`, `memory`) only count as the whole name.
 TF_NAME_SUFFIXES: tuple[str, ...] = tuple(
     name for name, role in TF_ATTRIBUTES.items()
-    if role != "choice" and "_" in name and name not in ("min_count", "max_count", "cpu_count")
+    if role != "choice" and "_" in name and name != "cpu_count"
 )
 
 TF_PRICED: frozenset[str] = frozenset((

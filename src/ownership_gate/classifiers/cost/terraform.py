@@ -228,7 +228,12 @@ def _value_object(
     """A variable default or a local: judged when it changes, never for existing at all."""
     found: dict[str, Leaf] = {}
     role = role_for((name,))
-    if role is not None and not isinstance(value, dict):
+    flat_map = isinstance(value, hcl.Object) and not any(isinstance(v, (dict, list)) for v in value.values())
+    if role is not None and flat_map:
+        # A map named for what it holds, a value per workspace or environment: `node_min_count = {live = 46}`.
+        for entry, inner, inner_line in _entries(value):
+            found[entry] = _leaf(entry, role, inner, inner_line)
+    elif role is not None and not isinstance(value, dict):
         found[""] = _leaf("", role, value, line)
     elif isinstance(value, hcl.Object):
         for path, inner_role, inner, inner_line in _walk(_entries(value), role_for, (name,), ""):
