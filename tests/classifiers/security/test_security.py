@@ -1102,6 +1102,40 @@ class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
         return SpeakerSerializer
 """
 
+RETRACTION = """\
+class Retraction
+  def perform
+    post = Post.find(post_id)
+    post.destroy if post.author == person
+  end
+end
+"""
+
+WEBHOOK = """\
+import hmac
+
+
+def stripe_webhook(request):
+    expected = sign(request.body, settings.WEBHOOK_SECRET)
+    if not hmac.compare_digest(expected, request.headers["Stripe-Signature"]):
+        return HttpResponseForbidden()
+    handle(json.loads(request.body))
+    return HttpResponse()
+"""
+
+
+def test_a_signature_check_removed_is_an_access_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "billing/hooks.py": WEBHOOK})
+    repo.commit({"billing/hooks.py": WEBHOOK.replace(
+        '    if not hmac.compare_digest(expected, request.headers["Stripe-Signature"]):\n'
+        "        return HttpResponseForbidden()\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "billing/hooks.py")
+    assert "compare_digest" in access["detail"]
+    assert code == 1
+
+
 GO_HANDLER_LISTS = """\
 package main
 
@@ -1131,6 +1165,9 @@ func (a *App) GetList(c echo.Context) error {
         "\tuser := auth.GetUser(c)\n\tif err := user.HasListPerm(auth.PermTypeGet, id); err != nil {\n\t\treturn err\n\t}\n")),
     # A decorator added to an existing view.
     ("hc/front/views.py", DJANGO_VIEWS, DJANGO_VIEWS.replace("def ping_details", "@login_required\ndef ping_details")),
+    # A message acted on only once its signature verifies.
+    ("app/models/retraction.rb", RETRACTION, RETRACTION.replace(
+        "  def perform\n", "  def perform\n    return unless verify_signature(creator_signature, post.author)\n")),
 ])
 def test_a_check_put_in_front_of_existing_code_is_a_change(
     repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str

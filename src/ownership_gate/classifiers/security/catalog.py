@@ -68,6 +68,11 @@ ACCESS_LINE = re.compile(
     # and Go's exported ones: HasListPerm(...), RequireAuth(...).
     r"|\b(?:[Hh]as|[Cc]an|[Cc]heck|[Vv]erify|[Ee]nsure|[Rr]equire|[Aa]ssert|[Aa]uthori[sz]e)(?:[A-Z]\w*?)?"
     r"(?:Access|Perms?|Permissions?|Roles?|Auth\w*)\s*\("
+    # That a request or message is authentic: a signature or HMAC verified (`verify_signature(...)`,
+    # `verifyWebhookSignature(...)`), a digest compared in constant time.
+    r"|\b(?:verify|valid|check|validate)_(?:\w+_)?(?:signature|hmac)[!?]?(?=[\s(])"
+    r"|\b(?:[Vv]erify|[Vv]alidate|[Cc]heck)\w*(?:Signature|Hmac|HMAC)\s*\("
+    r"|\b(?:compare_digest|ConstantTimeCompare|timingSafeEqual|secure_compare)\s*\("
 )
 
 # Queries scoped to the requesting user, which is what keeps one user out of another's records: Django's
