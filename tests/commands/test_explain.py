@@ -141,7 +141,8 @@ def test_scope_vendor_and_ecosystem_conditions_are_shown(repo: Repo, capsys: pyt
     assert by_kind["dependency", "added"]["level"] == "engineer"  # unless it is a vendor
     assert by_kind["dependency", "added"]["conditional"] == [
         {"rule": "new-vendor", "level": "cto", "scope": ["runtime", "optional", "peer", "build"], "vendor": True}]
-    assert [row["rule"] for row in by_kind["dependency", "major"]["conditional"]] == ["runtime-major", "datastore-upgrade", "migration-tool-major"]
+    assert [row["rule"] for row in by_kind["dependency", "major"]["conditional"]] == [
+        "runtime-major", "datastore-upgrade", "migration-tool-major", "deploy-tool-major"]
     assert by_kind["dependency", "major"]["conditional"][0] == {"rule": "runtime-major", "level": "cto", "scope": ["runtime"]}
     assert by_kind["dependency", "minor"]["conditional"][0]["ecosystem"] == ["docker"]  # datastore-upgrade
     [vendor_rule] = [r for r in item["change_rules"] if r["rule"] == "new-vendor"]

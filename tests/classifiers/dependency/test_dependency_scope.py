@@ -327,3 +327,16 @@ def test_a_migration_tool_major_in_dev_scope_with_the_built_in_policy(
                       "migration-tool-major" if level == "cto" else None)]
     assert doc["required_level"] == level
     assert code == (1 if level == "cto" else 0)
+
+
+def test_a_deploy_tool_major_in_the_development_group_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gemfile = 'source "https://rubygems.org"\ngem "rails", "~> 7.1"\n\ngroup :development do\n  gem "heroku_san", "{0}"\nend\n'
+    base = repo.commit({"Gemfile": gemfile.format("~> 1.3")})
+    repo.commit({"Gemfile": gemfile.format("~> 2.1")})
+    code, doc = run_json(capsys, "--base", base)
+    found = [(f["kind"], f["subject"], f["scope"], f["rule"]) for c in doc["changes"] for f in c["findings"]
+             if f["type"] == "dependency"]
+    assert found == [("major", "heroku_san", "dev", "deploy-tool-major")]
+    assert code == 1
