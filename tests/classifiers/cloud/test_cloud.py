@@ -749,3 +749,37 @@ def test_a_provider_the_module_already_used_written_down_is_no_new_vendor(
     # A provider none of its resources used is new.
     assert dependency["datadog/datadog"][0] == "added"
     assert code == 1
+
+
+BACKEND = 'bucket = "acme-terraform-state"\nkey    = "infra/{env}.tfstate"\nregion = "eu-west-1"\n'
+
+
+def test_a_backend_configuration_added_or_deleted_applies_the_configuration_to_one_state_more_or_less(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `terraform init -backend-config=infra/training.tfbackend`: everything main.tf declares, once more.
+    repo.commit({"infra/training.tfbackend": BACKEND.format(env="training")})
+    code, doc = run_json(capsys, "--base", infra)
+    [added] = findings(doc, "cloud")
+    assert (added["kind"], added["subject"]) == ("added", "infra/training.tfbackend")
+    assert "configuration in infra" in added["detail"]
+    assert code == 1
+    # A bare `<env>.backend` next to the `.tf` files it configures is one too, and so is one deleted.
+    with_bare = repo.commit({"infra/staging.backend": BACKEND.format(env="staging")})
+    repo.commit({"infra/staging.backend": None})
+    code, doc = run_json(capsys, "--base", with_bare)
+    assert kinds_and_subjects(doc, "cloud") == [("removed", "infra/staging.backend")]
+    assert code == 1
+
+
+def test_a_backend_edited_or_a_backend_file_away_from_terraform_is_no_cloud_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/production.tfbackend": BACKEND.format(env="production")})
+    repo.commit({
+        "infra/production.tfbackend": BACKEND.format(env="production") + 'encrypt = true\n',
+        "app/search.backend": "elasticsearch\n",  # a name that merely ends so, with no Terraform beside it
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ownership_gate.model import Finding
 
 TYPE = "cloud"
@@ -12,6 +14,16 @@ _CLOUDFORMATION_NAMES = ("template.yaml", "template.yml", "template.json")
 
 def is_terraform(path: str) -> bool:
     return path.endswith(".tf")
+
+
+# Terraform backend configurations (backends.py): Terraform's own `*.tfbackend`, `backend.hcl`,
+# `production.backend.tfvars`; a bare `production.backend` counts only next to `.tf` files.
+BACKEND_NAMED = re.compile(r"(?:\.tfbackend|(?:^|\.)backend\.(?:hcl|tfvars))$")
+
+
+def is_backend_config(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return bool(BACKEND_NAMED.search(name)) or (name.endswith(".backend") and name != ".backend")
 
 
 def maybe_cloudformation(path: str) -> bool:
