@@ -66,6 +66,7 @@ def test_every_kind_from_documented_examples(repo: Repo, capsys: pytest.CaptureF
     code, doc = run_json(capsys, "--base", base)
     by_path = _infra(doc)
     expected = {path: [kind] if kind else [] for path, (_, kind) in PLACED.items()}
+    expected["Dockerfile"].append("platform")  # a new production image, too
     assert by_path == expected
     assert code == 1
     levels = levels_by_path(doc)

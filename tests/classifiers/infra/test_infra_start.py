@@ -93,7 +93,9 @@ def test_a_start_script_added_deleted_or_renamed_counts(
         repo.commit()
     code, document = run_json(capsys, "--base", base)
     assert [subject for subject, _ in _platform(document)] == (
-        ["docker/bootstrap.old"] if status == "renamed" else ["docker/bootstrap"]
+        ["docker/bootstrap.old"] if status == "renamed"
+        else ["docker/Dockerfile.bootstrap", "docker/bootstrap"] if status == "added"  # a new image, too
+        else ["docker/bootstrap"]
     )
     assert code == 1
 
@@ -156,6 +158,20 @@ def test_a_dockerfile_whose_start_command_changed_is_the_ctos(
         'the image it builds starts differently: CMD ["/scripts/init"] -> CMD /scripts/init --fast',
     )]
     assert ("docker", "docker/Dockerfile") in [(f["kind"], f["subject"]) for f in findings(document, "infra")]
+    assert code == 1
+
+
+def test_a_production_dockerfile_added_or_deleted_is_the_ctos(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"README.md": "app\n"})
+    added = repo.commit({"docker/Dockerfile": MULTI_PROCESS, "docker/Dockerfile.dev": MULTI_PROCESS})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == [
+        ("docker/Dockerfile", "a new production image: what production runs on, and how it starts there")]
+    assert code == 1
+    # Deleted: production is no longer built from it. A development image comes and goes freely.
+    repo.commit({"docker/Dockerfile": None, "docker/Dockerfile.dev": None})
+    code, document = run_json(capsys, "--base", added)
+    assert _platform(document) == [("docker/Dockerfile", "a production image is no longer built from it")]
     assert code == 1
 
 

@@ -56,8 +56,15 @@ def started_by(change: Change, context: Context) -> str | None:
 
 
 def start_changed(change: Change, context: Context) -> str | None:
-    """How a changed production Dockerfile's start command changed, or None."""
-    if change.old_oid is None or change.new_oid is None or not is_production_dockerfile(change.path):
+    """How a changed production Dockerfile's start command changed, or None; a production
+    Dockerfile added or deleted is a production image built, or no longer built, from here."""
+    if not is_production_dockerfile(change.path):
+        return None
+    if change.status in ("added", "copied"):
+        return "a new production image: what production runs on, and how it starts there"
+    if change.status == "deleted":
+        return "a production image is no longer built from it"
+    if change.old_oid is None or change.new_oid is None:
         return None
     old, new = text_of(context.old(change), lossy=True), text_of(context.new(change), lossy=True)
     before, after = read(old) if old is not None else None, read(new) if new is not None else None
