@@ -964,6 +964,8 @@ func (h *handler) finishLogin(w http.ResponseWriter, r *http.Request) {
     ("internal/ui/webauthn.go", True),
     ("app/views/passkey_login.py", True),
     ("src/components/webauthn.ts", False),
+    ("web-frontend/modules/core/store/auth.js", False),  # a folder named for the front end
+    ("web-frontend/api/auth.js", True),
 ])
 def test_a_ui_folder_holds_server_code_in_server_languages(repo: Repo, capsys: pytest.CaptureFixture[str],
                                                            path: str, server: bool) -> None:

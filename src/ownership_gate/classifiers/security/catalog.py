@@ -43,7 +43,8 @@ CRYPTO_NAMES = frozenset({
 # under `ui/` or `views/` (a Django view, a Go handler) is server code that decides who may do what.
 UI_PATH = re.compile(
     r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|eex|heex|leex|html|hbs|mustache)$"
-    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|frontend|client|webapp|static|assets|widgets)/"
+    r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|(?:[\w.]+[-_])?frontend|client|webapp|static|assets"
+    r"|widgets)/"
     r"(?!(?:.*/)?api/)(?!.*\.(?:py|rb|go|java|kts?|cs|ex|exs|rs|scala|swift)$)"
 )
 # Identifiers that hold a secret; a view that starts showing one is a finding.
