@@ -1182,6 +1182,34 @@ def test_a_check_put_in_front_of_existing_code_is_a_change(
     assert code == 1
 
 
+MASK = (
+    "\nfunc maskRestricted(user auth.User, list *models.List) {\n"
+    "\tif user.HasListPerm(auth.PermTypeManage, list.ID) != nil {\n\t\tlist.Name = \"*Unknown\"\n\t}\n}\n"
+)
+
+
+def test_a_new_function_holding_a_check_that_existing_code_now_calls_is_a_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The check guards a new function, but an existing handler now runs it on what it returns.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "cmd/lists.go": GO_HANDLER_LISTS})
+    repo.commit({"cmd/lists.go": GO_HANDLER_LISTS.replace(
+        "\treturn c.JSON(http.StatusOK, okResp{out})\n", "\tmaskRestricted(user, &out)\n"
+        "\treturn c.JSON(http.StatusOK, okResp{out})\n") + MASK})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "cmd/lists.go")]
+    assert "HasListPerm" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+    # Called only from a handler the change adds, it guards new code: routine.
+    base = repo.commit({"cmd/lists.go": GO_HANDLER_LISTS})
+    repo.commit({"cmd/lists.go": GO_HANDLER_LISTS + "\nfunc (a *App) GetRestricted(c echo.Context) error {\n"
+                 "\tuser := auth.GetUser(c)\n\tout, _ := a.core.GetList(id)\n\tmaskRestricted(user, &out)\n"
+                 "\treturn c.JSON(http.StatusOK, okResp{out})\n}\n" + MASK})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
 def test_a_check_with_an_early_exit_in_a_new_handler_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, "cmd/lists.go": GO_HANDLER_LISTS})
     repo.commit({"cmd/lists.go": GO_HANDLER_LISTS + "\nfunc (a *App) DeleteList(c echo.Context) error {\n"

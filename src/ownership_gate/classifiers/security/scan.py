@@ -36,16 +36,13 @@ from ownership_gate.classifiers.security.files import (
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.classifiers.security.guards import called_by_old_code, guards_old_code
+from ownership_gate.classifiers.security.lines import IMPORT, SPACE, normal, substantive
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
-_IMPORT = re.compile(
-    r"^\s*(?:import\b|from\s+\S+\s+import\b|require(?:_relative)?\b|using\s+[\w.]+;|#include\b|@import\b"
-    r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
-)
 # A line of a Go import block: a package path in quotes, perhaps named.
 _GO_IMPORT = re.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
-_SPACE = re.compile(r"\s+")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 _LONGEST = 2000
 # Files up to this many lines (both sides) get an ordered diff.
@@ -213,25 +210,25 @@ def _settings(path: str, diff: LineDiff) -> list[Finding]:
                 continue  # moved, same value
             shown = old if old is not None else "(not set)"
             found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
-        elif stack_changed and MIDDLEWARE_LINE.search(line) and not _IMPORT.search(line):
-            text = _normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
+        elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
+            text = normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
             found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
         elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
-            text = _normal(line)[:120]
+            text = normal(line)[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
         if key not in seen:
             found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
-    added_lines = {_normal(line) for _, line in diff.added}
+    added_lines = {normal(line) for _, line in diff.added}
     for line in diff.removed:
-        if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not _IMPORT.search(line):
-            if _normal(line) not in added_lines:  # moved ones are reported where they went
-                found.append(finding("setting", path, f"security middleware removed: {_normal(line)[:120]}"))
+        if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not IMPORT.search(line):
+            if normal(line) not in added_lines:  # moved ones are reported where they went
+                found.append(finding("setting", path, f"security middleware removed: {normal(line)[:120]}"))
                 break
             continue
         if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
                 and _setting_part(line) not in kept):
-            text = _normal(line)[:120]
+            text = normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
     return found
@@ -267,7 +264,7 @@ def _middleware(text: str) -> list[str]:
     """The security middleware a file names, in order, quotes, spaces and parentheses aside."""
     return [_UNWRAPPED.sub("", match.group(0)).replace("'", '"')
             for line in text.splitlines() if ("iddleware" in line or "app.Use" in line) and len(line) <= _LONGEST
-            if not COMMENT.match(line) and not _IMPORT.search(line)
+            if not COMMENT.match(line) and not IMPORT.search(line)
             for match in MIDDLEWARE_LINE.finditer(line)]
 
 
@@ -278,7 +275,7 @@ def _setting_part(line: str) -> str:
     """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
     becoming `<iframe src="about:blank"`) does not change the setting."""
     match = SETTING_LINE.search(line)
-    return _normal(line[match.start():] if match else line)
+    return normal(line[match.start():] if match else line)
 
 
 def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
@@ -286,11 +283,11 @@ def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
     who may send mail as the domain and where its mail goes."""
     for number, line in diff.added:
         if line.strip() and not COMMENT.match(line):
-            text = _normal(line)[:120]
+            text = normal(line)[:120]
             return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
     for line in diff.removed:
         if line.strip() and not COMMENT.match(line):
-            text = _normal(line)[:120]
+            text = normal(line)[:120]
             return [finding("setting", path, f"mail server setting removed: {text}")]
     return []
 
@@ -318,7 +315,7 @@ _DEFINITION = re.compile(
 
 def _checks(line: str) -> bool:
     """The line checks or grants access (an import or the definition of a check is not one)."""
-    return (bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not _IMPORT.search(line)
+    return (bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not IMPORT.search(line)
             and not _DEFINITION.match(line))
 
 
@@ -346,7 +343,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         removed_checks, added_checks = [], []  # the same checks where they were, only laid out anew
     new_lines: list[str] | None = None
     for number, line in added_checks:
-        text = _normal(line)
+        text = normal(line)
         if moved.get(("removed", text), set()) - {path}:  # one moved in from another file
             continue
         # A check only added where none goes guards new code (it narrows who can do something), unless it
@@ -355,12 +352,12 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         if not counts:
             if new_lines is None:
                 new_lines = diff.new_text.splitlines()
-            counts = _guards_old_code(new_lines, number, diff)
+            counts = guards_old_code(new_lines, number, diff) or called_by_old_code(new_lines, number, diff)
         if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
     gone_with_code = _removed_with_their_views(diff) if path.endswith(".py") and removed_checks else set()
     for line in removed_checks:
-        text = _normal(line)
+        text = normal(line)
         if text in gone_with_code:
             continue  # the view it guarded is gone with it: nobody can reach that code any more
         if not moved.get(("added", text), set()) - {path}:
@@ -405,7 +402,7 @@ def _decorated(text: str) -> Counter[tuple[str, str]]:
         for following in lines[index + 1 : index + 20]:
             name = _DEF_NAME.match(following)
             if name is not None:
-                found[(_normal(line), name.group(1))] += 1
+                found[(normal(line), name.group(1))] += 1
                 break
             if not following.lstrip().startswith(("@", ")", "#")) and following.strip():
                 break  # not a decorator stack (a decorator's arguments over several lines end with `)`)
@@ -419,8 +416,8 @@ def _checks_moved(old_text: str, new_text: str) -> bool:
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     if len(old_lines) + len(new_lines) > _ORDERED_LIMIT:
         return True  # too long to diff in order: every check line added or removed counts
-    matcher = difflib.SequenceMatcher(None, [_SPACE.sub("", line) for line in old_lines],
-                                      [_SPACE.sub("", line) for line in new_lines], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [SPACE.sub("", line) for line in old_lines],
+                                      [SPACE.sub("", line) for line in new_lines], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal" and any(_checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
             return True
@@ -461,68 +458,13 @@ def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
                 continue
             for _, line in diff.added:
                 if _checks(line):
-                    where.setdefault(("added", _normal(line)), set()).add(change.path)
+                    where.setdefault(("added", normal(line)), set()).add(change.path)
             for line in diff.removed:
                 if _checks(line):
-                    where.setdefault(("removed", _normal(line)), set()).add(change.path)
+                    where.setdefault(("removed", normal(line)), set()).add(change.path)
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
-
-
-# A block that only leaves (`return`, `raise`, `throw`, `abort`, `panic`, `head :forbidden`): an early exit,
-# which guards the rest of the block it sits in.
-_EXIT = re.compile(
-    r"^\s*(?:}\s*)?(?:return|raise|throw|abort|panic|head|render|redirect(?:_to)?|halt|next|break)\b"
-    r"|^\s*[})\]]*;?\s*$|^\s*end\s*$"
-)
-# The code a check guards is read at most this far.
-_GUARDED_LINES = 200
-
-
-def _guards_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:
-    """Whether the check added on line `number` (1-based) guards code the file already had: its block
-    (what it indents), for a decorator the function below it, and for an early exit (a block that only
-    returns or raises) the rest of the block it sits in. Old code is a line the change did not add, or
-    added back where it was removed (moved under the check)."""
-    if not 0 < number <= len(lines):
-        return False
-    added = {n for n, _ in diff.added}
-    removed = Counter(_normal(line) for line in diff.removed)
-    check = lines[number - 1]
-    base = _indent(check)
-    start = number  # index of the first line after the check
-    if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
-        while start < len(lines) and lines[start].lstrip().startswith("@"):
-            start += 1
-        block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
-        block = [start, *block]
-    else:
-        block = _block(lines, start, base)
-        if all(_EXIT.match(lines[i]) for i in block if lines[i].strip()):  # an early exit
-            block = _block(lines, block[-1] + 1 if block else start, base - 1)
-    for index in block[:_GUARDED_LINES]:
-        text = _normal(lines[index])
-        if not _substantive([text]) or _EXIT.match(lines[index]):
-            continue
-        if index + 1 not in added or removed[text] > 0:
-            return True
-    return False
-
-
-def _block(lines: list[str], start: int, indent: int) -> list[int]:
-    """Indexes of the lines from `start` indented deeper than `indent` (blank lines included)."""
-    found: list[int] = []
-    for index in range(start, min(len(lines), start + _GUARDED_LINES)):
-        line = lines[index]
-        if line.strip() and _indent(line) <= indent:
-            break
-        found.append(index)
-    return found
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
@@ -559,25 +501,13 @@ def _scopes(text: str) -> Counter[str]:
 
 
 def _scope(text: str) -> str:
-    return _SPACE.sub("", text).replace("self.request", "request")
-
-
-def _normal(line: str) -> str:
-    return _SPACE.sub(" ", line.strip())
-
-
-def _substantive(lines: Iterable[str]) -> bool:
-    for line in lines:
-        text = str(line).strip()
-        if text and not COMMENT.match(text) and not _IMPORT.search(text) and text not in ("}", "end", ")", "});", "];"):
-            return True
-    return False
+    return SPACE.sub("", text).replace("self.request", "request")
 
 
 def _code(path: str, lines: Iterable[str]) -> list[str]:
     """The lines that do something: not blank, a comment, an import (Go's import blocks too) or a lone bracket."""
     go = path.endswith(".go")
-    return [line for line in lines if _substantive([line]) and not (go and _GO_IMPORT.match(line))]
+    return [line for line in lines if substantive([line]) and not (go and _GO_IMPORT.match(line))]
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
