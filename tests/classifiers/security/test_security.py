@@ -1345,3 +1345,34 @@ def test_a_view_deleted_with_its_login_check_opens_nothing(repo: Repo, capsys: p
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", "app/views.py")]
     assert code == 1
+
+
+NEXT_MIDDLEWARE = """\
+import { authMiddleware } from "@clerk/nextjs";
+
+export default authMiddleware({
+  publicRoutes: ["/", "/pricing"],
+});
+
+export const config = {
+  matcher: ["/((?!.+\\\\.[\\\\w]+$|_next).*)", "/", "/(api|trpc)(.*)"],
+};
+"""
+
+
+def test_the_middleware_every_request_passes_through_is_access_code(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "apps/web/src/middleware.ts": NEXT_MIDDLEWARE,
+                        "apps/api/src/middleware/timing.ts": "export const timing = () => 1;\n"})
+    repo.commit({
+        # Which routes need a session: assets, the sitemap and robots.txt no longer pass through it.
+        "apps/web/src/middleware.ts": NEXT_MIDDLEWARE.replace('"/((?!', '"/((?!assets|sitemap.xml|robots.txt|'),
+        # A file of a `middleware/` folder is not, by its name alone.
+        "apps/api/src/middleware/timing.ts": "export const timing = () => 2;\n",
+    })
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "apps/web/src/middleware.ts")
+    assert "every request passes through" in access["detail"]
+    assert code == 1

@@ -27,6 +27,9 @@ ACCESS_NAME = re.compile(
     # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one.
     r"|(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$"
 )
+# The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
+# says which routes need a session), a Django project's `middleware.py`; not every file of a `middleware/` folder.
+MIDDLEWARE_FILE = re.compile(r"(?:^|/)middlewares?\.\w+$")
 
 # User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
 # Randomness, hashing and signing primitives: swapping one for another (`random` for `secrets`,

@@ -15,8 +15,9 @@ Kinds:
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
   admin checks) was added or removed, or a file named for authentication or
   authorisation (`auth/`, `oauth`, `permissions`, `AuthenticationExtension.ts`,
-  ...) changed beyond imports, comments, blank lines, layout, linter
-  rewrites and what its errors say. A check moved from
+  ...), or the `middleware.ts` every request passes through, changed beyond
+  imports, comments, blank lines, layout, linter rewrites and what its
+  errors say. A check moved from
   one file to another in the same change set cancels out; one moved within
   a file does not, since the order of checks decides what runs. A query
   that stops keeping to the requesting user's records (`user=request.user`,

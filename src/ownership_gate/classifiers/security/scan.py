@@ -19,6 +19,7 @@ from ownership_gate.classifiers.security.catalog import (
     CRYPTO_NAMES,
     DSL_SETTING,
     GRANT_LINE,
+    MIDDLEWARE_FILE,
     MIDDLEWARE_LINE,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
@@ -366,12 +367,15 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
-    if ACCESS_NAME.search(path) and (added or removed) and not _renamed(added, removed) and not _only_new_names(
-        added, removed, diff.old_text
+    named = ACCESS_NAME.search(path)
+    if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
+        _only_new_names(added, removed, diff.old_text)
     ):
         if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
-        return [finding("access", path, "code named for authentication or authorisation changed")]
+        if named:
+            return [finding("access", path, "code named for authentication or authorisation changed")]
+        return [finding("access", path, "the middleware every request passes through before its handler changed")]
     return []
 
 
