@@ -2,20 +2,16 @@
 
 A check put in front of existing code changes who may run it; one that
 only guards new code narrows a new feature with the checks the
-application already has. Blocks are read by indentation, which every
-language the scan reads lays out the same way.
+application already has. Blocks are read by indentation, the way code is
+laid out in every language the scan reads.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.security.lines import normal, substantive
-
-if TYPE_CHECKING:
-    from ownership_gate.classifiers.security.scan import LineDiff
+from ownership_gate.classifiers.security.lines import LineDiff, normal, substantive
 
 # A block that only leaves (`return`, `raise`, `throw`, `abort`, `panic`, `head :forbidden`): an early exit,
 # which guards the rest of the block it sits in.

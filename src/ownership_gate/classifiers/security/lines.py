@@ -1,9 +1,10 @@
-"""What a line of code is, as the security scan reads it: an import, something that does anything, its normal form."""
+"""Lines as the security scan reads them: those a change adds and removes, and what one line is."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from ownership_gate.classifiers.security.catalog import COMMENT
 
@@ -12,6 +13,16 @@ IMPORT = re.compile(
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
 SPACE = re.compile(r"\s+")
+
+
+class LineDiff(NamedTuple):
+    """The lines a change adds and removes (a multiset difference: moves within the file cancel)."""
+
+    added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)
+    removed: tuple[str, ...]
+    old_text: str
+    new_text: str
+    reformatted: bool = False  # the same code laid out differently (see `scan._reformatted`)
 
 
 def normal(line: str) -> str:

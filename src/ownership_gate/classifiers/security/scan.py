@@ -6,7 +6,6 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security import hosts
@@ -38,7 +37,7 @@ from ownership_gate.classifiers.security.files import (
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.guards import called_by_old_code, guards_old_code
-from ownership_gate.classifiers.security.lines import IMPORT, SPACE, normal, substantive
+from ownership_gate.classifiers.security.lines import IMPORT, SPACE, LineDiff, normal, substantive
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
@@ -48,16 +47,6 @@ _GO_IMPORT = re.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
 _LONGEST = 2000
 # Files up to this many lines (both sides) get an ordered diff.
 _ORDERED_LIMIT = 20_000
-
-
-class LineDiff(NamedTuple):
-    """The lines a change adds and removes (a multiset difference: moves within the file cancel)."""
-
-    added: tuple[tuple[int, str], ...]  # (1-based line in the new file, text)
-    removed: tuple[str, ...]
-    old_text: str
-    new_text: str
-    reformatted: bool = False  # the same code laid out differently (see `_reformatted`)
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
