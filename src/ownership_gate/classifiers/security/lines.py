@@ -13,6 +13,8 @@ IMPORT = re.compile(
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
 SPACE = re.compile(r"\s+")
+# A longer line than this is data (minified code, a blob), not something a person wrote to read.
+LONGEST = 2000
 
 
 class LineDiff(NamedTuple):

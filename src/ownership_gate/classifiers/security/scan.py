@@ -12,24 +12,18 @@ from ownership_gate.classifiers.security import hosts
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
     ACCESS_NAME,
-    ASSIGNMENT,
     COMMENT,
     CREDENTIAL,
     CRYPTO_NAMES,
-    DSL_SETTING,
     GRANT_LINE,
     MIDDLEWARE_FILE,
-    MIDDLEWARE_LINE,
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
-    SETTING_KEY,
-    SETTING_LINE,
     UI_PATH,
     USER_SCOPE,
 )
 from ownership_gate.classifiers.security.files import (
-    CONFIG_PATH,
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
@@ -37,14 +31,13 @@ from ownership_gate.classifiers.security.files import (
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.guards import called_by_old_code, guards_old_code
-from ownership_gate.classifiers.security.lines import IMPORT, SPACE, LineDiff, normal, substantive
+from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, SPACE, LineDiff, normal, substantive
+from ownership_gate.classifiers.security.settings import mail_server, settings
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
 # A line of a Go import block: a package path in quotes, perhaps named.
 _GO_IMPORT = re.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
-# A longer line than this is data (minified code, a blob), not something a person wrote to read.
-_LONGEST = 2000
 # Files up to this many lines (both sides) get an ordered diff.
 _ORDERED_LIMIT = 20_000
 
@@ -62,12 +55,12 @@ def findings(change: Change, context: Context) -> list[Finding]:
     found: list[Finding] = []
     found += _credentials(path, diff)
     if MAIL_SERVER_CONFIG.search(path):
-        return found + _mail_server(path, diff)
+        return found + mail_server(path, diff)
     if EXAMPLE_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
-    found += _settings(path, diff)
+    found += settings(path, diff)
     found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
@@ -118,8 +111,8 @@ def _diff(old_text: str, new_text: str) -> LineDiff:
                 added.append((number, line))
         removed = [line for line, count in gone.items() for _ in range(max(count, 0))]
     return LineDiff(
-        tuple((n, line) for n, line in added if len(line) <= _LONGEST),
-        tuple(line for line in removed if len(line) <= _LONGEST),
+        tuple((n, line) for n, line in added if len(line) <= LONGEST),
+        tuple(line for line in removed if len(line) <= LONGEST),
         old_text,
         new_text,
     )
@@ -168,130 +161,6 @@ def _credentials(path: str, diff: LineDiff) -> list[Finding]:
             shown = match.group(0)[:12] + "..."
             return [finding("credential", path, f"a credential is committed in the clear ({shown})", number)]
     return []
-
-
-def _settings(path: str, diff: LineDiff) -> list[Finding]:
-    """Security settings added, changed or removed; one moved within the file, its value kept, is none."""
-    found: list[Finding] = []
-    is_config = bool(CONFIG_PATH.search(path))
-    if is_config and path.endswith(".py"):
-        compared = _python_settings(path, diff)
-        if compared is not None:
-            found, is_config = compared, False  # its assignments are read whole; the lines below are not
-    before: dict[str, str] = {}
-    if is_config:
-        for line in diff.removed:
-            key, value = _assignment(line)
-            if key is not None:
-                before[key] = value
-    kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
-    # A middleware stack is judged whole: the same middleware in the same order (however quoted or wrapped) is
-    # no change, and one moved ahead of another, or into another group, is one.
-    stack_changed = _names_middleware(diff) and _middleware(diff.old_text) != _middleware(diff.new_text)
-    seen: set[str] = set()
-    for number, line in diff.added:
-        if COMMENT.match(line):
-            continue
-        key, value = _assignment(line) if is_config else (None, "")
-        if key is not None:
-            old = before.pop(key, None)
-            seen.add(key)
-            if old == value:
-                continue  # moved, same value
-            shown = old if old is not None else "(not set)"
-            found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
-        elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
-            text = normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
-            found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
-        elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
-            text = normal(line)[:120]
-            found.append(finding("setting", path, f"security setting added or changed: {text}", number))
-    for key, value in before.items():
-        if key not in seen:
-            found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
-    added_lines = {normal(line) for _, line in diff.added}
-    for line in diff.removed:
-        if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not IMPORT.search(line):
-            if normal(line) not in added_lines:  # moved ones are reported where they went
-                found.append(finding("setting", path, f"security middleware removed: {normal(line)[:120]}"))
-                break
-            continue
-        if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
-                and _setting_part(line) not in kept):
-            text = normal(line)[:120]
-            found.append(finding("setting", path, f"security setting removed: {text}"))
-            break
-    return found
-
-
-def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
-    """The security settings of a Python configuration file added, changed or removed, compared by value
-    (`python_settings`); None when either side is no Python `ast` reads."""
-    from ownership_gate.classifiers.security import python_settings
-
-    old, new = python_settings.settings(diff.old_text), python_settings.settings(diff.new_text)
-    if old is None or new is None:
-        return None
-    found = []
-    for name in sorted(old.keys() | new.keys()):
-        before, after = old.get(name), new.get(name)
-        if (before and before.value) == (after and after.value):
-            continue  # the same value, wherever it now stands
-        if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
-            continue
-        was, now = python_settings.shown(before), python_settings.shown(after)
-        detail = f"{name}: {was if was is not None else '(not set)'} -> {now if now is not None else '(removed)'}"
-        found.append(finding("setting", f"{path}: {name}", detail, after.line if after else None, was, now))
-    return found
-
-
-def _names_middleware(diff: LineDiff) -> bool:
-    """Whether a changed line could name a middleware at all (most files never do: nothing to compare)."""
-    return any("iddleware" in line or "app.Use" in line for line in (*diff.removed, *(text for _, text in diff.added)))
-
-
-def _middleware(text: str) -> list[str]:
-    """The security middleware a file names, in order, quotes, spaces and parentheses aside."""
-    return [_UNWRAPPED.sub("", match.group(0)).replace("'", '"')
-            for line in text.splitlines() if ("iddleware" in line or "app.Use" in line) and len(line) <= _LONGEST
-            if not COMMENT.match(line) and not IMPORT.search(line)
-            for match in MIDDLEWARE_LINE.finditer(line)]
-
-
-_UNWRAPPED = re.compile(r"[\s()]")
-
-
-def _setting_part(line: str) -> str:
-    """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
-    becoming `<iframe src="about:blank"`) does not change the setting."""
-    match = SETTING_LINE.search(line)
-    return normal(line[match.start():] if match else line)
-
-
-def _mail_server(path: str, diff: LineDiff) -> list[Finding]:
-    """Any setting of a mail server: relays, trusted networks, transports and aliases decide
-    who may send mail as the domain and where its mail goes."""
-    for number, line in diff.added:
-        if line.strip() and not COMMENT.match(line):
-            text = normal(line)[:120]
-            return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
-    for line in diff.removed:
-        if line.strip() and not COMMENT.match(line):
-            text = normal(line)[:120]
-            return [finding("setting", path, f"mail server setting removed: {text}")]
-    return []
-
-
-def _assignment(line: str) -> tuple[str | None, str]:
-    if COMMENT.match(line):
-        return None, ""
-    match = ASSIGNMENT.match(line) or DSL_SETTING.match(line)
-    if not match:
-        return None, ""
-    key = match.group("key").strip("\"'")
-    if not SETTING_KEY.search(key.lower()):
-        return None, ""
-    return key, match.group("value").strip()[:80]
 
 
 # Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`,

@@ -1,0 +1,143 @@
+"""Security settings in the lines a change adds and removes: configuration assignments, headers and
+directives anywhere, a framework's middleware stack judged whole, and a mail server's settings."""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.security.catalog import (
+    ASSIGNMENT,
+    COMMENT,
+    DSL_SETTING,
+    MIDDLEWARE_LINE,
+    SETTING_KEY,
+    SETTING_LINE,
+)
+from ownership_gate.classifiers.security.files import CONFIG_PATH
+from ownership_gate.classifiers.security.findings import finding
+from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff, normal
+from ownership_gate.model import Finding
+
+
+def settings(path: str, diff: LineDiff) -> list[Finding]:
+    """Security settings added, changed or removed; one moved within the file, its value kept, is none."""
+    found: list[Finding] = []
+    is_config = bool(CONFIG_PATH.search(path))
+    if is_config and path.endswith(".py"):
+        compared = _python_settings(path, diff)
+        if compared is not None:
+            found, is_config = compared, False  # its assignments are read whole; the lines below are not
+    before: dict[str, str] = {}
+    if is_config:
+        for line in diff.removed:
+            key, value = _assignment(line)
+            if key is not None:
+                before[key] = value
+    kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
+    # A middleware stack is judged whole: the same middleware in the same order (however quoted or wrapped) is
+    # no change, and one moved ahead of another, or into another group, is one.
+    stack_changed = _names_middleware(diff) and _middleware(diff.old_text) != _middleware(diff.new_text)
+    seen: set[str] = set()
+    for number, line in diff.added:
+        if COMMENT.match(line):
+            continue
+        key, value = _assignment(line) if is_config else (None, "")
+        if key is not None:
+            old = before.pop(key, None)
+            seen.add(key)
+            if old == value:
+                continue  # moved, same value
+            shown = old if old is not None else "(not set)"
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
+        elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
+            text = normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
+            found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
+        elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
+            text = normal(line)[:120]
+            found.append(finding("setting", path, f"security setting added or changed: {text}", number))
+    for key, value in before.items():
+        if key not in seen:
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
+    added_lines = {normal(line) for _, line in diff.added}
+    for line in diff.removed:
+        if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not IMPORT.search(line):
+            if normal(line) not in added_lines:  # moved ones are reported where they went
+                found.append(finding("setting", path, f"security middleware removed: {normal(line)[:120]}"))
+                break
+            continue
+        if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
+                and _setting_part(line) not in kept):
+            text = normal(line)[:120]
+            found.append(finding("setting", path, f"security setting removed: {text}"))
+            break
+    return found
+
+
+def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
+    """The security settings of a Python configuration file added, changed or removed, compared by value
+    (`python_settings`); None when either side is no Python `ast` reads."""
+    from ownership_gate.classifiers.security import python_settings
+
+    old, new = python_settings.settings(diff.old_text), python_settings.settings(diff.new_text)
+    if old is None or new is None:
+        return None
+    found = []
+    for name in sorted(old.keys() | new.keys()):
+        before, after = old.get(name), new.get(name)
+        if (before and before.value) == (after and after.value):
+            continue  # the same value, wherever it now stands
+        if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
+            continue
+        was, now = python_settings.shown(before), python_settings.shown(after)
+        detail = f"{name}: {was if was is not None else '(not set)'} -> {now if now is not None else '(removed)'}"
+        found.append(finding("setting", f"{path}: {name}", detail, after.line if after else None, was, now))
+    return found
+
+
+def _names_middleware(diff: LineDiff) -> bool:
+    """Whether a changed line could name a middleware at all (most files never do: nothing to compare)."""
+    return any("iddleware" in line or "app.Use" in line for line in (*diff.removed, *(text for _, text in diff.added)))
+
+
+def _middleware(text: str) -> list[str]:
+    """The security middleware a file names, in order, quotes, spaces and parentheses aside."""
+    return [_UNWRAPPED.sub("", match.group(0)).replace("'", '"')
+            for line in text.splitlines() if ("iddleware" in line or "app.Use" in line) and len(line) <= LONGEST
+            if not COMMENT.match(line) and not IMPORT.search(line)
+            for match in MIDDLEWARE_LINE.finditer(line)]
+
+
+_UNWRAPPED = re.compile(r"[\s()]")
+
+
+def _setting_part(line: str) -> str:
+    """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
+    becoming `<iframe src="about:blank"`) does not change the setting."""
+    match = SETTING_LINE.search(line)
+    return normal(line[match.start():] if match else line)
+
+
+def mail_server(path: str, diff: LineDiff) -> list[Finding]:
+    """Any setting of a mail server: relays, trusted networks, transports and aliases decide
+    who may send mail as the domain and where its mail goes."""
+    for number, line in diff.added:
+        if line.strip() and not COMMENT.match(line):
+            text = normal(line)[:120]
+            return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
+    for line in diff.removed:
+        if line.strip() and not COMMENT.match(line):
+            text = normal(line)[:120]
+            return [finding("setting", path, f"mail server setting removed: {text}")]
+    return []
+
+
+def _assignment(line: str) -> tuple[str | None, str]:
+    if COMMENT.match(line):
+        return None, ""
+    match = ASSIGNMENT.match(line) or DSL_SETTING.match(line)
+    if not match:
+        return None, ""
+    key = match.group("key").strip("\"'")
+    if not SETTING_KEY.search(key.lower()):
+        return None, ""
+    return key, match.group("value").strip()[:80]
