@@ -1126,6 +1126,34 @@ def stripe_webhook(request):
 """
 
 
+SIGNED = """\
+def check_signature(key, signature, path):
+    digest = hmac.new(key.encode(), path.encode(), hashlib.sha1).hexdigest()
+    if signature != digest:
+        raise HTTPAPIError("Signature invalid", 403)
+"""
+
+
+def test_an_existing_condition_rewritten_into_a_check_is_an_access_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same statement, now a constant-time comparison: it guards what the old condition guarded.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "api/handlers.py": SIGNED})
+    repo.commit({"api/handlers.py": SIGNED.replace("if signature != digest:",
+                                                    "if not hmac.compare_digest(signature, digest):")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "api/handlers.py")
+    assert code == 1
+    # A check added as a new statement next to the old one, guarding nothing the file had, is routine.
+    base = repo.commit({"api/handlers.py": SIGNED})
+    repo.commit({"api/handlers.py": SIGNED + "\n\ndef check_new(key, signature):\n"
+                 "    if not hmac.compare_digest(signature, key):\n        raise HTTPAPIError('bad', 403)\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
 def test_a_signature_check_removed_is_an_access_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, "billing/hooks.py": WEBHOOK})
     repo.commit({"billing/hooks.py": WEBHOOK.replace(

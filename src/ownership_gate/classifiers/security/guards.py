@@ -19,6 +19,8 @@ _EXIT = re.compile(
     r"^\s*(?:}\s*)?(?:return|raise|throw|abort|panic|head|render|redirect(?:_to)?|halt|next|break)\b"
     r"|^\s*[})\]]*;?\s*$|^\s*end\s*$"
 )
+# The keyword or name a statement starts with (`if`, `unless`, `return`, `raise`, `assert`, `authorize`).
+_FIRST_WORD = re.compile(r"\s*(\w+)")
 # The code a check guards is read at most this far.
 _GUARDED_LINES = 200
 # A named function or method: `def mask(...)`, `func (a *App) mask(...)`, `function mask(`, `const mask = (...) =>`.
@@ -56,6 +58,17 @@ def guards_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:
         if index + 1 not in added or removed[text] > 0:
             return True
     return False
+
+
+def rewrites_a_condition(number: int, line: str, diff: LineDiff) -> bool:
+    """Whether the check added on line `number` is written over a statement the file had in its place, the
+    same kind of statement at the same indentation: an existing condition rewritten into a check
+    (`if signature != digest:` -> `if not hmac.compare_digest(signature, digest):`) guards what it guarded."""
+    old = diff.rewritten.get(number)
+    if old is None or _indent(old) != _indent(line):
+        return False
+    first, was = _FIRST_WORD.match(line), _FIRST_WORD.match(old)
+    return first is not None and was is not None and first.group(1) == was.group(1)
 
 
 def called_by_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:

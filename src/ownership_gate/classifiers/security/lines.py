@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ownership_gate.classifiers.security.catalog import COMMENT
@@ -25,6 +26,8 @@ class LineDiff(NamedTuple):
     old_text: str
     new_text: str
     reformatted: bool = False  # the same code laid out differently (see `scan._reformatted`)
+    # Added lines written over the old line at their place, one for one: new line number -> the old line.
+    rewritten: Mapping[int, str] = MappingProxyType({})
 
 
 def normal(line: str) -> str:

@@ -30,7 +30,7 @@ from ownership_gate.classifiers.security.files import (
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
-from ownership_gate.classifiers.security.guards import called_by_old_code, guards_old_code
+from ownership_gate.classifiers.security.guards import called_by_old_code, guards_old_code, rewrites_a_condition
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, SPACE, LineDiff, normal, substantive
 from ownership_gate.classifiers.security.settings import mail_server, settings
 from ownership_gate.formats import javascript, layout, python
@@ -94,11 +94,14 @@ def _diff(old_text: str, new_text: str) -> LineDiff:
         matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
         added: list[tuple[int, str]] = []
         removed: list[str] = []
+        rewritten: dict[int, str] = {}
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag in ("replace", "delete"):
                 removed.extend(old_lines[i1:i2])
             if tag in ("replace", "insert"):
                 added.extend((n + 1, new_lines[n]) for n in range(j1, j2))
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                rewritten.update((j1 + k + 1, old_lines[i1 + k]) for k in range(j2 - j1))
     else:
         fresh = Counter(new_lines)
         fresh.subtract(old_lines)
@@ -110,11 +113,13 @@ def _diff(old_text: str, new_text: str) -> LineDiff:
                 fresh[line] -= 1
                 added.append((number, line))
         removed = [line for line, count in gone.items() for _ in range(max(count, 0))]
+        rewritten = {}
     return LineDiff(
         tuple((n, line) for n, line in added if len(line) <= LONGEST),
         tuple(line for line in removed if len(line) <= LONGEST),
         old_text,
         new_text,
+        rewritten=rewritten,
     )
 
 
@@ -211,7 +216,8 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         if not counts:
             if new_lines is None:
                 new_lines = diff.new_text.splitlines()
-            counts = guards_old_code(new_lines, number, diff) or called_by_old_code(new_lines, number, diff)
+            counts = (rewrites_a_condition(number, line, diff) or guards_old_code(new_lines, number, diff)
+                      or called_by_old_code(new_lines, number, diff))
         if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
     gone_with_code = _removed_with_their_views(diff) if path.endswith(".py") and removed_checks else set()
