@@ -168,6 +168,38 @@ def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.Capture
     assert code == 1
 
 
+SECURE_HEADERS = """\
+<?php
+
+class SecureHeaders
+{
+    public function handle($request, Closure $next)
+    {
+        $csp = [
+            "default-src 'none'",
+            "object-src 'none'",
+            "require-trusted-types-for 'script'",
+            "style-src 'unsafe-inline' 'self'",
+        ];
+        $response = $next($request);
+        $response->header('Content-Security-Policy', implode('; ', $csp));
+        return $response;
+    }
+}
+"""
+
+
+def test_a_content_security_policy_directive_built_in_code(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # The policy is assembled from its directives; the header's name is on a line that did not change.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/Http/Middleware/SecureHeaders.php": SECURE_HEADERS})
+    repo.commit({"app/Http/Middleware/SecureHeaders.php": SECURE_HEADERS.replace(
+        "            \"require-trusted-types-for 'script'\",\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    [setting] = findings(doc, "security")
+    assert setting["kind"] == "setting" and "require-trusted-types-for" in setting["detail"]
+    assert code == 1
+
+
 def test_access_check_removed_but_moved_checks_cancel(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"app/controllers/invoices_controller.rb": CONTROLLER.replace("  before_action :authenticate_user!\n", "")})
     code, doc = run_json(capsys, "--base", app)

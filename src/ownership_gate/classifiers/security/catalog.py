@@ -115,6 +115,9 @@ DSL_SETTING = re.compile(r"^\s*(?P<key>[a-z_][\w.]*)\s+(?P<value>[^\s=({].*?)\s*
 # Header names and directives that are security settings wherever they appear.
 SETTING_LINE = re.compile(
     r"(?i)content-security-policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
+    # A Content-Security-Policy's directives, wherever the policy is built: `"script-src 'self'"`, `base-uri`.
+    r"|\b(?:default|script|style|img|connect|font|frame|child|worker|object|media|manifest)-src\b|\bbase-uri\b"
+    r"|\bform-action\b|\brequire-trusted-types-for\b|\btrusted-types\b|\bupgrade-insecure-requests\b"
     r"|strict-transport-security|x-frame-options|x-content-type-options|referrer-policy|permissions-policy"
     r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
     r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
