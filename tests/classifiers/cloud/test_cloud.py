@@ -783,3 +783,30 @@ def test_a_backend_edited_or_a_backend_file_away_from_terraform_is_no_cloud_chan
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+SHARED_REPOSITORY = """\
+locals {
+  account_ids = [
+    "756629837203", // catalogue
+    "760097843905", // platform
+  ]
+}
+
+module "repo_policy" {
+  source      = "./repo_policy"
+  repo_name   = aws_ecr_repository.app.name
+  account_ids = local.account_ids
+}
+"""
+
+
+def test_accounts_a_policy_is_shared_with_are_an_access_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"images/ecr.tf": SHARED_REPOSITORY})
+    repo.commit({"images/ecr.tf": SHARED_REPOSITORY.replace(
+        '    "760097843905", // platform\n', '    "760097843905", // platform\n    "964279923020", // data science\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("security", "local.account_ids") in kinds_and_subjects(doc, "cloud")
+    assert code == 1

@@ -10,6 +10,8 @@ SETTING = re.compile(
     r"|polic(?:y|ies)|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
     r"|acl|encrypt|kms|key_arn|ssl|tls|https_only|min_tls|certificate|password|secret|auth|metadata"
+    # Accounts a policy trusts or shares with, passed by ID (`account_ids = local.account_ids`).
+    r"|account_?ids|(?:trusted|allowed|principal)_?accounts?"
 )
 # Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
 SECRET_NAME = re.compile(
