@@ -810,3 +810,32 @@ def test_accounts_a_policy_is_shared_with_are_an_access_setting(
     code, doc = run_json(capsys, "--base", base)
     assert ("security", "local.account_ids") in kinds_and_subjects(doc, "cloud")
     assert code == 1
+
+
+DISTRIBUTION = """\
+resource "aws_cloudfront_distribution" "api" {
+  enabled = true
+
+  logging_config {
+    include_cookies = false
+    bucket          = "wellcomecollection-api-logs.s3.amazonaws.com"
+    prefix          = "api"
+  }
+
+  default_cache_behavior {
+    target_origin_id = "api"
+    default_ttl      = 0
+  }
+}
+"""
+
+
+def test_access_logs_removed_are_a_security_change(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"cloudfront/main.tf": DISTRIBUTION})
+    without_logs = DISTRIBUTION.split("  logging_config {")[0] + "  default_cache_behavior {" + DISTRIBUTION.split(
+        "  default_cache_behavior {")[1]
+    repo.commit({"cloudfront/main.tf": without_logs.replace("default_ttl      = 0", "default_ttl      = 10")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_cloudfront_distribution.api")]
+    assert "logging_config" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1

@@ -12,6 +12,9 @@ SETTING = re.compile(
     r"|acl|encrypt|kms|key_arn|ssl|tls|https_only|min_tls|certificate|password|secret|auth|metadata"
     # Accounts a policy trusts or shares with, passed by ID (`account_ids = local.account_ids`).
     r"|account_?ids|(?:trusted|allowed|principal)_?accounts?"
+    # The record of who reached it: access and audit logs (CloudFront's `logging_config`, a load balancer's
+    # `access_logs`).
+    r"|access_?logs?|logging_?config|audit_?logs?"
 )
 # Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
 SECRET_NAME = re.compile(
