@@ -839,3 +839,38 @@ def test_access_logs_removed_are_a_security_change(repo: Repo, infra: str, capsy
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_cloudfront_distribution.api")]
     assert "logging_config" in findings(doc, "cloud")[0]["detail"]
     assert code == 1
+
+
+CONFIG_MAP_AND_INSTANCE = """\
+resource "kubernetes_config_map" "filebeat" {
+  metadata {
+    name      = "filebeat-config"
+    namespace = "monitoring"
+  }
+  data = { "filebeat.yml" = file("filebeat.yml") }
+}
+
+resource "aws_instance" "bastion" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+"""
+
+
+def test_a_kubernetes_objects_metadata_names_it_an_instances_metadata_is_a_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"cluster/main.tf": CONFIG_MAP_AND_INSTANCE})
+    # Named by its content's hash, so the daemonset restarts when the configuration changes.
+    repo.commit({"cluster/main.tf": CONFIG_MAP_AND_INSTANCE.replace(
+        '"filebeat-config"', '"filebeat-config-${substr(sha1(file("filebeat.yml")), 0, 8)}"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    repo.commit({"cluster/main.tf": CONFIG_MAP_AND_INSTANCE.replace('"required"', '"optional"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_instance.bastion")]
+    assert code == 1

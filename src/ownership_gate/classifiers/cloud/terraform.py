@@ -365,7 +365,7 @@ def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tup
                 found.append((f"{prefix}{item.name}", names))
         else:
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
-            found += _local_reads(item.body, everything or bool(SETTING.search(label)), f"{prefix}{label}.")
+            found += _local_reads(item.body, everything or _setting_block(label), f"{prefix}{label}.")
     return found
 
 
@@ -427,6 +427,13 @@ def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) 
     return tuple(item for item in _canonical(body, fresh, opt_in) if not (item[0] == "=" and item[1] in _REPEATS))
 
 
+def _setting_block(label: str) -> bool:
+    """A nested block that is a security setting as a whole. A Kubernetes object's `metadata { name = ... }`
+    block names and labels it; an instance's metadata (`metadata_options`, Google's `metadata = {...}`
+    attribute with its SSH keys and startup script) is a setting."""
+    return label != "metadata" and bool(SETTING.search(label))
+
+
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
     """The security-sensitive attributes and nested blocks of a body, by dotted name, canonical."""
     found: dict[str, Any] = {}
@@ -440,7 +447,7 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
         elif not _absent(item, fresh):
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
             name = f"{prefix}{label}"
-            if SETTING.search(label):
+            if _setting_block(label):
                 found[name] = (*found.get(name, ()), _canonical(item.body, fresh))  # comparable and hashable
             else:
                 found.update(_settings(item.body, fresh, f"{name}."))
