@@ -20,13 +20,13 @@ from ownership_gate.model import Change, Finding
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
-    if change.status not in ("added", "deleted"):
+    if change.status not in ("added", "copied", "deleted"):
         return []  # an edit or a rename keeps the state (moving one is `terraform init -migrate-state`)
     folder = posixpath.dirname(change.path)
     if not BACKEND_NAMED.search(posixpath.basename(change.path)) and not _beside_terraform(folder, context):
         return []
     where = folder or "the top folder"
-    if change.status == "added":
+    if change.status != "deleted":
         return [finding("added", change.path, f"a new Terraform state for the configuration in {where}: it is "
                         "applied once more, to another environment or account, creating everything it declares")]
     return [finding("removed", change.path, f"a Terraform state of the configuration in {where} is no longer "

@@ -67,7 +67,8 @@ def _dump(change: Change, context: Context) -> list[Finding]:
         return []
     if change.status == "modified":
         old, new = text_of(context.old(change)), text_of(context.new(change))
-        if _stamp(old) is not None and _stamp(old) == _stamp(new):
+        stamp = _stamp(old)
+        if stamp is not None and stamp == _stamp(new):
             return []  # no migration ran between the two dumps: the same database, written out anew
         if _reordered(old, new):
             return []  # the same schema, dumped in another order (migrations run locally in another order)
@@ -78,7 +79,7 @@ def _dump(change: Change, context: Context) -> list[Finding]:
 # (`define(:version => 20090917035818)` before Rails 4), or the versions `structure.sql` inserts into
 # `schema_migrations`: `INSERT INTO "schema_migrations" (version) VALUES`, then `('20240517000207'),`
 # per line, or each on the INSERT's own line (older Rails, Ecto).
-_DUMP_STAMP = re.compile(r"define\(version:|schema_migrations|^\('?\d{8,}'?\)[,;]?$")
+_DUMP_STAMP = re.compile(r"define\((?:version:|:version\s*=>)|schema_migrations|^\('?\d{8,}'?\)[,;]?$")
 _RB_VERSION = re.compile(r"define\((?:version:|:version\s*=>)\s*([\d_]+)\)")
 _SQL_VERSION = re.compile(r"\(\s*'?(\d{8,})'?\s*\)")
 
