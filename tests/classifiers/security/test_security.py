@@ -1436,3 +1436,23 @@ def test_the_middleware_every_request_passes_through_is_access_code(
     assert (access["kind"], access["subject"]) == ("access", "apps/web/src/middleware.ts")
     assert "every request passes through" in access["detail"]
     assert code == 1
+
+
+def test_a_long_file_of_repeated_lines_is_diffed_past_the_exact_limit(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 3,000 lines, most of them repeated (`}`, blank lines, the same return): past 2,000 lines such lines no
+    # longer anchor the diff alone, and a check put in front of an existing handler is still found.
+    handlers = "".join(
+        f"function handler{i}(req, res) {{\n  helper{i}(req);\n  return res.json({{ok: true}});\n}}\n\n"
+        for i in range(600)
+    )
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/routes.js": handlers})
+    repo.commit({"server/routes.js": handlers.replace(
+        "  helper300(req);\n", "  if (!authorize(req.user, 'item300')) {\n    return res.sendStatus(403);\n  }\n"
+        "  helper300(req);\n")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", "server/routes.js")
+    assert "item300" in access["detail"]
+    assert code == 1

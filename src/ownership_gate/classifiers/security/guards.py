@@ -23,6 +23,8 @@ _EXIT = re.compile(
 _FIRST_WORD = re.compile(r"\s*(\w+)")
 # The code a check guards is read at most this far.
 _GUARDED_LINES = 200
+# A call by name, or as a method: `mask(user, &out)`, `a.mask(...)`.
+_CALL = re.compile(r"(?<![\w])(\w+)\s*\(")
 # A named function or method: `def mask(...)`, `func (a *App) mask(...)`, `function mask(`, `const mask = (...) =>`.
 _NAMED_DEFINITION = re.compile(
     r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?(?:self\.)?(\w+)"
@@ -30,63 +32,86 @@ _NAMED_DEFINITION = re.compile(
 )
 
 
-def guards_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:
-    """Whether the check added on line `number` (1-based) guards code the file already had: its block
-    (what it indents), for a decorator the function below it, and for an early exit (a block that only
-    returns or raises) the rest of the block it sits in. Old code is a line the change did not add, or
-    added back where it was removed (moved under the check)."""
-    if not 0 < number <= len(lines):
+class Guards:
+    """What the checks a change adds to one file guard, read from the file as the change leaves it.
+
+    Built once per file: the lines, which of them the change added, and where each function the
+    added lines call is called, so asking about one check after another costs little.
+    """
+
+    def __init__(self, diff: LineDiff) -> None:
+        self.diff = diff
+        self.lines = diff.new_text.splitlines()
+        self.added = {n for n, _ in diff.added}
+        self.removed = Counter(normal(line) for line in diff.removed)
+        self._calls: dict[str, list[int]] | None = None
+
+    def guard_old_code(self, number: int, line: str) -> bool:
+        """Whether the check added on line `number` (1-based) changes who may run code the file had."""
+        if not self.diff.old_text:
+            return False  # a new file: everything it guards is new
+        return self._rewrites_a_condition(number, line) or self._in_front_of_old_code(number) or (
+            self._called_by_old_code(number))
+
+    def _in_front_of_old_code(self, number: int) -> bool:
+        """Its block (what it indents), for a decorator the function below it, and for an early exit (a
+        block that only returns or raises) the rest of the block it sits in, holds code the file had: a
+        line the change did not add, or added back where it was removed (moved under the check)."""
+        lines = self.lines
+        if not 0 < number <= len(lines):
+            return False
+        check = lines[number - 1]
+        base = _indent(check)
+        start = number  # index of the first line after the check
+        if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
+            while start < len(lines) and lines[start].lstrip().startswith("@"):
+                start += 1
+            block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
+            block = [start, *block]
+        else:
+            block = _block(lines, start, base)
+            if all(_EXIT.match(lines[i]) for i in block if lines[i].strip()):  # an early exit
+                block = _block(lines, block[-1] + 1 if block else start, base - 1)
+        for index in block[:_GUARDED_LINES]:
+            text = normal(lines[index])
+            if not substantive([text]) or _EXIT.match(lines[index]):
+                continue
+            if index + 1 not in self.added or self.removed[text] > 0:
+                return True
         return False
-    added = {n for n, _ in diff.added}
-    removed = Counter(normal(line) for line in diff.removed)
-    check = lines[number - 1]
-    base = _indent(check)
-    start = number  # index of the first line after the check
-    if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
-        while start < len(lines) and lines[start].lstrip().startswith("@"):
-            start += 1
-        block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
-        block = [start, *block]
-    else:
-        block = _block(lines, start, base)
-        if all(_EXIT.match(lines[i]) for i in block if lines[i].strip()):  # an early exit
-            block = _block(lines, block[-1] + 1 if block else start, base - 1)
-    for index in block[:_GUARDED_LINES]:
-        text = normal(lines[index])
-        if not substantive([text]) or _EXIT.match(lines[index]):
-            continue
-        if index + 1 not in added or removed[text] > 0:
-            return True
-    return False
 
+    def _rewrites_a_condition(self, number: int, line: str) -> bool:
+        """It is written over a statement the file had in its place, the same kind at the same
+        indentation: an existing condition rewritten into a check (`if signature != digest:` ->
+        `if not hmac.compare_digest(signature, digest):`) guards what it guarded."""
+        old = self.diff.rewritten.get(number)
+        if old is None or _indent(old) != _indent(line):
+            return False
+        first, was = _FIRST_WORD.match(line), _FIRST_WORD.match(old)
+        return first is not None and was is not None and first.group(1) == was.group(1)
 
-def rewrites_a_condition(number: int, line: str, diff: LineDiff) -> bool:
-    """Whether the check added on line `number` is written over a statement the file had in its place, the
-    same kind of statement at the same indentation: an existing condition rewritten into a check
-    (`if signature != digest:` -> `if not hmac.compare_digest(signature, digest):`) guards what it guarded."""
-    old = diff.rewritten.get(number)
-    if old is None or _indent(old) != _indent(line):
+    def _called_by_old_code(self, number: int) -> bool:
+        """It sits in a function the change adds that a function the file already had now calls: the
+        check decides what that existing code does (a new `maskRestrictedLists(user, &out)` called from
+        an existing handler hides what it returns)."""
+        found = _enclosing(self.lines, number)
+        if found is None or found[0] not in self.added:
+            return False
+        for line_number in self._called_at().get(found[1], ()):
+            caller = _enclosing(self.lines, line_number)
+            if caller is not None and caller[0] not in self.added:
+                return True
         return False
-    first, was = _FIRST_WORD.match(line), _FIRST_WORD.match(old)
-    return first is not None and was is not None and first.group(1) == was.group(1)
 
-
-def called_by_old_code(lines: list[str], number: int, diff: LineDiff) -> bool:
-    """Whether the check added on line `number` (1-based) sits in a function the change adds that a
-    function the file already had now calls: the check decides what that existing code does (a new
-    `maskRestrictedLists(user, &out)` called from an existing handler hides what it returns)."""
-    added = {n for n, _ in diff.added}
-    found = _enclosing(lines, number)
-    if found is None or found[0] not in added:
-        return False
-    call = re.compile(rf"(?<![\w.])(?:\w+\.)?{re.escape(found[1])}\s*\(")
-    for line_number, line in diff.added:
-        if line_number == found[0] or not call.search(line) or _NAMED_DEFINITION.match(line):
-            continue
-        caller = _enclosing(lines, line_number)
-        if caller is not None and caller[0] not in added:
-            return True
-    return False
+    def _called_at(self) -> dict[str, list[int]]:
+        """The added lines that call each name (`mask(...)`, `a.mask(...)`), definitions aside."""
+        if self._calls is None:
+            self._calls = {}
+            for number, line in self.diff.added:
+                if not _NAMED_DEFINITION.match(line):
+                    for name in set(_CALL.findall(line)):
+                        self._calls.setdefault(name, []).append(number)
+        return self._calls
 
 
 def _enclosing(lines: list[str], number: int) -> tuple[int, str] | None:
