@@ -507,3 +507,38 @@ def test_a_build_push_drop_in_and_helmfile_ship(workflow: str, before: str, afte
     # Without pushing there is nothing to ship: the same edit is routine.
     quiet = workflow.replace("push: true", "push: false").replace("helmfile --environment production sync", "helmfile lint")
     assert compare("github", ".github/workflows/ship.yml", quiet, quiet.replace(before, after)) == []
+
+
+PUBLISHED = """\
+name: Publish
+on:
+  release:
+    types: [published]
+jobs:
+  publish-artifacts:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          VERSION="1.4.9"
+          ./scripts/upload.sh "gateway-$VERSION"
+      - uses: softprops/action-gh-release@v2
+        with:
+          release_name: gateway-1.4.9
+"""
+
+
+def test_the_release_number_a_shipping_job_publishes_under_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/publish.yml": PUBLISHED})
+    repo.commit({".github/workflows/publish.yml": PUBLISHED.replace("1.4.9", "1.4.10")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+    # What the job runs to publish is still a change.
+    repo.commit({".github/workflows/publish.yml": PUBLISHED.replace("./scripts/upload.sh", "./scripts/upload-all.sh")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/publish.yml: job publish-artifacts")]
+    assert code == 1

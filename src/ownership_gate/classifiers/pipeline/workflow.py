@@ -371,8 +371,14 @@ def _strip_versions(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_strip_versions(v) for v in value)
     if isinstance(value, str):
-        return value.partition("@")[0] if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value) else value
+        if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value):
+            return value.partition("@")[0]
+        return _RELEASE_NUMBER.sub("<version>", value)  # `release_name: gateway-1.4.10`, `VERSION="1.4.10"`
     return value
+
+
+# A three-part release number in a string (`gateway-1.4.10`, `v2.1.0-rc.4`): a release bumped, not a step changed.
+_RELEASE_NUMBER = re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?(?![\w.])")
 
 
 # A release's version number (`0.8`, `v2.1.0-rc.4`): bumping the one an image or package is published under is routine.
