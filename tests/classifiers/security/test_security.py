@@ -1456,3 +1456,31 @@ def test_a_long_file_of_repeated_lines_is_diffed_past_the_exact_limit(
     assert (access["kind"], access["subject"]) == ("access", "server/routes.js")
     assert "item300" in access["detail"]
     assert code == 1
+
+
+SIGNUP_FORM = """\
+<form action="/subscribe" method="POST">
+    <input type="hidden" name="_token" value="{{ csrf_token() }}">
+    <input type="email" name="email">
+</form>
+"""
+
+
+def test_a_forms_token_moved_to_another_template_or_deleted_with_its_page_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "resources/views/signup.blade.php": SIGNUP_FORM,
+                        "resources/views/partials/modal.blade.php": SIGNUP_FORM})
+    repo.commit({"resources/views/signup.blade.php": None, "resources/views/subscribe/signup.blade.php": SIGNUP_FORM,
+                 "resources/views/partials/modal.blade.php": None})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+    # A form that stays and loses its token is still a security change.
+    moved = repo.commit({"README.md": "forms\n"})
+    repo.commit({"resources/views/subscribe/signup.blade.php": SIGNUP_FORM.replace(
+        '    <input type="hidden" name="_token" value="{{ csrf_token() }}">\n', "")})
+    code, doc = run_json(capsys, "--base", moved)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [
+        ("setting", "resources/views/subscribe/signup.blade.php")]
+    assert code == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security import hosts
@@ -20,6 +20,7 @@ from ownership_gate.classifiers.security.catalog import (
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
+    SETTING_LINE,
     UI_PATH,
     USER_SCOPE,
 )
@@ -64,7 +65,9 @@ def findings(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
-    found += settings(path, diff)
+    if not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its forms' settings with it
+        moved = _moved_lines(context, "setting", _sets)
+        found += settings(path, diff, lambda side, line: bool(moved.get((side, normal(line)), set()) - {path}))
     found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
@@ -210,7 +213,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                     continue
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
-    moved = _moved_access_lines(context)
+    moved = _moved_lines(context, "access", _checks)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]
     if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text):
@@ -317,15 +320,16 @@ def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
             == javascript.fingerprint(new_tree, ignored=ignored, opaque=opaque))
 
 
-def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
-    """Where each access-check line was added and removed across the change set.
+def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> dict[tuple[str, str], set[str]]:
+    """Where each `wanted` line (an access check, a security setting) was added and removed across the
+    change set.
 
     A line added in one file and removed in another moved between files
-    (code reorganised): it is no change of access. A line moved within one
-    file is, since the order of checks decides what runs.
+    (code reorganised): it is no change. A line moved within one file is,
+    since the order of checks decides what runs.
     """
     memo = context.memo
-    key = f"{TYPE}.access"
+    key = f"{TYPE}.moved.{kind}"
     if key not in memo:
         where: dict[tuple[str, str], set[str]] = {}
         for change in context.claimed(TYPE):
@@ -333,14 +337,19 @@ def _moved_access_lines(context: Context) -> dict[tuple[str, str], set[str]]:
             if diff is None:
                 continue
             for _, line in diff.added:
-                if _checks(line):
+                if wanted(line):
                     where.setdefault(("added", normal(line)), set()).add(change.path)
             for line in diff.removed:
-                if _checks(line):
+                if wanted(line):
                     where.setdefault(("removed", normal(line)), set()).add(change.path)
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
+
+
+def _sets(line: str) -> bool:
+    """The line states a security header or directive (see `settings`)."""
+    return bool(SETTING_LINE.search(line)) and not COMMENT.match(line)
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:

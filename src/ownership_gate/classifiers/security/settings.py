@@ -4,6 +4,7 @@ directives anywhere, a framework's middleware stack judged whole, and a mail ser
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ownership_gate.classifiers.security.catalog import (
     ASSIGNMENT,
@@ -19,8 +20,10 @@ from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff,
 from ownership_gate.model import Finding
 
 
-def settings(path: str, diff: LineDiff) -> list[Finding]:
-    """Security settings added, changed or removed; one moved within the file, its value kept, is none."""
+def settings(path: str, diff: LineDiff, moved: Callable[[str, str], bool] = lambda side, line: False) -> list[Finding]:
+    """Security settings added, changed or removed; one moved within the file, its value kept, is none, and
+    so is a header or directive line `moved` says another file of the change set removes or adds
+    (`moved("removed", line)` for one added here): a form moved to another template keeps its token."""
     found: list[Finding] = []
     is_config = bool(CONFIG_PATH.search(path))
     if is_config and path.endswith(".py"):
@@ -52,7 +55,7 @@ def settings(path: str, diff: LineDiff) -> list[Finding]:
         elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
             text = normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
             found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
-        elif SETTING_LINE.search(line) and _setting_part(line) not in kept:
+        elif SETTING_LINE.search(line) and _setting_part(line) not in kept and not moved("removed", line):
             text = normal(line)[:120]
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
@@ -66,7 +69,7 @@ def settings(path: str, diff: LineDiff) -> list[Finding]:
                 break
             continue
         if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
-                and _setting_part(line) not in kept):
+                and _setting_part(line) not in kept and not moved("added", line)):
             text = normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
