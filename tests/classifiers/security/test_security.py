@@ -743,6 +743,44 @@ def test_mail_server_configuration_is_a_security_setting(repo: Repo, capsys: pyt
     assert code == 0
 
 
+NGINX = """\
+server {
+    listen 80;
+    # the app
+    location / {
+        proxy_pass http://app:8000;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after", "line"), [
+    # Served files now download instead of opening in the browser.
+    ("storage/app/public/attachment/.htaccess", None,
+     "<Files *.*>\n    Header set Content-Disposition attachment\n</Files>\n", "<Files *.*>"),
+    ("docker/nginx.conf", NGINX, NGINX.replace("    listen 80;\n", "    listen 80;\n    client_max_body_size 0;\n"),
+     "client_max_body_size 0;"),
+])
+def test_web_server_configuration_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str | None, after: str, line: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, **({path: before} if before else {})})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    [setting] = findings(doc, "security")
+    assert (setting["kind"], setting["subject"]) == ("setting", path)
+    assert line in setting["detail"] and "web server" in setting["detail"]
+    assert code == 1
+
+
+def test_a_web_server_configurations_comments_are_no_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "docker/nginx.conf": NGINX})
+    repo.commit({"docker/nginx.conf": NGINX.replace("# the app", "# the application server")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
 def test_a_host_moved_from_another_file_is_not_new(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     script = '#!/usr/bin/env ruby\nrequire "net/http"\nNet::HTTP.get(URI("https://hooks.partner.io/ping"))\n'
     base = repo.commit({".ownership-gate.yaml": POLICY, "script/send_pings": script})

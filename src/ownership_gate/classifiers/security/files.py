@@ -47,9 +47,18 @@ MAIL_SERVER_CONFIG = re.compile(
 )
 
 
+# A web server's configuration (Apache's `.htaccess` and `httpd.conf`, nginx's `nginx.conf` and the files of its
+# `conf.d/` and `sites-available/`): it decides what every request may reach and which headers it gets back.
+WEB_SERVER_CONFIG = re.compile(
+    r"(?:^|/)\.htaccess$|(?:^|/)(?:nginx|httpd|apache2?)(?:[._-][\w.-]*)?\.conf$"
+    r"|(?:^|/)(?:nginx|httpd|apache2?)/(?:[\w.-]+/)*[\w.-]+\.conf$|(?:^|/)sites-(?:available|enabled)/[^/]+$"
+)
+
+
 def reads_path(path: str) -> bool:
     """Whether the classifier reads this path at all (cheap, by name)."""
     if NOT_APPLICATION.search(path):
         return False
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
-            or bool(MAIL_SERVER_CONFIG.search(path)) or bool(EXAMPLE_ENV.search(path)))
+            or bool(MAIL_SERVER_CONFIG.search(path)) or bool(WEB_SERVER_CONFIG.search(path))
+            or bool(EXAMPLE_ENV.search(path)))

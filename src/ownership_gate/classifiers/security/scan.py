@@ -28,12 +28,13 @@ from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
+    WEB_SERVER_CONFIG,
     reads_path,
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.guards import Guards
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, SPACE, LineDiff, normal, substantive
-from ownership_gate.classifiers.security.settings import mail_server, settings
+from ownership_gate.classifiers.security.settings import server_settings, settings
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
@@ -60,7 +61,9 @@ def findings(change: Change, context: Context) -> list[Finding]:
     found: list[Finding] = []
     found += _credentials(path, diff)
     if MAIL_SERVER_CONFIG.search(path):
-        return found + mail_server(path, diff)
+        return found + server_settings(path, diff, "mail server")
+    if WEB_SERVER_CONFIG.search(path):
+        return found + server_settings(path, diff, "web server")
     if EXAMPLE_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 

@@ -120,17 +120,18 @@ def _setting_part(line: str) -> str:
     return normal(line[match.start():] if match else line)
 
 
-def mail_server(path: str, diff: LineDiff) -> list[Finding]:
-    """Any setting of a mail server: relays, trusted networks, transports and aliases decide
-    who may send mail as the domain and where its mail goes."""
+def server_settings(path: str, diff: LineDiff, server: str) -> list[Finding]:
+    """Any setting of a server whose every setting is a security one: a mail server's relays, trusted
+    networks and aliases decide who may send mail as the domain; a web server's rules and headers what
+    every request may reach and gets back. `server` names it in the detail (`mail server`)."""
     for number, line in diff.added:
         if line.strip() and not COMMENT.match(line):
             text = normal(line)[:120]
-            return [finding("setting", path, f"mail server setting added or changed: {text}", number)]
+            return [finding("setting", path, f"{server} setting added or changed: {text}", number)]
     for line in diff.removed:
         if line.strip() and not COMMENT.match(line):
             text = normal(line)[:120]
-            return [finding("setting", path, f"mail server setting removed: {text}")]
+            return [finding("setting", path, f"{server} setting removed: {text}")]
     return []
 
 
