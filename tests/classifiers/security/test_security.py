@@ -1522,3 +1522,36 @@ def test_a_forms_token_moved_to_another_template_or_deleted_with_its_page_is_rou
     assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [
         ("setting", "resources/views/subscribe/signup.blade.php")]
     assert code == 1
+
+
+VIEWS = """\
+class InvoiceView(APIView):
+    def put(self, request, pk):
+        invoice = Invoice.objects.get(pk=pk)
+        invoice.note = request.data["note"]
+        invoice.save()
+        return Response(status=204)
+"""
+
+
+def test_a_new_method_holding_a_check_counts_only_where_it_is_called_as_that_method(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "billing/views.py": VIEWS})
+    # A new view's `get` holds a check; the existing `put` now calls `request.data.get(...)`, not that method.
+    repo.commit({"billing/views.py": VIEWS.replace('request.data["note"]', 'request.data.get("note", "")') + (
+        "\n\nclass ReceiptView(APIView):\n    def get(self, request, pk):\n"
+        "        if not request.user.has_perm('billing.view_receipt'):\n            raise PermissionDenied\n"
+        "        return Response(Receipt.objects.get(pk=pk).data)\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+    # A new method of the same class that `put` now calls on `self` decides what `put` does.
+    repo.commit({"billing/views.py": VIEWS.replace(
+        "        invoice = Invoice.objects.get(pk=pk)\n",
+        "        invoice = Invoice.objects.get(pk=pk)\n        self.check_owner(request, invoice)\n") + (
+        "\n    def check_owner(self, request, invoice):\n"
+        "        if not request.user.has_perm('billing.change_invoice', invoice):\n            raise PermissionDenied\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [("access", "billing/views.py")]
+    assert code == 1

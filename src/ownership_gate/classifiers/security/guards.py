@@ -24,7 +24,12 @@ _FIRST_WORD = re.compile(r"\s*(\w+)")
 # The code a check guards is read at most this far.
 _GUARDED_LINES = 200
 # A call by name, or as a method: `mask(user, &out)`, `a.mask(...)`.
-_CALL = re.compile(r"(?<![\w])(\w+)\s*\(")
+_CALL = re.compile(r"(?<![\w.])(?:(\w+)\.)?(\w+)\s*\(")
+# How a definition's calls are written: a Python method's on `self` or `cls`, a Go method's on any receiver
+# variable (`a.mask(...)`), anything else bare (`mask(...)`), so a new `def get(self)` is not taken to be
+# called by every `params.get(...)`.
+_PYTHON_METHOD = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\(\s*(?:self|cls)\b")
+_GO_METHOD = re.compile(r"^\s*func\s*\(")
 # A named function or method: `def mask(...)`, `func (a *App) mask(...)`, `function mask(`, `const mask = (...) =>`.
 _NAMED_DEFINITION = re.compile(
     r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?(?:self\.)?(\w+)"
@@ -44,7 +49,7 @@ class Guards:
         self.lines = diff.new_text.splitlines()
         self.added = {n for n, _ in diff.added}
         self.removed = Counter(normal(line) for line in diff.removed)
-        self._calls: dict[str, list[int]] | None = None
+        self._calls: dict[str, list[tuple[int, str | None]]] | None = None
 
     def guard_old_code(self, number: int, line: str) -> bool:
         """Whether the check added on line `number` (1-based) changes who may run code the file had."""
@@ -97,20 +102,27 @@ class Guards:
         found = _enclosing(self.lines, number)
         if found is None or found[0] not in self.added:
             return False
-        for line_number in self._called_at().get(found[1], ()):
+        definition = self.lines[found[0] - 1]
+        for line_number, receiver in self._called_at().get(found[1], ()):
+            if _PYTHON_METHOD.match(definition):
+                if receiver not in ("self", "cls"):
+                    continue
+            elif receiver is not None and not _GO_METHOD.match(definition):
+                continue
             caller = _enclosing(self.lines, line_number)
             if caller is not None and caller[0] not in self.added:
                 return True
         return False
 
-    def _called_at(self) -> dict[str, list[int]]:
-        """The added lines that call each name (`mask(...)`, `a.mask(...)`), definitions aside."""
+    def _called_at(self) -> dict[str, list[tuple[int, str | None]]]:
+        """The added lines that call each name, with the receiver written before it (`a` of `a.mask(...)`,
+        None for `mask(...)`), definitions aside."""
         if self._calls is None:
             self._calls = {}
             for number, line in self.diff.added:
                 if not _NAMED_DEFINITION.match(line):
-                    for name in set(_CALL.findall(line)):
-                        self._calls.setdefault(name, []).append(number)
+                    for receiver, name in set(_CALL.findall(line)):
+                        self._calls.setdefault(name, []).append((number, receiver or None))
         return self._calls
 
 
