@@ -1524,7 +1524,7 @@ def test_a_forms_token_moved_to_another_template_or_deleted_with_its_page_is_rou
     assert code == 1
 
 
-VIEWS = """\
+INVOICE_VIEWS = """\
 class InvoiceView(APIView):
     def put(self, request, pk):
         invoice = Invoice.objects.get(pk=pk)
@@ -1537,9 +1537,9 @@ class InvoiceView(APIView):
 def test_a_new_method_holding_a_check_counts_only_where_it_is_called_as_that_method(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "billing/views.py": VIEWS})
+    base = repo.commit({".ownership-gate.yaml": POLICY, "billing/views.py": INVOICE_VIEWS})
     # A new view's `get` holds a check; the existing `put` now calls `request.data.get(...)`, not that method.
-    repo.commit({"billing/views.py": VIEWS.replace('request.data["note"]', 'request.data.get("note", "")') + (
+    repo.commit({"billing/views.py": INVOICE_VIEWS.replace('request.data["note"]', 'request.data.get("note", "")') + (
         "\n\nclass ReceiptView(APIView):\n    def get(self, request, pk):\n"
         "        if not request.user.has_perm('billing.view_receipt'):\n            raise PermissionDenied\n"
         "        return Response(Receipt.objects.get(pk=pk).data)\n")})
@@ -1547,7 +1547,7 @@ def test_a_new_method_holding_a_check_counts_only_where_it_is_called_as_that_met
     assert findings(doc, "security") == []
     assert code == 0
     # A new method of the same class that `put` now calls on `self` decides what `put` does.
-    repo.commit({"billing/views.py": VIEWS.replace(
+    repo.commit({"billing/views.py": INVOICE_VIEWS.replace(
         "        invoice = Invoice.objects.get(pk=pk)\n",
         "        invoice = Invoice.objects.get(pk=pk)\n        self.check_owner(request, invoice)\n") + (
         "\n    def check_owner(self, request, invoice):\n"
