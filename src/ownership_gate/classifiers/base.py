@@ -13,6 +13,7 @@ from ownership_gate.model import MODE_SUBMODULE, MODE_SYMLINK, Change, Finding
 
 if TYPE_CHECKING:
     from ownership_gate.formats.yaml import Cache, Documents
+    from ownership_gate.git.repo import Git
 
 # A setting's kind tells the policy validator how to check it:
 # "patterns" (list of path patterns), "strings" (list of strings), "bool".
@@ -111,6 +112,11 @@ class Trees(NamedTuple):
     # Which of some strings a file at a revision names (`contains(rev, {"example.io"})`, ignoring case, one
     # search for all of them); None when git cannot say.
     contains: Callable[[str, Collection[str]], frozenset[str] | None] | None = None
+
+    @classmethod
+    def of(cls, git: Git, old: str, new: str | None) -> Trees:
+        """The two sides in `git`'s repository, with every question about them git can answer."""
+        return cls(old, new, files=git.files_in, contains=git.contains)
 
 
 # Reads blobs by id, all in one request, in order (None for what is no blob).

@@ -111,7 +111,7 @@ def check(
         from_base = (policy_from_base or run is not None) and not staged
         chosen = select_policy(git, git.root, policy, span.base if from_base else None)
         engine = Engine(chosen, policy_paths(chosen))
-        trees = Trees(span.diff_from, span.head, files=git.files_in, contains=git.contains)
+        trees = Trees.of(git, span.diff_from, span.head)
         from ownership_gate.ci import github_actions
         from ownership_gate.model import Verdict
         from ownership_gate.output.reporters import render, write_early, write_output

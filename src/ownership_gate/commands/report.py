@@ -93,7 +93,7 @@ def _judge(git: Git, policies: _Policies, commit: Commit) -> Decision:
         return Decision(commit, top, True, "invalid", ("invalid-policy",), (), SignoffResult(False), owners, note)
     engine = judged
     before = parent or git.empty_tree()
-    trees = Trees(before, commit.sha, files=git.files_in, contains=git.contains)
+    trees = Trees.of(git, before, commit.sha)
     verdicts = engine.judge_all(git.diff(before, commit.sha), git.blobs, trees)
     level = required_level(engine.policy, verdicts)
     fired = tuple((v.change.path, f) for v in verdicts for f in v.findings if f.rule is not None)

@@ -69,7 +69,7 @@ class Staleness:
             # away, or a shallow clone) cannot be shown to cover the head.
             return After(self._policy.top_level, missing=True)
         changes = self._git.diff(commit, self._head)
-        trees = Trees(commit, self._head, files=self._git.files_in, contains=self._git.contains)
+        trees = Trees.of(self._git, commit, self._head)
         judged = self._engine.judge_all(changes, self._git.blobs, trees)
         rank, lowest, pr_level = self._policy.rank, self._lowest, self._pr_level
         level, paths = lowest, []
