@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ownership_gate.classifiers.security.lines import LineDiff, normal, substantive
+from ownership_gate.classifiers.security.lines import LineDiff, defined_name, normal, substantive
 
 # A block that only leaves (`return`, `raise`, `throw`, `abort`, `panic`, `head :forbidden`): an early exit,
 # which guards the rest of the block it sits in.
@@ -30,11 +30,6 @@ _CALL = re.compile(r"(?<![\w.])(?:(\w+)\.)?(\w+)\s*\(")
 # called by every `params.get(...)`.
 _PYTHON_METHOD = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\(\s*(?:self|cls)\b")
 _GO_METHOD = re.compile(r"^\s*func\s*\(")
-# A named function or method: `def mask(...)`, `func (a *App) mask(...)`, `function mask(`, `const mask = (...) =>`.
-_NAMED_DEFINITION = re.compile(
-    r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?(?:self\.)?(\w+)"
-    r"|^\s*(?:export\s+)?(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>"
-)
 
 
 class Guards:
@@ -120,7 +115,7 @@ class Guards:
         if self._calls is None:
             self._calls = {}
             for number, line in self.diff.added:
-                if not _NAMED_DEFINITION.match(line):
+                if defined_name(line) is None:
                     for receiver, name in set(_CALL.findall(line)):
                         self._calls.setdefault(name, []).append((number, receiver or None))
         return self._calls
@@ -135,9 +130,9 @@ def _enclosing(lines: list[str], number: int) -> tuple[int, str] | None:
         line = lines[index]
         if not line.strip() or _indent(line) >= indent:
             continue
-        match = _NAMED_DEFINITION.match(line)
-        if match:
-            return index + 1, match.group(1) or match.group(2)
+        name = defined_name(line)
+        if name is not None:
+            return index + 1, name
         indent = _indent(line)
         if indent == 0:
             return None

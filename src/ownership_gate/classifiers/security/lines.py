@@ -30,6 +30,20 @@ class LineDiff(NamedTuple):
     rewritten: Mapping[int, str] = MappingProxyType({})
 
 
+# Where a function is defined (`def authenticate(...)`, `func (c *Client) authenticate()`, `function mask(`,
+# `const isMemberAdmin = (role) => ...`), with its name when it has one (`function (` has none).
+DEFINITION = re.compile(
+    r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b(?:\s+(?:\([^)]*\)\s*)?(?:self\.)?(?P<name>\w+))?"
+    r"|^\s*(?:export\s+)?(?:const|let|var)\s+(?P<bound>\w+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>"
+)
+
+
+def defined_name(line: str) -> str | None:
+    """The name of the function `line` defines, or None when it defines none (or an unnamed one)."""
+    match = DEFINITION.match(line)
+    return None if match is None else match["name"] or match["bound"]
+
+
 def normal(line: str) -> str:
     """The line with its spaces collapsed and trimmed."""
     return SPACE.sub(" ", line.strip())

@@ -33,7 +33,15 @@ from ownership_gate.classifiers.security.files import (
 )
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.guards import Guards
-from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, SPACE, LineDiff, normal, substantive
+from ownership_gate.classifiers.security.lines import (
+    DEFINITION,
+    IMPORT,
+    LONGEST,
+    SPACE,
+    LineDiff,
+    normal,
+    substantive,
+)
 from ownership_gate.classifiers.security.settings import server_settings, settings
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
@@ -184,19 +192,12 @@ def _credentials(path: str, diff: LineDiff) -> list[Finding]:
     return []
 
 
-# Where a check is defined (`def authenticate(...)`, `func (c *Client) authenticate()`,
-# `const isMemberAdmin = (role) => ...`): its calls check, and
-# its body is read line by line; a changed signature alone is no change of access.
-_DEFINITION = re.compile(
-    r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b"
-    r"|^\s*(?:export\s+)?(?:const|let|var)\s+\w+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>"
-)
-
-
 def _checks(line: str) -> bool:
-    """The line checks or grants access (an import or the definition of a check is not one)."""
+    """The line checks or grants access. An import is not one, and neither is the line that defines a check
+    (`def authenticate(...)`): its calls check, its body is read line by line, and a changed signature
+    alone is no change of access."""
     return (bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not IMPORT.search(line)
-            and not _DEFINITION.match(line))
+            and not DEFINITION.match(line))
 
 
 def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
