@@ -20,7 +20,6 @@ from ownership_gate.classifiers.security.catalog import (
     MIGRATION_PATH,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
-    SETTING_LINE,
     UI_PATH,
     USER_SCOPE,
 )
@@ -42,7 +41,7 @@ from ownership_gate.classifiers.security.lines import (
     normal,
     substantive,
 )
-from ownership_gate.classifiers.security.settings import server_settings, settings
+from ownership_gate.classifiers.security.settings import Moved, server_settings, sets_a_header, settings
 from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
@@ -77,8 +76,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
     if not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its forms' settings with it
-        moved = _moved_lines(context, "setting", _sets)
-        found += settings(path, diff, lambda side, line: bool(moved.get((side, normal(line)), set()) - {path}))
+        found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))
     found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
@@ -217,16 +215,16 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                     continue
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
-    moved = _moved_lines(context, "access", _checks)
+    moved = _moved_elsewhere(context, "access", _checks, path)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]
     if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text):
         removed_checks, added_checks = [], []  # the same checks where they were, only laid out anew
     guards: Guards | None = None
     for number, line in added_checks:
-        text = normal(line)
-        if moved.get(("removed", text), set()) - {path}:  # one moved in from another file
+        if moved("removed", line):  # one moved in from another file
             continue
+        text = normal(line)
         # A check only added where none goes guards new code (it narrows who can do something), unless it
         # grants, or it is put in front of code that was already there (who may run that code changed).
         counts = bool(removed_checks) or bool(GRANT_LINE.search(line))
@@ -241,7 +239,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         text = normal(line)
         if text in gone_with_code:
             continue  # the view it guarded is gone with it: nobody can reach that code any more
-        if not moved.get(("added", text), set()) - {path}:
+        if not moved("added", line):
             return [finding("access", path, f"an access check is removed: {text[:120]}")]
     lost = _lost_scopes(change, context, diff)
     if lost:
@@ -324,14 +322,23 @@ def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
             == javascript.fingerprint(new_tree, ignored=ignored, opaque=opaque))
 
 
-def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> dict[tuple[str, str], set[str]]:
-    """Where each `wanted` line (an access check, a security setting) was added and removed across the
-    change set.
+def _moved_elsewhere(context: Context, kind: str, wanted: Callable[[str], bool], path: str) -> Moved:
+    """Whether a `wanted` line (an access check, a security header) that `path` adds or removes is one
+    another file of the change set removes or adds: `moved("removed", line)` for a line added here.
 
     A line added in one file and removed in another moved between files
     (code reorganised): it is no change. A line moved within one file is,
-    since the order of checks decides what runs.
+    since the order of checks decides what runs. Where each line went is
+    worked out once per change set, the first time it is asked.
     """
+    def moved(side: str, line: str) -> bool:
+        return bool(_moved_lines(context, kind, wanted).get((side, normal(line)), set()) - {path})
+
+    return moved
+
+
+def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> dict[tuple[str, str], set[str]]:
+    """The files of the change set that add and remove each `wanted` line, by (side, line)."""
     memo = context.memo
     key = f"{TYPE}.moved.{kind}"
     if key not in memo:
@@ -349,11 +356,6 @@ def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> 
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
-
-
-def _sets(line: str) -> bool:
-    """The line states a security header or directive (see `settings`)."""
-    return bool(SETTING_LINE.search(line)) and not COMMENT.match(line)
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:

@@ -1,5 +1,5 @@
 """Security settings in the lines a change adds and removes: configuration assignments, headers and
-directives anywhere, a framework's middleware stack judged whole, and a mail server's settings."""
+directives anywhere, a framework's middleware stack judged whole, and every setting of a mail or web server."""
 
 from __future__ import annotations
 
@@ -19,8 +19,16 @@ from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff, normal
 from ownership_gate.model import Finding
 
+# Whether a line this file adds (`"removed"`: another file removes it) or removes (`"added"`) moved there.
+Moved = Callable[[str, str], bool]
 
-def settings(path: str, diff: LineDiff, moved: Callable[[str, str], bool] = lambda side, line: False) -> list[Finding]:
+
+def sets_a_header(line: str) -> bool:
+    """The line states a security header or directive (`Content-Security-Policy`, `csrf_token()`, ...)."""
+    return bool(SETTING_LINE.search(line)) and not COMMENT.match(line)
+
+
+def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
     """Security settings added, changed or removed; one moved within the file, its value kept, is none, and
     so is a header or directive line `moved` says another file of the change set removes or adds
     (`moved("removed", line)` for one added here): a form moved to another template keeps its token."""
@@ -68,8 +76,7 @@ def settings(path: str, diff: LineDiff, moved: Callable[[str, str], bool] = lamb
                 found.append(finding("setting", path, f"security middleware removed: {normal(line)[:120]}"))
                 break
             continue
-        if (not is_config and SETTING_LINE.search(line) and not COMMENT.match(line)
-                and _setting_part(line) not in kept and not moved("added", line)):
+        if not is_config and sets_a_header(line) and _setting_part(line) not in kept and not moved("added", line):
             text = normal(line)[:120]
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
