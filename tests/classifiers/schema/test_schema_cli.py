@@ -134,9 +134,33 @@ def test_graphql_schema_rb_is_not_a_dump(repo: Repo, capsys: pytest.CaptureFixtu
 
 def test_editing_a_migration_that_existed_at_the_base(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     path = "db/migrate/20240101000000_add_nick.rb"
-    code, found, _ = judge(repo, capsys, {path: ADD.replace(":string", ":text")}, {path: ADD})
-    assert pairs(found) == [("unknown", path), ("additive", "users.nick")]
+    code, found, doc = judge(repo, capsys, {path: ADD.replace(":string", ":text")}, {path: ADD})
+    assert pairs(found) == [("edited", path), ("additive", "users.nick")]
     assert "existed at the base" in found[0]["detail"]
+    # What the new version runs is judged as if new (a column added); the edit itself is the engineer's.
+    assert levels_by_path(doc) == {path: "engineer"}
+    assert code == 0
+
+
+def test_an_edit_that_makes_a_migration_drop_data_asks_for_sign_off(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "db/migrate/20240101000000_add_nick.rb"
+    edited = ADD.replace("add_column :users, :nick, :string", "remove_column :users, :nick")
+    code, found, doc = judge(repo, capsys, {path: edited}, {path: ADD})
+    assert pairs(found) == [("edited", path), ("destructive", "users.nick")]
+    assert levels_by_path(doc) == {path: "cto"}
+    assert code == 1
+
+
+def test_an_edited_migration_asks_the_platform_team_under_the_monorepo_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "db/migrate/20240101000000_add_nick.rb"
+    code, found, doc = judge(repo, capsys, {path: ADD.replace(":string", ":text")}, {path: ADD},
+                             "--policy", "builtin:monorepo")
+    assert pairs(found)[0] == ("edited", path)
+    assert levels_by_path(doc) == {path: "platform"}
     assert code == 1
 
 
@@ -154,10 +178,10 @@ def test_reformatting_a_migration_changes_nothing_it_does(
 def test_deleting_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     path = "db/migrate/20240101000000_add_nick.rb"
     code, found, doc = judge(repo, capsys, {path: None}, {path: ADD})
-    assert pairs(found) == [("unknown", path)]
+    assert pairs(found) == [("edited", path)]
     assert "deleted" in found[0]["detail"]
     assert doc["changes"][0]["status"] == "deleted"
-    assert code == 1
+    assert code == 0
 
 
 def test_renaming_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,7 +235,7 @@ def test_a_migration_renamed_with_its_version_kept_and_edited_is_an_edit(
                                                                     ":phone, :string\n    remove_column :users, :name\n")
     _code, found, doc = judge(repo, capsys, {old: None, new: after}, {old: before})
     assert doc["changes"][0]["status"] == "renamed"
-    assert pairs(found)[0] == ("unknown", new)
+    assert pairs(found)[0] == ("edited", new)
     assert pairs(found)[-1] == ("destructive", "users.name")
     assert "existed at the base and was edited" in found[0]["detail"]
 
@@ -351,7 +375,7 @@ def test_a_data_migration_edited_to_change_the_schema_is_still_asked_about(
         "        person.save()\n    schema_editor.execute('ALTER TABLE library_person DROP COLUMN first_name')\n",
     )
     code, found, _ = judge(repo, capsys, {path: edited}, {path: COMBINE})
-    assert pairs(found)[0] == ("unknown", path)
+    assert pairs(found)[0] == ("edited", path)
     assert "existed at the base and was edited" in found[0]["detail"]
     assert code == 1
 
@@ -360,5 +384,5 @@ def test_guards_added_with_another_edit_are_still_an_edit(repo: Repo, capsys: py
     path = "migrations/002_keys.sql"
     edited = "CREATE TABLE IF NOT EXISTS keys (id bigint);\n"
     code, found, _ = judge(repo, capsys, {path: edited}, {path: "CREATE TABLE keys (id int);\n"})
-    assert pairs(found)[0] == ("unknown", path)
-    assert code == 1
+    assert pairs(found) == [("edited", path), ("additive", "keys")]
+    assert code == 0  # the new version only creates a table: the edit is reported, at the engineer's level

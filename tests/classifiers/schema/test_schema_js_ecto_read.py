@@ -7,7 +7,7 @@ import pytest
 
 from ownership_gate.cli import main
 from tests.classifiers.schema.test_schema_helpers import fixture, judge, pairs
-from tests.conftest import Repo
+from tests.conftest import Repo, findings, run_json
 
 # -- the frameworks' documented forms ---------------------------------------------------------
 
@@ -198,5 +198,7 @@ def test_check_on_an_edited_migration(repo: Repo, capsys: pytest.CaptureFixture[
     repo.commit({path: changed}, "edit")
     assert main(["check", "--base", base]) == 1
     out = capsys.readouterr().out
-    assert f"schema/unknown {path}" in out and "was edited" in out
     assert f"schema/destructive accounts (line {5 if path == ECTO_FILE else 4})" in out
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "schema")] == [("edited", path), ("destructive", "accounts")]
+    assert code == 1

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ownership_gate.model import Change, Finding
 
 TYPE = "schema"
-KINDS: tuple[str, ...] = ("destructive", "risky", "additive", "data", "unknown")
+KINDS: tuple[str, ...] = ("destructive", "risky", "additive", "data", "edited", "unknown")
 SETTINGS: Mapping[str, str] = {"migrations": "patterns"}
 
 

@@ -22,6 +22,11 @@ def _unknown(subject: str, detail: str, line: int | None = None) -> Finding:
     return Finding(type=TYPE, kind="unknown", subject=subject, line=line, detail=detail)
 
 
+def _edited(subject: str, detail: str) -> Finding:
+    """A migration that existed at the base, edited or deleted: where it already ran, the change never runs."""
+    return Finding(type=TYPE, kind="edited", subject=subject, detail=detail)
+
+
 def _text(data: bytes) -> str:
     if len(data) > MAX_MIGRATION_BYTES:
         raise Unreadable(f"larger than {MAX_MIGRATION_BYTES // (1024 * 1024)} MiB")
@@ -128,7 +133,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if new is None:
         if not existed:
             return []
-        return [_unknown(change.source_path, (
+        return [_edited(change.source_path, (
             f"migration {'deleted' if change.status == 'deleted' else 'moved away'}: databases that"
             " ran it keep its effect, new ones will not get it"
         ))]
@@ -147,7 +152,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
             "data migration existed at the base and its code was edited: it changes no schema, and"
             " databases that ran it keep the rows the old code wrote"
         ))]
-    return [_unknown(change.path, (
+    return [_edited(change.path, (
         "migration existed at the base and was edited: databases that already ran it will"
         " not run the new version"
     )), *findings]
