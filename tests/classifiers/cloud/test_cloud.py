@@ -874,3 +874,66 @@ def test_a_kubernetes_objects_metadata_names_it_an_instances_metadata_is_a_setti
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_instance.bastion")]
     assert code == 1
+
+
+ADMIN_ACCESS = """\
+variable "admin_cidrs" {
+  type    = list(string)
+  default = ["10.0.0.0/8", "203.0.113.5/32", "198.51.100.7/32"]
+}
+
+variable "blocked_cidrs" {
+  type    = list(string)
+  default = ["192.0.2.0/24", "192.0.2.128/25"]
+}
+
+resource "aws_security_group" "admin" {
+  name = "admin"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8", "198.51.100.0/24"]
+  }
+}
+
+resource "aws_db_instance" "reports" {
+  identifier     = "reports"
+  engine         = "postgres"
+  instance_class = "db.t3.small"
+  allowed_ips    = ["10.0.0.0/8", "10.1.0.0/16"]
+}
+"""
+
+
+def test_an_allow_list_that_only_loses_entries_opens_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pen-testers' addresses dropped from an admin allowlist, a rule's CIDR and a database's IPs narrowed."""
+    base = repo.commit({"network/main.tf": ADMIN_ACCESS})
+    repo.commit({"network/main.tf": ADMIN_ACCESS.replace(', "203.0.113.5/32", "198.51.100.7/32"', "")
+                 .replace(', "198.51.100.0/24"', "").replace(', "10.1.0.0/16"', "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+@pytest.mark.parametrize(("old", "new", "subject"), [
+    # An entry added, or one swapped for another: someone new is let in.
+    ('"10.0.0.0/8", "203.0.113.5/32", "198.51.100.7/32"]', '"10.0.0.0/8", "0.0.0.0/0"]', "var.admin_cidrs"),
+    ('cidr_blocks = ["10.0.0.0/8", "198.51.100.0/24"]', 'cidr_blocks = ["10.0.0.0/8"]\n    self = true',
+     "aws_security_group.admin"),
+    # A list of whom to keep out that loses an entry lets that one in.
+    ('["192.0.2.0/24", "192.0.2.128/25"]', '["192.0.2.0/24"]', "var.blocked_cidrs"),
+    # Emptied: for many resources an empty list means no restriction at all.
+    ('allowed_ips    = ["10.0.0.0/8", "10.1.0.0/16"]', "allowed_ips    = []", "aws_db_instance.reports"),
+])
+def test_an_allow_list_widened_or_a_deny_list_narrowed_is_a_security_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], old: str, new: str, subject: str
+) -> None:
+    base = repo.commit({"network/main.tf": ADMIN_ACCESS})
+    assert old in ADMIN_ACCESS
+    repo.commit({"network/main.tf": ADMIN_ACCESS.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
+    assert code == 1

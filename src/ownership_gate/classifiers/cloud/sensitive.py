@@ -30,3 +30,21 @@ TYPE = re.compile(
     r"|key_vault_access_policy|::iam::|::ec2::securitygroup|::kms::key|::s3::bucketpolicy|::sns::topicpolicy"
     r"|::sqs::queuepolicy|::lambda::permission)"
 )
+# Settings that list who or what is let in (`admin_cidrs`, `allowed_ips`, `source_ranges`, `authorized_networks`,
+# an allowlist): one that only loses entries lets fewer in. A list of whom to keep out is the other way round.
+ALLOW_LIST = re.compile(
+    r"(?i)cidr|(?:^|_)ips?(?:$|_)|ip_?ranges?|source_ranges|authori[sz]ed_networks|allow|whitelist|trusted"
+)
+DENY_LIST = re.compile(r"(?i)den(?:y|ied)|blocked|block_?list|blacklist|exclu|reject|banned")
+
+
+def narrowed(name: str, before: object, after: object) -> bool:
+    """A list named for whom it lets in that only lost entries: fewer can reach the resource, none more."""
+    if not (isinstance(before, tuple) and isinstance(after, tuple) and after):
+        return False
+    if not ALLOW_LIST.search(name) or DENY_LIST.search(name):
+        return False
+    try:
+        return set(after) < set(before)
+    except TypeError:  # an entry that is no plain value
+        return False

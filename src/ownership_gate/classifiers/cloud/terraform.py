@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched, watches
-from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING
+from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
@@ -204,7 +204,9 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         before, after = module.variables_old[name], module.variables_new[name]
         old_default, new_default = (_default(p.block) for p in (before, after))
         # A default dropped makes the variable required: every caller then sets it, nothing opens by itself.
-        if old_default != new_default and new_default != "(none)":
+        if old_default != new_default and new_default != "(none)" and not narrowed(
+            name, *(_canonical(p.block.body.attributes["default"].value) for p in (before, after))
+        ):
             add(after.path, finding("security", f"var.{name}",
                                     f"default of var.{name}: {old_default} -> {new_default}", after.block.line))
     flagged = ((module.variables_old, module.variables_new), (module.outputs_old, module.outputs_new))
@@ -409,16 +411,37 @@ def _changed(
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
-    if SENSITIVE_TYPE.search(kind_of) and _settled(before.body, fresh, True) != _settled(after.body, fresh, True):
+    settled = _settled(before.body, fresh, True), _settled(after.body, fresh, True)
+    if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(*settled):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
-    names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)})
+    names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
+                    and not _only_narrowed(old_items.get(n), new_items.get(n), n)})
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
     if address.startswith("data.") and _canonical(before.body) != _canonical(after.body):
         return finding("data", address, "data source changed", after.line)
     return None
+
+
+def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
+    """Two canonical bodies or values that are equal but for lists of whom they let in that lost entries
+    (`cidr_blocks` in an `ingress` block): the resource lets fewer in, and none it did not before."""
+    if before == after or narrowed(name, before, after):
+        return True
+    if not (isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after)):
+        return False
+    for old, new in zip(before, after, strict=True):
+        if isinstance(old, tuple) and isinstance(new, tuple) and old[:1] == new[:1] == ("=",):
+            if old[1] != new[1] or not _only_narrowed(old[2], new[2], old[1]):
+                return False
+        elif isinstance(old, tuple) and isinstance(new, tuple) and old[:1] == new[:1] == ("{",):
+            if old[1:3] != new[1:3] or not _only_narrowed(old[3], new[3], old[1]):
+                return False
+        elif not _only_narrowed(old, new, name):
+            return False
+    return True
 
 
 def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:
