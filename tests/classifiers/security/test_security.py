@@ -1555,3 +1555,51 @@ def test_a_new_method_holding_a_check_counts_only_where_it_is_called_as_that_met
     code, doc = run_json(capsys, "--base", base)
     assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [("access", "billing/views.py")]
     assert code == 1
+
+
+CREDENTIAL_REPORT = """\
+module Reports
+  class MonthlyIdentityMetricsReport
+    def definitions
+      [
+        ['New identity verification credentials', 'Count',
+         'The number of new unique users who go through the proofing process.'],
+        ['Existing credentials authorized for partner', 'Count',
+         'The number of users who are in proofing years 2 - 5 and authenticate with the partner.'],
+      ]
+    end
+  end
+end
+"""
+
+SPRING_SECURITY = """\
+@Configuration
+public class WebSecurity {
+  protected void configure(HttpSecurity http) throws Exception {
+    http.authorizeRequests().antMatchers("/admin/**").access("hasRole('ADMIN') and hasIpAddress('10.0.0.0/8')");
+  }
+}
+"""
+
+
+def test_a_check_word_in_prose_is_no_check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """A report's column description reworded: `authenticate` there is a word of a sentence, not a call."""
+    path = "app/jobs/reports/monthly_identity_metrics_report.rb"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: CREDENTIAL_REPORT})
+    repo.commit({path: CREDENTIAL_REPORT.replace(
+        "are in proofing years 2 - 5 and authenticate with the partner.",
+        "authenticated with existing credentials to the partner.")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
+def test_a_check_written_as_an_expression_in_a_string_is_still_a_check(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "src/main/java/com/acme/web/WebSecurity.java"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: SPRING_SECURITY})
+    repo.commit({path: SPRING_SECURITY.replace(" and hasIpAddress('10.0.0.0/8')", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1

@@ -14,6 +14,9 @@ IMPORT = re.compile(
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
 SPACE = re.compile(r"\s+")
+# A string literal on one line, single- or double-quoted, escapes and all.
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_CALL = re.compile(r"\w\s*\(")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 LONGEST = 2000
 
@@ -56,3 +59,19 @@ def substantive(lines: Iterable[str]) -> bool:
         if text and not COMMENT.match(text) and not IMPORT.search(text) and text not in ("}", "end", ")", "});", "];"):
             return True
     return False
+
+
+def without_prose(line: str) -> str:
+    """The line with the contents of its string literals that read as prose (three words or more, no call
+    in them: a report's column description, an error message) left out. A check's own expression in a
+    string (Spring's `.access("hasRole('ADMIN') and hasIpAddress('10.0.0.0/8')")`) calls, and is kept."""
+    if "'" not in line and '"' not in line:
+        return line
+
+    def blank(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if len(text[1:-1].split()) < 3 or _CALL.search(text):
+            return text
+        return text[0] * 2
+
+    return _QUOTED.sub(blank, line)

@@ -40,6 +40,7 @@ from ownership_gate.classifiers.security.lines import (
     LineDiff,
     normal,
     substantive,
+    without_prose,
 )
 from ownership_gate.classifiers.security.settings import Moved, server_settings, sets_a_header, settings
 from ownership_gate.formats import javascript, layout, python
@@ -194,7 +195,7 @@ def _checks(line: str) -> bool:
     """The line checks or grants access. An import is not one, and neither is the line that defines a check
     (`def authenticate(...)`): its calls check, its body is read line by line, and a changed signature
     alone is no change of access."""
-    return (bool(ACCESS_LINE.search(line)) and not COMMENT.match(line) and not IMPORT.search(line)
+    return (bool(ACCESS_LINE.search(without_prose(line))) and not COMMENT.match(line) and not IMPORT.search(line)
             and not DEFINITION.match(line))
 
 
