@@ -23,6 +23,10 @@ change at all. CloudFormation templates are read per template. Kinds:
 - `unparsed`: a changed block or template does not parse, so none of the
   above can be ruled out.
 
+A variable file (`*.tfvars`, `*.tfvars.json`) is read by what reads its
+values (`tfvars.py`): one that changes what a `count` or `for_each` of its
+configuration walks is `count`.
+
 A Terraform backend configuration added or deleted (`production.tfbackend`,
 see `backends.py`) is `added` or `removed` too: the whole configuration in
 its folder applied to one more state, or to one fewer.
@@ -40,7 +44,12 @@ from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
-from ownership_gate.classifiers.cloud.findings import is_backend_config, is_terraform, maybe_cloudformation
+from ownership_gate.classifiers.cloud.findings import (
+    is_backend_config,
+    is_terraform,
+    is_variable_file,
+    maybe_cloudformation,
+)
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = ("added", "removed", "replaced", "count", "data", "monitoring", "security", "unparsed")
@@ -48,7 +57,8 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if is_terraform(p) or maybe_cloudformation(p) or is_backend_config(p)}
+    return {p for p in paths.all
+            if is_terraform(p) or maybe_cloudformation(p) or is_backend_config(p) or is_variable_file(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -56,6 +66,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import backends
 
         return backends.findings(change, context)
+    if is_variable_file(change.path):
+        from ownership_gate.classifiers.cloud import tfvars
+
+        return tfvars.findings(change, context)
     if is_terraform(change.path) or (change.old_path and is_terraform(change.old_path)):
         from ownership_gate.classifiers.cloud import terraform
 

@@ -26,6 +26,11 @@ def is_backend_config(path: str) -> bool:
     return bool(BACKEND_NAMED.search(name)) or (name.endswith(".backend") and name != ".backend")
 
 
+def is_variable_file(path: str) -> bool:
+    """A Terraform variable file (`production.tfvars`, `config/test.tfvars.json`), not a backend's (above)."""
+    return path.endswith((".tfvars", ".tfvars.json")) and not is_backend_config(path)
+
+
 def maybe_cloudformation(path: str) -> bool:
     """A YAML or JSON file that may be a CloudFormation template (the content decides)."""
     name = path.rsplit("/", 1)[-1].lower()

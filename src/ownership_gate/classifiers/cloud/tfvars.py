@@ -1,0 +1,235 @@
+"""Variable files (`*.tfvars`, `*.tfvars.json`) judged by what reads their values.
+
+An environment's variable file holds no resources, yet a value in it can
+decide how many a configuration manages: `namespaces = [...]` walked by a
+`for_each`, `enable_portal = true` read by a `count`. A value the change
+set edits is a `count` finding when the configuration the file belongs to
+(the nearest folder at or above it with `.tf` files, where Terraform's
+`-var-file=config/production.tfvars` convention keeps it) reads it there:
+
+- in a `count`, any change;
+- in a `for_each`, a change of what it walks: the keys of a map, the
+  members of a list, not the values they hold, so a node pool's new
+  Kubernetes version or size is no new instance (the `cost` classifier
+  reads sizes); a `for_each` over anything but the variable itself
+  (`toset(var.x)` and `keys(var.x)` are the variable itself), a local value
+  that flattens it, may walk what it nests, so keys and members at any
+  depth count there;
+- through local values, and through one module the configuration calls by
+  a local path (`dttp_portal = var.paas_dttp_portal`, walked in
+  `./modules/paas`).
+
+A variable file added or deleted is no finding: it is applied only when
+someone names it, and deleting one destroys nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from ownership_gate.classifiers.base import Context, is_binary
+from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
+from ownership_gate.formats import hcl, layout
+from ownership_gate.model import Change, Finding
+
+VARIABLE_FILE = re.compile(r"\.tfvars(?:\.json)?$")
+_VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
+_REPEATS = ("count", "for_each")
+
+# The variable itself, as a `for_each` walks it: its top level only.
+_ITSELF = re.compile(r"^\s*(?:(?:toset|keys|tomap|nonsensitive)\s*\(\s*)?var\.[\w-]+\s*\)?\s*$")
+
+
+class Reader(NamedTuple):
+    """A `count` or `for_each` that reads a variable."""
+
+    how: str  # "count" or "for_each"
+    address: str
+    nested: bool  # a `for_each` over something built from the variable, which may walk what it nests
+
+
+# The readers of each variable the `count`s and `for_each`es of a folder read.
+Readers = Mapping[str, list[Reader]]
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    if change.status not in ("modified", "renamed"):
+        return []  # a file added or deleted is applied only when someone names it, and deleting one destroys nothing
+    old_data, new_data = context.old(change), context.new(change)
+    if old_data is None or new_data is None or is_binary(old_data) or is_binary(new_data):
+        return []
+    json_syntax = change.path.endswith(".json")
+    new = _values(new_data, json_syntax)
+    if new is None:
+        return [finding("unparsed", change.path, "the variable file does not parse, so what it changes in the "
+                        "configuration that reads it cannot be judged")]
+    old = _values(old_data, json_syntax) or {}
+    changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    if not changed:
+        return []
+    directory = _configuration(posixpath.dirname(change.path), context)
+    if directory is None:
+        return []
+    readers = _readers(directory, context, follow_modules=True)
+    found: list[Finding] = []
+    for name in changed:
+        hits = [reader for reader in readers.get(name, ()) if reader.how == "count"
+                or _walked(old.get(name), reader.nested) != _walked(new.get(name), reader.nested)]
+        # One finding a variable, about what matters most: a resource that holds or opens something before
+        # an alarm that only watches one (`monitoring`).
+        hits.sort(key=lambda reader: watches(_type_of(reader.address)))
+        if hits:
+            how, address, _ = hits[0]
+            found.append(finding(watched("count", _type_of(address)), address, (
+                f"var.{name} changed, and the {how} of {address} in {directory or 'the top folder'} reads it:"
+                " how many of it Terraform manages may change"
+            )))
+    return found
+
+
+def _type_of(address: str) -> str:
+    """The resource type of an address, a module's resources included (`module.paas.aws_route.web` -> `aws_route`)."""
+    parts = address.split(".")
+    while parts[:1] == ["module"] and len(parts) > 2:
+        parts = parts[2:]
+    return parts[0]
+
+
+def _values(data: bytes, json_syntax: bool) -> dict[str, Any] | None:
+    """The file's variables, comparable (an expression by its text without layout); None if it does not parse."""
+    if json_syntax:
+        try:
+            loaded = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        return loaded if isinstance(loaded, dict) else None
+    document = hcl.parse(data)
+    if document.errors:
+        return None
+    return {name: _plain(attribute.value) for name, attribute in document.attributes.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, hcl.Expression):
+        return ("expr", layout.without_layout(value.text))
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _walked(value: Any, nested: bool) -> Any:
+    """What a `for_each` over the value walks: a map's keys or a list's members; with `nested`, also the
+    members of the lists it holds at any depth (a flattened map of repositories to their environments
+    walks each environment). The values of a map's keys are settings of what is walked, not more of it."""
+    if isinstance(value, Mapping):
+        top: Any = frozenset(value)
+    elif isinstance(value, list) and all(not isinstance(item, (Mapping, list)) for item in value):
+        top = frozenset(json.dumps(item, sort_keys=True) for item in value)
+    elif isinstance(value, list):
+        top = len(value)
+    else:
+        return None
+    if not nested:
+        return top
+    members: set[str] = set()
+
+    def collect(item: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(item, Mapping):
+            for key, inner in item.items():
+                collect(inner, (*path, key))
+        elif isinstance(item, list):
+            if all(not isinstance(x, (Mapping, list)) for x in item):
+                members.update(json.dumps([path, x], sort_keys=True) for x in item)
+            else:
+                for position, inner in enumerate(item):
+                    collect(inner, (*path, position))
+
+    collect(value, ())
+    return top, frozenset(members)
+
+
+def _configuration(folder: str, context: Context) -> str | None:
+    """The nearest folder at or above `folder` that held `.tf` files before the change set."""
+    chain = [folder]
+    while chain[-1]:
+        chain.append(posixpath.dirname(chain[-1]))
+    listed = context.old_files_in(chain)
+    if listed is None:
+        return None
+    return next((f for f in chain if any(is_terraform(name) for name in listed.get(f, ()))), None)
+
+
+def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
+    """Which variables the `count`s and `for_each`es of the configuration in `directory` read, directly or
+    through its local values (and, with `follow_modules`, through the inputs of a module it calls by a
+    local path, one level down)."""
+    key = f"cloud.tfvars.readers:{directory}:{follow_modules}"
+    if key in context.memo:
+        known: Readers = context.memo[key]
+        return known
+    blocks = list(_blocks(directory, context))
+    local_text = {a.name: _text(a.value) for b in blocks if b.type == "locals" for a in b.body.attributes.values()}
+    readers: dict[str, list[Reader]] = {}
+    for block in blocks:
+        if block.type not in ("resource", "module") or not block.labels:
+            continue  # a data source's count decides how much is read, not what exists
+        address = ".".join(block.labels) if block.type == "resource" else f"module.{'.'.join(block.labels)}"
+        attributes = block.body.attributes
+        for how in _REPEATS:
+            if how in attributes:
+                text = _text(attributes[how].value)
+                for name in _variables(text, local_text):
+                    readers.setdefault(name, []).append(Reader(how, address, not _ITSELF.match(text)))
+        source = attributes.get("source")
+        if follow_modules and block.type == "module" and source is not None and isinstance(source.value, str) \
+                and source.value.startswith("."):
+            called = posixpath.normpath(posixpath.join(directory, source.value))
+            if called.startswith(".."):
+                continue
+            inner = _readers("" if called == "." else called, context, follow_modules=False)
+            for argument, given in attributes.items():
+                text = _text(given.value)
+                for inner_reader in inner.get(argument, ()):
+                    nested = inner_reader.nested or not _ITSELF.match(text)
+                    for name in _variables(text, local_text):
+                        readers.setdefault(name, []).append(
+                            Reader(inner_reader.how, f"{address}.{inner_reader.address}", nested))
+    context.memo[key] = readers
+    return readers
+
+
+def _blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
+    """The readable blocks of the `.tf` files in `directory` after the change set."""
+    names = set(context.old_names(directory) or ())
+    names.update(posixpath.basename(p) for p in context.changed_paths if posixpath.dirname(p) == directory)
+    for name in sorted(n for n in names if is_terraform(n)):
+        data = context.new_file(posixpath.join(directory, name) if directory else name)
+        if data is None or is_binary(data):
+            continue
+        yield from (block for block in hcl.parse(data).blocks if not block.errors)
+
+
+def _text(value: Any) -> str:
+    return value.text if isinstance(value, hcl.Expression) else json.dumps(value, default=str)
+
+
+def _variables(text: str, local_text: Mapping[str, str]) -> set[str]:
+    """The variables an expression reads, directly or through local values."""
+    found = set(_VARIABLE.findall(text))
+    seen: set[str] = set()
+    pending = list(_LOCAL.findall(text))
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in local_text:
+            continue
+        seen.add(name)
+        found.update(_VARIABLE.findall(local_text[name]))
+        pending.extend(_LOCAL.findall(local_text[name]))
+    return found

@@ -1,0 +1,214 @@
+"""Terraform variable files judged by what reads their values: a `count` or what a `for_each` walks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Repo, findings, kinds_and_subjects, levels_by_path, run_json
+
+CLUSTER = """\
+variable "namespaces" {
+  type = list(string)
+}
+
+variable "node_pools" {
+  type = map(object({ version = string, max_count = number }))
+}
+
+variable "deploy_identities" {
+  type = map(map(list(string)))
+}
+
+resource "kubernetes_namespace" "this" {
+  for_each = toset(var.namespaces)
+  metadata {
+    name = each.key
+  }
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "pools" {
+  for_each             = var.node_pools
+  name                 = each.key
+  orchestrator_version = each.value.version
+  max_count            = each.value.max_count
+}
+
+locals {
+  # One identity per repository and environment it deploys to.
+  deploy_credentials = flatten([
+    for group, repos in var.deploy_identities : [
+      for repo, environments in repos : [for environment in environments : { r = repo, e = environment }]
+    ]
+  ])
+}
+
+resource "azurerm_federated_identity_credential" "deploy" {
+  for_each = { for c in local.deploy_credentials : "${c.r}-${c.e}" => c }
+  name     = each.key
+  subject  = "repo:org/${each.value.r}:environment:${each.value.e}"
+}
+
+resource "azurerm_monitor_metric_alert" "namespace_pods" {
+  for_each = toset(var.namespaces)
+  name     = "${each.key}-pods"
+}
+"""
+
+PRODUCTION = {
+    "namespaces": ["apply-production", "register-production"],
+    "node_pools": {"apps": {"version": "1.33.7", "max_count": 10}},
+    "deploy_identities": {"cpd": {"register": ["production", "sandbox"]}},
+}
+
+
+@pytest.fixture
+def cluster(repo: Repo) -> str:
+    return repo.commit({
+        "cluster/main.tf": CLUSTER,
+        "cluster/config/production.tfvars.json": json.dumps(PRODUCTION, indent=2) + "\n",
+    })
+
+
+def edited(**changes: object) -> dict[str, str | bytes | None]:
+    return {"cluster/config/production.tfvars.json": json.dumps({**PRODUCTION, **changes}, indent=2) + "\n"}
+
+
+def test_a_namespace_added_to_a_walked_list_is_a_count_change(
+    repo: Repo, cluster: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit(edited(namespaces=["apply-production", "register-production", "schoolstandards-production"]))
+    code, doc = run_json(capsys, "--base", cluster)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "kubernetes_namespace.this")]
+    [found] = findings(doc, "cloud")
+    assert "var.namespaces changed" in found["detail"] and "for_each" in found["detail"]
+    assert levels_by_path(doc) == {"cluster/config/production.tfvars.json": "cto"}
+    assert code == 1
+
+
+def test_what_a_walked_map_holds_is_no_count_change(repo: Repo, cluster: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A node pool's Kubernetes version: the same pools, another setting of one."""
+    repo.commit(edited(node_pools={"apps": {"version": "1.34.6", "max_count": 10}}))
+    code, doc = run_json(capsys, "--base", cluster)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_member_of_a_list_a_local_flattens_is_walked(
+    repo: Repo, cluster: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same groups and repositories; one more environment a repository deploys to, one more identity."""
+    repo.commit(edited(deploy_identities={"cpd": {"register": ["production", "paritycheck", "sandbox"]}}))
+    code, doc = run_json(capsys, "--base", cluster)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "azurerm_federated_identity_credential.deploy")]
+    assert code == 1
+
+
+def test_a_value_only_an_alarm_walks_is_monitoring(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    only_alarms = CLUSTER.split('resource "kubernetes_namespace"')[0] + 'resource "azurerm_monitor_metric_alert"' + \
+        CLUSTER.split('resource "azurerm_monitor_metric_alert"')[1]
+    base = repo.commit({"cluster/main.tf": only_alarms,
+                        "cluster/config/production.tfvars.json": json.dumps(PRODUCTION) + "\n"})
+    repo.commit(edited(namespaces=["apply-production"]))
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("monitoring", "azurerm_monitor_metric_alert.namespace_pods")]
+    assert code == 0
+
+
+APP = """\
+variable "portal_hostnames" {
+  type    = list(string)
+  default = []
+}
+
+variable "enable_replica" {
+  type    = bool
+  default = false
+}
+
+variable "instance_count" {
+  type    = number
+  default = 2
+}
+
+module "app" {
+  source         = "./modules/app"
+  portals        = var.portal_hostnames
+  replica        = var.enable_replica
+  instance_count = var.instance_count
+}
+"""
+
+APP_MODULE = """\
+variable "portals" {
+  type = list(string)
+}
+
+variable "replica" {
+  type = bool
+}
+
+variable "instance_count" {
+  type = number
+}
+
+resource "cloudfoundry_route" "portal" {
+  for_each = toset(var.portals)
+  hostname = each.key
+}
+
+resource "aws_db_instance" "replica" {
+  count               = var.replica ? 1 : 0
+  replicate_source_db = "app"
+  instance_class      = "db.t3.small"
+}
+
+resource "cloudfoundry_app" "web" {
+  name      = "web"
+  instances = var.instance_count
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # A new public route, through the module the configuration calls.
+    ("", 'portal_hostnames = ["traineeteacherportal"]\n', [("count", "module.app.cloudfoundry_route.portal")]),
+    # A read replica turned on: any change to what a `count` reads counts.
+    ("enable_replica = false\n", "enable_replica = true\n", [("count", "module.app.aws_db_instance.replica")]),
+    # Read by no `count` or `for_each` (sizes and instances are the cost classifier's): nothing here.
+    ('app_version = "1.2.3"\n', 'app_version = "1.2.4"\n', []),
+])
+def test_a_value_passed_to_a_local_module_is_judged_where_the_module_reads_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"terraform/main.tf": APP, "terraform/modules/app/main.tf": APP_MODULE,
+                        "terraform/workspace-variables/production.tfvars": f'environment = "production"\n{before}'})
+    repo.commit({"terraform/workspace-variables/production.tfvars": f'environment = "production"\n{after}'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_variable_file_that_does_not_parse_fails_closed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"terraform/main.tf": APP, "terraform/modules/app/main.tf": APP_MODULE,
+                        "terraform/production.tfvars": "enable_replica = false\n"})
+    repo.commit({"terraform/production.tfvars": "enable_replica = \n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("unparsed", "terraform/production.tfvars")]
+    assert code == 1
+
+
+@pytest.mark.parametrize("status", ["added", "deleted"])
+def test_a_variable_file_added_or_deleted_applies_nothing_by_itself(
+    repo: Repo, capsys: pytest.CaptureFixture[str], status: str
+) -> None:
+    files: dict[str, str | bytes | None] = {"terraform/main.tf": APP, "terraform/modules/app/main.tf": APP_MODULE}
+    variables = 'portal_hostnames = ["a", "b"]\nenable_replica = true\n'
+    if status == "deleted":
+        files["terraform/retired.tfvars"] = variables
+    base = repo.commit(files)
+    repo.commit({"terraform/retired.tfvars": None if status == "deleted" else variables})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
