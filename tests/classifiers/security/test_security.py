@@ -1603,3 +1603,102 @@ def test_a_check_written_as_an_expression_in_a_string_is_still_a_check(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", path)]
     assert code == 1
+
+
+RBAC = """\
+kind: RoleBinding
+apiVersion: rbac.authorization.k8s.io/v1
+metadata:
+  name: payments-admin
+  namespace: payments-prod
+subjects:
+  - kind: Group
+    name: "github:payments-team"
+    apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: ClusterRole
+  name: admin
+  apiGroup: rbac.authorization.k8s.io
+---
+kind: Role
+apiVersion: rbac.authorization.k8s.io/v1
+metadata:
+  name: deployer
+  namespace: payments-prod
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "patch"]
+"""
+RBAC_PATH = "namespaces/live/payments-prod/01-rbac.yaml"
+NEW_TEAM = '''  - kind: Group
+    name: "github:payments-team"
+    apiGroup: rbac.authorization.k8s.io
+  - kind: Group
+    name: "github:contractors"
+    apiGroup: rbac.authorization.k8s.io
+'''
+
+
+@pytest.mark.parametrize(("old", "new", "detail"), [
+    ('  - kind: Group\n    name: "github:payments-team"\n    apiGroup: rbac.authorization.k8s.io\n', NEW_TEAM,
+     "now also grants ClusterRole admin to Group github:contractors"),
+    ("  name: admin\n", "  name: cluster-admin\n", "now grants ClusterRole cluster-admin instead of ClusterRole admin"),
+    ('verbs: ["get", "list", "patch"]', 'verbs: ["get", "list", "patch", "delete"]', "now allows delete deployments (apps)"),
+])
+def test_a_kubernetes_role_binding_or_role_that_lets_more_in_is_an_access_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, detail: str
+) -> None:
+    base = repo.commit({RBAC_PATH: RBAC})
+    assert old in RBAC
+    repo.commit({RBAC_PATH: RBAC.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert access["kind"] == "access" and detail in access["detail"]
+    assert code == 1
+
+
+def test_a_new_binding_is_an_access_change_wherever_it_is(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"README.md": "cluster\n"})
+    repo.commit({RBAC_PATH: RBAC})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "RoleBinding payments-prod/payments-admin")]
+    assert "grants ClusterRole admin to Group github:payments-team" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+
+
+@pytest.mark.parametrize("edit", [
+    # A group taken off the binding, a verb off the role: fewer let in.
+    lambda text: text.replace(NEW_TEAM, '  - kind: Group\n    name: "github:payments-team"\n'
+                                        '    apiGroup: rbac.authorization.k8s.io\n').replace('"list", ', ""),
+    # Both objects moved to another file, unchanged.
+    None,
+])
+def test_access_taken_away_or_moved_between_files_is_no_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: object
+) -> None:
+    wide = RBAC.replace('  - kind: Group\n    name: "github:payments-team"\n    apiGroup: rbac.authorization.k8s.io\n',
+                        NEW_TEAM)
+    base = repo.commit({RBAC_PATH: wide})
+    if callable(edit):
+        repo.commit({RBAC_PATH: edit(wide)})
+    else:
+        repo.commit({RBAC_PATH: None, "namespaces/live/payments-prod/rbac/bindings.yaml": wide})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
+def test_a_broken_binding_fails_closed_and_a_helm_template_is_not_read(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chart = "charts/payments/templates/rolebinding.yaml"
+    templated = RBAC.replace('"github:payments-team"', "{{ .Values.team | quote }}")
+    base = repo.commit({RBAC_PATH: RBAC, chart: templated})
+    repo.commit({RBAC_PATH: RBAC.replace("subjects:\n", "subjects: [\n"),
+                 chart: templated.replace("{{ .Values.team | quote }}", "{{ .Values.admins | quote }}")})
+    code, doc = run_json(capsys, "--base", base)
+    [broken] = findings(doc, "security")
+    assert (broken["kind"], broken["subject"]) == ("access", RBAC_PATH)
+    assert "does not parse" in broken["detail"]
+    assert code == 1

@@ -22,6 +22,9 @@ Kinds:
   a file does not, since the order of checks decides what runs. A query
   that stops keeping to the requesting user's records (`user=request.user`,
   `current_user.invoices.find`) is one too;
+  A Kubernetes RoleBinding or ClusterRoleBinding that is new, names another
+  role or gains a subject, and a Role or ClusterRole that allows more, is
+  one too (rbac.py);
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `host`: application code calls a host it did not call before (a new
@@ -41,7 +44,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context
-from ownership_gate.classifiers.security.files import reads_path
+from ownership_gate.classifiers.security.files import NOT_APPLICATION, is_yaml, reads_path
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
@@ -50,10 +53,17 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if reads_path(p)}
+    return {p for p in paths.all if reads_path(p) or (is_yaml(p) and not NOT_APPLICATION.search(p))}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    from ownership_gate.classifiers.security import scan
+    found: list[Finding] = []
+    if reads_path(change.path):
+        from ownership_gate.classifiers.security import scan
 
-    return scan.findings(change, context)
+        found += scan.findings(change, context)
+    if is_yaml(change.path) or is_yaml(change.source_path):
+        from ownership_gate.classifiers.security import rbac
+
+        found += rbac.findings(change, context)
+    return found

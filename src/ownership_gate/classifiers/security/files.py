@@ -55,6 +55,11 @@ WEB_SERVER_CONFIG = re.compile(
 )
 
 
+def is_yaml(path: str) -> bool:
+    """A YAML file: the RBAC reader (rbac.py) looks in each for Kubernetes roles and bindings."""
+    return path.endswith((".yaml", ".yml"))
+
+
 def reads_path(path: str) -> bool:
     """Whether the classifier reads this path at all (cheap, by name)."""
     if NOT_APPLICATION.search(path):

@@ -1,0 +1,155 @@
+"""Kubernetes RBAC: whom a RoleBinding or ClusterRoleBinding lets in, and what a Role or ClusterRole allows.
+
+The objects of every changed YAML file of the change set are read on both
+sides and compared by kind, namespace and name, so one moved from a file to
+another is no change. An `access` finding, on the file that holds the new
+object, for:
+
+- a binding that is new, names another role (`roleRef`), or gains a subject
+  (a user, group or service account: `github:payments-team` given `admin`
+  on a production namespace);
+- a role that allows more: a verb on an API group, resource or resource
+  name its rules did not allow before (`*` included).
+
+A subject or a rule taken away lets fewer in, and a role added grants
+nothing until a binding names it (that binding is the finding): neither is
+one. A file with a binding that no longer parses fails closed; a template
+(Helm's `{{ .Values.team }}`) is not read, as what it grants is in values
+the file does not hold.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import NamedTuple
+
+from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.security.files import is_yaml
+from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.formats.yaml import Node, YamlError
+from ownership_gate.model import Change, Finding
+
+_BINDINGS = ("RoleBinding", "ClusterRoleBinding")
+_ROLES = ("Role", "ClusterRole")
+# Bytes every RBAC manifest holds (`kind: RoleBinding`, `kind: ClusterRole`, `kind: Role`): files without
+# them are not parsed here.
+_MARKERS = (b"Role",)
+
+
+class Placed(NamedTuple):
+    """An RBAC object after the change set, and where it is."""
+
+    grants: frozenset[tuple[str, ...]]  # a binding's role and subjects, or a role's (group, resource, name, verb)
+    role: tuple[str, str] | None  # a binding's roleRef (kind, name)
+    path: str
+    line: int | None
+
+
+Key = tuple[str, str, str]  # (kind, namespace, name)
+
+
+class Objects(NamedTuple):
+    old: dict[Key, Placed]
+    new: dict[Key, Placed]
+    unreadable: dict[str, str]  # path -> why
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    objects = _objects(context)
+    if change.path in objects.unreadable:
+        return [finding("access", change.path, (
+            f"a Kubernetes RBAC manifest does not parse ({objects.unreadable[change.path]}), so whom it lets in"
+            " cannot be judged"))]
+    found: list[Finding] = []
+    for key, now in objects.new.items():
+        if now.path != change.path:
+            continue
+        kind, namespace, name = key
+        where = f"{kind} {namespace + '/' if namespace else ''}{name}"
+        before = objects.old.get(key)
+        if kind in _BINDINGS:
+            role = f"{now.role[0]} {now.role[1]}" if now.role else "a role"
+            if before is None:
+                found.append(finding("access", where, f"new {where} grants {role} to {_who(now.grants)}", now.line))
+            elif before.role != now.role:
+                found.append(finding("access", where, f"{where} now grants {role} instead of "
+                                     f"{before.role[0] + ' ' + before.role[1] if before.role else 'another role'}",
+                                     now.line))
+            elif now.grants - before.grants:
+                found.append(finding("access", where, f"{where} now also grants {role} to "
+                                     f"{_who(now.grants - before.grants)}", now.line))
+        elif before is not None and now.grants - before.grants:
+            wider = sorted(now.grants - before.grants)
+            shown = ", ".join(f"{verb} {resource}" + (f" ({group})" if group else "") for group, resource, _, verb
+                              in wider[:4]) + (" ..." if len(wider) > 4 else "")
+            found.append(finding("access", where, f"{where} now allows {shown}", now.line))
+    return found
+
+
+def _who(subjects: frozenset[tuple[str, ...]]) -> str:
+    return ", ".join(f"{kind} {name}" for kind, name, _ in sorted(subjects)[:4]) + (" ..." if len(subjects) > 4 else "")
+
+
+def _objects(context: Context) -> Objects:
+    key = f"{TYPE}.rbac"
+    if key not in context.memo:
+        objects = Objects({}, {}, {})
+        for change in context.claimed(TYPE):
+            if is_yaml(change.source_path):
+                _read(context.old(change), change.source_path, context, objects.old, None)
+            if is_yaml(change.path):
+                _read(context.new(change), change.path, context, objects.new, objects.unreadable)
+        context.memo[key] = objects
+    found: Objects = context.memo[key]
+    return found
+
+
+def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Placed],
+          unreadable: dict[str, str] | None) -> None:
+    if data is None or not any(marker in data for marker in _MARKERS) or b"{{" in data:
+        return  # no RBAC object, or a template (Helm's `{{ .Values.team }}`) whose values are not in the file
+    text = text_of(data)
+    if text is None:
+        return
+    try:
+        roots = context.load_yaml(text).roots
+    except YamlError as exc:
+        if unreadable is not None and b"Binding" in data:
+            unreadable[path] = str(exc)
+        return
+    pending = list(roots)
+    while pending:
+        root = pending.pop(0)
+        kind = root.text("kind")
+        if kind == "List":  # `kubectl get -o yaml` writes a List of items
+            pending.extend(root.sequence("items"))
+            continue
+        if kind not in _BINDINGS and kind not in _ROLES:
+            continue
+        metadata = root.get("metadata")
+        name = metadata.text("name") if metadata is not None else None
+        if name is None:
+            continue
+        namespace = (metadata.text("namespace") if metadata is not None else None) or ""
+        if kind in _BINDINGS:
+            reference = root.get("roleRef")
+            role = (reference.text("kind") or "", reference.text("name") or "") if reference is not None else None
+            subjects = frozenset((s.text("kind") or "", s.text("name") or "", s.text("namespace") or "")
+                                 for s in root.sequence("subjects"))
+            into[(kind, namespace, name)] = Placed(subjects, role, path, root.line)
+        else:
+            into[(kind, namespace, name)] = Placed(_allowed(root), None, path, root.line)
+
+
+def _allowed(role: Node) -> frozenset[tuple[str, ...]]:
+    """(API group, resource, resource name, verb) for everything a role's rules allow."""
+    allowed: set[tuple[str, ...]] = set()
+    for rule in role.sequence("rules"):
+        def strings(key: str, rule: Node = rule) -> list[str]:
+            return [s for s in (item.string() for item in rule.sequence(key)) if s is not None]
+
+        groups, resources, verbs = strings("apiGroups") or [""], strings("resources"), strings("verbs")
+        names = strings("resourceNames") or ["*"]
+        urls = strings("nonResourceURLs")
+        allowed.update(product(groups, resources + urls, names, verbs))
+    return frozenset(allowed)
