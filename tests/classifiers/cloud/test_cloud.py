@@ -937,3 +937,36 @@ def test_an_allow_list_widened_or_a_deny_list_narrowed_is_a_security_change(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
     assert code == 1
+
+
+PROTECTED_DATABASE = """\
+variable "skip_final_snapshot" {
+  type    = bool
+  default = false
+}
+
+resource "aws_db_instance" "orders" {
+  identifier              = "orders"
+  engine                  = "postgres"
+  instance_class          = "db.t3.medium"
+  deletion_protection     = true
+  backup_retention_period = 14
+  skip_final_snapshot     = var.skip_final_snapshot
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "subject"), [
+    ("deletion_protection     = true", "deletion_protection     = false", "aws_db_instance.orders"),
+    ("backup_retention_period = 14", "backup_retention_period = 1", "aws_db_instance.orders"),
+    ("  default = false\n}", "  default = true\n}", "var.skip_final_snapshot"),
+])
+def test_whether_a_resources_data_outlives_a_mistake_is_a_security_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], old: str, new: str, subject: str
+) -> None:
+    base = repo.commit({"db/main.tf": PROTECTED_DATABASE})
+    assert old in PROTECTED_DATABASE
+    repo.commit({"db/main.tf": PROTECTED_DATABASE.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
+    assert code == 1

@@ -15,6 +15,9 @@ SETTING = re.compile(
     # The record of who reached it: access and audit logs (CloudFront's `logging_config`, a load balancer's
     # `access_logs`).
     r"|access_?logs?|logging_?config|audit_?logs?"
+    # Whether its data outlives a mistake: deletion protection, the snapshot taken when it is destroyed, backups
+    # kept, and whether Terraform may empty it to destroy it.
+    r"|deletion_?protection|final_snapshot|prevent_destroy|force_destroy|backup_retention|point_in_time_recovery"
 )
 # Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
 SECRET_NAME = re.compile(
