@@ -1644,7 +1644,7 @@ NEW_TEAM = '''  - kind: Group
     ('  - kind: Group\n    name: "github:payments-team"\n    apiGroup: rbac.authorization.k8s.io\n', NEW_TEAM,
      "now also grants ClusterRole admin to Group github:contractors"),
     ("  name: admin\n", "  name: cluster-admin\n", "now grants ClusterRole cluster-admin instead of ClusterRole admin"),
-    ('verbs: ["get", "list", "patch"]', 'verbs: ["get", "list", "patch", "delete"]', "now allows delete deployments (apps)"),
+    ('verbs: ["get", "list", "patch"]', 'verbs: ["get", "list", "patch", "delete"]', "now allows delete get list patch on deployments (apps)"),
 ])
 def test_a_kubernetes_role_binding_or_role_that_lets_more_in_is_an_access_change(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, detail: str

@@ -20,7 +20,6 @@ the file does not hold.
 
 from __future__ import annotations
 
-from itertools import product
 from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
@@ -34,12 +33,14 @@ _ROLES = ("Role", "ClusterRole")
 # Bytes every RBAC manifest holds (`kind: RoleBinding`, `kind: ClusterRole`, `kind: Role`): files without
 # them are not parsed here.
 _MARKERS = (b"Role",)
+# Rules of a role compared pairwise at most this many times; past it every new rule counts (fails closed).
+_MOST_COMPARISONS = 200_000
 
 
 class Placed(NamedTuple):
     """An RBAC object after the change set, and where it is."""
 
-    grants: frozenset[tuple[str, ...]]  # a binding's role and subjects, or a role's (group, resource, name, verb)
+    grants: frozenset[tuple[str, ...]]  # a binding's subjects, or a role's rules (see `_allowed`)
     role: tuple[str, str] | None  # a binding's roleRef (kind, name)
     path: str
     line: int | None
@@ -78,10 +79,9 @@ def findings(change: Change, context: Context) -> list[Finding]:
             elif now.grants - before.grants:
                 found.append(finding("access", where, f"{where} now also grants {role} to "
                                      f"{_who(now.grants - before.grants)}", now.line))
-        elif before is not None and now.grants - before.grants:
-            wider = sorted(now.grants - before.grants)
-            shown = ", ".join(f"{verb} {resource}" + (f" ({group})" if group else "") for group, resource, _, verb
-                              in wider[:4]) + (" ..." if len(wider) > 4 else "")
+        elif before is not None and (wider := _wider(before.grants, now.grants)):
+            shown = "; ".join(f"{verbs or 'no verbs'} on {resources or 'nothing'}" + (f" ({groups})" if groups else "")
+                              for groups, resources, _, verbs in wider[:3]) + (" ..." if len(wider) > 3 else "")
             found.append(finding("access", where, f"{where} now allows {shown}", now.line))
     return found
 
@@ -142,14 +142,27 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Place
 
 
 def _allowed(role: Node) -> frozenset[tuple[str, ...]]:
-    """(API group, resource, resource name, verb) for everything a role's rules allow."""
+    """A role's rules, each as (API groups, resources, resource names, verbs), every part sorted and joined
+    by a space ("*" for every name when it lists none)."""
     allowed: set[tuple[str, ...]] = set()
     for rule in role.sequence("rules"):
         def strings(key: str, rule: Node = rule) -> list[str]:
-            return [s for s in (item.string() for item in rule.sequence(key)) if s is not None]
+            return sorted({s for s in (item.string() for item in rule.sequence(key)) if s is not None})
 
-        groups, resources, verbs = strings("apiGroups") or [""], strings("resources"), strings("verbs")
-        names = strings("resourceNames") or ["*"]
-        urls = strings("nonResourceURLs")
-        allowed.update(product(groups, resources + urls, names, verbs))
+        reached = strings("resources") + strings("nonResourceURLs")
+        allowed.add((" ".join(strings("apiGroups") or [""]), " ".join(reached),
+                     " ".join(strings("resourceNames") or ["*"]), " ".join(strings("verbs"))))
     return frozenset(allowed)
+
+
+def _wider(before: frozenset[tuple[str, ...]], after: frozenset[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rules of `after` that no rule of `before` covers: each of its parts is within the old rule's
+    (or the old rule's part is `*`). A rule split into two that together allow the same is still covered;
+    one covered only by several old rules together is counted, which errs towards asking."""
+    def covers(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+        return all("*" in o.split(" ") or set(n.split(" ")) <= set(o.split(" ")) for o, n in zip(old, new, strict=True))
+
+    new = sorted(after - before)
+    if len(new) * len(before) > _MOST_COMPARISONS:
+        return new  # too many rules to compare each with each: every new one counts
+    return [rule for rule in new if not any(covers(old, rule) for old in before)]
