@@ -542,3 +542,50 @@ def test_the_release_number_a_shipping_job_publishes_under_is_routine(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/publish.yml: job publish-artifacts")]
     assert code == 1
+
+
+MIRROR = """\
+name: Mirror repositories
+on:
+  schedule:
+    - cron: "0 2 * * *"
+permissions:
+  id-token: write
+  contents: read
+jobs:
+  mirror:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/mirror
+          aws-region: eu-west-2
+      - uses: google-github-actions/auth@v2
+        with:
+          workload_identity_provider: projects/1/locations/global/workloadIdentityPools/ci/providers/github
+          access_token_lifetime: 600s
+      - run: ./mirror.sh
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # An AWS role session from the default hour to three.
+    ("          aws-region: eu-west-2\n", "          aws-region: eu-west-2\n          role-duration-seconds: 10800\n",
+     "aws-actions/configure-aws-credentials credentials now last 10800 s, not 3600 s (job mirror)"),
+    # A Google access token from ten minutes to an hour, as long as the AWS session already lasts.
+    ("access_token_lifetime: 600s", "access_token_lifetime: 3600s",
+     "google-github-actions/auth credentials now last 3600 s, not 600 s (job mirror)"),
+    # Shorter, or computed at run time: nothing more is known to be held.
+    ("access_token_lifetime: 600s", "access_token_lifetime: 300s", None),
+    ("access_token_lifetime: 600s", "access_token_lifetime: ${{ vars.TOKEN_LIFETIME }}", None),
+])
+def test_cloud_credentials_held_longer_are_wider_permissions(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str | None
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/mirror.yml": MIRROR})
+    assert old in MIRROR
+    repo.commit({".github/workflows/mirror.yml": MIRROR.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    found = [f["detail"] for f in findings(doc, "pipeline")]
+    assert found == ([expected] if expected else [])
+    assert code == (1 if expected else 0)

@@ -92,6 +92,10 @@ def _permissions(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[F
             grants = widened(_workflow_default(old), job.permissions)
         if job.oidc and not (before is not None and before.oidc) and new.platform == "gitlab":
             grants.append(("id_tokens", "id_tokens: cloud credentials by OIDC"))
+        for action, seconds in job.lifetimes.items():
+            was = before.lifetimes.get(action) if before is not None else None
+            if was is not None and seconds > was:
+                grants.append(("credentials", f"{action} credentials now last {seconds} s, not {was} s"))
         for grant in grants:
             by_grant.setdefault(grant, []).append(job.name)
     return [

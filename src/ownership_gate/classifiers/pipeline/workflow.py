@@ -72,6 +72,8 @@ class Job(NamedTuple):
     environment: str | None
     shape: str  # the job with version pins left out, to tell a real change from a bump
     oidc: bool = False
+    # Seconds the cloud credentials its steps request last, the longest for each action (`_lifetimes`).
+    lifetimes: Mapping[str, int] = MappingProxyType({})
 
 
 class Pipeline(NamedTuple):
@@ -126,7 +128,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             or any(_SHIPPING_ACTION.match(u) for u in uses)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
-        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc)
+        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps))
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside))
 
 
@@ -292,6 +294,30 @@ def _circleci_command(step: Any) -> str:
     if isinstance(run, Mapping):
         run = run.get("command")
     return "" if run is None else str(run)
+
+
+# Actions that hand a job cloud credentials, the input that says how long they last, and its default.
+_CREDENTIAL_ACTIONS = (
+    ("aws-actions/configure-aws-credentials", "role-duration-seconds", 3600),
+    ("google-github-actions/auth", "access_token_lifetime", 3600),
+)
+_SECONDS = re.compile(r"^\s*(\d+)\s*s?\s*$")
+
+
+def _lifetimes(steps: list[Mapping[Any, Any]]) -> Mapping[str, int]:
+    """How long the cloud credentials the steps request last, in seconds, the longest for each action: an AWS
+    role session (`role-duration-seconds`, an hour unless set), a Google access token (`access_token_lifetime`,
+    `3600s`). A lifetime computed at run time (`${{ ... }}`) is left out."""
+    longest: dict[str, int] = {}
+    for step in steps:
+        uses = str(step.get("uses", "")).lower().split("@")[0]
+        given = step.get("with")
+        inputs: Mapping[Any, Any] = given if isinstance(given, Mapping) else {}
+        for action, key, default in _CREDENTIAL_ACTIONS:
+            match = _SECONDS.match(str(inputs.get(key, default))) if uses == action else None
+            if match is not None:
+                longest[action] = max(longest.get(action, 0), int(match.group(1)))
+    return MappingProxyType(longest)
 
 
 def _triggers(on: Any) -> frozenset[str]:
