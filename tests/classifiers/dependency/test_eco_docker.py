@@ -373,3 +373,32 @@ def test_a_pinned_image_let_float_is_a_major(repo: Repo, capsys: pytest.CaptureF
     found = dependency_findings(repo, capsys, {"Dockerfile": "FROM alpine:3.16\nCOPY app /app\n"},
                                 {"Dockerfile": f"FROM {after}\nCOPY app /app\n"})
     assert [(f["kind"], f["subject"], f["from"]) for f in found] == [(kind, "alpine", "3.16")]
+
+
+@pytest.mark.parametrize(("constraint", "named"), [
+    ("3.10-alpine3.18", "alpine3.18"), ("18-alpine", "alpine"), ("3.12-slim-bookworm", "bookworm"),
+    ("1.18.3-erlang-27.3-ubuntu-noble-20250127", "noble"), ("8.10-ubi9", "ubi9"), ("ltsc2022", "ltsc2022"),
+    ("3.12", None), ("latest", None), ("bookworm@sha256:" + "a" * 64, "bookworm"), ("22-alpine-slim", "alpine"),
+])
+def test_the_os_release_an_image_tag_names(constraint: str, named: str | None) -> None:
+    assert docker.os_release(constraint) == named
+
+
+@pytest.mark.parametrize(("before", "after", "kind"), [
+    # Back to an older Alpine release under the same Python: the libraries production links against change.
+    ("python:3.10-alpine3.18", "python:3.10-alpine3.16", "major"),
+    ("python:3.11-slim-bullseye", "python:3.11.9-slim-bookworm", "major"),
+    ("node:18.12.1-alpine3.16", "node:18-alpine", "major"),  # the Alpine release let float
+    # A dated build of the same Ubuntu release (the Elixir release is the same too): not another system.
+    ("hexpm/elixir:1.18.3-erlang-27.3-ubuntu-noble-20250127", "hexpm/elixir:1.18.3-erlang-27.3.3-ubuntu-noble-20250404",
+     "changed"),
+    ("python:3.11-slim-bookworm", "python:3.12-slim-bookworm", "minor"),
+])
+def test_an_image_moved_to_another_os_release_is_a_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str
+) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": f"FROM {before}\nCMD [\"app\"]\n"},
+                                {"Dockerfile": f"FROM {after}\nCMD [\"app\"]\n"})
+    assert [f["kind"] for f in found] == [kind]
+    if kind == "major":
+        assert "its OS" in found[0]["detail"]

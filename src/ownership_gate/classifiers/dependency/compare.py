@@ -133,6 +133,9 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
         return "major", ""  # back to an older major: as breaking as going up to a newer one
     if kind == "changed" and _let_float(old, new, ecosystem):
         return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
+    moved = _os_moved(old, new, ecosystem)
+    if moved and kind in ("changed", "patch", "minor"):
+        return "major", moved
     if kind == "minor":
         breaking = breaking_minor(ecosystem.NAME, name)
         if breaking is not None:
@@ -171,6 +174,17 @@ def _let_float(old: str, new: str, ecosystem: Ecosystem) -> bool:
     a fork or a path, judged as changed)."""
     floats: Callable[[str], bool] | None = getattr(ecosystem, "floats", None)
     return floats is not None and ecosystem.lowest(old) is not None and floats(new)
+
+
+def _os_moved(old: str, new: str, ecosystem: Ecosystem) -> str:
+    """`its OS alpine3.18 -> alpine3.16` when both image tags name an operating-system release and the
+    releases differ (another distribution, another release of it, or a release let float: `alpine3.16` to
+    `alpine`); "" otherwise, a dated build of the same release (`noble-20250127` -> `noble-20250404`) too."""
+    named: Callable[[str], str | None] | None = getattr(ecosystem, "os_release", None)
+    if named is None:
+        return ""
+    before, after = named(old), named(new)
+    return f"its OS {before} -> {after}" if before and after and before != after else ""
 
 
 def _featured(constraint: str, entries: list[Requirement]) -> str:

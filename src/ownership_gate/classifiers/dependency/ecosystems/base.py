@@ -30,6 +30,7 @@ More optional names are used when present (see `dependency_compare`):
     def floats(constraint: str) -> bool       # it names no version and no pin: whatever is published next
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
     def ceiling(constraint: str) -> float | None  # highest major admitted: math.inf uncapped, None unreadable
+    def os_release(constraint: str) -> str | None  # the operating-system release an image tag names
 
 and one by the dependency classifier, for manifests that are YAML:
 
@@ -179,6 +180,10 @@ class DeferredReader:
     def ceiling(self, constraint: str) -> float | None:
         highest: float | None = self._reader().ceiling(constraint)
         return highest
+
+    def os_release(self, constraint: str) -> str | None:
+        named: str | None = self._reader().os_release(constraint)
+        return named
 
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""

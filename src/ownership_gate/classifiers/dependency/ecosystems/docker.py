@@ -56,4 +56,5 @@ parse_yaml = READER.parse_yaml
 lowest = READER.lowest
 unpinned = READER.unpinned
 floats = READER.floats
+os_release = READER.os_release
 unresolved = READER.unresolved

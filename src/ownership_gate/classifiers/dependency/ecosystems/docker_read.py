@@ -50,6 +50,25 @@ def floats(constraint: str) -> bool:
     return not at and tag_lowest(tag) is None
 
 
+# The operating-system release a tag's variant names: `3.10-alpine3.18`, `3.12-slim-bookworm`,
+# `1.18-erlang-27-ubuntu-noble-20250127` (a dated build of the same release), `8-ubi9`, `2023-al2023`.
+_OS_RELEASE = re.compile(
+    r"(?<![a-z])(?:(alpine)(\d+\.\d+)?|(jessie|stretch|buster|bullseye|bookworm|trixie|forky"
+    r"|xenial|bionic|focal|jammy|noble|oracular|plucky)|(ubi|el|amazonlinux|al)(\d+)"
+    r"|(ltsc)(\d{4}))(?![a-z])"
+)
+
+
+def os_release(constraint: str) -> str | None:
+    """The operating-system release a tag names in its variant (`alpine3.18`, `alpine` unversioned,
+    `bookworm`, `ubi9`), or None when it names none (`3.12`, `latest`)."""
+    tag = constraint.partition("@")[0].lower()
+    match = _OS_RELEASE.search(tag)
+    if match is None:
+        return None
+    return "".join(part for part in match.groups() if part)
+
+
 def unresolved(requirement: Requirement) -> list[str]:
     """The variables an image still refers to (`${POSTGRES_IMAGE}`): set outside the file, by
     the environment, a `.env` file or a build argument, so the image cannot be named here."""
