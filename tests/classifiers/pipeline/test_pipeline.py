@@ -415,7 +415,8 @@ def test_makefile_targets_that_ship() -> None:
     jobs = read(MAKEFILE).jobs
     assert sorted(jobs) == ["docker", "test"]  # `.PHONY` is no target, a `define` block holds none
     assert jobs["docker"].ships and not jobs["test"].ships
-    assert jobs["docker"].shape == "docker push $(IMAGE):$(VERSION)"  # only the shipping lines are compared
+    # Only the shipping lines are compared, with the file's variables written out (a version's left as written).
+    assert jobs["docker"].shape == "docker push acme/app:$(VERSION)"
     # A rule with its recipe on the same line, targets with a double colon, and assignments that look alike.
     inline = read("release:: dist ; twine upload dist/*\nX := a:b\nY ::= c\nlint: ; ruff check .\n").jobs
     assert sorted(inline) == ["lint", "release"] and inline["release"].ships
@@ -589,3 +590,34 @@ def test_cloud_credentials_held_longer_are_wider_permissions(
     found = [f["detail"] for f in findings(doc, "pipeline")]
     assert found == ([expected] if expected else [])
     assert code == (1 if expected else 0)
+
+
+PUSHING_MAKEFILE = """\
+VERSION ?= 7.4.0
+REGISTRY ?= quay.io/acme
+DOCKER_BUILD_PLATFORM ?= linux/amd64,linux/arm64
+DOCKER_BUILDX := docker buildx build --build-arg VERSION=${VERSION}
+DOCKER_BUILDX_PUSH := $(DOCKER_BUILDX) --push
+
+.PHONY: docker-push
+docker-push:
+\t$(DOCKER_BUILDX_PUSH) --platform ${DOCKER_BUILD_PLATFORM} -t $(REGISTRY)/proxy:${VERSION} .
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "ships"), [
+    # The push command lives in a variable: more platforms published is a changed shipping target.
+    ("linux/amd64,linux/arm64\n", "linux/amd64,linux/arm64,linux/arm/v7\n", True),
+    ("REGISTRY ?= quay.io/acme", "REGISTRY ?= ghcr.io/acme", True),
+    # A release number bumped: the same command for the next release.
+    ("VERSION ?= 7.4.0", "VERSION ?= 7.5.0", False),
+])
+def test_a_makefile_push_written_through_its_variables(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, ships: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "Makefile": PUSHING_MAKEFILE})
+    assert old in PUSHING_MAKEFILE
+    repo.commit({"Makefile": PUSHING_MAKEFILE.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == ([("deploy", "Makefile: target docker-push")] if ships else [])
+    assert code == (1 if ships else 0)

@@ -9,7 +9,9 @@ daily work and are not read further.
 Read line by line, as make reads them: a rule line (`docker: build`,
 `a b:: c`; not a variable assignment, `X := y`, nor a special target,
 `.PHONY`) starts a target, and the tab-indented lines after it are its
-recipe (backslash continuations joined; `target: ; command` too).
+recipe (backslash continuations joined; `target: ; command` too), with
+the file's own variables written out (`$(DOCKER_BUILDX_PUSH)` is the
+`docker buildx build --push` it holds), except those named for a version.
 `define` blocks are skipped, and conditionals (`ifeq`, `else`, `endif`)
 neither start nor end a recipe. A recipe's comment lines and layout are
 not part of what it runs.
@@ -49,7 +51,9 @@ def read(text: str) -> Pipeline:
     recipes: dict[str, list[str]] = {}
     current: list[str] = []
     in_define = False
-    for line in _logical_lines(text):
+    lines = _logical_lines(text)
+    values = _variables(lines)
+    for line in lines:
         if in_define:
             in_define = not line.strip().startswith("endef")
             continue
@@ -57,7 +61,7 @@ def read(text: str) -> Pipeline:
             command = line.strip()
             if command and not command.startswith("#"):
                 for recipe in current:
-                    recipes[recipe].append(_SPACE.sub(" ", command))
+                    recipes[recipe].append(_SPACE.sub(" ", _expanded(command, values)))
             continue
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or _CONDITIONAL.match(line):
@@ -88,6 +92,41 @@ def read(text: str) -> Pipeline:
             said = [_BUILD_ARGUMENT.sub("", line) for line in lines if not _SAYS.match(line)]
             jobs[name] = Job(name, DEFAULT, bool(_SHIPPING_TARGET.search(name)), None, "\n".join(said))
     return Pipeline("make", jobs=jobs)
+
+
+# `NAME := value`, `NAME ?= value`, `NAME = value`, `NAME += more` (after `export` or `override`).
+_DEFINITION = re.compile(r"^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(::?=|\?=|\+=|=)\s*(.*?)\s*$")
+_REFERENCE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+# Variables that hold a version: left as written, so a release number bumped in one is not a changed command.
+_VERSION_NAME = re.compile(r"(?i)(?:^|[-_.])(?:version|tag|ver)$")
+
+
+def _variables(lines: list[str]) -> dict[str, str]:
+    """The file's own variables, as its last definition of each leaves them (`?=` only where none is set)."""
+    values: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("\t"):
+            continue
+        match = _DEFINITION.match(line)
+        if match is None:
+            continue
+        name, operator, value = match.groups()
+        if operator == "?=" and name in values:
+            continue
+        values[name] = f"{values[name]} {value}" if operator == "+=" and name in values else value
+    return values
+
+
+def _expanded(command: str, values: dict[str, str]) -> str:
+    """A recipe line with the file's variables written out (`$(DOCKER_BUILDX_PUSH) ...` -> `docker buildx
+    build --push ...`), as make runs it; a version's variable and one set elsewhere stay as written."""
+    for _ in range(10):  # nested references, a few levels deep; a variable that refers to itself stops here
+        expanded = _REFERENCE.sub(
+            lambda m: m.group(0) if _VERSION_NAME.search(m.group(1)) else values.get(m.group(1), m.group(0)), command)
+        if expanded == command:
+            break
+        command = expanded
+    return command
 
 
 def _logical_lines(text: str) -> list[str]:
