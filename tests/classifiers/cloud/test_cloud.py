@@ -970,3 +970,49 @@ def test_whether_a_resources_data_outlives_a_mistake_is_a_security_setting(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
     assert code == 1
+
+
+APP_DEPLOYMENT = """\
+resource "kubernetes_deployment" "main" {
+  metadata {
+    name = "app"
+  }
+  spec {
+    template {
+      spec {
+        service_account_name = "app"
+        container {
+          name  = "app"
+          image = "ghcr.io/acme/app:1.0.0"
+          security_context {
+            allow_privilege_escalation = false
+            capabilities {
+              drop = ["ALL"]
+              add  = ["NET_BIND_SERVICE"]
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "setting"), [
+    ('              add  = ["NET_BIND_SERVICE"]\n', "", "security_context"),
+    ('        service_account_name = "app"\n',
+     '        service_account_name = "app"\n        automount_service_account_token = false\n',
+     "automount_service_account_token"),
+    ("allow_privilege_escalation = false", "allow_privilege_escalation = true", "security_context"),
+])
+def test_what_a_container_may_do_is_a_security_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], old: str, new: str, setting: str
+) -> None:
+    base = repo.commit({"apps/main.tf": APP_DEPLOYMENT})
+    assert old in APP_DEPLOYMENT
+    repo.commit({"apps/main.tf": APP_DEPLOYMENT.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "kubernetes_deployment.main")]
+    assert setting in findings(doc, "cloud")[0]["detail"]
+    assert code == 1
