@@ -1702,3 +1702,94 @@ def test_a_broken_binding_fails_closed_and_a_helm_template_is_not_read(
     assert (broken["kind"], broken["subject"]) == ("access", RBAC_PATH)
     assert "does not parse" in broken["detail"]
     assert code == 1
+
+
+DYNAMIC_MIDDLEWARES = """\
+package dynamic
+
+// Middleware holds the Middleware configuration.
+type Middleware struct {
+\tAddPrefix *AddPrefix `json:"addPrefix,omitempty"`
+\tCompress  *Compress  `json:"compress,omitempty"`
+}
+
+// Compress holds the compress middleware configuration.
+type Compress struct {
+\tExcludedContentTypes []string `json:"excludedContentTypes,omitempty"`
+}
+"""
+
+
+def test_a_file_of_middleware_types_is_not_the_request_middleware(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`middlewares.go` defines a proxy's middleware options; the file every request passes through is named
+    `middleware` (Next.js's `middleware.ts`, a Django project's `middleware.py`)."""
+    path = "pkg/config/dynamic/middlewares.go"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: DYNAMIC_MIDDLEWARES})
+    repo.commit({path: DYNAMIC_MIDDLEWARES.replace(
+        "\tExcludedContentTypes []string `json:\"excludedContentTypes,omitempty\"`\n",
+        "\tExcludedContentTypes []string `json:\"excludedContentTypes,omitempty\"`\n"
+        "\tMinResponseBodyBytes int `json:\"minResponseBodyBytes,omitempty\"`\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
+ORG_POLICY = """\
+pub enum OrgPolicyType {
+    TwoFactorAuthentication = 0,
+    MasterPassword = 1,
+    PasswordGenerator = 2,
+}
+
+impl OrgPolicy {
+    pub fn to_json(&self) -> Value {
+        json!({ "id": self.uuid, "type": self.atype, "enabled": self.enabled })
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "policy"), [
+    ("src/db/models/org_policy.rs", False),  # a record of the policies an organisation sets
+    ("app/policies/org_policy.rs", True),  # an authorisation policy
+    ("src/auth/org_policy.rs", True),
+])
+def test_a_data_model_named_for_a_policy_is_no_authorisation_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, policy: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: ORG_POLICY})
+    repo.commit({path: ORG_POLICY.replace("    PasswordGenerator = 2,\n",
+                                          "    PasswordGenerator = 2,\n    RemoveUnlockWithPin = 3,\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if policy else [])
+    assert code == (1 if policy else 0)
+
+
+CANCAN_CONTROLLER = """\
+module Spree
+  class AddressesController < StoreController
+    load_and_authorize_resource class: Spree::Address
+
+    def edit
+      session['spree_user_return_to'] = request.env['HTTP_REFERER']
+    end
+  end
+end
+"""
+
+
+def test_cancancan_load_and_authorize_resource_is_an_access_check(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "storefront/app/controllers/spree/addresses_controller.rb"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: CANCAN_CONTROLLER})
+    repo.commit({path: CANCAN_CONTROLLER.replace(
+        "    load_and_authorize_resource class: Spree::Address\n",
+        "    before_action :load_address, except: :index\n")})
+    code, doc = run_json(capsys, "--base", base)
+    [access] = findings(doc, "security")
+    assert (access["kind"], access["subject"]) == ("access", path)
+    assert "load_and_authorize_resource" in access["detail"]
+    assert code == 1

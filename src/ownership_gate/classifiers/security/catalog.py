@@ -23,13 +23,15 @@ ACCESS_NAME = re.compile(
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
     r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
     r"|MultiFactor)[A-Za-z]*\.\w+$"
-    # An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
-    # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one.
-    r"|(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$"
 )
+# An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
+# a file that only starts with the word (`policy_announcement_email_task.rb`) is not one, and neither is a data
+# model named for a policy the application stores (`models/org_policy.rs`, an organisation's password rules).
+POLICY_NAME = re.compile(r"(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$")
+MODELS_FOLDER = re.compile(r"(?i)(?:^|/)models?/")
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
 # says which routes need a session), a Django project's `middleware.py`; not every file of a `middleware/` folder.
-MIDDLEWARE_FILE = re.compile(r"(?:^|/)middlewares?\.\w+$")
+MIDDLEWARE_FILE = re.compile(r"(?:^|/)middleware\.\w+$")
 
 # User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
 # Randomness, hashing and signing primitives: swapping one for another (`random` for `secrets`,
@@ -63,6 +65,8 @@ ACCESS_LINE = re.compile(
     r"|\blogin_required\b|\b(?:skip_)?before_action\s+:(?:authenticate\w*|require_\w*login\w*|verify_authenticity_token)"
     r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
+    # CanCanCan's controller checks: every action of the controller authorised against the loaded record.
+    r"|\b(?:load_and_)?authorize_resource\b"
     r"|\brequire(?:s)?_?(?:auth|login|role|admin|permission)\w*\b|\bensure_?(?:authenticated|admin|permission)\w*\b"
     # Middleware named for what it requires, passed by name (`Use(API, mid.RequireLogin)`, `RequireAPIKey`).
     r"|\bRequires?(?:[A-Z][a-z]+)*?(?:Auth\w*|Login|Admin|Role|Permissions?|API_?Key|ApiKey|Token|Session|User|SignIn)\b"

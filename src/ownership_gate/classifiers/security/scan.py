@@ -18,6 +18,8 @@ from ownership_gate.classifiers.security.catalog import (
     GRANT_LINE,
     MIDDLEWARE_FILE,
     MIGRATION_PATH,
+    MODELS_FOLDER,
+    POLICY_NAME,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
     UI_PATH,
@@ -246,7 +248,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
-    named = ACCESS_NAME.search(path)
+    named = ACCESS_NAME.search(path) or (POLICY_NAME.search(path) and not MODELS_FOLDER.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
     ):
