@@ -116,12 +116,15 @@ _kept = 0
 
 def local_sources(document: Document, directory: str) -> set[str]:
     """The folders a Terraform file in `directory` calls by a local path (`module "x" { source = "../../" }`),
-    resolved (`.` for the repository's top)."""
+    resolved (`.` for the repository's top). A path that climbs out of the repository names nothing in it
+    (an example copied from a larger tree) and is left out."""
     called: set[str] = set()
     for block in document.blocks:
         source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
         if source is not None and isinstance(source.value, str) and source.value.startswith("."):
-            called.add(posixpath.normpath(posixpath.join(directory, source.value)))
+            resolved = posixpath.normpath(posixpath.join(directory, source.value))
+            if resolved != ".." and not resolved.startswith("../"):
+                called.add(resolved)
     return called
 
 

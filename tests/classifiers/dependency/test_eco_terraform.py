@@ -4,7 +4,7 @@ import pytest
 
 from ownership_gate.classifiers.dependency.ecosystems import terraform
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Requirement
-from tests.conftest import Repo
+from tests.conftest import Repo, findings, run_json
 from tests.fixtures.dependency_b.helpers import by_subject, dependency_findings, fixture, summary
 
 VERSIONS = fixture("terraform/before.versions.tf")
@@ -208,3 +208,17 @@ def test_stray_text_that_hides_no_block_is_no_reason_to_doubt_the_modules() -> N
     assert terraform.parse(module + "}\n", "main.tf") == [Requirement("terraform-aws-modules/vpc/aws", "5.1.0", 1)]
     with pytest.raises(ManifestError, match="invalid HCL"):
         terraform.parse(module + 'terraform {\n  required_providers {\n', "main.tf")
+
+
+
+def test_a_module_called_from_outside_the_repository_is_not_looked_for(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An example copied from a larger tree calls `../modules/network`, above the repository's top: there is
+    nothing there to read, and asking git about it is no reason to fail."""
+    base = repo.commit({"README.md": "examples\n"})
+    repo.commit({"main.tf": 'module "network" {\n  source = "../modules/network"\n}\n' + VERSIONS})
+    code, document = run_json(capsys, "--base", base)
+    assert [f for c in document["changes"] for f in c["findings"] if f["type"] == "error"] == []
+    assert {f["subject"] for f in findings(document, "dependency")} >= {"hashicorp/aws"}
+    assert code == 1
