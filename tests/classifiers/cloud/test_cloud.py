@@ -918,6 +918,19 @@ def test_an_allow_list_that_only_loses_entries_opens_nothing(
     assert code == 0
 
 
+def test_a_required_allow_list_given_a_default_is_a_security_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A caller that set nothing now gets these ranges; there was no default to narrow."""
+    required = ADMIN_ACCESS.replace('  default = ["10.0.0.0/8", "203.0.113.5/32", "198.51.100.7/32"]\n', "")
+    base = repo.commit({"network/main.tf": required})
+    repo.commit({"network/main.tf": ADMIN_ACCESS})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "var.admin_cidrs")]
+    assert [f for c in doc["changes"] for f in c["findings"] if f["type"] == "error"] == []
+    assert code == 1
+
+
 @pytest.mark.parametrize(("old", "new", "subject"), [
     # An entry added, or one swapped for another: someone new is let in.
     ('"10.0.0.0/8", "203.0.113.5/32", "198.51.100.7/32"]', '"10.0.0.0/8", "0.0.0.0/0"]', "var.admin_cidrs"),

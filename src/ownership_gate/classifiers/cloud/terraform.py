@@ -205,7 +205,7 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         old_default, new_default = (_default(p.block) for p in (before, after))
         # A default dropped makes the variable required: every caller then sets it, nothing opens by itself.
         if old_default != new_default and new_default != "(none)" and not narrowed(
-            name, *(_canonical(p.block.body.attributes["default"].value) for p in (before, after))
+            name, *(_default_value(p.block) for p in (before, after))
         ):
             add(after.path, finding("security", f"var.{name}",
                                     f"default of var.{name}: {old_default} -> {new_default}", after.block.line))
@@ -564,6 +564,12 @@ def _sensitive(block: hcl.Block) -> str:
 def _default(block: hcl.Block) -> str:
     attribute = block.body.attributes.get("default")
     return "(none)" if attribute is None else _text(attribute.value)
+
+
+def _default_value(block: hcl.Block) -> Any:
+    """A variable's default, canonical; None when it has none (a required variable)."""
+    attribute = block.body.attributes.get("default")
+    return None if attribute is None else _canonical(attribute.value)
 
 
 def _text(value: Any) -> str:
