@@ -115,17 +115,19 @@ _kept = 0
 
 
 def local_sources(document: Document, directory: str) -> set[str]:
-    """The folders a Terraform file in `directory` calls by a local path (`module "x" { source = "../../" }`),
-    resolved (`.` for the repository's top). A path that climbs out of the repository names nothing in it
-    (an example copied from a larger tree) and is left out."""
-    called: set[str] = set()
-    for block in document.blocks:
-        source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
-        if source is not None and isinstance(source.value, str) and source.value.startswith("."):
-            resolved = posixpath.normpath(posixpath.join(directory, source.value))
-            if resolved != ".." and not resolved.startswith("../"):
-                called.add(resolved)
-    return called
+    """The folders a Terraform file in `directory` calls by a local path (see `local_source`)."""
+    return {called for block in document.blocks if (called := local_source(block, directory)) is not None}
+
+
+def local_source(block: Block, directory: str) -> str | None:
+    """The folder a `module` block of a file in `directory` calls by a local path (`source = "../../"`),
+    resolved (`.` for the repository's top); None for a registry or remote source. A path that climbs out
+    of the repository names nothing in it (an example copied from a larger tree) and is None too."""
+    source = block.body.attributes.get("source") if block.type == "module" and not block.errors else None
+    if source is None or not isinstance(source.value, str) or not source.value.startswith("."):
+        return None
+    resolved = posixpath.normpath(posixpath.join(directory, source.value))
+    return None if resolved == ".." or resolved.startswith("../") else resolved
 
 
 def value(text: str) -> Value:

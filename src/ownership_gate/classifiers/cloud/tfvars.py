@@ -36,7 +36,6 @@ from ownership_gate.classifiers.cloud.findings import finding, is_terraform, wat
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
-VARIABLE_FILE = re.compile(r"\.tfvars(?:\.json)?$")
 _VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
 _LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
 _REPEATS = ("count", "for_each")
@@ -187,12 +186,8 @@ def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
                 text = _text(attributes[how].value)
                 for name in _variables(text, local_text):
                     readers.setdefault(name, []).append(Reader(how, address, not _ITSELF.match(text)))
-        source = attributes.get("source")
-        if follow_modules and block.type == "module" and source is not None and isinstance(source.value, str) \
-                and source.value.startswith("."):
-            called = posixpath.normpath(posixpath.join(directory, source.value))
-            if called.startswith(".."):
-                continue
+        called = hcl.local_source(block, directory) if follow_modules else None
+        if called is not None:
             inner = _readers("" if called == "." else called, context, follow_modules=False)
             for argument, given in attributes.items():
                 text = _text(given.value)
