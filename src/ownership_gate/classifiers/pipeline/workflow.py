@@ -310,7 +310,7 @@ def _lifetimes(steps: list[Mapping[Any, Any]]) -> Mapping[str, int]:
     `3600s`). A lifetime computed at run time (`${{ ... }}`) is left out."""
     longest: dict[str, int] = {}
     for step in steps:
-        uses = str(step.get("uses", "")).lower().split("@")[0]
+        uses = _action_name(str(step.get("uses", "")))
         given = step.get("with")
         inputs: Mapping[Any, Any] = given if isinstance(given, Mapping) else {}
         for action, key, default in _CREDENTIAL_ACTIONS:
