@@ -20,7 +20,7 @@ the file does not hold.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.files import is_yaml
@@ -40,13 +40,16 @@ _MOST_COMPARISONS = 200_000
 class Placed(NamedTuple):
     """An RBAC object after the change set, and where it is."""
 
-    grants: frozenset[tuple[str, ...]]  # a binding's subjects, or a role's rules (see `_allowed`)
+    grants: frozenset[tuple[Any, ...]]  # a binding's subjects (kind, name, namespace), or a role's `Rule`s
     role: tuple[str, str] | None  # a binding's roleRef (kind, name)
     path: str
     line: int | None
 
 
 Key = tuple[str, str, str]  # (kind, namespace, name)
+# A role's rule: the API groups, resources (and non-resource URLs), resource names ("*" for every one when it
+# lists none) and verbs it names; a part that lists nothing holds "" alone.
+Rule = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 
 
 class Objects(NamedTuple):
@@ -80,13 +83,18 @@ def findings(change: Change, context: Context) -> list[Finding]:
                 found.append(finding("access", where, f"{where} now also grants {role} to "
                                      f"{_who(now.grants - before.grants)}", now.line))
         elif before is not None and (wider := _wider(before.grants, now.grants)):
-            shown = "; ".join(f"{verbs or 'no verbs'} on {resources or 'nothing'}" + (f" ({groups})" if groups else "")
+            shown = "; ".join(f"{_words(verbs) or 'no verbs'} on {_words(resources) or 'nothing'}"
+                              + (f" ({_words(groups)})" if _words(groups) else "")
                               for groups, resources, _, verbs in wider[:3]) + (" ..." if len(wider) > 3 else "")
             found.append(finding("access", where, f"{where} now allows {shown}", now.line))
     return found
 
 
-def _who(subjects: frozenset[tuple[str, ...]]) -> str:
+def _words(names: frozenset[str]) -> str:
+    return " ".join(sorted(names))
+
+
+def _who(subjects: frozenset[tuple[Any, ...]]) -> str:
     return ", ".join(f"{kind} {name}" for kind, name, _ in sorted(subjects)[:4]) + (" ..." if len(subjects) > 4 else "")
 
 
@@ -128,9 +136,9 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Place
             continue
         metadata = root.get("metadata")
         name = metadata.text("name") if metadata is not None else None
-        if name is None:
+        if metadata is None or name is None:
             continue
-        namespace = (metadata.text("namespace") if metadata is not None else None) or ""
+        namespace = metadata.text("namespace") or ""
         if kind in _BINDINGS:
             reference = root.get("roleRef")
             role = (reference.text("kind") or "", reference.text("name") or "") if reference is not None else None
@@ -141,28 +149,27 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Place
             into[(kind, namespace, name)] = Placed(_allowed(root), None, path, root.line)
 
 
-def _allowed(role: Node) -> frozenset[tuple[str, ...]]:
-    """A role's rules, each as (API groups, resources, resource names, verbs), every part sorted and joined
-    by a space ("*" for every name when it lists none)."""
-    allowed: set[tuple[str, ...]] = set()
+def _allowed(role: Node) -> frozenset[Rule]:
+    """A role's rules (see `Rule`)."""
+    allowed: set[Rule] = set()
     for rule in role.sequence("rules"):
-        def strings(key: str, rule: Node = rule) -> list[str]:
-            return sorted({s for s in (item.string() for item in rule.sequence(key)) if s is not None})
+        def strings(key: str, rule: Node = rule) -> frozenset[str]:
+            return frozenset(s for s in (item.string() for item in rule.sequence(key)) if s is not None)
 
-        reached = strings("resources") + strings("nonResourceURLs")
-        allowed.add((" ".join(strings("apiGroups") or [""]), " ".join(reached),
-                     " ".join(strings("resourceNames") or ["*"]), " ".join(strings("verbs"))))
+        none = frozenset({""})  # a part that names nothing is within another only if that one names nothing too
+        allowed.add((strings("apiGroups") or none, strings("resources") | strings("nonResourceURLs") or none,
+                     strings("resourceNames") or frozenset({"*"}), strings("verbs") or none))
     return frozenset(allowed)
 
 
-def _wider(before: frozenset[tuple[str, ...]], after: frozenset[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _wider(before: frozenset[Rule], after: frozenset[Rule]) -> list[Rule]:
     """The rules of `after` that no rule of `before` covers: each of its parts is within the old rule's
     (or the old rule's part is `*`). A rule split into two that together allow the same is still covered;
     one covered only by several old rules together is counted, which errs towards asking."""
-    def covers(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
-        return all("*" in o.split(" ") or set(n.split(" ")) <= set(o.split(" ")) for o, n in zip(old, new, strict=True))
+    def covers(old: Rule, new: Rule) -> bool:
+        return all("*" in o or n <= o for o, n in zip(old, new, strict=True))
 
-    new = sorted(after - before)
+    new = sorted(after - before, key=lambda rule: [_words(part) for part in rule])
     if len(new) * len(before) > _MOST_COMPARISONS:
         return new  # too many rules to compare each with each: every new one counts
     return [rule for rule in new if not any(covers(old, rule) for old in before)]
