@@ -34,7 +34,9 @@ from ownership_gate.classifiers.pipeline.workflow import DEFAULT, SHIPPING_COMMA
 
 # `targets: prerequisites` or `targets:: prerequisites`, optionally `; recipe`: not `X := y`, `X ::= y`, `X = y`.
 _RULE = re.compile(r"^(?P<targets>[^\s:=#][^:=#]*?)\s*::?(?![=:])(?P<rest>.*)$")
-_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?[\w.$(){}-]+\s*(?:[:?+!]|::)?=")
+# A variable assignment, `NAME := value` and kin (`=`, `::=`, `?=`, `+=`, `!=`; after `export` or `override`):
+# its name, operator and value.
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?([\w.$(){}-]+)\s*((?:[:?+!]|::)?=)\s*(.*?)\s*$")
 _CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
 _SPACE = re.compile(r"\s+")
 # A target named for cutting or shipping a release (`release`, `release-linux`, `publish`, `deploy`); not `prod`,
@@ -94,8 +96,6 @@ def read(text: str) -> Pipeline:
     return Pipeline("make", jobs=jobs)
 
 
-# `NAME := value`, `NAME ?= value`, `NAME = value`, `NAME += more` (after `export` or `override`).
-_DEFINITION = re.compile(r"^\s*(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(::?=|\?=|\+=|=)\s*(.*?)\s*$")
 _REFERENCE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 # Variables that hold a version: left as written, so a release number bumped in one is not a changed command.
 _VERSION_NAME = re.compile(r"(?i)(?:^|[-_.])(?:version|tag|ver)$")
@@ -107,12 +107,12 @@ def _variables(lines: list[str]) -> dict[str, str]:
     for line in lines:
         if line.startswith("\t"):
             continue
-        match = _DEFINITION.match(line)
+        match = _ASSIGNMENT.match(line)
         if match is None:
             continue
         name, operator, value = match.groups()
-        if operator == "?=" and name in values:
-            continue
+        if operator == "!=" or (operator == "?=" and name in values):
+            continue  # `!=` holds what a shell command prints, not the text written
         values[name] = f"{values[name]} {value}" if operator == "+=" and name in values else value
     return values
 
