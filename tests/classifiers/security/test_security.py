@@ -243,6 +243,8 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                        "  <div>{user.isAdmin ? <Badge>Admin</Badge> : null}</div>\n);\n",
         # Tests of authentication are not authentication.
         "spec/requests/auth_spec.rb": "describe 'login' do\n  it { authorize(user, :show) }\nend\n",
+        # A Django app's own tests module, in an app named for authentication.
+        "accounts/authentication/tests.py": "def test_login(client):\n    assert client.login(username='a', password='b')\n",
         # A link in a comment is not a call.
         "src/util.ts": "// see https://developer.mozilla.org/docs/Web/API\nexport const one = 1;\n",
         # Laravel's translations of its authentication and session messages.

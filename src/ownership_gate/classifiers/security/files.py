@@ -17,7 +17,7 @@ SOURCE_SUFFIXES = (
 NOT_APPLICATION = re.compile(
     r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
     r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|dist|build|coverage|storybook|stories)/"
-    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py)$"
+    r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py|tests\.py)$"
     # Laravel's translations: `lang/hr-HR/auth.php`, `resources/lang/de/passwords.php`, `lang/fr.json`.
     r"|(?:^|/)lang/[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?(?:/|\.json$)"
 )
