@@ -20,6 +20,9 @@ change at all. CloudFormation templates are read per template. Kinds:
   security groups and their rules, firewalls, CIDR ranges, IAM policies and
   roles, public access, encryption and keys, TLS, passwords (by attribute
   name, or any change to a resource whose whole purpose is one of these);
+- `engine`: a managed database's or cache's engine version names another
+  major (`engine_version = "15.7"` -> `"16.3"`), in a resource, a module
+  call, a variable's default or a variable file (engine.py);
 - `unparsed`: a changed block or template does not parse, so none of the
   above can be ruled out.
 
@@ -52,7 +55,9 @@ from ownership_gate.classifiers.cloud.findings import (
 )
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("added", "removed", "replaced", "count", "data", "monitoring", "security", "unparsed")
+KINDS: tuple[str, ...] = (
+    "added", "removed", "replaced", "count", "data", "monitoring", "security", "engine", "unparsed",
+)
 SETTINGS: Mapping[str, str] = {}
 
 

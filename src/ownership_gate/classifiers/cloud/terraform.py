@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
-from ownership_gate.classifiers.cloud import defaults
+from ownership_gate.classifiers.cloud import defaults, engine
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched, watches
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
@@ -58,7 +58,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         module = _read(directory, context)
         if _uncalled_new_module(directory, module, context):
             continue
-        for path, found in _judge(module).items():
+        for path, found in _judge(module, directory, context).items():
             by_path.setdefault(path, []).extend(found)
     return [f for p in dict.fromkeys(change.paths) for f in by_path.pop(p, [])]
 
@@ -149,7 +149,7 @@ def _calls(context: Context) -> set[tuple[str, str]]:
     return found
 
 
-def _judge(module: Module) -> dict[str, list[Finding]]:
+def _judge(module: Module, directory: str, context: Context) -> dict[str, list[Finding]]:
     found: dict[str, list[Finding]] = {}
 
     def add(path: str, item: Finding) -> None:
@@ -198,7 +198,17 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
             item = _reads_changed_local(address, before.block, after.block, module, fresh)
         if item is not None:
             add(after.path, item)
+        upgraded = _engine(address, before.block, after.block, module, directory, context)
+        if upgraded is not None:
+            add(after.path, upgraded)
+    old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
+                                  for side in (module.variables_old, module.variables_new))
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
+        placed = module.variables_new[name]
+        if engine.NAME.search(name) and (upgraded := engine.compared(
+            placed.address, f"default of var.{name}", old_defaults.get(name), new_defaults.get(name), placed.block.line,
+        )):
+            add(placed.path, upgraded)
         if not SETTING.search(name):
             continue
         before, after = module.variables_old[name], module.variables_new[name]
@@ -224,6 +234,50 @@ def _judge(module: Module) -> dict[str, list[Finding]]:
         if SETTING.search(name) and before_value != after_value:
             add(path, finding("security", f"local.{name}", f"local.{name} changed"))
     return found
+
+
+def _engine(
+    address: str, before: hcl.Block, after: hcl.Block, module: Module, directory: str, context: Context
+) -> Finding | None:
+    """A resource's engine version, or a module call's input for one, that names another major (engine.py).
+    An input added to or dropped from a module call is compared with the called module's default; a
+    resource's setting added or dropped leaves the provider's default, which is not known here."""
+    if address.startswith("data."):
+        return None
+    resource_type = "" if address.startswith("module.") else _kind_of(address)
+    old_items, new_items = before.body.attributes, after.body.attributes
+    names = sorted(n for n in old_items.keys() | new_items.keys() if engine.names_engine(n, resource_type))
+    if not names:
+        return None
+    old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
+                                  for side in (module.variables_old, module.variables_new))
+    called: dict[str, object] | None = None
+    for name in names:
+        was, now = old_items.get(name), new_items.get(name)
+        if (was is None or now is None) and called is None:
+            if resource_type:
+                continue
+            called = _called_defaults(after, directory, context)
+        old_value = called.get(name) if was is None and called is not None else (
+            engine.resolved(was.value, old_defaults) if was is not None else None)
+        new_value = called.get(name) if now is None and called is not None else (
+            engine.resolved(now.value, new_defaults) if now is not None else None)
+        upgraded = engine.compared(address, name, old_value, new_value, after.line)
+        if upgraded is not None:
+            return upgraded
+    return None
+
+
+def _called_defaults(block: hcl.Block, directory: str, context: Context) -> dict[str, object]:
+    """The literal defaults of the variables of the module a `module` block calls by a local path."""
+    called = hcl.local_source(block, directory)
+    if called is None:
+        return {}
+    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
+
+    variables = {b.labels[0]: b for b in configuration_blocks("" if called == "." else called, context)
+                 if b.type == "variable" and b.labels}
+    return engine.literal_defaults(variables)
 
 
 def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tuple[str, str]]) -> set[tuple[str, str]]:

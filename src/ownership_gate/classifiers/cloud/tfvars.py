@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
+from ownership_gate.classifiers.cloud import engine
 from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
@@ -76,6 +77,16 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return []
     readers = _readers(directory, context, follow_modules=True)
     found: list[Finding] = []
+    upgrades = [name for name in changed if engine.NAME.search(name)]
+    if upgrades:
+        # A value the file did not set is the configuration's default.
+        configured = engine.literal_defaults({b.labels[0]: b for b in configuration_blocks(directory, context)
+                                              if b.type == "variable" and b.labels})
+        for name in upgrades:
+            upgraded = engine.compared(f"var.{name}", name, old.get(name, configured.get(name)),
+                                       new.get(name, configured.get(name)))
+            if upgraded is not None:
+                found.append(upgraded)
     for name in changed:
         hits = [reader for reader in readers.get(name, ()) if reader.how == "count"
                 or _walked(old.get(name), reader.nested) != _walked(new.get(name), reader.nested)]
@@ -173,7 +184,7 @@ def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
     if key in context.memo:
         known: Readers = context.memo[key]
         return known
-    blocks = list(_blocks(directory, context))
+    blocks = list(configuration_blocks(directory, context))
     local_text = {a.name: _text(a.value) for b in blocks if b.type == "locals" for a in b.body.attributes.values()}
     readers: dict[str, list[Reader]] = {}
     for block in blocks:
@@ -200,7 +211,7 @@ def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
     return readers
 
 
-def _blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
+def configuration_blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
     """The readable blocks of the `.tf` files in `directory` after the change set."""
     names = set(context.old_names(directory) or ())
     names.update(posixpath.basename(p) for p in context.changed_paths if posixpath.dirname(p) == directory)

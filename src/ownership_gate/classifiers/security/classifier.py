@@ -27,6 +27,9 @@ Kinds:
   one too (rbac.py);
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
+- `encrypted`: an encrypted secrets file (Ansible Vault, SOPS, a
+  SealedSecret; any YAML file, by its content) changed, appeared or went:
+  which secrets production holds changed, unreadably (encrypted.py);
 - `host`: application code calls a host it did not call before (a new
   `https://...` string literal; documentation hosts and `example.com` are
   ignored). A host the repository already names before the change set, or
@@ -48,7 +51,7 @@ from ownership_gate.classifiers.security.files import NOT_APPLICATION, is_yaml, 
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("setting", "access", "credential", "host")
+KINDS: tuple[str, ...] = ("setting", "access", "credential", "host", "encrypted")
 SETTINGS: Mapping[str, str] = {}
 
 
@@ -63,7 +66,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
         found += scan.findings(change, context)
     if is_yaml(change.path) or is_yaml(change.source_path):
-        from ownership_gate.classifiers.security import rbac
+        from ownership_gate.classifiers.security import encrypted, rbac
 
+        found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
     return found

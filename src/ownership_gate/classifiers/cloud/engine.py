@@ -1,0 +1,89 @@
+"""A managed database's or cache's engine moved to another major version.
+
+`engine_version = "15.7"` -> `"16.3"` on an `aws_db_instance`, `database_version
+= "POSTGRES_14"` -> `"POSTGRES_15"` on a `google_sql_database_instance`,
+`version = "14"` -> `"16"` on an `azurerm_postgresql_flexible_server`: an
+upgrade across majors rewrites the data files, cannot be rolled back in
+place, and may break what the application sends. The value is read where it
+is written: in a resource, in a module call's argument (the called module's
+default when the argument is added or dropped), in a variable's default, or
+in a variable file. A value Terraform computes (`var.x` without a literal
+default, `local.x`, a function call) is not judged.
+
+The major is the leading number; PostgreSQL before 10 and MySQL before 8 (a
+leading 9 or 5) counted their majors in two parts, `9.6` -> `10` and `5.6` ->
+`5.7`, so there the second number counts too. A patch or minor release
+(`12.17` -> `12.19`) is none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ownership_gate.classifiers.cloud.findings import finding
+from ownership_gate.formats import hcl
+from ownership_gate.model import Finding
+
+# Names of settings and inputs that hold a database's or cache's engine version.
+NAME = re.compile(
+    r"(?i)(?:^|_)(?:engine_version|database_version"
+    r"|(?:db|rds|aurora|postgres(?:ql)?|pg|mysql|mariadb|redis|valkey|memcached|mongo(?:db)?|docdb|documentdb"
+    r"|elasticsearch|opensearch|mssql|sql_?server)_(?:engine_)?version)$"
+)
+# Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache).
+_VERSIONED_TYPE = re.compile(r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo")
+_NUMBERS = re.compile(r"\d+(?:[._]\d+)*")
+_TWO_PART = frozenset({5, 9})
+
+
+def names_engine(name: str, resource_type: str = "") -> bool:
+    """Whether a setting or input called `name` (of a resource of `resource_type`) holds an engine version."""
+    return bool(NAME.search(name)) or (name == "version" and bool(_VERSIONED_TYPE.search(resource_type)))
+
+
+def major(value: object) -> tuple[int, ...] | None:
+    """The major version a literal names (`"16.3"` -> (16,), `"POSTGRES_9_6"` -> (9, 6)); None for no version."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    match = _NUMBERS.search(str(value))
+    if match is None:
+        return None
+    numbers = tuple(int(n) for n in re.split(r"[._]", match.group(0)))
+    return numbers[:2] if numbers[0] in _TWO_PART else numbers[:1]
+
+
+def compared(subject: str, name: str, before: object, after: object, line: int | None = None) -> Finding | None:
+    """An `engine` finding when the two literal versions name different majors."""
+    old, new = major(before), major(after)
+    if old is None or new is None or old == new:
+        return None
+    return finding("engine", subject, (
+        f"{name}: {before} -> {after}, another major version of the database engine"
+        " (an upgrade in place cannot be rolled back)"
+    ), line)
+
+
+_REFERENCE = re.compile(r"\$\{\s*var\.(\w+)\s*\}|var\.(\w+)")
+
+
+def resolved(value: object, defaults: Mapping[str, object]) -> object:
+    """A literal as written, or `var.NAME` (`"${var.NAME}"`) as its literal default; None for anything
+    Terraform computes."""
+    text = value.text.strip() if isinstance(value, hcl.Expression) else value
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        return None
+    reference = _REFERENCE.fullmatch(str(text).strip().strip('"'))
+    if reference is not None:
+        return defaults.get(reference.group(1) or reference.group(2))
+    return None if isinstance(value, hcl.Expression) or "${" in str(text) else text
+
+
+def literal_defaults(variables: Mapping[str, hcl.Block]) -> dict[str, object]:
+    """Each variable's default where it is a literal string or number."""
+    found: dict[str, object] = {}
+    for name, block in variables.items():
+        default = block.body.attributes.get("default")
+        if default is not None and isinstance(default.value, (str, int, float)) and not isinstance(default.value, bool):
+            found[name] = default.value
+    return found

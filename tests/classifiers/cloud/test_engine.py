@@ -1,0 +1,209 @@
+"""`engine` findings: a managed database's engine moving to another major version, with the built-in policy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ownership_gate.classifiers.cloud import engine
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
+
+DATABASE = """\
+resource "aws_db_instance" "main" {
+  identifier     = "app"
+  engine         = "postgres"
+  engine_version = "15.7"
+  instance_class = "db.t3.medium"
+}
+
+resource "google_sql_database_instance" "reports" {
+  name             = "reports"
+  database_version = "POSTGRES_14"
+}
+
+resource "azurerm_postgresql_flexible_server" "ledger" {
+  name    = "ledger"
+  version = "14"
+}
+"""
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("16.3", (16,)),
+    ("12.17", (12,)),
+    (16, (16,)),
+    ("POSTGRES_14", (14,)),
+    ("POSTGRES_9_6", (9, 6)),
+    ("MYSQL_8_0", (8,)),
+    ("5.7.44", (5, 7)),
+    ("aurora-postgresql 11.9", (11,)),
+    ("latest", None),
+    (True, None),
+    (None, None),
+])
+def test_the_major_a_version_names(value: object, expected: tuple[int, ...] | None) -> None:
+    assert engine.major(value) == expected
+
+
+@pytest.mark.parametrize(("name", "resource_type", "expected"), [
+    ("engine_version", "aws_rds_cluster", True),
+    ("rds_db_engine_version", "", True),
+    ("postgres_version", "", True),
+    ("database_version", "google_sql_database_instance", True),
+    ("version", "azurerm_postgresql_flexible_server", True),
+    ("version", "", False),  # a module call's `version` is the module's own
+    ("kubernetes_version", "azurerm_kubernetes_cluster", False),
+    ("engine_version_upgrade_window", "", False),
+])
+def test_which_settings_hold_an_engine_version(name: str, resource_type: str, expected: bool) -> None:
+    assert engine.names_engine(name, resource_type) is expected
+
+
+def test_a_major_engine_upgrade_asks_the_cto(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/main.tf": DATABASE})
+    repo.commit({"infra/main.tf": DATABASE.replace('"15.7"', '"16.3"').replace("POSTGRES_14", "POSTGRES_15")
+                 .replace('"14"', '"16"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("engine", "aws_db_instance.main"),
+        ("engine", "azurerm_postgresql_flexible_server.ledger"),
+        ("engine", "google_sql_database_instance.reports"),
+    ]
+    details = {f["subject"]: f["detail"] for f in findings(doc, "cloud")}
+    assert details["aws_db_instance.main"].startswith("engine_version: 15.7 -> 16.3")
+    assert details["google_sql_database_instance.reports"].startswith("database_version: POSTGRES_14 -> POSTGRES_15")
+    assert {f["level"] for f in findings(doc, "cloud")} == {"cto"}
+    assert code == 1
+
+
+def test_a_minor_or_patch_release_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/main.tf": DATABASE})
+    repo.commit({"infra/main.tf": DATABASE.replace('"15.7"', '"15.10"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_computed_version_is_not_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/main.tf": DATABASE})
+    repo.commit({"infra/main.tf": DATABASE.replace('"15.7"', "local.engine_version")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+STACK = """\
+module "reports_db" {
+  source                = "../../modules/rds"
+  rds_db_engine_version = var.rds_db_engine_version
+}
+"""
+
+STACK_VARIABLES = """\
+variable "rds_db_engine_version" {
+  default = "12.19"
+}
+"""
+
+RDS_MODULE = """\
+variable "rds_db_engine_version" {
+  default = "12.17"
+}
+
+variable "credhub_engine_version" {
+  default = "12.17"
+}
+
+resource "aws_db_instance" "this" {
+  engine_version = var.rds_db_engine_version
+}
+
+resource "aws_db_instance" "credhub" {
+  engine_version = var.credhub_engine_version
+}
+"""
+
+
+@pytest.fixture
+def stack(repo: Repo) -> str:
+    return repo.commit({
+        "terraform/stacks/tooling/stack.tf": STACK,
+        "terraform/stacks/tooling/variables.tf": STACK_VARIABLES,
+        "terraform/modules/rds/main.tf": RDS_MODULE,
+    })
+
+
+def test_a_module_input_switched_to_a_variable_with_a_newer_default(
+    repo: Repo, stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({
+        "terraform/stacks/tooling/stack.tf": STACK.replace("var.rds_db_engine_version",
+                                                           "var.rds_db_engine_version_reports"),
+        "terraform/stacks/tooling/variables.tf": STACK_VARIABLES
+        + 'variable "rds_db_engine_version_reports" {\n  default = "16.3"\n}\n',
+    })
+    code, doc = run_json(capsys, "--base", stack)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "module.reports_db")]
+    [found] = findings(doc, "cloud")
+    assert found["detail"].startswith("rds_db_engine_version: 12.19 -> 16.3")
+    assert code == 1
+
+
+def test_a_module_input_added_is_compared_with_the_called_module_default(
+    repo: Repo, stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"terraform/stacks/tooling/stack.tf": STACK.replace(
+        "}\n", '  credhub_engine_version = "15.5"\n}\n')})
+    code, doc = run_json(capsys, "--base", stack)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "module.reports_db")]
+    [found] = findings(doc, "cloud")
+    assert found["detail"].startswith("credhub_engine_version: 12.17 -> 15.5")
+    assert code == 1
+
+
+def test_a_module_default_moved_to_another_major(repo: Repo, stack: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every caller that keeps the default gets the new major with its next apply."""
+    repo.commit({"terraform/modules/rds/main.tf": RDS_MODULE.replace('"12.17"', '"16.4"', 1)})
+    code, doc = run_json(capsys, "--base", stack)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "var.rds_db_engine_version")]
+    assert code == 1
+
+
+APP = """\
+variable "postgres_version" {
+  default = 13
+}
+
+module "postgres" {
+  source           = "./modules/postgres"
+  server_version   = var.postgres_version
+}
+"""
+
+
+def test_a_variable_file_setting_a_newer_major(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The value the file did not set before was the configuration's default."""
+    settings = {"cluster": "production", "enable_monitoring": True}
+    base = repo.commit({
+        "terraform/aks/main.tf": APP,
+        "terraform/aks/workspace-variables/production.tfvars.json": json.dumps(settings, indent=2) + "\n",
+    })
+    repo.commit({"terraform/aks/workspace-variables/production.tfvars.json":
+                 json.dumps({**settings, "postgres_version": 16}, indent=2) + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "var.postgres_version")]
+    [found] = findings(doc, "cloud")
+    assert found["detail"].startswith("postgres_version: 13 -> 16")
+    assert code == 1
+
+
+def test_a_variable_file_setting_the_same_major_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({
+        "terraform/aks/main.tf": APP,
+        "terraform/aks/production.tfvars": 'cluster = "production"\n',
+    })
+    repo.commit({"terraform/aks/production.tfvars": 'cluster = "production"\npostgres_version = 13\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
