@@ -11,7 +11,8 @@ change at all. CloudFormation templates are read per template. Kinds:
   destroys and recreates it (a Terraform `moved` block saying so keeps it);
 - `count`: how many instances of a resource or module Terraform manages
   may change: its `count` or `for_each` changed, or a local value it reads
-  did (in the files of the change set);
+  did (in the files of the change set), or a variable's default it reads or
+  walks (tfvars.py judges both);
 - `data`: a data source added, removed or changed (reads only);
 - `monitoring`: an alarm, dashboard, saved log query or log metric added,
   removed, replaced or recounted (`findings.MONITORING_TYPES`): it only
@@ -25,6 +26,9 @@ change at all. CloudFormation templates are read per template. Kinds:
   call, a variable's default or a variable file (engine.py);
 - `unparsed`: a changed block or template does not parse, so none of the
   above can be ruled out.
+
+A file named for an IAM policy (`policy.json`, `s3_writer_policy.tpl`) whose
+statements changed is `security` (policy_documents.py).
 
 A variable file (`*.tfvars`, `*.tfvars.json`) is read by what reads its
 values (`tfvars.py`): one that changes what a `count` or `for_each` of its
@@ -49,6 +53,7 @@ from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
 from ownership_gate.classifiers.cloud.findings import (
     is_backend_config,
+    is_policy_file,
     is_terraform,
     is_variable_file,
     maybe_cloudformation,
@@ -63,7 +68,8 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all
-            if is_terraform(p) or maybe_cloudformation(p) or is_backend_config(p) or is_variable_file(p)}
+            if is_terraform(p) or maybe_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
+            or is_policy_file(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -75,6 +81,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import tfvars
 
         return tfvars.findings(change, context)
+    if is_policy_file(change.path) and not maybe_cloudformation(change.path):
+        from ownership_gate.classifiers.cloud import policy_documents
+
+        return policy_documents.findings(change, context)
     if is_terraform(change.path) or (change.old_path and is_terraform(change.old_path)):
         from ownership_gate.classifiers.cloud import terraform
 

@@ -31,6 +31,18 @@ def is_variable_file(path: str) -> bool:
     return path.endswith((".tfvars", ".tfvars.json")) and not is_backend_config(path)
 
 
+# IAM policy documents in files of their own (policy_documents.py): `policy.json`, `backup_policy.tpl`, `iam/ci.json`.
+_POLICY_NAMED = re.compile(
+    r"(?i)(?:^|/)(?:[^/]*polic(?:y|ies)[^/]*|iam/[^/]+)\.(?:json|json\.tpl|json\.tftpl|tpl|tftpl)$"
+)
+_NOT_SHIPPED = re.compile(r"(?i)(?:^|/)(?:tests?|spec|fixtures?|testdata|examples?|docs?|node_modules|vendor)/")
+
+
+def is_policy_file(path: str) -> bool:
+    """A file named for an IAM policy, outside tests, examples, docs and vendored code."""
+    return bool(_POLICY_NAMED.search(path)) and not _NOT_SHIPPED.search(path)
+
+
 def maybe_cloudformation(path: str) -> bool:
     """A YAML or JSON file that may be a CloudFormation template (the content decides)."""
     name = path.rsplit("/", 1)[-1].lower()

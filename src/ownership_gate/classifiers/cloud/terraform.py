@@ -209,6 +209,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             placed.address, f"default of var.{name}", old_defaults.get(name), new_defaults.get(name), placed.block.line,
         )):
             add(placed.path, upgraded)
+        recounted = _default_recounted(name, module.variables_old[name].block, placed.block, directory, context)
+        if recounted is not None:
+            add(placed.path, recounted)
         if not SETTING.search(name):
             continue
         before, after = module.variables_old[name], module.variables_new[name]
@@ -266,6 +269,24 @@ def _engine(
         if upgraded is not None:
             return upgraded
     return None
+
+
+def _default_recounted(
+    name: str, before: hcl.Block, after: hcl.Block, directory: str, context: Context
+) -> Finding | None:
+    """A variable's default that a `count` of the folder reads, or whose members or keys a `for_each` walks,
+    changed (`repositories` gained `"github-release-resource"`): one more or one fewer of what it creates,
+    wherever the default is not overridden. Judged as a variable file's value is (tfvars.py)."""
+    was, now = (block.body.attributes.get("default") for block in (before, after))
+    if was is None or now is None or before.source == after.source:
+        return None
+    from ownership_gate.classifiers.cloud import tfvars
+
+    old_value, new_value = tfvars.plain(was.value), tfvars.plain(now.value)
+    if old_value == new_value:
+        return None
+    readers = tfvars.readers_of(directory, context, follow_modules=True)
+    return tfvars.counted(name, old_value, new_value, readers, directory, where="default changed")
 
 
 def _called_defaults(block: hcl.Block, directory: str, context: Context) -> dict[str, object]:

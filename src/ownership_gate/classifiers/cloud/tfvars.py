@@ -75,7 +75,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
     directory = _configuration(posixpath.dirname(change.path), context)
     if directory is None:
         return []
-    readers = _readers(directory, context, follow_modules=True)
+    readers = readers_of(directory, context, follow_modules=True)
     found: list[Finding] = []
     upgrades = [name for name in changed if engine.NAME.search(name)]
     if upgrades:
@@ -88,18 +88,27 @@ def findings(change: Change, context: Context) -> list[Finding]:
             if upgraded is not None:
                 found.append(upgraded)
     for name in changed:
-        hits = [reader for reader in readers.get(name, ()) if reader.how == "count"
-                or _walked(old.get(name), reader.nested) != _walked(new.get(name), reader.nested)]
-        # One finding a variable, about what matters most: a resource that holds or opens something before
-        # an alarm that only watches one (`monitoring`).
-        hits.sort(key=lambda reader: watches(_type_of(reader.address)))
-        if hits:
-            how, address, _ = hits[0]
-            found.append(finding(watched("count", _type_of(address)), address, (
-                f"var.{name} changed, and the {how} of {address} in {directory or 'the top folder'} reads it:"
-                " how many of it Terraform manages may change"
-            )))
+        recounted = counted(name, old.get(name), new.get(name), readers, directory)
+        if recounted is not None:
+            found.append(recounted)
     return found
+
+
+def counted(name: str, before: Any, after: Any, readers: Readers, directory: str,
+            where: str = "changed") -> Finding | None:
+    """A `count` finding when a `count` reads var.NAME, or a `for_each` walks something else of it."""
+    hits = [reader for reader in readers.get(name, ()) if reader.how == "count"
+            or _walked(before, reader.nested) != _walked(after, reader.nested)]
+    # One finding a variable, about what matters most: a resource that holds or opens something before
+    # an alarm that only watches one (`monitoring`).
+    hits.sort(key=lambda reader: watches(_type_of(reader.address)))
+    if not hits:
+        return None
+    how, address, _ = hits[0]
+    return finding(watched("count", _type_of(address)), address, (
+        f"var.{name} {where}, and the {how} of {address} in {directory or 'the top folder'} reads it:"
+        " how many of it Terraform manages may change"
+    ))
 
 
 def _type_of(address: str) -> str:
@@ -121,17 +130,25 @@ def _values(data: bytes, json_syntax: bool) -> dict[str, Any] | None:
     document = hcl.parse(data)
     if document.errors:
         return None
-    return {name: _plain(attribute.value) for name, attribute in document.attributes.items()}
+    return {name: plain(attribute.value) for name, attribute in document.attributes.items()}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as a variable file's are compared: an expression by its text without layout, and a string
+    Terraform converts to a bool or a number (`"true"`, `"3"`) as that bool or number."""
     if isinstance(value, hcl.Expression):
         return ("expr", layout.without_layout(value.text))
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+        return [plain(item) for item in value]
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value) if "." in value else int(value)
+    return _CONVERTED.get(value, value) if isinstance(value, str) else value
+
+
+_CONVERTED: dict[str, Any] = {"true": True, "false": False}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _walked(value: Any, nested: bool) -> Any:
@@ -176,7 +193,7 @@ def _configuration(folder: str, context: Context) -> str | None:
     return next((f for f in chain if any(is_terraform(name) for name in listed.get(f, ()))), None)
 
 
-def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
+def readers_of(directory: str, context: Context, follow_modules: bool) -> Readers:
     """Which variables the `count`s and `for_each`es of the configuration in `directory` read, directly or
     through its local values (and, with `follow_modules`, through the inputs of a module it calls by a
     local path, one level down)."""
@@ -199,7 +216,7 @@ def _readers(directory: str, context: Context, follow_modules: bool) -> Readers:
                     readers.setdefault(name, []).append(Reader(how, address, not _ITSELF.match(text)))
         called = hcl.local_source(block, directory) if follow_modules else None
         if called is not None:
-            inner = _readers("" if called == "." else called, context, follow_modules=False)
+            inner = readers_of("" if called == "." else called, context, follow_modules=False)
             for argument, given in attributes.items():
                 text = _text(given.value)
                 for inner_reader in inner.get(argument, ()):

@@ -1,0 +1,54 @@
+"""IAM policy documents kept in their own files, beside the Terraform that reads them.
+
+`policy = file("${path.module}/policy.json")` and `templatefile("s3_writer_policy.tpl", ...)`
+keep the statements that decide who may do what outside the `.tf` files.
+A file named for a policy (`policy.json`, `backup_policy.tpl`,
+`iam/ci-role.json`) that holds a policy document (`Statement`) and changed
+is a `security` finding, unless it only lost statements (it allows less).
+A template that is no JSON until Terraform renders it (`${bucket_arn}`) is
+compared as text. A file added or deleted is none: the resource that reads
+it is added or changed with it and is judged there.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ownership_gate.classifiers.base import Context, is_binary
+from ownership_gate.classifiers.cloud.findings import finding
+from ownership_gate.model import Change, Finding
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    if change.status not in ("modified", "renamed"):
+        return []
+    old, new = context.old(change), context.new(change)
+    if old is None or new is None or old == new or is_binary(old) or is_binary(new):
+        return []
+    if b"Statement" not in old and b"Statement" not in new:
+        return []  # not a policy document: a retention policy, an app's own data
+    before, after = _statements(old), _statements(new)
+    if before is not None and after is not None:
+        if before == after or (after and set(after) < set(before)):
+            return []  # the same statements, reordered or laid out anew; or only some of them gone
+        how = "its statements changed"
+    else:
+        how = "a template that is no JSON until Terraform renders it, compared as text"
+    return [finding("security", change.path, (
+        f"IAM policy document changed ({how}): it decides who or what can reach a resource"
+    ))]
+
+
+def _statements(data: bytes) -> tuple[str, ...] | None:
+    """The document's statements, each as canonical JSON, in order; None if it is no JSON policy document."""
+    try:
+        document: Any = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return None
+    return tuple(sorted(json.dumps(s, sort_keys=True) for s in statements))

@@ -1,0 +1,131 @@
+"""IAM policy documents in files of their own, and variable defaults a `count` or `for_each` reads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
+
+POLICY_TF = """\
+resource "aws_iam_policy" "broker" {
+  name   = "aws-broker"
+  policy = file("${path.module}/policy.json")
+}
+"""
+
+
+def document(*actions: str, extra: dict[str, object] | None = None) -> str:
+    statements: list[dict[str, object]] = [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]
+    if extra:
+        statements.append(extra)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2) + "\n"
+
+
+@pytest.fixture
+def broker(repo: Repo) -> str:
+    return repo.commit({
+        "terraform/modules/aws_broker/policy.tf": POLICY_TF,
+        "terraform/modules/aws_broker/policy.json": document(
+            "elasticache:CopySnapshot", extra={"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+    })
+
+
+def test_a_policy_file_granting_more_asks_the_cto(repo: Repo, broker: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "terraform/modules/aws_broker/policy.json"
+    repo.commit({path: document("elasticache:CopySnapshot", "elasticache:DeleteSnapshot",
+                                extra={"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})})
+    code, doc = run_json(capsys, "--base", broker)
+    assert kinds_and_subjects(doc, "cloud") == [("security", path)]
+    [found] = findings(doc, "cloud")
+    assert "IAM policy document changed" in found["detail"] and found["level"] == "cto"
+    assert code == 1
+
+
+def test_a_policy_file_laid_out_anew_or_losing_a_statement_is_routine(
+    repo: Repo, broker: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "terraform/modules/aws_broker/policy.json"
+    repo.commit({path: document("elasticache:CopySnapshot")})
+    code, doc = run_json(capsys, "--base", broker)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_policy_template_is_compared_as_text(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    template = '{\n  "Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ${jsonencode(buckets)}}]\n}\n'
+    base = repo.commit({"terraform/projects/assets/s3_writer_policy.tpl": template})
+    repo.commit({"terraform/projects/assets/s3_writer_policy.tpl": template.replace('"s3:PutObject"',
+                                                                                    '"s3:PutObject", "s3:DeleteObject"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "terraform/projects/assets/s3_writer_policy.tpl")]
+    assert "compared as text" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1
+
+
+def test_a_file_named_for_a_policy_without_statements_is_no_iam_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An application's own data (a retention policy, a template of permissions) is not read as IAM."""
+    base = repo.commit({"backend/templates/policy-management.json": json.dumps({"tables": ["a"]}) + "\n"})
+    repo.commit({"backend/templates/policy-management.json": json.dumps({"tables": ["a", "b"]}) + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+ECR = """\
+variable "repositories" {
+  type = set(string)
+  default = [
+    "cf-resource",
+    "git-resource",
+  ]
+}
+
+variable "scan_on_push" {
+  default = true
+}
+
+resource "aws_ecr_repository" "repository" {
+  for_each = var.repositories
+  name     = each.key
+  image_scanning_configuration {
+    scan_on_push = var.scan_on_push
+  }
+}
+"""
+
+
+def test_a_default_a_for_each_walks_gaining_a_member_is_a_count_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"terraform/stacks/ecr/stack.tf": ECR})
+    repo.commit({"terraform/stacks/ecr/stack.tf": ECR.replace('"git-resource",', '"git-resource",\n    "github-release",')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_ecr_repository.repository")]
+    [found] = findings(doc, "cloud")
+    assert found["detail"].startswith("var.repositories default changed, and the for_each")
+    assert code == 1
+
+
+def test_a_default_no_count_reads_is_no_count_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"terraform/stacks/ecr/stack.tf": ECR})
+    repo.commit({"terraform/stacks/ecr/stack.tf": ECR.replace("default = true", "default = false")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_default_written_as_the_string_terraform_converts_is_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`"true"` and `true` are one value to a `count`: quoting a default is a cleanup."""
+    group = ('variable "use_name_prefix" {\n  default = "true"\n}\n\n'
+             'resource "aws_security_group" "this" {\n  count = var.use_name_prefix ? 1 : 0\n}\n')
+    base = repo.commit({"main.tf": group})
+    repo.commit({"main.tf": group.replace('"true"', "true")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
