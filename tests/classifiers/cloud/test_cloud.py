@@ -1029,3 +1029,104 @@ def test_what_a_container_may_do_is_a_security_setting(
     assert kinds_and_subjects(doc, "cloud") == [("security", "kubernetes_deployment.main")]
     assert setting in findings(doc, "cloud")[0]["detail"]
     assert code == 1
+
+
+LOAD_BALANCER = """\
+resource "aws_lb" "web" {
+  name = "web"
+  access_logs {
+    bucket = var.log_bucket
+  }
+}
+
+module "ilbs" {
+  source  = "./modules/ilb"
+  network = "hub"
+}
+"""
+
+
+def test_a_log_of_who_reached_a_resource_turned_on_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/lb.tf": LOAD_BALANCER})
+    repo.commit({"infra/lb.tf": LOAD_BALANCER.replace("    bucket = var.log_bucket\n",
+                                                      "    bucket  = var.log_bucket\n    enabled = true\n")
+                 .replace('  network = "hub"\n', '  network = "hub"\n  firewall_enable_logging = true\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_logs_sent_elsewhere_or_turned_off_are_security_changes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/lb.tf": LOAD_BALANCER})
+    repo.commit({"infra/lb.tf": LOAD_BALANCER.replace("var.log_bucket", "var.other_bucket")
+                 .replace('  network = "hub"\n', '  network = "hub"\n  firewall_enable_logging = false\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_lb.web"), ("security", "module.ilbs")]
+    assert code == 1
+
+
+def test_a_local_changed_is_judged_where_an_unchanged_file_reads_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    replica = ('resource "aws_db_instance" "replica" {\n  count          = local.create_replica ? 1 : 0\n'
+               '  instance_class = "db.t3.medium"\n}\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/replica.tf": replica,
+                        "infra/locals.tf": "locals {\n  create_replica = false\n  team = \"core\"\n}\n"})
+    repo.commit({"infra/locals.tf": "locals {\n  create_replica = true\n  team = \"core\"\n}\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_db_instance.replica")]
+    assert [c["path"] for c in doc["changes"] if c["findings"]] == ["infra/locals.tf"]
+    assert code == 1
+
+
+def web_acl(*rules: tuple[str, str]) -> str:
+    """A web ACL with one `rule` block per (name, managed rule group), in priority order."""
+    blocks = "".join(
+        f'  rule {{\n    name     = "{name}"\n    priority = {priority}\n    statement {{\n'
+        f'      managed_rule_group_statement {{\n        name = "{group}"\n      }}\n    }}\n  }}\n'
+        for priority, (name, group) in enumerate(rules, start=1)
+    )
+    return f'resource "aws_wafv2_web_acl" "this" {{\n  name  = "forms"\n  scope = "CLOUDFRONT"\n{blocks}}}\n'
+
+
+def test_a_rule_added_to_a_web_acl_among_others_is_a_security_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each of a repeated block's settings is compared, not only the last one's."""
+    common, ip_reputation = ("common", "AWSManagedRulesCommonRuleSet"), ("ip", "AWSManagedRulesAmazonIpReputationList")
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/waf.tf": web_acl(common, ip_reputation)})
+    repo.commit({"infra/waf.tf": web_acl(common, ("bad-inputs", "AWSManagedRulesKnownBadInputsRuleSet"), ip_reputation)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_wafv2_web_acl.this")]
+    assert code == 1
+
+
+def test_nonsensitive_around_a_for_each_walks_the_same_instances(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    role = ('resource "azurerm_role_assignment" "network_contributor" {\n'
+            '  for_each = var.create_role_assignment ? local.subnet_ids : []\n  scope = each.value\n}\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/roles.tf": role})
+    repo.commit({"infra/roles.tf": role.replace("var.create_role_assignment ? local.subnet_ids : []",
+                                                "nonsensitive(var.create_role_assignment ? local.subnet_ids : [])")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_one_more_block_with_the_values_the_others_have_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def behaviour(pattern: str) -> str:
+        return (f'  ordered_cache_behavior {{\n    path_pattern           = "{pattern}"\n'
+                '    target_origin_id       = "loris"\n    viewer_protocol_policy = "redirect-to-https"\n  }\n')
+
+    def distribution(*patterns: str) -> str:
+        return ('resource "aws_cloudfront_distribution" "iiif" {\n  enabled = true\n'
+                + "".join(behaviour(p) for p in patterns) + "}\n")
+
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/cdn.tf": distribution("image/v2/*", "image/v3/*")})
+    repo.commit({"infra/cdn.tf": distribution("image/v2/*", "image/s3:*", "image/v3/*")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
@@ -58,22 +58,41 @@ def findings(change: Change, context: Context) -> list[Finding]:
         module = _read(directory, context)
         if _uncalled_new_module(directory, module, context):
             continue
-        for path, found in _judge(module, directory, context).items():
-            by_path.setdefault(path, []).extend(found)
+        judged = _judge(module, directory, context)
+        # What a file the change set left alone holds changed only through a local of a changed file:
+        # the finding goes with the changed files of its folder, the first of them.
+        here = min((p for p in change.paths if is_terraform(p) and posixpath.dirname(p) == directory), default=None)
+        for path, found in judged.items():
+            owner = path if path in context.changed_paths or here is None else here
+            by_path.setdefault(owner, []).extend(found)
     return [f for p in dict.fromkeys(change.paths) for f in by_path.pop(p, [])]
 
 
 def _read(directory: str, context: Context) -> Module:
     module = Module()
+    changed: set[str] = set()
     for change in context.claimed(TYPE):
         if is_terraform(change.source_path) and posixpath.dirname(change.source_path) == directory:
             _add(module, change.source_path, context.old(change), old=True)
+            changed.add(change.source_path)
         if is_terraform(change.path) and posixpath.dirname(change.path) == directory:
             _add(module, change.path, context.new(change), old=False)
+            changed.add(change.path)
+    if module.locals_old != module.locals_new:
+        # A local value is judged where it is read, in every file of its folder: the files the change set
+        # left alone are the same on both sides, so only what reads a changed local can differ.
+        for name in sorted(context.old_names(directory) or ()):
+            path = posixpath.join(directory, name) if directory else name
+            if is_terraform(name) and path not in changed:
+                data = context.new_file(path)
+                _add(module, path, data, old=True, unchanged=True)
+                _add(module, path, data, old=False, unchanged=True)
     return module
 
 
-def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
+def _add(module: Module, path: str, data: bytes | None, *, old: bool, unchanged: bool = False) -> None:
+    """Read one file's blocks into a side of the module. An `unchanged` file is read on both sides only for
+    what reads a changed local; its own parse errors are not the change set's."""
     if data is None or is_binary(data):
         return
     into = module.old if old else module.new
@@ -82,7 +101,7 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
     document = hcl.parse(data)
     for block in document.blocks:
         if block.errors:
-            if not old:
+            if not old and not unchanged:
                 error = block.error()
                 module.unreadable[path] = f"line {error.line if error else block.line}: {error or 'does not parse'}"
             continue
@@ -105,7 +124,7 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool) -> None:
             source, target = attributes.get("from"), attributes.get("to")
             if source is not None and target is not None:
                 module.moved.add((_text(source.value), _text(target.value)))
-    if not old and document.loose_errors and path not in module.unreadable:
+    if not old and not unchanged and document.loose_errors and path not in module.unreadable:
         loose = document.loose_errors[0]
         module.unreadable[path] = f"line {loose.line}: {loose.error}"
 
@@ -352,7 +371,7 @@ def _recounted(
         old_value, new_value = (block.body.attributes.get(name) for block in (before, after))
         if old_value is None and new_value is None:
             continue
-        old_text, new_text = (None if a is None else _text(a.value) for a in (old_value, new_value))
+        old_text, new_text = (None if a is None else _unwrapped(_text(a.value)) for a in (old_value, new_value))
         if old_text is None and new_text is not None and name == "count" and _one(new_text, module, fresh):
             continue  # `count = var.create ? 1 : 0` with the new input at its default: the one it was (now `[0]`)
         if old_text is not None and new_text is not None:
@@ -368,6 +387,25 @@ def _recounted(
         shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
         return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
     return None
+
+
+_NONSENSITIVE = re.compile(r"^\s*nonsensitive\((.*)\)\s*$", re.DOTALL)
+
+
+def _unwrapped(text: str) -> str:
+    """An expression without a `nonsensitive(...)` around it all: it only lets Terraform show the value (a
+    `for_each` may not walk a sensitive one), and walks the same instances."""
+    match = _NONSENSITIVE.match(text)
+    return match.group(1).strip() if match and _balanced(match.group(1)) else text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # What only names or labels a resource: a local value read there changing is no security change.
@@ -491,13 +529,44 @@ def _changed(
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
-                    and not _only_narrowed(old_items.get(n), new_items.get(n), n)})
+                    and not _only_narrowed(old_items.get(n), new_items.get(n), n)
+                    and not _logging_turned_on(n, old_items.get(n), new_items.get(n))})
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
     if address.startswith("data.") and _canonical(before.body) != _canonical(after.body):
         return finding("data", address, "data source changed", after.line)
     return None
+
+
+# Settings that keep a record of who reached a resource: `access_logs`, `logging_config`, `enable_logging`.
+_LOGGING = re.compile(r"(?i)log")
+_ON = (True, "true")
+
+
+def _logging_turned_on(name: str, before: Any, after: Any) -> bool:
+    """A log of who reached a resource turned on, and nothing else about it changed (`enable_logging = true`
+    added, `access_logs { enabled = true }` where it said nothing or `false`): more is written down, and
+    nothing opens."""
+    if not _LOGGING.search(name.rsplit(".", 1)[-1]):
+        return False
+    if after in _ON:
+        return before is None or before in (False, "false")
+    if not (isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after)):
+        return False
+    return all(
+        isinstance(old, tuple) and isinstance(new, tuple) and _without_enabled(old) == _without_enabled(new)
+        and _enabled(new) in _ON
+        for old, new in zip(before, after, strict=True)
+    )
+
+
+def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(item for item in body if not (isinstance(item, tuple) and item[:2] == ("=", "enabled")))
+
+
+def _enabled(body: tuple[Any, ...]) -> Any:
+    return next((item[2] for item in body if isinstance(item, tuple) and item[:2] == ("=", "enabled")), None)
 
 
 def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
@@ -535,6 +604,7 @@ def _setting_block(label: str) -> bool:
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
     """The security-sensitive attributes and nested blocks of a body, by dotted name, canonical."""
     found: dict[str, Any] = {}
+    nested: dict[str, list[dict[str, Any]]] = {}
     for item in body.items:
         if isinstance(item, hcl.Attribute):
             name = f"{prefix}{item.name}"
@@ -548,8 +618,25 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
             if _setting_block(label):
                 found[name] = (*found.get(name, ()), _canonical(item.body, fresh))  # comparable and hashable
             else:
-                found.update(_settings(item.body, fresh, f"{name}."))
+                nested.setdefault(name, []).append(_settings(item.body, fresh, f"{name}."))
+    for instances in nested.values():
+        if len(instances) == 1:
+            found.update(instances[0])
+            continue
+        # A block written several times (a web ACL's `rule`s, a distribution's cache behaviours): each setting
+        # as the set of the values its blocks give it, so a rule with a new statement anywhere among the
+        # others counts, and one more block with the values others already have does not.
+        for setting in sorted({name for instance in instances for name in instance}):
+            found[setting] = _value_set(instance[setting] for instance in instances if setting in instance)
     return found
+
+
+def _value_set(values: Iterable[Any]) -> frozenset[Any]:
+    listed = list(values)
+    try:
+        return frozenset(listed)
+    except TypeError:  # a value that is no plain value
+        return frozenset(repr(value) for value in listed)
 
 
 # `aws_s3_bucket.this[0].id` and `aws_s3_bucket.this.id` name one object (the first, once the resource
