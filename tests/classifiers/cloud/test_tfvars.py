@@ -212,3 +212,56 @@ def test_a_variable_file_added_or_deleted_applies_nothing_by_itself(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+ACCOUNTS_ROOT = """\
+variable "accounts" {
+  type = map(any)
+}
+
+locals {
+  account_name = lookup(var.account_mapping, terraform.workspace, "development")
+  account      = var.accounts[local.account_name]
+}
+
+module "eu-west-1" {
+  source  = "./modules/environment"
+  account = local.account
+}
+"""
+
+ACCOUNTS_MODULE = """\
+variable "account" {
+  type = any
+}
+
+resource "aws_db_instance" "api" {
+  count          = var.account.always_on ? 1 : 0
+  engine_version = var.account.psql_engine_version
+}
+"""
+
+
+def accounts(always_on: bool, version: str) -> str:
+    return json.dumps({"accounts": {
+        "development": {"always_on": False, "psql_engine_version": version},
+        "production": {"always_on": always_on, "psql_engine_version": version},
+    }}, indent=2) + "\n"
+
+
+@pytest.mark.parametrize(("always_on", "version", "expected"), [
+    (True, "13.20", []),  # another key of the map than the one the `count` reads
+    (False, "13.12", [("count", "module.eu-west-1.aws_db_instance.api")]),
+])
+def test_a_count_reading_one_key_of_a_map_is_judged_by_that_key(
+    repo: Repo, capsys: pytest.CaptureFixture[str], always_on: bool, version: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({
+        "terraform/environment/main.tf": ACCOUNTS_ROOT,
+        "terraform/environment/modules/environment/rds.tf": ACCOUNTS_MODULE,
+        "terraform/environment/terraform.tfvars.json": accounts(True, "13.12"),
+    })
+    repo.commit({"terraform/environment/terraform.tfvars.json": accounts(always_on, version)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)

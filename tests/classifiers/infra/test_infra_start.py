@@ -192,6 +192,8 @@ def test_a_start_command_in_an_earlier_stage_or_a_development_image_is_not_compa
     assert not is_production_dockerfile("Dockerfile.dev")
     assert not is_production_dockerfile(".devcontainer/Dockerfile")
     assert not is_production_dockerfile("e2e/Dockerfile")
+    assert not is_production_dockerfile("cypress/Dockerfile")  # a browser test harness's image
+    assert not is_production_dockerfile("tests-playwright/Dockerfile")
     assert is_production_dockerfile("docker/Dockerfile.latest")
 
 

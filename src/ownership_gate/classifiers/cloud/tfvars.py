@@ -7,7 +7,9 @@ set edits is a `count` finding when the configuration the file belongs to
 (the nearest folder at or above it with `.tf` files, where Terraform's
 `-var-file=config/production.tfvars` convention keeps it) reads it there:
 
-- in a `count`, any change;
+- in a `count`, any change; or, for a `count` that reads only some keys of
+  the value (`var.account.always_on`, also through local values and a
+  module input), a change of one of those keys at any depth;
 - in a `for_each`, a change of what it walks: the keys of a map, the
   members of a list, not the values they hold, so a node pool's new
   Kubernetes version or size is no new instance (the `cost` classifier
@@ -37,8 +39,6 @@ from ownership_gate.classifiers.cloud.findings import finding, is_terraform, wat
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
-_VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
-_LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
 _REPEATS = ("count", "for_each")
 
 # The variable itself, as a `for_each` walks it: its top level only.
@@ -51,6 +51,7 @@ class Reader(NamedTuple):
     how: str  # "count" or "for_each"
     address: str
     nested: bool  # a `for_each` over something built from the variable, which may walk what it nests
+    keys: frozenset[str] | None = None  # the keys a `count` reads of it (`var.account.always_on`); None: all of it
 
 
 # The readers of each variable the `count`s and `for_each`es of a folder read.
@@ -97,18 +98,58 @@ def findings(change: Change, context: Context) -> list[Finding]:
 def counted(name: str, before: Any, after: Any, readers: Readers, directory: str,
             where: str = "changed") -> Finding | None:
     """A `count` finding when a `count` reads var.NAME, or a `for_each` walks something else of it."""
-    hits = [reader for reader in readers.get(name, ()) if reader.how == "count"
-            or _walked(before, reader.nested) != _walked(after, reader.nested)]
+    changed_keys: frozenset[str] | None = None
+    hits = []
+    for reader in readers.get(name, ()):
+        if reader.how == "count" and reader.keys is not None:
+            if changed_keys is None:
+                changed_keys = _changed_keys(before, after)
+            if reader.keys & changed_keys:
+                hits.append(reader)  # it reads a key whose value changed somewhere in the variable
+        elif reader.how == "count" or _walked(before, reader.nested) != _walked(after, reader.nested):
+            hits.append(reader)
     # One finding a variable, about what matters most: a resource that holds or opens something before
     # an alarm that only watches one (`monitoring`).
     hits.sort(key=lambda reader: watches(_type_of(reader.address)))
     if not hits:
         return None
-    how, address, _ = hits[0]
+    how, address = hits[0].how, hits[0].address
     return finding(watched("count", _type_of(address)), address, (
         f"var.{name} {where}, and the {how} of {address} in {directory or 'the top folder'} reads it:"
         " how many of it Terraform manages may change"
     ))
+
+
+def _changed_keys(before: Any, after: Any) -> frozenset[str]:
+    """The names of every map key on a path where two values differ (`accounts.production.psql_engine_version`
+    gives `production` and `psql_engine_version`)."""
+    found: set[str] = set()
+
+    def walk(old: Any, new: Any) -> None:
+        if old == new:
+            return
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            for key in old.keys() | new.keys():
+                if old.get(key) != new.get(key):
+                    found.add(str(key))
+                    walk(old.get(key), new.get(key))
+        elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+            for old_item, new_item in zip(old, new, strict=True):
+                walk(old_item, new_item)
+        else:  # a value replaced, or a list that grew or shrank: every key it holds may be read
+            for side in (old, new):
+                found.update(_all_keys(side))
+
+    walk(before, after)
+    return frozenset(found)
+
+
+def _all_keys(value: Any) -> set[str]:
+    if isinstance(value, Mapping):
+        return {str(k) for k in value} | {k for v in value.values() for k in _all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _all_keys(v)}
+    return set()
 
 
 def _type_of(address: str) -> str:
@@ -212,8 +253,8 @@ def readers_of(directory: str, context: Context, follow_modules: bool) -> Reader
         for how in _REPEATS:
             if how in attributes:
                 text = _text(attributes[how].value)
-                for name in _variables(text, local_text):
-                    readers.setdefault(name, []).append(Reader(how, address, not _ITSELF.match(text)))
+                for name, keys in _reads(text, local_text, None).items():
+                    readers.setdefault(name, []).append(Reader(how, address, not _ITSELF.match(text), keys))
         called = hcl.local_source(block, directory) if follow_modules else None
         if called is not None:
             inner = readers_of("" if called == "." else called, context, follow_modules=False)
@@ -221,9 +262,9 @@ def readers_of(directory: str, context: Context, follow_modules: bool) -> Reader
                 text = _text(given.value)
                 for inner_reader in inner.get(argument, ()):
                     nested = inner_reader.nested or not _ITSELF.match(text)
-                    for name in _variables(text, local_text):
+                    for name, keys in _reads(text, local_text, inner_reader.keys).items():
                         readers.setdefault(name, []).append(
-                            Reader(inner_reader.how, f"{address}.{inner_reader.address}", nested))
+                            Reader(inner_reader.how, f"{address}.{inner_reader.address}", nested, keys))
     context.memo[key] = readers
     return readers
 
@@ -243,16 +284,34 @@ def _text(value: Any) -> str:
     return value.text if isinstance(value, hcl.Expression) else json.dumps(value, default=str)
 
 
-def _variables(text: str, local_text: Mapping[str, str]) -> set[str]:
-    """The variables an expression reads, directly or through local values."""
-    found = set(_VARIABLE.findall(text))
-    seen: set[str] = set()
-    pending = list(_LOCAL.findall(text))
-    while pending:
-        name = pending.pop()
-        if name in seen or name not in local_text:
-            continue
-        seen.add(name)
-        found.update(_VARIABLE.findall(local_text[name]))
-        pending.extend(_LOCAL.findall(local_text[name]))
+# A variable or local value and what an expression reads of it: `var.account.always_on`,
+# `var.accounts[local.name].dr_enabled`.
+_REFERENCE = re.compile(r"\b(var|local)\.([A-Za-z_][\w-]*)((?:\[[^\[\]]*\]|\.[A-Za-z_][\w-]*)*)")
+_INDEX = re.compile(r"\[[^\[\]]*\]")
+_ATTRIBUTE = re.compile(r"\.([A-Za-z_][\w-]*)")
+
+
+def _reads(
+    text: str, local_text: Mapping[str, str], outer: frozenset[str] | None, seen: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str] | None]:
+    """The variables an expression reads, directly or through local values, each with the keys it reads of
+    them (None: the whole value). `outer` is what the expression's reader reads of its value: the keys a
+    called module's `count` reads of the input it is given."""
+    found: dict[str, frozenset[str] | None] = {}
+
+    def merge(name: str, keys: frozenset[str] | None) -> None:
+        if name in found:
+            known = found[name]
+            found[name] = None if known is None or keys is None else known | keys
+        else:
+            found[name] = keys
+
+    for kind, name, path in _REFERENCE.findall(text):
+        attributes = frozenset(_ATTRIBUTE.findall(_INDEX.sub("", path)))
+        keys = (attributes | outer if outer else attributes) if attributes else outer
+        if kind == "var":
+            merge(name, keys)
+        elif name in local_text and name not in seen:
+            for variable, read in _reads(local_text[name], local_text, keys, seen | {name}).items():
+                merge(variable, read)
     return found

@@ -25,6 +25,8 @@ from ownership_gate.model import Change
 _MEMO = "infra_start"
 _NOT_PRODUCTION = frozenset({
     "dev", "devel", "develop", "development", "devcontainer", "local", "debug", "test", "tests", "testing", "e2e", "ci",
+    # Browser test harnesses, whose images drive a browser against the application.
+    "cypress", "playwright", "selenium", "puppeteer",
 })
 _WORD = re.compile(r"[^a-z0-9]+")
 _WHEN = {"HEALTHCHECK": "for its health check"}
