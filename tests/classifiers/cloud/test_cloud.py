@@ -1130,3 +1130,44 @@ def test_one_more_block_with_the_values_the_others_have_is_routine(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+CLUSTER_ADDONS = """\
+resource "azurerm_kubernetes_cluster" "main" {
+  name = "aks"
+  addon_profile {
+    azure_policy {
+      enabled = var.enable_azure_policy
+    }
+  }
+}
+"""
+
+INGRESS_ADDON = """\
+    ingress_application_gateway {
+      enabled     = var.enable_ingress_application_gateway
+      gateway_id  = var.ingress_application_gateway_id
+      subnet_cidr = var.ingress_application_gateway_subnet_cidr
+    }
+"""
+
+
+@pytest.mark.parametrize(("enabled_default", "expected"), [
+    ("false", []),
+    ("true", [("security", "azurerm_kubernetes_cluster.main")]),
+])
+def test_an_add_on_offered_switched_off_by_a_new_input_changes_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str], enabled_default: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/main.tf": CLUSTER_ADDONS,
+                        "infra/variables.tf": 'variable "enable_azure_policy" {\n  default = true\n}\n'})
+    repo.commit({
+        "infra/main.tf": CLUSTER_ADDONS.replace("    }\n  }\n}\n", "    }\n" + INGRESS_ADDON + "  }\n}\n"),
+        "infra/variables.tf": 'variable "enable_azure_policy" {\n  default = true\n}\n'
+        f'variable "enable_ingress_application_gateway" {{\n  default = {enabled_default}\n}}\n'
+        'variable "ingress_application_gateway_id" {\n  default = null\n}\n'
+        'variable "ingress_application_gateway_subnet_cidr" {\n  default = null\n}\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)

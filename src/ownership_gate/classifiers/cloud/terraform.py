@@ -708,13 +708,30 @@ def _null_unless_given(canonical: Any) -> bool:
 
 
 def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
-    """A `dynamic` block that, with the new variables at their defaults, makes nothing."""
-    if not fresh or block.type != "dynamic":
+    """A `dynamic` block that, with the new variables at their defaults, makes nothing; or a block switched
+    off by a new variable at its default (`enabled = var.enable_x`, `false`) whose other settings are all
+    new variables defaulting to nothing: an add-on offered, not turned on."""
+    if not fresh:
         return False
+    if block.type != "dynamic":
+        return _switched_off(block, fresh)
     repeat = block.body.attributes.get("for_each")
     if repeat is None or not isinstance(repeat.value, hcl.Expression):
         return False
     return defaults.is_empty(defaults.evaluate(repeat.value.text, fresh))
+
+
+def _switched_off(block: hcl.Block, fresh: Mapping[str, object]) -> bool:
+    attributes = block.body.attributes
+    enabled = attributes.get("enabled")
+    if enabled is None or len(block.body.items) != len(attributes) or not isinstance(enabled.value, hcl.Expression):
+        return False
+    if defaults.evaluate(enabled.value.text, fresh) is not False:
+        return False
+    return all(
+        isinstance(a.value, hcl.Expression) and defaults.is_nothing(defaults.evaluate(a.value.text, fresh))
+        for name, a in attributes.items() if name != "enabled"
+    )
 
 
 def _sensitive(block: hcl.Block) -> str:
