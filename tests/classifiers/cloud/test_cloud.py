@@ -1171,3 +1171,15 @@ def test_an_add_on_offered_switched_off_by_a_new_input_changes_nothing(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == expected
     assert code == (1 if expected else 0)
+
+
+def test_a_web_acl_whose_rules_change_order_is_a_security_change(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A web application firewall is access as a whole: which rule decides first is a setting too."""
+    rules = (("rate-limit", "AWSManagedRulesAmazonIpReputationList"), ("common", "AWSManagedRulesCommonRuleSet"))
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/waf.tf": web_acl(*rules)})
+    repo.commit({"infra/waf.tf": web_acl(*reversed(rules))})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_wafv2_web_acl.this")]
+    assert code == 1

@@ -393,6 +393,8 @@ def test_the_os_release_an_image_tag_names(constraint: str, named: str | None) -
     ("hexpm/elixir:1.18.3-erlang-27.3-ubuntu-noble-20250127", "hexpm/elixir:1.18.3-erlang-27.3.3-ubuntu-noble-20250404",
      "changed"),
     ("python:3.11-slim-bookworm", "python:3.12-slim-bookworm", "minor"),
+    # Forward along Alpine's 3.x stable branches under the same Ruby: an update of the same line.
+    ("ruby:4.0.5-alpine3.22", "ruby:4.0.5-alpine3.24", "changed"),
 ])
 def test_an_image_moved_to_another_os_release_is_a_major(
     repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str

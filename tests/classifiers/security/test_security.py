@@ -1795,3 +1795,53 @@ def test_cancancan_load_and_authorize_resource_is_an_access_check(
     assert (access["kind"], access["subject"]) == ("access", path)
     assert "load_and_authorize_resource" in access["detail"]
     assert code == 1
+
+
+NEXT_CONFIG = """\
+module.exports = {
+  webpack: (config, context) => {
+    return config;
+  },
+};
+"""
+
+
+def test_webpack_module_fallbacks_in_next_config_are_no_transport_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`config.resolve.fallback.tls = false` tells webpack there is no `tls` module in the browser."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, "next.config.js": NEXT_CONFIG})
+    repo.commit({"next.config.js": NEXT_CONFIG.replace(
+        "    return config;\n",
+        "    if (!context.isServer) {\n      config.resolve.fallback.tls = false;\n      config.resolve.fallback.net = false;\n"
+        "    }\n    return config;\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+    repo.commit({"next.config.js": NEXT_CONFIG.replace("  webpack:", "  httpOnly: false,\n  webpack:")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [kind for kind, _ in kinds_and_subjects(doc, "security")] == ["setting"]
+    assert code == 1
+
+
+WORDPRESS_ROUTE = """\
+<?php
+add_action('rest_api_init', function () {
+    register_rest_route('lists/v1', '/send', [
+        'methods' => 'POST',
+        'callback' => 'send_bulk',
+        'permission_callback' => function () {
+            return current_user_can('list_manager_bulk_send');
+        },
+    ]);
+});
+"""
+
+
+def test_a_wordpress_capability_check_changed_is_access(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "wp-content/plugins/lists/src/Proxy.php": WORDPRESS_ROUTE})
+    repo.commit({"wp-content/plugins/lists/src/Proxy.php": WORDPRESS_ROUTE.replace("list_manager_bulk_send", "edit_posts")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "wp-content/plugins/lists/src/Proxy.php")]
+    assert "current_user_can('edit_posts')" in findings(doc, "security")[0]["detail"]
+    assert code == 1

@@ -34,6 +34,8 @@ TYPE = re.compile(
     r"|kms_key_policy|bucket_policy|bucket_public_access_block|bucket_acl|role_assignment|role_definition"
     r"|openid_connect_provider|saml_provider|identity_provider|workload_identity_pool|::iam::oidcprovider"
     r"|key_vault_access_policy|::iam::|::ec2::securitygroup|::kms::key|::s3::bucketpolicy|::sns::topicpolicy"
+    # Web application firewalls: which requests reach the application, and in what order rules decide it.
+    r"|_waf(?:v2|regional)?_|compute_security_policy|::wafv2::"
     r"|::sqs::queuepolicy|::lambda::permission)"
 )
 # Settings that list who or what is let in (`admin_cidrs`, `allowed_ips`, `source_ranges`, `authorized_networks`,

@@ -26,6 +26,7 @@ entry still names: a change to such an entry cannot be judged, so it is
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from ownership_gate.classifiers.dependency.ecosystems.base import (
@@ -184,7 +185,22 @@ def _os_moved(old: str, new: str, ecosystem: Ecosystem) -> str:
     if named is None:
         return ""
     before, after = named(old), named(new)
-    return f"its OS {before} -> {after}" if before and after and before != after else ""
+    if not before or not after or before == after or _newer_in_line(before, after):
+        return ""
+    return f"its OS {before} -> {after}"
+
+
+_RELEASE = re.compile(r"([a-z]+)(\d+)\.(\d+)")
+
+
+def _newer_in_line(before: str, after: str) -> bool:
+    """A numbered release of the same distribution's line moved forward (`alpine3.22` -> `alpine3.24`):
+    Alpine's stable branches within 3.x, not another distribution's major release (`bookworm` -> `trixie`).
+    Moving back, or to another line, still counts."""
+    old, new = _RELEASE.fullmatch(before), _RELEASE.fullmatch(after)
+    if old is None or new is None or old.group(1) != new.group(1) or old.group(2) != new.group(2):
+        return False
+    return int(new.group(3)) > int(old.group(3))
 
 
 def _featured(constraint: str, entries: list[Requirement]) -> str:

@@ -81,6 +81,9 @@ ACCESS_LINE = re.compile(
     r"|\b(?:verify|valid|check|validate)_(?:\w+_)?(?:signature|hmac)[!?]?(?=[\s(])"
     r"|\b(?:[Vv]erify|[Vv]alidate|[Cc]heck)\w*(?:Signature|Hmac|HMAC)\s*\("
     r"|\b(?:compare_digest|ConstantTimeCompare|timingSafeEqual|secure_compare)\s*\("
+    # WordPress: a capability check, a nonce (its CSRF token) verified, a REST route's permission callback.
+    r"|\b(?:current_)?user_can(?:_for_blog)?\s*\(|\bwp_verify_nonce\s*\(|\bcheck_(?:admin|ajax)_referer\s*\("
+    r"|\bis_user_member_of_blog\s*\(|['\"]permission_callback['\"]"
 )
 
 # Queries scoped to the requesting user, which is what keeps one user out of another's records: Django's

@@ -149,6 +149,11 @@ def _assignment(line: str) -> tuple[str | None, str]:
     if not match:
         return None, ""
     key = match.group("key").strip("\"'")
-    if not SETTING_KEY.search(key.lower()):
+    if not SETTING_KEY.search(key.lower()) or _MODULE_RESOLUTION.search(key):
         return None, ""
     return key, match.group("value").strip()[:80]
+
+
+# Webpack's module resolution names Node modules a browser bundle replaces (`config.resolve.fallback.tls =
+# false`: no `tls` module in the browser), not a setting of the transport.
+_MODULE_RESOLUTION = re.compile(r"(?i)(?:^|\.)resolve\.(?:fallback|alias)\.")
