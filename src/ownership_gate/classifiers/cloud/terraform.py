@@ -204,6 +204,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
     locals_kept = module.locals_old == module.locals_new
+    old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
+                                  for side in (module.variables_old, module.variables_new))
     for address in sorted(module.old.keys() & module.new.keys()):
         before, after = module.old[address], module.new[address]
         if before.block.source == after.block.source and (locals_kept or b"local." not in after.block.source):
@@ -217,11 +219,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             item = _reads_changed_local(address, before.block, after.block, module, fresh)
         if item is not None:
             add(after.path, item)
-        upgraded = _engine(address, before.block, after.block, module, directory, context)
+        upgraded = _engine(address, before.block, after.block, (old_defaults, new_defaults), directory, context)
         if upgraded is not None:
             add(after.path, upgraded)
-    old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
-                                  for side in (module.variables_old, module.variables_new))
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
         placed = module.variables_new[name]
         if engine.NAME.search(name) and (upgraded := engine.compared(
@@ -259,7 +259,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
 
 
 def _engine(
-    address: str, before: hcl.Block, after: hcl.Block, module: Module, directory: str, context: Context
+    address: str, before: hcl.Block, after: hcl.Block, defaults: tuple[Mapping[str, object], Mapping[str, object]],
+    directory: str, context: Context,
 ) -> Finding | None:
     """A resource's engine version, or a module call's input for one, that names another major (engine.py).
     An input added to or dropped from a module call is compared with the called module's default; a
@@ -271,19 +272,17 @@ def _engine(
     names = sorted(n for n in old_items.keys() | new_items.keys() if engine.names_engine(n, resource_type))
     if not names:
         return None
-    old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
-                                  for side in (module.variables_old, module.variables_new))
+    old_defaults, new_defaults = defaults
     called: dict[str, object] | None = None
     for name in names:
         was, now = old_items.get(name), new_items.get(name)
-        if (was is None or now is None) and called is None:
+        if was is None or now is None:
             if resource_type:
-                continue
-            called = _called_defaults(after, directory, context)
-        old_value = called.get(name) if was is None and called is not None else (
-            engine.resolved(was.value, old_defaults) if was is not None else None)
-        new_value = called.get(name) if now is None and called is not None else (
-            engine.resolved(now.value, new_defaults) if now is not None else None)
+                continue  # the provider's default, unknown here
+            if called is None:
+                called = _called_defaults(after, directory, context)
+        old_value = engine.resolved(was.value, old_defaults) if was is not None else (called or {}).get(name)
+        new_value = engine.resolved(now.value, new_defaults) if now is not None else (called or {}).get(name)
         upgraded = engine.compared(address, name, old_value, new_value, after.line)
         if upgraded is not None:
             return upgraded
