@@ -18,6 +18,8 @@ revisions of an expression can be compared after folding: `var.new != null
 `length(var.cidrs) > 0 ? [true] : []`. It reads the expression with the
 same tree-sitter grammar as the files; anything it does not know stays as
 written, so folding never makes two different expressions look alike.
+`unwrapped` reads an expression the same way to take off a call around all
+of it (`nonsensitive(x)` is `x`).
 """
 
 from __future__ import annotations
@@ -57,13 +59,44 @@ def is_nothing(value: object) -> bool:
 
 def evaluate(text: str, variables: Mapping[str, object]) -> object:
     """`text`, an HCL expression, folded with `variables` (name -> value) at the given values."""
+    parsed = _parsed(text)
+    if parsed is None:
+        return Residual(_canonical(text))
+    source, nodes = parsed
+    return _Folder(source, variables).fold(nodes)
+
+
+def unwrapped(text: str, function: str) -> str:
+    """`text` without a call of `function` around all of it (`nonsensitive(x)` -> `x`), read with the
+    grammar; as written when it is anything else (`nonsensitive(a) + b`, two arguments, no call)."""
+    parsed = _parsed(text) if f"{function}(" in text else None
+    if parsed is None:
+        return text
+    source, nodes = parsed
+    while len(nodes) == 1 and nodes[0].type == "expression":
+        nodes = nodes[0].children
+    call = nodes[0] if len(nodes) == 1 and nodes[0].type == "function_call" else None
+    if call is None or (call.children[0].text or b"").decode() != function:
+        return text
+    arguments = next((c for c in call.children if c.type == "function_arguments"), None)
+    if arguments is None:
+        return text
+    given = [c for c in arguments.children if c.is_named]
+    if len(given) != 1 or any(c.type == "ellipsis" for c in arguments.children):
+        return text
+    return source[given[0].start_byte:given[0].end_byte].decode("utf-8", "replace")
+
+
+def _parsed(text: str) -> tuple[bytes, Sequence[tree_sitter.Node]] | None:
+    """An HCL expression read with the grammar: the source it was read from and its nodes; None if it does
+    not parse as one expression."""
     source = f"x = {text}\n".encode()
     tree = treesitter.parse("hcl", source)
     body = tree.root_node.children[0] if tree.root_node.children else None
     attribute = body.children[0] if body is not None and body.children else None
     if tree.root_node.has_error or attribute is None or attribute.type != "attribute":
-        return Residual(_canonical(text))
-    return _Folder(source, variables).fold(attribute.children[2:])
+        return None
+    return source, attribute.children[2:]
 
 
 def render(value: object) -> str:

@@ -312,11 +312,9 @@ def _called_defaults(block: hcl.Block, directory: str, context: Context) -> dict
     called = hcl.local_source(block, directory)
     if called is None:
         return {}
-    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
+    from ownership_gate.classifiers.cloud.tfvars import configuration_defaults
 
-    variables = {b.labels[0]: b for b in configuration_blocks("" if called == "." else called, context)
-                 if b.type == "variable" and b.labels}
-    return engine.literal_defaults(variables)
+    return configuration_defaults("" if called == "." else called, context)
 
 
 def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -370,7 +368,10 @@ def _recounted(
         old_value, new_value = (block.body.attributes.get(name) for block in (before, after))
         if old_value is None and new_value is None:
             continue
-        old_text, new_text = (None if a is None else _unwrapped(_text(a.value)) for a in (old_value, new_value))
+        # `nonsensitive(...)` around it all only lets Terraform show the value (a `for_each` may not walk a
+        # sensitive one): the same instances.
+        old_text, new_text = (None if a is None else defaults.unwrapped(_text(a.value), "nonsensitive")
+                              for a in (old_value, new_value))
         if old_text is None and new_text is not None and name == "count" and _one(new_text, module, fresh):
             continue  # `count = var.create ? 1 : 0` with the new input at its default: the one it was (now `[0]`)
         if old_text is not None and new_text is not None:
@@ -386,25 +387,6 @@ def _recounted(
         shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
         return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
     return None
-
-
-_NONSENSITIVE = re.compile(r"^\s*nonsensitive\((.*)\)\s*$", re.DOTALL)
-
-
-def _unwrapped(text: str) -> str:
-    """An expression without a `nonsensitive(...)` around it all: it only lets Terraform show the value (a
-    `for_each` may not walk a sensitive one), and walks the same instances."""
-    match = _NONSENSITIVE.match(text)
-    return match.group(1).strip() if match and _balanced(match.group(1)) else text
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for character in text:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 # What only names or labels a resource: a local value read there changing is no security change.

@@ -81,8 +81,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
     upgrades = [name for name in changed if engine.NAME.search(name)]
     if upgrades:
         # A value the file did not set is the configuration's default.
-        configured = engine.literal_defaults({b.labels[0]: b for b in configuration_blocks(directory, context)
-                                              if b.type == "variable" and b.labels})
+        configured = configuration_defaults(directory, context)
         for name in upgrades:
             upgraded = engine.compared(f"var.{name}", name, old.get(name, configured.get(name)),
                                        new.get(name, configured.get(name)))
@@ -267,6 +266,12 @@ def readers_of(directory: str, context: Context, follow_modules: bool) -> Reader
                             Reader(inner_reader.how, f"{address}.{inner_reader.address}", nested, keys))
     context.memo[key] = readers
     return readers
+
+
+def configuration_defaults(directory: str, context: Context) -> dict[str, object]:
+    """The literal defaults of the variables of the configuration in `directory` (engine.py)."""
+    return engine.literal_defaults({block.labels[0]: block for block in configuration_blocks(directory, context)
+                                    if block.type == "variable" and block.labels})
 
 
 def configuration_blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
