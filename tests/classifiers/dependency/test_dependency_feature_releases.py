@@ -94,3 +94,60 @@ def test_a_feature_release_only_the_lockfile_shows(repo: Repo, capsys: pytest.Ca
         ("major", "rails", f"locked 7.0.8 -> 7.1.3; the manifest allows any version; {RAILS}"),
         ("lockfile", "Gemfile.lock", "lockfile modified with no manifest entry changed")]
     assert code == 1
+
+
+@pytest.mark.parametrize(("name", "language"), [
+    ("python", "Python"), ("docker.io/library/ruby", "Ruby"), ("cimg/php", "PHP"),
+    ("hexpm/elixir", "Elixir"), ("ghcr.io/acme/acme-ruby-base", "Ruby"), ("bitnami/php-fpm", "PHP"),
+])
+def test_an_image_named_for_a_language_runtime_has_feature_releases(name: str, language: str) -> None:
+    assert breaking_minor("docker", name) == f"a {language} feature release, which removes what earlier releases deprecated"
+
+
+@pytest.mark.parametrize("name", ["node", "golang", "postgres", "acme/pythonic-tools", "ruby-lang.org/nginx/app"])
+def test_other_images_have_ordinary_minors(name: str) -> None:
+    # Node.js numbers its feature releases as majors; Go promises its 1.x releases stay compatible;
+    # a word must be the runtime's whole name, and only the image's own name (its last segment) counts.
+    assert breaking_minor("docker", name) is None
+
+
+@pytest.mark.parametrize(("before", "after", "kind", "detail"), [
+    ("python:3.12-slim-bookworm", "python:3.13-slim-bookworm", "major",
+     "python 3.12-slim-bookworm -> 3.13-slim-bookworm: a Python feature release, which removes what earlier"
+     " releases deprecated"),
+    ("ruby:2.7.1-alpine3.11", "ruby:2.6.6-alpine3.11", "major",
+     "ruby 2.7.1-alpine3.11 -> 2.6.6-alpine3.11: back to an earlier feature release (a Ruby feature release,"
+     " which removes what earlier releases deprecated)"),
+    ("python:3.12.1-slim", "python:3.12.4-slim", "patch", "python 3.12.1-slim -> 3.12.4-slim"),
+    ("python:3.12.4-slim", "python:3.12.1-slim", "changed", "python 3.12.4-slim -> 3.12.1-slim"),
+    ("golang:1.21-alpine", "golang:1.22-alpine", "minor", "golang 1.21-alpine -> 1.22-alpine"),
+])
+def test_a_language_runtime_image_moved_to_another_feature_release(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str, detail: str
+) -> None:
+    (found,) = dependency_findings(repo, capsys, {"Dockerfile": f"FROM {before}\nCMD [\"app\"]\n"},
+                                   {"Dockerfile": f"FROM {after}\nCMD [\"app\"]\n"})
+    assert (found["kind"], found["detail"]) == (kind, detail)
+
+
+DOCKERFILE = """ARG PYTHON_VERSION={}
+FROM python:${{PYTHON_VERSION}} AS python
+FROM python AS build
+RUN pip wheel -r requirements.txt -w /wheels
+FROM python AS run
+COPY --from=build /wheels /wheels
+CMD ["gunicorn", "app.wsgi"]
+"""
+
+
+def test_the_startup_policy_asks_the_cto_when_the_shipped_stage_changes_python(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The last stage is built on the stage that names the image, so the image ships: runtime scope.
+    base = repo.commit({"Dockerfile": DOCKERFILE.format("3.13-slim-bookworm")})
+    repo.commit({"Dockerfile": DOCKERFILE.format("3.12-slim-bookworm")})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    (finding,) = findings(document, "dependency")
+    assert (finding["kind"], finding["scope"], finding["rule"], finding["level"]) == (
+        "major", "runtime", "runtime-major", "cto")
+    assert code == 1

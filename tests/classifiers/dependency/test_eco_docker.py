@@ -392,7 +392,7 @@ def test_the_os_release_an_image_tag_names(constraint: str, named: str | None) -
     # A dated build of the same Ubuntu release (the Elixir release is the same too): not another system.
     ("hexpm/elixir:1.18.3-erlang-27.3-ubuntu-noble-20250127", "hexpm/elixir:1.18.3-erlang-27.3.3-ubuntu-noble-20250404",
      "changed"),
-    ("python:3.11-slim-bookworm", "python:3.12-slim-bookworm", "minor"),
+    ("node:20.11-bookworm-slim", "node:20.12-bookworm-slim", "minor"),
     # Forward along Alpine's 3.x stable branches under the same Ruby: an update of the same line.
     ("ruby:4.0.5-alpine3.22", "ruby:4.0.5-alpine3.24", "changed"),
 ])
@@ -404,3 +404,17 @@ def test_an_image_moved_to_another_os_release_is_a_major(
     assert [f["kind"] for f in found] == [kind]
     if kind == "major":
         assert "its OS" in found[0]["detail"]
+
+
+def test_an_image_the_last_stage_is_built_on_ships() -> None:
+    text = (
+        "FROM python:3.12-slim AS python\n"
+        "FROM node:20 AS assets\n"
+        "FROM python AS build\n"
+        "COPY --from=golang:1.22 /usr/local/go /go\n"
+        "FROM python AS run\n"
+        "COPY --from=assets /app/dist /dist\n"
+    )
+    # `run` inherits `python` (the image) but only copies files out of `assets`, and `build` is not its base.
+    assert [(r.name, r.scope) for r in docker.parse(text, "Dockerfile")] == [
+        ("python", "runtime"), ("node", "build"), ("golang", "build")]

@@ -132,6 +132,10 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
     kind = step(low_old, low_new, zero_major)
     if kind == "changed" and _down_a_major(low_old, low_new, new):
         return "major", ""  # back to an older major: as breaking as going up to a newer one
+    if kind == "changed" and _down_a_minor(low_old, low_new, new):
+        breaking = breaking_minor(ecosystem.NAME, name)
+        if breaking is not None:
+            return "major", f"back to an earlier feature release ({breaking})"
     if kind == "changed" and _let_float(old, new, ecosystem):
         return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
     moved = _os_moved(old, new, ecosystem)
@@ -167,6 +171,15 @@ def _down_a_major(old: Release | None, new: Release | None, constraint: str) -> 
     """The new constraint holds the package below the major version the old one started at
     (`^11.0.1` to `10.2.2`); a loosening that still admits the old major (`>= 10`) does not."""
     return old is not None and new is not None and new[:1] < old[:1] and not admits_any(constraint)
+
+
+def _down_a_minor(old: Release | None, new: Release | None, constraint: str) -> bool:
+    """The new constraint holds the package below the minor release the old one started at, in the
+    same major (`3.13-slim` to `3.12-slim`); a loosening that still admits the old one does not."""
+    return (
+        old is not None and new is not None and len(old) > 1 and len(new) > 1
+        and new[:1] == old[:1] and new[1] < old[1] and not admits_any(constraint)
+    )
 
 
 def _let_float(old: str, new: str, ecosystem: Ecosystem) -> bool:

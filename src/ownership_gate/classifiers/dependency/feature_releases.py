@@ -6,12 +6,23 @@ deprecated, and Rails' maintenance policy lets its minor releases change
 APIs, as a semantic-versioning major would. A minor step of one of their
 packages is therefore `major`; a patch step stays `patch`.
 
+Language runtimes number their feature releases the same way: Python 3.12
+to 3.13, Ruby 3.2 to 3.3, PHP 8.1 to 8.2 and Elixir 1.15 to 1.16 each
+remove what earlier releases deprecated (Node.js and Erlang/OTP number them
+as majors, so a plain major says so already; Go keeps its 1.x releases
+compatible by promise, so its minors stay minor). A container image is
+taken to carry one of these runtimes, its tag being the runtime's version,
+when a word of its name, split on `-`, `_` and `.`, is the runtime's
+(`python`, `cimg/ruby`, `ghcr.io/acme/acme-ruby-base`).
+
 Keyed by ecosystem and the name as that ecosystem normalises it: PEP 503
 for pypi (`Django` is `django`), as written for gems (RubyGems names are
 case-sensitive, and these are all lower-case).
 """
 
 from __future__ import annotations
+
+import re
 
 _DJANGO = "a Django feature release, which removes what earlier releases deprecated"
 _RAILS = "a Rails minor release, which Rails allows to change APIs"
@@ -21,12 +32,23 @@ _RAILS_GEMS = (
     "activejob", "actioncable", "activestorage", "actiontext", "activemodel", "actionmailbox",
 )
 
+RUNTIMES: dict[str, str] = {
+    language: f"a {title} feature release, which removes what earlier releases deprecated"
+    for language, title in (("python", "Python"), ("ruby", "Ruby"), ("php", "PHP"), ("elixir", "Elixir"))
+}
+
 CATALOGUE: dict[tuple[str, str], str] = {
     ("pypi", "django"): _DJANGO,
     **{("gem", name): _RAILS for name in _RAILS_GEMS},
 }
 
 
+_WORD = re.compile(r"[-_.]")
+
+
 def breaking_minor(ecosystem: str, name: str) -> str | None:
     """Why a minor step of this package breaks, or None when it is an ordinary one."""
+    if ecosystem == "docker":
+        words = _WORD.split(name.rsplit("/", 1)[-1])
+        return next((RUNTIMES[w] for w in words if w in RUNTIMES), None)
     return CATALOGUE.get((ecosystem, name))

@@ -5,9 +5,10 @@ line continuations, comment lines inside them, and heredocs (whose bodies
 are not instructions). Global `ARG` defaults (before the first `FROM`)
 are substituted into `FROM`; a stage alias named by a later `FROM` or
 `--from` is a stage, not an image; `scratch` is no image at all. Images
-used only to build (the bases of every stage but the last, and
+used only to build (the bases of stages the last one is not built on, and
 `RUN --mount=from=`) are marked as such: the image that ships is the last
-stage's, and `shipping_stage` gives the instructions that make it.
+stage's, with the stages it is built `FROM` (`FROM python:3.12 AS base`
+then `FROM base`), and `shipping_stage` gives the instructions that make it.
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ def image_uses(text: str) -> list[ImageUse]:
     stages: set[str] = set()
     stage = -1  # the number of the stage being read
     uses: list[tuple[ImageUse, int]] = []
+    bases: list[tuple[str, str]] = []  # each stage's (base, alias)
     for ins in _instructions(text):
         if ins.keyword == "ARG" and stage < 0:
             assign(ins.rest, ins.line, args)
@@ -160,11 +162,14 @@ def image_uses(text: str) -> list[ImageUse]:
             reference = substitute(words[0], args)
             if reference.lower() not in stages and reference.lower() != "scratch":
                 uses.append((ImageUse(reference, ins.line), stage))
-            if len(words) == 3 and not malformed:
-                stages.add(words[2].lower())
+            alias = words[2].lower() if len(words) == 3 and not malformed else ""
+            if alias:
+                stages.add(alias)
+            bases.append((reference.lower(), alias))
         elif ins.keyword in ("COPY", "ADD", "RUN"):
             uses.extend((use, stage) for use in _from_flags(ins, stages, args))
-    return [use._replace(build=use.build or used_in < stage) for use, used_in in uses]
+    shipped = set(_last_lineage(bases))  # the last stage and the stages it is built `FROM`
+    return [use._replace(build=use.build or used_in not in shipped) for use, used_in in uses]
 
 
 def shipping_stage(text: str) -> list[Instruction]:
@@ -189,8 +194,16 @@ def shipping_stage(text: str) -> list[Instruction]:
             preamble.append(ins)
             if ins.keyword == "ARG":
                 assign(ins.rest, ins.line, args)
+    lineage = _last_lineage([(base, alias) for base, alias, _ in stages])
+    return preamble + [ins for at in lineage for ins in stages[at][2]]
+
+
+def _last_lineage(stages: list[tuple[str, str]]) -> list[int]:
+    """The numbers of the stages the last stage is built on, in order, itself last, from each
+    stage's (base, alias), both lower-case: a base naming an earlier stage's alias inherits that
+    stage; one made of a variable may be any stage whose name fits."""
     lineages: list[list[int]] = []  # each stage's own, worked out in order
-    for at, (base, _, _) in enumerate(stages):
+    for at, (base, _) in enumerate(stages):
         pattern = _VARIABLE.sub("*", base)
         if pattern == base:
             parents = [n for n in range(at) if stages[n][1] == base][-1:]
@@ -199,8 +212,7 @@ def shipping_stage(text: str) -> list[Instruction]:
         else:
             parents = []
         lineages.append([*dict.fromkeys(n for parent in parents for n in lineages[parent]), at])
-    lineage = lineages[-1] if lineages else []
-    return preamble + [ins for at in lineage for ins in stages[at][2]]
+    return lineages[-1] if lineages else []
 
 
 def _from_flags(ins: Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
