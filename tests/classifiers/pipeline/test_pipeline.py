@@ -621,3 +621,47 @@ def test_a_makefile_push_written_through_its_variables(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "pipeline") == ([("deploy", "Makefile: target docker-push")] if ships else [])
     assert code == (1 if ships else 0)
+
+
+NOTIFY = """\
+on: {{push: {{branches: [main]}}}}
+jobs:
+  notify:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: {action}@v2
+        with:
+          webhook: ${{{{ secrets.{secret} }}}}
+"""
+
+
+@pytest.mark.parametrize(("action", "secret", "expected"), [
+    # The same secret and another action of the same repository as an existing workflow: CI held both already.
+    ("acme/ci-tools/slack-notify", "SLACK_WEBHOOK", []),
+    ("acme/ci-tools", "SLACK_WEBHOOK", []),
+    ("acme/ci-tools/slack-notify", "PAGER_TOKEN", [("secret", ".github/workflows/notify.yml: PAGER_TOKEN")]),
+    ("other/notify-action", "SLACK_WEBHOOK", [("action", ".github/workflows/notify.yml: other/notify-action")]),
+])
+def test_a_secret_or_action_another_workflow_already_used_is_not_new(
+    repo: Repo, capsys: pytest.CaptureFixture[str], action: str, secret: str, expected: list[tuple[str, str]]
+) -> None:
+    ci = CI.replace("      - run: pytest\n", "      - run: pytest\n      - uses: acme/ci-tools/report@v1\n"
+                    "        with:\n          token: ${{ secrets.SLACK_WEBHOOK }}\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": ci})
+    repo.commit({".github/workflows/notify.yml": NOTIFY.format(action=action, secret=secret)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_workflow_that_passed_every_secret_on_held_them_all(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    deploy = ("on: {push: {branches: [main]}}\njobs:\n  deploy:\n"
+              "    uses: acme/workflows/.github/workflows/deploy.yml@v1\n    secrets: inherit\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/deploy.yml": deploy})
+    repo.commit({".github/workflows/notify.yml": NOTIFY.format(action="acme/workflows/notify", secret="PAGER_TOKEN"),
+                 ".github/workflows/ci.yml": deploy.replace("deploy", "check")})
+    code, doc = run_json(capsys, "--base", base)
+    # Passing every secret on is judged wherever it is newly written; a named one is already held.
+    assert kinds_and_subjects(doc, "pipeline") == [
+        ("secret", ".github/workflows/ci.yml: (all secrets, via secrets: inherit)")]
+    assert code == 1

@@ -13,7 +13,8 @@ that ship (see makefile.py): only `deploy` applies to them.
 - `permissions`: a job's token gets more than it had (a scope from none or
   read to write, a block removed), `id-token: write` or GitLab `id_tokens`
   (cloud credentials by OIDC) included;
-- `secret`: the pipeline reads a secret (or a CircleCI context) it did not read before;
+- `secret`: the pipeline reads a secret (or a CircleCI context) it did not read before, and (GitHub)
+  no workflow of the repository read before the change;
 - `deploy`: a job that ships (has an `environment`, is named or staged for
   deploy/publish/release, or runs a publishing or deploying command or
   action) is added, removed or changed, or the triggers of a workflow that
@@ -21,7 +22,8 @@ that ship (see makefile.py): only `deploy` applies to them.
 - `action`: a third-party action (not `actions/*` or `github/*`), an
   outside GitLab include (remote, another project, a template, a component),
   a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
-  plugin runs for the first time;
+  plugin runs for the first time (GitHub: from a repository, `owner/repo`,
+  no workflow of the repository ran an action of before the change);
 - `unparsed`: the new file is not valid YAML, so none of the above can be
   ruled out.
 
@@ -37,7 +39,7 @@ from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
-from ownership_gate.classifiers.pipeline.findings import platform
+from ownership_gate.classifiers.pipeline.findings import INHERIT, platform
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unparsed")
@@ -56,4 +58,58 @@ def classify(change: Change, context: Context) -> list[Finding]:
         return []
     old_text = text_of(context.old(change)) if platform(change.source_path) == kind else None
     new_text = text_of(context.new(change)) if platform(change.path) == kind else None
-    return compare.findings(kind, change.path, old_text, new_text)
+    found = compare.findings(kind, change.path, old_text, new_text)
+    if kind == "github" and any(f.kind in ("secret", "action") for f in found):
+        found = _not_held_before(found, change.path, context)
+    return found
+
+
+_WORKFLOWS = ".github/workflows"
+
+
+def _not_held_before(found: list[Finding], path: str, context: Context) -> list[Finding]:
+    """`found` without the secrets and actions the repository's workflows already used before the change
+    set: a secret CI already holds, or an action from a repository (`owner/repo`) CI already runs code
+    of, is no new decision. A workflow that passed every secret on (`secrets: inherit`) held them all;
+    passing every secret on is itself judged each time."""
+    secrets, repositories = _held_before(context)
+    every = INHERIT in secrets
+    prefix = f"{path}: "
+    kept = []
+    for f in found:
+        name = f.subject.removeprefix(prefix)
+        if f.kind == "secret" and name != INHERIT and (every or name in secrets):
+            continue
+        if f.kind == "action" and _repository(name) in repositories:
+            continue
+        kept.append(f)
+    return kept
+
+
+def _held_before(context: Context) -> tuple[frozenset[str], frozenset[str]]:
+    """The secrets every GitHub workflow read, and the repositories of the outside actions they ran,
+    before the change set (none when the old tree cannot be listed, or a workflow did not parse)."""
+    memo: dict[str, tuple[frozenset[str], frozenset[str]]] = context.memo.setdefault("pipeline:held", {})
+    if "github" not in memo:
+        from ownership_gate.classifiers.pipeline import compare
+
+        secrets: set[str] = set()
+        repositories: set[str] = set()
+        for name in sorted(context.old_names(_WORKFLOWS) or ()):
+            path = f"{_WORKFLOWS}/{name}"
+            if platform(path) != "github":
+                continue
+            try:
+                pipeline = compare.read("github", text_of(context.old_file(path)))
+            except compare.Unreadable:
+                continue
+            if pipeline is not None:
+                secrets |= pipeline.secrets
+                repositories |= {_repository(action) for action in pipeline.outside}
+        memo["github"] = (frozenset(secrets), frozenset(repositories))
+    return memo["github"]
+
+
+def _repository(action: str) -> str:
+    """`owner/repo` of an action (`owner/repo/path/to/action`); a `docker://` image as it is."""
+    return action if action.startswith("docker://") else "/".join(action.split("/")[:2])

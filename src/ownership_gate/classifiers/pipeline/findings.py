@@ -7,6 +7,7 @@ import re
 from ownership_gate.model import Finding
 
 TYPE = "pipeline"
+INHERIT = "(all secrets, via secrets: inherit)"  # the secret a workflow reads when it passes every one on
 
 
 # Makefiles by the names GNU make looks for, and included makefiles (`*.mk`); not someone else's, vendored.

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.dependency.ecosystems.images import parse_image
+from ownership_gate.classifiers.pipeline.findings import INHERIT
 
 # Triggers that run with the repository's secrets on input an outsider controls.
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
@@ -96,7 +97,7 @@ def secrets_in(text: str) -> frozenset[str]:
     names = {a or b for a, b in _SECRET.findall(text)}
     names.discard("GITHUB_TOKEN")
     if re.search(r"(?m)^\s*secrets\s*:\s*inherit\b", text):
-        names.add("(all secrets, via secrets: inherit)")
+        names.add(INHERIT)
     return frozenset(names)
 
 
