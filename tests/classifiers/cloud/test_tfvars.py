@@ -265,3 +265,87 @@ def test_a_count_reading_one_key_of_a_map_is_judged_by_that_key(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == expected
     assert code == (1 if expected else 0)
+
+
+FRONT_DOOR = """\
+variable "frontends" {
+  type = any
+}
+
+module "front_door" {
+  source    = "git::https://example.com/acme/terraform-module-frontdoor.git?ref=v2"
+  frontends = var.frontends
+}
+"""
+
+FRONTENDS = """\
+frontends = [
+  {
+    name             = "portal"
+    custom_domain    = "portal.example.com"
+    certificate_name = "portal-example-com"
+    global_exclusions = [
+      {
+        match_variable = "RequestCookieNames"
+        operator       = "Equals"
+        selector       = "session"
+      },EXCLUSION
+    ]
+  },FRONTEND
+]
+"""
+EXCLUSION = """
+      {
+        match_variable = "RequestBodyPostArgNames"
+        operator       = "Equals"
+        selector       = "authenticity_token"
+      },"""
+FRONTEND = """
+  {
+    name             = "labs"
+    custom_domain    = "labs.example.com"
+    certificate_name = "labs-example-com"
+  },"""
+
+
+def frontends(exclusion: str = "", frontend: str = "") -> str:
+    return FRONTENDS.replace("EXCLUSION", exclusion).replace("FRONTEND", frontend)
+
+
+def test_a_firewall_exclusion_in_a_variable_file_is_a_security_finding(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The module is fetched from elsewhere, so what reads the value cannot be seen: its name says what it sets.
+    base = repo.commit({"main.tf": FRONT_DOOR, "prod.tfvars": frontends()})
+    repo.commit({"prod.tfvars": frontends(exclusion=EXCLUSION)})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    (finding,) = findings(document, "cloud")
+    assert (finding["kind"], finding["subject"], finding["level"]) == ("security", "var.frontends", "cto")
+    assert finding["detail"] == ("var.frontends[].global_exclusions changed in prod.tfvars: settings that decide who"
+                                 " or what can reach a resource")
+    assert code == 1
+
+
+def test_an_entry_added_to_a_variable_file_is_no_setting_changed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # A new frontend has its own certificate: more of something, not a setting of an existing one changed.
+    base = repo.commit({"main.tf": FRONT_DOOR, "prod.tfvars": frontends()})
+    repo.commit({"prod.tfvars": frontends(frontend=FRONTEND)})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert findings(document, "cloud") == []
+    assert code == 0
+
+
+def test_an_allow_list_in_a_variable_file_that_only_lost_entries_lets_fewer_in(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tfvars = 'admin = {{\n  allowed_cidrs = [{}]\n  instance_type = "{}"\n}}\n'
+    base = repo.commit({"main.tf": 'variable "admin" {\n  type = any\n}\n',
+                        "prod.tfvars": tfvars.format('"10.0.0.0/8", "192.0.2.0/24"', "t3.small")})
+    repo.commit({"prod.tfvars": tfvars.format('"10.0.0.0/8"', "t3.medium")})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert findings(document, "cloud") == []
+    repo.commit({"prod.tfvars": tfvars.format('"10.0.0.0/8", "0.0.0.0/0"', "t3.medium")})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(document, "cloud") == [("security", "var.admin")]
+    assert "var.admin.allowed_cidrs changed" in findings(document, "cloud")[0]["detail"]
+    assert code == 1

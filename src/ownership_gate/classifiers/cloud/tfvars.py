@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import engine
 from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
+from ownership_gate.classifiers.cloud.sensitive import SETTING, narrowed
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
@@ -91,7 +92,61 @@ def findings(change: Change, context: Context) -> list[Finding]:
         recounted = counted(name, old.get(name), new.get(name), readers, directory)
         if recounted is not None:
             found.append(recounted)
+        opened = _settings_changed(name, old.get(name), new.get(name))
+        if opened:
+            shown = ", ".join(opened[:4]) + (f" and {len(opened) - 4} more" if len(opened) > 4 else "")
+            found.append(finding("security", f"var.{name}", (
+                f"{shown} changed in {change.path}: settings that decide who or what can reach a resource")))
     return found
+
+
+def _settings_changed(name: str, before: Any, after: Any) -> list[str]:
+    """The settings (`var.frontends[].global_exclusions`) under a name that opens or closes access whose
+    values differ, at any depth. Above such a name, entries of a list are matched by their `name` (or `id`,
+    `key`), so an entry added or removed (more or fewer of something) is no setting changed; under it, any
+    difference is one, except a list named for whom it lets in that only lost entries, which lets fewer in."""
+    found: dict[str, None] = {}
+
+    def walk(old: Any, new: Any, path: str, named: bool) -> None:
+        if old == new:
+            return
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            for key in sorted(old.keys() | new.keys(), key=str):
+                walk(old.get(key), new.get(key), f"{path}.{key}", named or bool(SETTING.search(str(key))))
+        elif not named and isinstance(old, list) and isinstance(new, list) and _entries(old) and _entries(new):
+            for old_entry, new_entry in _matched(old, new):
+                walk(old_entry, new_entry, f"{path}[]", named)
+        elif named and not narrowed(path.rsplit(".", 1)[-1], _tupled(old), _tupled(new)):
+            found[path] = None
+
+    walk(before, after, f"var.{name}", bool(SETTING.search(name)))
+    return list(found)
+
+
+_IDENTITY = ("name", "id", "key")
+
+
+def _entries(value: list[Any]) -> bool:
+    return bool(value) and all(isinstance(item, Mapping) for item in value)
+
+
+def _matched(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[tuple[Any, Any]]:
+    """Pairs of a list's entries before and after that are one entry: the same at the same place, or
+    the same `name` (`id`, `key`); entries only on one side are left out."""
+    if len(old) == len(new) and not any(key in entry for entry in old for key in _IDENTITY):
+        return list(zip(old, new, strict=True))
+    pairs = []
+    for key in _IDENTITY:
+        before = {str(entry[key]): entry for entry in old if key in entry}
+        after = {str(entry[key]): entry for entry in new if key in entry}
+        if len(before) == len(old) and len(after) == len(new):
+            pairs = [(before[k], after[k]) for k in before.keys() & after.keys()]
+            break
+    return pairs
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def counted(name: str, before: Any, after: Any, readers: Readers, directory: str,
