@@ -14,7 +14,7 @@ from ownership_gate.classifiers.dependency.ecosystems import npm
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
 from ownership_gate.classifiers.dependency.versions import semver
 from tests.classifiers.dependency.test_dependency_core import diff, kinds, rows, run_scenario, tree
-from tests.conftest import Repo, run_json
+from tests.conftest import Repo, findings, run_json
 
 
 def test_package_json_every_kind(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,3 +169,20 @@ def test_redumping_package_json_finds_nothing(
     after = json.dumps(reordered, indent=indent, separators=(",", ":") if indent is None else None)
     old, new = npm.parse(before, "package.json"), npm.parse(after, "package.json")
     assert compare(old, new, npm) == []
+
+
+def test_a_package_moved_into_production_at_another_major_is_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = '{{"dependencies": {{"react": "^18.2.0"{runtime}}}, "devDependencies": {{"jest": "^29.7.0"{dev}}}}}\n'
+    base = repo.commit({"package.json": manifest.format(runtime="", dev=', "tailwindcss": "^1.9.4"')})
+    repo.commit({"package.json": manifest.format(runtime=', "tailwindcss": "^2.0.2"', dev="")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert rows(doc) == [("package.json", "major", "tailwindcss", "^1.9.4", "^2.0.2", 1)]
+    [moved] = findings(doc, "dependency")
+    assert (moved["scope"], moved["rule"], moved["detail"]) == ("runtime", "runtime-major", (
+        "tailwindcss moved from dev to runtime dependencies, ^1.9.4 -> ^2.0.2: production now installs it"))
+    assert code == 1
+    repo.commit({"package.json": manifest.format(runtime=', "tailwindcss": "^1.9.8"', dev="")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert rows(doc) == [("package.json", "added", "tailwindcss", None, "^1.9.8", 1)] and code == 0

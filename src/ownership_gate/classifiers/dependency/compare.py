@@ -94,9 +94,18 @@ def _compare(
             continue
         if not indirect and _into_production(_scope(was), _scope(now)):
             top = now[0]
-            findings.append(new_finding("added", name, ecosystem, None, top.constraint or None, top.line,
-                                        f"{name} moved from {_scope(was)} to {_scope(now)} dependencies:"
-                                        " production now installs it", _scope(now)))
+            moved_to = f"{name} moved from {_scope(was)} to {_scope(now)} dependencies"
+            old_c = _highest(sorted({r.constraint for r in was}), ecosystem)
+            kind, why = judge_step(name, old_c, top.constraint, ecosystem, zero_major) if old_c and top.constraint \
+                else ("added", "")
+            if kind == "major":  # production now installs another major than the one the tools had
+                findings.append(new_finding(
+                    "major", name, ecosystem, old_c, top.constraint, top.line,
+                    f"{moved_to}, {old_c} -> {top.constraint}: production now installs it" + (f"; {why}" if why else ""),
+                    _scope(now)))
+            else:
+                findings.append(new_finding("added", name, ecosystem, None, top.constraint or None, top.line,
+                                            f"{moved_to}: production now installs it", _scope(now)))
             continue
         if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
             (spelling(r.constraint, ecosystem), r.features) for r in now
