@@ -505,6 +505,10 @@ jobs:
 def test_a_build_push_drop_in_and_helmfile_ship(workflow: str, before: str, after: str) -> None:
     found = compare("github", ".github/workflows/ship.yml", workflow, workflow.replace(before, after))
     assert [f.kind for f in found] == ["deploy"]
+    # Pushing on some runs only (not for pull requests) still ships what it builds.
+    some = workflow.replace("push: true", "push: ${{ github.event_name != 'pull_request' }}")
+    assert [f.kind for f in compare("github", ".github/workflows/ship.yml", some, some.replace(before, after))] == [
+        "deploy"]
     # Without pushing there is nothing to ship: the same edit is routine.
     quiet = workflow.replace("push: true", "push: false").replace("helmfile --environment production sync", "helmfile lint")
     assert compare("github", ".github/workflows/ship.yml", quiet, quiet.replace(before, after)) == []

@@ -121,7 +121,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         environment = _environment(job.get("environment"))
         name = f"{job_id} {job.get('name', '')}"
         pushes = any(
-            isinstance(s.get("with"), Mapping) and str(s["with"].get("push", "")).lower() == "true"
+            isinstance(s.get("with"), Mapping) and _may_push(s["with"].get("push"))
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
         ships = bool(
@@ -354,6 +354,13 @@ def _action_name(uses: str) -> str:
     if uses.startswith("docker://"):
         return f"docker://{str(_untagged(uses[len('docker://'):])).partition('@')[0]}".lower()
     return uses.partition("@")[0].lower()
+
+
+def _may_push(value: object) -> bool:
+    """A build-and-push step's `push`: `true`, or an expression that is true on some runs
+    (`${{ github.event_name != 'pull_request' }}`)."""
+    text = str(value).strip().lower() if value is not None else ""
+    return text == "true" or "${{" in text
 
 
 def _third_party(uses: str) -> bool:
