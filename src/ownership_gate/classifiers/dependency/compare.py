@@ -93,19 +93,7 @@ def _compare(
                                         f"dependency {name} removed", _scope(was)))
             continue
         if not indirect and _into_production(_scope(was), _scope(now)):
-            top = now[0]
-            moved_to = f"{name} moved from {_scope(was)} to {_scope(now)} dependencies"
-            old_c = _highest(sorted({r.constraint for r in was}), ecosystem)
-            kind, why = judge_step(name, old_c, top.constraint, ecosystem, zero_major) if old_c and top.constraint \
-                else ("added", "")
-            if kind == "major":  # production now installs another major than the one the tools had
-                findings.append(new_finding(
-                    "major", name, ecosystem, old_c, top.constraint, top.line,
-                    f"{moved_to}, {old_c} -> {top.constraint}: production now installs it" + (f"; {why}" if why else ""),
-                    _scope(now)))
-            else:
-                findings.append(new_finding("added", name, ecosystem, None, top.constraint or None, top.line,
-                                            f"{moved_to}: production now installs it", _scope(now)))
+            findings.append(_moved_into_production(name, was, now, ecosystem, zero_major))
             continue
         if {(spelling(r.constraint, ecosystem), r.features) for r in was} == {
             (spelling(r.constraint, ecosystem), r.features) for r in now
@@ -132,6 +120,22 @@ def _compare(
         detail = f"{name} {old_c or '(any)'} -> {new_c or '(any)'}" + (f": {why}" if kind == "major" and why else "")
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line, detail, _scope(moved)))
     return findings
+
+
+def _moved_into_production(
+    name: str, was: list[Requirement], now: list[Requirement], ecosystem: Ecosystem, zero_major: bool
+) -> Finding:
+    """`added` in the scope production installs; `major` there when it also moved to another major
+    than the one the tools had."""
+    top = now[0]
+    moved = f"{name} moved from {_scope(was)} to {_scope(now)} dependencies"
+    old_c = _highest(sorted({r.constraint for r in was}), ecosystem)
+    kind, why = judge_step(name, old_c, top.constraint, ecosystem, zero_major) if old_c and top.constraint else ("", "")
+    if kind == "major":
+        detail = f"{moved}, {old_c} -> {top.constraint}: production now installs it" + (f"; {why}" if why else "")
+        return new_finding("major", name, ecosystem, old_c, top.constraint, top.line, detail, _scope(now))
+    return new_finding("added", name, ecosystem, None, top.constraint or None, top.line,
+                       f"{moved}: production now installs it", _scope(now))
 
 
 def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: bool) -> tuple[str, str]:

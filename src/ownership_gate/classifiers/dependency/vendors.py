@@ -68,6 +68,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                      "microsoft/azure-*", "league/flysystem-aws-s3-v3", "league/flysystem-google-cloud-storage",
                      "league/flysystem-azure-blob-storage"),
         "cargo": ("aws-sdk-*", "aws-config", "google-cloud-*", "azure_*"),
+        "hex": ("ex_aws", "ex_aws_*", "google_api_*", "goth"),
         "terraform": ("hashicorp/aws", "hashicorp/awscc", "hashicorp/google", "hashicorp/google-beta",
                       "hashicorp/azurerm", "hashicorp/azuread"),
     },
@@ -81,6 +82,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "nuget": ("stripe.net", "braintree", "adyen", "paypal*"),
         "composer": ("stripe/stripe-php", "braintree/braintree_php", "adyen/php-api-library", "paypal/*"),
         "cargo": ("async-stripe", "stripe-rust"),
+        "hex": ("stripity_stripe", "braintree"),
     },
     EMAIL_SMS: {
         "npm": ("@sendgrid/*", "sendgrid", "mailgun.js", "mailgun-js", "postmark", "twilio", "@vonage/*", "resend"),
@@ -91,6 +93,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "nuget": ("sendgrid", "twilio", "postmark", "vonage"),
         "composer": ("sendgrid/sendgrid", "twilio/sdk", "mailgun/mailgun-php", "wildbit/postmark-php",
                      "resend/resend-php", "vonage/client", "vonage/client-core"),
+        "hex": ("ex_twilio", "sendgrid", "resend"),
     },
     OBSERVABILITY: {
         "npm": ("@sentry/*", "dd-trace", "@datadog/*", "datadog-*", "newrelic", "@newrelic/*", "@honeybadger-io/*",
@@ -108,6 +111,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                   "bugsnag", "bugsnag.*", "rollbar", "rollbar.*"),
         "composer": ("sentry/*", "datadog/dd-trace", "bugsnag/*", "rollbar/*", "honeybadger-io/*"),
         "cargo": ("sentry", "sentry-*"),
+        "hex": ("sentry", "appsignal", "appsignal_*", "honeybadger", "new_relic_agent", "spandex_datadog", "rollbax"),
         "terraform": ("datadog/datadog", "newrelic/newrelic", "jianyuan/sentry"),
     },
     AUTH: {
@@ -134,6 +138,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "maven": ("com.openai:*", "com.theokanning.openai-gpt3-java:*", "com.anthropic:*", "com.cohere:*"),
         "nuget": ("openai", "anthropic", "anthropic.sdk"),
         "composer": ("openai-php/client", "openai-php/laravel"),
+        "hex": ("openai", "openai_ex", "anthropix"),
         "cargo": ("async-openai", "openai-api-rs"),
     },
     ANALYTICS: {
@@ -144,6 +149,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "golang": ("github.com/segmentio/analytics-go", "github.com/posthog/posthog-go"),
         "maven": ("com.segment.analytics.java:*", "com.mixpanel:*", "com.amplitude:*", "com.posthog.java:*"),
         "composer": ("segmentio/analytics-php", "mixpanel/mixpanel-php", "posthog/posthog-php"),
+        "hex": ("posthog",),
     },
     SEARCH_DATA: {
         "npm": ("algoliasearch", "@algolia/*", "@pinecone-database/*"),
@@ -171,6 +177,7 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "maven": ("com.launchdarkly:*",),
         "nuget": ("launchdarkly.serversdk",),
         "composer": ("launchdarkly/*",),
+        "hex": ("launchdarkly_server_sdk",),
         "cargo": ("launchdarkly-server-sdk",),
         "terraform": ("launchdarkly/launchdarkly",),
     },

@@ -38,8 +38,8 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
-from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
 from ownership_gate.classifiers.pipeline.findings import INHERIT, platform
+from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unparsed")

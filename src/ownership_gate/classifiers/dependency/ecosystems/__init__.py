@@ -10,6 +10,7 @@ from ownership_gate.classifiers.dependency.ecosystems import (
     gem,
     golang,
     helm,
+    hex,
     maven,
     npm,
     nuget,
@@ -30,6 +31,7 @@ REGISTRY: dict[str, Ecosystem] = {
     "terraform": terraform,
     "github-actions": actions,
     "helm": helm,
+    "hex": hex,
     "docker": docker,  # last: it reads any YAML file no other ecosystem claims
 }
 
