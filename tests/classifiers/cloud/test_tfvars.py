@@ -349,3 +349,16 @@ def test_an_allow_list_in_a_variable_file_that_only_lost_entries_lets_fewer_in(
     assert kinds_and_subjects(document, "cloud") == [("security", "var.admin")]
     assert "var.admin.allowed_cidrs changed" in findings(document, "cloud")[0]["detail"]
     assert code == 1
+
+
+def test_a_name_for_a_version_is_no_access_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # `ingress` names the chart whose version this is; a protocol's minimum version is a setting.
+    tfvars = 'ingress_nginx_version = "{}"\nmin_tls_version = "{}"\n'
+    configuration = 'variable "ingress_nginx_version" {}\nvariable "min_tls_version" {}\n'
+    base = repo.commit({"main.tf": configuration, "dev.tfvars": tfvars.format("4.13.4", "1.2")})
+    repo.commit({"dev.tfvars": tfvars.format("4.15.1", "1.2")})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert findings(document, "cloud") == [] and code == 0
+    repo.commit({"dev.tfvars": tfvars.format("4.15.1", "1.0")})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(document, "cloud") == [("security", "var.min_tls_version")] and code == 1

@@ -24,6 +24,17 @@ SETTING = re.compile(
     # What a web application firewall inspects: its rules, those turned off, and requests let past it.
     r"|waf|exclusions?|disabled_rules|managed_rules?|custom_rules?"
 )
+_VERSION = re.compile(r"(?i)version$")
+_PROTOCOL = re.compile(r"(?i)tls|ssl")
+
+
+def names_setting(name: str) -> bool:
+    """Whether a name its author chose (a variable, a local, a key of a variable file's value) names a
+    setting of SETTING: one naming the version of what it names (`ingress_nginx_version`) is a version,
+    unless it is a protocol's (`min_tls_version`)."""
+    return bool(SETTING.search(name)) and (not _VERSION.search(name) or bool(_PROTOCOL.search(name)))
+
+
 # Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
 SECRET_NAME = re.compile(
     r"(?i)pass(?:word|wd|phrase)|secret|token|credential|private_key|api_?key|access_key|auth_key|connection_string"

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults, engine
 from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched, watches
-from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, narrowed
+from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, names_setting, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
@@ -231,7 +231,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         recounted = _default_recounted(name, module.variables_old[name].block, placed.block, directory, context)
         if recounted is not None:
             add(placed.path, recounted)
-        if not SETTING.search(name):
+        if not names_setting(name):
             continue
         before, after = module.variables_old[name], module.variables_new[name]
         old_default, new_default = (_default(p.block) for p in (before, after))
@@ -253,7 +253,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                                         after.block.line))
     for name in sorted(module.locals_old.keys() & module.locals_new.keys()):
         (_, before_value), (path, after_value) = module.locals_old[name], module.locals_new[name]
-        if SETTING.search(name) and before_value != after_value:
+        if names_setting(name) and before_value != after_value:
             add(path, finding("security", f"local.{name}", f"local.{name} changed"))
     return found
 

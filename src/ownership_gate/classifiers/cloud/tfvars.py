@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import engine
 from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
-from ownership_gate.classifiers.cloud.sensitive import SETTING, narrowed
+from ownership_gate.classifiers.cloud.sensitive import names_setting, narrowed
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
@@ -112,14 +112,14 @@ def _settings_changed(name: str, before: Any, after: Any) -> list[str]:
             return
         if isinstance(old, Mapping) and isinstance(new, Mapping):
             for key in sorted(old.keys() | new.keys(), key=str):
-                walk(old.get(key), new.get(key), f"{path}.{key}", named or bool(SETTING.search(str(key))))
+                walk(old.get(key), new.get(key), f"{path}.{key}", named or names_setting(str(key)))
         elif not named and isinstance(old, list) and isinstance(new, list) and _entries(old) and _entries(new):
             for old_entry, new_entry in _matched(old, new):
                 walk(old_entry, new_entry, f"{path}[]", named)
         elif named and not narrowed(path.rsplit(".", 1)[-1], _tupled(old), _tupled(new)):
             found[path] = None
 
-    walk(before, after, f"var.{name}", bool(SETTING.search(name)))
+    walk(before, after, f"var.{name}", names_setting(name))
     return list(found)
 
 
