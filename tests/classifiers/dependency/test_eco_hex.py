@@ -46,12 +46,17 @@ def test_what_a_mix_lock_holds() -> None:
     ("defmodule A.MixProject do\n  defp deps do\n    for app <- ~w(a b)a, do: {app, \"~> 1.0\"}\n  end\nend\n",
      "builds its list with code"),
     ("defmodule A.MixProject do\n  defp deps do\n    [{:plug, System.get_env(\"PLUG\")}]\n  end\nend\n",
-     "the version requirement of plug is computed"),
+     "the version requirement or options of plug are computed"),
     ("defmodule A.MixProject do\n  defp deps do\n    [{:plug, \"~> 1.0\"}\n  end\nend\n", "not valid Elixir"),
 ])
 def test_what_could_hide_dependencies_fails_closed(text: str, problem: str) -> None:
     with pytest.raises(ManifestError, match=problem):
         hex.parse(text, "mix.exs")
+
+
+def test_the_oldest_lockfiles_are_keyword_lists() -> None:
+    lock = hex.locked('[ "cowboy": {:hex, :cowboy, "1.0.0"},\n  "plug": {:hex, :plug, "0.8.1"}]\n', "mix.lock")
+    assert lock.held == {"cowboy", "plug"} and lock.version("plug", "~> 0.8") == "0.8.1"
 
 
 def test_a_lockfile_that_is_not_a_map_of_packages() -> None:

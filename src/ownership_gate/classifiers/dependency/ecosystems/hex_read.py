@@ -127,7 +127,8 @@ def _requirement(value: Value, attributes: Mapping[str, str], name: str, line: i
         return str(value.value)
     if isinstance(value, Opaque) and value.text.startswith("@") and value.text[1:] in attributes:
         return attributes[value.text[1:]]
-    raise ManifestError(f"the version requirement of {name} is computed, so it cannot be compared", line)
+    raise ManifestError(f"the version requirement or options of {name} are computed, so they cannot be compared",
+                        line)
 
 
 def _scope(options: Mapping[str, Value]) -> str:
@@ -149,10 +150,11 @@ def _text(value: Value) -> str:
 
 
 def locked(text: str, path: str) -> Lock:
-    """Every package a `mix.lock` holds, and the version of each one from Hex."""
+    """Every package a `mix.lock` holds, and the version of each one from Hex: a map of them, or in the
+    oldest lockfiles a keyword list (`["bcrypt": {:git, ...}]`)."""
     root = _root(text)
     top = next((n for n in root.named_children if n.type != "comment"), None)
-    entries = elixir.value(top) if top is not None and top.type == "map" else None
+    entries = elixir.value(top) if top is not None and top.type in ("map", "list") else None
     if not isinstance(entries, dict):
         raise ManifestError("a mix.lock holds one map of its packages")
     pairs = []
