@@ -1183,3 +1183,37 @@ def test_a_web_acl_whose_rules_change_order_is_a_security_change(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_wafv2_web_acl.this")]
     assert code == 1
+
+
+TARGET_GROUP = """\
+resource "aws_lb_target_group" "idp" {
+  name        = "idp"
+  port        = 8080
+  protocol    = "%s"
+  target_type = "ip"
+  vpc_id      = var.vpc_id
+
+  health_check {
+    protocol = "%s"
+    path     = "/debug/healthz"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    (("HTTPS", "HTTPS"), ("HTTP", "HTTP"), [("security", "aws_lb_target_group.idp")]),  # now in the clear
+    (("HTTP", "HTTP"), ("HTTPS", "HTTP"), [("security", "aws_lb_target_group.idp")]),
+    (("TCP", "TCP"), ("TCP_UDP", "TCP"), []),  # which transport, not whether it is encrypted
+])
+def test_a_protocol_that_says_whether_traffic_is_encrypted(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: tuple[str, str], after: tuple[str, str],
+    found: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({"lb.tf": TARGET_GROUP % before})
+    repo.commit({"lb.tf": TARGET_GROUP % after})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == found
+    if found:
+        assert "protocol" in findings(doc, "cloud")[0]["detail"]
+    assert code == (1 if found else 0)

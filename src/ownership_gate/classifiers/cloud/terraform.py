@@ -589,8 +589,11 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
     for item in body.items:
         if isinstance(item, hcl.Attribute):
             name = f"{prefix}{item.name}"
-            if SETTING.search(item.name):
+            if SETTING.search(item.name) or _ENCRYPTED_PROTOCOL.search(item.name):
                 value = _canonical(item.value, fresh)
+                if _ENCRYPTED_PROTOCOL.search(item.name) and not SETTING.search(item.name) \
+                        and not _ENCRYPTED.search(str(value)):
+                    continue  # `protocol = "TCP"`: which transport, not whether it is encrypted
                 if not _unset(item, value, fresh):
                     found[name] = value
         elif not _absent(item, fresh):
@@ -610,6 +613,12 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
         for setting in sorted({name for instance in instances for name in instance}):
             found[setting] = _value_set(instance[setting] for instance in instances if setting in instance)
     return found
+
+
+# A transport's protocol (`protocol`, `backend_protocol`, a health check's) is a setting where it says
+# whether traffic is encrypted: `HTTPS` -> `HTTP` on a target group sends it in the clear.
+_ENCRYPTED_PROTOCOL = re.compile(r"(?i)(?:^|_)protocol$")
+_ENCRYPTED = re.compile(r"(?i)https|tls|ssl")
 
 
 def _value_set(values: Iterable[Any]) -> frozenset[Any]:
