@@ -589,12 +589,9 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
     for item in body.items:
         if isinstance(item, hcl.Attribute):
             name = f"{prefix}{item.name}"
-            if SETTING.search(item.name) or _ENCRYPTED_PROTOCOL.search(item.name):
+            if SETTING.search(item.name) or _PROTOCOL.search(item.name):
                 value = _canonical(item.value, fresh)
-                if _ENCRYPTED_PROTOCOL.search(item.name) and not SETTING.search(item.name) \
-                        and not _ENCRYPTED.search(str(value)):
-                    continue  # `protocol = "TCP"`: which transport, not whether it is encrypted
-                if not _unset(item, value, fresh):
+                if not _transport_only(item.name, value) and not _unset(item, value, fresh):
                     found[name] = value
         elif not _absent(item, fresh):
             label = item.labels[0] if item.type == "dynamic" and item.labels else item.type
@@ -617,8 +614,13 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
 
 # A transport's protocol (`protocol`, `backend_protocol`, a health check's) is a setting where it says
 # whether traffic is encrypted: `HTTPS` -> `HTTP` on a target group sends it in the clear.
-_ENCRYPTED_PROTOCOL = re.compile(r"(?i)(?:^|_)protocol$")
+_PROTOCOL = re.compile(r"(?i)(?:^|_)protocol$")
 _ENCRYPTED = re.compile(r"(?i)https|tls|ssl")
+
+
+def _transport_only(name: str, value: Any) -> bool:
+    """A protocol that names a transport and says nothing of encryption (`protocol = "TCP"`)."""
+    return not SETTING.search(name) and not _ENCRYPTED.search(str(value))
 
 
 def _value_set(values: Iterable[Any]) -> frozenset[Any]:
