@@ -265,6 +265,32 @@ def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys
     assert code == 0
 
 
+APPLICATION_POLICY = """\
+class ApplicationPolicy
+  private
+
+  def check_permissions(record, permissions, user, role_fallback: nil)
+    record.grants_permission_to?(permissions, [user, user&.roles])
+  rescue NoMethodError
+    user&.has_role?(role_fallback)
+  end
+end
+"""
+
+
+def test_a_call_added_to_a_permission_check_is_no_rename(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # `.flatten` swaps no name for another: the roles a grant is matched against change, so who is permitted does.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/policies/application_policy.rb": APPLICATION_POLICY})
+    repo.commit({"app/policies/application_policy.rb": APPLICATION_POLICY.replace(
+        "[user, user&.roles])", "[user, user&.roles].flatten)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/policies/application_policy.rb")]
+    assert code == 1
+    repo.commit({"app/policies/application_policy.rb": APPLICATION_POLICY.replace("check_permissions", "permitted")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0  # a rename
+
+
 GO_SESSION = """\
 package sql
 

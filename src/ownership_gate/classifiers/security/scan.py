@@ -434,12 +434,14 @@ def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool
 
 
 def _renamed(added: list[str], removed: list[str]) -> bool:
-    """Every changed line is an old line with one or two names swapped for others (a rename, no new logic)."""
+    """Every changed line is an old line with one or two names swapped for others (a rename, no new logic).
+    A name only added or only taken away (`roles` become `roles.flatten`) is a call or a value more or
+    less, not a rename."""
     if not added or len(added) != len(removed):
         return False
     new_words = Counter(w for line in added for w in _WORD.findall(line))
     old_words = Counter(w for line in removed for w in _WORD.findall(line))
-    swapped = set(new_words - old_words) | set(old_words - new_words)
-    if swapped & CRYPTO_NAMES:
+    gained, lost = set(new_words - old_words), set(old_words - new_words)
+    if (gained | lost) & CRYPTO_NAMES:
         return False  # a randomness, hash or signing primitive swapped is a security change, not a rename
-    return len(set(new_words - old_words)) <= 2 and len(set(old_words - new_words)) <= 2
+    return bool(gained) == bool(lost) and len(gained) <= 2 and len(lost) <= 2
