@@ -35,7 +35,7 @@ resource "azurerm_postgresql_flexible_server" "ledger" {
     (16, (16,)),
     ("POSTGRES_14", (14,)),
     ("POSTGRES_9_6", (9, 6)),
-    ("MYSQL_8_0", (8,)),
+    ("MYSQL_8_0", (8, 0)),  # MySQL counts its majors in two parts: the value names it
     ("5.7.44", (5, 7)),
     ("aurora-postgresql 11.9", (11,)),
     ("latest", None),
@@ -44,6 +44,42 @@ resource "azurerm_postgresql_flexible_server" "ledger" {
 ])
 def test_the_major_a_version_names(value: object, expected: tuple[int, ...] | None) -> None:
     assert engine.major(value) == expected
+
+
+@pytest.mark.parametrize(("value", "named", "expected"), [
+    ("8.4.3", "aws_db_instance.admin engine_version mysql", (8, 4)),
+    ("8.0.mysql_aurora.3.05.2", "aws_rds_cluster.main engine_version aurora-mysql", (8, 0)),
+    ("10.11.5", "azurerm_mariadb_server.app version", (10, 11)),
+    ("8.4.3", "aws_elasticache_replication_group.cache engine_version valkey", (8,)),
+    ("16.3", "aws_db_instance.main engine_version postgres", (16,)),
+])
+def test_mysql_and_mariadb_count_majors_in_two_parts(value: str, named: str, expected: tuple[int, ...]) -> None:
+    assert engine.major(value, named) == expected
+
+
+MYSQL = """\
+resource "aws_db_instance" "admin" {
+  identifier     = "admin"
+  engine         = "mysql"
+  engine_version = "%s"
+  instance_class = "db.t3.medium"
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    ("8.0.35", "8.4.3", [("engine", "aws_db_instance.admin")]),  # an upgrade RDS runs as a major one
+    ("8.3", "8.0", [("engine", "aws_db_instance.admin")]),  # and back: not in place either
+    ("8.0.35", "8.0.36", []),
+])
+def test_a_mysql_release_line_named_by_the_engine_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"infra/db.tf": MYSQL % before})
+    repo.commit({"infra/db.tf": MYSQL % after})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
 
 
 @pytest.mark.parametrize(("name", "resource_type", "expected"), [

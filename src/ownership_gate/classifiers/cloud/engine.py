@@ -12,8 +12,13 @@ default, `local.x`, a function call) is not judged.
 
 The major is the leading number; PostgreSQL before 10 and MySQL before 8 (a
 leading 9 or 5) counted their majors in two parts, `9.6` -> `10` and `5.6` ->
-`5.7`, so there the second number counts too. A patch or minor release
-(`12.17` -> `12.19`) is none.
+`5.7`, so there the second number counts too. MySQL and MariaDB still do
+(`8.0` -> `8.4`, `10.6` -> `10.11`: managed services upgrade them as majors,
+and neither goes back in place) wherever the engine is named: by the
+resource type (`azurerm_mysql_flexible_server`), the setting
+(`mysql_version`), the block's `engine` (`"mysql"`, `"aurora-mysql"`) or
+the value (`MYSQL_8_0`). A patch or minor release (`12.17` -> `12.19`) is
+none.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ NAME = re.compile(
 _VERSIONED_TYPE = re.compile(r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo")
 _NUMBERS = re.compile(r"\d+(?:[._]\d+)*")
 _TWO_PART = frozenset({5, 9})
+_TWO_PART_ENGINES = re.compile(r"(?i)mysql|mariadb")
 
 
 def names_engine(name: str, resource_type: str = "") -> bool:
@@ -42,20 +48,26 @@ def names_engine(name: str, resource_type: str = "") -> bool:
     return bool(NAME.search(name)) or (name == "version" and bool(_VERSIONED_TYPE.search(resource_type)))
 
 
-def major(value: object) -> tuple[int, ...] | None:
-    """The major version a literal names (`"16.3"` -> (16,), `"POSTGRES_9_6"` -> (9, 6)); None for no version."""
+def major(value: object, engine: str = "") -> tuple[int, ...] | None:
+    """The major version a literal names (`"16.3"` -> (16,), `"POSTGRES_9_6"` -> (9, 6), `"8.4.3"` of MySQL,
+    which `engine` or the value names, -> (8, 4)); None for no version."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     match = _NUMBERS.search(str(value))
     if match is None:
         return None
     numbers = tuple(int(n) for n in re.split(r"[._]", match.group(0)))
-    return numbers[:2] if numbers[0] in _TWO_PART else numbers[:1]
+    two_part = numbers[0] in _TWO_PART or bool(_TWO_PART_ENGINES.search(f"{engine} {value}"))
+    return numbers[:2] if two_part else numbers[:1]
 
 
-def compared(subject: str, name: str, before: object, after: object, line: int | None = None) -> Finding | None:
-    """An `engine` finding when the two literal versions name different majors."""
-    old, new = major(before), major(after)
+def compared(
+    subject: str, name: str, before: object, after: object, line: int | None = None, engine: str = ""
+) -> Finding | None:
+    """An `engine` finding when the two literal versions name different majors; the subject, the setting's
+    name and `engine` (a block's `engine` setting) say which engine it is."""
+    hint = f"{subject} {name} {engine}"
+    old, new = major(before, hint), major(after, hint)
     if old is None or new is None or old == new:
         return None
     return finding("engine", subject, (

@@ -283,10 +283,16 @@ def _engine(
                 called = _called_defaults(after, directory, context)
         old_value = engine.resolved(was.value, old_defaults) if was is not None else (called or {}).get(name)
         new_value = engine.resolved(now.value, new_defaults) if now is not None else (called or {}).get(name)
-        upgraded = engine.compared(address, name, old_value, new_value, after.line)
+        upgraded = engine.compared(address, name, old_value, new_value, after.line, engine=_engine_named(after))
         if upgraded is not None:
             return upgraded
     return None
+
+
+def _engine_named(block: hcl.Block) -> str:
+    """The block's `engine` setting where it is a literal (`"mysql"`, `"aurora-postgresql"`), else ""."""
+    named = block.body.attributes.get("engine")
+    return named.value if named is not None and isinstance(named.value, str) else ""
 
 
 def _default_recounted(
