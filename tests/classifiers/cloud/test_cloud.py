@@ -1217,3 +1217,32 @@ def test_a_protocol_that_says_whether_traffic_is_encrypted(
     if found:
         assert "protocol" in findings(doc, "cloud")[0]["detail"]
     assert code == (1 if found else 0)
+
+
+SECURITY_GROUP = """\
+resource "aws_security_group" "admin_alb_in" {
+  name        = "admin-alb-in"
+  description = "Allow inbound traffic to the admin ALB"
+  vpc_id      = var.vpc_id
+
+  %s
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+"""
+
+
+def test_the_tags_of_an_access_resource_only_label_it(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Terraform 0.12 wants `tags = {...}` where 0.11 took a block: the same labels, the same rules.
+    base = repo.commit({"sg.tf": SECURITY_GROUP % 'tags {\n    Name = "Admin ALB In"\n  }'})
+    repo.commit({"sg.tf": SECURITY_GROUP % 'tags = {\n    Name = "Admin ALB In"\n    Team = "wifi"\n  }'})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    repo.commit({"sg.tf": (SECURITY_GROUP % "tags = {}").replace('"10.0.0.0/8"', '"0.0.0.0/0"')})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.admin_alb_in")] and code == 1

@@ -575,10 +575,17 @@ def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
     return True
 
 
+# What only labels a resource: its tags, however written (`tags { ... }` or `tags = { ... }`), and how long
+# Terraform waits for it.
+_MARKS = frozenset({"tags", "tags_all", "labels", "timeouts"})
+
+
 def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:
-    """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those);
-    with `opt_in`, blocks absent while new inputs keep their defaults are kept."""
-    return tuple(item for item in _canonical(body, fresh, opt_in) if not (item[0] == "=" and item[1] in _REPEATS))
+    """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those) and what
+    only labels it (`tags`, `labels`, `timeouts`); with `opt_in`, blocks absent while new inputs keep their
+    defaults are kept."""
+    return tuple(item for item in _canonical(body, fresh, opt_in)
+                 if not (item[0] == "=" and item[1] in _REPEATS) and item[1] not in _MARKS)
 
 
 def _setting_block(label: str) -> bool:
