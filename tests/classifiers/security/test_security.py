@@ -1473,6 +1473,31 @@ def test_a_view_deleted_with_its_login_check_opens_nothing(repo: Repo, capsys: p
     assert code == 1
 
 
+ADMIN_VIEWS = """\
+from django.contrib import admin
+from django.shortcuts import render
+
+
+def settings_view(request):
+    return render(request, "kadmin/settings.html", {"settings": SETTINGS})
+
+
+admin.site.register_view("settings", view=admin.site.admin_view(settings_view))
+"""
+
+
+@pytest.mark.parametrize("check", ["admin.site.admin_view(settings_view)", "staff_member_required(settings_view)",
+                                   "user_passes_test(lambda u: u.is_active)(settings_view)"])
+def test_a_django_staff_check_taken_off_a_view(repo: Repo, capsys: pytest.CaptureFixture[str], check: str) -> None:
+    # The admin site's staff check (or another test of the user) taken off the view shows settings to anyone.
+    base = repo.commit({".ownership-gate.yaml": POLICY,
+                        "apps/kadmin/admin.py": ADMIN_VIEWS.replace("admin.site.admin_view(settings_view)", check)})
+    repo.commit({"apps/kadmin/admin.py": ADMIN_VIEWS.replace("admin.site.admin_view(settings_view)", "settings_view")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "apps/kadmin/admin.py")]
+    assert code == 1
+
+
 NEXT_MIDDLEWARE = """\
 import { authMiddleware } from "@clerk/nextjs";
 

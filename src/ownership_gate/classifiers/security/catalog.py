@@ -62,6 +62,8 @@ SECRET_VALUE = re.compile(
 ACCESS_LINE = re.compile(
     r"\bauthori[sz]e[!?]?\s*[(:\s]|\bauthenticate(?:_\w+)?[!?]?\b|\b(?:can|cannot)\??\s*\(\s*\w+\s*,"
     r"|\bcan\?\s*[:(]|\bhas_perms?\s*\(|\bhas_?permission\w*\s*\(|\bcheck_permissions?\b|\bpermission_(?:required|classes)\b"
+    # Django's: a view behind the admin site's staff check (`admin.site.admin_view`) or a test of the user.
+    r"|\bstaff_member_required\b|\badmin_view\b|\buser_passes_test\b"
     r"|\blogin_required\b|\b(?:skip_)?before_action\s+:(?:authenticate\w*|require_\w*login\w*|verify_authenticity_token)"
     r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
