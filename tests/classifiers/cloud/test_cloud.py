@@ -1246,3 +1246,33 @@ def test_the_tags_of_an_access_resource_only_label_it(repo: Repo, capsys: pytest
     repo.commit({"sg.tf": (SECURITY_GROUP % "tags = {}").replace('"10.0.0.0/8"', '"0.0.0.0/0"')})
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.admin_alb_in")] and code == 1
+
+
+RADIUS = """\
+resource "aws_instance" "radius" {
+  ami           = var.ami
+  instance_type = "t3.small"
+
+  user_data = <<-EOF
+    #!/bin/bash
+    %s
+    systemctl start radius
+  EOF
+
+  tags = {
+    Name = "radius"
+  }
+}
+"""
+
+
+def test_what_an_instance_runs_when_it_boots_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The boot script runs as root on every instance: dropping its security updates and SSH users is not routine.
+    base = repo.commit({"instances.tf": RADIUS % "echo '0 3 * * * root unattended-upgrade' > /etc/cron.d/upgrades"})
+    repo.commit({"instances.tf": RADIUS % "true"})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_instance.radius")]
+    assert "user_data" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1

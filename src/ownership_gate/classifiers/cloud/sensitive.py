@@ -21,6 +21,8 @@ SETTING = re.compile(
     # What a container may do on its node and in the cluster: Kubernetes pod and container security settings.
     r"|security_context|capabilities|privileged|allow_privilege_escalation|run_as_(?:user|group|non_root)"
     r"|read_only_root_filesystem|automount_service_account_token|host_(?:network|pid|ipc)|seccomp|apparmor"
+    # What an instance runs as root when it boots (AWS `user_data`, as Google's `metadata` startup script).
+    r"|user_data"
     # What a web application firewall inspects: its rules, those turned off, and requests let past it.
     r"|waf|exclusions?|disabled_rules|managed_rules?|custom_rules?"
 )
