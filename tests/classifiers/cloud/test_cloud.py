@@ -1276,3 +1276,52 @@ def test_what_an_instance_runs_when_it_boots_is_a_security_setting(
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_instance.radius")]
     assert "user_data" in findings(doc, "cloud")[0]["detail"]
     assert code == 1
+
+
+ZONE = """\
+resource "aws_route53_zone" "main" {
+  name = "example.com"
+}
+"""
+RECORD = """
+resource "aws_route53_record" "%s" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "%s"
+  type    = "%s"
+  ttl     = 300
+  records = ["%s"]
+}
+"""
+
+
+def test_a_dns_record_pointing_a_name_added_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    www = RECORD % ("www", "www.example.com", "A", "203.0.113.10")
+    base = repo.commit({"dns.tf": ZONE + www})
+    docs = RECORD % ("docs", "docs.example.com", "CNAME", "example.github.io")
+    azure = ('resource "azurerm_dns_cname_record" "status" {\n  name                = "status"\n'
+             '  zone_name           = "example.com"\n  resource_group_name = "dns"\n  ttl                 = 300\n'
+             '  record              = "status.example.net"\n}\n')
+    repo.commit({"dns.tf": ZONE + www + docs + "\n" + azure})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("dns", "aws_route53_record.docs"), ("dns", "azurerm_dns_cname_record.status")]
+    assert code == 0
+    # Who may send mail as the domain, and a name taken off the air, are not routine.
+    mail = RECORD % ("spf", "example.com", "TXT", "v=spf1 include:mail.example.net -all")
+    repo.commit({"dns.tf": ZONE + mail})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("added", "aws_route53_record.spf"), ("removed", "aws_route53_record.www")]
+    assert code == 1
+
+
+def test_a_cloudformation_record_set_pointing_a_name(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    template = ("Resources:\n  Zone:\n    Type: AWS::Route53::HostedZone\n    Properties:\n      Name: example.com\n")
+    record = ("  Docs:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      HostedZoneId: !Ref Zone\n"
+              "      Name: docs.example.com\n      Type: %s\n      TTL: '300'\n      ResourceRecords: [%s]\n")
+    base = repo.commit({"cloudformation/dns.yaml": template})
+    repo.commit({"cloudformation/dns.yaml": template + record % ("CNAME", "example.github.io")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("dns", "Docs")] and code == 0
+    repo.commit({"cloudformation/dns.yaml": template + record % ("NS", "ns1.other.net")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("added", "Docs")] and code == 1

@@ -17,6 +17,9 @@ change at all. CloudFormation templates are read per template. Kinds:
 - `monitoring`: an alarm, dashboard, saved log query or log metric added,
   removed, replaced or recounted (`findings.MONITORING_TYPES`): it only
   watches other resources;
+- `dns`: a DNS record that points a name at an address or another name
+  (A, AAAA, CNAME) added (`findings.points_a_name`): it holds nothing and
+  opens nothing; one removed or replaced stays `removed` or `replaced`;
 - `security`: an existing resource's security-sensitive settings changed:
   security groups and their rules, firewalls, CIDR ranges, IAM policies and
   roles, public access, encryption and keys, TLS, passwords (by attribute
@@ -61,7 +64,7 @@ from ownership_gate.classifiers.cloud.findings import (
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = (
-    "added", "removed", "replaced", "count", "data", "monitoring", "security", "engine", "unparsed",
+    "added", "removed", "replaced", "count", "data", "monitoring", "dns", "security", "engine", "unparsed",
 )
 SETTINGS: Mapping[str, str] = {}
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cloud.findings import finding, maybe_cloudformation, watched
+from ownership_gate.classifiers.cloud.findings import finding, maybe_cloudformation, points_a_name, watched
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats.yaml import YamlError, load, plain
@@ -33,7 +33,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     old, new = old or {}, new or {}
     found: list[Finding] = []
     for name in sorted(new.keys() - old.keys()):
-        found.append(finding(watched("added", _type(new[name])), name, f"resource {name} ({_type(new[name])}) added"))
+        kind = watched("added", _type(new[name]))
+        if kind == "added" and points_a_name(_type(new[name]), _properties(new[name]).get("Type")):
+            kind = "dns"
+        found.append(finding(kind, name, f"resource {name} ({_type(new[name])}) added"))
     for name in sorted(old.keys() - new.keys()):
         found.append(finding(watched("removed", _type(old[name])), name,
                              f"resource {name} ({_type(old[name])}) removed"))

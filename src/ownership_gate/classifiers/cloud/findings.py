@@ -81,5 +81,29 @@ def watched(kind: str, resource_type: str) -> str:
     return "monitoring" if watches(resource_type) else kind
 
 
+# DNS records that point a name at an address or another name (A, AAAA, CNAME, an alias). One added holds
+# nothing, costs nothing and opens nothing: what it points at decides who reaches what. Removing or replacing
+# one can take a service off the air, and mail, delegation and certificate records (MX, TXT, NS, CAA) say who
+# may send mail as the domain, answer for it or issue its certificates: those stay what they are.
+_POINTING_TYPES = frozenset({
+    "azurerm_dns_a_record", "azurerm_dns_aaaa_record", "azurerm_dns_cname_record",
+    "azurerm_private_dns_a_record", "azurerm_private_dns_aaaa_record", "azurerm_private_dns_cname_record",
+})
+# Resource types of any DNS record, whose `type` (`Type`) says which.
+_RECORD_TYPES = frozenset({
+    "aws_route53_record", "google_dns_record_set", "cloudflare_record", "cloudflare_dns_record",
+    "digitalocean_record", "dnsimple_zone_record", "AWS::Route53::RecordSet",
+})
+_POINTING = frozenset({"A", "AAAA", "CNAME"})
+
+
+def points_a_name(resource_type: str, record_type: object) -> bool:
+    """Whether a resource of this type, its record `type` as written (a literal, else None), is a DNS record
+    that only points a name at an address or another name."""
+    if resource_type in _POINTING_TYPES:
+        return True
+    return resource_type in _RECORD_TYPES and isinstance(record_type, str) and record_type.upper() in _POINTING
+
+
 def finding(kind: str, subject: str, detail: str, line: int | None = None) -> Finding:
     return Finding(type=TYPE, kind=kind, subject=subject, detail=detail, line=line)

@@ -9,7 +9,14 @@ from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults, engine
-from ownership_gate.classifiers.cloud.findings import TYPE, finding, is_terraform, watched, watches
+from ownership_gate.classifiers.cloud.findings import (
+    TYPE,
+    finding,
+    is_terraform,
+    points_a_name,
+    watched,
+    watches,
+)
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, names_setting, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
@@ -199,6 +206,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         ))
     for address, placed in sorted(added.items()):
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
+        if kind == "added" and points_a_name(_kind_of(address), _record_type(placed.block)):
+            kind = "dns"
         add(placed.path, finding(kind, address, f"{_what(address)} added", placed.block.line))
     for address, placed in sorted(removed.items()):
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
@@ -287,6 +296,12 @@ def _engine(
         if upgraded is not None:
             return upgraded
     return None
+
+
+def _record_type(block: hcl.Block) -> str | None:
+    """A DNS record's `type` where it is a literal (`"CNAME"`), else None."""
+    written = block.body.attributes.get("type")
+    return written.value if written is not None and isinstance(written.value, str) else None
 
 
 def _engine_named(block: hcl.Block) -> str:
