@@ -1325,3 +1325,40 @@ def test_a_cloudformation_record_set_pointing_a_name(repo: Repo, capsys: pytest.
     repo.commit({"cloudformation/dns.yaml": template + record % ("NS", "ns1.other.net")})
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == [("added", "Docs")] and code == 1
+
+
+CNAMES = """\
+locals {
+  cnames = {
+%s  }
+}
+
+resource "azurerm_dns_cname_record" "%s" {
+  %s
+  name                = %s
+  zone_name           = "example.com"
+  resource_group_name = "dns"
+  ttl                 = 300
+  record              = %s
+}
+"""
+WALKED = ("by_name", "for_each = local.cnames", "each.key", "each.value")
+INDEXED = ("by_index", "count    = length(local.cnames)", "element(keys(local.cnames), count.index)",
+           "local.cnames[element(keys(local.cnames), count.index)]")
+
+
+@pytest.mark.parametrize(("shape", "entries", "kind"), [
+    (WALKED, '    status = "status.example.net"\n', "dns"),  # one more record, the others untouched
+    (WALKED, "", "count"),  # one fewer: a name off the air
+    # Records numbered by their place in the sorted keys: a name added before others renames those after it.
+    (INDEXED, '    status = "status.example.net"\n', "count"),
+])
+def test_a_for_each_of_dns_records_that_only_gained_names(
+    repo: Repo, capsys: pytest.CaptureFixture[str], shape: tuple[str, str, str, str], entries: str, kind: str
+) -> None:
+    docs = '    docs = "example.github.io"\n    www  = "lb.example.net"\n'
+    base = repo.commit({"dns.tf": CNAMES % (docs, *shape)})
+    repo.commit({"dns.tf": CNAMES % ((docs + entries) if entries else '    docs = "example.github.io"\n', *shape)})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [(kind, f"azurerm_dns_cname_record.{shape[0]}")]
+    assert code == (0 if kind == "dns" else 1)

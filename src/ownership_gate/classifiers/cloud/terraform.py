@@ -222,6 +222,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is not None and item.kind == "count":
             item = item._replace(kind=watched("count", _kind_of(address)))
+            if points_a_name(_kind_of(address), _record_type(after.block)) and _only_more(after.block, module):
+                item = item._replace(kind="dns")
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
         if item is None and not locals_kept:
@@ -295,6 +297,31 @@ def _engine(
         upgraded = engine.compared(address, name, old_value, new_value, after.line, engine=_engine_named(after))
         if upgraded is not None:
             return upgraded
+    return None
+
+
+_WALKED_LOCAL = re.compile(r"^\s*(?:(?:toset|keys|tomap)\s*\(\s*)?local\.(\w+)\s*\)?\s*$")
+
+
+def _only_more(block: hcl.Block, module: Module) -> bool:
+    """A `for_each` over a local map (or list) of the changed files that only gained keys (members): every
+    instance there was is still there, one more of it is made."""
+    walked = block.body.attributes.get("for_each")
+    match = _WALKED_LOCAL.match(_text(walked.value)) if walked is not None else None
+    if match is None or match.group(1) not in module.locals_old or match.group(1) not in module.locals_new:
+        return False
+    before, after = (_members(side[match.group(1)][1]) for side in (module.locals_old, module.locals_new))
+    return before is not None and after is not None and before < after
+
+
+def _members(canonical: Any) -> frozenset[Any] | None:
+    """The keys of a canonical map, the members of a canonical list of plain values; None for anything else."""
+    if _is_map(canonical):
+        return frozenset(key for key, _ in canonical)
+    if isinstance(canonical, tuple) and canonical[:1] != ("expr",) and all(
+        not isinstance(item, tuple) for item in canonical
+    ):
+        return frozenset(canonical)
     return None
 
 
