@@ -88,7 +88,7 @@ def _not_held_before(found: list[Finding], path: str, context: Context) -> list[
 
 def _held_before(context: Context) -> tuple[frozenset[str], frozenset[str]]:
     """The secrets every GitHub workflow read, and the repositories of the outside actions they ran,
-    before the change set (none when the old tree cannot be listed, or a workflow did not parse)."""
+    before the change set (none when the old tree cannot be listed; a workflow that did not parse adds none)."""
     memo: dict[str, tuple[frozenset[str], frozenset[str]]] = context.memo.setdefault("pipeline:held", {})
     if "github" not in memo:
         from ownership_gate.classifiers.pipeline import compare
