@@ -105,3 +105,16 @@ def test_a_major_only_the_lockfile_shows(repo: Repo, capsys: pytest.CaptureFixtu
               if f["kind"] == "major"]
     assert majors == [("postgrex", "0.17.4", "1.0.0", "cto")]
     assert code == 1
+
+
+def test_a_hostile_mix_exs_fails_closed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Nested past what a reader can follow: the manifest cannot be read, so it asks, with a reason, and no traceback.
+    deep = 5000
+    text = "defmodule A.MixProject do\n  defp deps do\n    [" + "{:a, " * deep + '"1"' + "}" * deep + "]\n  end\nend\n"
+    base = repo.commit({"mix.exs": MIX_EXS})
+    repo.commit({"mix.exs": text})
+    code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    (finding,) = findings(document, "dependency")
+    assert (finding["kind"], finding["level"]) == ("unparsed", "cto")
+    assert "nested too deeply" in finding["detail"]
+    assert code == 1
