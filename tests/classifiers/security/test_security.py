@@ -1064,6 +1064,10 @@ func (h *handler) finishLogin(w http.ResponseWriter, r *http.Request) {
     ("src/components/webauthn.ts", False),
     ("web-frontend/modules/core/store/auth.js", False),  # a folder named for the front end
     ("web-frontend/api/auth.js", True),
+    # Rails' and Laravel's folders of the code the browser runs.
+    ("app/javascript/src/passwords.ts", False),
+    ("resources/js/Pages/Auth/Login.vue", False),
+    ("app/controllers/passwords_controller.rb", True),
 ])
 def test_a_ui_folder_holds_server_code_in_server_languages(repo: Repo, capsys: pytest.CaptureFixture[str],
                                                            path: str, server: bool) -> None:
