@@ -669,3 +669,53 @@ def test_a_workflow_that_passed_every_secret_on_held_them_all(repo: Repo, capsys
     assert kinds_and_subjects(doc, "pipeline") == [
         ("secret", ".github/workflows/ci.yml: (all secrets, via secrets: inherit)")]
     assert code == 1
+
+
+AUTO_MERGE = """\
+name: Dependabot auto-merge
+on: pull_request
+permissions:
+  contents: write
+  pull-requests: write
+jobs:
+  dependabot:
+    runs-on: ubuntu-latest
+    if: github.actor == 'dependabot[bot]'
+    steps:
+      - uses: dependabot/fetch-metadata@v2
+        id: metadata
+%s      - run: gh pr merge --auto --squash "$PR_URL"
+        env:
+          PR_URL: ${{ github.event.pull_request.html_url }}
+          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+"""
+APPROVE = """\
+      - run: gh pr review --approve "$PR_URL"
+        env:
+          PR_URL: ${{ github.event.pull_request.html_url }}
+          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+"""
+
+
+def test_a_workflow_approving_pull_requests_by_itself(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # The bot's approval is what let Dependabot's pull requests past a required review: taking it away, or
+    # adding it, changes what the review gate lets through.
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/auto-merge.yml": AUTO_MERGE % APPROVE})
+    repo.commit({".github/workflows/auto-merge.yml": AUTO_MERGE % ""})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("review", ".github/workflows/auto-merge.yml: pull requests")]
+    assert findings(doc, "pipeline")[0]["detail"].endswith("no longer gh pr review --approve")
+    assert code == 1
+    # The same steps with a newer action and the job renamed: nothing CI approves or merges changed.
+    repo.commit({".github/workflows/auto-merge.yml": (AUTO_MERGE % APPROVE).replace(
+        "fetch-metadata@v2", "fetch-metadata@v3").replace("  dependabot:\n", "  automerge:\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+
+
+def test_an_auto_approve_action_is_a_review_step() -> None:
+    from ownership_gate.classifiers.pipeline.workflow import reviewing
+
+    assert reviewing([{"uses": "hmarr/auto-approve-action@v4"}, {"uses": "actions/checkout@v4"},
+                      {"run": "gh pr merge --auto --squash \"$PR\""}, {"run": "gh pr view"}]) == {
+        "hmarr/auto-approve-action", 'gh pr merge --auto --squash "$PR"'}

@@ -24,6 +24,10 @@ that ship (see makefile.py): only `deploy` applies to them.
   a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
   plugin runs for the first time (GitHub: from a repository, `owner/repo`,
   no workflow of the repository ran an action of before the change);
+- `review`: the steps with which a GitHub workflow approves or merges pull
+  requests by itself (`gh pr review --approve`, `gh pr merge --auto`, an
+  auto-approve or auto-merge action) are added, removed or changed: they
+  decide what a review gate lets through;
 - `unparsed`: the new file is not valid YAML, so none of the above can be
   ruled out.
 
@@ -42,7 +46,7 @@ from ownership_gate.classifiers.pipeline.findings import INHERIT, platform
 from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unparsed")
+KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "review", "unparsed")
 SETTINGS: Mapping[str, str] = {}
 
 

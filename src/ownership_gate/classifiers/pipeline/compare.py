@@ -66,7 +66,20 @@ def findings(platform: str, path: str, old_text: str | None, new_text: str | Non
     found += _secrets(path, base, new)
     found += _deploys(path, base, new)
     found += _outside(path, base, new)
+    found += _reviews(path, base, new)
     return found
+
+
+def _reviews(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
+    """The steps that approve or merge pull requests by themselves, across the workflow's jobs, changed."""
+    was = frozenset().union(*(job.reviews for job in old.jobs.values()))
+    now = frozenset().union(*(job.reviews for job in new.jobs.values()))
+    if was == now:
+        return []
+    parts = [f"now {', '.join(sorted(now - was))}" if now - was else "",
+             f"no longer {', '.join(sorted(was - now))}" if was - now else ""]
+    return [finding("review", f"{path}: pull requests", "the workflow approves or merges pull requests by itself, "
+                    "which decides what a review gate lets through: " + "; ".join(p for p in parts if p))]
 
 
 def _triggers(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Finding]:

@@ -75,6 +75,29 @@ class Job(NamedTuple):
     oidc: bool = False
     # Seconds the cloud credentials its steps request last, the longest for each action (`_lifetimes`).
     lifetimes: Mapping[str, int] = MappingProxyType({})
+    # Its steps that approve or merge pull requests by themselves (`reviewing`).
+    reviews: frozenset[str] = frozenset()
+
+
+# Steps that approve or merge a pull request by themselves: CI satisfying a review gate for people.
+_REVIEW_COMMAND = re.compile(
+    r"\bgh\s+pr\s+(?:review\b[^\n]*?(?:--approve\b|\s-a\b)|merge\b[^\n]*)"
+)
+_REVIEW_ACTION = re.compile(
+    r"(?i)^[\w.-]+/[\w.-]*(?:auto-?approve|auto-?merge|approve-pull-request|merge-dependabot)[\w.-]*(?:/[\w./-]*)?$"
+)
+
+
+def reviewing(steps: list[Mapping[str, Any]]) -> frozenset[str]:
+    """What in `steps` approves or merges pull requests: the command (`gh pr review --approve "$PR_URL"`,
+    `gh pr merge --auto --squash`), or the action without its version (`hmarr/auto-approve-action`)."""
+    found: set[str] = set()
+    for step in steps:
+        uses = step.get("uses")
+        if isinstance(uses, str) and _REVIEW_ACTION.match(_action_name(uses)):
+            found.add(_action_name(uses))
+        found.update(" ".join(m.split()) for m in _REVIEW_COMMAND.findall(str(step.get("run", ""))))
+    return frozenset(found)
 
 
 class Pipeline(NamedTuple):
@@ -129,7 +152,8 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             or any(_SHIPPING_ACTION.match(u) for u in uses)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
-        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps))
+        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps),
+                                reviewing(steps))
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside))
 
 
