@@ -411,3 +411,15 @@ def test_classes_are_found_as_a_full_walk_finds_them() -> None:
         walked = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
         assert [n.name for n in _class_defs(tree)] == walked
     assert [n.name for n in _class_defs(ast.parse(tricky))] == ["A", "Meta", "B", "D", "C", "E", "F"]  # breadth first
+
+
+def test_a_migration_that_does_not_parse_says_which_python_read_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    # Syntax no Python accepts stands in for syntax newer than the Python running the gate.
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": django("").replace("class Migration", "class (")})
+    assert kinds(found) == {"unknown"}
+    running = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    assert f"Python syntax error as {running} reads it" in found[0]["detail"]

@@ -5,17 +5,24 @@ from __future__ import annotations
 import ast
 import copy
 import re
+import sys
 
 from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, Unreadable
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import python
 
 
+# The Python that reads the migration: syntax newer than it (3.12's f-strings, 3.14's `except A, B:`) does not
+# parse, and the message says which Python read it.
+_READER = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
 def parse(text: str, path: str) -> ast.Module:
     try:
         return python.tree(text, path)
     except SyntaxError as exc:
-        raise Unreadable(f"Python syntax error: {exc.msg}", exc.lineno) from None
+        raise Unreadable(f"Python syntax error as {_READER} reads it (syntax of a newer Python needs ownership-gate"
+                         f" run on that Python): {exc.msg}", exc.lineno) from None
     except (ValueError, MemoryError) as exc:
         raise Unreadable(f"cannot parse Python: {exc}") from None
 
