@@ -11,7 +11,6 @@ from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, Unreadable
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import python
 
-
 # The Python that reads the migration: syntax newer than it (3.12's f-strings, 3.14's `except A, B:`) does not
 # parse, and the message says which Python read it.
 _READER = f"Python {sys.version_info.major}.{sys.version_info.minor}"
