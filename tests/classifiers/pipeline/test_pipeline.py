@@ -719,3 +719,14 @@ def test_an_auto_approve_action_is_a_review_step() -> None:
     assert reviewing([{"uses": "hmarr/auto-approve-action@v4"}, {"uses": "actions/checkout@v4"},
                       {"run": "gh pr merge --auto --squash \"$PR\""}, {"run": "gh pr view"}]) == {
         "hmarr/auto-approve-action", 'gh pr merge --auto --squash "$PR"'}
+
+
+def test_a_gitlab_job_approving_merge_requests_by_itself(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    pipeline = ("stages: [test]\n\nunit:\n  stage: test\n  script:\n    - pytest\n%s")
+    approve = ("\nrenovate-approve:\n  stage: test\n  rules:\n    - if: $CI_MERGE_REQUEST_AUTHOR == 'renovate-bot'\n"
+               "  script:\n    - glab mr approve \"$CI_MERGE_REQUEST_IID\"\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".gitlab-ci.yml": pipeline % ""})
+    repo.commit({".gitlab-ci.yml": pipeline % approve})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("review", ".gitlab-ci.yml: pull requests")]
+    assert code == 1

@@ -24,10 +24,11 @@ that ship (see makefile.py): only `deploy` applies to them.
   a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
   plugin runs for the first time (GitHub: from a repository, `owner/repo`,
   no workflow of the repository ran an action of before the change);
-- `review`: the steps with which a GitHub workflow approves or merges pull
-  requests by itself (`gh pr review --approve`, `gh pr merge --auto`, an
-  auto-approve or auto-merge action) are added, removed or changed: they
-  decide what a review gate lets through;
+- `review`: the steps with which a GitHub workflow or GitLab pipeline
+  approves or merges pull (merge) requests by itself (`gh pr review
+  --approve`, `gh pr merge --auto`, `glab mr approve`, an auto-approve or
+  auto-merge action) are added, removed or changed: they decide what a
+  review gate lets through;
 - `unparsed`: the new file is not valid YAML, so none of the above can be
   ruled out.
 

@@ -81,7 +81,7 @@ class Job(NamedTuple):
 
 # Steps that approve or merge a pull request by themselves: CI satisfying a review gate for people.
 _REVIEW_COMMAND = re.compile(
-    r"\bgh\s+pr\s+(?:review\b[^\n]*?(?:--approve\b|\s-a\b)|merge\b[^\n]*)"
+    r"\bgh\s+pr\s+(?:review\b[^\n]*?(?:--approve\b|\s-a\b)|merge\b[^\n]*)|\bglab\s+mr\s+(?:approve|merge)\b[^\n]*"
 )
 _REVIEW_ACTION = re.compile(
     r"(?i)^[\w.-]+/[\w.-]*(?:auto-?approve|auto-?merge|approve-pull-request|merge-dependabot)[\w.-]*(?:/[\w./-]*)?$"
@@ -89,8 +89,9 @@ _REVIEW_ACTION = re.compile(
 
 
 def reviewing(steps: list[Mapping[str, Any]]) -> frozenset[str]:
-    """What in `steps` approves or merges pull requests: the command (`gh pr review --approve "$PR_URL"`,
-    `gh pr merge --auto --squash`), or the action without its version (`hmarr/auto-approve-action`)."""
+    """What in `steps` approves or merges pull (merge) requests: the command (`gh pr review --approve
+    "$PR_URL"`, `gh pr merge --auto --squash`, GitLab's `glab mr approve`), or the action without its
+    version (`hmarr/auto-approve-action`). A GitLab job's script is one step of `run` lines."""
     found: set[str] = set()
     for step in steps:
         uses = step.get("uses")
@@ -178,7 +179,7 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
         if isinstance(job.get("secrets"), Mapping):
             secrets.update(f"{job_id}: {name}" for name in job["secrets"])
         oidc = bool(job.get("id_tokens"))
-        jobs[job_id] = Job(job_id, DEFAULT, ships, environment, _shape(job), oidc)
+        jobs[job_id] = Job(job_id, DEFAULT, ships, environment, _shape(job), oidc, reviews=reviewing([{"run": script}]))
     return Pipeline("gitlab", frozenset(), "", jobs, frozenset(secrets), frozenset(n for n in outside if n))
 
 
