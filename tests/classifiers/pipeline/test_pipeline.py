@@ -730,3 +730,15 @@ def test_a_gitlab_job_approving_merge_requests_by_itself(repo: Repo, capsys: pyt
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "pipeline") == [("review", ".gitlab-ci.yml: pull requests")]
     assert code == 1
+
+
+@pytest.mark.parametrize(("command", "ships"), [
+    ("terragrunt apply --terragrunt-non-interactive -auto-approve", True),
+    ("terragrunt run-all apply", True),
+    ("terraform destroy -auto-approve", True),
+    ("terragrunt plan -out plan.tfplan", False),
+])
+def test_terragrunt_and_destroy_commands_ship(command: str, ships: bool) -> None:
+    from ownership_gate.classifiers.pipeline.workflow import SHIPPING_COMMAND
+
+    assert bool(SHIPPING_COMMAND.search(command)) is ships

@@ -40,7 +40,7 @@ SHIPPING_COMMAND = re.compile(
     r"|\bcargo\s+publish\b|\bgem\s+push\b|\bmvn\b[^\n]*\bdeploy\b|\bgradle\w*\b[^\n]*\bpublish"
     r"|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b[^\n]*--push\b|\bcrane\s+push\b"
     r"|\bkubectl\s+(?:apply|rollout|set\s+image|delete)\b|\bhelm\s+(?:upgrade|install|push)\b"
-    r"|\bterraform\s+apply\b|\btofu\s+apply\b|\bpulumi\s+up\b|\bcdk\s+deploy\b|\bsls\s+deploy\b|\bserverless\s+deploy\b"
+    r"|\b(?:terraform|tofu)\s+(?:apply|destroy)\b|\bterragrunt\b[^\n]*\s(?:apply|destroy)\b|\bpulumi\s+up\b|\bcdk\s+deploy\b|\bsls\s+deploy\b|\bserverless\s+deploy\b"
     r"|\bgcloud\b[^\n]*\bdeploy\b|\baws\s+(?:ecs\s+update-service|s3\s+sync|lambda\s+update-function-code|cloudformation\s+deploy)\b"
     r"|\baz\s+\w+[^\n]*\bdeploy\b|\bfly(?:ctl)?\s+deploy\b|\bvercel\b[^\n]*--prod\b|\bnetlify\s+deploy\b"
     r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
