@@ -206,7 +206,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         ))
     for address, placed in sorted(added.items()):
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
-        if kind == "added" and points_a_name(_kind_of(address), _record_type(placed.block)):
+        if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
             kind = "dns"
         add(placed.path, finding(kind, address, f"{_what(address)} added", placed.block.line))
     for address, placed in sorted(removed.items()):
@@ -222,7 +222,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is not None and item.kind == "count":
             item = item._replace(kind=watched("count", _kind_of(address)))
-            if points_a_name(_kind_of(address), _record_type(after.block)) and _only_more(after.block, module):
+            if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(after.block, module):
                 item = item._replace(kind="dns")
         if item is None and before.block.source != after.block.source:
             item = _changed(address, before.block, after.block, unset, fresh)
@@ -284,6 +284,7 @@ def _engine(
     if not names:
         return None
     old_defaults, new_defaults = defaults
+    named = _literal(after, "engine") or ""  # `engine = "mysql"`: which engine the version is of
     called: dict[str, object] | None = None
     for name in names:
         was, now = old_items.get(name), new_items.get(name)
@@ -294,7 +295,7 @@ def _engine(
                 called = _called_defaults(after, directory, context)
         old_value = engine.resolved(was.value, old_defaults) if was is not None else (called or {}).get(name)
         new_value = engine.resolved(now.value, new_defaults) if now is not None else (called or {}).get(name)
-        upgraded = engine.compared(address, name, old_value, new_value, after.line, engine=_engine_named(after))
+        upgraded = engine.compared(address, name, old_value, new_value, after.line, engine=named)
         if upgraded is not None:
             return upgraded
     return None
@@ -325,16 +326,11 @@ def _members(canonical: Any) -> frozenset[Any] | None:
     return None
 
 
-def _record_type(block: hcl.Block) -> str | None:
-    """A DNS record's `type` where it is a literal (`"CNAME"`), else None."""
-    written = block.body.attributes.get("type")
+def _literal(block: hcl.Block, name: str) -> str | None:
+    """The block's setting `name` where it is a literal string (a DNS record's `type = "CNAME"`, a database's
+    `engine = "mysql"`), else None."""
+    written = block.body.attributes.get(name)
     return written.value if written is not None and isinstance(written.value, str) else None
-
-
-def _engine_named(block: hcl.Block) -> str:
-    """The block's `engine` setting where it is a literal (`"mysql"`, `"aurora-postgresql"`), else ""."""
-    named = block.body.attributes.get("engine")
-    return named.value if named is not None and isinstance(named.value, str) else ""
 
 
 def _default_recounted(

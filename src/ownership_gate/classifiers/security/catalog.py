@@ -44,9 +44,9 @@ CRYPTO_NAMES = frozenset({
     "pbkdf2_hmac", "pbkdf2", "HS256", "RS256", "ES256", "crypto", "Crypto", "Digest", "OpenSSL",
 })
 
-# Rails' `app/javascript/` and Laravel's `resources/js/` hold the code the browser runs.
-# A UI folder holds user-interface code only in the browser's languages: a Go, Python, Ruby or Java file
-# under `ui/` or `views/` (a Django view, a Go handler) is server code that decides who may do what.
+# A UI folder (Rails' `app/javascript/` and Laravel's `resources/js/` among them) holds user-interface code only
+# in the browser's languages: a Go, Python, Ruby or Java file under `ui/` or `views/` (a Django view, a Go
+# handler) is server code that decides who may do what.
 UI_PATH = re.compile(
     r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|eex|heex|leex|html|hbs|mustache)$"
     r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|(?:[\w.]+[-_])?frontend|client|webapp|static|assets"
