@@ -742,3 +742,52 @@ def test_terragrunt_and_destroy_commands_ship(command: str, ships: bool) -> None
     from ownership_gate.classifiers.pipeline.workflow import SHIPPING_COMMAND
 
     assert bool(SHIPPING_COMMAND.search(command)) is ships
+
+
+SMOKE = """\
+name: smoke
+on:
+  pull_request:
+jobs:
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Lint
+        run: pylint --disable=W0511 ./src
+%s      - name: Deploy from source
+        run: |
+          skaffold run --default-repo local
+          kubectl wait --for=condition=available deployment/frontend
+"""
+KIND = "      - name: Cluster\n        run: kind create cluster\n"
+
+
+def test_a_job_deploying_to_the_cluster_it_created_ships_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The job tests its manifests on a throwaway kind cluster: editing its lint step changes no way to ship.
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/smoke.yml": SMOKE % KIND})
+    repo.commit({".github/workflows/smoke.yml": (SMOKE % KIND).replace("--disable=W0511", "--rcfile=.pylintrc")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # Without the cluster of its own, `skaffold run` deploys wherever the runner's credentials point.
+    repo.commit({".github/workflows/smoke.yml": SMOKE % ""})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/smoke.yml: job e2e")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("runs", "uses", "ships"), [
+    ("kind create cluster\nkubectl apply -f k8s/", (), False),
+    ("minikube start\nhelm install app ./chart", (), False),
+    ("helm install app ./chart", ("helm/kind-action@v1",), False),
+    ("k3d cluster create ci\nskaffold run", (), False),
+    ("kind create cluster\nkubectl apply -f k8s/\ndocker push ghcr.io/acme/app", (), True),  # the image is published
+    ("kubectl apply -f k8s/", (), True),
+    ("pytest", ("helm/kind-action@v1",), False),
+])
+def test_cluster_commands_ship_unless_the_job_made_the_cluster(runs: str, uses: tuple[str, ...], ships: bool) -> None:
+    from ownership_gate.classifiers.pipeline.workflow import ships_by_command
+
+    assert ships_by_command(runs, uses) is ships

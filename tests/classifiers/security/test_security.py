@@ -965,6 +965,12 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),
+    # A design system's tokens are colours and sizes; a tokens file elsewhere may hold credentials.
+    ("libs/theme/src/tokens/semanticColors.tokens.ts", False),
+    ("packages/design-tokens/spacing.ts", False),
+    ("src/tokens/typography.ts", False),
+    ("app/tokens/access_token.rb", True),
+    ("src/auth/tokens.ts", True),
 ])
 def test_policy_in_a_file_name(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, named: bool) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, path: "class Thing\n  def run\n    notify(:all)\n  end\nend\n"})

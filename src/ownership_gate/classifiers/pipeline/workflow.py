@@ -46,6 +46,33 @@ SHIPPING_COMMAND = re.compile(
     r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
     r"|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
 )
+# Commands that only change a Kubernetes cluster, and those that create a throwaway one on the CI machine
+# (kind, minikube, k3d, ctlptl) or the actions that do: a job deploying to the cluster it just created tests
+# its manifests, it ships nothing.
+_CLUSTER_COMMAND = re.compile(
+    r"(?i)\bkubectl\s+(?:apply|rollout|set\s+image|delete)\b|\bhelm\s+(?:upgrade|install)\b"
+    r"|\bskaffold\s+(?:run|deploy)\b|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
+)
+_LOCAL_CLUSTER = re.compile(
+    r"(?i)\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bctlptl\s+create\b"
+)
+_LOCAL_CLUSTER_ACTION = re.compile(
+    r"(?i)^(?:helm/kind-action|engineerd/setup-kind|medyagh/setup-minikube|manusa/actions-setup-minikube"
+    r"|AbsaOSS/k3d-action|nolar/setup-k3d-k3s)\b"
+)
+
+
+def ships_by_command(runs: str, uses: Iterable[str] = ()) -> bool:
+    """Whether a job's commands publish or deploy something: a command of `SHIPPING_COMMAND`, unless every
+    one only changes a Kubernetes cluster and the job creates its own throwaway cluster first (`kind create
+    cluster` then `skaffold run`)."""
+    shipping = [m.group(0) for m in SHIPPING_COMMAND.finditer(runs)]
+    if not shipping:
+        return False
+    local = bool(_LOCAL_CLUSTER.search(runs)) or any(_LOCAL_CLUSTER_ACTION.match(_action_name(u)) for u in uses)
+    return not (local and all(_CLUSTER_COMMAND.match(command) for command in shipping))
+
+
 # Docker's build-and-push action and its drop-in replacements (`depot/build-push-action`): with `push: true`
 # the image they build is published.
 _BUILD_PUSH = re.compile(r"(?i)^[\w.-]+/build-push-action(?:@|$)")
@@ -149,7 +176,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
         ships = bool(
-            environment or _SHIPPING_NAME.search(name) or SHIPPING_COMMAND.search(runs) or pushes
+            environment or _SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
@@ -174,7 +201,7 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
         stage = str(job.get("stage", ""))
         ships = bool(
             environment or _SHIPPING_NAME.search(job_id) or _SHIPPING_NAME.search(stage)
-            or SHIPPING_COMMAND.search(script)
+            or ships_by_command(script)
         )
         if isinstance(job.get("secrets"), Mapping):
             secrets.update(f"{job_id}: {name}" for name in job["secrets"])
@@ -199,7 +226,7 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
         runs = "\n".join(_circleci_command(step) for step in steps)
         orb_steps = [name for step in steps for name in _step_names(step) if "/" in name]
         ships = bool(
-            _SHIPPING_NAME.search(str(job_id)) or SHIPPING_COMMAND.search(runs)
+            _SHIPPING_NAME.search(str(job_id)) or ships_by_command(runs)
             or any(_SHIPPING_ORB.search(name) for name in orb_steps)
         )
         jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape(job))
@@ -246,7 +273,7 @@ def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
                 outside.add(plugin.lower())
             commands = "\n".join(str(c) for key in ("commands", "script") for c in _as_list(step.get(key)))
             ships = bool(
-                shipping_section or _SHIPPING_NAME.search(name) or SHIPPING_COMMAND.search(commands)
+                shipping_section or _SHIPPING_NAME.search(name) or ships_by_command(commands)
                 or (isinstance(plugin, str) and _SHIPPING_PLUGIN.search(plugin) and not _dry_run(settings))
             )
             secrets.update(_woodpecker_secrets(step))

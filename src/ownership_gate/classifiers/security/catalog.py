@@ -27,6 +27,13 @@ ACCESS_NAME = re.compile(
 # An authorisation policy: a `policies/` folder, or a file named for one (`user_policy.rb`, `PostPolicy.php`);
 # a file that only starts with the word (`policy_announcement_email_task.rb`) is not one, and neither is a data
 # model named for a policy the application stores (`models/org_policy.rs`, an organisation's password rules).
+# A design system's tokens (`semanticColors.tokens.ts`, `design-tokens/`, `tokens/spacing.json`): colours and
+# sizes, not credentials, whatever `tokens` says.
+DESIGN_TOKENS = re.compile(
+    r"(?i)(?:^|/)design[_-]?tokens?(?:/|\.\w+$)|(?:^|/)tokens/(?:[^/]+/)*[^/]*(?:colou?r|size|spacing|typograph"
+    r"|font|radi|shadow|breakpoint|theme|palette|motion|elevation)[^/]*\.\w+$"
+    r"|(?:colou?r|size|spacing|typograph|font|radi|shadow|breakpoint|theme|palette|motion|elevation)\w*\.tokens\.\w+$"
+)
 POLICY_NAME = re.compile(r"(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$")
 MODELS_FOLDER = re.compile(r"(?i)(?:^|/)models?/")
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
