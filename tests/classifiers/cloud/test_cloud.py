@@ -665,6 +665,76 @@ def test_a_security_setting_that_reads_a_changed_local_value_changed(
     assert code == 1
 
 
+
+SECRET_PLACEHOLDER = """\
+locals {
+  db_secrets_placeholder = {
+    user     = "placeholder"
+    password = "placeholder"
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id     = aws_secretsmanager_secret.db.id
+  secret_string = jsonencode(local.db_secrets_placeholder)
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+resource "aws_instance" "bastion" {
+  ami       = "ami-0c55b159cbfafe1f0"
+  user_data = file("${path.module}/boot.sh")
+
+  lifecycle {
+    ignore_changes = [ami, user_data]
+  }
+}
+"""
+
+
+def test_arguments_terraform_ignores_changes_to_are_not_changed(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `ignore_changes` keeps what the resource was created with: a placeholder secret gaining a key, a boot
+    # script the instance only ran at creation, change nothing that runs.
+    base = repo.commit({"infra/main.tf": SECRET_PLACEHOLDER})
+    repo.commit({"infra/main.tf": SECRET_PLACEHOLDER.replace(
+        '    password = "placeholder"\n', '    password = "placeholder"\n    host     = "0.0.0.0"\n').replace(
+        "/boot.sh", "/boot-v2.sh")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # Without the lifecycle rule, Terraform writes the new secret and replaces the instance's boot script.
+    unguarded = SECRET_PLACEHOLDER.replace("    ignore_changes = [secret_string]\n", "").replace(
+        "    ignore_changes = [ami, user_data]\n", "    ignore_changes = [ami]\n")
+    base = repo.commit({"infra/main.tf": unguarded})
+    repo.commit({"infra/main.tf": unguarded.replace(
+        '    password = "placeholder"\n', '    password = "placeholder"\n    host     = "0.0.0.0"\n').replace(
+        "/boot.sh", "/boot-v2.sh")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("security", "aws_instance.bastion"), ("security", "aws_secretsmanager_secret_version.db"),
+        ("security", "local.db_secrets_placeholder"),
+    ]
+    assert code == 1
+
+
+def test_ignore_changes_as_terraform_writes_it() -> None:
+    from ownership_gate.classifiers.cloud.terraform import ALL, ignored_changes
+    from ownership_gate.formats import hcl
+
+    def ignored(lifecycle: str) -> frozenset[str]:
+        source = f'resource "aws_instance" "a" {{\n  lifecycle {{\n    {lifecycle}\n  }}\n}}\n'
+        return ignored_changes(hcl.parse(source.encode()).blocks[0])
+
+    assert ignored('ignore_changes = [secret_string, tags["Owner"]]') == {"secret_string", "tags"}
+    assert ignored("ignore_changes = all") == {ALL}
+    assert ignored('ignore_changes = ["*"]') == {ALL}  # Terraform 0.11
+    assert ignored('ignore_changes = ["ami"]') == {"ami"}
+    assert ignored("create_before_destroy = true") == frozenset()
+
 PRESET = """\
 module "sg" {
   source = "../../"

@@ -224,10 +224,11 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             item = item._replace(kind=watched("count", _kind_of(address)))
             if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(after.block, module):
                 item = item._replace(kind="dns")
-        if item is None and before.block.source != after.block.source:
-            item = _changed(address, before.block, after.block, unset, fresh)
-        if item is None and not locals_kept:
-            item = _reads_changed_local(address, before.block, after.block, module, fresh)
+        ignored = ignored_changes(before.block) & ignored_changes(after.block)
+        if item is None and before.block.source != after.block.source and ALL not in ignored:
+            item = _changed(address, before.block, after.block, unset, fresh, ignored)
+        if item is None and not locals_kept and ALL not in ignored:
+            item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
         if item is not None:
             add(after.path, item)
         upgraded = _engine(address, before.block, after.block, (old_defaults, new_defaults), directory, context)
@@ -264,7 +265,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                                         after.block.line))
     for name in sorted(module.locals_old.keys() & module.locals_new.keys()):
         (_, before_value), (path, after_value) = module.locals_old[name], module.locals_new[name]
-        if names_setting(name) and before_value != after_value:
+        if names_setting(name) and before_value != after_value and not _only_ignored_readers(name, module):
             add(path, finding("security", f"local.{name}", f"local.{name} changed"))
     return found
 
@@ -437,13 +438,55 @@ def _recounted(
 _LABELS = frozenset({"tags", "tags_all", "labels", "name", "name_prefix", "description", "timeouts"})
 
 
+# `lifecycle { ignore_changes = all }`: Terraform leaves every argument of the resource as it was created.
+ALL = "all"
+_FIRST_NAME = re.compile(r"\s*\"?(\w+)")
+
+
+def ignored_changes(block: hcl.Block) -> frozenset[str]:
+    """The arguments a resource's `lifecycle { ignore_changes = [...] }` names (the first name of each,
+    `secret_string`, `tags` of `tags["Owner"]`), or `ALL`: Terraform keeps what it created with and never
+    applies another value there, so editing one changes nothing that runs."""
+    lifecycle = next((b for b in block.body.blocks if b.type == "lifecycle"), None)
+    written = lifecycle.body.attributes.get("ignore_changes") if lifecycle is not None else None
+    if written is None:
+        return frozenset()
+    values = written.value if isinstance(written.value, list) else [written.value]
+    names = {match.group(1) for value in values if (match := _FIRST_NAME.match(_text(value)))}
+    if (ALL in names and not isinstance(written.value, list)) or "*" in values:  # `["*"]`: Terraform 0.11's all
+        return frozenset({ALL})
+    return frozenset(names)
+
+
+def _only_ignored_readers(name: str, module: Module) -> bool:
+    """Whether everything in the folder that reads `local.NAME` is a resource argument its `ignore_changes`
+    names (a secret's placeholder `secret_string`): no other local, output, module or setting reads it."""
+    pattern = re.compile(rf"\blocal\.{re.escape(name)}\b")
+    readers = [placed.block for side in (module.new, module.outputs_new, module.variables_new)
+               for placed in side.values() if pattern.search(placed.block.source.decode("utf-8", "replace"))]
+    if not readers or any(pattern.search(_text(value)) for _, value in module.locals_new.values()):
+        return False
+    for block in readers:
+        ignored = ignored_changes(block)
+        if block.type != "resource" or not ignored:
+            return False
+        if ALL in ignored:
+            continue
+        for item in block.body.items:
+            text = item.source.decode("utf-8", "replace") if isinstance(item, hcl.Block) else _text(item.value)
+            if pattern.search(text) and (isinstance(item, hcl.Block) or item.name not in ignored):
+                return False
+    return True
+
+
 def _kind_of(address: str) -> str:
     """The resource or data source type an address names: `aws_iam_policy` for `data.aws_iam_policy.x`."""
     return address.split(".")[1] if address.startswith("data.") else address.split(".")[0]
 
 
 def _reads_changed_local(
-    address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object]
+    address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object],
+    ignored: frozenset[str] = frozenset(),
 ) -> Finding | None:
     """A security setting that reads, on both sides, a local value that changed (`from_port = local.port`
     where `local.port` now picks 5432 for another engine): what it sets changed though its text did not.
@@ -451,8 +494,8 @@ def _reads_changed_local(
     everything = bool(SENSITIVE_TYPE.search(_kind_of(address)))
     old_reads = dict(_local_reads(before.body, everything))
     for setting, names in _local_reads(after.body, everything):
-        if old_reads.get(setting) != names:
-            continue  # its text changed: `_changed` judged it
+        if old_reads.get(setting) != names or setting.split(".")[0] in ignored:
+            continue  # its text changed, `_changed` judged it; or Terraform leaves it as it is
         for name in names:
             if _local_changed(name, module, fresh):
                 return finding("security", address, f"{setting} reads local.{name}, which changed", after.line)
@@ -538,10 +581,12 @@ def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
 
 
 def _changed(
-    address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object]
+    address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object],
+    ignored: frozenset[str] = frozenset(),
 ) -> Finding | None:
     kind_of = _kind_of(address)
-    old_items, new_items = _settings(before.body, fresh), _settings(after.body, fresh)
+    old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
+                             if name.split(".")[0] not in ignored} for block in (before, after))
     for name in list(new_items):
         # A new setting bound to a variable that defaults to nothing, or read from a caller's map with a
         # null fallback, changes nothing until a caller sets it.
@@ -549,7 +594,8 @@ def _changed(
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
-    settled = _settled(before.body, fresh, True), _settled(after.body, fresh, True)
+    settled = tuple(tuple(item for item in _settled(block.body, fresh, True) if item[1] not in ignored)
+                    for block in (before, after))
     if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(*settled):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
