@@ -62,7 +62,7 @@ def sequelize(body: str) -> str:
     ("    await queryInterface.changeColumn('Orders', 'total', { type: Sequelize.DECIMAL(10, 2) });",
      [("destructive", "Orders.total")]),
     ("    await queryInterface.renameTable('Orders', 'Purchases');", [("destructive", "Orders")]),
-    ("    await queryInterface.bulkDelete('Orders', null, {});", [("data", "Orders")]),
+    ("    await queryInterface.bulkDelete('Orders', null, {});", [("destructive", "Orders")]),
     ("    await queryInterface.sequelize.query(`DROP TABLE \"${TABLE}\"`);", [("destructive", "Orders")]),
     ("    await queryInterface.sequelize.query(sqlFromElsewhere);", [("unknown", "migrations/1-x.js")]),
     ("    await queryInterface.frobnicate('Orders');", [("unknown", "Orders")]),
@@ -132,6 +132,10 @@ def ecto(body: str) -> str:
     ("    Oban.Migrations.up(version: 12)", [("unknown", "priv/repo/migrations/1_m.exs")]),
     ("    from(u in \"users\", update: [set: [active: true]]) |> repo().update_all([])",
      [("data", "priv/repo/migrations/1_m.exs")]),
+    ("    from(s in \"sources\", where: s.system) |> repo().delete_all()",
+     [("destructive", "priv/repo/migrations/1_m.exs")]),
+    ("    execute(\"DELETE FROM sources WHERE system_source_type = 'rejected_events'\", \"\")",
+     [("destructive", "sources")]),
 ])
 def test_ecto_commands(repo: Repo, capsys: pytest.CaptureFixture[str], body: str,
                        expected: list[tuple[str, str]]) -> None:

@@ -159,7 +159,7 @@ def test_blueprint_code_the_reader_cannot_follow_is_unknown(statement: str, deta
     ("DB::statement(\"ALTER TABLE {$prefix}users DROP COLUMN nick\");", [("destructive", "m.php")]),
     ("DB::table('users')->where('id', 1)->update(['nick' => null]);", [("data", "users")]),
     ("DB::table('users')->truncate();", [("destructive", "users")]),
-    ("User::query()->where('active', false)->delete();", [("data", "users")]),
+    ("User::query()->where('active', false)->delete();", [("destructive", "users")]),
     ("DB::transaction(function () {\n    Schema::drop('users');\n});", [("destructive", "users")]),
     ("DB::table('users')->orderBy('id')->chunk(100, function ($rows) {\n"
      "    foreach ($rows as $row) {\n        DB::table('users')->where('id', $row->id)->update(['n' => 1]);\n    }\n});",

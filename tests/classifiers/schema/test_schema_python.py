@@ -289,7 +289,7 @@ def alembic(body: str, extra: str = "") -> str:
     ("    op.rename_table('user', 'account')", [("destructive", "user")]),
     ("    op.drop_index('ix_email', table_name='user')\n    op.drop_constraint('fk', 'post')", []),
     ("    op.execute(\"ALTER TYPE status ADD VALUE 'archived'\")", [("additive", "status")]),
-    ("    conn = op.get_bind()\n    conn.execute(sa.text('DELETE FROM sessions'))", [("data", "sessions")]),
+    ("    conn = op.get_bind()\n    conn.execute(sa.text('DELETE FROM sessions'))", [("destructive", "sessions")]),
     ("    op.bulk_insert(accounts, [{'id': 1}])", [("data", "alembic/versions/b_rev.py")]),
     ("    op.execute(f'DROP TABLE {name}')", [("destructive", "alembic/versions/b_rev.py")]),
     ("    op.execute(statement)", [("unknown", "alembic/versions/b_rev.py")]),

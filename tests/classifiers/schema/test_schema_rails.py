@@ -101,6 +101,10 @@ def test_tightening_an_existing_table(repo: Repo, capsys: pytest.CaptureFixture[
     ("    drop_enum :mood", [("destructive", "mood")]),
     ("    create_view :active_users", [("additive", "db/migrate/20240102000000_m.rb")]),
     ("    User.where(name: nil).update_all(name: 'x')", [("data", "users")]),
+    # Rows deleted are lost for good: no rollback brings them back.
+    ("    User.where(active: false).delete_all", [("destructive", "users")]),
+    ("    execute 'DELETE FROM users WHERE spam'", [("destructive", "users")]),
+    ("    create_table :drafts\n    Draft.where(stale: true).destroy_all", [("additive", "drafts"), ("additive", "drafts")]),
     ("    LineItem.find_each { |item| item.update!(total: 0) }", [("data", "line_items")]),
     ("    execute 'UPDATE users SET active = true'", [("data", "users")]),
     ("    execute \"DROP TABLE #{table_name}\"", [("destructive", "db/migrate/20240102000000_m.rb")]),

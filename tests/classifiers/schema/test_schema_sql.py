@@ -63,7 +63,7 @@ STATEMENTS = [
     ("ALTER TABLE users DROP CONSTRAINT fk", "additive", "users"),
     # data
     ("UPDATE users SET score = 0 WHERE score IS NULL", "data", "users"),
-    ("DELETE FROM users WHERE deleted", "data", "users"),
+    ("DELETE FROM users WHERE deleted", "destructive", "users"),
     ("INSERT INTO plans (name) VALUES ('free')", "data", "plans"),
     ("INSERT LOW_PRIORITY IGNORE INTO stats (d) SELECT now()", "data", "stats"),
     ("REPLACE INTO `keystores` SELECT 'a', 1", "data", "keystores"),

@@ -31,10 +31,23 @@ DIRECT = ("destructive", "risky", "additive", "data", "unknown")
 
 # Actions judged with the context of the file (what it created before).
 ACTIONS = (
-    "create_table", "drop_table", "rename_table", "truncate",
+    "create_table", "drop_table", "rename_table", "truncate", "delete_rows",
     "add_column", "drop_column", "rename_column", "alter_type", "set_not_null",
     "add_index", "add_unique", "add_primary_key", "add_foreign_key", "add_check",
 )
+
+
+# Calls that delete rows, in each framework's words (`delete_all`, Knex's `del`, TypeORM's `remove`, Ecto's
+# `Repo.delete_all`, Laravel's `forceDelete`): what they take away no rollback brings back.
+DELETES = frozenset({
+    "delete", "delete!", "delete_all", "delete_by", "destroy", "destroy!", "destroy_all", "destroy_by", "del",
+    "bulkDelete", "remove", "forceDelete", "deleteQuietly", "deleteOrFail",
+})
+
+
+def rows_op(method: str, table: str | None, line: int | None, detail: str) -> Op:
+    """The op of a call that writes rows: `delete_rows` for one of `DELETES`, else `data`."""
+    return Op("delete_rows" if method in DELETES else "data", table, line=line, detail=detail)
 
 
 class Unreadable(Exception):
@@ -160,7 +173,7 @@ def _kind(op: Op, seen: _Seen) -> tuple[str, str]:
         return action, ""
     if action == "create_table":
         return "additive", ""
-    if action in ("drop_table", "rename_table", "truncate"):
+    if action in ("drop_table", "rename_table", "truncate", "delete_rows"):
         if seen.new_table(op):
             return "additive", " (a table created in this migration)"
         return "destructive", ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Migration, Op, Unreadable, table_named
+from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Migration, Op, Unreadable, rows_op, table_named
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import elixir
 from ownership_gate.formats.elixir import Call, Lit, Value
@@ -195,7 +195,7 @@ class _Reader:
         if call.name in _SQL:
             return _execute(call.args[0] if call.args else None, line)
         if call.name in _DATA:
-            return [Op("data", line=line, detail=f"{qualified}: writes rows")]
+            return [rows_op(call.name, None, line, f"{qualified}: writes rows")]
         if ((module[:1].isupper() or module[:1] == ":") and module not in _VALUE_MODULES) or (
                 (module, call.name) in _RUNS_COMMANDS):
             # `Oban.Migrations.up()`: another library's migration, which this file does not hold.

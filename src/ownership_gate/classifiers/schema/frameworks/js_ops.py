@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, table_named
+from ownership_gate.classifiers.schema.ops import PLACEHOLDER, Op, rows_op, table_named
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats.javascript import Chain, New, Opaque, Segment, Str, Value
 
@@ -198,7 +198,7 @@ def method_ops(chain: Chain, variables: dict[str, Str]) -> list[Op]:
             ops.append(Op("destructive", table, line=line, detail=f"{method} {table or ''}".strip()))
         elif method in _DATA:
             target = root_table or table
-            return [*ops, Op("data", target, line=line, detail=f"{method} rows of {target or 'a table'}")]
+            return [*ops, rows_op(method, target, line, f"{method} rows of {target or 'a table'}")]
         elif method not in _NEUTRAL:
             return [*ops, Op("unknown", table or root_table, line=line,
                              detail=f"unrecognised migration call {method}()")]

@@ -29,7 +29,7 @@ from ownership_gate.classifiers.schema.frameworks.laravel_calls import (
     SQL_METHODS,
     VALUE_CLASSES,
 )
-from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Op, table_named, table_of
+from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Op, rows_op, table_named, table_of
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import php
 from ownership_gate.formats.php import Step
@@ -239,7 +239,7 @@ class Walker:
             return [*ops, Op("truncate", table, line=step.line, detail=f"truncate {table}")]
         if method in DATA_METHODS:
             what = f"{method} rows of {table}" if table else f"{method}: writes rows"
-            return [*ops, Op("data", table, line=step.line, detail=what)]
+            return [*ops, rows_op(method, table, step.line, what)]
         return ops
 
     def schema(self, step: Step) -> tuple[list[Op], State]:

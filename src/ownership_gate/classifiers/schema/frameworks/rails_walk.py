@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from ownership_gate.classifiers.schema.frameworks import rails_ops as R
-from ownership_gate.classifiers.schema.ops import Op, table_of
+from ownership_gate.classifiers.schema.ops import Op, rows_op, table_of
 from ownership_gate.formats import ruby
 from ownership_gate.formats.ruby import Block, Call, Expr, Lit
 
@@ -143,8 +143,7 @@ class Walker:
         models = [r for r in receiver if r[:1].isupper()]
         table = table_of(models[-1]) if models else self.records.get(receiver[0])
         if call.name in R.DATA_METHODS:
-            return [Op("data", table, line=call.line,
-                       detail=f"{'.'.join(receiver)}.{call.name}: writes rows")]
+            return [rows_op(call.name, table, call.line, f"{'.'.join(receiver)}.{call.name}: writes rows")]
         if call.block is not None and table is not None:
             # `Product.find_each do |product|`: the block's records are rows of `products`.
             self.records.update(dict.fromkeys(call.block.params, table))

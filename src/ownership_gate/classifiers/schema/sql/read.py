@@ -175,7 +175,8 @@ def statement_ops(node: exp.Expression, dialect: str) -> list[Op] | None:
         table = node.find(exp.Table)
         verb = type(node).__name__.lower()
         target = table.name if table is not None else None
-        return [Op("data", target, detail=f"{verb} rows of {target or 'a table'}")]
+        action = "delete_rows" if isinstance(node, exp.Delete) else "data"
+        return [Op(action, target, detail=f"{verb} rows of {target or 'a table'}")]
     if isinstance(node, exp.Command):
         return command_ops(node)
     return None
@@ -203,7 +204,8 @@ def _dml(tokens: list[Token]) -> list[Op] | None:
             table = names[0].text if names else None
             break
     verb = tokens[0].text.lower()
-    return [Op("data", table, detail=f"{verb} rows of {table or 'a table'}")]
+    action = "delete_rows" if first == TokenType.DELETE else "data"
+    return [Op(action, table, detail=f"{verb} rows of {table or 'a table'}")]
 
 
 def _read(statement: _Statement, dialect: str) -> list[Op] | None:
