@@ -791,3 +791,72 @@ def test_cluster_commands_ship_unless_the_job_made_the_cluster(runs: str, uses: 
     from ownership_gate.classifiers.pipeline.workflow import ships_by_command
 
     assert ships_by_command(runs, uses) is ships
+
+
+CLOUD_BUILD = """\
+steps:
+  - name: gcr.io/cloud-builders/docker:24.0.9
+    args: [build, -t, europe-docker.pkg.dev/$PROJECT_ID/app/web:$SHORT_SHA, .]
+  - name: gcr.io/cloud-builders/gcloud
+    args:
+      - compute
+      - instance-groups
+      - managed
+      - rolling-action
+      - start-update
+      - web-prod
+      - --max-surge=1
+      - --max-unavailable=0
+%s
+timeout: 1800s
+"""
+SECRETS = """\
+availableSecrets:
+  secretManager:
+    - versionName: projects/$PROJECT_ID/secrets/deploy-key/versions/latest
+      env: DEPLOY_KEY
+"""
+
+
+def test_a_cloud_build_config_that_deploys(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "cloudbuild/prod/deploy.yaml": CLOUD_BUILD % ""})
+    # A builder image's tag is a toolchain version.
+    repo.commit({"cloudbuild/prod/deploy.yaml": (CLOUD_BUILD % "").replace("docker:24.0.9", "docker:27.1.1")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # How the production group rolls out is how production is shipped; a secret handed to the build is new.
+    repo.commit({"cloudbuild/prod/deploy.yaml": (CLOUD_BUILD % SECRETS).replace(
+        "--max-surge=1\n      - --max-unavailable=0", "--max-surge=3\n      - --max-unavailable=3")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [
+        ("deploy", "cloudbuild/prod/deploy.yaml: job build"),
+        ("secret", "cloudbuild/prod/deploy.yaml: DEPLOY_KEY (projects/$PROJECT_ID/secrets/deploy-key/versions/latest)"),
+    ]
+    assert code == 1
+
+
+def test_a_cloud_build_config_that_only_tests_ships_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    tests = "steps:\n  - name: python:3.12\n    entrypoint: bash\n    args: [-c, 'pip install -r requirements.txt && pytest']\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "cloudbuild.yaml": tests})
+    repo.commit({"cloudbuild.yaml": tests.replace("pytest", "pytest -x")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # Images listed under `images` are pushed when the steps are done: the build now publishes.
+    repo.commit({"cloudbuild.yaml": tests + "images: [europe-docker.pkg.dev/$PROJECT_ID/app/web]\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", "cloudbuild.yaml: job build")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("path", "platform"), [
+    ("cloudbuild.yaml", "cloudbuild"),
+    ("build/cloudbuild-tf-apply.yaml", "cloudbuild"),
+    ("build/int.cloudbuild.yaml", "cloudbuild"),
+    ("cloudbuild/staging/deploy.yaml", "cloudbuild"),
+    ("docs/cloudbuild.md", None),
+    ("deploy/build.yaml", None),
+])
+def test_cloud_build_files(path: str, platform: str | None) -> None:
+    from ownership_gate.classifiers.pipeline.findings import platform as platform_of
+
+    assert platform_of(path) == platform

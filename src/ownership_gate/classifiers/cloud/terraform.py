@@ -594,9 +594,9 @@ def _changed(
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
-    settled = tuple(tuple(item for item in _settled(block.body, fresh, True) if item[1] not in ignored)
-                    for block in (before, after))
-    if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(*settled):
+    old_settled, new_settled = (tuple(item for item in _settled(block.body, fresh, True) if item[1] not in ignored)
+                                for block in (before, after))
+    if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(old_settled, new_settled):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)

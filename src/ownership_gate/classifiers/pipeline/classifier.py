@@ -2,8 +2,9 @@
 
 GitHub Actions workflows (`.github/workflows/*.yml`), GitLab CI files
 (`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`), CircleCI
-configs (`.circleci/*.yml`) and Woodpecker and Drone pipelines
-(`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`) are compared old
+configs (`.circleci/*.yml`), Woodpecker and Drone pipelines
+(`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`) and Google Cloud
+Build configs (`cloudbuild.yaml`, `cloudbuild/*.yaml`) are compared old
 against new, and only changes that move a one-way door are findings.
 Makefiles (`Makefile`, `GNUmakefile`, `*.mk`) are read for their targets
 that ship (see makefile.py): only `deploy` applies to them.

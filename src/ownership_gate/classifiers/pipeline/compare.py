@@ -11,6 +11,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     PRIVILEGED_TRIGGERS,
     Pipeline,
     circleci,
+    cloudbuild,
     github,
     gitlab,
     names,
@@ -41,7 +42,7 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     if platform == "woodpecker":
         return woodpecker([d for d in documents if isinstance(d, Mapping)], text)
     document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
-    reader = {"github": github, "gitlab": gitlab, "circleci": circleci}[platform]
+    reader = {"github": github, "gitlab": gitlab, "circleci": circleci, "cloudbuild": cloudbuild}[platform]
     return reader(document, text)
 
 

@@ -15,6 +15,11 @@ _MAKEFILE = re.compile(r"(?:^|/)(?:GNUmakefile|makefile|Makefile|[^/]+\.mk)$")
 _VENDORED = re.compile(r"(?:^|/)(?:vendor|node_modules|third_party|deps)/")
 
 
+# Google Cloud Build configs: `cloudbuild.yaml`, `cloudbuild-deploy.yaml`, `int.cloudbuild.yaml`, or any YAML
+# file of a `cloudbuild/` folder (`cloudbuild/prod/deploy.yaml`).
+_CLOUDBUILD = re.compile(r"(?:^|/)(?:cloudbuild[\w.-]*|[\w.-]+\.cloudbuild\.ya?ml)$|(?:^|/)cloudbuild/")
+
+
 def platform(path: str) -> str | None:
     """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone) or `make` for a pipeline file's path,
     else None."""
@@ -34,6 +39,8 @@ def platform(path: str) -> str | None:
         return "gitlab"
     if path.startswith(".gitlab/ci/"):
         return "gitlab"
+    if _CLOUDBUILD.search(path):
+        return "cloudbuild"
     return None
 
 

@@ -41,7 +41,7 @@ SHIPPING_COMMAND = re.compile(
     r"|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b[^\n]*--push\b|\bcrane\s+push\b"
     r"|\bkubectl\s+(?:apply|rollout|set\s+image|delete)\b|\bhelm\s+(?:upgrade|install|push)\b"
     r"|\b(?:terraform|tofu)\s+(?:apply|destroy)\b|\bterragrunt\b[^\n]*\s(?:apply|destroy)\b|\bpulumi\s+up\b|\bcdk\s+deploy\b|\bsls\s+deploy\b|\bserverless\s+deploy\b"
-    r"|\bgcloud\b[^\n]*\bdeploy\b|\baws\s+(?:ecs\s+update-service|s3\s+sync|lambda\s+update-function-code|cloudformation\s+deploy)\b"
+    r"|\bgcloud\b[^\n]*\b(?:deploy|rolling-action)\b|\baws\s+(?:ecs\s+update-service|s3\s+sync|lambda\s+update-function-code|cloudformation\s+deploy)\b"
     r"|\baz\s+\w+[^\n]*\bdeploy\b|\bfly(?:ctl)?\s+deploy\b|\bvercel\b[^\n]*--prod\b|\bnetlify\s+deploy\b"
     r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
     r"|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
@@ -131,7 +131,7 @@ def reviewing(steps: list[Mapping[str, Any]]) -> frozenset[str]:
 class Pipeline(NamedTuple):
     """One pipeline file, as far as ownership cares."""
 
-    platform: str  # github | gitlab | circleci | woodpecker | make
+    platform: str  # github | gitlab | circleci | woodpecker | cloudbuild | make
     triggers: frozenset[str] = frozenset()
     trigger_shape: str = ""
     jobs: Mapping[str, Job] = MappingProxyType({})
@@ -248,6 +248,46 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
             entries.append((str(job_name), settings.get("filters"), settings.get("type")))
         when[str(name)] = (workflow.get("triggers"), entries)
     return Pipeline("circleci", frozenset(), _shape(when), jobs, frozenset(contexts), frozenset(outside))
+
+
+def cloudbuild(document: Mapping[Any, Any], text: str) -> Pipeline:
+    """A Google Cloud Build config. Its steps share one workspace, each preparing what the next runs, so the
+    build is one job (`build`): it ships when a step is named for it or runs a publishing or deploying
+    command (its builder image's tool, or its `entrypoint`, with its `args`, or its `script`), or when the
+    build uploads images or artifacts once its steps are done (`images`, `artifacts`). The secrets it hands
+    its steps are `availableSecrets` and the older `secrets` with `secretEnv`. A builder image's tag is a
+    toolchain version."""
+    steps = [s for s in _as_list(document.get("steps")) if isinstance(s, Mapping)]
+    if not steps:
+        return Pipeline("cloudbuild")
+    ships = any(key in document and document[key] for key in ("images", "artifacts"))
+    for step in steps:
+        tool = str(step.get("entrypoint") or str(_untagged(step.get("name", ""))).rsplit("/", 1)[-1])
+        command = " ".join([tool, *(str(a) for a in _as_list(step.get("args")))])
+        runs = f"{command}\n{step.get('script') or ''}"
+        ships = ships or bool(_SHIPPING_NAME.search(str(step.get("id") or "")) or ships_by_command(runs))
+    build = {**{key: value for key, value in document.items() if key != "steps"},
+             "steps": [{**step, "name": _untagged(step.get("name", ""))} for step in steps],
+             "images": [_untagged(image) for image in _as_list(document.get("images"))]}
+    job = Job("build", DEFAULT, ships, None, _shape(build))
+    return Pipeline("cloudbuild", frozenset(), "", {"build": job}, frozenset(_cloudbuild_secrets(document)))
+
+
+def _cloudbuild_secrets(document: Mapping[Any, Any]) -> set[str]:
+    """The names under which a Cloud Build config hands secrets to its steps."""
+    found: set[str] = set()
+    available = document.get("availableSecrets")
+    if isinstance(available, Mapping):
+        for entry in _as_list(available.get("secretManager")):
+            if isinstance(entry, Mapping) and entry.get("env"):
+                found.add(f"{entry['env']} ({entry.get('versionName', '')})".replace(" ()", ""))
+        for entry in _as_list(available.get("inline")):
+            if isinstance(entry, Mapping) and isinstance(entry.get("envMap"), Mapping):
+                found.update(str(key) for key in entry["envMap"])
+    for entry in _as_list(document.get("secrets")):
+        if isinstance(entry, Mapping) and isinstance(entry.get("secretEnv"), Mapping):
+            found.update(str(key) for key in entry["secretEnv"])
+    return found
 
 
 def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
