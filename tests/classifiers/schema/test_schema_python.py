@@ -101,9 +101,24 @@ DELETE = '        migrations.DeleteModel(name="Account"),'
 FORWARDS = "def forwards(apps, schema_editor):\n{body}\n\n\n"
 
 
+def test_a_dependency_added_under_a_condition_only_orders_the_migration(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = django("        migrations.DeleteModel(name=\"Account\"),", "from django.apps import apps as global_apps")
+    content = content.replace("    operations = [", "    if global_apps.is_installed('comments'):\n"
+                              "        dependencies.append(('comments', '0001_initial'))\n    else:\n"
+                              "        run_before += [('library', '0006_next')]\n\n    operations = [")
+    _, found, _ = judge(repo, capsys, {f"{APP}/0005_change.py": content})
+    assert pairs(found) == [("destructive", "library_account")]
+
+
 # Ways to change what a Django migration runs out of sight of its `operations` list.
 @pytest.mark.parametrize(("content", "detail"), [
     (django("").replace("    ]\n", "    ]\n    operations += [migrations.DeleteModel(name='Account')]\n"),
+     "class Migration runs code in its body"),
+    # A condition that adds a dependency and also runs something else is still code in the body.
+    (django("").replace("    ]\n", "    ]\n    if True:\n        dependencies.append(('x', '0001'))\n"
+                                    "        operations.append(migrations.DeleteModel(name='Account'))\n"),
      "class Migration runs code in its body"),
     (django("") + "\nMigration.operations.append(migrations.DeleteModel(name='Account'))\n",
      "changes class Migration outside its definition"),

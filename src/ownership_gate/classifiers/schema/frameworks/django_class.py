@@ -68,6 +68,8 @@ def _class_problems(cls: ast.ClassDef) -> list[Op]:
             continue
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             continue
+        if _orders_only(statement):
+            continue
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if statement.name in _MIGRATION_METHODS or statement.name.startswith("__"):
                 ops.append(_unknown(statement, f"class Migration overrides {statement.name}(), which can change"
@@ -75,6 +77,24 @@ def _class_problems(cls: ast.ClassDef) -> list[Op]:
             continue  # RunPython code kept in the class
         ops.append(_unknown(statement, "class Migration runs code in its body, which can change what it runs"))
     return ops
+
+
+# What decides only when a migration runs, among the others: not what it does.
+_ORDERING = frozenset({"dependencies", "run_before"})
+
+
+def _orders_only(statement: ast.stmt) -> bool:
+    """A class-body statement that only adds to `dependencies` or `run_before`, perhaps under a condition
+    (`if global_apps.is_installed("comments"): dependencies.append(("comments", "0001_initial"))`): it
+    orders the migration among others, and its operations stay what the file shows."""
+    if isinstance(statement, ast.If):
+        return all(_orders_only(s) for s in (*statement.body, *statement.orelse))
+    if isinstance(statement, ast.AugAssign):
+        return isinstance(statement.target, ast.Name) and statement.target.id in _ORDERING
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr in ("append", "extend", "insert") and isinstance(call.func.value, ast.Name)
+            and call.func.value.id in _ORDERING)
 
 
 def _nodes(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, bool]]:
