@@ -1906,3 +1906,17 @@ def test_a_wordpress_capability_check_changed_is_access(repo: Repo, capsys: pyte
     assert kinds_and_subjects(doc, "security") == [("access", "wp-content/plugins/lists/src/Proxy.php")]
     assert "current_user_can('edit_posts')" in findings(doc, "security")[0]["detail"]
     assert code == 1
+
+
+def test_code_moved_into_a_file_named_for_a_policy_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    named = "config/initializers/content_security_policy.rb"
+    base = repo.commit({".ownership-gate.yaml": POLICY, named: "# Rails.application.configure do\n# end\n",
+                        "config/initializers/csp.rb": "GovukContentSecurityPolicy.configure\n"})
+    # The one line moves between the two initializers: the same policy is configured.
+    repo.commit({named: "GovukContentSecurityPolicy.configure\n", "config/initializers/csp.rb": None})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # A line no other file lost is new code in the policy's file.
+    repo.commit({named: "GovukContentSecurityPolicy.configure(report_only: true)\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", named)] and code == 1

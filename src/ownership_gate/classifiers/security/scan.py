@@ -253,7 +253,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
         POLICY_NAME.search(path) and not MODELS_FOLDER.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
-    ):
+    ) and not _code_moved(context, path, added, removed):
         if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
         if named:
@@ -340,6 +340,14 @@ def _moved_elsewhere(context: Context, kind: str, wanted: Callable[[str], bool],
         return bool(_moved_lines(context, kind, wanted).get((side, normal(line)), set()) - {path})
 
     return moved
+
+
+def _code_moved(context: Context, path: str, added: list[str], removed: list[str]) -> bool:
+    """Every line of code `path` gains another file of the change set loses, and every one it loses another
+    gains: the code moved between files (`GovukContentSecurityPolicy.configure` from `csp.rb` into
+    `content_security_policy.rb`), and runs as it did."""
+    moved = _moved_elsewhere(context, "code", bool, path)
+    return all(moved("removed", line) for line in added) and all(moved("added", line) for line in removed)
 
 
 def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> dict[tuple[str, str], set[str]]:
