@@ -836,7 +836,8 @@ def test_a_cloud_build_config_that_deploys(repo: Repo, capsys: pytest.CaptureFix
 
 
 def test_a_cloud_build_config_that_only_tests_ships_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    tests = "steps:\n  - name: python:3.12\n    entrypoint: bash\n    args: [-c, 'pip install -r requirements.txt && pytest']\n"
+    tests = ("steps:\n  - name: python:3.12\n    entrypoint: bash\n    args: [-c, 'pip install -r requirements.txt && pytest']\n"
+             "artifacts:\n  objects:\n    location: gs://$PROJECT_ID-reports\n    paths: [report.xml]\n")
     base = repo.commit({".ownership-gate.yaml": POLICY, "cloudbuild.yaml": tests})
     repo.commit({"cloudbuild.yaml": tests.replace("pytest", "pytest -x")})
     code, doc = run_json(capsys, "--base", base)

@@ -254,13 +254,16 @@ def cloudbuild(document: Mapping[Any, Any], text: str) -> Pipeline:
     """A Google Cloud Build config. Its steps share one workspace, each preparing what the next runs, so the
     build is one job (`build`): it ships when a step is named for it or runs a publishing or deploying
     command (its builder image's tool, or its `entrypoint`, with its `args`, or its `script`), or when the
-    build uploads images or artifacts once its steps are done (`images`, `artifacts`). The secrets it hands
+    build pushes images or publishes packages once its steps are done (`images`; `artifacts` other than
+    `objects`, which only keeps files in a bucket). The secrets it hands
     its steps are `availableSecrets` and the older `secrets` with `secretEnv`. A builder image's tag is a
     toolchain version."""
     steps = [s for s in _as_list(document.get("steps")) if isinstance(s, Mapping)]
     if not steps:
         return Pipeline("cloudbuild")
-    ships = any(key in document and document[key] for key in ("images", "artifacts"))
+    artifacts = document.get("artifacts")
+    ships = bool(document.get("images")) or (
+        isinstance(artifacts, Mapping) and any(artifacts.get(key) for key in _PUBLISHED_ARTIFACTS))
     for step in steps:
         tool = str(step.get("entrypoint") or str(_untagged(step.get("name", ""))).rsplit("/", 1)[-1])
         command = " ".join([tool, *(str(a) for a in _as_list(step.get("args")))])
@@ -271,6 +274,10 @@ def cloudbuild(document: Mapping[Any, Any], text: str) -> Pipeline:
              "images": [_untagged(image) for image in _as_list(document.get("images"))]}
     job = Job("build", DEFAULT, ships, None, _shape(build))
     return Pipeline("cloudbuild", frozenset(), "", {"build": job}, frozenset(_cloudbuild_secrets(document)))
+
+
+# What a Cloud Build config's `artifacts` publishes to a registry; `objects` only keeps files in a bucket.
+_PUBLISHED_ARTIFACTS = ("mavenArtifacts", "pythonPackages", "npmPackages", "goModules")
 
 
 def _cloudbuild_secrets(document: Mapping[Any, Any]) -> set[str]:
