@@ -992,6 +992,22 @@ def test_a_cookie_setting_in_plural(repo: Repo, app: str, capsys: pytest.Capture
     assert code == 1
 
 
+
+def test_a_release_configurations_set_call_is_a_setting(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Distillery's release configuration: the Erlang distribution cookie is the secret every node of the
+    # cluster authenticates with.
+    path = "rel/config.exs"
+    release = 'environment :prod do\n  set include_erts: true\n  set cookie: :"q=5<;c0X!<z11c"\nend\n'
+    base = repo.commit({path: release})
+    repo.commit({path: release.replace("set include_erts: true", "set(include_erts: false)")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    repo.commit({path: release.replace('set cookie: :"q=5<;c0X!<z11c"', 'set(cookie: System.get_env("COOKIE"))')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: cookie")]
+    assert findings(doc, "security")[0]["detail"].endswith('-> System.get_env("COOKIE")')
+    assert code == 1
+
 GO_CLIENT = """\
 package shiori
 

@@ -145,13 +145,18 @@ def server_settings(path: str, diff: LineDiff, server: str) -> list[Finding]:
 def _assignment(line: str) -> tuple[str | None, str]:
     if COMMENT.match(line):
         return None, ""
-    match = ASSIGNMENT.match(line) or DSL_SETTING.match(line)
+    match = _SET_CALL.match(line) or ASSIGNMENT.match(line) or DSL_SETTING.match(line)
     if not match:
         return None, ""
-    key = match.group("key").strip("\"'")
+    key = (match.group("key") or match.group("symbol")).strip("\"'")
     if not SETTING_KEY.search(key.lower()) or _MODULE_RESOLUTION.search(key):
         return None, ""
     return key, match.group("value").strip()[:80]
+
+
+# A release or deploy configuration's `set key: value` (Distillery's `set cookie: :secret`, `set(cookie: ...)`)
+# or `set :key, value` (Capistrano): the setting is the first argument.
+_SET_CALL = re.compile(r"^\s*set\s*\(?\s*(?:(?P<key>[a-z_]\w*):|:(?P<symbol>[a-z_]\w*)\s*,)\s*(?P<value>.+?)\)?\s*$")
 
 
 # Webpack's module resolution names Node modules a browser bundle replaces (`config.resolve.fallback.tls =
