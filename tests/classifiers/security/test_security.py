@@ -1936,3 +1936,50 @@ def test_code_moved_into_a_file_named_for_a_policy_is_routine(repo: Repo, capsys
     repo.commit({named: "GovukContentSecurityPolicy.configure(report_only: true)\n"})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", named)] and code == 1
+
+
+DEPLOY_SCRIPT = """\
+#!/bin/bash
+set -euo pipefail
+gcloud compute instances create monolith --zone "$ZONE" --tags monolith
+# Let the cluster reach the ledger on 8080.
+gcloud compute firewall-rules create allow-http-monolith \\
+      --project "$PROJECT_ID" \\
+      --allow tcp:8080 \\
+      --source-tags monolith \\
+      --target-tags monolith
+"""
+
+
+def test_a_script_granting_cloud_access_by_command(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "scripts/deploy-monolith.sh"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: DEPLOY_SCRIPT})
+    # Other commands, a comment and the layout of the rule's lines are no access.
+    repo.commit({path: DEPLOY_SCRIPT.replace("--zone \"$ZONE\"", "--zone \"$ZONE\" --machine-type e2-small")
+                 .replace("on 8080", "on port 8080").replace("      --allow", "  --allow")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # Every instance tagged for the cluster may now reach the ledger.
+    repo.commit({path: DEPLOY_SCRIPT.replace("--source-tags monolith", "--source-tags bank-of-anthos")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert "--source-tags bank-of-anthos" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+    # The rule taken away closes access.
+    repo.commit({path: DEPLOY_SCRIPT.split("# Let")[0]})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
+def test_cloud_commands_that_grant_access() -> None:
+    from ownership_gate.classifiers.security.cloud_commands import commands
+
+    script = ("aws iam attach-role-policy --role-name ci --policy-arn arn:aws:iam::aws:policy/AdministratorAccess\n"
+              "gcloud projects add-iam-policy-binding \"$P\" --member serviceAccount:ci@x --role roles/owner\n"
+              "az role assignment create --assignee \"$ID\" --role Contributor\n"
+              "aws s3 cp build/ s3://site --recursive\n# gcloud compute firewall-rules create old\n")
+    assert sorted(commands(script)) == [
+        "aws iam attach-role-policy --role-name ci --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+        "az role assignment create --assignee \"$ID\" --role Contributor",
+        "gcloud projects add-iam-policy-binding \"$P\" --member serviceAccount:ci@x --role roles/owner",
+    ]

@@ -9,7 +9,10 @@ Kinds:
   ...) or as a header or middleware anywhere in application code; the
   finding names the setting and its old and new value; any setting of a
   mail server (Postfix `main.cf`, ...); in `.env.example` and its siblings,
-  a secret or a security setting added or removed (env_example.py);
+  a secret or a security setting added or removed (env_example.py); a cloud
+  command in a script or Makefile that grants access (`gcloud compute
+  firewall-rules create`, `aws iam attach-role-policy`, `az role assignment
+  create`, ...) new or run with other arguments (cloud_commands.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
@@ -46,7 +49,8 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from ownership_gate.classifiers.base import ChangedPaths, Context
+from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
+from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import NOT_APPLICATION, is_yaml, reads_path
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
@@ -56,7 +60,8 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if reads_path(p) or (is_yaml(p) and not NOT_APPLICATION.search(p))}
+    return {p for p in paths.all if reads_path(p) or (
+        (is_yaml(p) or SCRIPT.search(p)) and not NOT_APPLICATION.search(p))}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -65,6 +70,11 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import scan
 
         found += scan.findings(change, context)
+    if SCRIPT.search(change.path) and not NOT_APPLICATION.search(change.path):
+        from ownership_gate.classifiers.security import cloud_commands
+
+        old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+        found += cloud_commands.findings(change.path, old, new)
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 

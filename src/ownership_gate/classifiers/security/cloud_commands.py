@@ -1,0 +1,52 @@
+"""Cloud command lines in scripts that grant access: a firewall rule, an IAM binding or policy, a key.
+
+Operations scripts and Makefiles set up cloud access with the providers'
+command-line tools as often as Terraform does (`gcloud compute
+firewall-rules create ... --source-tags web`). Such a command is read as
+one logical line (a `\\`-continued line joined with the next) with its
+layout ignored; one the new revision runs that the old did not, or runs
+with other arguments, is a `setting`. A grant that is gone closes access,
+and is none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ownership_gate.classifiers.security.findings import finding
+from ownership_gate.model import Finding
+
+# Shell and PowerShell scripts, Makefiles.
+SCRIPT = re.compile(r"\.(?:sh|bash|zsh|ps1)$|(?:^|/)(?:Makefile|GNUmakefile|makefile|[^/]+\.mk)$")
+
+_ACCESS_COMMAND = re.compile(
+    r"(?i)\bgcloud\s+(?:(?:alpha|beta)\s+)?(?:compute\s+firewall-rules\s+(?:create|update)"
+    r"|(?:[\w-]+\s+){1,4}add-iam-policy-binding|iam\s+service-accounts\s+keys\s+create)\b"
+    r"|\baws\s+(?:ec2\s+authorize-security-group-(?:ingress|egress)"
+    r"|iam\s+(?:attach-[\w-]+-policy|put-[\w-]+-policy|create-access-key|create-login-profile"
+    r"|update-assume-role-policy)|s3api\s+put-bucket-(?:policy|acl)|s3api\s+delete-public-access-block)\b"
+    r"|\baz\s+(?:role\s+assignment\s+create|network\s+nsg\s+rule\s+(?:create|update))\b"
+    r"|\bkubectl\s+create\s+(?:cluster)?rolebinding\b"
+)
+_TOOLS = ("gcloud", "aws", "az", "kubectl")
+_CONTINUED = re.compile(r"[\\`]\s*\n\s*")
+_SPACES = re.compile(r"\s+")
+_COMMENT = re.compile(r"^\s*#")
+
+
+def commands(text: str) -> Counter[str]:
+    """The access-granting commands of a script, each as one logical line with single spaces."""
+    found: Counter[str] = Counter()
+    for line in _CONTINUED.sub(" ", text).splitlines():
+        if not _COMMENT.match(line) and _ACCESS_COMMAND.search(line):
+            found[_SPACES.sub(" ", line.strip().lstrip("@-").strip())] += 1
+    return found
+
+
+def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
+    if old_text == new_text or not any(tool in new_text for tool in _TOOLS):
+        return []
+    fresh = commands(new_text) - commands(old_text)
+    return [finding("setting", path, f"a cloud command that grants access is new or changed: {command[:160]}")
+            for command in sorted(fresh)]
