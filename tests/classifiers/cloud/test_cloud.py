@@ -1432,3 +1432,40 @@ def test_a_for_each_of_dns_records_that_only_gained_names(
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == [(kind, f"azurerm_dns_cname_record.{shape[0]}")]
     assert code == (0 if kind == "dns" else 1)
+
+
+PROVIDERS = """\
+provider "aws" {
+  region = "eu-west-2"
+}
+
+provider "aws" {
+  alias  = "us-east-1"
+  region = "us-east-1"
+}
+"""
+BEDROCK = """
+provider "aws" {
+  alias  = "eu-central-1"
+  region = "eu-central-1"
+  assume_role {
+    role_arn = "arn:aws:iam::${var.account_id}:role/BedrockEuCentral"
+  }
+}
+"""
+
+
+def test_a_provider_configuration_for_another_region_or_account(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/providers.tf": PROVIDERS})
+    # The same region under another alias, written in a file of its own: nowhere new.
+    repo.commit({"infra/providers_edge.tf": 'provider "aws" {\n  alias  = "edge"\n  region = "us-east-1"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # Another region, through a role in another account: resources can now be made there.
+    repo.commit({"infra/providers_edge.tf": BEDROCK})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "provider.aws.eu-central-1")]
+    assert "region = eu-central-1" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1

@@ -39,8 +39,8 @@ class Module:
     """One directory's addressed blocks before and after the change set, filled in file by file."""
 
     __slots__ = (
-        "configures", "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "unreadable",
-        "variables_new", "variables_old",
+        "configures", "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "providers_new",
+        "providers_old", "unreadable", "variables_new", "variables_old",
     )
 
     def __init__(self) -> None:
@@ -53,6 +53,8 @@ class Module:
         self.locals_new: dict[str, tuple[str, Any]] = {}
         self.outputs_old: dict[str, Placed] = {}
         self.outputs_new: dict[str, Placed] = {}
+        self.providers_old: dict[str, Placed] = {}  # `aws`, `aws.eu` (its alias) -> its block
+        self.providers_new: dict[str, Placed] = {}
         self.unreadable: dict[str, str] = {}  # path -> why
         self.configures = False  # a new file configures a provider or a backend: a root module, applied itself
 
@@ -85,9 +87,10 @@ def _read(directory: str, context: Context) -> Module:
         if is_terraform(change.path) and posixpath.dirname(change.path) == directory:
             _add(module, change.path, context.new(change), old=False)
             changed.add(change.path)
-    if module.locals_old != module.locals_new:
+    if module.locals_old != module.locals_new or module.providers_new.keys() - module.providers_old.keys():
         # A local value is judged where it is read, in every file of its folder: the files the change set
-        # left alone are the same on both sides, so only what reads a changed local can differ.
+        # left alone are the same on both sides, so only what reads a changed local can differ. A new
+        # provider configuration is compared with those the folder already had, wherever they are written.
         for name in sorted(context.old_names(directory) or ()):
             path = posixpath.join(directory, name) if directory else name
             if is_terraform(name) and path not in changed:
@@ -121,7 +124,13 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool, unchanged:
         elif block.type == "output" and block.labels:
             outputs = module.outputs_old if old else module.outputs_new
             outputs[block.labels[0]] = Placed(block, path, f"output.{block.labels[0]}")
-        elif block.type in ("provider", "terraform") and not old and _configures(block):
+        elif block.type == "provider" and block.labels:
+            alias = _literal(block, "alias")
+            key = f"{block.labels[0]}.{alias}" if alias else block.labels[0]
+            (module.providers_old if old else module.providers_new)[key] = Placed(block, path, f"provider.{key}")
+            if not old and _configures(block):
+                module.configures = True
+        elif block.type == "terraform" and not old and _configures(block):
             module.configures = True
         elif block.type == "locals":
             for attribute in block.body.attributes.values():
@@ -134,6 +143,37 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool, unchanged:
     if not old and not unchanged and document.loose_errors and path not in module.unreadable:
         loose = document.loose_errors[0]
         module.unreadable[path] = f"line {loose.line}: {loose.error}"
+
+
+# Where a provider configuration makes resources: its region, project, subscription, profile, or the role it
+# assumes in another account.
+_WHERE = ("region", "project", "subscription_id", "tenant_id", "profile", "assume_role.role_arn",
+          "assume_role_with_web_identity.role_arn")
+
+
+def _where(block: hcl.Block) -> tuple[str, ...]:
+    """What of `_WHERE` a provider configuration sets, as `name = text`."""
+    found = []
+    for name in _WHERE:
+        outer, _, inner = name.rpartition(".")
+        body = next((b.body for b in block.body.blocks if b.type == outer), None) if outer else block.body
+        written = body.attributes.get(inner) if body is not None else None
+        if written is not None:
+            found.append(f"{name} = {_text(written.value)}")
+    return tuple(found)
+
+
+def _elsewhere(block: hcl.Block, before: Mapping[str, Placed]) -> str:
+    """For a provider configuration a folder gains, where it makes resources (`region = eu-central-1, ...`)
+    when that is somewhere no configuration of the same provider the folder had before pointed; "" when it
+    points where one already did (a second alias of the same account and region), when it says nothing of
+    where, or when the folder configured no such provider before (a new root module: what it creates is
+    judged)."""
+    where = _where(block)
+    same = [placed.block for placed in before.values() if placed.block.labels[:1] == block.labels[:1]]
+    if not where or not same or any(_where(other) == where for other in same):
+        return ""
+    return ", ".join(where)
 
 
 def _configures(block: hcl.Block) -> bool:
@@ -209,6 +249,12 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
             kind = "dns"
         add(placed.path, finding(kind, address, f"{_what(address)} added", placed.block.line))
+    for key in sorted(module.providers_new.keys() - module.providers_old.keys()):
+        placed = module.providers_new[key]
+        if elsewhere := _elsewhere(placed.block, module.providers_old):
+            add(placed.path, finding("added", placed.address, f"a new {placed.block.labels[0]} provider configuration "
+                                     f"({elsewhere}): resources can now be made in another region or account",
+                                     placed.block.line))
     for address, placed in sorted(removed.items()):
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
