@@ -1469,3 +1469,43 @@ def test_a_provider_configuration_for_another_region_or_account(
     assert kinds_and_subjects(doc, "cloud") == [("added", "provider.aws.eu-central-1")]
     assert "region = eu-central-1" in findings(doc, "cloud")[0]["detail"]
     assert code == 1
+
+
+BY_ENVIRONMENT = """\
+locals {
+  environment  = terraform.workspace
+  by_env       = { development = local.development, production = local.production }
+  env_specific = local.by_env[local.environment]
+}
+
+resource "aws_security_group" "web" {
+  name    = "web"
+  ingress = lookup(local.env_specific, "ingress", [])
+}
+"""
+PRODUCTION = """\
+locals {
+  production = {
+    ingress    = [{ from_port = 443, to_port = 443, cidr_blocks = ["10.0.0.0/8"] }]
+    dashboards = ["requests", "errors"]
+  }
+  development = {
+    ingress = []
+  }
+}
+"""
+
+
+def test_a_key_read_by_lookup_through_locals_picked_per_environment(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/web.tf": BY_ENVIRONMENT, "infra/locals_production.tf": PRODUCTION})
+    # The security group reads the production entry's `ingress`: a dashboard taken away is no change to it.
+    repo.commit({"infra/locals_production.tf": PRODUCTION.replace('["requests", "errors"]', '["requests"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    repo.commit({"infra/locals_production.tf": PRODUCTION.replace('"10.0.0.0/8"', '"0.0.0.0/0"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.web")]
+    assert findings(doc, "cloud")[0]["detail"] == "ingress reads local.env_specific.ingress, which changed"
+    assert code == 1

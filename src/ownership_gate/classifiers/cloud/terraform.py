@@ -432,8 +432,14 @@ def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tupl
 # `count` and `for_each` decide how many instances of a resource or module Terraform manages.
 _REPEATS = ("count", "for_each")
 _LOCAL = re.compile(r"\blocal\.(\w+)")
-# `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`).
-_LOCAL_KEY = re.compile(r"\blocal\.(\w+)(?:\[\s*\\?[\"']([\w-]+)\\?[\"']\s*\]|\.(\w+))?")
+# `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`,
+# `lookup(local.defaults, "public_ip", null)`).
+_LOCAL_KEY = re.compile(
+    r"\blookup\(\s*local\.(\w+)\s*,\s*\\?[\"']([\w-]+)\\?[\"']"
+    r"|\blocal\.(\w+)(?:\[\s*\\?[\"']([\w-]+)\\?[\"']\s*\]|\.(\w+))?"
+)
+# A map local's entry chosen at run time: `local.by_environment[local.environment]`.
+_PICKED = re.compile(r"local\.(\w+)\[[^\[\]]+\]")
 # Resource types that only label other resources (`aws_ec2_tag`): how many exist is a tag change.
 _LABEL_TYPE = re.compile(r"_tags?$")
 
@@ -561,18 +567,39 @@ def _local_changed(name: str, module: Module, fresh: Mapping[str, object]) -> bo
 
 
 def _key_of(name: str, key: str, side: Mapping[str, tuple[str, Any]], depth: int = 0) -> Any:
-    """What `local.NAME["key"]` comes to on one side, as far as the changed files say: a map's entry, or for
-    `merge(local.a, var.b)` the expression with each local map's entry (a map's other keys aside)."""
+    """What `local.NAME["key"]` comes to on one side, as far as the files read say: a map's entry (with the
+    locals it reads written out); for `merge(local.a, var.b)` the expression with each local map's entry;
+    for another local, `local.a`, or an entry of one picked at run time, `local.by_env[local.env]`, that
+    local's (each entry's) entry; for any other expression, all of it with its locals written out. A map's
+    other keys are left aside."""
     value = side.get(name)
     if value is None:
         return None  # defined in a file the change does not touch: the same on both sides
     canonical = value[1]
     if _is_map(canonical):
-        return dict(canonical).get(key)
-    merged = isinstance(canonical, tuple) and canonical[:1] == ("expr",) and "merge(" in canonical[1]
-    if merged and depth < _INLINE_DEPTH:
-        return canonical[1], tuple(_key_of(r, key, side, depth + 1) for r in _LOCAL.findall(canonical[1]))
-    return canonical
+        return _entry(dict(canonical).get(key), key, side, depth)
+    if not (isinstance(canonical, tuple) and canonical[:1] == ("expr",)) or depth >= _INLINE_DEPTH:
+        return canonical
+    text = canonical[1]
+    if (same := _LOCAL.fullmatch(text)) is not None:
+        return _key_of(same.group(1), key, side, depth + 1)
+    if (picked := _PICKED.fullmatch(text)) is not None:
+        entries = side.get(picked.group(1))
+        if entries is not None and _is_map(entries[1]):
+            return tuple(_entry(entry, key, side, depth + 1, pick=True) for _, entry in entries[1])
+    if "merge(" in text:
+        return text, tuple(_key_of(r, key, side, depth + 1) for r in _LOCAL.findall(text))
+    return _inlined(text, side)
+
+
+def _entry(value: Any, key: str, side: Mapping[str, tuple[str, Any]], depth: int, pick: bool = False) -> Any:
+    """A map entry as `_key_of` compares it: a local it names followed (with `pick`, the entry is itself the
+    map the key is read from), any other expression with its locals written out."""
+    if not (isinstance(value, tuple) and value[:1] == ("expr",)):
+        return dict(value).get(key) if pick and _is_map(value) else value
+    if pick and (same := _LOCAL.fullmatch(value[1])) is not None:
+        return _key_of(same.group(1), key, side, depth + 1)
+    return _inlined(value[1], side)
 
 
 def _is_map(canonical: Any) -> bool:
@@ -589,7 +616,8 @@ def _local_reads(body: hcl.Body, everything: bool, prefix: str = "") -> list[tup
         if isinstance(item, hcl.Attribute):
             if item.name in _LABELS or not (everything or SETTING.search(item.name)):
                 continue
-            names = tuple(sorted({f"{m[0]}.{m[1] or m[2]}".rstrip(".") for m in _LOCAL_KEY.findall(_text(item.value))}))
+            names = tuple(sorted({f"{m[0] or m[2]}.{m[1] or m[3] or m[4]}".rstrip(".")
+                                  for m in _LOCAL_KEY.findall(_text(item.value))}))
             if names:
                 found.append((f"{prefix}{item.name}", names))
         else:
