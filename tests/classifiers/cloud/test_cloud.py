@@ -607,6 +607,30 @@ def test_cloudformation_resources(repo: Repo, capsys: pytest.CaptureFixture[str]
     assert code == 1
 
 
+
+FRAGMENT = """\
+SustainabilityBucket:
+  Type: AWS::S3::Bucket
+  Properties:
+    BucketName: !Sub "${Environment}-sustainability"
+"""
+
+
+def test_template_fragments_a_build_joins_are_read_in_any_folder(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Resources by logical id, top level, in `iac/main/resources/`: the build merges them into one template.
+    secret = ("\nSREAccountId:\n  Type: AWS::SecretsManager::Secret\n  DeletionPolicy: Retain\n"
+              "  Properties:\n    Name: SRE-account-id-secret\n")
+    settings = "bucket_prefix: sustainability\nretention_days: 30\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "iac/main/resources/sustainability.yml": FRAGMENT,
+                        "iac/main/settings.yml": settings})
+    repo.commit({"iac/main/resources/sustainability.yml": FRAGMENT + secret,
+                 "iac/main/settings.yml": settings.replace("30", "90")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "SREAccountId")]
+    assert code == 1
+
 def test_helm_template_in_a_templates_folder_is_not_cloudformation(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

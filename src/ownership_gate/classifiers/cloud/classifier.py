@@ -59,6 +59,7 @@ from ownership_gate.classifiers.cloud.findings import (
     is_policy_file,
     is_terraform,
     is_variable_file,
+    may_hold_cloudformation,
     maybe_cloudformation,
 )
 from ownership_gate.model import Change, Finding
@@ -71,7 +72,7 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all
-            if is_terraform(p) or maybe_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
+            if is_terraform(p) or may_hold_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
             or is_policy_file(p)}
 
 

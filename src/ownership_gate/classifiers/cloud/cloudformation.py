@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cloud.findings import finding, maybe_cloudformation, points_a_name, watched
+from ownership_gate.classifiers.cloud.findings import finding, may_hold_cloudformation, points_a_name, watched
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats.yaml import YamlError, load, plain
@@ -21,11 +21,11 @@ class Unreadable(Exception):
 def findings(change: Change, context: Context) -> list[Finding]:
     path = change.path
     try:
-        new = _resources(context.new(change)) if maybe_cloudformation(path) else None
+        new = _resources(context.new(change)) if may_hold_cloudformation(path) else None
     except Unreadable as exc:
         return [finding("unparsed", path, f"the template does not parse ({exc}), so what it changes cannot be judged")]
     try:
-        old = _resources(context.old(change)) if maybe_cloudformation(change.source_path) else None
+        old = _resources(context.old(change)) if may_hold_cloudformation(change.source_path) else None
     except Unreadable:
         old = None
     if new is None and old is None:
@@ -58,13 +58,16 @@ def findings(change: Change, context: Context) -> list[Finding]:
 
 
 def _resources(data: bytes | None) -> dict[str, Any] | None:
-    """The template's `Resources`, or None when the file is not a CloudFormation template."""
+    """The template's `Resources` (or a fragment's resources, every top-level key a logical id with an
+    `AWS::` or `Custom::` type), or None when the file is neither."""
     if data is None or is_binary(data):
         return None
     try:
         text = decode(data) or ""
     except UnicodeDecodeError as exc:
         raise Unreadable("not UTF-8") from exc
+    if not any(mark in text for mark in _MARKS):
+        return None  # no resource type a template could hold: not parsed at all
     try:
         roots = [] if text.lstrip().startswith("{") else load(text).roots
         document = json.loads(text) if text.lstrip().startswith("{") else (plain(roots[0]) if roots else None)
@@ -75,6 +78,8 @@ def _resources(data: bytes | None) -> dict[str, Any] | None:
     if not isinstance(document, Mapping):
         return None
     resources = document.get("Resources")
+    if resources is None and document and all(_type(r).startswith(("AWS::", "Custom::")) for r in document.values()):
+        resources = document  # a fragment a build joins into a template: its resources by logical id
     if not isinstance(resources, Mapping) or not (
         "AWSTemplateFormatVersion" in document or "Transform" in document
         or any(isinstance(r, Mapping) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
@@ -82,6 +87,10 @@ def _resources(data: bytes | None) -> dict[str, Any] | None:
     ):
         return None
     return {str(k): v for k, v in resources.items()}
+
+
+# What every template, or fragment of one, holds somewhere.
+_MARKS = ("AWS::", "Custom::", "AWSTemplateFormatVersion")
 
 
 def _type(resource: Any) -> str:

@@ -54,6 +54,14 @@ def maybe_cloudformation(path: str) -> bool:
     )
 
 
+def may_hold_cloudformation(path: str) -> bool:
+    """`maybe_cloudformation`, or any YAML file outside tests, examples, docs and vendored code: templates and
+    the fragments a build joins into one (`iac/main/resources/buckets.yml`) live in folders of any name, and
+    only their content (`Type: AWS::...`) tells."""
+    return maybe_cloudformation(path) or (path.lower().endswith((".yaml", ".yml")) and not _NOT_SHIPPED.search(path)
+                                          and not path.startswith((".github/", ".gitlab")))
+
+
 # Resources that only watch others: alarms, dashboards, saved log queries and metrics drawn from logs. They hold
 # no data, open nothing and cost cents a month, so one created, dropped or renamed is `monitoring`, not `added`.
 # A notification channel or a synthetic check is not here: one sends data out, the other runs code and bills.
