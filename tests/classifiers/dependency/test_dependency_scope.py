@@ -283,6 +283,33 @@ def test_type_definitions_are_build_scope_wherever_listed(repo: Repo, capsys: py
     assert code == 1
 
 
+
+BUNDLED = """{
+  "name": "quicksight-add-users",
+  "scripts": {"build": "esbuild src/handler.ts --bundle --platform=node --outfile=dist/index.js"},
+  "devDependencies": {"esbuild": "^0.20.0", "googleapis": "^135.0.0", "eslint": "^8.57.0"}
+}
+"""
+
+
+def test_a_bundled_projects_hosted_service_clients_ship(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # No `dependencies` and a bundler: the Lambda is built from the development dependencies. The Google
+    # client is in what ships; the linter is not.
+    base = repo.commit({"package.json": BUNDLED})
+    repo.commit({"package.json": BUNDLED.replace("^135.0.0", "^136.0.0").replace("^8.57.0", "^9.0.0")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["subject"], f["kind"], f["scope"], f["level"]) for f in findings(doc, "dependency")] == [
+        ("eslint", "major", "dev", None), ("googleapis", "major", "runtime", "cto")]
+    assert code == 1
+    # With a `dependencies` section the project says itself what ships.
+    declared = BUNDLED.replace('"devDependencies"', '"dependencies": {"zod": "^3.22.0"},\n  "devDependencies"')
+    base = repo.commit({"package.json": declared})
+    repo.commit({"package.json": declared.replace("^135.0.0", "^136.0.0")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["subject"], f["scope"], f["level"]) for f in findings(doc, "dependency")] == [
+        ("googleapis", "dev", None)]
+    assert code == 0
+
 def test_a_dockerfile_builder_bump_is_build_and_a_runtime_bump_runtime(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

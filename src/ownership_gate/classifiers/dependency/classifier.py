@@ -23,7 +23,7 @@ from typing import Any
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency.compare import TYPE, compare, judge_step, new_finding, spelling, step
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
-from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches
 
@@ -137,11 +137,14 @@ def classify(change: Change, context: Context) -> list[Finding]:
         return []
     ecosystem, lockfile = found
     findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
-    return _with_vendors(findings, settings.get("vendors", ()))
+    bundled = ecosystem.NAME == "npm" and not lockfile and _bundles(decode(context.new(change)) or "")
+    return _with_vendors(findings, settings.get("vendors", ()), bundled)
 
 
-def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Finding]:
-    """Each package finding with the category of hosted service its package is a client of, if any."""
+def _with_vendors(findings: list[Finding], listed: Iterable[str], bundled: bool = False) -> list[Finding]:
+    """Each package finding with the category of hosted service its package is a client of, if any. In a
+    `bundled` manifest a hosted service's client among the development dependencies is built into what ships,
+    and is `runtime`."""
     from ownership_gate.classifiers.dependency.vendors import category  # a large table: only once a manifest changed
 
     result = []
@@ -149,8 +152,30 @@ def _with_vendors(findings: list[Finding], listed: Iterable[str]) -> list[Findin
         vendor = None
         if finding.kind != "unparsed" and finding.ecosystem is not None:
             vendor = category(finding.ecosystem, finding.subject, listed)
+        if vendor and bundled and finding.scope == DEV:
+            finding = finding._replace(scope=RUNTIME)
         result.append(finding._replace(vendor=vendor) if vendor else finding)
     return result
+
+
+# Bundlers that build a project's code and the packages it imports into one deployable file.
+_BUNDLERS = frozenset({"esbuild", "webpack", "rollup", "vite", "parcel", "@vercel/ncc", "tsup",
+                       "serverless-esbuild", "serverless-webpack"})
+
+
+def _bundles(text: str) -> bool:
+    """A package.json with no `dependencies` whose `devDependencies` hold a bundler: what it deploys is a
+    bundle built from its development dependencies (a Lambda built with esbuild), so they are not dev-only."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return False
+    if not isinstance(document, Mapping) or document.get("dependencies"):
+        return False
+    dev = document.get("devDependencies")
+    return isinstance(dev, Mapping) and any(name in _BUNDLERS for name in dev)
 
 
 def _below(path: str, directory: str) -> bool:
