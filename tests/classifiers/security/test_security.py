@@ -1983,3 +1983,35 @@ def test_cloud_commands_that_grant_access() -> None:
         "az role assignment create --assignee \"$ID\" --role Contributor",
         "gcloud projects add-iam-policy-binding \"$P\" --member serviceAccount:ci@x --role roles/owner",
     ]
+
+
+WAF_VALUES = """\
+generic-service:
+  ingress:
+    modsecurity_enabled: true
+    modsecurity_snippet: |
+      SecRuleEngine On
+      # Found User-Agent associated with scripting/generic HTTP client
+      SecRuleRemoveById 913101
+      SecRuleUpdateTargetById 921110 "!ARGS:/.*comment/"
+  replicaCount: 2
+"""
+
+
+def test_waf_rules_in_a_deployments_values_are_security_settings(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "helm_deploy/prison-api/values.yaml"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: WAF_VALUES})
+    # More replicas and a rule moved within the snippet change no rule.
+    repo.commit({path: WAF_VALUES.replace("replicaCount: 2", "replicaCount: 3").replace(
+        '      SecRuleRemoveById 913101\n      SecRuleUpdateTargetById 921110 "!ARGS:/.*comment/"\n',
+        '      SecRuleUpdateTargetById 921110 "!ARGS:/.*comment/"\n      SecRuleRemoveById 913101\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # One more rule switched off lets more requests through to the application.
+    repo.commit({path: WAF_VALUES.replace("SecRuleRemoveById 913101", "SecRuleRemoveById 913101\n      SecRuleRemoveById 932115")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert findings(doc, "security")[0]["detail"] == "security setting added or changed: SecRuleRemoveById 932115"
+    assert code == 1

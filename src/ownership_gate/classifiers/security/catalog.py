@@ -142,6 +142,10 @@ SETTING_LINE = re.compile(
     # What an iframe's content may do (`sandbox="allow-scripts allow-popups"`), however it is written.
     r"|\bsandbox\s*=\s*[\"'`]|\ballow-(?:scripts|same-origin|popups|forms|top-navigation)\b"
     # Phoenix's CORS plugs, and any origin list opened to everyone (`origins: "*"`, `allow_origins=["*"]`).
+    # A web application firewall's rules (ModSecurity: `SecRuleRemoveById 932110`, `SecRuleEngine DetectionOnly`),
+    # in a server's configuration or a deployment's values.
+    r"|\bSec(?:Rule(?:RemoveBy(?:Id|Tag|Msg)|UpdateTargetBy(?:Id|Tag|Msg)|UpdateActionById|Engine)?|Action"
+    r"|DefaultAction)\b|\bmodsecurity-snippet\b"
     r"|\bplug\s*\(?\s*(?:Corsica|CORSPlug)\b|\b(?:allow(?:ed)?_?)?origins?[\"']?\s*(?:=>|[:=])\s*(?:\[\]string\s*)?[\[{]?\s*[\"']\*[\"']"
 )
 # A framework's middleware stack naming a middleware that guards requests: Django's `MIDDLEWARE` entries

@@ -64,6 +64,21 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]
         (is_yaml(p) or SCRIPT.search(p)) and not NOT_APPLICATION.search(p))}
 
 
+def _directives(change: Change, context: Context) -> list[Finding]:
+    """Security headers and directives in a deployment's YAML file (see `settings.directives`)."""
+    old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+    if old == new or not new:
+        return []
+    from ownership_gate.classifiers.security.catalog import SETTING_LINE
+
+    if not (SETTING_LINE.search(new) or SETTING_LINE.search(old)):
+        return []
+    from ownership_gate.classifiers.security.scan import diff_lines
+    from ownership_gate.classifiers.security.settings import directives
+
+    return directives(change.path, diff_lines(old, new))
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     found: list[Finding] = []
     if reads_path(change.path):
@@ -77,6 +92,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += cloud_commands.findings(change.path, old, new)
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
+
+        if not reads_path(change.path) and not NOT_APPLICATION.search(change.path):
+            found += _directives(change, context)
 
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)

@@ -103,6 +103,11 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
     return result
 
 
+def diff_lines(old_text: str, new_text: str) -> LineDiff:
+    """The lines two texts add and remove (see `_diff`)."""
+    return _diff(old_text, new_text)
+
+
 def _diff(old_text: str, new_text: str) -> LineDiff:
     """Lines added and removed, in order; a line moved within the file counts as both.
 

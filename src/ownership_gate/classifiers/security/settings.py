@@ -127,6 +127,19 @@ def _setting_part(line: str) -> str:
     return normal(line[match.start():] if match else line)
 
 
+def directives(path: str, diff: LineDiff) -> list[Finding]:
+    """The security headers and directives (`SETTING_LINE`) a deployment's YAML file (Kubernetes manifests,
+    Helm values, an ingress's annotations) adds, changes or removes; one moved within the file is none."""
+    kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
+    for number, line in diff.added:
+        if sets_a_header(line) and _setting_part(line) not in kept:
+            return [finding("setting", path, f"security setting added or changed: {normal(line)[:120]}", number)]
+    for line in diff.removed:
+        if sets_a_header(line) and _setting_part(line) not in kept:
+            return [finding("setting", path, f"security setting removed: {normal(line)[:120]}")]
+    return []
+
+
 def server_settings(path: str, diff: LineDiff, server: str) -> list[Finding]:
     """Any setting of a server whose every setting is a security one: a mail server's relays, trusted
     networks and aliases decide who may send mail as the domain; a web server's rules and headers what
