@@ -788,6 +788,10 @@ server {
      "<Files *.*>\n    Header set Content-Disposition attachment\n</Files>\n", "<Files *.*>"),
     ("docker/nginx.conf", NGINX, NGINX.replace("    listen 80;\n", "    listen 80;\n    client_max_body_size 0;\n"),
      "client_max_body_size 0;"),
+    # The template an Ansible role renders into the server's configuration.
+    ("roles/mailman/templates/nginx.d.conf.j2", NGINX,
+     NGINX.replace("    listen 80;\n", "    listen 80;\n    limit_req zone=mailmanlimit burst=5 nodelay;\n"),
+     "limit_req zone=mailmanlimit"),
 ])
 def test_web_server_configuration_is_a_security_setting(
     repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str | None, after: str, line: str
@@ -965,6 +969,10 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),
+    # Ansible's roles are what a playbook applies; a role named for access still names its files.
+    ("roles/keycloak/tasks/main.py", False),
+    ("roles/oauth2-proxy/templates/config.py", True),
+    ("app/roles/admin.rb", True),
     # A design system's tokens are colours and sizes; a tokens file elsewhere may hold credentials.
     ("libs/theme/src/tokens/semanticColors.tokens.ts", False),
     ("packages/design-tokens/spacing.ts", False),

@@ -43,15 +43,17 @@ EXAMPLE_ENV = re.compile(
 # Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
 # domain and where the domain's mail goes, so every setting in it is a security setting.
 MAIL_SERVER_CONFIG = re.compile(
-    r"(?:^|/)(?:main|master)\.cf$|(?:^|/)exim4?\.conf(?:\.template)?$|(?:^|/)sendmail\.(?:cf|mc)$"
+    r"(?:^|/)(?:main|master)\.cf(?:\.j2)?$|(?:^|/)exim4?\.conf(?:\.template|\.j2)?$|(?:^|/)sendmail\.(?:cf|mc)$"
 )
 
 
 # A web server's configuration (Apache's `.htaccess` and `httpd.conf`, nginx's `nginx.conf` and the files of its
-# `conf.d/` and `sites-available/`): it decides what every request may reach and which headers it gets back.
+# `conf.d/` and `sites-available/`): it decides what every request may reach and which headers it gets back. So
+# does a template a deployment tool renders into one (Ansible's `nginx.d.conf.j2`).
 WEB_SERVER_CONFIG = re.compile(
-    r"(?:^|/)\.htaccess$|(?:^|/)(?:nginx|httpd|apache2?)(?:[._-][\w.-]*)?\.conf$"
-    r"|(?:^|/)(?:nginx|httpd|apache2?)/(?:[\w.-]+/)*[\w.-]+\.conf$|(?:^|/)sites-(?:available|enabled)/[^/]+$"
+    r"(?:^|/)\.htaccess$|(?:^|/)(?:nginx|httpd|apache2?)(?:[._-][\w.-]*)?\.conf(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$"
+    r"|(?:^|/)(?:nginx|httpd|apache2?)/(?:[\w.-]+/)*[\w.-]+\.conf(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$"
+    r"|(?:^|/)sites-(?:available|enabled)/[^/]+$"
 )
 
 

@@ -254,7 +254,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
-    named = (ACCESS_NAME.search(path) and not DESIGN_TOKENS.search(path)) or (
+    named = (ACCESS_NAME.search(_ANSIBLE_ROLES.sub("/", path)) and not DESIGN_TOKENS.search(path)) or (
         POLICY_NAME.search(path) and not MODELS_FOLDER.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
@@ -265,6 +265,14 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
             return [finding("access", path, "code named for authentication or authorisation changed")]
         return [finding("access", path, "the middleware every request passes through before its handler changed")]
     return []
+
+
+# Ansible's `roles/` folder holds the roles a playbook applies (`roles/nginx/tasks/main.yml`), not user roles:
+# only the role's own name can make its files named for access (`roles/oauth2-proxy/templates/...`).
+_ANSIBLE_ROLES = re.compile(
+    r"(?:^|/)roles/(?=[\w.-]+/(?:tasks|handlers|templates|files|vars|defaults|meta|library|module_utils"
+    r"|filter_plugins|lookup_plugins)/)"
+)
 
 
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
