@@ -211,3 +211,19 @@ def test_cli_real_credential_in_an_example_still_counts(
     code, doc = run_json(capsys, "--base", app)
     assert [(f["kind"], f["subject"]) for f in findings(doc)] == [("credential", ".env.example")]
     assert code == 1
+
+
+def test_a_committed_dotenv_file_is_read_as_an_example(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # A service's committed `.env` holds placeholders: a new secret in it is one production must now hold.
+    dotenv = "GITHUB_APP_APP_ID=[github-app-app-id]\nGITHUB_APP_PRIVATE_KEY=[github-app-private-key]\n"
+    base = repo.commit({"packages/server/.env": dotenv, "packages/server/.env.test": dotenv})
+    repo.commit({"packages/server/.env": dotenv + "LOG_LEVEL=debug\n",
+                 "packages/server/.env.test": dotenv + "BITBUCKET_CLIENT_SECRET=test-secret\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc) == [] and code == 0
+    repo.commit({"packages/server/.env": dotenv + "BITBUCKET_CLIENT_ID=[bitbucket-client-id]\n"
+                                                  "BITBUCKET_CLIENT_SECRET=[bitbucket-client-secret]\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["subject"], f["detail"]) for f in findings(doc)] == [(
+        "packages/server/.env: BITBUCKET_CLIENT_SECRET", "production now expects the secret BITBUCKET_CLIENT_SECRET")]
+    assert code == 1

@@ -75,7 +75,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return found + server_settings(path, diff, "mail server")
     if WEB_SERVER_CONFIG.search(path):
         return found + server_settings(path, diff, "web server")
-    if EXAMPLE_ENV.search(path):
+    if EXAMPLE_ENV.search(path) or _COMMITTED_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
@@ -84,6 +84,12 @@ def findings(change: Change, context: Context) -> list[Finding]:
     found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
+
+
+# A dotenv file committed to the repository (`.env`, `packages/server/.env`, `.env.production`): it can hold
+# only placeholders and defaults (a real secret in it is a `credential`), so like an example file it says which
+# secrets and settings the application reads. A test's or a developer's own (`.env.test`, `.env.local`) does not.
+_COMMITTED_ENV = re.compile(r"(?:^|/)\.env(?:\.(?:production|prod|staging))?$")
 
 
 def line_diff(change: Change, context: Context) -> LineDiff | None:
