@@ -2023,3 +2023,9 @@ def test_waf_rules_in_a_deployments_values_are_security_settings(
     assert kinds_and_subjects(doc, "security") == [("setting", path)]
     assert findings(doc, "security")[0]["detail"] == "security setting added or changed: SecRuleRemoveById 932115"
     assert code == 1
+    # Staging's values protect no production traffic.
+    staging = "helm_deploy/prison-api/values-staging.yaml"
+    base = repo.commit({staging: WAF_VALUES})
+    repo.commit({staging: WAF_VALUES.replace("SecRuleEngine On", "SecRuleEngine DetectionOnly")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0

@@ -45,6 +45,7 @@ Tests, fixtures, docs, translations and vendored code are not read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -62,6 +63,13 @@ SETTINGS: Mapping[str, str] = {}
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
         (is_yaml(p) or SCRIPT.search(p)) and not NOT_APPLICATION.search(p))}
+
+
+# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
+# its headers and firewall rules protect no production traffic.
+_NOT_PRODUCTION = re.compile(
+    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview)(?:[/_.-]|$)"
+)
 
 
 def _directives(change: Change, context: Context) -> list[Finding]:
@@ -93,7 +101,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 
-        if not reads_path(change.path) and not NOT_APPLICATION.search(change.path):
+        if not reads_path(change.path) and not NOT_APPLICATION.search(change.path) and not (
+                _NOT_PRODUCTION.search(change.path)):
             found += _directives(change, context)
 
         found += encrypted.findings(change, context)
