@@ -137,7 +137,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
         return []
     ecosystem, lockfile = found
     findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
-    bundled = ecosystem.NAME == "npm" and not lockfile and _bundles(decode(context.new(change)) or "")
+    bundled = ecosystem.NAME == "npm" and not lockfile and _bundles(context.new(change))
     return _with_vendors(findings, settings.get("vendors", ()), bundled)
 
 
@@ -163,14 +163,15 @@ _BUNDLERS = frozenset({"esbuild", "webpack", "rollup", "vite", "parcel", "@verce
                        "serverless-esbuild", "serverless-webpack"})
 
 
-def _bundles(text: str) -> bool:
+def _bundles(data: bytes | None) -> bool:
     """A package.json with no `dependencies` whose `devDependencies` hold a bundler: what it deploys is a
-    bundle built from its development dependencies (a Lambda built with esbuild), so they are not dev-only."""
+    bundle built from its development dependencies (a Lambda built with esbuild), so they are not dev-only.
+    A file that does not read as JSON is not one (its findings say it does not parse)."""
     import json
 
     try:
-        document = json.loads(text)
-    except ValueError:
+        document = json.loads(decode(data) or "")
+    except (ValueError, RecursionError):
         return False
     if not isinstance(document, Mapping) or document.get("dependencies"):
         return False
