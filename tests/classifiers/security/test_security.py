@@ -1507,6 +1507,45 @@ def test_a_view_deleted_with_its_login_check_opens_nothing(repo: Repo, capsys: p
     assert code == 1
 
 
+
+RESOURCE = """\
+package uk.gov.justice.prison.api.resource;
+
+@RestController
+public class AdjudicationsResource {
+    @PreAuthorize("hasRole('MAINTAIN_ADJUDICATIONS')")
+    @PostMapping("/adjudications")
+    public ResponseEntity<AdjudicationDetail> createAdjudication(@RequestBody final NewAdjudication detail) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(service.create(detail));
+    }
+
+    @PreAuthorize("hasRole('VIEW_ADJUDICATIONS')")
+    @PostMapping("/adjudications/search")
+    public List<Adjudication> search(@RequestBody final AdjudicationSearchRequest request) {
+        return service.search(request);
+    }
+}
+"""
+
+
+def test_a_java_endpoint_deleted_with_its_check_opens_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "src/main/java/uk/gov/justice/prison/api/resource/AdjudicationsResource.java"
+    unused = """
+    @PreAuthorize("hasRole('VIEW_ADJUDICATIONS')")
+    @PostMapping("/adjudications/search")
+    public List<Adjudication> search(@RequestBody final AdjudicationSearchRequest request) {
+        return service.search(request);
+    }
+"""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: RESOURCE})
+    repo.commit({path: RESOURCE.replace(unused, "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # The annotation taken off an endpoint that stays lets any caller search.
+    repo.commit({path: RESOURCE.replace("    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)] and code == 1
+
 ADMIN_VIEWS = """\
 from django.contrib import admin
 from django.shortcuts import render

@@ -249,7 +249,8 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
             counts = guards.guard_old_code(number, line)
         if counts:
             return [finding("access", path, f"an access check is added or changed: {text[:120]}", number)]
-    gone_with_code = _removed_with_their_views(diff) if path.endswith(".py") and removed_checks else set()
+    definition = _DEFINITION.get(path.rsplit(".", 1)[-1])
+    gone_with_code = _removed_with_their_views(diff, definition) if definition and removed_checks else set()
     for line in removed_checks:
         text = normal(line)
         if text in gone_with_code:
@@ -285,20 +286,28 @@ _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
 
 _DEF_NAME = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
+# A Java or Kotlin method's declaration (`public ResponseEntity<Void> search(`, `fun search(`): its name.
+_METHOD_NAME = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|open|override|suspend|static|final|abstract|synchronized)\s+)*"
+    r"(?:fun\s+(?:<[^>]*>\s*)?|[\w<>\[\],.?]+(?:<[^()]*>)?\s+)(\w+)\s*\(",
+    re.MULTILINE,
+)
+# Languages whose access checks sit above the function they guard (a decorator, an annotation).
+_DEFINITION = {"py": _DEF_NAME, "java": _METHOD_NAME, "kt": _METHOD_NAME}
 
 
-def _removed_with_their_views(diff: LineDiff) -> set[str]:
-    """The decorators that check access (`@login_required`) a Python file lost only together with the
-    functions they decorated: a view deleted with its check opens nothing. One left off a function that
-    is still there is not among them."""
-    old, new = _decorated(diff.old_text), _decorated(diff.new_text)
-    remaining = set(_DEF_NAME.findall(diff.new_text))
+def _removed_with_their_views(diff: LineDiff, definition: re.Pattern[str]) -> set[str]:
+    """The decorators or annotations that check access (`@login_required`, `@PreAuthorize(...)`) a file lost
+    only together with the functions they guarded: a view or endpoint deleted with its check opens nothing.
+    One left off a function that is still there is not among them."""
+    old, new = _decorated(diff.old_text, definition), _decorated(diff.new_text, definition)
+    remaining = set(definition.findall(diff.new_text))
     lost = old - new
     kept = {check for check, function in lost if function in remaining}
     return {check for check, function in lost if function not in remaining} - kept
 
 
-def _decorated(text: str) -> Counter[tuple[str, str]]:
+def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str]]:
     """(check, function) for each access-check decorator of the file and the function it decorates."""
     lines = text.splitlines()
     found: Counter[tuple[str, str]] = Counter()
@@ -306,7 +315,7 @@ def _decorated(text: str) -> Counter[tuple[str, str]]:
         if not line.lstrip().startswith("@") or not _checks(line):
             continue
         for following in lines[index + 1 : index + 20]:
-            name = _DEF_NAME.match(following)
+            name = definition.match(following)
             if name is not None:
                 found[(normal(line), name.group(1))] += 1
                 break
