@@ -1533,3 +1533,15 @@ def test_a_key_read_by_lookup_through_locals_picked_per_environment(
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.web")]
     assert findings(doc, "cloud")[0]["detail"] == "ingress reads local.env_specific.ingress, which changed"
     assert code == 1
+
+
+def test_a_helm_template_naming_an_aws_type_outside_template_folders_is_no_template(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Not YAML until Helm renders it, and it only mentions a CloudFormation type in a string.
+    template = ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'
+                'data:\n  stack: "AWS::CloudFormation::Stack"\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "deploy/chart/config.yaml": template})
+    repo.commit({"deploy/chart/config.yaml": template + "  {{- toYaml .Values.extra | nindent 2 }}\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []

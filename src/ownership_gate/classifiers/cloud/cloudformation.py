@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cloud.findings import finding, may_hold_cloudformation, points_a_name, watched
+from ownership_gate.classifiers.cloud.findings import (
+    finding,
+    may_hold_cloudformation,
+    maybe_cloudformation,
+    points_a_name,
+    watched,
+)
 from ownership_gate.classifiers.cloud.sensitive import SETTING
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats.yaml import YamlError, load, plain
@@ -21,11 +27,12 @@ class Unreadable(Exception):
 def findings(change: Change, context: Context) -> list[Finding]:
     path = change.path
     try:
-        new = _resources(context.new(change)) if may_hold_cloudformation(path) else None
+        new = _resources(context.new(change), maybe_cloudformation(path)) if may_hold_cloudformation(path) else None
     except Unreadable as exc:
         return [finding("unparsed", path, f"the template does not parse ({exc}), so what it changes cannot be judged")]
     try:
-        old = _resources(context.old(change)) if may_hold_cloudformation(change.source_path) else None
+        old = (_resources(context.old(change), maybe_cloudformation(change.source_path))
+               if may_hold_cloudformation(change.source_path) else None)
     except Unreadable:
         old = None
     if new is None and old is None:
@@ -57,9 +64,11 @@ def findings(change: Change, context: Context) -> list[Finding]:
     return found
 
 
-def _resources(data: bytes | None) -> dict[str, Any] | None:
+def _resources(data: bytes | None, named: bool = True) -> dict[str, Any] | None:
     """The template's `Resources` (or a fragment's resources, every top-level key a logical id with an
-    `AWS::` or `Custom::` type), or None when the file is neither."""
+    `AWS::` or `Custom::` type), or None when the file is neither. A file that does not parse is unreadable
+    where it is `named` for a template (`template.yaml`, a `cloudformation/` folder) or says
+    `AWSTemplateFormatVersion`; elsewhere (a Helm template in any folder) it is no template."""
     if data is None or is_binary(data):
         return None
     try:
@@ -72,7 +81,7 @@ def _resources(data: bytes | None) -> dict[str, Any] | None:
         roots = [] if text.lstrip().startswith("{") else load(text).roots
         document = json.loads(text) if text.lstrip().startswith("{") else (plain(roots[0]) if roots else None)
     except (YamlError, ValueError, RecursionError) as exc:
-        if "AWSTemplateFormatVersion" not in text and "AWS::" not in text:
+        if "AWSTemplateFormatVersion" not in text and ("AWS::" not in text or not named):
             return None  # not a template (a Helm template in a templates/ folder): not ours to judge
         raise Unreadable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     if not isinstance(document, Mapping):
