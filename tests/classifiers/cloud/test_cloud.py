@@ -1543,5 +1543,5 @@ def test_a_helm_template_naming_an_aws_type_outside_template_folders_is_no_templ
                 'data:\n  stack: "AWS::CloudFormation::Stack"\n')
     base = repo.commit({".ownership-gate.yaml": POLICY, "deploy/chart/config.yaml": template})
     repo.commit({"deploy/chart/config.yaml": template + "  {{- toYaml .Values.extra | nindent 2 }}\n"})
-    code, doc = run_json(capsys, "--base", base)
+    _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []

@@ -2068,3 +2068,51 @@ def test_waf_rules_in_a_deployments_values_are_security_settings(
     repo.commit({staging: WAF_VALUES.replace("SecRuleEngine On", "SecRuleEngine DetectionOnly")})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.4.0
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: SPRING_PROFILES_ACTIVE
+              value: production
+            - name: DATABASE_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: api
+                  key: DATABASE_PASSWORD
+"""
+
+
+def test_secrets_and_security_settings_a_deployment_hands_its_containers(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "deploy/production/api.yaml"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: DEPLOYMENT})
+    # Another image, a port and a plain variable are no secret and no security setting.
+    repo.commit({path: DEPLOYMENT.replace("1.4.0", "1.5.0").replace(
+        "            - name: http\n", "            - name: metrics\n              containerPort: 9090\n"
+        "            - name: http\n").replace(
+        "            - name: DATABASE_PASSWORD\n", "            - name: LOG_LEVEL\n              value: info\n"
+        "            - name: DATABASE_PASSWORD\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    repo.commit({path: DEPLOYMENT.replace("            - name: SPRING_PROFILES_ACTIVE\n",
+                                          "            - name: STRIPE_SECRET_KEY\n              valueFrom:\n"
+                                          "                secretKeyRef: {name: api, key: stripe}\n"
+                                          "            - name: SPRING_PROFILES_ACTIVE\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: STRIPE_SECRET_KEY")]
+    assert findings(doc, "security")[0]["detail"] == "the deployment now hands its containers the secret STRIPE_SECRET_KEY"
+    assert code == 1

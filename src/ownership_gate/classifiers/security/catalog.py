@@ -110,18 +110,6 @@ GRANT_LINE = re.compile(
     r"|\bhas_?[Rr]ole\b"
 )
 
-# Settings that decide transport, session, cookie, CORS, CSP, CSRF, host and credential safety.
-SETTING_WORDS = (
-    r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
-    r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
-    r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
-    # Django REST framework's defaults for every API view: `DEFAULT_AUTHENTICATION_CLASSES`, `..._PERMISSION_...`.
-    r"|(?:default_?)?(?:authentication|permission)_?classes"
-    r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"
-    # How hard a password hash is to break: `BCrypt::Engine.cost`, Devise's `config.stretches`.
-    r"|bcrypt|stretches|hash_?(?:rounds|iterations)|work_?factor"
-)
-SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
 # `KEY = value`, `config.key = value`, `Module::Class.key = value`, `key: value`, `"Header-Name": "value"`.
 ASSIGNMENT = re.compile(
     r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*(?:::[A-Za-z_][\w.]*)*|["'][\w.-]+["'])"""

@@ -62,7 +62,7 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or SCRIPT.search(p)) and not NOT_APPLICATION.search(p))}
+        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl")) and not NOT_APPLICATION.search(p))}
 
 
 # A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
@@ -87,12 +87,25 @@ def _directives(change: Change, context: Context) -> list[Finding]:
     return directives(change.path, diff_lines(old, new))
 
 
+def _variables(change: Change, context: Context) -> list[Finding]:
+    """Secrets and security settings a deployment's containers are handed (see deployment_env.py)."""
+    old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+    if old == new or not new or "name:" not in new:
+        return []
+    from ownership_gate.classifiers.security import deployment_env
+
+    return deployment_env.findings(change.path, old, new)
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     found: list[Finding] = []
     if reads_path(change.path):
         from ownership_gate.classifiers.security import scan
 
         found += scan.findings(change, context)
+    if change.path.endswith(".tpl") and not NOT_APPLICATION.search(change.path) and not (
+            _NOT_PRODUCTION.search(change.path)):
+        found += _variables(change, context)
     if SCRIPT.search(change.path) and not NOT_APPLICATION.search(change.path):
         from ownership_gate.classifiers.security import cloud_commands
 
@@ -104,6 +117,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
         if not reads_path(change.path) and not NOT_APPLICATION.search(change.path) and not (
                 _NOT_PRODUCTION.search(change.path)):
             found += _directives(change, context)
+            found += _variables(change, context)
 
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)

@@ -11,12 +11,12 @@ from ownership_gate.classifiers.security.catalog import (
     COMMENT,
     DSL_SETTING,
     MIDDLEWARE_LINE,
-    SETTING_KEY,
     SETTING_LINE,
 )
 from ownership_gate.classifiers.security.files import CONFIG_PATH
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff, normal
+from ownership_gate.classifiers.security.secret_names import SETTING_KEY
 from ownership_gate.model import Finding
 
 # Whether a line this file adds (`"removed"`: another file removes it) or removes (`"added"`) moved there.

@@ -1,0 +1,53 @@
+"""Whether an environment variable's name says it holds a secret or a security setting (`STRIPE_SECRET_KEY`,
+`SESSION_COOKIE_SECURE`): shared by the readers of example environment files and of deployments' variables."""
+
+from __future__ import annotations
+
+import re
+
+# Words of a setting's name that make it a security setting (`SESSION_COOKIE_SECURE`, `config.force_ssl`).
+SETTING_WORDS = (
+    r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
+    r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
+    r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
+    # Django REST framework's defaults for every API view: `DEFAULT_AUTHENTICATION_CLASSES`, `..._PERMISSION_...`.
+    r"|(?:default_?)?(?:authentication|permission)_?classes"
+    r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"
+    # How hard a password hash is to break: `BCrypt::Engine.cost`, Devise's `config.stretches`.
+    r"|bcrypt|stretches|hash_?(?:rounds|iterations)|work_?factor"
+)
+SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
+
+# Words of a variable's name that say it holds a secret: `STRIPE_SECRET_KEY`, `DATABASE_PASSWORD`,
+# `SENTRY_DSN` (not `KEYBOARD_LAYOUT`, where KEY is no word of its own).
+SECRET_WORDS = frozenset({
+    "KEY", "KEYS", "APIKEY", "SECRET", "SECRETS", "TOKEN", "TOKENS", "PASSWORD", "PASSWORDS", "PASS", "PASSWD",
+    "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "PRIVATE", "CERT", "CERTS", "CERTIFICATE", "DSN", "SALT",
+})
+# What a name that says it is public (`NEXT_PUBLIC_POSTHOG_KEY`, `STRIPE_PUBLISHABLE_KEY`) may hold without it
+# being a secret: a key, token or DSN every browser is sent. A public password or secret is still one.
+_PUBLIC_WORDS = frozenset({"PUBLIC", "PUBLISHABLE"})
+_SHOWN_TO_ALL = frozenset({"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "DSN", "CERT", "CERTS", "CERTIFICATE"})
+# A framework's word for where a variable is visible (`NEXT_PUBLIC_`, `NEXT_PRIVATE_`, `PUBLIC_`): it says
+# "browser" or "server only", not "private key".
+_VISIBILITY = re.compile(r"(?i)^(?:(?:NEXT|NUXT|EXPO|VITE|GATSBY|REACT_APP)_)?(?:PUBLIC|PRIVATE)_")
+# A switch or a count holds no secret: a name that turns something on or off (`DISABLE_EMAIL_PASSWORD_SIGNIN`),
+# or an example value that is one (`PASSWORD_RESET_DISABLED=1`, `LLM_TOKEN_LIMIT=4096`).
+_SWITCH_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED"})
+_SWITCH_OR_COUNT = re.compile(r"(?i)true|false|yes|no|on|off|-?\d+(?:\.\d+)?")
+# The words of a name: split at anything not a letter or digit, and at camelCase humps.
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+def is_secret(name: str, value: str) -> bool:
+    """Whether a variable holds a secret, by the words of its name and what its example value looks like."""
+    if _SWITCH_OR_COUNT.fullmatch(value.strip()):
+        return False
+    words = {word.upper() for word in _WORD.findall(_VISIBILITY.sub("", name))}
+    secret = words & SECRET_WORDS
+    if not secret or words & _SWITCH_WORDS:
+        return False
+    public = {word.upper() for word in _WORD.findall(name)} & _PUBLIC_WORDS
+    return not (public and secret <= _SHOWN_TO_ALL)
+
+
+def is_setting(name: str) -> bool:
+    return bool(SETTING_KEY.search(name.lower()))
