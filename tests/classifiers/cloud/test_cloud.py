@@ -1545,3 +1545,63 @@ def test_a_helm_template_naming_an_aws_type_outside_template_folders_is_no_templ
     repo.commit({"deploy/chart/config.yaml": template + "  {{- toYaml .Values.extra | nindent 2 }}\n"})
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
+
+
+FUNCTIONS = """\
+resource "aws_lambda_function" "router" {
+  function_name = "static-router"
+  runtime       = "nodejs16.x"
+  handler       = "index.handler"
+  memory_size   = 128
+}
+
+module "lambda_static" {
+  source  = "./modules/lambda"
+  runtime = "python3.11"
+}
+
+resource "aws_s3_bucket" "mirrors" {
+  bucket = "ci-mirrors"
+}
+"""
+
+
+def test_a_functions_runtime_major_and_a_buckets_expiry(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/functions.tf": FUNCTIONS})
+    # More memory and a patch of the same line are no new runtime.
+    repo.commit({"infra/functions.tf": FUNCTIONS.replace("memory_size   = 128", "memory_size   = 256")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    repo.commit({"infra/functions.tf": FUNCTIONS.replace("nodejs16.x", "nodejs20.x").replace(
+        "python3.11", "python3.12").replace(
+        '  bucket = "ci-mirrors"\n',
+        '  bucket = "ci-mirrors"\n\n  lifecycle_rule {\n    enabled = true\n\n'
+        '    noncurrent_version_expiration {\n      days = 7\n    }\n  }\n')})
+    code, doc = run_json(capsys, "--base", base)
+    assert sorted(kinds_and_subjects(doc, "cloud")) == [
+        ("engine", "aws_lambda_function.router"), ("engine", "module.lambda_static"),
+        ("security", "aws_s3_bucket.mirrors")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("value", "major"), [
+    ("nodejs20.x", ("nodejs", 20)), ("python3.12", ("python", 3, 12)), ("python311", ("python", 3, 11)),
+    ("ruby3.2", ("ruby", 3, 2)), ("java17", ("java", 17)), ("dotnet8", ("dotnet", 8)), ("go1.x", ("go", 1)),
+    ("provided.al2", None), ("${var.runtime}", None),
+])
+def test_function_runtime_majors(value: str, major: tuple[object, ...] | None) -> None:
+    from ownership_gate.classifiers.cloud.engine import runtime_major
+
+    assert runtime_major(value) == major
+
+
+def test_a_cloudformation_functions_runtime_major(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    template = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Router:\n    Type: AWS::Lambda::Function\n"
+                "    Properties:\n      Runtime: nodejs18.x\n      Handler: index.handler\n      MemorySize: 128\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, "stacks/router.yaml": template})
+    repo.commit({"stacks/router.yaml": template.replace("nodejs18.x", "nodejs20.x")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "Router")]
+    assert findings(doc, "cloud")[0]["detail"].startswith("Runtime: nodejs18.x -> nodejs20.x")

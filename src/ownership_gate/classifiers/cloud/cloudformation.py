@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.cloud import engine
 from ownership_gate.classifiers.cloud.findings import (
     finding,
     may_hold_cloudformation,
@@ -54,6 +55,9 @@ def findings(change: Change, context: Context) -> list[Finding]:
         if _type(before) != _type(after):
             found.append(finding("replaced", name, f"{name} changes type {_type(before)} -> {_type(after)}: "
                                                    "CloudFormation replaces it"))
+        elif engine.FUNCTION_TYPE.search(_type(after)) and (moved := engine.runtime_compared(
+                name, "Runtime", _properties(before).get("Runtime"), _properties(after).get("Runtime"))):
+            found.append(moved)
         elif SENSITIVE_TYPE.search(_type(after)):
             what = f"{_type(after)} changed: it decides who or what can reach a resource"
             found.append(finding("security", name, what))

@@ -76,6 +76,39 @@ def compared(
     ), line)
 
 
+# Serverless functions name the language runtime they run on: `runtime = "nodejs16.x"` on an
+# `aws_lambda_function`, `python311` on a Google Cloud Function, `Runtime: java17` in CloudFormation.
+FUNCTION_TYPE = re.compile(r"(?i)lambda_function|cloudfunctions|AWS::Lambda::Function|AWS::Serverless::Function")
+_RUNTIME = re.compile(r"(?i)^(nodejs|python|ruby|java|dotnet(?:core)?|go|php)(\d+)(?:\.(\d+)|(\d\d))?")
+# Languages whose feature releases break (as for their images): Python 3.11 -> 3.12 is a major step.
+_FEATURE_RELEASES = frozenset({"python", "ruby", "php"})
+
+
+def runtime_major(value: object) -> tuple[object, ...] | None:
+    """The language and major version a function's runtime names (`nodejs20.x` -> ("nodejs", 20),
+    `python3.12` and `python312` -> ("python", 3, 12)); None for another value (`provided.al2`)."""
+    match = _RUNTIME.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    language, first = match.group(1).lower().replace("dotnetcore", "dotnet"), int(match.group(2))
+    if language in _FEATURE_RELEASES:
+        second = match.group(3) or match.group(4)
+        if second is None and len(match.group(2)) > 1:  # `python311`: 3 and 11 written together
+            first, second = int(match.group(2)[0]), match.group(2)[1:]
+        return language, first, int(second or 0)
+    return language, first
+
+
+def runtime_compared(subject: str, name: str, before: object, after: object, line: int | None = None) -> Finding | None:
+    """An `engine` finding when a function's runtime moves to another language or major version."""
+    old, new = runtime_major(before), runtime_major(after)
+    if old is None or new is None or old == new:
+        return None
+    return finding("engine", subject, (
+        f"{name}: {before} -> {after}, another major version of the language runtime the function runs on"
+    ), line)
+
+
 _REFERENCE = re.compile(r"\$\{\s*var\.(\w+)\s*\}|var\.(\w+)")
 
 

@@ -18,6 +18,9 @@ SETTING = re.compile(
     # Whether its data outlives a mistake: deletion protection, the snapshot taken when it is destroyed, backups
     # kept, and whether Terraform may empty it to destroy it.
     r"|deletion_?protection|final_snapshot|prevent_destroy|force_destroy|backup_retention|point_in_time_recovery"
+    # ... and how long it is kept before it is deleted for good: a bucket's lifecycle expirations, a log group's
+    # retention.
+    r"|lifecycle_rule|(?:noncurrent_version_)?expiration|retention_in_days|retention_period"
     # What a container may do on its node and in the cluster: Kubernetes pod and container security settings.
     r"|security_context|capabilities|privileged|allow_privilege_escalation|run_as_(?:user|group|non_root)"
     r"|read_only_root_filesystem|automount_service_account_token|host_(?:network|pid|ipc)|seccomp|apparmor"

@@ -327,6 +327,14 @@ def _engine(
         return None
     resource_type = "" if address.startswith("module.") else _kind_of(address)
     old_items, new_items = before.body.attributes, after.body.attributes
+    # A function's runtime, or a module's `runtime` input (a Lambda module's, whose values say what they are).
+    runs_functions = engine.FUNCTION_TYPE.search(resource_type) or address.startswith("module.")
+    if runs_functions and "runtime" in old_items and "runtime" in new_items:
+        old_runtime, new_runtime = (engine.resolved(side["runtime"].value, values)
+                                    for side, values in ((old_items, defaults[0]), (new_items, defaults[1])))
+        moved = engine.runtime_compared(address, "runtime", old_runtime, new_runtime, after.line)
+        if moved is not None:
+            return moved
     names = sorted(n for n in old_items.keys() | new_items.keys() if engine.names_engine(n, resource_type))
     if not names:
         return None
