@@ -969,6 +969,10 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),
+    # A folder named for access from its first word names its files; one that only ends in the word does not.
+    ("src/lib/loaders/loaders_with_authentication/gravity.js", False),
+    ("src/auth/helpers/gravity.js", True),
+    ("app/two_factor_authentication/setup.rb", True),
     # Ansible's roles are what a playbook applies; a role named for access still names its files.
     ("roles/keycloak/tasks/main.py", False),
     ("roles/oauth2-proxy/templates/config.py", True),

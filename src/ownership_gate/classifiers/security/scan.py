@@ -261,7 +261,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     if lost:
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
-    named = (ACCESS_NAME.search(_ANSIBLE_ROLES.sub("/", path)) and not DESIGN_TOKENS.search(path)) or (
+    named = (_named_for_access(path) and not DESIGN_TOKENS.search(path)) or (
         POLICY_NAME.search(path) and not MODELS_FOLDER.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
@@ -280,6 +280,18 @@ _ANSIBLE_ROLES = re.compile(
     r"(?:^|/)roles/(?=[\w.-]+/(?:tasks|handlers|templates|files|vars|defaults|meta|library|module_utils"
     r"|filter_plugins|lookup_plugins)/)"
 )
+
+
+def _named_for_access(path: str) -> bool:
+    """The file's name is named for authentication or authorisation (`AuthenticationExtension.ts`,
+    `oauth_callback.go`), or a folder above it is, from its first word (`auth/`, `permissions/`,
+    `two_factor/`); a folder whose name only ends in such a word (`loaders_with_authentication/`, its
+    loaders for other services) does not make its files access code."""
+    folders, _, name = _ANSIBLE_ROLES.sub("/", path).rpartition("/")
+    if ACCESS_NAME.search(f"/{name}"):
+        return True
+    return any((match := ACCESS_NAME.search(f"/{folder}")) is not None and match.start() == 0
+               for folder in folders.split("/") if folder)
 
 
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
