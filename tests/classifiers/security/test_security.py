@@ -2120,3 +2120,17 @@ def test_secrets_and_security_settings_a_deployment_hands_its_containers(
     assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: STRIPE_SECRET_KEY")]
     assert findings(doc, "security")[0]["detail"] == "the deployment now hands its containers the secret STRIPE_SECRET_KEY"
     assert code == 1
+
+
+def test_a_pods_security_context_in_a_manifest_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "deploy/production/api.yaml"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: DEPLOYMENT})
+    repo.commit({path: DEPLOYMENT.replace("          image: ghcr.io/acme/api:1.4.0\n",
+                                          "          image: ghcr.io/acme/api:1.4.0\n          securityContext:\n"
+                                          "            privileged: true\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert findings(doc, "security")[0]["detail"] == "security setting added or changed: privileged: true"
+    assert code == 1

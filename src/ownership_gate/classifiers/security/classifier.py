@@ -78,11 +78,11 @@ def _directives(change: Change, context: Context) -> list[Finding]:
     if old == new or not new:
         return []
     from ownership_gate.classifiers.security.catalog import SETTING_LINE
+    from ownership_gate.classifiers.security.settings import POD_SECURITY_ANYWHERE, directives
 
-    if not (SETTING_LINE.search(new) or SETTING_LINE.search(old)):
+    if not any(pattern.search(text) for pattern in (SETTING_LINE, POD_SECURITY_ANYWHERE) for text in (new, old)):
         return []
     from ownership_gate.classifiers.security.scan import diff_lines
-    from ownership_gate.classifiers.security.settings import directives
 
     return directives(change.path, diff_lines(old, new))
 

@@ -127,15 +127,29 @@ def _setting_part(line: str) -> str:
     return normal(line[match.start():] if match else line)
 
 
+# What a pod or container may do on its node and in the cluster (Kubernetes' security context, the service
+# account token mounted into it), as a manifest or a Helm values file writes it.
+POD_SECURITY = re.compile(
+    r"^\s*-?\s*(?:privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
+    r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|capabilities|procMount)\s*:"
+)
+
+POD_SECURITY_ANYWHERE = re.compile(POD_SECURITY.pattern, re.MULTILINE)
+
+
 def directives(path: str, diff: LineDiff) -> list[Finding]:
-    """The security headers and directives (`SETTING_LINE`) a deployment's YAML file (Kubernetes manifests,
-    Helm values, an ingress's annotations) adds, changes or removes; one moved within the file is none."""
+    """The security headers and directives (`SETTING_LINE`) and pod security settings (`POD_SECURITY`) a
+    deployment's YAML file (Kubernetes manifests, Helm values, an ingress's annotations) adds, changes or
+    removes; one moved within the file is none."""
+    def sets(line: str) -> bool:
+        return sets_a_header(line) or bool(POD_SECURITY.match(line))
+
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
     for number, line in diff.added:
-        if sets_a_header(line) and _setting_part(line) not in kept:
+        if sets(line) and _setting_part(line) not in kept:
             return [finding("setting", path, f"security setting added or changed: {normal(line)[:120]}", number)]
     for line in diff.removed:
-        if sets_a_header(line) and _setting_part(line) not in kept:
+        if sets(line) and _setting_part(line) not in kept:
             return [finding("setting", path, f"security setting removed: {normal(line)[:120]}")]
     return []
 
