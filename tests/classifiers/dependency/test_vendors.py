@@ -90,6 +90,7 @@ VENDORS = [
     ("composer", "stripe/stripe-php", "payments"),
     ("composer", "sentry/sentry-laravel", "observability"),
     ("composer", "twilio/sdk", "email-sms"),
+    ("composer", "coconutcraig/laravel-postmark", "email-sms"),
     ("cargo", "aws-sdk-s3", "cloud"),
     ("cargo", "aws-config", "cloud"),
     ("cargo", "async-stripe", "payments"),

@@ -960,6 +960,7 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     ("app/models/ability.rb", True),
     ("app/models/capability.rb", False),
     ("app/workers/reauth_enforcer.rb", True),
+    ("lib/sequin/accounts/impersonate.ex", True),
     ("app/models/reauthor.rb", False),
     ("app/Policies/PostPolicy.php", True),
     ("app/tasks/maintenance/policy_announcement_email_task.rb", False),

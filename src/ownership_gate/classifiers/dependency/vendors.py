@@ -92,7 +92,9 @@ CATALOGUE: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "maven": ("com.sendgrid:*", "com.twilio.sdk:*", "com.vonage:*"),
         "nuget": ("sendgrid", "twilio", "postmark", "vonage"),
         "composer": ("sendgrid/sendgrid", "twilio/sdk", "mailgun/mailgun-php", "wildbit/postmark-php",
-                     "resend/resend-php", "vonage/client", "vonage/client-core"),
+                     "wildbit/swiftmailer-postmark", "coconutcraig/laravel-postmark", "symfony/postmark-mailer",
+                     "symfony/mailgun-mailer", "symfony/sendgrid-mailer", "resend/resend-php", "vonage/client",
+                     "vonage/client-core"),
         "hex": ("ex_twilio", "sendgrid", "resend"),
     },
     OBSERVABILITY: {

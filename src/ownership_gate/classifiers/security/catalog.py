@@ -17,7 +17,7 @@ MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$
 # Path segments (folder or file stem words) that name authentication or authorisation.
 ACCESS_NAME = re.compile(
     r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
-    r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn"
+    r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn|impersonat\w*"
     # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
     r"|permissions?|rbac|acl|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
