@@ -1605,3 +1605,17 @@ def test_a_cloudformation_functions_runtime_major(repo: Repo, capsys: pytest.Cap
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("engine", "Router")]
     assert findings(doc, "cloud")[0]["detail"].startswith("Runtime: nodejs18.x -> nodejs20.x")
+
+
+def test_the_built_in_policy_leaves_a_development_environment_to_the_engineer(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bucket = 'resource "aws_s3_bucket" "uploads" {\n  bucket = "uploads"\n}\n'
+    base = repo.commit({"environments/dev/main.tf": "# dev\n", "environments/prod/main.tf": "# prod\n"})
+    repo.commit({"environments/dev/main.tf": bucket})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "aws_s3_bucket.uploads")]
+    assert findings(doc, "cloud")[0]["level"] is None and code == 0
+    repo.commit({"environments/prod/main.tf": bucket})
+    code, doc = run_json(capsys, "--base", base)
+    assert [f["level"] for f in findings(doc, "cloud")] == [None, "cto"] and code == 1
