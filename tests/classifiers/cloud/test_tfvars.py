@@ -355,10 +355,10 @@ def test_a_name_for_a_version_is_no_access_setting(repo: Repo, capsys: pytest.Ca
     # `ingress` names the chart whose version this is; a protocol's minimum version is a setting.
     tfvars = 'ingress_nginx_version = "{}"\nmin_tls_version = "{}"\n'
     configuration = 'variable "ingress_nginx_version" {}\nvariable "min_tls_version" {}\n'
-    base = repo.commit({"main.tf": configuration, "dev.tfvars": tfvars.format("4.13.4", "1.2")})
-    repo.commit({"dev.tfvars": tfvars.format("4.15.1", "1.2")})
+    base = repo.commit({"main.tf": configuration, "production.tfvars": tfvars.format("4.13.4", "1.2")})
+    repo.commit({"production.tfvars": tfvars.format("4.15.1", "1.2")})
     code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert findings(document, "cloud") == [] and code == 0
-    repo.commit({"dev.tfvars": tfvars.format("4.15.1", "1.0")})
+    repo.commit({"production.tfvars": tfvars.format("4.15.1", "1.0")})
     code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(document, "cloud") == [("security", "var.min_tls_version")] and code == 1
