@@ -1619,3 +1619,19 @@ def test_the_built_in_policy_leaves_a_development_environment_to_the_engineer(
     repo.commit({"environments/prod/main.tf": bucket})
     code, doc = run_json(capsys, "--base", base)
     assert [f["level"] for f in findings(doc, "cloud")] == [None, "cto"] and code == 1
+
+
+def test_an_engine_version_terraform_ignores_is_no_upgrade(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Minor upgrades applied by AWS are kept out of the plan with `ignore_changes`: editing the version does
+    # nothing until someone takes it out again.
+    database = ('resource "aws_db_instance" "main" {\n  engine         = "postgres"\n  engine_version = "15.7"\n\n'
+                '  lifecycle {\n    ignore_changes = [engine_version]\n  }\n}\n')
+    base = repo.commit({"infra/db.tf": database})
+    repo.commit({"infra/db.tf": database.replace('"15.7"', '"16.3"')})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    repo.commit({"infra/db.tf": database.replace('"15.7"', '"16.3"').replace("[engine_version]", "[tags]")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "aws_db_instance.main")]

@@ -277,7 +277,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
         if item is not None:
             add(after.path, item)
-        upgraded = _engine(address, before.block, after.block, (old_defaults, new_defaults), directory, context)
+        upgraded = None if ALL in ignored else _engine(
+            address, before.block, after.block, (old_defaults, new_defaults), directory, context, ignored)
         if upgraded is not None:
             add(after.path, upgraded)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
@@ -318,7 +319,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
 
 def _engine(
     address: str, before: hcl.Block, after: hcl.Block, defaults: tuple[Mapping[str, object], Mapping[str, object]],
-    directory: str, context: Context,
+    directory: str, context: Context, ignored: frozenset[str] = frozenset(),
 ) -> Finding | None:
     """A resource's engine version, or a module call's input for one, that names another major (engine.py).
     An input added to or dropped from a module call is compared with the called module's default; a
@@ -329,13 +330,14 @@ def _engine(
     old_items, new_items = before.body.attributes, after.body.attributes
     # A function's runtime, or a module's `runtime` input (a Lambda module's, whose values say what they are).
     runs_functions = engine.FUNCTION_TYPE.search(resource_type) or address.startswith("module.")
-    if runs_functions and "runtime" in old_items and "runtime" in new_items:
+    if runs_functions and "runtime" in old_items and "runtime" in new_items and "runtime" not in ignored:
         old_runtime, new_runtime = (engine.resolved(side["runtime"].value, values)
                                     for side, values in ((old_items, defaults[0]), (new_items, defaults[1])))
         moved = engine.runtime_compared(address, "runtime", old_runtime, new_runtime, after.line)
         if moved is not None:
             return moved
-    names = sorted(n for n in old_items.keys() | new_items.keys() if engine.names_engine(n, resource_type))
+    names = sorted(n for n in old_items.keys() | new_items.keys()
+                   if engine.names_engine(n, resource_type) and n not in ignored)
     if not names:
         return None
     old_defaults, new_defaults = defaults
