@@ -378,3 +378,45 @@ def test_cost_files_can_name_a_file_in_an_example_folder(repo: Repo, capsys: pyt
     repo.commit({"examples/prod/web.yaml": text.replace("replicas: 3", "replicas: 30")})
     _, doc = run_json(capsys, "--base", base)
     assert [f["subject"] for f in findings(doc, "cost")] == ["Deployment/nginx-deployment.spec.replicas"]
+
+
+TEMPLATED = """\
+{{/* the cluster's own templating renders this before it is applied */}}
+{{ $image := print "registry.example.com/teapot/skipper:" "v0.21.216" }}
+{{ template "ingress" dict
+    "name" "skipper"
+    "image" $image
+}}
+{{ define "ingress" }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: "{{ .name }}"
+spec:
+  replicas: {{ .Cluster.ConfigItems.skipper_replicas }}
+  template:
+    spec:
+      containers:
+        - name: skipper
+          image: "{{ .image }}"
+          resources:
+            requests:
+              memory: 1Gi
+{{ end }}
+"""
+
+
+def test_a_templated_manifest_is_read_around_its_actions(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "cluster/manifests/skipper/deployment.yaml"
+    # A new image in the template's actions costs nothing; it is not an unreadable file.
+    doc = _change(repo, capsys, path, TEMPLATED, TEMPLATED.replace("v0.21.216", "v0.21.220"))
+    assert _cost(doc) == []
+    # A request written out is compared; a computed replica count whose expression changed is a change,
+    # shown as written.
+    doc = _change(repo, capsys, path, TEMPLATED, TEMPLATED.replace("memory: 1Gi", "memory: 2Gi").replace(
+        "skipper_replicas", "skipper_replicas_max"))
+    assert _cost(doc) == [
+        ("change", "Deployment/{{ .name }}.spec.replicas"),
+        ("increase", "Deployment/{{ .name }}.spec.template.spec.containers[skipper].resources.requests.memory")]
+    replicas = next(f for f in findings(doc, "cost") if f["kind"] == "change")
+    assert "{{ .Cluster.ConfigItems.skipper_replicas_max }}" in replicas["detail"]

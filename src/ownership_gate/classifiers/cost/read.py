@@ -140,6 +140,11 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
     try:
         return reader(text)
     except ReadError as exc:
+        if "{{" in text and (untemplated := _untemplated(text)) is not None:
+            try:
+                return reader(untemplated)
+            except ReadError:
+                pass  # judged by the template's own error, below
         mentions = _tokens().search(text) or (extra_words is not None and extra_words.search(text))
         # A broken file that names no cost key cannot hide a cost change.
         return Extracted(error=str(exc), error_line=exc.line) if mentions else EMPTY
@@ -148,6 +153,35 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         # A shape no reader expected: fail closed with the reason, never a traceback.
         return Extracted(error=f"unexpected structure ({type(exc).__name__}: {exc})")
+
+
+# A Go or Jinja template's actions (`{{ .Values.replicas }}`, `{{- if .Cluster.x }}`), one line at most.
+_ACTION = re.compile(r"\{\{.*?\}\}")
+_ONLY_ACTIONS = re.compile(r"^\s*(?:\{\{.*?\}\}\s*)+$")
+_STAND_IN = re.compile(r"t\{\{[0-9a-f]{8}\}\}")
+_STAND_INS: dict[str, str] = {}  # each stand-in word for the action it stands for
+_MULTILINE_ACTION = re.compile(r"\{\{(?:(?!\}\}).)*\n[\s\S]*?\}\}")
+
+
+def _untemplated(text: str) -> str | None:
+    """A templated manifest (a cluster's own Go-template manifests, Jinja) made YAML: a line of template
+    actions alone (`{{- if ... }}`, `{{ end }}`) is blanked, and each other action becomes a plain word that
+    still reads as computed (`t{{9f2c41d0}}`, the same for the same action text), so a replica count or a
+    resource size the template computes is compared as its expression, and one written out as a number is
+    compared as one. None when the text has no actions to take out."""
+    import hashlib
+
+    def word(match: re.Match[str]) -> str:
+        stand_in = "t{{" + hashlib.sha1(match.group(0).encode()).hexdigest()[:8] + "}}"
+        _STAND_INS[stand_in] = match.group(0)
+        return stand_in
+
+    # An action written over several lines (`{{ template "ingress" dict\n ... }}`) only renders text: its
+    # lines are blanked, keeping the others where they were.
+    text_lines = _MULTILINE_ACTION.sub(lambda match: "\n" * match.group(0).count("\n"), text)
+    lines = ["" if _ONLY_ACTIONS.match(line) else _ACTION.sub(word, line) for line in text_lines.split("\n")]
+    untemplated = "\n".join(lines)
+    return untemplated if untemplated != text else None
 
 
 def _read_pair(
@@ -219,5 +253,18 @@ def analyse(context: Context) -> dict[Change, list[Finding]]:
             continue
         path = change.path if change.new_oid else change.source_path
         files.append((change, *_read_pair(path, reader, _text(old), _text(new), settings, extra_words)))
-    return judge(files)
+    judged = judge(files)
+    if not _STAND_INS:
+        return judged
+    return {change: [_spelled_out(f) for f in found] for change, found in judged.items()}
+
+
+def _spelled_out(finding: Finding) -> Finding:
+    """A finding with the words that stood in for a template's actions (`_untemplated`) written back as the
+    actions themselves."""
+    def back(text: str | None) -> str | None:
+        return None if text is None else _STAND_IN.sub(lambda m: _STAND_INS.get(m.group(0), m.group(0)), text)
+
+    return finding._replace(subject=back(finding.subject) or "", detail=back(finding.detail) or "",
+                            from_=back(finding.from_), to=back(finding.to))
 
