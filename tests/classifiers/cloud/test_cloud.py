@@ -1635,3 +1635,44 @@ def test_an_engine_version_terraform_ignores_is_no_upgrade(
     repo.commit({"infra/db.tf": database.replace('"15.7"', '"16.3"').replace("[engine_version]", "[tags]")})
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("engine", "aws_db_instance.main")]
+
+
+MEMBERS = """\
+variable "accounts" {
+  type = list(string)
+}
+
+variable "region" {
+  type = string
+}
+
+resource "aws_securityhub_member" "this" {
+  for_each   = toset(var.accounts)
+  account_id = each.value
+}
+"""
+ENROL = """\
+locals {
+  accounts = ["111111111111", "222222222222"]
+}
+
+module "securityhub" {
+  source   = "./modules/securityhub"
+  accounts = local.accounts
+  region   = "eu-west-2"
+}
+"""
+
+
+def test_a_module_input_its_for_each_walks_that_changes_through_a_local(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/modules/securityhub/main.tf": MEMBERS, "infra/securityhub.tf": ENROL})
+    # An input no count or for_each reads is judged by the other rules.
+    repo.commit({"infra/securityhub.tf": ENROL.replace('"eu-west-2"', '"eu-west-1"')})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    repo.commit({"infra/securityhub.tf": ENROL.replace('"222222222222"]', '"222222222222", "333333333333"]')})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "module.securityhub")]
+    assert findings(doc, "cloud")[0]["detail"].startswith("accounts reads local.accounts, which changed")
