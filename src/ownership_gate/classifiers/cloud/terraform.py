@@ -275,8 +275,6 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             item = _changed(address, before.block, after.block, unset, fresh, ignored)
         if item is None and not locals_kept and ALL not in ignored:
             item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
-        if item is None and address.startswith("module."):
-            item = _input_recounted(address, before.block, after.block, module, fresh, directory, context)
         if item is not None:
             add(after.path, item)
         upgraded = None if ALL in ignored else _engine(
@@ -495,38 +493,6 @@ def _recounted(
                                f"{', '.join(f'local.{r}' for r in read)}, which changed", after.line)
         shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
         return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
-    return None
-
-
-def _input_recounted(
-    address: str, before: hcl.Block, after: hcl.Block, module: Module, fresh: Mapping[str, object],
-    directory: str, context: Context,
-) -> Finding | None:
-    """A module called by a local path whose input its `count` or `for_each` walks now comes to something
-    else: written anew, or reading a local value that changed (`accounts = local.enrolled_accounts`, which
-    gained three accounts): how many of what it makes may change."""
-    called = hcl.local_source(after, directory)
-    if called is None:
-        return None
-    from ownership_gate.classifiers.cloud.tfvars import readers_of
-
-    inner = readers_of("" if called == "." else called, context, follow_modules=False)
-    for name, given in after.body.attributes.items():
-        was = before.body.attributes.get(name)
-        if was is None or not inner.get(name):
-            continue
-        old_text, new_text = _text(was.value), _text(given.value)
-        reads = sorted(set(_LOCAL.findall(new_text)))
-        if old_text == new_text and not any(_local_changed(local, module, fresh) for local in reads):
-            continue
-        if old_text != new_text and _canonical(was.value, fresh) == _canonical(given.value, fresh):
-            continue  # only laid out anew
-        reader = inner[name][0]
-        why = (f"{name} {old_text} -> {new_text}" if old_text != new_text else
-               f"{name} reads {', '.join(f'local.{r}' for r in reads)}, which changed")
-        return finding(watched("count", reader.address.split(".")[0]), address,
-                       f"{why}, and the {reader.how} of {reader.address} in {called} walks it: how many of it "
-                       "Terraform manages may change", after.line)
     return None
 
 
