@@ -12,7 +12,11 @@ Kinds:
   a secret or a security setting added or removed (env_example.py); a cloud
   command in a script or Makefile that grants access (`gcloud compute
   firewall-rules create`, `aws iam attach-role-policy`, `az role assignment
-  create`, ...) new or run with other arguments (cloud_commands.py);
+  create`, ...) new or run with other arguments (cloud_commands.py); in a
+  deployment's YAML (manifests, Helm values and templates; not in files
+  named for another environment), security headers, firewall rules and a
+  pod's security context, and secrets or security settings its `env`
+  hands containers (settings.py, deployment_env.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
@@ -72,9 +76,15 @@ _NOT_PRODUCTION = re.compile(
 )
 
 
+def _texts(change: Change, context: Context) -> tuple[str, str]:
+    """Both revisions of a changed file as text ("" for a side that does not exist)."""
+    old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+    return old, new
+
+
 def _directives(change: Change, context: Context) -> list[Finding]:
     """Security headers and directives in a deployment's YAML file (see `settings.directives`)."""
-    old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+    old, new = _texts(change, context)
     if old == new or not new:
         return []
     from ownership_gate.classifiers.security.catalog import SETTING_LINE
@@ -89,7 +99,7 @@ def _directives(change: Change, context: Context) -> list[Finding]:
 
 def _variables(change: Change, context: Context) -> list[Finding]:
     """Secrets and security settings a deployment's containers are handed (see deployment_env.py)."""
-    old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
+    old, new = _texts(change, context)
     if old == new or not new or "name:" not in new:
         return []
     from ownership_gate.classifiers.security import deployment_env
@@ -109,8 +119,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if SCRIPT.search(change.path) and not NOT_APPLICATION.search(change.path):
         from ownership_gate.classifiers.security import cloud_commands
 
-        old, new = (text_of(data, lossy=True) or "" for data in (context.old(change), context.new(change)))
-        found += cloud_commands.findings(change.path, old, new)
+        found += cloud_commands.findings(change.path, *_texts(change, context))
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 
