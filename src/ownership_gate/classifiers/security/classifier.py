@@ -82,9 +82,8 @@ def _texts(change: Change, context: Context) -> tuple[str, str]:
     return old, new
 
 
-def _directives(change: Change, context: Context) -> list[Finding]:
+def _directives(change: Change, old: str, new: str) -> list[Finding]:
     """Security headers and directives in a deployment's YAML file (see `settings.directives`)."""
-    old, new = _texts(change, context)
     if old == new or not new:
         return []
     from ownership_gate.classifiers.security.catalog import SETTING_LINE
@@ -97,9 +96,8 @@ def _directives(change: Change, context: Context) -> list[Finding]:
     return directives(change.path, diff_lines(old, new))
 
 
-def _variables(change: Change, context: Context) -> list[Finding]:
+def _variables(change: Change, old: str, new: str) -> list[Finding]:
     """Secrets and security settings a deployment's containers are handed (see deployment_env.py)."""
-    old, new = _texts(change, context)
     if old == new or not new or "name:" not in new:
         return []
     from ownership_gate.classifiers.security import deployment_env
@@ -115,7 +113,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += scan.findings(change, context)
     if change.path.endswith(".tpl") and not NOT_APPLICATION.search(change.path) and not (
             _NOT_PRODUCTION.search(change.path)):
-        found += _variables(change, context)
+        found += _variables(change, *_texts(change, context))
     if SCRIPT.search(change.path) and not NOT_APPLICATION.search(change.path):
         from ownership_gate.classifiers.security import cloud_commands
 
@@ -125,8 +123,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
         if not reads_path(change.path) and not NOT_APPLICATION.search(change.path) and not (
                 _NOT_PRODUCTION.search(change.path)):
-            found += _directives(change, context)
-            found += _variables(change, context)
+            texts = _texts(change, context)
+            found += _directives(change, *texts)
+            found += _variables(change, *texts)
 
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)

@@ -101,7 +101,7 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
         if old_text is None and new_text is None:
             memo[key] = None
         else:
-            diff = _diff(old_text or "", new_text or "")
+            diff = diff_lines(old_text or "", new_text or "")
             if old_text and new_text and _reformatted(change.path, old_text, new_text):
                 diff = diff._replace(reformatted=True)
             memo[key] = diff
@@ -110,11 +110,6 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
 
 
 def diff_lines(old_text: str, new_text: str) -> LineDiff:
-    """The lines two texts add and remove (see `_diff`)."""
-    return _diff(old_text, new_text)
-
-
-def _diff(old_text: str, new_text: str) -> LineDiff:
     """Lines added and removed, in order; a line moved within the file counts as both.
 
     Past `_ORDERED_LIMIT` lines the ordered diff costs too much, and the
