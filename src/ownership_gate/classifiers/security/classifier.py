@@ -16,7 +16,11 @@ Kinds:
   deployment's YAML (manifests, Helm values and templates; not in files
   named for another environment), security headers, firewall rules and a
   pod's security context, and secrets or security settings its `env`
-  hands containers (settings.py, deployment_env.py);
+  hands containers (settings.py, deployment_env.py); a vulnerability
+  scanner told to accept a known vulnerability: a new suppression or ignore
+  entry, or one whose expiry moves later (Dependency-Check, Trivy, Snyk,
+  Grype, OSV-Scanner, cargo-audit and cargo-deny, better-npm-audit,
+  audit-ci, bundler-audit, Safety; suppressions.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
@@ -56,7 +60,7 @@ from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
-from ownership_gate.classifiers.security.files import NOT_APPLICATION, is_yaml, reads_path
+from ownership_gate.classifiers.security.files import NOT_APPLICATION, SUPPRESSIONS, is_yaml, reads_path
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
@@ -66,7 +70,8 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl")) and not NOT_APPLICATION.search(p))}
+        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p))
+        and not NOT_APPLICATION.search(p))}
 
 
 # A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
@@ -118,6 +123,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import cloud_commands
 
         found += cloud_commands.findings(change.path, *_texts(change, context))
+    if SUPPRESSIONS.search(change.path) and not NOT_APPLICATION.search(change.path):
+        from ownership_gate.classifiers.security import suppressions
+
+        found += suppressions.findings(change, context)
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 

@@ -57,6 +57,16 @@ WEB_SERVER_CONFIG = re.compile(
 )
 
 
+# A vulnerability scanner's suppressions or ignore list, by the format it is read as (suppressions.py).
+SUPPRESSIONS = re.compile(
+    r"(?:^|/)(?:(?P<xml>[^/]*suppress[^/]*\.xml)|(?P<trivy>\.trivyignore)|(?P<trivy_yaml>\.trivyignore\.ya?ml)"
+    r"|(?P<snyk>\.snyk)|(?P<grype>\.grype\.ya?ml|\.grype/config\.ya?ml)|(?P<osv>osv-scanner\.toml)"
+    r"|(?P<cargo>(?:\.cargo/)?audit\.toml|deny\.toml)|(?P<nsprc>\.nsprc)|(?P<audit_ci>audit-ci\.json)"
+    r"|(?P<bundler>\.bundler-audit\.ya?ml)|(?P<safety>\.safety-policy\.ya?ml))$",
+    re.IGNORECASE,
+)
+
+
 def is_yaml(path: str) -> bool:
     """A YAML file: the RBAC reader (rbac.py) looks in each for Kubernetes roles and bindings."""
     return path.endswith((".yaml", ".yml"))
