@@ -30,6 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:
+    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import Node as RawNode
 
@@ -187,28 +188,56 @@ def _resolver_for_libyaml() -> type:
     `%YAML` line says (libyaml does not hand ruamel the directive); its
     resolver still asks which version applies for every scalar, and finds out
     through two caught exceptions each time, a tenth of a large change's time.
+
+    The same short scalar (a key such as `name` or `image`, `true`, `80`)
+    resolves to the same tag wherever it is, so each is resolved once and
+    its tag shared: one tag object also spells its name once, not once a node.
     """
     from ruamel.yaml.resolver import VersionedResolver
+
+    resolved: dict[tuple[object, object, object], object] = {}
 
     class Yaml12Resolver(VersionedResolver):
         processing_version = (1, 2)
 
+        def resolve(self, kind: object, value: object, implicit: object) -> object:
+            if isinstance(value, str) and len(value) > _SHORT:
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            found = resolved.get(key)
+            if found is None:
+                found = resolved[key] = super().resolve(kind, value, implicit)
+            return found
+
     return Yaml12Resolver
+
+
+# Scalars up to this long have their tags remembered (see `_resolver_for_libyaml`): the ones that repeat.
+_SHORT = 64
+
+
+@cache
+def _libyaml() -> YAML:
+    """The loader every stream is composed with first: made once, since ruamel looks for its plug-ins on
+    disk each time one is made."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.parser import Parser as PurePython
+
+    loader = YAML(typ="safe")
+    if loader.Parser is not PurePython:  # ruamel.yaml.clib is installed
+        loader.Resolver = _resolver_for_libyaml()
+    return loader
 
 
 def compose(text: str) -> list[RawNode]:
     """The root node of every document, nested at most MAX_DEPTH deep; YamlError otherwise."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.parser import Parser as PurePython
 
     if _may_be_too_deep(text):
         _check_depth(text)
     try:
-        libyaml = YAML(typ="safe")
-        if libyaml.Parser is not PurePython:  # ruamel.yaml.clib is installed
-            libyaml.Resolver = _resolver_for_libyaml()
-        return [node for node in libyaml.compose_all(text) if node is not None]
+        return [node for node in _libyaml().compose_all(text) if node is not None]
     except YAMLError:
         pass
     try:
