@@ -51,3 +51,46 @@ def is_secret(name: str, value: str) -> bool:
 
 def is_setting(name: str) -> bool:
     return bool(SETTING_KEY.search(name.lower()))
+
+
+# A string literal's contents that may be secret material: eight or more characters with no space, not a dotted
+# name (`django.contrib.auth.hashers.Argon2PasswordHasher`), not a variable's name (`SECRET_KEY`, read from the
+# environment) and not a reference to one (`${SECRET_KEY}`, `%(secret)s`, `{{ vault_secret }}`).
+_MATERIAL = re.compile(r"[^\s'\"]{8,}")
+_NOT_MATERIAL = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Z][A-Z0-9_]*|.*(?:\$\{|\$[A-Z_]|%\(|\{\{).*")
+_QUOTED = re.compile(r"""(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)""")
+# `NAME = "value"`, `name: 'value'`, `"name" => "value"`, `name="value"`: a name, then a quoted value.
+_ASSIGNED = re.compile(
+    r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*(?:=>|:=|[:=])\s*(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)"""
+)
+HIDDEN = "***"
+
+
+def _material(text: str) -> bool:
+    return bool(_MATERIAL.fullmatch(text)) and not _NOT_MATERIAL.fullmatch(text)
+
+
+def hidden(name: str, value: str | None) -> str | None:
+    """A setting's value as findings may show it: the string literals in it that may be secret material
+    hidden (`'***'`) when the setting's name says it holds a secret (`SECRET_KEY`, `jwt.secret`), since a
+    finding is posted in pull requests and kept in CI logs. A value read from elsewhere (`os.environ[...]`)
+    is shown as it is."""
+    if value is None or not is_secret(name.rpartition(".")[2], value):
+        return value
+    if not _QUOTED.search(value):
+        return HIDDEN if _material(value.strip()) else value
+    return _QUOTED.sub(lambda m: m.group("q") + (HIDDEN if _material(m.group("body")) else m.group("body"))
+                       + m.group("q"), value)
+
+
+def redacted(line: str) -> str:
+    """A line of code as findings may show it: every quoted value assigned to a name that says it holds a
+    secret hidden (`SECRET_KEY = "***"`)."""
+    def hide(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if not (_material(body) and is_secret(match.group("name").rpartition(".")[2], body)):
+            return match.group(0)
+        start, end = match.span("body")
+        return match.group(0)[: start - match.start()] + HIDDEN + match.group(0)[end - match.start():]
+
+    return _ASSIGNED.sub(hide, line)

@@ -16,11 +16,16 @@ from ownership_gate.classifiers.security.catalog import (
 from ownership_gate.classifiers.security.files import CONFIG_PATH
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff, normal
-from ownership_gate.classifiers.security.secret_names import SETTING_KEY
+from ownership_gate.classifiers.security.secret_names import SETTING_KEY, hidden, redacted
 from ownership_gate.model import Finding
 
 # Whether a line this file adds (`"removed"`: another file removes it) or removes (`"added"`) moved there.
 Moved = Callable[[str, str], bool]
+
+
+def _shown(line: str) -> str:
+    """A changed line as a finding shows it: laid out anew, a secret's value hidden, cut short."""
+    return redacted(normal(line))[:120]
 
 
 def sets_a_header(line: str) -> bool:
@@ -58,26 +63,28 @@ def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
             seen.add(key)
             if old == value:
                 continue  # moved, same value
+            old, new = hidden(key, old), hidden(key, value)
             shown = old if old is not None else "(not set)"
-            found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {value}", number, old, value))
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {shown} -> {new}", number, old, new))
         elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
-            text = normal(line)[:120]  # moved within the file too: the order of a middleware stack is what runs
+            text = _shown(line)  # moved within the file too: the order of a stack is what runs
             found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
         elif SETTING_LINE.search(line) and _setting_part(line) not in kept and not moved("removed", line):
-            text = normal(line)[:120]
+            text = _shown(line)
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
         if key not in seen:
-            found.append(finding("setting", f"{path}: {key}", f"{key}: {value} -> (removed)", None, value, None))
+            old = hidden(key, value)
+            found.append(finding("setting", f"{path}: {key}", f"{key}: {old} -> (removed)", None, old, None))
     added_lines = {normal(line) for _, line in diff.added}
     for line in diff.removed:
         if stack_changed and MIDDLEWARE_LINE.search(line) and not COMMENT.match(line) and not IMPORT.search(line):
             if normal(line) not in added_lines:  # moved ones are reported where they went
-                found.append(finding("setting", path, f"security middleware removed: {normal(line)[:120]}"))
+                found.append(finding("setting", path, f"security middleware removed: {_shown(line)}"))
                 break
             continue
         if not is_config and sets_a_header(line) and _setting_part(line) not in kept and not moved("added", line):
-            text = normal(line)[:120]
+            text = _shown(line)
             found.append(finding("setting", path, f"security setting removed: {text}"))
             break
     return found
@@ -98,7 +105,8 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
             continue  # the same value, wherever it now stands
         if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
             continue
-        was, now = python_settings.shown(before), python_settings.shown(after)
+        setting = name.partition("#")[0]
+        was, now = hidden(setting, python_settings.shown(before)), hidden(setting, python_settings.shown(after))
         detail = f"{name}: {was if was is not None else '(not set)'} -> {now if now is not None else '(removed)'}"
         found.append(finding("setting", f"{path}: {name}", detail, after.line if after else None, was, now))
     return found
@@ -147,10 +155,10 @@ def directives(path: str, diff: LineDiff) -> list[Finding]:
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
     for number, line in diff.added:
         if sets(line) and _setting_part(line) not in kept:
-            return [finding("setting", path, f"security setting added or changed: {normal(line)[:120]}", number)]
+            return [finding("setting", path, f"security setting added or changed: {_shown(line)}", number)]
     for line in diff.removed:
         if sets(line) and _setting_part(line) not in kept:
-            return [finding("setting", path, f"security setting removed: {normal(line)[:120]}")]
+            return [finding("setting", path, f"security setting removed: {_shown(line)}")]
     return []
 
 
@@ -160,11 +168,11 @@ def server_settings(path: str, diff: LineDiff, server: str) -> list[Finding]:
     every request may reach and gets back. `server` names it in the detail (`mail server`)."""
     for number, line in diff.added:
         if line.strip() and not COMMENT.match(line):
-            text = normal(line)[:120]
+            text = _shown(line)
             return [finding("setting", path, f"{server} setting added or changed: {text}", number)]
     for line in diff.removed:
         if line.strip() and not COMMENT.match(line):
-            text = normal(line)[:120]
+            text = _shown(line)
             return [finding("setting", path, f"{server} setting removed: {text}")]
     return []
 
