@@ -35,7 +35,11 @@ Kinds:
   `current_user.invoices.find`) is one too;
   A Kubernetes RoleBinding or ClusterRoleBinding that is new, names another
   role or gains a subject, and a Role or ClusterRole that allows more, is
-  one too (rbac.py);
+  one too (rbac.py); so is a person, team or group given access in a data
+  file (YAML, JSON, Terraform): an entry naming who (`username`, `email`,
+  `github_team`, `sso_group_name`, ...) and what they get (`groups`,
+  `roles`, `level`, `permission_set`, an SSH key, ...) that is new or gains
+  something (grants.py);
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `encrypted`: an encrypted secrets file (Ansible Vault, SOPS, a
@@ -70,8 +74,12 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p))
+        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or p.endswith(_DATA))
         and not NOT_APPLICATION.search(p))}
+
+
+# Data files that may hold access lists (grants.py).
+_DATA = (".json", ".tf", ".tfvars", ".hcl")
 
 
 # A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
@@ -127,6 +135,12 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import suppressions
 
         found += suppressions.findings(change, context)
+    if (is_yaml(change.path) or change.path.endswith(_DATA)) and not NOT_APPLICATION.search(change.path) and not (
+            _NOT_PRODUCTION.search(change.path)):
+        from ownership_gate.classifiers.security import grants
+
+        if grants.reads(change.path):
+            found += grants.findings(change, context)
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 

@@ -1,0 +1,185 @@
+"""Access given to people, teams and groups in data files: who holds access to production.
+
+Teams keep their access lists as data: operators with SSH keys in Ansible's
+`group_vars`, users and their groups in a Terraform or Terragrunt map, SSO
+groups and GitHub teams with an access level per account in JSON, a
+`github_team_membership` with its role. An entry is a mapping that names
+who (`username`, `login`, `email`, `github_team`, `github_slug`,
+`sso_group_name`, `principal`, `member`, ...) and what they get (`groups`,
+`roles`, `level`, `permissions`, `permission_set`, `accounts`, `sudo`, an
+SSH public key, ...). An `access` finding for an entry that is new, or
+that gains something it did not have (a group, a level, an account, a
+key); one taken away, or a change to who it is (an email corrected), lets
+nobody new in and is none.
+
+Entries are matched across revisions by where they sit (the keys above
+them, and for an entry of a list, the name of the list item around it)
+and by who they name. YAML, JSON and HCL (Terraform, Terragrunt,
+`.tfvars`) are read with their parsers; a file that does not read is left
+to the readers of its format, since nothing here can tell what it lists.
+Package manifests (`composer.json` authors have a `role`), tests,
+fixtures, seeds and files named for non-production environments are not
+read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.security.findings import finding
+from ownership_gate.model import Change, Finding
+
+# Keys that name who an entry is about, the first present naming it.
+_WHO = ("username", "user_name", "login", "github_username", "github_user", "github_slug", "github_team",
+        "sso_group_name", "group_name", "principal", "principal_name", "member", "user", "team", "email")
+# Keys that say what it gets.
+_WHAT = frozenset({
+    "groups", "group", "roles", "role", "level", "access", "access_level", "permissions", "permission",
+    "permission_set", "permission_sets", "privileges", "policies", "accounts", "sudo", "admin", "is_admin",
+    "public_key", "public_keys", "ssh_key", "ssh_keys", "ssh_public_key", "ssh_public_keys", "authorized_keys",
+    "pubkey",
+})
+# Bytes an access list holds somewhere (a file without any is not parsed).
+_MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name")
+_FORMATS = (".yaml", ".yml", ".json", ".tf", ".tfvars", ".hcl")
+# Manifests that list people with a role that grants nothing (`composer.json`'s authors), and seed data.
+_NOT_ACCESS = re.compile(
+    r"(?i)(?:^|/)(?:composer|package|bower|app|manifest|tsconfig|jsconfig|\.?eslintrc|renovate|\.all-contributorsrc)"
+    r"\.json$|(?:^|/)(?:pubspec|chart|citation|codecov|\.pre-commit-config|mkdocs)\.ya?ml$|(?:^|/)seeds?/"
+    r"|(?:^|/)db/seed|\.lock\.(?:json|hcl)$|-lock\.json$"
+)
+_DEPTH = 64
+_SHOWN = 60
+
+
+def reads(path: str) -> bool:
+    return path.endswith(_FORMATS) and not _NOT_ACCESS.search(path)
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    old_data, new_data = context.old(change), context.new(change)
+    if new_data is None or old_data == new_data or not any(marker in new_data for marker in _MARKERS):
+        return []
+    new = _entries(change.path, new_data, context)
+    if not new:
+        return []
+    old = _entries(change.source_path, old_data, context) if old_data else {}
+    found = []
+    for where, (who, grants) in new.items():
+        before = old.get(where)
+        gained = grants - before[1] if before is not None else grants
+        if not gained:
+            continue
+        shown = ", ".join(sorted(grant[:_SHOWN] for grant in gained))
+        how = "access granted" if before is None else "access widened"
+        within = "/".join(where[:-1])
+        detail = f"{how}: {who} gets {shown}" + (f" (in {within})" if within else "")
+        found.append(finding("access", f"{change.path}: {who}", detail[:300]))
+    return found
+
+
+Entries = dict[tuple[str, ...], tuple[str, frozenset[str]]]
+
+
+def _entries(path: str, data: bytes, context: Context) -> Entries:
+    """Every entry of the file by where it sits: who it names and what it gets; {} when it does not read."""
+    tree = _tree(path, data, context)
+    found: Entries = {}
+    if tree is not None:
+        _walk(tree, (), False, found, 0)
+    return found
+
+
+def _tree(path: str, data: bytes, context: Context) -> Any:
+    text = text_of(data, lossy=True) or ""
+    if path.endswith((".yaml", ".yml")):
+        from ownership_gate.formats.yaml import YamlError, plain
+
+        try:
+            return [plain(root) for root in context.load_yaml(text).roots]
+        except YamlError:
+            return None
+    if path.endswith(".json"):
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+    from ownership_gate.formats import hcl
+
+    document = hcl.parse(data)
+    if document.errors:
+        return None
+    return {**{name: item.value for name, item in document.attributes.items()},
+            **{" ".join((block.type, *block.labels)): _body(block.body, 1) for block in document.blocks}}
+
+
+def _body(body: Any, depth: int) -> Any:
+    """A block's body as plain data: its attributes, and its blocks by type and labels."""
+    if depth > _DEPTH:
+        return {}
+    plain: dict[str, Any] = {name: item.value for name, item in body.attributes.items()}
+    for block in body.blocks:
+        plain.setdefault(" ".join((block.type, *block.labels)), _body(block.body, depth + 1))
+    return plain
+
+
+def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, depth: int) -> None:
+    if depth > _DEPTH:
+        return
+    if isinstance(value, dict):
+        keys = {str(key).lower(): key for key in value}
+        who = next((_text(value[keys[k]]) for k in _WHO if k in keys and _named(value[keys[k]])), None)
+        what = [keys[k] for k in keys if k in _WHAT]
+        if who and what:
+            place = (*where, who) if in_list else where
+            grants = frozenset(f"{key}={item}" for key in what for item in _items(value[key]))
+            named = who if in_list or not where else where[-1]
+            found[place] = (named, grants | found[place][1] if place in found else grants)
+        for key, item in value.items():
+            _walk(item, (*where, str(key)), False, found, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _walk(item, (*where, *_label(item)), True, found, depth + 1)
+
+
+def _label(item: Any) -> tuple[str, ...]:
+    """What tells one item of a list from the others, when it holds entries (an environment's `name`)."""
+    if isinstance(item, dict):
+        for key in ("name", "id", "environment", "account", "key"):
+            if key in item and _scalar(item[key]):
+                return (_text(item[key]),)
+    return ()
+
+
+def _named(value: Any) -> bool:
+    """Whether a value can name someone: text, not a flag or a number (a permission row's `email: 1`)."""
+    text = value if isinstance(value, str) else getattr(value, "text", None)
+    return isinstance(text, str) and bool(text.strip()) and not _FLAG.fullmatch(text.strip())
+
+
+_FLAG = re.compile(r"(?i)-?\d+(?:\.\d+)?|true|false|yes|no|on|off|null|none")
+
+
+def _scalar(value: Any) -> bool:
+    """A plain value, or an expression Terraform computes (`aws_ssoadmin_permission_set.admin.arn`)."""
+    return isinstance(value, (str, int, float, bool)) or isinstance(getattr(value, "text", None), str)
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "text", value))
+
+
+def _items(value: Any) -> Iterator[str]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _items(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            for inner in _items(item):
+                yield f"{key}:{inner}"
+    elif value is not None and value is not False:
+        yield _text(value)

@@ -1,0 +1,135 @@
+"""Access given to people, teams and groups in data files (grants.py), judged through the CLI on real repositories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Repo, findings, run_json
+
+OPERATORS = """\
+operators_production:
+  - username: alice
+    email: alice@example.org
+    public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice alice@laptop
+{more}
+"""
+BOB = """\
+  - username: bob
+    email: bob@example.org
+    public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBob bob@laptop
+"""
+
+ORGANISATION = """\
+inputs = {{
+  users = {{
+    "alice" = {{
+      given_name = "Alice"
+      email      = "alice@example.org"
+      groups     = [{groups}]
+    }}
+  }}
+}}
+"""
+
+ACCOUNT = {
+    "account-type": "member",
+    "environments": [
+        {"name": "development", "access": [{"sso_group_name": "platform-admins", "level": "sandbox"}]},
+        {"name": "production", "access": [{"sso_group_name": "platform-admins", "level": "developer"}]},
+    ],
+}
+
+
+def _access(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return sorted((str(f["subject"]), str(f["detail"])) for f in findings(doc, "security") if f["kind"] == "access")
+
+
+def test_an_operator_given_an_ssh_key_to_production_asks_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "ansible/group_vars/all/vars.yml"
+    base = repo.commit({path: OPERATORS.format(more="")})
+    repo.commit({path: OPERATORS.format(more=BOB)})
+    code, doc = run_json(capsys, "--base", base)
+    # what it gets is shown cut to sixty characters
+    assert _access(doc) == [(f"{path}: bob", "access granted: bob gets public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBob"
+                                             " bob@lapt (in operators_production)")]
+    assert {f["level"] for f in findings(doc, "security")} == {"cto"}
+    assert code == 1
+
+
+def test_a_user_given_another_group_in_terragrunt_inputs(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "terragrunt/accounts/root/organization/terragrunt.hcl"
+    base = repo.commit({path: ORGANISATION.format(groups='"triage"')})
+    repo.commit({path: ORGANISATION.format(groups='"triage", "infra-admins"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [(f"{path}: alice", "access widened: alice gets groups=infra-admins (in inputs/users)")]
+    assert code == 1
+
+
+def test_an_sso_group_given_a_level_in_one_environment(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "environments/payments.json"
+    base = repo.commit({path: json.dumps(ACCOUNT, indent=2)})
+    widened = json.loads(json.dumps(ACCOUNT))
+    widened["environments"][1]["access"].append({"sso_group_name": "platform-admins", "level": "administrator"})
+    widened["environments"][1]["access"].append({"github_slug": "data-architects", "level": "read-only"})
+    repo.commit({path: json.dumps(widened, indent=2)})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [
+        (f"{path}: data-architects", "access granted: data-architects gets level=read-only"
+                                     " (in environments/production/access)"),
+        (f"{path}: platform-admins", "access widened: platform-admins gets level=administrator"
+                                     " (in environments/production/access)"),
+    ]
+    assert code == 1
+
+
+def test_a_team_membership_resource_with_its_role(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"github/teams.tf": 'resource "github_team" "sre" {\n  name = "sre"\n}\n'})
+    repo.commit({"github/teams.tf": 'resource "github_team" "sre" {\n  name = "sre"\n}\n\n'
+                                    'resource "github_team_membership" "carol" {\n'
+                                    '  team_id  = github_team.sre.id\n  username = "carol"\n  role     = "maintainer"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("github/teams.tf: resource github_team_membership carol",
+            "access granted: resource github_team_membership carol gets role=maintainer") in _access(doc)
+    assert code == 1
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [
+    # an email corrected and a key taken away: nobody new gets in
+    ("ansible/group_vars/all/vars.yml", OPERATORS.format(more=BOB),
+     OPERATORS.format(more=BOB.replace("bob@example.org", "bob@example.com").replace(
+         "    public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBob bob@laptop\n", ""))),
+    # a group taken away
+    ("terragrunt.hcl", ORGANISATION.format(groups='"triage", "infra-admins"'), ORGANISATION.format(groups='"triage"')),
+    # a package's authors have roles that grant nothing
+    ("composer.json", '{"name": "acme/app", "authors": []}\n',
+     '{"name": "acme/app", "authors": [{"name": "Dana", "email": "dana@example.org", "role": "Developer"}]}\n'),
+    # a form's permission rows: a role and its flags (`email: 1` lets the role send mail), nobody named
+    ("app/doctype/onboarding/onboarding.json", '{"permissions": []}\n',
+     '{"permissions": [{"role": "HR Manager", "read": 1, "write": 1, "email": 1}]}\n'),
+    # a development environment's and the seed data's users
+    ("environments/development/users.yml", "users: []\n",
+     "users:\n  - username: erin\n    email: erin@example.org\n    roles: [admin]\n"),
+    ("db/seeds/users.yml", "users: []\n", "users:\n  - username: erin\n    email: erin@example.org\n    roles: [admin]\n"),
+])
+def test_what_lets_nobody_new_in_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str
+) -> None:
+    base = repo.commit({path: before, "README.md": "app\n"})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == []
+    assert code == 0
+
+
+def test_an_entry_moved_within_its_list_is_no_change(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "ansible/group_vars/all/vars.yml"
+    base = repo.commit({path: OPERATORS.format(more=BOB)})
+    alice, bob = OPERATORS.format(more="").split("\n", 1)[1], BOB
+    repo.commit({path: "operators_production:\n" + bob + alice})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == []
+    assert code == 0
