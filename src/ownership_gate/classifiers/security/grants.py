@@ -64,10 +64,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     old_data, new_data = context.old(change), context.new(change)
     if new_data is None or old_data == new_data or not any(marker in new_data for marker in _MARKERS):
         return []
-    new = _entries(change.path, new_data, context)
+    new = _entries(change.path, new_data, old_data, context)
     if not new:
         return []
-    old = _entries(change.source_path, old_data, context) if old_data else {}
+    old = _entries(change.source_path, old_data, new_data, context) if old_data else {}
     found = []
     for where, (who, grants) in new.items():
         before = old.get(where)
@@ -85,16 +85,17 @@ def findings(change: Change, context: Context) -> list[Finding]:
 Entries = dict[tuple[str, ...], tuple[str, frozenset[str]]]
 
 
-def _entries(path: str, data: bytes, context: Context) -> Entries:
-    """Every entry of the file by where it sits: who it names and what it gets; {} when it does not read."""
-    tree = _tree(path, data, context)
+def _entries(path: str, data: bytes, other: bytes | None, context: Context) -> Entries:
+    """Every entry of the file by where it sits: who it names and what it gets; {} when it does not read.
+    `other` is the file's other revision: an HCL block written the same in both holds no change, unread."""
+    tree = _tree(path, data, other, context)
     found: Entries = {}
     if tree is not None:
         _walk(tree, (), False, found, 0)
     return found
 
 
-def _tree(path: str, data: bytes, context: Context) -> Any:
+def _tree(path: str, data: bytes, other: bytes | None, context: Context) -> Any:
     text = text_of(data, lossy=True) or ""
     if path.endswith((".yaml", ".yml")):
         from ownership_gate.formats.yaml import YamlError, plain
@@ -110,11 +111,13 @@ def _tree(path: str, data: bytes, context: Context) -> Any:
             return None
     from ownership_gate.formats import hcl
 
-    document = hcl.parse(data)
+    unchanged = {block.source for block in hcl.parse(other).blocks} if other else set()
+    document = hcl.parse(data, previous=other)
     if document.errors:
         return None
     return {**{name: item.value for name, item in document.attributes.items()},
-            **{" ".join((block.type, *block.labels)): _body(block.body, 1) for block in document.blocks}}
+            **{" ".join((block.type, *block.labels)): _body(block.body, 1) for block in document.blocks
+               if block.source not in unchanged}}
 
 
 def _body(body: Any, depth: int) -> Any:
