@@ -133,3 +133,39 @@ def test_an_entry_moved_within_its_list_is_no_change(repo: Repo, capsys: pytest.
     code, doc = run_json(capsys, "--base", base)
     assert _access(doc) == []
     assert code == 0
+
+
+COLLABORATORS = """\
+module "billing-ui" {{
+  source     = "./modules/repository-collaborators"
+  repository = "billing-ui"
+  collaborators = [
+    {{
+      github_user  = "supplier-dev"
+      permission   = "admin"
+      email        = "dev@supplier.example"
+      review_after = "{review}"
+    }},
+  ]
+}}
+"""
+
+
+def test_a_time_boxed_grant_renewed_asks_the_cto(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "terraform/billing-ui.tf"
+    base = repo.commit({path: COLLABORATORS.format(review="2024-09-01")})
+    repo.commit({path: COLLABORATORS.format(review="2025-02-28")})
+    code, doc = run_json(capsys, "--base", base)
+    [found] = [f for f in findings(doc, "security") if f["kind"] == "access"]
+    assert found["detail"] == ("access extended: supplier-dev keeps permission=admin until 2025-02-28 (was 2024-09-01)"
+                               " (in module billing-ui/collaborators)")
+    assert (found["from"], found["to"]) == ("2024-09-01", "2025-02-28")
+    assert code == 1
+
+
+def test_a_grant_ending_sooner_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "terraform/billing-ui.tf"
+    base = repo.commit({path: COLLABORATORS.format(review="2025-02-28")})
+    repo.commit({path: COLLABORATORS.format(review="2024-12-01")})
+    _, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == []

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.findings import finding
@@ -43,6 +43,9 @@ _WHAT = frozenset({
     "public_key", "public_keys", "ssh_key", "ssh_keys", "ssh_public_key", "ssh_public_keys", "authorized_keys",
     "pubkey",
 })
+# Keys that say until when (a grant reviewed or revoked on that day): moved later, the access is extended.
+_UNTIL = ("review_after", "expires", "expires_at", "expiry", "expiry_date", "expiration", "expiration_date",
+          "valid_until", "until", "end_date")
 # Bytes an access list holds somewhere (a file without any is not parsed).
 _MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name")
 _FORMATS = (".yaml", ".yml", ".json", ".tf", ".tfvars", ".hcl")
@@ -69,20 +72,34 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return []
     old = _entries(change.source_path, old_data, new_data, context) if old_data else {}
     found = []
-    for where, (who, grants) in new.items():
+    for where, entry in new.items():
         before = old.get(where)
-        gained = grants - before[1] if before is not None else grants
-        if not gained:
-            continue
-        shown = ", ".join(sorted(grant[:_SHOWN] for grant in gained))
-        how = "access granted" if before is None else "access widened"
         within = "/".join(where[:-1])
-        detail = f"{how}: {who} gets {shown}" + (f" (in {within})" if within else "")
-        found.append(finding("access", f"{change.path}: {who}", detail[:300]))
+        place = f" (in {within})" if within else ""
+        subject = f"{change.path}: {entry.who}"
+        gained = entry.grants - before.grants if before is not None else entry.grants
+        if gained:
+            how = "access granted" if before is None else "access widened"
+            found.append(finding("access", subject, f"{how}: {entry.who} gets {_shown(gained)}{place}"[:300]))
+        elif before is not None and before.until is not None and (entry.until is None or entry.until > before.until):
+            until = entry.until or "no end"
+            found.append(finding("access", subject, (
+                f"access extended: {entry.who} keeps {_shown(entry.grants)} until {until} (was {before.until})"
+                f"{place}")[:300], old=before.until, new=until))
     return found
 
 
-Entries = dict[tuple[str, ...], tuple[str, frozenset[str]]]
+def _shown(grants: frozenset[str]) -> str:
+    return ", ".join(sorted(grant[:_SHOWN] for grant in grants))
+
+
+class Entry(NamedTuple):
+    who: str
+    grants: frozenset[str]
+    until: str | None  # the day the access ends or is reviewed (`review_after`), as written
+
+
+Entries = dict[tuple[str, ...], Entry]
 
 
 def _entries(path: str, data: bytes, other: bytes | None, context: Context) -> Entries:
@@ -141,7 +158,11 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
             place = (*where, who) if in_list else where
             grants = frozenset(f"{key}={item}" for key in what for item in _items(value[key]))
             named = who if in_list or not where else where[-1]
-            found[place] = (named, grants | found[place][1] if place in found else grants)
+            until = next((str(getattr(value[keys[k]], "text", value[keys[k]]))[:10] for k in _UNTIL
+                          if k in keys and _named(value[keys[k]])), None)
+            known = found.get(place)
+            found[place] = Entry(named, grants | known.grants, until) if known is not None else Entry(
+                named, grants, until)
         for key, item in value.items():
             _walk(item, (*where, str(key)), False, found, depth + 1)
     elif isinstance(value, list):
