@@ -78,12 +78,25 @@ def test_a_deep_manifest_is_unreadable_and_needs_sign_off(repo: Repo, path: str)
     assert code == 1, err[-2000:]
     found = _findings(out, path)
     assert any(f["kind"] in ("unparsed", "change") and message in f["detail"] for f in found), found
+    assert not [f for f in found if f["type"] == "error"], found  # told as unreadable, not as a classifier's failure
 
     repo.git("reset", "-q", "--soft", base)  # the same file staged, for the hook
     code, out, err = _check(repo, "--staged", "--advisory")
     assert code == 0, err[-2000:]
     assert "Heads-up: this change will need cto sign-off (@cto) in its pull request." in out
     assert message in out
+
+
+def test_a_terraform_block_nested_too_deeply_is_unreadable_with_the_built_in_policy(repo: Repo) -> None:
+    # Deeper than a configuration nests (64), yet shallow enough for tree-sitter to parse it whole: every
+    # classifier reading the block is told it cannot be read, none fails on it.
+    base = repo.commit({"README.md": "x\n"})
+    repo.commit({"infra/main.tf": 'locals {\n  size = "t3.large"\n  tags = ' + "[" * 300 + "]" * 300 + "\n}\n"})
+    code, out, err = _check(repo, "--base", base, "--format", "json")
+    assert code == 1, err[-2000:]
+    found = _findings(out, "infra/main.tf")
+    assert ("cloud", "unparsed") in {(f["type"], f["kind"]) for f in found}, found
+    assert not [f for f in found if f["type"] == "error"], found
 
 
 def test_a_deep_xml_manifest_is_read_to_its_dependencies(repo: Repo) -> None:

@@ -119,8 +119,12 @@ def test_a_broken_block_does_not_hide_the_blocks_before_it() -> None:
 def test_nesting_deeper_than_any_configuration_is_an_error() -> None:
     document = _parse("a = " + "[" * 500 + "]" * 500 + "\n" + 'module "m" {\n  v = ' + "[" * 500 + "]" * 500 + "\n}\n")
     assert document.attributes == {} and document.errors and "nested too deeply" in str(document.error())
+    # The block says so before a reader asks for its body, with the line the nesting is on.
+    [block] = document.blocks
+    assert block.errors and (block.error() or hcl.HclError("")).line == 3
+    assert "nested too deeply" in str(block.error())
     with pytest.raises(hcl.HclError, match="nested too deeply"):
-        _ = document.blocks[0].body
+        _ = block.body
 
 
 def test_a_second_revision_parsed_incrementally_reads_the_same() -> None:

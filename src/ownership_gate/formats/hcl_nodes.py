@@ -89,7 +89,7 @@ class Parsed(Protocol):
 class Block:
     """`type "label" ... { body }`, with its first line and its source text."""
 
-    __slots__ = ("_body", "_document", "_start", "errors", "labels", "line", "source", "type")
+    __slots__ = ("_body", "_document", "_start", "_too_deep", "errors", "labels", "line", "source", "type")
 
     def __init__(self, node: tree_sitter.Node, top: int, document: Parsed | None = None,
                  body: Body | None = None) -> None:
@@ -112,6 +112,14 @@ class Block:
         self._start = node.start_byte
         self._document = document
         self._body = body
+        self._too_deep: HclError | None = None
+        if body is None and not self.errors and _openings(self.source) > MAX_DEPTH:
+            # Only a block with this many brackets can nest too deeply; its body is built now to know, so that
+            # `errors` says so before a reader asks for the body.
+            try:
+                self.body  # noqa: B018 (built for its error)
+            except HclError as exc:
+                self._too_deep, self.errors = exc, True
 
     @property
     def body(self) -> Body:
@@ -124,6 +132,8 @@ class Block:
     def error(self) -> HclError | None:
         if not self.errors:
             return None
+        if self._too_deep is not None:
+            return self._too_deep
         node, top = self._node()
         return error_in(node, top) if node is not None else HclError("does not parse", self.line)
 
@@ -209,6 +219,11 @@ _CLOSING = {"}": "'}'", "]": "']'", ")": "')'", "quoted_template_end": "a closin
 
 def _text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
+
+
+def _openings(source: bytes) -> int:
+    """How many brackets the text opens: more than any nesting in it can be deep."""
+    return source.count(b"{") + source.count(b"[") + source.count(b"(")
 
 
 def _body(node: tree_sitter.Node, depth: int, top: int) -> Body:

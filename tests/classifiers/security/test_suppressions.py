@@ -171,3 +171,12 @@ def test_suppressions_in_test_fixtures_are_not_read(repo: Repo, capsys: pytest.C
     code, doc = run_json(capsys, "--base", base)
     assert findings(doc, "security") == []
     assert code == 0
+
+
+def test_a_binary_ignore_file_fails_closed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".trivyignore": "CVE-2019-14697\n"})
+    repo.commit({".trivyignore": b"\xff\xfeC\x00V\x00E\x00-\x002\x000\x002\x004\x00\n\x00"})  # UTF-16
+    code, doc = run_json(capsys, "--base", base)
+    [found] = findings(doc, "security")
+    assert found["detail"].startswith("the vulnerability suppressions do not read: binary content")
+    assert code == 1

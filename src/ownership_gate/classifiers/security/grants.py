@@ -128,13 +128,16 @@ def _tree(path: str, data: bytes, other: bytes | None, context: Context) -> Any:
             return None
     from ownership_gate.formats import hcl
 
-    unchanged = {block.source for block in hcl.parse(other).blocks} if other else set()
-    document = hcl.parse(data, previous=other)
-    if document.errors:
+    try:
+        unchanged = {block.source for block in hcl.parse(other).blocks} if other else set()
+        document = hcl.parse(data, previous=other)
+        if document.errors:
+            return None
+        return {**{name: item.value for name, item in document.attributes.items()},
+                **{" ".join((block.type, *block.labels)): _body(block.body, 1) for block in document.blocks
+                   if block.source not in unchanged}}
+    except hcl.HclError:  # a block nested too deeply to read
         return None
-    return {**{name: item.value for name, item in document.attributes.items()},
-            **{" ".join((block.type, *block.labels)): _body(block.body, 1) for block in document.blocks
-               if block.source not in unchanged}}
 
 
 def _body(body: Any, depth: int) -> Any:

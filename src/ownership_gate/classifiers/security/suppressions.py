@@ -82,7 +82,9 @@ def _date(value: object) -> str | None:
 
 def _accepted(path: str, data: bytes) -> Accepted:
     match = SUPPRESSIONS.search(path)
-    text = text_of(data, lossy=True) or ""
+    text = text_of(data, lossy=True)
+    if text is None:
+        raise ManifestError("binary content where a list of suppressions was expected")
     if match is None or not text.strip():
         return {}
     kind = match.lastgroup
