@@ -110,6 +110,10 @@ def test_a_team_membership_resource_with_its_role(repo: Repo, capsys: pytest.Cap
     # a form's permission rows: a role and its flags (`email: 1` lets the role send mail), nobody named
     ("app/doctype/onboarding/onboarding.json", '{"permissions": []}\n',
      '{"permissions": [{"role": "HR Manager", "read": 1, "write": 1, "email": 1}]}\n'),
+    # a Grafana data source: a `user` to connect as and `access: proxy`, no grant to anyone
+    ("grafana/provisioning/datasources/postgres.yaml", "apiVersion: 1\ndatasources: []\n",
+     "apiVersion: 1\ndatasources:\n  - name: Postgres\n    type: postgres\n    access: proxy\n"
+     "    user: grafana_reader\n    url: db.internal:5432\n"),
     # a development environment's and the seed data's users
     ("environments/development/users.yml", "users: []\n",
      "users:\n  - username: erin\n    email: erin@example.org\n    roles: [admin]\n"),

@@ -7,10 +7,14 @@ groups and GitHub teams with an access level per account in JSON, a
 who (`username`, `login`, `email`, `github_team`, `github_slug`,
 `sso_group_name`, `principal`, `member`, ...) and what they get (`groups`,
 `roles`, `level`, `permissions`, `permission_set`, `accounts`, `sudo`, an
-SSH public key, ...). An `access` finding for an entry that is new, or
-that gains something it did not have (a group, a level, an account, a
-key); one taken away, or a change to who it is (an email corrected), lets
-nobody new in and is none.
+SSH public key, ...). An `access` finding for an entry that is new, that
+gains something it did not have (a group, a level, an account, a key), or
+whose end (`review_after`, `expires`, `valid_until`, ...) moves later or
+goes; one taken away, ended sooner, or a change to who it is (an email
+corrected), lets nobody new in and is none. A loose word for who (`user`,
+`team`, `member`, `email`) next to only a loose word for what (`access`,
+`level`, `group`, ...) is no entry: a Grafana data source has a `user`
+and `access: proxy`.
 
 Entries are matched across revisions by where they sit (the keys above
 them, and for an entry of a list, the name of the list item around it)
@@ -43,6 +47,11 @@ _WHAT = frozenset({
     "public_key", "public_keys", "ssh_key", "ssh_keys", "ssh_public_key", "ssh_public_keys", "authorized_keys",
     "pubkey",
 })
+# Words that are often something else: a `user` or `team` next to an `access` or a `level` (a Grafana data
+# source's `user:` and `access: proxy`) is no grant; next to `groups`, `roles` or a key, or with a `username`
+# or an `sso_group_name` naming who, it is.
+_LOOSE_WHO = frozenset({"user", "team", "member", "email"})
+_LOOSE_WHAT = frozenset({"level", "access", "access_level", "group", "policies", "accounts"})
 # Keys that say until when (a grant reviewed or revoked on that day): moved later, the access is extended.
 _UNTIL = ("review_after", "expires", "expires_at", "expiry", "expiry_date", "expiration", "expiration_date",
           "valid_until", "until", "end_date")
@@ -155,9 +164,11 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
         return
     if isinstance(value, dict):
         keys = {str(key).lower(): key for key in value}
-        who = next((_text(value[keys[k]]) for k in _WHO if k in keys and _named(value[keys[k]])), None)
+        named_by = [k for k in _WHO if k in keys and _named(value[keys[k]])]
+        who = _text(value[keys[named_by[0]]]) if named_by else None
         what = [keys[k] for k in keys if k in _WHAT]
-        if who and what:
+        loose = set(named_by) <= _LOOSE_WHO and {k.lower() for k in what} <= _LOOSE_WHAT
+        if who and what and not loose:
             place = (*where, who) if in_list else where
             grants = frozenset(f"{key}={item}" for key in what for item in _items(value[key]))
             named = who if in_list or not where else where[-1]
