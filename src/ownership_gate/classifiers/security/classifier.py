@@ -38,8 +38,8 @@ Kinds:
   one too (rbac.py); so is a person, team or group given access in a data
   file (YAML, JSON, Terraform): an entry naming who (`username`, `email`,
   `github_team`, `sso_group_name`, ...) and what they get (`groups`,
-  `roles`, `level`, `permission_set`, an SSH key, ...) that is new or gains
-  something (grants.py);
+  `roles`, `level`, `permission_set`, an SSH key, ...) that is new, gains
+  something or is kept past the day it was to end (grants.py);
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `encrypted`: an encrypted secrets file (Ansible Vault, SOPS, a
@@ -64,7 +64,13 @@ from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
-from ownership_gate.classifiers.security.files import NOT_APPLICATION, SUPPRESSIONS, is_yaml, reads_path
+from ownership_gate.classifiers.security.files import (
+    NOT_APPLICATION,
+    SUPPRESSIONS,
+    is_yaml,
+    may_hold_access_list,
+    reads_path,
+)
 from ownership_gate.classifiers.security.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
@@ -74,12 +80,8 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or p.endswith(_DATA))
+        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
         and not NOT_APPLICATION.search(p))}
-
-
-# Data files that may hold access lists (grants.py).
-_DATA = (".json", ".tf", ".tfvars", ".hcl")
 
 
 # A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
@@ -135,12 +137,11 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import suppressions
 
         found += suppressions.findings(change, context)
-    if (is_yaml(change.path) or change.path.endswith(_DATA)) and not NOT_APPLICATION.search(change.path) and not (
+    if may_hold_access_list(change.path) and not NOT_APPLICATION.search(change.path) and not (
             _NOT_PRODUCTION.search(change.path)):
         from ownership_gate.classifiers.security import grants
 
-        if grants.reads(change.path):
-            found += grants.findings(change, context)
+        found += grants.findings(change, context)
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, rbac
 

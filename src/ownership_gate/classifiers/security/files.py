@@ -67,6 +67,20 @@ SUPPRESSIONS = re.compile(
 )
 
 
+# Data files that may hold access lists (grants.py): YAML, JSON and HCL, less the manifests that list people with
+# a role that grants nothing (`composer.json`'s authors), lockfiles and seed data.
+_DATA_FILE = (".yaml", ".yml", ".json", ".tf", ".tfvars", ".hcl")
+_NOT_ACCESS_LIST = re.compile(
+    r"(?i)(?:^|/)(?:composer|package|bower|app|manifest|tsconfig|jsconfig|\.?eslintrc|renovate|\.all-contributorsrc)"
+    r"\.json$|(?:^|/)(?:pubspec|chart|citation|codecov|\.pre-commit-config|mkdocs)\.ya?ml$|(?:^|/)seeds?/"
+    r"|(?:^|/)db/seed|\.lock\.(?:json|hcl)$|-lock\.json$"
+)
+
+
+def may_hold_access_list(path: str) -> bool:
+    return path.endswith(_DATA_FILE) and not _NOT_ACCESS_LIST.search(path)
+
+
 def is_yaml(path: str) -> bool:
     """A YAML file: the RBAC reader (rbac.py) looks in each for Kubernetes roles and bindings."""
     return path.endswith((".yaml", ".yml"))

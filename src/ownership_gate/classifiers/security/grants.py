@@ -21,9 +21,9 @@ them, and for an entry of a list, the name of the list item around it)
 and by who they name. YAML, JSON and HCL (Terraform, Terragrunt,
 `.tfvars`) are read with their parsers; a file that does not read is left
 to the readers of its format, since nothing here can tell what it lists.
-Package manifests (`composer.json` authors have a `role`), tests,
-fixtures, seeds and files named for non-production environments are not
-read.
+Package manifests (`composer.json` authors have a `role`), lockfiles and
+seeds (files.py: `may_hold_access_list`), tests, fixtures and files named
+for non-production environments are not read.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.security.expiry import day, later
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Change, Finding
 
@@ -57,19 +58,8 @@ _UNTIL = ("review_after", "expires", "expires_at", "expiry", "expiry_date", "exp
           "valid_until", "until", "end_date")
 # Bytes an access list holds somewhere (a file without any is not parsed).
 _MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name")
-_FORMATS = (".yaml", ".yml", ".json", ".tf", ".tfvars", ".hcl")
-# Manifests that list people with a role that grants nothing (`composer.json`'s authors), and seed data.
-_NOT_ACCESS = re.compile(
-    r"(?i)(?:^|/)(?:composer|package|bower|app|manifest|tsconfig|jsconfig|\.?eslintrc|renovate|\.all-contributorsrc)"
-    r"\.json$|(?:^|/)(?:pubspec|chart|citation|codecov|\.pre-commit-config|mkdocs)\.ya?ml$|(?:^|/)seeds?/"
-    r"|(?:^|/)db/seed|\.lock\.(?:json|hcl)$|-lock\.json$"
-)
 _DEPTH = 64
 _SHOWN = 60
-
-
-def reads(path: str) -> bool:
-    return path.endswith(_FORMATS) and not _NOT_ACCESS.search(path)
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
@@ -90,7 +80,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         if gained:
             how = "access granted" if before is None else "access widened"
             found.append(finding("access", subject, f"{how}: {entry.who} gets {_shown(gained)}{place}"[:300]))
-        elif before is not None and before.until is not None and (entry.until is None or entry.until > before.until):
+        elif before is not None and later(entry.until, before.until):
             until = entry.until or "no end"
             found.append(finding("access", subject, (
                 f"access extended: {entry.who} keeps {_shown(entry.grants)} until {until} (was {before.until})"
@@ -122,17 +112,16 @@ def _entries(path: str, data: bytes, other: bytes | None, context: Context) -> E
 
 
 def _tree(path: str, data: bytes, other: bytes | None, context: Context) -> Any:
-    text = text_of(data, lossy=True) or ""
     if path.endswith((".yaml", ".yml")):
         from ownership_gate.formats.yaml import YamlError, plain
 
         try:
-            return [plain(root) for root in context.load_yaml(text).roots]
+            return [plain(root) for root in context.load_yaml(text_of(data, lossy=True) or "").roots]
         except YamlError:
             return None
     if path.endswith(".json"):
         try:
-            return json.loads(text)
+            return json.loads(text_of(data, lossy=True) or "")
         except (ValueError, RecursionError):
             return None
     from ownership_gate.formats import hcl
@@ -172,11 +161,9 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
             place = (*where, who) if in_list else where
             grants = frozenset(f"{key}={item}" for key in what for item in _items(value[key]))
             named = who if in_list or not where else where[-1]
-            until = next((str(getattr(value[keys[k]], "text", value[keys[k]]))[:10] for k in _UNTIL
-                          if k in keys and _named(value[keys[k]])), None)
-            known = found.get(place)
-            found[place] = Entry(named, grants | known.grants, until) if known is not None else Entry(
-                named, grants, until)
+            until = next((day(_text(value[keys[k]])) for k in _UNTIL if k in keys and _named(value[keys[k]])), None)
+            known = found.get(place)  # the same who twice in one place: what both give
+            found[place] = Entry(named, grants | known.grants if known is not None else grants, until)
         for key, item in value.items():
             _walk(item, (*where, str(key)), False, found, depth + 1)
     elif isinstance(value, list):

@@ -37,6 +37,8 @@ _SWITCH_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED"})
 _SWITCH_OR_COUNT = re.compile(r"(?i)true|false|yes|no|on|off|-?\d+(?:\.\d+)?")
 # The words of a name: split at anything not a letter or digit, and at camelCase humps.
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
 def is_secret(name: str, value: str) -> bool:
     """Whether a variable holds a secret, by the words of its name and what its example value looks like."""
     if _SWITCH_OR_COUNT.fullmatch(value.strip()):

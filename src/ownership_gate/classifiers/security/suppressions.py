@@ -35,6 +35,7 @@ from typing import Any
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
+from ownership_gate.classifiers.security.expiry import day, later
 from ownership_gate.classifiers.security.files import SUPPRESSIONS
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Change, Finding
@@ -64,20 +65,11 @@ def findings(change: Change, context: Context) -> list[Finding]:
             shown = f" until {until}" if until else ""
             found.append(finding("setting", change.path, f"a known vulnerability is accepted: {what}{shown}",
                                  new=until or "no end"))
-        elif _later(until, old[what]):
+        elif later(until, old[what]):
             found.append(finding("setting", change.path, (
                 f"accepting a known vulnerability for longer: {what} until {until or 'no end'}"
                 f" (was {old[what]})"), old=old[what], new=until or "no end"))
     return found
-
-
-def _later(new: str | None, old: str | None) -> bool:
-    return old is not None and (new is None or new > old)
-
-
-def _date(value: object) -> str | None:
-    """An expiry as written (`2025-03-01`, `2025-03-01Z`, a TOML date) cut to its day; None when absent."""
-    return str(value).strip()[:10] if value not in (None, "") else None
 
 
 def _accepted(path: str, data: bytes) -> Accepted:
@@ -135,13 +127,13 @@ def _dependency_check(text: str) -> Accepted:
                 covered.append(f"{tag} {value}")
         scope = f" in {', '.join(sorted(covered))}" if covered else ""
         for what in named or ["every vulnerability"]:
-            _keep(accepted, what + scope, _date(entry.get("until")))
+            _keep(accepted, what + scope, day(entry.get("until")))
     return accepted
 
 
 def _keep(accepted: Accepted, what: str, until: str | None) -> None:
     """`what` accepted until `until`; named twice, the later end counts."""
-    if what not in accepted or _later(until, accepted[what]):
+    if what not in accepted or later(until, accepted[what]):
         accepted[what] = until
 
 
@@ -151,7 +143,7 @@ def _trivy_lines(text: str) -> Accepted:
         words = line.split("#", 1)[0].split()
         if words:
             expiry = next((w[4:] for w in words[1:] if w.startswith("exp:")), None)
-            _keep(accepted, words[0], _date(expiry))
+            _keep(accepted, words[0], day(expiry))
     return accepted
 
 
@@ -167,7 +159,7 @@ def _trivy_yaml(document: Mapping[str, Any]) -> Accepted:
             if isinstance(rule, dict) and rule.get("id"):
                 scope = sorted(str(p) for key in ("paths", "purls") for p in rule.get(key) or [])
                 _keep(accepted, str(rule["id"]) + (f" in {', '.join(scope)}" if scope else ""),
-                      _date(rule.get("expired_at")))
+                      day(rule.get("expired_at")))
     return accepted
 
 
@@ -178,7 +170,7 @@ def _snyk(document: Mapping[str, Any]) -> Accepted:
         for rule in rules if isinstance(rules, list) else [rules]:
             for path, how in (rule.items() if isinstance(rule, dict) else [("*", None)]):
                 expiry = how.get("expires") if isinstance(how, dict) else None
-                _keep(accepted, f"{vulnerability} in {path}", _date(expiry))
+                _keep(accepted, f"{vulnerability} in {path}", day(expiry))
     return accepted
 
 
@@ -198,12 +190,12 @@ def _osv(document: Mapping[str, Any]) -> Accepted:
     accepted: Accepted = {}
     for rule in _tables(document.get("IgnoredVulns")):
         if rule.get("id"):
-            _keep(accepted, str(rule["id"]), _date(rule.get("ignoreUntil")))
+            _keep(accepted, str(rule["id"]), day(rule.get("ignoreUntil")))
     for rule in _tables(document.get("PackageOverrides")):
         if rule.get("ignore") is True or (isinstance(rule.get("vulnerability"), dict)
                                           and rule["vulnerability"].get("ignore") is True):
             package = " ".join(str(rule[k]) for k in ("ecosystem", "name", "version") if rule.get(k))
-            _keep(accepted, f"every vulnerability of {package or 'every package'}", _date(rule.get("effectiveUntil")))
+            _keep(accepted, f"every vulnerability of {package or 'every package'}", day(rule.get("effectiveUntil")))
     return accepted
 
 
@@ -233,7 +225,7 @@ def _nsprc(document: Mapping[str, Any]) -> Accepted:
             from datetime import datetime, timezone
 
             expiry = datetime.fromtimestamp(expiry / 1000, tz=timezone.utc).date().isoformat()
-        _keep(accepted, str(advisory), _date(expiry))
+        _keep(accepted, str(advisory), day(expiry))
     return accepted
 
 
@@ -246,5 +238,5 @@ def _safety(document: Mapping[str, Any]) -> Accepted:
     ignored = security.get("ignore-vulnerabilities") if isinstance(security, dict) else None
     accepted: Accepted = {}
     for vulnerability, how in (ignored.items() if isinstance(ignored, dict) else []):
-        _keep(accepted, str(vulnerability), _date(how.get("expires") if isinstance(how, dict) else None))
+        _keep(accepted, str(vulnerability), day(how.get("expires") if isinstance(how, dict) else None))
     return accepted
