@@ -89,7 +89,11 @@ def test_a_mysql_release_line_named_by_the_engine_setting(
     ("database_version", "google_sql_database_instance", True),
     ("version", "azurerm_postgresql_flexible_server", True),
     ("version", "", False),  # a module call's `version` is the module's own
-    ("kubernetes_version", "azurerm_kubernetes_cluster", False),
+    ("kubernetes_version", "azurerm_kubernetes_cluster", True),
+    ("version", "aws_eks_cluster", True),
+    ("version", "aws_eks_node_group", False),  # nodes are replaced, the control plane is upgraded
+    ("min_master_version", "google_container_cluster", True),
+    ("cluster_version", "", True),  # terraform-aws-modules/eks's input
     ("engine_version_upgrade_window", "", False),
 ])
 def test_which_settings_hold_an_engine_version(name: str, resource_type: str, expected: bool) -> None:
@@ -241,5 +245,66 @@ def test_a_variable_file_setting_the_same_major_is_routine(repo: Repo, capsys: p
     })
     repo.commit({"terraform/aks/production.tfvars": 'cluster = "production"\npostgres_version = 13\n'})
     code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+CLUSTERS = """\
+resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = aws_iam_role.cluster.arn
+  version  = "%(eks)s"
+
+  vpc_config {
+    subnet_ids = var.subnets
+  }
+}
+
+resource "google_container_cluster" "primary" {
+  name               = "primary"
+  location           = "europe-west2"
+  min_master_version = "%(gke)s"
+}
+
+module "eks" {
+  source          = "terraform-aws-modules/eks/aws"
+  version         = "19.21.0"
+  cluster_name    = "ci"
+  cluster_version = "%(module)s"
+}
+"""
+
+
+@pytest.mark.parametrize(("value", "named", "expected"), [
+    ("1.27", "aws_eks_cluster.main version", (1, 27)),
+    ("1.27.3-gke.100", "google_container_cluster.primary min_master_version", (1, 27)),
+    ("1.29", "module.eks cluster_version", (1, 29)),
+    ("1.29", "module.geeks engine_version", (1,)),  # a word that only holds the letters is not EKS
+])
+def test_kubernetes_counts_releases_in_two_parts(value: str, named: str, expected: tuple[int, ...]) -> None:
+    assert engine.major(value, named) == expected
+
+
+def test_a_kubernetes_control_plane_moved_to_another_release_asks_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/clusters.tf": CLUSTERS % {"eks": "1.26", "gke": "1.27.3-gke.100", "module": "1.28"}})
+    repo.commit({"infra/clusters.tf": CLUSTERS % {"eks": "1.27", "gke": "1.28.1-gke.200", "module": "1.29"}})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("engine", "aws_eks_cluster.main"),
+        ("engine", "google_container_cluster.primary"),
+        ("engine", "module.eks"),
+    ]
+    details = {f["subject"]: f["detail"] for f in findings(doc, "cloud")}
+    assert details["module.eks"].startswith("cluster_version: 1.28 -> 1.29, another Kubernetes release")
+    assert {f["level"] for f in findings(doc, "cloud")} == {"cto"}
+    assert code == 1
+
+
+def test_a_kubernetes_patch_release_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/clusters.tf": CLUSTERS % {"eks": "1.27", "gke": "1.27.3-gke.100", "module": "1.29"}})
+    repo.commit({"infra/clusters.tf": CLUSTERS % {"eks": "1.27", "gke": "1.27.9-gke.300", "module": "1.29"}})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0

@@ -25,8 +25,10 @@ change at all. CloudFormation templates are read per template. Kinds:
   roles, public access, encryption and keys, TLS, passwords (by attribute
   name, or any change to a resource whose whole purpose is one of these);
 - `engine`: a managed database's or cache's engine version names another
-  major (`engine_version = "15.7"` -> `"16.3"`), in a resource, a module
-  call, a variable's default or a variable file (engine.py);
+  major (`engine_version = "15.7"` -> `"16.3"`), or a managed Kubernetes
+  control plane another release (`cluster_version = "1.26"` -> `"1.27"`), in
+  a resource, a module call, a variable's default or a variable file
+  (engine.py);
 - `unparsed`: a changed block or template does not parse, so none of the
   above can be ruled out.
 

@@ -19,6 +19,14 @@ resource type (`azurerm_mysql_flexible_server`), the setting
 (`mysql_version`), the block's `engine` (`"mysql"`, `"aurora-mysql"`) or
 the value (`MYSQL_8_0`). A patch or minor release (`12.17` -> `12.19`) is
 none.
+
+A managed Kubernetes control plane is the same kind of door: `version` on an
+`aws_eks_cluster` or a `digitalocean_kubernetes_cluster`, `kubernetes_version`
+on an `azurerm_kubernetes_cluster`, `min_master_version` on a
+`google_container_cluster`, or a module's `cluster_version` going from `1.26`
+to `1.27` upgrades the control plane in place, and none of these services
+downgrades one. Kubernetes counts its releases in two parts, so `1.26` ->
+`1.27` is a step and `1.27.3` -> `1.27.9` is none.
 """
 
 from __future__ import annotations
@@ -34,10 +42,16 @@ from ownership_gate.model import Finding
 NAME = re.compile(
     r"(?i)(?:^|_)(?:engine_version|database_version"
     r"|(?:db|rds|aurora|postgres(?:ql)?|pg|mysql|mariadb|redis|valkey|memcached|mongo(?:db)?|docdb|documentdb"
-    r"|elasticsearch|opensearch|mssql|sql_?server)_(?:engine_)?version)$"
+    r"|elasticsearch|opensearch|mssql|sql_?server)_(?:engine_)?version"
+    r"|(?:cluster|kubernetes|k8s|eks|gke|aks|master|control_plane)_version)$"
 )
-# Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache).
-_VERSIONED_TYPE = re.compile(r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo")
+# Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache) or the
+# Kubernetes control plane's (`aws_eks_cluster`, `digitalocean_kubernetes_cluster`).
+_VERSIONED_TYPE = re.compile(r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo|eks_cluster$|kubernetes_cluster$")
+# What names a Kubernetes control plane's version: its resource types and settings.
+_KUBERNETES = re.compile(
+    r"(?i)kubernetes|k8s|(?<![a-z])(?:eks|gke|aks)(?![a-z])|container_cluster|(?:cluster|master|control_plane)_version"
+)
 _NUMBERS = re.compile(r"\d+(?:[._]\d+)*")
 _TWO_PART = frozenset({5, 9})
 _TWO_PART_ENGINES = re.compile(r"(?i)mysql|mariadb")
@@ -57,7 +71,8 @@ def major(value: object, engine: str = "") -> tuple[int, ...] | None:
     if match is None:
         return None
     numbers = tuple(int(n) for n in re.split(r"[._]", match.group(0)))
-    two_part = numbers[0] in _TWO_PART or bool(_TWO_PART_ENGINES.search(f"{engine} {value}"))
+    two_part = numbers[0] in _TWO_PART or bool(_TWO_PART_ENGINES.search(f"{engine} {value}")) or (
+        numbers[0] == 1 and bool(_KUBERNETES.search(engine)))
     return numbers[:2] if two_part else numbers[:1]
 
 
@@ -70,6 +85,11 @@ def compared(
     old, new = major(before, hint), major(after, hint)
     if old is None or new is None or old == new:
         return None
+    if old[0] == 1 and _KUBERNETES.search(hint):
+        return finding("engine", subject, (
+            f"{name}: {before} -> {after}, another Kubernetes release of the control plane"
+            " (upgraded in place; a managed control plane is never downgraded)"
+        ), line)
     return finding("engine", subject, (
         f"{name}: {before} -> {after}, another major version of the database engine"
         " (an upgrade in place cannot be rolled back)"
