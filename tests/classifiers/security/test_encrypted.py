@@ -72,3 +72,68 @@ def test_a_file_in_the_clear_or_one_moved_unchanged_is_not_encrypted_secrets(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == []
     assert code == 0
+
+
+TRAVIS = """\
+language: python
+python: ["3.11"]
+env:
+  global:
+    - secure: "CxSlFvGjmPyADg/dEXsYHUIiIaPJs9qMhrsZRIuQ1/wPmF621Hk1b770GbLDzLLFR9X="
+    - secure: "khwqXk33z11QLOLZ9oY2v1Xyt7JXCcSINCnI2fVKuaMhxOZgIDNFsi/Kn8QPG+rlqRP="
+script: make test
+"""
+
+APPVEYOR = """\
+image: Visual Studio 2022
+environment:
+  NUGET_API_KEY:
+    secure: "3xQ2mR0yZ8/fOHTQ7VnQUgkP3pA1rX5bIY9e0d6w1C4="
+build_script: dotnet build
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "how"), [
+    (TRAVIS, TRAVIS.replace("CxSl", "HsBN").replace("khwq", "U8oX"), "2 replaced"),
+    (TRAVIS, TRAVIS.replace('    - secure: "khwq', '    - FLAG=1\n    - secure: "khwq'), None),
+    (TRAVIS, TRAVIS.replace('    - secure: "khwqXk33z11QLOLZ9oY2v1Xyt7JXCcSINCnI2fVKuaMhxOZgIDNFsi/Kn8QPG+rlqRP="\n', ""),
+     "1 removed"),
+    (TRAVIS, TRAVIS.replace('script: make test', 'script: make test lint\ndeploy:\n  provider: pypi\n'
+                            '  password:\n    secure: "Zm9vYmFyYmF6cXV4"'), "1 added"),
+    (TRAVIS, TRAVIS.replace('"3.11"', '"3.12"'), None),
+])
+def test_travis_encrypted_variables_changed_ask_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, how: str | None
+) -> None:
+    base = repo.commit({".travis.yml": before})
+    repo.commit({".travis.yml": after})
+    code, doc = run_json(capsys, "--base", base)
+    if how is None:  # steps, toolchains and plain variables are the engineer's
+        assert kinds_and_subjects(doc, "security") == []
+        assert code == 0
+        return
+    assert kinds_and_subjects(doc, "security") == [("encrypted", ".travis.yml")]
+    [found] = findings(doc, "security")
+    assert found["detail"].startswith(f"Travis CI encrypted variables ({how}): which secrets CI holds changed")
+    assert found["level"] == "cto"
+    assert code == 1
+
+
+def test_appveyor_encrypted_variable_added(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"appveyor.yml": "image: Visual Studio 2022\nbuild_script: dotnet build\n"})
+    repo.commit({"appveyor.yml": APPVEYOR})
+    code, doc = run_json(capsys, "--base", base)
+    assert [f["detail"][:34] for f in findings(doc, "security")] == ["AppVeyor encrypted variables (1 ad"]
+    assert code == 1
+
+
+def test_an_unreadable_travis_config_with_encrypted_variables_fails_closed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".travis.yml": TRAVIS})
+    repo.commit({".travis.yml": TRAVIS + "  bad: [unclosed\n"})
+    code, doc = run_json(capsys, "--base", base)
+    [found] = findings(doc, "security")
+    assert found["kind"] == "encrypted"
+    assert "does not read as YAML" in found["detail"]
+    assert code == 1

@@ -47,7 +47,9 @@ NAME = re.compile(
 )
 # Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache) or the
 # Kubernetes control plane's (`aws_eks_cluster`, `digitalocean_kubernetes_cluster`).
-_VERSIONED_TYPE = re.compile(r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo|eks_cluster$|kubernetes_cluster$")
+_VERSIONED_TYPE = re.compile(
+    r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo|eks_cluster$|kubernetes_cluster$"
+)
 # What names a Kubernetes control plane's version: its resource types and settings.
 _KUBERNETES = re.compile(
     r"(?i)kubernetes|k8s|(?<![a-z])(?:eks|gke|aks)(?![a-z])|container_cluster|(?:cluster|master|control_plane)_version"

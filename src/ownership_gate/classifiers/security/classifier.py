@@ -44,7 +44,9 @@ Kinds:
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `encrypted`: an encrypted secrets file (Ansible Vault, SOPS, a
   SealedSecret; any YAML file, by its content) changed, appeared or went:
-  which secrets production holds changed, unreadably (encrypted.py);
+  which secrets production holds changed, unreadably; so did CI's when an
+  encrypted variable (`secure:`) of `.travis.yml` or `appveyor.yml` is
+  added, replaced or removed (encrypted.py);
 - `host`: application code calls a host it did not call before (a new
   `https://...` string literal; documentation hosts and `example.com` are
   ignored). A host the repository already names before the change set, or

@@ -5,11 +5,20 @@ encrypted with SOPS (values `ENC[AES256_GCM,...]` and its `sops` metadata)
 or a Kubernetes SealedSecret (`encryptedData`) changed, appeared or went:
 which secrets production holds changed, and nobody can read how from the
 diff, so it is an `encrypted` finding whatever the file is called.
+
+Travis CI and AppVeyor keep CI's secrets in their config file as encrypted
+values (`secure: "..."`, under `env`, `environment` or a deploy provider's
+settings): one added, replaced or removed changes which secrets CI holds,
+and the diff cannot show which, so it is an `encrypted` finding too; the
+rest of the file (steps, matrices, toolchains) is not.
 """
 
 from __future__ import annotations
 
-from ownership_gate.classifiers.base import Context
+import posixpath
+from collections import Counter
+
+from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Change, Finding
 
@@ -33,10 +42,54 @@ def findings(change: Change, context: Context) -> list[Finding]:
     old, new = context.old(change), context.new(change)
     if old == new:
         return []
+    service = _CI_SECRETS.get(posixpath.basename(change.path))
+    if service is not None and (b"secure" in (old or b"") or b"secure" in (new or b"")):
+        return _ci_variables(change.path, service, old, new)
     kind = what(new) or what(old)
     if kind is None:
         return []
     how = {"added": "added", "deleted": "deleted"}.get(change.status, "changed")
     return [finding("encrypted", change.path, (
         f"{kind} secrets {how}: which secrets production holds changed, and the diff cannot show how"
+    ))]
+
+
+# The CI services that keep encrypted variables in their own config file, by its name.
+_CI_SECRETS = {".travis.yml": "Travis CI", "appveyor.yml": "AppVeyor", ".appveyor.yml": "AppVeyor"}
+
+
+def _secure_values(data: bytes | None) -> Counter[str] | None:
+    """Every encrypted value (`secure: ...`) in a CI config, counted; None when the file does not read."""
+    from ownership_gate.formats.yaml import YamlError, load, mappings
+
+    if not data:
+        return Counter()
+    text = text_of(data)
+    if text is None:
+        return None
+    try:
+        roots = load(text).roots
+    except YamlError:
+        return None
+    return Counter(
+        secure.value for root in roots for mapping in mappings(root)
+        if (secure := mapping.get("secure")) is not None and isinstance(secure.value, str)
+    )
+
+
+def _ci_variables(path: str, service: str, old: bytes | None, new: bytes | None) -> list[Finding]:
+    before, after = _secure_values(old), _secure_values(new)
+    if before is None or after is None:
+        return [finding("encrypted", path, (
+            f"{service}'s config does not read as YAML and holds encrypted variables (`secure:`):"
+            " which secrets CI holds may have changed"
+        ))]
+    added, removed = sum((after - before).values()), sum((before - after).values())
+    if not added and not removed:
+        return []
+    replaced = min(added, removed)
+    how = ", ".join(f"{count} {what}" for count, what in (
+        (replaced, "replaced"), (added - replaced, "added"), (removed - replaced, "removed")) if count)
+    return [finding("encrypted", path, (
+        f"{service} encrypted variables ({how}): which secrets CI holds changed, and the diff cannot show how"
     ))]
