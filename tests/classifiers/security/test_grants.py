@@ -173,3 +173,57 @@ def test_a_grant_ending_sooner_is_routine(repo: Repo, capsys: pytest.CaptureFixt
     repo.commit({path: COLLABORATORS.format(review="2024-12-01")})
     _, doc = run_json(capsys, "--base", base)
     assert _access(doc) == []
+
+
+HUB = """\
+jupyterhub:
+  hub:
+    config:
+      GitHubOAuthenticator:
+        allowed_organizations:
+          - analytics-access:all-users
+{more}        scope: [read:org]
+      Authenticator:
+        admin_users: [yuvi, sarah]
+  singleuser:
+    image: {{name: quay.io/hub/image, tag: "2024.1"}}
+"""
+
+
+@pytest.mark.parametrize(("more", "after", "expected"), [
+    ("", "          - analytics-access:biomass-team\n", [(
+        "config/hub.values.yaml: allowed_organizations",
+        "access widened: analytics-access:biomass-team added to allowed_organizations"
+        " (in jupyterhub/hub/config/GitHubOAuthenticator)")]),
+    ("          - analytics-access:biomass-team\n", "", []),  # a team taken off lets nobody new in
+])
+def test_a_team_added_to_an_allow_list_of_who_logs_in(
+    repo: Repo, capsys: pytest.CaptureFixture[str], more: str, after: str, expected: list[tuple[str, str]]
+) -> None:
+    path = "config/hub.values.yaml"
+    base = repo.commit({path: HUB.format(more=more)})
+    repo.commit({path: HUB.format(more=after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == expected
+    assert code == (1 if expected else 0)
+
+
+def test_an_image_tag_beside_an_allow_list_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "config/hub.values.yaml"
+    base = repo.commit({path: HUB.format(more="")})
+    repo.commit({path: HUB.format(more="").replace('"2024.1"', '"2024.2"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == []
+    assert code == 0
+
+
+def test_a_new_hub_with_administrators_is_access_granted(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"README.md": "hubs\n"})
+    repo.commit({"config/carbon.cluster.json": json.dumps(
+        {"hubs": [{"name": "prod", "auth": {"admin_users": ["ana", "ben"], "allowed_users": ["cy"]}}]})})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [
+        ("config/carbon.cluster.json: admin_users", "access granted: ana, ben added to admin_users (in hubs/prod/auth)"),
+        ("config/carbon.cluster.json: allowed_users", "access granted: cy added to allowed_users (in hubs/prod/auth)"),
+    ]
+    assert code == 1

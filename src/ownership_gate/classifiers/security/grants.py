@@ -16,6 +16,13 @@ corrected), lets nobody new in and is none. A loose word for who (`user`,
 `level`, `group`, ...) is no entry: a Grafana data source has a `user`
 and `access: proxy`.
 
+An allow-list of people is an entry too: a list under a key that says who
+is let in or made an administrator (`allowed_users`, `admin_users`,
+`allowed_organizations`, `allowed_teams`, `admin_groups`,
+`authorized_emails`, ...; JupyterHub's and oauth2-proxy's settings among
+them) names who gets in by the key itself, so a member added to it, or the
+list itself new, is `access`; members removed let nobody new in.
+
 Entries are matched across revisions by where they sit (the keys above
 them, and for an entry of a list, the name of the list item around it)
 and by who they name. YAML, JSON and HCL (Terraform, Terragrunt,
@@ -56,8 +63,14 @@ _LOOSE_WHAT = frozenset({"level", "access", "access_level", "group", "policies",
 # Keys that say until when (a grant reviewed or revoked on that day): moved later, the access is extended.
 _UNTIL = ("review_after", "expires", "expires_at", "expiry", "expiry_date", "expiration", "expiration_date",
           "valid_until", "until", "end_date")
+# Keys whose list is of people let in or made administrators: the key says what they get.
+_ALLOW_LIST = re.compile(
+    r"(?i)(?:allowed|admin|authori[sz]ed|permitted)_(?:users|user_ids|usernames|logins|groups|teams|organi[sz]ations"
+    r"|orgs|members|emails|principals)|admins|administrators"
+)
 # Bytes an access list holds somewhere (a file without any is not parsed).
-_MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name")
+_MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name",
+            b"admins", b"administrators", b"allowed_", b"authori", b"permitted_")
 _DEPTH = 64
 _SHOWN = 60
 
@@ -79,7 +92,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
         gained = entry.grants - before.grants if before is not None else entry.grants
         if gained:
             how = "access granted" if before is None else "access widened"
-            found.append(finding("access", subject, f"{how}: {entry.who} gets {_shown(gained)}{place}"[:300]))
+            listed = bool(where) and where[-1] == entry.who and bool(_ALLOW_LIST.fullmatch(entry.who))
+            given = (f"{_shown(gained)} added to {entry.who}" if listed
+                     else f"{entry.who} gets {_shown(gained)}")
+            found.append(finding("access", subject, f"{how}: {given}{place}"[:300]))
         elif before is not None and later(entry.until, before.until):
             until = entry.until or "no end"
             found.append(finding("access", subject, (
@@ -165,6 +181,12 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
             known = found.get(place)  # the same who twice in one place: what both give
             found[place] = Entry(named, grants | known.grants if known is not None else grants, until)
         for key, item in value.items():
+            if isinstance(item, list) and _ALLOW_LIST.fullmatch(str(key)):
+                members = frozenset(_text(member) for member in item if _named(member))
+                if members:
+                    place = (*where, str(key))
+                    found[place] = Entry(str(key), members, None)
+                continue
             _walk(item, (*where, str(key)), False, found, depth + 1)
     elif isinstance(value, list):
         for item in value:
