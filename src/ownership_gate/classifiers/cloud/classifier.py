@@ -8,7 +8,9 @@ change at all. CloudFormation templates are read per template. Kinds:
   subject is its address, `aws_db_instance.main`, `module.vpc`, or the
   template's logical id);
 - `replaced`: the same resource under a new address or type, which
-  destroys and recreates it (a Terraform `moved` block saying so keeps it);
+  destroys and recreates it (a Terraform `moved` block saying so keeps it),
+  or an argument its provider cannot change in place written anew
+  (force_new.py: a bucket's or role's name);
 - `count`: how many instances of a resource or module Terraform manages
   may change: its `count` or `for_each` changed, or a local value it reads
   did (in the files of the change set), or a variable's default it reads or

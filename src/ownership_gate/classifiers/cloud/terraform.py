@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers.base import Context, is_binary
-from ownership_gate.classifiers.cloud import defaults, engine
+from ownership_gate.classifiers.cloud import defaults, engine, force_new
 from ownership_gate.classifiers.cloud.findings import (
     TYPE,
     finding,
@@ -271,6 +271,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(after.block, module):
                 item = item._replace(kind="dns")
         ignored = ignored_changes(before.block) & ignored_changes(after.block)
+        if item is None and before.block.source != after.block.source and ALL not in ignored:
+            item = force_new.replaced(address, _kind_of(address), before.block, after.block, ignored) if (
+                not address.startswith(("data.", "module."))) else None
         if item is None and before.block.source != after.block.source and ALL not in ignored:
             item = _changed(address, before.block, after.block, unset, fresh, ignored)
         if item is None and not locals_kept and ALL not in ignored:

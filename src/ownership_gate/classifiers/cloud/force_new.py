@@ -1,0 +1,115 @@
+"""Settings a provider cannot change in place: written anew, the resource is destroyed and created again.
+
+Renaming a bucket (`bucket`, `bucket_prefix`), a role, a queue or a table,
+or moving a database or a cluster to another location, looks like a one-line
+edit in review; `terraform plan` shows `forces replacement`, and what the
+resource held (objects, messages, rows, keys, logs, the trust other accounts
+put in a role's ARN, everything in a network or resource group) goes with
+the old one. The table lists, per resource type, the arguments its provider
+marks as forcing a new resource, for the types that hold data, identity or
+the network others sit in; a load balancer, a target group, a node group or
+a function recreated holds nothing and is left out. Only a literal written
+on both sides is compared: `"${var.env}-logs"` -> `"${local.env}-logs"` may
+name the same thing, and what a variable holds is judged where it is set.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.cloud.findings import finding
+from ownership_gate.formats import hcl
+from ownership_gate.model import Finding
+
+_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("bucket", "bucket_prefix"),
+    "aws_iam_role": ("name", "name_prefix", "path"),  # other accounts and services trust its ARN
+    # An RDS instance's `identifier` is renamed in place (provider 5.x); its encryption and zone are not.
+    "aws_db_instance": ("storage_encrypted", "kms_key_id", "availability_zone"),
+    "aws_rds_cluster": ("cluster_identifier", "cluster_identifier_prefix", "storage_encrypted", "kms_key_id",
+                        "database_name", "master_username"),
+    "aws_dynamodb_table": ("name", "hash_key", "range_key"),
+    "aws_sqs_queue": ("name", "name_prefix", "fifo_queue"),
+    "aws_sns_topic": ("name", "name_prefix", "fifo_topic"),
+    "aws_kinesis_stream": ("name",),
+    "aws_ecr_repository": ("name",),
+    "aws_eks_cluster": ("name",),
+    "aws_elasticache_replication_group": ("replication_group_id",),
+    "aws_elasticache_cluster": ("cluster_id",),
+    "aws_efs_file_system": ("creation_token", "encrypted", "kms_key_id"),
+    "aws_secretsmanager_secret": ("name", "name_prefix"),
+    "aws_kms_key": ("customer_master_key_spec", "key_usage"),
+    "aws_cloudwatch_log_group": ("name", "name_prefix"),
+    "aws_vpc": ("cidr_block",),
+    "aws_subnet": ("cidr_block", "availability_zone", "vpc_id"),
+    "aws_opensearch_domain": ("domain_name",),
+    "aws_elasticsearch_domain": ("domain_name",),
+    "aws_mq_broker": ("broker_name", "engine_type"),
+    "aws_msk_cluster": ("cluster_name",),
+    "google_storage_bucket": ("name", "location"),
+    "google_sql_database_instance": ("name", "region"),
+    "google_sql_database": ("name", "instance"),
+    "google_container_cluster": ("name", "location"),
+    "google_service_account": ("account_id",),
+    "google_bigquery_dataset": ("dataset_id", "location"),
+    "google_bigquery_table": ("dataset_id", "table_id"),
+    "google_redis_instance": ("name", "region"),
+    "google_pubsub_topic": ("name",),
+    "google_pubsub_subscription": ("name", "topic"),
+    "google_compute_network": ("name",),
+    "google_compute_subnetwork": ("name", "network", "region"),
+    "google_compute_disk": ("name", "zone", "type"),
+    "google_kms_key_ring": ("name", "location"),
+    "google_kms_crypto_key": ("name", "key_ring"),
+    "google_secret_manager_secret": ("secret_id",),
+    "google_artifact_registry_repository": ("repository_id", "location", "format"),
+    "google_spanner_instance": ("name", "config"),
+    "google_filestore_instance": ("name", "location", "tier"),
+    "google_project": ("project_id",),  # its `name` is only what it is called
+}
+# Azure replaces a resource moved to another name, resource group or region; the types that hold data,
+# identity or the network others sit in.
+_AZURE = ("name", "resource_group_name", "location")
+_AZURE_HOLDS = re.compile(
+    r"^azurerm_(?:resource_group|storage_account|storage_container|storage_share|key_vault|kubernetes_cluster"
+    r"|container_registry|cosmosdb_\w+|redis_cache|servicebus_namespace|eventhub_namespace|virtual_network|subnet"
+    r"|user_assigned_identity|log_analytics_workspace|(?:mssql|mysql|mariadb|postgresql)_\w*(?:server|database)"
+    r"|sql_server|sql_database|managed_disk|search_service)$"
+)
+
+
+def settings(resource_type: str) -> tuple[str, ...]:
+    """The arguments of `resource_type` that force a new resource when they change."""
+    if _AZURE_HOLDS.match(resource_type):
+        return _AZURE
+    return _BY_TYPE.get(resource_type, ())
+
+
+def replaced(
+    address: str, resource_type: str, before: hcl.Block, after: hcl.Block, ignored: frozenset[str]
+) -> Finding | None:
+    """A `replaced` finding when a literal argument the provider cannot change in place was written anew."""
+    for name in settings(resource_type):
+        if name in ignored:
+            continue
+        was, now = (block.body.attributes.get(name) for block in (before, after))
+        if was is None or now is None or not _literal(was.value) or not _literal(now.value) or was.value == now.value:
+            continue
+        return finding("replaced", address, (
+            f"{name}: {_shown(was.value)} -> {_shown(now.value)}: the provider cannot change it in place, so"
+            " Terraform destroys the resource and creates a new one (what it holds goes with the old one)"
+        ), after.line)
+    return None
+
+
+def _literal(value: object) -> bool:
+    """A value written out: a string without interpolation, a number, a flag, or a list of those."""
+    if isinstance(value, list):
+        return all(_literal(item) for item in value)
+    if isinstance(value, str):
+        return "${" not in value
+    return isinstance(value, (int, float, bool))
+
+
+def _shown(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)

@@ -1,0 +1,80 @@
+"""`replaced` findings for arguments a provider cannot change in place (force_new.py), through the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.cloud import force_new
+from tests.conftest import Repo, findings, kinds_and_subjects, run_json
+
+STORAGE = """\
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "%(prefix)s"
+  tags = {
+    Team = "%(team)s"
+  }
+}
+
+resource "aws_iam_role" "deployer" {
+  name               = "%(role)s"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "google_pubsub_topic" "events" {
+  name = "%(topic)s"
+}
+"""
+BEFORE = {"prefix": "fastly-logs", "team": "edge", "role": "deployer", "topic": "events"}
+
+
+@pytest.mark.parametrize(("resource_type", "expected"), [
+    ("aws_s3_bucket", ("bucket", "bucket_prefix")),
+    ("aws_db_instance", ("storage_encrypted", "kms_key_id", "availability_zone")),  # `identifier` renames in place
+    ("azurerm_storage_account", ("name", "resource_group_name", "location")),
+    ("google_project", ("project_id",)),  # its `name` is a label
+    ("google_monitoring_alert_policy", ()),  # it watches, it holds nothing
+    ("github_repository", ()),  # renamed in place
+])
+def test_which_arguments_force_a_new_resource(resource_type: str, expected: tuple[str, ...]) -> None:
+    assert force_new.settings(resource_type) == expected
+
+
+def test_a_bucket_or_role_renamed_is_replaced(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/main.tf": STORAGE % BEFORE})
+    repo.commit({"infra/main.tf": STORAGE % {**BEFORE, "prefix": "fastly-logs-", "role": "ci-deployer",
+                                             "topic": "app-events"}})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("replaced", "aws_iam_role.deployer"),
+        ("replaced", "aws_s3_bucket.logs"),
+        ("replaced", "google_pubsub_topic.events"),
+    ]
+    details = {f["subject"]: f["detail"] for f in findings(doc, "cloud")}
+    assert details["aws_s3_bucket.logs"].startswith(
+        'bucket_prefix: "fastly-logs" -> "fastly-logs-": the provider cannot change it in place')
+    assert {f["level"] for f in findings(doc, "cloud")} == {"cto"}
+    assert code == 1
+
+
+@pytest.mark.parametrize("after", [
+    {**BEFORE, "team": "platform"},  # a tag is changed in place
+    {**BEFORE, "role": "${var.env}-deployer"},  # a computed name is not compared
+])
+def test_what_is_changed_in_place_or_computed_is_not_replaced(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: dict[str, str]
+) -> None:
+    base = repo.commit({"infra/main.tf": STORAGE % BEFORE})
+    repo.commit({"infra/main.tf": STORAGE % after})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert [k for k, _ in kinds_and_subjects(doc, "cloud")] == []
+    assert code == 0
+
+
+def test_an_ignored_name_is_not_replaced(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    ignored = STORAGE.replace('  name               = "%(role)s"\n',
+                              '  name               = "%(role)s"\n  lifecycle {\n    ignore_changes = [name]\n  }\n')
+    base = repo.commit({"infra/main.tf": ignored % BEFORE})
+    repo.commit({"infra/main.tf": ignored % {**BEFORE, "role": "ci-deployer"}})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
