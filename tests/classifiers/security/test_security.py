@@ -156,6 +156,41 @@ def test_python_settings_written_over_several_lines_are_compared_by_value(
     assert code == 1
 
 
+CSP_SETTINGS = """\
+import os
+
+CSP_DEFAULT_SRC = ["'self'"]
+CSP_SCRIPT_SRC = ["'self'"]
+LOGGING_HANDLERS = ["console"]
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    CSP_DEFAULT_SRC.append(AWS_STORAGE_BUCKET_HOSTNAME)
+    CSP_SCRIPT_SRC += [AWS_STORAGE_BUCKET_HOSTNAME]
+    LOGGING_HANDLERS.append("sentry")
+"""
+
+
+def test_a_python_setting_changed_in_place_by_a_later_statement(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"app/settings/base.py": CSP_SETTINGS})
+    repo.commit({"app/settings/base.py": CSP_SETTINGS.replace('"sentry"', '"syslog"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []  # a logging handler is no security setting
+    assert code == 0
+
+    repo.commit({"app/settings/base.py": CSP_SETTINGS.replace("(AWS_STORAGE_BUCKET_HOSTNAME)", "(CDN_DOMAIN)")
+                 .replace("[AWS_STORAGE_BUCKET_HOSTNAME]", "[CDN_DOMAIN]")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [
+        ("setting", "app/settings/base.py: CSP_DEFAULT_SRC#2"),
+        ("setting", "app/settings/base.py: CSP_SCRIPT_SRC#2"),
+    ]
+    appended = findings(doc, "security")[0]
+    assert (appended["from"], appended["to"]) == (
+        "CSP_DEFAULT_SRC.append(AWS_STORAGE_BUCKET_HOSTNAME)", "CSP_DEFAULT_SRC.append(CDN_DOMAIN)")
+    assert code == 1
+
+
 def test_security_header_on_a_route(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     route = ROUTE.replace(
         '  res.render("embed", { doc });',

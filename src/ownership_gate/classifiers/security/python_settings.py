@@ -1,7 +1,10 @@
 """Python configuration files (Django settings, Flask config classes, gunicorn and Celery configs) read with `ast`.
 
-A setting is a top-level or class-level assignment (`ALLOWED_HOSTS = [...]`), or a string
-key of a dict one builds (`REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]`),
+A setting is a top-level or class-level assignment (`ALLOWED_HOSTS = [...]`), a string
+key of a dict one builds (`REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]`), or a
+list or dict an earlier statement built and this one changes in place
+(`CSP_SCRIPT_SRC.append(CDN_HOST)`, `ALLOWED_HOSTS += [...]`, `MIDDLEWARE.insert(0, ...)`;
+it counts as another assignment to the name, `CSP_SCRIPT_SRC#2`),
 compared by value whatever its layout: an entry added to a list written
 over several lines changes the setting, and re-wrapping it changes nothing.
 """
@@ -13,6 +16,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 _SHOWN = 80  # characters of a value a finding shows
+# Methods that change a list, set or dict where it stands.
+_IN_PLACE = frozenset({"append", "extend", "insert", "remove", "update", "add", "discard", "pop", "clear",
+                       "setdefault"})
 
 
 class Setting(NamedTuple):
@@ -31,8 +37,13 @@ def settings(text: str) -> dict[str, Setting] | None:
     for node in _statements(tree.body):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        elif (isinstance(node, ast.AnnAssign) and node.value is not None) or (
+                isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)):
             targets, value = [node.target], node.value
+        elif (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+              and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)
+              and node.value.func.attr in _IN_PLACE):
+            targets, value = [node.value.func.value], node.value
         else:
             continue
         for target in targets:
