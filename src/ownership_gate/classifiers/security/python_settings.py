@@ -37,8 +37,7 @@ def settings(text: str) -> dict[str, Setting] | None:
     for node in _statements(tree.body):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
-        elif (isinstance(node, ast.AnnAssign) and node.value is not None) or (
-                isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)):
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
             targets, value = [node.target], node.value
         elif (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
               and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)
