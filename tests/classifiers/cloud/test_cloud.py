@@ -1079,6 +1079,45 @@ def test_whether_a_resources_data_outlives_a_mistake_is_a_security_setting(
     assert code == 1
 
 
+HOME_DIRECTORIES = """\
+variable "enable_efs_backup" {
+  type    = bool
+  default = true
+}
+
+resource "aws_efs_backup_policy" "homes" {
+  file_system_id = aws_efs_file_system.homes.id
+
+  backup_policy {
+    status = "ENABLED"
+  }
+}
+
+resource "aws_rds_cluster" "hub" {
+  cluster_identifier      = "hub"
+  engine                  = "aurora-postgresql"
+  preferred_backup_window = "02:00-03:00"
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    ('status = "ENABLED"', 'status = var.enable_efs_backup ? "ENABLED" : "DISABLED"',
+     [("security", "aws_efs_backup_policy.homes")]),
+    ("  default = true\n}", "  default = false\n}", [("security", "var.enable_efs_backup")]),
+    ('"02:00-03:00"', '"04:00-05:00"', []),  # when the backup runs, not whether
+])
+def test_whether_backups_are_taken_is_a_security_setting(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"storage/main.tf": HOME_DIRECTORIES})
+    assert old in HOME_DIRECTORIES
+    repo.commit({"storage/main.tf": HOME_DIRECTORIES.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 APP_DEPLOYMENT = """\
 resource "kubernetes_deployment" "main" {
   metadata {
