@@ -989,6 +989,40 @@ def test_an_access_helper_changed_in_an_api_route_under_pages(repo: Repo, capsys
     assert code == 1
 
 
+SETTINGS_VIEWS = """\
+from app.utils.user import user_has_permissions
+
+
+@main.route("/services/<uuid:service_id>/service-settings")
+@user_has_permissions("manage_settings", admin_override=True)
+def service_settings(service_id):
+    return render_template("views/service-settings.html")
+
+
+@main.route("/services/<uuid:service_id>/service-settings/name")
+@user_has_permissions("manage_settings", admin_override=True)
+def service_name_change(service_id):
+    return render_template("views/service-settings/name.html", name=current_service.name)
+"""
+
+
+def test_a_snake_case_access_helper_given_another_permission(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "app/main/views/service_settings.py"
+    base = repo.commit({path: SETTINGS_VIEWS})
+    repo.commit({path: SETTINGS_VIEWS.replace('"manage_settings", admin_override=True)\ndef service_settings',
+                                              '"manage_settings", "manage_api_keys", admin_override=True, any_=True)'
+                                              "\ndef service_settings")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert "@user_has_permissions(\"manage_settings\", \"manage_api_keys\"" in findings(doc, "security")[0]["detail"]
+    assert code == 1
+
+    repo.commit({path: SETTINGS_VIEWS.replace("current_service.name", "current_service.name.strip()")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []  # the view's body, not who may reach it
+    assert code == 0
+
+
 @pytest.mark.parametrize(("path", "named"), [
     ("app/policies/invoice_policy.rb", True),
     ("lib/abilities/template_conditions.rb", True),

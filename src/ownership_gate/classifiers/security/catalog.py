@@ -86,6 +86,9 @@ ACCESS_LINE = re.compile(
     # and Go's exported ones: HasListPerm(...), RequireAuth(...).
     r"|\b(?:[Hh]as|[Cc]an|[Cc]heck|[Vv]erify|[Ee]nsure|[Rr]equire|[Aa]ssert|[Aa]uthori[sz]e)(?:[A-Z]\w*?)?"
     r"(?:Access|Perms?|Permissions?|Roles?|Auth\w*)\s*\("
+    # ... and written in snake case: user_has_permissions(...), check_user_access(...), verify_roles(...).
+    r"|\b(?:[a-z0-9]+_)*(?:has|can|check|verify|ensure|require|assert)_(?:[a-z0-9]+_)*"
+    r"(?:access|perms?|permissions?|roles?|auth[a-z_]*)\s*\("
     # That a request or message is authentic: a signature or HMAC verified (`verify_signature(...)`,
     # `verifyWebhookSignature(...)`), a digest compared in constant time.
     r"|\b(?:verify|valid|check|validate)_(?:\w+_)?(?:signature|hmac)[!?]?(?=[\s(])"
