@@ -161,6 +161,38 @@ def test_alarms_and_saved_queries_are_monitoring_not_new_resources(
     assert code == 0
 
 
+ON_CALL = """\
+resource "pagerduty_service" "sprinkler" {
+  name              = "Sprinkler"
+  escalation_policy = data.pagerduty_escalation_policy.default.id
+}
+
+resource "pagerduty_service_integration" "sprinkler" {
+  name    = "Cloudwatch"
+  service = pagerduty_service.sprinkler.id
+  vendor  = data.pagerduty_vendor.cloudwatch.id
+}
+
+resource "pagerduty_slack_connection" "sprinkler" {
+  source_id  = pagerduty_service.sprinkler.id
+  source_type = "service_reference"
+  channel_id = "C0123"
+}
+"""
+
+
+def test_who_is_paged_is_monitoring(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/alarms.tf": ALARMS})
+    repo.commit({"infra/pagerduty.tf": ON_CALL})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("monitoring", "pagerduty_service.sprinkler"),
+        ("monitoring", "pagerduty_service_integration.sprinkler"),
+        ("monitoring", "pagerduty_slack_connection.sprinkler"),
+    ]
+    assert code == 0
+
+
 NETWORK = """\
 locals {
   len_public  = length(var.public_subnets)

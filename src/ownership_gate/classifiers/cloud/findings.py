@@ -73,7 +73,12 @@ MONITORING_TYPES = frozenset({
     "azurerm_monitor_scheduled_query_rules_alert_v2", "azurerm_portal_dashboard",
     "datadog_monitor", "datadog_dashboard", "datadog_dashboard_json",
     "grafana_dashboard", "grafana_rule_group",
-    "newrelic_alert_condition", "newrelic_nrql_alert_condition", "newrelic_one_dashboard",
+    "newrelic_alert_condition", "newrelic_nrql_alert_condition", "newrelic_one_dashboard", "newrelic_alert_policy",
+    # Who is paged, and through what: on-call services, their integrations, schedules and escalations.
+    "pagerduty_service", "pagerduty_service_integration", "pagerduty_slack_connection", "pagerduty_schedule",
+    "pagerduty_escalation_policy", "pagerduty_service_dependency", "azurerm_monitor_action_group",
+    "google_monitoring_notification_channel", "google_monitoring_uptime_check_config",
+    "datadog_service_level_objective", "datadog_synthetics_test", "grafana_contact_point",
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
     "AWS::Logs::MetricFilter", "AWS::Logs::QueryDefinition",
 })
