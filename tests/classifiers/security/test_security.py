@@ -1582,6 +1582,18 @@ def test_a_view_deleted_with_its_login_check_opens_nothing(repo: Repo, capsys: p
 
 
 
+def test_a_view_deleted_with_a_check_whose_arguments_span_lines_opens_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spread = VIEWS.replace("@login_required\ndef databases",
+                           "@permission_required(\n    'app.view_database',\n    raise_exception=True,\n)\ndef databases")
+    base = repo.commit({"app/views.py": spread})
+    repo.commit({"app/views.py": spread.split("\n\n\n@permission_required")[0] + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
 RESOURCE = """\
 package uk.gov.justice.prison.api.resource;
 

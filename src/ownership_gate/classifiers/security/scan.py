@@ -321,13 +321,17 @@ def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str
     for index, line in enumerate(lines):
         if not line.lstrip().startswith("@") or not _checks(line):
             continue
+        open_calls = line.count("(") - line.count(")")  # arguments written over several lines follow it
         for following in lines[index + 1 : index + 20]:
+            if open_calls > 0:
+                open_calls += following.count("(") - following.count(")")
+                continue
             name = definition.match(following)
             if name is not None:
                 found[(normal(line), name.group(1))] += 1
                 break
             if not following.lstrip().startswith(("@", ")", "#")) and following.strip():
-                break  # not a decorator stack (a decorator's arguments over several lines end with `)`)
+                break  # not a decorator stack
     return found
 
 
