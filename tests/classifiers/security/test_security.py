@@ -547,6 +547,37 @@ def test_a_new_package_from_a_public_cdn_is_a_new_call_even_on_a_known_host(
     assert code == 1
 
 
+PACKAGE_PAGE = """\
+{% extends "layout.html.twig" %}
+{% block content %}
+  <h1>{{ package.name }}</h1>
+  <p>Maintained by <a href="{{ path('user_profile', {name: maintainer}) }}">{{ maintainer }}</a></p>
+{% endblock %}
+"""
+
+
+@pytest.mark.parametrize(("path", "added", "found"), [
+    ("src/WebBundle/Resources/views/Package/viewPackage.html.twig",
+     "  <script>\n    wf.src = 'https://ajax.googleapis.com/ajax/libs/webfont/1/webfont.js';\n  </script>\n",
+     "ajax.googleapis.com"),
+    ("src/WebBundle/Resources/views/Package/viewPackage.html.twig",
+     '  <p><a href="https://twitter.com/packagist">Follow us</a></p>\n', None),  # a link, not a call
+    ("frontend/src/components/Usage.vue",
+     "  <script setup>\n    const usage = await fetch('https://api.meter-vendor.io/v1/usage')\n  </script>\n",
+     "api.meter-vendor.io"),
+    ("app/templates/base.html",
+     '  <script src="https://plausible.io/js/script.js"></script>\n', "plausible.io"),
+])
+def test_a_page_template_or_component_loading_a_new_host(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, added: str, found: str | None
+) -> None:
+    base = repo.commit({path: PACKAGE_PAGE})
+    repo.commit({path: PACKAGE_PAGE.replace("{% endblock %}", added + "{% endblock %}")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("host", f"{path}: {found}")] if found else [])
+    assert code == (1 if found else 0)
+
+
 def test_a_protocol_relative_script_in_a_phoenix_layout_is_a_new_call(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -55,7 +55,7 @@ CRYPTO_NAMES = frozenset({
 # in the browser's languages: a Go, Python, Ruby or Java file under `ui/` or `views/` (a Django view, a Go
 # handler) is server code that decides who may do what.
 UI_PATH = re.compile(
-    r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|eex|heex|leex|html|hbs|mustache)$"
+    r"(?i)\.(?:tsx|jsx|vue|svelte|erb|haml|slim|eex|heex|leex|html?|hbs|handlebars|mustache|twig|njk|jinja2?|liquid)$"
     r"|(?:^|/)(?:components|scenes|views|templates|pages|ui|(?:[\w.]+[-_])?frontend|client|webapp|static|assets"
     r"|widgets|app/javascripts?|resources/js)/"
     r"(?!(?:.*/)?api/)(?!.*\.(?:py|rb|go|java|kts?|cs|ex|exs|rs|scala|swift)$)"

@@ -11,6 +11,9 @@ import re
 SOURCE_SUFFIXES = (
     ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
     ".php", ".ex", ".exs", ".rs", ".scala", ".swift", ".erb", ".haml", ".slim", ".eex", ".heex", ".leex",
+    # Pages and components the browser runs: read for what they load and the secrets they show (UI_PATH).
+    ".html", ".htm", ".twig", ".hbs", ".handlebars", ".mustache", ".vue", ".svelte", ".njk", ".jinja", ".jinja2",
+    ".liquid",
 )
 
 # Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
