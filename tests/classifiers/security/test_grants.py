@@ -227,3 +227,26 @@ def test_a_new_hub_with_administrators_is_access_granted(repo: Repo, capsys: pyt
         ("config/carbon.cluster.json: allowed_users", "access granted: cy added to allowed_users (in hubs/prod/auth)"),
     ]
     assert code == 1
+
+
+OLD_HUB = """\
+jupyterhub:
+  auth:
+    type: custom
+    admin:
+      users:
+        - felder
+        - yuvipanda
+{more}  singleuser:
+    memory: {{limit: 4G}}
+"""
+
+
+def test_a_user_added_to_the_administrators_listed_under_admin(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "deployments/datahub/config/common.yaml"
+    base = repo.commit({path: OLD_HUB.format(more="")})
+    repo.commit({path: OLD_HUB.format(more="        - isaacmerritt\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [(f"{path}: admin.users",
+                             "access widened: isaacmerritt added to admin.users (in jupyterhub/auth/admin)")]
+    assert code == 1

@@ -19,8 +19,9 @@ and `access: proxy`.
 An allow-list of people is an entry too: a list under a key that says who
 is let in or made an administrator (`allowed_users`, `admin_users`,
 `allowed_organizations`, `allowed_teams`, `admin_groups`,
-`authorized_emails`, ...; JupyterHub's and oauth2-proxy's settings among
-them) names who gets in by the key itself, so a member added to it, or the
+`authorized_emails`, ..., or `users` under `admin` or `whitelist`;
+JupyterHub's and oauth2-proxy's settings among them) names who gets in by
+the key itself, so a member added to it, or the
 list itself new, is `access`; members removed let nobody new in.
 
 Entries are matched across revisions by where they sit (the keys above
@@ -68,6 +69,20 @@ _ALLOW_LIST = re.compile(
     r"(?i)(?:allowed|admin|authori[sz]ed|permitted)_(?:users|user_ids|usernames|logins|groups|teams|organi[sz]ations"
     r"|orgs|members|emails|principals)|admins|administrators"
 )
+# ... and lists of people under a key that says what they get (`admin: {users: [...]}`, `whitelist: {users: ...}`).
+_LISTED = frozenset({"users", "usernames", "groups", "teams", "members", "emails", "organizations", "orgs"})
+_LISTED_UNDER = frozenset({"admin", "admins", "administrators", "allowed", "allow", "allowlist", "whitelist"})
+
+
+def _allow_list(where: tuple[str, ...], key: str) -> str | None:
+    """The name of the allow-list a list under `key` at `where` is (`admin_users`, `admin.users`), or None."""
+    if _ALLOW_LIST.fullmatch(key):
+        return key
+    if key.lower() in _LISTED and where and where[-1].lower() in _LISTED_UNDER:
+        return f"{where[-1]}.{key}"
+    return None
+
+
 # Bytes an access list holds somewhere (a file without any is not parsed).
 _MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name",
             b"admins", b"administrators", b"allowed_", b"authori", b"permitted_")
@@ -92,8 +107,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         gained = entry.grants - before.grants if before is not None else entry.grants
         if gained:
             how = "access granted" if before is None else "access widened"
-            listed = bool(where) and where[-1] == entry.who and bool(_ALLOW_LIST.fullmatch(entry.who))
-            given = (f"{_shown(gained)} added to {entry.who}" if listed
+            given = (f"{_shown(gained)} added to {entry.who}" if entry.listed
                      else f"{entry.who} gets {_shown(gained)}")
             found.append(finding("access", subject, f"{how}: {given}{place}"[:300]))
         elif before is not None and later(entry.until, before.until):
@@ -112,6 +126,7 @@ class Entry(NamedTuple):
     who: str
     grants: frozenset[str]
     until: str | None  # the day the access ends or is reviewed (`review_after`), as written
+    listed: bool = False  # an allow-list: `who` is the list's key, `grants` its members
 
 
 Entries = dict[tuple[str, ...], Entry]
@@ -181,11 +196,12 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
             known = found.get(place)  # the same who twice in one place: what both give
             found[place] = Entry(named, grants | known.grants if known is not None else grants, until)
         for key, item in value.items():
-            if isinstance(item, list) and _ALLOW_LIST.fullmatch(str(key)):
+            listing = _allow_list(where, str(key)) if isinstance(item, list) else None
+            if listing is not None:
                 members = frozenset(_text(member) for member in item if _named(member))
                 if members:
                     place = (*where, str(key))
-                    found[place] = Entry(str(key), members, None)
+                    found[place] = Entry(listing, members, None, listed=True)
                 continue
             _walk(item, (*where, str(key)), False, found, depth + 1)
     elif isinstance(value, list):
