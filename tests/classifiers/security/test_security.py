@@ -1054,6 +1054,62 @@ def test_a_snake_case_access_helper_given_another_permission(repo: Repo, capsys:
     assert code == 0
 
 
+LARAVEL_ROUTES = """\
+<?php
+
+use App\\Livewire\\BookingsCalendar;
+use Illuminate\\Support\\Facades\\Route;
+
+Route::group([
+    'as' => 'atc.bookings.',
+    'prefix' => 'atc/bookings',
+], function () {
+    Route::get('calendar/{year?}/{month?}', BookingsCalendar::class)
+        ->middleware(['auth_full_group', 'can:admin.access'])
+        ->name('calendar');
+});
+"""
+
+EXPRESS_ROUTES = """\
+import * as express from "express";
+import { validateSessionMiddleware } from "../../middleware/session-middleware";
+import { resetPasswordRequestGet, resetPasswordRequestPost } from "./reset-password-controller";
+
+const router = express.Router();
+
+router.get("/reset-password-request", resetPasswordRequestGet);
+router.post("/reset-password-request", validateSessionMiddleware, resetPasswordRequestPost);
+
+export { router as resetPasswordRouter };
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [
+    ("routes/web-livewire.php", LARAVEL_ROUTES,
+     LARAVEL_ROUTES.replace("        ->middleware(['auth_full_group', 'can:admin.access'])\n", "")),
+    ("src/components/reset-password/reset-password-routes.ts", EXPRESS_ROUTES,
+     EXPRESS_ROUTES.replace('"/reset-password-request", resetPasswordRequestGet',
+                            '"/reset-password-request", validateSessionMiddleware, resetPasswordRequestGet')),
+])
+def test_route_middleware_that_authenticates_or_authorises(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str
+) -> None:
+    base = repo.commit({path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", path)]
+    assert code == 1
+
+
+def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "routes/web-livewire.php"
+    base = repo.commit({path: LARAVEL_ROUTES})
+    repo.commit({path: LARAVEL_ROUTES.replace("->name('calendar');", "->middleware('throttle:60,1')\n        ->name('calendar');")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == []
+    assert code == 0
+
+
 @pytest.mark.parametrize(("path", "named"), [
     ("app/policies/invoice_policy.rb", True),
     ("lib/abilities/template_conditions.rb", True),

@@ -60,6 +60,22 @@ UI_PATH = re.compile(
     r"|widgets|app/javascripts?|resources/js)/"
     r"(?!(?:.*/)?api/)(?!.*\.(?:py|rb|go|java|kts?|cs|ex|exs|rs|scala|swift)$)"
 )
+# What makes a script in such a folder server code all the same: it imports a web server framework or builds an
+# Express router (`src/components/reset-password/reset-password-routes.ts` of an Express application).
+SERVER_SCRIPT = re.compile(
+    r"""(?m)(?:\bfrom\s*|\brequire\s*\(\s*|^\s*import\s+)['"](?:express|koa|fastify|restify|@hapi/hapi|@koa/router"""
+    r"""|koa-router|@nestjs/(?:common|core))['"]|\bexpress\.Router\s*\("""
+)
+_SCRIPT_ENDINGS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+
+
+def user_interface(path: str, text: str) -> bool:
+    """Whether `path` (with contents `text`) is user-interface code: UI_PATH, less a script there that serves."""
+    if not UI_PATH.search(path):
+        return False
+    return not (path.endswith(_SCRIPT_ENDINGS) and SERVER_SCRIPT.search(text) is not None)
+
+
 # Identifiers that hold a secret; a view that starts showing one is a finding.
 SECRET_VALUE = re.compile(
     r"\b\w*(?:otp_secret|client_secret|secret_key|api_key|apikey|private_key|access_token|refresh_token"
@@ -89,6 +105,14 @@ ACCESS_LINE = re.compile(
     # ... and written in snake case: user_has_permissions(...), check_user_access(...), verify_roles(...).
     r"|\b(?:[a-z0-9]+_)*(?:has|can|check|verify|ensure|require|assert)_(?:[a-z0-9]+_)*"
     r"(?:access|perms?|permissions?|roles?|auth[a-z_]*)\s*\("
+    # Route middleware that authenticates or authorises, by the name it is registered under: Laravel's
+    # `->middleware(['auth', 'can:admin.access'])` and `'middleware' => 'auth:sanctum'`, and an Express
+    # middleware named for what it checks (`validateSessionMiddleware`, `requireRoleMiddleware`; not a
+    # class path in a settings file's stack, `django.contrib.sessions.middleware.SessionMiddleware`, which
+    # the middleware-stack setting rule reads).
+    r"|(?:->middleware\s*\(|['\"]middleware['\"]\s*=>)[^;]*?['\"](?:auth\w*(?::[\w,.-]+)?|can:[^'\"]+|role:[^'\"]+"
+    r"|permission:[^'\"]+|ability:[^'\"]+|abilities:[^'\"]+|password\.confirm)['\"]"
+    r"|(?<![.\w'\"\\])\w*(?:Session|Auth\w*|Permission|Role|Login|Token|Access)\w*Middleware\b(?!['\"])"
     # That a request or message is authentic: a signature or HMAC verified (`verify_signature(...)`,
     # `verifyWebhookSignature(...)`), a digest compared in constant time.
     r"|\b(?:verify|valid|check|validate)_(?:\w+_)?(?:signature|hmac)[!?]?(?=[\s(])"

@@ -25,6 +25,7 @@ from ownership_gate.classifiers.security.catalog import (
     SECRET_VALUE,
     UI_PATH,
     USER_SCOPE,
+    user_interface,
 )
 from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
@@ -212,7 +213,7 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     path = change.path
     if MIGRATION_PATH.search(path):
         return []
-    if UI_PATH.search(path):
+    if user_interface(path, diff.new_text or diff.old_text):
         # A secret it named as often before (`apiKey.lastUsedAt` formatted another way) is no new handling.
         before = Counter(m.group(0) for line in diff.removed if not COMMENT.match(line)
                          for m in SECRET_VALUE.finditer(line))
