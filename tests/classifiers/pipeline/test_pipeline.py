@@ -671,6 +671,43 @@ def test_a_workflow_that_passed_every_secret_on_held_them_all(repo: Repo, capsys
     assert code == 1
 
 
+PINNED = """\
+name: Publish image
+on: {push: {branches: [main]}}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@%(checkout)s
+      - uses: docker/login-action@%(login)s
+        with:
+          registry: ghcr.io
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - run: make image
+"""
+SHA_A, SHA_B = "b4ffde65f46336ab88eb53be808477a3936bae11", "11bd71901bbe5b1630ceea73d27597364c9af683"
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ({"checkout": SHA_A, "login": SHA_A}, {"checkout": "v4", "login": SHA_A},
+     [("unpinned", ".github/workflows/publish.yml: actions/checkout")]),
+    ({"checkout": SHA_A, "login": SHA_A}, {"checkout": SHA_B, "login": SHA_B}, []),  # a pin moved to another pin
+    ({"checkout": "v3", "login": "v2"}, {"checkout": "v4", "login": "v3"}, []),  # never pinned: a version bump
+])
+def test_an_action_no_longer_pinned_to_a_commit(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: dict[str, str], after: dict[str, str],
+    expected: list[tuple[str, str]],
+) -> None:
+    path = ".github/workflows/publish.yml"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PINNED % before})
+    repo.commit({path: PINNED % after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    if expected:
+        assert findings(doc, "pipeline")[0]["detail"].startswith("actions/checkout is no longer pinned to a commit")
+    assert code == (1 if expected else 0)
+
+
 AUTO_MERGE = """\
 name: Dependabot auto-merge
 on: pull_request

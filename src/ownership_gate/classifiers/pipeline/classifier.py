@@ -25,6 +25,10 @@ that ship (see makefile.py): only `deploy` applies to them.
   a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
   plugin runs for the first time (GitHub: from a repository, `owner/repo`,
   no workflow of the repository ran an action of before the change);
+- `unpinned`: an action every step of a GitHub workflow ran at a full commit
+  SHA (`actions/checkout@b4ffde6...`) is now run at a tag or branch
+  (`@v4`), which its owner, or whoever takes the tag over, can move to
+  other code that then runs with the job's token and secrets;
 - `review`: the steps with which a GitHub workflow or GitLab pipeline
   approves or merges pull (merge) requests by itself (`gh pr review
   --approve`, `gh pr merge --auto`, `glab mr approve`, an auto-approve or
@@ -48,7 +52,7 @@ from ownership_gate.classifiers.pipeline.findings import INHERIT, platform
 from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "review", "unparsed")
+KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unpinned", "review", "unparsed")
 SETTINGS: Mapping[str, str] = {}
 
 

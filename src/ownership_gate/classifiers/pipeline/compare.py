@@ -156,4 +156,11 @@ def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     fresh = new.outside - old.outside
     what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
             "woodpecker": "third-party plugin"}.get(new.platform, "third party")
-    return [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}") for name in sorted(fresh)]
+    found = [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}")
+             for name in sorted(fresh)]
+    # An action every step ran at a commit SHA, now run at a tag or branch: its owner (or whoever takes over
+    # the tag) decides what the job runs, with the job's token and secrets.
+    found += [finding("unpinned", f"{path}: {name}", (
+        f"{name} is no longer pinned to a commit: a step now runs it at a tag or branch its owner can move"
+    )) for name in sorted(old.pinned & new.unpinned)]
+    return found

@@ -137,6 +137,8 @@ class Pipeline(NamedTuple):
     jobs: Mapping[str, Job] = MappingProxyType({})
     secrets: frozenset[str] = frozenset()
     outside: frozenset[str] = frozenset()  # third-party actions, remote templates
+    pinned: frozenset[str] = frozenset()  # actions every step runs at a full commit SHA (`owner/repo@<sha>`)
+    unpinned: frozenset[str] = frozenset()  # actions some step runs at a tag or branch an owner can move
 
     @property
     def ships(self) -> bool:
@@ -158,6 +160,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     top = _permissions(document) if "permissions" in document else DEFAULT
     jobs: dict[str, Job] = {}
     outside: set[str] = set()
+    every_use: list[str] = []
     raw_jobs = document.get("jobs")
     for job_id, job in (raw_jobs.items() if isinstance(raw_jobs, Mapping) else ()):
         if not isinstance(job, Mapping):
@@ -168,6 +171,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         if isinstance(job.get("uses"), str):
             uses.append(str(job["uses"]))
         outside.update(_action_name(u) for u in uses if _third_party(u))
+        every_use += uses
         runs = "\n".join(str(s.get("run", "")) for s in steps)
         environment = _environment(job.get("environment"))
         name = f"{job_id} {job.get('name', '')}"
@@ -182,7 +186,15 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
         jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps),
                                 reviewing(steps))
-    return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside))
+    remote = [u for u in every_use if "@" in u and not u.startswith(("./", "../", "docker://"))]
+    pinned = {_action_name(u) for u in remote if _COMMIT.fullmatch(u.rpartition("@")[2])}
+    unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
+    return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
+                    frozenset(pinned - unpinned), frozenset(unpinned))
+
+
+# A full commit SHA: the only reference to an action its owner cannot move.
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
