@@ -250,3 +250,25 @@ def test_a_user_added_to_the_administrators_listed_under_admin(repo: Repo, capsy
     assert _access(doc) == [(f"{path}: admin.users",
                              "access widened: isaacmerritt added to admin.users (in jupyterhub/auth/admin)")]
     assert code == 1
+
+
+PLAY = """\
+- name: Set up those proxy websites
+  hosts: proxies
+  user: root
+  gather_facts: true
+  roles:
+  - role: httpd/website
+    site_name: paste.example.org
+{more}"""
+
+
+def test_an_ansible_play_logging_in_as_root_grants_nobody_anything(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "playbooks/include/proxies-websites.yml"
+    base = repo.commit({path: PLAY.format(more="")})
+    repo.commit({path: PLAY.format(more="    tags:\n    - paste.example.org\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == []
+    assert code == 0

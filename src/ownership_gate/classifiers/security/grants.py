@@ -14,7 +14,8 @@ goes; one taken away, ended sooner, or a change to who it is (an email
 corrected), lets nobody new in and is none. A loose word for who (`user`,
 `team`, `member`, `email`) next to only a loose word for what (`access`,
 `level`, `group`, ...) is no entry: a Grafana data source has a `user`
-and `access: proxy`.
+and `access: proxy`; neither is an Ansible play, whose `user: root` logs in
+to apply the `roles` it lists.
 
 An allow-list of people is an entry too: a list under a key that says who
 is let in or made an administrator (`allowed_users`, `admin_users`,
@@ -61,6 +62,9 @@ _WHAT = frozenset({
 # or an `sso_group_name` naming who, it is.
 _LOOSE_WHO = frozenset({"user", "team", "member", "email"})
 _LOOSE_WHAT = frozenset({"level", "access", "access_level", "group", "policies", "accounts"})
+# An Ansible play names the user it logs in as (`user: root`, `remote_user`) next to the roles it applies
+# (`roles: [httpd/website]`), which are tasks, not access: a mapping with a play's own keys is no entry.
+_PLAY_KEYS = frozenset({"hosts", "tasks", "pre_tasks", "post_tasks", "handlers", "gather_facts", "become"})
 # Keys that say until when (a grant reviewed or revoked on that day): moved later, the access is extended.
 _UNTIL = ("review_after", "expires", "expires_at", "expiry", "expiry_date", "expiration", "expiration_date",
           "valid_until", "until", "end_date")
@@ -188,7 +192,7 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
         who = _text(value[keys[named_by[0]]]) if named_by else None
         what = [keys[k] for k in keys if k in _WHAT]
         loose = set(named_by) <= _LOOSE_WHO and {k.lower() for k in what} <= _LOOSE_WHAT
-        if who and what and not loose:
+        if who and what and not loose and not _PLAY_KEYS & keys.keys():
             place = (*where, who) if in_list else where
             grants = frozenset(f"{key}={item}" for key in what for item in _items(value[key]))
             named = who if in_list or not where else where[-1]
