@@ -82,6 +82,28 @@ def test_rails_initializer_setting_names_old_and_new_value(repo: Repo, app: str,
     assert code == 1
 
 
+RAILS_APPLICATION = """\
+module Petitions
+  class Application < Rails::Application
+    config.load_defaults 7.1
+    config.time_zone = "London"
+  end
+end
+"""
+
+
+def test_how_rails_derives_its_cookie_keys_is_a_security_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"config/application.rb": RAILS_APPLICATION})
+    repo.commit({"config/application.rb": RAILS_APPLICATION.replace(
+        '    config.time_zone = "London"\n',
+        '    config.time_zone = "Europe/London"\n    config.active_support.hash_digest_class = OpenSSL::Digest::SHA1\n')})
+    code, doc = run_json(capsys, "--base", base)
+    [setting] = findings(doc, "security")
+    assert setting["subject"] == "config/application.rb: config.active_support.hash_digest_class"
+    assert setting["detail"] == "config.active_support.hash_digest_class: (not set) -> OpenSSL::Digest::SHA1"
+    assert code == 1
+
+
 def test_django_settings_keys_with_values(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     settings = DJANGO_SETTINGS.replace("SESSION_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE = False").replace(
         'TIME_ZONE = "UTC"', 'TIME_ZONE = "Europe/Paris"'

@@ -15,6 +15,10 @@ SETTING_WORDS = (
     r"|authentication_?backends|jwt|token_?(?:lifetime|expir\w*)|redirect_?uri\w*|debug|lock_?strategy|timeout_?in"
     # How hard a password hash is to break: `BCrypt::Engine.cost`, Devise's `config.stretches`.
     r"|bcrypt|stretches|hash_?(?:rounds|iterations)|work_?factor"
+    # How signed and encrypted cookies are derived and read: Rails' `config.active_support.hash_digest_class`,
+    # `key_generator_hash_digest_class`, `cookies_serializer`, `use_authenticated_cookie_encryption`.
+    r"|(?:key_?generator_?)?hash_?digest_?class|cookies_?serializer|use_?authenticated_?cookie_?encryption"
+    r"|(?:encrypted|signed)_?cookie_?(?:cipher|digest)"
 )
 SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
 
