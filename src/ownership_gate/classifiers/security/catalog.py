@@ -103,16 +103,16 @@ ACCESS_LINE = re.compile(
     r"|\b(?:[Hh]as|[Cc]an|[Cc]heck|[Vv]erify|[Ee]nsure|[Rr]equire|[Aa]ssert|[Aa]uthori[sz]e)(?:[A-Z]\w*?)?"
     r"(?:Access|Perms?|Permissions?|Roles?|Auth\w*)\s*\("
     # ... and written in snake case: user_has_permissions(...), check_user_access(...), verify_roles(...).
-    r"|\b(?:[a-z0-9]+_)*(?:has|can|check|verify|ensure|require|assert)_(?:[a-z0-9]+_)*"
+    r"|\b(?:[a-z0-9]+_)?(?:has|can|check|verify|ensure|require|assert)_(?:[a-z0-9]+_){0,3}"
     r"(?:access|perms?|permissions?|roles?|auth[a-z_]*)\s*\("
     # Route middleware that authenticates or authorises, by the name it is registered under: Laravel's
     # `->middleware(['auth', 'can:admin.access'])` and `'middleware' => 'auth:sanctum'`, and an Express
     # middleware named for what it checks (`validateSessionMiddleware`, `requireRoleMiddleware`; not a
     # class path in a settings file's stack, `django.contrib.sessions.middleware.SessionMiddleware`, which
     # the middleware-stack setting rule reads).
-    r"|(?:->middleware\s*\(|['\"]middleware['\"]\s*=>)[^;]*?['\"](?:auth\w*(?::[\w,.-]+)?|can:[^'\"]+|role:[^'\"]+"
+    r"|(?:->middleware\s*\(|['\"]middleware['\"]\s*=>)[^;]{0,200}?['\"](?:auth\w*(?::[\w,.-]+)?|can:[^'\"]+|role:[^'\"]+"
     r"|permission:[^'\"]+|ability:[^'\"]+|abilities:[^'\"]+|password\.confirm)['\"]"
-    r"|(?<![.\w'\"\\])\w*(?:Session|Auth\w*|Permission|Role|Login|Token|Access)\w*Middleware\b(?!['\"])"
+    r"|(?<![.\w'\"\\])\w{0,40}(?:Session|Auth|Permission|Role|Login|Token|Access)\w{0,40}Middleware\b(?!['\"])"
     # That a request or message is authentic: a signature or HMAC verified (`verify_signature(...)`,
     # `verifyWebhookSignature(...)`), a digest compared in constant time.
     r"|\b(?:verify|valid|check|validate)_(?:\w+_)?(?:signature|hmac)[!?]?(?=[\s(])"

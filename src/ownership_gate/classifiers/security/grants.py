@@ -22,8 +22,8 @@ is let in or made an administrator (`allowed_users`, `admin_users`,
 `allowed_organizations`, `allowed_teams`, `admin_groups`,
 `authorized_emails`, ..., or `users` under `admin` or `whitelist`;
 JupyterHub's and oauth2-proxy's settings among them) names who gets in by
-the key itself, so a member added to it, or the
-list itself new, is `access`; members removed let nobody new in.
+the key itself, so a member added to it, or the list itself new, is
+`access`; members removed let nobody new in.
 
 Entries are matched across revisions by where they sit (the keys above
 them, and for an entry of a list, the name of the list item around it)
