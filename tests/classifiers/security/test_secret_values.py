@@ -20,6 +20,8 @@ SECRET = "k8s7Hq2ZpL0vXr4TqW9mB3nC6yD1fG5h"
     ("jwt.secret", "'${JWT_SECRET}'", "'${JWT_SECRET}'"),  # a reference, not the secret
     ("PASSWORD_HASHERS", "['django.contrib.auth.hashers.Argon2PasswordHasher']",
      "['django.contrib.auth.hashers.Argon2PasswordHasher']"),  # dotted names, not material
+    ("key_generator_hash_digest_class", "OpenSSL::Digest::SHA1", "OpenSSL::Digest::SHA1"),  # a class, not material
+    ("SECRET_KEY", "'App\\Support\\KeyFactory'", "'App\\Support\\KeyFactory'"),
     ("SESSION_COOKIE_SECURE", "True", "True"),  # no secret by its name
     ("SECRET_KEY", None, None),
 ])

@@ -63,7 +63,12 @@ def is_setting(name: str) -> bool:
 # name (`django.contrib.auth.hashers.Argon2PasswordHasher`), not a variable's name (`SECRET_KEY`, read from the
 # environment) and not a reference to one (`${SECRET_KEY}`, `%(secret)s`, `{{ vault_secret }}`).
 _MATERIAL = re.compile(r"[^\s'\"]{8,}")
-_NOT_MATERIAL = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Z][A-Z0-9_]*|.*(?:\$\{|\$[A-Z_]|%\(|\{\{).*")
+# Not secret material: a dotted name, a class or constant by its namespace (`OpenSSL::Digest::SHA1`,
+# `App\Hashing\Argon`), a constant's name, or a reference to a value kept elsewhere.
+_NOT_MATERIAL = re.compile(
+    r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Za-z_]\w*(?:(?:::|\\)[A-Za-z_]\w*)+|[A-Z][A-Z0-9_]*"
+    r"|.*(?:\$\{|\$[A-Z_]|%\(|\{\{).*"
+)
 _QUOTED = re.compile(r"""(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)""")
 # `NAME = "value"`, `name: 'value'`, `"name" => "value"`, `name="value"`: a name, then a quoted value.
 _ASSIGNED = re.compile(
