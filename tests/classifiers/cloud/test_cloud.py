@@ -1111,6 +1111,40 @@ def test_whether_a_resources_data_outlives_a_mistake_is_a_security_setting(
     assert code == 1
 
 
+STANDBY_SERVICE = """\
+resource "aws_ecs_service" "standby" {
+  name = "dhcp-standby"
+
+  network_configuration {
+    subnets          = var.subnets
+    assign_public_ip = %s
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = %s
+  restrict_public_buckets = true
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    (("true", "true"), ("false", "true"), []),  # no public address any more: nothing opens
+    (("false", "true"), ("true", "true"), [("security", "aws_ecs_service.standby")]),
+    (("false", "true"), ("false", "false"), [("security", "aws_s3_bucket_public_access_block.logs")]),  # unblocked
+])
+def test_a_switch_that_opens_a_resource_to_the_internet_turned_off_opens_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], before: tuple[str, str], after: tuple[str, str],
+    found: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({"dhcp/ecs.tf": STANDBY_SERVICE % before})
+    repo.commit({"dhcp/ecs.tf": STANDBY_SERVICE % after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 HOME_DIRECTORIES = """\
 variable "enable_efs_backup" {
   type    = bool

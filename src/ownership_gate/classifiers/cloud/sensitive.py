@@ -65,8 +65,26 @@ ALLOW_LIST = re.compile(
 DENY_LIST = re.compile(r"(?i)den(?:y|ied)|blocked|block_?list|blacklist|exclu|reject|banned")
 
 
+# A switch that makes a resource reachable from the internet when on (`publicly_accessible`,
+# `assign_public_ip`, `map_public_ip_on_launch`, `public_network_access_enabled`); one that blocks or
+# restricts public access (`block_public_acls`, `restrict_public_buckets`) is the other way round.
+_PUBLIC_SWITCH = re.compile(r"(?i)public")
+_CLOSING_SWITCH = re.compile(r"(?i)block|restrict|ignore|deny|disable|prevent|(?:^|_)no_")
+
+
+def _flag(value: object) -> bool | None:
+    """A literal `true` or `false` as written in Terraform (a bool, or its text), else None."""
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
+
+
 def narrowed(name: str, before: object, after: object) -> bool:
-    """A list named for whom it lets in that only lost entries: fewer can reach the resource, none more."""
+    """A list named for whom it lets in that only lost entries, or a switch that opens a resource to the
+    internet turned off: fewer can reach the resource, none more."""
+    if _flag(before) is True and _flag(after) is False and _PUBLIC_SWITCH.search(name) and not (
+            _CLOSING_SWITCH.search(name)):
+        return True
     if not (isinstance(before, tuple) and isinstance(after, tuple) and after):
         return False
     if not ALLOW_LIST.search(name) or DENY_LIST.search(name):
