@@ -44,7 +44,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return []
     service = _CI_SECRETS.get(posixpath.basename(change.path))
     if service is not None and (b"secure" in (old or b"") or b"secure" in (new or b"")):
-        return _ci_variables(change.path, service, old, new)
+        return _ci_variables(change.path, service, old, new, context)
     kind = what(new) or what(old)
     if kind is None:
         return []
@@ -58,9 +58,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
 _CI_SECRETS = {".travis.yml": "Travis CI", "appveyor.yml": "AppVeyor", ".appveyor.yml": "AppVeyor"}
 
 
-def _secure_values(data: bytes | None) -> Counter[str] | None:
-    """Every encrypted value (`secure: ...`) in a CI config, counted; None when the file does not read."""
-    from ownership_gate.formats.yaml import YamlError, load, mappings
+def _secure_values(data: bytes | None, context: Context) -> Counter[str] | None:
+    """Every encrypted value (`secure: ...`) in a CI config, counted; None when the file does not read. Read
+    with the change set's shared loader: the cost and dependency readers of the file use the same parse."""
+    from ownership_gate.formats.yaml import YamlError, mappings
 
     if not data:
         return Counter()
@@ -68,7 +69,7 @@ def _secure_values(data: bytes | None) -> Counter[str] | None:
     if text is None:
         return None
     try:
-        roots = load(text).roots
+        roots = context.load_yaml(text).roots
     except YamlError:
         return None
     return Counter(
@@ -77,8 +78,8 @@ def _secure_values(data: bytes | None) -> Counter[str] | None:
     )
 
 
-def _ci_variables(path: str, service: str, old: bytes | None, new: bytes | None) -> list[Finding]:
-    before, after = _secure_values(old), _secure_values(new)
+def _ci_variables(path: str, service: str, old: bytes | None, new: bytes | None, context: Context) -> list[Finding]:
+    before, after = _secure_values(old, context), _secure_values(new, context)
     if before is None or after is None:
         return [finding("encrypted", path, (
             f"{service}'s config does not read as YAML and holds encrypted variables (`secure:`):"

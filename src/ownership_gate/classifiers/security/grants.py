@@ -204,8 +204,8 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
             if listing is not None:
                 members = frozenset(_text(member) for member in item if _named(member))
                 if members:
-                    place = (*where, str(key))
-                    found[place] = Entry(listing, members, None, listed=True)
+                    listed_at = (*where, str(key))  # (a starred subscript needs Python 3.11)
+                    found[listed_at] = Entry(listing, members, None, listed=True)
                 continue
             _walk(item, (*where, str(key)), False, found, depth + 1)
     elif isinstance(value, list):

@@ -60,11 +60,10 @@ def is_setting(name: str) -> bool:
 
 
 # A string literal's contents that may be secret material: eight or more characters with no space, not a dotted
-# name (`django.contrib.auth.hashers.Argon2PasswordHasher`), not a variable's name (`SECRET_KEY`, read from the
+# name (`django.contrib.auth.hashers.Argon2PasswordHasher`), not a class or constant by its namespace
+# (`OpenSSL::Digest::SHA1`, `App\Hashing\Argon`), not a variable's name (`SECRET_KEY`, read from the
 # environment) and not a reference to one (`${SECRET_KEY}`, `%(secret)s`, `{{ vault_secret }}`).
 _MATERIAL = re.compile(r"[^\s'\"]{8,}")
-# Not secret material: a dotted name, a class or constant by its namespace (`OpenSSL::Digest::SHA1`,
-# `App\Hashing\Argon`), a constant's name, or a reference to a value kept elsewhere.
 _NOT_MATERIAL = re.compile(
     r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Za-z_]\w*(?:(?:::|\\)[A-Za-z_]\w*)+|[A-Z][A-Z0-9_]*"
     r"|.*(?:\$\{|\$[A-Z_]|%\(|\{\{).*"
