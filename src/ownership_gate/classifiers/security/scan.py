@@ -16,10 +16,15 @@ from ownership_gate.classifiers.security.catalog import (
     CREDENTIAL,
     CRYPTO_NAMES,
     DESIGN_TOKENS,
+    DO_NOT_EDIT,
+    GENERATED_BY,
+    GENERATED_MARK,
     GRANT_LINE,
     MIDDLEWARE_FILE,
     MIGRATION_PATH,
     MODELS_FOLDER,
+    PAYMENT_AUTHORISATION,
+    PAYMENTS,
     POLICY_NAME,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
@@ -80,9 +85,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
-    if not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its forms' settings with it
-        found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))
-    found += _access(change, context, diff)
+    if not _generated(diff.old_text, diff.new_text):  # its settings and checks are its generator's, from a source
+        if not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its forms' settings along
+            found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))
+        found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
 
@@ -278,11 +284,26 @@ _ANSIBLE_ROLES = re.compile(
 )
 
 
+_HEADER = 8_000  # Go's marker comes before the package clause, after a description that may be long
+
+
+def _generated(old_text: str, new_text: str) -> bool:
+    """Each side there is says, in its header, that a tool wrote it and it is not to be edited by hand
+    (see `GENERATED_BY`): a credential committed in it, or a host it adds, still counts."""
+    return any(text for text in (old_text, new_text)) and all(
+        bool(GENERATED_MARK.search(head)) or (bool(GENERATED_BY.search(head)) and bool(DO_NOT_EDIT.search(head)))
+        for head in (text[:_HEADER] for text in (old_text, new_text) if text)
+    )
+
+
 def _named_for_access(path: str) -> bool:
     """The file's name is named for authentication or authorisation (`AuthenticationExtension.ts`,
     `oauth_callback.go`), or a folder above it is, from its first word (`auth/`, `permissions/`,
     `two_factor/`); a folder whose name only ends in such a word (`loaders_with_authentication/`, its
-    loaders for other services) does not make its files access code."""
+    loaders for other services) does not make its files access code. In a payments path, a card's
+    or a charge's authorisation is not a user's."""
+    if PAYMENTS.search(path):
+        path = PAYMENT_AUTHORISATION.sub("Approval", path)
     folders, _, name = _ANSIBLE_ROLES.sub("/", path).rpartition("/")
     if ACCESS_NAME.search(f"/{name}"):
         return True
