@@ -50,6 +50,11 @@ def test_escapes_and_heredocs() -> None:
         ("(1)", "(1)"),
         ("<<EOT\n${x}\nEOT", "<<EOT\n${x}\nEOT"),
         ("[for s in var.list : upper(s)]", "[for s in var.list : upper(s)]"),
+        # A string of one interpolation is the expression itself (Terraform 0.12 and later).
+        ('"${var.cidr_block}"', "var.cidr_block"),
+        ('"${ lookup(var.m, "k") }"', 'lookup(var.m, "k")'),
+        ('"${~ var.x}"', '"${~ var.x}"'),
+        ('"${var.a}${var.b}"', '"${var.a}${var.b}"'),
     ],
 )
 def test_computed_values_keep_their_source_text(source: str, text: str) -> None:

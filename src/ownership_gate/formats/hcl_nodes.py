@@ -265,11 +265,29 @@ def _value(node: tree_sitter.Node, depth: int, top: int) -> Value:
             heredoc = _heredoc(child.children[0])
             if heredoc is not None:
                 return heredoc
+            only = _interpolation_only(child.children[0])
+            if only is not None:
+                return Expression(only)
         elif kind == "operation":
             negative = _negative(child)
             if negative is not None:
                 return negative
     return Expression(_text(node))
+
+
+def _interpolation_only(template: tree_sitter.Node) -> str | None:
+    """The expression a string made of one interpolation holds (`"${var.cidr}"` -> `var.cidr`): Terraform
+    since 0.12 reads such a string as the expression itself, unconverted, so the two spellings are one
+    value. None for any other string (`"web-${var.env}"`, `"${~ var.x}"` with its strip marker)."""
+    parts = template.children
+    if template.type != "quoted_template" or [p.type for p in parts] != [
+        "quoted_template_start", "template_interpolation", "quoted_template_end"
+    ]:
+        return None
+    inner = parts[1].children
+    if len(inner) != 3 or inner[0].text != b"${" or inner[2].text != b"}" or inner[1].type != "expression":
+        return None
+    return _text(inner[1])
 
 
 def _literal(node: tree_sitter.Node) -> Value:

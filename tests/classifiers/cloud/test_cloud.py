@@ -267,6 +267,22 @@ def test_terraform_fmt_layout_is_no_change(repo: Repo, infra: str, capsys: pytes
     assert kinds_and_subjects(doc, "cloud") == [("count", "aws_route_table.private")]
 
 
+def test_interpolation_only_strings_rewritten_as_expressions_are_no_change(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Terraform 0.12 upgrade's rewrite: `"${var.cidr}"` and `var.cidr` are one value."""
+    old = MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', 'cidr_blocks = ["${var.cidr}"]')
+    base = repo.commit({"infra/main.tf": old})
+    repo.commit({"infra/main.tf": MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', "cidr_blocks = [var.cidr]")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    repo.commit({"infra/main.tf": MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', "cidr_blocks = [var.open_cidr]")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.db")]
+    assert code == 1
+
+
 def test_a_count_that_comes_to_the_same_with_a_new_input_at_its_default(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
