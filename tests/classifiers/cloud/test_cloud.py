@@ -342,6 +342,29 @@ def test_a_reference_that_gained_its_first_index_is_the_same_object(
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_s3_bucket_acl.this")]
 
 
+IAM_POLICY = """\
+resource "aws_iam_policy" "bedrock" {
+  name        = "bedrock-integration"
+  description = "Bedrock access in eu-west-1 and eu-west-3"
+  policy      = data.aws_iam_policy_document.bedrock.json
+}
+"""
+
+
+def test_the_description_of_an_access_resource_is_a_label(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"infra/iam.tf": IAM_POLICY})
+    repo.commit({"infra/iam.tf": IAM_POLICY.replace(" and eu-west-3", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    repo.commit({"infra/iam.tf": IAM_POLICY.replace("bedrock.json", "bedrock_admin.json")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_iam_policy.bedrock")]
+
+
 POLICY_DOCUMENT = """\
 data "aws_iam_policy_document" "assume" {
   statement {

@@ -746,9 +746,9 @@ def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
     return True
 
 
-# What only labels a resource: its tags, however written (`tags { ... }` or `tags = { ... }`), and how long
-# Terraform waits for it.
-_MARKS = frozenset({"tags", "tags_all", "labels", "timeouts"})
+# What only labels a resource: its tags, however written (`tags { ... }` or `tags = { ... }`), its description
+# for people reading the console, and how long Terraform waits for it.
+_MARKS = frozenset({"tags", "tags_all", "labels", "timeouts", "description"})
 
 
 def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:
