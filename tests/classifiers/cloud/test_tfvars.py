@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ownership_gate.classifiers.cloud.tfvars import nested_engines
 from tests.conftest import Repo, findings, kinds_and_subjects, levels_by_path, run_json
 
 CLUSTER = """\
@@ -362,3 +363,184 @@ def test_a_name_for_a_version_is_no_access_setting(repo: Repo, capsys: pytest.Ca
     repo.commit({"production.tfvars": tfvars.format("4.15.1", "1.0")})
     code, document = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(document, "cloud") == [("security", "var.min_tls_version")] and code == 1
+
+
+# Engine versions nested in a variable's value: a map of clusters, a list of databases.
+
+def _clusters(*versions: str) -> dict[str, dict[str, object]]:
+    return {f"{n:02}": {"kubernetes_cluster_version": v, "node_count": 3} for n, v in enumerate(versions)}
+
+
+@pytest.mark.parametrize(("name", "before", "after", "expected"), [
+    # Maps by key: a cluster's control plane to the next release.
+    ("clusters", _clusters("1.34", "1.34"), _clusters("1.34", "1.35"),
+     [('var.clusters["01"].kubernetes_cluster_version', "kubernetes_cluster_version: 1.34 -> 1.35")]),
+    # A patch release, and a new cluster on a newer release: neither upgrades one that runs.
+    ("clusters", _clusters("1.34.1"), _clusters("1.34.3"), []),
+    ("clusters", _clusters("1.34"), _clusters("1.34", "1.35"), []),
+    # Lists of maps by `name`, whatever their order; an entry on one side only is left out.
+    ("databases", [{"name": "ledger", "postgres_version": "14"}],
+     [{"name": "reports", "postgres_version": "16"}, {"name": "ledger", "postgres_version": "16"}],
+     [('var.databases[name="ledger"].postgres_version', "postgres_version: 14 -> 16")]),
+    # ... by place when they have no identity and the list keeps its length, otherwise not at all.
+    ("databases", [{"redis_version": "6.2"}], [{"redis_version": "7.1"}],
+     [("var.databases[0].redis_version", "redis_version: 6.2 -> 7.1")]),
+    ("databases", [{"redis_version": "6.2"}], [{"redis_version": "7.1"}, {"redis_version": "7.1"}], []),
+    # A map of one version per environment under a name for it.
+    ("postgres_version", {"production": 14, "staging": 16}, {"production": 16, "staging": 16},
+     [("var.postgres_version.production", "postgres_version: 14 -> 16")]),
+    # Only the map right under the name: an add-on's version in it is not the control plane's.
+    ("cluster_version", {"production": {"coredns": "v1.10.1"}}, {"production": {"coredns": "v1.11.1"}}, []),
+    # A sibling `engine` says MySQL, which counts its majors in two parts.
+    ("databases", [{"id": "shop", "engine": "mysql", "engine_version": "8.0.35"}],
+     [{"id": "shop", "engine": "mysql", "engine_version": "8.4.3"}],
+     [('var.databases[id="shop"].engine_version', "engine_version: 8.0.35 -> 8.4.3")]),
+    ("databases", [{"id": "shop", "engine": "postgres", "engine_version": "16.1"}],
+     [{"id": "shop", "engine": "postgres", "engine_version": "16.4"}], []),
+    # A version the value does not hold on both sides as a literal is not judged.
+    ("clusters", {"01": {"kubernetes_cluster_version": "1.34"}}, {"01": {"kubernetes_cluster_version": None}}, []),
+    ("clusters", {"01": {"kubernetes_cluster_version": "1.34"}}, {"01": {}}, []),
+    # A name that is not an engine's version.
+    ("apps", {"web": {"app_version": "1.2"}}, {"web": {"app_version": "2.0"}}, []),
+])
+def test_engine_versions_are_found_at_any_depth(
+    name: str, before: object, after: object, expected: list[tuple[str, str]]
+) -> None:
+    found = nested_engines(name, before, after)
+    assert [(f.kind, f.subject) for f in found] == [("engine", subject) for subject, _ in expected]
+    assert all(f.detail.startswith(detail) for f, (_, detail) in zip(found, expected, strict=True))
+
+
+AKS = """\
+variable "clusters" {
+  type = map(object({ kubernetes_cluster_version = string, node_count = number }))
+  default = {
+    "00" = { kubernetes_cluster_version = "1.34", node_count = 3 }
+  }
+}
+
+variable "databases" {
+  type    = list(object({ name = string, postgres_version = string }))
+  default = []
+}
+
+variable "kubernetes_version" {
+  type    = string
+  default = "1.30"
+}
+
+resource "azurerm_kubernetes_cluster" "this" {
+  for_each           = var.clusters
+  name               = "aks-${each.key}"
+  kubernetes_version = each.value.kubernetes_cluster_version
+}
+
+resource "azurerm_postgresql_flexible_server" "this" {
+  for_each = { for db in var.databases : db.name => db }
+  name     = each.key
+  version  = each.value.postgres_version
+}
+"""
+
+
+def clusters_tfvars(*versions: str, json_syntax: bool = False) -> str:
+    if json_syntax:
+        return json.dumps({"clusters": _clusters(*versions)}, indent=2) + "\n"
+    entries = "".join(f'  "{name}" = {{\n    kubernetes_cluster_version = "{value["kubernetes_cluster_version"]}"\n'
+                      f'    node_count                 = 3\n  }}\n' for name, value in _clusters(*versions).items())
+    return f"clusters = {{\n{entries}}}\n"
+
+
+@pytest.mark.parametrize("json_syntax", [False, True])
+def test_a_cluster_in_a_map_of_clusters_moved_to_the_next_kubernetes_release(
+    repo: Repo, capsys: pytest.CaptureFixture[str], json_syntax: bool
+) -> None:
+    path = "aks/prod.tfvars.json" if json_syntax else "aks/prod.tfvars"
+    base = repo.commit({"aks/main.tf": AKS, path: clusters_tfvars("1.34", "1.34", json_syntax=json_syntax)})
+    repo.commit({path: clusters_tfvars("1.34", "1.35", json_syntax=json_syntax)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", 'var.clusters["01"].kubernetes_cluster_version')]
+    [found] = findings(doc, "cloud")
+    assert found["detail"].startswith("kubernetes_cluster_version: 1.34 -> 1.35, another Kubernetes release")
+    assert levels_by_path(doc) == {path: "cto"}
+    assert code == 1
+
+
+@pytest.mark.parametrize("json_syntax", [False, True])
+def test_a_patch_release_of_a_cluster_in_a_map_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], json_syntax: bool
+) -> None:
+    path = "aks/prod.tfvars.json" if json_syntax else "aks/prod.tfvars"
+    base = repo.commit({"aks/main.tf": AKS, path: clusters_tfvars("1.34.1", "1.34.1", json_syntax=json_syntax)})
+    repo.commit({path: clusters_tfvars("1.34.1", "1.34.3", json_syntax=json_syntax)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_new_cluster_on_a_newer_release_upgrades_none(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """One more cluster is what the `for_each` walks (`count`), not an upgrade of one that runs."""
+    base = repo.commit({"aks/main.tf": AKS, "aks/prod.tfvars": clusters_tfvars("1.34", "1.34")})
+    repo.commit({"aks/prod.tfvars": clusters_tfvars("1.34", "1.34", "1.35")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "azurerm_kubernetes_cluster.this")]
+    assert code == 1
+
+
+def test_a_map_the_file_starts_setting_is_compared_with_the_default(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, the cluster ran on the configuration's default map; the file now sets it a release later."""
+    base = repo.commit({"aks/main.tf": AKS, "aks/prod.tfvars": 'kubernetes_version = "1.30"\n'})
+    repo.commit({"aks/prod.tfvars": 'kubernetes_version = "1.30"\n' + clusters_tfvars("1.35")})
+    code, doc = run_json(capsys, "--base", base)
+    # The `for_each` is judged by the file's values alone, as before: a map it did not set is a change to it.
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("count", "azurerm_kubernetes_cluster.this"),
+        ("engine", 'var.clusters["00"].kubernetes_cluster_version'),
+    ]
+    assert code == 1
+
+
+DATABASES = """\
+databases = [
+  {
+    name             = "ledger"
+    postgres_version = "%s"
+  },
+  {
+    name             = "reports"
+    postgres_version = "16"
+  },
+]
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("14", "16", [("engine", 'var.databases[name="ledger"].postgres_version')]),
+    ("14.9", "14.12", []),  # a minor release
+])
+def test_a_database_in_a_list_moved_to_another_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"aks/main.tf": AKS, "aks/prod.tfvars": DATABASES % before})
+    repo.commit({"aks/prod.tfvars": DATABASES % after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    if expected:
+        assert findings(doc, "cloud")[0]["detail"].startswith("postgres_version: 14 -> 16, another major version")
+    assert code == (1 if expected else 0)
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    ("1.30.2", []),  # read as written: "1.30" is not the number 1.3
+    ("1.31", [("engine", "var.kubernetes_version")]),
+])
+def test_a_top_level_version_is_read_as_written(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"aks/main.tf": AKS, "aks/prod.tfvars": 'kubernetes_version = "1.30"\n'})
+    repo.commit({"aks/prod.tfvars": f'kubernetes_version = "{after}"\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)

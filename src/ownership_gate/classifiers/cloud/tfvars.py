@@ -21,6 +21,14 @@ set edits is a `count` finding when the configuration the file belongs to
   a local path (`dttp_portal = var.paas_dttp_portal`, walked in
   `./modules/paas`).
 
+A value named for a database engine's or a Kubernetes control plane's
+version (engine.py) that names another major is an `engine` finding, at the
+top of the file (`postgres_version = 16`, the configuration's default where
+the file did not set it) or at any depth of a changed value (a map of
+clusters, each with its `kubernetes_cluster_version`; a list of databases,
+each with its `postgres_version`), where the same entry holds a literal
+before and after.
+
 A variable file added or deleted is no finding: it is applied only when
 someone names it, and deleting one destroys nothing.
 """
@@ -66,11 +74,12 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if old_data is None or new_data is None or is_binary(old_data) or is_binary(new_data):
         return []
     json_syntax = change.path.endswith(".json")
-    new = _values(new_data, json_syntax)
-    if new is None:
+    new_written = _values(new_data, json_syntax)
+    if new_written is None:
         return [finding("unparsed", change.path, "the variable file does not parse, so what it changes in the "
                         "configuration that reads it cannot be judged")]
-    old = _values(old_data, json_syntax) or {}
+    old_written = _values(old_data, json_syntax) or {}
+    old, new = _converted(old_written, json_syntax), _converted(new_written, json_syntax)
     changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
     if not changed:
         return []
@@ -78,16 +87,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if directory is None:
         return []
     readers = readers_of(directory, context, follow_modules=True)
-    found: list[Finding] = []
-    upgrades = [name for name in changed if engine.NAME.search(name)]
-    if upgrades:
-        # A value the file did not set is the configuration's default.
-        configured = configuration_defaults(directory, context)
-        for name in upgrades:
-            upgraded = engine.compared(f"var.{name}", name, old.get(name, configured.get(name)),
-                                       new.get(name, configured.get(name)))
-            if upgraded is not None:
-                found.append(upgraded)
+    found = _engines(changed, old_written, new_written, directory, context)
     for name in changed:
         recounted = counted(name, old.get(name), new.get(name), readers, directory)
         if recounted is not None:
@@ -98,6 +98,69 @@ def findings(change: Change, context: Context) -> list[Finding]:
             found.append(finding("security", f"var.{name}", (
                 f"{shown} changed in {change.path}: settings that decide who or what can reach a resource")))
     return found
+
+
+def _engines(
+    changed: list[str], old: Mapping[str, Any], new: Mapping[str, Any], directory: str, context: Context
+) -> list[Finding]:
+    """`engine` findings for the changed variables, read as written (`"1.30"` stays `1.30`, not the number
+    1.3): a value named for an engine version, and the versions a value holds at any depth. A variable the
+    file did not set on one side is the configuration's default there."""
+    found: list[Finding] = []
+    unset = any(name not in old or name not in new for name in changed)
+    configured = configuration_values(directory, context) if unset else {}
+    for name in changed:
+        before, after = old.get(name, configured.get(name)), new.get(name, configured.get(name))
+        if engine.NAME.search(name):
+            upgraded = engine.compared(f"var.{name}", name, before, after)
+            if upgraded is not None:
+                found.append(upgraded)
+        found.extend(nested_engines(name, before, after))
+    return found
+
+
+def nested_engines(name: str, before: Any, after: Any) -> list[Finding]:
+    """`engine` findings for the versions var.NAME holds below its top level: under a key named for an
+    engine version (`clusters["01"].kubernetes_cluster_version`), or in a map right under such a name
+    (`postgres_version = { production = 14 }`, one version per environment), where the same entry holds
+    a literal on both sides. Maps are walked by key, lists of maps entry by entry as `_settings_changed`
+    pairs them; an entry on one side only (a new cluster) is more of something, not an upgrade. A sibling
+    `engine = "mysql"` says which engine a version is of."""
+    found: list[Finding] = []
+
+    def walk(old: Any, new: Any, path: str, version: str | None) -> None:
+        if old == new:
+            return
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            kind = new.get("engine") if _literal(new.get("engine")) else ""
+            for key in sorted(old.keys() & new.keys(), key=str):
+                own = str(key) if engine.NAME.search(str(key)) else None
+                named, at = own or version, f"{path}{_step(key)}"
+                if named is not None and _literal(old[key]) and _literal(new[key]):
+                    upgraded = engine.compared(at, named, old[key], new[key], engine=str(kind))
+                    if upgraded is not None:
+                        found.append(upgraded)
+                else:
+                    walk(old[key], new[key], at, own)  # a version's name holds for the map right under it
+        elif isinstance(old, list) and isinstance(new, list) and _entries(old) and _entries(new):
+            for label, old_entry, new_entry in _labelled(old, new):
+                walk(old_entry, new_entry, f"{path}[{label}]", None)
+
+    walk(before, after, f"var.{name}", name if engine.NAME.search(name) else None)
+    return found
+
+
+# A map key written after a dot in a reference (`var.clusters.production`); others in brackets (`["01"]`).
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _step(key: object) -> str:
+    return f".{key}" if _IDENTIFIER.fullmatch(str(key)) else f"[{json.dumps(str(key))}]"
+
+
+def _literal(value: Any) -> bool:
+    """A string or number as written, which a version can be (not a bool, a list, a map or an expression)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _settings_changed(name: str, before: Any, after: Any) -> list[str]:
@@ -133,16 +196,20 @@ def _entries(value: list[Any]) -> bool:
 def _matched(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[tuple[Any, Any]]:
     """Pairs of a list's entries before and after that are one entry: the same at the same place, or
     the same `name` (`id`, `key`); entries only on one side are left out."""
+    return [(before, after) for _, before, after in _labelled(old, new)]
+
+
+def _labelled(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """The pairs `_matched` makes, each with what tells its entry apart: its place (`0`) or its
+    identity (`name="ledger"`)."""
     if len(old) == len(new) and not any(key in entry for entry in old for key in _IDENTITY):
-        return list(zip(old, new, strict=True))
-    pairs = []
+        return [(str(place), *pair) for place, pair in enumerate(zip(old, new, strict=True))]
     for key in _IDENTITY:
         before = {str(entry[key]): entry for entry in old if key in entry}
         after = {str(entry[key]): entry for entry in new if key in entry}
         if len(before) == len(old) and len(after) == len(new):
-            pairs = [(before[k], after[k]) for k in before.keys() & after.keys()]
-            break
-    return pairs
+            return [(f"{key}={json.dumps(k)}", before[k], after[k]) for k in sorted(before.keys() & after.keys())]
+    return []
 
 
 def _tupled(value: Any) -> Any:
@@ -215,7 +282,7 @@ def _type_of(address: str) -> str:
 
 
 def _values(data: bytes, json_syntax: bool) -> dict[str, Any] | None:
-    """The file's variables, comparable (an expression by its text without layout); None if it does not parse."""
+    """The file's variables as written; None if it does not parse."""
     if json_syntax:
         try:
             loaded = json.loads(data)
@@ -225,7 +292,12 @@ def _values(data: bytes, json_syntax: bool) -> dict[str, Any] | None:
     document = hcl.parse(data)
     if document.errors:
         return None
-    return {name: plain(attribute.value) for name, attribute in document.attributes.items()}
+    return {name: attribute.value for name, attribute in document.attributes.items()}
+
+
+def _converted(values: dict[str, Any], json_syntax: bool) -> dict[str, Any]:
+    """The file's variables, comparable (an expression by its text without layout, `"3"` as 3)."""
+    return values if json_syntax else {name: plain(value) for name, value in values.items()}
 
 
 def plain(value: Any) -> Any:
@@ -327,6 +399,13 @@ def configuration_defaults(directory: str, context: Context) -> dict[str, object
     """The literal defaults of the variables of the configuration in `directory` (engine.py)."""
     return engine.literal_defaults({block.labels[0]: block for block in configuration_blocks(directory, context)
                                     if block.type == "variable" and block.labels})
+
+
+def configuration_values(directory: str, context: Context) -> dict[str, Any]:
+    """The defaults of the variables of the configuration in `directory` as written, maps and lists included."""
+    return {block.labels[0]: block.body.attributes["default"].value
+            for block in configuration_blocks(directory, context)
+            if block.type == "variable" and block.labels and "default" in block.body.attributes}
 
 
 def configuration_blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
