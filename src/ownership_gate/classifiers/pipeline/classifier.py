@@ -19,7 +19,8 @@ that ship (see makefile.py): only `deploy` applies to them.
 - `deploy`: a job that ships (has an `environment`, is named or staged for
   deploy/publish/release, or runs a publishing or deploying command or
   action) is added, removed or changed, or the triggers of a workflow that
-  ships change;
+  ships change; a GitHub job moved unchanged from one workflow of the change
+  set to another, where what it can reach is the same, is none (moves.py);
 - `action`: a third-party action (not `actions/*` or `github/*`), an
   outside GitLab include (remote, another project, a template, a component),
   a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
@@ -61,14 +62,15 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    from ownership_gate.classifiers.pipeline import compare
+    from ownership_gate.classifiers.pipeline import compare, moves
 
     kind = platform(change.path) or (platform(change.old_path) if change.old_path else None)
     if kind is None:
         return []
     old_text = text_of(context.old(change)) if platform(change.source_path) == kind else None
     new_text = text_of(context.new(change)) if platform(change.path) == kind else None
-    found = compare.findings(kind, change.path, old_text, new_text)
+    moved = moves.moved(change, context) if kind == "github" else moves.NOT_MOVED
+    found = compare.findings(kind, change.path, old_text, new_text, moved)
     if kind == "github" and any(f.kind in ("secret", "action") for f in found):
         found = _not_held_before(found, change.path, context)
     return found

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.pipeline.findings import finding
+from ownership_gate.classifiers.pipeline.moves import NOT_MOVED, Moved
 from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
     PRIVILEGED_TRIGGERS,
@@ -46,7 +48,12 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     return reader(document, text)
 
 
-def findings(platform: str, path: str, old_text: str | None, new_text: str | None) -> list[Finding]:
+def findings(
+    platform: str, path: str, old_text: str | None, new_text: str | None, moved: Moved = NOT_MOVED
+) -> list[Finding]:
+    """What changed between the two sides of one pipeline file. The jobs in `moved` left the old side for,
+    or came to the new side from, another workflow of the change set, unchanged (see moves.py): they ship
+    and hold what they did, so they are no `deploy` or `permissions` finding here."""
     try:
         new = read(platform, new_text)
     except Unreadable as exc:
@@ -56,16 +63,16 @@ def findings(platform: str, path: str, old_text: str | None, new_text: str | Non
     except Unreadable:
         old = None  # it did not parse before: judge the new file as if it were added
     if new is None:
-        if old is not None and old.ships:
-            shipping = [j.name for j in old.jobs.values() if j.ships]
+        shipping = [j.name for j in old.jobs.values() if j.ships and j.name not in moved.out] if old is not None else []
+        if shipping:
             return [finding("deploy", path, f"removed a pipeline that ships ({names(shipping)})")]
         return []
     base = old or Pipeline(platform)
     found: list[Finding] = []
     found += _triggers(path, base, new, old is None)
-    found += _permissions(path, base, new, old is None)
+    found += _permissions(path, base, new, old is None, moved.into)
     found += _secrets(path, base, new)
-    found += _deploys(path, base, new)
+    found += _deploys(path, _without(base, moved.out), _without(new, moved.into))
     found += _outside(path, base, new)
     found += _reviews(path, base, new)
     return found
@@ -94,9 +101,13 @@ def _triggers(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Find
     ) for t in sorted(risky)]
 
 
-def _permissions(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Finding]:
+def _permissions(
+    path: str, old: Pipeline, new: Pipeline, added: bool, moved_in: AbstractSet[str]
+) -> list[Finding]:
     by_grant: dict[tuple[str, str], list[str]] = {}
     for job in new.jobs.values():
+        if job.name in moved_in:
+            continue  # the token it held in the workflow it came from
         before = old.jobs.get(job.name)
         if before is not None:
             grants = widened(before.permissions, job.permissions)
@@ -116,6 +127,13 @@ def _permissions(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[F
         finding("permissions", f"{path}: {scope}", f"{text} (job {names(jobs)})")
         for (scope, text), jobs in sorted(by_grant.items())
     ]
+
+
+def _without(pipeline: Pipeline, jobs: AbstractSet[str]) -> Pipeline:
+    """`pipeline` without `jobs` (moved to or from another workflow), as if they had never been in it."""
+    if not jobs:
+        return pipeline
+    return pipeline._replace(jobs={name: job for name, job in pipeline.jobs.items() if name not in jobs})
 
 
 def _workflow_default(old: Pipeline) -> Mapping[str, int] | str:
