@@ -146,6 +146,21 @@ def test_changing_the_shipping_job_or_its_triggers(repo: Repo, gated: str, capsy
     assert code == 1
 
 
+def test_a_workflow_copied_from_another_is_judged_as_new(
+    repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git reports a copy when the source changes too; the copy runs beside it, so all of it is new."""
+    repo.commit({
+        ".github/workflows/release.yml": RELEASE.replace("python -m build", "python -m build --sdist"),
+        ".github/workflows/release-again.yml": RELEASE,
+    })
+    statuses = repo.git("diff", "--raw", "-C", gated, "HEAD")
+    assert "C100\t.github/workflows/release.yml\t.github/workflows/release-again.yml" in statuses
+    code, doc = run_json(capsys, "--base", gated)
+    assert ("deploy", ".github/workflows/release-again.yml: job publish") in kinds_and_subjects(doc, "pipeline")
+    assert code == 1
+
+
 def test_new_workflow_that_ships_with_a_third_party_action(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY})
     deploy = """\

@@ -67,7 +67,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
     kind = platform(change.path) or (platform(change.old_path) if change.old_path else None)
     if kind is None:
         return []
-    old_text = text_of(context.old(change)) if platform(change.source_path) == kind else None
+    # A copy is a pipeline more, running beside the one it was copied from: all of it is new to CI.
+    copied = change.status == "copied"
+    old_text = text_of(context.old(change)) if platform(change.source_path) == kind and not copied else None
     new_text = text_of(context.new(change)) if platform(change.path) == kind else None
     moved = moves.moved(change, context) if kind == "github" else moves.NOT_MOVED
     found = compare.findings(kind, change.path, old_text, new_text, moved)
