@@ -418,3 +418,142 @@ def test_an_image_the_last_stage_is_built_on_ships() -> None:
     # `run` inherits `python` (the image) but only copies files out of `assets`, and `build` is not its base.
     assert [(r.name, r.scope) for r in docker.parse(text, "Dockerfile")] == [
         ("python", "runtime"), ("node", "build"), ("golang", "build")]
+
+
+@pytest.mark.parametrize(("text", "base"), [
+    ("FROM python:3.12-slim AS build\nRUN make\nFROM node:20-slim\n", ("node", "20-slim", 3)),
+    # The last stage built on an earlier one: the image that lineage starts from.
+    ("FROM python:3.12-slim AS base\nFROM node:20 AS assets\nFROM base AS run\nFROM run\n", ("python", "3.12-slim", 1)),
+    ("ARG NODE_MAJOR=20\nFROM docker.io/library/node:${NODE_MAJOR}-slim\n", ("node", "20-slim", 2)),
+    # Stages a build argument chooses between, all on one image: that image.
+    ("FROM alpine:3.20 AS build-amd64\nFROM alpine:3.20 AS build-arm64\nFROM build-${TARGETARCH}\n",
+     ("alpine", "3.20", 1)),
+    # No one image to name: stages on different images, `scratch`, a variable set outside the file.
+    ("FROM alpine:3.20 AS build-amd64\nFROM debian:12 AS build-arm64\nFROM build-${TARGETARCH}\n", None),
+    ("FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n", None),
+    ("ARG BASE\nFROM ${BASE}\n", None),
+    ("ARG TAG\nFROM python:${TAG}\n", None),
+])
+def test_the_image_the_shipped_stage_is_built_on(text: str, base: tuple[str, str, int] | None) -> None:
+    found = docker.shipped_base(text, "Dockerfile")
+    assert (None if found is None else (found.name, found.constraint, found.line)) == base
+
+
+def test_only_a_dockerfile_names_a_shipped_base() -> None:
+    assert docker.shipped_base(_SERVICE.format("postgres:16"), "compose.yaml") is None
+
+
+_PYTHON_TO_NODE = """\
+ARG PYTHON_MAJOR=3.12
+ARG NODE_MAJOR=20
+FROM python:${{PYTHON_MAJOR}}-slim AS assets
+RUN pip install mkdocs && mkdocs build
+FROM {}
+COPY --from=assets /site /site
+CMD ["serve"]
+"""
+_ELIXIR = """\
+FROM elixir:1.8.1-alpine AS build
+RUN mix release
+FROM {}
+COPY --from=build /app/_build/prod/rel/shop /app
+CMD ["/app/bin/shop", "foreground"]
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "subject", "detail"), [
+    # The runtime moved to another language; python still builds the assets.
+    (_PYTHON_TO_NODE.format("python:${PYTHON_MAJOR}-slim"), _PYTHON_TO_NODE.format("node:${NODE_MAJOR}-slim"),
+     "node", "python:3.12-slim -> node:20-slim"),
+    # The release runs on a bare Alpine instead of the Elixir image; elixir still builds it.
+    (_ELIXIR.format("elixir:1.8.1-alpine"), _ELIXIR.format("alpine:3.9"), "alpine", "elixir:1.8.1-alpine -> alpine:3.9"),
+])
+def test_the_shipped_stage_built_on_another_image_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, subject: str, detail: str
+) -> None:
+    base = repo.commit({"Dockerfile": before})
+    repo.commit({"Dockerfile": after})
+    code, doc = run_json(capsys, "--base", base)
+    found = [f for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"]
+    before_image, _, after_image = detail.partition(" -> ")
+    assert [(f["kind"], f["subject"], f["from"], f["to"], f["scope"], f["level"], f["line"]) for f in found] == [
+        ("major", subject, before_image, after_image, "runtime", "cto", 5 if subject == "node" else 3)]
+    assert found[0]["detail"] == f"base image of the shipped stage replaced: {detail}"
+    assert code == 1
+
+
+def test_the_old_base_leaving_the_file_stays_removed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": "FROM python:3.12-slim\nCMD [\"app\"]\n"},
+                                {"Dockerfile": "FROM node:20-slim\nCMD [\"app\"]\n"})
+    assert summary(found) == {("major", "node", "python:3.12-slim", "node:20-slim"),
+                              ("removed", "python", "3.12-slim", None)}
+
+
+def test_a_stage_the_last_is_built_on_is_followed_to_its_image(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "FROM {} AS base\nRUN apt-get update\nFROM base AS run\nCMD [\"app\"]\n"
+    found = dependency_findings(repo, capsys, {"Dockerfile": text.format("python:3.12-slim")},
+                                {"Dockerfile": text.format("ubuntu:24.04")})
+    assert summary(found) == {("major", "ubuntu", "python:3.12-slim", "ubuntu:24.04"),
+                              ("removed", "python", "3.12-slim", None)}
+
+
+def test_a_runtime_image_already_copied_from_becomes_the_base(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # node was in production already (its binary copied in), with no finding of its own: the base still moved.
+    found = dependency_findings(
+        repo, capsys,
+        {"Dockerfile": "FROM python:3.12-slim\nCOPY --from=node:20-slim /usr/local/bin/node /usr/local/bin/\n"},
+        {"Dockerfile": "FROM node:20-slim\nCOPY --from=python:3.12-slim /usr/local/bin/python3 /usr/local/bin/\n"})
+    assert summary(found) == {("major", "node", "python:3.12-slim", "node:20-slim")}
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    # A builder stage's base replaced: what ships is built on the same image as before.
+    ("Dockerfile", "FROM node:20 AS build\nRUN make\nFROM nginx:1.27\nCOPY --from=build /dist /srv\n",
+     "FROM oven/bun:1.1 AS build\nRUN make\nFROM nginx:1.27\nCOPY --from=build /dist /srv\n",
+     {("added", "oven/bun", None, "1.1", "build"), ("removed", "node", "20", None, "build")}),
+    # The same repository at another tag: a step, judged as ever.
+    ("Dockerfile", "FROM node:20.11-slim\n", "FROM node:20.12-slim\n", {("minor", "node", "20.11-slim", "20.12-slim", "runtime")}),
+    # Docker Hub's full name is the same image.
+    ("Dockerfile", "FROM node:20-slim\n", "FROM docker.io/library/node:20-slim\n", set()),
+    # A development Dockerfile builds no production image; `scratch` is no image.
+    ("Dockerfile.dev", "FROM python:3.12-slim\n", "FROM node:20-slim\n",
+     {("added", "node", None, "20-slim", "runtime"), ("removed", "python", "3.12-slim", None, "runtime")}),
+    ("e2e/Dockerfile", "FROM python:3.12-slim\n", "FROM node:20-slim\n",
+     {("added", "node", None, "20-slim", "runtime"), ("removed", "python", "3.12-slim", None, "runtime")}),
+    ("Dockerfile", "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
+     "FROM golang:1.22 AS build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n",
+     {("added", "gcr.io/distroless/static", None, "nonroot", "runtime")}),
+])
+def test_what_is_no_replaced_base_keeps_its_findings(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str,
+    expected: set[tuple[str, str, str | None, str | None, str]],
+) -> None:
+    found = dependency_findings(repo, capsys, {path: before}, {path: after})
+    assert {(f["kind"], f["subject"], f["from"], f["to"], f["scope"]) for f in found} == expected
+
+
+def test_a_base_from_a_variable_set_outside_stays_unparsed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": "FROM python:3.12-slim\n"},
+                                {"Dockerfile": "ARG NODE_MAJOR\nFROM node:${NODE_MAJOR}-slim\n"})
+    assert summary(found) == {("unparsed", "node", None, "${NODE_MAJOR}-slim"), ("removed", "python", "3.12-slim", None)}
+
+
+def test_a_dockerfile_added_or_deleted_replaces_no_base(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    found = dependency_findings(repo, capsys, {"api/Dockerfile": "FROM python:3.12-slim\n"},
+                                {"api/Dockerfile": None, "web/Dockerfile": "FROM node:20-slim\n"})
+    assert summary(found) == {("added", "node", None, "20-slim"), ("removed", "python", "3.12-slim", None)}
+
+
+def test_a_replaced_base_takes_the_place_of_the_new_images_finding() -> None:
+    from ownership_gate.classifiers.dependency.compare import base_replaced
+    from ownership_gate.classifiers.dependency.ecosystems.base import Requirement
+
+    old, new = Requirement("python", "3.12-slim", 1), Requirement("node", "@sha256:" + "a" * 64, 3)
+    added = diff("docker", "Dockerfile", "FROM python:3.12-slim AS b\nFROM python:3.12-slim\n",
+                 "FROM python:3.12-slim AS b\nFROM node@sha256:" + "a" * 64 + "\n")
+    assert [(f.kind, f.subject) for f in added] == [("added", "node")]
+    found = base_replaced(added, old, new, REGISTRY["docker"])
+    assert [(f.kind, f.subject, f.from_, f.to, f.line) for f in found] == [
+        ("major", "node", "python:3.12-slim", "node@sha256:" + "a" * 64, 3)]
+    assert base_replaced(added, old, old._replace(constraint="3.13-slim"), REGISTRY["docker"]) == added
+    assert base_replaced(added, None, new, REGISTRY["docker"]) == added

@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
-from ownership_gate.classifiers.dependency.compare import TYPE, compare, judge_step, new_finding, spelling, step
+from ownership_gate.classifiers.dependency.compare import (
+    TYPE,
+    base_replaced,
+    compare,
+    judge_step,
+    new_finding,
+    spelling,
+    step,
+)
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, Ecosystem, ManifestError, Requirement
 from ownership_gate.model import Change, Finding
@@ -321,7 +329,29 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
     except ManifestError:
         old = []  # the old side was already broken: judge the new one on its own
-    return compare(old, new, ecosystem, zero_major)
+    return _rebased(change, context, ecosystem, same_kind, compare(old, new, ecosystem, zero_major))
+
+
+def _rebased(
+    change: Change, context: Context, ecosystem: Ecosystem, same_kind: Callable[[str], bool], findings: list[Finding]
+) -> list[Finding]:
+    """`findings` with a production Dockerfile's shipped image now built on another image judged as a
+    major upgrade (`compare.base_replaced`). A Dockerfile whose name or folder says development or tests
+    (`Dockerfile.dev`, `e2e/`, as the infra classifier reads them) builds no production image, and one
+    added or deleted replaces nothing: both keep their findings as they are."""
+    if getattr(ecosystem, "shipped_base", None) is None:
+        return findings
+    from ownership_gate.classifiers.dependency import read
+    from ownership_gate.classifiers.infra.start_files import is_production_dockerfile
+
+    if not (is_production_dockerfile(change.path) and is_production_dockerfile(change.source_path)):
+        return findings
+    try:
+        old = read.shipped_base(context.old_as(change, same_kind), change.source_path, ecosystem)
+        new = read.shipped_base(context.new_as(change, same_kind), change.path, ecosystem)
+    except ManifestError:
+        return findings  # a side that does not read names no base: nothing was replaced
+    return base_replaced(findings, old, new, ecosystem)
 
 
 def _around_the_unread(

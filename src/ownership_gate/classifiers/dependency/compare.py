@@ -8,7 +8,9 @@ and that moves into a scope production installs (`devDependencies` to
 the first time. A constraint that admits a later major than before
 (`~> 4.67` to `>= 4.67`) is `major` whatever its lowest version does: the
 next major arrives with the next install. So is a minor step of a package
-whose minor releases break (`feature_releases.py`).
+whose minor releases break (`feature_releases.py`), and the image a
+Dockerfile's shipped stage is built on replaced by another image
+(`base_replaced`).
 
 Requirements are keyed by normalised name; where a name has several
 entries (a builder and a runtime image, one constraint per Python
@@ -120,6 +122,37 @@ def _compare(
         detail = f"{name} {old_c or '(any)'} -> {new_c or '(any)'}" + (f": {why}" if kind == "major" and why else "")
         findings.append(new_finding(kind, name, ecosystem, old_c or None, new_c or None, line, detail, _scope(moved)))
     return findings
+
+
+def base_replaced(
+    findings: list[Finding], old_base: Requirement | None, new_base: Requirement | None, ecosystem: Ecosystem
+) -> list[Finding]:
+    """`findings` with the image a Dockerfile's shipped stage is built on, when it is now another
+    repository (`python:3.12-slim` -> `node:20-slim`), reported as `major` in `runtime`: production
+    runs on another base image, as much a one-way door as a major upgrade of it. The finding takes the
+    place of the new image's own (`added`, or a step of its tag when a builder stage already used it),
+    or is added when the new image had none; an `unparsed` one stays (it fails closed already). The
+    old image keeps its own: `removed` when it left the file, nothing when a builder stage still uses it.
+    Not judged when either side names no base (`None`: a Dockerfile added or deleted, `scratch`, a
+    variable set outside the file), nor when the repository stayed (a tag step is judged as ever)."""
+    if old_base is None or new_base is None or old_base.name == new_base.name:
+        return findings
+    own = [f for f in findings if f.subject == new_base.name]
+    if any(f.kind == "unparsed" for f in own):
+        return findings
+    before, after = _image(old_base), _image(new_base)
+    replaced = new_finding("major", new_base.name, ecosystem, before, after, new_base.line,
+                           f"base image of the shipped stage replaced: {before} -> {after}", RUNTIME)
+    kept = [f for f in findings if f.subject != new_base.name]
+    return sorted([*kept, replaced], key=lambda f: f.subject)
+
+
+def _image(requirement: Requirement) -> str:
+    """An image as it is written: `node:20-slim`, `node@sha256:...`, `node` when no tag is known."""
+    constraint = requirement.constraint
+    if not constraint:
+        return requirement.name
+    return f"{requirement.name}{'' if constraint.startswith('@') else ':'}{constraint}"
 
 
 def _moved_into_production(

@@ -39,6 +39,15 @@ def requirements(
     return _read(data, path, ecosystem.parse, "manifest", MAX_MANIFEST_BYTES)
 
 
+def shipped_base(data: bytes | None, path: str, ecosystem: Ecosystem) -> Requirement | None:
+    """The image a manifest builds what ships on (an ecosystem that offers `shipped_base`: a
+    Dockerfile's shipped stage); None when the file is absent, or the ecosystem or file names none."""
+    read: Callable[[str, str], Requirement | None] | None = getattr(ecosystem, "shipped_base", None)
+    if data is None or read is None:
+        return None
+    return _read(data, path, read, "manifest", MAX_MANIFEST_BYTES)
+
+
 def readable(data: bytes, path: str, ecosystem: Ecosystem) -> tuple[list[Requirement], tuple[str, ...]]:
     """What a manifest requires outside the statements its reader cannot account for, and their text
     (an ecosystem that offers `readable`; see gem_read.py)."""

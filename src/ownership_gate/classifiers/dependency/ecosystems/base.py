@@ -32,6 +32,11 @@ More optional names are used when present (see `dependency_compare`):
     def ceiling(constraint: str) -> float | None  # highest major admitted: math.inf uncapped, None unreadable
     def os_release(constraint: str) -> str | None  # the operating-system release an image tag names
 
+and one by the dependency classifier, for manifests that build what ships
+on an image (a Dockerfile):
+
+    def shipped_base(text: str, path: str) -> Requirement | None  # the image what ships is built on
+
 and one by the dependency classifier, for manifests that are YAML:
 
     def parse_yaml(text: str, path: str, load: Loader) -> list[Requirement]
@@ -184,6 +189,10 @@ class DeferredReader:
     def os_release(self, constraint: str) -> str | None:
         named: str | None = self._reader().os_release(constraint)
         return named
+
+    def shipped_base(self, text: str, path: str) -> Requirement | None:
+        base: Requirement | None = self._reader().shipped_base(text, path)
+        return base
 
     def locked(self, text: str, path: str) -> Any:
         """The reader's `locked(text, path)`: a `lockfiles.Lock`."""

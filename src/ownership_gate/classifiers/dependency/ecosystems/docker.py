@@ -7,7 +7,9 @@ YAML file is read as Kubernetes when a document has `apiVersion` and
 `kind`; templated YAML (Helm's `{{ }}`) is not a manifest and is skipped.
 An image taken from a variable (`${POSTGRES_IMAGE}`, an `ARG` without a
 default) takes its default when it has one; otherwise it cannot be named,
-and a change to it is `unparsed`.
+and a change to it is `unparsed`. `shipped_base` names the image a
+Dockerfile's shipped stage is built on, so that replacing it with another
+image is judged as a major upgrade (`compare.base_replaced`).
 """
 
 from __future__ import annotations
@@ -58,3 +60,4 @@ unpinned = READER.unpinned
 floats = READER.floats
 os_release = READER.os_release
 unresolved = READER.unresolved
+shipped_base = READER.shipped_base

@@ -75,6 +75,19 @@ def unresolved(requirement: Requirement) -> list[str]:
     return dockerfile.variables(f"{requirement.name}:{requirement.constraint}")
 
 
+def shipped_base(text: str, path: str) -> Requirement | None:
+    """The image a Dockerfile's shipped image is built on (`dockerfile.shipped_base`), named as its
+    requirements are; None for a compose or Kubernetes file, and when no image can be named: `scratch`,
+    a variable set outside the file (`FROM ${BASE}`, `python:${TAG}`), a template."""
+    if not is_dockerfile(posixpath.basename(path)):
+        return None
+    use = dockerfile.shipped_base(text)
+    if use is None or "$" in use.reference or any(m in use.reference for m in _TEMPLATED):
+        return None
+    image = parse_image(use.reference)
+    return None if image is None else Requirement(image.repository, image.constraint, use.line)
+
+
 def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):

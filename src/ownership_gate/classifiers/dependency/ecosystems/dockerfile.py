@@ -8,7 +8,8 @@ are substituted into `FROM`; a stage alias named by a later `FROM` or
 used only to build (the bases of stages the last one is not built on, and
 `RUN --mount=from=`) are marked as such: the image that ships is the last
 stage's, with the stages it is built `FROM` (`FROM python:3.12 AS base`
-then `FROM base`), and `shipping_stage` gives the instructions that make it.
+then `FROM base`), `shipping_stage` gives the instructions that make it,
+and `shipped_base` the image that lineage starts from.
 """
 
 from __future__ import annotations
@@ -198,21 +199,55 @@ def shipping_stage(text: str) -> list[Instruction]:
     return preamble + [ins for at in lineage for ins in stages[at][2]]
 
 
+def shipped_base(text: str) -> ImageUse | None:
+    """The image the shipped image is built on: the `FROM` of the first stage in the last stage's
+    lineage (`FROM python:3.12-slim AS base` then `FROM base`: `python:3.12-slim`), global `ARG`s
+    substituted. None when there is no `FROM`, when that stage is built `FROM scratch` (no image),
+    and when the lineage starts from stages built on different images (`FROM build-${TARGETARCH}`
+    fitting a `build-amd64` and a `build-arm64` of their own bases): no one image to name."""
+    args: dict[str, str] = {}
+    stages: list[tuple[str, str, int]] = []  # (base as written, alias, line)
+    for ins in _instructions(text):
+        if ins.keyword == "ARG" and not stages:
+            assign(ins.rest, ins.line, args)
+        elif ins.keyword == "FROM":
+            words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
+            if not words:
+                raise ManifestError("FROM names no image", ins.line)
+            alias = words[2].lower() if len(words) == 3 and words[1].lower() == "as" else ""
+            stages.append((substitute(words[0], args), alias, ins.line))
+    lowered = [(base.lower(), alias) for base, alias, _ in stages]
+    roots = [at for at in _last_lineage(lowered) if not _parents(lowered, at)]
+    found: dict[str, ImageUse] = {}
+    for at in roots:
+        found.setdefault(stages[at][0], ImageUse(stages[at][0], stages[at][2]))
+    if len(found) != 1:
+        return None
+    use = next(iter(found.values()))
+    return None if use.reference.lower() == "scratch" else use
+
+
 def _last_lineage(stages: list[tuple[str, str]]) -> list[int]:
     """The numbers of the stages the last stage is built on, in order, itself last, from each
-    stage's (base, alias), both lower-case: a base naming an earlier stage's alias inherits that
-    stage; one made of a variable may be any stage whose name fits."""
+    stage's (base, alias), both lower-case (see `_parents`)."""
     lineages: list[list[int]] = []  # each stage's own, worked out in order
-    for at, (base, _) in enumerate(stages):
-        pattern = _VARIABLE.sub("*", base)
-        if pattern == base:
-            parents = [n for n in range(at) if stages[n][1] == base][-1:]
-        elif pattern.strip("*"):  # a name to fit: `build-*`, never `*`, an image chosen outside
-            parents = [n for n in range(at) if stages[n][1] and fnmatchcase(stages[n][1], pattern)]
-        else:
-            parents = []
+    for at in range(len(stages)):
+        parents = _parents(stages, at)
         lineages.append([*dict.fromkeys(n for parent in parents for n in lineages[parent]), at])
     return lineages[-1] if lineages else []
+
+
+def _parents(stages: list[tuple[str, str]], at: int) -> list[int]:
+    """The earlier stages stage `at` is built `FROM`, from each stage's (base, alias), both
+    lower-case: a base naming an earlier stage's alias is that stage; one made of a variable may be
+    any stage whose name fits; none when the base is an image."""
+    base = stages[at][0]
+    pattern = _VARIABLE.sub("*", base)
+    if pattern == base:
+        return [n for n in range(at) if stages[n][1] == base][-1:]
+    if pattern.strip("*"):  # a name to fit: `build-*`, never `*`, an image chosen outside
+        return [n for n in range(at) if stages[n][1] and fnmatchcase(stages[n][1], pattern)]
+    return []
 
 
 def _from_flags(ins: Instruction, stages: set[str], args: dict[str, str]) -> list[ImageUse]:
