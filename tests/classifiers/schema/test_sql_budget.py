@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
+import time
 from typing import Any
 
 import pytest
@@ -106,6 +108,24 @@ def test_copy_is_judged_by_its_first_keywords(statement: str, found: list[tuple[
 # -- progress --------------------------------------------------------------------------
 
 
+def _drain(primary: int) -> str:
+    """What the terminal has received: read until it stays quiet (a loaded machine may hand the
+    lines over late, so one read right after the run can come back short)."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([primary], [], [], 0.3)
+        if not ready:
+            if chunks:
+                break
+            continue
+        data = os.read(primary, 65536)
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks).decode()
+
+
 def _progress_run(repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
     """`check --format json` with stderr on a terminal and progress from the first file; (stderr, document)."""
     monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0.0)
@@ -117,11 +137,7 @@ def _progress_run(repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: p
         monkeypatch.setattr("sys.stderr", tty)
         code = main(["check", "--base", base, "--format", "json"])
         tty.flush()
-        os.set_blocking(primary, False)
-        try:
-            err = os.read(primary, 65536).decode()
-        except BlockingIOError:
-            err = ""
+        err = _drain(primary)
     os.close(primary)
     assert code == 0
     return err, json.loads(capsys.readouterr().out)
