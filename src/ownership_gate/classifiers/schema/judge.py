@@ -10,12 +10,14 @@ import re
 from collections import Counter
 
 from ownership_gate.classifiers.base import Context, decode, text_of
+from ownership_gate.classifiers.schema.earlier import created_before
 from ownership_gate.classifiers.schema.frameworks import ecto, rails
 from ownership_gate.classifiers.schema.migrations import is_dump, is_migration_path, readers
 from ownership_gate.classifiers.schema.ops import TYPE, Migration, Unreadable, judge
 from ownership_gate.model import Change, Finding
 
 MAX_MIGRATION_BYTES = 4 * 1024 * 1024
+_READ = "schema.read"
 
 
 def _unknown(subject: str, detail: str, line: int | None = None) -> Finding:
@@ -40,11 +42,16 @@ def _text(data: bytes) -> str:
 
 def _read(data: bytes | None, path: str, context: Context) -> Migration | None:
     """The migration in `data`, None when it is none; raises Unreadable."""
+    return _reading(data, path, context)[1]
+
+
+def _reading(data: bytes | None, path: str, context: Context) -> tuple[str | None, Migration | None]:
+    """(the framework that read it, the migration in `data`), (None, None) when it is none; raises Unreadable."""
     if data is None:
-        return None
+        return None, None
     candidates = readers(path, context.settings(TYPE))
     if not candidates:
-        return None
+        return None, None
     text = _text(data)
     for framework, declared in candidates:
         try:
@@ -52,8 +59,23 @@ def _read(data: bytes | None, path: str, context: Context) -> Migration | None:
         except RecursionError:
             raise Unreadable("nested too deeply to read") from None
         if found is not None:
-            return found
-    return None
+            return framework.NAME, found
+    return None, None
+
+
+def _read_new(change: Change, context: Context) -> tuple[str | None, Migration | None]:
+    """`_reading` of the new side of `change`, read once per change set: the migration itself and the
+    added migrations after it (which judge it as what runs before them) ask."""
+    memo: dict[Change, tuple[str | None, Migration | None] | Unreadable] = context.memo.setdefault(_READ, {})
+    if change not in memo:
+        try:
+            memo[change] = _reading(context.new(change), change.path, context)
+        except Unreadable as exc:
+            memo[change] = exc
+    found = memo[change]
+    if isinstance(found, Unreadable):
+        raise Unreadable(found.reason, found.line)
+    return found
 
 
 def _same_record(old: str, new: str) -> bool:
@@ -116,7 +138,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if is_dump(change.path) or is_dump(change.source_path):
         return _dump(change, context)
     try:
-        new = _read(context.new(change), change.path, context)
+        framework, new = _read_new(change, context)
     except Unreadable as exc:
         return [_unknown(change.path, f"migration could not be analysed: {exc.reason}", exc.line)]
     old: Migration | None = None
@@ -137,7 +159,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
             f"migration {'deleted' if change.status == 'deleted' else 'moved away'}: databases that"
             " ran it keep its effect, new ones will not get it"
         ))]
-    findings = judge(new.ops, change.path)
+    earlier = created_before(change, framework, context, lambda other: _read_new(other, context))
+    findings = judge(new.ops, change.path, earlier)
     if not existed or new.repeatable:
         return findings
     if change.path != change.source_path and not _same_record(change.source_path, change.path):

@@ -13,7 +13,9 @@ which follows the rule families of squawk and Atlas' migrate lint:
   adding-foreign-key-constraint, constraint-missing-not-valid): the
   statement may fail on existing rows or lock a busy table.
 - additive: new objects, nullable or defaulted columns, concurrent indexes,
-  and anything that only touches objects created earlier in the same file.
+  and anything that only touches objects created earlier in the same file,
+  or by an added migration of the same change that runs before it
+  (`Created`, worked out in earlier.py).
 """
 
 from __future__ import annotations
@@ -139,11 +141,12 @@ def subject(op: Op, fallback: str) -> str:
 
 
 class _Seen:
-    """Tables and columns created earlier in the same migration file."""
+    """Tables and columns created earlier in the same migration file, and, given `earlier`, by the
+    change set's added migrations that run before it."""
 
-    def __init__(self) -> None:
-        self.tables: set[str] = set()
-        self.columns: set[tuple[str, str]] = set()
+    def __init__(self, earlier: Created | None = None) -> None:
+        self.tables: set[str] = set(earlier.tables) if earlier is not None else set()
+        self.columns: set[tuple[str, str]] = set(earlier.columns) if earlier is not None else set()
 
     def new_table(self, op: Op) -> bool:
         return _key(op.table) in self.tables
@@ -164,6 +167,61 @@ class _Seen:
             self.tables.add(_key(op.to))
         elif op.action == "rename_column" and op.to and self.new_columns(op):
             self.columns.add((_key(op.table), _key(op.to)))
+
+
+class Created(NamedTuple):
+    """Tables and columns that the change set's added migrations create before a file runs: a migration
+    added in the change never ran in production, so they hold no production rows there."""
+
+    tables: frozenset[str] = frozenset()
+    columns: frozenset[tuple[str, str]] = frozenset()
+
+
+NOTHING = Created()
+
+# Verdicts a framework states directly that may hide a change to any table when no column bounds them
+# (a helper called on a table, an unrecognised ALTER TABLE action, SQL built at run time).
+_OPAQUE = ("unknown", "destructive", "risky")
+
+
+def _opaque(op: Op) -> bool:
+    """An operation stated directly as destructive, risky or unknown that no column bounds: it may
+    change any table, rename one onto another's name."""
+    return op.action in _OPAQUE and not (_key(op.table) and _key(op.column))
+
+
+def created_after(ops: Iterable[Op], before: Created, creates: bool = True) -> Created:
+    """What is known new once a migration's `ops` ran, after `before`.
+
+    Its new tables and columns are added (with `creates`); what it drops or renames away is taken
+    out, and so is a name an existing table is renamed to. An operation that may touch any table (an
+    `unknown`, or a verdict stated without a column) leaves nothing known new: it may have renamed an
+    existing table onto a new one's name.
+    """
+    tables, columns = set(before.tables), set(before.columns)
+    for op in ops:
+        table, column = _key(op.table), _key(op.column)
+        action = op.action
+        if _opaque(op):
+            tables.clear()
+            columns.clear()
+        elif action == "create_table" and creates and table:
+            tables.add(table)
+        elif action == "add_column" and creates and table and column:
+            columns.add((table, column))
+        elif action in ("drop_table", "rename_table"):
+            new = table in tables
+            for gone in (table, _key(op.to)):
+                tables.discard(gone)
+                columns = {c for c in columns if c[0] != gone}
+            if action == "rename_table" and new and _key(op.to):
+                tables.add(_key(op.to))
+        elif action in ("drop_column", "rename_column"):
+            new = table in tables or (table, column) in columns
+            columns -= {(table, column), (table, _key(op.to))}
+            if action == "rename_column" and new and _key(op.to):
+                columns.add((table, _key(op.to)))
+    return Created(frozenset(tables), frozenset(columns))
 
 
 def _kind(op: Op, seen: _Seen) -> tuple[str, str]:
@@ -212,17 +270,44 @@ def _kind(op: Op, seen: _Seen) -> tuple[str, str]:
     return "unknown", f" (unrecognised operation {action!r})"
 
 
-def judge(ops: Iterable[Op], fallback: str) -> list[Finding]:
+_EARLIER_TABLE = " (a table created earlier in this change)"
+_EARLIER_COLUMNS = " (created earlier in this change)"
+
+
+def _verdict(op: Op, here: _Seen, known: _Seen | None) -> tuple[str, str]:
+    """(kind, why) for one op: by what the file itself created, then, where that leaves it
+    destructive, risky or unknown, by what the change set's earlier added migrations created too
+    (`known`, None when they created nothing)."""
+    kind, why = _kind(op, here)
+    if known is None or kind in ("additive", "data"):
+        return kind, why
+    table = _key(op.table)
+    if _kind(op, known)[0] == "additive":
+        return "additive", _EARLIER_TABLE if table in known.tables else _EARLIER_COLUMNS
+    if op.action in DIRECT and name(op.column) and table in known.tables and table not in here.tables:
+        # A column of a table no production database has yet (Django's AlterField whose previous
+        # definition is in no changed file): whatever changes there, no row holds it.
+        return "additive", _EARLIER_TABLE
+    return kind, why
+
+
+def judge(ops: Iterable[Op], fallback: str, earlier: Created = NOTHING) -> list[Finding]:
     """Findings for the forward operations of one file, in order, without repeats.
 
-    `fallback` is the subject of an op that names no table (the file path).
+    `fallback` is the subject of an op that names no table (the file path); `earlier` is what the
+    change set's added migrations that run before this file create.
     """
-    seen = _Seen()
+    here = _Seen()
+    known = _Seen(earlier) if earlier.tables or earlier.columns else None
     findings: list[Finding] = []
     emitted: set[tuple[str, str, str]] = set()
     for op in ops:
-        kind, why = _kind(op, seen)
-        seen.record(op)
+        kind, why = _verdict(op, here, known)
+        here.record(op)
+        if known is not None:
+            known.record(op)
+            if _opaque(op):
+                known = None  # it may have renamed an existing table onto a new one's name
         detail = ((op.detail or op.action.replace("_", " ")) + why).replace(PLACEHOLDER, "<dynamic>")
         what = subject(op, fallback)
         key = (kind, what, detail)

@@ -29,10 +29,26 @@ _NEUTRAL = frozenset({
     "AlterModelOptions", "AlterModelManagers", "AlterModelTableComment", "AlterOrderWithRespectTo",
     "ValidateConstraint", "CreateCollation", "RemoveCollation",
 })
+# Model options under which a model has a table Django creates: `managed=False` maps a table that exists
+# already (rows and all), `proxy=True` has none.
+_CREATES_TABLE = {"managed": True, "proxy": False}
 _EXTENSIONS = frozenset({
     "CreateExtension", "BloomExtension", "BtreeGinExtension", "BtreeGistExtension",
     "CITextExtension", "CryptoExtension", "HStoreExtension", "TrigramExtension", "UnaccentExtension",
 })
+
+
+def _creates_table(options: ast.expr | None) -> bool:
+    """Whether Django creates a table for a `CreateModel` with these options: not for `managed=False`
+    or `proxy=True`, nor where the options are not spelled out (built elsewhere, `**` unpacked)."""
+    if options is None or (isinstance(options, ast.Constant) and options.value is None):
+        return True
+    if not isinstance(options, ast.Dict):
+        return False
+    for key, value in zip(options.keys, options.values, strict=False):
+        if key is None or (string(key) in _CREATES_TABLE and boolean(value) is not _CREATES_TABLE[string(key) or ""]):
+            return False
+    return True
 
 
 class _Reader:
@@ -84,6 +100,10 @@ class _Reader:
                 if string(key) == "db_table" and string(value, self.constants):
                     self.tables[model] = string(value, self.constants) or ""
         table = self.table(arg(node, 0, "name"))
+        if not _creates_table(options):
+            # What follows on it is not on a new table: an unmanaged model maps one that exists.
+            return [Op("additive", table, line=line, detail=f"create model {model} without creating a table"
+                       " (unmanaged or proxy)")]
         return [Op("create_table", table, line=line, detail=f"create model {model} (table {table})")]
 
     def op_DeleteModel(self, node: ast.Call, line: int) -> list[Op]:
