@@ -20,7 +20,10 @@ Kinds:
   scanner told to accept a known vulnerability: a new suppression or ignore
   entry, or one whose expiry moves later (Dependency-Check, Trivy, Snyk,
   Grype, OSV-Scanner, cargo-audit and cargo-deny, better-npm-audit,
-  audit-ci, bundler-audit, Safety; suppressions.py);
+  audit-ci, bundler-audit, Safety; suppressions.py); an External Secrets
+  Operator ExternalSecret that is new, reads from another store or pulls
+  a key it did not, and a SecretStore that is new or authenticates or is
+  shared otherwise (external_secrets.py);
 - `access`: authentication or authorisation code changed: a line that checks
   or grants access (`authorize(...)`, `can(user, ...)`, `has_perm`,
   `before_action :authenticate_user!`, `@PreAuthorize`, `permission_classes`,
@@ -59,7 +62,6 @@ Tests, fixtures, docs, translations and vendored code are not read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -68,6 +70,7 @@ from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import (
     NOT_APPLICATION,
+    NOT_PRODUCTION,
     SUPPRESSIONS,
     is_yaml,
     may_hold_access_list,
@@ -84,13 +87,6 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]
     return {p for p in paths.all if reads_path(p) or (
         (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
         and not NOT_APPLICATION.search(p))}
-
-
-# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
-# its headers and firewall rules protect no production traffic.
-_NOT_PRODUCTION = re.compile(
-    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview)(?:[/_.-]|$)"
-)
 
 
 def _texts(change: Change, context: Context) -> tuple[str, str]:
@@ -129,7 +125,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
         found += scan.findings(change, context)
     if change.path.endswith(".tpl") and not NOT_APPLICATION.search(change.path) and not (
-            _NOT_PRODUCTION.search(change.path)):
+            NOT_PRODUCTION.search(change.path)):
         found += _variables(change, *_texts(change, context))
     if SCRIPT.search(change.path) and not NOT_APPLICATION.search(change.path):
         from ownership_gate.classifiers.security import cloud_commands
@@ -140,19 +136,20 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
         found += suppressions.findings(change, context)
     if may_hold_access_list(change.path) and not NOT_APPLICATION.search(change.path) and not (
-            _NOT_PRODUCTION.search(change.path)):
+            NOT_PRODUCTION.search(change.path)):
         from ownership_gate.classifiers.security import grants
 
         found += grants.findings(change, context)
     if is_yaml(change.path) or is_yaml(change.source_path):
-        from ownership_gate.classifiers.security import encrypted, rbac
+        from ownership_gate.classifiers.security import encrypted, external_secrets, rbac
 
         if not reads_path(change.path) and not NOT_APPLICATION.search(change.path) and not (
-                _NOT_PRODUCTION.search(change.path)):
+                NOT_PRODUCTION.search(change.path)):
             texts = _texts(change, context)
             found += _directives(change, *texts)
             found += _variables(change, *texts)
 
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
+        found += external_secrets.findings(change, context)
     return found

@@ -25,6 +25,12 @@ NOT_APPLICATION = re.compile(
     r"|(?:^|/)lang/[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?(?:/|\.json$)"
 )
 
+# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
+# its headers and firewall rules protect no production traffic, and the secrets it pulls are not production's.
+NOT_PRODUCTION = re.compile(
+    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview)(?:[/_.-]|$)"
+)
+
 # Files whose assignments are configuration, not ordinary code.
 CONFIG_PATH = re.compile(
     r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
