@@ -2018,6 +2018,38 @@ def test_access_taken_away_or_moved_between_files_is_no_change(
     assert code == 0
 
 
+def test_the_same_binding_in_each_cluster_folder_is_judged_in_each(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A GitOps repository writes the same RoleBinding for every cluster: one cluster's edit that lets more
+    in counts even when another cluster's copy changes only its layout."""
+    first, second = "clusters/eu/payments/rbac.yaml", "clusters/us/payments/rbac.yaml"
+    base = repo.commit({first: RBAC, second: RBAC})
+    wide = RBAC.replace('  - kind: Group\n    name: "github:payments-team"\n    apiGroup: rbac.authorization.k8s.io\n',
+                        NEW_TEAM)
+    for widened, kept in ((first, second), (second, first)):
+        repo.git("reset", "-q", "--hard", base)
+        repo.commit({kept: "# reviewed\n" + RBAC, widened: wide})
+        code, doc = run_json(capsys, "--base", base)
+        assert kinds_and_subjects(doc, "security") == [("access", "RoleBinding payments-prod/payments-admin")]
+        assert [c["path"] for c in doc["changes"] if any(f["type"] == "security" for f in c["findings"])] == [widened]
+        assert code == 1
+
+
+def test_a_binding_copied_into_another_cluster_folder_is_new(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git reports the new file as a copy when its source changes too; the copy grants in another cluster."""
+    first, second = "clusters/eu/payments/rbac.yaml", "clusters/us/payments/rbac.yaml"
+    base = repo.commit({first: RBAC})
+    repo.commit({first: RBAC + "# reviewed\n", second: RBAC})
+    assert f"\t{first}\t{second}" in repo.git("diff", "--raw", "-C", base, "HEAD")  # a copy, as git sees it
+    code, doc = run_json(capsys, "--base", base)
+    flagged = [c["path"] for c in doc["changes"] if any(f["type"] == "security" for f in c["findings"])]
+    assert flagged == [second]
+    assert code == 1
+
+
 def test_a_broken_binding_fails_closed_and_a_helm_template_is_not_read(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

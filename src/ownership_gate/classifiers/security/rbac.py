@@ -1,8 +1,10 @@
 """Kubernetes RBAC: whom a RoleBinding or ClusterRoleBinding lets in, and what a Role or ClusterRole allows.
 
 The objects of every changed YAML file of the change set are read on both
-sides and compared by kind, namespace and name, so one moved from a file to
-another is no change. An `access` finding, on the file that holds the new
+sides and compared by kind, namespace and name, each with its own file's old
+version first, so one moved from a file to another is no change, while the
+same object written in two clusters' folders is judged in each, and a copy
+starts with none. An `access` finding, on the file that holds the new
 object, for:
 
 - a binding that is new, names another role (`roleRef`), or gains a subject
@@ -53,9 +55,10 @@ Rule = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 
 
 class Objects(NamedTuple):
-    old: dict[Key, Placed]
-    new: dict[Key, Placed]
+    old: dict[Key, dict[str, Placed]]  # each object's placements before the change set, by file
+    new: dict[Key, dict[str, Placed]]  # and after it
     unreadable: dict[str, str]  # path -> why
+    moved_to: dict[str, str]  # a changed file's old path -> its new path (renames and edits; not copies)
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
@@ -65,12 +68,13 @@ def findings(change: Change, context: Context) -> list[Finding]:
             f"a Kubernetes RBAC manifest does not parse ({objects.unreadable[change.path]}), so whom it lets in"
             " cannot be judged"))]
     found: list[Finding] = []
-    for key, now in objects.new.items():
-        if now.path != change.path:
+    for key, places in objects.new.items():
+        now = places.get(change.path)
+        if now is None:
             continue
         kind, namespace, name = key
         where = f"{kind} {namespace + '/' if namespace else ''}{name}"
-        before = objects.old.get(key)
+        before = _before(key, change, objects)
         if kind in _BINDINGS:
             role = f"{now.role[0]} {now.role[1]}" if now.role else "a role"
             if before is None:
@@ -90,6 +94,21 @@ def findings(change: Change, context: Context) -> list[Finding]:
     return found
 
 
+def _before(key: Key, change: Change, objects: Objects) -> Placed | None:
+    """The object as it was: in the same file (its old path, for a file moved), or else in a file of the
+    change set that no longer holds it (moved there from here). The same object written in another file
+    that keeps it (each cluster's folder of a GitOps repository has its own) is another object, and a
+    copy starts with none."""
+    olds = objects.old.get(key, {})
+    if change.status != "copied" and change.source_path in olds:
+        return olds[change.source_path]
+    news = objects.new.get(key, {})
+    for path, placed in sorted(olds.items()):
+        if objects.moved_to.get(path, path) not in news:
+            return placed
+    return None
+
+
 def _words(names: frozenset[str]) -> str:
     return " ".join(sorted(names))
 
@@ -101,10 +120,13 @@ def _who(subjects: frozenset[tuple[Any, ...]]) -> str:
 def _objects(context: Context) -> Objects:
     key = f"{TYPE}.rbac"
     if key not in context.memo:
-        objects = Objects({}, {}, {})
+        objects = Objects({}, {}, {}, {})
         for change in context.claimed(TYPE):
-            if is_yaml(change.source_path):
-                _read(context.old(change), change.source_path, context, objects.old, None)
+            # A copy's old side is its source's, which the source's own change reads: the copy starts with none.
+            if change.status != "copied":
+                objects.moved_to[change.source_path] = change.path
+                if is_yaml(change.source_path):
+                    _read(context.old(change), change.source_path, context, objects.old, None)
             if is_yaml(change.path):
                 _read(context.new(change), change.path, context, objects.new, objects.unreadable)
         context.memo[key] = objects
@@ -112,7 +134,7 @@ def _objects(context: Context) -> Objects:
     return found
 
 
-def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Placed],
+def _read(data: bytes | None, path: str, context: Context, into: dict[Key, dict[str, Placed]],
           unreadable: dict[str, str] | None) -> None:
     if data is None or not any(marker in data for marker in _MARKERS) or b"{{" in data:
         return  # no RBAC object, or a template (Helm's `{{ .Values.team }}`) whose values are not in the file
@@ -144,9 +166,9 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, Place
             role = (reference.text("kind") or "", reference.text("name") or "") if reference is not None else None
             subjects = frozenset((s.text("kind") or "", s.text("name") or "", s.text("namespace") or "")
                                  for s in root.sequence("subjects"))
-            into[(kind, namespace, name)] = Placed(subjects, role, path, root.line)
+            into.setdefault((kind, namespace, name), {})[path] = Placed(subjects, role, path, root.line)
         else:
-            into[(kind, namespace, name)] = Placed(_allowed(root), None, path, root.line)
+            into.setdefault((kind, namespace, name), {})[path] = Placed(_allowed(root), None, path, root.line)
 
 
 def _allowed(role: Node) -> frozenset[Rule]:
