@@ -466,23 +466,6 @@ def test_a_cluster_in_a_map_of_clusters_moved_to_the_next_kubernetes_release(
     assert code == 1
 
 
-def test_a_variable_file_kept_apart_from_its_configuration_is_read_for_engines(
-    repo: Repo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`environments/aks/prod.tfvars`, passed with `-var-file` to `components/aks/`: no `.tf` file sits at
-    or above it, yet the release it names is the production cluster's."""
-    path = "environments/aks/prod.tfvars"
-    base = repo.commit({"components/aks/main.tf": AKS, path: clusters_tfvars("1.34", "1.34")})
-    repo.commit({path: clusters_tfvars("1.34", "1.35")})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == [("engine", 'var.clusters["01"].kubernetes_cluster_version')]
-    assert code == 1
-    repo.commit({path: clusters_tfvars("1.34", "1.34.2")})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == []
-    assert code == 0
-
-
 @pytest.mark.parametrize("json_syntax", [False, True])
 def test_a_patch_release_of_a_cluster_in_a_map_is_routine(
     repo: Repo, capsys: pytest.CaptureFixture[str], json_syntax: bool

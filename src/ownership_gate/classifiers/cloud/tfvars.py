@@ -84,12 +84,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if not changed:
         return []
     directory = _configuration(posixpath.dirname(change.path), context)
-    # An engine's version is judged by its value alone, also in a file kept apart from the configuration
-    # that reads it (`environments/prod.tfvars`, passed with `-var-file` to `components/aks/`).
-    found = _engines(changed, old_written, new_written, directory, context)
     if directory is None:
-        return found
+        return []
     readers = readers_of(directory, context, follow_modules=True)
+    found = _engines(changed, old_written, new_written, directory, context)
     for name in changed:
         recounted = counted(name, old.get(name), new.get(name), readers, directory)
         if recounted is not None:
@@ -103,14 +101,14 @@ def findings(change: Change, context: Context) -> list[Finding]:
 
 
 def _engines(
-    changed: list[str], old: Mapping[str, Any], new: Mapping[str, Any], directory: str | None, context: Context
+    changed: list[str], old: Mapping[str, Any], new: Mapping[str, Any], directory: str, context: Context
 ) -> list[Finding]:
     """`engine` findings for the changed variables, read as written (`"1.30"` stays `1.30`, not the number
     1.3): a value named for an engine version, and the versions a value holds at any depth. A variable the
-    file did not set on one side is the configuration's default there (none without a configuration)."""
+    file did not set on one side is the configuration's default there."""
     found: list[Finding] = []
     unset = any(name not in old or name not in new for name in changed)
-    configured = configuration_values(directory, context) if unset and directory is not None else {}
+    configured = configuration_values(directory, context) if unset else {}
     for name in changed:
         before, after = old.get(name, configured.get(name)), new.get(name, configured.get(name))
         if engine.NAME.search(name):
