@@ -1,8 +1,14 @@
-"""Text-level help for Kubernetes manifests, shared by the cost and dependency readers."""
+"""Help for Kubernetes manifests: text-level, shared by the cost and dependency readers, and the objects of
+parsed documents, shared by the security readers (RBAC, External Secrets)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ownership_gate.formats.yaml import Node
 
 # Kinds that run nothing and cost nothing; CRDs are often hundreds of kilobytes
 # of schema that a YAML parser needs seconds to compose.
@@ -22,3 +28,20 @@ def blank_bulk_documents(text: str) -> str:
         if kinds and all(kind in BULK_KINDS for kind in kinds):
             parts[index] = "\n" * parts[index].count("\n")
     return "".join(parts)
+
+
+def named_objects(roots: Iterable[Node]) -> Iterator[tuple[str, str, str, Node]]:
+    """(kind, namespace, name, object) for each object of a file's documents that has a kind and a name,
+    a `List`'s items included (`kubectl get -o yaml` writes one); the namespace is "" where none is given."""
+    pending = list(roots)
+    while pending:
+        root = pending.pop(0)
+        kind = root.text("kind")
+        if kind == "List":
+            pending.extend(root.sequence("items"))
+            continue
+        metadata = root.get("metadata")
+        name = metadata.text("name") if metadata is not None else None
+        if kind is None or metadata is None or name is None:
+            continue
+        yield kind, metadata.text("namespace") or "", name, root

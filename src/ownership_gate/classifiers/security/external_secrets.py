@@ -36,6 +36,7 @@ from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.files import NOT_APPLICATION, NOT_PRODUCTION, is_yaml
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.secret_names import hidden
+from ownership_gate.formats.kubernetes import named_objects
 from ownership_gate.formats.yaml import Node, YamlError, plain
 from ownership_gate.model import Change, Finding
 
@@ -208,20 +209,9 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, list[
         if unreadable is not None and b"{{" not in data:  # with `{{`, a template that is YAML once rendered
             unreadable[path] = str(exc)
         return
-    pending = list(roots)
-    while pending:
-        root = pending.pop(0)
-        kind = root.text("kind")
-        if kind == "List":  # `kubectl get -o yaml` writes a List of items
-            pending.extend(root.sequence("items"))
-            continue
-        if (kind not in _PULLERS and kind not in _STORES) or not (root.text("apiVersion") or "").startswith(_API):
-            continue
-        metadata = root.get("metadata")
-        name = metadata.text("name") if metadata is not None else None
-        if metadata is None or name is None:
-            continue
-        into.setdefault((kind, metadata.text("namespace") or "", name), []).append(_placed(kind, root, path))
+    for kind, namespace, name, root in named_objects(roots):
+        if (kind in _PULLERS or kind in _STORES) and (root.text("apiVersion") or "").startswith(_API):
+            into.setdefault((kind, namespace, name), []).append(_placed(kind, root, path))
 
 
 def _placed(kind: str, root: Node, path: str) -> Placed:

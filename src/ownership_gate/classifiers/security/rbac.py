@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.files import is_yaml
 from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.formats.kubernetes import named_objects
 from ownership_gate.formats.yaml import Node, YamlError
 from ownership_gate.model import Change, Finding
 
@@ -147,27 +148,14 @@ def _read(data: bytes | None, path: str, context: Context, into: dict[Key, dict[
         if unreadable is not None and b"Binding" in data:
             unreadable[path] = str(exc)
         return
-    pending = list(roots)
-    while pending:
-        root = pending.pop(0)
-        kind = root.text("kind")
-        if kind == "List":  # `kubectl get -o yaml` writes a List of items
-            pending.extend(root.sequence("items"))
-            continue
-        if kind not in _BINDINGS and kind not in _ROLES:
-            continue
-        metadata = root.get("metadata")
-        name = metadata.text("name") if metadata is not None else None
-        if metadata is None or name is None:
-            continue
-        namespace = metadata.text("namespace") or ""
+    for kind, namespace, name, root in named_objects(roots):
         if kind in _BINDINGS:
             reference = root.get("roleRef")
             role = (reference.text("kind") or "", reference.text("name") or "") if reference is not None else None
             subjects = frozenset((s.text("kind") or "", s.text("name") or "", s.text("namespace") or "")
                                  for s in root.sequence("subjects"))
             into.setdefault((kind, namespace, name), {})[path] = Placed(subjects, role, path, root.line)
-        else:
+        elif kind in _ROLES:
             into.setdefault((kind, namespace, name), {})[path] = Placed(_allowed(root), None, path, root.line)
 
 
