@@ -38,6 +38,9 @@ STATEMENTS = [
     ("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)", "risky", "users"),
     ("ALTER TABLE users ADD PRIMARY KEY (id)", "risky", "users"),
     ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id)", "risky", "users"),
+    # PostgreSQL's default, which Doctrine writes after every foreign key
+    ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE"
+     " NOT DEFERRABLE INITIALLY IMMEDIATE", "risky", "users"),
     ("ALTER TABLE users ADD CONSTRAINT positive CHECK (age > 0)", "risky", "users"),
     ("CREATE INDEX users_email_idx ON users (email)", "risky", "users"),
     ("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)", "risky", "users"),
@@ -51,6 +54,8 @@ STATEMENTS = [
     ("CREATE INDEX CONCURRENTLY users_email_idx ON users (email)", "additive", "users"),
     ("CREATE INDEX fresh_name_idx ON fresh (name)", "additive", "fresh"),
     ("ALTER TABLE fresh ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)", "additive", "fresh"),
+    ("CREATE TABLE posts (id int, user_id int, CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)"
+     " NOT DEFERRABLE INITIALLY IMMEDIATE)", "additive", "posts"),
     ("ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID",
      "additive", "users"),
     ("ALTER TABLE users VALIDATE CONSTRAINT fk", "additive", "users"),

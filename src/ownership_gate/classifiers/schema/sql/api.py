@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ownership_gate.classifiers.schema.ops import Op
 
 
@@ -22,6 +24,12 @@ def sql_migration(sql: str) -> tuple[list[Op], str]:
     from ownership_gate.classifiers.schema.sql import read as schema_sql
 
     return schema_sql.sql_migration(sql)
+
+
+def sql_pieces(pieces: Sequence[tuple[str, int]]) -> list[list[Op]]:
+    from ownership_gate.classifiers.schema.sql import read as schema_sql
+
+    return schema_sql.sql_pieces(pieces)
 
 
 def is_volatile_sql(text: str) -> bool:

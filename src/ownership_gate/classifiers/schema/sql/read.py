@@ -5,7 +5,10 @@ dollar-quoted function body never splits), each is parsed on its own, and a
 statement no dialect can parse becomes one `unknown` op: the rest of the
 file is still read. The file's dialect is the first of PostgreSQL and MySQL
 that reads every statement (PostgreSQL when neither does); other dialects
-are tried statement by statement.
+are tried statement by statement. SQL a migration written in another
+language runs piece by piece (PHP's `addSql` calls) is read the same way,
+one dialect for all its pieces, each piece tokenised on its own
+(`sql_pieces`).
 
 Reading is bounded: SQL over `MAX_BYTES`, or still being read after
 `BUDGET_SECONDS` of CPU time, is not analysed at all (`TooLarge`, which the
@@ -23,6 +26,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlglot import exp
@@ -44,6 +48,9 @@ MAX_BYTES = 1024 * 1024
 BUDGET_SECONDS = 1.0
 PIECE = 32 * 1024  # characters tokenised at once, at least
 _LINE_END_SEMICOLON = re.compile(r";[ \t]*\r?\n")
+# PostgreSQL's default for a constraint, which Doctrine writes after every foreign key and sqlglot does
+# not parse: the statement means the same without it.
+_NOT_DEFERRABLE = re.compile(r"(?i)\s+NOT\s+DEFERRABLE(?:\s+INITIALLY\s+(?:IMMEDIATE|DEFERRED))?\b")
 # DML keyword -> the keyword its target table follows.
 _DML_TOKENS = {
     TokenType.INSERT: TokenType.INTO,
@@ -69,8 +76,8 @@ class TooLarge(Unreadable):
 class _Budget:
     """The CPU time one SQL text may take: CPU time, so a busy machine reaches the same verdict."""
 
-    def __init__(self, first_line: int) -> None:
-        self.deadline = time.process_time() + BUDGET_SECONDS
+    def __init__(self, first_line: int, deadline: float | None = None) -> None:
+        self.deadline = time.process_time() + BUDGET_SECONDS if deadline is None else deadline
         self.first_line = first_line
 
     def check(self, line: int) -> None:
@@ -83,10 +90,11 @@ class _Budget:
             )
 
 
-def _too_large(sql: str) -> None:
-    if len(sql) > MAX_BYTES:
+def _too_large(size: int) -> None:
+    """Raise TooLarge for SQL of `size` characters over MAX_BYTES."""
+    if size > MAX_BYTES:
         raise TooLarge(
-            f"it is too large to analyse ({len(sql) / 1024 / 1024:.1f} MiB of SQL, over the"
+            f"it is too large to analyse ({size / 1024 / 1024:.1f} MiB of SQL, over the"
             f" {MAX_BYTES // (1024 * 1024)} MiB limit); review it by hand"
         )
 
@@ -128,15 +136,16 @@ def _ends_on_semicolon(piece: str, tokens: list[Token]) -> bool:
     return last is not None and last.token_type == TokenType.SEMICOLON and last.end == len(piece) - 1
 
 
-def _split(sql: str, dialect: str, budget: _Budget) -> list[_Statement] | None:
-    """Every statement of `sql`, tokenised a piece at a time; None when `dialect` cannot tokenise it.
+def _split(sql: str, dialect: str, budget: _Budget, first_line: int = 1) -> list[_Statement] | None:
+    """Every statement of `sql`, whose first line is `first_line`, tokenised a piece at a time; None when
+    `dialect` cannot tokenise it.
 
     A piece ends at a `;` that ends a line; it is taken only when the
     tokenizer read that `;` as the end of a statement (not inside a string,
     comment or function body), else it grows to the next such `;`.
     """
     statements: list[_Statement] = []
-    start, line = 0, 1
+    start, line = 0, first_line
     while start < len(sql):
         budget.check(line)
         end = start
@@ -291,8 +300,11 @@ def sql_migration(sql: str, line: int = 1) -> tuple[list[Op], str]:
     """`sql_ops`, and a fingerprint equal for two texts that run the same statements; raises TooLarge."""
     if not sql.strip():
         return [], ""
-    _too_large(sql)
-    budget = _Budget(line)
+    _too_large(len(sql))
+    return _migration(sql, line, _Budget(line))
+
+
+def _migration(sql: str, line: int, budget: _Budget) -> tuple[list[Op], str]:
     found = _file_dialect(sql, budget)
     if found is None:
         return [Op("unknown", line=line, detail="SQL that no dialect can tokenise")], " ".join(sql.split())
@@ -304,20 +316,103 @@ def sql_migration(sql: str, line: int = 1) -> tuple[list[Op], str]:
             # Not SQL at all, most likely; trying every dialect on the rest only costs time.
             ops.append(Op("unknown", line=at, detail="the rest of the file is not SQL any dialect parses"))
             break
-        for other in STATEMENT_DIALECTS:
-            if read is not None:
-                break
-            budget.check(statement.line)
-            if other != found.dialect:
-                read = _read_as(statement.text, other)
-        if read is None:
-            # What the keywords of a statement no dialect parses still tell for certain.
-            words = [t.text for t in statement.tokens]
-            read = unparsed_alter_ops([w.upper() for w in words], words)
+        read = _settled(statement, read, found.dialect, budget)
         if read is None:
             unreadable += 1
-            ops.append(Op("unknown", line=at, detail=f"cannot parse statement: {_preview(statement.text)}"))
+            ops.append(_unparsed(statement, at))
             continue
         ops.extend(op._replace(line=at) for op in read)
     return ops, found.fingerprint
 
+
+def _unparsed(statement: _Statement, line: int) -> Op:
+    return Op("unknown", line=line, detail=f"cannot parse statement: {_preview(statement.text)}")
+
+
+def _settled(statement: _Statement, read: list[Op] | None, dialect: str, budget: _Budget) -> list[Op] | None:
+    """A statement's ops: as `dialect` read them, else as another dialect does, else what its keywords
+    fix; None when nothing reads it."""
+    for other in STATEMENT_DIALECTS:
+        if read is not None:
+            break
+        budget.check(statement.line)
+        if other != dialect:
+            read = _read_as(statement.text, other)
+    if read is None and _NOT_DEFERRABLE.search(statement.text):
+        read = _read_as(_NOT_DEFERRABLE.sub("", statement.text), dialect)
+    if read is None:
+        # What the keywords of a statement no dialect parses still tell for certain.
+        words = [t.text for t in statement.tokens]
+        read = unparsed_alter_ops([w.upper() for w in words], words)
+    return read
+
+
+class _Pieces(NamedTuple):
+    dialect: str
+    statements: list[list[_Statement] | None]  # per piece; None where the dialect cannot tokenise it
+    reads: list[list[list[Op] | None]]  # per piece, each statement's ops, None where the dialect failed
+
+
+def _pieces_dialect(pieces: Sequence[tuple[str, int]], budget: _Budget) -> _Pieces:
+    """`_file_dialect` for pieces: a piece the dialect cannot tokenise counts as one failure."""
+    best: tuple[int, _Pieces] | None = None
+    for dialect in FILE_DIALECTS:
+        reading = _Pieces(dialect, [], [])
+        failures = 0
+        for text, line in pieces:
+            if best is not None and failures >= best[0]:
+                break  # it cannot read the pieces better than the dialect before it
+            statements = _split(text, dialect, budget, line)
+            reads: list[list[Op] | None] = []
+            reading.statements.append(statements)
+            reading.reads.append(reads)
+            failures += statements is None
+            for statement in statements or ():
+                budget.check(statement.line)
+                reads.append(_read(statement, dialect))
+                failures += reads[-1] is None
+                if best is not None and failures >= best[0]:
+                    break
+        if best is None or failures < best[0]:
+            best = (failures, reading)
+        if failures == 0:
+            break
+    assert best is not None  # FILE_DIALECTS is not empty
+    return best[1]
+
+
+def sql_pieces(pieces: Sequence[tuple[str, int]]) -> list[list[Op]]:
+    """The ops of each SQL text of `pieces`, `(text, its first line in the file)`, which a migration runs in
+    that order; raises TooLarge.
+
+    The pieces are read as one file is: in the first of PostgreSQL and MySQL that reads every statement of
+    every piece, so a migration whose SQL only MySQL parses builds its indexes online, as a `.sql` file does.
+    Each piece is tokenised on its own: a quote one leaves open never swallows the next.
+    """
+    _too_large(sum(len(text) for text, _ in pieces))
+    budget = _Budget(1)
+    texts = [(text, line) for text, line in pieces if text.strip()]
+    found = _pieces_dialect(texts, budget) if texts else _Pieces(FILE_DIALECTS[0], [], [])
+    by_text: list[list[Op]] = []
+    unreadable = 0
+    for (text, line), statements, reads in zip(texts, found.statements, found.reads, strict=True):
+        ops: list[Op] = []
+        by_text.append(ops)
+        if unreadable > MAX_UNREADABLE:
+            continue  # the rest was given up on
+        if statements is None:  # the dialect cannot tokenise this piece: read on its own, in any dialect
+            ops.extend(_migration(text, line, _Budget(line, budget.deadline))[0])
+            continue
+        for statement, read in zip(statements, reads, strict=True):
+            if unreadable == MAX_UNREADABLE:
+                unreadable += 1
+                ops.append(Op("unknown", line=statement.line, detail="the rest is not SQL any dialect parses"))
+                break
+            read = _settled(statement, read, found.dialect, budget)
+            if read is None:
+                unreadable += 1
+                ops.append(_unparsed(statement, statement.line))
+                continue
+            ops.extend(op._replace(line=statement.line) for op in read)
+    read_texts = iter(by_text)
+    return [next(read_texts) if text.strip() else [] for text, _ in pieces]
