@@ -6,7 +6,8 @@ that drops, renames or alters that table loses nothing. That holds only
 where the order is certain from the file names: both added, in the same
 folder, read by the same framework, named with versions it orders by
 (Django's `0001_`, Rails', Ecto's and goose's numbers, Flyway's `V1_1__`,
-the timestamps Knex, Sequelize, Laravel and Prisma sort by name). Anything
+the timestamps Knex, Sequelize, Laravel and Prisma sort by name, Doctrine's
+`Version<timestamp>`). Anything
 less certain seeds nothing: Alembic orders revisions by `down_revision`, not
 by name, and a folder where one added migration has no version of the same
 kind, or could not be read, or was moved there, has no known order at all.
@@ -39,6 +40,8 @@ _NUMBER = re.compile(r"^(\d+)_")
 # Flyway: `V1__x.sql`, `V1.2__x.sql`, `V1_2__x.sql`; parts compared as numbers.
 _FLYWAY = re.compile(r"^V(\d+(?:[._]\d+)*)__", re.IGNORECASE)
 _FLYWAY_PARTS = re.compile(r"[._]")
+# Doctrine: `Version20240101120000.php`, `Version20240101120000_add_users.php`; ordered by class name.
+_DOCTRINE = re.compile(r"^Version(\d+)(?=[_.])")
 # Any other leading version: `20240101000000`, Laravel's `2024_01_01_000000`, Diesel's `2024-01-01-000000`.
 _LEADING = re.compile(r"^(\d+(?:[_-]\d+)*)(?=[_.-])")
 _DIGIT = re.compile(r"\d")
@@ -85,6 +88,10 @@ def place(path: str, framework: str) -> Place | None:
     if framework in _NUMBERED:
         number = _NUMBER.match(base)
         return Place((folder, framework, "number"), (int(number[1]),)) if number else None
+    if framework == "doctrine":
+        # Doctrine sorts versions by class name: versions of as many digits sort as their numbers do.
+        named = _DOCTRINE.match(base)
+        return Place((folder, framework, _DIGIT.sub("9", named[1])), (int(named[1]),)) if named else None
     leading = _LEADING.match(base)
     if leading is None:
         return None

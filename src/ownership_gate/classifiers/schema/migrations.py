@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import ownership_gate.classifiers.schema.frameworks.alembic as schema_alembic
 import ownership_gate.classifiers.schema.frameworks.django as schema_django
+import ownership_gate.classifiers.schema.frameworks.doctrine as schema_doctrine
 import ownership_gate.classifiers.schema.frameworks.ecto as schema_ecto
 import ownership_gate.classifiers.schema.frameworks.goose as schema_goose
 import ownership_gate.classifiers.schema.frameworks.js as schema_js
@@ -48,7 +49,9 @@ class Framework(Protocol):
 
 
 # A new framework is one module and one line here; order decides who reads a
-# file two frameworks could claim (Alembic's `versions/` inside `migrations/`).
+# file two frameworks could claim (Alembic's `versions/` inside `migrations/`;
+# a Doctrine `Version*.php` in Laravel's `database/migrations/`, which Doctrine
+# reads only when its content is Doctrine's).
 FRAMEWORKS: tuple[Framework, ...] = (
     schema_rails,
     schema_alembic,
@@ -57,6 +60,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     schema_ecto,
     schema_prisma,
     schema_goose,
+    schema_doctrine,
     schema_laravel,
     schema_sqlfiles,
 )

@@ -1,0 +1,126 @@
+"""How a Doctrine migration file becomes ops (which files are one: schema_doctrine).
+
+The file declares its migration class (`final class Version20240101120000
+extends AbstractMigration`), and beside it may import names (`use`),
+declare strict types or a namespace, and declare other classes,
+interfaces, traits, enums and functions, which run nothing until called.
+Anything else runs when Doctrine loads the file and is `unknown`; so is a
+base class other than `AbstractMigration` (what it runs is in another
+file), a trait in the class or a `__call`. The forward methods
+(`__construct`, `preUp`, `up`, `postUp`) are walked by doctrine_walk.py,
+and the SQL they run is read at the end, all of it in one dialect: a
+Doctrine migration is written for one database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from ownership_gate.classifiers.schema.frameworks.doctrine_ops import Item, Sql
+from ownership_gate.classifiers.schema.frameworks.doctrine_walk import Walker, repeated
+from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
+from ownership_gate.classifiers.schema.sql.api import sql_pieces
+from ownership_gate.formats import php, treesitter
+
+# A Doctrine migration names its base class or Doctrine's namespace; one in a Doctrine migrations folder
+# with a base class of the project's own may name only the `Schema` its `up()` receives.
+_DOCTRINE = re.compile(r"AbstractMigration|Doctrine\\+Migrations\\")
+_DOCTRINE_SCHEMA = re.compile(r"Doctrine\\+DBAL\\+Schema\\+Schema\b")
+_DECLARATIONS = frozenset({"namespace_use_declaration", "declare_statement", "interface_declaration",
+                           "trait_declaration", "enum_declaration", "function_definition", "namespace_definition"})
+_MEMBERS = frozenset({"property_declaration", "const_declaration"})
+_HOOKS = frozenset({"__call", "__callstatic", "__get", "__set"})
+_FORWARD = ("__construct", "preup", "up", "postup")
+# Never forward work: the rollback side and the description; left out of the fingerprint too.
+_NOT_FORWARD = frozenset({"down", "predown", "postdown", "getdescription"})
+_BASE = "AbstractMigration"
+
+
+def _flat(nodes: Iterable[Node]) -> list[Node]:
+    """The file's statements, those of a braced `namespace X { ... }` in line."""
+    found: list[Node] = []
+    for node in nodes:
+        body = node.child_by_field_name("body") if node.type == "namespace_definition" else None
+        found.extend(_flat(php.statements(body)) if body is not None else [node])
+    return found
+
+
+def _base(node: Node) -> str | None:
+    """The last name of the class a non-abstract class extends; None when it extends none or is abstract."""
+    if node.type != "class_declaration" or any(c.type == "abstract_modifier" for c in node.children):
+        return None
+    clause = next((c for c in node.named_children if c.type == "base_clause"), None)
+    return php.text(clause.named_children[0]).rsplit("\\", 1)[-1] if clause and clause.named_children else None
+
+
+def _unaccounted(node: Node, where: str) -> Op:
+    snippet = " ".join(php.text(node).split())
+    snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+    return Op("unknown", line=php.line(node), detail=f"`{snippet}` {where}: code the reader cannot account for")
+
+
+def is_doctrine(text: str, declared: bool) -> bool:
+    """Whether the text is a Doctrine migration's: it names `AbstractMigration` or Doctrine's namespace, or,
+    found by its Doctrine name and folder (not `declared` by the policy), DBAL's `Schema`."""
+    return bool(_DOCTRINE.search(text)) or (not declared and bool(_DOCTRINE_SCHEMA.search(text)))
+
+
+def read(text: str, declared: bool = False) -> Migration | None:
+    if not is_doctrine(text, declared):
+        return None  # no Doctrine migration: another framework's file, or a helper
+    root = treesitter.parse("php", text.encode("utf-8")).root_node
+    if treesitter.has_errors(root):
+        raise Unreadable("the PHP file does not parse", treesitter.error_line(root))
+    ops: list[Op] = []
+    kept: list[Node] = []  # what the fingerprint holds: everything but declarations and the rollback side
+    classes: list[tuple[Node, str]] = []
+    for node in _flat(php.statements(root)):
+        base = _base(node)
+        if base is not None:
+            classes.append((node, base))
+        elif node.type not in _DECLARATIONS and node.type != "class_declaration":
+            ops.append(_unaccounted(node, "outside the migration class"))
+            kept.append(node)
+    if not classes:
+        raise Unreadable("no Doctrine migration class in the file (a class extending AbstractMigration)")
+    methods: dict[str, Node] = {}
+    for node, base in classes:
+        clause = next(c for c in node.named_children if c.type == "base_clause")
+        kept.append(clause)
+        if base != _BASE:
+            ops.append(Op("unknown", line=php.line(clause), detail=f"extends {base}, not AbstractMigration: what"
+                          " that class runs is not in this file"))
+        body = node.child_by_field_name("body")
+        for member in php.statements(body) if body is not None else []:
+            if member.type == "method_declaration":
+                method = php.text(member.child_by_field_name("name") or member).lower()
+                if method in _HOOKS:
+                    ops.append(Op("unknown", line=php.line(member),
+                                  detail=f"defines {method}, which changes what the migration's calls do"))
+                methods.setdefault(method, member)
+                if method in _NOT_FORWARD:
+                    continue
+            elif member.type not in _MEMBERS:
+                ops.append(_unaccounted(member, "in the migration class"))
+            kept.append(member)
+    walker = Walker(methods, plain_parent=all(base == _BASE for _, base in classes))
+    for forward in _FORWARD:
+        if forward in methods:
+            walker.forward(methods[forward], schema=forward != "__construct")
+    return Migration((*ops, *_resolved(walker.items)), fingerprint=php.fingerprint(kept))
+
+
+def _resolved(items: list[Item]) -> list[Op]:
+    """The walk's items, each piece of SQL replaced by its ops: all of the file's SQL read in one dialect."""
+    pieces = [item for item in items if isinstance(item, Sql)]
+    read = iter(sql_pieces([(piece.text, piece.line) for piece in pieces]) if pieces else [])
+    ops: list[Op] = []
+    for item in items:
+        if isinstance(item, Sql):
+            ops.extend(repeated(op, item.where) if item.where else op for op in next(read))
+        else:
+            ops.append(item)
+    return ops
