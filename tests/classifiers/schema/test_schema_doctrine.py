@@ -376,10 +376,21 @@ def test_code_the_reader_cannot_follow_is_unknown(body: str, detail: str) -> Non
     assert ("unknown", detail) in details(migration(body, methods))
 
 
-def test_a_project_base_class_and_code_beside_the_class_are_unknown() -> None:
-    based = migration("        $this->addSql('ALTER TABLE users ADD bio LONGTEXT DEFAULT NULL');",
-                      base="BaseMigration").replace("use Doctrine\\Migrations\\AbstractMigration;\n", "")
-    assert details(based)[0] == ("unknown", "extends BaseMigration, not AbstractMigration: what that class runs is"
+def test_a_project_migration_base_is_read_and_another_base_class_and_code_beside_the_class_are_unknown() -> None:
+    body = "        $this->addSql('ALTER TABLE users ADD bio LONGTEXT DEFAULT NULL');"
+    # A project's own base for its migrations (Mautic's `AbstractMauticMigration`) adds helpers: `up()` is read.
+    own = migration(body, base="AbstractMauticMigration").replace("use Doctrine\\Migrations\\AbstractMigration;\n", "")
+    assert [kind for kind, _ in details(own)] == ["additive"]
+    # Such a base may run `up()` itself and hand over to a method per platform: those are read, their `Down`
+    # side is not, and a class with no method named for going up runs what the file does not show.
+    per_platform = own.replace("public function up(", "public function mysqlUp(")
+    assert [kind for kind, _ in details(per_platform)] == ["additive"]
+    dropped = per_platform.replace("ADD bio LONGTEXT DEFAULT NULL", "DROP bio")
+    assert [kind for kind, _ in details(dropped)] == ["destructive"]
+    elsewhere = own.replace("public function up(", "public function migrate(")
+    assert details(elsewhere)[0][0] == "unknown" and "no method named for going up" in details(elsewhere)[0][1]
+    based = migration(body, base="SchemaChange").replace("use Doctrine\\Migrations\\AbstractMigration;\n", "")
+    assert details(based)[0] == ("unknown", "extends SchemaChange, not AbstractMigration: what that class runs is"
                                             " not in this file")
     outside = migration("        $this->addSql('SELECT 1');") + "\nrun_cleanup();\n"
     assert details(outside) == [("unknown", "`run_cleanup();` outside the migration class: code the reader cannot"

@@ -37,6 +37,14 @@ _FORWARD = ("__construct", "preup", "up", "postup")
 # Never forward work: the rollback side and the description; left out of the fingerprint too.
 _NOT_FORWARD = frozenset({"down", "predown", "postdown", "getdescription"})
 _BASE = "AbstractMigration"
+# A project's own base for its migrations (`AbstractMauticMigration`, `WallabagMigration`) extends Doctrine's
+# and adds helpers: its migrations are read as any other, a helper the file does not hold is `unknown`. Such a
+# base may run `up()` itself and hand over to a method per database platform (`mysqlUp`, `postgresqlUp`): those
+# are forward work too, and a class with no method named for going up runs what the file does not show.
+_BASE_SUFFIX = "Migration"
+_PLATFORMS = r"(?:mysql|mariadb|postgresql|postgres|pgsql|sqlite|mssql|sqlsrv|sqlserver|oracle|oci)"
+_PLATFORM_UP = re.compile(_PLATFORMS + "up")
+_PLATFORM_DOWN = re.compile(_PLATFORMS + "down")  # their rollback side, never forward work
 
 
 def _flat(nodes: Iterable[Node]) -> list[Node]:
@@ -90,7 +98,7 @@ def read(text: str, declared: bool = False) -> Migration | None:
     for node, base in classes:
         clause = next(c for c in node.named_children if c.type == "base_clause")
         kept.append(clause)
-        if base != _BASE:
+        if base != _BASE and not base.endswith(_BASE_SUFFIX):
             ops.append(Op("unknown", line=php.line(clause), detail=f"extends {base}, not AbstractMigration: what"
                           " that class runs is not in this file"))
         body = node.child_by_field_name("body")
@@ -101,13 +109,21 @@ def read(text: str, declared: bool = False) -> Migration | None:
                     ops.append(Op("unknown", line=php.line(member),
                                   detail=f"defines {method}, which changes what the migration's calls do"))
                 methods.setdefault(method, member)
-                if method in _NOT_FORWARD:
+                if method in _NOT_FORWARD or _PLATFORM_DOWN.fullmatch(method):
                     continue
             elif member.type not in _MEMBERS:
                 ops.append(_unaccounted(member, "in the migration class"))
             kept.append(member)
-    walker = Walker(methods, plain_parent=all(base == _BASE for _, base in classes))
-    for forward in _FORWARD:
+    plain_parent = all(base == _BASE for _, base in classes)
+    forwards = list(_FORWARD)
+    if not plain_parent:
+        forwards += sorted(m for m in methods if _PLATFORM_UP.fullmatch(m))
+        if not any(m in methods for m in forwards if m != "__construct"):
+            node, base = classes[0]
+            ops.append(Op("unknown", line=php.line(node), detail=f"extends {base} and has no method named for going"
+                          " up: what runs is in that class, not in this file"))
+    walker = Walker(methods, plain_parent=plain_parent)
+    for forward in forwards:
         if forward in methods:
             walker.forward(methods[forward], schema=forward != "__construct")
     return Migration((*ops, *_resolved(walker.items)), fingerprint=php.fingerprint(kept))
