@@ -173,6 +173,10 @@ def test_schema_and_db_calls(body: str, expected: list[tuple[str, str]]) -> None
     ("Schema::create($name, function (Blueprint $table) {\n    $table->id();\n});", "",
      "create table on a table whose name is computed at run time"),
     ("DB::statement($sql);", "", "DB::statement runs SQL built at run time"),
+    # Which branch set `$sql` is not known: the one read last must not stand for both.
+    ("if (DB::getDriverName() === 'mysql') {\n    $sql = 'DROP TABLE users';\n} else {\n"
+     "    $sql = 'ALTER TABLE users ADD nick varchar(20) NULL';\n}\nDB::statement($sql);", "",
+     "DB::statement runs SQL built at run time"),
     ("Schema::frobnicate('users');", "", "calls Schema::frobnicate, which is not a Laravel schema method"),
     ("DB::dropForeignKeyIfExists('songs', 'artist_id');", "",
      "calls DB::dropForeignKeyIfExists, which is not a Laravel database method"),

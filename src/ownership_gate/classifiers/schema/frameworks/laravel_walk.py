@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from tree_sitter import Node
 
@@ -35,6 +36,9 @@ from ownership_gate.formats import php
 from ownership_gate.formats.php import Step
 
 _LOOPS = frozenset({"foreach_statement", "for_statement", "while_statement", "do_statement"})
+# Code that runs only sometimes, or one of its parts: what a variable holds after it depends on which part ran.
+_BRANCHES = frozenset({"if_statement", "switch_statement", "try_statement", "match_expression",
+                       "conditional_expression"})
 _OPAQUE = {
     "require_expression": "runs another PHP file", "require_once_expression": "runs another PHP file",
     "include_expression": "runs another PHP file", "include_once_expression": "runs another PHP file",
@@ -78,6 +82,8 @@ class Walker:
             return _repeated(self.body(node.named_children), "in a loop")
         if kind in php.CLOSURES:  # returned or stored away: it runs wherever it is called
             return _repeated(self.closure(node), "inside a closure")
+        if kind in _BRANCHES:
+            return self.branches(node)
         if kind == "assignment_expression":
             return self.assign(node)
         if kind == "augmented_assignment_expression":  # `$sql .= $more`: no longer the literal
@@ -91,6 +97,19 @@ class Walker:
                 return [Op("unknown", line=php.line(node),
                            detail=f"`{_snippet(node)}` creates an object of a class the reader does not follow")]
         return self.body(php.statements(node))
+
+    def branches(self, node: Node) -> list[Op]:
+        """A conditional's parts, each read in turn; a variable any of them assigns is unknown after it
+        (`$sql` set to a `DROP` in one branch and an `ADD` in the other holds either), so SQL run from it
+        there fails closed."""
+        tracked: tuple[dict[str, Any], ...] = (self.tables, self.builders, self.strings, self.closures)
+        before = [dict(known) for known in tracked]
+        ops = self.body(php.statements(node))
+        changed = {name for known, was in zip(tracked, before, strict=True)
+                   for name in known.keys() | was.keys() if known.get(name) is not was.get(name)}
+        for name in changed:
+            self._forget(name)
+        return ops
 
     def assign(self, node: Node) -> list[Op]:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
