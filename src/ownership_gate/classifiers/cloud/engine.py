@@ -146,11 +146,16 @@ def resolved(value: object, defaults: Mapping[str, object]) -> object:
     return None if isinstance(value, hcl.Expression) or "${" in str(text) else text
 
 
+def literal(value: object) -> bool:
+    """A string or number as written, which a version can be (not a bool, a list, a map or an expression)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def literal_defaults(variables: Mapping[str, hcl.Block]) -> dict[str, object]:
     """Each variable's default where it is a literal string or number."""
     found: dict[str, object] = {}
     for name, block in variables.items():
         default = block.body.attributes.get("default")
-        if default is not None and isinstance(default.value, (str, int, float)) and not isinstance(default.value, bool):
+        if default is not None and literal(default.value):
             found[name] = default.value
     return found

@@ -132,11 +132,11 @@ def nested_engines(name: str, before: Any, after: Any) -> list[Finding]:
         if old == new:
             return
         if isinstance(old, Mapping) and isinstance(new, Mapping):
-            kind = new.get("engine") if _literal(new.get("engine")) else ""
+            kind = new.get("engine") if engine.literal(new.get("engine")) else ""
             for key in sorted(old.keys() & new.keys(), key=str):
                 own = str(key) if engine.NAME.search(str(key)) else None
                 named, at = own or version, f"{path}{_step(key)}"
-                if named is not None and _literal(old[key]) and _literal(new[key]):
+                if named is not None and engine.literal(old[key]) and engine.literal(new[key]):
                     upgraded = engine.compared(at, named, old[key], new[key], engine=str(kind))
                     if upgraded is not None:
                         found.append(upgraded)
@@ -156,11 +156,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 
 def _step(key: object) -> str:
     return f".{key}" if _IDENTIFIER.fullmatch(str(key)) else f"[{json.dumps(str(key))}]"
-
-
-def _literal(value: Any) -> bool:
-    """A string or number as written, which a version can be (not a bool, a list, a map or an expression)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _settings_changed(name: str, before: Any, after: Any) -> list[str]:
@@ -397,8 +392,7 @@ def readers_of(directory: str, context: Context, follow_modules: bool) -> Reader
 
 def configuration_defaults(directory: str, context: Context) -> dict[str, object]:
     """The literal defaults of the variables of the configuration in `directory` (engine.py)."""
-    return engine.literal_defaults({block.labels[0]: block for block in configuration_blocks(directory, context)
-                                    if block.type == "variable" and block.labels})
+    return {name: value for name, value in configuration_values(directory, context).items() if engine.literal(value)}
 
 
 def configuration_values(directory: str, context: Context) -> dict[str, Any]:
