@@ -173,30 +173,46 @@ def image_uses(text: str) -> list[ImageUse]:
     return [use._replace(build=use.build or used_in not in shipped) for use, used_in in uses]
 
 
-def shipping_stage(text: str) -> list[Instruction]:
-    """The instructions that make the image the Dockerfile ships, in order: the global `ARG`s,
-    then those of the last stage, after those of the earlier stages it is built `FROM` (it
-    inherits their files, `WORKDIR`, `ENV` and start command). A stage named by a build
-    argument set outside the file (`FROM build-${TARGETARCH}`) may be any stage whose name fits
-    (`build-amd64`, `build-arm64`): their instructions all count."""
+class _Stage(NamedTuple):
+    base: str  # the image or stage it is built `FROM`, as written, global `ARG`s substituted
+    alias: str  # its name (`AS build`), lower-case; "" for none
+    instructions: list[Instruction]  # its own, its `FROM` first
+
+
+def _stages(text: str) -> tuple[list[Instruction], list[_Stage]]:
+    """The instructions before the first `FROM` (global `ARG`s), and each stage's."""
     args: dict[str, str] = {}
     preamble: list[Instruction] = []
-    stages: list[tuple[str, str, list[Instruction]]] = []  # (base, alias, instructions)
+    stages: list[_Stage] = []
     for ins in _instructions(text):
         if ins.keyword == "FROM":
             words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
             if not words:
                 raise ManifestError("FROM names no image", ins.line)
             alias = words[2].lower() if len(words) == 3 and words[1].lower() == "as" else ""
-            stages.append((substitute(words[0], args).lower(), alias, [ins]))
+            stages.append(_Stage(substitute(words[0], args), alias, [ins]))
         elif stages:
-            stages[-1][2].append(ins)
+            stages[-1].instructions.append(ins)
         else:
             preamble.append(ins)
             if ins.keyword == "ARG":
                 assign(ins.rest, ins.line, args)
-    lineage = _last_lineage([(base, alias) for base, alias, _ in stages])
-    return preamble + [ins for at in lineage for ins in stages[at][2]]
+    return preamble, stages
+
+
+def _bases(stages: list[_Stage]) -> list[tuple[str, str]]:
+    """Each stage's (base, alias), both lower-case, as `_last_lineage` and `_parents` read them."""
+    return [(stage.base.lower(), stage.alias) for stage in stages]
+
+
+def shipping_stage(text: str) -> list[Instruction]:
+    """The instructions that make the image the Dockerfile ships, in order: the global `ARG`s,
+    then those of the last stage, after those of the earlier stages it is built `FROM` (it
+    inherits their files, `WORKDIR`, `ENV` and start command). A stage named by a build
+    argument set outside the file (`FROM build-${TARGETARCH}`) may be any stage whose name fits
+    (`build-amd64`, `build-arm64`): their instructions all count."""
+    preamble, stages = _stages(text)
+    return preamble + [ins for at in _last_lineage(_bases(stages)) for ins in stages[at].instructions]
 
 
 def shipped_base(text: str) -> ImageUse | None:
@@ -205,22 +221,13 @@ def shipped_base(text: str) -> ImageUse | None:
     substituted. None when there is no `FROM`, when that stage is built `FROM scratch` (no image),
     and when the lineage starts from stages built on different images (`FROM build-${TARGETARCH}`
     fitting a `build-amd64` and a `build-arm64` of their own bases): no one image to name."""
-    args: dict[str, str] = {}
-    stages: list[tuple[str, str, int]] = []  # (base as written, alias, line)
-    for ins in _instructions(text):
-        if ins.keyword == "ARG" and not stages:
-            assign(ins.rest, ins.line, args)
-        elif ins.keyword == "FROM":
-            words = [w for w in _split(ins.rest, ins.line) if not w.startswith("--")]
-            if not words:
-                raise ManifestError("FROM names no image", ins.line)
-            alias = words[2].lower() if len(words) == 3 and words[1].lower() == "as" else ""
-            stages.append((substitute(words[0], args), alias, ins.line))
-    lowered = [(base.lower(), alias) for base, alias, _ in stages]
-    roots = [at for at in _last_lineage(lowered) if not _parents(lowered, at)]
+    _, stages = _stages(text)
+    bases = _bases(stages)
     found: dict[str, ImageUse] = {}
-    for at in roots:
-        found.setdefault(stages[at][0], ImageUse(stages[at][0], stages[at][2]))
+    for at in _last_lineage(bases):
+        if not _parents(bases, at):
+            stage = stages[at]
+            found.setdefault(stage.base, ImageUse(stage.base, stage.instructions[0].line))
     if len(found) != 1:
         return None
     use = next(iter(found.values()))
