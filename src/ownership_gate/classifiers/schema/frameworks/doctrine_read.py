@@ -15,12 +15,12 @@ Doctrine migration is written for one database.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from tree_sitter import Node
 
 from ownership_gate.classifiers.schema.frameworks.doctrine_ops import Item, Sql
 from ownership_gate.classifiers.schema.frameworks.doctrine_walk import Walker, repeated
+from ownership_gate.classifiers.schema.frameworks.php_classes import flat, members, unaccounted
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
 from ownership_gate.classifiers.schema.sql.api import sql_pieces
 from ownership_gate.formats import php, treesitter
@@ -30,9 +30,7 @@ from ownership_gate.formats import php, treesitter
 _DOCTRINE = re.compile(r"AbstractMigration|Doctrine\\+Migrations\\")
 _DOCTRINE_SCHEMA = re.compile(r"Doctrine\\+DBAL\\+Schema\\+Schema\b")
 _DECLARATIONS = frozenset({"namespace_use_declaration", "declare_statement", "interface_declaration",
-                           "trait_declaration", "enum_declaration", "function_definition", "namespace_definition"})
-_MEMBERS = frozenset({"property_declaration", "const_declaration"})
-_HOOKS = frozenset({"__call", "__callstatic", "__get", "__set"})
+                           "trait_declaration", "enum_declaration", "function_definition"})
 _FORWARD = ("__construct", "preup", "up", "postup")
 # Never forward work: the rollback side and the description; left out of the fingerprint too.
 _NOT_FORWARD = frozenset({"down", "predown", "postdown", "getdescription"})
@@ -47,13 +45,9 @@ _PLATFORM_UP = re.compile(_PLATFORMS + "up")
 _PLATFORM_DOWN = re.compile(_PLATFORMS + "down")  # their rollback side, never forward work
 
 
-def _flat(nodes: Iterable[Node]) -> list[Node]:
-    """The file's statements, those of a braced `namespace X { ... }` in line."""
-    found: list[Node] = []
-    for node in nodes:
-        body = node.child_by_field_name("body") if node.type == "namespace_definition" else None
-        found.extend(_flat(php.statements(body)) if body is not None else [node])
-    return found
+def _backward(method: str) -> bool:
+    """A method that is no forward work: the rollback side (one per platform too) and the description."""
+    return method in _NOT_FORWARD or bool(_PLATFORM_DOWN.fullmatch(method))
 
 
 def _base(node: Node) -> str | None:
@@ -62,12 +56,6 @@ def _base(node: Node) -> str | None:
         return None
     clause = next((c for c in node.named_children if c.type == "base_clause"), None)
     return php.text(clause.named_children[0]).rsplit("\\", 1)[-1] if clause and clause.named_children else None
-
-
-def _unaccounted(node: Node, where: str) -> Op:
-    snippet = " ".join(php.text(node).split())
-    snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-    return Op("unknown", line=php.line(node), detail=f"`{snippet}` {where}: code the reader cannot account for")
 
 
 def is_doctrine(text: str, declared: bool) -> bool:
@@ -85,12 +73,12 @@ def read(text: str, declared: bool = False) -> Migration | None:
     ops: list[Op] = []
     kept: list[Node] = []  # what the fingerprint holds: everything but declarations and the rollback side
     classes: list[tuple[Node, str]] = []
-    for node in _flat(php.statements(root)):
+    for node in flat(php.statements(root)):
         base = _base(node)
         if base is not None:
             classes.append((node, base))
         elif node.type not in _DECLARATIONS and node.type != "class_declaration":
-            ops.append(_unaccounted(node, "outside the migration class"))
+            ops.append(unaccounted(node, "outside the migration class"))
             kept.append(node)
     if not classes:
         raise Unreadable("no Doctrine migration class in the file (a class extending AbstractMigration)")
@@ -101,19 +89,7 @@ def read(text: str, declared: bool = False) -> Migration | None:
         if base != _BASE and not base.endswith(_BASE_SUFFIX):
             ops.append(Op("unknown", line=php.line(clause), detail=f"extends {base}, not AbstractMigration: what"
                           " that class runs is not in this file"))
-        body = node.child_by_field_name("body")
-        for member in php.statements(body) if body is not None else []:
-            if member.type == "method_declaration":
-                method = php.text(member.child_by_field_name("name") or member).lower()
-                if method in _HOOKS:
-                    ops.append(Op("unknown", line=php.line(member),
-                                  detail=f"defines {method}, which changes what the migration's calls do"))
-                methods.setdefault(method, member)
-                if method in _NOT_FORWARD or _PLATFORM_DOWN.fullmatch(method):
-                    continue
-            elif member.type not in _MEMBERS:
-                ops.append(_unaccounted(member, "in the migration class"))
-            kept.append(member)
+        members(node.child_by_field_name("body"), _backward, methods, kept, ops)
     plain_parent = all(base == _BASE for _, base in classes)
     forwards = list(_FORWARD)
     if not plain_parent:

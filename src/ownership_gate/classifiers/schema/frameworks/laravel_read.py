@@ -14,28 +14,15 @@ changes what the migration's calls do: both are `unknown`. The forward code
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from tree_sitter import Node
 
 from ownership_gate.classifiers.schema.frameworks.laravel_walk import Walker
+from ownership_gate.classifiers.schema.frameworks.php_classes import flat, members, unaccounted
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
 from ownership_gate.formats import php, treesitter
 
 _DECLARATIONS = frozenset({"namespace_use_declaration", "declare_statement", "interface_declaration",
                            "trait_declaration", "enum_declaration"})
-_MEMBERS = frozenset({"property_declaration", "const_declaration"})
-_HOOKS = frozenset({"__call", "__callstatic", "__get", "__set"})
-
-
-def _flat(nodes: Iterable[Node]) -> list[Node]:
-    """The file's statements, those of a braced `namespace X { ... }` in line."""
-    found: list[Node] = []
-    for node in nodes:
-        body = node.child_by_field_name("body") if node.type == "namespace_definition" else None
-        found.extend(_flat(php.statements(body)) if body is not None else [node] if node.type != "namespace_definition"
-                     else [])
-    return found
 
 
 def _migration(node: Node) -> Node | None:
@@ -50,12 +37,6 @@ def _migration(node: Node) -> Node | None:
     return node.child_by_field_name("body") if base is not None and "Migration" in php.text(base) else None
 
 
-def _unaccounted(node: Node, where: str) -> Op:
-    snippet = " ".join(php.text(node).split())
-    snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-    return Op("unknown", line=php.line(node), detail=f"`{snippet}` {where}: code the reader cannot account for")
-
-
 def read(text: str) -> Migration:
     root = treesitter.parse("php", text.encode("utf-8")).root_node
     if treesitter.has_errors(root):
@@ -63,7 +44,7 @@ def read(text: str) -> Migration:
     ops: list[Op] = []
     bodies: list[Node] = []
     classes: set[str] = set()
-    for node in _flat(php.statements(root)):
+    for node in flat(php.statements(root)):
         body = _migration(node)
         if body is not None:
             bodies.append(body)
@@ -71,25 +52,14 @@ def read(text: str) -> Migration:
             name = node.child_by_field_name("name")
             classes.add(php.text(name) if name is not None else "")
         elif node.type not in _DECLARATIONS:
-            ops.append(_unaccounted(node, "outside the migration class"))
+            ops.append(unaccounted(node, "outside the migration class"))
     if not bodies:
         # Laravel runs every file of its migrations folder as a migration: one it cannot find cannot be judged.
         raise Unreadable("no Laravel migration class in the file (a class extending Migration)")
     methods: dict[str, Node] = {}
     kept: list[Node] = []  # what runs forward: everything but `down`
     for body in bodies:
-        for member in php.statements(body):
-            if member.type == "method_declaration":
-                method = php.text(member.child_by_field_name("name") or member).lower()
-                if method in _HOOKS:
-                    ops.append(Op("unknown", line=php.line(member),
-                                  detail=f"defines {method}, which changes what the migration's calls do"))
-                methods.setdefault(method, member)
-                if method == "down":
-                    continue
-            elif member.type not in _MEMBERS:
-                ops.append(_unaccounted(member, "in the migration class"))
-            kept.append(member)
+        members(body, lambda method: method == "down", methods, kept, ops)
     walker = Walker(methods, frozenset(classes), php.aliases(root))
     for forward in ("__construct", "up"):
         if forward in methods:
