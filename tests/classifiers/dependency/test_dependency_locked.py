@@ -194,6 +194,31 @@ def test_a_major_only_the_gemfile_lock_shows(repo: Repo, capsys: pytest.CaptureF
     assert code == 1
 
 
+def test_a_major_only_the_lockfile_shows_under_a_gemfile_with_a_version_constant(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Rails apps often name their Rails version once; the rest of the Gemfile is still read.
+    gemfile = GEMFILE.replace('gem "rails", "~> 7.1.2"', 'RAILS_VERSION = "~> 7.1.2".freeze\ngem "rails", RAILS_VERSION')
+    base = repo.commit({"Gemfile": gemfile, "Gemfile.lock": _gemfile_lock("13.3.1")})
+    repo.commit({"Gemfile.lock": _gemfile_lock("14.0.0", rails="7.1.5")})
+    code, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"], f["from"], f["to"]) for f in findings(document, "dependency")] == [
+        ("major", "stripe", "13.3.1", "14.0.0"), ("lockfile", "Gemfile.lock", None, None)]
+    assert code == 1
+
+
+def test_a_major_only_the_lockfile_shows_around_gemfile_code_the_reader_cannot_follow(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gemfile = GEMFILE + 'eval_gemfile "Gemfile.local" if File.exist?("Gemfile.local")\n'
+    base = repo.commit({"Gemfile": gemfile, "Gemfile.lock": _gemfile_lock("13.3.1")})
+    repo.commit({"Gemfile.lock": _gemfile_lock("14.0.0")})
+    code, document = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(document, "dependency")] == [
+        ("major", "stripe"), ("lockfile", "Gemfile.lock")]
+    assert code == 1
+
+
 def test_a_bounded_constraint_is_judged_by_the_manifest_not_the_lockfile(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -56,6 +56,11 @@ HOSTILE_GEMFILES = {
     "Kernel.send": 'Kernel.send(:gem, "datadog")',
     "non-literal name": 'name = "datadog"\ngem name',
     "constant name": "gem DATADOG",
+    "constant version set twice": 'DD = "~> 1.0"\nDD = "~> 2.0"\ngem "datadog", DD',
+    "constant version computed": 'DD = ENV.fetch("DD")\ngem "datadog", DD',
+    "constant version set after its use": 'gem "datadog", DD\nDD = "~> 1.0"',
+    "constant version set in a block": 'group :production do\n  DD = "~> 1.0"\n  gem "datadog", DD\nend',
+    "constant version interpolated": 'DD = "~> #{ENV["DD"]}"\ngem "datadog", DD',
     "instance_eval": 'instance_eval(File.read("Gemfile.extra"))',
     "instance_eval block": 'instance_eval { gem "datadog" }',
     "load": 'load "Gemfile.extra"',
@@ -105,6 +110,8 @@ ACCOUNTED = [
     ('gem "tzinfo-data", platforms: %i[windows jruby], require: ENV.fetch("TZ", "x") == "y"',
      [("tzinfo-data", "")]),
     ('gemspec path: "."\nplugin "bundler-inject"\nruby file: ".ruby-version"', []),
+    ('RAILS_VERSION = "~> 7.1.3".freeze\ngem "actionpack", RAILS_VERSION\ngroup :production do\n'
+     '  gem "activejob", RAILS_VERSION, ">= 7.1.3.2"\nend', [("actionpack", "~> 7.1.3"), ("activejob", "~> 7.1.3, >= 7.1.3.2")]),
     ('git_source(:gh) do |repo_name|\n  repo_name = "#{repo_name}/#{repo_name}" unless repo_name.include?("/")\n'
      '  "https://github.com/#{repo_name}.git"\nend', []),
 ]

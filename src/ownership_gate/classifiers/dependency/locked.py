@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterator, Mapping
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.dependency import read
 from ownership_gate.classifiers.dependency.compare import TYPE, step
-from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, widest
+from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, Requirement, widest
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock, admits_any
 from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
 from ownership_gate.classifiers.dependency.versions.ranges import release
@@ -52,10 +52,7 @@ def locked_majors(
     if manifest is None or change.new_oid is None:
         return []
     manifest_path = posixpath.join(posixpath.dirname(change.path), manifest)
-    try:
-        required = read.requirements(context.new_file(manifest_path), manifest_path, ecosystem)
-    except ManifestError:
-        return []  # the manifest's own finding says it no longer parses
+    required = _required(context.new_file(manifest_path), manifest_path, ecosystem)
     scopes: dict[str, list[str]] = {}
     constraints: dict[str, str] = {}
     bounded: set[str] = set()
@@ -92,6 +89,21 @@ def locked_majors(
                 scope=widest(scopes[name]), detail=detail,
             ))
     return found
+
+
+def _required(data: bytes | None, path: str, ecosystem: Ecosystem) -> list[Requirement]:
+    """What the manifest requires; where it holds code its reader cannot account for (a Gemfile's own
+    method), what it requires around that code, which the lockfile still decides."""
+    try:
+        return read.requirements(data, path, ecosystem)
+    except ManifestError:
+        pass
+    if data is None or getattr(ecosystem, "readable", None) is None:
+        return []  # the manifest's own finding says it no longer parses
+    try:
+        return read.readable(data, path, ecosystem)[0]
+    except ManifestError:
+        return []
 
 
 def already_held(change: Change, context: Context, ecosystem: Ecosystem, findings: list[Finding]) -> list[Finding]:

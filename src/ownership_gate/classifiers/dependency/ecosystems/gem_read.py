@@ -3,9 +3,11 @@
 A Gemfile is read only when every statement in it is accounted for: `gem`
 with a literal name and versions, `source`, `ruby`, `gemspec`, `plugin`,
 `git_source`, and `group`, `platforms`, `path`, `git`, `github`, `source`
-and `install_if` blocks holding more of the same, and `if`/`unless` whose
+and `install_if` blocks holding more of the same, `if`/`unless` whose
 conditions only compute a value (`RUBY_PLATFORM`, `ENV`), every branch's gems
-counting as declared. Anything else (a loop, a condition that calls a
+counting as declared, and constants set once at the top level to a literal
+version (`RAILS_VERSION = "~> 7.1.3".freeze`, then `gem "actionpack",
+RAILS_VERSION`). Anything else (a loop, a condition that calls a
 method, `eval_gemfile`, `send`, a method) could declare gems the reader
 cannot see, so the manifest is `unparsed`. In a gemspec only what could add
 a dependency matters: `add_dependency` and friends written as plain
@@ -62,7 +64,7 @@ def parse(text: str, path: str) -> list[Requirement]:
         root = ruby.program(text)
         if path.endswith(".gemspec"):
             return _gemspec(root)
-        return list(_gemfile(ruby.statements(root), {}, frozenset()))
+        return list(_gemfile(ruby.statements(root), {}, frozenset(), None, {}, top=True))
     except Unaccounted as exc:
         raise ManifestError(exc.reason, exc.line) from None
 
@@ -75,20 +77,24 @@ def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
         return parse(text, path), ()
     unread: list[str] = []
     try:
-        found = list(_gemfile(ruby.statements(ruby.program(text)), {}, frozenset(), unread))
+        found = list(_gemfile(ruby.statements(ruby.program(text)), {}, frozenset(), unread, {}, top=True))
     except Unaccounted as exc:
         raise ManifestError(exc.reason, exc.line) from None
     return found, tuple(unread)
 
 
 def _gemfile(
-    nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None = None
+    nodes: tuple[Node, ...], inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None,
+    constants: dict[str, Lit], top: bool = False,
 ) -> Iterator[Requirement]:
     """The gems `nodes` declare; a statement the reader cannot account for is refused, or, with `unread`,
-    set aside there (its text) with everything in it."""
+    set aside there (its text) with everything in it. `constants` holds the literal constants the top
+    level set so far (`top`: these are its statements; a constant set anywhere else is refused)."""
     for node in nodes:
         try:
-            yield from _statement(node, inherited, groups, unread)
+            if top and _constant(node, constants):
+                continue
+            yield from _statement(node, inherited, groups, unread, constants)
         except Unaccounted:
             if unread is None:
                 raise
@@ -96,27 +102,44 @@ def _gemfile(
 
 
 def _statement(
-    node: Node, inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None
+    node: Node, inherited: Mapping[str, Value], groups: frozenset[str], unread: list[str] | None,
+    constants: dict[str, Lit],
 ) -> Iterator[Requirement]:
     branches = _branches(node)
     if branches is not None:  # every branch's gems may be installed: all of them are declared
         for branch in branches:
-            yield from _gemfile(branch, inherited, groups, unread)
+            yield from _gemfile(branch, inherited, groups, unread, constants)
         return
     call = ruby.call(node)
     if call is None or call.receiver:
         raise _refused(node)
     if call.name == "gem" and call.block is None:
-        found = _gem(call, inherited, groups)
+        found = _gem(call, inherited, groups, constants)
         if found is not None:
             yield found
     elif call.name in _BLOCKS and call.block is not None and _arguments_are(
         call, _inert if call.name == "install_if" else ruby.is_literal
     ):
         inner = groups | _group_names(call.args) if call.name == "group" else groups
-        yield from _gemfile(call.block.body, {**inherited, **_block_options(call)}, inner, unread)
+        yield from _gemfile(call.block.body, {**inherited, **_block_options(call)}, inner, unread, constants)
     elif not _setting(call):
         raise _refused(node)
+
+
+def _constant(node: Node, constants: dict[str, Lit]) -> bool:
+    """A constant set to a literal version string (`RAILS_VERSION = "~> 7.1.3".freeze`), recorded in
+    `constants` for the gems below that name it; a constant set twice, or to anything else, is not one."""
+    if node.type != "assignment":
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or left.type != "constant":
+        return False
+    found = ruby.value(right)
+    name = ruby.text(left)
+    if not (isinstance(found, Lit) and found.kind == "string" and not found.dynamic) or name in constants:
+        return False
+    constants[name] = found
+    return True
 
 
 def _branches(node: Node) -> list[tuple[Node, ...]] | None:
@@ -153,8 +176,8 @@ def _setting(call: Call) -> bool:
 
 def _refused(node: Node) -> Unaccounted:
     return Unaccounted(f"`{ruby.snippet(node)}` may declare gems the reader cannot see: only plain gem,"
-                       " source, ruby, gemspec, plugin and git_source statements, blocks of them, and if/unless"
-                       " on constants and ENV are read", ruby.line(node))
+                       " source, ruby, gemspec, plugin and git_source statements, blocks of them, if/unless"
+                       " on constants and ENV, and constants set once to a version string are read", ruby.line(node))
 
 
 def _block_options(call: Call) -> dict[str, Value]:
@@ -183,7 +206,9 @@ def _scope(groups: frozenset[str]) -> str:
     return RUNTIME
 
 
-def _gem(call: Call, inherited: Mapping[str, Value], groups: frozenset[str]) -> Requirement | None:
+def _gem(
+    call: Call, inherited: Mapping[str, Value], groups: frozenset[str], constants: Mapping[str, Lit]
+) -> Requirement | None:
     name = _name(call)
     for key, option in call.kwargs.items():
         if not (ruby.is_literal(option) if key in _IDENTITY else _inert(option)):
@@ -191,7 +216,7 @@ def _gem(call: Call, inherited: Mapping[str, Value], groups: frozenset[str]) -> 
     options = {**inherited, **call.kwargs}
     if "path" in options:
         return None  # the project's own gem
-    constraint = ", ".join(" ".join(v.split()) for v in _versions(call, name))
+    constraint = ", ".join(" ".join(v.split()) for v in _versions(call, name, constants))
     source = next((f"{k}: {_text(options[k])}" for k in _SOURCE_KEYS if k in options), None)
     if source is not None:
         ref = next((_text(options[k]) for k in _REF_KEYS if k in options), "")
@@ -207,10 +232,12 @@ def _name(call: Call) -> str:
     return str(first.value)
 
 
-def _versions(call: Call, name: str) -> list[str]:
+def _versions(call: Call, name: str, constants: Mapping[str, Lit]) -> list[str]:
     found: list[str] = []
     for argument in call.args[1:]:
         for item in argument if isinstance(argument, list) else [argument]:
+            if isinstance(item, Expr) and item.node.type == "constant":
+                item = constants.get(ruby.text(item.node), item)
             if not (isinstance(item, Lit) and item.kind == "string" and not item.dynamic):
                 raise Unaccounted(f"the version requirements of gem {name} are computed in Ruby", call.line)
             found.append(str(item.value))
@@ -275,7 +302,7 @@ def _gemspec(root: Node) -> list[Requirement]:
                 if inner.kwargs or inner.block is not None:
                     raise Unaccounted(f"`{ruby.snippet(node)}` is not a plain dependency", inner.line)
                 name = _name(inner)
-                found.append(Requirement(name, ", ".join(" ".join(v.split()) for v in _versions(inner, name)),
+                found.append(Requirement(name, ", ".join(" ".join(v.split()) for v in _versions(inner, name, {})),
                                          inner.line,
                                          scope=DEV if inner.name == "add_development_dependency" else RUNTIME))
                 read.add(node.id)
