@@ -482,6 +482,37 @@ def test_the_shipped_stage_built_on_another_image_needs_the_cto(
     assert code == 1
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("govukpay/openjdk:alpine-3.8.1-jre-8.181.13", "govukpay/openjdk:alpine-3.8.1-jre-base-8.181.13"),
+    ("python:3.12", "python:3.12-slim"),
+    ("eclipse-temurin:21-jdk", "eclipse-temurin:21-jre"),
+])
+def test_the_shipped_stage_built_on_another_variant_needs_the_cto(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str
+) -> None:
+    base = repo.commit({"Dockerfile": f"FROM {before}\nRUN apk --no-cache upgrade\nCMD [\"app\"]\n"})
+    repo.commit({"Dockerfile": f"FROM {after}\nRUN apk --no-cache upgrade\nCMD [\"app\"]\n"})
+    code, doc = run_json(capsys, "--base", base)
+    found = [f for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"]
+    assert [(f["kind"], f["from"], f["to"], f["scope"], f["level"], f["line"]) for f in found] == [
+        ("major", before, after, "runtime", "cto", 1)]
+    assert found[0]["detail"] == f"base image of the shipped stage is another variant: {before} -> {after}"
+    assert code == 1
+
+
+@pytest.mark.parametrize(("tag", "words"), [
+    ("alpine-3.8.1-jre-base-8.181.13", {"alpine", "jre", "base"}),
+    ("3.12", set()), ("3.12-slim-bookworm", {"slim", "bookworm"}), ("20-alpine3.19", {"alpine"}),
+    ("8u181-jdk", {"jdk"}), ("3.13.0rc1-slim", {"slim"}), ("1.2.3-r0", set()), ("21-jre@sha256:" + "a" * 64, {"jre"}),
+    ("latest", {"latest"}),
+])
+def test_the_words_of_a_tag_besides_its_version(tag: str, words: set[str]) -> None:
+    from ownership_gate.classifiers.dependency.ecosystems import docker
+
+    assert docker.variant(tag) == frozenset(words)
+    assert docker.variant("@sha256:" + "a" * 64) is None
+
+
 def test_the_old_base_leaving_the_file_stays_removed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     found = dependency_findings(repo, capsys, {"Dockerfile": "FROM python:3.12-slim\nCMD [\"app\"]\n"},
                                 {"Dockerfile": "FROM node:20-slim\nCMD [\"app\"]\n"})
@@ -513,6 +544,11 @@ def test_a_runtime_image_already_copied_from_becomes_the_base(repo: Repo, capsys
      {("added", "oven/bun", None, "1.1", "build"), ("removed", "node", "20", None, "build")}),
     # The same repository at another tag: a step, judged as ever.
     ("Dockerfile", "FROM node:20.11-slim\n", "FROM node:20.12-slim\n", {("minor", "node", "20.11-slim", "20.12-slim", "runtime")}),
+    # The same variant at another version, or refreshed to another digest, is no other image.
+    ("Dockerfile", "FROM python:3.12.1-slim-bookworm\n", "FROM python:3.12.2-slim-bookworm\n",
+     {("patch", "python", "3.12.1-slim-bookworm", "3.12.2-slim-bookworm", "runtime")}),
+    ("Dockerfile", "FROM node:20-slim@sha256:" + "a" * 64 + "\n", "FROM node:20-slim@sha256:" + "b" * 64 + "\n",
+     {("lockfile", "node", "20-slim@sha256:" + "a" * 64, "20-slim@sha256:" + "b" * 64, "runtime")}),
     # Docker Hub's full name is the same image.
     ("Dockerfile", "FROM node:20-slim\n", "FROM docker.io/library/node:20-slim\n", set()),
     # A development Dockerfile builds no production image; `scratch` is no image.

@@ -133,16 +133,26 @@ def base_replaced(
     place of the new image's own (`added`, or a step of its tag when a builder stage already used it),
     or is added when the new image had none; an `unparsed` one stays (it fails closed already). The
     old image keeps its own: `removed` when it left the file, nothing when a builder stage still uses it.
+    The same repository with another variant (`openjdk:8-jre` -> `8-jre-base`, `python:3.12` -> `3.12-slim`:
+    the words of its tag besides the version) is another image too; a tag step is otherwise judged as ever.
     Not judged when either side names no base (`None`: a Dockerfile added or deleted, `scratch`, a
-    variable set outside the file), nor when the repository stayed (a tag step is judged as ever)."""
-    if old_base is None or new_base is None or old_base.name == new_base.name:
+    variable set outside the file)."""
+    if old_base is None or new_base is None:
         return findings
     own = [f for f in findings if f.subject == new_base.name]
-    if any(f.kind == "unparsed" for f in own):
+    if any(f.kind in ("unparsed", "major") for f in own):
         return findings
     before, after = _image(old_base), _image(new_base)
-    replaced = new_finding("major", new_base.name, ecosystem, before, after, new_base.line,
-                           f"base image of the shipped stage replaced: {before} -> {after}", RUNTIME)
+    if old_base.name == new_base.name:
+        words: Callable[[str], frozenset[str] | None] | None = getattr(ecosystem, "variant", None)
+        old_words = words(old_base.constraint) if words is not None else None
+        new_words = words(new_base.constraint) if words is not None else None
+        if old_words is None or new_words is None or old_words == new_words:
+            return findings
+        why = f"base image of the shipped stage is another variant: {before} -> {after}"
+    else:
+        why = f"base image of the shipped stage replaced: {before} -> {after}"
+    replaced = new_finding("major", new_base.name, ecosystem, before, after, new_base.line, why, RUNTIME)
     kept = [f for f in findings if f.subject != new_base.name]
     return sorted([*kept, replaced], key=lambda f: f.subject)
 

@@ -31,6 +31,7 @@ More optional names are used when present (see `dependency_compare`):
     def unresolved(requirement: Requirement) -> list[str]  # variables it names, set elsewhere
     def ceiling(constraint: str) -> float | None  # highest major admitted: math.inf uncapped, None unreadable
     def os_release(constraint: str) -> str | None  # the operating-system release an image tag names
+    def variant(constraint: str) -> frozenset[str] | None  # the words of an image tag besides its version
 
 and one by the dependency classifier, for manifests that build what ships
 on an image (a Dockerfile):
@@ -189,6 +190,10 @@ class DeferredReader:
     def os_release(self, constraint: str) -> str | None:
         named: str | None = self._reader().os_release(constraint)
         return named
+
+    def variant(self, constraint: str) -> frozenset[str] | None:
+        words: frozenset[str] | None = self._reader().variant(constraint)
+        return words
 
     def shipped_base(self, text: str, path: str) -> Requirement | None:
         base: Requirement | None = self._reader().shipped_base(text, path)

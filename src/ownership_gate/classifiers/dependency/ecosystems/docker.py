@@ -59,5 +59,6 @@ lowest = READER.lowest
 unpinned = READER.unpinned
 floats = READER.floats
 os_release = READER.os_release
+variant = READER.variant
 unresolved = READER.unresolved
 shipped_base = READER.shipped_base

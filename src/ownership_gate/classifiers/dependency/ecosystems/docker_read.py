@@ -69,6 +69,24 @@ def os_release(constraint: str) -> str | None:
     return "".join(part for part in match.groups() if part)
 
 
+# A tag's parts are split at `-`, `_`, `.` and `+`; a word is a part's leading letters (`alpine3` and
+# `alpine` are both `alpine`, `jdk17` is `jdk`). Parts that start with a digit or one letter and digits
+# (`8`, `v1`, `r0`, `u181`), and marks of a pre-release, are the version, not the variant.
+_TAG_PART = re.compile(r"[-_.+]")
+_WORD = re.compile(r"[a-z]{2,}")
+_PRE_RELEASE = frozenset({"rc", "alpha", "beta", "pre", "preview"})
+
+
+def variant(constraint: str) -> frozenset[str] | None:
+    """The words of an image tag besides its version (`alpine-3.8.1-jre-base-8.181.13` -> alpine, base,
+    jre; `3.12-slim` -> slim; `3.12` -> none); None when no tag is known (a digest alone, none)."""
+    tag = constraint.partition("@")[0].lower()
+    if not tag:
+        return None
+    found = (_WORD.match(part) for part in _TAG_PART.split(tag))
+    return frozenset(m.group(0) for m in found if m is not None) - _PRE_RELEASE
+
+
 def unresolved(requirement: Requirement) -> list[str]:
     """The variables an image still refers to (`${POSTGRES_IMAGE}`): set outside the file, by
     the environment, a `.env` file or a build argument, so the image cannot be named here."""
