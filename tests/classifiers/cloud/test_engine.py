@@ -95,6 +95,10 @@ def test_a_mysql_release_line_named_by_the_engine_setting(
     ("min_master_version", "google_container_cluster", True),
     ("cluster_version", "", True),  # terraform-aws-modules/eks's input
     ("engine_version_upgrade_window", "", False),
+    ("family", "aws_elasticache_parameter_group", True),
+    ("family", "aws_rds_cluster_parameter_group", True),
+    ("family", "aws_launch_template", False),
+    ("family", "", False),  # a module's `family` may be anything
 ])
 def test_which_settings_hold_an_engine_version(name: str, resource_type: str, expected: bool) -> None:
     assert engine.names_engine(name, resource_type) is expected
@@ -123,6 +127,38 @@ def test_a_minor_or_patch_release_is_routine(repo: Repo, capsys: pytest.CaptureF
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+PARAMETER_GROUPS = """\
+resource "aws_elasticache_parameter_group" "cache" {
+  name   = "cache-params"
+  family = "redis5.0"
+}
+
+resource "aws_db_parameter_group" "db" {
+  name   = "db-params"
+  family = "postgres14"
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    ("redis5.0", "redis6.x", [("engine", "aws_elasticache_parameter_group.cache")]),
+    ("postgres14", "postgres15", [("engine", "aws_db_parameter_group.db")]),
+    ("redis6.x", "redis6.2", []),  # the same major
+])
+def test_a_parameter_group_for_another_engine_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: list[tuple[str, str]]
+) -> None:
+    text = PARAMETER_GROUPS.replace("redis5.0", "redis6.x") if before == "redis6.x" else PARAMETER_GROUPS
+    base = repo.commit({"infra/params.tf": text})
+    repo.commit({"infra/params.tf": text.replace(f'"{before}"', f'"{after}"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert [k for k in kinds_and_subjects(doc, "cloud") if k[0] == "engine"] == found
+    if found:
+        (upgrade,) = [f for f in findings(doc, "cloud") if f["kind"] == "engine"]
+        assert upgrade["detail"].startswith(f"family: {before} -> {after}, another major version")
+    assert code == (1 if found else 0)
 
 
 def test_a_computed_version_is_not_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,6 +20,11 @@ resource type (`azurerm_mysql_flexible_server`), the setting
 the value (`MYSQL_8_0`). A patch or minor release (`12.17` -> `12.19`) is
 none.
 
+A parameter group's `family` (`postgres14` -> `postgres15` on an
+`aws_db_parameter_group`, `redis5.0` -> `redis6.x` on an
+`aws_elasticache_parameter_group`) names the engine major the databases
+using it must run: moving it to another major is the same upgrade.
+
 A managed Kubernetes control plane is the same kind of door: `version` on an
 `aws_eks_cluster` or a `digitalocean_kubernetes_cluster`, `kubernetes_version`
 on an `azurerm_kubernetes_cluster`, `min_master_version` on a
@@ -50,6 +55,8 @@ NAME = re.compile(
 _VERSIONED_TYPE = re.compile(
     r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo|eks_cluster$|kubernetes_cluster$"
 )
+# Resource types whose `family` names the engine and its major (`aws_rds_cluster_parameter_group`).
+_PARAMETER_GROUP = re.compile(r"(?i)parameter_group$")
 # What names a Kubernetes control plane's version: its resource types and settings.
 _KUBERNETES = re.compile(
     r"(?i)kubernetes|k8s|(?<![a-z])(?:eks|gke|aks)(?![a-z])|container_cluster|(?:cluster|master|control_plane)_version"
@@ -61,7 +68,8 @@ _TWO_PART_ENGINES = re.compile(r"(?i)mysql|mariadb")
 
 def names_engine(name: str, resource_type: str = "") -> bool:
     """Whether a setting or input called `name` (of a resource of `resource_type`) holds an engine version."""
-    return bool(NAME.search(name)) or (name == "version" and bool(_VERSIONED_TYPE.search(resource_type)))
+    return bool(NAME.search(name)) or (name == "version" and bool(_VERSIONED_TYPE.search(resource_type))) or (
+        name == "family" and bool(_PARAMETER_GROUP.search(resource_type)))
 
 
 def major(value: object, engine: str = "") -> tuple[int, ...] | None:
