@@ -48,6 +48,8 @@ _WORD = re.compile(r"[-_.]")
 
 def breaking_minor(ecosystem: str, name: str) -> str | None:
     """Why a minor step of this package breaks, or None when it is an ordinary one."""
+    if ecosystem == "runtime":  # the language itself (runtime.txt, .python-version)
+        return RUNTIMES.get(name)
     if ecosystem == "docker":
         words = _WORD.split(name.rsplit("/", 1)[-1])
         return next((RUNTIMES[w] for w in words if w in RUNTIMES), None)

@@ -15,6 +15,7 @@ from ownership_gate.classifiers.dependency.ecosystems import (
     npm,
     nuget,
     pypi,
+    runtime,
     terraform,
 )
 from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem
@@ -32,6 +33,7 @@ REGISTRY: dict[str, Ecosystem] = {
     "github-actions": actions,
     "helm": helm,
     "hex": hex,
+    "runtime": runtime,
     "docker": docker,  # last: it reads any YAML file no other ecosystem claims
 }
 
