@@ -66,6 +66,15 @@ def test_run_sql_concurrent_index_and_field_changes(repo: Repo, capsys: pytest.C
     ('migrations.AlterModelTable(name="book", table="books")', [("destructive", "library_book")]),
     ('migrations.AddField(model_name="book", name="note", field=models.TextField(default=""))',
      [("additive", "library_book.note")]),
+    # Django fills existing rows of a blank text field with "", of an auto_now date with the current time.
+    ('migrations.AddField(model_name="book", name="code", field=models.CharField(blank=True, max_length=20))',
+     [("additive", "library_book.code")]),
+    ('migrations.AddField(model_name="book", name="seen", field=models.DateTimeField(auto_now_add=True))',
+     [("additive", "library_book.seen")]),
+    ('migrations.AddField(model_name="book", name="code", field=models.CharField(max_length=20))',
+     [("risky", "library_book.code")]),
+    ('migrations.AddField(model_name="book", name="pages", field=models.IntegerField(blank=True))',
+     [("risky", "library_book.pages")]),  # no empty value an integer column can hold
     ('migrations.AddField(model_name="book", name="tags", field=models.ManyToManyField(to="library.tag"))',
      [("additive", "library_book_tags")]),
     ('migrations.AddField(model_name="book", name="editor", field=models.ForeignKey(null=True, '

@@ -38,6 +38,26 @@ _EXTENSIONS = frozenset({
 })
 
 
+# Fields Django fills with "" (b"" for BinaryField) on existing rows when they are `blank=True` and have no
+# default of their own (its schema editor's effective default: a field that allows empty strings), and
+# dates and times it fills with the current time when they are `auto_now` or `auto_now_add`.
+_EMPTY_STRINGS = frozenset({
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "FileField", "ImageField",
+    "BinaryField",
+})
+_TIMESTAMPS = frozenset({"DateField", "DateTimeField", "TimeField"})
+
+
+def _implied_default(field: ast.Call, kind: str) -> str:
+    """What Django's schema editor fills existing rows with when a NOT NULL field without a default is
+    added: `""` for a blank text field, the current time for an `auto_now(_add)` date; "" for none."""
+    if kind in _EMPTY_STRINGS and boolean(arg(field, 99, "blank")) is True:
+        return 'b""' if kind == "BinaryField" else '""'
+    if kind in _TIMESTAMPS and any(boolean(arg(field, 99, k)) is True for k in ("auto_now", "auto_now_add")):
+        return "the current time"
+    return ""
+
+
 def _creates_table(options: ast.expr | None) -> bool:
     """Whether Django creates a table for a `CreateModel` with these options: not for `managed=False`
     or `proxy=True`, nor where the options are not spelled out (built elsewhere, `**` unpacked)."""
@@ -137,6 +157,9 @@ class _Reader:
         how = "nullable" if null else "NOT NULL"
         if has_default:
             how += " with a default"
+        elif not null and (implied := _implied_default(field, kind)):
+            has_default = True
+            how += f", existing rows filled with {implied}"
         ops = [Op("add_column", table, column, nullable=null, default=has_default or rewrites,
                   rewrites=rewrites, line=line, detail=f"add field {table}.{column} ({kind}, {how})")]
         unique = boolean(arg(field, 99, "unique")) is True or kind == "OneToOneField"
