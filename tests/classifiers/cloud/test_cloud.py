@@ -1602,6 +1602,49 @@ def test_a_for_each_of_dns_records_that_only_gained_names(
     assert code == (0 if kind == "dns" else 1)
 
 
+GROUPED = """\
+resource "azurerm_dns_cname_record" "to_%s" {
+  for_each            = %s
+  name                = each.key
+  zone_name           = "%s"
+  resource_group_name = "dns"
+  ttl                 = 300
+  record              = "%s.example.net"
+}
+"""
+
+
+@pytest.mark.parametrize(("old_zone", "new_zone", "kinds"), [
+    # `status` moves from the records pointing at the old cluster to those pointing at the new one.
+    ("example.com", "example.com", [("dns", "azurerm_dns_cname_record.to_new"),
+                                    ("dns", "azurerm_dns_cname_record.to_old")]),
+    # Into another zone's records: the name in the old zone is off the air.
+    ("example.com", "example.org", [("count", "azurerm_dns_cname_record.to_old"),
+                                    ("dns", "azurerm_dns_cname_record.to_new")]),
+])
+def test_a_name_moved_between_for_each_groups_of_records(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old_zone: str, new_zone: str, kinds: list[tuple[str, str]]
+) -> None:
+    def records(old: str, new: str) -> str:
+        return GROUPED % ("old", old, old_zone, "old-lb") + GROUPED % ("new", new, new_zone, "new-lb")
+
+    base = repo.commit({"dns.tf": records('toset(["docs", "status"])', 'toset(["www"])')})
+    repo.commit({"dns.tf": records('toset(["docs"])', 'toset(["status", "www"])')})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == kinds
+    assert code == (0 if all(kind == "dns" for kind, _ in kinds) else 1)
+
+
+def test_a_for_each_map_written_in_the_records_that_only_gained_names(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"dns.tf": GROUPED % ("lb", '{\n    docs = "Docs"\n  }', "example.com", "lb")})
+    repo.commit({"dns.tf": GROUPED % ("lb", '{\n    docs = "Docs"\n    status = "Status page"\n  }', "example.com", "lb")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("dns", "azurerm_dns_cname_record.to_lb")]
+    assert code == 0
+
+
 PROVIDERS = """\
 provider "aws" {
   region = "eu-west-2"

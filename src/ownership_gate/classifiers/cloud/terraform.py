@@ -259,6 +259,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
     locals_kept = module.locals_old == module.locals_new
+    regrouped = _regrouped_names(module)
     old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
                                   for side in (module.variables_old, module.variables_new))
     for address in sorted(module.old.keys() & module.new.keys()):
@@ -268,7 +269,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is not None and item.kind == "count":
             item = item._replace(kind=watched("count", _kind_of(address)))
-            if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(after.block, module):
+            if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(address, regrouped):
                 item = item._replace(kind="dns")
         ignored = ignored_changes(before.block) & ignored_changes(after.block)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
@@ -364,15 +365,58 @@ def _engine(
 _WALKED_LOCAL = re.compile(r"^\s*(?:(?:toset|keys|tomap)\s*\(\s*)?local\.(\w+)\s*\)?\s*$")
 
 
-def _only_more(block: hcl.Block, module: Module) -> bool:
-    """A `for_each` over a local map (or list) of the changed files that only gained keys (members): every
-    instance there was is still there, one more of it is made."""
-    walked = block.body.attributes.get("for_each")
-    match = _WALKED_LOCAL.match(_text(walked.value)) if walked is not None else None
-    if match is None or match.group(1) not in module.locals_old or match.group(1) not in module.locals_new:
+def _regrouped_names(module: Module) -> dict[str, tuple[frozenset[Any], frozenset[Any]]]:
+    """The keys (members) each DNS record resource's `for_each` walks before and after, where both sides can
+    be read: a map (or list) written in it, or a local one of the changed files; a new one walks none before."""
+    found = {}
+    for address, placed in module.new.items():
+        after = placed.block
+        if not points_a_name(_kind_of(address), _literal(after, "type")):
+            continue
+        before = module.old[address].block if address in module.old else None
+        if before is not None and before.source == after.source and module.locals_old == module.locals_new:
+            continue
+        was = frozenset() if before is None else _walked(before, module.locals_old)
+        now = _walked(after, module.locals_new)
+        if was is not None and now is not None:
+            found[address] = (_in_zone(after, was), _in_zone(after, now))
+    return found
+
+
+_ZONE = ("zone_name", "zone_id", "managed_zone", "zone")
+
+
+def _in_zone(block: hcl.Block, names: frozenset[Any]) -> frozenset[Any]:
+    """The names, each with the zone the record resource writes them to (as written), so a name moved to
+    another zone's records is not the same name."""
+    written = next((block.body.attributes[z] for z in _ZONE if z in block.body.attributes), None)
+    zone = _text(written.value) if written is not None else ""
+    return frozenset((zone, name) for name in names)
+
+
+def _walked(block: hcl.Block, local_values: Mapping[str, tuple[str, Any]]) -> frozenset[Any] | None:
+    written = block.body.attributes.get("for_each")
+    if written is None:
+        return None
+    match = _WALKED_LOCAL.match(_text(written.value))
+    if match is None:
+        converted = _CONVERTED.match(_text(written.value))  # `toset(["docs", "www"])`: the list itself
+        return _members(_canonical(hcl.value(converted.group(1)) if converted else written.value))
+    return _members(local_values[match.group(1)][1]) if match.group(1) in local_values else None
+
+
+_CONVERTED = re.compile(r"^\s*(?:toset|tomap)\s*\(\s*([\[{].*[\]}])\s*\)\s*$", re.DOTALL)
+
+
+def _only_more(address: str, regrouped: Mapping[str, tuple[frozenset[Any], frozenset[Any]]]) -> bool:
+    """The record resource's `for_each` only gained keys, or lost only keys another record resource of the
+    module gained (a name moved from one group of records to another, pointed elsewhere): every name there
+    was still points somewhere, and one more may."""
+    if address not in regrouped:
         return False
-    before, after = (_members(side[match.group(1)][1]) for side in (module.locals_old, module.locals_new))
-    return before is not None and after is not None and before < after
+    before, after = regrouped[address]
+    gained_elsewhere = {key for other, (was, now) in regrouped.items() if other != address for key in now - was}
+    return before != after and before - after <= gained_elsewhere
 
 
 def _members(canonical: Any) -> frozenset[Any] | None:
