@@ -1843,6 +1843,13 @@ def test_a_forms_token_moved_to_another_template_or_deleted_with_its_page_is_rou
     code, doc = run_json(capsys, "--base", base)
     assert findings(doc, "security") == []
     assert code == 0
+    # A form given its token, on a button of a cookie banner: protection used, no setting changed.
+    repo.commit({"resources/views/subscribe/signup.blade.php": SIGNUP_FORM.replace(
+        '<input type="email" name="email">',
+        '<button name="cookies" value="accept" data-token="{{ csrf_token(\'cookie-banner\') }}">Accept</button>')})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
     # A form that stays and loses its token is still a security change.
     moved = repo.commit({"README.md": "forms\n"})
     repo.commit({"resources/views/subscribe/signup.blade.php": SIGNUP_FORM.replace(

@@ -69,7 +69,9 @@ def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
         elif stack_changed and MIDDLEWARE_LINE.search(line) and not IMPORT.search(line):
             text = _shown(line)  # moved within the file too: the order of a stack is what runs
             found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
-        elif SETTING_LINE.search(line) and _setting_part(line) not in kept and not moved("removed", line):
+        elif SETTING_LINE.search(line) and _setting_part(line) not in kept and not moved("removed", line) and (
+            not _only_a_token(line)
+        ):
             text = _shown(line)
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
@@ -110,6 +112,16 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
         detail = f"{name}: {was if was is not None else '(not set)'} -> {now if now is not None else '(removed)'}"
         found.append(finding("setting", f"{path}: {name}", detail, after.line if after else None, was, now))
     return found
+
+
+# A form or page given the anti-forgery token it sends back (`{{ csrf_token() }}`, `csrf_field()`,
+# `csrfToken()`): protection used, not a setting changed. A form that loses its token still counts.
+_TOKEN = re.compile(r"(?i)\bcsrf_?(?:token|field)\s*\(")
+
+
+def _only_a_token(line: str) -> bool:
+    """Every security directive the added line names is an anti-forgery token put in a form or page."""
+    return all(_TOKEN.match(line, match.start()) for match in SETTING_LINE.finditer(line))
 
 
 def _names_middleware(diff: LineDiff) -> bool:
