@@ -307,6 +307,11 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
         # Laravel's translations of its authentication and session messages.
         "resources/lang/hr-HR/auth.php": "<?php\nreturn ['failed' => 'Neispravni podaci.', 'throttle' => 'Previše pokušaja.'];\n",
         "lang/hr-HR/settings.php": "<?php\nreturn ['session' => ['timeout' => 'Istek sesije']];\n",
+        # Data shapes named for what they carry: a DTO, an enum, a typed language's model classes.
+        "src/main/kotlin/app/dto/ActionPlanSessionsDTO.kt": "data class ActionPlanSessionDTO(\n"
+                                                              "  val sessionNumber: Int,\n  val submittedBy: String?,\n)\n",
+        "src/role-access/models/allocate-role.enum.ts": "export enum AllocateRoleState {\n  CHOOSE_ROLE = 'choose-role',\n}\n",
+        "src/main/java/app/api/model/UserPermission.java": "public class UserPermission {\n  private String name;\n}\n",
     })
     code, doc = run_json(capsys, "--base", app)
     assert kinds_and_subjects(doc, "security") == []

@@ -58,6 +58,14 @@ DESIGN_TOKENS = re.compile(
 )
 POLICY_NAME = re.compile(r"(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$")
 MODELS_FOLDER = re.compile(r"(?i)(?:^|/)models?/")
+# Files that only declare the shape of data: a DTO, an entity, an enum (`ActionPlanSessionsDTO.kt`,
+# `role-category.enum.ts`, `dto/`), and a typed language's `model/` folder of data classes (`api/model/*.kt`).
+# What they name (a session, a permission) is checked elsewhere; a Ruby or Python `models/` file holds
+# logic and is not one of them.
+DATA_SHAPES = re.compile(
+    r"(?:^|/)(?:dto|dtos|entities|entity|enums?)/|/model/[^/]*\.(?:kt|java|ts|cs|go)$"
+    r"|(?:DTO|Dto|Entity|Enum)\.(?:kt|java|ts|cs)$|\.(?:enum|dto|entity|model)\.ts$"
+)
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
 # says which routes need a session), a Django project's `middleware.py`; not every file of a `middleware/` folder.
 MIDDLEWARE_FILE = re.compile(r"(?:^|/)middleware\.\w+$")
