@@ -1981,6 +1981,22 @@ NEW_TEAM = '''  - kind: Group
 '''
 
 
+@pytest.mark.parametrize("path", [
+    RBAC_PATH,
+    # A GitOps repository's build service (Go's `build/` folder holds packaging and CI): its YAML is deployed.
+    "components/build/shared-resources/rbac.yaml",
+])
+def test_a_binding_that_gains_a_subject_is_judged_in_a_build_folder_too(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    base = repo.commit({path: RBAC})
+    repo.commit({path: RBAC.replace('  - kind: Group\n    name: "github:payments-team"\n'
+                                    '    apiGroup: rbac.authorization.k8s.io\n', NEW_TEAM)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "RoleBinding payments-prod/payments-admin")]
+    assert code == 1
+
+
 @pytest.mark.parametrize(("old", "new", "detail"), [
     ('  - kind: Group\n    name: "github:payments-team"\n    apiGroup: rbac.authorization.k8s.io\n', NEW_TEAM,
      "now also grants ClusterRole admin to Group github:contractors"),

@@ -70,6 +70,7 @@ from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import (
     NOT_APPLICATION,
+    NOT_DEPLOYMENT,
     NOT_PRODUCTION,
     SUPPRESSIONS,
     is_yaml,
@@ -84,8 +85,8 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
+    return {p for p in paths.all if reads_path(p) or (is_yaml(p) and not NOT_DEPLOYMENT.search(p)) or (
+        (SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
         and not NOT_APPLICATION.search(p))}
 
 
@@ -143,7 +144,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     if is_yaml(change.path) or is_yaml(change.source_path):
         from ownership_gate.classifiers.security import encrypted, external_secrets, rbac
 
-        if not reads_path(change.path) and not NOT_APPLICATION.search(change.path) and not (
+        if not reads_path(change.path) and not NOT_DEPLOYMENT.search(change.path) and not (
                 NOT_PRODUCTION.search(change.path)):
             texts = _texts(change, context)
             found += _directives(change, *texts)

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from ownership_gate.classifiers.base import Context, text_of
-from ownership_gate.classifiers.security.files import NOT_APPLICATION, NOT_PRODUCTION, is_yaml
+from ownership_gate.classifiers.security.files import NOT_DEPLOYMENT, NOT_PRODUCTION, is_yaml
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.classifiers.security.secret_names import hidden
 from ownership_gate.formats.kubernetes import named_objects
@@ -193,7 +193,7 @@ def _objects(context: Context) -> Objects:
 def _production(path: str) -> bool:
     """A YAML file production is deployed from: not a test's, a doc's or an example's, nor named for another
     environment (`values-staging.yaml`, `dev/`)."""
-    return is_yaml(path) and not NOT_APPLICATION.search(path) and not NOT_PRODUCTION.search(path)
+    return is_yaml(path) and not NOT_DEPLOYMENT.search(path) and not NOT_PRODUCTION.search(path)
 
 
 def _read(data: bytes | None, path: str, context: Context, into: dict[Key, list[Placed]],

@@ -17,13 +17,18 @@ SOURCE_SUFFIXES = (
 )
 
 # Folders and file names that hold tests, fixtures, docs, translations or someone else's code.
-NOT_APPLICATION = re.compile(
-    r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
-    r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|dist|build|coverage|storybook|stories)/"
+_NOT_OURS = (
+    r"(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
+    r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|coverage|storybook|stories)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py|tests\.py)$"
     # Laravel's translations: `lang/hr-HR/auth.php`, `resources/lang/de/passwords.php`, `lang/fr.json`.
     r"|(?:^|/)lang/[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?(?:/|\.json$)"
 )
+# ... and built output, for source code.
+NOT_APPLICATION = re.compile(rf"(?i){_NOT_OURS}|(?:^|/)(?:dist|build)/")
+# A deployment's YAML files: a `build/` folder holds packaging and CI (Go's layout), or is a GitOps repository's
+# build service (`components/build/`), not built output.
+NOT_DEPLOYMENT = re.compile(rf"(?i){_NOT_OURS}")
 
 # A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
 # its headers and firewall rules protect no production traffic, and the secrets it pulls are not production's.
