@@ -916,6 +916,25 @@ def test_a_provider_the_module_already_used_written_down_is_no_new_vendor(
     assert code == 1
 
 
+def test_a_new_local_module_requiring_the_callers_provider_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "main.tf": MAIN})
+    # A new module of the configuration writes down the AWS provider the configuration already used.
+    repo.commit({"queues/versions.tf": VERSIONS, "queues/main.tf": 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n',
+                 "modules.tf": 'module "queues" {\n  source = "./queues"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["subject"], f["kind"], f["detail"]) for f in findings(doc, "dependency")] == [
+        ("hashicorp/aws", "changed", "already used by the module that calls this one, whose configuration provides it")]
+    # Another provider in it is new, and a module nothing calls brings its provider in on its own.
+    repo.commit({"queues/versions.tf": VERSIONS.replace("    aws = {", '    datadog = { source = "DataDog/datadog" }\n    aws = {'),
+                 "modules.tf": None})
+    code, doc = run_json(capsys, "--base", base)
+    assert {f["subject"]: f["kind"] for f in findings(doc, "dependency")} == {
+        "datadog/datadog": "added", "hashicorp/aws": "added"}
+    assert code == 1
+
+
 BACKEND = 'bucket = "acme-terraform-state"\nkey    = "infra/{env}.tfstate"\nregion = "eu-west-1"\n'
 
 

@@ -35,6 +35,7 @@ ALREADY_HELD = "already installed as a dependency of another package; now requir
 # package uses where it was. The others resolve one version per package, so requiring it upgrades it.
 SIDE_BY_SIDE = frozenset({"npm", "cargo"})
 ALREADY_USED = "already used by this module's resources or the local modules it calls; now required directly"
+CALLERS_USE = "already used by the module that calls this one, whose configuration provides it"
 
 
 def locks(ecosystem: Ecosystem) -> dict[str, str]:
@@ -115,6 +116,7 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
     lock = _lock_before(change, context, ecosystem)
     held = dict.fromkeys(lock.held, ALREADY_HELD)
     if ecosystem.NAME == "terraform":
+        held.update(dict.fromkeys(_callers_used(change, context, ecosystem), CALLERS_USE))
         held.update(dict.fromkeys(_callees_required(change, context, ecosystem), ALREADY_USED))
     zero_major = bool(context.settings(TYPE).get("zero_major"))
     found = []
@@ -140,6 +142,40 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
 def _new_entry(finding: Finding) -> bool:
     """A package the manifest starts to require: `added`, or a new indirect (transitive) entry."""
     return finding.kind == "added" or (finding.kind == "lockfile" and finding.from_ is None and finding.to is not None)
+
+
+def _used(context: Context, directory: str, ecosystem: Ecosystem) -> set[str]:
+    """Terraform: the providers a module used before the change set: those its resources and data sources
+    implied (`aws_instance` is the `hashicorp/aws` provider's, required or not) and those it required."""
+    from ownership_gate.formats import hcl
+
+    found: set[str] = set()
+    for path, data in _old_terraform_files(context, directory):
+        found.update(f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}" for block in hcl.parse(data).blocks
+                     if block.type in ("resource", "data") and block.labels and "_" in block.labels[0])
+        try:
+            found.update(r.name for r in read.requirements(data, path, ecosystem))
+        except ManifestError:
+            continue
+    return found
+
+
+def _callers_used(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
+    """Terraform: the providers the modules that call this one by a local path (`source =
+    "./data_frontend_delivery"`, after the change set) already used: a provider is configured where the
+    configuration starts, so a new module of it that writes down the same provider brings no new one."""
+    from ownership_gate.formats import hcl
+
+    directory = posixpath.dirname(change.path) or "."
+    used: set[str] = set()
+    for other in context.changes:
+        caller = posixpath.dirname(other.path)
+        if caller == posixpath.dirname(change.path) or not other.path.endswith(".tf"):
+            continue
+        data = context.new(other)
+        if data is not None and directory in hcl.local_sources(hcl.parse(data), caller):
+            used |= _used(context, caller, ecosystem)
+    return frozenset(used)
 
 
 def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
