@@ -500,6 +500,33 @@ def test_the_shipped_stage_built_on_another_variant_needs_the_cto(
     assert code == 1
 
 
+@pytest.mark.parametrize(("tag", "commit"), [
+    ("2d679f4bc2c1ab1fc46e2ef440d8ef300da607b8", True), ("sha-2d679f4", True), ("git-c3a4d87", True),
+    ("1.2.3", False), ("20240101", False), ("deadbeef", False), ("18-alpine", False), ("abc12", False),
+])
+def test_a_tag_that_is_a_commits_hash_names_no_version(tag: str, commit: bool) -> None:
+    from ownership_gate.classifiers.dependency.ecosystems import docker
+    from ownership_gate.classifiers.dependency.ecosystems.images import names_a_commit, tag_lowest
+
+    assert names_a_commit(tag) is commit
+    if commit:
+        assert tag_lowest(tag) is None and not docker.floats(tag)
+
+
+@pytest.mark.parametrize(("before", "after", "kind"), [
+    # An image rebuilt from another commit; a version pinned to a build: neither is a step, nor floats.
+    ("2d679f4bc2c1ab1fc46e2ef440d8ef300da607b8", "c3a4d876a5681cceef9f927392732c259308d158", "changed"),
+    ("1.4.2", "sha-c3a4d87", "changed"),
+])
+def test_an_image_tagged_with_a_commit_is_no_version_step(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str
+) -> None:
+    compose = "services:\n  app:\n    image: trussworks/circleci-docker-primary:{}\n"
+    found = dependency_findings(repo, capsys, {"docker-compose.yml": compose.format(before)},
+                                {"docker-compose.yml": compose.format(after)})
+    assert [(f["kind"], f["from"], f["to"]) for f in found] == [(kind, before, after)]
+
+
 @pytest.mark.parametrize(("tag", "words"), [
     ("alpine-3.8.1-jre-base-8.181.13", {"alpine", "jre", "base"}),
     ("3.12", set()), ("3.12-slim-bookworm", {"slim", "bookworm"}), ("20-alpine3.19", {"alpine"}),

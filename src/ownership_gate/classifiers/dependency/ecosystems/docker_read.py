@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from ownership_gate.classifiers.dependency.ecosystems import dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.docker import COMPOSE, is_dockerfile
-from ownership_gate.classifiers.dependency.ecosystems.images import parse_image, tag_lowest
+from ownership_gate.classifiers.dependency.ecosystems.images import names_a_commit, parse_image, tag_lowest
 from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
 from ownership_gate.formats.kubernetes import blank_bulk_documents
 from ownership_gate.formats.yaml import Loader, Node, load, mappings
@@ -47,7 +47,7 @@ def floats(constraint: str) -> bool:
     """The tag names no version (`latest`, `stable`, `alpine`) and no digest pins it: the image runs
     whatever is pushed under that tag next."""
     tag, at, _ = constraint.partition("@")
-    return not at and tag_lowest(tag) is None
+    return not at and tag_lowest(tag) is None and not names_a_commit(tag)
 
 
 # The operating-system release a tag's variant names: `3.10-alpine3.18`, `3.12-slim-bookworm`,

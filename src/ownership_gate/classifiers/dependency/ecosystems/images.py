@@ -70,8 +70,19 @@ def familiar(name: str) -> str:
 
 
 def tag_lowest(constraint: str) -> Release | None:
-    """The release a tag names: `18-alpine` -> (18,), `15.4` -> (15, 4); `latest` -> None."""
+    """The release a tag names: `18-alpine` -> (18,), `15.4` -> (15, 4); `latest` or a commit's hash
+    (`2d679f4bc2c1`) -> None."""
     tag = constraint.partition("@")[0]
-    if "$" in tag or "{" in tag:
+    if "$" in tag or "{" in tag or names_a_commit(tag):
         return None
     return release(tag)
+
+
+# An image built from a commit and tagged with its hash (`2d679f4bc2c1ab1f...`, `sha-2d679f4`, `git-2d679f4`):
+# hex with a letter and a digit in it, seven characters or more.
+_COMMIT = re.compile(r"(?i)(?:sha-|git-|commit-)?(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,64}")
+
+
+def names_a_commit(tag: str) -> bool:
+    """The tag is a commit's hash: it names one build, not a version, and is as fixed as a version is."""
+    return _COMMIT.fullmatch(tag) is not None
