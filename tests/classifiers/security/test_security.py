@@ -1157,6 +1157,10 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     ("src/main/java/com/example/pay/gateway/AuthorisationGatewayRequest.java", False),
     ("src/main/java/com/example/paymentprocessor/service/CardAuthoriseService.java", False),
     ("app/services/ChargeAuthorizationHandler.kt", False),
+    # ... and so is a payment's or a card's "auth", the word joined to what it authorises.
+    ("app/controllers/web-payments/payment-auth-request-controller.js", False),
+    ("src/main/java/com/example/pay/CardAuthService.java", False),
+    ("app/auth/payment-auth.js", True),
     ("app/payments/auth/token.rb", True),
     ("app/payments/SessionStore.java", True),
     ("app/controllers/authorizations_controller.rb", True),
