@@ -71,8 +71,19 @@ def create_ops(node: exp.Create, dialect: str) -> list[Op]:
         return [Op("add_index", table, columns=columns, unique=unique, concurrent=concurrent,
                    detail=f"create {how} on {table}({', '.join(columns)})"
                    + (" concurrently" if node.args.get("concurrently") else ""))]
+    properties = node.args.get("properties")
+    if kind == "VIEW" and isinstance(properties, exp.Properties) and any(
+        isinstance(p, exp.MaterializedProperty) for p in properties.expressions
+    ):
+        return [_materialized_view(_table_name(node.this))]
     what = f"{kind.lower() or 'object'} {_table_name(node.this) or ''}".strip()
     return [Op("additive", None, detail=f"create {what}")]
+
+
+def _materialized_view(name: str | None) -> Op:
+    """A materialized view created: derived data, new (so indexes built on it in the same migration lock
+    nothing that production reads), and holding only what its query computes."""
+    return Op("create_table", name, detail=f"create materialized view {name} (derived data)")
 
 
 def drop_ops(node: exp.Drop) -> list[Op]:
@@ -260,6 +271,8 @@ def command_ops(node: exp.Command) -> list[Op] | None:
         if any(actions.startswith(a) for a in _ALTER_TABLE_SAFE):
             return [Op("additive", table, detail=f"alter table {table} {actions.split()[0].lower()}")]
         return None
+    if len(words) >= 3 and words[:3] == ["ALTER", "MATERIALIZED", "VIEW"]:
+        return _alter_materialized_view(text.split()[3:])
     if len(words) >= 2 and words[0] == "ALTER" and words[1] in ("SEQUENCE", "FUNCTION", "PROCEDURE",
                                                                 "EXTENSION", "POLICY", "TRIGGER",
                                                                 "DEFAULT", "ROLE", "DOMAIN"):
@@ -281,13 +294,54 @@ def is_volatile_sql(text: str) -> bool:
     return isinstance(parsed, exp.Expression) and _volatile(parsed)
 
 
+def _alter_materialized_view(parts: list[str]) -> list[Op] | None:
+    """`ALTER MATERIALIZED VIEW [IF EXISTS] name` and the rest: renamed (a rename, as a table's is: a view
+    created in the same migration and swapped into place is new), or given another owner; None for
+    anything else."""
+    while parts and parts[0].upper() in ("IF", "EXISTS"):
+        parts = parts[1:]
+    if len(parts) < 2:
+        return None
+    name, actions = _bare(parts[0]), [p.upper() for p in parts[1:]]
+    if actions[:2] == ["RENAME", "TO"] and len(parts) >= 4:
+        new = _bare(parts[3].rstrip(";"))
+        return [Op("rename_table", name, to=new, detail=f"rename materialized view {name} to {new}")]
+    if actions[:2] == ["OWNER", "TO"]:
+        return []
+    return None
+
+
+def _bare(name: str) -> str:
+    """A name without its schema and quotes: `public."totals_mv"` -> `totals_mv`."""
+    return name.split(".")[-1].strip('"`')
+
+
+_VIEW = ("CREATE MATERIALIZED VIEW", "CREATE OR REPLACE MATERIALIZED VIEW", "CREATE VIEW", "CREATE OR REPLACE VIEW")
+
+
 def unparsed_alter_ops(words: list[str], original: list[str]) -> list[Op] | None:
-    """ALTER TABLE forms sqlglot cannot parse, read by keyword from its tokens.
+    """ALTER TABLE forms, and views, sqlglot cannot parse, read by keyword from its tokens.
 
     Only forms whose meaning the keywords fix are accepted: attaching a
     constraint to an index built beforehand (squawk's recommended way to add
-    a unique or primary key without a long lock) and renaming a constraint.
+    a unique or primary key without a long lock), renaming a constraint, and
+    a view created whatever its query (a view holds no rows; a materialized
+    view holds what its query computes).
     """
+    joined = " ".join(words)
+    view = next((v for v in _VIEW if joined.startswith(v + " ")), None)
+    if view is not None:
+        names = original[len(view.split()):]
+        if [w.upper() for w in names[:3]] == ["IF", "NOT", "EXISTS"]:
+            names = names[3:]
+        while len(names) >= 3 and names[1] == ".":  # `public.totals_mv`: the schema's, by its last name
+            names = names[2:]
+        if not names:
+            return None
+        name = _bare(names[0])
+        if "MATERIALIZED" in view:
+            return [_materialized_view(name)]
+        return [Op("additive", None, detail=f"create view {name}")]
     if len(words) >= 4 and words[:2] in (["ALTER", "DATABASE"], ["ALTER", "ROLE"]) and "SET" in words:
         return []  # a session default (timezone, search_path) for new connections
     if len(words) < 4 or words[:2] != ["ALTER", "TABLE"]:
