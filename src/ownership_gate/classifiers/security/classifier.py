@@ -36,6 +36,7 @@ Kinds:
   a file does not, since the order of checks decides what runs. A query
   that stops keeping to the requesting user's records (`user=request.user`,
   `current_user.invoices.find`) is one too;
+  An SSH public key new to the change set (ssh_keys.py) grants a login.
   A Kubernetes RoleBinding or ClusterRoleBinding that is new, names another
   role or gains a subject, and a Role or ClusterRole that allows more, is
   one too (rbac.py); so is a person, team or group given access in a data
@@ -74,6 +75,7 @@ from ownership_gate.classifiers.security.files import (
     NOT_PRODUCTION,
     SUPPRESSIONS,
     is_yaml,
+    may_grant_a_login,
     may_hold_access_list,
     reads_path,
 )
@@ -85,7 +87,8 @@ SETTINGS: Mapping[str, str] = {}
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
-    return {p for p in paths.all if reads_path(p) or (is_yaml(p) and not NOT_DEPLOYMENT.search(p)) or (
+    return {p for p in paths.all if reads_path(p) or (
+        (is_yaml(p) or may_grant_a_login(p)) and not NOT_DEPLOYMENT.search(p)) or (
         (SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
         and not NOT_APPLICATION.search(p))}
 
@@ -153,4 +156,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
         found += external_secrets.findings(change, context)
+    if not NOT_DEPLOYMENT.search(change.path):
+        from ownership_gate.classifiers.security import ssh_keys
+
+        found += ssh_keys.findings(change, context)
     return found

@@ -95,6 +95,15 @@ def may_hold_access_list(path: str) -> bool:
     return path.endswith(_DATA_FILE) and not _NOT_ACCESS_LIST.search(path)
 
 
+# Files that hold SSH public keys and nothing else (`josie.pub`, `authorized_keys`): read for keys that grant a
+# login (ssh_keys.py). Keys in YAML, Terraform and other files the classifier reads are found there too.
+_LOGIN_KEYS = re.compile(r"(?i)\.pub$|(?:^|/)authorized_keys2?$")
+
+
+def may_grant_a_login(path: str) -> bool:
+    return _LOGIN_KEYS.search(path) is not None
+
+
 def is_yaml(path: str) -> bool:
     """A YAML file: the RBAC reader (rbac.py) looks in each for Kubernetes roles and bindings."""
     return path.endswith((".yaml", ".yml"))

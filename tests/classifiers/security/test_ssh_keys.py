@@ -1,0 +1,71 @@
+"""SSH public keys added: a login granted to whoever holds the private key."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.security.ssh_keys import keys
+from tests.conftest import Repo, findings, run_json
+
+ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk3jCw1bYv7S2nL0bH1uQzYt5vX2bQ0rGf8x7cJm9Qp alice@laptop"
+BOB = ("ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAA6oD5Ps9h6pKokzaAcCI6R08CKm2a"
+       "Sv86h/O2HTEQkzeJq/Uvu4gbrONAM0FK5R bob")
+PLAYBOOK = """\
+- hosts: sn06
+  tasks:
+    - name: keys of the stats account
+      authorized_key:
+        user: stats
+        key: "{{ item }}"
+      loop:
+        - "%s"
+"""
+
+
+def _access(repo: Repo, capsys: pytest.CaptureFixture[str], before: dict[str, str | None],
+            after: dict[str, str | None]) -> tuple[int, list[tuple[str, str, int | None, str]]]:
+    base = repo.commit(before)
+    repo.commit(after)
+    code, doc = run_json(capsys, "--base", base)
+    return code, [(f["kind"], f["subject"], f["line"], f["detail"]) for f in findings(doc, "security")]
+
+
+def test_a_key_added_to_a_playbooks_list_grants_a_login(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, found = _access(repo, capsys, {"sn06.yml": PLAYBOOK % ALICE},
+                          {"sn06.yml": PLAYBOOK % ALICE + f'        - "{BOB}"\n'})
+    assert found == [("access", "sn06.yml", 9, "an SSH public key is added (bob): whoever holds its private key "
+                                                "can log in where it is installed")]
+    assert code == 1
+
+
+@pytest.mark.parametrize("path", ["pubkeys/josie.pub", "deploy/authorized_keys", "keys/ops.tf"])
+def test_a_key_file_or_a_key_in_terraform_added(repo: Repo, capsys: pytest.CaptureFixture[str], path: str) -> None:
+    text = ALICE + "\n" if not path.endswith(".tf") else (
+        f'resource "aws_key_pair" "ops" {{\n  key_name   = "ops"\n  public_key = "{ALICE}"\n}}\n')
+    code, found = _access(repo, capsys, {"README.md": "infra\n"}, {path: text})
+    assert [(kind, subject) for kind, subject, _, _ in found] == [("access", path)]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # A key taken away: fewer can log in.
+    ({"sn06.yml": PLAYBOOK % ALICE + f'        - "{BOB}"\n'}, {"sn06.yml": PLAYBOOK % ALICE}),
+    # A key moved from one file to another.
+    ({"pubkeys/alice.pub": ALICE + "\n"}, {"pubkeys/alice.pub": None, "keys/alice.pub": ALICE + "\n"}),
+    # A host's key: which server to trust, not who may log in.
+    ({"README.md": "infra\n"}, {"ssh/known_hosts": f"github.com {ALICE}\n"}),
+    ({"README.md": "infra\n"}, {"group_vars/all.yml": f"trusted_hosts:\n  - \"[git.example.org]:2222 {ALICE}\"\n"}),
+    # Keys in tests and docs.
+    ({"README.md": "infra\n"}, {"tests/fixtures/id.pub": ALICE + "\n", "docs/ssh.pub": BOB + "\n"}),
+])
+def test_no_login_granted(repo: Repo, capsys: pytest.CaptureFixture[str], before: dict[str, str | None],
+                          after: dict[str, str | None]) -> None:
+    code, found = _access(repo, capsys, before, after)
+    assert found == []
+    assert code == 0
+
+
+def test_an_authorized_keys_entrys_options_are_no_host() -> None:
+    entry = 'from="10.0.0.1,bastion.example.org",no-pty ' + ALICE
+    assert [name for _, name in keys(entry, "authorized_keys").values()] == ["alice@laptop"]
+    assert keys("|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= " + ALICE, "hosts.yml") == {}
