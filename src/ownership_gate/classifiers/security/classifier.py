@@ -36,7 +36,9 @@ Kinds:
   a file does not, since the order of checks decides what runs. A query
   that stops keeping to the requesting user's records (`user=request.user`,
   `current_user.invoices.find`) is one too;
-  An SSH public key new to the change set (ssh_keys.py) grants a login.
+  An SSH public key new to the change set (ssh_keys.py) grants a login, and
+  an entry added to a plain-text allow list (`web_whitelist`) lets one more in
+  (allowlists.py).
   A Kubernetes RoleBinding or ClusterRoleBinding that is new, names another
   role or gains a subject, and a Role or ClusterRole that allows more, is
   one too (rbac.py); so is a person, team or group given access in a data
@@ -68,6 +70,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
+from ownership_gate.classifiers.security.allowlists import is_allow_list
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import (
     NOT_APPLICATION,
@@ -88,7 +91,7 @@ SETTINGS: Mapping[str, str] = {}
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all if reads_path(p) or (
-        (is_yaml(p) or may_grant_a_login(p)) and not NOT_DEPLOYMENT.search(p)) or (
+        (is_yaml(p) or may_grant_a_login(p) or is_allow_list(p)) and not NOT_DEPLOYMENT.search(p)) or (
         (SCRIPT.search(p) or p.endswith(".tpl") or SUPPRESSIONS.search(p) or may_hold_access_list(p))
         and not NOT_APPLICATION.search(p))}
 
@@ -160,4 +163,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.security import ssh_keys
 
         found += ssh_keys.findings(change, context)
+        if is_allow_list(change.path) and not NOT_PRODUCTION.search(change.path):
+            from ownership_gate.classifiers.security import allowlists
+
+            found += allowlists.findings(change, context)
     return found

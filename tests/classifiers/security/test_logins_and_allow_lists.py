@@ -1,4 +1,4 @@
-"""SSH public keys added: a login granted to whoever holds the private key."""
+"""SSH public keys added (a login granted to whoever holds the private key), and plain-text allow lists."""
 
 from __future__ import annotations
 
@@ -69,3 +69,35 @@ def test_an_authorized_keys_entrys_options_are_no_host() -> None:
     entry = 'from="10.0.0.1,bastion.example.org",no-pty ' + ALICE
     assert [name for _, name in keys(entry, "authorized_keys").values()] == ["alice@laptop"]
     assert keys("|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= " + ALICE, "hosts.yml") == {}
+
+
+# --- plain-text allow lists ----------------------------------------------------------------------
+
+WHITELIST = "# hosts the egress proxy lets commons reach\n.github.com\npypi.org\n"
+
+
+@pytest.mark.parametrize("path", ["files/squid_whitelist/web_whitelist", "proxy/allowed_domains.txt",
+                                  "firewall/allowlist.conf"])
+def test_an_entry_added_to_a_plain_text_allow_list_lets_one_more_in(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    code, found = _access(repo, capsys, {path: WHITELIST}, {path: WHITELIST + "collector.newrelic.com\n"})
+    assert found == [("access", path, None, "allow list widened: collector.newrelic.com added")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # Taken away, reordered, or commented: nobody new let in.
+    ({"files/web_whitelist": WHITELIST}, {"files/web_whitelist": "pypi.org\n"}),
+    ({"files/web_whitelist": WHITELIST}, {"files/web_whitelist": "pypi.org\n.github.com  # code hosting\n"}),
+    # Moved from one list to another.
+    ({"files/web_whitelist": WHITELIST, "files/ftp_whitelist": "ftp.ncbi.nlm.nih.gov\n"},
+     {"files/web_whitelist": WHITELIST + "ftp.ncbi.nlm.nih.gov\n", "files/ftp_whitelist": ""}),
+    # A staging environment's list.
+    ({"staging/web_whitelist": WHITELIST}, {"staging/web_whitelist": WHITELIST + "example.org\n"}),
+])
+def test_no_one_more_let_in(repo: Repo, capsys: pytest.CaptureFixture[str], before: dict[str, str | None],
+                            after: dict[str, str | None]) -> None:
+    code, found = _access(repo, capsys, before, after)
+    assert found == []
+    assert code == 0

@@ -1,0 +1,53 @@
+"""Plain-text allow lists: a file named for what it lets in that gains an entry.
+
+An egress proxy's `web_whitelist`, a firewall's `allowed_ips.txt`, an
+`allowlist.conf`: one entry a line, `#` comments. An entry added (a host the
+proxy now lets production reach, an address now let in) is an `access`
+finding; entries removed or reordered let nobody new in and are none, and
+so is an entry moved from another such file of the change set. YAML, JSON
+and Terraform lists are read by their formats' readers (grants.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.model import Change, Finding
+
+# Named for what it lets in, and plain text: no extension, or one of a list's.
+_ALLOW_LIST = re.compile(
+    r"(?i)(?:^|/)[^/]*(?:white[-_]?list|allow[-_]?list|allowed[-_](?:hosts|domains|ips|origins|networks|senders))"
+    r"[^/.]*(?:\.(?:txt|list|conf|acl|lst))?$"
+)
+
+
+def is_allow_list(path: str) -> bool:
+    return _ALLOW_LIST.search(path) is not None
+
+
+def _entries(data: bytes | None) -> set[str]:
+    text = text_of(data, lossy=True) or ""
+    return {entry for line in text.splitlines() if (entry := line.split("#", 1)[0].strip())}
+
+
+def findings(change: Change, context: Context) -> list[Finding]:
+    added = _entries(context.new(change)) - _entries(context.old(change)) - _removed_elsewhere(context)
+    if not added:
+        return []
+    shown = ", ".join(sorted(added)[:3]) + (f" and {len(added) - 3} more" if len(added) > 3 else "")
+    return [finding("access", change.path, f"allow list widened: {shown} added")]
+
+
+def _removed_elsewhere(context: Context) -> frozenset[str]:
+    memo = context.memo
+    if "security.allowlists.removed" not in memo:
+        removed: set[str] = set()
+        for other in context.claimed(TYPE):
+            if is_allow_list(other.source_path) and other.old_oid is not None:
+                kept = _entries(context.new(other)) if is_allow_list(other.path) else set()
+                removed |= _entries(context.old(other)) - kept
+        memo["security.allowlists.removed"] = frozenset(removed)
+    found: frozenset[str] = memo["security.allowlists.removed"]
+    return found
