@@ -789,11 +789,42 @@ def test_a_gitlab_job_approving_merge_requests_by_itself(repo: Repo, capsys: pyt
     ("terragrunt run-all apply", True),
     ("terraform destroy -auto-approve", True),
     ("terragrunt plan -out plan.tfplan", False),
+    # A task runner's target named for shipping.
+    ("make docker-release", True), ("make -j4 release", True), ("npm run deploy:prod", True), ("just publish", True),
+    ("yarn release", True), ("make build-and-push", True),
+    ("make test", False), ("npm run prerelease-check", False), ("make pushd", False),
 ])
 def test_terragrunt_and_destroy_commands_ship(command: str, ships: bool) -> None:
     from ownership_gate.classifiers.pipeline.workflow import SHIPPING_COMMAND
 
     assert bool(SHIPPING_COMMAND.search(command)) is ships
+
+
+BUILD_LATEST = """\
+name: CI
+on: [push]
+jobs:
+  build-latest:
+    runs-on: ubuntu-latest
+    if: github.ref == 'refs/heads/main'
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ${{ env.REGISTRY }}
+          username: ${{ github.actor }}
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - name: Build and push Docker image
+        run: make docker-release
+"""
+
+
+def test_a_job_that_ships_through_a_make_target_named_for_it(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": BUILD_LATEST})
+    repo.commit({".github/workflows/ci.yml": BUILD_LATEST.replace("${{ env.REGISTRY }}", "ghcr.io")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/ci.yml: job build-latest")]
+    assert code == 1
 
 
 SMOKE = """\
