@@ -793,6 +793,7 @@ def test_a_gitlab_job_approving_merge_requests_by_itself(repo: Repo, capsys: pyt
     ("make docker-release", True), ("make -j4 release", True), ("npm run deploy:prod", True), ("just publish", True),
     ("yarn release", True), ("make build-and-push", True),
     ("make test", False), ("npm run prerelease-check", False), ("make pushd", False),
+    ("make V=1 release", True), ("make DOCKER_BUILD_PUSH=true build-docker", False),  # a variable is no target
 ])
 def test_terragrunt_and_destroy_commands_ship(command: str, ships: bool) -> None:
     from ownership_gate.classifiers.pipeline.workflow import SHIPPING_COMMAND
