@@ -46,7 +46,7 @@ SHIPPING_COMMAND = re.compile(
     r"|\bgh\s+release\s+create\b|\bskaffold\s+(?:run|deploy)\b|\bargocd\s+app\s+sync\b"
     r"|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
     # A task runner's target named for shipping (`make docker-release`, `npm run deploy:prod`, `just publish`).
-    r"|\b(?:make|just|task|rake|mage|(?:npm|pnpm|yarn|bun)(?:\s+run)?)\s+(?:-\S+\s+|\w+=\S*\s+)*[\w:.-]*(?<![a-z])"
+    r"|\b(?:make|just|task|rake|mage|(?:npm|pnpm|yarn|bun)(?:\s+run)?)\s+(?:-\S+\s+|\w+=\S*\s+)*(?![\w:.-]*=)[\w:.-]*(?<![a-z])"
     r"(?:deploy|publish|release|push)(?![a-z])[\w:.-]*"
 )
 # Commands that only change a Kubernetes cluster, and those that create a throwaway one on the CI machine
