@@ -1939,6 +1939,29 @@ def test_a_check_word_in_prose_is_no_check(repo: Repo, capsys: pytest.CaptureFix
     assert code == 0
 
 
+PAY_REQUEST = """\
+module.exports = async function handle (req, res) {
+  try {
+    return await gateway.send(req.body)
+  } catch (err) {
+    logger.info('Error while trying to authorise payment')
+  }
+}
+"""
+
+
+def test_a_check_word_in_a_template_literals_prose_is_no_check(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "app/controllers/wallets/request-controller.js"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PAY_REQUEST})
+    repo.commit({path: PAY_REQUEST.replace("logger.info('Error while trying to authorise payment')",
+                                           "logger.error(`Error while trying to authorise ${provider} Pay payment`, {err})")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+
+
 def test_a_check_written_as_an_expression_in_a_string_is_still_a_check(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

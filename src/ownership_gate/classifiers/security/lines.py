@@ -15,7 +15,8 @@ IMPORT = re.compile(
 )
 SPACE = re.compile(r"\s+")
 # A string literal on one line, single- or double-quoted, escapes and all.
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# String literals, JavaScript's template literals (`Error while trying to authorise ${provider} Pay payment`) too.
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\\n]|\\.)*`')
 _CALL = re.compile(r"\w\s*\(")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 LONGEST = 2000
@@ -65,7 +66,7 @@ def without_prose(line: str) -> str:
     """The line with the contents of its string literals that read as prose (three words or more, no call
     in them: a report's column description, an error message) left out. A check's own expression in a
     string (Spring's `.access("hasRole('ADMIN') and hasIpAddress('10.0.0.0/8')")`) calls, and is kept."""
-    if "'" not in line and '"' not in line:
+    if "'" not in line and '"' not in line and "`" not in line:
         return line
 
     def blank(match: re.Match[str]) -> str:
