@@ -10,21 +10,10 @@ and Terraform lists are read by their formats' readers (grants.py).
 
 from __future__ import annotations
 
-import re
-
 from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.security.files import is_allow_list
 from ownership_gate.classifiers.security.findings import TYPE, finding
 from ownership_gate.model import Change, Finding
-
-# Named for what it lets in, and plain text: no extension, or one of a list's.
-_ALLOW_LIST = re.compile(
-    r"(?i)(?:^|/)[^/]*(?:white[-_]?list|allow[-_]?list|allowed[-_](?:hosts|domains|ips|origins|networks|senders))"
-    r"[^/.]*(?:\.(?:txt|list|conf|acl|lst))?$"
-)
-
-
-def is_allow_list(path: str) -> bool:
-    return _ALLOW_LIST.search(path) is not None
 
 
 def _entries(data: bytes | None) -> set[str]:

@@ -70,13 +70,13 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
-from ownership_gate.classifiers.security.allowlists import is_allow_list
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import (
     NOT_APPLICATION,
     NOT_DEPLOYMENT,
     NOT_PRODUCTION,
     SUPPRESSIONS,
+    is_allow_list,
     is_yaml,
     may_grant_a_login,
     may_hold_access_list,
@@ -160,9 +160,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += rbac.findings(change, context)
         found += external_secrets.findings(change, context)
     if not NOT_DEPLOYMENT.search(change.path):
-        from ownership_gate.classifiers.security import ssh_keys
+        if b"AAAA" in (context.new(change) or b""):  # every OpenSSH public key's body starts so
+            from ownership_gate.classifiers.security import ssh_keys
 
-        found += ssh_keys.findings(change, context)
+            found += ssh_keys.findings(change, context)
         if is_allow_list(change.path) and not NOT_PRODUCTION.search(change.path):
             from ownership_gate.classifiers.security import allowlists
 

@@ -104,6 +104,17 @@ def may_grant_a_login(path: str) -> bool:
     return _LOGIN_KEYS.search(path) is not None
 
 
+# A plain-text allow list (allowlists.py): named for what it lets in, with no extension or one of a list's.
+_ALLOW_LIST = re.compile(
+    r"(?i)(?:^|/)[^/]*(?:white[-_]?list|allow[-_]?list|allowed[-_](?:hosts|domains|ips|origins|networks|senders))"
+    r"[^/.]*(?:\.(?:txt|list|conf|acl|lst))?$"
+)
+
+
+def is_allow_list(path: str) -> bool:
+    return _ALLOW_LIST.search(path) is not None
+
+
 def is_yaml(path: str) -> bool:
     """A YAML file: the RBAC reader (rbac.py) looks in each for Kubernetes roles and bindings."""
     return path.endswith((".yaml", ".yml"))
