@@ -290,6 +290,17 @@ class Context:
             known.update((s, s in found) for s in missing)
         return frozenset(s for s in strings if known[s])
 
+    def read_old_files(self, paths: Collection[str]) -> None:
+        """Read the files at `paths` as they were before the change set in one request, so `old_file` then
+        answers from memory (a reader about to look at a folder's every earlier migration)."""
+        if self.trees is None:
+            return
+        tree = self.trees.old
+        names = [f"{tree}:{p}" if tree is not None else f":0:{p}" for p in paths if "\n" not in p]
+        wanted = [name for name in names if name not in self._cache]
+        if wanted:
+            self._cache.update(zip(wanted, self._read_blobs(wanted), strict=True))
+
     def _unchanged(self, path: str, *, new: bool) -> bytes | None:
         if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line
             return None

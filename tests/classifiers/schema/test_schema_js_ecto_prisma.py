@@ -197,3 +197,53 @@ def test_malformed_prisma_is_unknown(repo: Repo, capsys: pytest.CaptureFixture[s
     code, found, _ = judge(repo, capsys, {"prisma/schema.prisma": "model User {\n  id Int @id\n"})
     assert pairs(found) == [("unknown", "prisma/schema.prisma")]
     assert code == 1
+
+
+# --- Ecto's `modify` without `from:`, against the type the folder's earlier migrations gave ------------
+
+CREATE_BLOCKS = """\
+defmodule Explorer.Repo.Migrations.CreateBlocks do
+  use Ecto.Migration
+
+  def change do
+    execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+
+    create table(:blocks, primary_key: false) do
+      add(:number, :bigint, null: false)
+      add(:size, :integer, null: false)
+      timestamps()
+    end
+
+    create(index(:blocks, [:number]))
+    backfill = "UPDATE blocks SET size = 0 WHERE size IS NULL"
+    execute(backfill)
+  end
+end
+"""
+
+
+def _modify(line: str) -> str:
+    return ("defmodule Explorer.Repo.Migrations.ChangeBlockSize do\n  use Ecto.Migration\n\n  def up do\n"
+            f"    alter table(:blocks) do\n      {line}\n    end\n  end\nend\n")
+
+
+@pytest.mark.parametrize(("line", "earlier", "expected"), [
+    # The same type as the create gave it: only its nullability changes.
+    ("modify(:size, :integer, null: true)", CREATE_BLOCKS, [("additive", "blocks.size")]),
+    ("modify(:size, :integer, null: false, default: 0)", CREATE_BLOCKS, [("risky", "blocks.size")]),
+    # Another type, a size that may narrow it, or a column no earlier migration typed: redefined.
+    ("modify(:size, :bigint, null: true)", CREATE_BLOCKS, [("destructive", "blocks.size")]),
+    ("modify(:size, :integer, size: 4)", CREATE_BLOCKS, [("destructive", "blocks.size")]),
+    ("modify(:gas, :integer, null: true)", CREATE_BLOCKS, [("destructive", "blocks.gas")]),
+    # An earlier migration this reader cannot follow may have changed any column.
+    ("modify(:size, :integer, null: true)",
+     CREATE_BLOCKS.replace('    create(index(:blocks, [:number]))\n', '    Helpers.retype(:blocks)\n'),
+     [("destructive", "blocks.size")]),
+])
+def test_an_ecto_modify_without_from_is_read_against_the_earlier_migrations(
+    repo: Repo, capsys: pytest.CaptureFixture[str], line: str, earlier: str, expected: list[tuple[str, str]]
+) -> None:
+    folder = "apps/explorer/priv/repo/migrations"
+    _, found, _ = judge(repo, capsys, {f"{folder}/20190424170833_change_block_size.exs": _modify(line)},
+                        {f"{folder}/20180117221922_create_blocks.exs": earlier})
+    assert pairs(found) == expected

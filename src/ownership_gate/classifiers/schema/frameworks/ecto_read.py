@@ -13,13 +13,17 @@ runs them any number of times.
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
+
 from tree_sitter import Node
 
-from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.schema.ops import ACTIONS, PLACEHOLDER, Migration, Op, Unreadable, rows_op, table_named
+from ownership_gate.classifiers.schema.paths import leading_version
 from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats import elixir
-from ownership_gate.formats.elixir import Call, Lit, Value
+from ownership_gate.formats.elixir import Call, Lit, Opaque, Value
 from ownership_gate.formats.treesitter import text as source
 
 _HARMLESS = frozenset({"flush", "from", "use", "import", "alias", "require", "puts", "info", "debug", "warn",
@@ -70,7 +74,11 @@ def _column(table: str | None, name: str | None, call: Call) -> Op:
               detail=f"add column {table}.{name} ({how})")
 
 
-def _alter(table: str | None, block: Node | None) -> list[Op]:
+# The type a column was given by the folder's earlier migrations (None when they do not say).
+Earlier = Callable[[str | None, str | None], Value | None]
+
+
+def _alter(table: str | None, block: Node | None, earlier: Earlier | None = None) -> list[Op]:
     ops: list[Op] = []
     for statement in elixir.statements(block) if block is not None else []:
         call = _bare(statement) if statement.type == "identifier" else elixir.call(statement)
@@ -85,7 +93,7 @@ def _alter(table: str | None, block: Node | None) -> list[Op]:
         elif call.name in ("remove", "remove_if_exists") and not call.receiver:
             ops.append(Op("drop_column", table, name, line=line, detail=f"remove column {where}"))
         elif call.name == "modify" and not call.receiver:
-            ops.append(_modify(table, name, call))
+            ops.append(_modify(table, name, call, earlier))
         elif call.name == "timestamps" and not call.receiver:
             shaped = Call("add", (), (), {"null": Lit(False, "const", line), **call.kwargs}, None, line, call.node)
             ops.extend(_column(table, column, shaped) for column in ("inserted_at", "updated_at"))
@@ -102,15 +110,26 @@ def _same(old: Value | None, new: Value | None) -> bool:
     return False
 
 
-def _modify(table: str | None, name: str | None, call: Call) -> Op:
+# Options of `modify` that change what a column holds even at the same type (`size: 50` narrows a string).
+_SHAPING = ("size", "precision", "scale", "type")
+
+
+def _modify(table: str | None, name: str | None, call: Call, earlier: Earlier | None = None) -> Op:
+    """`modify :size, :integer, null: true`: the type it states is compared with the one before, from its
+    `from:`, or else from the folder's earlier migrations that gave the column its type; the same type is no
+    rewrite, and only `null: false` then constrains existing rows."""
     where, line = f"{table}.{name}", call.line
+    new_type = call.args[1] if len(call.args) > 1 else None
     old = call.kwargs.get("from")
     old_type = old[0] if isinstance(old, list) and old else old  # `from: {:string, null: true}`
-    if old is None or not _same(old_type, call.args[1] if len(call.args) > 1 else None):
+    how = "same type"
+    if old is None and earlier is not None and not any(k in call.kwargs for k in _SHAPING):
+        old_type, how = earlier(table, name), "same type as its earlier migrations give it"
+    if old_type is None or not _same(old_type, new_type):
         return Op("alter_type", table, name, line=line, detail=f"modify {where} (the column is redefined)")
     if _flag(call.kwargs.get("null")) is False:
         return Op("set_not_null", table, name, line=line, detail=f"modify {where} to NOT NULL")
-    return Op("additive", table, name, line=line, detail=f"modify {where} (same type)")
+    return Op("additive", table, name, line=line, detail=f"modify {where} ({how})")
 
 
 def _index(call: Call, inner: Call, table: str | None) -> Op:
@@ -122,7 +141,7 @@ def _index(call: Call, inner: Call, table: str | None) -> Op:
               detail=f"create {how} on {table}({', '.join(columns)})" + (" concurrently" if concurrent else ""))
 
 
-def _command(call: Call) -> list[Op] | None:
+def _command(call: Call, earlier: Earlier | None = None) -> list[Op] | None:
     """Ops of an Ecto migration command; None for any other call."""
     name, line = call.name, call.line
     kind, inner, table = _target(call)
@@ -140,7 +159,7 @@ def _command(call: Call) -> list[Op] | None:
         if kind in ("index", "unique_index", "constraint"):
             return []
     if name == "alter" and kind == "table":
-        return _alter(table, call.block)
+        return _alter(table, call.block, earlier)
     if name == "rename" and kind == "table":
         to = call.kwargs.get("to")
         if len(call.args) > 1:
@@ -160,9 +179,10 @@ def _execute(first: Value | None, line: int) -> list[Op]:
 
 
 class _Reader:
-    def __init__(self, functions: dict[str, list[Node]]) -> None:
+    def __init__(self, functions: dict[str, list[Node]], earlier: Earlier | None = None) -> None:
         self.functions = functions
         self.depth = 0
+        self.earlier = earlier
 
     def body(self, node: Node) -> list[Op]:
         return [op for statement in elixir.statements(node) for op in self.statement(statement)]
@@ -179,7 +199,7 @@ class _Reader:
         if (not call.receiver or call.receiver == _MIGRATION) and name == "execute":
             return _execute(call.args[0] if call.args else None, line)
         if not call.receiver or call.receiver == _MIGRATION:
-            found = _command(call)
+            found = _command(call, self.earlier)
             if found is not None:
                 return [table_named(op) for op in found]
         if call.receiver:
@@ -254,8 +274,104 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
         if declared or "Ecto.Migration" in text:
             raise Unreadable("no change/0 or up/0 in the migration module")
         return None
-    reader = _Reader(functions)
+    reader = _Reader(functions, _earlier_types(path, context))
     ops = tuple(op for body in forward for op in reader.body(body))
     # Ecto knows a migration by its version, not its module: its functions and attributes are what runs.
     ran = [n for n in elixir.module_items(tree) if (elixir.definition(n) or ("",))[0] != "down"]
     return Migration(ops, fingerprint=elixir.fingerprint(ran))
+
+
+def _earlier_types(path: str, context: Context) -> Earlier:
+    """The column types the migrations before this one in its folder gave (read once, when a `modify`
+    without `from:` asks): `add` and `modify` in `create table` and `alter table` blocks of their
+    `change`/`up`, in the order of their versions; a column removed, renamed or in a table dropped or
+    renamed is forgotten, and so is every column once a migration holds anything else this reader
+    cannot follow (a helper, SQL), which may have changed any of them."""
+    known: dict[tuple[str, str], Value] | None = None
+
+    def lookup(table: str | None, column: str | None) -> Value | None:
+        nonlocal known
+        if known is None:
+            known = _read_earlier(path, context)
+        return known.get((table or "", column or ""))
+
+    return lookup
+
+
+def _read_earlier(path: str, context: Context) -> dict[tuple[str, str], Value]:
+    own = leading_version(path)
+    directory = posixpath.dirname(path)
+    names = context.old_names(directory)
+    if own is None or names is None:
+        return {}
+    earlier = sorted((version[1], name) for name in names
+                     if (version := leading_version(posixpath.join(directory, name))) is not None
+                     and version[1] < own[1] and name.endswith((".exs", ".ex")))
+    paths = [posixpath.join(directory, name) for _, name in earlier]
+    context.read_old_files(paths)
+    types: dict[tuple[str, str], Value] = {}
+    for other in paths:
+        text = text_of(context.old_file(other))
+        try:
+            tree = elixir.parse(text) if text is not None else None
+        except ValueError:
+            tree = None
+        if tree is None:
+            types.clear()
+            continue
+        functions = elixir.functions(tree)
+        for body in functions.get("change") or functions.get("up") or []:
+            bound: dict[str, Value] = {}
+            for statement in elixir.statements(body):
+                _remember(statement, types, bound)
+    return types
+
+
+_ROWS_ONLY = ("data", "delete_rows", "truncate", "add_index")
+
+
+def _remember(statement: Node, types: dict[tuple[str, str], Value], bound: dict[str, Value]) -> None:
+    """What one top-level statement of an earlier migration says of its tables' column types; `bound`
+    holds the values its variables were given (`query = \"\"\"INSERT ...\"\"\"`, then `execute(query)`)."""
+    if statement.type == "binary_operator" and elixir.operator(statement) == "=":
+        left, right = statement.child_by_field_name("left"), statement.child_by_field_name("right")
+        if left is not None and right is not None and left.type == "identifier":
+            bound[source(left)] = elixir.value(right)
+            return
+    call = elixir.call(statement) if statement.type != "identifier" else _bare(statement)
+    if call is None or (call.receiver and call.receiver != _MIGRATION):
+        types.clear()
+        return
+    if call.name == "execute":  # its SQL, read: a statement on a table forgets that table's columns
+        first = call.args[0] if call.args else None
+        if isinstance(first, (Opaque, Call)):
+            name = first.text if isinstance(first, Opaque) else (first.name if not first.args else "")
+            first = bound.get(name, first)
+        for op in _execute(first, call.line):
+            if op.action in _ROWS_ONLY or (op.action in ("additive", "create_table") and not op.column):
+                continue  # rows moved, a table or an extension made: no column's type changed
+            if op.table:
+                for key in [k for k in types if k[0] == op.table]:
+                    del types[key]
+            else:
+                types.clear()
+        return
+    kind, _, table = _target(call)
+    if call.name in ("create", "create_if_not_exists", "alter") and kind == "table" and table:
+        if call.name != "alter":
+            for key in [k for k in types if k[0] == table]:
+                del types[key]
+        for inner in elixir.statements(call.block) if call.block is not None else []:
+            step = elixir.call(inner) if inner.type != "identifier" else _bare(inner)
+            column = _text(step.args[0]) if step is not None and step.args else None
+            if step is None or step.receiver:
+                continue
+            if step.name in ("add", "add_if_not_exists", "modify") and column and len(step.args) > 1:
+                types[(table, column)] = step.args[1]
+            elif step.name in ("remove", "remove_if_exists") and column:
+                types.pop((table, column), None)
+    elif call.name in ("drop", "drop_if_exists", "rename") and kind == "table" and table:
+        for key in [k for k in types if k[0] == table]:
+            del types[key]
+    elif kind not in ("index", "unique_index", "constraint") and call.name not in _HARMLESS:
+        types.clear()  # code the reader cannot follow may have changed any column
