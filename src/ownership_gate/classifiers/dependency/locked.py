@@ -144,19 +144,21 @@ def _new_entry(finding: Finding) -> bool:
     return finding.kind == "added" or (finding.kind == "lockfile" and finding.from_ is None and finding.to is not None)
 
 
-def _used(context: Context, directory: str, ecosystem: Ecosystem) -> set[str]:
-    """Terraform: the providers a module used before the change set: those its resources and data sources
-    implied (`aws_instance` is the `hashicorp/aws` provider's, required or not) and those it required."""
+def _implied(data: bytes) -> set[str]:
+    """Terraform: the providers a file's resources and data sources imply, written down or not
+    (`aws_instance` is the `hashicorp/aws` provider's)."""
     from ownership_gate.formats import hcl
 
+    return {f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}" for block in hcl.parse(data).blocks
+            if block.type in ("resource", "data") and block.labels and "_" in block.labels[0]}
+
+
+def _used(context: Context, directory: str, ecosystem: Ecosystem) -> set[str]:
+    """Terraform: the providers a module used before the change set: those its resources and data sources
+    implied and those it required."""
     found: set[str] = set()
     for path, data in _old_terraform_files(context, directory):
-        found.update(f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}" for block in hcl.parse(data).blocks
-                     if block.type in ("resource", "data") and block.labels and "_" in block.labels[0])
-        try:
-            found.update(r.name for r in read.requirements(data, path, ecosystem))
-        except ManifestError:
-            continue
+        found |= _implied(data) | {r.name for r in _required(data, path, ecosystem)}
     return found
 
 
@@ -186,23 +188,15 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
     from ownership_gate.formats import hcl
 
     directory = posixpath.dirname(change.path)
-    implied = {
-        f"hashicorp/{block.labels[0].split('_', 1)[0].lower()}"
-        for _, data in _old_terraform_files(context, directory) for block in hcl.parse(data).blocks
-        if block.type in ("resource", "data") and block.labels and "_" in block.labels[0]
-    }
+    implied = {provider for _, data in _old_terraform_files(context, directory) for provider in _implied(data)}
     called: set[str] = set()
     for other in context.changes:
         data = context.new(other) if posixpath.dirname(other.path) == directory and other.path.endswith(".tf") else None
         if data is not None:
             called |= hcl.local_sources(hcl.parse(data), directory)
-    required: set[str] = set()
-    for callee in called - {directory or "."}:
-        for path, data in _old_terraform_files(context, "" if callee == "." else callee):
-            try:
-                required.update(r.name for r in read.requirements(data, path, ecosystem))
-            except ManifestError:
-                continue
+    required = {r.name for callee in called - {directory or "."}
+                for path, data in _old_terraform_files(context, "" if callee == "." else callee)
+                for r in _required(data, path, ecosystem)}
     return frozenset(required | implied)
 
 
