@@ -12,31 +12,25 @@ from __future__ import annotations
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.files import is_allow_list
-from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.classifiers.security.findings import finding
+from ownership_gate.classifiers.security.gone import removed_in_change_set
 from ownership_gate.model import Change, Finding
 
 
-def _entries(data: bytes | None) -> set[str]:
+def _listed(data: bytes | None) -> set[str]:
     text = text_of(data, lossy=True) or ""
     return {entry for line in text.splitlines() if (entry := line.split("#", 1)[0].strip())}
 
 
+def _entries(data: bytes | None, path: str) -> set[str]:
+    """The entries of an allow list at `path` (none for any other file)."""
+    return _listed(data) if is_allow_list(path) else set()
+
+
 def findings(change: Change, context: Context) -> list[Finding]:
-    added = _entries(context.new(change)) - _entries(context.old(change)) - _removed_elsewhere(context)
+    added = _listed(context.new(change)) - _listed(context.old(change)) - removed_in_change_set(
+        context, "allowlists", _entries)
     if not added:
         return []
     shown = ", ".join(sorted(added)[:3]) + (f" and {len(added) - 3} more" if len(added) > 3 else "")
     return [finding("access", change.path, f"allow list widened: {shown} added")]
-
-
-def _removed_elsewhere(context: Context) -> frozenset[str]:
-    memo = context.memo
-    if "security.allowlists.removed" not in memo:
-        removed: set[str] = set()
-        for other in context.claimed(TYPE):
-            if is_allow_list(other.source_path) and other.old_oid is not None:
-                kept = _entries(context.new(other)) if is_allow_list(other.path) else set()
-                removed |= _entries(context.old(other)) - kept
-        memo["security.allowlists.removed"] = frozenset(removed)
-    found: frozenset[str] = memo["security.allowlists.removed"]
-    return found

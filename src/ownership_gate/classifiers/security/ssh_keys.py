@@ -14,9 +14,11 @@ to trust, not who may log in) is not one either.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from ownership_gate.classifiers.base import Context, text_of
-from ownership_gate.classifiers.security.findings import TYPE, finding
+from ownership_gate.classifiers.security.findings import finding
+from ownership_gate.classifiers.security.gone import removed_in_change_set
 from ownership_gate.model import Change, Finding
 
 # A public key as OpenSSH writes it: its type, then its base64 body (which starts with the type's length).
@@ -55,7 +57,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
     added = now.keys() - keys(old, change.source_path).keys()
     if not added:
         return []
-    fresh = sorted(added - _removed_elsewhere(context), key=lambda body: now[body][0])
+    fresh = sorted(added - removed_in_change_set(context, "ssh_keys", _held), key=lambda body: now[body][0])
     if not fresh:
         return []
     line, name = now[fresh[0]]
@@ -65,19 +67,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
     ), line)]
 
 
-def _removed_elsewhere(context: Context) -> frozenset[str]:
-    """Keys some file of the change set the classifier reads no longer holds: one moved from there is no
-    new one."""
-    memo = context.memo
-    if "security.ssh_keys.removed" not in memo:
-        removed: set[str] = set()
-        for change in context.claimed(TYPE):
-            data = context.old(change) if change.old_oid is not None else None
-            if data is None or b"AAAA" not in data:
-                continue
-            old = keys(text_of(data, lossy=True) or "", change.source_path)
-            new = keys(text_of(context.new(change), lossy=True) or "", change.path)
-            removed |= old.keys() - new.keys()
-        memo["security.ssh_keys.removed"] = frozenset(removed)
-    found: frozenset[str] = memo["security.ssh_keys.removed"]
-    return found
+def _held(data: bytes | None, path: str) -> AbstractSet[str]:
+    if data is None or b"AAAA" not in data:
+        return set()
+    return keys(text_of(data, lossy=True) or "", path).keys()
