@@ -38,12 +38,12 @@ def is_lockfile(path: str) -> bool:
 
 def parse(text: str, path: str) -> list[Requirement]:
     """The runtime the file's first line that is not a comment names; [] for another kind of runtime."""
+    language = _LANGUAGE_OF.get(posixpath.basename(path))
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         match = _RUNTIME.fullmatch(stripped)
-        language = _LANGUAGE_OF.get(posixpath.basename(path))
         if match is None or (match.group(1) is None and language is None):
             return []
         named = (match.group(1) or "").lower()

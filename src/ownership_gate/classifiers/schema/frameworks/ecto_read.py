@@ -330,6 +330,12 @@ def _read_earlier(path: str, context: Context) -> dict[tuple[str, str], Value]:
 _ROWS_ONLY = ("data", "delete_rows", "truncate", "add_index")
 
 
+def _forget(types: dict[tuple[str, str], Value], table: str) -> None:
+    """Forget every column type known of `table`."""
+    for key in [k for k in types if k[0] == table]:
+        del types[key]
+
+
 def _remember(statement: Node, types: dict[tuple[str, str], Value], bound: dict[str, Value]) -> None:
     """What one top-level statement of an earlier migration says of its tables' column types; `bound`
     holds the values its variables were given (`query = \"\"\"INSERT ...\"\"\"`, then `execute(query)`)."""
@@ -351,16 +357,14 @@ def _remember(statement: Node, types: dict[tuple[str, str], Value], bound: dict[
             if op.action in _ROWS_ONLY or (op.action in ("additive", "create_table") and not op.column):
                 continue  # rows moved, a table or an extension made: no column's type changed
             if op.table:
-                for key in [k for k in types if k[0] == op.table]:
-                    del types[key]
+                _forget(types, op.table)
             else:
                 types.clear()
         return
     kind, _, table = _target(call)
     if call.name in ("create", "create_if_not_exists", "alter") and kind == "table" and table:
         if call.name != "alter":
-            for key in [k for k in types if k[0] == table]:
-                del types[key]
+            _forget(types, table)
         for inner in elixir.statements(call.block) if call.block is not None else []:
             step = elixir.call(inner) if inner.type != "identifier" else _bare(inner)
             column = _text(step.args[0]) if step is not None and step.args else None
@@ -371,7 +375,6 @@ def _remember(statement: Node, types: dict[tuple[str, str], Value], bound: dict[
             elif step.name in ("remove", "remove_if_exists") and column:
                 types.pop((table, column), None)
     elif call.name in ("drop", "drop_if_exists", "rename") and kind == "table" and table:
-        for key in [k for k in types if k[0] == table]:
-            del types[key]
+        _forget(types, table)
     elif kind not in ("index", "unique_index", "constraint") and call.name not in _HARMLESS:
         types.clear()  # code the reader cannot follow may have changed any column
