@@ -259,7 +259,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
     locals_kept = module.locals_old == module.locals_new
-    regrouped = _regrouped_names(module)
+    regrouped: dict[str, tuple[frozenset[Any], frozenset[Any]]] | None = None  # read with the first DNS recount
     old_defaults, new_defaults = (engine.literal_defaults({n: p.block for n, p in side.items()})
                                   for side in (module.variables_old, module.variables_new))
     for address in sorted(module.old.keys() & module.new.keys()):
@@ -269,8 +269,10 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         item = _recounted(address, before.block, after.block, module, fresh)
         if item is not None and item.kind == "count":
             item = item._replace(kind=watched("count", _kind_of(address)))
-            if points_a_name(_kind_of(address), _literal(after.block, "type")) and _only_more(address, regrouped):
-                item = item._replace(kind="dns")
+            if points_a_name(_kind_of(address), _literal(after.block, "type")):
+                regrouped = _regrouped_names(module) if regrouped is None else regrouped
+                if _only_more(address, regrouped):
+                    item = item._replace(kind="dns")
         ignored = ignored_changes(before.block) & ignored_changes(after.block)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
             item = force_new.replaced(address, _kind_of(address), before.block, after.block, ignored) if (
