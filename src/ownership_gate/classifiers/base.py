@@ -293,24 +293,27 @@ class Context:
     def read_old_files(self, paths: Collection[str]) -> None:
         """Read the files at `paths` as they were before the change set in one request, so `old_file` then
         answers from memory (a reader about to look at a folder's every earlier migration)."""
-        if self.trees is None:
-            return
-        tree = self.trees.old
-        names = [f"{tree}:{p}" if tree is not None else f":0:{p}" for p in paths if "\n" not in p]
-        wanted = [name for name in names if name not in self._cache]
+        wanted = [name for name in (self._blob_name(p, new=False) for p in paths)
+                  if name is not None and name not in self._cache]
         if wanted:
             self._cache.update(zip(wanted, self._read_blobs(wanted), strict=True))
 
     def _unchanged(self, path: str, *, new: bool) -> bytes | None:
-        if self.trees is None or "\n" in path:  # git cat-file --batch reads one name a line
+        name = self._blob_name(path, new=new)
+        if name is None:
             return None
-        tree = self.trees.new if new else self.trees.old
-        # `<commit>:<path>`, or `:0:<path>` for the index (stage 0 named, so a path such
-        # as `1:x` is never read as a stage): cat-file resolves either.
-        name = f"{tree}:{path}" if tree is not None else f":0:{path}"
         if name not in self._cache:
             self._cache[name] = self._read_blobs((name,))[0]
         return self._cache[name]
+
+    def _blob_name(self, path: str, *, new: bool) -> str | None:
+        """What git cat-file names `path` by on one side: `<commit>:<path>`, or `:0:<path>` for the index
+        (stage 0 named, so a path such as `1:x` is never read as a stage); None without trees, or for a
+        name with a newline (cat-file --batch reads one name a line)."""
+        if self.trees is None or "\n" in path:
+            return None
+        tree = self.trees.new if new else self.trees.old
+        return f"{tree}:{path}" if tree is not None else f":0:{path}"
 
 
 _NOT_FILES = (MODE_SUBMODULE, MODE_SYMLINK)  # a submodule commit, a symlink
