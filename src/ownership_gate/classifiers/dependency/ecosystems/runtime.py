@@ -17,7 +17,6 @@ import posixpath
 import re
 
 from ownership_gate.classifiers.dependency.ecosystems.base import Release, Requirement
-from ownership_gate.classifiers.dependency.versions.ranges import release
 
 NAME = "runtime"
 NAMES = frozenset({"runtime.txt", ".python-version", ".ruby-version"})  # lower-case (see base.py)
@@ -54,4 +53,7 @@ def parse(text: str, path: str) -> list[Requirement]:
 
 
 def lowest(constraint: str) -> Release | None:
+    # The version reader loads with the first runtime file compared, not with every check.
+    from ownership_gate.classifiers.dependency.versions.ranges import release
+
     return release(constraint)
