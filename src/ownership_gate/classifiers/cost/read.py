@@ -14,10 +14,10 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cost import ci, k8s, stacks
+from ownership_gate.classifiers.cost import ci, k8s, stacks, variables
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.compare import TYPE, judge
-from ownership_gate.classifiers.cost.files import claimed
+from ownership_gate.classifiers.cost.files import claimed, values_file
 from ownership_gate.classifiers.cost.leaves import read_json
 from ownership_gate.classifiers.cost.model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.infra.detect import Recognition, chart_dirs, kind_of, recognise
@@ -101,7 +101,16 @@ def reader_for(
         reader = partial(ci.read_ci, path, load=load)
     if reader is None and listed:
         reader = partial(k8s.read_values, extra=extra, load=load)
+    if reader is None and kind in (None, "ansible") and values_file(path):
+        reader = partial(variables.read, path, load=load)
     return reader
+
+
+def _kind(path: str, found: Recognition | None) -> str | None:
+    """The kind of file a reader reads `path` as: an environment's value file has no infrastructure kind."""
+    if found is not None and found.kind != "ansible":
+        return found.kind
+    return "values" if values_file(path) else None if found is None else found.kind
 
 
 def reads(change: Change, settings: Mapping[str, Any]) -> bool:
@@ -228,7 +237,8 @@ def _earlier(change: Change, context: Context, settings: Mapping[str, Any]) -> b
 
     def same_kind(path: str) -> bool:
         before = kind_of(path, context.old(change), chart_dirs(context))
-        return (before is not None and now is not None and before.kind == now.kind
+        kind = _kind(path, before)
+        return (kind is not None and kind == _kind(change.path, now)
                 and reader_for(path, before, settings) is not None and claimed(path, settings))
 
     return context.old_as(change, same_kind)

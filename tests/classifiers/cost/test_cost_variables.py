@@ -1,0 +1,136 @@
+"""`cost` findings for machine counts set as variables in an environment's value files, end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownership_gate.classifiers.cost.files import values_file
+from ownership_gate.classifiers.cost.variables import counts_machines
+from tests.conftest import Repo, findings, run_json
+
+
+def _cost(doc: dict[str, object]) -> list[tuple[str, str, str, str]]:
+    return sorted((f["kind"], f["subject"], f["from"], f["to"]) for f in findings(doc, "cost"))
+
+
+def _change(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str | None,
+            after: str | None) -> dict[str, object]:
+    base = repo.commit({path: before} if before is not None else {"README.md": "hi\n"})
+    repo.commit({path: after})
+    _, doc = run_json(capsys, "--base", base)
+    return doc
+
+
+CF_MANIFEST = """\
+---
+routes:
+  - route: api.example.gov
+applications:
+  - name: api
+    instances: 8
+    memory: 1G
+"""
+
+
+def test_cloud_foundry_manifest_instances(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, "manifests/manifest_api_prod.yml", CF_MANIFEST,
+                  CF_MANIFEST.replace("instances: 8", "instances: 10"))
+    assert _cost(doc) == [("increase", "applications[api].instances", "8", "10")]
+    assert doc["required_level"] == "cto"
+
+
+def test_environment_file_of_instance_counts(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = "nats_instances: 3\nrouter_instances: 24\nscheduler_instances: 6\ncc_hourly_rate_limit: 60000\n"
+    after = "nats_instances: 2\nrouter_instances: 72\nscheduler_instances: 6\ncc_hourly_rate_limit: 90000\n"
+    doc = _change(repo, capsys, "manifests/env-specific/prod.yml", before, after)
+    assert _cost(doc) == [
+        ("decrease", "nats_instances", "3", "2"),
+        ("increase", "router_instances", "24", "72"),
+    ]
+
+
+def test_deployment_variables_folder(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = "elasticsearch:\n  instance_count: 2\n  instance_type: t3.small.search\napp_workers: 4\n"
+    doc = _change(repo, capsys, "vars/common.yml", before,
+                  before.replace("instance_count: 2", "instance_count: 3").replace("app_workers: 4", "app_workers: 8"))
+    assert _cost(doc) == [("increase", "elasticsearch.instance_count", "2", "3")]
+
+
+def test_shell_file_of_exports(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = ("echo '--> Setting environment to PROD'\nexport WEB_NAME=web\nexport WEB_REPLICAS=16\n"
+              "export WEB_GUNICORN_WORKERS=8\nexport KUMA_IMAGE_TAG=71d210e\nalias kc=\"kubectl -n prod\"\n")
+    after = before.replace("WEB_REPLICAS=16", "WEB_REPLICAS=20").replace("WORKERS=8", "WORKERS=12").replace(
+        "71d210e", "51a8375")
+    doc = _change(repo, capsys, "k8s/regions/portland/prod.sh", before, after)
+    assert _cost(doc) == [("increase", "WEB_REPLICAS", "16", "20")]
+    assert doc["required_level"] == "cto"
+
+
+def test_dotenv_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, "deploy/.env.production", "API_DESIRED_COUNT=2\nLOG_LEVEL=info\n",
+                  "API_DESIRED_COUNT=6\nLOG_LEVEL=debug\n")
+    assert _cost(doc) == [("increase", "API_DESIRED_COUNT", "2", "6")]
+
+
+def test_shell_script_that_decides_is_not_read(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = 'if [ "$REGION" = eu ]; then\n  export WEB_REPLICAS=2\nfi\n'
+    doc = _change(repo, capsys, "deploy/prod.sh", before, before.replace("=2", "=20"))
+    assert findings(doc, "cost") == []
+
+
+def test_routine_edits_of_value_files(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = "web_replicas: 3\nimage_tag: abc\n"
+    doc = _change(repo, capsys, "environments/staging.yml", before,
+                  "# scaled by hand before\nimage_tag: def\nweb_replicas: 3\n")
+    assert findings(doc, "cost") == []
+    assert doc["required_level"] == "engineer"
+
+
+def test_value_file_renamed_keeps_its_counts(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "router_instances: 24\n"
+    base = repo.commit({"env-specific/prod.yml": text})
+    repo.git("mv", "env-specific/prod.yml", "env-specific/production.yml")
+    repo.commit({})
+    _, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "cost") == []
+
+
+def test_broken_value_file_fails_closed_only_where_it_sets_a_count(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _change(repo, capsys, "vars/prod.yml", "web_replicas: 3\n", "web_replicas: [3\n")
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "cost")] == [("change", "vars/prod.yml")]
+    doc = _change(repo, capsys, "vars/other.yml", "log_level: info\n", "log_level: [info\n")
+    assert findings(doc, "cost") == []
+
+
+def test_files_elsewhere_are_not_value_files(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _change(repo, capsys, "config/settings.yml", "instances: 2\n", "instances: 9\n")
+    assert findings(doc, "cost") == []
+    doc = _change(repo, capsys, "tests/fixtures/prod.yml", "instances: 2\n", "instances: 9\n")
+    assert findings(doc, "cost") == []
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("manifests/env-specific/prod.yml", True),
+    ("group_vars/all.yml", True),
+    ("deploy/.env.production", True),
+    ("regions/portland/prod.sh", True),
+    ("live/api.yaml", True),
+    ("scripts/build.sh", False),
+    ("config/locales/en.yml", False),
+    ("src/producer.yml", False),
+    ("examples/prod.yml", False),
+])
+def test_value_file_paths(path: str, expected: bool) -> None:
+    assert values_file(path) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("WEB_REPLICAS", True), ("router_instances", True), ("routerInstances", True), ("instances", True),
+    ("instance_count", True), ("desired_count", True), ("asg_min_size", True),
+    ("WEB_GUNICORN_WORKERS", False), ("worker_count", False), ("retry_max_count", False), ("min_size", False),
+    ("page_size", False), ("count", False),
+])
+def test_names_that_count_machines(name: str, expected: bool) -> None:
+    assert counts_machines(name) is expected
