@@ -101,3 +101,63 @@ def test_no_one_more_let_in(repo: Repo, capsys: pytest.CaptureFixture[str], befo
     code, found = _access(repo, capsys, before, after)
     assert found == []
     assert code == 0
+
+
+API_SERVICE = """\
+<?php
+namespace App\\Domain\\Api\\Services;
+
+class Api
+{
+    public function getAPIKeyUser(string $apiKey): bool|array
+    {
+        $apiUser = $this->userRepo->getUserByApiKey($apiKey);
+        if ($apiUser) {
+            return $apiUser;
+        }
+        return false;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after", "line"), [
+    ("app/Domain/Api/Services/Api.php", API_SERVICE,
+     API_SERVICE.replace("            return $apiUser;", "            $this->authService->setUserSession($apiUser);\n"
+                         "            return $apiUser;"), 10),
+    ("app/views.py", "def activate(request, user):\n    user.activate()\n",
+     "def activate(request, user):\n    user.activate()\n    login(request, user)\n", 3),
+    ("app/controllers/invites_controller.rb", "def accept\n  @user.accept!\nend\n",
+     "def accept\n  @user.accept!\n  sign_in @user\nend\n", 3),
+    ("web/login.py", "def finish(user):\n    login_user(user)\n", "def finish(user):\n    login_user(user, remember=True)\n",
+     2),
+])
+def test_a_call_that_signs_a_user_in(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str,
+                                     after: str, line: int) -> None:
+    code, found = _access(repo, capsys, {path: before}, {path: after})
+    assert [(kind, subject, number) for kind, subject, number, _ in found] == [("access", path, line)]
+    assert found[0][3].startswith("a user is now signed in here: ")
+    assert code == 1
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # The same call, moved within the file and laid out anew.
+    ({"app/views.py": "def a(request, user):\n    login(request, user)\n\ndef b():\n    pass\n"},
+     {"app/views.py": "def b():\n    pass\n\ndef a(request, user):\n    login(request,  user)\n"}),
+    # Moved to another file.
+    ({"app/views.py": "def a(request, user):\n    login(request, user)\n", "app/flows.py": "X = 1\n"},
+     {"app/views.py": "def a(request, user):\n    finish(request, user)\n",
+      "app/flows.py": "X = 1\n\ndef finish(request, user):\n    login(request, user)\n"}),
+    # Not a sign-in: a mailer's method, a translation key, an analytics field, a test.
+    ({"app/models/form.rb": "def save\nend\n"},
+     {"app/models/form.rb": "def save\n  AuthMailer.sign_in(session).deliver_now\nend\n"}),
+    ({"config/locales/id.yml": "id:\n  hello: Halo\n"}, {"config/locales/id.yml": "id:\n  sign_in: Masuk\n"}),
+    ({"app/track.rb": "def track\nend\n"}, {"app/track.rb": "def track\n  { sign_in_type: sign_in_type }\nend\n"}),
+    ({"spec/requests/login_spec.rb": "it 'works' do\nend\n"},
+     {"spec/requests/login_spec.rb": "it 'works' do\n  sign_in user\nend\n"}),
+])
+def test_no_one_newly_signed_in(repo: Repo, capsys: pytest.CaptureFixture[str], before: dict[str, str | None],
+                                after: dict[str, str | None]) -> None:
+    code, found = _access(repo, capsys, before, after)
+    assert found == []
+    assert code == 0

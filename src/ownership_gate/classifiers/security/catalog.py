@@ -171,6 +171,18 @@ GRANT_LINE = re.compile(
     r"|\bhas_?[Rr]ole\b"
 )
 
+# A call that signs a user in, giving the request (and the session it starts) that user's rights: Flask-Login's
+# `login_user(user)`, Django's `login(request, user)`, Devise's `sign_in user` and `bypass_sign_in`, Warden's
+# `set_user`, Laravel's `Auth::login($user)`/`auth()->loginUsingId(...)`, a session set up for a user
+# (`setUserSession($apiUser)`, `session[:user_id] = user.id`), Passport's `req.login(...)`, Spring Security's
+# `SecurityContextHolder...setAuthentication(...)`, ASP.NET's `SignInAsync(...)`. A mailer's or a client's
+# method of that name (`Mailer.sign_in(session)`), a translation key (`sign_in: Masuk`) and signing out are not.
+SIGN_IN_LINE = re.compile(
+    r"\blogin_user\s*\(|\bauth\.login\s*\(|(?<![\w.])login\s*\(\s*request\s*,|\bbypass_sign_in\b"
+    r"|(?<![\w.])sign_in(?:\s*\(|[ \t]+[@:]?[a-z_]\w*\b(?![ \t]*[:=]))|\bwarden\.set_user\b"
+    r"|\bAuth::login(?:UsingId|Once)?\s*\(|\bauth\(\)\s*->\s*login(?:UsingId|Once)?\s*\(|\bsetUserSession\s*\("
+    r"|\breq\.log[iI]n\s*\(|\.setAuthentication\s*\(|\bSignInAsync\s*\(|\bsession\[:user_id\]\s*=(?!=|\s*nil\b)"
+)
 # `KEY = value`, `config.key = value`, `Module::Class.key = value`, `key: value`, `"Header-Name": "value"`.
 ASSIGNMENT = re.compile(
     r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*(?:::[A-Za-z_][\w.]*)*|["'][\w.-]+["'])"""

@@ -29,6 +29,7 @@ from ownership_gate.classifiers.security.catalog import (
     POLICY_NAME,
     PUBLIC_KEY_FILE,
     SECRET_VALUE,
+    SIGN_IN_LINE,
     UI_PATH,
     USER_SCOPE,
     user_interface,
@@ -233,6 +234,10 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                     continue
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
+    signed_in = _signs_in(context, path, diff)
+    if signed_in is not None:
+        number, line = signed_in
+        return [finding("access", path, f"a user is now signed in here: {normal(line)[:120]}", number)]
     moved = _moved_elsewhere(context, "access", _checks, path)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]
@@ -275,6 +280,27 @@ def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
             return [finding("access", path, "code named for authentication or authorisation changed")]
         return [finding("access", path, "the middleware every request passes through before its handler changed")]
     return []
+
+
+def _signs_in(context: Context, path: str, diff: LineDiff) -> tuple[int, str] | None:
+    """An added call that signs a user in (see `SIGN_IN_LINE`) where the file had no such call written the same
+    way and no other file of the change set lost it: a new way into an account, or the same way given
+    other arguments (`login_user(user, remember=True)`)."""
+    def signs_in(line: str) -> bool:
+        return bool(SIGN_IN_LINE.search(without_prose(line))) and not COMMENT.match(line)
+
+    added = [(number, line) for number, line in diff.added if signs_in(line)]
+    if not added:
+        return None
+    before = Counter(normal(line) for line in diff.removed if signs_in(line))
+    moved = _moved_elsewhere(context, "sign-in", signs_in, path)
+    for number, line in added:
+        text = normal(line)
+        if before[text] > 0:
+            before[text] -= 1  # the same call where it was, laid out anew or moved within the file
+        elif not moved("removed", line):
+            return number, line
+    return None
 
 
 # Ansible's `roles/` folder holds the roles a playbook applies (`roles/nginx/tasks/main.yml`), not user roles:
