@@ -106,6 +106,63 @@ def test_block_moved_to_another_file_is_no_change(repo: Repo, infra: str, capsys
     assert code == 0
 
 
+ROOT = """\
+terraform {
+  backend "s3" {
+    bucket = "acme-terraform-state"
+    key    = "mdn/shared.tfstate"
+    region = "us-west-2"
+  }
+}
+
+resource "aws_s3_bucket" "assets" {
+  bucket = "mdn-assets"
+}
+"""
+EFS = """\
+resource "aws_efs_file_system" "shared" {
+  creation_token = "mdn-shared"
+}
+"""
+
+
+@pytest.mark.parametrize(("files", "changed", "expected"), [
+    # Moved whole, with its state in a backend written out: the same configuration.
+    ({"main.tf": ROOT, "efs.tf": EFS}, {}, []),
+    # Kept in local state: the new folder starts with none.
+    ({"main.tf": 'provider "aws" {\n  region = "us-west-2"\n}\n', "efs.tf": EFS}, {},
+     [("added", "aws_efs_file_system.shared"), ("removed", "aws_efs_file_system.shared")]),
+    # A backend whose key Terraform computes may point the new folder at other state.
+    ({"main.tf": ROOT.replace('"mdn/shared.tfstate"', '"${var.env}/shared.tfstate"'), "efs.tf": EFS}, {},
+     [("added", "aws_efs_file_system.shared"), ("added", "aws_s3_bucket.assets"),
+      ("removed", "aws_efs_file_system.shared"), ("removed", "aws_s3_bucket.assets")]),
+    # Moved and changed: judged as ever.
+    ({"main.tf": ROOT, "efs.tf": EFS}, {"efs.tf": EFS.replace('"mdn-shared"', '"mdn-shared-2"')},
+     [("added", "aws_efs_file_system.shared"), ("added", "aws_s3_bucket.assets"),
+      ("removed", "aws_efs_file_system.shared"), ("removed", "aws_s3_bucket.assets")]),
+])
+def test_a_root_configuration_moved_whole_to_another_folder(
+    repo: Repo, capsys: pytest.CaptureFixture[str], files: dict[str, str], changed: dict[str, str],
+    expected: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({f"apps/mdn/shared/{name}": text for name, text in files.items()})
+    repo.git("mv", "apps/mdn/shared", "apps/mdn/infra-shared")
+    repo.commit({f"apps/mdn/infra-shared/{name}": text for name, text in changed.items()})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
+def test_part_of_a_folder_moved_is_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"shared/main.tf": ROOT, "shared/efs.tf": EFS})
+    (repo.root / "efs").mkdir()
+    repo.git("mv", "shared/efs.tf", "efs/efs.tf")
+    repo.commit({})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("added", "aws_efs_file_system.shared"),
+                                                ("removed", "aws_efs_file_system.shared")]
+
+
 def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

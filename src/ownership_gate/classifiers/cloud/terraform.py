@@ -62,7 +62,10 @@ class Module:
 def findings(change: Change, context: Context) -> list[Finding]:
     by_path: dict[str, list[Finding]] = context.memo.setdefault(f"{TYPE}.terraform", {})
     directories = {posixpath.dirname(p) for p in change.paths if is_terraform(p)}
-    for directory in directories - context.memo.setdefault(f"{TYPE}.terraform.done", set()):
+    if f"{TYPE}.terraform.done" not in context.memo:
+        # A root configuration moved whole to another folder, with its state, is the same configuration.
+        context.memo[f"{TYPE}.terraform.done"] = _folders_moved(context)
+    for directory in directories - context.memo[f"{TYPE}.terraform.done"]:
         context.memo[f"{TYPE}.terraform.done"].add(directory)
         module = _read(directory, context)
         if _uncalled_new_module(directory, module, context):
@@ -75,6 +78,56 @@ def findings(change: Change, context: Context) -> list[Finding]:
             owner = path if path in context.changed_paths or here is None else here
             by_path.setdefault(owner, []).extend(found)
     return [f for p in dict.fromkeys(change.paths) for f in by_path.pop(p, [])]
+
+
+def _folders_moved(context: Context) -> set[str]:
+    """Folders (both ends) of root configurations moved whole: every Terraform file of a folder renamed,
+    unchanged, into one folder that had none, no other Terraform file of either changed, and the files
+    keep their state in a backend written out in literals (`backend "s3" { bucket = "...", key = "..." }`),
+    so `terraform plan` in the new folder finds the very state the old one wrote. A module kept in local state,
+    a backend set up at `init` or one whose settings Terraform computes may lose its state with the move,
+    and its resources stay added and removed."""
+    by_pair: dict[tuple[str, str], list[Change]] = {}
+    touched: dict[str, int] = {}
+    for change in context.claimed(TYPE):
+        for path in dict.fromkeys((change.source_path, change.path)):
+            if is_terraform(path):
+                touched[posixpath.dirname(path)] = touched.get(posixpath.dirname(path), 0) + 1
+        source, target = posixpath.dirname(change.source_path), posixpath.dirname(change.path)
+        if change.status == "renamed" and source != target and is_terraform(change.path) \
+                and is_terraform(change.source_path):
+            by_pair.setdefault((source, target), []).append(change)
+    moved: set[str] = set()
+    for (source, target), changes in by_pair.items():
+        if touched.get(source) != len(changes) or touched.get(target) != len(changes):
+            continue  # another Terraform file of either folder changed, or went elsewhere
+        if any(change.old_oid != change.new_oid for change in changes):
+            continue
+        listed = context.old_files_in((source, target))
+        if listed is None:
+            continue
+        left = {name for name in listed[source] if is_terraform(name)}
+        if left != {posixpath.basename(change.source_path) for change in changes} \
+                or any(is_terraform(name) for name in listed[target]):
+            continue
+        if any(_literal_backend(context.new(change)) for change in changes):
+            moved.update((source, target))
+    return moved
+
+
+def _literal_backend(data: bytes | None) -> bool:
+    """The file configures a backend whose every setting is written as a literal."""
+    if data is None or is_binary(data):
+        return False
+    for block in hcl.parse(data).blocks:
+        if block.type != "terraform" or block.errors:
+            continue
+        for item in block.body.items:
+            if isinstance(item, hcl.Block) and item.type == "backend" and item.body.attributes and all(
+                isinstance(attribute.value, (str, int, bool)) for attribute in item.body.attributes.values()
+            ):
+                return True
+    return False
 
 
 def _read(directory: str, context: Context) -> Module:
