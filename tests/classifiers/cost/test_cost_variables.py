@@ -80,7 +80,7 @@ def test_shell_script_that_decides_is_not_read(repo: Repo, capsys: pytest.Captur
 
 def test_routine_edits_of_value_files(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     before = "web_replicas: 3\nimage_tag: abc\n"
-    doc = _change(repo, capsys, "environments/staging.yml", before,
+    doc = _change(repo, capsys, "environments/production.yml", before,
                   "# scaled by hand before\nimage_tag: def\nweb_replicas: 3\n")
     assert findings(doc, "cost") == []
     assert doc["required_level"] == "engineer"
@@ -109,6 +109,10 @@ def test_files_elsewhere_are_not_value_files(repo: Repo, capsys: pytest.CaptureF
     assert findings(doc, "cost") == []
     doc = _change(repo, capsys, "tests/fixtures/prod.yml", "instances: 2\n", "instances: 9\n")
     assert findings(doc, "cost") == []
+    # Another environment's machines are not production's spend.
+    doc = _change(repo, capsys, "helmfile.d/ml/values-ml-staging-codfw.yaml", None,
+                  "inference_services:\n  edit-check:\n    predictor:\n      config:\n        maxReplicas: 1\n")
+    assert findings(doc, "cost") == []
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -117,6 +121,8 @@ def test_files_elsewhere_are_not_value_files(repo: Repo, capsys: pytest.CaptureF
     ("deploy/.env.production", True),
     ("regions/portland/prod.sh", True),
     ("live/api.yaml", True),
+    ("env-specific/staging.yml", False),
+    ("vars/dev.yml", False),
     ("scripts/build.sh", False),
     ("config/locales/en.yml", False),
     ("src/producer.yml", False),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths
-from ownership_gate.classifiers.fixture_dirs import in_test_dir
+from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION, in_test_dir
 from ownership_gate.classifiers.infra.names import claimed_by_kind
 from ownership_gate.model import Change
 from ownership_gate.paths.pattern_index import setting_matches
@@ -16,9 +16,7 @@ COSTED_KINDS = frozenset({
     "terraform", "kubernetes", "helm", "kustomize", "compose", "ci", "cloudformation",
     "pulumi", "serverless",
 })
-_ENVIRONMENTS = frozenset({
-    "prod", "production", "prd", "live", "staging", "stage", "stg", "preprod", "pre-prod", "uat",
-})
+_PRODUCTION = frozenset({"prod", "production", "prd", "live"})
 _VARIABLE_FOLDERS = frozenset({"vars", "group_vars", "host_vars", "env-specific", "environments", "envs"})
 YAML = (".yml", ".yaml")
 SHELL = (".sh", ".bash")
@@ -53,10 +51,10 @@ def values_file(path: str) -> bool:
     folders, _, base = path.rpartition("/")
     if not base.endswith(YAML + SHELL) and not _dotenv(base):
         return False
-    if in_test_dir(path):
-        return False
+    if in_test_dir(path) or NOT_PRODUCTION.search(path):
+        return False  # a staging cluster's replicas are not production's spend
     parts = [p.lower() for p in folders.split("/") if p]
     if any(p in _VARIABLE_FOLDERS for p in parts):
         return True
     words = {w for p in (*parts, base.lower()) for w in (p, *_WORD.split(p)) if w}
-    return not words.isdisjoint(_ENVIRONMENTS)
+    return not words.isdisjoint(_PRODUCTION)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION as NOT_PRODUCTION
+
 # Source files the classifier reads (configuration files are added below).
 SOURCE_SUFFIXES = (
     ".py", ".rb", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".kts", ".cs",
@@ -30,11 +32,6 @@ NOT_APPLICATION = re.compile(rf"(?i){_NOT_OURS}|(?:^|/)(?:dist|build)/")
 # build service (`components/build/`), not built output.
 NOT_DEPLOYMENT = re.compile(rf"(?i){_NOT_OURS}")
 
-# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
-# its headers and firewall rules protect no production traffic, and the secrets it pulls are not production's.
-NOT_PRODUCTION = re.compile(
-    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview)(?:[/_.-]|$)"
-)
 
 # Files whose assignments are configuration, not ordinary code.
 CONFIG_PATH = re.compile(
