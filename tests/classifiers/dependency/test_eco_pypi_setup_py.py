@@ -73,6 +73,14 @@ def test_literal_lists_and_extras_with_setup_cfg_scopes() -> None:
     ]
 
 
+def test_a_stray_comma_after_setup_still_calls_it() -> None:
+    # `setup(...),` is a tuple of one: the call runs all the same, and its keywords are read.
+    text = "from setuptools import setup\n\nsetup(\n    name='socorro',\n    install_requires=['django>=1.4'],\n" \
+           "    data_files=[('socorro', glob.glob('sql/*.sql'))],\n),\n"
+    assert _rows(text) == [("django", ">=1.4", 5, "runtime")]
+    assert pypi.readable(text, "setup.py")[1] == ()
+
+
 def test_implicitly_joined_strings_are_one_requirement() -> None:
     # pretalx shipped this for a while: the missing comma joins two requirements into an invalid one.
     with pytest.raises(ManifestError) as caught:

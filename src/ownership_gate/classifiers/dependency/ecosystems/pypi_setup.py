@@ -91,8 +91,17 @@ def _read(text: str) -> tuple[list[Requirement], list[Unread]]:
 class _Reader:
     def __init__(self, names: Names) -> None:
         self.names = names
-        self.calls = {i: s.value for i, s in enumerate(names.statements)
-                      if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and names.is_setup(s.value.func)}
+        self.calls = {i: call for i, s in enumerate(names.statements) if (call := self._setup(s)) is not None}
+
+    def _setup(self, statement: ast.stmt) -> ast.Call | None:
+        """The setup() call a statement makes: `setup(...)`, or `setup(...),` whose stray comma makes the
+        statement a tuple of one (the call runs all the same)."""
+        if not isinstance(statement, ast.Expr):
+            return None
+        value = statement.value
+        if isinstance(value, ast.Tuple) and len(value.elts) == 1:
+            value = value.elts[0]
+        return value if isinstance(value, ast.Call) and self.names.is_setup(value.func) else None
 
     def items(self) -> Iterator[Requirement | Unread]:
         for call in self.calls.values():
