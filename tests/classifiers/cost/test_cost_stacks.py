@@ -152,3 +152,14 @@ def test_gitlab_and_bitbucket_runner_sizes(repo: Repo, capsys: pytest.CaptureFix
     })
     _, doc = run_json(capsys, "--base", base)
     assert _cost(doc) == [("increase", "build.tags"), ("increase", "pipelines.default[0].step.size")]
+
+
+@pytest.mark.parametrize("path", ["Jenkinsfile", ".travis.yml"])
+def test_ci_files_that_set_no_runner_size_are_not_read(repo: Repo, capsys: pytest.CaptureFixture[str],
+                                                       path: str) -> None:
+    # A Jenkinsfile is Groovy, not YAML: reading it as YAML failed closed on every edit that named a cost word.
+    before = ("pipeline {\n  stages {\n    stage('Deploy') {\n      steps {\n"
+              "        withCredentials([string(credentialsId: 'token', variable: 'TOKEN')]) {\n"
+              "          sh 'make deploy size=large'\n        }\n      }\n    }\n  }\n}\n")
+    doc = _change(repo, capsys, path, before, before.replace("large", "small"))
+    assert findings(doc, "cost") == []

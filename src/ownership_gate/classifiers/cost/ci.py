@@ -9,6 +9,7 @@ standard runner is routine and a new job on a 16-core runner is an increase.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 
 from ownership_gate.classifiers.cost.leaves import Rule, leaves, make_leaf, read_yaml
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf
@@ -81,16 +82,30 @@ def _bitbucket(root: Node) -> list[CostObject]:
     return [CostObject(key=("ci", "bitbucket"), label="", leaves=found, movable=False)]
 
 
-def read_ci(path: str, text: str, load: Loader = load) -> Extracted:
-    documents = read_yaml(text, load)
-    root = documents[0] if documents else Node({}, None)
+def _platform(path: str) -> Callable[[Node], list[CostObject]] | None:
+    """The reader of the runner sizes a CI file sets, by its path; None for a CI file that sets none
+    here (a Jenkinsfile, `.travis.yml`)."""
     base = posixpath.basename(path)
+    if not base.endswith((".yml", ".yaml")):
+        return None
     if path.startswith(".github/workflows/"):
-        return Extracted(tuple(_github(root)))
+        return _github
     if path.startswith(".circleci/"):
-        return Extracted(tuple(_circleci(root)))
+        return _circleci
     if base.endswith(".gitlab-ci.yml") or path.startswith(".gitlab/ci/"):
-        return Extracted(tuple(_gitlab(root)))
+        return _gitlab
     if base == "bitbucket-pipelines.yml":
-        return Extracted(tuple(_bitbucket(root)))
-    return Extracted()
+        return _bitbucket
+    return None
+
+
+def reads(path: str) -> bool:
+    return _platform(path) is not None
+
+
+def read_ci(path: str, text: str, load: Loader = load) -> Extracted:
+    platform = _platform(path)
+    if platform is None:
+        return Extracted()
+    documents = read_yaml(text, load)
+    return Extracted(tuple(platform(documents[0] if documents else Node({}, None))))

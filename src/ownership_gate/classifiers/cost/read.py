@@ -97,7 +97,8 @@ def reader_for(
         reader = partial(stacks.read_cloudformation, extra=extra, json_syntax=is_json, load=load)
     elif kind == "pulumi":
         reader = partial(stacks.read_pulumi, extra=extra, load=load)
-    elif kind == "ci":
+    elif kind == "ci" and ci.reads(path):
+        # Runner sizes, from the pipelines that set them; a Jenkinsfile is a Groovy program, not YAML.
         reader = partial(ci.read_ci, path, load=load)
     if reader is None and listed:
         reader = partial(k8s.read_values, extra=extra, load=load)
