@@ -35,7 +35,8 @@ FOLDERS = [
     "", ".github", "workflows", "actions", ".circleci", ".buildkite", ".gitlab", "ci", "charts", "chart", "helm",
     "web-chart", "templates", "roles", "web", "tasks", "handlers", "group_vars", "host_vars", "playbooks",
     "inventory", "inventories", "migrations", "migration", "migrate", "db", "priv", "repo", "versions", "alembic",
-    "test", "tests", "src", "deploy", "k8s", "terraform", "infra", "services", "app", "İx",
+    "test", "tests", "src", "deploy", "k8s", "terraform", "infra", "services", "app", "İx", "vars", "prod",
+    "staging",
 ]
 NAMES = [
     "main.tf", "vars.tfvars", "x.tf.json", "a.tftest.hcl", ".terraform.lock.hcl", "terragrunt.hcl", "Dockerfile",
@@ -50,7 +51,7 @@ NAMES = [
     "composer.json", "0001_initial.py", "__init__.py", "abc123_add.py", "20240101_add.rb", "V1__init.sql",
     "001.up.sql", "up.sql", "schema.rb", "structure.sql", "schema.prisma", "20240101_add.exs", "1_add.ts",
     "index.ts", "README.md", "file000.py", "x.json", "tsconfig.json", "app.js", "Makefile", "ÉTÉ.yaml",
-    "entrypoint.sh", "init", "healthcheck.py", "start-server.js",
+    "entrypoint.sh", "init", "healthcheck.py", "start-server.js", "prod.sh", ".env.production", "live.env",
 ]
 name_part = st.text(alphabet="abcXYZ.-_01", min_size=0, max_size=6)
 names = st.one_of(
@@ -94,7 +95,7 @@ def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: di
     assert cost.claims(changed, options) == {
         p for p in every
         if ((kind_by_path(p) in cost_files.COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
-        or setting_matches(options, "files", p)
+        or cost_files.values_file(p) or setting_matches(options, "files", p)
     }
     assert dependency.claims(changed, options) == {
         p for p in every if dependency.ecosystem_for(p, options) is not None

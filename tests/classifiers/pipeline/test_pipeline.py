@@ -945,3 +945,85 @@ def test_cloud_build_files(path: str, platform: str | None) -> None:
     from ownership_gate.classifiers.pipeline.findings import platform as platform_of
 
     assert platform_of(path) == platform
+
+
+JENKINSFILE = """\
+#!/usr/bin/env groovy
+
+pipeline {
+  agent any
+  stages {
+    stage('Test') {
+      steps {
+        sh 'make test'
+      }
+    }
+    stage('Push binary to S3') {
+      when { branch 'main' }
+      steps {
+        // for AWS releases
+        govuk.uploadArtefactToS3('router', "s3://govuk-integration-artefact/router/release/router")
+      }
+    }
+    stage('Deploy') {
+      steps {
+        withCredentials([string(credentialsId: 'deploy-token', variable: 'TOKEN')]) {
+          sh 'kubectl apply -f k8s/'
+        }
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    # Test stages added and run in parallel, a stage re-indented, quotes swapped, a comment reworded: daily work.
+    (JENKINSFILE.replace("    stage('Test') {\n      steps {\n        sh 'make test'\n      }\n    }\n",
+                         "    stage('Tests') {\n      parallel {\n        stage('Unit') { steps { sh \"make test\" } }\n"
+                         "        stage('ZAP') { steps { sh 'make zap' } }\n      }\n    }\n")
+     .replace("// for AWS releases", "// the binary AWS runs")
+     .replace("govuk.uploadArtefactToS3('router',", 'govuk.uploadArtefactToS3("router",'), []),
+    # The step that uploads what is released, pointed elsewhere.
+    (JENKINSFILE.replace("release/router\")", "release/router-v2\")"), [("deploy", "Jenkinsfile")]),
+    # Another credential handed to the deploy step.
+    (JENKINSFILE.replace("'deploy-token'", "'cluster-admin-token'"), [("deploy", "Jenkinsfile")]),
+    # The release stage taken out.
+    (JENKINSFILE.split("    stage('Push binary")[0] + "  }\n}\n", [("deploy", "Jenkinsfile")]),
+])
+def test_a_jenkinsfile_is_judged_by_its_lines_that_ship(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "Jenkinsfile": JENKINSFILE})
+    repo.commit({"Jenkinsfile": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_test_only_jenkinsfile_added_or_deleted_ships_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tests_only = "pipeline {\n  stages {\n    stage('Lint') { steps { sh 'npm run lint' } }\n  }\n}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "README.md": "hi\n"})
+    added = repo.commit({"Jenkinsfile": tests_only})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    repo.commit({"Jenkinsfile": None})
+    code, doc = run_json(capsys, "--base", added)
+    assert kinds_and_subjects(doc, "pipeline") == []
+    assert code == 0
+
+
+def test_the_startup_policy_leaves_a_jenkinsfile_to_its_reader(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"Jenkinsfile": JENKINSFILE})
+    routine = repo.commit({"Jenkinsfile": JENKINSFILE.replace("make test", "make test-all")})
+    code, doc = run_json(capsys, "--base", base)
+    assert doc["required_level"] == "engineer"
+    assert code == 0
+    repo.commit({"Jenkinsfile": JENKINSFILE.replace("kubectl apply -f k8s/", "helm upgrade app chart/")})
+    code, doc = run_json(capsys, "--base", routine)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", "Jenkinsfile")]
+    assert doc["required_level"] == "cto"

@@ -7,7 +7,8 @@ configs (`.circleci/*.yml`), Woodpecker and Drone pipelines
 Build configs (`cloudbuild.yaml`, `cloudbuild/*.yaml`) are compared old
 against new, and only changes that move a one-way door are findings.
 Makefiles (`Makefile`, `GNUmakefile`, `*.mk`) are read for their targets
-that ship (see makefile.py): only `deploy` applies to them.
+that ship (see makefile.py), and a `Jenkinsfile` for its lines that ship
+(see jenkins.py): only `deploy` applies to them.
 
 - `trigger`: a workflow starts on `pull_request_target` or `workflow_run`,
   which run with the repository's secrets on input an outsider controls;
@@ -71,6 +72,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
     copied = change.status == "copied"
     old_text = text_of(context.old(change)) if platform(change.source_path) == kind and not copied else None
     new_text = text_of(context.new(change)) if platform(change.path) == kind else None
+    if kind == "jenkins":
+        from ownership_gate.classifiers.pipeline import jenkins
+
+        return jenkins.findings(change.path, old_text, new_text)
     moved = moves.moved(change, context) if kind == "github" else moves.NOT_MOVED
     found = compare.findings(kind, change.path, old_text, new_text, moved)
     if kind == "github" and any(f.kind in ("secret", "action") for f in found):

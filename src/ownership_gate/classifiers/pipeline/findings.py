@@ -21,10 +21,12 @@ _CLOUDBUILD = re.compile(r"(?:^|/)(?:cloudbuild[\w.-]*|[\w.-]+\.cloudbuild\.ya?m
 
 
 def platform(path: str) -> str | None:
-    """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone) or `make` for a pipeline file's path,
-    else None."""
+    """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone), `cloudbuild`, `make` or `jenkins` for a
+    pipeline file's path, else None."""
     if _MAKEFILE.search(path):
         return None if _VENDORED.search(path) else "make"
+    if path.rsplit("/", 1)[-1] == "Jenkinsfile":
+        return None if _VENDORED.search(path) else "jenkins"
     if not path.endswith((".yml", ".yaml")):
         return None
     if path in (".drone.yml", ".drone.yaml", ".woodpecker.yml", ".woodpecker.yaml") or (
