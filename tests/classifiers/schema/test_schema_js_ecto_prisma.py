@@ -75,6 +75,34 @@ def test_sequelize_methods(repo: Repo, capsys: pytest.CaptureFixture[str], body:
     assert pairs(found) == expected
 
 
+DB_MIGRATE = """\
+var dbm = global.dbm || require('db-migrate');
+
+exports.up = function(db, callback) {
+  var cmd = %s;
+  db.runSql(cmd, function(err) {
+    if (err) throw err;
+    callback();
+  });
+};
+
+exports.down = function(db, callback) {
+  db.runSql('ALTER TABLE build DROP COLUMN "source"', callback);
+};
+"""
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("'ALTER TABLE build ADD COLUMN \"source\" JSON'", [("additive", "build.source")]),
+    ("'ALTER TABLE build DROP COLUMN \"source\"'", [("destructive", "build.source")]),
+])
+def test_db_migrate_run_sql(repo: Repo, capsys: pytest.CaptureFixture[str], sql: str,
+                            expected: list[tuple[str, str]]) -> None:
+    # db-migrate's `db.runSql(sql, callback)` runs its SQL as written: read like Sequelize's `query`.
+    _, found, _ = judge(repo, capsys, {"migrations/20160107191852-build-source.js": DB_MIGRATE % sql})
+    assert pairs(found) == expected
+
+
 def test_js_outside_migrations_and_without_up(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, found, _ = judge(repo, capsys, {
         "src/services/cleanup.js": "export async function up(db) { await db.schema.dropTable('users'); }\n",

@@ -9,7 +9,7 @@ from ownership_gate.classifiers.schema.sql.api import sql_ops
 from ownership_gate.formats.javascript import Chain, New, Opaque, Segment, Str, Value
 
 _INTERPOLATION = re.compile(r"\$\{(\w*)\}")
-_SQL = frozenset({"query", "raw", "addSql", "execute", "executeQuery"})
+_SQL = frozenset({"query", "raw", "addSql", "execute", "executeQuery", "runSql"})  # runSql: db-migrate
 _DATA = frozenset({"bulkInsert", "bulkUpdate", "bulkDelete", "insert", "upsert", "update", "delete",
                    "del", "increment", "decrement", "save", "remove", "softDelete", "restore", "merge"})
 # Calls whose callbacks run once, with the same migration object: read as if written in place.
