@@ -280,3 +280,21 @@ def test_shuffling_and_reformatting_requirements_finds_nothing(
     after = "\n\n".join(after_lines) + "\n"
     old, new = pypi.parse(before, "requirements.txt"), pypi.parse(after, "requirements.txt")
     assert compare(old, new, pypi) == []
+
+
+def test_an_installer_beside_the_applications_packages_is_build_scope(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"requirements.txt": "pip==8.1.2\nvirtualenv==1.11.6\nansible==2.8.15\nrequests==2.25.1\n"})
+    repo.commit({"requirements.txt": "pip==9.0.1\nvirtualenv==12.1.0\nansible==2.8.19\nrequests==3.0.0\n"})
+    _, doc = run_json(capsys, "--base", base)
+    found = sorted((f["subject"], f["kind"], f["scope"], f["level"] or "engineer") for c in doc["changes"]
+                   for f in c["findings"] if f["type"] == "dependency")
+    assert found == [
+        ("ansible", "patch", "runtime", "engineer"),
+        ("pip", "major", "build", "engineer"),
+        ("requests", "major", "runtime", "cto"),
+        ("virtualenv", "major", "build", "engineer"),
+    ]
+    assert [r.scope for r in pypi.parse("from setuptools import setup\nsetup(install_requires=['pip>=9'])\n",
+                                        "setup.py")] == ["build"]

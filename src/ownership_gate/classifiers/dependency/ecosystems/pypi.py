@@ -26,7 +26,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Release, Requirement, named_scope
+from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME, Release, Requirement, named_scope
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
 if TYPE_CHECKING:
@@ -68,7 +68,20 @@ def file_scope(path: str) -> str:
     return named_scope(stem, RUNTIME)
 
 
+# Installers and environment tools: they install the application, which never imports them.
+_INSTALLERS = frozenset({"pip", "wheel", "virtualenv", "pip-tools", "pipenv"})
+
+
 def parse(text: str, path: str) -> list[Requirement]:
+    return _installers_are_build(_parse(text, path))
+
+
+def _installers_are_build(requirements: list[Requirement]) -> list[Requirement]:
+    """An installer listed beside the application's packages (`pip==9.0.1` in `requirements.txt`) is `build`."""
+    return [r._replace(scope=BUILD) if r.name in _INSTALLERS and r.scope == RUNTIME else r for r in requirements]
+
+
+def _parse(text: str, path: str) -> list[Requirement]:
     # By suffix, so extra manifests (`classify.dependency.manifests`) such as
     # `tools/pyproject-lint.toml` or `ci.Pipfile` read in their own format.
     # The readers import packaging: only when a manifest is read (see pypi_files).
@@ -94,7 +107,8 @@ def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
     if posixpath.basename(path).lower().endswith(".py"):
         from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
 
-        return pypi_setup.readable(text)
+        found, unread = pypi_setup.readable(text)
+        return _installers_are_build(found), unread
     return parse(text, path), ()
 
 
