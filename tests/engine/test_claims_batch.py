@@ -52,6 +52,7 @@ NAMES = [
     "001.up.sql", "up.sql", "schema.rb", "structure.sql", "schema.prisma", "20240101_add.exs", "1_add.ts",
     "index.ts", "README.md", "file000.py", "x.json", "tsconfig.json", "app.js", "Makefile", "ÉTÉ.yaml",
     "entrypoint.sh", "init", "healthcheck.py", "start-server.js", "prod.sh", ".env.production", "live.env",
+    "manifest.yml.j2", "manifest-api.yml",
 ]
 name_part = st.text(alphabet="abcXYZ.-_01", min_size=0, max_size=6)
 names = st.one_of(
@@ -95,7 +96,7 @@ def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: di
     assert cost.claims(changed, options) == {
         p for p in every
         if ((kind_by_path(p) in cost_files.COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
-        or cost_files.values_file(p) or setting_matches(options, "files", p)
+        or cost_files.values_file(p) or cost_files.cloud_foundry_manifest(p) or setting_matches(options, "files", p)
     }
     assert dependency.claims(changed, options) == {
         p for p in every if dependency.ecosystem_for(p, options) is not None

@@ -140,3 +140,38 @@ def test_value_file_paths(path: str, expected: bool) -> None:
 ])
 def test_names_that_count_machines(name: str, expected: bool) -> None:
     assert counts_machines(name) is expected
+
+
+CF_TEMPLATE = """\
+---
+applications:
+- name: notify-template-preview
+  routes:
+    - route: {{ environment }}-notify-template-preview.cloudapps.digital
+  processes:
+    - type: web
+      command: exec gunicorn wsgi
+      memory: 2G
+      disk_quota: 2G
+  env:
+    NOTIFY_ENVIRONMENT: {{ environment }}
+"""
+
+
+def test_cloud_foundry_manifest_template_memory(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # The Jinja template a pipeline renders the manifest from; its `{{ }}` values are read around.
+    doc = _change(repo, capsys, "manifest.yml.j2", CF_TEMPLATE, CF_TEMPLATE.replace("memory: 2G", "memory: 4G"))
+    assert _cost(doc) == [("increase", "applications[notify-template-preview].processes[0].memory", "2G", "4G")]
+    # The same amount in other units, 1024-based as Cloud Foundry counts them, is no change.
+    doc = _change(repo, capsys, "manifest-celery.yml", CF_MANIFEST.replace("memory: 1G", "memory: 1024M"),
+                  CF_MANIFEST.replace("memory: 1G", "memory: 1GB"))
+    assert findings(doc, "cost") == []
+
+
+def test_files_named_manifest_that_are_no_cloud_foundry_manifest(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _change(repo, capsys, "docs/manifest.yml", "title: x\nsize: 2\n", "title: [x\nsize: 3\n")
+    assert findings(doc, "cost") == []
+    doc = _change(repo, capsys, "manifest-staging.yml", CF_MANIFEST, CF_MANIFEST.replace("instances: 8", "instances: 9"))
+    assert findings(doc, "cost") == []

@@ -22,6 +22,9 @@ YAML = (".yml", ".yaml")
 SHELL = (".sh", ".bash")
 _WORD = re.compile(r"[^a-z0-9]+")
 _VALUE_ENDINGS = (*SHELL, ".env")
+# A Cloud Foundry application manifest (`manifest.yml`, `manifest-api.yml`, `manifest_api_prod.yml`, and the
+# Jinja template a pipeline renders it from, `manifest.yml.j2`).
+_CLOUD_FOUNDRY = re.compile(r"(?i)^(?:[\w.-]*[-_.])?manifest(?:[-_.][\w.-]*)?\.ya?ml(?:\.j2)?$")
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
@@ -32,6 +35,8 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     # ones are claimed above, as any YAML may be infrastructure.
     found.update(p for name, group in paths.by_name.items()
                  if name.endswith(_VALUE_ENDINGS) or name.startswith(".env") for p in group if values_file(p))
+    found.update(p for name, group in paths.by_name.items() if name.endswith(".j2") for p in group
+                 if cloud_foundry_manifest(p))
     if settings.get("files"):
         found.update(p for p in paths.all if setting_matches(settings, "files", p))
     return found
@@ -58,3 +63,9 @@ def values_file(path: str) -> bool:
         return True
     words = {w for p in (*parts, base.lower()) for w in (p, *_WORD.split(p)) if w}
     return not words.isdisjoint(_PRODUCTION)
+
+
+def cloud_foundry_manifest(path: str) -> bool:
+    """Whether `path` is named as a Cloud Foundry manifest of production (its contents decide the rest)."""
+    named = bool(_CLOUD_FOUNDRY.match(path.rpartition("/")[2]))
+    return named and not in_test_dir(path) and not NOT_PRODUCTION.search(path)

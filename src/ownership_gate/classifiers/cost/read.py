@@ -17,7 +17,7 @@ from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import ci, k8s, stacks, variables
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.compare import TYPE, judge
-from ownership_gate.classifiers.cost.files import claimed, values_file
+from ownership_gate.classifiers.cost.files import claimed, cloud_foundry_manifest, values_file
 from ownership_gate.classifiers.cost.leaves import read_json
 from ownership_gate.classifiers.cost.model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.infra.detect import Recognition, chart_dirs, kind_of, recognise
@@ -102,15 +102,21 @@ def reader_for(
         reader = partial(ci.read_ci, path, load=load)
     if reader is None and listed:
         reader = partial(k8s.read_values, extra=extra, load=load)
-    if reader is None and kind in (None, "ansible") and values_file(path):
-        reader = partial(variables.read, path, load=load)
+    if reader is None and kind in (None, "ansible"):
+        if cloud_foundry_manifest(path):
+            reader = partial(stacks.read_cloudfoundry, extra=extra, load=load)
+        elif values_file(path):
+            reader = partial(variables.read, path, load=load)
     return reader
 
 
 def _kind(path: str, found: Recognition | None) -> str | None:
-    """The kind of file a reader reads `path` as: an environment's value file has no infrastructure kind."""
+    """The kind of file a reader reads `path` as: a Cloud Foundry manifest and an environment's value file
+    have no infrastructure kind of their own."""
     if found is not None and found.kind != "ansible":
         return found.kind
+    if cloud_foundry_manifest(path):
+        return "cloudfoundry"
     return "values" if values_file(path) else None if found is None else found.kind
 
 

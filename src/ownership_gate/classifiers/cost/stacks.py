@@ -7,7 +7,7 @@ import re
 from ownership_gate.classifiers.cost.catalog import CFN_PRICED, CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.k8s import ExtraKeys, extra_rule
 from ownership_gate.classifiers.cost.leaves import Rule, leaves, read_json, read_yaml
-from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf
+from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf, ReadError
 from ownership_gate.formats.yaml import Loader, Node, load, render
 
 # --- Compose (compose-spec `deploy` and the legacy service keys) ---------------
@@ -47,6 +47,47 @@ def read_compose(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
             key=("compose", name), label=f"services.{name}", leaves=found, line=service.line,
             movable=False,
         ))
+    return Extracted(tuple(objects))
+
+
+# --- Cloud Foundry ---------------------------------------------------------------
+
+_APPLICATIONS = re.compile(r"^applications\s*:", re.MULTILINE)
+_CF_KEYS = {"instances": Rule("count", default=1), "memory": Rule("amount", "bytes"),
+            "disk_quota": Rule("amount", "bytes"), "disk-quota": Rule("amount", "bytes")}
+
+
+def _cf_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None:
+    if isinstance(node.value, (dict, list)) and not node.tag:
+        return None
+    if len(keys) == 1 or (len(keys) == 2 and keys[0] == "processes"):
+        rule = _CF_KEYS.get(keys[-1])
+        if rule is not None:
+            return rule
+    return extra_rule(keys, extra)
+
+
+def read_cloudfoundry(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
+    """A Cloud Foundry manifest: per application, its `instances`, `memory` and `disk_quota`, and those of
+    each of its `processes` (web, worker); a YAML file with no `applications` list is no manifest, and one
+    that does not parse is judged by its error only if it has one."""
+    try:
+        documents = read_yaml(text, load)
+    except ReadError:
+        if _APPLICATIONS.search(text):
+            raise
+        return Extracted()
+    root = documents[0] if documents else Node({}, None)
+    applications = root.get("applications")
+    objects = []
+    for index, application in enumerate(applications.value if applications and isinstance(applications.value, list)
+                                        else ()):
+        if not isinstance(application.value, dict):
+            continue
+        name = str(application.scalar("name") or index)
+        found = {leaf.path: leaf for leaf in leaves(application, lambda k, n: _cf_rule(k, n, extra))}
+        objects.append(CostObject(key=("cloudfoundry", name), label=f"applications[{name}]", leaves=found,
+                                  line=application.line, movable=False))
     return Extracted(tuple(objects))
 
 
