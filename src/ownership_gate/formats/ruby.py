@@ -348,3 +348,41 @@ def fingerprint(nodes: Iterable[Node]) -> str:
             stack.append(")")
             stack.extend((child, node) for child in reversed(node.children))
     return "\x1f".join(parts)
+
+
+def only_reordered(old_text: str, new_text: str) -> bool:
+    """Whether the two texts define the same methods, only in another order (a linter sorting a controller's
+    actions): every method's text the same, each between the same code as before (a method moved past
+    `private` or a `before_action` is not only reordered), each name defined once (which of two methods of
+    one name wins depends on their order), and the rest of the code the same."""
+    old, new = _methods_apart(old_text), _methods_apart(new_text)
+    return old is not None and new is not None and old_text != new_text and old == new
+
+
+def _methods_apart(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """The code between the file's methods (whitespace aside), and the methods of each stretch between two
+    pieces of it, sorted; None when it is not valid Ruby or defines a method name twice."""
+    try:
+        root = program(text)
+    except Unaccounted:
+        return None
+    methods = [node for node in descendants(root) if node.type in ("method", "singleton_method")]
+    outer = sorted((m for m in methods if not any(
+        o is not m and o.start_byte <= m.start_byte and m.end_byte <= o.end_byte for o in methods)),
+        key=lambda m: m.start_byte)
+    names = [treesitter.text(n) for m in outer if (n := m.child_by_field_name("name")) is not None]
+    if len(names) != len(set(names)):
+        return None
+    data = text.encode("utf-8")
+    between: list[str] = []
+    stretches: list[list[str]] = [[]]
+    start = 0
+    for method in outer:
+        code = " ".join(data[start:method.start_byte].decode("utf-8", "replace").split())
+        if code:
+            between.append(code)
+            stretches.append([])
+        stretches[-1].append(" ".join(treesitter.text(method).split()))
+        start = method.end_byte
+    between.append(" ".join(data[start:].decode("utf-8", "replace").split()))
+    return tuple(between), tuple(tuple(sorted(stretch)) for stretch in stretches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ownership_gate.classifiers.security.ssh_keys import keys
+from ownership_gate.formats import ruby
 from tests.conftest import Repo, findings, run_json
 
 ALICE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk3jCw1bYv7S2nL0bH1uQzYt5vX2bQ0rGf8x7cJm9Qp alice@laptop"
@@ -161,3 +162,55 @@ def test_no_one_newly_signed_in(repo: Repo, capsys: pytest.CaptureFixture[str], 
     code, found = _access(repo, capsys, before, after)
     assert found == []
     assert code == 0
+
+
+CONTROLLER = """\
+class BusinessEntitiesController < ApplicationController
+  before_action :authenticate_user!
+
+  def new
+    authorize @business_entity
+  end
+
+  def create
+    authorize business_entity_service.build_new(business_entity_params)
+    persist_and_redirect(:new)
+  end
+
+  def edit
+    authorize business_entity
+  end
+
+  private
+
+  def business_entity
+    @business_entity ||= BusinessEntity.find(params[:id])
+  end
+end
+"""
+EDIT = "  def edit\n    authorize business_entity\n  end\n\n"
+
+
+@pytest.mark.parametrize(("after", "counts"), [
+    # Actions sorted by a linter: every method as it was.
+    (CONTROLLER.replace(EDIT, "").replace("  def create\n", EDIT + "  def create\n"), False),
+    # Reordered, and a check changed on the way.
+    (CONTROLLER.replace(EDIT, "").replace("  def create\n", EDIT.replace("business_entity", "@record") +
+                                          "  def create\n"), True),
+])
+def test_ruby_methods_only_reordered_change_no_check(repo: Repo, capsys: pytest.CaptureFixture[str], after: str,
+                                                     counts: bool) -> None:
+    path = "app/controllers/business_entities_controller.rb"
+    _, found = _access(repo, capsys, {path: CONTROLLER}, {path: after})
+    assert bool(found) is counts
+
+
+def test_a_method_moved_past_other_code_is_not_only_reordered() -> None:
+    # An action moved below `private` is no longer routable, a helper moved above it becomes one; and which of
+    # two methods of one name wins depends on their order.
+    moved_private = CONTROLLER.replace(EDIT, "").replace("  def business_entity\n", EDIT + "  def business_entity\n")
+    assert not ruby.only_reordered(CONTROLLER, moved_private)
+    twice = CONTROLLER.replace("  private\n", EDIT + "  private\n")
+    assert not ruby.only_reordered(twice, twice.replace(EDIT, "", 1).replace("  private\n", "  private\n" + EDIT))
+    assert ruby.only_reordered(CONTROLLER, CONTROLLER.replace(EDIT, "").replace("  def create\n",
+                                                                                 EDIT + "  def create\n"))
