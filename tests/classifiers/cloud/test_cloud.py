@@ -1898,3 +1898,28 @@ def test_an_engine_version_terraform_ignores_is_no_upgrade(
     repo.commit({"infra/db.tf": database.replace('"15.7"', '"16.3"').replace("[engine_version]", "[tags]")})
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("engine", "aws_db_instance.main")]
+
+
+TABLE = """\
+resource "google_bigquery_table" "department_profile" {
+  dataset_id = google_bigquery_dataset.public.dataset_id
+  table_id   = "department_analytics_profile"
+  schema     = file("schemas/department_analytics_profile.json")
+}
+"""
+
+
+def test_a_warehouse_table_added_is_schema_and_one_removed_takes_its_data(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"terraform/bigquery.tf": 'resource "google_bigquery_dataset" "public" {\n'
+                                                 '  dataset_id = "public"\n}\n'})
+    added = repo.commit({"terraform/tables.tf": TABLE})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("table", "google_bigquery_table.department_profile")]
+    assert doc["required_level"] == "engineer"
+    assert code == 0
+    repo.commit({"terraform/tables.tf": None})
+    code, doc = run_json(capsys, "--base", added)
+    assert kinds_and_subjects(doc, "cloud") == [("removed", "google_bigquery_table.department_profile")]
+    assert code == 1

@@ -69,7 +69,7 @@ from ownership_gate.classifiers.cloud.findings import (
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = (
-    "added", "removed", "replaced", "count", "data", "monitoring", "dns", "security", "engine", "unparsed",
+    "added", "removed", "replaced", "count", "data", "monitoring", "dns", "table", "security", "engine", "unparsed",
 )
 SETTINGS: Mapping[str, str] = {}
 

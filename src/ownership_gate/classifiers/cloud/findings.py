@@ -89,9 +89,21 @@ def watches(resource_type: str) -> bool:
     return resource_type in MONITORING_TYPES
 
 
+# Tables, views and routines of an analytics warehouse: schema inside a dataset or catalogue that exists, as a
+# migration's new table is. One added holds no data yet and opens nothing (who reads it is the dataset's access):
+# `table`. One removed takes its data with it and stays `removed`.
+TABLE_TYPES = frozenset({
+    "google_bigquery_table", "google_bigquery_routine", "aws_glue_catalog_table", "snowflake_table",
+    "snowflake_view", "AWS::Glue::Table",
+})
+
+
 def watched(kind: str, resource_type: str) -> str:
-    """`kind` (`added`, `removed`, `count`), or `monitoring` for a resource that only watches others."""
-    return "monitoring" if watches(resource_type) else kind
+    """`kind` (`added`, `removed`, `count`), or `monitoring` for a resource that only watches others, or
+    `table` for a warehouse table added."""
+    if watches(resource_type):
+        return "monitoring"
+    return "table" if kind == "added" and resource_type in TABLE_TYPES else kind
 
 
 # DNS records that point a name at an address or another name (A, AAAA, CNAME, an alias). One added holds
