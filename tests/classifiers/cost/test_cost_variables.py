@@ -175,3 +175,47 @@ def test_files_named_manifest_that_are_no_cloud_foundry_manifest(
     assert findings(doc, "cost") == []
     doc = _change(repo, capsys, "manifest-staging.yml", CF_MANIFEST, CF_MANIFEST.replace("instances: 8", "instances: 9"))
     assert findings(doc, "cost") == []
+
+
+JINJA_MANIFEST = """\
+{%- set app_vars = {
+  'notify-api': {
+    'disk_quota': '2G',
+    'additional_env_vars': {'STATSD_HOST': None},
+    'instances': {
+      'preview': None,
+      'staging': 2,
+      'production': 25
+    },
+  },
+} -%}
+{%- set app = app_vars[CF_APP] -%}
+{%- set instance_count = app.get('instances', {}).get(environment) -%}
+
+---
+applications:
+  - name: {{ CF_APP }}
+    {% if instance_count is not none %}
+    instances: {{ instance_count }}
+    {%- endif %}
+    memory: {{ app.get('memory', '1G') }}
+    routes:
+      {%- for route in app.get('routes', {}).get(environment, []) %}
+      - route: {{ route }}
+      {%- endfor%}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # A flag added to the template's data: no cost.
+    ("'STATSD_HOST': None", "'STATSD_HOST': None, 'DVLA_API_ENABLED': True", []),
+    # Production's instances in the template's data, which the manifest reads.
+    ("'production': 25", "'production': 30", [("increase", "app_vars.notify-api.instances.production", "25", "30")]),
+    # Another environment's are not production's spend.
+    ("'staging': 2", "'staging': 4", []),
+])
+def test_a_cloud_foundry_manifest_template_with_jinja_statements(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: list[tuple[str, ...]]
+) -> None:
+    doc = _change(repo, capsys, "manifest.yml.j2", JINJA_MANIFEST, JINJA_MANIFEST.replace(before, after))
+    assert _cost(doc) == expected

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from ownership_gate.classifiers.cost.catalog import CFN_PRICED, CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.k8s import ExtraKeys, extra_rule
 from ownership_gate.classifiers.cost.leaves import Rule, leaves, read_json, read_yaml
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf, ReadError
+from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION
 from ownership_gate.formats.yaml import Loader, Node, load, render
 
 # --- Compose (compose-spec `deploy` and the legacy service keys) ---------------
@@ -67,10 +69,56 @@ def _cf_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None
     return extra_rule(keys, extra)
 
 
+# A Jinja template's statements (`{% if ... %}`, `{%- for ... %}`, a `{% set ... %}` over many lines), and the
+# ones that bind a name to a literal (`{%- set app_vars = {'api': {'instances': {'production': 25}}} %}`).
+_JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
+_JINJA_SET = re.compile(r"\{%-?\s*set\s+(\w+)\s*=\s*(.*?)\s*-?%\}", re.S)
+_JINJA_CONSTANTS = re.compile(r"\b(none|true|false)\b")
+
+
+def _set_rule(keys: tuple[str, ...], node: Node) -> Rule | None:
+    """A value a template's literal holds under a Cloud Foundry cost key, at any depth (`instances` by
+    environment: `{'production': 25}`); another environment's is not production's spend."""
+    if isinstance(node.value, (dict, list)) or any(NOT_PRODUCTION.search(key) for key in keys):
+        return None
+    return next((_CF_KEYS[key] for key in reversed(keys) if key in _CF_KEYS), None)
+
+
+def _as_node(value: object, line: int) -> Node:
+    if isinstance(value, dict):
+        return Node({str(k): _as_node(v, line) for k, v in value.items()}, line)
+    if isinstance(value, (list, tuple)):
+        return Node([_as_node(v, line) for v in value], line)
+    return Node(value, line)
+
+
+def _jinja_literals(text: str) -> list[CostObject]:
+    """What the template's `{% set name = literal %}` statements hold under cost keys, one object per name; a
+    name bound to an expression is computed, and not read."""
+    objects = []
+    for match in _JINJA_SET.finditer(text):
+        try:
+            value = ast.literal_eval(_JINJA_CONSTANTS.sub(lambda m: m.group(1).capitalize(), match.group(2)))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        found = {leaf.path: leaf for leaf in leaves(_as_node(value, line), _set_rule)}
+        if found:
+            objects.append(CostObject(key=("jinja", match.group(1)), label=match.group(1), leaves=found, line=line,
+                                      movable=False))
+    return objects
+
+
 def read_cloudfoundry(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
     """A Cloud Foundry manifest: per application, its `instances`, `memory` and `disk_quota`, and those of
     each of its `processes` (web, worker); a YAML file with no `applications` list is no manifest, and one
-    that does not parse is judged by its error only if it has one."""
+    that does not parse is judged by its error only if it has one. In the Jinja template a manifest is rendered
+    from, statements are read around (their lines left blank) and what a `{% set %}` binds to a literal is
+    read for the same keys (`app_vars.notify-api.instances.production`)."""
+    literals: list[CostObject] = []
+    if "{%" in text:
+        literals = _jinja_literals(text)
+        text = _JINJA_STATEMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
     try:
         documents = read_yaml(text, load)
     except ReadError:
@@ -88,7 +136,7 @@ def read_cloudfoundry(text: str, extra: ExtraKeys, load: Loader = load) -> Extra
         found = {leaf.path: leaf for leaf in leaves(application, lambda k, n: _cf_rule(k, n, extra))}
         objects.append(CostObject(key=("cloudfoundry", name), label=f"applications[{name}]", leaves=found,
                                   line=application.line, movable=False))
-    return Extracted(tuple(objects))
+    return Extracted((*objects, *literals))
 
 
 # --- CloudFormation -------------------------------------------------------------
