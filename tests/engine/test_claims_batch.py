@@ -20,6 +20,7 @@ from ownership_gate.classifiers.dependency import classifier as dependency
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra import classifier as infra
 from ownership_gate.classifiers.infra.names import (
+    cloud_foundry_manifest,
     kind_by_path,
     may_name_a_kind,
     may_sniff,
@@ -96,7 +97,7 @@ def test_claims_per_name_equal_claims_per_path(all_paths: list[str], options: di
     assert cost.claims(changed, options) == {
         p for p in every
         if ((kind_by_path(p) in cost_files.COSTED_KINDS or may_sniff(p)) and not in_test_dir(p))
-        or cost_files.values_file(p) or cost_files.cloud_foundry_manifest(p) or setting_matches(options, "files", p)
+        or cost_files.values_file(p) or cloud_foundry_manifest(p) or setting_matches(options, "files", p)
     }
     assert dependency.claims(changed, options) == {
         p for p in every if dependency.ecosystem_for(p, options) is not None

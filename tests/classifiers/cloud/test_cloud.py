@@ -161,6 +161,7 @@ def test_part_of_a_folder_moved_is_judged(repo: Repo, capsys: pytest.CaptureFixt
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("added", "aws_efs_file_system.shared"),
                                                 ("removed", "aws_efs_file_system.shared")]
+    assert code == 1
 
 
 def test_renamed_resource_is_replaced_unless_a_moved_block_says_so(

@@ -8,7 +8,7 @@ from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths
 from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION, in_test_dir
-from ownership_gate.classifiers.infra.names import claimed_by_kind
+from ownership_gate.classifiers.infra.names import claimed_by_kind, cloud_foundry_manifest
 from ownership_gate.model import Change
 from ownership_gate.paths.pattern_index import setting_matches
 
@@ -22,9 +22,6 @@ YAML = (".yml", ".yaml")
 SHELL = (".sh", ".bash")
 _WORD = re.compile(r"[^a-z0-9]+")
 _VALUE_ENDINGS = (*SHELL, ".env")
-# A Cloud Foundry application manifest (`manifest.yml`, `manifest-api.yml`, `manifest_api_prod.yml`, and the
-# Jinja template a pipeline renders it from, `manifest.yml.j2`).
-_CLOUD_FOUNDRY = re.compile(r"(?i)^(?:[\w.-]*[-_.])?manifest(?:[-_.][\w.-]*)?\.ya?ml(?:\.j2)?$")
 
 
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
@@ -63,9 +60,3 @@ def values_file(path: str) -> bool:
         return True
     words = {w for p in (*parts, base.lower()) for w in (p, *_WORD.split(p)) if w}
     return not words.isdisjoint(_PRODUCTION)
-
-
-def cloud_foundry_manifest(path: str) -> bool:
-    """Whether `path` is named as a Cloud Foundry manifest of production (its contents decide the rest)."""
-    named = bool(_CLOUD_FOUNDRY.match(path.rpartition("/")[2]))
-    return named and not in_test_dir(path) and not NOT_PRODUCTION.search(path)

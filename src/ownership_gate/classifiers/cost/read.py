@@ -17,11 +17,11 @@ from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import ci, k8s, stacks, variables
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.compare import TYPE, judge
-from ownership_gate.classifiers.cost.files import claimed, cloud_foundry_manifest, values_file
+from ownership_gate.classifiers.cost.files import claimed, values_file
 from ownership_gate.classifiers.cost.leaves import read_json
 from ownership_gate.classifiers.cost.model import EMPTY, Extracted, ReadError
 from ownership_gate.classifiers.infra.detect import Recognition, chart_dirs, kind_of, recognise
-from ownership_gate.classifiers.infra.names import is_values_file, may_sniff
+from ownership_gate.classifiers.infra.names import cloud_foundry_manifest, is_values_file, may_sniff
 from ownership_gate.formats.yaml import Loader, load
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches

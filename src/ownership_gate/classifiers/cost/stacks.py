@@ -10,6 +10,7 @@ from ownership_gate.classifiers.cost.k8s import ExtraKeys, extra_rule
 from ownership_gate.classifiers.cost.leaves import Rule, leaves, read_json, read_yaml
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf, ReadError
 from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION
+from ownership_gate.formats import cloudfoundry
 from ownership_gate.formats.yaml import Loader, Node, load, render
 
 # --- Compose (compose-spec `deploy` and the legacy service keys) ---------------
@@ -54,7 +55,6 @@ def read_compose(text: str, extra: ExtraKeys, load: Loader = load) -> Extracted:
 
 # --- Cloud Foundry ---------------------------------------------------------------
 
-_APPLICATIONS = re.compile(r"^applications\s*:", re.MULTILINE)
 _CF_KEYS = {"instances": Rule("count", default=1), "memory": Rule("amount", "bytes"),
             "disk_quota": Rule("amount", "bytes"), "disk-quota": Rule("amount", "bytes")}
 
@@ -69,9 +69,7 @@ def _cf_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys) -> Rule | None
     return extra_rule(keys, extra)
 
 
-# A Jinja template's statements (`{% if ... %}`, `{%- for ... %}`, a `{% set ... %}` over many lines), and the
-# ones that bind a name to a literal (`{%- set app_vars = {'api': {'instances': {'production': 25}}} %}`).
-_JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
+# A Jinja template's statements that bind a name to a literal (`{%- set app_vars = {'api': {'instances': ...}} %}`).
 _JINJA_SET = re.compile(r"\{%-?\s*set\s+(\w+)\s*=\s*(.*?)\s*-?%\}", re.S)
 _JINJA_CONSTANTS = re.compile(r"\b(none|true|false)\b")
 
@@ -115,24 +113,17 @@ def read_cloudfoundry(text: str, extra: ExtraKeys, load: Loader = load) -> Extra
     that does not parse is judged by its error only if it has one. In the Jinja template a manifest is rendered
     from, statements are read around (their lines left blank) and what a `{% set %}` binds to a literal is
     read for the same keys (`app_vars.notify-api.instances.production`)."""
-    literals: list[CostObject] = []
-    if "{%" in text:
-        literals = _jinja_literals(text)
-        text = _JINJA_STATEMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
+    literals = _jinja_literals(text) if "{%" in text else []
+    text = cloudfoundry.without_statements(text)
     try:
         documents = read_yaml(text, load)
     except ReadError:
-        if _APPLICATIONS.search(text):
+        if cloudfoundry.APPLICATIONS.search(text):
             raise
         return Extracted()
     root = documents[0] if documents else Node({}, None)
-    applications = root.get("applications")
     objects = []
-    for index, application in enumerate(applications.value if applications and isinstance(applications.value, list)
-                                        else ()):
-        if not isinstance(application.value, dict):
-            continue
-        name = str(application.scalar("name") or index)
+    for name, application in cloudfoundry.applications(root):
         found = {leaf.path: leaf for leaf in leaves(application, lambda k, n: _cf_rule(k, n, extra))}
         objects.append(CostObject(key=("cloudfoundry", name), label=f"applications[{name}]", leaves=found,
                                   line=application.line, movable=False))

@@ -14,6 +14,8 @@ import posixpath
 import re
 from collections.abc import Container, Mapping
 
+from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION, in_test_dir
+
 TYPE = "infra"  # the finding type of every infrastructure file
 
 SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
@@ -61,6 +63,17 @@ _START_WORDS = ("entrypoint", "health", "start", "boot", "init", "run")
 _WORD = re.compile(r"[^a-z0-9]+")
 # Elastic Beanstalk's configuration files: packages, commands and settings of the environments it runs.
 _ELASTIC_BEANSTALK = re.compile(r"(?:^|/)\.ebextensions/[^/]+\.config$")
+
+
+# A Cloud Foundry application manifest (`manifest.yml`, `manifest-api.yml`, `manifest_api_prod.yml`, and the
+# Jinja template a pipeline renders it from, `manifest.yml.j2`).
+_CLOUD_FOUNDRY = re.compile(r"(?i)^(?:[\w.-]*[-_.])?manifest(?:[-_.][\w.-]*)?\.ya?ml(?:\.j2)?$")
+
+
+def cloud_foundry_manifest(path: str) -> bool:
+    """Whether `path` is named as a Cloud Foundry manifest of production (its contents decide the rest)."""
+    named = bool(_CLOUD_FOUNDRY.match(path.rpartition("/")[2]))
+    return named and not in_test_dir(path) and not NOT_PRODUCTION.search(path)
 
 
 def chart_root(path: str) -> str | None:
