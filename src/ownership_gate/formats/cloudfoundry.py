@@ -14,6 +14,7 @@ import re
 from ownership_gate.formats.yaml import Node
 
 JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
+_JINJA_VALUE = re.compile(r"\{\{(.*?)\}\}")
 APPLICATIONS = re.compile(r"^applications\s*:", re.MULTILINE)
 
 
@@ -32,3 +33,10 @@ def applications(root: Node) -> list[tuple[str, Node]]:
         return []
     return [(str(application.scalar("name") or index), application)
             for index, application in enumerate(listed.value) if isinstance(application.value, dict)]
+
+
+def without_templating(text: str) -> str:
+    """The text with its statements blanked and each `{{ value }}` written as a plain word, `((value))`, so
+    that `- route: {{ environment }}-api.example.com` reads as YAML and a value stays what it was written as."""
+    return _JINJA_VALUE.sub(lambda match: "((" + "".join(match.group(1).split()).replace(":", ";") + "))",
+                            without_statements(text))

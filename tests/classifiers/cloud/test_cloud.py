@@ -1924,3 +1924,40 @@ def test_a_warehouse_table_added_is_schema_and_one_removed_takes_its_data(
     code, doc = run_json(capsys, "--base", added)
     assert kinds_and_subjects(doc, "cloud") == [("removed", "google_bigquery_table.department_profile")]
     assert code == 1
+
+
+CF_APP = """\
+---
+applications:
+  - name: {{ CF_APP }}
+    instances: 2
+    routes:
+      - route: {{ CF_APP }}-{{ environment }}.cloudapps.digital
+    services:
+      - notify-db
+      - logit-ssl-syslog-drain
+      {% if environment == 'production' %}
+      - notify-splunk
+      {% endif %}
+"""
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    # A log drain no longer bound: what production records changes.
+    (CF_APP.replace("      - notify-splunk\n", ""), [("security", "applications[((CF_APP))].services")]),
+    # Credentials moved into a new service the app is bound to.
+    (CF_APP.replace("      - notify-db\n", "      - notify-db\n      - ledger-secret-service\n"),
+     [("security", "applications[((CF_APP))].services")]),
+    # The same bindings in another order, and a route changed: none.
+    (CF_APP.replace("      - notify-db\n      - logit-ssl-syslog-drain\n",
+                    "      - logit-ssl-syslog-drain\n      - notify-db\n").replace("cloudapps", "apps"), []),
+    # A new application's bindings are its setup.
+    (CF_APP + "  - name: worker\n    services:\n      - notify-db\n", []),
+])
+def test_a_cloud_foundry_apps_service_bindings(repo: Repo, capsys: pytest.CaptureFixture[str], after: str,
+                                               expected: list[tuple[str, str]]) -> None:
+    base = repo.commit({"manifest.yml.j2": CF_APP})
+    repo.commit({"manifest.yml.j2": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)

@@ -66,6 +66,7 @@ from ownership_gate.classifiers.cloud.findings import (
     may_hold_cloudformation,
     maybe_cloudformation,
 )
+from ownership_gate.classifiers.infra.names import cloud_foundry_manifest
 from ownership_gate.model import Change, Finding
 
 KINDS: tuple[str, ...] = (
@@ -77,7 +78,7 @@ SETTINGS: Mapping[str, str] = {}
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all
             if is_terraform(p) or may_hold_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
-            or is_policy_file(p)}
+            or is_policy_file(p) or cloud_foundry_manifest(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -97,6 +98,12 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import terraform
 
         return terraform.findings(change, context)
+    if cloud_foundry_manifest(change.path):
+        from ownership_gate.classifiers.cloud import cloudfoundry
+
+        found = cloudfoundry.findings(change, context)
+        if found or not maybe_cloudformation(change.path):
+            return found
     from ownership_gate.classifiers.cloud import cloudformation
 
     return cloudformation.findings(change, context)
