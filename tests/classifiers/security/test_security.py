@@ -2322,6 +2322,36 @@ def test_cloud_commands_that_grant_access() -> None:
     ]
 
 
+@pytest.mark.parametrize(("path", "before", "after", "counts"), [
+    # A template a playbook renders into the script git uses for SSH: any host key now trusted.
+    ("roles/edxapp/templates/git_ssh.sh.j2", "#!/bin/sh\nexec /usr/bin/ssh \"$@\"\n",
+     "#!/bin/sh\nexec /usr/bin/ssh -o StrictHostKeyChecking=no \"$@\"\n", True),
+    ("scripts/sync.sh", "rsync -a build/ deploy@host:/srv\n",
+     "rsync -a -e 'ssh -o UserKnownHostsFile=/dev/null' build/ deploy@host:/srv\n", True),
+    # One it already had, moved and laid out anew, or commented out.
+    ("scripts/sync.sh", "echo start\nssh -o StrictHostKeyChecking=no host true\n",
+     "ssh  -o StrictHostKeyChecking=no host true\necho start\n# ssh -o UserKnownHostsFile=/dev/null host\n", False),
+])
+def test_a_script_that_trusts_any_ssh_host_key(repo: Repo, capsys: pytest.CaptureFixture[str], path: str,
+                                               before: str, after: str, counts: bool) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("setting", path)] if counts else [])
+    assert code == (1 if counts else 0)
+
+
+def test_a_security_header_set_by_its_setting_name(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # Studio given the X-Frame-Options header through the setting that sets it, in a role's defaults.
+    path = "playbooks/roles/edxapp/defaults/main.yml"
+    before = 'EDXAPP_X_FRAME_OPTIONS: "DENY"\ncms_env_config:\n  STATIC_URL_BASE: "/static"\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: before + '  X_FRAME_OPTIONS: "{{ EDXAPP_X_FRAME_OPTIONS }}"\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert code == 1
+
+
 WAF_VALUES = """\
 generic-service:
   ingress:

@@ -192,11 +192,15 @@ ASSIGNMENT = re.compile(
 DSL_SETTING = re.compile(r"^\s*(?P<key>[a-z_][\w.]*)\s+(?P<value>[^\s=({].*?)\s*$")
 # Header names and directives that are security settings wherever they appear.
 SETTING_LINE = re.compile(
-    r"(?i)content-security-policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
+    r"(?i)content[-_]security[-_]policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
     # A Content-Security-Policy's directives, wherever the policy is built: `"script-src 'self'"`, `base-uri`.
     r"|\b(?:default|script|style|img|connect|font|frame|child|worker|object|media|manifest)-src\b|\bbase-uri\b"
     r"|\bform-action\b|\brequire-trusted-types-for\b|\btrusted-types\b|\bupgrade-insecure-requests\b"
-    r"|strict-transport-security|x-frame-options|x-content-type-options|referrer-policy|permissions-policy"
+    # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
+    r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
+    r"|permissions[-_]policy"
+    # SSH told not to check the server's host key (anyone in the middle is trusted): `-o StrictHostKeyChecking=no`.
+    r"|\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b"
     r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
     r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
     r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"

@@ -17,8 +17,8 @@ from collections import Counter
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Finding
 
-# Shell and PowerShell scripts, Makefiles.
-SCRIPT = re.compile(r"\.(?:sh|bash|zsh|ps1)$|(?:^|/)(?:Makefile|GNUmakefile|makefile|[^/]+\.mk)$")
+# Shell and PowerShell scripts (and the Jinja templates a playbook renders them from), Makefiles.
+SCRIPT = re.compile(r"\.(?:sh|bash|zsh|ps1)(?:\.j2)?$|(?:^|/)(?:Makefile|GNUmakefile|makefile|[^/]+\.mk)$")
 
 _ACCESS_COMMAND = re.compile(
     r"(?i)\bgcloud\s+(?:(?:alpha|beta)\s+)?(?:compute\s+firewall-rules\s+(?:create|update)"
@@ -30,6 +30,8 @@ _ACCESS_COMMAND = re.compile(
     r"|\bkubectl\s+create\s+(?:cluster)?rolebinding\b"
 )
 _TOOLS = ("gcloud", "aws", "az", "kubectl")
+# SSH told to trust whatever host key the server shows: anyone in the middle is let in as the server.
+_ANY_HOST_KEY = re.compile(r"\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b")
 _CONTINUED = re.compile(r"[\\`]\s*\n\s*")
 _SPACES = re.compile(r"\s+")
 _COMMENT = re.compile(r"^\s*#")
@@ -37,16 +39,29 @@ _COMMENT = re.compile(r"^\s*#")
 
 def commands(text: str) -> Counter[str]:
     """The access-granting commands of a script, each as one logical line with single spaces."""
-    found: Counter[str] = Counter()
-    for line in _CONTINUED.sub(" ", text).splitlines():
-        if not _COMMENT.match(line) and _ACCESS_COMMAND.search(line):
-            found[_SPACES.sub(" ", line.strip().lstrip("@-").strip())] += 1
-    return found
+    return _logical(text, _ACCESS_COMMAND)
 
 
 def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
-    if old_text == new_text or not any(tool in new_text for tool in _TOOLS):
+    if old_text == new_text:
         return []
-    fresh = commands(new_text) - commands(old_text)
-    return [finding("setting", path, f"a cloud command that grants access is new or changed: {command[:160]}")
-            for command in sorted(fresh)]
+    found = []
+    if any(tool in new_text for tool in _TOOLS):
+        fresh = commands(new_text) - commands(old_text)
+        found += [finding("setting", path, f"a cloud command that grants access is new or changed: {command[:160]}")
+                  for command in sorted(fresh)]
+    if "Known" in new_text or "HostKey" in new_text:
+        trusting = _logical(new_text, _ANY_HOST_KEY) - _logical(old_text, _ANY_HOST_KEY)
+        found += [finding("setting", path, f"a command now trusts any SSH host key: {command[:160]}")
+                  for command in sorted(trusting)]
+    return found
+
+
+def _logical(text: str, wanted: re.Pattern[str]) -> Counter[str]:
+    """The script's logical lines (a `\\`-continued line joined with the next) that `wanted` finds, each with
+    single spaces; comments left out."""
+    found: Counter[str] = Counter()
+    for line in _CONTINUED.sub(" ", text).splitlines():
+        if not _COMMENT.match(line) and wanted.search(line):
+            found[_SPACES.sub(" ", line.strip().lstrip("@-").strip())] += 1
+    return found
