@@ -6,19 +6,12 @@ import pytest
 
 from ownership_gate.classifiers.cost.files import values_file
 from ownership_gate.classifiers.cost.variables import counts_machines
+from tests.classifiers.cost.test_cost_stacks import _change
 from tests.conftest import Repo, findings, run_json
 
 
 def _cost(doc: dict[str, object]) -> list[tuple[str, str, str, str]]:
     return sorted((f["kind"], f["subject"], f["from"], f["to"]) for f in findings(doc, "cost"))
-
-
-def _change(repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str | None,
-            after: str | None) -> dict[str, object]:
-    base = repo.commit({path: before} if before is not None else {"README.md": "hi\n"})
-    repo.commit({path: after})
-    _, doc = run_json(capsys, "--base", base)
-    return doc
 
 
 CF_MANIFEST = """\
