@@ -173,6 +173,13 @@ def test_a_production_dockerfile_added_or_deleted_is_the_ctos(repo: Repo, capsys
     code, document = run_json(capsys, "--base", added)
     assert _platform(document) == [("docker/Dockerfile", "a production image is no longer built from it")]
     assert code == 1
+    # A vendored dependency's own images (a test sandbox of an SDK it vendors) are someone else's.
+    deleted = repo.git("rev-parse", "HEAD")
+    repo.commit({"tools/monitor/vendor/github.com/aws/aws-sdk-go/awstesting/sandbox/Dockerfile": MULTI_PROCESS,
+                 "node_modules/pkg/Dockerfile": MULTI_PROCESS})
+    code, document = run_json(capsys, "--base", deleted)
+    assert _platform(document) == []
+    assert code == 0
 
 
 def test_a_dockerfile_whose_build_steps_changed_starts_the_same(

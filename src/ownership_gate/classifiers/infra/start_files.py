@@ -32,8 +32,14 @@ _WORD = re.compile(r"[^a-z0-9]+")
 _WHEN = {"HEALTHCHECK": "for its health check"}
 
 
+# Someone else's code vendored into the repository: its Dockerfiles build their images, not production's.
+_VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party", "vendored"})
+
+
 def is_production_dockerfile(path: str) -> bool:
     if not is_dockerfile(posixpath.basename(path)) or in_test_dir(path):
+        return False
+    if any(part in _VENDORED for part in path.split("/")[:-1]):
         return False
     return not any(set(_WORD.split(part.lower())) & _NOT_PRODUCTION for part in path.split("/"))
 
