@@ -48,6 +48,40 @@ def test_a_key_file_or_a_key_in_terraform_added(repo: Repo, capsys: pytest.Captu
     assert code == 1
 
 
+PUPPET_USER = """\
+class users::alice {
+  govuk::user { 'alice':
+    fullname => 'Alice Example',
+    ssh_key  => '%s',
+  }
+}
+"""
+NIX_HOST = """\
+{ ... }: {
+  users.users.root.openssh.authorizedKeys.keys = [
+    "%s"
+  ];
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    ("modules/users/manifests/alice.pp", PUPPET_USER % ALICE),
+    ("hosts/builder/configuration.nix", NIX_HOST % ALICE),
+    ("salt/users/init.sls", f"alice:\n  ssh_auth.present:\n    - user: alice\n    - names:\n      - {ALICE}\n"),
+])
+def test_a_key_installed_by_configuration_management_grants_a_login(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
+    code, found = _access(repo, capsys, {"README.md": "infra\n"}, {path: text})
+    assert [(kind, subject, detail.split(":")[0]) for kind, subject, _, detail in found] == [
+        ("access", path, "an SSH public key is added (alice@laptop)")]
+    assert code == 1
+    # The same user's key replaced by a placeholder (a stolen laptop) takes a login away: none.
+    code, found = _access(repo, capsys, {}, {path: text.replace(ALICE, "XXXXXXXXXXXXXXXXXXXXXXXX")})
+    assert found == [] and code == 0
+
+
 @pytest.mark.parametrize(("before", "after"), [
     # A key taken away: fewer can log in.
     ({"sn06.yml": PLAYBOOK % ALICE + f'        - "{BOB}"\n'}, {"sn06.yml": PLAYBOOK % ALICE}),

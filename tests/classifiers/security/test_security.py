@@ -2452,6 +2452,26 @@ def test_a_pods_security_context_in_a_manifest_is_a_security_setting(
     assert code == 1
 
 
+def test_a_top_level_capabilities_key_of_an_application_data_file_is_no_pod_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An application's defaults: the product features it turns on are no container's Linux capabilities.
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/data.yml": "name: Wiki\n"})
+    repo.commit({"app/data.yml": "name: Wiki\ncapabilities:\n  guest: true\n  manyAuthProviders: true\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # Inside a container's security context they are one.
+    path = "deploy/production/api.yaml"
+    base = repo.commit({path: DEPLOYMENT})
+    repo.commit({path: DEPLOYMENT.replace("          image: ghcr.io/acme/api:1.4.0\n",
+                                          "          image: ghcr.io/acme/api:1.4.0\n          securityContext:\n"
+                                          "            capabilities:\n              add: [NET_ADMIN]\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert findings(doc, "security")[0]["detail"] == "security setting added or changed: capabilities:"
+    assert code == 1
+
+
 OPENAPI_CLIENT = """\
 /*
  * Example API

@@ -92,9 +92,11 @@ def may_hold_access_list(path: str) -> bool:
     return path.endswith(_DATA_FILE) and not _NOT_ACCESS_LIST.search(path)
 
 
-# Files that hold SSH public keys and nothing else (`josie.pub`, `authorized_keys`): read for keys that grant a
-# login (ssh_keys.py). Keys in YAML, Terraform and other files the classifier reads are found there too.
-_LOGIN_KEYS = re.compile(r"(?i)\.pub$|(?:^|/)authorized_keys2?$")
+# Files that hold SSH public keys and nothing else (`josie.pub`, `authorized_keys`), and the configuration
+# management files that install them for a machine's users (a Puppet manifest's `ssh_key => 'ssh-rsa ...'`,
+# NixOS's `openssh.authorizedKeys.keys`, a Salt state): read for keys that grant a login (ssh_keys.py). Keys in
+# YAML, Terraform and other files the classifier reads are found there too.
+_LOGIN_KEYS = re.compile(r"(?i)\.pub$|(?:^|/)authorized_keys2?$|\.(?:pp|nix|sls)$")
 
 
 def may_grant_a_login(path: str) -> bool:

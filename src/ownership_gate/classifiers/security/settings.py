@@ -148,10 +148,13 @@ def _setting_part(line: str) -> str:
 
 
 # What a pod or container may do on its node and in the cluster (Kubernetes' security context, the service
-# account token mounted into it), as a manifest or a Helm values file writes it.
+# account token mounted into it), as a manifest or a Helm values file writes it. A container's `capabilities`
+# always sit inside its security context, so a top-level `capabilities:` key is an application's own data
+# (the features a product turns on), not a pod's.
 POD_SECURITY = re.compile(
     r"^\s*-?\s*(?:privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
-    r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|capabilities|procMount)\s*:"
+    r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|procMount)\s*:"
+    r"|^[ \t]+-?\s*capabilities\s*:"
 )
 
 POD_SECURITY_ANYWHERE = re.compile(POD_SECURITY.pattern, re.MULTILINE)
