@@ -32,6 +32,7 @@ from ownership_gate.classifiers.dependency.compare import (
 )
 from ownership_gate.classifiers.dependency.ecosystems import REGISTRY as ECOSYSTEMS
 from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.dependency.vendored import is_ignore_file
 from ownership_gate.model import Change, Finding
 from ownership_gate.paths.pattern_index import setting_matches
 
@@ -42,7 +43,7 @@ __all__ = ["KINDS", "SETTINGS", "TYPE", "claims", "classify", "compare", "ecosys
            "manifest_findings", "reads", "step"]
 
 KINDS: tuple[str, ...] = (
-    "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed",
+    "added", "removed", "major", "minor", "patch", "changed", "lockfile", "unparsed", "vendored",
 )
 SETTINGS: Mapping[str, str] = {"manifests": "patterns", "zero_major": "bool", "vendors": "strings"}
 
@@ -127,11 +128,14 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
             found.update(p for p in group if ecosystem_for(p, settings) is not None)
     if settings.get("manifests"):
         found.update(p for p in paths.all if ecosystem_for(p, settings) is not None)
+    found.update(paths.by_name.get(".gitignore", ()))  # a dependency folder no longer ignored (vendored.py)
     return found
 
 
 def reads(change: Change, settings: Mapping[str, Any]) -> bool:
     """A lockfile is judged by the manifests next to it, never read itself."""
+    if is_ignore_file(change.path):
+        return not change.is_submodule
     found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
     return found is not None and not found[1] and not change.is_submodule
 
@@ -139,6 +143,10 @@ def reads(change: Change, settings: Mapping[str, Any]) -> bool:
 def classify(change: Change, context: Context) -> list[Finding]:
     if change.is_submodule:
         return []  # a submodule pointer is no manifest, whatever its name
+    if is_ignore_file(change.path):
+        from ownership_gate.classifiers.dependency import vendored
+
+        return vendored.findings(change, context)
     settings = context.settings(TYPE)
     found = ecosystem_for(change.path, settings) or ecosystem_for(change.source_path, settings)
     if found is None:
