@@ -129,3 +129,45 @@ def test_a_default_written_as_the_string_terraform_converts_is_the_same(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+READ_WRITE_USER = """\
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Action": ["s3:GetObject", "s3:PutObject"],
+      "Effect": "Allow",
+      "Resource": ["${bucket_arn}/*"]
+    }
+  ]
+}
+"""
+
+
+def test_a_template_of_any_name_holding_a_policy_is_read_as_one(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "projects/offsite-backups/resources/templates/read_write_user.tpl"
+    base = repo.commit({path: READ_WRITE_USER})
+    repo.commit({path: READ_WRITE_USER.replace('["s3:GetObject", "s3:PutObject"]', '["s3:*"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", path)]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [
+    # A Helm helper and a user-data script are templates too, and hold no policy.
+    ("charts/web/templates/_helpers.tpl", '{{- define "web.name" -}}web{{- end }}\n',
+     '{{- define "web.name" -}}{{ .Chart.Name }}{{- end }}\n'),
+    ("modules/bastion/user_data.tftpl", "#!/bin/bash\necho ${hostname}\n", "#!/bin/bash\nhostname ${hostname}\n"),
+    # A template in a test folder.
+    ("tests/templates/read_write_user.tpl", READ_WRITE_USER, READ_WRITE_USER.replace("s3:GetObject", "s3:*")),
+])
+def test_a_template_holding_no_policy_is_none(repo: Repo, capsys: pytest.CaptureFixture[str], path: str,
+                                              before: str, after: str) -> None:
+    base = repo.commit({path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0

@@ -61,6 +61,7 @@ from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
 from ownership_gate.classifiers.cloud.findings import (
     is_backend_config,
     is_policy_file,
+    is_template,
     is_terraform,
     is_variable_file,
     may_hold_cloudformation,
@@ -78,7 +79,7 @@ SETTINGS: Mapping[str, str] = {}
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all
             if is_terraform(p) or may_hold_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
-            or is_policy_file(p) or cloud_foundry_manifest(p)}
+            or is_policy_file(p) or is_template(p) or cloud_foundry_manifest(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -94,6 +95,10 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import policy_documents
 
         return policy_documents.findings(change, context)
+    if is_template(change.path):
+        from ownership_gate.classifiers.cloud import policy_documents
+
+        return policy_documents.findings(change, context, named=False)
     if is_terraform(change.path) or (change.old_path and is_terraform(change.old_path)):
         from ownership_gate.classifiers.cloud import terraform
 

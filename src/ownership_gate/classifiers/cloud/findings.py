@@ -43,6 +43,16 @@ def is_policy_file(path: str) -> bool:
     return bool(_POLICY_NAMED.search(path)) and not _NOT_SHIPPED.search(path)
 
 
+# A Terraform template (`templatefile("read_write_user.tpl", ...)`) of any name: read as a policy file when what
+# it holds is a policy document (policy_documents.py), whatever it is named for.
+_TEMPLATE = re.compile(r"(?i)\.(?:tpl|tftpl)$")
+
+
+def is_template(path: str) -> bool:
+    """A Terraform template, outside tests, examples, docs and vendored code."""
+    return bool(_TEMPLATE.search(path)) and not _NOT_SHIPPED.search(path)
+
+
 def maybe_cloudformation(path: str) -> bool:
     """A YAML or JSON file that may be a CloudFormation template (the content decides)."""
     name = path.rsplit("/", 1)[-1].lower()

@@ -4,7 +4,9 @@
 keep the statements that decide who may do what outside the `.tf` files.
 A file named for a policy (`policy.json`, `backup_policy.tpl`,
 `iam/ci-role.json`) that holds a policy document (`Statement`) and changed
-is a `security` finding, unless it only lost statements (it allows less).
+is a `security` finding, unless it only lost statements (it allows less);
+so is a Terraform template of any other name (`templates/read_write_user.tpl`)
+whose revisions both hold statements and their effects.
 A template that is no JSON until Terraform renders it (`${bucket_arn}`) is
 compared as text. A file added or deleted is none: the resource that reads
 it is added or changed with it and is judged there.
@@ -20,7 +22,9 @@ from ownership_gate.classifiers.cloud.findings import finding
 from ownership_gate.model import Change, Finding
 
 
-def findings(change: Change, context: Context) -> list[Finding]:
+def findings(change: Change, context: Context, *, named: bool = True) -> list[Finding]:
+    """`named`: the file is named for a policy; a template of another name (`read_write_user.tpl`) is one
+    only when both revisions hold a policy document's statements and their effects."""
     if change.status not in ("modified", "renamed"):
         return []
     old, new = context.old(change), context.new(change)
@@ -28,6 +32,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return []
     if b"Statement" not in old and b"Statement" not in new:
         return []  # not a policy document: a retention policy, an app's own data
+    if not named and not all(b"Statement" in data and b"Effect" in data for data in (old, new)):
+        return []  # a template that holds something else (a user-data script, a Helm helper)
     before, after = _statements(old), _statements(new)
     if before is not None and after is not None:
         if before == after or (after and set(after) < set(before)):
