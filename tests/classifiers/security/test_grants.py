@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -272,3 +273,74 @@ def test_an_ansible_play_logging_in_as_root_grants_nobody_anything(
     code, doc = run_json(capsys, "--base", base)
     assert _access(doc) == []
     assert code == 0
+
+
+CONCOURSE_TEAM = """\
+roles:
+- name: owner
+  local:
+    users: [admin]
+  github:
+    users:
+    - alice
+{more}- name: viewer
+  github:
+    teams: [acme:support]
+"""
+BOSH_MANIFEST = """\
+instance_groups:
+  - name: concourse
+    jobs:
+      - name: web
+        properties:
+          main_team:
+            auth:
+              config: |+
+{team}
+"""
+
+
+def _embedded(team: str) -> str:
+    return BOSH_MANIFEST.format(team="\n".join(" " * 16 + line for line in team.splitlines()))
+
+
+@pytest.mark.parametrize(("path", "write"), [
+    ("ci/teams/main.yml", lambda team: team),
+    # A BOSH manifest handing the team's roles to Concourse as a YAML document in a string.
+    ("manifests/concourse-manifest/github_auth/config.yml", _embedded),
+])
+def test_a_user_given_a_role_in_a_concourse_team(repo: Repo, capsys: pytest.CaptureFixture[str], path: str,
+                                                 write: Callable[[str], str]) -> None:
+    base = repo.commit({path: write(CONCOURSE_TEAM.format(more=""))})
+    repo.commit({path: write(CONCOURSE_TEAM.format(more="    - bob\n"))})
+    code, doc = run_json(capsys, "--base", base)
+    assert [detail for _, detail in _access(doc)] == [
+        f"access widened: bob added to roles.owner.github.users (in {_place(path)}roles/owner/github)"]
+    assert code == 1
+    # Someone taken out of a role lets nobody new in.
+    base = repo.commit({})
+    repo.commit({path: write(CONCOURSE_TEAM.format(more=""))})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [] and code == 0
+
+
+def test_a_user_let_sign_in_to_a_team(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    team = "main_team:\n  auth:\n    github:\n      users:\n      - alice\n"
+    base = repo.commit({"concourse/config.yml": team})
+    repo.commit({"concourse/config.yml": team + "      - bob\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [detail for _, detail in _access(doc)] == [
+        "access widened: bob added to auth.github.users (in main_team/auth/github)"]
+    assert code == 1
+
+
+def _place(path: str) -> str:
+    return "" if path.startswith("ci/") else "instance_groups/concourse/jobs/web/properties/main_team/auth/config/"
+
+
+def test_a_multi_line_string_that_is_no_mapping_stays_a_string(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    script = "jobs:\n  - name: backup\n    run: |\n      set -e\n      echo users: alice\n"
+    base = repo.commit({"ci/pipeline.yml": script})
+    repo.commit({"ci/pipeline.yml": script.replace("alice", "alice bob")})
+    code, doc = run_json(capsys, "--base", base)
+    assert _access(doc) == [] and code == 0

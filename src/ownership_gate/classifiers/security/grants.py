@@ -23,7 +23,12 @@ is let in or made an administrator (`allowed_users`, `admin_users`,
 `authorized_emails`, ..., or `users` under `admin` or `whitelist`;
 JupyterHub's and oauth2-proxy's settings among them) names who gets in by
 the key itself, so a member added to it, or the list itself new, is
-`access`; members removed let nobody new in.
+`access`; members removed let nobody new in. So is a role's list of people
+in a `roles` list, named for the role (Concourse's `roles: [{name: owner,
+github: {users: [...]}}]`), and the people let sign in under `auth`
+(`main_team: {auth: {github: {users: [...]}}}`); a YAML document kept in a
+multi-line string of a YAML file (a BOSH manifest's `config: |`) is read as
+part of the file.
 
 Entries are matched across revisions by where they sit (the keys above
 them, and for an entry of a list, the name of the list item around it)
@@ -79,12 +84,30 @@ _LISTED_UNDER = frozenset({"admin", "admins", "administrators", "allowed", "allo
 
 
 def _allow_list(where: tuple[str, ...], key: str) -> str | None:
-    """The name of the allow-list a list under `key` at `where` is (`admin_users`, `admin.users`), or None."""
+    """The name of the allow-list a list under `key` at `where` is (`admin_users`, `admin.users`,
+    `roles.owner.github.users`), or None."""
     if _ALLOW_LIST.fullmatch(key):
         return key
     if key.lower() in _LISTED and where and where[-1].lower() in _LISTED_UNDER:
         return f"{where[-1]}.{key}"
+    if key.lower() not in _LISTED:
+        return None
+    folded = [w.lower() for w in where]
+    if _ROLES in folded:
+        # The people a role of a `roles` list is given, by the role's name and where they sign in from
+        # (Concourse's team configuration: `roles: [{name: owner, github: {users: [...]}}]`).
+        at = len(folded) - 1 - folded[::-1].index(_ROLES)
+        if at + 1 < len(where):
+            return ".".join((*where[at:], key))
+    # The people who may sign in, by where they sign in from (`main_team: {auth: {github: {users: [...]}}}`).
+    near = [at for at in range(max(0, len(folded) - 2), len(folded)) if folded[at] in _SIGN_IN]
+    if near:
+        return ".".join((*where[near[-1]:], key))
     return None
+
+
+_ROLES = "roles"
+_SIGN_IN = frozenset({"auth", "authentication"})
 
 
 # Bytes an access list holds somewhere (a file without any is not parsed).
@@ -151,7 +174,7 @@ def _tree(path: str, data: bytes, other: bytes | None, context: Context) -> Any:
         from ownership_gate.formats.yaml import YamlError, plain
 
         try:
-            return [plain(root) for root in context.load_yaml(text_of(data, lossy=True) or "").roots]
+            return _embedded([plain(root) for root in context.load_yaml(text_of(data, lossy=True) or "").roots], 0)
         except YamlError:
             return None
     if path.endswith(".json"):
@@ -171,6 +194,27 @@ def _tree(path: str, data: bytes, other: bytes | None, context: Context) -> Any:
                    if block.source not in unchanged}}
     except hcl.HclError:  # a block nested too deeply to read
         return None
+
+
+def _embedded(value: Any, depth: int) -> Any:
+    """The tree with each multi-line string that is itself a YAML mapping read as one: a BOSH manifest hands
+    Concourse its team's roles as a YAML document in a string (`config: |` then `roles: - name: owner ...`)."""
+    if depth > _DEPTH:
+        return value
+    if isinstance(value, dict):
+        return {key: _embedded(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_embedded(item, depth + 1) for item in value]
+    if isinstance(value, str) and "\n" in value.strip() and ":" in value:
+        from ownership_gate.formats.yaml import YamlError, load, plain
+
+        try:
+            roots = load(value).roots
+        except YamlError:
+            return value
+        if len(roots) == 1 and isinstance(document := plain(roots[0]), dict):
+            return _embedded(document, depth + 1)
+    return value
 
 
 def _body(body: Any, depth: int) -> Any:
