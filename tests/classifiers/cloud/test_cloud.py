@@ -819,6 +819,37 @@ def test_a_security_setting_that_reads_a_changed_local_value_changed(
 
 
 
+GROUP_MEMBERSHIP = """\
+resource "aws_iam_group_membership" "infrastructure_team" {
+  name  = "infrastructure_team-group-membership"
+  users = [
+    aws_iam_user.samcook.name,
+  ]
+  group = aws_iam_group.infrastructure_team.name
+}
+"""
+
+
+@pytest.mark.parametrize(("resource", "before", "after"), [
+    ("aws_iam_group_membership.infrastructure_team", GROUP_MEMBERSHIP,
+     GROUP_MEMBERSHIP.replace("    aws_iam_user.samcook.name,\n",
+                              "    aws_iam_user.anafernandez.name,\n    aws_iam_user.samcook.name,\n")),
+    ("github_team_members.admins",
+     'resource "github_team_members" "admins" {\n  team_id = github_team.admins.id\n'
+     '  members {\n    username = "alice"\n  }\n}\n',
+     'resource "github_team_members" "admins" {\n  team_id = github_team.admins.id\n'
+     '  members {\n    username = "alice"\n  }\n  members {\n    username = "bob"\n  }\n}\n'),
+])
+def test_who_belongs_to_a_group_that_holds_access_is_access(
+    repo: Repo, capsys: pytest.CaptureFixture[str], resource: str, before: str, after: str
+) -> None:
+    base = repo.commit({"projects/users/main.tf": before})
+    repo.commit({"projects/users/main.tf": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", resource)]
+    assert code == 1
+
+
 SECRET_PLACEHOLDER = """\
 locals {
   db_secrets_placeholder = {

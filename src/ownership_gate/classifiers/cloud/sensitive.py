@@ -55,7 +55,10 @@ TYPE = re.compile(
     r"|key_vault_access_policy|::iam::|::ec2::securitygroup|::kms::key|::s3::bucketpolicy|::sns::topicpolicy"
     # Web application firewalls: which requests reach the application, and in what order rules decide it.
     r"|_waf(?:v2|regional)?_|compute_security_policy|::wafv2::"
-    r"|::sqs::queuepolicy|::lambda::permission)"
+    r"|::sqs::queuepolicy|::lambda::permission"
+    # Who belongs to a group or team that holds access, and the credentials a user signs in with.
+    r"|iam_(?:user_)?group_membership|iam_access_key|iam_user_login_profile|iam_user_ssh_key"
+    r"|_team_members(?:hip)?$|repository_collaborator|_group_member$)"
 )
 # Settings that list who or what is let in (`admin_cidrs`, `allowed_ips`, `source_ranges`, `authorized_networks`,
 # an allowlist): one that only loses entries lets fewer in. A list of whom to keep out is the other way round.
