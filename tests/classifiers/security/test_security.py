@@ -864,6 +864,30 @@ def test_mail_server_configuration_is_a_security_setting(repo: Repo, capsys: pyt
     assert code == 0
 
 
+SSHD_CONFIG = """\
+Port 22
+HostKey /data/ssh/ssh_host_rsa_key
+HostKey /data/ssh/ssh_host_dsa_key
+PasswordAuthentication no
+"""
+
+
+@pytest.mark.parametrize("path", ["docker/sshd_config", "roles/ssh/templates/sshd_config.j2"])
+def test_ssh_server_configuration_is_a_security_setting(repo: Repo, capsys: pytest.CaptureFixture[str],
+                                                        path: str) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: SSHD_CONFIG})
+    repo.commit({path: SSHD_CONFIG.replace("HostKey /data/ssh/ssh_host_dsa_key\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert findings(doc, "security")[0]["detail"] == "SSH server setting removed: HostKey /data/ssh/ssh_host_dsa_key"
+    assert code == 1
+    # A comment is no setting.
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit({path: "# hardened\n" + SSHD_CONFIG.replace("HostKey /data/ssh/ssh_host_dsa_key\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
 NGINX = """\
 server {
     listen 80;

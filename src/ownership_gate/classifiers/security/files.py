@@ -58,6 +58,14 @@ MAIL_SERVER_CONFIG = re.compile(
 )
 
 
+# An SSH server's configuration (OpenSSH's `sshd_config`, its `sshd_config.d/` drop-ins and the templates a
+# deployment tool renders into them): it decides who may log in to a machine, how, and with which keys and
+# ciphers, so every setting in it is a security setting.
+SSH_SERVER_CONFIG = re.compile(
+    r"(?:^|/)sshd_config(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$|(?:^|/)sshd_config\.d/[^/]+\.conf(?:\.j2|\.erb)?$"
+)
+
+
 # A web server's configuration (Apache's `.htaccess` and `httpd.conf`, nginx's `nginx.conf` and the files of its
 # `conf.d/` and `sites-available/`): it decides what every request may reach and which headers it gets back. So
 # does a template a deployment tool renders into one (Ansible's `nginx.d.conf.j2`).
@@ -125,4 +133,5 @@ def reads_path(path: str) -> bool:
         return False
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
             or bool(MAIL_SERVER_CONFIG.search(path)) or bool(WEB_SERVER_CONFIG.search(path))
+            or bool(SSH_SERVER_CONFIG.search(path))
             or bool(EXAMPLE_ENV.search(path)))

@@ -38,6 +38,7 @@ from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
+    SSH_SERVER_CONFIG,
     WEB_SERVER_CONFIG,
     reads_path,
 )
@@ -83,6 +84,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
         return found + server_settings(path, diff, "mail server")
     if WEB_SERVER_CONFIG.search(path):
         return found + server_settings(path, diff, "web server")
+    if SSH_SERVER_CONFIG.search(path):
+        return found + server_settings(path, diff, "SSH server")
     if EXAMPLE_ENV.search(path) or _COMMITTED_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
