@@ -29,7 +29,6 @@ class LineDiff(NamedTuple):
     removed: tuple[str, ...]
     old_text: str
     new_text: str
-    reformatted: bool = False  # the same code laid out differently (see `scan._reformatted`)
     # Added lines written over the old line at their place, one for one: new line number -> the old line.
     rewritten: Mapping[int, str] = MappingProxyType({})
 

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security import hosts
@@ -74,10 +75,18 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if key_file and change.new_oid is not None and (change.status in ("added", "copied") or change.source_path != path):
         return [finding("credential", path, "a file that holds keys or credentials is committed")]
     diff = line_diff(change, context)
-    if diff is not None and diff.reformatted:
-        return []
     if diff is None:
         return []
+    found = _found(change, context, diff)
+    # The same code laid out anew changes nothing. Asked only of a file with findings: comparing two syntax
+    # trees costs far more than reading the lines, and most changed files have nothing to say.
+    if found and diff.old_text and diff.new_text and _reformatted(path, diff.old_text, diff.new_text):
+        return []
+    return found
+
+
+def _found(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
+    path = change.path
     found: list[Finding] = []
     found += _credentials(path, diff)
     if MAIL_SERVER_CONFIG.search(path):
@@ -113,10 +122,7 @@ def line_diff(change: Change, context: Context) -> LineDiff | None:
         if old_text is None and new_text is None:
             memo[key] = None
         else:
-            diff = diff_lines(old_text or "", new_text or "")
-            if old_text and new_text and _reformatted(change.path, old_text, new_text):
-                diff = diff._replace(reformatted=True)
-            memo[key] = diff
+            memo[key] = diff_lines(old_text or "", new_text or "")
     result: LineDiff | None = memo[key]
     return result
 
@@ -212,6 +218,7 @@ def _credentials(path: str, diff: LineDiff) -> list[Finding]:
     return []
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every changed line twice: for its own file, and where the change set moved it
 def _checks(line: str) -> bool:
     """The line checks or grants access. An import is not one, and neither is the line that defines a check
     (`def authenticate(...)`): its calls check, its body is read line by line, and a changed signature

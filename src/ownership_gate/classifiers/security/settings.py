@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ownership_gate.classifiers.security.catalog import (
     ASSIGNMENT,
@@ -28,6 +29,7 @@ def _shown(line: str) -> str:
     return redacted(normal(line))[:120]
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every changed line, for its own file and where the change set moved it
 def sets_a_header(line: str) -> bool:
     """The line states a security header or directive (`Content-Security-Policy`, `csrf_token()`, ...)."""
     return bool(SETTING_LINE.search(line)) and not COMMENT.match(line)
@@ -140,6 +142,7 @@ def _middleware(text: str) -> list[str]:
 _UNWRAPPED = re.compile(r"[\s()]")
 
 
+@lru_cache(maxsize=1 << 16)
 def _setting_part(line: str) -> str:
     """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
     becoming `<iframe src="about:blank"`) does not change the setting."""
