@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ownership_gate.classifiers.dependency.vendored import _folder
@@ -11,9 +13,8 @@ GITIGNORE = "/.env\n/vendor\n/storage/*.key\n"
 PACKAGE = "<?php\nnamespace Monolog;\nclass Logger {}\n"
 
 
-def _vendored(doc: dict[str, object]) -> list[tuple[str, str, str | None]]:
-    return [(f["subject"], f["detail"], f["level"]) for f in findings(doc, "dependency")  # type: ignore[arg-type]
-            if f["kind"] == "vendored"]
+def _vendored(doc: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    return [(f["subject"], f["detail"], f["level"]) for f in findings(doc, "dependency") if f["kind"] == "vendored"]
 
 
 def test_a_vendor_folder_committed_asks_the_cto(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
