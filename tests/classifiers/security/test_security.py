@@ -82,6 +82,26 @@ def test_rails_initializer_setting_names_old_and_new_value(repo: Repo, app: str,
     assert code == 1
 
 
+@pytest.mark.parametrize(("path", "before", "after"), [
+    ("config/environments/development.rb", "Rails.application.configure do\n  config.force_ssl = true\nend\n",
+     "Rails.application.configure do\n  config.force_ssl = false\nend\n"),
+    ("app/config/config_dev.yml", "framework:\n  session:\n    cookie_secure: true\n",
+     "framework:\n  session:\n    cookie_secure: false\n"),
+    ("provision/dev/nginx_site.conf", "server {\n  listen 80;\n}\n", "server {\n  listen 80;\n  location / {}\n}\n"),
+])
+def test_a_setting_in_a_file_named_for_another_environment_is_none(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # A real credential committed there is still out in the open.
+    repo.commit({path: after + '# STRIPE = "sk_live_' + "a1B2c3D4e5F6g7H8i9J0k1L2" + '"\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert [kind for kind, _ in kinds_and_subjects(doc, "security")] == ["credential"] and code == 1
+
+
 RAILS_APPLICATION = """\
 module Petitions
   class Application < Rails::Application

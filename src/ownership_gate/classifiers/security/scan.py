@@ -39,6 +39,7 @@ from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
+    NOT_PRODUCTION,
     SSH_SERVER_CONFIG,
     WEB_SERVER_CONFIG,
     reads_path,
@@ -89,19 +90,21 @@ def _found(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     path = change.path
     found: list[Finding] = []
     found += _credentials(path, diff)
-    if MAIL_SERVER_CONFIG.search(path):
-        return found + server_settings(path, diff, "mail server")
-    if WEB_SERVER_CONFIG.search(path):
-        return found + server_settings(path, diff, "web server")
-    if SSH_SERVER_CONFIG.search(path):
-        return found + server_settings(path, diff, "SSH server")
+    # A file named for an environment that is not production (`config/dev.exs`, `settings/staging.py`,
+    # `config_dev.yml`, `dev/nginx_site.conf`) sets nothing production runs with; a credential it commits is
+    # still out in the open, and its access checks are the application's.
+    production = not NOT_PRODUCTION.search(path)
+    for server, config in (("mail server", MAIL_SERVER_CONFIG), ("web server", WEB_SERVER_CONFIG),
+                           ("SSH server", SSH_SERVER_CONFIG)):
+        if config.search(path):
+            return found + server_settings(path, diff, server) if production else found
     if EXAMPLE_ENV.search(path) or _COMMITTED_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
         return found + env_example.findings(path, diff.old_text, diff.new_text)
     if not _generated(diff.old_text, diff.new_text):  # its settings and checks are its generator's, from a source
-        if not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its forms' settings along
-            found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))
+        if production and not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its
+            found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))  # forms along
         found += _access(change, context, diff)
     found += hosts.findings(change, context, diff.added, diff.old_text)
     return found
