@@ -91,14 +91,11 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import tfvars
 
         return tfvars.findings(change, context)
-    if is_policy_file(change.path) and not maybe_cloudformation(change.path):
+    named = is_policy_file(change.path) and not maybe_cloudformation(change.path)
+    if named or is_template(change.path):
         from ownership_gate.classifiers.cloud import policy_documents
 
-        return policy_documents.findings(change, context)
-    if is_template(change.path):
-        from ownership_gate.classifiers.cloud import policy_documents
-
-        return policy_documents.findings(change, context, named=False)
+        return policy_documents.findings(change, context, named=named)
     if is_terraform(change.path) or (change.old_path and is_terraform(change.old_path)):
         from ownership_gate.classifiers.cloud import terraform
 

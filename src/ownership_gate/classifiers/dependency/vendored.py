@@ -50,11 +50,11 @@ def findings(change: Change, context: Context) -> list[Finding]:
     if not dropped:
         return []
     base = posixpath.dirname(change.path)
+    prefix = f"{base}/" if base else ""
     added = [c.path for c in context.changes if c.status in ("added", "copied") and c.new_oid is not None]
     found = []
     for folder in sorted(dropped):
         name = folder.lstrip("/")
-        prefix = f"{base}/" if base else ""
         if folder.startswith("/"):  # anchored: the folder next to the .gitignore
             inside = [p for p in added if p.startswith(f"{prefix}{name}/")]
         else:  # any folder of that name below it

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers.security.cloud_commands import ANY_HOST_KEY
+
 # Migration folders: what a migration does to data is the schema classifier's to judge,
 # so one named for sessions or tokens is not access code (its settings and credentials still count).
 MIGRATION_PATH = re.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$")
@@ -200,7 +202,7 @@ SETTING_LINE = re.compile(
     r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
     r"|permissions[-_]policy"
     # SSH told not to check the server's host key (anyone in the middle is trusted): `-o StrictHostKeyChecking=no`.
-    r"|\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b"
+    rf"|{ANY_HOST_KEY.pattern}"
     r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
     r"|\bsession_store\b|\bSecurityFilterChain\b|\.csrf\s*\(|\.cors\s*\(|\bverify\s*=\s*False\b"
     r"|\brejectUnauthorized\s*:\s*false\b|\bInsecureSkipVerify\s*:\s*true\b|\bCERT_NONE\b"

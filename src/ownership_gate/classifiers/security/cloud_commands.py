@@ -31,7 +31,7 @@ _ACCESS_COMMAND = re.compile(
 )
 _TOOLS = ("gcloud", "aws", "az", "kubectl")
 # SSH told to trust whatever host key the server shows: anyone in the middle is let in as the server.
-_ANY_HOST_KEY = re.compile(r"\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b")
+ANY_HOST_KEY = re.compile(r"\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b")
 _CONTINUED = re.compile(r"[\\`]\s*\n\s*")
 _SPACES = re.compile(r"\s+")
 _COMMENT = re.compile(r"^\s*#")
@@ -51,7 +51,7 @@ def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
         found += [finding("setting", path, f"a cloud command that grants access is new or changed: {command[:160]}")
                   for command in sorted(fresh)]
     if "Known" in new_text or "HostKey" in new_text:
-        trusting = _logical(new_text, _ANY_HOST_KEY) - _logical(old_text, _ANY_HOST_KEY)
+        trusting = _logical(new_text, ANY_HOST_KEY) - _logical(old_text, ANY_HOST_KEY)
         found += [finding("setting", path, f"a command now trusts any SSH host key: {command[:160]}")
                   for command in sorted(trusting)]
     return found
