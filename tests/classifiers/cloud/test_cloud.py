@@ -650,6 +650,24 @@ def test_a_new_argument_a_caller_may_give_with_a_null_fallback_is_opt_in(
     assert code == 1
 
 
+@pytest.mark.parametrize(("argument", "opt_in"), [
+    # The older spelling: a key looked up in what the caller gives, null when it is not there.
+    ('  ssl_policy_name = lookup(each.value, "ssl_policy_name", null)\n', True),
+    ('  ssl_policy_name = lookup(var.listener_settings["main"], "ssl_policy_name", null)\n', True),
+    # Looked up in the module's own values, or with a fallback that sets something: set for every caller.
+    ('  ssl_policy_name = lookup(local.policies, "ssl_policy_name", null)\n', False),
+    ('  ssl_policy_name = lookup(each.value, "ssl_policy_name", "ELBSecurityPolicy-2016-08")\n', False),
+])
+def test_a_new_argument_looked_up_in_what_a_caller_gives_with_a_null_fallback_is_opt_in(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], argument: str, opt_in: bool
+) -> None:
+    base = repo.commit({"infra/listener.tf": LISTENER})
+    repo.commit({"infra/listener.tf": LISTENER.replace("}\n", argument + "}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([] if opt_in else [("security", "aws_lb_listener.this")])
+    assert code == (0 if opt_in else 1)
+
+
 def test_security_group_rule_and_public_access(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
     opened = MAIN.replace('["10.0.0.0/16"]', '["0.0.0.0/0"]').replace(
         "publicly_accessible = false", "publicly_accessible = true"
@@ -675,6 +693,23 @@ def test_new_setting_bound_to_an_unset_variable_changes_nothing(
     assert kinds_and_subjects(doc, "cloud") == []
     # The same setting given a value does change access.
     repo.commit({"infra/main.tf": wired.replace("var.iam_auth", "true")})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_db_instance.main")]
+    assert code == 1
+
+
+def test_new_setting_bound_to_a_variable_defaulting_to_an_empty_string_changes_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Terraform 0.11 had no null: an empty string was how a module left an argument unset.
+    wired = MAIN.replace("publicly_accessible = false", 'publicly_accessible = false\n  kms_key_id = "${var.kms_key_id}"')
+    variables = VARIABLES + 'variable "kms_key_id" {\n  default = ""\n}\n'
+    repo.commit({"infra/main.tf": wired, "infra/variables.tf": variables})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # Defaulting to a key, the same argument changes the database for every caller.
+    repo.commit({"infra/variables.tf": variables.replace('default = ""', 'default = "alias/rds"')})
     code, doc = run_json(capsys, "--base", infra)
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_db_instance.main")]
     assert code == 1

@@ -175,7 +175,31 @@ def test_a_call_that_signs_a_user_in(repo: Repo, capsys: pytest.CaptureFixture[s
     assert code == 1
 
 
+ROUTES = "Rails.application.routes.draw do\n  devise_for :users\n  resources :pets\nend\n"
+
+
+@pytest.mark.parametrize(("path", "before", "after", "line"), [
+    # Sign-in routes for another kind of account (an admin panel's own logins).
+    ("config/routes.rb", ROUTES, ROUTES.replace("  resources", "  devise_for :admin_users, ActiveAdmin::Devise.config\n"
+                                                "  resources"), 3),
+    # A model whose accounts now sign in with a password.
+    ("app/models/admin_user.rb", None,
+     "class AdminUser < ApplicationRecord\n  devise :database_authenticatable, :recoverable, :rememberable\nend\n", 2),
+])
+def test_a_kind_of_account_that_can_now_sign_in(repo: Repo, capsys: pytest.CaptureFixture[str], path: str,
+                                                before: str | None, after: str, line: int) -> None:
+    first = {"README.md": "pets\n"} | ({path: before} if before is not None else {})
+    code, found = _access(repo, capsys, first, {path: after})
+    assert [(kind, subject, number) for kind, subject, number, _ in found] == [("access", path, line)]
+    assert found[0][3].startswith("a kind of account can now sign in: devise")
+    assert code == 1
+
+
 @pytest.mark.parametrize(("before", "after"), [
+    # Devise's routes moved into a locale scope: the same accounts sign in where they did.
+    ({"config/routes.rb": ROUTES},
+     {"config/routes.rb": ROUTES.replace("  devise_for :users\n", "").replace(
+         "  resources :pets\n", "  scope ':locale' do\n    devise_for :users\n  end\n  resources :pets\n")}),
     # The same call, moved within the file and laid out anew.
     ({"app/views.py": "def a(request, user):\n    login(request, user)\n\ndef b():\n    pass\n"},
      {"app/views.py": "def b():\n    pass\n\ndef a(request, user):\n    login(request,  user)\n"}),

@@ -124,6 +124,19 @@ def test_how_rails_derives_its_cookie_keys_is_a_security_setting(repo: Repo, cap
     assert code == 1
 
 
+def test_the_rails_release_whose_defaults_an_application_takes_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `load_defaults` decides, among much else, how cookies are encrypted and sent and how forgery is checked.
+    base = repo.commit({"config/application.rb": RAILS_APPLICATION.replace("7.1", "6.1")})
+    repo.commit({"config/application.rb": RAILS_APPLICATION})
+    code, doc = run_json(capsys, "--base", base)
+    [setting] = findings(doc, "security")
+    assert setting["subject"] == "config/application.rb: config.load_defaults"
+    assert setting["detail"] == "config.load_defaults: 6.1 -> 7.1"
+    assert code == 1
+
+
 def test_django_settings_keys_with_values(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     settings = DJANGO_SETTINGS.replace("SESSION_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE = False").replace(
         'TIME_ZONE = "UTC"', 'TIME_ZONE = "Europe/Paris"'

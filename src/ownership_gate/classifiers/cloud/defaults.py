@@ -47,9 +47,10 @@ Value = object  # None, bool, float, str, EMPTY, or a Residual
 
 
 def default_value(text: str) -> object:
-    """A variable's default as `evaluate` knows it (`null`, `true`, `false`, `[]`, `{}`, `""`), else a Residual."""
+    """A variable's default as `evaluate` knows it (`null`, `true`, `false`, `[]`, `{}`, `""`), else a Residual.
+    `text` is the default as written, or a string default's value (`default = ""` gives the empty text)."""
     return {"null": None, "None": None, "false": False, "False": False, "true": True, "True": True,
-            "[]": EMPTY, "{}": EMPTY, '""': "", "''": ""}.get(text.strip(), Residual(text))
+            "[]": EMPTY, "{}": EMPTY, '""': "", "''": "", "": ""}.get(text.strip(), Residual(text))
 
 
 def is_nothing(value: object) -> bool:

@@ -969,8 +969,13 @@ def _unset(argument: hcl.Attribute, canonical: Any, fresh: Mapping[str, object] 
     return canonical is None
 
 
-# `try(each.value.x, null)`, `try(var.settings.x, var.default_x, null)`: a value the caller may give, else null.
-_TRY_NULL = re.compile(r"\btry\((?:[^()]|\([^()]*\))*?,\s*null\s*\)")
+# `try(each.value.x, null)`, `try(var.settings.x, var.default_x, null)`: a value the caller may give, else null;
+# and the older spelling, a key looked up in what the caller gives (a variable, `each.value`, a `dynamic`
+# block's iterator) with null as the fallback: `lookup(i.value, "response_headers_policy_id", null)`.
+_TRY_NULL = re.compile(
+    r"\btry\((?:[^()]|\([^()]*\))*?,\s*null\s*\)"
+    r"|\blookup\(\s*(?:var\.\w+|\w+\.value)(?:\.\w+|\[[^\[\]]*\])*\s*,\s*\\?[\"'][\w-]+\\?[\"']\s*,\s*null\s*\)"
+)
 
 
 def _null_unless_given(canonical: Any) -> bool:

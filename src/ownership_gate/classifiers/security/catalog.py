@@ -179,8 +179,12 @@ GRANT_LINE = re.compile(
 # (`setUserSession($apiUser)`, `session[:user_id] = user.id`), Passport's `req.login(...)`, Spring Security's
 # `SecurityContextHolder...setAuthentication(...)`, ASP.NET's `SignInAsync(...)`. A mailer's or a client's
 # method of that name (`Mailer.sign_in(session)`), a translation key (`sign_in: Masuk`) and signing out are not.
+# Also what opens a way in for a kind of account (ACCOUNTS_SIGN_IN): Devise's routes for a model
+# (`devise_for :admin_users`) and a model whose accounts sign in with a password (`devise :database_authenticatable`).
+ACCOUNTS_SIGN_IN = re.compile(r"^\s*devise_for\s+:\w+|^\s*devise\s+:database_authenticatable\b")
 SIGN_IN_LINE = re.compile(
     r"\blogin_user\s*\(|\bauth\.login\s*\(|(?<![\w.])login\s*\(\s*request\s*,|\bbypass_sign_in\b"
+    rf"|{ACCOUNTS_SIGN_IN.pattern}"
     r"|(?<![\w.])sign_in(?:\s*\(|[ \t]+[@:]?[a-z_]\w*\b(?![ \t]*[:=]))|\bwarden\.set_user\b"
     r"|\bAuth::login(?:UsingId|Once)?\s*\(|\bauth\(\)\s*->\s*login(?:UsingId|Once)?\s*\(|\bsetUserSession\s*\("
     r"|\breq\.log[iI]n\s*\(|\.setAuthentication\s*\(|\bSignInAsync\s*\(|\bsession\[:user_id\]\s*=(?!=|\s*nil\b)"

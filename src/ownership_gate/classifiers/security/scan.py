@@ -13,6 +13,7 @@ from ownership_gate.classifiers.security import hosts
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
     ACCESS_NAME,
+    ACCOUNTS_SIGN_IN,
     COMMENT,
     CREDENTIAL,
     CRYPTO_NAMES,
@@ -260,7 +261,8 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
     signed_in = _signs_in(context, path, diff)
     if signed_in is not None:
         number, line = signed_in
-        return [finding("access", path, f"a user is now signed in here: {normal(line)[:120]}", number)]
+        what = "a kind of account can now sign in" if ACCOUNTS_SIGN_IN.search(line) else "a user is now signed in here"
+        return [finding("access", path, f"{what}: {normal(line)[:120]}", number)]
     moved = _moved_elsewhere(context, "access", _checks, path)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]

@@ -19,6 +19,9 @@ SETTING_WORDS = (
     # `key_generator_hash_digest_class`, `cookies_serializer`, `use_authenticated_cookie_encryption`.
     r"|(?:key_?generator_?)?hash_?digest_?class|cookies_?serializer|use_?authenticated_?cookie_?encryption"
     r"|(?:encrypted|signed)_?cookie_?(?:cipher|digest)"
+    # Rails' `config.load_defaults 6.1`: the release whose defaults the application takes, among them how
+    # cookies are signed, encrypted and sent (SameSite) and whether forms are checked for forgery by origin.
+    r"|load_?defaults"
 )
 SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
 
