@@ -650,6 +650,46 @@ def test_a_new_argument_a_caller_may_give_with_a_null_fallback_is_opt_in(
     assert code == 1
 
 
+RECORDS = """\
+resource "aws_route53_record" "this" {
+  for_each = var.records
+
+  zone_id = var.zone_id
+  name    = each.value.name
+  type    = each.value.type
+  records = lookup(each.value, "records", null)
+}
+"""
+FAILOVER = """\
+  dynamic "failover_routing_policy" {
+    for_each = length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]
+
+    content {
+      type = each.value.failover_routing_policy.type
+    }
+  }
+"""
+
+
+@pytest.mark.parametrize(("block", "opt_in"), [
+    # Made only for a record whose caller asks for it: every existing record stays as it is.
+    (FAILOVER, True),
+    (FAILOVER.replace('length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]',
+                      "try(each.value.failover_routing_policy, [])"), True),
+    # Made for every record.
+    (FAILOVER.replace('length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]',
+                      "[true]").replace("each.value.failover_routing_policy.type", '"PRIMARY"'), False),
+])
+def test_a_new_dynamic_block_made_only_when_a_caller_asks_for_it_is_opt_in(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], block: str, opt_in: bool
+) -> None:
+    base = repo.commit({"infra/records.tf": RECORDS})
+    repo.commit({"infra/records.tf": RECORDS.replace("}\n", block + "}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([] if opt_in else [("security", "aws_route53_record.this")])
+    assert code == (0 if opt_in else 1)
+
+
 @pytest.mark.parametrize(("argument", "opt_in"), [
     # The older spelling: a key looked up in what the caller gives, null when it is not there.
     ('  ssl_policy_name = lookup(each.value, "ssl_policy_name", null)\n', True),

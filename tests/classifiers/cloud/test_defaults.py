@@ -33,6 +33,10 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ("length(var.cidrs) > 0 ? [var.cidrs] : []", "[]"),
     ("length(var.other) > 0 ? [var.other] : []", "((length(var.other) > 0) ? [var.other] : [])"),
     ("var.enabled ? 2 : 1 >= 2", "false"),
+    # Keys, conversions and the like of an empty collection are empty.
+    ("length(keys(var.cidrs)) == 0 ? [] : [true]", "[]"),
+    ("tomap(var.cidrs)", "[]"),
+    ("keys(var.other)", "keys(var.other)"),
     # Terraform 0.11 wrote expressions as templates of one interpolation.
     ('"${var.enabled ? 1 : 0}"', "0"),
     ('"${var.enabled} and more"', '"${var.enabled} and more"'),

@@ -346,15 +346,17 @@ def test_a_compose_build_argument_naming_an_image_is_the_image_built_from() -> N
     ]
 
 
-@pytest.mark.parametrize(("before", "after", "kind", "level"), [
-    ("25.3.6.10034", "25.8.28.10001", "minor", "cto"),  # a datastore's minor upgrade moves its data forward
-    ("25.3.6.10034", "25.3.7.10001", "patch", "engineer"),
+@pytest.mark.parametrize(("path", "before", "after", "kind", "level"), [
+    ("docker-compose.yml", "25.3.6.10034", "25.8.28.10001", "minor", "cto"),  # a datastore's minor moves its data
+    ("docker-compose.yml", "25.3.6.10034", "25.3.7.10001", "patch", "engineer"),
+    # A development container's services run in an editor's environment, never in production.
+    (".devcontainer/docker-compose.yml", "25.3.6.10034", "25.8.28.10001", "minor", "engineer"),
 ])
 def test_a_datastore_upgrade_with_the_built_in_policy(
-    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str, level: str
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, kind: str, level: str
 ) -> None:
-    base = repo.commit({"docker-compose.yml": BUILT_FROM.format(before)})
-    repo.commit({"docker-compose.yml": BUILT_FROM.format(after)})
+    base = repo.commit({path: BUILT_FROM.format(before)})
+    repo.commit({path: BUILT_FROM.format(after)})
     code, doc = run_json(capsys, "--base", base)
     found = [(f["kind"], f["subject"], f["level"]) for c in doc["changes"] for f in c["findings"]
              if f["type"] == "dependency"]

@@ -10,7 +10,8 @@ With the variable at its default that `for_each` is empty, so the block is
 absent and nothing changes until a caller sets it. `evaluate` folds what it
 can (the new variables, `null`, `true`/`false`, empty collections, `==`,
 `!=`, `<`, `>`, `<=`, `>=` on numbers, `!`, `&&`, `||`, `? :`, a `? :` whose
-branches come to the same, `length` of an empty collection, `concat` and
+branches come to the same, `length` of an empty collection (0), `keys`, `tomap`
+and the like of one (empty), `concat` and
 `merge` without their empty arguments, and a string that is one
 interpolation) and leaves the rest as text, so two
 revisions of an expression can be compared after folding: `var.new != null
@@ -125,6 +126,9 @@ _ORDER: dict[str, Callable[[float, float], bool]] = {
 }
 # Functions that join their arguments: an empty one adds nothing, and a join of one argument is that argument.
 _JOINS = ("concat", "merge")
+# Functions of one collection: of an empty one, `length` is 0 and the others are empty (`keys({})`, `tomap({})`).
+_OF_A_COLLECTION = frozenset({"length", "keys", "values", "tomap", "toset", "tolist", "flatten", "compact",
+                              "distinct", "sort", "reverse"})
 
 
 class _Folder:
@@ -181,15 +185,17 @@ class _Folder:
         return Residual(f"({render(condition)} ? {chosen[0]} : {chosen[1]})")
 
     def call(self, node: tree_sitter.Node) -> object:
-        """`length` of what comes to empty is 0; `concat` and `merge` without the arguments that come to
-        nothing: `concat([a], var.extra)` is `[a]` while `var.extra` is `[]`, and `merge(local.tags,
-        var.extra_tags)` is `local.tags` while `var.extra_tags` is `{}`. Any other call stays as written."""
+        """`length` of what comes to empty is 0, and `keys`, `tomap` and the like of it empty; `concat` and
+        `merge` without the arguments that come to nothing: `concat([a], var.extra)` is `[a]` while
+        `var.extra` is `[]`, and `merge(local.tags, var.extra_tags)` is `local.tags` while `var.extra_tags`
+        is `{}`. Any other call stays as written."""
         name = self.text(node.children[:1])
         arguments = next((c for c in node.children if c.type == "function_arguments"), None)
-        if name == "length" and arguments is not None:
+        if name in _OF_A_COLLECTION and arguments is not None:
             given = [c for c in arguments.children if c.is_named]
             if len(given) == 1 and self.fold(given) is EMPTY:
-                return 0.0  # `length(var.settings) > 0 ? [...] : []` with the new input at `{}`
+                # `length(var.settings) > 0 ? [...] : []` with the new input at `{}`; `keys({})`, `tomap({})`
+                return 0.0 if name == "length" else EMPTY
         if name not in _JOINS or arguments is None or any(c.type == "ellipsis" for c in arguments.children):
             return Residual(self.text([node]))
         kept = [value for value in (self.fold([c]) for c in arguments.children if c.is_named) if value is not EMPTY]

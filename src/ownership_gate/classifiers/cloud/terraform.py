@@ -773,10 +773,14 @@ def _changed(
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
                              if name.split(".")[0] not in ignored} for block in (before, after))
+    # A new `dynamic` block that makes nothing unless the caller asks for it (none of its kind before).
+    offered = _opt_in_blocks(after.body) - {name.split(".")[0] for name in old_items}
     for name in list(new_items):
         # A new setting bound to a variable that defaults to nothing, or read from a caller's map with a
         # null fallback, changes nothing until a caller sets it.
-        if name not in old_items and (new_items[name] in unset or _null_unless_given(new_items[name])):
+        if name not in old_items and (new_items[name] in unset or _null_unless_given(new_items[name]) or (
+            name.split(".")[0] in offered
+        )):
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
@@ -969,22 +973,45 @@ def _unset(argument: hcl.Attribute, canonical: Any, fresh: Mapping[str, object] 
     return canonical is None
 
 
-# `try(each.value.x, null)`, `try(var.settings.x, var.default_x, null)`: a value the caller may give, else null;
-# and the older spelling, a key looked up in what the caller gives (a variable, `each.value`, a `dynamic`
-# block's iterator) with null as the fallback: `lookup(i.value, "response_headers_policy_id", null)`.
-_TRY_NULL = re.compile(
-    r"\btry\((?:[^()]|\([^()]*\))*?,\s*null\s*\)"
-    r"|\blookup\(\s*(?:var\.\w+|\w+\.value)(?:\.\w+|\[[^\[\]]*\])*\s*,\s*\\?[\"'][\w-]+\\?[\"']\s*,\s*null\s*\)"
+# `try(each.value.x, null)`, `try(var.settings.x, var.default_x, null)`: a value the caller may give, else
+# nothing (`null`, `{}`, `[]`); and the older spelling, a key looked up in what the caller gives (a variable,
+# `each.value`, a `dynamic` block's iterator, not a module's own locals), nothing as the fallback:
+# `lookup(i.value, "response_headers_policy_id", null)`, `lookup(each.value, "failover_routing_policy", {})`.
+_GIVEN_OR_NOTHING = re.compile(
+    r"\btry\((?:[^()]|\([^()]*\))*?,\s*(?P<tried>null|\{\}|\[\])\s*\)"
+    r"|\blookup\(\s*(?:var\.\w+|\w+\.value)(?:\.\w+|\[[^\[\]]*\])*\s*,\s*\\?[\"'][\w-]+\\?[\"']\s*,"
+    r"\s*(?P<looked_up>null|\{\}|\[\])\s*\)"
 )
+
+
+def _ungiven(text: str) -> str | None:
+    """`text` as it reads where the caller gives none of the values it may give (each `try` or `lookup` above
+    at its fallback); None if it reads none."""
+    if not _GIVEN_OR_NOTHING.search(text):
+        return None
+    return _GIVEN_OR_NOTHING.sub(lambda m: m.group("tried") or m.group("looked_up"), text)
 
 
 def _null_unless_given(canonical: Any) -> bool:
     """An expression that comes to null wherever it reads what a caller may give through `try(..., null)`
     (`try(each.value.protocol, null) == "HTTPS" ? try(each.value.header_name, null) : null`): a new
     argument written so is opt-in, as one bound to a new variable that defaults to null is."""
-    if not (isinstance(canonical, tuple) and canonical[:1] == ("expr",) and _TRY_NULL.search(canonical[1])):
-        return False
-    return defaults.evaluate(_TRY_NULL.sub("null", canonical[1]), {}) is None
+    ungiven = _ungiven(canonical[1]) if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else None
+    return ungiven is not None and defaults.evaluate(ungiven, {}) is None
+
+
+def _opt_in_blocks(body: hcl.Body) -> set[str]:
+    """The `dynamic` blocks of a body that make nothing unless the caller gives them something to make
+    (`for_each = length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]`)."""
+    found = set()
+    for block in body.blocks:
+        repeat = block.body.attributes.get("for_each") if block.type == "dynamic" and block.labels else None
+        if repeat is None or not isinstance(repeat.value, hcl.Expression):
+            continue
+        ungiven = _ungiven(repeat.value.text)
+        if ungiven is not None and defaults.is_empty(defaults.evaluate(ungiven, {})):
+            found.add(block.labels[0])
+    return found
 
 
 def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
