@@ -50,8 +50,9 @@ LAZY = (
     "ownership_gate.classifiers.schema.frameworks.prisma_read",
     "ownership_gate.classifiers.schema.frameworks.laravel_read",
     "ownership_gate.classifiers.schema.frameworks.laravel_walk",
+    "ownership_gate.classifiers.schema.frameworks.efcore_read",
     "ownership_gate.formats.javascript", "ownership_gate.formats.elixir", "ownership_gate.formats.php",
-    "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir", "tree_sitter_php",
+    "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir", "tree_sitter_php", "tree_sitter_c_sharp",
     "ownership_gate.classifiers.cost.leaves",
     "ownership_gate.classifiers.cost.read",
     "ownership_gate.classifiers.infra.detect",
@@ -138,6 +139,21 @@ def test_a_staged_js_migration_loads_only_its_grammar(repo: Repo) -> None:
     assert [m for m in ("tree_sitter_typescript", "tree_sitter_elixir", "ownership_gate.formats.elixir")
             if m in modules] == []
 
+
+
+def test_a_staged_efcore_migration_loads_only_its_grammar(repo: Repo) -> None:
+    repo.commit({".ownership-gate.yaml": POLICY})
+    modules, report = _staged_run(repo, {
+        "Data/Migrations/20240101000000_DropUsers.cs": (
+            "using Microsoft.EntityFrameworkCore.Migrations;\n\n"
+            "public partial class DropUsers : Migration\n{\n"
+            "    protected override void Up(MigrationBuilder migrationBuilder)\n"
+            '        => migrationBuilder.DropTable(name: "Users");\n}\n'
+        ),
+    })
+    assert [c["level"] for c in report["changes"]] == ["cto"]
+    assert "tree_sitter_c_sharp" in modules
+    assert [m for m in ("tree_sitter_javascript", "tree_sitter_php", "tree_sitter_go", "sqlglot") if m in modules] == []
 
 _DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: %d}\n"
 

@@ -11,6 +11,7 @@ import ownership_gate.classifiers.schema.frameworks.alembic as schema_alembic
 import ownership_gate.classifiers.schema.frameworks.django as schema_django
 import ownership_gate.classifiers.schema.frameworks.doctrine as schema_doctrine
 import ownership_gate.classifiers.schema.frameworks.ecto as schema_ecto
+import ownership_gate.classifiers.schema.frameworks.efcore as schema_efcore
 import ownership_gate.classifiers.schema.frameworks.goose as schema_goose
 import ownership_gate.classifiers.schema.frameworks.js as schema_js
 import ownership_gate.classifiers.schema.frameworks.laravel as schema_laravel
@@ -62,6 +63,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     schema_goose,
     schema_doctrine,
     schema_laravel,
+    schema_efcore,
     schema_sqlfiles,
 )
 
