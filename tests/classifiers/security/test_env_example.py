@@ -227,3 +227,39 @@ def test_a_committed_dotenv_file_is_read_as_an_example(repo: Repo, capsys: pytes
     assert [(f["subject"], f["detail"]) for f in findings(doc)] == [(
         "packages/server/.env: BITBUCKET_CLIENT_SECRET", "production now expects the secret BITBUCKET_CLIENT_SECRET")]
     assert code == 1
+
+
+@pytest.mark.parametrize(("path", "read"), [
+    ("plausible-conf.env", True),
+    ("docker/app.env", True),
+    ("dev.env", False),
+    ("config/test.env", False),
+    ("local.env", False),
+    ("helmfile/overrides/staging.env", False),
+])
+def test_an_environment_file_named_for_what_it_configures_is_read_as_an_example(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, read: bool
+) -> None:
+    # A self-hosting kit's `plausible-conf.env`: placeholders the operator replaces, so a new secret name in it is
+    # one every installation must now hold. A developer's or a test's file names none of production's.
+    conf = "BASE_URL=replace-me\nSECRET_KEY_BASE=replace-me\n"
+    base = repo.commit({path: conf})
+    repo.commit({path: conf + "TOTP_VAULT_KEY=replace-me\n"})
+    code, doc = run_json(capsys, "--base", base)
+    expected = [(f"{path}: TOTP_VAULT_KEY", "production now expects the secret TOTP_VAULT_KEY")] if read else []
+    assert [(f["subject"], f["detail"]) for f in findings(doc)] == expected
+    assert code == (1 if read else 0)
+
+
+def test_an_env_file_in_another_format_is_left_alone(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # helmfile's environment values share the extension: `KEY: "value"` is no dotenv line.
+    values = 'API_DOCKER_TAG: "b119b91"\nADMIN_DOCKER_TAG: "a1"\n'
+    base = repo.commit({"helmfile/overrides/production.env": values})
+    repo.commit({"helmfile/overrides/production.env": values.replace("b119b91", "c735792")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc) == [] and code == 0
+    # The same lines in an example file, which is dotenv by its name, still fail closed.
+    base = repo.commit({".env.example": values})
+    repo.commit({".env.example": values.replace("b119b91", "c735792")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [f["kind"] for f in findings(doc)] == ["setting"] and code == 1

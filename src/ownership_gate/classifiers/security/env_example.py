@@ -30,10 +30,14 @@ class Dotenv(NamedTuple):
     unreadable: dict[str, int]  # lines dotenv cannot read, by their text: the line each is on
 
 
-def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
+def findings(path: str, old_text: str, new_text: str, dotenv_by_name: bool = True) -> list[Finding]:
     """A secret added or removed, a security setting added, removed or given another value, and a line
-    dotenv cannot read (it may name either): everything else is routine."""
+    dotenv cannot read (it may name either): everything else is routine. A file that is dotenv only by its
+    `.env` extension (`dotenv_by_name` false) and that dotenv cannot read is another format's (helmfile's
+    environment values, `KEY: "value"`) and left alone."""
     old, new = read(old_text), read(new_text)
+    if not dotenv_by_name and (old.unreadable or new.unreadable):
+        return []
     found: list[Finding] = []
     for name, variable in new.variables.items():
         before = old.variables.get(name)

@@ -51,6 +51,15 @@ EXAMPLE_ENV = re.compile(
     r"(?i)(?:^|/)(?:\.env(?:\.[\w-]+)?\.(?:example|sample|template|dist)|example\.env|env\.example)$"
 )
 
+# A deployment's environment file named for what it configures (`plausible-conf.env`, `app.env`,
+# `production.env`), with placeholders to replace: like an example file, it says which secrets and settings the
+# application is given. One named for a test, a developer's machine, an example or an environment that is not
+# production (`dev.env`, `local.env`, `staging.env`) is not.
+NAMED_ENV = re.compile(
+    r"(?i)(?:^|/)(?![\w-]*(?:test|dev|local|example|sample|stag|stg|uat|qa|sandbox|demo|preview|review)[\w-]*\.env$)"
+    r"[\w-]+\.env$"
+)
+
 # Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
 # domain and where the domain's mail goes, so every setting in it is a security setting.
 MAIL_SERVER_CONFIG = re.compile(
@@ -134,4 +143,4 @@ def reads_path(path: str) -> bool:
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
             or bool(MAIL_SERVER_CONFIG.search(path)) or bool(WEB_SERVER_CONFIG.search(path))
             or bool(SSH_SERVER_CONFIG.search(path))
-            or bool(EXAMPLE_ENV.search(path)))
+            or bool(EXAMPLE_ENV.search(path)) or bool(NAMED_ENV.search(path)))

@@ -40,6 +40,7 @@ from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
     MAIL_SERVER_CONFIG,
+    NAMED_ENV,
     NOT_PRODUCTION,
     SSH_SERVER_CONFIG,
     WEB_SERVER_CONFIG,
@@ -99,10 +100,11 @@ def _found(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
                            ("SSH server", SSH_SERVER_CONFIG)):
         if config.search(path):
             return found + server_settings(path, diff, server) if production else found
-    if EXAMPLE_ENV.search(path) or _COMMITTED_ENV.search(path):
+    by_name = bool(EXAMPLE_ENV.search(path) or _COMMITTED_ENV.search(path))
+    if by_name or NAMED_ENV.search(path):
         from ownership_gate.classifiers.security import env_example  # python-dotenv costs ~17 ms: only when needed
 
-        return found + env_example.findings(path, diff.old_text, diff.new_text)
+        return found + env_example.findings(path, diff.old_text, diff.new_text, by_name)
     if not _generated(diff.old_text, diff.new_text):  # its settings and checks are its generator's, from a source
         if production and not (change.new_oid is None and UI_PATH.search(path)):  # a page deleted takes its
             found += settings(path, diff, _moved_elsewhere(context, "setting", sets_a_header, path))  # forms along
