@@ -39,12 +39,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.cloud.findings import finding
 from ownership_gate.formats import hcl
 from ownership_gate.model import Finding
 
 # Names of settings and inputs that hold a database's or cache's engine version.
-NAME = re.compile(
+NAME = patterns.compile(
     r"(?i)(?:^|_)(?:engine_version|database_version"
     r"|(?:db|rds|aurora|postgres(?:ql)?|pg|mysql|mariadb|redis|valkey|memcached|mongo(?:db)?|docdb|documentdb"
     r"|elasticsearch|opensearch|mssql|sql_?server)_(?:engine_)?version"
@@ -52,18 +53,18 @@ NAME = re.compile(
 )
 # Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache) or the
 # Kubernetes control plane's (`aws_eks_cluster`, `digitalocean_kubernetes_cluster`).
-_VERSIONED_TYPE = re.compile(
+_VERSIONED_TYPE = patterns.compile(
     r"(?i)postgres|mysql|mariadb|redis|elasticsearch|opensearch|mongo|eks_cluster$|kubernetes_cluster$"
 )
 # Resource types whose `family` names the engine and its major (`aws_rds_cluster_parameter_group`).
-_PARAMETER_GROUP = re.compile(r"(?i)parameter_group$")
+_PARAMETER_GROUP = patterns.compile(r"(?i)parameter_group$")
 # What names a Kubernetes control plane's version: its resource types and settings.
-_KUBERNETES = re.compile(
+_KUBERNETES = patterns.compile(
     r"(?i)kubernetes|k8s|(?<![a-z])(?:eks|gke|aks)(?![a-z])|container_cluster|(?:cluster|master|control_plane)_version"
 )
-_NUMBERS = re.compile(r"\d+(?:[._]\d+)*")
+_NUMBERS = patterns.compile(r"\d+(?:[._]\d+)*")
 _TWO_PART = frozenset({5, 9})
-_TWO_PART_ENGINES = re.compile(r"(?i)mysql|mariadb")
+_TWO_PART_ENGINES = patterns.compile(r"(?i)mysql|mariadb")
 
 
 def names_engine(name: str, resource_type: str = "") -> bool:
@@ -108,8 +109,8 @@ def compared(
 
 # Serverless functions name the language runtime they run on: `runtime = "nodejs16.x"` on an
 # `aws_lambda_function`, `python311` on a Google Cloud Function, `Runtime: java17` in CloudFormation.
-FUNCTION_TYPE = re.compile(r"(?i)lambda_function|cloudfunctions|AWS::Lambda::Function|AWS::Serverless::Function")
-_RUNTIME = re.compile(r"(?i)^(nodejs|python|ruby|java|dotnet(?:core)?|go|php)(\d+)(?:\.(\d+)|(\d\d))?")
+FUNCTION_TYPE = patterns.compile(r"(?i)lambda_function|cloudfunctions|AWS::Lambda::Function|AWS::Serverless::Function")
+_RUNTIME = patterns.compile(r"(?i)^(nodejs|python|ruby|java|dotnet(?:core)?|go|php)(\d+)(?:\.(\d+)|(\d\d))?")
 # Languages whose feature releases break (as for their images): Python 3.11 -> 3.12 is a major step.
 _FEATURE_RELEASES = frozenset({"python", "ruby", "php"})
 
@@ -139,7 +140,7 @@ def runtime_compared(subject: str, name: str, before: object, after: object, lin
     ), line)
 
 
-_REFERENCE = re.compile(r"\$\{\s*var\.(\w+)\s*\}|var\.(\w+)")
+_REFERENCE = patterns.compile(r"\$\{\s*var\.(\w+)\s*\}|var\.(\w+)")
 
 
 def resolved(value: object, defaults: Mapping[str, object]) -> object:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from ownership_gate.classifiers import patterns
 from ownership_gate.model import Finding
 
 TYPE = "cloud"
@@ -18,7 +17,7 @@ def is_terraform(path: str) -> bool:
 
 # Terraform backend configurations (backends.py): Terraform's own `*.tfbackend`, `backend.hcl`,
 # `production.backend.tfvars`; a bare `production.backend` counts only next to `.tf` files.
-BACKEND_NAMED = re.compile(r"(?:\.tfbackend|(?:^|\.)backend\.(?:hcl|tfvars))$")
+BACKEND_NAMED = patterns.compile(r"(?:\.tfbackend|(?:^|\.)backend\.(?:hcl|tfvars))$")
 
 
 def is_backend_config(path: str) -> bool:
@@ -32,10 +31,10 @@ def is_variable_file(path: str) -> bool:
 
 
 # IAM policy documents in files of their own (policy_documents.py): `policy.json`, `backup_policy.tpl`, `iam/ci.json`.
-_POLICY_NAMED = re.compile(
+_POLICY_NAMED = patterns.compile(
     r"(?i)(?:^|/)(?:[^/]*polic(?:y|ies)[^/]*|iam/[^/]+)\.(?:json|json\.tpl|json\.tftpl|tpl|tftpl)$"
 )
-_NOT_SHIPPED = re.compile(r"(?i)(?:^|/)(?:tests?|spec|fixtures?|testdata|examples?|docs?|node_modules|vendor)/")
+_NOT_SHIPPED = patterns.compile(r"(?i)(?:^|/)(?:tests?|spec|fixtures?|testdata|examples?|docs?|node_modules|vendor)/")
 
 
 def is_policy_file(path: str) -> bool:
@@ -45,7 +44,7 @@ def is_policy_file(path: str) -> bool:
 
 # A Terraform template (`templatefile("read_write_user.tpl", ...)`) of any name: read as a policy file when what
 # it holds is a policy document (policy_documents.py), whatever it is named for.
-_TEMPLATE = re.compile(r"(?i)\.(?:tpl|tftpl)$")
+_TEMPLATE = patterns.compile(r"(?i)\.(?:tpl|tftpl)$")
 
 
 def is_template(path: str) -> bool:

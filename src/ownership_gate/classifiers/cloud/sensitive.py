@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from ownership_gate.classifiers import patterns
 
 # Settings (attribute or nested block names, any provider, any case) that open or close access.
-SETTING = re.compile(
+SETTING = patterns.compile(
     r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|destination_ranges|firewall"
     r"|polic(?:y|ies)|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
@@ -30,8 +30,8 @@ SETTING = re.compile(
     # What a web application firewall inspects: its rules, those turned off, and requests let past it.
     r"|waf|exclusions?|disabled_rules|managed_rules?|custom_rules?"
 )
-_VERSION = re.compile(r"(?i)version$")
-_PROTOCOL = re.compile(r"(?i)tls|ssl")
+_VERSION = patterns.compile(r"(?i)version$")
+_PROTOCOL = patterns.compile(r"(?i)tls|ssl")
 
 
 def names_setting(name: str) -> bool:
@@ -42,12 +42,12 @@ def names_setting(name: str) -> bool:
 
 
 # Names of values that are secrets: marking one `sensitive` changes how a secret is handled.
-SECRET_NAME = re.compile(
+SECRET_NAME = patterns.compile(
     r"(?i)pass(?:word|wd|phrase)|secret|token|credential|private_key|api_?key|access_key|auth_key|connection_string"
     r"|(?:^|_)dsn(?:$|_)|(?:^|_)key(?:$|_)"
 )
 # Resource types whose every setting is about access: any change to one is a finding.
-TYPE = re.compile(
+TYPE = patterns.compile(
     r"(?i)(?:iam_(?:\w*_)?polic|policy_document|_iam_binding|_iam_member|security_group(?:_rule)?$"
     r"|security_group_(?:ingress|egress)_rule|firewall|network_acl|network_security_(?:group|rule)"
     r"|kms_key_policy|bucket_policy|bucket_public_access_block|bucket_acl|role_assignment|role_definition"
@@ -62,17 +62,17 @@ TYPE = re.compile(
 )
 # Settings that list who or what is let in (`admin_cidrs`, `allowed_ips`, `source_ranges`, `authorized_networks`,
 # an allowlist): one that only loses entries lets fewer in. A list of whom to keep out is the other way round.
-ALLOW_LIST = re.compile(
+ALLOW_LIST = patterns.compile(
     r"(?i)cidr|(?:^|_)ips?(?:$|_)|ip_?ranges?|source_ranges|authori[sz]ed_networks|allow|whitelist|trusted"
 )
-DENY_LIST = re.compile(r"(?i)den(?:y|ied)|blocked|block_?list|blacklist|exclu|reject|banned")
+DENY_LIST = patterns.compile(r"(?i)den(?:y|ied)|blocked|block_?list|blacklist|exclu|reject|banned")
 
 
 # A switch that makes a resource reachable from the internet when on (`publicly_accessible`,
 # `assign_public_ip`, `map_public_ip_on_launch`, `public_network_access_enabled`); one that blocks or
 # restricts public access (`block_public_acls`, `restrict_public_buckets`) is the other way round.
-_PUBLIC_SWITCH = re.compile(r"(?i)public")
-_CLOSING_SWITCH = re.compile(r"(?i)block|restrict|ignore|deny|disable|prevent|(?:^|_)no_")
+_PUBLIC_SWITCH = patterns.compile(r"(?i)public")
+_CLOSING_SWITCH = patterns.compile(r"(?i)block|restrict|ignore|deny|disable|prevent|(?:^|_)no_")
 
 
 def _flag(value: object) -> bool | None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import defaults, engine, force_new
 from ownership_gate.classifiers.cloud.findings import (
@@ -22,7 +23,7 @@ from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
-_SPACE = re.compile(r"\s+")
+_SPACE = patterns.compile(r"\s+")
 # Block types that name something Terraform manages or reads, and how their address is written.
 _ADDRESSED = {"resource": 2, "data": 2, "module": 1}
 
@@ -417,7 +418,7 @@ def _engine(
     return None
 
 
-_WALKED_LOCAL = re.compile(r"^\s*(?:(?:toset|keys|tomap)\s*\(\s*)?local\.(\w+)\s*\)?\s*$")
+_WALKED_LOCAL = patterns.compile(r"^\s*(?:(?:toset|keys|tomap)\s*\(\s*)?local\.(\w+)\s*\)?\s*$")
 
 
 def _regrouped_names(module: Module) -> dict[str, tuple[frozenset[Any], frozenset[Any]]]:
@@ -460,7 +461,7 @@ def _walked(block: hcl.Block, local_values: Mapping[str, tuple[str, Any]]) -> fr
     return _members(local_values[match.group(1)][1]) if match.group(1) in local_values else None
 
 
-_CONVERTED = re.compile(r"^\s*(?:toset|tomap)\s*\(\s*([\[{].*[\]}])\s*\)\s*$", re.DOTALL)
+_CONVERTED = patterns.compile(r"^\s*(?:toset|tomap)\s*\(\s*([\[{].*[\]}])\s*\)\s*$", re.DOTALL)
 
 
 def _only_more(address: str, regrouped: Mapping[str, tuple[frozenset[Any], frozenset[Any]]]) -> bool:
@@ -543,17 +544,17 @@ def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tupl
 
 # `count` and `for_each` decide how many instances of a resource or module Terraform manages.
 _REPEATS = ("count", "for_each")
-_LOCAL = re.compile(r"\blocal\.(\w+)")
+_LOCAL = patterns.compile(r"\blocal\.(\w+)")
 # `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`,
 # `lookup(local.defaults, "public_ip", null)`).
-_LOCAL_KEY = re.compile(
+_LOCAL_KEY = patterns.compile(
     r"\blookup\(\s*local\.(\w+)\s*,\s*\\?[\"']([\w-]+)\\?[\"']"
     r"|\blocal\.(\w+)(?:\[\s*\\?[\"']([\w-]+)\\?[\"']\s*\]|\.(\w+))?"
 )
 # A map local's entry chosen at run time: `local.by_environment[local.environment]`.
-_PICKED = re.compile(r"local\.(\w+)\[[^\[\]]+\]")
+_PICKED = patterns.compile(r"local\.(\w+)\[[^\[\]]+\]")
 # Resource types that only label other resources (`aws_ec2_tag`): how many exist is a tag change.
-_LABEL_TYPE = re.compile(r"_tags?$")
+_LABEL_TYPE = patterns.compile(r"_tags?$")
 
 
 def _fresh(module: Module) -> dict[str, object]:
@@ -604,7 +605,7 @@ _LABELS = frozenset({"tags", "tags_all", "labels", "name", "name_prefix", "descr
 
 # `lifecycle { ignore_changes = all }`: Terraform leaves every argument of the resource as it was created.
 ALL = "all"
-_FIRST_NAME = re.compile(r"\s*\"?(\w+)")
+_FIRST_NAME = patterns.compile(r"\s*\"?(\w+)")
 
 
 def ignored_changes(block: hcl.Block) -> frozenset[str]:
@@ -801,7 +802,7 @@ def _changed(
 
 
 # Settings that keep a record of who reached a resource: `access_logs`, `logging_config`, `enable_logging`.
-_LOGGING = re.compile(r"(?i)log")
+_LOGGING = patterns.compile(r"(?i)log")
 _ON = (True, "true")
 
 
@@ -901,8 +902,8 @@ def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> 
 
 # A transport's protocol (`protocol`, `backend_protocol`, a health check's) is a setting where it says
 # whether traffic is encrypted: `HTTPS` -> `HTTP` on a target group sends it in the clear.
-_PROTOCOL = re.compile(r"(?i)(?:^|_)protocol$")
-_ENCRYPTED = re.compile(r"(?i)https|tls|ssl")
+_PROTOCOL = patterns.compile(r"(?i)(?:^|_)protocol$")
+_ENCRYPTED = patterns.compile(r"(?i)https|tls|ssl")
 
 
 def _transport_only(name: str, value: Any) -> bool:
@@ -920,11 +921,11 @@ def _value_set(values: Iterable[Any]) -> frozenset[Any]:
 
 # `aws_s3_bucket.this[0].id` and `aws_s3_bucket.this.id` name one object (the first, once the resource
 # has a `count`): a reference that gained or lost `[0]` is no change. Variables and locals keep theirs.
-_FIRST_INSTANCE = re.compile(
+_FIRST_INSTANCE = patterns.compile(
     r"\b((?:data\.)?(?!(?:var|local|each|count|self|path|terraform)\.)[A-Za-z][\w-]*\.[\w-]+)\[0\](?=\.)"
 )
 # Expressions worth folding when new variables are at their defaults: both sides are folded alike.
-_FOLDABLE = re.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
+_FOLDABLE = patterns.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
 
 def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bool = False) -> Any:
@@ -977,7 +978,7 @@ def _unset(argument: hcl.Attribute, canonical: Any, fresh: Mapping[str, object] 
 # nothing (`null`, `{}`, `[]`); and the older spelling, a key looked up in what the caller gives (a variable,
 # `each.value`, a `dynamic` block's iterator, not a module's own locals), nothing as the fallback:
 # `lookup(i.value, "response_headers_policy_id", null)`, `lookup(each.value, "failover_routing_policy", {})`.
-_GIVEN_OR_NOTHING = re.compile(
+_GIVEN_OR_NOTHING = patterns.compile(
     r"\btry\((?:[^()]|\([^()]*\))*?,\s*(?P<tried>null|\{\}|\[\])\s*\)"
     r"|\blookup\(\s*(?:var\.\w+|\w+\.value)(?:\.\w+|\[[^\[\]]*\])*\s*,\s*\\?[\"'][\w-]+\\?[\"']\s*,"
     r"\s*(?P<looked_up>null|\{\}|\[\])\s*\)"

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import engine
 from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
@@ -51,7 +51,7 @@ from ownership_gate.model import Change, Finding
 _REPEATS = ("count", "for_each")
 
 # The variable itself, as a `for_each` walks it: its top level only.
-_ITSELF = re.compile(r"^\s*(?:(?:toset|keys|tomap|nonsensitive)\s*\(\s*)?var\.[\w-]+\s*\)?\s*$")
+_ITSELF = patterns.compile(r"^\s*(?:(?:toset|keys|tomap|nonsensitive)\s*\(\s*)?var\.[\w-]+\s*\)?\s*$")
 
 
 class Reader(NamedTuple):
@@ -151,7 +151,7 @@ def nested_engines(name: str, before: Any, after: Any) -> list[Finding]:
 
 
 # A map key written after a dot in a reference (`var.clusters.production`); others in brackets (`["01"]`).
-_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
+_IDENTIFIER = patterns.compile(r"[A-Za-z_][\w-]*")
 
 
 def _step(key: object) -> str:
@@ -310,7 +310,7 @@ def plain(value: Any) -> Any:
 
 
 _CONVERTED: dict[str, Any] = {"true": True, "false": False}
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER = patterns.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _walked(value: Any, nested: bool) -> Any:
@@ -419,9 +419,9 @@ def _text(value: Any) -> str:
 
 # A variable or local value and what an expression reads of it: `var.account.always_on`,
 # `var.accounts[local.name].dr_enabled`.
-_REFERENCE = re.compile(r"\b(var|local)\.([A-Za-z_][\w-]*)((?:\[[^\[\]]*\]|\.[A-Za-z_][\w-]*)*)")
-_INDEX = re.compile(r"\[[^\[\]]*\]")
-_ATTRIBUTE = re.compile(r"\.([A-Za-z_][\w-]*)")
+_REFERENCE = patterns.compile(r"\b(var|local)\.([A-Za-z_][\w-]*)((?:\[[^\[\]]*\]|\.[A-Za-z_][\w-]*)*)")
+_INDEX = patterns.compile(r"\[[^\[\]]*\]")
+_ATTRIBUTE = patterns.compile(r"\.([A-Za-z_][\w-]*)")
 
 
 def _reads(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cost import ci, k8s, stacks, variables
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
@@ -172,11 +173,11 @@ def _read(reader: Reader, text: str | Extracted | None, extra_words: re.Pattern[
 
 
 # A Go or Jinja template's actions (`{{ .Values.replicas }}`, `{{- if .Cluster.x }}`), one line at most.
-_ACTION = re.compile(r"\{\{.*?\}\}")
-_ONLY_ACTIONS = re.compile(r"^\s*(?:\{\{.*?\}\}\s*)+$")
-_STAND_IN = re.compile(r"t\{\{[0-9a-f]{8}\}\}")
+_ACTION = patterns.compile(r"\{\{.*?\}\}")
+_ONLY_ACTIONS = patterns.compile(r"^\s*(?:\{\{.*?\}\}\s*)+$")
+_STAND_IN = patterns.compile(r"t\{\{[0-9a-f]{8}\}\}")
 _STAND_INS: dict[str, str] = {}  # each stand-in word for the action it stands for
-_MULTILINE_ACTION = re.compile(r"\{\{(?:(?!\}\}).)*\n[\s\S]*?\}\}")
+_MULTILINE_ACTION = patterns.compile(r"\{\{(?:(?!\}\}).)*\n[\s\S]*?\}\}")
 
 
 def _untemplated(text: str) -> str | None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
+
 _WORDS = {"none": 0.0, "nano": 1.0, "micro": 2.0, "small": 3.0, "medium": 4.0, "large": 5.0, "xlarge": 6.0}
-_NXLARGE = re.compile(r"^(\d+)xlarge$")
-_METAL = re.compile(r"^metal(?:(\d+)xl)?$")
+_NXLARGE = patterns.compile(r"^(\d+)xlarge$")
+_METAL = patterns.compile(r"^metal(?:(\d+)xl)?$")
 _TIERS = {"free": 0, "shared": 1, "basic": 2, "standard": 3, "premium": 4}
-_COUNTED = re.compile(r"^(\d+)([a-z]*)$")  # `4`, `1g` (GCP a2-highgpu-1g), `2x` (Bitbucket)
-_AZURE_SERIES = re.compile(r"^([a-z]+)(\d+)([a-z+-]*)$")
-_AZURE_PREFIX = re.compile(r"^(?:[a-z]{1,2}_)?(?:standard|basic)_", re.I)
-_SPLIT = re.compile(r"[._-]")
+_COUNTED = patterns.compile(r"^(\d+)([a-z]*)$")  # `4`, `1g` (GCP a2-highgpu-1g), `2x` (Bitbucket)
+_AZURE_SERIES = patterns.compile(r"^([a-z]+)(\d+)([a-z+-]*)$")
+_AZURE_PREFIX = patterns.compile(r"^(?:[a-z]{1,2}_)?(?:standard|basic)_", re.I)
+_SPLIT = patterns.compile(r"[._-]")
 
 
 def _word_rank(segment: str) -> float | None:
@@ -91,9 +93,9 @@ class Runner(NamedTuple):
     larger: bool  # more than the standard runner of its operating system
 
 
-_STANDARD = re.compile(r"^(ubuntu|windows|macos)-(latest|\d+(?:\.\d+)?)(?:-(arm|arm64))?$")
-_MAC_SIZE = re.compile(r"^macos-(?:latest|\d+(?:\.\d+)?)-(large|xlarge)$")
-_CORES = re.compile(r"(?:^|[-_])(\d+)[-_]?(?:cores?|cpus?|vcpus?)(?:$|[-_])")
+_STANDARD = patterns.compile(r"^(ubuntu|windows|macos)-(latest|\d+(?:\.\d+)?)(?:-(arm|arm64))?$")
+_MAC_SIZE = patterns.compile(r"^macos-(?:latest|\d+(?:\.\d+)?)-(large|xlarge)$")
+_CORES = patterns.compile(r"(?:^|[-_])(\d+)[-_]?(?:cores?|cpus?|vcpus?)(?:$|[-_])")
 _PER_CORE = {"linux": 0.4, "windows": 0.8, "arm": 0.25}
 _STANDARD_RATE = {"linux": 0.8, "windows": 1.6, "macos": 8.0, "arm": 0.5}
 _MAC_RATE = {"large": 12.0, "xlarge": 16.0}

@@ -21,13 +21,14 @@ import io
 import posixpath
 import re
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.cost.catalog import TF_ATTRIBUTES, TF_NAME_SUFFIXES
 from ownership_gate.classifiers.cost.files import SHELL, YAML
 from ownership_gate.classifiers.cost.leaves import Rule, leaves, read_yaml
 from ownership_gate.classifiers.cost.model import EMPTY, CostObject, Extracted, Leaf, ReadError
 from ownership_gate.formats.yaml import Loader, Node, load
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL = patterns.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Counts of something other than machines (worker processes, capacity units), or too generic to say so in a
 # file of settings (`retry_max_count`); `min_size` and `max_size` only at the end of a longer name (`asg_min_size`).
 _NOT_MACHINES = frozenset({
@@ -37,9 +38,9 @@ _NOT_MACHINES = frozenset({
 _GENERIC = frozenset({"min_size", "max_size"})
 _COUNT_SUFFIXES = tuple("_" + s for s in TF_NAME_SUFFIXES if TF_ATTRIBUTES[s] == "count" and s not in _NOT_MACHINES)
 _WHOLE_NAMES = frozenset({"instances", "replicas"})
-_INTEGER = re.compile(r"^[0-9]+$")
-_KEY = re.compile(r"^[ \t-]*['\"]?([\w.-]+)['\"]?[ \t]*[:=]", re.MULTILINE)
-_DECIDES = re.compile(
+_INTEGER = patterns.compile(r"^[0-9]+$")
+_KEY = patterns.compile(r"^[ \t-]*['\"]?([\w.-]+)['\"]?[ \t]*[:=]", re.MULTILINE)
+_DECIDES = patterns.compile(
     r"\s*(?:(?:if|elif|else|then|fi|for|while|until|do|done|case|esac|select|function)\b|[{}(\[]|\S+\s*\(\))"
     r"|.*(?:&&|\|\|)"
 )

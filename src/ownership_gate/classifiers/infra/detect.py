@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.infra.names import is_values_file, kind_by_path, may_sniff
 from ownership_gate.model import Change
@@ -27,31 +27,31 @@ from ownership_gate.model import Change
 MAX_SNIFF_BYTES = 32 * 1024 * 1024
 MAX_JSON_BYTES = 8 * 1024 * 1024
 
-_DOC_SPLIT = re.compile(r"(?m)^---[ \t]*(?:#.*)?$")
-_API_VERSION = re.compile(r"(?m)^apiVersion:[ \t]*['\"]?([^\s'\"#]+)")
-_KIND = re.compile(r"(?m)^kind:[ \t]*['\"]?([A-Za-z][\w.-]*)")
+_DOC_SPLIT = patterns.compile(r"(?m)^---[ \t]*(?:#.*)?$")
+_API_VERSION = patterns.compile(r"(?m)^apiVersion:[ \t]*['\"]?([^\s'\"#]+)")
+_KIND = patterns.compile(r"(?m)^kind:[ \t]*['\"]?([A-Za-z][\w.-]*)")
 # Files that borrow Kubernetes' `apiVersion`/`kind` shape but describe no
 # cluster: developer tooling, service catalogs, kubeconfig.
-_NOT_CLUSTER_API = re.compile(
+_NOT_CLUSTER_API = patterns.compile(
     r"^(?:backstage\.io|skaffold|kind\.x-k8s\.io|kuttl\.dev|ctlptl\.dev|k3d\.io|tilt\.dev|"
     r"kpt\.dev|fn\.kpt\.dev|config\.kubernetes\.io|.*\.backstage\.io)(?:/|$)"
 )
-_CFN_VERSION = re.compile(r"(?m)^[ \t]*['\"]?AWSTemplateFormatVersion['\"]?[ \t]*:")
-_CFN_RESOURCES = re.compile(r"(?m)^['\"]?Resources['\"]?[ \t]*:")
-_CFN_TYPE = re.compile(r"['\"]?Type['\"]?[ \t]*:[ \t]*['\"]?AWS::")
-_HELM_TEMPLATE = re.compile(
+_CFN_VERSION = patterns.compile(r"(?m)^[ \t]*['\"]?AWSTemplateFormatVersion['\"]?[ \t]*:")
+_CFN_RESOURCES = patterns.compile(r"(?m)^['\"]?Resources['\"]?[ \t]*:")
+_CFN_TYPE = patterns.compile(r"['\"]?Type['\"]?[ \t]*:[ \t]*['\"]?AWS::")
+_HELM_TEMPLATE = patterns.compile(
     r"\{\{-?\s*(?:[^}]*\.(?:Values|Release|Chart|Capabilities)\b|include\s|template\s|define\s)"
 )
-_HELM_VALUES_KEYS = re.compile(
+_HELM_VALUES_KEYS = patterns.compile(
     r"(?m)^[ \t]*(replicaCount|nodeSelector|tolerations|affinity|podAnnotations|podSecurityContext|"
     r"securityContext|serviceAccount|imagePullSecrets|ingress|persistence|resources|image|"
     r"fullnameOverride|nameOverride|pullPolicy|repository|autoscaling|service|global):"
 )
-_JSON6902 = re.compile(r"(?m)^-[ \t]+op:[ \t]*['\"]?(?:add|remove|replace|move|copy|test)\b")
-_JSON6902_PATH = re.compile(r"(?m)^[ \t-]+path:[ \t]*['\"]?/(?:spec|metadata|data)\b")
-_PLAY_HOSTS = re.compile(r"(?m)^(?:-[ \t]+|[ \t]{2,4})hosts:[ \t]*\S")
-_PLAY_BODY = re.compile(r"(?m)^(?:-[ \t]+|[ \t]{2,4})(?:tasks|roles|pre_tasks|post_tasks|handlers):")
-_IMPORT_PLAYBOOK = re.compile(r"(?m)^-[ \t]+(?:ansible\.builtin\.)?import_playbook:")
+_JSON6902 = patterns.compile(r"(?m)^-[ \t]+op:[ \t]*['\"]?(?:add|remove|replace|move|copy|test)\b")
+_JSON6902_PATH = patterns.compile(r"(?m)^[ \t-]+path:[ \t]*['\"]?/(?:spec|metadata|data)\b")
+_PLAY_HOSTS = patterns.compile(r"(?m)^(?:-[ \t]+|[ \t]{2,4})hosts:[ \t]*\S")
+_PLAY_BODY = patterns.compile(r"(?m)^(?:-[ \t]+|[ \t]{2,4})(?:tasks|roles|pre_tasks|post_tasks|handlers):")
+_IMPORT_PLAYBOOK = patterns.compile(r"(?m)^-[ \t]+(?:ansible\.builtin\.)?import_playbook:")
 
 _DESCRIPTIONS = {
     "terraform": "Terraform configuration",
@@ -70,8 +70,8 @@ _DESCRIPTIONS = {
 # Keys only Heroku's app.json has (Expo's app.json holds an `expo` object instead).
 _HEROKU_KEYS = frozenset({"buildpacks", "stack", "formation", "addons", "environments"})
 # Google App Engine's `app.yaml`: a top-level `runtime` and at least one key only App Engine reads.
-_APP_ENGINE_RUNTIME = re.compile(r"(?m)^runtime:[ \t]*\S")
-_APP_ENGINE_KEYS = re.compile(
+_APP_ENGINE_RUNTIME = patterns.compile(r"(?m)^runtime:[ \t]*\S")
+_APP_ENGINE_KEYS = patterns.compile(
     r"(?m)^(?:entrypoint|instance_class|automatic_scaling|basic_scaling|manual_scaling|handlers"
     r"|vpc_access_connector|inbound_services|runtime_config|app_engine_apis):"
 )

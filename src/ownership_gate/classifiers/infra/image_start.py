@@ -21,18 +21,19 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError
 from ownership_gate.classifiers.dependency.ecosystems.dockerfile import Instruction, assign, shipping_stage, substitute
 
 START_KEYWORDS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
 # Where a bare command name (`CMD ["start"]`) is looked up.
 _PATH_FOLDERS = frozenset({"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"})
-_FLAGS = re.compile(r"((?:--\S+\s+)*)(.*)", re.DOTALL)
-_FIRST_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
-_HEALTHCHECK = re.compile(r"((?:--\S+\s+)*)(CMD|NONE)\b\s*(.*)", re.DOTALL | re.IGNORECASE)
-_GLOB = re.compile(r"[*?\[]")
-_SHELL = re.compile(r"[\s;&|()<>`]")
-_NOT_PATHS = re.compile(r"^-|\$|://|^[;&|()<>]+$")
+_FLAGS = patterns.compile(r"((?:--\S+\s+)*)(.*)", re.DOTALL)
+_FIRST_WORD = patterns.compile(r"(\S*)\s*(.*)", re.DOTALL)
+_HEALTHCHECK = patterns.compile(r"((?:--\S+\s+)*)(CMD|NONE)\b\s*(.*)", re.DOTALL | re.IGNORECASE)
+_GLOB = patterns.compile(r"[*?\[]")
+_SHELL = patterns.compile(r"[\s;&|()<>`]")
+_NOT_PATHS = patterns.compile(r"^-|\$|://|^[;&|()<>]+$")
 
 
 class Command(NamedTuple):

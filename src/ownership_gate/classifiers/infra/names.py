@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Container, Mapping
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION, in_test_dir
 
 TYPE = "infra"  # the finding type of every infrastructure file
@@ -22,7 +23,7 @@ SNIFF_EXTENSIONS = (".yaml", ".yml", ".json", ".tpl", ".template")
 
 # JSON files that are never infrastructure, so their (often large) contents
 # are not read at all.
-_NOT_INFRA_JSON = re.compile(
+_NOT_INFRA_JSON = patterns.compile(
     r"^(package(-lock)?|composer|tsconfig(\..*)?|jsconfig|bower|lerna|nx|angular|deno|"
     r"\.?eslintrc|\.?babelrc|\.?prettierrc|renovate|manifest|firebase|vercel|"
     r"launch|settings|extensions|cspell|turbo|project|appsettings(\..*)?)\.json$"
@@ -31,14 +32,14 @@ _NOT_INFRA_JSON = re.compile(
 )
 
 _CHART_DIR_NAMES = frozenset({"charts", "chart", "helm", "helm-charts", "helmcharts"})
-_VALUES = re.compile(r"^values(?:[-._][\w.-]+)?\.ya?ml$")
-_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[-._][\w.-]+)?\.ya?ml$")
-_PULUMI = re.compile(r"^Pulumi(?:\.[\w-]+)?\.ya?ml$")
-_SERVERLESS = re.compile(r"^serverless(?:[-.][\w-]+)?\.(?:ya?ml|json|ts)$")
-_DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:[-.][\w.-]+)?$|\.(?:dockerfile|Dockerfile)$")
-_JENKINS = re.compile(r"^Jenkinsfile(?:[-.][\w.-]+)?$|\.(?:jenkinsfile|Jenkinsfile)$")
-_TERRAFORM = re.compile(r"\.(?:tf|tfvars|tf\.json|tfvars\.json|tftest\.hcl)$")
-_YAML = re.compile(r"\.ya?ml$")
+_VALUES = patterns.compile(r"^values(?:[-._][\w.-]+)?\.ya?ml$")
+_COMPOSE = patterns.compile(r"^(?:docker-)?compose(?:[-._][\w.-]+)?\.ya?ml$")
+_PULUMI = patterns.compile(r"^Pulumi(?:\.[\w-]+)?\.ya?ml$")
+_SERVERLESS = patterns.compile(r"^serverless(?:[-.][\w-]+)?\.(?:ya?ml|json|ts)$")
+_DOCKERFILE = patterns.compile(r"^(?:Dockerfile|Containerfile)(?:[-.][\w.-]+)?$|\.(?:dockerfile|Dockerfile)$")
+_JENKINS = patterns.compile(r"^Jenkinsfile(?:[-.][\w.-]+)?$|\.(?:jenkinsfile|Jenkinsfile)$")
+_TERRAFORM = patterns.compile(r"\.(?:tf|tfvars|tf\.json|tfvars\.json|tftest\.hcl)$")
+_YAML = patterns.compile(r"\.ya?ml$")
 _TEMPLATE_EXTENSIONS = (".yaml", ".yml", ".tpl", ".txt", ".json")
 _ANSIBLE_ROLE_DIRS = frozenset({"tasks", "handlers", "defaults", "vars", "meta"})
 
@@ -60,14 +61,14 @@ PLATFORM_NAMES = frozenset({
 _SHELL_ENDINGS = (".sh", ".bash", ".zsh", ".ash", ".ksh")
 _SCRIPT_ENDINGS = (".py", ".rb", ".js", ".mjs", ".cjs", ".ts", ".pl", ".php")
 _START_WORDS = ("entrypoint", "health", "start", "boot", "init", "run")
-_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = patterns.compile(r"[^a-z0-9]+")
 # Elastic Beanstalk's configuration files: packages, commands and settings of the environments it runs.
-_ELASTIC_BEANSTALK = re.compile(r"(?:^|/)\.ebextensions/[^/]+\.config$")
+_ELASTIC_BEANSTALK = patterns.compile(r"(?:^|/)\.ebextensions/[^/]+\.config$")
 
 
 # A Cloud Foundry application manifest (`manifest.yml`, `manifest-api.yml`, `manifest_api_prod.yml`, and the
 # Jinja template a pipeline renders it from, `manifest.yml.j2`).
-_CLOUD_FOUNDRY = re.compile(r"(?i)^(?:[\w.-]*[-_.])?manifest(?:[-_.][\w.-]*)?\.ya?ml(?:\.j2)?$")
+_CLOUD_FOUNDRY = patterns.compile(r"(?i)^(?:[\w.-]*[-_.])?manifest(?:[-_.][\w.-]*)?\.ya?ml(?:\.j2)?$")
 
 
 def cloud_foundry_manifest(path: str) -> bool:

@@ -16,24 +16,24 @@ lines: one that ships nothing (a test pipeline) is none.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.pipeline.findings import finding
 from ownership_gate.classifiers.pipeline.workflow import SHIPPING_COMMAND
 from ownership_gate.model import Finding
 
 # Words a stage or a step that ships is named or written with (`stage('Deploy to production')`,
 # `govuk.uploadArtefactToS3(...)`, `sh "make release"`), and the steps that hand a build credentials.
-_SHIPS = re.compile(
+_SHIPS = patterns.compile(
     r"(?i)(?<![a-z])(?:deploy\w*|release\w*|publish\w*|promot\w*|rollout|upload\w*|push\w*|prod|production)(?![a-z])"
     r"|s3://|\b(?:withCredentials|credentials\s*\(|sshagent|withAWS|usernamePassword|sshUserPrivateKey"
     r"|credentialsId|withKubeConfig|withDockerRegistry|docker\.withRegistry)\b"
     r"|(?<=[a-z])(?:Deploy|Release|Publish|Promote|Upload|Push|Prod)"
 )
-_COMMENT = re.compile(r"^\s*(?://|/\*|\*)")
-_TRAILING_COMMENT = re.compile(r"\s+//.*$")
-_SPACE = re.compile(r"\s+")
+_COMMENT = patterns.compile(r"^\s*(?://|/\*|\*)")
+_TRAILING_COMMENT = patterns.compile(r"\s+//.*$")
+_SPACE = patterns.compile(r"\s+")
 
 
 

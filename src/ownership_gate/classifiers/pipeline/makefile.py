@@ -28,24 +28,23 @@ is released, so all its recipe but what it prints is compared.
 
 from __future__ import annotations
 
-import re
-
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.pipeline.workflow import DEFAULT, SHIPPING_COMMAND, Job, Pipeline
 
 # `targets: prerequisites` or `targets:: prerequisites`, optionally `; recipe`: not `X := y`, `X ::= y`, `X = y`.
-_RULE = re.compile(r"^(?P<targets>[^\s:=#][^:=#]*?)\s*::?(?![=:])(?P<rest>.*)$")
+_RULE = patterns.compile(r"^(?P<targets>[^\s:=#][^:=#]*?)\s*::?(?![=:])(?P<rest>.*)$")
 # A variable assignment, `NAME := value` and kin (`=`, `::=`, `?=`, `+=`, `!=`; after `export` or `override`):
 # its name, operator and value.
-_ASSIGNMENT = re.compile(r"^\s*(?:export\s+|override\s+)?([\w.$(){}-]+)\s*((?:[:?+!]|::)?=)\s*(.*?)\s*$")
-_CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
-_SPACE = re.compile(r"\s+")
+_ASSIGNMENT = patterns.compile(r"^\s*(?:export\s+|override\s+)?([\w.$(){}-]+)\s*((?:[:?+!]|::)?=)\s*(.*?)\s*$")
+_CONDITIONAL = patterns.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
+_SPACE = patterns.compile(r"\s+")
 # A target named for cutting or shipping a release (`release`, `release-linux`, `publish`, `deploy`); not `prod`,
 # which in a Makefile usually builds or runs the production setup on the machine at hand.
-_SHIPPING_TARGET = re.compile(r"(?i)(?:^|[^a-z])(?:release|publish|deploy)(?:$|[^a-z])")
+_SHIPPING_TARGET = patterns.compile(r"(?i)(?:^|[^a-z])(?:release|publish|deploy)(?:$|[^a-z])")
 # A recipe line that only prints (`@echo "Publishing..."`, `printf ...`).
-_SAYS = re.compile(r"^[@-]*\s*(?:echo|printf)\b")
+_SAYS = patterns.compile(r"^[@-]*\s*(?:echo|printf)\b")
 # What a build is given, not what ships or where: `--build-arg GO_VERSION=$(GO_VERSION)`.
-_BUILD_ARGUMENT = re.compile(r"\s--build-arg(?:\s+|=)(?:\"[^\"]*\"|'[^']*'|(?:\$\([^)]*\)|\$\{[^}]*\}|\S)+)")
+_BUILD_ARGUMENT = patterns.compile(r"\s--build-arg(?:\s+|=)(?:\"[^\"]*\"|'[^']*'|(?:\$\([^)]*\)|\$\{[^}]*\}|\S)+)")
 
 
 def read(text: str) -> Pipeline:
@@ -96,9 +95,9 @@ def read(text: str) -> Pipeline:
     return Pipeline("make", jobs=jobs)
 
 
-_REFERENCE = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
+_REFERENCE = patterns.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 # Variables that hold a version: left as written, so a release number bumped in one is not a changed command.
-_VERSION_NAME = re.compile(r"(?i)(?:^|[-_.])(?:version|tag|ver)$")
+_VERSION_NAME = patterns.compile(r"(?i)(?:^|[-_.])(?:version|tag|ver)$")
 
 
 def _variables(lines: list[str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.images import parse_image
 from ownership_gate.classifiers.pipeline.findings import INHERIT
 
@@ -29,13 +30,13 @@ LEVELS = {"none": 0, "read": 1, "write": 2}
 # No `permissions` block: the job gets the repository's default, which may be write-all.
 DEFAULT = "default"
 
-_SECRET = re.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_SECRET = patterns.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 # Words in a job's id, name or stage that say it ships something.
-_SHIPPING_NAME = re.compile(
+_SHIPPING_NAME = patterns.compile(
     r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)(?:$|[^a-z])"
 )
 # Commands that publish packages or images, or change a running environment.
-SHIPPING_COMMAND = re.compile(
+SHIPPING_COMMAND = patterns.compile(
     r"(?i)\b(?:npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bpoetry\s+publish\b|\buv\s+publish\b"
     r"|\bcargo\s+publish\b|\bgem\s+push\b|\bmvn\b[^\n]*\bdeploy\b|\bgradle\w*\b[^\n]*\bpublish"
     r"|\bdocker\s+(?:image\s+)?push\b|\bdocker\s+buildx\s+build\b[^\n]*--push\b|\bcrane\s+push\b"
@@ -52,14 +53,14 @@ SHIPPING_COMMAND = re.compile(
 # Commands that only change a Kubernetes cluster, and those that create a throwaway one on the CI machine
 # (kind, minikube, k3d, ctlptl) or the actions that do: a job deploying to the cluster it just created tests
 # its manifests, it ships nothing.
-_CLUSTER_COMMAND = re.compile(
+_CLUSTER_COMMAND = patterns.compile(
     r"(?i)\bkubectl\s+(?:apply|rollout|set\s+image|delete)\b|\bhelm\s+(?:upgrade|install)\b"
     r"|\bskaffold\s+(?:run|deploy)\b|\bhelmfile\b[^\n]*\b(?:sync|apply|deploy)\b"
 )
-_LOCAL_CLUSTER = re.compile(
+_LOCAL_CLUSTER = patterns.compile(
     r"(?i)\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bctlptl\s+create\b"
 )
-_LOCAL_CLUSTER_ACTION = re.compile(
+_LOCAL_CLUSTER_ACTION = patterns.compile(
     r"(?i)^(?:helm/kind-action|engineerd/setup-kind|medyagh/setup-minikube|manusa/actions-setup-minikube"
     r"|AbsaOSS/k3d-action|nolar/setup-k3d-k3s)\b"
 )
@@ -78,9 +79,9 @@ def ships_by_command(runs: str, uses: Iterable[str] = ()) -> bool:
 
 # Docker's build-and-push action and its drop-in replacements (`depot/build-push-action`): with `push: true`
 # the image they build is published.
-_BUILD_PUSH = re.compile(r"(?i)^[\w.-]+/build-push-action(?:@|$)")
+_BUILD_PUSH = patterns.compile(r"(?i)^[\w.-]+/build-push-action(?:@|$)")
 # Actions whose only purpose is to publish or deploy.
-_SHIPPING_ACTION = re.compile(
+_SHIPPING_ACTION = patterns.compile(
     r"(?i)^(?:pypa/gh-action-pypi-publish|softprops/action-gh-release|actions/create-release|ncipollo/release-action"
     r"|google-github-actions/deploy-\w+|google-github-actions/get-gke-credentials|aws-actions/amazon-ecs-deploy-\w+"
     r"|azure/webapps-deploy|azure/k8s-deploy|azure/functions-action|peaceiris/actions-gh-pages"
@@ -88,7 +89,7 @@ _SHIPPING_ACTION = re.compile(
 )
 _FIRST_PARTY_OWNERS = frozenset({"actions", "github"})
 # Keys of a job that only pick tool versions: changing them is routine even in a job that ships.
-_VERSION_KEY = re.compile(r"(?i)(?:^|[-_])version$")
+_VERSION_KEY = patterns.compile(r"(?i)(?:^|[-_])version$")
 
 GITLAB_RESERVED = frozenset({
     "stages", "variables", "include", "default", "workflow", "image", "services", "before_script",
@@ -110,10 +111,10 @@ class Job(NamedTuple):
 
 
 # Steps that approve or merge a pull request by themselves: CI satisfying a review gate for people.
-_REVIEW_COMMAND = re.compile(
+_REVIEW_COMMAND = patterns.compile(
     r"\bgh\s+pr\s+(?:review\b[^\n]*?(?:--approve\b|\s-a\b)|merge\b[^\n]*)|\bglab\s+mr\s+(?:approve|merge)\b[^\n]*"
 )
-_REVIEW_ACTION = re.compile(
+_REVIEW_ACTION = patterns.compile(
     r"(?i)^[\w.-]+/[\w.-]*(?:auto-?approve|auto-?merge|approve-pull-request|merge-dependabot)[\w.-]*(?:/[\w./-]*)?$"
 )
 
@@ -197,7 +198,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
 
 
 # A full commit SHA: the only reference to an action its owner cannot move.
-_COMMIT = re.compile(r"[0-9a-f]{40}")
+_COMMIT = patterns.compile(r"[0-9a-f]{40}")
 
 
 def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
@@ -346,7 +347,7 @@ def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
 # Plugins the CI projects themselves publish; any other image a step configures is a third party's code.
 _FIRST_PARTY_PLUGINS = ("plugins/", "woodpeckerci/", "drone/", "drone-plugins/")
 # Plugins that push an image or a package, upload a release, or deploy.
-_SHIPPING_PLUGIN = re.compile(
+_SHIPPING_PLUGIN = patterns.compile(
     r"(?i)(?:^|[/-])(?:docker|docker-buildx|buildx|kaniko|ecr|gcr|acr|s3|s3-sync|github-release|gitea-release"
     r"|release|npm|pypi|helm|kube|kubernetes|heroku|ssh|scp|rsync|ansible|cloudfoundry|gh-pages|surge|netlify"
     r"|firebase|codedeploy|ecs|lambda|cloudrun|cloud-run|deploy\w*|publish\w*)$"
@@ -395,7 +396,7 @@ def _dry_run(settings: Any) -> bool:
 # Orbs CircleCI itself publishes; any other namespace is a third party's code.
 _FIRST_PARTY_ORBS = ("circleci/",)
 # An orb's job or command that pushes an image or a package, or deploys.
-_SHIPPING_ORB = re.compile(r"(?i)(?:^|[^a-z])(?:push|deploy|publish|release)")
+_SHIPPING_ORB = patterns.compile(r"(?i)(?:^|[^a-z])(?:push|deploy|publish|release)")
 
 
 def _step_names(step: Any) -> list[str]:
@@ -416,7 +417,7 @@ _CREDENTIAL_ACTIONS = (
     ("aws-actions/configure-aws-credentials", "role-duration-seconds", 3600),
     ("google-github-actions/auth", "access_token_lifetime", 3600),
 )
-_SECONDS = re.compile(r"^\s*(\d+)\s*s?\s*$")
+_SECONDS = patterns.compile(r"^\s*(\d+)\s*s?\s*$")
 
 
 def _lifetimes(steps: list[Mapping[Any, Any]]) -> Mapping[str, int]:
@@ -526,11 +527,11 @@ def _strip_versions(value: Any) -> Any:
 
 
 # A three-part release number in a string (`gateway-1.4.10`, `v2.1.0-rc.4`): a release bumped, not a step changed.
-_RELEASE_NUMBER = re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?(?![\w.])")
+_RELEASE_NUMBER = patterns.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?(?![\w.])")
 
 
 # A release's version number (`0.8`, `v2.1.0-rc.4`): bumping the one an image or package is published under is routine.
-_VERSION_NUMBER = re.compile(r"v?\d+(?:\.\d+)*(?:[-+][\w.]+)?")
+_VERSION_NUMBER = patterns.compile(r"v?\d+(?:\.\d+)*(?:[-+][\w.]+)?")
 
 
 def _unversioned(tags: Any) -> Any:

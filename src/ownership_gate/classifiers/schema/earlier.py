@@ -22,6 +22,7 @@ from functools import reduce
 from itertools import permutations
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.schema.ops import NOTHING, Created, Migration, Unreadable, created_after
 from ownership_gate.model import Change
@@ -36,22 +37,22 @@ _MEMO = "schema.earlier"
 _NUMBERED = frozenset({"rails", "ecto", "django", "goose"})
 # Revisions ordered by what they name inside (Alembic's `down_revision`), and desired states (Prisma).
 _UNORDERED = frozenset({"alembic", "prisma"})
-_NUMBER = re.compile(r"^(\d+)_")
+_NUMBER = patterns.compile(r"^(\d+)_")
 # Flyway: `V1__x.sql`, `V1.2__x.sql`, `V1_2__x.sql`; parts compared as numbers.
-_FLYWAY = re.compile(r"^V(\d+(?:[._]\d+)*)__", re.IGNORECASE)
-_FLYWAY_PARTS = re.compile(r"[._]")
+_FLYWAY = patterns.compile(r"^V(\d+(?:[._]\d+)*)__", re.IGNORECASE)
+_FLYWAY_PARTS = patterns.compile(r"[._]")
 # Doctrine: `Version20240101120000.php`, `Version20240101120000_add_users.php`; ordered by class name.
-_DOCTRINE = re.compile(r"^Version(\d+)(?=[_.])")
+_DOCTRINE = patterns.compile(r"^Version(\d+)(?=[_.])")
 # Any other leading version: `20240101000000`, Laravel's `2024_01_01_000000`, Diesel's `2024-01-01-000000`.
-_LEADING = re.compile(r"^(\d+(?:[_-]\d+)*)(?=[_.-])")
-_DIGIT = re.compile(r"\d")
-_SEPARATORS = re.compile(r"[_-]")
+_LEADING = patterns.compile(r"^(\d+(?:[_-]\d+)*)(?=[_.-])")
+_DIGIT = patterns.compile(r"\d")
+_SEPARATORS = patterns.compile(r"[_-]")
 # A migration that is a folder: Prisma's `<version>_<name>/migration.sql`, Diesel's `.../up.sql`.
 _FOLDER_FILES = frozenset({"migration.sql", "up.sql"})
 # An existence test in the forward code (`CREATE TABLE IF NOT EXISTS`, Ecto's `create_if_not_exists`, Knex's
 # `createTableIfNotExists`, Rails' `if_not_exists: true` and `table_exists?`, Laravel's `Schema::hasTable`):
 # the table may be there already, rows and all, so what such a file creates is not known to be new.
-_EXISTENCE_TEST = re.compile(r"(?i)if[\W_]*not[\W_]*exists|has_?table|table_?exists|has_?column|column_?exists")
+_EXISTENCE_TEST = patterns.compile(r"(?i)if[\W_]*not[\W_]*exists|has_?table|table_?exists|has_?column|column_?exists")
 # Migrations sharing a version run in an order nobody states: every order is tried, up to this many.
 _MAX_TIES = 4
 

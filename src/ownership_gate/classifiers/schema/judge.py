@@ -6,9 +6,9 @@ change set holds a migration, so naming a path imports no framework's reader.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, decode, text_of
 from ownership_gate.classifiers.schema.earlier import created_before
 from ownership_gate.classifiers.schema.frameworks import ecto, rails
@@ -106,9 +106,9 @@ def _dump(change: Change, context: Context) -> list[Finding]:
 # (`define(:version => 20090917035818)` before Rails 4), or the versions `structure.sql` inserts into
 # `schema_migrations`: `INSERT INTO "schema_migrations" (version) VALUES`, then `('20240517000207'),`
 # per line, or each on the INSERT's own line (older Rails, Ecto).
-_DUMP_STAMP = re.compile(r"define\((?:version:|:version\s*=>)|schema_migrations|^\('?\d{8,}'?\)[,;]?$")
-_RB_VERSION = re.compile(r"define\((?:version:|:version\s*=>)\s*([\d_]+)\)")
-_SQL_VERSION = re.compile(r"\(\s*'?(\d{8,})'?\s*\)")
+_DUMP_STAMP = patterns.compile(r"define\((?:version:|:version\s*=>)|schema_migrations|^\('?\d{8,}'?\)[,;]?$")
+_RB_VERSION = patterns.compile(r"define\((?:version:|:version\s*=>)\s*([\d_]+)\)")
+_SQL_VERSION = patterns.compile(r"\(\s*'?(\d{8,})'?\s*\)")
 
 
 def _stamp(text: str | None) -> frozenset[str] | None:
@@ -183,8 +183,8 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
 # Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`,
 # in SQL text or a fingerprint's tokens (`VAR:IF\x1fNOT:\x1fEXISTS:`).
-_GUARD = re.compile(r"(?i)(?:\bvar:)?\bif[\s:\x1f]+(?:not[\s:\x1f]+)?exists\b[\s:\x1f]*|_if_(?:not_)?exists\b")
-_SPACES = re.compile(r"\s+")
+_GUARD = patterns.compile(r"(?i)(?:\bvar:)?\bif[\s:\x1f]+(?:not[\s:\x1f]+)?exists\b[\s:\x1f]*|_if_(?:not_)?exists\b")
+_SPACES = patterns.compile(r"\s+")
 
 
 def _only_guards_changed(old: Migration, new: Migration) -> bool:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Finding
 
 # Shell and PowerShell scripts (and the Jinja templates a playbook renders them from), Makefiles.
-SCRIPT = re.compile(r"\.(?:sh|bash|zsh|ps1)(?:\.j2)?$|(?:^|/)(?:Makefile|GNUmakefile|makefile|[^/]+\.mk)$")
+SCRIPT = patterns.compile(r"\.(?:sh|bash|zsh|ps1)(?:\.j2)?$|(?:^|/)(?:Makefile|GNUmakefile|makefile|[^/]+\.mk)$")
 
-_ACCESS_COMMAND = re.compile(
+_ACCESS_COMMAND = patterns.compile(
     r"(?i)\bgcloud\s+(?:(?:alpha|beta)\s+)?(?:compute\s+firewall-rules\s+(?:create|update)"
     r"|(?:[\w-]+\s+){1,4}add-iam-policy-binding|iam\s+service-accounts\s+keys\s+create)\b"
     r"|\baws\s+(?:ec2\s+authorize-security-group-(?:ingress|egress)"
@@ -31,10 +32,10 @@ _ACCESS_COMMAND = re.compile(
 )
 _TOOLS = ("gcloud", "aws", "az", "kubectl")
 # SSH told to trust whatever host key the server shows: anyone in the middle is let in as the server.
-ANY_HOST_KEY = re.compile(r"\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b")
-_CONTINUED = re.compile(r"[\\`]\s*\n\s*")
-_SPACES = re.compile(r"\s+")
-_COMMENT = re.compile(r"^\s*#")
+ANY_HOST_KEY = patterns.compile(r"\bStrictHostKeyChecking[\s=]+no\b|\bUserKnownHostsFile[\s=]+/dev/null\b")
+_CONTINUED = patterns.compile(r"[\\`]\s*\n\s*")
+_SPACES = patterns.compile(r"\s+")
+_COMMENT = patterns.compile(r"^\s*#")
 
 
 def commands(text: str) -> Counter[str]:

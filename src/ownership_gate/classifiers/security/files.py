@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.fixture_dirs import NOT_PRODUCTION as NOT_PRODUCTION
 
 # Source files the classifier reads (configuration files are added below).
@@ -27,27 +28,27 @@ _NOT_OURS = (
     r"|(?:^|/)lang/[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?(?:/|\.json$)"
 )
 # ... and built output, for source code.
-NOT_APPLICATION = re.compile(rf"(?i){_NOT_OURS}|(?:^|/)(?:dist|build)/")
+NOT_APPLICATION = patterns.compile(rf"(?i){_NOT_OURS}|(?:^|/)(?:dist|build)/")
 # A deployment's YAML files: a `build/` folder holds packaging and CI (Go's layout), or is a GitOps repository's
 # build service (`components/build/`), not built output.
-NOT_DEPLOYMENT = re.compile(rf"(?i){_NOT_OURS}")
+NOT_DEPLOYMENT = patterns.compile(rf"(?i){_NOT_OURS}")
 
 
 # Files whose assignments are configuration, not ordinary code.
-CONFIG_PATH = re.compile(
+CONFIG_PATH = patterns.compile(
     r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
     r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
 )
 
 # Key files and dotfiles that hold credentials.
-CREDENTIAL_FILE = re.compile(
+CREDENTIAL_FILE = patterns.compile(
     r"(?i)(?:^|/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519)(?:\.pub)?$|\.(?:pem|key|p12|pfx|jks|keystore|ppk)$"
     r"|(?:^|/)\.env(?:\.(?:local|production|prod|staging))?$|(?:^|/)\.npmrc$|(?:^|/)\.pypirc$|(?:^|/)credentials(?:\.json)?$"
 )
 
 # Example environment files (`.env.example`, `.env.sample`, `.env.local.example`, `example.env`, ...): the
 # variables production is told to set, with placeholder values; read by env_example.py, not as credentials.
-EXAMPLE_ENV = re.compile(
+EXAMPLE_ENV = patterns.compile(
     r"(?i)(?:^|/)(?:\.env(?:\.[\w-]+)?\.(?:example|sample|template|dist)|example\.env|env\.example)$"
 )
 
@@ -55,14 +56,14 @@ EXAMPLE_ENV = re.compile(
 # `production.env`), with placeholders to replace: like an example file, it says which secrets and settings the
 # application is given. One named for a test, a developer's machine, an example or an environment that is not
 # production (`dev.env`, `local.env`, `staging.env`) is not.
-NAMED_ENV = re.compile(
+NAMED_ENV = patterns.compile(
     r"(?i)(?:^|/)(?![\w-]*(?:test|dev|local|example|sample|stag|stg|uat|qa|sandbox|demo|preview|review)[\w-]*\.env$)"
     r"[\w-]+\.env$"
 )
 
 # Mail server configuration (Postfix, Exim, Sendmail): it decides who may send mail as the
 # domain and where the domain's mail goes, so every setting in it is a security setting.
-MAIL_SERVER_CONFIG = re.compile(
+MAIL_SERVER_CONFIG = patterns.compile(
     r"(?:^|/)(?:main|master)\.cf(?:\.j2)?$|(?:^|/)exim4?\.conf(?:\.template|\.j2)?$|(?:^|/)sendmail\.(?:cf|mc)$"
 )
 
@@ -70,7 +71,7 @@ MAIL_SERVER_CONFIG = re.compile(
 # An SSH server's configuration (OpenSSH's `sshd_config`, its `sshd_config.d/` drop-ins and the templates a
 # deployment tool renders into them): it decides who may log in to a machine, how, and with which keys and
 # ciphers, so every setting in it is a security setting.
-SSH_SERVER_CONFIG = re.compile(
+SSH_SERVER_CONFIG = patterns.compile(
     r"(?:^|/)sshd_config(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$|(?:^|/)sshd_config\.d/[^/]+\.conf(?:\.j2|\.erb)?$"
 )
 
@@ -78,7 +79,7 @@ SSH_SERVER_CONFIG = re.compile(
 # A web server's configuration (Apache's `.htaccess` and `httpd.conf`, nginx's `nginx.conf` and the files of its
 # `conf.d/` and `sites-available/`): it decides what every request may reach and which headers it gets back. So
 # does a template a deployment tool renders into one (Ansible's `nginx.d.conf.j2`).
-WEB_SERVER_CONFIG = re.compile(
+WEB_SERVER_CONFIG = patterns.compile(
     r"(?:^|/)\.htaccess$|(?:^|/)(?:nginx|httpd|apache2?)(?:[._-][\w.-]*)?\.conf(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$"
     r"|(?:^|/)(?:nginx|httpd|apache2?)/(?:[\w.-]+/)*[\w.-]+\.conf(?:\.j2|\.jinja2?|\.erb|\.tmpl)?$"
     r"|(?:^|/)sites-(?:available|enabled)/[^/]+$"
@@ -86,7 +87,7 @@ WEB_SERVER_CONFIG = re.compile(
 
 
 # A vulnerability scanner's suppressions or ignore list, by the format it is read as (suppressions.py).
-SUPPRESSIONS = re.compile(
+SUPPRESSIONS = patterns.compile(
     r"(?:^|/)(?:(?P<xml>[^/]*suppress[^/]*\.xml)|(?P<trivy>\.trivyignore)|(?P<trivy_yaml>\.trivyignore\.ya?ml)"
     r"|(?P<snyk>\.snyk)|(?P<grype>\.grype\.ya?ml|\.grype/config\.ya?ml)|(?P<osv>osv-scanner\.toml)"
     r"|(?P<cargo>(?:\.cargo/)?audit\.toml|deny\.toml)|(?P<nsprc>\.nsprc)|(?P<audit_ci>audit-ci\.json)"
@@ -98,7 +99,7 @@ SUPPRESSIONS = re.compile(
 # Data files that may hold access lists (grants.py): YAML, JSON and HCL, less the manifests that list people with
 # a role that grants nothing (`composer.json`'s authors), lockfiles and seed data.
 _DATA_FILE = (".yaml", ".yml", ".json", ".tf", ".tfvars", ".hcl")
-_NOT_ACCESS_LIST = re.compile(
+_NOT_ACCESS_LIST = patterns.compile(
     r"(?i)(?:^|/)(?:composer|package|bower|app|manifest|tsconfig|jsconfig|\.?eslintrc|renovate|\.all-contributorsrc)"
     r"\.json$|(?:^|/)(?:pubspec|chart|citation|codecov|\.pre-commit-config|mkdocs)\.ya?ml$|(?:^|/)seeds?/"
     r"|(?:^|/)db/seed|\.lock\.(?:json|hcl)$|-lock\.json$"
@@ -113,7 +114,7 @@ def may_hold_access_list(path: str) -> bool:
 # management files that install them for a machine's users (a Puppet manifest's `ssh_key => 'ssh-rsa ...'`,
 # NixOS's `openssh.authorizedKeys.keys`, a Salt state): read for keys that grant a login (ssh_keys.py). Keys in
 # YAML, Terraform and other files the classifier reads are found there too.
-_LOGIN_KEYS = re.compile(r"(?i)\.pub$|(?:^|/)authorized_keys2?$|\.(?:pp|nix|sls)$")
+_LOGIN_KEYS = patterns.compile(r"(?i)\.pub$|(?:^|/)authorized_keys2?$|\.(?:pp|nix|sls)$")
 
 
 def may_grant_a_login(path: str) -> bool:
@@ -121,7 +122,7 @@ def may_grant_a_login(path: str) -> bool:
 
 
 # A plain-text allow list (allowlists.py): named for what it lets in, with no extension or one of a list's.
-_ALLOW_LIST = re.compile(
+_ALLOW_LIST = patterns.compile(
     r"(?i)(?:^|/)[^/]*(?:white[-_]?list|allow[-_]?list|allowed[-_](?:hosts|domains|ips|origins|networks|senders))"
     r"[^/.]*(?:\.(?:txt|list|conf|acl|lst))?$"
 )

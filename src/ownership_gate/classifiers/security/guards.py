@@ -8,28 +8,28 @@ laid out in every language the scan reads.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.security.lines import LineDiff, defined_name, normal, substantive
 
 # A block that only leaves (`return`, `raise`, `throw`, `abort`, `panic`, `head :forbidden`): an early exit,
 # which guards the rest of the block it sits in.
-_EXIT = re.compile(
+_EXIT = patterns.compile(
     r"^\s*(?:}\s*)?(?:return|raise|throw|abort|panic|head|render|redirect(?:_to)?|halt|next|break)\b"
     r"|^\s*[})\]]*;?\s*$|^\s*end\s*$"
 )
 # The keyword or name a statement starts with (`if`, `unless`, `return`, `raise`, `assert`, `authorize`).
-_FIRST_WORD = re.compile(r"\s*(\w+)")
+_FIRST_WORD = patterns.compile(r"\s*(\w+)")
 # The code a check guards is read at most this far.
 _GUARDED_LINES = 200
 # A call by name, or as a method: `mask(user, &out)`, `a.mask(...)`.
-_CALL = re.compile(r"(?<![\w.])(?:(\w+)\.)?(\w+)\s*\(")
+_CALL = patterns.compile(r"(?<![\w.])(?:(\w+)\.)?(\w+)\s*\(")
 # How a definition's calls are written: a Python method's on `self` or `cls`, a Go method's on any receiver
 # variable (`a.mask(...)`), anything else bare (`mask(...)`), so a new `def get(self)` is not taken to be
 # called by every `params.get(...)`.
-_PYTHON_METHOD = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\(\s*(?:self|cls)\b")
-_GO_METHOD = re.compile(r"^\s*func\s*\(")
+_PYTHON_METHOD = patterns.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\(\s*(?:self|cls)\b")
+_GO_METHOD = patterns.compile(r"^\s*func\s*\(")
 
 
 class Guards:

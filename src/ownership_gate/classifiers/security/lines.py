@@ -7,17 +7,18 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.security.catalog import COMMENT
 
-IMPORT = re.compile(
+IMPORT = patterns.compile(
     r"^\s*(?:import\b|from\s+\S+\s+import\b|require(?:_relative)?\b|using\s+[\w.]+;|#include\b|@import\b"
     r"|use\s+[\w:\\]+;|export\s+\*\s+from\b)|\brequire\s*\("
 )
-SPACE = re.compile(r"\s+")
+SPACE = patterns.compile(r"\s+")
 # A string literal on one line, single- or double-quoted, escapes and all.
 # String literals, JavaScript's template literals (`Error while trying to authorise ${provider} Pay payment`) too.
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\\n]|\\.)*`')
-_CALL = re.compile(r"\w\s*\(")
+_QUOTED = patterns.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\\n]|\\.)*`')
+_CALL = patterns.compile(r"\w\s*\(")
 # A longer line than this is data (minified code, a blob), not something a person wrote to read.
 LONGEST = 2000
 
@@ -35,7 +36,7 @@ class LineDiff(NamedTuple):
 
 # Where a function is defined (`def authenticate(...)`, `func (c *Client) authenticate()`, `function mask(`,
 # `const isMemberAdmin = (role) => ...`), with its name when it has one (`function (` has none).
-DEFINITION = re.compile(
+DEFINITION = patterns.compile(
     r"^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn)\b(?:\s+(?:\([^)]*\)\s*)?(?:self\.)?(?P<name>\w+))?"
     r"|^\s*(?:export\s+)?(?:const|let|var)\s+(?P<bound>\w+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>"
 )

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security import hosts
 from ownership_gate.classifiers.security.catalog import (
@@ -63,7 +64,7 @@ from ownership_gate.formats import javascript, layout, python
 from ownership_gate.model import Change, Finding
 
 # A line of a Go import block: a package path in quotes, perhaps named.
-_GO_IMPORT = re.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
+_GO_IMPORT = patterns.compile(r'^\s*(?:[\w.]+\s+)?"[^"\s]+"\s*$')
 # Files up to this many lines (both sides) get an ordered diff.
 _ORDERED_LIMIT = 20_000
 # Past this many lines (both sides), lines that fill more than 1% of the new side (blank lines, `}`, `end`)
@@ -116,7 +117,7 @@ def _found(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
 # A dotenv file committed to the repository (`.env`, `packages/server/.env`, `.env.production`): it can hold
 # only placeholders and defaults (a real secret in it is a `credential`), so like an example file it says which
 # secrets and settings the application reads. A test's or a developer's own (`.env.test`, `.env.local`) does not.
-_COMMITTED_ENV = re.compile(r"(?:^|/)\.env(?:\.(?:production|prod|staging))?$")
+_COMMITTED_ENV = patterns.compile(r"(?:^|/)\.env(?:\.(?:production|prod|staging))?$")
 
 
 def line_diff(change: Change, context: Context) -> LineDiff | None:
@@ -184,9 +185,9 @@ def _matcher(old_lines: list[str], new_lines: list[str]) -> difflib.SequenceMatc
 _FREE_FORM = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".java", ".kt", ".go", ".rs",
               ".cs", ".php", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp")
 # A line break after these keywords ends the statement in JavaScript and Go: it is kept.
-_ENDS_STATEMENT = re.compile(r"\b(return|throw|yield|break|continue)[ \t]*(?://[^\n]*)?\n")
-_TRAILING_COMMA = re.compile(r",(?=[)\]}])")
-_BARE_PARAMETER = re.compile(r"\((\w+)\)=>")
+_ENDS_STATEMENT = patterns.compile(r"\b(return|throw|yield|break|continue)[ \t]*(?://[^\n]*)?\n")
+_TRAILING_COMMA = patterns.compile(r",(?=[)\]}])")
+_BARE_PARAMETER = patterns.compile(r"\((\w+)\)=>")
 
 
 def _reformatted(path: str, old_text: str, new_text: str) -> bool:
@@ -332,7 +333,7 @@ def _signs_in(context: Context, path: str, diff: LineDiff) -> tuple[int, str] | 
 
 # Ansible's `roles/` folder holds the roles a playbook applies (`roles/nginx/tasks/main.yml`), not user roles:
 # only the role's own name can make its files named for access (`roles/oauth2-proxy/templates/...`).
-_ANSIBLE_ROLES = re.compile(
+_ANSIBLE_ROLES = patterns.compile(
     r"(?:^|/)roles/(?=[\w.-]+/(?:tasks|handlers|templates|files|vars|defaults|meta|library|module_utils"
     r"|filter_plugins|lookup_plugins)/)"
 )
@@ -368,9 +369,9 @@ def _named_for_access(path: str) -> bool:
 _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
 
-_DEF_NAME = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
+_DEF_NAME = patterns.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
 # A Java or Kotlin method's declaration (`public ResponseEntity<Void> search(`, `fun search(`): its name.
-_METHOD_NAME = re.compile(
+_METHOD_NAME = patterns.compile(
     r"^\s*(?:(?:public|private|protected|internal|open|override|suspend|static|final|abstract|synchronized)\s+)*"
     r"(?:fun\s+(?:<[^>]*>\s*)?|[\w<>\[\],.?]+(?:<[^()]*>)?\s+)(\w+)\s*\(",
     re.MULTILINE,
@@ -529,14 +530,14 @@ def _code(path: str, lines: Iterable[str]) -> list[str]:
     return [line for line in lines if substantive([line]) and not (go and _GO_IMPORT.match(line))]
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD = patterns.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # A constant bound to a literal: declared (`const TOTP = "totp";`, `export const ...`), typed the Go way
 # (`CredentialsTypeTOTP CredentialsType = "totp"`), or named as constants are (`TOTP = "totp"`,
 # `CredentialsTypeOIDC = "oidc"`); not a lower-case name, which may be a keyword argument or a local.
 _LITERAL = r"""(?:"[^"\\]*"|'[^'\\]*'|-?\d+(?:\.\d+)?|true|false|True|False)"""
-_LITERAL_BINDING = re.compile(
+_LITERAL_BINDING = patterns.compile(
     rf"""^\s*(?:(?:export\s+)?(?:const|let|var)\s+(?P<declared>[A-Za-z_]\w*)(?:\s*:\s*[\w.]+)?"""
     rf"""|(?P<typed>[A-Za-z_]\w*)\s+[A-Za-z_][\w.]*|(?P<constant>[A-Z]\w*)(?:\s*:\s*[\w.]+)?)"""
     rf"""\s*=\s*{_LITERAL}\s*;?\s*$"""

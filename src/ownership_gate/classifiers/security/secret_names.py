@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers import patterns
+
 # Words of a setting's name that make it a security setting (`SESSION_COOKIE_SECURE`, `config.force_ssl`).
 SETTING_WORDS = (
     r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
@@ -23,7 +25,7 @@ SETTING_WORDS = (
     # cookies are signed, encrypted and sent (SameSite) and whether forms are checked for forgery by origin.
     r"|load_?defaults"
 )
-SETTING_KEY = re.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
+SETTING_KEY = patterns.compile(rf"(?i)(?:^|[._:])(?:{SETTING_WORDS})(?:$|[._:])")
 
 # Words of a variable's name that say it holds a secret: `STRIPE_SECRET_KEY`, `DATABASE_PASSWORD`,
 # `SENTRY_DSN` (not `KEYBOARD_LAYOUT`, where KEY is no word of its own).
@@ -37,13 +39,13 @@ _PUBLIC_WORDS = frozenset({"PUBLIC", "PUBLISHABLE"})
 _SHOWN_TO_ALL = frozenset({"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "DSN", "CERT", "CERTS", "CERTIFICATE"})
 # A framework's word for where a variable is visible (`NEXT_PUBLIC_`, `NEXT_PRIVATE_`, `PUBLIC_`): it says
 # "browser" or "server only", not "private key".
-_VISIBILITY = re.compile(r"(?i)^(?:(?:NEXT|NUXT|EXPO|VITE|GATSBY|REACT_APP)_)?(?:PUBLIC|PRIVATE)_")
+_VISIBILITY = patterns.compile(r"(?i)^(?:(?:NEXT|NUXT|EXPO|VITE|GATSBY|REACT_APP)_)?(?:PUBLIC|PRIVATE)_")
 # A switch or a count holds no secret: a name that turns something on or off (`DISABLE_EMAIL_PASSWORD_SIGNIN`),
 # or an example value that is one (`PASSWORD_RESET_DISABLED=1`, `LLM_TOKEN_LIMIT=4096`).
 _SWITCH_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED"})
-_SWITCH_OR_COUNT = re.compile(r"(?i)true|false|yes|no|on|off|-?\d+(?:\.\d+)?")
+_SWITCH_OR_COUNT = patterns.compile(r"(?i)true|false|yes|no|on|off|-?\d+(?:\.\d+)?")
 # The words of a name: split at anything not a letter or digit, and at camelCase humps.
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = patterns.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def is_secret(name: str, value: str) -> bool:
@@ -66,14 +68,14 @@ def is_setting(name: str) -> bool:
 # name (`django.contrib.auth.hashers.Argon2PasswordHasher`), not a class or constant by its namespace
 # (`OpenSSL::Digest::SHA1`, `App\Hashing\Argon`), not a variable's name (`SECRET_KEY`, read from the
 # environment) and not a reference to one (`${SECRET_KEY}`, `%(secret)s`, `{{ vault_secret }}`).
-_MATERIAL = re.compile(r"[^\s'\"]{8,}")
-_NOT_MATERIAL = re.compile(
+_MATERIAL = patterns.compile(r"[^\s'\"]{8,}")
+_NOT_MATERIAL = patterns.compile(
     r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+|[A-Za-z_]\w*(?:(?:::|\\)[A-Za-z_]\w*)+|[A-Z][A-Z0-9_]*"
     r"|.*(?:\$\{|\$[A-Z_]|%\(|\{\{).*"
 )
-_QUOTED = re.compile(r"""(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)""")
+_QUOTED = patterns.compile(r"""(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)""")
 # `NAME = "value"`, `name: 'value'`, `"name" => "value"`, `name="value"`: a name, then a quoted value.
-_ASSIGNED = re.compile(
+_ASSIGNED = patterns.compile(
     r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*(?:=>|:=|[:=])\s*(?P<q>["'])(?P<body>[^"'\n]*)(?P=q)"""
 )
 HIDDEN = "***"

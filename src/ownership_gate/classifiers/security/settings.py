@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.security.catalog import (
     ASSIGNMENT,
     COMMENT,
@@ -118,7 +119,7 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
 
 # A form or page given the anti-forgery token it sends back (`{{ csrf_token() }}`, `csrf_field()`,
 # `csrfToken()`): protection used, not a setting changed. A form that loses its token still counts.
-_TOKEN = re.compile(r"(?i)\bcsrf_?(?:token|field)\s*\(")
+_TOKEN = patterns.compile(r"(?i)\bcsrf_?(?:token|field)\s*\(")
 
 
 def _only_a_token(line: str) -> bool:
@@ -139,7 +140,7 @@ def _middleware(text: str) -> list[str]:
             for match in MIDDLEWARE_LINE.finditer(line)]
 
 
-_UNWRAPPED = re.compile(r"[\s()]")
+_UNWRAPPED = patterns.compile(r"[\s()]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -154,13 +155,13 @@ def _setting_part(line: str) -> str:
 # account token mounted into it), as a manifest or a Helm values file writes it. A container's `capabilities`
 # always sit inside its security context, so a top-level `capabilities:` key is an application's own data
 # (the features a product turns on), not a pod's.
-POD_SECURITY = re.compile(
+POD_SECURITY = patterns.compile(
     r"^\s*-?\s*(?:privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
     r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|procMount)\s*:"
     r"|^[ \t]+-?\s*capabilities\s*:"
 )
 
-POD_SECURITY_ANYWHERE = re.compile(POD_SECURITY.pattern, re.MULTILINE)
+POD_SECURITY_ANYWHERE = patterns.compile(POD_SECURITY.pattern, re.MULTILINE)
 
 
 def directives(path: str, diff: LineDiff) -> list[Finding]:
@@ -209,9 +210,11 @@ def _assignment(line: str) -> tuple[str | None, str]:
 
 # A release or deploy configuration's `set key: value` (Distillery's `set cookie: :secret`, `set(cookie: ...)`)
 # or `set :key, value` (Capistrano): the setting is the first argument.
-_SET_CALL = re.compile(r"^\s*set\s*\(?\s*(?:(?P<key>[a-z_]\w*):|:(?P<symbol>[a-z_]\w*)\s*,)\s*(?P<value>.+?)\)?\s*$")
+_SET_CALL = patterns.compile(
+    r"^\s*set\s*\(?\s*(?:(?P<key>[a-z_]\w*):|:(?P<symbol>[a-z_]\w*)\s*,)\s*(?P<value>.+?)\)?\s*$"
+)
 
 
 # Webpack's module resolution names Node modules a browser bundle replaces (`config.resolve.fallback.tls =
 # false`: no `tls` module in the browser), not a setting of the transport.
-_MODULE_RESOLUTION = re.compile(r"(?i)(?:^|\.)resolve\.(?:fallback|alias)\.")
+_MODULE_RESOLUTION = patterns.compile(r"(?i)(?:^|\.)resolve\.(?:fallback|alias)\.")

@@ -13,25 +13,25 @@ to trust, not who may log in) is not one either.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Set as AbstractSet
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.classifiers.security.gone import removed_in_change_set
 from ownership_gate.model import Change, Finding
 
 # A public key as OpenSSH writes it: its type, then its base64 body (which starts with the type's length).
-_KEY = re.compile(
+_KEY = patterns.compile(
     r"(?<![\w-])(ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com"
     r"|sk-ecdsa-sha2-nistp256@openssh\.com)\s+(AAAA[0-9A-Za-z+/]{40,}={0,3})(?:[ \t]+([^\s\"',]+))?"
 )
 # What comes before a host's key on its line in `known_hosts`: host names or addresses (`github.com`,
 # `[git.example.com]:2222,10.0.0.1`, a hashed `|1|...`), and no options.
-_HOST = re.compile(r"(?:^|[\s\"'])(?:\|1\|\S+|(?=[\w\-\[\]:*?,]*[.\]])[\w.\-\[\]:*?,]+(?<!:))\s+$")
-_KNOWN_HOSTS = re.compile(r"(?i)known_hosts")
+_HOST = patterns.compile(r"(?:^|[\s\"'])(?:\|1\|\S+|(?=[\w\-\[\]:*?,]*[.\]])[\w.\-\[\]:*?,]+(?<!:))\s+$")
+_KNOWN_HOSTS = patterns.compile(r"(?i)known_hosts")
 # An authorized_keys entry's options (`from="10.0.0.0/8",no-pty`), which name hosts too.
-_OPTIONS = re.compile(r"(?i)(?:^|[\s,\"'])(?:command|from|environment|permitopen|permitlisten|principals|tunnel"
+_OPTIONS = patterns.compile(r"(?i)(?:^|[\s,\"'])(?:command|from|environment|permitopen|permitlisten|principals|tunnel"
                       r"|expiry-time)=\"")
 
 

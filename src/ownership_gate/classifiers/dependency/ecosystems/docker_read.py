@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems import dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.docker import COMPOSE, is_dockerfile
@@ -17,10 +18,10 @@ from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
 from ownership_gate.formats.kubernetes import blank_bulk_documents
 from ownership_gate.formats.yaml import Loader, Node, load, mappings
 
-_IMAGE_LINE = re.compile(
+_IMAGE_LINE = patterns.compile(
     r"^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#|>{\[]", re.MULTILINE
 )
-_KUBE_KEYS = re.compile(
+_KUBE_KEYS = patterns.compile(
     r"^[ \t]*(?:-[ \t]+)?apiVersion[ \t]*:.*?^[ \t]*kind[ \t]*:|"
     r"^[ \t]*(?:-[ \t]+)?kind[ \t]*:.*?^[ \t]*apiVersion[ \t]*:",
     re.MULTILINE | re.DOTALL,
@@ -52,7 +53,7 @@ def floats(constraint: str) -> bool:
 
 # The operating-system release a tag's variant names: `3.10-alpine3.18`, `3.12-slim-bookworm`,
 # `1.18-erlang-27-ubuntu-noble-20250127` (a dated build of the same release), `8-ubi9`, `2023-al2023`.
-_OS_RELEASE = re.compile(
+_OS_RELEASE = patterns.compile(
     r"(?<![a-z])(?:(alpine)(\d+\.\d+)?|(jessie|stretch|buster|bullseye|bookworm|trixie|forky"
     r"|xenial|bionic|focal|jammy|noble|oracular|plucky)|(ubi|el|amazonlinux|al)(\d+)"
     r"|(ltsc)(\d{4}))(?![a-z])"
@@ -72,8 +73,8 @@ def os_release(constraint: str) -> str | None:
 # A tag's parts are split at `-`, `_`, `.` and `+`; a word is a part's leading letters (`alpine3` and
 # `alpine` are both `alpine`, `jdk17` is `jdk`). Parts that start with a digit or one letter and digits
 # (`8`, `v1`, `r0`, `u181`), and marks of a pre-release, are the version, not the variant.
-_TAG_PART = re.compile(r"[-_.+]")
-_WORD = re.compile(r"[a-z]{2,}")
+_TAG_PART = patterns.compile(r"[-_.+]")
+_WORD = patterns.compile(r"[a-z]{2,}")
 _PRE_RELEASE = frozenset({"rc", "alpha", "beta", "pre", "preview"})
 
 
@@ -146,7 +147,7 @@ def _compose_images(documents: list[Node]) -> list[tuple[str, int | None]]:
     return found
 
 
-_IMAGE_ARGUMENT = re.compile(r"(?i)(?:^|_)image$")
+_IMAGE_ARGUMENT = patterns.compile(r"(?i)(?:^|_)image$")
 
 
 def _image_arguments(build: Node) -> list[tuple[str, int | None]]:

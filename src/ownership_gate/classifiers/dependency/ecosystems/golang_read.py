@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.versions.ranges import release
 
-_MODULE_VERSION = re.compile(r"v\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]*)?")
-_GO_VERSION = re.compile(r"(?:go)?(\d+(?:\.\d+){0,2})((?:rc|beta|alpha)\d*)?")
-_PSEUDO = re.compile(r"v(\d{1,9})\.(\d{1,9})\.(\d{1,9})-(?:[0-9A-Za-z.-]*\.)?(\d{14})-[0-9a-f]{12}")
+_MODULE_VERSION = patterns.compile(r"v\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.+-]*)?")
+_GO_VERSION = patterns.compile(r"(?:go)?(\d+(?:\.\d+){0,2})((?:rc|beta|alpha)\d*)?")
+_PSEUDO = patterns.compile(r"v(\d{1,9})\.(\d{1,9})\.(\d{1,9})-(?:[0-9A-Za-z.-]*\.)?(\d{14})-[0-9a-f]{12}")
 _TOOLCHAIN = "toolchain "
-_MAJOR_SUFFIX = re.compile(r"^(.+)/v(?:[2-9]|[1-9]\d+)$")
-_GOPKG = re.compile(r"^(gopkg\.in/.+)\.v\d+$")
+_MAJOR_SUFFIX = patterns.compile(r"^(.+)/v(?:[2-9]|[1-9]\d+)$")
+_GOPKG = patterns.compile(r"^(gopkg\.in/.+)\.v\d+$")
 
 
 def module_name(path: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.versions.ranges import comparator_ceiling, comparator_lowest
 from ownership_gate.formats import hcl
@@ -12,11 +13,11 @@ from ownership_gate.formats import hcl
 _DEFAULT_REGISTRIES = ("registry.terraform.io/", "registry.opentofu.org/")
 # Only these blocks can require anything; `module.x.y` references elsewhere do not.
 _REQUIRING = frozenset({"terraform", "provider", "module"})
-_RELEVANT = re.compile(r'^[ \t]*(?:(?:module|provider)[ \t]+"|terraform[ \t]*\{)', re.MULTILINE)
-_COMPARATOR = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)(\S*)\s*")
-_GETTER = re.compile(r"^([a-z0-9]+)::(.*)$")
-_SCP = re.compile(r"^([\w.-]+\.[a-z]{2,}):(?!\d)(.*)$")
-_COMMIT = re.compile(r"[0-9a-f]{7,40}")
+_RELEVANT = patterns.compile(r'^[ \t]*(?:(?:module|provider)[ \t]+"|terraform[ \t]*\{)', re.MULTILINE)
+_COMPARATOR = patterns.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*)(\S*)\s*")
+_GETTER = patterns.compile(r"^([a-z0-9]+)::(.*)$")
+_SCP = patterns.compile(r"^([\w.-]+\.[a-z]{2,}):(?!\d)(.*)$")
+_COMMIT = patterns.compile(r"[0-9a-f]{7,40}")
 _GIT_HOSTS = ("github.com/", "bitbucket.org/")
 
 

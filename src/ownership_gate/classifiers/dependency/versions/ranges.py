@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import re
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.base import Release
 
 # Components are capped in length so a hostile "1" * 10_000 never reaches int().
-_RELEASE = re.compile(r"[vV]?(\d{1,18}(?:\.\d{1,18})*)")
-_WILDCARD = re.compile(r"[vV]?((?:\d{1,18}\.)*)(?:[xX*])(?:\.[xX*])*$")
+_RELEASE = patterns.compile(r"[vV]?(\d{1,18}(?:\.\d{1,18})*)")
+_WILDCARD = patterns.compile(r"[vV]?((?:\d{1,18}\.)*)(?:[xX*])(?:\.[xX*])*$")
 
 
 def release(text: str) -> Release | None:
@@ -38,8 +39,8 @@ def _wildcard(text: str) -> Release | None:
     return tuple(int(p) for p in parts) or None
 
 
-_OPERATOR = re.compile(r"(~>|>=|<=|!=|\^|~|=|>|<)?\s*(\S+)")
-_HYPHEN = re.compile(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
+_OPERATOR = patterns.compile(r"(~>|>=|<=|!=|\^|~|=|>|<)?\s*(\S+)")
+_HYPHEN = patterns.compile(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
 
 
 def _bound(operator: str, version: str) -> Release | None:
@@ -148,7 +149,7 @@ def major_cap(operator: str, version: Release) -> float:
     return version[0]
 
 
-_INTERVAL = re.compile(r"([\[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])")
+_INTERVAL = patterns.compile(r"([\[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])")
 
 
 def interval_lowest(constraint: str) -> Release | None:

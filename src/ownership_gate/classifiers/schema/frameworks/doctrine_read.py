@@ -14,10 +14,9 @@ Doctrine migration is written for one database.
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.schema.frameworks.doctrine_ops import Item, Sql
 from ownership_gate.classifiers.schema.frameworks.doctrine_walk import Walker, repeated
 from ownership_gate.classifiers.schema.frameworks.php_classes import flat, members, unaccounted
@@ -27,8 +26,8 @@ from ownership_gate.formats import php, treesitter
 
 # A Doctrine migration names its base class or Doctrine's namespace; one in a Doctrine migrations folder
 # with a base class of the project's own may name only the `Schema` its `up()` receives.
-_DOCTRINE = re.compile(r"AbstractMigration|Doctrine\\+Migrations\\")
-_DOCTRINE_SCHEMA = re.compile(r"Doctrine\\+DBAL\\+Schema\\+Schema\b")
+_DOCTRINE = patterns.compile(r"AbstractMigration|Doctrine\\+Migrations\\")
+_DOCTRINE_SCHEMA = patterns.compile(r"Doctrine\\+DBAL\\+Schema\\+Schema\b")
 _DECLARATIONS = frozenset({"namespace_use_declaration", "declare_statement", "interface_declaration",
                            "trait_declaration", "enum_declaration", "function_definition"})
 _FORWARD = ("__construct", "preup", "up", "postup")
@@ -41,8 +40,8 @@ _BASE = "AbstractMigration"
 # are forward work too, and a class with no method named for going up runs what the file does not show.
 _BASE_SUFFIX = "Migration"
 _PLATFORMS = r"(?:mysql|mariadb|postgresql|postgres|pgsql|sqlite|mssql|sqlsrv|sqlserver|oracle|oci)"
-_PLATFORM_UP = re.compile(_PLATFORMS + "up")
-_PLATFORM_DOWN = re.compile(_PLATFORMS + "down")  # their rollback side, never forward work
+_PLATFORM_UP = patterns.compile(_PLATFORMS + "up")
+_PLATFORM_DOWN = patterns.compile(_PLATFORMS + "down")  # their rollback side, never forward work
 
 
 def _backward(method: str) -> bool:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema.ops import Migration, Op, Unreadable
 
-_BLOCK = re.compile(r"^\s*(model|enum|view|type|datasource|generator)\s+(\w+)\s*\{\s*$")
-_FIELD = re.compile(r"^\s*(\w+)\s+(\w+(?:\.\w+)?(?:\([^)]*\))?)(\[\])?(\?)?\s*(.*)$")
-_MAP = re.compile(r"@map\(\s*(?:name:\s*)?\"([^\"]+)\"")
-_TABLE_MAP = re.compile(r"@@map\(\s*(?:name:\s*)?\"([^\"]+)\"")
-_NATIVE = re.compile(r"@db\.\w+(?:\([^)]*\))?")
-_LIST = re.compile(r"\[([^\]]*)\]")
+_BLOCK = patterns.compile(r"^\s*(model|enum|view|type|datasource|generator)\s+(\w+)\s*\{\s*$")
+_FIELD = patterns.compile(r"^\s*(\w+)\s+(\w+(?:\.\w+)?(?:\([^)]*\))?)(\[\])?(\?)?\s*(.*)$")
+_MAP = patterns.compile(r"@map\(\s*(?:name:\s*)?\"([^\"]+)\"")
+_TABLE_MAP = patterns.compile(r"@@map\(\s*(?:name:\s*)?\"([^\"]+)\"")
+_NATIVE = patterns.compile(r"@db\.\w+(?:\([^)]*\))?")
+_LIST = patterns.compile(r"\[([^\]]*)\]")
 _MEMO = "schema.prisma"
 
 

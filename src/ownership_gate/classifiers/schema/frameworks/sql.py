@@ -14,6 +14,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.schema.paths import in_test_dir
 from ownership_gate.classifiers.schema.sql.api import sql_migration
 
@@ -26,7 +27,7 @@ EXTENSIONS: tuple[str, ...] = (".sql",)
 FOLDER = ""
 
 # Flyway: V1__x.sql, V1.2_3__x.sql, B5__baseline.sql; R__x.sql repeatable; U1__x.sql undo.
-_FLYWAY = re.compile(r"^(?P<prefix>[VBRU])(?P<version>[0-9][0-9._]*)?__.+\.sql$", re.IGNORECASE)
+_FLYWAY = patterns.compile(r"^(?P<prefix>[VBRU])(?P<version>[0-9][0-9._]*)?__.+\.sql$", re.IGNORECASE)
 _MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "schema_migrations"})
 _SECTIONS = (
     # (forward marker, rollback marker), compared case-insensitively on stripped lines
@@ -34,10 +35,10 @@ _SECTIONS = (
     ("-- migrate:up", "-- migrate:down"),
     ("-- +migrate up", "-- +migrate down"),
 )
-_LIQUIBASE = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.IGNORECASE)
-_CHANGESET = re.compile(r"^\s*--\s*changeset\s", re.IGNORECASE)
-_LIQUIBASE_ROLLBACK = re.compile(r"^\s*--\s*rollback\b", re.IGNORECASE)
-_RUN_ON_CHANGE = re.compile(r"\brunOnChange\s*:\s*true\b", re.IGNORECASE)
+_LIQUIBASE = patterns.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.IGNORECASE)
+_CHANGESET = patterns.compile(r"^\s*--\s*changeset\s", re.IGNORECASE)
+_LIQUIBASE_ROLLBACK = patterns.compile(r"^\s*--\s*rollback\b", re.IGNORECASE)
+_RUN_ON_CHANGE = patterns.compile(r"\brunOnChange\s*:\s*true\b", re.IGNORECASE)
 
 
 def is_rollback(path: str) -> bool:
