@@ -204,19 +204,7 @@ def variable(node: Node | None) -> str | None:
 def fingerprint(nodes: Iterable[Node]) -> str:
     """The code of `nodes` as one string, without layout, comments or type declarations (`: void`,
     `Blueprint $table`, `static function`): what a code style fixer changes without changing what runs."""
-    parts: list[str] = []
-    for node in nodes:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if current.type == "comment":
-                continue
-            if current.child_count == 0:
-                parts.append(text(current))
-                continue
-            skipped = {n.id for n in _declared_types(current)}
-            stack.extend(c for c in reversed(current.children) if c.id not in skipped)
-    return "\x1f".join(parts)
+    return treesitter.tokens(nodes, _declared_types)
 
 
 def _declared_types(node: Node) -> list[Node]:

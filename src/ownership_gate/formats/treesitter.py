@@ -10,7 +10,7 @@ pays for a language only when a staged file needs it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Literal
 
@@ -94,3 +94,23 @@ def unescape(sequence: str, escapes: Mapping[str, str], continuations: tuple[str
     if body[:1] in continuations:
         return ""
     return escapes.get(body, body)
+
+
+def tokens(nodes: Iterable[tree_sitter.Node],
+           dropped: Callable[[tree_sitter.Node], Iterable[tree_sitter.Node]] = lambda node: ()) -> str:
+    """The code of `nodes` as one string of its tokens, without layout or comments: two versions equal so
+    differ only where whitespace or comments do. `dropped` names the children of a node to leave out too
+    (a language's type declarations, which a code style fixer adds without changing what runs)."""
+    parts: list[str] = []
+    for node in nodes:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type == "comment":
+                continue
+            if current.child_count == 0:
+                parts.append(text(current))
+                continue
+            skipped = {n.id for n in dropped(current)}
+            stack.extend(c for c in reversed(current.children) if c.id not in skipped)
+    return "\x1f".join(parts)

@@ -543,15 +543,4 @@ def _unescape(sequence: str) -> str:
 
 def _fingerprint(nodes: list[Node]) -> str:
     """The code of `nodes` as one string, without layout or comments."""
-    parts: list[str] = []
-    for node in nodes:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if current.type == "comment":
-                continue
-            if current.child_count == 0:
-                parts.append(treesitter.text(current))
-                continue
-            stack.extend(reversed(current.children))
-    return "\x1f".join(parts)
+    return treesitter.tokens(nodes)
