@@ -142,6 +142,13 @@ OTHER_SCANNERS = [
      "security:\n  ignore-vulnerabilities:\n    62044:\n      reason: pip is only used at build time\n"
      "      expires: '2025-02-01'\n",
      ["a known vulnerability is accepted: 62044 until 2025-02-01"]),
+    ("config/brakeman.ignore", '{\n  "ignored_warnings": [],\n  "brakeman_version": "6.1.2"\n}\n',
+     '{\n  "ignored_warnings": [\n    {\n      "warning_type": "SQL Injection",\n      "warning_code": 0,\n'
+     '      "fingerprint": "6e2b4a5f0c1d2e3f40516273849a5b6c7d8e9f00112233445566778899aabbcc",\n'
+     '      "check_name": "SQL",\n      "file": "app/models/concerns/sortable.rb",\n      "line": 12,\n'
+     '      "confidence": "Medium",\n      "note": "column names come from an allow list"\n    }\n  ],\n'
+     '  "brakeman_version": "6.1.2"\n}\n',
+     ["a known vulnerability is accepted: SQL Injection in app/models/concerns/sortable.rb (fingerprint 6e2b4a5f0c1d)"]),
 ]
 
 
@@ -180,3 +187,17 @@ def test_a_binary_ignore_file_fails_closed(repo: Repo, capsys: pytest.CaptureFix
     [found] = findings(doc, "security")
     assert found["detail"].startswith("the vulnerability suppressions do not read: binary content")
     assert code == 1
+
+
+def test_a_brakeman_warning_fixed_or_only_moved_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    warning = ('{"warning_type": "Cross-Site Scripting", "fingerprint": "0100f43cff244a9642eb012b25ddde1d", '
+               '"file": "app/views/frameworks/show.html.erb", "line": %d, "note": ""}')
+    base = repo.commit({"config/brakeman.ignore": '{"ignored_warnings": [%s]}\n' % (warning % 5)})
+    # The same warning on another line of its file: Brakeman matches it by its fingerprint, which is the same.
+    repo.commit({"config/brakeman.ignore": '{"ignored_warnings": [%s]}\n' % (warning % 9)})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
+    # Fixed, so no longer ignored.
+    repo.commit({"config/brakeman.ignore": '{"ignored_warnings": []}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0

@@ -20,7 +20,7 @@ Kinds:
   scanner told to accept a known vulnerability: a new suppression or ignore
   entry, or one whose expiry moves later (Dependency-Check, Trivy, Snyk,
   Grype, OSV-Scanner, cargo-audit and cargo-deny, better-npm-audit,
-  audit-ci, bundler-audit, Safety; suppressions.py); an External Secrets
+  audit-ci, bundler-audit, Safety, Brakeman; suppressions.py); an External Secrets
   Operator ExternalSecret that is new, reads from another store or pulls
   a key it did not, and a SecretStore that is new or authenticates or is
   shared otherwise (external_secrets.py);

@@ -91,7 +91,7 @@ SUPPRESSIONS = patterns.compile(
     r"(?:^|/)(?:(?P<xml>[^/]*suppress[^/]*\.xml)|(?P<trivy>\.trivyignore)|(?P<trivy_yaml>\.trivyignore\.ya?ml)"
     r"|(?P<snyk>\.snyk)|(?P<grype>\.grype\.ya?ml|\.grype/config\.ya?ml)|(?P<osv>osv-scanner\.toml)"
     r"|(?P<cargo>(?:\.cargo/)?audit\.toml|deny\.toml)|(?P<nsprc>\.nsprc)|(?P<audit_ci>audit-ci\.json)"
-    r"|(?P<bundler>\.bundler-audit\.ya?ml)|(?P<safety>\.safety-policy\.ya?ml))$",
+    r"|(?P<bundler>\.bundler-audit\.ya?ml)|(?P<safety>\.safety-policy\.ya?ml)|(?P<brakeman>brakeman\.ignore))$",
     re.IGNORECASE,
 )
 

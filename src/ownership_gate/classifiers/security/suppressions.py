@@ -23,7 +23,9 @@ format's parser:
 - better-npm-audit's `.nsprc` (an advisory a key, `expiry`) and
   audit-ci's `audit-ci.json` (`allowlist`);
 - bundler-audit's `.bundler-audit.yml` (`ignore`) and Safety's
-  `.safety-policy.yml` (`security.ignore-vulnerabilities`, `expires`).
+  `.safety-policy.yml` (`security.ignore-vulnerabilities`, `expires`);
+- Brakeman's `config/brakeman.ignore` (`ignored_warnings`: each warning by
+  its fingerprint, shown with its type and file).
 
 A file that does not read is a finding too: what it accepts cannot be told.
 """
@@ -89,10 +91,12 @@ def _accepted(path: str, data: bytes) -> Accepted:
 
     if kind in ("osv", "cargo"):
         return (_osv if kind == "osv" else _cargo)(load_toml(text))
-    if kind in ("nsprc", "audit_ci"):
+    if kind in ("nsprc", "audit_ci", "brakeman"):
         document = load_json(text)
         if not isinstance(document, dict):
             raise ManifestError("a JSON object was expected")
+        if kind == "brakeman":
+            return _brakeman(document)
         return _nsprc(document) if kind == "nsprc" else _ids(document.get("allowlist"))
     from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
     from ownership_gate.formats.yaml import load, plain
@@ -239,4 +243,14 @@ def _safety(document: Mapping[str, Any]) -> Accepted:
     accepted: Accepted = {}
     for vulnerability, how in (ignored.items() if isinstance(ignored, dict) else []):
         _keep(accepted, str(vulnerability), day(how.get("expires") if isinstance(how, dict) else None))
+    return accepted
+
+
+def _brakeman(document: Mapping[str, Any]) -> Accepted:
+    """Each ignored warning by its fingerprint (what Brakeman matches), shown with its type and file."""
+    accepted: Accepted = {}
+    for warning in document.get("ignored_warnings") or []:
+        if isinstance(warning, dict) and warning.get("fingerprint"):
+            what = f"{warning.get('warning_type') or 'warning'} in {warning.get('file') or '?'}"
+            _keep(accepted, f"{what} (fingerprint {str(warning['fingerprint'])[:12]})", None)
     return accepted
