@@ -671,40 +671,33 @@ FAILOVER = """\
 """
 
 
-@pytest.mark.parametrize(("block", "opt_in"), [
-    # Made only for a record whose caller asks for it: every existing record stays as it is.
-    (FAILOVER, True),
-    (FAILOVER.replace('length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]',
-                      "try(each.value.failover_routing_policy, [])"), True),
+_ASKED_FOR = 'length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]'
+
+
+@pytest.mark.parametrize(("resource", "added", "opt_in"), [
+    # A dynamic block made only for a record whose caller asks for it: every existing record stays as it is.
+    ("aws_route53_record.this", FAILOVER, True),
+    ("aws_route53_record.this", FAILOVER.replace(_ASKED_FOR, "try(each.value.failover_routing_policy, [])"), True),
     # Made for every record.
-    (FAILOVER.replace('length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]',
-                      "[true]").replace("each.value.failover_routing_policy.type", '"PRIMARY"'), False),
-])
-def test_a_new_dynamic_block_made_only_when_a_caller_asks_for_it_is_opt_in(
-    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], block: str, opt_in: bool
-) -> None:
-    base = repo.commit({"infra/records.tf": RECORDS})
-    repo.commit({"infra/records.tf": RECORDS.replace("}\n", block + "}\n")})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == ([] if opt_in else [("security", "aws_route53_record.this")])
-    assert code == (0 if opt_in else 1)
-
-
-@pytest.mark.parametrize(("argument", "opt_in"), [
-    # The older spelling: a key looked up in what the caller gives, null when it is not there.
-    ('  ssl_policy_name = lookup(each.value, "ssl_policy_name", null)\n', True),
-    ('  ssl_policy_name = lookup(var.listener_settings["main"], "ssl_policy_name", null)\n', True),
+    ("aws_route53_record.this",
+     FAILOVER.replace(_ASKED_FOR, "[true]").replace("each.value.failover_routing_policy.type", '"PRIMARY"'), False),
+    # The older spelling of a null fallback: a key looked up in what the caller gives, null when it is not there.
+    ("aws_lb_listener.this", '  ssl_policy_name = lookup(each.value, "ssl_policy_name", null)\n', True),
+    ("aws_lb_listener.this", '  ssl_policy_name = lookup(var.listener_settings["main"], "ssl_policy_name", null)\n',
+     True),
     # Looked up in the module's own values, or with a fallback that sets something: set for every caller.
-    ('  ssl_policy_name = lookup(local.policies, "ssl_policy_name", null)\n', False),
-    ('  ssl_policy_name = lookup(each.value, "ssl_policy_name", "ELBSecurityPolicy-2016-08")\n', False),
+    ("aws_lb_listener.this", '  ssl_policy_name = lookup(local.policies, "ssl_policy_name", null)\n', False),
+    ("aws_lb_listener.this",
+     '  ssl_policy_name = lookup(each.value, "ssl_policy_name", "ELBSecurityPolicy-2016-08")\n', False),
 ])
-def test_a_new_argument_looked_up_in_what_a_caller_gives_with_a_null_fallback_is_opt_in(
-    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], argument: str, opt_in: bool
+def test_what_a_caller_must_ask_for_is_opt_in(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], resource: str, added: str, opt_in: bool
 ) -> None:
-    base = repo.commit({"infra/listener.tf": LISTENER})
-    repo.commit({"infra/listener.tf": LISTENER.replace("}\n", argument + "}\n")})
+    path, text = ("infra/records.tf", RECORDS) if resource.startswith("aws_route53") else ("infra/listener.tf", LISTENER)
+    base = repo.commit({path: text})
+    repo.commit({path: text.replace("}\n", added + "}\n")})
     code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == ([] if opt_in else [("security", "aws_lb_listener.this")])
+    assert kinds_and_subjects(doc, "cloud") == ([] if opt_in else [("security", resource)])
     assert code == (0 if opt_in else 1)
 
 
