@@ -377,6 +377,18 @@ def test_a_pinned_image_let_float_is_a_major(repo: Repo, capsys: pytest.CaptureF
     assert [(f["kind"], f["subject"], f["from"]) for f in found] == [(kind, "alpine", "3.16")]
 
 
+@pytest.mark.parametrize(("before", "kind"), [
+    ("latest", "major"),  # `latest` may have been any major: the pin may go back one
+    ("3.16@sha256:" + "1" * 64, "changed"),  # a digest of the same version, now named by its tag
+])
+def test_a_floating_image_pinned_to_a_version_is_a_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, kind: str
+) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": f"FROM alpine:{before}\nCOPY app /app\n"},
+                                {"Dockerfile": "FROM alpine:3.16\nCOPY app /app\n"})
+    assert [(f["kind"], f["subject"], f["to"]) for f in found] == [(kind, "alpine", "3.16")]
+
+
 @pytest.mark.parametrize(("constraint", "named"), [
     ("3.10-alpine3.18", "alpine3.18"), ("18-alpine", "alpine"), ("3.12-slim-bookworm", "bookworm"),
     ("1.18.3-erlang-27.3-ubuntu-noble-20250127", "noble"), ("8.10-ubi9", "ubi9"), ("ltsc2022", "ltsc2022"),

@@ -194,6 +194,9 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
             return "major", f"back to an earlier feature release ({breaking})"
     if kind == "changed" and _let_float(old, new, ecosystem):
         return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
+    if kind == "changed" and _let_float(new, old, ecosystem):
+        # `postgres:latest` to `postgres:12`: what ran is whatever `latest` last pulled, so this may go back a major
+        return "major", "pinned from a floating tag: it may go back from whatever that last pulled"
     moved = _os_moved(old, new, ecosystem)
     if moved and kind in ("changed", "patch", "minor"):
         return "major", moved
