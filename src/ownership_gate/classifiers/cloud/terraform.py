@@ -774,8 +774,10 @@ def _changed(
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
                              if name.split(".")[0] not in ignored} for block in (before, after))
-    # A new `dynamic` block that makes nothing unless the caller asks for it (none of its kind before).
-    offered = _opt_in_blocks(after.body) - {name.split(".")[0] for name in old_items}
+    # A new `dynamic` block that makes nothing unless the caller asks for it (none of its kind before); looked
+    # for only when a setting is new.
+    offered = _opt_in_blocks(after.body) - {name.split(".")[0] for name in old_items} if (
+        new_items.keys() - old_items.keys()) else set()
     for name in list(new_items):
         # A new setting bound to a variable that defaults to nothing, or read from a caller's map with a
         # null fallback, changes nothing until a caller sets it.
@@ -1006,13 +1008,17 @@ def _opt_in_blocks(body: hcl.Body) -> set[str]:
     (`for_each = length(keys(lookup(each.value, "failover_routing_policy", {}))) == 0 ? [] : [true]`)."""
     found = set()
     for block in body.blocks:
-        repeat = block.body.attributes.get("for_each") if block.type == "dynamic" and block.labels else None
-        if repeat is None or not isinstance(repeat.value, hcl.Expression):
-            continue
-        ungiven = _ungiven(repeat.value.text)
+        repeat = _repeat(block) if block.labels else None
+        ungiven = _ungiven(repeat) if repeat is not None else None
         if ungiven is not None and defaults.is_empty(defaults.evaluate(ungiven, {})):
             found.add(block.labels[0])
     return found
+
+
+def _repeat(block: hcl.Block) -> str | None:
+    """The `for_each` expression of a `dynamic` block: what decides whether it makes anything."""
+    repeat = block.body.attributes.get("for_each") if block.type == "dynamic" else None
+    return repeat.value.text if repeat is not None and isinstance(repeat.value, hcl.Expression) else None
 
 
 def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
@@ -1023,10 +1029,8 @@ def _absent(block: hcl.Block, fresh: Mapping[str, object] | None) -> bool:
         return False
     if block.type != "dynamic":
         return _switched_off(block, fresh)
-    repeat = block.body.attributes.get("for_each")
-    if repeat is None or not isinstance(repeat.value, hcl.Expression):
-        return False
-    return defaults.is_empty(defaults.evaluate(repeat.value.text, fresh))
+    repeat = _repeat(block)
+    return repeat is not None and defaults.is_empty(defaults.evaluate(repeat, fresh))
 
 
 def _switched_off(block: hcl.Block, fresh: Mapping[str, object]) -> bool:

@@ -114,7 +114,7 @@ def read(text: str, declared: bool = False) -> Migration | None:
     for up, builder, methods in found:
         ops += _Reader(methods).method(up, builder)
     # EF Core knows a migration by its id (the Designer file's `[Migration]`): the class's members are what runs.
-    return Migration(tuple(ops), fingerprint=_fingerprint(kept))
+    return Migration(tuple(ops), fingerprint=treesitter.tokens(kept))
 
 
 def _builder_parameter(method: Node, position: int | None = None) -> str | None:
@@ -539,8 +539,3 @@ def _unescape(sequence: str) -> str:
         except ValueError:
             return sequence
     return treesitter.unescape(sequence, _ESCAPES)
-
-
-def _fingerprint(nodes: list[Node]) -> str:
-    """The code of `nodes` as one string, without layout or comments."""
-    return treesitter.tokens(nodes)
