@@ -400,6 +400,27 @@ def test_a_reference_that_gained_its_first_index_is_the_same_object(
     assert kinds_and_subjects(doc, "cloud") == [("security", "aws_s3_bucket_acl.this")]
 
 
+def test_the_older_splat_written_the_newer_way_is_the_same_value(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = (
+        'resource "aws_s3_bucket_policy" "this" {\n  bucket = join("", aws_s3_bucket.this.*.id)\n'
+        '  policy = join("", data.aws_iam_policy_document.this.*.json)\n}\n'
+    )
+    base = repo.commit({"infra/policy.tf": policy})
+    repo.commit({"infra/policy.tf": policy.replace(".*.", "[*].")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+    # With an index after it the two differ: `a.*.b[0]` is the first `b`, `a[*].b[0]` each one's first.
+    indexed = policy.replace("this.*.json", "this.*.statement[0]")
+    base = repo.commit({"infra/policy.tf": indexed})
+    repo.commit({"infra/policy.tf": indexed.replace("this.*.statement", "this[*].statement")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_s3_bucket_policy.this")]
+
+
 IAM_POLICY = """\
 resource "aws_iam_policy" "bedrock" {
   name        = "bedrock-integration"

@@ -926,6 +926,10 @@ def _value_set(values: Iterable[Any]) -> frozenset[Any]:
 _FIRST_INSTANCE = patterns.compile(
     r"\b((?:data\.)?(?!(?:var|local|each|count|self|path|terraform)\.)[A-Za-z][\w-]*\.[\w-]+)\[0\](?=\.)"
 )
+# `aws_s3_bucket.default.*.id` is the older spelling of `aws_s3_bucket.default[*].id`: the two differ only
+# when an index follows the attributes (`a.*.b[0]` indexes the list, `a[*].b[0]` each element), so a
+# splat followed by attributes alone is written the newer way before comparing.
+_LEGACY_SPLAT = patterns.compile(r"(?<=[\w\])])\.\*((?:\.[A-Za-z_][\w-]*)*)(?![\w.\[-])")
 # Expressions worth folding when new variables are at their defaults: both sides are folded alike.
 _FOLDABLE = patterns.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
@@ -948,7 +952,7 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
                 items.append(("{", item.type, item.labels, _canonical(item.body, fresh, opt_in)))
         return tuple(items)
     if isinstance(value, hcl.Expression):
-        text = _FIRST_INSTANCE.sub(r"\1", value.text)
+        text = _LEGACY_SPLAT.sub(r"[*]\1", _FIRST_INSTANCE.sub(r"\1", value.text))
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
             if not isinstance(folded, defaults.Residual):
