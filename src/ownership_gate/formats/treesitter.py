@@ -16,7 +16,7 @@ from typing import Literal
 
 import tree_sitter
 
-LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php", "csharp"]
+LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php", "csharp", "kotlin"]
 
 
 # Language -> (grammar module, the function in it that returns the grammar).
@@ -31,6 +31,7 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     # The full grammar (`language_php_only` is PHP without the HTML around `<?php`): a file starts with the tag.
     "php": ("tree_sitter_php", "language_php"),
     "csharp": ("tree_sitter_c_sharp", "language"),
+    "kotlin": ("tree_sitter_kotlin", "language"),
 }
 
 
