@@ -106,6 +106,47 @@ def test_pull_request_target_is_a_trigger_finding(repo: Repo, gated: str, capsys
     assert code == 1
 
 
+CHATOPS_CHECKOUT = """\
+      - uses: actions/checkout@v4
+        with:
+          repository: ${{ github.event.client_payload.pull_request.head.repo.full_name }}
+          ref: ${{ github.event.client_payload.pull_request.head.ref }}
+"""
+
+
+def test_checking_out_pull_request_code_in_a_run_that_holds_secrets(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ChatOps `/test` command (`repository_dispatch`) that checks out the pull request's branch runs
+    that unreviewed code with the repository's secrets; on `pull_request` it would run without them."""
+    chatops = CI.replace("  pull_request:\n", "  pull_request:\n  repository_dispatch:\n    types: [test-command]\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": chatops})
+    repo.commit({".github/workflows/ci.yml": chatops.replace("      - uses: actions/checkout@v4\n", CHATOPS_CHECKOUT)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("checkout", ".github/workflows/ci.yml: job test")]
+    (found,) = findings(doc, "pipeline")
+    assert "(ref: ${{ github.event.client_payload.pull_request.head.ref }})" in found["detail"]
+    assert "`repository_dispatch`" in found["detail"] and code == 1
+
+    # The same checkout where only `pull_request` and `push` start the workflow holds no secrets for a fork.
+    base = repo.commit({".github/workflows/ci.yml": CI})
+    repo.commit({".github/workflows/ci.yml": CI.replace("      - uses: actions/checkout@v4\n", CHATOPS_CHECKOUT)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+
+
+@pytest.mark.parametrize("ref", [
+    "${{ github.event.pull_request.head.sha }}", "${{ github.head_ref }}", "refs/pull/${{ github.event.number }}/merge",
+    "${{ github.event.workflow_run.head_branch }}",
+])
+def test_what_names_a_pull_requests_own_code(ref: str) -> None:
+    from ownership_gate.classifiers.pipeline.workflow import untrusted_checkout
+
+    assert untrusted_checkout({"uses": "actions/checkout@v4", "with": {"ref": ref}}) == f"ref: {ref}"
+    assert untrusted_checkout({"uses": "actions/setup-node@v4", "with": {"ref": ref}}) is None
+    assert untrusted_checkout({"uses": "actions/checkout@v4", "with": {"ref": "${{ github.sha }}"}}) is None
+
+
 def test_permissions_widened_and_a_new_secret(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     ci = CI.replace("  contents: read\n", "  contents: write\n").replace(
         "      - run: pytest\n", "      - run: pytest\n        env:\n          TOKEN: ${{ secrets.CODECOV_TOKEN }}\n"

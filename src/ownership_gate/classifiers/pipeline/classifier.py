@@ -54,7 +54,9 @@ from ownership_gate.classifiers.pipeline.findings import INHERIT, platform
 from ownership_gate.classifiers.pipeline.findings import TYPE as TYPE
 from ownership_gate.model import Change, Finding
 
-KINDS: tuple[str, ...] = ("trigger", "permissions", "secret", "deploy", "action", "unpinned", "review", "unparsed")
+KINDS: tuple[str, ...] = (
+    "trigger", "permissions", "secret", "deploy", "action", "unpinned", "review", "checkout", "unparsed",
+)
 SETTINGS: Mapping[str, str] = {}
 
 

@@ -11,6 +11,7 @@ from ownership_gate.classifiers.pipeline.moves import NOT_MOVED, Moved
 from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
     PRIVILEGED_TRIGGERS,
+    SECRET_HOLDING_TRIGGERS,
     Pipeline,
     circleci,
     cloudbuild,
@@ -75,7 +76,20 @@ def findings(
     found += _deploys(path, _without(base, moved.out), _without(new, moved.into))
     found += _outside(path, base, new)
     found += _reviews(path, base, new)
+    found += _checkouts(path, base, new)
     return found
+
+
+def _checkouts(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
+    """Jobs that now check out a pull request's own code in a run that holds the repository's secrets: the
+    code runs with them (and with the token's write access) before anyone reviewed it."""
+    fresh = sorted(new.untrusted.keys() - old.untrusted.keys())
+    if not fresh:
+        return []
+    held = ", ".join(f"`{t}`" for t in sorted(new.triggers & SECRET_HOLDING_TRIGGERS))
+    return [finding("checkout", f"{path}: job {job}",
+                    f"the job checks out a pull request's own code ({new.untrusted[job]}) in a run on {held}, which "
+                    "holds the repository's secrets: unreviewed code runs with them") for job in fresh]
 
 
 def _reviews(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:

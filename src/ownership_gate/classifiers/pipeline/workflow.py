@@ -20,6 +20,15 @@ from ownership_gate.classifiers.pipeline.findings import INHERIT
 
 # Triggers that run with the repository's secrets on input an outsider controls.
 PRIVILEGED_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
+# Triggers whose runs hold the repository's secrets and write token whatever code they check out: the two above,
+# and the events a comment or another repository sends (a ChatOps `/test` command, `repository_dispatch`).
+SECRET_HOLDING_TRIGGERS = PRIVILEGED_TRIGGERS | {"repository_dispatch", "issue_comment"}
+# A checkout's `ref` or `repository` naming a pull request's own code (its head branch, commit or fork), or
+# what an event's sender chose (`client_payload`): code the repository's reviewers have not merged.
+_UNTRUSTED_REF = patterns.compile(
+    r"github\.event\.pull_request\.head\.|github\.head_ref\b|github\.event\.workflow_run\.head_"
+    r"|github\.event\.client_payload\b|github\.event\.issue\.pull_request\b|refs/pull/"
+)
 
 # GitHub token scopes, and the order of their levels.
 SCOPES = (
@@ -143,6 +152,8 @@ class Pipeline(NamedTuple):
     outside: frozenset[str] = frozenset()  # third-party actions, remote templates
     pinned: frozenset[str] = frozenset()  # actions every step runs at a full commit SHA (`owner/repo@<sha>`)
     unpinned: frozenset[str] = frozenset()  # actions some step runs at a tag or branch an owner can move
+    # Jobs that check out a pull request's own code (`untrusted_checkout`), when a trigger holds secrets.
+    untrusted: Mapping[str, str] = MappingProxyType({})  # job -> the `ref: ...` it checks out
 
     @property
     def ships(self) -> bool:
@@ -165,6 +176,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     jobs: dict[str, Job] = {}
     outside: set[str] = set()
     every_use: list[str] = []
+    untrusted: dict[str, str] = {}
     raw_jobs = document.get("jobs")
     for job_id, job in (raw_jobs.items() if isinstance(raw_jobs, Mapping) else ()):
         if not isinstance(job, Mapping):
@@ -176,6 +188,10 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             uses.append(str(job["uses"]))
         outside.update(_action_name(u) for u in uses if _third_party(u))
         every_use += uses
+        checkout = next((c for c in map(untrusted_checkout, steps) if c), None) if (
+            triggers & SECRET_HOLDING_TRIGGERS) else None
+        if checkout:
+            untrusted[str(job_id)] = checkout
         runs = "\n".join(str(s.get("run", "")) for s in steps)
         environment = _environment(job.get("environment"))
         name = f"{job_id} {job.get('name', '')}"
@@ -194,7 +210,22 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     pinned = {_action_name(u) for u in remote if _COMMIT.fullmatch(u.rpartition("@")[2])}
     unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
-                    frozenset(pinned - unpinned), frozenset(unpinned))
+                    frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted))
+
+
+def untrusted_checkout(step: Mapping[Any, Any]) -> str | None:
+    """The `ref` or `repository` of an `actions/checkout` step that fetches a pull request's own code
+    (`ref: ${{ github.event.pull_request.head.sha }}`), else None."""
+    if not _action_name(str(step.get("uses", ""))).lower().startswith("actions/checkout"):
+        return None
+    settings = step.get("with")
+    if not isinstance(settings, Mapping):
+        return None
+    for key in ("ref", "repository"):
+        value = settings.get(key)
+        if isinstance(value, str) and _UNTRUSTED_REF.search(value):
+            return f"{key}: {' '.join(value.split())}"
+    return None
 
 
 # A full commit SHA: the only reference to an action its owner cannot move.
