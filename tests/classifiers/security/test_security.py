@@ -290,6 +290,37 @@ def test_a_content_security_policy_directive_built_in_code(repo: Repo, capsys: p
     assert code == 1
 
 
+SECURE_HEADERS_RB = """\
+SecureHeaders::Configuration.default do |config|
+  config.csp = {
+    default_src: %w['none'],
+    script_src: %w['self'],
+    block_all_mixed_content: true,
+  }
+end
+"""
+
+
+@pytest.mark.parametrize("after", [
+    SECURE_HEADERS_RB.replace("block_all_mixed_content: true", "upgrade_insecure_requests: true"),
+    SECURE_HEADERS_RB.replace("script_src: %w['self']", "script_src: %w['self' 'unsafe-inline']"),
+])
+def test_directives_written_the_ruby_way(repo: Repo, capsys: pytest.CaptureFixture[str], after: str) -> None:
+    """secure_headers and Rails' `policy.script_src` spell the directives with underscores."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, "config/initializers/secure_headers.rb": SECURE_HEADERS_RB})
+    repo.commit({"config/initializers/secure_headers.rb": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert [f["kind"] for f in findings(doc, "security")] == ["setting"] and code == 1
+
+
+def test_an_image_source_in_data_is_no_directive(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = "def parse(result):\n    return {'url': result['url']}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "searx/engines/images.py": engine})
+    repo.commit({"searx/engines/images.py": engine.replace("}", ", 'img_src': result['thumb']}")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
+
+
 def test_access_check_removed_but_moved_checks_cancel(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit({"app/controllers/invoices_controller.rb": CONTROLLER.replace("  before_action :authenticate_user!\n", "")})
     code, doc = run_json(capsys, "--base", app)

@@ -201,6 +201,10 @@ SETTING_LINE = patterns.compile(
     # A Content-Security-Policy's directives, wherever the policy is built: `"script-src 'self'"`, `base-uri`.
     r"|\b(?:default|script|style|img|connect|font|frame|child|worker|object|media|manifest)-src\b|\bbase-uri\b"
     r"|\bform-action\b|\brequire-trusted-types-for\b|\btrusted-types\b|\bupgrade-insecure-requests\b"
+    # The same directives as Ruby's secure_headers and Rails' `policy.script_src` name them; not `img_src`,
+    # `font_src` or `base_uri`, which name data (a search result's image, an HTTP client's base) as often.
+    r"|\b(?:default|script|style|connect|frame|child|worker|object)_src\b|\bframe_ancestors\b|\bform_action\b"
+    r"|\bupgrade_insecure_requests\b|\bblock_all_mixed_content\b"
     # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
     r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
     r"|permissions[-_]policy"
