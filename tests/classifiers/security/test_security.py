@@ -2545,6 +2545,20 @@ def test_a_pods_security_context_in_a_manifest_is_a_security_setting(
     assert code == 1
 
 
+def test_a_helm_template_that_drops_its_security_context(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The settings come from the chart's helper; the template shows only the key that holds them."""
+    path = "helm_deploy/templates/metabase/deployment.yaml"
+    template = DEPLOYMENT.replace("    spec:\n", "    spec:\n      securityContext:\n"
+                                  '        {{- include "app.defaultSecurityContext" . | nindent 8 }}\n', 1)
+    assert template != DEPLOYMENT
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: template})
+    repo.commit({path: DEPLOYMENT})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert findings(doc, "security")[0]["detail"] == "security setting removed: securityContext:"
+    assert code == 1
+
+
 def test_a_top_level_capabilities_key_of_an_application_data_file_is_no_pod_setting(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -154,9 +154,11 @@ def _setting_part(line: str) -> str:
 # What a pod or container may do on its node and in the cluster (Kubernetes' security context, the service
 # account token mounted into it), as a manifest or a Helm values file writes it. A container's `capabilities`
 # always sit inside its security context, so a top-level `capabilities:` key is an application's own data
-# (the features a product turns on), not a pod's.
+# (the features a product turns on), not a pod's. The `securityContext:` key itself counts too: a Helm template
+# that drops it (with the `include` of the chart's defaults under it) drops every setting it held.
 POD_SECURITY = patterns.compile(
-    r"^\s*-?\s*(?:privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
+    r"^\s*-?\s*(?:securityContext|podSecurityContext|containerSecurityContext"
+    r"|privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
     r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|procMount)\s*:"
     r"|^[ \t]+-?\s*capabilities\s*:"
 )
@@ -172,13 +174,17 @@ def directives(path: str, diff: LineDiff) -> list[Finding]:
         return sets_a_header(line) or bool(POD_SECURITY.match(line))
 
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
-    for number, line in diff.added:
+    # A setting is shown before the `securityContext:` key that holds it.
+    for number, line in sorted(diff.added, key=lambda added: bool(_CONTEXT_KEY.match(added[1]))):
         if sets(line) and _setting_part(line) not in kept:
             return [finding("setting", path, f"security setting added or changed: {_shown(line)}", number)]
-    for line in diff.removed:
+    for line in sorted(diff.removed, key=lambda removed: bool(_CONTEXT_KEY.match(removed))):
         if sets(line) and _setting_part(line) not in kept:
             return [finding("setting", path, f"security setting removed: {_shown(line)}")]
     return []
+
+
+_CONTEXT_KEY = patterns.compile(r"^\s*-?\s*(?:pod|container)?[sS]ecurityContext\s*:")
 
 
 def server_settings(path: str, diff: LineDiff, server: str) -> list[Finding]:
