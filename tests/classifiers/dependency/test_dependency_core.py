@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownership_gate.classifiers.dependency.classifier import compare, ecosystem_for, step
-from ownership_gate.classifiers.dependency.ecosystems import REGISTRY, docker, npm, pypi
-from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, Requirement
+from ownership_gate.classifiers.dependency.ecosystems import REGISTRY, npm, pypi
+from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Requirement
 from ownership_gate.model import Finding
 from tests.conftest import Repo, findings, levels_by_path, run_json
 
@@ -89,19 +89,6 @@ def kinds(found: list[Finding]) -> dict[str, str]:
 def test_step(old: tuple[int, ...] | None, new: tuple[int, ...] | None, zero_major: bool,
               kind: str) -> None:
     assert step(old, new, zero_major) == kind
-
-
-@pytest.mark.parametrize(("ecosystem", "name", "old", "new", "kind"), [
-    (pypi, "pytz", "==2018.9", "==2019.1", "minor"),  # a calendar version's first number counts years
-    (pypi, "certifi", ">=2023.7.22", ">=2024.2.2", "minor"),
-    (npm, "caniuse-lite", "^2023.1.0", "^2024.1.0", "minor"),
-    (pypi, "structlog", "==23.1.0", "==24.1.0", "major"),  # two digits may be a major of any package: still one
-    (docker, "mcr.microsoft.com/mssql/server", "2019-latest", "2022-latest", "major"),  # a product's release
-])
-def test_a_calendar_versions_new_year_is_a_minor(ecosystem: Ecosystem, name: str, old: str, new: str,
-                                                 kind: str) -> None:
-    found = compare([Requirement(name, old, 1)], [Requirement(name, new, 1)], ecosystem)
-    assert [(f.kind, f.from_, f.to) for f in found] == [(kind, old, new)]
 
 
 @pytest.mark.parametrize(("old", "new", "kind"), [

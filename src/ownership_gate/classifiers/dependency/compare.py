@@ -185,9 +185,7 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
     """The kind of a changed constraint, and why it is `major` when the step between
     the lowest versions alone would not say so ("" otherwise)."""
     low_old, low_new = ecosystem.lowest(old), ecosystem.lowest(new)
-    kind = release_step(low_old, low_new, ecosystem, zero_major)
-    if _calendar_years(low_old, low_new, ecosystem):
-        return kind, ""  # a later year admitted is no later major
+    kind = step(low_old, low_new, zero_major)
     if kind == "changed" and _down_a_major(low_old, low_new, new):
         return "major", ""  # back to an older major: as breaking as going up to a newer one
     if kind == "changed" and _down_a_minor(low_old, low_new, new):
@@ -211,23 +209,6 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
         if admitted:
             return "major", admitted
     return kind, ""
-
-
-# Package registries where a version whose first number is a year (`pytz==2018.9`, `certifi==2024.2.2`) is a
-# calendar version: a new year's release, not a new major. An image or a runtime named for its year is a
-# product's release (`mssql/server:2019` -> `2022`), and stays a major.
-_CALENDAR_ECOSYSTEMS = frozenset({"pypi", "npm", "gem", "cargo", "composer", "maven", "gradle", "nuget", "hex"})
-
-
-def _calendar_years(old: Release | None, new: Release | None, ecosystem: Ecosystem) -> bool:
-    return (ecosystem.NAME in _CALENDAR_ECOSYSTEMS and old is not None and new is not None
-            and all(release and 1990 <= release[0] <= 2100 for release in (old, new)))
-
-
-def release_step(old: Release | None, new: Release | None, ecosystem: Ecosystem, zero_major: bool = False) -> str:
-    """`step`, with a calendar version's new year (`pytz` 2018.9 -> 2019.1) a `minor`."""
-    kind = step(old, new, zero_major)
-    return "minor" if kind == "major" and _calendar_years(old, new, ecosystem) else kind
 
 
 def _admits_later_major(old: str, new: str, ecosystem: Ecosystem) -> str:
