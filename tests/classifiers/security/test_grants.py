@@ -344,3 +344,44 @@ def test_a_multi_line_string_that_is_no_mapping_stays_a_string(repo: Repo, capsy
     repo.commit({"ci/pipeline.yml": script.replace("alice", "alice bob")})
     code, doc = run_json(capsys, "--base", base)
     assert _access(doc) == [] and code == 0
+
+
+SERVICES = {"authorisedServices": [
+    {"id": "ccd_gw", "caseTypeId": ["*"], "jurisdictionId": "*", "permissions": ["READ"]},
+    {"id": "bulk_scan_processor", "caseTypeId": ["*"], "jurisdictionId": "*", "permissions": ["HASHTOKEN"]},
+]}
+
+
+def test_a_service_given_permissions_in_an_apis_list_of_services(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry named by its `id` with the `permissions` it holds: which services may do what."""
+    path = "src/main/resources/service_config.json"
+    base = repo.commit({path: json.dumps(SERVICES, indent=2)})
+    widened = json.loads(json.dumps(SERVICES))
+    widened["authorisedServices"][1]["permissions"].insert(0, "CREATE")
+    widened["authorisedServices"].append({"id": "et_cos", "jurisdictionId": "EMPLOYMENT", "permissions": ["READ"]})
+    repo.commit({path: json.dumps(widened, indent=2)})
+    code, doc = run_json(capsys, "--base", base)
+    assert sorted(f["subject"] for f in findings(doc, "security")) == [f"{path}: bulk_scan_processor", f"{path}: et_cos"]
+    assert code == 1
+
+    # A permission taken away lets nobody new in; an `id` beside only a loose word (`level`) is no entry at all.
+    narrowed = json.loads(json.dumps(SERVICES))
+    narrowed["authorisedServices"][0]["permissions"] = []
+    narrowed["authorisedServices"].append({"id": "reports", "level": "gold"})
+    base = repo.commit({path: json.dumps(SERVICES, indent=2)})
+    repo.commit({path: json.dumps(narrowed, indent=2)})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
+
+
+def test_a_documents_sections_with_their_groups_are_no_grants(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`groups` (and `roles`) beside an `id` are as often a document's own structure: a questionnaire's sections."""
+    path = "data/en/survey.json"
+    schema = {"sections": [{"id": "section1", "groups": [{"id": "about-you", "blocks": []}]}]}
+    base = repo.commit({path: json.dumps(schema, indent=2)})
+    schema["sections"].append({"id": "section613", "groups": [{"id": "turnover", "blocks": []}]})
+    repo.commit({path: json.dumps(schema, indent=2)})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0

@@ -54,7 +54,9 @@ from ownership_gate.model import Change, Finding
 
 # Keys that name who an entry is about, the first present naming it.
 _WHO = ("username", "user_name", "login", "github_username", "github_user", "github_slug", "github_team",
-        "sso_group_name", "group_name", "principal", "principal_name", "member", "user", "team", "email")
+        "sso_group_name", "group_name", "principal", "principal_name", "member", "user", "team", "email", "id")
+# What an entry named only by its `id` must get to be one: `groups` and `roles` beside an `id` are as often a
+# document's own structure (a questionnaire's section with its `groups` of questions).
 # Keys that say what it gets.
 _WHAT = frozenset({
     "groups", "group", "roles", "role", "level", "access", "access_level", "permissions", "permission",
@@ -64,8 +66,10 @@ _WHAT = frozenset({
 })
 # Words that are often something else: a `user` or `team` next to an `access` or a `level` (a Grafana data
 # source's `user:` and `access: proxy`) is no grant; next to `groups`, `roles` or a key, or with a `username`
-# or an `sso_group_name` naming who, it is.
-_LOOSE_WHO = frozenset({"user", "team", "member", "email"})
+# or an `sso_group_name` naming who, it is. So is an `id` next to `permissions` (a service's entry in an API's
+# list of the services it serves: `{"id": "bulk_scan", "permissions": ["CREATE", "READ"]}`).
+_LOOSE_WHO = frozenset({"user", "team", "member", "email", "id"})
+_BY_ID = frozenset({"permissions", "permission", "privileges"})
 _LOOSE_WHAT = frozenset({"level", "access", "access_level", "group", "policies", "accounts"})
 # An Ansible play names the user it logs in as (`user: root`, `remote_user`) next to the roles it applies
 # (`roles: [httpd/website]`), which are tasks, not access: a mapping with a play's own keys is no entry.
@@ -112,7 +116,7 @@ _SIGN_IN = frozenset({"auth", "authentication"})
 
 # Bytes an access list holds somewhere (a file without any is not parsed).
 _MARKERS = (b"email", b"user", b"login", b"github_", b"sso_group", b"principal", b"member", b"team", b"group_name",
-            b"admins", b"administrators", b"allowed_", b"authori", b"permitted_")
+            b"admins", b"administrators", b"allowed_", b"authori", b"permitted_", b"permission")
 _DEPTH = 64
 _SHOWN = 60
 
@@ -235,6 +239,8 @@ def _walk(value: Any, where: tuple[str, ...], in_list: bool, found: Entries, dep
         named_by = [k for k in _WHO if k in keys and _named(value[keys[k]])]
         who = _text(value[keys[named_by[0]]]) if named_by else None
         what = [keys[k] for k in keys if k in _WHAT]
+        if named_by[:1] == ["id"] and len(named_by) == 1:
+            what = [key for key in what if key.lower() in _BY_ID]
         loose = set(named_by) <= _LOOSE_WHO and {k.lower() for k in what} <= _LOOSE_WHAT
         if who and what and not loose and not _PLAY_KEYS & keys.keys():
             place = (*where, who) if in_list else where
