@@ -2559,6 +2559,17 @@ def test_a_helm_template_that_drops_its_security_context(repo: Repo, capsys: pyt
     assert code == 1
 
 
+def test_the_service_account_a_pod_runs_as(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The identity its cloud permissions come with (IAM roles for service accounts): gone, or another one."""
+    path = "helm_deploy/api/values.yaml"
+    values = "generic-service:\n  replicaCount: 2\n  serviceAccountName: api-sqs\n  image:\n    tag: '1.0'\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: values})
+    repo.commit({path: values.replace("  serviceAccountName: api-sqs\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [f["detail"] for f in findings(doc, "security")] == ["security setting removed: serviceAccountName: api-sqs"]
+    assert code == 1
+
+
 def test_a_top_level_capabilities_key_of_an_application_data_file_is_no_pod_setting(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

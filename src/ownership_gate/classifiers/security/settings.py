@@ -155,9 +155,11 @@ def _setting_part(line: str) -> str:
 # account token mounted into it), as a manifest or a Helm values file writes it. A container's `capabilities`
 # always sit inside its security context, so a top-level `capabilities:` key is an application's own data
 # (the features a product turns on), not a pod's. The `securityContext:` key itself counts too: a Helm template
-# that drops it (with the `include` of the chart's defaults under it) drops every setting it held.
+# that drops it (with the `include` of the chart's defaults under it) drops every setting it held. So does the
+# service account a pod runs as (`serviceAccountName`): the identity its cluster and cloud permissions come
+# with (IAM roles for service accounts, workload identity).
 POD_SECURITY = patterns.compile(
-    r"^\s*-?\s*(?:securityContext|podSecurityContext|containerSecurityContext"
+    r"^\s*-?\s*(?:securityContext|podSecurityContext|containerSecurityContext|serviceAccountName"
     r"|privileged|allowPrivilegeEscalation|runAsUser|runAsGroup|runAsNonRoot|readOnlyRootFilesystem"
     r"|hostNetwork|hostPID|hostIPC|automountServiceAccountToken|seccompProfile|procMount)\s*:"
     r"|^[ \t]+-?\s*capabilities\s*:"
