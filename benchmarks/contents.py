@@ -358,6 +358,14 @@ def pom_xml(rng: Rng, n: int) -> str:
             f"      <version>3.2.{rng.randint(0, 4)}</version>\n    </dependency>\n  </dependencies>\n</project>\n")
 
 
+def gradle_kts(rng: Rng, n: int) -> str:
+    return ('plugins {\n    id("org.springframework.boot") version "3.2.5"\n    kotlin("jvm") version "1.9.23"\n}\n\n'
+            'val cucumberVersion = "7.11.2"\n\ndependencies {\n'
+            f'    implementation("org.postgresql:postgresql:42.7.{rng.randint(0, 3)}")\n'
+            '    implementation("org.springframework.boot:spring-boot-starter-web")\n'
+            '    testImplementation("io.cucumber:cucumber-java8:$cucumberVersion")\n}\n')
+
+
 def csproj(rng: Rng, n: int) -> str:
     return ('<Project Sdk="Microsoft.NET.Sdk.Web">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'
             "  </PropertyGroup>\n  <ItemGroup>\n"
@@ -443,6 +451,8 @@ KINDS: dict[str, tuple[Callable[[int], str], Generator, Edit | None]] = {
     "Cargo.toml": (lambda n: f"services/svc{n:04}/Cargo.toml", cargo_toml, _bumper(r'tokio = \{ version = "1\.\d+')),
     "go.mod": (lambda n: f"services/svc{n:04}/go.mod", go_mod, _bumper(r"gin v1\.9\.\d+")),
     "pom.xml": (lambda n: f"services/svc{n:04}/pom.xml", pom_xml, _bumper(r"3\.2\.\d+")),
+    "build.gradle.kts": (lambda n: f"services/svc{n:04}/build.gradle.kts", gradle_kts,
+                         _bumper(r"postgresql:42\.7\.\d+")),
     "csproj": (lambda n: f"services/svc{n:04}/Service.csproj", csproj, _bumper(r'Serilog" Version="3\.1\.\d+')),
     "composer.json": (lambda n: f"services/svc{n:04}/composer.json", composer_json,
                       _bumper(r'laravel/framework": "\^10\.\d+')),
