@@ -172,6 +172,22 @@ def test_oidc_grant_where_the_default_token_applied(repo: Repo, capsys: pytest.C
     assert code == 1
 
 
+def test_write_given_to_a_job_that_had_the_default_token(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The repository's default may be read-only (a workflow that failed until `packages: write` was added):
+    write given where the job had the default is wider; read given takes nothing it lacked."""
+    no_block = CI.replace("permissions:\n  contents: read\n", "")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": no_block})
+    job_block = "    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n{more}"
+    repo.commit({".github/workflows/ci.yml": no_block.replace("    runs-on: ubuntu-latest\n", job_block.format(more=""))})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    repo.commit({".github/workflows/ci.yml": no_block.replace(
+        "    runs-on: ubuntu-latest\n", job_block.format(more="      packages: write\n"))})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("permissions", ".github/workflows/ci.yml: packages")]
+    assert code == 1
+
+
 def test_changing_the_shipping_job_or_its_triggers(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     release = RELEASE.replace('tags: ["v*"]', 'tags: ["v*"]\n  workflow_dispatch:').replace(
         "environment: pypi", "environment: production"

@@ -124,7 +124,10 @@ def _permissions(
             continue  # the token it held in the workflow it came from
         before = old.jobs.get(job.name)
         if before is not None:
-            grants = widened(before.permissions, job.permissions)
+            # A job that had the repository's default and is now given write: the default is read-only or
+            # write-all, and the file cannot say which; a job that failed until `packages: write` was added
+            # shows it could not write before.
+            grants = widened(before.permissions, job.permissions, read_only_default=True)
         elif added:
             grants = write_grants(job.permissions)
         else:

@@ -585,16 +585,19 @@ def _untagged(image: Any) -> Any:
     return parsed.repository if parsed is not None else image
 
 
-def widened(old: Mapping[str, int] | str, new: Mapping[str, int] | str) -> list[tuple[str, str]]:
-    """The scopes `new` grants beyond `old`: (scope, "scope: old -> new")."""
+def widened(
+    old: Mapping[str, int] | str, new: Mapping[str, int] | str, read_only_default: bool = False
+) -> list[tuple[str, str]]:
+    """The scopes `new` grants beyond `old`: (scope, "scope: old -> new"). The repository's default token
+    (`old` is DEFAULT) may write to every scope but id-token, which it never holds; with `read_only_default`
+    it is taken to read them only."""
     if new == DEFAULT:
         if old == DEFAULT:
             return []
         return [("permissions", "permissions block removed: the repository's default applies")]
     if old == DEFAULT:
-        # The default token may write to every scope but id-token, which it never holds:
-        # only an id-token grant goes beyond what the job had.
-        old = dict.fromkeys(SCOPES, LEVELS["write"]) | {"id-token": LEVELS["none"]}
+        level = LEVELS["read"] if read_only_default else LEVELS["write"]
+        old = dict.fromkeys(SCOPES, level) | {"id-token": LEVELS["none"]}
     assert isinstance(old, Mapping) and isinstance(new, Mapping)
     label = {v: k for k, v in LEVELS.items()}
     return [
