@@ -1500,6 +1500,22 @@ def test_logs_sent_elsewhere_or_turned_off_are_security_changes(repo: Repo, caps
     assert code == 1
 
 
+@pytest.mark.parametrize(("setting", "found"), [
+    ("  enable_deletion_protection = true\n", []),  # harder to lose, and nothing opens
+    ("  enable_deletion_protection = false\n", [("security", "aws_lb.web")]),
+])
+def test_deletion_protection_turned_on_is_routine_and_off_is_not(
+    repo: Repo, capsys: pytest.CaptureFixture[str], setting: str, found: list[tuple[str, str]]
+) -> None:
+    protected = LOAD_BALANCER.replace('  name = "web"\n', '  name = "web"\n  enable_deletion_protection = true\n')
+    before = LOAD_BALANCER if "true" in setting else protected
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/lb.tf": before})
+    repo.commit({"infra/lb.tf": LOAD_BALANCER.replace('  name = "web"\n', '  name = "web"\n' + setting)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 def test_a_local_changed_is_judged_where_an_unchanged_file_reads_it(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

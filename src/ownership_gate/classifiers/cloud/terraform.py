@@ -794,7 +794,8 @@ def _changed(
                        after.line)
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
-                    and not _logging_turned_on(n, old_items.get(n), new_items.get(n))})
+                    and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
+                    and not _protection_turned_on(n, old_items.get(n), new_items.get(n))})
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
@@ -823,6 +824,16 @@ def _logging_turned_on(name: str, before: Any, after: Any) -> bool:
         and _enabled(new) in _ON
         for old, new in zip(before, after, strict=True)
     )
+
+
+# Settings that keep a resource from being deleted or terminated by mistake.
+_PROTECTION = patterns.compile(r"(?i)^(?:enable_)?(?:deletion|termination)_protection$|^disable_api_termination$")
+
+
+def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
+    """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`): the
+    resource is harder to lose, and nothing opens. Turned off, it stays a change."""
+    return bool(_PROTECTION.match(name)) and after in _ON and (before is None or before in (False, "false"))
 
 
 def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
