@@ -1516,6 +1516,39 @@ def test_deletion_protection_turned_on_is_routine_and_off_is_not(
     assert code == (1 if found else 0)
 
 
+NODE_GROUP = """\
+locals {
+  ng = {
+    node_role_arn = local.create_role ? join("", aws_iam_role.default[*].arn) : var.node_role_arn[0]
+  }
+}
+
+resource "aws_eks_node_group" "default" {
+  cluster_name  = var.cluster_name
+  node_role_arn = local.ng.node_role_arn
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    # What the unguarded expression computes, the guarded one computes too; where it computes nothing, the plan
+    # stopped with an error and nothing was applied.
+    ("var.node_role_arn[0]", "try(var.node_role_arn[0], null)", []),
+    ("try(var.node_role_arn[0], null)", "var.node_role_arn[0]", []),
+    # Another fallback is another value.
+    ("try(var.node_role_arn[0], null)", "try(var.node_role_arn[0], var.default_role_arn)",
+     [("security", "aws_eks_node_group.default")]),
+])
+def test_an_expression_guarded_with_try_is_the_same_value(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/nodes.tf": NODE_GROUP.replace("var.node_role_arn[0]", before)})
+    repo.commit({"infra/nodes.tf": NODE_GROUP.replace("var.node_role_arn[0]", after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 def test_a_local_changed_is_judged_where_an_unchanged_file_reads_it(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

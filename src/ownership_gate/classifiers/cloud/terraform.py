@@ -672,11 +672,13 @@ def _local_changed(name: str, module: Module, fresh: Mapping[str, object]) -> bo
     else after the change set; a key of a map read where another key changed is the same."""
     local, _, key = name.partition(".")
     if key and local in module.locals_old and local in module.locals_new:
-        return bool(_key_of(local, key, module.locals_old) != _key_of(local, key, module.locals_new))
+        old_key, new_key = (_key_of(local, key, side) for side in (module.locals_old, module.locals_new))
+        return bool(old_key != new_key) and not _only_guarded(old_key, new_key)
     old_full, new_full = (_inlined(f"local.{local}", side) for side in (module.locals_old, module.locals_new))
-    return old_full != new_full and (
-        _canonical(hcl.Expression(old_full), fresh) != _canonical(hcl.Expression(new_full), fresh)
-    )
+    if old_full == new_full:
+        return False
+    old_value, new_value = (_canonical(hcl.Expression(full), fresh) for full in (old_full, new_full))
+    return bool(old_value != new_value) and not _only_guarded(old_value, new_value)
 
 
 def _key_of(name: str, key: str, side: Mapping[str, tuple[str, Any]], depth: int = 0) -> Any:
@@ -795,7 +797,8 @@ def _changed(
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
                     and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
-                    and not _protection_turned_on(n, old_items.get(n), new_items.get(n))})
+                    and not _protection_turned_on(n, old_items.get(n), new_items.get(n))
+                    and not _only_guarded(old_items.get(n), new_items.get(n))})
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
@@ -834,6 +837,47 @@ def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
     """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`): the
     resource is harder to lose, and nothing opens. Turned off, it stays a change."""
     return bool(_PROTECTION.match(name)) and after in _ON and (before is None or before in (False, "false"))
+
+
+def _only_guarded(before: Any, after: Any) -> bool:
+    """One side wraps what the other computes in `try(...)` and nothing else differs
+    (`var.node_role_arn[0]` -> `try(var.node_role_arn[0], null)`): the same value wherever the unguarded one
+    has one; where it has none, Terraform stopped with an error and applied nothing. A fallback changed
+    (`try(a, b)` -> `try(a, c)`) is a change."""
+    def code(value: Any) -> str | None:
+        if isinstance(value, str):
+            return value
+        return str(value[1]) if isinstance(value, tuple) and value[:1] == ("expr",) and len(value) == 2 else None
+
+    old, new = code(before), code(after)
+    if old is None or new is None:
+        return False
+    return old.count("try(") != new.count("try(") and _unguarded(old) == _unguarded(new)
+
+
+_TRY = patterns.compile(r"(?<![\w.])try\(")
+
+
+def _unguarded(code: str) -> str:
+    """`code` (without layout) with every `try(first, ...)` written as its first argument."""
+    while (found := _TRY.search(code)) is not None:
+        start = found.start()
+        depth, end, comma = 0, None, None
+        for at in range(start + 3, len(code)):
+            char = code[at]
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+                if depth == 0:
+                    end = at
+                    break
+            elif char == "," and depth == 1 and comma is None:
+                comma = at
+        if end is None or comma is None:
+            return code
+        code = code[:start] + code[start + 4:comma] + code[end + 1:]
+    return code
 
 
 def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
