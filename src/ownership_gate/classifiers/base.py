@@ -323,6 +323,14 @@ def is_binary(data: bytes | None) -> bool:
     return data is not None and b"\0" in data[:8192]
 
 
+GIT_CRYPT = b"\x00GITCRYPT\x00"  # the header git-crypt writes before a file's ciphertext
+
+
+def binary_kind(data: bytes) -> str:
+    """What a binary revision is, as a reader's error says it: git-crypt's ciphertext, or binary content."""
+    return "encrypted with git-crypt, unreadable in review" if data.startswith(GIT_CRYPT) else "binary content"
+
+
 def decode(data: bytes | None) -> str | None:
     """UTF-8 text, or None for absent content; raises UnicodeDecodeError on bad bytes."""
     if data is None:

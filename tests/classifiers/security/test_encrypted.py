@@ -137,3 +137,18 @@ def test_an_unreadable_travis_config_with_encrypted_variables_fails_closed(
     assert found["kind"] == "encrypted"
     assert "does not read as YAML" in found["detail"]
     assert code == 1
+
+
+def test_a_git_crypt_encrypted_values_file_says_what_it_is(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """git-crypt writes its header, then ciphertext: the file is encrypted secrets, and the readers that cannot
+    read it say why rather than calling it binary."""
+    path = "helm_deploy/app/values-prod.yaml"
+    sealed = b"\x00GITCRYPT\x00" + bytes(range(256)) * 4
+    base = repo.commit({path: sealed})
+    repo.commit({path: b"\x00GITCRYPT\x00" + bytes(reversed(range(256))) * 4})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("encrypted", path)]
+    assert findings(doc, "security")[0]["detail"].startswith("git-crypt secrets changed")
+    unread = [f["detail"] for f in findings(doc, "dependency")]
+    assert unread and all("encrypted with git-crypt" in detail for detail in unread)
+    assert code == 1

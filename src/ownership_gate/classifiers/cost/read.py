@@ -14,7 +14,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers import patterns
-from ownership_gate.classifiers.base import Context, decode, is_binary
+from ownership_gate.classifiers.base import Context, binary_kind, decode, is_binary
 from ownership_gate.classifiers.cost import ci, k8s, stacks, variables
 from ownership_gate.classifiers.cost.catalog import CFN_PROPERTIES, TF_ATTRIBUTES
 from ownership_gate.classifiers.cost.compare import TYPE, judge
@@ -142,7 +142,7 @@ def _text(data: bytes | None) -> str | Extracted | None:
     if len(data) > MAX_BYTES:
         return Extracted(error=f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if is_binary(data):
-        return Extracted(error="binary content")
+        return Extracted(error=binary_kind(data))
     try:
         return decode(data) or ""
     except UnicodeDecodeError as exc:

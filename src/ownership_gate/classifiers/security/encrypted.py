@@ -1,8 +1,9 @@
 """Encrypted secrets kept in the repository: what production's secrets are, unreadable in review.
 
 An Ansible Vault file (its first line `$ANSIBLE_VAULT;1.1;AES256`), a file
-encrypted with SOPS (values `ENC[AES256_GCM,...]` and its `sops` metadata)
-or a Kubernetes SealedSecret (`encryptedData`) changed, appeared or went:
+git-crypt encrypted (its `\0GITCRYPT\0` header), a file encrypted with SOPS
+(values `ENC[AES256_GCM,...]` and its `sops` metadata) or a Kubernetes
+SealedSecret (`encryptedData`) changed, appeared or went:
 which secrets production holds changed, and nobody can read how from the
 diff, so it is an `encrypted` finding whatever the file is called.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import posixpath
 from collections import Counter
 
-from ownership_gate.classifiers.base import Context, text_of
+from ownership_gate.classifiers.base import GIT_CRYPT, Context, text_of
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.model import Change, Finding
 
@@ -31,6 +32,8 @@ def what(data: bytes | None) -> str | None:
         return None
     if data.lstrip().startswith(b"$ANSIBLE_VAULT;"):
         return "Ansible Vault"
+    if data.startswith(GIT_CRYPT):
+        return "git-crypt"
     if _SOPS_VALUE in data and b"sops" in data:
         return "SOPS"
     if b"SealedSecret" in data and b"encryptedData" in data:
