@@ -1048,6 +1048,19 @@ def test_a_new_module_nothing_calls_yet_creates_nothing(repo: Repo, capsys: pyte
     assert code == 1
 
 
+def test_a_wrapper_that_writes_down_the_provider_of_the_module_it_calls(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its `main.tf`, unchanged, calls the root module; its `versions.tf` now requires the root's provider."""
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "main.tf": MAIN, "versions.tf": VERSIONS,
+                        "wrappers/main.tf": PRESET.replace("../../", "../"),
+                        "wrappers/versions.tf": 'terraform {\n  required_version = ">= 1.0"\n}\n'})
+    repo.commit({"wrappers/versions.tf": VERSIONS})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "dependency") == [("changed", "hashicorp/aws")]  # not a new vendor
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+
+
 def test_a_new_folder_that_configures_a_provider_is_applied_itself(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

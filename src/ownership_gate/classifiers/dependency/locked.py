@@ -189,9 +189,14 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
 
     directory = posixpath.dirname(change.path)
     implied = {provider for _, data in _old_terraform_files(context, directory) for provider in _implied(data)}
-    called: set[str] = set()
+    # The module's files as the change set leaves them: its own changes, and the files it left alone (a wrapper's
+    # unchanged `main.tf` calling `source = "../"` while its `versions.tf` writes the provider down).
+    files: dict[str, bytes | None] = dict(_old_terraform_files(context, directory))
     for other in context.changes:
-        data = context.new(other) if posixpath.dirname(other.path) == directory and other.path.endswith(".tf") else None
+        if posixpath.dirname(other.path) == directory and other.path.endswith(".tf"):
+            files[other.path] = context.new(other)
+    called: set[str] = set()
+    for data in files.values():
         if data is not None:
             called |= hcl.local_sources(hcl.parse(data), directory)
     required = {r.name for callee in called - {directory or "."}
