@@ -89,6 +89,36 @@ def unwrapped(text: str, function: str) -> str:
     return source[given[0].start_byte:given[0].end_byte].decode("utf-8", "replace")
 
 
+def without_try(text: str) -> str:
+    """`text` with every `try(first, ...)` written as its first argument (`a ? b : try(var.x[0], null)` ->
+    `a ? b : var.x[0]`), read with the grammar; as written when it does not parse."""
+    parsed = _parsed(text) if "try(" in text else None
+    if parsed is None:
+        return text
+    source, nodes = parsed
+    calls: list[tree_sitter.Node] = []
+    stack = list(nodes)
+    while stack:  # the outermost `try` calls: those inside one are its first argument's own, rewritten with it
+        node = stack.pop()
+        if node.type == "function_call" and (node.children[0].text or b"") == b"try":
+            calls.append(node)
+        else:
+            stack.extend(node.children)
+    start = nodes[0].start_byte if nodes else 0
+    end = nodes[-1].end_byte if nodes else 0
+    out, at = [], start
+    for call in sorted(calls, key=lambda node: node.start_byte):
+        arguments = next((c for c in call.children if c.type == "function_arguments"), None)
+        first = next((c for c in arguments.children if c.is_named), None) if arguments is not None else None
+        if first is None:
+            continue
+        out.append(source[at:call.start_byte].decode("utf-8", "replace"))
+        out.append(without_try(source[first.start_byte:first.end_byte].decode("utf-8", "replace")))
+        at = call.end_byte
+    out.append(source[at:end].decode("utf-8", "replace"))
+    return "".join(out)
+
+
 def _parsed(text: str) -> tuple[bytes, Sequence[tree_sitter.Node]] | None:
     """An HCL expression read with the grammar: the source it was read from and its nodes; None if it does
     not parse as one expression."""

@@ -852,32 +852,7 @@ def _only_guarded(before: Any, after: Any) -> bool:
     old, new = code(before), code(after)
     if old is None or new is None:
         return False
-    return old.count("try(") != new.count("try(") and _unguarded(old) == _unguarded(new)
-
-
-_TRY = patterns.compile(r"(?<![\w.])try\(")
-
-
-def _unguarded(code: str) -> str:
-    """`code` (without layout) with every `try(first, ...)` written as its first argument."""
-    while (found := _TRY.search(code)) is not None:
-        start = found.start()
-        depth, end, comma = 0, None, None
-        for at in range(start + 3, len(code)):
-            char = code[at]
-            if char in "([{":
-                depth += 1
-            elif char in ")]}":
-                depth -= 1
-                if depth == 0:
-                    end = at
-                    break
-            elif char == "," and depth == 1 and comma is None:
-                comma = at
-        if end is None or comma is None:
-            return code
-        code = code[:start] + code[start + 4:comma] + code[end + 1:]
-    return code
+    return old.count("try(") != new.count("try(") and defaults.without_try(old) == defaults.without_try(new)
 
 
 def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
