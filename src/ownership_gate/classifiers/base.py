@@ -326,9 +326,9 @@ def is_binary(data: bytes | None) -> bool:
 GIT_CRYPT = b"\x00GITCRYPT\x00"  # the header git-crypt writes before a file's ciphertext
 
 
-def binary_kind(data: bytes) -> str:
-    """What a binary revision is, as a reader's error says it: git-crypt's ciphertext, or binary content."""
-    return "encrypted with git-crypt, unreadable in review" if data.startswith(GIT_CRYPT) else "binary content"
+def binary_kind(data: bytes, otherwise: str = "binary content") -> str:
+    """What a binary revision is, as a reader's error says it: git-crypt's ciphertext, or `otherwise`."""
+    return "encrypted with git-crypt, unreadable in review" if data.startswith(GIT_CRYPT) else otherwise
 
 
 def decode(data: bytes | None) -> str | None:

@@ -819,7 +819,7 @@ def _logging_turned_on(name: str, before: Any, after: Any) -> bool:
     if not _LOGGING.search(name.rsplit(".", 1)[-1]):
         return False
     if after in _ON:
-        return before is None or before in (False, "false")
+        return _was_off(before)
     if not (isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after)):
         return False
     return all(
@@ -836,7 +836,12 @@ _PROTECTION = patterns.compile(r"(?i)^(?:enable_)?(?:deletion|termination)_prote
 def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
     """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`): the
     resource is harder to lose, and nothing opens. Turned off, it stays a change."""
-    return bool(_PROTECTION.match(name)) and after in _ON and (before is None or before in (False, "false"))
+    return bool(_PROTECTION.match(name)) and after in _ON and _was_off(before)
+
+
+def _was_off(before: Any) -> bool:
+    """A switch that said nothing or `false` before."""
+    return before is None or before in (False, "false")
 
 
 def _only_guarded(before: Any, after: Any) -> bool:

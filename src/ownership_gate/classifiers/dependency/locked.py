@@ -188,10 +188,11 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
     from ownership_gate.formats import hcl
 
     directory = posixpath.dirname(change.path)
-    implied = {provider for _, data in _old_terraform_files(context, directory) for provider in _implied(data)}
+    old_files = dict(_old_terraform_files(context, directory))
+    implied = {provider for data in old_files.values() for provider in _implied(data)}
     # The module's files as the change set leaves them: its own changes, and the files it left alone (a wrapper's
     # unchanged `main.tf` calling `source = "../"` while its `versions.tf` writes the provider down).
-    files: dict[str, bytes | None] = dict(_old_terraform_files(context, directory))
+    files: dict[str, bytes | None] = dict(old_files)
     for other in context.changes:
         if posixpath.dirname(other.path) == directory and other.path.endswith(".tf"):
             files[other.path] = context.new(other)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from ownership_gate.classifiers.base import GIT_CRYPT, binary_kind, decode, is_binary
+from ownership_gate.classifiers.base import binary_kind, decode, is_binary
 from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock
 from ownership_gate.formats.yaml import Loader
@@ -67,7 +67,7 @@ def _read(data: bytes, path: str, read: Callable[[str, str], _Read], what: str, 
     if len(data) > limit:
         raise ManifestError(f"{what} is larger than {limit // (1024 * 1024)} MiB")
     if is_binary(data):
-        raise ManifestError(f"{what} is {binary_kind(data) if data.startswith(GIT_CRYPT) else 'binary, not text'}")
+        raise ManifestError(f"{what} is {binary_kind(data, 'binary, not text')}")
     try:
         text = decode(data) or ""
     except UnicodeDecodeError as exc:

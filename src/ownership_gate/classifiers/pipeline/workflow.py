@@ -188,10 +188,10 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             uses.append(str(job["uses"]))
         outside.update(_action_name(u) for u in uses if _third_party(u))
         every_use += uses
-        checkout = next((c for c in map(untrusted_checkout, steps) if c), None) if (
-            triggers & SECRET_HOLDING_TRIGGERS) else None
-        if checkout:
-            untrusted[str(job_id)] = checkout
+        if triggers & SECRET_HOLDING_TRIGGERS:
+            checkout = next(filter(None, map(untrusted_checkout, steps)), None)
+            if checkout is not None:
+                untrusted[str(job_id)] = checkout
         runs = "\n".join(str(s.get("run", "")) for s in steps)
         environment = _environment(job.get("environment"))
         name = f"{job_id} {job.get('name', '')}"
