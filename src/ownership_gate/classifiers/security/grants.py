@@ -55,8 +55,6 @@ from ownership_gate.model import Change, Finding
 # Keys that name who an entry is about, the first present naming it.
 _WHO = ("username", "user_name", "login", "github_username", "github_user", "github_slug", "github_team",
         "sso_group_name", "group_name", "principal", "principal_name", "member", "user", "team", "email", "id")
-# What an entry named only by its `id` must get to be one: `groups` and `roles` beside an `id` are as often a
-# document's own structure (a questionnaire's section with its `groups` of questions).
 # Keys that say what it gets.
 _WHAT = frozenset({
     "groups", "group", "roles", "role", "level", "access", "access_level", "permissions", "permission",
@@ -69,6 +67,8 @@ _WHAT = frozenset({
 # or an `sso_group_name` naming who, it is. So is an `id` next to `permissions` (a service's entry in an API's
 # list of the services it serves: `{"id": "bulk_scan", "permissions": ["CREATE", "READ"]}`).
 _LOOSE_WHO = frozenset({"user", "team", "member", "email", "id"})
+# What an entry named only by its `id` must get to be one: `groups` and `roles` beside an `id` are as often a
+# document's own structure (a questionnaire's section with its `groups` of questions).
 _BY_ID = frozenset({"permissions", "permission", "privileges"})
 _LOOSE_WHAT = frozenset({"level", "access", "access_level", "group", "policies", "accounts"})
 # An Ansible play names the user it logs in as (`user: root`, `remote_user`) next to the roles it applies
