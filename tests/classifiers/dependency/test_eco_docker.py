@@ -365,6 +365,46 @@ def test_a_datastore_upgrade_with_the_built_in_policy(
     assert code == (1 if level == "cto" else 0)
 
 
+@pytest.mark.parametrize(("image", "scope"), [
+    ("localstack/localstack", "test"), ("docker.io/wiremock/wiremock", "test"), ("selenium/standalone-chrome", "test"),
+    ("mcr.microsoft.com/azure-storage/azurite", "test"), ("mcr.microsoft.com/playwright", "test"),
+    ("AXLLENT/Mailpit", "test"),
+    # A hosted service's own image, a datastore, a registry's namesake: what production may run.
+    ("postgres", "runtime"), ("minio/minio", "runtime"), ("localstack-proxy/app", "runtime"),
+    ("ghcr.io/selenium/standalone-chrome", "runtime"),
+])
+def test_the_images_of_test_doubles_are_test_scope(image: str, scope: str) -> None:
+    from ownership_gate.classifiers.dependency.ecosystems.images import scope as image_scope
+
+    image_name = parse_image(image)
+    assert image_name is not None and image_scope(image_name.repository) == scope
+
+
+TEST_DOUBLES = """services:
+  localstack:
+    image: localstack/localstack:{0}
+  stub:
+    image: wiremock/wiremock:{1}
+  db:
+    image: postgres:{2}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "level"), [
+    (("2.3", "2.35.0", "16"), ("3", "3x-alpine", "16"), None),  # a test double's major: nobody's sign-off
+    (("2.3", "2.35.0", "16"), ("2.3", "2.35.0", "17"), "cto"),  # beside them, production's datastore still counts
+])
+def test_a_test_doubles_major_needs_no_sign_off(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: tuple[str, ...], after: tuple[str, ...], level: str | None
+) -> None:
+    found = dependency_findings(repo, capsys, {"docker-compose.yml": TEST_DOUBLES.format(*before)},
+                                {"docker-compose.yml": TEST_DOUBLES.format(*after)})
+    assert [(f["kind"], f["subject"], f["scope"], f["level"]) for f in found if f["level"]] == (
+        [("major", "postgres", "runtime", "cto")] if level else [])
+    assert {f["subject"]: f["scope"] for f in found} == (
+        {"localstack/localstack": "test", "wiremock/wiremock": "test"} if level is None else {"postgres": "runtime"})
+
+
 @pytest.mark.parametrize(("after", "kind"), [
     ("alpine:latest", "major"),
     ("alpine", "major"),

@@ -128,8 +128,9 @@ def base_replaced(
     findings: list[Finding], old_base: Requirement | None, new_base: Requirement | None, ecosystem: Ecosystem
 ) -> list[Finding]:
     """`findings` with the image a Dockerfile's shipped stage is built on, when it is now another
-    repository (`python:3.12-slim` -> `node:20-slim`), reported as `major` in `runtime`: production
-    runs on another base image, as much a one-way door as a major upgrade of it. The finding takes the
+    repository (`python:3.12-slim` -> `node:20-slim`), reported as `major` in `runtime` (in `test` from
+    one test double's image to another's): production runs on another base image, as much a one-way
+    door as a major upgrade of it. The finding takes the
     place of the new image's own (`added`, or a step of its tag when a builder stage already used it),
     or is added when the new image had none; an `unparsed` one stays (it fails closed already). The
     old image keeps its own: `removed` when it left the file, nothing when a builder stage still uses it.
@@ -152,7 +153,9 @@ def base_replaced(
         why = f"base image of the shipped stage is another variant: {before} -> {after}"
     else:
         why = f"base image of the shipped stage replaced: {before} -> {after}"
-    replaced = new_finding("major", new_base.name, ecosystem, before, after, new_base.line, why, RUNTIME)
+    # A test double's image (`images.TEST_DOUBLES`) moved to another test double's builds no production image.
+    scope = new_base.scope if old_base.scope == new_base.scope else RUNTIME
+    replaced = new_finding("major", new_base.name, ecosystem, before, after, new_base.line, why, scope)
     kept = [f for f in findings if f.subject != new_base.name]
     return sorted([*kept, replaced], key=lambda f: f.subject)
 

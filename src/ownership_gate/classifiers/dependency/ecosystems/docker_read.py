@@ -13,7 +13,7 @@ from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems import dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.docker import COMPOSE, is_dockerfile
-from ownership_gate.classifiers.dependency.ecosystems.images import names_a_commit, parse_image, tag_lowest
+from ownership_gate.classifiers.dependency.ecosystems.images import names_a_commit, parse_image, scope, tag_lowest
 from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
 from ownership_gate.formats.kubernetes import blank_bulk_documents
 from ownership_gate.formats.yaml import Loader, Node, load, mappings
@@ -104,7 +104,8 @@ def shipped_base(text: str, path: str) -> Requirement | None:
     if use is None or "$" in use.reference or any(m in use.reference for m in _TEMPLATED):
         return None
     image = parse_image(use.reference)
-    return None if image is None else Requirement(image.repository, image.constraint, use.line)
+    return None if image is None else Requirement(image.repository, image.constraint, use.line,
+                                                  scope=scope(image.repository))
 
 
 def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
@@ -125,7 +126,7 @@ def _requirements(found: Iterable[tuple[str, int | None]]) -> list[Requirement]:
     for reference, line in found:
         image = parse_image(reference)
         if image is not None:
-            requirements.append(Requirement(image.repository, image.constraint, line))
+            requirements.append(Requirement(image.repository, image.constraint, line, scope=scope(image.repository)))
     return requirements
 
 

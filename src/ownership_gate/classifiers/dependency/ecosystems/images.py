@@ -9,10 +9,11 @@ stays (`ghcr.io/org/app`). The version is read from the tag.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import NamedTuple
 
-from ownership_gate.classifiers.dependency.ecosystems.base import Release
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, TEST, Release
 from ownership_gate.classifiers.dependency.versions.ranges import release
 
 _HUB_HOSTS = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
@@ -86,3 +87,27 @@ _COMMIT = re.compile(r"(?i)(?:sha-|git-|commit-)?(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[
 def names_a_commit(tag: str) -> bool:
     """The tag is a commit's hash: it names one build, not a version, and is as fixed as a version is."""
     return _COMMIT.fullmatch(tag) is not None
+
+
+# Images of test doubles: emulators of hosted services and servers that answer with canned replies.
+# Tests and developers' machines run them; production never does, wherever the file is that names one.
+# Familiar names (see `familiar`), lower-case, shell-style patterns.
+TEST_DOUBLES = (
+    "localstack/localstack", "localstack/localstack-pro",  # AWS
+    "amazon/dynamodb-local", "motoserver/moto", "adobe/s3mock", "softwaremill/elasticmq",
+    "softwaremill/elasticmq-native",
+    "mcr.microsoft.com/azure-storage/azurite", "mcr.microsoft.com/cosmosdb/linux/azure-cosmos-emulator",
+    "fsouza/fake-gcs-server",  # Google Cloud Storage
+    "wiremock/wiremock", "rodolpheche/wiremock", "mockserver/mockserver", "jamesdbloom/mockserver",
+    "stripe/stripe-mock", "navikt/mock-oauth2-server", "ghcr.io/navikt/mock-oauth2-server",
+    "mailhog/mailhog", "axllent/mailpit", "rnwood/smtp4dev",  # mail catchers
+    "selenium/*", "seleniarm/*", "cypress/*", "mcr.microsoft.com/playwright", "mcr.microsoft.com/playwright/*",
+    "testcontainers/*",
+)
+_TEST_DOUBLE = re.compile("|".join(fnmatch.translate(p) for p in TEST_DOUBLES))
+
+
+def scope(repository: str) -> str:
+    """`test` for the image of a test double (TEST_DOUBLES), else `runtime`."""
+    return TEST if _TEST_DOUBLE.match(repository.lower()) else RUNTIME
+
