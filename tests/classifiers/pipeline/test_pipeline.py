@@ -362,6 +362,58 @@ def test_circleci_scripts_stay_with_the_release_path_rule(repo: Repo, capsys: py
     assert code == 1
 
 
+CIRCLECI_COMMANDS = """\
+version: 2.1
+commands:
+  deploy_to:
+    parameters:
+      env: {type: string}
+    steps:
+      - run:
+          name: Deploy to << parameters.env >>
+          command: |
+            helm upgrade app ./chart --install --wait --force \\
+              --values values-<< parameters.env >>.yaml
+  say:
+    steps:
+      - run: echo hello
+jobs:
+  test:
+    docker: [{image: cimg/node:18.17}]
+    steps:
+      - checkout
+      - say
+      - run: npm test
+  release:
+    docker: [{image: cimg/base:2023.01}]
+    steps:
+      - checkout
+      - deploy_to:
+          env: production
+workflows:
+  main:
+    jobs: [test, release]
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    # A command the release job calls deploys differently: the release job changed.
+    ("--wait --force", "--wait", [("deploy", ".circleci/config.yml: job release")]),
+    # It now deploys somewhere else: the call's parameters are the job's too.
+    ("env: production", "env: staging", [("deploy", ".circleci/config.yml: job release")]),
+    # A command only a test job calls: nothing that ships changed.
+    ("echo hello", "echo hi", []),
+])
+def test_circleci_commands_are_part_of_the_jobs_that_call_them(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".circleci/config.yml": CIRCLECI_COMMANDS})
+    repo.commit({".circleci/config.yml": CIRCLECI_COMMANDS.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == found
+    assert code == (1 if found else 0)
+
+
 WOODPECKER = """\
 when:
   - event: [push, pull_request, tag]

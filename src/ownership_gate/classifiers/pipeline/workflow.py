@@ -266,17 +266,18 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
     }
     jobs: dict[str, Job] = {}
     raw_jobs = document.get("jobs")
+    commands = document.get("commands")
     for job_id, job in (raw_jobs.items() if isinstance(raw_jobs, Mapping) else ()):
         if not isinstance(job, Mapping):
             continue
-        steps = _as_list(job.get("steps"))
+        steps = _circleci_steps(_as_list(job.get("steps")), commands if isinstance(commands, Mapping) else {})
         runs = "\n".join(_circleci_command(step) for step in steps)
         orb_steps = [name for step in steps for name in _step_names(step) if "/" in name]
         ships = bool(
             _SHIPPING_NAME.search(str(job_id)) or ships_by_command(runs)
             or any(_SHIPPING_ORB.search(name) for name in orb_steps)
         )
-        jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape(job))
+        jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape({**job, "steps": steps}))
     contexts: set[str] = set()
     when: dict[str, Any] = {}
     workflows = document.get("workflows")
@@ -432,6 +433,27 @@ _SHIPPING_ORB = patterns.compile(r"(?i)(?:^|[^a-z])(?:push|deploy|publish|releas
 
 def _step_names(step: Any) -> list[str]:
     return [str(k) for k in step] if isinstance(step, Mapping) else [str(step)]
+
+
+# How deep a config's own commands may call one another before the rest is taken as written.
+_COMMAND_DEPTH = 8
+
+
+def _circleci_steps(steps: list[Any], commands: Mapping[Any, Any], depth: int = 0) -> list[Any]:
+    """A job's steps as CircleCI runs them: a step that calls one of the config's own `commands:` is
+    followed by that command's steps (their `<< parameters.x >>` left as written), so a change to a
+    command that deploys is a change to the jobs that call it."""
+    expanded: list[Any] = []
+    for step in steps:
+        names = _step_names(step)
+        command = commands.get(names[0]) if len(names) == 1 and depth < _COMMAND_DEPTH else None
+        if isinstance(command, Mapping):
+            if isinstance(step, Mapping):
+                expanded.append(step)  # the call, with the parameters it passes
+            expanded += _circleci_steps(_as_list(command.get("steps")), commands, depth + 1)
+        else:
+            expanded.append(step)
+    return expanded
 
 
 def _circleci_command(step: Any) -> str:
