@@ -795,6 +795,31 @@ def test_a_workflow_that_passed_every_secret_on_held_them_all(repo: Repo, capsys
     assert code == 1
 
 
+RELEASED = """\
+on: {release: {types: [published]}}
+permissions: {contents: write}
+jobs:
+  terraform-module:
+    uses: acme/workflows/.github/workflows/%s@main
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    # The job runs another workflow to release: how releases are made changed.
+    ("release.yml", "release-published.yml", [("deploy", ".github/workflows/release.yml: job terraform-module")]),
+    # A lint workflow swapped for another ships nothing, before or after.
+    ("lint.yml", "lint-terraform.yml", []),
+])
+def test_a_job_that_calls_a_reusable_workflow_named_for_shipping_ships(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/release.yml": RELEASED % old})
+    repo.commit({".github/workflows/release.yml": RELEASED % new})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == found
+    assert code == (1 if found else 0)
+
+
 PINNED = """\
 name: Publish image
 on: {push: {branches: [main]}}

@@ -9,6 +9,7 @@ are left out on purpose: changing them is daily work.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -199,9 +200,11 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             isinstance(s.get("with"), Mapping) and _may_push(s["with"].get("push"))
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
+        called = job.get("uses")  # a reusable workflow, which the job runs whole
         ships = bool(
             environment or _SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
+            or (isinstance(called, str) and _SHIPPING_NAME.search(_workflow_name(called)) is not None)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
         jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps),
@@ -211,6 +214,12 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
                     frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted))
+
+
+def _workflow_name(uses: str) -> str:
+    """A reusable workflow's file name without its extension: `org/repo/.github/workflows/release.yml@v1`
+    and `./.github/workflows/deploy-prod.yaml` -> `release`, `deploy-prod`."""
+    return posixpath.basename(uses.partition("@")[0]).rpartition(".")[0]
 
 
 def untrusted_checkout(step: Mapping[Any, Any]) -> str | None:
