@@ -594,6 +594,43 @@ def test_a_new_constant_in_code_named_for_authentication_changes_nothing_yet(
     assert code == 1
 
 
+@pytest.mark.parametrize(("path", "text", "credential"), [
+    # Public values only: allow-lists, switches, a database on the developer's own machine.
+    (".env", "# public values\nCANDIDATE_URN_WHITELIST=100861,110048\nFEATURE_X=true\n"
+             "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app\n", False),
+    # Secrets named but not given: which secrets production is told to hold (`setting`), not a credential.
+    (".env.staging", "SENTRY_ENVIRONMENT=staging\nSTRIPE_SECRET_KEY=\nAPI_TOKEN=${API_TOKEN}\n", False),
+    (".env", "STRIPE_SECRET_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc\n", True),
+    (".env.production", "DATABASE_URL=postgres://app:hunter2@db.internal:5432/app\n", True),
+    (".env", "export = = =\n", True),  # a line dotenv cannot read may hold anything
+    (".npmrc", "auto-install-peers=true\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n", False),
+    ("web/.npmrc", "//registry.npmjs.org/:_authToken=npm_a1B2c3D4e5F6g7H8i9J0\n", True),
+    (".pypirc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n", True),
+    (".pypirc", "[distutils]\nindex-servers = pypi\n", False),
+])
+def test_a_committed_dotfile_is_a_credential_by_what_it_holds(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str], path: str, text: str, credential: bool
+) -> None:
+    repo.commit({path: text})
+    code, doc = run_json(capsys, "--base", app)
+    found = kinds_and_subjects(doc, "security")
+    assert (("credential", path) in found) is credential
+    if not credential:
+        assert {kind for kind, _ in found} <= {"setting"}
+        assert (("setting", f"{path}: STRIPE_SECRET_KEY") in found) is ("STRIPE_SECRET_KEY" in text)
+    assert code == (1 if found else 0)
+
+
+def test_which_dotfiles_hold_credentials() -> None:
+    from ownership_gate.classifiers.security.dotfiles import holds_credential
+
+    assert holds_credential(".env", None)  # not text: whatever it holds, it is out in the open
+    assert not holds_credential(".env", "PASSWORD_RESET_DISABLED=1\nSESSION_TIMEOUT=30\n")
+    assert holds_credential(".env", "SESSION_SECRET='s3cr3t-value'\n")
+    assert not holds_credential(".env", "SESSION_SECRET=''\n")
+    assert holds_credential(".npmrc", "_auth=dXNlcjpwYXNz\n")
+
+
 def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
     repo.commit({

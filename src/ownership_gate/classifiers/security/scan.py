@@ -37,6 +37,7 @@ from ownership_gate.classifiers.security.catalog import (
     USER_SCOPE,
     user_interface,
 )
+from ownership_gate.classifiers.security.dotfiles import DOTFILE, holds_credential
 from ownership_gate.classifiers.security.files import (
     CREDENTIAL_FILE,
     EXAMPLE_ENV,
@@ -76,7 +77,11 @@ _EXACT_LIMIT = 2_000
 def findings(change: Change, context: Context) -> list[Finding]:
     path = change.path
     key_file = CREDENTIAL_FILE.search(path) and not PUBLIC_KEY_FILE.search(path)
-    if key_file and change.new_oid is not None and (change.status in ("added", "copied") or change.source_path != path):
+    arrived = change.new_oid is not None and (change.status in ("added", "copied") or change.source_path != path)
+    # A key file is one by its name; a `.env` or an `.npmrc` by what it holds (`dotfiles`).
+    if key_file and arrived and (
+        not DOTFILE.search(path) or holds_credential(path, text_of(context.new(change), lossy=True))
+    ):
         return [finding("credential", path, "a file that holds keys or credentials is committed")]
     diff = line_diff(change, context)
     if diff is None:
