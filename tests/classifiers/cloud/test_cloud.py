@@ -2143,3 +2143,25 @@ def test_a_cloud_foundry_apps_service_bindings(repo: Repo, capsys: pytest.Captur
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == expected
     assert code == (1 if expected else 0)
+
+
+@pytest.mark.parametrize(("source", "judged"), [
+    ('"cloudposse/label/null"', False),  # a registry module published for the null provider: names worked out
+    ('"git::https://github.com/cloudposse/terraform-null-label.git?ref=tags/0.25.0"', False),
+    ('"app.terraform.io/acme/passwords/random"', False),
+    ('"terraform-aws-modules/iam/aws//modules/iam-assumable-role"', True),  # one for AWS creates resources
+    ('"git::https://github.com/acme/terraform-aws-vpc.git?ref=v1.2.0"', True),
+    ('"./modules/label"', True),  # a local module: what it holds is not known from its call
+])
+def test_a_module_for_a_provider_that_manages_nothing_creates_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str], source: str, judged: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": MAIN})
+    call = f'\nmodule "role_name" {{\n  source = {source}\n  name   = "app"\n}}\n'
+    added = repo.commit({"main.tf": MAIN + call})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("added", "module.role_name")] if judged else [])
+    assert code == (1 if judged else 0)
+    repo.commit({"main.tf": MAIN})  # and taken away again
+    code, doc = run_json(capsys, "--base", added)
+    assert kinds_and_subjects(doc, "cloud") == ([("removed", "module.role_name")] if judged else [])

@@ -299,6 +299,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             came.block.line,
         ))
     for address, placed in sorted(added.items()):
+        if _computes_only(address, placed.block):
+            continue
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
         if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
             kind = "dns"
@@ -310,6 +312,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                                      f"({elsewhere}): resources can now be made in another region or account",
                                      placed.block.line))
     for address, placed in sorted(removed.items()):
+        if _computes_only(address, placed.block):
+            continue
         kind = "data" if address.startswith("data.") else watched("removed", _kind_of(address))
         add(placed.path, finding(kind, address, f"{_what(address)} removed"))
     locals_kept = module.locals_old == module.locals_new
@@ -484,6 +488,25 @@ def _members(canonical: Any) -> frozenset[Any] | None:
     ):
         return frozenset(canonical)
     return None
+
+
+# Providers that manage nothing outside Terraform's state: names and labels worked out (`null`), random values,
+# local files, the time, templates. A registry module is published for one provider, the last part of its
+# address (`cloudposse/label/null`), and its repository is named for it (`terraform-null-label`).
+_STATE_ONLY_PROVIDERS = frozenset({"null", "random", "local", "time", "template"})
+_REGISTRY_MODULE = patterns.compile(r"^(?:[\w.-]+\.[a-z]{2,}/)?[\w-]+/[\w-]+/(?P<provider>[a-z0-9]+)(?://.*)?$")
+_MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]+?(?:\.git)?(?:[/?]|//|$)")
+
+
+def _computes_only(address: str, block: hcl.Block) -> bool:
+    """A module call whose module is published for a provider that manages nothing outside Terraform's state
+    (`source = "cloudposse/label/null"`, `git::https://github.com/cloudposse/terraform-null-label.git?ref=0.25.0`):
+    added or removed, it creates or destroys no infrastructure, like a local value."""
+    if not address.startswith("module."):
+        return False
+    source = _literal(block, "source") or ""
+    found = _REGISTRY_MODULE.match(source) or _MODULE_REPOSITORY.search(source)
+    return found is not None and found.group("provider") in _STATE_ONLY_PROVIDERS
 
 
 def _literal(block: hcl.Block, name: str) -> str | None:
