@@ -217,3 +217,26 @@ def test_multi_database_and_post_deploy_directories(repo: Repo, capsys: pytest.C
         "db/post_migrate/20240101000001_drop_cats.rb": migration("    drop_table :cats"),
     })
     assert sorted(pairs(found)) == [("destructive", "cats"), ("destructive", "dogs")]
+
+
+def mongoid(body: str) -> str:
+    return f"class M < Mongoid::Migration\n  def self.up\n{body}\n  end\n\n  def self.down\n    raise IrreversibleMigration\n  end\nend\n"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # MongoDB's update operators: a field taken out of every document, or renamed in them.
+    ("    SectionEdition.update_all('$unset' => { 'change_history' => true })",
+     [("destructive", "section_editions.change_history")]),
+    ("    Manual.where(state: 'draft').update_all('$rename' => { 'title' => 'name' })", [("destructive", "manuals.title")]),
+    ("    Edition.all.unset(:legacy_id, :old_body)",
+     [("destructive", "editions.legacy_id"), ("destructive", "editions.old_body")]),
+    ("    Edition.all.rename(body: :content)", [("destructive", "editions.body")]),
+    # Setting a value writes rows and takes none away.
+    ("    Edition.update_all('$set' => { 'state' => 'published' })", [("data", "editions")]),
+])
+def test_a_mongoid_migration_that_unsets_or_renames_fields(
+    repo: Repo, capsys: pytest.CaptureFixture[str], body: str, expected: list[tuple[str, str]]
+) -> None:
+    code, found, _ = rails(repo, capsys, "20170518111550_fields.rb", mongoid(body))
+    assert found == expected
+    assert code == (1 if expected[0][0] == "destructive" else 0)

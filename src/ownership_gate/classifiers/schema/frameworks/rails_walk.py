@@ -142,6 +142,9 @@ class Walker:
             return self.top(call)
         models = [r for r in receiver if r[:1].isupper()]
         table = table_of(models[-1]) if models else self.records.get(receiver[0])
+        fields = _mongo_fields(call, table, f"{'.'.join(receiver)}.{call.name}")
+        if fields:
+            return fields
         if call.name in R.DATA_METHODS:
             return [rows_op(call.name, table, call.line, f"{'.'.join(receiver)}.{call.name}: writes rows")]
         if call.block is not None and table is not None:
@@ -208,3 +211,31 @@ class Walker:
             return self.method(self.methods[name])
         finally:
             self.depth -= 1
+
+
+def _mongo_fields(call: Call, table: str | None, called: str) -> list[Op]:
+    """A field taken out of every document it matches, or renamed in them (a Mongoid migration): MongoDB's
+    `$unset` and `$rename` update operators (`Edition.update_all("$unset" => {"history" => true})`) and
+    Mongoid's `unset(:history)` and `rename(history: :log)` on a model's documents. Like a dropped or renamed
+    column, the values are gone from where the code reads them."""
+    hashes = [v for v in (*call.args, dict(call.kwargs)) if isinstance(v, dict)]
+    removed = [name for h in hashes for name in _keys(h.get("$unset"))]
+    renamed = [(old, R.text(new)) for h in hashes for old, new in _pairs(h.get("$rename"))]
+    if call.name == "unset":
+        removed += [name for value in call.args for name in R.names(value)]
+    elif call.name == "rename":
+        renamed += [(old, R.text(new)) for h in hashes for old, new in h.items()]
+    ops = [Op("drop_column", table, name, line=call.line, detail=f"{called}: removes {name} from every document")
+           for name in removed]
+    ops += [Op("rename_column", table, old, line=call.line, to=new,
+               detail=f"{called}: renames {old} to {new} in every document") for old, new in renamed]
+    return ops
+
+
+def _keys(value: object) -> list[str]:
+    return list(value) if isinstance(value, dict) else []
+
+
+def _pairs(value: object) -> list[tuple[str, object]]:
+    return list(value.items()) if isinstance(value, dict) else []
+
