@@ -16,7 +16,7 @@ from tree_sitter import Node
 from ownership_gate.classifiers.schema.frameworks import rails_ops as R
 from ownership_gate.classifiers.schema.ops import Op, rows_op, table_of
 from ownership_gate.formats import ruby
-from ownership_gate.formats.ruby import Block, Call, Expr, Lit
+from ownership_gate.formats.ruby import Block, Call, Expr, Lit, Value
 
 _WRAPPERS = frozenset({
     "up_only", "safety_assured", "transaction", "say_with_time", "with_lock_timeout",
@@ -232,10 +232,10 @@ def _mongo_fields(call: Call, table: str | None, called: str) -> list[Op]:
     return ops
 
 
-def _keys(value: object) -> list[str]:
+def _keys(value: Value | None) -> list[str]:
     return list(value) if isinstance(value, dict) else []
 
 
-def _pairs(value: object) -> list[tuple[str, object]]:
+def _pairs(value: Value | None) -> list[tuple[str, Value]]:
     return list(value.items()) if isinstance(value, dict) else []
 
