@@ -2515,6 +2515,59 @@ def test_waf_rules_in_a_deployments_values_are_security_settings(
     assert kinds_and_subjects(doc, "security") == [] and code == 0
 
 
+EXPOSED_VALUES = """\
+generic-service:
+  replicaCount: 2
+  ingress:
+    host: api.example.service.gov.uk
+    modsecurity_enabled: true
+  allowlist:
+    office: 217.33.148.210/32
+    vpn: 81.134.202.29/32
+"""
+
+INGRESS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  annotations:
+    nginx.ingress.kubernetes.io/whitelist-source-range: "10.0.0.0/8,192.168.0.0/16"
+spec:
+  rules:
+    - host: api.example.com
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    # A network let in: the allow list gains a range.
+    ("helm_deploy/api/values.yaml", EXPOSED_VALUES, EXPOSED_VALUES + "    partner: 51.149.250.0/24\n",
+     ["generic-service.allowlist gains partner: 51.149.250.0/24"]),
+    # The firewall taken away from in front of production.
+    ("helm_deploy/api/values-prod.yaml", EXPOSED_VALUES, EXPOSED_VALUES.replace("    modsecurity_enabled: true\n", ""),
+     ["generic-service.ingress.modsecurity_enabled true -> (not set)"]),
+    ("k8s/ingress.yaml", INGRESS, INGRESS.replace(",192.168.0.0/16", ""),
+     ["metadata.annotations.nginx.ingress.kubernetes.io/whitelist-source-range 10.0.0.0/8,192.168.0.0/16 -> 10.0.0.0/8"]),
+    # The same entries in another order, or only more replicas: nobody new can reach it.
+    ("helm_deploy/api/values.yaml", EXPOSED_VALUES,
+     EXPOSED_VALUES.replace("    office: 217.33.148.210/32\n    vpn: 81.134.202.29/32\n",
+                            "    vpn: 81.134.202.29/32\n    office: 217.33.148.210/32\n").replace("replicaCount: 2", "replicaCount: 3"),
+     []),
+    # A development environment's allow list lets nobody into production.
+    ("helm_deploy/api/values-dev.yaml", EXPOSED_VALUES, EXPOSED_VALUES + "    partner: 51.149.250.0/24\n", []),
+])
+def test_who_can_reach_a_deployment(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, expected: list[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    found = findings(doc, "security")
+    assert [f["detail"].removeprefix("who can reach the service: ") for f in found] == expected
+    assert [f["kind"] for f in found] == ["setting"] * len(expected)
+    assert code == (1 if expected else 0)
+
+
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment

@@ -16,7 +16,8 @@ Kinds:
   deployment's YAML (manifests, Helm values and templates; not in files
   named for another environment), security headers, firewall rules and a
   pod's security context, and secrets or security settings its `env`
-  hands containers (settings.py, deployment_env.py); a vulnerability
+  hands containers (settings.py, deployment_env.py), and the IP allow lists
+  and web application firewall of its ingress (exposure.py); a vulnerability
   scanner told to accept a known vulnerability: a new suppression or ignore
   entry, or one whose expiry moves later (Dependency-Check, Trivy, Snyk,
   Grype, OSV-Scanner, cargo-audit and cargo-deny, better-npm-audit,
@@ -125,6 +126,15 @@ def _variables(change: Change, old: str, new: str) -> list[Finding]:
     return deployment_env.findings(change.path, old, new)
 
 
+def _exposure(change: Change, old: str, new: str) -> list[Finding]:
+    """Allow lists and the web application firewall of a deployment's YAML (see exposure.py)."""
+    if old == new or not new:
+        return []
+    from ownership_gate.classifiers.security import exposure
+
+    return exposure.findings(change.path, old, new)
+
+
 def classify(change: Change, context: Context) -> list[Finding]:
     found: list[Finding] = []
     if reads_path(change.path):
@@ -155,6 +165,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
             texts = _texts(change, context)
             found += _directives(change, *texts)
             found += _variables(change, *texts)
+            found += _exposure(change, *texts)
 
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
