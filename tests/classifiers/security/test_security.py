@@ -2555,11 +2555,13 @@ spec:
      []),
     # A development environment's allow list lets nobody into production.
     ("helm_deploy/api/values-dev.yaml", EXPOSED_VALUES, EXPOSED_VALUES + "    partner: 51.149.250.0/24\n", []),
+    # A new file's allow list comes with the new deployment it configures.
+    ("helm_deploy/api/values.yaml", None, EXPOSED_VALUES, []),
 ])
 def test_who_can_reach_a_deployment(
-    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, expected: list[str]
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str | None, after: str, expected: list[str]
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    base = repo.commit({".ownership-gate.yaml": POLICY, **({path: before} if before is not None else {})})
     repo.commit({path: after})
     code, doc = run_json(capsys, "--base", base)
     found = findings(doc, "security")

@@ -9,7 +9,8 @@ it sits in the file, is compared by its value (a ModSecurity snippet's rules are
 read line by line instead, settings.py): a range added or dropped, a
 group named, the firewall turned off or its rules changed is a `setting`;
 the same value moved within the file, reordered keys or another comment are
-none. A file YAML cannot read (a Helm template) is left to the line readers.
+none. A file YAML cannot read (a Helm template) is left to the line readers, and
+a new file's settings come with what it deploys.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ _SHOWN = 100
 
 
 def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
-    """Each allow list or firewall setting of the file whose value changed, was added or was removed."""
-    if old_text == new_text or not any(_MENTIONED.search(text) for text in (old_text, new_text)):
+    """Each allow list or firewall setting of the file whose value changed, was added or was removed. A file
+    new to the repository is a new deployment (or a new example of one), judged as such by what it deploys."""
+    if not old_text.strip() or old_text == new_text or not any(_MENTIONED.search(t) for t in (old_text, new_text)):
         return []
     try:
         old, new = _settings(old_text), _settings(new_text)
