@@ -12,6 +12,10 @@ path alone (each framework's reader loads only when a file is read);
 - a schema dump (`db/schema.rb`, `db/structure.sql`) is explained by a
   migration in the same change; without one it is `unknown`, unless its
   stamp says no migration ran between its two versions.
+
+A Rails application's rake tasks (`lib/tasks/**/*.rake`) are read too, for
+the records a task deletes (tasks.py): a one-off script run against
+production is a migration in all but name.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers.schema.migrations import DUMPS, declared, frameworks_for, is_dump
+from ownership_gate.classifiers.schema.tasks import is_task_file
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import ChangedPaths, Context
@@ -35,6 +40,8 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> set[str]:
     for name, group in paths.by_name.items():
         if name.endswith(DUMPS):
             found.update(p for p in group if is_dump(p))
+        if name.endswith(".rake"):
+            found.update(p for p in group if is_task_file(p))
         frameworks = frameworks_for(name)  # by the file name's extension
         joined = "\0".join(group) if frameworks else ""
         for framework in frameworks:
@@ -53,4 +60,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
     if change.is_submodule or change.is_symlink:
         return []  # no migration text to read
+    if is_task_file(change.path):
+        from ownership_gate.classifiers.base import text_of
+        from ownership_gate.classifiers.schema import tasks
+
+        return tasks.findings(text_of(context.old(change)), text_of(context.new(change)))
     return judge.classify(change, context)
