@@ -365,6 +365,25 @@ def test_a_datastore_upgrade_with_the_built_in_policy(
     assert code == (1 if level == "cto" else 0)
 
 
+@pytest.mark.parametrize(("image", "before", "after", "kind", "level"), [
+    # PostgreSQL's second number is a bug-fix release since 10: the storage format stays.
+    ("postgres", "15.5", "15.7-alpine", "patch", None),
+    ("bitnami/postgresql", "16.1.0", "16.4.0", "patch", None),
+    ("postgres", "15.7", "16.3", "major", "cto"),
+    # Before 10 the first two numbers made the major.
+    ("postgres", "9.5", "9.6", "minor", "cto"),
+    # Another datastore's minor still moves its data.
+    ("redis", "7.2", "7.4", "minor", "cto"),
+])
+def test_a_postgres_minor_release_is_a_patch(
+    repo: Repo, capsys: pytest.CaptureFixture[str], image: str, before: str, after: str, kind: str, level: str | None
+) -> None:
+    compose = "services:\n  db:\n    image: {}:{}\n"
+    found = dependency_findings(repo, capsys, {"docker-compose.yml": compose.format(image, before)},
+                                {"docker-compose.yml": compose.format(image, after)})
+    assert [(f["kind"], f["subject"], f["level"]) for f in found] == [(kind, image, level)]
+
+
 @pytest.mark.parametrize(("image", "scope"), [
     ("localstack/localstack", "test"), ("docker.io/wiremock/wiremock", "test"), ("selenium/standalone-chrome", "test"),
     ("mcr.microsoft.com/azure-storage/azurite", "test"), ("mcr.microsoft.com/playwright", "test"),

@@ -40,7 +40,7 @@ from ownership_gate.classifiers.dependency.ecosystems.base import (
     widest,
 )
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import admits_any
-from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
+from ownership_gate.classifiers.dependency.feature_releases import breaking_minor, patch_minor
 from ownership_gate.model import Finding
 
 TYPE = "dependency"
@@ -207,6 +207,8 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
         breaking = breaking_minor(ecosystem.NAME, name)
         if breaking is not None:
             return "major", breaking
+        if patch_minor(ecosystem.NAME, name, low_new) is not None:
+            kind = "patch"
     if kind in ("changed", "patch", "minor"):
         admitted = _admits_later_major(old, new, ecosystem)
         if admitted:

@@ -54,3 +54,17 @@ def breaking_minor(ecosystem: str, name: str) -> str | None:
         words = _WORD.split(name.rsplit("/", 1)[-1])
         return next((RUNTIMES[w] for w in words if w in RUNTIMES), None)
     return CATALOGUE.get((ecosystem, name))
+
+
+# PostgreSQL numbers its releases MAJOR.MINOR since version 10: a minor release (15.5 to 15.7) only fixes
+# bugs and never changes the storage format, so an image's step within a major is a patch. Before 10 the
+# first two numbers made the major (9.5 to 9.6), as a plain minor step says already.
+_POSTGRES_IMAGE = re.compile(r"(?:^|/)postgres(?:ql)?$")
+
+
+def patch_minor(ecosystem: str, name: str, new: tuple[int, ...] | None) -> str | None:
+    """Why a minor step of this package is a patch, or None when it is an ordinary minor."""
+    if ecosystem == "docker" and _POSTGRES_IMAGE.search(name) and new is not None and new[0] >= 10:
+        return "a PostgreSQL minor release, which fixes bugs and keeps the storage format"
+    return None
+
