@@ -364,6 +364,11 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                        "  <div>{user.isAdmin ? <Badge>Admin</Badge> : null}</div>\n);\n",
         # Tests of authentication are not authentication.
         "spec/requests/auth_spec.rb": "describe 'login' do\n  it { authorize(user, :show) }\nend\n",
+        # Nor are the suites named for their kind, a build's test source sets, and the mocks tests run against.
+        "integration-tests/mockApis/auth.js": "const stubLogin = () => stubFor({ request: { url: '/auth/login' } })\n",
+        "src/testUtils/java/app/AuthorizationHeadersProvider.java": "class AuthorizationHeadersProvider {\n"
+                                                                    "  String token() { return login(); }\n}\n",
+        "src/integrationTest/kotlin/app/PermissionsTest.kt": "class PermissionsTest {\n  val roles = listOf(1)\n}\n",
         # A Django app's own tests module, in an app named for authentication.
         "accounts/authentication/tests.py": "def test_login(client):\n    assert client.login(username='a', password='b')\n",
         # A link in a comment is not a call.
