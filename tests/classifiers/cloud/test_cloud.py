@@ -2165,3 +2165,31 @@ def test_a_module_for_a_provider_that_manages_nothing_creates_nothing(
     repo.commit({"main.tf": MAIN})  # and taken away again
     code, doc = run_json(capsys, "--base", added)
     assert kinds_and_subjects(doc, "cloud") == ([("removed", "module.role_name")] if judged else [])
+
+
+POLICY_DOCUMENT = """\
+data "aws_region" "current" {}
+
+data "aws_iam_policy_document" "service" {
+  statement {
+    actions   = ["logs:CreateLogDelivery"]
+    resources = ["arn:aws:logs:${data.aws_region.current.name}:*:log-group:/aws/states/*"]
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "changed"), [
+    # The AWS provider's newer name for the same region (version 6 deprecates `name`).
+    ("data.aws_region.current.name", "data.aws_region.current.region", False),
+    # Another account's log groups: the policy reaches something else.
+    ("log-group:/aws/states/*", "log-group:*", True),
+])
+def test_a_region_named_the_newer_way_is_the_same_region(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, changed: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "iam.tf": POLICY_DOCUMENT})
+    repo.commit({"iam.tf": POLICY_DOCUMENT.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("security", "data.aws_iam_policy_document.service")] if changed else [])
+    assert code == (1 if changed else 0)

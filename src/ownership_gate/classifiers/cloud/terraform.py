@@ -988,6 +988,10 @@ _FIRST_INSTANCE = patterns.compile(
 # when an index follows the attributes (`a.*.b[0]` indexes the list, `a[*].b[0]` each element), so a
 # splat followed by attributes alone is written the newer way before comparing.
 _LEGACY_SPLAT = patterns.compile(r"(?<=[\w\])])\.\*((?:\.[A-Za-z_][\w-]*)*)(?![\w.\[-])")
+# The AWS provider's `aws_region` data source names its region `region` since version 6, `name` before (still
+# read, deprecated): `data.aws_region.current.name` and `.region` are the same value wherever the newer spelling
+# plans at all, so the older is written the newer way before comparing.
+_REGION_NAME = patterns.compile(r"\b(data\.aws_region\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?)\.name\b")
 # Expressions worth folding when new variables are at their defaults: both sides are folded alike.
 _FOLDABLE = patterns.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
@@ -1011,6 +1015,7 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
         return tuple(items)
     if isinstance(value, hcl.Expression):
         text = _LEGACY_SPLAT.sub(r"[*]\1", _FIRST_INSTANCE.sub(r"\1", value.text))
+        text = _REGION_NAME.sub(r"\1.region", text)
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
             if not isinstance(folded, defaults.Residual):
