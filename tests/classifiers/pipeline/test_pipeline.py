@@ -809,6 +809,8 @@ jobs:
     ("release.yml", "release-published.yml", [("deploy", ".github/workflows/release.yml: job terraform-module")]),
     # A lint workflow swapped for another ships nothing, before or after.
     ("lint.yml", "lint-terraform.yml", []),
+    # The workflow that turns automatic deploys on, named in the plural, ships too.
+    ("lint.yml", "set-automatic-deploys.yaml", [("deploy", ".github/workflows/release.yml: job terraform-module")]),
 ])
 def test_a_job_that_calls_a_reusable_workflow_named_for_shipping_ships(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]

@@ -41,9 +41,9 @@ LEVELS = {"none": 0, "read": 1, "write": 2}
 DEFAULT = "default"
 
 _SECRET = patterns.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
-# Words in a job's id, name or stage that say it ships something.
+# Words in a job's id, name or stage that say it ships something (`deploy`, `set-automatic-deploys`).
 _SHIPPING_NAME = patterns.compile(
-    r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)(?:$|[^a-z])"
+    r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)s?(?:$|[^a-z])"
 )
 # Commands that publish packages or images, or change a running environment.
 SHIPPING_COMMAND = patterns.compile(
