@@ -905,8 +905,27 @@ def test_an_auto_approve_action_is_a_review_step() -> None:
     from ownership_gate.classifiers.pipeline.workflow import reviewing
 
     assert reviewing([{"uses": "hmarr/auto-approve-action@v4"}, {"uses": "actions/checkout@v4"},
-                      {"run": "gh pr merge --auto --squash \"$PR\""}, {"run": "gh pr view"}]) == {
-        "hmarr/auto-approve-action", 'gh pr merge --auto --squash "$PR"'}
+                      {"run": "gh pr merge --auto --squash \"$PR\""}, {"run": "gh pr view"},
+                      {"uses": "cloudposse/actions/github/auto-approve@0.18.0"}]) == {
+        "hmarr/auto-approve-action", 'gh pr merge --auto --squash "$PR"', "cloudposse/actions/github/auto-approve"}
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # Whose pull requests the bot merges by itself: anyone's now, not only Dependabot's.
+    ("    if: github.actor == 'dependabot[bot]'\n", ""),
+    # When it runs: also on a review submitted.
+    ("on: pull_request\n", "on: [pull_request, pull_request_review]\n"),
+])
+def test_when_and_for_whom_ci_merges_pull_requests_by_itself(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    workflow = AUTO_MERGE % APPROVE
+    assert old in workflow
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/auto-merge.yml": workflow})
+    repo.commit({".github/workflows/auto-merge.yml": workflow.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("review", ".github/workflows/auto-merge.yml: pull requests") in kinds_and_subjects(doc, "pipeline")
+    assert code == 1
 
 
 def test_a_gitlab_job_approving_merge_requests_by_itself(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -93,15 +93,25 @@ def _checkouts(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
 
 
 def _reviews(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
-    """The steps that approve or merge pull requests by themselves, across the workflow's jobs, changed."""
+    """The steps that approve or merge pull requests by themselves, across the workflow's jobs, changed; or,
+    the same steps kept, when they run (the workflow's triggers) or what the jobs that run them check first
+    (their conditions, their inputs): either decides which pull requests merge without a person."""
     was = frozenset().union(*(job.reviews for job in old.jobs.values()))
     now = frozenset().union(*(job.reviews for job in new.jobs.values()))
-    if was == now:
+    why = "the workflow approves or merges pull requests by itself, which decides what a review gate lets through: "
+    if was != now:
+        parts = [f"now {', '.join(sorted(now - was))}" if now - was else "",
+                 f"no longer {', '.join(sorted(was - now))}" if was - now else ""]
+        return [finding("review", f"{path}: pull requests", why + "; ".join(p for p in parts if p))]
+    if not now:
         return []
-    parts = [f"now {', '.join(sorted(now - was))}" if now - was else "",
-             f"no longer {', '.join(sorted(was - now))}" if was - now else ""]
-    return [finding("review", f"{path}: pull requests", "the workflow approves or merges pull requests by itself, "
-                    "which decides what a review gate lets through: " + "; ".join(p for p in parts if p))]
+    changed = sorted(name for name, job in new.jobs.items()
+                     if job.reviews and name in old.jobs and old.jobs[name].shape != job.shape)
+    parts = [f"changed job {', '.join(changed)}" if changed else "",
+             "runs on other events" if old.trigger_shape and old.trigger_shape != new.trigger_shape else ""]
+    if not any(parts):
+        return []
+    return [finding("review", f"{path}: pull requests", why + "; ".join(p for p in parts if p))]
 
 
 def _triggers(path: str, old: Pipeline, new: Pipeline, added: bool) -> list[Finding]:

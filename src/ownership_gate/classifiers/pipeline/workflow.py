@@ -125,7 +125,7 @@ _REVIEW_COMMAND = patterns.compile(
     r"\bgh\s+pr\s+(?:review\b[^\n]*?(?:--approve\b|\s-a\b)|merge\b[^\n]*)|\bglab\s+mr\s+(?:approve|merge)\b[^\n]*"
 )
 _REVIEW_ACTION = patterns.compile(
-    r"(?i)^[\w.-]+/[\w.-]*(?:auto-?approve|auto-?merge|approve-pull-request|merge-dependabot)[\w.-]*(?:/[\w./-]*)?$"
+    r"(?i)^[\w.-]+/[\w./-]*(?:auto-?approve|auto-?merge|approve-pull-request|merge-dependabot)[\w./-]*$"
 )
 
 
