@@ -2167,7 +2167,7 @@ def test_a_module_for_a_provider_that_manages_nothing_creates_nothing(
     assert kinds_and_subjects(doc, "cloud") == ([("removed", "module.role_name")] if judged else [])
 
 
-POLICY_DOCUMENT = """\
+REGION_POLICY_DOCUMENT = """\
 data "aws_region" "current" {}
 
 data "aws_iam_policy_document" "service" {
@@ -2188,8 +2188,35 @@ data "aws_iam_policy_document" "service" {
 def test_a_region_named_the_newer_way_is_the_same_region(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, changed: bool
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "iam.tf": POLICY_DOCUMENT})
-    repo.commit({"iam.tf": POLICY_DOCUMENT.replace(old, new)})
+    base = repo.commit({".ownership-gate.yaml": POLICY, "iam.tf": REGION_POLICY_DOCUMENT})
+    repo.commit({"iam.tf": REGION_POLICY_DOCUMENT.replace(old, new)})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == ([("security", "data.aws_iam_policy_document.service")] if changed else [])
+    assert code == (1 if changed else 0)
+
+
+CACHE_BUCKET = """\
+resource "aws_s3_bucket" "cache" {
+  bucket = "build-cache"
+
+  versioning {
+    enabled    = true
+%s  }
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "changed"), [
+    # Versions deleted without a second factor from now on: the bucket's data outlives fewer mistakes.
+    ("    mfa_delete = true\n", "", True),
+    # A second factor now required: harder to lose, nothing opens.
+    ("", "    mfa_delete = true\n", False),
+])
+def test_mfa_delete_decides_whether_a_buckets_versions_outlive_a_mistake(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, changed: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "s3.tf": CACHE_BUCKET % before})
+    repo.commit({"s3.tf": CACHE_BUCKET % after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("security", "aws_s3_bucket.cache")] if changed else [])
     assert code == (1 if changed else 0)

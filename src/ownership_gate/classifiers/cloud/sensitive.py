@@ -16,8 +16,10 @@ SETTING = patterns.compile(
     # `access_logs`).
     r"|access_?logs?|logging_?config|audit_?logs?"
     # Whether its data outlives a mistake: deletion protection, the snapshot taken when it is destroyed, backups
-    # kept or taken at all, and whether Terraform may empty it to destroy it.
+    # kept or taken at all, whether Terraform may empty it to destroy it, and whether a bucket's object versions
+    # can be deleted without a second factor or at all (`mfa_delete`, Object Lock).
     r"|deletion_?protection|final_snapshot|prevent_destroy|force_destroy|backup_retention|point_in_time_recovery"
+    r"|mfa_?delete|object_?lock"
     r"|backup_policy|(?:enable|disable)_?\w*backups?(?:$|_)|backups?_?enabled|(?:^|_)backups?$"
     # ... and how long it is kept before it is deleted for good: a bucket's lifecycle expirations, a log group's
     # retention.

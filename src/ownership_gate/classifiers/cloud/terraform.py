@@ -852,14 +852,17 @@ def _logging_turned_on(name: str, before: Any, after: Any) -> bool:
     )
 
 
-# Settings that keep a resource from being deleted or terminated by mistake.
-_PROTECTION = patterns.compile(r"(?i)^(?:enable_)?(?:deletion|termination)_protection$|^disable_api_termination$")
+# Settings that keep a resource (or a bucket's object versions) from being deleted or terminated by mistake.
+_PROTECTION = patterns.compile(
+    r"(?i)^(?:enable_)?(?:deletion|termination)_protection$|^disable_api_termination$|^mfa_delete$"
+)
 
 
 def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
-    """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`): the
-    resource is harder to lose, and nothing opens. Turned off, it stays a change."""
-    return bool(_PROTECTION.match(name)) and after in _ON and _was_off(before)
+    """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`,
+    a bucket's `versioning.mfa_delete = true`): the resource is harder to lose, and nothing opens. Turned off,
+    it stays a change."""
+    return bool(_PROTECTION.match(name.rpartition(".")[2])) and after in _ON and _was_off(before)
 
 
 def _was_off(before: Any) -> bool:
