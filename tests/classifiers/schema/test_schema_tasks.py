@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ownership_gate.classifiers.schema.tasks import is_task_file
+from ownership_gate.classifiers.schema.paths import is_task_file
 from tests.classifiers.schema.test_schema_helpers import judge, pairs
 from tests.conftest import Repo
 

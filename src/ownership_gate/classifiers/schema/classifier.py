@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ownership_gate.classifiers.schema.migrations import DUMPS, declared, frameworks_for, is_dump
-from ownership_gate.classifiers.schema.tasks import is_task_file
+from ownership_gate.classifiers.schema.paths import is_task_file
 
 if TYPE_CHECKING:
     from ownership_gate.classifiers.base import ChangedPaths, Context

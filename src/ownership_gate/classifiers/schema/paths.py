@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
-__all__ = ["in_test_dir", "leading_version", "python_module_in"]
+__all__ = ["in_test_dir", "is_task_file", "leading_version", "python_module_in"]
 
 
 def python_module_in(path: str, directory: str) -> bool:
@@ -27,3 +28,13 @@ def leading_version(path: str) -> tuple[str, int] | None:
     directory, base = posixpath.split(path)
     digits, underscore, _ = base.partition("_")
     return (directory, int(digits)) if underscore and digits.isascii() and digits.isdigit() else None
+
+
+# A Rails application's rake tasks (read by tasks.py); vendored code and tests are not the application's.
+_TASK_FILE = patterns.compile(r"(?:^|/)lib/tasks/(?:[^/]+/)*[^/]+\.rake$")
+_NOT_OURS = patterns.compile(r"(?:^|/)(?:vendor|spec|test|tests|node_modules)/")
+
+
+def is_task_file(path: str) -> bool:
+    return _TASK_FILE.search(path) is not None and _NOT_OURS.search(path) is None
+

@@ -22,19 +22,12 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.schema.ops import TYPE
 from ownership_gate.formats import ruby
 from ownership_gate.model import Finding
 
-TASK_FILE = patterns.compile(r"(?:^|/)lib/tasks/(?:[^/]+/)*[^/]+\.rake$")
-_NOT_OURS = patterns.compile(r"(?:^|/)(?:vendor|spec|test|tests|node_modules)/")
 # Calls that delete the records they are called on (`ServiceTier.where(...).delete_all`, `record.destroy`).
 DELETING = frozenset({"destroy", "destroy!", "destroy_all", "delete_all", "destroy_by", "delete_by"})
-
-
-def is_task_file(path: str) -> bool:
-    return TASK_FILE.search(path) is not None and _NOT_OURS.search(path) is None
 
 
 def findings(old_text: str | None, new_text: str | None) -> list[Finding]:
