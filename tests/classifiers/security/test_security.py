@@ -364,6 +364,9 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                        "  <div>{user.isAdmin ? <Badge>Admin</Badge> : null}</div>\n);\n",
         # Tests of authentication are not authentication.
         "spec/requests/auth_spec.rb": "describe 'login' do\n  it { authorize(user, :show) }\nend\n",
+        # A page named for security documents it: prose sets nothing.
+        "app/content/data-manual/security.md": "# Security\n\nTeams should follow the Secure by\nDesign principles to build a\n"
+                                               "secure: service.\n",
         # Nor are the suites named for their kind, a build's test source sets, and the mocks tests run against.
         "integration-tests/mockApis/auth.js": "const stubLogin = () => stubFor({ request: { url: '/auth/login' } })\n",
         "src/testUtils/java/app/AuthorizationHeadersProvider.java": "class AuthorizationHeadersProvider {\n"

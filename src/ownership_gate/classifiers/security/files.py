@@ -141,9 +141,13 @@ def is_yaml(path: str) -> bool:
     return path.endswith((".yaml", ".yml"))
 
 
+# Prose: a page named `security.md` or `settings.rst` documents settings, it sets none.
+_PROSE = (".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt")
+
+
 def reads_path(path: str) -> bool:
     """Whether the classifier reads this path at all (cheap, by name)."""
-    if NOT_APPLICATION.search(path):
+    if NOT_APPLICATION.search(path) or path.lower().endswith(_PROSE):
         return False
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
             or bool(MAIL_SERVER_CONFIG.search(path)) or bool(WEB_SERVER_CONFIG.search(path))
