@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers import patterns
+
 _DJANGO = "a Django feature release, which removes what earlier releases deprecated"
 _RAILS = "a Rails minor release, which Rails allows to change APIs"
 
@@ -59,7 +61,7 @@ def breaking_minor(ecosystem: str, name: str) -> str | None:
 # PostgreSQL numbers its releases MAJOR.MINOR since version 10: a minor release (15.5 to 15.7) only fixes
 # bugs and never changes the storage format, so an image's step within a major is a patch. Before 10 the
 # first two numbers made the major (9.5 to 9.6), as a plain minor step says already.
-_POSTGRES_IMAGE = re.compile(r"(?:^|/)postgres(?:ql)?$")
+_POSTGRES_IMAGE = patterns.compile(r"(?:^|/)postgres(?:ql)?$")
 
 
 def patch_minor(ecosystem: str, name: str, new: tuple[int, ...] | None) -> str | None:

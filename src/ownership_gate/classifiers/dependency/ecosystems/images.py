@@ -13,6 +13,7 @@ import fnmatch
 import re
 from typing import NamedTuple
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, TEST, Release
 from ownership_gate.classifiers.dependency.versions.ranges import release
 
@@ -104,7 +105,7 @@ TEST_DOUBLES = (
     "selenium/*", "seleniarm/*", "cypress/*", "mcr.microsoft.com/playwright", "mcr.microsoft.com/playwright/*",
     "testcontainers/*",
 )
-_TEST_DOUBLE = re.compile("|".join(fnmatch.translate(p) for p in TEST_DOUBLES))
+_TEST_DOUBLE = patterns.compile("|".join(fnmatch.translate(p) for p in TEST_DOUBLES))
 
 
 def scope(repository: str) -> str:
