@@ -45,11 +45,9 @@ def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
     found: list[Finding] = []
     for key in sorted(old.keys() | new.keys()):
         before, after = old.get(key), new.get(key)
-        if before is not None and after is not None and plain(before) == plain(after):
-            continue
         change = _change(before, after)
         if change is None:
-            continue  # the same entries in another order
+            continue  # the same value, or the same entries in another order
         was, now = (_shown(node) for node in (before, after))
         line = after.line if after is not None else None
         found.append(finding("setting", f"{path}: {key}", f"who can reach the service: {key} {change}", line, was, now))
@@ -58,9 +56,11 @@ def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
 
 def _change(before: Node | None, after: Node | None) -> str | None:
     """What changed in words: the entries an allow list gained and lost, or its value before and after;
-    None when a list holds the same entries in another order."""
+    None when the value is the same, or a list holds the same entries in another order."""
     old = plain(before) if before is not None else None
     new = plain(after) if after is not None else None
+    if before is not None and after is not None and old == new:
+        return None
     if isinstance(old, dict) and isinstance(new, dict):
         gained = [f"{k}: {new[k]}" for k in new if k not in old or old[k] != new[k]]
         lost = [f"{k}: {old[k]}" for k in old if k not in new or old[k] != new[k]]
