@@ -2167,6 +2167,18 @@ def test_a_module_for_a_provider_that_manages_nothing_creates_nothing(
     assert kinds_and_subjects(doc, "cloud") == ([("removed", "module.role_name")] if judged else [])
 
 
+def assert_security_step(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, subject: str, changed: bool
+) -> None:
+    """`path` committed as `before`, then as `after`: a `security` finding on `subject` and exit 1 when
+    `changed`, else no cloud finding and exit 0."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("security", subject)] if changed else [])
+    assert code == (1 if changed else 0)
+
+
 REGION_POLICY_DOCUMENT = """\
 data "aws_region" "current" {}
 
@@ -2188,11 +2200,8 @@ data "aws_iam_policy_document" "service" {
 def test_a_region_named_the_newer_way_is_the_same_region(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, changed: bool
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "iam.tf": REGION_POLICY_DOCUMENT})
-    repo.commit({"iam.tf": REGION_POLICY_DOCUMENT.replace(old, new)})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == ([("security", "data.aws_iam_policy_document.service")] if changed else [])
-    assert code == (1 if changed else 0)
+    assert_security_step(repo, capsys, "iam.tf", REGION_POLICY_DOCUMENT, REGION_POLICY_DOCUMENT.replace(old, new),
+                         "data.aws_iam_policy_document.service", changed)
 
 
 CACHE_BUCKET = """\
@@ -2215,8 +2224,5 @@ resource "aws_s3_bucket" "cache" {
 def test_mfa_delete_decides_whether_a_buckets_versions_outlive_a_mistake(
     repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, changed: bool
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "s3.tf": CACHE_BUCKET % before})
-    repo.commit({"s3.tf": CACHE_BUCKET % after})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == ([("security", "aws_s3_bucket.cache")] if changed else [])
-    assert code == (1 if changed else 0)
+    assert_security_step(repo, capsys, "s3.tf", CACHE_BUCKET % before, CACHE_BUCKET % after, "aws_s3_bucket.cache",
+                         changed)

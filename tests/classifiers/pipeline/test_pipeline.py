@@ -362,6 +362,17 @@ def test_circleci_scripts_stay_with_the_release_path_rule(repo: Repo, capsys: py
     assert code == 1
 
 
+def assert_pipeline_step(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, found: list[tuple[str, str]]
+) -> None:
+    """`path` committed as `before`, then as `after`: exactly the pipeline findings `found`, exit 1 if any."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == found
+    assert code == (1 if found else 0)
+
+
 CIRCLECI_COMMANDS = """\
 version: 2.1
 commands:
@@ -407,11 +418,8 @@ workflows:
 def test_circleci_commands_are_part_of_the_jobs_that_call_them(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, ".circleci/config.yml": CIRCLECI_COMMANDS})
-    repo.commit({".circleci/config.yml": CIRCLECI_COMMANDS.replace(old, new)})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "pipeline") == found
-    assert code == (1 if found else 0)
+    assert_pipeline_step(repo, capsys, ".circleci/config.yml", CIRCLECI_COMMANDS, CIRCLECI_COMMANDS.replace(old, new),
+                         found)
 
 
 WOODPECKER = """\
@@ -815,11 +823,7 @@ jobs:
 def test_a_job_that_calls_a_reusable_workflow_named_for_shipping_ships(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/release.yml": RELEASED % old})
-    repo.commit({".github/workflows/release.yml": RELEASED % new})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "pipeline") == found
-    assert code == (1 if found else 0)
+    assert_pipeline_step(repo, capsys, ".github/workflows/release.yml", RELEASED % old, RELEASED % new, found)
 
 
 PINNED = """\
