@@ -769,6 +769,29 @@ def test_new_setting_bound_to_a_variable_defaulting_to_an_empty_string_changes_n
     assert code == 1
 
 
+def test_a_literal_made_a_new_input_defaulting_to_it_changes_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The range written out becomes a new input with that range as its default: every caller gets what it got.
+    wired = MAIN.replace('    cidr_blocks = ["10.0.0.0/16"]', "    cidr_blocks = [var.db_cidr]").replace(
+        "    from_port   = 5432", "    from_port   = var.db_port")
+    variables = VARIABLES + ('variable "db_cidr" {\n  type    = string\n  default = "10.0.0.0/16"\n}\n'
+                             'variable "db_port" {\n  type    = number\n  default = 5432\n}\n')
+    repo.commit({"infra/main.tf": wired, "infra/variables.tf": variables})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+    # A default other than the value it replaces opens the database to another range.
+    repo.commit({"infra/variables.tf": variables.replace('default = "10.0.0.0/16"', 'default = "0.0.0.0/0"')})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.db")]
+    assert code == 1
+    # So does a variable file of the change that gives the new input another value.
+    repo.commit({"infra/variables.tf": variables, "infra/terraform.tfvars": 'db_cidr = "0.0.0.0/0"\n'})
+    code, doc = run_json(capsys, "--base", infra)
+    assert code == 1, kinds_and_subjects(doc, "cloud")
+
+
 def test_new_nested_security_block_is_a_security_change(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

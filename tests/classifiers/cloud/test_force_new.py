@@ -78,3 +78,46 @@ def test_an_ignored_name_is_not_replaced(repo: Repo, capsys: pytest.CaptureFixtu
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+FORWARDER = """\
+resource "aws_iam_role" "forwarder" {
+  name               = "${var.cluster_name}_${var.name}_log_forwarder"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_lambda_function" "forwarder" {
+  function_name = "${var.cluster_name}_${var.name}_log_forwarder"
+  memory_size   = var.memory
+  role          = aws_iam_role.forwarder.arn
+}
+"""
+
+CALL = """\
+module "eks_log_forwarder" {
+  source       = "../log_forwarder"
+  cluster_name = var.cluster_name
+  name         = "%(name)s"
+  memory       = %(memory)s
+}
+"""
+
+
+@pytest.mark.parametrize(("edit", "replaced"), [
+    # The module writes the input into the role's name, which its provider cannot change in place.
+    ({"name": "eks", "memory": "128"}, True),
+    # An input the module writes only into what changes in place (a function's memory) replaces nothing.
+    ({"name": "pods", "memory": "256"}, False),
+])
+def test_a_module_input_the_module_names_a_resource_with(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: dict[str, str], replaced: bool
+) -> None:
+    base = repo.commit({"modules/log_forwarder/main.tf": FORWARDER,
+                        "modules/cluster/forwarders.tf": CALL % {"name": "pods", "memory": "128"}})
+    repo.commit({"modules/cluster/forwarders.tf": CALL % edit})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    expected = [("replaced", "module.eks_log_forwarder.aws_iam_role.forwarder")] if replaced else []
+    assert kinds_and_subjects(doc, "cloud") == expected
+    if replaced:  # (a function's memory raised is a cost finding of its own)
+        assert findings(doc, "cloud")[0]["detail"].startswith('name: "pods" -> "eks" names the module')
+        assert code == 1

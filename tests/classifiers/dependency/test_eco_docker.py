@@ -386,6 +386,7 @@ def test_a_postgres_minor_release_is_a_patch(
 
 @pytest.mark.parametrize(("image", "scope"), [
     ("localstack/localstack", "test"), ("docker.io/wiremock/wiremock", "test"), ("selenium/standalone-chrome", "test"),
+    ("stoplight/prism", "test"), ("mockoon/cli", "test"),
     ("mcr.microsoft.com/azure-storage/azurite", "test"), ("mcr.microsoft.com/playwright", "test"),
     ("AXLLENT/Mailpit", "test"),
     # A hosted service's own image, a datastore, a registry's namesake: what production may run.

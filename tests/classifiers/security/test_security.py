@@ -794,6 +794,68 @@ def test_reformatting_that_changes_the_code_is_still_read(
     assert code == 1
 
 
+SECURITY_CONFIG = """\
+/**
+ * Spring Security configuration if security is not disabled.
+ */
+@Configuration
+public class SecurityConfig {
+  @Bean
+  SecurityFilterChain securityFilterChain(final HttpSecurity http) throws Exception {
+    http
+        .authorizeHttpRequests(authorize -> authorize
+            .requestMatchers("/actuator/health", "/actuator/info").permitAll()
+            .anyRequest().authenticated())
+        .oauth2ResourceServer(oauth2 -> oauth2
+            .jwt(jwt -> jwt.jwtAuthenticationConverter(converter())) // claims to roles
+        );
+    return http.build();
+  }
+}
+"""
+
+# What google-java-format makes of it: the chain rewrapped one call a line, the Javadoc onto one line.
+SECURITY_CONFIG_FORMATTED = """\
+/** Spring Security configuration if security is not disabled. */
+@Configuration
+public class SecurityConfig {
+  @Bean
+  SecurityFilterChain securityFilterChain(final HttpSecurity http)
+      throws Exception {
+    http.authorizeHttpRequests(
+            authorize ->
+                authorize
+                    .requestMatchers("/actuator/health", "/actuator/info")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated())
+        .oauth2ResourceServer(
+            oauth2 ->
+                oauth2.jwt(
+                    jwt -> jwt.jwtAuthenticationConverter(converter()))); // roles from claims
+    return http.build();
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("edit", "changed"), [
+    (("", ""), False),
+    # Comments go; what the code does still counts, inside string literals too.
+    (('"/actuator/info"', '"/actuator/**"'), True),
+    (("/** Spring Security configuration", "/* Spring Security configuration"), False),
+])
+def test_a_java_security_config_rewrapped_by_its_formatter(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: tuple[str, str], changed: bool
+) -> None:
+    path = "src/main/java/uk/gov/justice/laa/access/config/SecurityConfig.java"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: SECURITY_CONFIG})
+    repo.commit({path: SECURITY_CONFIG_FORMATTED.replace(*edit)})
+    code, doc = run_json(capsys, "--base", base)
+    assert bool(kinds_and_subjects(doc, "security")) is changed
+    assert code == (1 if changed else 0)
+
+
 def test_a_migration_named_for_sessions_is_schema_not_access(
     repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1283,6 +1345,10 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     ("app/Http/Middleware/TwoFactorAuth.php", True),
     ("src/MultiFactorEnrollment.ts", True),
     ("app/services/user_session.rb", True),
+    ("src/main/java/uk/gov/app/UserSession.java", True),
+    # A capitalised word is read as written: `Possession` holds the letters of `session` and is another word.
+    ("src/main/java/uk/gov/hmcts/reform/pcs/ccd/event/ResumePossessionClaim.java", False),
+    ("src/page/resumepossessionclaim/GroundsForPossession.java", False),
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),
@@ -1890,6 +1956,78 @@ def test_a_java_endpoint_deleted_with_its_check_opens_nothing(repo: Repo, capsys
     repo.commit({path: RESOURCE.replace("    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n", "")})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("access", path)] and code == 1
+
+NEW_ENDPOINT = """
+    @PreAuthorize("hasRole('VIEW_ADJUDICATIONS')")
+    @Operation(
+        summary = "Adjudications of one prisoner",
+        responses = {
+            @ApiResponse(responseCode = "403", description = "Requires role VIEW_ADJUDICATIONS"),
+        }
+    )
+    @GetMapping("/adjudications/{prisonerId}")
+    public List<Adjudication> forPrisoner(@PathVariable final String prisonerId) {
+        return service.forPrisoner(prisonerId);
+    }
+}
+"""
+
+
+def test_a_role_annotation_on_a_new_endpoint_narrows_but_on_an_old_one_counts(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new endpoint behind the role the others use: an annotation's role test is its only way in.
+    path = "src/main/java/uk/gov/justice/prison/api/resource/AdjudicationsResource.java"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: RESOURCE})
+    repo.commit({path: RESOURCE[:RESOURCE.rindex("}")] + NEW_ENDPOINT.lstrip("\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    # The same annotation put on an endpoint the file had, past another annotation's lines, changes who may call it.
+    unguarded = RESOURCE[:RESOURCE.rindex("}")] + NEW_ENDPOINT.replace(
+        "    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n", "").lstrip("\n")
+    old = repo.commit({path: unguarded})
+    repo.commit({path: unguarded.replace("    @Operation(\n        summary",
+                                         "    @Operation(\n        summary", 1).replace(
+        "    @GetMapping(\"/adjudications/{prisonerId}\")\n",
+        "    @GetMapping(\"/adjudications/{prisonerId}\")\n    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n")})
+    code, doc = run_json(capsys, "--base", old)
+    assert kinds_and_subjects(doc, "security") == [("access", path)] and code == 1
+    # In code, a role test lets one kind of user past the rest, even in a method the change adds.
+    branch = unguarded[:unguarded.rindex("}")] + (
+        "    public boolean mayAmend(final User user) {\n        if (user.hasRole(\"ADMIN\")) {\n"
+        "            return true;\n        }\n        return service.isOwner(user);\n    }\n}\n")
+    repo.commit({path: branch})
+    code, doc = run_json(capsys, "--base", old)
+    assert kinds_and_subjects(doc, "security") == [("access", path)] and code == 1
+
+
+REPORT = """\
+public abstract class AbstractReport {
+    public void addAuthenticationConsumer(Consumer<ReportRequest> consumer) {
+        consumers.add(consumer);
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("check", "counts"), [
+    # Negated where it is written, a role test refuses those without the role: a new method narrows.
+    ("if (!SecurityUtil.hasRole(Role.SENIOR_OFFICER)) {\n                throw new Forbidden();", False),
+    # As written, it lets holders of the role past the rest, even in a method the change adds.
+    ("if (SecurityUtil.hasRole(Role.SENIOR_OFFICER)) {\n                return;", True),
+])
+def test_a_negated_role_test_in_new_code_narrows(
+    repo: Repo, capsys: pytest.CaptureFixture[str], check: str, counts: bool
+) -> None:
+    path = "src/main/java/uk/gov/hmcts/juror/api/report/AbstractReport.java"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: REPORT})
+    method = ("\n    public void seniorOfficerOnly() {\n        addAuthenticationConsumer(request -> {\n"
+              f"            {check}\n            }}\n        }});\n    }}\n}}\n")
+    repo.commit({path: REPORT[:REPORT.rindex("}")].rstrip("\n") + "\n" + method})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if counts else [])
+    assert code == (1 if counts else 0)
+
 
 ADMIN_VIEWS = """\
 from django.contrib import admin

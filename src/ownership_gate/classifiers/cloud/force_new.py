@@ -16,6 +16,7 @@ name the same thing, and what a variable holds is judged where it is set.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from ownership_gate.classifiers.cloud.findings import finding
 from ownership_gate.formats import hcl
@@ -99,6 +100,48 @@ def replaced(
             f"{name}: {_shown(was.value)} -> {_shown(now.value)}: the provider cannot change it in place, so"
             " Terraform destroys the resource and creates a new one (what it holds goes with the old one)"
         ), after.line)
+    return None
+
+
+# A variable read in an argument (`"${var.cluster_name}_${var.name}_forwarder"`, `var.name`).
+_VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+# A module call's arguments that are not inputs of the called module.
+_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+def replaced_through(
+    address: str, before: hcl.Block, after: hcl.Block, called: Iterable[hcl.Block],
+    ignored: Callable[[hcl.Block], frozenset[str]],
+) -> Finding | None:
+    """A `replaced` finding when a module call's literal input was written anew (`name = "pods"` -> `"eks"`)
+    and the called module, read from this repository, writes that input into an argument its provider
+    cannot change in place (an `aws_iam_role`'s `name = "${var.cluster_name}_${var.name}_forwarder"`)."""
+    changed: dict[str, tuple[object, object]] = {}
+    for name, now in after.body.attributes.items():
+        was = before.body.attributes.get(name)
+        if name in _META or was is None or not _literal(was.value) or not _literal(now.value) or was.value == now.value:
+            continue
+        changed[name] = (was.value, now.value)
+    if not changed:
+        return None
+    for block in called:
+        if block.type != "resource" or len(block.labels) < 2:
+            continue
+        for setting in settings(block.labels[0]):
+            argument = block.body.attributes.get(setting)
+            if argument is None or setting in ignored(block):
+                continue
+            text = argument.value if isinstance(argument.value, str) else getattr(argument.value, "text", "")
+            read = next((name for name in _VARIABLE.findall(text) if name in changed), None)
+            if read is None:
+                continue
+            before_value, after_value = changed[read]
+            resource = ".".join(block.labels[:2])
+            return finding("replaced", f"{address}.{resource}", (
+                f"{read}: {_shown(before_value)} -> {_shown(after_value)} names the module's {resource} anew"
+                f" ({setting}): the provider cannot change it in place, so Terraform destroys it and creates a new"
+                " one (what it holds goes with the old one)"
+            ), after.line)
     return None
 
 

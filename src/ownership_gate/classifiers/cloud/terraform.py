@@ -14,6 +14,7 @@ from ownership_gate.classifiers.cloud.findings import (
     TYPE,
     finding,
     is_terraform,
+    is_variable_file,
     points_a_name,
     watched,
     watches,
@@ -284,7 +285,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         ("expr", f"var.{name}") for name, placed in module.variables_new.items()
         if defaults.is_nothing(defaults.default_value(_default(placed.block)))
     )
-    fresh = _fresh(module)
+    fresh = _fresh(module, directory, context)
     added = {a: p for a, p in module.new.items() if a not in module.old}
     removed = {a: p for a, p in module.old.items() if a not in module.new}
     for source, target in sorted(_pairs(removed, added, module.moved)):
@@ -333,8 +334,10 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                     item = item._replace(kind="dns")
         ignored = ignored_changes(before.block) & ignored_changes(after.block)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
-            item = force_new.replaced(address, _kind_of(address), before.block, after.block, ignored) if (
-                not address.startswith(("data.", "module."))) else None
+            if not address.startswith(("data.", "module.")):
+                item = force_new.replaced(address, _kind_of(address), before.block, after.block, ignored)
+            elif address.startswith("module."):
+                item = _replaced_through_call(address, before.block, after.block, directory, context)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
             item = _changed(address, before.block, after.block, unset, fresh, ignored)
         if item is None and not locals_kept and ALL not in ignored:
@@ -379,6 +382,20 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         if names_setting(name) and before_value != after_value and not _only_ignored_readers(name, module):
             add(path, finding("security", f"local.{name}", f"local.{name} changed"))
     return found
+
+
+def _replaced_through_call(
+    address: str, before: hcl.Block, after: hcl.Block, directory: str, context: Context
+) -> Finding | None:
+    """A call of a module in this repository whose literal input the module writes into an argument that
+    forces a new resource (force_new.py), read from the module as the change set leaves it."""
+    called = hcl.local_source(after, directory)
+    if called is None or called != hcl.local_source(before, directory):
+        return None
+    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
+
+    blocks = configuration_blocks("" if called == "." else called, context)
+    return force_new.replaced_through(address, before, after, blocks, ignored_changes)
 
 
 def _engine(
@@ -580,11 +597,29 @@ _PICKED = patterns.compile(r"local\.(\w+)\[[^\[\]]+\]")
 _LABEL_TYPE = patterns.compile(r"_tags?$")
 
 
-def _fresh(module: Module) -> dict[str, object]:
-    """The variables this change adds with a literal default (`null`, `true`, `false`, `[]`, `{}`, `""`), at it."""
-    values = {name: defaults.default_value(_default(placed.block))
-              for name, placed in module.variables_new.items() if name not in module.variables_old}
+def _fresh(module: Module, directory: str, context: Context) -> dict[str, object]:
+    """The variables this change adds with a literal default (`null`, `true`, `false`, `[]`, `{}`, a string
+    or a number: `default = "10.0.0.0/16"`), at it: no caller can have set one before it existed. One that a
+    variable file of the change set gives a value is not at its default."""
+    from ownership_gate.classifiers.cloud.tfvars import given_by_the_change_set
+
+    given = given_by_the_change_set(directory, context) if any(
+        is_variable_file(path) for path in context.changed_paths) else frozenset()
+    values = {name: _literal_default(placed.block) for name, placed in module.variables_new.items()
+              if name not in module.variables_old and name not in given}
     return {name: value for name, value in values.items() if not isinstance(value, defaults.Residual)}
+
+
+def _literal_default(block: hcl.Block) -> object:
+    """A variable's default as `defaults.evaluate` knows values: a string literal as its text, a number as a
+    float, `null`, booleans and empty collections as `defaults.default_value` reads them; else a Residual."""
+    attribute = block.body.attributes.get("default")
+    value = None if attribute is None else attribute.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return defaults.default_value(_default(block))
 
 
 def _recounted(

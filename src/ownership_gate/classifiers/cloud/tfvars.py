@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
 from ownership_gate.classifiers.cloud import engine
-from ownership_gate.classifiers.cloud.findings import finding, is_terraform, watched, watches
+from ownership_gate.classifiers.cloud.findings import finding, is_terraform, is_variable_file, watched, watches
 from ownership_gate.classifiers.cloud.sensitive import names_setting, narrowed
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
@@ -388,6 +388,24 @@ def readers_of(directory: str, context: Context, follow_modules: bool) -> Reader
                             Reader(inner_reader.how, f"{address}.{inner_reader.address}", nested, keys))
     context.memo[key] = readers
     return readers
+
+
+def given_by_the_change_set(directory: str, context: Context) -> frozenset[str]:
+    """The variables that a variable file the change set adds or changes gives values to in the configuration
+    in `directory`: a new input such a file sets is not at its default."""
+    key = f"cloud.tfvars.given:{directory}"
+    if key not in context.memo:
+        names: set[str] = set()
+        for path in sorted(context.changed_paths):
+            if not is_variable_file(path):
+                continue
+            data = context.new_file(path)
+            if data is None or is_binary(data) or _configuration(posixpath.dirname(path), context) != directory:
+                continue
+            names.update(_values(data, path.endswith(".json")) or ())
+        context.memo[key] = frozenset(names)
+    given: frozenset[str] = context.memo[key]
+    return given
 
 
 def configuration_defaults(directory: str, context: Context) -> dict[str, object]:

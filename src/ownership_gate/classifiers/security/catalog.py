@@ -17,11 +17,13 @@ MIGRATION_PATH = patterns.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?
 
 # Path segments (folder or file stem words) that name authentication or authorisation.
 ACCESS_NAME = patterns.compile(
-    r"(?i)(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
+    r"(?i:(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn|impersonat\w*"
     # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
     r"|permissions?|rbac|acl|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
-    r"|roles?|abilit(?:y|ies))(?=$|[/_.-])"  # CanCanCan's `Ability`, `abilities/`
+    r"|roles?|abilit(?:y|ies))(?=$|[/_.-]))"  # CanCanCan's `Ability`, `abilities/`
+    # A name's capitalised word (`AuthenticationExtension.ts`, `UserSession.kt`), as written: a word that only
+    # holds the letters (`ResumePossessionClaim.java`) is another word.
     r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
     r"|MultiFactor)[A-Za-z]*\.\w+$"
 )
@@ -165,12 +167,21 @@ USER_SCOPE = patterns.compile(
     r"\b\w*(?:user|owner|member)\w*\s*=\s*(?:self\.)?request\.user(?:\.id|\.pk)?\b"
     r"|\bcurrent_user\.\w+(?=\.(?:find|find_by|where)\b)"
 )
-# Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone, a role test.
+# Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone.
 GRANT_LINE = patterns.compile(
     r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
-    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|\b[Ii]s_?(?:[A-Za-z]+_?)?[Aa]dmin\b|\bis_superuser\b|\bis_staff\b"
-    r"|\bhas_?[Rr]ole\b"
+    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b"
 )
+# A role test (`isAdmin`, `is_superuser`, `hasRole(...)`): in code, a branch that lets one kind of user past
+# what the others meet (`if user.is_admin: return True`), so it opens; in a decorator or annotation
+# (`@PreAuthorize("hasRole('ROLE_VIEW')")`, `@user_passes_test(lambda u: u.is_staff)`) it is the only way
+# into the function below, and narrows like any other check.
+_ROLE_WORDS = r"\b[Ii]s_?(?:[A-Za-z]+_?)?[Aa]dmin\b|\bis_superuser\b|\bis_staff\b|\bhas_?[Rr]ole\b"
+ROLE_TEST = patterns.compile(_ROLE_WORDS)
+# A role test negated where it is written (`if (!SecurityUtil.hasRole(Role.SENIOR_OFFICER)) throw ...`,
+# `unless current_user.is_admin?`, `if not user.is_staff:`): it singles out those without the role, as any
+# check does, and lets nobody past.
+NEGATED_ROLE_TEST = patterns.compile(rf"(?:!|\bnot\s+|\bunless\s+)\(?\s*[\w.$>()?-]*?(?:{_ROLE_WORDS})")
 
 # A call that signs a user in, giving the request (and the session it starts) that user's rights: Flask-Login's
 # `login_user(user)`, Django's `login(request, user)`, Devise's `sign_in user` and `bypass_sign_in`, Warden's

@@ -64,8 +64,7 @@ class Guards:
         base = _indent(check)
         start = number  # index of the first line after the check
         if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
-            while start < len(lines) and lines[start].lstrip().startswith("@"):
-                start += 1
+            start = _past_decorators(lines, number - 1)
             block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
             block = [start, *block]
         else:
@@ -137,6 +136,21 @@ def _enclosing(lines: list[str], number: int) -> tuple[int, str] | None:
         if indent == 0:
             return None
     return None
+
+
+def _past_decorators(lines: list[str], index: int) -> int:
+    """Index of the first line after the decorators starting at `index`, each with the lines its brackets
+    run over (Kotlin's `@Operation(` with its arguments below it, `)` closing it)."""
+    end = min(len(lines), index + _GUARDED_LINES)
+    while index < end and lines[index].lstrip().startswith("@"):
+        depth = 0
+        while index < end:
+            line = lines[index]
+            depth += line.count("(") + line.count("[") - line.count(")") - line.count("]")
+            index += 1
+            if depth <= 0:
+                break
+    return index
 
 
 def _block(lines: list[str], start: int, indent: int) -> list[int]:

@@ -27,10 +27,12 @@ from ownership_gate.classifiers.security.catalog import (
     MIDDLEWARE_FILE,
     MIGRATION_PATH,
     MODELS_FOLDER,
+    NEGATED_ROLE_TEST,
     PAYMENT_AUTHORISATION,
     PAYMENTS,
     POLICY_NAME,
     PUBLIC_KEY_FILE,
+    ROLE_TEST,
     SECRET_VALUE,
     SIGN_IN_LINE,
     UI_PATH,
@@ -214,8 +216,17 @@ def _reformatted(path: str, old_text: str, new_text: str) -> bool:
     return _layout_free(old_text) == _layout_free(new_text)
 
 
+# A string literal (kept), or a comment (left out: `// ...` to the end of its line, `/* ... */` and Javadoc's
+# `/** ... */` whole), whichever starts first.
+_COMMENT_OR_STRING = patterns.compile(
+    r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|//[^\n]*|/\*.*?\*/""", re.DOTALL
+)
+
+
 def _layout_free(text: str) -> str:
-    """The code without its layout; string literals are kept exactly, spaces and all."""
+    """The code without its layout and comments (a formatter rewraps a Javadoc as it rewraps the code);
+    string literals are kept exactly, spaces and all."""
+    text = _COMMENT_OR_STRING.sub(lambda match: match.group(1) or (" " if match.group(0)[1] == "*" else ""), text)
     text = _ENDS_STATEMENT.sub(lambda match: match.group(1) + "\x00", text)
     code = layout.without_layout(text)
     return _BARE_PARAMETER.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
@@ -283,7 +294,7 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         text = normal(line)
         # A check only added where none goes guards new code (it narrows who can do something), unless it
         # grants, or it is put in front of code that was already there (who may run that code changed).
-        counts = bool(removed_checks) or bool(GRANT_LINE.search(line))
+        counts = bool(removed_checks) or _grants(line)
         if not counts:
             if guards is None:
                 guards = Guards(diff)
@@ -313,6 +324,17 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
             return [finding("access", path, "code named for authentication or authorisation changed")]
         return [finding("access", path, "the middleware every request passes through before its handler changed")]
     return []
+
+
+def _grants(line: str) -> bool:
+    """The check opens rather than closes: it skips a check or lets anyone in, or it is a role test in code
+    (a branch for admins). A role test in a decorator or annotation is the function's only way in, and one
+    negated where it is written refuses those without the role: both narrow like any other check."""
+    if GRANT_LINE.search(line):
+        return True
+    if line.lstrip().startswith("@"):
+        return False
+    return len(ROLE_TEST.findall(line)) > len(NEGATED_ROLE_TEST.findall(line))
 
 
 def _signs_in(context: Context, path: str, diff: LineDiff) -> tuple[int, str] | None:

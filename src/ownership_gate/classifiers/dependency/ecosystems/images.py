@@ -100,6 +100,7 @@ TEST_DOUBLES = (
     "mcr.microsoft.com/azure-storage/azurite", "mcr.microsoft.com/cosmosdb/linux/azure-cosmos-emulator",
     "fsouza/fake-gcs-server",  # Google Cloud Storage
     "wiremock/wiremock", "rodolpheche/wiremock", "mockserver/mockserver", "jamesdbloom/mockserver",
+    "stoplight/prism", "mockoon/cli",  # mock servers answering from an OpenAPI document
     "stripe/stripe-mock", "navikt/mock-oauth2-server", "ghcr.io/navikt/mock-oauth2-server",
     "mailhog/mailhog", "axllent/mailpit", "rnwood/smtp4dev",  # mail catchers
     "selenium/*", "seleniarm/*", "cypress/*", "mcr.microsoft.com/playwright", "mcr.microsoft.com/playwright/*",
@@ -111,4 +112,3 @@ _TEST_DOUBLE = patterns.compile("|".join(fnmatch.translate(p) for p in TEST_DOUB
 def scope(repository: str) -> str:
     """`test` for the image of a test double (TEST_DOUBLES), else `runtime`."""
     return TEST if _TEST_DOUBLE.match(repository.lower()) else RUNTIME
-
