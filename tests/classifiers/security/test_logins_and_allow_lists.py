@@ -272,3 +272,41 @@ def test_a_method_moved_past_other_code_is_not_only_reordered() -> None:
     assert not ruby.only_reordered(twice, twice.replace(EDIT, "", 1).replace("  private\n", "  private\n" + EDIT))
     assert ruby.only_reordered(CONTROLLER, CONTROLLER.replace(EDIT, "").replace("  def create\n",
                                                                                  EDIT + "  def create\n"))
+
+
+PROPERTIES = """\
+server.port=4211
+trusted.s2s.service.names=${TRUSTED_S2S_SERVICE_NAMES:cmc,ccd_gw,api_gw}
+gov.pay.operational_services=${GOV_PAY_OPERATIONAL_SERVICES:#{ccd_gw,api_gw}}
+"""
+VALUES = """\
+java:
+  environment:
+    DATA_STORE_S2S_AUTHORISED_SERVICES: ccd_data,ccd_gw,probate_backend
+    LOG_LEVEL: INFO
+"""
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    # A service added to the callers a service trusts may now call it.
+    ("src/main/resources/application.properties", PROPERTIES, PROPERTIES.replace("api_gw}", "api_gw,ccpay_gw}"),
+     [("access", "src/main/resources/application.properties: trusted.s2s.service.names", None,
+       "trusted callers widened: ccpay_gw added to trusted.s2s.service.names")]),
+    ("charts/ccd-data-store/values.yaml", VALUES, VALUES.replace("probate_backend", "probate_backend,et_msg_handler"),
+     [("access", "charts/ccd-data-store/values.yaml: DATA_STORE_S2S_AUTHORISED_SERVICES", None,
+       "trusted callers widened: et_msg_handler added to DATA_STORE_S2S_AUTHORISED_SERVICES")]),
+    # One taken away or the same in another order lets nobody new in.
+    ("src/main/resources/application.properties", PROPERTIES, PROPERTIES.replace("cmc,ccd_gw,api_gw", "api_gw,cmc"),
+     []),
+    # A developer's compose file and a staging environment's values set nothing production trusts.
+    ("docker-compose.yml", VALUES, VALUES.replace("probate_backend", "probate_backend,et_msg_handler"), []),
+    ("charts/ccd-data-store/values-staging.yaml", VALUES,
+     VALUES.replace("probate_backend", "probate_backend,et_msg_handler"), []),
+])
+def test_a_service_added_to_the_callers_a_service_trusts(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str,
+    expected: list[tuple[str, str, int | None, str]],
+) -> None:
+    code, found = _access(repo, capsys, {path: before}, {path: after})
+    assert found == expected
+    assert code == (1 if expected else 0)

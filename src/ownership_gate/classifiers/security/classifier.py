@@ -39,7 +39,8 @@ Kinds:
   `current_user.invoices.find`) is one too;
   An SSH public key new to the change set (ssh_keys.py) grants a login, and
   an entry added to a plain-text allow list (`web_whitelist`) lets one more in
-  (allowlists.py).
+  (allowlists.py), as a service added to a setting that lists the callers a
+  service trusts (`TRUSTED_S2S_SERVICE_NAMES`) does (callers.py).
   A Kubernetes RoleBinding or ClusterRoleBinding that is new, names another
   role or gains a subject, and a Role or ClusterRole that allows more, is
   one too (rbac.py); so is a person, team or group given access in a data
@@ -71,6 +72,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ownership_gate.classifiers.base import ChangedPaths, Context, text_of
+from ownership_gate.classifiers.security.callers import may_list_callers
 from ownership_gate.classifiers.security.cloud_commands import SCRIPT
 from ownership_gate.classifiers.security.files import (
     NOT_APPLICATION,
@@ -170,6 +172,11 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
         found += external_secrets.findings(change, context)
+    if may_list_callers(change.path) and not NOT_APPLICATION.search(change.path) and not (
+            NOT_PRODUCTION.search(change.path)):
+        from ownership_gate.classifiers.security import callers
+
+        found += callers.findings(change.path, *_texts(change, context))
     if not NOT_DEPLOYMENT.search(change.path):
         if b"AAAA" in (context.new(change) or b""):  # every OpenSSH public key's body starts so
             from ownership_gate.classifiers.security import ssh_keys
