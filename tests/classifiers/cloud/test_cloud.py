@@ -792,6 +792,19 @@ def test_a_literal_made_a_new_input_defaulting_to_it_changes_nothing(
     assert code == 1, kinds_and_subjects(doc, "cloud")
 
 
+def test_a_new_input_defaulting_to_false_written_as_a_string_sets_nothing(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Terraform 0.11 wrote every default as a string; it converts "false" where a bool is wanted.
+    wired = MAIN.replace("publicly_accessible = false",
+                         'publicly_accessible = false\n  deletion_protection = "${var.deletion_protection}"')
+    variables = VARIABLES + 'variable "deletion_protection" {\n  type    = "string"\n  default = "false"\n}\n'
+    repo.commit({"infra/main.tf": wired, "infra/variables.tf": variables})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
 def test_new_nested_security_block_is_a_security_change(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

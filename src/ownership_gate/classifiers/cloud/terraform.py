@@ -615,8 +615,9 @@ def _literal_default(block: hcl.Block) -> object:
     float, `null`, booleans and empty collections as `defaults.default_value` reads them; else a Residual."""
     attribute = block.body.attributes.get("default")
     value = None if attribute is None else attribute.value
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # Terraform converts `"false"` to a bool where one is wanted (0.11's only way)
+        known = defaults.default_value(value)
+        return value if isinstance(known, defaults.Residual) else known
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return defaults.default_value(_default(block))
