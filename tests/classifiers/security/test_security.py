@@ -1341,6 +1341,10 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     ("lib/sequin/accounts/impersonate.ex", True),
     ("app/models/reauthor.rb", False),
     ("app/Policies/PostPolicy.php", True),
+    # A policy for how code behaves, not who may act: a case's routing to its next page, a retry policy.
+    ("src/main/java/uk/gov/hmcts/reform/pcs/ccd/service/routing/RentDetailsRoutingPolicy.java", False),
+    ("src/Infrastructure/RetryPolicy.cs", False),
+    ("app/services/cache_eviction_policy.rb", False),
     ("app/tasks/maintenance/policy_announcement_email_task.rb", False),
     ("app/Http/Middleware/TwoFactorAuth.php", True),
     ("src/MultiFactorEnrollment.ts", True),

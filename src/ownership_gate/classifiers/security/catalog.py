@@ -64,6 +64,12 @@ DESIGN_TOKENS = patterns.compile(
     r"|(?:colou?r|size|spacing|typograph|font|radi|shadow|breakpoint|theme|palette|motion|elevation)\w*\.tokens\.\w+$"
 )
 POLICY_NAME = patterns.compile(r"(?:^|/)polic(?:y|ies)/|(?:^|/|[_.-])policy\.\w+$|[a-z]Policy\.\w+$")
+# Policies that decide how code behaves, not who may do what: a retry or circuit-breaker policy (Polly,
+# resilience4j), a cache's eviction, a case's routing to its next page (`RentDetailsRoutingPolicy.java`).
+OTHER_POLICY = patterns.compile(
+    r"(?i)(?:retry|routing|backoff|cach(?:e|ing)|eviction|timeout|circuit_?breaker|naming|scheduling|rollover"
+    r"|lifecycle)[_.-]?policy\.\w+$"
+)
 MODELS_FOLDER = patterns.compile(r"(?i)(?:^|/)models?/")
 # Files that only declare the shape of data: a DTO, an entity, an enum (`ActionPlanSessionsDTO.kt`,
 # `role-category.enum.ts`, `dto/`), and a typed language's `model/` folder of data classes (`api/model/*.kt`).

@@ -28,6 +28,7 @@ from ownership_gate.classifiers.security.catalog import (
     MIGRATION_PATH,
     MODELS_FOLDER,
     NEGATED_ROLE_TEST,
+    OTHER_POLICY,
     PAYMENT_AUTHORISATION,
     PAYMENTS,
     POLICY_NAME,
@@ -314,7 +315,8 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         return [finding("access", path, f"a query no longer keeps to the requesting user's records: {lost} is gone")]
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
     named = ((_named_for_access(path) and not DESIGN_TOKENS.search(path)) or (
-        POLICY_NAME.search(path) and not MODELS_FOLDER.search(path))) and not DATA_SHAPES.search(path)
+        POLICY_NAME.search(path) and not MODELS_FOLDER.search(path) and not OTHER_POLICY.search(path))) and not (
+        DATA_SHAPES.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
     ) and not _code_moved(context, path, added, removed):
