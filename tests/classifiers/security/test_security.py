@@ -1341,6 +1341,9 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     ("lib/sequin/accounts/impersonate.ex", True),
     ("app/models/reauthor.rb", False),
     ("app/Policies/PostPolicy.php", True),
+    # A typed language's contracts declare the requests and responses services exchange.
+    ("src/Dfe.SignIn.Core.Contracts/Users/SelfChangePassword.cs", False),
+    ("src/Dfe.SignIn.Core/Users/SelfChangePassword.cs", True),
     # A policy for how code behaves, not who may act: a case's routing to its next page, a retry policy.
     ("src/main/java/uk/gov/hmcts/reform/pcs/ccd/service/routing/RentDetailsRoutingPolicy.java", False),
     ("src/Infrastructure/RetryPolicy.cs", False),

@@ -72,11 +72,14 @@ OTHER_POLICY = patterns.compile(
 )
 MODELS_FOLDER = patterns.compile(r"(?i)(?:^|/)models?/")
 # Files that only declare the shape of data: a DTO, an entity, an enum (`ActionPlanSessionsDTO.kt`,
-# `role-category.enum.ts`, `dto/`), and a typed language's `model/` folder of data classes (`api/model/*.kt`).
+# `role-category.enum.ts`, `dto/`), a typed language's `model/` folder of data classes (`api/model/*.kt`) and
+# its contracts (`Dfe.SignIn.Core.Contracts/Users/SelfChangePassword.cs`, requests and their responses).
 # What they name (a session, a permission) is checked elsewhere; a Ruby or Python `models/` file holds
 # logic and is not one of them.
 DATA_SHAPES = patterns.compile(
     r"(?:^|/)(?:dto|dtos|entities|entity|enums?)/|/model/[^/]*\.(?:kt|java|ts|cs|go)$"
+    # A typed language's contracts: the requests and responses services exchange (`Dfe.SignIn.Core.Contracts/`).
+    r"|(?:^|/)(?:[\w.]+\.)?[Cc]ontracts/(?:[^/]+/)*[^/]+\.(?:kt|java|ts|cs)$"
     r"|(?:DTO|Dto|Entity|Enum)\.(?:kt|java|ts|cs)$|\.(?:enum|dto|entity|model)\.ts$"
 )
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
