@@ -1370,6 +1370,11 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     ("app/payments/auth/token.rb", True),
     ("app/payments/SessionStore.java", True),
     ("app/controllers/authorizations_controller.rb", True),
+    # Access control, by any spelling: a folder of role profiles, a service, a crate.
+    ("src/main/java/uk/gov/hmcts/reform/pcs/ccd/accesscontrol/AccessProfile.java", True),
+    ("src/main/java/uk/gov/hmcts/reform/wa/auth/AccessControlService.java", True),
+    ("libs/access-control/src/enforcer.rs", True),
+    ("src/components/accessible_controls.ts", False),
     ("api/gateway/authorizer.ts", True),
     # A folder named for access from its first word names its files; one that only ends in the word does not.
     ("src/lib/loaders/loaders_with_authentication/gravity.js", False),

@@ -20,11 +20,11 @@ ACCESS_NAME = patterns.compile(
     r"(?i:(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn|impersonat\w*"
     # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
-    r"|permissions?|rbac|acl|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
+    r"|permissions?|rbac|acl|access[_-]?control\w*|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-]))"  # CanCanCan's `Ability`, `abilities/`
     # A name's capitalised word (`AuthenticationExtension.ts`, `UserSession.kt`), as written: a word that only
     # holds the letters (`ResumePossessionClaim.java`) is another word.
-    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
+    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|AccessControl|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
     r"|MultiFactor)[A-Za-z]*\.\w+$"
 )
 # A payment's authorisation (a card issuer approving a charge: `CardAuthoriseService.java`,
