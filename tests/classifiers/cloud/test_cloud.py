@@ -805,6 +805,39 @@ def test_a_new_input_defaulting_to_false_written_as_a_string_sets_nothing(
     assert code == 0
 
 
+def test_arguments_written_in_another_order_are_the_same_settings(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A security group's ingress rule with its arguments regrouped: every argument as it was.
+    regrouped = MAIN.replace(
+        "    from_port   = 5432\n    to_port     = 5432\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/16\"]\n",
+        "    cidr_blocks = [\"10.0.0.0/16\"]\n\n    protocol  = \"tcp\"\n    from_port = 5432\n    to_port   = 5432\n")
+    assert regrouped != MAIN
+    repo.commit({"infra/main.tf": regrouped})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+@pytest.mark.parametrize(("before", "after", "changed"), [
+    # Terraform 0.11's `list(...)`, removed in 0.15, is the tuple written the newer way.
+    ('cidr_blocks = list("10.0.0.0/16", var.office_cidr)', 'cidr_blocks = ["10.0.0.0/16", var.office_cidr]', False),
+    ('cidr_blocks = flatten(list(var.a, list("10.0.0.0/16")))', 'cidr_blocks = flatten([var.a, ["10.0.0.0/16"]])',
+     False),
+    # A function whose name ends in `list` is another function; a string's brackets are its own.
+    ('cidr_blocks = tolist(var.a)', 'cidr_blocks = [var.a]', True),
+    ('cidr_blocks = list("10.0.0.0/16(")', 'cidr_blocks = ["10.0.0.0/16("]', False),
+])
+def test_a_list_call_written_as_a_tuple(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], before: str, after: str, changed: bool
+) -> None:
+    old = MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', before)
+    base = repo.commit({"infra/main.tf": old})
+    repo.commit({"infra/main.tf": MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("security", "aws_security_group.db")] if changed else [])
+
+
 def test_new_nested_security_block_is_a_security_change(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1027,6 +1027,47 @@ _FIRST_INSTANCE = patterns.compile(
 # when an index follows the attributes (`a.*.b[0]` indexes the list, `a[*].b[0]` each element), so a
 # splat followed by attributes alone is written the newer way before comparing.
 _LEGACY_SPLAT = patterns.compile(r"(?<=[\w\])])\.\*((?:\.[A-Za-z_][\w-]*)*)(?![\w.\[-])")
+# Terraform 0.11's `list(a, b)`, removed in 0.15, is the tuple `[a, b]`: written the newer way before comparing.
+_LIST_CALL = patterns.compile(r"(?<![\w.])list\(")
+
+
+def _lists_as_tuples(text: str) -> str:
+    """`text` with each `list(...)` call written as `[...]` (brackets in string literals are not counted)."""
+    if "list(" not in text:
+        return text
+    out: list[str] = []
+    closers: list[str] = []  # for each open parenthesis, what closes it: `]` for a `list(` call
+    quote: str | None = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote is not None:
+            out.append(char)
+            if char == "\\" and index + 1 < len(text):
+                out.append(text[index + 1])
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char == '"':
+            quote = char
+            out.append(char)
+        elif char == "(":
+            call = _LIST_CALL.search(text, max(0, index - 4), index + 1)
+            if call is not None and call.end() == index + 1:
+                del out[-4:]  # `list`
+                out.append("[")
+                closers.append("]")
+            else:
+                out.append(char)
+                closers.append(")")
+        elif char == ")" and closers:
+            out.append(closers.pop())
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
 # The AWS provider's `aws_region` data source names its region `region` since version 6, `name` before (still
 # read, deprecated): `data.aws_region.current.name` and `.region` are the same value wherever the newer spelling
 # plans at all, so the older is written the newer way before comparing.
@@ -1041,20 +1082,25 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
     (new variables at their defaults), expressions are folded, a null argument is no argument and a
     `dynamic` block whose `for_each` comes to nothing is no block (unless `opt_in`)."""
     if isinstance(value, hcl.Body):
-        items: list[tuple[Any, ...]] = []
+        # A body's arguments by name (written in any order, they are the same settings), then its blocks in
+        # the order written (a web ACL's rules, a distribution's ordered cache behaviours: their order counts).
+        arguments: list[tuple[Any, ...]] = []
+        blocks: list[tuple[Any, ...]] = []
         for item in value.items:
             if isinstance(item, hcl.Attribute):
                 if item.name.lower() in ("sid", "depends_on"):
                     continue  # a policy statement's label; the order Terraform applies things in
                 canonical = _canonical(item.value, fresh)
                 if not _unset(item, canonical, fresh):
-                    items.append(("=", item.name, canonical))
+                    arguments.append(("=", item.name, canonical))
             elif opt_in or not _absent(item, fresh):
-                items.append(("{", item.type, item.labels, _canonical(item.body, fresh, opt_in)))
-        return tuple(items)
+                blocks.append(("{", item.type, item.labels, _canonical(item.body, fresh, opt_in)))
+        return tuple(sorted(arguments, key=lambda argument: str(argument[1])) + blocks)
     if isinstance(value, hcl.Expression):
         text = _LEGACY_SPLAT.sub(r"[*]\1", _FIRST_INSTANCE.sub(r"\1", value.text))
         text = _REGION_NAME.sub(r"\1.region", text)
+        if (tuples := _lists_as_tuples(text)) != text:
+            return _canonical(hcl.value(tuples), fresh)  # read as the file's values are: `[a, b]` is a list
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
             if not isinstance(folded, defaults.Residual):
