@@ -296,3 +296,41 @@ def test_unreadable_migration_fails_closed(
     assert pairs(found) == [("unknown", "migrations/001_init.sql")]
     assert "could not be analysed" in found[0]["detail"]
     assert code == 1
+
+
+PG_DUMP_SEED = """\
+CREATE TABLE public.search_county
+(
+    id      integer PRIMARY KEY NOT NULL,
+    name    character varying(250),
+    country character varying(250)
+);
+
+COPY public.search_county (name, country) FROM stdin;
+Bedfordshire\tEngland
+City of London\tEngland
+Vale of Glamorgan\tWales
+\\.
+
+UPDATE public.search_county SET country = 'England' WHERE country IS NULL;
+"""
+
+
+def test_rows_after_copy_from_stdin_are_data_not_statements(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # psql's `COPY ... FROM stdin;` takes the rows below it up to `\.`: a new table filled, no unreadable SQL.
+    code, found, _doc = judge(repo, capsys, {"src/main/resources/db/migration/V155__add_county_table.sql": PG_DUMP_SEED})
+    assert pairs(found) == [("additive", "search_county"), ("data", "search_county"), ("data", "search_county")]
+    assert [f["line"] for f in found] == [1, 8, 14]
+    assert code == 0
+
+
+@pytest.mark.parametrize(("statement", "table"), [
+    ("INSERT INTO public.search_county (name) VALUES ('Kent')", "search_county"),
+    ('UPDATE "public"."search_county" SET name = NULL', "search_county"),
+    ("DELETE FROM app.public.events WHERE id = 1", "events"),
+    ("INSERT INTO counties VALUES (1)", "counties"),
+])
+def test_rows_written_to_a_qualified_table_name_the_table(statement: str, table: str) -> None:
+    assert [op.table for op in sql_ops(statement + ";")] == [table]

@@ -207,10 +207,16 @@ def _dml(tokens: list[Token]) -> list[Op] | None:
         return []  # COPY (query) TO, COPY table TO: an export, no row changes
     marker = _DML_TOKENS[first]
     table = None
+    names_of = (TokenType.VAR, TokenType.IDENTIFIER)
     for index, token in enumerate(tokens):
         if token.token_type == marker:
-            names = [t for t in tokens[index + 1 : index + 8] if t.token_type in (TokenType.VAR, TokenType.IDENTIFIER)]
-            table = names[0].text if names else None
+            at = next((i for i in range(index + 1, min(index + 8, len(tokens))) if tokens[i].token_type in names_of),
+                      None)
+            # A qualified name (`public.search_county`, `db.schema.table`) names its last part, as DDL does.
+            while at is not None and at + 2 < len(tokens) and tokens[at + 1].token_type == TokenType.DOT and (
+                    tokens[at + 2].token_type in names_of):
+                at += 2
+            table = tokens[at].text if at is not None else None
             break
     verb = tokens[0].text.lower()
     action = "delete_rows" if first == TokenType.DELETE else "data"
@@ -296,12 +302,24 @@ def sql_ops(sql: str, line: int = 1) -> list[Op]:
     return sql_migration(sql, line)[0]
 
 
+# psql's `COPY table (columns) FROM stdin;` takes the rows that follow it, a line each, up to a line `\.`
+# (pg_dump writes data so): rows, not statements.
+_COPY_DATA = re.compile(r"(?ims)^([ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[ \t]*\n)(.*?^\\\.[ \t]*$)")
+
+
+def _without_copy_data(sql: str) -> str:
+    """`sql` with the rows of each `COPY ... FROM stdin;` blanked, their lines kept (line numbers hold)."""
+    if "stdin" not in sql.lower():
+        return sql
+    return _COPY_DATA.sub(lambda m: m.group(1) + "\n" * m.group(2).count("\n"), sql)
+
+
 def sql_migration(sql: str, line: int = 1) -> tuple[list[Op], str]:
     """`sql_ops`, and a fingerprint equal for two texts that run the same statements; raises TooLarge."""
     if not sql.strip():
         return [], ""
     _too_large(len(sql))
-    return _migration(sql, line, _Budget(line))
+    return _migration(_without_copy_data(sql), line, _Budget(line))
 
 
 def _migration(sql: str, line: int, budget: _Budget) -> tuple[list[Op], str]:
