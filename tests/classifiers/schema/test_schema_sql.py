@@ -334,3 +334,25 @@ def test_rows_after_copy_from_stdin_are_data_not_statements(
 ])
 def test_rows_written_to_a_qualified_table_name_the_table(statement: str, table: str) -> None:
     assert [op.table for op in sql_ops(statement + ";")] == [table]
+
+
+LIQUIBASE_USERS = """\
+-- liquibase formatted sql
+-- changeset bichard:1 context:staging
+TRUNCATE br7own.users RESTART IDENTITY CASCADE;
+INSERT INTO br7own.users (username, email) VALUES ('Bichard01', 'bichard01@example.com');
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    # Seed data in a migration tool's format: the rows a test environment starts with, not a schema change.
+    ("environment/postgres/liquibase/seeds/base/001_staging_users.sql", []),
+    ("db/seed/users.sql", []),
+    # The same changeset among the migrations empties a production table.
+    ("environment/postgres/liquibase/migrations/base/030_users.sql", [("destructive", "users"), ("data", "users")]),
+])
+def test_seed_files_are_not_migrations(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, expected: list[tuple[str, str]]
+) -> None:
+    code, found, _doc = judge(repo, capsys, {path: LIQUIBASE_USERS})
+    assert pairs(found) == expected

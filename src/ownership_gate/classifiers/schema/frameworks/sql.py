@@ -107,11 +107,18 @@ def _atlas_directory(path: str, context: Context) -> bool:
     )
 
 
+# Seed data: rows a developer's or a test environment's database starts with (`liquibase/seeds/`, `db/seed/`),
+# loaded by hand or by a seeding step, not schema changes, though written in Liquibase's or Flyway's style.
+_SEEDS = frozenset({"seed", "seeds", "seeders", "seed_data", "seed-data"})
+
+
 def read(text: str, path: str, context: Context, declared: bool) -> Migration | None:
     from ownership_gate.classifiers.schema.ops import Migration  # with the first file read
 
     forward, marked = forward_text(text)
     if not (declared or owns(path) or marked or _atlas_directory(path, context)):
         return None  # a query, a report, a seed file: not a migration
+    if not declared and any(part.lower() in _SEEDS for part in path.split("/")[:-1]):
+        return None  # a seed file in a migration tool's format
     ops, fingerprint = sql_migration(forward)
     return Migration(tuple(ops), repeatable=_repeatable(path, text), fingerprint=fingerprint)
