@@ -836,6 +836,7 @@ def test_a_list_call_written_as_a_tuple(
     repo.commit({"infra/main.tf": MAIN.replace('cidr_blocks = ["10.0.0.0/16"]', after)})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == ([("security", "aws_security_group.db")] if changed else [])
+    assert code == (1 if changed else 0)
 
 
 def test_new_nested_security_block_is_a_security_change(

@@ -356,3 +356,4 @@ def test_seed_files_are_not_migrations(
 ) -> None:
     code, found, _doc = judge(repo, capsys, {path: LIQUIBASE_USERS})
     assert pairs(found) == expected
+    assert code == (1 if expected else 0)
