@@ -1356,6 +1356,9 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     # A capitalised word is read as written: `Possession` holds the letters of `session` and is another word.
     ("src/main/java/uk/gov/hmcts/reform/pcs/ccd/event/ResumePossessionClaim.java", False),
     ("src/page/resumepossessionclaim/GroundsForPossession.java", False),
+    # A name that starts with the word, in any case.
+    ("web/src/javascript/sessionDialog.js", True),
+    ("server/controllers/loginController.js", True),
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),

@@ -16,16 +16,18 @@ from ownership_gate.classifiers.security.cloud_commands import ANY_HOST_KEY
 MIGRATION_PATH = patterns.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$")
 
 # Path segments (folder or file stem words) that name authentication or authorisation.
+_ACCESS_WORDS = ("(?:Authenticat|Authori[sz]|OAuth|Permission|AccessControl|Login|Password|(?<![Cc]heckout)Session"
+                 "|Credential|Passkey|TwoFactor|MultiFactor)")
 ACCESS_NAME = patterns.compile(
     r"(?i:(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn|impersonat\w*"
     # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
     r"|permissions?|rbac|acl|access[_-]?control\w*|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-]))"  # CanCanCan's `Ability`, `abilities/`
-    # A name's capitalised word (`AuthenticationExtension.ts`, `UserSession.kt`), as written: a word that only
+    # A name that starts with the word in any case (`sessionDialog.js`, `loginController.js`), or has it as a
+    # capitalised word, as written (`AuthenticationExtension.ts`, `UserSession.kt`): a longer word that only
     # holds the letters (`ResumePossessionClaim.java`) is another word.
-    r"|(?:Authenticat|Authori[sz]|OAuth|Permission|AccessControl|Login|Password|(?<!Checkout)Session|Credential|Passkey|TwoFactor"
-    r"|MultiFactor)[A-Za-z]*\.\w+$"
+    rf"|(?:(?<=/)(?i:{_ACCESS_WORDS.lower()})|(?:{_ACCESS_WORDS}))[A-Za-z]*\.\w+$"
 )
 # A payment's authorisation (a card issuer approving a charge: `CardAuthoriseService.java`,
 # `gateway/WalletAuthorisationHandler.java` of a payments service) is no user's access. Where a path names
