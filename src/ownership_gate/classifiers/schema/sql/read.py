@@ -34,6 +34,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType  # type: ignore[attr-defined]
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.schema.ops import Op, Unreadable
 from ownership_gate.classifiers.schema.sql.ddl import alter_ops, command_ops, create_ops, drop_ops, unparsed_alter_ops
 
@@ -304,7 +305,7 @@ def sql_ops(sql: str, line: int = 1) -> list[Op]:
 
 # psql's `COPY table (columns) FROM stdin;` takes the rows that follow it, a line each, up to a line `\.`
 # (pg_dump writes data so): rows, not statements.
-_COPY_DATA = re.compile(r"(?ims)^([ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[ \t]*\n)(.*?^\\\.[ \t]*$)")
+_COPY_DATA = patterns.compile(r"(?ims)^([ \t]*COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;[ \t]*\n)(.*?^\\\.[ \t]*$)")
 
 
 def _without_copy_data(sql: str) -> str:
