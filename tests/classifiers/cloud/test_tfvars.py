@@ -215,6 +215,30 @@ def test_a_variable_file_added_or_deleted_applies_nothing_by_itself(
     assert code == 0
 
 
+@pytest.mark.parametrize(("name", "status", "variables", "expected"), [
+    # Terraform loads `terraform.tfvars` and `*.auto.tfvars` without being asked: added, each value it sets
+    # replaces the configuration's default.
+    ("terraform.tfvars", "added", 'portal_hostnames = ["a", "b"]\n', [("count", "module.app.cloudfoundry_route.portal")]),
+    ("replica.auto.tfvars.json", "added", '{"enable_replica": true}\n', [("count", "module.app.aws_db_instance.replica")]),
+    # Deleted, its values fall back to the defaults.
+    ("terraform.tfvars", "deleted", "enable_replica = true\n", [("count", "module.app.aws_db_instance.replica")]),
+    # The defaults written out again change nothing, and neither does a value nothing counts by.
+    ("terraform.tfvars", "added", 'portal_hostnames = []\nenable_replica = false\napp_version = "1.2.3"\n', []),
+])
+def test_a_variable_file_terraform_loads_by_itself_added_or_deleted(
+    repo: Repo, capsys: pytest.CaptureFixture[str], name: str, status: str, variables: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    files: dict[str, str | bytes | None] = {"terraform/main.tf": APP, "terraform/modules/app/main.tf": APP_MODULE}
+    if status == "deleted":
+        files[f"terraform/{name}"] = variables
+    base = repo.commit(files)
+    repo.commit({f"terraform/{name}": None if status == "deleted" else variables})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
 ACCOUNTS_ROOT = """\
 variable "accounts" {
   type = map(any)

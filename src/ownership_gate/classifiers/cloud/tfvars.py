@@ -30,7 +30,10 @@ each with its `postgres_version`), where the same entry holds a literal
 before and after.
 
 A variable file added or deleted is no finding: it is applied only when
-someone names it, and deleting one destroys nothing.
+someone names it, and deleting one destroys nothing. The two Terraform
+loads by itself (`terraform.tfvars`, `*.auto.tfvars`) are the exception:
+added, each value is compared with the default it replaces; deleted, the
+values fall back to the defaults.
 """
 
 from __future__ import annotations
@@ -67,24 +70,43 @@ class Reader(NamedTuple):
 Readers = Mapping[str, list[Reader]]
 
 
+# The variable files Terraform loads without being named: `terraform.tfvars` and `*.auto.tfvars` (and their
+# `.json` forms) in the configuration's folder.
+_AUTO_LOADED = patterns.compile(r"(?:^|/)(?:terraform|[^/]+\.auto)\.tfvars(?:\.json)?$")
+
+
 def findings(change: Change, context: Context) -> list[Finding]:
-    if change.status not in ("modified", "renamed"):
+    auto_loaded = _AUTO_LOADED.search(change.path) is not None
+    if change.status not in ("modified", "renamed") and not auto_loaded:
         return []  # a file added or deleted is applied only when someone names it, and deleting one destroys nothing
-    old_data, new_data = context.old(change), context.new(change)
-    if old_data is None or new_data is None or is_binary(old_data) or is_binary(new_data):
+    old_data = context.old(change) if change.status not in ("added", "copied") else None
+    new_data = context.new(change) if change.status != "deleted" else None
+    if (old_data is None and new_data is None) or any(d is not None and is_binary(d) for d in (old_data, new_data)):
         return []
     json_syntax = change.path.endswith(".json")
-    new_written = _values(new_data, json_syntax)
+    new_written = _values(new_data, json_syntax) if new_data is not None else {}
     if new_written is None:
         return [finding("unparsed", change.path, "the variable file does not parse, so what it changes in the "
                         "configuration that reads it cannot be judged")]
-    old_written = _values(old_data, json_syntax) or {}
-    old, new = _converted(old_written, json_syntax), _converted(new_written, json_syntax)
-    changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
-    if not changed:
-        return []
+    old_written = (_values(old_data, json_syntax) or {}) if old_data is not None else {}
     directory = _configuration(posixpath.dirname(change.path), context)
     if directory is None:
+        return []
+    if old_data is None or new_data is None:
+        # Loaded without being named, a file added (or deleted) moves its variables from the configuration's
+        # defaults to its values (or back). One without a default took its value from elsewhere (`-var`, the
+        # environment), which the change does not show: not compared.
+        configured = configuration_values(directory, context)
+        present = old_written if new_data is None else new_written
+        filled = {name: configured[name] for name in present if name in configured}
+        old_written, new_written = (filled, new_written) if old_data is None else (old_written, filled)
+        old_written = {name: value for name, value in old_written.items() if name in filled}
+        new_written = {name: value for name, value in new_written.items() if name in filled}
+    # The defaults are Terraform's own syntax whatever the file's; each side is made comparable as written.
+    old = _converted(old_written, json_syntax and old_data is not None)
+    new = _converted(new_written, json_syntax and new_data is not None)
+    changed = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    if not changed:
         return []
     readers = readers_of(directory, context, follow_modules=True)
     found = _engines(changed, old_written, new_written, directory, context)
