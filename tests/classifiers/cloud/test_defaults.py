@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ownership_gate.classifiers.cloud.defaults import EMPTY, Residual, default_value, evaluate, is_empty, render
+from ownership_gate.classifiers.cloud.defaults import (
+    EMPTY,
+    Residual,
+    default_value,
+    evaluate,
+    is_empty,
+    lists_as_tuples,
+    render,
+)
 
 AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
 
@@ -58,3 +66,15 @@ def test_defaults_and_emptiness() -> None:
     assert default_value('"eu-west-1"') == Residual('"eu-west-1"')
     assert is_empty(None) and is_empty(EMPTY) and is_empty(0.0)
     assert not is_empty(Residual("[true]")) and not is_empty(1.0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("flatten(list(a.*.arn, b.*.arn))", "flatten([a.*.arn, b.*.arn])"),
+    ("list(list(1), 2)", "[[1], 2]"),
+    ("flatten(list(\n  a,\n  b))", "flatten([\n  a,\n  b])"),
+    # Another function, or the word inside a string, is no `list` call.
+    ('concat(list("x("), tolist(y), mylist(z))', 'concat(["x("], tolist(y), mylist(z))'),
+    ('"list("', '"list("'),
+])
+def test_a_list_call_is_the_tuple(text: str, expected: str) -> None:
+    assert lists_as_tuples(text) == expected

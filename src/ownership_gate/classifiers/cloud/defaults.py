@@ -119,6 +119,34 @@ def without_try(text: str) -> str:
     return "".join(out)
 
 
+def lists_as_tuples(text: str) -> str:
+    """`text` with every `list(a, b)` call (Terraform 0.11's, removed in 0.15) written as the tuple `[a, b]`,
+    read with the grammar (a `list(` inside a string is no call); as written when it does not parse."""
+    parsed = _parsed(text) if "list(" in text else None
+    if parsed is None:
+        return text
+    source, nodes = parsed
+    edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement) in `source`
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type != "function_call" or (node.children[0].text or b"") != b"list":
+            continue
+        opening = next((c for c in node.children if c.type == "("), None)
+        closing = next((c for c in reversed(node.children) if c.type == ")"), None)
+        if opening is not None and closing is not None:
+            edits += [(node.start_byte, opening.end_byte, b"["), (closing.start_byte, closing.end_byte, b"]")]
+    if not edits:
+        return text
+    out, at = [], nodes[0].start_byte
+    for edit_start, edit_end, replacement in sorted(edits):
+        out += [source[at:edit_start], replacement]
+        at = edit_end
+    out.append(source[at:nodes[-1].end_byte])
+    return b"".join(out).decode("utf-8", "replace")
+
+
 def _parsed(text: str) -> tuple[bytes, Sequence[tree_sitter.Node]] | None:
     """An HCL expression read with the grammar: the source it was read from and its nodes; None if it does
     not parse as one expression."""

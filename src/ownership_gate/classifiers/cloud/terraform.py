@@ -1027,47 +1027,6 @@ _FIRST_INSTANCE = patterns.compile(
 # when an index follows the attributes (`a.*.b[0]` indexes the list, `a[*].b[0]` each element), so a
 # splat followed by attributes alone is written the newer way before comparing.
 _LEGACY_SPLAT = patterns.compile(r"(?<=[\w\])])\.\*((?:\.[A-Za-z_][\w-]*)*)(?![\w.\[-])")
-# Terraform 0.11's `list(a, b)`, removed in 0.15, is the tuple `[a, b]`: written the newer way before comparing.
-_LIST_CALL = patterns.compile(r"(?<![\w.])list\(")
-
-
-def _lists_as_tuples(text: str) -> str:
-    """`text` with each `list(...)` call written as `[...]` (brackets in string literals are not counted)."""
-    if "list(" not in text:
-        return text
-    out: list[str] = []
-    closers: list[str] = []  # for each open parenthesis, what closes it: `]` for a `list(` call
-    quote: str | None = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote is not None:
-            out.append(char)
-            if char == "\\" and index + 1 < len(text):
-                out.append(text[index + 1])
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char == '"':
-            quote = char
-            out.append(char)
-        elif char == "(":
-            call = _LIST_CALL.search(text, max(0, index - 4), index + 1)
-            if call is not None and call.end() == index + 1:
-                del out[-4:]  # `list`
-                out.append("[")
-                closers.append("]")
-            else:
-                out.append(char)
-                closers.append(")")
-        elif char == ")" and closers:
-            out.append(closers.pop())
-        else:
-            out.append(char)
-        index += 1
-    return "".join(out)
-
-
 # The AWS provider's `aws_region` data source names its region `region` since version 6, `name` before (still
 # read, deprecated): `data.aws_region.current.name` and `.region` are the same value wherever the newer spelling
 # plans at all, so the older is written the newer way before comparing.
@@ -1099,7 +1058,7 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
     if isinstance(value, hcl.Expression):
         text = _LEGACY_SPLAT.sub(r"[*]\1", _FIRST_INSTANCE.sub(r"\1", value.text))
         text = _REGION_NAME.sub(r"\1.region", text)
-        if (tuples := _lists_as_tuples(text)) != text:
+        if (tuples := defaults.lists_as_tuples(text)) != text:  # Terraform 0.11's `list(a, b)` is `[a, b]`
             return _canonical(hcl.value(tuples), fresh)  # read as the file's values are: `[a, b]` is a list
         if fresh and _FOLDABLE.search(text):
             folded = defaults.evaluate(text, fresh)
