@@ -14,7 +14,6 @@ from ownership_gate.classifiers.cloud.findings import (
     TYPE,
     finding,
     is_terraform,
-    is_variable_file,
     points_a_name,
     watched,
     watches,
@@ -601,12 +600,13 @@ def _fresh(module: Module, directory: str, context: Context) -> dict[str, object
     """The variables this change adds with a literal default (`null`, `true`, `false`, `[]`, `{}`, a string
     or a number: `default = "10.0.0.0/16"`), at it: no caller can have set one before it existed. One that a
     variable file of the change set gives a value is not at its default."""
+    added = [name for name in module.variables_new if name not in module.variables_old]
+    if not added:
+        return {}
     from ownership_gate.classifiers.cloud.tfvars import given_by_the_change_set
 
-    given = given_by_the_change_set(directory, context) if any(
-        is_variable_file(path) for path in context.changed_paths) else frozenset()
-    values = {name: _literal_default(placed.block) for name, placed in module.variables_new.items()
-              if name not in module.variables_old and name not in given}
+    given = given_by_the_change_set(directory, context)
+    values = {name: _literal_default(module.variables_new[name].block) for name in added if name not in given}
     return {name: value for name, value in values.items() if not isinstance(value, defaults.Residual)}
 
 

@@ -417,10 +417,11 @@ def given_by_the_change_set(directory: str, context: Context) -> frozenset[str]:
     in `directory`: a new input such a file sets is not at its default."""
     key = f"cloud.tfvars.given:{directory}"
     if key not in context.memo:
+        if "cloud.tfvars.files" not in context.memo:  # once for the change set, not once a configuration
+            context.memo["cloud.tfvars.files"] = sorted(p for p in context.changed_paths if is_variable_file(p))
+        files: list[str] = context.memo["cloud.tfvars.files"]
         names: set[str] = set()
-        for path in sorted(context.changed_paths):
-            if not is_variable_file(path):
-                continue
+        for path in files:
             data = context.new_file(path)
             if data is None or is_binary(data) or _configuration(posixpath.dirname(path), context) != directory:
                 continue
