@@ -97,11 +97,10 @@ def findings(change: Change, context: Context) -> list[Finding]:
         # defaults to its values (or back). One without a default took its value from elsewhere (`-var`, the
         # environment), which the change does not show: not compared.
         configured = configuration_values(directory, context)
-        present = old_written if new_data is None else new_written
-        filled = {name: configured[name] for name in present if name in configured}
-        old_written, new_written = (filled, new_written) if old_data is None else (old_written, filled)
-        old_written = {name: value for name, value in old_written.items() if name in filled}
-        new_written = {name: value for name, value in new_written.items() if name in filled}
+        written = {name: value for name, value in (new_written if old_data is None else old_written).items()
+                   if name in configured}
+        defaulted = {name: configured[name] for name in written}
+        old_written, new_written = (defaulted, written) if old_data is None else (written, defaulted)
     # The defaults are Terraform's own syntax whatever the file's; each side is made comparable as written.
     old = _converted(old_written, json_syntax and old_data is not None)
     new = _converted(new_written, json_syntax and new_data is not None)
