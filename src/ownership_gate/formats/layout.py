@@ -18,3 +18,14 @@ def without_layout(text: str) -> str:
     """
     parts = _STRING.split(text)  # the pattern's one group keeps each literal as an odd-numbered part
     return "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
+
+
+# A string literal (kept), or a comment of the C family (`// ...` to the end of its line, `/* ... */` and
+# Javadoc's `/** ... */` whole), whichever starts first.
+_COMMENT_OR_STRING = re.compile(_STRING.pattern + r"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def without_comments(text: str) -> str:
+    """`text` (a C-family language: Java, Kotlin, JavaScript, Go, C#, ...) without its comments; a block
+    comment leaves a space (`a/**/b` is two words), a line comment its line break. String literals are kept."""
+    return _COMMENT_OR_STRING.sub(lambda match: match.group(1) or (" " if match.group(0)[1] == "*" else ""), text)

@@ -192,8 +192,8 @@ def _matcher(old_lines: list[str], new_lines: list[str]) -> difflib.SequenceMatc
 # and add trailing commas without changing what the code does.
 _FREE_FORM = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".java", ".kt", ".go", ".rs",
               ".cs", ".php", ".swift", ".scala", ".c", ".cc", ".cpp", ".h", ".hpp")
-# A line break after these keywords ends the statement in JavaScript and Go: it is kept.
-_ENDS_STATEMENT = patterns.compile(r"\b(return|throw|yield|break|continue)[ \t]*(?://[^\n]*)?\n")
+# A line break after these keywords ends the statement in JavaScript and Go: it is kept (comments are gone).
+_ENDS_STATEMENT = patterns.compile(r"\b(return|throw|yield|break|continue)[ \t]*\n")
 _TRAILING_COMMA = patterns.compile(r",(?=[)\]}])")
 _BARE_PARAMETER = patterns.compile(r"\((\w+)\)=>")
 
@@ -217,18 +217,10 @@ def _reformatted(path: str, old_text: str, new_text: str) -> bool:
     return _layout_free(old_text) == _layout_free(new_text)
 
 
-# A string literal (kept), or a comment (left out: `// ...` to the end of its line, `/* ... */` and Javadoc's
-# `/** ... */` whole), whichever starts first.
-_COMMENT_OR_STRING = patterns.compile(
-    r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|//[^\n]*|/\*.*?\*/""", re.DOTALL
-)
-
-
 def _layout_free(text: str) -> str:
     """The code without its layout and comments (a formatter rewraps a Javadoc as it rewraps the code);
     string literals are kept exactly, spaces and all."""
-    text = _COMMENT_OR_STRING.sub(lambda match: match.group(1) or (" " if match.group(0)[1] == "*" else ""), text)
-    text = _ENDS_STATEMENT.sub(lambda match: match.group(1) + "\x00", text)
+    text = _ENDS_STATEMENT.sub(lambda match: match.group(1) + "\x00", layout.without_comments(text))
     code = layout.without_layout(text)
     return _BARE_PARAMETER.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
 
