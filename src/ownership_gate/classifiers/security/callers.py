@@ -20,7 +20,6 @@ machines and are not read.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from ownership_gate.classifiers import patterns
@@ -33,7 +32,8 @@ _LINE = patterns.compile(
     r"""[._-]?(?:s2s[._-]?)?(?:services?|callers?|clients?)(?:[._-]?names?)?)["']?[ \t]*[:=][ \t]*(?P<value>[^\n]*)$"""
 )
 _PLACEHOLDER = patterns.compile(r"\$\{[\w.-]+:([^}]*)\}")
-_SEPARATORS = re.compile(r"""[\s,;"'\[\]{}#]+""")
+_SEPARATORS = patterns.compile(r"""[\s,;"'\[\]{}#]+""")
+_TRAILING_COMMENT = patterns.compile(r"\s+#.*$")
 # Files only developers' machines read.
 _COMPOSE = patterns.compile(r"(?i)(?:^|/)(?:docker-)?compose[\w.-]*\.ya?ml$")
 _SUFFIXES = (".properties", ".yaml", ".yml", ".env")
@@ -45,7 +45,7 @@ def may_list_callers(path: str) -> bool:
 
 
 def _members(value: str) -> list[str]:
-    value = re.sub(r"\s+#.*$", "", value)  # a comment after the value
+    value = _TRAILING_COMMENT.sub("", value)  # a comment after the value
     value = _PLACEHOLDER.sub(lambda m: m.group(1), value)
     return [member for member in _SEPARATORS.split(value) if member]
 
