@@ -60,7 +60,12 @@ def owns(path: str) -> bool:
     base = posixpath.basename(path)
     if _FLYWAY.match(base) or base.lower().endswith(".up.sql") or base.lower() == "up.sql":
         return True
-    return any(part.lower() in _MIGRATION_DIRS for part in path.split("/")[:-1])
+    return _in_folder_named(path, _MIGRATION_DIRS)
+
+
+def _in_folder_named(path: str, names: frozenset[str]) -> bool:
+    """A folder on `path` (not the file) is named one of `names`, in any case."""
+    return any(part.lower() in names for part in path.split("/")[:-1])
 
 
 def sniffs(path: str) -> bool:
@@ -118,7 +123,7 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
     forward, marked = forward_text(text)
     if not (declared or owns(path) or marked or _atlas_directory(path, context)):
         return None  # a query, a report, a seed file: not a migration
-    if not declared and any(part.lower() in _SEEDS for part in path.split("/")[:-1]):
+    if not declared and _in_folder_named(path, _SEEDS):
         return None  # a seed file in a migration tool's format
     ops, fingerprint = sql_migration(forward)
     return Migration(tuple(ops), repeatable=_repeatable(path, text), fingerprint=fingerprint)
