@@ -2001,10 +2001,8 @@ def test_a_role_annotation_on_a_new_endpoint_narrows_but_on_an_old_one_counts(
     unguarded = RESOURCE[:RESOURCE.rindex("}")] + NEW_ENDPOINT.replace(
         "    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n", "").lstrip("\n")
     old = repo.commit({path: unguarded})
-    repo.commit({path: unguarded.replace("    @Operation(\n        summary",
-                                         "    @Operation(\n        summary", 1).replace(
-        "    @GetMapping(\"/adjudications/{prisonerId}\")\n",
-        "    @GetMapping(\"/adjudications/{prisonerId}\")\n    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n")})
+    repo.commit({path: unguarded.replace(
+        "    @Operation(\n", "    @PreAuthorize(\"hasRole('VIEW_ADJUDICATIONS')\")\n    @Operation(\n", 1)})
     code, doc = run_json(capsys, "--base", old)
     assert kinds_and_subjects(doc, "security") == [("access", path)] and code == 1
     # In code, a role test lets one kind of user past the rest, even in a method the change adds.
