@@ -44,3 +44,11 @@ def test_readme_synopsis_lists_every_option(command: str) -> None:
     }
     missing = sorted(o for o in options if o not in synopsis)
     assert not missing, f"README synopsis of {command} lacks {missing}"
+
+
+def test_readme_synopsis_lists_the_top_level_options() -> None:
+    block = README.split("<!-- section:cli -->", 1)[1].split("```", 2)[1]
+    options = {option for action in build_parser()._actions for option in action.option_strings
+               if option.startswith("--") and option != "--help" and action.help != argparse.SUPPRESS}
+    assert options, "the parser has top-level options"
+    assert not sorted(o for o in options if f"ownership-gate {o}" not in block)
