@@ -349,6 +349,42 @@ def test_a_manifest_broken_before_is_judged_on_its_own(
     assert rows(doc) == [("package.json", "added", "stripe", None, "^14.0.0", 1)]
 
 
+# `>=0.1.*` is a line today's pip refuses; older pips installed it, so real files still carry one.
+_STALE_LINE = "django-fakeredis>=0.1.*\n"
+
+
+def test_a_requirements_line_that_never_read_is_left_aside_while_it_stays_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"requirements.txt": "django==3.2.23\n" + _STALE_LINE + "requests==2.31.0\n"})
+    repo.commit({"requirements.txt": "django==3.2.24\n" + _STALE_LINE + "requests==2.31.0\nstripe==14.0.0\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert sorted((f["kind"], f["subject"]) for f in findings(doc, "dependency")) == [
+        ("added", "stripe"), ("patch", "django")]
+    assert code == 1  # the new vendor, read past the line that does not read
+
+
+def test_a_requirements_line_that_never_read_taken_out_leaves_the_rest_judged_as_before(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({"requirements.txt": "django==3.2.23\n" + _STALE_LINE + "requests==2.31.0\n"})
+    repo.commit({"requirements.txt": "django==3.2.24\nrequests==2.31.0\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "dependency")] == [("patch", "django")]
+    assert code == 0
+
+
+@pytest.mark.parametrize("new_line", ["django-fakeredis>=0.2.*\n", "", "other>=1.*\n"])
+def test_a_requirements_line_that_does_not_read_fails_closed_once_it_changes(
+    repo: Repo, capsys: pytest.CaptureFixture[str], new_line: str
+) -> None:
+    base = repo.commit({"requirements.txt": "django==3.2.23\n" + _STALE_LINE})
+    repo.commit({"requirements.txt": "django==3.2.24\n" + new_line + ("x>=1.*\n" if not new_line else "")})
+    code, doc = run_json(capsys, "--base", base)
+    [finding] = findings(doc, "dependency")
+    assert (finding["kind"], finding["level"]) == ("unparsed", "cto") and code == 1
+
+
 
 # --- hostile text: linear time, and no error but ManifestError ---------------
 

@@ -425,6 +425,32 @@ def test_a_call_added_to_a_permission_check_is_no_rename(repo: Repo, capsys: pyt
     assert kinds_and_subjects(doc, "security") == [] and code == 0  # a rename
 
 
+SERVICE_CONFIG_POLICY = """\
+class ServiceConfigPolicy < BasePolicy
+  def new?
+    admin?
+  end
+  alias index? new?
+  alias create? new?
+end
+"""
+
+
+@pytest.mark.parametrize("constant", ["true", "false"])
+def test_a_check_that_became_a_constant_is_no_rename(
+    repo: Repo, capsys: pytest.CaptureFixture[str], constant: str
+) -> None:
+    # One word swapped for another reads like a rename, but `true` lets every user in (and `false` no one).
+    base = repo.commit({".ownership-gate.yaml": POLICY, "app/policies/service_config_policy.rb": SERVICE_CONFIG_POLICY})
+    repo.commit({"app/policies/service_config_policy.rb": SERVICE_CONFIG_POLICY.replace("    admin?", f"    {constant}")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "app/policies/service_config_policy.rb")]
+    assert code == 1
+    repo.commit({"app/policies/service_config_policy.rb": SERVICE_CONFIG_POLICY.replace("admin?", "superuser?")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0  # a rename
+
+
 GO_SESSION = """\
 package sql
 

@@ -336,7 +336,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
     try:
         old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
     except ManifestError:
-        old = []  # the old side was already broken: judge the new one on its own
+        old = _what_read(context.old_as(change, same_kind), change.source_path, ecosystem)
     return _rebased(change, context, ecosystem, same_kind, compare(old, new, ecosystem, zero_major))
 
 
@@ -360,6 +360,20 @@ def _rebased(
     except ManifestError:
         return findings  # a side that does not read names no base: nothing was replaced
     return base_replaced(findings, old, new, ecosystem)
+
+
+def _what_read(data: bytes | None, path: str, ecosystem: Ecosystem) -> list[Requirement]:
+    """The requirements of an old side that no longer reads whole: those its reader can account for where
+    the ecosystem can tell (a requirements file's lines that read), else none, so the new side is judged on
+    its own."""
+    if data is None or getattr(ecosystem, "readable", None) is None:
+        return []
+    from ownership_gate.classifiers.dependency import read
+
+    try:
+        return read.readable(data, path, ecosystem)[0]
+    except ManifestError:
+        return []
 
 
 def _around_the_unread(

@@ -552,6 +552,7 @@ def _code(path: str, lines: Iterable[str]) -> list[str]:
 
 
 _WORD = patterns.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CONSTANTS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE", "nil", "null", "None", "undefined"})
 
 
 # A constant bound to a literal: declared (`const TOTP = "totp";`, `export const ...`), typed the Go way
@@ -591,4 +592,6 @@ def _renamed(added: list[str], removed: list[str]) -> bool:
     gained, lost = set(new_words - old_words), set(old_words - new_words)
     if (gained | lost) & CRYPTO_NAMES:
         return False  # a randomness, hash or signing primitive swapped is a security change, not a rename
+    if (gained | lost) & _CONSTANTS:
+        return False  # `admin?` -> `true`: a test that became a constant lets everyone in (or no one)
     return bool(gained) == bool(lost) and len(gained) <= 2 and len(lost) <= 2

@@ -103,12 +103,18 @@ def _parse(text: str, path: str) -> list[Requirement]:
 
 def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
     """What a setup.py requires outside the code its reader cannot see into, and that code's text
-    (see pypi_setup.py); any other manifest is read whole, as `parse` reads it."""
+    (see pypi_setup.py); a requirements file's lines outside those that do not read, and their text; any
+    other manifest is read whole, as `parse` reads it."""
     if posixpath.basename(path).lower().endswith(".py"):
         from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
 
         found, unread = pypi_setup.readable(text)
         return _installers_are_build(found), unread
+    base = posixpath.basename(path).lower()
+    if not (base.endswith((".toml", ".cfg")) or ("pipfile" in base and not base.endswith((".txt", ".in")))):
+        from ownership_gate.classifiers.dependency.ecosystems import pypi_files
+
+        return pypi_files.requirements_readable(text, file_scope(path))
     return parse(text, path), ()
 
 

@@ -78,13 +78,30 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
 
 
 def requirements_file(text: str, scope: str = RUNTIME) -> list[Requirement]:
+    return _requirements(text, scope, None)
+
+
+def requirements_readable(text: str, scope: str = RUNTIME) -> tuple[list[Requirement], tuple[str, ...]]:
+    """The requirements of the lines that read, and the text of each line that does not (`django-x>=0.1.*`,
+    which today's pip refuses): the same unread line on both sides of a change says what it said before."""
+    unread: list[str] = []
+    return _requirements(text, scope, unread), tuple(unread)
+
+
+def _requirements(text: str, scope: str, unread: list[str] | None) -> list[Requirement]:
     entries: list[_Entry] = []
     for line, content, comment in _logical_lines(text):
         if not content:
             if entries and comment:
                 entries[-1].via += " " + comment  # pip-compile's `#   via` block
             continue
-        entry = _requirement_line(content, line)
+        try:
+            entry = _requirement_line(content, line)
+        except ManifestError:
+            if unread is None:
+                raise
+            unread.append(content)
+            continue
         if entry is not None:
             entry.via = comment
             entries.append(entry)
