@@ -116,10 +116,11 @@ def test_the_triggers_of_a_workflow_whose_only_deploy_job_moved_out_are_routine(
     lint_only = BUILD.replace(DOCKER, "").replace("  pull_request:\n", "")
     repo.commit({BUILD_YML: lint_only, CI_YML: CI_WITH_BUILD})
     assert _pipeline(capsys, base) == (0, [])
-    # A deploy job that stays in it still runs at other times.
+    # A deploy job that stays in it now runs at other times (on a manual run, not on pull requests).
     release = DOCKER.replace("  docker:", "  release:", 1).replace(":latest", ":stable")
     base = repo.commit({BUILD_YML: BUILD + release, CI_YML: CI})
-    repo.commit({BUILD_YML: lint_only + release, CI_YML: CI_WITH_BUILD})
+    manual = BUILD.replace(DOCKER, "").replace("  pull_request:\n", "  workflow_dispatch:\n")
+    repo.commit({BUILD_YML: manual + release, CI_YML: CI_WITH_BUILD})
     assert _pipeline(capsys, base) == (1, [("deploy", f"{BUILD_YML}: on")])
 
 

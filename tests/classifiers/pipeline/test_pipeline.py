@@ -203,6 +203,36 @@ def test_changing_the_shipping_job_or_its_triggers(repo: Repo, gated: str, capsy
     assert code == 1
 
 
+def test_a_shipping_workflow_that_runs_on_fewer_events_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manual = RELEASE.replace('tags: ["v*"]', 'tags: ["v*"]\n  workflow_dispatch:')
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/release.yml": manual})
+    repo.commit({".github/workflows/release.yml": RELEASE})  # the manual run taken out
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # The events it keeps, with other filters, are new ways to ship.
+    repo.commit({".github/workflows/release.yml": RELEASE.replace('tags: ["v*"]', 'branches: ["**"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/release.yml: on")]
+    assert code == 1
+
+
+def test_a_shipping_job_given_narrower_permissions_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # The job had the repository's default token, which may write everything; it is now read-only.
+    default = RELEASE.replace("permissions:\n  contents: read\n", "").replace(
+        "    permissions:\n      id-token: write\n", "")
+    base = repo.commit({".github/workflows/release.yml": default})
+    narrowed = default.replace("    environment: pypi\n", "    environment: pypi\n    permissions:\n      contents: read\n")
+    repo.commit({".github/workflows/release.yml": narrowed})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    repo.commit({".github/workflows/release.yml": narrowed.replace("contents: read", "contents: write")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("permissions", ".github/workflows/release.yml: contents")]
+    assert code == 1
+
+
 def test_a_workflow_copied_from_another_is_judged_as_new(
     repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -155,6 +155,8 @@ class Pipeline(NamedTuple):
     unpinned: frozenset[str] = frozenset()  # actions some step runs at a tag or branch an owner can move
     # Jobs that check out a pull request's own code (`untrusted_checkout`), when a trigger holds secrets.
     untrusted: Mapping[str, str] = MappingProxyType({})  # job -> the `ref: ...` it checks out
+    # Each event a GitHub workflow runs on, and the shape of its filters (`push` -> its branches).
+    trigger_parts: Mapping[str, str] = MappingProxyType({})
 
     @property
     def ships(self) -> bool:
@@ -207,13 +209,16 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             or (isinstance(called, str) and _SHIPPING_NAME.search(_workflow_name(called)) is not None)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
-        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, _shape(job), oidc, _lifetimes(steps),
+        # Its token's permissions are judged on their own (`compare._permissions`): narrowed, nothing ships anew.
+        shape = _shape({key: value for key, value in job.items() if key != "permissions"})
+        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, shape, oidc, _lifetimes(steps),
                                 reviewing(steps))
     remote = [u for u in every_use if "@" in u and not u.startswith(("./", "../", "docker://"))]
     pinned = {_action_name(u) for u in remote if _COMMIT.fullmatch(u.rpartition("@")[2])}
     unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
-                    frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted))
+                    frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted),
+                    MappingProxyType(_trigger_parts(on)))
 
 
 def _workflow_name(uses: str) -> str:
@@ -506,6 +511,13 @@ def _triggers(on: Any) -> frozenset[str]:
     if isinstance(on, Mapping):
         return frozenset(str(t) for t in on)
     return frozenset()
+
+
+def _trigger_parts(on: Any) -> dict[str, str]:
+    """Each event of `on` and the shape of its filters; `on: [push]` is `push` without filters."""
+    if isinstance(on, Mapping):
+        return {str(event): _shape(filters) for event, filters in on.items()}
+    return {str(event): _shape(None) for event in _triggers(on)}
 
 
 def _permissions(holder: Mapping[Any, Any]) -> Mapping[str, int]:
