@@ -2493,6 +2493,49 @@ def test_a_data_model_named_for_a_policy_is_no_authorisation_policy(
     assert code == (1 if policy else 0)
 
 
+MFA_TYPES = """\
+export interface MfaMethod {
+  id: string;
+  priority: "DEFAULT" | "BACKUP";
+  endPoint?: string;
+}
+"""
+
+
+@pytest.mark.parametrize(("path", "access"), [
+    ("src/utils/mfa/types.d.ts", False),  # a declaration file: types only, nothing runs
+    ("src/utils/mfa/types.ts", True),
+])
+def test_a_typescript_declaration_file_is_a_data_shape(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, access: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: MFA_TYPES})
+    repo.commit({path: MFA_TYPES.replace("endPoint?: string;", "phoneNumber?: string;\n  otpCode?: string;")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
+TEMPLATE_IDS = 'notify_template_map = {\n  VERIFY_EMAIL_TEMPLATE_ID = "b7dbb02f"\n}\n'
+TEMPLATE_IDS_PY = 'def allowed(client):\n    return client.template_id == "b7dbb02f"\n'
+
+
+@pytest.mark.parametrize(("path", "access"), [
+    ("infra/oidc/production-overrides.tfvars", False),  # values, in a folder named for a sign-in service
+    ("src/oidc/templates.py", True),  # code in such a folder
+    ("config/permissions/production.yml", False),
+])
+def test_a_configuration_file_is_named_for_access_by_its_own_name(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, access: bool
+) -> None:
+    text = TEMPLATE_IDS_PY if path.endswith(".py") else TEMPLATE_IDS
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: text})
+    repo.commit({path: text.replace('"b7dbb02f"', '"0a1f6c2e"' + (" or client.trusted" if path.endswith(".py") else ""))})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
 CANCAN_CONTROLLER = """\
 module Spree
   class AddressesController < StoreController

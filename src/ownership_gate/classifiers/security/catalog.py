@@ -83,6 +83,8 @@ DATA_SHAPES = patterns.compile(
     # A typed language's contracts: the requests and responses services exchange (`Dfe.SignIn.Core.Contracts/`).
     r"|(?:^|/)(?:[\w.]+\.)?[Cc]ontracts/(?:[^/]+/)*[^/]+\.(?:kt|java|ts|cs)$"
     r"|(?:DTO|Dto|Entity|Enum)\.(?:kt|java|ts|cs)$|\.(?:enum|dto|entity|model)\.ts$"
+    # A TypeScript declaration file: types only, nothing in it runs (`utils/mfa/types.d.ts`).
+    r"|\.d\.[cm]?ts$"
 )
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
 # says which routes need a session), a Django project's `middleware.py`; not every file of a `middleware/` folder.

@@ -47,6 +47,7 @@ from ownership_gate.classifiers.security.files import (
     MAIL_SERVER_CONFIG,
     NAMED_ENV,
     NOT_PRODUCTION,
+    SOURCE_SUFFIXES,
     SSH_SERVER_CONFIG,
     WEB_SERVER_CONFIG,
     reads_path,
@@ -376,13 +377,17 @@ def _named_for_access(path: str) -> bool:
     """The file's name is named for authentication or authorisation (`AuthenticationExtension.ts`,
     `oauth_callback.go`), or a folder above it is, from its first word (`auth/`, `permissions/`,
     `two_factor/`); a folder whose name only ends in such a word (`loaders_with_authentication/`, its
-    loaders for other services) does not make its files access code. In a payments path, a card's
-    or a charge's authorisation is not a user's."""
+    loaders for other services) does not make its files access code. A configuration file is named by
+    its own name (`permissions.yml`): one in such a folder (`oidc/production-overrides.tfvars`) holds
+    values, which the settings readers judge. In a payments path, a card's or a charge's authorisation
+    is not a user's."""
     if PAYMENTS.search(path):
         path = PAYMENT_AUTHORISATION.sub("Approval", path)
     folders, _, name = _ANSIBLE_ROLES.sub("/", path).rpartition("/")
     if ACCESS_NAME.search(f"/{name}"):
         return True
+    if not path.endswith(SOURCE_SUFFIXES):
+        return False
     return any((match := ACCESS_NAME.search(f"/{folder}")) is not None and match.start() == 0
                for folder in folders.split("/") if folder)
 
