@@ -369,6 +369,8 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                                "secure: service.\n",
         # Nor are the suites named for their kind, a build's test source sets, and the mocks tests run against.
         "integration-tests/mockApis/auth.js": "const stubLogin = () => stubFor({ request: { url: '/auth/login' } })\n",
+        "orchestration-shared-test/src/main/java/app/extensions/CommonPasswordsExtension.java": (
+            "class CommonPasswordsExtension {\n  void reset() { passwords.clear(); }\n}\n"),
         "src/testUtils/java/app/AuthorizationHeadersProvider.java": "class AuthorizationHeadersProvider {\n"
                                                                     "  String token() { return login(); }\n}\n",
         "src/integrationTest/kotlin/app/PermissionsTest.kt": "class PermissionsTest {\n  val roles = listOf(1)\n}\n",

@@ -23,9 +23,10 @@ SOURCE_SUFFIXES = (
 _NOT_OURS = (
     r"(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|fixtures?|testdata|test_data|e2e|cypress|examples?"
     r"|docs?|locales?|i18n|translations|node_modules|vendor|third_party|coverage|storybook|stories)/"
-    # Suites named for their kind (`integration-tests/`, `acceptance_tests/`), a build's test source sets
-    # (`src/integrationTest/`, `src/testUtils/`, `src/testFixtures/`) and the mocks tests run against.
-    r"|(?:^|/)[a-z0-9]+[-_]tests?/|(?:^|/)src/(?-i:[a-z0-9]+Tests?|tests?[A-Z][A-Za-z0-9]*)/"
+    # Suites named for their kind (`integration-tests/`, `acceptance_tests/`, `orchestration-shared-test/`), a
+    # build's test source sets (`src/integrationTest/`, `src/testUtils/`, `src/testFixtures/`) and the mocks
+    # tests run against.
+    r"|(?:^|/)[a-z0-9]+(?:[-_][a-z0-9]+)*[-_]tests?/|(?:^|/)src/(?-i:[a-z0-9]+Tests?|tests?[A-Z][A-Za-z0-9]*)/"
     r"|(?:^|/)(?:mocks?|mock[-_]?apis?)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py|tests\.py)$"
     # Laravel's translations: `lang/hr-HR/auth.php`, `resources/lang/de/passwords.php`, `lang/fr.json`.
