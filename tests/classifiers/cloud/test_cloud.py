@@ -1681,6 +1681,41 @@ def test_nonsensitive_around_a_for_each_walks_the_same_instances(
     assert code == 0
 
 
+MASTER_USERS = """\
+resource "aws_iam_user" "master_user" {
+  for_each = var.user_map
+  name     = each.key
+}
+
+resource "aws_iam_user_policy_attachment" "manage_your_account" {
+  for_each   = var.user_map
+  user       = each.key
+  policy_arn = aws_iam_policy.manage_your_account.arn
+}
+"""
+
+
+@pytest.mark.parametrize(("repeated_by", "counted"), [
+    ("aws_iam_user.master_user", False),  # the users made from var.user_map: the same keys
+    ("var.admin_map", True),
+])
+def test_a_for_each_over_a_block_repeated_by_the_same_for_each(
+    repo: Repo, capsys: pytest.CaptureFixture[str], repeated_by: str, counted: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/users.tf": MASTER_USERS})
+    repo.commit({"infra/users.tf": MASTER_USERS.replace(
+        "  for_each   = var.user_map\n", f"  for_each   = {repeated_by}\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == (
+        [("count", "aws_iam_user_policy_attachment.manage_your_account")] if counted else [])
+    assert code == (1 if counted else 0)
+    # The block it walks now repeated over other keys: so is this one.
+    repo.commit({"infra/users.tf": MASTER_USERS.replace("  for_each = var.user_map\n", "  for_each = var.admin_map\n")
+                 .replace("  for_each   = var.user_map\n", "  for_each   = aws_iam_user.master_user\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("count", "aws_iam_user.master_user") in kinds_and_subjects(doc, "cloud") and code == 1
+
+
 def test_one_more_block_with_the_values_the_others_have_is_routine(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

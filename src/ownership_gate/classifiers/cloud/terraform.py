@@ -583,6 +583,18 @@ def _pairs(removed: dict[str, Placed], added: dict[str, Placed], moved: set[tupl
 
 # `count` and `for_each` decide how many instances of a resource or module Terraform manages.
 _REPEATS = ("count", "for_each")
+# A whole `for_each` that is another block of the module (`aws_iam_user.master_user`, `data.x.y`).
+_BLOCK_REFERENCE = patterns.compile(r"(?:data\.)?[a-z][\w-]*\.[\w-]+")
+
+
+def _keys_of(text: str | None, blocks: Mapping[str, Placed]) -> str | None:
+    """A `for_each` over a block of the module that is itself repeated by `for_each`, as that block's own
+    `for_each`: `for_each = aws_iam_user.master_user` has the keys of `var.user_map` it was made from."""
+    if text is None or not _BLOCK_REFERENCE.fullmatch(text) or text.startswith(("var.", "local.", "module.")):
+        return text
+    placed = blocks.get(text)
+    repeat = None if placed is None else placed.block.body.attributes.get("for_each")
+    return text if repeat is None else defaults.unwrapped(_text(repeat.value), "nonsensitive")
 _LOCAL = patterns.compile(r"\blocal\.(\w+)")
 # `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`,
 # `lookup(local.defaults, "public_ip", null)`).
@@ -641,6 +653,8 @@ def _recounted(
         # sensitive one): the same instances.
         old_text, new_text = (None if a is None else defaults.unwrapped(_text(a.value), "nonsensitive")
                               for a in (old_value, new_value))
+        if name == "for_each":
+            old_text, new_text = _keys_of(old_text, module.old), _keys_of(new_text, module.new)
         if old_text is None and new_text is not None and name == "count" and _one(new_text, module, fresh):
             continue  # `count = var.create ? 1 : 0` with the new input at its default: the one it was (now `[0]`)
         if old_text is not None and new_text is not None:
