@@ -1599,6 +1599,47 @@ def test_deletion_protection_turned_on_is_routine_and_off_is_not(
     assert code == (1 if found else 0)
 
 
+FILES_TABLE = """\
+locals {
+  files_table_name = "intg-files"
+}
+
+module "files_table" {
+  source   = "git::https://github.com/acme/terraform-modules//dynamo"
+  name     = local.files_table_name
+  hash_key = "id"
+}
+
+resource "aws_dynamodb_table" "locks" {
+  name     = "intg-locks"
+  hash_key = "LockID"
+}
+"""
+
+
+@pytest.mark.parametrize(("edit", "found"), [
+    # Point-in-time recovery turned on, through a local value or in the table's own block: restorable.
+    ((('  files_table_name = "intg-files"\n', '  files_table_name = "intg-files"\n  recovery = true\n'),
+      ('  hash_key = "id"\n', '  hash_key = "id"\n  point_in_time_recovery_enabled = local.recovery\n')), []),
+    ((('  hash_key = "LockID"\n', '  hash_key = "LockID"\n  point_in_time_recovery {\n    enabled = true\n  }\n'),),
+     []),
+    ((('  files_table_name = "intg-files"\n', '  files_table_name = "intg-files"\n  recovery = var.recovery\n'),
+      ('  hash_key = "id"\n', '  hash_key = "id"\n  point_in_time_recovery_enabled = local.recovery\n')),
+     [("security", "module.files_table")]),
+])
+def test_point_in_time_recovery_turned_on_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: tuple[tuple[str, str], ...], found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/tables.tf": FILES_TABLE})
+    text = FILES_TABLE
+    for old, new in edit:
+        text = text.replace(old, new)
+    repo.commit({"infra/tables.tf": text})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 NODE_GROUP = """\
 locals {
   ng = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ownership_gate.classifiers import patterns
@@ -338,7 +339,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             elif address.startswith("module."):
                 item = _replaced_through_call(address, before.block, after.block, directory, context)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
-            item = _changed(address, before.block, after.block, unset, fresh, ignored)
+            item = _changed(address, before.block, after.block, unset, fresh, ignored, module.locals_new)
         if item is None and not locals_kept and ALL not in ignored:
             item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
         if item is not None:
@@ -844,7 +845,7 @@ def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
 
 def _changed(
     address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object],
-    ignored: frozenset[str] = frozenset(),
+    ignored: frozenset[str] = frozenset(), local_values: Mapping[str, tuple[str, Any]] = MappingProxyType({}),
 ) -> Finding | None:
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
@@ -870,7 +871,7 @@ def _changed(
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
                     and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
-                    and not _protection_turned_on(n, old_items.get(n), new_items.get(n))
+                    and not _protection_turned_on(n, old_items.get(n), _local_value(new_items.get(n), local_values))
                     and not _only_guarded(old_items.get(n), new_items.get(n))})
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
@@ -902,17 +903,42 @@ def _logging_turned_on(name: str, before: Any, after: Any) -> bool:
     )
 
 
-# Settings that keep a resource (or a bucket's object versions) from being deleted or terminated by mistake.
+# Settings that keep a resource (or a bucket's object versions) from being deleted or terminated by mistake,
+# or its data restorable after one (a DynamoDB table's point-in-time recovery, backups taken).
 _PROTECTION = patterns.compile(
     r"(?i)^(?:enable_)?(?:deletion|termination)_protection$|^disable_api_termination$|^mfa_delete$"
+    r"|^(?:enable_)?point_in_time_recovery(?:_enabled)?$|^(?:enable_)?backups?(?:_enabled)?$"
 )
 
 
 def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
     """Deletion protection turned on where it was off or unset (`enable_deletion_protection = true`,
-    a bucket's `versioning.mfa_delete = true`): the resource is harder to lose, and nothing opens. Turned off,
-    it stays a change."""
-    return bool(_PROTECTION.match(name.rpartition(".")[2])) and after in _ON and _was_off(before)
+    a bucket's `versioning.mfa_delete = true`), or point-in-time recovery (`point_in_time_recovery {
+    enabled = true }`, a module's `point_in_time_recovery_enabled`): the resource is harder to lose, and
+    nothing opens. Turned off, it stays a change."""
+    parts = name.split(".")
+    switch = parts[-2] if parts[-1] == "enabled" and len(parts) > 1 else parts[-1]
+    return bool(_PROTECTION.match(switch)) and _switch(after) in _ON and _was_off(_switch(before))
+
+
+def _switch(value: Any) -> Any:
+    """A block that only says whether it is on (`point_in_time_recovery { enabled = true }`) as that flag."""
+    if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], tuple) and len(value[0]) == 1:
+        item = value[0][0]
+        if isinstance(item, tuple) and item[:2] == ("=", "enabled") and len(item) == 3:
+            return item[2]
+    return value
+
+
+def _local_value(value: Any, local_values: Mapping[str, tuple[str, Any]]) -> Any:
+    """A setting that reads one local value (`local.enable_point_in_time_recovery`) as that value, when the
+    change set's files define it."""
+    if isinstance(value, tuple) and value[:1] == ("expr",) and len(value) == 2 and isinstance(value[1], str):
+        match = _LOCAL.fullmatch(value[1].strip())
+        defined = local_values.get(match.group(1)) if match else None
+        if defined is not None:
+            return defined[1]
+    return value
 
 
 def _was_off(before: Any) -> bool:
