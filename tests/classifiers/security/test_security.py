@@ -2707,6 +2707,35 @@ def test_a_security_header_set_by_its_setting_name(repo: Repo, capsys: pytest.Ca
     assert code == 1
 
 
+HELMET = """\
+import { HelmetOptions } from "helmet";
+
+export const helmetConfiguration: HelmetOptions = {
+  frameguard: {
+    action: "deny",
+  },
+  referrerPolicy: false,
+  permittedCrossDomainPolicies: false,
+};
+"""
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("  permittedCrossDomainPolicies: false,\n", '  permittedCrossDomainPolicies: {\n    permittedPolicies: "none",\n  },\n'),
+    ("  referrerPolicy: false,\n", '  referrerPolicy: { policy: "no-referrer" },\n'),
+    ("  referrerPolicy: false,\n", '  referrerPolicy: false,\n  crossOriginOpenerPolicy: { policy: "same-origin" },\n'),
+])
+def test_helmet_headers_by_their_option_names(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    path = "src/config/helmet.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: HELMET})
+    repo.commit({path: HELMET.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", path)]
+    assert code == 1
+
+
 WAF_VALUES = """\
 generic-service:
   ingress:
