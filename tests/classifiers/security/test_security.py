@@ -427,6 +427,39 @@ def test_a_call_added_to_a_permission_check_is_no_rename(repo: Repo, capsys: pyt
     assert kinds_and_subjects(doc, "security") == [] and code == 0  # a rename
 
 
+VERIFY_MFA = """\
+public class VerifyMfaCodeHandler {
+    public Response handle(Request request) {
+        try {
+            return verify(request);
+        } catch (Exception e) {
+            LOG.error("Unexpected exception thrown");
+            return error();
+        }
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "access"), [
+    ('LOG.error("Unexpected exception thrown");', 'LOG.error("Unexpected exception thrown", e);', False),
+    ('LOG.error("Unexpected exception thrown");', 'LOG.warn("Verification failed");', False),
+    # What it writes down now includes the code being checked.
+    ('LOG.error("Unexpected exception thrown");', 'LOG.error("Failed for token {}", request.token());', True),
+    ('LOG.error("Unexpected exception thrown");', 'LOG.error("Unexpected exception thrown");\n'
+                                                  '            return verify(request);', True),
+])
+def test_only_what_code_named_for_authentication_logs_changed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
+) -> None:
+    path = "frontend-api/src/main/java/app/authentication/lambda/VerifyMfaCodeHandler.java"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: VERIFY_MFA})
+    repo.commit({path: VERIFY_MFA.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
 SERVICE_CONFIG_POLICY = """\
 class ServiceConfigPolicy < BasePolicy
   def new?

@@ -312,7 +312,7 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         DATA_SHAPES.search(path))
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
-    ) and not _code_moved(context, path, added, removed):
+    ) and not _only_logging(added, removed) and not _code_moved(context, path, added, removed):
         if _only_errors_changed(path, diff.old_text, diff.new_text):
             return []
         if named:
@@ -557,6 +557,15 @@ def _code(path: str, lines: Iterable[str]) -> list[str]:
 
 
 _WORD = patterns.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A statement that writes to a log (`LOG.error("...", e);`, `logger.info(...)`, `console.warn(...)`,
+# `Rails.logger.debug ...`, `log.Printf(...)`), on its own line.
+_LOG_STATEMENT = patterns.compile(
+    r"^\s*(?:(?:this|self|@)\.?)?(?:Rails\.)?(?:LOG|LOGGER|[Ll]og|[Ll]ogger|_?logger|_log|console|logging|slog)"
+    r"\s*(?:\.|::|->)\s*(?:trace|debug|info|warn|warning|error|fatal|critical|exception|log"
+    r"|Print(?:f|ln)?|(?:Error|Info|Warn|Debug)f?)\b"
+)
+# What a log line must not start writing out: a secret.
+_SECRET_WORD = patterns.compile(r"(?i)token|passw|secret|credential|api_?key|private_?key")
 _CONSTANTS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE", "nil", "null", "None", "undefined"})
 
 
@@ -569,6 +578,14 @@ _LITERAL_BINDING = patterns.compile(
     rf"""|(?P<typed>[A-Za-z_]\w*)\s+[A-Za-z_][\w.]*|(?P<constant>[A-Z]\w*)(?:\s*:\s*[\w.]+)?)"""
     rf"""\s*=\s*{_LITERAL}\s*;?\s*$"""
 )
+
+
+def _only_logging(added: list[str], removed: list[str]) -> bool:
+    """Every changed line writes to a log, and none added names a secret (`LOG.error("Unexpected exception
+    thrown", e)`): what is written down changed, not what is allowed. A log line that starts writing a
+    token or a password out is a change."""
+    return all(_LOG_STATEMENT.match(line) for line in (*added, *removed)) and not any(
+        _SECRET_WORD.search(line) for line in added)
 
 
 def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool:
