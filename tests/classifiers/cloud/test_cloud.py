@@ -1640,6 +1640,37 @@ def test_point_in_time_recovery_turned_on_is_routine(
     assert code == (1 if found else 0)
 
 
+UPSERT_LAMBDA = """\
+module "upsert_folder_lambda" {
+  source        = "git::https://github.com/acme/terraform-modules//lambda"
+  function_name = "intg-upsert-folder"
+  timeout       = 60
+}
+
+resource "aws_lambda_function" "resender" {
+  function_name = "intg-resender"
+  handler       = "app.handler"
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "subject"), [
+    ('  timeout       = 60\n', '  timeout       = 60\n  vpc_config = {\n    subnet_ids = module.vpc.private_subnets\n'
+     '    security_group_ids = [module.outbound_https.security_group_id]\n  }\n', "module.upsert_folder_lambda"),
+    ('  handler       = "app.handler"\n', '  handler       = "app.handler"\n  vpc_config {\n'
+     '    subnet_ids         = module.vpc.private_subnets\n    security_group_ids = [aws_security_group.out.id]\n  }\n',
+     "aws_lambda_function.resender"),
+])
+def test_a_function_placed_in_a_network_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, subject: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/lambdas.tf": UPSERT_LAMBDA})
+    repo.commit({"infra/lambdas.tf": UPSERT_LAMBDA.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
+    assert code == 1
+
+
 NODE_GROUP = """\
 locals {
   ng = {
