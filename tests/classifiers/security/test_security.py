@@ -2769,6 +2769,15 @@ def test_helmet_headers_by_their_option_names(
     assert code == 1
 
 
+def test_an_images_own_referrer_policy_is_no_header(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "web/src/UserListPage.js"
+    page = "export const Avatar = ({ user }) => (\n  <img src={user.avatar} alt={user.name} />\n);\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: page})
+    repo.commit({path: page.replace("<img src", '<img referrerPolicy="no-referrer" src')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
 WAF_VALUES = """\
 generic-service:
   ingress:

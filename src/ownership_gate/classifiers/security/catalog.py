@@ -221,7 +221,7 @@ ASSIGNMENT = patterns.compile(
 DSL_SETTING = patterns.compile(r"^\s*(?P<key>[a-z_][\w.]*)\s+(?P<value>[^\s=({].*?)\s*$")
 # Header names and directives that are security settings wherever they appear.
 SETTING_LINE = patterns.compile(
-    r"(?i)content[-_]?security[-_]?policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
+    r"(?i)content[-_]security[-_]policy|frame-ancestors|access-control-allow-(?:origin|credentials|headers|methods)"
     # A Content-Security-Policy's directives, wherever the policy is built: `"script-src 'self'"`, `base-uri`.
     r"|\b(?:default|script|style|img|connect|font|frame|child|worker|object|media|manifest)-src\b|\bbase-uri\b"
     r"|\bform-action\b|\brequire-trusted-types-for\b|\btrusted-types\b|\bupgrade-insecure-requests\b"
@@ -229,11 +229,14 @@ SETTING_LINE = patterns.compile(
     # `font_src` or `base_uri`, which name data (a search result's image, an HTTP client's base) as often.
     r"|\b(?:default|script|style|connect|frame|child|worker|object)_src\b|\bframe_ancestors\b|\bform_action\b"
     r"|\bupgrade_insecure_requests\b|\bblock_all_mixed_content\b"
-    # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`,
-    # Helmet's `referrerPolicy` and `permittedCrossDomainPolicies`).
-    r"|strict[-_]?transport[-_]?security|x[-_]?frame[-_]?options|x[-_]?content[-_]?type[-_]?options"
-    r"|referrer[-_]?policy|permissions[-_]policy|(?:x[-_]?)?permitted[-_]?cross[-_]?domain[-_]?policies"
-    r"|cross[-_]?origin[-_]?(?:embedder|opener|resource)[-_]?policy"
+    # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
+    r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
+    r"|permissions[-_]policy|x[-_]permitted[-_]cross[-_]domain[-_]policies"
+    r"|cross[-_]origin[-_](?:embedder|opener|resource)[-_]policy"
+    # ... and as Helmet's options name them (`referrerPolicy: false`, `helmet.hsts(...)` aside); not an element's
+    # own `referrerPolicy="no-referrer"`, which only says what one link or image sends.
+    r"|\b(?-i:contentSecurityPolicy|strictTransportSecurity|xFrameOptions|xContentTypeOptions|referrerPolicy"
+    r"|x?[pP]ermittedCrossDomainPolicies|crossOrigin(?:Embedder|Opener|Resource)Policy)\s*(?:\??:|\()"
     # SSH told not to check the server's host key (anyone in the middle is trusted): `-o StrictHostKeyChecking=no`.
     rf"|{ANY_HOST_KEY.pattern}"
     r"|\bhelmet\s*\(|\bcors\s*\(|\bcsrf\w*\s*\(|\bprotect_from_forgery\b|\bforce_ssl\b|\bRack::Cors\b"
