@@ -1640,6 +1640,36 @@ def test_point_in_time_recovery_turned_on_is_routine(
     assert code == (1 if found else 0)
 
 
+DMS_ENDPOINT = """\
+resource "aws_dms_endpoint" "default" {
+  endpoint_id   = var.endpoint_id
+  endpoint_type = var.endpoint_type
+  dynamic "elasticsearch_settings" {
+    for_each = var.elasticsearch_settings != null ? [true] : []
+    content {
+      endpoint_uri            = lookup(var.elasticsearch_settings, "endpoint_uri")
+      service_access_role_arn = lookup(var.elasticsearch_settings, "service_access_role_arn")
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("new", "found"), [
+    ('var.elasticsearch_settings["service_access_role_arn"]', []),  # the deprecated lookup written as the index
+    ('var.elasticsearch_settings["role_arn"]', [("security", "aws_dms_endpoint.default")]),
+])
+def test_a_two_argument_lookup_rewritten_as_its_index_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": DMS_ENDPOINT})
+    repo.commit({"main.tf": DMS_ENDPOINT.replace(
+        'lookup(var.elasticsearch_settings, "service_access_role_arn")', new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 UPSERT_LAMBDA = """\
 module "upsert_folder_lambda" {
   source        = "git::https://github.com/acme/terraform-modules//lambda"

@@ -11,6 +11,7 @@ from ownership_gate.classifiers.cloud.defaults import (
     evaluate,
     is_empty,
     lists_as_tuples,
+    lookups_as_indexes,
     render,
 )
 
@@ -78,3 +79,15 @@ def test_defaults_and_emptiness() -> None:
 ])
 def test_a_list_call_is_the_tuple(text: str, expected: str) -> None:
     assert lists_as_tuples(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('lookup(var.elasticsearch_settings, "endpoint_uri")', 'var.elasticsearch_settings["endpoint_uri"]'),
+    ('lookup(local.m["x"], "k")', 'local.m["x"]["k"]'),
+    # With a default it says what a missing key gives: left as written; so is a computed map or key.
+    ('lookup(var.s3_settings, "bucket_folder", null)', 'lookup(var.s3_settings, "bucket_folder", null)'),
+    ('lookup(merge(a, b), "k")', 'lookup(merge(a, b), "k")'),
+    ('lookup(var.m, "${var.k}")', 'lookup(var.m, "${var.k}")'),
+])
+def test_a_two_argument_lookup_is_the_index(text: str, expected: str) -> None:
+    assert lookups_as_indexes(text) == expected

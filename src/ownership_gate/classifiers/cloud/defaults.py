@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import tree_sitter
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.formats import treesitter
 
 # The value of an empty list, set, map or object.
@@ -87,6 +88,16 @@ def unwrapped(text: str, function: str) -> str:
     if len(given) != 1 or any(c.type == "ellipsis" for c in arguments.children):
         return text
     return source[given[0].start_byte:given[0].end_byte].decode("utf-8", "replace")
+
+
+# The deprecated two-argument `lookup(map, "key")` of a plain reference: no default, so exactly `map["key"]`.
+_LOOKUP = patterns.compile(r'\blookup\(\s*([A-Za-z_][\w.-]*(?:\[[^\[\](),]*\])*)\s*,\s*("[^"\\$]*")\s*\)')
+
+
+def lookups_as_indexes(text: str) -> str:
+    """`text` with each two-argument `lookup(var.s3_settings, "bucket_name")` written as the index it is
+    (`var.s3_settings["bucket_name"]`); a `lookup` with a default is left as written."""
+    return _LOOKUP.sub(r"\1[\2]", text) if "lookup(" in text else text
 
 
 def without_try(text: str) -> str:

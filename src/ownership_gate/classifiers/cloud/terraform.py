@@ -950,7 +950,7 @@ def _only_guarded(before: Any, after: Any) -> bool:
     """One side wraps what the other computes in `try(...)` and nothing else differs
     (`var.node_role_arn[0]` -> `try(var.node_role_arn[0], null)`): the same value wherever the unguarded one
     has one; where it has none, Terraform stopped with an error and applied nothing. A fallback changed
-    (`try(a, b)` -> `try(a, c)`) is a change."""
+    (`try(a, b)` -> `try(a, c)`) is a change. The deprecated two-argument `lookup(map, "key")` is `map["key"]`."""
     def code(value: Any) -> str | None:
         if isinstance(value, str):
             return value
@@ -959,6 +959,9 @@ def _only_guarded(before: Any, after: Any) -> bool:
     old, new = code(before), code(after)
     if old is None or new is None:
         return False
+    old, new = defaults.lookups_as_indexes(old), defaults.lookups_as_indexes(new)
+    if old == new:
+        return True  # `lookup(var.settings, "bucket_name")` -> `var.settings["bucket_name"]`: the same value
     return old.count("try(") != new.count("try(") and defaults.without_try(old) == defaults.without_try(new)
 
 
