@@ -354,6 +354,31 @@ def test_a_count_that_comes_to_the_same_with_a_new_input_at_its_default(
     assert code == 0
 
 
+CERTIFICATE_LOCALS = """\
+locals {
+  create_domain_name = var.create_domain_name && var.domain_name != ""
+  create_certificate = local.create_domain_name && var.create_certificate
+}
+"""
+
+
+@pytest.mark.parametrize(("default", "found"), [
+    ("false", []),  # `&& !var.private_zone` with the new input at its default: the same
+    ("true", [("security", "local.create_certificate")]),
+])
+def test_a_local_setting_that_comes_to_the_same_with_a_new_input_at_its_default(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": CERTIFICATE_LOCALS})
+    repo.commit({
+        "main.tf": CERTIFICATE_LOCALS.replace("&& var.create_certificate", "&& var.create_certificate && !var.private_zone"),
+        "variables.tf": f'variable "private_zone" {{\n  type    = bool\n  default = {default}\n}}\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 def test_a_condition_moved_into_a_local_or_a_new_input_kept_at_true_is_no_change(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

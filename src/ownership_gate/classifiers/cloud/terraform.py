@@ -379,7 +379,10 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                                         after.block.line))
     for name in sorted(module.locals_old.keys() & module.locals_new.keys()):
         (_, before_value), (path, after_value) = module.locals_old[name], module.locals_new[name]
-        if names_setting(name) and before_value != after_value and not _only_ignored_readers(name, module):
+        # With the new inputs at their defaults (`... && !var.private_zone`, a new `false` input): the same.
+        if names_setting(name) and before_value != after_value and _local_changed(name, module, fresh) and not (
+            _only_ignored_readers(name, module)
+        ):
             add(path, finding("security", f"local.{name}", f"local.{name} changed"))
     return found
 
