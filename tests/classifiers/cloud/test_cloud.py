@@ -1726,6 +1726,34 @@ def test_a_function_placed_in_a_network_is_a_security_setting(
     assert code == 1
 
 
+EKS_CLUSTER = """\
+resource "aws_eks_cluster" "this" {
+  name     = var.cluster_name
+  role_arn = var.role_arn
+  vpc_config {
+    subnet_ids = var.subnet_ids
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("default", "found"), [
+    ("[]", []),  # `coalescelist([], var.subnet_ids)`: the subnets it had
+    ('["subnet-0a1"]', [("security", "aws_eks_cluster.this")]),
+])
+def test_a_new_input_that_falls_back_to_the_old_one_at_its_default(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": EKS_CLUSTER})
+    repo.commit({
+        "main.tf": EKS_CLUSTER.replace("= var.subnet_ids", "= coalescelist(var.control_plane_subnet_ids, var.subnet_ids)"),
+        "variables.tf": f'variable "control_plane_subnet_ids" {{\n  type    = list(string)\n  default = {default}\n}}\n',
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 NODE_GROUP = """\
 locals {
   ng = {

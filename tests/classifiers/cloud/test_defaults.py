@@ -33,7 +33,7 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ('var.feature == "on" ? 1 : 0', '((null == "on") ? 1 : 0)'),
     ("(a || b) && c", "((a || b) && c)"),
     ("a || (b && c)", "(a || (b && c))"),
-    ("coalesce(var.feature, 3)", "coalesce(var.feature, 3)"),
+    ("coalesce(var.other, 3)", "coalesce(var.other, 3)"),
     # Branches that come to the same make the condition moot.
     ('local.protocol == "HTTPS" ? null : var.feature', "null"),
     ('local.protocol == "HTTPS" ? 1 : 2', '((local.protocol == "HTTPS") ? 1 : 2)'),
@@ -57,6 +57,13 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ("concat(var.cidrs, var.other)", "var.other"),
     ("concat(var.lists...)", "concat(var.lists...)"),
     ("lookup(var.cidrs, \"a\", null)", "lookup(var.cidrs, \"a\", null)"),
+    # The first argument that is not nothing: `[]` for coalescelist, null for coalesce.
+    ("coalescelist(var.cidrs, var.subnet_ids)", "var.subnet_ids"),
+    ("coalescelist(var.other, var.subnet_ids)", "coalescelist(var.other, var.subnet_ids)"),
+    ("coalescelist(var.cidrs, var.other, var.subnet_ids)", "coalescelist(var.other, var.subnet_ids)"),
+    ("coalesce(var.feature, 3)", "3"),
+    ("coalesce(var.feature, local.name)", "local.name"),
+    ("coalesce(var.cidrs, local.name)", "coalesce(var.cidrs, local.name)"),  # `[]` is no null
 ])
 def test_folding(text: str, folded: str) -> None:
     assert render(evaluate(text, AT_DEFAULT)) == folded

@@ -446,6 +446,9 @@ public class VerifyMfaCodeHandler {
     ('LOG.error("Unexpected exception thrown");', 'LOG.warn("Verification failed");', False),
     # What it writes down now includes the code being checked.
     ('LOG.error("Unexpected exception thrown");', 'LOG.error("Failed for token {}", request.token());', True),
+    # A value it now writes out: the payload it sends holds a secret key.
+    ('LOG.error("Unexpected exception thrown");', 'LOG.error("Verification payload: {}", payload);', True),
+    ('LOG.error("Unexpected exception thrown");', 'LOG.error(f"Verification payload: ${payload}");', True),
     ('LOG.error("Unexpected exception thrown");', 'LOG.error("Unexpected exception thrown");\n'
                                                   '            return verify(request);', True),
 ])

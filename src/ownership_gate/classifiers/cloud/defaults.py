@@ -195,6 +195,11 @@ _ORDER: dict[str, Callable[[float, float], bool]] = {
 }
 # Functions that join their arguments: an empty one adds nothing, and a join of one argument is that argument.
 _JOINS = ("concat", "merge")
+# Functions that give their first argument that is not nothing: an empty list, or null or an empty string.
+_FIRST_OF: dict[str, Callable[[object], bool]] = {
+    "coalescelist": lambda value: value is EMPTY,
+    "coalesce": lambda value: value is None or value == "",
+}
 # Functions of one collection: of an empty one, `length` is 0 and the others are empty (`keys({})`, `tomap({})`).
 _OF_A_COLLECTION = frozenset({"length", "keys", "values", "tomap", "toset", "tolist", "flatten", "compact",
                               "distinct", "sort", "reverse"})
@@ -265,7 +270,11 @@ class _Folder:
             if len(given) == 1 and self.fold(given) is EMPTY:
                 # `length(var.settings) > 0 ? [...] : []` with the new input at `{}`; `keys({})`, `tomap({})`
                 return 0.0 if name == "length" else EMPTY
-        if name not in _JOINS or arguments is None or any(c.type == "ellipsis" for c in arguments.children):
+        if arguments is None or any(c.type == "ellipsis" for c in arguments.children):
+            return Residual(self.text([node]))
+        if name in _FIRST_OF:
+            return self.first_of(name, [self.fold([c]) for c in arguments.children if c.is_named], node)
+        if name not in _JOINS:
             return Residual(self.text([node]))
         kept = [value for value in (self.fold([c]) for c in arguments.children if c.is_named) if value is not EMPTY]
         if not kept:
@@ -273,6 +282,18 @@ class _Folder:
         if len(kept) == 1:
             return kept[0]
         return Residual(f"{name}({', '.join(render(value) for value in kept)})")
+
+    def first_of(self, name: str, values: list[object], node: tree_sitter.Node) -> object:
+        """`coalescelist(var.control_plane_subnet_ids, var.subnet_ids)` with the new input at `[]` is
+        `var.subnet_ids`: the arguments that come to nothing (`[]` for `coalescelist`, `null` or `""` for
+        `coalesce`) before the first that may not are left out."""
+        nothing = _FIRST_OF[name]
+        rest = values[next((i for i, value in enumerate(values) if not nothing(value)), len(values)):]
+        if len(rest) == len(values):
+            return Residual(self.text([node]))
+        if len(rest) == 1:
+            return rest[0]
+        return Residual(f"{name}({', '.join(render(value) for value in rest)})")
 
     def binary(self, children: Sequence[tree_sitter.Node]) -> object:
         at = _operator(children)
