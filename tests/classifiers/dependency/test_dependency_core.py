@@ -374,6 +374,55 @@ def test_a_requirements_line_that_never_read_taken_out_leaves_the_rest_judged_as
     assert code == 0
 
 
+POETRY_PROJECT = """\
+[tool.poetry]
+name = "trade-remedies-api"
+
+[tool.poetry.dependencies]
+python = "^3.12"
+django = "~=4.2.18"
+
+[build-system]
+requires = ["poetry-core^1.0.0"]
+build-backend = "poetry.core.masonry.api"
+"""
+
+
+def test_a_pyproject_requirement_that_never_read_is_left_aside_while_it_stays_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `poetry-core^1.0.0` is no PEP 508 requirement: no installer reads it either, so it was always there unread.
+    base = repo.commit({"pyproject.toml": POETRY_PROJECT})
+    repo.commit({"pyproject.toml": POETRY_PROJECT.replace("~=4.2.18", "~=4.2.20")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "dependency")] == [("patch", "django")]
+    assert code == 0
+    repo.commit({"pyproject.toml": POETRY_PROJECT.replace("poetry-core^1.0.0", "poetry-core^2.0.0")})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "dependency")] == [("unparsed", "pyproject.toml")]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("ecosystem", "path", "old", "new", "kind"), [
+    # A calendar version's year moves on the calendar: `tzdata`, `pytz`, `certifi`, `fsspec`.
+    ("pypi", "requirements.txt", "tzdata==2024.2\n", "tzdata==2025.1\n", "minor"),
+    ("pypi", "requirements.txt", "fsspec==2024.12.0\n", "fsspec==2025.2.0\n", "minor"),
+    ("pypi", "requirements.txt", "django==4.2.18\n", "django==5.0.1\n", "major"),
+    # An image's year is a product's major release.
+    ("docker", "Dockerfile", "FROM mcr.microsoft.com/mssql/server:2019-latest\n",
+     "FROM mcr.microsoft.com/mssql/server:2022-latest\n", "major"),
+])
+def test_a_calendar_versions_new_year_is_no_major_in_a_package_registry(
+    repo: Repo, capsys: pytest.CaptureFixture[str], ecosystem: str, path: str, old: str, new: str, kind: str
+) -> None:
+    base = repo.commit({path: old})
+    repo.commit({path: new})
+    code, doc = run_json(capsys, "--base", base)
+    [finding] = findings(doc, "dependency")
+    assert (finding["ecosystem"], finding["kind"]) == (ecosystem, kind)
+    assert code == (1 if kind == "major" else 0)
+
+
 @pytest.mark.parametrize("new_line", ["django-fakeredis>=0.2.*\n", "", "other>=1.*\n"])
 def test_a_requirements_line_that_does_not_read_fails_closed_once_it_changes(
     repo: Repo, capsys: pytest.CaptureFixture[str], new_line: str

@@ -188,7 +188,7 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
     """The kind of a changed constraint, and why it is `major` when the step between
     the lowest versions alone would not say so ("" otherwise)."""
     low_old, low_new = ecosystem.lowest(old), ecosystem.lowest(new)
-    kind = step(low_old, low_new, zero_major)
+    kind = package_step(ecosystem.NAME, low_old, low_new, zero_major)
     if kind == "changed" and _down_a_major(low_old, low_new, new):
         return "major", ""  # back to an older major: as breaking as going up to a newer one
     if kind == "changed" and _down_a_minor(low_old, low_new, new):
@@ -225,6 +225,8 @@ def _admits_later_major(old: str, new: str, ecosystem: Ecosystem) -> str:
     before, after = ceiling(old), ceiling(new)
     if before is None or after is None or after <= before:
         return ""
+    if ecosystem.NAME in _CALENDAR_ECOSYSTEMS and _year(int(before)) and after != math.inf and _year(int(after)):
+        return ""  # `==2024.2` -> `==2025.1`: the next year's calendar version, not a major
     first = int(before) + 1
     if after == math.inf:
         return f"now admits {first} and later"
@@ -320,6 +322,24 @@ def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
         return (0, ()) if low is None else (1, low)
 
     return max(constraints, key=key)
+
+
+# Package registries where a version's first number may be the year it came out (`tzdata 2025.1`, `pytz`,
+# `certifi`, `fsspec`): calendar versions, whose year moves on the calendar, not for a breaking change. Not
+# images, charts or providers, where a year names a product's major release (SQL Server `2019` -> `2022`).
+_CALENDAR_ECOSYSTEMS = frozenset({"pypi", "npm", "gem", "cargo", "composer", "hex", "golang"})
+
+
+def package_step(ecosystem: str, old: Release | None, new: Release | None, zero_major: bool = False) -> str:
+    """`step`, with a calendar version's new year a `minor` in a language's package registry."""
+    kind = step(old, new, zero_major)
+    if kind == "major" and old and new and ecosystem in _CALENDAR_ECOSYSTEMS and _year(old[0]) and _year(new[0]):
+        return "minor"
+    return kind
+
+
+def _year(number: int) -> bool:
+    return 1990 <= number <= 2999
 
 
 def step(old: Release | None, new: Release | None, zero_major: bool = False) -> str:

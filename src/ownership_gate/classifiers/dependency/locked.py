@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterator, Mapping
 
 from ownership_gate.classifiers.base import Context
 from ownership_gate.classifiers.dependency import read
-from ownership_gate.classifiers.dependency.compare import TYPE, step
+from ownership_gate.classifiers.dependency.compare import TYPE, package_step
 from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem, ManifestError, Requirement, widest
 from ownership_gate.classifiers.dependency.ecosystems.lockfiles import Lock, admits_any
 from ownership_gate.classifiers.dependency.feature_releases import breaking_minor
@@ -80,7 +80,7 @@ def locked_majors(
         before, after = old.version(name, constraints[name]), new.version(name, constraints[name])
         if before is None or after is None:
             continue
-        kind = step(release(before), release(after), zero_major)
+        kind = package_step(ecosystem.NAME, release(before), release(after), zero_major)
         breaking = breaking_minor(ecosystem.NAME, name) if kind == "minor" else None
         if kind == "major" or breaking is not None:
             detail = f"locked {before} -> {after}; the manifest allows any version" + (
@@ -125,7 +125,9 @@ def already_held(change: Change, context: Context, ecosystem: Ecosystem, finding
             found.append(f)
             continue
         before = lock.version(f.subject, f.to or "") if held[f.subject] == ALREADY_HELD else None
-        if before is not None and f.to and step(release(before), ecosystem.lowest(f.to), zero_major) == "major":
+        if before is not None and f.to and package_step(
+            ecosystem.NAME, release(before), ecosystem.lowest(f.to), zero_major
+        ) == "major":
             if ecosystem.NAME in SIDE_BY_SIDE:
                 found.append(f)  # installed beside the one another package keeps: new, as it was
                 continue

@@ -103,19 +103,25 @@ def _parse(text: str, path: str) -> list[Requirement]:
 
 def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
     """What a setup.py requires outside the code its reader cannot see into, and that code's text
-    (see pypi_setup.py); a requirements file's lines outside those that do not read, and their text; any
-    other manifest is read whole, as `parse` reads it."""
+    (see pypi_setup.py); a requirements file's lines, or a pyproject.toml's requirement strings, outside
+    those that do not read, and their text; any other manifest is read whole, as `parse` reads it."""
     if posixpath.basename(path).lower().endswith(".py"):
         from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
 
         found, unread = pypi_setup.readable(text)
         return _installers_are_build(found), unread
     base = posixpath.basename(path).lower()
-    if not (base.endswith((".toml", ".cfg")) or ("pipfile" in base and not base.endswith((".txt", ".in")))):
+    if ("pipfile" in base and not base.endswith((".txt", ".in"))) or base.endswith(".cfg"):
+        return parse(text, path), ()
+    if base.endswith(".toml"):
+        from ownership_gate.classifiers.dependency.ecosystems import pyproject
+
+        found, unread = pyproject.readable_pyproject(text)
+    else:
         from ownership_gate.classifiers.dependency.ecosystems import pypi_files
 
-        return pypi_files.requirements_readable(text, file_scope(path))
-    return parse(text, path), ()
+        found, unread = pypi_files.requirements_readable(text, file_scope(path))
+    return _installers_are_build(found), unread
 
 
 LOCKFILES = {"poetry.lock": "pyproject.toml", "uv.lock": "pyproject.toml", "pdm.lock": "pyproject.toml",

@@ -43,6 +43,18 @@ _PIPFILE_META = frozenset({"source", "requires", "scripts", "pipenv", "pipfile"}
 
 
 def parse_pyproject(text: str) -> list[Requirement]:
+    return _pyproject(text, None)
+
+
+def readable_pyproject(text: str) -> tuple[list[Requirement], tuple[str, ...]]:
+    """The requirements of a pyproject.toml whose strings read, and each one that does not, with where it is
+    (`build-system.requires: poetry-core^1.0.0`, which no installer reads either): the same unread string on
+    both sides of a change says what it said before."""
+    unread: list[str] = []
+    return _pyproject(text, unread), tuple(unread)
+
+
+def _pyproject(text: str, unread: list[str] | None) -> list[Requirement]:
     document = load_toml(text)
     project = table(document, "project")
     poetry = table(document, "tool", "poetry")
@@ -71,7 +83,13 @@ def parse_pyproject(text: str) -> list[Requirement]:
     for group, items in table(document, "tool", "pdm", "dev-dependencies").items():
         pep508 += [(r, f"tool.pdm.dev-dependencies.{group}", named_scope(group, DEV)) for r in strings(items, group)]
     for raw, where, scope in pep508:
-        requirement = _pep508(raw, where, lines)
+        try:
+            requirement = _pep508(raw, where, lines)
+        except ManifestError:
+            if unread is None:
+                raise
+            unread.append(f"{where}: {raw}")
+            continue
         if requirement is not None and requirement.name not in internal:
             found.append(requirement._replace(scope=scope))
     pins = ("constraint-dependencies", "override-dependencies")
