@@ -175,10 +175,26 @@ def classify(change: Change, context: Context) -> list[Finding]:
             "data migration existed at the base and its code was edited: it changes no schema, and"
             " databases that ran it keep the rows the old code wrote"
         ))]
+    if old is not None:
+        findings = _not_found_before(findings, judge(old.ops, change.path, earlier))
     return [_edited(change.path, (
         "migration existed at the base and was edited: databases that already ran it will"
         " not run the new version"
     )), *findings]
+
+
+def _not_found_before(findings: list[Finding], before: list[Finding]) -> list[Finding]:
+    """`findings` of an edited migration without those its base revision already gave (a table it dropped
+    before and still drops): they were judged when they were written, and the edit does not add them."""
+    left = Counter(f._replace(line=None) for f in before)
+    kept = []
+    for finding in findings:
+        key = finding._replace(line=None)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            kept.append(finding)
+    return kept
 
 
 # Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`,
