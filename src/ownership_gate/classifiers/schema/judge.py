@@ -218,6 +218,6 @@ def _unguarded(fingerprint: str) -> str:
 def _same_schema(old: Migration, new: Migration) -> bool:
     """Both versions only rewrite rows, the same tables in the same order: what differs is the
     code that computes the rows, which changes no schema. (An `Op` does not hold every detail of a
-    schema operation, a column's type for one, so an edit among those stays `unknown`.)"""
+    schema operation, a column's type for one, so an edit among those stays `edited`.)"""
     ops = [o._replace(line=None) for o in old.ops]
     return bool(ops) and all(o.action == "data" for o in ops) and ops == [o._replace(line=None) for o in new.ops]
