@@ -205,6 +205,11 @@ class Book(models.Model):
     ("models.CharField(max_length=20)", "models.CharField(max_length=20, db_index=True)", "risky"),
     ("models.ForeignKey(Author, on_delete=models.CASCADE)",
      'models.ForeignKey("library.Author", on_delete=models.SET_NULL, related_name="books")', "additive"),
+    ("models.ForeignKey(Author, on_delete=models.CASCADE)", "models.ForeignKey(Editor, on_delete=models.CASCADE)",
+     "destructive"),
+    # A Wagtail StreamField's first argument is its blocks, kept in the same JSON column: no other model.
+    ('StreamField([("heading", blocks.CharBlock()), ("cta", CTABlock())], use_json_field=True)',
+     'StreamField([("heading", blocks.CharBlock())], use_json_field=True)', "additive"),
 ])
 def test_alter_field_compares_the_model_source(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, decode
 from ownership_gate.classifiers.schema.frameworks.pyast import dotted, last
 from ownership_gate.classifiers.schema.ops import Op
@@ -136,9 +137,15 @@ def _value(call: ast.Call, key: str) -> ast.expr | None:
     for keyword in call.keywords:
         if keyword.arg == key:
             return keyword.value
-    if key == "to" and call.args:
+    if key == "to" and call.args and _RELATION.search(last(dotted(call.func)) or ""):
         return call.args[0]
     return None
+
+
+# Fields whose first argument is the model they point at (`ForeignKey(Product, ...)`, modelcluster's
+# `ParentalKey`); another field's first argument is its own (a Wagtail `StreamField`'s blocks, which live in
+# the same JSON column whatever they are).
+_RELATION = patterns.compile(r"(?:ForeignKey|OneToOneField|ManyToManyField|ParentalKey)$")
 
 
 def _literal(node: ast.expr | None, key: str, kind: str) -> Any:
