@@ -36,7 +36,7 @@ LAZY = (
     "ownership_gate.classifiers.dependency.versions.pep440",
     *(f"ownership_gate.classifiers.dependency.ecosystems.{name}_read" for name in (
         "actions", "cargo", "composer", "docker", "gem", "golang", "helm", "maven", "npm", "nuget",
-        "terraform",
+        "terraform", "sbt",
     )),
     "ownership_gate.classifiers.schema.judge",
     "ownership_gate.classifiers.schema.ops",
@@ -53,6 +53,7 @@ LAZY = (
     "ownership_gate.classifiers.schema.frameworks.efcore_read",
     "ownership_gate.formats.javascript", "ownership_gate.formats.elixir", "ownership_gate.formats.php",
     "tree_sitter_javascript", "tree_sitter_typescript", "tree_sitter_elixir", "tree_sitter_php", "tree_sitter_c_sharp",
+    "tree_sitter_scala",
     "ownership_gate.classifiers.cost.leaves",
     "ownership_gate.classifiers.cost.read",
     "ownership_gate.classifiers.infra.detect",
@@ -154,6 +155,20 @@ def test_a_staged_efcore_migration_loads_only_its_grammar(repo: Repo) -> None:
     assert [c["level"] for c in report["changes"]] == ["cto"]
     assert "tree_sitter_c_sharp" in modules
     assert [m for m in ("tree_sitter_javascript", "tree_sitter_php", "tree_sitter_go", "sqlglot") if m in modules] == []
+
+
+def test_a_staged_sbt_build_loads_only_its_grammar(repo: Repo) -> None:
+    build = 'scalaVersion := "2.13.13"\nlibraryDependencies += "org.postgresql" % "postgresql" % "{}"\n'
+    repo.commit({".ownership-gate.yaml": POLICY, "build.sbt": build.format("42.7.3"),
+                 "src/main/scala/App.scala": "object App\n"})
+    modules, report = _staged_run(repo, {"build.sbt": build.format("43.0.0"),
+                                         "src/main/scala/App.scala": "object App {}\n"})
+    assert {c["path"]: c["level"] for c in report["changes"]} == {
+        "build.sbt": "cto", "src/main/scala/App.scala": "engineer"}
+    assert {"tree_sitter_scala", "ownership_gate.classifiers.dependency.ecosystems.sbt_read"} <= modules
+    assert [m for m in ("tree_sitter_kotlin", "ownership_gate.classifiers.dependency.ecosystems.gradle_read")
+            if m in modules] == []
+
 
 _DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: %d}\n"
 

@@ -16,7 +16,8 @@ from typing import Literal
 
 import tree_sitter
 
-LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php", "csharp", "kotlin"]
+LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php", "csharp", "kotlin",
+                       "scala"]
 
 
 # Language -> (grammar module, the function in it that returns the grammar).
@@ -32,6 +33,7 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     "php": ("tree_sitter_php", "language_php"),
     "csharp": ("tree_sitter_c_sharp", "language"),
     "kotlin": ("tree_sitter_kotlin", "language"),
+    "scala": ("tree_sitter_scala", "language"),
 }
 
 

@@ -53,7 +53,7 @@ def _infer_ecosystem(path: str) -> Ecosystem | None:
     base = posixpath.basename(path).lower()
     hints = (
         (".gradle.kts", "gradle"), ("requirements", "pypi"), (".txt", "pypi"), (".in", "pypi"), ("pyproject", "pypi"),
-        ("package", "npm"), ("gemfile", "gem"), (".gemspec", "gem"), ("go.mod", "golang"),
+        (".sbt", "sbt"), ("package", "npm"), ("gemfile", "gem"), (".gemspec", "gem"), ("go.mod", "golang"),
         ("cargo", "cargo"), ("composer", "composer"), ("pom", "maven"), (".csproj", "nuget"),
         (".tf", "terraform"), ("dockerfile", "docker"), ("chart", "helm"),
     )

@@ -201,7 +201,7 @@ def category(ecosystem: str, name: str, extra: Iterable[str] = ()) -> str | None
 @cache
 def _compiled(ecosystem: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Each category's patterns for one ecosystem as one expression, made on first use."""
-    ecosystem = "maven" if ecosystem == "gradle" else ecosystem  # Gradle builds use Maven's packages
+    ecosystem = "maven" if ecosystem in ("gradle", "sbt") else ecosystem  # their builds use Maven's packages
     return tuple(
         (found, _patterns(by_ecosystem[ecosystem]))
         for found, by_ecosystem in CATALOGUE.items() if ecosystem in by_ecosystem

@@ -17,6 +17,7 @@ from ownership_gate.classifiers.dependency.ecosystems import (
     nuget,
     pypi,
     runtime,
+    sbt,
     terraform,
 )
 from ownership_gate.classifiers.dependency.ecosystems.base import Ecosystem
@@ -30,6 +31,7 @@ REGISTRY: dict[str, Ecosystem] = {
     "golang": golang,
     "maven": maven,
     "gradle": gradle,
+    "sbt": sbt,
     "nuget": nuget,
     "terraform": terraform,
     "github-actions": actions,
