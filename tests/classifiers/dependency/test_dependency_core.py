@@ -408,7 +408,9 @@ def test_a_pyproject_requirement_that_never_read_is_left_aside_while_it_stays_th
     ("pypi", "requirements.txt", "tzdata==2024.2\n", "tzdata==2025.1\n", "minor"),
     ("pypi", "requirements.txt", "fsspec==2024.12.0\n", "fsspec==2025.2.0\n", "minor"),
     ("pypi", "requirements.txt", "django==4.2.18\n", "django==5.0.1\n", "major"),
-    # An image's year is a product's major release.
+    # Elsewhere a year can be a product's major release: an application server's yearly line, an image's.
+    ("composer", "composer.json", '{"require": {"spiral/roadrunner": "^2024.3"}}\n',
+     '{"require": {"spiral/roadrunner": "^2025.1"}}\n', "major"),
     ("docker", "Dockerfile", "FROM mcr.microsoft.com/mssql/server:2019-latest\n",
      "FROM mcr.microsoft.com/mssql/server:2022-latest\n", "major"),
 ])

@@ -135,16 +135,15 @@ def test_graphql_schema_rb_is_not_a_dump(repo: Repo, capsys: pytest.CaptureFixtu
 def test_editing_a_migration_that_existed_at_the_base(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     path = "db/migrate/20240101000000_add_nick.rb"
     code, found, doc = judge(repo, capsys, {path: ADD.replace(":string", ":text")}, {path: ADD})
-    # What the new version runs is judged as if new, less what the base version already did (a column added,
-    # judged when it was written); the edit itself is the engineer's.
-    assert pairs(found) == [("edited", path)]
+    assert pairs(found) == [("edited", path), ("additive", "users.nick")]
     assert "existed at the base" in found[0]["detail"]
+    # What the new version runs is judged as if new (a column added); the edit itself is the engineer's.
     assert levels_by_path(doc) == {path: "engineer"}
     assert code == 0
 
 
-def test_an_edit_that_takes_out_one_of_the_drops_adds_none(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    # The drops the migration already made were judged when it was written; taking one out adds none.
+def test_an_edit_that_only_takes_out_one_of_the_drops_adds_none(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # The drops the migration still makes were judged when it was written; taking one out adds none.
     path = "api/reports/migrations/0020_remove_reports.py"
     before = ("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
               "    dependencies = [('reports', '0019_auto')]\n    operations = [\n"
@@ -155,8 +154,9 @@ def test_an_edit_that_takes_out_one_of_the_drops_adds_none(repo: Repo, capsys: p
                              {path: before})
     assert pairs(found) == [("edited", path)]
     assert levels_by_path(doc) == {path: "engineer"} and code == 0
+    # An operation rewritten is new, and the version is judged whole again.
     code, found, doc = judge(repo, capsys, {path: before.replace("name='stages'", "name='title'")}, {path: before})
-    assert pairs(found) == [("edited", path), ("destructive", "reports_report.title")]
+    assert pairs(found)[:2] == [("edited", path), ("destructive", "reports_report.title")]
     assert code == 1
 
 
@@ -402,5 +402,5 @@ def test_guards_added_with_another_edit_are_still_an_edit(repo: Repo, capsys: py
     path = "migrations/002_keys.sql"
     edited = "CREATE TABLE IF NOT EXISTS keys (id bigint);\n"
     code, found, _ = judge(repo, capsys, {path: edited}, {path: "CREATE TABLE keys (id int);\n"})
-    assert pairs(found) == [("edited", path)]
-    assert code == 0  # the new version only creates the table it created: the edit is reported, at the engineer's level
+    assert pairs(found) == [("edited", path), ("additive", "keys")]
+    assert code == 0  # the new version only creates a table: the edit is reported, at the engineer's level

@@ -324,10 +324,11 @@ def _highest(constraints: list[str], ecosystem: Ecosystem) -> str:
     return max(constraints, key=key)
 
 
-# Package registries where a version's first number may be the year it came out (`tzdata 2025.1`, `pytz`,
-# `certifi`, `fsspec`): calendar versions, whose year moves on the calendar, not for a breaking change. Not
-# images, charts or providers, where a year names a product's major release (SQL Server `2019` -> `2022`).
-_CALENDAR_ECOSYSTEMS = frozenset({"pypi", "npm", "gem", "cargo", "composer", "hex", "golang"})
+# Where a version's first number that is a year is a calendar version (`tzdata 2025.1`, `pytz`, `certifi`,
+# `fsspec`), whose year moves on the calendar, not for a breaking change: PyPI. Not images, charts or
+# providers, where a year names a product's major release (SQL Server `2019` -> `2022`), nor Composer, where
+# the application server RoadRunner's yearly release line (`2024.3` -> `2025.1`) is its major.
+_CALENDAR_ECOSYSTEMS = frozenset({"pypi"})
 
 
 def package_step(ecosystem: str, old: Release | None, new: Release | None, zero_major: bool = False) -> str:

@@ -175,26 +175,25 @@ def classify(change: Change, context: Context) -> list[Finding]:
             "data migration existed at the base and its code was edited: it changes no schema, and"
             " databases that ran it keep the rows the old code wrote"
         ))]
-    if old is not None:
-        findings = _not_found_before(findings, judge(old.ops, change.path, earlier))
+    if old is not None and _only_taken_out(old, new):
+        findings = []  # what it still does it did before, and was judged when it was written
     return [_edited(change.path, (
         "migration existed at the base and was edited: databases that already ran it will"
         " not run the new version"
     )), *findings]
 
 
-def _not_found_before(findings: list[Finding], before: list[Finding]) -> list[Finding]:
-    """`findings` of an edited migration without those its base revision already gave (a table it dropped
-    before and still drops): they were judged when they were written, and the edit does not add them."""
-    left = Counter(f._replace(line=None) for f in before)
-    kept = []
-    for finding in findings:
-        key = finding._replace(line=None)
-        if left[key] > 0:
-            left[key] -= 1
-        else:
-            kept.append(finding)
-    return kept
+def _only_taken_out(old: Migration, new: Migration) -> bool:
+    """The edit only takes operations out (a `DeleteModel` dropped from a migration that drops tables):
+    every operation of the new version is one the base version had, as written. An operation rewritten,
+    even on the same table (a backfill's `UPDATE` changed), is new."""
+    left = Counter(op._replace(line=None) for op in old.ops)
+    for op in new.ops:
+        key = op._replace(line=None)
+        if left[key] <= 0:
+            return False
+        left[key] -= 1
+    return bool(new.ops) and len(new.ops) < len(old.ops)
 
 
 # Existence guards: `CREATE TABLE IF NOT EXISTS`, `DROP INDEX IF EXISTS`, Ecto's `create_if_not_exists`,
