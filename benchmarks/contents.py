@@ -366,6 +366,15 @@ def gradle_kts(rng: Rng, n: int) -> str:
             '    testImplementation("io.cucumber:cucumber-java8:$cucumberVersion")\n}\n')
 
 
+def build_sbt(rng: Rng, n: int) -> str:
+    return ('ThisBuild / scalaVersion := "2.13.14"\n\nval circeVersion = "0.14.9"\n\n'
+            'lazy val root = (project in file("."))\n  .settings(\n    name := "svc",\n'
+            '    libraryDependencies ++= Seq(\n'
+            f'      "net.logstash.logback" % "logstash-logback-encoder" % "7.{rng.randint(0, 4)}",\n'
+            '      "io.circe" %% "circe-core" % circeVersion,\n'
+            '      "org.scalatest" %% "scalatest" % "3.2.19" % Test\n    )\n  )\n')
+
+
 def csproj(rng: Rng, n: int) -> str:
     return ('<Project Sdk="Microsoft.NET.Sdk.Web">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n'
             "  </PropertyGroup>\n  <ItemGroup>\n"
@@ -453,6 +462,7 @@ KINDS: dict[str, tuple[Callable[[int], str], Generator, Edit | None]] = {
     "pom.xml": (lambda n: f"services/svc{n:04}/pom.xml", pom_xml, _bumper(r"3\.2\.\d+")),
     "build.gradle.kts": (lambda n: f"services/svc{n:04}/build.gradle.kts", gradle_kts,
                          _bumper(r"postgresql:42\.7\.\d+")),
+    "build.sbt": (lambda n: f"services/svc{n:04}/build.sbt", build_sbt, _bumper(r'logback-encoder" % "7\.\d+')),
     "csproj": (lambda n: f"services/svc{n:04}/Service.csproj", csproj, _bumper(r'Serilog" Version="3\.1\.\d+')),
     "composer.json": (lambda n: f"services/svc{n:04}/composer.json", composer_json,
                       _bumper(r'laravel/framework": "\^10\.\d+')),
