@@ -70,6 +70,25 @@ def test_what_is_changed_in_place_or_computed_is_not_replaced(
     assert code == 0
 
 
+@pytest.mark.parametrize(("before", "after", "replaced"), [
+    # The same values read in the same order around other text: another name, whatever the values.
+    ("${var.env}-deployer", "${var.env}-ci-deployer", True),
+    ("${var.env}-deployer", "${ var.env }-deployer", False),  # only spaces inside the interpolation
+    ("${var.env}-deployer", "${local.env}-deployer", False),  # another value read: judged where it is set
+    ("${var.env}-deployer", "${var.env}-${var.team}-deployer", False),
+])
+def test_a_name_built_from_the_same_values_around_other_text_is_replaced(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, replaced: bool
+) -> None:
+    base = repo.commit({"infra/main.tf": STORAGE % {**BEFORE, "role": before}})
+    repo.commit({"infra/main.tf": STORAGE % {**BEFORE, "role": after}})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == ([("replaced", "aws_iam_role.deployer")] if replaced else [])
+    if replaced:
+        assert findings(doc, "cloud")[0]["detail"].startswith(f'name: "{before}" -> "{after}": the provider cannot')
+    assert code == (1 if replaced else 0)
+
+
 def test_an_ignored_name_is_not_replaced(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     ignored = STORAGE.replace('  name               = "%(role)s"\n',
                               '  name               = "%(role)s"\n  lifecycle {\n    ignore_changes = [name]\n  }\n')

@@ -9,8 +9,10 @@ the old one. The table lists, per resource type, the arguments its provider
 marks as forcing a new resource, for the types that hold data, identity or
 the network others sit in; a load balancer, a target group, a node group or
 a function recreated holds nothing and is left out. Only a literal written
-on both sides is compared: `"${var.env}-logs"` -> `"${local.env}-logs"` may
-name the same thing, and what a variable holds is judged where it is set.
+on both sides is compared, or a string that reads the same values in the same
+order around other text (`"${var.env}-logs"` -> `"${var.env}-audit-logs"`):
+`"${var.env}-logs"` -> `"${local.env}-logs"` may name the same thing, and
+what a variable holds is judged where it is set.
 """
 
 from __future__ import annotations
@@ -94,7 +96,9 @@ def replaced(
         if name in ignored:
             continue
         was, now = (block.body.attributes.get(name) for block in (before, after))
-        if was is None or now is None or not _literal(was.value) or not _literal(now.value) or was.value == now.value:
+        if was is None or now is None or was.value == now.value:
+            continue
+        if not (_literal(was.value) and _literal(now.value)) and not _renamed_around(was.value, now.value):
             continue
         return finding("replaced", address, (
             f"{name}: {_shown(was.value)} -> {_shown(now.value)}: the provider cannot change it in place, so"
@@ -145,6 +149,32 @@ def replaced_through(
     return None
 
 
+# An interpolation in a string (`${var.env}`); a template directive (`%{ if ... }`) makes a string unread.
+_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
+
+
+def _renamed_around(was: object, now: object) -> bool:
+    """Two strings that read the same values in the same order around other text (`"${var.env}-logs"` ->
+    `"${var.env}-audit-logs"`): whatever the values, the name is another."""
+    was, now = _template(was), _template(now)
+    if was is None or now is None or "%{" in was or "%{" in now:
+        return False
+    old_reads, new_reads = _INTERPOLATION.findall(was), _INTERPOLATION.findall(now)
+    if not old_reads or [r.strip() for r in old_reads] != [r.strip() for r in new_reads]:
+        return False
+    return _INTERPOLATION.split(was)[::2] != _INTERPOLATION.split(now)[::2]
+
+
+def _template(value: object) -> str | None:
+    """A string's text, interpolations and all (a quoted template is read as an expression)."""
+    if isinstance(value, str):
+        return value
+    text = getattr(value, "text", None)
+    if isinstance(text, str) and len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        return text[1:-1]
+    return None
+
+
 def _literal(value: object) -> bool:
     """A value written out: a string without interpolation, a number, a flag, or a list of those."""
     if isinstance(value, list):
@@ -155,4 +185,7 @@ def _literal(value: object) -> bool:
 
 
 def _shown(value: object) -> str:
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return text  # an expression as written: `"${var.env}-deployer"`
     return f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
