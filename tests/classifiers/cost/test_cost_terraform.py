@@ -230,3 +230,34 @@ def test_module_list_entries_are_named(repo: Repo, capsys: pytest.CaptureFixture
         ("change", "module.gke.node_pools[gpu-pool].machine_type"),
         ("increase", "module.gke.node_pools[pool-02].machine_type"),
     ]
+
+
+DB_INSTANCE = """\
+resource "aws_db_instance" "db_instance" {
+  identifier        = "consignment-api"
+  instance_class    = "db.t3.medium"
+  allocated_storage = 60
+}
+"""
+
+
+@pytest.mark.parametrize(("variables", "tfvars", "found"), [
+    # A literal made an input that defaults to it: the value it was, since no caller can have set it before.
+    ('variable "allocated_storage" {\n  default = 60\n}\n', None, []),
+    ('variable "allocated_storage" {\n  default = 100\n}\n', None,
+     [("change", "aws_db_instance.db_instance.allocated_storage")]),
+    # A variable file of the change set may give it another value.
+    ('variable "allocated_storage" {\n  default = 60\n}\n', "allocated_storage = 200\n",
+     [("change", "aws_db_instance.db_instance.allocated_storage")]),
+])
+def test_a_literal_made_an_input_that_defaults_to_it_costs_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str], variables: str, tfvars: str | None, found: list[tuple[str, str]]
+) -> None:
+    after: dict[str, str | None] = {
+        "rds/main.tf": DB_INSTANCE.replace("allocated_storage = 60", "allocated_storage = var.allocated_storage"),
+        "rds/variables.tf": variables,
+    }
+    if tfvars is not None:
+        after["rds/terraform.tfvars"] = tfvars
+    doc = _change(repo, capsys, {"rds/main.tf": DB_INSTANCE}, after)
+    assert [c for c in _cost(doc) if c[1].startswith("aws_db_instance")] == found

@@ -217,11 +217,33 @@ def judge(files: Sequence[tuple[Change, Extracted, Extracted]]) -> dict[Change, 
                 added.append(_Loose(change, obj))
         removed.extend(_Loose(change, o) for o in before.values())
     _pair_moves(added, removed, results)
+    if not any(change.path.endswith((".tfvars", ".tfvars.json")) for change, _, _ in files):
+        _without_inputs_at_the_old_value(results, added)
     for loose in added:
         results[loose.change].extend(_whole_object(loose.obj, added=True))
     for loose in removed:
         results[loose.change].extend(_whole_object(loose.obj, added=False))
     return results
+
+
+_INPUT = re.compile(r"var\.([A-Za-z_][\w-]*)")
+
+
+def _without_inputs_at_the_old_value(results: dict[Change, list[Finding]], added: list[_Loose]) -> None:
+    """A literal made an input the change adds with that literal as its default (`allocated_storage = 60` ->
+    `var.allocated_storage`, `default = 60`) is the value it was: no caller can have set an input before it
+    existed. Not when the change set has a variable file, which may give it another value."""
+    defaults = {(posixpath.dirname(loose.change.path), loose.obj.key[2]): loose.obj for loose in added
+                if loose.obj.key[:2] == ("tf", "var") and len(loose.obj.key) == 3}
+    if not defaults:
+        return
+    for change, found in results.items():
+        def same(finding: Finding, folder: str = posixpath.dirname(change.path)) -> bool:
+            match = _INPUT.fullmatch(finding.to or "")
+            default = defaults.get((folder, match.group(1))) if match else None
+            leaves = list(default.leaves.values()) if default is not None else []
+            return finding.kind == "change" and len(leaves) == 1 and leaves[0].text == finding.from_
+        results[change] = [finding for finding in found if not same(finding)]
 
 
 def _signature(obj: CostObject) -> dict[str, tuple[str, object]]:
