@@ -333,10 +333,8 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
                 line=exc.line, detail=f"manifest no longer parses: {exc}",
             )
         ]
-    try:
-        old = read.requirements(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
-    except ManifestError:
-        old = _what_read(context.old_as(change, same_kind), change.source_path, ecosystem)
+    # An old side that no longer read whole is compared by what of it reads, else the new one stands alone.
+    old = read.as_far_as_it_reads(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
     return _rebased(change, context, ecosystem, same_kind, compare(old, new, ecosystem, zero_major))
 
 
@@ -360,20 +358,6 @@ def _rebased(
     except ManifestError:
         return findings  # a side that does not read names no base: nothing was replaced
     return base_replaced(findings, old, new, ecosystem)
-
-
-def _what_read(data: bytes | None, path: str, ecosystem: Ecosystem) -> list[Requirement]:
-    """The requirements of an old side that no longer reads whole: those its reader can account for where
-    the ecosystem can tell (a requirements file's lines that read), else none, so the new side is judged on
-    its own."""
-    if data is None or getattr(ecosystem, "readable", None) is None:
-        return []
-    from ownership_gate.classifiers.dependency import read
-
-    try:
-        return read.readable(data, path, ecosystem)[0]
-    except ManifestError:
-        return []
 
 
 def _around_the_unread(

@@ -94,17 +94,9 @@ def locked_majors(
 
 def _required(data: bytes | None, path: str, ecosystem: Ecosystem) -> list[Requirement]:
     """What the manifest requires; where it holds code its reader cannot account for (a Gemfile's own
-    method), what it requires around that code, which the lockfile still decides."""
-    try:
-        return read.requirements(data, path, ecosystem)
-    except ManifestError:
-        pass
-    if data is None or getattr(ecosystem, "readable", None) is None:
-        return []  # the manifest's own finding says it no longer parses
-    try:
-        return read.readable(data, path, ecosystem)[0]
-    except ManifestError:
-        return []
+    method), what it requires around that code, which the lockfile still decides; none when it does not
+    read (the manifest's own finding says so)."""
+    return read.as_far_as_it_reads(data, path, ecosystem)
 
 
 def already_held(change: Change, context: Context, ecosystem: Ecosystem, findings: list[Finding]) -> list[Finding]:

@@ -55,6 +55,24 @@ def readable(data: bytes, path: str, ecosystem: Ecosystem) -> tuple[list[Require
     return _read(data, path, read, "manifest", MAX_MANIFEST_BYTES)
 
 
+def as_far_as_it_reads(
+    data: bytes | None, path: str, ecosystem: Ecosystem, load: Loader | None = None
+) -> list[Requirement]:
+    """What a manifest requires (`requirements`); where it holds what its reader cannot account for (a
+    Gemfile's own method, a requirements line that does not read), what it requires around that (an
+    ecosystem that offers `readable`); none when it does not read at all."""
+    try:
+        return requirements(data, path, ecosystem, load)
+    except ManifestError:
+        pass
+    if data is None or getattr(ecosystem, "readable", None) is None:
+        return []
+    try:
+        return readable(data, path, ecosystem)[0]
+    except ManifestError:
+        return []
+
+
 def lock(data: bytes | None, path: str, ecosystem: Ecosystem) -> Lock:
     """What a lockfile holds; an empty Lock when the file is absent."""
     if data is None:
