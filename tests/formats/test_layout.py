@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ownership_gate.formats.layout import without_comments
+from ownership_gate.formats.layout import without_comments, without_strings
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -16,3 +16,12 @@ from ownership_gate.formats.layout import without_comments
 ])
 def test_comments_go_and_strings_stay(text: str, expected: str) -> None:
     assert without_comments(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('LOG.error("Unexpected exception thrown", e);', "LOG.error( , e);"),
+    ("logger.info('user %s', user.id)", "logger.info( , user.id)"),
+    ('console.warn(`sent ${payload}`, "a \\" b")', "console.warn( ,  )"),
+])
+def test_strings_go_and_the_code_around_them_stays(text: str, expected: str) -> None:
+    assert without_strings(text) == expected

@@ -20,6 +20,12 @@ def without_layout(text: str) -> str:
     return "".join(part if n % 2 else _NO_SPACE.sub("", _WORD_BREAK.sub(" ", part)) for n, part in enumerate(parts))
 
 
+def without_strings(text: str) -> str:
+    """`text` with each string literal left as one space: the code around them (`LOG.error("Failed: {}", e)`
+    is `LOG.error( , e)`)."""
+    return _STRING.sub(" ", text)
+
+
 # A string literal (kept), or a comment of the C family (`// ...` to the end of its line, `/* ... */` and
 # Javadoc's `/** ... */` whole), whichever starts first.
 _COMMENT_OR_STRING = re.compile(_STRING.pattern + r"|//[^\n]*|/\*.*?\*/", re.DOTALL)

@@ -566,10 +566,8 @@ _LOG_STATEMENT = patterns.compile(
 )
 # What a log line must not start writing out: a secret.
 _SECRET_WORD = patterns.compile(r"(?i)token|passw|secret|credential|api_?key|private_?key")
-# The code a log line evaluates: what it interpolates (`#{payload.to_json}`, `${user.id}`), and what stands
-# outside its strings.
+# What a log line's strings interpolate (`#{payload.to_json}`, `${user.id}`): code it evaluates.
 _INTERPOLATION = patterns.compile(r"#\{([^{}]*)\}|\$\{([^{}]*)\}")
-_STRING_LITERAL = patterns.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`(?:[^`\\]|\\.)*`')
 # The exception a handler caught, which a log line may add to its message (`LOG.error("...", e)`).
 _CAUGHT = frozenset({"e", "ex", "exc", "err", "error", "exception", "throwable", "t"})
 _CONSTANTS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE", "nil", "null", "None", "undefined"})
@@ -604,7 +602,7 @@ def _logged(line: str) -> set[str]:
     match = _LOG_STATEMENT.match(line)
     rest = line[match.end():] if match else line
     code = [a or b for a, b in _INTERPOLATION.findall(rest)]
-    code.append(_STRING_LITERAL.sub(" ", rest))
+    code.append(layout.without_strings(rest))
     return {word for part in code for word in _WORD.findall(part)}
 
 
