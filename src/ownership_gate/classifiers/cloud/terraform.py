@@ -599,6 +599,8 @@ def _keys_of(text: str | None, blocks: Mapping[str, Placed]) -> str | None:
     placed = blocks.get(text)
     repeat = None if placed is None else placed.block.body.attributes.get("for_each")
     return text if repeat is None else defaults.unwrapped(_text(repeat.value), "nonsensitive")
+
+
 _LOCAL = patterns.compile(r"\blocal\.(\w+)")
 # `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`,
 # `lookup(local.defaults, "public_ip", null)`).
@@ -926,10 +928,10 @@ def _protection_turned_on(name: str, before: Any, after: Any) -> bool:
 
 def _switch(value: Any) -> Any:
     """A block that only says whether it is on (`point_in_time_recovery { enabled = true }`) as that flag."""
-    if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], tuple) and len(value[0]) == 1:
-        item = value[0][0]
-        if isinstance(item, tuple) and item[:2] == ("=", "enabled") and len(item) == 3:
-            return item[2]
+    if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], tuple) and value[0] and not (
+        _without_enabled(value[0])
+    ):
+        return _enabled(value[0])
     return value
 
 
