@@ -238,12 +238,20 @@ def _without_inputs_at_the_old_value(results: dict[Change, list[Finding]], added
     if not defaults:
         return
     for change, found in results.items():
-        def same(finding: Finding, folder: str = posixpath.dirname(change.path)) -> bool:
-            match = _INPUT.fullmatch(finding.to or "")
-            default = defaults.get((folder, match.group(1))) if match else None
-            leaves = list(default.leaves.values()) if default is not None else []
-            return finding.kind == "change" and len(leaves) == 1 and leaves[0].text == finding.from_
-        results[change] = [finding for finding in found if not same(finding)]
+        folder = posixpath.dirname(change.path)
+        results[change] = [f for f in found if not _at_its_old_value(f, defaults.get((folder, _input(f.to))))]
+
+
+def _input(text: str | None) -> str:
+    """The variable a value is, whole (`var.allocated_storage`), or ""."""
+    match = _INPUT.fullmatch(text or "")
+    return match.group(1) if match else ""
+
+
+def _at_its_old_value(finding: Finding, default: CostObject | None) -> bool:
+    """A value made the input `default` declares, whose default is the value it had."""
+    leaves = list(default.leaves.values()) if default is not None else []
+    return finding.kind == "change" and len(leaves) == 1 and leaves[0].text == finding.from_
 
 
 def _signature(obj: CostObject) -> dict[str, tuple[str, object]]:
