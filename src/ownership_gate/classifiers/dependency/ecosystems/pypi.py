@@ -81,22 +81,35 @@ def _installers_are_build(requirements: list[Requirement]) -> list[Requirement]:
     return [r._replace(scope=BUILD) if r.name in _INSTALLERS and r.scope == RUNTIME else r for r in requirements]
 
 
+def _format(path: str) -> str:
+    """Which reader a manifest takes, by its name's suffix, so extra manifests (`classify.dependency.manifests`)
+    such as `tools/pyproject-lint.toml` or `ci.Pipfile` read in their own format."""
+    base = posixpath.basename(path).lower()
+    if base.endswith(".py"):
+        return "setup.py"
+    if "pipfile" in base and not base.endswith((".txt", ".in")):
+        return "Pipfile"
+    if base.endswith(".toml"):
+        return "pyproject.toml"
+    if base.endswith(".cfg"):
+        return "setup.cfg"
+    return "requirements"
+
+
 def _parse(text: str, path: str) -> list[Requirement]:
-    # By suffix, so extra manifests (`classify.dependency.manifests`) such as
-    # `tools/pyproject-lint.toml` or `ci.Pipfile` read in their own format.
     # The readers import packaging: only when a manifest is read (see pypi_files).
     from ownership_gate.classifiers.dependency.ecosystems import pypi_files, pyproject
 
-    base = posixpath.basename(path).lower()
-    if base.endswith(".py"):
+    kind = _format(path)
+    if kind == "setup.py":
         from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
 
         return pypi_setup.parse(text)
-    if "pipfile" in base and not base.endswith((".txt", ".in")):
+    if kind == "Pipfile":
         return pyproject.parse_pipfile(text)
-    if base.endswith(".toml"):
+    if kind == "pyproject.toml":
         return pyproject.parse_pyproject(text)
-    if base.endswith(".cfg"):
+    if kind == "setup.cfg":
         return pypi_files.setup_cfg(text)
     return pypi_files.requirements_file(text, file_scope(path))
 
@@ -105,22 +118,21 @@ def readable(text: str, path: str) -> tuple[list[Requirement], tuple[str, ...]]:
     """What a setup.py requires outside the code its reader cannot see into, and that code's text
     (see pypi_setup.py); a requirements file's lines, or a pyproject.toml's requirement strings, outside
     those that do not read, and their text; any other manifest is read whole, as `parse` reads it."""
-    if posixpath.basename(path).lower().endswith(".py"):
+    kind = _format(path)
+    if kind == "setup.py":
         from ownership_gate.classifiers.dependency.ecosystems import pypi_setup
 
         found, unread = pypi_setup.readable(text)
-        return _installers_are_build(found), unread
-    base = posixpath.basename(path).lower()
-    if ("pipfile" in base and not base.endswith((".txt", ".in"))) or base.endswith(".cfg"):
-        return parse(text, path), ()
-    if base.endswith(".toml"):
+    elif kind == "pyproject.toml":
         from ownership_gate.classifiers.dependency.ecosystems import pyproject
 
         found, unread = pyproject.readable_pyproject(text)
-    else:
+    elif kind == "requirements":
         from ownership_gate.classifiers.dependency.ecosystems import pypi_files
 
         found, unread = pypi_files.requirements_readable(text, file_scope(path))
+    else:
+        return parse(text, path), ()
     return _installers_are_build(found), unread
 
 
