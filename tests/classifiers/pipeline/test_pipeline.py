@@ -218,6 +218,20 @@ def test_a_shipping_workflow_that_runs_on_fewer_events_is_routine(
     assert code == 1
 
 
+def test_a_time_limit_on_a_shipping_job_is_routine(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
+    limited = RELEASE.replace("    environment: pypi\n", "    environment: pypi\n    timeout-minutes: 15\n").replace(
+        "      - uses: actions/checkout@v4\n", "      - uses: actions/checkout@v4\n        timeout-minutes: 5\n", 1)
+    assert limited.count("timeout-minutes") == 2
+    repo.commit({".github/workflows/release.yml": limited})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # What the job runs is still read beside it.
+    repo.commit({".github/workflows/release.yml": limited.replace("environment: pypi", "environment: production")})
+    code, doc = run_json(capsys, "--base", gated)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/release.yml: job publish")]
+    assert code == 1
+
+
 def test_a_shipping_job_given_narrower_permissions_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     # The job had the repository's default token, which may write everything; it is now read-only.
     default = RELEASE.replace("permissions:\n  contents: read\n", "").replace(

@@ -100,6 +100,10 @@ _SHIPPING_ACTION = patterns.compile(
 _FIRST_PARTY_OWNERS = frozenset({"actions", "github"})
 # Keys of a job that only pick tool versions: changing them is routine even in a job that ships.
 _VERSION_KEY = patterns.compile(r"(?i)(?:^|[-_])version$")
+# Keys that only bound how long a job or step may run before it is stopped (GitHub's `timeout-minutes`,
+# GitLab's `timeout`, Buildkite's `timeout_in_minutes`, CircleCI's `no_output_timeout`): what it runs and
+# where it ships stay the same.
+_TIME_LIMIT_KEYS = frozenset({"timeout-minutes", "timeout", "timeout_in_minutes", "no_output_timeout"})
 
 GITLAB_RESERVED = frozenset({
     "stages", "variables", "include", "default", "workflow", "image", "services", "before_script",
@@ -589,7 +593,7 @@ def _strip_versions(value: Any) -> Any:
     if isinstance(value, Mapping):
         return tuple(sorted(
             (str(k), _untagged(v) if k == "image" else _unversioned(v) if k in ("tag", "tags") else _strip_versions(v))
-            for k, v in value.items() if not _VERSION_KEY.search(str(k))
+            for k, v in value.items() if not _VERSION_KEY.search(str(k)) and str(k) not in _TIME_LIMIT_KEYS
         ))
     if isinstance(value, list):
         return tuple(_strip_versions(v) for v in value)
