@@ -92,6 +92,39 @@ def test_moving_required_providers_between_files_is_no_new_vendor(
     assert dependency_findings(repo, capsys, before, after) == []
 
 
+def test_a_shorthand_provider_given_its_own_namespace_is_the_same_provider(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terraform 0.13 reads `datadog = ">= 2.12"` as hashicorp/datadog; writing the source it is published
+    under is the upgrade Terraform asks for, not a new vendor."""
+    before = {"versions.tf": 'terraform {\n  required_providers {\n    aws     = ">= 2.0"\n'
+                             '    datadog = ">= 2.12"\n  }\n}\n'}
+    after = {"versions.tf": 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
+                            '      version = ">= 2.0"\n    }\n    datadog = {\n      source  = "DataDog/datadog"\n'
+                            '      version = ">= 2.13"\n    }\n  }\n}\n'}
+    found = dependency_findings(repo, capsys, before, after)
+    assert summary(found) == {("minor", "datadog/datadog", ">= 2.12", ">= 2.13")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "names"),
+    [
+        # two providers of that type on the new side: which one is meant is not known
+        (["hashicorp/github"], ["integrations/github", "someone/github"], ["hashicorp/github"]),
+        # the old side still names hashicorp's on the new side: a second provider, added
+        (["hashicorp/google"], ["hashicorp/google", "acme/google"], ["hashicorp/google"]),
+        # the new one was already there: nothing is renamed into it
+        (["hashicorp/helm", "acme/helm"], ["acme/helm"], ["hashicorp/helm", "acme/helm"]),
+        # modules are named by three parts, never renamed
+        (["hashicorp/consul/aws"], ["acme/consul/aws"], ["hashicorp/consul/aws"]),
+        (["hashicorp/github"], ["integrations/github"], ["integrations/github"]),
+    ],
+)
+def test_matched_renames_only_one_provider_into_one(old: list[str], new: list[str], names: list[str]) -> None:
+    matched = terraform.matched([Requirement(n, ">= 1") for n in old], [Requirement(n, ">= 1") for n in new])
+    assert [r.name for r in matched] == names
+
+
 def test_lockfile_alone_is_one_finding(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     before = {"infra/versions.tf": VERSIONS,
               "infra/.terraform.lock.hcl": fixture("terraform/before.terraform.lock.hcl")}

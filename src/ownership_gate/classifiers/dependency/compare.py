@@ -56,7 +56,9 @@ def _group(requirements: list[Requirement]) -> dict[str, list[Requirement]]:
 def compare(
     old: list[Requirement], new: list[Requirement], ecosystem: Ecosystem, zero_major: bool = False
 ) -> list[Finding]:
-    findings = _compare(old, new, ecosystem, zero_major)
+    matched: Callable[[list[Requirement], list[Requirement]], list[Requirement]] | None = getattr(
+        ecosystem, "matched", None)
+    findings = _compare(matched(old, new) if matched is not None else old, new, ecosystem, zero_major)
     unresolved: Callable[[Requirement], list[str]] | None = getattr(ecosystem, "unresolved", None)
     if unresolved is None:
         return findings

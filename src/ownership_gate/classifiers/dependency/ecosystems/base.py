@@ -32,6 +32,7 @@ More optional names are used when present (see `dependency_compare`):
     def ceiling(constraint: str) -> float | None  # highest major admitted: math.inf uncapped, None unreadable
     def os_release(constraint: str) -> str | None  # the operating-system release an image tag names
     def variant(constraint: str) -> frozenset[str] | None  # the words of an image tag besides its version
+    def matched(old: list[Requirement], new: list[Requirement]) -> list[Requirement]  # old, under new's names
 
 and one by the dependency classifier, for manifests that build what ships
 on an image (a Dockerfile):

@@ -8,13 +8,20 @@ lower-cased, default registry dropped, shorthand `google` meaning
 module's subject is the repository (`github.com/org/repo//sub`) whichever
 scheme reaches it, and its constraint the `?ref=`. Local modules
 (`./modules/x`) are the repository's own code and are skipped.
+
+A provider named by its local name alone (`datadog = ">= 2.12"`) is read as
+`hashicorp/datadog`, as Terraform 0.13 reads it; when the other revision
+names none of that name but one other source ending in it
+(`source = "datadog/datadog"`), the two are the same provider, given the
+address Terraform 0.13 asks for (`matched`): the shorthand of Terraform
+0.12, whose registry knew providers by name, rewritten, not a new provider.
 """
 
 from __future__ import annotations
 
 import posixpath
 
-from ownership_gate.classifiers.dependency.ecosystems.base import DeferredReader
+from ownership_gate.classifiers.dependency.ecosystems.base import DeferredReader, Requirement
 
 NAME = "terraform"
 # Lower-case file names and endings a manifest or lockfile can have (see base.py).
@@ -36,3 +43,21 @@ lowest = READER.lowest
 ceiling = READER.ceiling
 canonical = READER.canonical
 unchanged = READER.unchanged
+
+
+def matched(old: list[Requirement], new: list[Requirement]) -> list[Requirement]:
+    """`old` with each provider `hashicorp/<type>` the new revision no longer names, while it names one
+    provider of that type under another namespace that `old` did not (`datadog/datadog`), under that name."""
+    before = {r.name for r in old}
+    after = {r.name for r in new}
+    gained: dict[str, list[str]] = {}
+    for name in after - before:
+        namespace, _, kind = name.partition("/")
+        if kind and "/" not in kind and namespace != "hashicorp":
+            gained.setdefault(kind, []).append(name)
+    renamed = {}
+    for name in before - after:
+        namespace, _, kind = name.partition("/")
+        if namespace == "hashicorp" and len(gained.get(kind, ())) == 1:
+            renamed[name] = gained[kind][0]
+    return [r._replace(name=renamed[r.name]) if r.name in renamed else r for r in old] if renamed else old
