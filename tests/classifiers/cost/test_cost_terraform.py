@@ -241,6 +241,24 @@ resource "aws_db_instance" "db_instance" {
 """
 
 
+@pytest.mark.parametrize(("default", "found"), [
+    ("null", []),  # the argument left out, as it was
+    ('"ENTERPRISE_PLUS"', [("change", "google_sql_database_instance.default.settings.edition")]),
+])
+def test_an_argument_added_as_a_new_input_defaulting_to_null_costs_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, found: list[tuple[str, str]]
+) -> None:
+    before = ('resource "google_sql_database_instance" "default" {\n  name = "db"\n  settings {\n'
+              '    tier = "db-custom-2-7680"\n  }\n}\n')
+    after = {
+        "sql/main.tf": before.replace('    tier = "db-custom-2-7680"\n',
+                                      '    tier    = "db-custom-2-7680"\n    edition = var.edition\n'),
+        "sql/variables.tf": f'variable "edition" {{\n  type    = string\n  default = {default}\n}}\n',
+    }
+    doc = _change(repo, capsys, {"sql/main.tf": before}, after)
+    assert [c for c in _cost(doc) if c[1].startswith("google_sql")] == found
+
+
 @pytest.mark.parametrize(("variables", "tfvars", "found"), [
     # A literal made an input that defaults to it: the value it was, since no caller can have set it before.
     ('variable "allocated_storage" {\n  default = 60\n}\n', None, []),

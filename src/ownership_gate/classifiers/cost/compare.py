@@ -232,7 +232,9 @@ _INPUT = re.compile(r"var\.([A-Za-z_][\w-]*)")
 def _without_inputs_at_the_old_value(results: dict[Change, list[Finding]], added: list[_Loose]) -> None:
     """A literal made an input the change adds with that literal as its default (`allocated_storage = 60` ->
     `var.allocated_storage`, `default = 60`) is the value it was: no caller can have set an input before it
-    existed. Not when the change set has a variable file, which may give it another value."""
+    existed. So is an argument added as such an input defaulting to `null` (`edition = var.edition`), which
+    Terraform reads as the argument left out. Not when the change set has a variable file, which may give
+    it another value."""
     defaults = {(posixpath.dirname(loose.change.path), loose.obj.key[2]): loose.obj for loose in added
                 if loose.obj.key[:2] == ("tf", "var") and len(loose.obj.key) == 3}
     if not defaults:
@@ -251,7 +253,9 @@ def _input(text: str | None) -> str:
 def _at_its_old_value(finding: Finding, default: CostObject | None) -> bool:
     """A value made the input `default` declares, whose default is the value it had."""
     leaves = list(default.leaves.values()) if default is not None else []
-    return finding.kind == "change" and len(leaves) == 1 and leaves[0].text == finding.from_
+    if finding.kind != "change" or len(leaves) != 1:
+        return False
+    return leaves[0].text == finding.from_ or (finding.from_ is None and leaves[0].text == "null")
 
 
 def _signature(obj: CostObject) -> dict[str, tuple[str, object]]:
