@@ -1455,6 +1455,21 @@ def test_whether_a_resources_data_outlives_a_mistake_is_a_security_setting(
     assert code == 1
 
 
+@pytest.mark.parametrize(("new", "found"), [
+    ('  default = "false"\n}', []),  # what Terraform 0.11 modules write: the same default
+    ('  default = "true"\n}', [("security", "var.skip_final_snapshot")]),
+])
+def test_a_default_written_as_the_string_terraform_converts_it_to_is_the_same(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], new: str, found: list[tuple[str, str]]
+) -> None:
+    untyped = PROTECTED_DATABASE.replace("  type    = bool\n", "")
+    base = repo.commit({"db/main.tf": untyped})
+    repo.commit({"db/main.tf": untyped.replace("  default = false\n}", new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 STANDBY_SERVICE = """\
 resource "aws_ecs_service" "standby" {
   name = "dhcp-standby"

@@ -1212,8 +1212,15 @@ def _sensitive(block: hcl.Block) -> str:
 
 
 def _default(block: hcl.Block) -> str:
+    """A variable's default as text, a bool or number as Terraform converts it to a string (`false` and
+    `"false"` are the same default, as a Terraform 0.11 module writes it); "(none)" when it has none."""
     attribute = block.body.attributes.get("default")
-    return "(none)" if attribute is None else _text(attribute.value)
+    if attribute is None:
+        return "(none)"
+    value = attribute.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _text(value)
 
 
 def _default_value(block: hcl.Block) -> Any:
