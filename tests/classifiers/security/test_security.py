@@ -374,6 +374,9 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
         "src/testUtils/java/app/AuthorizationHeadersProvider.java": "class AuthorizationHeadersProvider {\n"
                                                                     "  String token() { return login(); }\n}\n",
         "src/integrationTest/kotlin/app/PermissionsTest.kt": "class PermissionsTest {\n  val roles = listOf(1)\n}\n",
+        # Cucumber's steps and set-up, which its `.feature` files run.
+        "features/step_definitions/login_steps.rb": "When(/^I sign in$/) do\n  authorize(user, :admin)\nend\n",
+        "features/support/authentication.rb": "def sign_in_as(user)\n  session[:user_id] = user.id\nend\n",
         # A Django app's own tests module, in an app named for authentication.
         "accounts/authentication/tests.py": "def test_login(client):\n    assert client.login(username='a', password='b')\n",
         # A link in a comment is not a call.
