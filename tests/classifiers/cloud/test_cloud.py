@@ -1741,6 +1741,51 @@ def test_a_function_placed_in_a_network_is_a_security_setting(
     assert code == 1
 
 
+AUTH0_CONNECTION = """\
+resource "auth0_connection" "sierra" {
+  name     = "Sierra"
+  strategy = "auth0"
+  options {
+    import_mode            = false
+    disable_signup         = true
+    brute_force_protection = true
+    password_policy        = "fair"
+  }
+}
+"""
+
+USER_POOL = """\
+resource "aws_cognito_user_pool" "users" {
+  name              = "users"
+  mfa_configuration = "ON"
+  admin_create_user_config {
+    allow_admin_create_user_only = true
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "old", "new", "subject"), [
+    (AUTH0_CONNECTION, "disable_signup         = true", "disable_signup         = false", "auth0_connection.sierra"),
+    (AUTH0_CONNECTION, "brute_force_protection = true", "brute_force_protection = false", "auth0_connection.sierra"),
+    (USER_POOL, 'mfa_configuration = "ON"', 'mfa_configuration = "OPTIONAL"', "aws_cognito_user_pool.users"),
+    (USER_POOL, "allow_admin_create_user_only = true", "allow_admin_create_user_only = false",
+     "aws_cognito_user_pool.users"),
+])
+def test_who_may_sign_up_and_how_sign_in_is_guarded_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, old: str, new: str, subject: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/identity.tf": before})
+    repo.commit({"infra/identity.tf": before.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
+    assert code == 1
+    # The connection's name is no such setting.
+    repo.commit({"infra/identity.tf": before.replace('"users"', '"people"').replace('"Sierra"', '"Sierra patrons"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("security", subject) not in kinds_and_subjects(doc, "cloud")
+
+
 EKS_CLUSTER = """\
 resource "aws_eks_cluster" "this" {
   name     = var.cluster_name

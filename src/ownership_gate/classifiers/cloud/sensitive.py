@@ -33,6 +33,10 @@ SETTING = patterns.compile(
     r"|user_data"
     # What a web application firewall inspects: its rules, those turned off, and requests let past it.
     r"|waf|exclusions?|disabled_rules|managed_rules?|custom_rules?"
+    # Who may get an account and how signing in is guarded, in an identity service (Auth0's `disable_signup`
+    # and `brute_force_protection`, Cognito's `allow_admin_create_user_only` and `mfa_configuration`).
+    r"|sign_?ups?|self_?sign|self_?regist|admin_create_user|brute_?force|(?:^|_)mfa(?:$|_)|multi_?factor"
+    r"|two_?factor|lockout"
 )
 _VERSION = patterns.compile(r"(?i)version$")
 _PROTOCOL = patterns.compile(r"(?i)tls|ssl")
