@@ -47,7 +47,10 @@ Kinds:
   file (YAML, JSON, Terraform): an entry naming who (`username`, `email`,
   `github_team`, `sso_group_name`, ...) and what they get (`groups`,
   `roles`, `level`, `permission_set`, an SSH key, ...) that is new, gains
-  something or is kept past the day it was to end (grants.py);
+  something or is kept past the day it was to end (grants.py); and so are
+  the branch protection, teams, collaborators and inherited settings the
+  GitHub Settings app applies from `.github/settings.yml`
+  (repository_settings.py);
 - `credential`: a private key, cloud key or API token is committed in the
   clear (in any file, or as a key file such as `id_rsa` or `*.pem`);
 - `encrypted`: an encrypted secrets file (Ansible Vault, SOPS, a
@@ -172,6 +175,11 @@ def classify(change: Change, context: Context) -> list[Finding]:
         found += encrypted.findings(change, context)
         found += rbac.findings(change, context)
         found += external_secrets.findings(change, context)
+        if change.path.startswith(".github/"):
+            from ownership_gate.classifiers.security import repository_settings
+
+            if repository_settings.is_settings(change.path):
+                found += repository_settings.findings(change, context)
     if may_list_callers(change.path) and not NOT_APPLICATION.search(change.path) and not (
             NOT_PRODUCTION.search(change.path)):
         from ownership_gate.classifiers.security import callers
