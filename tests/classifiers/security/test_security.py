@@ -1429,6 +1429,11 @@ def test_route_middleware_that_checks_nobody_is_routine(repo: Repo, capsys: pyte
     # A payment provider's checkout session is not a login session.
     ("apps/web/app/api/stripe/webhook/checkout-session-completed.ts", False),
     ("app/billing/CheckoutSession.ts", False),
+    # TypeScript's type guards narrow a type; a route's guards decide who gets in.
+    ("pipeline/src/helpers/type-guards.ts", False),
+    ("src/utils/type_guards.ts", False),
+    ("src/auth/guards/roles.guard.ts", True),
+    ("src/app/guards.ts", True),
     # A card's or a charge's authorisation in a payments path is the card issuer's, not a user's access.
     ("src/main/java/com/example/pay/gateway/AuthorisationGatewayRequest.java", False),
     ("src/main/java/com/example/paymentprocessor/service/CardAuthoriseService.java", False),

@@ -21,8 +21,9 @@ _ACCESS_WORDS = ("(?:Authenticat|Authori[sz]|OAuth|Permission|AccessControl|Logi
 ACCESS_NAME = patterns.compile(
     r"(?i:(?:^|[/_.-])(?:auth|authn|authz|authenticat\w*|authori[sz]\w*|reauth(?:enticat\w*|ori[sz]\w*)?|oauth\w*|openid\w*|oidc|saml|sso"
     r"|login|logout|signin|sign_in|password\w*|mfa|2fa|two_factor\w*|otp|totp|passkeys?|webauthn|impersonat\w*"
-    # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session.
-    r"|permissions?|rbac|acl|access[_-]?control\w*|guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
+    # A payment provider's checkout session (`checkout-session-completed.ts`) is no login session, and
+    # TypeScript's type guards (`type-guards.ts`, functions that narrow a type) guard no route.
+    r"|permissions?|rbac|acl|access[_-]?control\w*|(?<!type[_.-])guards?|jwt|(?<!checkout[_.-])sessions?|credentials?|api_?keys?|(?:access_?)?tokens?"
     r"|roles?|abilit(?:y|ies))(?=$|[/_.-]))"  # CanCanCan's `Ability`, `abilities/`
     # A name that starts with the word in any case (`sessionDialog.js`, `loginController.js`), or has it as a
     # capitalised word, as written (`AuthenticationExtension.ts`, `UserSession.kt`): a longer word that only
