@@ -32,6 +32,7 @@ BEFORE = {"prefix": "fastly-logs", "team": "edge", "role": "deployer", "topic": 
     ("aws_db_instance", ("storage_encrypted", "kms_key_id", "availability_zone")),  # `identifier` renames in place
     ("azurerm_storage_account", ("name", "resource_group_name", "location")),
     ("google_project", ("project_id",)),  # its `name` is a label
+    ("aws_ecs_cluster", ("name",)),  # every service in it is recreated with it
     ("google_monitoring_alert_policy", ()),  # it watches, it holds nothing
     ("github_repository", ()),  # renamed in place
 ])
@@ -58,7 +59,8 @@ def test_a_bucket_or_role_renamed_is_replaced(repo: Repo, capsys: pytest.Capture
 
 @pytest.mark.parametrize("after", [
     {**BEFORE, "team": "platform"},  # a tag is changed in place
-    {**BEFORE, "role": "${var.env}-deployer"},  # a computed name is not compared
+    {**BEFORE, "role": "${var.role_name}"},  # a computed name may be the same
+    {**BEFORE, "role": "dep${var.rest}"},  # "dep" + "loyer" is "deployer"
 ])
 def test_what_is_changed_in_place_or_computed_is_not_replaced(
     repo: Repo, capsys: pytest.CaptureFixture[str], after: dict[str, str]
@@ -76,6 +78,10 @@ def test_what_is_changed_in_place_or_computed_is_not_replaced(
     ("${var.env}-deployer", "${ var.env }-deployer", False),  # only spaces inside the interpolation
     ("${var.env}-deployer", "${local.env}-deployer", False),  # another value read: judged where it is set
     ("${var.env}-deployer", "${var.env}-${var.team}-deployer", False),
+    # A name written out for one that reads values, where no value could make them the same.
+    ("${var.env}-deployer", "deployer-ci", True),
+    ("deployer", "${var.env}-deployer", True),
+    ("staging-deployer", "${var.env}-deployer", False),  # the same when var.env is "staging"
 ])
 def test_a_name_built_from_the_same_values_around_other_text_is_replaced(
     repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, replaced: bool

@@ -12,7 +12,10 @@ a function recreated holds nothing and is left out. Only a literal written
 on both sides is compared, or a string that reads the same values in the same
 order around other text (`"${var.env}-logs"` -> `"${var.env}-audit-logs"`):
 `"${var.env}-logs"` -> `"${local.env}-logs"` may name the same thing, and
-what a variable holds is judged where it is set.
+what a variable holds is judged where it is set. A string written out is
+compared with one that reads values only where no value could make them
+the same (`"${var.namespace}-stacks"` -> `"stacks-api"`: the second does not
+end in `-stacks`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ _BY_TYPE: dict[str, tuple[str, ...]] = {
     "aws_kinesis_stream": ("name",),
     "aws_ecr_repository": ("name",),
     "aws_eks_cluster": ("name",),
+    # The cluster a service runs in, and the namespace its service discovery names sit in: every service
+    # in them is recreated with them.
+    "aws_ecs_cluster": ("name",),
+    "aws_service_discovery_private_dns_namespace": ("name", "vpc"),
+    "aws_service_discovery_public_dns_namespace": ("name",),
     "aws_elasticache_replication_group": ("replication_group_id",),
     "aws_elasticache_cluster": ("cluster_id",),
     "aws_efs_file_system": ("creation_token", "encrypted", "kms_key_id"),
@@ -98,7 +106,8 @@ def replaced(
         was, now = (block.body.attributes.get(name) for block in (before, after))
         if was is None or now is None or was.value == now.value:
             continue
-        if not (_literal(was.value) and _literal(now.value)) and not _renamed_around(was.value, now.value):
+        if not (_literal(was.value) and _literal(now.value)) and not _renamed_around(was.value, now.value) and not (
+                _never_the_same(was.value, now.value)):
             continue
         return finding("replaced", address, (
             f"{name}: {_shown(was.value)} -> {_shown(now.value)}: the provider cannot change it in place, so"
@@ -163,6 +172,22 @@ def _renamed_around(was: object, now: object) -> bool:
     if not old_reads or [r.strip() for r in old_reads] != [r.strip() for r in new_reads]:
         return False
     return _INTERPOLATION.split(was)[::2] != _INTERPOLATION.split(now)[::2]
+
+
+def _never_the_same(was: object, now: object) -> bool:
+    """A string written out and a string that reads values, whose text before the first value or after the
+    last one the other cannot have (`"${var.namespace}-stacks"` -> `"stacks-api"`): whatever the values
+    hold, the name is another."""
+    texts = [_template(value) for value in (was, now)]
+    if None in texts or any("%{" in text for text in texts if text is not None):
+        return False
+    plain = [text for text in texts if text is not None and not _INTERPOLATION.search(text)]
+    read = [text for text in texts if text is not None and _INTERPOLATION.search(text)]
+    if len(plain) != 1 or len(read) != 1:
+        return False
+    parts = _INTERPOLATION.split(read[0])
+    prefix, suffix, written = parts[0], parts[-1], plain[0]
+    return not (written.startswith(prefix) and written.endswith(suffix) and len(written) >= len(prefix) + len(suffix))
 
 
 def _template(value: object) -> str | None:
