@@ -176,6 +176,8 @@ def test_a_call_that_signs_a_user_in(repo: Repo, capsys: pytest.CaptureFixture[s
 
 
 ROUTES = "Rails.application.routes.draw do\n  devise_for :users\n  resources :pets\nend\n"
+DJANGO_URLS = ("from django.urls import include, path\n\nurlpatterns = [\n"
+               "    path('pets/', include('pets.urls')),\n]\n")
 
 
 @pytest.mark.parametrize(("path", "before", "after", "line"), [
@@ -185,13 +187,18 @@ ROUTES = "Rails.application.routes.draw do\n  devise_for :users\n  resources :pe
     # A model whose accounts now sign in with a password.
     ("app/models/admin_user.rb", None,
      "class AdminUser < ApplicationRecord\n  devise :database_authenticatable, :recoverable, :rememberable\nend\n", 2),
+    # A Django URL configuration mounting a sign-in library's views: social logins, a headless API.
+    ("conf/urls.py", DJANGO_URLS, DJANGO_URLS.replace("]\n", "    url(r'^social/', include(allauth.socialaccount.urls)),\n]\n"),
+     5),
+    ("recipes/urls.py", DJANGO_URLS, DJANGO_URLS.replace("]\n", '    path("_allauth/", include("allauth.headless.urls")),\n]\n'),
+     5),
 ])
 def test_a_kind_of_account_that_can_now_sign_in(repo: Repo, capsys: pytest.CaptureFixture[str], path: str,
                                                 before: str | None, after: str, line: int) -> None:
     first = {"README.md": "pets\n"} | ({path: before} if before is not None else {})
     code, found = _access(repo, capsys, first, {path: after})
     assert [(kind, subject, number) for kind, subject, number, _ in found] == [("access", path, line)]
-    assert found[0][3].startswith("a kind of account can now sign in: devise")
+    assert found[0][3].startswith("a kind of account can now sign in: ")
     assert code == 1
 
 
@@ -207,6 +214,9 @@ def test_a_kind_of_account_that_can_now_sign_in(repo: Repo, capsys: pytest.Captu
     ({"app/views.py": "def a(request, user):\n    login(request, user)\n", "app/flows.py": "X = 1\n"},
      {"app/views.py": "def a(request, user):\n    finish(request, user)\n",
       "app/flows.py": "X = 1\n\ndef finish(request, user):\n    login(request, user)\n"}),
+    # A project's own app's URLs are no sign-in library's.
+    ({"conf/urls.py": DJANGO_URLS},
+     {"conf/urls.py": DJANGO_URLS.replace("]\n", "    path('accounts/', include('accounts.urls')),\n]\n")}),
     # Not a sign-in: a mailer's method, a translation key, an analytics field, a test.
     ({"app/models/form.rb": "def save\nend\n"},
      {"app/models/form.rb": "def save\n  AuthMailer.sign_in(session).deliver_now\nend\n"}),

@@ -204,8 +204,14 @@ NEGATED_ROLE_TEST = patterns.compile(rf"(?:!|\bnot\s+|\bunless\s+)\(?\s*[\w.$>()
 # `SecurityContextHolder...setAuthentication(...)`, ASP.NET's `SignInAsync(...)`. A mailer's or a client's
 # method of that name (`Mailer.sign_in(session)`), a translation key (`sign_in: Masuk`) and signing out are not.
 # Also what opens a way in for a kind of account (ACCOUNTS_SIGN_IN): Devise's routes for a model
-# (`devise_for :admin_users`) and a model whose accounts sign in with a password (`devise :database_authenticatable`).
-ACCOUNTS_SIGN_IN = patterns.compile(r"^\s*devise_for\s+:\w+|^\s*devise\s+:database_authenticatable\b")
+# (`devise_for :admin_users`), a model whose accounts sign in with a password (`devise :database_authenticatable`),
+# and a Django URL configuration mounting the views of a library that signs users in
+# (`include(allauth.socialaccount.urls)`, `include("allauth.headless.urls")`, `include("social_django.urls")`).
+ACCOUNTS_SIGN_IN = patterns.compile(
+    r"^\s*devise_for\s+:\w+|^\s*devise\s+:database_authenticatable\b"
+    r"|\binclude\(\s*[\"']?(?:allauth|social_django|oauth2_provider|django\.contrib\.auth\.urls|djoser|dj_rest_auth"
+    r"|rest_auth|two_factor|mozilla_django_oidc|djangosaml2|django_saml2_auth|knox|rest_framework\.urls)\b"
+)
 SIGN_IN_LINE = patterns.compile(
     r"\blogin_user\s*\(|\bauth\.login\s*\(|(?<![\w.])login\s*\(\s*request\s*,|\bbypass_sign_in\b"
     rf"|{ACCOUNTS_SIGN_IN.pattern}"
