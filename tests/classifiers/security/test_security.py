@@ -304,6 +304,7 @@ end
 @pytest.mark.parametrize("after", [
     SECURE_HEADERS_RB.replace("block_all_mixed_content: true", "upgrade_insecure_requests: true"),
     SECURE_HEADERS_RB.replace("script_src: %w['self']", "script_src: %w['self' 'unsafe-inline']"),
+    SECURE_HEADERS_RB.replace("block_all_mixed_content: true", "form_action: %w['self' https://pay.example]"),
 ])
 def test_directives_written_the_ruby_way(repo: Repo, capsys: pytest.CaptureFixture[str], after: str) -> None:
     """secure_headers and Rails' `policy.script_src` spell the directives with underscores."""
@@ -311,6 +312,18 @@ def test_directives_written_the_ruby_way(repo: Repo, capsys: pytest.CaptureFixtu
     repo.commit({"config/initializers/secure_headers.rb": after})
     code, doc = run_json(capsys, "--base", base)
     assert [f["kind"] for f in findings(doc, "security")] == ["setting"] and code == 1
+
+
+def test_where_a_form_posts_is_no_directive(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    view = "def get_context_data(self):\n    context = {}\n    return context\n"
+    page = "<main>\n</main>\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "barriers/views/plans.py": view, "templates/plan.html": page})
+    repo.commit({
+        "barriers/views/plans.py": view.replace("    return", '    context["form_action"] = reverse("plans:edit")\n    return'),
+        "templates/plan.html": page.replace("<main>\n", '<main>\n<form action="{{ form_action }}" method="POST">\n'),
+    })
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
 
 
 def test_an_image_source_in_data_is_no_directive(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -234,7 +234,10 @@ SETTING_LINE = patterns.compile(
     r"|\bform-action\b|\brequire-trusted-types-for\b|\btrusted-types\b|\bupgrade-insecure-requests\b"
     # The same directives as Ruby's secure_headers and Rails' `policy.script_src` name them; not `img_src`,
     # `font_src` or `base_uri`, which name data (a search result's image, an HTTP client's base) as often.
-    r"|\b(?:default|script|style|connect|frame|child|worker|object)_src\b|\bframe_ancestors\b|\bform_action\b"
+    # `form_action` only as a setting is written, `form_action: %w('self')`, `policy.form_action :self`: a view's
+    # `context["form_action"]` or a template's `<form action="{{ form_action }}">` is where a form posts.
+    r"|\b(?:default|script|style|connect|frame|child|worker|object)_src\b|\bframe_ancestors\b"
+    r"|\bform_action\b(?=\s*[:(]|\s+:)|\bpolicy\.form_action\b"
     r"|\bupgrade_insecure_requests\b|\bblock_all_mixed_content\b"
     # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
     r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
