@@ -63,5 +63,5 @@ def test_a_settings_file_that_no_longer_reads_fails_closed(repo: Repo, capsys: p
 def test_a_settings_file_elsewhere_is_not_the_apps(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"README.md": "# app\n"})
     repo.commit({"config/settings.yml": EXTENDED, ".github/workflows/settings.yml": "name: x\non: push\njobs: {}\n"})
-    code, doc = run_json(capsys, "--base", base)
+    _, doc = run_json(capsys, "--base", base)
     assert [s for _, s in kinds_and_subjects(doc, "security") if "settings.yml" in s] == []
