@@ -15,7 +15,7 @@ from ownership_gate.classifiers.cloud.defaults import (
     render,
 )
 
-AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
+AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY, "security_group": ""}
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -30,7 +30,14 @@ AT_DEFAULT = {"feature": None, "enabled": False, "cidrs": EMPTY}
     ("(length(var.networks)  >  0) ? [true] : []", "((length(var.networks) > 0) ? [true] : [])"),
     # What it does not know stays as written, grouped as parsed: these two differ.
     ("var.other != null ? [var.other] : []", "((var.other != null) ? [var.other] : [])"),
-    ('var.feature == "on" ? 1 : 0', '((null == "on") ? 1 : 0)'),
+    ('var.other == "on" ? 1 : 0', '((var.other == "on") ? 1 : 0)'),
+    # A string written out is compared with an input's default: null is no string, and "" is "".
+    ('var.feature == "on" ? 1 : 0', "0"),
+    ('var.security_group == "" ? 1 : 0', "1"),
+    ('"${var.security_group == "" ? 1 : 0}"', "1"),
+    ('var.security_group != "" ? [var.security_group] : [local.sg]', "[local.sg]"),
+    ('"sg-${var.other}"', '"sg-${var.other}"'),  # a template stays as written
+    ('"a\\"b" == var.security_group', '("a\\"b" == "")'),  # an escape stays as written
     ("(a || b) && c", "((a || b) && c)"),
     ("a || (b && c)", "(a || (b && c))"),
     ("coalesce(var.other, 3)", "coalesce(var.other, 3)"),

@@ -12,8 +12,9 @@ can (the new variables, `null`, `true`/`false`, empty collections, `==`,
 `!=`, `<`, `>`, `<=`, `>=` on numbers, `!`, `&&`, `||`, `? :`, a `? :` whose
 branches come to the same, `length` of an empty collection (0), `keys`, `tomap`
 and the like of one (empty), `concat` and
-`merge` without their empty arguments, and a string that is one
-interpolation) and leaves the rest as text, so two
+`merge` without their empty arguments, a string that is one
+interpolation, and a string written out, `""` or `"abc"`, compared with a
+default) and leaves the rest as text, so two
 revisions of an expression can be compared after folding: `var.new != null
 || length(var.cidrs) > 0 ? [true] : []` comes to the same text as the old
 `length(var.cidrs) > 0 ? [true] : []`. It reads the expression with the
@@ -182,6 +183,8 @@ def render(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'  # as HCL writes it
     return repr(value)
 
 
@@ -341,6 +344,11 @@ def _literal(node: tree_sitter.Node, text: str) -> object:
             return float(text)
         except ValueError:
             return Residual(text)
+    if inner.type == "string_lit" and "\\" not in text and "$${" not in text and "%%{" not in text:
+        # A string written out, `""` or `"abc"` (an escape left as written): compared with an input's default.
+        parts = [c for c in inner.children if c.type == "template_literal"]
+        if len(parts) <= 1 and inner.child_count == len(parts) + 2:
+            return (parts[0].text or b"").decode("utf-8", "replace") if parts else ""
     return Residual(text)
 
 
