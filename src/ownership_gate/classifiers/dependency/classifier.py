@@ -335,7 +335,44 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         ]
     # An old side that no longer read whole is compared by what of it reads, else the new one stands alone.
     old = read.as_far_as_it_reads(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
-    return _rebased(change, context, ecosystem, same_kind, compare(old, new, ecosystem, zero_major))
+    found = compare(old, new, ecosystem, zero_major)
+    if ecosystem.NAME == "pypi" and change.path.endswith(".in"):
+        found = _held_by_the_compiled(change, context, ecosystem, old, found)
+    return _rebased(change, context, ecosystem, same_kind, found)
+
+
+def _held_by_the_compiled(
+    change: Change, context: Context, ecosystem: Ecosystem, old: list[Requirement], findings: list[Finding]
+) -> list[Finding]:
+    """pip-compile's input loosened (`boto3==1.4.0` -> `boto3` in `requirements.in`) installs nothing by itself:
+    the file compiled from it beside it (`requirements.txt`, which names the input in its header) pins what is
+    installed, and its own findings say how far that moved. A loosening whose package the compiled file pins
+    within the major the input admitted before is `changed`, not `major`."""
+    loosened = [f for f in findings if f.kind == "major" and "now admits" in (f.detail or "")]
+    compiled_path = change.path[:-3] + ".txt"
+    if not loosened:
+        return findings
+    data = context.new_file(compiled_path)
+    text = decode(data) if data is not None and len(data) <= 1 << 20 else None
+    basename = posixpath.basename(change.path)
+    if text is None or basename not in "\n".join(line for line in text.splitlines()[:12] if line.startswith("#")):
+        return findings
+    try:
+        pins = {r.name: r.constraint for r in ecosystem.parse(text, compiled_path)}
+    except ManifestError:
+        return findings
+    ceiling: Callable[[str], float | None] | None = getattr(ecosystem, "ceiling", None)
+    before = {r.name: r.constraint for r in old}
+    result = []
+    for finding in findings:
+        pinned = pins.get(finding.subject or "")
+        low = ecosystem.lowest(pinned) if pinned else None
+        top = ceiling(before.get(finding.subject or "", "")) if ceiling is not None else None
+        if finding in loosened and low is not None and top is not None and low[0] <= top:
+            finding = finding._replace(kind="changed", detail=f"{finding.detail}; {compiled_path}, compiled from it, "
+                                                              f"pins {pinned}, within the major it admitted")
+        result.append(finding)
+    return result
 
 
 def _rebased(
