@@ -87,16 +87,11 @@ def test_includes_urls_and_local_code() -> None:
     }
 
 
-def test_new_include_is_added_and_a_git_tag_bump_is_a_version_step() -> None:
+def test_new_include_is_added_and_a_git_ref_bump_is_changed() -> None:
     found = diff("pypi", "requirements.txt",
                  "acme-client @ git+https://github.com/acme/client.git@v1.4\n",
                  "-r extra.txt\nacme-client @ git+https://github.com/acme/client.git@v1.5\n")
-    assert kinds(found) == {"-r extra.txt": "added", "acme-client": "minor"}
-    # A branch or a commit names no release: what it installs changed, by how much is not known.
-    for ref in ("main", "4d190b02b8d8"):
-        found = diff("pypi", "requirements.txt", "acme-client @ git+https://github.com/acme/client.git@v1.4\n",
-                     f"acme-client @ git+https://github.com/acme/client.git@{ref}\n")
-        assert kinds(found) == {"acme-client": "changed"}
+    assert kinds(found) == {"-r extra.txt": "added", "acme-client": "changed"}
 
 
 COMPILED = """\
@@ -125,17 +120,7 @@ def test_a_loosened_pip_compile_input_is_judged_by_what_it_compiles_to(
     code, doc = run_json(capsys, "--base", base)
     found = {(c["path"], f["kind"]) for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"}
     assert ("requirements.in", kind) in found
-    assert code == (1 if kind == "major" or compiled and "2.0.1" in compiled else 0)
-
-
-def test_a_repository_tag_moved_across_a_major_is_major(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    line = "-e git+https://github.com/acme/signature-auth.git@{}#egg=sigauth\nboto3==1.4.0\n"
-    base = repo.commit({"requirements.txt": line.format("v0.2.0")})
-    repo.commit({"requirements.txt": line.format("v1.0.0")})
-    code, doc = run_json(capsys, "--base", base)
-    [finding] = [f for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"]
-    assert (finding["kind"], finding["subject"], finding["level"]) == ("major", "sigauth", "cto")
-    assert code == 1
+    assert code == (1 if kind == "major" else 0)
 
 
 def test_poetry_to_pep621_changes_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,9 +4,7 @@ A constraint is the specifier as packaging prints it, prefixed by
 `[extras]` when extras are asked for, or `@ <url>` for a direct reference.
 Poetry's `^1.2` is `>=1.2,<2.0`, `~1.2` is `>=1.2,<1.3`, a bare `1.2.3` is
 `==1.2.3`; `canonical` translates them so that the same requirement
-spelt by Poetry and by `[project]` compares equal. A direct reference to a
-repository's tag that is a release (`git+https://...@v1.2.0`) installs that
-release, and is read as pinned to it.
+spelt by Poetry and by `[project]` compares equal.
 """
 
 from __future__ import annotations
@@ -146,21 +144,10 @@ def _read(constraint: str) -> SpecifierSet | str | None:
     return rest if "||" in rest else _specifiers(rest)
 
 
-# A version control reference's tag that is a release (`git+https://github.com/org/lib.git@v1.2.0`).
-_VCS_TAG = re.compile(r"@\s*(?:git|hg|svn|bzr)\+\S+@v?(\d+(?:\.\d+){0,3})")
-
-
-def _tagged(constraint: str) -> Release | None:
-    """The release a direct reference to a repository's tag installs (`@ git+https://...@v1.2.0`, pip's
-    `-e git+...@v1.2.0#egg=name`), else None: a branch or commit names no release."""
-    match = _VCS_TAG.fullmatch(_split_extras(constraint)[1])
-    return tuple(int(part) for part in match.group(1).split(".")) if match else None
-
-
 def lowest(constraint: str) -> Release | None:
     specifiers = _read(constraint)
     if specifiers is None or isinstance(specifiers, str):
-        return _tagged(constraint) if specifiers is None else semver.lowest(specifiers, "poetry")
+        return None if specifiers is None else semver.lowest(specifiers, "poetry")
     floors: list[Release] = []
     for spec in specifiers:
         if spec.operator in ("<", "<=", "!="):
@@ -178,10 +165,7 @@ def ceiling(constraint: str) -> float | None:
     `math.inf` without a cap (`>=4.2`, none); None for a direct reference or an unreadable one."""
     specifiers = _read(constraint)
     if specifiers is None or isinstance(specifiers, str):
-        if specifiers is None:
-            tagged = _tagged(constraint)
-            return None if tagged is None else tagged[0]  # the tag's own release: a pin
-        return semver.ceiling(specifiers, "poetry")
+        return None if specifiers is None else semver.ceiling(specifiers, "poetry")
     top = math.inf
     for spec in specifiers:
         if spec.operator in (">", ">=", "!="):
