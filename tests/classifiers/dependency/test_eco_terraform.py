@@ -15,7 +15,8 @@ def test_parse_reads_required_providers_in_both_forms() -> None:
     found = {r.name: r for r in terraform.parse(VERSIONS, "versions.tf")}
     assert found["hashicorp/aws"] == Requirement("hashicorp/aws", "~> 4.67", 5)
     assert found["hashicorp/google"].constraint == ">= 4.80, < 6.0"  # default registry dropped
-    assert found["hashicorp/random"] == Requirement("hashicorp/random", "~> 3.5", 13)  # shorthand
+    assert found["hashicorp/random"] == Requirement("hashicorp/random", "~> 3.5", 13, implied=True)  # shorthand
+    assert not found["hashicorp/aws"].implied
     assert found["datadog/datadog"].constraint == "3.30.0"  # sources are case-insensitive
     assert "terraform" not in found  # required_version is the CLI, not a dependency
 
@@ -121,8 +122,21 @@ def test_a_shorthand_provider_given_its_own_namespace_is_the_same_provider(
     ],
 )
 def test_matched_renames_only_one_provider_into_one(old: list[str], new: list[str], names: list[str]) -> None:
-    matched = terraform.matched([Requirement(n, ">= 1") for n in old], [Requirement(n, ">= 1") for n in new])
+    matched = terraform.matched([Requirement(n, ">= 1", implied=True) for n in old],
+                                [Requirement(n, ">= 1") for n in new])
     assert [r.name for r in matched] == names
+
+
+def test_a_source_written_out_and_swapped_for_a_fork_is_another_provider(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    block = 'terraform {{\n  required_providers {{\n    template = {{\n      source  = "{source}"\n' \
+            '      version = "~> 2.2"\n    }}\n  }}\n}}\n'
+    before = {"versions.tf": block.format(source="hashicorp/template")}
+    after = {"versions.tf": block.format(source="cloudposse/template")}
+    found = dependency_findings(repo, capsys, before, after)
+    assert summary(found) == {("added", "cloudposse/template", None, "~> 2.2"),
+                              ("removed", "hashicorp/template", "~> 2.2", None)}
 
 
 def test_lockfile_alone_is_one_finding(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,7 +238,7 @@ def test_large_files_are_read_whole() -> None:
 def test_a_legacy_provider_block_version_is_read() -> None:
     text = 'provider "aws" {\n  region  = "eu-west-1"\n  version = "~> 2.70"\n}\n' \
            'provider "google" {\n  project = "x"\n}\n'
-    assert terraform.parse(text, "main.tf") == [Requirement("hashicorp/aws", "~> 2.70", 1)]
+    assert terraform.parse(text, "main.tf") == [Requirement("hashicorp/aws", "~> 2.70", 1, implied=True)]
 
 
 def test_revisions_whose_requiring_blocks_are_the_same_text_are_not_read() -> None:

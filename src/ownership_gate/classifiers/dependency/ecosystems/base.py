@@ -114,6 +114,9 @@ class Requirement(NamedTuple):
     # of it alone is `changed`, and it is shown next to the constraint when it changed.
     features: str = ""
     scope: str = RUNTIME  # one of SCOPES
+    # Its name was inferred, not written: a Terraform provider given by its local name alone is read as
+    # `hashicorp/<name>`, which another revision may write as the source it is published under.
+    implied: bool = False
 
 
 class ManifestError(ValueError):

@@ -46,8 +46,10 @@ unchanged = READER.unchanged
 
 
 def matched(old: list[Requirement], new: list[Requirement]) -> list[Requirement]:
-    """`old` with each provider `hashicorp/<type>` the new revision no longer names, while it names one
-    provider of that type under another namespace that `old` did not (`datadog/datadog`), under that name."""
+    """`old` with each provider `hashicorp/<type>` it names by its local name alone, which the new revision no
+    longer names while it names one provider of that type under another namespace that `old` did not
+    (`datadog/datadog`), under that name. A source written out (`source = "hashicorp/template"` ->
+    `"cloudposse/template"`, a fork) is another provider."""
     before = {r.name for r in old}
     after = {r.name for r in new}
     gained: dict[str, list[str]] = {}
@@ -55,8 +57,9 @@ def matched(old: list[Requirement], new: list[Requirement]) -> list[Requirement]
         namespace, _, kind = name.partition("/")
         if kind and "/" not in kind and namespace != "hashicorp":
             gained.setdefault(kind, []).append(name)
+    implied = {r.name for r in old if r.implied} - {r.name for r in old if not r.implied}
     renamed = {}
-    for name in before - after:
+    for name in (before - after) & implied:
         namespace, _, kind = name.partition("/")
         if namespace == "hashicorp" and len(gained.get(kind, ())) == 1:
             renamed[name] = gained[kind][0]

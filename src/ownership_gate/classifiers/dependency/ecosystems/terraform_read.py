@@ -130,12 +130,13 @@ def _requirements(blocks: list[hcl.Block]) -> list[Requirement]:
                     source, version = "", _string(spec)
                 subject = provider_source(source or local_name)
                 sources[local_name] = subject
-                found.append(Requirement(subject, version, line))
+                found.append(Requirement(subject, version, line, implied=not source and "/" not in local_name))
     for block in blocks:
         if block.type == "provider" and block.labels and "version" in block.body.attributes:
             name = block.labels[0]
             subject = sources.get(name) or provider_source(name)
-            found.append(Requirement(subject, _string(block.body.attributes["version"].value), block.line))
+            found.append(Requirement(subject, _string(block.body.attributes["version"].value), block.line,
+                                     implied=name not in sources))
     for block in blocks:
         if block.type == "module" and block.labels:
             attributes = block.body.attributes
