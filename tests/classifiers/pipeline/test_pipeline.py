@@ -863,6 +863,9 @@ jobs:
     ("lint.yml", "lint-terraform.yml", []),
     # The workflow that turns automatic deploys on, named in the plural, ships too.
     ("lint.yml", "set-automatic-deploys.yaml", [("deploy", ".github/workflows/release.yml: job terraform-module")]),
+    # The same workflow, its file's ending spelt the other way (its repository renamed `.yaml` to `.yml`).
+    ("release.yaml", "release.yml", []),
+    ("set-automatic-deploys.yml", "set-automatic-deploys.yaml", []),
 ])
 def test_a_job_that_calls_a_reusable_workflow_named_for_shipping_ships(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]

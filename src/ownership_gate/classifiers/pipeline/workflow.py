@@ -599,11 +599,16 @@ def _strip_versions(value: Any) -> Any:
         return tuple(_strip_versions(v) for v in value)
     if isinstance(value, str):
         if re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", value):
-            return value.partition("@")[0]
+            return _WORKFLOW_FILE.sub(r"\1.yml", value.partition("@")[0])
+        if value.startswith("./"):
+            value = _WORKFLOW_FILE.sub(r"\1.yml", value)
         return _RELEASE_NUMBER.sub("<version>", value)  # `release_name: gateway-1.4.10`, `VERSION="1.4.10"`
     return value
 
 
+# A reusable workflow's file ending, `.yaml` or `.yml`: GitHub reads either, and a repository renaming its workflow
+# files from one to the other (`deploy.yaml` -> `deploy.yml`) calls the same workflow.
+_WORKFLOW_FILE = patterns.compile(r"(?<=/\.github/workflows/)([^/@]+)\.ya?ml$")
 # A three-part release number in a string (`gateway-1.4.10`, `v2.1.0-rc.4`): a release bumped, not a step changed.
 _RELEASE_NUMBER = patterns.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:-[\w.]+)?(?![\w.])")
 
