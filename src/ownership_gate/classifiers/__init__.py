@@ -7,7 +7,7 @@ module plus one line below. The policy validator takes its allowed
 
 from __future__ import annotations
 
-from ownership_gate.classifiers import failure, path, policy
+from ownership_gate.classifiers import failure, ownership, path, policy
 from ownership_gate.classifiers.base import Classifier, Context
 
 # Each package's module is imported under its own name, so `classifiers.cost` stays the package.
@@ -27,6 +27,7 @@ REGISTRY: dict[str, Classifier] = {
     "cloud": cloud_classifier,
     "pipeline": pipeline_classifier,
     "security": security_classifier,
+    "ownership": ownership,
     "policy": policy,
     "path": path,
     "error": failure,
