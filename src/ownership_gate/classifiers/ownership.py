@@ -38,7 +38,7 @@ def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
-    sides = []
+    sides: list[list[str] | None] = []
     for path, data in ((change.source_path, context.old(change)), (change.path, context.new(change))):
         if data is None or not is_codeowners(path):
             sides.append(None)  # no file there, or one no host reads as a CODEOWNERS file
