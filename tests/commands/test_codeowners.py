@@ -101,6 +101,8 @@ def test_every_file_reads_back_with_its_levels_owners(repo: Repo, capsys: pytest
         ("/my\\ docs/read\\ me.md @acme/eng", "spaces are escaped"),
         ("/docs/with\\ space.md @acme-cto", "paths with spaces are pinned even when patterns agree"),
         ("/.ownership-gate.yaml @acme-cto", "the policy file is at the top level"),
+        ("/.github/CODEOWNERS @acme-cto", "the file written owns itself, at the top level, wherever a host reads one"),
+        ("/CODEOWNERS @acme-cto", "the file written owns itself, at the top level, wherever a host reads one"),
     ],
 )
 def test_generated_lines(repo: Repo, capsys: pytest.CaptureFixture[str], expected_line: str, why: str) -> None:

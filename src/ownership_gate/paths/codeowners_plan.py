@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
+from ownership_gate.classifiers.ownership import FOLDERS, is_codeowners
 from ownership_gate.engine.judge import Engine
 from ownership_gate.paths.owners import (
     PathOwnership,
@@ -101,6 +102,9 @@ class Planner:
         self.unwritable = sorted(f for f in every if _UNWRITABLE & set(f))
         self.files = sorted(f for f in every if not _UNWRITABLE & set(f))
         self.desired = {f: ownership.level(f)[0] for f in self.files}
+        for f in self.desired:
+            if is_codeowners(f):  # the file being written owns itself (see `rule_blocks`)
+                self.desired[f] = self.policy.top_level
         self._excluded = PatternIndex(
             (n, p) for n, rule in enumerate(self.policy.rules) for p in rule.exclude
         )
@@ -131,10 +135,15 @@ class Planner:
                 reason = f": {rule.reason}" if rule.reason else ""
                 comment = f"{rule.id} ({level}){reason}"
                 blocks.append(RuleBlock(level, rule.id, bool(rule.exclude), tuple(emitted), comment))
+        top = policy.top_level
         if self._policy_files:
-            top = policy.top_level
             patterns = tuple("/" + p for p in self._policy_files)
             blocks.append(RuleBlock(top, "policy-file", False, patterns, f"policy-file ({top}): the policy itself"))
+        # The file being written routes every review: it belongs to whoever owns the policy it is made from,
+        # wherever a host reads one (the check judges it by its rules: `ownership/changed`).
+        codeowners = tuple(f"/{folder}/CODEOWNERS" if folder else "/CODEOWNERS" for folder in sorted(FOLDERS))
+        blocks.append(RuleBlock(top, "codeowners-file", False, codeowners,
+                                f"codeowners-file ({top}): who reviews what, this file itself"))
         return blocks
 
     # -- fixing what the patterns get wrong -------------------------------
