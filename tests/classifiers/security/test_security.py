@@ -2169,12 +2169,15 @@ def test_the_middleware_every_request_passes_through_is_access_code(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = repo.commit({".ownership-gate.yaml": POLICY, "apps/web/src/middleware.ts": NEXT_MIDDLEWARE,
-                        "apps/api/src/middleware/timing.ts": "export const timing = () => 1;\n"})
+                        "apps/api/src/middleware/timing.ts": "export const timing = () => 1;\n",
+                        "apps/api/src/app/ipv/middleware.ts": "export const checkJourney = (req, res, next) => {};\n"})
     repo.commit({
         # Which routes need a session: assets, the sitemap and robots.txt no longer pass through it.
         "apps/web/src/middleware.ts": NEXT_MIDDLEWARE.replace('"/((?!', '"/((?!assets|sitemap.xml|robots.txt|'),
         # A file of a `middleware/` folder is not, by its name alone.
         "apps/api/src/middleware/timing.ts": "export const timing = () => 2;\n",
+        # Nor is an Express app's middleware for the routes of one feature folder.
+        "apps/api/src/app/ipv/middleware.ts": "export const checkJourney = (req, res, next) => next();\n",
     })
     code, doc = run_json(capsys, "--base", base)
     [access] = findings(doc, "security")

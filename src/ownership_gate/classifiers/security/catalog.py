@@ -89,7 +89,11 @@ DATA_SHAPES = patterns.compile(
 )
 # The middleware every request passes through before any handler: Next.js's `middleware.ts` (its `matcher`
 # says which routes need a session), a Django project's `middleware.py`; not every file of a `middleware/` folder.
-MIDDLEWARE_FILE = patterns.compile(r"(?:^|/)middleware\.\w+$")
+# A JavaScript or TypeScript one only where Next.js and the servers' own layouts put it, at a project's root or
+# in its `src/` or `lib/`: an Express app's `src/app/ipv/middleware.js` serves the routes of its own folder.
+MIDDLEWARE_FILE = patterns.compile(
+    r"(?:^|/)middleware\.(?![cm]?[jt]sx?$)\w+$|(?:^|(?:^|/)(?:src|lib)/)middleware\.[cm]?[jt]sx?$"
+)
 
 # User-interface code: what it shows is not what the server allows, so only a secret it shows is a finding.
 # Randomness, hashing and signing primitives: swapping one for another (`random` for `secrets`,
