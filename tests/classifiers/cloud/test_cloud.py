@@ -399,15 +399,26 @@ def test_a_condition_moved_into_a_local_or_a_new_input_kept_at_true_is_no_change
     assert kinds_and_subjects(doc, "cloud") == [("count", "aws_nat_gateway.this")]
 
 
+@pytest.mark.parametrize("added", [
+    "  depends_on = [aws_db_instance.main]\n",
+    # A replacement made before the old one goes: the same rules, applied in another order.
+    "  lifecycle {\n    create_before_destroy = true\n  }\n",
+])
 def test_the_order_terraform_applies_things_in_is_no_security_change(
-    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str], added: str
 ) -> None:
     repo.commit({"infra/main.tf": MAIN.replace('resource "aws_security_group" "db" {\n  name = "db"\n',
-                                               'resource "aws_security_group" "db" {\n  name = "db"\n'
-                                               '  depends_on = [aws_db_instance.main]\n')})
+                                               'resource "aws_security_group" "db" {\n  name = "db"\n' + added)})
     code, doc = run_json(capsys, "--base", infra)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+    # What else the lifecycle block says still counts: the group may no longer be destroyed.
+    repo.commit({"infra/main.tf": MAIN.replace('resource "aws_security_group" "db" {\n  name = "db"\n',
+                                               'resource "aws_security_group" "db" {\n  name = "db"\n'
+                                               '  lifecycle {\n    create_before_destroy = true\n'
+                                               '    prevent_destroy = true\n  }\n')})
+    code, doc = run_json(capsys, "--base", infra)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_security_group.db")]
 
 
 def test_a_reference_that_gained_its_first_index_is_the_same_object(

@@ -1101,7 +1101,14 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
                 if not _unset(item, canonical, fresh):
                     arguments.append(("=", item.name, canonical))
             elif opt_in or not _absent(item, fresh):
-                blocks.append(("{", item.type, item.labels, _canonical(item.body, fresh, opt_in)))
+                body = _canonical(item.body, fresh, opt_in)
+                if item.type == "lifecycle":
+                    # Whether a replacement is created before the old one is destroyed is the order Terraform
+                    # applies things in; what the resource lets in is the same.
+                    body = tuple(entry for entry in body if entry[:2] != ("=", "create_before_destroy"))
+                    if not body:
+                        continue
+                blocks.append(("{", item.type, item.labels, body))
         return tuple(sorted(arguments, key=lambda argument: str(argument[1])) + blocks)
     if isinstance(value, hcl.Expression):
         text = _LEGACY_SPLAT.sub(r"[*]\1", _FIRST_INSTANCE.sub(r"\1", value.text))
