@@ -1433,6 +1433,35 @@ def test_an_allow_list_widened_or_a_deny_list_narrowed_is_a_security_change(
     assert code == 1
 
 
+BASTION = """\
+module "bastion" {
+  source        = "../modules/ec2/bastion"
+  name          = "iiif-builder"
+  instance_type = "t2.micro"
+  ip_whitelist = [
+    "62.254.125.26/32", # office VPN
+    "198.51.100.7/32",
+  ]
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    # The office's one address widened to eight: more may reach the bastion.
+    ('"62.254.125.26/32", # office VPN', '"62.254.125.26/31",\n    "62.254.125.28/30",', [("security", "module.bastion")]),
+    ('"198.51.100.7/32",\n', "", []),  # an address taken away lets fewer in
+])
+def test_a_list_of_addresses_let_in_by_any_name_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infrastructure/common/main.tf": BASTION})
+    assert old in BASTION
+    repo.commit({"infrastructure/common/main.tf": BASTION.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 PROTECTED_DATABASE = """\
 variable "skip_final_snapshot" {
   type    = bool

@@ -9,6 +9,8 @@ SETTING = patterns.compile(
     r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|destination_ranges|firewall"
     r"|polic(?:y|ies)|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
+    # Lists of addresses let in or kept out, by any name (a bastion module's `ip_whitelist`).
+    r"|white_?list|allow_?list|safe_?list|black_?list|deny_?list|block_?list"
     # The network a function or cluster is placed in, and the security groups it sits behind (`vpc_config`).
     r"|vpc_?config"
     r"|acl|encrypt|kms|key_arn|ssl|tls|https_only|min_tls|certificate|password|secret|auth|metadata"
