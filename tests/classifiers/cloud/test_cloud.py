@@ -153,6 +153,45 @@ def test_a_root_configuration_moved_whole_to_another_folder(
     assert code == (1 if expected else 0)
 
 
+ECR_MODULE = """\
+resource "aws_ecr_repository" "app" {
+  name = "gdx-data-share"
+}
+
+module "scan_bucket" {
+  source = "../../../modules/s3"
+  name   = "ecr-scans"
+}
+"""
+CALLER = 'module "ecr" {\n  source = "./modules/ecr"\n}\n'
+
+
+@pytest.mark.parametrize(("module", "caller", "expected"), [
+    # Moved with its caller, its own local source rewritten to reach the same folder: the same resources.
+    (ECR_MODULE.replace("../../../modules/s3", "../s3"), CALLER.replace("./modules/ecr", "../modules/ecr"), []),
+    # Its call left pointing at the old folder: what it created is gone, and nothing calls it where it is now.
+    (ECR_MODULE.replace("../../../modules/s3", "../s3"), None,
+     [("removed", "aws_ecr_repository.app"), ("removed", "module.scan_bucket")]),
+    # Moved and changed beyond its sources: judged as ever.
+    (ECR_MODULE.replace("../../../modules/s3", "../s3").replace('"gdx-data-share"', '"gdx"'),
+     CALLER.replace("./modules/ecr", "../modules/ecr"),
+     [("added", "aws_ecr_repository.app"), ("added", "module.scan_bucket"),
+      ("removed", "aws_ecr_repository.app"), ("removed", "module.scan_bucket")]),
+])
+def test_a_module_moved_whole_with_its_caller_creates_the_same_resources(
+    repo: Repo, capsys: pytest.CaptureFixture[str], module: str, caller: str | None,
+    expected: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({"terraform/shared/modules/ecr/ecr.tf": ECR_MODULE, "terraform/shared/main.tf": CALLER,
+                        "terraform/modules/s3/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\n'})
+    (repo.root / "terraform/modules/ecr").mkdir(parents=True)
+    repo.git("mv", "terraform/shared/modules/ecr/ecr.tf", "terraform/modules/ecr/ecr.tf")
+    repo.commit({"terraform/modules/ecr/ecr.tf": module, **({"terraform/shared/main.tf": caller} if caller else {})})
+    code, doc = run_json(capsys, "--base", base)
+    assert sorted(kinds_and_subjects(doc, "cloud")) == expected
+    assert code == (1 if expected else 0)
+
+
 def test_part_of_a_folder_moved_is_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"shared/main.tf": ROOT, "shared/efs.tf": EFS})
     (repo.root / "efs").mkdir()

@@ -83,7 +83,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
 
 
 def _folders_moved(context: Context) -> set[str]:
-    """Folders (both ends) of root configurations moved whole: every Terraform file of a folder renamed,
+    """Folders (both ends) of root configurations moved whole, and of modules moved whole with their callers
+    (`_module_moved`): every Terraform file of a folder renamed,
     unchanged, into one folder that had none, no other Terraform file of either changed, and the files
     keep their state in a backend written out in literals (`backend "s3" { bucket = "...", key = "..." }`),
     so `terraform plan` in the new folder finds the very state the old one wrote. A module kept in local state,
@@ -103,8 +104,6 @@ def _folders_moved(context: Context) -> set[str]:
     for (source, target), changes in by_pair.items():
         if touched.get(source) != len(changes) or touched.get(target) != len(changes):
             continue  # another Terraform file of either folder changed, or went elsewhere
-        if any(change.old_oid != change.new_oid for change in changes):
-            continue
         listed = context.old_files_in((source, target))
         if listed is None:
             continue
@@ -112,9 +111,48 @@ def _folders_moved(context: Context) -> set[str]:
         if left != {posixpath.basename(change.source_path) for change in changes} \
                 or any(is_terraform(name) for name in listed[target]):
             continue
-        if any(_literal_backend(context.new(change)) for change in changes):
+        unchanged = all(change.old_oid == change.new_oid for change in changes)
+        root = unchanged and any(_literal_backend(context.new(change)) for change in changes)
+        if root or _module_moved(source, target, changes, context):
             moved.update((source, target))
     return moved
+
+
+# A module block's local `source` (`source = "../s3"`), to be written as the folder it resolves to.
+_LOCAL_SOURCE = patterns.compile(r'(\bsource\s*=\s*")(\.\.?/[^"$]*)(")')
+
+
+def _module_moved(source: str, target: str, changes: list[Change], context: Context) -> bool:
+    """A module the change set's own callers now call from the folder it moved to (`source = "./modules/ecr"`
+    -> `"../modules/ecr"` in a file that called the old folder and now calls the new one), its files the same
+    but for the local sources they call, rewritten to reach the same folders from the new place (`../../../s3`
+    -> `../s3`). What it creates is known by the module block that calls it, not the folder, so it creates the
+    very same resources; its state stays with the caller's."""
+    for change in changes:
+        old, new = context.old(change), context.new(change)
+        if old is None or new is None or is_binary(old) or is_binary(new):
+            return False
+        if _sources_resolved(old, source) != _sources_resolved(new, target):
+            return False
+    for change in context.claimed(TYPE):
+        folders = {posixpath.dirname(change.source_path), posixpath.dirname(change.path)}
+        if folders & {source, target} or not (is_terraform(change.source_path) and is_terraform(change.path)):
+            continue
+        old, new = context.old(change), context.new(change)
+        if old is None or new is None or is_binary(old) or is_binary(new):
+            continue
+        called_before = hcl.local_sources(hcl.parse(old), posixpath.dirname(change.source_path))
+        called_now = hcl.local_sources(hcl.parse(new), posixpath.dirname(change.path))
+        if source in called_before and target in called_now and source not in called_now:
+            return True
+    return False
+
+
+def _sources_resolved(data: bytes, folder: str) -> str:
+    """A file's text with each local module source written as the folder it reaches from `folder`."""
+    text = data.decode("utf-8", "replace")
+    return _LOCAL_SOURCE.sub(
+        lambda m: f"{m.group(1)}{posixpath.normpath(posixpath.join(folder, m.group(2)))}{m.group(3)}", text)
 
 
 def _literal_backend(data: bytes | None) -> bool:
