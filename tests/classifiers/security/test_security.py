@@ -402,10 +402,24 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                                               "  val sessionNumber: Int,\n  val submittedBy: String?,\n)\n",
         "src/role-access/models/allocate-role.enum.ts": "export enum AllocateRoleState {\n  CHOOSE_ROLE = 'choose-role',\n}\n",
         "src/main/java/app/api/model/UserPermission.java": "public class UserPermission {\n  private String name;\n}\n",
+        # A TypeScript file of interfaces and type aliases only: the shape of a session record.
+        "src/models/ISessionItem.ts": ('import { Evidence } from "./IVeriCredential";\n'
+                                       'export type CheckResult = "MATCH" | "NO_MATCH";\n'
+                                       "export interface ISessionItem {\n  sessionId: string;\n"
+                                       "  accessToken?: string;\n  hmrcUuid?: string;\n}\n"),
     })
     code, doc = run_json(capsys, "--base", app)
     assert kinds_and_subjects(doc, "security") == []
     assert code == 0
+
+
+def test_a_typescript_file_of_types_that_gains_code_counts(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    shape = "export interface ISessionItem {\n  sessionId: string;\n}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/models/ISessionItem.ts": shape})
+    repo.commit({"src/models/ISessionItem.ts": shape + "export const isExpired = (s) => s.expiry < Date.now();\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "src/models/ISessionItem.ts")]
+    assert code == 1
 
 
 def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

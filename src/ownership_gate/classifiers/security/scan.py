@@ -309,7 +309,7 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
     added, removed = _code(path, (line for _, line in diff.added)), _code(path, diff.removed)
     named = ((_named_for_access(path) and not DESIGN_TOKENS.search(path)) or (
         POLICY_NAME.search(path) and not MODELS_FOLDER.search(path) and not OTHER_POLICY.search(path))) and not (
-        DATA_SHAPES.search(path))
+        DATA_SHAPES.search(path)) and not _declares_types_only(path, diff.old_text, diff.new_text)
     if (named or MIDDLEWARE_FILE.search(path)) and (added or removed) and not _renamed(added, removed) and not (
         _only_new_names(added, removed, diff.old_text)
     ) and not _only_logging(added, removed) and not _code_moved(context, path, added, removed):
@@ -450,6 +450,34 @@ def _checks_moved(old_text: str, new_text: str) -> bool:
         if tag != "equal" and any(_checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
             return True
     return False
+
+
+# What a TypeScript file may hold and still only declare the shape of data: nothing in it runs.
+_TYPE_DECLARATIONS = frozenset({"interface_declaration", "type_alias_declaration", "enum_declaration"})
+
+
+def _declares_types_only(path: str, *texts: str) -> bool:
+    """A TypeScript file that, on every side it has, holds only imports, interfaces, type aliases and enums
+    (`models/ISessionItem.ts`): the shape of a session record, checked wherever it is used, like a
+    declaration file (`.d.ts`). A class, a function or a value is code, and counts."""
+    if not path.endswith((".ts", ".mts", ".cts")):
+        return False
+    from ownership_gate.formats import treesitter
+
+    for text in texts:
+        if not text:
+            continue
+        tree = treesitter.parse("typescript", text.encode())
+        if tree.root_node.has_error:
+            return False
+        for node in tree.root_node.named_children:
+            if node.type in ("comment", "import_statement") or node.type in _TYPE_DECLARATIONS:
+                continue
+            declared = node.named_children if node.type == "export_statement" else []
+            if len(declared) == 1 and declared[0].type in _TYPE_DECLARATIONS:
+                continue
+            return False
+    return any(texts)
 
 
 def _only_errors_changed(path: str, old_text: str, new_text: str) -> bool:
