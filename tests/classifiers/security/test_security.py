@@ -2578,15 +2578,17 @@ export interface MfaMethod {
 """
 
 
-@pytest.mark.parametrize(("path", "access"), [
-    ("src/utils/mfa/types.d.ts", False),  # a declaration file: types only, nothing runs
-    ("src/utils/mfa/types.ts", True),
+@pytest.mark.parametrize(("path", "code_too", "access"), [
+    ("src/utils/mfa/types.d.ts", False, False),  # a declaration file: types only, nothing runs
+    ("src/utils/mfa/types.ts", False, False),  # an ordinary file holding types only, as a declaration file does
+    ("src/utils/mfa/types.ts", True, True),  # ... and one that holds code
 ])
 def test_a_typescript_declaration_file_is_a_data_shape(
-    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, access: bool
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, code_too: bool, access: bool
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, path: MFA_TYPES})
-    repo.commit({path: MFA_TYPES.replace("endPoint?: string;", "phoneNumber?: string;\n  otpCode?: string;")})
+    types = MFA_TYPES + ("export const isBackup = (m: MfaMethod) => m.priority === \"BACKUP\";\n" if code_too else "")
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: types})
+    repo.commit({path: types.replace("endPoint?: string;", "phoneNumber?: string;\n  otpCode?: string;")})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
     assert code == (1 if access else 0)
