@@ -1472,6 +1472,44 @@ def test_an_allow_list_widened_or_a_deny_list_narrowed_is_a_security_change(
     assert code == 1
 
 
+QUEUES = """\
+resource "aws_sqs_queue" "emails" {
+  name           = "emails"
+  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead.arn, maxReceiveCount = 3 })
+}
+
+resource "aws_sns_topic_subscription" "fraud" {
+  topic_arn     = aws_sns_topic.events.arn
+  protocol      = "sqs"
+  endpoint      = aws_sqs_queue.emails.arn
+  filter_policy = jsonencode({ event_name = ["IPV_F2F_CRI_VC_CONSUMED"] })
+}
+
+resource "aws_sqs_queue_policy" "emails" {
+  queue_url = aws_sqs_queue.emails.id
+  policy    = data.aws_iam_policy_document.send.json
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    # Where failed messages go, and which events a subscription passes on: no one reaches anything new.
+    ("maxReceiveCount = 3", "maxReceiveCount = 5", []),
+    ('["IPV_F2F_CRI_VC_CONSUMED"]', '["IPV_F2F_CRI_VC_CONSUMED", "IPV_F2F_CRI_VC_ISSUED"]', []),
+    # Who may send to the queue: a policy that decides access.
+    ("data.aws_iam_policy_document.send.json", "data.aws_iam_policy_document.anyone.json",
+     [("security", "aws_sqs_queue_policy.emails")]),
+])
+def test_a_filter_or_redrive_policy_is_no_access_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/queues.tf": QUEUES})
+    repo.commit({"infra/queues.tf": QUEUES.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 BASTION = """\
 module "bastion" {
   source        = "../modules/ec2/bastion"

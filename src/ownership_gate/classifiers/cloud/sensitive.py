@@ -7,7 +7,10 @@ from ownership_gate.classifiers import patterns
 # Settings (attribute or nested block names, any provider, any case) that open or close access.
 SETTING = patterns.compile(
     r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|destination_ranges|firewall"
-    r"|polic(?:y|ies)|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
+    # A policy that decides who may act, not a subscription's message filter, a queue's redrive (where failed
+    # messages go) or a retry policy (`filter_policy`, `FilterPolicy`, `redrive_policy`, `retry_policy`).
+    r"|(?<!filter_)(?<!filter)(?<!redrive_)(?<!redrive)(?<!retry_)(?<!retry)polic(?:y|ies)"
+    r"|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
     # Lists of addresses let in or kept out, by any name (a bastion module's `ip_whitelist`).
     r"|white_?list|allow_?list|safe_?list|black_?list|deny_?list|block_?list"
