@@ -101,10 +101,8 @@ class Planner:
         every = set(files)
         self.unwritable = sorted(f for f in every if _UNWRITABLE & set(f))
         self.files = sorted(f for f in every if not _UNWRITABLE & set(f))
-        self.desired = {f: ownership.level(f)[0] for f in self.files}
-        for f in self.desired:
-            if is_codeowners(f):  # the file being written owns itself (see `rule_blocks`)
-                self.desired[f] = self.policy.top_level
+        # The file being written owns itself, at the top level (see `rule_blocks`).
+        self.desired = {f: self.policy.top_level if is_codeowners(f) else ownership.level(f)[0] for f in self.files}
         self._excluded = PatternIndex(
             (n, p) for n, rule in enumerate(self.policy.rules) for p in rule.exclude
         )

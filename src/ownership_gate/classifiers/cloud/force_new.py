@@ -178,11 +178,9 @@ def _never_the_same(was: object, now: object) -> bool:
     """A string written out and a string that reads values, whose text before the first value or after the
     last one the other cannot have (`"${var.namespace}-stacks"` -> `"stacks-api"`): whatever the values
     hold, the name is another."""
-    texts = [_template(value) for value in (was, now)]
-    if None in texts or any("%{" in text for text in texts if text is not None):
-        return False
-    plain = [text for text in texts if text is not None and not _INTERPOLATION.search(text)]
-    read = [text for text in texts if text is not None and _INTERPOLATION.search(text)]
+    texts = [text for text in (_template(was), _template(now)) if text is not None and "%{" not in text]
+    plain = [text for text in texts if not _INTERPOLATION.search(text)]
+    read = [text for text in texts if _INTERPOLATION.search(text)]
     if len(plain) != 1 or len(read) != 1:
         return False
     parts = _INTERPOLATION.split(read[0])

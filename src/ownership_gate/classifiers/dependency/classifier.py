@@ -349,9 +349,9 @@ def _held_by_the_compiled(
     installed, and its own findings say how far that moved. A loosening whose package the compiled file pins
     within the major the input admitted before is `changed`, not `major`."""
     loosened = [f for f in findings if f.kind == "major" and "now admits" in (f.detail or "")]
-    compiled_path = change.path[:-3] + ".txt"
     if not loosened:
         return findings
+    compiled_path = change.path[:-3] + ".txt"
     data = context.new_file(compiled_path)
     text = decode(data) if data is not None and len(data) <= 1 << 20 else None
     basename = posixpath.basename(change.path)
