@@ -2663,3 +2663,112 @@ def test_mfa_delete_decides_whether_a_buckets_versions_outlive_a_mistake(
 ) -> None:
     assert_security_step(repo, capsys, "s3.tf", CACHE_BUCKET % before, CACHE_BUCKET % after, "aws_s3_bucket.cache",
                          changed)
+
+
+SAM = """AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs22.x
+    Timeout: 15
+    Environment:
+      Variables:
+        LOG_LEVEL: info
+Resources:
+  DownloadFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: download.handler
+  LegacyFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: legacy.handler
+      Runtime: nodejs18.x
+"""
+
+
+def test_a_sam_templates_globals_are_each_functions_own(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`Globals.Function.Runtime` is the runtime of every function that sets none of its own."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, "template.yaml": SAM})
+    repo.commit({"template.yaml": SAM.replace("Runtime: nodejs22.x", "Runtime: nodejs24.x")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "DownloadFunction")]  # LegacyFunction keeps its own
+    assert findings(doc, "cloud")[0]["detail"].startswith("Runtime: nodejs22.x -> nodejs24.x")
+    # A global the functions share changed as a function's own setting would be: a timeout is none.
+    repo.commit({"template.yaml": SAM.replace("Timeout: 15", "Timeout: 30")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # A function's own map merges with the global one: the shared keys still reach a function that sets others.
+    shared = SAM.replace("    Timeout: 15\n", "    Timeout: 15\n    VpcConfig:\n      SecurityGroupIds: [sg-1]\n").replace(
+        "      Handler: legacy.handler\n", "      Handler: legacy.handler\n      VpcConfig:\n        SubnetIds: [subnet-1]\n")
+    base = repo.commit({"template.yaml": shared})
+    repo.commit({"template.yaml": shared.replace("[sg-1]", "[sg-2]")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "DownloadFunction"), ("security", "LegacyFunction")]
+
+
+def test_a_cloudformation_property_that_forces_a_new_resource(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """A table's key schema or name written anew: CloudFormation deletes the table and creates another."""
+    table = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  AttemptsTable:\n    Type: AWS::DynamoDB::Table\n"
+             "    Properties:\n      TableName: %s\n      BillingMode: PAY_PER_REQUEST\n      KeySchema:\n"
+             "        - AttributeName: %s\n          KeyType: HASH\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, "template.yaml": table % ("attempts", "id")})
+    repo.commit({"template.yaml": table % ("attempts", "sessionId")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("replaced", "AttemptsTable")]
+    assert findings(doc, "cloud")[0]["detail"].startswith('KeySchema: [{"AttributeName": "id"')
+    assert code == 1
+    # A `!Sub` name reading the same parameters around other text is another name...
+    repo.commit({"template.yaml": table % ("!Sub ${AWS::StackName}-attempts-v2", "id")})
+    base = repo.commit({"template.yaml": table % ("!Sub ${AWS::StackName}-attempts", "id")})
+    repo.commit({"template.yaml": table % ("!Sub ${AWS::StackName}-attempts-v2", "id")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("replaced", "AttemptsTable")]
+    # ... one reading other values may be the same, and a setting CloudFormation changes in place is none.
+    repo.commit({"template.yaml": table % ("!Sub ${Environment}-attempts", "id")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    repo.commit({"template.yaml": (table % ("!Sub ${AWS::StackName}-attempts", "id")).replace(
+        "PAY_PER_REQUEST", "PROVISIONED")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+
+
+def test_a_for_each_key_written_without_its_interpolation_is_the_same(
+    repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`"${r.name}"` is `r.name` inside a `for` expression too: the same keys, the same instances."""
+    rules = ('resource "google_compute_firewall" "rules" {\n  for_each = { for r in var.rules : %s => r }\n'
+             '  name     = each.value.name\n  network  = "default"\n}\n')
+    base = repo.commit({"infra/firewall.tf": rules % '"${r.name}"'})
+    repo.commit({"infra/firewall.tf": rules % "r.name"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    repo.commit({"infra/firewall.tf": rules % '"${r.name}-${r.priority}"'})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "google_compute_firewall.rules")]
+
+
+def test_a_setting_reading_a_renamed_variable_is_the_same(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """A variable renamed with the same type and default: callers must pass the old value under the new name."""
+    bucket = ('resource "google_storage_bucket" "vault" {\n  name           = "vault-data"\n'
+              '  lifecycle_rule = var.%s\n}\n')
+    variable = 'variable "%s" {\n  type    = list(any)\n  default = %s\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": bucket % "storage_lifecycle_rules",
+                        "variables.tf": variable % ("storage_lifecycle_rules", "[]")})
+    repo.commit({"main.tf": bucket % "storage_bucket_lifecycle_rules",
+                 "variables.tf": variable % ("storage_bucket_lifecycle_rules", "[]")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # Another default is another setting for every caller that kept it.
+    repo.commit({"variables.tf": variable % ("storage_bucket_lifecycle_rules", '[{ action = "Delete" }]')})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "google_storage_bucket.vault")]
+
+
+def test_a_load_balancer_rules_source_addresses_are_who_gets_in(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    call = 'module "goobi" {\n  source       = "./modules/service"\n  path_pattern = "/goobi/*"\n%s}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "staging/main.tf": call % ""})
+    repo.commit({"staging/main.tf": call % "  source_ips   = local.goobi_source_ips\n"})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "module.goobi")]

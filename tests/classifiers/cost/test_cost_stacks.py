@@ -90,6 +90,17 @@ def test_cloudformation_with_intrinsic_tags(repo: Repo, capsys: pytest.CaptureFi
     assert [f["kind"] for f in findings(doc, "infra")] == ["cloudformation"]
 
 
+def test_a_sam_templates_global_function_memory(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`Globals.Function.MemorySize` sizes every function of the template that sets none of its own."""
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nGlobals:\n"
+            "  Function:\n    MemorySize: 512\n    Timeout: 15\nResources:\n  Api:\n"
+            "    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n")
+    doc = _change(repo, capsys, "template.yaml", text, text.replace("MemorySize: 512", "MemorySize: 2048"))
+    assert _cost(doc) == [("increase", "Globals.Function.MemorySize")]
+    doc = _change(repo, capsys, "template.yaml", text, text.replace("Timeout: 15", "Timeout: 30"))
+    assert _cost(doc) == []
+
+
 def test_cloudformation_ref_edits_and_new_priced_resources(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     text = _text("cloudformation/ec2.yaml")
     nat = "  Nat:\n    Type: AWS::EC2::NatGateway\n    Properties:\n      SubnetId: !Ref Subnet\n"

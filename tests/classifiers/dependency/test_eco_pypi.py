@@ -111,6 +111,10 @@ botocore==1.10.32         # via boto3, s3transfer
     (COMPILED.format(boto3="2.0.1"), "major"),  # the compiled file took the next major
     (COMPILED.format(boto3="1.7.32").replace("requirements.in", "other.in"), "major"),  # compiled from another input
     (None, "major"),  # nothing compiled from it
+    # Older pip-compile writes its command line without the input when it read its default, requirements.in.
+    (COMPILED.format(boto3="1.7.32").replace(" --output-file requirements.txt requirements.in", ""), "changed"),
+    (COMPILED.format(boto3="1.7.32").replace("requirements.txt requirements.in", "requirements.txt setup.py"),
+     "major"),
 ])
 def test_a_loosened_pip_compile_input_is_judged_by_what_it_compiles_to(
     repo: Repo, capsys: pytest.CaptureFixture[str], compiled: str | None, kind: str

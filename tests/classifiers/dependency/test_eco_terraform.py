@@ -93,6 +93,27 @@ def test_moving_required_providers_between_files_is_no_new_vendor(
     assert dependency_findings(repo, capsys, before, after) == []
 
 
+def test_a_provider_version_moved_from_its_provider_block_to_required_providers(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terraform 0.13's move: `version` leaves `provider "aws" {}` for `required_providers` in the same folder."""
+    required = 'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n%s    }\n  }\n}\n'
+    provider = 'provider "aws" {\n  region = "eu-west-1"\n%s}\n'
+    before = {f"{env}/{name}": text for env in ("prod", "staging") for name, text in (
+        ("versions.tf", required % ""), ("provider.tf", provider % '  version = "~> 3.10"\n'))}
+    after = {f"{env}/{name}": text for env in ("prod", "staging") for name, text in (
+        ("versions.tf", required % '      version = "~> %s"\n' % ("3.35" if env == "prod" else "4.0")),
+        ("provider.tf", provider % ""))}
+    base = repo.commit({"README.md": "stacks\n", **before})
+    repo.commit(after)
+    _, doc = run_json(capsys, "--base", base)
+    assert {(c["path"], f["kind"], f["detail"]) for c in doc["changes"] for f in c["findings"]
+            if f["type"] == "dependency"} == {
+        ("prod/versions.tf", "minor", "hashicorp/aws ~> 3.10 -> ~> 3.35, moved from prod/provider.tf"),
+        ("staging/versions.tf", "major", "hashicorp/aws ~> 3.10 -> ~> 4.0, moved from staging/provider.tf"),
+    }
+
+
 def test_a_shorthand_provider_given_its_own_namespace_is_the_same_provider(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

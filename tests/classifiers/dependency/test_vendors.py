@@ -62,6 +62,10 @@ VENDORS = [
     ("gem", "sentry-rails", "observability"),
     ("gem", "newrelic_rpm", "observability"),
     ("gem", "skylight", "observability"),
+    ("npm", "elastic-apm-node", "observability"),  # Elastic's APM agent, unlike its search client below
+    ("maven", "co.elastic.apm:apm-agent-api", "observability"),
+    ("golang", "go.elastic.co/apm/module/apmhttp", "observability"),
+    ("npm", "@dynatrace/oneagent-sdk", "observability"),
     ("gem", "omniauth-auth0", "auth"),
     ("gem", "ruby-openai", "ai"),
     ("gem", "intercom-rails", "messaging"),

@@ -1,4 +1,9 @@
-"""CloudFormation (and SAM) templates compared resource by resource, old against new."""
+"""CloudFormation (and SAM) templates compared resource by resource, old against new.
+
+A SAM template's `Globals` are part of every serverless resource of their kind (`Globals.Function.Runtime`
+is each `AWS::Serverless::Function`'s runtime unless it sets its own), so each resource is compared with them
+merged in as SAM merges them: the resource's own value wins, maps are merged key by key, lists are joined.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
-from ownership_gate.classifiers.cloud import engine
+from ownership_gate.classifiers.cloud import engine, force_new
 from ownership_gate.classifiers.cloud.findings import (
     finding,
     may_hold_cloudformation,
@@ -58,6 +63,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
         elif engine.FUNCTION_TYPE.search(_type(after)) and (moved := engine.runtime_compared(
                 name, "Runtime", _properties(before).get("Runtime"), _properties(after).get("Runtime"))):
             found.append(moved)
+        elif renamed := _replaced(name, _type(after), _properties(before), _properties(after)):
+            found.append(renamed)
         elif SENSITIVE_TYPE.search(_type(after)):
             what = f"{_type(after)} changed: it decides who or what can reach a resource"
             found.append(finding("security", name, what))
@@ -99,7 +106,109 @@ def _resources(data: bytes | None, named: bool = True) -> dict[str, Any] | None:
                for r in resources.values())
     ):
         return None
+    shared = document.get("Globals")
+    if isinstance(shared, Mapping) and shared:
+        return {str(k): _with_globals(v, shared) for k, v in resources.items()}
     return {str(k): v for k, v in resources.items()}
+
+
+def _with_globals(resource: Any, shared: Mapping[str, Any]) -> Any:
+    """A serverless resource (`AWS::Serverless::Function`) with the template's `Globals` of its kind merged in."""
+    kind = _type(resource)
+    section = shared.get(kind.rsplit("::", 1)[-1]) if kind.startswith("AWS::Serverless::") else None
+    if not isinstance(section, Mapping):
+        return resource
+    return {**resource, "Properties": _merged(section, _properties(resource))}
+
+
+def _merged(shared: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(shared)
+    for key, value in own.items():
+        was = merged.get(key)
+        if isinstance(was, Mapping) and isinstance(value, Mapping):
+            merged[key] = _merged(was, value)
+        elif isinstance(was, list) and isinstance(value, list):
+            merged[key] = [*was, *value]
+        else:
+            merged[key] = value
+    return merged
+
+
+# Properties CloudFormation cannot change in place ("Update requires: Replacement"), for the types that hold
+# data, identity or the network others sit in, as force_new.py lists them for Terraform: written anew, the
+# stack deletes the resource and creates another, and what it held goes with the old one.
+_REPLACED_BY: dict[str, tuple[str, ...]] = {
+    "AWS::S3::Bucket": ("BucketName",),
+    "AWS::IAM::Role": ("RoleName", "Path"),
+    "AWS::DynamoDB::Table": ("TableName", "KeySchema"),
+    "AWS::SQS::Queue": ("QueueName", "FifoQueue"),
+    "AWS::SNS::Topic": ("TopicName", "FifoTopic"),
+    "AWS::Kinesis::Stream": ("Name",),
+    "AWS::ECR::Repository": ("RepositoryName",),
+    "AWS::EKS::Cluster": ("Name",),
+    "AWS::ECS::Cluster": ("ClusterName",),
+    "AWS::Logs::LogGroup": ("LogGroupName",),
+    "AWS::SecretsManager::Secret": ("Name",),
+    "AWS::KMS::Key": ("KeySpec", "KeyUsage"),
+    "AWS::RDS::DBInstance": ("DBInstanceIdentifier", "StorageEncrypted", "KmsKeyId", "MasterUsername", "DBName"),
+    "AWS::RDS::DBCluster": ("DBClusterIdentifier", "StorageEncrypted", "KmsKeyId", "DatabaseName",
+                            "MasterUsername"),
+    "AWS::EC2::VPC": ("CidrBlock",),
+    "AWS::EC2::Subnet": ("CidrBlock", "AvailabilityZone", "VpcId"),
+    "AWS::ElastiCache::ReplicationGroup": ("ReplicationGroupId",),
+    "AWS::EFS::FileSystem": ("Encrypted", "KmsKeyId"),
+    "AWS::OpenSearchService::Domain": ("DomainName",),
+    "AWS::Elasticsearch::Domain": ("DomainName",),
+    "AWS::Cognito::UserPool": ("AliasAttributes", "UsernameAttributes"),
+}
+
+
+def _replaced(name: str, kind: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> Finding | None:
+    """A `replaced` finding when a property CloudFormation cannot change in place was written anew: as written
+    on both sides (`TableName: nino-attempts` -> `nino-attempts-v2`, a `KeySchema` of other keys), or a `!Sub`
+    name that reads the same parameters in the same order around other text, or that no value could make the
+    name written out on the other side. A name that reads other values (`!Ref Environment` -> `!Ref Stage`)
+    may be the same and is not compared."""
+    for setting in _REPLACED_BY.get(kind, ()):
+        was, now = before.get(setting), after.get(setting)
+        if was is None or now is None or was == now:
+            continue
+        old_text, new_text = _substituted(was), _substituted(now)
+        if not (_written(was) and _written(now)) and not (
+                old_text is not None and new_text is not None and (
+                    force_new.renamed_around(old_text, new_text) or force_new.never_the_same(old_text, new_text))):
+            continue
+        return finding("replaced", name, (
+            f"{setting}: {_shown(was)} -> {_shown(now)}: CloudFormation cannot change it in place, so it deletes"
+            " the resource and creates a new one (what it holds goes with the old one)"
+        ))
+    return None
+
+
+def _written(value: Any) -> bool:
+    """A value written out: text that reads nothing (no `!Ref`, `!Sub`, `${...}`), a number, a flag, or a list
+    or map of those."""
+    if isinstance(value, Mapping):
+        return all(not str(key).startswith(("Fn::", "Ref")) and _written(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_written(item) for item in value)
+    if isinstance(value, str):
+        return not value.startswith("!") and "${" not in value
+    return isinstance(value, (int, float, bool))
+
+
+def _substituted(value: Any) -> str | None:
+    """A name's text with its `${...}` reads: a `!Sub` string (`{"Fn::Sub": "..."}` in JSON) or plain text."""
+    if isinstance(value, Mapping) and list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
+        return str(value["Fn::Sub"])
+    if isinstance(value, str):
+        return value[len("!Sub "):] if value.startswith("!Sub ") else None if value.startswith("!") else value
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if isinstance(value, (Mapping, list)) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # What every template, or fragment of one, holds somewhere.

@@ -214,8 +214,20 @@ class _Folder:
         self.variables = variables
 
     def text(self, nodes: Sequence[tree_sitter.Node]) -> str:
-        span = self.source[nodes[0].start_byte:nodes[-1].end_byte] if nodes else b""
-        return _canonical(span.decode("utf-8", "replace"))
+        """The nodes' text, each string in it that is one interpolation and nothing else written as that
+        expression (`{ for r in var.rules : "${r.name}" => r }` is `{ for r in var.rules : r.name => r }`)."""
+        if not nodes:
+            return ""
+        start, end = nodes[0].start_byte, nodes[-1].end_byte
+        span = self.source[start:end]
+        if b'"${' not in span:
+            return _canonical(span.decode("utf-8", "replace"))
+        pieces, at = [], start
+        for inner in _lone_interpolations(nodes):
+            pieces += [self.source[at:inner[0]], self.source[inner[1]:inner[2]]]
+            at = inner[3]
+        pieces.append(self.source[at:end])
+        return _canonical(b"".join(pieces).decode("utf-8", "replace"))
 
     def fold(self, nodes: Sequence[tree_sitter.Node]) -> object:
         if len(nodes) == 1:
@@ -362,6 +374,21 @@ def _lone_interpolation(template: tree_sitter.Node) -> tree_sitter.Node | None:
         return None
     inner = interpolation.children[1]
     return inner if inner.type == "expression" else None
+
+
+def _lone_interpolations(nodes: Sequence[tree_sitter.Node]) -> list[tuple[int, int, int, int]]:
+    """Where each outermost string among `nodes` that is one interpolation starts and ends, and where the
+    expression inside it starts and ends, in order."""
+    found: list[tuple[int, int, int, int]] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        inner = _lone_interpolation(node) if node.type == "template_expr" else None
+        if inner is not None:
+            found.append((node.start_byte, inner.start_byte, inner.end_byte, node.end_byte))
+        else:
+            stack.extend(reversed(node.children))
+    return found
 
 
 def _is_empty(collection: tree_sitter.Node) -> bool:

@@ -106,8 +106,8 @@ def replaced(
         was, now = (block.body.attributes.get(name) for block in (before, after))
         if was is None or now is None or was.value == now.value:
             continue
-        if not (_literal(was.value) and _literal(now.value)) and not _renamed_around(was.value, now.value) and not (
-                _never_the_same(was.value, now.value)):
+        if not (_literal(was.value) and _literal(now.value)) and not renamed_around(was.value, now.value) and not (
+                never_the_same(was.value, now.value)):
             continue
         return finding("replaced", address, (
             f"{name}: {_shown(was.value)} -> {_shown(now.value)}: the provider cannot change it in place, so"
@@ -162,7 +162,7 @@ def replaced_through(
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 
 
-def _renamed_around(was: object, now: object) -> bool:
+def renamed_around(was: object, now: object) -> bool:
     """Two strings that read the same values in the same order around other text (`"${var.env}-logs"` ->
     `"${var.env}-audit-logs"`): whatever the values, the name is another."""
     was, now = _template(was), _template(now)
@@ -174,7 +174,7 @@ def _renamed_around(was: object, now: object) -> bool:
     return _INTERPOLATION.split(was)[::2] != _INTERPOLATION.split(now)[::2]
 
 
-def _never_the_same(was: object, now: object) -> bool:
+def never_the_same(was: object, now: object) -> bool:
     """A string written out and a string that reads values, whose text before the first value or after the
     last one the other cannot have (`"${var.namespace}-stacks"` -> `"stacks-api"`): whatever the values
     hold, the name is another."""

@@ -6,7 +6,8 @@ from ownership_gate.classifiers import patterns
 
 # Settings (attribute or nested block names, any provider, any case) that open or close access.
 SETTING = patterns.compile(
-    r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|destination_ranges|firewall"
+    r"(?i)security_?groups?|ingress|egress|cidr|source_ranges|source_tags|source_ips?(?:$|_)|destination_ranges"
+    r"|firewall"
     # A policy that decides who may act, not a subscription's message filter, a queue's redrive (where failed
     # messages go) or a retry policy (`filter_policy`, `FilterPolicy`, `redrive_policy`, `retry_policy`).
     r"|(?<!filter_)(?<!filter)(?<!redrive_)(?<!redrive)(?<!retry_)(?<!retry)polic(?:y|ies)"

@@ -323,7 +323,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         ("expr", f"var.{name}") for name, placed in module.variables_new.items()
         if defaults.is_nothing(defaults.default_value(_default(placed.block)))
     )
-    fresh = _fresh(module, directory, context)
+    renamed = _renamed_variables(module)
+    fresh = {name: value for name, value in _fresh(module, directory, context).items() if name not in renamed.values()}
     added = {a: p for a, p in module.new.items() if a not in module.old}
     removed = {a: p for a, p in module.old.items() if a not in module.new}
     for source, target in sorted(_pairs(removed, added, module.moved)):
@@ -377,7 +378,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             elif address.startswith("module."):
                 item = _replaced_through_call(address, before.block, after.block, directory, context)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
-            item = _changed(address, before.block, after.block, unset, fresh, ignored, module.locals_new)
+            item = _changed(address, before.block, after.block, unset, fresh, ignored, module.locals_new, renamed)
         if item is None and not locals_kept and ALL not in ignored:
             item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
         if item is not None:
@@ -889,10 +890,13 @@ def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
 def _changed(
     address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object],
     ignored: frozenset[str] = frozenset(), local_values: Mapping[str, tuple[str, Any]] = MappingProxyType({}),
+    renamed: Mapping[str, str] = MappingProxyType({}),
 ) -> Finding | None:
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
                              if name.split(".")[0] not in ignored} for block in (before, after))
+    if renamed:
+        old_items = {name: _reads_renamed(value, renamed) for name, value in old_items.items()}
     # A new `dynamic` block that makes nothing unless the caller asks for it (none of its kind before); looked
     # for only when a setting is new.
     offered = _opt_in_blocks(after.body) - {name.split(".")[0] for name in old_items} if (
@@ -1040,6 +1044,42 @@ def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
 _MARKS = frozenset({"tags", "tags_all", "labels", "timeouts", "description"})
 
 
+def _renamed_variables(module: Module) -> dict[str, str]:
+    """The variables the change set renamed: one that went and one that came with the same type, default and
+    sensitivity, the only such pair (`storage_lifecycle_rules` -> `storage_bucket_lifecycle_rules`, both a
+    `list` defaulting to `[]`). A caller that set the old name must now set the new one to the same value (Terraform
+    rejects an argument the module does not declare), and one that did not gets the same default."""
+    gone = [name for name in module.variables_old if name not in module.variables_new]
+    came = [name for name in module.variables_new if name not in module.variables_old]
+    if not gone or not came:
+        return {}
+
+    def shape(block: hcl.Block) -> tuple[str, str, str]:
+        kind = block.body.attributes.get("type")
+        return (_default(block), "" if kind is None else _text(kind.value).strip('"'), _sensitive(block))
+
+    old_shapes = {name: shape(module.variables_old[name].block) for name in gone}
+    new_shapes = {name: shape(module.variables_new[name].block) for name in came}
+    pairs = {}
+    for name, old_shape in old_shapes.items():
+        matches = [other for other, new_shape in new_shapes.items() if new_shape == old_shape]
+        if len(matches) == 1 and list(old_shapes.values()).count(old_shape) == 1:
+            pairs[name] = matches[0]
+    return pairs
+
+
+def _reads_renamed(value: Any, renamed: Mapping[str, str]) -> Any:
+    """A canonical value with each `var.OLD` it reads written as the variable's new name."""
+    if isinstance(value, tuple):
+        return tuple(_reads_renamed(item, renamed) for item in value)
+    if isinstance(value, str) and "var." in value:
+        return _VARIABLE_READ.sub(lambda m: f"var.{renamed.get(m.group(1), m.group(1))}", value)
+    return value
+
+
+_VARIABLE_READ = patterns.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+
+
 def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:
     """A resource's body, canonical, without its `count` and `for_each` (`_recounted` judges those) and what
     only labels it (`tags`, `labels`, `timeouts`); with `opt_in`, blocks absent while new inputs keep their
@@ -1153,8 +1193,9 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
         text = _REGION_NAME.sub(r"\1.region", text)
         if (tuples := defaults.lists_as_tuples(text)) != text:  # Terraform 0.11's `list(a, b)` is `[a, b]`
             return _canonical(hcl.value(tuples), fresh)  # read as the file's values are: `[a, b]` is a list
-        if fresh and _FOLDABLE.search(text):
-            folded = defaults.evaluate(text, fresh)
+        # A string that is one interpolation is that expression (`"${r.name}"` is `r.name`), wherever it sits.
+        if (fresh and _FOLDABLE.search(text)) or '"${' in text:
+            folded = defaults.evaluate(text, fresh or {})
             if not isinstance(folded, defaults.Residual):
                 return folded
             code = layout.without_layout(folded.text)

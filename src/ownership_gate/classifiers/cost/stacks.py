@@ -186,7 +186,13 @@ def _named_rule(name: str, table: dict[str, str]) -> Rule | None:
 
 def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
     root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
-    return Extracted(tuple(cfn_objects(root.get("Resources"), root.get("Parameters"), extra)))
+    # A SAM template's `Globals.Function.MemorySize` sizes every function that sets none of its own.
+    shared = [
+        CostObject(key=("cfn-globals", name), label=f"Globals.{name}", line=section.line, movable=False,
+                   leaves={leaf.path: leaf for leaf in leaves(section, lambda k, n: _cfn_rule(k, n, extra))})
+        for name, section in _items(root.get("Globals"))
+    ]
+    return Extracted((*shared, *cfn_objects(root.get("Resources"), root.get("Parameters"), extra)))
 
 
 # --- Serverless Framework ---------------------------------------------------------

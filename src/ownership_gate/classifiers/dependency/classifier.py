@@ -20,6 +20,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import ChangedPaths, Context, decode
 from ownership_gate.classifiers.dependency.compare import (
     TYPE,
@@ -257,28 +258,31 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
     """This change's findings; an entry that another manifest of the change set gave up or
     took over is a move (a workspace member's dependency lifted to the root), not a vendor."""
     findings = _raw_findings(change, context, ecosystem)
-    if not any(f.kind in ("added", "removed") for f in findings):
+    if not any(f.kind in ("added", "removed") or _versioned(f) for f in findings):
         return findings
     arrived: set[str] = set()
-    left: dict[str, tuple[Finding, str]] = {}
+    left: dict[str, list[tuple[Finding, str]]] = {}
     for other in _manifests(context, ecosystem):
         if other is change or ecosystem.is_lockfile(other.path):
             continue
         for finding in _raw_findings(other, context, ecosystem):
-            if finding.kind == "added":
+            if finding.kind == "added" or _versioned(finding):
                 arrived.add(finding.subject)
             elif finding.kind == "removed" or (finding.kind == "changed" and finding.to is None):
                 # A version that left a project file for a central list (NuGet's
                 # Directory.Packages.props, a parent POM's dependencyManagement)
                 # moved with it: the entry that stayed behind has no version now.
-                left.setdefault(finding.subject, (finding, other.path))
+                left.setdefault(finding.subject, []).append((finding, other.path))
     zero_major = bool(context.settings(TYPE).get("zero_major"))
     result: list[Finding] = []
     for finding in findings:
         if finding.kind == "removed" and finding.subject in arrived:
             continue  # reported where it arrived
-        if finding.kind == "added" and finding.subject in left:
-            gone, source = left[finding.subject]
+        if (finding.kind == "added" or _versioned(finding)) and finding.subject in left:
+            # From this manifest's own folder where one there gave it up (each Terraform folder is a configuration).
+            here = posixpath.dirname(change.path)
+            gone, source = next((item for item in left[finding.subject] if posixpath.dirname(item[1]) == here),
+                                left[finding.subject][0])
             before, after = gone.from_ or "", finding.to or ""
             if spelling(before, ecosystem) == spelling(after, ecosystem):
                 continue
@@ -290,6 +294,12 @@ def _without_moves(change: Change, context: Context, ecosystem: Ecosystem) -> li
                                   finding.line, detail, finding.scope or RUNTIME)
         result.append(finding)
     return result
+
+
+def _versioned(finding: Finding) -> bool:
+    """An entry that had no version given one (`aws = { source = "hashicorp/aws" }` gaining `version = "~> 3.35"`):
+    where another manifest of the change set gave up that entry's version, the version moved here."""
+    return finding.kind == "changed" and finding.from_ is None and finding.to is not None
 
 
 def _unchanged(
@@ -354,8 +364,7 @@ def _held_by_the_compiled(
     compiled_path = change.path[:-3] + ".txt"
     data = context.new_file(compiled_path)
     text = decode(data) if data is not None and len(data) <= 1 << 20 else None
-    basename = posixpath.basename(change.path)
-    if text is None or basename not in "\n".join(line for line in text.splitlines()[:12] if line.startswith("#")):
+    if text is None or not _compiled_from(posixpath.basename(change.path), text):
         return findings
     try:
         pins = {r.name: r.constraint for r in ecosystem.parse(text, compiled_path)}
@@ -373,6 +382,25 @@ def _held_by_the_compiled(
                                                               f"pins {pinned}, within the major it admitted")
         result.append(finding)
     return result
+
+
+# The command line pip-compile writes into the header of what it compiles (`#    pip-compile --output-file=...`).
+_PIP_COMPILE = patterns.compile(r"^#\s+pip-compile\b(.*)$")
+
+
+def _compiled_from(basename: str, text: str) -> bool:
+    """Whether `text`, a file pip-compile wrote, was compiled from the input named `basename`: its header names
+    it, or names no input at all where it is `requirements.in`, the one pip-compile reads when given none."""
+    header = [line for line in text.splitlines()[:12] if line.startswith("#")]
+    if basename in "\n".join(header):
+        return True
+    if basename != "requirements.in":
+        return False
+    command = next((m.group(1) for line in header if (m := _PIP_COMPILE.match(line))), None)
+    return command is not None and not any(
+        not word.startswith("-") and word.endswith((".in", ".txt", ".toml", ".py", ".cfg")) and "=" not in word
+        for word in command.split()
+    )
 
 
 def _rebased(
