@@ -1478,6 +1478,11 @@ resource "aws_sqs_queue" "emails" {
   redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead.arn, maxReceiveCount = 3 })
 }
 
+resource "aws_sqs_queue" "dead" {
+  name                 = "emails-dead"
+  redrive_allow_policy = jsonencode({ redrivePermission = "byQueue", sourceQueueArns = [] })
+}
+
 resource "aws_sns_topic_subscription" "fraud" {
   topic_arn     = aws_sns_topic.events.arn
   protocol      = "sqs"
@@ -1496,6 +1501,8 @@ resource "aws_sqs_queue_policy" "emails" {
     # Where failed messages go, and which events a subscription passes on: no one reaches anything new.
     ("maxReceiveCount = 3", "maxReceiveCount = 5", []),
     ('["IPV_F2F_CRI_VC_CONSUMED"]', '["IPV_F2F_CRI_VC_CONSUMED", "IPV_F2F_CRI_VC_ISSUED"]', []),
+    # Which queues may send their failed messages to this one.
+    ("sourceQueueArns = []", "sourceQueueArns = [aws_sqs_queue.emails.arn]", []),
     # Who may send to the queue: a policy that decides access.
     ("data.aws_iam_policy_document.send.json", "data.aws_iam_policy_document.anyone.json",
      [("security", "aws_sqs_queue_policy.emails")]),

@@ -10,7 +10,7 @@ SETTING = patterns.compile(
     r"|firewall"
     # A policy that decides who may act, not a subscription's message filter, a queue's redrive (where failed
     # messages go) or a retry policy (`filter_policy`, `FilterPolicy`, `redrive_policy`, `retry_policy`).
-    r"|(?<!filter_)(?<!filter)(?<!redrive_)(?<!redrive)(?<!retry_)(?<!retry)polic(?:y|ies)"
+    r"|(?<!filter_)(?<!filter)(?<!redrive_)(?<!redrive)(?<!redrive_allow_)(?<!retry_)(?<!retry)polic(?:y|ies)"
     r"|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
     # Lists of addresses let in or kept out, by any name (a bastion module's `ip_whitelist`).
