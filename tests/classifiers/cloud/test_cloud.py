@@ -2779,3 +2779,24 @@ def test_a_load_balancer_rules_source_addresses_are_who_gets_in(repo: Repo, caps
     repo.commit({"staging/main.tf": call % "  source_ips   = local.goobi_source_ips\n"})
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "module.goobi")]
+
+
+def test_a_new_argument_reading_an_attribute_declared_optional_without_a_default_is_opt_in(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A caller's object gains `optional(..., null)`: where no caller gives it, the argument is left out."""
+    variables = ('variable "groups" {\n  type = map(object({\n    min_size = number\n%s  }))\n  default = {}\n}\n')
+    group = ('module "autoscale_group" {\n  source   = "cloudposse/ec2-autoscale-group/aws"\n'
+             '  for_each = var.groups\n  min_size = each.value["min_size"]\n%s}\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "variables.tf": variables % "", "ec2.tf": group % ""})
+    reuse = '  instance_reuse_policy = each.value["instance_reuse_policy"]\n'
+    repo.commit({"ec2.tf": group % reuse, "variables.tf": variables % (
+        "    instance_reuse_policy = optional(object({\n      reuse_on_scale_in = optional(bool, false)\n"
+        "    }), null)\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # An attribute whose declared default is a value sets it for every caller that gives none.
+    repo.commit({"variables.tf": variables % "    instance_reuse_policy = optional(object({}), {})\n"})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "module.autoscale_group")]
+

@@ -12,6 +12,7 @@ from ownership_gate.classifiers.cloud.defaults import (
     is_empty,
     lists_as_tuples,
     lookups_as_indexes,
+    optional_nulls,
     render,
 )
 
@@ -105,3 +106,13 @@ def test_a_list_call_is_the_tuple(text: str, expected: str) -> None:
 ])
 def test_a_two_argument_lookup_is_the_index(text: str, expected: str) -> None:
     assert lookups_as_indexes(text) == expected
+
+
+@pytest.mark.parametrize(("declared", "names"), [
+    ("map(object({ tier = optional(string) }))", {"tier"}),
+    ("object({ a = optional(object({ b = optional(bool, false) }), null), c = optional(number, 128) })", {"a"}),
+    ('object({ "quoted" = optional(string), plain = string })', {"quoted"}),
+    ("list(string)", set()),
+])
+def test_optional_nulls_reads_a_type_with_the_grammar(declared: str, names: set[str]) -> None:
+    assert optional_nulls(declared) == names

@@ -131,6 +131,33 @@ def without_try(text: str) -> str:
     return "".join(out)
 
 
+def optional_nulls(type_text: str) -> frozenset[str]:
+    """The attributes a variable's object type declares optional with no default or a `null` one
+    (`object({ reuse = optional(bool), policy = optional(object({...}), null) })`: `reuse` and `policy`):
+    a caller that does not give one gets `null`, which Terraform reads as the argument left out. One with
+    another default (`optional(number, 128)`) gives that value."""
+    parsed = _parsed(type_text) if "optional(" in type_text else None
+    if parsed is None:
+        return frozenset()
+    source, nodes = parsed
+    found: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type != "object_elem" or len(node.children) < 3:
+            continue
+        key, value = node.children[0], node.children[2]
+        call = value.children[0] if value.type == "expression" and value.child_count == 1 else None
+        if call is None or call.type != "function_call" or (call.children[0].text or b"") != b"optional":
+            continue
+        arguments = next((c for c in call.children if c.type == "function_arguments"), None)
+        given = [c for c in arguments.children if c.is_named] if arguments is not None else []
+        if len(given) == 1 or (len(given) == 2 and source[given[1].start_byte:given[1].end_byte].strip() == b"null"):
+            found.add(source[key.start_byte:key.end_byte].decode("utf-8", "replace").strip().strip('"'))
+    return frozenset(found)
+
+
 def lists_as_tuples(text: str) -> str:
     """`text` with every `list(a, b)` call (Terraform 0.11's, removed in 0.15) written as the tuple `[a, b]`,
     read with the grammar (a `list(` inside a string is no call); as written when it does not parse."""

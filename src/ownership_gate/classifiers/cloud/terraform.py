@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -325,6 +326,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
     )
     renamed = _renamed_variables(module)
     fresh = {name: value for name, value in _fresh(module, directory, context).items() if name not in renamed.values()}
+    optional = _optional_nulls(module.variables_new) - _optional_nulls(module.variables_old)
     added = {a: p for a, p in module.new.items() if a not in module.old}
     removed = {a: p for a, p in module.old.items() if a not in module.new}
     for source, target in sorted(_pairs(removed, added, module.moved)):
@@ -378,7 +380,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             elif address.startswith("module."):
                 item = _replaced_through_call(address, before.block, after.block, directory, context)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
-            item = _changed(address, before.block, after.block, unset, fresh, ignored, module.locals_new, renamed)
+            item = _changed(address, before.block, after.block, unset, fresh, ignored, module.locals_new, renamed,
+                            optional)
         if item is None and not locals_kept and ALL not in ignored:
             item = _reads_changed_local(address, before.block, after.block, module, fresh, ignored)
         if item is not None:
@@ -890,7 +893,7 @@ def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
 def _changed(
     address: str, before: hcl.Block, after: hcl.Block, unset: frozenset[Any], fresh: Mapping[str, object],
     ignored: frozenset[str] = frozenset(), local_values: Mapping[str, tuple[str, Any]] = MappingProxyType({}),
-    renamed: Mapping[str, str] = MappingProxyType({}),
+    renamed: Mapping[str, str] = MappingProxyType({}), optional: AbstractSet[str] = frozenset(),
 ) -> Finding | None:
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
@@ -906,7 +909,7 @@ def _changed(
         # null fallback, changes nothing until a caller sets it.
         if name not in old_items and (new_items[name] in unset or _null_unless_given(new_items[name]) or (
             name.split(".")[0] in offered
-        )):
+        ) or _reads_attribute(new_items[name], optional)):
             del new_items[name]
     # An access resource's opt-in block (a `dynamic "statement"` behind a new `false` input) is a new way to
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
@@ -1042,6 +1045,30 @@ def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
 # What only labels a resource: its tags, however written (`tags { ... }` or `tags = { ... }`), its description
 # for people reading the console, and how long Terraform waits for it.
 _MARKS = frozenset({"tags", "tags_all", "labels", "timeouts", "description"})
+
+
+def _optional_nulls(variables: Mapping[str, Placed]) -> frozenset[str]:
+    """The object attributes the variables' types declare optional, defaulting to null (`defaults.optional_nulls`)."""
+    found: set[str] = set()
+    for placed in variables.values():
+        kind = placed.block.body.attributes.get("type")
+        if kind is not None:
+            found |= defaults.optional_nulls(_text(kind.value))
+    return frozenset(found)
+
+
+# An attribute of what a caller gives, read whole: `each.value.tier`, `each.value["tier"]`, `var.settings.tier`.
+_ATTRIBUTE_READ = patterns.compile(r'(?:each\.value|var\.[\w-]+)(?:\[[^\[\]]*\])?(?:\.(\w+)|\["(\w+)"\])')
+
+
+def _reads_attribute(canonical: Any, optional: AbstractSet[str]) -> bool:
+    """A setting that only reads an attribute of a caller's object that the change declares optional with a
+    null default (`instance_reuse_policy = each.value["instance_reuse_policy"]`, `optional(object(...), null)`):
+    where no caller gives it, the argument is left out, as before."""
+    if not optional or not (isinstance(canonical, tuple) and canonical[:1] == ("expr",)):
+        return False
+    match = _ATTRIBUTE_READ.fullmatch(str(canonical[1]))
+    return match is not None and (match.group(1) or match.group(2)) in optional
 
 
 def _renamed_variables(module: Module) -> dict[str, str]:
