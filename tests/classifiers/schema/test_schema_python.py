@@ -202,6 +202,12 @@ class Book(models.Model):
     ("models.CharField(max_length=20)", "models.CharField(max_length=200)", "additive"),
     ("models.CharField(max_length=200)", "models.CharField(max_length=20)", "destructive"),
     ("models.CharField(max_length=20)", "models.TextField()", "destructive"),
+    # A TextField's max_length only sizes its form widget; the column stays `text`.
+    ("models.TextField(max_length=300)", "models.TextField()", "additive"),
+    ("models.TextField()", "models.TextField(max_length=300)", "additive"),
+    # A CharField without a limit (Django 4.2 and later) is `varchar` of any length: wider.
+    ("models.CharField(max_length=300)", "models.CharField()", "additive"),
+    ("models.CharField()", "models.CharField(max_length=300)", "destructive"),
     ("models.CharField(max_length=20)", "models.CharField(max_length=20, db_index=True)", "risky"),
     ("models.ForeignKey(Author, on_delete=models.CASCADE)",
      'models.ForeignKey("library.Author", on_delete=models.SET_NULL, related_name="books")', "additive"),

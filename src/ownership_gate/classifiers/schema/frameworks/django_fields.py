@@ -33,6 +33,8 @@ _DEFAULTS: dict[str, object] = {"null": False, "unique": False, "primary_key": F
 _FIELDS = dict[str, ast.Call]  # field name -> its definition
 _MAX_LENGTHS = {"URLField": 200, "SlugField": 50, "EmailField": 254, "FileField": 100, "ImageField": 100,
                 "FilePathField": 100}
+# Fields whose column has no length: Django reads their `max_length` in forms only.
+_UNBOUNDED = frozenset({"TextField"})
 _ABSTRACT = " abstract"  # a key no class name can be: fields of abstract parents, "class.field"
 
 
@@ -169,6 +171,8 @@ def compare(old: ast.Call, new: ast.Call, table: str, column: str, line: int) ->
         return [Op("alter_type", table, column, line=line, detail=f"change {where} from {old_kind} to {new_kind}")]
     ops: list[Op] = []
     for key in _DB_KEYS:
+        if key == "max_length" and new_kind in _UNBOUNDED:
+            continue  # a TextField's max_length sizes its form widget; the column stays `text`
         before, after = _literal(_value(old, key), key, old_kind), _literal(_value(new, key), key, new_kind)
         if before == after:
             continue
@@ -188,6 +192,8 @@ def _attribute_op(key: str, before: Any, after: Any, table: str, column: str, li
         return Op("set_not_null", table, column, line=line, detail=f"make {where} NOT NULL")
     if key == "max_length" and numbers and after > before:
         return Op("additive", table, column, line=line, detail=f"widen {where} to {after} characters")
+    if key == "max_length" and isinstance(before, int) and after is None:  # Django 4.2+: `varchar` without a limit
+        return Op("additive", table, column, line=line, detail=f"widen {where} to any length")
     if key in ("max_length", "max_digits", "decimal_places"):
         return Op("alter_type", table, column, line=line, detail=f"change {key} of {where} from {before} to {after}")
     if key in ("unique", "db_index") and after is True:
