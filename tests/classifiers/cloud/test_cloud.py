@@ -438,6 +438,22 @@ def test_a_condition_moved_into_a_local_or_a_new_input_kept_at_true_is_no_change
     assert kinds_and_subjects(doc, "cloud") == [("count", "aws_nat_gateway.this")]
 
 
+def test_a_reference_moved_into_a_local_is_the_same_condition(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`local.enabled = module.this.enabled`: `local.enabled ? 1 : 0` is the very condition it replaced."""
+    cluster = ('resource "aws_docdb_cluster" "default" {\n  count = %s ? 1 : 0\n}\n\n'
+               'resource "aws_docdb_cluster_instance" "default" {\n  count = %s ? var.cluster_size : 0\n}\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": cluster % (("module.this.enabled",) * 2)})
+    repo.commit({"main.tf": "locals {\n  enabled = module.this.enabled\n}\n\n" + cluster % (("local.enabled",) * 2)})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    # A local that reads more is another condition.
+    repo.commit({"main.tf": "locals {\n  enabled = module.this.enabled && var.create\n}\n\n"
+                            + cluster % (("local.enabled",) * 2)})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("count", "aws_docdb_cluster.default"),
+                                                ("count", "aws_docdb_cluster_instance.default")]
+
+
 @pytest.mark.parametrize("added", [
     "  depends_on = [aws_db_instance.main]\n",
     # A replacement made before the old one goes: the same rules, applied in another order.

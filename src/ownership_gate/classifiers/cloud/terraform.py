@@ -873,14 +873,21 @@ _INLINE_DEPTH = 8
 _INLINE_LENGTH = 20_000
 
 
+# One reference, read whole: `module.this.enabled`, `var.settings["name"]`, `data.aws_region.current.name`.
+_REFERENCE = patterns.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\$]*")\])*')
+
+
 def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
-    """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`."""
+    """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`, or as it is where
+    it is one reference (`local.enabled = module.this.enabled`: `module.this.enabled`, which binds as tightly)."""
     def expand(match: re.Match[str]) -> str:
         value = local_values.get(match.group(1))
         if value is None:
             return match.group(0)  # defined in a file the change does not touch: the same on both sides
         canonical = value[1]
-        return f"({canonical[1]})" if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else repr(canonical)
+        if not (isinstance(canonical, tuple) and canonical[:1] == ("expr",)):
+            return repr(canonical)
+        return canonical[1] if _REFERENCE.fullmatch(canonical[1]) else f"({canonical[1]})"
 
     for _ in range(_INLINE_DEPTH):
         expanded = _LOCAL.sub(expand, text)
