@@ -733,6 +733,25 @@ data "aws_iam_policy_document" "assume_role" {
     assert code == 0
 
 
+def test_an_opt_in_block_of_a_firewall_that_decides_no_access_changes_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A web ACL's block action answering with a custom status code, only for a caller who asks for one."""
+    acl = ('resource "aws_wafv2_web_acl" "default" {\n  name  = "edge"\n  scope = "REGIONAL"\n'
+           '  default_action {\n    block {\n%s    }\n  }\n}\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "waf.tf": acl % ""})
+    response = ('      dynamic "custom_response" {\n        for_each = var.default_block_response != null ? [true] : []\n'
+                '        content {\n          response_code = var.default_block_response\n        }\n      }\n')
+    repo.commit({"waf.tf": acl % response,
+                 "variables.tf": 'variable "default_block_response" {\n  type    = string\n  default = null\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # Given a value by default, every caller's blocked requests get it.
+    repo.commit({"variables.tf": 'variable "default_block_response" {\n  type    = string\n  default = "403"\n}\n'})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_wafv2_web_acl.default")]
+
+
 LISTENER = """\
 resource "aws_lb_listener" "this" {
   for_each = var.listeners

@@ -1199,7 +1199,8 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
     """A comparable form of a value or body: layout in expressions does not count (`! var.a` is
     `!var.a`, as `terraform fmt` writes it). With `fresh`
     (new variables at their defaults), expressions are folded, a null argument is no argument and a
-    `dynamic` block whose `for_each` comes to nothing is no block (unless `opt_in`)."""
+    `dynamic` block whose `for_each` comes to nothing is no block (unless `opt_in` and it is named for a setting:
+    a `dynamic "statement"` is a new way to grant access, a WAF action's `custom_response` is not)."""
     if isinstance(value, hcl.Body):
         # A body's arguments by name (written in any order, they are the same settings), then its blocks in
         # the order written (a web ACL's rules, a distribution's ordered cache behaviours: their order counts).
@@ -1212,7 +1213,7 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
                 canonical = _canonical(item.value, fresh)
                 if not _unset(item, canonical, fresh):
                     arguments.append(("=", item.name, canonical))
-            elif opt_in or not _absent(item, fresh):
+            elif (opt_in and _setting_block(_block_name(item))) or not _absent(item, fresh):
                 body = _canonical(item.body, fresh, opt_in)
                 if item.type == "lifecycle":
                     # Whether a replacement is created before the old one is destroyed is the order Terraform
@@ -1280,6 +1281,11 @@ def _null_unless_given(canonical: Any) -> bool:
     argument written so is opt-in, as one bound to a new variable that defaults to null is."""
     ungiven = _ungiven(canonical[1]) if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else None
     return ungiven is not None and defaults.evaluate(ungiven, {}) is None
+
+
+def _block_name(block: hcl.Block) -> str:
+    """What a block sets: a `dynamic` block's label (`dynamic "statement"`), else its type."""
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
 
 
 def _opt_in_blocks(body: hcl.Body) -> set[str]:
