@@ -1195,6 +1195,10 @@ _REGION_NAME = patterns.compile(r"\b(data\.aws_region\.[A-Za-z_][\w-]*(?:\[[^\]]
 _FOLDABLE = patterns.compile(r"\?|&&|\|\||[!=]=|\bvar\.")
 
 
+# A string that is one interpolation and nothing else (`"${r.name}"`), not one with text around it (`"${a}-logs"`).
+_LONE_INTERPOLATION = patterns.compile(r'"\$\{[^{}"]*\}"')
+
+
 def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bool = False) -> Any:
     """A comparable form of a value or body: layout in expressions does not count (`! var.a` is
     `!var.a`, as `terraform fmt` writes it). With `fresh`
@@ -1229,7 +1233,7 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
         if (tuples := defaults.lists_as_tuples(text)) != text:  # Terraform 0.11's `list(a, b)` is `[a, b]`
             return _canonical(hcl.value(tuples), fresh)  # read as the file's values are: `[a, b]` is a list
         # A string that is one interpolation is that expression (`"${r.name}"` is `r.name`), wherever it sits.
-        if (fresh and _FOLDABLE.search(text)) or '"${' in text:
+        if (fresh and _FOLDABLE.search(text)) or ('"${' in text and _LONE_INTERPOLATION.search(text)):
             folded = defaults.evaluate(text, fresh or {})
             if not isinstance(folded, defaults.Residual):
                 return folded
