@@ -2835,3 +2835,19 @@ def test_a_new_argument_reading_an_attribute_declared_optional_without_a_default
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "module.autoscale_group")]
 
+
+
+def test_a_guarded_reference_moved_into_a_local_names_the_same_thing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`local.partition = try(data.aws_partition.current[0].partition, "")` read where
+    `data.aws_partition.current.partition` was: the same ARN wherever the old one had a value."""
+    policy = 'locals {\n%s  cni_policy = "arn:${%s}:iam::aws:policy/AmazonEKS_CNI_Policy"\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "iam.tf": policy % ("", "data.aws_partition.current.partition")})
+    guarded = '  partition  = try(data.aws_partition.current[0].partition, "")\n'
+    repo.commit({"iam.tf": policy % (guarded, "local.partition")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    repo.commit({"iam.tf": policy % (guarded.replace("[0].partition", "[0].id"), "local.partition")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "local.cni_policy")]

@@ -873,21 +873,28 @@ _INLINE_DEPTH = 8
 _INLINE_LENGTH = 20_000
 
 
-# One reference, read whole: `module.this.enabled`, `var.settings["name"]`, `data.aws_region.current.name`.
-_REFERENCE = patterns.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\$]*")\])*')
+# One reference in parentheses that add nothing (`(module.this.enabled) ? 1 : 0`, a local that is one reference
+# written out): not a call's or an index's own (`length(var.x)`).
+_BARE_REFERENCE = patterns.compile(
+    r'(?<![\w\])\]])\(\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\$]*")\])*)\s*\)'
+)
+
+
+def _bare(code: str) -> str:
+    """`code` without parentheses around a lone reference, which binds as tightly without them."""
+    while "(" in code and (unwrapped := _BARE_REFERENCE.sub(r"\1", code)) != code:
+        code = unwrapped
+    return code
 
 
 def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
-    """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`, or as it is where
-    it is one reference (`local.enabled = module.this.enabled`: `module.this.enabled`, which binds as tightly)."""
+    """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`."""
     def expand(match: re.Match[str]) -> str:
         value = local_values.get(match.group(1))
         if value is None:
             return match.group(0)  # defined in a file the change does not touch: the same on both sides
         canonical = value[1]
-        if not (isinstance(canonical, tuple) and canonical[:1] == ("expr",)):
-            return repr(canonical)
-        return canonical[1] if _REFERENCE.fullmatch(canonical[1]) else f"({canonical[1]})"
+        return f"({canonical[1]})" if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else repr(canonical)
 
     for _ in range(_INLINE_DEPTH):
         expanded = _LOCAL.sub(expand, text)
@@ -1019,7 +1026,9 @@ def _only_guarded(before: Any, after: Any) -> bool:
     old, new = defaults.lookups_as_indexes(old), defaults.lookups_as_indexes(new)
     if old == new:
         return True  # `lookup(var.settings, "bucket_name")` -> `var.settings["bucket_name"]`: the same value
-    return old.count("try(") != new.count("try(") and defaults.without_try(old) == defaults.without_try(new)
+    return old.count("try(") != new.count("try(") and (
+        _bare(_FIRST_INSTANCE.sub(r"\1", defaults.without_try(old)))
+        == _bare(_FIRST_INSTANCE.sub(r"\1", defaults.without_try(new))))
 
 
 def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -1240,8 +1249,8 @@ def _canonical(value: Any, fresh: Mapping[str, object] | None = None, opt_in: bo
             code = layout.without_layout(folded.text)
             if code != layout.without_layout(text):
                 return _canonical(hcl.value(folded.text))  # what is left is read as the file's values are
-            return ("expr", code)
-        return ("expr", layout.without_layout(text))
+            return ("expr", _bare(code))
+        return ("expr", _bare(layout.without_layout(text)))
     if isinstance(value, dict):
         return tuple(sorted((k, _canonical(v, fresh)) for k, v in value.items()))
     if isinstance(value, list):
