@@ -326,7 +326,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
     )
     renamed = _renamed_variables(module)
     fresh = {name: value for name, value in _fresh(module, directory, context).items() if name not in renamed.values()}
-    optional = _optional_nulls(module.variables_new) - _optional_nulls(module.variables_old)
+    optional = _optional_nulls(module.variables_old, module.variables_new)
     added = {a: p for a, p in module.new.items() if a not in module.old}
     removed = {a: p for a, p in module.old.items() if a not in module.new}
     for source, target in sorted(_pairs(removed, added, module.moved)):
@@ -1063,14 +1063,21 @@ def _only_narrowed(before: Any, after: Any, name: str = "") -> bool:
 _MARKS = frozenset({"tags", "tags_all", "labels", "timeouts", "description"})
 
 
-def _optional_nulls(variables: Mapping[str, Placed]) -> frozenset[str]:
-    """The object attributes the variables' types declare optional, defaulting to null (`defaults.optional_nulls`)."""
+def _optional_nulls(old: Mapping[str, Placed], new: Mapping[str, Placed]) -> frozenset[str]:
+    """The object attributes the change declares optional, defaulting to null (`defaults.optional_nulls`), in
+    the types of the variables whose type it wrote anew; a type left as it was is not read."""
     found: set[str] = set()
-    for placed in variables.values():
-        kind = placed.block.body.attributes.get("type")
-        if kind is not None:
-            found |= defaults.optional_nulls(_text(kind.value))
+    for name, placed in new.items():
+        now = _type_text(placed)
+        was = _type_text(old[name]) if name in old else ""
+        if now != was and "optional(" in now:
+            found |= defaults.optional_nulls(now) - (defaults.optional_nulls(was) if was else frozenset())
     return frozenset(found)
+
+
+def _type_text(placed: Placed) -> str:
+    kind = placed.block.body.attributes.get("type")
+    return "" if kind is None else _text(kind.value)
 
 
 # An attribute of what a caller gives, read whole: `each.value.tier`, `each.value["tier"]`, `var.settings.tier`.
