@@ -127,6 +127,19 @@ def test_a_loosened_pip_compile_input_is_judged_by_what_it_compiles_to(
     assert code == (1 if kind == "major" else 0)
 
 
+def test_a_loosened_input_beside_a_line_no_installer_reads_is_judged_by_what_it_compiles_to(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The input is read past the line pip cannot read (the same on both sides) and still judged by the file
+    compiled from it."""
+    unread = "sentry-sdk>=1.20.*,<2.0.0\n"
+    base = repo.commit({"requirements.in": unread + "boto3==1.4.0\n", "README.md": "app\n"})
+    repo.commit({"requirements.in": unread + "boto3>=1.7\n", "requirements.txt": COMPILED.format(boto3="1.7.32")})
+    code, doc = run_json(capsys, "--base", base)
+    found = {(c["path"], f["kind"]) for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"}
+    assert ("requirements.in", "changed") in found and code == 0
+
+
 def test_poetry_to_pep621_changes_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = run_scenario(repo, capsys, "pypi", "poetry-to-pep621")
     assert rows(doc) == []

@@ -336,7 +336,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
     except ManifestError as exc:
         around = _around_the_unread(change, context, ecosystem, same_kind)
         if around is not None:
-            return compare(*around, ecosystem, zero_major)
+            return _compiled_checked(change, context, ecosystem, around[0], compare(*around, ecosystem, zero_major))
         return [
             Finding(
                 type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME,
@@ -345,10 +345,17 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         ]
     # An old side that no longer read whole is compared by what of it reads, else the new one stands alone.
     old = read.as_far_as_it_reads(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
-    found = compare(old, new, ecosystem, zero_major)
-    if ecosystem.NAME == "pypi" and change.path.endswith(".in"):
-        found = _held_by_the_compiled(change, context, ecosystem, old, found)
+    found = _compiled_checked(change, context, ecosystem, old, compare(old, new, ecosystem, zero_major))
     return _rebased(change, context, ecosystem, same_kind, found)
+
+
+def _compiled_checked(
+    change: Change, context: Context, ecosystem: Ecosystem, old: list[Requirement], found: list[Finding]
+) -> list[Finding]:
+    """`found`, with a pip-compile input's loosenings judged by the file compiled from it."""
+    if ecosystem.NAME == "pypi" and change.path.endswith(".in"):
+        return _held_by_the_compiled(change, context, ecosystem, old, found)
+    return found
 
 
 def _held_by_the_compiled(
