@@ -140,6 +140,40 @@ def test_a_loosened_input_beside_a_line_no_installer_reads_is_judged_by_what_it_
     assert ("requirements.in", "changed") in found and code == 0
 
 
+POETRY_PROJECT = """[tool.poetry]
+name = "caseworker"
+version = "1.0.0"
+
+[tool.poetry.dependencies]
+python = "^3.9"
+django = "~4.2"
+"""
+
+
+def test_a_poetry_export_beside_its_lock_is_judged_as_the_lock(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`poetry export` writes every locked package into requirements.txt: one the pyproject does not name
+    (`tenacity`, pulled in by a library) is a lockfile entry there; a declared one's major still counts."""
+    export = 'django==4.2.14 ; python_version >= "3.9"\ntenacity=={tenacity} ; python_version >= "3.9"\n'
+    base = repo.commit({"pyproject.toml": POETRY_PROJECT, "poetry.lock": "# locked\n",
+                        "requirements.txt": export.format(tenacity="8.5.0")})
+    repo.commit({"requirements.txt": export.format(tenacity="9.0.0")})
+    code, doc = run_json(capsys, "--base", base)
+    found = {(f["subject"], f["kind"]) for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"}
+    assert found == {("tenacity", "lockfile")} and code == 0
+    repo.commit({"requirements.txt": export.format(tenacity="9.0.0").replace("django==4.2.14", "django==5.0.1")})
+    _, doc = run_json(capsys, "--base", base)
+    found = {(f["subject"], f["kind"]) for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"}
+    assert ("django", "major") in found
+    # Without the lock beside it, the file is the manifest: every pinned package counts.
+    base = repo.commit({"poetry.lock": None, "requirements.txt": export.format(tenacity="8.5.0")})
+    repo.commit({"requirements.txt": export.format(tenacity="9.0.0")})
+    _, doc = run_json(capsys, "--base", base)
+    found = {(f["subject"], f["kind"]) for c in doc["changes"] for f in c["findings"] if f["type"] == "dependency"}
+    assert found == {("tenacity", "major")}
+
+
 def test_poetry_to_pep621_changes_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = run_scenario(repo, capsys, "pypi", "poetry-to-pep621")
     assert rows(doc) == []

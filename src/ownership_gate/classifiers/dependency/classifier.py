@@ -336,7 +336,9 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
     except ManifestError as exc:
         around = _around_the_unread(change, context, ecosystem, same_kind)
         if around is not None:
-            return _compiled_checked(change, context, ecosystem, around[0], compare(*around, ecosystem, zero_major))
+            old_read, new_read = (_exported(change, context, ecosystem, side) for side in around)
+            return _compiled_checked(change, context, ecosystem, old_read, compare(old_read, new_read, ecosystem,
+                                                                                   zero_major))
         return [
             Finding(
                 type=TYPE, kind="unparsed", subject=change.path, ecosystem=ecosystem.NAME,
@@ -345,8 +347,35 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         ]
     # An old side that no longer read whole is compared by what of it reads, else the new one stands alone.
     old = read.as_far_as_it_reads(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
+    old, new = (_exported(change, context, ecosystem, side) for side in (old, new))
     found = _compiled_checked(change, context, ecosystem, old, compare(old, new, ecosystem, zero_major))
     return _rebased(change, context, ecosystem, same_kind, found)
+
+
+# What `poetry export` writes: requirements files of every locked package.
+_EXPORT_NAMED = patterns.compile(r"(?i)(?:^|/)[^/]*requirements[^/]*\.txt$")
+
+
+def _exported(change: Change, context: Context, ecosystem: Ecosystem, found: list[Requirement]) -> list[Requirement]:
+    """A requirements file beside a `poetry.lock` and the `pyproject.toml` it locks is `poetry export`'s copy
+    of the lock (every locked package, transitive ones too, pinned): a package the pyproject does not name
+    is a lockfile entry there, as it is in `poetry.lock` (a `tenacity` 8 -> 9 that some library pulls in)."""
+    if ecosystem.NAME != "pypi" or not _EXPORT_NAMED.search(change.path) or not found:
+        return found
+    folder = posixpath.dirname(change.path)
+    names = context.old_names(folder)
+    if names is None or "poetry.lock" not in names or "pyproject.toml" not in names:
+        return found
+    from ownership_gate.classifiers.dependency import read
+
+    declared: set[str] = set()
+    path = posixpath.join(folder, "pyproject.toml")
+    for data in (context.old_file(path), context.new_file(path)):
+        if data is not None and b"[tool.poetry" in data:
+            declared |= {r.name for r in read.as_far_as_it_reads(data, path, ecosystem, context.load_yaml)}
+    if not declared:
+        return found
+    return [r if r.name.startswith("-") or r.name in declared else r._replace(indirect=True) for r in found]
 
 
 def _compiled_checked(
