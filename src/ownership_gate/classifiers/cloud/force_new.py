@@ -117,7 +117,7 @@ def replaced(
 
 
 # A variable read in an argument (`"${var.cluster_name}_${var.name}_forwarder"`, `var.name`).
-_VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+VARIABLE = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
 # A module call's arguments that are not inputs of the called module.
 _META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -145,7 +145,7 @@ def replaced_through(
             if argument is None or setting in ignored(block):
                 continue
             text = argument.value if isinstance(argument.value, str) else getattr(argument.value, "text", "")
-            read = next((name for name in _VARIABLE.findall(text) if name in changed), None)
+            read = next((name for name in VARIABLE.findall(text) if name in changed), None)
             if read is None:
                 continue
             before_value, after_value = changed[read]

@@ -1026,9 +1026,10 @@ def _only_guarded(before: Any, after: Any) -> bool:
     old, new = defaults.lookups_as_indexes(old), defaults.lookups_as_indexes(new)
     if old == new:
         return True  # `lookup(var.settings, "bucket_name")` -> `var.settings["bucket_name"]`: the same value
-    return old.count("try(") != new.count("try(") and (
-        _bare(_FIRST_INSTANCE.sub(r"\1", defaults.without_try(old)))
-        == _bare(_FIRST_INSTANCE.sub(r"\1", defaults.without_try(new))))
+    def unguarded(code: str) -> str:  # written as `_canonical` writes the unguarded expression
+        return _bare(_FIRST_INSTANCE.sub(r"\1", defaults.without_try(code)))
+
+    return old.count("try(") != new.count("try(") and unguarded(old) == unguarded(new)
 
 
 def _without_enabled(body: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -1104,12 +1105,11 @@ def _renamed_variables(module: Module) -> dict[str, str]:
     if not gone or not came:
         return {}
 
-    def shape(block: hcl.Block) -> tuple[str, str, str]:
-        kind = block.body.attributes.get("type")
-        return (_default(block), "" if kind is None else _text(kind.value).strip('"'), _sensitive(block))
+    def shape(placed: Placed) -> tuple[str, str, str]:
+        return (_default(placed.block), _type_text(placed).strip('"'), _sensitive(placed.block))
 
-    old_shapes = {name: shape(module.variables_old[name].block) for name in gone}
-    new_shapes = {name: shape(module.variables_new[name].block) for name in came}
+    old_shapes = {name: shape(module.variables_old[name]) for name in gone}
+    new_shapes = {name: shape(module.variables_new[name]) for name in came}
     pairs = {}
     for name, old_shape in old_shapes.items():
         matches = [other for other, new_shape in new_shapes.items() if new_shape == old_shape]
@@ -1123,11 +1123,8 @@ def _reads_renamed(value: Any, renamed: Mapping[str, str]) -> Any:
     if isinstance(value, tuple):
         return tuple(_reads_renamed(item, renamed) for item in value)
     if isinstance(value, str) and "var." in value:
-        return _VARIABLE_READ.sub(lambda m: f"var.{renamed.get(m.group(1), m.group(1))}", value)
+        return force_new.VARIABLE.sub(lambda m: f"var.{renamed.get(m.group(1), m.group(1))}", value)
     return value
-
-
-_VARIABLE_READ = patterns.compile(r"\bvar\.([A-Za-z_][\w-]*)")
 
 
 def _settled(body: hcl.Body, fresh: Mapping[str, object], opt_in: bool = False) -> tuple[Any, ...]:

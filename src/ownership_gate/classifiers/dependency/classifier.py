@@ -336,7 +336,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
     except ManifestError as exc:
         around = _around_the_unread(change, context, ecosystem, same_kind)
         if around is not None:
-            old_read, new_read = (_exported(change, context, ecosystem, side) for side in around)
+            old_read, new_read = _exported(change, context, ecosystem, *around)
             return _compiled_checked(change, context, ecosystem, old_read, compare(old_read, new_read, ecosystem,
                                                                                    zero_major))
         return [
@@ -347,7 +347,7 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
         ]
     # An old side that no longer read whole is compared by what of it reads, else the new one stands alone.
     old = read.as_far_as_it_reads(context.old_as(change, same_kind), change.source_path, ecosystem, context.load_yaml)
-    old, new = (_exported(change, context, ecosystem, side) for side in (old, new))
+    old, new = _exported(change, context, ecosystem, old, new)
     found = _compiled_checked(change, context, ecosystem, old, compare(old, new, ecosystem, zero_major))
     return _rebased(change, context, ecosystem, same_kind, found)
 
@@ -356,16 +356,19 @@ def _compare_manifest(change: Change, context: Context, ecosystem: Ecosystem) ->
 _EXPORT_NAMED = patterns.compile(r"(?i)(?:^|/)[^/]*requirements[^/]*\.txt$")
 
 
-def _exported(change: Change, context: Context, ecosystem: Ecosystem, found: list[Requirement]) -> list[Requirement]:
-    """A requirements file beside a `poetry.lock` and the `pyproject.toml` it locks is `poetry export`'s copy
-    of the lock (every locked package, transitive ones too, pinned): a package the pyproject does not name
-    is a lockfile entry there, as it is in `poetry.lock` (a `tenacity` 8 -> 9 that some library pulls in)."""
-    if ecosystem.NAME != "pypi" or not _EXPORT_NAMED.search(change.path) or not found:
-        return found
+def _exported(
+    change: Change, context: Context, ecosystem: Ecosystem, old: list[Requirement], new: list[Requirement]
+) -> tuple[list[Requirement], list[Requirement]]:
+    """Both sides of a requirements file beside a `poetry.lock` and the `pyproject.toml` it locks, which is
+    `poetry export`'s copy of the lock (every locked package, transitive ones too, pinned): a package the
+    pyproject does not name is a lockfile entry there, as it is in `poetry.lock` (a `tenacity` 8 -> 9 that
+    some library pulls in)."""
+    if ecosystem.NAME != "pypi" or not _EXPORT_NAMED.search(change.path) or not (old or new):
+        return old, new
     folder = posixpath.dirname(change.path)
     names = context.old_names(folder)
     if names is None or "poetry.lock" not in names or "pyproject.toml" not in names:
-        return found
+        return old, new
     from ownership_gate.classifiers.dependency import read
 
     declared: set[str] = set()
@@ -374,8 +377,12 @@ def _exported(change: Change, context: Context, ecosystem: Ecosystem, found: lis
         if data is not None and b"[tool.poetry" in data:
             declared |= {r.name for r in read.as_far_as_it_reads(data, path, ecosystem, context.load_yaml)}
     if not declared:
-        return found
-    return [r if r.name.startswith("-") or r.name in declared else r._replace(indirect=True) for r in found]
+        return old, new
+
+    def locked(found: list[Requirement]) -> list[Requirement]:
+        return [r if r.name.startswith("-") or r.name in declared else r._replace(indirect=True) for r in found]
+
+    return locked(old), locked(new)
 
 
 def _compiled_checked(
