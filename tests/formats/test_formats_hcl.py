@@ -153,3 +153,13 @@ def test_a_block_read_after_its_tree_is_gone_reads_the_same() -> None:
     broken_kept, broken_dropped = kept.blocks[-1].error(), dropped.blocks[-1].error()
     assert broken_kept is not None and broken_dropped is not None
     assert (str(broken_dropped), broken_dropped.line) == (str(broken_kept), broken_kept.line)
+
+
+def test_same_code_leaves_out_comments_even_where_the_file_does_not_parse() -> None:
+    broken = b'# v1\nresource "a" "b" {\n  roles {\n    "authenticated" = "x"\n  }\n}\n'
+    assert hcl.parse(broken).errors
+    assert hcl.same_code(broken, broken.replace(b"# v1", b"# v2\n\n// and more"))
+    assert not hcl.same_code(broken, broken.replace(b'"authenticated"', b'"unauthenticated"'))
+    # Text the grammar cannot place is compared as written, comment characters and all.
+    assert not hcl.same_code(broken, broken + b"}} # stray\n")
+    assert not hcl.same_code(broken + b"}} # a\n", broken + b"}} # b\n")

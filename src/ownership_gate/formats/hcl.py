@@ -42,7 +42,7 @@ from ownership_gate.formats.hcl_nodes import (
 )
 
 __all__ = ["MAX_DEPTH", "Attribute", "Block", "Body", "Document", "Expression", "HclError", "Loose", "Object",
-           "Value", "parse"]
+           "Value", "parse", "same_code"]
 
 
 class Loose:
@@ -128,6 +128,23 @@ def local_source(block: Block, directory: str) -> str | None:
         return None
     resolved = posixpath.normpath(posixpath.join(directory, source.value))
     return None if resolved == ".." or resolved.startswith("../") else resolved
+
+
+def same_code(old: bytes, new: bytes) -> bool:
+    """Whether two revisions of a file are the same once comments, blank lines and trailing spaces are left
+    out, whether or not they parse: a file the grammar cannot read (Terraform 0.11's quoted keys in a block)
+    whose change is a comment changed nothing. Text the grammar could not place is compared as written."""
+    return old == new or _code(old) == _code(new)
+
+
+def _code(source: bytes) -> list[bytes]:
+    comments = [node for node in treesitter.walk(treesitter.parse("hcl", source).root_node) if node.type == "comment"]
+    kept, start = [], 0
+    for node in comments:
+        kept.append(source[start:node.start_byte])
+        start = node.end_byte
+    kept.append(source[start:])
+    return [line.rstrip() for line in b"".join(kept).splitlines() if line.strip()]
 
 
 def value(text: str) -> Value:

@@ -972,6 +972,39 @@ def test_half_edited_file_fails_closed(repo: Repo, infra: str, capsys: pytest.Ca
     assert code == 1
 
 
+# Terraform 0.11 let a block's keys be quoted strings; the grammar reads only today's language.
+QUOTED_KEYS = """\
+# Copyright (c) 2018 Example Ltd.
+resource "aws_cognito_identity_pool_roles_attachment" "main" {
+  identity_pool_id = "${aws_cognito_identity_pool.main.id}"
+
+  roles {
+    "authenticated" = "${aws_iam_role.cognito.arn}"
+  }
+}
+"""
+
+
+def test_a_file_that_does_not_parse_changed_only_in_comments_changed_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/identity.tf": QUOTED_KEYS})
+    repo.commit({"infra/identity.tf": QUOTED_KEYS.replace("(c) 2018", "(c) 2018-2019\n# Licensed under MIT")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
+def test_a_file_that_does_not_parse_changed_in_its_code_fails_closed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/identity.tf": QUOTED_KEYS})
+    repo.commit({"infra/identity.tf": QUOTED_KEYS.replace('"authenticated"', '"unauthenticated"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("unparsed", "infra/identity.tf")]
+    assert code == 1
+
+
 CFN = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:

@@ -181,6 +181,8 @@ def _read(directory: str, context: Context) -> Module:
         if is_terraform(change.path) and posixpath.dirname(change.path) == directory:
             _add(module, change.path, context.new(change), old=False)
             changed.add(change.path)
+            if change.path in module.unreadable and _only_comments(change, context):
+                del module.unreadable[change.path]  # what does not parse did not parse before, and is the same
     if module.locals_old != module.locals_new or module.providers_new.keys() - module.providers_old.keys():
         # A local value is judged where it is read, in every file of its folder: the files the change set
         # left alone are the same on both sides, so only what reads a changed local can differ. A new
@@ -192,6 +194,13 @@ def _read(directory: str, context: Context) -> Module:
                 _add(module, path, data, old=True, unchanged=True)
                 _add(module, path, data, old=False, unchanged=True)
     return module
+
+
+def _only_comments(change: Change, context: Context) -> bool:
+    """The change only rewrote comments or layout of a file, both sides of which are text."""
+    old, new = context.old(change), context.new(change)
+    return (old is not None and new is not None and not is_binary(old) and not is_binary(new)
+            and hcl.same_code(old, new))
 
 
 def _add(module: Module, path: str, data: bytes | None, *, old: bool, unchanged: bool = False) -> None:
