@@ -82,6 +82,30 @@ def test_a_mysql_release_line_named_by_the_engine_setting(
     assert code == (1 if found else 0)
 
 
+AURORA_INPUT = """\
+variable "engine_version" {
+  type    = string
+  default = "%s"
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    # Aurora MySQL names its MySQL line first: 8.0 is the line `8.0.mysql_aurora.3.05.2` belongs to.
+    ("8.0.mysql_aurora.3.05.2", "8.0", []),
+    ("8.0", "8.0.mysql_aurora.3.07.1", []),
+    ("5.7.mysql_aurora.2.11.2", "8.0", [("engine", "var.engine_version")]),
+])
+def test_an_aurora_mysql_version_and_its_line_are_one_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"modules/database/variables.tf": AURORA_INPUT % before})
+    repo.commit({"modules/database/variables.tf": AURORA_INPUT % after})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
 @pytest.mark.parametrize(("name", "resource_type", "expected"), [
     ("engine_version", "aws_rds_cluster", True),
     ("rds_db_engine_version", "", True),

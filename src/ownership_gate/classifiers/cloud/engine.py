@@ -17,7 +17,8 @@ leading 9 or 5) counted their majors in two parts, `9.6` -> `10` and `5.6` ->
 and neither goes back in place) wherever the engine is named: by the
 resource type (`azurerm_mysql_flexible_server`), the setting
 (`mysql_version`), the block's `engine` (`"mysql"`, `"aurora-mysql"`) or
-the value (`MYSQL_8_0`). A patch or minor release (`12.17` -> `12.19`) is
+the value on either side (`MYSQL_8_0`; Aurora's `8.0.mysql_aurora.3.05.2` -> `8.0`
+is none). A patch or minor release (`12.17` -> `12.19`) is
 none.
 
 A parameter group's `family` (`postgres14` -> `postgres15` on an
@@ -92,7 +93,7 @@ def compared(
 ) -> Finding | None:
     """An `engine` finding when the two literal versions name different majors; the subject, the setting's
     name and `engine` (a block's `engine` setting) say which engine it is."""
-    hint = f"{subject} {name} {engine}"
+    hint = f"{subject} {name} {engine} {before} {after}"  # `8.0.mysql_aurora.3.05.2` names MySQL for `8.0` too
     old, new = major(before, hint), major(after, hint)
     if old is None or new is None or old == new:
         return None
