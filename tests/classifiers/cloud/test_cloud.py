@@ -2884,3 +2884,36 @@ def test_a_guarded_reference_moved_into_a_local_names_the_same_thing(
     repo.commit({"iam.tf": policy % (guarded.replace("[0].partition", "[0].id"), "local.partition")})
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "local.cni_policy")]
+
+
+FORWARDER = """\
+module "kms_key" {
+  source = "./modules/kms"
+}
+
+module "other_key" {
+  source = "./modules/kms"
+}
+
+module "mail_forward" {
+  source      = "github.com/example/terraform-aws-ses-forwarder?ref=v0.1.1"
+  bucket_name = "ses-forwarder"
+  kms_key_id  = module.kms_key.id
+}
+"""
+
+
+@pytest.mark.parametrize(("argument", "found"), [
+    # The called module now asks for the key's ARN: the same key, named another way.
+    ("kms_key_arn = module.kms_key.arn", []),
+    # Another key is another key.
+    ("kms_key_arn = module.other_key.arn", [("security", "module.mail_forward")]),
+])
+def test_a_key_passed_by_its_arn_instead_of_its_id_is_the_same_key(
+    repo: Repo, capsys: pytest.CaptureFixture[str], argument: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/ses.tf": FORWARDER})
+    repo.commit({"infra/ses.tf": FORWARDER.replace("kms_key_id  = module.kms_key.id", argument)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)

@@ -368,3 +368,31 @@ def test_a_kubernetes_patch_release_is_routine(repo: Repo, capsys: pytest.Captur
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+RELEASE_INPUT = """\
+variable "%s" {
+  description = "Version of the runner software the instances install."
+  type        = string
+  default     = "%s"
+}
+"""
+
+
+@pytest.mark.parametrize(("name", "before", "after", "found"), [
+    ("gitlab_runner_version", "11.11.2", "12.1.0", True),  # every caller keeping the default upgrades
+    ("release_tag", "v1.3.1", "v2.0.0", True),  # an application's release the module deploys
+    ("agent_version", "0.4.2", "0.5.0", True),  # below 1.0 a minor is a major
+    ("gitlab_runner_version", "11.11.2", "11.12.0", False),
+    ("release_tag", "v1.3.1", "latest", False),  # no release to compare
+    ("api_version", "1.0", "2.0", False),  # the version of a format, not of software it runs
+    ("terraform_version", "0.15.5", "1.5.0", False),  # Terraform's own, which the dependency reader judges
+])
+def test_an_input_pinning_a_release_moved_to_another_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], name: str, before: str, after: str, found: bool
+) -> None:
+    base = repo.commit({"variables.tf": RELEASE_INPUT % (name, before)})
+    repo.commit({"variables.tf": RELEASE_INPUT % (name, after)})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == ([("engine", f"var.{name}")] if found else [])
+    assert code == (1 if found else 0)

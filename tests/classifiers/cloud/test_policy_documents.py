@@ -171,3 +171,43 @@ def test_a_template_holding_no_policy_is_none(repo: Repo, capsys: pytest.Capture
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+HUB = """\
+variable "security_hub" {
+  type = object({
+    enabled        = optional(bool, true)
+    standards_arns = optional(list(string), [])
+  })
+  default = {
+    enabled        = true
+    standards_arns = ["arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"]
+  }
+}
+
+locals {
+  standards_arns = var.security_hub.standards_arns
+}
+
+resource "aws_securityhub_standards_subscription" "management" {
+  for_each      = toset(local.standards_arns)
+  standards_arn = each.value
+}
+"""
+
+
+@pytest.mark.parametrize(("edit", "found"), [
+    # A key the for_each does not read changed (one dropped, another added): it walks the same members.
+    (('enabled        = true', 'auto_enable    = true'), []),
+    # The key it reads gained a member.
+    (('v/1.2.0"]', 'v/1.2.0", "arn:aws:securityhub:::ruleset/pci"]'),
+     [("count", "aws_securityhub_standards_subscription.management")]),
+])
+def test_a_for_each_that_reads_one_key_of_a_default_counts_only_that_key(
+    repo: Repo, capsys: pytest.CaptureFixture[str], edit: tuple[str, str], found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"hub.tf": HUB})
+    repo.commit({"hub.tf": HUB.replace(*edit).replace("enabled        = optional", "auto_enable    = optional")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)

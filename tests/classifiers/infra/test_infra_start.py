@@ -182,6 +182,26 @@ def test_a_production_dockerfile_added_or_deleted_is_the_ctos(repo: Repo, capsys
     assert code == 0
 
 
+@pytest.mark.parametrize(("dockerfile", "production"), [
+    # AWS SAM's and lambci's build images, with tools added: a container that packages a function.
+    ("FROM public.ecr.aws/sam/build-python3.9\n\nRUN pip install poetry==1.2.2\n", False),
+    ("FROM lambci/lambda:build-python3.8\nRUN pip install pipenv\n", False),
+    # A start command of its own, or another base (an application's own build tag included), ships.
+    ("FROM public.ecr.aws/sam/build-python3.9\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n", True),
+    ("FROM registry.example.com/app:build-42\nRUN pip install gunicorn\n", True),
+    ("FROM python:3.12-slim\nRUN pip install poetry\n", True),
+])
+def test_a_new_dockerfile_on_a_build_image_with_no_start_command_is_no_production_image(
+    repo: Repo, capsys: pytest.CaptureFixture[str], dockerfile: str, production: bool
+) -> None:
+    base = repo.commit({"README.md": "app\n"})
+    repo.commit({"src/docker/Dockerfile": dockerfile})
+    code, document = run_json(capsys, "--base", base)
+    expected = [("src/docker/Dockerfile", "a new production image: what production runs on, and how it starts there")]
+    assert _platform(document) == (expected if production else [])
+    assert code == (1 if production else 0)
+
+
 def test_a_dockerfile_whose_build_steps_changed_starts_the_same(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -33,6 +33,10 @@ on an `azurerm_kubernetes_cluster`, `min_master_version` on a
 to `1.27` upgrades the control plane in place, and none of these services
 downgrades one. Kubernetes counts its releases in two parts, so `1.26` ->
 `1.27` is a step and `1.27.3` -> `1.27.9` is none.
+
+A variable's default that pins a release of the software a configuration
+runs (`gitlab_runner_version`, an application's `release_tag`) moved to
+another major moves every caller keeping the default there (`release_compared`).
 """
 
 from __future__ import annotations
@@ -105,6 +109,36 @@ def compared(
     return finding("engine", subject, (
         f"{name}: {before} -> {after}, another major version of the database engine"
         " (an upgrade in place cannot be rolled back)"
+    ), line)
+
+
+# Inputs that pin a release of the software a configuration runs (`gitlab_runner_version`, an application's
+# `release_tag`, `image_tag`, `chart_version`), not versions of a format, a protocol or Terraform itself.
+SOFTWARE = patterns.compile(r"(?i)(?:^|_)(?:version|release|release_tag|image_tag)$")
+_NOT_SOFTWARE = patterns.compile(
+    r"(?i)(?:^|_)(?:api|policy|schema|template|document|tls|ssl|protocol|http|format|config|terraform|tf"
+    r"|provider|module|content|state|launch_template|minimum|min|max|ip|python_?package)_(?:version|release)$"
+)
+_RELEASE = patterns.compile(r"v?(\d+)(?:\.(\d+))?(?:\.\d+)*(?:[-+][\w.+-]*)?")
+
+
+def names_software(name: str) -> bool:
+    """Whether an input called `name` pins a release of software the configuration runs."""
+    return bool(SOFTWARE.search(name)) and not NAME.search(name) and not _NOT_SOFTWARE.search(name)
+
+
+def release_compared(subject: str, name: str, before: object, after: object, line: int | None = None) -> Finding | None:
+    """An `engine` finding when two literal releases (`11.11.2` -> `12.1.0`, `v1.3.1` -> `v2.0.0`) differ in
+    their major, the first number, or below 1.0 the second (`0.4` -> `0.5`)."""
+    old, new = (_RELEASE.fullmatch(value.strip()) if isinstance(value, str) else None for value in (before, after))
+    if old is None or new is None:
+        return None
+    old_major, new_major = ((int(m.group(1)), int(m.group(2) or 0) if m.group(1) == "0" else 0) for m in (old, new))
+    if old_major == new_major:
+        return None
+    return finding("engine", subject, (
+        f"{name}: {before} -> {after}, another major version of the software it runs"
+        " (every caller keeping the default moves to it)"
     ), line)
 
 

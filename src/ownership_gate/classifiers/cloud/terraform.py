@@ -401,7 +401,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             add(after.path, upgraded)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
         placed = module.variables_new[name]
-        if engine.NAME.search(name) and (upgraded := engine.compared(
+        compare = engine.compared if engine.NAME.search(name) else (
+            engine.release_compared if engine.names_software(name) else None)
+        if compare is not None and (upgraded := compare(
             placed.address, f"default of var.{name}", old_defaults.get(name), new_defaults.get(name), placed.block.line,
         )):
             add(placed.path, upgraded)
@@ -941,6 +943,8 @@ def _changed(
     if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(old_settled, new_settled):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
+    for gone, came in _identified_anew(old_items, new_items):
+        del old_items[gone], new_items[came]
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
                     and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
@@ -1149,6 +1153,33 @@ def _setting_block(label: str) -> bool:
     block names and labels it; an instance's metadata (`metadata_options`, Google's `metadata = {...}`
     attribute with its SSH keys and startup script) is a setting."""
     return label != "metadata" and bool(SETTING.search(label))
+
+
+# An argument that names an object by its ID or its ARN (`kms_key_id`, `kms_key_arn`), and a reference to one
+# of those attributes of an object (`module.kms_key.id`).
+_IDENTIFIED = patterns.compile(r"^(.+)_(?:id|arn)$")
+_IDENTIFIER = patterns.compile(r"^(.+)\.(?:id|arn)$")
+
+
+def _identified_anew(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Pairs of a setting gone and one new that name the same object another way: `kms_key_id =
+    module.kms_key.id` become `kms_key_arn = module.kms_key.arn` (a called module now asking for the key's
+    ARN) is the same key."""
+    def named(items: Mapping[str, Any], name: str) -> tuple[str, str] | None:
+        """(what the setting names, the object its value reads) for an ID or ARN read from an object."""
+        setting, value = _IDENTIFIED.match(name), items[name]
+        reference = _IDENTIFIER.match(value[1]) if isinstance(value, tuple) and value[:1] == ("expr",) else None
+        return (setting.group(1), reference.group(1)) if setting is not None and reference is not None else None
+
+    came = {name: found for name in sorted(new.keys() - old.keys()) if (found := named(new, name)) is not None}
+    pairs = []
+    for gone in sorted(old.keys() - new.keys()):
+        found = named(old, gone)
+        same = next((name for name, other in came.items() if found is not None and other == found), None)
+        if same is not None:
+            pairs.append((gone, same))
+            del came[same]
+    return pairs
 
 
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:

@@ -234,16 +234,17 @@ def _tupled(value: Any) -> Any:
 
 def counted(name: str, before: Any, after: Any, readers: Readers, directory: str,
             where: str = "changed") -> Finding | None:
-    """A `count` finding when a `count` reads var.NAME, or a `for_each` walks something else of it."""
+    """A `count` finding when a `count` reads var.NAME, or a `for_each` walks something else of it; one that
+    reads only some of its keys (`var.hub.standards_arns`) only where those changed."""
     changed_keys: frozenset[str] | None = None
     hits = []
     for reader in readers.get(name, ()):
-        if reader.how == "count" and reader.keys is not None:
+        if reader.keys is not None:
             if changed_keys is None:
                 changed_keys = _changed_keys(before, after)
-            if reader.keys & changed_keys:
-                hits.append(reader)  # it reads a key whose value changed somewhere in the variable
-        elif reader.how == "count" or _walked(before, reader.nested) != _walked(after, reader.nested):
+            if not reader.keys & changed_keys:
+                continue  # it reads only keys whose values are the same throughout the variable
+        if reader.how == "count" or _walked(before, reader.nested) != _walked(after, reader.nested):
             hits.append(reader)
     # One finding a variable, about what matters most: a resource that holds or opens something before
     # an alarm that only watches one (`monitoring`).

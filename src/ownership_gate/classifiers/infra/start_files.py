@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.dependency.ecosystems.docker import is_dockerfile
+from ownership_gate.classifiers.dependency.ecosystems.dockerfile import shipped_base
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 from ownership_gate.classifiers.infra.image_start import ImageStart, read, runs, start_change
 from ownership_gate.classifiers.infra.names import TYPE, may_start_an_image
@@ -69,6 +70,9 @@ def start_changed(change: Change, context: Context) -> str | None:
     if not is_production_dockerfile(change.path):
         return None
     if change.status in ("added", "copied"):
+        text = text_of(context.new(change), lossy=True)
+        if text is not None and _build_environment(text):
+            return None
         return "a new production image: what production runs on, and how it starts there"
     if change.status == "deleted":
         return "a production image is no longer built from it"
@@ -80,6 +84,20 @@ def start_changed(change: Change, context: Context) -> str | None:
         return None
     difference = start_change(before, after)
     return None if difference is None else f"the image it builds starts differently: {difference}"
+
+
+# A build image: AWS SAM's (`public.ecr.aws/sam/build-python3.9`) and lambci's (`lambci/lambda:build-python3.8`)
+# images for packaging functions, named `build-<runtime>`.
+_BUILD_IMAGE = re.compile(r"(?:^|/)build-[\w.-]+(?::[\w.-]+)?$|^lambci/lambda:build-")
+
+
+def _build_environment(text: str) -> bool:
+    """A Dockerfile whose shipped image is built on a build image and sets no start command of its own: a
+    container to package code in (a Lambda layer built in Docker), not what production runs."""
+    base = shipped_base(text)
+    start = read(text)
+    return (base is not None and start is not None and not start.commands
+            and _BUILD_IMAGE.search(base.reference.lower()) is not None)
 
 
 def _in_contexts(path: str, folder: str) -> Iterator[str]:
