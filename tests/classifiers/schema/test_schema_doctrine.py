@@ -320,6 +320,25 @@ def test_connection_calls() -> None:
     ]
 
 
+def test_query_builder_statements() -> None:
+    # DBAL's query builder builds SELECT, INSERT, UPDATE and DELETE only; what it writes is read when it runs.
+    text = migration(
+        "        $qb = $this->connection->createQueryBuilder();\n"
+        "        $rows = $qb->select('id', 'original_url')->from('short_urls')\n"
+        "            ->where($qb->expr()->eq('long_url_hash', ':hash'))->setParameter('hash', '')->executeQuery();\n"
+        "        $this->connection->transactional(function () use ($rows) {\n"
+        "            while ($row = $rows->fetchAssociative()) {\n"
+        "                $update = $this->connection->createQueryBuilder();\n"
+        "                $update->update('short_urls')->set('long_url_hash', ':hash')\n"
+        "                    ->where($update->expr()->eq('id', ':id'))->setParameters(['id' => $row['id']])\n"
+        "                    ->executeStatement();\n"
+        "            }\n"
+        "        });\n"
+        "        $this->connection->createQueryBuilder()->delete('sessions')->executeStatement();"
+    )
+    assert read(text) == [("data", "short_urls", 25), ("destructive", "sessions", 30)]
+
+
 def test_conditions_description_and_down_are_not_forward_work() -> None:
     text = migration(
         "        $this->skipIf(!$schema->hasTable('users'), 'nothing to do');\n"
@@ -363,8 +382,8 @@ def test_methods_of_the_file_are_followed_where_up_calls_them() -> None:
      "uses $this where the reader cannot follow what is done with it"),
     ("        $this->container->get('app.fixer')->run();",
      "uses the service container: the application code it runs is not in the migration"),
-    ("        $this->connection->createQueryBuilder()->delete('users')->executeStatement();",
-     "calls connection->createQueryBuilder(), which the reader does not know"),
+    ("        $this->connection->createQueryBuilder()->getConnection()->executeStatement('DROP TABLE users');",
+     "calls getConnection() on a query builder, which the reader does not know"),
     ("        $schema->getTable($name)->dropColumn('x');", "drop column on a table whose name is computed at run time"),
     ("        $schema->getTable('users')->addColumn('x', 'string', $options);",
      "options of column users.x built at run time"),

@@ -23,13 +23,14 @@ from ownership_gate.formats.php import Step
 
 class State(NamedTuple):
     """What a PHP value is to the reader: the migration (`this`), its `connection`, the `schema`, a `table`
-    or `column` of it, a schema `manager`, a prepared `statement`, a `class`, or any other `value`."""
+    or `column` of it, a schema `manager`, a prepared `statement`, a `query` builder (its statement's verb
+    in `name`, its table in `table`), a `class`, or any other `value`."""
 
     kind: str
     table: str | None = None  # table, column
     column: str | None = None  # column
     added: int | None = None  # column: the position of the op that added it, when this migration adds it
-    name: str | None = None  # class
+    name: str | None = None  # class; query: select, insert, update or delete
 
 
 VALUE = State("value")

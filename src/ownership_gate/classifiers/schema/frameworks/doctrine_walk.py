@@ -47,6 +47,25 @@ _CONNECTION_PLAIN = frozenset({
     "ping", "close", "connect", "isConnected", "getTransactionIsolation", "setTransactionIsolation",
     "isRollbackOnly", "setRollbackOnly", "createSavepoint", "releaseSavepoint", "rollbackSavepoint",
 })
+# DBAL's query builder (`$this->connection->createQueryBuilder()`) builds SELECT, INSERT, UPDATE and DELETE
+# only, never a schema change. Its methods that start the statement, naming its table first.
+_QUERY_VERBS = frozenset({"select", "addSelect", "insert", "update", "delete"})
+# Its methods that describe the statement further.
+_QUERY_PARTS = frozenset({
+    "from", "where", "andWhere", "orWhere", "having", "andHaving", "orHaving", "join", "innerJoin", "leftJoin",
+    "rightJoin", "set", "values", "setValue", "setParameter", "setParameters", "setMaxResults", "setFirstResult",
+    "orderBy", "addOrderBy", "groupBy", "addGroupBy", "distinct", "resetWhere", "resetOrderBy", "resetGroupBy",
+    "resetHaving", "forUpdate", "union", "addUnion",
+})
+# Its methods that give something else: an expression builder (`$qb->expr()->eq(...)`, which writes SQL
+# conditions as text), a parameter's placeholder, the SQL or the parameters so far.
+_QUERY_VALUES = frozenset({"expr", "createNamedParameter", "createPositionalParameter", "getSQL", "getParameters",
+                           "getParameter", "getMaxResults", "getFirstResult"})
+# Its methods that run the statement.
+_QUERY_RUNS = frozenset({
+    "executeQuery", "executeStatement", "execute", "fetchAllAssociative", "fetchAssociative", "fetchOne",
+    "fetchAllNumeric", "fetchNumeric", "fetchFirstColumn", "fetchAllKeyValue", "fetchAllAssociativeIndexed",
+})
 # Schema manager methods that only ask.
 _MANAGER_PLAIN = re.compile(r"^(?:list|introspect|tablesExist|tableExists|getSchemaSearchPaths|"
                             r"getExistingSchemaSearchPaths|createSchemaConfig|createComparator|getDatabasePlatform)")
@@ -299,6 +318,8 @@ class Walker:
         if kind == "statement":
             self.arguments(step, step.name)
             return state  # a prepared statement run with values: its SQL was read where it was prepared
+        if kind == "query":
+            return self.query(state, step)
         if _WRITES.match(step.name):
             self.items.append(Op("unknown", line=step.line, detail=f"calls {step.name}() on a value the reader does"
                                  " not follow: it may change the schema or rows"))
@@ -376,11 +397,42 @@ class Walker:
             return VALUE
         if method in ("createSchemaManager", "getSchemaManager"):
             return State("manager")
+        if method == "createQueryBuilder":
+            return State("query")
+        if method == "transactional":  # runs the closure it is given, once, in a transaction
+            self.arguments(step, method, known=True)
+            return VALUE
         if method in _CONNECTION_PLAIN:
             self.arguments(step, method, known=True)
             return VALUE
         self.items.append(Op("unknown", line=line, detail=f"calls connection->{method}(), which the reader does not"
                              " know"))
+        self.arguments(step, method)
+        return VALUE
+
+    def query(self, state: State, step: Step) -> State:
+        """A step of a DBAL query builder's chain: the statement it builds (`update('short_urls')`), a part of it,
+        or running it, which writes the rows of its table for an INSERT, UPDATE or DELETE."""
+        method, line = step.name or "", step.line
+        if method in _QUERY_VERBS:
+            self.arguments(step, method, first=1, known=True)
+            if method == "addSelect":
+                return state
+            names = php.strings(step.arg(0, "table")) if method != "select" else None
+            return State("query", table=names[0] if names is not None and len(names) == 1 else None, name=method)
+        if method in _QUERY_PARTS or method in _QUERY_VALUES:
+            self.arguments(step, method, known=True)
+            return state if method in _QUERY_PARTS else VALUE
+        if method in _QUERY_RUNS:
+            self.arguments(step, method, known=True)
+            verb = state.name or "select"
+            if verb != "select":
+                table = state.table
+                what = f"{verb} rows of {table}" if table else f"{verb}: writes rows of a table named at run time"
+                self.items.append(table_named(rows_op(verb, table, line, what)))
+            return VALUE
+        self.items.append(Op("unknown", line=line, detail=f"calls {method}() on a query builder, which the reader"
+                             " does not know"))
         self.arguments(step, method)
         return VALUE
 
