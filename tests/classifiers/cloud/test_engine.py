@@ -396,3 +396,39 @@ def test_an_input_pinning_a_release_moved_to_another_major(
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == ([("engine", f"var.{name}")] if found else [])
     assert code == (1 if found else 0)
+
+
+def _versions(required: str) -> str:
+    return f'terraform {{\n  required_version = "{required}"\n  required_providers {{\n    aws = ">= 5.0"\n  }}\n}}\n'
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    (">= 0.13", ">= 1.3", True),  # every caller must move to Terraform 1.x first
+    (">= 0.12.26", ">= 0.13.0", True),  # before 1.0 each minor was a line of its own
+    (">= 1.0", ">= 1.3", False),  # the same line
+    ("~> 0.12.0", ">= 0.12, < 0.14", False),  # widened: 0.12 still applies it
+    (">= 0.13", ">= 0.12", False),  # lowered
+])
+def test_a_configuration_requiring_a_later_terraform_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: bool
+) -> None:
+    base = repo.commit({"versions.tf": _versions(before), "main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    repo.commit({"versions.tf": _versions(after)})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == ([("engine", "terraform.required_version")] if found else [])
+    assert code == (1 if found else 0)
+
+
+def test_a_wrapper_brought_up_to_the_line_the_module_it_calls_requires_moves_nobody(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit({
+        "versions.tf": _versions(">= 1.0"),
+        "main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+        "wrappers/main.tf": 'module "wrapper" {\n  source   = "../"\n  for_each = var.items\n}\n',
+        "wrappers/versions.tf": _versions(">= 0.13.1"),
+    })
+    repo.commit({"wrappers/versions.tf": _versions(">= 1.0")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0

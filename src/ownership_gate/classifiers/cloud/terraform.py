@@ -22,6 +22,7 @@ from ownership_gate.classifiers.cloud.findings import (
 )
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, names_setting, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
+from ownership_gate.classifiers.dependency.versions.ranges import comparator_lowest
 from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
 
@@ -43,7 +44,7 @@ class Module:
 
     __slots__ = (
         "configures", "locals_new", "locals_old", "moved", "new", "old", "outputs_new", "outputs_old", "providers_new",
-        "providers_old", "unreadable", "variables_new", "variables_old",
+        "providers_old", "required_new", "required_old", "unreadable", "variables_new", "variables_old",
     )
 
     def __init__(self) -> None:
@@ -60,6 +61,8 @@ class Module:
         self.providers_new: dict[str, Placed] = {}
         self.unreadable: dict[str, str] = {}  # path -> why
         self.configures = False  # a new file configures a provider or a backend: a root module, applied itself
+        self.required_old: dict[str, tuple[str, int]] = {}  # path -> the Terraform versions it requires, its line
+        self.required_new: dict[str, tuple[str, int]] = {}
 
 
 def findings(change: Change, context: Context) -> list[Finding]:
@@ -233,8 +236,12 @@ def _add(module: Module, path: str, data: bytes | None, *, old: bool, unchanged:
             (module.providers_old if old else module.providers_new)[key] = Placed(block, path, f"provider.{key}")
             if not old and _configures(block):
                 module.configures = True
-        elif block.type == "terraform" and not old and _configures(block):
-            module.configures = True
+        elif block.type == "terraform":
+            required = block.body.attributes.get("required_version")
+            if required is not None and isinstance(required.value, str):
+                (module.required_old if old else module.required_new)[path] = (required.value, required.line)
+            if not old and _configures(block):
+                module.configures = True
         elif block.type == "locals":
             for attribute in block.body.attributes.values():
                 local_values[attribute.name] = (path, _canonical(attribute.value))
@@ -277,6 +284,58 @@ def _elsewhere(block: hcl.Block, before: Mapping[str, Placed]) -> str:
     if not where or not same or any(_where(other) == where for other in same):
         return ""
     return ", ".join(where)
+
+
+def _terraform_floor(constraints: Iterable[str]) -> tuple[int, ...] | None:
+    """The oldest Terraform release every constraint admits (`>= 0.12.26`, `~> 0.13` -> (0, 13))."""
+    lowest = [low for constraint in constraints if (low := comparator_lowest(constraint)) is not None]
+    return max(lowest) if lowest else None
+
+
+def _line(release: tuple[int, ...]) -> tuple[int, ...]:
+    """A Terraform release's line: before 1.0 each minor was one of its own, whose state the one before could
+    not read (`0.12.26` -> (0, 12)); since, the major (`1.3` -> (1,))."""
+    return release[:2] if release[0] == 0 else release[:1]
+
+
+def _terraform_raised(module: Module, directory: str, context: Context) -> tuple[str, Finding] | None:
+    """An `engine` finding when the oldest Terraform a configuration admits moves to a later line (`>= 0.13` ->
+    `>= 1.3`): whoever applies it, every caller of a published module, must move to that line first, and a
+    state a newer line wrote is not read by an older one. A module it calls by a local path that already
+    required that line (a wrapper brought up to the module it wraps) moves nobody."""
+    if not module.required_new or not module.required_old:
+        return None
+    own = [[c for c, _ in side.values()] for side in (module.required_old, module.required_new)]
+    floors = [_terraform_floor(constraints) for constraints in own]
+    if floors[0] is None or floors[1] is None or _line(floors[1]) <= _line(floors[0]):
+        return None
+    called = _called_lines(directory, context)
+    before, after = (_terraform_floor(constraints + called) for constraints in own)
+    if before is None or after is None or _line(after) <= _line(before):
+        return None
+    path, (constraint, line) = next(iter(sorted(module.required_new.items())))
+    was = " / ".join(sorted(set(own[0])))
+    return path, finding("engine", "terraform.required_version", (
+        f"required_version: {was} -> {constraint}: whoever applies it must move to Terraform"
+        f" {'.'.join(map(str, after))} first, and a state written there is not read by an older release"
+    ), line)
+
+
+def _called_lines(directory: str, context: Context) -> list[str]:
+    """The `required_version` constraints of the modules the configuration calls by a local path, as the
+    change set leaves them (from every file of its folder, the unchanged ones too)."""
+    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
+
+    found = []
+    for block in configuration_blocks(directory, context):
+        called = hcl.local_source(block, directory)
+        if called is None or called == (directory or "."):
+            continue
+        for inner in configuration_blocks("" if called == "." else called, context):
+            required = inner.body.attributes.get("required_version") if inner.type == "terraform" else None
+            if required is not None and isinstance(required.value, str):
+                found.append(required.value)
+    return found
 
 
 def _configures(block: hcl.Block) -> bool:
@@ -329,6 +388,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
         add(path, finding("unparsed", path, why_text))
     if module.unreadable:
         return found  # what the module adds or removes is unknown until it parses: the unparsed finding says so
+    raised = _terraform_raised(module, directory, context)
+    if raised is not None:
+        add(*raised)
     unset = frozenset(
         ("expr", f"var.{name}") for name, placed in module.variables_new.items()
         if defaults.is_nothing(defaults.default_value(_default(placed.block)))
