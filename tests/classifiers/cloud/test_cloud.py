@@ -2917,3 +2917,35 @@ def test_a_key_passed_by_its_arn_instead_of_its_id_is_the_same_key(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == found
     assert code == (1 if found else 0)
+
+
+VAULT = """\
+resource "aws_backup_vault" "main" {
+  count = var.enabled && var.vault_name != null ? 1 : 0
+  name  = var.vault_name
+}
+
+resource "aws_backup_vault_lock_configuration" "main" {
+  count = var.locked && var.vault_name != null ? 1 : 0
+
+  backup_vault_name  = aws_backup_vault.main[0].name
+  min_retention_days = 7
+}
+"""
+
+
+@pytest.mark.parametrize(("count", "found"), [
+    # Where the vault is not created, reading its [0] stopped the plan: no lock existed there to lose.
+    ("var.enabled && var.vault_name != null && var.locked ? 1 : 0", []),
+    # A condition the vault does not have does remove locks.
+    ("var.locked && var.vault_name != null && var.lock_enabled ? 1 : 0",
+     [("count", "aws_backup_vault_lock_configuration.main")]),
+])
+def test_a_count_gaining_the_conditions_of_what_it_reads_by_its_first_instance(
+    repo: Repo, capsys: pytest.CaptureFixture[str], count: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "backup/main.tf": VAULT})
+    repo.commit({"backup/main.tf": VAULT.replace("var.locked && var.vault_name != null ? 1 : 0", count)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
@@ -23,8 +23,11 @@ from ownership_gate.classifiers.cloud.findings import (
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, names_setting, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.classifiers.dependency.versions.ranges import comparator_lowest
-from ownership_gate.formats import hcl, layout
+from ownership_gate.formats import hcl, layout, treesitter
 from ownership_gate.model import Change, Finding
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 _SPACE = patterns.compile(r"\s+")
 # Block types that name something Terraform manages or reads, and how their address is written.
@@ -782,7 +785,7 @@ def _recounted(
             old_full, new_full = _inlined(old_text, module.locals_old), _inlined(new_text, module.locals_new)
             if old_full == new_full or (
                 _canonical(hcl.Expression(old_full), fresh) == _canonical(hcl.Expression(new_full), fresh)
-            ):
+            ) or (name == "count" and _only_required_conditions(old_full, new_full, after, module)):
                 continue
             if old_text == new_text:
                 read = sorted(set(_LOCAL.findall(new_text)))
@@ -791,6 +794,62 @@ def _recounted(
         shown = f"{old_text or '(none)'} -> {new_text or '(none)'}"
         return finding("count", address, f"how many Terraform manages changed: {name} {shown}", after.line)
     return None
+
+
+# A resource or module read by its first instance (`aws_backup_vault.ab_vault[0].name`).
+_FIRST_INSTANCE = patterns.compile(r"\b((?:module\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)\[0\]")
+
+
+def _only_required_conditions(old: str, new: str, block: hcl.Block, module: Module) -> bool:
+    """`cond ? 1 : 0` become `cond && more ? 1 : 0` where every condition added is one of the count of a
+    resource the block reads by its first instance (`aws_backup_vault.ab_vault[0].name`): wherever that
+    resource is not created, reading its `[0]` stopped the plan, so no configuration that applied loses
+    the instance."""
+    before, after = _conditions(old), _conditions(new)
+    if before is None or after is None or not before < after:
+        return False
+    required: set[str] = set()
+    for address in set(_FIRST_INSTANCE.findall(block.source.decode("utf-8", "replace"))):
+        placed = module.new.get(address)
+        count = placed.block.body.attributes.get("count") if placed is not None else None
+        conditions = _conditions(_inlined(_text(count.value), module.locals_new)) if count is not None else None
+        required |= conditions or set()
+    return after - before <= required
+
+
+def _conditions(text: str) -> set[str] | None:
+    """The conditions joined by `&&` of a `cond ? 1 : 0` count, each without its layout; None for another."""
+    source = f"x = {text}\n".encode()
+    root = treesitter.parse("hcl", source).root_node
+    if root.has_error:
+        return None
+    node = root
+    while node.type != "conditional":
+        if node.named_child_count != 1 and node.type != "attribute":
+            return None
+        node = node.named_children[-1]
+    parts = list(node.named_children)
+    if len(parts) != 3 or [layout.without_layout(treesitter.text(p)) for p in parts[1:]] != ["1", "0"]:
+        return None
+    found: set[str] = set()
+
+    def split(nodes: list[tree_sitter.Node]) -> None:
+        while len(nodes) == 1 and nodes[0].type in ("expression", "operation", "binary_operation"):
+            inner = nodes[0].children
+            if nodes[0].type == "binary_operation":
+                at = next((i for i, c in enumerate(inner) if c.type == "&&"), None)
+                if at is not None:
+                    split(inner[:at])
+                    split(inner[at + 1:])
+                    return
+                break
+            if [c.type for c in inner][:1] == ["("] and inner[-1].type == ")":
+                inner = inner[1:-1]
+            nodes = list(inner)
+        found.add(layout.without_layout(source[nodes[0].start_byte:nodes[-1].end_byte].decode()))
+
+    split([parts[0]])
+    return found
 
 
 # What only names or labels a resource: a local value read there changing is no security change.
