@@ -419,6 +419,18 @@ def test_a_configuration_requiring_a_later_terraform_line(
     assert code == (1 if found else 0)
 
 
+def test_a_root_configuration_moving_its_own_terraform_is_its_teams_toolchain(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backend = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key    = "team.tfstate"\n  }\n}\n'
+    base = repo.commit({"team/versions.tf": _versions(">= 0.12"), "team/backend.tf": backend,
+                        "team/main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    repo.commit({"team/versions.tf": _versions("~> 0.13")})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == []
+    assert code == 0
+
+
 def test_a_wrapper_brought_up_to_the_line_the_module_it_calls_requires_moves_nobody(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -302,16 +302,19 @@ def _line(release: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _terraform_raised(module: Module, directory: str, context: Context) -> tuple[str, Finding] | None:
-    """An `engine` finding when the oldest Terraform a configuration admits moves to a later line (`>= 0.13` ->
-    `>= 1.3`): whoever applies it, every caller of a published module, must move to that line first, and a
-    state a newer line wrote is not read by an older one. A module it calls by a local path that already
-    required that line (a wrapper brought up to the module it wraps) moves nobody."""
+    """An `engine` finding when the oldest Terraform a module admits moves to a later line (`>= 0.13` ->
+    `>= 1.3`): every caller must move to that line first, and a state a newer line wrote is not read by an
+    older one. A root configuration (one that configures a provider or a backend) is its own team's
+    toolchain, and a module it calls by a local path that already required that line (a wrapper brought up
+    to the module it wraps) moves nobody."""
     if not module.required_new or not module.required_old:
         return None
     own = [[c for c, _ in side.values()] for side in (module.required_old, module.required_new)]
     floors = [_terraform_floor(constraints) for constraints in own]
     if floors[0] is None or floors[1] is None or _line(floors[1]) <= _line(floors[0]):
         return None
+    if any(_configures(block) for block in _configuration_blocks(directory, context)):
+        return None  # a root configuration: the team that applies it moves its own Terraform when it chooses
     called = _called_lines(directory, context)
     before, after = (_terraform_floor(constraints + called) for constraints in own)
     if before is None or after is None or _line(after) <= _line(before):
@@ -319,22 +322,27 @@ def _terraform_raised(module: Module, directory: str, context: Context) -> tuple
     path, (constraint, line) = next(iter(sorted(module.required_new.items())))
     was = " / ".join(sorted(set(own[0])))
     return path, finding("engine", "terraform.required_version", (
-        f"required_version: {was} -> {constraint}: whoever applies it must move to Terraform"
+        f"required_version: {was} -> {constraint}: every caller must move to Terraform"
         f" {'.'.join(map(str, after))} first, and a state written there is not read by an older release"
     ), line)
+
+
+def _configuration_blocks(directory: str, context: Context) -> Iterable[hcl.Block]:
+    """The readable blocks of every `.tf` file of a folder as the change set leaves it (tfvars.py)."""
+    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
+
+    return configuration_blocks(directory, context)
 
 
 def _called_lines(directory: str, context: Context) -> list[str]:
     """The `required_version` constraints of the modules the configuration calls by a local path, as the
     change set leaves them (from every file of its folder, the unchanged ones too)."""
-    from ownership_gate.classifiers.cloud.tfvars import configuration_blocks
-
     found = []
-    for block in configuration_blocks(directory, context):
+    for block in _configuration_blocks(directory, context):
         called = hcl.local_source(block, directory)
         if called is None or called == (directory or "."):
             continue
-        for inner in configuration_blocks("" if called == "." else called, context):
+        for inner in _configuration_blocks("" if called == "." else called, context):
             required = inner.body.attributes.get("required_version") if inner.type == "terraform" else None
             if required is not None and isinstance(required.value, str):
                 found.append(required.value)
