@@ -444,3 +444,61 @@ def test_a_wrapper_brought_up_to_the_line_the_module_it_calls_requires_moves_nob
     code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+
+
+AMI = """\
+data "aws_ami" "ubuntu" {
+  most_recent = true
+  owners      = ["099720109477"]
+
+  filter {
+    name   = "name"
+    values = ["%s"]
+  }
+}
+
+resource "aws_instance" "web" {
+  ami           = data.aws_ami.ubuntu.id
+  instance_type = "t3.small"
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "found"), [
+    ("ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*",
+     "ubuntu/images/hvm-ssd/ubuntu-bionic-18.04-amd64-server-*", True),  # another release of the system
+    ("debian-11-amd64-*", "debian-12-amd64-*", True),
+    ("amzn2-ami-hvm-2.0.20211201*-x86_64-gp2", "amzn2-ami-hvm-2.0.20211223*-x86_64-gp2", False),  # a newer build
+    ("amzn2-ami-hvm-2.*-x86_64-gp2", "amzn2-ami-hvm-2.0.2023*-x86_64-gp2", False),  # a narrower pattern
+])
+def test_instances_looked_up_by_an_image_name_of_another_system(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, found: bool
+) -> None:
+    base = repo.commit({"web/main.tf": AMI % before})
+    repo.commit({"web/main.tf": AMI % after})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    # The data source changed either way (routine); another system is an `engine` change too.
+    expected = [("data", "data.aws_ami.ubuntu")] + ([("engine", "data.aws_ami.ubuntu")] if found else [])
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if found else 0)
+
+
+def test_an_image_input_whose_default_names_another_system(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    variable = ('variable "runner_ami_filter" {\n  type = map(list(string))\n  default = {\n'
+                '    name = ["%s"]\n  }\n}\n')
+    base = repo.commit({"variables.tf": variable % "amzn2-ami-hvm-2.*-x86_64-ebs"})
+    repo.commit({"variables.tf": variable % "al2023-ami-2023*-x86_64"})
+    code, doc = run_json(capsys, "--base", base, "--policy", "builtin:startup")
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "var.runner_ami_filter")]
+    [found] = findings(doc, "cloud")
+    assert "amzn2-ami-hvm-2.*-x86_64-ebs -> al2023-ami-2023*-x86_64" in found["detail"]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("name", "family"), [
+    ("amzn2-ami-hvm-2.*-x86_64-ebs", (("amzn", "ami", "hvm", "x", "ebs"), "2")),
+    ("Windows_Server-2019-English-Full-Base-*", (("windows", "server", "english", "full", "base"), "2019")),
+    ("weco-app-20230101-x86_64", (("weco", "app", "x"), "86")),  # a date is no release
+])
+def test_what_an_image_name_says_of_its_system(name: str, family: tuple[tuple[str, ...], str]) -> None:
+    assert engine.image_family(name) == family

@@ -37,6 +37,11 @@ downgrades one. Kubernetes counts its releases in two parts, so `1.26` ->
 A variable's default that pins a release of the software a configuration
 runs (`gitlab_runner_version`, an application's `release_tag`) moved to
 another major moves every caller keeping the default there (`release_compared`).
+
+An `aws_ami` data source, or an input named for a machine image, that looks
+images up by a name of another operating system or release
+(`amzn2-ami-hvm-2.*` -> `al2023-ami-2023*`) replaces the instances built
+from it on that system (`image_compared`).
 """
 
 from __future__ import annotations
@@ -139,6 +144,50 @@ def release_compared(subject: str, name: str, before: object, after: object, lin
     return finding("engine", subject, (
         f"{name}: {before} -> {after}, another major version of the software it runs"
         " (every caller keeping the default moves to it)"
+    ), line)
+
+
+# An input named for a machine image (`runner_ami_filter`, `ami_name`), whose default may hold the names an
+# `aws_ami` data source looks images up by.
+IMAGE_INPUT = patterns.compile(r"(?i)(?:^|_)ami(?:_|$)")
+# An image's name or a pattern of names (`amzn2-ami-hvm-2.*-x86_64-ebs`): words and numbers, not an ID.
+_IMAGE_NAME = patterns.compile(r"(?i)^(?!ami-[0-9a-f]+$)(?=.*[a-z])(?=.*[-_/*])[\w.*?/-]+$")
+_WORDS = patterns.compile(r"[a-z]+")
+_NUMBER_RUN = patterns.compile(r"\d+")
+
+
+def image_family(name: str) -> tuple[tuple[str, ...], str]:
+    """What an image name says of the operating system under it: its words (`amzn`, `ami`, `hvm`, `x`, `ebs`;
+    the distribution, its release's code name, the architecture) and its first number of at most four
+    digits (a release: Amazon Linux `2`, Debian `11`, Windows Server `2019`; dates and build numbers are
+    longer). `amzn2-ami-hvm-2.0.2021*-x86_64-ebs` and `amzn2-ami-hvm-2.*-x86_64-ebs` are one family."""
+    text = name.lower()
+    release = next((run for run in _NUMBER_RUN.findall(text) if len(run) <= 4), "")
+    return tuple(_WORDS.findall(text)), release
+
+
+def image_names(value: object) -> set[str]:
+    """The image names or name patterns a value holds at any depth."""
+    if isinstance(value, str):
+        return {value} if _IMAGE_NAME.match(value) else set()
+    if isinstance(value, Mapping):
+        return {name for item in value.values() for name in image_names(item)}
+    if isinstance(value, (list, tuple)):
+        return {name for item in value for name in image_names(item)}
+    return set()
+
+
+def image_compared(
+    subject: str, what: str, before: set[str], after: set[str], line: int | None = None
+) -> Finding | None:
+    """An `engine` finding when the image names an instance is looked up by name another operating system or
+    release (`amzn2-ami-hvm-2.*-x86_64-ebs` -> `al2023-ami-2023*-x86_64`, `ubuntu-xenial-16.04-*` ->
+    `ubuntu-bionic-18.04-*`); a newer build of the same one (a date in the name) is none."""
+    if not before or not after or {image_family(n) for n in before} == {image_family(n) for n in after}:
+        return None
+    return finding("engine", subject, (
+        f"{what}: {', '.join(sorted(before))} -> {', '.join(sorted(after))}, a machine image of another operating"
+        " system or release: the instances are replaced on it"
     ), line)
 
 

@@ -349,6 +349,19 @@ def _called_lines(directory: str, context: Context) -> list[str]:
     return found
 
 
+def _image_filter(block: hcl.Block) -> set[str]:
+    """The names an `aws_ami` data source looks images up by: its `name_regex` and its `filter` on `name`."""
+    found = set()
+    regex = block.body.attributes.get("name_regex")
+    if regex is not None and isinstance(regex.value, str):
+        found.add(regex.value)
+    for item in block.body.blocks:
+        attributes = item.body.attributes if item.type == "filter" else {}
+        if "name" in attributes and attributes["name"].value == "name" and "values" in attributes:
+            found |= engine.image_names(attributes["values"].value)
+    return found
+
+
 def _configures(block: hcl.Block) -> bool:
     """A `provider` block that sets anything, or a `terraform` block with a `backend` or `cloud`: only a root
     module, the one `terraform apply` runs in, configures these."""
@@ -470,6 +483,9 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             add(after.path, item)
         upgraded = None if ALL in ignored else _engine(
             address, before.block, after.block, (old_defaults, new_defaults), directory, context, ignored)
+        if upgraded is None and address.startswith("data.aws_ami."):
+            upgraded = engine.image_compared(address, "the images it looks up", _image_filter(before.block),
+                                             _image_filter(after.block), after.block.line)
         if upgraded is not None:
             add(after.path, upgraded)
     for name in sorted(module.variables_old.keys() & module.variables_new.keys()):
@@ -480,6 +496,14 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             placed.address, f"default of var.{name}", old_defaults.get(name), new_defaults.get(name), placed.block.line,
         )):
             add(placed.path, upgraded)
+        declared = module.variables_old[name].block
+        if engine.IMAGE_INPUT.search(name) and declared.source != placed.block.source and (
+            imaged := engine.image_compared(
+                placed.address, f"default of var.{name}", engine.image_names(_default_value(declared)),
+                engine.image_names(_default_value(placed.block)), placed.block.line,
+            )
+        ):
+            add(placed.path, imaged)
         recounted = _default_recounted(name, module.variables_old[name].block, placed.block, directory, context)
         if recounted is not None:
             add(placed.path, recounted)
