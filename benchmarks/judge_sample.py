@@ -15,6 +15,10 @@ the commits will do; `--no-checkout` is enough) into one folder, each as
 `<owner>+<name>` or `<name>`, and pass that folder:
 
     python benchmarks/judge_sample.py --clones ~/clones
+
+With `--only-cloned`, a commit whose repository has no clone there is
+listed and counted in neither rate: a partial measure, for when not every
+repository can be had.
 """
 
 from __future__ import annotations
@@ -52,11 +56,16 @@ def read_sample(path: Path) -> list[Row]:
 
 
 def clone_dir(clones: Path, repository: str) -> Path:
+    found = find_clone(clones, repository)
+    if found is None:
+        owner, name = repository.split("/")
+        raise SystemExit(f"no clone of {repository} in {clones} (expected {owner}+{name} or {name})")
+    return found
+
+
+def find_clone(clones: Path, repository: str) -> Path | None:
     owner, name = repository.split("/")
-    for candidate in (clones / f"{owner}+{name}", clones / name):
-        if candidate.is_dir():
-            return candidate
-    raise SystemExit(f"no clone of {repository} in {clones} (expected {owner}+{name} or {name})")
+    return next((c for c in (clones / f"{owner}+{name}", clones / name) if c.is_dir()), None)
 
 
 def judge(exe: str, policy: str, repo: Path, commit: str) -> tuple[str, list[str]]:
@@ -81,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--policy", default="builtin:startup", help="policy to judge with (default: %(default)s)")
     parser.add_argument("--exe", default="ownership-gate", help="the ownership-gate command (default: %(default)s)")
     parser.add_argument("--top", default="cto", help="the label that means 'needs sign-off' (default: %(default)s)")
+    parser.add_argument("--only-cloned", action="store_true",
+                        help="judge the commits whose repository has a clone, and list the others")
     args = parser.parse_args(argv)
 
     exe = shutil.which(args.exe)
@@ -88,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if exe is None:
         raise SystemExit(f"{args.exe}: not found (install ownership-gate, or pass --exe)")
     rows = read_sample(args.sample)
+    uncloned = [r for r in rows if args.only_cloned and find_clone(args.clones, r.repository) is None]
+    rows = [r for r in rows if r not in uncloned]
     alarms, misses, errors = [], [], []
     for row in rows:
         level, reasons = judge(exe, args.policy, clone_dir(args.clones, row.repository), row.commit)
@@ -111,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {row.repository} {row.commit[:10]} [{row.label}: {row.why}]")
                 for reason in reasons[:4]:
                     print(f"      {reason}")
+    if uncloned:
+        missing = sorted({r.repository for r in uncloned})
+        print(f"not judged, no clone: {len(uncloned)} commit{'' if len(uncloned) == 1 else 's'}"
+              f" of {', '.join(missing)}")
     print(
         f"{len(rows)} commits, {top} labelled {args.top}, {routine} routine;"
         f" false alarms {len(alarms)}/{routine} = {100 * len(alarms) / max(routine, 1):.1f}%,"
