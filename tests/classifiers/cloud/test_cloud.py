@@ -2949,3 +2949,18 @@ def test_a_count_gaining_the_conditions_of_what_it_reads_by_its_first_instance(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == found
     assert code == (1 if found else 0)
+
+
+def test_a_count_gaining_a_condition_that_what_it_reads_gains_in_the_same_change_counts(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Vault and lock both gain `var.auto`: where it is false, the lock that existed goes (with its vault).
+    base = repo.commit({".ownership-gate.yaml": POLICY, "backup/main.tf": VAULT})
+    both = VAULT.replace("var.enabled && var.vault_name != null ? 1 : 0",
+                         "var.enabled && var.vault_name != null && var.auto ? 1 : 0")
+    both = both.replace("var.locked && var.vault_name != null ? 1 : 0",
+                        "var.locked && var.vault_name != null && var.auto ? 1 : 0")
+    repo.commit({"backup/main.tf": both})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("count", "aws_backup_vault_lock_configuration.main") in kinds_and_subjects(doc, "cloud")
+    assert code == 1

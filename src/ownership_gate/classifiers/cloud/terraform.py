@@ -817,7 +817,7 @@ def _recounted(
             old_full, new_full = _inlined(old_text, module.locals_old), _inlined(new_text, module.locals_new)
             if old_full == new_full or (
                 _canonical(hcl.Expression(old_full), fresh) == _canonical(hcl.Expression(new_full), fresh)
-            ) or (name == "count" and _only_required_conditions(old_full, new_full, after, module)):
+            ) or (name == "count" and _only_required_conditions(old_full, new_full, before, module)):
                 continue
             if old_text == new_text:
                 read = sorted(set(_LOCAL.findall(new_text)))
@@ -833,18 +833,19 @@ _FIRST_INSTANCE = patterns.compile(r"\b((?:module\.)?[A-Za-z][\w-]*\.[A-Za-z_][\
 
 
 def _only_required_conditions(old: str, new: str, block: hcl.Block, module: Module) -> bool:
-    """`cond ? 1 : 0` become `cond && more ? 1 : 0` where every condition added is one of the count of a
-    resource the block reads by its first instance (`aws_backup_vault.ab_vault[0].name`): wherever that
-    resource is not created, reading its `[0]` stopped the plan, so no configuration that applied loses
-    the instance."""
+    """`cond ? 1 : 0` become `cond && more ? 1 : 0` where every condition added was one of the count, before
+    the change, of a resource the block (`block`, as it was) read by its first instance
+    (`aws_backup_vault.ab_vault[0].name`): wherever that resource was not created, reading its `[0]` stopped
+    the plan, so no configuration that applied loses the instance. A resource whose own count gained the
+    condition in the same change is no such proof."""
     before, after = _conditions(old), _conditions(new)
     if before is None or after is None or not before < after:
         return False
     required: set[str] = set()
     for address in set(_FIRST_INSTANCE.findall(block.source.decode("utf-8", "replace"))):
-        placed = module.new.get(address)
+        placed = module.old.get(address)
         count = placed.block.body.attributes.get("count") if placed is not None else None
-        conditions = _conditions(_inlined(_text(count.value), module.locals_new)) if count is not None else None
+        conditions = _conditions(_inlined(_text(count.value), module.locals_old)) if count is not None else None
         required |= conditions or set()
     return after - before <= required
 
