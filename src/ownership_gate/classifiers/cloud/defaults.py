@@ -33,7 +33,7 @@ from typing import NamedTuple
 import tree_sitter
 
 from ownership_gate.classifiers import patterns
-from ownership_gate.formats import treesitter
+from ownership_gate.formats import layout, treesitter
 
 # The value of an empty list, set, map or object.
 EMPTY = ()
@@ -196,6 +196,41 @@ def _parsed(text: str) -> tuple[bytes, Sequence[tree_sitter.Node]] | None:
     if tree.root_node.has_error or attribute is None or attribute.type != "attribute":
         return None
     return source, attribute.children[2:]
+
+
+def conditions(text: str) -> set[str] | None:
+    """The conditions joined by `&&` of a `cond ? 1 : 0` count, each without its layout (`var.a && var.b != null
+    ? 1 : 0` -> `var.a`, `var.b!=null`); None for an expression of another form."""
+    parsed = _parsed(text)
+    if parsed is None or not parsed[1]:
+        return None
+    source, (node, *_) = parsed
+    while node.type != "conditional":
+        if node.named_child_count != 1:
+            return None
+        node = node.named_children[-1]
+    parts = list(node.named_children)
+    if len(parts) != 3 or [layout.without_layout(treesitter.text(p)) for p in parts[1:]] != ["1", "0"]:
+        return None
+    found: set[str] = set()
+
+    def split(nodes: Sequence[tree_sitter.Node]) -> None:
+        while len(nodes) == 1 and nodes[0].type in ("expression", "operation", "binary_operation"):
+            inner = nodes[0].children
+            if nodes[0].type == "binary_operation":
+                at = _operator(inner)
+                if at is not None and inner[at].type == "&&":
+                    split(inner[:at])
+                    split(inner[at + 1:])
+                    return
+                break
+            if [c.type for c in inner][:1] == ["("] and inner[-1].type == ")":
+                inner = inner[1:-1]
+            nodes = list(inner)
+        found.add(layout.without_layout(source[nodes[0].start_byte:nodes[-1].end_byte].decode()))
+
+    split([parts[0]])
+    return found
 
 
 def render(value: object) -> str:

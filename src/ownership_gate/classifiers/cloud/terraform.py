@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, is_binary
@@ -23,11 +23,8 @@ from ownership_gate.classifiers.cloud.findings import (
 from ownership_gate.classifiers.cloud.sensitive import SECRET_NAME, SETTING, names_setting, narrowed
 from ownership_gate.classifiers.cloud.sensitive import TYPE as SENSITIVE_TYPE
 from ownership_gate.classifiers.dependency.versions.ranges import comparator_lowest
-from ownership_gate.formats import hcl, layout, treesitter
+from ownership_gate.formats import hcl, layout
 from ownership_gate.model import Change, Finding
-
-if TYPE_CHECKING:
-    import tree_sitter
 
 _SPACE = patterns.compile(r"\s+")
 # Block types that name something Terraform manages or reads, and how their address is written.
@@ -313,9 +310,10 @@ def _terraform_raised(module: Module, directory: str, context: Context) -> tuple
     floors = [_terraform_floor(constraints) for constraints in own]
     if floors[0] is None or floors[1] is None or _line(floors[1]) <= _line(floors[0]):
         return None
-    if any(_configures(block) for block in _configuration_blocks(directory, context)):
+    blocks = list(_configuration_blocks(directory, context))
+    if any(_configures(block) for block in blocks):
         return None  # a root configuration: the team that applies it moves its own Terraform when it chooses
-    called = _called_lines(directory, context)
+    called = _called_lines(blocks, directory, context)
     before, after = (_terraform_floor(constraints + called) for constraints in own)
     if before is None or after is None or _line(after) <= _line(before):
         return None
@@ -334,11 +332,11 @@ def _configuration_blocks(directory: str, context: Context) -> Iterable[hcl.Bloc
     return configuration_blocks(directory, context)
 
 
-def _called_lines(directory: str, context: Context) -> list[str]:
-    """The `required_version` constraints of the modules the configuration calls by a local path, as the
-    change set leaves them (from every file of its folder, the unchanged ones too)."""
+def _called_lines(blocks: Iterable[hcl.Block], directory: str, context: Context) -> list[str]:
+    """The `required_version` constraints of the modules the configuration in `directory` (its `blocks`, from
+    every file of its folder, the unchanged ones too) calls by a local path, as the change set leaves them."""
     found = []
-    for block in _configuration_blocks(directory, context):
+    for block in blocks:
         called = hcl.local_source(block, directory)
         if called is None or called == (directory or "."):
             continue
@@ -504,7 +502,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             )
         ):
             add(placed.path, imaged)
-        recounted = _default_recounted(name, module.variables_old[name].block, placed.block, directory, context)
+        recounted = _default_recounted(name, declared, placed.block, directory, context)
         if recounted is not None:
             add(placed.path, recounted)
         if not names_setting(name):
@@ -828,61 +826,22 @@ def _recounted(
     return None
 
 
-# A resource or module read by its first instance (`aws_backup_vault.ab_vault[0].name`).
-_FIRST_INSTANCE = patterns.compile(r"\b((?:module\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)\[0\]")
-
-
 def _only_required_conditions(old: str, new: str, block: hcl.Block, module: Module) -> bool:
     """`cond ? 1 : 0` become `cond && more ? 1 : 0` where every condition added was one of the count, before
     the change, of a resource the block (`block`, as it was) read by its first instance
     (`aws_backup_vault.ab_vault[0].name`): wherever that resource was not created, reading its `[0]` stopped
     the plan, so no configuration that applied loses the instance. A resource whose own count gained the
     condition in the same change is no such proof."""
-    before, after = _conditions(old), _conditions(new)
+    before, after = defaults.conditions(old), defaults.conditions(new)
     if before is None or after is None or not before < after:
         return False
     required: set[str] = set()
     for address in set(_FIRST_INSTANCE.findall(block.source.decode("utf-8", "replace"))):
         placed = module.old.get(address)
         count = placed.block.body.attributes.get("count") if placed is not None else None
-        conditions = _conditions(_inlined(_text(count.value), module.locals_old)) if count is not None else None
+        conditions = defaults.conditions(_inlined(_text(count.value), module.locals_old)) if count is not None else None
         required |= conditions or set()
     return after - before <= required
-
-
-def _conditions(text: str) -> set[str] | None:
-    """The conditions joined by `&&` of a `cond ? 1 : 0` count, each without its layout; None for another."""
-    source = f"x = {text}\n".encode()
-    root = treesitter.parse("hcl", source).root_node
-    if root.has_error:
-        return None
-    node = root
-    while node.type != "conditional":
-        if node.named_child_count != 1 and node.type != "attribute":
-            return None
-        node = node.named_children[-1]
-    parts = list(node.named_children)
-    if len(parts) != 3 or [layout.without_layout(treesitter.text(p)) for p in parts[1:]] != ["1", "0"]:
-        return None
-    found: set[str] = set()
-
-    def split(nodes: list[tree_sitter.Node]) -> None:
-        while len(nodes) == 1 and nodes[0].type in ("expression", "operation", "binary_operation"):
-            inner = nodes[0].children
-            if nodes[0].type == "binary_operation":
-                at = next((i for i, c in enumerate(inner) if c.type == "&&"), None)
-                if at is not None:
-                    split(inner[:at])
-                    split(inner[at + 1:])
-                    return
-                break
-            if [c.type for c in inner][:1] == ["("] and inner[-1].type == ")":
-                inner = inner[1:-1]
-            nodes = list(inner)
-        found.add(layout.without_layout(source[nodes[0].start_byte:nodes[-1].end_byte].decode()))
-
-    split([parts[0]])
-    return found
 
 
 # What only names or labels a resource: a local value read there changing is no security change.
@@ -1387,6 +1346,7 @@ def _value_set(values: Iterable[Any]) -> frozenset[Any]:
 
 # `aws_s3_bucket.this[0].id` and `aws_s3_bucket.this.id` name one object (the first, once the resource
 # has a `count`): a reference that gained or lost `[0]` is no change. Variables and locals keep theirs.
+# (`_only_required_conditions` finds the resources a block reads by their first instance with it too.)
 _FIRST_INSTANCE = patterns.compile(
     r"\b((?:data\.)?(?!(?:var|local|each|count|self|path|terraform)\.)[A-Za-z][\w-]*\.[\w-]+)\[0\](?=\.)"
 )
