@@ -285,6 +285,28 @@ def test_type_definitions_are_build_scope_wherever_listed(repo: Repo, capsys: py
 
 
 
+PYPROJECT_STUBS = """[project]
+name = "tools"
+version = "0.1.0"
+dependencies = [
+    "aiobotocore>=2.4.1,<3",
+    "types-aiobotocore[s3]>=2.4.1,<3",
+    "boto3-stubs[s3]>=1.34,<2",
+]
+"""
+
+
+def test_python_type_stubs_are_build_scope_wherever_listed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"pyproject.toml": PYPROJECT_STUBS})
+    repo.commit({"pyproject.toml": PYPROJECT_STUBS.replace('types-aiobotocore[s3]>=2.4.1,<3', 'types-aiobotocore[s3]>=3.9,<4')
+                 .replace('boto3-stubs[s3]>=1.34,<2', 'boto3-stubs[s3]>=2.0,<3')
+                 .replace('"aiobotocore>=2.4.1,<3"', '"aiobotocore>=3.0,<4"')})
+    code, doc = run_json(capsys, "--base", base)  # the stubs never run; the client they describe does
+    assert sorted((f["subject"], f["kind"], f["scope"], f["level"]) for f in findings(doc, "dependency")) == [
+        ("aiobotocore", "major", "runtime", "cto"), ("boto3-stubs", "major", "build", None),
+        ("types-aiobotocore", "major", "build", None)]
+    assert code == 1
+
 BUNDLED = """{
   "name": "quicksight-add-users",
   "scripts": {"build": "esbuild src/handler.ts --bundle --platform=node --outfile=dist/index.js"},

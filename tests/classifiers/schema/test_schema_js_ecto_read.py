@@ -78,6 +78,27 @@ def test_up_as_a_function_declaration_exported_by_name(repo: Repo, capsys: pytes
     assert pairs(found) == [("destructive", "Sessions")]
 
 
+def umzug(body: str) -> str:
+    return ("import { DataTypes } from 'sequelize';\n\nexport const name = '2024.01.01T00.00.00.x.ts';\n\n"
+            f"export const up = async ({{ context: sequelize }}) => {{\n{body}\n}};\n\n"
+            "export const down = async () => {};\n\nexport default { name, up, down };\n")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("  await sequelize.getQueryInterface().addColumn('users', 'nickname', {\n"
+     "    type: DataTypes.STRING,\n    allowNull: true,\n  });", [("additive", "users.nickname")]),
+    ("  await sequelize.getQueryInterface().removeColumn('users_teams', 'user_id');",
+     [("destructive", "users_teams.user_id")]),
+    ("  const queryInterface = sequelize.getQueryInterface();\n  await queryInterface.dropTable('sessions');",
+     [("destructive", "sessions")]),
+])
+def test_umzug_migrations_reach_sequelize_through_get_query_interface(
+        repo: Repo, capsys: pytest.CaptureFixture[str], body: str, expected: list[tuple[str, str]]) -> None:
+    # umzug hands its migrations the Sequelize instance; its query interface is the migration object.
+    _, found, _ = judge(repo, capsys, {"lambda/db/src/migrations/2024.01.01T00.00.00.x.ts": umzug(body)})
+    assert pairs(found) == expected
+
+
 # -- code that hides what runs ----------------------------------------------------------------
 
 JS_FILE = "migrations/20240101_x.js"

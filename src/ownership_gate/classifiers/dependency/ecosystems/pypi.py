@@ -72,13 +72,20 @@ def file_scope(path: str) -> str:
 _INSTALLERS = frozenset({"pip", "wheel", "virtualenv", "pip-tools", "pipenv"})
 
 
+def _never_imported(name: str) -> bool:
+    """An installer, or a stub-only package: typeshed's `types-requests`, PEP 561's `boto3-stubs`, which hold
+    only `.pyi` files for a type checker and never run."""
+    return name in _INSTALLERS or name.startswith("types-") or name.endswith("-stubs")
+
+
 def parse(text: str, path: str) -> list[Requirement]:
     return _installers_are_build(_parse(text, path))
 
 
 def _installers_are_build(requirements: list[Requirement]) -> list[Requirement]:
-    """An installer listed beside the application's packages (`pip==9.0.1` in `requirements.txt`) is `build`."""
-    return [r._replace(scope=BUILD) if r.name in _INSTALLERS and r.scope == RUNTIME else r for r in requirements]
+    """An installer or type stubs listed beside the application's packages (`pip==9.0.1` in `requirements.txt`,
+    `types-aiobotocore` in `[project] dependencies`) are `build`."""
+    return [r._replace(scope=BUILD) if r.scope == RUNTIME and _never_imported(r.name) else r for r in requirements]
 
 
 def _format(path: str) -> str:

@@ -14,6 +14,9 @@ _DATA = frozenset({"bulkInsert", "bulkUpdate", "bulkDelete", "insert", "upsert",
                    "del", "increment", "decrement", "save", "remove", "softDelete", "restore", "merge"})
 # Calls whose callbacks run once, with the same migration object: read as if written in place.
 WRAPPERS = frozenset({"transaction", "then", "catch", "finally"})
+# Calls that return the object migrations are written with: Sequelize's `sequelize.getQueryInterface()`,
+# which umzug's migrations (`up({ context: sequelize })`) call before every schema call.
+HANDLES = frozenset({"getQueryInterface"})
 _NEUTRAL = frozenset({
     "removeIndex", "dropIndex", "removeConstraint", "dropForeignKey", "dropForeignKeys",
     "dropUniqueConstraint", "dropUniqueConstraints", "dropPrimaryKey", "dropCheckConstraint",
@@ -186,7 +189,9 @@ def method_ops(chain: Chain, variables: dict[str, Str]) -> list[Op]:
         table = text(_arg(segment, 0), variables)
         if method in _SQL:
             ops.extend(_sql(segment, line, variables))
-        elif (method in ("alterTable", "table") and len(segment.args or []) > 1) or method in WRAPPERS:
+        elif (method in ("alterTable", "table") and len(segment.args or []) > 1) or method in WRAPPERS or (
+            method in HANDLES and not segment.args
+        ):
             continue
         elif method == "alterTable":
             return ops + [table_named(op) for op in _kysely_alter(table, calls[index + 1 :], line)]

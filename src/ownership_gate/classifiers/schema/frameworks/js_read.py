@@ -15,7 +15,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ownership_gate.classifiers.base import Context
-from ownership_gate.classifiers.schema.frameworks.js_ops import WRAPPERS, TableCalls, method_ops
+from ownership_gate.classifiers.schema.frameworks.js_ops import HANDLES, WRAPPERS, TableCalls, method_ops
 from ownership_gate.classifiers.schema.frameworks.js_ops import text as literal
 from ownership_gate.classifiers.schema.ops import ACTIONS, Migration, Op, Unreadable
 from ownership_gate.formats import javascript
@@ -144,14 +144,17 @@ class _Walker:
 
     def alias(self, target: Node | None, value: Node | None) -> bool:
         """`const qi = queryInterface`, `const { sequelize } = queryInterface`,
-        `const trx = await knex.transaction()`: the new names are the migration object too."""
+        `const trx = await knex.transaction()`, `const qi = sequelize.getQueryInterface()`: the new names are
+        the migration object too."""
         if target is None or value is None:
             return False
         chain = javascript.chain(value)
         calls = chain.calls() if chain is not None else []
         if chain is None or chain.root not in self.roots or any(s.name is None for s in chain.segments):
             return False
-        if chain.root_args is not None or (calls and ([s.name for s in calls] != ["transaction"] or calls[0].args)):
+        if chain.root_args is not None or (calls and (len(calls) != 1 or calls[0].args or (
+            calls[0].name != "transaction" and calls[0].name not in HANDLES
+        ))):
             return False
         names = javascript.bound_names(target)
         self.roots.update(names)
