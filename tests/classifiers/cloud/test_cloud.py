@@ -2841,6 +2841,25 @@ def test_a_setting_reading_a_renamed_variable_is_the_same(repo: Repo, capsys: py
     assert kinds_and_subjects(doc, "cloud") == [("security", "google_storage_bucket.vault")]
 
 
+def test_an_access_policy_reading_a_renamed_required_variable_is_the_same(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Also where the whole resource is access: a required input renamed, its description reworded."""
+    policy = ('data "aws_iam_policy_document" "assume_role_doc" {\n  statement {\n'
+              '    actions   = ["sts:AssumeRole"]\n    resources = [var.%s]\n  }\n}\n')
+    variable = 'variable "%s" {\n  type        = string\n  description = "%s"\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "users/iam_policy.tf": policy % "access_backend_role_arn",
+                        "users/variables.tf": variable % ("access_backend_role_arn", "The delegated role.")})
+    repo.commit({"users/iam_policy.tf": policy % "access_terraform_backend_role_arn",
+                 "users/variables.tf": variable % ("access_terraform_backend_role_arn", "The role.")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # Reading another input, which was there before, is another principal.
+    repo.commit({"users/iam_policy.tf": policy % "other_role_arn",
+                 "users/variables.tf": variable % ("access_terraform_backend_role_arn", "The role.")
+                 + variable % ("other_role_arn", "Another.")})
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "data.aws_iam_policy_document.assume_role_doc")]
+
 def test_a_load_balancer_rules_source_addresses_are_who_gets_in(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     call = 'module "goobi" {\n  source       = "./modules/service"\n  path_pattern = "/goobi/*"\n%s}\n'
     base = repo.commit({".ownership-gate.yaml": POLICY, "staging/main.tf": call % ""})

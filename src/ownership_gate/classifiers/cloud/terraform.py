@@ -1053,6 +1053,8 @@ def _changed(
     # grant access, so it counts; an argument bound to a new input that defaults to null still does not.
     old_settled, new_settled = (tuple(item for item in _settled(block.body, fresh, True) if item[1] not in ignored)
                                 for block in (before, after))
+    if renamed:
+        old_settled = _reads_renamed(old_settled, renamed)
     if SENSITIVE_TYPE.search(kind_of) and not _only_narrowed(old_settled, new_settled):
         return finding("security", address, f"{kind_of} changed: it decides who or what can reach a resource",
                        after.line)
@@ -1066,7 +1068,7 @@ def _changed(
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
-    if address.startswith("data.") and _canonical(before.body) != _canonical(after.body):
+    if address.startswith("data.") and _reads_renamed(_canonical(before.body), renamed) != _canonical(after.body):
         return finding("data", address, "data source changed", after.line)
     return None
 
