@@ -279,3 +279,58 @@ def test_a_literal_made_an_input_that_defaults_to_it_costs_the_same(
         after["rds/terraform.tfvars"] = tfvars
     doc = _change(repo, capsys, {"rds/main.tf": DB_INSTANCE}, after)
     assert [c for c in _cost(doc) if c[1].startswith("aws_db_instance")] == found
+
+
+ENDPOINT = ('resource "aws_vpc_endpoint" "codebuild" {\n%s  vpc_id            = "vpc-1"\n'
+            '  service_name      = "com.amazonaws.eu-west-2.codebuild"\n  vpc_endpoint_type = "Interface"\n}\n')
+GATED = '  count             = var.vpc_endpoints ? 1 : 0\n'
+
+
+@pytest.mark.parametrize(("default", "found"), [
+    ("true", []),  # one endpoint, as there was
+    ("false", [("change", "aws_vpc_endpoint.codebuild.count")]),  # none: it is destroyed
+])
+def test_a_count_gated_by_a_new_input_costs_what_the_input_leaves(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, found: list[tuple[str, str]]
+) -> None:
+    after = {"vpc.tf": ENDPOINT % GATED,
+             "variables.tf": f'variable "vpc_endpoints" {{\n  type    = bool\n  default = {default}\n}}\n'}
+    doc = _change(repo, capsys, {"vpc.tf": ENDPOINT % ""}, after)
+    assert _cost(doc) == found
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "cloud")] == (
+        [] if default == "true" else [("count", "aws_vpc_endpoint.codebuild")])
+
+
+@pytest.mark.parametrize(("default", "found"), [
+    ("true", []),
+    ("false", [("change", "aws_vpc_endpoint.codebuild.count")]),
+])
+def test_a_new_required_input_takes_what_every_call_in_the_change_set_passes(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, found: list[tuple[str, str]]
+) -> None:
+    # The module's new input has no default: its one caller passes its own new input, defaulting to `default`.
+    call = 'module "framework" {\n  source = "./modules/framework"\n  vpc_id = "vpc-1"\n%s}\n'
+    before = {"main.tf": call % "", "variables.tf": 'variable "region" {\n  type = string\n}\n',
+              "modules/framework/vpc.tf": ENDPOINT % "",
+              "modules/framework/variables.tf": 'variable "vpc_id" {\n  type = string\n}\n'}
+    after = {"main.tf": call % "  vpc_endpoints = var.aft_vpc_endpoints\n",
+             "variables.tf": before["variables.tf"]
+             + f'\nvariable "aft_vpc_endpoints" {{\n  type    = bool\n  default = {default}\n}}\n',
+             "modules/framework/vpc.tf": ENDPOINT % GATED,
+             "modules/framework/variables.tf": before["modules/framework/variables.tf"]
+             + '\nvariable "vpc_endpoints" {\n  type = bool\n}\n'}
+    doc = _change(repo, capsys, before, after)
+    assert _cost(doc) == found
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "cloud")] == (
+        [] if default == "true" else [("count", "aws_vpc_endpoint.codebuild")])
+
+
+def test_an_argument_bound_to_an_input_that_defaults_to_null_costs_nothing_until_set(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster = ('resource "aws_rds_cluster" "%s" {\n  cluster_identifier = "%s"\n  engine = "aurora-postgresql"\n%s}\n')
+    variables = 'variable "storage_type" {\n  type    = string\n  default = null\n}\n'
+    primary = cluster % ("primary", "primary", "  storage_type = var.storage_type\n")
+    before = {"main.tf": primary + cluster % ("secondary", "secondary", ""), "variables.tf": variables}
+    after = {"main.tf": primary + cluster % ("secondary", "secondary", "  storage_type = var.storage_type\n")}
+    assert _cost(_change(repo, capsys, before, after)) == []

@@ -73,7 +73,7 @@ def findings(change: Change, context: Context) -> list[Finding]:
         context.memo[f"{TYPE}.terraform.done"] = _folders_moved(context)
     for directory in directories - context.memo[f"{TYPE}.terraform.done"]:
         context.memo[f"{TYPE}.terraform.done"].add(directory)
-        module = _read(directory, context)
+        module = _folder(directory, context)
         if _uncalled_new_module(directory, module, context):
             continue
         judged = _judge(module, directory, context)
@@ -172,6 +172,61 @@ def _literal_backend(data: bytes | None) -> bool:
             ):
                 return True
     return False
+
+
+def _folder(directory: str, context: Context) -> Module:
+    """`_read`, once per folder and change set: the cost classifier reads the same folder's new inputs."""
+    memo: dict[str, Module] = context.memo.setdefault(f"{TYPE}.folders", {})
+    if directory not in memo:
+        memo[directory] = _read(directory, context)
+    return memo[directory]
+
+
+def at_new_defaults(text: str, directory: str, context: Context) -> object:
+    """An expression of a Terraform file in `directory` folded with the inputs the change set added there at their
+    literal defaults (`var.tier` with a new `default = null` is None, `var.create ? 1 : 0` with a new `true` one
+    is 1), its local values written out; a `defaults.Residual` where anything else is read."""
+    module = _folder(directory, context)
+    if module.unreadable:
+        return defaults.Residual(text)
+    memo: dict[str, Mapping[str, object]] = context.memo.setdefault(f"{TYPE}.fresh", {})
+    if directory not in memo:
+        memo[directory] = _fresh(module, directory, context)
+    return defaults.evaluate(_inlined(text, module.locals_new), memo[directory])
+
+
+def sets_nothing(text: str, directory: str, context: Context) -> bool:
+    """`var.NAME` alone, where the input defaults to nothing (`null`, `false`, `[]`, `""`): a setting newly bound to
+    it changes nothing until a caller sets it, as `_changed` reads a new setting."""
+    match = _LONE_INPUT.fullmatch(text.strip())
+    if match is None:
+        return False
+    name = match.group(1)
+    placed = _folder(directory, context).variables_new.get(name)
+    block = placed.block if placed is not None else _declared_unchanged(directory, name, context)
+    return block is not None and defaults.is_nothing(defaults.default_value(_default(block)))
+
+
+def _declared_unchanged(directory: str, name: str, context: Context) -> hcl.Block | None:
+    """The `variable` block declaring `name` in a file of `directory` the change set left alone."""
+    needle = f'variable "{name}"'.encode()
+    for file_name in sorted(context.old_names(directory) or ()):
+        path = posixpath.join(directory, file_name) if directory else file_name
+        if not file_name.endswith(".tf") or path in context.changed_paths:
+            continue
+        data = context.new_file(path)
+        if data is None or needle not in data or is_binary(data):
+            continue
+        try:
+            for block in hcl.parse(data).blocks:
+                if block.type == "variable" and block.labels and block.labels[0] == name:
+                    return block
+        except hcl.HclError:
+            return None  # a file that does not read: its inputs are not known
+    return None
+
+
+_LONE_INPUT = patterns.compile(r"var\.([A-Za-z_][\w-]*)")
 
 
 def _read(directory: str, context: Context) -> Module:
@@ -773,7 +828,47 @@ def _fresh(module: Module, directory: str, context: Context) -> dict[str, object
 
     given = given_by_the_change_set(directory, context)
     values = {name: _literal_default(module.variables_new[name].block) for name in added if name not in given}
+    required = [name for name in added
+                if name not in given and "default" not in module.variables_new[name].block.body.attributes]
+    if required:
+        values.update(_passed_by_callers(directory, required, context))
     return {name: value for name, value in values.items() if not isinstance(value, defaults.Residual)}
+
+
+def _passed_by_callers(directory: str, names: list[str], context: Context) -> dict[str, object]:
+    """New inputs a module requires (no default), as every call of it in the change set passes them, each folded
+    at its caller's own new inputs' defaults: `aft_vpc_endpoints = var.aft_vpc_endpoints` from a root module whose
+    new `aft_vpc_endpoints` defaults to true. A required input no caller may leave out was passed by no call
+    before the change set, so those calls are all there are; where the calls disagree, or one cannot be folded,
+    the input has no value here."""
+    memo: dict[str, dict[str, object]] = context.memo.setdefault(f"{TYPE}.passed", {})
+    if directory in memo:
+        return memo[directory]
+    memo[directory] = {}  # a folder that calls itself, through others, passes nothing it does not know
+    passed: dict[str, list[object]] = {}
+    for caller, called in sorted(_calls(context)):
+        if called != (directory or ".") or caller == directory:
+            continue
+        for address, placed in _folder(caller, context).new.items():
+            if not address.startswith("module.") or _local_source(placed.block, caller) != (directory or "."):
+                continue
+            for name in names:
+                argument = placed.block.body.attributes.get(name)
+                passed.setdefault(name, []).append(defaults.Residual("") if argument is None else
+                                                   at_new_defaults(_text(argument.value), caller, context))
+    found = {name: values[0] for name, values in passed.items()
+             if not isinstance(values[0], defaults.Residual) and all(v == values[0] for v in values)}
+    memo[directory] = found
+    return found
+
+
+def _local_source(block: hcl.Block, caller: str) -> str | None:
+    """The folder a module block calls by a local path (`./modules/x`), from its caller's folder."""
+    source = block.body.attributes.get("source")
+    value = None if source is None else source.value
+    if not isinstance(value, str) or not value.startswith(("./", "../")):
+        return None
+    return posixpath.normpath(posixpath.join(caller, value))
 
 
 def _literal_default(block: hcl.Block) -> object:

@@ -271,10 +271,41 @@ def analyse(context: Context) -> dict[Change, list[Finding]]:
             continue
         path = change.path if change.new_oid else change.source_path
         files.append((change, *_read_pair(path, reader, _text(old), _text(new), settings, extra_words)))
-    judged = judge(files)
+    judged = _at_new_defaults(judge(files), context)
     if not _STAND_INS:
         return judged
     return {change: [_spelled_out(f) for f in found] for change, found in judged.items()}
+
+
+_READS_INPUT = patterns.compile(r"\bvar\.")
+
+
+def _at_new_defaults(judged: dict[Change, list[Finding]], context: Context) -> dict[Change, list[Finding]]:
+    """Without the Terraform settings that come to what they were with the inputs the change set added at their
+    defaults, as the cloud classifier reads them: `tier = var.tier` where the new `tier` defaults to null sets
+    nothing, and `count = var.endpoints ? 1 : 0` where the new `endpoints` defaults to true is the one there was."""
+    for change, found in judged.items():
+        if any(_reads_new_input(f, change) for f in found):
+            judged[change] = [f for f in found if not (_reads_new_input(f, change) and _as_before(f, change, context))]
+    return judged
+
+
+def _reads_new_input(finding: Finding, change: Change) -> bool:
+    return (finding.kind == "change" and change.path.endswith(".tf") and finding.to is not None
+            and _READS_INPUT.search(finding.to) is not None and finding.from_ is None)
+
+
+def _as_before(finding: Finding, change: Change, context: Context) -> bool:
+    """A setting that was not written, now bound to an input that defaults to nothing, or that comes to nothing, or
+    a `count` to one, at the new inputs' defaults."""
+    from ownership_gate.classifiers.cloud.terraform import at_new_defaults, sets_nothing
+
+    assert finding.to is not None
+    directory = posixpath.dirname(change.path)
+    if sets_nothing(finding.to, directory, context):
+        return True
+    value = at_new_defaults(finding.to, directory, context)
+    return value is None or (finding.subject.endswith(".count") and (value is True or value == 1.0))
 
 
 def _spelled_out(finding: Finding) -> Finding:
