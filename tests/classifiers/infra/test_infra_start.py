@@ -202,6 +202,38 @@ def test_a_new_dockerfile_on_a_build_image_with_no_start_command_is_no_productio
     assert code == (1 if production else 0)
 
 
+TEST_RUNNER = """FROM ubuntu:latest
+RUN apt-get update && apt-get install -y nodejs awscli
+COPY . /
+WORKDIR /
+RUN chmod +x run-tests.sh
+ENTRYPOINT ["/run-tests.sh"]
+"""
+
+
+@pytest.mark.parametrize(("dockerfile", "script", "found"), [
+    # An image that starts by running the post-deploy tests checks production, and is not what it runs.
+    (TEST_RUNNER, "run-tests.sh", []),
+    (TEST_RUNNER.replace('ENTRYPOINT ["/run-tests.sh"]', 'CMD ["sh", "-c", "cd /src && ./run-tests.sh"]'),
+     "run-tests.sh", []),
+    # The same script started by an image named for nothing of the kind ships.
+    (TEST_RUNNER.replace("run-tests.sh", "start.sh"), "start.sh",
+     [("start.sh", 'the image Dockerfile builds runs it at start: ENTRYPOINT ["/start.sh"]')]),
+])
+def test_an_image_that_starts_by_running_tests_is_no_production_image(
+    repo: Repo, capsys: pytest.CaptureFixture[str], dockerfile: str, script: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({"Dockerfile": dockerfile, script: "#!/bin/bash\nnpm run test:e2e\n"})
+    repo.commit({script: "#!/bin/bash\ncd /src\nnpm run test:e2e\n"})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == found
+    assert code == (1 if found else 0)
+    # Nor is a new one, or a change to how it starts.
+    repo.commit({"runner/Dockerfile": TEST_RUNNER.replace("ENTRYPOINT", 'CMD ["npm", "test"]\n#')})
+    _, document = run_json(capsys, "--base", repo.git("rev-parse", "HEAD~1"))
+    assert _platform(document) == []
+
+
 def test_a_dockerfile_whose_build_steps_changed_starts_the_same(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

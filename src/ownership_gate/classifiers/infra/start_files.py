@@ -54,7 +54,7 @@ def started_by(change: Change, context: Context) -> str | None:
     for new, path in sides:
         for dockerfile in _dockerfiles_above(path, context, new=new):
             start = _start(dockerfile, context, new=new)
-            if start is None:
+            if start is None or runs_tests(start):
                 continue
             for in_context in _in_contexts(path, posixpath.dirname(dockerfile)):
                 command = runs(start, in_context)
@@ -71,7 +71,7 @@ def start_changed(change: Change, context: Context) -> str | None:
         return None
     if change.status in ("added", "copied"):
         text = text_of(context.new(change), lossy=True)
-        if text is not None and _build_environment(text):
+        if text is not None and (_build_environment(text) or _test_image(text)):
             return None
         return "a new production image: what production runs on, and how it starts there"
     if change.status == "deleted":
@@ -80,7 +80,7 @@ def start_changed(change: Change, context: Context) -> str | None:
         return None
     old, new = text_of(context.old(change), lossy=True), text_of(context.new(change), lossy=True)
     before, after = read(old) if old is not None else None, read(new) if new is not None else None
-    if before is None or after is None:
+    if before is None or after is None or (runs_tests(before) and runs_tests(after)):
         return None
     difference = start_change(before, after)
     return None if difference is None else f"the image it builds starts differently: {difference}"
@@ -98,6 +98,28 @@ def _build_environment(text: str) -> bool:
     start = read(text)
     return (base is not None and start is not None and not start.commands
             and _BUILD_IMAGE.search(base.reference.lower()) is not None)
+
+
+# A program or script named for running tests: `run-tests.sh`, `run_e2e.sh`, `test.sh`, `smoke-tests.py`, or a
+# test runner itself; `manage.py test` and `npm test` name it as their command.
+_TEST_WORD = re.compile(
+    r"(?i)^(?:[\w.-]*[-_])?(?:tests?|specs?|e2e|smoke-?tests?|acceptance-?tests?)(?:[-_][\w-]*)?(?:\.(?:sh|py|js|ts|rb))?$"
+    r"|^(?:pytest|behave|cucumber(?:-js)?|jest|mocha|rspec|newman|playwright|cypress)$"
+)
+
+
+def runs_tests(start: ImageStart) -> bool:
+    """An image that starts by running tests (`ENTRYPOINT ["/run-tests.sh"]`, `CMD ["npm", "test"]`): a container
+    that checks a deployment, not what production runs. Its entrypoint decides, or its command without one."""
+    commands = [c for c in start.commands if c.keyword in ("ENTRYPOINT", "CMD")]
+    main = next((c for c in commands if c.keyword == "ENTRYPOINT"), commands[0] if commands else None)
+    return main is not None and any(
+        _TEST_WORD.match(posixpath.basename(word)) for word in main.words if not word.startswith("-"))
+
+
+def _test_image(text: str) -> bool:
+    start = read(text)
+    return start is not None and runs_tests(start)
 
 
 def _in_contexts(path: str, folder: str) -> Iterator[str]:
