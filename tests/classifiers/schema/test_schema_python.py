@@ -9,7 +9,7 @@ import pytest
 
 from ownership_gate.classifiers.schema.frameworks.django_fields import _class_defs
 from tests.classifiers.schema.test_schema_helpers import fixture, judge, kinds, pairs
-from tests.conftest import Repo
+from tests.conftest import Repo, findings, run_json
 
 APP = "library/migrations"
 
@@ -458,3 +458,68 @@ def test_a_migration_that_does_not_parse_says_which_python_read_it(
     assert kinds(found) == {"unknown"}
     running = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     assert f"Python syntax error as {running} reads it" in found[0]["detail"]
+
+
+SOUTH = '''# -*- coding: utf-8 -*-
+from south.db import db
+from south.v2 import SchemaMigration
+
+
+class Migration(SchemaMigration):
+
+    def forwards(self, orm):
+{forwards}
+
+    def backwards(self, orm):
+        db.delete_column('legalaid_personaldetails', 'reference')
+
+    models = {{
+        'legalaid.personaldetails': {{
+            'Meta': {{'object_name': 'PersonalDetails'}},
+            'id': ('django.db.models.fields.AutoField', [], {{'primary_key': 'True'}}),
+            'reference': ('django.db.models.fields.CharField', [], {{'max_length': '{length}', 'null': 'True'}}),
+        }},
+    }}
+
+    complete_apps = ['legalaid']
+'''
+SOUTH_PATH = "cla_backend/apps/legalaid/migrations/0039_auto__add_field_personaldetails_reference.py"
+
+
+def south(forwards: str, length: str = "255") -> str:
+    return SOUTH.format(forwards="\n".join("        " + line for line in forwards.splitlines()), length=length)
+
+
+@pytest.mark.parametrize(("forwards", "expected"), [
+    ("db.add_column(u'legalaid_personaldetails', 'reference',\n"
+     "              self.gf('django.db.models.fields.CharField')(max_length=255, null=True, blank=True),\n"
+     "              keep_default=False)", [("additive", "legalaid_personaldetails.reference")]),
+    ("db.delete_column(u'legalaid_personaldetails', 'town')", [("destructive", "legalaid_personaldetails.town")]),
+    ("db.create_table(u'historic_casearchived', (\n"
+     "    (u'id', self.gf('django.db.models.fields.AutoField')(primary_key=True)),\n"
+     "))\ndb.send_create_signal(u'historic', ['CaseArchived'])", [("additive", "historic_casearchived")]),
+    ("m2m_table_name = db.shorten_name(u'events_event_categories')\ndb.delete_table(m2m_table_name)",
+     [("destructive", "events_event_categories")]),
+    ("db.execute('DROP TABLE legalaid_old')", [("destructive", "legalaid_old")]),
+    ("db.frobnicate('legalaid_personaldetails')", [("unknown", "legalaid_personaldetails")]),
+    ("migrate_everything(db)", [("unknown", SOUTH_PATH)]),
+])
+def test_south_migrations_are_read_by_what_forwards_runs(
+        repo: Repo, capsys: pytest.CaptureFixture[str], forwards: str, expected: list[tuple[str, str]]) -> None:
+    # Django before 1.7: South's db calls in forwards(), not an operations list.
+    _, found, _ = judge(repo, capsys, {SOUTH_PATH: south(forwards)})
+    assert pairs(found) == expected
+
+
+def test_a_south_migrations_frozen_models_are_no_code_that_runs(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    forwards = "db.delete_column(u'legalaid_personaldetails', 'town')"
+    # Its frozen models edited (a default renamed everywhere): what forwards() runs is the same.
+    code, found, _ = judge(repo, capsys, {SOUTH_PATH: south(forwards, "300")}, {SOUTH_PATH: south(forwards)})
+    assert found == [] and code == 0
+    # Its forwards() edited is an edited migration.
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit({SOUTH_PATH: south(forwards.replace("town", "county"), "300")})
+    code, doc = run_json(capsys, "--base", base)
+    assert "existed at the base and was edited" in " ".join(f["detail"] for f in findings(doc, "schema"))
+    assert code == 1

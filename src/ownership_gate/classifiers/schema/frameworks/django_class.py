@@ -54,10 +54,10 @@ def _unknown(node: ast.AST, detail: str) -> Op:
     return Op("unknown", line=getattr(node, "lineno", None), detail=detail)
 
 
-def _class_problems(cls: ast.ClassDef) -> list[Op]:
+def _class_problems(cls: ast.ClassDef, bases: frozenset[str]) -> list[Op]:
     ops = [_unknown(base, f"class Migration inherits from {dotted(base) or ast.unparse(base)},"
                           " which this file does not show")
-           for base in cls.bases if dotted(base) not in _BASES]
+           for base in cls.bases if dotted(base) not in bases]
     ops += [_unknown(k, "class Migration sets a metaclass") for k in cls.keywords]
     ops += [_unknown(d, "class Migration is decorated") for d in cls.decorator_list]
     for statement in cls.body:
@@ -107,9 +107,11 @@ def _nodes(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, bool]]:
         stack.extend((child, node, inner) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
-def module_problems(tree: ast.Module, cls: ast.ClassDef, operations: ast.expr | None) -> list[Op]:
-    """`unknown` ops for whatever may change the class or its operations out of sight."""
-    ops = _class_problems(cls)
+def module_problems(tree: ast.Module, cls: ast.ClassDef, operations: ast.expr | None,
+                    bases: frozenset[str] = _BASES) -> list[Op]:
+    """`unknown` ops for whatever may change the class or its operations out of sight (`bases`: the classes a
+    migration of its framework inherits from)."""
+    ops = _class_problems(cls, bases)
     constant = operations.id if isinstance(operations, ast.Name) else None
     for node, parent, in_function in _nodes(tree):
         # A function reading a model field by name is ordinary data-migration code.

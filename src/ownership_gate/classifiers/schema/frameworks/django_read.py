@@ -277,6 +277,12 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
             [node.target] if isinstance(node, ast.AnnAssign) else [])
         if any(isinstance(t, ast.Name) and t.id == "operations" for t in targets):
             operations = getattr(node, "value", None)
+    from ownership_gate.classifiers.schema.frameworks import south_read
+
+    if south_read.is_south(cls):  # Django before 1.7: South's `forwards()`, not `operations`
+        problems = module_problems(tree, cls, None, south_read.BASES)
+        south = south_read.read(tree, cls, module_constants(tree))
+        return south._replace(ops=(*problems, *south.ops))
     forward_code = fingerprint(tree.body)  # the whole file runs forward: RunPython code, SQL, operations
     problems = module_problems(tree, cls, operations)
     if operations is None:
