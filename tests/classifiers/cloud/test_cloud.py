@@ -2824,41 +2824,36 @@ def test_a_for_each_key_written_without_its_interpolation_is_the_same(
     assert kinds_and_subjects(doc, "cloud") == [("count", "google_compute_firewall.rules")]
 
 
-def test_a_setting_reading_a_renamed_variable_is_the_same(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+_BUCKET = ('resource "google_storage_bucket" "vault" {\n  name           = "vault-data"\n'
+           '  lifecycle_rule = var.%s\n}\n')
+_LIST_INPUT = 'variable "%s" {\n  type    = list(any)\n  default = []\n}\n'
+_ASSUME = ('data "aws_iam_policy_document" "assume_role_doc" {\n  statement {\n'
+           '    actions   = ["sts:AssumeRole"]\n    resources = [var.%s]\n  }\n}\n')
+_REQUIRED_INPUT = 'variable "%s" {\n  type        = string\n  description = "The role."\n}\n'
+
+
+@pytest.mark.parametrize(("folder", "reads", "declares", "old", "new", "subject"), [
+    # A setting: `list` inputs defaulting to `[]`.
+    ("", _BUCKET, _LIST_INPUT, "storage_lifecycle_rules", "storage_bucket_lifecycle_rules",
+     "google_storage_bucket.vault"),
+    # Where the whole resource is access too: a required input.
+    ("users/", _ASSUME, _REQUIRED_INPUT, "access_backend_role_arn", "access_terraform_backend_role_arn",
+     "data.aws_iam_policy_document.assume_role_doc"),
+])
+def test_a_setting_reading_a_renamed_variable_is_the_same(
+        repo: Repo, capsys: pytest.CaptureFixture[str], folder: str, reads: str, declares: str, old: str, new: str,
+        subject: str) -> None:
     """A variable renamed with the same type and default: callers must pass the old value under the new name."""
-    bucket = ('resource "google_storage_bucket" "vault" {\n  name           = "vault-data"\n'
-              '  lifecycle_rule = var.%s\n}\n')
-    variable = 'variable "%s" {\n  type    = list(any)\n  default = %s\n}\n'
-    base = repo.commit({".ownership-gate.yaml": POLICY, "main.tf": bucket % "storage_lifecycle_rules",
-                        "variables.tf": variable % ("storage_lifecycle_rules", "[]")})
-    repo.commit({"main.tf": bucket % "storage_bucket_lifecycle_rules",
-                 "variables.tf": variable % ("storage_bucket_lifecycle_rules", "[]")})
+    base = repo.commit({".ownership-gate.yaml": POLICY, f"{folder}main.tf": reads % old,
+                        f"{folder}variables.tf": declares % old})
+    repo.commit({f"{folder}main.tf": reads % new, f"{folder}variables.tf": declares % new})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [] and code == 0
-    # Another default is another setting for every caller that kept it.
-    repo.commit({"variables.tf": variable % ("storage_bucket_lifecycle_rules", '[{ action = "Delete" }]')})
+    # Another input, which was there before, is another setting for every caller.
+    repo.commit({f"{folder}main.tf": reads % "other", f"{folder}variables.tf": declares % new + declares % "other"})
     _, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == [("security", "google_storage_bucket.vault")]
+    assert kinds_and_subjects(doc, "cloud") == [("security", subject)]
 
-
-def test_an_access_policy_reading_a_renamed_required_variable_is_the_same(
-        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    """Also where the whole resource is access: a required input renamed, its description reworded."""
-    policy = ('data "aws_iam_policy_document" "assume_role_doc" {\n  statement {\n'
-              '    actions   = ["sts:AssumeRole"]\n    resources = [var.%s]\n  }\n}\n')
-    variable = 'variable "%s" {\n  type        = string\n  description = "%s"\n}\n'
-    base = repo.commit({".ownership-gate.yaml": POLICY, "users/iam_policy.tf": policy % "access_backend_role_arn",
-                        "users/variables.tf": variable % ("access_backend_role_arn", "The delegated role.")})
-    repo.commit({"users/iam_policy.tf": policy % "access_terraform_backend_role_arn",
-                 "users/variables.tf": variable % ("access_terraform_backend_role_arn", "The role.")})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
-    # Reading another input, which was there before, is another principal.
-    repo.commit({"users/iam_policy.tf": policy % "other_role_arn",
-                 "users/variables.tf": variable % ("access_terraform_backend_role_arn", "The role.")
-                 + variable % ("other_role_arn", "Another.")})
-    _, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == [("security", "data.aws_iam_policy_document.assume_role_doc")]
 
 def test_a_load_balancer_rules_source_addresses_are_who_gets_in(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     call = 'module "goobi" {\n  source       = "./modules/service"\n  path_pattern = "/goobi/*"\n%s}\n'
