@@ -305,7 +305,9 @@ def _as_before(finding: Finding, change: Change, context: Context) -> bool:
     if sets_nothing(finding.to, directory, context):
         return True
     value = at_new_defaults(finding.to, directory, context)
-    return value is None or (finding.subject.endswith(".count") and (value is True or value == 1.0))
+    if finding.subject.endswith(".count"):
+        return value is True or value == 1.0  # as `_one` reads a new count in the cloud classifier
+    return value is None
 
 
 def _spelled_out(finding: Finding) -> Finding:
