@@ -232,6 +232,28 @@ def test_a_time_limit_on_a_shipping_job_is_routine(repo: Repo, gated: str, capsy
     assert code == 1
 
 
+MATRIX = RELEASE.replace("    environment: pypi\n", "    environment: pypi\n    strategy:\n      matrix:\n"
+                                                 "        python: [\"3.12\"]\n")
+
+
+@pytest.mark.parametrize(("before", "after", "changed"), [
+    # The runner's image by its version, and how a matrix's jobs run beside each other: the same job.
+    (RELEASE, RELEASE.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-24.04"), False),
+    (MATRIX, MATRIX.replace("      matrix:\n", "      fail-fast: false\n      max-parallel: 2\n      matrix:\n"), False),
+    # Another operating system is another job.
+    (RELEASE, RELEASE.replace("runs-on: ubuntu-latest", "runs-on: windows-2022"), True),
+])
+def test_a_shipping_jobs_runner_version_and_matrix_settings_are_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, changed: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/release.yml": before})
+    repo.commit({".github/workflows/release.yml": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == (
+        [("deploy", ".github/workflows/release.yml: job publish")] if changed else [])
+    assert code == (1 if changed else 0)
+
+
 def test_a_shipping_job_given_narrower_permissions_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     # The job had the repository's default token, which may write everything; it is now read-only.
     default = RELEASE.replace("permissions:\n  contents: read\n", "").replace(
