@@ -2979,29 +2979,3 @@ def test_a_count_gaining_a_condition_that_what_it_reads_gains_in_the_same_change
     assert ("count", "aws_backup_vault_lock_configuration.main") in kinds_and_subjects(doc, "cloud")
     assert code == 1
 
-
-ADDON_CALL = ('module "consul" {\n  count       = var.enable_consul ? 1 : 0\n  source      = "./consul"\n'
-              '  helm_config = var.consul_helm_config\n}\n')
-ADDON = ('module "helm_addon" {\n  source      = "../helm-addon"\n  helm_config = var.helm_config\n}\n'
-         'resource "aws_iam_role" "consul" {\n  name               = "consul"\n  assume_role_policy = "{}"\n}\n')
-
-
-@pytest.mark.parametrize(("default", "expected"), [
-    # Off by default: nothing is created until a caller switches it on, in a change of its own.
-    ("false", []),
-    # On by default: every caller gets it.
-    ("true", [("added", "module.consul"), ("added", "aws_iam_role.consul"), ("added", "module.helm_addon")]),
-])
-def test_an_add_on_behind_a_new_switch_that_is_off_creates_nothing(
-        repo: Repo, capsys: pytest.CaptureFixture[str], default: str, expected: list[tuple[str, str]]) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY,
-                        "modules/addons/main.tf": 'module "emr" {\n  source = "./emr"\n}\n',
-                        "modules/addons/emr/main.tf": 'resource "aws_iam_role" "emr" {\n  name = "emr"\n}\n'})
-    repo.commit({"modules/addons/main.tf": 'module "emr" {\n  source = "./emr"\n}\n' + ADDON_CALL,
-                 "modules/addons/variables.tf": f'variable "enable_consul" {{\n  type    = bool\n  default = {default}\n}}\n'
-                                                'variable "consul_helm_config" {\n  type    = any\n  default = {}\n}\n',
-                 "modules/addons/consul/main.tf": ADDON,
-                 "modules/addons/consul/variables.tf": 'variable "helm_config" {\n  type = any\n}\n'})
-    code, doc = run_json(capsys, "--base", base)
-    assert sorted(kinds_and_subjects(doc, "cloud")) == sorted(expected)
-    assert code == (1 if expected else 0)

@@ -435,21 +435,7 @@ def _uncalled_new_module(directory: str, module: Module, context: Context) -> bo
     names = context.old_names(directory)
     if names is None or any(is_terraform(name) for name in names):
         return False  # no listing to go by, or a module that was there already
-    return not any(called == (directory or ".") and caller != directory and _calls_it(caller, directory, context)
-                   for caller, called in _calls(context))
-
-
-def _calls_it(caller: str, directory: str, context: Context) -> bool:
-    """Whether a module block of `caller` calls `directory` with instances at its new inputs' defaults: a call
-    added behind a new switch that is off (`count = var.enable_consul ? 1 : 0`) creates nothing yet."""
-    module = _folder(caller, context)
-    calls = [placed for address, placed in module.new.items()
-             if address.startswith("module.") and _local_source(placed.block, caller) == (directory or ".")]
-    if not calls:
-        return True  # called some way not read here: count it called
-    fresh = _fresh(module, caller, context)
-    return any(not (address not in module.old and _none_at_new_defaults(placed.block, module, fresh))
-               for address, placed in ((p.address, p) for p in calls))
+    return not any(called == (directory or ".") and caller != directory for caller, called in _calls(context))
 
 
 def _calls(context: Context) -> set[tuple[str, str]]:
@@ -503,7 +489,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             came.block.line,
         ))
     for address, placed in sorted(added.items()):
-        if _computes_only(address, placed.block) or _none_at_new_defaults(placed.block, module, fresh):
+        if _computes_only(address, placed.block):
             continue
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
         if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
@@ -733,18 +719,6 @@ def _members(canonical: Any) -> frozenset[Any] | None:
 _STATE_ONLY_PROVIDERS = frozenset({"null", "random", "local", "time", "template"})
 _REGISTRY_MODULE = patterns.compile(r"^(?:[\w.-]+\.[a-z]{2,}/)?[\w-]+/[\w-]+/(?P<provider>[a-z0-9]+)(?://.*)?$")
 _MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]+?(?:\.git)?(?:[/?]|//|$)")
-
-
-def _none_at_new_defaults(block: hcl.Block, module: Module, fresh: Mapping[str, object]) -> bool:
-    """A block added with a `count` or `for_each` that makes nothing with the inputs the change set adds at their
-    defaults (`count = var.enable_consul ? 1 : 0`, a new `enable_consul` defaulting to `false`): nothing is created
-    until a caller asks for it, in a change of its own. An input that was there before may be set already."""
-    for name in _REPEATS:
-        written = block.body.attributes.get(name)
-        if written is not None:
-            folded = defaults.evaluate(_inlined(_text(written.value), module.locals_new), fresh)
-            return folded is False or (defaults.is_empty(folded) and folded is not None)
-    return False
 
 
 def _computes_only(address: str, block: hcl.Block) -> bool:
