@@ -189,44 +189,22 @@ def at_new_defaults(text: str, directory: str, context: Context) -> object:
     module = _folder(directory, context)
     if module.unreadable:
         return defaults.Residual(text)
-    memo: dict[str, Mapping[str, object]] = context.memo.setdefault(f"{TYPE}.fresh", {})
-    if directory not in memo:
-        memo[directory] = _fresh(module, directory, context)
-    return defaults.evaluate(_inlined(text, module.locals_new), memo[directory])
+    return defaults.evaluate(_inlined(text, module.locals_new), _fresh(module, directory, context))
 
 
 def sets_nothing(text: str, directory: str, context: Context) -> bool:
     """`var.NAME` alone, where the input defaults to nothing (`null`, `false`, `[]`, `""`): a setting newly bound to
     it changes nothing until a caller sets it, as `_changed` reads a new setting."""
-    match = _LONE_INPUT.fullmatch(text.strip())
+    match = force_new.VARIABLE.fullmatch(text.strip())
     if match is None:
         return False
     name = match.group(1)
     placed = _folder(directory, context).variables_new.get(name)
-    block = placed.block if placed is not None else _declared_unchanged(directory, name, context)
+    # Declared in a file the change set left alone: read from the folder's files as the change set leaves them.
+    block = placed.block if placed is not None else next(
+        (b for b in _configuration_blocks(directory, context) if b.type == "variable" and b.labels[:1] == (name,)),
+        None)
     return block is not None and defaults.is_nothing(defaults.default_value(_default(block)))
-
-
-def _declared_unchanged(directory: str, name: str, context: Context) -> hcl.Block | None:
-    """The `variable` block declaring `name` in a file of `directory` the change set left alone."""
-    needle = f'variable "{name}"'.encode()
-    for file_name in sorted(context.old_names(directory) or ()):
-        path = posixpath.join(directory, file_name) if directory else file_name
-        if not file_name.endswith(".tf") or path in context.changed_paths:
-            continue
-        data = context.new_file(path)
-        if data is None or needle not in data or is_binary(data):
-            continue
-        try:
-            for block in hcl.parse(data).blocks:
-                if block.type == "variable" and block.labels and block.labels[0] == name:
-                    return block
-        except hcl.HclError:
-            return None  # a file that does not read: its inputs are not known
-    return None
-
-
-_LONE_INPUT = patterns.compile(r"var\.([A-Za-z_][\w-]*)")
 
 
 def _read(directory: str, context: Context) -> Module:
@@ -820,7 +798,15 @@ _LABEL_TYPE = patterns.compile(r"_tags?$")
 def _fresh(module: Module, directory: str, context: Context) -> dict[str, object]:
     """The variables this change adds with a literal default (`null`, `true`, `false`, `[]`, `{}`, a string
     or a number: `default = "10.0.0.0/16"`), at it: no caller can have set one before it existed. One that a
-    variable file of the change set gives a value is not at its default."""
+    variable file of the change set gives a value is not at its default. Worked out once per folder (`module` is
+    the folder's, `_folder`): the cloud and cost classifiers both ask."""
+    memo: dict[str, dict[str, object]] = context.memo.setdefault(f"{TYPE}.fresh", {})
+    if directory not in memo:
+        memo[directory] = _fresh_inputs(module, directory, context)
+    return memo[directory]
+
+
+def _fresh_inputs(module: Module, directory: str, context: Context) -> dict[str, object]:
     added = [name for name in module.variables_new if name not in module.variables_old]
     if not added:
         return {}
@@ -850,7 +836,7 @@ def _passed_by_callers(directory: str, names: list[str], context: Context) -> di
         if called != (directory or ".") or caller == directory:
             continue
         for address, placed in _folder(caller, context).new.items():
-            if not address.startswith("module.") or _local_source(placed.block, caller) != (directory or "."):
+            if not address.startswith("module.") or hcl.local_source(placed.block, caller) != (directory or "."):
                 continue
             for name in names:
                 argument = placed.block.body.attributes.get(name)
@@ -860,15 +846,6 @@ def _passed_by_callers(directory: str, names: list[str], context: Context) -> di
              if not isinstance(values[0], defaults.Residual) and all(v == values[0] for v in values)}
     memo[directory] = found
     return found
-
-
-def _local_source(block: hcl.Block, caller: str) -> str | None:
-    """The folder a module block calls by a local path (`./modules/x`), from its caller's folder."""
-    source = block.body.attributes.get("source")
-    value = None if source is None else source.value
-    if not isinstance(value, str) or not value.startswith(("./", "../")):
-        return None
-    return posixpath.normpath(posixpath.join(caller, value))
 
 
 def _literal_default(block: hcl.Block) -> object:
