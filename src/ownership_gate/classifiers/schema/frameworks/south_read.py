@@ -57,8 +57,10 @@ class _Forwards:
                 named = self.table_name(node.value)
                 if named is not None:  # `m2m_table_name = db.shorten_name(u'app_book_authors')`
                     self.constants[node.targets[0].id] = ast.Constant(named)
+        # `db` read as `db.method` (or `db.dry_run`) is South's; `db` as a value is handed on.
+        attributed = {id(n.value) for n in ast.walk(function) if isinstance(n, ast.Attribute)}
         for node in ast.walk(function):
-            if isinstance(node, ast.Name) and node.id == "db" and not self.called_on(node, function):
+            if isinstance(node, ast.Name) and node.id == "db" and id(node) not in attributed:
                 ops.append(Op("unknown", line=node.lineno, detail="hands South's db to other code"))
             if not isinstance(node, ast.Call):
                 continue
@@ -72,11 +74,6 @@ class _Forwards:
         if writes_rows or (self.data and not ops):
             ops.insert(0, Op("data", line=function.lineno, detail="South forwards() rewrites rows through the orm"))
         return ops
-
-    @staticmethod
-    def called_on(node: ast.Name, function: ast.FunctionDef) -> bool:
-        """`db` read as `db.method` (or `db.dry_run`), not passed on as a value."""
-        return any(isinstance(parent, ast.Attribute) and parent.value is node for parent in ast.walk(function))
 
     @staticmethod
     def reads_orm(node: ast.expr | None) -> bool:
