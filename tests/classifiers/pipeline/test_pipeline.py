@@ -415,6 +415,14 @@ def test_circleci_orb_context_and_shipping_job(repo: Repo, capsys: pytest.Captur
     assert code == 1
 
 
+def test_circleci_a_shipping_job_no_longer_waiting_for_another(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".circleci/config.yml": CIRCLECI})
+    repo.commit({".circleci/config.yml": CIRCLECI.replace("          requires: [test]\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".circleci/config.yml: on")]
+    assert code == 1
+
+
 def test_circleci_scripts_stay_with_the_release_path_rule(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"README.md": "app\n", ".circleci/config.yml": CIRCLECI})  # the built-in policy
     repo.commit({".circleci/config.yml": CIRCLECI.replace("cimg/node:18.17", "cimg/node:20.11")})

@@ -281,7 +281,8 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
 
 
 def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
-    """A CircleCI config: its jobs, the contexts (groups of secrets) its workflows hand them, and its orbs."""
+    """A CircleCI config: its jobs, the contexts (groups of secrets) its workflows hand them, its orbs, and when
+    its workflows run each job (filters, approvals and the jobs each waits for)."""
     orbs = document.get("orbs")
     outside = {
         str(ref).partition("@")[0].lower() for ref in (orbs.values() if isinstance(orbs, Mapping) else ())
@@ -316,7 +317,9 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
             if str(job_name) not in jobs:  # a job an orb defines, used as it is
                 ships = bool(_SHIPPING_NAME.search(str(job_name)) or _SHIPPING_ORB.search(str(job_name)))
                 jobs[str(job_name)] = Job(str(job_name), DEFAULT, ships, None, _shape(settings))
-            entries.append((str(job_name), settings.get("filters"), settings.get("type")))
+            # What a job waits for is part of when it runs: `requires` dropped lets a deploy go out without the
+            # tests, the approval or the staging deploy it waited on.
+            entries.append((str(job_name), settings.get("filters"), settings.get("type"), settings.get("requires")))
         when[str(name)] = (workflow.get("triggers"), entries)
     return Pipeline("circleci", frozenset(), _shape(when), jobs, frozenset(contexts), frozenset(outside))
 
