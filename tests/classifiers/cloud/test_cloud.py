@@ -949,6 +949,48 @@ def test_a_list_call_written_as_a_tuple(
     assert code == (1 if changed else 0)
 
 
+WEB_TIER = """\
+module "web" {
+  source    = "../modules/web"
+  user_ips  = var.user_ips
+  log_level = "info"
+}
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "opened"), [
+    # Whatever the module does with the list, a literal of every address lets the whole internet in.
+    ("user_ips  = var.user_ips", 'user_ips  = ["0.0.0.0/0"]', True),
+    ("user_ips  = var.user_ips", 'user_ips  = ["10.0.0.0/8", "::/0"]', True),
+    ('user_ips  = ["0.0.0.0/0"]', 'user_ips  = ["0.0.0.0/0", "10.0.0.0/8"]', False),  # open before too
+    ("user_ips  = var.user_ips", 'user_ips  = ["10.0.0.0/8"]', False),
+    ("user_ips  = var.user_ips", 'user_ips  = ["10.0.0.0/0"]', False),
+])
+def test_an_argument_newly_given_every_address(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, opened: bool
+) -> None:
+    base = repo.commit({"infra/web.tf": WEB_TIER.replace("user_ips  = var.user_ips", before)})
+    repo.commit({"infra/web.tf": WEB_TIER.replace("user_ips  = var.user_ips", after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == ([("security", "module.web")] if opened else [])
+    if opened:
+        assert next(f["detail"] for f in findings(doc, "cloud")) == "security settings changed: user_ips"
+    assert code == (1 if opened else 0)
+
+
+def test_a_kms_grant_is_an_access_resource(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    grant = (
+        'resource "aws_kms_grant" "bucket" {\n  name              = "kms-key-grant"\n'
+        '  key_id            = aws_kms_key.key.key_id\n  grantee_principal = aws_iam_role.reader.arn\n'
+        '  operations        = ["Decrypt"]\n}\n'
+    )
+    base = repo.commit({"infra/kms.tf": grant})
+    repo.commit({"infra/kms.tf": grant.replace('["Decrypt"]', '["Decrypt", "Encrypt"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_kms_grant.bucket")]
+    assert code == 1
+
+
 def test_new_nested_security_block_is_a_security_change(
     repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -64,7 +64,7 @@ SECRET_NAME = patterns.compile(
 TYPE = patterns.compile(
     r"(?i)(?:iam_(?:\w*_)?polic|policy_document|_iam_binding|_iam_member|security_group(?:_rule)?$"
     r"|security_group_(?:ingress|egress)_rule|firewall|network_acl|network_security_(?:group|rule)"
-    r"|kms_key_policy|bucket_policy|bucket_public_access_block|bucket_acl|role_assignment|role_definition"
+    r"|kms_key_policy|kms_grant|bucket_policy|bucket_public_access_block|bucket_acl|role_assignment|role_definition"
     r"|openid_connect_provider|saml_provider|identity_provider|workload_identity_pool|::iam::oidcprovider"
     r"|key_vault_access_policy|::iam::|::ec2::securitygroup|::kms::key|::s3::bucketpolicy|::sns::topicpolicy"
     # Web application firewalls: which requests reach the application, and in what order rules decide it.

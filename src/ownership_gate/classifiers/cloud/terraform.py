@@ -1136,13 +1136,28 @@ def _changed(
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
                     and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
                     and not _protection_turned_on(n, old_items.get(n), _local_value(new_items.get(n), local_values))
-                    and not _only_guarded(old_items.get(n), new_items.get(n))})
+                    and not _only_guarded(old_items.get(n), new_items.get(n))} | _opened_to_everyone(
+                        before.body, after.body, ignored))
     if names:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         return finding("security", address, f"security settings changed: {shown}", after.line)
     if address.startswith("data.") and _reads_renamed(_canonical(before.body), renamed) != _canonical(after.body):
         return finding("data", address, "data source changed", after.line)
     return None
+
+
+# Every address there is (`0.0.0.0/0`, `::/0`), written as a literal.
+_EVERY_ADDRESS = patterns.compile(r"(?<![\w.:/])(?:0\.0\.0\.0/0|::/0)(?![\w/])")
+
+
+def _opened_to_everyone(before: hcl.Body, after: hcl.Body, ignored: AbstractSet[str]) -> set[str]:
+    """Arguments, whatever their names, whose value now holds every address and did not (a module call's
+    `user_ips = ["0.0.0.0/0"]` where it passed `var.user_ips`: whatever the module does with the list, it now
+    lets in the whole internet)."""
+    old = before.attributes
+    return {name for name, argument in after.attributes.items()
+            if name not in ignored and _EVERY_ADDRESS.search(repr(argument.value))
+            and not (name in old and _EVERY_ADDRESS.search(repr(old[name].value)))}
 
 
 # Settings that keep a record of who reached a resource: `access_logs`, `logging_config`, `enable_logging`.
