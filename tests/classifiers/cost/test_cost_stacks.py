@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,31 @@ def test_cloudformation_with_intrinsic_tags(repo: Repo, capsys: pytest.CaptureFi
         ("increase", "Resources.MyDB.Properties.MultiAZ"),
     ]
     assert [f["kind"] for f in findings(doc, "infra")] == ["cloudformation"]
+
+
+DATABASE_JSON = {
+    "AWSTemplateFormatVersion": "2010-09-09",
+    "Parameters": {"DBInstanceType": {"Type": "String"}},
+    "Resources": {"Database": {"Type": "AWS::RDS::DBInstance", "Properties": {
+        "DBInstanceClass": {"Ref": "DBInstanceType"}, "AllocatedStorage": "20"}}},
+}
+
+
+def test_a_json_templates_intrinsic_functions_read_as_yamls(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`{"Ref": "MultiAZ"}` is `!Ref MultiAZ`: a property newly bound to a parameter that has no default cannot
+    be compared, in JSON as in YAML."""
+    after = json.loads(json.dumps(DATABASE_JSON))
+    after["Parameters"]["MultiAZ"] = {"Type": "String"}
+    after["Resources"]["Database"]["Properties"]["MultiAZ"] = {"Ref": "MultiAZ"}
+    doc = _change(repo, capsys, "stacks/database.json", json.dumps(DATABASE_JSON, indent=2), json.dumps(after, indent=2))
+    [finding] = findings(doc, "cost")
+    assert (finding["kind"], finding["subject"], finding["to"]) == (
+        "change", "Resources.Database.Properties.MultiAZ", "!Ref MultiAZ")
+    # A property that prices nothing, written with intrinsic functions, still costs nothing.
+    renamed = json.loads(json.dumps(DATABASE_JSON))
+    renamed["Resources"]["Database"]["Properties"]["Description"] = {"Fn::Join": ["-", ["db", {"Ref": "AWS::StackName"}]]}
+    doc = _change(repo, capsys, "stacks/database.json", json.dumps(DATABASE_JSON, indent=2), json.dumps(renamed, indent=2))
+    assert findings(doc, "cost") == []
 
 
 def test_a_sam_templates_global_function_memory(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -184,8 +184,25 @@ def _named_rule(name: str, table: dict[str, str]) -> Rule | None:
     return None
 
 
+def _short_forms(node: Node) -> Node:
+    """A JSON template's intrinsic functions as YAML writes them (`{"Ref": "MultiAZ"}` is `!Ref MultiAZ`,
+    `{"Fn::GetAtt": [...]}` is `!GetAtt [...]`), so a template reads the same in either syntax: a property
+    bound to a parameter is a value that cannot be compared, not a mapping of no cost."""
+    value = node.value
+    if isinstance(value, list):
+        node.value = [_short_forms(item) for item in value]
+    elif isinstance(value, dict):
+        if len(value) == 1 and not node.tag:
+            [(key, child)] = value.items()
+            if key == "Ref" or key.startswith("Fn::"):
+                inner = _short_forms(child)
+                return Node(inner.value, node.line, "!" + key.removeprefix("Fn::"))
+        node.value = {key: _short_forms(child) for key, child in value.items()}
+    return node
+
+
 def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
-    root = read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
+    root = _short_forms(read_json(text)) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
     # A SAM template's `Globals.Function.MemorySize` sizes every function that sets none of its own.
     shared = [
         CostObject(key=("cfn-globals", name), label=f"Globals.{name}", line=section.line, movable=False,
