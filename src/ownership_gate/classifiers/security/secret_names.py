@@ -60,8 +60,14 @@ def is_secret(name: str, value: str) -> bool:
     return not (public and secret <= _SHOWN_TO_ALL)
 
 
+# A cookie that remembers a visitor's language (Django's `LANGUAGE_COOKIE_NAME`, `LANGUAGE_COOKIE_AGE`,
+# `LANGUAGE_COOKIE_SECURE`): how it is named, kept and sent decides nobody's access.
+_PREFERENCE_COOKIE = patterns.compile(r"(?i)(?:^|[._:])(?:language|locale|lang)_?cookies?(?:$|[._:])")
+
+
 def is_setting(name: str) -> bool:
-    return bool(SETTING_KEY.search(name.lower()))
+    """Whether a setting's name says it is a security setting (`SESSION_COOKIE_SECURE`, `config.force_ssl`)."""
+    return bool(SETTING_KEY.search(name.lower())) and not _PREFERENCE_COOKIE.search(name)
 
 
 # A string literal's contents that may be secret material: eight or more characters with no space, not a dotted

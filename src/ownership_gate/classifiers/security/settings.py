@@ -18,7 +18,7 @@ from ownership_gate.classifiers.security.catalog import (
 from ownership_gate.classifiers.security.files import CONFIG_PATH
 from ownership_gate.classifiers.security.findings import finding
 from ownership_gate.classifiers.security.lines import IMPORT, LONGEST, LineDiff, normal
-from ownership_gate.classifiers.security.secret_names import SETTING_KEY, hidden, redacted
+from ownership_gate.classifiers.security.secret_names import hidden, is_setting, redacted
 from ownership_gate.model import Finding
 
 # Whether a line this file adds (`"removed"`: another file removes it) or removes (`"added"`) moved there.
@@ -108,7 +108,7 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
         before, after = old.get(name), new.get(name)
         if (before and before.value) == (after and after.value):
             continue  # the same value, wherever it now stands
-        if not SETTING_KEY.search(name.partition("#")[0].rpartition(".")[2].lower()):
+        if not is_setting(name.partition("#")[0].rpartition(".")[2]):
             continue
         setting = name.partition("#")[0]
         was, now = hidden(setting, python_settings.shown(before)), hidden(setting, python_settings.shown(after))
@@ -211,7 +211,7 @@ def _assignment(line: str) -> tuple[str | None, str]:
     if not match:
         return None, ""
     key = (match.group("key") or match.group("symbol")).strip("\"'")
-    if not SETTING_KEY.search(key.lower()) or _MODULE_RESOLUTION.search(key):
+    if not is_setting(key) or _MODULE_RESOLUTION.search(key):
         return None, ""
     return key, match.group("value").strip()[:80]
 
