@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership_gate.classifiers.dependency.ecosystems import REGISTRY
+from ownership_gate.classifiers.dependency.ecosystems import REGISTRY, tools
 from ownership_gate.classifiers.dependency.ecosystems.base import widest
 from ownership_gate.classifiers.dependency.ecosystems.pypi import file_scope
 from tests.conftest import Repo, findings, run_json
@@ -306,6 +306,33 @@ def test_python_type_stubs_are_build_scope_wherever_listed(repo: Repo, capsys: p
         ("aiobotocore", "major", "runtime", "cto"), ("boto3-stubs", "major", "build", None),
         ("types-aiobotocore", "major", "build", None)]
     assert code == 1
+
+@pytest.mark.parametrize(("path", "before", "after", "tool", "runtime"), [
+    ("requirements.txt", "fastapi==0.109.2\nblack==23.3.0\nsetuptools==65.5.1\n",
+     "fastapi==1.0.0\nblack==24.3.0\nsetuptools==70.0.0\n", ["black", "setuptools"], "fastapi"),
+    ("package.json", '{"dependencies": {"typescript": "^4.9.5", "webpack": "^4.46.0", "css-loader": "^5.2.0",'
+     ' "react": "^17.0.2"}}\n', '{"dependencies": {"typescript": "^5.0.2", "webpack": "^5.76.3", "css-loader":'
+     ' "^6.7.0", "react": "^18.2.0"}}\n', ["css-loader", "typescript", "webpack"], "react"),
+    ("Gemfile", 'source "https://rubygems.org"\ngem "rails", "~> 6.1"\ngem "rubocop-govuk", "~> 4.0"\n',
+     'source "https://rubygems.org"\ngem "rails", "~> 7.0"\ngem "rubocop-govuk", "~> 5.0"\n', ["rubocop-govuk"],
+     "rails"),
+])
+def test_tools_that_check_and_build_the_code_are_build_scope_wherever_listed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, tool: list[str], runtime: str
+) -> None:
+    base = repo.commit({path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)  # the built-in policy: a runtime major asks the CTO
+    assert sorted((f["subject"], f["kind"], f["scope"], f["level"]) for f in findings(doc, "dependency")) == sorted(
+        [(name, "major", "build", None) for name in tool] + [(runtime, "major", "runtime", "cto")])
+    assert code == 1
+
+
+def test_what_a_build_tool_ships_into_the_code_is_no_tool() -> None:
+    assert tools.works_on_code("npm", "@babel/preset-env") and tools.works_on_code("pypi", "pytest_cov")
+    assert not any(tools.works_on_code("npm", name) for name in ("@babel/runtime", "core-js", "tslib", "jsdom"))
+    assert tools.scope("npm", "eslint", "dev") == "dev" and tools.scope("npm", "eslint", "runtime") == "build"
+
 
 BUNDLED = """{
   "name": "quicksight-add-users",

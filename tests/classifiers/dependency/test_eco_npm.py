@@ -61,19 +61,20 @@ def test_reformatted_and_reordered_package_json_passes_end_to_end(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = json.loads(tree("npm", "app", "before")["package.json"] or "")
+    document["devDependencies"]["msw"] = "^2.2.0"
     base = repo.commit({"package.json": json.dumps(document, indent=2) + "\n"})
     reordered = {k: dict(sorted(v.items(), reverse=True)) if isinstance(v, dict) else v
                  for k, v in reversed(list(document.items()))}
     reordered["version"] = "2.0.0"
-    reordered["devDependencies"], reordered["dependencies"]["jest"] = (
-        {k: v for k, v in reordered["devDependencies"].items() if k != "jest"}, "^29.7.0")
+    reordered["devDependencies"], reordered["dependencies"]["msw"] = (
+        {k: v for k, v in reordered["devDependencies"].items() if k != "msw"}, "^2.2.0")
     repo.commit({"package.json": json.dumps(reordered, indent="\t")})
     code, doc = run_json(capsys, "--base", base)
-    # Only the move of jest into `dependencies` counts: production installs it now.
-    assert rows(doc) == [("package.json", "added", "jest", None, "^29.7.0", 21)] and code == 0
-    [moved] = [f for f in doc["changes"][0]["findings"] if f["subject"] == "jest"]
+    # Only the move of msw into `dependencies` counts: production installs it now.
+    assert rows(doc) == [("package.json", "added", "msw", None, "^2.2.0", 22)] and code == 0
+    [moved] = [f for f in doc["changes"][0]["findings"] if f["subject"] == "msw"]
     assert moved["scope"] == "runtime" and moved["detail"] == (
-        "jest moved from dev to runtime dependencies: production now installs it")
+        "msw moved from dev to runtime dependencies: production now installs it")
 
 
 @pytest.mark.parametrize("lockfile", ["package-lock.json", "npm-shrinkwrap.json", "yarn.lock",

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from ownership_gate.classifiers.dependency.ecosystems import tools
 from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import Lines, escape, load_json
 from ownership_gate.classifiers.dependency.versions import semver
@@ -38,7 +39,7 @@ def parse(text: str, path: str) -> list[Requirement]:
             if _PLATFORM.match(name) or name == own:
                 continue
             found.append(Requirement(name, " ".join(constraint.split()),
-                                     _line(lines, key, constraint), scope=scope))
+                                     _line(lines, key, constraint), scope=tools.scope("composer", name, scope)))
     return found
 
 

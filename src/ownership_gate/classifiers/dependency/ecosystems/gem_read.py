@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from tree_sitter import Node
 
+from ownership_gate.classifiers.dependency.ecosystems import tools
 from ownership_gate.classifiers.dependency.ecosystems.base import DEV, RUNTIME, TEST, ManifestError, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import public_url
 from ownership_gate.classifiers.dependency.versions import semver
@@ -222,7 +223,8 @@ def _gem(
         ref = next((_text(options[k]) for k in _REF_KEYS if k in options), "")
         constraint = f"@ {public_url(source)}" + (f"#{ref}" if ref else "") + (f" {constraint}" if constraint else "")
     named = [call.kwargs[k] for k in ("group", "groups") if k in call.kwargs]
-    return Requirement(name, constraint, call.line, scope=_scope(groups | _group_names(named)))
+    return Requirement(name, constraint, call.line,
+                       scope=tools.scope("gem", name, _scope(groups | _group_names(named))))
 
 
 def _name(call: Call) -> str:

@@ -26,6 +26,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from ownership_gate.classifiers.dependency.ecosystems import tools
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME, Release, Requirement, named_scope
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
@@ -73,9 +74,10 @@ _INSTALLERS = frozenset({"pip", "wheel", "virtualenv", "pip-tools", "pipenv"})
 
 
 def _never_imported(name: str) -> bool:
-    """An installer, or a stub-only package: typeshed's `types-requests`, PEP 561's `boto3-stubs`, which hold
-    only `.pyi` files for a type checker and never run."""
-    return name in _INSTALLERS or name.startswith("types-") or name.endswith("-stubs")
+    """An installer, a stub-only package (typeshed's `types-requests`, PEP 561's `boto3-stubs`, which hold
+    only `.pyi` files for a type checker) or a tool that works on the code (`black`, `pytest`): none runs."""
+    return name in _INSTALLERS or name.startswith("types-") or name.endswith("-stubs") or tools.works_on_code(
+        NAME, name)
 
 
 def parse(text: str, path: str) -> list[Requirement]:

@@ -1,0 +1,65 @@
+"""Tools that work on the code and never run with it: formatters, linters, type checkers, test runners,
+coverage, compilers and bundlers.
+
+A project often lists them beside what it runs (`black` and `pytest` in a `requirements.txt` with no dev
+file, `typescript` and `webpack` in `dependencies` of an application that builds its own assets, `rubocop`
+outside any Gemfile group). Wherever they are listed they are `build` scope: a major upgrade of one changes
+how the code is checked or built, not what production runs on, as with `@types/*` and Python's stubs. The
+lists name tools only; a package that ships code into what runs (`@babel/runtime`, `core-js`, `tslib`) is
+not one, whatever builds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME
+
+_NAMES: dict[str, frozenset[str]] = {
+    "pypi": frozenset({
+        "black", "isort", "flake8", "pylint", "mypy", "ruff", "autopep8", "yapf", "pycodestyle", "pydocstyle",
+        "pyflakes", "bandit", "pip-audit", "safety", "pre-commit", "tox", "nox", "coverage", "pytest",
+        "setuptools", "twine", "build",
+    }),
+    "npm": frozenset({
+        "typescript", "eslint", "prettier", "jest", "ts-jest", "vitest", "mocha", "chai", "nyc", "husky",
+        "lint-staged", "stylelint", "webpack", "webpack-cli", "vite", "rollup", "esbuild", "parcel", "gulp",
+        "grunt", "@babel/core", "@babel/cli", "sass", "node-sass", "postcss", "autoprefixer",
+    }),
+    "gem": frozenset({
+        "rubocop", "standard", "brakeman", "bundler-audit", "simplecov", "erb_lint", "haml_lint", "scss_lint",
+        "rspec",
+    }),
+    "composer": frozenset({
+        "phpunit/phpunit", "squizlabs/php_codesniffer", "friendsofphp/php-cs-fixer", "phpstan/phpstan",
+        "vimeo/psalm",
+    }),
+}
+# Plug-ins and presets of those tools, by the names their families take.
+_PREFIXES: dict[str, tuple[str, ...]] = {
+    "pypi": ("flake8-", "pytest-", "pylint-"),
+    "npm": (
+        "eslint-", "@eslint/", "@typescript-eslint/", "prettier-plugin-", "@jest/", "jest-", "@vitejs/",
+        "vite-plugin-", "@rollup/", "rollup-plugin-", "gulp-", "grunt-", "webpack-", "stylelint-",
+        "@babel/preset-", "@babel/plugin-", "babel-plugin-", "babel-preset-",
+    ),
+    "gem": ("rubocop-", "rspec-"),
+    "composer": ("phpstan/",),
+}
+_PYPI_SEPARATORS = re.compile(r"[-_.]+")
+# A bundler's loaders and plug-ins (`ts-loader`, `html-webpack-plugin`).
+_SUFFIXES: dict[str, tuple[str, ...]] = {"npm": ("-loader", "-webpack-plugin")}
+
+
+def works_on_code(ecosystem: str, name: str) -> bool:
+    """Whether a package is a tool that works on the code and never runs with it."""
+    name = name.lower()
+    if ecosystem == "pypi":
+        name = _PYPI_SEPARATORS.sub("-", name)  # `pytest_cov` is `pytest-cov` to pip
+    return (name in _NAMES.get(ecosystem, ()) or name.startswith(_PREFIXES.get(ecosystem, ()))
+            or name.endswith(_SUFFIXES.get(ecosystem, ())))
+
+
+def scope(ecosystem: str, name: str, listed: str) -> str:
+    """The scope a package is judged in: `build` for such a tool listed as runtime, else as listed."""
+    return BUILD if listed == RUNTIME and works_on_code(ecosystem, name) else listed
