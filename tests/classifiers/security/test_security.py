@@ -150,6 +150,16 @@ def test_django_settings_keys_with_values(repo: Repo, app: str, capsys: pytest.C
     assert code == 1
 
 
+def test_the_language_cookies_settings_are_no_security_settings(
+    repo: Repo, app: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"app/settings.py": DJANGO_SETTINGS + 'LANGUAGE_COOKIE_NAME = "site_language"\n'
+                 "LANGUAGE_COOKIE_SECURE = True\nCSRF_COOKIE_NAME = \"site_csrf\"\n"})
+    code, doc = run_json(capsys, "--base", app)
+    assert kinds_and_subjects(doc, "security") == [("setting", "app/settings.py: CSRF_COOKIE_NAME")]
+    assert code == 1
+
+
 def test_django_rest_framework_default_authentication(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     drf = ("\nREST_FRAMEWORK = {\n    'DEFAULT_AUTHENTICATION_CLASSES': 'rest_framework.authentication.SessionAuthentication',"
            "\n    'PAGE_SIZE': 50,\n}\n")
@@ -490,6 +500,38 @@ def test_only_what_code_named_for_authentication_logs_changed(
     repo.commit({path: VERIFY_MFA.replace(old, new)})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
+TOKENS_GO = """\
+package api
+
+func (api *API) TokensHandler(req *Request) (*Response, error) {
+\tprintln("in TokensHandler 2")
+\tvalidationErrs := req.ValidateCredentials()
+\tif validationErrs != nil {
+\t\treturn nil, badRequest(validationErrs)
+\t}
+\tfmt.Println("in TokensHandler 3")
+\treturn api.signIn(req)
+}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "access"), [
+    ('\tprintln("in TokensHandler 2")\n', "", False),
+    ('\tfmt.Println("in TokensHandler 3")\n', '\tfmt.Println("signing in")\n', False),
+    # A print that starts writing out a secret is a change, as a log line's is.
+    ('\tprintln("in TokensHandler 2")\n', '\tprintln("token: " + req.Token)\n', True),
+    ('\tprintln("in TokensHandler 2")\n', '\tprintln("in TokensHandler 2")\n\treq.SkipValidation = true\n', True),
+])
+def test_only_what_code_named_for_authentication_prints_changed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "api/tokens.go": TOKENS_GO})
+    repo.commit({"api/tokens.go": TOKENS_GO.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", "api/tokens.go")] if access else [])
     assert code == (1 if access else 0)
 
 

@@ -586,11 +586,14 @@ def _code(path: str, lines: Iterable[str]) -> list[str]:
 
 _WORD = patterns.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A statement that writes to a log (`LOG.error("...", e);`, `logger.info(...)`, `console.warn(...)`,
-# `Rails.logger.debug ...`, `log.Printf(...)`), on its own line.
+# `Rails.logger.debug ...`, `log.Printf(...)`), or prints for whoever debugs (Go's `println("in handler")` and
+# `fmt.Println(...)`, Python's `print(...)`, Rust's `println!`, Java's `System.out.println(...)`, Ruby's
+# `puts`), on its own line.
 _LOG_STATEMENT = patterns.compile(
-    r"^\s*(?:(?:this|self|@)\.?)?(?:Rails\.)?(?:LOG|LOGGER|[Ll]og|[Ll]ogger|_?logger|_log|console|logging|slog)"
+    r"^\s*(?:(?:(?:this|self|@)\.?)?(?:Rails\.)?(?:LOG|LOGGER|[Ll]og|[Ll]ogger|_?logger|_log|console|logging|slog)"
     r"\s*(?:\.|::|->)\s*(?:trace|debug|info|warn|warning|error|fatal|critical|exception|log"
     r"|Print(?:f|ln)?|(?:Error|Info|Warn|Debug)f?)\b"
+    r"|(?:fmt\.(?:Print|Fprint)(?:f|ln)?|e?println!?|print|System\.(?:out|err)\.print(?:f|ln)?)\s*\(|puts\b)"
 )
 # What a log line must not start writing out: a secret.
 _SECRET_WORD = patterns.compile(r"(?i)token|passw|secret|credential|api_?key|private_?key")
