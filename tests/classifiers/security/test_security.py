@@ -503,6 +503,37 @@ def test_only_what_code_named_for_authentication_logs_changed(
     assert code == (1 if access else 0)
 
 
+BUNDLE_PERMISSIONS = """\
+from .enums import BundleStatus
+
+
+def user_can_preview_bundle(user, bundle) -> bool:
+    return (
+        user.has_perm("bundles.view")
+        and bundle.status == BundleStatus.IN_REVIEW
+        and bool(set(user.active_team_ids) & set(bundle.active_team_ids))
+    )
+"""
+
+
+@pytest.mark.parametrize(("imported", "old", "new", "access"), [
+    # Names swapped, and the test around them too: the check now lets in a set of statuses.
+    ("PREVIEWABLE_STATUSES", "bundle.status == BundleStatus.IN_REVIEW", "bundle.status in PREVIEWABLE_STATUSES", True),
+    ("BundleStatus", "bundle.status == BundleStatus.IN_REVIEW", "bundle.status != BundleStatus.IN_REVIEW", True),
+    # A rename: every line an old one with names swapped.
+    ("BundleState", "bundle.status == BundleStatus.IN_REVIEW", "bundle.status == BundleState.IN_REVIEW", False),
+])
+def test_an_operator_changed_around_renamed_names_is_no_rename(
+    repo: Repo, capsys: pytest.CaptureFixture[str], imported: str, old: str, new: str, access: bool
+) -> None:
+    path = "cms/bundles/permissions.py"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: BUNDLE_PERMISSIONS})
+    repo.commit({path: BUNDLE_PERMISSIONS.replace(old, new).replace("import BundleStatus", f"import {imported}")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
 TOKENS_GO = """\
 package api
 

@@ -652,11 +652,23 @@ def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool
     return True
 
 
+_SPACES = patterns.compile(r"\s+")
+
+
+def _shape(line: str) -> str:
+    """A line with its names, keywords and numbers each written `w`, and no spaces: what is left is its
+    operators and punctuation."""
+    return _SPACES.sub("", _WORD.sub("w", line))
+
+
 def _renamed(added: list[str], removed: list[str]) -> bool:
     """Every changed line is an old line with one or two names swapped for others (a rename, no new logic).
     A name only added or only taken away (`roles` become `roles.flatten`) is a call or a value more or
-    less, not a rename."""
+    less, not a rename, and neither is an operator changed around the names (`status == IN_REVIEW` ->
+    `status in PREVIEWABLE`, `==` -> `!=`): the lines, names aside, must be the old ones."""
     if not added or len(added) != len(removed):
+        return False
+    if Counter(map(_shape, added)) != Counter(map(_shape, removed)):
         return False
     new_words = Counter(w for line in added for w in _WORD.findall(line))
     old_words = Counter(w for line in removed for w in _WORD.findall(line))
