@@ -403,6 +403,22 @@ def test_a_pyproject_requirement_that_never_read_is_left_aside_while_it_stays_th
     assert code == 1
 
 
+MAVEN_JSON = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>uk.gov.example</groupId>
+  <artifactId>accounts</artifactId>
+  <version>1.0.0</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.json</groupId>
+      <artifactId>json</artifactId>
+      <version>{}</version>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+
 @pytest.mark.parametrize(("ecosystem", "path", "old", "new", "kind"), [
     # A calendar version's year moves on the calendar: `tzdata`, `pytz`, `certifi`, `fsspec`.
     ("pypi", "requirements.txt", "tzdata==2024.2\n", "tzdata==2025.1\n", "minor"),
@@ -413,6 +429,10 @@ def test_a_pyproject_requirement_that_never_read_is_left_aside_while_it_stays_th
      '{"require": {"spiral/roadrunner": "^2025.1"}}\n', "major"),
     ("docker", "Dockerfile", "FROM mcr.microsoft.com/mssql/server:2019-latest\n",
      "FROM mcr.microsoft.com/mssql/server:2022-latest\n", "major"),
+    # A version that is a whole date says when it was released, in any registry: `org.json:json`.
+    ("maven", "pom.xml", MAVEN_JSON.format("20211205"), MAVEN_JSON.format("20230227"), "minor"),
+    ("npm", "package.json", '{"dependencies": {"tzdata-js": "20240101.0.0"}}\n',
+     '{"dependencies": {"tzdata-js": "20250301.0.0"}}\n', "minor"),
 ])
 def test_a_calendar_versions_new_year_is_no_major_in_a_package_registry(
     repo: Repo, capsys: pytest.CaptureFixture[str], ecosystem: str, path: str, old: str, new: str, kind: str

@@ -227,8 +227,9 @@ def _admits_later_major(old: str, new: str, ecosystem: Ecosystem) -> str:
     before, after = ceiling(old), ceiling(new)
     if before is None or after is None or after <= before:
         return ""
-    if ecosystem.NAME in _CALENDAR_ECOSYSTEMS and _year(int(before)) and after != math.inf and _year(int(after)):
-        return ""  # `==2024.2` -> `==2025.1`: the next year's calendar version, not a major
+    if after != math.inf and ((ecosystem.NAME in _CALENDAR_ECOSYSTEMS and _year(int(before)) and _year(int(after)))
+                              or (_date(int(before)) and _date(int(after)))):
+        return ""  # `==2024.2` -> `==2025.1`: the next year's calendar version, not a major; a later date neither
     first = int(before) + 1
     if after == math.inf:
         return f"now admits {first} and later"
@@ -334,15 +335,25 @@ _CALENDAR_ECOSYSTEMS = frozenset({"pypi"})
 
 
 def package_step(ecosystem: str, old: Release | None, new: Release | None, zero_major: bool = False) -> str:
-    """`step`, with a calendar version's new year a `minor` in a language's package registry."""
+    """`step`, with a calendar version's new year a `minor` in a language's package registry, and a version
+    that is a whole date (`org.json:json 20211205` -> `20230227`) a `minor` anywhere: it says when, not what
+    broke."""
     kind = step(old, new, zero_major)
-    if kind == "major" and old and new and ecosystem in _CALENDAR_ECOSYSTEMS and _year(old[0]) and _year(new[0]):
+    if kind == "major" and old and new and (
+        (ecosystem in _CALENDAR_ECOSYSTEMS and _year(old[0]) and _year(new[0])) or (_date(old[0]) and _date(new[0]))
+    ):
         return "minor"
     return kind
 
 
 def _year(number: int) -> bool:
     return 1990 <= number <= 2999
+
+
+def _date(number: int) -> bool:
+    """A version's first number that is a whole date, `YYYYMMDD`: no product names a major release so."""
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    return _year(year) and 1 <= month <= 12 and 1 <= day <= 31
 
 
 def step(old: Release | None, new: Release | None, zero_major: bool = False) -> str:
