@@ -160,6 +160,34 @@ def test_the_language_cookies_settings_are_no_security_settings(
     assert code == 1
 
 
+ACTUATOR_PROPERTIES = """\
+spring.main.allow-circular-references=true
+management.endpoints.enabled-by-default=false
+management.endpoint.health.enabled=true
+management.endpoints.web.base-path=/
+management.endpoints.web.path-mapping.health=/company-accounts/healthcheck
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "setting"), [
+    ("management.endpoints.enabled-by-default=false\n", "", "management.endpoints.enabled-by-default"),
+    ("management.endpoint.health.enabled=true\n",
+     "management.endpoint.health.enabled=true\nmanagement.endpoints.web.exposure.include=*\n",
+     "management.endpoints.web.exposure.include"),
+    # Where the endpoints are mapped is routing.
+    ("management.endpoints.web.base-path=/\n", "management.endpoints.web.base-path=/company-accounts\n", None),
+])
+def test_spring_boot_actuator_endpoints_turned_on_or_exposed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, setting: str | None
+) -> None:
+    path = "src/main/resources/application.properties"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: ACTUATOR_PROPERTIES})
+    repo.commit({path: ACTUATOR_PROPERTIES.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert set(kinds_and_subjects(doc, "security")) == ({("setting", f"{path}: {setting}")} if setting else set())
+    assert code == (1 if setting else 0)
+
+
 def test_django_rest_framework_default_authentication(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     drf = ("\nREST_FRAMEWORK = {\n    'DEFAULT_AUTHENTICATION_CLASSES': 'rest_framework.authentication.SessionAuthentication',"
            "\n    'PAGE_SIZE': 50,\n}\n")
@@ -498,6 +526,63 @@ def test_only_what_code_named_for_authentication_logs_changed(
     path = "frontend-api/src/main/java/app/authentication/lambda/VerifyMfaCodeHandler.java"
     base = repo.commit({".ownership-gate.yaml": POLICY, path: VERIFY_MFA})
     repo.commit({path: VERIFY_MFA.replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
+WORK_ORDERS_CONTROLLER = """\
+namespace RepairsApi.V2.Controllers
+{
+    [ApiController]
+    [Route("/api/v2/workOrders")]
+    public class WorkOrdersController : Controller
+    {
+        [HttpGet]
+        [Route("{id}/variation-tasks")]
+        [ProducesResponseType(404)]
+        [Authorize(Roles = UserGroups.ContractManager)]
+        public async Task<IActionResult> GetWorkOrderVariations(int id)
+        {
+            return Ok(await _listVariationTasksUseCase.Execute(id));
+        }
+
+        [HttpGet]
+        [Route("{id}")]
+        public async Task<IActionResult> GetWorkOrder(int id)
+        {
+            return Ok(await _getWorkOrderUseCase.Execute(id));
+        }
+    }
+}
+"""
+VARIATIONS_ACTION = """\
+        [HttpGet]
+        [Route("{id}/variation-tasks")]
+        [ProducesResponseType(404)]
+        [Authorize(Roles = UserGroups.ContractManager)]
+        public async Task<IActionResult> GetWorkOrderVariations(int id)
+        {
+            return Ok(await _listVariationTasksUseCase.Execute(id));
+        }
+
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "access"), [
+    # The action stays, open to every signed-in user.
+    ("        [Authorize(Roles = UserGroups.ContractManager)]\n", "", True),
+    # Another action let in without signing in.
+    ('        [Route("{id}")]\n', '        [Route("{id}")]\n        [AllowAnonymous]\n', True),
+    # The action deleted with its check: nobody reaches it any more.
+    (VARIATIONS_ACTION, "", False),
+])
+def test_aspnet_core_authorisation_attributes(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
+) -> None:
+    path = "RepairsApi/V2/Controllers/WorkOrdersController.cs"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: WORK_ORDERS_CONTROLLER})
+    repo.commit({path: WORK_ORDERS_CONTROLLER.replace(old, new)})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
     assert code == (1 if access else 0)
@@ -2883,6 +2968,39 @@ def test_helmet_headers_by_their_option_names(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == [("setting", path)]
     assert code == 1
+
+
+CSP_DIRECTIVES = """\
+export const prepareCSPConfig = (nonce: string): HelmetOptions => {
+    return {
+        contentSecurityPolicy: {
+            directives: {
+                imgSrc: [CDN_HOST],
+                connectSrc: [SELF, PIWIK_URL],
+                formAction: [SELF, OAUTH_USER_CALL_BACK],
+            },
+        },
+    };
+};
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "setting"), [
+    ("connectSrc: [SELF, PIWIK_URL]", "connectSrc: [SELF, PIWIK_URL, CHS_URL]", True),
+    ("formAction: [SELF, OAUTH_USER_CALL_BACK]", "formAction: [SELF, CHS_URL, OAUTH_USER_CALL_BACK]", True),
+    # Where images may come from is no door: as with `img_src`, the name is data's as often.
+    ("imgSrc: [CDN_HOST]", "imgSrc: [CDN_HOST, PIWIK_URL]", False),
+])
+def test_helmet_csp_directives_by_their_option_names(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, setting: bool
+) -> None:
+    # The middleware's own file is named for what it configures, not for security: its directives decide.
+    path = "src/middleware/page_policy_config.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: CSP_DIRECTIVES.replace("contentSecurityPolicy", "policy")})
+    repo.commit({path: CSP_DIRECTIVES.replace("contentSecurityPolicy", "policy").replace(old, new)})
+    code, doc = run_json(capsys, "--base", base)
+    assert set(kinds_and_subjects(doc, "security")) == ({("setting", path)} if setting else set())
+    assert code == (1 if setting else 0)
 
 
 def test_an_images_own_referrer_policy_is_no_header(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,6 +145,9 @@ ACCESS_LINE = patterns.compile(
     r"|\bstaff_member_required\b|\badmin_view\b|\buser_passes_test\b"
     r"|\blogin_required\b|\b(?:skip_)?before_action\s+:(?:authenticate\w*|require_\w*login\w*|verify_authenticity_token)"
     r"|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|PermitAll|DenyAll)\b|\bpermitAll\s*\(|\bauthenticated\s*\(\s*\)"
+    # ASP.NET Core's attributes on a controller or action (`[Authorize(Roles = UserGroups.ContractManager)]`,
+    # `[AllowAnonymous]`) and a minimal API's endpoint (`.RequireAuthorization("admin")`, `.AllowAnonymous()`).
+    r"|^\s*\[\s*(?:Authorize|AllowAnonymous)\b|\.(?:RequireAuthorization|AllowAnonymous)\s*\("
     r"|\b(?:IsAuthenticated|IsAdminUser|AllowAny|IsAuthenticatedOrReadOnly)\b|\bpolicy_scope\b|\bverify_authorized\b"
     # CanCanCan's controller checks: every action of the controller authorised against the loaded record.
     r"|\b(?:load_and_)?authorize_resource\b"
@@ -188,7 +191,7 @@ USER_SCOPE = patterns.compile(
 # Lines of ACCESS_LINE that open rather than close: skipping a check, allowing anyone.
 GRANT_LINE = patterns.compile(
     r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
-    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b"
+    r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|^\s*\[\s*AllowAnonymous\b|\.AllowAnonymous\s*\("
 )
 # A role test (`isAdmin`, `is_superuser`, `hasRole(...)`): in code, a branch that lets one kind of user past
 # what the others meet (`if user.is_admin: return True`), so it opens; in a decorator or annotation
@@ -225,7 +228,7 @@ SIGN_IN_LINE = patterns.compile(
 )
 # `KEY = value`, `config.key = value`, `Module::Class.key = value`, `key: value`, `"Header-Name": "value"`.
 ASSIGNMENT = patterns.compile(
-    r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.]*(?:::[A-Za-z_][\w.]*)*|["'][\w.-]+["'])"""
+    r"""^\s*(?:export\s+|const\s+|let\s+|var\s+)?(?P<key>[A-Za-z_][\w.-]*(?:::[A-Za-z_][\w.]*)*|["'][\w.-]+["'])"""
     r"""\s*(?:=|:)(?!=)\s*(?P<value>.+?)[,;]?\s*$"""
 )
 # A configuration DSL's `setting value` (Ruby initializers, nginx, Caddy): a name, a space, a value.
@@ -243,6 +246,9 @@ SETTING_LINE = patterns.compile(
     r"|\b(?:default|script|style|connect|frame|child|worker|object)_src\b|\bframe_ancestors\b"
     r"|\bform_action\b(?=\s*[:(]|\s+:)|\bpolicy\.form_action\b"
     r"|\bupgrade_insecure_requests\b|\bblock_all_mixed_content\b"
+    # ... and as Helmet's `directives` name them, in camel case (`connectSrc: [SELF, CHS_URL]`, `formAction`).
+    r"|\b(?-i:(?:default|script|style|connect|frame|child|worker|object)Src(?:Elem|Attr)?|frameAncestors|formAction"
+    r"|upgradeInsecureRequests)\s*:"
     # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
     r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
     r"|permissions[-_]policy|x[-_]permitted[-_]cross[-_]domain[-_]policies"

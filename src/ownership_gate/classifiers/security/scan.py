@@ -327,7 +327,7 @@ def _grants(line: str) -> bool:
     negated where it is written refuses those without the role: both narrow like any other check."""
     if GRANT_LINE.search(line):
         return True
-    if line.lstrip().startswith("@"):
+    if line.lstrip().startswith(_ABOVE):
         return False
     return len(ROLE_TEST.findall(line)) > len(NEGATED_ROLE_TEST.findall(line))
 
@@ -396,14 +396,18 @@ _SCRIPT = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
 
 _DEF_NAME = patterns.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
-# A Java or Kotlin method's declaration (`public ResponseEntity<Void> search(`, `fun search(`): its name.
+# A Java, Kotlin or C# method's declaration (`public ResponseEntity<Void> search(`, `fun search(`,
+# `public async Task<IActionResult> GetVariations(`): its name.
 _METHOD_NAME = patterns.compile(
-    r"^\s*(?:(?:public|private|protected|internal|open|override|suspend|static|final|abstract|synchronized)\s+)*"
+    r"^\s*(?:(?:public|private|protected|internal|open|override|suspend|static|final|abstract|synchronized|async"
+    r"|virtual|sealed)\s+)*"
     r"(?:fun\s+(?:<[^>]*>\s*)?|[\w<>\[\],.?]+(?:<[^()]*>)?\s+)(\w+)\s*\(",
     re.MULTILINE,
 )
-# Languages whose access checks sit above the function they guard (a decorator, an annotation).
-_DEFINITION = {"py": _DEF_NAME, "java": _METHOD_NAME, "kt": _METHOD_NAME}
+# Languages whose access checks sit above the function they guard (a decorator, an annotation, an attribute).
+_DEFINITION = {"py": _DEF_NAME, "java": _METHOD_NAME, "kt": _METHOD_NAME, "cs": _METHOD_NAME}
+# How such a line starts: `@login_required`, `@PreAuthorize(...)`, C#'s `[Authorize(...)]`.
+_ABOVE = ("@", "[")
 
 
 def _removed_with_their_views(diff: LineDiff, definition: re.Pattern[str]) -> set[str]:
@@ -422,7 +426,7 @@ def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str
     lines = text.splitlines()
     found: Counter[tuple[str, str]] = Counter()
     for index, line in enumerate(lines):
-        if not line.lstrip().startswith("@") or not _checks(line):
+        if not line.lstrip().startswith(_ABOVE) or not _checks(line):
             continue
         open_calls = line.count("(") - line.count(")")  # arguments written over several lines follow it
         for following in lines[index + 1 : index + 20]:
@@ -433,7 +437,7 @@ def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str
             if name is not None:
                 found[(normal(line), name.group(1))] += 1
                 break
-            if not following.lstrip().startswith(("@", ")", "#")) and following.strip():
+            if not following.lstrip().startswith((*_ABOVE, ")", "#")) and following.strip():
                 break  # not a decorator stack
     return found
 

@@ -65,9 +65,20 @@ def is_secret(name: str, value: str) -> bool:
 _PREFERENCE_COOKIE = patterns.compile(r"(?i)(?:^|[._:])(?:language|locale|lang)_?cookies?(?:$|[._:])")
 
 
+# Which of Spring Boot's actuator endpoints are on and reachable over the web
+# (`management.endpoints.enabled-by-default`, `management.endpoint.env.enabled`,
+# `management.endpoints.web.exposure.include`, Boot 3.4's `access`): they show the application's environment,
+# configuration and heap to whoever reaches them. Where they are mapped (`base-path`, `path-mapping`) is routing.
+_ACTUATOR = patterns.compile(
+    r"(?i)^management\.(?:endpoints\.(?:enabled-by-default|(?:web|jmx)\.exposure\.(?:include|exclude)|access\.default)"
+    r"|endpoint\.[\w-]+\.(?:enabled|access))$"
+)
+
+
 def is_setting(name: str) -> bool:
     """Whether a setting's name says it is a security setting (`SESSION_COOKIE_SECURE`, `config.force_ssl`)."""
-    return bool(SETTING_KEY.search(name.lower())) and not _PREFERENCE_COOKIE.search(name)
+    return (bool(SETTING_KEY.search(name.lower())) and not _PREFERENCE_COOKIE.search(name)) or bool(
+        _ACTUATOR.search(name))
 
 
 # A string literal's contents that may be secret material: eight or more characters with no space, not a dotted
