@@ -495,6 +495,17 @@ def test_a_call_added_to_a_permission_check_is_no_rename(repo: Repo, capsys: pyt
     assert kinds_and_subjects(doc, "security") == [] and code == 0  # a rename
 
 
+def assert_access_finding(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, before: str, after: str, access: bool
+) -> None:
+    """`before` committed, then `after`: an `access` finding on `path` (and exit 1) exactly when `access`."""
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: before})
+    repo.commit({path: after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
 VERIFY_MFA = """\
 public class VerifyMfaCodeHandler {
     public Response handle(Request request) {
@@ -524,11 +535,7 @@ def test_only_what_code_named_for_authentication_logs_changed(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
 ) -> None:
     path = "frontend-api/src/main/java/app/authentication/lambda/VerifyMfaCodeHandler.java"
-    base = repo.commit({".ownership-gate.yaml": POLICY, path: VERIFY_MFA})
-    repo.commit({path: VERIFY_MFA.replace(old, new)})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
-    assert code == (1 if access else 0)
+    assert_access_finding(repo, capsys, path, VERIFY_MFA, VERIFY_MFA.replace(old, new), access)
 
 
 WORK_ORDERS_CONTROLLER = """\
@@ -581,11 +588,7 @@ def test_aspnet_core_authorisation_attributes(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
 ) -> None:
     path = "RepairsApi/V2/Controllers/WorkOrdersController.cs"
-    base = repo.commit({".ownership-gate.yaml": POLICY, path: WORK_ORDERS_CONTROLLER})
-    repo.commit({path: WORK_ORDERS_CONTROLLER.replace(old, new)})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
-    assert code == (1 if access else 0)
+    assert_access_finding(repo, capsys, path, WORK_ORDERS_CONTROLLER, WORK_ORDERS_CONTROLLER.replace(old, new), access)
 
 
 BUNDLE_PERMISSIONS = """\
@@ -611,12 +614,8 @@ def user_can_preview_bundle(user, bundle) -> bool:
 def test_an_operator_changed_around_renamed_names_is_no_rename(
     repo: Repo, capsys: pytest.CaptureFixture[str], imported: str, old: str, new: str, access: bool
 ) -> None:
-    path = "cms/bundles/permissions.py"
-    base = repo.commit({".ownership-gate.yaml": POLICY, path: BUNDLE_PERMISSIONS})
-    repo.commit({path: BUNDLE_PERMISSIONS.replace(old, new).replace("import BundleStatus", f"import {imported}")})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
-    assert code == (1 if access else 0)
+    renamed = BUNDLE_PERMISSIONS.replace(old, new).replace("import BundleStatus", f"import {imported}")
+    assert_access_finding(repo, capsys, "cms/bundles/permissions.py", BUNDLE_PERMISSIONS, renamed, access)
 
 
 TOKENS_GO = """\
@@ -644,11 +643,7 @@ func (api *API) TokensHandler(req *Request) (*Response, error) {
 def test_only_what_code_named_for_authentication_prints_changed(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, access: bool
 ) -> None:
-    base = repo.commit({".ownership-gate.yaml": POLICY, "api/tokens.go": TOKENS_GO})
-    repo.commit({"api/tokens.go": TOKENS_GO.replace(old, new)})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "security") == ([("access", "api/tokens.go")] if access else [])
-    assert code == (1 if access else 0)
+    assert_access_finding(repo, capsys, "api/tokens.go", TOKENS_GO, TOKENS_GO.replace(old, new), access)
 
 
 SERVICE_CONFIG_POLICY = """\
