@@ -656,20 +656,23 @@ def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool
     return True
 
 
-_SPACES = patterns.compile(r"\s+")
+# What decides a test besides the names it reads: comparison and logical operators, and numbers (an OAuth
+# state's length, `16` -> `32`; a timestamp divided, `Date.now() / 1000`). Punctuation (`.`, parentheses) and
+# what strings say are left out: a call's parentheses or an error's message reworded decide nothing.
+_DECIDING = patterns.compile(r"===|!==|==|!=|<=|>=|=>|->|&&|\|\||[!<>*/%+-]|(?<![\w.])\d+(?:\.\d+)?\b")
 
 
-def _shape(line: str) -> str:
-    """A line with its names, keywords and numbers each written `w`, and no spaces: what is left is its
-    operators and punctuation."""
-    return _SPACES.sub("", _WORD.sub("w", line))
+def _shape(line: str) -> tuple[str, ...]:
+    """The operators and numbers of a line, outside its strings, in order (`=>` and `->` are arrows)."""
+    return tuple(token for token in _DECIDING.findall(layout.without_strings(line)) if token not in ("=>", "->"))
 
 
 def _renamed(added: list[str], removed: list[str]) -> bool:
     """Every changed line is an old line with one or two names swapped for others (a rename, no new logic).
     A name only added or only taken away (`roles` become `roles.flatten`) is a call or a value more or
-    less, not a rename, and neither is an operator changed around the names (`status == IN_REVIEW` ->
-    `status in PREVIEWABLE`, `==` -> `!=`): the lines, names aside, must be the old ones."""
+    less, not a rename, and neither is an operator or a number changed around the names (`status == IN_REVIEW`
+    -> `status in PREVIEWABLE`, `==` -> `!=`, `16` -> `32`): the lines' operators and numbers must be the old
+    ones."""
     if not added or len(added) != len(removed):
         return False
     if Counter(map(_shape, added)) != Counter(map(_shape, removed)):
