@@ -87,6 +87,19 @@ def test_bitnami_style_resource_presets(repo: Repo, capsys: pytest.CaptureFixtur
     assert _cost(doc) == [("increase", "primary.persistence.size"), ("increase", "primary.resourcesPreset")]
 
 
+def test_a_charts_one_word_requests_and_limits(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    values = ("container:\n  requestMemory: 100Mi\n  requestCpu: 100m\n  limitMemory: 2500Mi\n  limitCpu: 200m\n"
+              "  port: 3000\n")
+    chart = {"helm/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 1.0.0\n", "helm/api/values.yaml": values}
+    base = repo.commit(chart)
+    repo.commit({"helm/api/values.yaml": values.replace("limitCpu: 200m", "limitCpu: 500m").replace("3000", "3001")})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [("increase", "container.limitCpu")]
+    repo.commit({"helm/api/values.yaml": values.replace("requestCpu: 100m", "requestCpu: 50m")})
+    _, doc = run_json(capsys, "--base", base)
+    assert _cost(doc) == [("decrease", "container.requestCpu")]
+
+
 def test_kustomize_replicas_and_inline_patches(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     text = (FIXTURES / "kustomize" / "kustomization.yaml").read_text()
     base = repo.commit({"overlays/prod/kustomization.yaml": text})

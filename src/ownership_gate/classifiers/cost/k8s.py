@@ -17,6 +17,12 @@ from ownership_gate.formats.yaml import Loader, Node, load
 _COUNTS: dict[str, object] = {"replicas": 1, "replicaCount": 1, "minReplicas": 1, "minReplicaCount": 0}
 _CEILINGS = frozenset({"maxReplicas", "maxReplicaCount"})
 _SERVICE_TYPES = frozenset({"LoadBalancer", "ClusterIP", "NodePort", "ExternalName"})
+# A chart's own values naming a container's request or limit in one word (`container.limitCpu: 500m`, as charts
+# built on a shared library write them), which its templates put under `resources`.
+_ONE_WORD_RESOURCES = {
+    **dict.fromkeys(("requestCpu", "requestMemory", "cpuRequest", "memoryRequest"), "amount"),
+    **dict.fromkeys(("limitCpu", "limitMemory", "cpuLimit", "memoryLimit"), "limit"),
+}
 _INSTANCE_LABELS = frozenset({"node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"})
 # Top-level keys of an object that hold no desired state worth pricing.
 _SKIPPED = frozenset({"metadata", "status", "data", "stringData", "binaryData"})
@@ -51,6 +57,8 @@ def k8s_rule(keys: tuple[str, ...], node: Node, extra: ExtraKeys = ()) -> Rule |
         return Rule("count", default=_COUNTS[last])
     if len(keys) >= 3 and keys[-3] == "resources" and keys[-2] in ("requests", "limits"):
         return Rule("amount" if keys[-2] == "requests" else "limit")
+    if last in _ONE_WORD_RESOURCES:
+        return Rule(_ONE_WORD_RESOURCES[last])
     if keys[-2:] == ("capacity", "storage") or keys[-2:] == ("persistence", "size"):
         return Rule("amount")
     if last == "type" and isinstance(node.value, str) and node.value in _SERVICE_TYPES:
