@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from ownership_gate.classifiers.dependency.ecosystems import tools
-from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME, ManifestError, Release, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.base import ManifestError, Release, Requirement
 from ownership_gate.classifiers.dependency.ecosystems.manifests import Lines, escape, load_json
 from ownership_gate.classifiers.dependency.ecosystems.npm import SECTIONS
 from ownership_gate.classifiers.dependency.versions import semver
@@ -37,11 +37,10 @@ def parse(text: str, path: str) -> list[Requirement]:
             name = _target(key, spec.strip())
             if name is None or name == own:
                 continue
-            # Type definitions (`@types/node`) only inform the compiler and never run, wherever listed; nor
-            # do the tools that check and build the code (`typescript`, `webpack`).
+            # Type definitions (`@types/node`) and the tools that check and build the code (`typescript`,
+            # `webpack`) never run, wherever listed (tools.py).
             found.append(Requirement(name, " ".join(spec.split()), _line(lines, key, spec),
-                                     scope=BUILD if name.startswith("@types/") and scope == RUNTIME
-                                     else tools.scope("npm", name, scope)))
+                                     scope=tools.scope("npm", name, scope)))
     return found
 
 

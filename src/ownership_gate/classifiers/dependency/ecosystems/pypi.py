@@ -26,8 +26,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from ownership_gate.classifiers.dependency.ecosystems import tools
-from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, RUNTIME, Release, Requirement, named_scope
+from ownership_gate.classifiers.dependency.ecosystems.base import RUNTIME, Release, Requirement, named_scope
 from ownership_gate.classifiers.fixture_dirs import in_test_dir
 
 if TYPE_CHECKING:
@@ -69,25 +68,16 @@ def file_scope(path: str) -> str:
     return named_scope(stem, RUNTIME)
 
 
-# Installers and environment tools: they install the application, which never imports them.
-_INSTALLERS = frozenset({"pip", "wheel", "virtualenv", "pip-tools", "pipenv"})
-
-
-def _never_imported(name: str) -> bool:
-    """An installer, a stub-only package (typeshed's `types-requests`, PEP 561's `boto3-stubs`, which hold
-    only `.pyi` files for a type checker) or a tool that works on the code (`black`, `pytest`): none runs."""
-    return name in _INSTALLERS or name.startswith("types-") or name.endswith("-stubs") or tools.works_on_code(
-        NAME, name)
-
-
 def parse(text: str, path: str) -> list[Requirement]:
     return _installers_are_build(_parse(text, path))
 
 
 def _installers_are_build(requirements: list[Requirement]) -> list[Requirement]:
-    """An installer or type stubs listed beside the application's packages (`pip==9.0.1` in `requirements.txt`,
-    `types-aiobotocore` in `[project] dependencies`) are `build`."""
-    return [r._replace(scope=BUILD) if r.scope == RUNTIME and _never_imported(r.name) else r for r in requirements]
+    """An installer, type stubs or a tool listed beside the application's packages (`pip==9.0.1` in
+    `requirements.txt`, `types-aiobotocore` in `[project] dependencies`) are `build` (tools.py)."""
+    from ownership_gate.classifiers.dependency.ecosystems import tools
+
+    return [r._replace(scope=tools.scope(NAME, r.name, r.scope)) for r in requirements]
 
 
 def _format(path: str) -> str:
