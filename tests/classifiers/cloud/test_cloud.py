@@ -3021,3 +3021,81 @@ def test_a_count_gaining_a_condition_that_what_it_reads_gains_in_the_same_change
     assert ("count", "aws_backup_vault_lock_configuration.main") in kinds_and_subjects(doc, "cloud")
     assert code == 1
 
+
+
+CERTIFICATES = """\
+provider "aws" {
+  region = "eu-west-2"
+}
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "virginia"
+  region = "us-east-1"
+}
+
+resource "aws_acm_certificate" "load_balancer" {
+  domain_name       = "lb.example.gov.uk"
+  validation_method = "DNS"
+%s}
+
+module "certificates" {
+  source = "./modules/certificates"
+%s}
+"""
+_US_EAST_1 = "  providers = {\n    aws = aws.us_east_1\n  }\n"
+
+
+@pytest.mark.parametrize(("resource", "call", "found"), [
+    # The certificate is now made in another region: the one it was is destroyed.
+    ("  provider = aws.us_east_1\n", _US_EAST_1, [("replaced", "aws_acm_certificate.load_balancer")]),
+    # The module is handed the default configuration instead: what it made in us-east-1 moves.
+    ("", "  providers = {\n    aws.us_east_1 = aws.us_east_1\n  }\n", [("replaced", "module.certificates")]),
+    # Another alias of the same region and account moves nothing.
+    ("", "  providers = {\n    aws = aws.virginia\n  }\n", []),
+])
+def test_a_resource_or_module_given_another_provider_configuration_is_made_elsewhere(
+    repo: Repo, capsys: pytest.CaptureFixture[str], resource: str, call: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "production/main.tf": CERTIFICATES % ("", _US_EAST_1)})
+    repo.commit({"production/main.tf": CERTIFICATES % (resource, call)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)
+
+
+_EGRESS = ('resource "aws_vpc_security_group_egress_rule" "%s" {\n  security_group_id            = aws_security_group.ecs.id\n'
+           '  referenced_security_group_id = var.%s\n}\n\n')
+_SECURITY_GROUP_INPUT = 'variable "%s" {\n  type        = string\n  description = "The id of the %s security group"\n}\n\n'
+_APPLICATION = 'module "application" {\n  source = "../modules/application"\n%s}\n'
+
+
+def test_inputs_renamed_with_the_same_type_and_description_and_given_the_same_values_are_the_same(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two inputs of the same type renamed at once: their descriptions tell which is which, and the caller
+    gives each new name what it gave the old one."""
+    def module(prefix: str) -> dict[str, str]:
+        return {
+            "modules/application/security_groups.tf": _EGRESS % ("db", f"{prefix}db_security_group_id")
+            + _EGRESS % ("redis", f"{prefix}redis_security_group_id"),
+            "modules/application/variables.tf": _SECURITY_GROUP_INPUT % (f"{prefix}db_security_group_id", "db")
+            + _SECURITY_GROUP_INPUT % (f"{prefix}redis_security_group_id", "redis"),
+        }
+
+    def call(prefix: str, db: str = "module.database.security_group_id") -> dict[str, str]:
+        return {"production/main.tf": _APPLICATION % (f"  {prefix}db_security_group_id = {db}\n"
+                                                      f"  {prefix}redis_security_group_id = module.redis.security_group_id\n")}
+
+    base = repo.commit({".ownership-gate.yaml": POLICY, **module("egress_to_"), **call("egress_to_")})
+    repo.commit({**module(""), **call("")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # The renamed input given another group is another rule.
+    repo.commit(call("", "module.cache.security_group_id"))
+    _, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "module.application")]

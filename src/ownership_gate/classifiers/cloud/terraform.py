@@ -319,6 +319,55 @@ def _elsewhere(block: hcl.Block, before: Mapping[str, Placed]) -> str:
     return ", ".join(where)
 
 
+def _provider_moved(address: str, before: hcl.Block, after: hcl.Block, module: Module) -> Finding | None:
+    """A resource or a module call given another provider configuration (`provider = aws.us_east_1` added, a
+    module's `providers = { aws = aws.us_east_1 }` -> `{ aws.us_east_1 = aws.us_east_1 }`, which hands it the
+    caller's default `aws` instead): what it makes is made in that configuration's region or account from now
+    on, and Terraform destroys it where it was. Not when both configurations are the folder's own and point to
+    the same place (an alias renamed); a data source only reads."""
+    if address.startswith("data."):
+        return None
+    if address.startswith("module."):
+        was, now = _passed(before), _passed(after)
+        for key in sorted(was.keys() | now.keys()):
+            implicit = key if "." not in key else None  # a default provider passes on unless mapped
+            old, new = was.get(key, implicit), now.get(key, implicit)
+            if old is not None and new is not None and old != new and not _same_place(old, new, module):
+                return finding("replaced", address, (
+                    f"its {key} provider is now {new} (was {old}): what it makes in another region or account"
+                    " is destroyed and created there"), after.line)
+        return None
+    default = address.split("_", 1)[0]
+    old, new = (_provider_name(block, default) for block in (before, after))
+    if old == new or _same_place(old, new, module):
+        return None
+    return finding("replaced", address, (
+        f"it is now made with provider {new} (was {old}): in another region or account, Terraform destroys it"
+        " and creates it there"), after.line)
+
+
+def _provider_name(block: hcl.Block, default: str) -> str:
+    """The provider configuration a resource is made with: its `provider` (`aws.us_east_1`, 0.11's
+    `"aws.us_east_1"`), else its type's default configuration."""
+    written = block.body.attributes.get("provider")
+    return default if written is None else _text(written.value).strip('"')
+
+
+def _passed(block: hcl.Block) -> dict[str, str]:
+    """A module call's `providers`: the module's name for each configuration -> the caller's."""
+    written = block.body.attributes.get("providers")
+    if written is None or not isinstance(written.value, dict):
+        return {}
+    return {key.strip('"'): _text(value).strip('"') for key, value in written.value.items()}
+
+
+def _same_place(old: str, new: str, module: Module) -> bool:
+    """Both configurations are the folder's own and say the same of where (`region`, `assume_role`, ...)."""
+    configurations = {**module.providers_old, **module.providers_new}
+    first, second = configurations.get(old), configurations.get(new)
+    return first is not None and second is not None and _where(first.block) == _where(second.block)
+
+
 def _terraform_floor(constraints: Iterable[str]) -> tuple[int, ...] | None:
     """The oldest Terraform release every constraint admits (`>= 0.12.26`, `~> 0.13` -> (0, 13))."""
     lowest = [low for constraint in constraints if (low := comparator_lowest(constraint)) is not None]
@@ -500,6 +549,8 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
                 if _only_more(address, regrouped):
                     item = item._replace(kind="dns")
         ignored = ignored_changes(before.block) & ignored_changes(after.block)
+        if item is None and before.block.source != after.block.source:
+            item = _provider_moved(address, before.block, after.block, module)
         if item is None and before.block.source != after.block.source and ALL not in ignored:
             if not address.startswith(("data.", "module.")):
                 item = force_new.replaced(address, _kind_of(address), before.block, after.block, ignored)
@@ -1132,6 +1183,9 @@ def _changed(
                        after.line)
     for gone, came in _identified_anew(old_items, new_items):
         del old_items[gone], new_items[came]
+    if address.startswith("module."):
+        for gone, came in _input_renamed(old_items, new_items):
+            del old_items[gone], new_items[came]
     names = sorted({n for n in old_items.keys() | new_items.keys() if old_items.get(n) != new_items.get(n)
                     and not _only_narrowed(old_items.get(n), new_items.get(n), n)
                     and not _logging_turned_on(n, old_items.get(n), new_items.get(n))
@@ -1311,17 +1365,20 @@ def _reads_attribute(canonical: Any, optional: AbstractSet[str]) -> bool:
 
 
 def _renamed_variables(module: Module) -> dict[str, str]:
-    """The variables the change set renamed: one that went and one that came with the same type, default and
-    sensitivity, the only such pair (`storage_lifecycle_rules` -> `storage_bucket_lifecycle_rules`, both a
-    `list` defaulting to `[]`). A caller that set the old name must now set the new one to the same value (Terraform
-    rejects an argument the module does not declare), and one that did not gets the same default."""
+    """The variables the change set renamed: one that went and one that came with the same type, default,
+    sensitivity and description, the only such pair (`storage_lifecycle_rules` ->
+    `storage_bucket_lifecycle_rules`, both a `list` defaulting to `[]`). A caller that set the old name must now
+    set the new one to the same value (Terraform rejects an argument the module does not declare), and one that
+    did not gets the same default."""
     gone = [name for name in module.variables_old if name not in module.variables_new]
     came = [name for name in module.variables_new if name not in module.variables_old]
     if not gone or not came:
         return {}
 
-    def shape(placed: Placed) -> tuple[str, str, str]:
-        return (_default(placed.block), _type_text(placed).strip('"'), _sensitive(placed.block))
+    def shape(placed: Placed) -> tuple[str, str, str, str]:
+        described = placed.block.body.attributes.get("description")
+        return (_default(placed.block), _type_text(placed).strip('"'), _sensitive(placed.block),
+                _text(described.value) if described is not None else "")
 
     old_shapes = {name: shape(module.variables_old[name]) for name in gone}
     new_shapes = {name: shape(module.variables_new[name]) for name in came}
@@ -1382,6 +1439,23 @@ def _identified_anew(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tup
             pairs.append((gone, same))
             del came[same]
     return pairs
+
+
+def _input_renamed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Pairs of a module call's input gone and one new given the very same reference, each the only one given
+    it (`egress_to_db_security_group_id = module.database.rds_security_group_id` become `db_security_group_id
+    = ...`): the module renamed its input, and it gets what it got. A literal may be anything's value."""
+    def references(items: Mapping[str, Any], names: Iterable[str]) -> dict[Any, list[str]]:
+        found: dict[Any, list[str]] = {}
+        for name in names:
+            value = items[name]
+            if isinstance(value, tuple) and value[:1] == ("expr",):
+                found.setdefault(value, []).append(name)
+        return found
+
+    gone, came = references(old, sorted(old.keys() - new.keys())), references(new, sorted(new.keys() - old.keys()))
+    return [(names[0], came[value][0]) for value, names in gone.items()
+            if len(names) == 1 and len(came.get(value, ())) == 1]
 
 
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:
