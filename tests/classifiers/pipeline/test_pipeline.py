@@ -903,6 +903,36 @@ def test_a_job_that_calls_a_reusable_workflow_named_for_shipping_ships(
     assert_pipeline_step(repo, capsys, ".github/workflows/release.yml", RELEASED % old, RELEASED % new, found)
 
 
+APPLY = """\
+name: Apply production
+on:
+  push:
+    branches: [production]
+%s
+jobs:
+  apply:
+    name: Apply
+    uses: ./.github/workflows/apply.yml
+    with:
+      %s: production
+      maintenance-mode-on: false
+    secrets: inherit
+"""
+
+
+@pytest.mark.parametrize(("given", "found"), [
+    # The called workflow is handed the production environment: it deploys there, and may now be run by hand.
+    ("environment", [("deploy", ".github/workflows/apply-production.yml: on")]),
+    # An input named otherwise says nothing of where it ships.
+    ("stage", []),
+])
+def test_a_reusable_workflow_handed_an_environment_ships(
+    repo: Repo, capsys: pytest.CaptureFixture[str], given: str, found: list[tuple[str, str]]
+) -> None:
+    assert_pipeline_step(repo, capsys, ".github/workflows/apply-production.yml", APPLY % ("", given),
+                         APPLY % ("  workflow_dispatch:", given), found)
+
+
 PINNED = """\
 name: Publish image
 on: {push: {branches: [main]}}

@@ -205,13 +205,17 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             if checkout is not None:
                 untrusted[str(job_id)] = checkout
         runs = "\n".join(str(s.get("run", "")) for s in steps)
-        environment = _environment(job.get("environment"))
+        called = job.get("uses")  # a reusable workflow, which the job runs whole
+        given = job.get("with")
+        # A reusable workflow handed an environment (`with: {environment: production}`) deploys to it.
+        environment = _environment(job.get("environment")) or (
+            _environment(given.get("environment")) if isinstance(called, str) and isinstance(given, Mapping) else None
+        )
         name = f"{job_id} {job.get('name', '')}"
         pushes = any(
             isinstance(s.get("with"), Mapping) and _may_push(s["with"].get("push"))
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
-        called = job.get("uses")  # a reusable workflow, which the job runs whole
         ships = bool(
             environment or _SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
