@@ -538,6 +538,20 @@ def test_only_what_code_named_for_authentication_logs_changed(
     assert_access_finding(repo, capsys, path, VERIFY_MFA, VERIFY_MFA.replace(old, new), access)
 
 
+@pytest.mark.parametrize(("new", "access"), [
+    # A logger's own level method (`errorRequest`), the caught error made text: still only the error written down.
+    ("logger.errorRequest(req, JSON.stringify(err));", False),
+    ("logger.errorRequest(req, JSON.stringify(req.session));", True),
+])
+def test_a_log_line_that_only_formats_what_it_wrote(
+    repo: Repo, capsys: pytest.CaptureFixture[str], new: str, access: bool
+) -> None:
+    middleware = ("export const authentication = (req, res, next) => {\n  try {\n    check(req);\n    next();\n"
+                  "  } catch (err) {\n    logger.errorRequest(req, err);\n    next(err);\n  }\n};\n")
+    assert_access_finding(repo, capsys, "src/middlewares/authentication.middleware.ts", middleware,
+                          middleware.replace("logger.errorRequest(req, err);", new), access)
+
+
 WORK_ORDERS_CONTROLLER = """\
 namespace RepairsApi.V2.Controllers
 {
@@ -3269,3 +3283,132 @@ def test_certificate_checks_switched_off_in_code(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("setting", path)] if setting else [])
     assert code == (1 if setting else 0)
+
+
+CLOSE_PAGE = """\
+import Meta from '@/components/Meta'
+import { CONTRACTOR_ROLE, CONTRACT_MANAGER_ROLE, OPERATIVE_ROLE } from '@/utils/user'
+
+const WorkOrderClosePage = ({ query }) => <Meta title={`Close Work Order ${query.id}`} />
+
+WorkOrderClosePage.permittedRoles = [
+  CONTRACTOR_ROLE,
+  CONTRACT_MANAGER_ROLE,
+  OPERATIVE_ROLE,
+]
+
+export default WorkOrderClosePage
+"""
+_ROLES = "[\n  CONTRACTOR_ROLE,\n  CONTRACT_MANAGER_ROLE,\n  OPERATIVE_ROLE,\n]"
+
+
+@pytest.mark.parametrize(("new", "access"), [
+    # One kind of user may no longer open the page.
+    (CLOSE_PAGE.replace(_ROLES, "[CONTRACTOR_ROLE, CONTRACT_MANAGER_ROLE]"), True),
+    # The same roles laid out on one line.
+    (CLOSE_PAGE.replace(_ROLES, "[CONTRACTOR_ROLE, CONTRACT_MANAGER_ROLE, OPERATIVE_ROLE]"), False),
+    # The page's title changed, its roles did not.
+    (CLOSE_PAGE.replace("Close Work Order", "Close work order"), False),
+])
+def test_who_a_page_declares_it_lets_in(repo: Repo, capsys: pytest.CaptureFixture[str], new: str, access: bool) -> None:
+    """A page's `permittedRoles` is read though pages are user-interface code."""
+    assert_access_finding(repo, capsys, "src/pages/work-orders/[id]/close.js", CLOSE_PAGE, new, access)
+
+
+def test_a_new_page_declaring_who_it_lets_in_guards_new_code(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/pages/index.js": "export default () => null\n"})
+    repo.commit({"src/pages/operatives/close.js": CLOSE_PAGE})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
+UPLOADS_CONTROLLER = """\
+class BulkUploadLogsController < ApplicationController
+  def update
+    @form = form.new(form_params)
+  end
+
+private
+
+  def form_params
+    params.fetch(:form, {}).permit(:year, :file)
+  end
+end
+"""
+
+
+@pytest.mark.parametrize(("permitted", "access"), [
+    # A request may now say which organisation its upload belongs to.
+    ("permit(:year, :file, :organisation_id)", True),
+    ("permit(\n      :year,\n      :file,\n      :role,\n    )", True),
+    ("permit(:year, :file, :needstype)", False),
+])
+def test_strong_parameters_newly_permitting_who_owns_a_record(
+    repo: Repo, capsys: pytest.CaptureFixture[str], permitted: str, access: bool
+) -> None:
+    assert_access_finding(repo, capsys, "app/controllers/bulk_upload_logs_controller.rb", UPLOADS_CONTROLLER,
+                          UPLOADS_CONTROLLER.replace("permit(:year, :file)", permitted), access)
+
+
+@pytest.mark.parametrize(("path", "access"), [
+    # How an authentication service is built checks nobody's access.
+    ("auth-service/build.gradle.kts", False),
+    ("auth-service/webpack.config.js", False),
+    # A validation schema of a record named for permissions declares its shape.
+    ("src/schema/permission.schema.js", False),
+    # The service's own code is named for authentication by its folder.
+    ("auth-service/src/main/kotlin/Application.kt", True),
+])
+def test_build_scripts_and_schemas_are_not_code_named_for_access(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, access: bool
+) -> None:
+    before = "fun allowed(user: User) = user.active\n"
+    assert_access_finding(repo, capsys, path, before, before.replace("active", "active && user.verified"), access)
+
+
+SURVEY_VIEWS = """\
+from flask_login import login_required
+
+
+@blueprint.route('/<short_name>/edit', methods=['POST'])
+@login_required
+def edit_details(short_name):
+    form = request.form
+    controllers.update_details(form.get('id'), form.get('description'))
+    return redirect(url_for('surveys.view', short_name=short_name))
+"""
+EDITED_SURVEY_VIEWS = """\
+from flask_login import login_required
+
+
+@blueprint.route('/<short_name>/edit', methods=['POST'])
+@login_required
+def edit_details(short_name):
+    form = DetailsForm(form=request.form)
+    if not form.validate():
+        return render_template('edit.html', form=form)
+    else:
+        form = request.form
+        controllers.update_details(form.get('id'), form.get('description'))
+        return redirect(url_for('surveys.view', short_name=short_name))
+
+
+@blueprint.route('/<short_name>/create', methods=['POST'])
+@login_required
+def create(short_name):
+    form = request.form
+    controllers.create(form.get('description'))
+    return redirect(url_for('surveys.view', short_name=short_name))
+"""
+
+
+def test_a_check_on_a_new_view_whose_lines_the_change_also_keeps_in_an_old_one_guards_new_code(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`form = request.form` moved into a branch of the old view, and written again in the new one."""
+    path = "app/views/collection_exercise.py"
+    assert_access_finding(repo, capsys, path, SURVEY_VIEWS, EDITED_SURVEY_VIEWS, False)
+    # An old view renamed and put behind the check: who may run its code changed.
+    open_view = SURVEY_VIEWS.replace("@login_required\ndef edit_details", "def edit_details")
+    assert_access_finding(repo, capsys, path, open_view,
+                          SURVEY_VIEWS.replace("def edit_details", "def update_details"), True)

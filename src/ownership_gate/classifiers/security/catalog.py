@@ -84,6 +84,8 @@ DATA_SHAPES = patterns.compile(
     # A typed language's contracts: the requests and responses services exchange (`Dfe.SignIn.Core.Contracts/`).
     r"|(?:^|/)(?:[\w.]+\.)?[Cc]ontracts/(?:[^/]+/)*[^/]+\.(?:kt|java|ts|cs)$"
     r"|(?:DTO|Dto|Entity|Enum)\.(?:kt|java|ts|cs)$|\.(?:enum|dto|entity|model)\.ts$"
+    # A validation schema of a request or a record (Joi, Zod, Yup: `permission.schema.js`).
+    r"|\.schema\.[cm]?[jt]s$"
     # A TypeScript declaration file: types only, nothing in it runs (`utils/mfa/types.d.ts`).
     r"|\.d\.[cm]?ts$"
 )
@@ -137,6 +139,12 @@ SECRET_VALUE = patterns.compile(
     r"|password_digest|encrypted_password|recovery_codes?|backup_codes?)\b|\b(?:clientSecret|apiKey|privateKey|accessToken|otpSecret)\b"
 )
 
+# Who a page, route or handler lets in, declared as a list (`Page.permittedRoles = [OPERATIVE_ROLE]`,
+# `allowed_groups = [...]`, `requiredScopes: [...]`): read in user-interface code too, where a page declares it.
+_DECLARED_ACCESS = (r"\b(?:[Pp]ermitted|[Aa]llowed|[Rr]equired|[Aa]uthori[sz]ed)_?(?:[Rr]oles|[Gg]roups|[Pp]ermissions"
+                    r"|[Ss]copes)\b\s*[=:]")
+DECLARED_ACCESS = patterns.compile(_DECLARED_ACCESS)
+
 # Lines that check or grant access, in the frameworks' own words.
 ACCESS_LINE = patterns.compile(
     r"\bauthori[sz]e[!?]?\s*[(:\s]|\bauthenticate(?:_\w+)?[!?]?\b|\b(?:can|cannot)\??\s*\(\s*\w+\s*,"
@@ -179,6 +187,8 @@ ACCESS_LINE = patterns.compile(
     # WordPress: a capability check, a nonce (its CSRF token) verified, a REST route's permission callback.
     r"|\b(?:current_)?user_can(?:_for_blog)?\s*\(|\bwp_verify_nonce\s*\(|\bcheck_(?:admin|ajax)_referer\s*\("
     r"|\bis_user_member_of_blog\s*\(|['\"]permission_callback['\"]"
+    # Who a page, route or handler lets in, declared as a list (DECLARED_ACCESS).
+    rf"|{_DECLARED_ACCESS}"
 )
 
 # Queries scoped to the requesting user, which is what keeps one user out of another's records: Django's

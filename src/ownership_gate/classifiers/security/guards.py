@@ -44,7 +44,9 @@ class Guards:
         self.lines = diff.new_text.splitlines()
         self.added = {n for n, _ in diff.added}
         self.removed = Counter(normal(line) for line in diff.removed)
+        self.copies = Counter(normal(line) for _, line in diff.added)
         self._calls: dict[str, list[tuple[int, str | None]]] | None = None
+        self._functions: tuple[set[str], set[str]] | None = None
 
     def guard_old_code(self, number: int, line: str) -> bool:
         """Whether the check added on line `number` (1-based) changes who may run code the file had."""
@@ -65,6 +67,8 @@ class Guards:
         start = number  # index of the first line after the check
         if check.lstrip().startswith("@"):  # a decorator: the definition it decorates, and its body
             start = _past_decorators(lines, number - 1)
+            if start < len(lines) and self._new_function(start + 1):
+                return False
             block = _block(lines, start + 1, _indent(lines[start])) if start < len(lines) else []
             block = [start, *block]
         else:
@@ -75,9 +79,27 @@ class Guards:
             text = normal(lines[index])
             if not substantive([text]) or _EXIT.match(lines[index]):
                 continue
-            if index + 1 not in self.added or self.removed[text] > 0:
+            # A removed line added back is one moved under the check, unless the change adds more copies of it
+            # than it removed: which copy is the old code is then unknown (`form = request.form` moved into an
+            # old view's new branch, and written again in a new view).
+            if index + 1 not in self.added or 0 < self.copies[text] <= self.removed[text]:
                 return True
         return False
+
+    def _new_function(self, number: int) -> bool:
+        """Line `number` defines a function the change adds under a new name while every function the file had
+        is still there: no old function's body can have moved into it, and lines of it that read like old ones
+        (the diff may pair an old view's body with the new view's) are written again, not moved."""
+        name = defined_name(self.lines[number - 1])
+        if name is None or number not in self.added:
+            return False
+        if self._functions is None:
+            self._functions = tuple(
+                {found for line in text.splitlines() if (found := defined_name(line)) is not None}
+                for text in (self.diff.old_text, self.diff.new_text)
+            )
+        old, new = self._functions
+        return name not in old and old <= new
 
     def _rewrites_a_condition(self, number: int, line: str) -> bool:
         """It is written over a statement the file had in its place, the same kind at the same

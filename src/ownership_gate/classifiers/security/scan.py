@@ -19,6 +19,7 @@ from ownership_gate.classifiers.security.catalog import (
     CREDENTIAL,
     CRYPTO_NAMES,
     DATA_SHAPES,
+    DECLARED_ACCESS,
     DESIGN_TOKENS,
     DO_NOT_EDIT,
     GENERATED_BY,
@@ -259,6 +260,14 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
     if MIGRATION_PATH.search(path):
         return []
     if user_interface(path, diff.new_text or diff.old_text):
+        # A page added or deleted with its declaration guards new code or takes the page away.
+        declared = bool(diff.old_text and diff.new_text) and (
+            _declared_access(diff.old_text) != _declared_access(diff.new_text))
+        if declared:
+            changed = [line for _, line in diff.added if DECLARED_ACCESS.search(line)] or [
+                line for line in diff.removed if DECLARED_ACCESS.search(line)]
+            shown = normal(changed[0])[:120] if changed else "a declaration spread over lines"
+            return [finding("access", path, f"who may open the page changed: {shown}")]
         # A secret it named as often before (`apiKey.lastUsedAt` formatted another way) is no new handling.
         before = Counter(m.group(0) for line in diff.removed if not COMMENT.match(line)
                          for m in SECRET_VALUE.finditer(line))
@@ -271,6 +280,8 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
                     continue
                 return [finding("access", path, f"user-facing code now shows or handles {match.group(0)}", number)]
         return []
+    if path.endswith(".rb") and (owning := _permits_owning(diff)):
+        return [finding("access", path, f"a request may now set {owning}: strong parameters permit it")]
     signed_in = _signs_in(context, path, diff)
     if signed_in is not None:
         number, line = signed_in
@@ -319,6 +330,48 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
             return [finding("access", path, "code named for authentication or authorisation changed")]
         return [finding("access", path, "the middleware every request passes through before its handler changed")]
     return []
+
+
+def _declared_access(text: str) -> Counter[str]:
+    """Each declaration of who a page lets in (`DECLARED_ACCESS`) with the list it gives, up to its closing
+    bracket, without spaces or trailing commas: the same declaration laid out over lines reads the same."""
+    return Counter(_TRAILING_COMMA.sub("", SPACE.sub("", text[match.start():_closed(text, match.end())]))
+                   for match in DECLARED_ACCESS.finditer(text))
+
+
+def _closed(text: str, start: int) -> int:
+    """Where what starts at `start` ends: past the bracket that closes the first one opened, or at the end of
+    the line or statement when it opens none (at most 1,000 characters on)."""
+    depth = 0
+    for index in range(start, min(len(text), start + 1000)):
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth <= 0:
+                return index + 1
+        elif depth == 0 and char in ";\n" and text[start:index].strip():
+            return index
+    return min(len(text), start + 1000)
+
+
+# Rails' strong parameters (`params.require(:user).permit(:name, :role)`) and the attributes whose names say
+# who owns a record or what its user may do: a request that may now set one can give itself a role or move a
+# record into another account.
+_PERMIT = patterns.compile(r"\.permit\s*\(")
+_OWNING_KEY = patterns.compile(
+    r":(admin|is_admin|superuser|roles?|role_ids?|permissions|account_id|organi[sz]ation_id|owner_id|tenant_id)\b"
+)
+
+
+def _permits_owning(diff: LineDiff) -> str | None:
+    """An attribute of `_OWNING_KEY` the file's strong parameters permit now and did not before."""
+    def permitted(text: str) -> Counter[str]:
+        return Counter(key.group(1) for call in _PERMIT.finditer(text)
+                       for key in _OWNING_KEY.finditer(text, call.end() - 1, _closed(text, call.end() - 1)))
+    fresh = permitted(diff.new_text) - permitted(diff.old_text)
+    return min(fresh) if fresh and diff.old_text else None
 
 
 def _grants(line: str) -> bool:
@@ -373,6 +426,13 @@ def _generated(old_text: str, new_text: str) -> bool:
     )
 
 
+# How a project is built, tested and linted (a Gradle or Mix build, `setup.py`, `webpack.config.js`,
+# `jest.config.ts`): in an `auth-service/` folder it builds that code, and checks nobody's access.
+_BUILD_SCRIPT = patterns.compile(
+    r"^(?:(?:build|settings)\.gradle(?:\.kts)?|mix\.exs|setup\.py|noxfile\.py|[\w.-]+\.config\.[cm]?[jt]s)$"
+)
+
+
 def _named_for_access(path: str) -> bool:
     """The file's name is named for authentication or authorisation (`AuthenticationExtension.ts`,
     `oauth_callback.go`), or a folder above it is, from its first word (`auth/`, `permissions/`,
@@ -386,7 +446,7 @@ def _named_for_access(path: str) -> bool:
     folders, _, name = _ANSIBLE_ROLES.sub("/", path).rpartition("/")
     if ACCESS_NAME.search(f"/{name}"):
         return True
-    if not path.endswith(SOURCE_SUFFIXES):
+    if not path.endswith(SOURCE_SUFFIXES) or _BUILD_SCRIPT.search(name):
         return False
     return any((match := ACCESS_NAME.search(f"/{folder}")) is not None and match.start() == 0
                for folder in folders.split("/") if folder)
@@ -595,7 +655,8 @@ _WORD = patterns.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # `puts`), on its own line.
 _LOG_STATEMENT = patterns.compile(
     r"^\s*(?:(?:(?:this|self|@)\.?)?(?:Rails\.)?(?:LOG|LOGGER|[Ll]og|[Ll]ogger|_?logger|_log|console|logging|slog)"
-    r"\s*(?:\.|::|->)\s*(?:trace|debug|info|warn|warning|error|fatal|critical|exception|log"
+    # A level, perhaps with what the logger adds to it (`logger.errorRequest(req, err)`).
+    r"\s*(?:\.|::|->)\s*(?:(?:trace|debug|info|warn|warning|error|fatal|critical|exception)(?:[A-Z_]\w*)?|log"
     r"|Print(?:f|ln)?|(?:Error|Info|Warn|Debug)f?)\b"
     r"|(?:fmt\.(?:Print|Fprint)(?:f|ln)?|e?println!?|print|System\.(?:out|err)\.print(?:f|ln)?)\s*\(|puts\b)"
 )
@@ -638,7 +699,12 @@ def _logged(line: str) -> set[str]:
     rest = line[match.end():] if match else line
     code = [a or b for a, b in _INTERPOLATION.findall(rest)]
     code.append(layout.without_strings(rest))
-    return {word for part in code for word in _WORD.findall(part)}
+    return {word for part in code for word in _WORD.findall(part)} - _FORMATS
+
+
+# How a log line turns a value into text (`JSON.stringify(err)`, `str(e)`, `e.inspect`): the value is what it writes.
+_FORMATS = frozenset({"JSON", "stringify", "json", "dumps", "str", "repr", "String", "toString", "to_s", "inspect",
+                      "to_json", "format", "message", "getMessage"})
 
 
 def _only_new_names(added: list[str], removed: list[str], old_text: str) -> bool:
