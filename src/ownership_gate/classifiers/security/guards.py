@@ -94,10 +94,9 @@ class Guards:
         if name is None or number not in self.added:
             return False
         if self._functions is None:
-            self._functions = tuple(
-                {found for line in text.splitlines() if (found := defined_name(line)) is not None}
-                for text in (self.diff.old_text, self.diff.new_text)
-            )
+            old_names, new_names = ({found for line in text.splitlines() if (found := defined_name(line)) is not None}
+                                    for text in (self.diff.old_text, self.diff.new_text))
+            self._functions = (old_names, new_names)
         old, new = self._functions
         return name not in old and old <= new
 
