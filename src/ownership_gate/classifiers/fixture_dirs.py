@@ -19,9 +19,11 @@ def in_test_dir(path: str) -> bool:
     return any(part in TEST_DIRS for part in path.split("/")[:-1])
 
 
-# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`):
-# its headers and firewall rules protect no production traffic, the secrets it pulls are not production's, and
-# the machines it asks for are not production's spend.
+# A deployment file named for an environment that is not production (`values-staging.yaml`, `dev/ingress.yaml`),
+# or for a developer's own machine (`settings/local.py`, `application-local.yml`): its headers and firewall rules
+# protect no production traffic, the secrets it pulls are not production's, and the machines it asks for are not
+# production's spend.
 NOT_PRODUCTION = re.compile(
-    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview)(?:[/_.-]|$)"
+    r"(?i)(?:^|[/_.-])(?:dev|develop|development|staging|stage|stg|test|testing|uat|qa|sandbox|demo|preview|local)"
+    r"(?:[/_.-]|$)"
 )

@@ -3412,3 +3412,62 @@ def test_a_check_on_a_new_view_whose_lines_the_change_also_keeps_in_an_old_one_g
     open_view = SURVEY_VIEWS.replace("@login_required\ndef edit_details", "def edit_details")
     assert_access_finding(repo, capsys, path, open_view,
                           SURVEY_VIEWS.replace("def edit_details", "def update_details"), True)
+
+
+@pytest.mark.parametrize(("path", "found"), [
+    # A developer's own settings are not production's.
+    ("app/settings/local.py", []),
+    ("app/settings/production.py", [("setting", "app/settings/production.py: SESSION_COOKIE_SECURE")]),
+])
+def test_a_developers_own_settings_file_sets_nothing_production_runs_with(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, found: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: DJANGO_SETTINGS})
+    repo.commit({path: DJANGO_SETTINGS.replace("SESSION_COOKIE_SECURE = True", "SESSION_COOKIE_SECURE = False")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == found
+    assert code == (1 if found else 0)
+
+
+def test_an_ef_core_migration_named_for_credentials_is_the_schemas(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """EF Core keeps its migrations in `Migrations/`, capitalised."""
+    path = "Api/Migrations/20200625182734_Credential.cs"
+    before = "public partial class Credential : Migration\n{\n    protected override void Up(MigrationBuilder b) { }\n}\n"
+    assert_access_finding(repo, capsys, path, before, before.replace("{ }", "{ b.DropTable(\"Old\"); }"), False)
+
+
+ROUTES = """\
+const router = express.Router();
+
+router.get("/documents/:id", (req, res) => {
+  res.set("Access-Control-Allow-Origin", "*");
+  res.json(load(req.params.id));
+});
+"""
+STATISTICS_ROUTE = """
+router.get("/statistics/:id", (req, res) => {
+  res.set("Access-Control-Allow-Origin", "%s");
+  res.json(statistics(req.params.id));
+});
+"""
+
+
+@pytest.mark.parametrize(("origin", "setting"), [
+    # A new route given the very header the other route already sends.
+    ("*", False),
+    ("https://reports.example.com", True),
+])
+def test_a_setting_written_as_the_file_already_writes_it_sets_nothing_new(
+    repo: Repo, capsys: pytest.CaptureFixture[str], origin: str, setting: bool
+) -> None:
+    path = "src/routes/documents.js"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: ROUTES})
+    repo.commit({path: ROUTES + STATISTICS_ROUTE % origin})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("setting", path)] if setting else [])
+    assert code == (1 if setting else 0)
+    # The route deleted with its header, while the other route still sends it, takes nothing away.
+    both = repo.commit({path: ROUTES + STATISTICS_ROUTE % "*"})
+    repo.commit({path: ROUTES})
+    code, doc = run_json(capsys, "--base", both)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0

@@ -13,7 +13,10 @@ from ownership_gate.classifiers.security.cloud_commands import ANY_HOST_KEY
 
 # Migration folders: what a migration does to data is the schema classifier's to judge,
 # so one named for sessions or tokens is not access code (its settings and credentials still count).
-MIGRATION_PATH = patterns.compile(r"(?:^|/)(?:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$")
+# A migrations folder however it is cased (EF Core's `Migrations/20200625182734_Credential.cs`).
+MIGRATION_PATH = patterns.compile(
+    r"(?:^|/)(?i:migrations|migrate)/(?:versions/)?[^/]+$|(?:^|/)alembic/versions/[^/]+$"
+)
 
 # Path segments (folder or file stem words) that name authentication or authorisation.
 _ACCESS_WORDS = ("(?:Authenticat|Authori[sz]|OAuth|Permission|AccessControl|Login|Password|(?<![Cc]heckout)Session"

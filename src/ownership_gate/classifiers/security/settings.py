@@ -4,6 +4,7 @@ directives anywhere, a framework's middleware stack judged whole, and every sett
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -53,6 +54,9 @@ def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
             if key is not None:
                 before[key] = value
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
+    # A setting written the very way a line the file keeps already writes it (a new API path given the CORS
+    # headers every other path has) extends what the file sets to new code; it sets nothing new.
+    kept |= _kept_settings(diff, lambda line: bool(SETTING_LINE.search(line)))
     # A middleware stack is judged whole: the same middleware in the same order (however quoted or wrapped) is
     # no change, and one moved ahead of another, or into another group, is one.
     stack_changed = _names_middleware(diff) and _middleware(diff.old_text) != _middleware(diff.new_text)
@@ -143,6 +147,22 @@ def _middleware(text: str) -> list[str]:
 _UNWRAPPED = patterns.compile(r"[\s()]")
 
 
+def _kept_settings(diff: LineDiff, sets: Callable[[str], bool]) -> set[str]:
+    """The settings the lines of the old file that the change left in place write (`sets` says which lines
+    set one): a line added that writes one the very same way extends what the file sets to new code, and one
+    removed that another line still writes takes it from old code only (a path deleted with its headers)."""
+    if not diff.old_text or not any(sets(line) for line in (*(line for _, line in diff.added), *diff.removed)):
+        return set()
+    gone = Counter(diff.removed)
+    found: set[str] = set()
+    for line in diff.old_text.splitlines():
+        if gone[line] > 0:
+            gone[line] -= 1
+        elif sets(line) and not COMMENT.match(line):
+            found.add(_setting_part(line))
+    return found
+
+
 @lru_cache(maxsize=1 << 16)
 def _setting_part(line: str) -> str:
     """A line from its first security header or directive on: what comes before it (`<iframe srcdoc=""`
@@ -176,6 +196,8 @@ def directives(path: str, diff: LineDiff) -> list[Finding]:
         return sets_a_header(line) or bool(POD_SECURITY.match(line))
 
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
+    # A new path given the headers the others already have; a container's security context is its own.
+    kept |= _kept_settings(diff, sets_a_header)
     # A setting is shown before the `securityContext:` key that holds it.
     for number, line in sorted(diff.added, key=lambda added: bool(_CONTEXT_KEY.match(added[1]))):
         if sets(line) and _setting_part(line) not in kept:
