@@ -3471,3 +3471,75 @@ def test_a_setting_written_as_the_file_already_writes_it_sets_nothing_new(
     repo.commit({path: ROUTES})
     code, doc = run_json(capsys, "--base", both)
     assert kinds_and_subjects(doc, "security") == [] and code == 0
+
+
+PERMISSIONS_MODULE = """\
+import { Session } from 'shared/lib/resources/session';
+
+const CURRENT_SESSION_ID = 'current';
+
+export function isCurrentSession(session: Session, id: string): boolean {
+  return id === CURRENT_SESSION_ID && !!session;
+}
+"""
+
+
+@pytest.mark.parametrize(("shared", "access"), [
+    # The constant now exported from the shared module the file imports it from: the same code.
+    ("export const CURRENT_SESSION_ID = 'current';\n", False),
+    ("export const CURRENT_SESSION_ID = 'me';\n", True),
+])
+def test_a_constant_moved_to_a_shared_module_and_exported_there(
+    repo: Repo, capsys: pytest.CaptureFixture[str], shared: str, access: bool
+) -> None:
+    path, module = "src/back-end/lib/permissions.ts", "src/shared/lib/resources/session.ts"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PERMISSIONS_MODULE, module: "export type Session = {};\n"})
+    repo.commit({path: PERMISSIONS_MODULE.replace("import { Session }", "import { CURRENT_SESSION_ID, Session }")
+                 .replace("const CURRENT_SESSION_ID = 'current';\n\n", ""),
+                 module: "export type Session = {};\n" + shared})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)
+
+
+def test_the_key_production_signs_tokens_with_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "config/envs/production.py"
+    config = 'from os import environ\n\n\nclass ProductionConfig(Config):\n    FLASK_ENV = "production"\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: config})
+    repo.commit({path: config + '    RSA256_PRIVATE_KEY = base64.b64decode(environ.get("RSA256_PRIVATE_KEY_BASE64"))\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("setting", f"{path}: RSA256_PRIVATE_KEY")] and code == 1
+
+
+BACKUP_TEMPLATE = """\
+kind: Template
+apiVersion: template.openshift.io/v1
+parameters:
+- name: WEEKLY_BACKUPS
+  displayName: Number of Weekly Backups to Retain
+  description: The number of weekly backup files to be retained.
+  required: false
+  value: '4'
+- name: BACKUP_PERIOD
+  value: '1d'
+- name: MONTHLY_BACKUPS
+  value: '%s'
+"""
+
+
+@pytest.mark.parametrize(("monthly", "found"), [
+    # Fewer backups kept: what they held can no longer be restored.
+    ("0", [("setting", "openshift/templates/backup/backup-deploy.yaml: MONTHLY_BACKUPS")]),
+    ("3", []),
+])
+def test_fewer_backups_kept_by_a_deployment(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monthly: str, found: list[tuple[str, str]]
+) -> None:
+    path = "openshift/templates/backup/backup-deploy.yaml"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: BACKUP_TEMPLATE % "1"})
+    repo.commit({path: BACKUP_TEMPLATE % monthly})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == found
+    assert code == (1 if found else 0)

@@ -5,7 +5,9 @@ A variable is told from other named list entries (ports, volumes, containers) by
 environment variables are, in capitals with underscores. One whose name says it holds a secret (see
 secret_names.py) that the deployment starts or stops handing over is a `setting` (which secrets production
 holds), and so is one named for a security setting added or taken away (`SPRING_SECURITY_..._JWK_SET_URI`,
-`SESSION_COOKIE_SECURE`); a value changed is not read (it is mostly a template expression).
+`SESSION_COOKIE_SECURE`); a value changed is not read (it is mostly a template expression), except the
+number of backups a deployment keeps or how long it keeps them (`MONTHLY_BACKUPS` `'1'` -> `'0'` in an
+OpenShift template's parameters, `BACKUP_RETENTION_DAYS`): fewer is data that can no longer be restored.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ from ownership_gate.classifiers.security.secret_names import is_secret, is_setti
 from ownership_gate.model import Finding
 
 _ENV_NAME = re.compile(r"""^\s*-\s*name:\s*["']?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)["']?\s*$""", re.MULTILINE)
+# A named entry's number (`- name: WEEKLY_BACKUPS` with `value: '4'` a few lines below, past its description).
+_NUMBER_VALUE = re.compile(
+    r"""^\s*-\s*name:\s*["']?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)["']?\s*\n(?:(?!\s*-\s).*\n){0,8}?"""
+    r"""\s*value:\s*["']?(\d+)["']?\s*$""",
+    re.MULTILINE,
+)
+# Names of how many backups are kept, or for how long.
+_KEPT_BACKUPS = re.compile(r"(?:^|_)(?:BACKUPS?|RETENTION|RETAIN(?:ED)?)(?:_|$)")
 
 
 def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
@@ -28,4 +38,15 @@ def findings(path: str, old_text: str, new_text: str) -> list[Finding]:
                 found.append(finding("setting", f"{path}: {name}", f"the deployment {now} the secret {name}"))
             elif is_setting(name):
                 found.append(finding("setting", f"{path}: {name}", f"the deployment {now} the security setting {name}"))
-    return found
+    return found + _fewer_backups(path, old_text, new_text)
+
+
+def _fewer_backups(path: str, old_text: str, new_text: str) -> list[Finding]:
+    """Entries named for the backups kept whose number went down."""
+    def kept(text: str) -> dict[str, int]:
+        return {name: int(value) for name, value in _NUMBER_VALUE.findall(text) if _KEPT_BACKUPS.search(name)}
+
+    before, after = kept(old_text), kept(new_text)
+    return [finding("setting", f"{path}: {name}", f"backups kept: {name} {before[name]} -> {after[name]}", None,
+                    str(before[name]), str(after[name]))
+            for name in sorted(before.keys() & after.keys()) if after[name] < before[name]]

@@ -571,7 +571,7 @@ def _moved_elsewhere(context: Context, kind: str, wanted: Callable[[str], bool],
     worked out once per change set, the first time it is asked.
     """
     def moved(side: str, line: str) -> bool:
-        return bool(_moved_lines(context, kind, wanted).get((side, normal(line)), set()) - {path})
+        return bool(_moved_lines(context, kind, wanted).get((side, _unexported(normal(line))), set()) - {path})
 
     return moved
 
@@ -596,13 +596,22 @@ def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> 
                 continue
             for _, line in diff.added:
                 if wanted(line):
-                    where.setdefault(("added", normal(line)), set()).add(change.path)
+                    where.setdefault(("added", _unexported(normal(line))), set()).add(change.path)
             for line in diff.removed:
                 if wanted(line):
-                    where.setdefault(("removed", normal(line)), set()).add(change.path)
+                    where.setdefault(("removed", _unexported(normal(line))), set()).add(change.path)
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
+
+
+# A JavaScript or TypeScript module's `export`: a constant moved to a shared module is exported from it there.
+_EXPORT = patterns.compile(r"^export\s+(?!default\b)")
+
+
+def _unexported(line: str) -> str:
+    """A line as another module would write it: `export const ID = 'current';` is `const ID = 'current';`."""
+    return _EXPORT.sub("", line)
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
