@@ -3099,3 +3099,17 @@ def test_inputs_renamed_with_the_same_type_and_description_and_given_the_same_va
     repo.commit(call("", "module.cache.security_group_id"))
     _, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [("security", "module.application")]
+
+
+def test_a_lone_input_renamed_is_the_same_whatever_its_description_says(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Descriptions only tell apart inputs that type, default and sensitivity cannot: one renamed alone is paired
+    with its description reworded too."""
+    declared = 'variable "%s" {\n  type        = string\n  description = "%s"\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "users/main.tf": _ASSUME % "access_backend_terraform_role_arn",
+                        "users/variables.tf": declared % ("access_backend_terraform_role_arn", "The backend role.")})
+    repo.commit({"users/main.tf": _ASSUME % "access_terraform_backend_role_arn",
+                 "users/variables.tf": declared % ("access_terraform_backend_role_arn", "The Terraform backend role.")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0

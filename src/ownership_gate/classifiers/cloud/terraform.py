@@ -1365,8 +1365,8 @@ def _reads_attribute(canonical: Any, optional: AbstractSet[str]) -> bool:
 
 
 def _renamed_variables(module: Module) -> dict[str, str]:
-    """The variables the change set renamed: one that went and one that came with the same type, default,
-    sensitivity and description, the only such pair (`storage_lifecycle_rules` ->
+    """The variables the change set renamed: one that went and one that came with the same type, default and
+    sensitivity (and, among several such, description), the only such pair (`storage_lifecycle_rules` ->
     `storage_bucket_lifecycle_rules`, both a `list` defaulting to `[]`). A caller that set the old name must now
     set the new one to the same value (Terraform rejects an argument the module does not declare), and one that
     did not gets the same default."""
@@ -1375,18 +1375,23 @@ def _renamed_variables(module: Module) -> dict[str, str]:
     if not gone or not came:
         return {}
 
-    def shape(placed: Placed) -> tuple[str, str, str, str]:
-        described = placed.block.body.attributes.get("description")
-        return (_default(placed.block), _type_text(placed).strip('"'), _sensitive(placed.block),
-                _text(described.value) if described is not None else "")
+    def shape(placed: Placed, described: bool) -> tuple[str, ...]:
+        found = (_default(placed.block), _type_text(placed).strip('"'), _sensitive(placed.block))
+        if not described:
+            return found
+        description = placed.block.body.attributes.get("description")
+        return (*found, _text(description.value) if description is not None else "")
 
-    old_shapes = {name: shape(module.variables_old[name]) for name in gone}
-    new_shapes = {name: shape(module.variables_new[name]) for name in came}
-    pairs = {}
-    for name, old_shape in old_shapes.items():
-        matches = [other for other, new_shape in new_shapes.items() if new_shape == old_shape]
-        if len(matches) == 1 and list(old_shapes.values()).count(old_shape) == 1:
-            pairs[name] = matches[0]
+    pairs: dict[str, str] = {}
+    # Paired by type, default and sensitivity; where several inputs share those, by their descriptions too.
+    for described in (False, True):
+        old_shapes = {name: shape(module.variables_old[name], described) for name in gone if name not in pairs}
+        new_shapes = {name: shape(module.variables_new[name], described) for name in came
+                      if name not in pairs.values()}
+        for name, old_shape in old_shapes.items():
+            matches = [other for other, new_shape in new_shapes.items() if new_shape == old_shape]
+            if len(matches) == 1 and list(old_shapes.values()).count(old_shape) == 1:
+                pairs[name] = matches[0]
     return pairs
 
 
