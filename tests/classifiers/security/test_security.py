@@ -3543,3 +3543,11 @@ def test_fewer_backups_kept_by_a_deployment(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == found
     assert code == (1 if found else 0)
+
+
+def test_a_role_test_in_a_list_is_no_attribute_outside_csharp(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """In JavaScript a line that starts with `[` is a list: the role test in it is a branch for admins."""
+    routes = 'router.get("/reports", (req, res) => {\n  res.json(load(req.user));\n});\n'
+    everything = ('\nrouter.get("/all-reports", (req, res) => {\n'
+                  '  [req.user.isAdmin, req.user.isOwner].some(Boolean) && res.json(loadAll());\n});\n')
+    assert_access_finding(repo, capsys, "src/routes/reports.js", routes, routes + everything, True)

@@ -299,7 +299,7 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         text = normal(line)
         # A check only added where none goes guards new code (it narrows who can do something), unless it
         # grants, or it is put in front of code that was already there (who may run that code changed).
-        counts = bool(removed_checks) or _grants(line)
+        counts = bool(removed_checks) or _grants(line, path)
         if not counts:
             if guards is None:
                 guards = Guards(diff)
@@ -374,13 +374,16 @@ def _permits_owning(diff: LineDiff) -> str | None:
     return min(fresh) if fresh and diff.old_text else None
 
 
-def _grants(line: str) -> bool:
+def _grants(line: str, path: str) -> bool:
     """The check opens rather than closes: it skips a check or lets anyone in, or it is a role test in code
     (a branch for admins). A role test in a decorator or annotation is the function's only way in, and one
-    negated where it is written refuses those without the role: both narrow like any other check."""
+    negated where it is written refuses those without the role: both narrow like any other check. A line
+    that starts with `[` is an attribute only in C# (`[Authorize(Roles = "Admin")]`); in JavaScript it is
+    a list (`[ADMIN, OWNER].includes(user.role)`)."""
     if GRANT_LINE.search(line):
         return True
-    if line.lstrip().startswith(_ABOVE):
+    above = line.lstrip()
+    if above.startswith("@") or (above.startswith("[") and path.endswith(".cs")):
         return False
     return len(ROLE_TEST.findall(line)) > len(NEGATED_ROLE_TEST.findall(line))
 
