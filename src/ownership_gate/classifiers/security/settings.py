@@ -54,9 +54,9 @@ def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
             if key is not None:
                 before[key] = value
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
-    # A setting written the very way a line the file keeps already writes it (a new API path given the CORS
-    # headers every other path has) extends what the file sets to new code; it sets nothing new.
-    kept |= _kept_settings(diff, lambda line: bool(SETTING_LINE.search(line)))
+    # A setting written the very way a line the file keeps already writes it, inside new code (a new API path
+    # given the CORS headers every other path has), extends what the file sets to that code; it sets nothing new.
+    extends = _extends_kept(diff, lambda line: bool(SETTING_LINE.search(line)))
     # A middleware stack is judged whole: the same middleware in the same order (however quoted or wrapped) is
     # no change, and one moved ahead of another, or into another group, is one.
     stack_changed = _names_middleware(diff) and _middleware(diff.old_text) != _middleware(diff.new_text)
@@ -78,7 +78,7 @@ def settings(path: str, diff: LineDiff, moved: Moved) -> list[Finding]:
             found.append(finding("setting", path, f"security middleware added or moved: {text}", number))
         elif SETTING_LINE.search(line) and _setting_part(line) not in kept and not moved("removed", line) and (
             not _only_a_token(line)
-        ):
+        ) and not extends(number, line):
             text = _shown(line)
             found.append(finding("setting", path, f"security setting added or changed: {text}", number))
     for key, value in before.items():
@@ -147,20 +147,37 @@ def _middleware(text: str) -> list[str]:
 _UNWRAPPED = patterns.compile(r"[\s()]")
 
 
-def _kept_settings(diff: LineDiff, sets: Callable[[str], bool]) -> set[str]:
-    """The settings the lines of the old file that the change left in place write (`sets` says which lines
-    set one): a line added that writes one the very same way extends what the file sets to new code, and one
-    removed that another line still writes takes it from old code only (a path deleted with its headers)."""
-    if not diff.old_text or not any(sets(line) for line in (*(line for _, line in diff.added), *diff.removed)):
-        return set()
+def _extends_kept(diff: LineDiff, sets: Callable[[str], bool]) -> Callable[[int, str], bool]:
+    """Whether an added line (its number, its text) writes a setting (`sets`) the very way a line of the old
+    file that the change left in place writes it, inside new code: the lines around it were added too (a new
+    API path with the CORS headers the other paths have). One put into code the file had (the same header
+    given to one more service's block) is a change."""
+    if not diff.old_text or not any(sets(line) for _, line in diff.added):
+        return lambda number, line: False
     gone = Counter(diff.removed)
-    found: set[str] = set()
+    kept: set[str] = set()
     for line in diff.old_text.splitlines():
         if gone[line] > 0:
             gone[line] -= 1
         elif sets(line) and not COMMENT.match(line):
-            found.add(_setting_part(line))
-    return found
+            kept.add(_setting_part(line))
+    added = {number for number, _ in diff.added}
+    lines = diff.new_text.splitlines()
+
+    def neighbours(number: int) -> list[int]:
+        found = []
+        for step in (-1, 1):
+            index = number - 1 + step
+            while 0 <= index < len(lines) and not lines[index].strip():
+                index += step
+            if 0 <= index < len(lines):
+                found.append(index + 1)
+        return found
+
+    def extends(number: int, line: str) -> bool:
+        return _setting_part(line) in kept and all(n in added for n in neighbours(number))
+
+    return extends
 
 
 @lru_cache(maxsize=1 << 16)
@@ -197,10 +214,10 @@ def directives(path: str, diff: LineDiff) -> list[Finding]:
 
     kept = {_setting_part(line) for line in diff.removed} & {_setting_part(line) for _, line in diff.added}
     # A new path given the headers the others already have; a container's security context is its own.
-    kept |= _kept_settings(diff, sets_a_header)
+    extends = _extends_kept(diff, sets_a_header)
     # A setting is shown before the `securityContext:` key that holds it.
     for number, line in sorted(diff.added, key=lambda added: bool(_CONTEXT_KEY.match(added[1]))):
-        if sets(line) and _setting_part(line) not in kept:
+        if sets(line) and _setting_part(line) not in kept and not extends(number, line):
             return [finding("setting", path, f"security setting added or changed: {_shown(line)}", number)]
     for line in sorted(diff.removed, key=lambda removed: bool(_CONTEXT_KEY.match(removed))):
         if sets(line) and _setting_part(line) not in kept:
