@@ -3113,3 +3113,36 @@ def test_a_lone_input_renamed_is_the_same_whatever_its_description_says(
                  "users/variables.tf": declared % ("access_terraform_backend_role_arn", "The Terraform backend role.")})
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+
+
+def test_a_services_security_configuration_is_an_access_resource(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EMR's security configuration: how its data is encrypted and which groups are mapped to which role."""
+    configuration = (
+        'resource "aws_emr_security_configuration" "emrfs" {\n  name          = "emrfs"\n'
+        '  configuration = jsonencode({ AuthorizationConfiguration = { EmrFsConfiguration = {\n'
+        '    RoleMappings = [{ Role = aws_iam_role.data.arn, IdentifierType = "Group", Identifiers = ["analysts"] }]\n'
+        '  } } })\n}\n'
+    )
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/emr.tf": configuration})
+    repo.commit({"infra/emr.tf": configuration.replace('["analysts"]', '["analysts", "contractors"]')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_emr_security_configuration.emrfs")] and code == 1
+
+
+@pytest.mark.parametrize(("resource", "found"), [
+    # A dashboard's JSON put into the bucket the configuration already has is content.
+    ('resource "aws_s3_object" "status_dashboard" {\n  bucket = aws_s3_bucket.config.id\n  key = "status.json"\n}\n',
+     []),
+    ('resource "aws_s3_bucket" "dashboards" {\n  bucket = "dashboards"\n}\n', [("added", "aws_s3_bucket.dashboards")]),
+])
+def test_an_object_put_into_a_bucket_is_no_resource_of_its_own(
+    repo: Repo, capsys: pytest.CaptureFixture[str], resource: str, found: list[tuple[str, str]]
+) -> None:
+    bucket = 'resource "aws_s3_bucket" "config" {\n  bucket = "grafana-config"\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "infra/grafana.tf": bucket})
+    repo.commit({"infra/grafana.tf": bucket + resource})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == found
+    assert code == (1 if found else 0)

@@ -3552,3 +3552,22 @@ def test_a_role_test_in_a_list_is_no_attribute_outside_csharp(repo: Repo, capsys
     everything = ('\nrouter.get("/all-reports", (req, res) => {\n'
                   '  [req.user.isAdmin, req.user.isOwner].some(Boolean) && res.json(loadAll());\n});\n')
     assert_access_finding(repo, capsys, "src/routes/reports.js", routes, routes + everything, True)
+
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    # Play's crypto secret, which signs its sessions: moved to the name Play 2.6 reads, or commented out.
+    ('application.secret = "changeme"', 'play.http.secret.key = "changeme"',
+     [("setting", "conf/application.conf: application.secret"),
+      ("setting", "conf/application.conf: play.http.secret.key")]),
+    ('application.secret = "changeme"', '#application.secret = "changeme"',
+     [("setting", "conf/application.conf: application.secret")]),
+])
+def test_plays_crypto_secret_is_a_security_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, found: list[tuple[str, str]]
+) -> None:
+    path = "conf/application.conf"
+    config = 'appName = "agent-client-relationships"\n%s\nplay.i18n.langs = ["en"]\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: config % old})
+    repo.commit({path: config % new})
+    code, doc = run_json(capsys, "--base", base)
+    assert sorted(kinds_and_subjects(doc, "security")) == found and code == 1

@@ -70,6 +70,9 @@ TYPE = patterns.compile(
     # Web application firewalls: which requests reach the application, and in what order rules decide it.
     r"|_waf(?:v2|regional)?_|compute_security_policy|::wafv2::"
     r"|::sqs::queuepolicy|::lambda::permission"
+    # A service's security configuration: how its data is encrypted at rest and in transit, and who is mapped
+    # to which role (`aws_emr_security_configuration`, `aws_glue_security_configuration`).
+    r"|_security_configuration$"
     # Who belongs to a group or team that holds access, and the credentials a user signs in with.
     r"|iam_(?:user_)?group_membership|iam_access_key|iam_user_login_profile|iam_user_ssh_key"
     r"|_team_members(?:hip)?$|repository_collaborator|_group_member$)"

@@ -750,10 +750,19 @@ _REGISTRY_MODULE = patterns.compile(r"^(?:[\w.-]+\.[a-z]{2,}/)?[\w-]+/[\w-]+/(?P
 _MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]+?(?:\.git)?(?:[/?]|//|$)")
 
 
+# An object put into a bucket (a dashboard's JSON, a script a job runs): content kept in storage the
+# configuration already has, not a resource of its own.
+_STORED_CONTENT = frozenset({"aws_s3_object", "aws_s3_bucket_object", "google_storage_bucket_object",
+                             "azurerm_storage_blob"})
+
+
 def _computes_only(address: str, block: hcl.Block) -> bool:
     """A module call whose module is published for a provider that manages nothing outside Terraform's state
     (`source = "cloudposse/label/null"`, `git::https://github.com/cloudposse/terraform-null-label.git?ref=0.25.0`):
-    added or removed, it creates or destroys no infrastructure, like a local value."""
+    added or removed, it creates or destroys no infrastructure, like a local value; nor does an object put into
+    or taken from a bucket (`_STORED_CONTENT`)."""
+    if _kind_of(address) in _STORED_CONTENT:
+        return True
     if not address.startswith("module."):
         return False
     source = _literal(block, "source") or ""

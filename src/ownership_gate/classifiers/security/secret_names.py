@@ -11,7 +11,9 @@ from ownership_gate.classifiers import patterns
 SETTING_WORDS = (
     r"ssl|tls|https|hsts|secure|sessions?|cookies?|same_?site|http_?only|csrf|forgery|xsrf|cors|origins?"
     r"|content_?security_?policy|csp|frame_?ancestors|x_?frame_?options|allowed_?hosts|hosts|trusted_?proxies"
-    r"|secret_?key|secret_?key_?base|encryption|encrypt|cipher|password_?(?:hashers|validators|length)"
+    # Play's crypto secret too (`play.http.secret.key`, the older `application.secret`).
+    r"|secret[_.]?key|secret_?key_?base|application[_.]secret|encryption|encrypt|cipher"
+    r"|password_?(?:hashers|validators|length)"
     # The key an application signs its tokens or sessions with (`RSA256_PRIVATE_KEY`, `JWT_SIGNING_KEY`).
     r"|private_?key|signing_?key"
     # Django REST framework's defaults for every API view: `DEFAULT_AUTHENTICATION_CLASSES`, `..._PERMISSION_...`.
