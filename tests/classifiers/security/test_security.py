@@ -3571,3 +3571,20 @@ def test_plays_crypto_secret_is_a_security_setting(
     repo.commit({path: config % new})
     code, doc = run_json(capsys, "--base", base)
     assert sorted(kinds_and_subjects(doc, "security")) == found and code == 1
+
+
+@pytest.mark.parametrize(("value", "setting"), [
+    # A page controller's view model hands the template where its form posts, under the same name.
+    ("request.app.formAction", False),
+    ("[SELF, UPLOAD_URL]", True),
+])
+def test_a_view_value_passed_along_under_a_directives_name_is_no_directive(
+    repo: Repo, capsys: pytest.CaptureFixture[str], value: str, setting: bool
+) -> None:
+    path = "src/server/plugins/engine/pageControllers/FileUploadPageController.ts"
+    controller = "export function viewModel(request) {\n  return {\n    title: 'Upload',\n%s  }\n}\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: controller % ""})
+    repo.commit({path: controller % f"    formAction: {value},\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("setting", path)] if setting else [])
+    assert code == (1 if setting else 0)
