@@ -574,7 +574,7 @@ def _moved_elsewhere(context: Context, kind: str, wanted: Callable[[str], bool],
     worked out once per change set, the first time it is asked.
     """
     def moved(side: str, line: str) -> bool:
-        return bool(_moved_lines(context, kind, wanted).get((side, _unexported(normal(line))), set()) - {path})
+        return bool(_moved_lines(context, kind, wanted).get((side, _moved_key(line)), set()) - {path})
 
     return moved
 
@@ -599,10 +599,10 @@ def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> 
                 continue
             for _, line in diff.added:
                 if wanted(line):
-                    where.setdefault(("added", _unexported(normal(line))), set()).add(change.path)
+                    where.setdefault(("added", _moved_key(line)), set()).add(change.path)
             for line in diff.removed:
                 if wanted(line):
-                    where.setdefault(("removed", _unexported(normal(line))), set()).add(change.path)
+                    where.setdefault(("removed", _moved_key(line)), set()).add(change.path)
         memo[key] = where
     result: dict[tuple[str, str], set[str]] = memo[key]
     return result
@@ -612,9 +612,10 @@ def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> 
 _EXPORT = patterns.compile(r"^export\s+(?!default\b)")
 
 
-def _unexported(line: str) -> str:
-    """A line as another module would write it: `export const ID = 'current';` is `const ID = 'current';`."""
-    return _EXPORT.sub("", line)
+def _moved_key(line: str) -> str:
+    """A line as any file of the change set may write it: spaces collapsed, and without a module's `export`
+    (`export const ID = 'current';` is `const ID = 'current';`)."""
+    return _EXPORT.sub("", normal(line))
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
