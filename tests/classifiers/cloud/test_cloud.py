@@ -192,6 +192,97 @@ def test_a_module_moved_whole_with_its_caller_creates_the_same_resources(
     assert code == (1 if expected else 0)
 
 
+EFS_MODULE = 'resource "aws_efs_file_system" "shared" {\n  creation_token = var.name\n}\n\nvariable "name" {}\n'
+
+
+@pytest.mark.parametrize(("providers", "expected"), [
+    # A library module moved as it is, nothing in the change set calling it: it creates nothing itself.
+    (VERSIONS, []),
+    # One that configures its provider may be applied itself, a root whose state stays behind.
+    ('provider "aws" {\n  region = "eu-west-2"\n}\n',
+     [("added", "aws_efs_file_system.shared"), ("removed", "aws_efs_file_system.shared")]),
+])
+def test_a_library_module_moved_whole_and_unchanged_changes_no_resource(
+    repo: Repo, capsys: pytest.CaptureFixture[str], providers: str, expected: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({"terraform/modules/2-nbs7/efs/main.tf": EFS_MODULE,
+                        "terraform/modules/2-nbs7/efs/providers.tf": providers})
+    repo.git("mv", "terraform/modules/2-nbs7", "terraform/modules/1-nbs7")
+    repo.commit({})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
+PRIVATE_ZONE = 'resource "aws_route53_zone" "private" {\n  name = "internal.example"\n}\n'
+RECORDS_FOR_EACH = """\
+module "dns_records" {
+  source   = "./modules/dns-record"
+  for_each = var.dns_records
+
+  zone_id = aws_route53_zone.private.zone_id
+  name    = each.value.name
+}
+
+variable "dns_records" {
+  type    = map(object({ name = string }))
+  default = DEFAULT
+}
+"""
+
+
+@pytest.mark.parametrize(("default", "caller", "expected"), [
+    # Made for each entry of a new input that defaults to none: nothing until a caller asks for records, and
+    # neither does the new module it calls.
+    ("{}", None, []),
+    # A caller in the same change set that passes the new input asks for them now.
+    ("{}", 'module "zone" {\n  source      = "../modules/zone"\n  dns_records = { www = { name = "www" } }\n}\n',
+     [("added", "aws_route53_record.this"), ("added", "module.dns_records"), ("added", "module.zone")]),
+    # A default with an entry makes one.
+    ('{ www = { name = "www" } }', None, [("added", "aws_route53_record.this"), ("added", "module.dns_records")]),
+])
+def test_a_module_call_made_for_each_of_a_new_empty_input_makes_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, caller: str | None,
+    expected: list[tuple[str, str]],
+) -> None:
+    record = 'resource "aws_route53_record" "this" {\n  zone_id = var.zone_id\n  name    = var.name\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "modules/zone/main.tf": PRIVATE_ZONE, "live/main.tf": "locals {}\n"})
+    repo.commit({"modules/zone/records.tf": RECORDS_FOR_EACH.replace("DEFAULT", default),
+                 "modules/zone/modules/dns-record/main.tf": record,
+                 **({"live/main.tf": caller} if caller else {})})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
+IRSA = """\
+module "cert_manager_irsa" {
+  source                     = "SOURCE"
+  version                    = "6.2.3"
+  name                       = "cert-manager"
+  attach_cert_manager_policy = true
+}
+"""
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # An IAM module's inputs naming resources by ARN are what the role it makes may reach.
+    ("terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts", [("security", "module.cert_manager_irsa")]),
+    # Another module's ARN inputs are judged by their names, as any input is.
+    ("terraform-aws-modules/route53/aws//modules/records", []),
+])
+def test_the_arns_an_iam_modules_role_may_reach(
+    repo: Repo, capsys: pytest.CaptureFixture[str], source: str, expected: list[tuple[str, str]],
+) -> None:
+    call = IRSA.replace("SOURCE", source)
+    base = repo.commit({".ownership-gate.yaml": POLICY, "eks/irsa.tf": call})
+    repo.commit({"eks/irsa.tf": call.replace("true\n}", 'true\n  cert_manager_hosted_zone_arns = var.zone_arns\n}')
+                 + 'variable "zone_arns" {\n  type = list(string)\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
 def test_part_of_a_folder_moved_is_judged(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit({"shared/main.tf": ROOT, "shared/efs.tf": EFS})
     (repo.root / "efs").mkdir()

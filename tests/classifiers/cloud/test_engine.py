@@ -118,6 +118,7 @@ def test_an_aurora_mysql_version_and_its_line_are_one_major(
     ("version", "aws_eks_node_group", False),  # nodes are replaced, the control plane is upgraded
     ("min_master_version", "google_container_cluster", True),
     ("cluster_version", "", True),  # terraform-aws-modules/eks's input
+    ("kafka_version", "aws_msk_cluster", True),  # the brokers' Kafka release
     ("engine_version_upgrade_window", "", False),
     ("family", "aws_elasticache_parameter_group", True),
     ("family", "aws_rds_cluster_parameter_group", True),
@@ -247,6 +248,19 @@ def test_a_module_input_switched_to_a_variable_with_a_newer_default(
     assert kinds_and_subjects(doc, "cloud") == [("engine", "module.reports_db")]
     [found] = findings(doc, "cloud")
     assert found["detail"].startswith("rds_db_engine_version: 12.19 -> 16.3")
+    assert code == 1
+
+
+def test_a_message_brokers_kafka_release_moved_to_a_variable_with_a_newer_major_default(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster = 'resource "aws_msk_cluster" "this" {\n  cluster_name  = "events"\n  kafka_version = "2.8.1"\n}\n'
+    base = repo.commit({"msk/main.tf": cluster})
+    repo.commit({"msk/main.tf": cluster.replace('"2.8.1"', "var.kafka_version"),
+                 "msk/variables.tf": 'variable "kafka_version" {\n  type    = string\n  default = "3.6.0"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("engine", "aws_msk_cluster.this")]
+    assert findings(doc, "cloud")[0]["detail"].startswith("kafka_version: 2.8.1 -> 3.6.0")
     assert code == 1
 
 

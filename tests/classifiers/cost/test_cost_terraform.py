@@ -100,6 +100,21 @@ def test_expressions_compare_as_text(repo: Repo, capsys: pytest.CaptureFixture[s
     assert "computed value changed" in finding["detail"]
 
 
+def test_a_local_renamed_with_its_value_kept_costs_nothing(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    before = ('locals {\n  instance_type = var.environment == "development" ? "kafka.t3.small" : "kafka.m5.large"\n}\n\n'
+              'resource "aws_msk_cluster" "this" {\n  broker_node_group_info {\n    instance_type = local.instance_type\n'
+              '  }\n}\n')
+    renamed = before.replace("instance_type = var", "broker_instance_type = var").replace(
+        "local.instance_type", "local.broker_instance_type")
+    doc = _change(repo, capsys, {"main.tf": before}, {"main.tf": renamed})
+    assert findings(doc, "cost") == []
+    # Renamed and changed: the value it reads is another.
+    repo.commit({"main.tf": renamed.replace('"kafka.m5.large"', '"kafka.m5.2xlarge"')})
+    _, doc = run_json(capsys, "--base", "HEAD~2")
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "cost")] == [
+        ("change", "aws_msk_cluster.this.broker_node_group_info.instance_type")]
+
+
 def test_module_inputs(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     module = (TF / "eks-module.tf").read_text()
     after = module.replace('["m5.xlarge"]', '["m5.2xlarge"]').replace("min_size     = 2", "min_size     = 1")

@@ -178,6 +178,23 @@ def test_scala_2_to_3_is_a_runtime_major(repo: Repo, capsys: pytest.CaptureFixtu
         ("major", "scala", "2.13.13", "3.3.3", "runtime", "cto")]
 
 
+@pytest.mark.parametrize(("before", "after", "kind", "level"), [
+    # Scala 2 numbers its releases epoch.major.minor: 2.12 to 2.13 breaks binary compatibility.
+    ("2.13.13", "2.12.19", "major", "cto"),
+    ('2.12.19', "2.13.13", "major", "cto"),
+    ("2.13.12", "2.13.13", "patch", None),
+    # Scala 3 keeps its minors compatible.
+    ("3.3.3", "3.4.1", "minor", None),
+])
+def test_a_scala_2_release_step_is_a_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, kind: str, level: str | None,
+) -> None:
+    build = 'ThisBuild / scalaVersion := "VERSION"\nlibraryDependencies += "org.typelevel" %% "cats-core" % "2.10.0"\n'
+    found = dependency_findings(repo, capsys, {"build.sbt": build.replace("VERSION", before)},
+                                {"build.sbt": build.replace("VERSION", after)})
+    assert [(f["kind"], f["subject"], f["level"]) for f in found] == [(kind, "scala", level)]
+
+
 def test_a_shared_version_bumped_in_project_dependencies(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     after = DEPENDENCIES.replace('http4s = "0.23.26"', 'http4s = "1.0.0"').replace('"1.0.0-M11"', '"1.0.0"')
     found = dependency_findings(repo, capsys, {"project/Dependencies.scala": DEPENDENCIES},

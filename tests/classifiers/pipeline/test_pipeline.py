@@ -75,6 +75,48 @@ def gated(repo: Repo) -> str:
     })
 
 
+CD = """\
+name: CD
+on:
+  push:
+    branches: [main]
+jobs:
+  smoke-test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make smoke
+  deploy-int:
+    needs: [smoke-test]
+    if: ${{ !cancelled() && needs.smoke-test.result == 'success' }}
+    runs-on: ubuntu-latest
+    environment: int
+    steps:
+      - run: make deploy ENV=int
+"""
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    # Held back until the regression tests pass too: it ships what it shipped, when it did or less often.
+    (CD.replace("needs: [smoke-test]", "needs: [smoke-test, regression]").replace(
+        "== 'success' }}", "== 'success' && needs.regression.result == 'success' }}"), []),
+    # A condition that may run it where it did not run: `always()` or-ed in.
+    (CD.replace("if: ${{ !cancelled() &&", "if: ${{ always() || !cancelled() &&"),
+     [("deploy", ".github/workflows/cd.yml: job deploy-int")]),
+    # Waiting on one job fewer lets it ship sooner.
+    (CD.replace("needs: [smoke-test]", "needs: []").replace("if: ${{ !cancelled() && needs.smoke-test.result == 'success' }}", "if: ${{ !cancelled() }}"),
+     [("deploy", ".github/workflows/cd.yml: job deploy-int")]),
+])
+def test_a_job_that_ships_held_back_for_more_jobs_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: str, expected: list[tuple[str, str]],
+) -> None:
+    regression = "  regression:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make regression\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/cd.yml": CD})
+    repo.commit({".github/workflows/cd.yml": after.replace("  deploy-int:\n", regression + "  deploy-int:\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    assert code == (1 if expected else 0)
+
+
 def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     ci = CI.replace('["3.11", "3.12"]', '["3.12", "3.13"]').replace("run: pytest", "run: pytest -x --durations=10")
     release = RELEASE.replace('python-version: "3.12"', 'python-version: "3.13"').replace("checkout@v4", "checkout@v5")

@@ -469,6 +469,24 @@ def test_rename_in_a_file_named_for_authentication_is_routine(repo: Repo, capsys
     assert code == 0
 
 
+def test_a_function_only_exported_in_a_file_named_for_authentication_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sessions = ("export const getSession = (id) => fetch(`/sessions/${id}`).then(handleSessionResponse);\n\n"
+                "const handleSessionResponse = async (response) => {\n  if (!response.ok) throw new Error();\n"
+                "  return response.json();\n};\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/server/lib/okta/api/sessions.ts": sessions})
+    # Exported for a test to call it: the same function.
+    repo.commit({"src/server/lib/okta/api/sessions.ts": sessions.replace(
+        "const handleSessionResponse", "export const handleSessionResponse")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0
+    repo.commit({"src/server/lib/okta/api/sessions.ts": sessions.replace("!response.ok", "response.status >= 500")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("access", "src/server/lib/okta/api/sessions.ts")]
+    assert code == 1
+
+
 APPLICATION_POLICY = """\
 class ApplicationPolicy
   private

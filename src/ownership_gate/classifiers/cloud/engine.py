@@ -1,4 +1,4 @@
-"""A managed database's or cache's engine moved to another major version.
+"""A managed database's, cache's or message broker's engine moved to another major version (MSK's `kafka_version`).
 
 `engine_version = "15.7"` -> `"16.3"` on an `aws_db_instance`, `database_version
 = "POSTGRES_14"` -> `"POSTGRES_15"` on a `google_sql_database_instance`,
@@ -58,7 +58,7 @@ from ownership_gate.model import Finding
 NAME = patterns.compile(
     r"(?i)(?:^|_)(?:engine_version|database_version"
     r"|(?:db|rds|aurora|postgres(?:ql)?|pg|mysql|mariadb|redis|valkey|memcached|mongo(?:db)?|docdb|documentdb"
-    r"|elasticsearch|opensearch|mssql|sql_?server)_(?:engine_)?version"
+    r"|elasticsearch|opensearch|mssql|sql_?server|kafka|msk)_(?:engine_)?version"
     r"|(?:cluster|kubernetes|k8s|eks|gke|aks|master|control_plane)_version)$"
 )
 # Resource types whose plain `version` is the engine's (Azure's flexible servers, a Redis cache) or the

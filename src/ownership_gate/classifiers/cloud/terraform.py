@@ -87,8 +87,8 @@ def findings(change: Change, context: Context) -> list[Finding]:
 
 
 def _folders_moved(context: Context) -> set[str]:
-    """Folders (both ends) of root configurations moved whole, and of modules moved whole with their callers
-    (`_module_moved`): every Terraform file of a folder renamed,
+    """Folders (both ends) of root configurations moved whole, of modules moved whole with their callers
+    (`_module_moved`), and of library modules moved whole (`_library_moved`): every Terraform file of a folder renamed,
     unchanged, into one folder that had none, no other Terraform file of either changed, and the files
     keep their state in a backend written out in literals (`backend "s3" { bucket = "...", key = "..." }`),
     so `terraform plan` in the new folder finds the very state the old one wrote. A module kept in local state,
@@ -117,9 +117,24 @@ def _folders_moved(context: Context) -> set[str]:
             continue
         unchanged = all(change.old_oid == change.new_oid for change in changes)
         root = unchanged and any(_literal_backend(context.new(change)) for change in changes)
-        if root or _module_moved(source, target, changes, context):
+        if root or (unchanged and _library_moved(source, target, changes, context)) \
+                or _module_moved(source, target, changes, context):
             moved.update((source, target))
     return moved
+
+
+def _library_moved(source: str, target: str, changes: list[Change], context: Context) -> bool:
+    """A module of a `modules/` folder moved whole and unchanged that configures no provider or backend: it
+    creates nothing itself, only through the module blocks that call it, so its move changes no resource. A caller
+    the change set leaves calling the old folder fails at `terraform init` instead of changing anything; one the
+    change set points at the new folder is the same module call (`_module_moved`)."""
+    if "modules" not in source.split("/")[:-1] or "modules" not in target.split("/")[:-1]:
+        return False
+    for change in changes:
+        data = context.new(change)
+        if data is None or is_binary(data) or any(_configures(block) for block in hcl.parse(data).blocks):
+            return False
+    return True
 
 
 # A module block's local `source` (`source = "../s3"`), to be written as the folder it resolves to.
@@ -453,8 +468,8 @@ def _configures(block: hcl.Block) -> bool:
 def _uncalled_new_module(directory: str, module: Module, context: Context) -> bool:
     """A module folder the change set creates under a `modules/` folder (where Terraform's standard module
     structure keeps modules meant to be called), that configures no provider or backend and that no module
-    block of the change set calls: what it would create exists only once someone calls it, in a change of
-    its own (a new preset module in a module library)."""
+    block of the change set calls, or only one that makes no instance of it: what it would create exists only
+    once someone calls it, in a change of its own (a new preset module in a module library)."""
     if "modules" not in directory.split("/")[:-1]:
         return False  # any other folder may be a root configuration, applied with its provider set by the environment
     if module.old or module.variables_old or module.locals_old or module.configures or module.unreadable:
@@ -462,7 +477,16 @@ def _uncalled_new_module(directory: str, module: Module, context: Context) -> bo
     names = context.old_names(directory)
     if names is None or any(is_terraform(name) for name in names):
         return False  # no listing to go by, or a module that was there already
-    return not any(called == (directory or ".") and caller != directory for caller, called in _calls(context))
+    for caller, called in _calls(context):
+        if called != (directory or ".") or caller == directory:
+            continue
+        calling = _folder(caller, context)
+        fresh = _fresh(calling, caller, context)
+        if any(address.startswith("module.") and hcl.local_source(placed.block, caller) == (directory or ".")
+               and not _made_by_none(placed.block, calling, caller, fresh, context)
+               for address, placed in calling.new.items()):
+            return False
+    return True  # called by no module block of the change set, or only by calls that make none (`_made_by_none`)
 
 
 def _calls(context: Context) -> set[tuple[str, str]]:
@@ -516,7 +540,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             came.block.line,
         ))
     for address, placed in sorted(added.items()):
-        if _computes_only(address, placed.block):
+        if _computes_only(address, placed.block) or _made_by_none(placed.block, module, directory, fresh, context):
             continue
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
         if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
@@ -754,6 +778,27 @@ _MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]
 # configuration already has, not a resource of its own.
 _STORED_CONTENT = frozenset({"aws_s3_object", "aws_s3_bucket_object", "google_storage_bucket_object",
                              "azurerm_storage_blob"})
+
+
+def _made_by_none(block: hcl.Block, module: Module, directory: str, fresh: Mapping[str, object],
+                  context: Context) -> bool:
+    """A resource or module call added whose `count` or `for_each` makes nothing with the inputs the change set
+    added at their defaults (`for_each = var.dns_records` with a new `default = {}`, `count = var.create ? 1 : 0`
+    with a new `false`), where no call of the folder in the change set passes one of those inputs: it exists only
+    once a caller asks for it, in a change of its own."""
+    repeat = next((block.body.attributes[name] for name in _REPEATS if name in block.body.attributes), None)
+    if repeat is None or not fresh or not isinstance(repeat.value, hcl.Expression):
+        return False
+    if not defaults.is_empty(defaults.evaluate(_inlined(repeat.value.text, module.locals_new), fresh)):
+        return False
+    for caller, called in _calls(context):
+        if called != (directory or ".") or caller == directory:
+            continue
+        for address, placed in _folder(caller, context).new.items():
+            if address.startswith("module.") and hcl.local_source(placed.block, caller) == (directory or ".") \
+                    and placed.block.body.attributes.keys() & fresh.keys():
+                return False
+    return True
 
 
 def _computes_only(address: str, block: hcl.Block) -> bool:
@@ -1168,6 +1213,9 @@ def _changed(
     kind_of = _kind_of(address)
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
                              if name.split(".")[0] not in ignored} for block in (before, after))
+    if address.startswith("module."):
+        old_items.update(_reached(before, fresh))
+        new_items.update(_reached(after, fresh))
     if renamed:
         old_items = {name: _reads_renamed(value, renamed) for name, value in old_items.items()}
     # A new `dynamic` block that makes nothing unless the caller asks for it (none of its kind before); looked
@@ -1470,6 +1518,21 @@ def _input_renamed(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple
     gone, came = references(old, sorted(old.keys() - new.keys())), references(new, sorted(new.keys() - old.keys()))
     return [(names[0], came[value][0]) for value, names in gone.items()
             if len(names) == 1 and len(came.get(value, ())) == 1]
+
+
+# A module published to manage IAM (`terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts`),
+# and the inputs of its that name resources by ARN (`cert_manager_hosted_zone_arns`): what the role or policy it
+# makes may reach.
+_IAM_MODULE = patterns.compile(r"(?i)(?:^|[/_-])iam(?:$|[/_-])")
+_ARNS = patterns.compile(r"(?i)_arns?$")
+
+
+def _reached(block: hcl.Block, fresh: Mapping[str, object]) -> dict[str, Any]:
+    """The ARN inputs of a call of an IAM module, by name, canonical."""
+    if not _IAM_MODULE.search(_literal(block, "source") or ""):
+        return {}
+    return {name: _canonical(attribute.value, fresh) for name, attribute in block.body.attributes.items()
+            if _ARNS.search(name)}
 
 
 def _settings(body: hcl.Body, fresh: Mapping[str, object], prefix: str = "") -> dict[str, Any]:

@@ -90,7 +90,8 @@ def leaf_step(old: Leaf | None, new: Leaf | None) -> str | None:
     assert leaf is not None
     if old is not None and new is not None:
         if leaf.role != "runner" and (old.expression or new.expression):
-            return None if _SPACE.sub("", old.text) == _SPACE.sub("", new.text) else "change"
+            return None if _SPACE.sub("", old.compared or old.text) == _SPACE.sub("", new.compared or new.text) \
+                else "change"
         return _order(old.value, new.value, leaf.role, leaf.unit)
     appeared = new is not None
     if leaf.role == "runner":

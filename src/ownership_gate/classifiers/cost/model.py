@@ -39,6 +39,7 @@ class Leaf(NamedTuple):
     unit: str = "k8s"  # quantity flavour: "k8s" or "bytes" (Compose)
     default: object = None  # the value an unset key means, where known
     expression: bool = False  # a value the file computes (`var.size`, `!Ref`, `{{ }}`)
+    compared: str = ""  # an expression with the local values it reads written out, where they are known
 
 
 class CostObject(NamedTuple):

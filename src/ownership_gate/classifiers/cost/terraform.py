@@ -10,9 +10,10 @@ the expression itself was edited.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.cost.catalog import TF_ATTRIBUTES, TF_NAME_SUFFIXES, TF_PRICED
 from ownership_gate.classifiers.cost.hcl import Side
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf, ReadError
@@ -303,15 +304,44 @@ def _labelled(value: Any, depth: int) -> Iterator[tuple[tuple[str, ...], hcl.Obj
 def read_terraform(text: str, extra: tuple[tuple[str, ...], ...], json_syntax: bool = False) -> Extracted:
     """The objects of one revision of a configuration."""
     definitions = _json_definitions(_json(text)) if json_syntax else _hcl_definitions(_document(text).blocks)
-    return Extracted((*_resources(definitions, extra), *_named(definitions, extra)))
+    return _extracted(definitions, extra)
 
 
 def read_side(side: Side, extra: tuple[tuple[str, ...], ...]) -> Extracted:
     """The objects of the blocks of one revision that the other revision does not have."""
     if side.error is not None:
         raise ReadError(f"HCL does not parse: {side.error}", side.error.line)
-    definitions = _hcl_definitions(side.blocks)
-    return Extracted((*_resources(definitions, extra), *_named(definitions, extra)))
+    return _extracted(_hcl_definitions(side.blocks), extra)
+
+
+def _extracted(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], ...]) -> Extracted:
+    """Resources and module calls compared with the local values they read written out, where the definitions
+    hold them: a local renamed with its value kept (`local.instance_type` -> `local.broker_instance_type`, the
+    same expression) changes no cost. A local defined in a block of the file left as it was is the same on both
+    sides, and stays as written."""
+    written = {name: _scalar(value)[1] for definition in definitions if definition.type == "locals"
+               for name, value, _ in _entries(definition.content)
+               if not isinstance(value, list) or not all(isinstance(v, hcl.Block) for v in value)}
+    objects = (*_resources(definitions, extra), *_named(definitions, extra))
+    if not written:
+        return Extracted(objects)
+    return Extracted(tuple(obj._replace(leaves={path: _inlined(leaf, written) for path, leaf in obj.leaves.items()})
+                           if obj.key[1] in ("resource", "module") else obj for obj in objects))
+
+
+_LOCAL = patterns.compile(r"\blocal\.([A-Za-z_][\w-]*)")
+
+
+def _inlined(leaf: Leaf, written: Mapping[str, str]) -> Leaf:
+    if not leaf.expression or "local." not in leaf.text:
+        return leaf
+    text = leaf.text
+    for _ in range(4):  # locals that read locals, a few levels deep
+        expanded = _LOCAL.sub(lambda m: f"({written[m.group(1)]})" if m.group(1) in written else m.group(0), text)
+        if expanded == text:
+            break
+        text = expanded
+    return leaf._replace(compared=text)
 
 
 def read_tfvars(text: str, extra: tuple[tuple[str, ...], ...], json_syntax: bool = False) -> Extracted:

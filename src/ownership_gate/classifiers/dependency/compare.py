@@ -194,7 +194,7 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
     if kind == "changed" and _down_a_major(low_old, low_new, new):
         return "major", ""  # back to an older major: as breaking as going up to a newer one
     if kind == "changed" and _down_a_minor(low_old, low_new, new):
-        breaking = breaking_minor(ecosystem.NAME, name)
+        breaking = breaking_minor(ecosystem.NAME, name, low_new)
         if breaking is not None:
             return "major", f"back to an earlier feature release ({breaking})"
     if kind == "changed" and _let_float(old, new, ecosystem):
@@ -206,7 +206,7 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
     if moved and kind in ("changed", "patch", "minor"):
         return "major", moved
     if kind == "minor":
-        breaking = breaking_minor(ecosystem.NAME, name)
+        breaking = breaking_minor(ecosystem.NAME, name, low_new)
         if breaking is not None:
             return "major", breaking
         if patch_minor(ecosystem.NAME, name, low_new) is not None:

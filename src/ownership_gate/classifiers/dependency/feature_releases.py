@@ -48,8 +48,15 @@ CATALOGUE: dict[tuple[str, str], str] = {
 _WORD = re.compile(r"[-_.]")
 
 
-def breaking_minor(ecosystem: str, name: str) -> str | None:
-    """Why a minor step of this package breaks, or None when it is an ordinary one."""
+# Scala 2 numbers its releases epoch.major.minor: 2.12 to 2.13 breaks binary compatibility, every library must
+# be built again for it. Scala 3 keeps its minors compatible, as semantic versioning does.
+_SCALA_2 = "a Scala 2 release, numbered epoch.major.minor, which breaks binary compatibility"
+
+
+def breaking_minor(ecosystem: str, name: str, new: tuple[int, ...] | None = None) -> str | None:
+    """Why a minor step of this package (to `new`, where known) breaks, or None when it is an ordinary one."""
+    if ecosystem == "sbt" and name == "scala":
+        return _SCALA_2 if new is not None and new[0] == 2 else None
     if ecosystem == "runtime":  # the language itself (runtime.txt, .python-version)
         return RUNTIMES.get(name)
     if ecosystem == "docker":

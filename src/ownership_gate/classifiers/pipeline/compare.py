@@ -18,6 +18,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     github,
     gitlab,
     names,
+    only_gated,
     widened,
     woodpecker,
     write_grants,
@@ -185,7 +186,7 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
             what = f"added a {job} that ships"
         elif after is None:
             what = f"removed a {job} that ships"
-        elif before.shape != after.shape:
+        elif before.shape != after.shape and not only_gated(before, after):
             what = f"changed a {job} that ships"
             if before.environment != after.environment:
                 what += f" (environment {before.environment or 'none'} -> {after.environment or 'none'})"

@@ -127,6 +127,10 @@ class Job(NamedTuple):
     lifetimes: Mapping[str, int] = MappingProxyType({})
     # Its steps that approve or merge pull requests by themselves (`reviewing`).
     reviews: frozenset[str] = frozenset()
+    # What decides whether it runs (a GitHub job's `needs` and `if`), and its shape without them (`only_gated`).
+    needs: frozenset[str] = frozenset()
+    condition: str = ""
+    ungated: str = ""
 
 
 # Steps that approve or merge a pull request by themselves: CI satisfying a review gate for people.
@@ -224,14 +228,39 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
         # Its token's permissions are judged on their own (`compare._permissions`): narrowed, nothing ships anew.
         shape = _shape({key: value for key, value in job.items() if key != "permissions"})
-        jobs[str(job_id)] = Job(str(job_id), permissions, ships, environment, shape, oidc, _lifetimes(steps),
-                                reviewing(steps))
+        needs = job.get("needs")
+        ungated = _shape({key: value for key, value in job.items() if key not in ("permissions", "needs", "if")})
+        jobs[str(job_id)] = Job(
+            str(job_id), permissions, ships, environment, shape, oidc, _lifetimes(steps), reviewing(steps),
+            frozenset(map(str, needs if isinstance(needs, list) else [needs] if needs else [])),
+            _condition(job.get("if")), ungated,
+        )
     remote = [u for u in every_use if "@" in u and not u.startswith(("./", "../", "docker://"))]
     pinned = {_action_name(u) for u in remote if _COMMIT.fullmatch(u.rpartition("@")[2])}
     unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
                     frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted),
                     MappingProxyType(_trigger_parts(on)))
+
+
+_EXPRESSION = patterns.compile(r"^\$\{\{(.*)\}\}$", re.S)
+
+
+def _condition(value: object) -> str:
+    """A job's `if`, its `${{ }}` taken off and its spaces collapsed: `${{ a && b }}` and `a && b` are one."""
+    text = str(value).strip() if value is not None else ""
+    match = _EXPRESSION.match(text)
+    return " ".join((match.group(1) if match else text).split())
+
+
+def only_gated(before: Job, after: Job) -> bool:
+    """A job changed only to wait for more jobs (`needs` gained one) and to run under its old condition and more
+    (`if: A` -> `if: A && B`, a deploy now held until the regression tests pass): it ships what it shipped, when
+    it did or less often. A condition added where there was none may run it when it did not run (`always()`)."""
+    if not after.ungated or before.ungated != after.ungated or not before.needs <= after.needs:
+        return False
+    return after.condition == before.condition or (
+        bool(before.condition) and after.condition.startswith(f"{before.condition} &&"))
 
 
 def _workflow_name(uses: str) -> str:

@@ -751,9 +751,12 @@ def _renamed(added: list[str], removed: list[str]) -> bool:
     A name only added or only taken away (`roles` become `roles.flatten`) is a call or a value more or
     less, not a rename, and neither is an operator or a number changed around the names (`status == IN_REVIEW`
     -> `status in PREVIEWABLE`, `==` -> `!=`, `16` -> `32`): the lines' operators and numbers must be the old
-    ones."""
+    ones. A line only exported, or no longer exported, from its module (`const check = ...` -> `export const
+    check = ...`, for a test to call it) is the same line."""
     if not added or len(added) != len(removed):
         return False
+    if Counter(map(_moved_key, added)) == Counter(map(_moved_key, removed)):
+        return True
     if Counter(map(_shape, added)) != Counter(map(_shape, removed)):
         return False
     new_words = Counter(w for line in added for w in _WORD.findall(line))
