@@ -1172,6 +1172,81 @@ def test_cloudformation_resources(repo: Repo, capsys: pytest.CaptureFixture[str]
 
 
 
+CFN_JSON = """\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {"MinInstances": {"Type": "Number", "Default": 1}, "MaxInstances": {"Type": "Number", "Default": 2}},
+  "Resources": {
+    "AutoscalingGroup": {
+      "Type": "AWS::AutoScaling::AutoScalingGroup",
+      "Properties": {"MinSize": {"Ref": "MinInstances"}, "MaxSize": {"Ref": "MaxInstances"}}
+    },
+    "InstanceSecurityGroup": {
+      "Type": "AWS::EC2::SecurityGroup",
+      "Properties": {"GroupDescription": "app", "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 9000,
+                     "ToPort": 9000, "CidrIp": "10.0.0.0/16"}]}
+    }
+  }
+}
+"""
+CFN_YAML = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  MinInstances:
+    Type: Number
+    Default: 1
+  MaxInstances:
+    Type: Number
+    Default: 2
+Resources:
+  AutoscalingGroup:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize:
+        Ref: MinInstances
+      MaxSize:
+        Ref: MaxInstances
+  InstanceSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: app
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 9000
+          ToPort: 9000
+          CidrIp: 10.0.0.0/16
+"""
+
+
+@pytest.mark.parametrize(("yaml", "expected"), [
+    # The same template written in YAML: the same stack, nothing created or destroyed.
+    (CFN_YAML, []),
+    (CFN_YAML.replace("MinSize:\n        Ref: MinInstances", "MinSize: !Ref MinInstances"), []),
+    # Rewritten and opened up on the way: the difference is judged.
+    (CFN_YAML.replace("10.0.0.0/16", "0.0.0.0/0"), [("security", "InstanceSecurityGroup")]),
+])
+def test_a_template_rewritten_in_yaml_is_the_same_template(
+    repo: Repo, capsys: pytest.CaptureFixture[str], yaml: str, expected: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "cloudformation/app.json": CFN_JSON})
+    repo.git("rm", "-q", "cloudformation/app.json")
+    repo.commit({"cloudformation/app.yaml": yaml})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_load_balancer_made_internal_by_a_new_input(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    alb = 'resource "aws_alb" "ecs" {\n  name     = "ecs"\n  internal = false\n}\n'
+    base = repo.commit({".ownership-gate.yaml": POLICY, "modules/ecs/alb.tf": alb})
+    repo.commit({"modules/ecs/alb.tf": alb.replace("= false", "= var.alb_internal"),
+                 "modules/ecs/variables.tf": 'variable "alb_internal" {\n  type    = bool\n  default = true\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", "aws_alb.ecs")] and code == 1
+    [found] = findings(doc, "cloud")
+    assert found["detail"] == "security settings changed: internal"
+
+
 FRAGMENT = """\
 SustainabilityBucket:
   Type: AWS::S3::Bucket
@@ -1470,6 +1545,19 @@ def test_a_new_local_module_requiring_the_callers_provider_is_no_new_vendor(
     assert {f["subject"]: f["kind"] for f in findings(doc, "dependency")} == {
         "datadog/datadog": "added", "hashicorp/aws": "added"}
     assert code == 1
+
+
+def test_a_provider_a_called_module_already_used_written_down_is_no_new_vendor(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The root only calls a local module whose `aws_` resources take the AWS provider from it.
+    base = repo.commit({".ownership-gate.yaml": STARTUP_VENDOR_RULE, "setup/main.tf": 'module "oidc" {\n  source = "../modules/oidc"\n}\n',
+                        "modules/oidc/main.tf": 'data "aws_caller_identity" "current" {}\n'})
+    repo.commit({"setup/provider.tf": VERSIONS})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["subject"], f["kind"], f["detail"]) for f in findings(doc, "dependency")] == [
+        ("hashicorp/aws", "changed", "already used by this module's resources or the local modules it calls; now required directly")]
+    assert code == 0
 
 
 BACKEND = 'bucket = "acme-terraform-state"\nkey    = "infra/{env}.tfstate"\nregion = "eu-west-1"\n'
@@ -3226,6 +3314,11 @@ def test_a_services_security_configuration_is_an_access_resource(
     # A dashboard's JSON put into the bucket the configuration already has is content.
     ('resource "aws_s3_object" "status_dashboard" {\n  bucket = aws_s3_bucket.config.id\n  key = "status.json"\n}\n',
      []),
+    # So is a key or a feature flag put into an Azure App Configuration store.
+    ('resource "azurerm_app_configuration_key" "qflow_url" {\n  configuration_store_id = azurerm_app_configuration.'
+     'config.id\n  key = "Qflow:BaseUrl"\n  value = var.qflow_url\n}\n', []),
+    ('resource "azurerm_app_configuration_feature" "booking" {\n  configuration_store_id = azurerm_app_configuration.'
+     'config.id\n  name = "booking"\n  enabled = true\n}\n', []),
     ('resource "aws_s3_bucket" "dashboards" {\n  bucket = "dashboards"\n}\n', [("added", "aws_s3_bucket.dashboards")]),
 ])
 def test_an_object_put_into_a_bucket_is_no_resource_of_its_own(

@@ -116,6 +116,22 @@ def test_a_json_templates_intrinsic_functions_read_as_yamls(repo: Repo, capsys: 
     assert findings(doc, "cost") == []
 
 
+def test_a_yaml_templates_intrinsic_functions_written_in_full_read_as_their_short_form(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`DBInstanceClass:\n  Ref: DBInstanceType` is `!Ref DBInstanceType`, as JSON's `{"Ref": ...}` is: rewriting
+    one form as the other changes nothing, and a property newly bound to a parameter cannot be compared."""
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBInstanceType:\n    Type: String\nResources:\n"
+            "  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DBInstanceClass: !Ref DBInstanceType\n"
+            "      AllocatedStorage: '20'\n")
+    full = text.replace("DBInstanceClass: !Ref DBInstanceType", "DBInstanceClass:\n        Ref: DBInstanceType")
+    doc = _change(repo, capsys, "stacks/database.yaml", text, full)
+    assert findings(doc, "cost") == []
+    doc = _change(repo, capsys, "stacks/database.yaml", full, full + "      MultiAZ:\n        Ref: MultiAZ\n")
+    assert [(f["kind"], f["subject"], f["to"]) for f in findings(doc, "cost")] == [
+        ("change", "Resources.Database.Properties.MultiAZ", "!Ref MultiAZ")]
+
+
 def test_a_sam_templates_global_function_memory(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     """`Globals.Function.MemorySize` sizes every function of the template that sets none of its own."""
     text = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nGlobals:\n"

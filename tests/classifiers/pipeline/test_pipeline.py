@@ -117,6 +117,36 @@ def test_a_job_that_ships_held_back_for_more_jobs_is_routine(
     assert code == (1 if expected else 0)
 
 
+BUILD_AND_PUSH = """\
+name: Build and push the api image
+on:
+  push:
+    branches:
+      - main
+jobs:
+  call-build-container-workflow:
+    uses: acme/workflows/.github/workflows/build-container.yaml@main
+    with:
+      microservice_name: api
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    # Its file says it deploys, whatever the reusable workflow it hands the work to is called: more branches ship.
+    (".github/workflows/Build-and-deploy-api.yaml",
+     [("deploy", ".github/workflows/Build-and-deploy-api.yaml: on")]),
+    (".github/workflows/build-api.yaml", []),
+])
+def test_a_workflow_named_to_deploy_run_on_more_branches(
+    repo: Repo, capsys: pytest.CaptureFixture[str], path: str, expected: list[tuple[str, str]],
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: BUILD_AND_PUSH})
+    repo.commit({path: BUILD_AND_PUSH.replace("      - main\n", "      - main\n      - release-*\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    assert code == (1 if expected else 0)
+
+
 def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     ci = CI.replace('["3.11", "3.12"]', '["3.12", "3.13"]').replace("run: pytest", "run: pytest -x --durations=10")
     release = RELEASE.replace('python-version: "3.12"', 'python-version: "3.13"').replace("checkout@v4", "checkout@v5")
@@ -964,14 +994,14 @@ jobs:
 
 @pytest.mark.parametrize(("given", "found"), [
     # The called workflow is handed the production environment: it deploys there, and may now be run by hand.
-    ("environment", [("deploy", ".github/workflows/apply-production.yml: on")]),
-    # An input named otherwise says nothing of where it ships.
+    ("environment", [("deploy", ".github/workflows/apply-infra.yml: on")]),
+    # An input named otherwise says nothing of where it ships (nor does the file's name, `apply-infra.yml`).
     ("stage", []),
 ])
 def test_a_reusable_workflow_handed_an_environment_ships(
     repo: Repo, capsys: pytest.CaptureFixture[str], given: str, found: list[tuple[str, str]]
 ) -> None:
-    assert_pipeline_step(repo, capsys, ".github/workflows/apply-production.yml", APPLY % ("", given),
+    assert_pipeline_step(repo, capsys, ".github/workflows/apply-infra.yml", APPLY % ("", given),
                          APPLY % ("  workflow_dispatch:", given), found)
 
 

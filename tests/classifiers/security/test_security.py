@@ -3606,3 +3606,36 @@ def test_a_view_value_passed_along_under_a_directives_name_is_no_directive(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("setting", path)] if setting else [])
     assert code == (1 if setting else 0)
+
+
+PROGRAMMES_CONTROLLER = """\
+class ProgrammesController < ApplicationController
+  def show
+    @patients = policy_scope(Patient).in_programmes([@programme])
+    @vaccinations =
+      policy_scope(VaccinationRecord).where(programme: @programme).count
+  end
+end
+"""
+
+
+@pytest.mark.parametrize(("moved", "access"), [
+    # Into a view component, which reaches the view's helpers through `helpers.`.
+    ("    helpers.policy_scope(VaccinationRecord).where(programme: @programme).count\n", False),
+    # Into a variable, or a keyword argument, of another file.
+    ("    vaccinations = policy_scope(VaccinationRecord).where(programme: @programme).count\n", False),
+    ("    render Table.new(\n      records: policy_scope(VaccinationRecord).where(programme: @programme).count\n    )\n", False),
+    # Not moved: the query no longer keeps to what the user may see.
+    ("    VaccinationRecord.where(programme: @programme).count\n", True),
+])
+def test_a_check_moved_into_a_view_component_or_a_variable_is_the_same_check(
+    repo: Repo, capsys: pytest.CaptureFixture[str], moved: str, access: bool
+) -> None:
+    path, component = "app/controllers/programmes_controller.rb", "app/components/app_programme_stats_component.rb"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PROGRAMMES_CONTROLLER})
+    repo.commit({path: PROGRAMMES_CONTROLLER.replace(
+        "    @vaccinations =\n      policy_scope(VaccinationRecord).where(programme: @programme).count\n", ""),
+        component: f"class AppProgrammeStatsComponent < ViewComponent::Base\n  def vaccinations\n{moved}  end\nend\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)

@@ -8,12 +8,14 @@ merged in as SAM merges them: the resource's own value wins, maps are merged key
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Mapping
 from typing import Any
 
 from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cloud import engine, force_new
 from ownership_gate.classifiers.cloud.findings import (
+    TYPE,
     finding,
     may_hold_cloudformation,
     maybe_cloudformation,
@@ -32,13 +34,17 @@ class Unreadable(Exception):
 
 def findings(change: Change, context: Context) -> list[Finding]:
     path = change.path
+    counterpart = _counterpart(change, context)
+    if counterpart is not None and change.status == "deleted":
+        return []  # judged with the template that took its place
     try:
         new = _resources(context.new(change), maybe_cloudformation(path)) if may_hold_cloudformation(path) else None
     except Unreadable as exc:
         return [finding("unparsed", path, f"the template does not parse ({exc}), so what it changes cannot be judged")]
+    before = counterpart or change
     try:
-        old = (_resources(context.old(change), maybe_cloudformation(change.source_path))
-               if may_hold_cloudformation(change.source_path) else None)
+        old = (_resources(context.old(before), maybe_cloudformation(before.source_path))
+               if may_hold_cloudformation(before.source_path) else None)
     except Unreadable:
         old = None
     if new is None and old is None:
@@ -73,6 +79,25 @@ def findings(change: Change, context: Context) -> list[Finding]:
             if names:
                 found.append(finding("security", name, "security settings changed: " + ", ".join(names[:4])))
     return found
+
+
+# The syntaxes a template is written in: JSON, or YAML (`.template` may hold either).
+_SYNTAXES = frozenset({".json", ".yaml", ".yml", ".template"})
+
+
+def _counterpart(change: Change, context: Context) -> Change | None:
+    """The template deleted where this one is added, or added where this one is deleted, in the same folder under
+    the same name in the other syntax (`stack.json` rewritten as `stack.yaml`): the same template, its stack
+    deployed from the new file, compared resource by resource with the old."""
+    if change.status not in ("added", "deleted"):
+        return None
+    stem, syntax = posixpath.splitext(change.path)
+    if syntax not in _SYNTAXES:
+        return None
+    wanted = "deleted" if change.status == "added" else "added"
+    found = [other for other in context.claimed(TYPE) if other.status == wanted and other.path != change.path
+             and posixpath.splitext(other.path)[0] == stem and posixpath.splitext(other.path)[1] in _SYNTAXES]
+    return found[0] if len(found) == 1 else None
 
 
 def _resources(data: bytes | None, named: bool = True) -> dict[str, Any] | None:

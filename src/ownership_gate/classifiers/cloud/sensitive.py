@@ -13,6 +13,8 @@ SETTING = patterns.compile(
     r"|(?<!filter_)(?<!filter)(?<!redrive_)(?<!redrive)(?<!redrive_allow_)(?<!retry_)(?<!retry)polic(?:y|ies)"
     r"|statement|principals?|assume_role|permissions?|iam|role_arn|policy_arn|managed_policy"
     r"|public|private_endpoint|authorized_networks|master_auth|endpoint_.*access|allowed_(?:ips|cidrs|origins)"
+    # Whether a load balancer faces the internet (`internal`, Google's `load_balancing_scheme`).
+    r"|^internal$|load_balancing_scheme"
     # Lists of addresses let in or kept out, by any name (a bastion module's `ip_whitelist`).
     r"|white_?list|allow_?list|safe_?list|black_?list|deny_?list|block_?list"
     # The network a function or cluster is placed in, and the security groups it sits behind (`vpc_config`).

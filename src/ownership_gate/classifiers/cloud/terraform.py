@@ -774,10 +774,12 @@ _REGISTRY_MODULE = patterns.compile(r"^(?:[\w.-]+\.[a-z]{2,}/)?[\w-]+/[\w-]+/(?P
 _MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]+?(?:\.git)?(?:[/?]|//|$)")
 
 
-# An object put into a bucket (a dashboard's JSON, a script a job runs): content kept in storage the
-# configuration already has, not a resource of its own.
+# An object put into a bucket (a dashboard's JSON, a script a job runs), and a key or feature flag put into an
+# Azure App Configuration store (the settings an application reads): content kept in storage the configuration
+# already has, not a resource of its own.
 _STORED_CONTENT = frozenset({"aws_s3_object", "aws_s3_bucket_object", "google_storage_bucket_object",
-                             "azurerm_storage_blob"})
+                             "azurerm_storage_blob", "azurerm_app_configuration_key",
+                             "azurerm_app_configuration_feature"})
 
 
 def _made_by_none(block: hcl.Block, module: Module, directory: str, fresh: Mapping[str, object],

@@ -185,9 +185,10 @@ def _named_rule(name: str, table: dict[str, str]) -> Rule | None:
 
 
 def _short_forms(node: Node) -> Node:
-    """A JSON template's intrinsic functions as YAML writes them (`{"Ref": "MultiAZ"}` is `!Ref MultiAZ`,
-    `{"Fn::GetAtt": [...]}` is `!GetAtt [...]`), so a template reads the same in either syntax: a property
-    bound to a parameter is a value that cannot be compared, not a mapping of no cost."""
+    """Intrinsic functions written in full, as JSON must and YAML may (`{"Ref": "MultiAZ"}`, `Ref: MultiAZ`), in
+    YAML's short form (`!Ref MultiAZ`; `{"Fn::GetAtt": [...]}` is `!GetAtt [...]`), so a template reads the same
+    in either syntax and either form: a property bound to a parameter is a value that cannot be compared, not
+    a mapping of no cost."""
     value = node.value
     if isinstance(value, list):
         node.value = [_short_forms(item) for item in value]
@@ -202,7 +203,7 @@ def _short_forms(node: Node) -> Node:
 
 
 def read_cloudformation(text: str, extra: ExtraKeys, json_syntax: bool = False, load: Loader = load) -> Extracted:
-    root = _short_forms(read_json(text)) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0]
+    root = _short_forms(read_json(text) if json_syntax else (read_yaml(text, load) or [Node({}, None)])[0])
     # A SAM template's `Globals.Function.MemorySize` sizes every function that sets none of its own.
     shared = [
         CostObject(key=("cfn-globals", name), label=f"Globals.{name}", line=section.line, movable=False,

@@ -177,8 +177,9 @@ def _callers_used(change: Change, context: Context, ecosystem: Ecosystem) -> fro
 def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) -> frozenset[str]:
     """Terraform: the providers this module already used before the change set: those its resources and
     data sources implied (`aws_instance` is the `hashicorp/aws` provider's, required or not), and those the
-    local modules it calls (`source = "../../"`) required. A module that writes down a provider it already
-    used, or wraps another module (a preset, a wrapper), brings no new one."""
+    local modules it calls (`source = "../../"`) required or implied (a module of `aws_iam_role`s takes its
+    provider from its caller). A module that writes down a provider it already used, or wraps another module
+    (a preset, a wrapper), brings no new one."""
     from ownership_gate.formats import hcl
 
     directory = posixpath.dirname(change.path)
@@ -194,9 +195,9 @@ def _callees_required(change: Change, context: Context, ecosystem: Ecosystem) ->
     for data in files.values():
         if data is not None:
             called |= hcl.local_sources(hcl.parse(data), directory)
-    required = {r.name for callee in called - {directory or "."}
+    required = {name for callee in called - {directory or "."}
                 for path, data in _old_terraform_files(context, "" if callee == "." else callee)
-                for r in _required(data, path, ecosystem)}
+                for name in {r.name for r in _required(data, path, ecosystem)} | _implied(data)}
     return frozenset(required | implied)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -12,6 +13,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     DEFAULT,
     PRIVILEGED_TRIGGERS,
     SECRET_HOLDING_TRIGGERS,
+    SHIPPING_NAME,
     Pipeline,
     circleci,
     cloudbuild,
@@ -193,11 +195,16 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
         else:
             continue
         found.append(finding("deploy", f"{path}: {job} {name}", what))
-    if old.jobs and (old.ships or new.ships) and old.trigger_shape != new.trigger_shape and not (
-        _fewer_events(old, new)
-    ):
+    ships = old.ships or new.ships or _named_to_ship(path)
+    if old.jobs and ships and old.trigger_shape != new.trigger_shape and not _fewer_events(old, new):
         found.append(finding("deploy", f"{path}: on", "changed when a workflow that ships runs"))
     return found
+
+
+def _named_to_ship(path: str) -> bool:
+    """A GitHub workflow whose file is named for shipping (`Build-and-deploy-api.yaml`, `release.yml`): its jobs
+    may hand the work to a reusable workflow named for building alone, the file says what a run of it does."""
+    return "/.github/workflows/" in f"/{path}" and SHIPPING_NAME.search(posixpath.basename(path)) is not None
 
 
 def _fewer_events(old: Pipeline, new: Pipeline) -> bool:

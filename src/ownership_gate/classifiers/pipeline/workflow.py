@@ -42,7 +42,7 @@ DEFAULT = "default"
 
 _SECRET = patterns.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 # Words in a job's id, name or stage that say it ships something (`deploy`, `set-automatic-deploys`).
-_SHIPPING_NAME = patterns.compile(
+SHIPPING_NAME = patterns.compile(
     r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)s?(?:$|[^a-z])"
 )
 # Commands that publish packages or images, or change a running environment.
@@ -221,9 +221,9 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
         ships = bool(
-            environment or _SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
+            environment or SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
-            or (isinstance(called, str) and _SHIPPING_NAME.search(_workflow_name(called)) is not None)
+            or (isinstance(called, str) and SHIPPING_NAME.search(_workflow_name(called)) is not None)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
         # Its token's permissions are judged on their own (`compare._permissions`): narrowed, nothing ships anew.
@@ -303,7 +303,7 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
         environment = _environment(job.get("environment"))
         stage = str(job.get("stage", ""))
         ships = bool(
-            environment or _SHIPPING_NAME.search(job_id) or _SHIPPING_NAME.search(stage)
+            environment or SHIPPING_NAME.search(job_id) or SHIPPING_NAME.search(stage)
             or ships_by_command(script)
         )
         if isinstance(job.get("secrets"), Mapping):
@@ -331,7 +331,7 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
         runs = "\n".join(_circleci_command(step) for step in steps)
         orb_steps = [name for step in steps for name in _step_names(step) if "/" in name]
         ships = bool(
-            _SHIPPING_NAME.search(str(job_id)) or ships_by_command(runs)
+            SHIPPING_NAME.search(str(job_id)) or ships_by_command(runs)
             or any(_SHIPPING_ORB.search(name) for name in orb_steps)
         )
         jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape({**job, "steps": steps}))
@@ -348,7 +348,7 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
             settings = settings if isinstance(settings, Mapping) else {}
             contexts.update(f"context {c}" for c in _as_list(settings.get("context")))
             if str(job_name) not in jobs:  # a job an orb defines, used as it is
-                ships = bool(_SHIPPING_NAME.search(str(job_name)) or _SHIPPING_ORB.search(str(job_name)))
+                ships = bool(SHIPPING_NAME.search(str(job_name)) or _SHIPPING_ORB.search(str(job_name)))
                 jobs[str(job_name)] = Job(str(job_name), DEFAULT, ships, None, _shape(settings))
             # What a job waits for is part of when it runs: `requires` dropped lets a deploy go out without the
             # tests, the approval or the staging deploy it waited on.
@@ -375,7 +375,7 @@ def cloudbuild(document: Mapping[Any, Any], text: str) -> Pipeline:
         tool = str(step.get("entrypoint") or str(_untagged(step.get("name", ""))).rsplit("/", 1)[-1])
         command = " ".join([tool, *(str(a) for a in _as_list(step.get("args")))])
         runs = f"{command}\n{step.get('script') or ''}"
-        ships = ships or bool(_SHIPPING_NAME.search(str(step.get("id") or "")) or ships_by_command(runs))
+        ships = ships or bool(SHIPPING_NAME.search(str(step.get("id") or "")) or ships_by_command(runs))
     build = {**{key: value for key, value in document.items() if key != "steps"},
              "steps": [{**step, "name": _untagged(step.get("name", ""))} for step in steps],
              "images": [_untagged(image) for image in _as_list(document.get("images"))]}
@@ -427,7 +427,7 @@ def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
                 outside.add(plugin.lower())
             commands = "\n".join(str(c) for key in ("commands", "script") for c in _as_list(step.get(key)))
             ships = bool(
-                shipping_section or _SHIPPING_NAME.search(name) or ships_by_command(commands)
+                shipping_section or SHIPPING_NAME.search(name) or ships_by_command(commands)
                 or (isinstance(plugin, str) and _SHIPPING_PLUGIN.search(plugin) and not _dry_run(settings))
             )
             secrets.update(_woodpecker_secrets(step))

@@ -610,12 +610,17 @@ def _moved_lines(context: Context, kind: str, wanted: Callable[[str], bool]) -> 
 
 # A JavaScript or TypeScript module's `export`: a constant moved to a shared module is exported from it there.
 _EXPORT = patterns.compile(r"^export\s+(?!default\b)")
+# What a line hands its value to: a variable, an instance variable or a keyword argument (`cohorts = `,
+# `@count = `, `cohort: `), and a view component's way to the view's helpers (`helpers.policy_scope(...)`).
+_HANDED_TO = patterns.compile(r"^(?:@?\w+\s*=(?![=~>])\s*|\w+:(?!:)\s*)?(?:helpers\.)?")
 
 
 def _moved_key(line: str) -> str:
-    """A line as any file of the change set may write it: spaces collapsed, and without a module's `export`
-    (`export const ID = 'current';` is `const ID = 'current';`)."""
-    return _EXPORT.sub("", normal(line))
+    """A line as any file of the change set may write it: spaces collapsed, without a module's `export`
+    (`export const ID = 'current';` is `const ID = 'current';`), and without what it hands its value to, so a
+    check moved into a variable, a keyword argument or a view component is the same check
+    (`cohort: policy_scope(Cohort)...` -> `cohorts = policy_scope(Cohort)...`)."""
+    return _HANDED_TO.sub("", _EXPORT.sub("", normal(line)), count=1)
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
