@@ -147,6 +147,39 @@ def test_a_workflow_named_to_deploy_run_on_more_branches(
     assert code == (1 if expected else 0)
 
 
+E2E = """\
+name: End-to-end test
+on:
+  workflow_call:
+jobs:
+  JOB:
+    name: NAME
+    runs-on: ubuntu-latest
+    environment: main
+    steps:
+      - uses: actions/checkout@v4
+      - run: curl -fsS "https://dev.example.org/Patient?family=EVERYMAN" | jq -e '.entry[0]'
+"""
+
+
+@pytest.mark.parametrize(("job", "name", "expected"), [
+    # A test job takes an environment for the credentials it tests the deployment with: it ships nothing.
+    ("e2e", "End-to-end tests", []),
+    # One named for shipping, or not named for testing, ships by its environment.
+    ("deploy", "Deploy", [("deploy", ".github/workflows/end-to-end.yaml: job deploy")]),
+    ("apply", "Apply", [("deploy", ".github/workflows/end-to-end.yaml: job apply")]),
+])
+def test_a_test_job_with_an_environment_ships_nothing(
+    repo: Repo, capsys: pytest.CaptureFixture[str], job: str, name: str, expected: list[tuple[str, str]],
+) -> None:
+    workflow = E2E.replace("JOB", job).replace("NAME", name)
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/end-to-end.yaml": workflow})
+    repo.commit({".github/workflows/end-to-end.yaml": workflow.replace("EVERYMAN", "SHEPARD")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == expected
+    assert code == (1 if expected else 0)
+
+
 def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, capsys: pytest.CaptureFixture[str]) -> None:
     ci = CI.replace('["3.11", "3.12"]', '["3.12", "3.13"]').replace("run: pytest", "run: pytest -x --durations=10")
     release = RELEASE.replace('python-version: "3.12"', 'python-version: "3.13"').replace("checkout@v4", "checkout@v5")

@@ -3639,3 +3639,35 @@ def test_a_check_moved_into_a_view_component_or_a_variable_is_the_same_check(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
     assert code == (1 if access else 0)
+
+
+PROVIDERS_API = """\
+module V0
+  class Providers < Grape::API
+    resource ':providerName' do
+      get '/release-notes' do
+        validate_token(Scope.provider_read)
+
+        present ReleaseNote.for(params[:providerName])
+      end
+    end
+  end
+end
+"""
+
+
+@pytest.mark.parametrize(("check", "access"), [
+    ("validate_token(Scope.provider_read)", True),  # the endpoint no longer needs a token
+    ("verifyToken(req, res)", True),
+    ("validateTokenExpiry(expires)", False),  # a helper of the token's own, no check of the request
+])
+def test_a_helper_that_checks_the_requests_token_is_an_access_check(
+    repo: Repo, capsys: pytest.CaptureFixture[str], check: str, access: bool
+) -> None:
+    path = "app/api/v0/providers.rb"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PROVIDERS_API.replace(
+        "validate_token(Scope.provider_read)", check)})
+    repo.commit({path: PROVIDERS_API.replace("        validate_token(Scope.provider_read)\n\n", "")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
+    assert code == (1 if access else 0)

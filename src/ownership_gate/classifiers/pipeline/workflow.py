@@ -42,6 +42,10 @@ DEFAULT = "default"
 
 _SECRET = patterns.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 # Words in a job's id, name or stage that say it ships something (`deploy`, `set-automatic-deploys`).
+# Names of a job that tests (`e2e`, `End-to-end tests`, `smoke-test`, `integration-tests`).
+_TESTING_NAME = patterns.compile(
+    r"(?i)(?:^|[^a-z])(?:tests?|testing|e2e|end-to-end|smoke|integration|acceptance|regression)(?:$|[^a-z])"
+)
 SHIPPING_NAME = patterns.compile(
     r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)s?(?:$|[^a-z])"
 )
@@ -220,8 +224,11 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             isinstance(s.get("with"), Mapping) and _may_push(s["with"].get("push"))
             and _BUILD_PUSH.match(str(s.get("uses", ""))) for s in steps
         )
+        # A job named for testing (`e2e`, `End-to-end tests`) takes an environment for the credentials it tests a
+        # deployment with: it ships only by what it runs.
+        tests = environment is not None and _TESTING_NAME.search(name) is not None and called is None
         ships = bool(
-            environment or SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
+            (environment and not tests) or SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
             or (isinstance(called, str) and SHIPPING_NAME.search(_workflow_name(called)) is not None)
         )

@@ -174,6 +174,9 @@ ACCESS_LINE = patterns.compile(
     # ... and written in snake case: user_has_permissions(...), check_user_access(...), verify_roles(...).
     r"|\b(?:[a-z0-9]+_)?(?:has|can|check|verify|ensure|require|assert)_(?:[a-z0-9]+_){0,3}"
     r"(?:access|perms?|permissions?|roles?|auth[a-z_]*)\s*\("
+    # ... and one that checks the token a request brings: validate_token(Scope.provider_read), verifyToken(req).
+    r"|\b(?:validate|verify|check|require)_?(?:access_|bearer_|auth_|api_)?token\s*\("
+    r"|\b(?:[Vv]alidate|[Vv]erify|[Cc]heck|[Rr]equire)(?:Access|Bearer|Auth|Api|API)?Token\s*\("
     # Route middleware that authenticates or authorises, by the name it is registered under: Laravel's
     # `->middleware(['auth', 'can:admin.access'])` and `'middleware' => 'auth:sanctum'`, and an Express
     # middleware named for what it checks (`validateSessionMiddleware`, `requireRoleMiddleware`; not a
