@@ -94,9 +94,14 @@ def _counterpart(change: Change, context: Context) -> Change | None:
     stem, syntax = posixpath.splitext(change.path)
     if syntax not in _SYNTAXES:
         return None
-    wanted = "deleted" if change.status == "added" else "added"
-    found = [other for other in context.claimed(TYPE) if other.status == wanted and other.path != change.path
-             and posixpath.splitext(other.path)[0] == stem and posixpath.splitext(other.path)[1] in _SYNTAXES]
+    if f"{TYPE}.templates" not in context.memo:  # once per change set: templates added or deleted, by name
+        by_stem: dict[tuple[str, str], list[Change]] = {}
+        for other in context.claimed(TYPE):
+            name, ending = posixpath.splitext(other.path)
+            if other.status in ("added", "deleted") and ending in _SYNTAXES:
+                by_stem.setdefault((other.status, name), []).append(other)
+        context.memo[f"{TYPE}.templates"] = by_stem
+    found = context.memo[f"{TYPE}.templates"].get(("deleted" if change.status == "added" else "added", stem), [])
     return found[0] if len(found) == 1 else None
 
 
