@@ -214,47 +214,6 @@ def test_a_library_module_moved_whole_and_unchanged_changes_no_resource(
     assert code == (1 if expected else 0)
 
 
-PRIVATE_ZONE = 'resource "aws_route53_zone" "private" {\n  name = "internal.example"\n}\n'
-RECORDS_FOR_EACH = """\
-module "dns_records" {
-  source   = "./modules/dns-record"
-  for_each = var.dns_records
-
-  zone_id = aws_route53_zone.private.zone_id
-  name    = each.value.name
-}
-
-variable "dns_records" {
-  type    = map(object({ name = string }))
-  default = DEFAULT
-}
-"""
-
-
-@pytest.mark.parametrize(("default", "caller", "expected"), [
-    # Made for each entry of a new input that defaults to none: nothing until a caller asks for records, and
-    # neither does the new module it calls.
-    ("{}", None, []),
-    # A caller in the same change set that passes the new input asks for them now.
-    ("{}", 'module "zone" {\n  source      = "../modules/zone"\n  dns_records = { www = { name = "www" } }\n}\n',
-     [("added", "aws_route53_record.this"), ("added", "module.dns_records"), ("added", "module.zone")]),
-    # A default with an entry makes one.
-    ('{ www = { name = "www" } }', None, [("added", "aws_route53_record.this"), ("added", "module.dns_records")]),
-])
-def test_a_module_call_made_for_each_of_a_new_empty_input_makes_nothing(
-    repo: Repo, capsys: pytest.CaptureFixture[str], default: str, caller: str | None,
-    expected: list[tuple[str, str]],
-) -> None:
-    record = 'resource "aws_route53_record" "this" {\n  zone_id = var.zone_id\n  name    = var.name\n}\n'
-    base = repo.commit({".ownership-gate.yaml": POLICY, "modules/zone/main.tf": PRIVATE_ZONE, "live/main.tf": "locals {}\n"})
-    repo.commit({"modules/zone/records.tf": RECORDS_FOR_EACH.replace("DEFAULT", default),
-                 "modules/zone/modules/dns-record/main.tf": record,
-                 **({"live/main.tf": caller} if caller else {})})
-    code, doc = run_json(capsys, "--base", base)
-    assert kinds_and_subjects(doc, "cloud") == expected
-    assert code == (1 if expected else 0)
-
-
 IRSA = """\
 module "cert_manager_irsa" {
   source                     = "SOURCE"

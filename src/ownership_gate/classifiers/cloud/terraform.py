@@ -468,8 +468,8 @@ def _configures(block: hcl.Block) -> bool:
 def _uncalled_new_module(directory: str, module: Module, context: Context) -> bool:
     """A module folder the change set creates under a `modules/` folder (where Terraform's standard module
     structure keeps modules meant to be called), that configures no provider or backend and that no module
-    block of the change set calls, or only one that makes no instance of it: what it would create exists only
-    once someone calls it, in a change of its own (a new preset module in a module library)."""
+    block of the change set calls: what it would create exists only once someone calls it, in a change of
+    its own (a new preset module in a module library)."""
     if "modules" not in directory.split("/")[:-1]:
         return False  # any other folder may be a root configuration, applied with its provider set by the environment
     if module.old or module.variables_old or module.locals_old or module.configures or module.unreadable:
@@ -477,16 +477,7 @@ def _uncalled_new_module(directory: str, module: Module, context: Context) -> bo
     names = context.old_names(directory)
     if names is None or any(is_terraform(name) for name in names):
         return False  # no listing to go by, or a module that was there already
-    for caller, called in _calls(context):
-        if called != (directory or ".") or caller == directory:
-            continue
-        calling = _folder(caller, context)
-        fresh = _fresh(calling, caller, context)
-        if any(address.startswith("module.") and hcl.local_source(placed.block, caller) == (directory or ".")
-               and not _made_by_none(placed.block, calling, caller, fresh, context)
-               for address, placed in calling.new.items()):
-            return False
-    return True  # called by no module block of the change set, or only by calls that make none (`_made_by_none`)
+    return not any(called == (directory or ".") and caller != directory for caller, called in _calls(context))
 
 
 def _calls(context: Context) -> set[tuple[str, str]]:
@@ -540,7 +531,7 @@ def _judge(module: Module, directory: str, context: Context) -> dict[str, list[F
             came.block.line,
         ))
     for address, placed in sorted(added.items()):
-        if _computes_only(address, placed.block) or _made_by_none(placed.block, module, directory, fresh, context):
+        if _computes_only(address, placed.block):
             continue
         kind = "data" if address.startswith("data.") else watched("added", _kind_of(address))
         if kind == "added" and points_a_name(_kind_of(address), _literal(placed.block, "type")):
@@ -780,27 +771,6 @@ _MODULE_REPOSITORY = patterns.compile(r"/terraform-(?P<provider>[a-z0-9]+)-[\w-]
 _STORED_CONTENT = frozenset({"aws_s3_object", "aws_s3_bucket_object", "google_storage_bucket_object",
                              "azurerm_storage_blob", "azurerm_app_configuration_key",
                              "azurerm_app_configuration_feature"})
-
-
-def _made_by_none(block: hcl.Block, module: Module, directory: str, fresh: Mapping[str, object],
-                  context: Context) -> bool:
-    """A resource or module call added whose `count` or `for_each` makes nothing with the inputs the change set
-    added at their defaults (`for_each = var.dns_records` with a new `default = {}`, `count = var.create ? 1 : 0`
-    with a new `false`), where no call of the folder in the change set passes one of those inputs: it exists only
-    once a caller asks for it, in a change of its own."""
-    repeat = next((block.body.attributes[name] for name in _REPEATS if name in block.body.attributes), None)
-    if repeat is None or not fresh or not isinstance(repeat.value, hcl.Expression):
-        return False
-    if not defaults.is_empty(defaults.evaluate(_inlined(repeat.value.text, module.locals_new), fresh)):
-        return False
-    for caller, called in _calls(context):
-        if called != (directory or ".") or caller == directory:
-            continue
-        for address, placed in _folder(caller, context).new.items():
-            if address.startswith("module.") and hcl.local_source(placed.block, caller) == (directory or ".") \
-                    and placed.block.body.attributes.keys() & fresh.keys():
-                return False
-    return True
 
 
 def _computes_only(address: str, block: hcl.Block) -> bool:
