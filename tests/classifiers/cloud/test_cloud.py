@@ -308,6 +308,32 @@ def test_alarms_and_saved_queries_are_monitoring_not_new_resources(
     assert code == 0
 
 
+DYNATRACE = """\
+resource "dynatrace_metric_events" "cpu_critical" {
+  enabled = true
+  summary = "CPU critical"
+  event_template {
+    title      = "CPU critical"
+    event_type = "ERROR"
+    metadata {
+      metadata_key   = "team"
+      metadata_value = "platform"
+    }
+  }
+}
+"""
+
+
+def test_dynatrace_alerts_and_tags_are_monitoring(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"infra/dynatrace.tf": DYNATRACE})
+    # An alert's settings changed (its `metadata`, a key a security setting also has), and tags given to an app.
+    repo.commit({"infra/dynatrace.tf": DYNATRACE.replace('"platform"', '"core-cloud"')
+                 + 'resource "dynatrace_custom_tags" "web" {\n  entity_selector = "type(APPLICATION)"\n}\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("monitoring", "dynatrace_custom_tags.web")]
+    assert code == 0
+
+
 ON_CALL = """\
 resource "pagerduty_service" "sprinkler" {
   name              = "Sprinkler"

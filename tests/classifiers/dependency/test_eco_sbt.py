@@ -195,6 +195,14 @@ def test_a_scala_2_release_step_is_a_major(
     assert [(f["kind"], f["subject"], f["level"]) for f in found] == [(kind, "scala", level)]
 
 
+def test_a_scala_version_kept_in_a_project_scala_file(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`scalaVersion := Settings.versions.scala` in `build.sbt`, the version in `project/Settings.scala`."""
+    settings = 'object Settings {\n  object versions {\n    val scala = "2.11.8"\n    val akka = "2.5.13"\n  }\n}\n'
+    found = dependency_findings(repo, capsys, {"project/Settings.scala": settings},
+                                {"project/Settings.scala": settings.replace("2.11.8", "2.12.8")})
+    assert [(f["kind"], f["subject"], f["scope"], f["level"]) for f in found] == [("major", "scala", "runtime", "cto")]
+
+
 def test_a_shared_version_bumped_in_project_dependencies(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     after = DEPENDENCIES.replace('http4s = "0.23.26"', 'http4s = "1.0.0"').replace('"1.0.0-M11"', '"1.0.0"')
     found = dependency_findings(repo, capsys, {"project/Dependencies.scala": DEPENDENCIES},

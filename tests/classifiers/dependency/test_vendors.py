@@ -196,3 +196,22 @@ def test_findings_name_the_vendor_and_rules_match_it(repo: Repo, capsys: pytest.
                      "@acme-cloud/sdk": ("policy", "vendor")}
     assert levels_by_path(document) == {"package.json": "cto", "api/package.json": "cto"}
     assert code == 1
+
+
+@pytest.mark.parametrize(("kept", "vendor"), [
+    # Another of the vendor's clients stays: one of its services no longer used, the vendor kept.
+    ('"@aws-sdk/client-s3": "^3.0.0"', None),
+    # The last of them goes: the vendor is dropped.
+    ('"tinycolor2": "^1.6.0"', "cloud"),
+])
+def test_a_vendor_client_removed_beside_another_of_the_vendors(
+    repo: Repo, capsys: pytest.CaptureFixture[str], kept: str, vendor: str | None
+) -> None:
+    policy = POLICY.replace("kind: added", "kind: [added, removed]")
+    base = repo.commit({".ownership-gate.yaml": policy, "package.json": (
+        '{"dependencies": {"@aws-sdk/client-autoscaling": "^3.0.0", ' + kept + '}}')})
+    repo.commit({"package.json": '{"dependencies": {' + kept + '}}'})
+    code, document = run_json(capsys, "--base", base)
+    [removed] = [f for f in findings(document, "dependency") if f["kind"] == "removed"]
+    assert (removed["subject"], removed["vendor"]) == ("@aws-sdk/client-autoscaling", vendor)
+    assert code == (1 if vendor else 0)

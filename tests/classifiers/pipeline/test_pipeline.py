@@ -698,6 +698,16 @@ def test_drone_documents_plugins_and_the_first_format_sections(repo: Repo, capsy
     assert code == 1
 
 
+def test_a_drone_step_that_runs_commands_runs_no_plugin(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    step = ("kind: pipeline\nname: default\nsteps:\n- name: Unit Tests\n  image: IMAGE\n  commands:\n  - npm test\n"
+            "  settings:\n    group: build-stage\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".drone.yml": step.replace("IMAGE", "quay.io/acme/sonar-node:1")})
+    # The repository's own commands run in another image: a toolchain, not a third party's plugin.
+    repo.commit({".drone.yml": step.replace("IMAGE", "node:14-alpine")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+
+
 MAKEFILE = """\
 VERSION := $(shell cat VERSION)
 IMAGE = acme/app

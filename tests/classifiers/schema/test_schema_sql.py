@@ -263,6 +263,28 @@ def test_goose_and_dbmate_read_only_their_up_sections(repo: Repo, capsys: pytest
     assert code == 0
 
 
+EVOLUTION = """\
+# --- !Ups
+
+ALTER TABLE rules_draft DROP COLUMN tags;
+ALTER TABLE rules_draft ADD COLUMN notes TEXT;
+
+# --- !Downs
+
+ALTER TABLE rules_draft DROP COLUMN notes;
+ALTER TABLE rules_draft ADD COLUMN tags TEXT;
+"""
+
+
+@pytest.mark.parametrize("marker", ["# --- ", "-- "])
+def test_play_evolutions_read_only_their_ups(repo: Repo, capsys: pytest.CaptureFixture[str], marker: str) -> None:
+    code, found, _ = judge(repo, capsys, {
+        "apps/rule-manager/conf/evolutions/default/11.sql": EVOLUTION.replace("# --- ", marker),
+    })
+    assert pairs(found) == [("destructive", "rules_draft.tags"), ("additive", "rules_draft.notes")]
+    assert code == 1
+
+
 def test_sql_outside_migrations_is_not_schema(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, found, _ = judge(repo, capsys, {
         "queries/report.sql": fixture("sql/report_query.sql"),

@@ -3671,3 +3671,35 @@ def test_a_helper_that_checks_the_requests_token_is_an_access_check(
     code, doc = run_json(capsys, "--base", base)
     assert kinds_and_subjects(doc, "security") == ([("access", path)] if access else [])
     assert code == (1 if access else 0)
+
+
+PLAY_ROUTES = """\
+GET     /api/passengers/:date                controllers.Summaries.passengers(date: String)
+PUT     /api/passengers/:date                controllers.Summaries.populate(date: String)
+POST    /authenticate                        controllers.Auth.authenticate
+"""
+
+
+@pytest.mark.parametrize(("after", "access"), [
+    # A route's CSRF check turned off.
+    (PLAY_ROUTES.replace("PUT ", "+ nocsrf\nPUT "), True),
+    # A new route whose action is named for signing in checks nothing in the routes file.
+    (PLAY_ROUTES + "POST    /authenticate/saml                   controllers.Auth.authenticateSaml\n", False),
+])
+def test_a_play_routes_file_turning_a_routes_csrf_check_off(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: str, access: bool
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, "server/src/main/resources/routes": PLAY_ROUTES})
+    repo.commit({"server/src/main/resources/routes": after})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == ([("access", "server/src/main/resources/routes")] if access else [])
+    assert code == (1 if access else 0)
+
+
+def test_a_vite_dev_servers_cors_is_no_production_setting(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    config = "export default defineConfig({\n  server: {\n    origin: 'http://localhost:5173',\n  },\n});\n"
+    base = repo.commit({".ownership-gate.yaml": POLICY, "client/vite.config.ts": config})
+    repo.commit({"client/vite.config.ts": config.replace(
+        "  },\n", "    cors: {\n      origin: 'https://manager.local.dev.example.com',\n    },\n  },\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [] and code == 0

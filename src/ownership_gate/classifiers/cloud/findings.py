@@ -88,6 +88,11 @@ MONITORING_TYPES = frozenset({
     "pagerduty_escalation_policy", "pagerduty_service_dependency", "azurerm_monitor_action_group",
     "google_monitoring_notification_channel", "google_monitoring_uptime_check_config",
     "datadog_service_level_objective", "datadog_synthetics_test", "grafana_contact_point",
+    # Dynatrace's alerts, dashboards, service-level objectives and anomaly detection, the tags it gives what it
+    # watches and the rules that group a web application's pages, and which of its agent's features watch what.
+    "dynatrace_metric_events", "dynatrace_alerting", "dynatrace_json_dashboard", "dynatrace_dashboard",
+    "dynatrace_slo", "dynatrace_slo_v2", "dynatrace_custom_tags", "dynatrace_application_detection_rule",
+    "dynatrace_custom_app_crash_rate", "dynatrace_aws_anomalies", "dynatrace_oneagent_features",
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
     "AWS::Logs::MetricFilter", "AWS::Logs::QueryDefinition",
 })

@@ -1183,6 +1183,8 @@ def _changed(
     renamed: Mapping[str, str] = MappingProxyType({}), optional: AbstractSet[str] = frozenset(),
 ) -> Finding | None:
     kind_of = _kind_of(address)
+    if watches(kind_of):
+        return None  # an alarm or a dashboard only watches: none of its settings opens anything
     old_items, new_items = ({name: value for name, value in _settings(block.body, fresh).items()
                              if name.split(".")[0] not in ignored} for block in (before, after))
     if address.startswith("module."):

@@ -155,7 +155,28 @@ def classify(change: Change, context: Context) -> list[Finding]:
     ecosystem, lockfile = found
     findings = _lockfile(change, context, ecosystem) if lockfile else manifest_findings(change, context, ecosystem)
     bundled = ecosystem.NAME == "npm" and not lockfile and _bundles(context.new(change))
-    return _with_vendors(findings, settings.get("vendors", ()), bundled)
+    found_vendors = _with_vendors(findings, settings.get("vendors", ()), bundled)
+    if not lockfile and any(f.kind == "removed" and f.vendor for f in found_vendors):
+        return _vendor_kept(found_vendors, change, context, ecosystem)
+    return found_vendors
+
+
+def _vendor_kept(findings: list[Finding], change: Change, context: Context, ecosystem: Ecosystem) -> list[Finding]:
+    """A vendor's client removed while the manifest keeps another client of that vendor (AWS's autoscaling SDK
+    dropped beside its S3 SDK): one service of it no longer used, not the vendor dropped."""
+    from ownership_gate.classifiers.dependency.read import as_far_as_it_reads
+    from ownership_gate.classifiers.dependency.vendors import family
+
+    kept = {r.name for r in as_far_as_it_reads(context.new(change), change.path, ecosystem)}
+    result = []
+    for finding in findings:
+        pattern = family(ecosystem.NAME, finding.subject) if finding.kind == "removed" and finding.vendor else None
+        other = next((name for name in sorted(kept) if pattern and name != finding.subject
+                      and family(ecosystem.NAME, name) == pattern), None)
+        if other is not None:
+            finding = finding._replace(vendor=None, detail=f"{finding.detail}; the vendor's {other} stays")
+        result.append(finding)
+    return result
 
 
 def _with_vendors(findings: list[Finding], listed: Iterable[str], bundled: bool = False) -> list[Finding]:

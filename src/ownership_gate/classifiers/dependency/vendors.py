@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from fnmatch import translate
+from fnmatch import fnmatchcase, translate
 from functools import cache
 
 CLOUD = "cloud"
@@ -197,6 +197,18 @@ def category(ecosystem: str, name: str, extra: Iterable[str] = ()) -> str | None
     extra = tuple(extra)
     if extra and _patterns(extra).match(lowered):
         return POLICY
+    return None
+
+
+def family(ecosystem: str, name: str) -> str | None:
+    """The catalogue's pattern for many packages of one vendor that `name` is one of (`com.amazonaws:*`,
+    `@aws-sdk/*`, `azure-*`): the vendor's other clients share it. None for a package named alone."""
+    ecosystem = "maven" if ecosystem in ("gradle", "sbt") else ecosystem
+    lowered = name.lower()
+    for by_ecosystem in CATALOGUE.values():
+        for pattern in by_ecosystem.get(ecosystem, ()):
+            if "*" in pattern and fnmatchcase(lowered, pattern.lower()):
+                return pattern
     return None
 
 

@@ -429,7 +429,10 @@ def woodpecker(documents: list[Mapping[Any, Any]], text: str) -> Pipeline:
         for name, step, shipping_section in _woodpecker_steps(document):
             image = str(step.get("image", ""))
             settings = step.get("settings")
-            plugin = _untagged(image) if isinstance(settings, Mapping) or shipping_section else None
+            # A plugin is configured by its settings; a step that runs commands in an image (`node:14` running
+            # `npm test`, settings or not) runs the repository's own commands.
+            configured = isinstance(settings, Mapping) and not step.get("commands") and not step.get("script")
+            plugin = _untagged(image) if configured or shipping_section else None
             if isinstance(plugin, str) and plugin and not plugin.lower().startswith(_FIRST_PARTY_PLUGINS):
                 outside.add(plugin.lower())
             commands = "\n".join(str(c) for key in ("commands", "script") for c in _as_list(step.get(key)))

@@ -41,11 +41,16 @@ NOT_APPLICATION = patterns.compile(rf"(?i){_NOT_OURS}|(?:^|/)(?:dist|build)/")
 NOT_DEPLOYMENT = patterns.compile(rf"(?i){_NOT_OURS}")
 
 
-# Files whose assignments are configuration, not ordinary code.
+# Files whose assignments are configuration, not ordinary code. Not Vite's `vite.config.*`: its `server` and
+# `preview` settings (CORS, headers, HTTPS) are for the development and preview servers, which production never
+# runs; what it ships is built files, served by something else.
 CONFIG_PATH = patterns.compile(
     r"(?i)(?:^|/)(?:config|configs|settings|initializers|environments|conf)/|(?:^|/)(?:settings|config|configuration"
-    r"|next\.config|nuxt\.config|vite\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
+    r"|next\.config|nuxt\.config|application|production|security|cors|csp|middleware)(?:[._-][\w.-]*)?\.\w+$"
 )
+
+# Play's routes files (`conf/routes`, a sub-router's `admin.routes`), where a route's CSRF check is turned off.
+PLAY_ROUTES = patterns.compile(r"(?:^|/)(?:[\w-]+\.)?routes$")
 
 # Key files and dotfiles that hold credentials.
 CREDENTIAL_FILE = patterns.compile(
@@ -153,6 +158,7 @@ def reads_path(path: str) -> bool:
     if NOT_APPLICATION.search(path) or path.lower().endswith(_PROSE):
         return False
     return (bool(CREDENTIAL_FILE.search(path)) or path.endswith(SOURCE_SUFFIXES) or bool(CONFIG_PATH.search(path))
+            or bool(PLAY_ROUTES.search(path))
             or bool(MAIL_SERVER_CONFIG.search(path)) or bool(WEB_SERVER_CONFIG.search(path))
             or bool(SSH_SERVER_CONFIG.search(path))
             or bool(EXAMPLE_ENV.search(path)) or bool(NAMED_ENV.search(path)))

@@ -48,6 +48,7 @@ from ownership_gate.classifiers.security.files import (
     MAIL_SERVER_CONFIG,
     NAMED_ENV,
     NOT_PRODUCTION,
+    PLAY_ROUTES,
     SOURCE_SUFFIXES,
     SSH_SERVER_CONFIG,
     WEB_SERVER_CONFIG,
@@ -245,6 +246,15 @@ def _checks(line: str) -> bool:
             and not DEFINITION.match(line))
 
 
+# In Play's routes file only `+ nocsrf` is a check: the routes' own paths and controllers name actions
+# (`POST /authenticate controllers.Auth.authenticate`), they check nothing.
+_NO_CSRF = patterns.compile(r"^\s*\+\s*nocsrf\b")
+
+
+def _route_check(line: str) -> bool:
+    return _NO_CSRF.search(line) is not None
+
+
 def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
     found = _access_changes(change, context, diff)
     if found and change.path.endswith(".rb") and diff.old_text and diff.new_text:
@@ -287,10 +297,11 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         number, line = signed_in
         what = "a kind of account can now sign in" if ACCOUNTS_SIGN_IN.search(line) else "a user is now signed in here"
         return [finding("access", path, f"{what}: {normal(line)[:120]}", number)]
-    moved = _moved_elsewhere(context, "access", _checks, path)
-    removed_checks = [line for line in diff.removed if _checks(line)]
-    added_checks = [(number, line) for number, line in diff.added if _checks(line)]
-    if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text):
+    checks = _route_check if PLAY_ROUTES.search(path) else _checks
+    moved = _moved_elsewhere(context, "access", checks, path)
+    removed_checks = [line for line in diff.removed if checks(line)]
+    added_checks = [(number, line) for number, line in diff.added if checks(line)]
+    if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text, checks):
         removed_checks, added_checks = [], []  # the same checks where they were, only laid out anew
     guards: Guards | None = None
     for number, line in added_checks:
@@ -505,7 +516,7 @@ def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str
     return found
 
 
-def _checks_moved(old_text: str, new_text: str) -> bool:
+def _checks_moved(old_text: str, new_text: str, checks: Callable[[str], bool] = _checks) -> bool:
     """Whether a line that checks or grants access is added, removed or moved once both sides are read
     without spaces (`} else if(` and `} elseif (` alike): not when a formatter or a style pass only
     re-laid the file out, whatever else changed in it; a check moved past other code still is."""
@@ -514,7 +525,7 @@ def _checks_moved(old_text: str, new_text: str) -> bool:
         return True  # too long to diff in order: every check line added or removed counts
     matcher = _matcher([SPACE.sub("", line) for line in old_lines], [SPACE.sub("", line) for line in new_lines])
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal" and any(_checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
+        if tag != "equal" and any(checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
             return True
     return False
 

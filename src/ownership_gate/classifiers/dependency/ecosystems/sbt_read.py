@@ -51,6 +51,9 @@ _SETTING_OPERATORS = frozenset({":=", "+=", "++=", "-=", "--=", "~="})
 _REMOVING = frozenset({"-=", "--="})
 _NOT_REQUIRED = frozenset({"libraryDependencySchemes", "excludeDependencies", "mimaPreviousArtifacts"})
 _SCALA_KEYS = frozenset({"scalaVersion", "crossScalaVersions"})
+# The names a `project/*.scala` file keeps the build's Scala version under, and what a Scala release looks like.
+_SCALA_VALS = ("scala", "scalaVersion")
+_SCALA_RELEASE = re.compile(r"^[23]\.\d+\.\d+")
 _COLLECTIONS = frozenset({"Seq", "List", "Set", "Vector", "Array"})
 _CONCATENATIONS = frozenset({"++", ":+", "+:", "::", ":::"})
 _PLUGIN_CALL = "addSbtPlugin"
@@ -90,7 +93,11 @@ def parse(text: str, path: str) -> list[Requirement]:
     if treesitter.has_errors(root):
         raise ManifestError("not an sbt build that reads as Scala", treesitter.error_line(root))
     meta = name.endswith(".sbt") and posixpath.basename(posixpath.dirname(path)) == "project"
-    return _Build(root, meta).requirements()
+    build = _Build(root, meta)
+    found = build.requirements()
+    if name.endswith(".scala") and not any(r.name == "scala" for r in found):
+        found += build.scala_kept()
+    return found
 
 
 def _properties(text: str) -> list[Requirement]:
@@ -136,6 +143,13 @@ class _Build:
                 scope = BUILD if self.meta else RUNTIME
                 found.extend(Requirement("scala", version, line, scope=scope) for version, line in self._scala(right))
         return found
+
+    def scala_kept(self) -> list[Requirement]:
+        """A `project/*.scala` file's `val scala = "2.12.8"` (or `scalaVersion`), which the build's `*.sbt` files
+        read as their Scala version (`scalaVersion := Settings.versions.scala`): the language, `runtime`."""
+        return [Requirement("scala", value, line, scope=RUNTIME)
+                for key in _SCALA_VALS for _, value, line in self.strings.get(key, ())
+                if _SCALA_RELEASE.match(value)]
 
     def _bind_strings(self) -> None:
         """`val name = "literal"` (also one bound to another such val, or to an interpolation or concatenation

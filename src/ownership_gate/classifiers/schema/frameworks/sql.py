@@ -1,10 +1,10 @@
 """Raw SQL migrations: Flyway, golang-migrate, Diesel, Prisma, Atlas, Liquibase,
-goose, dbmate, sql-migrate, and `.sql` files in migration directories.
+goose, dbmate, sql-migrate, Play evolutions, and `.sql` files in migration directories.
 
 Only the forward direction counts: `*.down.sql`, `down.sql` and Flyway's
 `U__` undo scripts are never read, and the rollback sections of
 single-file formats (goose `-- +goose Down`, dbmate `-- migrate:down`,
-sql-migrate `-- +migrate Down`, Liquibase `--rollback` lines) are blanked
+sql-migrate `-- +migrate Down`, Play's `# --- !Downs`, Liquibase `--rollback` lines) are blanked
 before parsing, keeping line numbers.
 """
 
@@ -28,12 +28,17 @@ FOLDER = ""
 
 # Flyway: V1__x.sql, V1.2_3__x.sql, B5__baseline.sql; R__x.sql repeatable; U1__x.sql undo.
 _FLYWAY = patterns.compile(r"^(?P<prefix>[VBRU])(?P<version>[0-9][0-9._]*)?__.+\.sql$", re.IGNORECASE)
-_MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "schema_migrations"})
+# Play's evolutions are numbered scripts in `conf/evolutions/<database>/` (`11.sql`).
+_MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "schema_migrations", "evolutions"})
 _SECTIONS = (
     # (forward marker, rollback marker), compared case-insensitively on stripped lines
     ("-- +goose up", "-- +goose down"),
     ("-- migrate:up", "-- migrate:down"),
     ("-- +migrate up", "-- +migrate down"),
+    # Play evolutions: `# --- !Ups` and `# --- !Downs`, or written as SQL comments, `-- !Ups`.
+    ("-- !ups", "-- !downs"),
+    ("--- !ups", "--- !downs"),
+    ("# --- !ups", "# --- !downs"),
 )
 _LIQUIBASE = patterns.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.IGNORECASE)
 _CHANGESET = patterns.compile(r"^\s*--\s*changeset\s", re.IGNORECASE)
