@@ -3681,10 +3681,12 @@ POST    /authenticate                        controllers.Auth.authenticate
 
 
 @pytest.mark.parametrize(("after", "access"), [
-    # A route's CSRF check turned off.
-    (PLAY_ROUTES.replace("PUT ", "+ nocsrf\nPUT "), True),
+    # A route's CSRF check turned off, its path changed too: the same method and action.
+    (PLAY_ROUTES.replace("PUT     /api/passengers/:date ", "+ nocsrf\nPUT     /api/passengers/:from/:to"), True),
     # A new route whose action is named for signing in checks nothing in the routes file.
     (PLAY_ROUTES + "POST    /authenticate/saml                   controllers.Auth.authenticateSaml\n", False),
+    # A new route with its CSRF check off is new code, as every route of a file written so is.
+    (PLAY_ROUTES + "+ nocsrf\nPOST    /api/rules                           controllers.Rules.create()\n", False),
 ])
 def test_a_play_routes_file_turning_a_routes_csrf_check_off(
     repo: Repo, capsys: pytest.CaptureFixture[str], after: str, access: bool

@@ -208,8 +208,6 @@ USER_SCOPE = patterns.compile(
 GRANT_LINE = patterns.compile(
     r"\bskip_(?:before|after|around)_action\b|\bskip_authoriz\w*|\bskip_policy_scope\b|\bAllowAny\b|@PermitAll\b"
     r"|\bpermitAll\s*\(|\bIsAuthenticatedOrReadOnly\b|^\s*\[\s*AllowAnonymous\b|\.AllowAnonymous\s*\("
-    # Play's routes file: `+ nocsrf` above a route turns its CSRF check off.
-    r"|^\s*\+\s*nocsrf\b"
 )
 # A role test (`isAdmin`, `is_superuser`, `hasRole(...)`): in code, a branch that lets one kind of user past
 # what the others meet (`if user.is_admin: return True`), so it opens; in a decorator or annotation

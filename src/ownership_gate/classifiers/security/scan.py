@@ -246,13 +246,35 @@ def _checks(line: str) -> bool:
             and not DEFINITION.match(line))
 
 
-# In Play's routes file only `+ nocsrf` is a check: the routes' own paths and controllers name actions
-# (`POST /authenticate controllers.Auth.authenticate`), they check nothing.
+# Play's routes file: a route (`PUT /api/passengers/:date controllers.Summaries.populate(date: String)`) and the
+# modifiers above it (`+ nocsrf`, which turns its CSRF check off).
+_ROUTE = patterns.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|\*)\s+\S+\s+([\w.$@]+)")
 _NO_CSRF = patterns.compile(r"^\s*\+\s*nocsrf\b")
 
 
-def _route_check(line: str) -> bool:
-    return _NO_CSRF.search(line) is not None
+def _csrf_off(text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Every route of a Play routes file by method and action, and those whose CSRF check is off."""
+    routes: set[tuple[str, str]] = set()
+    off: set[tuple[str, str]] = set()
+    pending = False
+    for line in text.splitlines():
+        if _NO_CSRF.search(line):
+            pending = True
+        elif (match := _ROUTE.match(line)) is not None:
+            routes.add((match.group(1), match.group(2)))
+            if pending:
+                off.add((match.group(1), match.group(2)))
+            pending = False
+    return routes, off
+
+
+def _csrf_turned_off(old_text: str, new_text: str) -> str | None:
+    """A route the file had (the same method and action, its path may change) whose CSRF check is now off; a
+    new route, or one deleted with its modifier, changes no existing route's check."""
+    old_routes, old_off = _csrf_off(old_text)
+    _, new_off = _csrf_off(new_text)
+    opened = sorted((new_off - old_off) & old_routes)
+    return ", ".join(f"{method} {action}" for method, action in opened[:3]) if opened else None
 
 
 def _access(change: Change, context: Context, diff: LineDiff) -> list[Finding]:
@@ -297,11 +319,13 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
         number, line = signed_in
         what = "a kind of account can now sign in" if ACCOUNTS_SIGN_IN.search(line) else "a user is now signed in here"
         return [finding("access", path, f"{what}: {normal(line)[:120]}", number)]
-    checks = _route_check if PLAY_ROUTES.search(path) else _checks
-    moved = _moved_elsewhere(context, "access", checks, path)
-    removed_checks = [line for line in diff.removed if checks(line)]
-    added_checks = [(number, line) for number, line in diff.added if checks(line)]
-    if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text, checks):
+    if PLAY_ROUTES.search(path):
+        opened = _csrf_turned_off(diff.old_text, diff.new_text)
+        return [finding("access", path, f"a route's CSRF check is turned off (+ nocsrf): {opened}")] if opened else []
+    moved = _moved_elsewhere(context, "access", _checks, path)
+    removed_checks = [line for line in diff.removed if _checks(line)]
+    added_checks = [(number, line) for number, line in diff.added if _checks(line)]
+    if (removed_checks or added_checks) and not _checks_moved(diff.old_text, diff.new_text):
         removed_checks, added_checks = [], []  # the same checks where they were, only laid out anew
     guards: Guards | None = None
     for number, line in added_checks:
@@ -516,7 +540,7 @@ def _decorated(text: str, definition: re.Pattern[str]) -> Counter[tuple[str, str
     return found
 
 
-def _checks_moved(old_text: str, new_text: str, checks: Callable[[str], bool] = _checks) -> bool:
+def _checks_moved(old_text: str, new_text: str) -> bool:
     """Whether a line that checks or grants access is added, removed or moved once both sides are read
     without spaces (`} else if(` and `} elseif (` alike): not when a formatter or a style pass only
     re-laid the file out, whatever else changed in it; a check moved past other code still is."""
@@ -525,7 +549,7 @@ def _checks_moved(old_text: str, new_text: str, checks: Callable[[str], bool] = 
         return True  # too long to diff in order: every check line added or removed counts
     matcher = _matcher([SPACE.sub("", line) for line in old_lines], [SPACE.sub("", line) for line in new_lines])
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal" and any(checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
+        if tag != "equal" and any(_checks(line) for line in (*old_lines[i1:i2], *new_lines[j1:j2])):
             return True
     return False
 
