@@ -41,11 +41,11 @@ LEVELS = {"none": 0, "read": 1, "write": 2}
 DEFAULT = "default"
 
 _SECRET = patterns.compile(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
-# Words in a job's id, name or stage that say it ships something (`deploy`, `set-automatic-deploys`).
 # Names of a job that tests (`e2e`, `End-to-end tests`, `smoke-test`, `integration-tests`).
 _TESTING_NAME = patterns.compile(
     r"(?i)(?:^|[^a-z])(?:tests?|testing|e2e|end-to-end|smoke|integration|acceptance|regression)(?:$|[^a-z])"
 )
+# Words in a job's id, name or stage that say it ships something (`deploy`, `set-automatic-deploys`).
 SHIPPING_NAME = patterns.compile(
     r"(?i)(?:^|[^a-z])(deploy|deployment|publish|release|rollout|promote|ship|prod|production)s?(?:$|[^a-z])"
 )

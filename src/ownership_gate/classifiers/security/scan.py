@@ -795,7 +795,8 @@ def _renamed(added: list[str], removed: list[str]) -> bool:
     check = ...`, for a test to call it) is the same line."""
     if not added or len(added) != len(removed):
         return False
-    if Counter(map(_moved_key, added)) == Counter(map(_moved_key, removed)):
+    if Counter(_EXPORT.sub("", normal(line)) for line in added) == Counter(
+            _EXPORT.sub("", normal(line)) for line in removed):
         return True
     if Counter(map(_shape, added)) != Counter(map(_shape, removed)):
         return False
