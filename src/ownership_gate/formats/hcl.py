@@ -23,7 +23,9 @@ only for the last few; a block read later parses its own text again).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import OrderedDict, deque
+from collections.abc import Callable
 
 import tree_sitter
 
@@ -159,6 +161,29 @@ def value(text: str) -> Value:
         return attribute(node, 0, 0)[1]
     except HclError:
         return Expression(text)
+
+
+# A local value an expression reads (`local.instance_type`), and how deep and how long the local values an
+# expression reads are written out into it (`inline_locals`).
+LOCAL = re.compile(r"\blocal\.(\w+)")
+INLINE_DEPTH = 8
+INLINE_LENGTH = 20_000
+
+
+def inline_locals(text: str, written: Callable[[str], str | None]) -> str:
+    """`text` with every `local.NAME` it reads, and those they read, written out as `written(NAME)` gives it (a
+    local it gives None for is left as written): at most `INLINE_DEPTH` levels, and no longer than
+    `INLINE_LENGTH`."""
+    def expand(match: re.Match[str]) -> str:
+        found = written(match.group(1))
+        return match.group(0) if found is None else found
+
+    for _ in range(INLINE_DEPTH):
+        expanded = LOCAL.sub(expand, text)
+        if expanded == text or len(expanded) > INLINE_LENGTH:
+            break
+        text = expanded
+    return text
 
 
 def parse(source: bytes, previous: bytes | None = None) -> Document:

@@ -859,7 +859,7 @@ def _keys_of(text: str | None, blocks: Mapping[str, Placed]) -> str | None:
     return text if repeat is None else defaults.unwrapped(_text(repeat.value), "nonsensitive")
 
 
-_LOCAL = patterns.compile(r"\blocal\.(\w+)")
+_LOCAL = hcl.LOCAL
 # `local.NAME`, with the key it reads when it reads one (`local.defaults["public_ip"]`, `local.defaults.public_ip`,
 # `lookup(local.defaults, "public_ip", null)`).
 _LOCAL_KEY = patterns.compile(
@@ -1141,9 +1141,8 @@ def _one(text: str, module: Module, fresh: Mapping[str, object]) -> bool:
     return folded is True or (isinstance(folded, float) and folded == 1)
 
 
-# Local values written out into an expression at most this deep, and up to this length.
-_INLINE_DEPTH = 8
-_INLINE_LENGTH = 20_000
+# Local values written out into an expression at most this deep.
+_INLINE_DEPTH = hcl.INLINE_DEPTH
 
 
 # One reference in parentheses that add nothing (`(module.this.enabled) ? 1 : 0`, a local that is one reference
@@ -1162,19 +1161,14 @@ def _bare(code: str) -> str:
 
 def _inlined(text: str, local_values: Mapping[str, tuple[str, Any]]) -> str:
     """`text` with every `local.NAME` it reads (and they read) written out as `(expression)`."""
-    def expand(match: re.Match[str]) -> str:
-        value = local_values.get(match.group(1))
+    def written(name: str) -> str | None:
+        value = local_values.get(name)
         if value is None:
-            return match.group(0)  # defined in a file the change does not touch: the same on both sides
+            return None  # defined in a file the change does not touch: the same on both sides
         canonical = value[1]
         return f"({canonical[1]})" if isinstance(canonical, tuple) and canonical[:1] == ("expr",) else repr(canonical)
 
-    for _ in range(_INLINE_DEPTH):
-        expanded = _LOCAL.sub(expand, text)
-        if expanded == text or len(expanded) > _INLINE_LENGTH:
-            break
-        text = expanded
-    return text
+    return hcl.inline_locals(text, written)
 
 
 def _changed(

@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
-from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.cost.catalog import TF_ATTRIBUTES, TF_NAME_SUFFIXES, TF_PRICED
 from ownership_gate.classifiers.cost.hcl import Side
 from ownership_gate.classifiers.cost.model import CostObject, Extracted, Leaf, ReadError
@@ -329,19 +328,11 @@ def _extracted(definitions: Sequence[Definition], extra: tuple[tuple[str, ...], 
                            if obj.key[1] in ("resource", "module") else obj for obj in objects))
 
 
-_LOCAL = patterns.compile(r"\blocal\.([A-Za-z_][\w-]*)")
-
-
 def _inlined(leaf: Leaf, written: Mapping[str, str]) -> Leaf:
     if not leaf.expression or "local." not in leaf.text:
         return leaf
-    text = leaf.text
-    for _ in range(4):  # locals that read locals, a few levels deep
-        expanded = _LOCAL.sub(lambda m: f"({written[m.group(1)]})" if m.group(1) in written else m.group(0), text)
-        if expanded == text:
-            break
-        text = expanded
-    return leaf._replace(compared=text)
+    return leaf._replace(compared=hcl.inline_locals(
+        leaf.text, lambda name: f"({written[name]})" if name in written else None))
 
 
 def read_tfvars(text: str, extra: tuple[tuple[str, ...], ...], json_syntax: bool = False) -> Extracted:

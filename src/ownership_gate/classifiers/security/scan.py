@@ -650,12 +650,17 @@ _EXPORT = patterns.compile(r"^export\s+(?!default\b)")
 _HANDED_TO = patterns.compile(r"^(?:@?\w+\s*=(?![=~>])\s*|\w+:(?!:)\s*)?(?:helpers\.)?")
 
 
+def _unexported(line: str) -> str:
+    """A line with its spaces collapsed and without a module's `export` (`export const ID = 'current';` is
+    `const ID = 'current';`)."""
+    return _EXPORT.sub("", normal(line))
+
+
 def _moved_key(line: str) -> str:
-    """A line as any file of the change set may write it: spaces collapsed, without a module's `export`
-    (`export const ID = 'current';` is `const ID = 'current';`), and without what it hands its value to, so a
-    check moved into a variable, a keyword argument or a view component is the same check
+    """A line as any file of the change set may write it: `_unexported`, and without what it hands its value to,
+    so a check moved into a variable, a keyword argument or a view component is the same check
     (`cohort: policy_scope(Cohort)...` -> `cohorts = policy_scope(Cohort)...`)."""
-    return _HANDED_TO.sub("", _EXPORT.sub("", normal(line)), count=1)
+    return _HANDED_TO.sub("", _unexported(line), count=1)
 
 
 def _lost_scopes(change: Change, context: Context, diff: LineDiff) -> str | None:
@@ -795,8 +800,7 @@ def _renamed(added: list[str], removed: list[str]) -> bool:
     check = ...`, for a test to call it) is the same line."""
     if not added or len(added) != len(removed):
         return False
-    if Counter(_EXPORT.sub("", normal(line)) for line in added) == Counter(
-            _EXPORT.sub("", normal(line)) for line in removed):
+    if Counter(map(_unexported, added)) == Counter(map(_unexported, removed)):
         return True
     if Counter(map(_shape, added)) != Counter(map(_shape, removed)):
         return False
