@@ -64,6 +64,23 @@ def test_a_policy_template_is_compared_as_text(repo: Repo, capsys: pytest.Captur
     assert code == 1
 
 
+def test_a_policy_file_in_a_folder_of_templates_is_read_as_a_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Terraform's `templatefile("templates/iam_policy.json", ...)`: a folder named `templates/` may hold
+    # CloudFormation too, which names its resources' types; a policy document names none.
+    path = "terraform/concourse/aws/templates/iam_policy.json"
+    stack = "terraform/concourse/aws/templates/policy-stack.json"
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
+    base = repo.commit({path: document("elasticloadbalancing:SetSubnets"), stack: json.dumps(template) + "\n"})
+    repo.commit({path: document("elasticloadbalancing:SetSubnets", "elasticloadbalancing:AttachLoadBalancerToSubnets"),
+                 stack: json.dumps({**template, "Description": "buckets"}) + "\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [("security", path)]
+    assert "IAM policy document changed" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1
+
+
 def test_a_file_named_for_a_policy_without_statements_is_no_iam_policy(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

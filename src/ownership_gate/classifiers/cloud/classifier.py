@@ -91,7 +91,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
         from ownership_gate.classifiers.cloud import tfvars
 
         return tfvars.findings(change, context)
-    named = is_policy_file(change.path) and not maybe_cloudformation(change.path)
+    # A file named for a policy in a folder of templates (`terraform/templates/iam_policy.json`) is a policy
+    # document unless it holds CloudFormation's resources.
+    named = is_policy_file(change.path) and not (maybe_cloudformation(change.path) and _names_stack(change, context))
     if named or is_template(change.path):
         from ownership_gate.classifiers.cloud import policy_documents
 
@@ -109,3 +111,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
     from ownership_gate.classifiers.cloud import cloudformation
 
     return cloudformation.findings(change, context)
+
+
+def _names_stack(change: Change, context: Context) -> bool:
+    """Either side of the file names a CloudFormation resource type or template version (`AWS::S3::Bucket`)."""
+    return any(data is not None and (b"AWS::" in data or b"AWSTemplateFormatVersion" in data)
+               for data in (context.old(change), context.new(change)))
