@@ -337,6 +337,25 @@ def test_a_time_limit_on_a_shipping_job_is_routine(repo: Repo, gated: str, capsy
     assert code == 1
 
 
+def test_a_shipping_workflow_run_at_other_times_of_its_schedule_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nightly = RELEASE.replace('tags: ["v*"]', 'tags: ["v*"]\n  schedule:\n    - cron: "30 9 * * MON-FRI"')
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/release.yml": nightly})
+    repo.commit({".github/workflows/release.yml": nightly.replace("30 9 * * MON-FRI", "22 15 * * MON-FRI")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+    # One more time a day it ships is one more run, and a schedule where none was a new way to ship.
+    twice = nightly.replace('    - cron: "30 9 * * MON-FRI"', '    - cron: "30 9 * * MON-FRI"\n    - cron: "0 18 * * *"')
+    repo.commit({".github/workflows/release.yml": twice})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/release.yml: on")] and code == 1
+    unscheduled = repo.commit({".github/workflows/release.yml": RELEASE})
+    repo.commit({".github/workflows/release.yml": nightly})
+    code, doc = run_json(capsys, "--base", unscheduled)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/release.yml: on")] and code == 1
+
+
 MATRIX = RELEASE.replace("    environment: pypi\n", "    environment: pypi\n    strategy:\n      matrix:\n"
                                                  "        python: [\"3.12\"]\n")
 

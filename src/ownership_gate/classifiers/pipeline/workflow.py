@@ -107,9 +107,12 @@ _VERSION_KEY = patterns.compile(r"(?i)(?:^|[-_])version$")
 # Keys that only bound how long a job or step may run before it is stopped (GitHub's `timeout-minutes`,
 # GitLab's `timeout`, Buildkite's `timeout_in_minutes`, CircleCI's `no_output_timeout`): what it runs and
 # where it ships stay the same.
-_TIME_LIMIT_KEYS = frozenset({"timeout-minutes", "timeout", "timeout_in_minutes", "no_output_timeout",
-                              # and how a matrix's jobs run beside each other (`strategy: fail-fast`, `max-parallel`)
-                              "fail-fast", "max-parallel"})
+_TIMING_KEYS = frozenset({"timeout-minutes", "timeout", "timeout_in_minutes", "no_output_timeout",
+                          # and how a matrix's jobs run beside each other (`strategy: fail-fast`, `max-parallel`)
+                          "fail-fast", "max-parallel",
+                          # and the times a schedule starts a run (`schedule: [{cron: '30 9 * * MON-FRI'}]`):
+                          # a schedule added, or one more entry, still changes when the workflow runs
+                          "cron"})
 # A GitHub-hosted runner image by its version (`ubuntu-22.04`, `windows-2022`, `macos-14`, `ubuntu-latest`): the
 # toolchain a job runs on moved, not what it runs or where it ships.
 _RUNNER_VERSION = patterns.compile(r"^((?:ubuntu|windows|macos)(?:-[a-z]+)?)-(?:latest|\d+(?:\.\d+)?)(?=$|-)")
@@ -645,7 +648,7 @@ def _strip_versions(value: Any) -> Any:
         return tuple(sorted(
             (str(k), _untagged(v) if k == "image" else _unversioned(v) if k in ("tag", "tags") else
              _RUNNER_VERSION.sub(r"\1-<version>", v) if k == "runs-on" and isinstance(v, str) else _strip_versions(v))
-            for k, v in value.items() if not _VERSION_KEY.search(str(k)) and str(k) not in _TIME_LIMIT_KEYS
+            for k, v in value.items() if not _VERSION_KEY.search(str(k)) and str(k) not in _TIMING_KEYS
         ))
     if isinstance(value, list):
         return tuple(_strip_versions(v) for v in value)
