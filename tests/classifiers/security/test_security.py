@@ -2440,6 +2440,24 @@ def test_a_forms_token_moved_to_another_template_or_deleted_with_its_page_is_rou
     assert code == 1
 
 
+def test_a_form_given_its_token_by_a_template_macro_is_routine(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # A Nunjucks page's form writes the anti-forgery token's field with the macro the application's forms share.
+    form = ('{% from "macros/csrf.njk" import csrfProtection %}\n<form method="post" action="/evaluate">\n'
+            '  <input type="text" name="score">\n</form>\n')
+    base = repo.commit({".ownership-gate.yaml": POLICY, "src/main/views/evaluate.njk": form})
+    repo.commit({"src/main/views/evaluate.njk": form.replace(
+        '  <input type="text" name="score">\n', '  {{ csrfProtection(csrf) }}\n  <input type="text" name="score">\n'),
+        "src/main/views/evaluate-readOnly.njk": form.replace("</form>", "  {{csrfProtection(csrf)}}\n</form>")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == []
+    assert code == 0
+    # The server's own protection set up anew (`csrf({ cookie: true })`) is a setting still.
+    repo.commit({"src/main/app.js": "const csrfProtection = csrf({ cookie: false });\napp.use(csrfProtection);\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [("setting", "src/main/app.js")]
+    assert code == 1
+
+
 INVOICE_VIEWS = """\
 class InvoiceView(APIView):
     def put(self, request, pk):

@@ -122,8 +122,9 @@ def _python_settings(path: str, diff: LineDiff) -> list[Finding] | None:
 
 
 # A form or page given the anti-forgery token it sends back (`{{ csrf_token() }}`, `csrf_field()`,
-# `csrfToken()`): protection used, not a setting changed. A form that loses its token still counts.
-_TOKEN = patterns.compile(r"(?i)\bcsrf_?(?:token|field)\s*\(")
+# `csrfToken()`, a template's macro that writes the token's field, `{{ csrfProtection(csrf) }}`): protection
+# used, not a setting changed. A form that loses its token still counts.
+_TOKEN = patterns.compile(r"(?i)\bcsrf_?(?:token|field)\s*\(|(?:(?<=\{\{)|(?<=\{\{ ))csrf\w*\s*\(")
 
 
 def _only_a_token(line: str) -> bool:
