@@ -652,11 +652,14 @@ def test_a_runtime_image_already_copied_from_becomes_the_base(repo: Repo, capsys
      {("lockfile", "node", "20-slim@sha256:" + "a" * 64, "20-slim@sha256:" + "b" * 64, "runtime")}),
     # Docker Hub's full name is the same image.
     ("Dockerfile", "FROM node:20-slim\n", "FROM docker.io/library/node:20-slim\n", set()),
-    # A development Dockerfile builds no production image; `scratch` is no image.
+    # A development Dockerfile builds no production image: what it is built on are tools, in `dev`; and a
+    # sandbox standing in for the service, the same. `scratch` is no image.
     ("Dockerfile.dev", "FROM python:3.12-slim\n", "FROM node:20-slim\n",
-     {("added", "node", None, "20-slim", "runtime"), ("removed", "python", "3.12-slim", None, "runtime")}),
+     {("added", "node", None, "20-slim", "dev"), ("removed", "python", "3.12-slim", None, "dev")}),
     ("e2e/Dockerfile", "FROM python:3.12-slim\n", "FROM node:20-slim\n",
-     {("added", "node", None, "20-slim", "runtime"), ("removed", "python", "3.12-slim", None, "runtime")}),
+     {("added", "node", None, "20-slim", "dev"), ("removed", "python", "3.12-slim", None, "dev")}),
+    ("sandbox/Dockerfile", "FROM python:3.11-slim\n", "FROM python:3.13-slim\n",
+     {("major", "python", "3.11-slim", "3.13-slim", "dev")}),
     ("Dockerfile", "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
      "FROM golang:1.22 AS build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n",
      {("added", "gcr.io/distroless/static", None, "nonroot", "runtime")}),

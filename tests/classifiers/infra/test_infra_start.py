@@ -132,6 +132,23 @@ def test_a_script_no_production_image_runs_is_routine(repo: Repo, capsys: pytest
     assert code == 0
 
 
+def test_a_sandbox_or_prototype_image_is_not_productions(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # A sandbox that answers an API's callers from its specification, and a prototype: neither ships.
+    sandbox = "FROM python:3.11-slim\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n"
+    base = repo.commit({"Dockerfile": ROOT_ENTRYPOINT, "boot.sh": "#!/bin/sh\n", "sandbox/Dockerfile": sandbox,
+                        "frontend/prototypes/Dockerfile": sandbox})
+    repo.commit({"sandbox/Dockerfile": sandbox.replace("python:3.11-slim", "python:3.13-slim").replace(
+        '["python", "/app.py"]', '["flask", "run"]'), "frontend/prototypes/Dockerfile": None})
+    code, document = run_json(capsys, "--base", base)
+    assert _platform(document) == []
+    assert [f["level"] for f in findings(document) if f["level"] == "cto"] == [] and code == 0
+    # The production image beside them still counts.
+    repo.commit({"Dockerfile": ROOT_ENTRYPOINT.replace('"/opt/recipes/boot.sh"]', '"/opt/recipes/boot.sh", "--debug"]')})
+    code, document = run_json(capsys, "--base", base)
+    assert [subject for subject, _ in _platform(document)] == ["Dockerfile"]
+    assert code == 1
+
+
 def test_a_file_copied_from_another_stage_is_not_the_repositorys(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -253,6 +270,8 @@ def test_a_start_command_in_an_earlier_stage_or_a_development_image_is_not_compa
     assert not is_production_dockerfile("e2e/Dockerfile")
     assert not is_production_dockerfile("cypress/Dockerfile")  # a browser test harness's image
     assert not is_production_dockerfile("tests-playwright/Dockerfile")
+    assert not is_production_dockerfile("sandbox/Dockerfile")  # stands in for the API, from its specification
+    assert not is_production_dockerfile("mock-server/Dockerfile") and not is_production_dockerfile("demo/Dockerfile")
     assert is_production_dockerfile("docker/Dockerfile.latest")
 
 

@@ -18,31 +18,17 @@ from collections.abc import Iterator, Mapping
 from ownership_gate.classifiers.base import Context, text_of
 from ownership_gate.classifiers.dependency.ecosystems.docker import is_dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.dockerfile import shipped_base
-from ownership_gate.classifiers.fixture_dirs import in_test_dir
+from ownership_gate.classifiers.fixture_dirs import builds_for_production
 from ownership_gate.classifiers.infra.image_start import ImageStart, read, runs, start_change
 from ownership_gate.classifiers.infra.names import TYPE, may_start_an_image
 from ownership_gate.model import Change
 
 _MEMO = "infra_start"
-_NOT_PRODUCTION = frozenset({
-    "dev", "devel", "develop", "development", "devcontainer", "local", "debug", "test", "tests", "testing", "e2e", "ci",
-    # Browser test harnesses, whose images drive a browser against the application.
-    "cypress", "playwright", "selenium", "puppeteer",
-})
-_WORD = re.compile(r"[^a-z0-9]+")
 _WHEN = {"HEALTHCHECK": "for its health check"}
 
 
-# Someone else's code vendored into the repository: its Dockerfiles build their images, not production's.
-_VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party", "vendored"})
-
-
 def is_production_dockerfile(path: str) -> bool:
-    if not is_dockerfile(posixpath.basename(path)) or in_test_dir(path):
-        return False
-    if any(part in _VENDORED for part in path.split("/")[:-1]):
-        return False
-    return not any(set(_WORD.split(part.lower())) & _NOT_PRODUCTION for part in path.split("/"))
+    return is_dockerfile(posixpath.basename(path)) and builds_for_production(path)
 
 
 def started_by(change: Change, context: Context) -> str | None:

@@ -11,10 +11,18 @@ from collections.abc import Iterable
 
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.dependency.ecosystems import dockerfile
-from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Release, Requirement
+from ownership_gate.classifiers.dependency.ecosystems.base import (
+    BUILD,
+    DEV,
+    RUNTIME,
+    ManifestError,
+    Release,
+    Requirement,
+)
 from ownership_gate.classifiers.dependency.ecosystems.docker import COMPOSE, is_dockerfile
 from ownership_gate.classifiers.dependency.ecosystems.images import names_a_commit, parse_image, scope, tag_lowest
 from ownership_gate.classifiers.dependency.ecosystems.manifests import load_yaml
+from ownership_gate.classifiers.fixture_dirs import builds_for_production
 from ownership_gate.formats.kubernetes import blank_bulk_documents
 from ownership_gate.formats.yaml import Loader, Node, load, mappings
 
@@ -111,8 +119,11 @@ def shipped_base(text: str, path: str) -> Requirement | None:
 def parse(text: str, path: str, load: Loader = load) -> list[Requirement]:
     base = posixpath.basename(path)
     if is_dockerfile(base):
+        # The images of one that builds no production image (`Dockerfile.dev`, `sandbox/Dockerfile`) are tools.
+        shipped = RUNTIME if builds_for_production(path) else DEV
         return [
-            requirement._replace(scope=BUILD) if use.build else requirement
+            requirement._replace(scope=BUILD) if use.build else
+            requirement._replace(scope=shipped) if requirement.scope == RUNTIME else requirement
             for use in dockerfile.image_uses(text)
             for requirement in _requirements([(use.reference, use.line)])
         ]
