@@ -929,6 +929,18 @@ def test_credentials_committed(repo: Repo, app: str, capsys: pytest.CaptureFixtu
     assert code == 1
 
 
+def test_a_notify_api_key_committed_is_a_credential(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # GOV.UK Notify's keys are the key's name, the service's ID and the secret; two IDs of records are not one.
+    conf = 'notifier {\n  api-key = "${?NOTIFY_API_KEY}"\n}\n'
+    base = repo.commit({"conf/application.conf": conf, "app/ids.py": "PAIRS = []\n"})
+    repo.commit({"conf/application.conf": conf.replace(
+        "${?NOTIFY_API_KEY}", "dev-e95dc424-8778-475e-9d4f-c9a685268124-99b9a8b9-3710-4ebf-b159-0cfd37875fcb"),
+        "app/ids.py": 'PAIRS = ["8d6e1bd9-44a1-4c0a-9c41-1d2f9c7e0a11/2f1b7a52-8a42-4e8e-bd3c-44d5a1c0e9b7"]\n'})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "security") == [("credential", "conf/application.conf")]
+    assert code == 1
+
+
 def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     client = 'export const api = "https://api.payments.example.net/v1";\n'
     base = repo.commit({"src/client.ts": client})

@@ -312,6 +312,9 @@ CREDENTIAL = patterns.compile(
     r"|\bxox[abposr]-[A-Za-z0-9-]{10,}\b|\bsk_live_[A-Za-z0-9]{20,}\b|\brk_live_[A-Za-z0-9]{20,}\b"
     r"|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bnpm_[A-Za-z0-9]{36}\b|\bSG\.[\w-]{22}\.[\w-]{43}\b"
     r'|"type"\s*:\s*"service_account"'
+    # GOV.UK Notify's API keys: the key's name, the service's ID and the secret, `name-<uuid>-<uuid>`.
+    r"|[A-Za-z0-9_]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
 )
 PUBLIC_KEY_FILE = patterns.compile(r"(?i)\.pub$")
 
