@@ -81,6 +81,35 @@ def test_a_policy_file_in_a_folder_of_templates_is_read_as_a_policy(
     assert code == 1
 
 
+def test_a_policy_document_added_asks_the_cto_and_one_deleted_does_not(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A configuration that attaches every document of its folder grants what a new one allows, with no
+    # Terraform changed; a new resource beside a new document is judged on its own as well.
+    folder = "terraform/policies"
+    base = repo.commit({f"{folder}/dynamo_read.json": document("dynamodb:GetItem"),
+                        f"{folder}/retention.json": json.dumps({"days": 30}) + "\n"})
+    repo.commit({f"{folder}/dynamo_key_access.json": document("kms:Decrypt"),
+                 f"{folder}/archive.json": json.dumps({"days": 90}) + "\n",  # no policy document
+                 "iam/templates/restored_db_access.json.tpl": document("rds-db:connect").replace(
+                     '"*"', '"${cluster_arn}"'),
+                 "examples/policies/demo.json": document("s3:*")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("security", "iam/templates/restored_db_access.json.tpl"), ("security", f"{folder}/dynamo_key_access.json")]
+    assert all(f["detail"].startswith("IAM policy document added") for f in findings(doc, "cloud"))
+    assert code == 1
+    # A document of the folder that changed is read by its statements, whatever its name.
+    again = repo.commit({"README.md": "policies\n"})
+    repo.commit({f"{folder}/dynamo_key_access.json": document("kms:Decrypt", "kms:Encrypt"),
+                 f"{folder}/archive.json": json.dumps({"days": 120}) + "\n"})
+    repo.commit({f"{folder}/dynamo_read.json": None})  # allows nothing any more
+    code, doc = run_json(capsys, "--base", again)
+    assert kinds_and_subjects(doc, "cloud") == [("security", f"{folder}/dynamo_key_access.json")]
+    assert "its statements changed" in findings(doc, "cloud")[0]["detail"]
+    assert code == 1
+
+
 def test_a_file_named_for_a_policy_without_statements_is_no_iam_policy(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

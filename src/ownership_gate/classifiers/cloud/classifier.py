@@ -59,6 +59,7 @@ from typing import Any
 from ownership_gate.classifiers.base import ChangedPaths, Context
 from ownership_gate.classifiers.cloud.findings import TYPE as TYPE
 from ownership_gate.classifiers.cloud.findings import (
+    in_policy_folder,
     is_backend_config,
     is_policy_file,
     is_template,
@@ -79,7 +80,7 @@ SETTINGS: Mapping[str, str] = {}
 def claims(paths: ChangedPaths, settings: Mapping[str, Any]) -> AbstractSet[str]:
     return {p for p in paths.all
             if is_terraform(p) or may_hold_cloudformation(p) or is_backend_config(p) or is_variable_file(p)
-            or is_policy_file(p) or is_template(p) or cloud_foundry_manifest(p)}
+            or is_policy_file(p) or is_template(p) or in_policy_folder(p) or cloud_foundry_manifest(p)}
 
 
 def classify(change: Change, context: Context) -> list[Finding]:
@@ -94,7 +95,7 @@ def classify(change: Change, context: Context) -> list[Finding]:
     # A file named for a policy in a folder of templates (`terraform/templates/iam_policy.json`) is a policy
     # document unless it holds CloudFormation's resources.
     named = is_policy_file(change.path) and not (maybe_cloudformation(change.path) and _names_stack(change, context))
-    if named or is_template(change.path):
+    if named or is_template(change.path) or in_policy_folder(change.path):
         from ownership_gate.classifiers.cloud import policy_documents
 
         return policy_documents.findings(change, context, named=named)

@@ -42,6 +42,17 @@ def is_policy_file(path: str) -> bool:
     return bool(_POLICY_NAMED.search(path)) and not _NOT_SHIPPED.search(path)
 
 
+# A JSON file of any name in a folder of policies (`terraform/policies/dynamo_key_access.json`,
+# `src/api/delete/policies/dynamodb.json`, whose documents a configuration attaches by folder): read as a policy
+# file when what it holds is a policy document (policy_documents.py).
+_POLICY_FOLDER = patterns.compile(r"(?i)(?:^|/)polic(?:y|ies)/(?:[^/]+/)*[^/]+\.(?:json|json\.tpl|json\.tftpl)$")
+
+
+def in_policy_folder(path: str) -> bool:
+    """A JSON file in a folder of policies, outside tests, examples, docs and vendored code."""
+    return bool(_POLICY_FOLDER.search(path)) and not _NOT_SHIPPED.search(path)
+
+
 # A Terraform template (`templatefile("read_write_user.tpl", ...)`) of any name: read as a policy file when what
 # it holds is a policy document (policy_documents.py), whatever it is named for.
 _TEMPLATE = patterns.compile(r"(?i)\.(?:tpl|tftpl)$")

@@ -5,11 +5,13 @@ keep the statements that decide who may do what outside the `.tf` files.
 A file named for a policy (`policy.json`, `backup_policy.tpl`,
 `iam/ci-role.json`) that holds a policy document (`Statement`) and changed
 is a `security` finding, unless it only lost statements (it allows less);
-so is a Terraform template of any other name (`templates/read_write_user.tpl`)
+so is a Terraform template of any other name (`templates/read_write_user.tpl`),
+or a JSON file of any name in a folder of policies (`policies/dynamo_key_access.json`),
 whose revisions both hold statements and their effects.
 A template that is no JSON until Terraform renders it (`${bucket_arn}`) is
-compared as text. A file added or deleted is none: the resource that reads
-it is added or changed with it and is judged there.
+compared as text. A policy document added is a finding too: a resource added
+beside it, or one that attaches every document of its folder, gives it to
+someone. One deleted is none: it allows nothing any more.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from ownership_gate.model import Change, Finding
 def findings(change: Change, context: Context, *, named: bool = True) -> list[Finding]:
     """`named`: the file is named for a policy; a template of another name (`read_write_user.tpl`) is one
     only when both revisions hold a policy document's statements and their effects."""
+    if change.status in ("added", "copied"):
+        return _added(change, context)
     if change.status not in ("modified", "renamed"):
         return []
     old, new = context.old(change), context.new(change)
@@ -44,6 +48,17 @@ def findings(change: Change, context: Context, *, named: bool = True) -> list[Fi
     return [finding("security", change.path, (
         f"IAM policy document changed ({how}): it decides who or what can reach a resource"
     ))]
+
+
+def _added(change: Change, context: Context) -> list[Finding]:
+    """A policy document the change set adds: whatever attaches it (a resource added beside it, or one that
+    already attaches every document of its folder) gives someone new rights, or takes them away."""
+    new = context.new(change)
+    if new is None or is_binary(new) or b"Statement" not in new or b"Effect" not in new:
+        return []
+    if _statements(new) == ():
+        return []  # a document with no statements grants nothing
+    return [finding("security", change.path, "IAM policy document added: it decides who or what can reach a resource")]
 
 
 def _statements(data: bytes) -> tuple[str, ...] | None:
