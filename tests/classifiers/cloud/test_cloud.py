@@ -1635,6 +1635,40 @@ def test_access_logs_removed_are_a_security_change(repo: Repo, infra: str, capsy
     assert code == 1
 
 
+SUBSCRIPTION = """\
+locals {
+  log_destination_arn = "arn:aws:logs:${var.region}:${var.observability_account_id}:destination:main-acct-firehose-logs"
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "amplify" {
+  name            = "amplify"
+  log_group_name  = aws_cloudwatch_log_group.amplify.name
+  filter_pattern  = ""
+  destination_arn = "arn:aws:logs:${var.region}:${var.observability_account_id}:destination:main-acct-firehose-logs"
+}
+
+module "backend_api" {
+  source              = "./modules/backend"
+  log_destination_arn = local.log_destination_arn
+}
+"""
+
+
+def test_where_logs_are_sent_is_a_security_setting(repo: Repo, infra: str, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({"app/logs.tf": SUBSCRIPTION})
+    # Other settings beside it: no change to where the logs go.
+    same = repo.commit({"app/logs.tf": SUBSCRIPTION.replace('filter_pattern  = ""', 'filter_pattern  = "ERROR"')})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    # Another account's destination: every log sent through it goes elsewhere.
+    repo.commit({"app/logs.tf": SUBSCRIPTION.replace("main-acct-firehose-logs", "obs-firehose-logs")})
+    code, doc = run_json(capsys, "--base", same)
+    assert kinds_and_subjects(doc, "cloud") == [
+        ("security", "aws_cloudwatch_log_subscription_filter.amplify"), ("security", "local.log_destination_arn"),
+        ("security", "module.backend_api")]
+    assert code == 1
+
+
 CONFIG_MAP_AND_INSTANCE = """\
 resource "kubernetes_config_map" "filebeat" {
   metadata {

@@ -25,6 +25,9 @@ SETTING = patterns.compile(
     # The record of who reached it: access and audit logs (CloudFront's `logging_config`, a load balancer's
     # `access_logs`).
     r"|access_?logs?|logging_?config|audit_?logs?"
+    # ... and where its logs and events are sent: a log subscription's or flow log's destination, which may be
+    # another account's (`destination_arn`, `log_destination`).
+    r"|destination_?arn|log_?destination"
     # Whether its data outlives a mistake: deletion protection, the snapshot taken when it is destroyed, backups
     # kept or taken at all, whether Terraform may empty it to destroy it, and whether a bucket's object versions
     # can be deleted without a second factor or at all (`mfa_delete`, Object Lock).
