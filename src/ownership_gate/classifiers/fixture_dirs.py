@@ -32,9 +32,10 @@ NOT_PRODUCTION = re.compile(
 # Words of an image file's name or folders that say the image never runs in production: development and test
 # images (`Dockerfile.dev`, `.devcontainer/`, `e2e/`), browser test harnesses, whose images drive a browser
 # against the application, stand-ins for the application or what it calls (a sandbox that answers an API's
-# callers from its specification, mocks, stubs), prototypes and demos.
+# callers from its specification, mocks, stubs), prototypes and demos. Not `ci/`: a pipeline's folder may hold
+# the Dockerfile of the image production runs (`ci/Dockerfile.lambda`) as well as its own tools'.
 _NO_PRODUCTION_IMAGE = frozenset({
-    "dev", "devel", "develop", "development", "devcontainer", "local", "debug", "test", "tests", "testing", "e2e", "ci",
+    "dev", "devel", "develop", "development", "devcontainer", "local", "debug", "test", "tests", "testing", "e2e",
     "cypress", "playwright", "selenium", "puppeteer",
     "sandbox", "mock", "mocks", "stub", "stubs", "prototype", "prototypes", "demo",
 })
@@ -43,10 +44,11 @@ _VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party", "
 _WORD = re.compile(r"[^a-z0-9]+")
 
 
-def builds_for_production(path: str) -> bool:
+def builds_for_production(path: str, also: frozenset[str] = frozenset()) -> bool:
     """Whether the image file at `path` (a Dockerfile) may build an image production runs: not in a test,
     fixture or example folder, nor in vendored code, nor with a word in its name or folders that says
-    otherwise (`_NO_PRODUCTION_IMAGE`)."""
+    otherwise (`_NO_PRODUCTION_IMAGE`, and the words `also` gives)."""
     if in_test_dir(path) or any(part in _VENDORED for part in path.split("/")[:-1]):
         return False
-    return not any(set(_WORD.split(part.lower())) & _NO_PRODUCTION_IMAGE for part in path.split("/"))
+    words = _NO_PRODUCTION_IMAGE | also
+    return not any(set(_WORD.split(part.lower())) & words for part in path.split("/"))

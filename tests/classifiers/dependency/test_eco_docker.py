@@ -660,6 +660,9 @@ def test_a_runtime_image_already_copied_from_becomes_the_base(repo: Repo, capsys
      {("added", "node", None, "20-slim", "dev"), ("removed", "python", "3.12-slim", None, "dev")}),
     ("sandbox/Dockerfile", "FROM python:3.11-slim\n", "FROM python:3.13-slim\n",
      {("major", "python", "3.11-slim", "3.13-slim", "dev")}),
+    # A pipeline's folder may build the image production runs: what it is built on stays a runtime dependency.
+    ("ci/Dockerfile.lambda", "FROM python:3.11-slim\n", "FROM python:3.13-slim\n",
+     {("major", "python", "3.11-slim", "3.13-slim", "runtime")}),
     ("Dockerfile", "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
      "FROM golang:1.22 AS build\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n",
      {("added", "gcr.io/distroless/static", None, "nonroot", "runtime")}),

@@ -27,8 +27,13 @@ _MEMO = "infra_start"
 _WHEN = {"HEALTHCHECK": "for its health check"}
 
 
+# The files an image starts with are not looked for in a pipeline's folder (`ci/`), which more often builds the
+# pipeline's own tools; what such an image is built on is still a runtime dependency (`ci/Dockerfile.lambda`).
+_TOOLS = frozenset({"ci"})
+
+
 def is_production_dockerfile(path: str) -> bool:
-    return is_dockerfile(posixpath.basename(path)) and builds_for_production(path)
+    return is_dockerfile(posixpath.basename(path)) and builds_for_production(path, _TOOLS)
 
 
 def started_by(change: Change, context: Context) -> str | None:
