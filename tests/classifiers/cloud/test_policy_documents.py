@@ -51,6 +51,17 @@ def test_a_policy_file_laid_out_anew_or_losing_a_statement_is_routine(
     code, doc = run_json(capsys, "--base", broker)
     assert kinds_and_subjects(doc, "cloud") == []
     assert code == 0
+    # An action taken out of an allowing statement (one that does not exist, `s3:ListObject`) allows less too;
+    # one taken out of a denying statement denies less, and counts.
+    wide = repo.commit({path: document("s3:GetObject", "s3:ListObject", extra={
+        "Effect": "Deny", "Action": ["s3:DeleteObject", "s3:PutBucketPolicy"], "Resource": "*"})})
+    repo.commit({path: document("s3:GetObject", extra={
+        "Effect": "Deny", "Action": ["s3:DeleteObject", "s3:PutBucketPolicy"], "Resource": "*"})})
+    code, doc = run_json(capsys, "--base", wide)
+    assert kinds_and_subjects(doc, "cloud") == [] and code == 0
+    repo.commit({path: document("s3:GetObject", extra={"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": "*"})})
+    code, doc = run_json(capsys, "--base", wide)
+    assert kinds_and_subjects(doc, "cloud") == [("security", path)] and code == 1
 
 
 def test_a_policy_template_is_compared_as_text(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

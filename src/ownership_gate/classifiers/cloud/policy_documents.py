@@ -4,7 +4,8 @@
 keep the statements that decide who may do what outside the `.tf` files.
 A file named for a policy (`policy.json`, `backup_policy.tpl`,
 `iam/ci-role.json`) that holds a policy document (`Statement`) and changed
-is a `security` finding, unless it only lost statements (it allows less);
+is a `security` finding, unless it only lost statements, or actions or resources
+of an `Allow` (it allows less);
 so is a Terraform template of any other name (`templates/read_write_user.tpl`),
 or a JSON file of any name in a folder of policies (`policies/dynamo_key_access.json`),
 whose revisions both hold statements and their effects.
@@ -40,8 +41,8 @@ def findings(change: Change, context: Context, *, named: bool = True) -> list[Fi
         return []  # a template that holds something else (a user-data script, a Helm helper)
     before, after = _statements(old), _statements(new)
     if before is not None and after is not None:
-        if before == after or (after and set(after) < set(before)):
-            return []  # the same statements, reordered or laid out anew; or only some of them gone
+        if before == after or (after and _allows_less(before, after)):
+            return []  # the same statements, reordered or laid out anew; or only some of them, or of their actions
         how = "its statements changed"
     else:
         how = "a template that is no JSON until Terraform renders it, compared as text"
@@ -59,6 +60,29 @@ def _added(change: Change, context: Context) -> list[Finding]:
     if _statements(new) == ():
         return []  # a document with no statements grants nothing
     return [finding("security", change.path, "IAM policy document added: it decides who or what can reach a resource")]
+
+
+def _allows_less(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """Every statement after the change is one before it, or an `Allow` of one before it with only some of its
+    actions or resources (`s3:ListObject` taken out of a list): the document allows less, never more."""
+    old = [json.loads(statement) for statement in before]
+    return all(any(_within(json.loads(statement), was) for was in old) for statement in after)
+
+
+def _within(new: Any, old: Any) -> bool:
+    if new == old:
+        return True
+    if not (isinstance(new, dict) and isinstance(old, dict)) or new.keys() != old.keys():
+        return False
+    if new.get("Effect") != "Allow" or old.get("Effect") != "Allow":
+        return False  # a denial that names fewer actions denies less
+    return all(set(_listed(new[key])) <= set(_listed(old[key])) if key in ("Action", "Resource")
+               else new[key] == old[key] for key in new)
+
+
+def _listed(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [json.dumps(v, sort_keys=True) for v in values]
 
 
 def _statements(data: bytes) -> tuple[str, ...] | None:
