@@ -46,6 +46,12 @@ def test_parse_reads_registry_git_and_skips_local_modules() -> None:
         ("registry.terraform.io/terraform-aws-modules/vpc/aws", "terraform-aws-modules/vpc/aws"),
         ("hashicorp/consul/aws//modules/consul-cluster",
          "hashicorp/consul/aws//modules/consul-cluster"),
+        # An archive over HTTP: the part of its path that is a version is no part of the module.
+        ("https://github.com/Org/shared-modules/releases/download/v2.0.29/terraform-lambda.zip",
+         "github.com/org/shared-modules/releases/download/terraform-lambda.zip"),
+        ("https://github.com/org/net/archive/refs/tags/v1.4.0.tar.gz//modules/vpc",
+         "github.com/org/net/archive/refs/tags//modules/vpc"),
+        ("https://example.com/modules/vpc.zip", "example.com/modules/vpc.zip"),
     ],
 )
 def test_module_sources_normalise_to_what_they_fetch(source: str, subject: str) -> None:
@@ -61,6 +67,21 @@ def test_module_sources_normalise_to_what_they_fetch(source: str, subject: str) 
 )
 def test_lowest_reads_terraform_constraints(constraint: str, low: tuple[int, ...] | None) -> None:
     assert terraform.lowest(constraint) == low
+
+
+def test_a_module_archive_moved_to_another_release_is_a_step_of_its_version(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call = ('module "lambda" {{\n  source = "https://github.com/org/shared-modules/releases/download/{}/'
+            'terraform-lambda.zip"\n  function_name = "api"\n}}\n')
+    found = dependency_findings(repo, capsys, {"infra/lambda.tf": call.format("v2.0.29")},
+                                {"infra/lambda.tf": call.format("4.0.2")})
+    assert summary(found) == {
+        ("major", "github.com/org/shared-modules/releases/download/terraform-lambda.zip", "v2.0.29", "4.0.2")}
+    again = dependency_findings(repo, capsys, {"infra/lambda.tf": call.format("4.0.2")},
+                                {"infra/lambda.tf": call.format("4.0.3")})
+    assert summary(again) == {
+        ("patch", "github.com/org/shared-modules/releases/download/terraform-lambda.zip", "4.0.2", "4.0.3")}
 
 
 def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,6 +19,10 @@ _GETTER = patterns.compile(r"^([a-z0-9]+)::(.*)$")
 _SCP = patterns.compile(r"^([\w.-]+\.[a-z]{2,}):(?!\d)(.*)$")
 _COMMIT = patterns.compile(r"[0-9a-f]{7,40}")
 _GIT_HOSTS = ("github.com/", "bitbucket.org/")
+# A module fetched over HTTP as an archive (`https://github.com/org/modules/releases/download/v2.0.29/lambda.zip`,
+# `.../archive/refs/tags/v1.4.0.tar.gz`): the part of its path that is a version is its version, the rest the module.
+_ARCHIVE = patterns.compile(r"(?i)\.(?:zip|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz)$")
+_VERSION_PART = patterns.compile(r"v?\d+(?:\.\d+)+")
 
 
 def lowest(constraint: str) -> Release | None:
@@ -178,5 +182,21 @@ def _module(source: str, version: str) -> tuple[str, str] | None:
     if scp is not None:
         text = f"{scp.group(1)}/{scp.group(2)}"
     repository, sep, subdir = text.partition("//")
+    if scheme is not None and scheme.group(0).startswith("http") and _ARCHIVE.search(repository):
+        archived = _archived(repository)
+        if archived is not None:
+            repository, ref = archived
     subject = repository.removesuffix(".git").rstrip("/").lower() + (f"//{subdir}" if sep else "")
     return subject, ref or version
+
+
+def _archived(path: str) -> tuple[str, str] | None:
+    """An archive's path without the part that names its version, and that version; None when none does."""
+    *folders, name = path.split("/")
+    stem = _ARCHIVE.sub("", name)
+    if _VERSION_PART.fullmatch(stem):
+        return "/".join(folders), stem
+    for index, folder in enumerate(folders):
+        if _VERSION_PART.fullmatch(folder):
+            return "/".join([*folders[:index], *folders[index + 1 :], name]), folder
+    return None
