@@ -941,6 +941,58 @@ def test_a_notify_api_key_committed_is_a_credential(repo: Repo, app: str, capsys
     assert code == 1
 
 
+PLAY_CONTROLLER = """\
+class PassthroughController @Inject()(identify: IdentifierAction, isSupport: AuthorisedSupportAction,
+                                      getData: DataRetrievalAction, requireData: DataRequiredAction) {
+  def onPageLoad(mode: Mode): Action[AnyContent] = (identify andThen getData andThen requireData) { implicit request =>
+    Ok(view(form, mode))
+  }
+
+  val show: Action[AnyContent] = Authenticated { implicit request =>
+    Ok(page())
+  }
+}
+"""
+
+
+def test_who_may_call_a_play_action_is_an_access_check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    path = "app/controllers/PassthroughController.scala"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: PLAY_CONTROLLER})
+    # A builder of data added, and a new action behind the checks the others have: who may call them is the same.
+    routine = repo.commit({path: PLAY_CONTROLLER.replace("(identify andThen getData andThen requireData)",
+                                                         "(identify andThen getData)").replace(
+        "  val show:", "  def onSubmit(mode: Mode): Action[AnyContent] = (identify andThen isSupport).async {\n"
+                       "    Future.successful(Ok)\n  }\n\n  val show:")})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
+    # A role's refiner put in front of an existing action, or its authentication swapped for another's, changes it.
+    for before, after in (("(identify andThen getData)", "(identify andThen isSupport andThen getData)"),
+                          ("Authenticated {", "identity {")):
+        repo.commit({path: (repo.root / path).read_text("utf-8").replace(before, after)})
+        code, doc = run_json(capsys, "--base", routine)
+        [access] = findings(doc, "security")
+        assert (access["kind"], access["subject"]) == ("access", path)
+        assert access["detail"].startswith("who may call an action changed: ")
+        assert code == 1
+        routine = repo.commit({"README.md": after})
+
+
+def test_a_type_declared_under_a_csp_directives_name_is_no_setting(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = "app/viewmodels/AddPrefixesViewModel.scala"
+    base = repo.commit({".ownership-gate.yaml": POLICY, path: "case class AddPrefixesViewModel(apiHubGuideUrl: String)\n"})
+    repo.commit({path: "case class AddPrefixesViewModel(apiHubGuideUrl: String, formAction: Call)\n",
+                 "src/csp.ts": "export const directives = {\n  formAction: string;\n};\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert findings(doc, "security") == [] and code == 0
+    # Helmet's directive given its sources still is one.
+    repo.commit({"src/helmet.ts": "export const directives = {\n  formAction: [SELF, PAY_URL],\n};\n"})
+    code, doc = run_json(capsys, "--base", base)
+    assert [(f["kind"], f["subject"]) for f in findings(doc, "security")] == [("setting", "src/helmet.ts")]
+    assert code == 1
+
+
 def test_new_outbound_host_but_not_a_known_one(repo: Repo, app: str, capsys: pytest.CaptureFixture[str]) -> None:
     client = 'export const api = "https://api.payments.example.net/v1";\n'
     base = repo.commit({"src/client.ts": client})

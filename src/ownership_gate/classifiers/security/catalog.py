@@ -263,9 +263,11 @@ SETTING_LINE = patterns.compile(
     r"|\bform_action\b(?=\s*[:(]|\s+:)|\bpolicy\.form_action\b"
     r"|\bupgrade_insecure_requests\b|\bblock_all_mixed_content\b"
     # ... and as Helmet's `directives` name them, in camel case (`connectSrc: [SELF, CHS_URL]`, `formAction`); not
-    # a view's value passed along under its own name (`formAction: request.app.formAction`, where a form posts).
+    # a view's value passed along under its own name (`formAction: request.app.formAction`, where a form posts), nor a
+    # parameter or field declared with its type (a Scala view model's `formAction: Call`, TypeScript's `: string`).
     r"|\b(?P<directive>(?-i:(?:default|script|style|connect|frame|child|worker|object)Src(?:Elem|Attr)?|frameAncestors"
     r"|formAction|upgradeInsecureRequests))\s*:(?!\s*(?:[\w$]+\??\.)+(?P=directive)\b)"
+    r"(?!\s*(?-i:[A-Z][a-z]\w*(?:\[[^\]]*\])?|string|boolean|number)\s*[,)=;])"
     # The headers, also as the settings that set them (Django's `X_FRAME_OPTIONS`, a config's `referrer_policy`).
     r"|strict[-_]transport[-_]security|x[-_]frame[-_]options|x[-_]content[-_]type[-_]options|referrer[-_]policy"
     r"|permissions[-_]policy|x[-_]permitted[-_]cross[-_]domain[-_]policies"

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, text_of
-from ownership_gate.classifiers.security import hosts
+from ownership_gate.classifiers.security import hosts, play_actions
 from ownership_gate.classifiers.security.catalog import (
     ACCESS_LINE,
     ACCESS_NAME,
@@ -322,6 +322,10 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
     if PLAY_ROUTES.search(path):
         opened = _csrf_turned_off(diff.old_text, diff.new_text)
         return [finding("access", path, f"a route's CSRF check is turned off (+ nocsrf): {opened}")] if opened else []
+    composed = play_actions.changed(diff.old_text, diff.new_text) if path.endswith(".scala") and (
+        diff.old_text and diff.new_text) else None
+    if composed:
+        return [finding("access", path, f"who may call an action changed: {composed}")]
     moved = _moved_elsewhere(context, "access", _checks, path)
     removed_checks = [line for line in diff.removed if _checks(line)]
     added_checks = [(number, line) for number, line in diff.added if _checks(line)]
