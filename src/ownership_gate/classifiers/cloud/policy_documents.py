@@ -53,7 +53,7 @@ def findings(change: Change, context: Context, *, named: bool = True) -> list[Fi
 
 def _added(change: Change, context: Context) -> list[Finding]:
     """A policy document the change set adds: whatever attaches it (a resource added beside it, or one that
-    already attaches every document of its folder) gives someone new rights, or takes them away."""
+    already attaches every document of its folder) gives someone what it allows, or denies them what it denies."""
     new = context.new(change)
     if new is None or is_binary(new) or b"Statement" not in new or b"Effect" not in new:
         return []
