@@ -64,6 +64,55 @@ def test_every_kind_end_to_end(repo: Repo, capsys: pytest.CaptureFixture[str]) -
     assert by_subject(found)["com.google.guava:guava"]["level"] is None
 
 
+JAVA_POM = """<project>
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.example</groupId>
+  <artifactId>content</artifactId>
+  <version>1.0</version>
+  <properties>
+    <java.version>{java}</java.version>
+  </properties>
+  <build>
+    <plugins>
+      <plugin>
+        <artifactId>maven-compiler-plugin</artifactId>
+        <version>3.11.0</version>
+        <configuration>
+          <source>${{java.version}}</source>
+          <target>${{java.version}}</target>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # Java 8 and earlier are written `1.8`: 7 to 8 is a major, as 17 to 21 is.
+    ("1.7", "1.8", {("major", "java", "7", "8")}),
+    ("17", "21", {("major", "java", "17", "21")}),
+    ("21", "21", set()),
+])
+def test_the_java_release_a_project_is_compiled_for_is_its_runtime(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: set[tuple[str, ...]]
+) -> None:
+    found = dependency_findings(repo, capsys, {"pom.xml": JAVA_POM.format(java=before)},
+                                {"pom.xml": JAVA_POM.format(java=after)})
+    assert {f for f in summary(found) if f[1] == "java"} == expected
+    if expected:
+        assert by_subject(found)["java"]["scope"] == "runtime" and by_subject(found)["java"]["level"] == "cto"
+
+
+def test_the_compilers_release_comes_before_the_properties() -> None:
+    pom = JAVA_POM.format(java="17").replace("<target>${java.version}</target>", "<release>21</release>")
+    found = {r.name: r for r in maven.parse(pom, "pom.xml")}
+    assert found["java"].constraint == "21" and found["java"].scope == "runtime"
+    bare = JAVA_POM.format(java="17").replace("<java.version>17</java.version>", "<maven.compiler.release>11"
+                                              "</maven.compiler.release>").split("<build>")[0] + "</project>\n"
+    assert {r.name: r.constraint for r in maven.parse(bare, "pom.xml")} == {"java": "11"}
+
+
 def test_a_release_of_a_multi_module_project_is_no_dependency_change(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

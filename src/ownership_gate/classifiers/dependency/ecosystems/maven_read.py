@@ -4,6 +4,11 @@ Scopes: a dependency's `<scope>test</scope>` is test; compile, provided,
 runtime, system and import are runtime (they reach the artifact or the
 server it runs on); build plugins, extensions and the plugins' own
 dependencies are build.
+
+The Java release the project is compiled for is a requirement too, `java`
+in runtime scope: the compiler plugin's `<release>` or `<target>`, else the
+`maven.compiler.release`, `maven.compiler.target` or `java.version`
+property (Spring Boot's), with Java 8 and earlier's `1.8` read as `8`.
 """
 
 from __future__ import annotations
@@ -106,7 +111,39 @@ def parse(text: str, path: str) -> list[Requirement]:
                 built = building or entry != "dependency"
                 found.append(_entry(item, entry or "", pom, BUILD if built else None))
                 stack.append((item, built))
-    return _drop_unversioned_duplicates(found)
+    java = _java(root, pom)
+    return _drop_unversioned_duplicates(found) + ([java] if java is not None else [])
+
+
+_COMPILER_SETTINGS = ("release", "target")
+_JAVA_PROPERTIES = ("maven.compiler.release", "maven.compiler.target", "java.version")
+_OLD_JAVA = re.compile(r"1\.(\d+)")
+
+
+def _java(root: ET.Element, pom: _Pom) -> Requirement | None:
+    """The Java release the project is compiled for (see the module docstring), or None when it names none."""
+    for plugin in root.iter():
+        if local(plugin.tag) != "plugin" or text_of(child(plugin, "artifactId")) != "maven-compiler-plugin":
+            continue
+        configuration = child(plugin, "configuration")
+        for name in _COMPILER_SETTINGS:
+            element = child(configuration, name) if configuration is not None else None
+            release, line = pom.resolve(text_of(element))
+            if release and "$" not in release:
+                return _release(release, line or pom.doc.line(element))
+    for name in _JAVA_PROPERTIES:
+        if name in pom.properties:
+            release, line = pom.properties[name]
+            release = pom.resolve(release)[0]
+            if release and "$" not in release:
+                return _release(release, line)
+    return None
+
+
+def _release(text: str, line: int | None) -> Requirement:
+    release = text.strip()
+    old = _OLD_JAVA.fullmatch(release)
+    return Requirement("java", old.group(1) if old else release, line, scope=RUNTIME)
 
 
 def _own_parent(parent: ET.Element, root: ET.Element, pom: _Pom) -> bool:
