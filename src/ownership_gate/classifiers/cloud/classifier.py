@@ -67,6 +67,7 @@ from ownership_gate.classifiers.cloud.findings import (
     is_variable_file,
     may_hold_cloudformation,
     maybe_cloudformation,
+    names_stack,
 )
 from ownership_gate.classifiers.infra.names import cloud_foundry_manifest
 from ownership_gate.model import Change, Finding
@@ -93,8 +94,9 @@ def classify(change: Change, context: Context) -> list[Finding]:
 
         return tfvars.findings(change, context)
     # A file named for a policy in a folder of templates (`terraform/templates/iam_policy.json`) is a policy
-    # document unless it holds CloudFormation's resources.
-    named = is_policy_file(change.path) and not (maybe_cloudformation(change.path) and _names_stack(change, context))
+    # document unless it holds what a CloudFormation template holds.
+    named = is_policy_file(change.path) and not (
+        maybe_cloudformation(change.path) and (names_stack(context.old(change)) or names_stack(context.new(change))))
     if named or is_template(change.path) or in_policy_folder(change.path):
         from ownership_gate.classifiers.cloud import policy_documents
 
@@ -112,9 +114,3 @@ def classify(change: Change, context: Context) -> list[Finding]:
     from ownership_gate.classifiers.cloud import cloudformation
 
     return cloudformation.findings(change, context)
-
-
-def _names_stack(change: Change, context: Context) -> bool:
-    """Either side of the file names a CloudFormation resource type or template version (`AWS::S3::Bucket`)."""
-    return any(data is not None and (b"AWS::" in data or b"AWSTemplateFormatVersion" in data)
-               for data in (context.old(change), context.new(change)))

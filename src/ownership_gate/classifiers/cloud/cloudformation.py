@@ -15,6 +15,7 @@ from typing import Any
 from ownership_gate.classifiers.base import Context, decode, is_binary
 from ownership_gate.classifiers.cloud import engine, force_new
 from ownership_gate.classifiers.cloud.findings import (
+    CLOUDFORMATION_MARKS,
     TYPE,
     finding,
     may_hold_cloudformation,
@@ -116,7 +117,7 @@ def _resources(data: bytes | None, named: bool = True) -> dict[str, Any] | None:
         text = decode(data) or ""
     except UnicodeDecodeError as exc:
         raise Unreadable("not UTF-8") from exc
-    if not any(mark in text for mark in _MARKS):
+    if not any(mark in text for mark in CLOUDFORMATION_MARKS):
         return None  # no resource type a template could hold: not parsed at all
     try:
         roots = [] if text.lstrip().startswith("{") else load(text).roots
@@ -239,10 +240,6 @@ def _substituted(value: Any) -> str | None:
 def _shown(value: Any) -> str:
     text = json.dumps(value) if isinstance(value, (Mapping, list)) else str(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-# What every template, or fragment of one, holds somewhere.
-_MARKS = ("AWS::", "Custom::", "AWSTemplateFormatVersion")
 
 
 def _type(resource: Any) -> str:

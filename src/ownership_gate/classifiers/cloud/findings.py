@@ -63,6 +63,16 @@ def is_template(path: str) -> bool:
     return bool(_TEMPLATE.search(path)) and not _NOT_SHIPPED.search(path)
 
 
+# What every CloudFormation template, or fragment of one, holds somewhere: a resource type or the template's version.
+CLOUDFORMATION_MARKS = ("AWS::", "Custom::", "AWSTemplateFormatVersion")
+_MARK_BYTES = tuple(mark.encode() for mark in CLOUDFORMATION_MARKS)
+
+
+def names_stack(data: bytes | None) -> bool:
+    """Whether the content holds a mark of CloudFormation (`CLOUDFORMATION_MARKS`)."""
+    return data is not None and any(mark in data for mark in _MARK_BYTES)
+
+
 def maybe_cloudformation(path: str) -> bool:
     """A YAML or JSON file that may be a CloudFormation template (the content decides)."""
     name = path.rsplit("/", 1)[-1].lower()
