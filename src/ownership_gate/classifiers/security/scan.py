@@ -322,9 +322,9 @@ def _access_changes(change: Change, context: Context, diff: LineDiff) -> list[Fi
     if PLAY_ROUTES.search(path):
         opened = _csrf_turned_off(diff.old_text, diff.new_text)
         return [finding("access", path, f"a route's CSRF check is turned off (+ nocsrf): {opened}")] if opened else []
-    composed = play_actions.changed(diff.old_text, diff.new_text) if path.endswith(".scala") and (
-        diff.old_text and diff.new_text) else None
-    if composed:
+    if path.endswith(".scala") and diff.old_text and diff.new_text and (
+        composed := play_actions.changed(diff.old_text, diff.new_text)
+    ):
         return [finding("access", path, f"who may call an action changed: {composed}")]
     moved = _moved_elsewhere(context, "access", _checks, path)
     removed_checks = [line for line in diff.removed if _checks(line)]
