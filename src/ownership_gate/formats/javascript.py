@@ -264,6 +264,25 @@ def mentions(root: Node, name: str) -> bool:
 def constants(root: Node, scope: Node) -> dict[str, Str]:
     """Names bound exactly once, to a string, outside functions or in the function `scope`:
     table names and SQL kept in constants."""
+    found: dict[str, Str] = {}
+    for name, assigned in _bound_once(root, scope).items():
+        literal = string(assigned)
+        if literal is not None:
+            found[name] = literal
+    return found
+
+
+def literals(root: Node, scope: Node) -> dict[str, Value]:
+    """Names bound exactly once, to an object or array literal, outside functions or in the function `scope`:
+    an update document or a pipeline kept in a constant."""
+    found: dict[str, Value] = {}
+    for name, assigned in _bound_once(root, scope).items():
+        if unwrap(assigned).type in ("object", "array"):
+            found[name] = value(assigned)
+    return found
+
+
+def _bound_once(root: Node, scope: Node) -> dict[str, Node]:
     bound: dict[str, list[Node | None]] = {}
     stack = [root]
     while stack:
@@ -280,12 +299,7 @@ def constants(root: Node, scope: Node) -> dict[str, Str]:
             continue
         if target is not None and target.type == "identifier":
             bound.setdefault(treesitter.text(target), []).append(assigned)
-    found: dict[str, Str] = {}
-    for name, values in bound.items():
-        literal = string(values[0]) if len(values) == 1 and values[0] is not None else None
-        if literal is not None:
-            found[name] = literal
-    return found
+    return {name: values[0] for name, values in bound.items() if len(values) == 1 and values[0] is not None}
 
 
 def _related(node: Node, other: Node) -> bool:

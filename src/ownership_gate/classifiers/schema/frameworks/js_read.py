@@ -15,11 +15,12 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ownership_gate.classifiers.base import Context
+from ownership_gate.classifiers.schema.frameworks import mongo_ops
 from ownership_gate.classifiers.schema.frameworks.js_ops import HANDLES, WRAPPERS, TableCalls, method_ops
 from ownership_gate.classifiers.schema.frameworks.js_ops import text as literal
 from ownership_gate.classifiers.schema.ops import ACTIONS, Migration, Op, Unreadable
 from ownership_gate.formats import javascript
-from ownership_gate.formats.javascript import Chain, Func, Segment, Str
+from ownership_gate.formats.javascript import Chain, Func, Segment, Str, Value
 from ownership_gate.formats.treesitter import text as source
 
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
@@ -34,9 +35,11 @@ _SKIPPED = frozenset({"comment", "type_annotation", "type_arguments", "formal_pa
 
 
 class _Walker:
-    def __init__(self, roots: tuple[str, ...], variables: dict[str, Str]) -> None:
+    def __init__(self, roots: tuple[str, ...], variables: dict[str, Str], documents: dict[str, Value]) -> None:
         self.roots = {*roots, "this", "arguments"}
+        self.documents = documents  # objects and arrays kept in constants (a MongoDB update's pipeline)
         self.tables: dict[str, str | None] = {}  # Knex table builders, by parameter name
+        self.collections: dict[str, str | None] = {}  # MongoDB collections kept in variables, by name
         self.variables = variables
         self.loops = 0
 
@@ -70,6 +73,8 @@ class _Walker:
         chain = javascript.chain(node)
         if chain is not None and chain.root in self.tables:
             return self.builder(chain, node)
+        if chain is not None and chain.root in self.collections and all(s.name is not None for s in chain.segments):
+            return self.collection(chain) + [op for s in chain.calls() for op in self.callbacks(s)]
         if chain is not None and chain.root in self.roots:
             return self.migration(chain, node)
         if chain is not None and ((chain.root in _EVAL and chain.root_args is not None)
@@ -91,10 +96,25 @@ class _Walker:
             return [Op("unknown", line=chain.line, detail=f"calls a method of {chain.root} chosen at run time")]
         if not chain.calls() and chain.root_args is None:
             return self.escape(node, chain.root)
-        ops = self.looped(method_ops(chain, self.variables))
+        ops = self.looped(self.mongo(chain) if chain.calls() else method_ops(chain, self.variables))
         for segment in chain.calls():
             ops.extend(self.callbacks(segment))
         return ops
+
+    def mongo(self, chain: Chain) -> list[Op]:
+        """A MongoDB driver call on the database (`db.collection('grants').updateOne(...)`,
+        `db.dropCollection('events')`), or another framework's call."""
+        first, *rest = chain.calls()
+        if first.name == mongo_ops.COLLECTION:
+            return mongo_ops.collection_ops(literal(first.args[0], self.variables) if first.args else None,
+                                            rest, chain.line, self.documents)
+        found = mongo_ops.database_op(first.name or "", first, chain.line, self.variables)
+        return [found] if found is not None else method_ops(chain, self.variables)
+
+    def collection(self, chain: Chain) -> list[Op]:
+        """Calls on a collection kept in a variable (`const grants = db.collection('grants')`)."""
+        return self.looped(mongo_ops.collection_ops(self.collections[chain.root], chain.calls(), chain.line,
+                                                    self.documents))
 
     def callbacks(self, segment: Segment) -> list[Op]:
         """`alterTable('t', (t) => ...)`: the callback's calls change table `t`;
@@ -111,6 +131,12 @@ class _Walker:
             finally:
                 for name in builder:
                     self.tables.pop(name, None)
+        if segment.name in _ITERATORS and segment.node is not None:  # a cursor's `forEach((doc) => ...)`
+            self.loops += 1
+            try:
+                return self.walk(segment.node)
+            finally:
+                self.loops -= 1
         if segment.name not in WRAPPERS or segment.node is None:
             return []
         if any(javascript.unwrap(a).type == "identifier" for a in segment.node.named_children):
@@ -152,6 +178,10 @@ class _Walker:
         calls = chain.calls() if chain is not None else []
         if chain is None or chain.root not in self.roots or any(s.name is None for s in chain.segments):
             return False
+        if chain.root_args is None and len(calls) == 1 and calls[0].name == mongo_ops.COLLECTION and calls[0].args:
+            table = literal(calls[0].args[0], self.variables)
+            self.collections.update(dict.fromkeys(javascript.bound_names(target), table))
+            return True
         if chain.root_args is not None or (calls and (len(calls) != 1 or calls[0].args or (
             calls[0].name != "transaction" and calls[0].name not in HANDLES
         ))):
@@ -181,7 +211,7 @@ def read(text: str, path: str, context: Context, declared: bool) -> Migration | 
             raise Unreadable("no up() function")
         return None
     variables = javascript.constants(tree, up.body)
-    walker = _Walker(up.params[0] if up.params else (), variables)
+    walker = _Walker(up.params[0] if up.params else (), variables, javascript.literals(tree, up.body))
     ops = tuple(walker.walk(up.body))
     constants = sorted((name, found.value) for name, found in variables.items())
     return Migration(ops, fingerprint=javascript.fingerprint(up.body) + "|" + repr(constants))
