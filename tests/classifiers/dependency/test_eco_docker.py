@@ -449,6 +449,21 @@ def test_a_floating_image_pinned_to_a_version_is_a_major(
     assert [(f["kind"], f["subject"], f["to"]) for f in found] == [(kind, "alpine", "3.16")]
 
 
+@pytest.mark.parametrize(("after", "kind"), [
+    # The floating tag named its major, and the pin is of that major (the image restating its own name).
+    ("2.8.14-node22.20.0", "changed"),
+    ("22.20.0", "changed"),
+    # Another major than the one the floating tag named may go back, or forward.
+    ("2.8.14-node20.19.0", "major"),
+])
+def test_a_floating_tag_of_a_major_pinned_in_that_major(
+    repo: Repo, capsys: pytest.CaptureFixture[str], after: str, kind: str
+) -> None:
+    found = dependency_findings(repo, capsys, {"Dockerfile": "FROM defradigital/node:latest-22\nCOPY app /app\n"},
+                                {"Dockerfile": f"FROM defradigital/node:{after}\nCOPY app /app\n"})
+    assert [(f["kind"], f["subject"], f["to"]) for f in found] == [(kind, "defradigital/node", after)]
+
+
 @pytest.mark.parametrize(("constraint", "named"), [
     ("3.10-alpine3.18", "alpine3.18"), ("18-alpine", "alpine"), ("3.12-slim-bookworm", "bookworm"),
     ("1.18.3-erlang-27.3-ubuntu-noble-20250127", "noble"), ("8.10-ubi9", "ubi9"), ("ltsc2022", "ltsc2022"),
@@ -605,7 +620,8 @@ def test_an_image_tagged_with_a_commit_is_no_version_step(
     ("alpine-3.8.1-jre-base-8.181.13", {"alpine", "jre", "base"}),
     ("3.12", set()), ("3.12-slim-bookworm", {"slim", "bookworm"}), ("20-alpine3.19", {"alpine"}),
     ("8u181-jdk", {"jdk"}), ("3.13.0rc1-slim", {"slim"}), ("1.2.3-r0", set()), ("21-jre@sha256:" + "a" * 64, {"jre"}),
-    ("latest", {"latest"}),
+    # A floating tag names the newest release, not a variant.
+    ("latest", set()), ("latest-22", set()),
 ])
 def test_the_words_of_a_tag_besides_its_version(tag: str, words: set[str]) -> None:
     from ownership_gate.classifiers.dependency.ecosystems import docker

@@ -28,6 +28,7 @@ entry still names: a change to such an entry cannot be judged, so it is
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from collections.abc import Callable
 
@@ -150,7 +151,9 @@ def base_replaced(
         words: Callable[[str], frozenset[str] | None] | None = getattr(ecosystem, "variant", None)
         old_words = words(old_base.constraint) if words is not None else None
         new_words = words(new_base.constraint) if words is not None else None
-        if old_words is None or new_words is None or old_words == new_words:
+        # A word that restates the image (`node` of `defradigital/node:2.8.14-node22.20.0`) is no variant.
+        itself = {posixpath.basename(new_base.name).lower()}
+        if old_words is None or new_words is None or old_words - itself == new_words - itself:
             return findings
         why = f"base image of the shipped stage is another variant: {before} -> {after}"
     else:
@@ -199,7 +202,7 @@ def judge_step(name: str, old: str, new: str, ecosystem: Ecosystem, zero_major: 
             return "major", f"back to an earlier feature release ({breaking})"
     if kind == "changed" and _let_float(old, new, ecosystem):
         return "major", ""  # `alpine:3.16` to `alpine:latest`: the next major arrives unreviewed
-    if kind == "changed" and _let_float(new, old, ecosystem):
+    if kind == "changed" and _let_float(new, old, ecosystem) and not _pinned_in_line(old, new):
         # `postgres:latest` to `postgres:12`: what ran is whatever `latest` last pulled, so this may go back a major
         return "major", "pinned from a floating tag: it may go back from whatever that last pulled"
     moved = _os_moved(old, new, ecosystem)
@@ -257,6 +260,17 @@ def _let_float(old: str, new: str, ecosystem: Ecosystem) -> bool:
     a fork or a path, judged as changed)."""
     floats: Callable[[str], bool] | None = getattr(ecosystem, "floats", None)
     return floats is not None and ecosystem.lowest(old) is not None and floats(new)
+
+
+def _pinned_in_line(floating: str, pinned: str) -> bool:
+    """A floating tag that names its major (`latest-22`, `lts-22`) pinned to a tag of that major
+    (`2.8.14-node22.20.0`): what it pulled was of that line, and so is what it pins."""
+    majors = _MAJOR_IN_TAG.findall(floating)
+    return len(majors) == 1 and re.search(rf"(?<![\d.]){majors[0]}\.\d", pinned) is not None
+
+
+# A number in a tag, not part of a longer version (`22` of `latest-22`).
+_MAJOR_IN_TAG = re.compile(r"(?<![\d.])(\d+)(?![\d.])")
 
 
 def _os_moved(old: str, new: str, ecosystem: Ecosystem) -> str:

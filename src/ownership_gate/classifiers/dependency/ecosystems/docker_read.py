@@ -84,6 +84,8 @@ def os_release(constraint: str) -> str | None:
 _TAG_PART = patterns.compile(r"[-_.+]")
 _WORD = patterns.compile(r"[a-z]{2,}")
 _PRE_RELEASE = frozenset({"rc", "alpha", "beta", "pre", "preview"})
+# A tag that floats (`latest`, `latest-22`) names the newest release of the image or of a line, not a variant.
+_FLOATING = frozenset({"latest"})
 
 
 def variant(constraint: str) -> frozenset[str] | None:
@@ -93,7 +95,7 @@ def variant(constraint: str) -> frozenset[str] | None:
     if not tag:
         return None
     found = (_WORD.match(part) for part in _TAG_PART.split(tag))
-    return frozenset(m.group(0) for m in found if m is not None) - _PRE_RELEASE
+    return frozenset(m.group(0) for m in found if m is not None) - _PRE_RELEASE - _FLOATING
 
 
 def unresolved(requirement: Requirement) -> list[str]:
