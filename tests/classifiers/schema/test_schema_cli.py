@@ -202,11 +202,20 @@ def test_deleting_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixt
     assert code == 0
 
 
-def test_renaming_a_migration_is_reported(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = "db/migrate/20240101000000_add_nick.rb", "db/migrate/20240301000000_add_nick.rb"
-    _code, found, doc = judge(repo, capsys, {old: None, new: ADD}, {old: ADD})
+@pytest.mark.parametrize(("old", "new", "content", "then"), [
+    ("db/migrate/20240101000000_add_nick.rb", "db/migrate/20240301000000_add_nick.rb", ADD, ("additive", "users.nick")),
+    # A Flyway migration under another version, or another description, is another migration to Flyway.
+    ("sql/V1__add_nick.sql", "sql/V2__add_nick.sql", "ALTER TABLE users ADD COLUMN nick text;\n",
+     ("additive", "users.nick")),
+    ("sql/V1__add_nick.sql", "sql/V1__add_nickname.sql", "ALTER TABLE users ADD COLUMN nick text;\n",
+     ("additive", "users.nick")),
+])
+def test_renaming_a_migration_is_reported(
+    repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, content: str, then: tuple[str, str]
+) -> None:
+    _code, found, doc = judge(repo, capsys, {old: None, new: content}, {old: content})
     assert doc["changes"][0]["status"] == "renamed"
-    assert pairs(found) == [("unknown", new), ("additive", "users.nick")]
+    assert pairs(found) == [("unknown", new), then]
     assert "renamed from" in found[0]["detail"]
 
 
@@ -232,6 +241,9 @@ ECTO = ("defmodule Repo.Migrations.{name} do\n  use Ecto.Migration\n\n  def chan
      ADD, ADD.replace("AddNick", "AddUsersNick")),
     ("priv/repo/migrations/20200101000000_add_x.exs", "priv/repo/migrations/20200101000000_add_users_x.exs",
      ECTO.format(name="AddX"), ECTO.format(name="AddUsersX")),
+    # Flyway records a version and its description, the file's name, wherever the file is among its locations.
+    ("migrations/V1.0.0__init.sql", "migrations/rst/sql/V1.0.0__init.sql", "DROP TABLE audit;\n",
+     "DROP TABLE audit;\n"),
 ])
 def test_a_migration_renamed_with_its_version_kept_cannot_run_again(
     repo: Repo, capsys: pytest.CaptureFixture[str], old: str, new: str, before: str, after: str

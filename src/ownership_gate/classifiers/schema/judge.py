@@ -11,7 +11,7 @@ from collections import Counter
 from ownership_gate.classifiers import patterns
 from ownership_gate.classifiers.base import Context, decode, text_of
 from ownership_gate.classifiers.schema.earlier import created_before
-from ownership_gate.classifiers.schema.frameworks import ecto, rails
+from ownership_gate.classifiers.schema.frameworks import ecto, rails, sql
 from ownership_gate.classifiers.schema.migrations import is_dump, is_migration_path, readers
 from ownership_gate.classifiers.schema.ops import TYPE, Migration, Unreadable, judge
 from ownership_gate.model import Change, Finding
@@ -79,9 +79,10 @@ def _read_new(change: Change, context: Context) -> tuple[str | None, Migration |
 
 
 def _same_record(old: str, new: str) -> bool:
-    """Whether a framework that records migrations by version alone (Rails, Ecto) sees a renamed
-    file as the migration it already ran: then the rename is at most an edit."""
-    for framework in (rails, ecto):
+    """Whether a framework that records migrations by version alone (Rails, Ecto; Flyway by version and
+    description, which its file name holds) sees a renamed file as the migration it already ran: then the
+    rename is at most an edit."""
+    for framework in (rails, ecto, sql):
         if framework.owns(old) and framework.owns(new):
             key = framework.recorded_as(old)
             return key is not None and key == framework.recorded_as(new)

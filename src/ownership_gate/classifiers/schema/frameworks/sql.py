@@ -68,6 +68,14 @@ def owns(path: str) -> bool:
     return _in_folder_named(path, _MIGRATION_DIRS)
 
 
+def recorded_as(path: str) -> str | None:
+    """What Flyway records a versioned migration as: its version and description, the file's name
+    (`V1.0.0__init.sql`), wherever among its locations the file is. None for another file."""
+    base = posixpath.basename(path)
+    match = _FLYWAY.match(base)
+    return base.lower() if match is not None and match["prefix"].upper() == "V" and match["version"] else None
+
+
 def _in_folder_named(path: str, names: frozenset[str]) -> bool:
     """A folder on `path` (not the file) is named one of `names`, in any case."""
     return any(part.lower() in names for part in path.split("/")[:-1])
