@@ -840,7 +840,7 @@ jobs:
     # A drop-in for docker/build-push-action pushing the image: what it builds from is what ships.
     (BUILD_PUSH, "file: checker.Dockerfile", "file: checker/Dockerfile"),
     # helmfile sync applies the releases to the cluster.
-    (HELMFILE, "      - run: helmfile", "      - run: echo deploying\n      - run: helmfile"),
+    (HELMFILE, "      - run: helmfile", "      - run: helmfile --selector tier=web"),
 ])
 def test_a_build_push_drop_in_and_helmfile_ship(workflow: str, before: str, after: str) -> None:
     found = compare("github", ".github/workflows/ship.yml", workflow, workflow.replace(before, after))
@@ -1427,3 +1427,127 @@ def test_the_startup_policy_leaves_a_jenkinsfile_to_its_reader(
     code, doc = run_json(capsys, "--base", routine)
     assert kinds_and_subjects(doc, "pipeline") == [("deploy", "Jenkinsfile")]
     assert doc["required_level"] == "cto"
+
+
+SITE = """\
+name: Deploy site
+on:
+  push:
+    branches: [main]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+      - run: npm ci
+      - run: npm test -- --coverage
+      - name: Publish
+        run: aws s3 sync dist/ s3://example-site --delete
+        env:
+          AWS_ACCESS_KEY_ID: ${{ secrets.AWS_ACCESS_KEY_ID }}
+"""
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("      - run: npm test -- --coverage\n", "      - run: npm test\n      - run: npm run lint\n"),
+    ("      - run: npm ci\n", "      - run: npm ci --prefer-offline\n      - run: echo \"built $(date)\"\n"),
+    ("      - run: npm test -- --coverage\n", ""),
+    ("      - uses: actions/setup-node@v4\n        with:\n          node-version: 22\n",
+     "      - uses: actions/setup-node@v4\n        with:\n          node-version: 22\n          cache: npm\n"),
+])
+def test_a_shipping_job_changed_only_in_steps_that_neither_ship_nor_reach_out_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/site.yml": SITE})
+    assert before in SITE
+    repo.commit({".github/workflows/site.yml": SITE.replace(before, after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [] and code == 0
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # What the shipping step runs, and where.
+    ("s3://example-site --delete", "s3://example-site-v2 --delete", [("deploy", "job deploy")]),
+    # A step that reads a secret, runs a cloud command, or runs someone else's code.
+    ("      - run: npm ci\n", "      - run: npm ci\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n",
+     [("deploy", "job deploy"), ("secret", "NPM_TOKEN")]),
+    ("      - run: npm ci\n", "      - run: npm ci\n      - run: aws cloudfront create-invalidation --paths '/*'\n",
+     [("deploy", "job deploy")]),
+    ("      - run: npm ci\n", "      - run: npm ci\n      - uses: acme/notify-action@v1\n",
+     [("action", "acme/notify-action"), ("deploy", "job deploy")]),
+    ("      - run: npm ci\n", "      - run: npm ci\n      - run: ./scripts/upload-assets.sh\n",
+     [("deploy", "job deploy")]),
+    # Which code is checked out is what ships.
+    ("      - uses: actions/checkout@v4\n", "      - uses: actions/checkout@v4\n        with:\n          ref: release\n",
+     [("deploy", "job deploy")]),
+    # The job itself: its environment, runner or conditions.
+    ("    environment: production\n", "    environment: production\n    if: github.actor != 'bot'\n",
+     [("deploy", "job deploy")]),
+])
+def test_a_step_that_ships_or_reaches_out_still_asks(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/site.yml": SITE})
+    assert before in SITE
+    repo.commit({".github/workflows/site.yml": SITE.replace(before, after)})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [
+        (kind, f".github/workflows/site.yml: {subject}") for kind, subject in expected]
+    assert code == 1
+
+
+def test_where_a_job_ships_cannot_be_told_from_its_steps(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    # No step of it ships or reaches out: it ships by its environment, through a step not recognised, so every
+    # step change is read as a change to what it ships.
+    quiet = SITE.replace("      - name: Publish\n        run: aws s3 sync dist/ s3://example-site --delete\n"
+                         "        env:\n          AWS_ACCESS_KEY_ID: ${{ secrets.AWS_ACCESS_KEY_ID }}\n",
+                         "      - run: node tools/go.js\n")
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/site.yml": quiet})
+    repo.commit({".github/workflows/site.yml": quiet.replace("node tools/go.js", "node tools/go.js --all")})
+    code, doc = run_json(capsys, "--base", base)
+    assert kinds_and_subjects(doc, "pipeline") == [("deploy", ".github/workflows/site.yml: job deploy")]
+    assert code == 1
+
+
+GITLAB_DEPLOY = """\
+stages: [test, deploy]
+deploy_production:
+  stage: deploy
+  environment: production
+  script:
+    - echo "deploying $CI_COMMIT_SHA"
+    - npm run build
+    - kubectl apply -f k8s/production.yaml
+"""
+CIRCLE_DEPLOY = """\
+version: 2.1
+jobs:
+  deploy:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: npm test
+      - run: npx serverless deploy --stage production
+workflows:
+  main:
+    jobs:
+      - deploy
+"""
+
+
+@pytest.mark.parametrize(("platform", "path", "text", "inert", "shipping"), [
+    ("gitlab", ".gitlab-ci.yml", GITLAB_DEPLOY, ('echo "deploying', 'echo "shipping'),
+     ("k8s/production.yaml", "k8s/live.yaml")),
+    ("circleci", ".circleci/config.yml", CIRCLE_DEPLOY, ("npm test", "npm test -- --ci"),
+     ("--stage production", "--stage live")),
+])
+def test_gitlab_and_circleci_jobs_changed_only_in_inert_lines(
+    platform: str, path: str, text: str, inert: tuple[str, str], shipping: tuple[str, str]
+) -> None:
+    assert compare(platform, path, text, text.replace(*inert)) == []
+    assert [f.kind for f in compare(platform, path, text, text.replace(*shipping))] == ["deploy"]

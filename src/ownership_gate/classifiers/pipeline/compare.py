@@ -19,6 +19,7 @@ from ownership_gate.classifiers.pipeline.workflow import (
     cloudbuild,
     github,
     gitlab,
+    inert_change,
     names,
     only_gated,
     widened,
@@ -188,7 +189,7 @@ def _deploys(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
             what = f"added a {job} that ships"
         elif after is None:
             what = f"removed a {job} that ships"
-        elif before.shape != after.shape and not only_gated(before, after):
+        elif before.shape != after.shape and not only_gated(before, after) and not inert_change(before, after):
             what = f"changed a {job} that ships"
             if before.environment != after.environment:
                 what += f" (environment {before.environment or 'none'} -> {after.environment or 'none'})"

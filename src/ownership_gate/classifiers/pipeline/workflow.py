@@ -138,6 +138,9 @@ class Job(NamedTuple):
     needs: frozenset[str] = frozenset()
     condition: str = ""
     ungated: str = ""
+    # Its shape with only the steps that may ship or reach outside (`consequential`); "" when it has none, so
+    # where it ships cannot be told from its steps (`inert_change`).
+    frame: str = ""
 
 
 # Steps that approve or merge a pull request by themselves: CI satisfying a review gate for people.
@@ -243,7 +246,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         jobs[str(job_id)] = Job(
             str(job_id), permissions, ships, environment, shape, oidc, _lifetimes(steps), reviewing(steps),
             frozenset(map(str, needs if isinstance(needs, list) else [needs] if needs else [])),
-            _condition(job.get("if")), ungated,
+            _condition(job.get("if")), ungated, framed(job, ("steps",), steps),
         )
     remote = [u for u in every_use if "@" in u and not u.startswith(("./", "../", "docker://"))]
     pinned = {_action_name(u) for u in remote if _COMMIT.fullmatch(u.rpartition("@")[2])}
@@ -261,6 +264,61 @@ def _condition(value: object) -> str:
     text = str(value).strip() if value is not None else ""
     match = _EXPRESSION.match(text)
     return " ".join((match.group(1) if match else text).split())
+
+
+# Command-line tools that reach a cloud, a cluster, another machine, a registry or the forge itself.
+_REACHING_COMMAND = patterns.compile(
+    r"(?i)(?<![\w.-])(?:aws|gcloud|gsutil|az|kubectl|helm|cf|oc|scp|ssh|sftp|rsync|heroku|firebase|wrangler|flyctl"
+    r"|terraform|terragrunt|tofu|pulumi|cdk|sam|sls|serverless|crane|skopeo|gh|glab|vault|eval)\s"
+    r"|\bdocker\s+(?:login|tag)\b|\bgit\s+(?:push|tag)\b"
+    # and the repository's own scripts named for it (`./scripts/upload.sh`, `make sync-assets`)
+    r"|(?<![a-z])(?:upload|sync|push)(?![a-z])"
+)
+
+
+def consequential(step: Any) -> bool:
+    """Whether a step (a GitHub or CircleCI step, or one line of a GitLab script) may ship something or reach
+    outside the CI machine: it is named for shipping, runs a shipping or reaching command, reads a secret,
+    creates the throwaway cluster the job deploys to, checks out code other than the run's own, or runs code
+    other than GitHub's own simple actions (a third party's action, the repository's own action, an orb's
+    command, a script with the job's token). A test, a lint, a tool set up or an echo is not."""
+    if isinstance(step, Mapping):
+        uses = step.get("uses")
+        if isinstance(uses, str) and (
+            _third_party(uses) or uses.startswith(("./", "../")) or _SHIPPING_ACTION.match(_action_name(uses))
+            or _action_name(uses) == "actions/github-script" or _checks_out_other_code(step)
+        ):
+            return True
+        if any("/" in name for name in _step_names(step)):  # a CircleCI orb's command
+            return True
+        step = {key: value for key, value in step.items() if key != "uses"}  # GitHub's own, read by its inputs
+    text = repr(step)
+    return bool(SHIPPING_NAME.search(text) or SHIPPING_COMMAND.search(text) or _SECRET.search(text)
+                or _REACHING_COMMAND.search(text) or _LOCAL_CLUSTER.search(text))
+
+
+def _checks_out_other_code(step: Mapping[Any, Any]) -> bool:
+    """A checkout of another branch, commit or repository than the run's own (`with: {ref: ...}`): in a job
+    that ships, it decides what ships."""
+    settings = step.get("with")
+    return _action_name(str(step.get("uses"))).startswith("actions/checkout") and isinstance(settings, Mapping) and (
+        "ref" in settings or "repository" in settings)
+
+
+def framed(job: Mapping[Any, Any], keys: Iterable[str], steps: list[Any]) -> str:
+    """The shape of `job` with `keys` (where its steps are) replaced by only its `consequential` steps, and
+    its token's permissions left out (judged on their own); "" when no step is consequential."""
+    kept = [step for step in steps if consequential(step)]
+    if not kept:
+        return ""
+    return _shape({**{k: v for k, v in job.items() if k not in keys and k != "permissions"}, "steps": kept})
+
+
+def inert_change(before: Job, after: Job) -> bool:
+    """A job that ships, changed only in steps that neither ship nor reach outside (a test step added, an echo
+    fixed, a lint run): it ships what it shipped, where and with what it did. A step that creates a throwaway
+    cluster to deploy to is consequential: without it the job deploys wherever its credentials point."""
+    return before.ships and after.ships and bool(before.frame) and before.frame == after.frame
 
 
 def only_gated(before: Job, after: Job) -> bool:
@@ -298,6 +356,9 @@ def untrusted_checkout(step: Mapping[Any, Any]) -> str | None:
 _COMMIT = patterns.compile(r"[0-9a-f]{40}")
 
 
+_GITLAB_SCRIPTS = ("before_script", "script", "after_script")
+
+
 def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
     jobs: dict[str, Job] = {}
     outside = {_include_name(item) for item in _as_list(document.get("include"))} - {None}
@@ -307,9 +368,8 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
             continue
         if not any(key in job for key in ("script", "trigger", "extends", "stage", "environment")):
             continue
-        script = "\n".join(
-            str(line) for key in ("before_script", "script", "after_script") for line in _as_list(job.get(key))
-        )
+        lines = [line for key in _GITLAB_SCRIPTS for line in _as_list(job.get(key))]
+        script = "\n".join(map(str, lines))
         environment = _environment(job.get("environment"))
         stage = str(job.get("stage", ""))
         ships = bool(
@@ -319,7 +379,8 @@ def gitlab(document: Mapping[Any, Any], text: str) -> Pipeline:
         if isinstance(job.get("secrets"), Mapping):
             secrets.update(f"{job_id}: {name}" for name in job["secrets"])
         oidc = bool(job.get("id_tokens"))
-        jobs[job_id] = Job(job_id, DEFAULT, ships, environment, _shape(job), oidc, reviews=reviewing([{"run": script}]))
+        jobs[job_id] = Job(job_id, DEFAULT, ships, environment, _shape(job), oidc, reviews=reviewing([{"run": script}]),
+                           frame=framed(job, _GITLAB_SCRIPTS, lines))
     return Pipeline("gitlab", frozenset(), "", jobs, frozenset(secrets), frozenset(n for n in outside if n))
 
 
@@ -344,7 +405,8 @@ def circleci(document: Mapping[Any, Any], text: str) -> Pipeline:
             SHIPPING_NAME.search(str(job_id)) or ships_by_command(runs)
             or any(_SHIPPING_ORB.search(name) for name in orb_steps)
         )
-        jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape({**job, "steps": steps}))
+        jobs[str(job_id)] = Job(str(job_id), DEFAULT, ships, None, _shape({**job, "steps": steps}),
+                                frame=framed(job, ("steps",), steps))
     contexts: set[str] = set()
     when: dict[str, Any] = {}
     workflows = document.get("workflows")
