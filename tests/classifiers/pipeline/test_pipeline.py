@@ -1481,6 +1481,11 @@ def test_a_shipping_job_changed_only_in_steps_that_neither_ship_nor_reach_out_is
      [("action", "acme/notify-action"), ("deploy", "job deploy")]),
     ("      - run: npm ci\n", "      - run: npm ci\n      - run: ./scripts/upload-assets.sh\n",
      [("deploy", "job deploy")]),
+    # Where a set-up tool publishes to, and what every later step runs with.
+    ("          node-version: 22\n", "          node-version: 22\n          registry-url: https://npm.pkg.github.com\n"
+     "          scope: '@acme'\n", [("deploy", "job deploy")]),
+    ("      - run: npm ci\n", "      - run: npm ci\n      - run: echo \"DOCKER_CONTENT_TRUST=0\" >> $GITHUB_ENV\n",
+     [("deploy", "job deploy")]),
     # Which code is checked out is what ships.
     ("      - uses: actions/checkout@v4\n", "      - uses: actions/checkout@v4\n        with:\n          ref: release\n",
      [("deploy", "job deploy")]),

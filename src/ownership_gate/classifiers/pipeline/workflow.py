@@ -270,7 +270,9 @@ def _condition(value: object) -> str:
 _REACHING_COMMAND = patterns.compile(
     r"(?i)(?<![\w.-])(?:aws|gcloud|gsutil|az|kubectl|helm|cf|oc|scp|ssh|sftp|rsync|heroku|firebase|wrangler|flyctl"
     r"|terraform|terragrunt|tofu|pulumi|cdk|sam|sls|serverless|crane|skopeo|gh|glab|vault|eval)\s"
-    r"|\bdocker\s+(?:login|tag)\b|\bgit\s+(?:push|tag)\b"
+    r"|\bdocker\s+(?:login|logout|tag|trust)\b|\bgit\s+(?:push|tag)\b"
+    # what every later step of the job runs with (`echo "DOCKER_CONTENT_TRUST=0" >> $GITHUB_ENV`)
+    r"|\bGITHUB_(?:ENV|PATH)\b"
     # and the repository's own scripts named for it (`./scripts/upload.sh`, `make sync-assets`)
     r"|(?<![a-z])(?:upload|sync|push)(?![a-z])"
 )
@@ -279,15 +281,12 @@ _REACHING_COMMAND = patterns.compile(
 def consequential(step: Any) -> bool:
     """Whether a step (a GitHub or CircleCI step, or one line of a GitLab script) may ship something or reach
     outside the CI machine: it is named for shipping, runs a shipping or reaching command, reads a secret,
-    creates the throwaway cluster the job deploys to, checks out code other than the run's own, or runs code
-    other than GitHub's own simple actions (a third party's action, the repository's own action, an orb's
-    command, a script with the job's token). A test, a lint, a tool set up or an echo is not."""
+    sets the environment of the steps after it (`$GITHUB_ENV`), creates the throwaway cluster the job deploys
+    to, or runs an action that counts (`_consequential_action`). A test, a lint, a tool set up or an echo is
+    not."""
     if isinstance(step, Mapping):
         uses = step.get("uses")
-        if isinstance(uses, str) and (
-            _third_party(uses) or uses.startswith(("./", "../")) or _SHIPPING_ACTION.match(_action_name(uses))
-            or _action_name(uses) == "actions/github-script" or _checks_out_other_code(step)
-        ):
+        if isinstance(uses, str) and _consequential_action(uses, step.get("with")):
             return True
         if any("/" in name for name in _step_names(step)):  # a CircleCI orb's command
             return True
@@ -297,12 +296,24 @@ def consequential(step: Any) -> bool:
                 or _REACHING_COMMAND.search(text) or _LOCAL_CLUSTER.search(text))
 
 
-def _checks_out_other_code(step: Mapping[Any, Any]) -> bool:
-    """A checkout of another branch, commit or repository than the run's own (`with: {ref: ...}`): in a job
-    that ships, it decides what ships."""
-    settings = step.get("with")
-    return _action_name(str(step.get("uses"))).startswith("actions/checkout") and isinstance(settings, Mapping) and (
-        "ref" in settings or "repository" in settings)
+# Inputs of a set-up action that say where packages are published, under which scope, and with what credentials
+# (`actions/setup-node` `registry-url` and `scope`, `actions/setup-java` `server-id`).
+_PUBLISHING_INPUT = patterns.compile(r"(?i)registry|server|scope|token|password|username|credential")
+
+
+def _consequential_action(uses: str, inputs: object) -> bool:
+    """An action whose step counts: code other than GitHub's own simple actions (a third party's, the
+    repository's own, `actions/github-script` with the job's token), a publishing action, a checkout of another
+    branch, commit or repository than the run's own (`with: {ref: ...}`: in a job that ships, what ships), and
+    a set-up action told where packages are published (`registry-url`, `scope`)."""
+    name = _action_name(uses)
+    given = inputs if isinstance(inputs, Mapping) else {}
+    return bool(
+        _third_party(uses) or uses.startswith(("./", "../")) or _SHIPPING_ACTION.match(name)
+        or name == "actions/github-script"
+        or (name.startswith("actions/checkout") and ("ref" in given or "repository" in given))
+        or any(_PUBLISHING_INPUT.search(str(key)) for key in given)
+    )
 
 
 def framed(job: Mapping[Any, Any], keys: Iterable[str], steps: list[Any]) -> str:
