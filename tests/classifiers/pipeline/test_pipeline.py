@@ -192,7 +192,8 @@ def test_toolchain_matrix_and_test_steps_are_routine(repo: Repo, gated: str, cap
 def test_a_docker_step_image_bump_is_routine_and_a_new_image_is_not(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ci = CI.replace("      - run: pytest\n", "      - uses: docker://acme/ci-goreleaser:1.21.4-1\n        with:\n          args: check\n")
+    ci = CI.replace("      - run: pytest\n", "      - uses: docker://acme/ci-goreleaser:1.21.4-1\n        with:\n          args: check\n"
+                    "        env:\n          GORELEASER_KEY: ${{ secrets.GORELEASER_KEY }}\n")
     base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/ci.yml": ci})
     repo.commit({".github/workflows/ci.yml": ci.replace(":1.21.4-1", ":1.21.5-1")})
     code, doc = run_json(capsys, "--base", base)
@@ -1556,3 +1557,55 @@ def test_gitlab_and_circleci_jobs_changed_only_in_inert_lines(
 ) -> None:
     assert compare(platform, path, text, text.replace(*inert)) == []
     assert [f.kind for f in compare(platform, path, text, text.replace(*shipping))] == ["deploy"]
+
+
+LINT = """\
+name: Lint
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: terraform-linters/setup-tflint@v4
+      - run: tflint --recursive
+"""
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # A linter's action in a job that ships nothing, reads no secret and may not write holds nothing to give away.
+    ("", "", []),
+    # Handed the run's token, a credential, or the secrets of a reusable workflow, it holds them.
+    ("      - uses: terraform-linters/setup-tflint@v4\n",
+     "      - uses: terraform-linters/setup-tflint@v4\n        with:\n          github_token: ${{ secrets.GITHUB_TOKEN }}\n",
+     [("action", "terraform-linters/setup-tflint")]),
+    ("      - uses: terraform-linters/setup-tflint@v4\n",
+     "      - uses: terraform-linters/setup-tflint@v4\n        with:\n          api-key: 18f4ef488f514d06874b75f5809cea93\n",
+     [("action", "terraform-linters/setup-tflint")]),
+    ("  contents: read\n", "  contents: write\n", [("action", "terraform-linters/setup-tflint")]),
+])
+def test_a_new_third_party_action_that_holds_nothing_is_routine(
+    repo: Repo, capsys: pytest.CaptureFixture[str], before: str, after: str, expected: list[tuple[str, str]]
+) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY})
+    repo.commit({".github/workflows/lint.yml": LINT.replace(before, after) if before else LINT})
+    code, doc = run_json(capsys, "--base", base)
+    found = [(kind, subject.rpartition(": ")[2]) for kind, subject in kinds_and_subjects(doc, "pipeline")
+             if kind == "action"]
+    assert found == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_reusable_workflow_handed_every_secret_holds_them(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit({".ownership-gate.yaml": POLICY, ".github/workflows/lint.yml": LINT})
+    repo.commit({".github/workflows/lint.yml": LINT + (
+        "  regression:\n    uses: acme/functional-tests/.github/workflows/e2e.yaml@main\n    secrets: inherit\n")})
+    code, doc = run_json(capsys, "--base", base)
+    assert ("action", ".github/workflows/lint.yml: acme/functional-tests/.github/workflows/e2e.yaml") in (
+        kinds_and_subjects(doc, "pipeline"))
+    assert code == 1

@@ -215,7 +215,9 @@ def _fewer_events(old: Pipeline, new: Pipeline) -> bool:
 
 
 def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
-    fresh = new.outside - old.outside
+    # A third-party action run only where it holds nothing (a linter's, a test's), or that held something
+    # before, is no new party given the job's secrets, write access or what ships.
+    fresh = (new.outside - new.sheltered) - (old.outside - old.sheltered)
     what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
             "woodpecker": "third-party plugin"}.get(new.platform, "third party")
     found = [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}")

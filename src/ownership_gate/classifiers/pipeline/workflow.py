@@ -180,6 +180,9 @@ class Pipeline(NamedTuple):
     untrusted: Mapping[str, str] = MappingProxyType({})  # job -> the `ref: ...` it checks out
     # Each event a GitHub workflow runs on, and the shape of its filters (`push` -> its branches).
     trigger_parts: Mapping[str, str] = MappingProxyType({})
+    # Third-party actions run only by jobs that hold nothing: they ship nothing, read no secret and are granted no
+    # write access. A workflow's own default token is left to the repository's settings.
+    sheltered: frozenset[str] = frozenset()
 
     @property
     def ships(self) -> bool:
@@ -201,6 +204,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     top = _permissions(document) if "permissions" in document else DEFAULT
     jobs: dict[str, Job] = {}
     outside: set[str] = set()
+    exposed: set[str] = set()  # third-party actions run by a job that ships, reads a secret or may write
     every_use: list[str] = []
     untrusted: dict[str, str] = {}
     raw_jobs = document.get("jobs")
@@ -212,7 +216,8 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
         uses = [str(s["uses"]) for s in steps if isinstance(s.get("uses"), str)]
         if isinstance(job.get("uses"), str):
             uses.append(str(job["uses"]))
-        outside.update(_action_name(u) for u in uses if _third_party(u))
+        theirs = {_action_name(u) for u in uses if _third_party(u)}
+        outside.update(theirs)
         every_use += uses
         if triggers & SECRET_HOLDING_TRIGGERS:
             checkout = next(filter(None, map(untrusted_checkout, steps)), None)
@@ -239,6 +244,8 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             or (isinstance(called, str) and SHIPPING_NAME.search(_workflow_name(called)) is not None)
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
+        if ships or _holds_credentials(job, steps) or _may_write(permissions):
+            exposed.update(theirs)
         # Its token's permissions are judged on their own (`compare._permissions`): narrowed, nothing ships anew.
         shape = _shape({key: value for key, value in job.items() if key != "permissions"})
         needs = job.get("needs")
@@ -253,7 +260,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
     unpinned = {_action_name(u) for u in remote if not _COMMIT.fullmatch(u.rpartition("@")[2])}
     return Pipeline("github", triggers, _shape(on), jobs, secrets_in(text), frozenset(outside),
                     frozenset(pinned - unpinned), frozenset(unpinned), MappingProxyType(untrusted),
-                    MappingProxyType(_trigger_parts(on)))
+                    MappingProxyType(_trigger_parts(on)), frozenset(outside - exposed))
 
 
 _EXPRESSION = patterns.compile(r"^\$\{\{(.*)\}\}$", re.S)
@@ -674,6 +681,24 @@ def _action_name(uses: str) -> str:
     if uses.startswith("docker://"):
         return f"docker://{str(_untagged(uses[len('docker://'):])).partition('@')[0]}".lower()
     return uses.partition("@")[0].lower()
+
+
+# A step's input that hands it a credential (`fossa-api-key`, `token`, `password`), written in or from a secret.
+_CREDENTIAL_INPUT = patterns.compile(r"(?i)key|token|password|secret|credential")
+
+
+def _holds_credentials(job: Mapping[Any, Any], steps: list[Mapping[str, Any]]) -> bool:
+    """A job that reads a secret, the run's own token included (`${{ secrets.GITHUB_TOKEN }}`, `github.token`),
+    hands the reusable workflow it calls secrets (`secrets: inherit`), or hands a step a credential as an
+    input."""
+    return bool("secrets" in job or _SECRET.search(repr(job)) or "github.token" in repr(job) or any(
+        isinstance(step.get("with"), Mapping) and any(_CREDENTIAL_INPUT.search(str(key)) for key in step["with"])
+        for step in steps))
+
+
+def _may_write(permissions: Mapping[str, int] | str) -> bool:
+    """A job's token is granted write access to some scope (the repository's default left to its settings)."""
+    return isinstance(permissions, Mapping) and LEVELS["write"] in permissions.values()
 
 
 def _may_push(value: object) -> bool:
