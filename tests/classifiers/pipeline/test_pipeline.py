@@ -1609,3 +1609,43 @@ def test_a_reusable_workflow_handed_every_secret_holds_them(repo: Repo, capsys: 
     assert ("action", ".github/workflows/lint.yml: acme/functional-tests/.github/workflows/e2e.yaml") in (
         kinds_and_subjects(doc, "pipeline"))
     assert code == 1
+
+
+BUILD_AND_PUBLISH = """\
+name: Publish
+on:
+  push:
+    branches: [main]
+permissions:
+  id-token: write
+jobs:
+  build:
+    name: CDP-build-workflow
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build
+        uses: acme/build-action/build@main
+      - name: STEP
+        uses: acme/build-action/ACTION@main
+        with:
+          path: ./changelog
+      - name: Publish test results
+        uses: acme/reporter@v2
+"""
+
+
+@pytest.mark.parametrize(("step", "action", "ships"), [
+    ("Publish Database Schema", "db-migrations", True),
+    ("Schema", "publish-db-migrations", True),
+    # Named for shipping what only reports: test results, coverage, release notes.
+    ("Schema", "db-migrations", False),
+    ("Publish coverage report", "upload", False),
+])
+def test_a_job_with_a_step_named_for_shipping_ships(step: str, action: str, ships: bool) -> None:
+    workflow = BUILD_AND_PUBLISH.replace("STEP", step).replace("ACTION", action)
+    found = compare("github", ".github/workflows/publish.yml", workflow,
+                    workflow.replace("      - uses: actions/checkout@v4\n",
+                                     "      - uses: actions/checkout@v4\n      - run: echo start\n")
+                    .replace("path: ./changelog", "path: ./changelog\n          force: true"))
+    assert [f.kind for f in found] == (["deploy"] if ships else [])

@@ -242,6 +242,7 @@ def github(document: Mapping[Any, Any], text: str) -> Pipeline:
             (environment and not tests) or SHIPPING_NAME.search(name) or ships_by_command(runs, uses) or pushes
             or any(_SHIPPING_ACTION.match(u) for u in uses)
             or (isinstance(called, str) and SHIPPING_NAME.search(_workflow_name(called)) is not None)
+            or any(map(_named_to_ship, steps))
         )
         oidc = isinstance(permissions, Mapping) and permissions.get("id-token", 0) == LEVELS["write"]
         if ships or _holds_credentials(job, steps) or _may_write(permissions):
@@ -685,6 +686,19 @@ def _action_name(uses: str) -> str:
 
 # A step's input that hands it a credential (`fossa-api-key`, `token`, `password`), written in or from a secret.
 _CREDENTIAL_INPUT = patterns.compile(r"(?i)key|token|password|secret|credential")
+
+
+# What a step named for shipping may still only report: test results, coverage, release notes, a draft.
+_REPORTING = patterns.compile(r"(?i)test|report|coverage|result|notes?\b|draft|changelog|docs?\b|storybook|preview")
+
+
+def _named_to_ship(step: Mapping[str, Any]) -> bool:
+    """A step named for shipping (`Publish Database Schema`, `Deploy to production`), or running an action whose
+    path is (`acme/build-action/publish-db-migrations`), unless it only reports (`Publish test results`)."""
+    name = str(step.get("name") or "")
+    uses = str(step.get("uses") or "").partition("@")[0]
+    action = uses.split("/", 2)[2] if uses.count("/") >= 2 else ""  # the path in an action's repository
+    return any(SHIPPING_NAME.search(text) and not _REPORTING.search(text) for text in (name, action) if text)
 
 
 def _holds_credentials(job: Mapping[Any, Any], steps: list[Mapping[str, Any]]) -> bool:
