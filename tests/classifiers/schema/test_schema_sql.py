@@ -118,6 +118,13 @@ def test_a_bad_statement_is_unknown_and_the_rest_still_read() -> None:
     assert found == [("additive", "users.nick"), ("unknown", "m.sql"), ("destructive", "users")]
 
 
+def test_sql_the_parser_itself_fails_on_is_unknown_and_the_rest_still_read() -> None:
+    # sqlglot's PostgreSQL and MySQL parsers raise AttributeError on this half-read T-SQL header.
+    found = verdicts("CREATE OR ALTER PROCEDURE [dbo].[sp_x] @ids nvarchar(max),\nAS SELECT 1;\nDROP TABLE users;")
+    assert found[-1] == ("destructive", "users")
+    assert all(kind in ("unknown", "additive") for kind, _ in found[:-1])
+
+
 def test_a_clickhouse_table_is_read_in_its_own_dialect() -> None:
     sql = ("CREATE TABLE IF NOT EXISTS analytics.events_v1\n(\n  id String,\n"
            "  at DateTime64(9) CODEC(Delta(8), ZSTD(1)),\n  kind LowCardinality(String) CODEC(ZSTD(1)),\n"

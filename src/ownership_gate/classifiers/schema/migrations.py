@@ -15,6 +15,7 @@ import ownership_gate.classifiers.schema.frameworks.efcore as schema_efcore
 import ownership_gate.classifiers.schema.frameworks.goose as schema_goose
 import ownership_gate.classifiers.schema.frameworks.js as schema_js
 import ownership_gate.classifiers.schema.frameworks.laravel as schema_laravel
+import ownership_gate.classifiers.schema.frameworks.liquibase as schema_liquibase
 import ownership_gate.classifiers.schema.frameworks.prisma as schema_prisma
 import ownership_gate.classifiers.schema.frameworks.rails as schema_rails
 import ownership_gate.classifiers.schema.frameworks.sql as schema_sqlfiles
@@ -64,6 +65,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     schema_doctrine,
     schema_laravel,
     schema_efcore,
+    schema_liquibase,
     schema_sqlfiles,
 )
 

@@ -232,8 +232,8 @@ def _read(statement: _Statement, dialect: str) -> list[Op] | None:
     try:
         parser = Dialect.get_or_raise(dialect).parser(error_level=ErrorLevel.RAISE)
         parsed = parser.parse(statement.tokens, statement.source)
-    except (ParseError, TokenError, ValueError, IndexError, RecursionError):
-        return None
+    except (ParseError, TokenError, ValueError, IndexError, RecursionError, AttributeError, TypeError):
+        return None  # AttributeError, TypeError: sqlglot's own failures on text it half-reads (`@x nvarchar(max),`)
     ops: list[Op] = []
     for node in parsed:
         if not isinstance(node, exp.Expression):
