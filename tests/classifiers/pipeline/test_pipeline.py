@@ -1649,3 +1649,13 @@ def test_a_job_with_a_step_named_for_shipping_ships(step: str, action: str, ship
                                      "      - uses: actions/checkout@v4\n      - run: echo start\n")
                     .replace("path: ./changelog", "path: ./changelog\n          force: true"))
     assert [f.kind for f in found] == (["deploy"] if ships else [])
+
+
+def test_a_step_that_runs_commands_is_judged_by_them_not_its_name() -> None:
+    # `Publish Telescope assets` copies a package's assets into the application: its command ships nothing.
+    workflow = BUILD_AND_PUBLISH.replace(
+        "      - name: STEP\n        uses: acme/build-action/ACTION@main\n        with:\n          path: ./changelog\n",
+        "      - name: Publish Telescope assets\n        run: php artisan telescope:publish\n")
+    found = compare("github", ".github/workflows/publish.yml", workflow,
+                    workflow.replace("telescope:publish", "telescope:publish --force"))
+    assert found == []

@@ -693,10 +693,14 @@ _REPORTING = patterns.compile(r"(?i)test|report|coverage|result|notes?\b|draft|c
 
 
 def _named_to_ship(step: Mapping[str, Any]) -> bool:
-    """A step named for shipping (`Publish Database Schema`, `Deploy to production`), or running an action whose
-    path is (`acme/build-action/publish-db-migrations`), unless it only reports (`Publish test results`)."""
+    """An action's step named for shipping (`Publish Database Schema`, `Deploy to production`), or running an
+    action whose path is (`acme/build-action/publish-db-migrations`), unless it only reports (`Publish test
+    results`). What an action does is hidden in it; a step that runs commands is judged by them
+    (`ships_by_command`), not by its name (`Publish Telescope assets` running `php artisan telescope:publish`)."""
+    if not isinstance(step.get("uses"), str):
+        return False
     name = str(step.get("name") or "")
-    uses = str(step.get("uses") or "").partition("@")[0]
+    uses = str(step["uses"]).partition("@")[0]
     action = uses.split("/", 2)[2] if uses.count("/") >= 2 else ""  # the path in an action's repository
     return any(SHIPPING_NAME.search(text) and not _REPORTING.search(text) for text in (name, action) if text)
 
