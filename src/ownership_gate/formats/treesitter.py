@@ -17,7 +17,7 @@ from typing import Literal
 import tree_sitter
 
 LanguageName = Literal["hcl", "ruby", "javascript", "typescript", "tsx", "elixir", "go", "php", "csharp", "kotlin",
-                       "scala"]
+                       "scala", "groovy"]
 
 
 # Language -> (grammar module, the function in it that returns the grammar).
@@ -34,6 +34,7 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     "csharp": ("tree_sitter_c_sharp", "language"),
     "kotlin": ("tree_sitter_kotlin", "language"),
     "scala": ("tree_sitter_scala", "language"),
+    "groovy": ("tree_sitter_groovy", "language"),
 }
 
 

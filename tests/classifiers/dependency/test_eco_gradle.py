@@ -15,7 +15,7 @@ BUILD = fixture("gradle/build.gradle.kts")
 @pytest.mark.parametrize(
     ("path", "manifest"),
     [("build.gradle.kts", True), ("api/build.gradle.kts", True), ("settings.gradle.kts", True),
-     ("build.gradle", False), ("gradle.properties", False), ("buildSrc/src/main/kotlin/Deps.kt", False)],
+     ("build.gradle", True), ("settings.gradle", True), ("gradle.properties", False), ("buildSrc/src/main/kotlin/Deps.kt", False)],
 )
 def test_which_files_are_manifests(path: str, manifest: bool) -> None:
     assert gradle.is_manifest(path) is manifest

@@ -53,7 +53,8 @@ def _infer_ecosystem(path: str) -> Ecosystem | None:
     """The ecosystem of an extra manifest, from its name (`tools/*.requirements` is pypi)."""
     base = posixpath.basename(path).lower()
     hints = (
-        (".gradle.kts", "gradle"), ("requirements", "pypi"), (".txt", "pypi"), (".in", "pypi"), ("pyproject", "pypi"),
+        (".gradle.kts", "gradle"), (".gradle", "gradle"), ("requirements", "pypi"), (".txt", "pypi"), (".in", "pypi"),
+        ("pyproject", "pypi"),
         (".sbt", "sbt"), ("package", "npm"), ("gemfile", "gem"), (".gemspec", "gem"), ("go.mod", "golang"),
         ("cargo", "cargo"), ("composer", "composer"), ("pom", "maven"), (".csproj", "nuget"),
         (".tf", "terraform"), ("dockerfile", "docker"), ("chart", "helm"),

@@ -94,7 +94,7 @@ def _raw(literal: tree_sitter.Node) -> str:
     return text[len(quote):-len(quote)] if len(text) >= 2 * len(quote) else text
 
 
-def _resolved(text: str, values: dict[str, str]) -> str:
+def resolved(text: str, values: dict[str, str]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
         return values.get(name, match.group(0))
@@ -158,12 +158,12 @@ def _dependency(call: tree_sitter.Node, values: dict[str, str], classpath: bool)
     arguments = _arguments(call)
     if configuration is None or not arguments:
         return None
-    scope = BUILD if classpath else _scope(configuration)
+    scope = BUILD if classpath else configuration_scope(configuration)
     named = {}
     for argument in arguments:
         parts = argument.named_children
         if len(parts) == 2 and parts[0].type == "identifier" and parts[1].type == "string_literal":
-            named[treesitter.text(parts[0])] = _resolved(_raw(parts[1]), values)
+            named[treesitter.text(parts[0])] = resolved(_raw(parts[1]), values)
     line = treesitter.line(call)
     if "group" in named and "name" in named:
         return Requirement(f"{named['group']}:{named['name']}", named.get("version", ""), line, scope=scope)
@@ -180,17 +180,17 @@ def _dependency(call: tree_sitter.Node, values: dict[str, str], classpath: bool)
         module = _raw(inner[0].named_children[-1])
         version = _raw(inner[1].named_children[-1]) if len(inner) > 1 and inner[1].named_children[-1].type == (
             "string_literal") else ""
-        return Requirement(f"org.jetbrains.kotlin:kotlin-{module}", _resolved(version, values), line, scope=scope)
+        return Requirement(f"org.jetbrains.kotlin:kotlin-{module}", resolved(version, values), line, scope=scope)
     if value.type != "string_literal":
         return None  # `project(":common")`, `files(...)`, a version catalogue's `libs.x`: nothing to compare here
-    coordinates = _resolved(_raw(value), values).split(":")
+    coordinates = resolved(_raw(value), values).split(":")
     if len(coordinates) < 2 or not all(coordinates[:2]):
         return None
     version = coordinates[2] if len(coordinates) > 2 else ""
     return Requirement(f"{coordinates[0]}:{coordinates[1]}", version.split("@")[0], line, scope=scope)
 
 
-def _scope(configuration: str) -> str:
+def configuration_scope(configuration: str) -> str:
     if configuration in _RUNTIME_CONFIGURATIONS:
         return RUNTIME
     if configuration in _BUILD_CONFIGURATIONS:
@@ -200,6 +200,10 @@ def _scope(configuration: str) -> str:
     if _DEV_WORDS.search(configuration):
         return DEV
     return RUNTIME  # a configuration of the project's own (`shadow`, `agent`): what it ships with, unless it says
+
+
+def plugin_scope(plugin: str) -> str:
+    return RUNTIME if _RUNTIME_PLUGIN.match(plugin) else BUILD
 
 
 def _plugins(block: tree_sitter.Node | None, values: dict[str, str]) -> list[Requirement]:
@@ -225,11 +229,10 @@ def _plugins(block: tree_sitter.Node | None, values: dict[str, str]) -> list[Req
         elif _called(plugin) != "id":
             continue
         if version.type == "string_literal":
-            constraint = _resolved(_raw(version), values)
+            constraint = resolved(_raw(version), values)
         elif version.type == "identifier":
             constraint = values.get(treesitter.text(version), f"${treesitter.text(version)}")
         else:
             constraint = treesitter.text(version)
-        scope = RUNTIME if _RUNTIME_PLUGIN.match(name) else BUILD
-        found.append(Requirement(name, constraint, treesitter.line(plugin), scope=scope))
+        found.append(Requirement(name, constraint, treesitter.line(plugin), scope=plugin_scope(name)))
     return found
