@@ -420,9 +420,6 @@ def test_look_alikes_are_routine(repo: Repo, app: str, capsys: pytest.CaptureFix
                                                "secure: service.\n",
         # Nor are the suites named for their kind, a build's test source sets, and the mocks tests run against.
         "integration-tests/mockApis/auth.js": "const stubLogin = () => stubFor({ request: { url: '/auth/login' } })\n",
-        # ... and the stand-ins a project runs in place of a service it calls.
-        "darts-api-stub/admin/security-roles/security-roles.js": (
-            "router.get('/', (req, res) => res.send(roles.filter((r) => hasPermission(r, req.query.id))));\n"),
         "orchestration-shared-test/src/main/java/app/extensions/CommonPasswordsExtension.java": (
             "class CommonPasswordsExtension {\n  void reset() { passwords.clear(); }\n}\n"),
         "src/testUtils/java/app/AuthorizationHeadersProvider.java": "class AuthorizationHeadersProvider {\n"

@@ -28,8 +28,6 @@ _NOT_OURS = (
     # tests run against.
     r"|(?:^|/)[a-z0-9]+(?:[-_][a-z0-9]+)*[-_]tests?/|(?:^|/)src/(?-i:[a-z0-9]+Tests?|tests?[A-Z][A-Za-z0-9]*)/"
     r"|(?:^|/)(?:mocks?|mock[-_]?apis?)/"
-    # ... and the stand-ins a project runs in place of a service it calls (`darts-api-stub/`, `stubs/`).
-    r"|(?:^|/)(?:[a-z0-9]+[-_])*stubs?/"
     # Cucumber's and behave's acceptance tests: the steps their `.feature` files run, and their set-up.
     r"|(?:^|/)features/(?:step_definitions|steps|support)/"
     r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.\w+|[^/]*_spec\.\w+|[^/]*\.(?:test|spec|stories)\.\w+|conftest\.py|tests\.py)$"
