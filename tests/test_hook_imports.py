@@ -39,6 +39,7 @@ LAZY = (
         "terraform", "sbt",
     )),
     "ownership_gate.classifiers.schema.judge",
+    "ownership_gate.classifiers.pipeline.azure", "ownership_gate.classifiers.pipeline.azure_steps",
     "ownership_gate.classifiers.schema.ops",
     "ownership_gate.classifiers.schema.frameworks.rails_read",
     "ownership_gate.classifiers.schema.frameworks.rails_walk",

@@ -3,9 +3,11 @@
 GitHub Actions workflows (`.github/workflows/*.yml`), GitLab CI files
 (`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`), CircleCI
 configs (`.circleci/*.yml`), Woodpecker and Drone pipelines
-(`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`) and Google Cloud
-Build configs (`cloudbuild.yaml`, `cloudbuild/*.yaml`) are compared old
-against new, and only changes that move a one-way door are findings.
+(`.woodpecker.yml`, `.woodpecker/*.yml`, `.drone.yml`), Google Cloud
+Build configs (`cloudbuild.yaml`, `cloudbuild/*.yaml`) and Azure Pipelines
+files (`azure-pipelines*.yml`, `azure-pipelines/`, `.azure-pipelines/`,
+`.azuredevops/`; see azure.py) are compared old against new, and only
+changes that move a one-way door are findings.
 Makefiles (`Makefile`, `GNUmakefile`, `*.mk`) are read for their targets
 that ship (see makefile.py), and a `Jenkinsfile` for its lines that ship
 (see jenkins.py): only `deploy` applies to them.
@@ -15,7 +17,8 @@ that ship (see makefile.py), and a `Jenkinsfile` for its lines that ship
 - `permissions`: a job's token gets more than it had (a scope from none or
   read to write, a block removed), `id-token: write` or GitLab `id_tokens`
   (cloud credentials by OIDC) included;
-- `secret`: the pipeline reads a secret (or a CircleCI context) it did not read before, and (GitHub)
+- `secret`: the pipeline reads a secret (or a CircleCI context, an Azure variable group, key vault secret or
+  service connection) it did not read before, and (GitHub)
   no workflow of the repository read before the change;
 - `deploy`: a job that ships (has an `environment`, is named or staged for
   deploy/publish/release, or runs a publishing or deploying command or
@@ -24,9 +27,10 @@ that ship (see makefile.py), and a `Jenkinsfile` for its lines that ship
   set to another, where what it can reach is the same, is none (moves.py);
 - `action`: a third-party action (not `actions/*` or `github/*`), an
   outside GitLab include (remote, another project, a template, a component),
-  a third-party CircleCI orb (not `circleci/*`) or Woodpecker or Drone
-  plugin runs for the first time (GitHub: from a repository, `owner/repo`,
-  no workflow of the repository ran an action of before the change);
+  a third-party CircleCI orb (not `circleci/*`), Woodpecker or Drone
+  plugin, or Azure template repository (at its ref) runs for the first
+  time (GitHub: from a repository, `owner/repo`, no workflow of the
+  repository ran an action of before the change);
 - `unpinned`: an action every step of a GitHub workflow ran at a full commit
   SHA (`actions/checkout@b4ffde6...`) is now run at a tag or branch
   (`@v4`), which its owner, or whoever takes the tag over, can move to

@@ -49,6 +49,10 @@ def read(platform: str, text: str | None) -> Pipeline | None:
     if platform == "woodpecker":
         return woodpecker([d for d in documents if isinstance(d, Mapping)], text)
     document: Mapping[Any, Any] = next((d for d in documents if isinstance(d, Mapping)), {})
+    if platform == "azure":
+        from ownership_gate.classifiers.pipeline.azure import azure
+
+        return azure(document, text)
     reader = {"github": github, "gitlab": gitlab, "circleci": circleci, "cloudbuild": cloudbuild}[platform]
     return reader(document, text)
 
@@ -219,7 +223,8 @@ def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     # before, is no new party given the job's secrets, write access or what ships.
     fresh = (new.outside - new.sheltered) - (old.outside - old.sheltered)
     what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
-            "woodpecker": "third-party plugin"}.get(new.platform, "third party")
+            "woodpecker": "third-party plugin", "azure": "template repository",
+            }.get(new.platform, "third party")
     found = [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}")
              for name in sorted(fresh)]
     # An action every step ran at a commit SHA, now run at a tag or branch: its owner (or whoever takes over

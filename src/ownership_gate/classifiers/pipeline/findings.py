@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ownership_gate.classifiers import patterns
 from ownership_gate.model import Finding
 
 TYPE = "pipeline"
@@ -19,10 +20,17 @@ _VENDORED = re.compile(r"(?:^|/)(?:vendor|node_modules|third_party|deps)/")
 # file of a `cloudbuild/` folder (`cloudbuild/prod/deploy.yaml`).
 _CLOUDBUILD = re.compile(r"(?:^|/)(?:cloudbuild[\w.-]*|[\w.-]+\.cloudbuild\.ya?ml)$|(?:^|/)cloudbuild/")
 
+# Azure Pipelines: `azure-pipelines.yml` and the files named after it (`azure-pipelines.release.yml`,
+# `azure-pipelines-ci.yml`) in any folder, and any YAML file of an `azure-pipelines/`, `.azure-pipelines/` or
+# `.azuredevops/` folder (the pipelines and templates kept there).
+_AZURE = patterns.compile(
+    r"(?:^|/)azure-pipelines(?:[-_.][\w.-]*)?\.ya?ml$|(?:^|/)(?:\.?azure-pipelines|\.azuredevops)/"
+)
+
 
 def platform(path: str) -> str | None:
-    """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone), `cloudbuild`, `make` or `jenkins` for a
-    pipeline file's path, else None."""
+    """`github`, `gitlab`, `circleci`, `woodpecker` (Woodpecker and Drone), `cloudbuild`, `azure` (Azure Pipelines),
+    `make` or `jenkins` for a pipeline file's path, else None."""
     if _MAKEFILE.search(path):
         return None if _VENDORED.search(path) else "make"
     if path.rsplit("/", 1)[-1] == "Jenkinsfile":
@@ -43,6 +51,8 @@ def platform(path: str) -> str | None:
         return "gitlab"
     if _CLOUDBUILD.search(path):
         return "cloudbuild"
+    if _AZURE.search(path):
+        return None if _VENDORED.search(path) else "azure"
     return None
 
 
