@@ -258,7 +258,6 @@ def _steps_in(value: Any) -> list[Mapping[Any, Any]]:
     return found
 
 
-
 def _frame(whole: Mapping[Any, Any]) -> str:
     """The job's shape with only the steps that count (`counts`), in `steps` and in a deployment's hooks; ""
     when none does (see `inert_change`). This is `framed` with Azure's steps read the Azure way: a task is a
@@ -320,8 +319,8 @@ def _credentials(value: Any) -> set[str]:
     if isinstance(value, Mapping):
         if len(value) == 1 and isinstance(value.get("group"), str):
             found.add(f"group {value['group']}")
-        if "task" in value and task(value)[0] == "azurekeyvault":
-            inputs = task(value)[2]
+        name, _, inputs = task(value) if "task" in value else ("", 0, {})
+        if name == "azurekeyvault":
             vault = inputs.get("keyvaultname", "")
             wanted = [part.strip() for part in str(inputs.get("secretsfilter", "*")).split(",")]
             found.update(f"keyvault {vault}: {secret}" for secret in wanted if secret)

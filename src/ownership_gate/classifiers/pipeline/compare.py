@@ -223,8 +223,7 @@ def _outside(path: str, old: Pipeline, new: Pipeline) -> list[Finding]:
     # before, is no new party given the job's secrets, write access or what ships.
     fresh = (new.outside - new.sheltered) - (old.outside - old.sheltered)
     what = {"github": "third-party action", "gitlab": "outside include", "circleci": "third-party orb",
-            "woodpecker": "third-party plugin", "azure": "template repository",
-            }.get(new.platform, "third party")
+            "woodpecker": "third-party plugin", "azure": "template repository"}.get(new.platform, "third party")
     found = [finding("action", f"{path}: {name}", f"runs a {what} for the first time: {name}")
              for name in sorted(fresh)]
     # An action every step ran at a commit SHA, now run at a tag or branch: its owner (or whoever takes over

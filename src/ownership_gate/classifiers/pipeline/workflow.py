@@ -709,7 +709,8 @@ def _holds_credentials(job: Mapping[Any, Any], steps: list[Mapping[str, Any]]) -
     """A job that reads a secret, the run's own token included (`${{ secrets.GITHUB_TOKEN }}`, `github.token`),
     hands the reusable workflow it calls secrets (`secrets: inherit`), or hands a step a credential as an
     input."""
-    return bool("secrets" in job or _SECRET.search(repr(job)) or "github.token" in repr(job) or any(
+    text = repr(job)
+    return bool("secrets" in job or _SECRET.search(text) or "github.token" in text or any(
         isinstance(step.get("with"), Mapping) and any(_CREDENTIAL_INPUT.search(str(key)) for key in step["with"])
         for step in steps))
 

@@ -29,7 +29,12 @@ from typing import NamedTuple
 import tree_sitter
 
 from ownership_gate.classifiers.dependency.ecosystems.base import BUILD, ManifestError, Requirement
-from ownership_gate.classifiers.dependency.ecosystems.gradle_read import configuration_scope, plugin_scope, resolved
+from ownership_gate.classifiers.dependency.ecosystems.gradle_read import (
+    configuration_scope,
+    plugin_scope,
+    raw,
+    resolved,
+)
 from ownership_gate.formats import treesitter
 
 _CALLS = frozenset({"method_invocation", "juxt_function_call"})
@@ -236,7 +241,7 @@ def _value_in(node: tree_sitter.Node, values: dict[str, str]) -> None:
         arguments = parts[-1].named_children
         if called[-1:] == ["set"] and len(arguments) == 2 and arguments[0].type in _STRINGS and (
                 called[:-1] == ["ext"] or (len(called) == 1 and _inside(node, "ext"))):
-            _value_of(_raw(arguments[0]), arguments[1], values)
+            _value_of(raw(arguments[0]), arguments[1], values)
 
 
 def _value_of(name: str, value: tree_sitter.Node, values: dict[str, str]) -> None:
@@ -249,7 +254,7 @@ def _value_of(name: str, value: tree_sitter.Node, values: dict[str, str]) -> Non
                 continue
             key, entry = item.named_children
             if entry.type in _STRINGS:
-                label = _raw(key) if key.type in _STRINGS else treesitter.text(key)
+                label = raw(key) if key.type in _STRINGS else treesitter.text(key)
                 values[f"{name}.{label}"] = _value(entry, values) or ""
 
 
@@ -262,14 +267,8 @@ def _extra(target: tree_sitter.Node, assignment: tree_sitter.Node) -> str | None
         return treesitter.text(parts[1])
     if target.type == "array_access" and len(parts) == 2 and treesitter.text(parts[0]) == "ext" and (
             parts[1].type in _STRINGS):
-        return _raw(parts[1])
+        return raw(parts[1])
     return None
-
-
-def _raw(literal: tree_sitter.Node) -> str:
-    text = treesitter.text(literal)
-    quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
-    return text[len(quote):-len(quote)] if len(text) >= 2 * len(quote) else text
 
 
 def _value(node: tree_sitter.Node, values: dict[str, str]) -> str | None:
@@ -278,7 +277,7 @@ def _value(node: tree_sitter.Node, values: dict[str, str]) -> str | None:
         def dotted(match: re.Match[str]) -> str:
             return values.get(_OWNERS.sub("", match.group(1) or match.group(2)), match.group(0))
 
-        return resolved(_DOTTED.sub(dotted, _raw(node)), values)
+        return resolved(_DOTTED.sub(dotted, raw(node)), values)
     if node.type in ("identifier", "field_access"):
         name = treesitter.text(node)
         return values.get(_OWNERS.sub("", name), f"${name}")
@@ -382,7 +381,7 @@ def _plugins(block: tree_sitter.Node, values: dict[str, str]) -> list[Requiremen
         named = _arguments(plugin)
         if _called(plugin) != "id" or len(named) != 1 or named[0].type not in _STRINGS or len(versions) != 1:
             continue
-        name, version = _raw(named[0]), versions[0]
+        name, version = raw(named[0]), versions[0]
         constraint = _value(version, values)
         found.append(Requirement(name, treesitter.text(version) if constraint is None else constraint,
                                  treesitter.line(plugin), scope=plugin_scope(name)))

@@ -78,19 +78,21 @@ def _values(root: tree_sitter.Node) -> dict[str, str]:
             name = next((c for c in node.named_children if c.type == "variable_declaration"), None)
             literal = node.named_children[-1] if node.named_children else None
             if name is not None and name.named_children and literal is not None and literal.type == "string_literal":
-                values[treesitter.text(name.named_children[0])] = _raw(literal)
+                values[treesitter.text(name.named_children[0])] = raw(literal)
         elif node.type == "assignment" and len(node.named_children) == 2:
             target, literal = node.named_children
             if target.type == "index_expression" and literal.type == "string_literal":
                 keys = [c for c in target.named_children if c.type == "string_literal"]
                 if keys and treesitter.text(target.named_children[0]) == "extra":
-                    values[_raw(keys[0])] = _raw(literal)
+                    values[raw(keys[0])] = raw(literal)
     return values
 
 
-def _raw(literal: tree_sitter.Node) -> str:
+def raw(literal: tree_sitter.Node) -> str:
+    """A string literal's text without its quotes, single or tripled: Kotlin's double quotes, and Groovy's
+    single quotes too."""
     text = treesitter.text(literal)
-    quote = '"""' if text.startswith('"""') else '"'
+    quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
     return text[len(quote):-len(quote)] if len(text) >= 2 * len(quote) else text
 
 
@@ -110,7 +112,7 @@ def _called(call: tree_sitter.Node) -> str | None:
     if callee.type == "identifier":
         return treesitter.text(callee).strip("`")
     if callee.type == "string_literal":
-        return _raw(callee)
+        return raw(callee)
     return None
 
 
@@ -163,7 +165,7 @@ def _dependency(call: tree_sitter.Node, values: dict[str, str], classpath: bool)
     for argument in arguments:
         parts = argument.named_children
         if len(parts) == 2 and parts[0].type == "identifier" and parts[1].type == "string_literal":
-            named[treesitter.text(parts[0])] = resolved(_raw(parts[1]), values)
+            named[treesitter.text(parts[0])] = resolved(raw(parts[1]), values)
     line = treesitter.line(call)
     if "group" in named and "name" in named:
         return Requirement(f"{named['group']}:{named['name']}", named.get("version", ""), line, scope=scope)
@@ -177,13 +179,13 @@ def _dependency(call: tree_sitter.Node, values: dict[str, str], classpath: bool)
         inner = _arguments(value)
         if not inner or inner[0].named_children[-1].type != "string_literal":
             return None
-        module = _raw(inner[0].named_children[-1])
-        version = _raw(inner[1].named_children[-1]) if len(inner) > 1 and inner[1].named_children[-1].type == (
+        module = raw(inner[0].named_children[-1])
+        version = raw(inner[1].named_children[-1]) if len(inner) > 1 and inner[1].named_children[-1].type == (
             "string_literal") else ""
         return Requirement(f"org.jetbrains.kotlin:kotlin-{module}", resolved(version, values), line, scope=scope)
     if value.type != "string_literal":
         return None  # `project(":common")`, `files(...)`, a version catalogue's `libs.x`: nothing to compare here
-    coordinates = resolved(_raw(value), values).split(":")
+    coordinates = resolved(raw(value), values).split(":")
     if len(coordinates) < 2 or not all(coordinates[:2]):
         return None
     version = coordinates[2] if len(coordinates) > 2 else ""
@@ -223,13 +225,13 @@ def _plugins(block: tree_sitter.Node | None, values: dict[str, str]) -> list[Req
         arguments = _arguments(plugin)
         if not arguments or arguments[0].named_children[-1].type != "string_literal":
             continue
-        name = _raw(arguments[0].named_children[-1])
+        name = raw(arguments[0].named_children[-1])
         if _called(plugin) == "kotlin":
             name = f"org.jetbrains.kotlin.{name}"
         elif _called(plugin) != "id":
             continue
         if version.type == "string_literal":
-            constraint = resolved(_raw(version), values)
+            constraint = resolved(raw(version), values)
         elif version.type == "identifier":
             constraint = values.get(treesitter.text(version), f"${treesitter.text(version)}")
         else:
